@@ -1,0 +1,28 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src/core/**/*.ts', 'src/coordinator/**/*.ts'],
+    rules: {
+      // Core and coordinator take time as a value; a clock read here would break determinism.
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Take time from the clock port.' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:fs', 'node:fs/*', 'fs', 'node:net', 'node:http'] },
+      ],
+    },
+  },
+);

@@ -1,0 +1,33 @@
+import pc from 'picocolors';
+import { ValidationError } from '../core/errors.js';
+
+/** Exit codes that mean something (README "Exit codes"). */
+export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.badInput,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** Print an error a person can act on, without a stack trace for anything that is the input's fault. */
+export function reportError(error: unknown): number {
+  if (error instanceof ValidationError || error instanceof CliError) {
+    process.stderr.write(`${pc.red('error')}: ${error.message}\n`);
+    return error instanceof CliError ? error.exitCode : EXIT.badInput;
+  }
+  const named = error as { name?: string; message?: string; exitCode?: number };
+  if (named?.name === 'DataError') {
+    process.stderr.write(`${pc.red('error')}: ${named.message}\n`);
+    return EXIT.badInput;
+  }
+  process.stderr.write(`${pc.red('internal error')}: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.stderr.write(
+    'This is a bug in worksteal, not in your input; please report it with the command you ran.\n',
+  );
+  return EXIT.failed;
+}

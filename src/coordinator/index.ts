@@ -1,0 +1,4 @@
+export * from './broker.js';
+export * from './ledger.js';
+export * from './saga.js';
+export * from './coordinator.js';

@@ -1,0 +1,184 @@
+import type { MarginTable } from '../core/config/schema.js';
+import { marginCapacity, notional, requirementFor } from '../core/margin/requirements.js';
+import type { Account, AssetClass, OpenOrder, Position, Side } from '../core/types.js';
+
+export interface LedgerSnapshot {
+  account: Account;
+  orders: OpenOrder[];
+  positions: Position[];
+}
+
+/** How a fill moves a position: a buy adds, a sell subtracts (signed quantities). */
+const signed = (side: Side, qty: number): number => (side === 'buy' ? qty : -qty);
+
+/** Remembered closed orders, so a late or repeated event for them is recognised and ignored. */
+const CLOSED_MEMORY = 10_000;
+
+/**
+ * The capacity ledger: the coordinator's picture of what holds margin (DESIGN §3). Open entry orders hold
+ * `limit × qty × requirement`, positions `|qty × price| × requirement`; exit orders hold nothing.
+ *
+ * Fills are applied by cumulative filled quantity, so a fill reported twice (once by the order stream and
+ * once by a cancel that raced it) is counted once.
+ */
+export class CapacityLedger {
+  private readonly orderList: OpenOrder[] = [];
+  private readonly orderIndex = new Map<string, number>();
+  private readonly filled = new Map<string, number>();
+  private readonly closed = new Map<string, number>();
+  private readonly positionMap = new Map<string, Position>();
+  private acct: Account;
+
+  constructor(account: Account) {
+    this.acct = { ...account };
+  }
+
+  get account(): Readonly<Account> {
+    return this.acct;
+  }
+
+  setAccount(account: Partial<Account>): void {
+    this.acct = { ...this.acct, ...account };
+  }
+
+  /** Open orders, in a stable order (insertion, with swap-removal). Do not mutate. */
+  get orders(): readonly OpenOrder[] {
+    return this.orderList;
+  }
+
+  get positions(): Position[] {
+    return [...this.positionMap.values()];
+  }
+
+  order(id: string): OpenOrder | undefined {
+    const i = this.orderIndex.get(id);
+    return i === undefined ? undefined : this.orderList[i];
+  }
+
+  position(symbol: string): Position | undefined {
+    return this.positionMap.get(symbol);
+  }
+
+  hasOrder(id: string): boolean {
+    return this.orderIndex.has(id);
+  }
+
+  addOrder(order: OpenOrder): void {
+    if (this.orderIndex.has(order.id)) throw new Error(`order ${order.id} is already in the ledger`);
+    this.orderIndex.set(order.id, this.orderList.length);
+    this.orderList.push({ ...order });
+    this.filled.set(order.id, 0);
+  }
+
+  /** Remove an order that the venue confirmed cancelled (or that is otherwise gone). Returns it, if known. */
+  removeOrder(id: string): OpenOrder | undefined {
+    const i = this.orderIndex.get(id);
+    if (i === undefined) return undefined;
+    const order = this.orderList[i]!;
+    const last = this.orderList.pop()!;
+    if (last !== order) {
+      this.orderList[i] = last;
+      this.orderIndex.set(last.id, i);
+    }
+    this.orderIndex.delete(id);
+    this.remember(id, this.filled.get(id) ?? 0);
+    this.filled.delete(id);
+    return order;
+  }
+
+  /**
+   * Apply a fill reported as the order's cumulative filled quantity. Entry fills open or grow a position;
+   * exit fills shrink it. The order leaves the ledger when nothing remains open. Idempotent.
+   */
+  applyFill(id: string, cumulativeQty: number, price: number): number {
+    const order = this.order(id);
+    if (!order) return 0;
+    const before = this.filled.get(id) ?? 0;
+    const delta = Math.min(order.qty, cumulativeQty - before);
+    if (!(delta > 0)) return 0;
+    this.filled.set(id, before + delta);
+    this.adjustPosition(order.symbol, order.assetClass, signed(order.side, delta), price);
+    order.qty -= delta;
+    if (order.qty <= 1e-12) this.removeOrder(id);
+    return delta;
+  }
+
+  /** Move a position by a signed quantity at a price (the mark becomes that price). */
+  adjustPosition(symbol: string, assetClass: AssetClass, deltaQty: number, price: number): void {
+    const p = this.positionMap.get(symbol);
+    const qty = (p?.qty ?? 0) + deltaQty;
+    if (Math.abs(qty) <= 1e-12) this.positionMap.delete(symbol);
+    else this.positionMap.set(symbol, { symbol, assetClass, qty, price });
+  }
+
+  setPosition(position: Position): void {
+    if (position.qty === 0) this.positionMap.delete(position.symbol);
+    else this.positionMap.set(position.symbol, { ...position });
+  }
+
+  /** New reference prices for a symbol: orders measure distance from them, positions are marked to them. */
+  markQuote(symbol: string, bid: number, ask: number): void {
+    for (const o of this.orderList) if (o.symbol === symbol) o.price = o.side === 'buy' ? ask : bid;
+    const p = this.positionMap.get(symbol);
+    if (p) p.price = (bid + ask) / 2;
+  }
+
+  /** Margin held now, at the requirements of the moment. */
+  usedMargin(sessionOpen: boolean, table: MarginTable): number {
+    const ctx = { equity: this.acct.equity, patternDayTrader: this.acct.patternDayTrader, sessionOpen };
+    const req = (c: AssetClass): number => requirementFor(c, ctx, table);
+    let used = 0;
+    for (const p of this.positionMap.values()) used += notional(p.qty, p.price) * req(p.assetClass);
+    for (const o of this.orderList)
+      if (o.role === 'entry') used += notional(o.qty, o.limitPrice) * req(o.assetClass);
+    return used;
+  }
+
+  capacity(bufferPct: number): number {
+    return marginCapacity(this.acct.equity, bufferPct);
+  }
+
+  /**
+   * Replace everything with the broker's truth (reconciliation). What only we know of an order the broker
+   * still has (forecast PnL, reference price, probe flag, when we placed it) is kept.
+   */
+  reset(snapshot: LedgerSnapshot): void {
+    const known = new Map(this.orderList.map((o) => [o.id, o] as const));
+    for (const o of [...this.orderList]) this.removeOrder(o.id);
+    this.positionMap.clear();
+    this.acct = { ...snapshot.account };
+    for (const o of snapshot.orders) {
+      const mine = known.get(o.id);
+      this.addOrder(
+        mine
+          ? {
+              ...o,
+              price: o.price ?? mine.price,
+              forecastPnl: mine.forecastPnl,
+              probe: mine.probe,
+              placedAt: mine.placedAt,
+            }
+          : o,
+      );
+    }
+    for (const p of snapshot.positions) this.setPosition(p);
+  }
+
+  snapshot(): LedgerSnapshot {
+    return {
+      account: { ...this.acct },
+      orders: this.orderList.map((o) => ({ ...o })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+      positions: this.positions.map((p) => ({ ...p })).sort((a, b) => (a.symbol < b.symbol ? -1 : 1)),
+    };
+  }
+
+  /** Was this order open once and is now closed? (Late events for it are ignored.) */
+  wasClosed(id: string): boolean {
+    return this.closed.has(id);
+  }
+
+  private remember(id: string, filledQty: number): void {
+    this.closed.set(id, filledQty);
+    if (this.closed.size > CLOSED_MEMORY) this.closed.delete(this.closed.keys().next().value as string);
+  }
+}

@@ -1,0 +1,57 @@
+import type { Decision } from '../core/policy/decision.js';
+import type { CancelResult, PlaceLimitRequest, PlaceResult, BrokerState } from './broker.js';
+
+/**
+ * A steal as a saga with persisted states (DESIGN §5):
+ * requested → victims-cancelled (or a victim filled: re-decide) → placed → done | compensated | aborted.
+ */
+export type SagaState =
+  'requested' | 'victims-cancelled' | 'redecide' | 'placed' | 'done' | 'compensated' | 'aborted';
+
+export interface SagaTransition {
+  sagaId: string;
+  state: SagaState;
+  at: number;
+  clientOrderId: string;
+  symbol: string;
+  victims: string[];
+  cancelled: string[];
+  orderId?: string;
+  detail?: string;
+}
+
+/** Where saga transitions are persisted (SQLite live, memory in tests and the simulator). */
+export interface SagaJournal {
+  transition(t: SagaTransition): void;
+}
+
+export const nullJournal: SagaJournal = { transition: () => undefined };
+
+export class MemoryJournal implements SagaJournal {
+  readonly transitions: SagaTransition[] = [];
+  transition(t: SagaTransition): void {
+    this.transitions.push({ ...t, victims: [...t.victims], cancelled: [...t.cancelled] });
+  }
+}
+
+/** What the saga asks of the broker; a driver (sync or async) performs it and sends the reply back in. */
+export type BrokerCall =
+  { kind: 'cancel'; orderId: string } | { kind: 'place'; request: PlaceLimitRequest } | { kind: 'state' };
+
+export type BrokerReply = CancelResult | PlaceResult | BrokerState;
+
+export type OutcomeStatus = 'waited' | 'blocked' | 'placed' | 'stole' | 'compensated' | 'aborted' | 'dry-run';
+
+export interface Outcome {
+  status: OutcomeStatus;
+  /** The decision that was carried out (the last one, when a raced fill made the coordinator decide again). */
+  decision: Decision;
+  /** Every decision taken for this request, in order. */
+  decisions: Decision[];
+  orderId: string | null;
+  clientOrderId: string | null;
+  cancelled: string[];
+  /** Victims that filled while being cancelled. */
+  filledDuringCancel: string[];
+  detail: string | null;
+}

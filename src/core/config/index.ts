@@ -1,0 +1,4 @@
+export * from './schema.js';
+export * from './presets.js';
+export * from './resolve.js';
+export * from './warnings.js';

@@ -1,0 +1,71 @@
+import type { WorkstealConfig } from './schema.js';
+
+/** The seed system's published optimum (DESIGN §2). */
+export const DEFAULT_CONFIG: WorkstealConfig = Object.freeze({
+  protectionPct: 0.0015,
+  stealEntryTolerance: 0.0057,
+  normalTolerance: 0.0066,
+  cryptoNormalTolerance: 0.013,
+  cryptoOutOfHoursTolerance: 0.047,
+  cryptoOutOfHoursForceCount: 3,
+  cooldownSec: 166,
+  fightThreshold: 8,
+  fightWindowSec: 1800,
+  fightCooldownSec: 645,
+  minOrderAgeSec: 0,
+  bufferPct: 0,
+  stealingEnabled: true,
+  dryRun: false,
+  extendedHours: false,
+  patternDayTrader: true,
+  marginRatePerYear: 0.065,
+  deleverageLeadMinutes: 15,
+  margin: {
+    crypto: { requirement: 1 },
+    stock: {
+      intradayPdt: 0.25,
+      overnight: 0.5,
+      smallAccount: 1,
+      pdtMinEquity: 25_000,
+      marginMinEquity: 2_000,
+    },
+  },
+  symbols: {},
+  sim: {
+    initialEquity: 100_000,
+    orderFraction: 0.25,
+    feesBps: 10,
+    slippageBps: 0,
+    stopLossPct: 0,
+    timeStopHours: 72,
+    forecaster: {
+      lookbackBars: 720,
+      horizonBars: 24,
+      entryQuantile: 0.5,
+      exitQuantile: 0.5,
+      minEdgePct: 0.004,
+      validBars: 24,
+    },
+  },
+}) as WorkstealConfig;
+
+/** Keys the `original` preset changes; everything else takes the defaults (DESIGN §2 rule 7). */
+export const ORIGINAL_OVERRIDES: Partial<WorkstealConfig> = {
+  protectionPct: 0.001,
+  stealEntryTolerance: 0.0066,
+  cooldownSec: 120,
+  fightThreshold: 5,
+  fightCooldownSec: 600,
+  cryptoOutOfHoursForceCount: 2,
+  cryptoOutOfHoursTolerance: 0.02,
+  normalTolerance: 0.0066,
+  cryptoNormalTolerance: 0.0066,
+};
+
+export const PRESETS = {
+  default: {} as Partial<WorkstealConfig>,
+  original: ORIGINAL_OVERRIDES,
+} as const;
+
+export type PresetName = keyof typeof PRESETS;
+export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];

@@ -1,0 +1,180 @@
+import type { z } from 'zod';
+import { ValidationError, type Issue } from '../errors.js';
+import { DEFAULT_CONFIG, PRESETS, PRESET_NAMES, type PresetName } from './presets.js';
+import { configSchema, type WorkstealConfig } from './schema.js';
+import { configWarnings, type ConfigWarning } from './warnings.js';
+
+export interface ResolveInput {
+  preset?: string;
+  /** Layers applied in order over the preset, e.g. the parsed config file then a scenario's `config`. */
+  layers?: readonly { source: string; values: unknown }[];
+  /** Environment variables; only `WORKSTEAL_*` keys are read. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ResolvedConfig {
+  config: WorkstealConfig;
+  warnings: ConfigWarning[];
+  preset: PresetName;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep merge for config layers: objects merge key by key, everything else replaces. */
+export function mergeLayer(base: unknown, layer: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(layer)) return layer === undefined ? base : layer;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(layer)) {
+    // `symbols` is a user map, not a shape: a layer's map is merged entry by entry as well.
+    out[key] = mergeLayer(base[key], value);
+  }
+  return out;
+}
+
+/** `protectionPct` → `WORKSTEAL_PROTECTION_PCT`; nested `sim.feesBps` → `WORKSTEAL_SIM_FEES_BPS`. */
+export function envName(path: readonly string[]): string {
+  return 'WORKSTEAL_' + path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
+}
+
+function scalarPaths(value: unknown, prefix: string[] = []): string[][] {
+  if (!isPlainObject(value)) return [prefix];
+  return Object.entries(value).flatMap(([k, v]) =>
+    k === 'symbols' && prefix.length === 0 ? [] : scalarPaths(v, [...prefix, k]),
+  );
+}
+
+const KNOWN_ENV = new Map(scalarPaths(DEFAULT_CONFIG).map((p) => [envName(p), p] as const));
+/** Variables that belong to the runtime, not to the config schema (keys, URLs, data location). */
+const NON_CONFIG_ENV = new Set([
+  'WORKSTEAL_DATA',
+  'WORKSTEAL_PRESET',
+  'WORKSTEAL_CONFIG',
+  'WORKSTEAL_LOG',
+  'WORKSTEAL_TOKEN',
+]);
+
+function parseEnvValue(raw: string, template: unknown): unknown {
+  if (typeof template === 'boolean') {
+    if (/^(true|1|yes|on)$/i.test(raw)) return true;
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
+    return raw;
+  }
+  if (typeof template === 'number') {
+    const n = raw.trim() === '' ? Number.NaN : Number(raw);
+    return n;
+  }
+  return raw;
+}
+
+/** Environment overrides as a config layer; unknown `WORKSTEAL_*` names are errors, not ignored. */
+export function envLayer(env: Readonly<Record<string, string | undefined>>): {
+  values: unknown;
+  issues: Issue[];
+} {
+  const values: Record<string, unknown> = {};
+  const issues: Issue[] = [];
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('WORKSTEAL_') || raw === undefined || NON_CONFIG_ENV.has(name)) continue;
+    if (name.startsWith('WORKSTEAL_ALPACA_') || name.startsWith('WORKSTEAL_SECRET')) continue;
+    const path = KNOWN_ENV.get(name);
+    if (!path) {
+      issues.push({
+        where: `env ${name}`,
+        message: 'is not a configuration key; check the spelling against `worksteal config check`',
+        value: raw,
+      });
+      continue;
+    }
+    let template: unknown = DEFAULT_CONFIG;
+    let target = values;
+    path.forEach((segment, i) => {
+      template = (template as Record<string, unknown>)[segment];
+      if (i === path.length - 1) target[segment] = parseEnvValue(raw, template);
+      else target = (target[segment] ??= {}) as Record<string, unknown>;
+    });
+  }
+  return { values, issues };
+}
+
+function zodIssues(issue: z.core.$ZodIssue, input: unknown): Issue {
+  if (issue.code === 'unrecognized_keys') {
+    const keys = (issue as { keys: string[] }).keys;
+    return {
+      where: '',
+      message: `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}; remove ${keys.length > 1 ? 'them' : 'it'} or fix the spelling`,
+    };
+  }
+  let value: unknown = input;
+  for (const seg of issue.path) value = isPlainObject(value) ? value[String(seg)] : undefined;
+  return { where: '', message: issue.message, value };
+}
+
+/** Find which layer introduced a bad key, so the error names the file or variable that holds it. */
+function sourceOf(
+  path: readonly PropertyKey[],
+  layers: readonly { source: string; values: unknown }[],
+): string {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    let v: unknown = layers[i]!.values;
+    let found = true;
+    for (const seg of path) {
+      if (!isPlainObject(v) || !(String(seg) in v)) {
+        found = false;
+        break;
+      }
+      v = v[String(seg)];
+    }
+    if (found && path.length > 0) return layers[i]!.source;
+  }
+  return 'config';
+}
+
+/**
+ * Preset, then each layer, then the environment; validated once at the end. Throws ValidationError naming
+ * every bad key and value; returns soft problems as warnings.
+ */
+export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
+  const presetName = (input.preset ?? 'default') as PresetName;
+  if (!PRESET_NAMES.includes(presetName)) {
+    throw new ValidationError('Unknown preset', [
+      { where: 'preset', message: `must be one of ${PRESET_NAMES.join(', ')}`, value: input.preset },
+    ]);
+  }
+  const layers: { source: string; values: unknown }[] = [...(input.layers ?? [])];
+  const issues: Issue[] = [];
+  for (const layer of layers) {
+    if (layer.values !== undefined && !isPlainObject(layer.values)) {
+      issues.push({
+        where: layer.source,
+        message: 'must be an object of configuration keys',
+        value: layer.values,
+      });
+    }
+  }
+  if (input.env) {
+    const fromEnv = envLayer(input.env);
+    issues.push(...fromEnv.issues);
+    layers.push({ source: 'environment', values: fromEnv.values });
+  }
+  if (issues.length) throw new ValidationError('Invalid configuration', issues);
+
+  let merged: unknown = mergeLayer(structuredClone(DEFAULT_CONFIG), PRESETS[presetName]);
+  for (const layer of layers) merged = mergeLayer(merged, layer.values ?? {});
+
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const errs = parsed.error.issues.map((issue) => {
+      const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
+      const path = [...issue.path.map(String), ...keys.slice(0, 1)];
+      const src = sourceOf(path, layers);
+      const base = zodIssues(issue, merged);
+      // Name the place the user can fix: the environment variable, or the file and key.
+      const where =
+        src === 'environment' ? `environment ${envName(path)}` : `${src}: ${path.join('.') || '(root)'}`;
+      return { ...base, where };
+    });
+    throw new ValidationError('Invalid configuration', errs);
+  }
+  return { config: parsed.data, warnings: configWarnings(parsed.data), preset: presetName };
+}

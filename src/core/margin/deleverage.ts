@@ -1,0 +1,39 @@
+import type { MarginTable } from '../config/schema.js';
+import { marginCapacity, notional, overnightStockRequirement } from './requirements.js';
+
+/**
+ * The end-of-day check (DESIGN §3): at the overnight requirement, does stock margin (plus crypto, which is
+ * unchanged overnight) still fit under the capacity E allows? Returns how much margin must be shed.
+ */
+export interface OvernightCheckInput {
+  equity: number;
+  bufferPct: number;
+  cryptoMargin: number;
+  stockOrderNotional: number;
+  stockPositionNotional: number;
+  table: MarginTable;
+}
+
+export interface OvernightCheck {
+  requirement: number;
+  capacity: number;
+  marginAtClose: number;
+  /** Margin to free before the close; 0 when it already fits. */
+  excess: number;
+}
+
+export function overnightCheck(input: OvernightCheckInput): OvernightCheck {
+  const requirement = overnightStockRequirement(input.equity, input.table);
+  const capacity = marginCapacity(input.equity, input.bufferPct);
+  const marginAtClose =
+    input.cryptoMargin + (input.stockOrderNotional + input.stockPositionNotional) * requirement;
+  return { requirement, capacity, marginAtClose, excess: Math.max(0, marginAtClose - capacity) };
+}
+
+/** Quantity of a position to sell so that its margin falls by `excess` (fractional, capped at the position). */
+export function trimQtyFor(excess: number, price: number, requirement: number, positionQty: number): number {
+  if (excess <= 0) return 0;
+  const perShare = notional(1, price) * requirement;
+  if (perShare <= 0) return 0;
+  return Math.min(Math.abs(positionQty), excess / perShare);
+}

@@ -1,0 +1,3 @@
+export * from './requirements.js';
+export * from './interest.js';
+export * from './deleverage.js';

@@ -1,0 +1,41 @@
+import type { MarginTable } from '../config/schema.js';
+import type { AssetClass } from '../types.js';
+
+/**
+ * Margin requirements as a table lookup (DESIGN §3), in the spirit of Lean's PatternDayTradingMarginModel:
+ * the 4x intraday rule is one correction applied over the Reg-T 2x rule, and small accounts cannot borrow.
+ */
+export interface MarginContext {
+  equity: number;
+  patternDayTrader: boolean;
+  /** The US equity regular session is open now. */
+  sessionOpen: boolean;
+}
+
+/** Fraction of notional an order or position of this asset class holds as margin. */
+export function requirementFor(assetClass: AssetClass, ctx: MarginContext, table: MarginTable): number {
+  if (assetClass === 'crypto') return table.crypto.requirement;
+  return stockRequirement(ctx, table);
+}
+
+export function stockRequirement(ctx: MarginContext, table: MarginTable): number {
+  const s = table.stock;
+  if (ctx.equity < s.marginMinEquity) return s.smallAccount;
+  if (ctx.sessionOpen && ctx.patternDayTrader && ctx.equity >= s.pdtMinEquity) return s.intradayPdt;
+  return s.overnight;
+}
+
+/** The overnight requirement: what stock positions must fit under once the session closes. */
+export function overnightStockRequirement(equity: number, table: MarginTable): number {
+  return stockRequirement({ equity, patternDayTrader: false, sessionOpen: false }, table);
+}
+
+/** Capacity available to margin: `E × (1 − bufferPct)`. Negative equity gives no capacity at all. */
+export function marginCapacity(equity: number, bufferPct: number): number {
+  return Math.max(0, equity) * (1 - bufferPct);
+}
+
+/** Absolute notional: shorts hold margin like longs. */
+export function notional(qty: number, price: number): number {
+  return Math.abs(qty * price);
+}

@@ -1,0 +1,220 @@
+import type { WorkstealConfig } from '../config/schema.js';
+import { marginCapacity, notional, requirementFor, type MarginContext } from '../margin/requirements.js';
+import type { EntryRequest, OpenOrder, Position, TimeMs } from '../types.js';
+import { selectVictims } from './candidates.js';
+import { REASON_CODE, type CandidateTable, type Decision } from './decision.js';
+import { distance, withinDistance } from './distance.js';
+import type { StealHistory } from './steal-history.js';
+import { toleranceFor } from './tolerance.js';
+
+export interface DecideInput {
+  now: TimeMs;
+  /** The US equity regular session is open at `now` (from the calendar). */
+  sessionOpen: boolean;
+  account: { equity: number; patternDayTrader: boolean };
+  positions: readonly Position[];
+  orders: readonly OpenOrder[];
+  history: StealHistory;
+  request: EntryRequest;
+}
+
+export type DecideConfig = Pick<
+  WorkstealConfig,
+  | 'protectionPct'
+  | 'stealEntryTolerance'
+  | 'normalTolerance'
+  | 'cryptoNormalTolerance'
+  | 'cryptoOutOfHoursTolerance'
+  | 'cryptoOutOfHoursForceCount'
+  | 'minOrderAgeSec'
+  | 'bufferPct'
+  | 'stealingEnabled'
+  | 'dryRun'
+  | 'extendedHours'
+  | 'margin'
+>;
+
+/** Floating-point slack for "fits": a shortfall below a millionth of a dollar is no shortfall. */
+const MARGIN_EPSILON = 1e-6;
+
+/**
+ * The whole stealing policy as one pure function (DESIGN §2): same input, same decision. It never mutates
+ * its input; carrying the decision out (cancels, placement, ledger updates) is the coordinator's job.
+ */
+export function decide(input: DecideInput, config: DecideConfig): Decision {
+  const { now, sessionOpen, request } = input;
+  const ctx: MarginContext = {
+    equity: input.account.equity,
+    patternDayTrader: input.account.patternDayTrader,
+    sessionOpen,
+  };
+  const reqCrypto = requirementFor('crypto', ctx, config.margin);
+  const reqStock = requirementFor('stock', ctx, config.margin);
+  const requirement = request.assetClass === 'crypto' ? reqCrypto : reqStock;
+
+  let used = 0;
+  for (const p of input.positions)
+    used += notional(p.qty, p.price) * (p.assetClass === 'crypto' ? reqCrypto : reqStock);
+  let replaces: OpenOrder | null = null;
+  for (const o of input.orders) {
+    if (o.role !== 'entry') continue; // exits reserve nothing
+    used += notional(o.qty, o.limitPrice) * (o.assetClass === 'crypto' ? reqCrypto : reqStock);
+    if (!o.external && o.symbol === request.symbol && o.side === request.side) replaces = o;
+  }
+  const replacedMargin = replaces ? notional(replaces.qty, replaces.limitPrice) * requirement : 0;
+  const capacity = marginCapacity(ctx.equity, config.bufferPct);
+  const marginNeeded = notional(request.qty, request.limitPrice) * requirement;
+  const marginFree = capacity - used + replacedMargin;
+  const shortfall = marginNeeded - marginFree;
+
+  const tol = toleranceFor(request.assetClass, request.cryptoRank, sessionOpen, config);
+  const dist = distance(request.side, request.price, request.limitPrice);
+  const readyToSteal = tol.forceImmediate || withinDistance(dist, config.stealEntryTolerance);
+  const requesterCooling = input.history.isCooling(request.symbol, now);
+
+  const base: Decision = {
+    time: now,
+    request,
+    action: 'wait',
+    reason: '',
+    tier: tol.tier,
+    tolerance: tol.tolerance,
+    distance: dist,
+    forceImmediate: tol.forceImmediate,
+    readyToSteal,
+    requesterCooling,
+    sessionOpen,
+    requirement,
+    equity: ctx.equity,
+    capacity,
+    usedBefore: used,
+    usedAfter: used,
+    marginNeeded,
+    marginFree,
+    shortfall,
+    replaces: null,
+    victims: [],
+    freedMargin: 0,
+    fight: false,
+    dryRun: config.dryRun,
+    candidates: null,
+  };
+
+  if (request.assetClass === 'stock' && !sessionOpen && !config.extendedHours) {
+    return { ...base, reason: 'market-closed' };
+  }
+  if (!tol.forceImmediate && !withinDistance(dist, tol.tolerance)) {
+    return { ...base, reason: 'outside-tolerance' };
+  }
+  const replacing = { replaces: replaces?.id ?? null };
+  if (shortfall <= MARGIN_EPSILON) {
+    return {
+      ...base,
+      ...replacing,
+      action: 'place',
+      reason: 'capacity-available',
+      usedAfter: used - replacedMargin + marginNeeded,
+    };
+  }
+  const block = (reason: string, candidates: CandidateTable | null = null): Decision => ({
+    ...base,
+    ...replacing,
+    action: 'block',
+    reason,
+    candidates,
+  });
+  if (!config.stealingEnabled) return block('stealing-disabled');
+  if (!readyToSteal) return block('not-ready-to-steal');
+  if (requesterCooling) return block('on-cooldown');
+
+  const table = candidateTable(input, config, reqCrypto, reqStock);
+  let ours = 0;
+  for (let i = 0; i < table.reason.length; i++) {
+    const r = table.reason[i];
+    if (r !== REASON_CODE.external && r !== REASON_CODE['not-entry'] && r !== REASON_CODE['same-symbol'])
+      ours++;
+  }
+  if (ours === 0) return block('margin', table);
+
+  const selection = selectVictims(table, shortfall);
+  if (selection.victims.length === 0) {
+    return block(selection.eligibleMargin > 0 ? 'victims-insufficient' : 'no-eligible-victims', table);
+  }
+  let fight = false;
+  for (const v of selection.victims) {
+    if (input.history.isFighting(request.symbol, table.symbols[v]!, now)) fight = true;
+  }
+  return {
+    ...base,
+    ...replacing,
+    action: 'steal',
+    reason: 'stole-capacity',
+    usedAfter: used - replacedMargin - selection.freed + marginNeeded,
+    victims: selection.victims.map((v) => table.ids[v]!),
+    freedMargin: selection.freed,
+    fight,
+    candidates: table,
+  };
+}
+
+/** Every open order with its distance, margin and, when it may not be a victim, the first rule that says so. */
+function candidateTable(
+  input: DecideInput,
+  config: DecideConfig,
+  reqCrypto: number,
+  reqStock: number,
+): CandidateTable {
+  const orders = input.orders;
+  const n = orders.length;
+  const t: CandidateTable = {
+    ids: new Array<string>(n),
+    symbols: new Array<string>(n),
+    sides: new Array(n),
+    roles: new Array(n),
+    distance: new Float64Array(n),
+    forecastPnl: new Float64Array(n),
+    margin: new Float64Array(n),
+    placedAt: new Float64Array(n),
+    reason: new Uint8Array(n),
+  };
+  const { request, now, history } = input;
+  const minAgeMs = config.minOrderAgeSec * 1000;
+  // Cooling and fighting are per symbol; many orders share few symbols, so ask the history once per symbol.
+  const cooling = new Map<string, boolean>();
+  const fighting = new Map<string, boolean>();
+  for (let i = 0; i < n; i++) {
+    const o = orders[i]!;
+    const d = distance(o.side, o.price, o.limitPrice);
+    t.ids[i] = o.id;
+    t.symbols[i] = o.symbol;
+    t.sides[i] = o.side;
+    t.roles[i] = o.role;
+    t.distance[i] = d;
+    t.forecastPnl[i] = o.forecastPnl;
+    t.placedAt[i] = o.placedAt;
+    t.margin[i] =
+      o.role === 'entry'
+        ? notional(o.qty, o.limitPrice) * (o.assetClass === 'crypto' ? reqCrypto : reqStock)
+        : 0;
+    let reason = 0;
+    if (o.external) reason = REASON_CODE.external;
+    else if (o.role !== 'entry') reason = REASON_CODE['not-entry'];
+    else if (o.symbol === request.symbol) reason = REASON_CODE['same-symbol'];
+    else if (o.probe) reason = REASON_CODE.probe;
+    else if (Number.isNaN(d)) reason = REASON_CODE['no-price'];
+    else if (withinDistance(d, config.protectionPct)) reason = REASON_CODE['protected-distance'];
+    else if (now - o.placedAt < minAgeMs) reason = REASON_CODE['too-young'];
+    else {
+      let c = cooling.get(o.symbol);
+      if (c === undefined) cooling.set(o.symbol, (c = history.isCooling(o.symbol, now)));
+      if (c) reason = REASON_CODE.cooldown;
+      else {
+        let f = fighting.get(o.symbol);
+        if (f === undefined) fighting.set(o.symbol, (f = history.isFighting(request.symbol, o.symbol, now)));
+        if (f && !(request.forecastPnl > o.forecastPnl)) reason = REASON_CODE['fight-pnl'];
+      }
+    }
+    t.reason[i] = reason;
+  }
+  return t;
+}

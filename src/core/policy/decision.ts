@@ -1,0 +1,96 @@
+import type {
+  Action,
+  EntryRequest,
+  IneligibleReason,
+  OrderRole,
+  Side,
+  TimeMs,
+  ToleranceTier,
+} from '../types.js';
+
+/** Compact per-candidate reason codes; 0 means eligible. Index = code. */
+export const INELIGIBLE_REASONS: readonly (IneligibleReason | null)[] = [
+  null,
+  'external',
+  'not-entry',
+  'probe',
+  'same-symbol',
+  'no-price',
+  'protected-distance',
+  'too-young',
+  'cooldown',
+  'fight-pnl',
+];
+export const REASON_CODE = Object.fromEntries(
+  INELIGIBLE_REASONS.map((r, i) => [r ?? 'eligible', i]),
+) as Record<IneligibleReason | 'eligible', number>;
+
+/**
+ * Every open order as the decision saw it, in column form: a decision over 1,000 orders fills these arrays
+ * once and builds readable records only when someone asks (see candidateRecords).
+ */
+export interface CandidateTable {
+  ids: string[];
+  symbols: string[];
+  sides: Side[];
+  roles: OrderRole[];
+  distance: Float64Array;
+  forecastPnl: Float64Array;
+  margin: Float64Array;
+  placedAt: Float64Array;
+  reason: Uint8Array;
+}
+
+export interface Decision {
+  time: TimeMs;
+  request: EntryRequest;
+  action: Action;
+  /** Why: a block or wait reason, or `capacity-available` / `stole-capacity` for place / steal. */
+  reason: string;
+  tier: ToleranceTier;
+  tolerance: number;
+  distance: number;
+  forceImmediate: boolean;
+  /** Within `stealEntryTolerance` (or force-immediate). */
+  readyToSteal: boolean;
+  requesterCooling: boolean;
+  sessionOpen: boolean;
+  requirement: number;
+  equity: number;
+  capacity: number;
+  /** Margin held before the decision. */
+  usedBefore: number;
+  /** Margin held if the action is carried out as decided. */
+  usedAfter: number;
+  /** Margin the new order holds. */
+  marginNeeded: number;
+  /** Capacity not held, counting a replaced order's margin as free. */
+  marginFree: number;
+  /** `used + new − capacity` (after a replacement); ≤ 0 when it fits. */
+  shortfall: number;
+  /** Id of this symbol's resting entry order on the same side, which the new order replaces. */
+  replaces: string | null;
+  /** Victim order ids, in cancel order. */
+  victims: string[];
+  freedMargin: number;
+  /** Any chosen victim's pair with the requester was fighting: this steal is a fight steal. */
+  fight: boolean;
+  dryRun: boolean;
+  candidates: CandidateTable | null;
+}
+
+export interface CandidateRecord {
+  id: string;
+  symbol: string;
+  side: Side;
+  role: OrderRole;
+  distance: number | null;
+  forecastPnl: number;
+  margin: number;
+  placedAt: string;
+  eligible: boolean;
+  reason: IneligibleReason | null;
+  /** Position in the victim ranking (1 = first to go), for eligible candidates. */
+  rank: number | null;
+  victim: boolean;
+}

@@ -1,0 +1,19 @@
+import type { Side } from '../types.js';
+
+/** Distances closer than this are equal (DESIGN §2 rule 8). */
+export const DISTANCE_EPSILON = 1e-9;
+
+/**
+ * Side-aware gap between the reference price and the limit, as a fraction of the limit.
+ * Buy: `(ask − limit) / limit`; sell: `(limit − bid) / limit`. ≤ 0 means the order is marketable.
+ * No price, no distance: the result is NaN, never an invented number.
+ */
+export function distance(side: Side, price: number | null, limitPrice: number): number {
+  if (price === null || !Number.isFinite(price) || !(limitPrice > 0)) return Number.NaN;
+  return side === 'buy' ? (price - limitPrice) / limitPrice : (limitPrice - price) / limitPrice;
+}
+
+/** `a` is within `b`, with the tolerance of DISTANCE_EPSILON (inclusive). */
+export function withinDistance(a: number, b: number): boolean {
+  return a <= b + DISTANCE_EPSILON;
+}

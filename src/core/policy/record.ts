@@ -1,0 +1,46 @@
+import { rankEligible } from './candidates.js';
+import { INELIGIBLE_REASONS, type CandidateRecord, type Decision } from './decision.js';
+
+const iso = (t: number): string => new Date(t).toISOString();
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** Readable per-candidate records of a decision: every open order, why it was or was not eligible, its rank. */
+export function candidateRecords(decision: Decision): CandidateRecord[] {
+  const t = decision.candidates;
+  if (!t) return [];
+  const ranks = new Map<number, number>();
+  rankEligible(t).forEach((idx, pos) => ranks.set(idx, pos + 1));
+  const victims = new Set(decision.victims);
+  const out: CandidateRecord[] = [];
+  for (let i = 0; i < t.ids.length; i++) {
+    out.push({
+      id: t.ids[i]!,
+      symbol: t.symbols[i]!,
+      side: t.sides[i]!,
+      role: t.roles[i]!,
+      distance: finiteOrNull(t.distance[i]!),
+      forecastPnl: t.forecastPnl[i]!,
+      margin: t.margin[i]!,
+      placedAt: iso(t.placedAt[i]!),
+      eligible: t.reason[i] === 0,
+      reason: INELIGIBLE_REASONS[t.reason[i]!] ?? null,
+      rank: ranks.get(i) ?? null,
+      victim: victims.has(t.ids[i]!),
+    });
+  }
+  return out.sort(
+    (a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+/** The decision record as plain JSON (DESIGN §2 "decision record"): what `explain --json` prints and logs keep. */
+export function decisionRecord(decision: Decision): Record<string, unknown> {
+  const { candidates: _table, ...rest } = decision;
+  return {
+    ...rest,
+    time: iso(decision.time),
+    tolerance: finiteOrNull(decision.tolerance),
+    distance: finiteOrNull(decision.distance),
+    candidates: candidateRecords(decision),
+  };
+}

@@ -1,0 +1,125 @@
+import type { WorkstealConfig } from '../config/schema.js';
+import type { StealEvent, TimeMs } from '../types.js';
+
+export type HistoryConfig = Pick<
+  WorkstealConfig,
+  'cooldownSec' | 'fightThreshold' | 'fightWindowSec' | 'fightCooldownSec'
+>;
+
+/** A recorded steal with what it meant when it happened. */
+export interface ClassifiedSteal extends StealEvent {
+  /** `count(at) ≥ fightThreshold`: both symbols cool for `fightCooldownSec`. */
+  fight: boolean;
+  /** Steals between the pair in the window before this one (the count that classified it). */
+  pairCount: number;
+}
+
+const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+
+/**
+ * Cooldowns and fights from steal history (DESIGN §2 rule 5). One count serves both detection and cooldown:
+ * `count(t)` = steals between the unordered pair with `0 ≤ t − at < fightWindowSec`, the steal being
+ * classified not included (steals recorded before it at the same instant do count).
+ *
+ * Pure: time is always an argument. Entries after `now` are ignored by every query.
+ */
+export class StealHistory {
+  private readonly events: ClassifiedSteal[] = [];
+  /** Steal times per unordered pair, ascending. */
+  private readonly pairTimes = new Map<string, TimeMs[]>();
+
+  constructor(private readonly config: HistoryConfig) {}
+
+  /** Record a steal. Events must arrive in time order; an out-of-order event is inserted where it belongs. */
+  record(event: StealEvent): ClassifiedSteal {
+    const key = pairKey(event.thief, event.victim);
+    let times = this.pairTimes.get(key);
+    if (!times) this.pairTimes.set(key, (times = []));
+    const count = countInWindow(times, event.at, this.config.fightWindowSec * 1000);
+    const classified: ClassifiedSteal = {
+      ...event,
+      fight: count >= this.config.fightThreshold,
+      pairCount: count,
+    };
+    insertSorted(times, event.at);
+    const at = upperBound(this.events, event.at);
+    this.events.splice(at, 0, classified);
+    return classified;
+  }
+
+  /** `count(now)` for the pair: how many steals between them lie in the window ending now. */
+  pairCount(a: string, b: string, now: TimeMs): number {
+    const times = this.pairTimes.get(pairKey(a, b));
+    return times ? countInWindow(times, now, this.config.fightWindowSec * 1000) : 0;
+  }
+
+  /** The pair is fighting now: a steal between them would need stealer PnL > victim PnL. */
+  isFighting(a: string, b: string, now: TimeMs): boolean {
+    return this.pairCount(a, b, now) >= this.config.fightThreshold;
+  }
+
+  /** End of the symbol's cooldown, or null when it is not cooling at `now`. */
+  coolingUntil(symbol: string, now: TimeMs): TimeMs | null {
+    let until: TimeMs | null = null;
+    const horizon = now - this.maxCooldownMs();
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.at < horizon) break;
+      if (e.at > now) continue;
+      const involved = e.victim === symbol || (e.fight && e.thief === symbol);
+      if (!involved) continue;
+      const end = e.at + (e.fight ? this.config.fightCooldownSec : this.config.cooldownSec) * 1000;
+      if (now < end && (until === null || end > until)) until = end;
+    }
+    return until;
+  }
+
+  isCooling(symbol: string, now: TimeMs): boolean {
+    return this.coolingUntil(symbol, now) !== null;
+  }
+
+  /** Forget what can no longer affect a decision at or after `now`. */
+  prune(now: TimeMs): void {
+    const keep = now - this.config.fightWindowSec * 1000 - this.maxCooldownMs();
+    let drop = 0;
+    while (drop < this.events.length && this.events[drop]!.at < keep) drop++;
+    if (drop === 0) return;
+    this.events.splice(0, drop);
+    for (const [key, times] of this.pairTimes) {
+      let k = 0;
+      while (k < times.length && times[k]! < keep) k++;
+      if (k === times.length) this.pairTimes.delete(key);
+      else if (k > 0) times.splice(0, k);
+    }
+  }
+
+  all(): readonly ClassifiedSteal[] {
+    return this.events;
+  }
+
+  private maxCooldownMs(): number {
+    return Math.max(this.config.cooldownSec, this.config.fightCooldownSec) * 1000;
+  }
+}
+
+/** Number of times in `(t − window, t]`. */
+function countInWindow(times: readonly TimeMs[], t: TimeMs, windowMs: number): number {
+  return upperBound(times, t) - upperBound(times, t - windowMs);
+}
+
+/** First index whose value is > x (values are numbers or objects with `at`). */
+function upperBound(arr: readonly (TimeMs | { at: TimeMs })[], x: TimeMs): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = arr[mid]!;
+    if ((typeof v === 'number' ? v : v.at) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function insertSorted(arr: TimeMs[], x: TimeMs): void {
+  arr.splice(upperBound(arr, x), 0, x);
+}

@@ -1,0 +1,67 @@
+import { ValidationError, type Issue } from '../errors.js';
+import { ASSET_CLASSES, ORDER_ROLES, SIDES, type EntryRequest, type OpenOrder } from '../types.js';
+
+/**
+ * Cheap structural checks for values that cross into the coordinator at run time (DESIGN §2 rule 9).
+ * Hand-written rather than schema-driven because they run on every request in the simulator's inner loop.
+ */
+export function requestIssues(r: EntryRequest, where = 'request'): Issue[] {
+  const issues: Issue[] = [];
+  str(issues, `${where}.symbol`, r?.symbol);
+  oneOf(issues, `${where}.assetClass`, r?.assetClass, ASSET_CLASSES);
+  oneOf(issues, `${where}.side`, r?.side, SIDES);
+  positive(issues, `${where}.limitPrice`, r?.limitPrice);
+  positive(issues, `${where}.qty`, r?.qty);
+  positive(issues, `${where}.price`, r?.price);
+  finite(issues, `${where}.forecastPnl`, r?.forecastPnl);
+  if (r?.cryptoRank !== null && !(Number.isInteger(r?.cryptoRank) && (r?.cryptoRank as number) >= 1)) {
+    issues.push({
+      where: `${where}.cryptoRank`,
+      message: 'must be a whole number ≥ 1, or null when not ranked',
+      value: r?.cryptoRank,
+    });
+  }
+  return issues;
+}
+
+export function orderIssues(o: OpenOrder, where = 'order'): Issue[] {
+  const issues: Issue[] = [];
+  str(issues, `${where}.id`, o?.id);
+  str(issues, `${where}.symbol`, o?.symbol);
+  oneOf(issues, `${where}.assetClass`, o?.assetClass, ASSET_CLASSES);
+  oneOf(issues, `${where}.side`, o?.side, SIDES);
+  oneOf(issues, `${where}.role`, o?.role, ORDER_ROLES);
+  positive(issues, `${where}.limitPrice`, o?.limitPrice);
+  positive(issues, `${where}.qty`, o?.qty);
+  if (o?.price !== null) positive(issues, `${where}.price`, o?.price);
+  finite(issues, `${where}.forecastPnl`, o?.forecastPnl);
+  finite(issues, `${where}.placedAt`, o?.placedAt);
+  return issues;
+}
+
+export function assertValidRequest(r: EntryRequest): void {
+  const issues = requestIssues(r);
+  if (issues.length) throw new ValidationError('Invalid entry request', issues);
+}
+
+export function assertValidOrder(o: OpenOrder, where?: string): void {
+  const issues = orderIssues(o, where);
+  if (issues.length) throw new ValidationError('Invalid order', issues);
+}
+
+function str(issues: Issue[], where: string, v: unknown): void {
+  if (typeof v !== 'string' || v.length === 0)
+    issues.push({ where, message: 'must be a non-empty string', value: v });
+}
+function oneOf(issues: Issue[], where: string, v: unknown, allowed: readonly string[]): void {
+  if (!allowed.includes(v as string))
+    issues.push({ where, message: `must be one of ${allowed.join(', ')}`, value: v });
+}
+function positive(issues: Issue[], where: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+    issues.push({ where, message: 'must be a finite number > 0', value: v });
+}
+function finite(issues: Issue[], where: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    issues.push({ where, message: 'must be a finite number', value: v });
+}

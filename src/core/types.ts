@@ -1,0 +1,97 @@
+/**
+ * The domain vocabulary of DESIGN §2, as plain data. Everything in core and coordinator speaks these types;
+ * times are epoch milliseconds (UTC) so that hot loops never allocate Date objects.
+ */
+
+export type AssetClass = 'crypto' | 'stock';
+export const ASSET_CLASSES: readonly AssetClass[] = ['crypto', 'stock'];
+
+export type Side = 'buy' | 'sell';
+export const SIDES: readonly Side[] = ['buy', 'sell'];
+
+/** Only `entry` orders can ever be victims; the other roles protect positions. */
+export type OrderRole = 'entry' | 'take-profit' | 'stop' | 'exit';
+export const ORDER_ROLES: readonly OrderRole[] = ['entry', 'take-profit', 'stop', 'exit'];
+
+/** Epoch milliseconds, UTC. */
+export type TimeMs = number;
+
+/** A resting order as the coordinator sees it. */
+export interface OpenOrder {
+  id: string;
+  symbol: string;
+  assetClass: AssetClass;
+  side: Side;
+  role: OrderRole;
+  limitPrice: number;
+  qty: number;
+  /** Current reference price (ask for a buy, bid for a sell); null when unknown: such an order is never a victim. */
+  price: number | null;
+  forecastPnl: number;
+  placedAt: TimeMs;
+  probe: boolean;
+  /** Not placed by us (another program, or by hand): never touched. */
+  external: boolean;
+}
+
+export interface Position {
+  symbol: string;
+  assetClass: AssetClass;
+  /** Signed quantity: negative is short. Margin uses the absolute notional. */
+  qty: number;
+  /** Marking price. */
+  price: number;
+}
+
+export interface Account {
+  equity: number;
+  patternDayTrader: boolean;
+  /** Cash, used for the margin-interest debit; defaults to equity minus long notional when unknown. */
+  cash?: number;
+}
+
+export interface EntryRequest {
+  symbol: string;
+  assetClass: AssetClass;
+  side: Side;
+  limitPrice: number;
+  qty: number;
+  /** Current reference price (ask for a buy, bid for a sell). */
+  price: number;
+  forecastPnl: number;
+  /** 1-based forecast rank among cryptos; null when not ranked. */
+  cryptoRank: number | null;
+}
+
+/** One past steal, as remembered for cooldowns and fight detection. */
+export interface StealEvent {
+  at: TimeMs;
+  thief: string;
+  victim: string;
+}
+
+export type Action = 'wait' | 'place' | 'steal' | 'block';
+
+export type BlockReason =
+  | 'not-ready-to-steal'
+  | 'no-eligible-victims'
+  | 'victims-insufficient'
+  | 'on-cooldown'
+  | 'stealing-disabled'
+  | 'margin';
+
+export type WaitReason = 'outside-tolerance' | 'market-closed';
+
+/** Why an order could not be a victim (DESIGN §2 "protected" and rule 8). */
+export type IneligibleReason =
+  | 'external'
+  | 'not-entry'
+  | 'probe'
+  | 'same-symbol'
+  | 'no-price'
+  | 'protected-distance'
+  | 'too-young'
+  | 'cooldown'
+  | 'fight-pnl';
+
+export type ToleranceTier = 'stock-normal' | 'crypto-normal' | 'crypto-out-of-hours' | 'force-immediate';

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { ValidationError, type Issue } from '../core/errors.js';
+import type { EntryRequest, OpenOrder, Position, StealEvent } from '../core/types.js';
+
+/**
+ * The `explain` scenario: a contract (README "Scenario format"). Validated strictly; every error names the
+ * field path and the bad value.
+ */
+const isoTime = z
+  .string()
+  .refine(
+    (s) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) &&
+      !Number.isNaN(Date.parse(s)),
+    {
+      message: 'must be an ISO-8601 time with a zone, e.g. 2025-01-15T15:00:00Z',
+    },
+  );
+const positive = z.number().finite().gt(0);
+const assetClass = z.enum(['crypto', 'stock']);
+const side = z.enum(['buy', 'sell']);
+
+const orderSchema = z.strictObject({
+  id: z.string().min(1),
+  symbol: z.string().min(1),
+  assetClass,
+  side,
+  role: z.enum(['entry', 'take-profit', 'stop', 'exit']).default('entry'),
+  limitPrice: positive,
+  qty: positive,
+  price: positive.nullable(),
+  forecastPnl: z.number().finite().default(0),
+  placedAt: isoTime.optional(),
+  probe: z.boolean().default(false),
+  external: z.boolean().default(false),
+});
+
+const scenarioSchema = z.strictObject({
+  now: isoTime,
+  preset: z.string().optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+  /** Override the calendar: force the US regular session open or closed at `now`. */
+  sessionOpen: z.boolean().optional(),
+  account: z.strictObject({
+    equity: z.number().finite(),
+    patternDayTrader: z.boolean().default(false),
+    cash: z.number().finite().optional(),
+  }),
+  positions: z
+    .array(
+      z.strictObject({ symbol: z.string().min(1), assetClass, qty: z.number().finite(), price: positive }),
+    )
+    .default([]),
+  openOrders: z.array(orderSchema).default([]),
+  history: z
+    .array(z.strictObject({ at: isoTime, thief: z.string().min(1), victim: z.string().min(1) }))
+    .default([]),
+  request: z.strictObject({
+    symbol: z.string().min(1),
+    assetClass,
+    side,
+    limitPrice: positive,
+    qty: positive,
+    price: positive,
+    forecastPnl: z.number().finite().default(0),
+    cryptoRank: z.number().int().min(1).nullable().default(null),
+  }),
+});
+
+export interface Scenario {
+  now: number;
+  preset?: string;
+  config?: Record<string, unknown>;
+  sessionOpen?: boolean;
+  account: { equity: number; patternDayTrader: boolean; cash?: number };
+  positions: Position[];
+  openOrders: OpenOrder[];
+  history: StealEvent[];
+  request: EntryRequest;
+}
+
+export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
+  const parsed = scenarioSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues: Issue[] = parsed.error.issues.map((issue) => {
+      const path = issue.path.map(String);
+      if (issue.code === 'unrecognized_keys') {
+        const keys = (issue as { keys: string[] }).keys;
+        return {
+          where: `${source} ${[...path, keys[0]].join('.')}`,
+          message: `unknown field; remove it or fix the spelling (known fields are in the README)`,
+        };
+      }
+      return {
+        where: `${source} ${path.join('.') || '(root)'}`,
+        message: issue.message,
+        value: valueAt(raw, path),
+      };
+    });
+    throw new ValidationError('Invalid scenario', issues);
+  }
+  const s = parsed.data;
+  const now = Date.parse(s.now);
+  const ids = new Set<string>();
+  const dupes: Issue[] = [];
+  s.openOrders.forEach((o, i) => {
+    if (ids.has(o.id))
+      dupes.push({
+        where: `${source} openOrders.${i}.id`,
+        message: 'duplicate order id; ids must be unique',
+        value: o.id,
+      });
+    ids.add(o.id);
+  });
+  if (dupes.length) throw new ValidationError('Invalid scenario', dupes);
+  return {
+    now,
+    ...(s.preset === undefined ? {} : { preset: s.preset }),
+    ...(s.config === undefined ? {} : { config: s.config }),
+    ...(s.sessionOpen === undefined ? {} : { sessionOpen: s.sessionOpen }),
+    account: s.account,
+    positions: s.positions,
+    openOrders: s.openOrders.map((o) => ({ ...o, placedAt: o.placedAt ? Date.parse(o.placedAt) : now })),
+    history: s.history.map((h) => ({ ...h, at: Date.parse(h.at) })),
+    request: s.request,
+  };
+}
+
+function valueAt(raw: unknown, path: string[]): unknown {
+  let v: unknown = raw;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[seg];
+  }
+  return v;
+}

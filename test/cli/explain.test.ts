@@ -1,0 +1,134 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'worksteal-explain-'));
+function scenarioFile(name: string, body: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof body === 'string' ? body : JSON.stringify(body));
+  return path;
+}
+
+const issueExample = {
+  now: '2025-01-15T15:00:00Z',
+  preset: 'default',
+  config: { protectionPct: 0.004 },
+  account: { equity: 10000, patternDayTrader: true },
+  positions: [{ symbol: 'ETH/USD', assetClass: 'crypto', qty: 1, price: 3000 }],
+  openOrders: [
+    {
+      id: 'o1',
+      symbol: 'AAPL',
+      assetClass: 'stock',
+      side: 'buy',
+      role: 'entry',
+      limitPrice: 100,
+      qty: 10,
+      price: 90,
+      forecastPnl: 10,
+      placedAt: '2025-01-15T14:00:00Z',
+      probe: false,
+    },
+  ],
+  history: [{ at: '2025-01-15T14:55:00Z', thief: 'MSFT', victim: 'AAPL' }],
+  request: {
+    symbol: 'NVDA',
+    assetClass: 'stock',
+    side: 'buy',
+    limitPrice: 100,
+    qty: 10,
+    price: 100.1,
+    forecastPnl: 1,
+    cryptoRank: null,
+  },
+};
+
+describe('worksteal explain', () => {
+  it('decides the README example and prints a steal of the SOL order', () => {
+    const r = runCli(['explain', '--scenario', 'examples/scenario-steal.json', '--json']);
+    expect(r.code).toBe(0);
+    const record = JSON.parse(r.stdout);
+    expect(record).toMatchObject({
+      action: 'steal',
+      victims: ['o3'],
+      reason: 'stole-capacity',
+      marginNeeded: 2100,
+      marginFree: 1600,
+    });
+    const why = Object.fromEntries(
+      record.candidates.map((c: { id: string; reason: string | null }) => [c.id, c.reason]),
+    );
+    expect(why).toEqual({ o3: null, o1: 'cooldown', o2: 'protected-distance', tp1: 'not-entry' });
+    const text = runCli(['explain', '--scenario', 'examples/scenario-steal.json']);
+    expect(text.stdout).toContain('STEAL');
+    expect(text.stdout).toContain('o3 *');
+  });
+
+  it('takes the scenario of the issue verbatim (a buy at 90 under its limit 100 is marketable, distance < 0)', () => {
+    const r = runCli(['explain', '--scenario', scenarioFile('issue.json', issueExample), '--json']);
+    expect(r.code).toBe(0);
+    const record = JSON.parse(r.stdout);
+    expect(record.action).toBe('place');
+    expect(record.marginNeeded).toBeCloseTo(500); // PDT but E < 25,000: the 50% requirement, not 25%
+  });
+
+  it.each([
+    [
+      'missing field',
+      { ...issueExample, request: { ...issueExample.request, qty: undefined } },
+      'request.qty',
+    ],
+    ['negative qty', { ...issueExample, request: { ...issueExample.request, qty: -5 } }, 'request.qty'],
+    [
+      'unknown asset class',
+      { ...issueExample, request: { ...issueExample.request, assetClass: 'bond' } },
+      'request.assetClass',
+    ],
+    ['NaN as YAML .nan', null, 'openOrders.0.price'],
+  ])('bad scenario (%s) exits 2 naming the field', (_name, body, field) => {
+    const path =
+      body === null
+        ? scenarioFile(
+            'nan.yaml',
+            `now: "2025-01-15T15:00:00Z"\naccount: { equity: 1000 }\nopenOrders:\n  - { id: a, symbol: A, assetClass: stock, side: buy, limitPrice: 1, qty: 1, price: .nan }\nrequest: { symbol: B, assetClass: stock, side: buy, limitPrice: 1, qty: 1, price: 1 }\n`,
+          )
+        : scenarioFile(`${field}.json`, body);
+    const r = runCli(['explain', '--scenario', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(field);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('a missing scenario file is named', () => {
+    const r = runCli(['explain', '--scenario', 'nope.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nope.json');
+  });
+});
+
+describe('worksteal config check', () => {
+  it('prints the effective config and warnings, exit 0', () => {
+    const r = runCli(['config', 'check', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.valid).toBe(true);
+    expect(out.config.protectionPct).toBe(0.0015);
+    expect(out.warnings.length).toBeGreaterThan(0);
+  });
+
+  it('exits 1 on errors and names the key and value', () => {
+    const path = scenarioFile('bad-config.yaml', 'protectionPct: 2\ncooldownSecs: 1\n');
+    const r = runCli(['config', 'check', path]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('protectionPct');
+    expect(r.stderr).toContain('got 2');
+    expect(r.stderr).toContain('cooldownSecs');
+  });
+
+  it('environment overrides show in the effective config', () => {
+    const r = runCli(['config', 'check', '--json'], { WORKSTEAL_COOLDOWN_SEC: '200' });
+    expect(JSON.parse(r.stdout).config.cooldownSec).toBe(200);
+  });
+});
