@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerConfig } from './commands/config.js';
 import { registerExplain } from './commands/explain.js';
+import { registerSimulate } from './commands/simulate.js';
 import { reportError } from './errors.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerConfig(program);
   registerExplain(program);
+  registerSimulate(program);
   return program;
 }
 

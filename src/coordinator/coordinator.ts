@@ -136,50 +136,26 @@ export class Coordinator {
    * live trading (asynchronous) run exactly the same steps.
    */
   private *saga(request: EntryRequest): Generator<BrokerCall, Outcome, BrokerReply> {
-    const decisions: Decision[] = [];
-    const cancelled: string[] = [];
-    const filledDuringCancel: string[] = [];
+    const run: SagaRun = { decisions: [], cancelled: [], filledDuringCancel: [], stolen: [] };
+    let step: SagaStep | null = null;
     const maxRedecide = this.options.maxRedecide ?? 3;
-    const outcome = (
-      status: Outcome['status'],
-      decision: Decision,
-      extra: Partial<Outcome> = {},
-    ): Outcome => ({
-      status,
-      decision,
-      decisions,
-      orderId: null,
-      clientOrderId: null,
-      cancelled,
-      filledDuringCancel,
-      detail: null,
-      ...extra,
-    });
 
     for (let attempt = 0; ; attempt++) {
       const decision = this.decide(request);
-      decisions.push(decision);
+      run.decisions.push(decision);
       this.options.onDecision?.(decision);
-      if (decision.action === 'wait') return outcome('waited', decision);
-      if (decision.action === 'block') return outcome('blocked', decision);
-      if (decision.dryRun) return outcome('dry-run', decision);
+      if (decision.action === 'wait') return outcome('waited', decision, run);
+      if (decision.action === 'block') return outcome('blocked', decision, run);
+      if (decision.dryRun) return outcome('dry-run', decision, run);
 
       const now = decision.time;
-      const sagaId = `${this.options.idPrefix ?? 'ws'}-${++this.seq}`;
-      const clientOrderId = sagaId;
-      const journal = (state: SagaState, detail?: string, orderId?: string): void =>
-        this.journal.transition({
-          sagaId,
-          state,
-          at: this.clock.now(),
-          clientOrderId,
-          symbol: request.symbol,
-          victims: decision.victims,
-          cancelled,
-          ...(orderId === undefined ? {} : { orderId }),
-          ...(detail === undefined ? {} : { detail }),
-        });
-      journal('requested', `${decision.action} ${request.symbol}`);
+      // One saga (and one idempotent client order id) per request, across any re-decisions.
+      if (step === null) {
+        const sagaId = `${this.options.idPrefix ?? 'ws'}-${++this.seq}`;
+        step = { sagaId, clientOrderId: sagaId, symbol: request.symbol, victims: decision.victims };
+      } else step.victims = decision.victims;
+      const clientOrderId = step.clientOrderId;
+      this.journalize(step, run, 'requested', `${decision.action} ${request.symbol}`);
 
       // The replaced order goes first: it is this symbol's own capacity. Then victims in rank order.
       const toCancel = decision.replaces ? [decision.replaces, ...decision.victims] : decision.victims;
@@ -189,30 +165,44 @@ export class Coordinator {
         if (result.status === 'rejected') {
           // The venue still has (or never had) the order: take its word for everything, then stop.
           yield* this.resync();
-          journal('aborted', `cancel of ${orderId} rejected: ${result.reason}`);
-          return outcome('aborted', decision, { detail: `cancel of ${orderId} rejected: ${result.reason}` });
+          const detail = `cancel of ${orderId} rejected: ${result.reason}`;
+          this.journalize(step, run, 'aborted', detail);
+          return outcome('aborted', decision, run, null, null, detail);
         }
         const order = this.ledger.order(orderId);
+        if (order && orderId !== decision.replaces) run.stolen.push({ id: orderId, symbol: order.symbol });
         if (result.filledQty > 0 && order) {
           this.ledger.applyFill(orderId, result.filledQty, result.fillPrice ?? order.limitPrice);
         }
         if (result.status === 'filled') {
-          filledDuringCancel.push(orderId);
+          run.filledDuringCancel.push(orderId);
           raced = true;
           break;
         }
         this.ledger.removeOrder(orderId);
-        cancelled.push(orderId);
+        run.cancelled.push(orderId);
+        if (result.filledQty > 0) {
+          // Part of the victim filled first: it freed less than planned and now holds a position. Decide
+          // again with the new state rather than place into margin that is not there.
+          raced = true;
+          break;
+        }
       }
       if (raced) {
-        journal('redecide', `${filledDuringCancel.at(-1)} filled during its cancel`);
+        this.journalize(
+          step,
+          run,
+          'redecide',
+          `${run.stolen.at(-1)?.id ?? 'a victim'} filled during its cancel`,
+        );
         if (attempt + 1 >= maxRedecide) {
-          journal('aborted', 'victims kept filling during their cancel');
-          return outcome('aborted', decision, { detail: 'victims kept filling during their cancel' });
+          const detail = 'victims kept filling during their cancel';
+          this.journalize(step, run, 'aborted', detail);
+          return outcome('aborted', decision, run, null, null, detail);
         }
         continue;
       }
-      journal('victims-cancelled');
+      this.journalize(step, run, 'victims-cancelled');
 
       const placed = (yield {
         kind: 'place',
@@ -230,11 +220,8 @@ export class Coordinator {
         // The cancels stand (the venue confirmed them); their margin is simply free again in the ledger.
         // A rejection can hide a partial truth (an order that did reach the book): ask the venue.
         yield* this.resync();
-        journal('compensated', placed.reason);
-        return outcome('compensated', decision, {
-          clientOrderId,
-          detail: `place rejected: ${placed.reason}`,
-        });
+        this.journalize(step, run, 'compensated', placed.reason);
+        return outcome('compensated', decision, run, null, clientOrderId, `place rejected: ${placed.reason}`);
       }
       this.ledger.addOrder({
         id: placed.orderId,
@@ -250,14 +237,38 @@ export class Coordinator {
         probe: false,
         external: false,
       });
-      journal('placed', undefined, placed.orderId);
-      if (decision.action === 'steal') this.recordSteals(decision, now);
-      journal('done', undefined, placed.orderId);
-      return outcome(decision.action === 'steal' ? 'stole' : 'placed', decision, {
-        orderId: placed.orderId,
+      this.journalize(step, run, 'placed', undefined, placed.orderId);
+      // Victims cancelled in any attempt were stolen from, even if the last decision found the margin free.
+      const cancelledVictims = run.stolen.filter((v) => run.cancelled.includes(v.id));
+      if (cancelledVictims.length) this.recordSteals(request.symbol, cancelledVictims, now);
+      this.journalize(step, run, 'done', undefined, placed.orderId);
+      return outcome(
+        cancelledVictims.length ? 'stole' : 'placed',
+        decision,
+        run,
+        placed.orderId,
         clientOrderId,
-      });
+        null,
+      );
     }
+  }
+
+  private journalize(
+    step: SagaStep,
+    run: SagaRun,
+    state: SagaState,
+    detail?: string,
+    orderId?: string,
+  ): void {
+    if (this.journal === nullJournal) return;
+    this.journal.transition({
+      ...step,
+      state,
+      at: this.clock.now(),
+      cancelled: run.cancelled,
+      ...(orderId === undefined ? {} : { orderId }),
+      ...(detail === undefined ? {} : { detail }),
+    });
   }
 
   private *resync(): Generator<BrokerCall, void, BrokerReply> {
@@ -266,21 +277,49 @@ export class Coordinator {
   }
 
   /** One history event per victim symbol: two orders of one symbol stolen at once are one steal from it. */
-  private recordSteals(decision: Decision, at: TimeMs): void {
-    const t = decision.candidates;
-    if (!t) return;
-    const victimSymbols = new Set<string>();
-    for (const id of decision.victims) {
-      const i = t.ids.indexOf(id);
-      if (i >= 0) victimSymbols.add(t.symbols[i]!);
-    }
-    for (const victim of victimSymbols) {
-      const event = { at, thief: decision.request.symbol, victim };
+  private recordSteals(thief: string, victims: readonly { symbol: string }[], at: TimeMs): void {
+    for (const victim of new Set(victims.map((v) => v.symbol))) {
+      const event = { at, thief, victim };
       this.history.record(event);
       this.options.onSteal?.(event);
     }
     this.history.prune(at);
   }
+}
+
+interface SagaRun {
+  decisions: Decision[];
+  cancelled: string[];
+  filledDuringCancel: string[];
+  /** Orders cancelled (or being cancelled) as victims, with their symbols. */
+  stolen: { id: string; symbol: string }[];
+}
+
+interface SagaStep {
+  sagaId: string;
+  clientOrderId: string;
+  symbol: string;
+  victims: string[];
+}
+
+function outcome(
+  status: Outcome['status'],
+  decision: Decision,
+  run: SagaRun,
+  orderId: string | null = null,
+  clientOrderId: string | null = null,
+  detail: string | null = null,
+): Outcome {
+  return {
+    status,
+    decision,
+    decisions: run.decisions,
+    orderId,
+    clientOrderId,
+    cancelled: run.cancelled,
+    filledDuringCancel: run.filledDuringCancel,
+    detail,
+  };
 }
 
 function callSync(broker: SyncBroker, call: BrokerCall): BrokerReply {

@@ -24,8 +24,13 @@ const CLOSED_MEMORY = 10_000;
 export class CapacityLedger {
   private readonly orderList: OpenOrder[] = [];
   private readonly orderIndex = new Map<string, number>();
+  /** Cumulative filled quantity per open order, and the quantity it was placed with. */
   private readonly filled = new Map<string, number>();
-  private readonly closed = new Map<string, number>();
+  private readonly placedQty = new Map<string, number>();
+  /** Closed order ids, bounded: a ring of the last CLOSED_MEMORY ids plus a set for lookups. */
+  private readonly closed = new Set<string>();
+  private readonly closedRing: (string | undefined)[] = new Array(CLOSED_MEMORY);
+  private closedNext = 0;
   private readonly positionMap = new Map<string, Position>();
   private acct: Account;
 
@@ -68,6 +73,7 @@ export class CapacityLedger {
     this.orderIndex.set(order.id, this.orderList.length);
     this.orderList.push({ ...order });
     this.filled.set(order.id, 0);
+    this.placedQty.set(order.id, order.qty);
   }
 
   /** Remove an order that the venue confirmed cancelled (or that is otherwise gone). Returns it, if known. */
@@ -81,8 +87,9 @@ export class CapacityLedger {
       this.orderIndex.set(last.id, i);
     }
     this.orderIndex.delete(id);
-    this.remember(id, this.filled.get(id) ?? 0);
+    this.remember(id);
     this.filled.delete(id);
+    this.placedQty.delete(id);
     return order;
   }
 
@@ -144,7 +151,14 @@ export class CapacityLedger {
    */
   reset(snapshot: LedgerSnapshot): void {
     const known = new Map(this.orderList.map((o) => [o.id, o] as const));
-    for (const o of [...this.orderList]) this.removeOrder(o.id);
+    const placed = new Map(this.placedQty);
+    const stillOpen = new Set(snapshot.orders.map((o) => o.id));
+    // Orders the broker no longer has are closed; the ones it still has stay open (never marked closed).
+    for (const id of known.keys()) if (!stillOpen.has(id)) this.remember(id);
+    this.orderList.length = 0;
+    this.orderIndex.clear();
+    this.filled.clear();
+    this.placedQty.clear();
     this.positionMap.clear();
     this.acct = { ...snapshot.account };
     for (const o of snapshot.orders) {
@@ -160,6 +174,13 @@ export class CapacityLedger {
             }
           : o,
       );
+      // Filled so far = placed − still open: a fill event repeated after the reconcile (as a cumulative
+      // quantity) is then counted once, not twice.
+      const original = placed.get(o.id);
+      if (original !== undefined) {
+        this.placedQty.set(o.id, original);
+        this.filled.set(o.id, Math.max(0, original - o.qty));
+      }
     }
     for (const p of snapshot.positions) this.setPosition(p);
   }
@@ -177,8 +198,11 @@ export class CapacityLedger {
     return this.closed.has(id);
   }
 
-  private remember(id: string, filledQty: number): void {
-    this.closed.set(id, filledQty);
-    if (this.closed.size > CLOSED_MEMORY) this.closed.delete(this.closed.keys().next().value as string);
+  private remember(id: string): void {
+    const evicted = this.closedRing[this.closedNext];
+    if (evicted !== undefined) this.closed.delete(evicted);
+    this.closedRing[this.closedNext] = id;
+    this.closedNext = (this.closedNext + 1) % CLOSED_MEMORY;
+    this.closed.add(id);
   }
 }

@@ -46,7 +46,7 @@ export interface Position {
 export interface Account {
   equity: number;
   patternDayTrader: boolean;
-  /** Cash, used for the margin-interest debit; defaults to equity minus long notional when unknown. */
+  /** Cash balance as the broker reports it (negative = a margin loan); informational. */
   cash?: number;
 }
 

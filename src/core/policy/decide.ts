@@ -72,7 +72,8 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   const readyToSteal = tol.forceImmediate || withinDistance(dist, config.stealEntryTolerance);
   const requesterCooling = input.history.isCooling(request.symbol, now);
 
-  const base: Decision = {
+  // One record, filled in as the decision takes shape (no copies: this runs in the simulator's inner loop).
+  const d: Decision = {
     time: now,
     request,
     action: 'wait',
@@ -101,60 +102,56 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   };
 
   if (request.assetClass === 'stock' && !sessionOpen && !config.extendedHours) {
-    return { ...base, reason: 'market-closed' };
+    d.reason = 'market-closed';
+    return d;
   }
   if (!tol.forceImmediate && !withinDistance(dist, tol.tolerance)) {
-    return { ...base, reason: 'outside-tolerance' };
+    d.reason = 'outside-tolerance';
+    return d;
   }
-  const replacing = { replaces: replaces?.id ?? null };
+  d.replaces = replaces?.id ?? null;
   if (shortfall <= MARGIN_EPSILON) {
-    return {
-      ...base,
-      ...replacing,
-      action: 'place',
-      reason: 'capacity-available',
-      usedAfter: used - replacedMargin + marginNeeded,
-    };
+    d.action = 'place';
+    d.reason = 'capacity-available';
+    d.usedAfter = used - replacedMargin + marginNeeded;
+    return d;
   }
-  const block = (reason: string, candidates: CandidateTable | null = null): Decision => ({
-    ...base,
-    ...replacing,
-    action: 'block',
-    reason,
-    candidates,
-  });
-  if (!config.stealingEnabled) return block('stealing-disabled');
-  if (!readyToSteal) return block('not-ready-to-steal');
-  if (requesterCooling) return block('on-cooldown');
+  d.action = 'block';
+  if (!config.stealingEnabled) return blocked(d, 'stealing-disabled');
+  if (!readyToSteal) return blocked(d, 'not-ready-to-steal');
+  if (requesterCooling) return blocked(d, 'on-cooldown');
 
   const table = candidateTable(input, config, reqCrypto, reqStock);
+  d.candidates = table;
   let ours = 0;
   for (let i = 0; i < table.reason.length; i++) {
     const r = table.reason[i];
     if (r !== REASON_CODE.external && r !== REASON_CODE['not-entry'] && r !== REASON_CODE['same-symbol'])
       ours++;
   }
-  if (ours === 0) return block('margin', table);
+  if (ours === 0) return blocked(d, 'margin');
 
   const selection = selectVictims(table, shortfall);
   if (selection.victims.length === 0) {
-    return block(selection.eligibleMargin > 0 ? 'victims-insufficient' : 'no-eligible-victims', table);
+    return blocked(d, selection.eligibleMargin > 0 ? 'victims-insufficient' : 'no-eligible-victims');
   }
   let fight = false;
   for (const v of selection.victims) {
     if (input.history.isFighting(request.symbol, table.symbols[v]!, now)) fight = true;
   }
-  return {
-    ...base,
-    ...replacing,
-    action: 'steal',
-    reason: 'stole-capacity',
-    usedAfter: used - replacedMargin - selection.freed + marginNeeded,
-    victims: selection.victims.map((v) => table.ids[v]!),
-    freedMargin: selection.freed,
-    fight,
-    candidates: table,
-  };
+  d.action = 'steal';
+  d.reason = 'stole-capacity';
+  d.usedAfter = used - replacedMargin - selection.freed + marginNeeded;
+  d.victims = selection.victims.map((v) => table.ids[v]!);
+  d.freedMargin = selection.freed;
+  d.fight = fight;
+  return d;
+}
+
+function blocked(d: Decision, reason: string): Decision {
+  d.action = 'block';
+  d.reason = reason;
+  return d;
 }
 
 /** Every open order with its distance, margin and, when it may not be a victim, the first rule that says so. */

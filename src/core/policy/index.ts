@@ -6,3 +6,4 @@ export * from './candidates.js';
 export * from './decide.js';
 export * from './record.js';
 export * from './validate.js';
+export * from './deleverage-plan.js';

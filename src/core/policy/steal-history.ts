@@ -42,8 +42,9 @@ export class StealHistory {
       pairCount: count,
     };
     insertSorted(times, event.at);
-    const at = upperBound(this.events, event.at);
-    this.events.splice(at, 0, classified);
+    const last = this.events[this.events.length - 1];
+    if (!last || last.at <= event.at) this.events.push(classified);
+    else this.events.splice(upperBound(this.events, event.at), 0, classified);
     return classified;
   }
 
@@ -121,5 +122,6 @@ function upperBound(arr: readonly (TimeMs | { at: TimeMs })[], x: TimeMs): numbe
 }
 
 function insertSorted(arr: TimeMs[], x: TimeMs): void {
-  arr.splice(upperBound(arr, x), 0, x);
+  if (arr.length === 0 || arr[arr.length - 1]! <= x) arr.push(x);
+  else arr.splice(upperBound(arr, x), 0, x);
 }

@@ -1,0 +1,47 @@
+/**
+ * `npm run bench [-- section...]`: runs the registered sections in order, or only those named.
+ * To add a section, append it to SECTIONS.
+ */
+import os from 'node:os';
+import { benchDecide } from './decide.js';
+import { benchSim } from './sim.js';
+
+interface Section {
+  name: string;
+  description: string;
+  run: () => Promise<void>;
+}
+
+const SECTIONS: readonly Section[] = [
+  {
+    name: 'decide',
+    description: 'policy decide() per decision, 10 / 100 / 1,000 open orders',
+    run: benchDecide,
+  },
+  {
+    name: 'sim',
+    description:
+      'simulator on the 6-crypto hourly set, 2020-09-22 → 2025-12-02: load (cold, cached) and bar-steps/s',
+    run: benchSim,
+  },
+];
+
+async function main(args: readonly string[]): Promise<number> {
+  const unknown = args.filter((a) => !SECTIONS.some((s) => s.name === a));
+  if (unknown.length > 0) {
+    console.error(`unknown bench section: ${unknown.join(', ')}`);
+    console.error(`available: ${SECTIONS.map((s) => s.name).join(', ')} (no argument runs them all)`);
+    return 2;
+  }
+  const selected = args.length === 0 ? SECTIONS : SECTIONS.filter((s) => args.includes(s.name));
+  const cpus = os.cpus();
+  console.log('worksteal bench');
+  console.log(`node ${process.version} · ${cpus[0]?.model.trim() ?? 'unknown CPU'} · ${cpus.length} cores`);
+  for (const section of selected) {
+    console.log(`\n== ${section.name}: ${section.description}\n`);
+    await section.run();
+  }
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The named data sets of ../shared/marketdata/README.md ("Suggested sets"), resolved against the folder in
+ * WORKSTEAL_DATA or, by default, ../shared/marketdata beside the project.
+ */
+export const BENCHMARK_SETS = {
+  crypto: {
+    description: 'ETH, SOL, LTC, UNI, AVAX, LINK hourly over their common window',
+    files: [
+      'binance-eth-iamsteini/ETHUSDT_1h.csv',
+      'binance-spot-yanniedog/SOLUSDT_1h.csv',
+      'binance-spot-yanniedog/LTCUSDT_1h.csv',
+      'binance-spot-yanniedog/UNIUSDT_1h.csv',
+      'binance-spot-yanniedog/AVAXUSDT_1h.csv',
+      'binance-spot-yanniedog/LINKUSDT_1h.csv',
+    ],
+    from: '2020-09-22T00:00:00Z',
+    to: '2025-12-02T00:00:00Z',
+  },
+  mixed: {
+    description: 'the crypto set plus AAPL, MSFT, TSLA, SPY hourly over the common window of the stocks',
+    files: [
+      'binance-eth-iamsteini/ETHUSDT_1h.csv',
+      'binance-spot-yanniedog/SOLUSDT_1h.csv',
+      'binance-spot-yanniedog/LTCUSDT_1h.csv',
+      'binance-spot-yanniedog/UNIUSDT_1h.csv',
+      'binance-spot-yanniedog/AVAXUSDT_1h.csv',
+      'binance-spot-yanniedog/LINKUSDT_1h.csv',
+      'databento-nasdaq-tejasraj15/AAPL_1h.csv',
+      'databento-nasdaq-tejasraj15/MSFT_1h.csv',
+      'ibkr-tsla-economiaunmsm/TSLA_1h.csv',
+      'polygon-spy-peachy88/SPY_hourly.csv',
+    ],
+    from: '2021-03-12T00:00:00Z',
+    to: '2025-02-11T00:00:00Z',
+  },
+} as const;
+
+export type BenchmarkSetName = keyof typeof BENCHMARK_SETS;
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where the shared market data lives: WORKSTEAL_DATA, else ../shared/marketdata next to the project. */
+export function marketDataDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env.WORKSTEAL_DATA
+    ? resolve(env.WORKSTEAL_DATA)
+    : resolve(PROJECT_ROOT, '..', 'shared', 'marketdata');
+}
+
+export function benchmarkFiles(
+  name: BenchmarkSetName,
+  dir = marketDataDir(),
+): { files: string[]; missing: string[] } {
+  const files = BENCHMARK_SETS[name].files.map((f) => join(dir, f));
+  return { files, missing: files.filter((f) => !existsSync(f)) };
+}

@@ -1,0 +1,362 @@
+/**
+ * Layout detection: header or not, delimiter, which column is the time and in what format, and where
+ * open/high/low/close/volume are. It looks only at the first line and a few data rows, so it is cheap enough
+ * to run before the cache lookup (the symbol column it finds is part of the cache key's inputs).
+ * Header names are matched case-insensitively and exactly (after normalising spaces/dashes to `_`), so
+ * `Adj. Close` never stands in for `Close`.
+ */
+import { detectDelimiter, fieldText, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
+import { DataError, LAYOUT_HINT } from './errors.js';
+import {
+  epochUnitOf,
+  isoUtc,
+  parseEpoch,
+  parseIsoTime,
+  type EpochUnit,
+  type IsoResult,
+} from './timeparse.js';
+import type { LayoutOverride } from './types.js';
+
+export type TimeFormat = EpochUnit | 'iso' | 'naive';
+
+export interface Layout {
+  header: boolean;
+  delimiter: number;
+  /** Column names (header text, or `col0`… when headerless), for messages. */
+  names: string[];
+  timeCol: number;
+  timeFormat: TimeFormat;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  /** -1 when the file has no volume column (volume is then 0). */
+  volume: number;
+  /** -1 when there is no `symbol` column. */
+  symbolCol: number;
+  /** Symbol written in the first data row's `symbol` column. */
+  headerSymbol: string | undefined;
+  /** Byte offset and 1-based line number of the first line after the header. */
+  dataStart: number;
+  dataLine: number;
+  /** Where the time comes from, for the layout string: 'header:timestamp' or 'headerless:col0'. */
+  label: string;
+  /** ' columns:close,high,low,open,volume' when the price columns are not in open,high,low,close order, else ''. */
+  columnsNote: string;
+}
+
+const TIME_NAMES = [
+  'timestamp',
+  'ts_event',
+  'datetime',
+  'date_time',
+  'date',
+  'time',
+  'open_time',
+  'opentime',
+  'ts',
+  't',
+];
+const COLUMN_NAMES = {
+  open: ['open', 'o', 'open_price', 'opening_price'],
+  high: ['high', 'h', 'high_price'],
+  low: ['low', 'l', 'low_price'],
+  close: ['close', 'c', 'close_price', 'closing_price', 'last'],
+  volume: ['volume', 'vol', 'v', 'base_volume'],
+} as const;
+type PriceField = keyof typeof COLUMN_NAMES;
+const FIELDS: PriceField[] = ['open', 'high', 'low', 'close', 'volume'];
+const SAMPLE_ROWS = 50;
+
+function normalise(name: string): string {
+  return name
+    .trim()
+    .replace(/^\uFEFF/, '')
+    .replace(/^"|"$/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+}
+
+const EMPTY_FIX = 'Point at a CSV of bars (time, open, high, low, close[, volume]).';
+/** Epoch values must land in this range, so an index column (0, 1, 2…) is not read as 1970 timestamps. */
+const PLAUSIBLE_FROM = Date.UTC(1971, 0, 1);
+const PLAUSIBLE_TO = Date.UTC(2100, 0, 1);
+
+interface Fields {
+  buf: Buffer;
+  starts: Int32Array;
+  ends: Int32Array;
+  count: number;
+}
+
+function splitText(text: string, delimiter: number): Fields {
+  const buf = Buffer.from(text, 'utf8');
+  const starts = new Int32Array(512);
+  const ends = new Int32Array(512);
+  const count = Math.min(splitLine(buf, 0, buf.length, delimiter, starts, ends), 512);
+  return { buf, starts, ends, count };
+}
+
+/** The first non-blank line (after a UTF-8 BOM): its byte range, line number and text. */
+function firstLine(file: string, buf: Buffer): { pos: number; end: number; line: number; text: string } {
+  let pos = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  let line = 1;
+  let end = lineEnd(buf, pos);
+  while (pos < buf.length && isBlank(buf, pos, end)) {
+    pos = end + 1;
+    line++;
+    end = lineEnd(buf, pos);
+  }
+  if (pos >= buf.length) throw new DataError(file, 'the file is empty.', EMPTY_FIX);
+  return { pos, end, line, text: buf.toString('utf8', pos, trimCr(buf, pos, end)) };
+}
+
+/** A first line whose time field is a time and whose other fields are numbers is data (Kraken has no header). */
+function looksLikeData(first: Fields, timeCol: number): boolean {
+  const { buf, starts, ends, count } = first;
+  if (timeCol >= count) return false;
+  for (let i = 0; i < count; i++) {
+    if (i !== timeCol && Number.isNaN(parseNumber(buf, starts[i] as number, ends[i] as number))) return false;
+  }
+  const ts = starts[timeCol] as number;
+  const te = ends[timeCol] as number;
+  const iso: IsoResult = { offsetMin: NaN, hasTime: false };
+  return !Number.isNaN(parseNumber(buf, ts, te)) || !Number.isNaN(parseIsoTime(buf, ts, te, iso));
+}
+
+function resolveColumn(
+  file: string,
+  spec: string | number,
+  what: string,
+  names: string[],
+  header: boolean,
+): number {
+  if (typeof spec === 'number') {
+    if (!Number.isInteger(spec) || spec < 0 || spec >= names.length) {
+      throw new DataError(
+        file,
+        `layout column ${what} = ${spec} is out of range: the file has ${names.length} columns (0-based).`,
+        LAYOUT_HINT,
+      );
+    }
+    return spec;
+  }
+  if (!header) {
+    throw new DataError(
+      file,
+      `layout column ${what} = "${spec}" names a column, but the file has no header.`,
+      'Give 0-based column numbers instead.',
+    );
+  }
+  const idx = names.findIndex((n) => normalise(n) === normalise(spec));
+  if (idx < 0) {
+    throw new DataError(
+      file,
+      `layout column ${what} = "${spec}" is not in the header (columns: ${names.join(', ')}).`,
+      LAYOUT_HINT,
+    );
+  }
+  return idx;
+}
+
+function unrecognised(file: string, names: string[], missing: string[], header: boolean): DataError {
+  const seen = header ? `columns seen: ${names.join(', ')}` : `no header; ${names.length} columns per row`;
+  return new DataError(
+    file,
+    `unrecognised layout: cannot find ${missing.join(', ')} (${seen}).`,
+    LAYOUT_HINT,
+  );
+}
+
+function findTimeColumn(file: string, names: string[], header: boolean, override: LayoutOverride): number {
+  if (override.timeColumn !== undefined)
+    return resolveColumn(file, override.timeColumn, 'timeColumn', names, header);
+  if (!header) return 0;
+  const norm = names.map(normalise);
+  for (const candidate of TIME_NAMES) {
+    const at = norm.indexOf(candidate);
+    if (at >= 0) return at;
+  }
+  throw unrecognised(
+    file,
+    names,
+    ['a time column (timestamp/ts_event/date/datetime/time/open_time)'],
+    header,
+  );
+}
+
+/** Price and volume columns: by header name, else the conventional order time,open,high,low,close,volume. */
+function findValueColumns(
+  file: string,
+  names: string[],
+  header: boolean,
+  timeCol: number,
+  override: LayoutOverride,
+): Record<PriceField, number> {
+  const norm = names.map(normalise);
+  const cols: Record<PriceField, number> = { open: -1, high: -1, low: -1, close: -1, volume: -1 };
+  const missing: string[] = [];
+  for (const field of FIELDS) {
+    const spec = override.columns?.[field];
+    if (spec !== undefined) cols[field] = resolveColumn(file, spec, field, names, header);
+    else if (header)
+      cols[field] = norm.findIndex((n) => (COLUMN_NAMES[field] as readonly string[]).includes(n));
+    else {
+      const at = timeCol + 1 + FIELDS.indexOf(field);
+      cols[field] = timeCol === 0 && at < names.length ? at : -1;
+    }
+    if (cols[field] < 0 && field !== 'volume') missing.push(field);
+  }
+  if (missing.length > 0) throw unrecognised(file, names, missing, header);
+  return cols;
+}
+
+interface Sample {
+  rows: number;
+  epochs: number;
+  withOffset: number;
+  naive: number;
+  firstEpoch: number;
+  /** Rows whose high/low bracket open/close: a check on positional (headerless) columns. */
+  bracketed: number;
+  headerSymbol: string | undefined;
+  /** The first unparsable time: fatal only when no sampled time parses (one bad row is the quality check's job). */
+  badTime: { row: number; text: string } | null;
+}
+
+/** Reads the first SAMPLE_ROWS data rows to learn the time format (and the symbol column's value). */
+function sampleRows(
+  buf: Buffer,
+  start: number,
+  line: number,
+  delimiter: number,
+  timeCol: number,
+  cols: Record<PriceField, number>,
+  symbolCol: number,
+): Sample {
+  const width = Math.max(timeCol, cols.open, cols.high, cols.low, cols.close, symbolCol) + 1;
+  const starts = new Int32Array(width);
+  const ends = new Int32Array(width);
+  const iso: IsoResult = { offsetMin: NaN, hasTime: false };
+  const s: Sample = {
+    rows: 0,
+    epochs: 0,
+    withOffset: 0,
+    naive: 0,
+    firstEpoch: NaN,
+    bracketed: 0,
+    headerSymbol: undefined,
+    badTime: null,
+  };
+  const num = (col: number): number => parseNumber(buf, starts[col] as number, ends[col] as number);
+  for (let p = start, row = line; p < buf.length && s.rows < SAMPLE_ROWS; row++) {
+    const end = lineEnd(buf, p);
+    const le = trimCr(buf, p, end);
+    const from = p;
+    p = end + 1;
+    if (isBlank(buf, from, le)) continue;
+    s.rows++;
+    if (splitLine(buf, from, le, delimiter, starts, ends) < width) continue;
+    const ts = starts[timeCol] as number;
+    const te = ends[timeCol] as number;
+    const epoch = parseNumber(buf, ts, te);
+    if (!Number.isNaN(epoch)) {
+      s.epochs++;
+      if (Number.isNaN(s.firstEpoch)) s.firstEpoch = epoch;
+    } else if (!Number.isNaN(parseIsoTime(buf, ts, te, iso))) {
+      if (Number.isNaN(iso.offsetMin)) s.naive++;
+      else s.withOffset++;
+    } else if (s.badTime === null) {
+      s.badTime = { row, text: fieldText(buf, ts, te) };
+    }
+    if (symbolCol >= 0 && s.headerSymbol === undefined) {
+      s.headerSymbol = buf.toString('utf8', starts[symbolCol], ends[symbolCol]).trim() || undefined;
+    }
+    const o = num(cols.open);
+    const c = num(cols.close);
+    if (num(cols.high) >= Math.max(o, c) && num(cols.low) <= Math.min(o, c)) s.bracketed++;
+  }
+  return s;
+}
+
+function chooseTimeFormat(file: string, s: Sample, timeName: string, dataLine: number): TimeFormat {
+  if (s.epochs + s.withOffset + s.naive === 0) {
+    if (s.badTime) {
+      throw new DataError(
+        file,
+        `unparsable time "${s.badTime.text}" in column ${timeName}: expected epoch seconds/milliseconds or ISO 'YYYY-MM-DD[ HH:MM[:SS]][±HH:MM]'.`,
+        `If another column holds the time, pass layout.timeColumn; otherwise convert the times. ${LAYOUT_HINT}`,
+        { row: s.badTime.row },
+      );
+    }
+    throw new DataError(file, `no data row has a value in the time column ${timeName}.`, LAYOUT_HINT, {
+      row: dataLine,
+    });
+  }
+  if (s.epochs >= s.withOffset + s.naive) {
+    const unit = epochUnitOf(s.firstEpoch);
+    const text = String(s.firstEpoch);
+    const ms = parseEpoch(Buffer.from(text), 0, text.length, unit);
+    if (!(ms >= PLAUSIBLE_FROM && ms < PLAUSIBLE_TO)) {
+      throw new DataError(
+        file,
+        `the time column ${timeName} holds numbers that are not plausible epoch times (first: ${text} = ${isoUtc(ms)} as ${unit}).`,
+        `If it is an index, point layout.timeColumn at the real time column; to force a unit, set layout.timeFormat. ${LAYOUT_HINT}`,
+        { row: dataLine },
+      );
+    }
+    return unit;
+  }
+  return s.withOffset >= s.naive ? 'iso' : 'naive';
+}
+
+export function detectLayout(file: string, buf: Buffer, override: LayoutOverride = {}): Layout {
+  const first = firstLine(file, buf);
+  const delimiter = detectDelimiter(first.text);
+  const firstFields = splitText(first.text, delimiter);
+  const header =
+    override.header ??
+    !looksLikeData(firstFields, typeof override.timeColumn === 'number' ? override.timeColumn : 0);
+  const texts: string[] = [];
+  for (let i = 0; i < firstFields.count; i++) {
+    texts.push(firstFields.buf.toString('utf8', firstFields.starts[i], firstFields.ends[i]));
+  }
+  const names = header ? texts : texts.map((_, i) => `col${i}`);
+  const dataStart = header ? first.end + 1 : first.pos;
+  const dataLine = header ? first.line + 1 : first.line;
+
+  const timeCol = findTimeColumn(file, names, header, override);
+  const cols = findValueColumns(file, names, header, timeCol, override);
+  const symbolCol = header ? names.map(normalise).findIndex((n) => n === 'symbol' || n === 'ticker') : -1;
+
+  const sample = sampleRows(buf, dataStart, dataLine, delimiter, timeCol, cols, symbolCol);
+  if (sample.rows === 0) throw new DataError(file, 'the file has a header but no data rows.', EMPTY_FIX);
+  if (!header && override.columns === undefined && sample.bracketed < sample.rows * 0.9) {
+    // A headerless file whose columns 1-4 are not open,high,low,close (e.g. close-first) must not load silently.
+    throw unrecognised(
+      file,
+      names,
+      ['open, high, low, close in columns 1-4 (high ≥ open/close ≥ low fails)'],
+      header,
+    );
+  }
+  const timeFormat = override.timeFormat ?? chooseTimeFormat(file, sample, names[timeCol] ?? '', dataLine);
+
+  const standard = cols.open < cols.high && cols.high < cols.low && cols.low < cols.close;
+  const byPosition = FIELDS.filter((f) => cols[f] >= 0).sort((a, b) => cols[a] - cols[b]);
+  return {
+    header,
+    delimiter,
+    names,
+    timeCol,
+    timeFormat,
+    ...cols,
+    symbolCol,
+    headerSymbol: sample.headerSymbol,
+    dataStart,
+    dataLine,
+    label: header ? `header:${names[timeCol]}` : `headerless:col${timeCol}`,
+    columnsNote: standard ? '' : ` columns:${byPosition.join(',')}`,
+  };
+}

@@ -1,0 +1,56 @@
+/** Command-line data arguments → a sorted list of CSV files. */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataError } from './errors.js';
+
+async function walk(dir: string, out: string[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await walk(p, out);
+    else if (e.isFile() && e.name.toLowerCase().endsWith('.csv')) out.push(p);
+  }
+}
+
+/**
+ * Files are taken as given (any extension); folders contribute their `*.csv` files, recursively. A missing
+ * path or a folder without CSVs is an error naming it. The result is sorted and de-duplicated, so runs are
+ * reproducible whatever order the shell lists files in.
+ */
+export async function expandDataArgs(args: string[]): Promise<string[]> {
+  const files = new Set<string>();
+  for (const arg of args) {
+    let info;
+    try {
+      info = await stat(arg);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(err)})`;
+      throw new DataError(
+        arg,
+        `data path ${why}.`,
+        'Check the path (relative paths are resolved from the current directory).',
+      );
+    }
+    if (info.isDirectory()) {
+      const found: string[] = [];
+      try {
+        await walk(arg, found);
+      } catch (err) {
+        throw new DataError(
+          arg,
+          `folder cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}).`,
+          'Check its permissions.',
+        );
+      }
+      if (found.length === 0)
+        throw new DataError(
+          arg,
+          'folder contains no .csv files.',
+          'Point at CSV files or a folder that holds them.',
+        );
+      for (const f of found) files.add(f);
+    } else files.add(arg);
+  }
+  return [...files].sort();
+}

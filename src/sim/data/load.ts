@@ -1,0 +1,221 @@
+/**
+ * loadBars / loadMany: read → hash → detect layout → cache hit, or parse → timezone → normalise → cache write.
+ * Every failure a user can cause surfaces as a DataError naming the file (and row); this module is the only
+ * one that touches the file system for bars.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { AssetClass } from '../../core/types.js';
+import {
+  cacheFileFor,
+  cacheKey,
+  decodeCache,
+  defaultCacheDir,
+  readCacheFile,
+  writeCache,
+  type CachedBars,
+} from './cache.js';
+import { detectLayout, type Layout } from './detect.js';
+import { DataError } from './errors.js';
+import { parseRows, type RawBars } from './parse.js';
+import { normalise } from './quality.js';
+import { inferAssetClass, inferSymbol } from './symbols.js';
+import { MS_PER_MINUTE } from './timeparse.js';
+import { UTC, fixedZone, localToUtc, parseZone, type Zone } from './timezone.js';
+import type { LoadOptions, LoadResult } from './types.js';
+import { guessStockZone } from './zoneguess.js';
+
+export type LoadManyOptions = LoadOptions & { symbols?: Record<string, { assetClass: AssetClass }> };
+
+async function readSource(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'file does not exist'
+        : code === 'EISDIR'
+          ? 'is a folder, not a file'
+          : `cannot be read (${code ?? String(err)})`;
+    const fix =
+      code === 'EISDIR'
+        ? 'Pass the folder through expandDataArgs / the CLI, which expands it to its *.csv files.'
+        : 'Check the path.';
+    throw new DataError(path, `${why}.`, fix, { cause: err });
+  }
+}
+
+/** Decides the zone of naive times and converts them in place to UTC. Returns the zone and why it was chosen. */
+function applyZone(
+  file: string,
+  raw: RawBars,
+  layout: Layout,
+  assetClass: AssetClass,
+  spec: string | undefined,
+): { zone: Zone; why: string } {
+  let zone: Zone;
+  let why: string;
+  if (spec !== undefined) {
+    const z = parseZone(spec);
+    if (!z) {
+      throw new DataError(
+        file,
+        `unknown timezone "${spec}".`,
+        "Use 'UTC', an IANA zone such as 'America/New_York', or a fixed offset such as '-05:00'.",
+      );
+    }
+    zone = z;
+    why = 'given';
+  } else if (assetClass === 'crypto') {
+    zone = UTC;
+    why = 'crypto';
+  } else {
+    ({ zone, why } = guessStockZone(raw.time, raw.n));
+  }
+  const t = raw.time;
+  if (zone === UTC) return { zone, why };
+  if (zone.fixedOffset !== null) {
+    const shift = zone.fixedOffset * MS_PER_MINUTE;
+    for (let i = 0; i < raw.n; i++) t[i] = (t[i] as number) - shift;
+  } else {
+    for (let i = 0; i < raw.n; i++) t[i] = localToUtc(zone, t[i] as number);
+  }
+  return { zone, why };
+}
+
+function offsetName(min: number): string {
+  return fixedZone(min).name === 'UTC' ? '+00:00' : fixedZone(min).name;
+}
+
+function timePart(
+  layout: Layout,
+  raw: RawBars,
+  zone: { zone: Zone; why: string } | null,
+): { text: string; timezone: string } {
+  if (layout.timeFormat === 'iso') {
+    const range =
+      raw.offsetMin === raw.offsetMax
+        ? offsetName(raw.offsetMin)
+        : `${offsetName(raw.offsetMin)}..${offsetName(raw.offsetMax)}`;
+    return { text: 'iso-offset', timezone: `offsets in values (${range})` };
+  }
+  if (layout.timeFormat === 'naive' && zone) {
+    const name =
+      zone.zone === UTC ? 'utc' : /^[+-]/.test(zone.zone.name) ? `fixed${zone.zone.name}` : zone.zone.name;
+    const note = zone.why === 'crypto' || zone.why === 'dates' ? '' : ` (${zone.why})`;
+    return { text: `naive-${name}${note}`, timezone: zone.zone.name };
+  }
+  return { text: layout.timeFormat, timezone: 'UTC' };
+}
+
+const EMPTY_FIX = 'Point at a CSV of bars (time, open, high, low, close[, volume]).';
+
+/** Parses a file that missed the cache: rows → UTC times → normalised bars and report. */
+function parseFile(
+  path: string,
+  buf: Buffer,
+  layout: Layout,
+  assetClass: AssetClass,
+  mode: 'refuse' | 'repair',
+  timezone: string | undefined,
+): CachedBars {
+  const raw = parseRows(path, buf, layout);
+  const zone = layout.timeFormat === 'naive' ? applyZone(path, raw, layout, assetClass, timezone) : null;
+  const norm = normalise(path, raw, mode);
+  const tp = timePart(layout, raw, zone);
+  const { path: _path, ...report } = norm.report;
+  return {
+    intervalMs: norm.intervalMs,
+    time: norm.time,
+    open: norm.open,
+    high: norm.high,
+    low: norm.low,
+    close: norm.close,
+    volume: norm.volume,
+    layout: `${layout.label} ${tp.text}${layout.columnsNote} ${norm.descending ? 'desc' : 'asc'}`,
+    timezone: tp.timezone,
+    report,
+  };
+}
+
+async function loadOne(path: string, options: LoadManyOptions): Promise<LoadResult> {
+  const mode = options.onBadData ?? 'refuse';
+  if (mode !== 'refuse' && mode !== 'repair') {
+    throw new DataError(path, `onBadData must be 'refuse' or 'repair' (got ${JSON.stringify(mode)}).`, '');
+  }
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+  const parseOptions = { layout: options.layout ?? {}, mode };
+  const cacheFile = cacheDir === null ? null : cacheFileFor(cacheDir, path, parseOptions);
+  // The cache entry is read while the source is read and hashed; it is only trusted once the key matches.
+  const [buf, entry] = await Promise.all([
+    readSource(path),
+    cacheFile === null ? null : readCacheFile(cacheFile),
+  ]);
+  if (buf.length === 0) throw new DataError(path, 'the file is empty.', EMPTY_FIX);
+  const sha256 = createHash('sha256').update(buf).digest('hex');
+  const layout = detectLayout(path, buf, options.layout);
+  const symbol = options.symbol ?? inferSymbol(path, layout.headerSymbol);
+  const assetClass = options.assetClass ?? options.symbols?.[symbol]?.assetClass ?? inferAssetClass(symbol);
+  // Everything that changes the parsed bars: the source bytes, the layout override, the bad-data policy, and
+  // the asset class (it decides how naive stock times are read).
+  const key = cacheKey(sha256, { ...parseOptions, assetClass });
+
+  let bars = entry === null ? null : decodeCache(entry, key);
+  const fromCache = bars !== null;
+  if (!bars) {
+    bars = parseFile(path, buf, layout, assetClass, mode, options.layout?.timezone);
+    if (cacheFile !== null) await writeCache(cacheFile, key, bars);
+  }
+  const { layout: layoutText, timezone, report, ...arrays } = bars;
+  return {
+    series: { symbol, assetClass, ...arrays, source: { path, sha256, layout: layoutText, timezone } },
+    report: { path, ...report },
+    fromCache,
+  };
+}
+
+/** Bad input must never surface as a bare stack trace: anything that is not a DataError is a loader bug. */
+async function guarded(path: string, options: LoadManyOptions): Promise<LoadResult> {
+  try {
+    return await loadOne(path, options);
+  } catch (err) {
+    if (err instanceof DataError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new DataError(
+      path,
+      `could not be loaded: ${message}.`,
+      'This is a loader bug; please report it with the file.',
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+/** Loads one bar file; see LoadOptions for the bad-data policy and the cache. */
+export async function loadBars(path: string, options: LoadOptions = {}): Promise<LoadResult> {
+  return guarded(path, options);
+}
+
+/**
+ * Loads several files concurrently (reads overlap; parsing is CPU-bound and interleaves). Asset classes come
+ * from `options.symbols` when it names the symbol. Two files giving the same symbol are an error: the
+ * simulator keys everything by symbol, so the second would silently shadow the first.
+ */
+export async function loadMany(paths: string[], options: LoadManyOptions = {}): Promise<LoadResult[]> {
+  const results = await Promise.all(paths.map((p) => guarded(p, options)));
+  const seen = new Map<string, string>();
+  for (const r of results) {
+    const prev = seen.get(r.series.symbol);
+    if (prev !== undefined) {
+      throw new DataError(
+        r.series.source.path,
+        `gives symbol ${r.series.symbol}, like ${prev}.`,
+        'Load one file per symbol, or rename one of them (the symbol comes from a symbol column or the file name).',
+      );
+    }
+    seen.set(r.series.symbol, r.series.source.path);
+  }
+  return results;
+}

@@ -1,0 +1,359 @@
+/**
+ * The row loop: bytes → parallel Float64Arrays, no per-row allocation on good rows. Rows that cannot be used
+ * (unparsable time or number, a missing column, non-positive price, negative volume) are left out and
+ * recorded; inconsistent high/low is clamped and recorded. Whether those records become an error or a repair
+ * is decided later (quality.ts), so this module throws only for structural problems (several symbols in one
+ * file).
+ *
+ * Two scanners feed one row check: a fused single pass for files without quotes (every real data file here),
+ * which parses numbers while it looks for delimiters so each byte is touched once, and a general
+ * split-then-parse pass that handles quoted fields. Parsing is the slow part of a cold load, hence the
+ * duplication.
+ */
+import { CR, LF, QUOTE, fieldText, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
+import type { Layout } from './detect.js';
+import { DataError } from './errors.js';
+import { parseEpoch, parseIsoTime, type IsoResult } from './timeparse.js';
+
+export interface RowProblem {
+  row: number;
+  problem: string;
+  /** 'drop': the row is unusable; 'repair': the row was kept after clamping high/low. */
+  kind: 'drop' | 'repair';
+  /** What repair mode did about it, appended to the problem in the report only when the row was repaired. */
+  repair?: string;
+}
+
+export interface RawBars {
+  /** Data rows seen (non-blank lines after the header). */
+  rows: number;
+  n: number;
+  /** Epoch ms UTC, or naive wall-clock ms when layout.timeFormat is 'naive' (the zone is applied later). */
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+  /** 1-based line number of each kept bar. */
+  row: Int32Array;
+  problems: RowProblem[];
+  /** Smallest and largest UTC offset (minutes) written in the values; NaN when none had one. */
+  offsetMin: number;
+  offsetMax: number;
+}
+
+// Field roles, by column index.
+const SKIP = 0;
+const TIME = 1;
+const OPEN = 2; // OPEN..VOLUME = 2..6 index `values` as role - 2
+const VOLUME = 6;
+const SYMBOL = 7;
+const VALUE_NAMES = ['open', 'high', 'low', 'close', 'volume'];
+const POW10 = new Float64Array(Array.from({ length: 23 }, (_, k) => 10 ** k));
+const MAX_EXACT = 9007199254740991;
+
+function countLines(buf: Uint8Array, from: number): number {
+  let count = 1;
+  for (let p = buf.indexOf(LF, from); p >= 0; p = buf.indexOf(LF, p + 1)) count++;
+  return count;
+}
+
+function sameBytes(buf: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
+  if (e1 - s1 !== e2 - s2) return false;
+  for (let i = 0; i < e1 - s1; i++) if (buf[s1 + i] !== buf[s2 + i]) return false;
+  return true;
+}
+
+function isSpace(c: number | undefined): boolean {
+  return c === 32 || c === 9 || c === CR;
+}
+
+/** Collects rows: time conversion, value checks, and the output arrays. Both scanners call `row`. */
+class RowSink {
+  readonly time: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+  readonly rowNo: Int32Array;
+  readonly problems: RowProblem[] = [];
+  /** Bounds of each needed field of the current row, and its parsed value for roles OPEN..VOLUME. */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly values = new Float64Array(5);
+  n = 0;
+  rows = 0;
+  offMin = NaN;
+  offMax = NaN;
+  private symStart = -1;
+  private symEnd = -1;
+  private symRow = 0;
+  private readonly iso: IsoResult = { offsetMin: NaN, hasTime: false };
+  private readonly epochUnit;
+  private readonly wantOffset: boolean;
+  private readonly valueCols: number[];
+
+  constructor(
+    private readonly file: string,
+    private readonly buf: Uint8Array,
+    private readonly layout: Layout,
+    readonly need: number,
+  ) {
+    const cap = countLines(buf, layout.dataStart);
+    this.time = new Float64Array(cap);
+    this.open = new Float64Array(cap);
+    this.high = new Float64Array(cap);
+    this.low = new Float64Array(cap);
+    this.close = new Float64Array(cap);
+    this.volume = new Float64Array(cap);
+    this.rowNo = new Int32Array(cap);
+    this.starts = new Int32Array(need);
+    this.ends = new Int32Array(need);
+    this.epochUnit = layout.timeFormat === 'iso' || layout.timeFormat === 'naive' ? null : layout.timeFormat;
+    this.wantOffset = layout.timeFormat === 'iso';
+    this.valueCols = [layout.open, layout.high, layout.low, layout.close, layout.volume];
+  }
+
+  private drop(lineNo: number, problem: string): void {
+    this.problems.push({ row: lineNo, problem, kind: 'drop' });
+  }
+
+  private valueProblem(k: number): string {
+    const col = this.valueCols[k] as number;
+    const v = this.values[k] as number;
+    const name = `column ${this.layout.names[col]} (${VALUE_NAMES[k]})`;
+    if (Number.isNaN(v))
+      return `unparsable number "${fieldText(this.buf, this.starts[col] as number, this.ends[col] as number)}" in ${name}`;
+    if (k === 4) return v < 0 ? `negative volume ${v} in ${name}` : '';
+    return v <= 0 ? `non-positive price ${v} in ${name}` : '';
+  }
+
+  /** One data row whose needed fields are in starts/ends (and values, for the numeric ones). */
+  row(lineNo: number, fields: number): void {
+    const { buf, layout, starts, ends, values } = this;
+    if (fields < this.need) {
+      this.drop(lineNo, `row has ${fields} field${fields === 1 ? '' : 's'}, expected at least ${this.need}`);
+      return;
+    }
+    const ts = starts[layout.timeCol] as number;
+    const te = ends[layout.timeCol] as number;
+    let t: number;
+    if (this.epochUnit) t = parseEpoch(buf, ts, te, this.epochUnit);
+    else {
+      const iso = this.iso;
+      t = parseIsoTime(buf, ts, te, iso);
+      const hasOffset = !Number.isNaN(iso.offsetMin);
+      if (!Number.isNaN(t) && hasOffset !== this.wantOffset) {
+        const why = this.wantOffset
+          ? 'has no UTC offset but the other rows do'
+          : 'has a UTC offset but the other rows are naive';
+        this.drop(lineNo, `time "${fieldText(buf, ts, te)}" ${why}`);
+        return;
+      }
+      if (hasOffset) {
+        t -= iso.offsetMin * 60_000;
+        if (!(iso.offsetMin >= this.offMin)) this.offMin = iso.offsetMin;
+        if (!(iso.offsetMin <= this.offMax)) this.offMax = iso.offsetMin;
+      }
+    }
+    if (Number.isNaN(t)) {
+      this.drop(
+        lineNo,
+        `unparsable time "${fieldText(buf, ts, te)}" in column ${layout.names[layout.timeCol]}`,
+      );
+      return;
+    }
+    const o = values[0] as number;
+    let h = values[1] as number;
+    let l = values[2] as number;
+    const c = values[3] as number;
+    const v = layout.volume >= 0 ? (values[4] as number) : 0;
+    // One comparison chain for the common case; details only when something is off.
+    if (!(o > 0 && h > 0 && l > 0 && c > 0 && v >= 0)) {
+      for (let k = 0; k < (layout.volume >= 0 ? 5 : 4); k++) {
+        const problem = this.valueProblem(k);
+        if (problem) {
+          this.drop(lineNo, problem);
+          return;
+        }
+      }
+    }
+    if (layout.symbolCol >= 0) this.checkSymbol(lineNo);
+    if (h < o || h < c || h < l || l > o || l > c) {
+      const hi = Math.max(o, h, l, c);
+      const lo = Math.min(o, h, l, c);
+      const what =
+        h !== hi ? `high ${h} < max(open, close, low) ${hi}` : `low ${l} > min(open, close, high) ${lo}`;
+      this.problems.push({
+        row: lineNo,
+        problem: `inconsistent OHLC: ${what}`,
+        kind: 'repair',
+        repair: `high/low clamped to ${hi}/${lo}`,
+      });
+      h = hi;
+      l = lo;
+    }
+    const n = this.n++;
+    this.time[n] = t;
+    this.open[n] = o;
+    this.high[n] = h;
+    this.low[n] = l;
+    this.close[n] = c;
+    this.volume[n] = v;
+    this.rowNo[n] = lineNo;
+  }
+
+  private checkSymbol(lineNo: number): void {
+    const col = this.layout.symbolCol;
+    const ss = this.starts[col] as number;
+    const se = this.ends[col] as number;
+    if (this.symStart < 0) {
+      this.symStart = ss;
+      this.symEnd = se;
+      this.symRow = lineNo;
+    } else if (!sameBytes(this.buf, this.symStart, this.symEnd, ss, se)) {
+      throw new DataError(
+        this.file,
+        `the ${this.layout.names[col]} column changes from "${fieldText(this.buf, this.symStart, this.symEnd)}" (row ${this.symRow}) to "${fieldText(this.buf, ss, se)}".`,
+        'Each file must hold one symbol: split the file per symbol.',
+        { row: lineNo },
+      );
+    }
+  }
+
+  result(): RawBars {
+    return {
+      rows: this.rows,
+      n: this.n,
+      time: this.time,
+      open: this.open,
+      high: this.high,
+      low: this.low,
+      close: this.close,
+      volume: this.volume,
+      row: this.rowNo,
+      problems: this.problems,
+      offsetMin: this.offMin,
+      offsetMax: this.offMax,
+    };
+  }
+}
+
+function roleTable(layout: Layout, need: number): Int8Array {
+  const roles = new Int8Array(need);
+  roles[layout.timeCol] = TIME;
+  if (layout.symbolCol >= 0) roles[layout.symbolCol] = SYMBOL;
+  [layout.open, layout.high, layout.low, layout.close, layout.volume].forEach((col, k) => {
+    if (col >= 0) roles[col] = OPEN + k;
+  });
+  return roles;
+}
+
+/** Quote-free files: one pass per row that finds delimiters and parses numeric fields as it goes. */
+function scanFast(buf: Uint8Array, layout: Layout, sink: RowSink, roles: Int8Array): void {
+  const { starts, ends, values, need } = sink;
+  const delim = layout.delimiter;
+  const len = buf.length;
+  let lineNo = layout.dataLine;
+  let pos = layout.dataStart;
+  while (pos < len) {
+    let field = 0;
+    let fs = pos;
+    let role = need > 0 ? (roles[0] as number) : SKIP;
+    let mant = 0;
+    let digits = 0;
+    let frac = -1;
+    let neg = false;
+    let plain = true;
+    let i = pos;
+    for (; ; i++) {
+      const c = i < len ? (buf[i] as number) : LF;
+      if (c === delim || c === LF) {
+        if (field < need) {
+          let fe = i;
+          while (fe > fs && isSpace(buf[fe - 1])) fe--;
+          let s = fs;
+          while (s < fe && isSpace(buf[s])) s++;
+          starts[field] = s;
+          ends[field] = fe;
+          if (role >= OPEN && role <= VOLUME) {
+            let v: number;
+            if (plain && digits > 0 && mant <= MAX_EXACT && frac <= 22) {
+              v = frac > 0 ? mant / (POW10[frac] as number) : mant;
+              if (neg) v = -v;
+            } else v = parseNumber(buf, s, fe);
+            values[role - OPEN] = v;
+          }
+        }
+        field++;
+        if (c === LF) break;
+        fs = i + 1;
+        role = field < need ? (roles[field] as number) : SKIP;
+        mant = 0;
+        digits = 0;
+        frac = -1;
+        neg = false;
+        plain = true;
+      } else if (role >= OPEN && role <= VOLUME) {
+        const d = c - 48;
+        if (d >= 0 && d <= 9) {
+          mant = mant * 10 + d;
+          digits++;
+          if (frac >= 0) frac++;
+        } else if (c === 46 && frac < 0) frac = 0;
+        else if (c === 45 && i === fs) neg = true;
+        else plain = false; // spaces, CR, exponents, garbage: parseNumber decides on the trimmed field
+      }
+    }
+    if (field === 1 && isBlank(buf, pos, i)) {
+      // blank line: not a row
+    } else {
+      sink.rows++;
+      sink.row(lineNo, field);
+    }
+    pos = i + 1;
+    lineNo++;
+  }
+}
+
+/** Anything else (quoted fields): split each line, then parse its fields. */
+function scanGeneral(buf: Uint8Array, layout: Layout, sink: RowSink, roles: Int8Array): void {
+  const { starts, ends, values, need } = sink;
+  let lineNo = layout.dataLine;
+  for (let pos = layout.dataStart; pos < buf.length; lineNo++) {
+    const nl = lineEnd(buf, pos);
+    const end = trimCr(buf, pos, nl);
+    const start = pos;
+    pos = nl + 1;
+    if (isBlank(buf, start, end)) continue;
+    sink.rows++;
+    const fields = splitLine(buf, start, end, layout.delimiter, starts, ends);
+    for (let f = 0; f < Math.min(fields, need); f++) {
+      const role = roles[f] as number;
+      if (role >= OPEN && role <= VOLUME)
+        values[role - OPEN] = parseNumber(buf, starts[f] as number, ends[f] as number);
+    }
+    sink.row(lineNo, fields);
+  }
+}
+
+export function parseRows(file: string, buf: Buffer, layout: Layout): RawBars {
+  const need =
+    Math.max(
+      layout.timeCol,
+      layout.open,
+      layout.high,
+      layout.low,
+      layout.close,
+      layout.volume,
+      layout.symbolCol,
+    ) + 1;
+  const sink = new RowSink(file, buf, layout, need);
+  const roles = roleTable(layout, need);
+  const quoted = buf.indexOf(QUOTE, layout.dataStart) >= 0;
+  if (quoted || layout.delimiter === 32) scanGeneral(buf, layout, sink, roles);
+  else scanFast(buf, layout, sink, roles);
+  return sink.result();
+}

@@ -1,0 +1,180 @@
+/**
+ * Normalisation and the quality verdict: orientation (a descending file is reversed — that is a layout, not a
+ * defect), order and duplicates, the dominant interval and gaps. Then the policy: in 'refuse' mode any dropped
+ * or repaired row, duplicate or out-of-order row is an error naming file:row; in 'repair' mode each action is
+ * recorded in the report. Nothing is fixed silently.
+ */
+import { DataError } from './errors.js';
+import type { RawBars, RowProblem } from './parse.js';
+import { isoUtc } from './timeparse.js';
+import type { QualityReport } from './types.js';
+
+export interface Normalised {
+  n: number;
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+  intervalMs: number;
+  report: QualityReport;
+  descending: boolean;
+}
+
+type Columns = Pick<RawBars, 'time' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'row'>;
+const KEYS = ['time', 'open', 'high', 'low', 'close', 'volume', 'row'] as const;
+
+function reverseAll(c: Columns, n: number): void {
+  for (const k of KEYS) c[k].subarray(0, n).reverse();
+}
+
+/** Median of positive consecutive differences: the bar spacing that most bars have, robust to gaps. */
+export function medianSpacing(time: Float64Array, n: number): number {
+  if (n < 2) return 0;
+  const diffs = new Float64Array(n - 1);
+  let m = 0;
+  for (let i = 1; i < n; i++) {
+    const d = (time[i] as number) - (time[i - 1] as number);
+    if (d > 0) diffs[m++] = d;
+  }
+  if (m === 0) return 0;
+  const sorted = diffs.subarray(0, m).sort();
+  return sorted[(m - 1) >> 1] as number;
+}
+
+export function normalise(file: string, raw: RawBars, mode: 'refuse' | 'repair'): Normalised {
+  const cols: Columns = raw;
+  let n = raw.n;
+  const t = raw.time;
+
+  // Orientation by majority, so one out-of-order row does not flip a whole file.
+  let up = 0;
+  let down = 0;
+  for (let i = 1; i < n; i++) {
+    const d = (t[i] as number) - (t[i - 1] as number);
+    if (d > 0) up++;
+    else if (d < 0) down++;
+  }
+  const descending = down > up;
+  if (descending) reverseAll(cols, n);
+
+  const duplicates: QualityReport['duplicates'] = [];
+  const problems: RowProblem[] = [...raw.problems];
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) if ((t[i] as number) <= (t[i - 1] as number)) sorted = false;
+  if (!sorted) {
+    // Rare path: record rows that go backwards, then stable-sort by (time, file row) and keep the first row of
+    // each timestamp (first in the file, whatever the orientation).
+    for (let i = 1; i < n; i++) {
+      if ((t[i] as number) < (t[i - 1] as number)) {
+        problems.push({
+          row: cols.row[i] as number,
+          problem: `out of order: ${isoUtc(t[i] as number)} comes after ${isoUtc(t[i - 1] as number)}`,
+          kind: 'repair',
+          repair: 'sorted into place',
+        });
+      }
+    }
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort(
+      (a, b) => (t[a] as number) - (t[b] as number) || (cols.row[a] as number) - (cols.row[b] as number),
+    );
+    const copy: Columns = {
+      time: t.slice(0, n),
+      open: cols.open.slice(0, n),
+      high: cols.high.slice(0, n),
+      low: cols.low.slice(0, n),
+      close: cols.close.slice(0, n),
+      volume: cols.volume.slice(0, n),
+      row: cols.row.slice(0, n),
+    };
+    let m = 0;
+    for (const j of idx) {
+      const tj = copy.time[j] as number;
+      if (m > 0 && tj === t[m - 1]) {
+        duplicates.push({ row: copy.row[j] as number, time: tj, action: 'dropped' });
+        continue;
+      }
+      for (const k of KEYS) cols[k][m] = copy[k][j] as number;
+      m++;
+    }
+    n = m;
+    duplicates.sort((a, b) => a.row - b.row);
+  }
+  problems.sort((a, b) => a.row - b.row);
+
+  const intervalMs = medianSpacing(t, n);
+  const gaps: QualityReport['gaps'] = [];
+  if (intervalMs > 0) {
+    const limit = 1.5 * intervalMs;
+    for (let i = 1; i < n; i++) {
+      const d = (t[i] as number) - (t[i - 1] as number);
+      if (d > limit)
+        gaps.push({
+          after: t[i - 1] as number,
+          before: t[i] as number,
+          missingBars: Math.round(d / intervalMs) - 1,
+        });
+    }
+  }
+
+  const refusing = mode === 'refuse' && (problems.length > 0 || duplicates.length > 0);
+  const report: QualityReport = {
+    path: file,
+    rows: raw.rows,
+    bars: n,
+    first: n > 0 ? (t[0] as number) : null,
+    last: n > 0 ? (t[n - 1] as number) : null,
+    gaps,
+    gapCount: gaps.length,
+    duplicates,
+    badRows: problems.map((p) => {
+      const action = refusing ? 'refused' : p.kind === 'drop' ? 'dropped' : 'repaired';
+      const problem = action === 'repaired' && p.repair ? `${p.problem}; ${p.repair}` : p.problem;
+      return { row: p.row, problem, action };
+    }),
+    reordered: descending,
+  };
+  if (refusing) throw refusal(file, report);
+  if (n === 0) {
+    throw new DataError(
+      file,
+      `no usable bars: all ${raw.rows} data rows were dropped (first: ${report.badRows[0]?.problem ?? 'none'}).`,
+      'Check the layout or pass layout overrides.',
+      { detail: report },
+    );
+  }
+  const view = (a: Float64Array): Float64Array => (a.length === n ? a : a.slice(0, n));
+  return {
+    n,
+    time: view(t),
+    open: view(cols.open),
+    high: view(cols.high),
+    low: view(cols.low),
+    close: view(cols.close),
+    volume: view(cols.volume),
+    intervalMs,
+    report,
+    descending,
+  };
+}
+
+const SHOWN = 5;
+
+function refusal(file: string, report: QualityReport): DataError {
+  const items = [
+    ...report.badRows.map((b) => ({ row: b.row, text: b.problem })),
+    ...report.duplicates.map((d) => ({ row: d.row, text: `duplicate time ${isoUtc(d.time)}` })),
+  ].sort((a, b) => a.row - b.row);
+  const first = items[0] as { row: number; text: string };
+  const more = items.slice(1, SHOWN).map((i) => `row ${i.row}: ${i.text}`);
+  const rest = items.length > SHOWN ? `; and ${items.length - SHOWN} more` : '';
+  const list = more.length > 0 ? ` Also ${more.join('; ')}${rest}.` : '';
+  return new DataError(
+    file,
+    `${first.text}.${list} (${items.length} problem${items.length === 1 ? '' : 's'} in ${report.rows} rows.)`,
+    "Fix the file, or load with --repair (onBadData: 'repair') to drop bad rows and duplicates (keeping the first) and clamp high/low, with every action listed in the quality report.",
+    { row: first.row, detail: report },
+  );
+}

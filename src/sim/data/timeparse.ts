@@ -1,0 +1,138 @@
+/**
+ * Timestamp parsing from bytes, without Date objects or regexes: this runs once per bar. Two families:
+ * epoch numbers (unit chosen per file from the magnitude) and ISO-like text `YYYY-MM-DD[( |T)HH:MM[:SS[.fff]]]`
+ * with an optional `Z` / `±HH[:MM]` offset. Text without an offset is "naive": the caller later applies the
+ * file's timezone, which is why the wall-clock value and the offset are returned separately.
+ */
+import { parseNumber } from './csv.js';
+
+export type EpochUnit = 'epoch-s' | 'epoch-ms' | 'epoch-us' | 'epoch-ns';
+
+export const MS_PER_MINUTE = 60_000;
+export const MS_PER_DAY = 86_400_000;
+
+/** Out-parameters of parseIsoTime, reused across rows so the hot loop allocates nothing. */
+export interface IsoResult {
+  /** Minutes east of UTC written in the value, or NaN when the value is naive. */
+  offsetMin: number;
+  /** False for a bare date (a daily bar's session date). */
+  hasTime: boolean;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** The unsigned integer in the `count` bytes at `at`, or -1 when any is not a digit or lies past `end`. */
+function digits(buf: Uint8Array, at: number, count: number, end: number): number {
+  if (at + count > end) return -1;
+  let v = 0;
+  for (let i = 0; i < count; i++) {
+    const d = (buf[at + i] as number) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * Parses ISO-like text in [start, end). Returns the wall-clock time as epoch ms (as if it were UTC) and writes
+ * the offset into `out`; UTC is wall-clock minus offset. Returns NaN for anything else (including impossible
+ * dates like 2023-02-30, which Date.UTC would silently roll over).
+ */
+export function parseIsoTime(buf: Uint8Array, start: number, end: number, out: IsoResult): number {
+  out.offsetMin = NaN;
+  out.hasTime = false;
+  if (end - start < 10) return NaN;
+  const y = digits(buf, start, 4, end);
+  const sep = buf[start + 4];
+  if (y < 0 || (sep !== 45 && sep !== 47) || buf[start + 7] !== sep) return NaN;
+  const mo = digits(buf, start + 5, 2, end);
+  const d = digits(buf, start + 8, 2, end);
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN;
+  let ms = daysFromCivil(y, mo, d) * MS_PER_DAY;
+  let i = start + 10;
+  if (i < end && (buf[i] === 32 || buf[i] === 84) && i + 6 <= end) {
+    const h = digits(buf, i + 1, 2, end);
+    const mi = digits(buf, i + 4, 2, end);
+    if (h < 0 || h > 23 || buf[i + 3] !== 58 || mi < 0 || mi > 59) return NaN;
+    ms += h * 3_600_000 + mi * MS_PER_MINUTE;
+    i += 6;
+    if (i < end && buf[i] === 58) {
+      const s = digits(buf, i + 1, 2, end);
+      if (s < 0 || s > 59) return NaN;
+      ms += s * 1000;
+      i += 3;
+      if (i < end && buf[i] === 46) {
+        // Fractional seconds: keep milliseconds, ignore finer digits.
+        i++;
+        let scale = 100;
+        while (i < end && (buf[i] as number) >= 48 && (buf[i] as number) <= 57) {
+          ms += ((buf[i] as number) - 48) * scale;
+          scale /= 10;
+          i++;
+        }
+        ms = Math.round(ms);
+      }
+    }
+    out.hasTime = true;
+  }
+  if (i === end) return ms;
+  const c = buf[i];
+  if (c === 90 && i + 1 === end) {
+    out.offsetMin = 0;
+    return ms;
+  }
+  if (c !== 43 && c !== 45) return NaN;
+  const oh = digits(buf, i + 1, 2, end);
+  if (oh < 0 || oh > 14) return NaN;
+  let om = 0;
+  const rest = end - (i + 3);
+  if (rest === 3 && buf[i + 3] === 58) om = digits(buf, i + 4, 2, end);
+  else if (rest === 2) om = digits(buf, i + 3, 2, end);
+  else if (rest !== 0) return NaN;
+  if (om < 0 || om > 59) return NaN;
+  out.offsetMin = (c === 45 ? -1 : 1) * (oh * 60 + om);
+  return ms;
+}
+
+const UNIT_MS: Record<EpochUnit, number> = {
+  'epoch-s': 1000,
+  'epoch-ms': 1,
+  'epoch-us': 1e-3,
+  'epoch-ns': 1e-6,
+};
+
+/** Epoch number → ms; NaN when not a number. Rounded so float noise in `1.5e9`-style values cannot leak. */
+export function parseEpoch(buf: Uint8Array, start: number, end: number, unit: EpochUnit): number {
+  const v = parseNumber(buf, start, end);
+  return Math.round(v * UNIT_MS[unit]);
+}
+
+/**
+ * The unit of an epoch column from one value's magnitude: seconds stay below 1e11 until the year 5138 and
+ * milliseconds pass 1e11 in 1973, so the ranges do not overlap for any plausible bar time.
+ */
+export function epochUnitOf(value: number): EpochUnit {
+  const a = Math.abs(value);
+  if (a < 1e11) return 'epoch-s';
+  if (a < 1e14) return 'epoch-ms';
+  if (a < 1e17) return 'epoch-us';
+  return 'epoch-ns';
+}
+
+/** ISO-8601 UTC text of an epoch-ms value, for messages and reports. */
+export function isoUtc(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : String(ms);
+}

@@ -1,0 +1,71 @@
+/** Public shapes of the data loader (see index.ts for the API). */
+import type { AssetClass } from '../../core/types.js';
+
+export interface BarSeries {
+  /** As inferred or given, e.g. 'SOLUSDT', 'XBTUSD', 'AAPL', 'SPY'. */
+  symbol: string;
+  assetClass: AssetClass;
+  /** The dominant bar spacing: the median of positive time differences, e.g. 3_600_000 (0 with one bar). */
+  intervalMs: number;
+  /** Bar OPEN time, epoch ms UTC, strictly ascending. */
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+  source: { path: string; sha256: string; layout: string; timezone: string };
+}
+
+export interface QualityReport {
+  path: string;
+  /** Data rows read (blank lines and the header excluded). */
+  rows: number;
+  /** Bars kept. */
+  bars: number;
+  first: number | null;
+  last: number | null;
+  /** Spacing > 1.5 × interval. Raw: overnight and weekend breaks of stock series count too. */
+  gaps: { after: number; before: number; missingBars: number }[];
+  gapCount: number;
+  /** `row` is the 1-based line number in the file (header included), so `file:row` opens in an editor. */
+  duplicates: { row: number; time: number; action: 'dropped' | 'kept-last' }[];
+  badRows: { row: number; problem: string; action: 'refused' | 'dropped' | 'repaired' }[];
+  /** The input was descending (newest first) and has been reversed. */
+  reordered: boolean;
+}
+
+export interface LayoutOverride {
+  timeColumn?: string | number;
+  timeFormat?: 'epoch-s' | 'epoch-ms' | 'iso' | 'naive';
+  /** For naive times: 'UTC', an IANA zone such as 'America/New_York', or a fixed offset like '-05:00'. Always wins over detection. */
+  timezone?: string;
+  columns?: {
+    open?: string | number;
+    high?: string | number;
+    low?: string | number;
+    close?: string | number;
+    volume?: string | number;
+  };
+  header?: boolean;
+}
+
+export interface LoadOptions {
+  symbol?: string;
+  assetClass?: AssetClass;
+  /**
+   * 'refuse' (default): any bad row or duplicate is an error naming file:row and the problem, suggesting repair.
+   * 'repair': drop bad rows and duplicates (keeping the first), clamp inconsistent high/low to the max/min of
+   * OHLC, sort out-of-order rows, and record each action in the report.
+   */
+  onBadData?: 'refuse' | 'repair';
+  layout?: LayoutOverride;
+  /** Default `${WORKSTEAL_CACHE_DIR ?? '<cwd>/.cache/worksteal'}/bars`; null disables the cache. */
+  cacheDir?: string | null;
+}
+
+export interface LoadResult {
+  series: BarSeries;
+  report: QualityReport;
+  fromCache: boolean;
+}

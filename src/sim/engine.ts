@@ -1,0 +1,640 @@
+import type { ExchangeCalendar } from '../core/calendar/index.js';
+import type { WorkstealConfig } from '../core/config/schema.js';
+import { dailyInterest, overnightDebit } from '../core/margin/interest.js';
+import { REASON_CODE, type Decision } from '../core/policy/decision.js';
+import { planDeleverage } from '../core/policy/deleverage-plan.js';
+import { distance, withinDistance } from '../core/policy/distance.js';
+import { toleranceFor } from '../core/policy/tolerance.js';
+import type { AssetClass, EntryRequest, Position } from '../core/types.js';
+import { Coordinator } from '../coordinator/coordinator.js';
+import type { BarSeries } from './data/index.js';
+import { Portfolio, type ExitReason, type TradeRecord } from './portfolio.js';
+import { SimBroker } from './sim-broker.js';
+import type { ExternalSignal } from './signals/csv-signals.js';
+import { forecastSignals, type SignalColumns } from './signals/forecaster.js';
+import { STEP_BAR, STEP_CLOSE, STEP_DELEVERAGE, buildTimeline } from './timeline.js';
+
+export interface SimInput {
+  series: readonly BarSeries[];
+  config: WorkstealConfig;
+  calendar: ExchangeCalendar;
+  /** External signals; when absent, the built-in causal forecaster runs on each series. */
+  signals?: readonly ExternalSignal[];
+  /** Simulate bars closing after `from` and at or before `to` (earlier bars still warm the forecaster up). */
+  from?: number;
+  to?: number;
+  /** Throw at the first step where a placement leaves margin over capacity, or a close leaves stocks over 2x. */
+  assertInvariants?: boolean;
+  /** Keep every `wait` decision too (large); by default waits are only counted. */
+  keepWaits?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface DecisionRow {
+  time: number;
+  symbol: string;
+  action: string;
+  victims: string[];
+  reason: string;
+  shortfall: number;
+  fight: boolean;
+  orderId: string | null;
+}
+
+export interface EquityRow {
+  time: number;
+  equity: number;
+  marginUsed: number;
+  marginCapacity: number;
+}
+
+export interface StealRecord {
+  time: number;
+  thief: string;
+  thiefOrderId: string | null;
+  victims: {
+    orderId: string;
+    symbol: string;
+    side: 'buy' | 'sell';
+    limitPrice: number;
+    qty: number;
+    takeProfit: number;
+    validUntil: number;
+  }[];
+  fight: boolean;
+}
+
+export interface SimCounters {
+  barSteps: number;
+  steps: number;
+  waits: number;
+  places: number;
+  steals: number;
+  stealAttempts: number;
+  blocks: Record<string, number>;
+  fights: number;
+  protectedSkips: number;
+  deleverageCancels: number;
+  deleverageTrims: number;
+  expiredCancels: number;
+  maxUtilization: number;
+}
+
+export interface SimOutput {
+  equity: EquityRow[];
+  trades: TradeRecord[];
+  decisions: DecisionRow[];
+  steals: StealRecord[];
+  counters: SimCounters;
+  initialEquity: number;
+  finalEquity: number;
+  feesPaid: number;
+  interestPaid: number;
+  tradedNotional: number;
+  first: number | null;
+  last: number | null;
+  /** Per series, when each bar closed (for after-the-fact analysis such as steal regret). */
+  closeTimes: Float64Array[];
+}
+
+interface ActiveSignal {
+  side: 'buy' | 'sell';
+  entry: number;
+  takeProfit: number;
+  /** Expected return as a fraction of notional (forecast PnL = edge × notional). */
+  edge: number;
+  expectedPnl: number | null;
+  validUntil: number;
+}
+
+interface Watcher {
+  k: number;
+  symbol: string;
+  assetClass: AssetClass;
+  s: BarSeries;
+  closeTimes: Float64Array;
+  forecast: SignalColumns | null;
+  external: readonly ExternalSignal[];
+  externalNext: number;
+  bar: number;
+  lastBar: number;
+  lastPrice: number;
+  signal: ActiveSignal | null;
+  restingOrderId: string | null;
+  pendingExit: ExitReason | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The simulation loop (DESIGN §6). Each step: fills from the bars that just closed (orders placed at an
+ * earlier step only; gap rule), marks, end-of-day events, then decisions at the close through the same
+ * Coordinator that trades live. Nothing in a step reads a bar that closes after it.
+ */
+export function simulate(input: SimInput): SimOutput {
+  const { config, calendar } = input;
+  const sim = config.sim;
+  const timeline = buildTimeline(input.series, calendar, {
+    from: input.from,
+    to: input.to,
+    deleverageLeadMinutes: config.deleverageLeadMinutes,
+  });
+  const feeRate = sim.feesBps / 10_000;
+  const slip = sim.slippageBps / 10_000;
+  const portfolio = new Portfolio(sim.initialEquity, feeRate);
+  const watchers: Watcher[] = input.series.map((s, k) => ({
+    k,
+    symbol: s.symbol,
+    assetClass: s.assetClass,
+    s,
+    closeTimes: timeline.closeTimes[k]!,
+    forecast: input.signals
+      ? null
+      : forecastSignals(s.high, s.low, s.close, sim.forecaster, timeline.firstBar[k]!),
+    external: input.signals ? input.signals.filter((x) => x.symbol === s.symbol) : [],
+    externalNext: 0,
+    bar: timeline.firstBar[k]!,
+    lastBar: -1,
+    lastPrice: Number.NaN,
+    signal: null,
+    restingOrderId: null,
+    pendingExit: null,
+  }));
+  const bySymbol = new Map(watchers.map((w) => [w.symbol, w]));
+  const mark = (symbol: string): number => {
+    const w = bySymbol.get(symbol);
+    return w && Number.isFinite(w.lastPrice) ? w.lastPrice : 0;
+  };
+  let now = timeline.steps[0] ?? 0;
+  const ledgerPositions = (): Position[] =>
+    [...portfolio.positions.values()].map((p) => ({
+      symbol: p.symbol,
+      assetClass: p.assetClass,
+      qty: p.side === 'buy' ? p.qty : -p.qty,
+      price: mark(p.symbol) || p.entryPrice,
+    }));
+  const account = () => ({ equity: portfolio.equity(mark), patternDayTrader: config.patternDayTrader });
+  const broker = new SimBroker({
+    account,
+    positions: ledgerPositions,
+    price: (symbol) => (Number.isFinite(mark(symbol)) && mark(symbol) > 0 ? mark(symbol) : null),
+  });
+
+  const decisions: DecisionRow[] = [];
+  const steals: StealRecord[] = [];
+  const counters: SimCounters = {
+    barSteps: 0,
+    steps: timeline.steps.length,
+    waits: 0,
+    places: 0,
+    steals: 0,
+    stealAttempts: 0,
+    blocks: {},
+    fights: 0,
+    protectedSkips: 0,
+    deleverageCancels: 0,
+    deleverageTrims: 0,
+    expiredCancels: 0,
+    maxUtilization: 0,
+  };
+  /** What a resting entry order was for: needed to judge a steal's regret later. */
+  const entryMeta = new Map<
+    string,
+    {
+      symbol: string;
+      side: 'buy' | 'sell';
+      limitPrice: number;
+      qty: number;
+      takeProfit: number;
+      validUntil: number;
+    }
+  >();
+
+  const coordinator = new Coordinator({
+    config,
+    clock: { now: () => now },
+    calendar,
+    account: { equity: sim.initialEquity, patternDayTrader: config.patternDayTrader },
+    idPrefix: 'sim',
+    onDecision: (d) => recordDecision(d),
+  });
+  const ledger = coordinator.ledger;
+
+  function recordDecision(d: Decision): void {
+    if (d.action === 'wait') counters.waits++;
+    if (d.action === 'place') counters.places++;
+    if (d.action === 'block') counters.blocks[d.reason] = (counters.blocks[d.reason] ?? 0) + 1;
+    if (d.action === 'steal' || (d.action === 'block' && d.shortfall > 0 && d.reason !== 'stealing-disabled'))
+      counters.stealAttempts++;
+    if (d.candidates) {
+      const r = d.candidates.reason;
+      for (let i = 0; i < r.length; i++)
+        if (r[i] === REASON_CODE['protected-distance']) counters.protectedSkips++;
+    }
+    if (d.action === 'wait' && !input.keepWaits) return;
+    decisions.push({
+      time: d.time,
+      symbol: d.request.symbol,
+      action: d.action,
+      victims: d.victims,
+      reason: d.reason,
+      shortfall: d.shortfall,
+      fight: d.fight,
+      orderId: null,
+    });
+  }
+
+  function cancelEntry(w: Watcher): void {
+    if (w.restingOrderId === null) return;
+    broker.cancel(w.restingOrderId);
+    ledger.removeOrder(w.restingOrderId);
+    w.restingOrderId = null;
+  }
+
+  function exitPosition(w: Watcher, price: number, reason: ExitReason, qty?: number): void {
+    const p = portfolio.positions.get(w.symbol);
+    if (!p) return;
+    const q = Math.min(p.qty, qty ?? p.qty);
+    portfolio.close(w.symbol, price, now, reason, q);
+    ledger.adjustPosition(w.symbol, w.assetClass, p.side === 'buy' ? -q : q, price);
+    const rest = portfolio.positions.get(w.symbol);
+    if (p.tpOrderId) {
+      broker.remove(p.tpOrderId);
+      ledger.removeOrder(p.tpOrderId);
+      p.tpOrderId = null;
+    }
+    // A partial trim keeps the position: its take-profit is re-armed for the rest at the next decision.
+    if (rest) rest.tpOrderId = null;
+  }
+
+  /** Fills of the bar that just closed for this symbol (DESIGN §6: later bars only, gap rule). */
+  function processFills(w: Watcher, i: number): void {
+    const s = w.s;
+    const open = s.open[i]!;
+    const high = s.high[i]!;
+    const low = s.low[i]!;
+    const barOpen = s.time[i]!;
+    const pos = portfolio.positions.get(w.symbol);
+    if (pos && w.pendingExit) {
+      const px = pos.side === 'buy' ? open * (1 - slip) : open * (1 + slip);
+      exitPosition(w, px, w.pendingExit);
+      w.pendingExit = null;
+    } else if (pos) {
+      const long = pos.side === 'buy';
+      // A stop and a take-profit touched in one bar: the bar does not say which came first; assume the stop.
+      if (
+        pos.stopPrice !== null &&
+        (long ? low <= pos.stopPrice : high >= pos.stopPrice) &&
+        pos.entryTime <= barOpen
+      ) {
+        const px = long
+          ? Math.min(pos.stopPrice, open) * (1 - slip)
+          : Math.max(pos.stopPrice, open) * (1 + slip);
+        exitPosition(w, px, 'stop');
+      } else if (pos.tpOrderId) {
+        const tp = broker.orders.get(pos.tpOrderId);
+        if (tp && tp.placedAt <= barOpen && (long ? high >= tp.limitPrice : low <= tp.limitPrice)) {
+          const px = long ? Math.max(tp.limitPrice, open) : Math.min(tp.limitPrice, open);
+          ledger.applyFill(tp.id, tp.qty, px);
+          broker.remove(tp.id);
+          pos.tpOrderId = null;
+          portfolio.close(w.symbol, px, now, 'take-profit');
+        }
+      }
+    }
+    if (w.restingOrderId !== null) {
+      const o = broker.orders.get(w.restingOrderId);
+      if (!o) {
+        w.restingOrderId = null; // stolen or cancelled
+        return;
+      }
+      if (o.placedAt > barOpen) return;
+      const buy = o.side === 'buy';
+      if (buy ? low <= o.limitPrice : high >= o.limitPrice) {
+        const px = buy ? Math.min(o.limitPrice, open) : Math.max(o.limitPrice, open);
+        ledger.applyFill(o.id, o.qty, px);
+        broker.remove(o.id);
+        w.restingOrderId = null;
+        const sig = w.signal!;
+        portfolio.open({
+          symbol: w.symbol,
+          assetClass: w.assetClass,
+          side: o.side,
+          qty: o.qty,
+          entryPrice: px,
+          entryTime: now,
+          entryOrderId: o.id,
+          takeProfit: sig.takeProfit,
+          stopPrice:
+            sim.stopLossPct > 0 ? (buy ? px * (1 - sim.stopLossPct) : px * (1 + sim.stopLossPct)) : null,
+          timeStopAt: sim.timeStopHours > 0 ? now + sim.timeStopHours * 3_600_000 : null,
+          tpOrderId: null,
+        });
+        w.signal = null; // a signal is used once
+      }
+    }
+  }
+
+  function refreshSignal(w: Watcher, i: number): void {
+    if (w.signal && w.signal.validUntil > now) return;
+    if (w.signal) {
+      if (w.restingOrderId !== null) counters.expiredCancels++;
+      cancelEntry(w);
+      w.signal = null;
+    }
+    if (w.forecast) {
+      const e = w.forecast.entry[i]!;
+      if (Number.isFinite(e)) {
+        w.signal = {
+          side: 'buy',
+          entry: e,
+          takeProfit: w.forecast.takeProfit[i]!,
+          edge: w.forecast.edge[i]!,
+          expectedPnl: null,
+          validUntil: now + sim.forecaster.validBars * w.s.intervalMs,
+        };
+      }
+      return;
+    }
+    let chosen: ExternalSignal | null = null;
+    while (w.externalNext < w.external.length && w.external[w.externalNext]!.time <= now) {
+      chosen = w.external[w.externalNext]!;
+      w.externalNext++;
+    }
+    if (chosen && chosen.validUntil > now) {
+      w.signal = {
+        side: chosen.side,
+        entry: chosen.entry,
+        takeProfit: chosen.takeProfit,
+        edge: Math.abs(chosen.takeProfit / chosen.entry - 1),
+        expectedPnl: chosen.expectedPnl,
+        validUntil: chosen.validUntil,
+      };
+    }
+  }
+
+  function manageExit(w: Watcher): void {
+    const p = portfolio.positions.get(w.symbol);
+    if (!p) return;
+    if (p.timeStopAt !== null && now >= p.timeStopAt) {
+      w.pendingExit = 'time-stop';
+      return;
+    }
+    if (p.tpOrderId === null) {
+      const exitSide = p.side === 'buy' ? 'sell' : 'buy';
+      const o = broker.placeExit(w.symbol, w.assetClass, exitSide, 'take-profit', p.takeProfit, p.qty);
+      ledger.addOrder({
+        id: o.id,
+        symbol: w.symbol,
+        assetClass: w.assetClass,
+        side: exitSide,
+        role: 'take-profit',
+        limitPrice: p.takeProfit,
+        qty: p.qty,
+        price: w.lastPrice,
+        forecastPnl: 0,
+        placedAt: now,
+        probe: false,
+        external: false,
+      });
+      p.tpOrderId = o.id;
+    }
+  }
+
+  function deleveragePlan(phase: 'orders' | 'positions') {
+    return planDeleverage({
+      phase,
+      equity: portfolio.equity(mark),
+      bufferPct: config.bufferPct,
+      table: config.margin,
+      orders: ledger.orders,
+      positions: [...portfolio.positions.values()].map((p) => ({
+        symbol: p.symbol,
+        assetClass: p.assetClass,
+        qty: p.qty,
+        price: mark(p.symbol) || p.entryPrice,
+        unrealizedPnl:
+          (p.side === 'buy' ? 1 : -1) * p.qty * ((mark(p.symbol) || p.entryPrice) - p.entryPrice),
+      })),
+    });
+  }
+
+  /**
+   * End of day (DESIGN §3): before the close cancel stock entries, at the close trim positions, until the
+   * overnight requirement fits. A trim's own costs (fees, slippage) lower equity a little, so the plan is
+   * made again until nothing is left to do.
+   */
+  function runDeleverage(phase: 'orders' | 'positions'): void {
+    let plan = deleveragePlan(phase);
+    for (let round = 0; round < 5 && (plan.cancel.length > 0 || plan.trims.length > 0); round++) {
+      for (const id of plan.cancel) {
+        const sym = ledger.order(id)?.symbol;
+        const w = sym === undefined ? undefined : bySymbol.get(sym);
+        if (w) cancelEntry(w);
+        counters.deleverageCancels++;
+        decisions.push({
+          time: now,
+          symbol: w?.symbol ?? '',
+          action: 'deleverage-cancel',
+          victims: [id],
+          reason: 'overnight-margin',
+          shortfall: plan.check.excess,
+          fight: false,
+          orderId: id,
+        });
+      }
+      for (const t of plan.trims) {
+        const w = bySymbol.get(t.symbol)!;
+        const p = portfolio.positions.get(t.symbol)!;
+        exitPosition(w, p.side === 'buy' ? t.price * (1 - slip) : t.price * (1 + slip), 'deleverage', t.qty);
+        counters.deleverageTrims++;
+        decisions.push({
+          time: now,
+          symbol: t.symbol,
+          action: 'deleverage-trim',
+          victims: [],
+          reason: 'overnight-margin',
+          shortfall: plan.check.excess,
+          fight: false,
+          orderId: null,
+        });
+      }
+      plan = deleveragePlan(phase);
+    }
+    if (phase === 'positions' && input.assertInvariants && plan.remainingExcess <= 1e-9) {
+      const after = deleveragePlan('orders');
+      if (after.check.excess > 1e-6 * Math.max(1, after.check.capacity)) {
+        throw new Error(
+          `invariant: overnight margin ${after.check.marginAtClose} over capacity ${after.check.capacity} after the close at ${new Date(now).toISOString()}`,
+        );
+      }
+    }
+  }
+
+  const equityRows: EquityRow[] = [];
+  let lastDay = Math.floor((timeline.steps[0] ?? 0) / DAY_MS);
+  let pendingRow: EquityRow | null = null;
+  const active: Watcher[] = [];
+  const requests: { w: Watcher; req: EntryRequest }[] = [];
+  const total = timeline.steps.length;
+
+  for (let step = 0; step < total; step++) {
+    now = timeline.steps[step]!;
+    broker.now = now;
+    const kind = timeline.kinds[step]!;
+    const sessionOpen = calendar.isRegularSession(now);
+
+    // Calendar days since the last step: the row of the previous day, and margin interest for each day held.
+    const day = Math.floor(now / DAY_MS);
+    if (day > lastDay) {
+      if (pendingRow) equityRows.push(pendingRow);
+      const debit = overnightDebit(portfolio.longNotional(mark), portfolio.equity(mark));
+      if (debit > 0)
+        portfolio.chargeInterest(dailyInterest(debit, config.marginRatePerYear) * (day - lastDay));
+      lastDay = day;
+    }
+
+    active.length = 0;
+    if (kind & STEP_BAR) {
+      for (const w of watchers) {
+        if (w.bar < w.closeTimes.length && w.closeTimes[w.bar] === now) {
+          active.push(w);
+          counters.barSteps++;
+        }
+      }
+      for (const w of active) processFills(w, w.bar);
+      for (const w of active) {
+        w.lastBar = w.bar;
+        w.lastPrice = w.s.close[w.bar]!;
+        w.bar++;
+        ledger.markQuote(w.symbol, w.lastPrice, w.lastPrice);
+      }
+    }
+    ledger.setAccount({ equity: portfolio.equity(mark) });
+    if (kind & STEP_DELEVERAGE) runDeleverage('orders');
+    if (kind & STEP_CLOSE) runDeleverage('positions');
+    ledger.setAccount({ equity: portfolio.equity(mark) });
+
+    if (active.length) {
+      requests.length = 0;
+      for (const w of active) {
+        if (w.restingOrderId !== null && !broker.orders.has(w.restingOrderId)) w.restingOrderId = null;
+        if (portfolio.positions.has(w.symbol)) {
+          manageExit(w);
+          continue;
+        }
+        refreshSignal(w, w.lastBar);
+        if (!w.signal || w.restingOrderId !== null) continue;
+        const sig = w.signal;
+        const qty = (sim.orderFraction * portfolio.equity(mark)) / sig.entry;
+        if (!(qty > 0)) continue;
+        requests.push({
+          w,
+          req: {
+            symbol: w.symbol,
+            assetClass: w.assetClass,
+            side: sig.side,
+            limitPrice: sig.entry,
+            qty,
+            price: w.lastPrice,
+            forecastPnl: sig.expectedPnl ?? sig.edge * qty * sig.entry,
+            cryptoRank: null,
+          },
+        });
+      }
+      if (requests.length) submitRequests(sessionOpen);
+    }
+
+    const used = ledger.usedMargin(sessionOpen, config.margin);
+    const capacity = ledger.capacity(config.bufferPct);
+    if (capacity > 0) counters.maxUtilization = Math.max(counters.maxUtilization, used / capacity);
+    pendingRow = { time: now, equity: portfolio.equity(mark), marginUsed: used, marginCapacity: capacity };
+    if (input.onProgress && (step & 4095) === 0) input.onProgress(step, total);
+  }
+
+  // What is still open at the end is closed at the last price, so every position appears as a trade.
+  for (const w of watchers) {
+    cancelEntry(w);
+    if (portfolio.positions.has(w.symbol)) exitPosition(w, w.lastPrice, 'end-of-data');
+  }
+  if (pendingRow) {
+    pendingRow.equity = portfolio.equity(mark);
+    equityRows.push(pendingRow);
+  }
+  input.onProgress?.(total, total);
+
+  return {
+    equity: equityRows,
+    trades: portfolio.trades,
+    decisions,
+    steals,
+    counters,
+    initialEquity: sim.initialEquity,
+    finalEquity: portfolio.equity(mark),
+    feesPaid: portfolio.feesPaid,
+    interestPaid: portfolio.interestPaid,
+    tradedNotional: portfolio.tradedNotional,
+    first: timeline.steps.length ? timeline.steps[0]! : null,
+    last: timeline.steps.length ? timeline.steps[timeline.steps.length - 1]! : null,
+    closeTimes: timeline.closeTimes,
+  };
+
+  /**
+   * Entry requests of this step, most valuable first. Each watcher checks its tolerance tier with the core's
+   * own functions; only requests within it go to the coordinator (a wait needs no capacity).
+   */
+  function submitRequests(sessionOpen: boolean): void {
+    requests.sort((a, b) => b.req.forecastPnl - a.req.forecastPnl || a.w.k - b.w.k);
+    let rank = 0;
+    for (const { req } of requests) if (req.assetClass === 'crypto') req.cryptoRank = ++rank;
+    for (const { w, req } of requests) {
+      const tol = toleranceFor(req.assetClass, req.cryptoRank, sessionOpen, config);
+      const closedStock = req.assetClass === 'stock' && !sessionOpen && !config.extendedHours;
+      if (
+        closedStock ||
+        (!tol.forceImmediate && !withinDistance(distance(req.side, req.price, req.limitPrice), tol.tolerance))
+      ) {
+        counters.waits++;
+        continue;
+      }
+      const outcome = coordinator.submitSync(req, broker);
+      if (outcome.orderId === null) continue;
+      w.restingOrderId = outcome.orderId;
+      const last = decisions[decisions.length - 1];
+      if (last) last.orderId = outcome.orderId;
+      entryMeta.set(outcome.orderId, {
+        symbol: w.symbol,
+        side: req.side,
+        limitPrice: req.limitPrice,
+        qty: req.qty,
+        takeProfit: w.signal!.takeProfit,
+        validUntil: w.signal!.validUntil,
+      });
+      if (outcome.status === 'stole') {
+        counters.steals++;
+        if (outcome.decision.fight) counters.fights++;
+        steals.push({
+          time: now,
+          thief: w.symbol,
+          thiefOrderId: outcome.orderId,
+          victims: outcome.cancelled.map((id) => ({ orderId: id, ...entryMeta.get(id)! })),
+          fight: outcome.decision.fight,
+        });
+        for (const id of outcome.cancelled) {
+          const meta = entryMeta.get(id);
+          const victim = meta ? bySymbol.get(meta.symbol) : undefined;
+          if (victim && victim.restingOrderId === id) victim.restingOrderId = null;
+        }
+      }
+      if (input.assertInvariants) {
+        const used = ledger.usedMargin(sessionOpen, config.margin);
+        const cap = ledger.capacity(config.bufferPct);
+        if (used > cap * (1 + 1e-9) + 1e-6) {
+          throw new Error(
+            `invariant: margin used ${used} over capacity ${cap} after ${outcome.status} of ${req.symbol} at ${new Date(now).toISOString()}`,
+          );
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import type { TradeRecord } from './portfolio.js';
+import type { EquityRow, SimCounters } from './engine.js';
+
+export interface Summary {
+  initialEquity: number;
+  finalEquity: number;
+  totalReturn: number;
+  cagr: number;
+  /** Daily returns, mean / stdev × √365 (calendar days: crypto trades every day; stated in the README). */
+  sharpe: number;
+  sortino: number;
+  maxDrawdown: number;
+  days: number;
+  trades: number;
+  winRate: number;
+  pnl: number;
+  turnover: number;
+  feesPaid: number;
+  interestPaid: number;
+  stealAttempts: number;
+  steals: number;
+  stealSuccessRate: number;
+  blocks: number;
+  blocksByReason: Record<string, number>;
+  fights: number;
+  protectedSkips: number;
+  places: number;
+  waits: number;
+  deleverageCancels: number;
+  deleverageTrims: number;
+  maxMarginUtilization: number;
+}
+
+export const ANNUALISATION_DAYS = 365;
+
+/** The metrics of DESIGN §6, from a daily equity curve and the trade list. */
+export function summarize(input: {
+  equity: readonly EquityRow[];
+  trades: readonly TradeRecord[];
+  counters: SimCounters;
+  initialEquity: number;
+  finalEquity: number;
+  feesPaid: number;
+  interestPaid: number;
+  tradedNotional: number;
+}): Summary {
+  const eq = input.equity.map((r) => r.equity);
+  const returns: number[] = [];
+  let prev = input.initialEquity;
+  for (const e of eq) {
+    returns.push(prev > 0 ? e / prev - 1 : 0);
+    prev = e;
+  }
+  const n = returns.length;
+  const mean = n ? returns.reduce((a, b) => a + b, 0) / n : 0;
+  const variance = n > 1 ? returns.reduce((a, r) => a + (r - mean) ** 2, 0) / (n - 1) : 0;
+  const downside = n > 1 ? Math.sqrt(returns.reduce((a, r) => a + Math.min(0, r) ** 2, 0) / (n - 1)) : 0;
+  const sd = Math.sqrt(variance);
+  const ann = Math.sqrt(ANNUALISATION_DAYS);
+  let peak = input.initialEquity;
+  let maxDrawdown = 0;
+  for (const e of eq) {
+    peak = Math.max(peak, e);
+    if (peak > 0) maxDrawdown = Math.max(maxDrawdown, 1 - e / peak);
+  }
+  const totalReturn = input.finalEquity / input.initialEquity - 1;
+  const first = input.equity[0]?.time;
+  const last = input.equity[input.equity.length - 1]?.time;
+  const years =
+    first !== undefined && last !== undefined ? Math.max(1, last - first) / (365.25 * 86_400_000) : 0;
+  const cagr =
+    years > 0 && input.finalEquity > 0
+      ? (input.finalEquity / input.initialEquity) ** (1 / years) - 1
+      : Number.NaN;
+  const wins = input.trades.filter((t) => t.pnl > 0).length;
+  const avgEquity = eq.length ? eq.reduce((a, b) => a + b, 0) / eq.length : input.initialEquity;
+  const c = input.counters;
+  const blocks = Object.values(c.blocks).reduce((a, b) => a + b, 0);
+  return {
+    initialEquity: input.initialEquity,
+    finalEquity: input.finalEquity,
+    totalReturn,
+    cagr,
+    sharpe: sd > 0 ? (mean / sd) * ann : 0,
+    sortino: downside > 0 ? (mean / downside) * ann : 0,
+    maxDrawdown,
+    days: n,
+    trades: input.trades.length,
+    winRate: input.trades.length ? wins / input.trades.length : 0,
+    pnl: input.trades.reduce((a, t) => a + t.pnl, 0),
+    turnover: avgEquity > 0 ? input.tradedNotional / avgEquity : 0,
+    feesPaid: input.feesPaid,
+    interestPaid: input.interestPaid,
+    stealAttempts: c.stealAttempts,
+    steals: c.steals,
+    stealSuccessRate: c.stealAttempts ? c.steals / c.stealAttempts : 0,
+    blocks,
+    blocksByReason: { ...c.blocks },
+    fights: c.fights,
+    protectedSkips: c.protectedSkips,
+    places: c.places,
+    waits: c.waits,
+    deleverageCancels: c.deleverageCancels,
+    deleverageTrims: c.deleverageTrims,
+    maxMarginUtilization: c.maxUtilization,
+  };
+}

@@ -1,0 +1,116 @@
+import type { AssetClass, Side } from '../core/types.js';
+
+export type ExitReason = 'take-profit' | 'stop' | 'time-stop' | 'deleverage' | 'end-of-data';
+
+export interface TradeRecord {
+  symbol: string;
+  side: Side;
+  qty: number;
+  entryTime: number;
+  entryPrice: number;
+  exitTime: number;
+  exitPrice: number;
+  pnl: number;
+  fees: number;
+  exitReason: ExitReason;
+  /** The entry order's id, to link a stealer's order to the trade it made. */
+  entryOrderId: string;
+}
+
+export interface OpenPosition {
+  symbol: string;
+  assetClass: AssetClass;
+  side: Side;
+  qty: number;
+  entryPrice: number;
+  entryTime: number;
+  entryFees: number;
+  entryOrderId: string;
+  takeProfit: number;
+  stopPrice: number | null;
+  timeStopAt: number | null;
+  tpOrderId: string | null;
+}
+
+/**
+ * Cash and positions of the simulated account. Buying spends cash (it may go negative: that is the margin
+ * debit that accrues interest); selling returns it. Fees are charged on every fill.
+ */
+export class Portfolio {
+  cash: number;
+  feesPaid = 0;
+  interestPaid = 0;
+  tradedNotional = 0;
+  readonly trades: TradeRecord[] = [];
+  readonly positions = new Map<string, OpenPosition>();
+
+  constructor(
+    initialCash: number,
+    private readonly feeRate: number,
+  ) {
+    this.cash = initialCash;
+  }
+
+  open(p: Omit<OpenPosition, 'entryFees'>): OpenPosition {
+    const fee = Math.abs(p.qty * p.entryPrice) * this.feeRate;
+    const position: OpenPosition = { ...p, entryFees: fee };
+    const sign = p.side === 'buy' ? 1 : -1;
+    this.cash -= sign * p.qty * p.entryPrice + fee;
+    this.feesPaid += fee;
+    this.tradedNotional += Math.abs(p.qty * p.entryPrice);
+    this.positions.set(p.symbol, position);
+    return position;
+  }
+
+  /** Close `qty` of a position at `price` (all of it by default); records a trade for the closed part. */
+  close(symbol: string, price: number, time: number, reason: ExitReason, qty?: number): TradeRecord | null {
+    const p = this.positions.get(symbol);
+    if (!p) return null;
+    const q = Math.min(p.qty, qty ?? p.qty);
+    if (!(q > 0)) return null;
+    const sign = p.side === 'buy' ? 1 : -1;
+    const fee = Math.abs(q * price) * this.feeRate;
+    const entryFeeShare = p.entryFees * (q / p.qty);
+    this.cash += sign * q * price - fee;
+    this.feesPaid += fee;
+    this.tradedNotional += Math.abs(q * price);
+    const trade: TradeRecord = {
+      symbol,
+      side: p.side,
+      qty: q,
+      entryTime: p.entryTime,
+      entryPrice: p.entryPrice,
+      exitTime: time,
+      exitPrice: price,
+      pnl: sign * q * (price - p.entryPrice) - fee - entryFeeShare,
+      fees: fee + entryFeeShare,
+      exitReason: reason,
+      entryOrderId: p.entryOrderId,
+    };
+    this.trades.push(trade);
+    if (q >= p.qty - 1e-12) this.positions.delete(symbol);
+    else {
+      p.qty -= q;
+      p.entryFees -= entryFeeShare;
+    }
+    return trade;
+  }
+
+  chargeInterest(amount: number): void {
+    this.cash -= amount;
+    this.interestPaid += amount;
+  }
+
+  /** Long notional at the given marks (the margin-interest debit is long notional − cash). */
+  longNotional(mark: (symbol: string) => number): number {
+    let sum = 0;
+    for (const p of this.positions.values()) if (p.side === 'buy') sum += p.qty * mark(p.symbol);
+    return sum;
+  }
+
+  equity(mark: (symbol: string) => number): number {
+    let value = this.cash;
+    for (const p of this.positions.values()) value += (p.side === 'buy' ? 1 : -1) * p.qty * mark(p.symbol);
+    return value;
+  }
+}

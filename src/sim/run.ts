@@ -1,0 +1,117 @@
+import type { ExchangeCalendar } from '../core/calendar/index.js';
+import type { WorkstealConfig } from '../core/config/schema.js';
+import type { BarSeries, LoadResult } from './data/index.js';
+import { simulate, type DecisionRow, type EquityRow, type SimOutput } from './engine.js';
+import { summarize, type Summary } from './metrics.js';
+import type { TradeRecord } from './portfolio.js';
+import { stealRegret, type StealRegret } from './regret.js';
+import type { ExternalSignal } from './signals/csv-signals.js';
+
+export interface SimulationResult {
+  config: WorkstealConfig;
+  data: {
+    path: string;
+    symbol: string;
+    assetClass: string;
+    sha256: string;
+    first: string | null;
+    last: string | null;
+    bars: number;
+    layout: string;
+    gaps: number;
+  }[];
+  range: { from: string | null; to: string | null };
+  summary: Summary & { regret: Omit<StealRegret, 'victims'> };
+  equity: (Omit<EquityRow, 'time'> & { time: string })[];
+  trades: (Omit<TradeRecord, 'entryTime' | 'exitTime'> & { entryTime: string; exitTime: string })[];
+  decisions: (Omit<DecisionRow, 'time'> & { time: string })[];
+  perSymbol: {
+    symbol: string;
+    assetClass: string;
+    trades: number;
+    pnl: number;
+    winRate: number;
+    steals: number;
+    stolenFrom: number;
+    blocks: number;
+  }[];
+  regret: StealRegret['victims'];
+  signals: 'forecaster' | 'csv';
+  synthetic?: boolean;
+}
+
+const iso = (t: number): string => new Date(t).toISOString();
+
+/** Run one simulation over loaded data and shape the result object of DESIGN §7 (times as ISO-8601 UTC). */
+export function runSimulation(input: {
+  loaded: readonly LoadResult[];
+  config: WorkstealConfig;
+  calendar: ExchangeCalendar;
+  signals?: readonly ExternalSignal[];
+  from?: number;
+  to?: number;
+  assertInvariants?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}): { result: SimulationResult; output: SimOutput } {
+  const series: BarSeries[] = input.loaded.map((l) => l.series);
+  const output = simulate({
+    series,
+    config: input.config,
+    calendar: input.calendar,
+    ...(input.signals ? { signals: input.signals } : {}),
+    ...(input.from !== undefined ? { from: input.from } : {}),
+    ...(input.to !== undefined ? { to: input.to } : {}),
+    ...(input.assertInvariants ? { assertInvariants: true } : {}),
+    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+  });
+  const regret = stealRegret({
+    steals: output.steals,
+    trades: output.trades,
+    series,
+    closeTimes: output.closeTimes,
+    feeRate: input.config.sim.feesBps / 10_000,
+    timeStopMs: input.config.sim.timeStopHours * 3_600_000,
+  });
+  const summary = summarize(output);
+  const { victims, ...regretSummary } = regret;
+  const perSymbol = series.map((s) => {
+    const trades = output.trades.filter((t) => t.symbol === s.symbol);
+    const decisions = output.decisions.filter((d) => d.symbol === s.symbol);
+    return {
+      symbol: s.symbol,
+      assetClass: s.assetClass,
+      trades: trades.length,
+      pnl: trades.reduce((a, t) => a + t.pnl, 0),
+      winRate: trades.length ? trades.filter((t) => t.pnl > 0).length / trades.length : 0,
+      steals: decisions.filter((d) => d.action === 'steal').length,
+      stolenFrom: victims.filter((v) => v.victimSymbol === s.symbol).length,
+      blocks: decisions.filter((d) => d.action === 'block').length,
+    };
+  });
+  const result: SimulationResult = {
+    config: input.config,
+    data: input.loaded.map((l) => ({
+      path: l.series.source.path,
+      symbol: l.series.symbol,
+      assetClass: l.series.assetClass,
+      sha256: l.series.source.sha256,
+      first: l.report.first === null ? null : iso(l.report.first),
+      last: l.report.last === null ? null : iso(l.report.last),
+      bars: l.report.bars,
+      layout: l.series.source.layout,
+      gaps: l.report.gapCount,
+    })),
+    range: {
+      from: output.first === null ? null : iso(output.first),
+      to: output.last === null ? null : iso(output.last),
+    },
+    summary: { ...summary, regret: regretSummary },
+    equity: output.equity.map((r) => ({ ...r, time: iso(r.time) })),
+    trades: output.trades.map((t) => ({ ...t, entryTime: iso(t.entryTime), exitTime: iso(t.exitTime) })),
+    decisions: output.decisions.map((d) => ({ ...d, time: iso(d.time) })),
+    perSymbol,
+    regret: victims,
+    signals: input.signals ? 'csv' : 'forecaster',
+  };
+  return { result, output };
+}

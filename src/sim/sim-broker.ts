@@ -1,0 +1,106 @@
+import type { Account, AssetClass, OpenOrder, OrderRole, Position, Side } from '../core/types.js';
+import type { CancelResult, PlaceLimitRequest, PlaceResult, SyncBroker } from '../coordinator/broker.js';
+
+export interface SimOrder {
+  id: string;
+  clientOrderId: string;
+  symbol: string;
+  assetClass: AssetClass;
+  side: Side;
+  role: OrderRole;
+  limitPrice: number;
+  qty: number;
+  placedAt: number;
+}
+
+/**
+ * The simulated venue. It answers at once: a cancel at a decision time always succeeds, because fills are
+ * only ever applied when a later bar is processed, never between a decision and its cancels.
+ */
+export class SimBroker implements SyncBroker {
+  readonly orders = new Map<string, SimOrder>();
+  private readonly byClientId = new Map<string, string>();
+  private nextId = 1;
+  now = 0;
+  placeCount = 0;
+  cancelCount = 0;
+
+  constructor(
+    private readonly state: {
+      account: () => Account;
+      positions: () => Position[];
+      price: (symbol: string) => number | null;
+    },
+  ) {}
+
+  placeLimit(request: PlaceLimitRequest): PlaceResult {
+    const existing = this.byClientId.get(request.clientOrderId);
+    if (existing) return { ok: true, orderId: existing };
+    const id = `s${this.nextId++}`;
+    this.byClientId.set(request.clientOrderId, id);
+    this.orders.set(id, { id, ...request, placedAt: this.now });
+    this.placeCount++;
+    return { ok: true, orderId: id };
+  }
+
+  cancel(orderId: string): CancelResult {
+    if (!this.orders.delete(orderId)) return { status: 'rejected', reason: `order ${orderId} is not open` };
+    this.cancelCount++;
+    return { status: 'cancelled', filledQty: 0 };
+  }
+
+  openOrders(): OpenOrder[] {
+    return [...this.orders.values()].map((o) => ({
+      id: o.id,
+      symbol: o.symbol,
+      assetClass: o.assetClass,
+      side: o.side,
+      role: o.role,
+      limitPrice: o.limitPrice,
+      qty: o.qty,
+      price: this.state.price(o.symbol),
+      forecastPnl: 0,
+      placedAt: o.placedAt,
+      probe: false,
+      external: false,
+    }));
+  }
+
+  positions(): Position[] {
+    return this.state.positions();
+  }
+
+  account(): Account {
+    return this.state.account();
+  }
+
+  /** An exit order placed by the engine directly: exits need no capacity, so they bypass the coordinator. */
+  placeExit(
+    symbol: string,
+    assetClass: AssetClass,
+    side: Side,
+    role: OrderRole,
+    limitPrice: number,
+    qty: number,
+  ): SimOrder {
+    const id = `s${this.nextId++}`;
+    const order: SimOrder = {
+      id,
+      clientOrderId: id,
+      symbol,
+      assetClass,
+      side,
+      role,
+      limitPrice,
+      qty,
+      placedAt: this.now,
+    };
+    this.orders.set(id, order);
+    this.placeCount++;
+    return order;
+  }
+
+  remove(orderId: string): void {
+    this.orders.delete(orderId);
+  }
+}

@@ -1,0 +1,107 @@
+import type { ExchangeCalendar } from '../core/calendar/index.js';
+import type { BarSeries } from './data/index.js';
+
+export const STEP_BAR = 1;
+export const STEP_DELEVERAGE = 2;
+export const STEP_CLOSE = 4;
+
+export interface Timeline {
+  /** Step times (epoch ms), ascending and unique: every bar close, plus end-of-day events. */
+  steps: Float64Array;
+  /** Per step: which kinds of event happen then (bit set of STEP_*). */
+  kinds: Uint8Array;
+  /** Per series, per bar: when the bar closes, i.e. when its prices become known. */
+  closeTimes: Float64Array[];
+  /** Per series: the first bar inside the simulated range. */
+  firstBar: Int32Array;
+}
+
+/**
+ * The union timeline of all symbols (DESIGN §6). A bar's prices are known at its close: its open plus the
+ * interval, cut short by the next bar's open (a half-hour first bar) and, for a stock bar that opens in the
+ * regular session, by the session close (SPY's 15:30 bar ends at 16:00).
+ * A symbol without a bar at a step does not trade then; no price is invented.
+ */
+export function buildTimeline(
+  series: readonly BarSeries[],
+  calendar: ExchangeCalendar,
+  options: { from?: number; to?: number; deleverageLeadMinutes: number },
+): Timeline {
+  const from = options.from ?? Number.NEGATIVE_INFINITY;
+  const to = options.to ?? Number.POSITIVE_INFINITY;
+  const closeTimes: Float64Array[] = [];
+  const firstBar = new Int32Array(series.length);
+  const lastBar = new Int32Array(series.length);
+  let hasStocks = false;
+  let count = 0;
+  series.forEach((s, k) => {
+    const n = s.time.length;
+    const ct = new Float64Array(n);
+    const stock = s.assetClass === 'stock';
+    hasStocks ||= stock;
+    for (let i = 0; i < n; i++) {
+      const open = s.time[i]!;
+      let close = open + s.intervalMs;
+      if (i + 1 < n && s.time[i + 1]! < close) close = s.time[i + 1]!;
+      if (stock) {
+        const session = calendar.sessionAt(open);
+        if (session && session.close < close) close = session.close;
+      }
+      ct[i] = close;
+    }
+    closeTimes.push(ct);
+    let first = 0;
+    while (first < n && ct[first]! <= from) first++;
+    let last = first;
+    while (last < n && ct[last]! <= to) last++;
+    firstBar[k] = first;
+    lastBar[k] = last;
+    count += last - first;
+  });
+  // Every bar close in range, sorted and made unique in place (typed-array sort: no boxing).
+  const barSteps = new Float64Array(count);
+  let at = 0;
+  series.forEach((_, k) => {
+    barSteps.set(closeTimes[k]!.subarray(firstBar[k]!, lastBar[k]!), at);
+    at += lastBar[k]! - firstBar[k]!;
+  });
+  barSteps.sort();
+  const uniqueBars = dedupeSorted(barSteps);
+
+  const events: [number, number][] = [];
+  if (hasStocks && uniqueBars.length) {
+    const lead = options.deleverageLeadMinutes * 60_000;
+    const begin = uniqueBars[0]!;
+    const end = uniqueBars[uniqueBars.length - 1]!;
+    for (let t = calendar.nextClose(begin); t !== null && t <= end; t = calendar.nextClose(t + 1)) {
+      events.push([t - lead, STEP_DELEVERAGE], [t, STEP_CLOSE]);
+    }
+    events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  }
+  // Merge bar steps with calendar events (both sorted) into one timeline of unique times.
+  const steps = new Float64Array(uniqueBars.length + events.length);
+  const kinds = new Uint8Array(steps.length);
+  let i = 0;
+  let e = 0;
+  let m = 0;
+  while (i < uniqueBars.length || e < events.length) {
+    const tb = i < uniqueBars.length ? uniqueBars[i]! : Number.POSITIVE_INFINITY;
+    const te = e < events.length ? events[e]![0] : Number.POSITIVE_INFINITY;
+    const t = Math.min(tb, te);
+    let kind = 0;
+    if (tb === t) {
+      kind |= STEP_BAR;
+      i++;
+    }
+    while (e < events.length && events[e]![0] === t) kind |= events[e++]![1];
+    steps[m] = t;
+    kinds[m++] = kind;
+  }
+  return { steps: steps.subarray(0, m), kinds: kinds.subarray(0, m), closeTimes, firstBar };
+}
+
+function dedupeSorted(a: Float64Array): Float64Array {
+  let w = 0;
+  for (let r = 0; r < a.length; r++) if (w === 0 || a[r] !== a[w - 1]) a[w++] = a[r]!;
+  return a.subarray(0, w);
+}
