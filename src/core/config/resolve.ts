@@ -45,14 +45,25 @@ function scalarPaths(value: unknown, prefix: string[] = []): string[][] {
 }
 
 const KNOWN_ENV = new Map(scalarPaths(DEFAULT_CONFIG).map((p) => [envName(p), p] as const));
-/** Variables that belong to the runtime, not to the config schema (keys, URLs, data location). */
-const NON_CONFIG_ENV = new Set([
+/** Variables that belong to the runtime, not to the config schema (keys, URLs, locations, tests). */
+export const RUNTIME_ENV = new Set([
   'WORKSTEAL_DATA',
+  'WORKSTEAL_DATA_DIR',
+  'WORKSTEAL_CACHE_DIR',
   'WORKSTEAL_PRESET',
   'WORKSTEAL_CONFIG',
   'WORKSTEAL_LOG',
   'WORKSTEAL_TOKEN',
 ]);
+export const RUNTIME_ENV_PREFIXES = [
+  'WORKSTEAL_TEST_',
+  'WORKSTEAL_ALPACA_',
+  'WORKSTEAL_HTTP_',
+  'WORKSTEAL_SECRET',
+];
+
+const isRuntimeEnv = (name: string): boolean =>
+  RUNTIME_ENV.has(name) || RUNTIME_ENV_PREFIXES.some((prefix) => name.startsWith(prefix));
 
 function parseEnvValue(raw: string, template: unknown): unknown {
   if (typeof template === 'boolean') {
@@ -75,8 +86,7 @@ export function envLayer(env: Readonly<Record<string, string | undefined>>): {
   const values: Record<string, unknown> = {};
   const issues: Issue[] = [];
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith('WORKSTEAL_') || raw === undefined || NON_CONFIG_ENV.has(name)) continue;
-    if (name.startsWith('WORKSTEAL_ALPACA_') || name.startsWith('WORKSTEAL_SECRET')) continue;
+    if (!name.startsWith('WORKSTEAL_') || raw === undefined || isRuntimeEnv(name)) continue;
     const path = KNOWN_ENV.get(name);
     if (!path) {
       issues.push({
