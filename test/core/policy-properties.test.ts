@@ -20,7 +20,7 @@ import {
   SYMBOLS,
   type Book,
 } from '../support/arbitraries.js';
-import { config, T0 } from '../support/builders.js';
+import { config, order, T0 } from '../support/builders.js';
 
 const RUNS = { seed: 42, numRuns: 200 } as const;
 const EPS = 1e-9;
@@ -393,14 +393,16 @@ describe('policy properties (fast-check, seed 42)', () => {
       .map((rows) => {
         const n = rows.length;
         const t: CandidateTable = {
-          ids: rows.map((_, i) => `c${String(i).padStart(2, '0')}`),
-          symbols: rows.map((_, i) => `S${i}`),
-          sides: rows.map(() => 'buy'),
-          roles: rows.map(() => 'entry'),
+          orders: rows.map((r, i) =>
+            order({
+              id: `c${String(i).padStart(2, '0')}`,
+              symbol: `S${i}`,
+              forecastPnl: r.pnl,
+              placedAt: T0 - r.age * 1000,
+            }),
+          ),
           distance: Float64Array.from(rows.map((r) => r.distance)),
-          forecastPnl: Float64Array.from(rows.map((r) => r.pnl)),
           margin: Float64Array.from(rows.map((r) => r.margin)),
-          placedAt: Float64Array.from(rows.map((r) => T0 - r.age * 1000)),
           reason: Uint8Array.from(rows.map((r) => (r.eligible ? 0 : 6))),
         };
         return { t, n };

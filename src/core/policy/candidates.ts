@@ -8,13 +8,13 @@ import { DISTANCE_EPSILON } from './distance.js';
 export function compareVictims(t: CandidateTable, i: number, j: number): number {
   const dd = t.distance[j]! - t.distance[i]!;
   if (dd > DISTANCE_EPSILON || dd < -DISTANCE_EPSILON) return dd;
-  const dp = t.forecastPnl[i]! - t.forecastPnl[j]!;
+  const oi = t.orders[i]!;
+  const oj = t.orders[j]!;
+  const dp = oi.forecastPnl - oj.forecastPnl;
   if (dp !== 0) return dp;
-  const da = t.placedAt[i]! - t.placedAt[j]!;
+  const da = oi.placedAt - oj.placedAt;
   if (da !== 0) return da;
-  const a = t.ids[i]!;
-  const b = t.ids[j]!;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return oi.id < oj.id ? -1 : oi.id > oj.id ? 1 : 0;
 }
 
 /** Indices of eligible candidates in ranking order. */
@@ -36,22 +36,42 @@ export interface VictimSelection {
  * When all eligible margin together is short, nothing is chosen (the caller blocks).
  */
 export function selectVictims(t: CandidateTable, need: number): VictimSelection {
+  const n = t.reason.length;
+  const dist = t.distance;
+  // One pass: total eligible margin and the first-ranked candidate (most steals need only one victim).
   let eligibleMargin = 0;
-  for (let i = 0; i < t.reason.length; i++) if (t.reason[i] === 0) eligibleMargin += t.margin[i]!;
-  if (eligibleMargin + 1e-9 < need) return { victims: [], freed: 0, eligibleMargin };
-  const taken = new Uint8Array(t.reason.length);
-  const victims: number[] = [];
-  let freed = 0;
-  while (freed + 1e-9 < need) {
-    let best = -1;
-    for (let i = 0; i < t.reason.length; i++) {
-      if (t.reason[i] !== 0 || taken[i] === 1) continue;
-      if (best < 0 || compareVictims(t, i, best) < 0) best = i;
+  let eligible = 0;
+  let best = -1;
+  let bestD = 0;
+  for (let i = 0; i < n; i++) {
+    if (t.reason[i] !== 0) continue;
+    eligibleMargin += t.margin[i]!;
+    eligible++;
+    const d = dist[i]!;
+    if (
+      best < 0 ||
+      d > bestD + DISTANCE_EPSILON ||
+      (d >= bestD - DISTANCE_EPSILON && compareVictims(t, i, best) < 0)
+    ) {
+      best = i;
+      bestD = d;
     }
-    if (best < 0) break;
-    taken[best] = 1;
-    victims.push(best);
-    freed += t.margin[best]!;
+  }
+  if (eligibleMargin + 1e-9 < need || best < 0) return { victims: [], freed: 0, eligibleMargin };
+  const victims = [best];
+  let freed = t.margin[best]!;
+  if (freed + 1e-9 >= need) return { victims, freed, eligibleMargin };
+  // More victims needed: the rest, compacted as they are taken so each scan visits only what is left.
+  const pool = new Int32Array(eligible - 1);
+  let left = 0;
+  for (let i = 0; i < n; i++) if (t.reason[i] === 0 && i !== best) pool[left++] = i;
+  while (freed + 1e-9 < need && left > 0) {
+    let bestAt = 0;
+    for (let k = 1; k < left; k++) if (compareVictims(t, pool[k]!, pool[bestAt]!) < 0) bestAt = k;
+    const next = pool[bestAt]!;
+    pool[bestAt] = pool[--left]!;
+    victims.push(next);
+    freed += t.margin[next]!;
   }
   return { victims, freed, eligibleMargin };
 }

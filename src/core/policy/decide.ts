@@ -3,7 +3,7 @@ import { marginCapacity, notional, requirementFor, type MarginContext } from '..
 import type { EntryRequest, OpenOrder, Position, TimeMs } from '../types.js';
 import { selectVictims } from './candidates.js';
 import { REASON_CODE, type CandidateTable, type Decision } from './decision.js';
-import { distance, withinDistance } from './distance.js';
+import { DISTANCE_EPSILON, distance, withinDistance } from './distance.js';
 import type { StealHistory } from './steal-history.js';
 import { toleranceFor } from './tolerance.js';
 
@@ -52,15 +52,24 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   const reqStock = requirementFor('stock', ctx, config.margin);
   const requirement = request.assetClass === 'crypto' ? reqCrypto : reqStock;
 
-  let used = 0;
-  for (const p of input.positions)
-    used += notional(p.qty, p.price) * (p.assetClass === 'crypto' ? reqCrypto : reqStock);
-  let replaces: OpenOrder | null = null;
-  for (const o of input.orders) {
-    if (o.role !== 'entry') continue; // exits reserve nothing
-    used += notional(o.qty, o.limitPrice) * (o.assetClass === 'crypto' ? reqCrypto : reqStock);
-    if (!o.external && o.symbol === request.symbol && o.side === request.side) replaces = o;
+  // Margin held, summed per asset class first (one multiplication each at the end).
+  let cryptoNotional = 0;
+  let stockNotional = 0;
+  for (const p of input.positions) {
+    if (p.assetClass === 'crypto') cryptoNotional += Math.abs(p.qty * p.price);
+    else stockNotional += Math.abs(p.qty * p.price);
   }
+  let replaces: OpenOrder | null = null;
+  const orders = input.orders;
+  const symbol = request.symbol;
+  for (let i = 0; i < orders.length; i++) {
+    const o = orders[i]!;
+    if (o.role !== 'entry') continue; // exits reserve nothing
+    if (o.assetClass === 'crypto') cryptoNotional += Math.abs(o.qty * o.limitPrice);
+    else stockNotional += Math.abs(o.qty * o.limitPrice);
+    if (o.symbol === symbol && o.side === request.side && !o.external) replaces = o;
+  }
+  const used = cryptoNotional * reqCrypto + stockNotional * reqStock;
   const replacedMargin = replaces ? notional(replaces.qty, replaces.limitPrice) * requirement : 0;
   const capacity = marginCapacity(ctx.equity, config.bufferPct);
   const marginNeeded = notional(request.qty, request.limitPrice) * requirement;
@@ -137,12 +146,12 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   }
   let fight = false;
   for (const v of selection.victims) {
-    if (input.history.isFighting(request.symbol, table.symbols[v]!, now)) fight = true;
+    if (input.history.isFighting(request.symbol, table.orders[v]!.symbol, now)) fight = true;
   }
   d.action = 'steal';
   d.reason = 'stole-capacity';
   d.usedAfter = used - replacedMargin - selection.freed + marginNeeded;
-  d.victims = selection.victims.map((v) => table.ids[v]!);
+  d.victims = selection.victims.map((v) => table.orders[v]!.id);
   d.freedMargin = selection.freed;
   d.fight = fight;
   return d;
@@ -161,55 +170,46 @@ function candidateTable(
   reqCrypto: number,
   reqStock: number,
 ): CandidateTable {
-  const orders = input.orders;
+  const orders = input.orders.slice();
   const n = orders.length;
   const t: CandidateTable = {
-    ids: new Array<string>(n),
-    symbols: new Array<string>(n),
-    sides: new Array(n),
-    roles: new Array(n),
+    orders,
     distance: new Float64Array(n),
-    forecastPnl: new Float64Array(n),
     margin: new Float64Array(n),
-    placedAt: new Float64Array(n),
     reason: new Uint8Array(n),
   };
   const { request, now, history } = input;
   const minAgeMs = config.minOrderAgeSec * 1000;
-  // Cooling and fighting are per symbol; many orders share few symbols, so ask the history once per symbol.
-  const cooling = new Map<string, boolean>();
-  const fighting = new Map<string, boolean>();
+  const protection = config.protectionPct + DISTANCE_EPSILON;
+  // Cooling and fighting are facts about a few symbols: ask the history once, not once per order.
+  const cooling = history.coolingSymbols(now);
+  const fighting = history.fightingPartners(request.symbol, now);
+  const requester = request.symbol;
+  const requesterPnl = request.forecastPnl;
   for (let i = 0; i < n; i++) {
     const o = orders[i]!;
-    const d = distance(o.side, o.price, o.limitPrice);
-    t.ids[i] = o.id;
-    t.symbols[i] = o.symbol;
-    t.sides[i] = o.side;
-    t.roles[i] = o.role;
+    // distance() inlined: this loop runs once per open order on every steal decision.
+    const price = o.price;
+    const lp = o.limitPrice;
+    const d =
+      price === null || !(lp > 0) ? Number.NaN : o.side === 'buy' ? (price - lp) / lp : (lp - price) / lp;
     t.distance[i] = d;
-    t.forecastPnl[i] = o.forecastPnl;
-    t.placedAt[i] = o.placedAt;
-    t.margin[i] =
-      o.role === 'entry'
-        ? notional(o.qty, o.limitPrice) * (o.assetClass === 'crypto' ? reqCrypto : reqStock)
-        : 0;
+    const entry = o.role === 'entry';
+    t.margin[i] = entry
+      ? notional(o.qty, o.limitPrice) * (o.assetClass === 'crypto' ? reqCrypto : reqStock)
+      : 0;
     let reason = 0;
     if (o.external) reason = REASON_CODE.external;
-    else if (o.role !== 'entry') reason = REASON_CODE['not-entry'];
-    else if (o.symbol === request.symbol) reason = REASON_CODE['same-symbol'];
+    else if (!entry) reason = REASON_CODE['not-entry'];
+    else if (o.symbol === requester) reason = REASON_CODE['same-symbol'];
     else if (o.probe) reason = REASON_CODE.probe;
-    else if (Number.isNaN(d)) reason = REASON_CODE['no-price'];
-    else if (withinDistance(d, config.protectionPct)) reason = REASON_CODE['protected-distance'];
+    else if (d !== d)
+      reason = REASON_CODE['no-price']; // NaN: no price, no distance
+    else if (d <= protection) reason = REASON_CODE['protected-distance'];
     else if (now - o.placedAt < minAgeMs) reason = REASON_CODE['too-young'];
-    else {
-      let c = cooling.get(o.symbol);
-      if (c === undefined) cooling.set(o.symbol, (c = history.isCooling(o.symbol, now)));
-      if (c) reason = REASON_CODE.cooldown;
-      else {
-        let f = fighting.get(o.symbol);
-        if (f === undefined) fighting.set(o.symbol, (f = history.isFighting(request.symbol, o.symbol, now)));
-        if (f && !(request.forecastPnl > o.forecastPnl)) reason = REASON_CODE['fight-pnl'];
-      }
+    else if (cooling.size !== 0 && cooling.has(o.symbol)) reason = REASON_CODE.cooldown;
+    else if (fighting.size !== 0 && fighting.has(o.symbol) && !(requesterPnl > o.forecastPnl)) {
+      reason = REASON_CODE['fight-pnl'];
     }
     t.reason[i] = reason;
   }

@@ -1,6 +1,7 @@
 import type {
   Action,
   EntryRequest,
+  OpenOrder,
   IneligibleReason,
   OrderRole,
   Side,
@@ -26,18 +27,17 @@ export const REASON_CODE = Object.fromEntries(
 ) as Record<IneligibleReason | 'eligible', number>;
 
 /**
- * Every open order as the decision saw it, in column form: a decision over 1,000 orders fills these arrays
- * once and builds readable records only when someone asks (see candidateRecords).
+ * Every open order as the decision saw it, in column form: a decision over 1,000 orders fills three typed
+ * arrays and builds readable records only when someone asks (see candidateRecords).
+ *
+ * `orders` is a copy of the order list (references): only the fields that never change after placement are
+ * read from it later (id, symbol, side, role, forecast PnL, placement time). What moves (price, quantity)
+ * was captured at decision time in `distance` and `margin`.
  */
 export interface CandidateTable {
-  ids: string[];
-  symbols: string[];
-  sides: Side[];
-  roles: OrderRole[];
+  orders: readonly OpenOrder[];
   distance: Float64Array;
-  forecastPnl: Float64Array;
   margin: Float64Array;
-  placedAt: Float64Array;
   reason: Uint8Array;
 }
 

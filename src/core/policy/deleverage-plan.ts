@@ -104,17 +104,12 @@ export function planDeleverage(input: {
 function rankedByVictimOrder<T extends DeleverageOrder>(orders: readonly T[]): T[] {
   const n = orders.length;
   const table: CandidateTable = {
-    ids: orders.map((o) => o.id),
-    symbols: orders.map((o) => o.symbol),
-    sides: orders.map((o) => o.side),
-    roles: orders.map(() => 'entry'),
+    orders: orders.map((o) => ({ ...o, assetClass: o.assetClass, role: 'entry', probe: false })),
     // An order without a price has no distance; nothing says it is about to fill, so it goes first.
     distance: Float64Array.from(orders, (o) =>
       o.price === null ? Number.MAX_VALUE : distance(o.side, o.price, o.limitPrice),
     ),
-    forecastPnl: Float64Array.from(orders, (o) => o.forecastPnl),
     margin: new Float64Array(n),
-    placedAt: Float64Array.from(orders, (o) => o.placedAt),
     reason: new Uint8Array(n),
   };
   return rankEligible(table).map((i) => orders[i]!);

@@ -12,20 +12,21 @@ export function candidateRecords(decision: Decision): CandidateRecord[] {
   rankEligible(t).forEach((idx, pos) => ranks.set(idx, pos + 1));
   const victims = new Set(decision.victims);
   const out: CandidateRecord[] = [];
-  for (let i = 0; i < t.ids.length; i++) {
+  for (let i = 0; i < t.orders.length; i++) {
+    const o = t.orders[i]!;
     out.push({
-      id: t.ids[i]!,
-      symbol: t.symbols[i]!,
-      side: t.sides[i]!,
-      role: t.roles[i]!,
+      id: o.id,
+      symbol: o.symbol,
+      side: o.side,
+      role: o.role,
       distance: finiteOrNull(t.distance[i]!),
-      forecastPnl: t.forecastPnl[i]!,
+      forecastPnl: o.forecastPnl,
       margin: t.margin[i]!,
-      placedAt: iso(t.placedAt[i]!),
+      placedAt: iso(o.placedAt),
       eligible: t.reason[i] === 0,
       reason: INELIGIBLE_REASONS[t.reason[i]!] ?? null,
       rank: ranks.get(i) ?? null,
-      victim: victims.has(t.ids[i]!),
+      victim: victims.has(o.id),
     });
   }
   return out.sort(

@@ -79,6 +79,36 @@ export class StealHistory {
     return this.coolingUntil(symbol, now) !== null;
   }
 
+  /** Every symbol cooling at `now` (the same rule as coolingUntil, for all symbols in one pass). */
+  coolingSymbols(now: TimeMs): Set<string> {
+    const out = new Set<string>();
+    const horizon = now - this.maxCooldownMs();
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.at < horizon) break;
+      if (e.at > now) continue;
+      const end = e.at + (e.fight ? this.config.fightCooldownSec : this.config.cooldownSec) * 1000;
+      if (now >= end) continue;
+      out.add(e.victim);
+      if (e.fight) out.add(e.thief);
+    }
+    return out;
+  }
+
+  /** The symbols whose pair with `symbol` is fighting at `now`. */
+  fightingPartners(symbol: string, now: TimeMs): Set<string> {
+    const out = new Set<string>();
+    const windowMs = this.config.fightWindowSec * 1000;
+    for (const [key, times] of this.pairTimes) {
+      const sep = key.indexOf('\u0000');
+      const a = key.slice(0, sep);
+      const b = key.slice(sep + 1);
+      if (a !== symbol && b !== symbol) continue;
+      if (countInWindow(times, now, windowMs) >= this.config.fightThreshold) out.add(a === symbol ? b : a);
+    }
+    return out;
+  }
+
   /** Forget what can no longer affect a decision at or after `now`. */
   prune(now: TimeMs): void {
     const keep = now - this.config.fightWindowSec * 1000 - this.maxCooldownMs();
