@@ -39,6 +39,8 @@ export interface CoordinatorOptions {
   idPrefix?: string;
   /** How often a request is decided again when victims keep filling during their cancel. */
   maxRedecide?: number;
+  /** How many closed order ids the ledger remembers to recognise late events (default 10,000). */
+  closedOrderMemory?: number;
 }
 
 /**
@@ -63,7 +65,7 @@ export class Coordinator {
     this.clock = options.clock;
     this.calendar = options.calendar;
     this.journal = options.journal ?? nullJournal;
-    this.ledger = new CapacityLedger(options.account);
+    this.ledger = new CapacityLedger(options.account, options.closedOrderMemory);
     this.history = new StealHistory(options.config);
   }
 

@@ -29,13 +29,15 @@ export class CapacityLedger {
   private readonly placedQty = new Map<string, number>();
   /** Closed order ids, bounded: a ring of the last CLOSED_MEMORY ids plus a set for lookups. */
   private readonly closed = new Set<string>();
-  private readonly closedRing: (string | undefined)[] = new Array(CLOSED_MEMORY);
+  private readonly closedRing: (string | undefined)[];
   private closedNext = 0;
   private readonly positionMap = new Map<string, Position>();
   private acct: Account;
 
-  constructor(account: Account) {
+  /** `closedMemory`: how many closed order ids to remember for recognising late events. */
+  constructor(account: Account, closedMemory = CLOSED_MEMORY) {
     this.acct = { ...account };
+    this.closedRing = new Array<string | undefined>(Math.max(1, closedMemory));
   }
 
   get account(): Readonly<Account> {
@@ -44,6 +46,11 @@ export class CapacityLedger {
 
   setAccount(account: Partial<Account>): void {
     this.acct = { ...this.acct, ...account };
+  }
+
+  /** Equity moves with every mark; updated in place (the simulator calls this at every step). */
+  setEquity(equity: number): void {
+    this.acct.equity = equity;
   }
 
   /** Open orders, in a stable order (insertion, with swap-removal). Do not mutate. */
@@ -133,11 +140,15 @@ export class CapacityLedger {
   /** Margin held now, at the requirements of the moment. */
   usedMargin(sessionOpen: boolean, table: MarginTable): number {
     const ctx = { equity: this.acct.equity, patternDayTrader: this.acct.patternDayTrader, sessionOpen };
-    const req = (c: AssetClass): number => requirementFor(c, ctx, table);
+    const crypto = requirementFor('crypto', ctx, table);
+    const stock = requirementFor('stock', ctx, table);
     let used = 0;
-    for (const p of this.positionMap.values()) used += notional(p.qty, p.price) * req(p.assetClass);
-    for (const o of this.orderList)
-      if (o.role === 'entry') used += notional(o.qty, o.limitPrice) * req(o.assetClass);
+    for (const p of this.positionMap.values())
+      used += notional(p.qty, p.price) * (p.assetClass === 'crypto' ? crypto : stock);
+    for (const o of this.orderList) {
+      if (o.role === 'entry')
+        used += notional(o.qty, o.limitPrice) * (o.assetClass === 'crypto' ? crypto : stock);
+    }
     return used;
   }
 
@@ -202,7 +213,7 @@ export class CapacityLedger {
     const evicted = this.closedRing[this.closedNext];
     if (evicted !== undefined) this.closed.delete(evicted);
     this.closedRing[this.closedNext] = id;
-    this.closedNext = (this.closedNext + 1) % CLOSED_MEMORY;
+    this.closedNext = (this.closedNext + 1) % this.closedRing.length;
     this.closed.add(id);
   }
 }

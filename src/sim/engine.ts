@@ -8,6 +8,7 @@ import { toleranceFor } from '../core/policy/tolerance.js';
 import type { AssetClass, EntryRequest, Position } from '../core/types.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import type { BarSeries } from './data/index.js';
+import { canFillInBar, limitFillPrice } from './fill-rules.js';
 import { Portfolio, type ExitReason, type TradeRecord } from './portfolio.js';
 import { SimBroker } from './sim-broker.js';
 import type { ExternalSignal } from './signals/csv-signals.js';
@@ -216,6 +217,8 @@ export function simulate(input: SimInput): SimOutput {
     calendar,
     account: { equity: sim.initialEquity, patternDayTrader: config.patternDayTrader },
     idPrefix: 'sim',
+    // Replayed bars have no late order events: a short memory of closed orders is enough.
+    closedOrderMemory: 64,
     onDecision: (d) => recordDecision(d),
   });
   const ledger = coordinator.ledger;
@@ -248,6 +251,7 @@ export function simulate(input: SimInput): SimOutput {
     if (w.restingOrderId === null) return;
     broker.cancel(w.restingOrderId);
     ledger.removeOrder(w.restingOrderId);
+    entryMeta.delete(w.restingOrderId);
     w.restingOrderId = null;
   }
 
@@ -293,8 +297,11 @@ export function simulate(input: SimInput): SimOutput {
         exitPosition(w, px, 'stop');
       } else if (pos.tpOrderId) {
         const tp = broker.orders.get(pos.tpOrderId);
-        if (tp && tp.placedAt <= barOpen && (long ? high >= tp.limitPrice : low <= tp.limitPrice)) {
-          const px = long ? Math.max(tp.limitPrice, open) : Math.min(tp.limitPrice, open);
+        const px =
+          tp && canFillInBar(tp.placedAt, barOpen)
+            ? limitFillPrice(tp.side, tp.limitPrice, open, high, low)
+            : Number.NaN;
+        if (tp && !Number.isNaN(px)) {
           ledger.applyFill(tp.id, tp.qty, px);
           broker.remove(tp.id);
           pos.tpOrderId = null;
@@ -308,12 +315,13 @@ export function simulate(input: SimInput): SimOutput {
         w.restingOrderId = null; // stolen or cancelled
         return;
       }
-      if (o.placedAt > barOpen) return;
+      if (!canFillInBar(o.placedAt, barOpen)) return;
       const buy = o.side === 'buy';
-      if (buy ? low <= o.limitPrice : high >= o.limitPrice) {
-        const px = buy ? Math.min(o.limitPrice, open) : Math.max(o.limitPrice, open);
+      const px = limitFillPrice(o.side, o.limitPrice, open, high, low);
+      if (!Number.isNaN(px)) {
         ledger.applyFill(o.id, o.qty, px);
         broker.remove(o.id);
+        entryMeta.delete(o.id);
         w.restingOrderId = null;
         const sig = w.signal!;
         portfolio.open({
@@ -510,10 +518,14 @@ export function simulate(input: SimInput): SimOutput {
         ledger.markQuote(w.symbol, w.lastPrice, w.lastPrice);
       }
     }
-    ledger.setAccount({ equity: portfolio.equity(mark) });
-    if (kind & STEP_DELEVERAGE) runDeleverage('orders');
-    if (kind & STEP_CLOSE) runDeleverage('positions');
-    ledger.setAccount({ equity: portfolio.equity(mark) });
+    let equity = portfolio.equity(mark);
+    ledger.setEquity(equity);
+    if (kind & (STEP_DELEVERAGE | STEP_CLOSE)) {
+      if (kind & STEP_DELEVERAGE) runDeleverage('orders');
+      if (kind & STEP_CLOSE) runDeleverage('positions');
+      equity = portfolio.equity(mark);
+      ledger.setEquity(equity);
+    }
 
     if (active.length) {
       requests.length = 0;
@@ -526,7 +538,7 @@ export function simulate(input: SimInput): SimOutput {
         refreshSignal(w, w.lastBar);
         if (!w.signal || w.restingOrderId !== null) continue;
         const sig = w.signal;
-        const qty = (sim.orderFraction * portfolio.equity(mark)) / sig.entry;
+        const qty = (sim.orderFraction * equity) / sig.entry;
         if (!(qty > 0)) continue;
         requests.push({
           w,
@@ -548,7 +560,8 @@ export function simulate(input: SimInput): SimOutput {
     const used = ledger.usedMargin(sessionOpen, config.margin);
     const capacity = ledger.capacity(config.bufferPct);
     if (capacity > 0) counters.maxUtilization = Math.max(counters.maxUtilization, used / capacity);
-    pendingRow = { time: now, equity: portfolio.equity(mark), marginUsed: used, marginCapacity: capacity };
+    // Submissions change margin, never equity (fills happen at the next bar), so `equity` still holds.
+    pendingRow = { time: now, equity, marginUsed: used, marginCapacity: capacity };
     if (input.onProgress && (step & 4095) === 0) input.onProgress(step, total);
   }
 
@@ -624,6 +637,7 @@ export function simulate(input: SimInput): SimOutput {
           const meta = entryMeta.get(id);
           const victim = meta ? bySymbol.get(meta.symbol) : undefined;
           if (victim && victim.restingOrderId === id) victim.restingOrderId = null;
+          entryMeta.delete(id); // the steal record keeps what regret needs
         }
       }
       if (input.assertInvariants) {

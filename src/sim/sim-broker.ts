@@ -38,13 +38,25 @@ export class SimBroker implements SyncBroker {
     if (existing) return { ok: true, orderId: existing };
     const id = `s${this.nextId++}`;
     this.byClientId.set(request.clientOrderId, id);
-    this.orders.set(id, { id, ...request, placedAt: this.now });
+    this.orders.set(id, {
+      id,
+      clientOrderId: request.clientOrderId,
+      symbol: request.symbol,
+      assetClass: request.assetClass,
+      side: request.side,
+      role: request.role,
+      limitPrice: request.limitPrice,
+      qty: request.qty,
+      placedAt: this.now,
+    });
     this.placeCount++;
     return { ok: true, orderId: id };
   }
 
   cancel(orderId: string): CancelResult {
-    if (!this.orders.delete(orderId)) return { status: 'rejected', reason: `order ${orderId} is not open` };
+    const order = this.orders.get(orderId);
+    if (!order) return { status: 'rejected', reason: `order ${orderId} is not open` };
+    this.remove(orderId);
     this.cancelCount++;
     return { status: 'cancelled', filledQty: 0 };
   }
@@ -100,7 +112,11 @@ export class SimBroker implements SyncBroker {
     return order;
   }
 
+  /** The order left the book (filled or cancelled): its client id is no longer needed for idempotency. */
   remove(orderId: string): void {
+    const order = this.orders.get(orderId);
+    if (!order) return;
     this.orders.delete(orderId);
+    this.byClientId.delete(order.clientOrderId);
   }
 }

@@ -37,7 +37,9 @@ export class StealHistory {
     if (!times) this.pairTimes.set(key, (times = []));
     const count = countInWindow(times, event.at, this.config.fightWindowSec * 1000);
     const classified: ClassifiedSteal = {
-      ...event,
+      at: event.at,
+      thief: event.thief,
+      victim: event.victim,
       fight: count >= this.config.fightThreshold,
       pairCount: count,
     };
@@ -135,17 +137,28 @@ export class StealHistory {
 
 /** Number of times in `(t − window, t]`. */
 function countInWindow(times: readonly TimeMs[], t: TimeMs, windowMs: number): number {
-  return upperBound(times, t) - upperBound(times, t - windowMs);
+  return upperBoundTime(times, t) - upperBoundTime(times, t - windowMs);
 }
 
-/** First index whose value is > x (values are numbers or objects with `at`). */
-function upperBound(arr: readonly (TimeMs | { at: TimeMs })[], x: TimeMs): number {
+/** First index whose time is > x. */
+function upperBoundTime(arr: readonly TimeMs[], x: TimeMs): number {
   let lo = 0;
   let hi = arr.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const v = arr[mid]!;
-    if ((typeof v === 'number' ? v : v.at) <= x) lo = mid + 1;
+    if (arr[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose event is later than x. */
+function upperBound(arr: readonly { at: TimeMs }[], x: TimeMs): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid]!.at <= x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -153,5 +166,5 @@ function upperBound(arr: readonly (TimeMs | { at: TimeMs })[], x: TimeMs): numbe
 
 function insertSorted(arr: TimeMs[], x: TimeMs): void {
   if (arr.length === 0 || arr[arr.length - 1]! <= x) arr.push(x);
-  else arr.splice(upperBound(arr, x), 0, x);
+  else arr.splice(upperBoundTime(arr, x), 0, x);
 }
