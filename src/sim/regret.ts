@@ -11,10 +11,16 @@ export interface VictimRegret {
   wouldHaveFilled: boolean;
   /** What the victim would have made (take-profit, else the time stop, else the last bar), after fees. */
   victimPnl: number;
+  /**
+   * The same opportunity (symbol, limit, validity) was stolen before: a victim re-placed and stolen again.
+   * Totals count each opportunity once, at its first steal.
+   */
+  repeat: boolean;
 }
 
 export interface StealRegret {
   victims: VictimRegret[];
+  /** Distinct victim opportunities (repeats of one opportunity count once). */
   victimsEvaluated: number;
   victimsThatWouldHaveFilled: number;
   victimWouldHaveMade: number;
@@ -39,12 +45,16 @@ export function stealRegret(input: {
   const pnlByOrder = new Map<string, number>();
   for (const t of input.trades) pnlByOrder.set(t.entryOrderId, (pnlByOrder.get(t.entryOrderId) ?? 0) + t.pnl);
   const victims: VictimRegret[] = [];
+  const seen = new Set<string>();
   let stealersMade = 0;
   for (const steal of input.steals) {
     stealersMade += steal.thiefOrderId ? (pnlByOrder.get(steal.thiefOrderId) ?? 0) : 0;
     for (const v of steal.victims) {
       const k = seriesBySymbol.get(v.symbol);
       if (k === undefined) continue;
+      const key = `${v.symbol}|${v.side}|${v.limitPrice}|${v.validUntil}`;
+      const repeat = seen.has(key);
+      seen.add(key);
       const s = input.series[k]!;
       const ct = input.closeTimes[k]!;
       victims.push({
@@ -53,14 +63,16 @@ export function stealRegret(input: {
         victimOrderId: v.orderId,
         victimSymbol: v.symbol,
         ...counterfactual(s, ct, steal.time, v, input.feeRate, input.timeStopMs),
+        repeat,
       });
     }
   }
-  const filled = victims.filter((v) => v.wouldHaveFilled);
+  const distinct = victims.filter((v) => !v.repeat);
+  const filled = distinct.filter((v) => v.wouldHaveFilled);
   const victimWouldHaveMade = filled.reduce((a, v) => a + v.victimPnl, 0);
   return {
     victims,
-    victimsEvaluated: victims.length,
+    victimsEvaluated: distinct.length,
     victimsThatWouldHaveFilled: filled.length,
     victimWouldHaveMade,
     stealersMade,

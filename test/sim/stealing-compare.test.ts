@@ -25,7 +25,8 @@ describe('stealing enabled versus disabled (real crypto bars)', () => {
     expect(on.steals).toBeGreaterThan(0);
     expect(on.blocksByReason['stealing-disabled']).toBeUndefined();
     expect(on.stealAttempts).toBe(on.steals + on.blocks - (on.blocksByReason['stealing-disabled'] ?? 0));
-    expect(on.regret.victimsEvaluated).toBeGreaterThanOrEqual(on.steals);
+    expect(on.regret.victimsEvaluated).toBeGreaterThan(0);
+    expect(on.regret.victimsEvaluated).toBeLessThanOrEqual(on.steals * 3);
     // Different fills make different results.
     expect(on.trades).not.toBe(off.trades);
     expect(on.finalEquity).not.toBeCloseTo(off.finalEquity, 0);
