@@ -9,7 +9,7 @@ import {
   marketDataDir,
   type BenchmarkSetName,
 } from '../../sim/benchmark-sets.js';
-import { expandDataArgs, loadMany } from '../../sim/data/index.js';
+import { expandDataArgs, loadMany, type LayoutOverride } from '../../sim/data/index.js';
 import { renderReport } from '../../sim/report/html.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
 import { loadSignalsCsv } from '../../sim/signals/csv-signals.js';
@@ -33,6 +33,9 @@ interface SimulateOptions {
   stealing?: boolean;
   repair?: boolean;
   cache?: boolean;
+  timezone?: string;
+  timeColumn?: string;
+  columns?: string;
   quiet?: boolean;
 }
 
@@ -58,6 +61,12 @@ export function registerSimulate(program: Command): void {
     )
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--db <file>', 'append the run to a SQLite store')
+    .option('--timezone <tz>', 'override detection: zone of naive times (UTC, America/New_York, or -05:00)')
+    .option('--time-column <name>', 'override detection: the column that holds the bar time')
+    .option(
+      '--columns <o,h,l,c,v>',
+      'override detection: open,high,low,close[,volume] column names or indexes',
+    )
     .option(
       '--repair',
       'drop bad rows and duplicates in the data (each reported) instead of refusing the file',
@@ -83,6 +92,31 @@ export function registerSimulate(program: Command): void {
       }
       process.exitCode = EXIT.ok;
     });
+}
+
+/** The explicit layout flags, for files whose layout auto-detection cannot read. */
+function layoutOverride(opts: SimulateOptions): { layout?: LayoutOverride } {
+  const layout: LayoutOverride = {};
+  if (opts.timezone) layout.timezone = opts.timezone;
+  if (opts.timeColumn)
+    layout.timeColumn = /^\d+$/.test(opts.timeColumn) ? Number(opts.timeColumn) : opts.timeColumn;
+  if (opts.columns) {
+    const names = opts.columns.split(',').map((c) => c.trim());
+    if (names.length < 4 || names.some((n) => n === '')) {
+      throw new CliError(
+        `--columns ${JSON.stringify(opts.columns)}: give open,high,low,close[,volume], e.g. --columns Open,High,Low,Close,Volume`,
+      );
+    }
+    const pick = (i: number): string | number => (/^\d+$/.test(names[i]!) ? Number(names[i]) : names[i]!);
+    layout.columns = {
+      open: pick(0),
+      high: pick(1),
+      low: pick(2),
+      close: pick(3),
+      ...(names[4] ? { volume: pick(4) } : {}),
+    };
+  }
+  return Object.keys(layout).length ? { layout } : {};
 }
 
 function parseTime(raw: string | undefined, flag: string): number | undefined {
@@ -132,6 +166,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<Simulation
   let loaded = await loadMany(files, {
     symbols: config.symbols,
     onBadData: opts.repair ? 'repair' : 'refuse',
+    ...layoutOverride(opts),
     ...(opts.cache === false ? { cacheDir: null } : {}),
   });
   loadBar.stop();

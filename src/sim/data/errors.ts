@@ -33,6 +33,7 @@ export class DataError extends Error {
 
 /** Shown wherever a layout could not be recognised, so the user learns the override in one place. */
 export const LAYOUT_HINT =
-  "Pass an explicit layout, e.g. layout: { timeColumn: 'Date', timeFormat: 'naive', timezone: 'America/New_York', " +
-  "columns: { open: 'Open', high: 'High', low: 'Low', close: 'Close', volume: 'Volume' }, header: true } " +
+  'Pass an explicit layout: on the command line --time-column Date --columns Open,High,Low,Close,Volume ' +
+  "--timezone America/New_York; in code layout: { timeColumn: 'Date', timezone: 'America/New_York', " +
+  "columns: { open: 'Open', high: 'High', low: 'Low', close: 'Close', volume: 'Volume' } } " +
   '(columns by header name or 0-based index).';
