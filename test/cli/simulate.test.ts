@@ -102,6 +102,39 @@ describe('worksteal simulate', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('a layout detection cannot read is refused with the override flags named, then read with them', () => {
+    const odd = join(dir, 'FOOUSDT_1h.csv');
+    writeFileSync(
+      odd,
+      'Zeit,Eroeffnung,Hoch,Tief,Schluss\n2024-01-02 10:00:00,1,2,0.5,1.5\n2024-01-02 11:00:00,1.5,2,1,1.2\n',
+    );
+    const refused = runCli(['simulate', '--data', odd, '--no-cache']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--time-column');
+    const ok = runCli([
+      'simulate',
+      '--data',
+      odd,
+      '--no-cache',
+      '--time-column',
+      'Zeit',
+      '--columns',
+      'Eroeffnung,Hoch,Tief,Schluss',
+      '--timezone',
+      'UTC',
+      '--json',
+      join(dir, 'foo.json'),
+    ]);
+    expect(ok.code).toBe(0);
+    const out = JSON.parse(readFileSync(join(dir, 'foo.json'), 'utf8'));
+    expect(out.data[0]).toMatchObject({
+      symbol: 'FOOUSDT',
+      assetClass: 'crypto',
+      bars: 2,
+      first: '2024-01-02T10:00:00.000Z',
+    });
+  });
+
   it('asks for data when given none, and names unknown symbols', () => {
     expect(runCli(['simulate']).stderr).toContain('--data');
     const r = runCli([
