@@ -40,8 +40,30 @@ export function orderIssues(o: OpenOrder, where = 'order'): Issue[] {
 }
 
 export function assertValidRequest(r: EntryRequest): void {
+  // The common case (a valid request) allocates nothing; the detailed issues are built only on failure.
+  if (looksValid(r)) return;
   const issues = requestIssues(r);
   if (issues.length) throw new ValidationError('Invalid entry request', issues);
+}
+
+const positiveFinite = (x: unknown): boolean =>
+  typeof x === 'number' && x > 0 && x < Number.POSITIVE_INFINITY;
+
+function looksValid(r: EntryRequest): boolean {
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.symbol === 'string' &&
+    r.symbol.length > 0 &&
+    (r.assetClass === 'crypto' || r.assetClass === 'stock') &&
+    (r.side === 'buy' || r.side === 'sell') &&
+    positiveFinite(r.limitPrice) &&
+    positiveFinite(r.qty) &&
+    positiveFinite(r.price) &&
+    typeof r.forecastPnl === 'number' &&
+    Number.isFinite(r.forecastPnl) &&
+    (r.cryptoRank === null || (Number.isInteger(r.cryptoRank) && r.cryptoRank >= 1))
+  );
 }
 
 export function assertValidOrder(o: OpenOrder, where?: string): void {
