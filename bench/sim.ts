@@ -36,7 +36,8 @@ export async function benchSim(): Promise<void> {
       const out = simulate({ series, config, calendar, from: Date.parse(set.from), to: Date.parse(set.to) });
       return { ms: ms(start), out };
     };
-    run(true); // warm-up: JIT and the calendar tables
+    // The first run in a fresh process pays for JIT compilation and the calendar tables: report it apart.
+    const first = run(true);
     const rows: [string, string][] = [];
     rows.push(['load, cold (parse + write cache)', `${cold.toFixed(0)} ms`]);
     rows.push(['load, from the cache', `${cached.toFixed(1)} ms (${(cold / cached).toFixed(0)}x faster)`]);
@@ -50,9 +51,10 @@ export async function benchSim(): Promise<void> {
       ]);
       if (stealing) {
         const total = cached + median.ms;
+        const cold = cached + first.ms;
         rows.push([
           'whole run (cached load + simulate, stealing on)',
-          `${total.toFixed(0)} ms (goal: under 1,000 ms: ${total < 1000 ? 'met' : 'not met'})`,
+          `${total.toFixed(0)} ms warmed, ${cold.toFixed(0)} ms as the first run of a process (goal: under 1,000 ms: ${total < 1000 ? 'met' : 'not met'} warmed, ${cold < 1000 ? 'met' : 'not met'} first run)`,
         ]);
       }
     }
