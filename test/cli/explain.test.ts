@@ -101,6 +101,33 @@ describe('worksteal explain', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('a sessions file replaces the NYSE calendar (--calendar)', () => {
+    // The example's time, 2025-01-15 15:00Z, is inside the NYSE session; this calendar has no session that day.
+    const closed = scenarioFile('closed-calendar.json', {
+      sessions: [{ day: '2025-01-16', open: '09:30', close: '16:00' }],
+    });
+    const r = runCli([
+      'explain',
+      '--scenario',
+      'examples/scenario-steal.json',
+      '--calendar',
+      closed,
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      action: 'wait',
+      reason: 'market-closed',
+      sessionOpen: false,
+    });
+    const bad = scenarioFile('bad-calendar.json', {
+      sessions: [{ day: '2025-01-16', open: '16:00', close: '09:30' }],
+    });
+    const e = runCli(['explain', '--scenario', 'examples/scenario-steal.json', '--calendar', bad]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain('sessions[0]');
+  });
+
   it('a missing scenario file is named', () => {
     const r = runCli(['explain', '--scenario', 'nope.json']);
     expect(r.code).toBe(2);

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { nyseCalendar } from '../../core/calendar/index.js';
 import { decisionRecord } from '../../core/policy/record.js';
 import { explainScenario } from '../../explain/explain.js';
 import { renderDecision } from '../../explain/render.js';
 import { parseScenario } from '../../explain/scenario.js';
+import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
 import { readStructuredFile } from '../../io/read-structured.js';
 import { CliError, EXIT } from '../errors.js';
@@ -18,11 +18,12 @@ export function registerExplain(program: Command): void {
     .requiredOption('--scenario <file>', 'scenario JSON or YAML (format in the README)')
     .option('--config <file>', 'config file under the scenario (scenario.config wins over it)')
     .option('--json', 'print the decision record as JSON')
+    .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar')
     .addHelpText(
       'after',
       '\nExample:\n  worksteal explain --scenario examples/scenario-steal.json\n  worksteal explain --scenario s.json --json | jq .victims',
     )
-    .action(async (opts: { scenario: string; config?: string; json?: boolean }) => {
+    .action(async (opts: { scenario: string; config?: string; json?: boolean; calendar?: string }) => {
       const raw = await readStructuredFile(opts.scenario);
       const scenario = parseScenario(raw, opts.scenario);
       const resolved = await loadConfig({
@@ -31,7 +32,7 @@ export function registerExplain(program: Command): void {
         extra: scenario.config ? [{ source: `${opts.scenario} config`, values: scenario.config }] : [],
         env: process.env,
       });
-      const decision = explainScenario(scenario, resolved, nyseCalendar());
+      const decision = explainScenario(scenario, resolved, await loadCalendar(opts.calendar));
       if (opts.json) writeJson(decisionRecord(decision));
       else {
         process.stdout.write(`${renderDecision(decision)}\n`);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
-import { nyseCalendar } from '../../core/calendar/index.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
+import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
 import {
   BENCHMARK_SETS,
@@ -36,6 +36,7 @@ interface SimulateOptions {
   timezone?: string;
   timeColumn?: string;
   columns?: string;
+  calendar?: string;
   quiet?: boolean;
 }
 
@@ -54,6 +55,7 @@ export function registerSimulate(program: Command): void {
     .option('--config <file>', 'config file (JSON or YAML); best.json from optimize works too')
     .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`)
     .option('--signals <file>', 'signals CSV instead of the built-in forecaster')
+    .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar (2000–2035)')
     .option('--no-stealing', 'disable stealing (same as stealingEnabled: false), for a comparison')
     .option(
       '--json <file>',
@@ -201,7 +203,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<Simulation
   const { result } = runSimulation({
     loaded,
     config,
-    calendar: nyseCalendar(),
+    calendar: await loadCalendar(opts.calendar),
     ...(signals ? { signals } : {}),
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
