@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerConfig } from './commands/config.js';
+import { registerData } from './commands/data.js';
 import { registerExplain } from './commands/explain.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerStart } from './commands/start.js';
 import { reportError } from './errors.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerExplain(program);
   registerSimulate(program);
+  registerData(program);
+  registerStart(program);
   return program;
 }
 

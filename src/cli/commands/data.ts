@@ -1,0 +1,310 @@
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { loadConfig } from '../../io/load-config.js';
+import { expandDataArgs } from '../../sim/data/index.js';
+import {
+  DataStore,
+  DownloadError,
+  MANIFEST_FILE,
+  StoreError,
+  defaultDataDir,
+  download,
+  importFiles,
+  openAlpacaSource,
+  openCcxtSource,
+  type BarSource,
+  type ManifestEntry,
+  type SymbolResult,
+} from '../../data/index.js';
+import { CliError, EXIT } from '../errors.js';
+import { table, writeJson } from '../format.js';
+import { progressBar, type Progress } from '../progress.js';
+
+interface DownloadOptions {
+  source: string;
+  symbols: string;
+  timeframe: string;
+  from?: string;
+  to?: string;
+  dir?: string;
+  feed?: string;
+  adjustment?: string;
+}
+
+interface ImportOptions {
+  dir?: string;
+  source?: string;
+  symbol?: string;
+  assetClass?: string;
+  repair?: boolean;
+  config?: string;
+  cache?: boolean;
+}
+
+export function registerData(program: Command): void {
+  const data = program
+    .command('data')
+    .description('get market data: download (ccxt, Alpaca), import files, list the local data folder');
+
+  data
+    .command('download')
+    .description('download bars into the data folder; a second call fetches only what is missing')
+    .requiredOption(
+      '--source <source>',
+      'ccxt:<exchange> (crypto, public data, e.g. ccxt:binance) or alpaca (US stocks, keys from the environment)',
+    )
+    .requiredOption('--symbols <list>', 'comma separated, e.g. BTC/USDT,ETH/USDT or AAPL,SPY')
+    .option('--timeframe <tf>', 'bar size: 1m, 5m, 15m, 1h, 4h, 1d …', '1h')
+    .option('--from <date>', 'first bar (UTC date or time); needed the first time a symbol is downloaded')
+    .option('--to <date>', 'end, exclusive (UTC); default: now (the bar still forming is never stored)')
+    .option('--dir <dir>', 'data folder (default: WORKSTEAL_DATA_DIR, else ./data)')
+    .option('--feed <feed>', 'alpaca only: iex (free plans) or sip')
+    .option('--adjustment <kind>', 'alpaca only: raw, split, dividend or all', 'split')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  worksteal data download --source ccxt:binance --symbols BTC/USDT,ETH/USDT --timeframe 1h --from 2022-01-01\n  ALPACA_API_KEY_ID=… ALPACA_API_SECRET_KEY=… worksteal data download --source alpaca --symbols AAPL,SPY --from 2023-01-01 --feed iex\n\nInterrupted or failed downloads keep what they received; run the same command again to resume.`,
+    )
+    .action(async (opts: DownloadOptions) => {
+      const dir = opts.dir ?? defaultDataDir();
+      const results = await guard(dir, () =>
+        runDownload({
+          source: opts.source,
+          symbols: splitList(opts.symbols),
+          timeframe: opts.timeframe,
+          from: parseDate(opts.from, '--from'),
+          to: parseDate(opts.to, '--to'),
+          dir,
+          ...(opts.feed ? { feed: opts.feed } : {}),
+          ...(opts.adjustment ? { adjustment: opts.adjustment } : {}),
+        }),
+      );
+      for (const r of results) process.stdout.write(`${describeResult(r, dir)}\n`);
+      process.exitCode = EXIT.ok;
+    });
+
+  data
+    .command('import')
+    .description('copy bar files (any layout the loader reads) into the data folder as canonical files')
+    .argument('<files...>', 'bar files and/or folders of CSV files')
+    .option('--dir <dir>', 'data folder (default: WORKSTEAL_DATA_DIR, else ./data)')
+    .option('--source <name>', 'folder in the data folder for these files', 'import')
+    .option('--symbol <symbol>', 'symbol of a single file, when its name or symbol column does not say it')
+    .option('--asset-class <class>', 'crypto or stock, when inference from the symbol is wrong')
+    .option('--config <file>', "config file whose 'symbols' map gives asset classes")
+    .option('--repair', 'drop bad rows and duplicates (each reported) instead of refusing the file')
+    .option('--no-cache', 'do not read or write the binary bar cache')
+    .action(async (files: string[], opts: ImportOptions) => {
+      const dir = opts.dir ?? defaultDataDir();
+      if (opts.assetClass !== undefined && opts.assetClass !== 'crypto' && opts.assetClass !== 'stock') {
+        throw new CliError(`--asset-class ${opts.assetClass}: use crypto or stock`);
+      }
+      const config = opts.config ? (await loadConfig({ file: opts.config, env: process.env })).config : null;
+      const results = await guard(dir, () =>
+        expandDataArgs(files).then((paths) =>
+          importFiles({
+            store: new DataStore(dir),
+            files: paths,
+            ...(opts.source ? { source: opts.source } : {}),
+            ...(opts.symbol ? { symbol: opts.symbol } : {}),
+            ...(opts.assetClass ? { assetClass: opts.assetClass as 'crypto' | 'stock' } : {}),
+            ...(opts.repair ? { repair: true } : {}),
+            ...(config ? { symbols: config.symbols } : {}),
+            ...(opts.cache === false ? { cacheDir: null } : {}),
+          }),
+        ),
+      );
+      for (const r of results) {
+        const e = r.entry;
+        process.stdout.write(
+          `${r.file} → ${shortPath(r.path, dir)}${r.replaced ? ' (replaced)' : ''}\n  ${e.symbol} (${e.assetClass}) ${e.timeframe}: ${e.rows.toLocaleString('en-US')} bars ${e.first} → ${e.last}\n  ${qualityLine(e)}\n`,
+        );
+        for (const g of e.largestGaps.slice(0, 3)) {
+          process.stdout.write(`    gap ${g.after} → ${g.before} (${g.missingBars} bars missing)\n`);
+        }
+        for (const p of e.problems.slice(0, 5)) {
+          process.stdout.write(`    row ${p.row ?? p.time}: ${p.problem} (${p.action})\n`);
+        }
+      }
+      process.exitCode = EXIT.ok;
+    });
+
+  data
+    .command('list')
+    .description('show what the data folder holds')
+    .option('--dir <dir>', 'data folder (default: WORKSTEAL_DATA_DIR, else ./data)')
+    .option('--json', 'print the manifest entries as JSON')
+    .action(async (opts: { dir?: string; json?: boolean }) => {
+      const dir = opts.dir ?? defaultDataDir();
+      const store = new DataStore(dir);
+      const { manifest, missing, untracked, refreshed } = await guard(dir, () => store.reconcile());
+      const entries = Object.values(manifest.files);
+      if (opts.json) {
+        writeJson({ dir, files: entries, missing, untracked });
+        return;
+      }
+      if (entries.length === 0 && untracked.length === 0) {
+        process.stdout.write(
+          `${dir} holds no market data. Get some with:\n  worksteal data download --source ccxt:binance --symbols BTC/USDT,ETH/USDT --timeframe 1h --from 2023-01-01\n  worksteal data import <files…>\n`,
+        );
+        return;
+      }
+      process.stdout.write(`${dir}\n`);
+      process.stdout.write(
+        `${table(
+          ['file', 'symbol', 'class', 'tf', 'first', 'last', 'bars', 'gaps', 'bad rows / dups', 'updated'],
+          entries.map((e) => [
+            `${e.file}${missing.includes(e.file) ? ' (MISSING)' : ''}`,
+            e.symbol,
+            e.assetClass,
+            e.timeframe,
+            e.first ?? '—',
+            e.last ?? '—',
+            e.rows,
+            e.gaps,
+            `${e.badRows} / ${e.duplicates}`,
+            e.updatedAt.slice(0, 16).replace('T', ' '),
+          ]),
+        )}\n`,
+      );
+      for (const k of refreshed)
+        process.stdout.write(`note: ${k} differed from the manifest; its entry was recomputed\n`);
+      for (const k of untracked)
+        process.stdout.write(`untracked (not in the manifest): ${k}; import it to track it\n`);
+    });
+}
+
+export interface RunDownloadOptions {
+  source: string;
+  symbols: string[];
+  timeframe: string;
+  from: number | undefined;
+  to: number | undefined;
+  dir: string;
+  feed?: string;
+  adjustment?: string;
+  /** Told once the source answered (its market list loaded): the network works. */
+  onConnected?: () => void;
+}
+
+function openSource(spec: string, opts: RunDownloadOptions): Promise<BarSource> {
+  const m = /^ccxt:([a-z0-9_]+)$/i.exec(spec);
+  if (m) {
+    if (opts.feed) throw new CliError('--feed applies to --source alpaca only');
+    return openCcxtSource({
+      exchangeId: m[1] as string,
+      ...(process.env.WORKSTEAL_TEST_CCXT_URL ? { apiOrigin: process.env.WORKSTEAL_TEST_CCXT_URL } : {}),
+    });
+  }
+  if (spec === 'alpaca') {
+    return Promise.resolve(
+      openAlpacaSource({
+        env: process.env,
+        ...(opts.feed ? { feed: opts.feed } : {}),
+        ...(opts.adjustment ? { adjustment: opts.adjustment } : {}),
+      }),
+    );
+  }
+  throw new CliError(`--source ${spec}: use ccxt:<exchange> (e.g. ccxt:binance) or alpaca`);
+}
+
+/**
+ * Runs a download with a progress bar per symbol (on a terminal), notices on stderr, and Ctrl-C turned into
+ * a clean stop that keeps what was received. Failures come out as DownloadError / StoreError (see guard).
+ */
+export async function runDownload(opts: RunDownloadOptions): Promise<SymbolResult[]> {
+  if (opts.symbols.length === 0) throw new CliError('--symbols: give at least one symbol');
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    process.stderr.write('\nstopping after the current request (Ctrl-C again to quit at once)…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  let source: BarSource | null = null;
+  let bar: Progress | null = null;
+  try {
+    source = await openSource(opts.source, opts);
+    return await download({
+      source,
+      store: new DataStore(opts.dir),
+      symbols: opts.symbols,
+      timeframe: opts.timeframe,
+      ...(opts.from !== undefined ? { from: opts.from } : {}),
+      ...(opts.to !== undefined ? { to: opts.to } : {}),
+      signal: controller.signal,
+      events: {
+        ready() {
+          opts.onConnected?.();
+        },
+        symbolStart(symbol) {
+          bar = progressBar(`${symbol} ${opts.timeframe}`);
+        },
+        progress(_symbol, done, total) {
+          bar?.update(Math.round(done / 86_400_000), Math.max(1, Math.round(total / 86_400_000)), 'days');
+        },
+        symbolDone() {
+          bar?.stop();
+          bar = null;
+        },
+        notice(message) {
+          process.stderr.write(`note: ${message}\n`);
+        },
+      },
+    });
+  } finally {
+    (bar as Progress | null)?.stop();
+    process.removeListener('SIGINT', onSigint);
+    await (source as BarSource | null)?.close();
+  }
+}
+
+/** DownloadError / StoreError → CliError with their exit codes, and the reassurance that files are intact. */
+export async function guard<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof DownloadError) {
+      const kept =
+        (err.kind === 'network' || err.kind === 'exchange') && existsSync(join(dir, MANIFEST_FILE))
+          ? ` Files already in ${dir} are intact; the same command resumes where this one stopped.`
+          : '';
+      throw new CliError(`${err.message}${kept}`, err.exitCode);
+    }
+    if (err instanceof StoreError) throw new CliError(err.message, err.exitCode);
+    throw err;
+  }
+}
+
+export function describeResult(r: SymbolResult, dir: string): string {
+  const e = r.entry;
+  if (e === null) return `${r.symbol}: no bars stored`;
+  const what = r.added > 0 ? `+${r.added.toLocaleString('en-US')} bars` : 'up to date';
+  return `${r.symbol} ${e.timeframe}: ${what} → ${shortPath(r.path, dir)} (${e.rows.toLocaleString('en-US')} bars, ${e.first} → ${e.last}, ${e.gaps} gap${e.gaps === 1 ? '' : 's'}${r.problems.length ? `, ${r.problems.length} bad bars` : ''})`;
+}
+
+function qualityLine(e: ManifestEntry): string {
+  return `quality: ${e.gaps} gap${e.gaps === 1 ? '' : 's'} (${e.missingBars} bars missing), ${e.duplicates} duplicate${e.duplicates === 1 ? '' : 's'}, ${e.badRows} bad row${e.badRows === 1 ? '' : 's'}`;
+}
+
+function shortPath(path: string, dir: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel || dir;
+}
+
+function splitList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function parseDate(raw: string | undefined, flag: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const withZone = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw;
+  const t = Date.parse(withZone);
+  if (Number.isNaN(t))
+    throw new CliError(
+      `${flag} ${JSON.stringify(raw)} is not a date; use e.g. 2023-01-01 or 2023-01-01T12:00:00Z`,
+    );
+  return t;
+}

@@ -1,0 +1,167 @@
+import type { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { nyseCalendar } from '../../core/calendar/index.js';
+import { loadConfig } from '../../io/load-config.js';
+import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
+import type { LoadResult } from '../../sim/data/index.js';
+import { renderReport } from '../../sim/report/html.js';
+import { runSimulation, type SimulationResult } from '../../sim/run.js';
+import {
+  DEFAULT_SET,
+  DEFAULT_SYNTHETIC_SEED,
+  DataStore,
+  DownloadError,
+  StoreError,
+  defaultDataDir,
+  defaultSetFrom,
+  findDemoData,
+  loadEntries,
+  selectEntries,
+  syntheticSet,
+} from '../../data/index.js';
+import { CliError, EXIT } from '../errors.js';
+import { progressBar } from '../progress.js';
+import { describeResult, runDownload } from './data.js';
+import { printSummary, simulateCommand } from './simulate.js';
+
+interface StartOptions {
+  synthetic?: boolean;
+  seed?: string;
+  dir?: string;
+  json?: string;
+  report?: string;
+  quiet?: boolean;
+}
+
+const SUGGESTION =
+  "run `npm start -- --synthetic` for a labelled synthetic demo, or see README 'Getting data'.";
+export const NO_NETWORK_LINE = `No market data here and no network to download it: ${SUGGESTION}`;
+const SYNTHETIC_BANNER = (seed: number): string =>
+  `SYNTHETIC DATA (seed ${seed}): generated prices, not a market; these numbers say nothing about real trading.`;
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description(
+      'the demo behind `npm start`: simulate on the data there is (WORKSTEAL_DATA, ../shared/marketdata, ./data), downloading a small default set the first time',
+    )
+    .option(
+      '--synthetic',
+      'run on a seeded synthetic market instead (no data, no network; labelled synthetic)',
+    )
+    .option('--seed <n>', 'seed of the synthetic market', String(DEFAULT_SYNTHETIC_SEED))
+    .option('--dir <dir>', 'local data folder (default: WORKSTEAL_DATA_DIR, else ./data)')
+    .option('--json <file>', 'write the full result as JSON')
+    .option('--report <file>', 'write a self-contained HTML report')
+    .option('--quiet', 'print only the summary line')
+    .action(async (opts: StartOptions) => {
+      const result = opts.synthetic ? await synthetic(opts) : await demo(opts);
+      if (result === null) return;
+      const seed = Number(opts.seed);
+      if (result.synthetic) process.stdout.write(`${SYNTHETIC_BANNER(seed)}\n`);
+      printSummary(result, opts.quiet === true);
+      if (result.synthetic && !opts.quiet) process.stdout.write(`${SYNTHETIC_BANNER(seed)}\n`);
+      if (opts.json) await writeFile(opts.json, JSON.stringify(result));
+      if (opts.report) await writeFile(opts.report, renderReport(result));
+      for (const [flag, path] of [
+        ['--json', opts.json],
+        ['--report', opts.report],
+      ] as const) {
+        if (path && !opts.quiet) process.stdout.write(`${flag}: wrote ${path}\n`);
+      }
+      process.exitCode = EXIT.ok;
+    });
+}
+
+async function simulateLoaded(loaded: LoadResult[], quiet: boolean): Promise<SimulationResult> {
+  const resolved = await loadConfig({ env: process.env });
+  if (!quiet) {
+    process.stderr.write(
+      `data: ${loaded.map((l) => `${l.series.symbol} (${l.series.assetClass}, ${l.report.bars} bars)`).join(', ')}\n`,
+    );
+  }
+  const bar = progressBar('simulating');
+  const { result } = runSimulation({
+    loaded,
+    config: resolved.config,
+    calendar: nyseCalendar(),
+    onProgress: (done, total) => bar.update(done, total, 'steps'),
+  });
+  bar.stop();
+  return result;
+}
+
+async function synthetic(opts: StartOptions): Promise<SimulationResult> {
+  const seed = Number(opts.seed ?? DEFAULT_SYNTHETIC_SEED);
+  if (!Number.isSafeInteger(seed)) throw new CliError(`--seed ${opts.seed}: use a whole number`);
+  if (!opts.quiet) process.stderr.write(`demo data: SYNTHETIC market (seed ${seed}), generated in memory\n`);
+  const result = await simulateLoaded(syntheticSet({ seed, calendar: nyseCalendar() }), opts.quiet === true);
+  result.synthetic = true;
+  return result;
+}
+
+/** The order of DESIGN's first run; null when the demo cannot run (the reason is already printed). */
+async function demo(opts: StartOptions): Promise<SimulationResult | null> {
+  const quiet = opts.quiet === true;
+  const dir = opts.dir ?? defaultDataDir();
+  const plan = await findDemoData(process.env, dir).catch((err: unknown) => {
+    if (err instanceof StoreError) throw new CliError(err.message, err.exitCode);
+    throw err;
+  });
+  const set = BENCHMARK_SETS.crypto;
+  if (plan.kind === 'benchmark') {
+    if (!quiet)
+      process.stderr.write(
+        `demo data: ${plan.dir} (${plan.why === 'WORKSTEAL_DATA' ? 'WORKSTEAL_DATA, ' : ''}crypto benchmark set: ${set.description})\n`,
+      );
+    return plan.why === 'WORKSTEAL_DATA'
+      ? simulateCommand({ benchmark: 'crypto', quiet })
+      : simulateCommand({ data: plan.files, from: set.from, to: set.to, quiet });
+  }
+  if (plan.kind === 'download') {
+    const ok = await downloadDefaultSet(dir, quiet);
+    if (!ok) return null;
+  }
+  const store = new DataStore(dir);
+  const { entries, timeframe, shadowed } = selectEntries(await store.read());
+  if (!quiet) {
+    process.stderr.write(
+      `demo data: ${dir} (${entries.length} series at ${timeframe}; \`worksteal data list\` shows them)\n`,
+    );
+    for (const e of shadowed)
+      process.stderr.write(`note: ${e.file} not used: ${e.symbol} also comes from another file\n`);
+  }
+  return simulateLoaded(await loadEntries(store, entries), quiet);
+}
+
+/** Downloads DEFAULT_SET; false (after printing exactly one line) when that is impossible. */
+async function downloadDefaultSet(dir: string, quiet: boolean): Promise<boolean> {
+  try {
+    const results = await runDownload({
+      source: DEFAULT_SET.source,
+      symbols: [...DEFAULT_SET.symbols],
+      timeframe: DEFAULT_SET.timeframe,
+      from: defaultSetFrom(Date.now()),
+      to: undefined,
+      dir,
+      onConnected: () =>
+        process.stderr.write(
+          `No market data found: downloading ${DEFAULT_SET.symbols.join(', ')} hourly, last ${DEFAULT_SET.years} years, from ${DEFAULT_SET.exchange} (public data, no key) into ${dir}\n`,
+        ),
+    });
+    if (!quiet) for (const r of results) process.stderr.write(`${describeResult(r, dir)}\n`);
+    return true;
+  } catch (err) {
+    if (err instanceof DownloadError && err.kind === 'network') {
+      process.stderr.write(`${NO_NETWORK_LINE}\n`);
+    } else if (err instanceof DownloadError && err.kind !== 'interrupted') {
+      process.stderr.write(
+        `Could not download the default market data (${err.message.replace(/\s+/g, ' ')}): ${SUGGESTION}\n`,
+      );
+    } else if (err instanceof DownloadError || err instanceof StoreError) {
+      throw new CliError(err.message, err.exitCode);
+    } else throw err;
+    process.exitCode = EXIT.failed;
+    return false;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The canonical bar file: CSV with the header `time,open,high,low,close,volume`, one bar per line, time the
+ * bar's open as ISO-8601 UTC with `Z`, ascending, LF line ends. The simulator's loader detects it like any
+ * other layout (header `time`, ISO with an offset), so a store file needs no special reader.
+ *
+ * Numbers are written with `String(x)`, the shortest text that parses back to the same double; the loader
+ * parses decimals correctly rounded, so a value survives the round trip bit for bit.
+ */
+import type { Bar } from './types.js';
+
+export const CANONICAL_HEADER = 'time,open,high,low,close,volume\n';
+
+/** Bar open time as the canonical text: '2022-01-01T00:00:00Z' (milliseconds only when there are some). */
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+export interface Columns {
+  time: ArrayLike<number>;
+  open: ArrayLike<number>;
+  high: ArrayLike<number>;
+  low: ArrayLike<number>;
+  close: ArrayLike<number>;
+  volume: ArrayLike<number>;
+}
+
+/** Rows [from, to) of column arrays as canonical lines (no header). */
+export function formatColumns(c: Columns, from = 0, to = c.time.length): string {
+  const lines: string[] = [];
+  for (let i = from; i < to; i++) {
+    lines.push(
+      `${formatTime(c.time[i] as number)},${c.open[i]},${c.high[i]},${c.low[i]},${c.close[i]},${c.volume[i]}\n`,
+    );
+  }
+  return lines.join('');
+}
+
+export function formatBars(bars: readonly Bar[]): string {
+  let out = '';
+  for (const b of bars) out += `${formatTime(b.time)},${b.open},${b.high},${b.low},${b.close},${b.volume}\n`;
+  return out;
+}
+
+/**
+ * The file-name stem of a symbol: 'BTC/USDT' → 'BTC-USDT', 'BRK.B' → 'BRK.B'. The loader reads
+ * 'BTC-USDT_1h.csv' back as BTC/USDT, and no character that a file system may refuse survives.
+ */
+export function symbolStem(symbol: string): string {
+  return symbol
+    .trim()
+    .toUpperCase()
+    .replace(/[^A-Z0-9.]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** '<source>/<STEM>_<timeframe>.csv', POSIX separators: the store key and the path under the data folder. */
+export function canonicalKey(source: string, symbol: string, timeframe: string): string {
+  return `${source}/${symbolStem(symbol)}_${timeframe}.csv`;
+}
+
+export interface BarProblem {
+  time: string;
+  problem: string;
+  action: 'dropped' | 'repaired';
+}
+
+/**
+ * The loader's row rules, applied before a downloaded bar is stored: a bar with a non-positive or non-finite
+ * price or a negative volume is dropped; a high/low that does not bracket open and close is clamped. Either
+ * way the problem is returned so that it ends up in the manifest, never fixed silently. Without this, one
+ * bad bar from an exchange would make the whole store file refuse to load.
+ */
+export function checkBar(bar: Bar): { bar: Bar | null; problem: BarProblem | null } {
+  const { open: o, high: h, low: l, close: c, volume: v } = bar;
+  const time = formatTime(bar.time);
+  const prices = { open: o, high: h, low: l, close: c };
+  for (const [name, value] of Object.entries(prices)) {
+    if (!(Number.isFinite(value) && value > 0)) {
+      return {
+        bar: null,
+        problem: { time, problem: `${name} ${value} is not a positive price`, action: 'dropped' },
+      };
+    }
+  }
+  if (!(Number.isFinite(v) && v >= 0)) {
+    return {
+      bar: null,
+      problem: { time, problem: `volume ${v} is negative or not a number`, action: 'dropped' },
+    };
+  }
+  const hi = Math.max(o, h, l, c);
+  const lo = Math.min(o, h, l, c);
+  if (h !== hi || l !== lo) {
+    return {
+      bar: { ...bar, high: hi, low: lo },
+      problem: {
+        time,
+        problem: `inconsistent OHLC (high ${h}, low ${l}); clamped to ${hi}/${lo}`,
+        action: 'repaired',
+      },
+    };
+  }
+  return { bar, problem: null };
+}

@@ -1,0 +1,175 @@
+/**
+ * The local data folder (default ./data): canonical files at `<source>/<SYMBOL>_<timeframe>.csv` plus
+ * manifest.json. This module maps keys to paths, describes a file for the manifest by loading it through the
+ * simulator's own loader (so the manifest states what a simulation will see), and reconciles the manifest
+ * with the files after anything unexpected (a crash between the two writes, a hand edit).
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { loadBars, type LoadResult } from '../sim/data/index.js';
+import { formatTime } from './canonical.js';
+import { LIST_CAP, readManifest, writeManifest, type Manifest, type ManifestEntry } from './manifest.js';
+
+/** The local data folder: --dir, else WORKSTEAL_DATA_DIR, else ./data (relative to the current folder). */
+export function defaultDataDir(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd = process.cwd(),
+): string {
+  return resolve(cwd, env.WORKSTEAL_DATA_DIR || 'data');
+}
+
+/** What the caller knows about a file that the file itself does not say. */
+export type EntryMeta = Pick<ManifestEntry, 'source' | 'symbol' | 'assetClass' | 'timeframe'> &
+  Partial<Pick<ManifestEntry, 'duplicates' | 'badRows' | 'problems' | 'coveredFrom' | 'origin'>>;
+
+const LARGEST_GAPS = 10;
+
+export class DataStore {
+  constructor(readonly dir: string) {}
+
+  pathOf(key: string): string {
+    return join(this.dir, ...key.split('/'));
+  }
+
+  read(): Promise<Manifest> {
+    return readManifest(this.dir);
+  }
+
+  write(manifest: Manifest): Promise<void> {
+    return writeManifest(this.dir, manifest);
+  }
+
+  /** Loads the file as the simulator would and builds its manifest entry. */
+  async describe(key: string, meta: EntryMeta): Promise<{ entry: ManifestEntry; load: LoadResult }> {
+    const load = await loadBars(this.pathOf(key), {
+      symbol: meta.symbol,
+      assetClass: meta.assetClass,
+      cacheDir: null,
+    });
+    const r = load.report;
+    const gaps = [...r.gaps].sort((a, b) => b.missingBars - a.missingBars || a.after - b.after);
+    const entry: ManifestEntry = {
+      file: key,
+      source: meta.source,
+      symbol: meta.symbol,
+      assetClass: meta.assetClass,
+      timeframe: meta.timeframe,
+      first: r.first === null ? null : formatTime(r.first),
+      last: r.last === null ? null : formatTime(r.last),
+      rows: r.bars,
+      gaps: r.gapCount,
+      missingBars: r.gaps.reduce((a, g) => a + g.missingBars, 0),
+      largestGaps: gaps.slice(0, LARGEST_GAPS).map((g) => ({
+        after: formatTime(g.after),
+        before: formatTime(g.before),
+        missingBars: g.missingBars,
+      })),
+      duplicates: meta.duplicates ?? 0,
+      badRows: meta.badRows ?? 0,
+      problems: (meta.problems ?? []).slice(0, LIST_CAP),
+      sha256: load.series.source.sha256,
+      updatedAt: new Date().toISOString(),
+      ...(meta.coveredFrom !== undefined ? { coveredFrom: meta.coveredFrom } : {}),
+      ...(meta.origin !== undefined ? { origin: meta.origin } : {}),
+    };
+    return { entry, load };
+  }
+
+  /**
+   * Brings the manifest in line with the files: an entry whose file changed (sha256) is recomputed from the
+   * file, an entry whose file is gone is reported as missing (and kept, so the user sees it), and CSV files
+   * in source folders that no entry describes are reported as untracked. Writes the manifest when it changed.
+   */
+  async reconcile(): Promise<{
+    manifest: Manifest;
+    refreshed: string[];
+    missing: string[];
+    untracked: string[];
+  }> {
+    const manifest = await this.read();
+    const refreshed: string[] = [];
+    const missing: string[] = [];
+    for (const [key, entry] of Object.entries(manifest.files)) {
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(this.pathOf(key));
+      } catch {
+        missing.push(key);
+        continue;
+      }
+      if (createHash('sha256').update(bytes).digest('hex') === entry.sha256) continue;
+      manifest.files[key] = (await this.describe(key, entry)).entry;
+      refreshed.push(key);
+    }
+    if (refreshed.length > 0) await this.write(manifest);
+    const untracked = (await this.csvFiles()).filter((k) => !(k in manifest.files));
+    return { manifest, refreshed, missing, untracked };
+  }
+
+  /** `<source>/<name>.csv` keys of the CSV files one folder down (temp files start with a dot). */
+  async csvFiles(): Promise<string[]> {
+    const out: string[] = [];
+    let sources;
+    try {
+      sources = await readdir(this.dir, { withFileTypes: true });
+    } catch {
+      return out;
+    }
+    for (const s of sources) {
+      if (!s.isDirectory() || s.name.startsWith('.')) continue;
+      for (const f of await readdir(join(this.dir, s.name), { withFileTypes: true })) {
+        if (f.isFile() && !f.name.startsWith('.') && f.name.toLowerCase().endsWith('.csv'))
+          out.push(`${s.name}/${f.name}`);
+      }
+    }
+    return out.sort();
+  }
+}
+
+/** Entries of one timeframe, one per symbol (the first by key when two sources hold the same symbol). */
+export function selectEntries(
+  manifest: Manifest,
+  timeframe?: string,
+): { entries: ManifestEntry[]; timeframe: string | null; shadowed: ManifestEntry[] } {
+  const all = Object.values(manifest.files).sort((a, b) => (a.file < b.file ? -1 : 1));
+  if (all.length === 0) return { entries: [], timeframe: null, shadowed: [] };
+  let tf = timeframe;
+  if (tf === undefined) {
+    const counts = new Map<string, number>();
+    for (const e of all) counts.set(e.timeframe, (counts.get(e.timeframe) ?? 0) + 1);
+    // Hourly is what the simulator's defaults are tuned for; otherwise the most common timeframe.
+    tf = counts.has('1h') ? '1h' : [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  }
+  const entries: ManifestEntry[] = [];
+  const shadowed: ManifestEntry[] = [];
+  const seen = new Set<string>();
+  for (const e of all) {
+    if (e.timeframe !== tf || e.rows === 0) continue;
+    if (seen.has(e.symbol)) shadowed.push(e);
+    else {
+      seen.add(e.symbol);
+      entries.push(e);
+    }
+  }
+  return { entries, timeframe: tf ?? null, shadowed };
+}
+
+/** Loads store entries for a simulation, with the symbol and asset class the manifest records. */
+export async function loadEntries(
+  store: DataStore,
+  entries: readonly ManifestEntry[],
+  options: { cacheDir?: string | null } = {},
+): Promise<LoadResult[]> {
+  const out: LoadResult[] = [];
+  for (const e of entries) {
+    out.push(
+      await loadBars(store.pathOf(e.file), {
+        symbol: e.symbol,
+        assetClass: e.assetClass,
+        ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+      }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,151 @@
+/** `data download --source alpaca` against a fake Alpaca market-data API on 127.0.0.1. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DataStore,
+  DownloadError,
+  alpacaTimeframe,
+  download,
+  openAlpacaSource,
+} from '../../src/data/index.js';
+import { loadBars } from '../../src/sim/data/index.js';
+import { expectedBar } from '../support/fake-exchange.js';
+import { FAKE_ALPACA_KEYS, FakeAlpacaData, stockHours } from '../support/fake-alpaca-data.js';
+
+const JAN3 = Date.parse('2022-01-03T00:00:00Z');
+const JAN17 = Date.parse('2022-01-17T00:00:00Z');
+const FEB = Date.parse('2022-02-01T00:00:00Z');
+const root = mkdtempSync(join(tmpdir(), 'worksteal-alpaca-'));
+let fake: FakeAlpacaData;
+let n = 0;
+
+const KEYS = { ALPACA_API_KEY_ID: FAKE_ALPACA_KEYS.id, ALPACA_API_SECRET_KEY: FAKE_ALPACA_KEYS.secret };
+
+async function run(
+  symbols: string[],
+  dir: string,
+  env: Record<string, string> = KEYS,
+  range = { from: JAN3, to: JAN17 },
+) {
+  const source = openAlpacaSource({
+    env: { ...env, WORKSTEAL_ALPACA_DATA_URL: fake.url },
+    pageLimit: 25,
+    retry: { baseDelayMs: 1, sleep: async () => undefined },
+  });
+  return download({ source, store: new DataStore(dir), symbols, timeframe: '1h', ...range });
+}
+
+/** A loopback URL nobody listens on (a port just released). */
+async function closedPort(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return `http://127.0.0.1:${port}`;
+}
+
+beforeAll(async () => {
+  fake = await new FakeAlpacaData({ AAPL: { from: JAN3, to: FEB }, SPY: { from: JAN3, to: FEB } }).start();
+});
+afterAll(async () => {
+  await fake.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('data download (alpaca, fake market-data API)', () => {
+  it('maps timeframes to Alpaca bar sizes', () => {
+    expect(['1m', '15m', '1h', '4h', '1d', '1w', '2d', '90m'].map(alpacaTimeframe)).toEqual([
+      '1Min',
+      '15Min',
+      '1Hour',
+      '4Hour',
+      '1Day',
+      '1Week',
+      null,
+      null,
+    ]);
+  });
+
+  it('follows next_page_token, sends the key headers, and stores stock bars', async () => {
+    const dir = join(root, `s${++n}`);
+    const before = fake.requests.length;
+    fake.rateLimitNext(1);
+    const [aapl] = await run(['aapl'], dir);
+    const calls = fake.requests.slice(before);
+    // 10 weekdays × 6 hours = 60 bars in pages of 25, after one 429.
+    expect(calls.map((c) => c.status)).toEqual([429, 200, 200, 200]);
+    expect(calls.map((c) => c.pageToken === null)).toEqual([true, true, false, false]);
+    expect(calls[1]).toEqual(
+      expect.objectContaining({ symbol: 'AAPL', timeframe: '1Hour', start: '2022-01-03T00:00:00.000Z' }),
+    );
+    expect(aapl?.entry).toEqual(
+      expect.objectContaining({ source: 'alpaca', symbol: 'AAPL', assetClass: 'stock', rows: 60 }),
+    );
+    const loaded = await loadBars(join(dir, 'alpaca', 'AAPL_1h.csv'), { cacheDir: null });
+    expect(loaded.series.assetClass).toBe('stock');
+    expect(Array.from(loaded.series.time)).toEqual(stockHours(JAN3, JAN17));
+    const t = loaded.series.time[7] as number;
+    expect(loaded.series.close[7]).toBe(expectedBar('AAPL', t)[3]);
+  });
+
+  it('resumes after the last stored bar', async () => {
+    const dir = join(root, `s${++n}`);
+    await run(['SPY'], dir);
+    const before = fake.requests.length;
+    const [spy] = await run(['SPY'], dir, KEYS, { from: JAN3, to: FEB });
+    expect(fake.requests[before]?.start).toBe('2022-01-14T20:00:00.000Z');
+    expect(spy?.added).toBe(stockHours(JAN17, FEB).length);
+    expect(spy?.entry?.rows).toBe(stockHours(JAN3, FEB).length);
+  });
+
+  it('names the key variables when keys are missing, and never prints a key', async () => {
+    const dir = join(root, `s${++n}`);
+    const missing = await run(['AAPL'], dir, {}).catch((e) => e);
+    expect(missing).toBeInstanceOf(DownloadError);
+    expect(missing.kind).toBe('auth');
+    expect(missing.message).toContain('ALPACA_API_KEY_ID');
+
+    const wrong = await run(['AAPL'], dir, {
+      APCA_API_KEY_ID: 'nope',
+      APCA_API_SECRET_KEY: 'wrong-secret-123',
+    }).catch((e) => e);
+    expect(wrong.kind).toBe('auth');
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.message).toMatch(/rejected the API keys \(HTTP 403/);
+    expect(wrong.message).not.toContain('wrong-secret-123');
+  });
+
+  it('an unknown ticker (no bars at all) is reported as unknown, and crypto pairs are sent to ccxt', async () => {
+    const dir = join(root, `s${++n}`);
+    const unknown = await run(['ZZZZ'], dir).catch((e) => e);
+    expect(unknown.kind).toBe('unknown-symbol');
+    expect(unknown.message).toContain('no 1h bars for ZZZZ');
+    const crypto = await run(['BTC/USD'], dir).catch((e) => e);
+    expect(crypto.kind).toBe('usage');
+    expect(crypto.message).toContain('--source ccxt:<exchange>');
+  });
+
+  it('with nothing listening it is a network error, at once', async () => {
+    const url = await closedPort();
+    const waits: number[] = [];
+    const source = openAlpacaSource({
+      env: { ...KEYS, WORKSTEAL_ALPACA_DATA_URL: url },
+      retry: { sleep: async (ms) => void waits.push(ms) },
+    });
+    const err = await download({
+      source,
+      store: new DataStore(join(root, `s${++n}`)),
+      symbols: ['AAPL'],
+      timeframe: '1h',
+      from: JAN3,
+      to: JAN17,
+    }).catch((e) => e);
+    expect(err.kind).toBe('network');
+    expect(err.message).toContain(`cannot reach Alpaca at ${url} (connect ECONNREFUSED`);
+    expect(waits).toEqual([]);
+  });
+});

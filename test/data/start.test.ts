@@ -1,0 +1,101 @@
+/**
+ * First run: `npm start` where there is no ../shared, no data folder and no network says so in one line
+ * and suggests --synthetic; `npm start -- --synthetic` runs, labelled synthetic in every output; with a
+ * local data folder, start simulates what it holds.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { NO_NETWORK_LINE } from '../../src/cli/commands/start.js';
+import { DataStore, importFiles } from '../../src/data/index.js';
+import { ROOT } from '../support/cli.js';
+import { runCliAsync } from '../support/fake-exchange.js';
+
+const root = mkdtempSync(join(tmpdir(), 'worksteal-start-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** `npm start` as a new user types it; the environment says: no shared folder, no network, a fresh data folder. */
+function npmStart(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('WORKSTEAL_') && !/^npm_/i.test(k) && !/_proxy$/i.test(k),
+    ),
+  );
+  const child = spawn('npm', ['--silent', 'start', ...(args.length ? ['--', ...args] : [])], {
+    cwd: ROOT,
+    env: { ...clean, NO_COLOR: '1', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const NOWHERE = {
+  WORKSTEAL_TEST_SHARED_DIR: join(root, 'no-shared'),
+  WORKSTEAL_DATA_DIR: join(root, 'data'),
+  // A closed loopback port: the download fails exactly as it does without a network.
+  WORKSTEAL_TEST_CCXT_URL: 'http://127.0.0.1:1',
+};
+
+describe('npm start on a fresh machine', () => {
+  it('with no data and no network: one line suggesting --synthetic, exit 1, nothing written', async () => {
+    const r = await npmStart([], NOWHERE);
+    expect(r.stderr).toBe(`${NO_NETWORK_LINE}\n`);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(1);
+    expect(existsSync(join(root, 'data'))).toBe(false);
+  });
+
+  it('--synthetic runs on the seeded synthetic set, labelled synthetic on stdout, in the JSON and the HTML', async () => {
+    const json = join(root, 'synthetic.json');
+    const html = join(root, 'synthetic.html');
+    const r = await npmStart(['--synthetic', '--json', json, '--report', html], NOWHERE);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^SYNTHETIC DATA \(seed 1\)/);
+    expect(lines.filter((l) => l.startsWith('SYNTHETIC DATA'))).toHaveLength(2);
+    expect(r.stdout).toContain('total return');
+    expect(r.stderr).toContain('demo data: SYNTHETIC market (seed 1)');
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    expect(out.synthetic).toBe(true);
+    expect(out.data.map((d: { symbol: string }) => d.symbol)).toEqual([
+      'SYN-BTC',
+      'SYN-ETH',
+      'SYN-SOL',
+      'SYN-MEGA',
+      'SYN-INDEX',
+    ]);
+    expect(out.data.every((d: { path: string }) => d.path.startsWith('synthetic:'))).toBe(true);
+    expect(out.trades.length).toBeGreaterThan(0);
+    expect(readFileSync(html, 'utf8')).toContain('SYNTHETIC DATA');
+    expect(existsSync(join(root, 'data'))).toBe(false);
+  });
+
+  it('with a local data folder it simulates what the folder holds, without the network', async () => {
+    const dir = join(root, 'local');
+    const src = join(root, 'ADAUSDT_1h.csv');
+    const start = Date.parse('2023-01-01T00:00:00Z');
+    const rows = Array.from({ length: 24 * 60 }, (_, i) => {
+      const p = 1 + 0.1 * Math.sin(i / 12);
+      return `${start + i * 3_600_000},${p.toFixed(4)},${(p * 1.01).toFixed(4)},${(p * 0.99).toFixed(4)},${(p * 1.001).toFixed(4)},100`;
+    });
+    writeFileSync(src, `timestamp,open,high,low,close,volume\n${rows.join('\n')}\n`);
+    await importFiles({ store: new DataStore(dir), files: [src], cacheDir: null });
+    const r = await runCliAsync(['start'], { ...NOWHERE, WORKSTEAL_DATA_DIR: dir }, { cwd: root });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`demo data: ${dir} (1 series at 1h;`);
+    expect(r.stderr).toContain('data: ADAUSDT (crypto, 1440 bars)');
+    expect(r.stdout).toContain('total return');
+    expect(r.stdout).not.toContain('SYNTHETIC');
+  });
+});
