@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { registerConfig } from './commands/config.js';
 import { registerData } from './commands/data.js';
 import { registerExplain } from './commands/explain.js';
+import { registerRun } from './commands/run.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerStart } from './commands/start.js';
 import { reportError } from './errors.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerData(program);
   registerStart(program);
+  registerRun(program);
   return program;
 }
 

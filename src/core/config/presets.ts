@@ -1,3 +1,4 @@
+import { DEFAULT_LIVE } from './live-schema.js';
 import type { WorkstealConfig } from './schema.js';
 
 /** The seed system's published optimum (DESIGN §2). */
@@ -47,6 +48,7 @@ export const DEFAULT_CONFIG: WorkstealConfig = Object.freeze({
       validBars: 24,
     },
   },
+  live: DEFAULT_LIVE,
 }) as WorkstealConfig;
 
 /** Keys the `original` preset changes; everything else takes the defaults (DESIGN §2 rule 7). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { liveSchema } from './live-schema.js';
 
 /**
  * The one configuration schema (DESIGN §2, §3, §7). It validates files and environment overrides and is the
@@ -80,6 +81,7 @@ export const configSchema = z.strictObject({
   /** Symbol → asset class; when absent, inferred from the symbol's shape. */
   symbols: z.record(z.string().min(1), symbolInfoSchema),
   sim: simSchema,
+  live: liveSchema,
 });
 
 export type WorkstealConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,45 @@
+import type { AlpacaCredentials } from './rest.js';
+
+/** Thrown when the environment lacks what an Alpaca session needs; the message names the variables only. */
+export class MissingCredentialsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingCredentialsError';
+  }
+}
+
+/**
+ * API keys come from the environment only, never from a config file or the command line (where they would
+ * land in shell history and process lists): ALPACA_API_KEY_ID / ALPACA_API_SECRET_KEY, or Alpaca's own
+ * APCA_API_KEY_ID / APCA_API_SECRET_KEY.
+ */
+export function alpacaCredentials(env: Readonly<Record<string, string | undefined>>): AlpacaCredentials {
+  const keyId = env.ALPACA_API_KEY_ID || env.APCA_API_KEY_ID;
+  const secret = env.ALPACA_API_SECRET_KEY || env.APCA_API_SECRET_KEY;
+  const missing = [
+    ...(keyId ? [] : ['ALPACA_API_KEY_ID (or APCA_API_KEY_ID)']),
+    ...(secret ? [] : ['ALPACA_API_SECRET_KEY (or APCA_API_SECRET_KEY)']),
+  ];
+  if (missing.length) {
+    throw new MissingCredentialsError(
+      `--broker alpaca needs API keys in the environment: set ${missing.join(' and ')} (paper keys from the Alpaca dashboard)`,
+    );
+  }
+  return { keyId: keyId!, secret: secret! };
+}
+
+/**
+ * Where to talk to: paper trading unless WORKSTEAL_ALPACA_URL says otherwise (live money needs that one
+ * deliberate setting). The stream URL follows the trading URL unless WORKSTEAL_ALPACA_STREAM_URL is set;
+ * market data comes from WORKSTEAL_ALPACA_DATA_URL, else Alpaca's data API.
+ */
+export function alpacaEndpoints(env: Readonly<Record<string, string | undefined>>): {
+  trading: string;
+  data: string;
+  stream: string;
+} {
+  const trading = (env.WORKSTEAL_ALPACA_URL || 'https://paper-api.alpaca.markets').replace(/\/$/, '');
+  const data = (env.WORKSTEAL_ALPACA_DATA_URL || 'https://data.alpaca.markets').replace(/\/$/, '');
+  const stream = env.WORKSTEAL_ALPACA_STREAM_URL || `${trading.replace(/^http/, 'ws')}/stream`;
+  return { trading, data, stream };
+}

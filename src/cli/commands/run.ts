@@ -1,0 +1,313 @@
+import type { Command } from 'commander';
+import { MissingCredentialsError } from '../../brokers/alpaca/env.js';
+import { AlpacaError } from '../../brokers/alpaca/rest.js';
+import { PRESET_NAMES } from '../../core/config/presets.js';
+import type { WorkstealConfig } from '../../core/config/schema.js';
+import { loadConfig } from '../../io/load-config.js';
+import { launchAlpaca, launchReplay, type LiveSession } from '../../live/launch.js';
+import { Logger, fileSink, stdoutSink } from '../../live/log.js';
+import {
+  BENCHMARK_SETS,
+  benchmarkFiles,
+  marketDataDir,
+  type BenchmarkSetName,
+} from '../../sim/benchmark-sets.js';
+import { expandDataArgs, loadMany, type BarSeries } from '../../sim/data/index.js';
+import { CliError, EXIT } from '../errors.js';
+
+interface RunOptions {
+  broker?: string;
+  config?: string;
+  preset?: string;
+  dryRun?: boolean;
+  data?: string[];
+  benchmark?: string;
+  symbols?: string;
+  from?: string;
+  to?: string;
+  speed?: string;
+  poll?: string;
+  host?: string;
+  port?: string;
+  db?: string;
+  signals?: string;
+  cancelOnStop?: boolean;
+  keepServing?: boolean;
+  http?: boolean;
+}
+
+const DAY = 86_400_000;
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'run the watchers and the coordinator against a broker: replay (offline, real bars) or Alpaca',
+    )
+    .requiredOption(
+      '--broker <name>',
+      'replay (real bars on an accelerated clock) or alpaca (paper unless WORKSTEAL_ALPACA_URL says otherwise)',
+    )
+    .option(
+      '--config <file>',
+      'config file (JSON or YAML); the live section sets polling, HTTP, alerts, the store',
+    )
+    .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`)
+    .option('--dry-run', 'decide and record everything, cancel and place nothing')
+    .option('--data <paths...>', 'replay: bar files and/or folders')
+    .option(
+      '--benchmark <set>',
+      `replay: a named set from the market data folder (${Object.keys(BENCHMARK_SETS).join(', ')})`,
+    )
+    .option(
+      '--symbols <list>',
+      'symbols to watch, comma separated (replay: a subset of the data; alpaca: required unless live.symbols)',
+    )
+    .option(
+      '--from <time>',
+      'replay: first poll (ISO date or time, UTC); default: once the forecaster has warmed up',
+    )
+    .option('--to <time>', 'replay: last poll; default: 7 days after --from')
+    .option(
+      '--speed <n>',
+      'replay: market seconds per wall second (live.replaySpeed; 3600 = an hour a second)',
+    )
+    .option('--poll <sec>', 'seconds of market time between polls (live.pollSec)')
+    .option('--host <addr>', 'HTTP address (live.http.host, default 127.0.0.1)')
+    .option('--port <n>', 'HTTP port (live.http.port; 0 picks a free one)')
+    .option('--db <file>', 'SQLite state store (live.stateDb)')
+    .option(
+      '--signals <file>',
+      'signals CSV, re-read when it changes (live.signalsCsv); default: the built-in forecaster',
+    )
+    .option('--cancel-on-stop', 'cancel resting entry orders on SIGINT/SIGTERM (live.cancelEntriesOnStop)')
+    .option(
+      '--keep-serving',
+      'replay: keep /status and /metrics up after the data ends, until SIGINT/SIGTERM',
+    )
+    .option('--no-http', 'serve no HTTP at all')
+    .addHelpText(
+      'after',
+      `
+Keys (Alpaca) come from the environment only: ALPACA_API_KEY_ID and ALPACA_API_SECRET_KEY (or APCA_*).
+WORKSTEAL_TOKEN enables POST /control/{pause,resume,dry-run/on,dry-run/off} (Authorization: Bearer <token>).
+WORKSTEAL_LOG=<file> appends the log lines to a file as well as stdout.
+
+Examples:
+  worksteal run --broker replay --benchmark mixed --from 2024-03-04 --to 2024-03-09
+  ALPACA_API_KEY_ID=... ALPACA_API_SECRET_KEY=... worksteal run --broker alpaca --symbols BTC/USD,ETH/USD,AAPL`,
+    )
+    .action(async (opts: RunOptions) => {
+      process.exitCode = await runCommand(opts);
+    });
+}
+
+export async function runCommand(opts: RunOptions): Promise<number> {
+  const broker = opts.broker;
+  if (broker !== 'replay' && broker !== 'alpaca') {
+    throw new CliError(`--broker ${JSON.stringify(broker)}: choose replay or alpaca`);
+  }
+  const resolved = await loadConfig({
+    file: opts.config,
+    preset: opts.preset,
+    extra: [{ source: 'command line', values: flagLayer(opts) }],
+    env: process.env,
+  });
+  const config = resolved.config;
+  const log = new Logger(
+    process.env.WORKSTEAL_LOG ? [stdoutSink, fileSink(process.env.WORKSTEAL_LOG)] : [stdoutSink],
+  );
+  for (const w of resolved.warnings) log.warn('config-warning', { message: w.message });
+  const wanted = opts.symbols ? splitList(opts.symbols) : config.live.symbols;
+
+  let session: LiveSession;
+  try {
+    if (broker === 'replay') {
+      const series = await replaySeries(opts, config, wanted);
+      const { from, to } = replayWindow(series, config, opts);
+      log.info('replay', {
+        symbols: series.map((s) => `${s.symbol} (${s.assetClass})`),
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        speed: config.live.replaySpeed,
+      });
+      session = await launchReplay({
+        config,
+        env: process.env,
+        log,
+        series,
+        from,
+        to,
+        http: opts.http !== false,
+      });
+    } else {
+      if (!wanted.length) {
+        throw new CliError(
+          '--broker alpaca needs the symbols to watch: --symbols BTC/USD,AAPL or live.symbols in the config',
+        );
+      }
+      session = await launchAlpaca({
+        config,
+        env: process.env,
+        log,
+        symbols: wanted,
+        http: opts.http !== false,
+      });
+    }
+  } catch (error) {
+    if (error instanceof MissingCredentialsError) throw new CliError(error.message);
+    // The venue refused or could not be reached: the message says which and what to check.
+    if (error instanceof AlpacaError) throw new CliError(error.message, EXIT.failed);
+    throw error;
+  }
+
+  const signal = stopSignal();
+  const outcome = await Promise.race([session.runtime.run(), signal.received]);
+  let reason: string;
+  if (outcome === 'end' && opts.keepServing) {
+    log.info('replay-finished', {
+      detail: 'serving /status and /metrics until SIGINT or SIGTERM',
+      url: session.http?.url,
+    });
+    reason = await signal.received;
+  } else reason = outcome === 'end' ? 'end-of-data' : outcome;
+  await session.runtime.stop(reason, config.live.cancelEntriesOnStop);
+  const c = session.runtime.counters;
+  log.info('summary', {
+    decisions: c.decisions,
+    places: c.places,
+    steals: c.steals,
+    stealAttempts: c.stealAttempts,
+    blocks: c.blocks,
+    fights: c.fights,
+    store: config.live.stateDb,
+  });
+  await session.close();
+  signal.dispose();
+  return EXIT.ok;
+}
+
+/** Command-line flags as a config layer, so the one schema validates them like any other source. */
+function flagLayer(opts: RunOptions): Record<string, unknown> {
+  const num = (raw: string | undefined, flag: string): number | undefined => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n))
+      throw new CliError(`${flag} ${JSON.stringify(raw)} is not a number`);
+    return n;
+  };
+  const live: Record<string, unknown> = {};
+  const http: Record<string, unknown> = {};
+  const set = (target: Record<string, unknown>, key: string, value: unknown): void => {
+    if (value !== undefined) target[key] = value;
+  };
+  set(live, 'replaySpeed', num(opts.speed, '--speed'));
+  set(live, 'pollSec', num(opts.poll, '--poll'));
+  set(live, 'stateDb', opts.db);
+  set(live, 'signalsCsv', opts.signals);
+  if (opts.cancelOnStop) live.cancelEntriesOnStop = true;
+  set(http, 'host', opts.host);
+  set(http, 'port', num(opts.port, '--port'));
+  if (Object.keys(http).length) live.http = http;
+  return { ...(opts.dryRun ? { dryRun: true } : {}), ...(Object.keys(live).length ? { live } : {}) };
+}
+
+async function replaySeries(
+  opts: RunOptions,
+  config: WorkstealConfig,
+  wanted: string[],
+): Promise<BarSeries[]> {
+  let files: string[];
+  if (opts.benchmark) {
+    if (!(opts.benchmark in BENCHMARK_SETS)) {
+      throw new CliError(
+        `--benchmark ${opts.benchmark}: unknown set; choose one of ${Object.keys(BENCHMARK_SETS).join(', ')}`,
+      );
+    }
+    const set = benchmarkFiles(opts.benchmark as BenchmarkSetName);
+    if (set.missing.length) {
+      throw new CliError(
+        `the ${opts.benchmark} set needs the market data folder ${marketDataDir()}, but ${set.missing.length} file(s) are missing (first: ${set.missing[0]}).\nSet WORKSTEAL_DATA to the folder that holds it, or pass files with --data.`,
+      );
+    }
+    files = set.files;
+  } else if (opts.data?.length) files = await expandDataArgs(opts.data);
+  else
+    throw new CliError(
+      '--broker replay needs bars: pass --data <files or folders> or --benchmark crypto|mixed',
+    );
+  const loaded = await loadMany(files, { symbols: config.symbols });
+  const known = loaded.map((l) => l.series.symbol);
+  const unknown = wanted.filter((w) => !known.includes(w));
+  if (unknown.length) {
+    throw new CliError(
+      `symbols ${unknown.join(', ')} are not in the replay data; the data holds ${known.join(', ')}`,
+    );
+  }
+  return loaded.map((l) => l.series).filter((s) => !wanted.length || wanted.includes(s.symbol));
+}
+
+/**
+ * The replay's first and last poll. By default it starts once every series has the forecaster's window of
+ * history behind it (so the first poll can already trade) and runs for 7 days, within the data.
+ */
+function replayWindow(
+  series: readonly BarSeries[],
+  config: WorkstealConfig,
+  opts: RunOptions,
+): { from: number; to: number } {
+  const parse = (raw: string, flag: string): number => {
+    const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
+    if (Number.isNaN(t))
+      throw new CliError(
+        `${flag} ${JSON.stringify(raw)} is not a date; use e.g. 2024-03-04 or 2024-03-04T14:00:00Z`,
+      );
+    return t;
+  };
+  const f = config.sim.forecaster;
+  const warm = f.lookbackBars + f.horizonBars + 1;
+  const warmedUp = Math.max(...series.map((s) => s.time[Math.min(s.time.length - 1, warm)]! + s.intervalMs));
+  const dataEnd = Math.min(...series.map((s) => s.time[s.time.length - 1]! + s.intervalMs));
+  const from = opts.from ? parse(opts.from, '--from') : warmedUp;
+  const to = opts.to ? parse(opts.to, '--to') : Math.min(dataEnd, from + 7 * DAY);
+  if (!(to > from)) {
+    throw new CliError(
+      `the replay window is empty: --to ${new Date(to).toISOString()} is not after --from ${new Date(from).toISOString()}`,
+    );
+  }
+  if (from >= dataEnd) {
+    throw new CliError(
+      `--from ${new Date(from).toISOString()} is after the end of the data (${new Date(dataEnd).toISOString()})`,
+    );
+  }
+  return { from, to };
+}
+
+const splitList = (raw: string): string[] =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/**
+ * SIGINT and SIGTERM stop the watchers cleanly (the runtime finishes its poll, optionally cancels entries,
+ * and the store is flushed). A second signal exits at once; the store is consistent at every write anyway.
+ */
+function stopSignal(): { received: Promise<string>; dispose(): void } {
+  let resolve!: (reason: string) => void;
+  const received = new Promise<string>((r) => (resolve = r));
+  let count = 0;
+  const handler = (name: NodeJS.Signals): void => {
+    if (++count > 1) process.exit(EXIT.interrupted);
+    resolve(name);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    received,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ValidationError } from '../core/errors.js';
+import type { Logger } from './log.js';
+import type { LiveMetrics } from './metrics.js';
+import type { StatusSnapshot } from './status.js';
+import { STATUS_PAGE } from './status-page.js';
+
+/** What the control endpoints act on. */
+export interface Controllable {
+  status(): StatusSnapshot;
+  pause(): void;
+  resume(): void;
+  setDryRun(on: boolean): void;
+  readonly isPaused: boolean;
+  readonly dryRun: boolean;
+}
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  /** Bearer token for /control/*; without one the control endpoints are disabled. */
+  token: string | undefined;
+  target: Controllable;
+  metrics: LiveMetrics;
+  log: Logger;
+}
+
+export interface HttpHandle {
+  url: string;
+  close(): Promise<void>;
+}
+
+const CONTROL: Record<string, (t: Controllable) => void> = {
+  '/control/pause': (t) => t.pause(),
+  '/control/resume': (t) => t.resume(),
+  '/control/dry-run/on': (t) => t.setDryRun(true),
+  '/control/dry-run/off': (t) => t.setDryRun(false),
+};
+
+/**
+ * The runtime's HTTP face: GET /metrics (Prometheus), GET /status (JSON), GET / (status page), and
+ * POST /control/{pause,resume,dry-run/on,dry-run/off} with `Authorization: Bearer <WORKSTEAL_TOKEN>`.
+ * Binds loopback unless told otherwise.
+ */
+export async function startHttp(o: HttpOptions): Promise<HttpHandle> {
+  const server: Server = createServer((req, res) => {
+    handle(o, req, res).catch((error: Error) => {
+      o.log.error('http-error', { path: req.url, message: error.message });
+      if (!res.headersSent) send(res, 500, { error: 'internal error; see the log' });
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new ValidationError('Cannot serve HTTP', [
+          {
+            where: 'live.http',
+            message:
+              error.code === 'EADDRINUSE'
+                ? `port ${o.port} on ${o.host} is in use; choose another with --port or live.http.port (0 picks a free one)`
+                : `cannot listen on ${o.host}:${o.port} (${error.message}); check --host / live.http.host`,
+            value: `${o.host}:${o.port}`,
+          },
+        ]),
+      ),
+    );
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handle(o: HttpOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  if (path.startsWith('/control/')) return control(o, path, req, res);
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'use GET' });
+  if (path === '/metrics') {
+    res.writeHead(200, { 'content-type': o.metrics.contentType });
+    res.end(await o.metrics.text());
+    return;
+  }
+  if (path === '/status') return send(res, 200, o.target.status());
+  if (path === '/' || path === '/index.html') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(STATUS_PAGE);
+    return;
+  }
+  send(res, 404, { error: `no such page ${path}; try /, /status or /metrics` });
+}
+
+function control(o: HttpOptions, path: string, req: IncomingMessage, res: ServerResponse): void {
+  const action = CONTROL[path];
+  if (!action)
+    return send(res, 404, { error: `unknown control ${path}; use ${Object.keys(CONTROL).join(', ')}` });
+  if (req.method !== 'POST') return send(res, 405, { error: 'control endpoints take POST' });
+  if (!o.token) {
+    return send(res, 403, {
+      error: 'control endpoints are disabled: start worksteal with WORKSTEAL_TOKEN set',
+    });
+  }
+  if (!tokenMatches(req.headers.authorization, o.token)) {
+    o.log.warn('control-refused', { path });
+    res.setHeader('www-authenticate', 'Bearer');
+    return send(res, 401, {
+      error: 'missing or wrong bearer token (Authorization: Bearer <WORKSTEAL_TOKEN>)',
+    });
+  }
+  action(o.target);
+  o.log.info('control', { path });
+  send(res, 200, { ok: true, paused: o.target.isPaused, dryRun: o.target.dryRun });
+}
+
+/** Constant-time comparison (of digests, so the lengths match too). */
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!m) return false;
+  const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(m[1]!.trim()), digest(token));
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,261 @@
+import { AlpacaBroker } from '../brokers/alpaca/broker.js';
+import { alpacaEndpoints, alpacaCredentials } from '../brokers/alpaca/env.js';
+import { RateLimiter } from '../brokers/alpaca/limiter.js';
+import { AlpacaMarketData } from '../brokers/alpaca/market-data.js';
+import { AlpacaRest } from '../brokers/alpaca/rest.js';
+import { AlpacaStream } from '../brokers/alpaca/stream.js';
+import { canonicalSymbol } from '../brokers/alpaca/symbols.js';
+import type { SessionOracle } from '../coordinator/coordinator.js';
+import { calendarFromSessions, nyseCalendar, type ExchangeCalendar } from '../core/calendar/index.js';
+import type { WorkstealConfig } from '../core/config/schema.js';
+import type { AssetClass } from '../core/types.js';
+import type { BarSeries } from '../sim/data/index.js';
+import { inferAssetClass } from '../sim/data/index.js';
+import { AcceleratedClock, DecisionTime, RealClock } from './clock.js';
+import { startHttp, type HttpHandle } from './http.js';
+import type { Logger } from './log.js';
+import { LiveMetrics } from './metrics.js';
+import { newRunTag } from './order-ids.js';
+import type { LiveBroker, MarketData } from './ports.js';
+import { ReplayBroker, ReplayMarketData } from './replay-broker.js';
+import { Runtime } from './runtime.js';
+import { CsvSignals, ForecasterSignals, type SignalSource } from './signals-source.js';
+import { LiveStore } from './store.js';
+import { BarVenue } from './venue.js';
+
+/** Everything a running session holds, to stop it in order. */
+export interface LiveSession {
+  runtime: Runtime;
+  store: LiveStore;
+  metrics: LiveMetrics;
+  time: DecisionTime;
+  broker: LiveBroker;
+  http: HttpHandle | null;
+  /** Replay only: the in-process venue. */
+  venue: BarVenue | null;
+  /** Close HTTP, broker connections and the store (after `runtime.stop`). */
+  close(): Promise<void>;
+}
+
+interface Common {
+  config: WorkstealConfig;
+  env: Readonly<Record<string, string | undefined>>;
+  log: Logger;
+  /** Serve HTTP (host and port from live.http unless given); false: no server (embedding, some tests). */
+  http?: boolean;
+  /** Decision time over an injected clock (tests run a session in process on an accelerated clock). */
+  time?: DecisionTime;
+}
+
+export interface ReplayLaunch extends Common {
+  /** Bars to replay (one series per symbol); the venue fills on them and the forecaster reads them. */
+  series: readonly BarSeries[];
+  /** First and last poll, market time. */
+  from: number;
+  to: number;
+}
+
+export interface AlpacaLaunch extends Common {
+  /** Symbols to watch, as Alpaca or the user spells them (BTC/USD and BTCUSD are one). */
+  symbols: readonly string[];
+  /** Last poll (tests); live sessions run until stopped. */
+  to?: number;
+}
+
+/** A replay session: real bars on an accelerated clock, the same watchers, coordinator and store as live. */
+export async function launchReplay(o: ReplayLaunch): Promise<LiveSession> {
+  const live = o.config.live;
+  const time = o.time ?? new DecisionTime(new AcceleratedClock(o.from, live.replaySpeed), o.from);
+  const venue = new BarVenue({
+    series: o.series,
+    calendar: nyseCalendar(),
+    cash: live.initialEquity,
+    feeRate: o.config.sim.feesBps / 10_000,
+    patternDayTrader: o.config.patternDayTrader,
+    margin: o.config.margin,
+    now: () => time.now(),
+  });
+  const broker = new ReplayBroker(venue);
+  const symbols = o.series.map((s) => ({ symbol: s.symbol, assetClass: s.assetClass }));
+  return assemble(o, {
+    time,
+    broker,
+    venue,
+    marketData: new ReplayMarketData(venue),
+    calendar: nyseCalendar(),
+    symbols,
+    start: o.from,
+    end: o.to,
+  });
+}
+
+/** An Alpaca session (paper by default): keys from the environment, REST + trade_updates. */
+export async function launchAlpaca(o: AlpacaLaunch): Promise<LiveSession> {
+  const credentials = alpacaCredentials(o.env);
+  o.log.addSecret(credentials.keyId);
+  o.log.addSecret(credentials.secret);
+  const urls = alpacaEndpoints(o.env);
+  const realClock = o.time ? null : new RealClock();
+  const time = o.time ?? new DecisionTime(realClock!);
+  const metrics = new LiveMetrics();
+  const limiter = new RateLimiter(time.clock, 200, 60_000);
+  const rest = new AlpacaRest({
+    tradingUrl: urls.trading,
+    dataUrl: urls.data,
+    credentials,
+    limiter,
+    now: () => time.clock.now(),
+    onRateLimited: () => metrics.rateLimited.inc(),
+  });
+  const stream = new AlpacaStream({ url: urls.stream, credentials, log: o.log });
+  const broker = new AlpacaBroker({ rest, stream, log: o.log });
+  await stream.start();
+  let calendar: SessionOracle;
+  try {
+    if (realClock) {
+      const venueClock = await broker.clock();
+      realClock.syncTo(venueClock.timestamp);
+      o.log.info('clock-synced', {
+        venue: new Date(venueClock.timestamp).toISOString(),
+        offsetMs: realClock.offset,
+      });
+    }
+    calendar = await venueCalendar(broker, time.now(), o.log);
+  } catch (error) {
+    await broker.close(); // an open stream would keep the process alive after the error
+    throw error;
+  }
+  const assetClassOf = assetClassLookup(o.config);
+  const symbols = [...new Set(o.symbols.map((s) => canonicalSymbol(s, assetClassOf(s))))].map((symbol) => ({
+    symbol,
+    assetClass: assetClassOf(symbol),
+  }));
+  const marketData = new AlpacaMarketData({ rest, assetClassOf, now: () => time.now() });
+  return assemble(
+    o,
+    {
+      time,
+      broker,
+      venue: null,
+      marketData,
+      calendar,
+      symbols,
+      start: time.now(),
+      ...(o.to === undefined ? {} : { end: o.to }),
+    },
+    metrics,
+  );
+}
+
+/** config.symbols says; otherwise the symbol's shape (BTC/USD, ETHUSD are crypto; AAPL a stock). */
+export function assetClassLookup(config: WorkstealConfig): (symbol: string) => AssetClass {
+  return (symbol) => config.symbols[symbol]?.assetClass ?? inferAssetClass(symbol);
+}
+
+async function assemble(
+  o: Common,
+  p: {
+    time: DecisionTime;
+    broker: LiveBroker;
+    venue: BarVenue | null;
+    marketData: MarketData;
+    calendar: SessionOracle;
+    symbols: { symbol: string; assetClass: AssetClass }[];
+    start: number;
+    end?: number;
+  },
+  metrics = new LiveMetrics(),
+): Promise<LiveSession> {
+  const live = o.config.live;
+  const token = o.env.WORKSTEAL_TOKEN || undefined;
+  o.log.addSecret(token);
+  let signals: SignalSource | null = null;
+  let store: LiveStore | null = null;
+  let runtime: Runtime | null = null;
+  let http: HttpHandle | null = null;
+  try {
+    signals = live.signalsCsv
+      ? await CsvSignals.open(live.signalsCsv, o.log)
+      : new ForecasterSignals(p.marketData, o.config.sim.forecaster);
+    store = new LiveStore(live.stateDb);
+    runtime = new Runtime({
+      config: o.config,
+      broker: p.broker,
+      marketData: p.marketData,
+      signals,
+      time: p.time,
+      calendar: p.calendar,
+      store,
+      metrics,
+      log: o.log,
+      symbols: p.symbols,
+      runTag: newRunTag(),
+      start: p.start,
+      ...(p.end === undefined ? {} : { end: p.end }),
+    });
+    await runtime.start();
+    if (o.http !== false) {
+      http = await startHttp({
+        host: live.http.host,
+        port: live.http.port,
+        token,
+        target: runtime,
+        metrics,
+        log: o.log,
+      });
+      if (!['127.0.0.1', '::1', 'localhost'].includes(live.http.host)) {
+        o.log.warn('http-exposed', {
+          host: live.http.host,
+          detail: '/status and /metrics are reachable beyond this machine',
+        });
+      }
+      o.log.info('http', {
+        url: http.url,
+        control: token ? 'enabled (bearer token)' : 'disabled: set WORKSTEAL_TOKEN',
+      });
+    }
+  } catch (error) {
+    // Leave nothing open behind a failed start: an open stream or watch would keep the process alive.
+    if (runtime && store?.currentRun) await runtime.stop('start-failed', false);
+    else signals?.close();
+    await p.broker.close();
+    store?.close();
+    throw error;
+  }
+  const opened = { runtime, store };
+  return {
+    ...opened,
+    metrics,
+    time: p.time,
+    broker: p.broker,
+    http,
+    venue: p.venue,
+    close: async () => {
+      await http?.close();
+      await p.broker.close();
+      opened.store.close();
+    },
+  };
+}
+
+/**
+ * The venue's trading calendar around now (Alpaca /v2/calendar), NYSE's own rules beyond the fetched range
+ * or when the venue cannot be asked.
+ */
+async function venueCalendar(broker: AlpacaBroker, now: number, log: Logger): Promise<SessionOracle> {
+  const nyse = nyseCalendar();
+  const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
+  const from = now - 10 * 86_400_000;
+  const until = now + 370 * 86_400_000;
+  let venue: ExchangeCalendar;
+  try {
+    const sessions = await broker.calendar(day(from), day(until));
+    venue = calendarFromSessions({ name: 'alpaca', sessions }, 'Alpaca /v2/calendar');
+  } catch (error) {
+    log.warn('calendar-fallback', { message: (error as Error).message, detail: 'using the NYSE calendar' });
+    return nyse;
+  }
+  return {
+    isRegularSession: (t) => (t >= from && t < until ? venue.isRegularSession(t) : nyse.isRegularSession(t)),
+  };
+}

@@ -1,0 +1,137 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Decision } from '../core/policy/decision.js';
+import type { OutcomeStatus } from '../coordinator/saga.js';
+
+/**
+ * A steal attempt: a request that was short of margin while stealing was enabled, whatever came of it
+ * (the simulator counts attempts the same way, so live and simulated success rates compare).
+ */
+export function isStealAttempt(d: Decision): boolean {
+  return (
+    d.action === 'steal' || (d.action === 'block' && d.shortfall > 0 && d.reason !== 'stealing-disabled')
+  );
+}
+
+/**
+ * The runtime's Prometheus metrics, in a registry of their own (embedding programs keep theirs apart).
+ * Counters count since this process started; the SQLite store keeps the same facts across restarts.
+ */
+export class LiveMetrics {
+  readonly registry = new Registry();
+  readonly decisions = new Counter({
+    name: 'worksteal_decisions_total',
+    help: 'Coordinator decisions, by action (place, steal, block, wait).',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+  readonly stealAttempts = new Counter({
+    name: 'worksteal_steal_attempts_total',
+    help: 'Decisions short of margin while stealing was enabled (a steal, or a block for want of victims).',
+    registers: [this.registry],
+  });
+  readonly steals = new Counter({
+    name: 'worksteal_steals_total',
+    help: 'Requests that completed a steal: victims cancelled (confirmed by the venue), then the order placed.',
+    registers: [this.registry],
+  });
+  readonly blocks = new Counter({
+    name: 'worksteal_blocks_total',
+    help: 'Blocked requests, by reason (not-ready-to-steal, no-eligible-victims, victims-insufficient, on-cooldown, stealing-disabled, margin).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly fights = new Counter({
+    name: 'worksteal_fights_total',
+    help: 'Completed steals between a pair of symbols that was fighting (stealer PnL had to beat the victim).',
+    registers: [this.registry],
+  });
+  readonly outcomes = new Counter({
+    name: 'worksteal_request_outcomes_total',
+    help: 'How entry requests ended: placed, stole, blocked, waited, dry-run, compensated, aborted.',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+  readonly waits = new Counter({
+    name: 'worksteal_watcher_waits_total',
+    help: 'Watcher polls whose request was outside its entry tolerance (not sent to the coordinator, not stored).',
+    registers: [this.registry],
+  });
+  readonly polls = new Counter({
+    name: 'worksteal_polls_total',
+    help: 'Completed polls of all watchers.',
+    registers: [this.registry],
+  });
+  readonly marginUsed = new Gauge({
+    name: 'worksteal_margin_used',
+    help: 'Margin held by open entry orders and positions, in account currency, after the last poll.',
+    registers: [this.registry],
+  });
+  readonly marginFree = new Gauge({
+    name: 'worksteal_margin_free',
+    help: 'Capacity minus margin used (never below 0), in account currency.',
+    registers: [this.registry],
+  });
+  readonly marginCapacity = new Gauge({
+    name: 'worksteal_margin_capacity',
+    help: 'Equity × (1 − bufferPct), as limited by the broker-reported buying power.',
+    registers: [this.registry],
+  });
+  readonly equity = new Gauge({
+    name: 'worksteal_equity',
+    help: 'Account equity as the broker last reported it.',
+    registers: [this.registry],
+  });
+  readonly openOrders = new Gauge({
+    name: 'worksteal_open_orders',
+    help: 'Open orders by role (entry, take-profit), ours and external.',
+    labelNames: ['role'] as const,
+    registers: [this.registry],
+  });
+  readonly latency = new Histogram({
+    name: 'worksteal_decision_latency_seconds',
+    help: 'Wall time from an entry request to its outcome: the decision plus any cancels and the placement.',
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers: [this.registry],
+  });
+  readonly alerts = new Counter({
+    name: 'worksteal_alerts_total',
+    help: 'Alerts raised, by kind (steal-success-low, block-rate-high).',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly rateLimited = new Counter({
+    name: 'worksteal_broker_rate_limited_total',
+    help: 'Broker answers 429 (too many requests); every caller waited for the reset the venue named.',
+    registers: [this.registry],
+  });
+
+  onDecision(d: Decision): void {
+    this.decisions.inc({ action: d.action });
+    if (d.action === 'block') this.blocks.inc({ reason: d.reason });
+    if (isStealAttempt(d)) this.stealAttempts.inc();
+  }
+
+  onOutcome(status: OutcomeStatus, fight: boolean, seconds: number): void {
+    this.outcomes.inc({ status });
+    if (status === 'stole') {
+      this.steals.inc();
+      if (fight) this.fights.inc();
+    }
+    this.latency.observe(seconds);
+  }
+
+  setCapacity(equity: number, capacity: number, used: number): void {
+    this.equity.set(equity);
+    this.marginCapacity.set(capacity);
+    this.marginUsed.set(used);
+    this.marginFree.set(Math.max(0, capacity - used));
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,83 @@
+import type { Broker } from '../coordinator/broker.js';
+import type { Account, AssetClass, OrderRole, Side } from '../core/types.js';
+
+/**
+ * What the live runtime needs of a venue beyond the coordinator's Broker port: the venue's own view of an
+ * order (for recovery after a crash), order events (to reconcile before the next decision), buying power.
+ */
+
+export type VenueOrderStatus = 'open' | 'pending_cancel' | 'filled' | 'canceled' | 'rejected' | 'expired';
+
+export interface VenueOrder {
+  id: string;
+  clientOrderId: string;
+  symbol: string;
+  assetClass: AssetClass;
+  side: Side;
+  role: OrderRole;
+  limitPrice: number;
+  qty: number;
+  filledQty: number;
+  fillPrice: number | null;
+  status: VenueOrderStatus;
+  placedAt: number;
+}
+
+export const isOpenStatus = (s: VenueOrderStatus): boolean => s === 'open' || s === 'pending_cancel';
+
+export type OrderEvent =
+  | {
+      kind: 'new' | 'fill' | 'partial_fill' | 'pending_cancel' | 'canceled' | 'rejected' | 'expired';
+      order: VenueOrder;
+    }
+  /** Events may have been missed (a stream reconnected): reconcile before the next decision. */
+  | { kind: 'resync' };
+
+export type OrderEventKind = Exclude<OrderEvent, { kind: 'resync' }>['kind'];
+
+/** Buying power as the venue reports it, in notional (Alpaca's account fields). */
+export interface BuyingPower {
+  /** Crypto and other non-marginable assets (cash-like). */
+  nonMarginable: number;
+  /** Intraday, pattern-day-trader accounts (4x); 0 when the account has none. */
+  daytrading: number;
+  /** Reg-T (2x, overnight). */
+  regt: number;
+}
+
+export interface BrokerAccount extends Account {
+  buyingPower?: BuyingPower;
+}
+
+export interface LiveBroker extends Broker {
+  readonly name: string;
+  account(): Promise<BrokerAccount>;
+  /** The venue's order with this client order id, open or closed; null when the venue never received it. */
+  orderByClientId(clientOrderId: string): Promise<VenueOrder | null>;
+  /** Order events as they happen. Returns a function that stops listening. */
+  onOrderEvent(listener: (event: OrderEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface Quote {
+  bid: number;
+  ask: number;
+}
+
+/** Closed bars of one symbol, oldest first (bar open times). */
+export interface BarWindow {
+  symbol: string;
+  intervalMs: number;
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+}
+
+export interface MarketData {
+  /** The last `count` bars that have closed by now; null when the symbol has none yet. */
+  bars(symbol: string, count: number): Promise<BarWindow | null>;
+  /** Current quotes; a symbol without a price is absent (no price is invented). */
+  quotes(symbols: readonly string[]): Promise<Map<string, Quote>>;
+}

@@ -1,0 +1,146 @@
+import type { Coordinator } from '../coordinator/coordinator.js';
+import type { StealEvent } from '../core/types.js';
+import type { Logger } from './log.js';
+import type { LiveBroker } from './ports.js';
+import type { LiveStore, SagaRow } from './store.js';
+import type { TrackedBroker } from './tracked-broker.js';
+
+export interface RecoveryDeps {
+  store: LiveStore;
+  broker: TrackedBroker;
+  venue: LiveBroker;
+  coordinator: Coordinator;
+  log: Logger;
+  now: () => number;
+  /** In a dry run nothing is sent to the venue: sagas whose cancel is not yet confirmed stay open. */
+  dryRun: boolean;
+  /** At start: sagas of earlier runs. After a failed poll: this run's too (none is in flight then). */
+  includeCurrentRun: boolean;
+}
+
+/**
+ * Finish the steal sagas a crash (or a failed poll) interrupted, against the venue's truth:
+ * - a victim whose cancel was asked for (or was about to be) is cancelled again and confirmed: a cancel is
+ *   never lost, and cancelling twice is harmless (the venue answers with the order's final state);
+ * - the stealer's order is looked up by its client order id: if it reached the venue it is adopted (saga
+ *   done), otherwise the saga is aborted and the watcher decides afresh at its next poll. Nothing is placed
+ *   here, so nothing can be placed twice;
+ * - victims confirmed cancelled were stolen from: the steal goes into the history (cooldowns hold).
+ * A victim whose cancel still cannot be confirmed leaves its saga open for the next attempt. Sagas of
+ * another venue (a replay lives in memory only) are closed: nothing of them exists any more.
+ */
+export async function recoverSagas(d: RecoveryDeps): Promise<void> {
+  const current = d.store.currentRun;
+  const here = d.venue.name;
+  for (const saga of d.store.unfinishedSagas()) {
+    if (saga.runId === current && !d.includeCurrentRun) continue;
+    if (saga.broker !== here || (here === 'replay' && saga.runId !== current)) {
+      finish(
+        d,
+        saga,
+        'aborted',
+        saga.cancelled,
+        undefined,
+        `closed: the ${saga.broker} venue of that run no longer exists`,
+      );
+      continue;
+    }
+    d.log.warn('saga-recovery', {
+      saga: saga.sagaId,
+      state: saga.state,
+      symbol: saga.symbol,
+      victims: saga.victims,
+    });
+    await recoverOne(d, saga);
+  }
+}
+
+async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
+  const cancelled = [...saga.cancelled];
+  for (const victim of saga.victims) {
+    if (cancelled.includes(victim)) continue;
+    // How did it end? The cancel may have gone through just before the crash, with no time to write it down.
+    const row = d.store.orderByOrderId(victim);
+    const known = row ? await d.venue.orderByClientId(row.clientOrderId) : null;
+    if (known?.status === 'canceled') {
+      cancelled.push(victim);
+      continue;
+    }
+    if (known?.status === 'filled') continue; // it filled first: nothing was taken from it
+    const pending = (why: string): void =>
+      d.log.warn('saga-recovery-pending', {
+        saga: saga.sagaId,
+        victim,
+        detail: `${why}; the saga stays open and is retried at the next start`,
+      });
+    if (d.dryRun) return pending('dry run: the cancel is not sent again');
+    const result = await d.broker.cancel(victim);
+    if (result.status === 'cancelled') cancelled.push(victim);
+    else if (result.status === 'rejected') return pending(`the cancel is not confirmed (${result.reason})`);
+  }
+  const stealer = await d.venue.orderByClientId(saga.clientOrderId);
+  const stolen = cancelled.filter((id) => saga.victims.includes(id));
+  for (const victim of new Set(stolen.map((v) => d.store.orderByOrderId(v)?.symbol).filter(isString))) {
+    const event = { at: saga.startedAt, thief: saga.symbol, victim };
+    // The coordinator may have recorded this steal before the crash (it is then back from the store,
+    // stamped with the decision time, a moment before the saga's first step): never count it twice.
+    if (alreadyKnown(d.coordinator, event)) continue;
+    d.coordinator.restoreSteal(event);
+    d.store.recordSteal(event, isFightSteal(d.coordinator, event));
+  }
+  if (stealer && stealer.status !== 'rejected') {
+    d.store.setOrderId(saga.clientOrderId, stealer.id, stealer.status, d.now());
+    finish(d, saga, 'done', cancelled, stealer.id, 'recovered: the order had reached the venue; adopted');
+  } else {
+    finish(
+      d,
+      saga,
+      'aborted',
+      cancelled,
+      undefined,
+      'recovered: the order was never placed; its watcher decides again at the next poll',
+    );
+  }
+}
+
+function finish(
+  d: RecoveryDeps,
+  saga: SagaRow,
+  state: 'done' | 'aborted',
+  cancelled: string[],
+  orderId: string | undefined,
+  detail: string,
+): void {
+  d.store.transition({
+    sagaId: saga.sagaId,
+    state,
+    at: d.now(),
+    clientOrderId: saga.clientOrderId,
+    symbol: saga.symbol,
+    victims: saga.victims,
+    cancelled,
+    ...(orderId === undefined ? {} : { orderId }),
+    detail,
+  });
+  d.log.info('saga-recovered', { saga: saga.sagaId, state, cancelled, orderId, detail });
+}
+
+const SAME_STEAL_MS = 60_000;
+
+function alreadyKnown(coordinator: Coordinator, e: StealEvent): boolean {
+  return coordinator.history
+    .all()
+    .some((c) => c.thief === e.thief && c.victim === e.victim && Math.abs(c.at - e.at) <= SAME_STEAL_MS);
+}
+
+/** Whether the history classified this recorded steal as a fight steal. */
+export function isFightSteal(coordinator: Coordinator, e: StealEvent): boolean {
+  const all = coordinator.history.all();
+  for (let i = all.length - 1; i >= 0; i--) {
+    const c = all[i]!;
+    if (c.at === e.at && c.thief === e.thief && c.victim === e.victim) return c.fight;
+  }
+  return false;
+}
+
+const isString = (x: string | undefined): x is string => typeof x === 'string';

@@ -1,0 +1,105 @@
+import type { CancelResult, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
+import type { OpenOrder, Position } from '../core/types.js';
+import type {
+  BarWindow,
+  BrokerAccount,
+  LiveBroker,
+  MarketData,
+  OrderEvent,
+  Quote,
+  VenueOrder,
+} from './ports.js';
+import type { BarVenue } from './venue.js';
+
+/**
+ * The replay broker: the Broker port over a BarVenue, in process. Cancels are confirmed at once (nothing can
+ * fill between two bars' closes), so a replay exercises the whole live path without a network.
+ */
+export class ReplayBroker implements LiveBroker {
+  readonly name = 'replay';
+
+  constructor(private readonly venue: BarVenue) {}
+
+  async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
+    const placed = this.venue.place(request);
+    return placed.ok ? { ok: true, orderId: placed.order.id } : placed;
+  }
+
+  async cancel(orderId: string): Promise<CancelResult> {
+    const before = this.venue.order(orderId);
+    if (!before) return { status: 'rejected', reason: `order ${orderId} is not known to the replay venue` };
+    const after = this.venue.completeCancel(orderId)!;
+    return cancelResultOf(after);
+  }
+
+  async openOrders(): Promise<OpenOrder[]> {
+    return this.venue.openOrders().map((o) => toOpenOrder(o, this.venue.quote(o.symbol)));
+  }
+
+  async positions(): Promise<Position[]> {
+    return this.venue.positions();
+  }
+
+  async account(): Promise<BrokerAccount> {
+    return this.venue.account();
+  }
+
+  async orderByClientId(clientOrderId: string): Promise<VenueOrder | null> {
+    return this.venue.orderByClientId(clientOrderId);
+  }
+
+  onOrderEvent(listener: (event: OrderEvent) => void): () => void {
+    return this.venue.onEvent(listener);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** A venue order's final state as the Broker port's cancel result. */
+export function cancelResultOf(order: VenueOrder): CancelResult {
+  if (order.status === 'filled') {
+    return { status: 'filled', filledQty: order.filledQty, fillPrice: order.fillPrice ?? order.limitPrice };
+  }
+  if (order.status === 'canceled' || order.status === 'expired') {
+    return order.filledQty > 0 && order.fillPrice !== null
+      ? { status: 'cancelled', filledQty: order.filledQty, fillPrice: order.fillPrice }
+      : { status: 'cancelled', filledQty: order.filledQty };
+  }
+  return { status: 'rejected', reason: `order ${order.id} is ${order.status}` };
+}
+
+/** The coordinator's view of a venue order; what only we know (forecast PnL) is filled in by the runtime. */
+export function toOpenOrder(o: VenueOrder, quote: Quote | null): OpenOrder {
+  return {
+    id: o.id,
+    symbol: o.symbol,
+    assetClass: o.assetClass,
+    side: o.side,
+    role: o.role,
+    limitPrice: o.limitPrice,
+    qty: o.qty - o.filledQty,
+    price: quote ? (o.side === 'buy' ? quote.ask : quote.bid) : null,
+    forecastPnl: 0,
+    placedAt: o.placedAt,
+    probe: false,
+    external: false,
+  };
+}
+
+/** Bars and quotes of the replay, as the venue knows them now. */
+export class ReplayMarketData implements MarketData {
+  constructor(private readonly venue: BarVenue) {}
+
+  async bars(symbol: string, count: number): Promise<BarWindow | null> {
+    return this.venue.bars(symbol, count);
+  }
+
+  async quotes(symbols: readonly string[]): Promise<Map<string, Quote>> {
+    const out = new Map<string, Quote>();
+    for (const s of symbols) {
+      const q = this.venue.quote(s);
+      if (q) out.set(s, q);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The status page: one self-contained HTML document (no external resources) that reads /status every two
+ * seconds and draws capacity, open orders with their distances, positions, cooldowns and recent decisions.
+ * Every value is inserted as text, never as markup.
+ */
+export const STATUS_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>worksteal status</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+  body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1d2430; background: #f7f8fa; }
+  h1 { font-size: 1.3rem; margin: 0 0 .3rem; }
+  h2 { font-size: 1rem; margin: 1.4rem 0 .4rem; }
+  .meta { color: #5a6270; }
+  .flags span { display: inline-block; padding: 0 .5rem; margin-right: .4rem; border-radius: 3px; background: #e3e7ee; }
+  .flags .on { background: #ffd8a8; }
+  table { border-collapse: collapse; background: #fff; min-width: 40rem; }
+  th, td { padding: .25rem .6rem; border-bottom: 1px solid #e3e7ee; text-align: right; white-space: nowrap; }
+  th { background: #eef1f5; }
+  td.l, th.l { text-align: left; }
+  .bar { width: 30rem; height: 1rem; background: #e3e7ee; border-radius: 3px; overflow: hidden; }
+  .bar > div { height: 100%; background: #4c7bd9; }
+  .steal { color: #9c3d00; } .block { color: #a11; } .place { color: #1b6e2f; }
+  .empty { color: #5a6270; font-style: italic; }
+</style>
+</head>
+<body>
+<h1>worksteal</h1>
+<div class="meta" id="meta">loading…</div>
+<div class="flags" id="flags"></div>
+
+<h2>Capacity</h2>
+<div id="capacity">
+  <div class="bar"><div id="capacity-bar" style="width:0"></div></div>
+  <div id="capacity-text"></div>
+</div>
+
+<h2>Open orders</h2>
+<table id="orders"><thead><tr>
+  <th class="l">symbol</th><th class="l">side</th><th class="l">role</th><th>limit</th><th>price</th>
+  <th>distance</th><th>qty</th><th>margin</th><th class="l">placed</th>
+</tr></thead><tbody></tbody></table>
+
+<h2>Positions</h2>
+<table id="positions"><thead><tr>
+  <th class="l">symbol</th><th>qty</th><th>price</th><th>margin</th>
+</tr></thead><tbody></tbody></table>
+
+<h2>Cooldowns</h2>
+<div id="cooldowns"></div>
+
+<h2>Recent decisions</h2>
+<table id="decisions"><thead><tr>
+  <th class="l">time</th><th class="l">symbol</th><th class="l">action</th><th class="l">reason</th>
+  <th class="l">victims</th><th class="l">outcome</th>
+</tr></thead><tbody></tbody></table>
+
+<script>
+const money = (x) => Number(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const pct = (x) => (x === null || x === undefined ? '—' : (x * 100).toFixed(3) + '%');
+const num = (x) => (x === null || x === undefined ? '—' : String(+Number(x).toPrecision(8)));
+
+function cell(tr, text, cls) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (cls) td.className = cls;
+  tr.appendChild(td);
+}
+
+function fill(id, rows, columns, empty) {
+  const body = document.querySelector('#' + id + ' tbody');
+  body.replaceChildren();
+  if (!rows.length) {
+    const tr = document.createElement('tr');
+    cell(tr, empty, 'l empty');
+    tr.firstChild.colSpan = columns;
+    body.appendChild(tr);
+    return;
+  }
+  for (const r of rows) {
+    const tr = document.createElement('tr');
+    for (const [text, cls] of r) cell(tr, text, cls);
+    body.appendChild(tr);
+  }
+}
+
+function render(s) {
+  document.getElementById('meta').textContent =
+    s.broker + ' · ' + s.now + ' · ' + s.polls + ' polls · US session ' + (s.sessionOpen ? 'open' : 'closed');
+  const flags = document.getElementById('flags');
+  flags.replaceChildren();
+  for (const [label, on] of [['paused', s.paused], ['dry run', s.dryRun], ...s.alerts.active.map((a) => ['alert: ' + a, true])]) {
+    const span = document.createElement('span');
+    span.textContent = label + (on === true || on === false ? (on ? ': on' : ': off') : '');
+    if (on) span.className = 'on';
+    flags.appendChild(span);
+  }
+  const c = s.capacity;
+  document.getElementById('capacity-bar').style.width = Math.min(100, (c.utilization || 0) * 100).toFixed(1) + '%';
+  document.getElementById('capacity-text').textContent =
+    'used ' + money(c.used) + ' of ' + money(c.capacity) + ' (' + pct(c.utilization) + '), free ' + money(c.free) +
+    ', equity ' + money(c.equity) + (c.note ? ' — ' + c.note : '');
+  fill('orders', s.openOrders.map((o) => [
+    [o.symbol, 'l'], [o.side, 'l'], [o.role + (o.external ? ' (external)' : ''), 'l'], [num(o.limitPrice)],
+    [num(o.price)], [pct(o.distance)], [num(o.qty)], [money(o.margin)], [o.placedAt, 'l'],
+  ]), 9, 'no open orders');
+  fill('positions', s.positions.map((p) => [[p.symbol, 'l'], [num(p.qty)], [num(p.price)], [money(p.margin)]]), 4, 'no positions');
+  document.getElementById('cooldowns').textContent =
+    s.cooldowns.length ? s.cooldowns.map((x) => x.symbol + ' until ' + x.until).join(', ') : 'none';
+  fill('decisions', s.decisions.map((d) => [
+    [d.time, 'l'], [d.symbol, 'l'], [d.action, 'l ' + d.action], [d.reason, 'l'], [d.victims.join(' '), 'l'], [d.outcome || '', 'l'],
+  ]), 6, 'no decisions yet');
+  document.body.dataset.loaded = 'true';
+}
+
+async function refresh() {
+  try {
+    const r = await fetch('/status', { cache: 'no-store' });
+    if (r.ok) render(await r.json());
+    else document.getElementById('meta').textContent = 'status answered ' + r.status;
+  } catch (e) {
+    document.getElementById('meta').textContent = 'the runtime is not answering (' + e.message + ')';
+  }
+}
+refresh();
+setInterval(refresh, 2000);
+</script>
+</body>
+</html>
+`;

@@ -1,0 +1,167 @@
+import type { CapacityLedger } from '../coordinator/ledger.js';
+import type { WorkstealConfig } from '../core/config/schema.js';
+import { notional, requirementFor } from '../core/margin/requirements.js';
+import { distance } from '../core/policy/distance.js';
+import type { StealHistory } from '../core/policy/steal-history.js';
+import type { AlertMonitor, Alert, AlertKind } from './alerts.js';
+import type { DecisionRowOut } from './store.js';
+
+/** What /status returns and the status page shows. Times are ISO-8601 UTC (market time in a replay). */
+export interface StatusSnapshot {
+  now: string;
+  lastPoll: string | null;
+  polls: number;
+  broker: string;
+  paused: boolean;
+  dryRun: boolean;
+  sessionOpen: boolean;
+  capacity: {
+    equity: number;
+    capacity: number;
+    used: number;
+    free: number;
+    utilization: number | null;
+    bufferPct: number;
+    note: string | null;
+  };
+  openOrders: {
+    id: string;
+    symbol: string;
+    side: string;
+    role: string;
+    limitPrice: number;
+    qty: number;
+    price: number | null;
+    /** DESIGN §2 distance (fraction); null without a price. */
+    distance: number | null;
+    margin: number;
+    placedAt: string;
+    external: boolean;
+  }[];
+  positions: { symbol: string; assetClass: string; qty: number; price: number; margin: number }[];
+  cooldowns: { symbol: string; until: string }[];
+  decisions: {
+    time: string;
+    symbol: string;
+    action: string;
+    reason: string;
+    victims: string[];
+    outcome: string | null;
+    latencyMs: number | null;
+  }[];
+  counters: {
+    decisions: number;
+    places: number;
+    steals: number;
+    stealAttempts: number;
+    fights: number;
+    blocks: Record<string, number>;
+    waits: number;
+  };
+  alerts: {
+    active: AlertKind[];
+    recent: Alert[];
+    blockRate: number | null;
+    stealSuccess: number | null;
+    window: number;
+  };
+}
+
+export interface StatusInput {
+  now: number;
+  lastPoll: number | null;
+  polls: number;
+  broker: string;
+  paused: boolean;
+  dryRun: boolean;
+  sessionOpen: boolean;
+  config: WorkstealConfig;
+  ledger: CapacityLedger;
+  history: StealHistory;
+  symbols: readonly string[];
+  decisions: DecisionRowOut[];
+  counters: StatusSnapshot['counters'];
+  alerts: AlertMonitor;
+  capacityNote: string | null;
+}
+
+const iso = (t: number): string => new Date(t).toISOString();
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+export function buildStatus(s: StatusInput): StatusSnapshot {
+  const { ledger, config } = s;
+  const account = ledger.account;
+  const ctx = {
+    equity: account.equity,
+    patternDayTrader: account.patternDayTrader,
+    sessionOpen: s.sessionOpen,
+  };
+  const used = ledger.usedMargin(s.sessionOpen, config.margin);
+  const capacity = ledger.capacity(config.bufferPct);
+  const rates = s.alerts.rates();
+  return {
+    now: iso(s.now),
+    lastPoll: s.lastPoll === null ? null : iso(s.lastPoll),
+    polls: s.polls,
+    broker: s.broker,
+    paused: s.paused,
+    dryRun: s.dryRun,
+    sessionOpen: s.sessionOpen,
+    capacity: {
+      equity: account.equity,
+      capacity,
+      used,
+      free: Math.max(0, capacity - used),
+      utilization: capacity > 0 ? used / capacity : null,
+      bufferPct: config.bufferPct,
+      note: s.capacityNote,
+    },
+    openOrders: ledger.orders
+      .map((o) => ({
+        id: o.id,
+        symbol: o.symbol,
+        side: o.side,
+        role: o.role,
+        limitPrice: o.limitPrice,
+        qty: o.qty,
+        price: o.price,
+        distance: finite(distance(o.side, o.price, o.limitPrice)),
+        // Exits reserve nothing (DESIGN §3).
+        margin:
+          o.role === 'entry'
+            ? notional(o.qty, o.limitPrice) * requirementFor(o.assetClass, ctx, config.margin)
+            : 0,
+        placedAt: iso(o.placedAt),
+        external: o.external,
+      }))
+      .sort((a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity) || (a.id < b.id ? -1 : 1)),
+    positions: ledger.positions.map((p) => ({
+      symbol: p.symbol,
+      assetClass: p.assetClass,
+      qty: p.qty,
+      price: p.price,
+      margin: notional(p.qty, p.price) * requirementFor(p.assetClass, ctx, config.margin),
+    })),
+    cooldowns: s.symbols.flatMap((symbol) => {
+      const until = s.history.coolingUntil(symbol, s.now);
+      return until === null ? [] : [{ symbol, until: iso(until) }];
+    }),
+    decisions: s.decisions.map((d) => ({
+      time: iso(d.time),
+      symbol: d.symbol,
+      action: d.action,
+      reason: d.reason,
+      victims: d.victimSymbols,
+      outcome: d.outcome,
+      latencyMs: d.latencyMs,
+    })),
+    counters: s.counters,
+    alerts: {
+      active: (['steal-success-low', 'block-rate-high'] as const).filter((k) => s.alerts.isActive(k)),
+      recent: s.alerts.raised.slice(-20),
+      blockRate: rates.blockRate,
+      stealSuccess: rates.stealSuccess,
+      window: rates.decisions,
+    },
+  };
+}

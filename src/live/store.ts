@@ -1,0 +1,429 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ValidationError } from '../core/errors.js';
+import type { SagaJournal, SagaState, SagaTransition } from '../coordinator/saga.js';
+import type { AssetClass, OrderRole, Side, StealEvent } from '../core/types.js';
+
+/**
+ * The live state store: one SQLite file in WAL mode. Every write is its own transaction and is on disk (in
+ * the WAL) before the call returns, so a process killed at any instant leaves a consistent file behind.
+ *
+ * Tables: runs (each start), orders (every order we sent, by client order id), sagas and saga_transitions
+ * (the coordinator's steal sagas), decisions, steals (steal history: cooldowns and fights survive restarts),
+ * events (start, stop, recovery, alerts).
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_tag TEXT NOT NULL,
+  broker TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  stopped_at INTEGER,
+  stop_reason TEXT,
+  config TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS orders (
+  client_order_id TEXT PRIMARY KEY,
+  order_id TEXT,
+  run_id INTEGER NOT NULL,
+  symbol TEXT NOT NULL,
+  asset_class TEXT NOT NULL,
+  side TEXT NOT NULL,
+  role TEXT NOT NULL,
+  limit_price REAL NOT NULL,
+  qty REAL NOT NULL,
+  take_profit REAL,
+  forecast_pnl REAL NOT NULL,
+  signal_key TEXT,
+  placed_at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  filled_qty REAL NOT NULL DEFAULT 0,
+  fill_price REAL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_order_id ON orders(order_id);
+CREATE INDEX IF NOT EXISTS orders_symbol ON orders(symbol, role);
+CREATE TABLE IF NOT EXISTS sagas (
+  saga_id TEXT PRIMARY KEY,
+  run_id INTEGER NOT NULL,
+  symbol TEXT NOT NULL,
+  client_order_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  victims TEXT NOT NULL,
+  cancelled TEXT NOT NULL,
+  order_id TEXT,
+  detail TEXT,
+  started_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS saga_transitions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  saga_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  victims TEXT NOT NULL,
+  cancelled TEXT NOT NULL,
+  order_id TEXT,
+  detail TEXT
+);
+CREATE TABLE IF NOT EXISTS decisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  symbol TEXT NOT NULL,
+  action TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  victims TEXT NOT NULL,
+  victim_symbols TEXT NOT NULL,
+  steal_attempt INTEGER NOT NULL,
+  fight INTEGER NOT NULL,
+  shortfall REAL NOT NULL,
+  dry_run INTEGER NOT NULL,
+  outcome TEXT,
+  latency_ms REAL,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_run ON decisions(run_id);
+CREATE TABLE IF NOT EXISTS steals (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  thief TEXT NOT NULL,
+  victim TEXT NOT NULL,
+  fight INTEGER NOT NULL,
+  UNIQUE (at, thief, victim)
+);
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id INTEGER,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+`;
+
+const TERMINAL: readonly SagaState[] = ['done', 'compensated', 'aborted'];
+
+export interface OrderRow {
+  clientOrderId: string;
+  orderId: string | null;
+  symbol: string;
+  assetClass: AssetClass;
+  side: Side;
+  role: OrderRole;
+  limitPrice: number;
+  qty: number;
+  takeProfit: number | null;
+  forecastPnl: number;
+  signalKey: string | null;
+  placedAt: number;
+  status: string;
+}
+
+export interface SagaRow {
+  sagaId: string;
+  runId: number;
+  /** The broker of the run that started the saga: only that venue can know how it ended. */
+  broker: string;
+  symbol: string;
+  clientOrderId: string;
+  state: SagaState;
+  victims: string[];
+  cancelled: string[];
+  orderId: string | null;
+  startedAt: number;
+}
+
+export interface DecisionInsert {
+  time: number;
+  symbol: string;
+  action: string;
+  reason: string;
+  victims: string[];
+  victimSymbols: string[];
+  stealAttempt: boolean;
+  fight: boolean;
+  shortfall: number;
+  dryRun: boolean;
+  record: unknown;
+}
+
+export interface DecisionRowOut {
+  id: number;
+  time: number;
+  symbol: string;
+  action: string;
+  reason: string;
+  victimSymbols: string[];
+  outcome: string | null;
+  latencyMs: number | null;
+}
+
+export class LiveStore implements SagaJournal {
+  readonly db: Database.Database;
+  private runId = 0;
+
+  constructor(readonly path: string) {
+    try {
+      mkdirSync(dirname(resolve(path)), { recursive: true });
+      this.db = new Database(path);
+    } catch (error) {
+      throw new ValidationError('Cannot open the state store', [
+        {
+          where: 'live.stateDb',
+          message: `${(error as Error).message}; point live.stateDb (or --db) at a writable file`,
+          value: path,
+        },
+      ]);
+    }
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a committed transaction survives the process being killed (it is in the WAL);
+    // only an operating-system crash could lose the last ones.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  get currentRun(): number {
+    return this.runId;
+  }
+
+  startRun(runTag: string, broker: string, startedAt: number, config: unknown): number {
+    const info = this.db
+      .prepare('INSERT INTO runs (run_tag, broker, started_at, config) VALUES (?, ?, ?, ?)')
+      .run(runTag, broker, startedAt, JSON.stringify(config));
+    this.runId = Number(info.lastInsertRowid);
+    return this.runId;
+  }
+
+  stopRun(at: number, reason: string): void {
+    this.db
+      .prepare('UPDATE runs SET stopped_at = ?, stop_reason = ? WHERE id = ?')
+      .run(at, reason, this.runId);
+  }
+
+  // --- sagas (SagaJournal) -------------------------------------------------------------------------------
+
+  transition(t: SagaTransition): void {
+    const victims = JSON.stringify(t.victims);
+    const cancelled = JSON.stringify(t.cancelled);
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO sagas (saga_id, run_id, symbol, client_order_id, state, victims, cancelled, order_id, detail, started_at, updated_at)
+           VALUES (@sagaId, @runId, @symbol, @clientOrderId, @state, @victims, @cancelled, @orderId, @detail, @at, @at)
+           ON CONFLICT(saga_id) DO UPDATE SET state = excluded.state, victims = excluded.victims,
+             cancelled = excluded.cancelled, order_id = COALESCE(excluded.order_id, sagas.order_id),
+             detail = excluded.detail, updated_at = excluded.updated_at`,
+        )
+        .run({
+          sagaId: t.sagaId,
+          runId: this.runId,
+          symbol: t.symbol,
+          clientOrderId: t.clientOrderId,
+          state: t.state,
+          victims,
+          cancelled,
+          orderId: t.orderId ?? null,
+          detail: t.detail ?? null,
+          at: t.at,
+        });
+      this.db
+        .prepare(
+          'INSERT INTO saga_transitions (saga_id, state, at, victims, cancelled, order_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(t.sagaId, t.state, t.at, victims, cancelled, t.orderId ?? null, t.detail ?? null);
+    })();
+  }
+
+  /** Sagas that were neither done, compensated nor aborted: a crash (or a failed poll) interrupted them. */
+  unfinishedSagas(): SagaRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT sagas.*, runs.broker FROM sagas JOIN runs ON runs.id = sagas.run_id
+         WHERE state NOT IN (${TERMINAL.map(() => '?').join(',')}) ORDER BY started_at, saga_id`,
+      )
+      .all(...TERMINAL) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      sagaId: String(r.saga_id),
+      runId: Number(r.run_id),
+      broker: String(r.broker),
+      symbol: String(r.symbol),
+      clientOrderId: String(r.client_order_id),
+      state: r.state as SagaState,
+      victims: JSON.parse(String(r.victims)) as string[],
+      cancelled: JSON.parse(String(r.cancelled)) as string[],
+      orderId: r.order_id === null ? null : String(r.order_id),
+      startedAt: Number(r.started_at),
+    }));
+  }
+
+  // --- orders ---------------------------------------------------------------------------------------------
+
+  /** Written before the order is sent: after a crash we know what we may have placed. */
+  recordOrder(row: OrderRow, at: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO orders (client_order_id, order_id, run_id, symbol, asset_class, side, role, limit_price, qty,
+           take_profit, forecast_pnl, signal_key, placed_at, status, updated_at)
+         VALUES (@clientOrderId, @orderId, @runId, @symbol, @assetClass, @side, @role, @limitPrice, @qty,
+           @takeProfit, @forecastPnl, @signalKey, @placedAt, @status, @at)
+         ON CONFLICT(client_order_id) DO UPDATE SET order_id = COALESCE(excluded.order_id, orders.order_id),
+           status = excluded.status, updated_at = excluded.updated_at`,
+      )
+      .run({ ...row, runId: this.runId, at });
+  }
+
+  /** The venue's answer to a placement: its order id (null when it refused) and the status. */
+  setOrderId(clientOrderId: string, orderId: string | null, status: string, at: number): void {
+    this.db
+      .prepare(
+        'UPDATE orders SET order_id = COALESCE(?, order_id), status = ?, updated_at = ? WHERE client_order_id = ?',
+      )
+      .run(orderId, status, at, clientOrderId);
+  }
+
+  updateOrderStatus(
+    orderId: string,
+    status: string,
+    filledQty: number,
+    fillPrice: number | null,
+    at: number,
+  ): void {
+    this.db
+      .prepare(
+        'UPDATE orders SET status = ?, filled_qty = ?, fill_price = COALESCE(?, fill_price), updated_at = ? WHERE order_id = ?',
+      )
+      .run(status, filledQty, fillPrice, at, orderId);
+  }
+
+  orderByOrderId(orderId: string): OrderRow | null {
+    const r = this.db.prepare('SELECT * FROM orders WHERE order_id = ?').get(orderId) as
+      Record<string, unknown> | undefined;
+    return r ? orderRow(r) : null;
+  }
+
+  orderByClientId(clientOrderId: string): OrderRow | null {
+    const r = this.db.prepare('SELECT * FROM orders WHERE client_order_id = ?').get(clientOrderId) as
+      Record<string, unknown> | undefined;
+    return r ? orderRow(r) : null;
+  }
+
+  /** The take-profit of the symbol's most recent filled (or partly filled) entry: where its exit belongs. */
+  lastEntryTakeProfit(symbol: string): number | null {
+    const r = this.db
+      .prepare(
+        `SELECT take_profit FROM orders WHERE symbol = ? AND role = 'entry' AND filled_qty > 0
+         ORDER BY rowid DESC LIMIT 1`,
+      )
+      .get(symbol) as { take_profit: number | null } | undefined;
+    return r?.take_profit ?? null;
+  }
+
+  // --- decisions ------------------------------------------------------------------------------------------
+
+  recordDecision(d: DecisionInsert): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO decisions (run_id, time, symbol, action, reason, victims, victim_symbols, steal_attempt, fight,
+           shortfall, dry_run, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        this.runId,
+        d.time,
+        d.symbol,
+        d.action,
+        d.reason,
+        JSON.stringify(d.victims),
+        JSON.stringify(d.victimSymbols),
+        d.stealAttempt ? 1 : 0,
+        d.fight ? 1 : 0,
+        Number.isFinite(d.shortfall) ? d.shortfall : 0,
+        d.dryRun ? 1 : 0,
+        JSON.stringify(d.record),
+      );
+    return Number(info.lastInsertRowid);
+  }
+
+  /** The outcome of the request a decision belonged to (its last decision), and how long it took. */
+  setOutcome(decisionId: number, outcome: string, latencyMs: number): void {
+    this.db
+      .prepare('UPDATE decisions SET outcome = ?, latency_ms = ? WHERE id = ?')
+      .run(outcome, latencyMs, decisionId);
+  }
+
+  recentDecisions(limit: number): DecisionRowOut[] {
+    const rows = this.db
+      .prepare(
+        'SELECT id, time, symbol, action, reason, victim_symbols, outcome, latency_ms FROM decisions WHERE run_id = ? ORDER BY id DESC LIMIT ?',
+      )
+      .all(this.runId, limit) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      id: Number(r.id),
+      time: Number(r.time),
+      symbol: String(r.symbol),
+      action: String(r.action),
+      reason: String(r.reason),
+      victimSymbols: JSON.parse(String(r.victim_symbols)) as string[],
+      outcome: r.outcome === null ? null : String(r.outcome),
+      latencyMs: r.latency_ms === null ? null : Number(r.latency_ms),
+    }));
+  }
+
+  // --- steal history --------------------------------------------------------------------------------------
+
+  /** Idempotent: the same steal recorded twice (live and again during recovery) is one row. */
+  recordSteal(event: StealEvent, fight: boolean): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO steals (run_id, at, thief, victim, fight) VALUES (?, ?, ?, ?, ?)')
+      .run(this.runId, event.at, event.thief, event.victim, fight ? 1 : 0);
+  }
+
+  /**
+   * Steals in [since, until] in runs against this broker, oldest first: what cooldowns and fight counts
+   * still depend on.
+   */
+  stealsBetween(since: number, until: number, broker: string): StealEvent[] {
+    const rows = this.db
+      .prepare(
+        `SELECT steals.at, steals.thief, steals.victim FROM steals JOIN runs ON runs.id = steals.run_id
+         WHERE steals.at >= ? AND steals.at <= ? AND runs.broker = ? ORDER BY steals.at, steals.id`,
+      )
+      .all(since, until, broker) as { at: number; thief: string; victim: string }[];
+    return rows.map((r) => ({ at: r.at, thief: r.thief, victim: r.victim }));
+  }
+
+  // --- events ---------------------------------------------------------------------------------------------
+
+  recordEvent(at: number, kind: string, detail: unknown): void {
+    this.db
+      .prepare('INSERT INTO events (run_id, at, kind, detail) VALUES (?, ?, ?, ?)')
+      .run(this.runId || null, at, kind, JSON.stringify(detail));
+  }
+
+  /** Fold the WAL into the main file and close: after this the .sqlite file alone holds everything. */
+  close(): void {
+    if (!this.db.open) return;
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.close();
+  }
+}
+
+function orderRow(r: Record<string, unknown>): OrderRow {
+  return {
+    clientOrderId: String(r.client_order_id),
+    orderId: r.order_id === null ? null : String(r.order_id),
+    symbol: String(r.symbol),
+    assetClass: r.asset_class as AssetClass,
+    side: r.side as Side,
+    role: r.role as OrderRole,
+    limitPrice: Number(r.limit_price),
+    qty: Number(r.qty),
+    takeProfit: r.take_profit === null ? null : Number(r.take_profit),
+    forecastPnl: Number(r.forecast_pnl),
+    signalKey: r.signal_key === null ? null : String(r.signal_key),
+    placedAt: Number(r.placed_at),
+    status: String(r.status),
+  };
+}

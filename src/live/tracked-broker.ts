@@ -1,0 +1,86 @@
+import type { Broker, CancelResult, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
+import type { OpenOrder, Position } from '../core/types.js';
+import type { BrokerAccount, LiveBroker } from './ports.js';
+import type { LiveStore } from './store.js';
+
+/** What only we know about an entry order: why it was placed and where its exit belongs. */
+export interface EntryMeta {
+  takeProfit: number | null;
+  forecastPnl: number;
+  signalKey: string | null;
+}
+
+/**
+ * The broker as the runtime uses it: every order is written to the store *before* it is sent (so after a
+ * crash we know what may have reached the venue) and its outcome after; orders read back from the venue get
+ * what only the store knows (forecast PnL, our placement time, the role).
+ */
+export class TrackedBroker implements Broker {
+  /** Metadata of the entry about to be placed for a symbol; set by the watcher before it asks the coordinator. */
+  readonly pending = new Map<string, EntryMeta>();
+
+  constructor(
+    readonly inner: LiveBroker,
+    private readonly store: LiveStore,
+    private readonly now: () => number,
+  ) {}
+
+  async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
+    const meta = request.role === 'entry' ? this.pending.get(request.symbol) : undefined;
+    const at = this.now();
+    this.store.recordOrder(
+      {
+        clientOrderId: request.clientOrderId,
+        orderId: null,
+        symbol: request.symbol,
+        assetClass: request.assetClass,
+        side: request.side,
+        role: request.role,
+        limitPrice: request.limitPrice,
+        qty: request.qty,
+        takeProfit: meta?.takeProfit ?? null,
+        forecastPnl: meta?.forecastPnl ?? 0,
+        signalKey: meta?.signalKey ?? null,
+        placedAt: at,
+        status: 'sending',
+      },
+      at,
+    );
+    const result = await this.inner.placeLimit(request);
+    if (result.ok) this.store.setOrderId(request.clientOrderId, result.orderId, 'open', this.now());
+    else this.store.setOrderId(request.clientOrderId, null, 'rejected', this.now());
+    return result;
+  }
+
+  async cancel(orderId: string): Promise<CancelResult> {
+    const result = await this.inner.cancel(orderId);
+    if (result.status !== 'rejected') {
+      this.store.updateOrderStatus(
+        orderId,
+        result.status === 'filled' ? 'filled' : 'canceled',
+        result.filledQty,
+        result.fillPrice ?? null,
+        this.now(),
+      );
+    }
+    return result;
+  }
+
+  async openOrders(): Promise<OpenOrder[]> {
+    const orders = await this.inner.openOrders();
+    return orders.map((o) => {
+      const row = this.store.orderByOrderId(o.id);
+      return row
+        ? { ...o, role: row.role, forecastPnl: row.forecastPnl, placedAt: row.placedAt, external: false }
+        : o;
+    });
+  }
+
+  positions(): Promise<Position[]> {
+    return this.inner.positions();
+  }
+
+  account(): Promise<BrokerAccount> {
+    return this.inner.account();
+  }
+}

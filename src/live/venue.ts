@@ -1,0 +1,309 @@
+import type { ExchangeCalendar } from '../core/calendar/index.js';
+import type { MarginTable } from '../core/config/schema.js';
+import { notional, requirementFor } from '../core/margin/requirements.js';
+import type { AssetClass, OrderRole, Position, Side } from '../core/types.js';
+import type { BarSeries } from '../sim/data/index.js';
+import { canFillInBar, limitFillPrice } from '../sim/fill-rules.js';
+import { buildTimeline } from '../sim/timeline.js';
+import {
+  isOpenStatus,
+  type BarWindow,
+  type BrokerAccount,
+  type OrderEvent,
+  type OrderEventKind,
+  type Quote,
+  type VenueOrder,
+} from './ports.js';
+
+export interface BarVenueOptions {
+  series: readonly BarSeries[];
+  calendar: ExchangeCalendar;
+  cash: number;
+  /** Fee per fill as a fraction of notional (the simulator's `feesBps / 10000`). */
+  feeRate: number;
+  patternDayTrader: boolean;
+  margin: MarginTable;
+  /** The venue's time; a replay shares the runtime's decision time. */
+  now: () => number;
+}
+
+export interface VenuePlaceRequest {
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  role: OrderRole;
+  limitPrice: number;
+  qty: number;
+}
+
+interface Book {
+  series: BarSeries;
+  closeTimes: Float64Array;
+  /** Next bar not yet processed for fills. */
+  next: number;
+}
+
+/**
+ * A venue that trades on real bars: the matching engine behind the replay broker and the fake Alpaca
+ * server. A bar's prices become known at its close; resting orders fill by the simulator's rules
+ * (src/sim/fill-rules.ts): later bars only, at min(limit, open) for a buy (gap rule), sells mirrored, full
+ * quantity. Time only moves forward; `advance()` catches up on every bar closed by now.
+ */
+export class BarVenue {
+  private readonly books = new Map<string, Book>();
+  private readonly orders = new Map<string, VenueOrder>();
+  private readonly byClientId = new Map<string, string>();
+  private readonly positionMap = new Map<string, { assetClass: AssetClass; qty: number }>();
+  private readonly listeners = new Set<(e: OrderEvent) => void>();
+  private cash: number;
+  private nextId = 1;
+  private processedUntil = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly options: BarVenueOptions) {
+    this.cash = options.cash;
+    const timeline = buildTimeline(options.series, options.calendar, { deleverageLeadMinutes: 0 });
+    options.series.forEach((series, k) => {
+      this.books.set(series.symbol, { series, closeTimes: timeline.closeTimes[k]!, next: 0 });
+    });
+  }
+
+  get symbols(): string[] {
+    return [...this.books.keys()];
+  }
+
+  assetClassOf(symbol: string): AssetClass | null {
+    return this.books.get(symbol)?.series.assetClass ?? null;
+  }
+
+  now(): number {
+    return this.options.now();
+  }
+
+  onEvent(listener: (e: OrderEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Process every bar that has closed by now: fills of resting orders, in bar order per symbol. */
+  advance(): void {
+    const now = this.now();
+    if (now <= this.processedUntil) return;
+    this.processedUntil = now;
+    for (const book of this.books.values()) {
+      const last = lastClosedIndex(book.closeTimes, now);
+      if (!this.hasOpenOrders(book.series.symbol)) {
+        // Nothing can fill: skip straight to the present.
+        book.next = Math.max(book.next, last + 1);
+        continue;
+      }
+      for (; book.next <= last; book.next++) this.fillInBar(book, book.next);
+    }
+  }
+
+  place(request: VenuePlaceRequest): { ok: true; order: VenueOrder } | { ok: false; reason: string } {
+    this.advance();
+    const existing = this.byClientId.get(request.clientOrderId);
+    if (existing) return { ok: true, order: { ...this.orders.get(existing)! } };
+    const book = this.books.get(request.symbol);
+    if (!book) return { ok: false, reason: `symbol ${request.symbol} is not traded here` };
+    if (!(request.qty > 0) || !(request.limitPrice > 0)) {
+      return {
+        ok: false,
+        reason: `qty and limit price must be > 0 (got ${request.qty} @ ${request.limitPrice})`,
+      };
+    }
+    const order: VenueOrder = {
+      id: `r${this.nextId++}`,
+      clientOrderId: request.clientOrderId,
+      symbol: request.symbol,
+      assetClass: book.series.assetClass,
+      side: request.side,
+      role: request.role,
+      limitPrice: request.limitPrice,
+      qty: request.qty,
+      filledQty: 0,
+      fillPrice: null,
+      status: 'open',
+      placedAt: this.now(),
+    };
+    this.orders.set(order.id, order);
+    this.byClientId.set(order.clientOrderId, order.id);
+    this.emit('new', order);
+    return { ok: true, order: { ...order } };
+  }
+
+  /** The cancel has been asked for; the order can still fill until `completeCancel` (a fill racing a cancel). */
+  markPendingCancel(id: string): VenueOrder | null {
+    this.advance();
+    const order = this.orders.get(id);
+    if (!order || order.status !== 'open') return order ? { ...order } : null;
+    order.status = 'pending_cancel';
+    this.emit('pending_cancel', order);
+    return { ...order };
+  }
+
+  /** Take the order off the book, if it is still open. Returns its final state. */
+  completeCancel(id: string): VenueOrder | null {
+    this.advance();
+    const order = this.orders.get(id);
+    if (!order) return null;
+    if (isOpenStatus(order.status)) {
+      order.status = 'canceled';
+      this.emit('canceled', order);
+    }
+    return { ...order };
+  }
+
+  /** Fill an open order now at a price (a fill racing a cancel, as a test scenario). */
+  fillNow(id: string, price: number): VenueOrder | null {
+    const order = this.orders.get(id);
+    if (!order || !isOpenStatus(order.status)) return order ? { ...order } : null;
+    this.fill(order, price);
+    return { ...order };
+  }
+
+  order(id: string): VenueOrder | null {
+    this.advance();
+    const o = this.orders.get(id);
+    return o ? { ...o } : null;
+  }
+
+  orderByClientId(clientOrderId: string): VenueOrder | null {
+    const id = this.byClientId.get(clientOrderId);
+    return id === undefined ? null : this.order(id);
+  }
+
+  openOrders(): VenueOrder[] {
+    this.advance();
+    return [...this.orders.values()].filter((o) => isOpenStatus(o.status)).map((o) => ({ ...o }));
+  }
+
+  allOrders(): VenueOrder[] {
+    return [...this.orders.values()].map((o) => ({ ...o }));
+  }
+
+  /** The last close known now (bid = ask: bars carry no spread). */
+  quote(symbol: string): Quote | null {
+    const book = this.books.get(symbol);
+    if (!book) return null;
+    const i = lastClosedIndex(book.closeTimes, this.now());
+    if (i < 0) return null;
+    const price = book.series.close[i]!;
+    return { bid: price, ask: price };
+  }
+
+  /** The last `count` bars closed by now (views into the series, not copies). */
+  bars(symbol: string, count: number, until = this.now()): BarWindow | null {
+    const book = this.books.get(symbol);
+    if (!book) return null;
+    const last = lastClosedIndex(book.closeTimes, until);
+    if (last < 0) return null;
+    const from = Math.max(0, last - count + 1);
+    const s = book.series;
+    return {
+      symbol,
+      intervalMs: s.intervalMs,
+      time: s.time.subarray(from, last + 1),
+      open: s.open.subarray(from, last + 1),
+      high: s.high.subarray(from, last + 1),
+      low: s.low.subarray(from, last + 1),
+      close: s.close.subarray(from, last + 1),
+    };
+  }
+
+  positions(): Position[] {
+    this.advance();
+    const out: Position[] = [];
+    for (const [symbol, p] of this.positionMap) {
+      out.push({ symbol, assetClass: p.assetClass, qty: p.qty, price: this.mark(symbol) });
+    }
+    return out;
+  }
+
+  /**
+   * Equity (cash + marked positions) and buying power. Every open order that adds exposure (a buy, or a sell
+   * without a long to close) holds margin and so reduces buying power, as at a real broker.
+   */
+  account(): BrokerAccount {
+    this.advance();
+    const now = this.now();
+    let equity = this.cash;
+    for (const [symbol, p] of this.positionMap) equity += p.qty * this.mark(symbol);
+    const { margin, patternDayTrader } = this.options;
+    const ctx = { equity, patternDayTrader, sessionOpen: this.options.calendar.isRegularSession(now) };
+    let used = 0;
+    for (const [symbol, p] of this.positionMap)
+      used += notional(p.qty, this.mark(symbol)) * requirementFor(p.assetClass, ctx, margin);
+    for (const o of this.orders.values()) {
+      if (!isOpenStatus(o.status)) continue;
+      const held = this.positionMap.get(o.symbol)?.qty ?? 0;
+      const addsExposure = o.side === 'buy' ? held >= 0 : held <= 0;
+      if (addsExposure)
+        used += notional(o.qty - o.filledQty, o.limitPrice) * requirementFor(o.assetClass, ctx, margin);
+    }
+    const free = Math.max(0, equity - used);
+    const pdt = patternDayTrader && equity >= margin.stock.pdtMinEquity;
+    const overnight = requirementFor('stock', { ...ctx, sessionOpen: false }, margin);
+    return {
+      equity,
+      patternDayTrader,
+      cash: this.cash,
+      buyingPower: {
+        nonMarginable: free / margin.crypto.requirement,
+        daytrading: pdt ? free / margin.stock.intradayPdt : 0,
+        regt: free / overnight,
+      },
+    };
+  }
+
+  private mark(symbol: string): number {
+    return this.quote(symbol)?.bid ?? 0;
+  }
+
+  private hasOpenOrders(symbol: string): boolean {
+    for (const o of this.orders.values()) if (o.symbol === symbol && isOpenStatus(o.status)) return true;
+    return false;
+  }
+
+  private fillInBar(book: Book, i: number): void {
+    const s = book.series;
+    const barOpen = s.time[i]!;
+    for (const order of this.orders.values()) {
+      if (order.symbol !== s.symbol || !isOpenStatus(order.status)) continue;
+      if (!canFillInBar(order.placedAt, barOpen)) continue;
+      const px = limitFillPrice(order.side, order.limitPrice, s.open[i]!, s.high[i]!, s.low[i]!);
+      if (!Number.isNaN(px)) this.fill(order, px);
+    }
+  }
+
+  private fill(order: VenueOrder, price: number): void {
+    const qty = order.qty - order.filledQty;
+    const signed = order.side === 'buy' ? qty : -qty;
+    this.cash -= signed * price + notional(qty, price) * this.options.feeRate;
+    const p = this.positionMap.get(order.symbol);
+    const next = (p?.qty ?? 0) + signed;
+    if (Math.abs(next) <= 1e-12) this.positionMap.delete(order.symbol);
+    else this.positionMap.set(order.symbol, { assetClass: order.assetClass, qty: next });
+    order.filledQty = order.qty;
+    order.fillPrice = price;
+    order.status = 'filled';
+    this.emit('fill', order);
+  }
+
+  private emit(kind: OrderEventKind, order: VenueOrder): void {
+    const event = { kind, order: { ...order } };
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+/** Index of the last bar whose close is ≤ t, or −1. */
+function lastClosedIndex(closeTimes: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = closeTimes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (closeTimes[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}

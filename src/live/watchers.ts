@@ -1,0 +1,117 @@
+import type { CapacityLedger } from '../coordinator/ledger.js';
+import type { AssetClass, EntryRequest, OpenOrder, Side } from '../core/types.js';
+import type { Quote } from './ports.js';
+import type { LiveSignal } from './signals-source.js';
+import { entryQty, roundLimit } from './sizing.js';
+
+/**
+ * The watchers: one entry watcher and one exit watcher per symbol. They only say what they want; the
+ * runtime carries it out (entries through the coordinator, which alone decides place / steal / block).
+ * Each poll they look at the ledger as just reconciled with the broker, so nothing they decide rests on
+ * a remembered state.
+ */
+
+export interface WatchContext {
+  ledger: CapacityLedger;
+  now: number;
+  quotes: ReadonlyMap<string, Quote>;
+  orderFraction: number;
+  signal: (symbol: string) => LiveSignal | null;
+  /** The signal key a resting entry order was placed for (from the store). */
+  signalKeyOf: (orderId: string) => string | null;
+}
+
+export type EntryPlan =
+  | { kind: 'none' }
+  | { kind: 'cancel'; orderId: string; reason: string }
+  | { kind: 'request'; request: EntryRequest; signal: LiveSignal };
+
+/** Our resting order of a role for a symbol (never an external one). */
+export function ownOrder(ledger: CapacityLedger, symbol: string, role: OpenOrder['role']): OpenOrder[] {
+  return ledger.orders.filter((o) => o.symbol === symbol && o.role === role && !o.external);
+}
+
+export class EntryWatcher {
+  constructor(
+    readonly symbol: string,
+    readonly assetClass: AssetClass,
+    readonly index: number,
+  ) {}
+
+  plan(ctx: WatchContext): EntryPlan {
+    // While a position exists the exit watcher owns the symbol.
+    if (ctx.ledger.position(this.symbol)) return { kind: 'none' };
+    const resting = ownOrder(ctx.ledger, this.symbol, 'entry')[0];
+    const signal = ctx.signal(this.symbol);
+    if (!signal) {
+      return resting ? { kind: 'cancel', orderId: resting.id, reason: 'signal-expired' } : { kind: 'none' };
+    }
+    if (resting && resting.side !== signal.side) {
+      return { kind: 'cancel', orderId: resting.id, reason: 'signal-side-changed' };
+    }
+    if (resting && ctx.signalKeyOf(resting.id) === signal.key) return { kind: 'none' };
+    const quote = ctx.quotes.get(this.symbol);
+    if (!quote) return { kind: 'none' }; // no price, no request: distance is never invented
+    const limitPrice = roundLimit(this.assetClass, signal.side, signal.entry);
+    const qty = entryQty(this.assetClass, ctx.orderFraction * ctx.ledger.account.equity, limitPrice);
+    if (!(qty > 0)) return { kind: 'none' };
+    return {
+      kind: 'request',
+      signal,
+      request: {
+        symbol: this.symbol,
+        assetClass: this.assetClass,
+        side: signal.side,
+        limitPrice,
+        qty,
+        price: signal.side === 'buy' ? quote.ask : quote.bid,
+        forecastPnl: signal.expectedPnl ?? signal.edge * qty * limitPrice,
+        cryptoRank: null,
+      },
+    };
+  }
+}
+
+/**
+ * Most valuable first (forecast PnL, then watcher order), and the 1-based forecast rank among cryptos that
+ * the out-of-hours force-immediate tier is defined over (DESIGN §2) — as the simulator ranks a step.
+ */
+export function rankRequests<T extends { request: EntryRequest; index: number }>(items: T[]): T[] {
+  items.sort((a, b) => b.request.forecastPnl - a.request.forecastPnl || a.index - b.index);
+  let rank = 0;
+  for (const it of items) if (it.request.assetClass === 'crypto') it.request.cryptoRank = ++rank;
+  return items;
+}
+
+export interface ExitPlan {
+  cancel: string[];
+  place: { side: Side; qty: number; limitPrice: number } | null;
+  /** A position without a known take-profit price: nothing to arm (reported once by the runtime). */
+  unarmed: boolean;
+}
+
+export class ExitWatcher {
+  constructor(
+    readonly symbol: string,
+    readonly assetClass: AssetClass,
+  ) {}
+
+  /** Keep exactly one take-profit armed at the forecast price for the whole position, while one exists. */
+  plan(ledger: CapacityLedger, takeProfit: number | null): ExitPlan {
+    const armed = ownOrder(ledger, this.symbol, 'take-profit');
+    const position = ledger.position(this.symbol);
+    if (!position) return { cancel: armed.map((o) => o.id), place: null, unarmed: false };
+    if (takeProfit === null) return { cancel: [], place: null, unarmed: true };
+    const side: Side = position.qty > 0 ? 'sell' : 'buy';
+    const qty = Math.abs(position.qty);
+    const limitPrice = roundLimit(this.assetClass, side, takeProfit);
+    const keep = armed.find((o) => o.side === side && near(o.qty, qty) && near(o.limitPrice, limitPrice));
+    return {
+      cancel: armed.filter((o) => o !== keep).map((o) => o.id),
+      place: keep ? null : { side, qty, limitPrice },
+      unarmed: false,
+    };
+  }
+}
+
+const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));

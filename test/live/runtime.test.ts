@@ -1,0 +1,208 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { PlaceLimitRequest, PlaceResult } from '../../src/coordinator/broker.js';
+import { nyseCalendar } from '../../src/core/calendar/index.js';
+import { resolveConfig } from '../../src/core/config/index.js';
+import { AcceleratedClock, DecisionTime } from '../../src/live/clock.js';
+import { launchReplay } from '../../src/live/launch.js';
+import { Logger, MemorySink } from '../../src/live/log.js';
+import { LiveMetrics } from '../../src/live/metrics.js';
+import { ReplayBroker, ReplayMarketData } from '../../src/live/replay-broker.js';
+import { Runtime } from '../../src/live/runtime.js';
+import { ForecasterSignals } from '../../src/live/signals-source.js';
+import { LiveStore } from '../../src/live/store.js';
+import { BarVenue } from '../../src/live/venue.js';
+import type { BarSeries } from '../../src/sim/data/index.js';
+import { loadReal } from '../support/marketdata.js';
+
+const FILES = [
+  'binance-spot-yanniedog/SOLUSDT_1h.csv',
+  'binance-spot-yanniedog/LINKUSDT_1h.csv',
+  'binance-spot-yanniedog/AVAXUSDT_1h.csv',
+  'databento-nasdaq-tejasraj15/AAPL_1h.csv',
+  'databento-nasdaq-tejasraj15/MSFT_1h.csv',
+];
+const FROM = Date.parse('2024-03-04T00:00:00Z');
+const H = 3_600_000;
+const dir = mkdtempSync(join(tmpdir(), 'worksteal-runtime-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const series = async (): Promise<BarSeries[]> => (await loadReal(FILES)).map((l) => l.series);
+
+function config(db: string, values: Record<string, unknown> = {}) {
+  return resolveConfig({
+    layers: [
+      {
+        source: 'test',
+        values: {
+          sim: { feesBps: 0 },
+          live: { initialEquity: 10_000, orderFraction: 0.45, pollSec: 3600, stateDb: join(dir, db) },
+          ...values,
+        },
+      },
+    ],
+  }).config;
+}
+
+const rows = (db: string, sql: string): Record<string, unknown>[] => {
+  const d = new Database(join(dir, db), { readonly: true });
+  try {
+    return d.prepare(sql).all() as Record<string, unknown>[];
+  } finally {
+    d.close();
+  }
+};
+
+describe('the runtime in process', () => {
+  it('a dry run decides and records everything and sends nothing to the venue', async () => {
+    const cfg = config('dry.sqlite', { dryRun: true });
+    const time = new DecisionTime(new AcceleratedClock(FROM, 1e9), FROM);
+    const session = await launchReplay({
+      config: cfg,
+      env: {},
+      log: new Logger([new MemorySink()]),
+      series: await series(),
+      from: FROM,
+      to: FROM + 24 * H,
+      http: false,
+      time,
+    });
+    expect(await session.runtime.run()).toBe('end');
+    await session.runtime.stop('end-of-data', true);
+    const venue = session.venue!;
+    await session.close();
+    expect(venue.allOrders()).toEqual([]);
+    const decisions = rows('dry.sqlite', 'SELECT action, outcome, dry_run FROM decisions');
+    expect(decisions.length).toBeGreaterThan(0);
+    expect(decisions.every((d) => d.dry_run === 1 && d.outcome === 'dry-run')).toBe(true);
+    expect(rows('dry.sqlite', 'SELECT * FROM orders')).toEqual([]);
+  });
+
+  /**
+   * The venue fails during the placement of a steal (LINK steals from SOL at the first poll): either the
+   * request never arrived, or it arrived and only the answer was lost. The failed poll finishes the saga
+   * against the venue at once — and in neither case is there a second order.
+   */
+  for (const fault of ['request lost', 'answer lost'] as const) {
+    it(`a poll that fails mid-steal (${fault}) is finished against the venue, without a duplicate order`, async () => {
+      const db = `fault-${fault.split(' ')[0]}.sqlite`;
+      const cfg = config(db);
+      const time = new DecisionTime(new AcceleratedClock(FROM, 1e9), FROM);
+      const venue = new BarVenue({
+        series: await series(),
+        calendar: nyseCalendar(),
+        cash: cfg.live.initialEquity,
+        feeRate: 0,
+        patternDayTrader: cfg.patternDayTrader,
+        margin: cfg.margin,
+        now: () => time.now(),
+      });
+      let placements = 0;
+      class FlakyBroker extends ReplayBroker {
+        override async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
+          if (++placements !== 3) return super.placeLimit(request);
+          if (fault === 'answer lost') await super.placeLimit(request);
+          throw new Error('socket hang up');
+        }
+      }
+      const store = new LiveStore(cfg.live.stateDb);
+      const sink = new MemorySink();
+      const runtime = new Runtime({
+        config: cfg,
+        broker: new FlakyBroker(venue),
+        marketData: new ReplayMarketData(venue),
+        signals: new ForecasterSignals(new ReplayMarketData(venue), cfg.sim.forecaster),
+        time,
+        calendar: nyseCalendar(),
+        store,
+        metrics: new LiveMetrics(),
+        log: new Logger([sink]),
+        symbols: venue.symbols.map((symbol) => ({ symbol, assetClass: venue.assetClassOf(symbol)! })),
+        runTag: 'test',
+        start: FROM,
+        end: FROM + 3 * H,
+      });
+      await runtime.start();
+      expect(await runtime.run()).toBe('end');
+      await runtime.stop('end-of-data', false);
+      store.close();
+
+      expect(sink.lines.some((l) => l.includes('"poll-failed"') && l.includes('socket hang up'))).toBe(true);
+      const sagas = rows(
+        db,
+        "SELECT symbol, state, detail FROM sagas WHERE symbol = 'LINKUSDT' ORDER BY started_at LIMIT 1",
+      );
+      expect(sagas[0]).toMatchObject(
+        fault === 'request lost'
+          ? { state: 'aborted', detail: expect.stringMatching(/never placed/) as string }
+          : { state: 'done', detail: expect.stringMatching(/reached the venue; adopted/) as string },
+      );
+      expect(
+        rows(db, "SELECT COUNT(*) AS n FROM sagas WHERE state NOT IN ('done','compensated','aborted')"),
+      ).toEqual([{ n: 0 }]);
+      // SOL was stolen from either way: its cooldown is in the history.
+      expect(rows(db, 'SELECT thief, victim FROM steals ORDER BY id LIMIT 1')).toEqual([
+        { thief: 'LINKUSDT', victim: 'SOLUSDT' },
+      ]);
+      // Never two orders for one client order id, never two resting entries for one symbol.
+      const clientIds = venue.allOrders().map((o) => o.clientOrderId);
+      expect(new Set(clientIds).size).toBe(clientIds.length);
+      const open = venue.openOrders().filter((o) => o.role === 'entry');
+      expect(new Set(open.map((o) => o.symbol)).size).toBe(open.length);
+      // Polls went on after the failure.
+      expect(rows(db, `SELECT COUNT(*) AS n FROM decisions WHERE time > ${FROM}`)[0]!.n).toBeGreaterThan(0);
+    });
+  }
+
+  it('capacity follows the broker when its buying power leaves less free than the ledger counts', async () => {
+    const cfg = config('tight.sqlite');
+    const time = new DecisionTime(new AcceleratedClock(FROM, 1e9), FROM);
+    const sol = (await series()).filter((s) => s.symbol === 'SOLUSDT');
+    const venue = new BarVenue({
+      series: sol,
+      calendar: nyseCalendar(),
+      cash: cfg.live.initialEquity,
+      feeRate: 0,
+      patternDayTrader: false,
+      margin: cfg.margin,
+      now: () => time.now(),
+    });
+    // A hold the ledger cannot see: the broker says only 1,000 of buying power is left.
+    class HoldingBroker extends ReplayBroker {
+      override async account() {
+        const a = await super.account();
+        return { ...a, buyingPower: { ...a.buyingPower!, nonMarginable: 1000 } };
+      }
+    }
+    const store = new LiveStore(cfg.live.stateDb);
+    const sink = new MemorySink();
+    const runtime = new Runtime({
+      config: cfg,
+      broker: new HoldingBroker(venue),
+      marketData: new ReplayMarketData(venue),
+      signals: new ForecasterSignals(new ReplayMarketData(venue), cfg.sim.forecaster),
+      time,
+      calendar: nyseCalendar(),
+      store,
+      metrics: new LiveMetrics(),
+      log: new Logger([sink]),
+      symbols: [{ symbol: 'SOLUSDT', assetClass: 'crypto' }],
+      runTag: 'tight',
+      start: FROM,
+      end: FROM,
+    });
+    await runtime.start();
+    const status = runtime.status();
+    expect(status.capacity.capacity).toBeCloseTo(1000, 6);
+    expect(status.capacity.note).toMatch(/capacity follows the broker/);
+    await runtime.run();
+    await runtime.stop('end-of-data', false);
+    store.close();
+    expect(sink.lines.some((l) => l.includes('"capacity-from-broker"'))).toBe(true);
+    const placed = venue.allOrders();
+    expect(placed.every((o) => o.qty * o.limitPrice <= 1000 + 1e-6)).toBe(true);
+  });
+});

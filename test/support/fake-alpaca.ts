@@ -1,0 +1,482 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { nyseCalendar, newYorkDay } from '../../src/core/calendar/index.js';
+import { isOpenStatus, type BrokerAccount, type OrderEvent, type VenueOrder } from '../../src/live/ports.js';
+import type { BarVenue } from '../../src/live/venue.js';
+import { ROOT } from './cli.js';
+
+/**
+ * A local stand-in for Alpaca (REST + trade_updates WebSocket on 127.0.0.1), behaving like the real one
+ * where worksteal depends on it:
+ * - keys checked on every request and on the stream's auth message;
+ * - buying power from the account, reduced by open buy orders (the BarVenue computes it);
+ * - client_order_id unique: a second POST with one answers 422;
+ * - DELETE answers 204 and the order goes to pending_cancel; `canceled` follows on the stream — at once, or
+ *   only when the test releases it (holdCancel), or a fill wins the race (raceFill);
+ * - after `rateLimit.burst` requests in a window, 429 with X-RateLimit-Reset (epoch seconds);
+ * - positions name crypto pairs without the slash (BTCUSD), orders and market data with it (BTC/USD);
+ * - /v2/clock, /v2/calendar (NYSE), bars and latest quotes from the same bars the venue fills on.
+ */
+export interface FakeAlpacaOptions {
+  venue: BarVenue;
+  keyId: string;
+  secret: string;
+  /** At most `burst` requests per `windowMs` of `now()`; then 429 until the window ends. */
+  rateLimit?: { burst: number; windowMs: number; now?: () => number };
+  /** Hold this cancel: the order stays pending_cancel until `releaseCancels()`. */
+  holdCancel?: (order: VenueOrder) => boolean;
+  /** Fill this order at the returned price when its cancel arrives (a fill racing the cancel). */
+  raceFill?: (order: VenueOrder) => number | null;
+}
+
+export class FakeAlpaca extends EventEmitter {
+  url = '';
+  streamUrl = '';
+  readonly requests: { method: string; path: string; status: number }[] = [];
+  /** Every POST /v2/orders that created an order, by client order id (a duplicate would show as 2). */
+  readonly created = new Map<string, number>();
+  private server: Server | null = null;
+  private wss: WebSocketServer | null = null;
+  private readonly clients = new Set<WebSocket>();
+  private readonly held: string[] = [];
+  private windowStart = Number.NEGATIVE_INFINITY;
+  private windowCount = 0;
+
+  constructor(readonly o: FakeAlpacaOptions) {
+    super();
+    o.venue.onEvent((e) => this.broadcast(e));
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: Error) => {
+        send(res, 500, { message: error.message });
+      });
+    });
+    this.wss = new WebSocketServer({ server: this.server, path: '/stream' });
+    this.wss.on('connection', (ws) => this.onSocket(ws));
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
+    const { port } = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${port}`;
+    this.streamUrl = `ws://127.0.0.1:${port}/stream`;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.clients) c.terminate();
+    this.wss?.close();
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  /** Confirm every held cancel now (the stream then says `canceled`). */
+  releaseCancels(): void {
+    for (const id of this.held.splice(0)) this.o.venue.completeCancel(id);
+  }
+
+  get heldCancels(): readonly string[] {
+    return this.held;
+  }
+
+  /** Drop every stream connection (the client must reconnect and reconcile). */
+  dropStreams(): void {
+    for (const c of this.clients) c.terminate();
+  }
+
+  private onSocket(ws: WebSocket): void {
+    let authorized = false;
+    ws.on('message', (raw) => {
+      const msg = JSON.parse(raw.toString()) as { action?: string; key?: string; secret?: string };
+      if (msg.action === 'auth') {
+        authorized = msg.key === this.o.keyId && msg.secret === this.o.secret;
+        sendWs(ws, {
+          stream: 'authorization',
+          data: { status: authorized ? 'authorized' : 'unauthorized', action: 'authenticate' },
+        });
+        if (!authorized) ws.close();
+      } else if (msg.action === 'listen' && authorized) {
+        this.clients.add(ws);
+        sendWs(ws, { stream: 'listening', data: { streams: ['trade_updates'] } });
+      }
+    });
+    ws.on('close', () => this.clients.delete(ws));
+  }
+
+  private broadcast(e: OrderEvent): void {
+    if (e.kind === 'resync') return;
+    const payload = {
+      stream: 'trade_updates',
+      data: {
+        event: e.kind,
+        order: alpacaOrder(e.order),
+        timestamp: new Date(this.o.venue.now()).toISOString(),
+      },
+    };
+    for (const ws of this.clients) sendWs(ws, payload);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    const reply = (status: number, body?: unknown, headers: Record<string, string> = {}): void => {
+      this.requests.push({ method, path, status });
+      send(res, status, body, headers);
+    };
+    if (
+      req.headers['apca-api-key-id'] !== this.o.keyId ||
+      req.headers['apca-api-secret-key'] !== this.o.secret
+    ) {
+      return reply(401, { code: 40110000, message: 'request is not authorized' });
+    }
+    const limited = this.rateLimited();
+    if (limited !== null) {
+      return reply(
+        429,
+        { code: 42910000, message: 'rate limit exceeded' },
+        {
+          'x-ratelimit-limit': String(this.o.rateLimit!.burst),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(limited),
+        },
+      );
+    }
+    const venue = this.o.venue;
+    const body = method === 'POST' ? await readJson(req) : undefined;
+
+    if (method === 'GET' && path === '/v2/account') return reply(200, alpacaAccount(venue.account()));
+    if (method === 'GET' && path === '/v2/positions') {
+      return reply(
+        200,
+        venue.positions().map((p) => ({
+          symbol: p.symbol.replace('/', ''),
+          asset_class: p.assetClass === 'crypto' ? 'crypto' : 'us_equity',
+          qty: String(p.qty),
+          side: p.qty >= 0 ? 'long' : 'short',
+          current_price: String(p.price),
+          market_value: String(p.qty * p.price),
+        })),
+      );
+    }
+    if (method === 'GET' && path === '/v2/orders') {
+      return reply(200, venue.openOrders().map(alpacaOrder));
+    }
+    if (method === 'GET' && path === '/v2/orders:by_client_order_id') {
+      const o = venue.orderByClientId(url.searchParams.get('client_order_id') ?? '');
+      return o ? reply(200, alpacaOrder(o)) : reply(404, { code: 40410000, message: 'order not found' });
+    }
+    if (method === 'POST' && path === '/v2/orders')
+      return this.placeOrder(body as Record<string, unknown>, reply);
+    const one = /^\/v2\/orders\/([^/]+)$/.exec(path);
+    if (one && method === 'GET') {
+      const o = venue.order(decodeURIComponent(one[1]!));
+      return o ? reply(200, alpacaOrder(o)) : reply(404, { code: 40410000, message: 'order not found' });
+    }
+    if (one && method === 'DELETE') return this.cancelOrder(decodeURIComponent(one[1]!), reply);
+    if (method === 'GET' && path === '/v2/clock') {
+      const now = venue.now();
+      const cal = nyseCalendar();
+      return reply(200, {
+        timestamp: new Date(now).toISOString(),
+        is_open: cal.isRegularSession(now),
+        next_open: new Date(cal.nextOpen(now) ?? now).toISOString(),
+        next_close: new Date(cal.nextClose(now) ?? now).toISOString(),
+      });
+    }
+    if (method === 'GET' && path === '/v2/calendar') return reply(200, calendarRows(url));
+    if (method === 'GET' && (path === '/v2/stocks/bars' || path === '/v1beta3/crypto/us/bars')) {
+      return reply(200, { bars: this.bars(url), next_page_token: null });
+    }
+    if (
+      method === 'GET' &&
+      (path === '/v2/stocks/quotes/latest' || path === '/v1beta3/crypto/us/latest/quotes')
+    ) {
+      const quotes: Record<string, unknown> = {};
+      for (const s of (url.searchParams.get('symbols') ?? '').split(',').filter(Boolean)) {
+        const q = venue.quote(s);
+        if (q) quotes[s] = { ap: q.ask, bp: q.bid, as: 1, bs: 1, t: new Date(venue.now()).toISOString() };
+      }
+      return reply(200, { quotes });
+    }
+    reply(404, { code: 40410000, message: `no route ${method} ${path}` });
+  }
+
+  private placeOrder(b: Record<string, unknown>, reply: (s: number, b?: unknown) => void): void {
+    const venue = this.o.venue;
+    const clientOrderId = String(b.client_order_id ?? '');
+    if (clientOrderId && venue.orderByClientId(clientOrderId)) {
+      return reply(422, { code: 40010001, message: 'client_order_id must be unique' });
+    }
+    const symbol = venue.symbols.find((s) => s === b.symbol || s.replace('/', '') === b.symbol);
+    if (!symbol) return reply(422, { code: 40010001, message: `asset ${String(b.symbol)} not found` });
+    if (b.type !== 'limit' || typeof b.limit_price !== 'string') {
+      return reply(422, {
+        code: 40010001,
+        message: 'only limit orders with a limit_price are expected here',
+      });
+    }
+    const qty = Number(b.qty);
+    const limit = Number(b.limit_price);
+    const side = b.side === 'sell' ? 'sell' : 'buy';
+    const account = venue.account();
+    const crypto = venue.assetClassOf(symbol) === 'crypto';
+    const heldLong = venue.positions().find((p) => p.symbol === symbol)?.qty ?? 0;
+    if (side === 'buy' || heldLong <= 0) {
+      const bp = account.buyingPower!;
+      const power = crypto
+        ? bp.nonMarginable
+        : bp.daytrading > 0 && nyseCalendar().isRegularSession(venue.now())
+          ? bp.daytrading
+          : bp.regt;
+      if (qty * limit > power * (1 + 1e-9) + 1e-6) {
+        return reply(403, {
+          code: 40310000,
+          message: `insufficient buying power (need ${(qty * limit).toFixed(2)}, have ${power.toFixed(2)})`,
+        });
+      }
+    }
+    const placed = venue.place({
+      clientOrderId,
+      symbol,
+      side,
+      role: /-tp\d+$/.test(clientOrderId) ? 'take-profit' : 'entry',
+      limitPrice: limit,
+      qty,
+    });
+    if (!placed.ok) return reply(422, { code: 40010001, message: placed.reason });
+    this.created.set(clientOrderId, (this.created.get(clientOrderId) ?? 0) + 1);
+    this.emit('placed', placed.order);
+    reply(200, alpacaOrder(placed.order));
+  }
+
+  private cancelOrder(id: string, reply: (s: number, b?: unknown) => void): void {
+    const venue = this.o.venue;
+    const order = venue.order(id);
+    if (!order) return reply(404, { code: 40410000, message: 'order not found' });
+    this.emit('cancel-requested', order);
+    if (order.status !== 'open')
+      return reply(422, { code: 42210000, message: `order is ${order.status}; not cancelable` });
+    venue.markPendingCancel(id);
+    reply(204);
+    const race = this.o.raceFill?.(order) ?? null;
+    if (race !== null) {
+      setImmediate(() => venue.fillNow(id, race));
+    } else if (this.o.holdCancel?.(order)) {
+      this.held.push(id);
+      this.emit('cancel-held', order);
+    } else {
+      setImmediate(() => venue.completeCancel(id));
+    }
+  }
+
+  private bars(url: URL): Record<string, unknown[]> {
+    const venue = this.o.venue;
+    const limit = Number(url.searchParams.get('limit') ?? 1000);
+    const start = Date.parse(url.searchParams.get('start') ?? '') || Number.NEGATIVE_INFINITY;
+    const end = Math.min(
+      venue.now(),
+      Date.parse(url.searchParams.get('end') ?? '') || Number.POSITIVE_INFINITY,
+    );
+    const out: Record<string, unknown[]> = {};
+    for (const s of (url.searchParams.get('symbols') ?? '').split(',').filter(Boolean)) {
+      const w = venue.bars(s, limit, end);
+      if (!w) continue;
+      const rows = [];
+      for (let i = 0; i < w.time.length; i++) {
+        if (w.time[i]! < start) continue;
+        rows.push({
+          t: new Date(w.time[i]!).toISOString(),
+          o: w.open[i],
+          h: w.high[i],
+          l: w.low[i],
+          c: w.close[i],
+          v: 1,
+        });
+      }
+      out[s] = url.searchParams.get('sort') === 'desc' ? rows.reverse() : rows;
+    }
+    return out;
+  }
+
+  /** Null when the request may pass; else the reset time (epoch seconds) to answer 429 with. */
+  private rateLimited(): number | null {
+    const r = this.o.rateLimit;
+    if (!r) return null;
+    const now = (r.now ?? Date.now)();
+    if (now >= this.windowStart + r.windowMs) {
+      this.windowStart = now;
+      this.windowCount = 0;
+    }
+    this.windowCount++;
+    return this.windowCount > r.burst ? Math.ceil((this.windowStart + r.windowMs) / 1000) : null;
+  }
+}
+
+function alpacaOrder(o: VenueOrder): Record<string, unknown> {
+  const at = new Date(o.placedAt).toISOString();
+  return {
+    id: o.id,
+    client_order_id: o.clientOrderId,
+    symbol: o.symbol,
+    asset_class: o.assetClass === 'crypto' ? 'crypto' : 'us_equity',
+    side: o.side,
+    type: 'limit',
+    time_in_force: 'gtc',
+    qty: String(o.qty),
+    filled_qty: String(o.filledQty),
+    filled_avg_price: o.fillPrice === null ? null : String(o.fillPrice),
+    limit_price: String(o.limitPrice),
+    status: isOpenStatus(o.status) ? (o.status === 'open' ? 'new' : 'pending_cancel') : o.status,
+    created_at: at,
+    submitted_at: at,
+  };
+}
+
+function alpacaAccount(a: BrokerAccount): Record<string, unknown> {
+  const bp = a.buyingPower!;
+  return {
+    id: 'fake-account',
+    status: 'ACTIVE',
+    currency: 'USD',
+    cash: String(a.cash),
+    equity: String(a.equity),
+    portfolio_value: String(a.equity),
+    buying_power: String(Math.max(bp.daytrading, bp.regt)),
+    regt_buying_power: String(bp.regt),
+    daytrading_buying_power: String(bp.daytrading),
+    non_marginable_buying_power: String(bp.nonMarginable),
+    pattern_day_trader: a.patternDayTrader,
+    trading_blocked: false,
+    account_blocked: false,
+  };
+}
+
+function calendarRows(url: URL): { date: string; open: string; close: string }[] {
+  const cal = nyseCalendar();
+  const start = Date.parse(`${url.searchParams.get('start')}T12:00:00Z`);
+  const end = Date.parse(`${url.searchParams.get('end')}T12:00:00Z`);
+  const rows = [];
+  for (let t = start; t <= end; t += 86_400_000) {
+    const s = cal.sessionFor(newYorkDay(t));
+    if (s) rows.push({ date: s.day, open: '09:30', close: s.early ? '13:00' : '16:00' });
+  }
+  return rows;
+}
+
+function sendWs(ws: WebSocket, payload: unknown): void {
+  // The real trade stream sends its JSON in binary frames.
+  ws.send(Buffer.from(JSON.stringify(payload)), { binary: true });
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(body === undefined ? undefined : JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? JSON.parse(text) : {};
+}
+
+/**
+ * `worksteal run` in a child process (from source, as test/support/cli.ts runs the CLI), with its stdout
+ * read line by line: tests wait for a log event, then act (call HTTP, kill, signal).
+ */
+export class RunChild {
+  readonly lines: string[] = [];
+  readonly stderr: string[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly child: ChildProcess;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(args: string[], env: Record<string, string>) {
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('WORKSTEAL_') && !/^(ALPACA|APCA)_/.test(k)),
+    );
+    this.child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/main.ts`, 'run', ...args], {
+      cwd: ROOT,
+      env: { ...clean, NO_COLOR: '1', WORKSTEAL_CACHE_DIR: join(ROOT, '.cache', 'worksteal-test'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      this.lines.push(line);
+      for (const w of this.waiters) w();
+    });
+    createInterface({ input: this.child.stderr! }).on('line', (line) => this.stderr.push(line));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    void this.exited.then(() => {
+      for (const w of this.waiters) w();
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Parsed JSON log lines (stdout holds nothing else). */
+  events(): Record<string, unknown>[] {
+    return this.lines.flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /** The first log event matching, waiting for it; fails with the child's output if it exits first. */
+  waitForEvent(
+    match: (e: Record<string, unknown>) => boolean,
+    timeoutMs = 60_000,
+  ): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      let exited = false;
+      void this.exited.then(() => (exited = true));
+      const check = (): void => {
+        const found = this.events().find(match);
+        if (found) {
+          done();
+          resolve(found);
+        } else if (exited || this.child.exitCode !== null || this.child.signalCode !== null) {
+          done();
+          reject(
+            new Error(
+              `worksteal exited before the awaited event.\nstdout tail:\n${this.lines.slice(-15).join('\n')}\nstderr:\n${this.stderr.join('\n')}`,
+            ),
+          );
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(
+          new Error(
+            `timed out waiting for an event.\nstdout tail:\n${this.lines.slice(-15).join('\n')}\nstderr:\n${this.stderr.join('\n')}`,
+          ),
+        );
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+}
