@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import type { AssetClass } from '../core/types.js';
-import { DataError, loadMany, type LoadResult } from '../sim/data/index.js';
+import { DataError, loadMany, type LayoutOverride, type LoadResult } from '../sim/data/index.js';
 import { writeFileAtomic } from './atomic.js';
 import { CANONICAL_HEADER, canonicalKey, formatColumns, formatTime } from './canonical.js';
 import { lockStore } from './lock.js';
@@ -28,6 +28,8 @@ export interface ImportRequest {
   symbols?: Record<string, { assetClass: AssetClass }>;
   /** The loader's binary cache folder (undefined: its default; null: off). */
   cacheDir?: string | null;
+  /** Explicit layout for files detection cannot read (the same override `simulate` takes). */
+  layout?: LayoutOverride;
 }
 
 export interface ImportResult {
@@ -83,6 +85,7 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
       ...(req.assetClass !== undefined ? { assetClass: req.assetClass } : {}),
       ...(req.symbols !== undefined ? { symbols: req.symbols } : {}),
       ...(req.cacheDir !== undefined ? { cacheDir: req.cacheDir } : {}),
+      ...(req.layout !== undefined ? { layout: req.layout } : {}),
     })) as [LoadResult];
     const key = canonicalKey(source, load.series.symbol, timeframeName(load.series.intervalMs));
     const clash = loads.find((l) => l.key === key);

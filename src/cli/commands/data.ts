@@ -18,6 +18,7 @@ import {
   type SymbolResult,
 } from '../../data/index.js';
 import { CliError, EXIT } from '../errors.js';
+import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
 import { table, writeJson } from '../format.js';
 import { progressBar, type Progress } from '../progress.js';
 
@@ -32,7 +33,7 @@ interface DownloadOptions {
   adjustment?: string;
 }
 
-interface ImportOptions {
+interface ImportOptions extends LayoutFlags {
   dir?: string;
   source?: string;
   symbol?: string;
@@ -83,8 +84,7 @@ export function registerData(program: Command): void {
       process.exitCode = EXIT.ok;
     });
 
-  data
-    .command('import')
+  addLayoutFlags(data.command('import'))
     .description('copy bar files (any layout the loader reads) into the data folder as canonical files')
     .argument('<files...>', 'bar files and/or folders of CSV files')
     .option('--dir <dir>', 'data folder (default: WORKSTEAL_DATA_DIR, else ./data)')
@@ -111,6 +111,7 @@ export function registerData(program: Command): void {
             ...(opts.repair ? { repair: true } : {}),
             ...(config ? { symbols: config.symbols } : {}),
             ...(opts.cache === false ? { cacheDir: null } : {}),
+            ...layoutOverride(opts),
           }),
         ),
       );

@@ -9,7 +9,8 @@ import {
   marketDataDir,
   type BenchmarkSetName,
 } from '../../sim/benchmark-sets.js';
-import { expandDataArgs, loadMany, type LayoutOverride } from '../../sim/data/index.js';
+import { expandDataArgs, loadMany } from '../../sim/data/index.js';
+import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
 import { renderReport } from '../../sim/report/html.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
 import { loadSignalsCsv } from '../../sim/signals/csv-signals.js';
@@ -18,7 +19,7 @@ import { CliError, EXIT } from '../errors.js';
 import { money, num, pct, table } from '../format.js';
 import { progressBar } from '../progress.js';
 
-interface SimulateOptions {
+interface SimulateOptions extends LayoutFlags {
   data?: string[];
   benchmark?: string;
   symbols?: string;
@@ -33,16 +34,12 @@ interface SimulateOptions {
   stealing?: boolean;
   repair?: boolean;
   cache?: boolean;
-  timezone?: string;
-  timeColumn?: string;
-  columns?: string;
   calendar?: string;
   quiet?: boolean;
 }
 
 export function registerSimulate(program: Command): void {
-  program
-    .command('simulate')
+  addLayoutFlags(program.command('simulate'))
     .description('replay real bars through the coordinator and report what work stealing is worth')
     .option('--data <paths...>', 'bar files and/or folders (CSV, any supported layout)')
     .option(
@@ -63,12 +60,6 @@ export function registerSimulate(program: Command): void {
     )
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--db <file>', 'append the run to a SQLite store')
-    .option('--timezone <tz>', 'override detection: zone of naive times (UTC, America/New_York, or -05:00)')
-    .option('--time-column <name>', 'override detection: the column that holds the bar time')
-    .option(
-      '--columns <o,h,l,c,v>',
-      'override detection: open,high,low,close[,volume] column names or indexes',
-    )
     .option(
       '--repair',
       'drop bad rows and duplicates in the data (each reported) instead of refusing the file',
@@ -94,31 +85,6 @@ export function registerSimulate(program: Command): void {
       }
       process.exitCode = EXIT.ok;
     });
-}
-
-/** The explicit layout flags, for files whose layout auto-detection cannot read. */
-function layoutOverride(opts: SimulateOptions): { layout?: LayoutOverride } {
-  const layout: LayoutOverride = {};
-  if (opts.timezone) layout.timezone = opts.timezone;
-  if (opts.timeColumn)
-    layout.timeColumn = /^\d+$/.test(opts.timeColumn) ? Number(opts.timeColumn) : opts.timeColumn;
-  if (opts.columns) {
-    const names = opts.columns.split(',').map((c) => c.trim());
-    if (names.length < 4 || names.some((n) => n === '')) {
-      throw new CliError(
-        `--columns ${JSON.stringify(opts.columns)}: give open,high,low,close[,volume], e.g. --columns Open,High,Low,Close,Volume`,
-      );
-    }
-    const pick = (i: number): string | number => (/^\d+$/.test(names[i]!) ? Number(names[i]) : names[i]!);
-    layout.columns = {
-      open: pick(0),
-      high: pick(1),
-      low: pick(2),
-      close: pick(3),
-      ...(names[4] ? { volume: pick(4) } : {}),
-    };
-  }
-  return Object.keys(layout).length ? { layout } : {};
 }
 
 function parseTime(raw: string | undefined, flag: string): number | undefined {
