@@ -1,15 +1,9 @@
 import type { Account, AssetClass, OpenOrder, OrderRole, Position, Side } from '../core/types.js';
 import type { CancelResult, PlaceLimitRequest, PlaceResult, SyncBroker } from '../coordinator/broker.js';
 
-export interface SimOrder {
+/** An order on the simulated book: what was asked, plus the venue's id and when it was accepted. */
+export interface SimOrder extends PlaceLimitRequest {
   id: string;
-  clientOrderId: string;
-  symbol: string;
-  assetClass: AssetClass;
-  side: Side;
-  role: OrderRole;
-  limitPrice: number;
-  qty: number;
   placedAt: number;
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BENCHMARK_SETS } from '../../src/sim/benchmark-sets.js';
 import { loadMany, type LoadResult } from '../../src/sim/data/index.js';
 
 /** ../shared/marketdata beside the project; tests that need it fail loudly when it is missing. */
@@ -16,14 +17,7 @@ export function requireMarketData(): string {
   return MARKETDATA;
 }
 
-export const CRYPTO_FILES = [
-  'binance-eth-iamsteini/ETHUSDT_1h.csv',
-  'binance-spot-yanniedog/SOLUSDT_1h.csv',
-  'binance-spot-yanniedog/LTCUSDT_1h.csv',
-  'binance-spot-yanniedog/UNIUSDT_1h.csv',
-  'binance-spot-yanniedog/AVAXUSDT_1h.csv',
-  'binance-spot-yanniedog/LINKUSDT_1h.csv',
-];
+export const CRYPTO_FILES: readonly string[] = BENCHMARK_SETS.crypto.files;
 export const STOCK_FILES = [
   'databento-nasdaq-tejasraj15/AAPL_1h.csv',
   'databento-nasdaq-tejasraj15/MSFT_1h.csv',

@@ -17,6 +17,7 @@ import {
   type ManifestEntry,
   type SymbolResult,
 } from '../../data/index.js';
+import { parseDateFlag } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
 import { table, writeJson } from '../format.js';
@@ -73,8 +74,8 @@ export function registerData(program: Command): void {
           source: opts.source,
           symbols: splitList(opts.symbols),
           timeframe: opts.timeframe,
-          from: parseDate(opts.from, '--from'),
-          to: parseDate(opts.to, '--to'),
+          from: parseDateFlag(opts.from, '--from'),
+          to: parseDateFlag(opts.to, '--to'),
           dir,
           ...(opts.feed ? { feed: opts.feed } : {}),
           ...(opts.adjustment ? { adjustment: opts.adjustment } : {}),
@@ -297,15 +298,4 @@ function splitList(raw: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-}
-
-export function parseDate(raw: string | undefined, flag: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const withZone = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw;
-  const t = Date.parse(withZone);
-  if (Number.isNaN(t))
-    throw new CliError(
-      `${flag} ${JSON.stringify(raw)} is not a date; use e.g. 2023-01-01 or 2023-01-01T12:00:00Z`,
-    );
-  return t;
 }

@@ -10,6 +10,7 @@ import {
   type BenchmarkSetName,
 } from '../../sim/benchmark-sets.js';
 import { expandDataArgs, loadMany } from '../../sim/data/index.js';
+import { parseDateFlag } from '../dates.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
 import { renderReport } from '../../sim/report/html.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
@@ -87,21 +88,10 @@ export function registerSimulate(program: Command): void {
     });
 }
 
-function parseTime(raw: string | undefined, flag: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const withZone = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw;
-  const t = Date.parse(withZone);
-  if (Number.isNaN(t))
-    throw new CliError(
-      `${flag} ${JSON.stringify(raw)} is not a date; use e.g. 2023-01-01 or 2023-01-01T12:00:00Z`,
-    );
-  return t;
-}
-
 export async function simulateCommand(opts: SimulateOptions): Promise<SimulationResult> {
   let files: string[];
-  let from = parseTime(opts.from, '--from');
-  let to = parseTime(opts.to, '--to');
+  let from = parseDateFlag(opts.from, '--from');
+  let to = parseDateFlag(opts.to, '--to');
   if (opts.benchmark) {
     if (!(opts.benchmark in BENCHMARK_SETS)) {
       throw new CliError(
