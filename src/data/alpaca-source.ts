@@ -3,16 +3,14 @@
  * APCA-API-KEY-ID / APCA-API-SECRET-KEY headers, following `next_page_token` until the range is covered.
  * Keys come from the environment and are never printed: messages name the variables, not their values.
  */
+import { alpacaCredentials, MissingCredentialsError } from '../brokers/alpaca/env.js';
+import type { AlpacaCredentials } from '../brokers/alpaca/rest.js';
 import { DownloadError } from './errors.js';
 import { Retrier, retryAfterMs, type Failure, type RetryOptions } from './retry.js';
 import { timeframeMs } from './timeframe.js';
 import type { Bar, BarSource } from './types.js';
 
 export const ALPACA_DATA_URL = 'https://data.alpaca.markets';
-const KEY_VARS = [
-  ['ALPACA_API_KEY_ID', 'ALPACA_API_SECRET_KEY'],
-  ['APCA_API_KEY_ID', 'APCA_API_SECRET_KEY'],
-] as const;
 const OFFLINE = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -58,16 +56,17 @@ export function alpacaTimeframe(tf: string): string | null {
   return `${n}${TIMEFRAME_UNITS[unit]}`;
 }
 
-function keysFrom(env: Readonly<Record<string, string | undefined>>): { id: string; secret: string } {
-  for (const [idVar, secretVar] of KEY_VARS) {
-    const id = env[idVar];
-    const secret = env[secretVar];
-    if (id && secret) return { id, secret };
+/** The same keys, from the same variables, as the live broker (src/brokers/alpaca/env.ts). */
+function keysFrom(env: Readonly<Record<string, string | undefined>>): AlpacaCredentials {
+  try {
+    return alpacaCredentials(env);
+  } catch (error) {
+    if (!(error instanceof MissingCredentialsError)) throw error;
+    throw new DownloadError(
+      'auth',
+      'Alpaca needs API keys: set ALPACA_API_KEY_ID and ALPACA_API_SECRET_KEY (or APCA_API_KEY_ID and APCA_API_SECRET_KEY) in the environment. Free keys: https://alpaca.markets (paper account).',
+    );
   }
-  throw new DownloadError(
-    'auth',
-    'Alpaca needs API keys: set ALPACA_API_KEY_ID and ALPACA_API_SECRET_KEY (or APCA_API_KEY_ID and APCA_API_SECRET_KEY) in the environment. Free keys: https://alpaca.markets (paper account).',
-  );
 }
 
 export function openAlpacaSource(options: AlpacaSourceOptions = {}): BarSource {
@@ -140,7 +139,11 @@ export function openAlpacaSource(options: AlpacaSourceOptions = {}): BarSource {
 
   const get = async (url: string): Promise<unknown> => {
     const res = await fetch(url, {
-      headers: { 'APCA-API-KEY-ID': keys.id, 'APCA-API-SECRET-KEY': keys.secret, accept: 'application/json' },
+      headers: {
+        'APCA-API-KEY-ID': keys.keyId,
+        'APCA-API-SECRET-KEY': keys.secret,
+        accept: 'application/json',
+      },
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const text = await res.text();

@@ -5,7 +5,6 @@ import { AlpacaMarketData } from '../brokers/alpaca/market-data.js';
 import { AlpacaRest } from '../brokers/alpaca/rest.js';
 import { AlpacaStream } from '../brokers/alpaca/stream.js';
 import { canonicalSymbol } from '../brokers/alpaca/symbols.js';
-import type { SessionOracle } from '../coordinator/coordinator.js';
 import { calendarFromSessions, nyseCalendar, type ExchangeCalendar } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import type { AssetClass } from '../core/types.js';
@@ -18,7 +17,7 @@ import { LiveMetrics } from './metrics.js';
 import { newRunTag } from './order-ids.js';
 import type { LiveBroker, MarketData } from './ports.js';
 import { ReplayBroker, ReplayMarketData } from './replay-broker.js';
-import { Runtime } from './runtime.js';
+import { Runtime, type SessionCalendar } from './runtime.js';
 import { CsvSignals, ForecasterSignals, type SignalSource } from './signals-source.js';
 import { LiveStore } from './store.js';
 import { BarVenue } from './venue.js';
@@ -74,6 +73,7 @@ export async function launchReplay(o: ReplayLaunch): Promise<LiveSession> {
     patternDayTrader: o.config.patternDayTrader,
     margin: o.config.margin,
     now: () => time.now(),
+    slippage: o.config.sim.slippageBps / 10_000,
   });
   const broker = new ReplayBroker(venue);
   const symbols = o.series.map((s) => ({ symbol: s.symbol, assetClass: s.assetClass }));
@@ -110,7 +110,7 @@ export async function launchAlpaca(o: AlpacaLaunch): Promise<LiveSession> {
   const stream = new AlpacaStream({ url: urls.stream, credentials, log: o.log });
   const broker = new AlpacaBroker({ rest, stream, log: o.log });
   await stream.start();
-  let calendar: SessionOracle;
+  let calendar: SessionCalendar;
   try {
     if (realClock) {
       const venueClock = await broker.clock();
@@ -159,7 +159,7 @@ async function assemble(
     broker: LiveBroker;
     venue: BarVenue | null;
     marketData: MarketData;
-    calendar: SessionOracle;
+    calendar: SessionCalendar;
     symbols: { symbol: string; assetClass: AssetClass }[];
     start: number;
     end?: number;
@@ -242,7 +242,7 @@ async function assemble(
  * The venue's trading calendar around now (Alpaca /v2/calendar), NYSE's own rules beyond the fetched range
  * or when the venue cannot be asked.
  */
-async function venueCalendar(broker: AlpacaBroker, now: number, log: Logger): Promise<SessionOracle> {
+async function venueCalendar(broker: AlpacaBroker, now: number, log: Logger): Promise<SessionCalendar> {
   const nyse = nyseCalendar();
   const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
   const from = now - 10 * 86_400_000;
@@ -255,7 +255,9 @@ async function venueCalendar(broker: AlpacaBroker, now: number, log: Logger): Pr
     log.warn('calendar-fallback', { message: (error as Error).message, detail: 'using the NYSE calendar' });
     return nyse;
   }
+  const pick = (t: number): ExchangeCalendar => (t >= from && t < until ? venue : nyse);
   return {
-    isRegularSession: (t) => (t >= from && t < until ? venue.isRegularSession(t) : nyse.isRegularSession(t)),
+    isRegularSession: (t) => pick(t).isRegularSession(t),
+    sessionAt: (t) => pick(t).sessionAt(t),
   };
 }

@@ -56,6 +56,12 @@ export class LiveMetrics {
     help: 'Watcher polls whose request was outside its entry tolerance (not sent to the coordinator, not stored).',
     registers: [this.registry],
   });
+  readonly deleverageActions = new Counter({
+    name: 'worksteal_deleverage_actions_total',
+    help: 'End-of-day deleveraging actions, by action: cancel (a stock entry order), trim (a stock position reduced at the close).',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
   readonly polls = new Counter({
     name: 'worksteal_polls_total',
     help: 'Completed polls of all watchers.',

@@ -1,5 +1,5 @@
-import type { Broker } from '../coordinator/broker.js';
-import type { Account, AssetClass, OrderRole, Side } from '../core/types.js';
+import type { Broker, PlaceResult } from '../coordinator/broker.js';
+import type { Account, AssetClass, OrderRole, Position, Side } from '../core/types.js';
 
 /**
  * What the live runtime needs of a venue beyond the coordinator's Broker port: the venue's own view of an
@@ -49,9 +49,31 @@ export interface BrokerAccount extends Account {
   buyingPower?: BuyingPower;
 }
 
+/** A position as a live venue reports it: with its unrealised PnL when the venue knows its cost. */
+export interface LivePosition extends Position {
+  unrealizedPnl?: number;
+}
+
+/**
+ * An order that must trade now (end-of-day trims, DESIGN §3). `price` is the last price the runtime knows:
+ * the replay fills at it; Alpaca sends a marketable limit around it (see `AlpacaBroker.placeMarket`).
+ */
+export interface MarketOrderRequest {
+  clientOrderId: string;
+  symbol: string;
+  assetClass: AssetClass;
+  side: Side;
+  role: OrderRole;
+  qty: number;
+  price: number;
+}
+
 export interface LiveBroker extends Broker {
   readonly name: string;
   account(): Promise<BrokerAccount>;
+  positions(): Promise<LivePosition[]>;
+  /** Trade now (not through the coordinator: it adds no exposure); idempotent by client order id. */
+  placeMarket(request: MarketOrderRequest): Promise<PlaceResult>;
   /** The venue's order with this client order id, open or closed; null when the venue never received it. */
   orderByClientId(clientOrderId: string): Promise<VenueOrder | null>;
   /** Order events as they happen. Returns a function that stops listening. */

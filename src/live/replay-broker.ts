@@ -1,9 +1,11 @@
 import type { CancelResult, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
-import type { OpenOrder, Position } from '../core/types.js';
+import type { OpenOrder } from '../core/types.js';
 import type {
   BarWindow,
   BrokerAccount,
   LiveBroker,
+  LivePosition,
+  MarketOrderRequest,
   MarketData,
   OrderEvent,
   Quote,
@@ -25,6 +27,12 @@ export class ReplayBroker implements LiveBroker {
     return placed.ok ? { ok: true, orderId: placed.order.id } : placed;
   }
 
+  /** A sell (or buy) at the last price now, through the venue's fill path (see `BarVenue.placeMarket`). */
+  async placeMarket(request: MarketOrderRequest): Promise<PlaceResult> {
+    const placed = this.venue.placeMarket(request);
+    return placed.ok ? { ok: true, orderId: placed.order.id } : placed;
+  }
+
   async cancel(orderId: string): Promise<CancelResult> {
     const before = this.venue.order(orderId);
     if (!before) return { status: 'rejected', reason: `order ${orderId} is not known to the replay venue` };
@@ -36,8 +44,8 @@ export class ReplayBroker implements LiveBroker {
     return this.venue.openOrders().map((o) => toOpenOrder(o, this.venue.quote(o.symbol)));
   }
 
-  async positions(): Promise<Position[]> {
-    return this.venue.positions();
+  async positions(): Promise<LivePosition[]> {
+    return this.venue.positions().map((p) => ({ ...p, unrealizedPnl: this.venue.unrealizedPnl(p.symbol) }));
   }
 
   async account(): Promise<BrokerAccount> {

@@ -1,6 +1,6 @@
 import type { Broker, CancelResult, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
 import type { OpenOrder, Position } from '../core/types.js';
-import type { BrokerAccount, LiveBroker } from './ports.js';
+import type { BrokerAccount, LiveBroker, MarketOrderRequest } from './ports.js';
 import type { LiveStore } from './store.js';
 
 /** What only we know about an entry order: why it was placed and where its exit belongs. */
@@ -26,6 +26,22 @@ export class TrackedBroker implements Broker {
   ) {}
 
   async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
+    this.recordSending(request);
+    return this.recordResult(request.clientOrderId, await this.inner.placeLimit(request));
+  }
+
+  /** An order that trades now (end-of-day trims); recorded like any other, its limit the reference price. */
+  async placeMarket(request: MarketOrderRequest): Promise<PlaceResult> {
+    this.recordSending({ ...request, limitPrice: request.price });
+    const result = this.recordResult(request.clientOrderId, await this.inner.placeMarket(request));
+    // It may have filled before its id was known here (the replay fills at once): store its state now.
+    const venue = result.ok ? await this.inner.orderByClientId(request.clientOrderId) : null;
+    if (venue && venue.status !== 'open')
+      this.store.updateOrderStatus(venue.id, venue.status, venue.filledQty, venue.fillPrice, this.now());
+    return result;
+  }
+
+  private recordSending(request: PlaceLimitRequest): void {
     const meta = request.role === 'entry' ? this.pending.get(request.symbol) : undefined;
     const at = this.now();
     this.store.recordOrder(
@@ -46,9 +62,11 @@ export class TrackedBroker implements Broker {
       },
       at,
     );
-    const result = await this.inner.placeLimit(request);
-    if (result.ok) this.store.setOrderId(request.clientOrderId, result.orderId, 'open', this.now());
-    else this.store.setOrderId(request.clientOrderId, null, 'rejected', this.now());
+  }
+
+  private recordResult(clientOrderId: string, result: PlaceResult): PlaceResult {
+    if (result.ok) this.store.setOrderId(clientOrderId, result.orderId, 'open', this.now());
+    else this.store.setOrderId(clientOrderId, null, 'rejected', this.now());
     return result;
   }
 

@@ -25,6 +25,8 @@ export interface BarVenueOptions {
   margin: MarginTable;
   /** The venue's time; a replay shares the runtime's decision time. */
   now: () => number;
+  /** Market orders fill at the last price moved against them by this fraction (`sim.slippageBps / 10000`). */
+  slippage?: number;
 }
 
 export interface VenuePlaceRequest {
@@ -53,7 +55,7 @@ export class BarVenue {
   private readonly books = new Map<string, Book>();
   private readonly orders = new Map<string, VenueOrder>();
   private readonly byClientId = new Map<string, string>();
-  private readonly positionMap = new Map<string, { assetClass: AssetClass; qty: number }>();
+  private readonly positionMap = new Map<string, { assetClass: AssetClass; qty: number; avgPrice: number }>();
   private readonly listeners = new Set<(e: OrderEvent) => void>();
   private cash: number;
   private nextId = 1;
@@ -129,6 +131,27 @@ export class BarVenue {
     this.orders.set(order.id, order);
     this.byClientId.set(order.clientOrderId, order.id);
     this.emit('new', order);
+    return { ok: true, order: { ...order } };
+  }
+
+  /**
+   * A market order: fills at once at the last price (moved against the order by `slippage`), by the same
+   * fill path as a limit (cash, fees, position, events). As the simulator's deleveraging trims at the close.
+   */
+  placeMarket(
+    request: Omit<VenuePlaceRequest, 'limitPrice'>,
+  ): { ok: true; order: VenueOrder } | { ok: false; reason: string } {
+    this.advance();
+    const existing = this.byClientId.get(request.clientOrderId);
+    if (existing) return { ok: true, order: { ...this.orders.get(existing)! } };
+    const quote = this.quote(request.symbol);
+    if (!quote) return { ok: false, reason: `no price for ${request.symbol} yet` };
+    const slip = this.options.slippage ?? 0;
+    const price = request.side === 'buy' ? quote.ask * (1 + slip) : quote.bid * (1 - slip);
+    const placed = this.place({ ...request, limitPrice: price });
+    if (!placed.ok) return placed;
+    const order = this.orders.get(placed.order.id)!;
+    if (isOpenStatus(order.status)) this.fill(order, price);
     return { ok: true, order: { ...order } };
   }
 
@@ -220,6 +243,12 @@ export class BarVenue {
     return out;
   }
 
+  /** Unrealised PnL of a position at the last price against its average entry price; 0 without one. */
+  unrealizedPnl(symbol: string): number {
+    const p = this.positionMap.get(symbol);
+    return p ? p.qty * (this.mark(symbol) - p.avgPrice) : 0;
+  }
+
   /**
    * Equity (cash + marked positions) and buying power. Every open order that adds exposure (a buy, or a sell
    * without a long to close) holds margin and so reduces buying power, as at a real broker.
@@ -281,9 +310,17 @@ export class BarVenue {
     const signed = order.side === 'buy' ? qty : -qty;
     this.cash -= signed * price + notional(qty, price) * this.options.feeRate;
     const p = this.positionMap.get(order.symbol);
-    const next = (p?.qty ?? 0) + signed;
+    const before = p?.qty ?? 0;
+    const next = before + signed;
+    // Average entry price: adding moves it, reducing keeps it, flipping starts afresh at this price.
+    const avgPrice =
+      p && Math.sign(before) === Math.sign(next)
+        ? Math.abs(next) > Math.abs(before)
+          ? (Math.abs(before) * p.avgPrice + qty * price) / Math.abs(next)
+          : p.avgPrice
+        : price;
     if (Math.abs(next) <= 1e-12) this.positionMap.delete(order.symbol);
-    else this.positionMap.set(order.symbol, { assetClass: order.assetClass, qty: next });
+    else this.positionMap.set(order.symbol, { assetClass: order.assetClass, qty: next, avgPrice });
     order.filledQty = order.qty;
     order.fillPrice = price;
     order.status = 'filled';

@@ -1,5 +1,5 @@
 import type { CancelResult, PlaceLimitRequest, PlaceResult } from '../../coordinator/broker.js';
-import type { AssetClass, OpenOrder, Position } from '../../core/types.js';
+import type { AssetClass, OpenOrder } from '../../core/types.js';
 import { wallSleep } from '../../live/clock.js';
 import type { Logger } from '../../live/log.js';
 import { roleOfClientId } from '../../live/order-ids.js';
@@ -7,6 +7,8 @@ import {
   isOpenStatus,
   type BrokerAccount,
   type LiveBroker,
+  type LivePosition,
+  type MarketOrderRequest,
   type OrderEvent,
   type OrderEventKind,
   type VenueOrder,
@@ -45,7 +47,14 @@ interface AlpacaPosition {
   qty: string;
   side?: string;
   current_price: string;
+  unrealized_pl?: string;
 }
+
+/**
+ * How far through the last price a trim's limit goes (1%): far enough to trade at once against the book,
+ * bounded so a thin after-hours book cannot fill it at any price.
+ */
+export const MARKETABLE_BAND = 0.01;
 
 /**
  * The Broker port over Alpaca: orders, account and positions over REST, order events over trade_updates.
@@ -66,24 +75,51 @@ export class AlpacaBroker implements LiveBroker {
   }
 
   async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
+    return this.post(request.clientOrderId, {
+      symbol: canonicalSymbol(request.symbol, request.assetClass),
+      qty: String(request.qty),
+      side: request.side,
+      type: 'limit',
+      time_in_force: 'gtc',
+      limit_price: String(request.limitPrice),
+      client_order_id: request.clientOrderId,
+    });
+  }
+
+  /**
+   * An order that must trade now (end-of-day trims). Not a `market` order: at or after 16:00 Alpaca queues
+   * a stock market order until the next open, which is too late for the overnight requirement. Instead a
+   * marketable limit — the last price moved `MARKETABLE_BAND` through (cents for stocks), `day`, with
+   * `extended_hours` for stocks so it also trades in the after-hours session.
+   */
+  async placeMarket(request: MarketOrderRequest): Promise<PlaceResult> {
+    const band = request.side === 'sell' ? 1 - MARKETABLE_BAND : 1 + MARKETABLE_BAND;
+    const raw = request.price * band;
+    const limit =
+      request.assetClass === 'stock'
+        ? (request.side === 'sell' ? Math.floor(raw * 100) : Math.ceil(raw * 100)) / 100
+        : raw;
+    return this.post(request.clientOrderId, {
+      symbol: canonicalSymbol(request.symbol, request.assetClass),
+      qty: String(request.qty),
+      side: request.side,
+      type: 'limit',
+      time_in_force: request.assetClass === 'stock' ? 'day' : 'gtc',
+      limit_price: String(limit),
+      ...(request.assetClass === 'stock' ? { extended_hours: true } : {}),
+      client_order_id: request.clientOrderId,
+    });
+  }
+
+  private async post(clientOrderId: string, body: Record<string, unknown>): Promise<PlaceResult> {
     try {
-      const { data } = await this.o.rest.request<AlpacaOrder>('POST', '/v2/orders', {
-        body: {
-          symbol: canonicalSymbol(request.symbol, request.assetClass),
-          qty: String(request.qty),
-          side: request.side,
-          type: 'limit',
-          time_in_force: 'gtc',
-          limit_price: String(request.limitPrice),
-          client_order_id: request.clientOrderId,
-        },
-      });
+      const { data } = await this.o.rest.request<AlpacaOrder>('POST', '/v2/orders', { body });
       return { ok: true, orderId: data.id };
     } catch (error) {
       if (!(error instanceof AlpacaError) || error.status === 0 || error.status >= 500) throw error;
       // The same client order id twice: the first one reached the venue. That order is the answer.
       if (error.status === 422 && /client_order_id/i.test(error.venueMessage)) {
-        const existing = await this.orderByClientId(request.clientOrderId);
+        const existing = await this.orderByClientId(clientOrderId);
         if (existing) return { ok: true, orderId: existing.id };
       }
       return { ok: false, reason: error.venueMessage };
@@ -139,16 +175,18 @@ export class AlpacaBroker implements LiveBroker {
     });
   }
 
-  async positions(): Promise<Position[]> {
+  async positions(): Promise<LivePosition[]> {
     const { data } = await this.o.rest.request<AlpacaPosition[]>('GET', '/v2/positions');
     return data.map((p) => {
       const assetClass = assetClassOf(p.asset_class);
       const qty = Number(p.qty);
+      const pnl = p.unrealized_pl === undefined ? Number.NaN : Number(p.unrealized_pl);
       return {
         symbol: canonicalSymbol(p.symbol, assetClass),
         assetClass,
         qty: p.side === 'short' && qty > 0 ? -qty : qty,
         price: Number(p.current_price),
+        ...(Number.isFinite(pnl) ? { unrealizedPnl: pnl } : {}),
       };
     });
   }
