@@ -34,6 +34,18 @@ export type DecideConfig = Pick<
   | 'margin'
 >;
 
+// Reason codes as plain constants for the candidate loop (the table of names is REASON_CODE).
+const ELIGIBLE = REASON_CODE.eligible;
+const EXTERNAL = REASON_CODE.external;
+const NOT_ENTRY = REASON_CODE['not-entry'];
+const SAME_SYMBOL = REASON_CODE['same-symbol'];
+const PROBE = REASON_CODE.probe;
+const NO_PRICE = REASON_CODE['no-price'];
+const PROTECTED = REASON_CODE['protected-distance'];
+const TOO_YOUNG = REASON_CODE['too-young'];
+const COOLDOWN = REASON_CODE.cooldown;
+const FIGHT_PNL = REASON_CODE['fight-pnl'];
+
 /** Floating-point slack for "fits": a shortfall below a millionth of a dollar is no shortfall. */
 const MARGIN_EPSILON = 1e-6;
 
@@ -186,8 +198,13 @@ function candidateTable(
   // Cooling and fighting are facts about a few symbols: ask the history once, not once per order.
   const cooling = history.coolingSymbols(now);
   const fighting = history.fightingPartners(request.symbol, now);
+  const anyCooling = cooling.size !== 0;
+  const anyFighting = fighting.size !== 0;
   const requester = request.symbol;
   const requesterPnl = request.forecastPnl;
+  const dist = t.distance;
+  const margin = t.margin;
+  const why = t.reason;
   for (let i = 0; i < n; i++) {
     const o = orders[i]!;
     // distance() inlined: this loop runs once per open order on every steal decision.
@@ -195,25 +212,21 @@ function candidateTable(
     const lp = o.limitPrice;
     const d =
       price === null || !(lp > 0) ? Number.NaN : o.side === 'buy' ? (price - lp) / lp : (lp - price) / lp;
-    t.distance[i] = d;
+    dist[i] = d;
     const entry = o.role === 'entry';
-    t.margin[i] = entry
-      ? notional(o.qty, o.limitPrice) * (o.assetClass === 'crypto' ? reqCrypto : reqStock)
-      : 0;
-    let reason = 0;
-    if (o.external) reason = REASON_CODE.external;
-    else if (!entry) reason = REASON_CODE['not-entry'];
-    else if (o.symbol === requester) reason = REASON_CODE['same-symbol'];
-    else if (o.probe) reason = REASON_CODE.probe;
+    margin[i] = entry ? Math.abs(o.qty * lp) * (o.assetClass === 'crypto' ? reqCrypto : reqStock) : 0;
+    let reason = ELIGIBLE;
+    if (o.external) reason = EXTERNAL;
+    else if (!entry) reason = NOT_ENTRY;
+    else if (o.symbol === requester) reason = SAME_SYMBOL;
+    else if (o.probe) reason = PROBE;
     else if (d !== d)
-      reason = REASON_CODE['no-price']; // NaN: no price, no distance
-    else if (d <= protection) reason = REASON_CODE['protected-distance'];
-    else if (now - o.placedAt < minAgeMs) reason = REASON_CODE['too-young'];
-    else if (cooling.size !== 0 && cooling.has(o.symbol)) reason = REASON_CODE.cooldown;
-    else if (fighting.size !== 0 && fighting.has(o.symbol) && !(requesterPnl > o.forecastPnl)) {
-      reason = REASON_CODE['fight-pnl'];
-    }
-    t.reason[i] = reason;
+      reason = NO_PRICE; // NaN: no price, no distance
+    else if (d <= protection) reason = PROTECTED;
+    else if (now - o.placedAt < minAgeMs) reason = TOO_YOUNG;
+    else if (anyCooling && cooling.has(o.symbol)) reason = COOLDOWN;
+    else if (anyFighting && fighting.has(o.symbol) && !(requesterPnl > o.forecastPnl)) reason = FIGHT_PNL;
+    why[i] = reason;
   }
   return t;
 }
