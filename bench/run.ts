@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { benchDecide } from './decide.js';
+import { benchOptimizer } from './optimizer.js';
 import { benchSim } from './sim.js';
 
 interface Section {
@@ -23,6 +24,12 @@ const SECTIONS: readonly Section[] = [
     description:
       'simulator on the 6-crypto hourly set, 2020-09-22 → 2025-12-02: load (cold, cached) and bar-steps/s',
     run: benchSim,
+  },
+  {
+    name: 'optimizer',
+    description:
+      'optimizer on the 6-crypto hourly set: ms per evaluation, evaluations/s with 1 and 2 pool threads',
+    run: benchOptimizer,
   },
 ];
 

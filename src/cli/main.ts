@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { registerConfig } from './commands/config.js';
 import { registerData } from './commands/data.js';
 import { registerExplain } from './commands/explain.js';
+import { registerOptimize } from './commands/optimize.js';
 import { registerRun } from './commands/run.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerStart } from './commands/start.js';
+import { registerWorker } from './commands/worker.js';
 import { reportError } from './errors.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerData(program);
   registerStart(program);
   registerRun(program);
+  registerOptimize(program);
+  registerWorker(program);
   return program;
 }
 

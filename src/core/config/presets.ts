@@ -1,4 +1,5 @@
 import { DEFAULT_LIVE } from './live-schema.js';
+import { DEFAULT_OPTIMIZE } from './optimize-schema.js';
 import type { WorkstealConfig } from './schema.js';
 
 /** The seed system's published optimum (DESIGN §2). */
@@ -49,6 +50,7 @@ export const DEFAULT_CONFIG: WorkstealConfig = Object.freeze({
     },
   },
   live: DEFAULT_LIVE,
+  optimize: DEFAULT_OPTIMIZE,
 }) as WorkstealConfig;
 
 /** Keys the `original` preset changes; everything else takes the defaults (DESIGN §2 rule 7). */

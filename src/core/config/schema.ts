@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optimizeSchema } from './optimize-schema.js';
 import { liveSchema } from './live-schema.js';
 
 /**
@@ -82,6 +83,7 @@ export const configSchema = z.strictObject({
   symbols: z.record(z.string().min(1), symbolInfoSchema),
   sim: simSchema,
   live: liveSchema,
+  optimize: optimizeSchema,
 });
 
 export type WorkstealConfig = z.infer<typeof configSchema>;

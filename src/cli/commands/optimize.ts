@@ -1,0 +1,431 @@
+import type { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { PRESET_NAMES } from '../../core/config/presets.js';
+import type { WorkstealConfig } from '../../core/config/schema.js';
+import { loadConfig } from '../../io/load-config.js';
+import { readStructuredFile } from '../../io/read-structured.js';
+import { compare, compareMarkdown } from '../../optimizer/compare.js';
+import { loadStudyData, type StudyData } from '../../optimizer/data.js';
+import { defaultThreads } from '../../optimizer/evaluators/pool.js';
+import { encodeJson } from '../../optimizer/json.js';
+import { SCORE_DESCRIPTIONS } from '../../optimizer/objective/scores.js';
+import { createEvaluator, optimize, prepareObjective, type Executor } from '../../optimizer/optimize.js';
+import { bestConfigFile, buildMeta, metaPathFor } from '../../optimizer/output.js';
+import { QueueError } from '../../optimizer/queue/connection.js';
+import { renderOptimizeReport } from '../../optimizer/report/html.js';
+import { OptimizerStore } from '../../optimizer/store.js';
+import type { StudyProgress } from '../../optimizer/study.js';
+import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
+import { CliError, EXIT } from '../errors.js';
+import { num, table } from '../format.js';
+import { progressBar, type Progress } from '../progress.js';
+
+interface OptimizeOptions {
+  data?: string[];
+  benchmark?: string;
+  symbols?: string;
+  from?: string;
+  to?: string;
+  out?: string;
+  outMeta?: string;
+  report?: string;
+  sensitivity: string;
+  compare?: boolean;
+  holdout: string;
+  markdown?: string;
+  json?: string;
+  config?: string;
+  preset?: string;
+  generations: string;
+  population?: string;
+  seed: string;
+  workers?: string;
+  queue?: string;
+  queueName?: string;
+  db: string;
+  repair?: boolean;
+  cache?: boolean;
+  quiet?: boolean;
+}
+
+const DEFAULT_DB = 'worksteal-optimize.sqlite';
+
+function wholeNumber(raw: string, flag: string, min: number): number {
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new CliError(`${flag} ${JSON.stringify(raw)}: must be a whole number >= ${min}`);
+  }
+  return n;
+}
+
+function parseTime(raw: string | undefined, flag: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const withZone = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw;
+  const t = Date.parse(withZone);
+  if (Number.isNaN(t))
+    throw new CliError(`${flag} ${JSON.stringify(raw)} is not a date; use e.g. 2023-01-01`);
+  return t;
+}
+
+function executorOf(opts: OptimizeOptions): Executor {
+  if (opts.queue !== undefined) {
+    if (opts.workers !== undefined) {
+      throw new CliError(
+        '--workers and --queue do not go together: with --queue the evaluations run on `worksteal worker` processes (give those --threads)',
+      );
+    }
+    return { kind: 'queue', url: opts.queue, ...(opts.queueName ? { queueName: opts.queueName } : {}) };
+  }
+  const workers = opts.workers === undefined ? defaultThreads() : wholeNumber(opts.workers, '--workers', 0);
+  return workers === 0 ? { kind: 'inline' } : { kind: 'pool', threads: workers };
+}
+
+/** Ctrl-C once: finish and store the running evaluations, then stop. Twice: stop now. */
+function interruptOnSigint(onFirst: () => void): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const handler = (): void => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    onFirst();
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', handler) };
+}
+
+function progressReporter(bar: Progress): (p: StudyProgress) => void {
+  return (p) => {
+    const best = Number.isFinite(p.bestOos) ? num(p.bestOos, 3) : '—';
+    bar.update(
+      p.told + p.inGeneration,
+      p.budget,
+      `gen ${Math.min(p.generation + 1, p.generations)}/${p.generations} · best ${best} · ${num(p.rate, 2)} eval/s`,
+    );
+  };
+}
+
+async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
+  config: WorkstealConfig;
+  preset: string;
+  fileValues?: Record<string, unknown>;
+}> {
+  const resolved = await loadConfig({ file: opts.config, preset: opts.preset, env: process.env });
+  const raw = opts.config ? await readStructuredFile(opts.config) : undefined;
+  let config = resolved.config;
+  if (opts.population !== undefined) {
+    const population = wholeNumber(opts.population, '--population', 4);
+    config = { ...config, optimize: { ...config.optimize, population } };
+  }
+  return {
+    config,
+    preset: resolved.preset,
+    ...(raw && typeof raw === 'object' ? { fileValues: raw as Record<string, unknown> } : {}),
+  };
+}
+
+function loadData(opts: OptimizeOptions, config: WorkstealConfig): Promise<StudyData> {
+  return loadStudyData(
+    {
+      ...(opts.benchmark !== undefined ? { benchmark: opts.benchmark } : {}),
+      ...(opts.data ? { data: opts.data } : {}),
+      ...(opts.symbols
+        ? {
+            symbols: opts.symbols
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          }
+        : {}),
+    },
+    {
+      configSymbols: config.symbols,
+      onBadData: opts.repair ? 'repair' : 'refuse',
+      ...(opts.cache === false ? { cacheDir: null } : {}),
+    },
+  );
+}
+
+function describeData(data: StudyData, config: WorkstealConfig): string {
+  return data.loaded
+    .map(
+      (l) =>
+        `${l.series.symbol} (${l.series.assetClass}${config.symbols[l.series.symbol] ? '' : ', inferred'}, ${l.report.bars} bars)`,
+    )
+    .join(', ');
+}
+
+const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
+const show = (v: unknown): string =>
+  typeof v === 'number' ? String(Number(v.toPrecision(6))) : v === undefined ? '—' : String(v);
+
+/** Queue problems are the user's to fix (Redis down, a worker without the data): no stack trace. */
+function asCliError(error: unknown): unknown {
+  if (error instanceof QueueError) return new CliError(error.message, EXIT.failed);
+  return error;
+}
+
+export function registerOptimize(program: Command): void {
+  program
+    .command('optimize')
+    .description(
+      'tune the coordinator with differential evolution, scored out of sample on walk-forward folds; resumable, parallel, distributable',
+    )
+    .option('--data <paths...>', 'bar files and/or folders')
+    .option('--benchmark <set>', `a named set: ${Object.keys(BENCHMARK_SETS).join(', ')}`)
+    .option('--symbols <list>', 'only these symbols (comma separated)')
+    .option('--from <time>', 'start of the folds (ISO date, UTC)')
+    .option('--to <time>', 'end of the folds (ISO date, UTC)')
+    .option('--config <file>', 'config file; its optimize section sets the search space, folds and score')
+    .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`)
+    .option('--generations <n>', 'generations to run, the initial population counting as one', '20')
+    .option('--population <n>', 'DE population (default: the config, else 5 per parameter)')
+    .option('--seed <n>', 'random seed: the same seed gives the same run', '1')
+    .option('--workers <k>', 'worker threads (default: one per core; 0 = in this thread)')
+    .option('--queue <redis-url>', 'put evaluations on a BullMQ queue for `worksteal worker` processes')
+    .option('--queue-name <name>', 'queue name (default worksteal-optimize)')
+    .option('--db <file>', 'SQLite store of evaluations and study state (rerun to resume)', DEFAULT_DB)
+    .option('--out <file>', 'write the best configuration (a config file for simulate/run --config)')
+    .option('--out-meta <file>', 'write scores, folds, data hashes and history (default: <out>.meta.json)')
+    .option('--report <file>', 'write an HTML report')
+    .option('--sensitivity <points>', 'points per parameter for the sensitivity table (0: skip)', '5')
+    .option(
+      '--compare',
+      "test the seed system's claim: stealing off, protection 0.4% / 0.1% / 0.15% and the optimiser's best, on a holdout the optimiser never sees",
+    )
+    .option('--holdout <fraction>', 'with --compare: last share of the range kept from the optimiser', '0.25')
+    .option('--markdown <file>', 'with --compare: write the table as Markdown, with the command')
+    .option('--json <file>', 'with --compare: write every number as JSON')
+    .option('--repair', 'drop bad rows and duplicates in the data instead of refusing the file')
+    .option('--no-cache', 'do not read or write the binary bar cache')
+    .option('--quiet', 'print only the result line')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  worksteal optimize --benchmark crypto --generations 30 --seed 7 --out best.json --report opt.html\n  worksteal optimize --benchmark crypto --queue redis://10.0.0.5:6379   # then on each machine: worksteal worker --queue redis://10.0.0.5:6379\n  worksteal optimize --compare --benchmark mixed --generations 40 --population 30\n\nCtrl-C stops after the running evaluations are stored; the same command continues where it stopped.`,
+    )
+    .action(async (opts: OptimizeOptions) => {
+      try {
+        if (opts.compare) await compareCommand(opts);
+        else await optimizeCommand(opts);
+      } catch (error) {
+        throw asCliError(error);
+      }
+    });
+}
+
+async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
+  const generations = wholeNumber(opts.generations, '--generations', 1);
+  const seed = wholeNumber(opts.seed, '--seed', 0);
+  const points = wholeNumber(opts.sensitivity, '--sensitivity', 0);
+  if (points === 1) throw new CliError('--sensitivity 1: give 0 (skip) or at least 2 points per parameter');
+  const executor = executorOf(opts);
+  const from = parseTime(opts.from, '--from');
+  const to = parseTime(opts.to, '--to');
+  const { config, preset, fileValues } = await resolveOptimizeConfig(opts);
+  const onBadData = opts.repair ? 'repair' : 'refuse';
+  for (const [flag, value] of [
+    ['--markdown', opts.markdown],
+    ['--json', opts.json],
+  ] as const) {
+    if (value !== undefined)
+      throw new CliError(`${flag} belongs to --compare; use --out-meta for the JSON of a study`);
+  }
+  const data = await loadData(opts, config);
+  const { spec, series, range } = prepareObjective({
+    config,
+    data,
+    range: { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
+    onBadData,
+  });
+  const say = (line: string): void => {
+    if (!opts.quiet) process.stderr.write(`${line}\n`);
+  };
+  const f0 = spec.folds[0]!;
+  say(`data: ${describeData(data, config)}`);
+  say(
+    `folds: ${spec.folds.length} ${config.optimize.folds.scheme}, ${day(range.from)} → ${day(range.to)} (first: train ${day(f0.train.from)} → ${day(f0.train.to)}, test → ${day(f0.test.to)}); score: ${SCORE_DESCRIPTIONS[spec.score]}`,
+  );
+  const store = OptimizerStore.open(opts.db);
+  const evaluator = await createEvaluator(executor, spec, series);
+  say(`evaluating on: ${evaluator.name}; store: ${opts.db}`);
+  const bar = progressBar('optimizing');
+  const stop = interruptOnSigint(() => {
+    bar.stop();
+    process.stderr.write('\nstopping after the running evaluations are stored (Ctrl-C again to quit now)…\n');
+  });
+  let outcome;
+  try {
+    outcome = await optimize({
+      config,
+      spec,
+      evaluator,
+      store,
+      seed,
+      generations,
+      sensitivityPoints: points,
+      signal: stop.signal,
+      onProgress: progressReporter(bar),
+      onStart: (st) =>
+        say(
+          st.resumed
+            ? `study ${st.studyId.slice(0, 12)}: continuing at generation ${st.generation + 1} (${st.evaluations} evaluations of this objective already stored)`
+            : `study ${st.studyId.slice(0, 12)}: new (${st.evaluations} evaluations of this objective already stored)`,
+        ),
+      onSensitivity: (n) => {
+        bar.stop();
+        say(`sensitivity: up to ${n} evaluations around the best point`);
+      },
+    });
+  } finally {
+    bar.stop();
+    stop.dispose();
+    await evaluator.close();
+  }
+  const s = outcome.study;
+  say(
+    `study ${s.studyId.slice(0, 12)}${s.resumed ? ' (resumed)' : ''}: ${s.generations} generations, ${s.evaluations} candidates, ${s.evaluated} evaluated now, ${s.reused} found in the store`,
+  );
+  const interrupted =
+    s.status === 'interrupted' || (outcome.sensitivity !== null && !outcome.sensitivity.complete);
+  const meta = buildMeta({
+    outcome,
+    spec,
+    range,
+    foldScheme: config.optimize.folds.scheme,
+    command: ['worksteal', ...process.argv.slice(2)].join(' '),
+  });
+  if (s.best) printBest(meta, opts.quiet === true);
+  // An unfinished study's best is not the answer yet: best.json is written when the study is done.
+  if (s.best && opts.out && !interrupted) {
+    await writeFile(
+      opts.out,
+      `${JSON.stringify(bestConfigFile({ preset, ...(fileValues ? { fileValues } : {}), params: s.best.params }), null, 2)}\n`,
+    );
+    say(`--out: wrote ${opts.out}`);
+  }
+  const metaPath = opts.outMeta ?? (opts.out ? metaPathFor(opts.out) : undefined);
+  if (metaPath) {
+    await writeFile(metaPath, `${encodeJson(meta)}\n`);
+    say(`meta: wrote ${metaPath}`);
+  }
+  if (opts.report) {
+    const trials = store.trials(s.studyId).map((t) => t.hash);
+    const evaluations = [...store.evaluations(trials).values()];
+    await writeFile(opts.report, renderOptimizeReport(meta, evaluations));
+    say(`--report: wrote ${opts.report}`);
+  }
+  store.close();
+  if (interrupted) {
+    process.stderr.write(
+      `interrupted: every finished evaluation is stored in ${opts.db}. Run the same command again to continue where it stopped.\n`,
+    );
+    process.exitCode = EXIT.interrupted;
+    return;
+  }
+  process.exitCode = EXIT.ok;
+}
+
+function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean): void {
+  const best = meta.best!;
+  if (quiet) {
+    process.stdout.write(
+      `best median OOS ${meta.score} ${num(best.oos, 3)} (IS ${num(best.is, 3)}) ${Object.entries(best.params)
+        .map(([k, v]) => `${k}=${show(v)}`)
+        .join(' ')}\n`,
+    );
+    return;
+  }
+  const base = meta.baseConfig as Record<string, unknown>;
+  process.stdout.write(
+    `\nbest: median out-of-sample ${meta.score} ${num(best.oos, 3)}, in-sample ${num(best.is, 3)}\n${table(
+      ['parameter', 'best', 'base'],
+      meta.space.map((p) => [p.name, show(best.params[p.name]), show(base[p.name])]),
+    )}\n${table(
+      ['fold', 'train', 'IS', 'test', 'OOS', 'test trades', 'test steals'],
+      best.folds.map((f) => [
+        f.index + 1,
+        `${day(f.train.from)} → ${day(f.train.to)}`,
+        num(f.train.score, 3),
+        `${day(f.test.from)} → ${day(f.test.to)}`,
+        num(f.test.score, 3),
+        f.test.trades,
+        f.test.steals,
+      ]),
+    )}\n`,
+  );
+  if (meta.sensitivity) {
+    process.stdout.write(
+      `\nsensitivity (median OOS ${meta.score} as one parameter moves across its range):\n${table(
+        ['parameter', 'best', 'OOS low', 'OOS high', 'swing'],
+        meta.sensitivity.map((r) => [r.name, show(r.best), num(r.low, 3), num(r.high, 3), num(r.swing, 3)]),
+      )}\n`,
+    );
+  }
+}
+
+async function compareCommand(opts: OptimizeOptions): Promise<void> {
+  const generations = wholeNumber(opts.generations, '--generations', 1);
+  const seed = wholeNumber(opts.seed, '--seed', 0);
+  const holdout = Number(opts.holdout);
+  if (!(holdout > 0 && holdout < 1))
+    throw new CliError(`--holdout ${opts.holdout}: must be a fraction in (0, 1)`);
+  const executor = executorOf(opts);
+  for (const [flag, value] of [
+    ['--out', opts.out],
+    ['--out-meta', opts.outMeta],
+    ['--report', opts.report],
+    ['--from', opts.from],
+    ['--to', opts.to],
+  ] as const) {
+    if (value !== undefined)
+      throw new CliError(`${flag} does not apply with --compare (it writes --markdown/--json)`);
+  }
+  const { config } = await resolveOptimizeConfig(opts);
+  const data = await loadData(opts, config);
+  const say = (line: string): void => {
+    if (!opts.quiet) process.stderr.write(`${line}\n`);
+  };
+  say(`data: ${describeData(data, config)}`);
+  const store = OptimizerStore.open(opts.db);
+  const bar = progressBar('optimizing');
+  const stop = interruptOnSigint(() => {
+    bar.stop();
+    process.stderr.write('\nstopping after the running evaluations are stored (Ctrl-C again to quit now)…\n');
+  });
+  const series = data.loaded.map((l) => l.series);
+  let result;
+  try {
+    result = await compare({
+      config,
+      data,
+      holdoutFraction: holdout,
+      onBadData: opts.repair ? 'repair' : 'refuse',
+      seed,
+      generations,
+      evaluatorFor: (spec) => createEvaluator(executor, spec, series),
+      store,
+      signal: stop.signal,
+      onProgress: progressReporter(bar),
+      onPhase: (phase) => {
+        bar.stop();
+        say(`evaluating ${phase}`);
+      },
+    });
+  } finally {
+    bar.stop();
+    stop.dispose();
+    store.close();
+  }
+  if (!result) {
+    process.stderr.write(
+      `interrupted: every finished evaluation is stored in ${opts.db}. Run the same command again to continue.\n`,
+    );
+    process.exitCode = EXIT.interrupted;
+    return;
+  }
+  const command = ['worksteal', ...process.argv.slice(2)].join(' ');
+  const setName = opts.benchmark ?? data.loaded.map((l) => l.series.symbol).join(', ');
+  const md = compareMarkdown(setName, result, command);
+  process.stdout.write(`${md}\n`);
+  if (opts.markdown) await writeFile(opts.markdown, `${md}\n`);
+  if (opts.json) await writeFile(opts.json, `${encodeJson({ data: setName, command, ...result })}\n`);
+  process.exitCode = EXIT.ok;
+}

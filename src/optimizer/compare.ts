@@ -1,0 +1,189 @@
+/**
+ * The seed system's claim, tested out of sample: stealing disabled, protection 0.4%, 0.1% and 0.15% (other
+ * keys at their defaults) and the optimiser's best, on data the optimiser never saw.
+ *
+ * The optimiser maximises the median score of its walk-forward test windows, so those windows are not out of
+ * sample for its own best point. The range is therefore split: the optimiser (and the walk-forward columns)
+ * use the selection period; the last `holdoutFraction` of the range is scored once per row after the choice
+ * is made. Only the holdout columns compare all rows on equal terms.
+ */
+import type { WorkstealConfig } from '../core/config/schema.js';
+import type { StudyData } from './data.js';
+import type { EvalOutcome, Evaluator } from './evaluators/types.js';
+import { DAY_MS, type Window } from './objective/folds.js';
+import type { Evaluation, ObjectiveSpec, Params, WindowResult } from './objective/objective.js';
+import { optimize, prepareObjective, studyRange, type OptimizeOutcome } from './optimize.js';
+import type { OptimizerStore } from './store.js';
+import { evaluateMissing, evaluationHash, objectiveHashOf, type StudyProgress } from './study.js';
+
+export interface CompareRowSpec {
+  label: string;
+  params: Params;
+}
+
+/** The rows the claim is about; the optimiser's best is added after the study. */
+export const CLAIM_ROWS: readonly CompareRowSpec[] = [
+  { label: 'stealing disabled', params: { stealingEnabled: false } },
+  { label: 'protection 0.4%', params: { protectionPct: 0.004 } },
+  { label: 'protection 0.1%', params: { protectionPct: 0.001 } },
+  { label: 'protection 0.15% (default)', params: { protectionPct: 0.0015 } },
+];
+
+export interface CompareRow extends CompareRowSpec {
+  optimised: boolean;
+  /** Walk-forward medians over the selection period (in-sample for the optimiser's own row). */
+  walkForward: { oos: number; is: number };
+  /** The holdout window, scored once; the selection period as its "train" for reference. */
+  holdout: WindowResult;
+  selectionPeriod: WindowResult;
+}
+
+export interface CompareResult {
+  score: string;
+  range: Window;
+  selection: Window;
+  holdout: Window;
+  folds: ObjectiveSpec['folds'];
+  rows: CompareRow[];
+  study: OptimizeOutcome;
+  seconds: number;
+}
+
+/** The holdout starts on a UTC midnight so its daily equity curve has whole days. */
+export function splitHoldout(range: Window, fraction: number): { selection: Window; holdout: Window } {
+  if (!(fraction > 0 && fraction < 1))
+    throw new RangeError(`holdout fraction must be in (0, 1) (got ${fraction})`);
+  const cut = Math.floor((range.to - fraction * (range.to - range.from)) / DAY_MS) * DAY_MS;
+  return { selection: { from: range.from, to: cut }, holdout: { from: cut, to: range.to } };
+}
+
+async function evaluateRows(
+  rows: readonly CompareRowSpec[],
+  spec: ObjectiveSpec,
+  evaluator: Evaluator,
+  store: OptimizerStore,
+  signal?: AbortSignal,
+): Promise<Evaluation[] | null> {
+  const objectiveHash = objectiveHashOf(spec);
+  store.putObjective(objectiveHash, spec);
+  const tasks = rows.map((r) => ({ hash: evaluationHash(objectiveHash, r.params), params: r.params }));
+  const res = await evaluateMissing(tasks, objectiveHash, evaluator, store, signal ? { signal } : {});
+  if (!res.complete) return null;
+  return tasks.map((t) => res.stored.get(t.hash)!.evaluation);
+}
+
+export async function compare(input: {
+  config: WorkstealConfig;
+  data: StudyData;
+  holdoutFraction: number;
+  onBadData?: 'refuse' | 'repair';
+  seed: number;
+  generations: number;
+  /** Evaluators for the selection objective and the holdout objective (same executor, two specs). */
+  evaluatorFor: (spec: ObjectiveSpec) => Promise<Evaluator>;
+  store: OptimizerStore;
+  sensitivityPoints?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: StudyProgress) => void;
+  onEvaluated?: (o: EvalOutcome) => void;
+  onPhase?: (phase: string) => void;
+}): Promise<CompareResult | null> {
+  const t0 = performance.now();
+  const series = input.data.loaded.map((l) => l.series);
+  const range = studyRange(series, input.data.defaultRange);
+  const { selection, holdout } = splitHoldout(range, input.holdoutFraction);
+  const sel = prepareObjective({
+    config: input.config,
+    data: input.data,
+    range: selection,
+    ...(input.onBadData ? { onBadData: input.onBadData } : {}),
+  });
+  // One fold: train = the whole selection period, test = the holdout.
+  const holdoutSpec: ObjectiveSpec = { ...sel.spec, folds: [{ index: 0, train: selection, test: holdout }] };
+
+  const selEvaluator = await input.evaluatorFor(sel.spec);
+  let study: OptimizeOutcome;
+  let fixedWf: Evaluation[] | null;
+  try {
+    input.onPhase?.('the fixed rows on the selection period');
+    fixedWf = await evaluateRows(CLAIM_ROWS, sel.spec, selEvaluator, input.store, input.signal);
+    if (!fixedWf) return null;
+    input.onPhase?.('the optimiser on the selection period');
+    study = await optimize({
+      config: input.config,
+      spec: sel.spec,
+      evaluator: selEvaluator,
+      store: input.store,
+      seed: input.seed,
+      generations: input.generations,
+      sensitivityPoints: input.sensitivityPoints ?? 0,
+      ...(input.signal ? { signal: input.signal } : {}),
+      ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+      ...(input.onEvaluated ? { onEvaluated: input.onEvaluated } : {}),
+    });
+  } finally {
+    await selEvaluator.close();
+  }
+  const best = study.study.best;
+  if (study.study.status !== 'done' || !best) return null;
+
+  const rows: CompareRowSpec[] = [...CLAIM_ROWS, { label: "optimiser's best", params: best.params }];
+  input.onPhase?.('every row on the holdout');
+  const holdEvaluator = await input.evaluatorFor(holdoutSpec);
+  let held: Evaluation[] | null;
+  try {
+    held = await evaluateRows(rows, holdoutSpec, holdEvaluator, input.store, input.signal);
+  } finally {
+    await holdEvaluator.close();
+  }
+  if (!held) return null;
+  const wf = [...fixedWf, best.evaluation];
+  return {
+    score: sel.spec.score,
+    range,
+    selection,
+    holdout,
+    folds: sel.spec.folds,
+    rows: rows.map((r, i) => ({
+      ...r,
+      optimised: i === rows.length - 1,
+      walkForward: { oos: wf[i]!.oos, is: wf[i]!.is },
+      holdout: held[i]!.folds[0]!.test,
+      selectionPeriod: held[i]!.folds[0]!.train,
+    })),
+    study,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
+const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '—');
+const pc = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
+
+/** The comparison as a Markdown table (for the README), with the command that made it. */
+export function compareMarkdown(set: string, r: CompareResult, command: string): string {
+  const s = r.score;
+  const head = `| row | walk-forward median OOS ${s} (selection) | holdout ${s} | holdout return | holdout max DD | holdout trades | holdout steals | holdout blocks |`;
+  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|';
+  const lines = r.rows.map(
+    (row) =>
+      `| ${row.label} | ${f2(row.walkForward.oos)}${row.optimised ? ' (chosen on it)' : ''} | ${f2(row.holdout.score)} | ${pc(row.holdout.totalReturn)} | ${pc(row.holdout.maxDrawdown)} | ${row.holdout.trades} | ${row.holdout.steals} | ${row.holdout.blocks} |`,
+  );
+  const st = r.study.study;
+  const bestParams = Object.entries(r.rows.at(-1)!.params)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : String(v)}`)
+    .join(', ');
+  return [
+    `**${set}**: selection ${day(r.selection.from)} → ${day(r.selection.to)} (${r.folds.length} walk-forward folds), holdout ${day(r.holdout.from)} → ${day(r.holdout.to)}; optimiser: ${r.study.settings.strategy}, population ${r.study.settings.popSize}, ${st.generations} generations, ${st.evaluations} candidates (${st.evaluated} evaluated here), seed ${r.study.settings.seed}, ${(r.seconds / 60).toFixed(1)} min.`,
+    '',
+    '```',
+    command,
+    '```',
+    '',
+    head,
+    rule,
+    ...lines,
+    '',
+    `Optimiser's best: ${bestParams}.`,
+  ].join('\n');
+}

@@ -1,0 +1,112 @@
+/**
+ * What an optimisation writes: best.json, a config file `simulate --config` and `run --config` accept as it
+ * is (config keys and an optional top-level preset, nothing else: unknown keys are errors there), and a
+ * separate metadata file with the scores, folds, data hashes and history that produced it.
+ */
+import { SCORE_DESCRIPTIONS } from './objective/scores.js';
+import type { ParamSpec } from './de/index.js';
+import type { FoldResult, ObjectiveSpec, Params } from './objective/objective.js';
+import type { OptimizeOutcome } from './optimize.js';
+import type { SensitivityRow } from './sensitivity.js';
+import type { GenerationSummary } from './study.js';
+
+/**
+ * The user's own config file values (without `preset` and `optimize`), then the best parameters over them,
+ * under the same preset. Loaded by `simulate --config best.json` it gives the configuration the optimiser
+ * scored (environment variables still apply on top, as for any config file).
+ */
+export function bestConfigFile(input: {
+  preset?: string;
+  fileValues?: Record<string, unknown>;
+  params: Params;
+}): Record<string, unknown> {
+  const { preset: _preset, optimize: _optimize, ...rest } = input.fileValues ?? {};
+  return {
+    ...(input.preset && input.preset !== 'default' ? { preset: input.preset } : {}),
+    ...rest,
+    ...input.params,
+  };
+}
+
+export interface OptimizeMeta {
+  study: string;
+  objective: string;
+  status: 'done' | 'interrupted';
+  reason?: string;
+  command?: string;
+  score: string;
+  scoreDescription: string;
+  strategy: string;
+  population: number;
+  seed: number;
+  generations: number;
+  evaluations: number;
+  evaluated: number;
+  reused: number;
+  range: { from: number; to: number };
+  foldScheme: string;
+  folds: { index: number; train: [string, string]; test: [string, string] }[];
+  data: ObjectiveSpec['data'];
+  codeVersion: string;
+  space: ParamSpec[];
+  baseConfig: ObjectiveSpec['config'];
+  best: { params: Params; hash: string; oos: number; is: number; folds: FoldResult[] } | null;
+  history: GenerationSummary[];
+  sensitivity: SensitivityRow[] | null;
+}
+
+const iso = (t: number): string => new Date(t).toISOString();
+
+export function buildMeta(input: {
+  outcome: OptimizeOutcome;
+  spec: ObjectiveSpec;
+  range: { from: number; to: number };
+  foldScheme: string;
+  command?: string;
+}): OptimizeMeta {
+  const { outcome, spec } = input;
+  const s = outcome.study;
+  return {
+    study: s.studyId,
+    objective: s.objectiveHash,
+    status: s.status,
+    ...(s.reason ? { reason: s.reason } : {}),
+    ...(input.command ? { command: input.command } : {}),
+    score: spec.score,
+    scoreDescription: SCORE_DESCRIPTIONS[spec.score],
+    strategy: outcome.settings.strategy,
+    population: outcome.settings.popSize,
+    seed: outcome.settings.seed,
+    generations: s.generations,
+    evaluations: s.evaluations,
+    evaluated: s.evaluated,
+    reused: s.reused,
+    range: input.range,
+    foldScheme: input.foldScheme,
+    folds: spec.folds.map((f) => ({
+      index: f.index,
+      train: [iso(f.train.from), iso(f.train.to)],
+      test: [iso(f.test.from), iso(f.test.to)],
+    })),
+    data: spec.data,
+    codeVersion: spec.codeVersion,
+    space: outcome.space,
+    baseConfig: spec.config,
+    best: s.best
+      ? {
+          params: s.best.params,
+          hash: s.best.hash,
+          oos: s.best.evaluation.oos,
+          is: s.best.evaluation.is,
+          folds: s.best.evaluation.folds,
+        }
+      : null,
+    history: s.history,
+    sensitivity: outcome.sensitivity?.rows ?? null,
+  };
+}
+
+/** `best.json` → `best.meta.json`; other names get `.meta.json` appended. */
+export function metaPathFor(out: string): string {
+  return out.endsWith('.json') ? `${out.slice(0, -'.json'.length)}.meta.json` : `${out}.meta.json`;
+}

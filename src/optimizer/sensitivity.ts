@@ -1,0 +1,88 @@
+/**
+ * One-at-a-time sensitivity around the best point: each parameter is moved across its range while the others
+ * keep their best values, and the median out-of-sample score is recorded. A parameter whose swing is small
+ * barely matters on this data; one with a large swing, or a best value at the edge of a cliff, deserves
+ * care (and a look at the report's parameter-vs-score charts).
+ *
+ * These are ordinary evaluations: hashed, stored and resumable like the study's own.
+ */
+import { decodeValue, type ParamSpec, type ParamValue } from './de/index.js';
+import type { EvalOutcome, Evaluator } from './evaluators/types.js';
+import type { Evaluation, Params } from './objective/objective.js';
+import type { OptimizerStore } from './store.js';
+import { evaluateMissing, evaluationHash } from './study.js';
+
+export interface SensitivityPoint {
+  value: ParamValue;
+  oos: number;
+  is: number;
+}
+
+export interface SensitivityRow {
+  name: string;
+  best: ParamValue;
+  /** Points across the range in ascending order, the best value included. */
+  points: SensitivityPoint[];
+  /** Lowest and highest median OOS score over the points, and their difference. */
+  low: number;
+  high: number;
+  swing: number;
+}
+
+export interface SensitivityResult {
+  rows: SensitivityRow[];
+  evaluated: number;
+  reused: number;
+  complete: boolean;
+}
+
+/** The values a parameter takes at `n` evenly spaced points of its range (distinct values only). */
+export function probeValues(spec: ParamSpec, n: number): ParamValue[] {
+  if (spec.kind === 'bool') return [false, true];
+  const values = Array.from({ length: n }, (_, i) => decodeValue(spec, n === 1 ? 0.5 : i / (n - 1)));
+  return [...new Set(values)];
+}
+
+const sortValues = (a: ParamValue, b: ParamValue): number => Number(a) - Number(b);
+
+export async function sensitivity(input: {
+  space: readonly ParamSpec[];
+  best: Params;
+  bestEvaluation: Evaluation;
+  objectiveHash: string;
+  evaluator: Evaluator;
+  store: OptimizerStore;
+  points?: number;
+  signal?: AbortSignal;
+  onEvaluated?: (o: EvalOutcome) => void;
+}): Promise<SensitivityResult> {
+  const n = input.points ?? 5;
+  const probes = input.space.flatMap((spec) =>
+    probeValues(spec, n)
+      .filter((v) => v !== input.best[spec.name])
+      .map((value) => {
+        const params = { ...input.best, [spec.name]: value };
+        return { name: spec.name, value, params, hash: evaluationHash(input.objectiveHash, params) };
+      }),
+  );
+  const r = await evaluateMissing(probes, input.objectiveHash, input.evaluator, input.store, {
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.onEvaluated ? { onStored: input.onEvaluated } : {}),
+  });
+  const rows = input.space.map((spec): SensitivityRow => {
+    const best = input.best[spec.name]!;
+    const points: SensitivityPoint[] = [
+      { value: best, oos: input.bestEvaluation.oos, is: input.bestEvaluation.is },
+      ...probes.flatMap((p) => {
+        const e = p.name === spec.name ? r.stored.get(p.hash)?.evaluation : undefined;
+        return e ? [{ value: p.value, oos: e.oos, is: e.is }] : [];
+      }),
+    ].sort((a, b) => sortValues(a.value, b.value));
+    const scores = points.map((p) => p.oos);
+    const low = Math.min(...scores);
+    const high = Math.max(...scores);
+    return { name: spec.name, best, points, low, high, swing: high - low };
+  });
+  rows.sort((a, b) => b.swing - a.swing || a.name.localeCompare(b.name));
+  return { rows, evaluated: r.evaluated, reused: r.reused, complete: r.complete };
+}

@@ -1,0 +1,278 @@
+/**
+ * The optimizer's SQLite store: every evaluation under its content hash, and every study's DE state after
+ * each generation. It is what makes a run resumable: a restarted study restores its DE state, finds the
+ * evaluations already done by hash, and evaluates only the rest. An evaluation is stored once (its hash is
+ * the primary key), however many times a crashed worker made it run.
+ *
+ * WAL mode: the pool and queue executors report results while the coordinator reads, and a reader never
+ * blocks the writer. Each evaluation is committed as soon as it arrives, so a crash loses at most the
+ * evaluations still running.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DEState } from './de/index.js';
+import { decodeJson, encodeJson } from './json.js';
+import type { Evaluation, Params } from './objective/objective.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS opt_objectives (
+  hash TEXT PRIMARY KEY,
+  spec TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS opt_studies (
+  id TEXT PRIMARY KEY,
+  objective_hash TEXT NOT NULL REFERENCES opt_objectives(hash),
+  spec TEXT NOT NULL,
+  state TEXT,
+  generation INTEGER NOT NULL DEFAULT 0,
+  evaluations INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS opt_evaluations (
+  hash TEXT PRIMARY KEY,
+  objective_hash TEXT NOT NULL,
+  params TEXT NOT NULL,
+  oos REAL,
+  is_score REAL,
+  result TEXT NOT NULL,
+  elapsed_ms REAL NOT NULL,
+  worker TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS opt_trials (
+  study_id TEXT NOT NULL,
+  generation INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  PRIMARY KEY (study_id, generation, idx)
+);
+CREATE INDEX IF NOT EXISTS opt_evaluations_objective ON opt_evaluations(objective_hash);
+`;
+
+export type StudyStatus = 'running' | 'interrupted' | 'done';
+
+export interface StoredEvaluation {
+  hash: string;
+  objectiveHash: string;
+  params: Params;
+  evaluation: Evaluation;
+  elapsedMs: number;
+  worker: string;
+  attempts: number;
+  createdAt: string;
+}
+
+export interface StudyRow {
+  id: string;
+  objectiveHash: string;
+  spec: unknown;
+  state: DEState | null;
+  generation: number;
+  evaluations: number;
+  status: StudyStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TrialRow {
+  generation: number;
+  index: number;
+  hash: string;
+}
+
+interface EvaluationDbRow {
+  hash: string;
+  objective_hash: string;
+  params: string;
+  result: string;
+  elapsed_ms: number;
+  worker: string;
+  attempts: number;
+  created_at: string;
+}
+
+interface StudyDbRow {
+  id: string;
+  objective_hash: string;
+  spec: string;
+  state: string | null;
+  generation: number;
+  evaluations: number;
+  status: StudyStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+function toEvaluation(r: EvaluationDbRow): StoredEvaluation {
+  return {
+    hash: r.hash,
+    objectiveHash: r.objective_hash,
+    params: JSON.parse(r.params) as Params,
+    evaluation: decodeJson<Evaluation>(r.result),
+    elapsedMs: r.elapsed_ms,
+    worker: r.worker,
+    attempts: r.attempts,
+    createdAt: r.created_at,
+  };
+}
+
+export class OptimizerStore {
+  private constructor(
+    readonly path: string,
+    private readonly db: Database.Database,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Open (or create) the store; the folder is created when missing. */
+  static open(path: string, now: () => Date = () => new Date()): OptimizerStore {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      db.exec(SCHEMA);
+    } catch (error) {
+      throw new Error(
+        `cannot open the optimizer store ${path}: ${(error as Error).message}. Pass another file with --db.`,
+        { cause: error },
+      );
+    }
+    return new OptimizerStore(path, db, now);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  putObjective(hash: string, spec: unknown): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO opt_objectives (hash, spec, created_at) VALUES (?, ?, ?)')
+      .run(hash, JSON.stringify(spec), this.now().toISOString());
+  }
+
+  objective(hash: string): unknown {
+    const row = this.db.prepare('SELECT spec FROM opt_objectives WHERE hash = ?').get(hash) as
+      { spec: string } | undefined;
+    return row ? (JSON.parse(row.spec) as unknown) : undefined;
+  }
+
+  /** Stores an evaluation once; returns false when its hash was already stored (nothing is changed). */
+  putEvaluation(e: Omit<StoredEvaluation, 'createdAt'>): boolean {
+    const info = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO opt_evaluations
+           (hash, objective_hash, params, oos, is_score, result, elapsed_ms, worker, attempts, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        e.hash,
+        e.objectiveHash,
+        JSON.stringify(e.params),
+        finiteOrNull(e.evaluation.oos),
+        finiteOrNull(e.evaluation.is),
+        encodeJson(e.evaluation),
+        e.elapsedMs,
+        e.worker,
+        e.attempts,
+        this.now().toISOString(),
+      );
+    return info.changes === 1;
+  }
+
+  evaluation(hash: string): StoredEvaluation | undefined {
+    const row = this.db.prepare('SELECT * FROM opt_evaluations WHERE hash = ?').get(hash) as
+      EvaluationDbRow | undefined;
+    return row ? toEvaluation(row) : undefined;
+  }
+
+  /** The stored evaluations among `hashes`, by hash. */
+  evaluations(hashes: readonly string[]): Map<string, StoredEvaluation> {
+    const out = new Map<string, StoredEvaluation>();
+    const stmt = this.db.prepare('SELECT * FROM opt_evaluations WHERE hash = ?');
+    for (const h of new Set(hashes)) {
+      const row = stmt.get(h) as EvaluationDbRow | undefined;
+      if (row) out.set(h, toEvaluation(row));
+    }
+    return out;
+  }
+
+  /** How many evaluations are stored for an objective (all of them when omitted). */
+  countEvaluations(objectiveHash?: string): number {
+    const row = (
+      objectiveHash === undefined
+        ? this.db.prepare('SELECT COUNT(*) AS n FROM opt_evaluations').get()
+        : this.db
+            .prepare('SELECT COUNT(*) AS n FROM opt_evaluations WHERE objective_hash = ?')
+            .get(objectiveHash)
+    ) as { n: number };
+    return row.n;
+  }
+
+  study(id: string): StudyRow | undefined {
+    const r = this.db.prepare('SELECT * FROM opt_studies WHERE id = ?').get(id) as StudyDbRow | undefined;
+    if (!r) return undefined;
+    return {
+      id: r.id,
+      objectiveHash: r.objective_hash,
+      spec: JSON.parse(r.spec) as unknown,
+      state: r.state === null ? null : (JSON.parse(r.state) as DEState),
+      generation: r.generation,
+      evaluations: r.evaluations,
+      status: r.status,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  }
+
+  createStudy(id: string, objectiveHash: string, spec: unknown): void {
+    const at = this.now().toISOString();
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO opt_studies (id, objective_hash, spec, status, created_at, updated_at)
+         VALUES (?, ?, ?, 'running', ?, ?)`,
+      )
+      .run(id, objectiveHash, JSON.stringify(spec), at, at);
+  }
+
+  /**
+   * After a generation is told: the DE state and which evaluation each candidate slot got, in one
+   * transaction, so a crash leaves either the generation before or this one, never half of it.
+   */
+  saveGeneration(id: string, state: DEState, trials: readonly TrialRow[]): void {
+    const insertTrial = this.db.prepare(
+      'INSERT OR REPLACE INTO opt_trials (study_id, generation, idx, hash) VALUES (?, ?, ?, ?)',
+    );
+    const update = this.db.prepare(
+      `UPDATE opt_studies SET state = ?, generation = ?, evaluations = ?, status = 'running', updated_at = ?
+       WHERE id = ?`,
+    );
+    this.db.transaction(() => {
+      for (const t of trials) insertTrial.run(id, t.generation, t.index, t.hash);
+      update.run(JSON.stringify(state), state.generation, state.evaluations, this.now().toISOString(), id);
+    })();
+  }
+
+  setStatus(id: string, status: StudyStatus): void {
+    this.db
+      .prepare('UPDATE opt_studies SET status = ?, updated_at = ? WHERE id = ?')
+      .run(status, this.now().toISOString(), id);
+  }
+
+  /** The study's candidates in generation and slot order. */
+  trials(id: string): TrialRow[] {
+    return (
+      this.db
+        .prepare('SELECT generation, idx, hash FROM opt_trials WHERE study_id = ? ORDER BY generation, idx')
+        .all(id) as { generation: number; idx: number; hash: string }[]
+    ).map((r) => ({ generation: r.generation, index: r.idx, hash: r.hash }));
+  }
+}
