@@ -11,7 +11,7 @@ import { encodeJson } from '../../optimizer/json.js';
 import { SCORE_DESCRIPTIONS } from '../../optimizer/objective/scores.js';
 import { createEvaluator, optimize, prepareObjective, type Executor } from '../../optimizer/optimize.js';
 import { bestConfigFile, buildMeta, metaPathFor } from '../../optimizer/output.js';
-import { QueueError } from '../../optimizer/queue/connection.js';
+import { QueueError, parseRedisUrl } from '../../optimizer/queue/connection.js';
 import { renderOptimizeReport } from '../../optimizer/report/html.js';
 import { OptimizerStore } from '../../optimizer/store.js';
 import type { StudyProgress } from '../../optimizer/study.js';
@@ -67,6 +67,16 @@ function parseTime(raw: string | undefined, flag: string): number | undefined {
   return t;
 }
 
+/** A malformed --queue URL is a usage mistake (exit 2), unlike a Redis that does not answer (exit 1). */
+export function checkQueueUrl(url: string): void {
+  try {
+    parseRedisUrl(url);
+  } catch (error) {
+    if (error instanceof QueueError) throw new CliError(error.message, EXIT.badInput);
+    throw error;
+  }
+}
+
 function executorOf(opts: OptimizeOptions): Executor {
   if (opts.queue !== undefined) {
     if (opts.workers !== undefined) {
@@ -74,6 +84,7 @@ function executorOf(opts: OptimizeOptions): Executor {
         '--workers and --queue do not go together: with --queue the evaluations run on `worksteal worker` processes (give those --threads)',
       );
     }
+    checkQueueUrl(opts.queue);
     return { kind: 'queue', url: opts.queue, ...(opts.queueName ? { queueName: opts.queueName } : {}) };
   }
   const workers = opts.workers === undefined ? defaultThreads() : wholeNumber(opts.workers, '--workers', 0);

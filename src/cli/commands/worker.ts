@@ -3,6 +3,7 @@ import os from 'node:os';
 import { QueueError } from '../../optimizer/queue/connection.js';
 import { startWorkerService } from '../../optimizer/queue/worker-service.js';
 import { CliError, EXIT } from '../errors.js';
+import { checkQueueUrl } from './optimize.js';
 
 interface WorkerOptions {
   queue: string;
@@ -53,6 +54,7 @@ export function registerWorker(program: Command): void {
         opts.threads === undefined
           ? Math.max(1, os.availableParallelism())
           : wholeNumber(opts.threads, '--threads', 1);
+      checkQueueUrl(opts.queue);
       let service;
       try {
         service = await startWorkerService({

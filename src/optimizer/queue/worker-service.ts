@@ -153,7 +153,15 @@ export async function startWorkerService(opts: WorkerServiceOptions): Promise<Wo
       maxStalledCount: opts.maxStalledCount ?? 2,
     },
   );
-  worker.on('error', (e) => log(`error: ${e.message}`));
+  // A lost connection raises the same error at every retry: say it once, not every 200 ms.
+  let lastError = '';
+  worker.on('error', (e) => {
+    if (e.message !== lastError) log(`error: ${e.message}`);
+    lastError = e.message;
+  });
+  worker.on('ready', () => {
+    lastError = '';
+  });
   worker.on('failed', (job, e) => log(`failed ${job?.data.hash.slice(0, 12) ?? '?'}: ${e.message}`));
   try {
     await readyWithin(worker.waitUntilReady(), opts.connectTimeoutMs ?? 5000, opts.url);
