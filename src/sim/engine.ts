@@ -151,7 +151,7 @@ export function simulate(input: SimInput): SimOutput {
     closeTimes: timeline.closeTimes[k]!,
     forecast: input.signals
       ? null
-      : forecastSignals(s.high, s.low, s.close, sim.forecaster, timeline.firstBar[k]!),
+      : forecastSignals(s.high, s.low, s.close, sim.forecaster, timeline.firstBar[k]!, timeline.lastBar[k]!),
     external: input.signals ? input.signals.filter((x) => x.symbol === s.symbol) : [],
     externalNext: 0,
     bar: timeline.firstBar[k]!,

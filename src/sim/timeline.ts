@@ -14,6 +14,8 @@ export interface Timeline {
   closeTimes: Float64Array[];
   /** Per series: the first bar inside the simulated range. */
   firstBar: Int32Array;
+  /** Per series: one past the last bar inside the simulated range. */
+  lastBar: Int32Array;
 }
 
 /**
@@ -97,7 +99,7 @@ export function buildTimeline(
     steps[m] = t;
     kinds[m++] = kind;
   }
-  return { steps: steps.subarray(0, m), kinds: kinds.subarray(0, m), closeTimes, firstBar };
+  return { steps: steps.subarray(0, m), kinds: kinds.subarray(0, m), closeTimes, firstBar, lastBar };
 }
 
 function dedupeSorted(a: Float64Array): Float64Array {

@@ -27,6 +27,8 @@ export function forecastSignals(
   cfg: ForecasterConfig,
   /** First bar that needs a signal; earlier bars are skipped except the ones its window reads. */
   firstNeeded = 0,
+  /** One past the last bar that needs a signal (bars after a simulation's end are never read). */
+  endNeeded = close.length,
 ): SignalColumns {
   const n = close.length;
   const h = cfg.horizonBars;
@@ -41,7 +43,8 @@ export function forecastSignals(
 
   // The window at bar i holds the excursions of bars i−h−lookback+1 … i−h: nothing earlier can matter.
   const start = Math.max(0, firstNeeded - h - cfg.lookbackBars);
-  for (let i = start; i < n; i++) {
+  const end = Math.min(n, Math.max(endNeeded, start));
+  for (let i = start; i < end; i++) {
     minLow.push(i, low[i]!);
     maxHigh.push(i, high[i]!);
     const j = i - h; // the bar whose forward window (j, i] has just completed
