@@ -6,34 +6,32 @@ import { fileURLToPath } from 'node:url';
  * The named data sets of ../shared/marketdata/README.md ("Suggested sets"), resolved against the folder in
  * WORKSTEAL_DATA or, by default, ../shared/marketdata beside the project.
  */
+const CRYPTO_FILES = [
+  'binance-eth-iamsteini/ETHUSDT_1h.csv',
+  'binance-spot-yanniedog/SOLUSDT_1h.csv',
+  'binance-spot-yanniedog/LTCUSDT_1h.csv',
+  'binance-spot-yanniedog/UNIUSDT_1h.csv',
+  'binance-spot-yanniedog/AVAXUSDT_1h.csv',
+  'binance-spot-yanniedog/LINKUSDT_1h.csv',
+] as const;
+
+const STOCK_FILES = [
+  'databento-nasdaq-tejasraj15/AAPL_1h.csv',
+  'databento-nasdaq-tejasraj15/MSFT_1h.csv',
+  'ibkr-tsla-economiaunmsm/TSLA_1h.csv',
+  'polygon-spy-peachy88/SPY_hourly.csv',
+] as const;
+
 export const BENCHMARK_SETS = {
   crypto: {
     description: 'ETH, SOL, LTC, UNI, AVAX, LINK hourly over their common window',
-    files: [
-      'binance-eth-iamsteini/ETHUSDT_1h.csv',
-      'binance-spot-yanniedog/SOLUSDT_1h.csv',
-      'binance-spot-yanniedog/LTCUSDT_1h.csv',
-      'binance-spot-yanniedog/UNIUSDT_1h.csv',
-      'binance-spot-yanniedog/AVAXUSDT_1h.csv',
-      'binance-spot-yanniedog/LINKUSDT_1h.csv',
-    ],
+    files: CRYPTO_FILES,
     from: '2020-09-22T00:00:00Z',
     to: '2025-12-02T00:00:00Z',
   },
   mixed: {
     description: 'the crypto set plus AAPL, MSFT, TSLA, SPY hourly over the common window of the stocks',
-    files: [
-      'binance-eth-iamsteini/ETHUSDT_1h.csv',
-      'binance-spot-yanniedog/SOLUSDT_1h.csv',
-      'binance-spot-yanniedog/LTCUSDT_1h.csv',
-      'binance-spot-yanniedog/UNIUSDT_1h.csv',
-      'binance-spot-yanniedog/AVAXUSDT_1h.csv',
-      'binance-spot-yanniedog/LINKUSDT_1h.csv',
-      'databento-nasdaq-tejasraj15/AAPL_1h.csv',
-      'databento-nasdaq-tejasraj15/MSFT_1h.csv',
-      'ibkr-tsla-economiaunmsm/TSLA_1h.csv',
-      'polygon-spy-peachy88/SPY_hourly.csv',
-    ],
+    files: [...CRYPTO_FILES, ...STOCK_FILES],
     from: '2021-03-12T00:00:00Z',
     to: '2025-02-11T00:00:00Z',
   },

@@ -16,6 +16,7 @@ import { renderOptimizeReport } from '../../optimizer/report/html.js';
 import { OptimizerStore } from '../../optimizer/store.js';
 import type { StudyProgress } from '../../optimizer/study.js';
 import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
+import { parseDateFlag } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
 import { num, table } from '../format.js';
 import { progressBar, type Progress } from '../progress.js';
@@ -56,15 +57,6 @@ function wholeNumber(raw: string, flag: string, min: number): number {
     throw new CliError(`${flag} ${JSON.stringify(raw)}: must be a whole number >= ${min}`);
   }
   return n;
-}
-
-function parseTime(raw: string | undefined, flag: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const withZone = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw;
-  const t = Date.parse(withZone);
-  if (Number.isNaN(t))
-    throw new CliError(`${flag} ${JSON.stringify(raw)} is not a date; use e.g. 2023-01-01`);
-  return t;
 }
 
 /** A malformed --queue URL is a usage mistake (exit 2), unlike a Redis that does not answer (exit 1). */
@@ -228,8 +220,8 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   const points = wholeNumber(opts.sensitivity, '--sensitivity', 0);
   if (points === 1) throw new CliError('--sensitivity 1: give 0 (skip) or at least 2 points per parameter');
   const executor = executorOf(opts);
-  const from = parseTime(opts.from, '--from');
-  const to = parseTime(opts.to, '--to');
+  const from = parseDateFlag(opts.from, '--from');
+  const to = parseDateFlag(opts.to, '--to');
   const { config, preset, fileValues } = await resolveOptimizeConfig(opts);
   const onBadData = opts.repair ? 'repair' : 'refuse';
   for (const [flag, value] of [
