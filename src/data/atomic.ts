@@ -39,20 +39,7 @@ async function finish(tmp: string, target: string): Promise<void> {
 /** Replaces `target` with `data`. */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
-  const tmp = tempPath(target);
-  try {
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  await finish(tmp, target);
+  await viaTempFile(target, 'w', data);
 }
 
 /**
@@ -60,12 +47,22 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
  * the download it saves) plus an append, then the rename. The old file stays whole until the new one is.
  */
 export async function appendFileAtomic(target: string, data: string): Promise<void> {
+  await viaTempFile(target, 'a', data, (tmp) => copyFile(target, tmp));
+}
+
+/** Prepare a temp file, write `data` (synced), then move it over `target`; the temp file never lingers. */
+async function viaTempFile(
+  target: string,
+  flags: 'w' | 'a',
+  data: string | Uint8Array,
+  prepare?: (tmp: string) => Promise<void>,
+): Promise<void> {
   const tmp = tempPath(target);
   try {
-    await copyFile(target, tmp);
-    const handle = await open(tmp, 'a');
+    await prepare?.(tmp);
+    const handle = await open(tmp, flags);
     try {
-      await handle.appendFile(data);
+      await handle.writeFile(data);
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,16 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Decision } from '../core/policy/decision.js';
-import type { OutcomeStatus } from '../coordinator/saga.js';
+import { isStealAttempt, type Decision } from '../core/policy/decision.js';
 
-/**
- * A steal attempt: a request that was short of margin while stealing was enabled, whatever came of it
- * (the simulator counts attempts the same way, so live and simulated success rates compare).
- */
-export function isStealAttempt(d: Decision): boolean {
-  return (
-    d.action === 'steal' || (d.action === 'block' && d.shortfall > 0 && d.reason !== 'stealing-disabled')
-  );
-}
+export { isStealAttempt };
+import type { OutcomeStatus } from '../coordinator/saga.js';
 
 /**
  * The runtime's Prometheus metrics, in a registry of their own (embedding programs keep theirs apart).

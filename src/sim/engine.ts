@@ -1,7 +1,7 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { dailyInterest, overnightDebit } from '../core/margin/interest.js';
-import { REASON_CODE, type Decision } from '../core/policy/decision.js';
+import { REASON_CODE, isStealAttempt, type Decision } from '../core/policy/decision.js';
 import { planDeleverage } from '../core/policy/deleverage-plan.js';
 import { distance, withinDistance } from '../core/policy/distance.js';
 import { toleranceFor } from '../core/policy/tolerance.js';
@@ -227,8 +227,7 @@ export function simulate(input: SimInput): SimOutput {
     if (d.action === 'wait') counters.waits++;
     if (d.action === 'place') counters.places++;
     if (d.action === 'block') counters.blocks[d.reason] = (counters.blocks[d.reason] ?? 0) + 1;
-    if (d.action === 'steal' || (d.action === 'block' && d.shortfall > 0 && d.reason !== 'stealing-disabled'))
-      counters.stealAttempts++;
+    if (isStealAttempt(d)) counters.stealAttempts++;
     if (d.candidates) {
       const r = d.candidates.reason;
       for (let i = 0; i < r.length; i++)

@@ -94,3 +94,13 @@ export interface CandidateRecord {
   rank: number | null;
   victim: boolean;
 }
+
+/**
+ * A steal attempt: a request that was short of margin while stealing was enabled, whatever came of it.
+ * The simulator and the live metrics both count with this, so their success rates compare.
+ */
+export function isStealAttempt(d: Decision): boolean {
+  return (
+    d.action === 'steal' || (d.action === 'block' && d.shortfall > 0 && d.reason !== 'stealing-disabled')
+  );
+}
