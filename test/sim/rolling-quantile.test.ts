@@ -17,20 +17,28 @@ describe('RollingQuantile', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 12 }),
-        fc.array(fc.integer({ min: -5, max: 5 }), { maxLength: 60 }),
-        fc.constantFrom(0, 0.1, 0.25, 0.5, 0.9, 1),
+        fc.array(fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ min: -1, max: 1, noNaN: true })), {
+          maxLength: 60,
+        }),
+        fc.constantFrom(0, 0.1, 0.25, 0.5, 0.9, 1, 1 / 3),
         (capacity, values, q) => {
-          const rq = new RollingQuantile(capacity);
+          const rq = new RollingQuantile(capacity, q);
           const seen: number[] = [];
+          expect(rq.quantile()).toBeNaN();
           for (const v of values) {
             rq.push(v);
             seen.push(v);
             expect(rq.size).toBe(Math.min(capacity, seen.length));
-            expect(rq.quantile(q)).toBeCloseTo(reference(seen, capacity, q), 12);
+            expect(rq.quantile()).toBe(reference(seen, capacity, q));
           }
         },
       ),
       { seed: 7, numRuns: 300 },
     );
+  });
+
+  it('refuses a window or a quantile that cannot be', () => {
+    expect(() => new RollingQuantile(0, 0.5)).toThrow(/capacity/);
+    expect(() => new RollingQuantile(10, 1.5)).toThrow(/q must/);
   });
 });

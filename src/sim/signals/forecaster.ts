@@ -35,8 +35,8 @@ export function forecastSignals(
   const entry = new Float64Array(n).fill(Number.NaN);
   const takeProfit = new Float64Array(n).fill(Number.NaN);
   const edge = new Float64Array(n).fill(Number.NaN);
-  const lows = new RollingQuantile(cfg.lookbackBars);
-  const highs = new RollingQuantile(cfg.lookbackBars);
+  const lows = new RollingQuantile(cfg.lookbackBars, cfg.entryQuantile);
+  const highs = new RollingQuantile(cfg.lookbackBars, cfg.exitQuantile);
   const minLow = new MonotoneWindow(h, true);
   const maxHigh = new MonotoneWindow(h, false);
   const warmUp = Math.max(10, Math.floor(cfg.lookbackBars / 2));
@@ -55,8 +55,8 @@ export function forecastSignals(
     }
     if (lows.size < warmUp) continue;
     const c = close[i]!;
-    const e = c * (1 + Math.min(0, lows.quantile(cfg.entryQuantile)));
-    const tp = c * (1 + Math.max(0, highs.quantile(cfg.exitQuantile)));
+    const e = c * (1 + Math.min(0, lows.quantile()));
+    const tp = c * (1 + Math.max(0, highs.quantile()));
     const g = tp / e - 1;
     if (!(g >= cfg.minEdgePct) || !(e > 0)) continue;
     entry[i] = e;
@@ -84,16 +84,18 @@ class MonotoneWindow {
 
   push(i: number, v: number): void {
     const cap = this.idx.length;
+    const { idx, val } = this;
+    // Drop from the back what the new value dominates, then from the front what slid out of the window.
     while (this.tail !== this.head) {
-      const last = (this.tail - 1 + cap) % cap;
-      const lv = this.val[last]!;
+      const last = this.tail === 0 ? cap - 1 : this.tail - 1;
+      const lv = val[last]!;
       if (this.isMin ? lv >= v : lv <= v) this.tail = last;
       else break;
     }
-    this.idx[this.tail] = i;
-    this.val[this.tail] = v;
-    this.tail = (this.tail + 1) % cap;
-    while (this.idx[this.head]! <= i - this.width) this.head = (this.head + 1) % cap;
+    idx[this.tail] = i;
+    val[this.tail] = v;
+    this.tail = this.tail + 1 === cap ? 0 : this.tail + 1;
+    while (idx[this.head]! <= i - this.width) this.head = this.head + 1 === cap ? 0 : this.head + 1;
   }
 
   value(): number {
