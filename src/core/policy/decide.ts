@@ -184,13 +184,12 @@ function candidateTable(
 ): CandidateTable {
   const orders = input.orders.slice();
   const n = orders.length;
-  // The three columns share one buffer: one allocation per decision instead of three.
-  const buffer = new ArrayBuffer(n * 17);
+  const { buffer, offset } = carveColumns(n * 17);
   const t: CandidateTable = {
     orders,
-    distance: new Float64Array(buffer, 0, n),
-    margin: new Float64Array(buffer, n * 8, n),
-    reason: new Uint8Array(buffer, n * 16, n),
+    distance: new Float64Array(buffer, offset, n),
+    margin: new Float64Array(buffer, offset + n * 8, n),
+    reason: new Uint8Array(buffer, offset + n * 16, n),
   };
   const { request, now, history } = input;
   const minAgeMs = config.minOrderAgeSec * 1000;
@@ -229,4 +228,24 @@ function candidateTable(
     why[i] = reason;
   }
   return t;
+}
+
+/**
+ * Candidate columns are carved from shared slabs: a steal decision in the simulator's inner loop then makes
+ * three small views instead of a fresh off-heap buffer, which costs far more and weighs on the collector.
+ * A slab is never reused, so a table stays valid for as long as anyone holds it.
+ */
+const SLAB_BYTES = 1 << 16;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+function carveColumns(bytes: number): { buffer: ArrayBuffer; offset: number } {
+  if (bytes > SLAB_BYTES / 4) return { buffer: new ArrayBuffer(bytes), offset: 0 };
+  if (slabUsed + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const offset = slabUsed;
+  slabUsed += (bytes + 7) & ~7; // the next table's Float64 columns start 8-byte aligned
+  return { buffer: slab, offset };
 }

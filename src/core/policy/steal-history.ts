@@ -14,6 +14,14 @@ export interface ClassifiedSteal extends StealEvent {
   pairCount: number;
 }
 
+interface PairTimes {
+  a: string;
+  b: string;
+  times: TimeMs[];
+}
+
+const NO_SYMBOLS: ReadonlySet<string> = new Set<string>();
+
 const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 
 /**
@@ -25,16 +33,17 @@ const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `$
  */
 export class StealHistory {
   private readonly events: ClassifiedSteal[] = [];
-  /** Steal times per unordered pair, ascending. */
-  private readonly pairTimes = new Map<string, TimeMs[]>();
+  /** Steal times per unordered pair, ascending, with the pair's two symbols. */
+  private readonly pairs = new Map<string, PairTimes>();
 
   constructor(private readonly config: HistoryConfig) {}
 
   /** Record a steal. Events must arrive in time order; an out-of-order event is inserted where it belongs. */
   record(event: StealEvent): ClassifiedSteal {
     const key = pairKey(event.thief, event.victim);
-    let times = this.pairTimes.get(key);
-    if (!times) this.pairTimes.set(key, (times = []));
+    let pair = this.pairs.get(key);
+    if (!pair) this.pairs.set(key, (pair = { a: event.thief, b: event.victim, times: [] }));
+    const times = pair.times;
     const count = countInWindow(times, event.at, this.config.fightWindowSec * 1000);
     const classified: ClassifiedSteal = {
       at: event.at,
@@ -52,8 +61,8 @@ export class StealHistory {
 
   /** `count(now)` for the pair: how many steals between them lie in the window ending now. */
   pairCount(a: string, b: string, now: TimeMs): number {
-    const times = this.pairTimes.get(pairKey(a, b));
-    return times ? countInWindow(times, now, this.config.fightWindowSec * 1000) : 0;
+    const pair = this.pairs.get(pairKey(a, b));
+    return pair ? countInWindow(pair.times, now, this.config.fightWindowSec * 1000) : 0;
   }
 
   /** The pair is fighting now: a steal between them would need stealer PnL > victim PnL. */
@@ -81,9 +90,12 @@ export class StealHistory {
     return this.coolingUntil(symbol, now) !== null;
   }
 
-  /** Every symbol cooling at `now` (the same rule as coolingUntil, for all symbols in one pass). */
-  coolingSymbols(now: TimeMs): Set<string> {
-    const out = new Set<string>();
+  /**
+   * Every symbol cooling at `now` (the same rule as coolingUntil, for all symbols in one pass). The set is
+   * only allocated when some symbol cools: this runs on every steal decision.
+   */
+  coolingSymbols(now: TimeMs): ReadonlySet<string> {
+    let out: Set<string> | null = null;
     const horizon = now - this.maxCooldownMs();
     for (let i = this.events.length - 1; i >= 0; i--) {
       const e = this.events[i]!;
@@ -91,24 +103,25 @@ export class StealHistory {
       if (e.at > now) continue;
       const end = e.at + (e.fight ? this.config.fightCooldownSec : this.config.cooldownSec) * 1000;
       if (now >= end) continue;
+      out ??= new Set<string>();
       out.add(e.victim);
       if (e.fight) out.add(e.thief);
     }
-    return out;
+    return out ?? NO_SYMBOLS;
   }
 
   /** The symbols whose pair with `symbol` is fighting at `now`. */
-  fightingPartners(symbol: string, now: TimeMs): Set<string> {
-    const out = new Set<string>();
+  fightingPartners(symbol: string, now: TimeMs): ReadonlySet<string> {
+    let out: Set<string> | null = null;
     const windowMs = this.config.fightWindowSec * 1000;
-    for (const [key, times] of this.pairTimes) {
-      const sep = key.indexOf('\u0000');
-      const a = key.slice(0, sep);
-      const b = key.slice(sep + 1);
+    for (const { a, b, times } of this.pairs.values()) {
       if (a !== symbol && b !== symbol) continue;
-      if (countInWindow(times, now, windowMs) >= this.config.fightThreshold) out.add(a === symbol ? b : a);
+      if (countInWindow(times, now, windowMs) >= this.config.fightThreshold) {
+        out ??= new Set<string>();
+        out.add(a === symbol ? b : a);
+      }
     }
-    return out;
+    return out ?? NO_SYMBOLS;
   }
 
   /** Forget what can no longer affect a decision at or after `now`. */
@@ -118,10 +131,10 @@ export class StealHistory {
     while (drop < this.events.length && this.events[drop]!.at < keep) drop++;
     if (drop === 0) return;
     this.events.splice(0, drop);
-    for (const [key, times] of this.pairTimes) {
+    for (const [key, { times }] of this.pairs) {
       let k = 0;
       while (k < times.length && times[k]! < keep) k++;
-      if (k === times.length) this.pairTimes.delete(key);
+      if (k === times.length) this.pairs.delete(key);
       else if (k > 0) times.splice(0, k);
     }
   }
