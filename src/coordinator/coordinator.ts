@@ -105,7 +105,10 @@ export class Coordinator {
 
   /** Decide and carry out against a broker that answers at once (the simulator). */
   submitSync(request: EntryRequest, broker: SyncBroker): Outcome {
-    const saga = this.saga(request);
+    const first = this.decideLogged(request);
+    const settled = settledOutcome(first);
+    if (settled) return settled;
+    const saga = this.saga(request, first);
     let step = saga.next();
     while (!step.done) step = saga.next(callSync(broker, step.value));
     return step.value;
@@ -127,28 +130,37 @@ export class Coordinator {
   }
 
   private async drive(request: EntryRequest, broker: Broker): Promise<Outcome> {
-    const saga = this.saga(request);
+    const first = this.decideLogged(request);
+    const settled = settledOutcome(first);
+    if (settled) return settled;
+    const saga = this.saga(request, first);
     let step = saga.next();
     while (!step.done) step = saga.next(await callAsync(broker, step.value));
     return step.value;
   }
 
+  /** Decide now and put the decision in the log. */
+  private decideLogged(request: EntryRequest): Decision {
+    const decision = this.decide(request);
+    this.options.onDecision?.(decision);
+    return decision;
+  }
+
   /**
    * The steal saga, written once as a generator over broker calls so that the simulator (synchronous) and
-   * live trading (asynchronous) run exactly the same steps.
+   * live trading (asynchronous) run exactly the same steps. It starts from a first decision that needs the
+   * broker (a place or a steal): the drivers settle waits, blocks and dry runs without starting a saga.
    */
-  private *saga(request: EntryRequest): Generator<BrokerCall, Outcome, BrokerReply> {
+  private *saga(request: EntryRequest, first: Decision): Generator<BrokerCall, Outcome, BrokerReply> {
     const run: SagaRun = { decisions: [], cancelled: [], filledDuringCancel: [], stolen: [] };
     let step: SagaStep | null = null;
     const maxRedecide = this.options.maxRedecide ?? 3;
 
     for (let attempt = 0; ; attempt++) {
-      const decision = this.decide(request);
+      const decision = attempt === 0 ? first : this.decideLogged(request);
       run.decisions.push(decision);
-      this.options.onDecision?.(decision);
-      if (decision.action === 'wait') return outcome('waited', decision, run);
-      if (decision.action === 'block') return outcome('blocked', decision, run);
-      if (decision.dryRun) return outcome('dry-run', decision, run);
+      const settled = settledOutcome(decision, run);
+      if (settled) return settled;
 
       const now = decision.time;
       // One saga (and one idempotent client order id) per request, across any re-decisions.
@@ -157,12 +169,15 @@ export class Coordinator {
         step = { sagaId, clientOrderId: sagaId, symbol: request.symbol, victims: decision.victims };
       } else step.victims = decision.victims;
       const clientOrderId = step.clientOrderId;
-      this.journalize(step, run, 'requested', `${decision.action} ${request.symbol}`);
+      if (this.journal !== nullJournal)
+        this.journalize(step, run, 'requested', `${decision.action} ${request.symbol}`);
 
       // The replaced order goes first: it is this symbol's own capacity. Then victims in rank order.
       const toCancel = decision.replaces ? [decision.replaces, ...decision.victims] : decision.victims;
       let raced = false;
-      for (const orderId of toCancel) {
+      // An indexed loop: for-of across a yield keeps an iterator and its results alive in the saga's frame.
+      for (let k = 0; k < toCancel.length; k++) {
+        const orderId = toCancel[k]!;
         const result = (yield { kind: 'cancel', orderId }) as CancelResult;
         if (result.status === 'rejected') {
           // The venue still has (or never had) the order: take its word for everything, then stop.
@@ -241,7 +256,11 @@ export class Coordinator {
       });
       this.journalize(step, run, 'placed', undefined, placed.orderId);
       // Victims cancelled in any attempt were stolen from, even if the last decision found the margin free.
-      const cancelledVictims = run.stolen.filter((v) => run.cancelled.includes(v.id));
+      // Every victim not cancelled filled during its cancel: with none of those, all were cancelled.
+      const cancelledVictims =
+        run.filledDuringCancel.length === 0
+          ? run.stolen
+          : run.stolen.filter((v) => run.cancelled.includes(v.id));
       if (cancelledVictims.length) this.recordSteals(request.symbol, cancelledVictims, now);
       this.journalize(step, run, 'done', undefined, placed.orderId);
       return outcome(
@@ -280,7 +299,9 @@ export class Coordinator {
 
   /** One history event per victim symbol: two orders of one symbol stolen at once are one steal from it. */
   private recordSteals(thief: string, victims: readonly { symbol: string }[], at: TimeMs): void {
-    for (const victim of new Set(victims.map((v) => v.symbol))) {
+    for (let i = 0; i < victims.length; i++) {
+      const victim = victims[i]!.symbol;
+      if (victims.findIndex((v) => v.symbol === victim) !== i) continue; // that symbol is recorded
       const event = { at, thief, victim };
       this.history.record(event);
       this.options.onSteal?.(event);
@@ -304,10 +325,31 @@ interface SagaStep {
   victims: string[];
 }
 
+/** The outcome of a decision that needs no broker call (wait, block, dry run), or null. */
+function settledOutcome(decision: Decision, run?: SagaRun): Outcome | null {
+  const status =
+    decision.action === 'wait'
+      ? 'waited'
+      : decision.action === 'block'
+        ? 'blocked'
+        : decision.dryRun
+          ? 'dry-run'
+          : null;
+  if (status === null) return null;
+  return outcome(
+    status,
+    decision,
+    run ?? { decisions: [decision], cancelled: NONE, filledDuringCancel: NONE },
+  );
+}
+
+/** No order touched: one shared empty list, never written. */
+const NONE: readonly string[] = Object.freeze([]);
+
 function outcome(
   status: Outcome['status'],
   decision: Decision,
-  run: SagaRun,
+  run: Pick<Outcome, 'decisions' | 'cancelled' | 'filledDuringCancel'>,
   orderId: string | null = null,
   clientOrderId: string | null = null,
   detail: string | null = null,

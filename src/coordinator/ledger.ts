@@ -24,20 +24,25 @@ const CLOSED_MEMORY = 10_000;
 export class CapacityLedger {
   private readonly orderList: OpenOrder[] = [];
   private readonly orderIndex = new Map<string, number>();
-  /** Cumulative filled quantity per open order, and the quantity it was placed with. */
-  private readonly filled = new Map<string, number>();
-  private readonly placedQty = new Map<string, number>();
+  /**
+   * Cumulative filled quantity of each open order and the quantity it was placed with, aligned with
+   * `orderList` (plain arrays: a map per field would be written and rehashed at every order).
+   */
+  private readonly filledQty: number[] = [];
+  private readonly placedQty: number[] = [];
   /** Closed order ids, bounded: a ring of the last CLOSED_MEMORY ids plus a set for lookups. */
   private readonly closed = new Set<string>();
   private readonly closedRing: (string | undefined)[];
   private closedNext = 0;
   private readonly positionMap = new Map<string, Position>();
+  /** `positions` as last built; every decision reads it, and positions change far less often. */
+  private positionList: readonly Position[] | null = null;
   private acct: Account;
 
-  /** `closedMemory`: how many closed order ids to remember for recognising late events. */
+  /** `closedMemory`: how many closed order ids to remember for recognising late events (0: none). */
   constructor(account: Account, closedMemory = CLOSED_MEMORY) {
     this.acct = { ...account };
-    this.closedRing = new Array<string | undefined>(Math.max(1, closedMemory));
+    this.closedRing = new Array<string | undefined>(Math.max(0, closedMemory));
   }
 
   get account(): Readonly<Account> {
@@ -58,8 +63,9 @@ export class CapacityLedger {
     return this.orderList;
   }
 
-  get positions(): Position[] {
-    return [...this.positionMap.values()];
+  /** Open positions. Do not mutate; the list is rebuilt after any position changes. */
+  get positions(): readonly Position[] {
+    return (this.positionList ??= [...this.positionMap.values()]);
   }
 
   order(id: string): OpenOrder | undefined {
@@ -79,8 +85,8 @@ export class CapacityLedger {
     if (this.orderIndex.has(order.id)) throw new Error(`order ${order.id} is already in the ledger`);
     this.orderIndex.set(order.id, this.orderList.length);
     this.orderList.push({ ...order });
-    this.filled.set(order.id, 0);
-    this.placedQty.set(order.id, order.qty);
+    this.filledQty.push(0);
+    this.placedQty.push(order.qty);
   }
 
   /** Remove an order that the venue confirmed cancelled (or that is otherwise gone). Returns it, if known. */
@@ -89,14 +95,16 @@ export class CapacityLedger {
     if (i === undefined) return undefined;
     const order = this.orderList[i]!;
     const last = this.orderList.pop()!;
+    const lastFilled = this.filledQty.pop()!;
+    const lastPlaced = this.placedQty.pop()!;
     if (last !== order) {
       this.orderList[i] = last;
+      this.filledQty[i] = lastFilled;
+      this.placedQty[i] = lastPlaced;
       this.orderIndex.set(last.id, i);
     }
     this.orderIndex.delete(id);
     this.remember(id);
-    this.filled.delete(id);
-    this.placedQty.delete(id);
     return order;
   }
 
@@ -105,12 +113,13 @@ export class CapacityLedger {
    * exit fills shrink it. The order leaves the ledger when nothing remains open. Idempotent.
    */
   applyFill(id: string, cumulativeQty: number, price: number): number {
-    const order = this.order(id);
-    if (!order) return 0;
-    const before = this.filled.get(id) ?? 0;
+    const i = this.orderIndex.get(id);
+    if (i === undefined) return 0;
+    const order = this.orderList[i]!;
+    const before = this.filledQty[i]!;
     const delta = Math.min(order.qty, cumulativeQty - before);
     if (!(delta > 0)) return 0;
-    this.filled.set(id, before + delta);
+    this.filledQty[i] = before + delta;
     this.adjustPosition(order.symbol, order.assetClass, signed(order.side, delta), price);
     order.qty -= delta;
     if (order.qty <= 1e-12) this.removeOrder(id);
@@ -121,11 +130,13 @@ export class CapacityLedger {
   adjustPosition(symbol: string, assetClass: AssetClass, deltaQty: number, price: number): void {
     const p = this.positionMap.get(symbol);
     const qty = (p?.qty ?? 0) + deltaQty;
+    this.positionList = null;
     if (Math.abs(qty) <= 1e-12) this.positionMap.delete(symbol);
     else this.positionMap.set(symbol, { symbol, assetClass, qty, price });
   }
 
   setPosition(position: Position): void {
+    this.positionList = null;
     if (position.qty === 0) this.positionMap.delete(position.symbol);
     else this.positionMap.set(position.symbol, { ...position });
   }
@@ -162,15 +173,16 @@ export class CapacityLedger {
    */
   reset(snapshot: LedgerSnapshot): void {
     const known = new Map(this.orderList.map((o) => [o.id, o] as const));
-    const placed = new Map(this.placedQty);
+    const placed = new Map(this.orderList.map((o, i) => [o.id, this.placedQty[i]!] as const));
     const stillOpen = new Set(snapshot.orders.map((o) => o.id));
     // Orders the broker no longer has are closed; the ones it still has stay open (never marked closed).
     for (const id of known.keys()) if (!stillOpen.has(id)) this.remember(id);
     this.orderList.length = 0;
     this.orderIndex.clear();
-    this.filled.clear();
-    this.placedQty.clear();
+    this.filledQty.length = 0;
+    this.placedQty.length = 0;
     this.positionMap.clear();
+    this.positionList = null;
     this.acct = { ...snapshot.account };
     for (const o of snapshot.orders) {
       const mine = known.get(o.id);
@@ -189,8 +201,9 @@ export class CapacityLedger {
       // quantity) is then counted once, not twice.
       const original = placed.get(o.id);
       if (original !== undefined) {
-        this.placedQty.set(o.id, original);
-        this.filled.set(o.id, Math.max(0, original - o.qty));
+        const i = this.orderList.length - 1;
+        this.placedQty[i] = original;
+        this.filledQty[i] = Math.max(0, original - o.qty);
       }
     }
     for (const p of snapshot.positions) this.setPosition(p);
@@ -210,6 +223,7 @@ export class CapacityLedger {
   }
 
   private remember(id: string): void {
+    if (this.closedRing.length === 0) return; // no memory asked for (a replay has no late events)
     const evicted = this.closedRing[this.closedNext];
     if (evicted !== undefined) this.closed.delete(evicted);
     this.closedRing[this.closedNext] = id;

@@ -50,8 +50,8 @@ export interface Outcome {
   decisions: Decision[];
   orderId: string | null;
   clientOrderId: string | null;
-  cancelled: string[];
+  cancelled: readonly string[];
   /** Victims that filled while being cancelled. */
-  filledDuringCancel: string[];
+  filledDuringCancel: readonly string[];
   detail: string | null;
 }
