@@ -13,6 +13,7 @@ import { Portfolio, type ExitReason, type TradeRecord } from './portfolio.js';
 import { SimBroker } from './sim-broker.js';
 import type { ExternalSignal } from './signals/csv-signals.js';
 import { forecastSignals, type SignalColumns } from './signals/forecaster.js';
+import { DecisionLog, StealLog } from './records.js';
 import { STEP_BAR, STEP_CLOSE, STEP_DELEVERAGE, buildTimeline } from './timeline.js';
 
 export interface SimInput {
@@ -122,6 +123,11 @@ interface Watcher {
   lastPrice: number;
   signal: ActiveSignal | null;
   restingOrderId: string | null;
+  /** What the resting entry order is (the signal it was placed for, its size): a steal's regret needs it. */
+  restingQty: number;
+  restingSignal: ActiveSignal | null;
+  /** This step's entry request, when the watcher has one. */
+  request: EntryRequest | null;
   pendingExit: ExitReason | null;
 }
 
@@ -159,6 +165,9 @@ export function simulate(input: SimInput): SimOutput {
     lastPrice: Number.NaN,
     signal: null,
     restingOrderId: null,
+    restingQty: 0,
+    restingSignal: null,
+    request: null,
     pendingExit: null,
   }));
   const bySymbol = new Map(watchers.map((w) => [w.symbol, w]));
@@ -181,8 +190,8 @@ export function simulate(input: SimInput): SimOutput {
     price: (symbol) => (Number.isFinite(mark(symbol)) && mark(symbol) > 0 ? mark(symbol) : null),
   });
 
-  const decisions: DecisionRow[] = [];
-  const steals: StealRecord[] = [];
+  const decisions = new DecisionLog();
+  const steals = new StealLog();
   const counters: SimCounters = {
     barSteps: 0,
     steps: timeline.steps.length,
@@ -198,18 +207,8 @@ export function simulate(input: SimInput): SimOutput {
     expiredCancels: 0,
     maxUtilization: 0,
   };
-  /** What a resting entry order was for: needed to judge a steal's regret later. */
-  const entryMeta = new Map<
-    string,
-    {
-      symbol: string;
-      side: 'buy' | 'sell';
-      limitPrice: number;
-      qty: number;
-      takeProfit: number;
-      validUntil: number;
-    }
-  >();
+  /** The watcher whose entry order each resting order id is. */
+  const entryOwner = new Map<string, Watcher>();
 
   const coordinator = new Coordinator({
     config,
@@ -217,8 +216,8 @@ export function simulate(input: SimInput): SimOutput {
     calendar,
     account: { equity: sim.initialEquity, patternDayTrader: config.patternDayTrader },
     idPrefix: 'sim',
-    // Replayed bars have no late order events: a short memory of closed orders is enough.
-    closedOrderMemory: 64,
+    // Replayed bars have no late order events: no memory of closed orders is needed.
+    closedOrderMemory: 0,
     onDecision: (d) => recordDecision(d),
   });
   const ledger = coordinator.ledger;
@@ -234,23 +233,14 @@ export function simulate(input: SimInput): SimOutput {
         if (r[i] === REASON_CODE['protected-distance']) counters.protectedSkips++;
     }
     if (d.action === 'wait' && !input.keepWaits) return;
-    decisions.push({
-      time: d.time,
-      symbol: d.request.symbol,
-      action: d.action,
-      victims: d.victims,
-      reason: d.reason,
-      shortfall: d.shortfall,
-      fight: d.fight,
-      orderId: null,
-    });
+    decisions.push(d.time, d.request.symbol, d.action, d.victims, d.reason, d.shortfall, d.fight, null);
   }
 
   function cancelEntry(w: Watcher): void {
     if (w.restingOrderId === null) return;
     broker.cancel(w.restingOrderId);
     ledger.removeOrder(w.restingOrderId);
-    entryMeta.delete(w.restingOrderId);
+    entryOwner.delete(w.restingOrderId);
     w.restingOrderId = null;
   }
 
@@ -320,7 +310,7 @@ export function simulate(input: SimInput): SimOutput {
       if (!Number.isNaN(px)) {
         ledger.applyFill(o.id, o.qty, px);
         broker.remove(o.id);
-        entryMeta.delete(o.id);
+        entryOwner.delete(o.id);
         w.restingOrderId = null;
         const sig = w.signal!;
         portfolio.open({
@@ -439,32 +429,32 @@ export function simulate(input: SimInput): SimOutput {
         const w = sym === undefined ? undefined : bySymbol.get(sym);
         if (w) cancelEntry(w);
         counters.deleverageCancels++;
-        decisions.push({
-          time: now,
-          symbol: w?.symbol ?? '',
-          action: 'deleverage-cancel',
-          victims: [id],
-          reason: 'overnight-margin',
-          shortfall: plan.check.excess,
-          fight: false,
-          orderId: id,
-        });
+        decisions.push(
+          now,
+          w?.symbol ?? '',
+          'deleverage-cancel',
+          [id],
+          'overnight-margin',
+          plan.check.excess,
+          false,
+          id,
+        );
       }
       for (const t of plan.trims) {
         const w = bySymbol.get(t.symbol)!;
         const p = portfolio.positions.get(t.symbol)!;
         exitPosition(w, p.side === 'buy' ? t.price * (1 - slip) : t.price * (1 + slip), 'deleverage', t.qty);
         counters.deleverageTrims++;
-        decisions.push({
-          time: now,
-          symbol: t.symbol,
-          action: 'deleverage-trim',
-          victims: [],
-          reason: 'overnight-margin',
-          shortfall: plan.check.excess,
-          fight: false,
-          orderId: null,
-        });
+        decisions.push(
+          now,
+          t.symbol,
+          'deleverage-trim',
+          [],
+          'overnight-margin',
+          plan.check.excess,
+          false,
+          null,
+        );
       }
       plan = deleveragePlan(phase);
     }
@@ -482,7 +472,8 @@ export function simulate(input: SimInput): SimOutput {
   let lastDay = Math.floor((timeline.steps[0] ?? 0) / DAY_MS);
   let pendingRow: EquityRow | null = null;
   const active: Watcher[] = [];
-  const requests: { w: Watcher; req: EntryRequest }[] = [];
+  /** Watchers with an entry request this step. */
+  const requests: Watcher[] = [];
   const total = timeline.steps.length;
 
   for (let step = 0; step < total; step++) {
@@ -539,19 +530,17 @@ export function simulate(input: SimInput): SimOutput {
         const sig = w.signal;
         const qty = (sim.orderFraction * equity) / sig.entry;
         if (!(qty > 0)) continue;
-        requests.push({
-          w,
-          req: {
-            symbol: w.symbol,
-            assetClass: w.assetClass,
-            side: sig.side,
-            limitPrice: sig.entry,
-            qty,
-            price: w.lastPrice,
-            forecastPnl: sig.expectedPnl ?? sig.edge * qty * sig.entry,
-            cryptoRank: null,
-          },
-        });
+        w.request = {
+          symbol: w.symbol,
+          assetClass: w.assetClass,
+          side: sig.side,
+          limitPrice: sig.entry,
+          qty,
+          price: w.lastPrice,
+          forecastPnl: sig.expectedPnl ?? sig.edge * qty * sig.entry,
+          cryptoRank: null,
+        };
+        requests.push(w);
       }
       if (requests.length) submitRequests(sessionOpen);
     }
@@ -575,11 +564,18 @@ export function simulate(input: SimInput): SimOutput {
   }
   input.onProgress?.(total, total);
 
+  // Records become objects only when someone reads them (the optimizer never does).
+  let decisionRows: DecisionRow[] | null = null;
+  let stealRows: StealRecord[] | null = null;
   return {
     equity: equityRows,
     trades: portfolio.trades,
-    decisions,
-    steals,
+    get decisions() {
+      return (decisionRows ??= decisions.toArray());
+    },
+    get steals() {
+      return (stealRows ??= steals.toArray());
+    },
     counters,
     initialEquity: sim.initialEquity,
     finalEquity: portfolio.equity(mark),
@@ -596,10 +592,11 @@ export function simulate(input: SimInput): SimOutput {
    * own functions; only requests within it go to the coordinator (a wait needs no capacity).
    */
   function submitRequests(sessionOpen: boolean): void {
-    requests.sort((a, b) => b.req.forecastPnl - a.req.forecastPnl || a.w.k - b.w.k);
+    sortByValue(requests);
     let rank = 0;
-    for (const { req } of requests) if (req.assetClass === 'crypto') req.cryptoRank = ++rank;
-    for (const { w, req } of requests) {
+    for (const w of requests) if (w.request!.assetClass === 'crypto') w.request!.cryptoRank = ++rank;
+    for (const w of requests) {
+      const req = w.request!;
       const tol = toleranceFor(req.assetClass, req.cryptoRank, sessionOpen, config);
       const closedStock = req.assetClass === 'stock' && !sessionOpen && !config.extendedHours;
       if (
@@ -612,32 +609,31 @@ export function simulate(input: SimInput): SimOutput {
       const outcome = coordinator.submitSync(req, broker);
       if (outcome.orderId === null) continue;
       w.restingOrderId = outcome.orderId;
-      const last = decisions[decisions.length - 1];
-      if (last) last.orderId = outcome.orderId;
-      entryMeta.set(outcome.orderId, {
-        symbol: w.symbol,
-        side: req.side,
-        limitPrice: req.limitPrice,
-        qty: req.qty,
-        takeProfit: w.signal!.takeProfit,
-        validUntil: w.signal!.validUntil,
-      });
+      w.restingQty = req.qty;
+      w.restingSignal = w.signal;
+      if (decisions.length) decisions.setOrderId(decisions.length - 1, outcome.orderId);
+      entryOwner.set(outcome.orderId, w);
       if (outcome.status === 'stole') {
         counters.steals++;
         if (outcome.decision.fight) counters.fights++;
-        steals.push({
-          time: now,
-          thief: w.symbol,
-          thiefOrderId: outcome.orderId,
-          victims: outcome.cancelled.map((id) => ({ orderId: id, ...entryMeta.get(id)! })),
-          fight: outcome.decision.fight,
-        });
         for (const id of outcome.cancelled) {
-          const meta = entryMeta.get(id);
-          const victim = meta ? bySymbol.get(meta.symbol) : undefined;
-          if (victim && victim.restingOrderId === id) victim.restingOrderId = null;
-          entryMeta.delete(id); // the steal record keeps what regret needs
+          const victim = entryOwner.get(id);
+          if (!victim) continue;
+          // The steal record keeps what regret needs of the victim's order.
+          const sig = victim.restingSignal!;
+          steals.pushVictim(
+            id,
+            victim.symbol,
+            sig.side,
+            sig.entry,
+            victim.restingQty,
+            sig.takeProfit,
+            sig.validUntil,
+          );
+          if (victim.restingOrderId === id) victim.restingOrderId = null;
+          entryOwner.delete(id);
         }
+        steals.push(now, w.symbol, outcome.orderId, outcome.decision.fight);
       }
       if (input.assertInvariants) {
         const used = ledger.usedMargin(sessionOpen, config.margin);
@@ -649,5 +645,25 @@ export function simulate(input: SimInput): SimOutput {
         }
       }
     }
+  }
+}
+
+/**
+ * Most valuable request first, ties by watcher order. An insertion sort: there are as many requests as
+ * symbols, and Array.prototype.sort would allocate a work area at every step.
+ */
+function sortByValue(requests: Watcher[]): void {
+  for (let i = 1; i < requests.length; i++) {
+    const w = requests[i]!;
+    const pnl = w.request!.forecastPnl;
+    let j = i - 1;
+    while (j >= 0) {
+      const o = requests[j]!;
+      const op = o.request!.forecastPnl;
+      if (op > pnl || (op === pnl && o.k < w.k)) break;
+      requests[j + 1] = o;
+      j--;
+    }
+    requests[j + 1] = w;
   }
 }

@@ -60,15 +60,7 @@ export function buildTimeline(
     lastBar[k] = last;
     count += last - first;
   });
-  // Every bar close in range, sorted and made unique in place (typed-array sort: no boxing).
-  const barSteps = new Float64Array(count);
-  let at = 0;
-  series.forEach((_, k) => {
-    barSteps.set(closeTimes[k]!.subarray(firstBar[k]!, lastBar[k]!), at);
-    at += lastBar[k]! - firstBar[k]!;
-  });
-  barSteps.sort();
-  const uniqueBars = dedupeSorted(barSteps);
+  const uniqueBars = mergeUnique(closeTimes, firstBar, lastBar, count);
 
   const events: [number, number][] = [];
   if (hasStocks && uniqueBars.length) {
@@ -102,8 +94,29 @@ export function buildTimeline(
   return { steps: steps.subarray(0, m), kinds: kinds.subarray(0, m), closeTimes, firstBar, lastBar };
 }
 
-function dedupeSorted(a: Float64Array): Float64Array {
+/**
+ * Every bar close in range, ascending and unique: a merge of the per-series close times, each already
+ * ascending (a handful of series, so the next smallest is found by a scan of their heads).
+ */
+function mergeUnique(
+  closeTimes: readonly Float64Array[],
+  firstBar: Int32Array,
+  lastBar: Int32Array,
+  count: number,
+): Float64Array {
+  const out = new Float64Array(count);
+  const at = Int32Array.from(firstBar);
   let w = 0;
-  for (let r = 0; r < a.length; r++) if (w === 0 || a[r] !== a[w - 1]) a[w++] = a[r]!;
-  return a.subarray(0, w);
+  for (;;) {
+    let t = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < closeTimes.length; k++) {
+      if (at[k]! < lastBar[k]! && closeTimes[k]![at[k]!]! < t) t = closeTimes[k]![at[k]!]!;
+    }
+    if (t === Number.POSITIVE_INFINITY) break;
+    out[w++] = t;
+    for (let k = 0; k < closeTimes.length; k++) {
+      while (at[k]! < lastBar[k]! && closeTimes[k]![at[k]!]! === t) at[k]!++;
+    }
+  }
+  return out.subarray(0, w);
 }

@@ -1,0 +1,191 @@
+import type { DecisionRow, StealRecord } from './engine.js';
+
+/**
+ * The simulator's decision and steal records, kept in columns while it runs. A full run makes ~90,000
+ * decisions and ~40,000 steals: as objects they would all be copied by every young-generation collection
+ * they live through; in typed columns they cost a few bytes each. Rows become objects only when read.
+ */
+
+/**
+ * A number column that grows by doubling. Codes and flags are stored as doubles too: one array type keeps
+ * every push site monomorphic, which matters more here than the bytes.
+ */
+class Column {
+  length = 0;
+  private data = new Float64Array(1024);
+
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = x;
+  }
+
+  get(i: number): number {
+    return this.data[i]!;
+  }
+}
+
+/** Strings that repeat (symbols, actions, reasons) stored once, referred to by number. */
+class Interner<S extends string> {
+  private readonly codes = new Map<S, number>();
+  private readonly values: S[] = [];
+
+  code(value: S): number {
+    let c = this.codes.get(value);
+    if (c === undefined) {
+      c = this.values.length;
+      this.codes.set(value, c);
+      this.values.push(value);
+    }
+    return c;
+  }
+
+  value(code: number): S {
+    return this.values[code]!;
+  }
+}
+
+export class DecisionLog {
+  private readonly time = new Column();
+  private readonly symbol = new Column();
+  private readonly action = new Column();
+  private readonly reason = new Column();
+  private readonly shortfall = new Column();
+  private readonly fight = new Column();
+  private readonly orderId: (string | null)[] = [];
+  /** Victims of row i are `victimIds[victimEnd[i − 1] … victimEnd[i])`. */
+  private readonly victimEnd = new Column();
+  private readonly victimIds: string[] = [];
+  private readonly strings = new Interner<string>();
+
+  get length(): number {
+    return this.time.length;
+  }
+
+  push(
+    time: number,
+    symbol: string,
+    action: string,
+    victims: readonly string[],
+    reason: string,
+    shortfall: number,
+    fight: boolean,
+    orderId: string | null,
+  ): void {
+    this.time.push(time);
+    this.symbol.push(this.strings.code(symbol));
+    this.action.push(this.strings.code(action));
+    this.reason.push(this.strings.code(reason));
+    this.shortfall.push(shortfall);
+    this.fight.push(fight ? 1 : 0);
+    this.orderId.push(orderId);
+    for (const v of victims) this.victimIds.push(v);
+    this.victimEnd.push(this.victimIds.length);
+  }
+
+  /** The order a row's action placed (known only after the coordinator carried the decision out). */
+  setOrderId(row: number, orderId: string): void {
+    this.orderId[row] = orderId;
+  }
+
+  row(i: number): DecisionRow {
+    return {
+      time: this.time.get(i),
+      symbol: this.strings.value(this.symbol.get(i)),
+      action: this.strings.value(this.action.get(i)),
+      victims: this.victimIds.slice(i === 0 ? 0 : this.victimEnd.get(i - 1), this.victimEnd.get(i)),
+      reason: this.strings.value(this.reason.get(i)),
+      shortfall: this.shortfall.get(i),
+      fight: this.fight.get(i) === 1,
+      orderId: this.orderId[i]!,
+    };
+  }
+
+  toArray(): DecisionRow[] {
+    const out = new Array<DecisionRow>(this.length);
+    for (let i = 0; i < out.length; i++) out[i] = this.row(i);
+    return out;
+  }
+}
+
+type Victim = StealRecord['victims'][number];
+
+export class StealLog {
+  private readonly time = new Column();
+  private readonly thief = new Column();
+  private readonly thiefOrderId: (string | null)[] = [];
+  private readonly fight = new Column();
+  /** Victims of steal i are victim rows `victimEnd[i − 1] … victimEnd[i]`. */
+  private readonly victimEnd = new Column();
+  private readonly victimOrderId: string[] = [];
+  private readonly victimSymbol = new Column();
+  private readonly victimBuys = new Column();
+  private readonly limitPrice = new Column();
+  private readonly qty = new Column();
+  private readonly takeProfit = new Column();
+  private readonly validUntil = new Column();
+  private readonly symbols = new Interner<string>();
+
+  get length(): number {
+    return this.time.length;
+  }
+
+  /** Add a victim of the steal that the next `push` records. */
+  pushVictim(
+    orderId: string,
+    symbol: string,
+    side: 'buy' | 'sell',
+    limitPrice: number,
+    qty: number,
+    takeProfit: number,
+    validUntil: number,
+  ): void {
+    this.victimOrderId.push(orderId);
+    this.victimSymbol.push(this.symbols.code(symbol));
+    this.victimBuys.push(side === 'buy' ? 1 : 0);
+    this.limitPrice.push(limitPrice);
+    this.qty.push(qty);
+    this.takeProfit.push(takeProfit);
+    this.validUntil.push(validUntil);
+  }
+
+  /** Record a steal whose victims were just added with `pushVictim`. */
+  push(time: number, thief: string, thiefOrderId: string | null, fight: boolean): void {
+    this.time.push(time);
+    this.thief.push(this.symbols.code(thief));
+    this.thiefOrderId.push(thiefOrderId);
+    this.fight.push(fight ? 1 : 0);
+    this.victimEnd.push(this.victimOrderId.length);
+  }
+
+  row(i: number): StealRecord {
+    const victims: Victim[] = [];
+    for (let v = i === 0 ? 0 : this.victimEnd.get(i - 1); v < this.victimEnd.get(i); v++) {
+      victims.push({
+        orderId: this.victimOrderId[v]!,
+        symbol: this.symbols.value(this.victimSymbol.get(v)),
+        side: this.victimBuys.get(v) === 1 ? 'buy' : 'sell',
+        limitPrice: this.limitPrice.get(v),
+        qty: this.qty.get(v),
+        takeProfit: this.takeProfit.get(v),
+        validUntil: this.validUntil.get(v),
+      });
+    }
+    return {
+      time: this.time.get(i),
+      thief: this.symbols.value(this.thief.get(i)),
+      thiefOrderId: this.thiefOrderId[i]!,
+      victims,
+      fight: this.fight.get(i) === 1,
+    };
+  }
+
+  toArray(): StealRecord[] {
+    const out = new Array<StealRecord>(this.length);
+    for (let i = 0; i < out.length; i++) out[i] = this.row(i);
+    return out;
+  }
+}
