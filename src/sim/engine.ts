@@ -12,6 +12,7 @@ import { canFillInBar, limitFillPrice } from './fill-rules.js';
 import { Portfolio, type ExitReason, type TradeRecord } from './portfolio.js';
 import { SimBroker } from './sim-broker.js';
 import type { ExternalSignal } from './signals/csv-signals.js';
+import type { ForecastCache } from './signals/forecast-cache.js';
 import { forecastSignals, type SignalColumns } from './signals/forecaster.js';
 import { DecisionLog, StealLog } from './records.js';
 import { STEP_BAR, STEP_CLOSE, STEP_DELEVERAGE, buildTimeline } from './timeline.js';
@@ -25,6 +26,8 @@ export interface SimInput {
   /** Simulate bars closing after `from` and at or before `to` (earlier bars still warm the forecaster up). */
   from?: number;
   to?: number;
+  /** Reuse forecaster signals across runs over the same bars (the optimizer); computed afresh without it. */
+  forecasts?: ForecastCache;
   /** Throw at the first step where a placement leaves margin over capacity, or a close leaves stocks over 2x. */
   assertInvariants?: boolean;
   /** Keep every `wait` decision too (large); by default waits are only counted. */
@@ -157,7 +160,16 @@ export function simulate(input: SimInput): SimOutput {
     closeTimes: timeline.closeTimes[k]!,
     forecast: input.signals
       ? null
-      : forecastSignals(s.high, s.low, s.close, sim.forecaster, timeline.firstBar[k]!, timeline.lastBar[k]!),
+      : input.forecasts
+        ? input.forecasts.get(s, sim.forecaster, timeline.firstBar[k]!, timeline.lastBar[k]!)
+        : forecastSignals(
+            s.high,
+            s.low,
+            s.close,
+            sim.forecaster,
+            timeline.firstBar[k]!,
+            timeline.lastBar[k]!,
+          ),
     external: input.signals ? input.signals.filter((x) => x.symbol === s.symbol) : [],
     externalNext: 0,
     bar: timeline.firstBar[k]!,

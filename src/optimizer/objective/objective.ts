@@ -10,6 +10,7 @@ import { ValidationError } from '../../core/errors.js';
 import type { AssetClass } from '../../core/types.js';
 import type { BarSeries } from '../../sim/data/index.js';
 import { simulate } from '../../sim/engine.js';
+import { ForecastCache } from '../../sim/signals/forecast-cache.js';
 import { summarize } from '../../sim/metrics.js';
 import type { Fold, Window } from './folds.js';
 import { median, score, windowMetrics, type WindowMetrics } from './scores.js';
@@ -106,6 +107,9 @@ export function createObjective(
     return v;
   };
 
+  // Unless the forecaster is searched, every candidate trades on the same signals in a window.
+  const forecasts = new ForecastCache();
+
   return (params) => {
     const config = candidateConfig(spec.config, params);
     // A rolling fold's train window is often the previous fold's test window: simulate it once.
@@ -114,7 +118,7 @@ export function createObjective(
       const key = `${w.from}:${w.to}`;
       let r = done.get(key);
       if (!r) {
-        const out = simulate({ series: viewsOf(w), config, calendar, from: w.from, to: w.to });
+        const out = simulate({ series: viewsOf(w), config, calendar, from: w.from, to: w.to, forecasts });
         const m = windowMetrics(summarize(out));
         r = { from: w.from, to: w.to, ...m, score: score(spec.score, m) };
         done.set(key, r);
