@@ -28,25 +28,34 @@ class Column {
   }
 }
 
-/** Strings that repeat (symbols, actions, reasons) stored once, referred to by number. */
+/**
+ * Strings that repeat (symbols, actions, reasons) stored once, referred to by number. A few dozen are found
+ * faster by a scan (identity first) than by hashing; past that, a map takes over (large universes).
+ */
 class Interner<S extends string> {
-  private readonly codes = new Map<S, number>();
   private readonly values: S[] = [];
+  private index: Map<S, number> | null = null;
 
   code(value: S): number {
-    let c = this.codes.get(value);
-    if (c === undefined) {
-      c = this.values.length;
-      this.codes.set(value, c);
-      this.values.push(value);
+    const values = this.values;
+    if (this.index) {
+      const c = this.index.get(value);
+      if (c !== undefined) return c;
+    } else {
+      for (let i = 0; i < values.length; i++) if (values[i] === value) return i;
     }
-    return c;
+    values.push(value);
+    if (this.index) this.index.set(value, values.length - 1);
+    else if (values.length > SCAN_LIMIT) this.index = new Map(values.map((v, i) => [v, i]));
+    return values.length - 1;
   }
 
   value(code: number): S {
     return this.values[code]!;
   }
 }
+
+const SCAN_LIMIT = 32;
 
 export class DecisionLog {
   private readonly time = new Column();
