@@ -6,6 +6,7 @@ import {
   rmSync,
   statSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,6 +100,31 @@ describe('bar cache', () => {
     const changed = await loadBars(csv, { cacheDir: dir });
     expect(changed.fromCache).toBe(false);
     expect(changed.series.close[0]).toBe(1.25);
+  });
+
+  it('trusts an unchanged file by its stat, yet sees a same-size rewrite and survives a touch', async () => {
+    const dir = join(root, 'stat');
+    const csv = join(root, 'Z_1h.csv');
+    const bars = (close: string) =>
+      `timestamp,open,high,low,close,volume\n2024-01-01 00:00:00,1,2,0.5,${close},10\n`;
+    writeFileSync(csv, bars('1.5'));
+    expect((await loadBars(csv, { cacheDir: dir })).fromCache).toBe(false);
+    expect((await loadBars(csv, { cacheDir: dir })).fromCache).toBe(true);
+    // Same size, other bytes, written at once: the change time moves, so the entry is not trusted.
+    writeFileSync(csv, bars('1.7'));
+    const rewritten = await loadBars(csv, { cacheDir: dir });
+    expect(rewritten.fromCache).toBe(false);
+    expect(rewritten.series.close[0]).toBe(1.7);
+    // New times, same bytes: still a hit by content, and the entry learns the new stat.
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(csv, later, later);
+    const [entry] = entries(dir) as [string];
+    const before = readFileSync(entry);
+    const touched = await loadBars(csv, { cacheDir: dir });
+    expect(touched.fromCache).toBe(true);
+    expect(touched.series.close[0]).toBe(1.7);
+    expect(readFileSync(entry).equals(before)).toBe(false);
+    expect((await loadBars(csv, { cacheDir: dir })).fromCache).toBe(true);
   });
 
   it('null disables the cache; WORKSTEAL_CACHE_DIR sets the default', async () => {

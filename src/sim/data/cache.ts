@@ -1,6 +1,7 @@
 /**
  * Binary bar cache. An entry is valid only for the same source bytes (sha256), the same parse options and the
- * same format version: that triple is the key, stored in the entry and compared on every read. The entry's
+ * same format version: that triple is the key, stored in the entry and compared on every read. The entry also
+ * records the source's stat (SourceStamp): while it matches, the source is not read and hashed again. The entry's
  * file name is derived from the source path and options instead, so the cache file can be read concurrently
  * with the source (before its hash is known) and an edited source replaces its old entry rather than leaving
  * stale ones behind. Layout of an entry:
@@ -22,7 +23,7 @@ import { crc32 } from 'node:zlib';
 import type { QualityReport } from './types.js';
 
 /** Bump whenever parsing or normalisation changes what a file loads as. */
-export const CACHE_FORMAT_VERSION = 2;
+export const CACHE_FORMAT_VERSION = 3;
 // Float64 bytes are written in the machine's byte order; the magic names it so a cache copied to a machine of
 // the other order is ignored rather than misread.
 const MAGIC = Buffer.from(endianness() === 'LE' ? 'WSBARSL1' : 'WSBARSB1', 'latin1');
@@ -42,9 +43,22 @@ export interface CachedBars {
   report: Omit<QualityReport, 'path'>;
 }
 
+/**
+ * The source file an entry was made from, as the file system describes it (size, modification and change
+ * times in ns, inode, device), with what reading it gave (its sha256 and the symbol named in its header). When
+ * the stat still matches, the source is not read again: any write to a file changes its ctime, which no user
+ * call can set back, the same test git uses to skip unchanged files.
+ */
+export interface SourceStamp {
+  stat: string;
+  sha256: string;
+  headerSymbol: string | null;
+}
+
 interface Header {
   version: number;
   key: string;
+  source: SourceStamp;
   n: number;
   payloadCrc32: number;
   intervalMs: number;
@@ -86,6 +100,23 @@ export function cacheFileFor(dir: string, sourcePath: string, options: unknown):
 export async function readCacheFile(file: string): Promise<Buffer | null> {
   try {
     return await readFile(file);
+  } catch {
+    return null;
+  }
+}
+
+/** The source stamp stored in an entry, or null when the entry is unreadable or of another version. */
+export function sourceStampOf(buf: Buffer): SourceStamp | null {
+  try {
+    if (buf.length < PREFIX || !buf.subarray(0, 8).equals(MAGIC)) return null;
+    const headerLen = buf.readUInt32LE(8);
+    if (headerLen % 8 !== 0 || PREFIX + headerLen > buf.length) return null;
+    const header = JSON.parse(buf.toString('utf8', PREFIX, PREFIX + headerLen)) as Partial<Header>;
+    const s = header.source;
+    if (header.version !== CACHE_FORMAT_VERSION || !s || typeof s.stat !== 'string') return null;
+    if (typeof s.sha256 !== 'string' || (s.headerSymbol !== null && typeof s.headerSymbol !== 'string'))
+      return null;
+    return s;
   } catch {
     return null;
   }
@@ -142,13 +173,19 @@ function bytesOf(a: Float64Array): Buffer {
 }
 
 /** Best effort: a cache that cannot be written (read-only disk, no space) only costs speed. */
-export async function writeCache(target: string, key: string, bars: CachedBars): Promise<void> {
+export async function writeCache(
+  target: string,
+  key: string,
+  bars: CachedBars,
+  source: SourceStamp,
+): Promise<void> {
   const n = bars.time.length;
   let crc = 0;
   for (const name of COLUMNS) crc = crc32(bytesOf(bars[name]), crc);
   const header: Header = {
     version: CACHE_FORMAT_VERSION,
     key,
+    source,
     n,
     payloadCrc32: crc,
     intervalMs: bars.intervalMs,

@@ -1,10 +1,11 @@
 /**
- * loadBars / loadMany: read → hash → detect layout → cache hit, or parse → timezone → normalise → cache write.
+ * loadBars / loadMany: a cache entry whose source stat still matches is used without reading the source;
+ * otherwise read → hash → detect layout → cache hit, or parse → timezone → normalise → cache write.
  * Every failure a user can cause surfaces as a DataError naming the file (and row); this module is the only
  * one that touches the file system for bars.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { AssetClass } from '../../core/types.js';
 import {
   cacheFileFor,
@@ -12,6 +13,7 @@ import {
   decodeCache,
   defaultCacheDir,
   readCacheFile,
+  sourceStampOf,
   writeCache,
   type CachedBars,
 } from './cache.js';
@@ -43,6 +45,16 @@ async function readSource(path: string): Promise<Buffer> {
         ? 'Pass the folder through expandDataArgs / the CLI, which expands it to its *.csv files.'
         : 'Check the path.';
     throw new DataError(path, `${why}.`, fix, { cause: err });
+  }
+}
+
+/** The file's stat fingerprint (see SourceStamp), or null when it cannot be taken (the read then reports why). */
+async function statStamp(path: string): Promise<string | null> {
+  try {
+    const s = await stat(path, { bigint: true });
+    return s.isFile() ? `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}:${s.dev}` : null;
+  } catch {
+    return null;
   }
 }
 
@@ -147,26 +159,55 @@ async function loadOne(path: string, options: LoadManyOptions): Promise<LoadResu
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
   const parseOptions = { layout: options.layout ?? {}, mode };
   const cacheFile = cacheDir === null ? null : cacheFileFor(cacheDir, path, parseOptions);
-  // The cache entry is read while the source is read and hashed; it is only trusted once the key matches.
-  const [buf, entry] = await Promise.all([
-    readSource(path),
+  const [stamp, entry] = await Promise.all([
+    statStamp(path),
     cacheFile === null ? null : readCacheFile(cacheFile),
   ]);
+  const symbolOf = (headerSymbol: string | undefined) => options.symbol ?? inferSymbol(path, headerSymbol);
+  const assetClassOf = (symbol: string) =>
+    options.assetClass ?? options.symbols?.[symbol]?.assetClass ?? inferAssetClass(symbol);
+  // Everything that changes the parsed bars: the source bytes, the layout override, the bad-data policy, and
+  // the asset class (it decides how naive stock times are read).
+  const keyOf = (sha256: string, assetClass: AssetClass) => cacheKey(sha256, { ...parseOptions, assetClass });
+
+  // The source is unchanged since the entry was written: its bytes need not be read or hashed again.
+  const known = entry === null ? null : sourceStampOf(entry);
+  if (known !== null && stamp !== null && known.stat === stamp) {
+    const symbol = symbolOf(known.headerSymbol ?? undefined);
+    const assetClass = assetClassOf(symbol);
+    const bars = decodeCache(entry!, keyOf(known.sha256, assetClass));
+    if (bars) return loaded(path, symbol, assetClass, known.sha256, bars, true);
+  }
+
+  const buf = await readSource(path);
   if (buf.length === 0) throw new DataError(path, 'the file is empty.', EMPTY_FIX);
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const layout = detectLayout(path, buf, options.layout);
-  const symbol = options.symbol ?? inferSymbol(path, layout.headerSymbol);
-  const assetClass = options.assetClass ?? options.symbols?.[symbol]?.assetClass ?? inferAssetClass(symbol);
-  // Everything that changes the parsed bars: the source bytes, the layout override, the bad-data policy, and
-  // the asset class (it decides how naive stock times are read).
-  const key = cacheKey(sha256, { ...parseOptions, assetClass });
-
+  const symbol = symbolOf(layout.headerSymbol);
+  const assetClass = assetClassOf(symbol);
+  const key = keyOf(sha256, assetClass);
+  // An entry written before the file was touched (same bytes, new times) is still good: its key says so.
   let bars = entry === null ? null : decodeCache(entry, key);
   const fromCache = bars !== null;
-  if (!bars) {
-    bars = parseFile(path, buf, layout, assetClass, mode, options.layout?.timezone);
-    if (cacheFile !== null) await writeCache(cacheFile, key, bars);
+  if (!bars) bars = parseFile(path, buf, layout, assetClass, mode, options.layout?.timezone);
+  if (cacheFile !== null && stamp !== null && (!fromCache || known?.stat !== stamp)) {
+    await writeCache(cacheFile, key, bars, {
+      stat: stamp,
+      sha256,
+      headerSymbol: layout.headerSymbol ?? null,
+    });
   }
+  return loaded(path, symbol, assetClass, sha256, bars, fromCache);
+}
+
+function loaded(
+  path: string,
+  symbol: string,
+  assetClass: AssetClass,
+  sha256: string,
+  bars: CachedBars,
+  fromCache: boolean,
+): LoadResult {
   const { layout: layoutText, timezone, report, ...arrays } = bars;
   return {
     series: { symbol, assetClass, ...arrays, source: { path, sha256, layout: layoutText, timezone } },
