@@ -67,7 +67,10 @@ export class StealHistory {
 
   /** The pair is fighting now: a steal between them would need stealer PnL > victim PnL. */
   isFighting(a: string, b: string, now: TimeMs): boolean {
-    return this.pairCount(a, b, now) >= this.config.fightThreshold;
+    const pair = this.pairs.get(pairKey(a, b));
+    // Fewer steals ever recorded between them than the threshold: no window can hold enough.
+    if (!pair || pair.times.length < this.config.fightThreshold) return false;
+    return countInWindow(pair.times, now, this.config.fightWindowSec * 1000) >= this.config.fightThreshold;
   }
 
   /** End of the symbol's cooldown, or null when it is not cooling at `now`. */
@@ -114,9 +117,10 @@ export class StealHistory {
   fightingPartners(symbol: string, now: TimeMs): ReadonlySet<string> {
     let out: Set<string> | null = null;
     const windowMs = this.config.fightWindowSec * 1000;
+    const threshold = this.config.fightThreshold;
     for (const { a, b, times } of this.pairs.values()) {
-      if (a !== symbol && b !== symbol) continue;
-      if (countInWindow(times, now, windowMs) >= this.config.fightThreshold) {
+      if (times.length < threshold || (a !== symbol && b !== symbol)) continue;
+      if (countInWindow(times, now, windowMs) >= threshold) {
         out ??= new Set<string>();
         out.add(a === symbol ? b : a);
       }
