@@ -3,10 +3,10 @@
  * short, so every candidate is evaluated and ranked) and in the place path (capacity free). Books are seeded,
  * so every run measures the same inputs.
  */
-import { DEFAULT_CONFIG } from '../src/core/config/presets.js';
-import { decide, type DecideInput } from '../src/core/policy/decide.js';
-import { StealHistory } from '../src/core/policy/steal-history.js';
-import type { EntryRequest, OpenOrder } from '../src/core/types.js';
+import { DEFAULT_CONFIG } from '../dist/core/config/presets.js';
+import { decide, type DecideInput } from '../dist/core/policy/decide.js';
+import { StealHistory } from '../dist/core/policy/steal-history.js';
+import type { EntryRequest, OpenOrder } from '../dist/core/types.js';
 import { fmt, measure, printTable } from './util.js';
 
 const NOW = Date.parse('2025-01-15T15:00:00Z'); // a Wednesday, US session open

@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- section...]`: runs the registered sections in order, or only those named.
+ * The sections time the compiled code in dist/, which is what the CLI runs (the npm script builds it first).
  * To add a section, append it to SECTIONS.
  */
 import os from 'node:os';

@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nyseCalendar } from '../src/core/calendar/index.js';
-import { resolveConfig } from '../src/core/config/index.js';
-import { BENCHMARK_SETS, benchmarkFiles } from '../src/sim/benchmark-sets.js';
-import { loadMany } from '../src/sim/data/index.js';
-import { simulate } from '../src/sim/engine.js';
+import { nyseCalendar } from '../dist/core/calendar/index.js';
+import { resolveConfig } from '../dist/core/config/index.js';
+import { BENCHMARK_SETS, benchmarkFiles } from '../dist/sim/benchmark-sets.js';
+import { loadMany } from '../dist/sim/data/index.js';
+import { simulate } from '../dist/sim/engine.js';
 
 const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
 
