@@ -45,16 +45,20 @@ export function stealRegret(input: {
   const pnlByOrder = new Map<string, number>();
   for (const t of input.trades) pnlByOrder.set(t.entryOrderId, (pnlByOrder.get(t.entryOrderId) ?? 0) + t.pnl);
   const victims: VictimRegret[] = [];
-  const seen = new Set<string>();
+  // Opportunities seen, by when they expire (few share an expiry), without building a string key per victim.
+  const seen = new Map<number, StealRecord['victims']>();
   let stealersMade = 0;
   for (const steal of input.steals) {
     stealersMade += steal.thiefOrderId ? (pnlByOrder.get(steal.thiefOrderId) ?? 0) : 0;
     for (const v of steal.victims) {
       const k = seriesBySymbol.get(v.symbol);
       if (k === undefined) continue;
-      const key = `${v.symbol}|${v.side}|${v.limitPrice}|${v.validUntil}`;
-      const repeat = seen.has(key);
-      seen.add(key);
+      let sameExpiry = seen.get(v.validUntil);
+      if (!sameExpiry) seen.set(v.validUntil, (sameExpiry = []));
+      const repeat = sameExpiry.some(
+        (o) => o.symbol === v.symbol && o.side === v.side && o.limitPrice === v.limitPrice,
+      );
+      if (!repeat) sameExpiry.push(v);
       const s = input.series[k]!;
       const ct = input.closeTimes[k]!;
       victims.push({

@@ -74,20 +74,28 @@ export function runSimulation(input: {
   });
   const summary = summarize(output);
   const { victims, ...regretSummary } = regret;
+  // Steals and blocks per symbol in one pass over the decisions (a filter per symbol would pass once each).
+  const tally = new Map(series.map((s) => [s.symbol, { steals: 0, blocks: 0 }]));
+  for (const d of output.decisions) {
+    const t = tally.get(d.symbol);
+    if (t && d.action === 'steal') t.steals++;
+    else if (t && d.action === 'block') t.blocks++;
+  }
   const perSymbol = series.map((s) => {
     const trades = output.trades.filter((t) => t.symbol === s.symbol);
-    const decisions = output.decisions.filter((d) => d.symbol === s.symbol);
     return {
       symbol: s.symbol,
       assetClass: s.assetClass,
       trades: trades.length,
       pnl: trades.reduce((a, t) => a + t.pnl, 0),
       winRate: trades.length ? trades.filter((t) => t.pnl > 0).length / trades.length : 0,
-      steals: decisions.filter((d) => d.action === 'steal').length,
+      steals: tally.get(s.symbol)!.steals,
       stolenFrom: victims.filter((v) => v.victimSymbol === s.symbol).length,
-      blocks: decisions.filter((d) => d.action === 'block').length,
+      blocks: tally.get(s.symbol)!.blocks,
     };
   });
+  // Tens of thousands of decision rows with ISO times: made when the JSON, report or store asks, not before.
+  let decisions: SimulationResult['decisions'] | null = null;
   const result: SimulationResult = {
     config: input.config,
     data: input.loaded.map((l) => ({
@@ -108,7 +116,9 @@ export function runSimulation(input: {
     summary: { ...summary, regret: regretSummary },
     equity: output.equity.map((r) => ({ ...r, time: iso(r.time) })),
     trades: output.trades.map((t) => ({ ...t, entryTime: iso(t.entryTime), exitTime: iso(t.exitTime) })),
-    decisions: output.decisions.map((d) => ({ ...d, time: iso(d.time) })),
+    get decisions() {
+      return (decisions ??= output.decisions.map((d) => ({ ...d, time: iso(d.time) })));
+    },
     perSymbol,
     regret: victims,
     signals: input.signals ? 'csv' : 'forecaster',
