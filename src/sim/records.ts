@@ -57,7 +57,10 @@ class Interner<S extends string> {
 
 const SCAN_LIMIT = 32;
 
+/** `keep` false: a log that records nothing (an optimizer needs the counters and the equity curve only). */
 export class DecisionLog {
+  constructor(readonly keep = true) {}
+
   private readonly time = new Column();
   private readonly symbol = new Column();
   private readonly action = new Column();
@@ -84,6 +87,7 @@ export class DecisionLog {
     fight: boolean,
     orderId: string | null,
   ): void {
+    if (!this.keep) return;
     this.time.push(time);
     this.symbol.push(this.strings.code(symbol));
     this.action.push(this.strings.code(action));
@@ -123,6 +127,8 @@ export class DecisionLog {
 type Victim = StealRecord['victims'][number];
 
 export class StealLog {
+  constructor(readonly keep = true) {}
+
   private readonly time = new Column();
   private readonly thief = new Column();
   private readonly thiefOrderId: (string | null)[] = [];
@@ -152,6 +158,7 @@ export class StealLog {
     takeProfit: number,
     validUntil: number,
   ): void {
+    if (!this.keep) return;
     this.victimOrderId.push(orderId);
     this.victimSymbol.push(this.symbols.code(symbol));
     this.victimBuys.push(side === 'buy' ? 1 : 0);
@@ -163,6 +170,7 @@ export class StealLog {
 
   /** Record a steal whose victims were just added with `pushVictim`. */
   push(time: number, thief: string, thiefOrderId: string | null, fight: boolean): void {
+    if (!this.keep) return;
     this.time.push(time);
     this.thief.push(this.symbols.code(thief));
     this.thiefOrderId.push(thiefOrderId);

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DecisionRow, StealRecord } from '../../src/sim/engine.js';
+import { nyseCalendar } from '../../src/core/calendar/index.js';
+import { resolveConfig } from '../../src/core/config/index.js';
+import { simulate, type DecisionRow, type StealRecord } from '../../src/sim/engine.js';
 import { DecisionLog, StealLog } from '../../src/sim/records.js';
+import { CRYPTO_FILES, loadReal } from '../support/marketdata.js';
 
 const symbol = fc.integer({ min: 0, max: 60 }).map((i) => `S${i}USD`); // past the interner's scan limit
 const id = fc.integer({ min: 1, max: 1e6 }).map((i) => `sim-${i}`);
@@ -62,5 +65,27 @@ describe('simulator records in columns', () => {
       }),
       { seed: 12, numRuns: 25 },
     );
+  });
+
+  it('records: false leaves every number of a real run as it is and keeps no rows', async () => {
+    const series = (await loadReal(CRYPTO_FILES)).map((l) => l.series);
+    const { config } = resolveConfig({});
+    const input = {
+      series,
+      config,
+      calendar: nyseCalendar(),
+      from: Date.parse('2022-01-01T00:00:00Z'),
+      to: Date.parse('2022-04-01T00:00:00Z'),
+    };
+    const full = simulate(input);
+    const bare = simulate({ ...input, records: false });
+    expect(full.counters.steals).toBeGreaterThan(0);
+    expect(bare.counters).toEqual(full.counters);
+    expect(bare.equity).toEqual(full.equity);
+    expect(bare.trades).toEqual(full.trades);
+    expect(bare.finalEquity).toBe(full.finalEquity);
+    expect(full.decisions.length).toBeGreaterThan(0);
+    expect(bare.decisions).toEqual([]);
+    expect(bare.steals).toEqual([]);
   });
 });

@@ -118,7 +118,16 @@ export function createObjective(
       const key = `${w.from}:${w.to}`;
       let r = done.get(key);
       if (!r) {
-        const out = simulate({ series: viewsOf(w), config, calendar, from: w.from, to: w.to, forecasts });
+        const out = simulate({
+          series: viewsOf(w),
+          config,
+          calendar,
+          from: w.from,
+          to: w.to,
+          forecasts,
+          // Scores come from the counters and the equity curve: no decision or steal records to keep.
+          records: false,
+        });
         const m = windowMetrics(summarize(out));
         r = { from: w.from, to: w.to, ...m, score: score(spec.score, m) };
         done.set(key, r);
