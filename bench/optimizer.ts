@@ -47,9 +47,9 @@ export async function benchOptimizer(): Promise<void> {
       .slice(0, n)
       .map((c) => ({ hash: evaluationHash(objectiveHash, c.params), params: c.params }));
 
-  // In this thread: the cost of one evaluation (after one warm-up evaluation for the JIT).
+  // In this thread: the cost of one evaluation, after the same warm-up as a pool thread gets.
   const objective = createObjective(spec, series);
-  objective(candidates(4, 99)[0]!.params);
+  for (const c of candidates(WARM_UP_PER_THREAD, 99)) objective(c.params);
   const single: number[] = [];
   for (const c of candidates(4, 1)) {
     const t0 = process.hrtime.bigint();

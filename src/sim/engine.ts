@@ -487,6 +487,7 @@ export function simulate(input: SimInput): SimOutput {
 
   const equityRows: EquityRow[] = [];
   let lastDay = Math.floor((timeline.steps[0] ?? 0) / DAY_MS);
+  /** The last step's row: it becomes the day's row when the day ends (one object per day, not per step). */
   let pendingRow: EquityRow | null = null;
   const active: Watcher[] = [];
   /** Watchers with an entry request this step. */
@@ -502,7 +503,7 @@ export function simulate(input: SimInput): SimOutput {
     // Calendar days since the last step: the row of the previous day, and margin interest for each day held.
     const day = Math.floor(now / DAY_MS);
     if (day > lastDay) {
-      if (pendingRow) equityRows.push(pendingRow);
+      if (pendingRow) equityRows.push({ ...pendingRow });
       const debit = overnightDebit(portfolio.longNotional(mark), portfolio.equity(mark));
       if (debit > 0)
         portfolio.chargeInterest(dailyInterest(debit, config.marginRatePerYear) * (day - lastDay));
@@ -547,16 +548,24 @@ export function simulate(input: SimInput): SimOutput {
         const sig = w.signal;
         const qty = (sim.orderFraction * equity) / sig.entry;
         if (!(qty > 0)) continue;
-        w.request = {
+        // One request object per watcher, refilled each step: nothing keeps a request past its step (the
+        // ledger copies what it places, decision rows copy what they record).
+        const req = (w.request ??= {
           symbol: w.symbol,
           assetClass: w.assetClass,
           side: sig.side,
-          limitPrice: sig.entry,
-          qty,
-          price: w.lastPrice,
-          forecastPnl: sig.expectedPnl ?? sig.edge * qty * sig.entry,
+          limitPrice: 0,
+          qty: 0,
+          price: 0,
+          forecastPnl: 0,
           cryptoRank: null,
-        };
+        });
+        req.side = sig.side;
+        req.limitPrice = sig.entry;
+        req.qty = qty;
+        req.price = w.lastPrice;
+        req.forecastPnl = sig.expectedPnl ?? sig.edge * qty * sig.entry;
+        req.cryptoRank = null;
         requests.push(w);
       }
       if (requests.length) submitRequests(sessionOpen);
@@ -566,7 +575,13 @@ export function simulate(input: SimInput): SimOutput {
     const capacity = ledger.capacity(config.bufferPct);
     if (capacity > 0) counters.maxUtilization = Math.max(counters.maxUtilization, used / capacity);
     // Submissions change margin, never equity (fills happen at the next bar), so `equity` still holds.
-    pendingRow = { time: now, equity, marginUsed: used, marginCapacity: capacity };
+    if (pendingRow === null) pendingRow = { time: now, equity, marginUsed: used, marginCapacity: capacity };
+    else {
+      pendingRow.time = now;
+      pendingRow.equity = equity;
+      pendingRow.marginUsed = used;
+      pendingRow.marginCapacity = capacity;
+    }
     if (input.onProgress && (step & 4095) === 0) input.onProgress(step, total);
   }
 
