@@ -13,6 +13,7 @@ import { Portfolio, type ExitReason, type TradeRecord } from './portfolio.js';
 import { SimBroker } from './sim-broker.js';
 import type { ExternalSignal } from './signals/csv-signals.js';
 import type { ForecastCache } from './signals/forecast-cache.js';
+import type { TimelineCache } from './timeline-cache.js';
 import { forecastSignals, type SignalColumns } from './signals/forecaster.js';
 import { DecisionLog, StealLog } from './records.js';
 import { STEP_BAR, STEP_CLOSE, STEP_DELEVERAGE, buildTimeline } from './timeline.js';
@@ -28,6 +29,8 @@ export interface SimInput {
   to?: number;
   /** Reuse forecaster signals across runs over the same bars (the optimizer); computed afresh without it. */
   forecasts?: ForecastCache;
+  /** Reuse timelines across runs over the same series list and range (the optimizer). */
+  timelines?: TimelineCache;
   /** Throw at the first step where a placement leaves margin over capacity, or a close leaves stocks over 2x. */
   assertInvariants?: boolean;
   /** Keep every `wait` decision too (large); by default waits are only counted. */
@@ -149,11 +152,14 @@ const DAY_MS = 86_400_000;
 export function simulate(input: SimInput): SimOutput {
   const { config, calendar } = input;
   const sim = config.sim;
-  const timeline = buildTimeline(input.series, calendar, {
+  const timelineOptions = {
     from: input.from,
     to: input.to,
     deleverageLeadMinutes: config.deleverageLeadMinutes,
-  });
+  };
+  const timeline = input.timelines
+    ? input.timelines.get(input.series, calendar, timelineOptions)
+    : buildTimeline(input.series, calendar, timelineOptions);
   const feeRate = sim.feesBps / 10_000;
   const slip = sim.slippageBps / 10_000;
   const portfolio = new Portfolio(sim.initialEquity, feeRate);

@@ -11,6 +11,7 @@ import type { AssetClass } from '../../core/types.js';
 import type { BarSeries } from '../../sim/data/index.js';
 import { simulate } from '../../sim/engine.js';
 import { ForecastCache } from '../../sim/signals/forecast-cache.js';
+import { TimelineCache } from '../../sim/timeline-cache.js';
 import { summarize } from '../../sim/metrics.js';
 import type { Fold, Window } from './folds.js';
 import { median, score, windowMetrics, type WindowMetrics } from './scores.js';
@@ -107,8 +108,10 @@ export function createObjective(
     return v;
   };
 
-  // Unless the forecaster is searched, every candidate trades on the same signals in a window.
+  // Unless the forecaster is searched, every candidate trades on the same signals in a window; the
+  // timeline of a window is the same for every candidate unless the deleveraging lead is searched.
   const forecasts = new ForecastCache();
+  const timelines = new TimelineCache();
 
   return (params) => {
     const config = candidateConfig(spec.config, params);
@@ -125,6 +128,7 @@ export function createObjective(
           from: w.from,
           to: w.to,
           forecasts,
+          timelines,
           // Scores come from the counters and the equity curve: no decision or steal records to keep.
           records: false,
         });
