@@ -1,5 +1,6 @@
-import type { Broker, PlaceResult } from '../coordinator/broker.js';
+import type { Broker, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
 import type { Account, AssetClass, OrderRole, Position, Side } from '../core/types.js';
+import type { BarColumns } from '../sim/data/types.js';
 
 /**
  * What the live runtime needs of a venue beyond the coordinator's Broker port: the venue's own view of an
@@ -8,15 +9,9 @@ import type { Account, AssetClass, OrderRole, Position, Side } from '../core/typ
 
 export type VenueOrderStatus = 'open' | 'pending_cancel' | 'filled' | 'canceled' | 'rejected' | 'expired';
 
-export interface VenueOrder {
+/** The order as placed, with what the venue added: its id, fills and status. */
+export interface VenueOrder extends PlaceLimitRequest {
   id: string;
-  clientOrderId: string;
-  symbol: string;
-  assetClass: AssetClass;
-  side: Side;
-  role: OrderRole;
-  limitPrice: number;
-  qty: number;
   filledQty: number;
   fillPrice: number | null;
   status: VenueOrderStatus;
@@ -87,14 +82,9 @@ export interface Quote {
 }
 
 /** Closed bars of one symbol, oldest first (bar open times). */
-export interface BarWindow {
+export interface BarWindow extends Omit<BarColumns, 'volume'> {
   symbol: string;
   intervalMs: number;
-  time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
 }
 
 export interface MarketData {

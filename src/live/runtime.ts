@@ -362,27 +362,22 @@ export class Runtime {
       for (const id of plan.cancel) await this.cancelOwn(id, 'take-profit-rearm');
       if (!plan.place) continue;
       const clientOrderId = takeProfitId(this.o.runTag, ++this.tpSeq);
-      const result = await this.broker.placeLimit({
-        clientOrderId,
+      const order = {
         symbol: w.symbol,
         assetClass: w.assetClass,
         side: plan.place.side,
-        role: 'take-profit',
+        role: 'take-profit' as const,
         limitPrice: plan.place.limitPrice,
         qty: plan.place.qty,
-      });
+      };
+      const result = await this.broker.placeLimit({ clientOrderId, ...order });
       if (!result.ok) {
         this.o.log.warn('take-profit-rejected', { symbol: w.symbol, reason: result.reason });
         continue;
       }
       ledger.addOrder({
         id: result.orderId,
-        symbol: w.symbol,
-        assetClass: w.assetClass,
-        side: plan.place.side,
-        role: 'take-profit',
-        limitPrice: plan.place.limitPrice,
-        qty: plan.place.qty,
+        ...order,
         price: null,
         forecastPnl: 0,
         placedAt: now,

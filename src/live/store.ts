@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ValidationError } from '../core/errors.js';
+import type { PlaceLimitRequest } from '../coordinator/broker.js';
 import type { SagaJournal, SagaState, SagaTransition } from '../coordinator/saga.js';
 import type { AssetClass, OrderRole, Side, StealEvent } from '../core/types.js';
 
@@ -105,15 +106,9 @@ CREATE TABLE IF NOT EXISTS events (
 
 const TERMINAL: readonly SagaState[] = ['done', 'compensated', 'aborted'];
 
-export interface OrderRow {
-  clientOrderId: string;
+/** An order as we asked for it, with what only we know of it (the signal behind an entry). */
+export interface OrderRow extends PlaceLimitRequest {
   orderId: string | null;
-  symbol: string;
-  assetClass: AssetClass;
-  side: Side;
-  role: OrderRole;
-  limitPrice: number;
-  qty: number;
   takeProfit: number | null;
   forecastPnl: number;
   signalKey: string | null;

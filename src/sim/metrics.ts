@@ -1,5 +1,4 @@
-import type { TradeRecord } from './portfolio.js';
-import type { EquityRow, SimCounters } from './engine.js';
+import type { SimOutput } from './engine.js';
 
 export interface Summary {
   initialEquity: number;
@@ -34,16 +33,19 @@ export interface Summary {
 export const ANNUALISATION_DAYS = 365;
 
 /** The metrics of DESIGN §6, from a daily equity curve and the trade list. */
-export function summarize(input: {
-  equity: readonly EquityRow[];
-  trades: readonly TradeRecord[];
-  counters: SimCounters;
-  initialEquity: number;
-  finalEquity: number;
-  feesPaid: number;
-  interestPaid: number;
-  tradedNotional: number;
-}): Summary {
+export function summarize(
+  input: Pick<
+    SimOutput,
+    | 'equity'
+    | 'trades'
+    | 'counters'
+    | 'initialEquity'
+    | 'finalEquity'
+    | 'feesPaid'
+    | 'interestPaid'
+    | 'tradedNotional'
+  >,
+): Summary {
   const eq = input.equity.map((r) => r.equity);
   const returns: number[] = [];
   let prev = input.initialEquity;

@@ -20,7 +20,7 @@ import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { QualityReport } from './types.js';
+import type { BarColumns, QualityReport } from './types.js';
 
 /** Bump whenever parsing or normalisation changes what a file loads as. */
 export const CACHE_FORMAT_VERSION = 3;
@@ -30,13 +30,7 @@ const MAGIC = Buffer.from(endianness() === 'LE' ? 'WSBARSL1' : 'WSBARSB1', 'lati
 const PREFIX = 16;
 const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 
-export interface CachedBars {
-  time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
+export interface CachedBars extends BarColumns {
   intervalMs: number;
   layout: string;
   timezone: string;
@@ -105,15 +99,21 @@ export async function readCacheFile(file: string): Promise<Buffer | null> {
   }
 }
 
+/** An entry's header of this format version and where its payload starts, or null. Throws on bad JSON. */
+function readHeader(buf: Buffer): { header: Partial<Header>; payloadStart: number } | null {
+  if (buf.length < PREFIX || !buf.subarray(0, 8).equals(MAGIC)) return null;
+  const headerLen = buf.readUInt32LE(8);
+  if (headerLen % 8 !== 0 || PREFIX + headerLen > buf.length) return null;
+  const header = JSON.parse(buf.toString('utf8', PREFIX, PREFIX + headerLen)) as Partial<Header>;
+  if (header.version !== CACHE_FORMAT_VERSION) return null;
+  return { header, payloadStart: PREFIX + headerLen };
+}
+
 /** The source stamp stored in an entry, or null when the entry is unreadable or of another version. */
 export function sourceStampOf(buf: Buffer): SourceStamp | null {
   try {
-    if (buf.length < PREFIX || !buf.subarray(0, 8).equals(MAGIC)) return null;
-    const headerLen = buf.readUInt32LE(8);
-    if (headerLen % 8 !== 0 || PREFIX + headerLen > buf.length) return null;
-    const header = JSON.parse(buf.toString('utf8', PREFIX, PREFIX + headerLen)) as Partial<Header>;
-    const s = header.source;
-    if (header.version !== CACHE_FORMAT_VERSION || !s || typeof s.stat !== 'string') return null;
+    const s = readHeader(buf)?.header.source;
+    if (!s || typeof s.stat !== 'string') return null;
     if (typeof s.sha256 !== 'string' || (s.headerSymbol !== null && typeof s.headerSymbol !== 'string'))
       return null;
     return s;
@@ -125,18 +125,11 @@ export function sourceStampOf(buf: Buffer): SourceStamp | null {
 /** The cached bars if `buf` is a sound entry for `key`, else null. Never throws. */
 export function decodeCache(buf: Buffer, key: string): CachedBars | null {
   try {
-    if (buf.length < PREFIX || !buf.subarray(0, 8).equals(MAGIC)) return null;
-    const headerLen = buf.readUInt32LE(8);
-    if (headerLen % 8 !== 0 || PREFIX + headerLen > buf.length) return null;
-    const header = JSON.parse(buf.toString('utf8', PREFIX, PREFIX + headerLen)) as Header;
-    if (
-      header.version !== CACHE_FORMAT_VERSION ||
-      header.key !== key ||
-      !Number.isInteger(header.n) ||
-      header.n < 1
-    )
-      return null;
-    const payloadStart = PREFIX + headerLen;
+    const read = readHeader(buf);
+    if (read === null) return null;
+    const { payloadStart } = read;
+    const header = read.header as Header;
+    if (header.key !== key || !Number.isInteger(header.n) || header.n < 1) return null;
     const payloadBytes = header.n * 8 * COLUMNS.length;
     if (buf.length !== payloadStart + payloadBytes) return null;
     const payload = buf.subarray(payloadStart);

@@ -22,7 +22,7 @@ import { DataError } from './errors.js';
 import { parseRows, type RawBars } from './parse.js';
 import { normalise } from './quality.js';
 import { inferAssetClass, inferSymbol } from './symbols.js';
-import { MS_PER_MINUTE } from './timeparse.js';
+import { MS_PER_MINUTE } from '../../core/calendar/civil.js';
 import { UTC, fixedZone, localToUtc, parseZone, type Zone } from './timezone.js';
 import type { LoadOptions, LoadResult } from './types.js';
 import { guessStockZone } from './zoneguess.js';

@@ -14,6 +14,7 @@ import { CR, LF, QUOTE, fieldText, isBlank, lineEnd, parseNumber, splitLine, tri
 import type { Layout } from './detect.js';
 import { DataError } from './errors.js';
 import { parseEpoch, parseIsoTime, type IsoResult } from './timeparse.js';
+import type { BarColumns } from './types.js';
 
 export interface RowProblem {
   row: number;
@@ -24,17 +25,12 @@ export interface RowProblem {
   repair?: string;
 }
 
-export interface RawBars {
+export interface RawBars extends BarColumns {
   /** Data rows seen (non-blank lines after the header). */
   rows: number;
   n: number;
   /** Epoch ms UTC, or naive wall-clock ms when layout.timeFormat is 'naive' (the zone is applied later). */
   time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
   /** 1-based line number of each kept bar. */
   row: Int32Array;
   problems: RowProblem[];

@@ -7,16 +7,10 @@
 import { DataError } from './errors.js';
 import type { RawBars, RowProblem } from './parse.js';
 import { isoUtc } from './timeparse.js';
-import type { QualityReport } from './types.js';
+import type { BarColumns, QualityReport } from './types.js';
 
-export interface Normalised {
+export interface Normalised extends BarColumns {
   n: number;
-  time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
   intervalMs: number;
   report: QualityReport;
   descending: boolean;

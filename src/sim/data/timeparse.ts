@@ -4,12 +4,10 @@
  * with an optional `Z` / `±HH[:MM]` offset. Text without an offset is "naive": the caller later applies the
  * file's timezone, which is why the wall-clock value and the offset are returned separately.
  */
+import { MS_PER_DAY, MS_PER_MINUTE, daysFromCivil, daysInMonth } from '../../core/calendar/civil.js';
 import { parseNumber } from './csv.js';
 
 export type EpochUnit = 'epoch-s' | 'epoch-ms' | 'epoch-us' | 'epoch-ns';
-
-export const MS_PER_MINUTE = 60_000;
-export const MS_PER_DAY = 86_400_000;
 
 /** Out-parameters of parseIsoTime, reused across rows so the hot loop allocates nothing. */
 export interface IsoResult {
@@ -17,21 +15,6 @@ export interface IsoResult {
   offsetMin: number;
   /** False for a bare date (a daily bar's session date). */
   hasTime: boolean;
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
 /** The unsigned integer in the `count` bytes at `at`, or -1 when any is not a digit or lies past `end`. */

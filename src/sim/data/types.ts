@@ -1,7 +1,17 @@
 /** Public shapes of the data loader (see index.ts for the API). */
 import type { AssetClass } from '../../core/types.js';
 
-export interface BarSeries {
+/** The six columns of a bar file, one entry per bar. */
+export interface BarColumns {
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
+export interface BarSeries extends BarColumns {
   /** As inferred or given, e.g. 'SOLUSDT', 'XBTUSD', 'AAPL', 'SPY'. */
   symbol: string;
   assetClass: AssetClass;
@@ -9,11 +19,6 @@ export interface BarSeries {
   intervalMs: number;
   /** Bar OPEN time, epoch ms UTC, strictly ascending. */
   time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
   source: { path: string; sha256: string; layout: string; timezone: string };
 }
 
