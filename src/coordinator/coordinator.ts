@@ -1,5 +1,5 @@
 import type { WorkstealConfig } from '../core/config/schema.js';
-import { decide } from '../core/policy/decide.js';
+import { decide, type DecideInput } from '../core/policy/decide.js';
 import type { Decision } from '../core/policy/decision.js';
 import { StealHistory } from '../core/policy/steal-history.js';
 import { assertValidRequest } from '../core/policy/validate.js';
@@ -58,6 +58,11 @@ export class Coordinator {
   private readonly options: CoordinatorOptions;
   private queue: Promise<unknown> = Promise.resolve();
   private seq = 0;
+  /**
+   * The policy's input, refilled for every decision: the simulator decides tens of thousands of times per
+   * run, and decide() keeps nothing of its input but a copy of the order list.
+   */
+  private input: DecideInput | null = null;
 
   constructor(options: CoordinatorOptions) {
     this.options = options;
@@ -82,18 +87,20 @@ export class Coordinator {
   decide(request: EntryRequest): Decision {
     assertValidRequest(request);
     const now = this.clock.now();
-    return decide(
-      {
-        now,
-        sessionOpen: this.calendar.isRegularSession(now),
-        account: this.ledger.account,
-        positions: this.ledger.positions,
-        orders: this.ledger.orders,
-        history: this.history,
-        request,
-      },
-      this.config,
-    );
+    const sessionOpen = this.calendar.isRegularSession(now);
+    const { account, positions, orders } = this.ledger;
+    const input = this.input;
+    if (input === null) {
+      this.input = { now, sessionOpen, account, positions, orders, history: this.history, request };
+      return decide(this.input, this.config);
+    }
+    input.now = now;
+    input.sessionOpen = sessionOpen;
+    input.account = account;
+    input.positions = positions;
+    input.orders = orders;
+    input.request = request;
+    return decide(input, this.config);
   }
 
   /** Decide and carry out against an asynchronous broker; serialized with every other submit. */
@@ -336,11 +343,17 @@ function settledOutcome(decision: Decision, run?: SagaRun): Outcome | null {
           ? 'dry-run'
           : null;
   if (status === null) return null;
-  return outcome(
+  if (run) return outcome(status, decision, run);
+  return {
     status,
     decision,
-    run ?? { decisions: [decision], cancelled: NONE, filledDuringCancel: NONE },
-  );
+    decisions: [decision],
+    orderId: null,
+    clientOrderId: null,
+    cancelled: NONE,
+    filledDuringCancel: NONE,
+    detail: null,
+  };
 }
 
 /** No order touched: one shared empty list, never written. */
