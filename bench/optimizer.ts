@@ -22,7 +22,7 @@ import { fmt, median, printTable } from './util.js';
  * space: 60 candidates), the batch a study hands its evaluator at once. Evaluations differ in cost by up to
  * 2x, so a batch much smaller than a generation would mostly measure the wait for its last straggler.
  */
-const ROUNDS = 3;
+const ROUNDS = 5;
 /**
  * Untimed evaluations per thread first. Each thread is its own V8 isolate with its own JIT: a thread that has
  * run one evaluation still compiles, and its compiler jobs take the other core. An optimization runs
