@@ -19,8 +19,8 @@ import { fmt, median, printTable } from './util.js';
 /**
  * 2-thread measurements, each between two 1-thread ones; the median of their ratios is the speed-up. Every
  * measurement evaluates the same generation of the default optimisation (defaultPopulation of the standard
- * space: 60 candidates), the batch a study hands its evaluator at once. Evaluations differ in cost by up to
- * 2x, so a batch much smaller than a generation would mostly measure the wait for its last straggler.
+ * space: 60 candidates), the batch a study hands its evaluator at once. Evaluations differ in cost by 2x and
+ * more, so a batch much smaller than a generation would also time the wait for its last straggler.
  */
 const ROUNDS = 5;
 /**
@@ -84,7 +84,7 @@ export async function benchOptimizer(): Promise<void> {
     rate: number;
     msPerEval: number;
     coresBusy: number;
-    /** Time the threads spent evaluating over the time they were there to: what the batch's tail costs. */
+    /** Time the threads spent evaluating over threads × wall time: what the batch's tail costs. */
     threadsBusy: number;
     wall: number;
   }

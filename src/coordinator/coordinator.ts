@@ -60,7 +60,8 @@ export class Coordinator {
   private seq = 0;
   /**
    * The policy's input, refilled for every decision: the simulator decides tens of thousands of times per
-   * run, and decide() keeps nothing of its input but a copy of the order list.
+   * run, and a decision keeps nothing of the input object itself (only the request and a copy of the order
+   * list).
    */
   private input: DecideInput | null = null;
 
