@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeJson } from '../../src/optimizer/json.js';
 import type { OptimizeMeta } from '../../src/optimizer/output.js';
-import { ROOT, runCli } from '../support/cli.js';
+import { runCli, spawnCli } from '../support/cli.js';
 import { FIXTURE_CONFIG, FIXTURE_FROM, FIXTURE_PATHS, FIXTURE_TO } from './optimizer-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-optimize-cli-'));
@@ -106,17 +105,7 @@ describe('worksteal optimize', () => {
   it('Ctrl-C stops after the running evaluation is stored (exit 130); the same command then finishes with the same result', async () => {
     const db = join(dir, 'b.sqlite');
     const out = join(dir, 'best-b.json');
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WORKSTEAL_')));
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        `${ROOT}src/cli/main.ts`,
-        ...args(db, out, ['--sensitivity', '0', '--workers', '0']),
-      ],
-      { cwd: ROOT, env: { ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnCli(args(db, out, ['--sensitivity', '0', '--workers', '0']));
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -3,7 +3,7 @@
  * The result must equal a local run with the same seed; a worker killed (SIGKILL) in the middle of a job
  * must have that job retried by the other worker and counted once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { QueueEvaluator } from '../../src/optimizer/queue/evaluator.js';
 import { buildSpace } from '../../src/optimizer/space.js';
 import { OptimizerStore } from '../../src/optimizer/store.js';
 import { objectiveHashOf, runStudy, type StudyResult } from '../../src/optimizer/study.js';
-import { ROOT } from '../support/cli.js';
+import { spawnCli } from '../support/cli.js';
 import { fixture, type Fixture } from './optimizer-fixture.js';
 import { testRedis, type TestRedis } from './redis-fixture.js';
 
@@ -28,28 +28,20 @@ interface WorkerProcess {
 
 /** `worksteal worker` as a user would start it, with short lock and stall times so a dead worker is noticed fast. */
 async function startWorker(url: string, queueName: string, extra: string[] = []): Promise<WorkerProcess> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WORKSTEAL_')));
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      `${ROOT}src/cli/main.ts`,
-      'worker',
-      '--queue',
-      url,
-      '--queue-name',
-      queueName,
-      '--threads',
-      '1',
-      '--lock-ms',
-      '2000',
-      '--stalled-ms',
-      '1000',
-      ...extra,
-    ],
-    { cwd: ROOT, env: { ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawnCli([
+    'worker',
+    '--queue',
+    url,
+    '--queue-name',
+    queueName,
+    '--threads',
+    '1',
+    '--lock-ms',
+    '2000',
+    '--stalled-ms',
+    '1000',
+    ...extra,
+  ]);
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
   const onLine = (line: string): void => {
@@ -62,8 +54,8 @@ async function startWorker(url: string, queueName: string, extra: string[] = [])
       }
     }
   };
-  createInterface({ input: child.stdout! }).on('line', onLine);
-  createInterface({ input: child.stderr! }).on('line', (l) => onLine(`stderr: ${l}`));
+  createInterface({ input: child.stdout }).on('line', onLine);
+  createInterface({ input: child.stderr }).on('line', (l) => onLine(`stderr: ${l}`));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const waitFor = (pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> => {
     const seen = lines.map((l) => l.match(pattern)).find(Boolean);

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -9,14 +10,34 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the CLI from source, as a user would run the built one, with a clean WORKSTEAL_* environment. */
-export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): CliResult {
+/** The CLI from source, as a user would run the built one. */
+const CLI = ['--import', 'tsx', `${ROOT}src/cli/main.ts`];
+
+/** This process's environment without any WORKSTEAL_* setting, plus `env`, with colour off. */
+function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WORKSTEAL_')));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/main.ts`, ...args], {
+  return { ...clean, NO_COLOR: '1', ...env };
+}
+
+/** Run the CLI to its end, with a clean WORKSTEAL_* environment. */
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): CliResult {
+  const r = spawnSync(process.execPath, [...CLI, ...args], {
     cwd,
-    env: { ...clean, NO_COLOR: '1', ...env },
+    env: cliEnv(env),
     encoding: 'utf8',
     timeout: 300_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Start the CLI and return the process, for tests that signal it or read it while it runs. */
+export function spawnCli(
+  args: string[],
+  env: Record<string, string> = {},
+): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, [...CLI, ...args], {
+    cwd: ROOT,
+    env: cliEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
