@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, chromiumBrowser } from '../support/external-tools.js';
 import { ROOT } from '../support/cli.js';
 import { RunChild } from '../support/fake-alpaca.js';
 import { requireMarketData } from '../support/marketdata.js';
@@ -24,6 +25,8 @@ const FILES = [
   'polygon-spy-peachy88/SPY_hourly.csv',
 ];
 const TOKEN = 'control-token-for-tests';
+const browserTool = chromiumBrowser('the status-page check');
+const itWithBrowser = it.skipIf(browserTool.missing);
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-run-'));
 const db = join(dir, 'state.sqlite');
 let child: RunChild;
@@ -177,24 +180,15 @@ describe('worksteal run --broker replay (child process, real bars)', () => {
     expect((await fetch(`${url}/control/pause`)).status).toBe(405);
   });
 
-  it('the status page shows the open orders with distances and the capacity (headless Chromium)', async () => {
+  itWithBrowser('the status page shows open orders, distances and capacity (Chromium)', async () => {
     const status = (await (await fetch(`${url}/status`)).json()) as {
       openOrders: { symbol: string; distance: number | null }[];
       capacity: { used: number; capacity: number };
     };
     expect(status.openOrders.length).toBeGreaterThan(0);
     const browser = await chromium.launch({
-      executablePath: process.env.WORKSTEAL_TEST_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: browserTool.path!,
+      args: CHROMIUM_ARGS,
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

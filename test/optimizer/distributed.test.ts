@@ -16,7 +16,10 @@ import { OptimizerStore } from '../../src/optimizer/store.js';
 import { objectiveHashOf, runStudy, type StudyResult } from '../../src/optimizer/study.js';
 import { spawnCli } from '../support/cli.js';
 import { fixture, type Fixture } from './optimizer-fixture.js';
+import { redisServer } from '../support/external-tools.js';
 import { testRedis, type TestRedis } from './redis-fixture.js';
+
+const redisTool = redisServer('the distributed optimizer tests');
 
 interface WorkerProcess {
   child: ChildProcess;
@@ -124,6 +127,7 @@ async function connect(name: string): Promise<QueueEvaluator> {
 }
 
 beforeAll(async () => {
+  if (redisTool.missing) return;
   redis = await testRedis();
   f = await fixture();
   const store = OptimizerStore.open(':memory:');
@@ -140,7 +144,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-describe('distributed optimisation on a BullMQ queue', () => {
+describe.skipIf(redisTool.missing)('distributed optimisation on a BullMQ queue', () => {
   it('two worker processes give exactly the result of a local run with the same seed', async () => {
     const name = queueName('pair');
     const a = await startWorker(redis.url, name);
