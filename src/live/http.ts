@@ -5,7 +5,7 @@ import { ValidationError } from '../core/errors.js';
 import type { Logger } from './log.js';
 import type { LiveMetrics } from './metrics.js';
 import type { StatusSnapshot } from './status.js';
-import { STATUS_PAGE } from './status-page.js';
+import { statusPage } from './status-page.js';
 
 /** What the control endpoints act on. */
 export interface Controllable {
@@ -93,7 +93,7 @@ async function handle(o: HttpOptions, req: IncomingMessage, res: ServerResponse)
   if (path === '/status') return send(res, 200, o.target.status());
   if (path === '/' || path === '/index.html') {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(STATUS_PAGE);
+    res.end(statusPage());
     return;
   }
   send(res, 404, { error: `no such page ${path}; try /, /status or /metrics` });

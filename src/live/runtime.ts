@@ -17,6 +17,7 @@ import type { BrokerAccount, LiveBroker, MarketData, OrderEvent, Quote } from '.
 import { isFightSteal, recoverSagas, type RecoveryDeps } from './recovery.js';
 import type { SignalSource } from './signals-source.js';
 import { buildStatus, type StatusSnapshot } from './status.js';
+import { StatusHistory } from './status-history.js';
 import type { LiveStore } from './store.js';
 import { TrackedBroker } from './tracked-broker.js';
 import { EntryWatcher, ExitWatcher, rankRequests, type EntryPlan } from './watchers.js';
@@ -71,6 +72,8 @@ export class Runtime {
   private lastDecisionId: number | null = null;
   private inFlight: Promise<void> | null = null;
   private capacityNote: string | null = null;
+  /** Equity, margin use and decisions per poll for the status page's charts. */
+  private readonly pollHistory = new StatusHistory();
   /** End of day (DESIGN §3): the last session seen open, and what has been done about its close. */
   private eod: { session: Session; ordersDone: boolean; windowLogged: boolean } | null = null;
   private dlSeq = 0;
@@ -295,6 +298,8 @@ export class Runtime {
       counters: this.counters,
       alerts: this.alerts,
       capacityNote: this.capacityNote,
+      pollHistory: this.pollHistory,
+      unrealized: this.broker.unrealized,
     });
   }
 
@@ -729,11 +734,10 @@ export class Runtime {
     const { config, metrics } = this.o;
     const ledger = this.coordinator.ledger;
     const sessionOpen = this.o.calendar.isRegularSession(now);
-    metrics.setCapacity(
-      ledger.account.equity,
-      ledger.capacity(config.bufferPct),
-      ledger.usedMargin(sessionOpen, config.margin),
-    );
+    const capacity = ledger.capacity(config.bufferPct);
+    const used = ledger.usedMargin(sessionOpen, config.margin);
+    metrics.setCapacity(ledger.account.equity, capacity, used);
+    this.pollHistory.record(now, ledger.account.equity, used, capacity, this.counters.decisions);
     metrics.openOrders.set({ role: 'entry' }, ledger.orders.filter((x) => x.role === 'entry').length);
     metrics.openOrders.set(
       { role: 'take-profit' },

@@ -1,9 +1,12 @@
+import { uplotAssets } from '../report/page.js';
+
 /**
- * The status page: one self-contained HTML document (no external resources) that reads /status every two
- * seconds and draws capacity, open orders with their distances, positions, cooldowns and recent decisions.
- * Every value is inserted as text, never as markup.
+ * The status page: one self-contained HTML document (uPlot inlined, no external resources) that reads /status
+ * every two seconds and draws equity, margin use and the decision rate over the last polls, capacity, open
+ * orders with their distances, positions with entry price and unrealised PnL, cooldowns and recent decisions
+ * (repeats grouped). Every value is inserted as text, never as markup.
  */
-export const STATUS_PAGE = `<!doctype html>
+const PAGE = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -24,12 +27,24 @@ export const STATUS_PAGE = `<!doctype html>
   .bar > div { height: 100%; background: #4c7bd9; }
   .steal { color: #9c3d00; } .block { color: #a11; } .place { color: #1b6e2f; }
   .empty { color: #5a6270; font-style: italic; }
+  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: .8rem; }
+  .charts figure { margin: 0; background: #fff; padding: .4rem; }
+  .charts figcaption { font-weight: 600; font-size: .9rem; }
+  td.pos { color: #1b6e2f; } td.neg { color: #a11; }
 </style>
+<style>/*UPLOT_CSS*/</style>
 </head>
 <body>
 <h1>worksteal</h1>
 <div class="meta" id="meta">loading…</div>
 <div class="flags" id="flags"></div>
+
+<h2>Over the last polls</h2>
+<div class="charts">
+  <figure><figcaption>Equity</figcaption><div class="chart" id="chart-equity"></div></figure>
+  <figure><figcaption>Margin utilisation</figcaption><div class="chart" id="chart-margin"></div></figure>
+  <figure><figcaption>Decisions per poll</figcaption><div class="chart" id="chart-decisions"></div></figure>
+</div>
 
 <h2>Capacity</h2>
 <div id="capacity">
@@ -45,7 +60,7 @@ export const STATUS_PAGE = `<!doctype html>
 
 <h2>Positions</h2>
 <table id="positions"><thead><tr>
-  <th class="l">symbol</th><th>qty</th><th>price</th><th>margin</th>
+  <th class="l">symbol</th><th>qty</th><th>entry</th><th>price</th><th>unrealised PnL</th><th>margin</th>
 </tr></thead><tbody></tbody></table>
 
 <h2>Cooldowns</h2>
@@ -53,10 +68,11 @@ export const STATUS_PAGE = `<!doctype html>
 
 <h2>Recent decisions</h2>
 <table id="decisions"><thead><tr>
-  <th class="l">time</th><th class="l">symbol</th><th class="l">action</th><th class="l">reason</th>
+  <th class="l">time</th><th>×</th><th class="l">symbol</th><th class="l">action</th><th class="l">reason</th>
   <th class="l">victims</th><th class="l">outcome</th>
 </tr></thead><tbody></tbody></table>
 
+<script>/*UPLOT_JS*/</script>
 <script>
 const money = (x) => Number(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const pct = (x) => (x === null || x === undefined ? '—' : (x * 100).toFixed(3) + '%');
@@ -106,13 +122,59 @@ function render(s) {
     [o.symbol, 'l'], [o.side, 'l'], [o.role + (o.external ? ' (external)' : ''), 'l'], [num(o.limitPrice)],
     [num(o.price)], [pct(o.distance)], [num(o.qty)], [money(o.margin)], [o.placedAt, 'l'],
   ]), 9, 'no open orders');
-  fill('positions', s.positions.map((p) => [[p.symbol, 'l'], [num(p.qty)], [num(p.price)], [money(p.margin)]]), 4, 'no positions');
+  fill('positions', s.positions.map((p) => [
+    [p.symbol, 'l'], [num(p.qty)], [num(p.entryPrice)], [num(p.price)],
+    [p.unrealizedPnl === null ? '—' : money(p.unrealizedPnl), p.unrealizedPnl > 0 ? 'pos' : p.unrealizedPnl < 0 ? 'neg' : ''],
+    [money(p.margin)],
+  ]), 6, 'no positions');
   document.getElementById('cooldowns').textContent =
     s.cooldowns.length ? s.cooldowns.map((x) => x.symbol + ' until ' + x.until).join(', ') : 'none';
-  fill('decisions', s.decisions.map((d) => [
-    [d.time, 'l'], [d.symbol, 'l'], [d.action, 'l ' + d.action], [d.reason, 'l'], [d.victims.join(' '), 'l'], [d.outcome || '', 'l'],
-  ]), 6, 'no decisions yet');
+  fill('decisions', groupDecisions(s.decisions).map((g) => [
+    [g.count > 1 ? g.last + ' … ' + g.first : g.first, 'l'], [String(g.count)], [g.d.symbol, 'l'],
+    [g.d.action, 'l ' + g.d.action], [g.d.reason, 'l'], [g.d.victims.join(' '), 'l'], [g.d.outcome || '', 'l'],
+  ]), 7, 'no decisions yet');
+  drawCharts(s.series);
   document.body.dataset.loaded = 'true';
+}
+
+// One row per symbol, action, reason and outcome (a symbol blocked poll after poll is one row with its count
+// and time span); steals with victims stay one row each. Newest group first.
+function groupDecisions(list) {
+  const groups = new Map();
+  const out = [];
+  for (const d of list) {
+    const key = d.victims.length ? null : [d.symbol, d.action, d.reason, d.outcome || ''].join('|');
+    const g = key === null ? undefined : groups.get(key);
+    if (g) { g.count++; g.last = d.time; continue; }
+    const row = { d, count: 1, first: d.time, last: d.time };
+    if (key !== null) groups.set(key, row);
+    out.push(row);
+  }
+  return out;
+}
+
+const charts = {};
+const compactMoney = (v) => Math.abs(v) >= 1e6 ? (v / 1e6).toFixed(2) + 'M' : Math.abs(v) >= 1e4 ? (v / 1e3).toFixed(1) + 'k' : v.toFixed(0);
+function chart(id, label, color, data, format, bars) {
+  const el = document.getElementById('chart-' + id);
+  if (charts[id]) { charts[id].setData(data); return; }
+  charts[id] = new uPlot({
+    width: Math.max(300, el.clientWidth), height: 180,
+    series: [{}, { label, stroke: color, fill: color + '33', width: 1.5,
+      paths: bars ? uPlot.paths.bars({ size: [0.9, 20] }) : undefined,
+      value: (u, v) => v == null ? '—' : format(v) }],
+    axes: [{}, { size: 70, values: (u, splits) => splits.map((v) => v == null ? '' : format(v)) }],
+    scales: { x: { time: true } },
+    legend: { live: true },
+  }, data, el);
+  el.dataset.drawn = 'true';
+}
+
+function drawCharts(series) {
+  if (!series || series.time.length === 0) return;
+  chart('equity', 'equity', '#1f77b4', [series.time, series.equity], compactMoney, false);
+  chart('margin', 'used / capacity', '#ff7f0e', [series.time, series.utilization], (v) => (v * 100).toFixed(1) + '%', false);
+  chart('decisions', 'decisions', '#9467bd', [series.time, series.decisions], (v) => String(Math.round(v)), true);
 }
 
 async function refresh() {
@@ -130,3 +192,13 @@ setInterval(refresh, 2000);
 </body>
 </html>
 `;
+
+let page: string | null = null;
+
+/** The page with uPlot's script and style inlined (built once, on first use). */
+export function statusPage(): string {
+  if (page) return page;
+  const { js, css } = uplotAssets();
+  page = PAGE.replace('/*UPLOT_CSS*/', () => css).replace('/*UPLOT_JS*/', () => js);
+  return page;
+}

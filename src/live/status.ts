@@ -4,6 +4,7 @@ import { notional, requirementFor } from '../core/margin/requirements.js';
 import { distance } from '../core/policy/distance.js';
 import type { StealHistory } from '../core/policy/steal-history.js';
 import type { AlertMonitor, Alert, AlertKind } from './alerts.js';
+import { StatusHistory, type StatusSeries } from './status-history.js';
 import type { DecisionRowOut } from './store.js';
 
 /** What /status returns and the status page shows. Times are ISO-8601 UTC (market time in a replay). */
@@ -38,7 +39,18 @@ export interface StatusSnapshot {
     placedAt: string;
     external: boolean;
   }[];
-  positions: { symbol: string; assetClass: string; qty: number; price: number; margin: number }[];
+  positions: {
+    symbol: string;
+    assetClass: string;
+    qty: number;
+    price: number;
+    margin: number;
+    /** Average entry price as the venue reports it (null when the venue gave no cost basis). */
+    entryPrice: number | null;
+    unrealizedPnl: number | null;
+  }[];
+  /** The last polls, for the page's equity, margin and decision-rate charts. */
+  series: StatusSeries;
   cooldowns: { symbol: string; until: string }[];
   decisions: {
     time: string;
@@ -83,9 +95,14 @@ export interface StatusInput {
   counters: StatusSnapshot['counters'];
   alerts: AlertMonitor;
   capacityNote: string | null;
+  /** The venue's unrealised PnL per symbol, from the last positions it reported (absent: not known). */
+  unrealized?: ReadonlyMap<string, number>;
+  /** The last polls (the page's charts). */
+  pollHistory?: StatusHistory;
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
+const EMPTY_HISTORY = new StatusHistory(1);
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 export function buildStatus(s: StatusInput): StatusSnapshot {
@@ -135,13 +152,20 @@ export function buildStatus(s: StatusInput): StatusSnapshot {
         external: o.external,
       }))
       .sort((a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity) || (a.id < b.id ? -1 : 1)),
-    positions: ledger.positions.map((p) => ({
-      symbol: p.symbol,
-      assetClass: p.assetClass,
-      qty: p.qty,
-      price: p.price,
-      margin: notional(p.qty, p.price) * requirementFor(p.assetClass, ctx, config.margin),
-    })),
+    positions: ledger.positions.map((p) => {
+      const upnl = s.unrealized?.get(p.symbol);
+      return {
+        symbol: p.symbol,
+        assetClass: p.assetClass,
+        qty: p.qty,
+        price: p.price,
+        margin: notional(p.qty, p.price) * requirementFor(p.assetClass, ctx, config.margin),
+        // The venue reports unrealised PnL against its cost basis: entry = mark − PnL per share.
+        entryPrice: upnl === undefined || p.qty === 0 ? null : finite(p.price - upnl / p.qty),
+        unrealizedPnl: upnl ?? null,
+      };
+    }),
+    series: (s.pollHistory ?? EMPTY_HISTORY).series(),
     cooldowns: s.symbols.flatMap((symbol) => {
       const until = s.history.coolingUntil(symbol, s.now);
       return until === null ? [] : [{ symbol, until: iso(until) }];

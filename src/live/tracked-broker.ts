@@ -1,6 +1,6 @@
 import type { Broker, CancelResult, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
 import type { OpenOrder, Position } from '../core/types.js';
-import type { BrokerAccount, LiveBroker, MarketOrderRequest } from './ports.js';
+import type { BrokerAccount, LiveBroker, LivePosition, MarketOrderRequest } from './ports.js';
 import type { LiveStore } from './store.js';
 
 /** What only we know about an entry order: why it was placed and where its exit belongs. */
@@ -94,8 +94,15 @@ export class TrackedBroker implements Broker {
     });
   }
 
-  positions(): Promise<Position[]> {
-    return this.inner.positions();
+  /** Unrealised PnL per symbol from the venue's last positions report (for the status page). */
+  readonly unrealized = new Map<string, number>();
+
+  async positions(): Promise<Position[]> {
+    const positions: LivePosition[] = await this.inner.positions();
+    this.unrealized.clear();
+    for (const p of positions)
+      if (p.unrealizedPnl !== undefined) this.unrealized.set(p.symbol, p.unrealizedPnl);
+    return positions;
   }
 
   account(): Promise<BrokerAccount> {

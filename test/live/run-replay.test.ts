@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, chromiumBrowser } from '../support/external-tools.js';
+import { checkPage } from '../support/browser.js';
 import { ROOT } from '../support/cli.js';
 import { RunChild } from '../support/fake-alpaca.js';
 import { requireMarketData } from '../support/marketdata.js';
@@ -203,6 +204,19 @@ describe('worksteal run --broker replay (child process, real bars)', () => {
       expect(rows.every((r) => /%$|—/.test(r[5] ?? ''))).toBe(true);
       const capacity = await page.textContent('#capacity-text');
       expect(capacity).toMatch(/^used [\d,.]+ of [\d,.]+ \(/);
+      // Positions carry entry price and unrealised PnL columns; repeated decisions are grouped with a count.
+      expect(await page.$$eval('#positions thead th', (ths) => ths.map((th) => th.textContent))).toEqual(
+        expect.arrayContaining(['entry', 'unrealised PnL']),
+      );
+      const counts = await page.$$eval('#decisions tbody tr td:nth-child(2)', (tds) =>
+        tds.map((td) => Number(td.textContent)),
+      );
+      expect(counts.every((n) => n >= 1)).toBe(true);
+      const check = await checkPage(browser, url, 'status-page-charts');
+      expect(check.foreignRequests).toEqual([]);
+      expect(check.errors).toEqual([]);
+      for (const id of ['chart-equity', 'chart-margin', 'chart-decisions'])
+        expect(check.ink[id], id).toBeGreaterThan(20);
       const shot = join(dir, 'status-page.png');
       await page.screenshot({ path: shot, fullPage: true });
       expect(statSync(shot).size).toBeGreaterThan(1000);

@@ -83,7 +83,8 @@ describe('worksteal optimize', () => {
     ]) {
       expect(html).toContain(`<h2>${section}</h2>`);
     }
-    expect(html).not.toMatch(/<script|https?:\/\//);
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+    expect(html).toContain('id="chart-fold-equity"');
 
     const sim = runCli([
       'simulate',

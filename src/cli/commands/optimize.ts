@@ -12,6 +12,7 @@ import { SCORE_DESCRIPTIONS } from '../../optimizer/objective/scores.js';
 import { createEvaluator, optimize, prepareObjective, type Executor } from '../../optimizer/optimize.js';
 import { bestConfigFile, buildMeta, metaPathFor } from '../../optimizer/output.js';
 import { QueueError, parseRedisUrl } from '../../optimizer/queue/connection.js';
+import { testFoldEquity } from '../../optimizer/report/fold-equity.js';
 import { renderOptimizeReport } from '../../optimizer/report/html.js';
 import { OptimizerStore } from '../../optimizer/store.js';
 import type { StudyProgress } from '../../optimizer/study.js';
@@ -312,7 +313,9 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   if (opts.report) {
     const trials = store.trials(s.studyId).map((t) => t.hash);
     const evaluations = [...store.evaluations(trials).values()];
-    await writeFile(opts.report, renderOptimizeReport(meta, evaluations));
+    say('--report: simulating the best parameters and the base configuration on the test folds');
+    const folds = s.best ? testFoldEquity(spec, series, s.best.params) : [];
+    await writeFile(opts.report, renderOptimizeReport(meta, evaluations, folds));
     say(`--report: wrote ${opts.report}`);
   }
   store.close();

@@ -9,7 +9,8 @@ import {
   marketDataDir,
   type BenchmarkSetName,
 } from '../../sim/benchmark-sets.js';
-import { expandDataArgs, loadMany } from '../../sim/data/index.js';
+import type { WorkstealConfig } from '../../core/config/schema.js';
+import { expandDataArgs, loadMany, type BarSeries } from '../../sim/data/index.js';
 import { parseDateFlag } from '../dates.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
 import { renderReport } from '../../sim/report/html.js';
@@ -72,10 +73,11 @@ export function registerSimulate(program: Command): void {
       `\nExamples:\n  worksteal simulate --benchmark crypto\n  worksteal simulate --data ../shared/marketdata/binance-spot-yanniedog --symbols SOLUSDT,LINKUSDT --from 2023-01-01\n  worksteal simulate --benchmark mixed --no-stealing --json out.json --report out.html`,
     )
     .action(async (opts: SimulateOptions) => {
-      const result = await simulateCommand(opts);
+      const run = await simulateCommand(opts);
+      const result = run.result;
       printSummary(result, opts.quiet === true);
       if (opts.json) await writeFile(opts.json, JSON.stringify(result));
-      if (opts.report) await writeFile(opts.report, renderReport(result));
+      if (opts.report) await writeFile(opts.report, reportOf(run, opts.quiet === true));
       if (opts.db) saveRun(opts.db, 'simulate', result);
       for (const [flag, path] of [
         ['--json', opts.json],
@@ -88,7 +90,24 @@ export function registerSimulate(program: Command): void {
     });
 }
 
-export async function simulateCommand(opts: SimulateOptions): Promise<SimulationResult> {
+/** One simulation as the CLI ran it, with what a report needs: the bars, and the run with stealing reversed. */
+export interface SimulateRun {
+  result: SimulationResult;
+  series: BarSeries[];
+  /** The same data, range, signals and config with `stealingEnabled` reversed (run when called). */
+  comparison(): SimulationResult;
+}
+
+/** The HTML report: this run beside the same run with stealing the other way (a second simulation). */
+export function reportOf(run: SimulateRun, quiet: boolean): string {
+  if (!quiet)
+    process.stderr.write(
+      `report: simulating the comparison run (stealing ${run.result.config.stealingEnabled ? 'off' : 'on'})\n`,
+    );
+  return renderReport({ result: run.result, comparison: run.comparison(), series: run.series });
+}
+
+export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRun> {
   let files: string[];
   let from = parseDateFlag(opts.from, '--from');
   let to = parseDateFlag(opts.to, '--to');
@@ -155,18 +174,33 @@ export async function simulateCommand(opts: SimulateOptions): Promise<Simulation
     for (const w of resolved.warnings) process.stderr.write(`config warning: ${w.message}\n`);
   }
   const signals = opts.signals ? await loadSignalsCsv(opts.signals) : undefined;
-  const bar = progressBar('simulating');
-  const { result } = runSimulation({
+  return simulationRun({
     loaded,
     config,
     calendar: await loadCalendar(opts.calendar),
     ...(signals ? { signals } : {}),
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
-    onProgress: (done, total) => bar.update(done, total, 'steps'),
   });
-  bar.stop();
-  return result;
+}
+
+/** Simulate with a progress bar; the comparison run (stealing reversed) is made only when asked for. */
+export function simulationRun(input: Omit<Parameters<typeof runSimulation>[0], 'onProgress'>): SimulateRun {
+  const run = (config: WorkstealConfig, label: string): SimulationResult => {
+    const bar = progressBar(label);
+    const { result } = runSimulation({
+      ...input,
+      config,
+      onProgress: (done, total) => bar.update(done, total, 'steps'),
+    });
+    bar.stop();
+    return result;
+  };
+  return {
+    result: run(input.config, 'simulating'),
+    series: input.loaded.map((l) => l.series),
+    comparison: () => run({ ...input.config, stealingEnabled: !input.config.stealingEnabled }, 'comparison'),
+  };
 }
 
 export function printSummary(result: SimulationResult, quiet: boolean): void {

@@ -4,8 +4,7 @@ import { nyseCalendar } from '../../core/calendar/index.js';
 import { loadConfig } from '../../io/load-config.js';
 import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
 import type { LoadResult } from '../../sim/data/index.js';
-import { renderReport } from '../../sim/report/html.js';
-import { runSimulation, type SimulationResult } from '../../sim/run.js';
+
 import {
   DEFAULT_SET,
   DEFAULT_SYNTHETIC_SEED,
@@ -20,9 +19,8 @@ import {
   syntheticSet,
 } from '../../data/index.js';
 import { CliError, EXIT } from '../errors.js';
-import { progressBar } from '../progress.js';
 import { describeResult, runDownload } from './data.js';
-import { printSummary, simulateCommand } from './simulate.js';
+import { printSummary, reportOf, simulateCommand, simulationRun, type SimulateRun } from './simulate.js';
 
 interface StartOptions {
   synthetic?: boolean;
@@ -55,14 +53,15 @@ export function registerStart(program: Command): void {
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--quiet', 'print only the summary line')
     .action(async (opts: StartOptions) => {
-      const result = opts.synthetic ? await synthetic(opts) : await demo(opts);
-      if (result === null) return;
+      const run = opts.synthetic ? await synthetic(opts) : await demo(opts);
+      if (run === null) return;
+      const result = run.result;
       const seed = Number(opts.seed);
       if (result.synthetic) process.stdout.write(`${SYNTHETIC_BANNER(seed)}\n`);
       printSummary(result, opts.quiet === true);
       if (result.synthetic && !opts.quiet) process.stdout.write(`${SYNTHETIC_BANNER(seed)}\n`);
       if (opts.json) await writeFile(opts.json, JSON.stringify(result));
-      if (opts.report) await writeFile(opts.report, renderReport(result));
+      if (opts.report) await writeFile(opts.report, reportOf(run, opts.quiet === true));
       for (const [flag, path] of [
         ['--json', opts.json],
         ['--report', opts.report],
@@ -73,35 +72,27 @@ export function registerStart(program: Command): void {
     });
 }
 
-async function simulateLoaded(loaded: LoadResult[], quiet: boolean): Promise<SimulationResult> {
+async function simulateLoaded(loaded: LoadResult[], quiet: boolean): Promise<SimulateRun> {
   const resolved = await loadConfig({ env: process.env });
   if (!quiet) {
     process.stderr.write(
       `data: ${loaded.map((l) => `${l.series.symbol} (${l.series.assetClass}, ${l.report.bars} bars)`).join(', ')}\n`,
     );
   }
-  const bar = progressBar('simulating');
-  const { result } = runSimulation({
-    loaded,
-    config: resolved.config,
-    calendar: nyseCalendar(),
-    onProgress: (done, total) => bar.update(done, total, 'steps'),
-  });
-  bar.stop();
-  return result;
+  return simulationRun({ loaded, config: resolved.config, calendar: nyseCalendar() });
 }
 
-async function synthetic(opts: StartOptions): Promise<SimulationResult> {
+async function synthetic(opts: StartOptions): Promise<SimulateRun> {
   const seed = Number(opts.seed ?? DEFAULT_SYNTHETIC_SEED);
   if (!Number.isSafeInteger(seed)) throw new CliError(`--seed ${opts.seed}: use a whole number`);
   if (!opts.quiet) process.stderr.write(`demo data: SYNTHETIC market (seed ${seed}), generated in memory\n`);
-  const result = await simulateLoaded(syntheticSet({ seed, calendar: nyseCalendar() }), opts.quiet === true);
-  result.synthetic = true;
-  return result;
+  const run = await simulateLoaded(syntheticSet({ seed, calendar: nyseCalendar() }), opts.quiet === true);
+  run.result.synthetic = true;
+  return run;
 }
 
 /** The order of DESIGN's first run; null when the demo cannot run (the reason is already printed). */
-async function demo(opts: StartOptions): Promise<SimulationResult | null> {
+async function demo(opts: StartOptions): Promise<SimulateRun | null> {
   const quiet = opts.quiet === true;
   const dir = opts.dir ?? defaultDataDir();
   const plan = await findDemoData(process.env, dir).catch((err: unknown) => {

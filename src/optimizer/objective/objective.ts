@@ -84,7 +84,7 @@ export function candidateConfig(base: BaseConfig, params: Params): WorkstealConf
 export type Objective = (params: Params) => Evaluation;
 
 /** Series in the order of `spec.data`, matched by symbol; throws when one is missing. */
-function orderSeries(spec: ObjectiveSpec, series: readonly BarSeries[]): BarSeries[] {
+export function orderSeries(spec: ObjectiveSpec, series: readonly BarSeries[]): BarSeries[] {
   return spec.data.map((ref) => {
     const s = series.find((x) => x.symbol === ref.symbol);
     if (!s) throw new Error(`objective: no series for ${ref.symbol} (${ref.path})`);

@@ -1,55 +1,134 @@
 /**
- * The optimisation report: a self-contained HTML page (inline SVG, no script, no network) with convergence,
- * parameter-vs-score, in-sample-vs-out-of-sample, the best point's folds and the sensitivity table.
+ * The optimisation report: one self-contained HTML page (uPlot inlined, no network) with convergence,
+ * in-sample against out-of-sample on equal axes, parameter against score, the best parameters against the
+ * base configuration on the test folds, the best point's folds and the sensitivity table.
  */
+import { PALETTE, type ChartSpec } from '../../report/chart-spec.js';
+import { esc, pct, table } from '../../report/format.js';
+import { figure, reportPage } from '../../report/page.js';
 import type { OptimizeMeta } from '../output.js';
 import type { StoredEvaluation } from '../store.js';
-import { compact, esc, lineChart, scatter } from './charts.js';
+import { compact } from './compact.js';
+import { chainFolds, type FoldEquity } from './fold-equity.js';
 
 const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
-const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : '—');
 const value = (v: unknown): string => (typeof v === 'number' ? compact(v) : String(v));
 
-function tableHtml(head: string[], rows: (string | number)[][]): string {
-  const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
-  const tr = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`).join('');
-  return `<table><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table>`;
+/** Points sorted by x (uPlot's x must ascend), the best point as its own marker series. */
+function scatter(
+  id: string,
+  title: string,
+  points: { x: number; y: number; best: boolean }[],
+  opts: { xLabel: string; diagonal?: boolean; logX?: boolean },
+): ChartSpec {
+  const finite = points.filter(
+    (p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!opts.logX || p.x > 0),
+  );
+  finite.sort((a, b) => a.x - b.x);
+  const spec: ChartSpec = {
+    id,
+    title,
+    kind: 'line',
+    time: false,
+    x: finite.map((p) => p.x),
+    xLabel: opts.xLabel,
+    xFormat: 'num',
+    yFormat: 'num',
+    height: 280,
+    ...(opts.logX ? { logX: true } : {}),
+    series: [
+      { name: 'candidate', color: PALETTE[0]!, values: finite.map((p) => p.y), markers: true },
+      { name: 'best', color: PALETTE[3]!, values: finite.map((p) => (p.best ? p.y : null)), markers: true },
+    ],
+  };
+  if (opts.diagonal && finite.length) {
+    // One range on both axes, so the dashed y = x line is the diagonal of the square it is drawn in.
+    const all = finite.flatMap((p) => [p.x, p.y]);
+    const lo = Math.min(...all);
+    const hi = Math.max(...all);
+    const pad = (hi - lo) * 0.05 || Math.abs(lo) * 0.05 || 1;
+    const [a, b] = [lo - pad, hi + pad];
+    spec.xRange = [a, b];
+    spec.yRange = [a, b];
+    // The diagonal spans the whole square: its two ends are points of their own on the x axis.
+    spec.x = [a, ...spec.x, b];
+    for (const s of spec.series) s.values = [null, ...s.values, null];
+    spec.series.push({ name: 'y = x', color: PALETTE[7]!, values: spec.x.map((x) => x), dash: true });
+  }
+  return spec;
 }
 
-export function renderOptimizeReport(meta: OptimizeMeta, evaluations: readonly StoredEvaluation[]): string {
-  const best = meta.best;
-  const gens = meta.history.map((h) => h.generation);
-  const convergence = lineChart(
-    `Convergence: median out-of-sample ${meta.score} of the population`,
-    gens,
-    [
-      { name: 'best in population', color: '#d62728', ys: meta.history.map((h) => h.bestOos) },
-      { name: 'population mean', color: '#1f77b4', ys: meta.history.map((h) => h.meanOos) },
+function convergence(meta: OptimizeMeta): ChartSpec {
+  return {
+    id: 'convergence',
+    title: `Convergence: out-of-sample ${meta.score} by generation`,
+    kind: 'line',
+    time: false,
+    x: meta.history.map((h) => h.generation),
+    xLabel: 'generation',
+    xFormat: 'int',
+    yFormat: 'num',
+    points: true,
+    series: [
+      { name: 'best in population', color: PALETTE[3]!, values: meta.history.map((h) => h.bestOos) },
+      { name: 'population mean', color: PALETTE[0]!, values: meta.history.map((h) => h.meanOos) },
     ],
-    { x: 'generation', y: `median OOS ${meta.score}` },
-  );
+  };
+}
+
+function foldEquityChart(folds: readonly FoldEquity[]): ChartSpec {
+  const chained = chainFolds(folds);
+  return {
+    id: 'fold-equity',
+    title: 'Best parameters against the base configuration on the test folds',
+    kind: 'line',
+    time: true,
+    x: chained.days.map((t) => t / 1000),
+    yFormat: 'num',
+    series: [
+      { name: 'best parameters', color: PALETTE[3]!, values: chained.best },
+      { name: 'base configuration', color: PALETTE[7]!, values: chained.base, dash: true },
+    ],
+    note: 'Growth of 100 over the test windows one after another (each fold starts where the last ended).',
+  };
+}
+
+/** How many candidates there are and where each came from, so a resumed run does not read as idle. */
+function evaluationsLine(meta: OptimizeMeta): string {
+  const restored = Math.max(0, meta.evaluations - meta.evaluated - meta.reused);
+  const parts = [`${meta.evaluated} evaluated by this run`, `${meta.reused} found in the store`];
+  if (restored) parts.push(`${restored} told before this run (resumed study)`);
+  return `${meta.generations} generations, ${meta.evaluations} candidates: ${parts.join(', ')}`;
+}
+
+export function renderOptimizeReport(
+  meta: OptimizeMeta,
+  evaluations: readonly StoredEvaluation[],
+  foldEquity: readonly FoldEquity[] = [],
+): string {
+  const best = meta.best;
   const isOos = scatter(
-    'In-sample vs out-of-sample (every evaluation; red: best)',
-    evaluations.map((e) => ({ x: e.evaluation.is, y: e.evaluation.oos, highlight: e.hash === best?.hash })),
-    { x: `median in-sample ${meta.score}`, y: `median OOS ${meta.score}` },
-    { diagonal: true, frame: { width: 460, height: 320 } },
+    'is-oos',
+    'In-sample vs out-of-sample (every evaluation)',
+    evaluations.map((e) => ({ x: e.evaluation.is, y: e.evaluation.oos, best: e.hash === best?.hash })),
+    { xLabel: `median in-sample ${meta.score}`, diagonal: true },
   );
-  const perParam = meta.space
-    .map((p) =>
-      scatter(
-        p.name,
-        evaluations.map((e) => ({
-          x: Number(e.params[p.name]),
-          y: e.evaluation.oos,
-          highlight: e.hash === best?.hash,
-        })),
-        { x: p.name, y: 'median OOS' },
-        { logX: p.log === true && p.min > 0 },
-      ),
-    )
-    .join('');
+  const perParam = meta.space.map((p, i) =>
+    scatter(
+      `param-${i}`,
+      p.name,
+      evaluations.map((e) => ({
+        x: Number(e.params[p.name]),
+        y: e.evaluation.oos,
+        best: e.hash === best?.hash,
+      })),
+      { xLabel: p.name, logX: p.log === true && p.min > 0 },
+    ),
+  );
+  const charts = [convergence(meta), isOos, ...perParam];
+  if (foldEquity.length) charts.push(foldEquityChart(foldEquity));
   const paramsTable = best
-    ? tableHtml(
+    ? table(
         ['parameter', 'best', 'base config', 'search range'],
         meta.space.map((p) => [
           p.name,
@@ -62,7 +141,7 @@ export function renderOptimizeReport(meta: OptimizeMeta, evaluations: readonly S
       )
     : '<p>No generation finished yet.</p>';
   const foldsTable = best
-    ? tableHtml(
+    ? table(
         [
           'fold',
           'train',
@@ -88,7 +167,7 @@ export function renderOptimizeReport(meta: OptimizeMeta, evaluations: readonly S
       )
     : '';
   const sens = meta.sensitivity
-    ? tableHtml(
+    ? table(
         ['parameter', 'best', 'OOS low', 'OOS high', 'swing', 'points (value: OOS)'],
         meta.sensitivity.map((r) => [
           r.name,
@@ -100,7 +179,7 @@ export function renderOptimizeReport(meta: OptimizeMeta, evaluations: readonly S
         ]),
       )
     : '<p>Not computed (interrupted run, or --sensitivity 0).</p>';
-  const summary = tableHtml(
+  const summary = table(
     ['', ''],
     [
       ['status', `${meta.status}${meta.reason ? ` (${meta.reason})` : ''}`],
@@ -110,39 +189,29 @@ export function renderOptimizeReport(meta: OptimizeMeta, evaluations: readonly S
       ['range', `${day(meta.range.from)} → ${day(meta.range.to)}`],
       ['folds', `${meta.folds.length} (${meta.foldScheme})`],
       ['strategy / population / seed', `${meta.strategy} / ${meta.population} / ${meta.seed}`],
-      [
-        'generations / evaluations',
-        `${meta.generations} / ${meta.evaluations} (${meta.evaluated} run, ${meta.reused} from the store)`,
-      ],
+      ['evaluations', evaluationsLine(meta)],
       ['code', meta.codeVersion],
     ],
   );
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>worksteal optimisation</title>
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:980px;color:#222}
-h1{font-size:20px}h2{font-size:16px;margin-top:28px}
-table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;font-variant-numeric:tabular-nums}
-th{background:#f4f4f4}figure{display:inline-block;margin:4px}svg text{font-size:11px;fill:#333}svg .ttl{font-size:12px;font-weight:600}
-svg .lbl{fill:#666}.note{color:#555}
-</style></head><body>
-<h1>worksteal optimisation</h1>
+  const body = `<h1>worksteal optimisation</h1>
 ${summary}
 <h2>Best parameters</h2>
 ${paramsTable}
 <h2>Convergence</h2>
-${convergence}
+${figure(charts[0]!)}
 <h2>In-sample vs out-of-sample</h2>
-<p class="note">Points far below the dashed diagonal scored well on their training windows and worse on the windows after them.</p>
-${isOos}
+<p class="note">Both axes share one range. Points below the dashed diagonal scored worse on the windows after their training windows.</p>
+${figure(isOos)}
+<h2>Best against the base configuration, out of sample</h2>
+${foldEquity.length ? figure(charts[charts.length - 1]!) : '<p>Not computed (no best point yet).</p>'}
 <h2>Parameter vs score</h2>
 <p class="note">Every evaluated candidate's median out-of-sample score against each parameter; red is the best.</p>
-${perParam}
+<div class="grid">${perParam.map((s) => figure(s)).join('')}</div>
 <h2>Folds of the best point</h2>
 ${foldsTable}
 <h2>Sensitivity</h2>
 <p class="note">One parameter moved across its range, the others at their best values.</p>
 ${sens}
-</body></html>
-`;
+<p class="muted">${esc(meta.command ?? '')}</p>`;
+  return reportPage({ title: 'worksteal optimisation', body, charts });
 }

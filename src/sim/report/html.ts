@@ -1,60 +1,37 @@
+import { histogram, PALETTE, type ChartSpec, type SeriesSpec } from '../../report/chart-spec.js';
+import { esc, money, pct, table, when } from '../../report/format.js';
+import { figure, groupSelect, reportPage } from '../../report/page.js';
+import type { BarSeries } from '../data/index.js';
 import type { SimulationResult } from '../run.js';
-import { lineChart } from './svg.js';
+import {
+  buyAndHold,
+  dailyCloses,
+  equityDays,
+  periodReturns,
+  tradeHours,
+  utilization,
+  weeklyDecisions,
+} from './analysis.js';
 
-const esc = (s: unknown): string =>
-  String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-const pct = (x: number, d = 2): string => (Number.isFinite(x) ? `${(x * 100).toFixed(d)}%` : '—');
-const money = (x: number): string =>
-  Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 0 }) : '—';
-
-function tableHtml(head: string[], rows: unknown[][]): string {
-  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
+export interface ReportInput {
+  result: SimulationResult;
+  /** The same data and config with stealing switched the other way (computed by `simulate --report`). */
+  comparison?: SimulationResult | null;
+  /** The simulated bars: prices per symbol and the buy-and-hold benchmark need them. */
+  series?: readonly BarSeries[];
+  title?: string;
 }
 
-/**
- * A self-contained HTML report of one simulation: summary, equity and drawdown, margin use, steals and
- * blocks per day, a per-symbol table and the data provenance. No scripts or external files.
- */
-export function renderReport(result: SimulationResult, title = 'worksteal simulation'): string {
-  const s = result.summary;
-  const times = result.equity.map((r) => Date.parse(r.time));
-  const equity = result.equity.map((r) => r.equity);
-  let peak = s.initialEquity;
-  const drawdown = equity.map((e) => {
-    peak = Math.max(peak, e);
-    return peak > 0 ? -(1 - e / peak) : 0;
-  });
-  const dayIndex = new Map(result.equity.map((r, i) => [r.time.slice(0, 10), i]));
-  const steals = new Array<number>(times.length).fill(0);
-  const blocks = new Array<number>(times.length).fill(0);
-  for (const d of result.decisions) {
-    const i = dayIndex.get(d.time.slice(0, 10));
-    if (i === undefined) continue;
-    if (d.action === 'steal') steals[i]!++;
-    if (d.action === 'block') blocks[i]!++;
-  }
+const secs = (ms: readonly number[]): number[] => ms.map((t) => t / 1000);
+const stealingLabel = (r: SimulationResult): string => `stealing ${r.config.stealingEnabled ? 'on' : 'off'}`;
+
+function summaryRows(r: SimulationResult): [string, string][] {
+  const s = r.summary;
   const blocksBy =
     Object.entries(s.blocksByReason)
       .map(([k, v]) => `${k}: ${v}`)
       .join(', ') || 'none';
-  const synthetic = result.synthetic
-    ? '<p class="warn">SYNTHETIC DATA: these numbers describe generated prices, not a market.</p>'
-    : '';
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1000px;color:#222}
-table{border-collapse:collapse;margin:1rem 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
-th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}figure{margin:1.5rem 0}figcaption{font-weight:600}
-.warn{background:#fee;border:1px solid #c00;padding:.5rem;font-weight:700}.muted{color:#666;font-size:12px}
-</style></head><body>
-<h1>${esc(title)}</h1>${synthetic}
-<p>${esc(result.range.from)} → ${esc(result.range.to)}; stealing ${result.config.stealingEnabled ? 'enabled' : 'disabled'}; signals: ${esc(result.signals)}.</p>
-${tableHtml(
-  ['metric', 'value'],
-  [
+  return [
     ['equity', `${money(s.initialEquity)} → ${money(s.finalEquity)}`],
     ['total return / CAGR', `${pct(s.totalReturn)} / ${pct(s.cagr)}`],
     ['Sharpe / Sortino (daily, √365)', `${s.sharpe.toFixed(2)} / ${s.sortino.toFixed(2)}`],
@@ -68,32 +45,299 @@ ${tableHtml(
       'steal regret',
       `${s.regret.victimsThatWouldHaveFilled} of ${s.regret.victimsEvaluated} victims would have filled, making ${money(s.regret.victimWouldHaveMade)}; stealers made ${money(s.regret.stealersMade)}`,
     ],
-  ],
-)}
-${lineChart('Equity', times, [{ name: 'equity', color: '#1f77b4', values: equity }], money)}
-${lineChart('Drawdown', times, [{ name: 'drawdown', color: '#d62728', values: drawdown, fill: true }], (v) => pct(v, 0))}
-${lineChart(
-  'Margin use (end of day)',
-  times,
-  [
-    { name: 'margin used', color: '#ff7f0e', values: result.equity.map((r) => r.marginUsed) },
-    { name: 'capacity', color: '#2ca02c', values: result.equity.map((r) => r.marginCapacity) },
-  ],
-  money,
-)}
-${lineChart(
-  'Steals and blocks per day',
-  times,
-  [
-    { name: 'steals', color: '#9467bd', values: steals },
-    { name: 'blocks', color: '#8c564b', values: blocks },
-  ],
-  (v) => v.toFixed(0),
-)}
+  ];
+}
+
+function summaryTable(r: SimulationResult, c: SimulationResult | null): string {
+  const mine = summaryRows(r);
+  if (!c) return table(['metric', stealingLabel(r)], mine);
+  const theirs = summaryRows(c);
+  return table(
+    ['metric', `this run (${stealingLabel(r)})`, `comparison (${stealingLabel(c)})`],
+    mine.map(([k, v], i) => [k, v, theirs[i]![1]]),
+  );
+}
+
+/** Equity on a log axis: this run, the comparison run, buy-and-hold. */
+function equityChart(
+  r: SimulationResult,
+  c: SimulationResult | null,
+  hold: (number | null)[] | null,
+): ChartSpec {
+  const series: SeriesSpec[] = [
+    { name: `equity (${stealingLabel(r)})`, color: PALETTE[0]!, values: r.equity.map((e) => e.equity) },
+  ];
+  if (c) series.push({ name: `equity (${stealingLabel(c)})`, color: PALETTE[1]!, values: alignTo(r, c) });
+  if (hold)
+    series.push({ name: 'buy and hold (equal weight)', color: PALETTE[7]!, values: hold, dash: true });
+  return {
+    id: 'equity',
+    title: 'Equity',
+    kind: 'line',
+    time: true,
+    x: secs(equityDays(r)),
+    yFormat: 'money',
+    logY: true,
+    height: 320,
+    series,
+    note: 'End of day, log scale. Drag to zoom, double-click to reset; hover for values.',
+  };
+}
+
+/** The comparison's equity on this run's days (same data and range, so the same days; null if missing). */
+function alignTo(r: SimulationResult, c: SimulationResult): (number | null)[] {
+  const byDay = new Map(c.equity.map((e) => [e.time.slice(0, 10), e.equity]));
+  return r.equity.map((e) => byDay.get(e.time.slice(0, 10)) ?? null);
+}
+
+function drawdown(values: readonly (number | null)[], initial: number): (number | null)[] {
+  let peak = initial;
+  return values.map((v) => {
+    if (v === null) return null;
+    peak = Math.max(peak, v);
+    return peak > 0 ? v / peak - 1 : 0;
+  });
+}
+
+function drawdownChart(r: SimulationResult, c: SimulationResult | null): ChartSpec {
+  const series: SeriesSpec[] = [
+    {
+      name: stealingLabel(r),
+      color: PALETTE[3]!,
+      values: drawdown(
+        r.equity.map((e) => e.equity),
+        r.summary.initialEquity,
+      ),
+      fill: true,
+    },
+  ];
+  if (c)
+    series.push({
+      name: stealingLabel(c),
+      color: PALETTE[1]!,
+      values: drawdown(alignTo(r, c), c.summary.initialEquity),
+      dash: true,
+    });
+  return {
+    id: 'drawdown',
+    title: 'Drawdown',
+    kind: 'line',
+    time: true,
+    x: secs(equityDays(r)),
+    yFormat: 'pct',
+    series,
+  };
+}
+
+function marginChart(r: SimulationResult): ChartSpec {
+  return {
+    id: 'margin',
+    title: 'Margin utilisation',
+    kind: 'line',
+    time: true,
+    x: secs(equityDays(r)),
+    yFormat: 'pct',
+    fromZero: true,
+    series: [{ name: 'margin used / capacity', color: PALETTE[1]!, values: utilization(r), fill: true }],
+    note: 'At each day’s end: margin held by entry orders and positions, as a share of the capacity then.',
+  };
+}
+
+function weeklyChart(r: SimulationResult): ChartSpec {
+  const w = weeklyDecisions(r);
+  const reasons = Object.keys(w.blocks).sort();
+  return {
+    id: 'weekly',
+    title: 'Steals and blocks per week',
+    kind: 'bars',
+    time: true,
+    x: secs(w.weeks),
+    yFormat: 'int',
+    series: [
+      { name: 'steals', color: PALETTE[4]!, values: w.steals },
+      ...reasons.map((reason, i) => ({
+        name: `block: ${reason}`,
+        color: PALETTE[(5 + i) % PALETTE.length]!,
+        values: w.blocks[reason]!,
+      })),
+    ],
+    note: 'Weeks start on Monday (UTC); bars are stacked, hover for each part.',
+  };
+}
+
+/** Daily close per symbol with markers: entries, exits, steals made by the symbol and orders stolen from it. */
+function priceCharts(r: SimulationResult, series: readonly BarSeries[]): ChartSpec[] {
+  const days = equityDays(r);
+  const index = new Map(days.map((d, i) => [new Date(d).toISOString().slice(0, 10), i]));
+  return series.map((s) => {
+    const closes = dailyCloses(s, days);
+    const mark = (): (number | null)[] => new Array<number | null>(days.length).fill(null);
+    const entries = mark();
+    const exits = mark();
+    const stole = mark();
+    const stolen = mark();
+    const at = (iso: string): number | undefined => index.get(iso.slice(0, 10));
+    for (const t of r.trades) {
+      if (t.symbol !== s.symbol) continue;
+      const e = at(t.entryTime);
+      const x = at(t.exitTime);
+      if (e !== undefined) entries[e] = t.entryPrice;
+      if (x !== undefined) exits[x] = t.exitPrice;
+    }
+    for (const d of r.decisions) {
+      const i = d.action === 'steal' && d.symbol === s.symbol ? at(d.time) : undefined;
+      if (i !== undefined) stole[i] = closes[i] ?? null;
+    }
+    for (const v of r.regret) {
+      const i = v.victimSymbol === s.symbol ? at(new Date(v.stealTime).toISOString()) : undefined;
+      if (i !== undefined) stolen[i] = closes[i] ?? null;
+    }
+    return {
+      id: `price-${s.symbol.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+      title: `${s.symbol}: daily close, trades and steals`,
+      kind: 'line' as const,
+      time: true,
+      x: secs(days),
+      yFormat: 'num' as const,
+      group: 'price',
+      height: 300,
+      series: [
+        { name: 'close', color: PALETTE[7]!, values: closes },
+        { name: 'entry', color: PALETTE[2]!, values: entries, markers: true },
+        { name: 'exit', color: PALETTE[1]!, values: exits, markers: true },
+        { name: 'stole (this symbol)', color: PALETTE[4]!, values: stole, markers: true },
+        { name: 'stolen from', color: PALETTE[3]!, values: stolen, markers: true },
+      ],
+      note: 'Markers sit on the day they happened: entries and exits at their fill price, steals at the close.',
+    };
+  });
+}
+
+function distributionCharts(r: SimulationResult): ChartSpec[] {
+  const exposure = histogram(utilization(r), 20);
+  const hours = histogram(tradeHours(r), 24);
+  return [
+    {
+      id: 'exposure',
+      title: 'Exposure: days by margin utilisation',
+      kind: 'histogram',
+      time: false,
+      x: exposure.x,
+      xFormat: 'pct',
+      xLabel: 'margin used / capacity',
+      yFormat: 'int',
+      series: [{ name: 'days', color: PALETTE[0]!, values: exposure.counts }],
+    },
+    {
+      id: 'durations',
+      title: 'Trade durations',
+      kind: 'histogram',
+      time: false,
+      x: hours.x,
+      xFormat: 'hours',
+      xLabel: 'held',
+      yFormat: 'int',
+      series: [{ name: 'trades', color: PALETTE[2]!, values: hours.counts }],
+    },
+  ];
+}
+
+/** Years down, months across, the year's return last; cells coloured by sign. */
+function calendarReturns(r: SimulationResult): string {
+  const months = new Map(periodReturns(r, 'month').map((m) => [m.period, m.ret]));
+  const years = periodReturns(r, 'year');
+  const cell = (v: number | undefined): string =>
+    v === undefined ? '<td></td>' : `<td class="${v >= 0 ? 'pos' : 'neg'}">${esc(pct(v, 1))}</td>`;
+  const head = ['year', ...'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' '), 'year'];
+  const rows = years.map(
+    (y) =>
+      `<tr><td>${esc(y.period)}</td>${Array.from({ length: 12 }, (_, m) =>
+        cell(months.get(`${y.period}-${String(m + 1).padStart(2, '0')}`)),
+      ).join('')}${cell(y.ret)}</tr>`,
+  );
+  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function tradeList(r: SimulationResult): string {
+  return `<div class="scroll">${table(
+    ['symbol', 'side', 'qty', 'entry', 'entry price', 'exit', 'exit price', 'PnL', 'exit reason', 'held (h)'],
+    r.trades.map((t) => [
+      t.symbol,
+      t.side,
+      Number(t.qty.toPrecision(6)),
+      when(t.entryTime, true),
+      Number(t.entryPrice.toPrecision(6)),
+      when(t.exitTime, true),
+      Number(t.exitPrice.toPrecision(6)),
+      money(t.pnl),
+      t.exitReason,
+      ((Date.parse(t.exitTime) - Date.parse(t.entryTime)) / 3_600_000).toFixed(1),
+    ]),
+    'trades',
+  )}</div>`;
+}
+
+/**
+ * A self-contained HTML report of one simulation: summary beside the comparison run, equity against stealing
+ * the other way and buy-and-hold, drawdown, margin utilisation, weekly steals and blocks by reason, prices with
+ * trade and steal markers, the trade list, calendar returns, distributions, per-symbol and data tables.
+ */
+export function renderReport(input: ReportInput): string {
+  const r = input.result;
+  const c = input.comparison ?? null;
+  const series = input.series ?? [];
+  const days = equityDays(r);
+  const hold = series.length
+    ? buyAndHold(
+        series.map((s) => dailyCloses(s, days)),
+        r.summary.initialEquity,
+      )
+    : null;
+  const prices = priceCharts(r, series);
+  const [exposure, durations] = distributionCharts(r);
+  const charts = [
+    equityChart(r, c, hold),
+    drawdownChart(r, c),
+    marginChart(r),
+    weeklyChart(r),
+    ...prices,
+    exposure!,
+    durations!,
+  ];
+  const title = input.title ?? 'worksteal simulation';
+  const synthetic = r.synthetic
+    ? '<p class="warn">SYNTHETIC DATA: these numbers describe generated prices, not a market.</p>'
+    : '';
+  const comparisonNote = c ? ` Compared with the same data and configuration, ${stealingLabel(c)}.` : '';
+  const body = `<h1>${esc(title)}</h1>${synthetic}
+<p>${esc(when(r.range.from))} → ${esc(when(r.range.to))} · ${r.summary.days} days · ${esc(stealingLabel(r))} · signals: ${esc(r.signals)} · ${r.data.length} symbols.${esc(comparisonNote)}</p>
+${summaryTable(r, c)}
+${charts
+  .filter((s) => !s.group)
+  .slice(0, 4)
+  .map((s) => figure(s))
+  .join('\n')}
+<h2>Prices, trades and steals</h2>
+${
+  prices.length
+    ? groupSelect(
+        'price',
+        'symbol',
+        series.map((s) => s.symbol),
+      ) + prices.map((s, i) => figure(s, series[i]!.symbol)).join('\n')
+    : '<p>No bars were given to the report.</p>'
+}
+<h2>Trades (${r.trades.length})</h2>
+<p class="note">Click a column to sort.</p>
+${tradeList(r)}
+<h2>Returns by month and year</h2>
+${calendarReturns(r)}
+<h2>Distributions</h2>
+<div class="grid">${figure(exposure!)}${figure(durations!)}</div>
 <h2>Per symbol</h2>
-${tableHtml(
+${table(
   ['symbol', 'class', 'trades', 'PnL', 'win rate', 'steals', 'stolen from', 'blocks'],
-  result.perSymbol.map((p) => [
+  r.perSymbol.map((p) => [
     p.symbol,
     p.assetClass,
     p.trades,
@@ -103,22 +347,22 @@ ${tableHtml(
     p.stolenFrom,
     p.blocks,
   ]),
+  'per-symbol',
 )}
 <h2>Data</h2>
-${tableHtml(
+${table(
   ['symbol', 'class', 'bars', 'first', 'last', 'gaps', 'sha256', 'file'],
-  result.data.map((d) => [
+  r.data.map((d) => [
     d.symbol,
     d.assetClass,
     d.bars,
-    d.first,
-    d.last,
+    when(d.first),
+    when(d.last),
     d.gaps,
     d.sha256.slice(0, 12),
     d.path,
   ]),
 )}
-<p class="muted">Model: decisions at bar closes with information up to that close; limit orders fill only in later bars that reach them, at the open when the bar gaps through; see the README for the assumptions and limits.</p>
-</body></html>
-`;
+<p class="muted">Model: decisions at bar closes with information up to that close; limit orders fill only in later bars that reach them, at the open when the bar gaps through. Buy-and-hold: equal weight at each symbol's first close, no fees. See the README for the assumptions and limits.</p>`;
+  return reportPage({ title, body, charts });
 }
