@@ -68,35 +68,17 @@ export async function loadStudyData(
     configSymbols?: Record<string, { assetClass: AssetClass }>;
     onBadData?: 'refuse' | 'repair';
     cacheDir?: string | null;
+    onNote?: (message: string) => void;
   } = {},
 ): Promise<StudyData> {
   const { files, defaultRange } = await selectFiles(sel);
-  let loaded = await loadMany(files, {
+  const loaded = await loadMany(files, {
     ...(options.configSymbols ? { symbols: options.configSymbols } : {}),
     onBadData: options.onBadData ?? 'refuse',
     ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+    ...(sel.symbols?.length ? { only: sel.symbols } : {}),
+    ...(options.onNote ? { onNote: options.onNote } : {}),
   });
-  if (sel.symbols?.length) {
-    const known = loaded.map((l) => l.series.symbol);
-    const unknown = sel.symbols.filter((s) => !known.includes(s));
-    if (unknown.length > 0) {
-      throw bad(
-        '--symbols',
-        `${unknown.join(', ')} not in the data; the data holds ${known.join(', ')}`,
-        unknown,
-      );
-    }
-    loaded = loaded.filter((l) => sel.symbols!.includes(l.series.symbol));
-  }
-  const symbols = loaded.map((l) => l.series.symbol);
-  const dupe = symbols.find((s, i) => symbols.indexOf(s) !== i);
-  if (dupe !== undefined) {
-    throw bad(
-      '--data',
-      `symbol ${dupe} comes from more than one file; pass --symbols or map the files to distinct symbols in the config`,
-      dupe,
-    );
-  }
   const refs = loaded.map((l) => ({
     // Absolute, so a worker started in another folder finds the same file.
     path: resolve(l.series.source.path),

@@ -90,6 +90,12 @@ export function registerSimulate(program: Command): void {
     });
 }
 
+const symbolList = (flag: string): string[] =>
+  flag
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
 /** One simulation as the CLI ran it, with what a report needs: the bars, and the run with stealing reversed. */
 export interface SimulateRun {
   result: SimulationResult;
@@ -140,33 +146,17 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
   });
   const config = resolved.config;
   const loadBar = progressBar('loading');
-  let loaded = await loadMany(files, {
+  const notes: string[] = [];
+  const loaded = await loadMany(files, {
     symbols: config.symbols,
     onBadData: opts.repair ? 'repair' : 'refuse',
     ...layoutOverride(opts),
     ...(opts.cache === false ? { cacheDir: null } : {}),
+    ...(opts.symbols ? { only: symbolList(opts.symbols) } : {}),
+    onNote: (note) => notes.push(note),
   });
   loadBar.stop();
-  if (opts.symbols) {
-    const wanted = opts.symbols
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const known = loaded.map((l) => l.series.symbol);
-    const unknown = wanted.filter((w) => !known.includes(w));
-    if (unknown.length)
-      throw new CliError(
-        `--symbols: ${unknown.join(', ')} not in the data; the data holds ${known.join(', ')}`,
-      );
-    loaded = loaded.filter((l) => wanted.includes(l.series.symbol));
-  }
-  const symbols = loaded.map((l) => l.series.symbol);
-  const dupes = symbols.filter((s, i) => symbols.indexOf(s) !== i);
-  if (dupes.length) {
-    throw new CliError(
-      `symbol ${dupes[0]} comes from more than one file; pass --symbols or map the files to distinct symbols in the config`,
-    );
-  }
+  if (!opts.quiet) for (const note of notes) process.stderr.write(`note: ${note}\n`);
   if (!opts.quiet) {
     process.stderr.write(
       `data: ${loaded.map((l) => `${l.series.symbol} (${l.series.assetClass}${config.symbols[l.series.symbol] ? '' : ', inferred'}, ${l.report.bars} bars${l.fromCache ? ', cached' : ''})`).join(', ')}\n`,

@@ -24,10 +24,12 @@ import { normalise } from './quality.js';
 import { inferAssetClass, inferSymbol } from './symbols.js';
 import { MS_PER_MINUTE } from '../../core/calendar/civil.js';
 import { UTC, fixedZone, localToUtc, parseZone, type Zone } from './timezone.js';
+import { selectSeries, type SelectOptions } from './select.js';
 import type { LoadOptions, LoadResult } from './types.js';
 import { guessStockZone } from './zoneguess.js';
 
-export type LoadManyOptions = LoadOptions & { symbols?: Record<string, { assetClass: AssetClass }> };
+export type LoadManyOptions = LoadOptions &
+  SelectOptions & { symbols?: Record<string, { assetClass: AssetClass }> };
 
 async function readSource(path: string): Promise<Buffer> {
   try {
@@ -246,17 +248,8 @@ export async function loadBars(path: string, options: LoadOptions = {}): Promise
  */
 export async function loadMany(paths: string[], options: LoadManyOptions = {}): Promise<LoadResult[]> {
   const results = await Promise.all(paths.map((p) => guarded(p, options)));
-  const seen = new Map<string, string>();
-  for (const r of results) {
-    const prev = seen.get(r.series.symbol);
-    if (prev !== undefined) {
-      throw new DataError(
-        r.series.source.path,
-        `gives symbol ${r.series.symbol}, like ${prev}.`,
-        'Load one file per symbol, or rename one of them (the symbol comes from a symbol column or the file name).',
-      );
-    }
-    seen.set(r.series.symbol, r.series.source.path);
-  }
-  return results;
+  return selectSeries(results, {
+    ...(options.only ? { only: options.only } : {}),
+    ...(options.onNote ? { onNote: options.onNote } : {}),
+  });
 }

@@ -1,0 +1,75 @@
+import { DataError } from './errors.js';
+import type { LoadResult } from './types.js';
+
+/**
+ * Which loaded files a run uses: the one home of the `--symbols` filter, the one-file-per-symbol rule and the
+ * mixed-interval warning. The filter comes first, so a folder holding other symbols' duplicates still loads.
+ * When one symbol comes from files of different bar lengths (SOLUSDT_1h.csv and SOLUSDT_1d.csv), the finest is
+ * used and a note says which file was left out; files of the same bar length for one symbol are an error.
+ */
+export interface SelectOptions {
+  /** Keep only these symbols (each must be in the data). */
+  only?: readonly string[];
+  /** Notes for the user: a file left out for a finer one, bar lengths that differ between symbols. */
+  onNote?: (message: string) => void;
+}
+
+export function intervalLabel(ms: number): string {
+  if (ms <= 0) return 'one bar';
+  const units: [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'm'],
+    [1_000, 's'],
+  ];
+  for (const [size, unit] of units) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms} ms`;
+}
+
+export function selectSeries(results: readonly LoadResult[], options: SelectOptions = {}): LoadResult[] {
+  let kept = [...results];
+  if (options.only?.length) {
+    const known = [...new Set(kept.map((r) => r.series.symbol))];
+    const unknown = options.only.filter((s) => !known.includes(s));
+    if (unknown.length) {
+      throw new DataError(
+        '--symbols',
+        `${unknown.join(', ')} not in the data.`,
+        `The data holds ${known.join(', ')}; pick from those.`,
+      );
+    }
+    kept = kept.filter((r) => options.only!.includes(r.series.symbol));
+  }
+  const bySymbol = new Map<string, LoadResult>();
+  for (const r of kept) {
+    const prev = bySymbol.get(r.series.symbol);
+    if (!prev) {
+      bySymbol.set(r.series.symbol, r);
+      continue;
+    }
+    const [a, b] = [prev.series.intervalMs, r.series.intervalMs];
+    if (a === b) {
+      throw new DataError(
+        r.series.source.path,
+        `gives symbol ${r.series.symbol}, like ${prev.series.source.path}, at the same bar length (${intervalLabel(a)}).`,
+        'Load one file per symbol, or rename one of them (the symbol comes from a symbol column or the file name).',
+      );
+    }
+    const [finer, coarser] = b < a ? [r, prev] : [prev, r];
+    bySymbol.set(r.series.symbol, finer);
+    options.onNote?.(
+      `${r.series.symbol}: using ${finer.series.source.path} (${intervalLabel(finer.series.intervalMs)} bars), not ${coarser.series.source.path} (${intervalLabel(coarser.series.intervalMs)}); to use the other, pass that file instead`,
+    );
+  }
+  const out = kept.filter((r) => bySymbol.get(r.series.symbol) === r);
+  const lengths = new Map<number, string[]>();
+  for (const r of out)
+    lengths.set(r.series.intervalMs, [...(lengths.get(r.series.intervalMs) ?? []), r.series.symbol]);
+  if (lengths.size > 1) {
+    const parts = [...lengths].map(([ms, symbols]) => `${intervalLabel(ms)}: ${symbols.join(', ')}`);
+    options.onNote?.(
+      `bar lengths differ between symbols (${parts.join('; ')}); each symbol trades at its own bar closes`,
+    );
+  }
+  return out;
+}
