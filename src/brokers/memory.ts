@@ -175,6 +175,12 @@ export class MemoryBroker implements Broker {
     return () => this.listeners.delete(listener);
   }
 
+  /** An open order as the venue holds it now (a copy), or undefined. */
+  openOrder(orderId: string): OpenOrder | undefined {
+    const record = this.records.get(orderId);
+    return record && !isTerminalStatus(record.status) ? { ...record.order } : undefined;
+  }
+
   /** The market reached an open order: `qty` of it fills (all that is open by default), as a test step. */
   fillOrder(orderId: string, price: number, qty?: number): void {
     const record = this.records.get(orderId);
