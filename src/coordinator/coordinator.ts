@@ -8,7 +8,7 @@ import { callAsync, callSync, cancelOnce, driveAsync, driveSync, placeOnce } fro
 import type { Broker, BrokerState, OrderUpdate, SyncBroker } from './broker.js';
 import { CapacityLedger } from './ledger.js';
 import { OrderUpdates, type UpdateFate } from './order-updates.js';
-import { outcome, settledOutcome, type SagaRun } from './outcomes.js';
+import { outcome, settledOutcome, type SagaRun, type SagaStep } from './outcomes.js';
 import {
   nullJournal,
   type BrokerCall,
@@ -208,8 +208,7 @@ export class Coordinator {
         this.journalize(step, run, 'aborted', cancels.aborted);
         return outcome('aborted', decision, run, null, null, cancels.aborted);
       }
-      const raced = cancels === 'raced';
-      if (raced) {
+      if (cancels === 'raced') {
         this.journalize(
           step,
           run,
@@ -362,11 +361,4 @@ export class Coordinator {
     }
     this.history.prune(at);
   }
-}
-
-interface SagaStep {
-  sagaId: string;
-  clientOrderId: string;
-  symbol: string;
-  victims: string[];
 }

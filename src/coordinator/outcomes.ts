@@ -10,6 +10,14 @@ export interface SagaRun {
   stolen: { id: string; symbol: string }[];
 }
 
+/** A saga's identity and its current victims, as journalled. */
+export interface SagaStep {
+  sagaId: string;
+  clientOrderId: string;
+  symbol: string;
+  victims: string[];
+}
+
 /** The outcome of a decision that needs no broker call (wait, block, dry run), or null. */
 export function settledOutcome(decision: Decision, run?: SagaRun): Outcome | null {
   const status =
