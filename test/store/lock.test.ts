@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LiveStore } from '../../src/live/store.js';
 import { StoreFileError } from '../../src/store/errors.js';
+import { runCli, spawnCli } from '../support/cli.js';
+import { MARKETDATA } from '../support/marketdata.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-lock-'));
 const sleepers: { kill(): void }[] = [];
@@ -82,6 +84,43 @@ describe('the single-writer lock on the live store', () => {
     a.close();
     expect(existsSync(`${db}.lock`)).toBe(true);
     b.close();
+    expect(existsSync(`${db}.lock`)).toBe(false);
+  });
+
+  it('worksteal run: a second process on the same store refuses to start, naming the file and the pid', async () => {
+    const db = join(dir, 'two-runs.sqlite');
+    const data = ['--data', join(MARKETDATA, 'binance-spot-yanniedog/SOLUSDT_1h.csv')];
+    const window = ['--from', '2024-03-04', '--to', '2024-03-11', '--no-http'];
+    // The first one runs slowly (an hour of market time every 10 s) and holds the store.
+    const first = spawnCli(['run', '--broker', 'replay', ...data, ...window, '--speed', '360', '--db', db]);
+    sleepers.push(first);
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      first.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('"started"')) resolve();
+      });
+      first.once('exit', (code) => reject(new Error(`the first run exited early (${code}): ${out}`)));
+    });
+    const second = runCli([
+      'run',
+      '--broker',
+      'replay',
+      ...data,
+      ...window,
+      '--speed',
+      '1000000000',
+      '--db',
+      db,
+    ]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(
+      `the store ${db} is in use by another worksteal process (pid ${first.pid}`,
+    );
+    expect(second.stderr).not.toMatch(/internal error|\n\s+at /);
+    first.kill('SIGTERM');
+    const code = await new Promise((r) => first.once('exit', r));
+    expect(code).toBe(0);
     expect(existsSync(`${db}.lock`)).toBe(false);
   });
 });
