@@ -8,6 +8,8 @@ import { LiveStore } from '../../src/live/store.js';
 import { OptimizerStore } from '../../src/optimizer/store.js';
 import type { SimulationResult } from '../../src/sim/run.js';
 import { saveRun } from '../../src/store/runs.js';
+import { runCli } from '../support/cli.js';
+import { MARKETDATA } from '../support/marketdata.js';
 import { OLD_LIVE_DDL, OLD_OPTIMIZER_DDL, OLD_SIMULATOR_DDL } from './old-schemas.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-store-'));
@@ -106,6 +108,29 @@ describe('one SQLite store for simulator runs, optimizer studies and live state'
     expect(count(path, 'sim_runs')).toBe(1);
     expect(count(path, 'sim_trades')).toBe(3);
     expect(count(path, 'opt_objectives')).toBe(1);
+  });
+
+  it('simulate --db appends to the store of a live run (its runs table clashed before)', () => {
+    const path = fresh();
+    const live = new LiveStore(path);
+    liveRows(live, 'live');
+    live.close();
+    const r = runCli([
+      'simulate',
+      '--data',
+      join(MARKETDATA, 'binance-spot-yanniedog/SOLUSDT_1h.csv'),
+      '--from',
+      '2024-03-04',
+      '--to',
+      '2024-03-11',
+      '--db',
+      path,
+    ]);
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+    expect(count(path, 'sim_runs')).toBe(1);
+    expect(count(path, 'sim_equity')).toBeGreaterThan(0);
+    expect(count(path, 'runs')).toBe(1);
   });
 
   it('migrates a file of each old layout forward, keeping every row', () => {
