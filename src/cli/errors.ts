@@ -24,7 +24,7 @@ export function reportError(error: unknown): number {
   if (named?.name === 'StoreFileError') {
     // A store that is locked, damaged or too new (src/store/errors.ts): the message says what to do.
     process.stderr.write(`${pc.red('error')}: ${named.message}\n`);
-    return EXIT.failed;
+    return named.exitCode ?? EXIT.failed;
   }
   if (named?.name === 'DataError') {
     process.stderr.write(`${pc.red('error')}: ${named.message}\n`);

@@ -8,7 +8,8 @@ import Database from 'better-sqlite3';
 export type StoreFileProblem = 'damaged' | 'too-new' | 'locked' | 'unopenable' | 'failed';
 
 export class StoreFileError extends Error {
-  readonly exitCode = 1;
+  /** README "Exit codes": a path that cannot be opened is bad input (2); the rest fail the run (1). */
+  readonly exitCode: number;
 
   constructor(
     readonly problem: StoreFileProblem,
@@ -18,6 +19,7 @@ export class StoreFileError extends Error {
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StoreFileError';
+    this.exitCode = problem === 'unopenable' ? 2 : 1;
   }
 }
 

@@ -7,9 +7,9 @@
  * stale lock cannot both remove it and both start: only the one holding the guard re-reads the lock and
  * removes it if it is still the dead owner's.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { StoreFileError } from './errors.js';
 
 export interface LockHolder {
@@ -141,8 +141,22 @@ export function lockStoreFile(storePath: string, command: string, now: Date = ne
   }
   const me: LockHolder = { pid: process.pid, host: hostname(), since: now.toISOString(), command };
   const content = `${JSON.stringify(me)}\n`;
+  const create = (): boolean => {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      return createExclusive(path, content);
+    } catch (error) {
+      throw new StoreFileError(
+        'unopenable',
+        storePath,
+        `cannot open the store ${storePath}: its lock file ${path} cannot be created ` +
+          `(${(error as Error).message}); point live.stateDb (or --db) at a writable file.`,
+        { cause: error },
+      );
+    }
+  };
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (createExclusive(path, content)) {
+    if (create()) {
       held.set(path, 1);
       return { path, release };
     }

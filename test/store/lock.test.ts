@@ -77,6 +77,20 @@ describe('the single-writer lock on the live store', () => {
     store.close();
   });
 
+  it('a store path that cannot be created is bad input (exit code 2), named with what to do', () => {
+    const notADir = join(dir, 'a-file');
+    writeFileSync(notADir, '');
+    const db = join(notADir, 'state.sqlite');
+    expect(() => new LiveStore(db)).toThrow(
+      expect.objectContaining({
+        exitCode: 2,
+        message: expect.stringMatching(
+          /cannot open the store .*point live\.stateDb \(or --db\) at a writable file/,
+        ) as string,
+      }),
+    );
+  });
+
   it('is shared by two store objects of one process, and released when the last one closes', () => {
     const db = join(dir, 'shared.sqlite');
     const a = new LiveStore(db);

@@ -160,7 +160,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     // The venue refused or could not be reached: the message says which and what to check.
     if (error instanceof AlpacaError) throw new CliError(error.message, EXIT.failed);
     // The store is held by another process, damaged, or from a newer worksteal: the message says what to do.
-    if (error instanceof StoreFileError) throw new CliError(error.message, EXIT.failed);
+    if (error instanceof StoreFileError) throw new CliError(error.message, error.exitCode);
     throw error;
   }
 
