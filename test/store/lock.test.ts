@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LiveStore } from '../../src/live/store.js';
 import { StoreFileError } from '../../src/store/errors.js';
@@ -136,5 +137,47 @@ describe('the single-writer lock on the live store', () => {
     const code = await new Promise((r) => first.once('exit', r));
     expect(code).toBe(0);
     expect(existsSync(`${db}.lock`)).toBe(false);
+  });
+
+  it('property: over any sequence of opens, closes, crashed and live holders, the lock file tells the truth', () => {
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    sleepers.push(other);
+    const dead = deadPid();
+    type Action = 'open' | 'close' | 'crashed-holder' | 'live-holder' | 'holder-stops';
+    const action = fc.constantFrom<Action>('open', 'close', 'crashed-holder', 'live-holder', 'holder-stops');
+    let k = 0;
+    fc.assert(
+      fc.property(fc.array(action, { maxLength: 25 }), (actions) => {
+        const db = join(dir, `model-${++k}.sqlite`);
+        const open: LiveStore[] = [];
+        let foreign: 'none' | 'crashed' | 'live' = 'none';
+        for (const a of actions) {
+          if (a === 'open') {
+            if (foreign === 'live' && open.length === 0) {
+              expect(() => new LiveStore(db)).toThrow(new RegExp(`pid ${other.pid}`));
+            } else {
+              open.push(new LiveStore(db));
+              foreign = 'none';
+            }
+          } else if (a === 'close') open.pop()?.close();
+          else if (open.length === 0 && a === 'crashed-holder') {
+            holdBy(db, dead);
+            foreign = 'crashed';
+          } else if (open.length === 0 && a === 'live-holder') {
+            holdBy(db, other.pid!);
+            foreign = 'live';
+          } else if (a === 'holder-stops' && foreign !== 'none') {
+            rmSync(`${db}.lock`);
+            foreign = 'none';
+          }
+          expect(existsSync(`${db}.lock`)).toBe(open.length > 0 || foreign !== 'none');
+          if (open.length > 0)
+            expect(JSON.parse(readFileSync(`${db}.lock`, 'utf8'))).toMatchObject({ pid: process.pid });
+        }
+        for (const s of open) s.close();
+        expect(existsSync(`${db}.lock`)).toBe(foreign !== 'none');
+      }),
+      { numRuns: 30, seed: 5 },
+    );
   });
 });
