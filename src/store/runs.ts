@@ -1,6 +1,36 @@
 import type Database from 'better-sqlite3';
-import type { SimulationResult } from '../sim/run.js';
 import { openStoreDatabase } from './database.js';
+
+/**
+ * What the store keeps of a simulation run (the simulator's SimulationResult has this shape). Declared here
+ * so the store depends on nothing above it.
+ */
+export interface SimulationRecord {
+  config: unknown;
+  data: unknown;
+  range: { from: string | null; to: string | null };
+  summary: unknown;
+  decisions: readonly {
+    time: string;
+    symbol: string;
+    action: string;
+    victims: readonly string[];
+    reason: string;
+    orderId: string | null;
+  }[];
+  trades: readonly {
+    symbol: string;
+    side: string;
+    qty: number;
+    entryTime: string;
+    entryPrice: number;
+    exitTime: string;
+    exitPrice: number;
+    pnl: number;
+    exitReason: string;
+  }[];
+  equity: readonly { time: string; equity: number; marginUsed: number; marginCapacity: number }[];
+}
 
 /** Open (or create) the store for simulator runs (tables sim_runs, sim_decisions, sim_trades, sim_equity). */
 export function openStore(path: string): Database.Database {
@@ -8,7 +38,7 @@ export function openStore(path: string): Database.Database {
 }
 
 /** Append one simulation run with its decisions, trades and equity curve, in one transaction. */
-export function saveRun(path: string, kind: string, result: SimulationResult, now = new Date()): number {
+export function saveRun(path: string, kind: string, result: SimulationRecord, now = new Date()): number {
   const db = openStore(path);
   try {
     const insert = db.transaction(() => {
