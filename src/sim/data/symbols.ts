@@ -46,3 +46,12 @@ export function inferAssetClass(symbol: string): AssetClass {
     if (s.endsWith(q) && s.length - q.length >= 2 && /^[A-Z0-9]+$/.test(s)) return 'crypto';
   return 'stock';
 }
+
+/**
+ * The one rule for matching a symbol written by a person (a signals file, a watch list) to a data or venue
+ * symbol: case and separators do not count, so 'SOL/USDT', 'sol-usdt' and 'SOLUSDT' are one key. Two
+ * different symbols that share a key are ambiguous, and callers say so instead of picking one.
+ */
+export function symbolKey(symbol: string): string {
+  return symbol.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
