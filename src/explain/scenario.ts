@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { newYorkDay, type ExchangeCalendar } from '../core/calendar/index.js';
 import { ValidationError, type Issue } from '../core/errors.js';
 import type { EntryRequest, OpenOrder, Position, StealEvent } from '../core/types.js';
 
@@ -79,7 +80,15 @@ export interface Scenario {
   request: EntryRequest;
 }
 
-export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
+/**
+ * Validate a scenario. With `calendar`, a `now` outside the calendar's years is an error (the calendar would
+ * call every such time "closed"), unless `sessionOpen` says whether the session is open.
+ */
+export function parseScenario(
+  raw: unknown,
+  source = 'scenario',
+  calendar?: Pick<ExchangeCalendar, 'name' | 'firstDay' | 'lastDay'>,
+): Scenario {
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) {
     const issues: Issue[] = parsed.error.issues.map((issue) => {
@@ -101,18 +110,37 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
   }
   const s = parsed.data;
   const now = Date.parse(s.now);
+  const problems: Issue[] = [];
+  if (calendar && s.sessionOpen === undefined) {
+    // Years, not days: a sessions file lists open days only, so a day between its years is simply closed.
+    const year = newYorkDay(now).slice(0, 4);
+    const [first, last] = [calendar.firstDay.slice(0, 4), calendar.lastDay.slice(0, 4)];
+    if (year < first || year > last) {
+      problems.push({
+        where: `${source} now`,
+        message: `is outside the years of the ${calendar.name} calendar (${first}-${last}); use a time within them, pass --calendar with sessions for that year, or set sessionOpen`,
+        value: s.now,
+      });
+    }
+  }
   const ids = new Set<string>();
-  const dupes: Issue[] = [];
   s.openOrders.forEach((o, i) => {
     if (ids.has(o.id))
-      dupes.push({
+      problems.push({
         where: `${source} openOrders.${i}.id`,
         message: 'duplicate order id; ids must be unique',
         value: o.id,
       });
     ids.add(o.id);
+    if (o.placedAt !== undefined && Date.parse(o.placedAt) > now) {
+      problems.push({
+        where: `${source} openOrders.${i}.placedAt`,
+        message: `order ${o.id} is placed after now (${s.now}); an order cannot rest before it was placed`,
+        value: o.placedAt,
+      });
+    }
   });
-  if (dupes.length) throw new ValidationError('Invalid scenario', dupes);
+  if (problems.length) throw new ValidationError('Invalid scenario', problems);
   return {
     now,
     ...(s.preset === undefined ? {} : { preset: s.preset }),
