@@ -144,7 +144,9 @@ export function parseScenario(
   return {
     now,
     ...(s.preset === undefined ? {} : { preset: s.preset }),
-    ...(s.config === undefined ? {} : { config: s.config }),
+    // The config as written, not zod's copy: a copy assigns keys, which turns `__proto__` into a prototype
+    // change; resolveConfig refuses such keys when it sees them.
+    ...(s.config === undefined ? {} : { config: (raw as { config: Record<string, unknown> }).config }),
     ...(s.sessionOpen === undefined ? {} : { sessionOpen: s.sessionOpen }),
     account: s.account,
     positions: s.positions,

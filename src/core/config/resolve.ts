@@ -131,29 +131,47 @@ function zodIssues(issue: z.core.$ZodIssue, input: unknown): Issue {
     };
   }
   let value: unknown = input;
-  for (const seg of issue.path) value = isPlainObject(value) ? value[String(seg)] : undefined;
+  for (const seg of issue.path) {
+    // Arrays too: `live.symbols.0` names the first symbol of the list.
+    value =
+      typeof value === 'object' && value !== null && Object.hasOwn(value, String(seg))
+        ? (value as Record<string, unknown>)[String(seg)]
+        : undefined;
+  }
   return { where: '', message: issue.message, value };
 }
 
-/** Find which layer introduced a bad key, so the error names the file or variable that holds it. */
+/** How many leading segments of `path` exist in `values`, by own keys (`constructor` is "in" every object). */
+function depthIn(values: unknown, path: readonly PropertyKey[]): number {
+  let v = values;
+  let depth = 0;
+  for (const seg of path) {
+    if (!isPlainObject(v) || !Object.hasOwn(v, String(seg))) break;
+    v = v[String(seg)];
+    depth++;
+  }
+  return depth;
+}
+
+/**
+ * Find which layer introduced a bad key, so the error names the file or variable that holds it: the last
+ * layer holding the whole path, else (a key that is missing, e.g. the partner of trainDays) the last layer
+ * holding the most of it.
+ */
 function sourceOf(
   path: readonly PropertyKey[],
   layers: readonly { source: string; values: unknown }[],
 ): string {
+  let best = 0;
+  let source = 'config';
   for (let i = layers.length - 1; i >= 0; i--) {
-    let v: unknown = layers[i]!.values;
-    let found = true;
-    for (const seg of path) {
-      // Own keys only: `constructor` is "in" every object through its prototype.
-      if (!isPlainObject(v) || !Object.hasOwn(v, String(seg))) {
-        found = false;
-        break;
-      }
-      v = v[String(seg)];
+    const depth = depthIn(layers[i]!.values, path);
+    if (depth > best) {
+      best = depth;
+      source = layers[i]!.source;
     }
-    if (found && path.length > 0) return layers[i]!.source;
   }
-  return 'config';
+  return source;
 }
 
 /** Keys that reach an object's prototype machinery: never configuration, always an error. */
@@ -220,7 +238,9 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
   }
   if (issues.length) throw new ValidationError('Invalid configuration', issues);
 
-  let merged: unknown = mergeLayer(structuredClone(DEFAULT_CONFIG), PRESETS[presetName]);
+  // mergeLayer never writes into its inputs and the schema's output is a fresh object, so the defaults
+  // need no copy.
+  let merged: unknown = mergeLayer(DEFAULT_CONFIG, PRESETS[presetName]);
   for (const layer of layers) merged = mergeLayer(merged, layer.values ?? {});
 
   const parsed = configSchema.safeParse(merged);
