@@ -103,6 +103,7 @@ const corruption = fc.option(
 
 describe('config file fuzzing', () => {
   it(`${FUZZ_RUNS} JSON and YAML files end in a config or a ValidationError naming file, path and value`, () => {
+    const seen = { ok: 0, error: 0 };
     fc.assert(
       fc.property(document, fc.nat({ max: 2 }), corruption, (doc, format, cut) => {
         // One file in three is YAML: the YAML parser costs most of a case's time.
@@ -127,7 +128,11 @@ describe('config file fuzzing', () => {
         }
         const input = parsed.ok;
         const result = outcome(() => resolveConfig({ layers: [{ source, values: input }], env: {} }));
-        if ('ok' in result) return;
+        if ('ok' in result) {
+          seen.ok++;
+          return;
+        }
+        seen.error++;
         expectReadable(result.error);
         for (const issue of result.error.issues) {
           if (issue.where === source) {
@@ -163,5 +168,8 @@ describe('config file fuzzing', () => {
       }),
       { numRuns: FUZZ_RUNS, seed: 13_016 },
     );
+    // Both outcomes are common, so the cases reach the deep checks as well as the shallow ones.
+    expect(seen.ok).toBeGreaterThan(FUZZ_RUNS / 20);
+    expect(seen.error).toBeGreaterThan(FUZZ_RUNS / 20);
   });
 });
