@@ -299,5 +299,7 @@ describe('implausible bars, special files and hostile headers', () => {
     );
     const loaded = await loadBars(symbol, { cacheDir: null });
     expect(loaded.series.symbol).toBe('\\X1B[2JAAPL');
+    const named = write('\u001b[2JEVIL_1h.csv', good);
+    expect((await loadBars(named, { cacheDir: null })).series.symbol).toBe('\\x1b[2JEVIL');
   });
 });

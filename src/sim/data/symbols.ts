@@ -3,6 +3,7 @@
  * the result is printed by the caller so the user sees what was assumed.
  */
 import { basename, extname } from 'node:path';
+import { printable } from '../../core/errors.js';
 import type { AssetClass } from '../../core/types.js';
 
 /** Quote currencies, longest first so 'USDT' is tried before 'USD'. */
@@ -18,6 +19,11 @@ const NOISE =
  * 'BTC/USD'.
  */
 export function inferSymbol(path: string, headerSymbol?: string): string {
+  // The symbol is printed everywhere; a file name's control characters must not reach the terminal.
+  return printable(inferRawSymbol(path, headerSymbol));
+}
+
+function inferRawSymbol(path: string, headerSymbol?: string): string {
   const fromHeader = headerSymbol?.trim();
   if (fromHeader) return fromHeader.toUpperCase();
   const stem = basename(path, extname(path));
