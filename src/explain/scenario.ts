@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { newYorkDay, type ExchangeCalendar } from '../core/calendar/index.js';
-import { ValidationError, type Issue } from '../core/errors.js';
+import { printable, ValidationError, type Issue } from '../core/errors.js';
 import type { EntryRequest, OpenOrder, Position, StealEvent } from '../core/types.js';
 
 /**
@@ -18,12 +18,19 @@ const isoTime = z
     },
   );
 const positive = z.number().finite().gt(0);
+/** Ids and symbols are printed in the decision record: no control or bidi characters that a terminal obeys. */
+const name = z
+  .string()
+  .min(1)
+  .refine((s) => printable(s) === s, {
+    message: 'must not contain control or bidirectional-override characters',
+  });
 const assetClass = z.enum(['crypto', 'stock']);
 const side = z.enum(['buy', 'sell']);
 
 const orderSchema = z.strictObject({
-  id: z.string().min(1),
-  symbol: z.string().min(1),
+  id: name,
+  symbol: name,
   assetClass,
   side,
   role: z.enum(['entry', 'take-profit', 'stop', 'exit']).default('entry'),
@@ -48,16 +55,12 @@ const scenarioSchema = z.strictObject({
     cash: z.number().finite().optional(),
   }),
   positions: z
-    .array(
-      z.strictObject({ symbol: z.string().min(1), assetClass, qty: z.number().finite(), price: positive }),
-    )
+    .array(z.strictObject({ symbol: name, assetClass, qty: z.number().finite(), price: positive }))
     .default([]),
   openOrders: z.array(orderSchema).default([]),
-  history: z
-    .array(z.strictObject({ at: isoTime, thief: z.string().min(1), victim: z.string().min(1) }))
-    .default([]),
+  history: z.array(z.strictObject({ at: isoTime, thief: name, victim: name })).default([]),
   request: z.strictObject({
-    symbol: z.string().min(1),
+    symbol: name,
     assetClass,
     side,
     limitPrice: positive,

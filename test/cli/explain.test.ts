@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/core/errors.js';
+import { parseScenario } from '../../src/explain/scenario.js';
 import { runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-explain-'));
@@ -153,6 +155,17 @@ describe('worksteal explain', () => {
     expect(r.stderr).toContain(`${future} openOrders.0.placedAt`);
     expect(r.stderr).toContain('order o1');
     expect(r.stderr).toContain('"2025-01-15T16:00:00Z"');
+  });
+
+  it('an id or symbol with terminal control characters is refused, naming the field', () => {
+    const raw = { ...issueExample, request: { ...issueExample.request, symbol: '\u001b]0;x\u0007NVDA' } };
+    expect(() => parseScenario(raw, 's.json')).toThrow(ValidationError);
+    try {
+      parseScenario(raw, 's.json');
+    } catch (error) {
+      expect((error as ValidationError).issues[0]?.where).toBe('s.json request.symbol');
+      expect((error as Error).message).toContain('\\u001b]0;x\\u0007NVDA');
+    }
   });
 
   it('a missing scenario file is named', () => {
