@@ -42,6 +42,7 @@ function preview(value: unknown, depth: number): string {
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value !== 'object') return String(value);
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   const isArray = Array.isArray(value);
   if (depth >= PREVIEW_DEPTH) return isArray ? '[…]' : '{…}';
   const entries = isArray ? value.map((v): [string, unknown] => ['', v]) : Object.entries(value);

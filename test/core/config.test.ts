@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, resolveConfig } from '../../src/core/config/index.js';
-import { ValidationError } from '../../src/core/errors.js';
+import { ValidationError, formatValue, printable } from '../../src/core/errors.js';
 import { loadConfig } from '../../src/io/load-config.js';
 import { parseStructured } from '../../src/io/read-structured.js';
 
@@ -180,6 +180,22 @@ describe('config', () => {
     const bool = errorOf(() => resolveConfig({ env: { WORKSTEAL_DRY_RUN: 'maybe' } }));
     expect(bool.issues[0]?.where).toBe('environment WORKSTEAL_DRY_RUN');
     expect(resolveConfig({ env: { WORKSTEAL_PROTECTION_PCT: ' 2e-3 ' } }).config.protectionPct).toBe(0.002);
+  });
+
+  it('values in messages are bounded previews that never throw, with control characters made visible', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    expect(formatValue(cyclic)).toBe('{"a":1,"self":{"a":1,"self":{"a":1,"self":{"a":1,"self":{…}}}}}');
+    const hostile = Object.defineProperty({}, 'x', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
+    expect(formatValue(hostile)).toBe('(a value that cannot be shown)');
+    expect(formatValue(new Date(0))).toBe('1970-01-01T00:00:00.000Z');
+    expect(formatValue('x'.repeat(500)).length).toBeLessThanOrEqual(80);
+    expect(printable('a\u001b[2Jb\u009b\u202ec\n')).toBe('a\\x1b[2Jb\\x9b\\u202ec\\x0a');
   });
 
   describe('config files', () => {
