@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { ValidationError } from '../core/errors.js';
+import { printable, ValidationError } from '../core/errors.js';
 
 /** Exit codes that mean something (README "Exit codes"). */
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
@@ -9,7 +9,8 @@ export class CliError extends Error {
     message: string,
     readonly exitCode: number = EXIT.badInput,
   ) {
-    super(message);
+    // Messages quote flags and names the user typed: control characters are shown, never obeyed.
+    super(printable(message));
     this.name = 'CliError';
   }
 }

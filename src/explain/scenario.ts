@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ValidationError, type Issue } from '../core/errors.js';
+import { newYorkDay, type ExchangeCalendar } from '../core/calendar/index.js';
+import { printable, ValidationError, type Issue } from '../core/errors.js';
 import type { EntryRequest, OpenOrder, Position, StealEvent } from '../core/types.js';
 
 /**
@@ -17,12 +18,19 @@ const isoTime = z
     },
   );
 const positive = z.number().finite().gt(0);
+/** Ids and symbols are printed in the decision record: no control or bidi characters that a terminal obeys. */
+const name = z
+  .string()
+  .min(1)
+  .refine((s) => printable(s) === s, {
+    message: 'must not contain control or bidirectional-override characters',
+  });
 const assetClass = z.enum(['crypto', 'stock']);
 const side = z.enum(['buy', 'sell']);
 
 const orderSchema = z.strictObject({
-  id: z.string().min(1),
-  symbol: z.string().min(1),
+  id: name,
+  symbol: name,
   assetClass,
   side,
   role: z.enum(['entry', 'take-profit', 'stop', 'exit']).default('entry'),
@@ -47,16 +55,12 @@ const scenarioSchema = z.strictObject({
     cash: z.number().finite().optional(),
   }),
   positions: z
-    .array(
-      z.strictObject({ symbol: z.string().min(1), assetClass, qty: z.number().finite(), price: positive }),
-    )
+    .array(z.strictObject({ symbol: name, assetClass, qty: z.number().finite(), price: positive }))
     .default([]),
   openOrders: z.array(orderSchema).default([]),
-  history: z
-    .array(z.strictObject({ at: isoTime, thief: z.string().min(1), victim: z.string().min(1) }))
-    .default([]),
+  history: z.array(z.strictObject({ at: isoTime, thief: name, victim: name })).default([]),
   request: z.strictObject({
-    symbol: z.string().min(1),
+    symbol: name,
     assetClass,
     side,
     limitPrice: positive,
@@ -79,7 +83,15 @@ export interface Scenario {
   request: EntryRequest;
 }
 
-export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
+/**
+ * Validate a scenario. With `calendar`, a `now` outside the calendar's years is an error (the calendar would
+ * call every such time "closed"), unless `sessionOpen` says whether the session is open.
+ */
+export function parseScenario(
+  raw: unknown,
+  source = 'scenario',
+  calendar?: Pick<ExchangeCalendar, 'name' | 'firstDay' | 'lastDay'>,
+): Scenario {
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) {
     const issues: Issue[] = parsed.error.issues.map((issue) => {
@@ -101,22 +113,43 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
   }
   const s = parsed.data;
   const now = Date.parse(s.now);
+  const problems: Issue[] = [];
+  if (calendar && s.sessionOpen === undefined) {
+    // Years, not days: a sessions file lists open days only, so a day between its years is simply closed.
+    const year = newYorkDay(now).slice(0, 4);
+    const [first, last] = [calendar.firstDay.slice(0, 4), calendar.lastDay.slice(0, 4)];
+    if (year < first || year > last) {
+      problems.push({
+        where: `${source} now`,
+        message: `is outside the years of the ${calendar.name} calendar (${first}-${last}); use a time within them, pass --calendar with sessions for that year, or set sessionOpen`,
+        value: s.now,
+      });
+    }
+  }
   const ids = new Set<string>();
-  const dupes: Issue[] = [];
   s.openOrders.forEach((o, i) => {
     if (ids.has(o.id))
-      dupes.push({
+      problems.push({
         where: `${source} openOrders.${i}.id`,
         message: 'duplicate order id; ids must be unique',
         value: o.id,
       });
     ids.add(o.id);
+    if (o.placedAt !== undefined && Date.parse(o.placedAt) > now) {
+      problems.push({
+        where: `${source} openOrders.${i}.placedAt`,
+        message: `order ${o.id} is placed after now (${s.now}); an order cannot rest before it was placed`,
+        value: o.placedAt,
+      });
+    }
   });
-  if (dupes.length) throw new ValidationError('Invalid scenario', dupes);
+  if (problems.length) throw new ValidationError('Invalid scenario', problems);
   return {
     now,
     ...(s.preset === undefined ? {} : { preset: s.preset }),
-    ...(s.config === undefined ? {} : { config: s.config }),
+    // The config as written, not zod's copy: a copy assigns keys, which turns `__proto__` into a prototype
+    // change; resolveConfig refuses such keys when it sees them.
+    ...(s.config === undefined ? {} : { config: (raw as { config: Record<string, unknown> }).config }),
     ...(s.sessionOpen === undefined ? {} : { sessionOpen: s.sessionOpen }),
     account: s.account,
     positions: s.positions,

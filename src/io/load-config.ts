@@ -1,4 +1,6 @@
 import { resolveConfig, type ResolvedConfig } from '../core/config/resolve.js';
+import { PRESET_NAMES } from '../core/config/presets.js';
+import { ValidationError } from '../core/errors.js';
 import { readStructuredFile } from './read-structured.js';
 
 export interface LoadConfigOptions {
@@ -9,22 +11,60 @@ export interface LoadConfigOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** The config file: the one named on the command line, else the one `WORKSTEAL_CONFIG` names. */
+async function readConfigFile(
+  options: LoadConfigOptions,
+): Promise<{ file: string; raw: unknown } | undefined> {
+  if (options.file) return { file: options.file, raw: await readStructuredFile(options.file) };
+  const fromEnv = options.env?.WORKSTEAL_CONFIG;
+  if (fromEnv === undefined) return undefined;
+  if (fromEnv.trim() === '') {
+    throw new ValidationError('Invalid configuration', [
+      {
+        where: 'environment WORKSTEAL_CONFIG',
+        message: 'is set but empty; set it to a config file path or unset it',
+        value: fromEnv,
+      },
+    ]);
+  }
+  try {
+    return { file: fromEnv, raw: await readStructuredFile(fromEnv) };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    // Say where the path came from: the user may not remember exporting it.
+    throw new ValidationError(
+      'Cannot use the config file named by WORKSTEAL_CONFIG',
+      error.issues.map((issue) => ({ ...issue, where: `environment WORKSTEAL_CONFIG=${issue.where}` })),
+    );
+  }
+}
+
 /**
  * Preset → config file → extra layers → environment. A file may name its own preset with a top-level
- * `preset` key; `--preset` on the command line wins over it.
+ * `preset` key (a string); `--preset` on the command line wins over it.
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
   const layers: { source: string; values: unknown }[] = [];
   let preset = options.preset;
-  if (options.file) {
-    const raw = await readStructuredFile(options.file);
+  const read = await readConfigFile(options);
+  if (read) {
+    const { file, raw } = read;
     let values = raw;
-    if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'preset' in raw) {
+    if (raw && typeof raw === 'object' && !Array.isArray(raw) && Object.hasOwn(raw, 'preset')) {
       const { preset: filePreset, ...rest } = raw as Record<string, unknown>;
-      preset ??= typeof filePreset === 'string' ? filePreset : String(filePreset);
+      if (typeof filePreset !== 'string') {
+        throw new ValidationError('Invalid configuration', [
+          {
+            where: `${file}: preset`,
+            message: `must be a preset name, one of ${PRESET_NAMES.join(', ')}`,
+            value: filePreset,
+          },
+        ]);
+      }
+      preset ??= filePreset;
       values = rest;
     }
-    layers.push({ source: options.file, values });
+    layers.push({ source: file, values });
   }
   layers.push(...(options.extra ?? []));
   return resolveConfig({

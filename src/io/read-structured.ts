@@ -1,21 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ValidationError } from '../core/errors.js';
+import { readFailure, readRegularFile } from './regular-file.js';
 
 /** Read a JSON or YAML document; a missing file or a syntax error names the file, line and what to do. */
 export async function readStructuredFile(path: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readRegularFile(path)).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
     throw new ValidationError(`Cannot read ${path}`, [
-      {
-        where: path,
-        message:
-          code === 'ENOENT' ? 'file not found; check the path' : `cannot be read (${code ?? String(error)})`,
-      },
+      { where: path, message: `${readFailure(error)}; check the path` },
     ]);
   }
   return parseStructured(text, path);

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { ForecasterConfig } from '../core/config/schema.js';
 import type { Side } from '../core/types.js';
+import { symbolKey } from '../sim/data/symbols.js';
 import { loadSignalsCsv, type ExternalSignal } from '../sim/signals/csv-signals.js';
 import { forecastSignals } from '../sim/signals/forecaster.js';
 import type { Logger } from './log.js';
@@ -31,8 +32,8 @@ export interface SignalSource {
   close(): void;
 }
 
-/** BTC/USD, BTCUSD and btc/usd name the same instrument. */
-export const symbolKey = (symbol: string): string => symbol.toUpperCase().replace('/', '');
+/** BTC/USD, BTCUSD and btc/usd name the same instrument: the one rule, shared with the simulator. */
+export { symbolKey };
 
 interface ForecastState {
   lastBarTime: number;

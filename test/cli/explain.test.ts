@@ -1,7 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/core/errors.js';
+import { parseScenario } from '../../src/explain/scenario.js';
 import { runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-explain-'));
@@ -126,6 +128,44 @@ describe('worksteal explain', () => {
     const e = runCli(['explain', '--scenario', 'examples/scenario-steal.json', '--calendar', bad]);
     expect(e.code).toBe(2);
     expect(e.stderr).toContain('sessions[0]');
+  });
+
+  it('a now outside the calendar years is an error naming the field and the supported years', () => {
+    const late = scenarioFile('late.json', { ...issueExample, now: '2040-01-15T15:00:00Z', history: [] });
+    const r = runCli(['explain', '--scenario', late]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${late} now`);
+    expect(r.stderr).toContain('2000-2035');
+    expect(r.stderr).toContain('"2040-01-15T15:00:00Z"');
+    // With the session stated, the calendar is not consulted and the scenario is decided.
+    const stated = scenarioFile('late-open.json', {
+      ...JSON.parse(readFileSync(late, 'utf8')),
+      sessionOpen: true,
+    });
+    expect(runCli(['explain', '--scenario', stated, '--json']).code).toBe(0);
+  });
+
+  it('an order placed after now is an error naming the order', () => {
+    const future = scenarioFile('future.json', {
+      ...issueExample,
+      openOrders: [{ ...issueExample.openOrders[0], placedAt: '2025-01-15T16:00:00Z' }],
+    });
+    const r = runCli(['explain', '--scenario', future]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${future} openOrders.0.placedAt`);
+    expect(r.stderr).toContain('order o1');
+    expect(r.stderr).toContain('"2025-01-15T16:00:00Z"');
+  });
+
+  it('an id or symbol with terminal control characters is refused, naming the field', () => {
+    const raw = { ...issueExample, request: { ...issueExample.request, symbol: '\u001b]0;x\u0007NVDA' } };
+    expect(() => parseScenario(raw, 's.json')).toThrow(ValidationError);
+    try {
+      parseScenario(raw, 's.json');
+    } catch (error) {
+      expect((error as ValidationError).issues[0]?.where).toBe('s.json request.symbol');
+      expect((error as Error).message).toContain('\\u001b]0;x\\u0007NVDA');
+    }
   });
 
   it('a missing scenario file is named', () => {

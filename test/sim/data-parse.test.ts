@@ -1,11 +1,13 @@
 /** Scanner, time and zone units, and a round-trip property over generated files in every supported layout. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseNumber } from '../../src/sim/data/csv.js';
-import { DataError, loadBars } from '../../src/sim/data/index.js';
+import { DataStore, importFiles } from '../../src/data/index.js';
+import { DataError, expandDataArgs, loadBars } from '../../src/sim/data/index.js';
 import { parseIsoTime, type IsoResult } from '../../src/sim/data/timeparse.js';
 import { localToUtc, parseZone } from '../../src/sim/data/timezone.js';
 
@@ -219,5 +221,85 @@ describe('malformed input never escapes as anything but a DataError', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('implausible bars, special files and hostile headers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'worksteal-bounds-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const good = ['2024-01-02 10:00:00,10,11,9,10.5,100', '2024-01-02 11:00:00,10.5,12,10,11,200'];
+  const write = (name: string, rows: string[], header = 'timestamp,open,high,low,close,volume'): string => {
+    const path = join(dir, name);
+    writeFileSync(path, [header, ...rows].join('\n') + '\n');
+    return path;
+  };
+  const failure = (p: Promise<unknown>): Promise<unknown> =>
+    p.then(
+      () => null,
+      (e: unknown) => e,
+    );
+
+  it.each([
+    ['open 1e308', '2024-01-02 12:00:00,1e308,1e308,11,11,1', 'open', '1e+308'],
+    ['close 1e10', '2024-01-02 12:00:00,11,1e10,11,1e10,1', 'high', '10000000000'],
+    ['volume 1e300', '2024-01-02 12:00:00,11,12,10,11,1e300', 'volume', '1e+300'],
+    ['a tiny price', '2024-01-02 12:00:00,1e-300,12,1e-300,11,1', 'open', '1e-300'],
+    ['year 9999', '9999-01-02 12:00:00,11,12,10,11,1', 'timestamp', '9999-01-02 12:00:00'],
+    ['year 1969', '1969-12-31 12:00:00,11,12,10,11,1', 'timestamp', '1969-12-31 12:00:00'],
+  ])('%s is refused naming the file, row, column and value', async (_what, row, column, value) => {
+    const path = write(`X${_what.replace(/\W/g, '')}USDT_1h.csv`, [...good, row]);
+    const err = await failure(loadBars(path, { cacheDir: null }));
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as DataError).row).toBe(4);
+    expect((err as DataError).message).toContain(`${path}:4`);
+    expect((err as DataError).message).toContain(`column ${column}`);
+    expect((err as DataError).message).toContain(value);
+    // Repair drops the row and says so; the rest loads.
+    const repaired = await loadBars(path, { cacheDir: null, onBadData: 'repair' });
+    expect(repaired.series.time.length).toBe(2);
+    expect(repaired.report.badRows).toMatchObject([{ row: 4, action: 'dropped' }]);
+  });
+
+  it('data import never writes an implausible value into the store', async () => {
+    const path = write('YUSDT_1h.csv', [...good, '2024-01-02 12:00:00,1e308,1e308,11,11,1']);
+    const store = new DataStore(join(dir, 'store'));
+    expect(await failure(importFiles({ store, files: [path], cacheDir: null }))).toBeInstanceOf(DataError);
+    expect(
+      existsSync(join(dir, 'store')) ? readdirSync(join(dir, 'store'), { recursive: true }) : [],
+    ).not.toContain('import/YUSDT/1h.csv');
+    const [imported] = await importFiles({ store, files: [path], cacheDir: null, repair: true });
+    expect(Array.from(imported!.load.series.high)).toEqual([11, 12]);
+  });
+
+  it('a FIFO given as data is refused at once, by the argument expansion and by the loader', async () => {
+    const fifo = join(dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    const fromArgs = await failure(expandDataArgs([fifo]));
+    expect(fromArgs).toBeInstanceOf(DataError);
+    expect((fromArgs as Error).message).toContain('FIFO');
+    const fromLoader = await failure(loadBars(fifo, { cacheDir: null }));
+    expect(fromLoader).toBeInstanceOf(DataError);
+    expect((fromLoader as Error).message).toMatch(/pipe\.csv: is a FIFO \(named pipe\), not a regular file/);
+  });
+
+  it('terminal escapes in a header, a symbol or a value are shown escaped, never echoed raw', async () => {
+    const header = write('ESC_1h.csv', good, '\u001b]0;owned\u0007\u001b[31mwhen,open,high,low,close');
+    const err = await failure(loadBars(header, { cacheDir: null }));
+    expect(err).toBeInstanceOf(DataError);
+    // eslint-disable-next-line no-control-regex
+    expect((err as Error).message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect((err as Error).message).toContain('\\x1b[31mwhen');
+    const value = write('ESCUSDT_1h.csv', [...good, '2024-01-02 12:00:00,\u009b2J,12,10,11,1']);
+    const bad = await failure(loadBars(value, { cacheDir: null }));
+    expect((bad as Error).message).toContain('"\\x9b2J"');
+    const symbol = write(
+      'SYM_1h.csv',
+      ['2024-01-02 10:00:00,\u001b[2JAAPL,10,11,9,10.5'],
+      'time,symbol,open,high,low,close',
+    );
+    const loaded = await loadBars(symbol, { cacheDir: null });
+    expect(loaded.series.symbol).toBe('\\X1B[2JAAPL');
+    const named = write('\u001b[2JEVIL_1h.csv', good);
+    expect((await loadBars(named, { cacheDir: null })).series.symbol).toBe('\\x1b[2JEVIL');
   });
 });

@@ -25,14 +25,15 @@ export function registerExplain(program: Command): void {
     )
     .action(async (opts: { scenario: string; config?: string; json?: boolean; calendar?: string }) => {
       const raw = await readStructuredFile(opts.scenario);
-      const scenario = parseScenario(raw, opts.scenario);
+      const calendar = await loadCalendar(opts.calendar);
+      const scenario = parseScenario(raw, opts.scenario, calendar);
       const resolved = await loadConfig({
         file: opts.config,
         preset: scenario.preset,
         extra: scenario.config ? [{ source: `${opts.scenario} config`, values: scenario.config }] : [],
         env: process.env,
       });
-      const decision = explainScenario(scenario, resolved, await loadCalendar(opts.calendar));
+      const decision = explainScenario(scenario, resolved, calendar);
       if (opts.json) writeJson(decisionRecord(decision));
       else {
         process.stdout.write(`${renderDecision(decision)}\n`);

@@ -15,7 +15,7 @@ import { parseDateFlag } from '../dates.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
 import { renderReport } from '../../sim/report/html.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
-import { loadSignalsCsv } from '../../sim/signals/csv-signals.js';
+import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
 import { saveRun } from '../../store/runs.js';
 import { CliError, EXIT } from '../errors.js';
 import { money, num, pct, table } from '../format.js';
@@ -163,12 +163,19 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     );
     for (const w of resolved.warnings) process.stderr.write(`config warning: ${w.message}\n`);
   }
-  const signals = opts.signals ? await loadSignalsCsv(opts.signals) : undefined;
+  const signals = opts.signals
+    ? matchSignals(
+        await loadSignalsCsv(opts.signals),
+        loaded.map((l) => l.series.symbol),
+      )
+    : undefined;
+  for (const w of signals?.warnings ?? []) process.stderr.write(`signals warning: ${w}
+`);
   return simulationRun({
     loaded,
     config,
     calendar: await loadCalendar(opts.calendar),
-    ...(signals ? { signals } : {}),
+    ...(signals ? { signals: signals.signals } : {}),
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
   });

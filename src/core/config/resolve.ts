@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { parseDecimal } from '../decimal.js';
 import { ValidationError, type Issue } from '../errors.js';
 import { DEFAULT_CONFIG, PRESETS, PRESET_NAMES, type PresetName } from './presets.js';
 import { configSchema, type WorkstealConfig } from './schema.js';
@@ -65,17 +66,26 @@ export const RUNTIME_ENV_PREFIXES = [
 const isRuntimeEnv = (name: string): boolean =>
   RUNTIME_ENV.has(name) || RUNTIME_ENV_PREFIXES.some((prefix) => name.startsWith(prefix));
 
-function parseEnvValue(raw: string, template: unknown): unknown {
+/** An environment value in its config type, or an issue naming the variable and the text it holds. */
+function parseEnvValue(
+  name: string,
+  raw: string,
+  template: unknown,
+): { ok: true; value: unknown } | { ok: false; issue: Issue } {
+  const bad = (message: string) => ({
+    ok: false as const,
+    issue: { where: `environment ${name}`, message, value: raw },
+  });
   if (typeof template === 'boolean') {
-    if (/^(true|1|yes|on)$/i.test(raw)) return true;
-    if (/^(false|0|no|off)$/i.test(raw)) return false;
-    return raw;
+    if (/^(true|1|yes|on)$/i.test(raw)) return { ok: true, value: true };
+    if (/^(false|0|no|off)$/i.test(raw)) return { ok: true, value: false };
+    return bad('must be true or false (or 1/0, yes/no, on/off)');
   }
   if (typeof template === 'number') {
-    const n = raw.trim() === '' ? Number.NaN : Number(raw);
-    return n;
+    const value = parseDecimal(raw);
+    return Number.isNaN(value) ? bad('must be a decimal number, e.g. 0.002') : { ok: true, value };
   }
-  return raw;
+  return { ok: true, value: raw };
 }
 
 /** Environment overrides as a config layer; unknown `WORKSTEAL_*` names are errors, not ignored. */
@@ -97,10 +107,15 @@ export function envLayer(env: Readonly<Record<string, string | undefined>>): {
       continue;
     }
     let template: unknown = DEFAULT_CONFIG;
+    for (const segment of path) template = (template as Record<string, unknown>)[segment];
+    const parsed = parseEnvValue(name, raw, template);
+    if (!parsed.ok) {
+      issues.push(parsed.issue);
+      continue;
+    }
     let target = values;
     path.forEach((segment, i) => {
-      template = (template as Record<string, unknown>)[segment];
-      if (i === path.length - 1) target[segment] = parseEnvValue(raw, template);
+      if (i === path.length - 1) target[segment] = parsed.value;
       else target = (target[segment] ??= {}) as Record<string, unknown>;
     });
   }
@@ -116,28 +131,82 @@ function zodIssues(issue: z.core.$ZodIssue, input: unknown): Issue {
     };
   }
   let value: unknown = input;
-  for (const seg of issue.path) value = isPlainObject(value) ? value[String(seg)] : undefined;
+  for (const seg of issue.path) {
+    // Arrays too: `live.symbols.0` names the first symbol of the list.
+    value =
+      typeof value === 'object' && value !== null && Object.hasOwn(value, String(seg))
+        ? (value as Record<string, unknown>)[String(seg)]
+        : undefined;
+  }
   return { where: '', message: issue.message, value };
 }
 
-/** Find which layer introduced a bad key, so the error names the file or variable that holds it. */
+/** How many leading segments of `path` exist in `values`, by own keys (`constructor` is "in" every object). */
+function depthIn(values: unknown, path: readonly PropertyKey[]): number {
+  let v = values;
+  let depth = 0;
+  for (const seg of path) {
+    if (!isPlainObject(v) || !Object.hasOwn(v, String(seg))) break;
+    v = v[String(seg)];
+    depth++;
+  }
+  return depth;
+}
+
+/**
+ * Find which layer introduced a bad key, so the error names the file or variable that holds it: the last
+ * layer holding the whole path, else (a key that is missing, e.g. the partner of trainDays) the last layer
+ * holding the most of it.
+ */
 function sourceOf(
   path: readonly PropertyKey[],
   layers: readonly { source: string; values: unknown }[],
 ): string {
+  let best = 0;
+  let source = 'config';
   for (let i = layers.length - 1; i >= 0; i--) {
-    let v: unknown = layers[i]!.values;
-    let found = true;
-    for (const seg of path) {
-      if (!isPlainObject(v) || !(String(seg) in v)) {
-        found = false;
-        break;
-      }
-      v = v[String(seg)];
+    const depth = depthIn(layers[i]!.values, path);
+    if (depth > best) {
+      best = depth;
+      source = layers[i]!.source;
     }
-    if (found && path.length > 0) return layers[i]!.source;
   }
-  return 'config';
+  return source;
+}
+
+/** Keys that reach an object's prototype machinery: never configuration, always an error. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** No configuration key nests deeper than this; deeper input is refused before anything walks it. */
+export const MAX_CONFIG_DEPTH = 8;
+
+/**
+ * Problems with a layer's shape that must be caught before merging: prototype keys (which a merge would
+ * turn into a prototype change) and nesting deeper than any configuration key goes.
+ */
+export function shapeIssues(value: unknown, source: string, path: string[] = []): Issue[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const where = (keys: string[]): string => `${source}: ${keys.join('.') || '(root)'}`;
+  if (path.length >= MAX_CONFIG_DEPTH) {
+    return [
+      {
+        where: where(path),
+        message: `nests deeper than ${MAX_CONFIG_DEPTH} levels, which no configuration key does; check the structure`,
+        value,
+      },
+    ];
+  }
+  const issues: Issue[] = [];
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  for (const [key, child] of entries) {
+    if (FORBIDDEN_KEYS.has(key)) {
+      issues.push({
+        where: where([...path, key]),
+        message: `"${key}" is not a configuration key (it names JavaScript object internals); remove it`,
+      });
+    } else issues.push(...shapeIssues(child, source, [...path, key]));
+    if (issues.length >= 20) break;
+  }
+  return issues;
 }
 
 /**
@@ -160,7 +229,7 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
         message: 'must be an object of configuration keys',
         value: layer.values,
       });
-    }
+    } else issues.push(...shapeIssues(layer.values, layer.source));
   }
   if (input.env) {
     const fromEnv = envLayer(input.env);
@@ -169,7 +238,9 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
   }
   if (issues.length) throw new ValidationError('Invalid configuration', issues);
 
-  let merged: unknown = mergeLayer(structuredClone(DEFAULT_CONFIG), PRESETS[presetName]);
+  // mergeLayer never writes into its inputs and the schema's output is a fresh object, so the defaults
+  // need no copy.
+  let merged: unknown = mergeLayer(DEFAULT_CONFIG, PRESETS[presetName]);
   for (const layer of layers) merged = mergeLayer(merged, layer.values ?? {});
 
   const parsed = configSchema.safeParse(merged);

@@ -23,7 +23,7 @@ import { crc32 } from 'node:zlib';
 import type { BarColumns, QualityReport } from './types.js';
 
 /** Bump whenever parsing or normalisation changes what a file loads as. */
-export const CACHE_FORMAT_VERSION = 3;
+export const CACHE_FORMAT_VERSION = 4;
 // Float64 bytes are written in the machine's byte order; the magic names it so a cache copied to a machine of
 // the other order is ignored rather than misread.
 const MAGIC = Buffer.from(endianness() === 'LE' ? 'WSBARSL1' : 'WSBARSB1', 'latin1');

@@ -4,6 +4,7 @@
  * Bars are ASCII, so bytes and characters coincide; anything else (a BOM, a stray UTF-8 name) is only ever in
  * the header, which is decoded as a string.
  */
+import { printable } from '../../core/errors.js';
 
 export const LF = 10;
 export const CR = 13;
@@ -145,7 +146,12 @@ function slowNumber(buf: Uint8Array, start: number, end: number): number {
   return Number.isFinite(value) ? value : NaN;
 }
 
-/** The field as text, for messages (bounded so a garbage line cannot flood a message). */
+/**
+ * The field as text, for messages and reports: bounded so a garbage line cannot flood a message, and with
+ * control characters made visible so a hostile file cannot drive the terminal that prints it.
+ */
 export function fieldText(buf: Uint8Array, start: number, end: number): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + start, Math.min(end - start, 60)).toString('utf8');
+  return printable(
+    Buffer.from(buf.buffer, buf.byteOffset + start, Math.min(end - start, 60)).toString('utf8'),
+  );
 }

@@ -6,7 +6,9 @@
  * `Adj. Close` never stands in for `Close`.
  */
 import { detectDelimiter, fieldText, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
+import { printable } from '../../core/errors.js';
 import { DataError, LAYOUT_HINT } from './errors.js';
+import { BAR_TIME_MAX } from './limits.js';
 import {
   epochUnitOf,
   isoUtc,
@@ -81,7 +83,7 @@ function normalise(name: string): string {
 const EMPTY_FIX = 'Point at a CSV of bars (time, open, high, low, close[, volume]).';
 /** Epoch values must land in this range, so an index column (0, 1, 2…) is not read as 1970 timestamps. */
 const PLAUSIBLE_FROM = Date.UTC(1971, 0, 1);
-const PLAUSIBLE_TO = Date.UTC(2100, 0, 1);
+const PLAUSIBLE_TO = BAR_TIME_MAX;
 
 interface Fields {
   buf: Buffer;
@@ -271,7 +273,8 @@ function sampleRows(
       s.badTime = { row, text: fieldText(buf, ts, te) };
     }
     if (symbolCol >= 0 && s.headerSymbol === undefined) {
-      s.headerSymbol = buf.toString('utf8', starts[symbolCol], ends[symbolCol]).trim() || undefined;
+      s.headerSymbol =
+        printable(buf.toString('utf8', starts[symbolCol], ends[symbolCol]).trim()) || undefined;
     }
     const o = num(cols.open);
     const c = num(cols.close);
@@ -320,7 +323,8 @@ export function detectLayout(file: string, buf: Buffer, override: LayoutOverride
     !looksLikeData(firstFields, typeof override.timeColumn === 'number' ? override.timeColumn : 0);
   const texts: string[] = [];
   for (let i = 0; i < firstFields.count; i++) {
-    texts.push(firstFields.buf.toString('utf8', firstFields.starts[i], firstFields.ends[i]));
+    // Header names are echoed in messages and layout labels: control characters become visible escapes.
+    texts.push(printable(firstFields.buf.toString('utf8', firstFields.starts[i], firstFields.ends[i])));
   }
   const names = header ? texts : texts.map((_, i) => `col${i}`);
   const dataStart = header ? first.end + 1 : first.pos;

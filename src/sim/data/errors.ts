@@ -1,3 +1,5 @@
+import { printable } from '../../core/errors.js';
+
 /**
  * The one error type of the data loader. Every message names the file, the row (1-based line number, header
  * included, so `file:row` opens at the right place in an editor) when there is one, the problem, and what to
@@ -18,8 +20,9 @@ export class DataError extends Error {
     options: { row?: number; detail?: unknown; cause?: unknown } = {},
   ) {
     const where = options.row === undefined ? file : `${file}:${options.row}`;
+    // File names and problems quote the input, which may hold terminal escapes: shown, never obeyed.
     super(
-      `${where}: ${problem}${fix ? ` ${fix}` : ''}`,
+      `${printable(where)}: ${printable(problem)}${fix ? ` ${fix}` : ''}`,
       options.cause === undefined ? undefined : { cause: options.cause },
     );
     this.name = 'DataError';

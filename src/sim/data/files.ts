@@ -1,6 +1,7 @@
 /** Command-line data arguments → a sorted list of CSV files. */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileKind } from '../../io/regular-file.js';
 import { DataError } from './errors.js';
 
 async function walk(dir: string, out: string[]): Promise<void> {
@@ -14,7 +15,8 @@ async function walk(dir: string, out: string[]): Promise<void> {
 
 /**
  * Files are taken as given (any extension); folders contribute their `*.csv` files, recursively. A missing
- * path or a folder without CSVs is an error naming it. The result is sorted and de-duplicated, so runs are
+ * path, a folder without CSVs, or a path that is neither a file nor a folder (a FIFO, device or socket) is
+ * an error naming it. The result is sorted and de-duplicated, so runs are
  * reproducible whatever order the shell lists files in.
  */
 export async function expandDataArgs(args: string[]): Promise<string[]> {
@@ -50,6 +52,13 @@ export async function expandDataArgs(args: string[]): Promise<string[]> {
           'Point at CSV files or a folder that holds them.',
         );
       for (const f of found) files.add(f);
+    } else if (!info.isFile()) {
+      // Reading a FIFO would wait for a writer forever; devices and sockets are never bar files.
+      throw new DataError(
+        arg,
+        `data path is a ${fileKind(info)}, not a regular file.`,
+        'Pass CSV files or folders of them; to load piped output, write it to a file first.',
+      );
     } else files.add(arg);
   }
   return [...files].sort();

@@ -5,7 +5,8 @@
  * one that touches the file system for bars.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readFailure, readRegularFile } from '../../io/regular-file.js';
 import type { AssetClass } from '../../core/types.js';
 import {
   cacheFileFor,
@@ -33,20 +34,16 @@ export type LoadManyOptions = LoadOptions &
 
 async function readSource(path: string): Promise<Buffer> {
   try {
-    return await readFile(path);
+    return await readRegularFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'file does not exist'
-        : code === 'EISDIR'
-          ? 'is a folder, not a file'
-          : `cannot be read (${code ?? String(err)})`;
     const fix =
       code === 'EISDIR'
         ? 'Pass the folder through expandDataArgs / the CLI, which expands it to its *.csv files.'
         : 'Check the path.';
-    throw new DataError(path, `${why}.`, fix, { cause: err });
+    throw new DataError(path, `${code === 'ENOENT' ? 'file does not exist' : readFailure(err)}.`, fix, {
+      cause: err,
+    });
   }
 }
 

@@ -13,6 +13,7 @@
 import { CR, LF, QUOTE, fieldText, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
 import type { Layout } from './detect.js';
 import { DataError } from './errors.js';
+import { plausibleRow, priceProblem, timeProblem, volumeProblem } from './limits.js';
 import { parseEpoch, parseIsoTime, type IsoResult } from './timeparse.js';
 import type { BarColumns } from './types.js';
 
@@ -122,8 +123,7 @@ class RowSink {
     const name = `column ${this.layout.names[col]} (${VALUE_NAMES[k]})`;
     if (Number.isNaN(v))
       return `unparsable number "${fieldText(this.buf, this.starts[col] as number, this.ends[col] as number)}" in ${name}`;
-    if (k === 4) return v < 0 ? `negative volume ${v} in ${name}` : '';
-    return v <= 0 ? `non-positive price ${v} in ${name}` : '';
+    return k === 4 ? volumeProblem(v, name) : priceProblem(v, name);
   }
 
   /** One data row whose needed fields are in starts/ends (and values, for the numeric ones). */
@@ -154,11 +154,11 @@ class RowSink {
         if (!(iso.offsetMin <= this.offMax)) this.offMax = iso.offsetMin;
       }
     }
-    if (Number.isNaN(t)) {
-      this.drop(
-        lineNo,
-        `unparsable time "${fieldText(buf, ts, te)}" in column ${layout.names[layout.timeCol]}`,
-      );
+    const badTime = Number.isNaN(t)
+      ? `unparsable time "${fieldText(buf, ts, te)}" in column ${layout.names[layout.timeCol]}`
+      : timeProblem(t, fieldText(buf, ts, te), layout.names[layout.timeCol] ?? '');
+    if (badTime) {
+      this.drop(lineNo, badTime);
       return;
     }
     const o = values[0] as number;
@@ -167,7 +167,7 @@ class RowSink {
     const c = values[3] as number;
     const v = layout.volume >= 0 ? (values[4] as number) : 0;
     // One comparison chain for the common case; details only when something is off.
-    if (!(o > 0 && h > 0 && l > 0 && c > 0 && v >= 0)) {
+    if (!plausibleRow(o, h, l, c, v)) {
       for (let k = 0; k < (layout.volume >= 0 ? 5 : 4); k++) {
         const problem = this.valueProblem(k);
         if (problem) {

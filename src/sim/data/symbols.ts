@@ -3,6 +3,7 @@
  * the result is printed by the caller so the user sees what was assumed.
  */
 import { basename, extname } from 'node:path';
+import { printable } from '../../core/errors.js';
 import type { AssetClass } from '../../core/types.js';
 
 /** Quote currencies, longest first so 'USDT' is tried before 'USD'. */
@@ -18,6 +19,11 @@ const NOISE =
  * 'BTC/USD'.
  */
 export function inferSymbol(path: string, headerSymbol?: string): string {
+  // The symbol is printed everywhere; a file name's control characters must not reach the terminal.
+  return printable(inferRawSymbol(path, headerSymbol));
+}
+
+function inferRawSymbol(path: string, headerSymbol?: string): string {
   const fromHeader = headerSymbol?.trim();
   if (fromHeader) return fromHeader.toUpperCase();
   const stem = basename(path, extname(path));
@@ -45,4 +51,13 @@ export function inferAssetClass(symbol: string): AssetClass {
   for (const q of QUOTES)
     if (s.endsWith(q) && s.length - q.length >= 2 && /^[A-Z0-9]+$/.test(s)) return 'crypto';
   return 'stock';
+}
+
+/**
+ * The one rule for matching a symbol written by a person (a signals file, a watch list) to a data or venue
+ * symbol: case and separators do not count, so 'SOL/USDT', 'sol-usdt' and 'SOLUSDT' are one key. Two
+ * different symbols that share a key are ambiguous, and callers say so instead of picking one.
+ */
+export function symbolKey(symbol: string): string {
+  return symbol.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }

@@ -1,6 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { ValidationError, type Issue } from '../../core/errors.js';
+import { parseDecimal } from '../../core/decimal.js';
+import { ValidationError, printable, type Issue } from '../../core/errors.js';
 import type { Side } from '../../core/types.js';
+import { readFailure, readRegularFile } from '../../io/regular-file.js';
+import { BAR_TIME_MAX, BAR_TIME_MIN, priceProblem } from '../data/limits.js';
+import { symbolKey } from '../data/symbols.js';
 
 /** One externally produced signal: known from `time`, usable until `validUntil`. */
 export interface ExternalSignal {
@@ -23,6 +26,9 @@ const COLUMNS = {
   validUntil: ['valid_until', 'validuntil'],
 } as const;
 
+/** At most this many bad rows are listed; the file is refused either way. */
+const MAX_ISSUES = 20;
+
 /**
  * Read a signals CSV: `time,symbol,side,entry,take_profit,expected_pnl,valid_until` (header names are
  * matched case-insensitively; camelCase works too). Times are ISO-8601 with a zone, or epoch seconds/ms.
@@ -31,13 +37,10 @@ const COLUMNS = {
 export async function loadSignalsCsv(path: string): Promise<ExternalSignal[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readRegularFile(path)).toString('utf8');
   } catch (error) {
     throw new ValidationError(`Cannot read signals file ${path}`, [
-      {
-        where: path,
-        message: `${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error)}; pass --signals with an existing CSV`,
-      },
+      { where: path, message: `${readFailure(error)}; pass --signals with an existing CSV file` },
     ]);
   }
   return parseSignalsCsv(text, path);
@@ -66,58 +69,113 @@ export function parseSignalsCsv(text: string, path: string): ExternalSignal[] {
   }
   const out: ExternalSignal[] = [];
   const issues: Issue[] = [];
-  for (let li = 1; li < lines.length; li++) {
+  for (let li = 1; li < lines.length && issues.length < MAX_ISSUES; li++) {
     const line = lines[li]!.trim();
     if (!line) continue;
-    const f = line.split(',').map((s) => s.trim());
-    const where = `${path}:${li + 1}`;
-    const time = parseTime(f[col.time]);
-    const validUntil = parseTime(f[col.validUntil]);
-    const side = f[col.side]?.toLowerCase();
-    const entry = Number(f[col.entry]);
-    const takeProfit = Number(f[col.takeProfit]);
-    const expectedPnl = Number(f[col.expectedPnl]);
-    const bad = (field: string, value: unknown, message: string): void => {
-      issues.push({ where: `${where} ${field}`, message, value });
-    };
-    if (Number.isNaN(time))
-      bad('time', f[col.time], 'is not an ISO-8601 time with a zone or an epoch number');
-    if (Number.isNaN(validUntil))
-      bad('valid_until', f[col.validUntil], 'is not an ISO-8601 time with a zone or an epoch number');
-    else if (validUntil <= time) bad('valid_until', f[col.validUntil], 'must be after time');
-    if (side !== 'buy' && side !== 'sell') bad('side', f[col.side], 'must be buy or sell');
-    if (!(entry > 0)) bad('entry', f[col.entry], 'must be a price > 0');
-    if (!(takeProfit > 0)) bad('take_profit', f[col.takeProfit], 'must be a price > 0');
-    else if (side === 'buy' ? takeProfit <= entry : takeProfit >= entry) {
-      bad(
-        'take_profit',
-        f[col.takeProfit],
-        `must be ${side === 'buy' ? 'above' : 'below'} the entry for a ${side}`,
-      );
-    }
-    if (!Number.isFinite(expectedPnl)) bad('expected_pnl', f[col.expectedPnl], 'must be a number');
-    if (!f[col.symbol]) bad('symbol', f[col.symbol], 'must not be empty');
-    if (issues.length >= 20) break;
-    out.push({
-      time,
-      symbol: f[col.symbol]!,
-      side: side as Side,
-      entry,
-      takeProfit,
-      expectedPnl,
-      validUntil,
-    });
+    const row = parseRow(
+      line.split(',').map((s) => s.trim()),
+      col,
+      `${path}:${li + 1}`,
+    );
+    if ('issues' in row) issues.push(...row.issues);
+    else out.push(row);
   }
   if (issues.length) throw new ValidationError(`Bad rows in signals file ${path}`, issues);
   return out.sort((a, b) => a.time - b.time);
 }
 
+/** One data row: a signal, or every problem of the row, each naming the row, the column and the text. */
+function parseRow(
+  f: string[],
+  col: Record<keyof typeof COLUMNS, number>,
+  where: string,
+): ExternalSignal | { issues: Issue[] } {
+  const issues: Issue[] = [];
+  const bad = (field: string, value: unknown, message: string): void => {
+    issues.push({ where: `${where} ${field}`, message, value });
+  };
+  const time = parseTime(f[col.time]);
+  const validUntil = parseTime(f[col.validUntil]);
+  const side = f[col.side]?.toLowerCase();
+  const entry = parseDecimal(f[col.entry] ?? '');
+  const takeProfit = parseDecimal(f[col.takeProfit] ?? '');
+  const expectedPnl = parseDecimal(f[col.expectedPnl] ?? '');
+  const TIME = 'is not an ISO-8601 time with a zone or an epoch number within 1970-2099';
+  if (Number.isNaN(time)) bad('time', f[col.time], TIME);
+  if (Number.isNaN(validUntil)) bad('valid_until', f[col.validUntil], TIME);
+  else if (validUntil <= time) bad('valid_until', f[col.validUntil], 'must be after time');
+  if (side !== 'buy' && side !== 'sell') bad('side', f[col.side], 'must be buy or sell');
+  const entryProblem = Number.isNaN(entry) ? 'is not a decimal number' : priceProblem(entry, 'entry');
+  if (entryProblem) bad('entry', f[col.entry], `must be a decimal price > 0 (${entryProblem})`);
+  const tpProblem = Number.isNaN(takeProfit)
+    ? 'is not a decimal number'
+    : priceProblem(takeProfit, 'take_profit');
+  if (tpProblem) bad('take_profit', f[col.takeProfit], `must be a decimal price > 0 (${tpProblem})`);
+  else if (!entryProblem && (side === 'buy' ? takeProfit <= entry : side === 'sell' && takeProfit >= entry)) {
+    bad(
+      'take_profit',
+      f[col.takeProfit],
+      `must be ${side === 'buy' ? 'above' : 'below'} the entry for a ${side}`,
+    );
+  }
+  if (Number.isNaN(expectedPnl)) bad('expected_pnl', f[col.expectedPnl], 'must be a decimal number');
+  if (!f[col.symbol]) bad('symbol', f[col.symbol], 'must not be empty');
+  if (issues.length) return { issues };
+  return { time, symbol: f[col.symbol]!, side: side as Side, entry, takeProfit, expectedPnl, validUntil };
+}
+
+/** Epoch seconds or milliseconds (by magnitude), or ISO-8601 with a zone; NaN for anything else. */
 function parseTime(raw: string | undefined): number {
   if (raw === undefined || raw === '') return Number.NaN;
+  let t: number;
   if (/^\d+(\.\d+)?$/.test(raw)) {
     const n = Number(raw);
-    return n < 1e11 ? n * 1000 : n;
+    t = n < 1e11 ? n * 1000 : n;
+  } else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(raw)) {
+    t = Date.parse(raw.replace(' ', 'T'));
+  } else return Number.NaN;
+  return t >= BAR_TIME_MIN && t < BAR_TIME_MAX ? t : Number.NaN;
+}
+
+export interface SignalMatch {
+  /** The signals whose symbol names one data symbol, written with the data's spelling. */
+  signals: ExternalSignal[];
+  /** Signals that match no data symbol, or more than one: said, never silently dropped. */
+  warnings: string[];
+}
+
+/**
+ * Match signal symbols to the data's symbols by the one symbol rule (symbolKey): `SOL/USDT` signals trade
+ * `SOLUSDT` bars. A signal symbol that matches no data symbol, or two of them, is left out with a warning
+ * naming it and the data's symbols.
+ */
+export function matchSignals(
+  signals: readonly ExternalSignal[],
+  dataSymbols: readonly string[],
+): SignalMatch {
+  const byKey = new Map<string, string[]>();
+  for (const s of dataSymbols) byKey.set(symbolKey(s), [...(byKey.get(symbolKey(s)) ?? []), s]);
+  const unmatched = new Map<string, number>();
+  const ambiguous = new Map<string, string[]>();
+  const matched: ExternalSignal[] = [];
+  for (const signal of signals) {
+    const exact = dataSymbols.includes(signal.symbol);
+    const candidates = exact ? [signal.symbol] : (byKey.get(symbolKey(signal.symbol)) ?? []);
+    if (candidates.length === 1) matched.push({ ...signal, symbol: candidates[0]! });
+    else if (candidates.length === 0) unmatched.set(signal.symbol, (unmatched.get(signal.symbol) ?? 0) + 1);
+    else ambiguous.set(signal.symbol, candidates);
   }
-  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(raw)) return Number.NaN;
-  return Date.parse(raw);
+  const warnings: string[] = [];
+  const held = `the data holds ${dataSymbols.join(', ') || 'no symbols'}`;
+  if (unmatched.size > 0) {
+    const list = [...unmatched].map(([s, n]) => `${s} (${n} row${n === 1 ? '' : 's'})`).join(', ');
+    const none = matched.length === 0 ? 'no signal matches the data: ' : '';
+    warnings.push(`${none}signals for ${list} match no data symbol and are ignored; ${held}`);
+  }
+  for (const [symbol, candidates] of ambiguous) {
+    warnings.push(
+      `signals for ${symbol} could mean ${candidates.join(' or ')} and are ignored; write the symbol exactly as the data names it`,
+    );
+  }
+  return { signals: matched, warnings: warnings.map(printable) };
 }

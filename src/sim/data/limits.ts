@@ -1,0 +1,61 @@
+/**
+ * Plausibility bounds for a bar. A value outside them is not a market price but a corrupt or hostile file
+ * (1e308 would overflow every notional computed from it), so such a row is reported like any unusable row:
+ * refused by default, dropped and recorded under --repair, and never written into the data store. The bounds
+ * are far outside anything real: every file under ../shared/marketdata lies well within them.
+ */
+
+/** 1970-01-01 UTC: no bar data (and no epoch time) is older. */
+export const BAR_TIME_MIN = Date.UTC(1970, 0, 1);
+/** 2100-01-01 UTC, exclusive: a later time is a typo (9999) or a wrong epoch unit. */
+export const BAR_TIME_MAX = Date.UTC(2100, 0, 1);
+/** No instrument trades above a billion per unit (BRK.A is under a million). */
+export const MAX_PRICE = 1e9;
+/** Far below any traded token (the smallest trade around 1e-8 per unit). */
+export const MIN_PRICE = 1e-12;
+/**
+ * Units per bar. Stock and major-coin volumes stay below 1e13, but tokens with supplies in the quadrillions
+ * trade far more units; this bound only stops values that would overflow what is computed from them.
+ */
+export const MAX_VOLUME = 1e24;
+
+const YEARS = `${new Date(BAR_TIME_MIN).getUTCFullYear()}-${new Date(BAR_TIME_MAX).getUTCFullYear() - 1}`;
+
+/** Why a parsed bar time is implausible, or '' when it is fine. `text` is the field as written. */
+export function timeProblem(t: number, text: string, column: string): string {
+  return t >= BAR_TIME_MIN && t < BAR_TIME_MAX
+    ? ''
+    : `time "${text}" in column ${column} is outside the supported years ${YEARS}`;
+}
+
+/** Why a parsed price is implausible, or '' when it is fine (NaN is reported by the caller). */
+export function priceProblem(v: number, name: string): string {
+  if (v <= 0) return `non-positive price ${v} in ${name}`;
+  if (v < MIN_PRICE || v > MAX_PRICE) {
+    return `implausible price ${v} in ${name}: prices must lie within ${MIN_PRICE}..${MAX_PRICE}`;
+  }
+  return '';
+}
+
+/** Why a parsed volume is implausible, or '' when it is fine. */
+export function volumeProblem(v: number, name: string): string {
+  if (v < 0) return `negative volume ${v} in ${name}`;
+  if (v > MAX_VOLUME) return `implausible volume ${v} in ${name}: volumes must be at most ${MAX_VOLUME}`;
+  return '';
+}
+
+/** The fast check of a whole row: true when every value lies within the bounds (then no detail is needed). */
+export function plausibleRow(o: number, h: number, l: number, c: number, v: number): boolean {
+  return (
+    o >= MIN_PRICE &&
+    o <= MAX_PRICE &&
+    h >= MIN_PRICE &&
+    h <= MAX_PRICE &&
+    l >= MIN_PRICE &&
+    l <= MAX_PRICE &&
+    c >= MIN_PRICE &&
+    c <= MAX_PRICE &&
+    v >= 0 &&
+    v <= MAX_VOLUME
+  );
+}
