@@ -140,6 +140,8 @@ interface Watcher {
   /** This step's entry request, when the watcher has one. */
   request: EntryRequest | null;
   pendingExit: ExitReason | null;
+  /** An end-of-day trim planned when this symbol had no bar at the close: made at its next tradable bar. */
+  pendingTrim: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -192,6 +194,7 @@ export function simulate(input: SimInput): SimOutput {
     restingSignal: null,
     request: null,
     pendingExit: null,
+    pendingTrim: 0,
   }));
   const bySymbol = new Map(watchers.map((w) => [w.symbol, w]));
   const mark = (symbol: string): number => {
@@ -292,10 +295,18 @@ export function simulate(input: SimInput): SimOutput {
     const barOpen = s.time[i]!;
     if (!tradesInBar(w.assetClass, barOpen, calendar, config.extendedHours)) return;
     const pos = portfolio.positions.get(w.symbol);
+    if (!pos) w.pendingTrim = 0;
     if (pos && w.pendingExit) {
       const px = pos.side === 'buy' ? open * (1 - slip) : open * (1 + slip);
       exitPosition(w, px, w.pendingExit);
       w.pendingExit = null;
+      w.pendingTrim = 0;
+    } else if (pos && w.pendingTrim > 0) {
+      const px = pos.side === 'buy' ? open * (1 - slip) : open * (1 + slip);
+      exitPosition(w, px, 'deleverage', w.pendingTrim);
+      w.pendingTrim = 0;
+      counters.deleverageTrims++;
+      decisions.push(now, w.symbol, 'deleverage-trim', [], 'overnight-margin', 0, false, null);
     } else if (pos) {
       const long = pos.side === 'buy';
       // A stop and a take-profit touched in one bar: the bar does not say which came first; assume the stop.
@@ -440,6 +451,15 @@ export function simulate(input: SimInput): SimOutput {
     });
   }
 
+  /** Whether this symbol has a tradable bar closing at this step (DESIGN §6: otherwise it does not trade). */
+  function barClosesNow(w: Watcher): boolean {
+    return (
+      w.lastBar >= 0 &&
+      w.closeTimes[w.lastBar] === now &&
+      tradesInBar(w.assetClass, w.s.time[w.lastBar]!, calendar, config.extendedHours)
+    );
+  }
+
   /**
    * End of day (DESIGN §3): before the close cancel stock entries, at the close trim positions, until the
    * overnight requirement fits. A trim's own costs (fees, slippage) lower equity a little, so the plan is
@@ -447,7 +467,9 @@ export function simulate(input: SimInput): SimOutput {
    */
   function runDeleverage(phase: 'orders' | 'positions'): void {
     let plan = deleveragePlan(phase);
+    let waiting = false;
     for (let round = 0; round < 5 && (plan.cancel.length > 0 || plan.trims.length > 0); round++) {
+      let acted = plan.cancel.length > 0;
       for (const id of plan.cancel) {
         const sym = ledger.order(id)?.symbol;
         const w = sym === undefined ? undefined : bySymbol.get(sym);
@@ -467,6 +489,13 @@ export function simulate(input: SimInput): SimOutput {
       for (const t of plan.trims) {
         const w = bySymbol.get(t.symbol)!;
         const p = portfolio.positions.get(t.symbol)!;
+        // No bar of this symbol at the close (or not a session bar): the trim waits for its next bar.
+        if (!barClosesNow(w)) {
+          if (w.pendingTrim === 0) w.pendingTrim = t.qty;
+          waiting = true;
+          continue;
+        }
+        acted = true;
         exitPosition(w, p.side === 'buy' ? t.price * (1 - slip) : t.price * (1 + slip), 'deleverage', t.qty);
         counters.deleverageTrims++;
         decisions.push(
@@ -480,9 +509,10 @@ export function simulate(input: SimInput): SimOutput {
           null,
         );
       }
+      if (!acted) break;
       plan = deleveragePlan(phase);
     }
-    if (phase === 'positions' && input.assertInvariants && plan.remainingExcess <= 1e-9) {
+    if (phase === 'positions' && input.assertInvariants && !waiting && plan.remainingExcess <= 1e-9) {
       const after = deleveragePlan('orders');
       if (after.check.excess > 1e-6 * Math.max(1, after.check.capacity)) {
         throw new Error(
