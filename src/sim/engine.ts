@@ -126,6 +126,8 @@ interface Watcher {
   assetClass: AssetClass;
   s: BarSeries;
   closeTimes: Float64Array;
+  /** The bar length known at each bar's open (never the file's median: that would read the future). */
+  barLengths: Float64Array;
   forecast: SignalColumns | null;
   external: readonly ExternalSignal[];
   externalNext: number;
@@ -171,6 +173,7 @@ export function simulate(input: SimInput): SimOutput {
     assetClass: s.assetClass,
     s,
     closeTimes: timeline.closeTimes[k]!,
+    barLengths: timeline.barLengths[k]!,
     forecast: input.signals
       ? null
       : input.forecasts
@@ -383,7 +386,7 @@ export function simulate(input: SimInput): SimOutput {
           takeProfit: w.forecast.takeProfit[i]!,
           edge: w.forecast.edge[i]!,
           expectedPnl: null,
-          validUntil: now + sim.forecaster.validBars * w.s.intervalMs,
+          validUntil: now + sim.forecaster.validBars * knownBarLength(w, i),
         };
       }
       return;
@@ -721,6 +724,12 @@ export function simulate(input: SimInput): SimOutput {
  * Most valuable request first, ties by watcher order. An insertion sort: there are as many requests as
  * symbols, and Array.prototype.sort would allocate a work area at every step.
  */
+/** The bar length at bar i's close: as known at its open, or the bar's own length before any spacing. */
+function knownBarLength(w: Watcher, i: number): number {
+  const length = w.barLengths[i]!;
+  return Number.isNaN(length) ? w.closeTimes[i]! - w.s.time[i]! : length;
+}
+
 function sortByValue(requests: Watcher[]): void {
   for (let i = 1; i < requests.length; i++) {
     const w = requests[i]!;
