@@ -631,7 +631,12 @@ export function simulate(input: SimInput): SimOutput {
     if (portfolio.positions.has(w.symbol)) exitPosition(w, w.lastPrice, 'end-of-data');
   }
   if (pendingRow) {
-    pendingRow.equity = portfolio.equity(mark);
+    // The row after the end-of-data exits: equity, margin and capacity all of the same moment.
+    const equity = portfolio.equity(mark);
+    ledger.setEquity(equity);
+    pendingRow.equity = equity;
+    pendingRow.marginUsed = ledger.usedMargin(calendar.isRegularSession(now), config.margin);
+    pendingRow.marginCapacity = ledger.capacity(config.bufferPct);
     equityRows.push(pendingRow);
   }
   input.onProgress?.(total, total);
