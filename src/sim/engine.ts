@@ -8,7 +8,7 @@ import { toleranceFor } from '../core/policy/tolerance.js';
 import type { AssetClass, EntryRequest, Position } from '../core/types.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import type { BarSeries } from './data/index.js';
-import { feeRates } from './costs.js';
+import { feeRates, trimQtyWithCosts } from './costs.js';
 import { canFillInBar, fillThrough, limitFillPrice, limitFillRole, tradesInBar } from './fill-rules.js';
 import { Portfolio, type ExitReason, type TradeRecord } from './portfolio.js';
 import { SimBroker } from './sim-broker.js';
@@ -499,14 +499,25 @@ export function simulate(input: SimInput): SimOutput {
       for (const t of plan.trims) {
         const w = bySymbol.get(t.symbol)!;
         const p = portfolio.positions.get(t.symbol)!;
+        // Sized so that the margin it frees still covers its share of the excess after its own fee and
+        // slippage lower equity: one trim, not a trim and a dust of follow-ups.
+        const qty = trimQtyWithCosts({
+          excessMargin: t.qty * t.price * plan.check.requirement,
+          price: t.price,
+          requirement: plan.check.requirement,
+          bufferPct: config.bufferPct,
+          feeRate: fees[w.assetClass].taker,
+          slippage: slip,
+          positionQty: p.qty,
+        });
         // No bar of this symbol at the close (or not a session bar): the trim waits for its next bar.
         if (!barClosesNow(w)) {
-          if (w.pendingTrim === 0) w.pendingTrim = t.qty;
+          if (w.pendingTrim === 0) w.pendingTrim = qty;
           waiting = true;
           continue;
         }
         acted = true;
-        exitPosition(w, p.side === 'buy' ? t.price * (1 - slip) : t.price * (1 + slip), 'deleverage', t.qty);
+        exitPosition(w, p.side === 'buy' ? t.price * (1 - slip) : t.price * (1 + slip), 'deleverage', qty);
         counters.deleverageTrims++;
         decisions.push(
           now,
