@@ -8,7 +8,7 @@ import { toleranceFor } from '../core/policy/tolerance.js';
 import type { AssetClass, EntryRequest, Position } from '../core/types.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import type { BarSeries } from './data/index.js';
-import { feeRates, trimQtyWithCosts } from './costs.js';
+import { entryQtyWithFee, feeRates, reservedEntryFee, trimQtyWithCosts } from './costs.js';
 import { canFillInBar, fillThrough, limitFillPrice, limitFillRole, tradesInBar } from './fill-rules.js';
 import { Portfolio, type ExitReason, type TradeRecord } from './portfolio.js';
 import { SimBroker } from './sim-broker.js';
@@ -604,7 +604,7 @@ export function simulate(input: SimInput): SimOutput {
         refreshSignal(w, w.lastBar);
         if (!w.signal || w.restingOrderId !== null) continue;
         const sig = w.signal;
-        const qty = (sim.orderFraction * equity) / sig.entry;
+        const qty = entryQtyWithFee(sim.orderFraction * equity, sig.entry, fees, w.assetClass);
         if (!(qty > 0)) continue;
         // One request object per watcher, refilled each step: nothing keeps a request past its step (the
         // ledger copies what it places, decision rows copy what they record).
@@ -626,7 +626,7 @@ export function simulate(input: SimInput): SimOutput {
         req.cryptoRank = null;
         requests.push(w);
       }
-      if (requests.length) submitRequests(sessionOpen);
+      if (requests.length) submitRequests(sessionOpen, equity);
     }
 
     const used = ledger.usedMargin(sessionOpen, config.margin);
@@ -686,7 +686,7 @@ export function simulate(input: SimInput): SimOutput {
    * Entry requests of this step, most valuable first. Each watcher checks its tolerance tier with the core's
    * own functions; only requests within it go to the coordinator (a wait needs no capacity).
    */
-  function submitRequests(sessionOpen: boolean): void {
+  function submitRequests(sessionOpen: boolean, equity: number): void {
     sortByValue(requests);
     let rank = 0;
     for (const w of requests) if (w.request!.assetClass === 'crypto') w.request!.cryptoRank = ++rank;
@@ -701,6 +701,11 @@ export function simulate(input: SimInput): SimOutput {
         counters.waits++;
         continue;
       }
+      // The fees resting entries and this one would pay are held back from the equity the decision sees, so
+      // that no fill leaves margin over capacity (DESIGN §6); the true equity is restored after the step.
+      ledger.setEquity(
+        equity - entryFeeReserve() - reservedEntryFee(req.qty, req.limitPrice, fees, req.assetClass),
+      );
       const outcome = coordinator.submitSync(req, broker);
       if (outcome.orderId === null) continue;
       w.restingOrderId = outcome.orderId;
@@ -740,6 +745,16 @@ export function simulate(input: SimInput): SimOutput {
         }
       }
     }
+    ledger.setEquity(equity);
+  }
+
+  /** What the resting entry orders would pay in fees if they filled (held back from equity while they rest). */
+  function entryFeeReserve(): number {
+    let sum = 0;
+    for (const o of ledger.orders) {
+      if (o.role === 'entry') sum += reservedEntryFee(o.qty, o.limitPrice, fees, o.assetClass);
+    }
+    return sum;
   }
 }
 
