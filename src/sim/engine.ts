@@ -8,7 +8,8 @@ import { toleranceFor } from '../core/policy/tolerance.js';
 import type { AssetClass, EntryRequest, Position } from '../core/types.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import type { BarSeries } from './data/index.js';
-import { canFillInBar, limitFillPrice } from './fill-rules.js';
+import { entryQtyWithFee, feeRates, reservedEntryFee, trimQtyWithCosts } from './costs.js';
+import { canFillInBar, fillThrough, limitFillPrice, limitFillRole, tradesInBar } from './fill-rules.js';
 import { Portfolio, type ExitReason, type TradeRecord } from './portfolio.js';
 import { SimBroker } from './sim-broker.js';
 import type { ExternalSignal } from './signals/csv-signals.js';
@@ -126,6 +127,8 @@ interface Watcher {
   assetClass: AssetClass;
   s: BarSeries;
   closeTimes: Float64Array;
+  /** The bar length known at each bar's open (never the file's median: that would read the future). */
+  barLengths: Float64Array;
   forecast: SignalColumns | null;
   external: readonly ExternalSignal[];
   externalNext: number;
@@ -140,6 +143,8 @@ interface Watcher {
   /** This step's entry request, when the watcher has one. */
   request: EntryRequest | null;
   pendingExit: ExitReason | null;
+  /** An end-of-day trim planned when this symbol had no bar at the close: made at its next tradable bar. */
+  pendingTrim: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -160,15 +165,17 @@ export function simulate(input: SimInput): SimOutput {
   const timeline = input.timelines
     ? input.timelines.get(input.series, calendar, timelineOptions)
     : buildTimeline(input.series, calendar, timelineOptions);
-  const feeRate = sim.feesBps / 10_000;
+  const fees = feeRates(sim);
+  const through = fillThrough(sim);
   const slip = sim.slippageBps / 10_000;
-  const portfolio = new Portfolio(sim.initialEquity, feeRate);
+  const portfolio = new Portfolio(sim.initialEquity);
   const watchers: Watcher[] = input.series.map((s, k) => ({
     k,
     symbol: s.symbol,
     assetClass: s.assetClass,
     s,
     closeTimes: timeline.closeTimes[k]!,
+    barLengths: timeline.barLengths[k]!,
     forecast: input.signals
       ? null
       : input.forecasts
@@ -192,6 +199,7 @@ export function simulate(input: SimInput): SimOutput {
     restingSignal: null,
     request: null,
     pendingExit: null,
+    pendingTrim: 0,
   }));
   const bySymbol = new Map(watchers.map((w) => [w.symbol, w]));
   const mark = (symbol: string): number => {
@@ -271,7 +279,8 @@ export function simulate(input: SimInput): SimOutput {
     const p = portfolio.positions.get(w.symbol);
     if (!p) return;
     const q = Math.min(p.qty, qty ?? p.qty);
-    portfolio.close(w.symbol, price, now, reason, q);
+    // Every exit but a take-profit is a market order: it takes the book.
+    portfolio.close(w.symbol, price, now, reason, fees[w.assetClass].taker, q);
     ledger.adjustPosition(w.symbol, w.assetClass, p.side === 'buy' ? -q : q, price);
     const rest = portfolio.positions.get(w.symbol);
     if (p.tpOrderId) {
@@ -290,11 +299,20 @@ export function simulate(input: SimInput): SimOutput {
     const high = s.high[i]!;
     const low = s.low[i]!;
     const barOpen = s.time[i]!;
+    if (!tradesInBar(w.assetClass, barOpen, calendar, config.extendedHours)) return;
     const pos = portfolio.positions.get(w.symbol);
+    if (!pos) w.pendingTrim = 0;
     if (pos && w.pendingExit) {
       const px = pos.side === 'buy' ? open * (1 - slip) : open * (1 + slip);
       exitPosition(w, px, w.pendingExit);
       w.pendingExit = null;
+      w.pendingTrim = 0;
+    } else if (pos && w.pendingTrim > 0) {
+      const px = pos.side === 'buy' ? open * (1 - slip) : open * (1 + slip);
+      exitPosition(w, px, 'deleverage', w.pendingTrim);
+      w.pendingTrim = 0;
+      counters.deleverageTrims++;
+      decisions.push(now, w.symbol, 'deleverage-trim', [], 'overnight-margin', 0, false, null);
     } else if (pos) {
       const long = pos.side === 'buy';
       // A stop and a take-profit touched in one bar: the bar does not say which came first; assume the stop.
@@ -311,13 +329,14 @@ export function simulate(input: SimInput): SimOutput {
         const tp = broker.orders.get(pos.tpOrderId);
         const px =
           tp && canFillInBar(tp.placedAt, barOpen)
-            ? limitFillPrice(tp.side, tp.limitPrice, open, high, low)
+            ? limitFillPrice(tp.side, tp.limitPrice, open, high, low, through)
             : Number.NaN;
         if (tp && !Number.isNaN(px)) {
           ledger.applyFill(tp.id, tp.qty, px);
           broker.remove(tp.id);
           pos.tpOrderId = null;
-          portfolio.close(w.symbol, px, now, 'take-profit');
+          const role = limitFillRole(tp.side, tp.limitPrice, open);
+          portfolio.close(w.symbol, px, now, 'take-profit', fees[w.assetClass][role]);
         }
       }
     }
@@ -329,27 +348,30 @@ export function simulate(input: SimInput): SimOutput {
       }
       if (!canFillInBar(o.placedAt, barOpen)) return;
       const buy = o.side === 'buy';
-      const px = limitFillPrice(o.side, o.limitPrice, open, high, low);
+      const px = limitFillPrice(o.side, o.limitPrice, open, high, low, through);
       if (!Number.isNaN(px)) {
         ledger.applyFill(o.id, o.qty, px);
         broker.remove(o.id);
         entryOwner.delete(o.id);
         w.restingOrderId = null;
         const sig = w.signal!;
-        portfolio.open({
-          symbol: w.symbol,
-          assetClass: w.assetClass,
-          side: o.side,
-          qty: o.qty,
-          entryPrice: px,
-          entryTime: now,
-          entryOrderId: o.id,
-          takeProfit: sig.takeProfit,
-          stopPrice:
-            sim.stopLossPct > 0 ? (buy ? px * (1 - sim.stopLossPct) : px * (1 + sim.stopLossPct)) : null,
-          timeStopAt: sim.timeStopHours > 0 ? now + sim.timeStopHours * 3_600_000 : null,
-          tpOrderId: null,
-        });
+        portfolio.open(
+          {
+            symbol: w.symbol,
+            assetClass: w.assetClass,
+            side: o.side,
+            qty: o.qty,
+            entryPrice: px,
+            entryTime: now,
+            entryOrderId: o.id,
+            takeProfit: sig.takeProfit,
+            stopPrice:
+              sim.stopLossPct > 0 ? (buy ? px * (1 - sim.stopLossPct) : px * (1 + sim.stopLossPct)) : null,
+            timeStopAt: sim.timeStopHours > 0 ? now + sim.timeStopHours * 3_600_000 : null,
+            tpOrderId: null,
+          },
+          fees[w.assetClass][limitFillRole(o.side, o.limitPrice, open)],
+        );
         w.signal = null; // a signal is used once
       }
     }
@@ -371,7 +393,7 @@ export function simulate(input: SimInput): SimOutput {
           takeProfit: w.forecast.takeProfit[i]!,
           edge: w.forecast.edge[i]!,
           expectedPnl: null,
-          validUntil: now + sim.forecaster.validBars * w.s.intervalMs,
+          validUntil: now + sim.forecaster.validBars * knownBarLength(w, i),
         };
       }
       return;
@@ -439,6 +461,15 @@ export function simulate(input: SimInput): SimOutput {
     });
   }
 
+  /** Whether this symbol has a tradable bar closing at this step (DESIGN §6: otherwise it does not trade). */
+  function barClosesNow(w: Watcher): boolean {
+    return (
+      w.lastBar >= 0 &&
+      w.closeTimes[w.lastBar] === now &&
+      tradesInBar(w.assetClass, w.s.time[w.lastBar]!, calendar, config.extendedHours)
+    );
+  }
+
   /**
    * End of day (DESIGN §3): before the close cancel stock entries, at the close trim positions, until the
    * overnight requirement fits. A trim's own costs (fees, slippage) lower equity a little, so the plan is
@@ -446,7 +477,9 @@ export function simulate(input: SimInput): SimOutput {
    */
   function runDeleverage(phase: 'orders' | 'positions'): void {
     let plan = deleveragePlan(phase);
+    let waiting = false;
     for (let round = 0; round < 5 && (plan.cancel.length > 0 || plan.trims.length > 0); round++) {
+      let acted = plan.cancel.length > 0;
       for (const id of plan.cancel) {
         const sym = ledger.order(id)?.symbol;
         const w = sym === undefined ? undefined : bySymbol.get(sym);
@@ -466,7 +499,25 @@ export function simulate(input: SimInput): SimOutput {
       for (const t of plan.trims) {
         const w = bySymbol.get(t.symbol)!;
         const p = portfolio.positions.get(t.symbol)!;
-        exitPosition(w, p.side === 'buy' ? t.price * (1 - slip) : t.price * (1 + slip), 'deleverage', t.qty);
+        // Sized so that the margin it frees still covers its share of the excess after its own fee and
+        // slippage lower equity: one trim, not a trim and a dust of follow-ups.
+        const qty = trimQtyWithCosts({
+          excessMargin: t.qty * t.price * plan.check.requirement,
+          price: t.price,
+          requirement: plan.check.requirement,
+          bufferPct: config.bufferPct,
+          feeRate: fees[w.assetClass].taker,
+          slippage: slip,
+          positionQty: p.qty,
+        });
+        // No bar of this symbol at the close (or not a session bar): the trim waits for its next bar.
+        if (!barClosesNow(w)) {
+          if (w.pendingTrim === 0) w.pendingTrim = qty;
+          waiting = true;
+          continue;
+        }
+        acted = true;
+        exitPosition(w, p.side === 'buy' ? t.price * (1 - slip) : t.price * (1 + slip), 'deleverage', qty);
         counters.deleverageTrims++;
         decisions.push(
           now,
@@ -479,9 +530,10 @@ export function simulate(input: SimInput): SimOutput {
           null,
         );
       }
+      if (!acted) break;
       plan = deleveragePlan(phase);
     }
-    if (phase === 'positions' && input.assertInvariants && plan.remainingExcess <= 1e-9) {
+    if (phase === 'positions' && input.assertInvariants && !waiting && plan.remainingExcess <= 1e-9) {
       const after = deleveragePlan('orders');
       if (after.check.excess > 1e-6 * Math.max(1, after.check.capacity)) {
         throw new Error(
@@ -552,7 +604,7 @@ export function simulate(input: SimInput): SimOutput {
         refreshSignal(w, w.lastBar);
         if (!w.signal || w.restingOrderId !== null) continue;
         const sig = w.signal;
-        const qty = (sim.orderFraction * equity) / sig.entry;
+        const qty = entryQtyWithFee(sim.orderFraction * equity, sig.entry, fees, w.assetClass);
         if (!(qty > 0)) continue;
         // One request object per watcher, refilled each step: nothing keeps a request past its step (the
         // ledger copies what it places, decision rows copy what they record).
@@ -574,7 +626,7 @@ export function simulate(input: SimInput): SimOutput {
         req.cryptoRank = null;
         requests.push(w);
       }
-      if (requests.length) submitRequests(sessionOpen);
+      if (requests.length) submitRequests(sessionOpen, equity);
     }
 
     const used = ledger.usedMargin(sessionOpen, config.margin);
@@ -597,7 +649,12 @@ export function simulate(input: SimInput): SimOutput {
     if (portfolio.positions.has(w.symbol)) exitPosition(w, w.lastPrice, 'end-of-data');
   }
   if (pendingRow) {
-    pendingRow.equity = portfolio.equity(mark);
+    // The row after the end-of-data exits: equity, margin and capacity all of the same moment.
+    const equity = portfolio.equity(mark);
+    ledger.setEquity(equity);
+    pendingRow.equity = equity;
+    pendingRow.marginUsed = ledger.usedMargin(calendar.isRegularSession(now), config.margin);
+    pendingRow.marginCapacity = ledger.capacity(config.bufferPct);
     equityRows.push(pendingRow);
   }
   input.onProgress?.(total, total);
@@ -629,7 +686,7 @@ export function simulate(input: SimInput): SimOutput {
    * Entry requests of this step, most valuable first. Each watcher checks its tolerance tier with the core's
    * own functions; only requests within it go to the coordinator (a wait needs no capacity).
    */
-  function submitRequests(sessionOpen: boolean): void {
+  function submitRequests(sessionOpen: boolean, equity: number): void {
     sortByValue(requests);
     let rank = 0;
     for (const w of requests) if (w.request!.assetClass === 'crypto') w.request!.cryptoRank = ++rank;
@@ -644,6 +701,11 @@ export function simulate(input: SimInput): SimOutput {
         counters.waits++;
         continue;
       }
+      // The fees resting entries and this one would pay are held back from the equity the decision sees, so
+      // that no fill leaves margin over capacity (DESIGN §6); the true equity is restored after the step.
+      ledger.setEquity(
+        equity - entryFeeReserve() - reservedEntryFee(req.qty, req.limitPrice, fees, req.assetClass),
+      );
       const outcome = coordinator.submitSync(req, broker);
       if (outcome.orderId === null) continue;
       w.restingOrderId = outcome.orderId;
@@ -683,6 +745,16 @@ export function simulate(input: SimInput): SimOutput {
         }
       }
     }
+    ledger.setEquity(equity);
+  }
+
+  /** What the resting entry orders would pay in fees if they filled (held back from equity while they rest). */
+  function entryFeeReserve(): number {
+    let sum = 0;
+    for (const o of ledger.orders) {
+      if (o.role === 'entry') sum += reservedEntryFee(o.qty, o.limitPrice, fees, o.assetClass);
+    }
+    return sum;
   }
 }
 
@@ -690,6 +762,12 @@ export function simulate(input: SimInput): SimOutput {
  * Most valuable request first, ties by watcher order. An insertion sort: there are as many requests as
  * symbols, and Array.prototype.sort would allocate a work area at every step.
  */
+/** The bar length at bar i's close: as known at its open, or the bar's own length before any spacing. */
+function knownBarLength(w: Watcher, i: number): number {
+  const length = w.barLengths[i]!;
+  return Number.isNaN(length) ? w.closeTimes[i]! - w.s.time[i]! : length;
+}
+
 function sortByValue(requests: Watcher[]): void {
   for (let i = 1; i < requests.length; i++) {
     const w = requests[i]!;
