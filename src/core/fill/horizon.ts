@@ -3,10 +3,17 @@ import type { TimeMs } from '../types.js';
 
 /**
  * What a stock can trade in a window `(from, to]`: regular-session milliseconds, and how many session opens
- * fall inside (each brings an overnight gap). A window past the calendar's range simply ends there.
+ * fall inside (each brings an overnight gap). The window ends early once `maxTradableMs` of session time is
+ * counted (opens after that point are not counted), and at the end of the calendar's range.
  * Written into `out` ([tradableMs, opens]) so that the fill model's hot path allocates nothing.
  */
-export function stockWindow(calendar: ExchangeCalendar, from: TimeMs, to: TimeMs, out: Float64Array): void {
+export function stockWindow(
+  calendar: ExchangeCalendar,
+  from: TimeMs,
+  to: TimeMs,
+  maxTradableMs: number,
+  out: Float64Array,
+): void {
   let tradable = 0;
   let opens = 0;
   let t = from;
@@ -14,8 +21,10 @@ export function stockWindow(calendar: ExchangeCalendar, from: TimeMs, to: TimeMs
   while (t < to) {
     const session = calendar.sessionAt(t);
     if (session) {
-      const end = session.close < to ? session.close : to;
+      let end = session.close < to ? session.close : to;
+      if (end - t >= maxTradableMs - tradable) end = t + (maxTradableMs - tradable);
       tradable += end - t;
+      if (tradable >= maxTradableMs) break;
       t = session.close;
       continue;
     }

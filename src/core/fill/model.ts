@@ -17,7 +17,7 @@ export interface FillModelOptions {
   gapHalfLife?: number;
   /** Bars a symbol needs before it has a volatility (stocks also need one session open). Default 20. */
   minBars?: number;
-  /** Validity beyond this is not counted: a fill chance over weeks says little. Default 48 h. */
+  /** Tradable time beyond this is not counted: a fill chance over weeks says little. Default 48 h. */
   maxHorizonMs?: number;
   /** The horizon over which past origins are scored for calibration. Default 24 h. */
   calibrationHorizonMs?: number;
@@ -54,7 +54,8 @@ const CLASS_INDEX: Record<AssetClass, number> = { crypto: 0, stock: 1 };
  *   is added to its asset class. `setLearning(false)` freezes the calibration (volatility keeps updating).
  *
  * Variance over `(now, until]`: crypto `rate × (until − now)`; a stock `rate × regular-session ms + opens ×
- * gap variance`, so over a window with the market closed throughout it is the gap term alone.
+ * gap variance`, so over a window with the market closed throughout it is the gap term alone. Tradable time
+ * is capped at `maxHorizonMs` (a stock's window reaches as many sessions as that takes).
  */
 export class FillModel {
   private readonly calendar: ExchangeCalendar;
@@ -165,10 +166,9 @@ export class FillModel {
   /** Log-price variance over `(from, to]`, tradable time only plus one gap per session open (NaN until ready). */
   variance(i: number, from: TimeMs, to: TimeMs): number {
     if (!this.ready(i)) return Number.NaN;
-    const until = Math.min(to, from + this.maxHorizonMs);
-    if (!(until > from)) return 0;
-    if (this.stock[i] === 0) return this.rate[i]! * (until - from);
-    stockWindow(this.calendar, from, until, this.scratch);
+    if (!(to > from)) return 0;
+    if (this.stock[i] === 0) return this.rate[i]! * Math.min(to - from, this.maxHorizonMs);
+    stockWindow(this.calendar, from, to, this.maxHorizonMs, this.scratch);
     return this.rate[i]! * this.scratch[0]! + this.scratch[1]! * this.gap[i]!;
   }
 
