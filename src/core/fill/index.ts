@@ -9,3 +9,4 @@ export * from './calibration.js';
 export * from './model.js';
 export * from './returns.js';
 export * from './valuator.js';
+export * from './report.js';
