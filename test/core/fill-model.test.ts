@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { CALIBRATION_GRID, Calibration, isotonicNonIncreasing } from '../../src/core/fill/calibration.js';
-import { stockWindow } from '../../src/core/fill/horizon.js';
+import { stockWindow, TradableProfile } from '../../src/core/fill/horizon.js';
 import {
   FILL_P,
   FILL_P_NEXT_BAR,
@@ -13,6 +13,7 @@ import {
 } from '../../src/core/fill/model.js';
 import { erfc, firstPassage, normalCdf } from '../../src/core/fill/normal.js';
 import { ReturnShrinker } from '../../src/core/fill/returns.js';
+import { fillValuator } from '../../src/core/fill/valuator.js';
 import { rng } from '../support/arbitraries.js';
 
 const RUNS = { seed: 7, numRuns: 200 } as const;
@@ -239,6 +240,30 @@ describe('fill probability', () => {
     expect([out[0], out[1]]).toEqual([0, 1]);
   });
 
+  it('the per-start profile gives exactly what stockWindow gives, for any window and cap', () => {
+    const a = new Float64Array(2);
+    const b = new Float64Array(2);
+    const base = Date.parse('2024-11-25T00:00:00Z'); // Thanksgiving week: a holiday and an early close
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 14 * 96 }),
+        fc.array(fc.integer({ min: 0, max: 10 * 96 }), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(HOUR, 6.5 * HOUR, 48 * HOUR, 200 * HOUR),
+        (fromQ, spans, cap) => {
+          const profile = new TradableProfile(calendar, cap);
+          const from = base + fromQ * 15 * 60_000;
+          for (const span of spans) {
+            const to = from + span * 15 * 60_000 + (span % 2); // ends on quarter hours (opens, closes) and just past them
+            stockWindow(calendar, from, to, cap, a);
+            profile.window(from, to, b);
+            expect([b[0], b[1]]).toEqual([a[0], a[1]]);
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+
   it('is unknown (NaN) before a symbol has enough bars, never a guess', () => {
     const fresh = new FillModel({ calendar, assetClasses: CLASSES });
     feed(fresh, 5, START, START + 10 * HOUR);
@@ -308,5 +333,57 @@ describe('expected return given a fill (shrinkage)', () => {
     const s = new ReturnShrinker({ assetClasses: ['stock'], prior: 0 });
     for (let k = 0; k < 100_000; k++) s.record(0, 0.01);
     expect(s.expectedReturn(0)).toBeCloseTo(0.01, 4);
+  });
+});
+
+describe('fillValuator', () => {
+  it('a cached valuation always equals a fresh one: after a bar, a new price, a new trade or a new time', () => {
+    const model = trained(11);
+    const returns = new ReturnShrinker({ assetClasses: CLASSES });
+    const options = {
+      model,
+      returns,
+      symbolIndex: new Map([
+        ['BTCUSD', 0],
+        ['AAPL', 1],
+      ]),
+      orderValidUntil: (o: { placedAt: number }) => o.placedAt + 24 * HOUR,
+      requestValidUntil: (_r: unknown, now: number) => now + 24 * HOUR,
+    };
+    const cached = fillValuator(options);
+    const o = {
+      id: 'x',
+      symbol: 'BTCUSD',
+      assetClass: 'crypto' as const,
+      side: 'buy' as const,
+      role: 'entry' as const,
+      limitPrice: 99,
+      qty: 1,
+      price: 100 as number | null,
+      forecastPnl: 0,
+      placedAt: TRAINED_UNTIL,
+      probe: false,
+      external: false,
+    };
+    const a = new Float64Array(4);
+    const b = new Float64Array(4);
+    const same = (now: number): void => {
+      cached.valueOrder(o, now, a);
+      fillValuator(options).valueOrder(o, now, b);
+      expect(Array.from(a)).toEqual(Array.from(b));
+    };
+    same(TRAINED_UNTIL);
+    same(TRAINED_UNTIL);
+    o.price = 100.5;
+    same(TRAINED_UNTIL);
+    returns.record(0, 0.02);
+    same(TRAINED_UNTIL);
+    model.onBar(0, TRAINED_UNTIL, 100.5, 101, 95, 96, HOUR);
+    same(TRAINED_UNTIL); // same time, but the model has moved on
+    same(TRAINED_UNTIL + HOUR);
+    same(TRAINED_UNTIL + 2 * HOUR);
+    o.price = null;
+    cached.valueOrder(o, TRAINED_UNTIL + 2 * HOUR, a);
+    expect(Number.isNaN(a[0]!)).toBe(true);
   });
 });

@@ -9,6 +9,13 @@ export const CALIBRATION_GRID: readonly number[] = Object.freeze([
 ]);
 
 /**
+ * The lookup table's resolution in z. Every grid point is a multiple of it, so linear interpolation over the
+ * table reproduces the piecewise-linear curve exactly (up to rounding).
+ */
+const LUT_STEP = 0.05;
+const LUT_SIZE = Math.round(CALIBRATION_GRID[CALIBRATION_GRID.length - 1]! / LUT_STEP);
+
+/**
  * Map from the model's standardised distance z to the fill rate actually seen, for one asset class.
  *
  * Learns from resolved origins only (see FillModel: an origin is resolved once its horizon is over, so no
@@ -23,6 +30,8 @@ export class Calibration {
   readonly trials: Float64Array;
   private readonly table: Float64Array;
   private readonly raw: Float64Array;
+  /** The calibrated curve sampled every LUT_STEP of z up to the last grid point: an O(1) lookup per query. */
+  private readonly lut = new Float64Array(LUT_SIZE + 1);
   private dirty = true;
 
   constructor(private readonly priorWeight: number) {
@@ -56,6 +65,19 @@ export class Calibration {
     const last = grid.length - 1;
     if (z <= grid[0]!) return 1 + (table[0]! - 1) * (z / grid[0]!);
     if (z >= grid[last]!) return (table[last]! * firstPassage(z)) / this.raw[last]!;
+    const x = z / LUT_STEP;
+    const k = x | 0;
+    const lut = this.lut;
+    return lut[k]! + (lut[k + 1]! - lut[k]!) * (x - k);
+  }
+
+  /** The curve by search over the grid (what the lookup table samples). */
+  private exact(z: number): number {
+    const grid = CALIBRATION_GRID;
+    const table = this.table;
+    const last = grid.length - 1;
+    if (z <= grid[0]!) return 1 + (table[0]! - 1) * (z / grid[0]!);
+    if (z >= grid[last]!) return table[last]!;
     let lo = 0;
     let hi = last;
     while (hi - lo > 1) {
@@ -83,6 +105,7 @@ export class Calibration {
       value[i] = weight[i]! > 0 ? (this.hits[i]! + k * this.raw[i]!) / weight[i]! : this.raw[i]!;
     }
     isotonicNonIncreasing(value, weight, this.table);
+    for (let j = 0; j <= LUT_SIZE; j++) this.lut[j] = this.exact(j * LUT_STEP);
     this.dirty = false;
   }
 }

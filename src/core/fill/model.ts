@@ -1,7 +1,7 @@
 import type { ExchangeCalendar } from '../calendar/index.js';
 import type { AssetClass, Side, TimeMs } from '../types.js';
 import { CALIBRATION_GRID, Calibration } from './calibration.js';
-import { stockWindow } from './horizon.js';
+import { TradableProfile } from './horizon.js';
 import { firstPassage } from './normal.js';
 
 const HOUR_MS = 3_600_000;
@@ -76,12 +76,14 @@ export class FillModel {
   private readonly barLength: Float64Array;
   private readonly calibrations: [Calibration, Calibration];
   private learning = true;
+  private bumps = 0;
   // Pending origins per symbol, in rings of `cap` slots: [closeTime, end, close, sqrtV, minLow, maxHigh].
   private readonly cap: number;
   private readonly origins: Float64Array[];
   private readonly head: Int32Array;
   private readonly size: Int32Array;
   private readonly scratch = new Float64Array(2);
+  private readonly profile: TradableProfile;
 
   constructor(options: FillModelOptions) {
     const n = options.assetClasses.length;
@@ -93,6 +95,7 @@ export class FillModel {
     this.minBars = options.minBars ?? 20;
     this.maxHorizonMs = options.maxHorizonMs ?? 48 * HOUR_MS;
     this.horizonMs = options.calibrationHorizonMs ?? 24 * HOUR_MS;
+    this.profile = new TradableProfile(this.calendar, this.maxHorizonMs);
     const prior = options.calibrationPriorWeight ?? 50;
     this.calibrations = [new Calibration(prior), new Calibration(prior)];
     this.rate = new Float64Array(n);
@@ -108,6 +111,11 @@ export class FillModel {
     this.size = new Int32Array(n);
   }
 
+  /** Changes whenever a bar is fed: an answer cached at one version is valid until the next. */
+  get version(): number {
+    return this.bumps;
+  }
+
   /** Freeze (false) or resume (true) learning the calibration from resolved origins. */
   setLearning(on: boolean): void {
     this.learning = on;
@@ -121,6 +129,7 @@ export class FillModel {
   /** Feed one closed bar of symbol `i` (see the class contract). Bars with a non-positive price are skipped. */
   onBar(i: number, t: TimeMs, o: number, h: number, l: number, c: number, barMs: number): void {
     if (!(o > 0 && h > 0 && l > 0 && c > 0 && barMs > 0)) return;
+    this.bumps++;
     if (this.stock[i] === 1) {
       const session = this.calendar.sessionAt(t);
       if (!session) return;
@@ -168,7 +177,7 @@ export class FillModel {
     if (!this.ready(i)) return Number.NaN;
     if (!(to > from)) return 0;
     if (this.stock[i] === 0) return this.rate[i]! * Math.min(to - from, this.maxHorizonMs);
-    stockWindow(this.calendar, from, to, this.maxHorizonMs, this.scratch);
+    this.profile.window(from, to, this.scratch);
     return this.rate[i]! * this.scratch[0]! + this.scratch[1]! * this.gap[i]!;
   }
 

@@ -27,6 +27,7 @@ export class ReturnShrinker {
   private readonly prior: number;
   private readonly symbolWeight: number;
   private readonly classWeight: number;
+  private records = 0;
 
   constructor(options: ReturnShrinkerOptions) {
     const n = options.assetClasses.length;
@@ -41,11 +42,17 @@ export class ReturnShrinker {
   /** A closed trade of symbol `i` returned `netReturn` (pnl after fees / entry notional). Non-finite is ignored. */
   record(i: number, netReturn: number): void {
     if (!Number.isFinite(netReturn)) return;
+    this.records++;
     const c = this.cls[i]!;
     this.sum[i]! += netReturn;
     this.count[i]! += 1;
     this.classSum[c]! += netReturn;
     this.classCount[c]! += 1;
+  }
+
+  /** Changes whenever a trade is recorded: an estimate cached at one version is valid until the next. */
+  get version(): number {
+    return this.records;
   }
 
   /** Trades recorded for symbol `i`. */
