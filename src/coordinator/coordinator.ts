@@ -1,7 +1,8 @@
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { decide, type DecideInput } from '../core/policy/decide.js';
 import type { Decision } from '../core/policy/decision.js';
-import { StealHistory } from '../core/policy/steal-history.js';
+import { historyConfigFor, StealHistory } from '../core/policy/steal-history.js';
+import type { Valuator } from '../core/policy/valuation.js';
 import { assertValidRequest } from '../core/policy/validate.js';
 import type { Account, EntryRequest, StealEvent, TimeMs } from '../core/types.js';
 import { callAsync, callSync, cancelOnce, driveAsync, driveSync, placeOnce } from './broker-calls.js';
@@ -44,6 +45,10 @@ export interface CoordinatorOptions {
   maxRedecide?: number;
   /** How many closed order ids the ledger remembers to recognise late events (default 10,000). */
   closedOrderMemory?: number;
+  /** Fill probabilities and values for the value rankings (`victimRanking` other than `distance`). */
+  valuator?: Valuator;
+  /** The bar length the session trades on: converts `cooldownBars` and the other `*Bars` keys. */
+  barMs?: number;
 }
 
 /**
@@ -79,7 +84,7 @@ export class Coordinator {
     this.journal = options.journal ?? nullJournal;
     this.ledger = new CapacityLedger(options.account, options.closedOrderMemory);
     this.updates = new OrderUpdates(this.ledger);
-    this.history = new StealHistory(options.config);
+    this.history = new StealHistory(historyConfigFor(options.config, options.barMs ?? 0));
   }
 
   get effectiveConfig(): WorkstealConfig {
@@ -99,7 +104,16 @@ export class Coordinator {
     const { account, positions, orders } = this.ledger;
     const input = this.input;
     if (input === null) {
-      this.input = { now, sessionOpen, account, positions, orders, history: this.history, request };
+      this.input = {
+        now,
+        sessionOpen,
+        account,
+        positions,
+        orders,
+        history: this.history,
+        request,
+        valuator: this.options.valuator ?? null,
+      };
       return decide(this.input, this.config);
     }
     input.now = now;

@@ -92,9 +92,14 @@ export type BlockReason =
   | 'victims-insufficient'
   | 'on-cooldown'
   | 'stealing-disabled'
-  | 'margin';
+  | 'margin'
+  /** Value rankings: the stealer's EV does not beat its victims' by the margin the config asks (or is unknown). */
+  | 'steal-not-worth'
+  /** The requester's symbol has made `stealBudgetPerDay` steals in the last 24 hours. */
+  | 'steal-budget';
 
-export type WaitReason = 'outside-tolerance' | 'market-closed';
+/** `fill-unlikely`: a force-immediate order whose fill chance is below `forceImmediateMinFillProbability`. */
+export type WaitReason = 'outside-tolerance' | 'market-closed' | 'fill-unlikely';
 
 /** Why an order could not be a victim (DESIGN §2 "protected" and rule 8). */
 export type IneligibleReason =
@@ -106,6 +111,10 @@ export type IneligibleReason =
   | 'protected-distance'
   | 'too-young'
   | 'cooldown'
-  | 'fight-pnl';
+  | 'fight-pnl'
+  /** Value rankings: chance to fill within the next bar ≥ `protectionFillProbability`. */
+  | 'protected-fill-probability'
+  /** Value rankings: no fill probability or value yet (too little history): never a victim on a guess. */
+  | 'no-estimate';
 
 export type ToleranceTier = 'stock-normal' | 'crypto-normal' | 'crypto-out-of-hours' | 'force-immediate';

@@ -1,16 +1,19 @@
 import type { ResolvedConfig } from '../core/config/resolve.js';
 import type { Decision } from '../core/policy/decision.js';
+import type { Valuator } from '../core/policy/valuation.js';
 import { Coordinator, type SessionOracle } from '../coordinator/coordinator.js';
 import type { Scenario } from './scenario.js';
 
 /**
  * Decide a scenario exactly as the live coordinator would: same ledger, same history, same policy. History
- * entries after `now` are ignored (DESIGN §2 rule 8).
+ * entries after `now` are ignored (DESIGN §2 rule 8). A value ranking needs the `valuator` the session would
+ * use (its fill model over the bars seen so far); `barMs` converts the `*Bars` keys.
  */
 export function explainScenario(
   scenario: Scenario,
   resolved: ResolvedConfig,
   calendar: SessionOracle,
+  valuation: { valuator?: Valuator; barMs?: number } = {},
 ): Decision {
   const oracle: SessionOracle =
     scenario.sessionOpen === undefined
@@ -21,6 +24,7 @@ export function explainScenario(
     clock: { now: () => scenario.now },
     calendar: oracle,
     account: scenario.account,
+    ...valuation,
   });
   for (const p of scenario.positions) coordinator.ledger.setPosition(p);
   for (const o of scenario.openOrders) coordinator.ledger.addOrder(o);

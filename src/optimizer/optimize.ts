@@ -135,7 +135,7 @@ export function studySettings(
 }
 
 export async function optimize(input: OptimizeInput): Promise<OptimizeOutcome> {
-  const space = buildSpace(input.config.optimize);
+  const space = buildSpace(input.config.optimize, input.config.victimRanking);
   const settings = studySettings(input.config, space, input.seed);
   const study = await runStudy({
     spec: input.spec,

@@ -3,6 +3,7 @@
  * the config names none.
  */
 import { TUNABLE_KEYS, type OptimizeConfig, type ParamRange } from '../core/config/optimize-schema.js';
+import type { VictimRanking } from '../core/config/schema.js';
 import type { ParamSpec } from './de/index.js';
 
 /**
@@ -26,9 +27,34 @@ export const STANDARD_SPACE: Readonly<Record<string, ParamRange>> = Object.freez
   stealingEnabled: { min: 0, max: 1 },
 });
 
-/** DE parameters in the order the config lists them (the order is part of the study's identity). */
-export function buildSpace(optimize: Pick<OptimizeConfig, 'params'>): ParamSpec[] {
-  const ranges = Object.keys(optimize.params).length > 0 ? optimize.params : STANDARD_SPACE;
+/**
+ * The value-aware keys (DESIGN §2 "Value-aware stealing"), searched on top of the standard space when the
+ * config ranks victims by value (under `distance` they change nothing, so searching them would only add
+ * noise). Hysteresis on a log scale from 5% to 20× (0 and ∞ are the ends the comparison covers: stealing
+ * without a margin, and stealing off); λ from 0 to 50 bp; thresholds across their useful range; cooldowns
+ * and fight windows in bars of an hourly grid; a budget of 0 (none) to 10 steals a day.
+ */
+export const VALUE_SPACE: Readonly<Record<string, ParamRange>> = Object.freeze({
+  stealHysteresis: { min: 0.05, max: 20, log: true },
+  stealCostPerNotional: { min: 0, max: 0.005 },
+  protectionFillProbability: { min: 0.2, max: 0.95 },
+  forceImmediateMinFillProbability: { min: 0, max: 0.5 },
+  cooldownBars: { min: 0, max: 12 },
+  fightWindowBars: { min: 1, max: 48 },
+  fightCooldownBars: { min: 0, max: 24 },
+  stealBudgetPerDay: { min: 0, max: 10 },
+});
+
+/**
+ * DE parameters in the order the config lists them (the order is part of the study's identity). With no
+ * params named: the standard space, plus VALUE_SPACE when `victimRanking` is a value ranking.
+ */
+export function buildSpace(
+  optimize: Pick<OptimizeConfig, 'params'>,
+  victimRanking: VictimRanking = 'distance',
+): ParamSpec[] {
+  const standard = victimRanking === 'distance' ? STANDARD_SPACE : { ...STANDARD_SPACE, ...VALUE_SPACE };
+  const ranges = Object.keys(optimize.params).length > 0 ? optimize.params : standard;
   return Object.entries(ranges).map(([name, r]) => {
     const tunable = TUNABLE_KEYS[name];
     if (!tunable)

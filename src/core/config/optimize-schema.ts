@@ -12,8 +12,8 @@ import { z } from 'zod';
 export type ParamKind = 'real' | 'int' | 'bool';
 
 interface Tunable {
-  /** What the key is in the config: a fraction, seconds, a count or a switch. */
-  type: 'fraction' | 'seconds' | 'count' | 'switch';
+  /** What the key is in the config: a fraction, a ratio, seconds, bars, a count or a switch. */
+  type: 'fraction' | 'ratio' | 'seconds' | 'bars' | 'count' | 'switch';
   /** The kinds a search range may use for this key (an integer count cannot be searched as a real). */
   kinds: readonly ParamKind[];
   /** The kind used when the range does not say. */
@@ -26,6 +26,15 @@ const fraction = (hi = 1): Tunable => ({ type: 'fraction', kinds: ['real'], defa
 // Seconds are whole numbers in practice; searching them as ints keeps best.json readable.
 const seconds: Tunable = {
   type: 'seconds',
+  kinds: ['int', 'real'],
+  defaultKind: 'int',
+  lo: 0,
+  hi: Number.MAX_SAFE_INTEGER,
+};
+const ratio: Tunable = { type: 'ratio', kinds: ['real'], defaultKind: 'real', lo: 0, hi: 1e15 };
+// Bars may be fractional (1.5 bars), but whole bars keep best.json readable.
+const bars: Tunable = {
+  type: 'bars',
   kinds: ['int', 'real'],
   defaultKind: 'int',
   lo: 0,
@@ -58,6 +67,16 @@ export const TUNABLE_KEYS: Readonly<Record<string, Tunable>> = Object.freeze({
   fightCooldownSec: seconds,
   minOrderAgeSec: seconds,
   stealingEnabled: { type: 'switch', kinds: ['bool'], defaultKind: 'bool', lo: 0, hi: 1 },
+  // Value-aware stealing (DESIGN §2). victimRanking itself is a choice, not a number: set it in the config.
+  stealHysteresis: ratio,
+  stealCostPerNotional: fraction(),
+  stealerCostPct: fraction(),
+  protectionFillProbability: fraction(),
+  forceImmediateMinFillProbability: fraction(),
+  cooldownBars: bars,
+  fightWindowBars: bars,
+  fightCooldownBars: bars,
+  stealBudgetPerDay: count(0),
 });
 
 export const TUNABLE_KEY_NAMES: readonly string[] = Object.keys(TUNABLE_KEYS);
@@ -76,6 +95,8 @@ const NOT_TUNABLE: Readonly<Record<string, string>> = {
   symbols: 'it maps symbols to asset classes',
   sim: 'it configures the simulator, not the coordinator',
   optimize: 'it configures the optimiser itself',
+  victimRanking:
+    'it is a choice between policies, not a number; set it in the config and compare policies with the windowed comparison',
   live: 'it configures the live runtime',
 };
 

@@ -82,6 +82,10 @@ export const simSchema = z.strictObject({
   forecaster: forecasterSchema,
 });
 
+/** How victims are ranked and whether a steal must pay (DESIGN §2 "Value-aware stealing"). */
+export const VICTIM_RANKINGS = ['distance', 'fillProbability', 'expectedValue'] as const;
+export type VictimRanking = (typeof VICTIM_RANKINGS)[number];
+
 export const configSchema = z.strictObject({
   protectionPct: fraction,
   stealEntryTolerance: fraction,
@@ -94,6 +98,30 @@ export const configSchema = z.strictObject({
   fightWindowSec: nonNegative,
   fightCooldownSec: nonNegative,
   minOrderAgeSec: nonNegative,
+  /**
+   * `distance`: the seed's rule (furthest first, no value test). `fillProbability`: lowest fill chance first.
+   * `expectedValue`: lowest EV per unit of margin first. Both value rankings steal only when
+   * `EV(stealer) − cost ≥ (1 + stealHysteresis)·ΣEV(victims) + stealCostPerNotional·Σnotional(victims)`.
+   */
+  victimRanking: z.enum(VICTIM_RANKINGS),
+  /** h: how much more the stealer must be worth than its victims (0.5 = 50% more). Value rankings only. */
+  stealHysteresis: nonNegative.max(1e15),
+  /** λ: cost charged per unit of cancelled victim notional (lost queue place, model error). Value rankings only. */
+  stealCostPerNotional: fraction,
+  /** The stealer's own extra cost as a fraction of its notional (e.g. fees a fill does not already net). */
+  stealerCostPct: fraction,
+  /** Value rankings: an order whose chance to fill within the next bar is at least this is protected. */
+  protectionFillProbability: fraction,
+  /** Value rankings: a force-immediate order rests only if its chance to fill within its validity is at least this. */
+  forceImmediateMinFillProbability: fraction,
+  /** Cooldown in bars of the session's bar length; 0 = use cooldownSec. */
+  cooldownBars: nonNegative,
+  /** Fight window in bars; 0 = use fightWindowSec. */
+  fightWindowBars: nonNegative,
+  /** Fight cooldown in bars; 0 = use fightCooldownSec. */
+  fightCooldownBars: nonNegative,
+  /** Most steals one symbol may make in any 24 hours; 0 = no limit. */
+  stealBudgetPerDay: nonNegativeInt,
   bufferPct: fraction.max(0.99),
   stealingEnabled: z.boolean(),
   dryRun: z.boolean(),

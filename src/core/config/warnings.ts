@@ -1,3 +1,4 @@
+import { DEFAULT_CONFIG } from './presets.js';
 import type { WorkstealConfig } from './schema.js';
 
 export interface ConfigWarning {
@@ -49,6 +50,76 @@ export function configWarnings(c: WorkstealConfig): ConfigWarning[] {
     out.push({
       keys: ['fightWindowSec', 'cooldownSec'],
       message: `fightWindowSec ${c.fightWindowSec}s is shorter than cooldownSec ${c.cooldownSec}s; repeated steals cannot accumulate within the window, so fights are never detected`,
+    });
+  }
+  out.push(...valueWarnings(c), ...barWarnings(c));
+  return out;
+}
+
+/** Keys of the value rankings that do nothing under `victimRanking: distance`. */
+const VALUE_KEYS = [
+  'stealHysteresis',
+  'stealCostPerNotional',
+  'stealerCostPct',
+  'protectionFillProbability',
+  'forceImmediateMinFillProbability',
+] as const;
+
+function valueWarnings(c: WorkstealConfig): ConfigWarning[] {
+  const out: ConfigWarning[] = [];
+  if (c.victimRanking === 'distance') {
+    const changed = VALUE_KEYS.filter((k) => c[k] !== DEFAULT_CONFIG[k]);
+    if (changed.length > 0) {
+      out.push({
+        keys: ['victimRanking', ...changed],
+        message:
+          `${changed.join(', ')} ${changed.length === 1 ? 'is' : 'are'} set but victimRanking is 'distance', ` +
+          `which ignores ${changed.length === 1 ? 'it' : 'them'}; set victimRanking to 'fillProbability' or 'expectedValue'`,
+      });
+    }
+    return out;
+  }
+  if (c.stealingEnabled && c.stealHysteresis >= 1e6) {
+    out.push({
+      keys: ['stealHysteresis'],
+      message: `stealHysteresis ${c.stealHysteresis} asks a stealer to be worth a million times its victims: stealing is effectively off; say so with stealingEnabled: false`,
+    });
+  }
+  if (c.protectionFillProbability === 0) {
+    out.push({
+      keys: ['protectionFillProbability'],
+      message: `protectionFillProbability 0 protects every order (any chance to fill is ≥ 0), so nothing can ever be a victim`,
+    });
+  }
+  if (c.forceImmediateMinFillProbability >= 1) {
+    out.push({
+      keys: ['forceImmediateMinFillProbability'],
+      message: `forceImmediateMinFillProbability ${c.forceImmediateMinFillProbability} lets only marketable force-immediate orders rest; cryptoOutOfHoursForceCount then does nothing`,
+    });
+  }
+  return out;
+}
+
+/** `*Bars` keys: they replace their seconds twins, and the seconds-based checks above do not see them. */
+function barWarnings(c: WorkstealConfig): ConfigWarning[] {
+  const out: ConfigWarning[] = [];
+  const pairs = [
+    ['cooldownBars', 'cooldownSec'],
+    ['fightWindowBars', 'fightWindowSec'],
+    ['fightCooldownBars', 'fightCooldownSec'],
+  ] as const;
+  for (const [bars, sec] of pairs) {
+    if (c[bars] > 0 && c[sec] !== DEFAULT_CONFIG[sec]) {
+      out.push({
+        keys: [bars, sec],
+        message: `${bars} ${c[bars]} replaces ${sec} ${c[sec]}s wherever the bar length is known (simulate, run); remove one of them`,
+      });
+    }
+  }
+  if (c.cooldownBars > 0 && c.fightWindowBars > 0 && c.fightWindowBars < c.cooldownBars) {
+    out.push({
+      keys: ['fightWindowBars', 'cooldownBars'],
+      message: `fightWindowBars ${c.fightWindowBars} is shorter than cooldownBars ${c.cooldownBars}; repeated steals cannot accumulate within the window, so fights are never detected`,
     });
   }
   return out;

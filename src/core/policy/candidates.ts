@@ -17,11 +17,35 @@ export function compareVictims(t: CandidateTable, i: number, j: number): number 
   return oi.id < oj.id ? -1 : oi.id > oj.id ? 1 : 0;
 }
 
+/** Whether the table ranks by value (fill probability or density) rather than distance. */
+export function ranksByValue(t: CandidateTable): boolean {
+  return t.value != null && t.ranking !== undefined && t.ranking !== 'distance';
+}
+
+/**
+ * Value rankings (DESIGN §2 "Value-aware stealing"): lowest fill probability, or lowest EV per unit of
+ * margin, goes first; equal scores fall back to the distance ranking, so the order stays deterministic.
+ */
+export function compareByValue(t: CandidateTable, i: number, j: number): number {
+  const v = t.value!;
+  const score = t.ranking === 'fillProbability' ? v.probability : v.density;
+  const si = score[i]!;
+  const sj = score[j]!;
+  if (si < sj) return -1;
+  if (si > sj) return 1;
+  return compareVictims(t, i, j);
+}
+
+/** The ranking the table was built for. Negative when `i` goes before `j`. */
+export function compareCandidates(t: CandidateTable, i: number, j: number): number {
+  return ranksByValue(t) ? compareByValue(t, i, j) : compareVictims(t, i, j);
+}
+
 /** Indices of eligible candidates in ranking order. */
 export function rankEligible(t: CandidateTable): number[] {
   const idx: number[] = [];
   for (let i = 0; i < t.reason.length; i++) if (t.reason[i] === 0) idx.push(i);
-  return idx.sort((i, j) => compareVictims(t, i, j));
+  return idx.sort((i, j) => compareCandidates(t, i, j));
 }
 
 export interface VictimSelection {
@@ -36,6 +60,7 @@ export interface VictimSelection {
  * When all eligible margin together is short, nothing is chosen (the caller blocks).
  */
 export function selectVictims(t: CandidateTable, need: number): VictimSelection {
+  if (ranksByValue(t)) return selectByValue(t, need);
   const n = t.reason.length;
   const dist = t.distance;
   // One pass: total eligible margin and the first-ranked candidate (most steals need only one victim).
@@ -68,6 +93,36 @@ export function selectVictims(t: CandidateTable, need: number): VictimSelection 
   while (freed + 1e-9 < need && left > 0) {
     let bestAt = 0;
     for (let k = 1; k < left; k++) if (compareVictims(t, pool[k]!, pool[bestAt]!) < 0) bestAt = k;
+    const next = pool[bestAt]!;
+    pool[bestAt] = pool[--left]!;
+    victims.push(next);
+    freed += t.margin[next]!;
+  }
+  return { victims, freed, eligibleMargin };
+}
+
+/**
+ * Greedy by value (the fractional-knapsack rule): lowest score first until the freed margin covers `need`;
+ * nothing when all eligible margin together is short.
+ */
+function selectByValue(t: CandidateTable, need: number): VictimSelection {
+  const n = t.reason.length;
+  let eligibleMargin = 0;
+  let eligible = 0;
+  for (let i = 0; i < n; i++) {
+    if (t.reason[i] !== 0) continue;
+    eligibleMargin += t.margin[i]!;
+    eligible++;
+  }
+  if (eligible === 0 || eligibleMargin + 1e-9 < need) return { victims: [], freed: 0, eligibleMargin };
+  const pool = new Int32Array(eligible);
+  let left = 0;
+  for (let i = 0; i < n; i++) if (t.reason[i] === 0) pool[left++] = i;
+  const victims: number[] = [];
+  let freed = 0;
+  while (left > 0 && (victims.length === 0 || freed + 1e-9 < need)) {
+    let bestAt = 0;
+    for (let k = 1; k < left; k++) if (compareByValue(t, pool[k]!, pool[bestAt]!) < 0) bestAt = k;
     const next = pool[bestAt]!;
     pool[bestAt] = pool[--left]!;
     victims.push(next);

@@ -4,8 +4,16 @@ import type { EntryRequest, OpenOrder, Position, TimeMs } from '../types.js';
 import { selectVictims } from './candidates.js';
 import { REASON_CODE, type CandidateTable, type Decision } from './decision.js';
 import { DISTANCE_EPSILON, distance, withinDistance } from './distance.js';
-import type { StealHistory } from './steal-history.js';
+import { STEAL_BUDGET_WINDOW_MS, type StealHistory } from './steal-history.js';
 import { toleranceFor } from './tolerance.js';
+import type { RequestValue, Valuator } from './valuation.js';
+import {
+  requireValuator,
+  stealTest,
+  valueCandidates,
+  valueRequest,
+  type ValueConfig,
+} from './value-policy.js';
 
 export interface DecideInput {
   now: TimeMs;
@@ -16,6 +24,8 @@ export interface DecideInput {
   orders: readonly OpenOrder[];
   history: StealHistory;
   request: EntryRequest;
+  /** Fill probabilities and values; required by the value rankings, unused by `distance`. */
+  valuator?: Valuator | null;
 }
 
 export type DecideConfig = Pick<
@@ -32,7 +42,9 @@ export type DecideConfig = Pick<
   | 'dryRun'
   | 'extendedHours'
   | 'margin'
->;
+  | 'stealBudgetPerDay'
+> &
+  ValueConfig;
 
 // Reason codes as plain constants for the candidate loop (the table of names is REASON_CODE).
 const ELIGIBLE = REASON_CODE.eligible;
@@ -55,6 +67,8 @@ const MARGIN_EPSILON = 1e-6;
  */
 export function decide(input: DecideInput, config: DecideConfig): Decision {
   const { now, sessionOpen, request } = input;
+  const ranking = config.victimRanking ?? 'distance';
+  const valuator = ranking === 'distance' ? null : requireValuator(input.valuator, ranking);
   const ctx: MarginContext = {
     equity: input.account.equity,
     patternDayTrader: input.account.patternDayTrader,
@@ -120,6 +134,9 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     fight: false,
     dryRun: config.dryRun,
     candidates: null,
+    ranking,
+    requestValue: null,
+    stealTest: null,
   };
 
   if (request.assetClass === 'stock' && !sessionOpen && !config.extendedHours) {
@@ -129,6 +146,15 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   if (!tol.forceImmediate && !withinDistance(dist, tol.tolerance)) {
     d.reason = 'outside-tolerance';
     return d;
+  }
+  let requestValue: RequestValue | null = null;
+  if (valuator && tol.forceImmediate) {
+    // A force-immediate order rests at any distance; under a value ranking only if it can plausibly fill.
+    d.requestValue = requestValue = valueRequest(valuator, request, now);
+    if (requestValue.probability < config.forceImmediateMinFillProbability) {
+      d.reason = 'fill-unlikely';
+      return d;
+    }
   }
   d.replaces = replaces?.id ?? null;
   if (shortfall <= MARGIN_EPSILON) {
@@ -141,9 +167,17 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   if (!config.stealingEnabled) return blocked(d, 'stealing-disabled');
   if (!readyToSteal) return blocked(d, 'not-ready-to-steal');
   if (requesterCooling) return blocked(d, 'on-cooldown');
+  const budget = config.stealBudgetPerDay ?? 0;
+  if (budget > 0 && input.history.stealsBy(request.symbol, now, STEAL_BUDGET_WINDOW_MS) >= budget) {
+    return blocked(d, 'steal-budget');
+  }
 
   const table = candidateTable(input, config, reqCrypto, reqStock);
   d.candidates = table;
+  if (valuator) {
+    table.ranking = ranking;
+    valueCandidates(table, valuator, now, config.protectionFillProbability);
+  }
   let ours = 0;
   for (let i = 0; i < table.reason.length; i++) {
     const r = table.reason[i];
@@ -159,6 +193,11 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   let fight = false;
   for (const v of selection.victims) {
     if (input.history.isFighting(request.symbol, table.orders[v]!.symbol, now)) fight = true;
+  }
+  if (valuator) {
+    d.requestValue = requestValue ??= valueRequest(valuator, request, now);
+    d.stealTest = stealTest(requestValue, table, selection.victims, fight, config);
+    if (!d.stealTest.passed) return blocked(d, 'steal-not-worth');
   }
   d.action = 'steal';
   d.reason = 'stole-capacity';

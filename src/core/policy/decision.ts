@@ -8,6 +8,8 @@ import type {
   TimeMs,
   ToleranceTier,
 } from '../types.js';
+import type { VictimRanking } from '../config/schema.js';
+import type { RequestValue, StealTest, ValueColumns } from './valuation.js';
 
 /** Compact per-candidate reason codes; 0 means eligible. Index = code. */
 export const INELIGIBLE_REASONS: readonly (IneligibleReason | null)[] = [
@@ -21,6 +23,8 @@ export const INELIGIBLE_REASONS: readonly (IneligibleReason | null)[] = [
   'too-young',
   'cooldown',
   'fight-pnl',
+  'protected-fill-probability',
+  'no-estimate',
 ];
 export const REASON_CODE = Object.fromEntries(
   INELIGIBLE_REASONS.map((r, i) => [r ?? 'eligible', i]),
@@ -39,6 +43,10 @@ export interface CandidateTable {
   distance: Float64Array;
   margin: Float64Array;
   reason: Uint8Array;
+  /** How eligible candidates are ranked; absent means `distance`. */
+  ranking?: VictimRanking;
+  /** Valuations under a value ranking (absent or null under `distance`). */
+  value?: ValueColumns | null;
 }
 
 export interface Decision {
@@ -77,6 +85,12 @@ export interface Decision {
   fight: boolean;
   dryRun: boolean;
   candidates: CandidateTable | null;
+  /** The victim ranking in force. */
+  ranking: VictimRanking;
+  /** The requester's valuation, when a value ranking needed it (null otherwise). */
+  requestValue: RequestValue | null;
+  /** The steal inequality and its numbers, when a value ranking tested a steal (null otherwise). */
+  stealTest: StealTest | null;
 }
 
 export interface CandidateRecord {
@@ -93,6 +107,13 @@ export interface CandidateRecord {
   /** Position in the victim ranking (1 = first to go), for eligible candidates. */
   rank: number | null;
   victim: boolean;
+  /** Under a value ranking, for candidates that were valued (null otherwise). */
+  volatility?: number | null;
+  fillProbability?: number | null;
+  nextBarFillProbability?: number | null;
+  expectedReturn?: number | null;
+  expectedValue?: number | null;
+  density?: number | null;
 }
 
 /**

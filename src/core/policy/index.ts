@@ -7,3 +7,5 @@ export * from './decide.js';
 export * from './record.js';
 export * from './validate.js';
 export * from './deleverage-plan.js';
+export * from './valuation.js';
+export * from './value-policy.js';

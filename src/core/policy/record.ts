@@ -12,9 +12,10 @@ export function candidateRecords(decision: Decision): CandidateRecord[] {
   rankEligible(t).forEach((idx, pos) => ranks.set(idx, pos + 1));
   const victims = new Set(decision.victims);
   const out: CandidateRecord[] = [];
+  const v = t.value ?? null;
   for (let i = 0; i < t.orders.length; i++) {
     const o = t.orders[i]!;
-    out.push({
+    const record: CandidateRecord = {
       id: o.id,
       symbol: o.symbol,
       side: o.side,
@@ -27,7 +28,16 @@ export function candidateRecords(decision: Decision): CandidateRecord[] {
       reason: INELIGIBLE_REASONS[t.reason[i]!] ?? null,
       rank: ranks.get(i) ?? null,
       victim: victims.has(o.id),
-    });
+    };
+    if (v) {
+      record.volatility = finiteOrNull(v.sigma[i]!);
+      record.fillProbability = finiteOrNull(v.probability[i]!);
+      record.nextBarFillProbability = finiteOrNull(v.nextBarProbability[i]!);
+      record.expectedReturn = finiteOrNull(v.expectedReturn[i]!);
+      record.expectedValue = finiteOrNull(v.expectedValue[i]!);
+      record.density = finiteOrNull(v.density[i]!);
+    }
+    out.push(record);
   }
   return out.sort(
     (a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
@@ -42,6 +52,15 @@ export function decisionRecord(decision: Decision): Record<string, unknown> {
     time: iso(decision.time),
     tolerance: finiteOrNull(decision.tolerance),
     distance: finiteOrNull(decision.distance),
+    requestValue: decision.requestValue && finiteFields(decision.requestValue),
+    stealTest: decision.stealTest && finiteFields(decision.stealTest),
     candidates: candidateRecords(decision),
   };
+}
+
+/** Numbers that are not finite (an unknown valuation) become null, so the JSON says "unknown" plainly. */
+function finiteFields<T extends object>(o: T): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(o)) out[k] = typeof x === 'number' ? finiteOrNull(x) : x;
+  return out;
 }

@@ -4,7 +4,31 @@ import type { StealEvent, TimeMs } from '../types.js';
 export type HistoryConfig = Pick<
   WorkstealConfig,
   'cooldownSec' | 'fightThreshold' | 'fightWindowSec' | 'fightCooldownSec'
->;
+> &
+  Partial<Pick<WorkstealConfig, 'stealBudgetPerDay'>>;
+
+/** The steal budget counts steals over this trailing window. */
+export const STEAL_BUDGET_WINDOW_MS = 86_400_000;
+
+/**
+ * The history's durations with the `*Bars` keys applied: a key given in bars (> 0) replaces its seconds
+ * twin, converted with the bar length the session trades on. At bar resolution a cooldown shorter than one
+ * bar acts as none, which is why the bar form exists.
+ */
+export function historyConfigFor(
+  config: HistoryConfig & Pick<WorkstealConfig, 'cooldownBars' | 'fightWindowBars' | 'fightCooldownBars'>,
+  barMs: number,
+): HistoryConfig {
+  const sec = (bars: number, seconds: number): number =>
+    bars > 0 && barMs > 0 ? (bars * barMs) / 1000 : seconds;
+  return {
+    cooldownSec: sec(config.cooldownBars, config.cooldownSec),
+    fightThreshold: config.fightThreshold,
+    fightWindowSec: sec(config.fightWindowBars, config.fightWindowSec),
+    fightCooldownSec: sec(config.fightCooldownBars, config.fightCooldownSec),
+    stealBudgetPerDay: config.stealBudgetPerDay ?? 0,
+  };
+}
 
 /** A recorded steal with what it meant when it happened. */
 export interface ClassifiedSteal extends StealEvent {
@@ -128,9 +152,22 @@ export class StealHistory {
     return out ?? NO_SYMBOLS;
   }
 
+  /** Steals made by `symbol` (as the thief) with `0 ≤ now − at < windowMs`: what the steal budget counts. */
+  stealsBy(symbol: string, now: TimeMs, windowMs: number): number {
+    let count = 0;
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.at > now) continue;
+      if (now - e.at >= windowMs) break;
+      if (e.thief === symbol) count++;
+    }
+    return count;
+  }
+
   /** Forget what can no longer affect a decision at or after `now`. */
   prune(now: TimeMs): void {
-    const keep = now - this.config.fightWindowSec * 1000 - this.maxCooldownMs();
+    const budgetMs = (this.config.stealBudgetPerDay ?? 0) > 0 ? STEAL_BUDGET_WINDOW_MS : 0;
+    const keep = now - Math.max(this.config.fightWindowSec * 1000 + this.maxCooldownMs(), budgetMs);
     let drop = 0;
     while (drop < this.events.length && this.events[drop]!.at < keep) drop++;
     if (drop === 0) return;

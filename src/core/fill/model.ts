@@ -1,0 +1,298 @@
+import type { ExchangeCalendar } from '../calendar/index.js';
+import type { AssetClass, Side, TimeMs } from '../types.js';
+import { CALIBRATION_GRID, Calibration } from './calibration.js';
+import { TradableProfile } from './horizon.js';
+import { firstPassage } from './normal.js';
+
+const HOUR_MS = 3_600_000;
+
+export interface FillModelOptions {
+  /** The exchange calendar: a stock trades only in its regular sessions. */
+  calendar: ExchangeCalendar;
+  /** Asset class per symbol index (the index every other call uses). */
+  assetClasses: readonly AssetClass[];
+  /** EWMA half-life of the per-bar variance, in bars. Default: crypto 48, stock 26 (about 4 sessions). */
+  halfLifeBars?: Partial<Record<AssetClass, number>>;
+  /** EWMA half-life of the opening-gap variance, in session opens. Default 20. */
+  gapHalfLife?: number;
+  /** Bars a symbol needs before it has a volatility (stocks also need one session open). Default 20. */
+  minBars?: number;
+  /** Tradable time beyond this is not counted: a fill chance over weeks says little. Default 48 h. */
+  maxHorizonMs?: number;
+  /** The horizon over which past origins are scored for calibration. Default 24 h. */
+  calibrationHorizonMs?: number;
+  /** Pseudo-trials pulling each calibration point toward the raw model. Default 50. */
+  calibrationPriorWeight?: number;
+  /** Most origins one symbol may have waiting for their horizon (new ones are skipped while full). Default 512. */
+  maxPendingOrigins?: number;
+}
+
+/** What `evaluate` writes, by slot. */
+export const FILL_P = 0;
+export const FILL_P_NEXT_BAR = 1;
+export const FILL_SIGMA_HOUR = 2;
+export const FILL_Z = 3;
+export const FILL_SLOTS = 4;
+
+const CLASS_INDEX: Record<AssetClass, number> = { crypto: 0, stock: 1 };
+
+/**
+ * Causal fill-probability model (DESIGN §2 "Value-aware stealing"). Pure: no I/O, no clock; everything it
+ * knows comes through `onBar`, so the simulator and the live runtime get the same answers from the same bars.
+ *
+ * Contract for the driver (the trading session):
+ * - Call `onBar(i, t, o, h, l, c, barMs)` once per CLOSED bar of symbol `i`, in time order per symbol, with
+ *   `t` the bar's OPEN time (epoch ms UTC) and `barMs` its actual length (a 30-minute last bar says so).
+ *   A stock bar outside the regular session is ignored (a stock cannot fill there; the gap term covers the
+ *   overnight move). Never feed a bar that has not closed: that would be look-ahead.
+ * - Query with `fillProbability(i, side, limit, refPrice, now, validUntil)` at any `now` after the bars fed.
+ *   It returns the calibrated chance that the limit is touched before `validUntil` (capped at
+ *   `maxHorizonMs`): 1 when marketable, NaN while the symbol has too few bars for a volatility or an input
+ *   is not a positive price. A NaN is "unknown", never "unlikely": callers must treat it so.
+ * - The model learns its calibration by itself: every bar close of a symbol with a volatility is an origin;
+ *   once `calibrationHorizonMs` has passed (a later bar opens after it), its outcome at each grid distance
+ *   is added to its asset class. `setLearning(false)` freezes the calibration (volatility keeps updating).
+ *
+ * Variance over `(now, until]`: crypto `rate × (until − now)`; a stock `rate × regular-session ms + opens ×
+ * gap variance`, so over a window with the market closed throughout it is the gap term alone. Tradable time
+ * is capped at `maxHorizonMs` (a stock's window reaches as many sessions as that takes).
+ */
+export class FillModel {
+  private readonly calendar: ExchangeCalendar;
+  private readonly stock: Uint8Array;
+  private readonly alpha: Float64Array;
+  private readonly gapAlpha: number;
+  private readonly minBars: number;
+  private readonly maxHorizonMs: number;
+  private readonly horizonMs: number;
+  /** EWMA of Rogers–Satchell variance per millisecond of bar. */
+  private readonly rate: Float64Array;
+  /** EWMA of ln²(open / previous session's last close), per session open (stocks). */
+  private readonly gap: Float64Array;
+  private readonly bars: Int32Array;
+  private readonly gaps: Int32Array;
+  private readonly lastClose: Float64Array;
+  private readonly lastSessionOpen: Float64Array;
+  private readonly barLength: Float64Array;
+  private readonly calibrations: [Calibration, Calibration];
+  private learning = true;
+  private bumps = 0;
+  // Pending origins per symbol, in rings of `cap` slots: [closeTime, end, close, sqrtV, minLow, maxHigh].
+  private readonly cap: number;
+  private readonly origins: Float64Array[];
+  private readonly head: Int32Array;
+  private readonly size: Int32Array;
+  private readonly scratch = new Float64Array(2);
+  private readonly profile: TradableProfile;
+
+  constructor(options: FillModelOptions) {
+    const n = options.assetClasses.length;
+    this.calendar = options.calendar;
+    this.stock = Uint8Array.from(options.assetClasses, (c) => (c === 'stock' ? 1 : 0));
+    const halfLife = { crypto: 48, stock: 26, ...options.halfLifeBars };
+    this.alpha = Float64Array.from(options.assetClasses, (c) => 1 - Math.pow(2, -1 / halfLife[c]));
+    this.gapAlpha = 1 - Math.pow(2, -1 / (options.gapHalfLife ?? 20));
+    this.minBars = options.minBars ?? 20;
+    this.maxHorizonMs = options.maxHorizonMs ?? 48 * HOUR_MS;
+    this.horizonMs = options.calibrationHorizonMs ?? 24 * HOUR_MS;
+    this.profile = new TradableProfile(this.calendar, this.maxHorizonMs);
+    const prior = options.calibrationPriorWeight ?? 50;
+    this.calibrations = [new Calibration(prior), new Calibration(prior)];
+    this.rate = new Float64Array(n);
+    this.gap = new Float64Array(n);
+    this.bars = new Int32Array(n);
+    this.gaps = new Int32Array(n);
+    this.lastClose = new Float64Array(n).fill(Number.NaN);
+    this.lastSessionOpen = new Float64Array(n).fill(Number.NaN);
+    this.barLength = new Float64Array(n);
+    this.cap = options.maxPendingOrigins ?? 512;
+    this.origins = Array.from({ length: n }, () => new Float64Array(this.cap * 6));
+    this.head = new Int32Array(n);
+    this.size = new Int32Array(n);
+  }
+
+  /** Changes whenever a bar is fed: an answer cached at one version is valid until the next. */
+  get version(): number {
+    return this.bumps;
+  }
+
+  /** Freeze (false) or resume (true) learning the calibration from resolved origins. */
+  setLearning(on: boolean): void {
+    this.learning = on;
+  }
+
+  /** The calibration of an asset class (for reports). */
+  calibration(assetClass: AssetClass): Calibration {
+    return this.calibrations[CLASS_INDEX[assetClass]]!;
+  }
+
+  /** Feed one closed bar of symbol `i` (see the class contract). Bars with a non-positive price are skipped. */
+  onBar(i: number, t: TimeMs, o: number, h: number, l: number, c: number, barMs: number): void {
+    if (!(o > 0 && h > 0 && l > 0 && c > 0 && barMs > 0)) return;
+    this.bumps++;
+    if (this.stock[i] === 1) {
+      const session = this.calendar.sessionAt(t);
+      if (!session) return;
+      if (session.open !== this.lastSessionOpen[i]) {
+        const prev = this.lastClose[i]!;
+        if (prev > 0) {
+          const g = Math.log(o / prev);
+          this.gap[i] = this.gaps[i] === 0 ? g * g : this.gap[i]! + this.gapAlpha * (g * g - this.gap[i]!);
+          this.gaps[i]!++;
+        }
+        this.lastSessionOpen[i] = session.open;
+      }
+    }
+    this.resolveOrigins(i, t, h, l);
+    // Rogers–Satchell: unbiased under drift, from one bar's OHLC.
+    const lh = Math.log(h);
+    const ll = Math.log(l);
+    const lo = Math.log(o);
+    const lc = Math.log(c);
+    const rs = Math.max(0, (lh - lo) * (lh - lc) + (ll - lo) * (ll - lc)) / barMs;
+    this.rate[i] = this.bars[i] === 0 ? rs : this.rate[i]! + this.alpha[i]! * (rs - this.rate[i]!);
+    this.bars[i]!++;
+    this.lastClose[i] = c;
+    this.barLength[i] = barMs;
+    if (this.learning && this.ready(i)) this.addOrigin(i, t + barMs, c);
+  }
+
+  /** The symbol has enough history for a volatility. */
+  ready(i: number): boolean {
+    return this.bars[i]! >= this.minBars && (this.stock[i] === 0 || this.gaps[i]! > 0);
+  }
+
+  /** Volatility per √hour of trading (NaN until ready). */
+  sigmaPerHour(i: number): number {
+    return this.ready(i) ? Math.sqrt(this.rate[i]! * HOUR_MS) : Number.NaN;
+  }
+
+  /** Opening-gap variance of a stock (0 for crypto; NaN until ready). */
+  gapVariance(i: number): number {
+    return this.ready(i) ? (this.stock[i] === 1 ? this.gap[i]! : 0) : Number.NaN;
+  }
+
+  /** Log-price variance over `(from, to]`, tradable time only plus one gap per session open (NaN until ready). */
+  variance(i: number, from: TimeMs, to: TimeMs): number {
+    if (!this.ready(i)) return Number.NaN;
+    if (!(to > from)) return 0;
+    if (this.stock[i] === 0) return this.rate[i]! * Math.min(to - from, this.maxHorizonMs);
+    this.profile.window(from, to, this.scratch);
+    return this.rate[i]! * this.scratch[0]! + this.scratch[1]! * this.gap[i]!;
+  }
+
+  /** Calibrated chance that the limit is touched before `validUntil` (see the class contract). */
+  fillProbability(
+    i: number,
+    side: Side,
+    limit: number,
+    refPrice: number,
+    now: TimeMs,
+    validUntil: TimeMs,
+  ): number {
+    const d = logDistance(side, limit, refPrice);
+    if (d <= 0) return 1;
+    if (d !== d) return Number.NaN;
+    return this.probabilityAt(i, d, this.variance(i, now, validUntil));
+  }
+
+  /**
+   * Everything a decision needs about one order in one call (one log, shared): into `out`, by slot,
+   * FILL_P (until `validUntil`), FILL_P_NEXT_BAR (over one bar of this symbol's length), FILL_SIGMA_HOUR and
+   * FILL_Z (d/√V over the validity).
+   */
+  evaluate(
+    i: number,
+    side: Side,
+    limit: number,
+    refPrice: number,
+    now: TimeMs,
+    validUntil: TimeMs,
+    out: Float64Array,
+  ): void {
+    const d = logDistance(side, limit, refPrice);
+    out[FILL_SIGMA_HOUR] = this.sigmaPerHour(i);
+    if (d <= 0 || d !== d) {
+      out[FILL_P] = d !== d ? Number.NaN : 1;
+      out[FILL_P_NEXT_BAR] = out[FILL_P]!;
+      out[FILL_Z] = d !== d ? Number.NaN : 0;
+      return;
+    }
+    const v = this.variance(i, now, validUntil);
+    out[FILL_Z] = v > 0 ? d / Math.sqrt(v) : v === 0 ? Number.POSITIVE_INFINITY : Number.NaN;
+    out[FILL_P] = this.probabilityAt(i, d, v);
+    const next = Math.min(validUntil, now + (this.barLength[i]! || HOUR_MS));
+    out[FILL_P_NEXT_BAR] = this.probabilityAt(i, d, this.variance(i, now, next));
+  }
+
+  /** Calibrated probability for log distance d > 0 and variance v (0 when v is 0, NaN when v is unknown). */
+  private probabilityAt(i: number, d: number, v: number): number {
+    if (v !== v) return Number.NaN;
+    if (v <= 0) return 0;
+    return this.calibrations[this.stock[i]!]!.probability(d / Math.sqrt(v));
+  }
+
+  private addOrigin(i: number, closeTime: TimeMs, close: number): void {
+    if (this.size[i]! >= this.cap) return;
+    const end = closeTime + this.horizonMs;
+    const v = this.variance(i, closeTime, end);
+    if (!(v > 0)) return;
+    const ring = this.origins[i]!;
+    const at = ((this.head[i]! + this.size[i]!) % this.cap) * 6;
+    ring[at] = closeTime;
+    ring[at + 1] = end;
+    ring[at + 2] = close;
+    ring[at + 3] = Math.sqrt(v);
+    ring[at + 4] = Number.POSITIVE_INFINITY;
+    ring[at + 5] = 0;
+    this.size[i]!++;
+  }
+
+  /**
+   * A bar opening at `t` first closes every origin whose horizon ended by `t` (its outcome is final and was
+   * decided by bars already fed), then extends the low/high of the origins still open.
+   */
+  private resolveOrigins(i: number, t: TimeMs, h: number, l: number): void {
+    const ring = this.origins[i]!;
+    const cap = this.cap;
+    while (this.size[i]! > 0) {
+      const at = this.head[i]! * 6;
+      if (ring[at + 1]! > t) break;
+      if (this.learning) this.score(i, ring[at + 2]!, ring[at + 3]!, ring[at + 4]!, ring[at + 5]!);
+      this.head[i] = (this.head[i]! + 1) % cap;
+      this.size[i]!--;
+    }
+    for (let k = 0, at = this.head[i]!; k < this.size[i]!; k++, at = (at + 1) % cap) {
+      const s = at * 6;
+      if (ring[s]! > t) continue; // the origin's own bar, or one before it: not in its window
+      if (l < ring[s + 4]!) ring[s + 4] = l;
+      if (h > ring[s + 5]!) ring[s + 5] = h;
+    }
+  }
+
+  /** Both sides of one origin at every grid distance: a buy fills when the low reaches close·e^(−d). */
+  private score(i: number, close: number, sqrtV: number, minLow: number, maxHigh: number): void {
+    const cal = this.calibrations[this.stock[i]!]!;
+    const down = minLow < Number.POSITIVE_INFINITY ? Math.log(close / minLow) : Number.NEGATIVE_INFINITY;
+    const up = maxHigh > 0 ? Math.log(maxHigh / close) : Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < CALIBRATION_GRID.length; k++) {
+      const d = CALIBRATION_GRID[k]! * sqrtV;
+      cal.add(k, down >= d);
+      cal.add(k, up >= d);
+    }
+  }
+}
+
+/** Side-aware log distance: buy `ln(ref/limit)`, sell `ln(limit/ref)`; ≤ 0 is marketable; NaN for a bad price. */
+export function logDistance(side: Side, limit: number, refPrice: number): number {
+  if (!(limit > 0) || !(refPrice > 0) || !Number.isFinite(limit) || !Number.isFinite(refPrice))
+    return Number.NaN;
+  return side === 'buy' ? Math.log(refPrice / limit) : Math.log(limit / refPrice);
+}
+
+/** The uncalibrated model, `2Φ(−d/√V)`, for tests and reports. */
+export function rawFillProbability(d: number, v: number): number {
+  if (d <= 0) return 1;
+  if (!(v >= 0) || d !== d) return Number.NaN;
+  return v === 0 ? 0 : firstPassage(d / Math.sqrt(v));
+}

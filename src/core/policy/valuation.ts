@@ -1,0 +1,69 @@
+import type { EntryRequest, OpenOrder, TimeMs } from '../types.js';
+
+/** Slots of a valuation vector (see Valuator). */
+export const VAL_P = 0;
+export const VAL_P_NEXT_BAR = 1;
+export const VAL_RETURN = 2;
+export const VAL_SIGMA = 3;
+export const VALUATION_SLOTS = 4;
+
+/**
+ * How `decide()` learns what an order is worth under a value ranking (DESIGN §2 "Value-aware stealing").
+ * The caller (the trading session) owns the fill model and the realised returns; decide() asks only for the
+ * orders it still considers, so the distance ranking never pays for it.
+ *
+ * Each call writes into `out`, by slot: VAL_P (chance to fill within the order's remaining validity),
+ * VAL_P_NEXT_BAR (within the next bar), VAL_RETURN (expected net return given a fill, a fraction of
+ * notional) and VAL_SIGMA (volatility per √hour, for the record). NaN means unknown: an order with an
+ * unknown P or return is never a victim, and a requester with one never steals. Implementations must be
+ * pure for a given `now` (same answer twice) and must not keep `out`.
+ */
+export interface Valuator {
+  valueRequest(request: EntryRequest, now: TimeMs, out: Float64Array): void;
+  valueOrder(order: OpenOrder, now: TimeMs, out: Float64Array): void;
+}
+
+/** Per-candidate valuation columns of a decision under a value ranking (NaN where not evaluated). */
+export interface ValueColumns {
+  probability: Float64Array;
+  nextBarProbability: Float64Array;
+  expectedReturn: Float64Array;
+  expectedValue: Float64Array;
+  density: Float64Array;
+  sigma: Float64Array;
+}
+
+/** The requester's valuation, as the decision saw it. */
+export interface RequestValue {
+  probability: number;
+  nextBarProbability: number;
+  expectedReturn: number;
+  sigma: number;
+  notional: number;
+  expectedValue: number;
+}
+
+/**
+ * The steal inequality with its numbers: steal iff `stealerValue > 0` and
+ * `stealerValue − stealerCost ≥ factor · victimsValue + costPerNotional · victimsNotional`, where
+ * `factor = 1 + h` (squared for a fight steal) and `victimsValue` counts each victim at no less than
+ * MIN_VICTIM_VALUE_PER_NOTIONAL of its notional.
+ */
+export interface StealTest {
+  stealerValue: number;
+  stealerCost: number;
+  victimsValue: number;
+  victimsNotional: number;
+  hysteresis: number;
+  factor: number;
+  costPerNotional: number;
+  lhs: number;
+  rhs: number;
+  passed: boolean;
+}
+
+/**
+ * A resting order counts as worth at least this share of its notional in the steal test: we chose to rest
+ * it, so it is never free to cancel. This is what makes a very large h exactly "stealing off".
+ */
+export const MIN_VICTIM_VALUE_PER_NOTIONAL = 1e-9;

@@ -1,0 +1,389 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { nyseCalendar } from '../../src/core/calendar/index.js';
+import { CALIBRATION_GRID, Calibration, isotonicNonIncreasing } from '../../src/core/fill/calibration.js';
+import { stockWindow, TradableProfile } from '../../src/core/fill/horizon.js';
+import {
+  FILL_P,
+  FILL_P_NEXT_BAR,
+  FILL_SLOTS,
+  FillModel,
+  logDistance,
+  rawFillProbability,
+} from '../../src/core/fill/model.js';
+import { erfc, firstPassage, normalCdf } from '../../src/core/fill/normal.js';
+import { ReturnShrinker } from '../../src/core/fill/returns.js';
+import { fillValuator } from '../../src/core/fill/valuator.js';
+import { rng } from '../support/arbitraries.js';
+
+const RUNS = { seed: 7, numRuns: 200 } as const;
+const HOUR = 3_600_000;
+const calendar = nyseCalendar();
+// Crypto symbol 0, stock symbol 1.
+const CLASSES = ['crypto', 'stock'] as const;
+
+/** Random-walk hourly bars: crypto every hour, the stock in its regular sessions (first bar 09:30, hourly). */
+function feed(model: FillModel, seed: number, from: number, to: number, sigma = 0.01): void {
+  const r = rng(seed);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
+  const price = [100, 100];
+  for (let t = from; t < to; t += HOUR / 2) {
+    for (const i of [0, 1]) {
+      if (i === 0 && t % HOUR !== 0) continue;
+      let barMs = HOUR;
+      if (i === 1) {
+        const s = calendar.sessionAt(t);
+        if (!s || (t - s.open) % HOUR !== 0) continue;
+        barMs = Math.min(HOUR, s.close - t);
+      }
+      const o = price[i]! * (i === 1 && calendar.sessionAt(t)!.open === t ? Math.exp(sigma * gauss()) : 1);
+      let h = o;
+      let l = o;
+      let c = o;
+      for (let k = 0; k < 6; k++) {
+        c *= Math.exp((sigma / Math.sqrt(6)) * gauss());
+        h = Math.max(h, c);
+        l = Math.min(l, c);
+      }
+      price[i] = c;
+      model.onBar(i, t, o, h, l, c, barMs);
+    }
+  }
+}
+
+const START = Date.parse('2024-01-02T00:00:00Z');
+const TRAINED_UNTIL = Date.parse('2024-03-01T00:00:00Z');
+
+function trained(seed = 1): FillModel {
+  const model = new FillModel({ calendar, assetClasses: CLASSES });
+  feed(model, seed, START, TRAINED_UNTIL);
+  return model;
+}
+
+const shared = trained();
+
+describe('normal distribution', () => {
+  it('Φ matches known values and erfc stays within 1.2e-7 relative of reference points', () => {
+    expect(normalCdf(0)).toBeCloseTo(0.5, 7);
+    expect(normalCdf(1.959963985)).toBeCloseTo(0.975, 6);
+    expect(normalCdf(-1)).toBeCloseTo(0.158655254, 6);
+    expect(erfc(1)).toBeCloseTo(0.157299207, 7);
+    expect(firstPassage(0)).toBe(1);
+    expect(firstPassage(-1)).toBe(1);
+  });
+
+  it('2Φ(−z) is in [0, 1] and non-increasing in z', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -5, max: 40, noNaN: true }),
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        (z, dz) => {
+          const a = firstPassage(z);
+          const b = firstPassage(z + dz);
+          expect(a).toBeGreaterThanOrEqual(0);
+          expect(a).toBeLessThanOrEqual(1);
+          expect(b).toBeLessThanOrEqual(a);
+        },
+      ),
+      RUNS,
+    );
+  });
+});
+
+describe('calibration', () => {
+  it('isotonic fit is non-increasing and leaves a non-increasing input unchanged', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.double({ min: 0.1, max: 100, noNaN: true }), { minLength: 20, maxLength: 20 }),
+        (values, weights) => {
+          const v = Float64Array.from(values);
+          const w = Float64Array.from(weights.slice(0, values.length));
+          const out = new Float64Array(v.length);
+          isotonicNonIncreasing(v, w, out);
+          for (let i = 1; i < out.length; i++) expect(out[i]!).toBeLessThanOrEqual(out[i - 1]! + 1e-12);
+          const sorted = Float64Array.from([...values].sort((a, b) => b - a));
+          isotonicNonIncreasing(sorted, w, out);
+          for (let i = 0; i < out.length; i++) expect(out[i]!).toBeCloseTo(sorted[i]!, 12);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('an empty calibration is the raw model at the grid; outcomes pull it toward the hit rate', () => {
+    const cal = new Calibration(50);
+    CALIBRATION_GRID.forEach((z) => expect(cal.probability(z)).toBeCloseTo(firstPassage(z), 12));
+    // Half the raw rate at every point (non-increasing, so no pooling): each point is the shrunk hit rate.
+    CALIBRATION_GRID.forEach((z, k) => {
+      const hits = Math.round(5000 * 0.5 * firstPassage(z));
+      for (let n = 0; n < 5000; n++) cal.add(k, n < hits);
+      expect(cal.trials[k]).toBe(5000);
+    });
+    CALIBRATION_GRID.forEach((z) => {
+      const hits = Math.round(5000 * 0.5 * firstPassage(z));
+      expect(cal.probability(z)).toBeCloseTo((hits + 50 * firstPassage(z)) / 5050, 12);
+    });
+  });
+
+  it('learns only from origins whose horizon is over: no bar after T changes what was learned by T', () => {
+    const a = new FillModel({ calendar, assetClasses: CLASSES });
+    const b = new FillModel({ calendar, assetClasses: CLASSES });
+    const cut = Date.parse('2024-02-01T00:00:00Z');
+    feed(a, 3, START, cut);
+    feed(b, 3, START, cut);
+    const before = a.calibration('crypto').curve();
+    // b sees the same bars up to the cut; a sees nothing more. Their calibrations must agree exactly at the cut.
+    expect(b.calibration('crypto').curve()).toEqual(before);
+    // An origin at the last bar cannot have been scored: its 24 h horizon lies in the future.
+    const crypto = a.calibration('crypto');
+    const resolvedOrigins = crypto.trials[0]! / 2;
+    const barsFed = (cut - START) / HOUR;
+    expect(resolvedOrigins).toBeLessThanOrEqual(barsFed - 20 - 24 + 1);
+    expect(resolvedOrigins).toBeGreaterThan(0);
+  });
+});
+
+describe('fill probability', () => {
+  const now = TRAINED_UNTIL;
+  const priceArb = fc.double({ min: 1, max: 1000, noNaN: true });
+  const distArb = fc.double({ min: -0.2, max: 0.3, noNaN: true });
+
+  it('is in [0, 1], and 1 exactly when marketable (side-aware distance ≤ 0)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0, 1),
+        fc.constantFrom('buy' as const, 'sell' as const),
+        priceArb,
+        distArb,
+        fc.integer({ min: 0, max: 96 }),
+        (i, side, ref, dist, hours) => {
+          const limit = side === 'buy' ? ref * (1 - dist) : ref * (1 + dist);
+          const p = shared.fillProbability(i, side, limit, ref, now, now + hours * HOUR);
+          expect(p).toBeGreaterThanOrEqual(0);
+          expect(p).toBeLessThanOrEqual(1);
+          if (logDistance(side, limit, ref) <= 0) expect(p).toBe(1);
+          else if (hours > 0 && i === 0) expect(p).toBeLessThan(1);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('is non-increasing in distance (same order, limit further away) and non-decreasing in validity', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0, 1),
+        fc.constantFrom('buy' as const, 'sell' as const),
+        priceArb,
+        distArb,
+        fc.double({ min: 0, max: 0.2, noNaN: true }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 0, max: 200 }),
+        (i, side, ref, dist, more, hours, minutesLater) => {
+          const at = (x: number): number => (side === 'buy' ? ref * (1 - x) : ref * (1 + x));
+          const until = now + hours * HOUR;
+          const near = shared.fillProbability(i, side, at(dist), ref, now, until);
+          const far = shared.fillProbability(i, side, at(dist + more), ref, now, until);
+          expect(far).toBeLessThanOrEqual(near + 1e-12);
+          const longer = shared.fillProbability(i, side, at(dist), ref, now, until + minutesLater * 60_000);
+          expect(longer).toBeGreaterThanOrEqual(near - 1e-12);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it("a stock's probability over a closed-market window is the gap term only", () => {
+    const fridayClose = Date.parse('2024-03-01T21:00:00Z'); // 16:00 New York
+    const mondayOpen = Date.parse('2024-03-04T14:30:00Z');
+    const gap = shared.gapVariance(1);
+    expect(gap).toBeGreaterThan(0);
+    // The weekend up to Monday's open holds no tradable time and exactly one open.
+    expect(shared.variance(1, fridayClose, mondayOpen)).toBe(gap);
+    // Friday evening alone holds neither: no fill is possible.
+    expect(shared.variance(1, fridayClose, fridayClose + 3 * HOUR)).toBe(0);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.0001, max: 0.1, noNaN: true }),
+        fc.double({ min: 5, max: 500, noNaN: true }),
+        (d, ref) => {
+          const limit = ref * Math.exp(-d);
+          const p = shared.fillProbability(1, 'buy', limit, ref, fridayClose, mondayOpen);
+          const dd = logDistance('buy', limit, ref);
+          expect(p).toBeCloseTo(shared.calibration('stock').probability(dd / Math.sqrt(gap)), 12);
+          expect(shared.fillProbability(1, 'buy', limit, ref, fridayClose, fridayClose + 3 * HOUR)).toBe(0);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('tradable time and opens of a stock window follow the calendar', () => {
+    const out = new Float64Array(2);
+    const wedOpen = Date.parse('2024-03-06T14:30:00Z');
+    stockWindow(calendar, wedOpen, wedOpen + 24 * HOUR, 48 * HOUR, out);
+    expect([out[0], out[1]]).toEqual([6.5 * HOUR, 1]); // Wednesday's session, Thursday's open at the end
+    stockWindow(calendar, wedOpen - HOUR, wedOpen + HOUR, 48 * HOUR, out);
+    expect([out[0], out[1]]).toEqual([HOUR, 1]);
+    // The cap ends the window: two hours of session, Thursday's open not reached.
+    stockWindow(calendar, wedOpen, wedOpen + 24 * HOUR, 2 * HOUR, out);
+    expect([out[0], out[1]]).toEqual([2 * HOUR, 0]);
+    // Good Friday 2024-03-29: closed; Thursday close to Monday open is one open.
+    stockWindow(
+      calendar,
+      Date.parse('2024-03-28T20:00:00Z'),
+      Date.parse('2024-04-01T13:30:00Z'),
+      48 * HOUR,
+      out,
+    );
+    expect([out[0], out[1]]).toEqual([0, 1]);
+  });
+
+  it('the per-start profile gives exactly what stockWindow gives, for any window and cap', () => {
+    const a = new Float64Array(2);
+    const b = new Float64Array(2);
+    const base = Date.parse('2024-11-25T00:00:00Z'); // Thanksgiving week: a holiday and an early close
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 14 * 96 }),
+        fc.array(fc.integer({ min: 0, max: 10 * 96 }), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(HOUR, 6.5 * HOUR, 48 * HOUR, 200 * HOUR),
+        (fromQ, spans, cap) => {
+          const profile = new TradableProfile(calendar, cap);
+          const from = base + fromQ * 15 * 60_000;
+          for (const span of spans) {
+            const to = from + span * 15 * 60_000 + (span % 2); // ends on quarter hours (opens, closes) and just past them
+            stockWindow(calendar, from, to, cap, a);
+            profile.window(from, to, b);
+            expect([b[0], b[1]]).toEqual([a[0], a[1]]);
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('is unknown (NaN) before a symbol has enough bars, never a guess', () => {
+    const fresh = new FillModel({ calendar, assetClasses: CLASSES });
+    feed(fresh, 5, START, START + 10 * HOUR);
+    expect(fresh.fillProbability(0, 'buy', 99, 100, START + 10 * HOUR, START + 34 * HOUR)).toBeNaN();
+    expect(fresh.fillProbability(0, 'buy', 101, 100, START + 10 * HOUR, START + 34 * HOUR)).toBe(1);
+  });
+
+  it('evaluate agrees with fillProbability and gives a next-bar chance no larger than the validity chance', () => {
+    const out = new Float64Array(FILL_SLOTS);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0, 1),
+        priceArb,
+        distArb,
+        fc.integer({ min: 1, max: 48 }),
+        (i, ref, dist, hours) => {
+          const limit = ref * (1 - dist);
+          shared.evaluate(i, 'buy', limit, ref, now, now + hours * HOUR, out);
+          expect(out[FILL_P]).toBe(shared.fillProbability(i, 'buy', limit, ref, now, now + hours * HOUR));
+          expect(out[FILL_P_NEXT_BAR]!).toBeLessThanOrEqual(out[FILL_P]! + 1e-12);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('same bars, same answers (deterministic)', () => {
+    const again = trained();
+    for (const d of [0.001, 0.01, 0.05]) {
+      for (const i of [0, 1]) {
+        expect(
+          again.fillProbability(i, 'sell', 100 * (1 + d), 100, TRAINED_UNTIL, TRAINED_UNTIL + 24 * HOUR),
+        ).toBe(
+          shared.fillProbability(i, 'sell', 100 * (1 + d), 100, TRAINED_UNTIL, TRAINED_UNTIL + 24 * HOUR),
+        );
+      }
+    }
+  });
+
+  it('the raw model is 2Φ(−d/√V): zero variance means no fill unless marketable', () => {
+    expect(rawFillProbability(0.01, 0)).toBe(0);
+    expect(rawFillProbability(0, 0)).toBe(1);
+    expect(rawFillProbability(0.02, 0.0004)).toBeCloseTo(2 * normalCdf(-1), 7);
+  });
+});
+
+describe('expected return given a fill (shrinkage)', () => {
+  it('starts at the prior, lies between the prior-shrunk class mean and the symbol mean, and tends to the symbol mean', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        (returns) => {
+          const s = new ReturnShrinker({ assetClasses: ['crypto', 'crypto'], prior: 0.002 });
+          expect(s.expectedReturn(0)).toBeCloseTo(0.002, 12);
+          for (const r of returns) s.record(0, r);
+          const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+          const classMean = (mean * returns.length + 30 * 0.002) / (returns.length + 30);
+          const e = s.expectedReturn(0);
+          expect(e).toBeGreaterThanOrEqual(Math.min(mean, classMean) - 1e-12);
+          expect(e).toBeLessThanOrEqual(Math.max(mean, classMean) + 1e-12);
+          // A symbol without trades takes its class's estimate.
+          expect(s.expectedReturn(1)).toBeCloseTo(classMean, 12);
+        },
+      ),
+      RUNS,
+    );
+    const s = new ReturnShrinker({ assetClasses: ['stock'], prior: 0 });
+    for (let k = 0; k < 100_000; k++) s.record(0, 0.01);
+    expect(s.expectedReturn(0)).toBeCloseTo(0.01, 4);
+  });
+});
+
+describe('fillValuator', () => {
+  it('a cached valuation always equals a fresh one: after a bar, a new price, a new trade or a new time', () => {
+    const model = trained(11);
+    const returns = new ReturnShrinker({ assetClasses: CLASSES });
+    const options = {
+      model,
+      returns,
+      symbolIndex: new Map([
+        ['BTCUSD', 0],
+        ['AAPL', 1],
+      ]),
+      orderValidUntil: (o: { placedAt: number }) => o.placedAt + 24 * HOUR,
+      requestValidUntil: (_r: unknown, now: number) => now + 24 * HOUR,
+    };
+    const cached = fillValuator(options);
+    const o = {
+      id: 'x',
+      symbol: 'BTCUSD',
+      assetClass: 'crypto' as const,
+      side: 'buy' as const,
+      role: 'entry' as const,
+      limitPrice: 99,
+      qty: 1,
+      price: 100 as number | null,
+      forecastPnl: 0,
+      placedAt: TRAINED_UNTIL,
+      probe: false,
+      external: false,
+    };
+    const a = new Float64Array(4);
+    const b = new Float64Array(4);
+    const same = (now: number): void => {
+      cached.valueOrder(o, now, a);
+      fillValuator(options).valueOrder(o, now, b);
+      expect(Array.from(a)).toEqual(Array.from(b));
+    };
+    same(TRAINED_UNTIL);
+    same(TRAINED_UNTIL);
+    o.price = 100.5;
+    same(TRAINED_UNTIL);
+    returns.record(0, 0.02);
+    same(TRAINED_UNTIL);
+    model.onBar(0, TRAINED_UNTIL, 100.5, 101, 95, 96, HOUR);
+    same(TRAINED_UNTIL); // same time, but the model has moved on
+    same(TRAINED_UNTIL + HOUR);
+    same(TRAINED_UNTIL + 2 * HOUR);
+    o.price = null;
+    cached.valueOrder(o, TRAINED_UNTIL + 2 * HOUR, a);
+    expect(Number.isNaN(a[0]!)).toBe(true);
+  });
+});
