@@ -1,0 +1,123 @@
+import type Database from 'better-sqlite3';
+import type { SagaState } from '../coordinator/saga.js';
+import type { OrderEventBody } from './reports.js';
+
+/**
+ * The service's own tables beside the live store's (same SQLite file, same way of creating them): the
+ * bots' reports, in arrival order, which advisory mode replays after a restart; and read queries over the
+ * store's sagas and decisions that the HTTP API answers with.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS service_reports (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  body TEXT NOT NULL,
+  event_id TEXT UNIQUE
+);
+CREATE INDEX IF NOT EXISTS decisions_time ON decisions(time);
+`;
+
+export interface SagaRecord {
+  sagaId: string;
+  symbol: string;
+  clientOrderId: string;
+  state: SagaState;
+  victims: string[];
+  cancelled: string[];
+  orderId: string | null;
+  detail: string | null;
+  startedAt: number;
+  updatedAt: number;
+}
+
+export interface DecisionOut {
+  id: number;
+  time: string;
+  symbol: string;
+  action: string;
+  reason: string;
+  victims: string[];
+  victimSymbols: string[];
+  outcome: string | null;
+  record: unknown;
+}
+
+export class ServiceTables {
+  constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA);
+  }
+
+  /** Store a report; false when its event id was seen before (it must not count twice). */
+  appendReport(event: OrderEventBody, at: number): boolean {
+    const info = this.db
+      .prepare('INSERT OR IGNORE INTO service_reports (at, kind, body, event_id) VALUES (?, ?, ?, ?)')
+      .run(at, event.kind, JSON.stringify(event), event.eventId ?? null);
+    return info.changes > 0;
+  }
+
+  hasEvent(eventId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM service_reports WHERE event_id = ?').get(eventId) !== undefined;
+  }
+
+  /** Every stored report, oldest first, with when it arrived. */
+  reports(): { at: number; event: OrderEventBody }[] {
+    const rows = this.db.prepare('SELECT at, body FROM service_reports ORDER BY seq').all() as {
+      at: number;
+      body: string;
+    }[];
+    return rows.map((r) => ({ at: r.at, event: JSON.parse(r.body) as OrderEventBody }));
+  }
+
+  saga(sagaId: string): SagaRecord | null {
+    const r = this.db.prepare('SELECT * FROM sagas WHERE saga_id = ?').get(sagaId) as
+      Record<string, unknown> | undefined;
+    return r ? sagaRecord(r) : null;
+  }
+
+  /** Sagas not yet done, compensated or aborted, oldest first. */
+  openSagas(): SagaRecord[] {
+    const rows = this.db
+      .prepare(
+        "SELECT * FROM sagas WHERE state NOT IN ('done', 'compensated', 'aborted') ORDER BY started_at, saga_id",
+      )
+      .all() as Record<string, unknown>[];
+    return rows.map(sagaRecord);
+  }
+
+  /** Decisions at or after `since` (epoch ms), oldest first, at most `limit`. */
+  decisionsSince(since: number, limit: number): DecisionOut[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, time, symbol, action, reason, victims, victim_symbols, outcome, record FROM decisions
+         WHERE time >= ? ORDER BY time, id LIMIT ?`,
+      )
+      .all(since, limit) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      id: Number(r.id),
+      time: new Date(Number(r.time)).toISOString(),
+      symbol: String(r.symbol),
+      action: String(r.action),
+      reason: String(r.reason),
+      victims: JSON.parse(String(r.victims)) as string[],
+      victimSymbols: JSON.parse(String(r.victim_symbols)) as string[],
+      outcome: r.outcome === null ? null : String(r.outcome),
+      record: JSON.parse(String(r.record)) as unknown,
+    }));
+  }
+}
+
+function sagaRecord(r: Record<string, unknown>): SagaRecord {
+  return {
+    sagaId: String(r.saga_id),
+    symbol: String(r.symbol),
+    clientOrderId: String(r.client_order_id),
+    state: r.state as SagaState,
+    victims: JSON.parse(String(r.victims)) as string[],
+    cancelled: JSON.parse(String(r.cancelled)) as string[],
+    orderId: r.order_id === null ? null : String(r.order_id),
+    detail: r.detail === null ? null : String(r.detail),
+    startedAt: Number(r.started_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
