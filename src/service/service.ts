@@ -447,10 +447,31 @@ export class CoordinatorService {
     if (last) this.o.store.setOutcome(last.id, outcome.status, elapsed);
     const sagaId = this.sagaOfRequest.get(request);
     if (sagaId) {
+      this.closeSettledSaga(sagaId, outcome);
       this.outcomes.set(sagaId, outcome.status);
       this.requestOfSaga.delete(sagaId);
     }
     this.o.metrics.onOutcome(outcome.status, outcome.decision.fight, elapsed / 1000);
+  }
+
+  /**
+   * A saga whose victim filled during its cancel decides again; when that decision is a block or a wait the
+   * coordinator returns without a final saga state. Close it here, so that it is not taken for one a crash
+   * interrupted.
+   */
+  private closeSettledSaga(sagaId: string, outcome: Outcome): void {
+    const saga = this.tables.saga(sagaId);
+    if (!saga || ['done', 'compensated', 'aborted'].includes(saga.state)) return;
+    this.o.store.transition({
+      sagaId,
+      state: 'aborted',
+      at: this.o.timers.now(),
+      clientOrderId: saga.clientOrderId,
+      symbol: saga.symbol,
+      victims: saga.victims,
+      cancelled: [...outcome.cancelled],
+      detail: `decided again: ${outcome.decision.action} (${outcome.decision.reason})`,
+    });
   }
 
   private answer(request: EntryRequest, outcome: Outcome | null): RequestAnswer {
