@@ -245,8 +245,11 @@ export class CoordinatorService {
       });
       return { applied: true, detail: 'answered the saga waiting for this cancel: the order filled first' };
     }
-    this.applyEvent(body);
-    return { applied: true, detail: `${body.kind} applied` };
+    if (this.applyEvent(body)) return { applied: true, detail: `${body.kind} applied` };
+    return {
+      applied: false,
+      detail: `${body.kind}: the order is not open (a repeat or a late report); nothing changed`,
+    };
   }
 
   status(): Record<string, unknown> {
@@ -381,12 +384,16 @@ export class CoordinatorService {
   }
 
   /** An order event outside any saga: the book and the coordinator's ledger follow it alike. */
-  private applyEvent(event: OrderEventBody): void {
+  private applyEvent(event: OrderEventBody): boolean {
     const at = this.o.timers.now();
-    if (!this.tables.appendReport(event, at)) return;
+    // A cancel or fill of an order that is no longer open (a repeat, or late) changes nothing: not stored.
+    if ((event.kind === 'cancelled' || event.kind === 'fill') && !this.book!.isOpen(event.orderId))
+      return false;
+    if (!this.tables.appendReport(event, at)) return false;
     this.book!.apply(event, at);
     applyToLedger(this.coordinator.ledger, event, at);
     this.mirrorToStore(event, at);
+    return true;
   }
 
   /** Orders in the live store's table, so crash recovery can name a victim's symbol and look it up. */
