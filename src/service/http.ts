@@ -6,7 +6,8 @@ import type { Logger } from '../live/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import { OPENAPI } from './openapi.js';
 import { BadRequest, entryRequestSchema, orderEventSchema, parseBody, sagaReportSchema } from './reports.js';
-import { NotFound, ServiceConflict, type CoordinatorService } from './service.js';
+import type { CoordinatorService } from './service.js';
+import { NotFound, ServiceConflict } from './views.js';
 
 export interface ServiceHttpOptions {
   host: string;
@@ -100,7 +101,8 @@ async function route(o: ServiceHttpOptions, req: IncomingMessage, res: ServerRes
   const s = o.service;
   if (path === '/v1/requests') {
     if (!only(method, 'POST', res)) return;
-    return send(res, 200, await s.request(parseBody(entryRequestSchema, await readJson(req))));
+    const explain = url.searchParams.get('explain') === 'true';
+    return send(res, 200, await s.request(parseBody(entryRequestSchema, await readJson(req)), explain));
   }
   if (path === '/v1/events') {
     if (!only(method, 'POST', res)) return;

@@ -33,7 +33,7 @@ export const OPENAPI = {
     version: '1',
     description:
       'One authority over buying power for any number of trading bots (worksteal serve). Executing mode ' +
-      '(--broker replay|alpaca) carries steals out itself; advisory mode (--broker none) answers which orders ' +
+      '(--broker replay) carries steals out itself; advisory mode (--broker none) answers which orders ' +
       'the bot must cancel and place, and waits (with a deadline) for the bot to report each result. See ' +
       'docs/service.md.',
   },
@@ -47,6 +47,15 @@ export const OPENAPI = {
         description:
           'Serialized with every other request. Executing mode answers with the outcome; advisory mode answers ' +
           'as soon as the saga waits for the bot (status waiting-for-bot, saga.waitingFor) or has ended.',
+        parameters: [
+          {
+            name: 'explain',
+            in: 'query',
+            required: false,
+            description: 'true: include the full decision record (every candidate and why)',
+            schema: { type: 'boolean' },
+          },
+        ],
         requestBody: { required: true, content: json('EntryRequest') },
         responses: {
           '200': { description: 'The decision and what happens next.', content: json('RequestAnswer') },
@@ -213,7 +222,7 @@ export const OPENAPI = {
       },
       RequestAnswer: {
         type: 'object',
-        required: ['status', 'action', 'reason', 'victims', 'replaces', 'saga', 'decision'],
+        required: ['status', 'action', 'reason', 'victims', 'replaces', 'saga'],
         properties: {
           status: {
             enum: [
@@ -234,7 +243,10 @@ export const OPENAPI = {
           detail: { type: ['string', 'null'] },
           orderId: { type: ['string', 'null'] },
           saga: { anyOf: [{ $ref: '#/components/schemas/Saga' }, { type: 'null' }] },
-          decision: { ...looseObject, description: 'the full decision record (every candidate and why)' },
+          decision: {
+            ...looseObject,
+            description: 'with ?explain=true: the full decision record (every candidate and why)',
+          },
         },
       },
       EventAnswer: {

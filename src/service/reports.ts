@@ -142,3 +142,20 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
     })),
   );
 }
+
+/** A saga report nobody waits for any more, as the order event it stands for. */
+export function lateEvent(body: SagaReportBody): OrderEventBody | null {
+  switch (body.kind) {
+    case 'cancelled':
+      return {
+        kind: 'cancelled',
+        orderId: body.orderId,
+        filledQty: body.filledQty,
+        fillPrice: body.fillPrice,
+      };
+    case 'filled':
+      return { kind: 'fill', orderId: body.orderId, filledQty: body.filledQty, fillPrice: body.fillPrice };
+    default:
+      return null;
+  }
+}

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SagaState } from '../coordinator/saga.js';
+import type { LiveStore } from '../live/store.js';
 import type { OrderEventBody } from './reports.js';
 
 /**
@@ -120,4 +121,32 @@ function sagaRecord(r: Record<string, unknown>): SagaRecord {
     startedAt: Number(r.started_at),
     updatedAt: Number(r.updated_at),
   };
+}
+
+/** Orders in the live store's table, so crash recovery can name a victim's symbol and look it up. */
+export function mirrorToStore(store: LiveStore, event: OrderEventBody, at: number): void {
+  if (event.kind === 'placed') {
+    const o = event.order;
+    store.recordOrder(
+      {
+        clientOrderId: o.clientOrderId ?? o.id,
+        orderId: o.id,
+        symbol: o.symbol,
+        assetClass: o.assetClass,
+        side: o.side,
+        role: o.role,
+        limitPrice: o.limitPrice,
+        qty: o.qty,
+        takeProfit: null,
+        forecastPnl: o.forecastPnl,
+        signalKey: null,
+        placedAt: o.placedAt ?? at,
+        status: 'open',
+      },
+      at,
+    );
+  } else if (event.kind === 'cancelled' || event.kind === 'fill') {
+    const status = event.kind === 'cancelled' ? 'canceled' : 'partially_filled';
+    store.updateOrderStatus(event.orderId, status, event.filledQty, event.fillPrice ?? null, at);
+  }
 }

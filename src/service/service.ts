@@ -1,6 +1,5 @@
 import type { Coordinator as CoordinatorType, SessionOracle } from '../coordinator/coordinator.js';
 import { Coordinator } from '../coordinator/coordinator.js';
-import type { PlaceLimitRequest } from '../coordinator/broker.js';
 import type { Outcome } from '../coordinator/saga.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { isStealAttempt, type Decision } from '../core/policy/decision.js';
@@ -15,8 +14,9 @@ import type { LiveStore } from '../live/store.js';
 import { TrackedBroker } from '../live/tracked-broker.js';
 import { AdvisoryBroker, type Timers } from './advisory-broker.js';
 import { AdvisoryBook, applyToLedger } from './book.js';
-import type { EntryRequestBody, OrderEventBody, SagaReportBody } from './reports.js';
-import { ServiceTables, type DecisionOut, type SagaRecord } from './service-tables.js';
+import { lateEvent, type EntryRequestBody, type OrderEventBody, type SagaReportBody } from './reports.js';
+import { mirrorToStore, ServiceTables, type DecisionOut } from './service-tables.js';
+import { NotFound, sagaView, ServiceConflict, type RequestAnswer, type SagaView } from './views.js';
 
 export type ServiceMode =
   { kind: 'advisory'; deadlineMs: number; account: Account } | { kind: 'executing'; broker: LiveBroker };
@@ -31,37 +31,6 @@ export interface ServiceOptions {
   mode: ServiceMode;
   runTag: string;
 }
-
-/** A saga as the API shows it: its persisted state plus what it waits for now. */
-export interface SagaView extends Omit<SagaRecord, 'startedAt' | 'updatedAt'> {
-  startedAt: string;
-  updatedAt: string;
-  waitingFor: PendingView[];
-  /** How the request ended, once it has (null while the saga runs or after a restart). */
-  outcome: Outcome['status'] | null;
-}
-
-export type PendingView =
-  | { kind: 'cancel'; orderId: string; deadline: string }
-  | { kind: 'place'; order: PlaceLimitRequest; deadline: string };
-
-export interface RequestAnswer {
-  /** `waiting-for-bot`: the saga waits for the reports listed in `saga.waitingFor`. */
-  status: Outcome['status'] | 'waiting-for-bot';
-  action: Decision['action'];
-  reason: string;
-  victims: string[];
-  replaces: string | null;
-  detail: string | null;
-  orderId: string | null;
-  saga: SagaView | null;
-  decision: Record<string, unknown>;
-}
-
-/** A conflict with the service's mode or state (HTTP 409): the message says what to do instead. */
-export class ServiceConflict extends Error {}
-/** Something that is not there (HTTP 404). */
-export class NotFound extends Error {}
 
 /**
  * The coordinator as a service (DESIGN §7): one authority over capacity for any number of clients.
@@ -156,7 +125,7 @@ export class CoordinatorService {
   }
 
   /** Decide an entry request and carry it out (executing) or start its saga and say what the bot must do. */
-  async request(body: EntryRequestBody): Promise<RequestAnswer> {
+  async request(body: EntryRequestBody, explain = false): Promise<RequestAnswer> {
     await this.ready;
     const request: EntryRequest = { ...body };
     const started = this.o.timers.now();
@@ -167,7 +136,7 @@ export class CoordinatorService {
       }
       const outcome = await this.coordinator.submit(request, this.executing);
       this.onOutcome(request, outcome, started);
-      return this.answer(request, outcome);
+      return this.answer(request, outcome, explain);
     }
     const advisory = this.advisory!;
     const done = this.coordinator.submit(request, advisory);
@@ -181,7 +150,7 @@ export class CoordinatorService {
     );
     const sagaId = await this.untilStalled(done, () => this.sagaOfRequest.get(request));
     if (sagaId && outcome === null) this.requestOfSaga.set(sagaId, { request, done });
-    return this.answer(request, outcome);
+    return this.answer(request, outcome, explain);
   }
 
   /** A bot's report for a saga (advisory mode); answers with the saga once it has moved on. */
@@ -288,19 +257,10 @@ export class CoordinatorService {
   }
 
   sagaView(sagaId: string): SagaView | null {
-    const s = this.tables.saga(sagaId);
-    if (!s) return null;
-    return {
-      ...s,
-      startedAt: new Date(s.startedAt).toISOString(),
-      updatedAt: new Date(s.updatedAt).toISOString(),
-      waitingFor: (this.advisory?.pending(sagaId) ?? []).map((a) =>
-        a.kind === 'cancel'
-          ? { kind: 'cancel', orderId: a.orderId, deadline: new Date(a.deadline).toISOString() }
-          : { kind: 'place', order: a.order, deadline: new Date(a.deadline).toISOString() },
-      ),
-      outcome: this.outcomes.get(sagaId) ?? null,
-    };
+    const record = this.tables.saga(sagaId);
+    return record
+      ? sagaView(record, this.advisory?.pending(sagaId) ?? [], this.outcomes.get(sagaId) ?? null)
+      : null;
   }
 
   /** Stop: sagas still waiting end as at their deadline; the run is closed in the store. */
@@ -380,7 +340,7 @@ export class CoordinatorService {
     const at = this.o.timers.now();
     this.tables.appendReport(event, at);
     this.book!.apply(event, at);
-    this.mirrorToStore(event, at);
+    mirrorToStore(this.o.store, event, at);
   }
 
   /** An order event outside any saga: the book and the coordinator's ledger follow it alike. */
@@ -392,36 +352,8 @@ export class CoordinatorService {
     if (!this.tables.appendReport(event, at)) return false;
     this.book!.apply(event, at);
     applyToLedger(this.coordinator.ledger, event, at);
-    this.mirrorToStore(event, at);
+    mirrorToStore(this.o.store, event, at);
     return true;
-  }
-
-  /** Orders in the live store's table, so crash recovery can name a victim's symbol and look it up. */
-  private mirrorToStore(event: OrderEventBody, at: number): void {
-    if (event.kind === 'placed') {
-      const o = event.order;
-      this.o.store.recordOrder(
-        {
-          clientOrderId: o.clientOrderId ?? o.id,
-          orderId: o.id,
-          symbol: o.symbol,
-          assetClass: o.assetClass,
-          side: o.side,
-          role: o.role,
-          limitPrice: o.limitPrice,
-          qty: o.qty,
-          takeProfit: null,
-          forecastPnl: o.forecastPnl,
-          signalKey: null,
-          placedAt: o.placedAt ?? at,
-          status: 'open',
-        },
-        at,
-      );
-    } else if (event.kind === 'cancelled' || event.kind === 'fill') {
-      const status = event.kind === 'cancelled' ? 'canceled' : 'partially_filled';
-      this.o.store.updateOrderStatus(event.orderId, status, event.filledQty, event.fillPrice ?? null, at);
-    }
   }
 
   private onDecision(d: Decision): void {
@@ -481,7 +413,7 @@ export class CoordinatorService {
     });
   }
 
-  private answer(request: EntryRequest, outcome: Outcome | null): RequestAnswer {
+  private answer(request: EntryRequest, outcome: Outcome | null, explain: boolean): RequestAnswer {
     const decision = outcome?.decision ?? this.lastDecision.get(request)!.decision;
     const sagaId = this.sagaOfRequest.get(request);
     return {
@@ -493,24 +425,7 @@ export class CoordinatorService {
       detail: outcome?.detail ?? null,
       orderId: outcome?.orderId ?? null,
       saga: sagaId ? this.sagaView(sagaId) : null,
-      decision: decisionRecord(decision),
+      ...(explain ? { decision: decisionRecord(decision) } : {}),
     };
-  }
-}
-
-/** A saga report nobody waits for any more, as the order event it stands for. */
-function lateEvent(body: SagaReportBody): OrderEventBody | null {
-  switch (body.kind) {
-    case 'cancelled':
-      return {
-        kind: 'cancelled',
-        orderId: body.orderId,
-        filledQty: body.filledQty,
-        fillPrice: body.fillPrice,
-      };
-    case 'filled':
-      return { kind: 'fill', orderId: body.orderId, filledQty: body.filledQty, fillPrice: body.fillPrice };
-    default:
-      return null;
   }
 }

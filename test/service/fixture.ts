@@ -9,7 +9,8 @@ import { LiveStore } from '../../src/live/store.js';
 import type { Timers } from '../../src/service/advisory-broker.js';
 import { AdvisoryBook } from '../../src/service/book.js';
 import type { OrderBody } from '../../src/service/reports.js';
-import { CoordinatorService, type RequestAnswer } from '../../src/service/service.js';
+import { CoordinatorService } from '../../src/service/service.js';
+import type { RequestAnswer } from '../../src/service/views.js';
 
 /** A Saturday noon: crypto out of hours, no stock session (the decisions below do not depend on it). */
 export const T0 = Date.parse('2025-06-07T12:00:00Z');
