@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { SagaState } from '../coordinator/saga.js';
+import type { CapacityLedger } from '../coordinator/ledger.js';
+import type { Outcome, SagaState } from '../coordinator/saga.js';
+import { isStealAttempt, type Decision } from '../core/policy/decision.js';
+import { decisionRecord } from '../core/policy/record.js';
 import type { LiveStore } from '../live/store.js';
 import type { OrderEventBody } from './reports.js';
 
@@ -149,4 +152,45 @@ export function mirrorToStore(store: LiveStore, event: OrderEventBody, at: numbe
     const status = event.kind === 'cancelled' ? 'canceled' : 'partially_filled';
     store.updateOrderStatus(event.orderId, status, event.filledQty, event.fillPrice ?? null, at);
   }
+}
+
+/** A decision in the store's decision log (as `run` records them); returns its row id. */
+export function recordDecision(store: LiveStore, d: Decision, ledger: CapacityLedger): number {
+  return store.recordDecision({
+    time: d.time,
+    symbol: d.request.symbol,
+    action: d.action,
+    reason: d.reason,
+    victims: d.victims,
+    victimSymbols: d.victims.map((v) => ledger.order(v)?.symbol ?? '?'),
+    stealAttempt: isStealAttempt(d),
+    fight: d.fight,
+    shortfall: d.shortfall,
+    dryRun: d.dryRun,
+    record: decisionRecord(d),
+  });
+}
+
+/**
+ * A saga whose victim filled during its cancel decides again; when that decision is a block or a wait the
+ * coordinator returns without a final saga state. Close it here, so that it is not taken for one a crash
+ * interrupted.
+ */
+export function closeSettledSaga(
+  store: LiveStore,
+  saga: SagaRecord | null,
+  outcome: Outcome,
+  at: number,
+): void {
+  if (!saga || ['done', 'compensated', 'aborted'].includes(saga.state)) return;
+  store.transition({
+    sagaId: saga.sagaId,
+    state: 'aborted',
+    at,
+    clientOrderId: saga.clientOrderId,
+    symbol: saga.symbol,
+    victims: saga.victims,
+    cancelled: [...outcome.cancelled],
+    detail: `decided again: ${outcome.decision.action} (${outcome.decision.reason})`,
+  });
 }

@@ -2,7 +2,7 @@ import type { Coordinator as CoordinatorType, SessionOracle } from '../coordinat
 import { Coordinator } from '../coordinator/coordinator.js';
 import type { Outcome } from '../coordinator/saga.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
-import { isStealAttempt, type Decision } from '../core/policy/decision.js';
+import type { Decision } from '../core/policy/decision.js';
 import { decisionRecord } from '../core/policy/record.js';
 import type { Account, EntryRequest, StealEvent } from '../core/types.js';
 import type { Logger } from '../live/log.js';
@@ -15,7 +15,13 @@ import { TrackedBroker } from '../live/tracked-broker.js';
 import { AdvisoryBroker, type Timers } from './advisory-broker.js';
 import { AdvisoryBook, applyToLedger } from './book.js';
 import { lateEvent, type EntryRequestBody, type OrderEventBody, type SagaReportBody } from './reports.js';
-import { mirrorToStore, ServiceTables, type DecisionOut } from './service-tables.js';
+import {
+  closeSettledSaga,
+  mirrorToStore,
+  recordDecision,
+  ServiceTables,
+  type DecisionOut,
+} from './service-tables.js';
 import { NotFound, sagaView, ServiceConflict, type RequestAnswer, type SagaView } from './views.js';
 
 export type ServiceMode =
@@ -358,20 +364,7 @@ export class CoordinatorService {
 
   private onDecision(d: Decision): void {
     this.currentRequest = d.request;
-    const ledger = this.coordinator.ledger;
-    const id = this.o.store.recordDecision({
-      time: d.time,
-      symbol: d.request.symbol,
-      action: d.action,
-      reason: d.reason,
-      victims: d.victims,
-      victimSymbols: d.victims.map((v) => ledger.order(v)?.symbol ?? '?'),
-      stealAttempt: isStealAttempt(d),
-      fight: d.fight,
-      shortfall: d.shortfall,
-      dryRun: d.dryRun,
-      record: decisionRecord(d),
-    });
+    const id = recordDecision(this.o.store, d, this.coordinator.ledger);
     this.lastDecision.set(d.request, { decision: d, id });
     this.o.metrics.onDecision(d);
   }
@@ -386,31 +379,11 @@ export class CoordinatorService {
     if (last) this.o.store.setOutcome(last.id, outcome.status, elapsed);
     const sagaId = this.sagaOfRequest.get(request);
     if (sagaId) {
-      this.closeSettledSaga(sagaId, outcome);
+      closeSettledSaga(this.o.store, this.tables.saga(sagaId), outcome, this.o.timers.now());
       this.outcomes.set(sagaId, outcome.status);
       this.requestOfSaga.delete(sagaId);
     }
     this.o.metrics.onOutcome(outcome.status, outcome.decision.fight, elapsed / 1000);
-  }
-
-  /**
-   * A saga whose victim filled during its cancel decides again; when that decision is a block or a wait the
-   * coordinator returns without a final saga state. Close it here, so that it is not taken for one a crash
-   * interrupted.
-   */
-  private closeSettledSaga(sagaId: string, outcome: Outcome): void {
-    const saga = this.tables.saga(sagaId);
-    if (!saga || ['done', 'compensated', 'aborted'].includes(saga.state)) return;
-    this.o.store.transition({
-      sagaId,
-      state: 'aborted',
-      at: this.o.timers.now(),
-      clientOrderId: saga.clientOrderId,
-      symbol: saga.symbol,
-      victims: saga.victims,
-      cancelled: [...outcome.cancelled],
-      detail: `decided again: ${outcome.decision.action} (${outcome.decision.reason})`,
-    });
   }
 
   private answer(request: EntryRequest, outcome: Outcome | null, explain: boolean): RequestAnswer {
