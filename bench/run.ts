@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { benchDecide } from './decide.js';
 import { benchOptimizer } from './optimizer.js';
+import { benchService } from './service.js';
 import { benchSim } from './sim.js';
 
 interface Section {
@@ -31,6 +32,11 @@ const SECTIONS: readonly Section[] = [
     description:
       'optimizer on the 6-crypto hourly set: ms per evaluation, evaluations/s with 1 and 2 pool threads',
     run: benchOptimizer,
+  },
+  {
+    name: 'service',
+    description: 'worksteal serve over loopback: p50 / p99 per request and requests/s, 8 concurrent clients',
+    run: benchService,
   },
 ];
 

@@ -139,7 +139,7 @@ export class MemoryBroker implements Broker {
     } else {
       const partial = this.faults.partialFillBeforeCancel?.(order);
       if (partial && partial > 0) this.fill(record, Math.min(partial, order.qty), order.limitPrice);
-      if (!isTerminalStatus(record.status)) this.close(record, 'canceled');
+      if (!isTerminalStatus(record.status)) this.settle(record, 'canceled');
     }
     await this.answer('cancel', orderId);
     return closedResult(record);
@@ -255,11 +255,11 @@ export class MemoryBroker implements Broker {
         qty: next,
         price,
       });
-    if (order.qty <= 1e-12) this.close(record, 'filled');
+    if (order.qty <= 1e-12) this.settle(record, 'filled');
     else this.emit(record);
   }
 
-  private close(record: VenueRecord, status: 'filled' | 'canceled'): void {
+  private settle(record: VenueRecord, status: 'filled' | 'canceled'): void {
     record.status = status;
     this.emit(record);
   }

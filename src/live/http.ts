@@ -121,15 +121,15 @@ function control(o: HttpOptions, path: string, req: IncomingMessage, res: Server
   send(res, 200, { ok: true, paused: o.target.isPaused, dryRun: o.target.dryRun });
 }
 
-/** Constant-time comparison (of digests, so the lengths match too). */
-function tokenMatches(header: string | undefined, token: string): boolean {
+/** Constant-time comparison (of digests, so the lengths match too); the service uses the same rule. */
+export function tokenMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
   if (!m) return false;
   const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(m[1]!.trim()), digest(token));
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+export function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
 }

@@ -16,7 +16,7 @@ import { expandDataArgs, loadMany, type BarSeries } from '../../sim/data/index.j
 import { StoreFileError } from '../../store/errors.js';
 import { CliError, EXIT } from '../errors.js';
 
-interface RunOptions {
+export interface RunOptions {
   broker?: string;
   config?: string;
   preset?: string;
@@ -247,7 +247,7 @@ function flagLayer(opts: RunOptions): Record<string, unknown> {
   return { ...(opts.dryRun ? { dryRun: true } : {}), ...(Object.keys(live).length ? { live } : {}) };
 }
 
-async function replaySeries(
+export async function replaySeries(
   opts: RunOptions,
   config: WorkstealConfig,
   wanted: string[],
@@ -286,7 +286,7 @@ async function replaySeries(
  * The replay's first and last poll. By default it starts once every series has the forecaster's window of
  * history behind it (so the first poll can already trade) and runs for 7 days, within the data.
  */
-function replayWindow(
+export function replayWindow(
   series: readonly BarSeries[],
   config: WorkstealConfig,
   opts: RunOptions,
@@ -328,7 +328,7 @@ const splitList = (raw: string): string[] =>
  * SIGINT and SIGTERM stop the watchers cleanly (the runtime finishes its poll, optionally cancels entries,
  * and the store is flushed). A second signal exits at once; the store is consistent at every write anyway.
  */
-function stopSignal(): { received: Promise<string>; dispose(): void } {
+export function stopSignal(): { received: Promise<string>; dispose(): void } {
   let resolve!: (reason: string) => void;
   const received = new Promise<string>((r) => (resolve = r));
   let count = 0;

@@ -1,0 +1,219 @@
+import type { Command } from 'commander';
+import { nyseCalendar } from '../../core/calendar/index.js';
+import { PRESET_NAMES } from '../../core/config/presets.js';
+import type { WorkstealConfig } from '../../core/config/schema.js';
+import { loadConfig } from '../../io/load-config.js';
+import { AcceleratedClock } from '../../live/clock.js';
+import { Logger, fileSink, stdoutSink } from '../../live/log.js';
+import { LiveMetrics } from '../../live/metrics.js';
+import { newRunTag } from '../../live/order-ids.js';
+import type { LiveBroker } from '../../live/ports.js';
+import { ReplayBroker } from '../../live/replay-broker.js';
+import { LiveStore } from '../../live/store.js';
+import { BarVenue } from '../../live/venue.js';
+import { realTimers, type Timers } from '../../service/advisory-broker.js';
+import { startServiceHttp } from '../../service/http.js';
+import { openapiText } from '../../service/openapi.js';
+import { CoordinatorService, type ServiceMode } from '../../service/service.js';
+import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
+import { feeRates } from '../../sim/costs.js';
+import { CliError, EXIT } from '../errors.js';
+import { replaySeries, replayWindow, stopSignal } from './run.js';
+
+interface ServeOptions {
+  broker: string;
+  config?: string;
+  preset?: string;
+  dryRun?: boolean;
+  host?: string;
+  port?: string;
+  db?: string;
+  equity?: string;
+  patternDayTrader?: boolean;
+  deadline?: string;
+  auth?: boolean;
+  openapi?: boolean;
+  data?: string[];
+  benchmark?: string;
+  symbols?: string;
+  from?: string;
+  to?: string;
+  speed?: string;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('the coordinator as a local HTTP/JSON service shared by any number of bots, in any language')
+    .option(
+      '--broker <name>',
+      'none: advisory (the bots cancel and place, and report back); replay: the service executes on real bars',
+      'none',
+    )
+    .option('--config <file>', 'config file (JSON or YAML)')
+    .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`)
+    .option('--dry-run', 'decide and record everything; nothing is cancelled or placed')
+    .option('--host <addr>', 'address to bind (live.http.host, default 127.0.0.1)')
+    .option('--port <n>', 'port (live.http.port; 0 picks a free one, printed in the "serving" line)')
+    .option('--db <file>', 'SQLite state store (live.stateDb): decisions, sagas, steals, the reports')
+    .option('--equity <n>', 'advisory: account equity until a bot reports one (default live.initialEquity)')
+    .option('--pattern-day-trader', 'advisory: the account is a pattern day trader (4x intraday)')
+    .option('--deadline <sec>', 'advisory: how long a saga waits for each report', '30')
+    .option('--no-auth', 'serve /v1 without a bearer token (only for a trusted machine)')
+    .option('--openapi', 'print the OpenAPI document (docs/openapi.json) and exit')
+    .option('--data <paths...>', 'replay: bar files and/or folders')
+    .option('--benchmark <set>', `replay: a named set (${Object.keys(BENCHMARK_SETS).join(', ')})`)
+    .option('--symbols <list>', 'replay: a subset of the data, comma separated')
+    .option('--from <time>', 'replay: market time at start (default: once the forecaster has warmed up)')
+    .option('--to <time>', 'replay: last market time')
+    .option('--speed <n>', 'replay: market seconds per wall second (live.replaySpeed)')
+    .addHelpText(
+      'after',
+      `
+Every /v1 endpoint needs Authorization: Bearer <WORKSTEAL_TOKEN>; serve refuses to start without the
+variable unless --no-auth. The API is in docs/openapi.json (also served at /openapi.json); docs/service.md
+explains advisory sagas, deadlines and restarts.
+
+Examples:
+  WORKSTEAL_TOKEN=secret worksteal serve --broker none --port 8787 --equity 25000
+  WORKSTEAL_TOKEN=secret worksteal serve --broker replay --benchmark crypto --speed 60`,
+    )
+    .action(async (opts: ServeOptions) => {
+      process.exitCode = await serveCommand(opts);
+    });
+}
+
+export async function serveCommand(opts: ServeOptions): Promise<number> {
+  if (opts.openapi) {
+    process.stdout.write(openapiText());
+    return EXIT.ok;
+  }
+  if (!['none', 'replay'].includes(opts.broker)) {
+    throw new CliError(
+      `--broker ${JSON.stringify(opts.broker)}: choose none (advisory) or replay; for Alpaca, run the bots' orders through advisory mode (--broker none) or use worksteal run --broker alpaca`,
+    );
+  }
+  const token = process.env.WORKSTEAL_TOKEN || undefined;
+  if (!token && opts.auth !== false) {
+    throw new CliError(
+      'worksteal serve needs a bearer token: set WORKSTEAL_TOKEN (the bots send Authorization: Bearer <token>), or pass --no-auth on a trusted machine',
+    );
+  }
+  const resolved = await loadConfig({
+    file: opts.config,
+    preset: opts.preset,
+    extra: [{ source: 'command line', values: flagLayer(opts) }],
+    env: process.env,
+  });
+  const config = resolved.config;
+  const log = new Logger(
+    process.env.WORKSTEAL_LOG ? [stdoutSink, fileSink(process.env.WORKSTEAL_LOG)] : [stdoutSink],
+  );
+  log.addSecret(token);
+  for (const w of resolved.warnings) log.warn('config-warning', { message: w.message });
+
+  const { mode, timers, close } = await serviceMode(opts, config);
+  const store = new LiveStore(config.live.stateDb);
+  const metrics = new LiveMetrics();
+  const service = new CoordinatorService({
+    config,
+    store,
+    log,
+    metrics,
+    timers,
+    calendar: nyseCalendar(),
+    mode,
+    runTag: newRunTag(),
+  });
+  const http = await startServiceHttp({
+    host: config.live.http.host,
+    port: config.live.http.port,
+    token,
+    service,
+    metrics,
+    log,
+  });
+  if (!['127.0.0.1', '::1', 'localhost'].includes(config.live.http.host))
+    log.warn('http-exposed', {
+      host: config.live.http.host,
+      detail: 'the service is reachable beyond this machine',
+    });
+  log.info('serving', {
+    url: http.url,
+    mode: service.mode,
+    broker: service.brokerName,
+    store: config.live.stateDb,
+    auth: token ? 'bearer token' : 'OFF (--no-auth)',
+  });
+  service.ready.then(
+    () => log.info('ready', { detail: 'recovery finished; requests are decided' }),
+    (error: Error) => log.error('recovery-failed', { message: error.message }),
+  );
+  const signal = stopSignal();
+  const reason = await signal.received;
+  await http.close();
+  await service.close(reason);
+  await close();
+  store.close();
+  signal.dispose();
+  return EXIT.ok;
+}
+
+async function serviceMode(
+  opts: ServeOptions,
+  config: WorkstealConfig,
+): Promise<{ mode: ServiceMode; timers: Timers; close: () => Promise<void> }> {
+  if (opts.broker === 'none') {
+    const deadline = Number(opts.deadline);
+    if (!(deadline > 0))
+      throw new CliError(`--deadline ${JSON.stringify(opts.deadline)}: give seconds above 0`);
+    const equity = opts.equity === undefined ? config.live.initialEquity : Number(opts.equity);
+    if (!(equity > 0)) throw new CliError(`--equity ${JSON.stringify(opts.equity)}: give a positive number`);
+    return {
+      mode: {
+        kind: 'advisory',
+        deadlineMs: deadline * 1000,
+        account: { equity, patternDayTrader: opts.patternDayTrader ?? config.patternDayTrader },
+      },
+      timers: realTimers,
+      close: async () => undefined,
+    };
+  }
+  const wanted = opts.symbols
+    ? opts.symbols
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
+  const series = await replaySeries(opts, config, wanted);
+  const { from } = replayWindow(series, config, opts);
+  const clock = new AcceleratedClock(from, config.live.replaySpeed);
+  const venue = new BarVenue({
+    series,
+    calendar: nyseCalendar(),
+    cash: config.live.initialEquity,
+    feeRate: feeRates(config.sim).crypto.maker,
+    patternDayTrader: config.patternDayTrader,
+    margin: config.margin,
+    now: () => clock.now(),
+    slippage: config.sim.slippageBps / 10_000,
+  });
+  const broker: LiveBroker = new ReplayBroker(venue);
+  return {
+    mode: { kind: 'executing', broker },
+    timers: { ...realTimers, now: () => clock.now() },
+    close: () => broker.close(),
+  };
+}
+
+/** Flags as a config layer, validated by the one schema like any other source. */
+function flagLayer(opts: ServeOptions): Record<string, unknown> {
+  const live: Record<string, unknown> = {};
+  const http: Record<string, unknown> = {};
+  if (opts.host !== undefined) http.host = opts.host;
+  if (opts.port !== undefined) http.port = Number(opts.port);
+  if (Object.keys(http).length) live.http = http;
+  if (opts.db !== undefined) live.stateDb = opts.db;
+  if (opts.speed !== undefined) live.replaySpeed = Number(opts.speed);
+  return { ...(opts.dryRun ? { dryRun: true } : {}), ...(Object.keys(live).length ? { live } : {}) };
+}

@@ -1,0 +1,99 @@
+/**
+ * worksteal's public API: `import { Coordinator, decide, … } from 'worksteal'`.
+ *
+ * Only what a bot needs to embed the coordinator, decide requests itself, or simulate: the pure policy, the
+ * coordinator and its ports, the configuration, the calendar, the in-memory broker and the simulator.
+ * Everything else (CLI, live runtime, optimizer, stores) is internal and may change without notice.
+ * See the README section "Use as a library" for a runnable example.
+ */
+
+/**
+ * The single authority over capacity: decides each entry request with the pure policy and carries a steal
+ * out against a {@link Broker} as a saga (cancel victims, confirm, then place). Requests are serialized.
+ */
+export { Coordinator } from './coordinator/coordinator.js';
+/** What a {@link Coordinator} is built from; the clock and calendar ports it reads time and sessions through. */
+export type { CoordinatorOptions, Clock, SessionOracle } from './coordinator/coordinator.js';
+/**
+ * The Broker port the coordinator executes against (`cancel` resolves only when the venue confirms), its
+ * synchronous twin for venues that answer at once, and the shapes they exchange.
+ */
+export type {
+  Broker,
+  SyncBroker,
+  BrokerState,
+  PlaceLimitRequest,
+  PlaceResult,
+  CancelResult,
+} from './coordinator/broker.js';
+/** The outcome of one submitted request (waited, blocked, placed, stole, compensated, aborted, dry-run). */
+export type { Outcome, OutcomeStatus, SagaJournal, SagaState, SagaTransition } from './coordinator/saga.js';
+/** An in-memory saga journal (what a steal went through), for tests and embedding. */
+export { MemoryJournal } from './coordinator/saga.js';
+
+/**
+ * The pure decision: place, steal, wait or block for one entry request, given the account, positions, open
+ * orders, the steal history and the time. No I/O; the same input always gives the same decision.
+ */
+export { decide } from './core/policy/decide.js';
+/** Everything {@link decide} reads. */
+export type { DecideInput, DecideConfig } from './core/policy/decide.js';
+/** A decision as computed; {@link decisionRecord} turns it into plain JSON with every candidate explained. */
+export type { Decision } from './core/policy/decision.js';
+/** A decision as a plain, JSON-ready record (times as ISO strings, every candidate and why it was eligible). */
+export { decisionRecord } from './core/policy/record.js';
+/** The remembered steals behind cooldowns and fight detection; pass one to {@link decide}. */
+export { StealHistory } from './core/policy/steal-history.js';
+
+/**
+ * Configuration: the defaults, a preset, then layers (objects you pass, e.g. a parsed file) and `WORKSTEAL_*`
+ * environment variables, validated by one schema. Throws a ValidationError naming each bad key and value.
+ */
+export { resolveConfig } from './core/config/resolve.js';
+/** The resolved configuration and what {@link resolveConfig} accepts. */
+export type { ResolvedConfig, ResolveInput } from './core/config/resolve.js';
+/** The validated configuration object every part reads. */
+export type { WorkstealConfig } from './core/config/schema.js';
+/** Names of the built-in presets (`default`, `original`, …). */
+export { PRESET_NAMES } from './core/config/presets.js';
+
+/** The NYSE calendar (regular sessions, holidays, early closes) for at least 2000–2035. */
+export { nyseCalendar } from './core/calendar/nyse.js';
+/** A trading calendar as the coordinator and the simulator read it. */
+export type { ExchangeCalendar, Session } from './core/calendar/types.js';
+
+/** A broker in memory with injectable faults: try the coordinator without a venue. */
+export { MemoryBroker } from './brokers/memory.js';
+/** Faults {@link MemoryBroker} can inject per call (rejected cancels, fills racing a cancel, delays). */
+export type { MemoryBrokerFaults } from './brokers/memory.js';
+
+/**
+ * The simulator: replays bars of many symbols with causal signals through the same coordinator, with a
+ * realistic fill model, leverage, end-of-day deleveraging and margin interest. Synchronous.
+ */
+export { simulate } from './sim/engine.js';
+/** What {@link simulate} takes and returns. */
+export type { SimInput, SimOutput, DecisionRow, EquityRow, StealRecord } from './sim/engine.js';
+/** Bars of one symbol in column form (what {@link simulate} replays), and a loader for bar files. */
+export type { BarSeries } from './sim/data/types.js';
+export { loadBars } from './sim/data/load.js';
+
+/** The domain vocabulary (DESIGN §2): entry requests, open orders, positions, the account, steals. */
+export type {
+  Account,
+  Action,
+  AssetClass,
+  BlockReason,
+  EntryRequest,
+  IneligibleReason,
+  OpenOrder,
+  OrderRole,
+  Position,
+  Side,
+  StealEvent,
+  TimeMs,
+  ToleranceTier,
+  WaitReason,
+} from './core/types.js';
+/** Bad input (a request, a config key): names every path and value. */
+export { ValidationError } from './core/errors.js';

@@ -1,0 +1,220 @@
+import type { CancelResult, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
+import type { OpenOrder, Position } from '../core/types.js';
+import type { BrokerAccount, LiveBroker, OrderEvent, VenueOrder } from '../live/ports.js';
+import type { AdvisoryBook } from './book.js';
+import type { OrderEventBody, SagaReportBody } from './reports.js';
+
+/** Something a saga waits for the bot to do and report: cancel an order, or place the stealer's order. */
+export type PendingAction =
+  | { kind: 'cancel'; sagaId: string | null; orderId: string; deadline: number }
+  | { kind: 'place'; sagaId: string | null; order: PlaceLimitRequest; deadline: number };
+
+/** Timers are a port too: tests drive deadlines without waiting. */
+export interface Timers {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+interface Waiting {
+  action: PendingAction;
+  timer: unknown;
+  settle(report: SagaReportBody | null): void;
+}
+
+export interface AdvisoryOptions {
+  book: AdvisoryBook;
+  /** How long a saga waits for each report before it gives up on it. */
+  deadlineMs: number;
+  timers: Timers;
+  /** The saga a new action belongs to (the one in flight, or the recovered saga naming this victim). */
+  sagaOf: (
+    action: { kind: 'cancel'; orderId: string } | { kind: 'place'; clientOrderId: string },
+  ) => string | null;
+  /** A report the book must remember (it is stored and replayed after a restart). */
+  record: (event: OrderEventBody) => void;
+  /** What only the request knows of the order about to be placed (reference price, forecast PnL). */
+  placing: () => { price: number | null; forecastPnl: number };
+}
+
+/**
+ * The Broker port for advisory mode: the service decides, the bot acts. `cancel()` and `placeLimit()` do not
+ * touch a venue; they post an action for the bot and resolve when the bot reports its result, or when the
+ * deadline passes (a cancel is then `rejected`, so the saga resyncs from the book, where the order still
+ * holds its margin, and ends `aborted`; a placement is then refused, so the saga ends `compensated`).
+ * The coordinator's saga runs unchanged over it.
+ */
+export class AdvisoryBroker implements LiveBroker {
+  readonly name = 'none';
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly listeners = new Set<(action: PendingAction) => void>();
+
+  constructor(private readonly o: AdvisoryOptions) {}
+
+  /** What sagas wait for now, oldest first. */
+  pending(sagaId?: string): PendingAction[] {
+    const all = [...this.waiting.values()].map((w) => w.action);
+    return sagaId === undefined ? all : all.filter((a) => a.sagaId === sagaId);
+  }
+
+  /** Called with every new pending action. Returns a function that stops listening. */
+  onPending(listener: (action: PendingAction) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  cancel(orderId: string): Promise<CancelResult> {
+    if (!this.o.book.isOpen(orderId))
+      return Promise.resolve({ status: 'rejected', reason: `order ${orderId} is not open in the reports` });
+    return new Promise((resolve) => {
+      this.wait(
+        `cancel:${orderId}`,
+        { kind: 'cancel', sagaId: this.o.sagaOf({ kind: 'cancel', orderId }), orderId, deadline: 0 },
+        (report) => {
+          if (report === null)
+            return resolve({
+              status: 'rejected',
+              reason: `no report of the cancel of ${orderId} within ${this.o.deadlineMs / 1000} s; it still counts as open`,
+            });
+          if (report.kind === 'cancelled') {
+            this.o.record({
+              kind: 'cancelled',
+              orderId,
+              filledQty: report.filledQty,
+              fillPrice: report.fillPrice,
+            });
+            return resolve({
+              status: 'cancelled',
+              filledQty: report.filledQty,
+              ...(report.fillPrice === undefined ? {} : { fillPrice: report.fillPrice }),
+            });
+          }
+          if (report.kind === 'filled') {
+            this.o.record({
+              kind: 'fill',
+              orderId,
+              filledQty: report.filledQty,
+              fillPrice: report.fillPrice,
+            });
+            return resolve({ status: 'filled', filledQty: report.filledQty, fillPrice: report.fillPrice });
+          }
+          resolve({
+            status: 'rejected',
+            reason: report.kind === 'cancel-rejected' ? report.reason : 'unexpected',
+          });
+        },
+      );
+    });
+  }
+
+  placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
+    const known = this.o.book.byClient(request.clientOrderId);
+    if (known) return Promise.resolve({ ok: true, orderId: known.id }); // idempotent client order ids
+    const meta = this.o.placing();
+    return new Promise((resolve) => {
+      this.wait(
+        `place:${request.clientOrderId}`,
+        {
+          kind: 'place',
+          sagaId: this.o.sagaOf({ kind: 'place', clientOrderId: request.clientOrderId }),
+          order: { ...request },
+          deadline: 0,
+        },
+        (report) => {
+          if (report === null)
+            return resolve({
+              ok: false,
+              reason: `no report of the placement of ${request.clientOrderId} within ${this.o.deadlineMs / 1000} s`,
+            });
+          if (report.kind === 'placed') {
+            this.o.record({
+              kind: 'placed',
+              order: {
+                ...request,
+                id: report.orderId,
+                price: meta.price,
+                forecastPnl: meta.forecastPnl,
+                placedAt: this.o.timers.now(),
+                probe: false,
+                external: false,
+              },
+            });
+            return resolve({ ok: true, orderId: report.orderId });
+          }
+          resolve({ ok: false, reason: report.kind === 'place-rejected' ? report.reason : 'unexpected' });
+        },
+      );
+    });
+  }
+
+  /**
+   * A bot's report for a pending action. Returns false when nothing waits for it (a late report: the caller
+   * applies it as an order event instead).
+   */
+  report(report: SagaReportBody): boolean {
+    const key =
+      report.kind === 'placed' || report.kind === 'place-rejected'
+        ? `place:${report.clientOrderId}`
+        : `cancel:${report.orderId}`;
+    const w = this.waiting.get(key);
+    if (!w) return false;
+    w.settle(report);
+    return true;
+  }
+
+  /** Whether a saga waits for the cancel of this order (an order event about it answers the saga). */
+  awaitsCancel(orderId: string): boolean {
+    return this.waiting.has(`cancel:${orderId}`);
+  }
+
+  async openOrders(): Promise<OpenOrder[]> {
+    return this.o.book.ledger.snapshot().orders;
+  }
+
+  async positions(): Promise<Position[]> {
+    return this.o.book.ledger.snapshot().positions;
+  }
+
+  async account(): Promise<BrokerAccount> {
+    return { ...this.o.book.ledger.account };
+  }
+
+  async orderByClientId(clientOrderId: string): Promise<VenueOrder | null> {
+    return this.o.book.byClient(clientOrderId);
+  }
+
+  async placeMarket(): Promise<PlaceResult> {
+    return { ok: false, reason: 'advisory mode places nothing itself' };
+  }
+
+  onOrderEvent(_listener: (event: OrderEvent) => void): () => void {
+    return () => undefined; // the bots' reports arrive over HTTP, not from a venue stream
+  }
+
+  /** Give up on everything still waited for (shutdown): each saga ends as at its deadline. */
+  async close(): Promise<void> {
+    for (const w of [...this.waiting.values()]) w.settle(null);
+  }
+
+  private wait(key: string, action: PendingAction, onReport: (report: SagaReportBody | null) => void): void {
+    action.deadline = this.o.timers.now() + this.o.deadlineMs;
+    const entry: Waiting = {
+      action,
+      timer: this.o.timers.setTimeout(() => entry.settle(null), this.o.deadlineMs),
+      settle: (report) => {
+        if (this.waiting.get(key) !== entry) return;
+        this.waiting.delete(key);
+        this.o.timers.clearTimeout(entry.timer);
+        onReport(report);
+      },
+    };
+    this.waiting.set(key, entry);
+    for (const listener of this.listeners) listener(action);
+  }
+}

@@ -1,0 +1,177 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ValidationError } from '../core/errors.js';
+import { send, tokenMatches } from '../live/http.js';
+import type { Logger } from '../live/log.js';
+import type { LiveMetrics } from '../live/metrics.js';
+import { OPENAPI } from './openapi.js';
+import { BadRequest, entryRequestSchema, orderEventSchema, parseBody, sagaReportSchema } from './reports.js';
+import type { CoordinatorService } from './service.js';
+import { NotFound, ServiceConflict } from './views.js';
+
+export interface ServiceHttpOptions {
+  host: string;
+  port: number;
+  /** Bearer token every /v1 endpoint requires; undefined only when the operator turned auth off. */
+  token: string | undefined;
+  service: CoordinatorService;
+  metrics: LiveMetrics;
+  log: Logger;
+}
+
+export interface ServiceHttp {
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1 << 20;
+
+/**
+ * The service's HTTP/JSON face (routes in docs/openapi.json, served at /openapi.json). /v1 needs
+ * `Authorization: Bearer <WORKSTEAL_TOKEN>` (the live runtime's rule); /metrics and /openapi.json do not.
+ */
+export async function startServiceHttp(o: ServiceHttpOptions): Promise<ServiceHttp> {
+  const server: Server = createServer((req, res) => {
+    route(o, req, res).catch((error: Error) => {
+      if (res.headersSent) return void res.end();
+      if (error instanceof BadRequest) return send(res, 400, { error: error.message, issues: error.issues });
+      if (error instanceof ValidationError)
+        return send(res, 400, {
+          error: error.message,
+          issues: error.issues.map((i) => ({ field: i.where, message: i.message })),
+        });
+      if (error instanceof NotFound) return send(res, 404, { error: error.message });
+      if (error instanceof ServiceConflict) return send(res, 409, { error: error.message });
+      o.log.error('http-error', { path: req.url, message: error.message });
+      send(res, 500, { error: 'internal error; see the log' });
+    });
+  });
+  // Many bots keep connections open: keep-alive keeps a request round trip at one loopback exchange.
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new ValidationError('Cannot serve HTTP', [
+          {
+            where: 'live.http',
+            message:
+              error.code === 'EADDRINUSE'
+                ? `port ${o.port} on ${o.host} is in use; choose another with --port (0 picks a free one)`
+                : `cannot listen on ${o.host}:${o.port} (${error.message}); check --host`,
+            value: `${o.host}:${o.port}`,
+          },
+        ]),
+      ),
+    );
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function route(o: ServiceHttpOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
+  const method = req.method ?? 'GET';
+  if (path === '/openapi.json') {
+    if (only(method, 'GET', res)) send(res, 200, OPENAPI);
+    return;
+  }
+  if (path === '/metrics') {
+    if (!only(method, 'GET', res)) return;
+    res.writeHead(200, { 'content-type': o.metrics.contentType });
+    res.end(await o.metrics.text());
+    return;
+  }
+  if (!path.startsWith('/v1/')) return send(res, 404, { error: `no such path ${path}; see /openapi.json` });
+  if (o.token !== undefined && !tokenMatches(req.headers.authorization, o.token)) {
+    res.setHeader('www-authenticate', 'Bearer');
+    return send(res, 401, {
+      error: 'missing or wrong bearer token (Authorization: Bearer <WORKSTEAL_TOKEN>)',
+    });
+  }
+  const s = o.service;
+  if (path === '/v1/requests') {
+    if (!only(method, 'POST', res)) return;
+    const explain = url.searchParams.get('explain') === 'true';
+    return send(res, 200, await s.request(parseBody(entryRequestSchema, await readJson(req)), explain));
+  }
+  if (path === '/v1/events') {
+    if (!only(method, 'POST', res)) return;
+    return send(res, 200, s.event(parseBody(orderEventSchema, await readJson(req))));
+  }
+  if (path === '/v1/status') {
+    if (only(method, 'GET', res)) send(res, 200, s.status());
+    return;
+  }
+  if (path === '/v1/decisions') {
+    if (!only(method, 'GET', res)) return;
+    return send(res, 200, { decisions: s.decisionsSince(sinceParam(url), limitParam(url)) });
+  }
+  const saga = /^\/v1\/sagas\/([^/]+)(\/reports)?$/.exec(path);
+  if (saga) {
+    const sagaId = decodeURIComponent(saga[1]!);
+    if (saga[2]) {
+      if (!only(method, 'POST', res)) return;
+      return send(res, 200, await s.report(sagaId, parseBody(sagaReportSchema, await readJson(req))));
+    }
+    if (!only(method, 'GET', res)) return;
+    const view = s.sagaView(sagaId);
+    if (!view) throw new NotFound(`no saga ${sagaId}; GET /v1/status lists the open ones`);
+    return send(res, 200, view);
+  }
+  send(res, 404, { error: `no such path ${path}; see /openapi.json` });
+}
+
+/** False (and a 405 sent) when the method is not the one the path takes. */
+function only(method: string, wanted: 'GET' | 'POST', res: ServerResponse): boolean {
+  if (method === wanted || (wanted === 'GET' && method === 'HEAD')) return true;
+  res.setHeader('allow', wanted);
+  send(res, 405, { error: `use ${wanted}` });
+  return false;
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY)
+      throw new BadRequest([{ field: '(body)', message: `larger than ${MAX_BODY} bytes` }]);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new BadRequest([{ field: '(body)', message: `not JSON: ${(error as Error).message}` }]);
+  }
+}
+
+function sinceParam(url: URL): number {
+  const raw = url.searchParams.get('since');
+  if (raw === null || raw === '') return 0;
+  const t = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(t))
+    throw new BadRequest([
+      { field: 'since', message: `"${raw}" is neither an ISO-8601 time nor epoch milliseconds` },
+    ]);
+  return t;
+}
+
+function limitParam(url: URL): number {
+  const raw = url.searchParams.get('limit');
+  if (raw === null || raw === '') return 1000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new BadRequest([{ field: 'limit', message: `"${raw}" must be an integer from 1 to 10000` }]);
+  return n;
+}

@@ -1,0 +1,300 @@
+import { z } from 'zod';
+import { entryRequestSchema, orderEventSchema, sagaReportSchema } from './reports.js';
+
+/**
+ * The service's OpenAPI 3.1 document, built from the same zod schemas that validate request bodies. The
+ * server serves this object at /openapi.json; docs/openapi.json is written from it (`worksteal serve
+ * --openapi`), and a test checks that the two match.
+ */
+
+const schema = (s: z.ZodType): Record<string, unknown> => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(s, { io: 'input', target: 'draft-2020-12' });
+  return rest;
+};
+
+const json = (ref: string): Record<string, unknown> => ({
+  'application/json': { schema: { $ref: `#/components/schemas/${ref}` } },
+});
+
+const errors = {
+  '400': {
+    description: 'A bad request body or parameter; every field is named.',
+    content: json('BadRequest'),
+  },
+  '401': { description: 'Missing or wrong bearer token.', content: json('Error') },
+};
+
+const looseObject = { type: 'object', additionalProperties: true };
+
+export const OPENAPI = {
+  openapi: '3.1.0',
+  info: {
+    title: 'worksteal coordinator service',
+    version: '1',
+    description:
+      'One authority over buying power for any number of trading bots (worksteal serve). Executing mode ' +
+      '(--broker replay) carries steals out itself; advisory mode (--broker none) answers which orders ' +
+      'the bot must cancel and place, and waits (with a deadline) for the bot to report each result. See ' +
+      'docs/service.md.',
+  },
+  servers: [{ url: 'http://127.0.0.1:8787' }],
+  security: [{ bearer: [] }],
+  paths: {
+    '/v1/requests': {
+      post: {
+        operationId: 'request',
+        summary: 'Decide an entry request (and start its saga).',
+        description:
+          'Serialized with every other request. Executing mode answers with the outcome; advisory mode answers ' +
+          'as soon as the saga waits for the bot (status waiting-for-bot, saga.waitingFor) or has ended.',
+        parameters: [
+          {
+            name: 'explain',
+            in: 'query',
+            required: false,
+            description: 'true: include the full decision record (every candidate and why)',
+            schema: { type: 'boolean' },
+          },
+        ],
+        requestBody: { required: true, content: json('EntryRequest') },
+        responses: {
+          '200': { description: 'The decision and what happens next.', content: json('RequestAnswer') },
+          ...errors,
+        },
+      },
+    },
+    '/v1/sagas/{sagaId}': {
+      get: {
+        operationId: 'saga',
+        summary: 'One saga: its state and what it waits for.',
+        parameters: [{ name: 'sagaId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': { description: 'The saga.', content: json('Saga') },
+          '404': { description: 'No such saga.', content: json('Error') },
+          '401': errors['401'],
+        },
+      },
+    },
+    '/v1/sagas/{sagaId}/reports': {
+      post: {
+        operationId: 'report',
+        summary:
+          'Report what the bot did for a saga (advisory mode): a cancel confirmed, a fill, a placement.',
+        parameters: [{ name: 'sagaId', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: { required: true, content: json('SagaReport') },
+        responses: {
+          '200': { description: 'The saga after it moved on.', content: json('Saga') },
+          '404': { description: 'No such saga.', content: json('Error') },
+          '409': { description: 'Not in advisory mode.', content: json('Error') },
+          ...errors,
+        },
+      },
+    },
+    '/v1/events': {
+      post: {
+        operationId: 'event',
+        summary:
+          'Report an order event: placed (also outside worksteal), fill, cancelled, quote, account, position.',
+        requestBody: { required: true, content: json('OrderEvent') },
+        responses: {
+          '200': { description: 'Applied (or recognised as a repeat).', content: json('EventAnswer') },
+          '409': { description: 'Executing mode takes quotes only.', content: json('Error') },
+          ...errors,
+        },
+      },
+    },
+    '/v1/status': {
+      get: {
+        operationId: 'status',
+        summary: 'Capacity, open orders, positions, cooling symbols and open sagas.',
+        responses: { '200': { description: 'The status.', content: json('Status') }, '401': errors['401'] },
+      },
+    },
+    '/v1/decisions': {
+      get: {
+        operationId: 'decisions',
+        summary: 'Decision records since a time, oldest first.',
+        parameters: [
+          {
+            name: 'since',
+            in: 'query',
+            required: false,
+            description: 'ISO-8601 time or epoch ms; default: all',
+            schema: { type: 'string' },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            schema: { type: 'integer', minimum: 1, maximum: 10000 },
+          },
+        ],
+        responses: {
+          '200': { description: 'The decisions.', content: json('Decisions') },
+          ...errors,
+        },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'metrics',
+        summary: 'Prometheus metrics.',
+        security: [],
+        responses: {
+          '200': { description: 'Metrics text.', content: { 'text/plain': { schema: { type: 'string' } } } },
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'openapi',
+        summary: 'This document.',
+        security: [],
+        responses: {
+          '200': {
+            description: 'The OpenAPI document.',
+            content: { 'application/json': { schema: looseObject } },
+          },
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'WORKSTEAL_TOKEN' } },
+    schemas: {
+      EntryRequest: schema(entryRequestSchema),
+      SagaReport: schema(sagaReportSchema),
+      OrderEvent: schema(orderEventSchema),
+      Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
+      BadRequest: {
+        type: 'object',
+        required: ['error', 'issues'],
+        properties: {
+          error: { type: 'string' },
+          issues: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['field', 'message'],
+              properties: { field: { type: 'string' }, message: { type: 'string' } },
+            },
+          },
+        },
+      },
+      PendingAction: {
+        type: 'object',
+        required: ['kind', 'deadline'],
+        properties: {
+          kind: { enum: ['cancel', 'place'] },
+          orderId: { type: 'string', description: 'cancel: the order to cancel' },
+          order: { ...looseObject, description: 'place: the order to place, with its clientOrderId' },
+          deadline: { type: 'string', format: 'date-time' },
+        },
+      },
+      Saga: {
+        type: 'object',
+        required: [
+          'sagaId',
+          'symbol',
+          'clientOrderId',
+          'state',
+          'victims',
+          'cancelled',
+          'waitingFor',
+          'outcome',
+        ],
+        properties: {
+          sagaId: { type: 'string' },
+          symbol: { type: 'string' },
+          clientOrderId: { type: 'string' },
+          state: {
+            enum: ['requested', 'victims-cancelled', 'redecide', 'placed', 'done', 'compensated', 'aborted'],
+          },
+          victims: { type: 'array', items: { type: 'string' } },
+          cancelled: { type: 'array', items: { type: 'string' } },
+          orderId: { type: ['string', 'null'] },
+          detail: { type: ['string', 'null'] },
+          startedAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+          waitingFor: { type: 'array', items: { $ref: '#/components/schemas/PendingAction' } },
+          outcome: { type: ['string', 'null'] },
+        },
+      },
+      RequestAnswer: {
+        type: 'object',
+        required: ['status', 'action', 'reason', 'victims', 'replaces', 'saga'],
+        properties: {
+          status: {
+            enum: [
+              'waiting-for-bot',
+              'waited',
+              'blocked',
+              'placed',
+              'stole',
+              'compensated',
+              'aborted',
+              'dry-run',
+            ],
+          },
+          action: { enum: ['wait', 'place', 'steal', 'block'] },
+          reason: { type: 'string' },
+          victims: { type: 'array', items: { type: 'string' } },
+          replaces: { type: ['string', 'null'] },
+          detail: { type: ['string', 'null'] },
+          orderId: { type: ['string', 'null'] },
+          saga: { anyOf: [{ $ref: '#/components/schemas/Saga' }, { type: 'null' }] },
+          decision: {
+            ...looseObject,
+            description: 'with ?explain=true: the full decision record (every candidate and why)',
+          },
+        },
+      },
+      EventAnswer: {
+        type: 'object',
+        required: ['applied', 'detail'],
+        properties: { applied: { type: 'boolean' }, detail: { type: 'string' } },
+      },
+      Status: {
+        type: 'object',
+        required: [
+          'mode',
+          'broker',
+          'account',
+          'marginUsed',
+          'marginCapacity',
+          'orders',
+          'positions',
+          'cooling',
+          'sagas',
+        ],
+        properties: {
+          mode: { enum: ['advisory', 'executing'] },
+          broker: { type: 'string' },
+          account: looseObject,
+          marginUsed: { type: 'number' },
+          marginCapacity: { type: 'number' },
+          marginFree: { type: 'number' },
+          orders: { type: 'array', items: looseObject },
+          positions: { type: 'array', items: looseObject },
+          cooling: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['symbol', 'until'],
+              properties: { symbol: { type: 'string' }, until: { type: 'string', format: 'date-time' } },
+            },
+          },
+          sagas: { type: 'array', items: { $ref: '#/components/schemas/Saga' } },
+        },
+      },
+      Decisions: {
+        type: 'object',
+        required: ['decisions'],
+        properties: { decisions: { type: 'array', items: looseObject } },
+      },
+    },
+  },
+} as const;
+
+/** The document as docs/openapi.json holds it. */
+export const openapiText = (): string => `${JSON.stringify(OPENAPI, null, 2)}\n`;

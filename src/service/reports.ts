@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { ASSET_CLASSES, ORDER_ROLES, SIDES } from '../core/types.js';
+
+/**
+ * What a bot sends the service, as zod schemas: one source for validation (a bad field is a 400 that names
+ * it) and for the OpenAPI document (the schemas are converted to JSON Schema there).
+ */
+
+const positive = z.number().finite().positive();
+const nonNegative = z.number().finite().nonnegative();
+const id = z.string().min(1).max(200);
+
+export const entryRequestSchema = z
+  .object({
+    symbol: z.string().min(1).max(64).describe('the watcher symbol, e.g. BTC/USD or AAPL'),
+    assetClass: z.enum(ASSET_CLASSES),
+    side: z.enum(SIDES),
+    limitPrice: positive.describe('the entry limit the watcher wants to rest'),
+    qty: positive,
+    price: positive.describe('reference price now: the ask for a buy, the bid for a sell'),
+    forecastPnl: z.number().finite().describe('forecast PnL of the order if it fills (account currency)'),
+    cryptoRank: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .default(null)
+      .describe('1-based forecast rank among cryptos'),
+  })
+  .strict();
+
+/** One order as the bot placed it (inside a saga, or outside worksteal: by hand, another program). */
+export const orderSchema = z
+  .object({
+    id: id.describe("the venue's order id"),
+    clientOrderId: id.optional().describe('the client order id it was placed with, if any'),
+    symbol: z.string().min(1).max(64),
+    assetClass: z.enum(ASSET_CLASSES),
+    side: z.enum(SIDES),
+    role: z.enum(ORDER_ROLES).default('entry'),
+    limitPrice: positive,
+    qty: positive,
+    price: positive.nullable().default(null).describe('reference price now; null: never a victim'),
+    forecastPnl: z.number().finite().default(0),
+    placedAt: z.number().int().nonnegative().optional().describe('epoch ms; default: when reported'),
+    probe: z.boolean().default(false),
+    external: z.boolean().default(false).describe('not placed by the bot that asks worksteal: never touched'),
+  })
+  .strict();
+
+const eventId = id.optional().describe('idempotency key: a report sent twice with the same key counts once');
+
+/** Order events: what happened at the venue, outside or inside a saga. The ledger follows these. */
+export const orderEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('placed'), eventId, order: orderSchema }).strict(),
+  z
+    .object({
+      kind: z.literal('fill'),
+      eventId,
+      orderId: id,
+      filledQty: positive.describe('cumulative filled quantity of the order'),
+      fillPrice: positive,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('cancelled'),
+      eventId,
+      orderId: id,
+      filledQty: nonNegative.default(0).describe('cumulative quantity filled before the cancel took effect'),
+      fillPrice: positive.optional(),
+    })
+    .strict(),
+  z
+    .object({ kind: z.literal('quote'), eventId, symbol: z.string().min(1), bid: positive, ask: positive })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('account'),
+      eventId,
+      equity: positive,
+      patternDayTrader: z.boolean().default(false),
+      cash: z.number().finite().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('position'),
+      eventId,
+      symbol: z.string().min(1),
+      assetClass: z.enum(ASSET_CLASSES),
+      qty: z.number().finite().describe('signed: negative is short; 0 closes it'),
+      price: positive,
+    })
+    .strict(),
+]);
+
+/** Answers to what a saga waits for: the confirmation of a cancel, or the placement of the stealer's order. */
+export const sagaReportSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('cancelled'),
+      orderId: id,
+      filledQty: nonNegative
+        .default(0)
+        .describe('cumulative quantity that filled before the cancel took effect'),
+      fillPrice: positive.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('filled'),
+      orderId: id,
+      filledQty: positive.describe('the order filled completely before the cancel could act'),
+      fillPrice: positive,
+    })
+    .strict(),
+  z.object({ kind: z.literal('cancel-rejected'), orderId: id, reason: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('placed'), clientOrderId: id, orderId: id }).strict(),
+  z.object({ kind: z.literal('place-rejected'), clientOrderId: id, reason: z.string().min(1) }).strict(),
+]);
+
+export type EntryRequestBody = z.infer<typeof entryRequestSchema>;
+export type OrderBody = z.infer<typeof orderSchema>;
+export type OrderEventBody = z.infer<typeof orderEventSchema>;
+export type SagaReportBody = z.infer<typeof sagaReportSchema>;
+
+/** A request body that does not fit its schema: the HTTP layer answers 400 with every field named. */
+export class BadRequest extends Error {
+  constructor(readonly issues: { field: string; message: string }[]) {
+    super(`bad request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+  }
+}
+
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new BadRequest(
+    parsed.error.issues.map((issue) => ({
+      field: issue.path.length ? issue.path.join('.') : '(body)',
+      message: issue.message,
+    })),
+  );
+}
+
+/** A saga report nobody waits for any more, as the order event it stands for. */
+export function lateEvent(body: SagaReportBody): OrderEventBody | null {
+  switch (body.kind) {
+    case 'cancelled':
+      return {
+        kind: 'cancelled',
+        orderId: body.orderId,
+        filledQty: body.filledQty,
+        fillPrice: body.fillPrice,
+      };
+    case 'filled':
+      return { kind: 'fill', orderId: body.orderId, filledQty: body.filledQty, fillPrice: body.fillPrice };
+    default:
+      return null;
+  }
+}

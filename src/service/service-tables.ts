@@ -1,0 +1,196 @@
+import type Database from 'better-sqlite3';
+import type { CapacityLedger } from '../coordinator/ledger.js';
+import type { Outcome, SagaState } from '../coordinator/saga.js';
+import { isStealAttempt, type Decision } from '../core/policy/decision.js';
+import { decisionRecord } from '../core/policy/record.js';
+import type { LiveStore } from '../live/store.js';
+import type { OrderEventBody } from './reports.js';
+
+/**
+ * The service's own tables beside the live store's (same SQLite file, same way of creating them): the
+ * bots' reports, in arrival order, which advisory mode replays after a restart; and read queries over the
+ * store's sagas and decisions that the HTTP API answers with.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS service_reports (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  body TEXT NOT NULL,
+  event_id TEXT UNIQUE
+);
+CREATE INDEX IF NOT EXISTS decisions_time ON decisions(time);
+`;
+
+export interface SagaRecord {
+  sagaId: string;
+  symbol: string;
+  clientOrderId: string;
+  state: SagaState;
+  victims: string[];
+  cancelled: string[];
+  orderId: string | null;
+  detail: string | null;
+  startedAt: number;
+  updatedAt: number;
+}
+
+export interface DecisionOut {
+  id: number;
+  time: string;
+  symbol: string;
+  action: string;
+  reason: string;
+  victims: string[];
+  victimSymbols: string[];
+  outcome: string | null;
+  record: unknown;
+}
+
+export class ServiceTables {
+  constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA);
+  }
+
+  /** Store a report; false when its event id was seen before (it must not count twice). */
+  appendReport(event: OrderEventBody, at: number): boolean {
+    const info = this.db
+      .prepare('INSERT OR IGNORE INTO service_reports (at, kind, body, event_id) VALUES (?, ?, ?, ?)')
+      .run(at, event.kind, JSON.stringify(event), event.eventId ?? null);
+    return info.changes > 0;
+  }
+
+  hasEvent(eventId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM service_reports WHERE event_id = ?').get(eventId) !== undefined;
+  }
+
+  /** Every stored report, oldest first, with when it arrived. */
+  reports(): { at: number; event: OrderEventBody }[] {
+    const rows = this.db.prepare('SELECT at, body FROM service_reports ORDER BY seq').all() as {
+      at: number;
+      body: string;
+    }[];
+    return rows.map((r) => ({ at: r.at, event: JSON.parse(r.body) as OrderEventBody }));
+  }
+
+  saga(sagaId: string): SagaRecord | null {
+    const r = this.db.prepare('SELECT * FROM sagas WHERE saga_id = ?').get(sagaId) as
+      Record<string, unknown> | undefined;
+    return r ? sagaRecord(r) : null;
+  }
+
+  /** Sagas not yet done, compensated or aborted, oldest first. */
+  openSagas(): SagaRecord[] {
+    const rows = this.db
+      .prepare(
+        "SELECT * FROM sagas WHERE state NOT IN ('done', 'compensated', 'aborted') ORDER BY started_at, saga_id",
+      )
+      .all() as Record<string, unknown>[];
+    return rows.map(sagaRecord);
+  }
+
+  /** Decisions at or after `since` (epoch ms), oldest first, at most `limit`. */
+  decisionsSince(since: number, limit: number): DecisionOut[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, time, symbol, action, reason, victims, victim_symbols, outcome, record FROM decisions
+         WHERE time >= ? ORDER BY time, id LIMIT ?`,
+      )
+      .all(since, limit) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      id: Number(r.id),
+      time: new Date(Number(r.time)).toISOString(),
+      symbol: String(r.symbol),
+      action: String(r.action),
+      reason: String(r.reason),
+      victims: JSON.parse(String(r.victims)) as string[],
+      victimSymbols: JSON.parse(String(r.victim_symbols)) as string[],
+      outcome: r.outcome === null ? null : String(r.outcome),
+      record: JSON.parse(String(r.record)) as unknown,
+    }));
+  }
+}
+
+function sagaRecord(r: Record<string, unknown>): SagaRecord {
+  return {
+    sagaId: String(r.saga_id),
+    symbol: String(r.symbol),
+    clientOrderId: String(r.client_order_id),
+    state: r.state as SagaState,
+    victims: JSON.parse(String(r.victims)) as string[],
+    cancelled: JSON.parse(String(r.cancelled)) as string[],
+    orderId: r.order_id === null ? null : String(r.order_id),
+    detail: r.detail === null ? null : String(r.detail),
+    startedAt: Number(r.started_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+/** Orders in the live store's table, so crash recovery can name a victim's symbol and look it up. */
+export function mirrorToStore(store: LiveStore, event: OrderEventBody, at: number): void {
+  if (event.kind === 'placed') {
+    const o = event.order;
+    store.recordOrder(
+      {
+        clientOrderId: o.clientOrderId ?? o.id,
+        orderId: o.id,
+        symbol: o.symbol,
+        assetClass: o.assetClass,
+        side: o.side,
+        role: o.role,
+        limitPrice: o.limitPrice,
+        qty: o.qty,
+        takeProfit: null,
+        forecastPnl: o.forecastPnl,
+        signalKey: null,
+        placedAt: o.placedAt ?? at,
+        status: 'open',
+      },
+      at,
+    );
+  } else if (event.kind === 'cancelled' || event.kind === 'fill') {
+    const status = event.kind === 'cancelled' ? 'canceled' : 'partially_filled';
+    store.updateOrderStatus(event.orderId, status, event.filledQty, event.fillPrice ?? null, at);
+  }
+}
+
+/** A decision in the store's decision log (as `run` records them); returns its row id. */
+export function recordDecision(store: LiveStore, d: Decision, ledger: CapacityLedger): number {
+  return store.recordDecision({
+    time: d.time,
+    symbol: d.request.symbol,
+    action: d.action,
+    reason: d.reason,
+    victims: d.victims,
+    victimSymbols: d.victims.map((v) => ledger.order(v)?.symbol ?? '?'),
+    stealAttempt: isStealAttempt(d),
+    fight: d.fight,
+    shortfall: d.shortfall,
+    dryRun: d.dryRun,
+    record: decisionRecord(d),
+  });
+}
+
+/**
+ * A saga whose victim filled during its cancel decides again; when that decision is a block or a wait the
+ * coordinator returns without a final saga state. Close it here, so that it is not taken for one a crash
+ * interrupted.
+ */
+export function closeSettledSaga(
+  store: LiveStore,
+  saga: SagaRecord | null,
+  outcome: Outcome,
+  at: number,
+): void {
+  if (!saga || ['done', 'compensated', 'aborted'].includes(saga.state)) return;
+  store.transition({
+    sagaId: saga.sagaId,
+    state: 'aborted',
+    at,
+    clientOrderId: saga.clientOrderId,
+    symbol: saga.symbol,
+    victims: saga.victims,
+    cancelled: [...outcome.cancelled],
+    detail: `decided again: ${outcome.decision.action} (${outcome.decision.reason})`,
+  });
+}

@@ -1,0 +1,404 @@
+import type { Coordinator as CoordinatorType, SessionOracle } from '../coordinator/coordinator.js';
+import { Coordinator } from '../coordinator/coordinator.js';
+import type { Outcome } from '../coordinator/saga.js';
+import type { WorkstealConfig } from '../core/config/schema.js';
+import type { Decision } from '../core/policy/decision.js';
+import { decisionRecord } from '../core/policy/record.js';
+import type { Account, EntryRequest, StealEvent } from '../core/types.js';
+import type { Logger } from '../live/log.js';
+import type { LiveMetrics } from '../live/metrics.js';
+import { entryPrefix } from '../live/order-ids.js';
+import type { LiveBroker } from '../live/ports.js';
+import { isFightSteal, recoverSagas } from '../live/recovery.js';
+import type { LiveStore } from '../live/store.js';
+import { TrackedBroker } from '../live/tracked-broker.js';
+import { AdvisoryBroker, type Timers } from './advisory-broker.js';
+import { AdvisoryBook, applyToLedger } from './book.js';
+import { lateEvent, type EntryRequestBody, type OrderEventBody, type SagaReportBody } from './reports.js';
+import {
+  closeSettledSaga,
+  mirrorToStore,
+  recordDecision,
+  ServiceTables,
+  type DecisionOut,
+} from './service-tables.js';
+import { NotFound, sagaView, ServiceConflict, type RequestAnswer, type SagaView } from './views.js';
+
+export type ServiceMode =
+  { kind: 'advisory'; deadlineMs: number; account: Account } | { kind: 'executing'; broker: LiveBroker };
+
+export interface ServiceOptions {
+  config: WorkstealConfig;
+  store: LiveStore;
+  log: Logger;
+  metrics: LiveMetrics;
+  timers: Timers;
+  calendar: SessionOracle;
+  mode: ServiceMode;
+  runTag: string;
+}
+
+/**
+ * The coordinator as a service (DESIGN §7): one authority over capacity for any number of clients.
+ * Executing mode carries steals out against the broker itself; advisory mode holds each saga over an
+ * AdvisoryBroker and lets the bots act and report. Decisions are serialized by the coordinator.
+ */
+export class CoordinatorService {
+  readonly coordinator: CoordinatorType;
+  readonly tables: ServiceTables;
+  /** Settles when crash recovery has finished; requests wait for it. */
+  readonly ready: Promise<void>;
+  private readonly book: AdvisoryBook | null;
+  private readonly advisory: AdvisoryBroker | null;
+  private readonly executing: TrackedBroker | null;
+  private readonly o: ServiceOptions;
+  private currentRequest: EntryRequest | null = null;
+  private currentSaga: string | null = null;
+  private recovering = false;
+  private dirty = true;
+  private readonly sagaOfRequest = new WeakMap<EntryRequest, string>();
+  private readonly requestOfSaga = new Map<string, { request: EntryRequest; done: Promise<Outcome> }>();
+  private readonly lastDecision = new WeakMap<EntryRequest, { decision: Decision; id: number }>();
+  private readonly outcomes = new Map<string, Outcome['status']>();
+  private stopListening: () => void = () => undefined;
+
+  constructor(o: ServiceOptions) {
+    this.o = o;
+    const now = o.timers.now();
+    o.store.startRun(o.runTag, this.brokerName, now, { service: true, mode: o.mode.kind });
+    o.store.recordEvent(now, 'start', { service: true, mode: o.mode.kind, runTag: o.runTag });
+    this.tables = new ServiceTables(o.store.db);
+    const account = o.mode.kind === 'advisory' ? o.mode.account : { equity: 0, patternDayTrader: false };
+    this.coordinator = new Coordinator({
+      config: o.config,
+      clock: { now: () => o.timers.now() },
+      calendar: o.calendar,
+      account,
+      idPrefix: entryPrefix(o.runTag),
+      journal: {
+        transition: (t) => {
+          if (t.state === 'requested' && this.currentRequest) {
+            this.sagaOfRequest.set(this.currentRequest, t.sagaId);
+            this.currentSaga = t.sagaId;
+          }
+          o.store.transition(t);
+        },
+      },
+      onDecision: (d) => this.onDecision(d),
+      onSteal: (e) => this.onSteal(e),
+    });
+    // Cooldowns and fight counts outlive the process (not in a replay: each replay is its own world).
+    if (this.brokerName !== 'replay') {
+      const c = o.config;
+      const horizon = (c.fightWindowSec + Math.max(c.cooldownSec, c.fightCooldownSec)) * 1000;
+      for (const e of o.store.stealsBetween(now - horizon, now, this.brokerName))
+        this.coordinator.restoreSteal(e);
+    }
+    if (o.mode.kind === 'advisory') {
+      const book = new AdvisoryBook(account);
+      for (const r of this.tables.reports()) book.apply(r.event, r.at);
+      this.book = book;
+      this.advisory = new AdvisoryBroker({
+        book,
+        deadlineMs: o.mode.deadlineMs,
+        timers: o.timers,
+        sagaOf: (a) => (this.recovering ? this.recoveredSagaOf(a) : this.currentSaga),
+        record: (e) => this.record(e),
+        placing: () => ({
+          price: this.currentRequest?.price ?? null,
+          forecastPnl: this.currentRequest?.forecastPnl ?? 0,
+        }),
+      });
+      this.executing = null;
+      this.coordinator.ledger.reset(book.ledger.snapshot());
+    } else {
+      this.book = null;
+      this.advisory = null;
+      this.executing = new TrackedBroker(o.mode.broker, o.store, () => o.timers.now());
+      this.stopListening = o.mode.broker.onOrderEvent((e) => {
+        if (e.kind !== 'new' && e.kind !== 'pending_cancel') this.dirty = true;
+      });
+    }
+    this.ready = this.recover();
+  }
+
+  get mode(): ServiceMode['kind'] {
+    return this.o.mode.kind;
+  }
+
+  get brokerName(): string {
+    return this.o.mode.kind === 'advisory' ? 'none' : this.o.mode.broker.name;
+  }
+
+  /** Decide an entry request and carry it out (executing) or start its saga and say what the bot must do. */
+  async request(body: EntryRequestBody, explain = false): Promise<RequestAnswer> {
+    await this.ready;
+    const request: EntryRequest = { ...body };
+    const started = this.o.timers.now();
+    if (this.executing) {
+      if (this.dirty) {
+        this.dirty = false;
+        await this.coordinator.reconcile(this.executing);
+      }
+      const outcome = await this.coordinator.submit(request, this.executing);
+      this.onOutcome(request, outcome, started);
+      return this.answer(request, outcome, explain);
+    }
+    const advisory = this.advisory!;
+    const done = this.coordinator.submit(request, advisory);
+    let outcome: Outcome | null = null;
+    done.then(
+      (o) => {
+        outcome = o;
+        this.onOutcome(request, o, started);
+      },
+      () => undefined,
+    );
+    const sagaId = await this.untilStalled(done, () => this.sagaOfRequest.get(request));
+    if (sagaId && outcome === null) this.requestOfSaga.set(sagaId, { request, done });
+    return this.answer(request, outcome, explain);
+  }
+
+  /** A bot's report for a saga (advisory mode); answers with the saga once it has moved on. */
+  async report(sagaId: string, body: SagaReportBody): Promise<SagaView> {
+    if (!this.advisory) throw new ServiceConflict('saga reports are for advisory mode (--broker none)');
+    const saga = this.tables.saga(sagaId);
+    if (!saga) throw new NotFound(`no saga ${sagaId}; GET /v1/status lists the open ones`);
+    const expected = this.advisory.pending(sagaId);
+    const matches = expected.some((a) =>
+      a.kind === 'cancel'
+        ? 'orderId' in body && body.orderId === a.orderId && body.kind !== 'placed'
+        : 'clientOrderId' in body && body.clientOrderId === a.order.clientOrderId,
+    );
+    if (!matches) {
+      // Late (after the deadline) or never asked for: what happened at the venue still counts, once.
+      const late = lateEvent(body);
+      if (late) this.applyEvent(late);
+      return this.sagaView(sagaId)!;
+    }
+    this.advisory.report(body);
+    const entry = this.requestOfSaga.get(sagaId);
+    // A recovered saga (after a restart) is driven by the recovery, not by a request.
+    await this.untilStalled(entry ? entry.done : this.ready, () => sagaId);
+    return this.sagaView(sagaId)!;
+  }
+
+  /** An order event (advisory: anything the bot saw; executing: quotes only, the venue tells the rest). */
+  event(body: OrderEventBody): { applied: boolean; detail: string } {
+    if (this.executing) {
+      if (body.kind !== 'quote')
+        throw new ServiceConflict(
+          `the service executes against ${this.brokerName} and reads orders, fills and the account from it; send only quotes (kind "quote")`,
+        );
+      this.coordinator.ledger.markQuote(body.symbol, body.bid, body.ask);
+      return { applied: true, detail: 'quote applied' };
+    }
+    if (body.eventId !== undefined && this.tables.hasEvent(body.eventId))
+      return { applied: false, detail: `event ${body.eventId} was applied before; counted once` };
+    // The confirmation a saga waits for, sent as an order event: it answers the saga.
+    if (body.kind === 'cancelled' && this.advisory!.awaitsCancel(body.orderId)) {
+      this.advisory!.report({
+        kind: 'cancelled',
+        orderId: body.orderId,
+        filledQty: body.filledQty,
+        fillPrice: body.fillPrice,
+      });
+      return { applied: true, detail: 'answered the saga waiting for this cancel' };
+    }
+    const order = body.kind === 'fill' ? this.coordinator.ledger.order(body.orderId) : undefined;
+    if (
+      body.kind === 'fill' &&
+      order &&
+      this.advisory!.awaitsCancel(body.orderId) &&
+      body.filledQty >= order.qty
+    ) {
+      this.advisory!.report({
+        kind: 'filled',
+        orderId: body.orderId,
+        filledQty: body.filledQty,
+        fillPrice: body.fillPrice,
+      });
+      return { applied: true, detail: 'answered the saga waiting for this cancel: the order filled first' };
+    }
+    if (this.applyEvent(body)) return { applied: true, detail: `${body.kind} applied` };
+    return {
+      applied: false,
+      detail: `${body.kind}: the order is not open (a repeat or a late report); nothing changed`,
+    };
+  }
+
+  status(): Record<string, unknown> {
+    const now = this.o.timers.now();
+    const ledger = this.coordinator.ledger;
+    const c = this.o.config;
+    const session = this.o.calendar.isRegularSession(now);
+    const used = ledger.usedMargin(session, c.margin);
+    const capacity = ledger.capacity(c.bufferPct);
+    this.o.metrics.setCapacity(ledger.account.equity, capacity, used);
+    const cooling = [...this.coordinator.history.coolingSymbols(now)].map((symbol) => ({
+      symbol,
+      until: new Date(this.coordinator.history.coolingUntil(symbol, now) ?? now).toISOString(),
+    }));
+    return {
+      mode: this.mode,
+      broker: this.brokerName,
+      runTag: this.o.runTag,
+      recovering: this.recovering,
+      time: new Date(now).toISOString(),
+      sessionOpen: session,
+      dryRun: this.coordinator.effectiveConfig.dryRun,
+      account: { ...ledger.account },
+      marginUsed: used,
+      marginCapacity: capacity,
+      marginFree: capacity - used,
+      orders: ledger.snapshot().orders,
+      positions: ledger.snapshot().positions,
+      cooling,
+      sagas: this.tables.openSagas().map((s) => this.sagaView(s.sagaId)!),
+    };
+  }
+
+  decisionsSince(since: number, limit: number): DecisionOut[] {
+    return this.tables.decisionsSince(since, limit);
+  }
+
+  sagaView(sagaId: string): SagaView | null {
+    const record = this.tables.saga(sagaId);
+    return record
+      ? sagaView(record, this.advisory?.pending(sagaId) ?? [], this.outcomes.get(sagaId) ?? null)
+      : null;
+  }
+
+  /** Stop: sagas still waiting end as at their deadline; the run is closed in the store. */
+  async close(reason = 'stopped'): Promise<void> {
+    this.stopListening();
+    await this.advisory?.close();
+    await this.ready.catch(() => undefined);
+    this.o.store.stopRun(this.o.timers.now(), reason);
+  }
+
+  private async recover(): Promise<void> {
+    const venue = this.venue();
+    this.recovering = true;
+    try {
+      await recoverSagas({
+        store: this.o.store,
+        broker: this.executing ?? new TrackedBroker(venue, this.o.store, () => this.o.timers.now()),
+        venue,
+        coordinator: this.coordinator,
+        log: this.o.log,
+        now: () => this.o.timers.now(),
+        dryRun: this.o.config.dryRun,
+        includeCurrentRun: false,
+      });
+    } finally {
+      this.recovering = false;
+    }
+    if (this.book) this.coordinator.ledger.reset(this.book.ledger.snapshot());
+    else this.dirty = true;
+  }
+
+  private venue(): LiveBroker {
+    return this.advisory ?? (this.o.mode as { broker: LiveBroker }).broker;
+  }
+
+  /** During recovery: the unfinished saga that names this victim or this client order id. */
+  private recoveredSagaOf(
+    a: { kind: 'cancel'; orderId: string } | { kind: 'place'; clientOrderId: string },
+  ): string | null {
+    const saga = this.tables
+      .openSagas()
+      .find((s) =>
+        a.kind === 'cancel' ? s.victims.includes(a.orderId) : s.clientOrderId === a.clientOrderId,
+      );
+    return saga?.sagaId ?? null;
+  }
+
+  /**
+   * Wait until the saga of `done` asks the bot for something new, or ends. Returns the saga id, if any.
+   * (The coordinator serializes: an earlier request's saga may run first; its actions are not ours.)
+   */
+  private async untilStalled(
+    done: Promise<unknown>,
+    sagaId: () => string | undefined,
+  ): Promise<string | undefined> {
+    let stop: () => void = () => undefined;
+    const stalled = new Promise<void>((resolve) => {
+      stop = this.advisory!.onPending((a) => {
+        if (a.sagaId !== null && a.sagaId === sagaId()) resolve();
+      });
+    });
+    try {
+      await Promise.race([
+        done.then(
+          () => undefined,
+          () => undefined,
+        ),
+        stalled,
+      ]);
+    } finally {
+      stop();
+    }
+    return sagaId();
+  }
+
+  private record(event: OrderEventBody): void {
+    const at = this.o.timers.now();
+    this.tables.appendReport(event, at);
+    this.book!.apply(event, at);
+    mirrorToStore(this.o.store, event, at);
+  }
+
+  /** An order event outside any saga: the book and the coordinator's ledger follow it alike. */
+  private applyEvent(event: OrderEventBody): boolean {
+    const at = this.o.timers.now();
+    // A cancel or fill of an order that is no longer open (a repeat, or late) changes nothing: not stored.
+    if ((event.kind === 'cancelled' || event.kind === 'fill') && !this.book!.isOpen(event.orderId))
+      return false;
+    if (!this.tables.appendReport(event, at)) return false;
+    this.book!.apply(event, at);
+    applyToLedger(this.coordinator.ledger, event, at);
+    mirrorToStore(this.o.store, event, at);
+    return true;
+  }
+
+  private onDecision(d: Decision): void {
+    this.currentRequest = d.request;
+    const id = recordDecision(this.o.store, d, this.coordinator.ledger);
+    this.lastDecision.set(d.request, { decision: d, id });
+    this.o.metrics.onDecision(d);
+  }
+
+  private onSteal(e: StealEvent): void {
+    this.o.store.recordSteal(e, isFightSteal(this.coordinator, e));
+  }
+
+  private onOutcome(request: EntryRequest, outcome: Outcome, started: number): void {
+    const last = this.lastDecision.get(request);
+    const elapsed = this.o.timers.now() - started;
+    if (last) this.o.store.setOutcome(last.id, outcome.status, elapsed);
+    const sagaId = this.sagaOfRequest.get(request);
+    if (sagaId) {
+      closeSettledSaga(this.o.store, this.tables.saga(sagaId), outcome, this.o.timers.now());
+      this.outcomes.set(sagaId, outcome.status);
+      this.requestOfSaga.delete(sagaId);
+    }
+    this.o.metrics.onOutcome(outcome.status, outcome.decision.fight, elapsed / 1000);
+  }
+
+  private answer(request: EntryRequest, outcome: Outcome | null, explain: boolean): RequestAnswer {
+    const decision = outcome?.decision ?? this.lastDecision.get(request)!.decision;
+    const sagaId = this.sagaOfRequest.get(request);
+    return {
+      status: outcome?.status ?? 'waiting-for-bot',
+      action: decision.action,
+      reason: decision.reason,
+      victims: decision.victims,
+      replaces: decision.replaces ?? null,
+      detail: outcome?.detail ?? null,
+      orderId: outcome?.orderId ?? null,
+      saga: sagaId ? this.sagaView(sagaId) : null,
+      ...(explain ? { decision: decisionRecord(decision) } : {}),
+    };
+  }
+}

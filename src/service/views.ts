@@ -1,0 +1,58 @@
+import type { PlaceLimitRequest } from '../coordinator/broker.js';
+import type { Outcome } from '../coordinator/saga.js';
+import type { Decision } from '../core/policy/decision.js';
+import type { PendingAction } from './advisory-broker.js';
+import type { SagaRecord } from './service-tables.js';
+
+/** What the service answers with (the shapes of docs/openapi.json's Saga and RequestAnswer). */
+
+/** A saga as the API shows it: its persisted state plus what it waits for now. */
+export interface SagaView extends Omit<SagaRecord, 'startedAt' | 'updatedAt'> {
+  startedAt: string;
+  updatedAt: string;
+  waitingFor: PendingView[];
+  /** How the request ended, once it has (null while the saga runs or after a restart). */
+  outcome: Outcome['status'] | null;
+}
+
+export type PendingView =
+  | { kind: 'cancel'; orderId: string; deadline: string }
+  | { kind: 'place'; order: PlaceLimitRequest; deadline: string };
+
+export interface RequestAnswer {
+  /** `waiting-for-bot`: the saga waits for the reports listed in `saga.waitingFor`. */
+  status: Outcome['status'] | 'waiting-for-bot';
+  action: Decision['action'];
+  reason: string;
+  victims: string[];
+  replaces: string | null;
+  detail: string | null;
+  orderId: string | null;
+  saga: SagaView | null;
+  /** The full decision record (every candidate and why), when asked for with `?explain=true`. */
+  decision?: Record<string, unknown>;
+}
+
+/** A conflict with the service's mode or state (HTTP 409): the message says what to do instead. */
+export class ServiceConflict extends Error {}
+/** Something that is not there (HTTP 404). */
+export class NotFound extends Error {}
+
+/** A stored saga with what it waits for now, times as ISO strings. */
+export function sagaView(
+  s: SagaRecord,
+  pending: readonly PendingAction[],
+  outcome: Outcome['status'] | null,
+): SagaView {
+  return {
+    ...s,
+    startedAt: new Date(s.startedAt).toISOString(),
+    updatedAt: new Date(s.updatedAt).toISOString(),
+    waitingFor: pending.map((a) =>
+      a.kind === 'cancel'
+        ? { kind: 'cancel', orderId: a.orderId, deadline: new Date(a.deadline).toISOString() }
+        : { kind: 'place', order: a.order, deadline: new Date(a.deadline).toISOString() },
+    ),
+    outcome,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The README's "Use as a library" example, run as written: once inside this repository (the package refers to
+ * itself by name through `exports`) and once from an `npm pack` tarball installed into an empty project, the
+ * way a user gets it. Both import 'worksteal' from the compiled `dist/`, so the build runs first.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../support/cli.js';
+
+/** The first ```js block after the heading, exactly as the README shows it. */
+function readmeBlock(heading: string): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const at = readme.indexOf(`\n${heading}\n`);
+  if (at < 0) throw new Error(`README.md has no section "${heading}"`);
+  const m = /```js\n([\s\S]*?)```/.exec(readme.slice(at));
+  if (!m) throw new Error(`README.md section "${heading}" has no js block`);
+  return m[1]!;
+}
+
+/** The output the README says the example prints (the plain block after "It prints:"). */
+function readmeOutput(heading: string): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf(`\n${heading}\n`));
+  const m = /It prints:\n\n```\n([\s\S]*?)```/.exec(section);
+  if (!m) throw new Error(`README.md section "${heading}" does not show its output`);
+  return m[1]!;
+}
+
+const run = (cmd: string, args: string[], cwd: string): string =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000 });
+
+const HEADING = '## Use as a library';
+const temp = mkdtempSync(join(tmpdir(), 'worksteal-library-'));
+
+beforeAll(() => {
+  run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], ROOT);
+}, 300_000);
+
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+describe('README "Use as a library"', () => {
+  it('runs as written inside the repository and prints what the README shows', () => {
+    const dir = join(ROOT, 'test-artifacts');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'readme-library-example.mjs');
+    writeFileSync(file, readmeBlock(HEADING));
+    const out = run(process.execPath, [file], ROOT);
+    expect(out).toBe(readmeOutput(HEADING));
+  });
+
+  it('runs from an npm pack tarball installed into an empty project', () => {
+    // dist/ is built above; --ignore-scripts keeps pack from building it a second time.
+    run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', temp], ROOT);
+    const tarball = readdirSync(temp).find((f) => f.endsWith('.tgz'));
+    expect(tarball, 'npm pack wrote no tarball').toBeDefined();
+    const project = join(temp, 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), '{ "name": "empty", "private": true, "type": "module" }\n');
+    run('npm', ['install', join(temp, tarball!), '--prefer-offline', '--no-audit', '--no-fund'], project);
+    writeFileSync(join(project, 'example.mjs'), readmeBlock(HEADING));
+    expect(run(process.execPath, ['example.mjs'], project)).toBe(readmeOutput(HEADING));
+    // Only the public entry point is reachable: a deep import is refused by `exports`.
+    expect(() =>
+      run(
+        process.execPath,
+        ['-e', "await import('worksteal/dist/live/store.js')", '--input-type=module'],
+        project,
+      ),
+    ).toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+  }, 900_000);
+});

@@ -1,0 +1,96 @@
+/**
+ * Executing mode: the service carries the steal out against the broker itself, and the ledger follows the
+ * broker (order events from bots are refused, quotes aside).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryBroker } from '../../src/brokers/memory.js';
+import type { PlaceResult } from '../../src/coordinator/broker.js';
+import { nyseCalendar } from '../../src/core/calendar/index.js';
+import { resolveConfig } from '../../src/core/config/resolve.js';
+import type { OpenOrder } from '../../src/core/types.js';
+import { LiveMetrics } from '../../src/live/metrics.js';
+import type { LiveBroker, OrderEvent, VenueOrder } from '../../src/live/ports.js';
+import { LiveStore } from '../../src/live/store.js';
+import { CoordinatorService } from '../../src/service/service.js';
+import { ManualTimers, readyRequest, restingOrder, silentLog, T0 } from './fixture.js';
+
+/** The in-memory broker with the live port's extras (a venue that never streams events). */
+class MemoryVenue extends MemoryBroker implements LiveBroker {
+  readonly name = 'memory';
+  async placeMarket(): Promise<PlaceResult> {
+    return { ok: false, reason: 'not in this test' };
+  }
+  override async orderByClientId(): Promise<VenueOrder | null> {
+    return null;
+  }
+  onOrderEvent(_listener: (event: OrderEvent) => void): () => void {
+    return () => undefined;
+  }
+  async close(): Promise<void> {}
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+function executing(orders: OpenOrder[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'worksteal-exec-'));
+  const { config } = resolveConfig({
+    layers: [{ source: 'test', values: { live: { stateDb: join(dir, 's.sqlite') } } }],
+  });
+  const store = new LiveStore(config.live.stateDb);
+  const timers = new ManualTimers();
+  const broker = new MemoryVenue({
+    account: { equity: 10_000, patternDayTrader: false },
+    orders,
+    now: () => T0,
+  });
+  const service = new CoordinatorService({
+    config,
+    store,
+    log: silentLog(),
+    metrics: new LiveMetrics(),
+    timers,
+    calendar: nyseCalendar(),
+    mode: { kind: 'executing', broker },
+    runTag: 'exec',
+  });
+  cleanups.push(async () => {
+    await service.close();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { service, broker };
+}
+
+describe('executing service', () => {
+  it('steals against the broker itself and answers with the outcome', async () => {
+    const eth = restingOrder('eth-1', 'ETH/USD', 8_000);
+    const { service, broker } = executing([
+      { ...eth, placedAt: eth.placedAt!, clientOrderId: undefined } as OpenOrder,
+    ]);
+    const answer = await service.request(readyRequest('BTC/USD', 3_000));
+    expect(answer.status).toBe('stole');
+    expect(answer.victims).toEqual(['eth-1']);
+    expect(answer.saga?.state).toBe('done');
+    expect((await broker.openOrders()).map((o) => o.symbol)).toEqual(['BTC/USD']);
+    expect(service.coordinator.history.all().map((s) => [s.thief, s.victim])).toEqual([
+      ['BTC/USD', 'ETH/USD'],
+    ]);
+  });
+
+  it('takes quotes from bots but nothing the venue reports itself', async () => {
+    const { service } = executing([]);
+    expect(service.event({ kind: 'quote', symbol: 'ETH/USD', bid: 1, ask: 1.1 }).applied).toBe(true);
+    expect(() => service.event({ kind: 'cancelled', orderId: 'x', filledQty: 0 })).toThrow(
+      /send only quotes/,
+    );
+    await expect(service.report('ws-1', { kind: 'cancelled', orderId: 'x', filledQty: 0 })).rejects.toThrow(
+      /advisory mode/,
+    );
+  });
+});

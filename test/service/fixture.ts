@@ -1,0 +1,176 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nyseCalendar } from '../../src/core/calendar/index.js';
+import { resolveConfig } from '../../src/core/config/resolve.js';
+import { Logger } from '../../src/live/log.js';
+import { LiveMetrics } from '../../src/live/metrics.js';
+import { LiveStore } from '../../src/live/store.js';
+import type { Timers } from '../../src/service/advisory-broker.js';
+import { AdvisoryBook } from '../../src/service/book.js';
+import type { OrderBody } from '../../src/service/reports.js';
+import { CoordinatorService } from '../../src/service/service.js';
+import type { RequestAnswer } from '../../src/service/views.js';
+
+/** A Saturday noon: crypto out of hours, no stock session (the decisions below do not depend on it). */
+export const T0 = Date.parse('2025-06-07T12:00:00Z');
+
+/** Timers the test drives: time moves and deadlines fire only when the test says so. */
+export class ManualTimers implements Timers {
+  t = T0;
+  private next = 1;
+  private readonly due = new Map<number, { at: number; fn: () => void }>();
+  now(): number {
+    return this.t;
+  }
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = this.next++;
+    this.due.set(id, { at: this.t + ms, fn });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.due.delete(handle as number);
+  }
+  /** Move time forward and fire what fell due. */
+  advance(ms: number): void {
+    this.t += ms;
+    for (const [id, d] of [...this.due]) {
+      if (d.at <= this.t) {
+        this.due.delete(id);
+        d.fn();
+      }
+    }
+  }
+}
+
+export const silentLog = (): Logger => new Logger([{ write: () => undefined }], () => T0);
+
+export interface Harness {
+  service: CoordinatorService;
+  timers: ManualTimers;
+  store: LiveStore;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** An advisory service over a fresh store (or the given one, for restarts). */
+export function advisoryService(
+  options: { equity?: number; dir?: string; deadlineMs?: number } = {},
+): Harness {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'worksteal-service-'));
+  const { config } = resolveConfig({
+    layers: [{ source: 'test', values: { live: { stateDb: join(dir, 's.sqlite') } } }],
+  });
+  const store = new LiveStore(config.live.stateDb);
+  const timers = new ManualTimers();
+  const service = new CoordinatorService({
+    config,
+    store,
+    log: silentLog(),
+    metrics: new LiveMetrics(),
+    timers,
+    calendar: nyseCalendar(),
+    mode: {
+      kind: 'advisory',
+      deadlineMs: options.deadlineMs ?? 30_000,
+      account: { equity: options.equity ?? 10_000, patternDayTrader: false },
+    },
+    runTag: `t${Math.random().toString(36).slice(2, 7)}`,
+  });
+  return {
+    service,
+    timers,
+    store,
+    dir,
+    close: async () => {
+      await service.close();
+      store.close();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A resting crypto buy entry `away` (fraction) from its limit, holding `margin` at 1x. */
+export function restingOrder(id: string, symbol: string, margin: number, away = 0.08, pnl = 10): OrderBody {
+  const limitPrice = 100;
+  return {
+    id,
+    symbol,
+    assetClass: 'crypto',
+    side: 'buy',
+    role: 'entry',
+    limitPrice,
+    qty: margin / limitPrice,
+    price: limitPrice * (1 + away),
+    forecastPnl: pnl,
+    placedAt: T0 - 3_600_000,
+    probe: false,
+    external: false,
+  };
+}
+
+/** An entry request ready to steal (0.1% from its limit) that needs `margin`. */
+export function readyRequest(symbol: string, margin: number, pnl = 50) {
+  return {
+    symbol,
+    assetClass: 'crypto' as const,
+    side: 'buy' as const,
+    limitPrice: 100,
+    qty: margin / 100,
+    price: 100.1,
+    forecastPnl: pnl,
+    cryptoRank: null,
+  };
+}
+
+/**
+ * A well-behaved bot: answers every action its saga waits for (cancels confirmed, placements made with a
+ * venue id derived from the client order id) until the request ends. Returns the first answer and the end.
+ */
+export async function actLikeABot(
+  service: CoordinatorService,
+  first: RequestAnswer,
+): Promise<{ first: RequestAnswer; state: string | null; outcome: string | null }> {
+  let saga = first.saga;
+  while (saga && saga.waitingFor.length) {
+    const action = saga.waitingFor[0]!;
+    saga =
+      action.kind === 'cancel'
+        ? await service.report(saga.sagaId, { kind: 'cancelled', orderId: action.orderId, filledQty: 0 })
+        : await service.report(saga.sagaId, {
+            kind: 'placed',
+            clientOrderId: action.order.clientOrderId,
+            orderId: `v-${action.order.clientOrderId}`,
+          });
+  }
+  return { first, state: saga?.state ?? null, outcome: saga?.outcome ?? first.status };
+}
+
+/** The reports as stored, folded into a fresh book: what the ledger must equal. */
+export function foldReports(h: Harness, equity: number) {
+  const book = new AdvisoryBook({ equity, patternDayTrader: false });
+  for (const r of h.service.tables.reports()) book.apply(r.event, r.at);
+  return book.ledger.snapshot();
+}
+
+/** What capacity depends on, without the fields only we know (reference price, PnL, placement time). */
+export function capacityView(s: {
+  account: { equity: number };
+  orders:
+    | OrderBody[]
+    | readonly { id: string; symbol: string; side: string; role: string; limitPrice: number; qty: number }[];
+  positions: readonly { symbol: string; qty: number }[];
+}) {
+  return {
+    equity: s.account.equity,
+    orders: s.orders.map((o) => ({
+      id: o.id,
+      symbol: o.symbol,
+      side: o.side,
+      role: o.role,
+      limitPrice: o.limitPrice,
+      qty: o.qty,
+    })),
+    positions: s.positions.map((p) => ({ symbol: p.symbol, qty: p.qty })),
+  };
+}
