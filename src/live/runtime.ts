@@ -3,7 +3,6 @@ import { Coordinator } from '../coordinator/coordinator.js';
 import type { Outcome, SagaJournal, SagaTransition } from '../coordinator/saga.js';
 import type { Session } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
-import { requirementFor } from '../core/margin/requirements.js';
 import { planDeleverage, type DeleveragePlan } from '../core/policy/deleverage-plan.js';
 import { decisionRecord } from '../core/policy/record.js';
 import type { Decision } from '../core/policy/decision.js';
@@ -18,6 +17,7 @@ import { isFightSteal, recoverSagas, type RecoveryDeps } from './recovery.js';
 import type { SignalSource } from './signals-source.js';
 import { buildStatus, type StatusSnapshot } from './status.js';
 import type { LiveStore } from './store.js';
+import { brokerFreeMargin } from '../session/buying-power.js';
 import { TrackedBroker } from './tracked-broker.js';
 import { EntryWatcher, ExitWatcher, rankRequests, type EntryPlan } from './watchers.js';
 
@@ -263,7 +263,7 @@ export class Runtime {
       for (const order of this.coordinator.ledger.orders.filter((x) => x.role === 'entry' && !x.external)) {
         const r = await this.broker.cancel(order.id);
         if (r.status === 'cancelled') {
-          this.coordinator.ledger.removeOrder(order.id);
+          this.coordinator.applyCancel(order.id, r);
           cancelled++;
         } else {
           o.log.warn('stop-cancel-failed', { orderId: order.id, symbol: order.symbol, status: r.status });
@@ -309,36 +309,28 @@ export class Runtime {
   }
 
   private markQuotes(): void {
-    for (const [symbol, q] of this.quotes) this.coordinator.ledger.markQuote(symbol, q.bid, q.ask);
+    for (const [symbol, q] of this.quotes) this.coordinator.markQuote(symbol, q.bid, q.ask);
   }
 
   /**
-   * DESIGN §3: live, the broker's buying power is the truth. When it leaves less free margin than the
-   * ledger's own count (an order we do not see yet, a fee, a hold), capacity is lowered to match, so a
-   * decision never spends margin the broker would refuse.
+   * DESIGN §3: live, the broker's buying power is the truth. It caps capacity beside equity (an order we do not
+   * see yet, a fee, a hold), so a decision never spends margin the broker would refuse; equity is untouched.
    */
   private applyBuyingPower(): void {
-    const ledger = this.coordinator.ledger;
-    const account = ledger.account as BrokerAccount;
+    const coordinator = this.coordinator;
+    const account = coordinator.ledger.account as BrokerAccount;
     const bp = account.buyingPower;
     if (!bp) return;
     const { config, time } = this.o;
     const sessionOpen = this.o.calendar.isRegularSession(time.now());
     const ctx = { equity: account.equity, patternDayTrader: account.patternDayTrader, sessionOpen };
-    let brokerFree = Number.POSITIVE_INFINITY;
-    for (const cls of new Set(this.o.symbols.map((s) => s.assetClass))) {
-      const req = requirementFor(cls, ctx, config.margin);
-      const notional =
-        cls === 'crypto' ? bp.nonMarginable : sessionOpen && bp.daytrading > 0 ? bp.daytrading : bp.regt;
-      brokerFree = Math.min(brokerFree, notional * req);
-    }
-    const used = ledger.usedMargin(sessionOpen, config.margin);
-    const capacity = ledger.capacity(config.bufferPct);
-    const tolerance = 1e-6 * Math.max(1, capacity);
-    if (brokerFree < capacity - used - tolerance) {
-      const equity = (used + brokerFree) / (1 - config.bufferPct);
-      ledger.setAccount({ equity });
-      const note = `broker buying power leaves ${brokerFree.toFixed(2)} free, the ledger counted ${(capacity - used).toFixed(2)}: capacity follows the broker`;
+    const classes = new Set(this.o.symbols.map((s) => s.assetClass));
+    const brokerFree = brokerFreeMargin(bp, classes, ctx, config.margin);
+    const ledger = coordinator.ledger;
+    const counted = ledger.capacity(config.bufferPct) - ledger.usedMargin(sessionOpen, config.margin);
+    coordinator.capToBrokerFree(brokerFree);
+    if (brokerFree < counted - 1e-6 * Math.max(1, counted)) {
+      const note = `broker buying power leaves ${brokerFree.toFixed(2)} free, the ledger counted ${counted.toFixed(2)}: capacity follows the broker`;
       if (note !== this.capacityNote) this.o.log.warn('capacity-from-broker', { detail: note });
       this.capacityNote = note;
     } else this.capacityNote = null;
@@ -375,7 +367,7 @@ export class Runtime {
         this.o.log.warn('take-profit-rejected', { symbol: w.symbol, reason: result.reason });
         continue;
       }
-      ledger.addOrder({
+      this.coordinator.recordExitOrder({
         id: result.orderId,
         ...order,
         price: null,
@@ -540,8 +532,7 @@ export class Runtime {
       return;
     }
     const order = ledger.order(orderId);
-    if (order && r.filledQty > 0) ledger.applyFill(orderId, r.filledQty, r.fillPrice ?? order.limitPrice);
-    if (r.status === 'cancelled') ledger.removeOrder(orderId);
+    this.coordinator.applyCancel(orderId, r);
     this.o.log.info('cancelled', { orderId, symbol: order?.symbol, why: reason, status: r.status });
   }
 
@@ -621,10 +612,7 @@ export class Runtime {
           const r = await this.broker.cancel(id);
           status = r.status;
           if (r.status === 'rejected') this.dirty = true;
-          else {
-            if (order && r.filledQty > 0) ledger.applyFill(id, r.filledQty, r.fillPrice ?? order.limitPrice);
-            if (r.status === 'cancelled') ledger.removeOrder(id);
-          }
+          else this.coordinator.applyCancel(id, r);
         }
         const action = {
           action: 'cancel',

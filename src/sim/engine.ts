@@ -261,8 +261,7 @@ export function simulate(input: SimInput): SimOutput {
 
   function cancelEntry(w: Watcher): void {
     if (w.restingOrderId === null) return;
-    broker.cancel(w.restingOrderId);
-    ledger.removeOrder(w.restingOrderId);
+    coordinator.applyCancel(w.restingOrderId, broker.cancel(w.restingOrderId));
     entryOwner.delete(w.restingOrderId);
     w.restingOrderId = null;
   }
@@ -272,11 +271,11 @@ export function simulate(input: SimInput): SimOutput {
     if (!p) return;
     const q = Math.min(p.qty, qty ?? p.qty);
     portfolio.close(w.symbol, price, now, reason, q);
-    ledger.adjustPosition(w.symbol, w.assetClass, p.side === 'buy' ? -q : q, price);
+    coordinator.adjustPosition(w.symbol, w.assetClass, p.side === 'buy' ? -q : q, price);
     const rest = portfolio.positions.get(w.symbol);
     if (p.tpOrderId) {
       broker.remove(p.tpOrderId);
-      ledger.removeOrder(p.tpOrderId);
+      coordinator.forgetOrder(p.tpOrderId);
       p.tpOrderId = null;
     }
     // A partial trim keeps the position: its take-profit is re-armed for the rest at the next decision.
@@ -314,7 +313,7 @@ export function simulate(input: SimInput): SimOutput {
             ? limitFillPrice(tp.side, tp.limitPrice, open, high, low)
             : Number.NaN;
         if (tp && !Number.isNaN(px)) {
-          ledger.applyFill(tp.id, tp.qty, px);
+          coordinator.applyFill(tp.id, tp.qty, px);
           broker.remove(tp.id);
           pos.tpOrderId = null;
           portfolio.close(w.symbol, px, now, 'take-profit');
@@ -331,7 +330,7 @@ export function simulate(input: SimInput): SimOutput {
       const buy = o.side === 'buy';
       const px = limitFillPrice(o.side, o.limitPrice, open, high, low);
       if (!Number.isNaN(px)) {
-        ledger.applyFill(o.id, o.qty, px);
+        coordinator.applyFill(o.id, o.qty, px);
         broker.remove(o.id);
         entryOwner.delete(o.id);
         w.restingOrderId = null;
@@ -403,7 +402,7 @@ export function simulate(input: SimInput): SimOutput {
     if (p.tpOrderId === null) {
       const exitSide = p.side === 'buy' ? 'sell' : 'buy';
       const o = broker.placeExit(w.symbol, w.assetClass, exitSide, 'take-profit', p.takeProfit, p.qty);
-      ledger.addOrder({
+      coordinator.recordExitOrder({
         id: o.id,
         symbol: w.symbol,
         assetClass: w.assetClass,
@@ -529,16 +528,16 @@ export function simulate(input: SimInput): SimOutput {
         w.lastBar = w.bar;
         w.lastPrice = w.s.close[w.bar]!;
         w.bar++;
-        ledger.markQuote(w.symbol, w.lastPrice, w.lastPrice);
+        coordinator.markQuote(w.symbol, w.lastPrice, w.lastPrice);
       }
     }
     let equity = portfolio.equity(mark);
-    ledger.setEquity(equity);
+    coordinator.setEquity(equity);
     if (kind & (STEP_DELEVERAGE | STEP_CLOSE)) {
       if (kind & STEP_DELEVERAGE) runDeleverage('orders');
       if (kind & STEP_CLOSE) runDeleverage('positions');
       equity = portfolio.equity(mark);
-      ledger.setEquity(equity);
+      coordinator.setEquity(equity);
     }
 
     if (active.length) {
