@@ -8,7 +8,7 @@ import { toleranceFor } from '../core/policy/tolerance.js';
 import type { AssetClass, EntryRequest, Position } from '../core/types.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import type { BarSeries } from './data/index.js';
-import { canFillInBar, limitFillPrice } from './fill-rules.js';
+import { canFillInBar, limitFillPrice, tradesInBar } from './fill-rules.js';
 import { Portfolio, type ExitReason, type TradeRecord } from './portfolio.js';
 import { SimBroker } from './sim-broker.js';
 import type { ExternalSignal } from './signals/csv-signals.js';
@@ -289,6 +289,7 @@ export function simulate(input: SimInput): SimOutput {
     const high = s.high[i]!;
     const low = s.low[i]!;
     const barOpen = s.time[i]!;
+    if (!tradesInBar(w.assetClass, barOpen, calendar, config.extendedHours)) return;
     const pos = portfolio.positions.get(w.symbol);
     if (pos && w.pendingExit) {
       const px = pos.side === 'buy' ? open * (1 - slip) : open * (1 + slip);

@@ -1,4 +1,5 @@
-import type { Side } from '../core/types.js';
+import type { ExchangeCalendar } from '../core/calendar/index.js';
+import type { AssetClass, Side } from '../core/types.js';
 
 /**
  * The bar fill rules (DESIGN §6), shared by the simulator and the replay venue so that both fill orders
@@ -18,4 +19,17 @@ export function canFillInBar(placedAt: number, barOpen: number): boolean {
 export function limitFillPrice(side: Side, limit: number, open: number, high: number, low: number): number {
   if (side === 'buy') return low <= limit ? Math.min(limit, open) : Number.NaN;
   return high >= limit ? Math.max(limit, open) : Number.NaN;
+}
+
+/**
+ * Whether a symbol's bar can trade at all (DESIGN §6): a stock only in bars that open in its regular session
+ * unless extended hours are on (a pre- or after-market bar's range is not the session's book); crypto always.
+ */
+export function tradesInBar(
+  assetClass: AssetClass,
+  barOpen: number,
+  calendar: Pick<ExchangeCalendar, 'isRegularSession'>,
+  extendedHours: boolean,
+): boolean {
+  return assetClass !== 'stock' || extendedHours || calendar.isRegularSession(barOpen);
 }
