@@ -19,7 +19,9 @@ import { buildStatus, type StatusSnapshot } from './status.js';
 import type { LiveStore } from './store.js';
 import { brokerFreeMargin } from '../session/buying-power.js';
 import { TrackedBroker } from './tracked-broker.js';
-import { EntryWatcher, ExitWatcher, rankRequests, type EntryPlan } from './watchers.js';
+import { rankRequests } from '../session/ranking.js';
+import { DEFAULT_SIZING } from '../session/sizing.js';
+import { EntryWatcher, ExitWatcher, type EntryPlan } from './watchers.js';
 
 /** The calendar as the runtime needs it: whether the market is open, and the session (its close) at a time. */
 export interface SessionCalendar extends SessionOracle {
@@ -393,6 +395,7 @@ export class Runtime {
       now,
       quotes: this.quotes,
       orderFraction: config.live.orderFraction,
+      sizing: DEFAULT_SIZING,
       signal: (symbol: string) => signals.current(symbol, now),
       signalKeyOf: (orderId: string) => store.orderByOrderId(orderId)?.signalKey ?? null,
     };

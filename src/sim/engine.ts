@@ -3,9 +3,10 @@ import type { WorkstealConfig } from '../core/config/schema.js';
 import { dailyInterest, overnightDebit } from '../core/margin/interest.js';
 import { REASON_CODE, isStealAttempt, type Decision } from '../core/policy/decision.js';
 import { planDeleverage } from '../core/policy/deleverage-plan.js';
-import { distance, withinDistance } from '../core/policy/distance.js';
-import { toleranceFor } from '../core/policy/tolerance.js';
 import type { AssetClass, EntryRequest, Position } from '../core/types.js';
+import { blankRequest, fillEntryRequest } from '../session/entry.js';
+import { rankRequests } from '../session/ranking.js';
+import { DEFAULT_SIZING } from '../session/sizing.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import type { BarSeries } from './data/index.js';
 import { canFillInBar, limitFillPrice, tradesInBar } from './fill-rules.js';
@@ -121,7 +122,7 @@ interface ActiveSignal {
 }
 
 interface Watcher {
-  k: number;
+  index: number;
   symbol: string;
   assetClass: AssetClass;
   s: BarSeries;
@@ -164,7 +165,7 @@ export function simulate(input: SimInput): SimOutput {
   const slip = sim.slippageBps / 10_000;
   const portfolio = new Portfolio(sim.initialEquity, feeRate);
   const watchers: Watcher[] = input.series.map((s, k) => ({
-    k,
+    index: k,
     symbol: s.symbol,
     assetClass: s.assetClass,
     s,
@@ -551,27 +552,11 @@ export function simulate(input: SimInput): SimOutput {
         }
         refreshSignal(w, w.lastBar);
         if (!w.signal || w.restingOrderId !== null) continue;
-        const sig = w.signal;
-        const qty = (sim.orderFraction * equity) / sig.entry;
-        if (!(qty > 0)) continue;
         // One request object per watcher, refilled each step: nothing keeps a request past its step (the
         // ledger copies what it places, decision rows copy what they record).
-        const req = (w.request ??= {
-          symbol: w.symbol,
-          assetClass: w.assetClass,
-          side: sig.side,
-          limitPrice: 0,
-          qty: 0,
-          price: 0,
-          forecastPnl: 0,
-          cryptoRank: null,
-        });
-        req.side = sig.side;
-        req.limitPrice = sig.entry;
-        req.qty = qty;
-        req.price = w.lastPrice;
-        req.forecastPnl = sig.expectedPnl ?? sig.edge * qty * sig.entry;
-        req.cryptoRank = null;
+        const req = (w.request ??= blankRequest(w.symbol, w.assetClass));
+        if (!fillEntryRequest(req, w.signal, equity, sim.orderFraction, w.lastPrice, DEFAULT_SIZING))
+          continue;
         requests.push(w);
       }
       if (requests.length) submitRequests(sessionOpen);
@@ -626,24 +611,13 @@ export function simulate(input: SimInput): SimOutput {
   };
 
   /**
-   * Entry requests of this step, most valuable first. Each watcher checks its tolerance tier with the core's
-   * own functions; only requests within it go to the coordinator (a wait needs no capacity).
+   * Entry requests of this step, most valuable first, each through the coordinator: the core alone says
+   * whether a request is within its tolerance tier (a wait) or needs capacity.
    */
   function submitRequests(sessionOpen: boolean): void {
-    sortByValue(requests);
-    let rank = 0;
-    for (const w of requests) if (w.request!.assetClass === 'crypto') w.request!.cryptoRank = ++rank;
+    rankRequests(requests);
     for (const w of requests) {
       const req = w.request!;
-      const tol = toleranceFor(req.assetClass, req.cryptoRank, sessionOpen, config);
-      const closedStock = req.assetClass === 'stock' && !sessionOpen && !config.extendedHours;
-      if (
-        closedStock ||
-        (!tol.forceImmediate && !withinDistance(distance(req.side, req.price, req.limitPrice), tol.tolerance))
-      ) {
-        counters.waits++;
-        continue;
-      }
       const outcome = coordinator.submitSync(req, broker);
       if (outcome.orderId === null) continue;
       w.restingOrderId = outcome.orderId;
@@ -683,25 +657,5 @@ export function simulate(input: SimInput): SimOutput {
         }
       }
     }
-  }
-}
-
-/**
- * Most valuable request first, ties by watcher order. An insertion sort: there are as many requests as
- * symbols, and Array.prototype.sort would allocate a work area at every step.
- */
-function sortByValue(requests: Watcher[]): void {
-  for (let i = 1; i < requests.length; i++) {
-    const w = requests[i]!;
-    const pnl = w.request!.forecastPnl;
-    let j = i - 1;
-    while (j >= 0) {
-      const o = requests[j]!;
-      const op = o.request!.forecastPnl;
-      if (op > pnl || (op === pnl && o.k < w.k)) break;
-      requests[j + 1] = o;
-      j--;
-    }
-    requests[j + 1] = w;
   }
 }
