@@ -19,6 +19,7 @@ import { buildStatus, type StatusSnapshot } from './status.js';
 import type { LiveStore } from './store.js';
 import { brokerFreeMargin } from '../session/buying-power.js';
 import { TrackedBroker } from './tracked-broker.js';
+import { deleverageSteps, trimQty } from '../session/deleverage.js';
 import { rankRequests } from '../session/ranking.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
 import { EntryWatcher, ExitWatcher, type EntryPlan } from './watchers.js';
@@ -603,67 +604,29 @@ export class Runtime {
    */
   private async deleverage(phase: 'orders' | 'positions', now: number, session: Session): Promise<void> {
     const { log, store } = this.o;
-    const ledger = this.coordinator.ledger;
-    let plan = await this.deleveragePlan(phase);
-    const first = plan.check;
     const actions: Record<string, unknown>[] = [];
-    for (let round = 0; round < 5 && (plan.cancel.length > 0 || plan.trims.length > 0); round++) {
-      for (const id of plan.cancel) {
-        const order = ledger.order(id);
-        let status = 'dry-run';
-        if (!this.dryRun) {
-          const r = await this.broker.cancel(id);
-          status = r.status;
-          if (r.status === 'rejected') this.dirty = true;
-          else this.coordinator.applyCancel(id, r);
-        }
-        const action = {
-          action: 'cancel',
-          orderId: id,
-          symbol: order?.symbol ?? '',
-          limit: order?.limitPrice,
-          qty: order?.qty,
-          status,
-        };
-        this.recordDeleverage(now, phase, session, plan, action);
+    // A dry run does nothing, so one round shows the whole plan; planning again would plan the same.
+    const steps = deleverageSteps(this.dryRun ? 1 : undefined);
+    let step = steps.next();
+    let latest: DeleveragePlan | null = null;
+    while (!step.done) {
+      const s = step.value;
+      if (s.kind === 'plan') {
+        if (latest !== null && !this.dryRun) await this.reconcile();
+        if (latest === null || !this.dryRun) latest = await this.deleveragePlan(phase);
+        step = steps.next(latest);
+        continue;
+      }
+      const action =
+        s.kind === 'cancel' ? await this.deleverageCancel(s.orderId) : await this.deleverageTrim(s);
+      if (action) {
+        this.recordDeleverage(now, phase, session, s.plan, action);
         actions.push(action);
       }
-      for (const t of plan.trims) {
-        const position = ledger.position(t.symbol);
-        const held = Math.abs(position?.qty ?? 0);
-        const assetClass = position?.assetClass ?? 'stock';
-        // Whole shares for stocks, rounded up so the trim frees at least what the plan asked for.
-        const qty = assetClass === 'stock' ? Math.min(held, Math.ceil(t.qty - 1e-9)) : t.qty;
-        if (!(qty > 0) || !position) continue;
-        let status = 'dry-run';
-        let orderId: string | null = null;
-        if (!this.dryRun) {
-          // Take-profits hold the shares at the venue; the exit watcher re-arms one for what remains.
-          for (const tp of ledger.orders.filter(
-            (o) => o.symbol === t.symbol && o.role === 'take-profit' && !o.external,
-          ))
-            await this.cancelOwn(tp.id, 'deleverage-trim');
-          const result = await this.broker.placeMarket({
-            clientOrderId: deleverageId(this.o.runTag, ++this.dlSeq),
-            symbol: t.symbol,
-            assetClass,
-            side: position.qty > 0 ? 'sell' : 'buy',
-            role: 'exit',
-            qty,
-            price: t.price,
-          });
-          status = result.ok ? 'placed' : 'rejected';
-          if (result.ok) orderId = result.orderId;
-          else log.warn('deleverage-trim-rejected', { symbol: t.symbol, qty, reason: result.reason });
-        }
-        const action = { action: 'trim', symbol: t.symbol, qty, price: t.price, orderId, status };
-        this.recordDeleverage(now, phase, session, plan, action);
-        actions.push(action);
-      }
-      if (this.dryRun) break;
-      await this.reconcile();
-      plan = await this.deleveragePlan(phase);
+      step = steps.next();
     }
+    const { first: firstPlan, last: plan } = step.value;
+    const first = firstPlan.check;
     if (!actions.length && first.excess <= 1e-9) return;
     const remaining = plan.check.excess;
     const detail = {
@@ -688,12 +651,67 @@ export class Runtime {
       });
   }
 
+  /** An end-of-day cancel, confirmed by the broker (nothing is sent in a dry run). */
+  private async deleverageCancel(id: string): Promise<DeleverageAction> {
+    const order = this.coordinator.ledger.order(id);
+    let status = 'dry-run';
+    if (!this.dryRun) {
+      const r = await this.broker.cancel(id);
+      status = r.status;
+      if (r.status === 'rejected') this.dirty = true;
+      else this.coordinator.applyCancel(id, r);
+    }
+    return {
+      action: 'cancel',
+      orderId: id,
+      symbol: order?.symbol ?? '',
+      limit: order?.limitPrice,
+      qty: order?.qty,
+      status,
+    };
+  }
+
+  /** An end-of-day trim by an order that trades now, sized by the session's trim rule. */
+  private async deleverageTrim(t: {
+    symbol: string;
+    qty: number;
+    price: number;
+  }): Promise<DeleverageAction | null> {
+    const ledger = this.coordinator.ledger;
+    const position = ledger.position(t.symbol);
+    if (!position) return null;
+    const qty = trimQty(position.assetClass, position.qty, t.qty);
+    if (!(qty > 0)) return null;
+    let status = 'dry-run';
+    let orderId: string | null = null;
+    if (!this.dryRun) {
+      // Take-profits hold the shares at the venue; the exit watcher re-arms one for what remains.
+      for (const tp of ledger.orders.filter(
+        (o) => o.symbol === t.symbol && o.role === 'take-profit' && !o.external,
+      ))
+        await this.cancelOwn(tp.id, 'deleverage-trim');
+      const result = await this.broker.placeMarket({
+        clientOrderId: deleverageId(this.o.runTag, ++this.dlSeq),
+        symbol: t.symbol,
+        assetClass: position.assetClass,
+        side: position.qty > 0 ? 'sell' : 'buy',
+        role: 'exit',
+        qty,
+        price: t.price,
+      });
+      status = result.ok ? 'placed' : 'rejected';
+      if (result.ok) orderId = result.orderId;
+      else this.o.log.warn('deleverage-trim-rejected', { symbol: t.symbol, qty, reason: result.reason });
+    }
+    return { action: 'trim', symbol: t.symbol, qty, price: t.price, orderId, status };
+  }
+
   private recordDeleverage(
     now: number,
     phase: 'orders' | 'positions',
     session: Session,
     plan: DeleveragePlan,
-    action: { action: string; symbol: string; orderId: string | null; status: string },
+    action: DeleverageAction,
   ): void {
     const { store, log, metrics } = this.o;
     const id = store.recordDecision({
@@ -772,6 +790,14 @@ export class Runtime {
       includeCurrentRun,
     };
   }
+}
+
+/** One end-of-day action as recorded (decision row, event, log line). */
+interface DeleverageAction extends Record<string, unknown> {
+  action: string;
+  symbol: string;
+  orderId: string | null;
+  status: string;
 }
 
 const iso = (t: number): string => new Date(t).toISOString();

@@ -5,6 +5,7 @@ import { REASON_CODE, isStealAttempt, type Decision } from '../core/policy/decis
 import { planDeleverage } from '../core/policy/deleverage-plan.js';
 import type { AssetClass, EntryRequest, Position } from '../core/types.js';
 import { blankRequest, fillEntryRequest } from '../session/entry.js';
+import { deleverageSteps, trimQty } from '../session/deleverage.js';
 import { rankRequests } from '../session/ranking.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
 import { Coordinator } from '../coordinator/coordinator.js';
@@ -446,10 +447,16 @@ export function simulate(input: SimInput): SimOutput {
    * made again until nothing is left to do.
    */
   function runDeleverage(phase: 'orders' | 'positions'): void {
-    let plan = deleveragePlan(phase);
-    for (let round = 0; round < 5 && (plan.cancel.length > 0 || plan.trims.length > 0); round++) {
-      for (const id of plan.cancel) {
-        const sym = ledger.order(id)?.symbol;
+    const steps = deleverageSteps();
+    let step = steps.next();
+    while (!step.done) {
+      const s = step.value;
+      if (s.kind === 'plan') {
+        step = steps.next(deleveragePlan(phase));
+        continue;
+      }
+      if (s.kind === 'cancel') {
+        const sym = ledger.order(s.orderId)?.symbol;
         const w = sym === undefined ? undefined : bySymbol.get(sym);
         if (w) cancelEntry(w);
         counters.deleverageCancels++;
@@ -457,31 +464,32 @@ export function simulate(input: SimInput): SimOutput {
           now,
           w?.symbol ?? '',
           'deleverage-cancel',
-          [id],
+          [s.orderId],
           'overnight-margin',
-          plan.check.excess,
+          s.plan.check.excess,
           false,
-          id,
+          s.orderId,
         );
-      }
-      for (const t of plan.trims) {
-        const w = bySymbol.get(t.symbol)!;
-        const p = portfolio.positions.get(t.symbol)!;
-        exitPosition(w, p.side === 'buy' ? t.price * (1 - slip) : t.price * (1 + slip), 'deleverage', t.qty);
+      } else {
+        const w = bySymbol.get(s.symbol)!;
+        const p = portfolio.positions.get(s.symbol)!;
+        const px = p.side === 'buy' ? s.price * (1 - slip) : s.price * (1 + slip);
+        exitPosition(w, px, 'deleverage', trimQty(w.assetClass, p.qty, s.qty));
         counters.deleverageTrims++;
         decisions.push(
           now,
-          t.symbol,
+          s.symbol,
           'deleverage-trim',
           [],
           'overnight-margin',
-          plan.check.excess,
+          s.plan.check.excess,
           false,
           null,
         );
       }
-      plan = deleveragePlan(phase);
+      step = steps.next();
     }
+    const plan = step.value.last;
     if (phase === 'positions' && input.assertInvariants && plan.remainingExcess <= 1e-9) {
       const after = deleveragePlan('orders');
       if (after.check.excess > 1e-6 * Math.max(1, after.check.capacity)) {
