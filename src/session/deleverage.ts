@@ -1,7 +1,10 @@
 import type { DeleveragePlan } from '../core/policy/deleverage-plan.js';
 import type { AssetClass } from '../core/types.js';
 
-/** What the end-of-day loop asks of its driver; the driver answers a `plan` step with a fresh plan. */
+/**
+ * What the end-of-day loop asks of its driver. The driver answers a `plan` step with a fresh plan, and a trim
+ * with `false` when it could not trade now (the simulator: no bar of that symbol at this step).
+ */
 export type DeleverageStep =
   | { kind: 'plan' }
   | { kind: 'cancel'; orderId: string; plan: DeleveragePlan }
@@ -28,16 +31,20 @@ const PLAN: DeleverageStep = { kind: 'plan' };
  */
 export function* deleverageSteps(
   rounds = DELEVERAGE_ROUNDS,
-): Generator<DeleverageStep, DeleverageResult, DeleveragePlan | undefined> {
-  let plan = (yield PLAN)!;
+): Generator<DeleverageStep, DeleverageResult, DeleveragePlan | boolean | undefined> {
+  let plan = (yield PLAN) as DeleveragePlan;
   const first = plan;
   for (let round = 0; round < rounds && (plan.cancel.length > 0 || plan.trims.length > 0); round++) {
+    let acted = plan.cancel.length > 0;
     for (let i = 0; i < plan.cancel.length; i++) yield { kind: 'cancel', orderId: plan.cancel[i]!, plan };
     for (let i = 0; i < plan.trims.length; i++) {
       const t = plan.trims[i]!;
-      yield { kind: 'trim', symbol: t.symbol, qty: t.qty, price: t.price, plan };
+      if ((yield { kind: 'trim', symbol: t.symbol, qty: t.qty, price: t.price, plan }) !== false)
+        acted = true;
     }
-    plan = (yield PLAN)!;
+    // Nothing could be done now (every trim waits for a bar): planning again would plan the same.
+    if (!acted) break;
+    plan = (yield PLAN) as DeleveragePlan;
   }
   return { first, last: plan };
 }

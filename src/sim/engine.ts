@@ -128,6 +128,8 @@ interface Watcher {
   assetClass: AssetClass;
   s: BarSeries;
   closeTimes: Float64Array;
+  /** The bar length known at each bar's open (never the file's median: that would read the future). */
+  barLengths: Float64Array;
   forecast: SignalColumns | null;
   external: readonly ExternalSignal[];
   externalNext: number;
@@ -142,6 +144,8 @@ interface Watcher {
   /** This step's entry request, when the watcher has one. */
   request: EntryRequest | null;
   pendingExit: ExitReason | null;
+  /** An end-of-day trim planned when this symbol had no bar at the close: made at its next tradable bar. */
+  pendingTrim: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -171,6 +175,7 @@ export function simulate(input: SimInput): SimOutput {
     assetClass: s.assetClass,
     s,
     closeTimes: timeline.closeTimes[k]!,
+    barLengths: timeline.barLengths[k]!,
     forecast: input.signals
       ? null
       : input.forecasts
@@ -194,6 +199,7 @@ export function simulate(input: SimInput): SimOutput {
     restingSignal: null,
     request: null,
     pendingExit: null,
+    pendingTrim: 0,
   }));
   const bySymbol = new Map(watchers.map((w) => [w.symbol, w]));
   const mark = (symbol: string): number => {
@@ -293,10 +299,18 @@ export function simulate(input: SimInput): SimOutput {
     const barOpen = s.time[i]!;
     if (!tradesInBar(w.assetClass, barOpen, calendar, config.extendedHours)) return;
     const pos = portfolio.positions.get(w.symbol);
+    if (!pos) w.pendingTrim = 0;
     if (pos && w.pendingExit) {
       const px = pos.side === 'buy' ? open * (1 - slip) : open * (1 + slip);
       exitPosition(w, px, w.pendingExit);
       w.pendingExit = null;
+      w.pendingTrim = 0;
+    } else if (pos && w.pendingTrim > 0) {
+      const px = pos.side === 'buy' ? open * (1 - slip) : open * (1 + slip);
+      exitPosition(w, px, 'deleverage', w.pendingTrim);
+      w.pendingTrim = 0;
+      counters.deleverageTrims++;
+      decisions.push(now, w.symbol, 'deleverage-trim', [], 'overnight-margin', 0, false, null);
     } else if (pos) {
       const long = pos.side === 'buy';
       // A stop and a take-profit touched in one bar: the bar does not say which came first; assume the stop.
@@ -373,7 +387,7 @@ export function simulate(input: SimInput): SimOutput {
           takeProfit: w.forecast.takeProfit[i]!,
           edge: w.forecast.edge[i]!,
           expectedPnl: null,
-          validUntil: now + sim.forecaster.validBars * w.s.intervalMs,
+          validUntil: now + sim.forecaster.validBars * knownBarLength(w, i),
         };
       }
       return;
@@ -441,6 +455,15 @@ export function simulate(input: SimInput): SimOutput {
     });
   }
 
+  /** Whether this symbol has a tradable bar closing at this step (DESIGN §6: otherwise it does not trade). */
+  function barClosesNow(w: Watcher): boolean {
+    return (
+      w.lastBar >= 0 &&
+      w.closeTimes[w.lastBar] === now &&
+      tradesInBar(w.assetClass, w.s.time[w.lastBar]!, calendar, config.extendedHours)
+    );
+  }
+
   /**
    * End of day (DESIGN §3): before the close cancel stock entries, at the close trim positions, until the
    * overnight requirement fits. A trim's own costs (fees, slippage) lower equity a little, so the plan is
@@ -449,6 +472,7 @@ export function simulate(input: SimInput): SimOutput {
   function runDeleverage(phase: 'orders' | 'positions'): void {
     const steps = deleverageSteps();
     let step = steps.next();
+    let waiting = false;
     while (!step.done) {
       const s = step.value;
       if (s.kind === 'plan') {
@@ -473,6 +497,13 @@ export function simulate(input: SimInput): SimOutput {
       } else {
         const w = bySymbol.get(s.symbol)!;
         const p = portfolio.positions.get(s.symbol)!;
+        // No bar of this symbol at the close (or not a session bar): the trim waits for its next bar.
+        if (!barClosesNow(w)) {
+          if (w.pendingTrim === 0) w.pendingTrim = trimQty(w.assetClass, p.qty, s.qty);
+          waiting = true;
+          step = steps.next(false);
+          continue;
+        }
         const px = p.side === 'buy' ? s.price * (1 - slip) : s.price * (1 + slip);
         exitPosition(w, px, 'deleverage', trimQty(w.assetClass, p.qty, s.qty));
         counters.deleverageTrims++;
@@ -490,7 +521,7 @@ export function simulate(input: SimInput): SimOutput {
       step = steps.next();
     }
     const plan = step.value.last;
-    if (phase === 'positions' && input.assertInvariants && plan.remainingExcess <= 1e-9) {
+    if (phase === 'positions' && input.assertInvariants && !waiting && plan.remainingExcess <= 1e-9) {
       const after = deleveragePlan('orders');
       if (after.check.excess > 1e-6 * Math.max(1, after.check.capacity)) {
         throw new Error(
@@ -590,7 +621,12 @@ export function simulate(input: SimInput): SimOutput {
     if (portfolio.positions.has(w.symbol)) exitPosition(w, w.lastPrice, 'end-of-data');
   }
   if (pendingRow) {
-    pendingRow.equity = portfolio.equity(mark);
+    // The row after the end-of-data exits: equity, margin and capacity all of the same moment.
+    const equity = portfolio.equity(mark);
+    ledger.setEquity(equity);
+    pendingRow.equity = equity;
+    pendingRow.marginUsed = ledger.usedMargin(calendar.isRegularSession(now), config.margin);
+    pendingRow.marginCapacity = ledger.capacity(config.bufferPct);
     equityRows.push(pendingRow);
   }
   input.onProgress?.(total, total);
@@ -666,4 +702,10 @@ export function simulate(input: SimInput): SimOutput {
       }
     }
   }
+}
+
+/** The bar length at bar i's close: as known at its open, or the bar's own length before any spacing. */
+function knownBarLength(w: Watcher, i: number): number {
+  const length = w.barLengths[i]!;
+  return Number.isNaN(length) ? w.closeTimes[i]! - w.s.time[i]! : length;
 }

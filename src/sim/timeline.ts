@@ -12,6 +12,8 @@ export interface Timeline {
   kinds: Uint8Array;
   /** Per series, per bar: when the bar closes, i.e. when its prices become known. */
   closeTimes: Float64Array[];
+  /** Per series, per bar: the bar length known at the bar's open (causalBarLengths), NaN before any. */
+  barLengths: Float64Array[];
   /** Per series: the first bar inside the simulated range. */
   firstBar: Int32Array;
   /** Per series: one past the last bar inside the simulated range. */
@@ -19,9 +21,37 @@ export interface Timeline {
 }
 
 /**
+ * The bar length of a series as known at each bar's open (DESIGN §6: causally, never from the file's
+ * future): the most common spacing between the opens seen so far, the shorter on a tie. Gaps in sparse data
+ * (Kraken 2015 omits hours without trades) and one-off short bars (TSLA's half-hour first bar) do not move
+ * it, where a median of the whole file would change with data after the bar. NaN at the first bar.
+ */
+export function causalBarLengths(time: Float64Array): Float64Array {
+  const out = new Float64Array(time.length);
+  const counts = new Map<number, number>();
+  let best = Number.NaN;
+  let bestCount = 0;
+  out[0] = Number.NaN;
+  for (let i = 1; i < time.length; i++) {
+    const d = time[i]! - time[i - 1]!;
+    if (d > 0) {
+      const c = (counts.get(d) ?? 0) + 1;
+      counts.set(d, c);
+      if (c > bestCount || (c === bestCount && d < best)) {
+        best = d;
+        bestCount = c;
+      }
+    }
+    out[i] = best;
+  }
+  return out;
+}
+
+/**
  * The union timeline of all symbols (DESIGN §6). A bar's prices are known at its close: its open plus the
- * interval, cut short by the next bar's open (a half-hour first bar) and, for a stock bar that opens in the
- * regular session, by the session close (SPY's 15:30 bar ends at 16:00).
+ * bar length known at its open (causalBarLengths), cut short by the next bar's open (a half-hour first bar;
+ * known when that bar opens) and, for a stock bar that opens in the regular session, by the session close
+ * (SPY's 15:30 bar ends at 16:00). A first bar, whose length nothing yet says, closes when the next opens.
  * A symbol without a bar at a step does not trade then; no price is invented.
  */
 export function buildTimeline(
@@ -32,6 +62,7 @@ export function buildTimeline(
   const from = options.from ?? Number.NEGATIVE_INFINITY;
   const to = options.to ?? Number.POSITIVE_INFINITY;
   const closeTimes: Float64Array[] = [];
+  const barLengths: Float64Array[] = [];
   const firstBar = new Int32Array(series.length);
   const lastBar = new Int32Array(series.length);
   let hasStocks = false;
@@ -39,11 +70,13 @@ export function buildTimeline(
   series.forEach((s, k) => {
     const n = s.time.length;
     const ct = new Float64Array(n);
+    const lengths = causalBarLengths(s.time);
     const stock = s.assetClass === 'stock';
     hasStocks ||= stock;
     for (let i = 0; i < n; i++) {
       const open = s.time[i]!;
-      let close = open + s.intervalMs;
+      const length = lengths[i]!;
+      let close = Number.isNaN(length) ? Number.POSITIVE_INFINITY : open + length;
       if (i + 1 < n && s.time[i + 1]! < close) close = s.time[i + 1]!;
       if (stock) {
         const session = calendar.sessionAt(open);
@@ -52,10 +85,11 @@ export function buildTimeline(
       ct[i] = close;
     }
     closeTimes.push(ct);
+    barLengths.push(lengths);
     let first = 0;
     while (first < n && ct[first]! <= from) first++;
     let last = first;
-    while (last < n && ct[last]! <= to) last++;
+    while (last < n && ct[last]! <= to && ct[last]! < Number.POSITIVE_INFINITY) last++;
     firstBar[k] = first;
     lastBar[k] = last;
     count += last - first;
@@ -91,7 +125,14 @@ export function buildTimeline(
     steps[m] = t;
     kinds[m++] = kind;
   }
-  return { steps: steps.subarray(0, m), kinds: kinds.subarray(0, m), closeTimes, firstBar, lastBar };
+  return {
+    steps: steps.subarray(0, m),
+    kinds: kinds.subarray(0, m),
+    closeTimes,
+    barLengths,
+    firstBar,
+    lastBar,
+  };
 }
 
 /**

@@ -147,4 +147,23 @@ describe('worksteal simulate', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('NOPE');
   });
+
+  it.each([
+    ['--json', 'a missing folder', (d: string) => join(d, 'no-such-folder', 'out.json')],
+    ['--report', 'a folder, not a file', (d: string) => d],
+  ])('%s into %s: exit 2 before simulating, naming the path and what to do', (flag, _what, target) => {
+    const out = mkdtempSync(join(tmpdir(), 'worksteal-out-'));
+    const csv = join(out, 'BTCUSD.csv');
+    writeFileSync(
+      csv,
+      'timestamp,open,high,low,close,volume\n2024-06-01 00:00:00,1,1,1,1,1\n2024-06-01 01:00:00,1,1,1,1,1\n',
+    );
+    const path = target(out);
+    const r = runCli(['simulate', '--data', csv, flag, path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.stderr).toContain(`${flag} ${path}`);
+    expect(r.stderr).toMatch(/choose another path|create the folder/);
+    expect(r.stdout).not.toContain('total return');
+  });
 });

@@ -8,7 +8,11 @@ const plan = (cancel: string[], trims: DeleveragePlan['trims']): DeleveragePlan 
 const EMPTY = plan([], []);
 
 /** Drive the steps with a scripted sequence of plans; returns the steps seen (plans as 'plan'). */
-function drive(plans: DeleveragePlan[], rounds?: number): { seen: string[]; last: DeleveragePlan } {
+function drive(
+  plans: DeleveragePlan[],
+  rounds?: number,
+  canTrade = true,
+): { seen: string[]; last: DeleveragePlan } {
   const steps = deleverageSteps(rounds);
   const seen: string[] = [];
   let k = 0;
@@ -16,7 +20,10 @@ function drive(plans: DeleveragePlan[], rounds?: number): { seen: string[]; last
   while (!step.done) {
     const s: DeleverageStep = step.value;
     seen.push(s.kind === 'plan' ? 'plan' : s.kind === 'cancel' ? `cancel ${s.orderId}` : `trim ${s.symbol}`);
-    step = s.kind === 'plan' ? steps.next(plans[Math.min(k++, plans.length - 1)]) : steps.next();
+    step =
+      s.kind === 'plan'
+        ? steps.next(plans[Math.min(k++, plans.length - 1)])
+        : steps.next(s.kind === 'trim' ? canTrade : undefined);
   }
   return { seen, last: step.value.last };
 }
@@ -28,6 +35,11 @@ describe('end-of-day steps (one loop for the simulator and live)', () => {
     const { seen, last } = drive([first, second, EMPTY]);
     expect(seen).toEqual(['plan', 'cancel a', 'cancel b', 'trim SPY', 'plan', 'trim AAPL', 'plan']);
     expect(last).toBe(EMPTY);
+  });
+
+  it('a round in which every trim waits (no bar now) ends the loop: planning again would plan the same', () => {
+    const waiting = plan([], [{ symbol: 'SPY', qty: 2, price: 500 }]);
+    expect(drive([waiting], undefined, false).seen).toEqual(['plan', 'trim SPY']);
   });
 
   it('nothing to do: one plan, no action', () => {

@@ -1,9 +1,13 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/index.js';
 import type { BarSeries } from '../../src/sim/data/index.js';
 import { simulate, type SimOutput } from '../../src/sim/engine.js';
-import { CRYPTO_FILES, STOCK_FILES, loadReal } from '../support/marketdata.js';
+import { loadMany } from '../../src/sim/data/index.js';
+import { CRYPTO_FILES, MARKETDATA, STOCK_FILES, loadReal } from '../support/marketdata.js';
 
 /** The same series with every bar that closes after T removed: the data a trader would have at T. */
 function truncate(s: BarSeries, T: number): BarSeries {
@@ -73,4 +77,57 @@ describe('no look-ahead (real data)', () => {
       expect(b.steals).toEqual(a.steals);
     },
   );
+});
+
+/**
+ * The FILES cut at T: a copy of each Kraken file (no header, unix seconds first) holding only the rows of bars
+ * that opened before T, as a file downloaded at T would. Nothing of the full file reaches the loader, so a
+ * property computed from the whole file (such as a median bar spacing) cannot leak into the cut run.
+ */
+function cutKrakenFiles(files: readonly string[], T: number): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'worksteal-cut-'));
+  return files.map((f) => {
+    const rows = readFileSync(join(MARKETDATA, f), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '' && Number(line.slice(0, line.indexOf(','))) * 1000 < T);
+    const path = join(dir, basename(f));
+    writeFileSync(path, rows.join('\n') + '\n');
+    return path;
+  });
+}
+
+describe('no look-ahead on sparse data (Kraken 2015, files cut at T)', () => {
+  it('everything before T is identical with the whole files and with files that end at T', async () => {
+    const files = ['kraken-avkhimen/ETHUSD_60.csv', 'kraken-avkhimen/XBTUSD_60.csv'];
+    const T = Date.parse('2016-01-05T13:00:00Z');
+    const { config } = resolveConfig({
+      layers: [
+        {
+          source: 'test',
+          values: {
+            sim: { initialEquity: 50_000, orderFraction: 0.9, forecaster: { lookbackBars: 200 } },
+          },
+        },
+      ],
+    });
+    const run = (series: BarSeries[]) =>
+      simulate({
+        series,
+        config,
+        calendar: nyseCalendar(),
+        from: Date.parse('2015-09-01T00:00:00Z'),
+        to: Date.parse('2016-03-01T00:00:00Z'),
+      });
+    const full = run((await loadReal(files)).map((l) => l.series));
+    const cut = run((await loadMany(cutKrakenFiles(files, T), { cacheDir: null })).map((l) => l.series));
+    const a = before(full, T);
+    const b = before(cut, T);
+    expect(a.decisions.length).toBeGreaterThan(100);
+    expect(a.entries.length).toBeGreaterThan(10);
+    expect(b.decisions).toEqual(a.decisions);
+    expect(b.entries).toEqual(a.entries);
+    expect(b.exits).toEqual(a.exits);
+    expect(b.equity).toEqual(a.equity);
+    expect(b.steals).toEqual(a.steals);
+  });
 });

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
@@ -72,10 +74,14 @@ export function registerSimulate(program: Command): void {
       `\nExamples:\n  worksteal simulate --benchmark crypto\n  worksteal simulate --data ../shared/marketdata/binance-spot-yanniedog --symbols SOLUSDT,LINKUSDT --from 2023-01-01\n  worksteal simulate --benchmark mixed --no-stealing --json out.json --report out.html`,
     )
     .action(async (opts: SimulateOptions) => {
+      // Checked before the simulation, so a typo in a path does not cost the run.
+      await checkOutputPath('--json', opts.json);
+      await checkOutputPath('--report', opts.report);
+      await checkOutputPath('--db', opts.db);
       const result = await simulateCommand(opts);
       printSummary(result, opts.quiet === true);
-      if (opts.json) await writeFile(opts.json, JSON.stringify(result));
-      if (opts.report) await writeFile(opts.report, renderReport(result));
+      if (opts.json) await writeOutput('--json', opts.json, JSON.stringify(result));
+      if (opts.report) await writeOutput('--report', opts.report, renderReport(result));
       if (opts.db) saveRun(opts.db, 'simulate', result);
       for (const [flag, path] of [
         ['--json', opts.json],
@@ -86,6 +92,34 @@ export function registerSimulate(program: Command): void {
       }
       process.exitCode = EXIT.ok;
     });
+}
+
+/** An output path must name a file in a folder that exists and that we may write in. */
+async function checkOutputPath(flag: string, path: string | undefined): Promise<void> {
+  if (!path) return;
+  const folder = dirname(resolve(path));
+  const folderStat = await stat(folder).catch(() => null);
+  if (!folderStat?.isDirectory()) {
+    throw new CliError(
+      `${flag} ${path}: the folder ${folder} does not exist; create the folder or choose another path`,
+    );
+  }
+  if ((await stat(path).catch(() => null))?.isDirectory()) {
+    throw new CliError(`${flag} ${path}: is a folder; choose another path that names a file in it`);
+  }
+  await access(folder, constants.W_OK).catch(() => {
+    throw new CliError(`${flag} ${path}: the folder ${folder} is not writable; choose another path`);
+  });
+}
+
+/** Write an output file; a failure names the flag, the path and the reason instead of a stack trace. */
+async function writeOutput(flag: string, path: string, content: string): Promise<void> {
+  try {
+    await writeFile(path, content);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new CliError(`${flag} ${path}: could not write the file (${code}); choose another path`);
+  }
 }
 
 export async function simulateCommand(opts: SimulateOptions): Promise<SimulationResult> {

@@ -1,0 +1,33 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { causalBarLengths } from '../../src/sim/timeline.js';
+
+const H = 3_600_000;
+
+describe('causal bar length', () => {
+  it('at every bar depends only on the bars opened so far (a prefix gives the same prefix)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(H, H, H, 2 * H, 3 * H, H / 2, 24 * H), { minLength: 1, maxLength: 80 }),
+        fc.nat(),
+        (gaps, cutAt) => {
+          const time = new Float64Array(gaps.length + 1);
+          for (let i = 0; i < gaps.length; i++) time[i + 1] = time[i]! + gaps[i]!;
+          const whole = causalBarLengths(time);
+          const n = 1 + (cutAt % time.length);
+          expect(Array.from(causalBarLengths(time.slice(0, n)))).toEqual(Array.from(whole.slice(0, n)));
+        },
+      ),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+
+  it('is the most common spacing: gaps of sparse data and a half-hour first bar do not move it', () => {
+    // Hours with omissions (Kraken 2015) and a session of a half-hour bar then hourly bars (TSLA).
+    const sparse = Float64Array.from([0, 1, 3, 4, 7, 8, 9, 13], (h) => h * H);
+    expect(causalBarLengths(sparse)[7]).toBe(H);
+    const tsla = Float64Array.from([0, 0.5, 1.5, 2.5, 3.5, 24, 24.5, 25.5], (h) => h * H);
+    expect(Array.from(causalBarLengths(tsla)).slice(2)).toEqual([H / 2, H, H, H, H, H]);
+    expect(causalBarLengths(tsla)[0]).toBeNaN();
+  });
+});
