@@ -21,6 +21,7 @@ import { Runtime, type SessionCalendar } from './runtime.js';
 import { CsvSignals, ForecasterSignals, type SignalSource } from './signals-source.js';
 import { LiveStore } from './store.js';
 import { BarVenue } from './venue.js';
+import { feeRates } from '../sim/costs.js';
 
 /** Everything a running session holds, to stop it in order. */
 export interface LiveSession {
@@ -69,7 +70,8 @@ export async function launchReplay(o: ReplayLaunch): Promise<LiveSession> {
     series: o.series,
     calendar: nyseCalendar(),
     cash: live.initialEquity,
-    feeRate: o.config.sim.feesBps / 10_000,
+    // The replay venue has one fee for every fill: the crypto maker rate (most of its fills rest first).
+    feeRate: feeRates(o.config.sim).crypto.maker,
     patternDayTrader: o.config.patternDayTrader,
     margin: o.config.margin,
     now: () => time.now(),

@@ -10,7 +10,8 @@ import { rankRequests } from '../session/ranking.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import type { BarSeries } from './data/index.js';
-import { canFillInBar, limitFillPrice, tradesInBar } from './fill-rules.js';
+import { feeRates } from './costs.js';
+import { canFillInBar, fillThrough, limitFillPrice, limitFillRole, tradesInBar } from './fill-rules.js';
 import { Portfolio, type ExitReason, type TradeRecord } from './portfolio.js';
 import { SimBroker } from './sim-broker.js';
 import type { ExternalSignal } from './signals/csv-signals.js';
@@ -166,9 +167,10 @@ export function simulate(input: SimInput): SimOutput {
   const timeline = input.timelines
     ? input.timelines.get(input.series, calendar, timelineOptions)
     : buildTimeline(input.series, calendar, timelineOptions);
-  const feeRate = sim.feesBps / 10_000;
+  const fees = feeRates(sim);
+  const through = fillThrough(sim);
   const slip = sim.slippageBps / 10_000;
-  const portfolio = new Portfolio(sim.initialEquity, feeRate);
+  const portfolio = new Portfolio(sim.initialEquity);
   const watchers: Watcher[] = input.series.map((s, k) => ({
     index: k,
     symbol: s.symbol,
@@ -278,7 +280,8 @@ export function simulate(input: SimInput): SimOutput {
     const p = portfolio.positions.get(w.symbol);
     if (!p) return;
     const q = Math.min(p.qty, qty ?? p.qty);
-    portfolio.close(w.symbol, price, now, reason, q);
+    // Every exit but a take-profit is a market order: it takes the book.
+    portfolio.close(w.symbol, price, now, reason, fees[w.assetClass].taker, q);
     coordinator.adjustPosition(w.symbol, w.assetClass, p.side === 'buy' ? -q : q, price);
     const rest = portfolio.positions.get(w.symbol);
     if (p.tpOrderId) {
@@ -327,13 +330,14 @@ export function simulate(input: SimInput): SimOutput {
         const tp = broker.orders.get(pos.tpOrderId);
         const px =
           tp && canFillInBar(tp.placedAt, barOpen)
-            ? limitFillPrice(tp.side, tp.limitPrice, open, high, low)
+            ? limitFillPrice(tp.side, tp.limitPrice, open, high, low, through)
             : Number.NaN;
         if (tp && !Number.isNaN(px)) {
           coordinator.applyFill(tp.id, tp.qty, px);
           broker.remove(tp.id);
           pos.tpOrderId = null;
-          portfolio.close(w.symbol, px, now, 'take-profit');
+          const role = limitFillRole(tp.side, tp.limitPrice, open);
+          portfolio.close(w.symbol, px, now, 'take-profit', fees[w.assetClass][role]);
         }
       }
     }
@@ -345,27 +349,30 @@ export function simulate(input: SimInput): SimOutput {
       }
       if (!canFillInBar(o.placedAt, barOpen)) return;
       const buy = o.side === 'buy';
-      const px = limitFillPrice(o.side, o.limitPrice, open, high, low);
+      const px = limitFillPrice(o.side, o.limitPrice, open, high, low, through);
       if (!Number.isNaN(px)) {
         coordinator.applyFill(o.id, o.qty, px);
         broker.remove(o.id);
         entryOwner.delete(o.id);
         w.restingOrderId = null;
         const sig = w.signal!;
-        portfolio.open({
-          symbol: w.symbol,
-          assetClass: w.assetClass,
-          side: o.side,
-          qty: o.qty,
-          entryPrice: px,
-          entryTime: now,
-          entryOrderId: o.id,
-          takeProfit: sig.takeProfit,
-          stopPrice:
-            sim.stopLossPct > 0 ? (buy ? px * (1 - sim.stopLossPct) : px * (1 + sim.stopLossPct)) : null,
-          timeStopAt: sim.timeStopHours > 0 ? now + sim.timeStopHours * 3_600_000 : null,
-          tpOrderId: null,
-        });
+        portfolio.open(
+          {
+            symbol: w.symbol,
+            assetClass: w.assetClass,
+            side: o.side,
+            qty: o.qty,
+            entryPrice: px,
+            entryTime: now,
+            entryOrderId: o.id,
+            takeProfit: sig.takeProfit,
+            stopPrice:
+              sim.stopLossPct > 0 ? (buy ? px * (1 - sim.stopLossPct) : px * (1 + sim.stopLossPct)) : null,
+            timeStopAt: sim.timeStopHours > 0 ? now + sim.timeStopHours * 3_600_000 : null,
+            tpOrderId: null,
+          },
+          fees[w.assetClass][limitFillRole(o.side, o.limitPrice, open)],
+        );
         w.signal = null; // a signal is used once
       }
     }
@@ -623,7 +630,7 @@ export function simulate(input: SimInput): SimOutput {
   if (pendingRow) {
     // The row after the end-of-data exits: equity, margin and capacity all of the same moment.
     const equity = portfolio.equity(mark);
-    ledger.setEquity(equity);
+    coordinator.setEquity(equity);
     pendingRow.equity = equity;
     pendingRow.marginUsed = ledger.usedMargin(calendar.isRegularSession(now), config.margin);
     pendingRow.marginCapacity = ledger.capacity(config.bufferPct);

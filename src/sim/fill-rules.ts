@@ -13,12 +13,37 @@ export function canFillInBar(placedAt: number, barOpen: number): boolean {
 
 /**
  * The price a limit order fills at in a bar, or NaN when the bar does not reach the limit. A buy fills when
- * the low reaches the limit, at min(limit, open): a bar that gaps through the limit fills at its open, never
- * at the better limit. A sell mirrors it. Take-profit orders follow the same rule for their side.
+ * the low reaches the limit (less `through`, a fraction of it: fillThrough), at min(limit, open): a bar that
+ * gaps through the limit fills at its open, never at the better limit. A sell mirrors it. Take-profit orders
+ * follow the same rule for their side.
  */
-export function limitFillPrice(side: Side, limit: number, open: number, high: number, low: number): number {
-  if (side === 'buy') return low <= limit ? Math.min(limit, open) : Number.NaN;
-  return high >= limit ? Math.max(limit, open) : Number.NaN;
+export function limitFillPrice(
+  side: Side,
+  limit: number,
+  open: number,
+  high: number,
+  low: number,
+  through = 0,
+): number {
+  if (side === 'buy') return low <= limit * (1 - through) ? Math.min(limit, open) : Number.NaN;
+  return high >= limit * (1 + through) ? Math.max(limit, open) : Number.NaN;
+}
+
+/**
+ * How far beyond its limit a bar must trade to fill a resting order, as a fraction of the limit (config
+ * `sim.fillRule`): 0 fills on a touch; `through` asks for `fillThroughBps` more, since a bar that only touches
+ * the limit says nothing of whether our order was reached in the queue.
+ */
+export function fillThrough(sim: { fillRule: 'touch' | 'through'; fillThroughBps: number }): number {
+  return sim.fillRule === 'through' ? sim.fillThroughBps / 10_000 : 0;
+}
+
+/**
+ * The liquidity role of a limit fill: a bar that opens through the limit fills the order at the open, as an
+ * order that takes the book would (taker); otherwise the market came to the resting order (maker).
+ */
+export function limitFillRole(side: Side, limit: number, open: number): 'maker' | 'taker' {
+  return (side === 'buy' ? open < limit : open > limit) ? 'taker' : 'maker';
 }
 
 /**

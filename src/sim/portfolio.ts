@@ -34,7 +34,8 @@ export interface OpenPosition {
 
 /**
  * Cash and positions of the simulated account. Buying spends cash (it may go negative: that is the margin
- * debit that accrues interest); selling returns it. Fees are charged on every fill.
+ * debit that accrues interest); selling returns it. Every fill pays the fee rate its caller gives (by asset
+ * class and liquidity role, src/sim/costs.ts).
  */
 export class Portfolio {
   cash: number;
@@ -44,15 +45,13 @@ export class Portfolio {
   readonly trades: TradeRecord[] = [];
   readonly positions = new Map<string, OpenPosition>();
 
-  constructor(
-    initialCash: number,
-    private readonly feeRate: number,
-  ) {
+  constructor(initialCash: number) {
     this.cash = initialCash;
   }
 
-  open(p: Omit<OpenPosition, 'entryFees'>): OpenPosition {
-    const fee = Math.abs(p.qty * p.entryPrice) * this.feeRate;
+  /** Open a position filled at `p.entryPrice`, paying `feeRate` of its notional. */
+  open(p: Omit<OpenPosition, 'entryFees'>, feeRate: number): OpenPosition {
+    const fee = Math.abs(p.qty * p.entryPrice) * feeRate;
     const position: OpenPosition = { ...p, entryFees: fee };
     const sign = p.side === 'buy' ? 1 : -1;
     this.cash -= sign * p.qty * p.entryPrice + fee;
@@ -62,14 +61,24 @@ export class Portfolio {
     return position;
   }
 
-  /** Close `qty` of a position at `price` (all of it by default); records a trade for the closed part. */
-  close(symbol: string, price: number, time: number, reason: ExitReason, qty?: number): TradeRecord | null {
+  /**
+   * Close `qty` of a position at `price` (all of it by default), paying `feeRate`; records a trade for the
+   * closed part.
+   */
+  close(
+    symbol: string,
+    price: number,
+    time: number,
+    reason: ExitReason,
+    feeRate: number,
+    qty?: number,
+  ): TradeRecord | null {
     const p = this.positions.get(symbol);
     if (!p) return null;
     const q = Math.min(p.qty, qty ?? p.qty);
     if (!(q > 0)) return null;
     const sign = p.side === 'buy' ? 1 : -1;
-    const fee = Math.abs(q * price) * this.feeRate;
+    const fee = Math.abs(q * price) * feeRate;
     const entryFeeShare = p.entryFees * (q / p.qty);
     this.cash += sign * q * price - fee;
     this.feesPaid += fee;

@@ -38,9 +38,12 @@ export function stealRegret(input: {
   trades: readonly TradeRecord[];
   series: readonly BarSeries[];
   closeTimes: readonly Float64Array[];
-  feeRate: number;
+  /** Fee per fill as a fraction of notional: one rate, or one per symbol. */
+  feeRate: number | ((symbol: string) => number);
   timeStopMs: number;
 }): StealRegret {
+  const rate = input.feeRate;
+  const feeRateOf = typeof rate === 'number' ? () => rate : rate;
   const seriesBySymbol = new Map(input.series.map((s, k) => [s.symbol, k]));
   const pnlByOrder = new Map<string, number>();
   for (const t of input.trades) pnlByOrder.set(t.entryOrderId, (pnlByOrder.get(t.entryOrderId) ?? 0) + t.pnl);
@@ -66,7 +69,7 @@ export function stealRegret(input: {
         thief: steal.thief,
         victimOrderId: v.orderId,
         victimSymbol: v.symbol,
-        ...counterfactual(s, ct, steal.time, v, input.feeRate, input.timeStopMs),
+        ...counterfactual(s, ct, steal.time, v, feeRateOf(v.symbol), input.timeStopMs),
         repeat,
       });
     }

@@ -1,5 +1,6 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
+import { feeRates } from './costs.js';
 import type { BarSeries, LoadResult } from './data/index.js';
 import { simulate, type DecisionRow, type EquityRow, type SimOutput } from './engine.js';
 import { summarize, type Summary } from './metrics.js';
@@ -54,6 +55,8 @@ export function runSimulation(input: {
   onProgress?: (done: number, total: number) => void;
 }): { result: SimulationResult; output: SimOutput } {
   const series: BarSeries[] = input.loaded.map((l) => l.series);
+  const fees = feeRates(input.config.sim);
+  const assetClassOf = new Map(series.map((s) => [s.symbol, s.assetClass] as const));
   const output = simulate({
     series,
     config: input.config,
@@ -69,7 +72,8 @@ export function runSimulation(input: {
     trades: output.trades,
     series,
     closeTimes: output.closeTimes,
-    feeRate: input.config.sim.feesBps / 10_000,
+    // A victim's counterfactual entry would have rested (maker); its exit is a take-profit or a time stop.
+    feeRate: (symbol) => fees[assetClassOf.get(symbol) ?? 'crypto'].maker,
     timeStopMs: input.config.sim.timeStopHours * 3_600_000,
   });
   const summary = summarize(output);

@@ -36,8 +36,12 @@ export const DEFAULT_CONFIG: WorkstealConfig = Object.freeze({
   sim: {
     initialEquity: 100_000,
     orderFraction: 0.25,
-    feesBps: 10,
+    // Alpaca: US stocks commission-free; crypto tier 1 (30-day volume under $100k) 15 bps maker, 25 taker.
+    fees: { crypto: { makerBps: 15, takerBps: 25 }, stock: { makerBps: 0, takerBps: 0 } },
+    feesBps: null,
     slippageBps: 0,
+    fillRule: 'touch',
+    fillThroughBps: 5,
     stopLossPct: 0,
     timeStopHours: 72,
     forecaster: {

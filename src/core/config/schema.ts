@@ -45,12 +45,36 @@ export const forecasterSchema = z.strictObject({
   validBars: nonNegativeInt.min(1),
 });
 
+/** A venue's fee for one asset class, in basis points of notional, by liquidity role. */
+export const feeScheduleSchema = z.strictObject({
+  /** Resting limit orders the market comes to (entries, take-profits). */
+  makerBps: nonNegative,
+  /** Orders that take the book: market exits (stop, time stop, trim) and limits the bar opens through. */
+  takerBps: nonNegative,
+});
+
 export const simSchema = z.strictObject({
   initialEquity: z.number().finite().gt(0),
   /** Notional of one entry order, as a fraction of equity at the decision time. */
   orderFraction: z.number().finite().gt(0).max(1),
-  feesBps: nonNegative,
+  /** Fees by asset class and liquidity role (defaults: Alpaca's published schedules, see the README). */
+  fees: z.strictObject({ crypto: feeScheduleSchema, stock: feeScheduleSchema }),
+  /**
+   * Deprecated: one fee in bps for every fill of every asset class (the earlier model). Null (the default)
+   * uses `fees`; a number overrides it. Environment values arrive as text, hence the number conversion.
+   */
+  feesBps: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v),
+    nonNegative.nullable(),
+  ),
   slippageBps: nonNegative,
+  /**
+   * When a resting limit order fills: `touch`, when the bar reaches the limit; `through`, only when the bar
+   * trades through it by `fillThroughBps` (a touch does not mean the order was reached in the queue).
+   */
+  fillRule: z.enum(['touch', 'through']),
+  /** How far beyond the limit a bar must trade for a `through` fill, in bps of the limit. */
+  fillThroughBps: nonNegative.max(10_000),
   /** Optional stop below the entry, as a fraction; 0 disables it. */
   stopLossPct: fraction,
   /** Exit at the next bar's open after this many hours in a position; 0 disables it. */

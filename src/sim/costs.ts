@@ -1,0 +1,75 @@
+import type { SimConfig } from '../core/config/schema.js';
+import type { AssetClass } from '../core/types.js';
+
+/**
+ * Trading costs of the simulation (DESIGN §6): a fee by asset class and liquidity role. A resting limit order
+ * that the market comes to is a maker fill; an order that takes the book is a taker fill: market exits (stop,
+ * time stop, end-of-day trim, end of data) and a limit order whose bar opens through its limit (it would have
+ * executed on arrival against the book). Defaults: Alpaca's published schedules (README "Costs and fills").
+ */
+
+export type LiquidityRole = 'maker' | 'taker';
+
+/** Fee per fill as a fraction of notional, by asset class and role. */
+export type FeeRates = Readonly<Record<AssetClass, Readonly<Record<LiquidityRole, number>>>>;
+
+/** The fee rates a sim config asks for; the deprecated flat `feesBps`, when set, applies to every fill. */
+export function feeRates(sim: Pick<SimConfig, 'fees' | 'feesBps'>): FeeRates {
+  if (sim.feesBps !== null) {
+    const flat = sim.feesBps / 10_000;
+    return { crypto: { maker: flat, taker: flat }, stock: { maker: flat, taker: flat } };
+  }
+  const rates = (c: AssetClass) => ({
+    maker: sim.fees[c].makerBps / 10_000,
+    taker: sim.fees[c].takerBps / 10_000,
+  });
+  return { crypto: rates('crypto'), stock: rates('stock') };
+}
+
+/**
+ * The entry quantity whose notional plus its own fee is `budget` (DESIGN §6: an entry order reserves its
+ * fee). Sized at the maker rate: a fill that turns out to be a taker fill pays a little more, which the fee
+ * reserve of the margin check covers (reservedEntryFee).
+ */
+export function entryQtyWithFee(
+  budget: number,
+  limitPrice: number,
+  rates: FeeRates,
+  assetClass: AssetClass,
+): number {
+  return budget / (limitPrice * (1 + rates[assetClass].maker));
+}
+
+/**
+ * The fee an entry order holds back from equity while it rests, so that its fill never leaves margin over
+ * capacity: the taker rate (the most its fill can pay) on its notional at the limit.
+ */
+export function reservedEntryFee(
+  qty: number,
+  limitPrice: number,
+  rates: FeeRates,
+  assetClass: AssetClass,
+): number {
+  return Math.abs(qty * limitPrice) * rates[assetClass].taker;
+}
+
+/**
+ * The quantity an end-of-day trim must close for margin to fall by `excessMargin` once its own costs are
+ * paid (DESIGN §6: no dust trims). Closing q at price p frees q·p·requirement of margin but lowers equity by
+ * q·p·(fee + slippage), which lowers capacity by (1 − buffer) of that; so q = excess / (p·(req − (1 − buffer)
+ * ·(fee + slippage))). Capped at the position.
+ */
+export function trimQtyWithCosts(input: {
+  excessMargin: number;
+  price: number;
+  requirement: number;
+  bufferPct: number;
+  feeRate: number;
+  slippage: number;
+  positionQty: number;
+}): number {
+  const perUnit =
+    input.price * (input.requirement - (1 - input.bufferPct) * (input.feeRate + input.slippage));
+  if (!(perUnit > 0)) return input.positionQty;
+  return Math.min(input.positionQty, input.excessMargin / perUnit);
+}
