@@ -3,7 +3,6 @@ import { Coordinator } from '../coordinator/coordinator.js';
 import type { Outcome, SagaJournal, SagaTransition } from '../coordinator/saga.js';
 import type { Session } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
-import { planDeleverage, type DeleveragePlan } from '../core/policy/deleverage-plan.js';
 import { decisionRecord } from '../core/policy/record.js';
 import type { Decision } from '../core/policy/decision.js';
 import type { AssetClass, EntryRequest, StealEvent } from '../core/types.js';
@@ -11,7 +10,7 @@ import { AlertMonitor, postWebhook, type Alert, type AlertKind } from './alerts.
 import type { DecisionTime } from './clock.js';
 import type { Logger } from './log.js';
 import { isStealAttempt, type LiveMetrics } from './metrics.js';
-import { deleverageId, takeProfitId, entryPrefix } from './order-ids.js';
+import { takeProfitId, entryPrefix } from './order-ids.js';
 import type { BrokerAccount, LiveBroker, MarketData, OrderEvent, Quote } from './ports.js';
 import { isFightSteal, recoverSagas, type RecoveryDeps } from './recovery.js';
 import type { SignalSource } from './signals-source.js';
@@ -19,7 +18,7 @@ import { buildStatus, type StatusSnapshot } from './status.js';
 import type { LiveStore } from './store.js';
 import { brokerFreeMargin } from '../session/buying-power.js';
 import { TrackedBroker } from './tracked-broker.js';
-import { deleverageSteps, trimQty } from '../session/deleverage.js';
+import { EndOfDay } from './end-of-day.js';
 import { rankRequests } from '../session/ranking.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
 import { EntryWatcher, ExitWatcher, type EntryPlan } from './watchers.js';
@@ -74,9 +73,7 @@ export class Runtime {
   private lastDecisionId: number | null = null;
   private inFlight: Promise<void> | null = null;
   private capacityNote: string | null = null;
-  /** End of day (DESIGN §3): the last session seen open, and what has been done about its close. */
-  private eod: { session: Session; ordersDone: boolean; windowLogged: boolean } | null = null;
-  private dlSeq = 0;
+  private readonly endOfDay: EndOfDay;
   private readonly unsubscribe: () => void;
   readonly counters = {
     decisions: 0,
@@ -125,6 +122,19 @@ export class Runtime {
     this.alerts = new AlertMonitor(o.config.live.alerts, {
       raise: (a) => this.raiseAlert(a),
       resolve: (kind, at) => this.resolveAlert(kind, at),
+    });
+    this.endOfDay = new EndOfDay({
+      o,
+      coordinator: this.coordinator,
+      broker: this.broker,
+      dryRun: () => this.dryRun,
+      quote: (symbol) => this.quotes.get(symbol),
+      reconcile: () => this.reconcile(),
+      cancelOwn: (id, why) => this.cancelOwn(id, why),
+      markDirty: () => {
+        this.dirty = true;
+      },
+      counters: this.counters,
     });
     this.unsubscribe = o.broker.onOrderEvent((e) => this.onOrderEvent(e));
   }
@@ -190,7 +200,7 @@ export class Runtime {
     await this.reconcile();
     this.quotes = await o.marketData.quotes(this.symbolNames);
     this.markQuotes();
-    await this.endOfDay(now);
+    await this.endOfDay.poll(now);
     await o.signals.refresh(now, this.symbolNames);
     await this.manageExits(now);
     if (!this.paused) await this.manageEntries(now);
@@ -402,7 +412,7 @@ export class Runtime {
     };
     const wanted: { index: number; request: EntryRequest; plan: Extract<EntryPlan, { kind: 'request' }> }[] =
       [];
-    const closing = this.inDeleverageWindow(now);
+    const closing = this.endOfDay.inWindow(now);
     const suppressed: string[] = [];
     for (const w of this.entries) {
       const plan = w.plan(ctx);
@@ -410,18 +420,7 @@ export class Runtime {
       else if (plan.kind === 'request' && closing && w.assetClass === 'stock') suppressed.push(w.symbol);
       else if (plan.kind === 'request') wanted.push({ index: w.index, request: plan.request, plan });
     }
-    if (suppressed.length && this.eod && !this.eod.windowLogged) {
-      this.eod.windowLogged = true;
-      const detail = {
-        session: this.eod.session.day,
-        close: iso(this.eod.session.close),
-        symbols: suppressed,
-        reason:
-          'end-of-day: no new stock entries between deleverageLeadMinutes before the close and the close (the overnight requirement applies at the close)',
-      };
-      store.recordEvent(now, 'deleverage-window', detail);
-      this.o.log.info('deleverage-window', { at: iso(now), ...detail });
-    }
+    if (suppressed.length) this.endOfDay.noteSuppressed(now, suppressed);
     for (const item of rankRequests(wanted)) {
       if (this.stopping || this.paused) break;
       if (this.dirty) await this.reconcile();
@@ -540,200 +539,6 @@ export class Runtime {
     this.o.log.info('cancelled', { orderId, symbol: order?.symbol, why: reason, status: r.status });
   }
 
-  // --- end of day (DESIGN §3) ----------------------------------------------------------------------------------
-
-  /** Between `deleverageLeadMinutes` before the close of today's session and the close. */
-  private inDeleverageWindow(now: number): boolean {
-    const session = this.o.calendar.sessionAt(now);
-    return session !== null && now >= session.close - this.o.config.deleverageLeadMinutes * 60_000;
-  }
-
-  /**
-   * At the first poll at or after `close − deleverageLeadMinutes` (the calendar's close, early closes
-   * included): cancel stock entries while the overnight requirement does not fit. At the first poll at or
-   * after the close: cancel what is left and trim stock positions, largest loss first, until it fits.
-   */
-  private async endOfDay(now: number): Promise<void> {
-    if (!this.o.symbols.some((s) => s.assetClass === 'stock')) return;
-    const session = this.o.calendar.sessionAt(now);
-    if (session) {
-      if (this.eod && this.eod.session.day !== session.day && now >= this.eod.session.close) {
-        // No poll fell between the last session's close and this one's open: close that one out first.
-        const closed = this.eod.session;
-        this.eod = null;
-        await this.deleverage('positions', now, closed);
-      }
-      if (this.eod?.session.day !== session.day)
-        this.eod = { session, ordersDone: false, windowLogged: false };
-      if (!this.eod.ordersDone && this.inDeleverageWindow(now)) {
-        this.eod.ordersDone = true;
-        await this.deleverage('orders', now, session);
-      }
-      return;
-    }
-    if (this.eod && now >= this.eod.session.close) {
-      const closed = this.eod.session;
-      this.eod = null;
-      await this.deleverage('positions', now, closed);
-    }
-  }
-
-  private async deleveragePlan(phase: 'orders' | 'positions'): Promise<DeleveragePlan> {
-    const { config, broker } = this.o;
-    const [account, positions] = await Promise.all([broker.account(), broker.positions()]);
-    return planDeleverage({
-      phase,
-      equity: account.equity,
-      bufferPct: config.bufferPct,
-      table: config.margin,
-      orders: this.coordinator.ledger.orders,
-      positions: positions.map((p) => ({
-        symbol: p.symbol,
-        assetClass: p.assetClass,
-        qty: p.qty,
-        price: this.quotes.get(p.symbol)?.bid ?? p.price,
-        unrealizedPnl: p.unrealizedPnl ?? 0,
-      })),
-    });
-  }
-
-  /**
-   * Carry out the end-of-day plan through the broker, as the simulator's `runDeleverage` does: cancels
-   * (confirmed) first, then trims by an order that trades now; reconcile and plan again until nothing is
-   * left (at most 5 rounds). Every action is a decision row, a `deleverage` event, a log line and a metric.
-   */
-  private async deleverage(phase: 'orders' | 'positions', now: number, session: Session): Promise<void> {
-    const { log, store } = this.o;
-    const actions: Record<string, unknown>[] = [];
-    // A dry run does nothing, so one round shows the whole plan; planning again would plan the same.
-    const steps = deleverageSteps(this.dryRun ? 1 : undefined);
-    let step = steps.next();
-    let latest: DeleveragePlan | null = null;
-    while (!step.done) {
-      const s = step.value;
-      if (s.kind === 'plan') {
-        if (latest !== null && !this.dryRun) await this.reconcile();
-        if (latest === null || !this.dryRun) latest = await this.deleveragePlan(phase);
-        step = steps.next(latest);
-        continue;
-      }
-      const action =
-        s.kind === 'cancel' ? await this.deleverageCancel(s.orderId) : await this.deleverageTrim(s);
-      if (action) {
-        this.recordDeleverage(now, phase, session, s.plan, action);
-        actions.push(action);
-      }
-      step = steps.next();
-    }
-    const { first: firstPlan, last: plan } = step.value;
-    const first = firstPlan.check;
-    if (!actions.length && first.excess <= 1e-9) return;
-    const remaining = plan.check.excess;
-    const detail = {
-      phase,
-      session: session.day,
-      close: iso(session.close),
-      early: session.early,
-      requirement: first.requirement,
-      capacity: first.capacity,
-      marginAtClose: first.marginAtClose,
-      excess: first.excess,
-      remainingExcess: remaining,
-      actions,
-    };
-    store.recordEvent(now, 'deleverage', detail);
-    log.info('deleverage', { at: iso(now), ...detail });
-    if (phase === 'positions' && remaining > 1e-6 * Math.max(1, plan.check.capacity) && !this.dryRun)
-      log.warn('deleverage-incomplete', {
-        session: session.day,
-        remainingExcess: remaining,
-        detail: 'overnight margin still over capacity after the close (crypto alone, or a trim refused)',
-      });
-  }
-
-  /** An end-of-day cancel, confirmed by the broker (nothing is sent in a dry run). */
-  private async deleverageCancel(id: string): Promise<DeleverageAction> {
-    const order = this.coordinator.ledger.order(id);
-    let status = 'dry-run';
-    if (!this.dryRun) {
-      const r = await this.broker.cancel(id);
-      status = r.status;
-      if (r.status === 'rejected') this.dirty = true;
-      else this.coordinator.applyCancel(id, r);
-    }
-    return {
-      action: 'cancel',
-      orderId: id,
-      symbol: order?.symbol ?? '',
-      limit: order?.limitPrice,
-      qty: order?.qty,
-      status,
-    };
-  }
-
-  /** An end-of-day trim by an order that trades now, sized by the session's trim rule. */
-  private async deleverageTrim(t: {
-    symbol: string;
-    qty: number;
-    price: number;
-  }): Promise<DeleverageAction | null> {
-    const ledger = this.coordinator.ledger;
-    const position = ledger.position(t.symbol);
-    if (!position) return null;
-    const qty = trimQty(position.assetClass, position.qty, t.qty);
-    if (!(qty > 0)) return null;
-    let status = 'dry-run';
-    let orderId: string | null = null;
-    if (!this.dryRun) {
-      // Take-profits hold the shares at the venue; the exit watcher re-arms one for what remains.
-      for (const tp of ledger.orders.filter(
-        (o) => o.symbol === t.symbol && o.role === 'take-profit' && !o.external,
-      ))
-        await this.cancelOwn(tp.id, 'deleverage-trim');
-      const result = await this.broker.placeMarket({
-        clientOrderId: deleverageId(this.o.runTag, ++this.dlSeq),
-        symbol: t.symbol,
-        assetClass: position.assetClass,
-        side: position.qty > 0 ? 'sell' : 'buy',
-        role: 'exit',
-        qty,
-        price: t.price,
-      });
-      status = result.ok ? 'placed' : 'rejected';
-      if (result.ok) orderId = result.orderId;
-      else this.o.log.warn('deleverage-trim-rejected', { symbol: t.symbol, qty, reason: result.reason });
-    }
-    return { action: 'trim', symbol: t.symbol, qty, price: t.price, orderId, status };
-  }
-
-  private recordDeleverage(
-    now: number,
-    phase: 'orders' | 'positions',
-    session: Session,
-    plan: DeleveragePlan,
-    action: DeleverageAction,
-  ): void {
-    const { store, log, metrics } = this.o;
-    const id = store.recordDecision({
-      time: now,
-      symbol: action.symbol,
-      action: `deleverage-${action.action}`,
-      reason: 'overnight-margin',
-      victims: action.action === 'cancel' && action.orderId ? [action.orderId] : [],
-      victimSymbols: action.action === 'cancel' ? [action.symbol] : [],
-      stealAttempt: false,
-      fight: false,
-      shortfall: plan.check.excess,
-      dryRun: this.dryRun,
-      record: { phase, session: session.day, close: session.close, check: plan.check, ...action },
-    });
-    store.setOutcome(id, action.status, 0);
-    metrics.deleverageActions.inc({ action: action.action });
-    if (action.action === 'cancel') this.counters.deleverageCancels++;
-    else this.counters.deleverageTrims++;
-    log.info('deleverage-action', { at: iso(now), phase, session: session.day, ...action });
-  }
-
   private updateGauges(now: number): void {
     const { config, metrics } = this.o;
     const ledger = this.coordinator.ledger;
@@ -790,14 +595,6 @@ export class Runtime {
       includeCurrentRun,
     };
   }
-}
-
-/** One end-of-day action as recorded (decision row, event, log line). */
-interface DeleverageAction extends Record<string, unknown> {
-  action: string;
-  symbol: string;
-  orderId: string | null;
-  status: string;
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
