@@ -21,7 +21,7 @@ import { TrackedBroker } from './tracked-broker.js';
 import { EndOfDay } from './end-of-day.js';
 import { rankRequests } from '../session/ranking.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
-import { EntryWatcher, ExitWatcher, type EntryPlan } from './watchers.js';
+import { EntryWatcher, ExitWatcher, type EntryPlan } from '../session/watchers.js';
 
 /** The calendar as the runtime needs it: whether the market is open, and the session (its close) at a time. */
 export interface SessionCalendar extends SessionOracle {
@@ -201,6 +201,8 @@ export class Runtime {
     this.quotes = await o.marketData.quotes(this.symbolNames);
     this.markQuotes();
     await this.endOfDay.poll(now);
+    // Bars closed since the last poll reach the signals here; the valuation (fill-probability) model of
+    // src/core/fill is to be told of them at the same place, as the simulator does at each closed bar.
     await o.signals.refresh(now, this.symbolNames);
     await this.manageExits(now);
     if (!this.paused) await this.manageEntries(now);

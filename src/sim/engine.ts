@@ -60,6 +60,8 @@ export function simulate(input: SimInput): SimOutput {
         w.bar++;
         st.coordinator.markQuote(w.symbol, w.lastPrice, w.lastPrice);
       }
+      // On each closed bar the valuation (fill-probability) model of src/core/fill is to be told here, before
+      // any decision of this step; live does the same where its signals refresh from the bars (pollOnce).
     }
     let equity = st.portfolio.equity(st.mark);
     st.coordinator.setEquity(equity);

@@ -1,12 +1,23 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { AssetClass, EntryRequest, OpenOrder, Side } from '../core/types.js';
-import type { Quote } from './ports.js';
-import type { LiveSignal } from './signals-source.js';
-import { blankRequest, fillEntryRequest } from '../session/entry.js';
-import { roundLimit, type SizingRule } from '../session/sizing.js';
+import { blankRequest, fillEntryRequest, type EntrySignal } from './entry.js';
+import { roundLimit, type SizingRule } from './sizing.js';
+
+/** A signal as the watchers see it: identity (a resting order placed for this key does not ask again). */
+export interface WatchedSignal extends EntrySignal {
+  key: string;
+  takeProfit: number;
+}
+
+/** The best prices now (bars carry no spread: bid = ask = close in a replay). */
+export interface WatchedQuote {
+  bid: number;
+  ask: number;
+}
 
 /**
- * The watchers: one entry watcher and one exit watcher per symbol. They only say what they want; the
+ * The session's watchers over a ledger reconciled with the broker (live), written once: one entry watcher and
+ * one exit watcher per symbol. They only say what they want; the
  * runtime carries it out (entries through the coordinator, which alone decides place / steal / block).
  * Each poll they look at the ledger as just reconciled with the broker, so nothing they decide rests on
  * a remembered state.
@@ -15,10 +26,10 @@ import { roundLimit, type SizingRule } from '../session/sizing.js';
 export interface WatchContext {
   ledger: CapacityLedger;
   now: number;
-  quotes: ReadonlyMap<string, Quote>;
+  quotes: ReadonlyMap<string, WatchedQuote>;
   orderFraction: number;
   sizing: SizingRule;
-  signal: (symbol: string) => LiveSignal | null;
+  signal: (symbol: string) => WatchedSignal | null;
   /** The signal key a resting entry order was placed for (from the store). */
   signalKeyOf: (orderId: string) => string | null;
 }
@@ -26,7 +37,7 @@ export interface WatchContext {
 export type EntryPlan =
   | { kind: 'none' }
   | { kind: 'cancel'; orderId: string; reason: string }
-  | { kind: 'request'; request: EntryRequest; signal: LiveSignal };
+  | { kind: 'request'; request: EntryRequest; signal: WatchedSignal };
 
 /** Our resting order of a role for a symbol (never an external one). */
 export function ownOrder(ledger: CapacityLedger, symbol: string, role: OpenOrder['role']): OpenOrder[] {
