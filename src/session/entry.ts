@@ -27,8 +27,8 @@ export function blankRequest(symbol: string, assetClass: AssetClass): EntryReque
 /**
  * Signal → entry request (DESIGN §2), the one rule of the simulator and live trading: the limit rounded to the
  * venue's tick, the size `orderFraction × equity` at that limit by the sizing rule, the reference price the
- * side's quote, the forecast PnL the signal's own or `edge × notional`. Fills `req` in place; false when the
- * size rounds to nothing (no request).
+ * side's quote, the forecast PnL the signal's own or `edge × notional`. With `feeRate`, notional plus fee fit
+ * the budget. Fills `req` in place; false when the size rounds to nothing (no request).
  */
 export function fillEntryRequest(
   req: EntryRequest,
@@ -37,9 +37,11 @@ export function fillEntryRequest(
   orderFraction: number,
   price: number,
   sizing: SizingRule,
+  feeRate = 0,
 ): boolean {
   const limitPrice = roundLimit(req.assetClass, signal.side, signal.entry);
-  const qty = entryQty(req.assetClass, orderFraction * equity, limitPrice, sizing);
+  // The budget pays the fee too (the simulator reserves the taker fee of a fill; 0 where the venue does).
+  const qty = entryQty(req.assetClass, (orderFraction * equity) / (1 + feeRate), limitPrice, sizing);
   if (!(qty > 0)) return false;
   req.side = signal.side;
   req.limitPrice = limitPrice;

@@ -28,8 +28,8 @@ export function feeRates(sim: Pick<SimConfig, 'fees' | 'feesBps'>): FeeRates {
 
 /**
  * The entry quantity whose notional plus its own fee is `budget` (DESIGN §6: an entry order reserves its
- * fee). Sized at the maker rate: a fill that turns out to be a taker fill pays a little more, which the fee
- * reserve of the margin check covers (reservedEntryFee).
+ * fee). At the taker rate, the most its fill can pay (a bar that opens through the limit), which is also what
+ * the order holds back while it rests (reservedEntryFee): an order of the whole budget then still fits.
  */
 export function entryQtyWithFee(
   budget: number,
@@ -37,7 +37,7 @@ export function entryQtyWithFee(
   rates: FeeRates,
   assetClass: AssetClass,
 ): number {
-  return budget / (limitPrice * (1 + rates[assetClass].maker));
+  return budget / (limitPrice * (1 + rates[assetClass].taker));
 }
 
 /**

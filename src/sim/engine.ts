@@ -85,11 +85,13 @@ export function simulate(input: SimInput): SimOutput {
         // One request object per watcher, refilled each step: nothing keeps a request past its step (the
         // ledger copies what it places, decision rows copy what they record).
         const req = (w.request ??= blankRequest(w.symbol, w.assetClass));
-        if (!fillEntryRequest(req, w.signal, equity, st.sim.orderFraction, w.lastPrice, DEFAULT_SIZING))
+        const feeRate = st.fees[w.assetClass].taker;
+        const fraction = st.sim.orderFraction;
+        if (!fillEntryRequest(req, w.signal, equity, fraction, w.lastPrice, DEFAULT_SIZING, feeRate))
           continue;
         requests.push(w);
       }
-      if (requests.length) submitRequests(st, requests, sessionOpen);
+      if (requests.length) submitRequests(st, requests, sessionOpen, equity);
     }
 
     const used = st.ledger.usedMargin(sessionOpen, st.config.margin);

@@ -32,6 +32,19 @@ export interface Summary {
 
 export const ANNUALISATION_DAYS = 365;
 
+/**
+ * The PnL of each exit: rows of one entry closed at one time are one exit (the simulator writes one row per
+ * exit; records in an earlier format split one exit into several rows). The win rate counts exits.
+ */
+function exitPnls(trades: SimOutput['trades']): number[] {
+  const byExit = new Map<string, number>();
+  for (const t of trades) {
+    const key = `${t.symbol}|${t.entryOrderId}|${t.exitTime}`;
+    byExit.set(key, (byExit.get(key) ?? 0) + t.pnl);
+  }
+  return [...byExit.values()];
+}
+
 /** The metrics of DESIGN §6, from a daily equity curve and the trade list. */
 export function summarize(
   input: Pick<
@@ -74,7 +87,8 @@ export function summarize(
     years > 0 && input.finalEquity > 0
       ? (input.finalEquity / input.initialEquity) ** (1 / years) - 1
       : Number.NaN;
-  const wins = input.trades.filter((t) => t.pnl > 0).length;
+  const exits = exitPnls(input.trades);
+  const wins = exits.filter((pnl) => pnl > 0).length;
   const avgEquity = eq.length ? eq.reduce((a, b) => a + b, 0) / eq.length : input.initialEquity;
   const c = input.counters;
   const blocks = Object.values(c.blocks).reduce((a, b) => a + b, 0);
@@ -87,8 +101,8 @@ export function summarize(
     sortino: downside > 0 ? (mean / downside) * ann : 0,
     maxDrawdown,
     days: n,
-    trades: input.trades.length,
-    winRate: input.trades.length ? wins / input.trades.length : 0,
+    trades: exits.length,
+    winRate: exits.length ? wins / exits.length : 0,
     pnl: input.trades.reduce((a, t) => a + t.pnl, 0),
     turnover: avgEquity > 0 ? input.tradedNotional / avgEquity : 0,
     feesPaid: input.feesPaid,

@@ -44,6 +44,8 @@ export class Portfolio {
   tradedNotional = 0;
   readonly trades: TradeRecord[] = [];
   readonly positions = new Map<string, OpenPosition>();
+  /** Each symbol's latest trade row, which a further part of the same exit joins. */
+  private readonly lastExit = new Map<string, TradeRecord>();
 
   constructor(initialCash: number) {
     this.cash = initialCash;
@@ -83,6 +85,21 @@ export class Portfolio {
     this.cash += sign * q * price - fee;
     this.feesPaid += fee;
     this.tradedNotional += Math.abs(q * price);
+    const last = this.lastExit.get(symbol);
+    if (
+      last &&
+      last.exitTime === time &&
+      last.exitReason === reason &&
+      last.entryOrderId === p.entryOrderId
+    ) {
+      // One exit, one row (DESIGN §6): a second part of the same exit in the same step joins its row.
+      last.exitPrice = (last.exitPrice * last.qty + price * q) / (last.qty + q);
+      last.qty += q;
+      last.pnl += sign * q * (price - p.entryPrice) - fee - entryFeeShare;
+      last.fees += fee + entryFeeShare;
+      this.shrink(p, q, entryFeeShare);
+      return last;
+    }
     const trade: TradeRecord = {
       symbol,
       side: p.side,
@@ -97,12 +114,17 @@ export class Portfolio {
       entryOrderId: p.entryOrderId,
     };
     this.trades.push(trade);
-    if (q >= p.qty - 1e-12) this.positions.delete(symbol);
+    this.lastExit.set(symbol, trade);
+    this.shrink(p, q, entryFeeShare);
+    return trade;
+  }
+
+  private shrink(p: OpenPosition, q: number, entryFeeShare: number): void {
+    if (q >= p.qty - 1e-12) this.positions.delete(p.symbol);
     else {
       p.qty -= q;
       p.entryFees -= entryFeeShare;
     }
-    return trade;
   }
 
   chargeInterest(amount: number): void {

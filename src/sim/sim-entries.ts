@@ -1,4 +1,5 @@
 import { rankRequests } from '../session/ranking.js';
+import { reservedEntryFee } from './costs.js';
 import type { SimState } from './sim-state.js';
 import type { Watcher } from './sim-types.js';
 
@@ -6,10 +7,20 @@ import type { Watcher } from './sim-types.js';
  * Entry requests of this step, most valuable first, each through the coordinator: the core alone says
  * whether a request is within its tolerance tier (a wait) or needs capacity.
  */
-export function submitRequests(st: SimState, requests: Watcher[], sessionOpen: boolean): void {
+export function submitRequests(
+  st: SimState,
+  requests: Watcher[],
+  sessionOpen: boolean,
+  equity: number,
+): void {
   rankRequests(requests);
   for (const w of requests) {
     const req = w.request!;
+    // The fees resting entries and this one would pay are held back from the equity the decision sees, so
+    // that no fill leaves margin over capacity (DESIGN §6); the true equity is restored after the step.
+    st.coordinator.setEquity(
+      equity - entryFeeReserve(st) - reservedEntryFee(req.qty, req.limitPrice, st.fees, req.assetClass),
+    );
     const outcome = st.coordinator.submitSync(req, st.broker);
     if (outcome.orderId === null) continue;
     w.restingOrderId = outcome.orderId;
@@ -49,4 +60,14 @@ export function submitRequests(st: SimState, requests: Watcher[], sessionOpen: b
       }
     }
   }
+  st.coordinator.setEquity(equity);
+}
+
+/** What the resting entry orders would pay in fees if they filled (held back from equity while they rest). */
+function entryFeeReserve(st: SimState): number {
+  let sum = 0;
+  for (const o of st.ledger.orders) {
+    if (o.role === 'entry') sum += reservedEntryFee(o.qty, o.limitPrice, st.fees, o.assetClass);
+  }
+  return sum;
 }
