@@ -4,9 +4,9 @@ import type { Decision } from '../core/policy/decision.js';
 import { historyConfigFor, StealHistory } from '../core/policy/steal-history.js';
 import type { Valuator } from '../core/policy/valuation.js';
 import { assertValidRequest } from '../core/policy/validate.js';
-import type { Account, EntryRequest, StealEvent, TimeMs } from '../core/types.js';
+import type { Account, AssetClass, EntryRequest, OpenOrder, StealEvent, TimeMs } from '../core/types.js';
 import { callAsync, callSync, cancelOnce, driveAsync, driveSync, placeOnce } from './broker-calls.js';
-import type { Broker, BrokerState, OrderUpdate, SyncBroker } from './broker.js';
+import type { Broker, BrokerState, CancelResult, OrderUpdate, SyncBroker } from './broker.js';
 import { CapacityLedger } from './ledger.js';
 import { OrderUpdates, type UpdateFate } from './order-updates.js';
 import { outcome, settledOutcome, type SagaRun, type SagaStep } from './outcomes.js';
@@ -163,6 +163,55 @@ export class Coordinator {
   /** Record a steal that happened before this process started (restored from the store). */
   restoreSteal(event: StealEvent): void {
     this.history.record(event);
+  }
+
+  // --- Ledger writes for the drivers: the coordinator is the ledger's only writer (DESIGN §5) ---------------
+
+  /** A cancel outside a steal (expired signal, exit re-arm, end of day) as the broker answered it. */
+  applyCancel(orderId: string, result: CancelResult): void {
+    if (result.status === 'rejected') return;
+    const order = this.ledger.order(orderId);
+    if (order && result.filledQty > 0)
+      this.ledger.applyFill(orderId, result.filledQty, result.fillPrice ?? order.limitPrice);
+    if (result.status === 'cancelled') this.ledger.removeOrder(orderId);
+  }
+
+  /** An order that needs no capacity decision (a take-profit) was placed: it holds no margin. */
+  recordExitOrder(order: OpenOrder): void {
+    this.ledger.addOrder(order);
+  }
+
+  /** An order is gone at the venue without a fill (a take-profit replaced by a market exit). */
+  forgetOrder(orderId: string): void {
+    this.ledger.removeOrder(orderId);
+  }
+
+  /** A fill of one of our orders, as its cumulative filled quantity. */
+  applyFill(orderId: string, cumulativeQty: number, price: number): void {
+    this.ledger.applyFill(orderId, cumulativeQty, price);
+  }
+
+  /** A position moved by a trade that was never a resting order (a market exit). */
+  adjustPosition(symbol: string, assetClass: AssetClass, deltaQty: number, price: number): void {
+    this.ledger.adjustPosition(symbol, assetClass, deltaQty, price);
+  }
+
+  /** Equity marked to the latest prices. */
+  setEquity(equity: number): void {
+    this.ledger.setEquity(equity);
+  }
+
+  markQuote(symbol: string, bid: number, ask: number): void {
+    this.ledger.markQuote(symbol, bid, ask);
+  }
+
+  /**
+   * The broker leaves `freeMargin` free now (DESIGN §3): capacity becomes at most what is held plus that, until
+   * the next reconcile. Equity is untouched, so it still picks the margin tier and the order size.
+   */
+  capToBrokerFree(freeMargin: number): void {
+    const sessionOpen = this.calendar.isRegularSession(this.clock.now());
+    this.ledger.capToBrokerFree(freeMargin, sessionOpen, this.config.margin);
   }
 
   private async drive(request: EntryRequest, broker: Broker): Promise<Outcome> {

@@ -1,5 +1,5 @@
 import type { MarginTable } from '../core/config/schema.js';
-import { marginCapacity, notional, requirementFor } from '../core/margin/requirements.js';
+import { cappedCapacity, notional, requirementFor } from '../core/margin/requirements.js';
 import type { Account, AssetClass, OpenOrder, Position, Side } from '../core/types.js';
 
 export interface LedgerSnapshot {
@@ -185,8 +185,17 @@ export class CapacityLedger {
     return used;
   }
 
+  /** Capacity: `equity × (1 − bufferPct)`, capped by the broker's buying power when one is set. */
   capacity(bufferPct: number): number {
-    return marginCapacity(this.acct.equity, bufferPct);
+    return cappedCapacity(this.acct.equity, bufferPct, this.acct.capacityCap);
+  }
+
+  /**
+   * The broker leaves `freeMargin` free now (its buying power, in margin dollars): capacity may not exceed
+   * what is held now plus that. A cap, not a new equity: the next reconcile (`reset`) clears it.
+   */
+  capToBrokerFree(freeMargin: number, sessionOpen: boolean, table: MarginTable): void {
+    this.acct.capacityCap = this.usedMargin(sessionOpen, table) + Math.max(0, freeMargin);
   }
 
   /**

@@ -55,6 +55,12 @@ export interface Account {
   patternDayTrader: boolean;
   /** Cash balance as the broker reports it (negative = a margin loan); informational. */
   cash?: number;
+  /**
+   * A cap on margin capacity from the broker's buying power (DESIGN §3), in margin dollars. Capacity is the
+   * smaller of this and `equity × (1 − bufferPct)`; equity itself still picks the margin tier and the order
+   * size. Absent: no cap (the simulator, or a broker that reports no buying power).
+   */
+  capacityCap?: number;
 }
 
 export interface EntryRequest {

@@ -3,8 +3,6 @@ import { Coordinator } from '../coordinator/coordinator.js';
 import type { Outcome, SagaJournal, SagaTransition } from '../coordinator/saga.js';
 import type { Session } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
-import { requirementFor } from '../core/margin/requirements.js';
-import { planDeleverage, type DeleveragePlan } from '../core/policy/deleverage-plan.js';
 import { decisionRecord } from '../core/policy/record.js';
 import type { Decision } from '../core/policy/decision.js';
 import type { AssetClass, EntryRequest, StealEvent } from '../core/types.js';
@@ -12,7 +10,7 @@ import { AlertMonitor, postWebhook, type Alert, type AlertKind } from './alerts.
 import type { DecisionTime } from './clock.js';
 import type { Logger } from './log.js';
 import { isStealAttempt, type LiveMetrics } from './metrics.js';
-import { deleverageId, takeProfitId, entryPrefix } from './order-ids.js';
+import { takeProfitId, entryPrefix } from './order-ids.js';
 import type { BrokerAccount, LiveBroker, MarketData, OrderEvent, Quote } from './ports.js';
 import { isFightSteal, recoverSagas, type RecoveryDeps } from './recovery.js';
 import type { SignalSource } from './signals-source.js';
@@ -20,8 +18,12 @@ import { buildStatus, type StatusSnapshot } from './status.js';
 import { StatusHistory } from './status-history.js';
 import { isSqliteError, storeFailed } from '../store/errors.js';
 import type { LiveStore } from './store.js';
+import { brokerFreeMargin } from '../session/buying-power.js';
 import { TrackedBroker } from './tracked-broker.js';
-import { EntryWatcher, ExitWatcher, rankRequests, type EntryPlan } from './watchers.js';
+import { EndOfDay } from './end-of-day.js';
+import { rankRequests } from '../session/ranking.js';
+import { DEFAULT_SIZING } from '../session/sizing.js';
+import { EntryWatcher, ExitWatcher, type EntryPlan } from '../session/watchers.js';
 
 /** The calendar as the runtime needs it: whether the market is open, and the session (its close) at a time. */
 export interface SessionCalendar extends SessionOracle {
@@ -75,9 +77,7 @@ export class Runtime {
   private capacityNote: string | null = null;
   /** Equity, margin use and decisions per poll for the status page's charts. */
   private readonly pollHistory = new StatusHistory();
-  /** End of day (DESIGN §3): the last session seen open, and what has been done about its close. */
-  private eod: { session: Session; ordersDone: boolean; windowLogged: boolean } | null = null;
-  private dlSeq = 0;
+  private readonly endOfDay: EndOfDay;
   private readonly unsubscribe: () => void;
   readonly counters = {
     decisions: 0,
@@ -126,6 +126,19 @@ export class Runtime {
     this.alerts = new AlertMonitor(o.config.live.alerts, {
       raise: (a) => this.raiseAlert(a),
       resolve: (kind, at) => this.resolveAlert(kind, at),
+    });
+    this.endOfDay = new EndOfDay({
+      o,
+      coordinator: this.coordinator,
+      broker: this.broker,
+      dryRun: () => this.dryRun,
+      quote: (symbol) => this.quotes.get(symbol),
+      reconcile: () => this.reconcile(),
+      cancelOwn: (id, why) => this.cancelOwn(id, why),
+      markDirty: () => {
+        this.dirty = true;
+      },
+      counters: this.counters,
     });
     this.unsubscribe = o.broker.onOrderEvent((e) => this.onOrderEvent(e));
   }
@@ -191,7 +204,9 @@ export class Runtime {
     await this.reconcile();
     this.quotes = await o.marketData.quotes(this.symbolNames);
     this.markQuotes();
-    await this.endOfDay(now);
+    await this.endOfDay.poll(now);
+    // Bars closed since the last poll reach the signals here; the valuation (fill-probability) model of
+    // src/core/fill is to be told of them at the same place, as the simulator does at each closed bar.
     await o.signals.refresh(now, this.symbolNames);
     await this.manageExits(now);
     if (!this.paused) await this.manageEntries(now);
@@ -269,7 +284,7 @@ export class Runtime {
       for (const order of this.coordinator.ledger.orders.filter((x) => x.role === 'entry' && !x.external)) {
         const r = await this.broker.cancel(order.id);
         if (r.status === 'cancelled') {
-          this.coordinator.ledger.removeOrder(order.id);
+          this.coordinator.applyCancel(order.id, r);
           cancelled++;
         } else {
           o.log.warn('stop-cancel-failed', { orderId: order.id, symbol: order.symbol, status: r.status });
@@ -317,36 +332,28 @@ export class Runtime {
   }
 
   private markQuotes(): void {
-    for (const [symbol, q] of this.quotes) this.coordinator.ledger.markQuote(symbol, q.bid, q.ask);
+    for (const [symbol, q] of this.quotes) this.coordinator.markQuote(symbol, q.bid, q.ask);
   }
 
   /**
-   * DESIGN §3: live, the broker's buying power is the truth. When it leaves less free margin than the
-   * ledger's own count (an order we do not see yet, a fee, a hold), capacity is lowered to match, so a
-   * decision never spends margin the broker would refuse.
+   * DESIGN §3: live, the broker's buying power is the truth. It caps capacity beside equity (an order we do not
+   * see yet, a fee, a hold), so a decision never spends margin the broker would refuse; equity is untouched.
    */
   private applyBuyingPower(): void {
-    const ledger = this.coordinator.ledger;
-    const account = ledger.account as BrokerAccount;
+    const coordinator = this.coordinator;
+    const account = coordinator.ledger.account as BrokerAccount;
     const bp = account.buyingPower;
     if (!bp) return;
     const { config, time } = this.o;
     const sessionOpen = this.o.calendar.isRegularSession(time.now());
     const ctx = { equity: account.equity, patternDayTrader: account.patternDayTrader, sessionOpen };
-    let brokerFree = Number.POSITIVE_INFINITY;
-    for (const cls of new Set(this.o.symbols.map((s) => s.assetClass))) {
-      const req = requirementFor(cls, ctx, config.margin);
-      const notional =
-        cls === 'crypto' ? bp.nonMarginable : sessionOpen && bp.daytrading > 0 ? bp.daytrading : bp.regt;
-      brokerFree = Math.min(brokerFree, notional * req);
-    }
-    const used = ledger.usedMargin(sessionOpen, config.margin);
-    const capacity = ledger.capacity(config.bufferPct);
-    const tolerance = 1e-6 * Math.max(1, capacity);
-    if (brokerFree < capacity - used - tolerance) {
-      const equity = (used + brokerFree) / (1 - config.bufferPct);
-      ledger.setAccount({ equity });
-      const note = `broker buying power leaves ${brokerFree.toFixed(2)} free, the ledger counted ${(capacity - used).toFixed(2)}: capacity follows the broker`;
+    const classes = new Set(this.o.symbols.map((s) => s.assetClass));
+    const brokerFree = brokerFreeMargin(bp, classes, ctx, config.margin);
+    const ledger = coordinator.ledger;
+    const counted = ledger.capacity(config.bufferPct) - ledger.usedMargin(sessionOpen, config.margin);
+    coordinator.capToBrokerFree(brokerFree);
+    if (brokerFree < counted - 1e-6 * Math.max(1, counted)) {
+      const note = `broker buying power leaves ${brokerFree.toFixed(2)} free, the ledger counted ${counted.toFixed(2)}: capacity follows the broker`;
       if (note !== this.capacityNote) this.o.log.warn('capacity-from-broker', { detail: note });
       this.capacityNote = note;
     } else this.capacityNote = null;
@@ -383,7 +390,7 @@ export class Runtime {
         this.o.log.warn('take-profit-rejected', { symbol: w.symbol, reason: result.reason });
         continue;
       }
-      ledger.addOrder({
+      this.coordinator.recordExitOrder({
         id: result.orderId,
         ...order,
         price: null,
@@ -409,12 +416,13 @@ export class Runtime {
       now,
       quotes: this.quotes,
       orderFraction: config.live.orderFraction,
+      sizing: DEFAULT_SIZING,
       signal: (symbol: string) => signals.current(symbol, now),
       signalKeyOf: (orderId: string) => store.orderByOrderId(orderId)?.signalKey ?? null,
     };
     const wanted: { index: number; request: EntryRequest; plan: Extract<EntryPlan, { kind: 'request' }> }[] =
       [];
-    const closing = this.inDeleverageWindow(now);
+    const closing = this.endOfDay.inWindow(now);
     const suppressed: string[] = [];
     for (const w of this.entries) {
       const plan = w.plan(ctx);
@@ -422,18 +430,7 @@ export class Runtime {
       else if (plan.kind === 'request' && closing && w.assetClass === 'stock') suppressed.push(w.symbol);
       else if (plan.kind === 'request') wanted.push({ index: w.index, request: plan.request, plan });
     }
-    if (suppressed.length && this.eod && !this.eod.windowLogged) {
-      this.eod.windowLogged = true;
-      const detail = {
-        session: this.eod.session.day,
-        close: iso(this.eod.session.close),
-        symbols: suppressed,
-        reason:
-          'end-of-day: no new stock entries between deleverageLeadMinutes before the close and the close (the overnight requirement applies at the close)',
-      };
-      store.recordEvent(now, 'deleverage-window', detail);
-      this.o.log.info('deleverage-window', { at: iso(now), ...detail });
-    }
+    if (suppressed.length) this.endOfDay.noteSuppressed(now, suppressed);
     for (const item of rankRequests(wanted)) {
       if (this.stopping || this.paused) break;
       if (this.dirty) await this.reconcile();
@@ -548,189 +545,8 @@ export class Runtime {
       return;
     }
     const order = ledger.order(orderId);
-    if (order && r.filledQty > 0) ledger.applyFill(orderId, r.filledQty, r.fillPrice ?? order.limitPrice);
-    if (r.status === 'cancelled') ledger.removeOrder(orderId);
+    this.coordinator.applyCancel(orderId, r);
     this.o.log.info('cancelled', { orderId, symbol: order?.symbol, why: reason, status: r.status });
-  }
-
-  // --- end of day (DESIGN §3) ----------------------------------------------------------------------------------
-
-  /** Between `deleverageLeadMinutes` before the close of today's session and the close. */
-  private inDeleverageWindow(now: number): boolean {
-    const session = this.o.calendar.sessionAt(now);
-    return session !== null && now >= session.close - this.o.config.deleverageLeadMinutes * 60_000;
-  }
-
-  /**
-   * At the first poll at or after `close − deleverageLeadMinutes` (the calendar's close, early closes
-   * included): cancel stock entries while the overnight requirement does not fit. At the first poll at or
-   * after the close: cancel what is left and trim stock positions, largest loss first, until it fits.
-   */
-  private async endOfDay(now: number): Promise<void> {
-    if (!this.o.symbols.some((s) => s.assetClass === 'stock')) return;
-    const session = this.o.calendar.sessionAt(now);
-    if (session) {
-      if (this.eod && this.eod.session.day !== session.day && now >= this.eod.session.close) {
-        // No poll fell between the last session's close and this one's open: close that one out first.
-        const closed = this.eod.session;
-        this.eod = null;
-        await this.deleverage('positions', now, closed);
-      }
-      if (this.eod?.session.day !== session.day)
-        this.eod = { session, ordersDone: false, windowLogged: false };
-      if (!this.eod.ordersDone && this.inDeleverageWindow(now)) {
-        this.eod.ordersDone = true;
-        await this.deleverage('orders', now, session);
-      }
-      return;
-    }
-    if (this.eod && now >= this.eod.session.close) {
-      const closed = this.eod.session;
-      this.eod = null;
-      await this.deleverage('positions', now, closed);
-    }
-  }
-
-  private async deleveragePlan(phase: 'orders' | 'positions'): Promise<DeleveragePlan> {
-    const { config, broker } = this.o;
-    const [account, positions] = await Promise.all([broker.account(), broker.positions()]);
-    return planDeleverage({
-      phase,
-      equity: account.equity,
-      bufferPct: config.bufferPct,
-      table: config.margin,
-      orders: this.coordinator.ledger.orders,
-      positions: positions.map((p) => ({
-        symbol: p.symbol,
-        assetClass: p.assetClass,
-        qty: p.qty,
-        price: this.quotes.get(p.symbol)?.bid ?? p.price,
-        unrealizedPnl: p.unrealizedPnl ?? 0,
-      })),
-    });
-  }
-
-  /**
-   * Carry out the end-of-day plan through the broker, as the simulator's `runDeleverage` does: cancels
-   * (confirmed) first, then trims by an order that trades now; reconcile and plan again until nothing is
-   * left (at most 5 rounds). Every action is a decision row, a `deleverage` event, a log line and a metric.
-   */
-  private async deleverage(phase: 'orders' | 'positions', now: number, session: Session): Promise<void> {
-    const { log, store } = this.o;
-    const ledger = this.coordinator.ledger;
-    let plan = await this.deleveragePlan(phase);
-    const first = plan.check;
-    const actions: Record<string, unknown>[] = [];
-    for (let round = 0; round < 5 && (plan.cancel.length > 0 || plan.trims.length > 0); round++) {
-      for (const id of plan.cancel) {
-        const order = ledger.order(id);
-        let status = 'dry-run';
-        if (!this.dryRun) {
-          const r = await this.broker.cancel(id);
-          status = r.status;
-          if (r.status === 'rejected') this.dirty = true;
-          else {
-            if (order && r.filledQty > 0) ledger.applyFill(id, r.filledQty, r.fillPrice ?? order.limitPrice);
-            if (r.status === 'cancelled') ledger.removeOrder(id);
-          }
-        }
-        const action = {
-          action: 'cancel',
-          orderId: id,
-          symbol: order?.symbol ?? '',
-          limit: order?.limitPrice,
-          qty: order?.qty,
-          status,
-        };
-        this.recordDeleverage(now, phase, session, plan, action);
-        actions.push(action);
-      }
-      for (const t of plan.trims) {
-        const position = ledger.position(t.symbol);
-        const held = Math.abs(position?.qty ?? 0);
-        const assetClass = position?.assetClass ?? 'stock';
-        // Whole shares for stocks, rounded up so the trim frees at least what the plan asked for.
-        const qty = assetClass === 'stock' ? Math.min(held, Math.ceil(t.qty - 1e-9)) : t.qty;
-        if (!(qty > 0) || !position) continue;
-        let status = 'dry-run';
-        let orderId: string | null = null;
-        if (!this.dryRun) {
-          // Take-profits hold the shares at the venue; the exit watcher re-arms one for what remains.
-          for (const tp of ledger.orders.filter(
-            (o) => o.symbol === t.symbol && o.role === 'take-profit' && !o.external,
-          ))
-            await this.cancelOwn(tp.id, 'deleverage-trim');
-          const result = await this.broker.placeMarket({
-            clientOrderId: deleverageId(this.o.runTag, ++this.dlSeq),
-            symbol: t.symbol,
-            assetClass,
-            side: position.qty > 0 ? 'sell' : 'buy',
-            role: 'exit',
-            qty,
-            price: t.price,
-          });
-          status = result.ok ? 'placed' : 'rejected';
-          if (result.ok) orderId = result.orderId;
-          else log.warn('deleverage-trim-rejected', { symbol: t.symbol, qty, reason: result.reason });
-        }
-        const action = { action: 'trim', symbol: t.symbol, qty, price: t.price, orderId, status };
-        this.recordDeleverage(now, phase, session, plan, action);
-        actions.push(action);
-      }
-      if (this.dryRun) break;
-      await this.reconcile();
-      plan = await this.deleveragePlan(phase);
-    }
-    if (!actions.length && first.excess <= 1e-9) return;
-    const remaining = plan.check.excess;
-    const detail = {
-      phase,
-      session: session.day,
-      close: iso(session.close),
-      early: session.early,
-      requirement: first.requirement,
-      capacity: first.capacity,
-      marginAtClose: first.marginAtClose,
-      excess: first.excess,
-      remainingExcess: remaining,
-      actions,
-    };
-    store.recordEvent(now, 'deleverage', detail);
-    log.info('deleverage', { at: iso(now), ...detail });
-    if (phase === 'positions' && remaining > 1e-6 * Math.max(1, plan.check.capacity) && !this.dryRun)
-      log.warn('deleverage-incomplete', {
-        session: session.day,
-        remainingExcess: remaining,
-        detail: 'overnight margin still over capacity after the close (crypto alone, or a trim refused)',
-      });
-  }
-
-  private recordDeleverage(
-    now: number,
-    phase: 'orders' | 'positions',
-    session: Session,
-    plan: DeleveragePlan,
-    action: { action: string; symbol: string; orderId: string | null; status: string },
-  ): void {
-    const { store, log, metrics } = this.o;
-    const id = store.recordDecision({
-      time: now,
-      symbol: action.symbol,
-      action: `deleverage-${action.action}`,
-      reason: 'overnight-margin',
-      victims: action.action === 'cancel' && action.orderId ? [action.orderId] : [],
-      victimSymbols: action.action === 'cancel' ? [action.symbol] : [],
-      stealAttempt: false,
-      fight: false,
-      shortfall: plan.check.excess,
-      dryRun: this.dryRun,
-      record: { phase, session: session.day, close: session.close, check: plan.check, ...action },
-    });
-    store.setOutcome(id, action.status, 0);
-    metrics.deleverageActions.inc({ action: action.action });
-    if (action.action === 'cancel') this.counters.deleverageCancels++;
-    else this.counters.deleverageTrims++;
-    log.info('deleverage-action', { at: iso(now), phase, session: session.day, ...action });
   }
 
   private updateGauges(now: number): void {

@@ -10,7 +10,7 @@ import { AlertMonitor, postWebhook, type Alert } from '../../src/live/alerts.js'
 import { Logger, MemorySink } from '../../src/live/log.js';
 import { roleOfClientId, takeProfitId } from '../../src/live/order-ids.js';
 import { CsvSignals, ForecasterSignals } from '../../src/live/signals-source.js';
-import { entryQty, roundLimit } from '../../src/live/sizing.js';
+import { entryQty, roundLimit } from '../../src/session/sizing.js';
 import { ReplayMarketData } from '../../src/live/replay-broker.js';
 import { BarVenue } from '../../src/live/venue.js';
 import { forecastSignals } from '../../src/sim/signals/forecaster.js';

@@ -130,8 +130,8 @@ describe('fill model (hand-made bars)', () => {
     const t = out.trades[0]!;
     expect(t.exitReason).toBe('stop');
     expect(t.exitPrice).toBeCloseTo(95 * 0.999, 10);
-    // The order of 5,000 reserves its own fee: notional + fee = 5,000.
-    const qty = 5_000 / (100 * 1.001);
+    // The order of 5,000 reserves its own fee: notional + fee = 5,000, in the venue's 1e-6 crypto increment.
+    const qty = Math.floor((5_000 / (100 * 1.001)) * 1e6) / 1e6;
     expect(t.fees).toBeCloseTo(qty * 100 * 0.001 + qty * 95 * 0.999 * 0.001, 8);
     expect(t.pnl).toBeCloseTo(qty * (95 * 0.999 - 100) - t.fees, 8);
   });

@@ -35,6 +35,15 @@ export function marginCapacity(equity: number, bufferPct: number): number {
   return Math.max(0, equity) * (1 - bufferPct);
 }
 
+/**
+ * Capacity when the broker's buying power caps it (DESIGN §3): the smaller of the equity rule and the cap.
+ * Equity is never rewritten to express the cap, because equity also picks the margin tier.
+ */
+export function cappedCapacity(equity: number, bufferPct: number, cap: number | undefined): number {
+  const capacity = marginCapacity(equity, bufferPct);
+  return cap === undefined ? capacity : Math.min(capacity, Math.max(0, cap));
+}
+
 /** Absolute notional: shorts hold margin like longs. */
 export function notional(qty: number, price: number): number {
   return Math.abs(qty * price);

@@ -1,5 +1,5 @@
 import type { WorkstealConfig } from '../config/schema.js';
-import { marginCapacity, notional, requirementFor, type MarginContext } from '../margin/requirements.js';
+import { cappedCapacity, notional, requirementFor, type MarginContext } from '../margin/requirements.js';
 import type { EntryRequest, OpenOrder, Position, TimeMs } from '../types.js';
 import { selectVictims } from './candidates.js';
 import { REASON_CODE, type CandidateTable, type Decision } from './decision.js';
@@ -19,7 +19,7 @@ export interface DecideInput {
   now: TimeMs;
   /** The US equity regular session is open at `now` (from the calendar). */
   sessionOpen: boolean;
-  account: { equity: number; patternDayTrader: boolean };
+  account: { equity: number; patternDayTrader: boolean; capacityCap?: number | undefined };
   positions: readonly Position[];
   orders: readonly OpenOrder[];
   history: StealHistory;
@@ -97,7 +97,7 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   }
   const used = cryptoNotional * reqCrypto + stockNotional * reqStock;
   const replacedMargin = replaces ? notional(replaces.qty, replaces.limitPrice) * requirement : 0;
-  const capacity = marginCapacity(ctx.equity, config.bufferPct);
+  const capacity = cappedCapacity(ctx.equity, config.bufferPct, input.account.capacityCap);
   const marginNeeded = notional(request.qty, request.limitPrice) * requirement;
   const marginFree = capacity - used + replacedMargin;
   const shortfall = marginNeeded - marginFree;

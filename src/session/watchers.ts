@@ -1,11 +1,23 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { AssetClass, EntryRequest, OpenOrder, Side } from '../core/types.js';
-import type { Quote } from './ports.js';
-import type { LiveSignal } from './signals-source.js';
-import { entryQty, roundLimit } from './sizing.js';
+import { blankRequest, fillEntryRequest, type EntrySignal } from './entry.js';
+import { roundLimit, type SizingRule } from './sizing.js';
+
+/** A signal as the watchers see it: identity (a resting order placed for this key does not ask again). */
+export interface WatchedSignal extends EntrySignal {
+  key: string;
+  takeProfit: number;
+}
+
+/** The best prices now (bars carry no spread: bid = ask = close in a replay). */
+export interface WatchedQuote {
+  bid: number;
+  ask: number;
+}
 
 /**
- * The watchers: one entry watcher and one exit watcher per symbol. They only say what they want; the
+ * The session's watchers over a ledger reconciled with the broker (live), written once: one entry watcher and
+ * one exit watcher per symbol. They only say what they want; the
  * runtime carries it out (entries through the coordinator, which alone decides place / steal / block).
  * Each poll they look at the ledger as just reconciled with the broker, so nothing they decide rests on
  * a remembered state.
@@ -14,9 +26,10 @@ import { entryQty, roundLimit } from './sizing.js';
 export interface WatchContext {
   ledger: CapacityLedger;
   now: number;
-  quotes: ReadonlyMap<string, Quote>;
+  quotes: ReadonlyMap<string, WatchedQuote>;
   orderFraction: number;
-  signal: (symbol: string) => LiveSignal | null;
+  sizing: SizingRule;
+  signal: (symbol: string) => WatchedSignal | null;
   /** The signal key a resting entry order was placed for (from the store). */
   signalKeyOf: (orderId: string) => string | null;
 }
@@ -24,7 +37,7 @@ export interface WatchContext {
 export type EntryPlan =
   | { kind: 'none' }
   | { kind: 'cancel'; orderId: string; reason: string }
-  | { kind: 'request'; request: EntryRequest; signal: LiveSignal };
+  | { kind: 'request'; request: EntryRequest; signal: WatchedSignal };
 
 /** Our resting order of a role for a symbol (never an external one). */
 export function ownOrder(ledger: CapacityLedger, symbol: string, role: OpenOrder['role']): OpenOrder[] {
@@ -52,35 +65,13 @@ export class EntryWatcher {
     if (resting && ctx.signalKeyOf(resting.id) === signal.key) return { kind: 'none' };
     const quote = ctx.quotes.get(this.symbol);
     if (!quote) return { kind: 'none' }; // no price, no request: distance is never invented
-    const limitPrice = roundLimit(this.assetClass, signal.side, signal.entry);
-    const qty = entryQty(this.assetClass, ctx.orderFraction * ctx.ledger.account.equity, limitPrice);
-    if (!(qty > 0)) return { kind: 'none' };
-    return {
-      kind: 'request',
-      signal,
-      request: {
-        symbol: this.symbol,
-        assetClass: this.assetClass,
-        side: signal.side,
-        limitPrice,
-        qty,
-        price: signal.side === 'buy' ? quote.ask : quote.bid,
-        forecastPnl: signal.expectedPnl ?? signal.edge * qty * limitPrice,
-        cryptoRank: null,
-      },
-    };
+    const request = blankRequest(this.symbol, this.assetClass);
+    const price = signal.side === 'buy' ? quote.ask : quote.bid;
+    const equity = ctx.ledger.account.equity;
+    if (!fillEntryRequest(request, signal, equity, ctx.orderFraction, price, ctx.sizing))
+      return { kind: 'none' };
+    return { kind: 'request', signal, request };
   }
-}
-
-/**
- * Most valuable first (forecast PnL, then watcher order), and the 1-based forecast rank among cryptos that
- * the out-of-hours force-immediate tier is defined over (DESIGN §2) — as the simulator ranks a step.
- */
-export function rankRequests<T extends { request: EntryRequest; index: number }>(items: T[]): T[] {
-  items.sort((a, b) => b.request.forecastPnl - a.request.forecastPnl || a.index - b.index);
-  let rank = 0;
-  for (const it of items) if (it.request.assetClass === 'crypto') it.request.cryptoRank = ++rank;
-  return items;
 }
 
 export interface ExitPlan {

@@ -1,0 +1,253 @@
+import type { Coordinator } from '../coordinator/coordinator.js';
+import type { Session } from '../core/calendar/index.js';
+import { planDeleverage, type DeleveragePlan } from '../core/policy/deleverage-plan.js';
+import { deleverageSteps, trimQty } from '../session/deleverage.js';
+import { deleverageId } from './order-ids.js';
+import type { Quote } from './ports.js';
+import type { RuntimeOptions } from './runtime.js';
+import type { TrackedBroker } from './tracked-broker.js';
+
+/** What the end of day needs of the runtime that owns it. */
+export interface EndOfDayHost {
+  o: RuntimeOptions;
+  coordinator: Coordinator;
+  broker: TrackedBroker;
+  dryRun: () => boolean;
+  quote: (symbol: string) => Quote | undefined;
+  /** Bring the ledger to the broker's truth (and its buying-power cap). */
+  reconcile: () => Promise<void>;
+  /** Cancel one of our own orders outside a steal. */
+  cancelOwn: (orderId: string, reason: string) => Promise<void>;
+  /** Something changed at the venue: the next decision waits for a reconcile. */
+  markDirty: () => void;
+  counters: { deleverageCancels: number; deleverageTrims: number };
+}
+
+/**
+ * End of day live (DESIGN §3): which session's close is next, when its window opens, and the session's
+ * end-of-day loop (`deleverageSteps`) carried out through the broker, one record per action.
+ */
+export class EndOfDay {
+  /** The last session seen open, and what has been done about its close. */
+  private eod: { session: Session; ordersDone: boolean; windowLogged: boolean } | null = null;
+  private dlSeq = 0;
+
+  constructor(private readonly h: EndOfDayHost) {}
+
+  /** Stock entries wanted in the window are not asked for: say so once per session. */
+  noteSuppressed(now: number, symbols: string[]): void {
+    if (!this.eod || this.eod.windowLogged) return;
+    this.eod.windowLogged = true;
+    const detail = {
+      session: this.eod.session.day,
+      close: iso(this.eod.session.close),
+      symbols,
+      reason:
+        'end-of-day: no new stock entries between deleverageLeadMinutes before the close and the close (the overnight requirement applies at the close)',
+    };
+    this.h.o.store.recordEvent(now, 'deleverage-window', detail);
+    this.h.o.log.info('deleverage-window', { at: iso(now), ...detail });
+  }
+
+  /** Between `deleverageLeadMinutes` before the close of today's session and the close. */
+  inWindow(now: number): boolean {
+    const session = this.h.o.calendar.sessionAt(now);
+    return session !== null && now >= session.close - this.h.o.config.deleverageLeadMinutes * 60_000;
+  }
+
+  /**
+   * At the first poll at or after `close − deleverageLeadMinutes` (the calendar's close, early closes
+   * included): cancel stock entries while the overnight requirement does not fit. At the first poll at or
+   * after the close: cancel what is left and trim stock positions, largest loss first, until it fits.
+   */
+  async poll(now: number): Promise<void> {
+    if (!this.h.o.symbols.some((s) => s.assetClass === 'stock')) return;
+    const session = this.h.o.calendar.sessionAt(now);
+    if (session) {
+      if (this.eod && this.eod.session.day !== session.day && now >= this.eod.session.close) {
+        // No poll fell between the last session's close and this one's open: close that one out first.
+        const closed = this.eod.session;
+        this.eod = null;
+        await this.deleverage('positions', now, closed);
+      }
+      if (this.eod?.session.day !== session.day)
+        this.eod = { session, ordersDone: false, windowLogged: false };
+      if (!this.eod.ordersDone && this.inWindow(now)) {
+        this.eod.ordersDone = true;
+        await this.deleverage('orders', now, session);
+      }
+      return;
+    }
+    if (this.eod && now >= this.eod.session.close) {
+      const closed = this.eod.session;
+      this.eod = null;
+      await this.deleverage('positions', now, closed);
+    }
+  }
+
+  private async deleveragePlan(phase: 'orders' | 'positions'): Promise<DeleveragePlan> {
+    const { config, broker } = this.h.o;
+    const [account, positions] = await Promise.all([broker.account(), broker.positions()]);
+    return planDeleverage({
+      phase,
+      equity: account.equity,
+      bufferPct: config.bufferPct,
+      table: config.margin,
+      orders: this.h.coordinator.ledger.orders,
+      positions: positions.map((p) => ({
+        symbol: p.symbol,
+        assetClass: p.assetClass,
+        qty: p.qty,
+        price: this.h.quote(p.symbol)?.bid ?? p.price,
+        unrealizedPnl: p.unrealizedPnl ?? 0,
+      })),
+    });
+  }
+
+  /**
+   * Carry out the end-of-day plan through the broker, as the simulator's `runDeleverage` does: cancels
+   * (confirmed) first, then trims by an order that trades now; reconcile and plan again until nothing is
+   * left (at most 5 rounds). Every action is a decision row, a `deleverage` event, a log line and a metric.
+   */
+  private async deleverage(phase: 'orders' | 'positions', now: number, session: Session): Promise<void> {
+    const { log, store } = this.h.o;
+    const actions: Record<string, unknown>[] = [];
+    // A dry run does nothing, so one round shows the whole plan; planning again would plan the same.
+    const steps = deleverageSteps(this.h.dryRun() ? 1 : undefined);
+    let step = steps.next();
+    let latest: DeleveragePlan | null = null;
+    while (!step.done) {
+      const s = step.value;
+      if (s.kind === 'plan') {
+        if (latest !== null && !this.h.dryRun()) await this.h.reconcile();
+        if (latest === null || !this.h.dryRun()) latest = await this.deleveragePlan(phase);
+        step = steps.next(latest);
+        continue;
+      }
+      const action =
+        s.kind === 'cancel' ? await this.deleverageCancel(s.orderId) : await this.deleverageTrim(s);
+      if (action) {
+        this.recordDeleverage(now, phase, session, s.plan, action);
+        actions.push(action);
+      }
+      step = steps.next();
+    }
+    const { first: firstPlan, last: plan } = step.value;
+    const first = firstPlan.check;
+    if (!actions.length && first.excess <= 1e-9) return;
+    const remaining = plan.check.excess;
+    const detail = {
+      phase,
+      session: session.day,
+      close: iso(session.close),
+      early: session.early,
+      requirement: first.requirement,
+      capacity: first.capacity,
+      marginAtClose: first.marginAtClose,
+      excess: first.excess,
+      remainingExcess: remaining,
+      actions,
+    };
+    store.recordEvent(now, 'deleverage', detail);
+    log.info('deleverage', { at: iso(now), ...detail });
+    if (phase === 'positions' && remaining > 1e-6 * Math.max(1, plan.check.capacity) && !this.h.dryRun())
+      log.warn('deleverage-incomplete', {
+        session: session.day,
+        remainingExcess: remaining,
+        detail: 'overnight margin still over capacity after the close (crypto alone, or a trim refused)',
+      });
+  }
+
+  /** An end-of-day cancel, confirmed by the broker (nothing is sent in a dry run). */
+  private async deleverageCancel(id: string): Promise<DeleverageAction> {
+    const order = this.h.coordinator.ledger.order(id);
+    let status = 'dry-run';
+    if (!this.h.dryRun()) {
+      const r = await this.h.broker.cancel(id);
+      status = r.status;
+      if (r.status === 'rejected') this.h.markDirty();
+      else this.h.coordinator.applyCancel(id, r);
+    }
+    return {
+      action: 'cancel',
+      orderId: id,
+      symbol: order?.symbol ?? '',
+      limit: order?.limitPrice,
+      qty: order?.qty,
+      status,
+    };
+  }
+
+  /** An end-of-day trim by an order that trades now, sized by the session's trim rule. */
+  private async deleverageTrim(t: {
+    symbol: string;
+    qty: number;
+    price: number;
+  }): Promise<DeleverageAction | null> {
+    const ledger = this.h.coordinator.ledger;
+    const position = ledger.position(t.symbol);
+    if (!position) return null;
+    const qty = trimQty(position.assetClass, position.qty, t.qty);
+    if (!(qty > 0)) return null;
+    let status = 'dry-run';
+    let orderId: string | null = null;
+    if (!this.h.dryRun()) {
+      // Take-profits hold the shares at the venue; the exit watcher re-arms one for what remains.
+      for (const tp of ledger.orders.filter(
+        (o) => o.symbol === t.symbol && o.role === 'take-profit' && !o.external,
+      ))
+        await this.h.cancelOwn(tp.id, 'deleverage-trim');
+      const result = await this.h.broker.placeMarket({
+        clientOrderId: deleverageId(this.h.o.runTag, ++this.dlSeq),
+        symbol: t.symbol,
+        assetClass: position.assetClass,
+        side: position.qty > 0 ? 'sell' : 'buy',
+        role: 'exit',
+        qty,
+        price: t.price,
+      });
+      status = result.ok ? 'placed' : 'rejected';
+      if (result.ok) orderId = result.orderId;
+      else this.h.o.log.warn('deleverage-trim-rejected', { symbol: t.symbol, qty, reason: result.reason });
+    }
+    return { action: 'trim', symbol: t.symbol, qty, price: t.price, orderId, status };
+  }
+
+  private recordDeleverage(
+    now: number,
+    phase: 'orders' | 'positions',
+    session: Session,
+    plan: DeleveragePlan,
+    action: DeleverageAction,
+  ): void {
+    const { store, log, metrics } = this.h.o;
+    const id = store.recordDecision({
+      time: now,
+      symbol: action.symbol,
+      action: `deleverage-${action.action}`,
+      reason: 'overnight-margin',
+      victims: action.action === 'cancel' && action.orderId ? [action.orderId] : [],
+      victimSymbols: action.action === 'cancel' ? [action.symbol] : [],
+      stealAttempt: false,
+      fight: false,
+      shortfall: plan.check.excess,
+      dryRun: this.h.dryRun(),
+      record: { phase, session: session.day, close: session.close, check: plan.check, ...action },
+    });
+    store.setOutcome(id, action.status, 0);
+    metrics.deleverageActions.inc({ action: action.action });
+    if (action.action === 'cancel') this.h.counters.deleverageCancels++;
+    else this.h.counters.deleverageTrims++;
+    log.info('deleverage-action', { at: iso(now), phase, session: session.day, ...action });
+  }
+}
+
+/** One end-of-day action as recorded (decision row, event, log line). */
+interface DeleverageAction extends Record<string, unknown> {
+  action: string;
+  symbol: string;
+  orderId: string | null;
+  status: string;
+}
+
+const iso = (t: number): string => new Date(t).toISOString();

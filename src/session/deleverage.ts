@@ -1,0 +1,59 @@
+import type { DeleveragePlan } from '../core/policy/deleverage-plan.js';
+import type { AssetClass } from '../core/types.js';
+
+/**
+ * What the end-of-day loop asks of its driver. The driver answers a `plan` step with a fresh plan, and a trim
+ * with `false` when it could not trade now (the simulator: no bar of that symbol at this step).
+ */
+export type DeleverageStep =
+  | { kind: 'plan' }
+  | { kind: 'cancel'; orderId: string; plan: DeleveragePlan }
+  | { kind: 'trim'; symbol: string; qty: number; price: number; plan: DeleveragePlan };
+
+export interface DeleverageResult {
+  /** The plan before anything was done. */
+  first: DeleveragePlan;
+  /** The plan after the last round (what is left). */
+  last: DeleveragePlan;
+}
+
+/** A trim's own costs (fees, slippage) lower equity a little, so the plan is made again; this often at most. */
+export const DELEVERAGE_ROUNDS = 5;
+
+const PLAN: DeleverageStep = { kind: 'plan' };
+
+/**
+ * End of day (DESIGN §3), written once for the simulator and live trading: before the close cancel stock
+ * entries, at the close also trim positions, until the overnight requirement fits. Cancels first, then trims,
+ * then plan again (at most `rounds` rounds). The driver makes each plan from its own state with
+ * `planDeleverage` and carries out each cancel and trim (synchronously in the simulator, through the broker
+ * live).
+ */
+export function* deleverageSteps(
+  rounds = DELEVERAGE_ROUNDS,
+): Generator<DeleverageStep, DeleverageResult, DeleveragePlan | boolean | undefined> {
+  let plan = (yield PLAN) as DeleveragePlan;
+  const first = plan;
+  for (let round = 0; round < rounds && (plan.cancel.length > 0 || plan.trims.length > 0); round++) {
+    let acted = plan.cancel.length > 0;
+    for (let i = 0; i < plan.cancel.length; i++) yield { kind: 'cancel', orderId: plan.cancel[i]!, plan };
+    for (let i = 0; i < plan.trims.length; i++) {
+      const t = plan.trims[i]!;
+      if ((yield { kind: 'trim', symbol: t.symbol, qty: t.qty, price: t.price, plan }) !== false)
+        acted = true;
+    }
+    // Nothing could be done now (every trim waits for a bar): planning again would plan the same.
+    if (!acted) break;
+    plan = (yield PLAN) as DeleveragePlan;
+  }
+  return { first, last: plan };
+}
+
+/**
+ * How much of a position a trim sells: stocks in whole shares, rounded up so the trim frees at least what the
+ * plan asked for; never more than is held.
+ */
+export function trimQty(assetClass: AssetClass, held: number, planned: number): number {
+  const qty = assetClass === 'stock' ? Math.ceil(planned - 1e-9) : planned;
+  return Math.min(Math.abs(held), qty);
+}

@@ -1,0 +1,53 @@
+import type { AssetClass, EntryRequest, Side } from '../core/types.js';
+import { entryQty, roundLimit, type SizingRule } from './sizing.js';
+
+/** What an entry watcher needs of a signal to ask for an entry. */
+export interface EntrySignal {
+  side: Side;
+  entry: number;
+  /** Expected return as a fraction of notional (forecast PnL = edge × notional when none is given). */
+  edge: number;
+  expectedPnl: number | null;
+}
+
+/** A reusable request object for one watcher (the simulator refills it at every step). */
+export function blankRequest(symbol: string, assetClass: AssetClass): EntryRequest {
+  return {
+    symbol,
+    assetClass,
+    side: 'buy',
+    limitPrice: 0,
+    qty: 0,
+    price: 0,
+    forecastPnl: 0,
+    cryptoRank: null,
+  };
+}
+
+/**
+ * Signal → entry request (DESIGN §2), the one rule of the simulator and live trading: the limit rounded to the
+ * venue's tick, the size `orderFraction × equity` at that limit by the sizing rule, the reference price the
+ * side's quote, the forecast PnL the signal's own or `edge × notional`. With `feeRate`, notional plus fee fit
+ * the budget. Fills `req` in place; false when the size rounds to nothing (no request).
+ */
+export function fillEntryRequest(
+  req: EntryRequest,
+  signal: EntrySignal,
+  equity: number,
+  orderFraction: number,
+  price: number,
+  sizing: SizingRule,
+  feeRate = 0,
+): boolean {
+  const limitPrice = roundLimit(req.assetClass, signal.side, signal.entry);
+  // The budget pays the fee too (the simulator reserves the taker fee of a fill; 0 where the venue does).
+  const qty = entryQty(req.assetClass, (orderFraction * equity) / (1 + feeRate), limitPrice, sizing);
+  if (!(qty > 0)) return false;
+  req.side = signal.side;
+  req.limitPrice = limitPrice;
+  req.qty = qty;
+  req.price = price;
+  req.forecastPnl = signal.expectedPnl ?? signal.edge * qty * limitPrice;
+  req.cryptoRank = null;
+  return true;
+}

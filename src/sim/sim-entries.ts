@@ -1,0 +1,73 @@
+import { rankRequests } from '../session/ranking.js';
+import { reservedEntryFee } from './costs.js';
+import type { SimState } from './sim-state.js';
+import type { Watcher } from './sim-types.js';
+
+/**
+ * Entry requests of this step, most valuable first, each through the coordinator: the core alone says
+ * whether a request is within its tolerance tier (a wait) or needs capacity.
+ */
+export function submitRequests(
+  st: SimState,
+  requests: Watcher[],
+  sessionOpen: boolean,
+  equity: number,
+): void {
+  rankRequests(requests);
+  for (const w of requests) {
+    const req = w.request!;
+    // The fees resting entries and this one would pay are held back from the equity the decision sees, so
+    // that no fill leaves margin over capacity (DESIGN §6); the true equity is restored after the step.
+    st.coordinator.setEquity(
+      equity - entryFeeReserve(st) - reservedEntryFee(req.qty, req.limitPrice, st.fees, req.assetClass),
+    );
+    const outcome = st.coordinator.submitSync(req, st.broker);
+    if (outcome.orderId === null) continue;
+    w.restingOrderId = outcome.orderId;
+    w.restingQty = req.qty;
+    w.restingSignal = w.signal;
+    if (st.decisions.length) st.decisions.setOrderId(st.decisions.length - 1, outcome.orderId);
+    st.entryOwner.set(outcome.orderId, w);
+    if (outcome.status === 'stole') {
+      st.counters.steals++;
+      if (outcome.decision.fight) st.counters.fights++;
+      for (const id of outcome.cancelled) {
+        const victim = st.entryOwner.get(id);
+        if (!victim) continue;
+        // The steal record keeps what regret needs of the victim's order.
+        const sig = victim.restingSignal!;
+        st.steals.pushVictim(
+          id,
+          victim.symbol,
+          sig.side,
+          sig.entry,
+          victim.restingQty,
+          sig.takeProfit,
+          sig.validUntil,
+        );
+        if (victim.restingOrderId === id) victim.restingOrderId = null;
+        st.entryOwner.delete(id);
+      }
+      st.steals.push(st.now, w.symbol, outcome.orderId, outcome.decision.fight);
+    }
+    if (st.input.assertInvariants) {
+      const used = st.ledger.usedMargin(sessionOpen, st.config.margin);
+      const cap = st.ledger.capacity(st.config.bufferPct);
+      if (used > cap * (1 + 1e-9) + 1e-6) {
+        throw new Error(
+          `invariant: margin used ${used} over capacity ${cap} after ${outcome.status} of ${req.symbol} at ${new Date(st.now).toISOString()}`,
+        );
+      }
+    }
+  }
+  st.coordinator.setEquity(equity);
+}
+
+/** What the resting entry orders would pay in fees if they filled (held back from equity while they rest). */
+function entryFeeReserve(st: SimState): number {
+  let sum = 0;
+  for (const o of st.ledger.orders) {
+    if (o.role === 'entry') sum += reservedEntryFee(o.qty, o.limitPrice, st.fees, o.assetClass);
+  }
+  return sum;
+}

@@ -1,0 +1,102 @@
+import { planDeleverage } from '../core/policy/deleverage-plan.js';
+import { deleverageSteps, trimQty } from '../session/deleverage.js';
+import { trimQtyWithCosts } from './costs.js';
+import type { SimState } from './sim-state.js';
+
+export function deleveragePlan(st: SimState, phase: 'orders' | 'positions') {
+  return planDeleverage({
+    phase,
+    equity: st.portfolio.equity(st.mark),
+    bufferPct: st.config.bufferPct,
+    table: st.config.margin,
+    orders: st.ledger.orders,
+    positions: [...st.portfolio.positions.values()].map((p) => ({
+      symbol: p.symbol,
+      assetClass: p.assetClass,
+      qty: p.qty,
+      price: st.mark(p.symbol) || p.entryPrice,
+      unrealizedPnl:
+        (p.side === 'buy' ? 1 : -1) * p.qty * ((st.mark(p.symbol) || p.entryPrice) - p.entryPrice),
+    })),
+  });
+}
+
+/**
+ * End of day (DESIGN §3): before the close cancel stock entries, at the close trim positions, until the
+ * overnight requirement fits. A trim's own costs (fees, slippage) lower equity a little, so the plan is
+ * made again until nothing is left to do.
+ */
+export function runDeleverage(st: SimState, phase: 'orders' | 'positions'): void {
+  const steps = deleverageSteps();
+  let step = steps.next();
+  let waiting = false;
+  while (!step.done) {
+    const s = step.value;
+    if (s.kind === 'plan') {
+      step = steps.next(deleveragePlan(st, phase));
+      continue;
+    }
+    if (s.kind === 'cancel') {
+      const sym = st.ledger.order(s.orderId)?.symbol;
+      const w = sym === undefined ? undefined : st.bySymbol.get(sym);
+      if (w) st.cancelEntry(w);
+      st.counters.deleverageCancels++;
+      st.decisions.push(
+        st.now,
+        w?.symbol ?? '',
+        'deleverage-cancel',
+        [s.orderId],
+        'overnight-margin',
+        s.plan.check.excess,
+        false,
+        s.orderId,
+      );
+    } else {
+      const w = st.bySymbol.get(s.symbol)!;
+      const p = st.portfolio.positions.get(s.symbol)!;
+      // Sized so that the margin it frees still covers its share of the excess after its own fee and slippage
+      // lower equity (one trim, not a trim and a dust of follow-ups), in the session's units (whole shares).
+      const requirement = s.plan.check.requirement;
+      const withCosts = trimQtyWithCosts({
+        excessMargin: s.qty * s.price * requirement,
+        price: s.price,
+        requirement,
+        bufferPct: st.config.bufferPct,
+        feeRate: st.fees[w.assetClass].taker,
+        slippage: st.slip,
+        positionQty: p.qty,
+      });
+      const qty = trimQty(w.assetClass, p.qty, withCosts);
+      // No bar of this symbol at the close (or not a session bar): the trim waits for its next bar.
+      if (!st.barClosesNow(w)) {
+        if (w.pendingTrim === 0) w.pendingTrim = qty;
+        waiting = true;
+        step = steps.next(false);
+        continue;
+      }
+      const px = p.side === 'buy' ? s.price * (1 - st.slip) : s.price * (1 + st.slip);
+      st.exitPosition(w, px, 'deleverage', qty);
+      st.counters.deleverageTrims++;
+      st.decisions.push(
+        st.now,
+        s.symbol,
+        'deleverage-trim',
+        [],
+        'overnight-margin',
+        s.plan.check.excess,
+        false,
+        null,
+      );
+    }
+    step = steps.next();
+  }
+  const plan = step.value.last;
+  if (phase === 'positions' && st.input.assertInvariants && !waiting && plan.remainingExcess <= 1e-9) {
+    const after = deleveragePlan(st, 'orders');
+    if (after.check.excess > 1e-6 * Math.max(1, after.check.capacity)) {
+      throw new Error(
+        `invariant: overnight margin ${after.check.marginAtClose} over capacity ${after.check.capacity} after the close at ${new Date(st.now).toISOString()}`,
+      );
+    }
+  }
+}

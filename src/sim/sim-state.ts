@@ -1,0 +1,192 @@
+import type { ExchangeCalendar } from '../core/calendar/index.js';
+import type { SimConfig, WorkstealConfig } from '../core/config/schema.js';
+import { REASON_CODE, isStealAttempt, type Decision } from '../core/policy/decision.js';
+import type { Position } from '../core/types.js';
+import { Coordinator } from '../coordinator/coordinator.js';
+import type { CapacityLedger } from '../coordinator/ledger.js';
+import { feeRates } from './costs.js';
+import { fillThrough, tradesInBar } from './fill-rules.js';
+import { Portfolio, type ExitReason } from './portfolio.js';
+import { DecisionLog, StealLog } from './records.js';
+import { SimBroker } from './sim-broker.js';
+import type { SimCounters, SimInput, Watcher } from './sim-types.js';
+import { forecastSignals } from './signals/forecaster.js';
+import { buildTimeline, type Timeline } from './timeline.js';
+
+/**
+ * Everything one simulation run holds: the bars' timeline, the portfolio (the venue's truth), the watchers,
+ * the simulated broker and the coordinator that decides as it does live, the records and counters. The step
+ * functions (sim-steps.ts, sim-eod.ts) act on it; `simulate` (engine.ts) drives the steps.
+ */
+export class SimState {
+  readonly input: SimInput;
+  readonly config: WorkstealConfig;
+  readonly calendar: ExchangeCalendar;
+  readonly sim: SimConfig;
+  readonly timeline: Timeline;
+  readonly fees: ReturnType<typeof feeRates>;
+  readonly through: ReturnType<typeof fillThrough>;
+  readonly slip: number;
+  readonly portfolio: Portfolio;
+  readonly watchers: Watcher[];
+  readonly bySymbol: Map<string, Watcher>;
+  readonly broker: SimBroker;
+  readonly decisions: DecisionLog;
+  readonly steals: StealLog;
+  readonly counters: SimCounters;
+  /** The watcher whose entry order each resting order id is. */
+  readonly entryOwner = new Map<string, Watcher>();
+  readonly coordinator: Coordinator;
+  readonly ledger: CapacityLedger;
+  /** The step being simulated (the coordinator's clock). */
+  now: number;
+  /** Marks positions at the last close known; bound once (the portfolio calls it at every step). */
+  readonly mark = (symbol: string): number => {
+    const w = this.bySymbol.get(symbol);
+    return w && Number.isFinite(w.lastPrice) ? w.lastPrice : 0;
+  };
+
+  constructor(input: SimInput) {
+    this.input = input;
+    const config = (this.config = input.config);
+    const calendar = (this.calendar = input.calendar);
+    const sim = (this.sim = config.sim);
+    const timelineOptions = {
+      from: input.from,
+      to: input.to,
+      deleverageLeadMinutes: config.deleverageLeadMinutes,
+    };
+    const timeline = (this.timeline = input.timelines
+      ? input.timelines.get(input.series, calendar, timelineOptions)
+      : buildTimeline(input.series, calendar, timelineOptions));
+    this.fees = feeRates(sim);
+    this.through = fillThrough(sim);
+    this.slip = sim.slippageBps / 10_000;
+    const portfolio = (this.portfolio = new Portfolio(sim.initialEquity));
+    const watchers: Watcher[] = (this.watchers = input.series.map((s, k) => ({
+      index: k,
+      symbol: s.symbol,
+      assetClass: s.assetClass,
+      s,
+      closeTimes: timeline.closeTimes[k]!,
+      barLengths: timeline.barLengths[k]!,
+      forecast: input.signals
+        ? null
+        : input.forecasts
+          ? input.forecasts.get(s, sim.forecaster, timeline.firstBar[k]!, timeline.lastBar[k]!)
+          : forecastSignals(
+              s.high,
+              s.low,
+              s.close,
+              sim.forecaster,
+              timeline.firstBar[k]!,
+              timeline.lastBar[k]!,
+            ),
+      external: input.signals ? input.signals.filter((x) => x.symbol === s.symbol) : [],
+      externalNext: 0,
+      bar: timeline.firstBar[k]!,
+      lastBar: -1,
+      lastPrice: Number.NaN,
+      signal: null,
+      restingOrderId: null,
+      restingQty: 0,
+      restingSignal: null,
+      request: null,
+      pendingExit: null,
+      pendingTrim: 0,
+    })));
+    this.bySymbol = new Map(watchers.map((w) => [w.symbol, w]));
+    const mark = this.mark;
+    this.now = timeline.steps[0] ?? 0;
+    const ledgerPositions = (): Position[] =>
+      [...portfolio.positions.values()].map((p) => ({
+        symbol: p.symbol,
+        assetClass: p.assetClass,
+        qty: p.side === 'buy' ? p.qty : -p.qty,
+        price: mark(p.symbol) || p.entryPrice,
+      }));
+    const account = () => ({ equity: portfolio.equity(mark), patternDayTrader: config.patternDayTrader });
+    this.broker = new SimBroker({
+      account,
+      positions: ledgerPositions,
+      price: (symbol) => (Number.isFinite(mark(symbol)) && mark(symbol) > 0 ? mark(symbol) : null),
+    });
+
+    this.decisions = new DecisionLog(input.records ?? true);
+    this.steals = new StealLog(input.records ?? true);
+    this.counters = {
+      barSteps: 0,
+      steps: timeline.steps.length,
+      waits: 0,
+      places: 0,
+      steals: 0,
+      stealAttempts: 0,
+      blocks: {},
+      fights: 0,
+      protectedSkips: 0,
+      deleverageCancels: 0,
+      deleverageTrims: 0,
+      expiredCancels: 0,
+      maxUtilization: 0,
+    };
+
+    this.coordinator = new Coordinator({
+      config,
+      clock: { now: () => this.now },
+      calendar,
+      account: { equity: sim.initialEquity, patternDayTrader: config.patternDayTrader },
+      idPrefix: 'sim',
+      // Replayed bars have no late order events: no memory of closed orders is needed.
+      closedOrderMemory: 0,
+      onDecision: (d) => this.recordDecision(d),
+    });
+    this.ledger = this.coordinator.ledger;
+  }
+
+  recordDecision(d: Decision): void {
+    if (d.action === 'wait') this.counters.waits++;
+    if (d.action === 'place') this.counters.places++;
+    if (d.action === 'block') this.counters.blocks[d.reason] = (this.counters.blocks[d.reason] ?? 0) + 1;
+    if (isStealAttempt(d)) this.counters.stealAttempts++;
+    if (d.candidates) {
+      const r = d.candidates.reason;
+      for (let i = 0; i < r.length; i++)
+        if (r[i] === REASON_CODE['protected-distance']) this.counters.protectedSkips++;
+    }
+    if (d.action === 'wait' && !this.input.keepWaits) return;
+    this.decisions.push(d.time, d.request.symbol, d.action, d.victims, d.reason, d.shortfall, d.fight, null);
+  }
+
+  cancelEntry(w: Watcher): void {
+    if (w.restingOrderId === null) return;
+    this.coordinator.applyCancel(w.restingOrderId, this.broker.cancel(w.restingOrderId));
+    this.entryOwner.delete(w.restingOrderId);
+    w.restingOrderId = null;
+  }
+
+  exitPosition(w: Watcher, price: number, reason: ExitReason, qty?: number): void {
+    const p = this.portfolio.positions.get(w.symbol);
+    if (!p) return;
+    const q = Math.min(p.qty, qty ?? p.qty);
+    // Every exit but a take-profit is a market order: it takes the book.
+    this.portfolio.close(w.symbol, price, this.now, reason, this.fees[w.assetClass].taker, q);
+    this.coordinator.adjustPosition(w.symbol, w.assetClass, p.side === 'buy' ? -q : q, price);
+    const rest = this.portfolio.positions.get(w.symbol);
+    if (p.tpOrderId) {
+      this.broker.remove(p.tpOrderId);
+      this.coordinator.forgetOrder(p.tpOrderId);
+      p.tpOrderId = null;
+    }
+    // A partial trim keeps the position: its take-profit is re-armed for the rest at the next decision.
+    if (rest) rest.tpOrderId = null;
+  }
+
+  /** Whether this symbol has a tradable bar closing at this step (DESIGN §6: otherwise it does not trade). */
+  barClosesNow(w: Watcher): boolean {
+    return (
+      w.lastBar >= 0 &&
+      w.closeTimes[w.lastBar] === this.now &&
+      tradesInBar(w.assetClass, w.s.time[w.lastBar]!, this.calendar, this.config.extendedHours)
+    );
+  }
+}

@@ -1,0 +1,167 @@
+import { canFillInBar, limitFillPrice, limitFillRole, tradesInBar } from './fill-rules.js';
+import type { ExternalSignal } from './signals/csv-signals.js';
+import type { SimState } from './sim-state.js';
+import type { Watcher } from './sim-types.js';
+
+/** One step of the simulator for one symbol: fills of the bar that just closed, its signal, its exit. */
+
+/** Fills of the bar that just closed for this symbol (DESIGN §6: later bars only, gap rule). */
+export function processFills(st: SimState, w: Watcher, i: number): void {
+  const s = w.s;
+  const open = s.open[i]!;
+  const high = s.high[i]!;
+  const low = s.low[i]!;
+  const barOpen = s.time[i]!;
+  if (!tradesInBar(w.assetClass, barOpen, st.calendar, st.config.extendedHours)) return;
+  const pos = st.portfolio.positions.get(w.symbol);
+  if (!pos) w.pendingTrim = 0;
+  if (pos && w.pendingExit) {
+    const px = pos.side === 'buy' ? open * (1 - st.slip) : open * (1 + st.slip);
+    st.exitPosition(w, px, w.pendingExit);
+    w.pendingExit = null;
+    w.pendingTrim = 0;
+  } else if (pos && w.pendingTrim > 0) {
+    const px = pos.side === 'buy' ? open * (1 - st.slip) : open * (1 + st.slip);
+    st.exitPosition(w, px, 'deleverage', w.pendingTrim);
+    w.pendingTrim = 0;
+    st.counters.deleverageTrims++;
+    st.decisions.push(st.now, w.symbol, 'deleverage-trim', [], 'overnight-margin', 0, false, null);
+  } else if (pos) {
+    const long = pos.side === 'buy';
+    // A stop and a take-profit touched in one bar: the bar does not say which came first; assume the stop.
+    if (
+      pos.stopPrice !== null &&
+      (long ? low <= pos.stopPrice : high >= pos.stopPrice) &&
+      pos.entryTime <= barOpen
+    ) {
+      const px = long
+        ? Math.min(pos.stopPrice, open) * (1 - st.slip)
+        : Math.max(pos.stopPrice, open) * (1 + st.slip);
+      st.exitPosition(w, px, 'stop');
+    } else if (pos.tpOrderId) {
+      const tp = st.broker.orders.get(pos.tpOrderId);
+      const px =
+        tp && canFillInBar(tp.placedAt, barOpen)
+          ? limitFillPrice(tp.side, tp.limitPrice, open, high, low, st.through)
+          : Number.NaN;
+      if (tp && !Number.isNaN(px)) {
+        st.coordinator.applyFill(tp.id, tp.qty, px);
+        st.broker.remove(tp.id);
+        pos.tpOrderId = null;
+        const role = limitFillRole(tp.side, tp.limitPrice, open);
+        st.portfolio.close(w.symbol, px, st.now, 'take-profit', st.fees[w.assetClass][role]);
+      }
+    }
+  }
+  if (w.restingOrderId !== null) {
+    const o = st.broker.orders.get(w.restingOrderId);
+    if (!o) {
+      w.restingOrderId = null; // stolen or cancelled
+      return;
+    }
+    if (!canFillInBar(o.placedAt, barOpen)) return;
+    const buy = o.side === 'buy';
+    const px = limitFillPrice(o.side, o.limitPrice, open, high, low, st.through);
+    if (!Number.isNaN(px)) {
+      st.coordinator.applyFill(o.id, o.qty, px);
+      st.broker.remove(o.id);
+      st.entryOwner.delete(o.id);
+      w.restingOrderId = null;
+      const sig = w.signal!;
+      st.portfolio.open(
+        {
+          symbol: w.symbol,
+          assetClass: w.assetClass,
+          side: o.side,
+          qty: o.qty,
+          entryPrice: px,
+          entryTime: st.now,
+          entryOrderId: o.id,
+          takeProfit: sig.takeProfit,
+          stopPrice:
+            st.sim.stopLossPct > 0
+              ? buy
+                ? px * (1 - st.sim.stopLossPct)
+                : px * (1 + st.sim.stopLossPct)
+              : null,
+          timeStopAt: st.sim.timeStopHours > 0 ? st.now + st.sim.timeStopHours * 3_600_000 : null,
+          tpOrderId: null,
+        },
+        st.fees[w.assetClass][limitFillRole(o.side, o.limitPrice, open)],
+      );
+      w.signal = null; // a signal is used once
+    }
+  }
+}
+
+export function refreshSignal(st: SimState, w: Watcher, i: number): void {
+  if (w.signal && w.signal.validUntil > st.now) return;
+  if (w.signal) {
+    if (w.restingOrderId !== null) st.counters.expiredCancels++;
+    st.cancelEntry(w);
+    w.signal = null;
+  }
+  if (w.forecast) {
+    const e = w.forecast.entry[i]!;
+    if (Number.isFinite(e)) {
+      w.signal = {
+        side: 'buy',
+        entry: e,
+        takeProfit: w.forecast.takeProfit[i]!,
+        edge: w.forecast.edge[i]!,
+        expectedPnl: null,
+        validUntil: st.now + st.sim.forecaster.validBars * knownBarLength(w, i),
+      };
+    }
+    return;
+  }
+  let chosen: ExternalSignal | null = null;
+  while (w.externalNext < w.external.length && w.external[w.externalNext]!.time <= st.now) {
+    chosen = w.external[w.externalNext]!;
+    w.externalNext++;
+  }
+  if (chosen && chosen.validUntil > st.now) {
+    w.signal = {
+      side: chosen.side,
+      entry: chosen.entry,
+      takeProfit: chosen.takeProfit,
+      edge: Math.abs(chosen.takeProfit / chosen.entry - 1),
+      expectedPnl: chosen.expectedPnl,
+      validUntil: chosen.validUntil,
+    };
+  }
+}
+
+export function manageExit(st: SimState, w: Watcher): void {
+  const p = st.portfolio.positions.get(w.symbol);
+  if (!p) return;
+  if (p.timeStopAt !== null && st.now >= p.timeStopAt) {
+    w.pendingExit = 'time-stop';
+    return;
+  }
+  if (p.tpOrderId === null) {
+    const exitSide = p.side === 'buy' ? 'sell' : 'buy';
+    const o = st.broker.placeExit(w.symbol, w.assetClass, exitSide, 'take-profit', p.takeProfit, p.qty);
+    st.coordinator.recordExitOrder({
+      id: o.id,
+      symbol: w.symbol,
+      assetClass: w.assetClass,
+      side: exitSide,
+      role: 'take-profit',
+      limitPrice: p.takeProfit,
+      qty: p.qty,
+      price: w.lastPrice,
+      forecastPnl: 0,
+      placedAt: st.now,
+      probe: false,
+      external: false,
+    });
+    p.tpOrderId = o.id;
+  }
+}
+
+/** The bar length at bar i's close: as known at its open, or the bar's own length before any spacing. */
+function knownBarLength(w: Watcher, i: number): number {
+  const length = w.barLengths[i]!;
+  return Number.isNaN(length) ? w.closeTimes[i]! - w.s.time[i]! : length;
+}

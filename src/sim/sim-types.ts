@@ -1,0 +1,139 @@
+import type { ExchangeCalendar } from '../core/calendar/index.js';
+import type { WorkstealConfig } from '../core/config/schema.js';
+import type { AssetClass, EntryRequest } from '../core/types.js';
+import type { BarSeries } from './data/index.js';
+import type { ExitReason, TradeRecord } from './portfolio.js';
+import type { ExternalSignal } from './signals/csv-signals.js';
+import type { ForecastCache } from './signals/forecast-cache.js';
+import type { SignalColumns } from './signals/forecaster.js';
+import type { TimelineCache } from './timeline-cache.js';
+
+/** The simulator's input and output, and the per-symbol state of its watchers. */
+
+export interface SimInput {
+  series: readonly BarSeries[];
+  config: WorkstealConfig;
+  calendar: ExchangeCalendar;
+  /** External signals; when absent, the built-in causal forecaster runs on each series. */
+  signals?: readonly ExternalSignal[];
+  /** Simulate bars closing after `from` and at or before `to` (earlier bars still warm the forecaster up). */
+  from?: number;
+  to?: number;
+  /** Reuse forecaster signals across runs over the same bars (the optimizer); computed afresh without it. */
+  forecasts?: ForecastCache;
+  /** Reuse timelines across runs over the same series list and range (the optimizer). */
+  timelines?: TimelineCache;
+  /** Throw at the first step where a placement leaves margin over capacity, or a close leaves stocks over 2x. */
+  assertInvariants?: boolean;
+  /** Keep every `wait` decision too (large); by default waits are only counted. */
+  keepWaits?: boolean;
+  /**
+   * Keep every decision and steal as a record (default). False keeps only what the metrics need (counters,
+   * equity, trades): `decisions` and `steals` are then empty. The optimizer scores thousands of runs this way.
+   */
+  records?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface DecisionRow {
+  time: number;
+  symbol: string;
+  action: string;
+  victims: string[];
+  reason: string;
+  shortfall: number;
+  fight: boolean;
+  orderId: string | null;
+}
+
+export interface EquityRow {
+  time: number;
+  equity: number;
+  marginUsed: number;
+  marginCapacity: number;
+}
+
+export interface StealRecord {
+  time: number;
+  thief: string;
+  thiefOrderId: string | null;
+  victims: {
+    orderId: string;
+    symbol: string;
+    side: 'buy' | 'sell';
+    limitPrice: number;
+    qty: number;
+    takeProfit: number;
+    validUntil: number;
+  }[];
+  fight: boolean;
+}
+
+export interface SimCounters {
+  barSteps: number;
+  steps: number;
+  waits: number;
+  places: number;
+  steals: number;
+  stealAttempts: number;
+  blocks: Record<string, number>;
+  fights: number;
+  protectedSkips: number;
+  deleverageCancels: number;
+  deleverageTrims: number;
+  expiredCancels: number;
+  maxUtilization: number;
+}
+
+export interface SimOutput {
+  equity: EquityRow[];
+  trades: TradeRecord[];
+  decisions: DecisionRow[];
+  steals: StealRecord[];
+  counters: SimCounters;
+  initialEquity: number;
+  finalEquity: number;
+  feesPaid: number;
+  interestPaid: number;
+  tradedNotional: number;
+  first: number | null;
+  last: number | null;
+  /** Per series, when each bar closed (for after-the-fact analysis such as steal regret). */
+  closeTimes: Float64Array[];
+}
+
+export interface ActiveSignal {
+  side: 'buy' | 'sell';
+  entry: number;
+  takeProfit: number;
+  /** Expected return as a fraction of notional (forecast PnL = edge × notional). */
+  edge: number;
+  expectedPnl: number | null;
+  validUntil: number;
+}
+
+export interface Watcher {
+  index: number;
+  symbol: string;
+  assetClass: AssetClass;
+  s: BarSeries;
+  closeTimes: Float64Array;
+  /** The bar length known at each bar's open (never the file's median: that would read the future). */
+  barLengths: Float64Array;
+  forecast: SignalColumns | null;
+  external: readonly ExternalSignal[];
+  externalNext: number;
+  bar: number;
+  lastBar: number;
+  lastPrice: number;
+  signal: ActiveSignal | null;
+  restingOrderId: string | null;
+  /** What the resting entry order is (the signal it was placed for, its size): a steal's regret needs it. */
+  restingQty: number;
+  restingSignal: ActiveSignal | null;
+  /** This step's entry request, when the watcher has one. */
+  request: EntryRequest | null;
+  pendingExit: ExitReason | null;
+  /** An end-of-day trim planned when this symbol had no bar at the close: made at its next tradable bar. */
+  pendingTrim: number;
+}
