@@ -106,7 +106,8 @@ export class AlpacaRest {
         const why = timeout.aborted
           ? `no answer within ${this.timeoutMs / 1000} s`
           : `unreachable (${(error as Error).message})`;
-        if (options.once || attempt >= maxRetries) {
+        // A hung venue is not retried: the timeout is what the caller waits at most (the next poll tries again).
+        if (options.once || timeout.aborted || attempt >= maxRetries) {
           throw new AlpacaError(
             0,
             method,
