@@ -188,6 +188,7 @@ async function assemble(
       http = await startHttp({
         host: live.http.host,
         port: live.http.port,
+        allowedHosts: live.http.allowedHosts,
         token,
         target: runtime,
         metrics,
