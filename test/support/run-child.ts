@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ROOT } from './cli.js';
@@ -14,11 +15,16 @@ export class RunChild {
   private readonly child: ChildProcess;
   private readonly waiters = new Set<() => void>();
 
-  constructor(args: string[], env: Record<string, string>) {
+  /** `preferBuilt`: run dist/cli/main.js when it is newer than every source file (half the start-up time). */
+  constructor(args: string[], env: Record<string, string>, options: { preferBuilt?: boolean } = {}) {
     const clean = Object.fromEntries(
       Object.entries(process.env).filter(([k]) => !k.startsWith('WORKSTEAL_') && !/^(ALPACA|APCA)_/.test(k)),
     );
-    this.child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/main.ts`, 'run', ...args], {
+    const entry =
+      options.preferBuilt && builtIsFresh()
+        ? [`${ROOT}dist/cli/main.js`]
+        : ['--import', 'tsx', `${ROOT}src/cli/main.ts`];
+    this.child = spawn(process.execPath, [...entry, 'run', ...args], {
       cwd: ROOT,
       env: { ...clean, NO_COLOR: '1', WORKSTEAL_CACHE_DIR: join(ROOT, '.cache', 'worksteal-test'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -93,4 +99,19 @@ export class RunChild {
   kill(signal: NodeJS.Signals): void {
     this.child.kill(signal);
   }
+}
+
+/** dist/cli/main.js exists and no file under src/ changed after it was built. */
+function builtIsFresh(): boolean {
+  const built = `${ROOT}dist/cli/main.js`;
+  if (!existsSync(built)) return false;
+  const builtAt = statSync(built).mtimeMs;
+  const newest = (dir: string): number =>
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+      ),
+    );
+  return newest(`${ROOT}src`) <= builtAt;
 }
