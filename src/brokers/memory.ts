@@ -1,5 +1,13 @@
 import type { Account, OpenOrder, Position } from '../core/types.js';
-import type { Broker, CancelResult, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
+import {
+  isTerminalStatus,
+  type Broker,
+  type CancelResult,
+  type OrderStatus,
+  type OrderUpdate,
+  type PlaceLimitRequest,
+  type PlaceResult,
+} from '../coordinator/broker.js';
 
 /**
  * Faults the in-memory broker can inject, each decided per call so tests can aim them at one order.
@@ -13,6 +21,13 @@ export interface MemoryBrokerFaults {
   partialFillBeforeCancel?: (order: OpenOrder) => number | null;
   rejectPlace?: (request: PlaceLimitRequest) => string | null;
   delay?: (call: 'cancel' | 'place', id: string) => Promise<void>;
+  /**
+   * Runs after a cancel or placement took effect and before its answer goes back (`id`: the order id), so a
+   * test can fill the order or deliver events first, as a venue's stream can.
+   */
+  beforeAnswer?: (call: 'cancel' | 'place', id: string) => Promise<void> | void;
+  /** The call takes effect at the venue but its answer is lost (the promise rejects): true to lose it. */
+  loseAnswer?: (call: 'cancel' | 'place', id: string) => boolean;
 }
 
 export interface MemoryBrokerCalls {
@@ -21,16 +36,31 @@ export interface MemoryBrokerCalls {
   reads: number;
 }
 
+/** One order as the venue keeps it: the open view (`qty` still open, cumulative `filledQty`) and its state. */
+interface VenueRecord {
+  order: OpenOrder;
+  clientOrderId: string;
+  status: OrderStatus;
+  fillPrice: number | null;
+}
+
 /**
- * A venue in memory with injectable faults: the truth that ledger tests compare against. Idempotent client
- * order ids; fills move positions; equity is what the test sets.
+ * A venue in memory with injectable faults: the truth that ledger tests compare against. It behaves like
+ * Alpaca where the coordinator can tell: idempotent client order ids; fills reported as CUMULATIVE quantities
+ * (`filled_qty`); a cancel of a closed order reports how it closed; `done_for_day` is not terminal (the
+ * order stays open, cannot fill until `nextDay()`, and a cancel sent meanwhile takes effect only then).
+ * Every change is also sent to `onOrderUpdate` listeners, as Alpaca's trade stream does.
  */
 export class MemoryBroker implements Broker {
   readonly calls: MemoryBrokerCalls = { placeLimit: 0, cancel: 0, reads: 0 };
   faults: MemoryBrokerFaults;
-  private readonly orders = new Map<string, OpenOrder>();
+  private readonly records = new Map<string, VenueRecord>();
   private readonly byClientId = new Map<string, string>();
   private readonly positionMap = new Map<string, Position>();
+  private readonly listeners = new Set<(update: OrderUpdate) => void>();
+  private dayStarted: Promise<void>;
+  private startDay: () => void = () => undefined;
+  private waiting = 0;
   private acct: Account;
   private nextId = 1;
   private now: () => number;
@@ -45,7 +75,12 @@ export class MemoryBroker implements Broker {
     this.acct = { ...options.account };
     this.faults = options.faults ?? {};
     this.now = options.now ?? (() => 0);
-    for (const o of options.orders ?? []) this.orders.set(o.id, { ...o });
+    this.dayStarted = this.nextDayPromise();
+    for (const o of options.orders ?? []) {
+      const order = { ...o, filledQty: o.filledQty ?? 0 };
+      this.records.set(o.id, { order, clientOrderId: o.id, status: 'open', fillPrice: null });
+      this.byClientId.set(o.id, o.id);
+    }
     for (const p of options.positions ?? []) this.positionMap.set(p.symbol, { ...p });
   }
 
@@ -58,7 +93,7 @@ export class MemoryBroker implements Broker {
     if (reason) return { ok: false, reason };
     const id = `m${this.nextId++}`;
     this.byClientId.set(request.clientOrderId, id);
-    this.orders.set(id, {
+    const order: OpenOrder = {
       id,
       symbol: request.symbol,
       assetClass: request.assetClass,
@@ -66,40 +101,55 @@ export class MemoryBroker implements Broker {
       role: request.role,
       limitPrice: request.limitPrice,
       qty: request.qty,
+      filledQty: 0,
       price: null,
       forecastPnl: 0,
       placedAt: this.now(),
       probe: false,
       external: false,
-    });
+    };
+    this.records.set(id, { order, clientOrderId: request.clientOrderId, status: 'open', fillPrice: null });
+    await this.answer('place', id);
     return { ok: true, orderId: id };
   }
 
   async cancel(orderId: string): Promise<CancelResult> {
     this.calls.cancel++;
     await this.faults.delay?.('cancel', orderId);
-    const order = this.orders.get(orderId);
-    if (!order) return { status: 'rejected', reason: `order ${orderId} is not open` };
+    const record = this.records.get(orderId);
+    if (!record) return { status: 'rejected', reason: `order ${orderId} is not known to the venue` };
+    // Already closed: how it closed (as Alpaca answers a cancel of an order that is no longer cancelable).
+    if (isTerminalStatus(record.status)) {
+      await this.answer('cancel', orderId);
+      return closedResult(record);
+    }
     const reason = this.faults.rejectCancel?.(orderId);
     if (reason) return { status: 'rejected', reason };
+    // Done for the day: the cancel is pending until the venue works the order again, and may lose to a fill.
+    while (record.status === 'done_for_day') {
+      this.waiting++;
+      await this.dayStarted;
+      this.waiting--;
+    }
+    if (isTerminalStatus(record.status)) return closedResult(record);
+    const order = record.order;
     const racePrice = this.faults.fillDuringCancel?.(order);
     if (racePrice !== null && racePrice !== undefined) {
-      this.fill(order, order.qty, racePrice);
-      return { status: 'filled', filledQty: order.qty, fillPrice: racePrice };
+      this.fill(record, order.qty, racePrice);
+    } else {
+      const partial = this.faults.partialFillBeforeCancel?.(order);
+      if (partial && partial > 0) this.fill(record, Math.min(partial, order.qty), order.limitPrice);
+      if (!isTerminalStatus(record.status)) this.close(record, 'canceled');
     }
-    const partial = this.faults.partialFillBeforeCancel?.(order);
-    this.orders.delete(orderId);
-    if (partial && partial > 0) {
-      const qty = Math.min(partial, order.qty);
-      this.fill(order, qty, order.limitPrice);
-      return { status: 'cancelled', filledQty: qty, fillPrice: order.limitPrice };
-    }
-    return { status: 'cancelled', filledQty: 0 };
+    await this.answer('cancel', orderId);
+    return closedResult(record);
   }
 
   async openOrders(): Promise<OpenOrder[]> {
     this.calls.reads++;
-    return [...this.orders.values()].map((o) => ({ ...o }));
+    const open: OpenOrder[] = [];
+    for (const r of this.records.values()) if (!isTerminalStatus(r.status)) open.push({ ...r.order });
+    return open;
   }
 
   async positions(): Promise<Position[]> {
@@ -112,12 +162,62 @@ export class MemoryBroker implements Broker {
     return { ...this.acct };
   }
 
-  /** Fill an open order (the market reached it), as a test scenario step. */
-  fillOrder(orderId: string, price: number): void {
-    const order = this.orders.get(orderId);
-    if (!order) throw new Error(`order ${orderId} is not open`);
-    this.orders.delete(orderId);
-    this.fill(order, order.qty, price);
+  async orderByClientId(clientOrderId: string): Promise<OrderUpdate | null> {
+    this.calls.reads++;
+    const id = this.byClientId.get(clientOrderId);
+    const record = id === undefined ? undefined : this.records.get(id);
+    return record ? updateOf(record) : null;
+  }
+
+  /** Order updates as they happen (cumulative fills, status changes). Returns a function that stops them. */
+  onOrderUpdate(listener: (update: OrderUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** An open order as the venue holds it now (a copy), or undefined. */
+  openOrder(orderId: string): OpenOrder | undefined {
+    const record = this.records.get(orderId);
+    return record && !isTerminalStatus(record.status) ? { ...record.order } : undefined;
+  }
+
+  /** The market reached an open order: `qty` of it fills (all that is open by default), as a test step. */
+  fillOrder(orderId: string, price: number, qty?: number): void {
+    const record = this.records.get(orderId);
+    if (!record || isTerminalStatus(record.status)) throw new Error(`order ${orderId} is not open`);
+    if (record.status === 'done_for_day')
+      throw new Error(`order ${orderId} is done for the day: it can fill only after nextDay()`);
+    this.fill(record, Math.min(qty ?? record.order.qty, record.order.qty), price);
+  }
+
+  /** The venue stops working an open order until the next trading day (Alpaca's `done_for_day`). */
+  markDoneForDay(orderId: string): void {
+    const record = this.records.get(orderId);
+    if (!record || isTerminalStatus(record.status)) throw new Error(`order ${orderId} is not open`);
+    record.status = 'done_for_day';
+    this.emit(record);
+  }
+
+  /**
+   * A new trading day: orders done for the day work again. `fills` (order id → price) fill first, at the
+   * open, before any cancel that was pending on them takes effect.
+   */
+  nextDay(fills: ReadonlyMap<string, number> = new Map()): void {
+    for (const r of this.records.values()) {
+      if (r.status !== 'done_for_day') continue;
+      r.status = 'open';
+      this.emit(r);
+      const price = fills.get(r.order.id);
+      if (price !== undefined) this.fill(r, r.order.qty, price);
+    }
+    const start = this.startDay;
+    this.dayStarted = this.nextDayPromise();
+    start();
+  }
+
+  /** Cancels waiting for the next day (their orders are done for the day). */
+  get waitingForNextDay(): number {
+    return this.waiting;
   }
 
   setAccount(account: Partial<Account>): void {
@@ -128,11 +228,25 @@ export class MemoryBroker implements Broker {
     return this.calls.placeLimit + this.calls.cancel;
   }
 
-  private fill(order: OpenOrder, qty: number, price: number): void {
-    this.orders.delete(order.id);
+  private nextDayPromise(): Promise<void> {
+    return new Promise((resolve) => (this.startDay = resolve));
+  }
+
+  private async answer(call: 'cancel' | 'place', id: string): Promise<void> {
+    await this.faults.beforeAnswer?.(call, id);
+    if (this.faults.loseAnswer?.(call, id))
+      throw new Error(`connection reset: the answer to ${call} ${id} was lost (it took effect)`);
+  }
+
+  private fill(record: VenueRecord, qty: number, price: number): void {
+    const order = record.order;
+    const filledBefore = order.filledQty ?? 0;
+    order.filledQty = filledBefore + qty;
+    order.qty -= qty;
+    // Alpaca's filled_avg_price: the average over every fill so far.
+    record.fillPrice = ((record.fillPrice ?? 0) * filledBefore + price * qty) / order.filledQty;
     const p = this.positionMap.get(order.symbol);
-    const delta = order.side === 'buy' ? qty : -qty;
-    const next = (p?.qty ?? 0) + delta;
+    const next = (p?.qty ?? 0) + (order.side === 'buy' ? qty : -qty);
     if (Math.abs(next) <= 1e-12) this.positionMap.delete(order.symbol);
     else
       this.positionMap.set(order.symbol, {
@@ -141,5 +255,36 @@ export class MemoryBroker implements Broker {
         qty: next,
         price,
       });
+    if (order.qty <= 1e-12) this.close(record, 'filled');
+    else this.emit(record);
   }
+
+  private close(record: VenueRecord, status: 'filled' | 'canceled'): void {
+    record.status = status;
+    this.emit(record);
+  }
+
+  private emit(record: VenueRecord): void {
+    const update = updateOf(record);
+    for (const l of this.listeners) l({ ...update });
+  }
+}
+
+function updateOf(r: VenueRecord): OrderUpdate {
+  return {
+    id: r.order.id,
+    clientOrderId: r.clientOrderId,
+    status: r.status,
+    filledQty: r.order.filledQty ?? 0,
+    fillPrice: r.fillPrice,
+  };
+}
+
+function closedResult(r: VenueRecord): CancelResult {
+  const filledQty = r.order.filledQty ?? 0;
+  if (r.status === 'filled')
+    return { status: 'filled', filledQty, fillPrice: r.fillPrice ?? r.order.limitPrice };
+  return filledQty > 0 && r.fillPrice !== null
+    ? { status: 'cancelled', filledQty, fillPrice: r.fillPrice }
+    : { status: 'cancelled', filledQty };
 }

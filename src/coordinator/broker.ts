@@ -27,6 +27,28 @@ export type CancelResult =
   | { status: 'filled'; filledQty: number; fillPrice: number }
   | { status: 'rejected'; reason: string };
 
+/**
+ * An order's state at the venue. `done_for_day` is NOT terminal: the order stops working for the day and can
+ * still fill on the next one (Alpaca). Terminal: `filled`, `canceled`, `expired`, `rejected`.
+ */
+export type OrderStatus =
+  'open' | 'pending_cancel' | 'done_for_day' | 'filled' | 'canceled' | 'expired' | 'rejected';
+
+export const isTerminalStatus = (s: OrderStatus): boolean =>
+  s === 'filled' || s === 'canceled' || s === 'expired' || s === 'rejected';
+
+/**
+ * What the venue says about one order, from its event stream or a look-up. `filledQty` is cumulative (all
+ * that filled since the order was placed), so a repeated or late report is counted once.
+ */
+export interface OrderUpdate {
+  id: string;
+  clientOrderId?: string;
+  status: OrderStatus;
+  filledQty: number;
+  fillPrice: number | null;
+}
+
 export interface BrokerState {
   account: Account;
   orders: OpenOrder[];
@@ -35,10 +57,20 @@ export interface BrokerState {
 
 export interface Broker {
   placeLimit(request: PlaceLimitRequest): Promise<PlaceResult>;
+  /**
+   * Confirmed cancel. Cancelling an order that is already closed reports how it closed (`cancelled` with its
+   * cumulative fill, or `filled`), so a cancel whose answer was lost can simply be sent again.
+   */
   cancel(orderId: string): Promise<CancelResult>;
   openOrders(): Promise<OpenOrder[]>;
   positions(): Promise<Position[]>;
   account(): Promise<Account>;
+  /**
+   * The venue's order with this client order id, open or closed; null when the venue never received it.
+   * Optional: without it, a place whose answer was lost is resolved by reading the whole state.
+   * (Alpaca: `GET /v2/orders:by_client_order_id?client_order_id=…`, 404 → null.)
+   */
+  orderByClientId?(clientOrderId: string): Promise<OrderUpdate | null>;
 }
 
 /** The same port for venues that answer at once (the simulator's broker): no promise per call in hot loops. */

@@ -4,8 +4,11 @@ import type { Decision } from '../core/policy/decision.js';
 import { StealHistory } from '../core/policy/steal-history.js';
 import { assertValidRequest } from '../core/policy/validate.js';
 import type { Account, EntryRequest, StealEvent, TimeMs } from '../core/types.js';
-import type { Broker, BrokerState, CancelResult, PlaceResult, SyncBroker } from './broker.js';
+import { callAsync, callSync, cancelOnce, driveAsync, driveSync, placeOnce } from './broker-calls.js';
+import type { Broker, BrokerState, OrderUpdate, SyncBroker } from './broker.js';
 import { CapacityLedger } from './ledger.js';
+import { OrderUpdates, type UpdateFate } from './order-updates.js';
+import { outcome, settledOutcome, type SagaRun, type SagaStep } from './outcomes.js';
 import {
   nullJournal,
   type BrokerCall,
@@ -56,8 +59,11 @@ export class Coordinator {
   private readonly calendar: SessionOracle;
   private readonly journal: SagaJournal;
   private readonly options: CoordinatorOptions;
+  private readonly updates: OrderUpdates;
   private queue: Promise<unknown> = Promise.resolve();
   private seq = 0;
+  /** A saga failed without learning the venue's state: the next request reconciles before it decides. */
+  private stale = false;
   /**
    * The policy's input, refilled for every decision: the simulator decides tens of thousands of times per
    * run, and a decision keeps nothing of the input object itself (only the request and a copy of the order
@@ -72,6 +78,7 @@ export class Coordinator {
     this.calendar = options.calendar;
     this.journal = options.journal ?? nullJournal;
     this.ledger = new CapacityLedger(options.account, options.closedOrderMemory);
+    this.updates = new OrderUpdates(this.ledger);
     this.history = new StealHistory(options.config);
   }
 
@@ -113,23 +120,30 @@ export class Coordinator {
 
   /** Decide and carry out against a broker that answers at once (the simulator). */
   submitSync(request: EntryRequest, broker: SyncBroker): Outcome {
+    if (this.stale) this.resetTo(callSync(broker, { kind: 'state' }) as BrokerState);
     const first = this.decideLogged(request);
     const settled = settledOutcome(first);
     if (settled) return settled;
-    const saga = this.saga(request, first);
-    let step = saga.next();
-    while (!step.done) step = saga.next(callSync(broker, step.value));
-    return step.value;
+    try {
+      return driveSync(this.saga(request, first), broker);
+    } catch (error) {
+      this.stale = true;
+      throw error;
+    }
   }
 
   /** Bring the ledger to the broker's truth (after a restart, a fault, or periodically live). */
   async reconcile(broker: Broker): Promise<void> {
-    const [account, orders, positions] = await Promise.all([
-      broker.account(),
-      broker.openOrders(),
-      broker.positions(),
-    ]);
-    this.ledger.reset({ account, orders, positions });
+    this.resetTo((await callAsync(broker, { kind: 'state' })) as BrokerState);
+  }
+
+  /**
+   * An order update from the venue (stream event or look-up), `filledQty` cumulative. Safe to call at any
+   * time, also while a saga waits for the venue: a fill that arrives before its place answer is kept and
+   * applied when the order is added; one for an order already closed is ignored.
+   */
+  applyOrderUpdate(update: OrderUpdate): UpdateFate {
+    return this.updates.apply(update);
   }
 
   /** Record a steal that happened before this process started (restored from the store). */
@@ -138,13 +152,22 @@ export class Coordinator {
   }
 
   private async drive(request: EntryRequest, broker: Broker): Promise<Outcome> {
+    if (this.stale) await this.reconcile(broker);
     const first = this.decideLogged(request);
     const settled = settledOutcome(first);
     if (settled) return settled;
-    const saga = this.saga(request, first);
-    let step = saga.next();
-    while (!step.done) step = saga.next(await callAsync(broker, step.value));
-    return step.value;
+    try {
+      return await driveAsync(this.saga(request, first), broker);
+    } catch (error) {
+      this.stale = true;
+      throw error;
+    }
+  }
+
+  private resetTo(state: BrokerState): void {
+    this.ledger.reset(state);
+    this.updates.afterReset();
+    this.stale = false;
   }
 
   /** Decide now and put the decision in the log. */
@@ -180,40 +203,12 @@ export class Coordinator {
       if (this.journal !== nullJournal)
         this.journalize(step, run, 'requested', `${decision.action} ${request.symbol}`);
 
-      // The replaced order goes first: it is this symbol's own capacity. Then victims in rank order.
-      const toCancel = decision.replaces ? [decision.replaces, ...decision.victims] : decision.victims;
-      let raced = false;
-      // An indexed loop: for-of across a yield keeps an iterator and its results alive in the saga's frame.
-      for (let k = 0; k < toCancel.length; k++) {
-        const orderId = toCancel[k]!;
-        const result = (yield { kind: 'cancel', orderId }) as CancelResult;
-        if (result.status === 'rejected') {
-          // The venue still has (or never had) the order: take its word for everything, then stop.
-          yield* this.resync();
-          const detail = `cancel of ${orderId} rejected: ${result.reason}`;
-          this.journalize(step, run, 'aborted', detail);
-          return outcome('aborted', decision, run, null, null, detail);
-        }
-        const order = this.ledger.order(orderId);
-        if (order && orderId !== decision.replaces) run.stolen.push({ id: orderId, symbol: order.symbol });
-        if (result.filledQty > 0 && order) {
-          this.ledger.applyFill(orderId, result.filledQty, result.fillPrice ?? order.limitPrice);
-        }
-        if (result.status === 'filled') {
-          run.filledDuringCancel.push(orderId);
-          raced = true;
-          break;
-        }
-        this.ledger.removeOrder(orderId);
-        run.cancelled.push(orderId);
-        if (result.filledQty > 0) {
-          // Part of the victim filled first: it freed less than planned and now holds a position. Decide
-          // again with the new state rather than place into margin that is not there.
-          raced = true;
-          break;
-        }
+      const cancels = yield* this.cancelVictims(decision, run);
+      if (cancels !== 'cancelled' && cancels !== 'raced') {
+        this.journalize(step, run, 'aborted', cancels.aborted);
+        return outcome('aborted', decision, run, null, null, cancels.aborted);
       }
-      if (raced) {
+      if (cancels === 'raced') {
         this.journalize(
           step,
           run,
@@ -229,18 +224,23 @@ export class Coordinator {
       }
       this.journalize(step, run, 'victims-cancelled');
 
-      const placed = (yield {
-        kind: 'place',
-        request: {
-          clientOrderId,
-          symbol: request.symbol,
-          assetClass: request.assetClass,
-          side: request.side,
-          role: 'entry',
-          limitPrice: request.limitPrice,
-          qty: request.qty,
-        },
-      }) as PlaceResult;
+      const placed = yield* placeOnce({
+        clientOrderId,
+        symbol: request.symbol,
+        assetClass: request.assetClass,
+        side: request.side,
+        role: 'entry',
+        limitPrice: request.limitPrice,
+        qty: request.qty,
+      });
+      if (placed === 'unknown') {
+        // The venue cannot say whether the order exists: take its whole state (with the order's margin if
+        // it reached the venue).
+        yield* this.resync();
+        const detail = `the answer to placing ${clientOrderId} was lost; the ledger took the venue's state`;
+        this.journalize(step, run, 'aborted', detail);
+        return outcome('aborted', decision, run, null, clientOrderId, detail);
+      }
       if (!placed.ok) {
         // The cancels stand (the venue confirmed them); their margin is simply free again in the ledger.
         // A rejection can hide a partial truth (an order that did reach the book): ask the venue.
@@ -248,20 +248,24 @@ export class Coordinator {
         this.journalize(step, run, 'compensated', placed.reason);
         return outcome('compensated', decision, run, null, clientOrderId, `place rejected: ${placed.reason}`);
       }
-      this.ledger.addOrder({
-        id: placed.orderId,
-        symbol: request.symbol,
-        assetClass: request.assetClass,
-        side: request.side,
-        role: 'entry',
-        limitPrice: request.limitPrice,
-        qty: request.qty,
-        price: request.price,
-        forecastPnl: request.forecastPnl,
-        placedAt: now,
-        probe: false,
-        external: false,
-      });
+      if (!this.ledger.hasOrder(placed.orderId))
+        this.ledger.addOrder({
+          id: placed.orderId,
+          symbol: request.symbol,
+          assetClass: request.assetClass,
+          side: request.side,
+          role: 'entry',
+          limitPrice: request.limitPrice,
+          qty: request.qty,
+          price: request.price,
+          forecastPnl: request.forecastPnl,
+          placedAt: now,
+          probe: false,
+          external: false,
+        });
+      // Fills (or a close) the venue reported before this answer, and what a look-up found.
+      this.updates.settle(placed.orderId, clientOrderId);
+      if (placed.update) this.updates.apply(placed.update);
       this.journalize(step, run, 'placed', undefined, placed.orderId);
       // Victims cancelled in any attempt were stolen from, even if the last decision found the margin free.
       // Every victim not cancelled filled during its cancel: with none of those, all were cancelled.
@@ -280,6 +284,48 @@ export class Coordinator {
         null,
       );
     }
+  }
+
+  /**
+   * Cancel the replaced order and the victims, in that order, each confirmed. `raced`: a victim filled
+   * during its cancel, so the plan no longer holds and the request is decided again.
+   */
+  private *cancelVictims(
+    decision: Decision,
+    run: SagaRun,
+  ): Generator<BrokerCall, 'cancelled' | 'raced' | { aborted: string }, BrokerReply> {
+    // The replaced order goes first: it is this symbol's own capacity. Then victims in rank order.
+    const toCancel = decision.replaces ? [decision.replaces, ...decision.victims] : decision.victims;
+    // What had filled when the decision was taken (cumulative): only a fill beyond it changes the plan.
+    const filledAtDecision = toCancel.map((id) => this.ledger.filled(id));
+    // An indexed loop: for-of across a yield keeps an iterator and its results alive in the saga's frame.
+    for (let k = 0; k < toCancel.length; k++) {
+      const orderId = toCancel[k]!;
+      // Read before the cancel: an update from the venue may close the order while the cancel is out.
+      const symbol = this.ledger.order(orderId)?.symbol;
+      const result = yield* cancelOnce(orderId);
+      if (result.status === 'rejected') {
+        // The venue still has (or never had) the order: take its word for everything, then stop.
+        yield* this.resync();
+        return { aborted: `cancel of ${orderId} rejected: ${result.reason}` };
+      }
+      const order = this.ledger.order(orderId);
+      if (symbol !== undefined && orderId !== decision.replaces) run.stolen.push({ id: orderId, symbol });
+      if (result.filledQty > 0 && order) {
+        // Cumulative: what the ledger already holds (from an update or a reconcile) is not added again.
+        this.ledger.applyFill(orderId, result.filledQty, result.fillPrice ?? order.limitPrice);
+      }
+      if (result.status === 'filled') {
+        run.filledDuringCancel.push(orderId);
+        return 'raced';
+      }
+      this.ledger.removeOrder(orderId);
+      run.cancelled.push(orderId);
+      // Part of the victim filled after the decision: it freed less than planned and now holds a position.
+      // Decide again with the new state rather than place into margin that is not there.
+      if (result.filledQty > filledAtDecision[k]!) return 'raced';
+    }
+    return 'cancelled';
   }
 
   private journalize(
@@ -301,8 +347,7 @@ export class Coordinator {
   }
 
   private *resync(): Generator<BrokerCall, void, BrokerReply> {
-    const state = (yield { kind: 'state' }) as BrokerState;
-    this.ledger.reset(state);
+    this.resetTo((yield { kind: 'state' }) as BrokerState);
   }
 
   /** One history event per victim symbol: two orders of one symbol stolen at once are one steal from it. */
@@ -315,95 +360,5 @@ export class Coordinator {
       this.options.onSteal?.(event);
     }
     this.history.prune(at);
-  }
-}
-
-interface SagaRun {
-  decisions: Decision[];
-  cancelled: string[];
-  filledDuringCancel: string[];
-  /** Orders cancelled (or being cancelled) as victims, with their symbols. */
-  stolen: { id: string; symbol: string }[];
-}
-
-interface SagaStep {
-  sagaId: string;
-  clientOrderId: string;
-  symbol: string;
-  victims: string[];
-}
-
-/** The outcome of a decision that needs no broker call (wait, block, dry run), or null. */
-function settledOutcome(decision: Decision, run?: SagaRun): Outcome | null {
-  const status =
-    decision.action === 'wait'
-      ? 'waited'
-      : decision.action === 'block'
-        ? 'blocked'
-        : decision.dryRun
-          ? 'dry-run'
-          : null;
-  if (status === null) return null;
-  if (run) return outcome(status, decision, run);
-  return {
-    status,
-    decision,
-    decisions: [decision],
-    orderId: null,
-    clientOrderId: null,
-    cancelled: NONE,
-    filledDuringCancel: NONE,
-    detail: null,
-  };
-}
-
-/** No order touched: one shared empty list, never written. */
-const NONE: readonly string[] = Object.freeze([]);
-
-function outcome(
-  status: Outcome['status'],
-  decision: Decision,
-  run: Pick<Outcome, 'decisions' | 'cancelled' | 'filledDuringCancel'>,
-  orderId: string | null = null,
-  clientOrderId: string | null = null,
-  detail: string | null = null,
-): Outcome {
-  return {
-    status,
-    decision,
-    decisions: run.decisions,
-    orderId,
-    clientOrderId,
-    cancelled: run.cancelled,
-    filledDuringCancel: run.filledDuringCancel,
-    detail,
-  };
-}
-
-function callSync(broker: SyncBroker, call: BrokerCall): BrokerReply {
-  switch (call.kind) {
-    case 'cancel':
-      return broker.cancel(call.orderId);
-    case 'place':
-      return broker.placeLimit(call.request);
-    case 'state':
-      return { account: broker.account(), orders: broker.openOrders(), positions: broker.positions() };
-  }
-}
-
-async function callAsync(broker: Broker, call: BrokerCall): Promise<BrokerReply> {
-  switch (call.kind) {
-    case 'cancel':
-      return broker.cancel(call.orderId);
-    case 'place':
-      return broker.placeLimit(call.request);
-    case 'state': {
-      const [account, orders, positions] = await Promise.all([
-        broker.account(),
-        broker.openOrders(),
-        broker.positions(),
-      ]);
-      return { account, orders, positions };
-    }
   }
 }

@@ -81,12 +81,34 @@ export class CapacityLedger {
     return this.orderIndex.has(id);
   }
 
+  /**
+   * Add an open order. `qty` is what is still open; an order read back from the venue brings its cumulative
+   * `filledQty`, which the ledger keeps beside it (so a later report of that fill adds nothing) rather than in
+   * the order, where it would go stale.
+   */
   addOrder(order: OpenOrder): void {
     if (this.orderIndex.has(order.id)) throw new Error(`order ${order.id} is already in the ledger`);
+    const filled = order.filledQty ?? 0;
     this.orderIndex.set(order.id, this.orderList.length);
-    this.orderList.push({ ...order });
-    this.filledQty.push(0);
-    this.placedQty.push(order.qty);
+    if (order.filledQty === undefined) this.orderList.push({ ...order });
+    else {
+      const { filledQty: _, ...open } = order;
+      this.orderList.push(open);
+    }
+    this.filledQty.push(filled);
+    this.placedQty.push(order.qty + filled);
+  }
+
+  /** Cumulative filled quantity of an open order (0 when unknown). */
+  filled(id: string): number {
+    const i = this.orderIndex.get(id);
+    return i === undefined ? 0 : this.filledQty[i]!;
+  }
+
+  /** The quantity an open order was placed with: open plus filled (0 when unknown). */
+  placed(id: string): number {
+    const i = this.orderIndex.get(id);
+    return i === undefined ? 0 : this.placedQty[i]!;
   }
 
   /** Remove an order that the venue confirmed cancelled (or that is otherwise gone). Returns it, if known. */
@@ -197,10 +219,11 @@ export class CapacityLedger {
             }
           : o,
       );
-      // Filled so far = placed − still open: a fill event repeated after the reconcile (as a cumulative
-      // quantity) is then counted once, not twice.
+      // The venue's cumulative fill when it reports one (addOrder took it); otherwise, for an order we
+      // placed, filled so far = placed − still open. Either way a fill reported again after the reconcile
+      // (as a cumulative quantity) is counted once, not twice.
       const original = placed.get(o.id);
-      if (original !== undefined) {
+      if (original !== undefined && o.filledQty === undefined) {
         const i = this.orderList.length - 1;
         this.placedQty[i] = original;
         this.filledQty[i] = Math.max(0, original - o.qty);

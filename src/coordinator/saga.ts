@@ -1,5 +1,5 @@
 import type { Decision } from '../core/policy/decision.js';
-import type { CancelResult, PlaceLimitRequest, PlaceResult, BrokerState } from './broker.js';
+import type { CancelResult, OrderUpdate, PlaceLimitRequest, PlaceResult, BrokerState } from './broker.js';
 
 /**
  * A steal as a saga with persisted states (DESIGN §5):
@@ -36,9 +36,20 @@ export class MemoryJournal implements SagaJournal {
 
 /** What the saga asks of the broker; a driver (sync or async) performs it and sends the reply back in. */
 export type BrokerCall =
-  { kind: 'cancel'; orderId: string } | { kind: 'place'; request: PlaceLimitRequest } | { kind: 'state' };
+  | { kind: 'cancel'; orderId: string }
+  | { kind: 'place'; request: PlaceLimitRequest }
+  | { kind: 'state' }
+  /** The venue's order by client order id (after a place whose answer was lost). */
+  | { kind: 'lookup'; clientOrderId: string };
 
-export type BrokerReply = CancelResult | PlaceResult | BrokerState;
+/** `null`: the venue has no such order; `unsupported`: the broker cannot look orders up by client order id. */
+export type LookupReply = OrderUpdate | null | 'unsupported';
+
+/**
+ * A driver sends each call's reply back in; when the call failed (its answer was lost) the driver throws the
+ * error into the saga instead, which finds out what happened at the venue.
+ */
+export type BrokerReply = CancelResult | PlaceResult | BrokerState | LookupReply;
 
 export type OutcomeStatus = 'waited' | 'blocked' | 'placed' | 'stole' | 'compensated' | 'aborted' | 'dry-run';
 

@@ -24,7 +24,14 @@ export interface OpenOrder {
   side: Side;
   role: OrderRole;
   limitPrice: number;
+  /** The quantity still open (what holds margin); the order was placed with `qty + filledQty`. */
   qty: number;
+  /**
+   * Cumulative quantity filled so far, as the venue reports it (Alpaca's `filled_qty`); absent means 0.
+   * Without it a partly filled order read back from the venue would look unfilled, and its cumulative fill
+   * would be counted a second time.
+   */
+  filledQty?: number;
   /** Current reference price (ask for a buy, bid for a sell); null when unknown: such an order is never a victim. */
   price: number | null;
   forecastPnl: number;
@@ -55,7 +62,14 @@ export interface EntryRequest {
   assetClass: AssetClass;
   side: Side;
   limitPrice: number;
+  /** The quantity still open (what holds margin); the order was placed with `qty + filledQty`. */
   qty: number;
+  /**
+   * Cumulative quantity filled so far, as the venue reports it (Alpaca's `filled_qty`); absent means 0.
+   * Without it a partly filled order read back from the venue would look unfilled, and its cumulative fill
+   * would be counted a second time.
+   */
+  filledQty?: number;
   /** Current reference price (ask for a buy, bid for a sell). */
   price: number;
   forecastPnl: number;

@@ -5,19 +5,10 @@
  */
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '../store/lock.js';
 import { StoreError } from './errors.js';
 
 const LOCK = '.lock';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Takes the folder's lock and returns its release function. */
 export async function lockStore(dir: string): Promise<() => Promise<void>> {
@@ -34,7 +25,7 @@ export async function lockStore(dir: string): Promise<() => Promise<void>> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
         throw new StoreError(
           `another worksteal data command (pid ${pid}) is writing to ${dir}; wait for it to finish, or remove ${path} if that process is not worksteal.`,
         );

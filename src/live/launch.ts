@@ -62,6 +62,7 @@ export interface AlpacaLaunch extends Common {
 export async function launchReplay(o: ReplayLaunch): Promise<LiveSession> {
   const live = o.config.live;
   const time = o.time ?? new DecisionTime(new AcceleratedClock(o.from, live.replaySpeed), o.from);
+  const runTag = newRunTag();
   const venue = new BarVenue({
     series: o.series,
     calendar: nyseCalendar(),
@@ -71,6 +72,8 @@ export async function launchReplay(o: ReplayLaunch): Promise<LiveSession> {
     margin: o.config.margin,
     now: () => time.now(),
     slippage: o.config.sim.slippageBps / 10_000,
+    // Each replay's venue starts afresh: its ids carry the run tag, so two runs in one store never share one.
+    idPrefix: `r-${runTag}-`,
   });
   const broker = new ReplayBroker(venue);
   const symbols = o.series.map((s) => ({ symbol: s.symbol, assetClass: s.assetClass }));
@@ -83,6 +86,7 @@ export async function launchReplay(o: ReplayLaunch): Promise<LiveSession> {
     symbols,
     start: o.from,
     end: o.to,
+    runTag,
   });
 }
 
@@ -130,6 +134,7 @@ export async function launchAlpaca(o: AlpacaLaunch): Promise<LiveSession> {
       marketData,
       calendar,
       symbols,
+      runTag: newRunTag(),
       start: time.now(),
       ...(o.to === undefined ? {} : { end: o.to }),
     },
@@ -151,6 +156,7 @@ async function assemble(
     marketData: MarketData;
     calendar: SessionCalendar;
     symbols: { symbol: string; assetClass: AssetClass }[];
+    runTag: string;
     start: number;
     end?: number;
   },
@@ -179,7 +185,7 @@ async function assemble(
       metrics,
       log: o.log,
       symbols: p.symbols,
-      runTag: newRunTag(),
+      runTag: p.runTag,
       start: p.start,
       ...(p.end === undefined ? {} : { end: p.end }),
     });

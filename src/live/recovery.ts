@@ -1,5 +1,7 @@
 import type { Coordinator } from '../coordinator/coordinator.js';
 import type { StealEvent } from '../core/types.js';
+import { processAlive } from '../store/lock.js';
+import { hostname } from 'node:os';
 import type { Logger } from './log.js';
 import type { LiveBroker } from './ports.js';
 import type { LiveStore, SagaRow } from './store.js';
@@ -34,6 +36,15 @@ export async function recoverSagas(d: RecoveryDeps): Promise<void> {
   const here = d.venue.name;
   for (const saga of d.store.unfinishedSagas()) {
     if (saga.runId === current && !d.includeCurrentRun) continue;
+    if (saga.runId !== current && runStillLive(saga)) {
+      // The lock keeps a second process off the file; a run on another host or one started without the
+      // lock is still never touched while its process lives.
+      d.log.warn('saga-recovery-skipped', {
+        saga: saga.sagaId,
+        detail: `its run's process (pid ${saga.runPid} on ${saga.runHost}) is still running`,
+      });
+      continue;
+    }
     if (saga.broker !== here || (here === 'replay' && saga.runId !== current)) {
       finish(
         d,
@@ -62,11 +73,12 @@ async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
     // How did it end? The cancel may have gone through just before the crash, with no time to write it down.
     const row = d.store.orderByOrderId(victim);
     const known = row ? await d.venue.orderByClientId(row.clientOrderId) : null;
-    if (known?.status === 'canceled') {
-      cancelled.push(victim);
-      continue;
+    if (known?.status === 'canceled' || known?.status === 'filled') {
+      // The venue's final word goes into the order's row too, so it is not left `open` in the store.
+      d.store.updateOrderStatus(victim, known.status, known.filledQty, known.fillPrice, d.now());
+      if (known.status === 'canceled') cancelled.push(victim);
+      continue; // a victim that filled first had nothing taken from it
     }
-    if (known?.status === 'filled') continue; // it filled first: nothing was taken from it
     const pending = (why: string): void =>
       d.log.warn('saga-recovery-pending', {
         saga: saga.sagaId,
@@ -123,6 +135,13 @@ function finish(
     detail,
   });
   d.log.info('saga-recovered', { saga: saga.sagaId, state, cancelled, orderId, detail });
+}
+
+/** A run of another process that has not stopped and whose process still runs (or cannot be checked). */
+function runStillLive(saga: SagaRow): boolean {
+  if (saga.runStopped || saga.runPid === null) return false;
+  if (saga.runHost !== hostname()) return true;
+  return saga.runPid !== process.pid && processAlive(saga.runPid);
 }
 
 const SAME_STEAL_MS = 60_000;

@@ -17,6 +17,7 @@ import type { BrokerAccount, LiveBroker, MarketData, OrderEvent, Quote } from '.
 import { isFightSteal, recoverSagas, type RecoveryDeps } from './recovery.js';
 import type { SignalSource } from './signals-source.js';
 import { buildStatus, type StatusSnapshot } from './status.js';
+import { isSqliteError, storeFailed } from '../store/errors.js';
 import type { LiveStore } from './store.js';
 import { TrackedBroker } from './tracked-broker.js';
 import { EntryWatcher, ExitWatcher, rankRequests, type EntryPlan } from './watchers.js';
@@ -203,6 +204,8 @@ export class Runtime {
    */
   private async afterFailedPoll(error: Error): Promise<void> {
     const o = this.o;
+    // The store itself failed (damaged, disk full): nothing could be recorded, so the run stops (run() rejects).
+    if (isSqliteError(error)) throw storeFailed(o.store.path, error);
     this.dirty = true;
     o.log.error('poll-failed', {
       at: iso(o.time.now()),

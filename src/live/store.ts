@@ -1,109 +1,19 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { ValidationError } from '../core/errors.js';
+import type Database from 'better-sqlite3';
+import { hostname } from 'node:os';
+import { openStoreDatabase } from '../store/database.js';
+import { lockStoreFile, type StoreLock } from '../store/lock.js';
 import type { PlaceLimitRequest } from '../coordinator/broker.js';
 import type { SagaJournal, SagaState, SagaTransition } from '../coordinator/saga.js';
 import type { AssetClass, OrderRole, Side, StealEvent } from '../core/types.js';
 
 /**
- * The live state store: one SQLite file in WAL mode. Every write is its own transaction and is on disk (in
- * the WAL) before the call returns, so a process killed at any instant leaves a consistent file behind.
+ * The live state store: the live tables of the one SQLite store (src/store: schema, migrations, integrity
+ * check, single-writer lock). WAL mode; every write is its own transaction and is on disk (in the WAL) before
+ * the call returns, so a process killed at any instant leaves a consistent file behind.
  *
- * Tables: runs (each start), orders (every order we sent, by client order id), sagas and saga_transitions
- * (the coordinator's steal sagas), decisions, steals (steal history: cooldowns and fights survive restarts),
- * events (start, stop, recovery, alerts).
+ * Orders are found by (venue, venue order id): a replay's venue is its own run (its ids mean nothing to the
+ * next replay), a broker's venue is the broker. So a new run's fills never touch an earlier run's rows.
  */
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS runs (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  run_tag TEXT NOT NULL,
-  broker TEXT NOT NULL,
-  started_at INTEGER NOT NULL,
-  stopped_at INTEGER,
-  stop_reason TEXT,
-  config TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS orders (
-  client_order_id TEXT PRIMARY KEY,
-  order_id TEXT,
-  run_id INTEGER NOT NULL,
-  symbol TEXT NOT NULL,
-  asset_class TEXT NOT NULL,
-  side TEXT NOT NULL,
-  role TEXT NOT NULL,
-  limit_price REAL NOT NULL,
-  qty REAL NOT NULL,
-  take_profit REAL,
-  forecast_pnl REAL NOT NULL,
-  signal_key TEXT,
-  placed_at INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  filled_qty REAL NOT NULL DEFAULT 0,
-  fill_price REAL,
-  updated_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS orders_order_id ON orders(order_id);
-CREATE INDEX IF NOT EXISTS orders_symbol ON orders(symbol, role);
-CREATE TABLE IF NOT EXISTS sagas (
-  saga_id TEXT PRIMARY KEY,
-  run_id INTEGER NOT NULL,
-  symbol TEXT NOT NULL,
-  client_order_id TEXT NOT NULL,
-  state TEXT NOT NULL,
-  victims TEXT NOT NULL,
-  cancelled TEXT NOT NULL,
-  order_id TEXT,
-  detail TEXT,
-  started_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS saga_transitions (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  saga_id TEXT NOT NULL,
-  state TEXT NOT NULL,
-  at INTEGER NOT NULL,
-  victims TEXT NOT NULL,
-  cancelled TEXT NOT NULL,
-  order_id TEXT,
-  detail TEXT
-);
-CREATE TABLE IF NOT EXISTS decisions (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  run_id INTEGER NOT NULL,
-  time INTEGER NOT NULL,
-  symbol TEXT NOT NULL,
-  action TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  victims TEXT NOT NULL,
-  victim_symbols TEXT NOT NULL,
-  steal_attempt INTEGER NOT NULL,
-  fight INTEGER NOT NULL,
-  shortfall REAL NOT NULL,
-  dry_run INTEGER NOT NULL,
-  outcome TEXT,
-  latency_ms REAL,
-  record TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS decisions_run ON decisions(run_id);
-CREATE TABLE IF NOT EXISTS steals (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  run_id INTEGER NOT NULL,
-  at INTEGER NOT NULL,
-  thief TEXT NOT NULL,
-  victim TEXT NOT NULL,
-  fight INTEGER NOT NULL,
-  UNIQUE (at, thief, victim)
-);
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  run_id INTEGER,
-  at INTEGER NOT NULL,
-  kind TEXT NOT NULL,
-  detail TEXT NOT NULL
-);
-`;
-
 const TERMINAL: readonly SagaState[] = ['done', 'compensated', 'aborted'];
 
 /** An order as we asked for it, with what only we know of it (the signal behind an entry). */
@@ -128,6 +38,18 @@ export interface SagaRow {
   cancelled: string[];
   orderId: string | null;
   startedAt: number;
+  /** The process that ran the saga's run (null in stores written before it was recorded). */
+  runPid: number | null;
+  runHost: string | null;
+  /** Whether that run recorded its stop. */
+  runStopped: boolean;
+}
+
+export interface LiveStoreOptions {
+  /** Take the single-writer lock (default). Off only for a second view of a file this process holds. */
+  lock?: boolean;
+  /** The command holding the lock, shown to a second process that is refused. */
+  command?: string;
 }
 
 export interface DecisionInsert {
@@ -158,26 +80,27 @@ export interface DecisionRowOut {
 export class LiveStore implements SagaJournal {
   readonly db: Database.Database;
   private runId = 0;
+  /** Whose order ids this run's rows hold: `replay:<run tag>` for a replay, else the broker's name. */
+  private venue = '';
+  private readonly lock: StoreLock | null;
 
-  constructor(readonly path: string) {
+  /**
+   * Opens the store: takes the single-writer lock, refuses a damaged file or one from a newer worksteal
+   * (StoreFileError), and migrates an older one forward.
+   */
+  constructor(
+    readonly path: string,
+    options: LiveStoreOptions = {},
+  ) {
+    const isFile = path !== ':memory:' && path !== '';
+    this.lock =
+      options.lock === false || !isFile ? null : lockStoreFile(path, options.command ?? 'worksteal run');
     try {
-      mkdirSync(dirname(resolve(path)), { recursive: true });
-      this.db = new Database(path);
+      this.db = openStoreDatabase(path, { checkIntegrity: true, option: 'live.stateDb (or --db)' });
     } catch (error) {
-      throw new ValidationError('Cannot open the state store', [
-        {
-          where: 'live.stateDb',
-          message: `${(error as Error).message}; point live.stateDb (or --db) at a writable file`,
-          value: path,
-        },
-      ]);
+      this.lock?.release();
+      throw error;
     }
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a committed transaction survives the process being killed (it is in the WAL);
-    // only an operating-system crash could lose the last ones.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
   }
 
   get currentRun(): number {
@@ -186,9 +109,10 @@ export class LiveStore implements SagaJournal {
 
   startRun(runTag: string, broker: string, startedAt: number, config: unknown): number {
     const info = this.db
-      .prepare('INSERT INTO runs (run_tag, broker, started_at, config) VALUES (?, ?, ?, ?)')
-      .run(runTag, broker, startedAt, JSON.stringify(config));
+      .prepare('INSERT INTO runs (run_tag, broker, started_at, config, pid, host) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(runTag, broker, startedAt, JSON.stringify(config), process.pid, hostname());
     this.runId = Number(info.lastInsertRowid);
+    this.venue = venueOf(broker, runTag);
     return this.runId;
   }
 
@@ -236,7 +160,8 @@ export class LiveStore implements SagaJournal {
   unfinishedSagas(): SagaRow[] {
     const rows = this.db
       .prepare(
-        `SELECT sagas.*, runs.broker FROM sagas JOIN runs ON runs.id = sagas.run_id
+        `SELECT sagas.*, runs.broker, runs.pid AS run_pid, runs.host AS run_host, runs.stopped_at AS run_stopped
+         FROM sagas JOIN runs ON runs.id = sagas.run_id
          WHERE state NOT IN (${TERMINAL.map(() => '?').join(',')}) ORDER BY started_at, saga_id`,
       )
       .all(...TERMINAL) as Record<string, unknown>[];
@@ -251,6 +176,9 @@ export class LiveStore implements SagaJournal {
       cancelled: JSON.parse(String(r.cancelled)) as string[],
       orderId: r.order_id === null ? null : String(r.order_id),
       startedAt: Number(r.started_at),
+      runPid: r.run_pid === null ? null : Number(r.run_pid),
+      runHost: r.run_host === null ? null : String(r.run_host),
+      runStopped: r.run_stopped !== null,
     }));
   }
 
@@ -260,14 +188,14 @@ export class LiveStore implements SagaJournal {
   recordOrder(row: OrderRow, at: number): void {
     this.db
       .prepare(
-        `INSERT INTO orders (client_order_id, order_id, run_id, symbol, asset_class, side, role, limit_price, qty,
+        `INSERT INTO orders (client_order_id, order_id, run_id, venue, symbol, asset_class, side, role, limit_price, qty,
            take_profit, forecast_pnl, signal_key, placed_at, status, updated_at)
-         VALUES (@clientOrderId, @orderId, @runId, @symbol, @assetClass, @side, @role, @limitPrice, @qty,
+         VALUES (@clientOrderId, @orderId, @runId, @venue, @symbol, @assetClass, @side, @role, @limitPrice, @qty,
            @takeProfit, @forecastPnl, @signalKey, @placedAt, @status, @at)
          ON CONFLICT(client_order_id) DO UPDATE SET order_id = COALESCE(excluded.order_id, orders.order_id),
            status = excluded.status, updated_at = excluded.updated_at`,
       )
-      .run({ ...row, runId: this.runId, at });
+      .run({ ...row, runId: this.runId, venue: this.venue, at });
   }
 
   /** The venue's answer to a placement: its order id (null when it refused) and the status. */
@@ -279,6 +207,7 @@ export class LiveStore implements SagaJournal {
       .run(orderId, status, at, clientOrderId);
   }
 
+  /** The venue's news about one of its orders: only the row of that venue's order, never another run's. */
   updateOrderStatus(
     orderId: string,
     status: string,
@@ -288,14 +217,17 @@ export class LiveStore implements SagaJournal {
   ): void {
     this.db
       .prepare(
-        'UPDATE orders SET status = ?, filled_qty = ?, fill_price = COALESCE(?, fill_price), updated_at = ? WHERE order_id = ?',
+        `UPDATE orders SET status = ?, filled_qty = ?, fill_price = COALESCE(?, fill_price), updated_at = ?
+         WHERE venue = ? AND order_id = ?`,
       )
-      .run(status, filledQty, fillPrice, at, orderId);
+      .run(status, filledQty, fillPrice, at, this.venue, orderId);
   }
 
+  /** One of this venue's orders by the venue's id. */
   orderByOrderId(orderId: string): OrderRow | null {
-    const r = this.db.prepare('SELECT * FROM orders WHERE order_id = ?').get(orderId) as
-      Record<string, unknown> | undefined;
+    const r = this.db
+      .prepare('SELECT * FROM orders WHERE venue = ? AND order_id = ? ORDER BY rowid DESC LIMIT 1')
+      .get(this.venue, orderId) as Record<string, unknown> | undefined;
     return r ? orderRow(r) : null;
   }
 
@@ -309,10 +241,10 @@ export class LiveStore implements SagaJournal {
   lastEntryTakeProfit(symbol: string): number | null {
     const r = this.db
       .prepare(
-        `SELECT take_profit FROM orders WHERE symbol = ? AND role = 'entry' AND filled_qty > 0
+        `SELECT take_profit FROM orders WHERE venue = ? AND symbol = ? AND role = 'entry' AND filled_qty > 0
          ORDER BY rowid DESC LIMIT 1`,
       )
-      .get(symbol) as { take_profit: number | null } | undefined;
+      .get(this.venue, symbol) as { take_profit: number | null } | undefined;
     return r?.take_profit ?? null;
   }
 
@@ -400,9 +332,18 @@ export class LiveStore implements SagaJournal {
   /** Fold the WAL into the main file and close: after this the .sqlite file alone holds everything. */
   close(): void {
     if (!this.db.open) return;
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    this.db.close();
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.close();
+      this.lock?.release();
+    }
   }
+}
+
+/** Whose order ids a run's rows hold: a replay venue lives and dies with its run; a broker outlives runs. */
+export function venueOf(broker: string, runTag: string): string {
+  return broker === 'replay' ? `replay:${runTag}` : broker;
 }
 
 function orderRow(r: Record<string, unknown>): OrderRow {

@@ -1,6 +1,6 @@
 import type { Broker, CancelResult, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
 import type { OpenOrder, Position } from '../core/types.js';
-import type { BrokerAccount, LiveBroker, MarketOrderRequest } from './ports.js';
+import type { BrokerAccount, LiveBroker, MarketOrderRequest, VenueOrder } from './ports.js';
 import type { LiveStore } from './store.js';
 
 /** What only we know about an entry order: why it was placed and where its exit belongs. */
@@ -68,6 +68,23 @@ export class TrackedBroker implements Broker {
     if (result.ok) this.store.setOrderId(clientOrderId, result.orderId, 'open', this.now());
     else this.store.setOrderId(clientOrderId, null, 'rejected', this.now());
     return result;
+  }
+
+  /**
+   * The venue's order by client order id (the coordinator asks after a place whose answer was lost). What it
+   * finds settles the order's row, which was left `sending`: its order id once it reached the venue,
+   * `rejected` when it never did.
+   */
+  async orderByClientId(clientOrderId: string): Promise<VenueOrder | null> {
+    const venue = await this.inner.orderByClientId(clientOrderId);
+    const at = this.now();
+    if (!venue) this.store.setOrderId(clientOrderId, null, 'rejected', at);
+    else {
+      this.store.setOrderId(clientOrderId, venue.id, 'open', at);
+      if (venue.status !== 'open')
+        this.store.updateOrderStatus(venue.id, venue.status, venue.filledQty, venue.fillPrice, at);
+    }
+    return venue;
   }
 
   async cancel(orderId: string): Promise<CancelResult> {

@@ -27,6 +27,11 @@ export interface BarVenueOptions {
   now: () => number;
   /** Market orders fill at the last price moved against them by this fraction (`sim.slippageBps / 10000`). */
   slippage?: number;
+  /**
+   * Order ids are `<idPrefix><n>` (default `r`). A replay venue lives for one run, so the replay gives it
+   * the run tag: ids stay unique across the runs that share a store.
+   */
+  idPrefix?: string;
 }
 
 export interface VenuePlaceRequest {
@@ -115,7 +120,7 @@ export class BarVenue {
       };
     }
     const order: VenueOrder = {
-      id: `r${this.nextId++}`,
+      id: `${this.options.idPrefix ?? 'r'}${this.nextId++}`,
       clientOrderId: request.clientOrderId,
       symbol: request.symbol,
       assetClass: book.series.assetClass,

@@ -8,51 +8,11 @@
  * blocks the writer. Each evaluation is committed as soon as it arrives, so a crash loses at most the
  * evaluations still running.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openStoreDatabase } from '../store/database.js';
 import type { DEState } from './de/index.js';
 import { decodeJson, encodeJson } from './json.js';
 import type { Evaluation, Params } from './objective/objective.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS opt_objectives (
-  hash TEXT PRIMARY KEY,
-  spec TEXT NOT NULL,
-  created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS opt_studies (
-  id TEXT PRIMARY KEY,
-  objective_hash TEXT NOT NULL REFERENCES opt_objectives(hash),
-  spec TEXT NOT NULL,
-  state TEXT,
-  generation INTEGER NOT NULL DEFAULT 0,
-  evaluations INTEGER NOT NULL DEFAULT 0,
-  status TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS opt_evaluations (
-  hash TEXT PRIMARY KEY,
-  objective_hash TEXT NOT NULL,
-  params TEXT NOT NULL,
-  oos REAL,
-  is_score REAL,
-  result TEXT NOT NULL,
-  elapsed_ms REAL NOT NULL,
-  worker TEXT NOT NULL,
-  attempts INTEGER NOT NULL,
-  created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS opt_trials (
-  study_id TEXT NOT NULL,
-  generation INTEGER NOT NULL,
-  idx INTEGER NOT NULL,
-  hash TEXT NOT NULL,
-  PRIMARY KEY (study_id, generation, idx)
-);
-CREATE INDEX IF NOT EXISTS opt_evaluations_objective ON opt_evaluations(objective_hash);
-`;
 
 export type StudyStatus = 'running' | 'interrupted' | 'done';
 
@@ -130,23 +90,12 @@ export class OptimizerStore {
     private readonly now: () => Date,
   ) {}
 
-  /** Open (or create) the store; the folder is created when missing. */
+  /**
+   * Open (or create) the store; the folder is created when missing. The tables live in the one store module
+   * (src/store), so one file can also hold simulator runs and live state.
+   */
   static open(path: string, now: () => Date = () => new Date()): OptimizerStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    let db: Database.Database;
-    try {
-      db = new Database(path);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('busy_timeout = 5000');
-      db.exec(SCHEMA);
-    } catch (error) {
-      throw new Error(
-        `cannot open the optimizer store ${path}: ${(error as Error).message}. Pass another file with --db.`,
-        { cause: error },
-      );
-    }
-    return new OptimizerStore(path, db, now);
+    return new OptimizerStore(path, openStoreDatabase(path, { option: '--db' }), now);
   }
 
   close(): void {

@@ -97,6 +97,44 @@ describe('CapacityLedger fills', () => {
   });
 });
 
+describe('CapacityLedger fills read back from the venue (cumulative filled quantity)', () => {
+  // After a restart the ledger knows nothing of its own: the venue's cumulative filledQty is the only record
+  // of what already filled. Counting it again doubled positions (issue 13, item 1).
+  it('an unknown order read with its fill keeps its size; reports up to that fill add nothing (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 12 }),
+        fc.boolean(),
+        (placed, fraction, reports, knownBefore) => {
+          const filled = Math.floor(placed * fraction);
+          if (filled >= placed) return; // a filled order is not open
+          const l = new CapacityLedger(account);
+          // Known before the reconcile (placed here) or not (a new process): the same answer either way.
+          if (knownBefore) l.addOrder(order({ id: 'a', symbol: 'AAPL', qty: placed }));
+          l.reset({
+            account,
+            orders: [order({ id: 'a', symbol: 'AAPL', qty: placed - filled, filledQty: filled })],
+            positions: filled ? [{ symbol: 'AAPL', assetClass: 'stock', qty: filled, price: 100 }] : [],
+          });
+          expect(l.placed('a')).toBe(placed);
+          expect(l.filled('a')).toBe(filled);
+          expect(l.order('a')).not.toHaveProperty('filledQty'); // kept beside the order, never stale in it
+          let max = filled;
+          for (const cum of reports) {
+            l.applyFill('a', cum, 100);
+            max = Math.max(max, Math.min(cum, placed));
+            expect(l.position('AAPL')?.qty ?? 0).toBe(max);
+            expect(l.order('a')?.qty ?? 0).toBe(placed - max);
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+});
+
 describe('CapacityLedger margin', () => {
   it('exit orders reserve nothing; entries hold limit × qty × requirement; positions |notional| × requirement', () => {
     const l = ledgerWith(

@@ -13,6 +13,7 @@ import {
   type BenchmarkSetName,
 } from '../../sim/benchmark-sets.js';
 import { expandDataArgs, loadMany, type BarSeries } from '../../sim/data/index.js';
+import { StoreFileError } from '../../store/errors.js';
 import { CliError, EXIT } from '../errors.js';
 
 interface RunOptions {
@@ -158,11 +159,20 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     if (error instanceof MissingCredentialsError) throw new CliError(error.message);
     // The venue refused or could not be reached: the message says which and what to check.
     if (error instanceof AlpacaError) throw new CliError(error.message, EXIT.failed);
+    // The store is held by another process, damaged, or from a newer worksteal: the message says what to do.
+    if (error instanceof StoreFileError) throw new CliError(error.message, error.exitCode);
     throw error;
   }
 
   const signal = stopSignal();
-  const outcome = await Promise.race([session.runtime.run(), signal.received]);
+  let storeFailure: StoreFileError | null = null;
+  const running = session.runtime.run().catch((error: unknown) => {
+    if (!(error instanceof StoreFileError)) throw error;
+    storeFailure = error;
+    return 'store-failed' as const;
+  });
+  const outcome = await Promise.race([running, signal.received]);
+  if (storeFailure) return stopAfterStoreFailure(session, log, signal, storeFailure);
   let reason: string;
   if (outcome === 'end' && opts.keepServing) {
     log.info('replay-finished', {
@@ -185,6 +195,31 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   await session.close();
   signal.dispose();
   return EXIT.ok;
+}
+
+/**
+ * The store failed under a running session: stop the watchers and close the venue, recording what can still
+ * be recorded, and exit 1 with the store's message (no stack trace).
+ */
+async function stopAfterStoreFailure(
+  session: LiveSession,
+  log: Logger,
+  signal: { dispose(): void },
+  failure: StoreFileError,
+): Promise<number> {
+  log.error('store-failed', { store: failure.path, message: failure.message });
+  try {
+    await session.runtime.stop('store-failed', false);
+  } catch {
+    // The stop could not be written to the failed store; the next start's recovery finishes any saga.
+  }
+  try {
+    await session.close();
+  } catch {
+    // Closing a damaged store may fail again; the file is left for the operator as it is.
+  }
+  signal.dispose();
+  throw new CliError(failure.message, EXIT.failed);
 }
 
 /** Command-line flags as a config layer, so the one schema validates them like any other source. */

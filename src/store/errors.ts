@@ -1,0 +1,62 @@
+/**
+ * Errors of the SQLite store that a person can act on: a damaged file, a file from a newer worksteal, a file
+ * another process holds. Each names the file and says what to do; the command layer prints the message
+ * without a stack trace and exits 1.
+ */
+import Database from 'better-sqlite3';
+
+export type StoreFileProblem = 'damaged' | 'too-new' | 'locked' | 'unopenable' | 'failed';
+
+export class StoreFileError extends Error {
+  /** README "Exit codes": a path that cannot be opened is bad input (2); the rest fail the run (1). */
+  readonly exitCode: number;
+
+  constructor(
+    readonly problem: StoreFileProblem,
+    readonly path: string,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StoreFileError';
+    this.exitCode = problem === 'unopenable' ? 2 : 1;
+  }
+}
+
+export type SqliteError = InstanceType<typeof Database.SqliteError>;
+
+/** Any error SQLite itself raised (damage, a full disk, a read-only file, a lock held too long). */
+export function isSqliteError(error: unknown): error is SqliteError {
+  return error instanceof Database.SqliteError;
+}
+
+/** SQLite's ways of saying the file's bytes are not a sound database. */
+export function isDamage(error: unknown): boolean {
+  if (!isSqliteError(error)) return false;
+  return /^SQLITE_(CORRUPT|NOTADB|IOERR_SHORT_READ)/.test(error.code);
+}
+
+/** The two ways out of a damaged store, said the same everywhere. */
+export function damagedStore(path: string, detail: string, cause?: unknown): StoreFileError {
+  return new StoreFileError(
+    'damaged',
+    path,
+    `the store ${path} is damaged (${detail}); worksteal will not read or write it. ` +
+      `Restore it from a backup, or move it aside with its -wal and -shm files ` +
+      `(mv ${path} ${path}.damaged) and start again with a fresh store.`,
+    { cause },
+  );
+}
+
+/** A database error while the store was in use (after a clean start): the run cannot record what it does. */
+export function storeFailed(path: string, error: Error): StoreFileError {
+  if (isDamage(error)) return damagedStore(path, `${error.message} while in use`, error);
+  return new StoreFileError(
+    'failed',
+    path,
+    `the store ${path} failed while in use (${error.message}); the run stopped rather than trade without ` +
+      `recording. Check the disk (space, permissions), then start again; the store refuses itself at ` +
+      `start-up if it is damaged.`,
+    { cause: error },
+  );
+}

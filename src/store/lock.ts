@@ -1,0 +1,173 @@
+/**
+ * One writer per store file. Two `worksteal run` processes on one file would interleave their rows and each
+ * would "recover" the other's sagas; the lock file beside the store (`<file>.lock`, holding the owner's pid
+ * and host) turns that into a clear refusal. A lock whose owner is dead (killed, crashed) is taken over.
+ *
+ * Taking over is guarded by a second file (`<file>.lock.takeover`), so two processes that both find the same
+ * stale lock cannot both remove it and both start: only the one holding the guard re-reads the lock and
+ * removes it if it is still the dead owner's.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { StoreFileError } from './errors.js';
+
+export interface LockHolder {
+  pid: number;
+  host: string;
+  since: string;
+  command: string;
+}
+
+export interface StoreLock {
+  readonly path: string;
+  release(): void;
+}
+
+/** Locks held by this process, by lock path: a second store object in the same process shares the lock. */
+const held = new Map<string, number>();
+
+/** Whether a process with this pid runs on this machine (EPERM: it does, as another user). */
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readHolder(path: string): LockHolder | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<LockHolder>;
+    return {
+      pid: Number(parsed.pid),
+      host: String(parsed.host ?? ''),
+      since: String(parsed.since ?? ''),
+      command: String(parsed.command ?? ''),
+    };
+  } catch {
+    // A lock file cut short by a crash while it was written: its owner never started.
+    return { pid: 0, host: hostname(), since: '', command: '' };
+  }
+}
+
+/** The holder is a live process other than us: on this host alive by pid, on another host assumed alive. */
+function holderIsLive(h: LockHolder): boolean {
+  if (h.host !== hostname()) return true;
+  return h.pid !== process.pid && processAlive(h.pid);
+}
+
+function createExclusive(path: string, content: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  try {
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+const removeQuietly = (path: string): void => {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+};
+
+/** Remove the lock if it still belongs to the dead holder we saw, under the takeover guard. */
+function takeOverStale(path: string, stale: LockHolder, me: string): void {
+  const guard = `${path}.takeover`;
+  if (!createExclusive(guard, me)) {
+    const guardHolder = readHolder(guard);
+    if (guardHolder && holderIsLive(guardHolder)) return; // someone else is taking over: try again
+    removeQuietly(guard); // the guard's owner died in the middle of a takeover
+    if (!createExclusive(guard, me)) return;
+  }
+  try {
+    const now = readHolder(path);
+    if (now && now.pid === stale.pid && now.host === stale.host && now.since === stale.since)
+      removeQuietly(path);
+  } finally {
+    removeQuietly(guard);
+  }
+}
+
+function refusal(storePath: string, lockPath: string, h: LockHolder): StoreFileError {
+  const who = `pid ${h.pid}${h.host === hostname() ? '' : ` on ${h.host}`}${h.since ? `, since ${h.since}` : ''}`;
+  return new StoreFileError(
+    'locked',
+    storePath,
+    `the store ${storePath} is in use by another worksteal process (${who}${h.command ? `: ${h.command}` : ''}). ` +
+      `Stop that process first, or give this one another store (--db). If that process is not worksteal ` +
+      `(a reused pid), remove ${lockPath}.`,
+  );
+}
+
+/**
+ * Take the store's single-writer lock, or throw naming the holder. `now` is only written into the lock file,
+ * for the refusal message of a second process.
+ */
+export function lockStoreFile(storePath: string, command: string, now: Date = new Date()): StoreLock {
+  const path = `${resolve(storePath)}.lock`;
+  const release = (): void => {
+    const count = (held.get(path) ?? 1) - 1;
+    if (count > 0) {
+      held.set(path, count);
+      return;
+    }
+    held.delete(path);
+    const h = readHolder(path);
+    if (h && h.pid === process.pid && h.host === hostname()) removeQuietly(path);
+  };
+  const count = held.get(path);
+  if (count !== undefined) {
+    held.set(path, count + 1);
+    return { path, release };
+  }
+  const me: LockHolder = { pid: process.pid, host: hostname(), since: now.toISOString(), command };
+  const content = `${JSON.stringify(me)}\n`;
+  const create = (): boolean => {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      return createExclusive(path, content);
+    } catch (error) {
+      throw new StoreFileError(
+        'unopenable',
+        storePath,
+        `cannot open the store ${storePath}: its lock file ${path} cannot be created ` +
+          `(${(error as Error).message}); point live.stateDb (or --db) at a writable file.`,
+        { cause: error },
+      );
+    }
+  };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (create()) {
+      held.set(path, 1);
+      return { path, release };
+    }
+    const holder = readHolder(path);
+    if (holder === null) continue; // released between our two looks
+    if (holderIsLive(holder)) throw refusal(storePath, path, holder);
+    takeOverStale(path, holder, content);
+  }
+  throw new StoreFileError(
+    'locked',
+    storePath,
+    `could not lock the store ${storePath}: other processes keep taking ${path}; try again.`,
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * The store's schema history: numbered steps, each applied once, in order, inside one transaction with the
+ * version bump (`PRAGMA user_version`), so a file is always at exactly one version. A step is never edited
+ * after release; a change of layout is a new step.
+ *
+ * Version 0 is every file written before this module: a live store (`runs`, `orders`, `sagas`, ...), an
+ * optimizer store (`opt_*`), or a simulator store whose `runs` table had another layout. Step 1 brings all
+ * three to one layout in which they live side by side.
+ */
+import type Database from 'better-sqlite3';
+import { LIVE_TABLES, OPTIMIZER_TABLES, SIM_TABLES } from './schema.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+function columns(db: Database.Database, table: string): string[] {
+  return (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+}
+
+function tableExists(db: Database.Database, table: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
+}
+
+/** The simulator's old tables took the name `runs`, which the live store also uses: move them aside. */
+function renameOldSimulatorTables(db: Database.Database): void {
+  if (!tableExists(db, 'runs') || !columns(db, 'runs').includes('kind')) return;
+  db.exec(`
+    DROP INDEX IF EXISTS run_decisions_run;
+    DROP INDEX IF EXISTS run_trades_run;
+    DROP INDEX IF EXISTS run_equity_run;
+    ALTER TABLE runs RENAME TO sim_runs;
+    ALTER TABLE run_decisions RENAME TO sim_decisions;
+    ALTER TABLE run_trades RENAME TO sim_trades;
+    ALTER TABLE run_equity RENAME TO sim_equity;
+  `);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'simulator runs, optimizer studies and live state in one file',
+    up(db) {
+      renameOldSimulatorTables(db);
+      db.exec(SIM_TABLES);
+      db.exec(OPTIMIZER_TABLES);
+      db.exec(LIVE_TABLES);
+    },
+  },
+  {
+    version: 2,
+    name: 'live runs record their process; orders are found by (venue, venue order id)',
+    up(db) {
+      db.exec(`
+        ALTER TABLE runs ADD COLUMN pid INTEGER;
+        ALTER TABLE runs ADD COLUMN host TEXT;
+        ALTER TABLE orders ADD COLUMN venue TEXT;
+        UPDATE orders SET venue = (
+          SELECT CASE WHEN runs.broker = 'replay' THEN 'replay:' || runs.run_tag ELSE runs.broker END
+          FROM runs WHERE runs.id = orders.run_id);
+        UPDATE orders SET venue = 'unknown' WHERE venue IS NULL;
+        DROP INDEX IF EXISTS orders_order_id;
+        CREATE INDEX orders_venue_order ON orders(venue, order_id);
+      `);
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
