@@ -2,9 +2,19 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { nyseCalendar, newYorkDay } from '../../src/core/calendar/index.js';
-import { isOpenStatus, type BrokerAccount, type OrderEvent, type VenueOrder } from '../../src/live/ports.js';
+import { nyseCalendar } from '../../src/core/calendar/index.js';
+import { isOpenStatus, type OrderEvent, type VenueOrder } from '../../src/live/ports.js';
 import type { BarVenue } from '../../src/live/venue.js';
+import {
+  alpacaAccount,
+  alpacaOrder,
+  barsOf,
+  calendarRows,
+  quotesOf,
+  readJson,
+  send,
+  sendWs,
+} from './fake-alpaca-wire.js';
 export { RunChild } from './run-child.js';
 
 /**
@@ -269,18 +279,13 @@ export class FakeAlpaca extends EventEmitter {
     }
     if (method === 'GET' && path === '/v2/calendar') return reply(200, calendarRows(url));
     if (method === 'GET' && (path === '/v2/stocks/bars' || path === '/v1beta3/crypto/us/bars')) {
-      return reply(200, { bars: this.bars(url), next_page_token: null });
+      return reply(200, { bars: barsOf(venue, url), next_page_token: null });
     }
     if (
       method === 'GET' &&
       (path === '/v2/stocks/quotes/latest' || path === '/v1beta3/crypto/us/latest/quotes')
     ) {
-      const quotes: Record<string, unknown> = {};
-      for (const s of (url.searchParams.get('symbols') ?? '').split(',').filter(Boolean)) {
-        const q = venue.quote(s);
-        if (q) quotes[s] = { ap: q.ask, bp: q.bid, as: 1, bs: 1, t: new Date(venue.now()).toISOString() };
-      }
-      return reply(200, { quotes });
+      return reply(200, { quotes: quotesOf(venue, url) });
     }
     reply(404, { code: 40410000, message: `no route ${method} ${path}` });
   }
@@ -382,35 +387,6 @@ export class FakeAlpaca extends EventEmitter {
     }
   }
 
-  private bars(url: URL): Record<string, unknown[]> {
-    const venue = this.o.venue;
-    const limit = Number(url.searchParams.get('limit') ?? 1000);
-    const start = Date.parse(url.searchParams.get('start') ?? '') || Number.NEGATIVE_INFINITY;
-    const end = Math.min(
-      venue.now(),
-      Date.parse(url.searchParams.get('end') ?? '') || Number.POSITIVE_INFINITY,
-    );
-    const out: Record<string, unknown[]> = {};
-    for (const s of (url.searchParams.get('symbols') ?? '').split(',').filter(Boolean)) {
-      const w = venue.bars(s, limit, end);
-      if (!w) continue;
-      const rows = [];
-      for (let i = 0; i < w.time.length; i++) {
-        if (w.time[i]! < start) continue;
-        rows.push({
-          t: new Date(w.time[i]!).toISOString(),
-          o: w.open[i],
-          h: w.high[i],
-          l: w.low[i],
-          c: w.close[i],
-          v: 1,
-        });
-      }
-      out[s] = url.searchParams.get('sort') === 'desc' ? rows.reverse() : rows;
-    }
-    return out;
-  }
-
   /** Null when the request may pass; else the reset time (epoch seconds) to answer 429 with. */
   private rateLimited(): number | null {
     const r = this.o.rateLimit;
@@ -423,77 +399,4 @@ export class FakeAlpaca extends EventEmitter {
     this.windowCount++;
     return this.windowCount > r.burst ? Math.ceil((this.windowStart + r.windowMs) / 1000) : null;
   }
-}
-
-function alpacaOrder(o: VenueOrder): Record<string, unknown> {
-  const at = new Date(o.placedAt).toISOString();
-  return {
-    id: o.id,
-    client_order_id: o.clientOrderId,
-    symbol: o.symbol,
-    asset_class: o.assetClass === 'crypto' ? 'crypto' : 'us_equity',
-    side: o.side,
-    type: 'limit',
-    time_in_force: 'gtc',
-    qty: String(o.qty),
-    filled_qty: String(o.filledQty),
-    filled_avg_price: o.fillPrice === null ? null : String(o.fillPrice),
-    limit_price: String(o.limitPrice),
-    status: isOpenStatus(o.status) ? (o.status === 'open' ? 'new' : 'pending_cancel') : o.status,
-    created_at: at,
-    submitted_at: at,
-  };
-}
-
-function alpacaAccount(a: BrokerAccount): Record<string, unknown> {
-  const bp = a.buyingPower!;
-  return {
-    id: 'fake-account',
-    status: 'ACTIVE',
-    currency: 'USD',
-    cash: String(a.cash),
-    equity: String(a.equity),
-    portfolio_value: String(a.equity),
-    buying_power: String(Math.max(bp.daytrading, bp.regt)),
-    regt_buying_power: String(bp.regt),
-    daytrading_buying_power: String(bp.daytrading),
-    non_marginable_buying_power: String(bp.nonMarginable),
-    pattern_day_trader: a.patternDayTrader,
-    trading_blocked: false,
-    account_blocked: false,
-  };
-}
-
-function calendarRows(url: URL): { date: string; open: string; close: string }[] {
-  const cal = nyseCalendar();
-  const start = Date.parse(`${url.searchParams.get('start')}T12:00:00Z`);
-  const end = Date.parse(`${url.searchParams.get('end')}T12:00:00Z`);
-  const rows = [];
-  for (let t = start; t <= end; t += 86_400_000) {
-    const s = cal.sessionFor(newYorkDay(t));
-    if (s) rows.push({ date: s.day, open: '09:30', close: s.early ? '13:00' : '16:00' });
-  }
-  return rows;
-}
-
-function sendWs(ws: WebSocket, payload: unknown): void {
-  // The real trade stream sends its JSON in binary frames.
-  ws.send(Buffer.from(JSON.stringify(payload)), { binary: true });
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(body === undefined ? undefined : JSON.stringify(body));
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text ? JSON.parse(text) : {};
 }
