@@ -1,7 +1,6 @@
 import type { CancelResult, PlaceLimitRequest, PlaceResult } from '../../coordinator/broker.js';
 import { nyseCalendar, type ExchangeCalendar } from '../../core/calendar/index.js';
 import type { OpenOrder } from '../../core/types.js';
-import { wallSleep } from '../../live/clock.js';
 import type { Logger } from '../../live/log.js';
 import { roleOfClientId } from '../../live/order-ids.js';
 import {
@@ -22,6 +21,7 @@ import {
   type AlpacaAccount,
   type AlpacaPosition,
 } from './wire.js';
+import { CancelWatch } from './cancel-watch.js';
 import { AlpacaError, type AlpacaRest } from './rest.js';
 import { stockSessionAt } from './sessions.js';
 import type { AlpacaOrder, AlpacaStream, TradeUpdate } from './stream.js';
@@ -47,9 +47,6 @@ export interface AlpacaBrokerOptions {
   placeAttempts?: number;
 }
 
-/** What settles a pending cancel: the order's final state, or the venue's refusal of the cancel. */
-type Settled = { order: VenueOrder } | { refused: string };
-
 /**
  * How far through the last price a trim's limit goes (1%): far enough to trade at once against the book,
  * bounded so a thin after-hours book cannot fill it at any price.
@@ -64,11 +61,12 @@ export const MARKETABLE_BAND = 0.01;
 export class AlpacaBroker implements LiveBroker {
   readonly name = 'alpaca';
   private readonly listeners = new Set<(e: OrderEvent) => void>();
-  private readonly waiters = new Map<string, Set<(s: Settled) => void>>();
+  private readonly cancels: CancelWatch;
   private readonly sessions: ExchangeCalendar;
 
   constructor(private readonly o: AlpacaBrokerOptions) {
     this.sessions = o.calendar ?? nyseCalendar();
+    this.cancels = new CancelWatch(o.rest, o.cancelPollMs ?? 2000);
     o.stream.onUpdate((u) => this.onUpdate(u));
     // Updates may have been lost while disconnected: tell the runtime to reconcile before deciding.
     o.stream.onReconnect(() => {
@@ -177,7 +175,7 @@ export class AlpacaBroker implements LiveBroker {
       status: 'rejected',
       reason: `the cancel of ${orderId} was not confirmed within ${timeoutMs / 1000} s; its state is unknown until the next reconcile`,
     };
-    const settled = this.waitFor(orderId);
+    const settled = this.cancels.waitFor(orderId);
     try {
       try {
         await this.o.rest.request('DELETE', `/v2/orders/${encodeURIComponent(orderId)}`, {
@@ -195,7 +193,7 @@ export class AlpacaBroker implements LiveBroker {
           return { status: 'rejected', reason: error.venueMessage };
         }
       }
-      const final = await this.untilSettled(orderId, settled.promise, deadline);
+      const final = await this.cancels.untilSettled(orderId, settled.promise, deadline);
       if (!final) return unconfirmed;
       if ('refused' in final) return { status: 'rejected', reason: final.refused };
       return cancelResultOf(final.order);
@@ -312,77 +310,14 @@ export class AlpacaBroker implements LiveBroker {
     const order = toVenueOrder(u.order);
     if (u.event === 'order_cancel_rejected') {
       this.o.log.warn('cancel-refused', { orderId: order.id, status: u.order.status });
-      this.settle(order.id, {
+      this.cancels.settle(order.id, {
         refused: `Alpaca refused the cancel of ${order.id} (the order is ${u.order.status})`,
       });
       return;
     }
     const kind = EVENT_KINDS[u.event];
     if (kind) for (const l of this.listeners) l({ kind, order });
-    if (!isOpenStatus(order.status)) this.settle(order.id, { order });
-  }
-
-  private settle(orderId: string, result: Settled): void {
-    const set = this.waiters.get(orderId);
-    if (!set) return;
-    this.waiters.delete(orderId);
-    for (const resolve of set) resolve(result);
-  }
-
-  /** Register before the DELETE is sent, so an event that arrives before its answer is not missed. */
-  private waitFor(orderId: string): { promise: Promise<Settled>; cancel: () => void } {
-    let resolve!: (s: Settled) => void;
-    const promise = new Promise<Settled>((r) => (resolve = r));
-    let set = this.waiters.get(orderId);
-    if (!set) this.waiters.set(orderId, (set = new Set()));
-    set.add(resolve);
-    return {
-      promise,
-      cancel: () => {
-        set.delete(resolve);
-        if (!set.size && this.waiters.get(orderId) === set) this.waiters.delete(orderId);
-      },
-    };
-  }
-
-  /** The stream's word, or a REST check every cancelPollMs, whichever comes first; null at the deadline. */
-  private async untilSettled(
-    orderId: string,
-    settled: Promise<Settled>,
-    deadline: AbortSignal,
-  ): Promise<Settled | null> {
-    const poll = this.o.cancelPollMs ?? 2000;
-    const heard: { result: Settled | null } = { result: null };
-    void settled.then((r) => (heard.result = r));
-    for (;;) {
-      const current = await this.fetchOrder(orderId, deadline);
-      if (heard.result) return heard.result;
-      if (current && !isOpenStatus(current.status)) return { order: current };
-      if (deadline.aborted) return null;
-      const wake = new AbortController();
-      const stop = (): void => wake.abort();
-      deadline.addEventListener('abort', stop, { once: true });
-      await Promise.race([settled.then(stop), wallSleep(poll, wake.signal)]);
-      deadline.removeEventListener('abort', stop);
-      stop();
-      if (heard.result) return heard.result;
-      if (deadline.aborted) return null;
-    }
-  }
-
-  /** The order now; null when the venue does not know it or did not answer (the next check may). */
-  private async fetchOrder(orderId: string, signal: AbortSignal): Promise<VenueOrder | null> {
-    try {
-      const { data } = await this.o.rest.request<AlpacaOrder>(
-        'GET',
-        `/v2/orders/${encodeURIComponent(orderId)}`,
-        { signal },
-      );
-      return toVenueOrder(data);
-    } catch (error) {
-      if (error instanceof AlpacaError && (error.status === 404 || error.mayHaveReached)) return null;
-      throw error;
-    }
+    if (!isOpenStatus(order.status)) this.cancels.settle(order.id, { order });
   }
 }
 
