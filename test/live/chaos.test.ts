@@ -41,7 +41,10 @@ function rng(seed: number): () => number {
   };
 }
 
+/** One stream per purpose: the kill plan does not shift when the venue's timing changes how often it holds. */
 const random = rng(SEED);
+const venueRandom = rng(SEED ^ 0x5bd1e995);
+const signalRandom = rng(SEED ^ 0x27d4eb2f);
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-chaos-'));
 const db = join(dir, 'state.sqlite');
 let fake: FakeAlpaca;
@@ -73,9 +76,9 @@ beforeAll(async () => {
     keyId: KEY_ID,
     secret: SECRET,
     // Half the cancels are held; the venue confirms each a moment later, whether or not the process lives.
-    holdCancel: () => holding && random() < 0.5,
+    holdCancel: () => holding && venueRandom() < 0.5,
   });
-  fake.on('cancel-held', () => setTimeout(() => fake.releaseCancels(), 200 + random() * 1500));
+  fake.on('cancel-held', () => setTimeout(() => fake.releaseCancels(), 200 + venueRandom() * 1500));
   await fake.start();
   writeSignals();
   writeFileSync(
@@ -106,8 +109,8 @@ function writeSignals(): void {
   const until = new Date(now + 86_400_000).toISOString();
   const rows = ['SOL/USD', 'LINK/USD', 'AVAX/USD'].map((symbol) => {
     const price = venue.quote(symbol)!.ask;
-    const entry = price * (1 - 0.0005 - random() * 0.004);
-    return `${known},${symbol},buy,${entry.toFixed(4)},${(price * 1.05).toFixed(4)},${(50 + random() * 350).toFixed(0)},${until}`;
+    const entry = price * (1 - 0.0005 - signalRandom() * 0.004);
+    return `${known},${symbol},buy,${entry.toFixed(4)},${(price * 1.05).toFixed(4)},${(50 + signalRandom() * 350).toFixed(0)},${until}`;
   });
   writeFileSync(
     join(dir, 'signals.csv'),
