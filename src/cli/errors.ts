@@ -28,7 +28,7 @@ export function reportError(error: unknown): number {
   const named = error as { name?: string; message?: string; exitCode?: number };
   if (named?.name === 'StoreFileError') {
     // A store that is locked, damaged or too new (src/store/errors.ts): the message says what to do.
-    process.stderr.write(`${pc.red('error')}: ${named.message}\n`);
+    write(`${pc.red('error')}: ${named.message}\n`);
     return named.exitCode ?? EXIT.failed;
   }
   if (named?.name === 'DataError') {
