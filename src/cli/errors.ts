@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import { printable, ValidationError } from '../core/errors.js';
+import { redact } from '../live/log.js';
 
 /** Exit codes that mean something (README "Exit codes"). */
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
@@ -15,23 +16,27 @@ export class CliError extends Error {
   }
 }
 
-/** Print an error a person can act on, without a stack trace for anything that is the input's fault. */
+/**
+ * Print an error a person can act on, without a stack trace for anything that is the input's fault. Every
+ * word passes through `redact`: an error may carry what a venue echoed back (its keys among it).
+ */
 export function reportError(error: unknown): number {
+  const write = (text: string): boolean => process.stderr.write(redact(text));
   if (error instanceof ValidationError || error instanceof CliError) {
-    process.stderr.write(`${pc.red('error')}: ${error.message}\n`);
+    write(`${pc.red('error')}: ${error.message}\n`);
     return error instanceof CliError ? error.exitCode : EXIT.badInput;
   }
   const named = error as { name?: string; message?: string; exitCode?: number };
   if (named?.name === 'StoreFileError') {
     // A store that is locked, damaged or too new (src/store/errors.ts): the message says what to do.
-    process.stderr.write(`${pc.red('error')}: ${named.message}\n`);
+    write(`${pc.red('error')}: ${named.message}\n`);
     return named.exitCode ?? EXIT.failed;
   }
   if (named?.name === 'DataError') {
-    process.stderr.write(`${pc.red('error')}: ${named.message}\n`);
+    write(`${pc.red('error')}: ${named.message}\n`);
     return EXIT.badInput;
   }
-  process.stderr.write(`${pc.red('internal error')}: ${(error as Error)?.stack ?? String(error)}\n`);
+  write(`${pc.red('internal error')}: ${(error as Error)?.stack ?? String(error)}\n`);
   process.stderr.write(
     'This is a bug in worksteal, not in your input; please report it with the command you ran.\n',
   );

@@ -25,6 +25,11 @@ export interface HttpOptions {
   target: Controllable;
   metrics: LiveMetrics;
   log: Logger;
+  /**
+   * Host names (without port) a request may be addressed to, beside the loopback names and the bound
+   * address: a page on another site that rebinds its DNS name to 127.0.0.1 sends its own name and is refused.
+   */
+  allowedHosts?: readonly string[];
 }
 
 export interface HttpHandle {
@@ -45,7 +50,14 @@ const CONTROL: Record<string, (t: Controllable) => void> = {
  * Binds loopback unless told otherwise.
  */
 export async function startHttp(o: HttpOptions): Promise<HttpHandle> {
+  const allowed = allowedHostSet(o.host, o.allowedHosts ?? []);
   const server: Server = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host, allowed)) {
+      o.log.warn('http-host-refused', { host: String(req.headers.host ?? '').slice(0, 100) });
+      return send(res, 421, {
+        error: `this server answers only for ${[...allowed].join(', ')}; add the name you use to live.http.allowedHosts`,
+      });
+    }
     handle(o, req, res).catch((error: Error) => {
       o.log.error('http-error', { path: req.url, message: error.message });
       if (!res.headersSent) send(res, 500, { error: 'internal error; see the log' });
@@ -127,6 +139,20 @@ export function tokenMatches(header: string | undefined, token: string): boolean
   if (!m) return false;
   const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(m[1]!.trim()), digest(token));
+}
+
+/** Loopback names always; the bound address when it is a specific one; then the configured names. */
+function allowedHostSet(bound: string, extra: readonly string[]): Set<string> {
+  const names = ['localhost', '127.0.0.1', '::1', ...extra];
+  if (!['0.0.0.0', '::', ''].includes(bound)) names.push(bound);
+  return new Set(names.map((n) => n.toLowerCase().replace(/^\[(.*)\]$/, '$1')));
+}
+
+/** The Host header's name (port and IPv6 brackets removed) is on the list; no Host header is refused. */
+export function hostAllowed(header: string | undefined, allowed: ReadonlySet<string>): boolean {
+  if (!header) return false;
+  const m = /^\[([^\]]+)\](?::\d+)?$/.exec(header) ?? /^([^:]+)(?::\d+)?$/.exec(header);
+  return m !== null && allowed.has(m[1]!.toLowerCase().replace(/\.$/, ''));
 }
 
 export function send(res: ServerResponse, status: number, body: unknown): void {

@@ -1,9 +1,6 @@
-import { AlpacaBroker } from '../brokers/alpaca/broker.js';
-import { alpacaEndpoints, alpacaCredentials } from '../brokers/alpaca/env.js';
-import { RateLimiter } from '../brokers/alpaca/limiter.js';
+import type { AlpacaBroker } from '../brokers/alpaca/broker.js';
+import { alpacaConnection } from '../brokers/alpaca/connect.js';
 import { AlpacaMarketData } from '../brokers/alpaca/market-data.js';
-import { AlpacaRest } from '../brokers/alpaca/rest.js';
-import { AlpacaStream } from '../brokers/alpaca/stream.js';
 import { canonicalSymbol } from '../brokers/alpaca/symbols.js';
 import { calendarFromSessions, nyseCalendar, type ExchangeCalendar } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
@@ -97,24 +94,17 @@ export async function launchReplay(o: ReplayLaunch): Promise<LiveSession> {
 
 /** An Alpaca session (paper by default): keys from the environment, REST + trade_updates. */
 export async function launchAlpaca(o: AlpacaLaunch): Promise<LiveSession> {
-  const credentials = alpacaCredentials(o.env);
-  o.log.addSecret(credentials.keyId);
-  o.log.addSecret(credentials.secret);
-  const urls = alpacaEndpoints(o.env);
   const realClock = o.time ? null : new RealClock();
   const time = o.time ?? new DecisionTime(realClock!);
   const metrics = new LiveMetrics();
-  const limiter = new RateLimiter(time.clock, 200, 60_000);
-  const rest = new AlpacaRest({
-    tradingUrl: urls.trading,
-    dataUrl: urls.data,
-    credentials,
-    limiter,
-    now: () => time.clock.now(),
+  const { rest, stream, broker } = alpacaConnection({
+    env: o.env,
+    log: o.log,
+    clock: time.clock,
+    now: () => time.now(),
+    extendedHours: o.config.extendedHours,
     onRateLimited: () => metrics.rateLimited.inc(),
   });
-  const stream = new AlpacaStream({ url: urls.stream, credentials, log: o.log });
-  const broker = new AlpacaBroker({ rest, stream, log: o.log });
   await stream.start();
   let calendar: SessionCalendar;
   try {
@@ -206,6 +196,7 @@ async function assemble(
       http = await startHttp({
         host: live.http.host,
         port: live.http.port,
+        allowedHosts: live.http.allowedHosts,
         token,
         target: runtime,
         metrics,

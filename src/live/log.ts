@@ -7,27 +7,47 @@ export interface LogSink {
 }
 
 /**
+ * Values that must never reach any output, registered once for the whole process (API keys, the bearer
+ * token): the logger and the CLI's error printer both redact through `redact`, the one place where text
+ * becomes output. Short values are ignored as too noisy to match.
+ */
+const secrets = new Set<string>();
+
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 6) secrets.add(value);
+}
+
+/** `scheme://user:password@` in any URL (a webhook or proxy URL with credentials). */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+/** A header echoed back by a venue or proxy: its name, then the value (quoted or not). */
+const SECRET_HEADER =
+  /\b(apca-api-key-id|apca-api-secret-key|authorization|x-api-key)(\\?["']?\s*[:=]\s*\\?["']?)(?:bearer\s+|basic\s+)?[^\s"'\\,;}]+/gi;
+
+/** The text with every registered secret, URL credential and echoed secret header replaced by [redacted]. */
+export function redact(text: string): string {
+  let out = text.replace(URL_CREDENTIALS, '$1[redacted]@').replace(SECRET_HEADER, '$1$2[redacted]');
+  for (const s of secrets) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+/**
  * Structured log: one JSON object per line on stdout (and appended to a file when WORKSTEAL_LOG names one).
- * Every line passes through redaction of the registered secret values, as a last line of defence: the code
- * never puts a key in a log field, and if it ever did, the value would still not reach the output.
+ * Every line passes through `redact`, as a last line of defence: the code never puts a key in a log field,
+ * and if it ever did (or an error message carried one), the value would still not reach the output.
  */
 export class Logger {
-  private readonly secrets: string[] = [];
-
   constructor(
     private readonly sinks: LogSink[] = [stdoutSink],
     private readonly wallNow: () => number = Date.now,
   ) {}
 
-  /** Values that must never appear in any output line (API keys). Short values are ignored as too noisy. */
+  /** A value that must never appear in any output line (API keys); see `registerSecret`. */
   addSecret(value: string | undefined): void {
-    if (value && value.length >= 6 && !this.secrets.includes(value)) this.secrets.push(value);
+    registerSecret(value);
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const s of this.secrets) out = out.split(s).join('[redacted]');
-    return out;
+    return redact(text);
   }
 
   info(event: string, fields: Record<string, unknown> = {}): void {

@@ -66,6 +66,24 @@ export async function recoverSagas(d: RecoveryDeps): Promise<void> {
   }
 }
 
+/**
+ * Orders of earlier runs still marked working in the store take the venue's word (looked up by client
+ * order id): a kill between the venue's answer and the store's write must not leave a closed order `open`.
+ * A row that never reached the venue (`sending`, unknown there) is marked `rejected`.
+ */
+export async function settleOrderRows(d: RecoveryDeps): Promise<void> {
+  for (const row of d.store.unsettledOrders()) {
+    const known = await d.venue.orderByClientId(row.clientOrderId);
+    const at = d.now();
+    if (!known) {
+      if (row.status === 'sending') d.store.setOrderId(row.clientOrderId, null, 'rejected', at);
+      continue;
+    }
+    d.store.setOrderId(row.clientOrderId, known.id, known.status, at);
+    d.store.updateOrderStatus(known.id, known.status, known.filledQty, known.fillPrice, at);
+  }
+}
+
 async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
   const cancelled = [...saga.cancelled];
   for (const victim of saga.victims) {

@@ -12,7 +12,7 @@ import type { Logger } from './log.js';
 import { isStealAttempt, type LiveMetrics } from './metrics.js';
 import { takeProfitId, entryPrefix } from './order-ids.js';
 import type { BrokerAccount, LiveBroker, MarketData, OrderEvent, Quote } from './ports.js';
-import { isFightSteal, recoverSagas, type RecoveryDeps } from './recovery.js';
+import { isFightSteal, recoverSagas, settleOrderRows, type RecoveryDeps } from './recovery.js';
 import type { SignalSource } from './signals-source.js';
 import { buildStatus, type StatusSnapshot } from './status.js';
 import { StatusHistory } from './status-history.js';
@@ -164,6 +164,7 @@ export class Runtime {
         this.coordinator.restoreSteal(e);
     }
     await recoverSagas(this.recoveryDeps(false));
+    await settleOrderRows(this.recoveryDeps(false));
     await this.reconcile();
     o.log.info('started', {
       broker: o.broker.name,

@@ -223,6 +223,17 @@ export class LiveStore implements SagaJournal {
       .run(status, filledQty, fillPrice, at, this.venue, orderId);
   }
 
+  /** Earlier runs' rows of this venue still marked working: a kill may have cut off their last news. */
+  unsettledOrders(): OrderRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM orders WHERE venue = ? AND run_id <> ?
+           AND status IN ('sending', 'open', 'pending_cancel', 'partially_filled')`,
+      )
+      .all(this.venue, this.runId) as Record<string, unknown>[];
+    return rows.map(orderRow);
+  }
+
   /** One of this venue's orders by the venue's id. */
   orderByOrderId(orderId: string): OrderRow | null {
     const r = this.db

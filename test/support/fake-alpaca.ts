@@ -1,14 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { nyseCalendar, newYorkDay } from '../../src/core/calendar/index.js';
-import { isOpenStatus, type BrokerAccount, type OrderEvent, type VenueOrder } from '../../src/live/ports.js';
+import { nyseCalendar } from '../../src/core/calendar/index.js';
+import { isOpenStatus, type OrderEvent, type VenueOrder } from '../../src/live/ports.js';
 import type { BarVenue } from '../../src/live/venue.js';
-import { ROOT } from './cli.js';
+import {
+  alpacaAccount,
+  alpacaOrder,
+  barsOf,
+  calendarRows,
+  quotesOf,
+  readJson,
+  send,
+  sendWs,
+} from './fake-alpaca-wire.js';
+export { RunChild } from './run-child.js';
 
 /**
  * A local stand-in for Alpaca (REST + trade_updates WebSocket on 127.0.0.1), behaving like the real one
@@ -20,7 +27,12 @@ import { ROOT } from './cli.js';
  *   only when the test releases it (holdCancel), or a fill wins the race (raceFill);
  * - after `rateLimit.burst` requests in a window, 429 with X-RateLimit-Reset (epoch seconds);
  * - positions name crypto pairs without the slash (BTCUSD), orders and market data with it (BTC/USD);
- * - /v2/clock, /v2/calendar (NYSE), bars and latest quotes from the same bars the venue fills on.
+ * - /v2/clock, /v2/calendar (NYSE), bars and latest quotes from the same bars the venue fills on;
+ * - GET /v2/orders pages as Alpaca does: `limit` (default 50, at most 500), `after`/`until` (exclusive,
+ *   on submission time), `direction` (default desc);
+ * - extended-hours orders must be `day` limits (422 otherwise), as Alpaca requires;
+ * - faults a test switches on (`faults`): hung requests, lost answers, a refused cancel, a refused stream
+ *   re-authentication, a half-open stream (no pong, no messages), error bodies that echo the headers.
  */
 export interface FakeAlpacaOptions {
   venue: BarVenue;
@@ -34,12 +46,33 @@ export interface FakeAlpacaOptions {
   raceFill?: (order: VenueOrder) => number | null;
 }
 
+export interface FakeAlpacaFaults {
+  /** Never answer this request (the connection hangs). */
+  stall?: (method: string, path: string) => boolean;
+  /** Carry this request out, then drop the connection without an answer (or answer 500 with `lose: 500`). */
+  loseAnswer?: (method: string, path: string) => boolean;
+  lose?: 'drop' | 500;
+  /** Answer this request with this error status before acting on it. */
+  failWith?: (method: string, path: string) => number | null;
+  /** Error bodies repeat the request's headers (as a careless proxy might): the key and secret with them. */
+  echoHeaders?: boolean;
+  /** The venue refuses this cancel: 204, then `order_cancel_rejected` on the stream; the order stays open. */
+  refuseCancel?: (order: VenueOrder) => boolean;
+}
+
 export class FakeAlpaca extends EventEmitter {
   url = '';
   streamUrl = '';
   readonly requests: { method: string; path: string; status: number }[] = [];
   /** Every POST /v2/orders that created an order, by client order id (a duplicate would show as 2). */
   readonly created = new Map<string, number>();
+  /** Every POST /v2/orders body, in arrival order. */
+  readonly placed: Record<string, unknown>[] = [];
+  faults: FakeAlpacaFaults = {};
+  private refuseAuths = 0;
+  private readonly muted = new Set<WebSocket>();
+  private readonly dayDone = new Set<string>();
+  private readonly stalled = new Set<ServerResponse>();
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
   private readonly clients = new Set<WebSocket>();
@@ -58,7 +91,8 @@ export class FakeAlpaca extends EventEmitter {
         send(res, 500, { message: error.message });
       });
     });
-    this.wss = new WebSocketServer({ server: this.server, path: '/stream' });
+    // Pongs are sent by hand, so that a half-open connection (muteStreams) can stop answering pings.
+    this.wss = new WebSocketServer({ server: this.server, path: '/stream', autoPong: false });
     this.wss.on('connection', (ws) => this.onSocket(ws));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
     const { port } = this.server.address() as AddressInfo;
@@ -67,6 +101,7 @@ export class FakeAlpaca extends EventEmitter {
   }
 
   async close(): Promise<void> {
+    for (const res of this.stalled) res.destroy();
     for (const c of this.clients) c.terminate();
     this.wss?.close();
     this.server?.closeAllConnections();
@@ -87,12 +122,36 @@ export class FakeAlpaca extends EventEmitter {
     for (const c of this.clients) c.terminate();
   }
 
+  /** The next `n` stream authentications are refused (as after a key rotation that has not propagated). */
+  refuseNextAuths(n: number): void {
+    this.refuseAuths = n;
+  }
+
+  /** Every open stream goes silent without closing: no pong, no update (a half-open socket). */
+  muteStreams(): void {
+    for (const c of this.clients) this.muted.add(c);
+  }
+
+  /** Alpaca's end of the day for an order that stays working (it trades again at the next session). */
+  doneForDay(id: string): void {
+    const order = this.o.venue.order(id);
+    if (!order) throw new Error(`no order ${id}`);
+    this.dayDone.add(id);
+    this.sendUpdate('done_for_day', { ...alpacaOrder(order), status: 'done_for_day' });
+  }
+
   private onSocket(ws: WebSocket): void {
     let authorized = false;
+    ws.on('ping', (data) => {
+      if (!this.muted.has(ws)) ws.pong(data);
+    });
     ws.on('message', (raw) => {
+      if (this.muted.has(ws)) return;
       const msg = JSON.parse(raw.toString()) as { action?: string; key?: string; secret?: string };
       if (msg.action === 'auth') {
-        authorized = msg.key === this.o.keyId && msg.secret === this.o.secret;
+        const refused = this.refuseAuths > 0;
+        if (refused) this.refuseAuths--;
+        authorized = !refused && msg.key === this.o.keyId && msg.secret === this.o.secret;
         sendWs(ws, {
           stream: 'authorization',
           data: { status: authorized ? 'authorized' : 'unauthorized', action: 'authenticate' },
@@ -103,30 +162,63 @@ export class FakeAlpaca extends EventEmitter {
         sendWs(ws, { stream: 'listening', data: { streams: ['trade_updates'] } });
       }
     });
-    ws.on('close', () => this.clients.delete(ws));
+    ws.on('close', () => {
+      this.clients.delete(ws);
+      this.muted.delete(ws);
+    });
   }
 
   private broadcast(e: OrderEvent): void {
     if (e.kind === 'resync') return;
+    if (!isOpenStatus(e.order.status)) this.dayDone.delete(e.order.id);
+    this.sendUpdate(e.kind, this.alpacaOrder(e.order));
+  }
+
+  private sendUpdate(event: string, order: Record<string, unknown>): void {
     const payload = {
       stream: 'trade_updates',
-      data: {
-        event: e.kind,
-        order: alpacaOrder(e.order),
-        timestamp: new Date(this.o.venue.now()).toISOString(),
-      },
+      data: { event, order, timestamp: new Date(this.o.venue.now()).toISOString() },
     };
-    for (const ws of this.clients) sendWs(ws, payload);
+    for (const ws of this.clients) if (!this.muted.has(ws)) sendWs(ws, payload);
+  }
+
+  /** The order as Alpaca shows it: `done_for_day` while an order rests past its day. */
+  private alpacaOrder(o: VenueOrder): Record<string, unknown> {
+    const a = alpacaOrder(o);
+    return this.dayDone.has(o.id) && o.status === 'open' ? { ...a, status: 'done_for_day' } : a;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
     const method = req.method ?? 'GET';
+    const faults = this.faults;
+    if (faults.stall?.(method, path)) {
+      this.requests.push({ method, path, status: 0 });
+      this.stalled.add(res);
+      this.emit('stalled', { method, path });
+      return;
+    }
+    const lose = faults.loseAnswer?.(method, path) ?? false;
     const reply = (status: number, body?: unknown, headers: Record<string, string> = {}): void => {
+      if (lose && status < 300) {
+        this.requests.push({ method, path, status: 0 });
+        if (faults.lose === 500) return send(res, 500, { message: 'internal server error' });
+        res.socket?.destroy();
+        return;
+      }
       this.requests.push({ method, path, status });
-      send(res, status, body, headers);
+      const echoed =
+        faults.echoHeaders && status >= 400 && body && typeof body === 'object'
+          ? {
+              ...body,
+              message: `${(body as { message?: string }).message ?? ''}; request headers: ${JSON.stringify(req.headers)}`,
+            }
+          : body;
+      send(res, status, echoed, headers);
     };
+    const failure = faults.failWith?.(method, path) ?? null;
+    if (failure !== null) return reply(failure, { code: failure * 100_000, message: 'refused by the test' });
     if (
       req.headers['apca-api-key-id'] !== this.o.keyId ||
       req.headers['apca-api-secret-key'] !== this.o.secret
@@ -162,19 +254,17 @@ export class FakeAlpaca extends EventEmitter {
         })),
       );
     }
-    if (method === 'GET' && path === '/v2/orders') {
-      return reply(200, venue.openOrders().map(alpacaOrder));
-    }
+    if (method === 'GET' && path === '/v2/orders') return reply(200, this.orderPage(url));
     if (method === 'GET' && path === '/v2/orders:by_client_order_id') {
       const o = venue.orderByClientId(url.searchParams.get('client_order_id') ?? '');
-      return o ? reply(200, alpacaOrder(o)) : reply(404, { code: 40410000, message: 'order not found' });
+      return o ? reply(200, this.alpacaOrder(o)) : reply(404, { code: 40410000, message: 'order not found' });
     }
     if (method === 'POST' && path === '/v2/orders')
       return this.placeOrder(body as Record<string, unknown>, reply);
     const one = /^\/v2\/orders\/([^/]+)$/.exec(path);
     if (one && method === 'GET') {
       const o = venue.order(decodeURIComponent(one[1]!));
-      return o ? reply(200, alpacaOrder(o)) : reply(404, { code: 40410000, message: 'order not found' });
+      return o ? reply(200, this.alpacaOrder(o)) : reply(404, { code: 40410000, message: 'order not found' });
     }
     if (one && method === 'DELETE') return this.cancelOrder(decodeURIComponent(one[1]!), reply);
     if (method === 'GET' && path === '/v2/clock') {
@@ -189,24 +279,43 @@ export class FakeAlpaca extends EventEmitter {
     }
     if (method === 'GET' && path === '/v2/calendar') return reply(200, calendarRows(url));
     if (method === 'GET' && (path === '/v2/stocks/bars' || path === '/v1beta3/crypto/us/bars')) {
-      return reply(200, { bars: this.bars(url), next_page_token: null });
+      return reply(200, { bars: barsOf(venue, url), next_page_token: null });
     }
     if (
       method === 'GET' &&
       (path === '/v2/stocks/quotes/latest' || path === '/v1beta3/crypto/us/latest/quotes')
     ) {
-      const quotes: Record<string, unknown> = {};
-      for (const s of (url.searchParams.get('symbols') ?? '').split(',').filter(Boolean)) {
-        const q = venue.quote(s);
-        if (q) quotes[s] = { ap: q.ask, bp: q.bid, as: 1, bs: 1, t: new Date(venue.now()).toISOString() };
-      }
-      return reply(200, { quotes });
+      return reply(200, { quotes: quotesOf(venue, url) });
     }
     reply(404, { code: 40410000, message: `no route ${method} ${path}` });
   }
 
+  /** One page of orders, as Alpaca pages GET /v2/orders. */
+  private orderPage(url: URL): Record<string, unknown>[] {
+    const q = url.searchParams;
+    const status = q.get('status') ?? 'open';
+    const limit = Math.min(500, Number(q.get('limit') ?? 50));
+    const after = Date.parse(q.get('after') ?? '');
+    const until = Date.parse(q.get('until') ?? '');
+    const asc = q.get('direction') === 'asc';
+    const orders = this.o.venue
+      .allOrders()
+      .map((o) => this.o.venue.order(o.id)!)
+      .filter((o) => status === 'all' || (status === 'open') === isOpenStatus(o.status))
+      .filter((o) => !(o.placedAt <= after) && !(o.placedAt >= until));
+    orders.sort((a, b) => (asc ? a.placedAt - b.placedAt : b.placedAt - a.placedAt));
+    return orders.slice(0, limit).map((o) => this.alpacaOrder(o));
+  }
+
   private placeOrder(b: Record<string, unknown>, reply: (s: number, b?: unknown) => void): void {
     const venue = this.o.venue;
+    this.placed.push(b);
+    if (b.extended_hours === true && (b.type !== 'limit' || b.time_in_force !== 'day')) {
+      return reply(422, {
+        code: 42210000,
+        message: 'extended hours order must be DAY limit orders',
+      });
+    }
     const clientOrderId = String(b.client_order_id ?? '');
     if (clientOrderId && venue.orderByClientId(clientOrderId)) {
       return reply(422, { code: 40010001, message: 'client_order_id must be unique' });
@@ -260,6 +369,11 @@ export class FakeAlpaca extends EventEmitter {
     this.emit('cancel-requested', order);
     if (order.status !== 'open')
       return reply(422, { code: 42210000, message: `order is ${order.status}; not cancelable` });
+    if (this.faults.refuseCancel?.(order)) {
+      reply(204);
+      setImmediate(() => this.sendUpdate('order_cancel_rejected', this.alpacaOrder(order)));
+      return;
+    }
     venue.markPendingCancel(id);
     reply(204);
     const race = this.o.raceFill?.(order) ?? null;
@@ -273,35 +387,6 @@ export class FakeAlpaca extends EventEmitter {
     }
   }
 
-  private bars(url: URL): Record<string, unknown[]> {
-    const venue = this.o.venue;
-    const limit = Number(url.searchParams.get('limit') ?? 1000);
-    const start = Date.parse(url.searchParams.get('start') ?? '') || Number.NEGATIVE_INFINITY;
-    const end = Math.min(
-      venue.now(),
-      Date.parse(url.searchParams.get('end') ?? '') || Number.POSITIVE_INFINITY,
-    );
-    const out: Record<string, unknown[]> = {};
-    for (const s of (url.searchParams.get('symbols') ?? '').split(',').filter(Boolean)) {
-      const w = venue.bars(s, limit, end);
-      if (!w) continue;
-      const rows = [];
-      for (let i = 0; i < w.time.length; i++) {
-        if (w.time[i]! < start) continue;
-        rows.push({
-          t: new Date(w.time[i]!).toISOString(),
-          o: w.open[i],
-          h: w.high[i],
-          l: w.low[i],
-          c: w.close[i],
-          v: 1,
-        });
-      }
-      out[s] = url.searchParams.get('sort') === 'desc' ? rows.reverse() : rows;
-    }
-    return out;
-  }
-
   /** Null when the request may pass; else the reset time (epoch seconds) to answer 429 with. */
   private rateLimited(): number | null {
     const r = this.o.rateLimit;
@@ -313,170 +398,5 @@ export class FakeAlpaca extends EventEmitter {
     }
     this.windowCount++;
     return this.windowCount > r.burst ? Math.ceil((this.windowStart + r.windowMs) / 1000) : null;
-  }
-}
-
-function alpacaOrder(o: VenueOrder): Record<string, unknown> {
-  const at = new Date(o.placedAt).toISOString();
-  return {
-    id: o.id,
-    client_order_id: o.clientOrderId,
-    symbol: o.symbol,
-    asset_class: o.assetClass === 'crypto' ? 'crypto' : 'us_equity',
-    side: o.side,
-    type: 'limit',
-    time_in_force: 'gtc',
-    qty: String(o.qty),
-    filled_qty: String(o.filledQty),
-    filled_avg_price: o.fillPrice === null ? null : String(o.fillPrice),
-    limit_price: String(o.limitPrice),
-    status: isOpenStatus(o.status) ? (o.status === 'open' ? 'new' : 'pending_cancel') : o.status,
-    created_at: at,
-    submitted_at: at,
-  };
-}
-
-function alpacaAccount(a: BrokerAccount): Record<string, unknown> {
-  const bp = a.buyingPower!;
-  return {
-    id: 'fake-account',
-    status: 'ACTIVE',
-    currency: 'USD',
-    cash: String(a.cash),
-    equity: String(a.equity),
-    portfolio_value: String(a.equity),
-    buying_power: String(Math.max(bp.daytrading, bp.regt)),
-    regt_buying_power: String(bp.regt),
-    daytrading_buying_power: String(bp.daytrading),
-    non_marginable_buying_power: String(bp.nonMarginable),
-    pattern_day_trader: a.patternDayTrader,
-    trading_blocked: false,
-    account_blocked: false,
-  };
-}
-
-function calendarRows(url: URL): { date: string; open: string; close: string }[] {
-  const cal = nyseCalendar();
-  const start = Date.parse(`${url.searchParams.get('start')}T12:00:00Z`);
-  const end = Date.parse(`${url.searchParams.get('end')}T12:00:00Z`);
-  const rows = [];
-  for (let t = start; t <= end; t += 86_400_000) {
-    const s = cal.sessionFor(newYorkDay(t));
-    if (s) rows.push({ date: s.day, open: '09:30', close: s.early ? '13:00' : '16:00' });
-  }
-  return rows;
-}
-
-function sendWs(ws: WebSocket, payload: unknown): void {
-  // The real trade stream sends its JSON in binary frames.
-  ws.send(Buffer.from(JSON.stringify(payload)), { binary: true });
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(body === undefined ? undefined : JSON.stringify(body));
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text ? JSON.parse(text) : {};
-}
-
-/**
- * `worksteal run` in a child process (from source, as test/support/cli.ts runs the CLI), with its stdout
- * read line by line: tests wait for a log event, then act (call HTTP, kill, signal).
- */
-export class RunChild {
-  readonly lines: string[] = [];
-  readonly stderr: string[] = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly child: ChildProcess;
-  private readonly waiters = new Set<() => void>();
-
-  constructor(args: string[], env: Record<string, string>) {
-    const clean = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !k.startsWith('WORKSTEAL_') && !/^(ALPACA|APCA)_/.test(k)),
-    );
-    this.child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/main.ts`, 'run', ...args], {
-      cwd: ROOT,
-      env: { ...clean, NO_COLOR: '1', WORKSTEAL_CACHE_DIR: join(ROOT, '.cache', 'worksteal-test'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    createInterface({ input: this.child.stdout! }).on('line', (line) => {
-      this.lines.push(line);
-      for (const w of this.waiters) w();
-    });
-    createInterface({ input: this.child.stderr! }).on('line', (line) => this.stderr.push(line));
-    this.exited = new Promise((resolve) =>
-      this.child.on('exit', (code, signal) => resolve({ code, signal })),
-    );
-    void this.exited.then(() => {
-      for (const w of this.waiters) w();
-    });
-  }
-
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  /** Parsed JSON log lines (stdout holds nothing else). */
-  events(): Record<string, unknown>[] {
-    return this.lines.flatMap((l) => {
-      try {
-        return [JSON.parse(l) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
-  }
-
-  /** The first log event matching, waiting for it; fails with the child's output if it exits first. */
-  waitForEvent(
-    match: (e: Record<string, unknown>) => boolean,
-    timeoutMs = 60_000,
-  ): Promise<Record<string, unknown>> {
-    return new Promise((resolve, reject) => {
-      let exited = false;
-      void this.exited.then(() => (exited = true));
-      const check = (): void => {
-        const found = this.events().find(match);
-        if (found) {
-          done();
-          resolve(found);
-        } else if (exited || this.child.exitCode !== null || this.child.signalCode !== null) {
-          done();
-          reject(
-            new Error(
-              `worksteal exited before the awaited event.\nstdout tail:\n${this.lines.slice(-15).join('\n')}\nstderr:\n${this.stderr.join('\n')}`,
-            ),
-          );
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(
-          new Error(
-            `timed out waiting for an event.\nstdout tail:\n${this.lines.slice(-15).join('\n')}\nstderr:\n${this.stderr.join('\n')}`,
-          ),
-        );
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-      check();
-    });
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
   }
 }

@@ -1,6 +1,6 @@
 import type { CancelResult, PlaceLimitRequest, PlaceResult } from '../../coordinator/broker.js';
-import type { AssetClass, OpenOrder } from '../../core/types.js';
-import { wallSleep } from '../../live/clock.js';
+import { nyseCalendar, type ExchangeCalendar } from '../../core/calendar/index.js';
+import type { OpenOrder } from '../../core/types.js';
 import type { Logger } from '../../live/log.js';
 import { roleOfClientId } from '../../live/order-ids.js';
 import {
@@ -10,12 +10,20 @@ import {
   type LivePosition,
   type MarketOrderRequest,
   type OrderEvent,
-  type OrderEventKind,
   type VenueOrder,
-  type VenueOrderStatus,
 } from '../../live/ports.js';
 import { cancelResultOf } from '../../live/replay-broker.js';
+import {
+  EVENT_KINDS,
+  toBrokerAccount,
+  toLivePosition,
+  toVenueOrder,
+  type AlpacaAccount,
+  type AlpacaPosition,
+} from './wire.js';
+import { CancelWatch } from './cancel-watch.js';
 import { AlpacaError, type AlpacaRest } from './rest.js';
+import { stockSessionAt } from './sessions.js';
 import type { AlpacaOrder, AlpacaStream, TradeUpdate } from './stream.js';
 import { canonicalSymbol } from './symbols.js';
 
@@ -27,27 +35,16 @@ export interface AlpacaBrokerOptions {
   cancelTimeoutMs?: number;
   /** How often a pending cancel is also checked over REST, in case a stream message was missed. */
   cancelPollMs?: number;
-}
-
-interface AlpacaAccount {
-  equity: string;
-  cash: string;
-  pattern_day_trader: boolean;
-  buying_power: string;
-  regt_buying_power: string;
-  daytrading_buying_power: string;
-  non_marginable_buying_power: string;
-  trading_blocked?: boolean;
-  account_blocked?: boolean;
-}
-
-interface AlpacaPosition {
-  symbol: string;
-  asset_class: string;
-  qty: string;
-  side?: string;
-  current_price: string;
-  unrealized_pl?: string;
+  /**
+   * config.extendedHours: stock entries placed in the pre-market or after-hours session go out as `day`
+   * limits with `extended_hours` (Alpaca works nothing else there); outside every session none is sent.
+   */
+  extendedHours?: boolean;
+  /** Market time and the trading calendar, to tell the sessions apart (NYSE's by default). */
+  now?: () => number;
+  calendar?: ExchangeCalendar;
+  /** How many times a place whose answer was lost is looked up and sent again before giving up. */
+  placeAttempts?: number;
 }
 
 /**
@@ -64,9 +61,12 @@ export const MARKETABLE_BAND = 0.01;
 export class AlpacaBroker implements LiveBroker {
   readonly name = 'alpaca';
   private readonly listeners = new Set<(e: OrderEvent) => void>();
-  private readonly waiters = new Map<string, Set<(o: VenueOrder) => void>>();
+  private readonly cancels: CancelWatch;
+  private readonly sessions: ExchangeCalendar;
 
   constructor(private readonly o: AlpacaBrokerOptions) {
+    this.sessions = o.calendar ?? nyseCalendar();
+    this.cancels = new CancelWatch(o.rest, o.cancelPollMs ?? 2000);
     o.stream.onUpdate((u) => this.onUpdate(u));
     // Updates may have been lost while disconnected: tell the runtime to reconcile before deciding.
     o.stream.onReconnect(() => {
@@ -75,12 +75,25 @@ export class AlpacaBroker implements LiveBroker {
   }
 
   async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
+    let timeInForce: Record<string, unknown> = { time_in_force: 'gtc' };
+    if (request.assetClass === 'stock' && this.o.extendedHours) {
+      const now = (this.o.now ?? Date.now)();
+      const session = stockSessionAt(now, this.sessions);
+      if (session === 'closed') {
+        return {
+          ok: false,
+          reason: `${request.symbol}: not sent at ${new Date(now).toISOString()}, outside every US equity session (extended hours run 04:00-20:00 New York on trading days); an order sent now could not fill`,
+        };
+      }
+      // Alpaca works only `day` limit orders with `extended_hours` outside the regular session.
+      if (session === 'extended') timeInForce = { time_in_force: 'day', extended_hours: true };
+    }
     return this.post(request.clientOrderId, {
       symbol: canonicalSymbol(request.symbol, request.assetClass),
       qty: String(request.qty),
       side: request.side,
       type: 'limit',
-      time_in_force: 'gtc',
+      ...timeInForce,
       limit_price: String(request.limitPrice),
       client_order_id: request.clientOrderId,
     });
@@ -111,52 +124,87 @@ export class AlpacaBroker implements LiveBroker {
     });
   }
 
+  /**
+   * A place is never sent twice blind: when no answer came (network failure, timeout, 5xx) it may have
+   * reached the venue, so its client order id is looked up first; only a venue that never saw it gets it
+   * again (and a duplicate would be refused by the venue anyway: client order ids are unique there).
+   */
   private async post(clientOrderId: string, body: Record<string, unknown>): Promise<PlaceResult> {
-    try {
-      const { data } = await this.o.rest.request<AlpacaOrder>('POST', '/v2/orders', { body });
-      return { ok: true, orderId: data.id };
-    } catch (error) {
-      if (!(error instanceof AlpacaError) || error.status === 0 || error.status >= 500) throw error;
-      // The same client order id twice: the first one reached the venue. That order is the answer.
-      if (error.status === 422 && /client_order_id/i.test(error.venueMessage)) {
-        const existing = await this.orderByClientId(clientOrderId);
-        if (existing) return { ok: true, orderId: existing.id };
+    const attempts = this.o.placeAttempts ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { data } = await this.o.rest.request<AlpacaOrder>('POST', '/v2/orders', { body, once: true });
+        return { ok: true, orderId: data.id };
+      } catch (error) {
+        if (!(error instanceof AlpacaError)) throw error;
+        if (error.mayHaveReached) {
+          const existing = await this.orderByClientId(clientOrderId);
+          if (existing) {
+            this.o.log.warn('place-answer-lost', { clientOrderId, orderId: existing.id, found: true });
+            return { ok: true, orderId: existing.id };
+          }
+          this.o.log.warn('place-answer-lost', { clientOrderId, found: false, attempt });
+          if (attempt < attempts) continue;
+          throw new AlpacaError(
+            error.status,
+            'POST',
+            '/v2/orders',
+            `place of ${clientOrderId} got no answer ${attempts} times and the venue has no order with that client order id; ${error.venueMessage}`,
+            null,
+            true,
+          );
+        }
+        // The same client order id twice: the first one reached the venue. That order is the answer.
+        if (error.status === 422 && /client_order_id/i.test(error.venueMessage)) {
+          const existing = await this.orderByClientId(clientOrderId);
+          if (existing) return { ok: true, orderId: existing.id };
+        }
+        return { ok: false, reason: error.venueMessage };
       }
-      return { ok: false, reason: error.venueMessage };
     }
   }
 
+  /**
+   * Resolves when the venue says the order is done (canceled, filled) or refused the cancel; after
+   * cancelTimeoutMs it reports the cancel unconfirmed — that deadline holds while a request is in flight.
+   */
   async cancel(orderId: string): Promise<CancelResult> {
-    const settled = this.waitFor(orderId);
+    const timeoutMs = this.o.cancelTimeoutMs ?? 60_000;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const unconfirmed: CancelResult = {
+      status: 'rejected',
+      reason: `the cancel of ${orderId} was not confirmed within ${timeoutMs / 1000} s; its state is unknown until the next reconcile`,
+    };
+    const settled = this.cancels.waitFor(orderId);
     try {
-      await this.o.rest.request('DELETE', `/v2/orders/${encodeURIComponent(orderId)}`);
-    } catch (error) {
-      if (!(error instanceof AlpacaError)) throw error;
-      if (error.status === 404) {
-        settled.cancel();
-        return { status: 'rejected', reason: `order ${orderId} is unknown to Alpaca` };
+      try {
+        await this.o.rest.request('DELETE', `/v2/orders/${encodeURIComponent(orderId)}`, {
+          signal: deadline,
+        });
+      } catch (error) {
+        if (!(error instanceof AlpacaError)) throw error;
+        if (deadline.aborted) return unconfirmed;
+        if (error.status === 404) {
+          return { status: 'rejected', reason: `order ${orderId} is unknown to Alpaca` };
+        }
+        // 422: not cancelable any more (already canceled or filled, or already pending cancel); no answer:
+        // the cancel may have gone through. Either way the order's state says.
+        if (error.status !== 422 && !error.mayHaveReached) {
+          return { status: 'rejected', reason: error.venueMessage };
+        }
       }
-      // 422: not cancelable any more (already canceled or filled, or already pending cancel). Its state says.
-      if (error.status !== 422) {
-        settled.cancel();
-        return { status: 'rejected', reason: error.venueMessage };
-      }
+      const final = await this.cancels.untilSettled(orderId, settled.promise, deadline);
+      if (!final) return unconfirmed;
+      if ('refused' in final) return { status: 'rejected', reason: final.refused };
+      return cancelResultOf(final.order);
+    } finally {
+      settled.cancel();
     }
-    const final = await this.untilSettled(orderId, settled);
-    if (!final) {
-      return {
-        status: 'rejected',
-        reason: `the cancel of ${orderId} was not confirmed within ${(this.o.cancelTimeoutMs ?? 60_000) / 1000} s; its state is unknown until the next reconcile`,
-      };
-    }
-    return cancelResultOf(final);
   }
 
+  /** Every open order, page by page (Alpaca answers at most 500 at a time), oldest first. */
   async openOrders(): Promise<OpenOrder[]> {
-    const { data } = await this.o.rest.request<AlpacaOrder[]>('GET', '/v2/orders', {
-      query: { status: 'open', limit: 500, direction: 'asc' },
-    });
-    return data.map((a) => {
+    return (await this.allOpenOrders()).map((a) => {
       const v = toVenueOrder(a);
       return {
         id: v.id,
@@ -175,20 +223,37 @@ export class AlpacaBroker implements LiveBroker {
     });
   }
 
+  /**
+   * Pages follow submission time upward. `after` is exclusive and a timestamp may be shared, so each page
+   * starts a millisecond before the last one seen and repeats are dropped by order id.
+   */
+  private async allOpenOrders(): Promise<AlpacaOrder[]> {
+    const seen = new Map<string, AlpacaOrder>();
+    let after: string | undefined;
+    for (;;) {
+      const { data } = await this.o.rest.request<AlpacaOrder[]>('GET', '/v2/orders', {
+        query: { status: 'open', limit: ORDERS_PAGE, direction: 'asc', after, nested: 'false' },
+      });
+      const before = seen.size;
+      for (const a of data) seen.set(a.id, a);
+      if (data.length < ORDERS_PAGE) return [...seen.values()];
+      if (seen.size === before) {
+        throw new AlpacaError(
+          0,
+          'GET',
+          '/v2/orders',
+          `more than ${ORDERS_PAGE} open orders share one submission time (${after}); they cannot be paged through`,
+        );
+      }
+      const last = Date.parse(data.at(-1)!.submitted_at ?? data.at(-1)!.created_at ?? '');
+      if (!Number.isFinite(last)) return [...seen.values()];
+      after = new Date(last - 1).toISOString();
+    }
+  }
+
   async positions(): Promise<LivePosition[]> {
     const { data } = await this.o.rest.request<AlpacaPosition[]>('GET', '/v2/positions');
-    return data.map((p) => {
-      const assetClass = assetClassOf(p.asset_class);
-      const qty = Number(p.qty);
-      const pnl = p.unrealized_pl === undefined ? Number.NaN : Number(p.unrealized_pl);
-      return {
-        symbol: canonicalSymbol(p.symbol, assetClass),
-        assetClass,
-        qty: p.side === 'short' && qty > 0 ? -qty : qty,
-        price: Number(p.current_price),
-        ...(Number.isFinite(pnl) ? { unrealizedPnl: pnl } : {}),
-      };
-    });
+    return data.map(toLivePosition);
   }
 
   /** Read fresh every time: buying power is never a value cached at start-up. */
@@ -199,16 +264,7 @@ export class AlpacaBroker implements LiveBroker {
         detail: 'Alpaca reports the account blocked for trading; orders will be refused',
       });
     }
-    return {
-      equity: Number(a.equity),
-      patternDayTrader: Boolean(a.pattern_day_trader),
-      cash: Number(a.cash),
-      buyingPower: {
-        nonMarginable: Number(a.non_marginable_buying_power),
-        daytrading: Number(a.daytrading_buying_power),
-        regt: Number(a.regt_buying_power),
-      },
-    };
+    return toBrokerAccount(a);
   }
 
   async orderByClientId(clientOrderId: string): Promise<VenueOrder | null> {
@@ -252,119 +308,18 @@ export class AlpacaBroker implements LiveBroker {
 
   private onUpdate(u: TradeUpdate): void {
     const order = toVenueOrder(u.order);
+    if (u.event === 'order_cancel_rejected') {
+      this.o.log.warn('cancel-refused', { orderId: order.id, status: u.order.status });
+      this.cancels.settle(order.id, {
+        refused: `Alpaca refused the cancel of ${order.id} (the order is ${u.order.status})`,
+      });
+      return;
+    }
     const kind = EVENT_KINDS[u.event];
     if (kind) for (const l of this.listeners) l({ kind, order });
-    if (!isOpenStatus(order.status)) this.settle(order);
-  }
-
-  private settle(order: VenueOrder): void {
-    const set = this.waiters.get(order.id);
-    if (!set) return;
-    this.waiters.delete(order.id);
-    for (const resolve of set) resolve(order);
-  }
-
-  /** Register before the DELETE is sent, so an event that arrives before its answer is not missed. */
-  private waitFor(orderId: string): { promise: Promise<VenueOrder>; cancel: () => void } {
-    let resolve!: (o: VenueOrder) => void;
-    const promise = new Promise<VenueOrder>((r) => (resolve = r));
-    let set = this.waiters.get(orderId);
-    if (!set) this.waiters.set(orderId, (set = new Set()));
-    set.add(resolve);
-    return {
-      promise,
-      cancel: () => {
-        set.delete(resolve);
-        if (!set.size) this.waiters.delete(orderId);
-      },
-    };
-  }
-
-  /** The stream's word, or a REST check every cancelPollMs, whichever comes first; null after the timeout. */
-  private async untilSettled(
-    orderId: string,
-    settled: { promise: Promise<VenueOrder>; cancel: () => void },
-  ): Promise<VenueOrder | null> {
-    const deadline = Date.now() + (this.o.cancelTimeoutMs ?? 60_000);
-    const poll = this.o.cancelPollMs ?? 2000;
-    const heard: { order: VenueOrder | null } = { order: null };
-    void settled.promise.then((o) => (heard.order = o));
-    for (;;) {
-      const current = await this.fetchOrder(orderId);
-      if (heard.order) return heard.order;
-      if (current && !isOpenStatus(current.status)) {
-        settled.cancel();
-        return current;
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        settled.cancel();
-        return null;
-      }
-      const stop = new AbortController();
-      await Promise.race([
-        settled.promise.then(() => stop.abort()),
-        wallSleep(Math.min(poll, left), stop.signal),
-      ]);
-      stop.abort();
-      if (heard.order) return heard.order;
-    }
-  }
-
-  private async fetchOrder(orderId: string): Promise<VenueOrder | null> {
-    try {
-      const { data } = await this.o.rest.request<AlpacaOrder>(
-        'GET',
-        `/v2/orders/${encodeURIComponent(orderId)}`,
-      );
-      return toVenueOrder(data);
-    } catch (error) {
-      if (error instanceof AlpacaError && error.status === 404) return null;
-      throw error;
-    }
+    if (!isOpenStatus(order.status)) this.cancels.settle(order.id, { order });
   }
 }
 
-const EVENT_KINDS: Record<string, OrderEventKind> = {
-  new: 'new',
-  fill: 'fill',
-  partial_fill: 'partial_fill',
-  pending_cancel: 'pending_cancel',
-  canceled: 'canceled',
-  rejected: 'rejected',
-  expired: 'expired',
-  done_for_day: 'expired',
-};
-
-const STATUS: Record<string, VenueOrderStatus> = {
-  pending_cancel: 'pending_cancel',
-  filled: 'filled',
-  canceled: 'canceled',
-  expired: 'expired',
-  done_for_day: 'expired',
-  replaced: 'canceled',
-  rejected: 'rejected',
-  suspended: 'rejected',
-};
-
-const assetClassOf = (c: string | undefined): AssetClass => (c === 'crypto' ? 'crypto' : 'stock');
-
-export function toVenueOrder(a: AlpacaOrder): VenueOrder {
-  const assetClass = assetClassOf(a.asset_class);
-  return {
-    id: a.id,
-    clientOrderId: a.client_order_id,
-    symbol: canonicalSymbol(a.symbol, assetClass),
-    assetClass,
-    side: a.side,
-    role: roleOfClientId(a.client_order_id) ?? 'entry',
-    limitPrice: Number(a.limit_price ?? 0),
-    qty: Number(a.qty ?? 0),
-    filledQty: Number(a.filled_qty ?? 0),
-    fillPrice:
-      a.filled_avg_price === null || a.filled_avg_price === undefined ? null : Number(a.filled_avg_price),
-    // new, accepted, pending_new, partially_filled, held … are all still working.
-    status: STATUS[a.status] ?? 'open',
-    placedAt: Date.parse(a.submitted_at ?? a.created_at ?? '') || 0,
-  };
-}
+/** Alpaca's largest page of orders. */
+const ORDERS_PAGE = 500;

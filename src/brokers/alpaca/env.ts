@@ -1,3 +1,4 @@
+import { ValidationError } from '../../core/errors.js';
 import type { AlpacaCredentials } from './rest.js';
 
 /** Thrown when the environment lacks what an Alpaca session needs; the message names the variables only. */
@@ -42,4 +43,38 @@ export function alpacaEndpoints(env: Readonly<Record<string, string | undefined>
   const data = (env.WORKSTEAL_ALPACA_DATA_URL || 'https://data.alpaca.markets').replace(/\/$/, '');
   const stream = env.WORKSTEAL_ALPACA_STREAM_URL || `${trading.replace(/^http/, 'ws')}/stream`;
   return { trading, data, stream };
+}
+
+/**
+ * How long one REST request or the stream's connect may take (WORKSTEAL_ALPACA_TIMEOUT_MS, default 10 s),
+ * and how long a cancel waits for the venue's confirmation (WORKSTEAL_ALPACA_CANCEL_TIMEOUT_MS, 60 s).
+ */
+export function alpacaTimeouts(env: Readonly<Record<string, string | undefined>>): {
+  requestMs: number;
+  cancelMs: number;
+} {
+  return {
+    requestMs: positiveMs(env, 'WORKSTEAL_ALPACA_TIMEOUT_MS', 10_000),
+    cancelMs: positiveMs(env, 'WORKSTEAL_ALPACA_CANCEL_TIMEOUT_MS', 60_000),
+  };
+}
+
+function positiveMs(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) {
+    throw new ValidationError('Invalid Alpaca setting', [
+      {
+        where: name,
+        message: `must be a whole number of milliseconds from 1 to 3600000; unset it for the default (${fallback})`,
+        value: raw.slice(0, 40),
+      },
+    ]);
+  }
+  return ms;
 }

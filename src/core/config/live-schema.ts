@@ -29,6 +29,8 @@ export const liveSchema = z.strictObject({
     host: z.string().min(1),
     /** 0 picks a free port (printed at start). */
     port: z.number().int().min(0).max(65_535),
+    /** Host names requests may name beside loopback (DNS rebinding defence); comma separated in the environment. */
+    allowedHosts: symbolList,
   }),
   alerts: z.strictObject({
     /** Alert when steals / steal attempts over the recent window falls below this. */
@@ -61,7 +63,7 @@ export type LiveConfig = z.infer<typeof liveSchema>;
 export const DEFAULT_LIVE: LiveConfig = {
   pollSec: 60,
   replaySpeed: 3600,
-  http: { host: '127.0.0.1', port: 8787 },
+  http: { host: '127.0.0.1', port: 8787, allowedHosts: [] },
   alerts: {
     stealSuccessBelow: 0.2,
     blockRateAbove: 0.8,

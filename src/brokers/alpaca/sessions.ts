@@ -1,0 +1,24 @@
+import { newYorkDay, newYorkWallToUtc, type ExchangeCalendar } from '../../core/calendar/index.js';
+
+export type StockSession = 'regular' | 'extended' | 'closed';
+
+/** Alpaca's extended hours: pre-market from 04:00 New York, after-hours until 20:00 (4 h after an early close). */
+const PRE_MARKET_FROM = { hh: 4, mm: 0 };
+const AFTER_HOURS_UNTIL = { hh: 20, mm: 0 };
+const AFTER_HOURS_MS = 4 * 3_600_000;
+
+/** Which US equity session `t` falls in on a trading day of `calendar`; weekends and holidays are closed. */
+export function stockSessionAt(t: number, calendar: ExchangeCalendar): StockSession {
+  const day = newYorkDay(t);
+  const session = calendar.sessionFor(day);
+  if (!session) return 'closed';
+  if (t >= session.open && t < session.close) return 'regular';
+  const preMarket = newYorkWallToUtc(day, PRE_MARKET_FROM.hh, PRE_MARKET_FROM.mm);
+  const afterHoursEnd = Math.min(
+    session.close + AFTER_HOURS_MS,
+    newYorkWallToUtc(day, AFTER_HOURS_UNTIL.hh, AFTER_HOURS_UNTIL.mm),
+  );
+  return (t >= preMarket && t < session.open) || (t >= session.close && t < afterHoursEnd)
+    ? 'extended'
+    : 'closed';
+}

@@ -1,0 +1,108 @@
+import type { AssetClass } from '../../core/types.js';
+import { roleOfClientId } from '../../live/order-ids.js';
+import type {
+  BrokerAccount,
+  LivePosition,
+  OrderEventKind,
+  VenueOrder,
+  VenueOrderStatus,
+} from '../../live/ports.js';
+import type { AlpacaOrder } from './stream.js';
+import { canonicalSymbol } from './symbols.js';
+
+/** Alpaca's JSON as worksteal reads it: orders, account, positions (numbers arrive as strings). */
+
+export interface AlpacaAccount {
+  equity: string;
+  cash: string;
+  pattern_day_trader: boolean;
+  buying_power: string;
+  regt_buying_power: string;
+  daytrading_buying_power: string;
+  non_marginable_buying_power: string;
+  trading_blocked?: boolean;
+  account_blocked?: boolean;
+}
+
+export interface AlpacaPosition {
+  symbol: string;
+  asset_class: string;
+  qty: string;
+  side?: string;
+  current_price: string;
+  unrealized_pl?: string;
+}
+
+/**
+ * trade_updates events as order events. Not here, on purpose:
+ * - `done_for_day`: the order stops trading for today but works again at the next session; it is not an
+ *   end (treating it as one would resolve a pending cancel and free margin the order still holds);
+ * - `order_cancel_rejected`: it answers a cancel, not the order's life (the broker handles it).
+ */
+export const EVENT_KINDS: Readonly<Record<string, OrderEventKind>> = {
+  new: 'new',
+  fill: 'fill',
+  partial_fill: 'partial_fill',
+  pending_cancel: 'pending_cancel',
+  canceled: 'canceled',
+  rejected: 'rejected',
+  expired: 'expired',
+};
+
+/** Alpaca's final statuses; every other one (new, accepted, held, partially_filled, done_for_day …) still works. */
+const STATUS: Readonly<Record<string, VenueOrderStatus>> = {
+  pending_cancel: 'pending_cancel',
+  filled: 'filled',
+  canceled: 'canceled',
+  expired: 'expired',
+  replaced: 'canceled',
+  rejected: 'rejected',
+  suspended: 'rejected',
+};
+
+export const assetClassOf = (c: string | undefined): AssetClass => (c === 'crypto' ? 'crypto' : 'stock');
+
+export function toVenueOrder(a: AlpacaOrder): VenueOrder {
+  const assetClass = assetClassOf(a.asset_class);
+  return {
+    id: a.id,
+    clientOrderId: a.client_order_id,
+    symbol: canonicalSymbol(a.symbol, assetClass),
+    assetClass,
+    side: a.side,
+    role: roleOfClientId(a.client_order_id) ?? 'entry',
+    limitPrice: Number(a.limit_price ?? 0),
+    qty: Number(a.qty ?? 0),
+    filledQty: Number(a.filled_qty ?? 0),
+    fillPrice:
+      a.filled_avg_price === null || a.filled_avg_price === undefined ? null : Number(a.filled_avg_price),
+    status: STATUS[a.status] ?? 'open',
+    placedAt: Date.parse(a.submitted_at ?? a.created_at ?? '') || 0,
+  };
+}
+
+export function toLivePosition(p: AlpacaPosition): LivePosition {
+  const assetClass = assetClassOf(p.asset_class);
+  const qty = Number(p.qty);
+  const pnl = p.unrealized_pl === undefined ? Number.NaN : Number(p.unrealized_pl);
+  return {
+    symbol: canonicalSymbol(p.symbol, assetClass),
+    assetClass,
+    qty: p.side === 'short' && qty > 0 ? -qty : qty,
+    price: Number(p.current_price),
+    ...(Number.isFinite(pnl) ? { unrealizedPnl: pnl } : {}),
+  };
+}
+
+export function toBrokerAccount(a: AlpacaAccount): BrokerAccount {
+  return {
+    equity: Number(a.equity),
+    patternDayTrader: Boolean(a.pattern_day_trader),
+    cash: Number(a.cash),
+    buyingPower: {
+      nonMarginable: Number(a.non_marginable_buying_power),
+      daytrading: Number(a.daytrading_buying_power),
+      regt: Number(a.regt_buying_power),
+    },
+  };
+}
