@@ -52,12 +52,7 @@ const CONTROL: Record<string, (t: Controllable) => void> = {
 export async function startHttp(o: HttpOptions): Promise<HttpHandle> {
   const allowed = allowedHostSet(o.host, o.allowedHosts ?? []);
   const server: Server = createServer((req, res) => {
-    if (!hostAllowed(req.headers.host, allowed)) {
-      o.log.warn('http-host-refused', { host: String(req.headers.host ?? '').slice(0, 100) });
-      return send(res, 421, {
-        error: `this server answers only for ${[...allowed].join(', ')}; add the name you use to live.http.allowedHosts`,
-      });
-    }
+    if (refusedHost(req, res, allowed, o.log)) return;
     handle(o, req, res).catch((error: Error) => {
       o.log.error('http-error', { path: req.url, message: error.message });
       if (!res.headersSent) send(res, 500, { error: 'internal error; see the log' });
@@ -141,8 +136,26 @@ export function tokenMatches(header: string | undefined, token: string): boolean
   return timingSafeEqual(digest(m[1]!.trim()), digest(token));
 }
 
+/**
+ * DNS rebinding defence for every HTTP face of worksteal: a request whose Host is not on the list gets 421 and
+ * a log line; true when it was refused.
+ */
+export function refusedHost(
+  req: IncomingMessage,
+  res: ServerResponse,
+  allowed: ReadonlySet<string>,
+  log: Logger,
+): boolean {
+  if (hostAllowed(req.headers.host, allowed)) return false;
+  log.warn('http-host-refused', { host: String(req.headers.host ?? '').slice(0, 100) });
+  send(res, 421, {
+    error: `this server answers only for ${[...allowed].join(', ')}; add the name you use to live.http.allowedHosts`,
+  });
+  return true;
+}
+
 /** Loopback names always; the bound address when it is a specific one; then the configured names. */
-function allowedHostSet(bound: string, extra: readonly string[]): Set<string> {
+export function allowedHostSet(bound: string, extra: readonly string[]): Set<string> {
   const names = ['localhost', '127.0.0.1', '::1', ...extra];
   if (!['0.0.0.0', '::', ''].includes(bound)) names.push(bound);
   return new Set(names.map((n) => n.toLowerCase().replace(/^\[(.*)\]$/, '$1')));

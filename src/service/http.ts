@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ValidationError } from '../core/errors.js';
-import { send, tokenMatches } from '../live/http.js';
+import { allowedHostSet, refusedHost, send, tokenMatches } from '../live/http.js';
 import type { Logger } from '../live/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import { OPENAPI } from './openapi.js';
@@ -17,6 +17,8 @@ export interface ServiceHttpOptions {
   service: CoordinatorService;
   metrics: LiveMetrics;
   log: Logger;
+  /** Host names answered besides loopback and the bound address (live.http.allowedHosts). */
+  allowedHosts?: readonly string[];
 }
 
 export interface ServiceHttp {
@@ -31,7 +33,10 @@ const MAX_BODY = 1 << 20;
  * `Authorization: Bearer <WORKSTEAL_TOKEN>` (the live runtime's rule); /metrics and /openapi.json do not.
  */
 export async function startServiceHttp(o: ServiceHttpOptions): Promise<ServiceHttp> {
+  const allowed = allowedHostSet(o.host, o.allowedHosts ?? []);
   const server: Server = createServer((req, res) => {
+    // The live runtime's rule: a page on another origin (DNS rebinding) gets no answer.
+    if (refusedHost(req, res, allowed, o.log)) return;
     route(o, req, res).catch((error: Error) => {
       if (res.headersSent) return void res.end();
       if (error instanceof BadRequest) return send(res, 400, { error: error.message, issues: error.issues });

@@ -132,6 +132,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     service,
     metrics,
     log,
+    allowedHosts: config.live.http.allowedHosts,
   });
   if (!['127.0.0.1', '::1', 'localhost'].includes(config.live.http.host))
     log.warn('http-exposed', {
