@@ -3,7 +3,8 @@ import { nyseCalendar } from '../../core/calendar/index.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import type { WorkstealConfig } from '../../core/config/schema.js';
 import { loadConfig } from '../../io/load-config.js';
-import { AcceleratedClock } from '../../live/clock.js';
+import { alpacaConnection } from '../../brokers/alpaca/connect.js';
+import { AcceleratedClock, RealClock } from '../../live/clock.js';
 import { Logger, fileSink, stdoutSink } from '../../live/log.js';
 import { LiveMetrics } from '../../live/metrics.js';
 import { newRunTag } from '../../live/order-ids.js';
@@ -47,7 +48,7 @@ export function registerServe(program: Command): void {
     .description('the coordinator as a local HTTP/JSON service shared by any number of bots, in any language')
     .option(
       '--broker <name>',
-      'none: advisory (the bots cancel and place, and report back); replay: the service executes on real bars',
+      'none: advisory (the bots cancel and place, and report back); replay: the service executes on real bars; alpaca: the service executes at Alpaca (keys from ALPACA_API_KEY_ID / ALPACA_API_SECRET_KEY; paper unless WORKSTEAL_ALPACA_URL says otherwise)',
       'none',
     )
     .option('--config <file>', 'config file (JSON or YAML)')
@@ -76,7 +77,8 @@ explains advisory sagas, deadlines and restarts.
 
 Examples:
   WORKSTEAL_TOKEN=secret worksteal serve --broker none --port 8787 --equity 25000
-  WORKSTEAL_TOKEN=secret worksteal serve --broker replay --benchmark crypto --speed 60`,
+  WORKSTEAL_TOKEN=secret worksteal serve --broker replay --benchmark crypto --speed 60
+  WORKSTEAL_TOKEN=secret ALPACA_API_KEY_ID=… ALPACA_API_SECRET_KEY=… worksteal serve --broker alpaca`,
     )
     .action(async (opts: ServeOptions) => {
       process.exitCode = await serveCommand(opts);
@@ -88,10 +90,8 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     process.stdout.write(openapiText());
     return EXIT.ok;
   }
-  if (!['none', 'replay'].includes(opts.broker)) {
-    throw new CliError(
-      `--broker ${JSON.stringify(opts.broker)}: choose none (advisory) or replay; for Alpaca, run the bots' orders through advisory mode (--broker none) or use worksteal run --broker alpaca`,
-    );
+  if (!['none', 'replay', 'alpaca'].includes(opts.broker)) {
+    throw new CliError(`--broker ${JSON.stringify(opts.broker)}: choose none (advisory), replay or alpaca`);
   }
   const token = process.env.WORKSTEAL_TOKEN || undefined;
   if (!token && opts.auth !== false) {
@@ -112,7 +112,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   log.addSecret(token);
   for (const w of resolved.warnings) log.warn('config-warning', { message: w.message });
 
-  const { mode, timers, close } = await serviceMode(opts, config);
+  const { mode, timers, close } = await serviceMode(opts, config, log);
   const store = new LiveStore(config.live.stateDb);
   const metrics = new LiveMetrics();
   const service = new CoordinatorService({
@@ -163,7 +163,9 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
 async function serviceMode(
   opts: ServeOptions,
   config: WorkstealConfig,
+  log: Logger,
 ): Promise<{ mode: ServiceMode; timers: Timers; close: () => Promise<void> }> {
+  if (opts.broker === 'alpaca') return alpacaMode(config, log);
   if (opts.broker === 'none') {
     const deadline = Number(opts.deadline);
     if (!(deadline > 0))
@@ -217,4 +219,34 @@ function flagLayer(opts: ServeOptions): Record<string, unknown> {
   if (opts.db !== undefined) live.stateDb = opts.db;
   if (opts.speed !== undefined) live.replaySpeed = Number(opts.speed);
   return { ...(opts.dryRun ? { dryRun: true } : {}), ...(Object.keys(live).length ? { live } : {}) };
+}
+
+/**
+ * Executing at Alpaca: the same connection `run --broker alpaca` opens (keys registered for redaction first,
+ * request timeouts, the trade_updates stream), on the venue's clock.
+ */
+async function alpacaMode(
+  config: WorkstealConfig,
+  log: Logger,
+): Promise<{ mode: ServiceMode; timers: Timers; close: () => Promise<void> }> {
+  const clock = new RealClock();
+  const { stream, broker } = alpacaConnection({
+    env: process.env,
+    log,
+    clock,
+    now: () => clock.now(),
+    extendedHours: config.extendedHours,
+  });
+  try {
+    await stream.start();
+    clock.syncTo((await broker.clock()).timestamp);
+  } catch (error) {
+    await broker.close(); // an open stream would keep the process alive after the error
+    throw error;
+  }
+  return {
+    mode: { kind: 'executing', broker },
+    timers: { ...realTimers, now: () => clock.now() },
+    close: () => broker.close(),
+  };
 }
