@@ -61,8 +61,9 @@ interface Header {
   report: Omit<QualityReport, 'path'>;
 }
 
+/** `$WORKSTEAL_CACHE_DIR/bars`, else `./.cache/worksteal/bars` (docs/cli.md "The bar cache"); empty is unset. */
 export function defaultCacheDir(): string {
-  return join(process.env.WORKSTEAL_CACHE_DIR ?? join(process.cwd(), '.cache', 'worksteal'), 'bars');
+  return join(process.env.WORKSTEAL_CACHE_DIR || join(process.cwd(), '.cache', 'worksteal'), 'bars');
 }
 
 /** Stable JSON (sorted keys) so option objects that differ only in key order share a cache entry. */
