@@ -106,15 +106,16 @@ function interruptOnSigint(onFirst: () => void): { signal: AbortSignal; dispose:
   return { signal: controller.signal, dispose: () => process.off('SIGINT', handler) };
 }
 
+/** The optimizer's progress line: work done from the first finished evaluation, not per generation. */
+export function progressLabel(p: StudyProgress): string {
+  const best = Number.isFinite(p.bestOos) ? num(p.bestOos, 3) : '—';
+  const rate = p.evaluated > 0 ? `${num(p.rate, 2)} eval/s` : 'first evaluations running';
+  const reused = p.reused > 0 ? ` (${p.reused} from the store)` : '';
+  return `evaluations${reused} · gen ${Math.min(p.generation + 1, p.generations)}/${p.generations} · best ${best} · ${rate}`;
+}
+
 function progressReporter(bar: Progress): (p: StudyProgress) => void {
-  return (p) => {
-    const best = Number.isFinite(p.bestOos) ? num(p.bestOos, 3) : '—';
-    bar.update(
-      p.told + p.inGeneration,
-      p.budget,
-      `gen ${Math.min(p.generation + 1, p.generations)}/${p.generations} · best ${best} · ${num(p.rate, 2)} eval/s`,
-    );
-  };
+  return (p) => bar.update(p.told + p.inGeneration, p.budget, progressLabel(p));
 }
 
 async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
