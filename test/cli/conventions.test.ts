@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,5 +88,20 @@ describe('the CLI convention (docs/cli.md)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('note: --source is deprecated; use --folder (same meaning)');
     expect(r.stdout).toMatch(/mine[/\\]SOLUSDT_1d\.csv/);
+  });
+
+  it('the bar cache goes to WORKSTEAL_CACHE_DIR, and --no-cache writes none', () => {
+    requireMarketData();
+    const file = join(MARKETDATA, 'binance-spot-yanniedog/LTCUSDT_1d.csv');
+    const cache = join(dir, 'cache');
+    const uncached = join(dir, 'uncached');
+    const r = runCli(['data', 'import', file, '--dir', join(dir, 'd1')], { WORKSTEAL_CACHE_DIR: cache });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(join(cache, 'bars')).length).toBe(1);
+    const off = runCli(['data', 'import', file, '--dir', join(dir, 'd2'), '--no-cache'], {
+      WORKSTEAL_CACHE_DIR: uncached,
+    });
+    expect(off.code, off.stderr).toBe(0);
+    expect(existsSync(uncached)).toBe(false);
   });
 });
