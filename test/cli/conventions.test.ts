@@ -104,4 +104,23 @@ describe('the CLI convention (docs/cli.md)', () => {
     expect(off.code, off.stderr).toBe(0);
     expect(existsSync(uncached)).toBe(false);
   });
+
+  it('optimize says when bar lengths differ between symbols, as simulate does', () => {
+    requireMarketData();
+    const r = runCli([
+      'optimize',
+      '--data',
+      join(MARKETDATA, 'binance-spot-yanniedog/BTCUSDT_4h.csv'),
+      join(MARKETDATA, 'binance-spot-yanniedog/SOLUSDT_1h.csv'),
+      // A window without data stops the study right after loading: the note is all this test needs.
+      '--from',
+      '2030-01-01',
+      '--threads',
+      '0',
+      '--db',
+      join(dir, 'optimize.sqlite'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('note: bar lengths differ between symbols (4h: BTCUSDT; 1h: SOLUSDT)');
+  });
 });

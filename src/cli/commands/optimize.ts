@@ -155,6 +155,10 @@ function loadData(opts: OptimizeOptions, config: WorkstealConfig): Promise<Study
       configSymbols: config.symbols,
       onBadData: opts.repair ? 'repair' : 'refuse',
       ...(opts.cache === false ? { cacheDir: null } : {}),
+      // A file left out for a finer one, or bar lengths that differ between symbols: said, as in simulate.
+      onNote: (note) => {
+        if (!opts.quiet) process.stderr.write(`note: ${note}\n`);
+      },
     },
   );
 }
