@@ -64,7 +64,7 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
   if (!SOURCE_NAME.test(source)) {
     throw new DataError(
       source,
-      'is not a usable --source name.',
+      'is not a usable --folder name.',
       'Use letters, digits, dot, dash or underscore (it becomes a folder name).',
     );
   }
@@ -93,7 +93,7 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
       throw new DataError(
         file,
         `gives ${load.series.symbol} at ${timeframeName(load.series.intervalMs)}, like ${clash.file}.`,
-        'Import them into different --source folders, or import one of them.',
+        'Import them into different folders (--folder), or import one of them.',
       );
     }
     loads.push({ file, load, key });

@@ -34,9 +34,9 @@ export interface StudyProgress {
   /** Evaluations of the current generation finished (run or found in the store). */
   inGeneration: number;
   popSize: number;
-  /** Best median out-of-sample score so far (NaN before the first generation is told). */
+  /** Best median out-of-sample score of the evaluations finished so far (not finite before the first). */
   bestOos: number;
-  /** Evaluations run by this process, and taken from the store instead. */
+  /** Evaluations run by this process (counted as each finishes), and taken from the store instead. */
   evaluated: number;
   reused: number;
   /** Evaluations per second run by this process (0 until the first one finishes). */
@@ -151,6 +151,9 @@ export async function runStudy(input: RunStudyInput): Promise<StudyResult> {
   });
   let evaluated = 0;
   let reused = 0;
+  // Counted per finished evaluation, not per generation: a first generation of a slow objective would
+  // otherwise show no rate and no best for minutes.
+  let bestSeen = Number.NEGATIVE_INFINITY;
   const started = performance.now();
   const budget = input.generations * settings.popSize;
   const progress = (inGeneration: number): void => {
@@ -162,11 +165,14 @@ export async function runStudy(input: RunStudyInput): Promise<StudyResult> {
       budget,
       inGeneration,
       popSize: settings.popSize,
-      bestOos: de.generation > 0 ? -de.best().score : Number.NaN,
+      bestOos: Math.max(bestSeen, de.generation > 0 ? -de.best().score : Number.NEGATIVE_INFINITY),
       evaluated,
       reused,
       rate: evaluated > 0 && elapsed > 0 ? evaluated / elapsed : 0,
     });
+  };
+  const seen = (score: number): void => {
+    if (Number.isFinite(score)) bestSeen = Math.max(bestSeen, score);
   };
   progress(0);
 
@@ -183,12 +189,14 @@ export async function runStudy(input: RunStudyInput): Promise<StudyResult> {
       ...(signal ? { signal } : {}),
       onStored: (o) => {
         inGeneration++;
+        evaluated++;
+        seen(o.evaluation.oos);
         input.onEvaluated?.(o);
         progress(inGeneration);
       },
     });
-    evaluated += r.evaluated;
     reused += r.reused;
+    for (const t of tasks) seen(r.stored.get(t.hash)?.evaluation.oos ?? Number.NaN);
     if (!r.complete) {
       interrupted = true;
       break;

@@ -49,7 +49,7 @@ const issueExample = {
 
 describe('worksteal explain', () => {
   it('decides the README example and prints a steal of the SOL order', () => {
-    const r = runCli(['explain', '--scenario', 'examples/scenario-steal.json', '--json']);
+    const r = runCli(['explain', '--scenario', 'examples/scenario-steal.json', '--json', '-']);
     expect(r.code).toBe(0);
     const record = JSON.parse(r.stdout);
     expect(record).toMatchObject({
@@ -69,7 +69,7 @@ describe('worksteal explain', () => {
   });
 
   it('takes the scenario of the issue verbatim (a buy at 90 under its limit 100 is marketable, distance < 0)', () => {
-    const r = runCli(['explain', '--scenario', scenarioFile('issue.json', issueExample), '--json']);
+    const r = runCli(['explain', '--scenario', scenarioFile('issue.json', issueExample), '--json', '-']);
     expect(r.code).toBe(0);
     const record = JSON.parse(r.stdout);
     expect(record.action).toBe('place');
@@ -115,6 +115,7 @@ describe('worksteal explain', () => {
       '--calendar',
       closed,
       '--json',
+      '-',
     ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({
@@ -142,7 +143,7 @@ describe('worksteal explain', () => {
       ...JSON.parse(readFileSync(late, 'utf8')),
       sessionOpen: true,
     });
-    expect(runCli(['explain', '--scenario', stated, '--json']).code).toBe(0);
+    expect(runCli(['explain', '--scenario', stated, '--json', '-']).code).toBe(0);
   });
 
   it('an order placed after now is an error naming the order', () => {
@@ -177,7 +178,7 @@ describe('worksteal explain', () => {
 
 describe('worksteal config check', () => {
   it('prints the effective config and warnings, exit 0', () => {
-    const r = runCli(['config', 'check', '--json']);
+    const r = runCli(['config', 'check', '--json', '-']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.valid).toBe(true);
@@ -185,17 +186,17 @@ describe('worksteal config check', () => {
     expect(out.warnings.length).toBeGreaterThan(0);
   });
 
-  it('exits 1 on errors and names the key and value', () => {
+  it('exits 2 on errors (bad input, as in simulate) and names the key and value', () => {
     const path = scenarioFile('bad-config.yaml', 'protectionPct: 2\ncooldownSecs: 1\n');
     const r = runCli(['config', 'check', path]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('protectionPct');
     expect(r.stderr).toContain('got 2');
     expect(r.stderr).toContain('cooldownSecs');
   });
 
   it('environment overrides show in the effective config', () => {
-    const r = runCli(['config', 'check', '--json'], { WORKSTEAL_COOLDOWN_SEC: '200' });
+    const r = runCli(['config', 'check', '--json', '-'], { WORKSTEAL_COOLDOWN_SEC: '200' });
     expect(JSON.parse(r.stdout).config.cooldownSec).toBe(200);
   });
 });

@@ -66,7 +66,7 @@ describe('worksteal data (CLI)', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toContain('ccxt-binance/BTC-USDT_1h.csv');
     expect(list.stdout).toMatch(/BTC\/USDT\s*│\s*crypto\s*│\s*1h\s*│\s*2022-01-01T00:00:00Z/);
-    const json = JSON.parse((await cli(['data', 'list', '--json'])).stdout);
+    const json = JSON.parse((await cli(['data', 'list', '--json', '-'])).stdout);
     expect(json.files.map((f: { symbol: string; rows: number }) => [f.symbol, f.rows])).toEqual([
       ['BTC/USDT', 168],
       ['ETH/USDT', 168],

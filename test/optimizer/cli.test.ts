@@ -22,7 +22,7 @@ const args = (db: string, out: string, extra: string[] = []): string[] => [
   '3',
   '--seed',
   '4',
-  '--workers',
+  '--threads',
   '1',
   '--db',
   db,
@@ -106,7 +106,7 @@ describe('worksteal optimize', () => {
   it('Ctrl-C stops after the running evaluation is stored (exit 130); the same command then finishes with the same result', async () => {
     const db = join(dir, 'b.sqlite');
     const out = join(dir, 'best-b.json');
-    const child = spawnCli(args(db, out, ['--sensitivity', '0', '--workers', '0']));
+    const child = spawnCli(args(db, out, ['--sensitivity', '0', '--threads', '0']));
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -119,7 +119,7 @@ describe('worksteal optimize', () => {
     const partial = storedCount(db);
     expect(partial).toBeGreaterThanOrEqual(4);
 
-    const again = runCli(args(db, out, ['--sensitivity', '0', '--workers', '0']));
+    const again = runCli(args(db, out, ['--sensitivity', '0', '--threads', '0']));
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(
       /\(resumed\): 3 generations, 18 candidates, \d+ evaluated now, \d+ found in the store/,
@@ -163,9 +163,9 @@ describe('worksteal optimize', () => {
       /bad\.json: optimize\.params\.patternDayTrader: is a configuration key but not tunable/,
     );
 
-    const both = runCli(['optimize', ...common, '--workers', '2', '--queue', 'redis://127.0.0.1:1']);
+    const both = runCli(['optimize', ...common, '--threads', '2', '--queue', 'redis://127.0.0.1:1']);
     expect(both.code).toBe(2);
-    expect(both.stderr).toMatch(/--workers and --queue do not go together/);
+    expect(both.stderr).toMatch(/--threads and --queue do not go together/);
     const gens = runCli(['optimize', ...common, '--generations', 'many']);
     expect(gens.code).toBe(2);
     expect(gens.stderr).toMatch(/--generations "many": must be a whole number >= 1/);

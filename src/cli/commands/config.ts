@@ -4,10 +4,22 @@ import { ValidationError } from '../../core/errors.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { loadConfig } from '../../io/load-config.js';
 import { EXIT } from '../errors.js';
-import { writeJson } from '../format.js';
+import { checkOutputPath, humanStream, jsonOption, writeJsonOutput } from '../output.js';
+
+interface CheckOptions {
+  preset?: string;
+  json?: string;
+  strict?: boolean;
+}
 
 export function registerConfig(program: Command): void {
-  const config = program.command('config').description('inspect and validate configuration');
+  const config = program
+    .command('config')
+    .description('inspect and validate configuration')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  worksteal config check my-config.yaml\n  worksteal config check --preset conservative --json -',
+    );
   config
     .command('check')
     .description(
@@ -15,34 +27,41 @@ export function registerConfig(program: Command): void {
     )
     .argument('[file]', 'config file; omitted: the preset alone')
     .option('--preset <name>', `start from a preset (${PRESET_NAMES.join(', ')})`)
-    .option('--json', 'print {valid, config, warnings, errors} as JSON')
-    .action(async (file: string | undefined, opts: { preset?: string; json?: boolean }) => {
+    .addOption(jsonOption('{valid, preset, config, warnings, errors}'))
+    .option('--strict', 'treat warnings as a failed check (exit 1)')
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 valid; 2 invalid (the file does not parse or a value fails validation); 1 valid but with warnings under --strict.\n\nExamples:\n  worksteal config check my-config.yaml\n  WORKSTEAL_COOLDOWN_SEC=200 worksteal config check --json - | jq .warnings\n  worksteal config check best.json --strict`,
+    )
+    .action(async (file: string | undefined, opts: CheckOptions) => {
+      await checkOutputPath('--json', opts.json);
+      const out = humanStream(opts.json);
       try {
         const resolved = await loadConfig({ file, preset: opts.preset, env: process.env });
         if (opts.json) {
-          writeJson({
+          await writeJsonOutput(opts.json, {
             valid: true,
             preset: resolved.preset,
             config: resolved.config,
             warnings: resolved.warnings,
             errors: [],
           });
-        } else {
-          process.stdout.write(
-            `${pc.green('valid')} (preset ${resolved.preset}${file ? `, file ${file}` : ''})\n\n`,
-          );
-          process.stdout.write(`${JSON.stringify(resolved.config, null, 2)}\n`);
-          if (resolved.warnings.length) {
-            process.stdout.write(`\n${pc.yellow(`${resolved.warnings.length} warning(s)`)}:\n`);
-            for (const w of resolved.warnings) process.stdout.write(`  - ${w.message}\n`);
-          } else process.stdout.write('\nno warnings\n');
         }
-        process.exitCode = EXIT.ok;
+        if (opts.json !== '-') {
+          out.write(`${pc.green('valid')} (preset ${resolved.preset}${file ? `, file ${file}` : ''})\n\n`);
+          out.write(`${JSON.stringify(resolved.config, null, 2)}\n`);
+        }
+        if (resolved.warnings.length) {
+          out.write(`\n${pc.yellow(`${resolved.warnings.length} warning(s)`)}:\n`);
+          for (const w of resolved.warnings) out.write(`  - ${w.message}\n`);
+        } else if (opts.json !== '-') out.write('\nno warnings\n');
+        process.exitCode = opts.strict && resolved.warnings.length ? EXIT.failed : EXIT.ok;
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        if (opts.json) writeJson({ valid: false, errors: error.issues, warnings: [] });
-        else process.stderr.write(`${pc.red('invalid')}: ${error.message}\n`);
-        process.exitCode = EXIT.failed;
+        if (opts.json) await writeJsonOutput(opts.json, { valid: false, errors: error.issues, warnings: [] });
+        process.stderr.write(`${pc.red('invalid')}: ${error.message}\n`);
+        // A bad config is bad input, whichever command reads it (docs/cli.md "Exit codes").
+        process.exitCode = EXIT.badInput;
       }
     });
 }

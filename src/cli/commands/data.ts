@@ -20,7 +20,8 @@ import {
 import { parseDateFlag } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
-import { table, writeJson } from '../format.js';
+import { table } from '../format.js';
+import { checkOutputPath, deprecatedAlias, jsonOption, takeDeprecated, writeJsonOutput } from '../output.js';
 import { progressBar, type Progress } from '../progress.js';
 
 interface DownloadOptions {
@@ -36,6 +37,8 @@ interface DownloadOptions {
 
 interface ImportOptions extends LayoutFlags {
   dir?: string;
+  folder?: string;
+  /** Deprecated name of --folder. */
   source?: string;
   symbol?: string;
   assetClass?: string;
@@ -47,7 +50,11 @@ interface ImportOptions extends LayoutFlags {
 export function registerData(program: Command): void {
   const data = program
     .command('data')
-    .description('get market data: download (ccxt, Alpaca), import files, list the local data folder');
+    .description('get market data: download (ccxt, Alpaca), import files, list the local data folder')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  worksteal data download --source ccxt:binance --symbols BTC/USDT --timeframe 1h --from 2023-01-01\n  worksteal data import ~/Downloads/AAPL_1h.csv --folder broker\n  worksteal data list',
+    );
 
   data
     .command('download')
@@ -85,65 +92,76 @@ export function registerData(program: Command): void {
       process.exitCode = EXIT.ok;
     });
 
-  addLayoutFlags(data.command('import'))
+  const importCommand = addLayoutFlags(data.command('import'))
     .description('copy bar files (any layout the loader reads) into the data folder as canonical files')
     .argument('<files...>', 'bar files and/or folders of CSV files')
     .option('--dir <dir>', 'data folder (default: WORKSTEAL_DATA_DIR, else ./data)')
-    .option('--source <name>', 'folder in the data folder for these files', 'import')
+    .option('--folder <name>', 'sub-folder of the data folder for these files (default: import)')
     .option('--symbol <symbol>', 'symbol of a single file, when its name or symbol column does not say it')
     .option('--asset-class <class>', 'crypto or stock, when inference from the symbol is wrong')
     .option('--config <file>', "config file whose 'symbols' map gives asset classes")
     .option('--repair', 'drop bad rows and duplicates (each reported) instead of refusing the file')
     .option('--no-cache', 'do not read or write the binary bar cache')
-    .action(async (files: string[], opts: ImportOptions) => {
-      const dir = opts.dir ?? defaultDataDir();
-      if (opts.assetClass !== undefined && opts.assetClass !== 'crypto' && opts.assetClass !== 'stock') {
-        throw new CliError(`--asset-class ${opts.assetClass}: use crypto or stock`);
-      }
-      const config = opts.config ? (await loadConfig({ file: opts.config, env: process.env })).config : null;
-      const results = await guard(dir, () =>
-        expandDataArgs(files).then((paths) =>
-          importFiles({
-            store: new DataStore(dir),
-            files: paths,
-            ...(opts.source ? { source: opts.source } : {}),
-            ...(opts.symbol ? { symbol: opts.symbol } : {}),
-            ...(opts.assetClass ? { assetClass: opts.assetClass as 'crypto' | 'stock' } : {}),
-            ...(opts.repair ? { repair: true } : {}),
-            ...(config ? { symbols: config.symbols } : {}),
-            ...(opts.cache === false ? { cacheDir: null } : {}),
-            ...layoutOverride(opts),
-          }),
-        ),
+    .addHelpText(
+      'after',
+      `\nStock gaps are counted against the exchange calendar: nights, weekends and holidays are not gaps.\n\nExamples:\n  worksteal data import ../shared/marketdata/ibkr-tsla-economiaunmsm/TSLA_1h.csv\n  worksteal data import ~/Downloads/prices.csv --symbol AAPL --asset-class stock --folder broker --timezone America/New_York`,
+    );
+  deprecatedAlias(importCommand, '--source', '--folder', 'name');
+  importCommand.action(async (files: string[], opts: ImportOptions) => {
+    takeDeprecated(opts, 'source', 'folder', '--source', '--folder');
+    const dir = opts.dir ?? defaultDataDir();
+    if (opts.assetClass !== undefined && opts.assetClass !== 'crypto' && opts.assetClass !== 'stock') {
+      throw new CliError(`--asset-class ${opts.assetClass}: use crypto or stock`);
+    }
+    const config = opts.config ? (await loadConfig({ file: opts.config, env: process.env })).config : null;
+    const results = await guard(dir, () =>
+      expandDataArgs(files).then((paths) =>
+        importFiles({
+          store: new DataStore(dir),
+          files: paths,
+          source: opts.folder ?? 'import',
+          ...(opts.symbol ? { symbol: opts.symbol } : {}),
+          ...(opts.assetClass ? { assetClass: opts.assetClass as 'crypto' | 'stock' } : {}),
+          ...(opts.repair ? { repair: true } : {}),
+          ...(config ? { symbols: config.symbols } : {}),
+          ...(opts.cache === false ? { cacheDir: null } : {}),
+          ...layoutOverride(opts),
+        }),
+      ),
+    );
+    for (const r of results) {
+      const e = r.entry;
+      process.stdout.write(
+        `${r.file} → ${shortPath(r.path, dir)}${r.replaced ? ' (replaced)' : ''}\n  ${e.symbol} (${e.assetClass}) ${e.timeframe}: ${e.rows.toLocaleString('en-US')} bars ${e.first} → ${e.last}\n  ${qualityLine(e)}\n`,
       );
-      for (const r of results) {
-        const e = r.entry;
-        process.stdout.write(
-          `${r.file} → ${shortPath(r.path, dir)}${r.replaced ? ' (replaced)' : ''}\n  ${e.symbol} (${e.assetClass}) ${e.timeframe}: ${e.rows.toLocaleString('en-US')} bars ${e.first} → ${e.last}\n  ${qualityLine(e)}\n`,
-        );
-        for (const g of e.largestGaps.slice(0, 3)) {
-          process.stdout.write(`    gap ${g.after} → ${g.before} (${g.missingBars} bars missing)\n`);
-        }
-        for (const p of e.problems.slice(0, 5)) {
-          process.stdout.write(`    row ${p.row ?? p.time}: ${p.problem} (${p.action})\n`);
-        }
+      for (const g of e.largestGaps.slice(0, 3)) {
+        process.stdout.write(`    gap ${g.after} → ${g.before} (${g.missingBars} bars missing)\n`);
       }
-      process.exitCode = EXIT.ok;
-    });
+      for (const p of e.problems.slice(0, 5)) {
+        process.stdout.write(`    row ${p.row ?? p.time}: ${p.problem} (${p.action})\n`);
+      }
+    }
+    process.exitCode = EXIT.ok;
+  });
 
   data
     .command('list')
     .description('show what the data folder holds')
     .option('--dir <dir>', 'data folder (default: WORKSTEAL_DATA_DIR, else ./data)')
-    .option('--json', 'print the manifest entries as JSON')
-    .action(async (opts: { dir?: string; json?: boolean }) => {
+    .addOption(jsonOption('{dir, files, missing, untracked}'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  worksteal data list\n  worksteal data list --dir ~/market --json - | jq ".files[].symbol"',
+    )
+    .action(async (opts: { dir?: string; json?: string }) => {
+      await checkOutputPath('--json', opts.json);
       const dir = opts.dir ?? defaultDataDir();
       const store = new DataStore(dir);
       const { manifest, missing, untracked, refreshed } = await guard(dir, () => store.reconcile());
       const entries = Object.values(manifest.files);
       if (opts.json) {
-        writeJson({ dir, files: entries, missing, untracked });
-        return;
+        await writeJsonOutput(opts.json, { dir, files: entries, missing, untracked });
+        if (opts.json === '-') return;
       }
       if (entries.length === 0 && untracked.length === 0) {
         process.stdout.write(

@@ -7,7 +7,7 @@ import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
 import { readStructuredFile } from '../../io/read-structured.js';
 import { CliError, EXIT } from '../errors.js';
-import { writeJson } from '../format.js';
+import { checkOutputPath, jsonOption, writeJsonOutput } from '../output.js';
 
 export function registerExplain(program: Command): void {
   program
@@ -17,13 +17,14 @@ export function registerExplain(program: Command): void {
     )
     .requiredOption('--scenario <file>', 'scenario JSON or YAML (format in the README)')
     .option('--config <file>', 'config file under the scenario (scenario.config wins over it)')
-    .option('--json', 'print the decision record as JSON')
+    .addOption(jsonOption('the decision record'))
     .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar')
     .addHelpText(
       'after',
-      '\nExample:\n  worksteal explain --scenario examples/scenario-steal.json\n  worksteal explain --scenario s.json --json | jq .victims',
+      '\nExamples:\n  worksteal explain --scenario examples/scenario-steal.json\n  worksteal explain --scenario examples/scenario-steal.json --json - | jq .victims',
     )
-    .action(async (opts: { scenario: string; config?: string; json?: boolean; calendar?: string }) => {
+    .action(async (opts: { scenario: string; config?: string; json?: string; calendar?: string }) => {
+      await checkOutputPath('--json', opts.json);
       const raw = await readStructuredFile(opts.scenario);
       const calendar = await loadCalendar(opts.calendar);
       const scenario = parseScenario(raw, opts.scenario, calendar);
@@ -34,8 +35,8 @@ export function registerExplain(program: Command): void {
         env: process.env,
       });
       const decision = explainScenario(scenario, resolved, calendar);
-      if (opts.json) writeJson(decisionRecord(decision));
-      else {
+      if (opts.json) await writeJsonOutput(opts.json, decisionRecord(decision));
+      if (opts.json !== '-') {
         process.stdout.write(`${renderDecision(decision)}\n`);
         for (const w of resolved.warnings) process.stdout.write(`config warning: ${w.message}\n`);
       }

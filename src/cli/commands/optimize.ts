@@ -20,6 +20,14 @@ import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
 import { parseDateFlag } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
 import { num, table } from '../format.js';
+import {
+  checkOutputPath,
+  deprecatedAlias,
+  humanStream,
+  jsonOption,
+  takeDeprecated,
+  writeJsonOutput,
+} from '../output.js';
 import { progressBar, type Progress } from '../progress.js';
 
 interface OptimizeOptions {
@@ -41,6 +49,8 @@ interface OptimizeOptions {
   generations: string;
   population?: string;
   seed: string;
+  threads?: string;
+  /** Deprecated name of --threads. */
   workers?: string;
   queue?: string;
   queueName?: string;
@@ -72,16 +82,16 @@ export function checkQueueUrl(url: string): void {
 
 function executorOf(opts: OptimizeOptions): Executor {
   if (opts.queue !== undefined) {
-    if (opts.workers !== undefined) {
+    if (opts.threads !== undefined) {
       throw new CliError(
-        '--workers and --queue do not go together: with --queue the evaluations run on `worksteal worker` processes (give those --threads)',
+        '--threads and --queue do not go together: with --queue the evaluations run on `worksteal worker` processes (give those --threads)',
       );
     }
     checkQueueUrl(opts.queue);
     return { kind: 'queue', url: opts.queue, ...(opts.queueName ? { queueName: opts.queueName } : {}) };
   }
-  const workers = opts.workers === undefined ? defaultThreads() : wholeNumber(opts.workers, '--workers', 0);
-  return workers === 0 ? { kind: 'inline' } : { kind: 'pool', threads: workers };
+  const threads = opts.threads === undefined ? defaultThreads() : wholeNumber(opts.threads, '--threads', 0);
+  return threads === 0 ? { kind: 'inline' } : { kind: 'pool', threads };
 }
 
 /** Ctrl-C once: finish and store the running evaluations, then stop. Twice: stop now. */
@@ -96,15 +106,16 @@ function interruptOnSigint(onFirst: () => void): { signal: AbortSignal; dispose:
   return { signal: controller.signal, dispose: () => process.off('SIGINT', handler) };
 }
 
+/** The optimizer's progress line: work done from the first finished evaluation, not per generation. */
+export function progressLabel(p: StudyProgress): string {
+  const best = Number.isFinite(p.bestOos) ? num(p.bestOos, 3) : '—';
+  const rate = p.evaluated > 0 ? `${num(p.rate, 2)} eval/s` : 'first evaluations running';
+  const reused = p.reused > 0 ? ` (${p.reused} from the store)` : '';
+  return `evaluations${reused} · gen ${Math.min(p.generation + 1, p.generations)}/${p.generations} · best ${best} · ${rate}`;
+}
+
 function progressReporter(bar: Progress): (p: StudyProgress) => void {
-  return (p) => {
-    const best = Number.isFinite(p.bestOos) ? num(p.bestOos, 3) : '—';
-    bar.update(
-      p.told + p.inGeneration,
-      p.budget,
-      `gen ${Math.min(p.generation + 1, p.generations)}/${p.generations} · best ${best} · ${num(p.rate, 2)} eval/s`,
-    );
-  };
+  return (p) => bar.update(p.told + p.inGeneration, p.budget, progressLabel(p));
 }
 
 async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
@@ -144,6 +155,10 @@ function loadData(opts: OptimizeOptions, config: WorkstealConfig): Promise<Study
       configSymbols: config.symbols,
       onBadData: opts.repair ? 'repair' : 'refuse',
       ...(opts.cache === false ? { cacheDir: null } : {}),
+      // A file left out for a finer one, or bar lengths that differ between symbols: said, as in simulate.
+      onNote: (note) => {
+        if (!opts.quiet) process.stderr.write(`note: ${note}\n`);
+      },
     },
   );
 }
@@ -168,7 +183,7 @@ function asCliError(error: unknown): unknown {
 }
 
 export function registerOptimize(program: Command): void {
-  program
+  const command = program
     .command('optimize')
     .description(
       'tune the coordinator with differential evolution, scored out of sample on walk-forward folds; resumable, parallel, distributable',
@@ -183,7 +198,7 @@ export function registerOptimize(program: Command): void {
     .option('--generations <n>', 'generations to run, the initial population counting as one', '20')
     .option('--population <n>', 'DE population (default: the config, else 5 per parameter)')
     .option('--seed <n>', 'random seed: the same seed gives the same run', '1')
-    .option('--workers <k>', 'worker threads (default: one per core; 0 = in this thread)')
+    .option('--threads <k>', 'evaluations at once (default: one per core; 0 = in this thread)')
     .option('--queue <redis-url>', 'put evaluations on a BullMQ queue for `worksteal worker` processes')
     .option('--queue-name <name>', 'queue name (default worksteal-optimize)')
     .option('--db <file>', 'SQLite store of evaluations and study state (rerun to resume)', DEFAULT_DB)
@@ -197,15 +212,16 @@ export function registerOptimize(program: Command): void {
     )
     .option('--holdout <fraction>', 'with --compare: last share of the range kept from the optimiser', '0.25')
     .option('--markdown <file>', 'with --compare: write the table as Markdown, with the command')
-    .option('--json <file>', 'with --compare: write every number as JSON')
+    .addOption(jsonOption('the study (scores, folds, data hashes, history; with --compare: every number)'))
     .option('--repair', 'drop bad rows and duplicates in the data instead of refusing the file')
     .option('--no-cache', 'do not read or write the binary bar cache')
     .option('--quiet', 'print only the result line')
     .addHelpText(
       'after',
-      `\nExamples:\n  worksteal optimize --benchmark crypto --generations 30 --seed 7 --out best.json --report opt.html\n  worksteal optimize --benchmark crypto --queue redis://10.0.0.5:6379   # then on each machine: worksteal worker --queue redis://10.0.0.5:6379\n  worksteal optimize --compare --benchmark mixed --generations 40 --population 30\n\nCtrl-C stops after the running evaluations are stored; the same command continues where it stopped.`,
+      `\nExamples:\n  worksteal optimize --benchmark crypto --generations 30 --seed 7 --out best.json --report opt.html\n  worksteal optimize --benchmark crypto --queue redis://10.0.0.5:6379   # then on each machine: worksteal worker --queue redis://10.0.0.5:6379\n  worksteal optimize --compare --benchmark mixed --generations 40 --population 30   # moving to \`worksteal compare\`\n\nCtrl-C stops after the running evaluations are stored; the same command continues where it stopped.`,
     )
     .action(async (opts: OptimizeOptions) => {
+      takeDeprecated(opts, 'workers', 'threads', '--workers', '--threads');
       try {
         if (opts.compare) await compareCommand(opts);
         else await optimizeCommand(opts);
@@ -213,6 +229,7 @@ export function registerOptimize(program: Command): void {
         throw asCliError(error);
       }
     });
+  deprecatedAlias(command, '--workers', '--threads', 'k');
 }
 
 async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
@@ -225,13 +242,10 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   const to = parseDateFlag(opts.to, '--to');
   const { config, preset, fileValues } = await resolveOptimizeConfig(opts);
   const onBadData = opts.repair ? 'repair' : 'refuse';
-  for (const [flag, value] of [
-    ['--markdown', opts.markdown],
-    ['--json', opts.json],
-  ] as const) {
-    if (value !== undefined)
-      throw new CliError(`${flag} belongs to --compare; use --out-meta for the JSON of a study`);
-  }
+  if (opts.markdown !== undefined) throw new CliError('--markdown belongs to --compare');
+  if (opts.json !== undefined && opts.outMeta !== undefined)
+    throw new CliError('--json and --out-meta write the same JSON; give one of them');
+  await checkOutputPath('--json', opts.json);
   const data = await loadData(opts, config);
   const { spec, series, range } = prepareObjective({
     config,
@@ -296,7 +310,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     foldScheme: config.optimize.folds.scheme,
     command: ['worksteal', ...process.argv.slice(2)].join(' '),
   });
-  if (s.best) printBest(meta, opts.quiet === true);
+  if (s.best) printBest(meta, opts.quiet === true, humanStream(opts.json));
   // An unfinished study's best is not the answer yet: best.json is written when the study is done.
   if (s.best && opts.out && !interrupted) {
     await writeFile(
@@ -305,7 +319,8 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     );
     say(`--out: wrote ${opts.out}`);
   }
-  const metaPath = opts.outMeta ?? (opts.out ? metaPathFor(opts.out) : undefined);
+  if (opts.json) await writeJsonOutput(opts.json, meta, encodeJson);
+  const metaPath = opts.json ? undefined : (opts.outMeta ?? (opts.out ? metaPathFor(opts.out) : undefined));
   if (metaPath) {
     await writeFile(metaPath, `${encodeJson(meta)}\n`);
     say(`meta: wrote ${metaPath}`);
@@ -329,10 +344,10 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   process.exitCode = EXIT.ok;
 }
 
-function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean): void {
+function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean, out: NodeJS.WritableStream): void {
   const best = meta.best!;
   if (quiet) {
-    process.stdout.write(
+    out.write(
       `best median OOS ${meta.score} ${num(best.oos, 3)} (IS ${num(best.is, 3)}) ${Object.entries(best.params)
         .map(([k, v]) => `${k}=${show(v)}`)
         .join(' ')}\n`,
@@ -340,7 +355,7 @@ function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean): void {
     return;
   }
   const base = meta.baseConfig as Record<string, unknown>;
-  process.stdout.write(
+  out.write(
     `\nbest: median out-of-sample ${meta.score} ${num(best.oos, 3)}, in-sample ${num(best.is, 3)}\n${table(
       ['parameter', 'best', 'base'],
       meta.space.map((p) => [p.name, show(best.params[p.name]), show(base[p.name])]),
@@ -358,7 +373,7 @@ function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean): void {
     )}\n`,
   );
   if (meta.sensitivity) {
-    process.stdout.write(
+    out.write(
       `\nsensitivity (median OOS ${meta.score} as one parameter moves across its range):\n${table(
         ['parameter', 'best', 'OOS low', 'OOS high', 'swing'],
         meta.sensitivity.map((r) => [r.name, show(r.best), num(r.low, 3), num(r.high, 3), num(r.swing, 3)]),
@@ -430,8 +445,8 @@ async function compareCommand(opts: OptimizeOptions): Promise<void> {
   const command = ['worksteal', ...process.argv.slice(2)].join(' ');
   const setName = opts.benchmark ?? data.loaded.map((l) => l.series.symbol).join(', ');
   const md = compareMarkdown(setName, result, command);
-  process.stdout.write(`${md}\n`);
+  humanStream(opts.json).write(`${md}\n`);
   if (opts.markdown) await writeFile(opts.markdown, `${md}\n`);
-  if (opts.json) await writeFile(opts.json, `${encodeJson({ data: setName, command, ...result })}\n`);
+  if (opts.json) await writeJsonOutput(opts.json, { data: setName, command, ...result }, encodeJson);
   process.exitCode = EXIT.ok;
 }

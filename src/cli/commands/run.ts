@@ -35,6 +35,7 @@ export interface RunOptions {
   cancelOnStop?: boolean;
   keepServing?: boolean;
   http?: boolean;
+  cache?: boolean;
 }
 
 const DAY = 86_400_000;
@@ -87,6 +88,7 @@ export function registerRun(program: Command): void {
       'replay: keep /status and /metrics up after the data ends, until SIGINT/SIGTERM',
     )
     .option('--no-http', 'serve no HTTP at all')
+    .option('--no-cache', 'replay: do not read or write the binary bar cache')
     .addHelpText(
       'after',
       `
@@ -271,7 +273,10 @@ export async function replaySeries(
     throw new CliError(
       '--broker replay needs bars: pass --data <files or folders> or --benchmark crypto|mixed',
     );
-  const loaded = await loadMany(files, { symbols: config.symbols });
+  const loaded = await loadMany(files, {
+    symbols: config.symbols,
+    ...(opts.cache === false ? { cacheDir: null } : {}),
+  });
   const known = loaded.map((l) => l.series.symbol);
   const unknown = wanted.filter((w) => !known.includes(w));
   if (unknown.length) {

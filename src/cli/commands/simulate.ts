@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { constants } from 'node:fs';
-import { access, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
@@ -21,6 +18,7 @@ import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
 import { saveRun } from '../../store/runs.js';
 import { CliError, EXIT } from '../errors.js';
 import { money, num, pct, table } from '../format.js';
+import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
 
 interface SimulateOptions extends LayoutFlags {
@@ -58,10 +56,7 @@ export function registerSimulate(program: Command): void {
     .option('--signals <file>', 'signals CSV instead of the built-in forecaster')
     .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar (2000–2035)')
     .option('--no-stealing', 'disable stealing (same as stealingEnabled: false), for a comparison')
-    .option(
-      '--json <file>',
-      'write the full result (config, data, summary, equity, trades, decisions) as JSON',
-    )
+    .addOption(jsonOption('the full result (config, data, summary, equity, trades, decisions)'))
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--db <file>', 'append the run to a SQLite store')
     .option(
@@ -72,7 +67,7 @@ export function registerSimulate(program: Command): void {
     .option('--quiet', 'print only the summary line')
     .addHelpText(
       'after',
-      `\nExamples:\n  worksteal simulate --benchmark crypto\n  worksteal simulate --data ../shared/marketdata/binance-spot-yanniedog --symbols SOLUSDT,LINKUSDT --from 2023-01-01\n  worksteal simulate --benchmark mixed --no-stealing --json out.json --report out.html`,
+      `\nExamples:\n  worksteal simulate --benchmark crypto\n  worksteal simulate --data ../shared/marketdata/binance-spot-yanniedog --symbols SOLUSDT,LINKUSDT --from 2023-01-01\n  worksteal simulate --benchmark mixed --no-stealing --json out.json --report out.html\n  worksteal simulate --benchmark crypto --quiet --json - | jq .summary`,
     )
     .action(async (opts: SimulateOptions) => {
       // Checked before the simulation, so a typo in a path does not cost the run.
@@ -81,8 +76,9 @@ export function registerSimulate(program: Command): void {
       await checkOutputPath('--db', opts.db);
       const run = await simulateCommand(opts);
       const result = run.result;
-      printSummary(result, opts.quiet === true);
-      if (opts.json) await writeOutput('--json', opts.json, JSON.stringify(result));
+      const out = humanStream(opts.json);
+      printSummary(result, opts.quiet === true, out);
+      if (opts.json) await writeJsonOutput(opts.json, result);
       if (opts.report) await writeOutput('--report', opts.report, reportOf(run, opts.quiet === true));
       if (opts.db) saveRun(opts.db, 'simulate', result);
       for (const [flag, path] of [
@@ -90,38 +86,10 @@ export function registerSimulate(program: Command): void {
         ['--report', opts.report],
         ['--db', opts.db],
       ] as const) {
-        if (path && !opts.quiet) process.stdout.write(`${flag}: wrote ${path}\n`);
+        if (path && path !== '-' && !opts.quiet) out.write(`${flag}: wrote ${path}\n`);
       }
       process.exitCode = EXIT.ok;
     });
-}
-
-/** An output path must name a file in a folder that exists and that we may write in. */
-async function checkOutputPath(flag: string, path: string | undefined): Promise<void> {
-  if (!path) return;
-  const folder = dirname(resolve(path));
-  const folderStat = await stat(folder).catch(() => null);
-  if (!folderStat?.isDirectory()) {
-    throw new CliError(
-      `${flag} ${path}: the folder ${folder} does not exist; create the folder or choose another path`,
-    );
-  }
-  if ((await stat(path).catch(() => null))?.isDirectory()) {
-    throw new CliError(`${flag} ${path}: is a folder; choose another path that names a file in it`);
-  }
-  await access(folder, constants.W_OK).catch(() => {
-    throw new CliError(`${flag} ${path}: the folder ${folder} is not writable; choose another path`);
-  });
-}
-
-/** Write an output file; a failure names the flag, the path and the reason instead of a stack trace. */
-async function writeOutput(flag: string, path: string, content: string): Promise<void> {
-  try {
-    await writeFile(path, content);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new CliError(`${flag} ${path}: could not write the file (${code}); choose another path`);
-  }
 }
 
 const symbolList = (flag: string): string[] =>
@@ -235,10 +203,14 @@ export function simulationRun(input: Omit<Parameters<typeof runSimulation>[0], '
   };
 }
 
-export function printSummary(result: SimulationResult, quiet: boolean): void {
+export function printSummary(
+  result: SimulationResult,
+  quiet: boolean,
+  out: NodeJS.WritableStream = process.stdout,
+): void {
   const s = result.summary;
   if (quiet) {
-    process.stdout.write(
+    out.write(
       `return ${pct(s.totalReturn, 2)} sharpe ${num(s.sharpe)} maxDD ${pct(s.maxDrawdown, 2)} trades ${s.trades} steals ${s.steals} blocks ${s.blocks}\n`,
     );
     return;
@@ -247,7 +219,7 @@ export function printSummary(result: SimulationResult, quiet: boolean): void {
     Object.entries(s.blocksByReason)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ') || 'none';
-  process.stdout.write(
+  out.write(
     `${table(
       ['metric', 'value'],
       [

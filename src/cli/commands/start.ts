@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
 import { nyseCalendar } from '../../core/calendar/index.js';
 import { loadConfig } from '../../io/load-config.js';
 import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
@@ -19,6 +18,7 @@ import {
   syntheticSet,
 } from '../../data/index.js';
 import { CliError, EXIT } from '../errors.js';
+import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { describeResult, runDownload } from './data.js';
 import { printSummary, reportOf, simulateCommand, simulationRun, type SimulateRun } from './simulate.js';
 
@@ -29,6 +29,7 @@ interface StartOptions {
   json?: string;
   report?: string;
   quiet?: boolean;
+  cache?: boolean;
 }
 
 const SUGGESTION =
@@ -49,24 +50,32 @@ export function registerStart(program: Command): void {
     )
     .option('--seed <n>', 'seed of the synthetic market', String(DEFAULT_SYNTHETIC_SEED))
     .option('--dir <dir>', 'local data folder (default: WORKSTEAL_DATA_DIR, else ./data)')
-    .option('--json <file>', 'write the full result as JSON')
+    .addOption(jsonOption('the full result'))
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--quiet', 'print only the summary line')
+    .option('--no-cache', 'do not read or write the binary bar cache')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npm start                                  # the same as: worksteal start\n  worksteal start --synthetic --seed 3 --quiet\n  worksteal start --json result.json --report report.html',
+    )
     .action(async (opts: StartOptions) => {
+      await checkOutputPath('--json', opts.json);
+      await checkOutputPath('--report', opts.report);
+      const out = humanStream(opts.json);
       const run = opts.synthetic ? await synthetic(opts) : await demo(opts);
       if (run === null) return;
       const result = run.result;
       const seed = Number(opts.seed);
-      if (result.synthetic) process.stdout.write(`${SYNTHETIC_BANNER(seed)}\n`);
-      printSummary(result, opts.quiet === true);
-      if (result.synthetic && !opts.quiet) process.stdout.write(`${SYNTHETIC_BANNER(seed)}\n`);
-      if (opts.json) await writeFile(opts.json, JSON.stringify(result));
-      if (opts.report) await writeFile(opts.report, reportOf(run, opts.quiet === true));
+      if (result.synthetic) out.write(`${SYNTHETIC_BANNER(seed)}\n`);
+      printSummary(result, opts.quiet === true, out);
+      if (result.synthetic && !opts.quiet) out.write(`${SYNTHETIC_BANNER(seed)}\n`);
+      if (opts.json) await writeJsonOutput(opts.json, result);
+      if (opts.report) await writeOutput('--report', opts.report, reportOf(run, opts.quiet === true));
       for (const [flag, path] of [
         ['--json', opts.json],
         ['--report', opts.report],
       ] as const) {
-        if (path && !opts.quiet) process.stdout.write(`${flag}: wrote ${path}\n`);
+        if (path && path !== '-' && !opts.quiet) out.write(`${flag}: wrote ${path}\n`);
       }
       process.exitCode = EXIT.ok;
     });
@@ -94,6 +103,7 @@ async function synthetic(opts: StartOptions): Promise<SimulateRun> {
 /** The order of DESIGN's first run; null when the demo cannot run (the reason is already printed). */
 async function demo(opts: StartOptions): Promise<SimulateRun | null> {
   const quiet = opts.quiet === true;
+  const cache = opts.cache !== false;
   const dir = opts.dir ?? defaultDataDir();
   const plan = await findDemoData(process.env, dir).catch((err: unknown) => {
     if (err instanceof StoreError) throw new CliError(err.message, err.exitCode);
@@ -106,8 +116,8 @@ async function demo(opts: StartOptions): Promise<SimulateRun | null> {
         `demo data: ${plan.dir} (${plan.why === 'WORKSTEAL_DATA' ? 'WORKSTEAL_DATA, ' : ''}crypto benchmark set: ${set.description})\n`,
       );
     return plan.why === 'WORKSTEAL_DATA'
-      ? simulateCommand({ benchmark: 'crypto', quiet })
-      : simulateCommand({ data: plan.files, from: set.from, to: set.to, quiet });
+      ? simulateCommand({ benchmark: 'crypto', quiet, cache })
+      : simulateCommand({ data: plan.files, from: set.from, to: set.to, quiet, cache });
   }
   if (plan.kind === 'download') {
     const ok = await downloadDefaultSet(dir, quiet);
@@ -122,7 +132,7 @@ async function demo(opts: StartOptions): Promise<SimulateRun | null> {
     for (const e of shadowed)
       process.stderr.write(`note: ${e.file} not used: ${e.symbol} also comes from another file\n`);
   }
-  return simulateLoaded(await loadEntries(store, entries), quiet);
+  return simulateLoaded(await loadEntries(store, entries, cache ? {} : { cacheDir: null }), quiet);
 }
 
 /** Downloads DEFAULT_SET; false (after printing exactly one line) when that is impossible. */

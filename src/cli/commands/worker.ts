@@ -47,7 +47,7 @@ export function registerWorker(program: Command): void {
     .addOption(new Option('--delay-ms <ms>', 'wait before each job (fault-injection tests)').hideHelp())
     .addHelpText(
       'after',
-      "\nThe worker loads each study's data itself from the paths in the job and checks every file's SHA-256;\nrun the same worksteal build as the coordinator. Jobs of a worker that dies are retried by the others.",
+      "\nThe worker loads each study's data itself from the paths in the job and checks every file's SHA-256;\nrun the same worksteal build as the coordinator. Jobs of a worker that dies are retried by the others.\n\nExamples:\n  worksteal worker --queue redis://10.0.0.5:6379\n  worksteal worker --queue redis://10.0.0.5:6379 --threads 4 --path-map /data/market=/mnt/market",
     )
     .action(async (opts: WorkerOptions) => {
       const threads =

@@ -23,7 +23,8 @@ import { crc32 } from 'node:zlib';
 import type { BarColumns, QualityReport } from './types.js';
 
 /** Bump whenever parsing or normalisation changes what a file loads as. */
-export const CACHE_FORMAT_VERSION = 4;
+// 5: stock gaps are counted against the exchange calendar (the cached quality report changed).
+export const CACHE_FORMAT_VERSION = 5;
 // Float64 bytes are written in the machine's byte order; the magic names it so a cache copied to a machine of
 // the other order is ignored rather than misread.
 const MAGIC = Buffer.from(endianness() === 'LE' ? 'WSBARSL1' : 'WSBARSB1', 'latin1');
@@ -61,8 +62,9 @@ interface Header {
   report: Omit<QualityReport, 'path'>;
 }
 
+/** `$WORKSTEAL_CACHE_DIR/bars`, else `./.cache/worksteal/bars` (docs/cli.md "The bar cache"); empty is unset. */
 export function defaultCacheDir(): string {
-  return join(process.env.WORKSTEAL_CACHE_DIR ?? join(process.cwd(), '.cache', 'worksteal'), 'bars');
+  return join(process.env.WORKSTEAL_CACHE_DIR || join(process.cwd(), '.cache', 'worksteal'), 'bars');
 }
 
 /** Stable JSON (sorted keys) so option objects that differ only in key order share a cache entry. */

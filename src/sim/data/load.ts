@@ -21,7 +21,8 @@ import {
 import { detectLayout, type Layout } from './detect.js';
 import { DataError } from './errors.js';
 import { parseRows, type RawBars } from './parse.js';
-import { normalise } from './quality.js';
+import { alwaysOpen, normalise, sessionGaps } from './quality.js';
+import { nyseCalendar } from '../../core/calendar/index.js';
 import { inferAssetClass, inferSymbol } from './symbols.js';
 import { MS_PER_MINUTE } from '../../core/calendar/civil.js';
 import { UTC, fixedZone, localToUtc, parseZone, type Zone } from './timezone.js';
@@ -133,7 +134,8 @@ function parseFile(
 ): CachedBars {
   const raw = parseRows(path, buf, layout);
   const zone = layout.timeFormat === 'naive' ? applyZone(path, raw, layout, assetClass, timezone) : null;
-  const norm = normalise(path, raw, mode);
+  // A stock's closed market (nights, weekends, holidays) is not a gap; a crypto market never closes.
+  const norm = normalise(path, raw, mode, assetClass === 'stock' ? sessionGaps(nyseCalendar()) : alwaysOpen);
   const tp = timePart(layout, raw, zone);
   const { path: _path, ...report } = norm.report;
   return {

@@ -4,6 +4,8 @@
  * or repaired row, duplicate or out-of-order row is an error naming file:row; in 'repair' mode each action is
  * recorded in the report. Nothing is fixed silently.
  */
+import type { ExchangeCalendar } from '../../core/calendar/index.js';
+import { newYorkDay } from '../../core/calendar/index.js';
 import { DataError } from './errors.js';
 import type { RawBars, RowProblem } from './parse.js';
 import { isoUtc } from './timeparse.js';
@@ -37,7 +39,52 @@ export function medianSpacing(time: Float64Array, n: number): number {
   return sorted[(m - 1) >> 1] as number;
 }
 
-export function normalise(file: string, raw: RawBars, mode: 'refuse' | 'repair'): Normalised {
+/** Bars missing between two consecutive bars `after` and `before` of a series of bar spacing `intervalMs`. */
+export type MissingBars = (after: number, before: number, intervalMs: number) => number;
+
+/** Every bar slot between the two is missing: the market never closes (crypto). */
+export const alwaysOpen: MissingBars = (after, before, intervalMs) =>
+  Math.round((before - after) / intervalMs) - 1;
+
+/**
+ * Only the bar slots that overlap a session of the calendar are missing: nights, weekends and holidays are a
+ * closed market, not a gap. A slot [t, t + interval) counts when any part of it is in a session, so bars
+ * stamped on the hour (09:00 covering the 09:30 open) and extended-hours bars are both read correctly.
+ * Outside the calendar's years it cannot tell, so every slot counts, as for a market that never closes.
+ */
+export function sessionGaps(calendar: ExchangeCalendar): MissingBars {
+  return (after, before, intervalMs) => {
+    if (newYorkDay(after) < calendar.firstDay || newYorkDay(before) > calendar.lastDay)
+      return alwaysOpen(after, before, intervalMs);
+    let missing = 0;
+    let t = after + intervalMs;
+    while (t <= before - intervalMs / 2) {
+      if (calendar.sessionAt(t) !== null) {
+        missing++;
+        t += intervalMs;
+        continue;
+      }
+      const open = calendar.nextOpen(t);
+      if (open === null || open >= before) break;
+      if (open < t + intervalMs) {
+        missing++;
+        t += intervalMs;
+        continue;
+      }
+      // Closed until `open`: jump to the last slot that starts before it (it may overlap the open).
+      const slot = Math.ceil((open - after) / intervalMs) - 1;
+      t = Math.max(t + intervalMs, after + slot * intervalMs);
+    }
+    return missing;
+  };
+}
+
+export function normalise(
+  file: string,
+  raw: RawBars,
+  mode: 'refuse' | 'repair',
+  missingBars: MissingBars = alwaysOpen,
+): Normalised {
   const cols: Columns = raw;
   let n = raw.n;
   const t = raw.time;
@@ -103,13 +150,11 @@ export function normalise(file: string, raw: RawBars, mode: 'refuse' | 'repair')
   if (intervalMs > 0) {
     const limit = 1.5 * intervalMs;
     for (let i = 1; i < n; i++) {
-      const d = (t[i] as number) - (t[i - 1] as number);
-      if (d > limit)
-        gaps.push({
-          after: t[i - 1] as number,
-          before: t[i] as number,
-          missingBars: Math.round(d / intervalMs) - 1,
-        });
+      const after = t[i - 1] as number;
+      const before = t[i] as number;
+      if (before - after <= limit) continue;
+      const missing = missingBars(after, before, intervalMs);
+      if (missing > 0) gaps.push({ after, before, missingBars: missing });
     }
   }
 

@@ -30,7 +30,7 @@ export interface QualityReport {
   bars: number;
   first: number | null;
   last: number | null;
-  /** Spacing > 1.5 × interval. Raw: overnight and weekend breaks of stock series count too. */
+  /** Spacing > 1.5 × interval with bars missing; for stocks only the slots in an exchange session count. */
   gaps: { after: number; before: number; missingBars: number }[];
   gapCount: number;
   /** `row` is the 1-based line number in the file (header included), so `file:row` opens in an editor. */

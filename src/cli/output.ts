@@ -1,0 +1,87 @@
+import { Option, type Command } from 'commander';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { CliError } from './errors.js';
+
+/** The `--json` value that means standard output (docs/cli.md). */
+export const STDOUT = '-';
+
+/** The `--json <file>` option every command that writes JSON takes, worded the same everywhere. */
+export function jsonOption(what: string): Option {
+  return new Option('--json <file>', `write ${what} as JSON to <file> ('-' for stdout)`);
+}
+
+/**
+ * Where the human-readable lines go: stdout, unless the JSON goes there, so that `--json -` output stays
+ * one JSON document a pipe can parse.
+ */
+export function humanStream(json: string | undefined): NodeJS.WritableStream {
+  return json === STDOUT ? process.stderr : process.stdout;
+}
+
+/** An output path must name a file in a folder that exists and that we may write in ('-' is stdout). */
+export async function checkOutputPath(flag: string, path: string | undefined): Promise<void> {
+  if (!path || (flag === '--json' && path === STDOUT)) return;
+  const folder = dirname(resolve(path));
+  const folderStat = await stat(folder).catch(() => null);
+  if (!folderStat?.isDirectory()) {
+    throw new CliError(
+      `${flag} ${path}: the folder ${folder} does not exist; create the folder or choose another path`,
+    );
+  }
+  if ((await stat(path).catch(() => null))?.isDirectory()) {
+    throw new CliError(`${flag} ${path}: is a folder; choose another path that names a file in it`);
+  }
+  await access(folder, constants.W_OK).catch(() => {
+    throw new CliError(`${flag} ${path}: the folder ${folder} is not writable; choose another path`);
+  });
+}
+
+/** Write an output file; a failure names the flag, the path and the reason instead of a stack trace. */
+export async function writeOutput(flag: string, path: string, content: string): Promise<void> {
+  try {
+    await writeFile(path, content);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new CliError(`${flag} ${path}: could not write the file (${code}); choose another path`);
+  }
+}
+
+/** Write `--json <file>`: pretty-printed to stdout for '-', compact to a file (results can be large). */
+export async function writeJsonOutput(
+  path: string,
+  value: unknown,
+  encode?: (value: unknown) => string,
+): Promise<void> {
+  if (path === STDOUT) {
+    process.stdout.write(`${encode ? encode(value) : JSON.stringify(value, null, 2)}\n`);
+    return;
+  }
+  await writeOutput('--json', path, `${encode ? encode(value) : JSON.stringify(value)}\n`);
+}
+
+/**
+ * A renamed flag that still works for now: hidden from help, and a one-line note on stderr when used.
+ * The action reads the new name; `takeDeprecated` copies the old value over.
+ */
+export function deprecatedAlias(command: Command, old: string, current: string, valueName = ''): Command {
+  const flag = valueName ? `${old} <${valueName}>` : old;
+  return command.addOption(new Option(flag, `deprecated: use ${current}`).hideHelp());
+}
+
+/** Move a deprecated flag's value onto its new key, with the note; both given is a usage mistake. */
+export function takeDeprecated<T extends object>(
+  opts: T,
+  oldKey: keyof T,
+  newKey: keyof T,
+  oldFlag: string,
+  newFlag: string,
+): void {
+  if (opts[oldKey] === undefined) return;
+  if (opts[newKey] !== undefined)
+    throw new CliError(`${oldFlag} and ${newFlag} are the same flag; give only ${newFlag}`);
+  process.stderr.write(`note: ${oldFlag} is deprecated; use ${newFlag} (same meaning)\n`);
+  opts[newKey] = opts[oldKey];
+  delete opts[oldKey];
+}

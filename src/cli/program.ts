@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+type Register = (program: Command) => void;
+
+/**
+ * Every command, in help order, with the module that registers it. A run loads only the module of the
+ * command it names: the optimizer's queue and pool or the live runtime's server cost a simulation nothing.
+ */
+const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
+  { name: 'config', load: async () => (await import('./commands/config.js')).registerConfig },
+  { name: 'explain', load: async () => (await import('./commands/explain.js')).registerExplain },
+  { name: 'simulate', load: async () => (await import('./commands/simulate.js')).registerSimulate },
+  { name: 'data', load: async () => (await import('./commands/data.js')).registerData },
+  { name: 'start', load: async () => (await import('./commands/start.js')).registerStart },
+  { name: 'run', load: async () => (await import('./commands/run.js')).registerRun },
+  { name: 'serve', load: async () => (await import('./commands/serve.js')).registerServe },
+  { name: 'optimize', load: async () => (await import('./commands/optimize.js')).registerOptimize },
+  { name: 'worker', load: async () => (await import('./commands/worker.js')).registerWorker },
+];
+
+/** The program with the named command, or with all of them (root help, `help`, an unknown name). */
+export async function buildProgram(commandName?: string): Promise<Command> {
+  const program = new Command();
+  program
+    .name('worksteal')
+    .description('Capacity-aware work stealing for limit-order trading bots')
+    .version(pkg.version)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nConventions (flags, --json, exit codes): docs/cli.md\n\nExamples:\n  worksteal start\n  worksteal simulate --benchmark crypto --report report.html\n  worksteal explain --scenario examples/scenario-steal.json\n  worksteal <command> --help',
+    )
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .exitOverride();
+  if (commandName === '--version' || commandName === '-V') return program;
+  const named = COMMANDS.filter((c) => c.name === commandName);
+  for (const c of named.length ? named : COMMANDS) (await c.load())(program);
+  return program;
+}

@@ -1,0 +1,126 @@
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { MARKETDATA, requireMarketData } from '../support/marketdata.js';
+
+// docs/cli.md: one exit code per kind of error, `--json -` for stdout, renamed flags that still work.
+const dir = mkdtempSync(join(tmpdir(), 'worksteal-conventions-'));
+const badConfig = join(dir, 'bad.yaml');
+writeFileSync(badConfig, 'protectionPct: 2\ncooldownSecs: 1\n');
+
+describe('the CLI convention (docs/cli.md)', () => {
+  it('a bad config exits 2 in every command that reads one', () => {
+    const runs = {
+      'config check': runCli(['config', 'check', badConfig]),
+      explain: runCli(['explain', '--scenario', 'examples/scenario-steal.json', '--config', badConfig]),
+      simulate: runCli(['simulate', '--benchmark', 'crypto', '--config', badConfig]),
+      optimize: runCli(['optimize', '--benchmark', 'crypto', '--config', badConfig, '--threads', '0']),
+    };
+    for (const [name, r] of Object.entries(runs)) {
+      expect(r.code, `${name}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, name).toContain('cooldownSecs');
+    }
+  });
+
+  it('config check --strict turns warnings into a failed check (exit 1); without it they pass', () => {
+    // The default preset warns (see the config check test); --strict makes that a failed check.
+    expect(runCli(['config', 'check']).code).toBe(0);
+    const strict = runCli(['config', 'check', '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/warning/);
+  });
+
+  it('--json - writes one JSON document to stdout and the human lines to stderr', () => {
+    requireMarketData();
+    const r = runCli([
+      'simulate',
+      '--data',
+      join(MARKETDATA, 'binance-spot-yanniedog/SOLUSDT_1h.csv'),
+      '--from',
+      '2023-01-01',
+      '--to',
+      '2023-01-15',
+      '--json',
+      '-',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { summary: { trades: number } };
+    expect(typeof out.summary.trades).toBe('number');
+    expect(r.stderr).toContain('total return');
+  });
+
+  it('a bare --json (the old form) is a usage mistake, exit 2', () => {
+    const r = runCli(['explain', '--scenario', 'examples/scenario-steal.json', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--json <file>/);
+  });
+
+  it('optimize --workers still works as --threads, with a one-line note', () => {
+    const r = runCli([
+      'optimize',
+      '--benchmark',
+      'crypto',
+      '--workers',
+      '2',
+      '--queue',
+      'redis://127.0.0.1:1',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('note: --workers is deprecated; use --threads (same meaning)');
+    expect(r.stderr).toMatch(/--threads and --queue do not go together/);
+  });
+
+  it('data import --source still works as --folder, with a one-line note', () => {
+    requireMarketData();
+    const data = join(dir, 'data');
+    const r = runCli([
+      'data',
+      'import',
+      join(MARKETDATA, 'binance-spot-yanniedog/SOLUSDT_1d.csv'),
+      '--dir',
+      data,
+      '--source',
+      'mine',
+      '--no-cache',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: --source is deprecated; use --folder (same meaning)');
+    expect(r.stdout).toMatch(/mine[/\\]SOLUSDT_1d\.csv/);
+  });
+
+  it('the bar cache goes to WORKSTEAL_CACHE_DIR, and --no-cache writes none', () => {
+    requireMarketData();
+    const file = join(MARKETDATA, 'binance-spot-yanniedog/LTCUSDT_1d.csv');
+    const cache = join(dir, 'cache');
+    const uncached = join(dir, 'uncached');
+    const r = runCli(['data', 'import', file, '--dir', join(dir, 'd1')], { WORKSTEAL_CACHE_DIR: cache });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(join(cache, 'bars')).length).toBe(1);
+    const off = runCli(['data', 'import', file, '--dir', join(dir, 'd2'), '--no-cache'], {
+      WORKSTEAL_CACHE_DIR: uncached,
+    });
+    expect(off.code, off.stderr).toBe(0);
+    expect(existsSync(uncached)).toBe(false);
+  });
+
+  it('optimize says when bar lengths differ between symbols, as simulate does', () => {
+    requireMarketData();
+    const r = runCli([
+      'optimize',
+      '--data',
+      join(MARKETDATA, 'binance-spot-yanniedog/BTCUSDT_4h.csv'),
+      join(MARKETDATA, 'binance-spot-yanniedog/SOLUSDT_1h.csv'),
+      // A window without data stops the study right after loading: the note is all this test needs.
+      '--from',
+      '2030-01-01',
+      '--threads',
+      '0',
+      '--db',
+      join(dir, 'optimize.sqlite'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('note: bar lengths differ between symbols (4h: BTCUSDT; 1h: SOLUSDT)');
+  });
+});
