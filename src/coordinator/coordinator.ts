@@ -1,3 +1,4 @@
+import { stockSessionAt, type Session } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { decide, type DecideInput } from '../core/policy/decide.js';
 import type { Decision } from '../core/policy/decision.js';
@@ -24,9 +25,10 @@ export interface Clock {
   now(): TimeMs;
 }
 
-/** Only what the coordinator needs of the calendar. */
+/** Only what the coordinator needs of the calendar (sessions by day: extended hours). */
 export interface SessionOracle {
   isRegularSession(t: TimeMs): boolean;
+  sessionFor?(day: string): Session | null;
 }
 
 export interface CoordinatorOptions {
@@ -96,17 +98,26 @@ export class Coordinator {
     this.config = { ...this.config, dryRun };
   }
 
+  /** Pre-market or after-hours now; undefined unless extended hours are on and the calendar has sessions. */
+  private extendedSessionOpen(now: TimeMs, sessionOpen: boolean): boolean | undefined {
+    const calendar = this.calendar;
+    if (!this.config.extendedHours || sessionOpen || !calendar.sessionFor) return undefined;
+    return stockSessionAt(now, { sessionFor: calendar.sessionFor.bind(calendar) }) === 'extended';
+  }
+
   /** The decision for a request now, without carrying it out or recording it. */
   decide(request: EntryRequest): Decision {
     assertValidRequest(request);
     const now = this.clock.now();
     const sessionOpen = this.calendar.isRegularSession(now);
+    const extendedSessionOpen = this.extendedSessionOpen(now, sessionOpen);
     const { account, positions, orders } = this.ledger;
     const input = this.input;
     if (input === null) {
       this.input = {
         now,
         sessionOpen,
+        extendedSessionOpen,
         account,
         positions,
         orders,
@@ -118,6 +129,7 @@ export class Coordinator {
     }
     input.now = now;
     input.sessionOpen = sessionOpen;
+    input.extendedSessionOpen = extendedSessionOpen;
     input.account = account;
     input.positions = positions;
     input.orders = orders;

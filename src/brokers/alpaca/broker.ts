@@ -1,5 +1,5 @@
 import type { CancelResult, PlaceLimitRequest, PlaceResult } from '../../coordinator/broker.js';
-import { nyseCalendar, type ExchangeCalendar } from '../../core/calendar/index.js';
+import { nyseCalendar, stockSessionAt, type ExchangeCalendar } from '../../core/calendar/index.js';
 import type { OpenOrder } from '../../core/types.js';
 import type { Logger } from '../../live/log.js';
 import { roleOfClientId } from '../../live/order-ids.js';
@@ -23,7 +23,6 @@ import {
 } from './wire.js';
 import { CancelWatch } from './cancel-watch.js';
 import { AlpacaError, type AlpacaRest } from './rest.js';
-import { stockSessionAt } from './sessions.js';
 import type { AlpacaOrder, AlpacaStream, TradeUpdate } from './stream.js';
 import { canonicalSymbol } from './symbols.js';
 

@@ -19,6 +19,11 @@ export interface DecideInput {
   now: TimeMs;
   /** The US equity regular session is open at `now` (from the calendar). */
   sessionOpen: boolean;
+  /**
+   * The pre-market or after-hours session is open at `now` (04:00–20:00 New York on trading days). Read only
+   * when `extendedHours` is on; when absent, extended hours let a stock through at any hour.
+   */
+  extendedSessionOpen?: boolean;
   account: { equity: number; patternDayTrader: boolean; capacityCap?: number | undefined };
   positions: readonly Position[];
   orders: readonly OpenOrder[];
@@ -139,7 +144,10 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     stealTest: null,
   };
 
-  if (request.assetClass === 'stock' && !sessionOpen && !config.extendedHours) {
+  // Outside the regular session a stock waits, unless extended hours are on and that session is open: an
+  // order sent overnight could not fill, and victims cancelled for it would be lost for nothing.
+  const extendedOpen = config.extendedHours && input.extendedSessionOpen !== false;
+  if (request.assetClass === 'stock' && !sessionOpen && !extendedOpen) {
     d.reason = 'market-closed';
     return d;
   }

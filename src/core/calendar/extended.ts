@@ -1,14 +1,15 @@
-import { newYorkDay, newYorkWallToUtc, type ExchangeCalendar } from '../../core/calendar/index.js';
+import { newYorkDay, newYorkWallToUtc } from './dst.js';
+import type { ExchangeCalendar } from './types.js';
 
 export type StockSession = 'regular' | 'extended' | 'closed';
 
-/** Alpaca's extended hours: pre-market from 04:00 New York, after-hours until 20:00 (4 h after an early close). */
+/** US equity extended hours (as Alpaca works them): pre-market from 04:00 New York, after-hours until 20:00 (4 h after an early close). */
 const PRE_MARKET_FROM = { hh: 4, mm: 0 };
 const AFTER_HOURS_UNTIL = { hh: 20, mm: 0 };
 const AFTER_HOURS_MS = 4 * 3_600_000;
 
 /** Which US equity session `t` falls in on a trading day of `calendar`; weekends and holidays are closed. */
-export function stockSessionAt(t: number, calendar: ExchangeCalendar): StockSession {
+export function stockSessionAt(t: number, calendar: Pick<ExchangeCalendar, 'sessionFor'>): StockSession {
   const day = newYorkDay(t);
   const session = calendar.sessionFor(day);
   if (!session) return 'closed';
