@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, spawnCli } from '../support/cli.js';
+import { python3 } from '../support/external-tools.js';
+
+const python = python3('the Python client demo');
 
 const TOKEN = 'python-demo-token';
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-python-demo-'));
@@ -19,7 +22,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('Python demo: two watcher processes, one service', () => {
+describe.skipIf(python.missing)('Python demo: two watcher processes, one service', () => {
   it('shows a cooldown set by one process respected by the other', async () => {
     child = spawnCli(
       ['serve', '--broker', 'none', '--port', '0', '--db', join(dir, 's.sqlite'), '--equity', '10000'],
@@ -36,7 +39,7 @@ describe('Python demo: two watcher processes, one service', () => {
       server.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
     });
     const demo = spawnSync(
-      'python3',
+      python.path!,
       [join(ROOT, 'examples/python/demo_two_watchers.py'), '--url', url, '--token', TOKEN],
       { encoding: 'utf8', timeout: 120_000 },
     );

@@ -52,6 +52,11 @@ export function chromiumBrowser(needed: string): ExternalTool {
   return resolveTool('chromium', found, 'apt-get install chromium', needed);
 }
 
+/** A python3 for the Python client's demo (standard library only). */
+export function python3(needed: string): ExternalTool {
+  return resolveTool('python3', onPath(['python3']), 'apt-get install python3', needed);
+}
+
 /** The launch options every headless check uses: no network noise, no sandbox (root in CI). */
 export const CHROMIUM_ARGS = [
   '--headless',
