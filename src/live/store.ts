@@ -83,6 +83,8 @@ export class LiveStore implements SagaJournal {
   /** Whose order ids this run's rows hold: `replay:<run tag>` for a replay, else the broker's name. */
   private venue = '';
   private readonly lock: StoreLock | null;
+  /** Prepared once per SQL text: a decision's insert is on every request's path (the service's latency). */
+  private readonly statements = new Map<string, Database.Statement>();
 
   /**
    * Opens the store: takes the single-writer lock, refuses a damaged file or one from a newer worksteal
@@ -107,19 +109,27 @@ export class LiveStore implements SagaJournal {
     return this.runId;
   }
 
+  private statement(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
+
   startRun(runTag: string, broker: string, startedAt: number, config: unknown): number {
-    const info = this.db
-      .prepare('INSERT INTO runs (run_tag, broker, started_at, config, pid, host) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(runTag, broker, startedAt, JSON.stringify(config), process.pid, hostname());
+    const info = this.statement(
+      'INSERT INTO runs (run_tag, broker, started_at, config, pid, host) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(runTag, broker, startedAt, JSON.stringify(config), process.pid, hostname());
     this.runId = Number(info.lastInsertRowid);
     this.venue = venueOf(broker, runTag);
     return this.runId;
   }
 
   stopRun(at: number, reason: string): void {
-    this.db
-      .prepare('UPDATE runs SET stopped_at = ?, stop_reason = ? WHERE id = ?')
-      .run(at, reason, this.runId);
+    this.statement('UPDATE runs SET stopped_at = ?, stop_reason = ? WHERE id = ?').run(
+      at,
+      reason,
+      this.runId,
+    );
   }
 
   // --- sagas (SagaJournal) -------------------------------------------------------------------------------
@@ -128,43 +138,37 @@ export class LiveStore implements SagaJournal {
     const victims = JSON.stringify(t.victims);
     const cancelled = JSON.stringify(t.cancelled);
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO sagas (saga_id, run_id, symbol, client_order_id, state, victims, cancelled, order_id, detail, started_at, updated_at)
+      this.statement(
+        `INSERT INTO sagas (saga_id, run_id, symbol, client_order_id, state, victims, cancelled, order_id, detail, started_at, updated_at)
            VALUES (@sagaId, @runId, @symbol, @clientOrderId, @state, @victims, @cancelled, @orderId, @detail, @at, @at)
            ON CONFLICT(saga_id) DO UPDATE SET state = excluded.state, victims = excluded.victims,
              cancelled = excluded.cancelled, order_id = COALESCE(excluded.order_id, sagas.order_id),
              detail = excluded.detail, updated_at = excluded.updated_at`,
-        )
-        .run({
-          sagaId: t.sagaId,
-          runId: this.runId,
-          symbol: t.symbol,
-          clientOrderId: t.clientOrderId,
-          state: t.state,
-          victims,
-          cancelled,
-          orderId: t.orderId ?? null,
-          detail: t.detail ?? null,
-          at: t.at,
-        });
-      this.db
-        .prepare(
-          'INSERT INTO saga_transitions (saga_id, state, at, victims, cancelled, order_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(t.sagaId, t.state, t.at, victims, cancelled, t.orderId ?? null, t.detail ?? null);
+      ).run({
+        sagaId: t.sagaId,
+        runId: this.runId,
+        symbol: t.symbol,
+        clientOrderId: t.clientOrderId,
+        state: t.state,
+        victims,
+        cancelled,
+        orderId: t.orderId ?? null,
+        detail: t.detail ?? null,
+        at: t.at,
+      });
+      this.statement(
+        'INSERT INTO saga_transitions (saga_id, state, at, victims, cancelled, order_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(t.sagaId, t.state, t.at, victims, cancelled, t.orderId ?? null, t.detail ?? null);
     })();
   }
 
   /** Sagas that were neither done, compensated nor aborted: a crash (or a failed poll) interrupted them. */
   unfinishedSagas(): SagaRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT sagas.*, runs.broker, runs.pid AS run_pid, runs.host AS run_host, runs.stopped_at AS run_stopped
+    const rows = this.statement(
+      `SELECT sagas.*, runs.broker, runs.pid AS run_pid, runs.host AS run_host, runs.stopped_at AS run_stopped
          FROM sagas JOIN runs ON runs.id = sagas.run_id
          WHERE state NOT IN (${TERMINAL.map(() => '?').join(',')}) ORDER BY started_at, saga_id`,
-      )
-      .all(...TERMINAL) as Record<string, unknown>[];
+    ).all(...TERMINAL) as Record<string, unknown>[];
     return rows.map((r) => ({
       sagaId: String(r.saga_id),
       runId: Number(r.run_id),
@@ -186,25 +190,21 @@ export class LiveStore implements SagaJournal {
 
   /** Written before the order is sent: after a crash we know what we may have placed. */
   recordOrder(row: OrderRow, at: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO orders (client_order_id, order_id, run_id, venue, symbol, asset_class, side, role, limit_price, qty,
+    this.statement(
+      `INSERT INTO orders (client_order_id, order_id, run_id, venue, symbol, asset_class, side, role, limit_price, qty,
            take_profit, forecast_pnl, signal_key, placed_at, status, updated_at)
          VALUES (@clientOrderId, @orderId, @runId, @venue, @symbol, @assetClass, @side, @role, @limitPrice, @qty,
            @takeProfit, @forecastPnl, @signalKey, @placedAt, @status, @at)
          ON CONFLICT(client_order_id) DO UPDATE SET order_id = COALESCE(excluded.order_id, orders.order_id),
            status = excluded.status, updated_at = excluded.updated_at`,
-      )
-      .run({ ...row, runId: this.runId, venue: this.venue, at });
+    ).run({ ...row, runId: this.runId, venue: this.venue, at });
   }
 
   /** The venue's answer to a placement: its order id (null when it refused) and the status. */
   setOrderId(clientOrderId: string, orderId: string | null, status: string, at: number): void {
-    this.db
-      .prepare(
-        'UPDATE orders SET order_id = COALESCE(?, order_id), status = ?, updated_at = ? WHERE client_order_id = ?',
-      )
-      .run(orderId, status, at, clientOrderId);
+    this.statement(
+      'UPDATE orders SET order_id = COALESCE(?, order_id), status = ?, updated_at = ? WHERE client_order_id = ?',
+    ).run(orderId, status, at, clientOrderId);
   }
 
   /** The venue's news about one of its orders: only the row of that venue's order, never another run's. */
@@ -215,88 +215,80 @@ export class LiveStore implements SagaJournal {
     fillPrice: number | null,
     at: number,
   ): void {
-    this.db
-      .prepare(
-        `UPDATE orders SET status = ?, filled_qty = ?, fill_price = COALESCE(?, fill_price), updated_at = ?
+    this.statement(
+      `UPDATE orders SET status = ?, filled_qty = ?, fill_price = COALESCE(?, fill_price), updated_at = ?
          WHERE venue = ? AND order_id = ?`,
-      )
-      .run(status, filledQty, fillPrice, at, this.venue, orderId);
+    ).run(status, filledQty, fillPrice, at, this.venue, orderId);
   }
 
   /** Earlier runs' rows of this venue still marked working: a kill may have cut off their last news. */
   unsettledOrders(): OrderRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM orders WHERE venue = ? AND run_id <> ?
+    const rows = this.statement(
+      `SELECT * FROM orders WHERE venue = ? AND run_id <> ?
            AND status IN ('sending', 'open', 'pending_cancel', 'partially_filled')`,
-      )
-      .all(this.venue, this.runId) as Record<string, unknown>[];
+    ).all(this.venue, this.runId) as Record<string, unknown>[];
     return rows.map(orderRow);
   }
 
   /** One of this venue's orders by the venue's id. */
   orderByOrderId(orderId: string): OrderRow | null {
-    const r = this.db
-      .prepare('SELECT * FROM orders WHERE venue = ? AND order_id = ? ORDER BY rowid DESC LIMIT 1')
-      .get(this.venue, orderId) as Record<string, unknown> | undefined;
+    const r = this.statement(
+      'SELECT * FROM orders WHERE venue = ? AND order_id = ? ORDER BY rowid DESC LIMIT 1',
+    ).get(this.venue, orderId) as Record<string, unknown> | undefined;
     return r ? orderRow(r) : null;
   }
 
   orderByClientId(clientOrderId: string): OrderRow | null {
-    const r = this.db.prepare('SELECT * FROM orders WHERE client_order_id = ?').get(clientOrderId) as
+    const r = this.statement('SELECT * FROM orders WHERE client_order_id = ?').get(clientOrderId) as
       Record<string, unknown> | undefined;
     return r ? orderRow(r) : null;
   }
 
   /** The take-profit of the symbol's most recent filled (or partly filled) entry: where its exit belongs. */
   lastEntryTakeProfit(symbol: string): number | null {
-    const r = this.db
-      .prepare(
-        `SELECT take_profit FROM orders WHERE venue = ? AND symbol = ? AND role = 'entry' AND filled_qty > 0
+    const r = this.statement(
+      `SELECT take_profit FROM orders WHERE venue = ? AND symbol = ? AND role = 'entry' AND filled_qty > 0
          ORDER BY rowid DESC LIMIT 1`,
-      )
-      .get(this.venue, symbol) as { take_profit: number | null } | undefined;
+    ).get(this.venue, symbol) as { take_profit: number | null } | undefined;
     return r?.take_profit ?? null;
   }
 
   // --- decisions ------------------------------------------------------------------------------------------
 
   recordDecision(d: DecisionInsert): number {
-    const info = this.db
-      .prepare(
-        `INSERT INTO decisions (run_id, time, symbol, action, reason, victims, victim_symbols, steal_attempt, fight,
+    const info = this.statement(
+      `INSERT INTO decisions (run_id, time, symbol, action, reason, victims, victim_symbols, steal_attempt, fight,
            shortfall, dry_run, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        this.runId,
-        d.time,
-        d.symbol,
-        d.action,
-        d.reason,
-        JSON.stringify(d.victims),
-        JSON.stringify(d.victimSymbols),
-        d.stealAttempt ? 1 : 0,
-        d.fight ? 1 : 0,
-        Number.isFinite(d.shortfall) ? d.shortfall : 0,
-        d.dryRun ? 1 : 0,
-        JSON.stringify(d.record),
-      );
+    ).run(
+      this.runId,
+      d.time,
+      d.symbol,
+      d.action,
+      d.reason,
+      JSON.stringify(d.victims),
+      JSON.stringify(d.victimSymbols),
+      d.stealAttempt ? 1 : 0,
+      d.fight ? 1 : 0,
+      Number.isFinite(d.shortfall) ? d.shortfall : 0,
+      d.dryRun ? 1 : 0,
+      JSON.stringify(d.record),
+    );
     return Number(info.lastInsertRowid);
   }
 
   /** The outcome of the request a decision belonged to (its last decision), and how long it took. */
   setOutcome(decisionId: number, outcome: string, latencyMs: number): void {
-    this.db
-      .prepare('UPDATE decisions SET outcome = ?, latency_ms = ? WHERE id = ?')
-      .run(outcome, latencyMs, decisionId);
+    this.statement('UPDATE decisions SET outcome = ?, latency_ms = ? WHERE id = ?').run(
+      outcome,
+      latencyMs,
+      decisionId,
+    );
   }
 
   recentDecisions(limit: number): DecisionRowOut[] {
-    const rows = this.db
-      .prepare(
-        'SELECT id, time, symbol, action, reason, victim_symbols, outcome, latency_ms FROM decisions WHERE run_id = ? ORDER BY id DESC LIMIT ?',
-      )
-      .all(this.runId, limit) as Record<string, unknown>[];
+    const rows = this.statement(
+      'SELECT id, time, symbol, action, reason, victim_symbols, outcome, latency_ms FROM decisions WHERE run_id = ? ORDER BY id DESC LIMIT ?',
+    ).all(this.runId, limit) as Record<string, unknown>[];
     return rows.map((r) => ({
       id: Number(r.id),
       time: Number(r.time),
@@ -313,9 +305,9 @@ export class LiveStore implements SagaJournal {
 
   /** Idempotent: the same steal recorded twice (live and again during recovery) is one row. */
   recordSteal(event: StealEvent, fight: boolean): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO steals (run_id, at, thief, victim, fight) VALUES (?, ?, ?, ?, ?)')
-      .run(this.runId, event.at, event.thief, event.victim, fight ? 1 : 0);
+    this.statement(
+      'INSERT OR IGNORE INTO steals (run_id, at, thief, victim, fight) VALUES (?, ?, ?, ?, ?)',
+    ).run(this.runId, event.at, event.thief, event.victim, fight ? 1 : 0);
   }
 
   /**
@@ -323,21 +315,22 @@ export class LiveStore implements SagaJournal {
    * still depend on.
    */
   stealsBetween(since: number, until: number, broker: string): StealEvent[] {
-    const rows = this.db
-      .prepare(
-        `SELECT steals.at, steals.thief, steals.victim FROM steals JOIN runs ON runs.id = steals.run_id
+    const rows = this.statement(
+      `SELECT steals.at, steals.thief, steals.victim FROM steals JOIN runs ON runs.id = steals.run_id
          WHERE steals.at >= ? AND steals.at <= ? AND runs.broker = ? ORDER BY steals.at, steals.id`,
-      )
-      .all(since, until, broker) as { at: number; thief: string; victim: string }[];
+    ).all(since, until, broker) as { at: number; thief: string; victim: string }[];
     return rows.map((r) => ({ at: r.at, thief: r.thief, victim: r.victim }));
   }
 
   // --- events ---------------------------------------------------------------------------------------------
 
   recordEvent(at: number, kind: string, detail: unknown): void {
-    this.db
-      .prepare('INSERT INTO events (run_id, at, kind, detail) VALUES (?, ?, ?, ?)')
-      .run(this.runId || null, at, kind, JSON.stringify(detail));
+    this.statement('INSERT INTO events (run_id, at, kind, detail) VALUES (?, ?, ?, ?)').run(
+      this.runId || null,
+      at,
+      kind,
+      JSON.stringify(detail),
+    );
   }
 
   /** Fold the WAL into the main file and close: after this the .sqlite file alone holds everything. */
