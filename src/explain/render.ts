@@ -1,6 +1,6 @@
 import type { Decision } from '../core/policy/decision.js';
 import { candidateRecords } from '../core/policy/record.js';
-import { keyValues, money, num, pct, table } from '../cli/format.js';
+import { keyValues, money, num, pct, table } from '../report/text.js';
 import type { RequestValue, StealTest } from '../core/policy/valuation.js';
 
 const ACTION_TEXT: Record<Decision['action'], string> = {

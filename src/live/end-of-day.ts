@@ -4,7 +4,7 @@ import { planDeleverage, type DeleveragePlan } from '../core/policy/deleverage-p
 import { deleverageSteps, trimQty } from '../session/deleverage.js';
 import { deleverageId } from './order-ids.js';
 import type { Quote } from './ports.js';
-import type { RuntimeOptions } from './runtime.js';
+import type { RuntimeOptions } from './runtime-options.js';
 import type { TrackedBroker } from './tracked-broker.js';
 
 /** What the end of day needs of the runtime that owns it. */

@@ -1,54 +1,25 @@
-import type { SessionOracle } from '../coordinator/coordinator.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import type { Outcome, SagaJournal, SagaTransition } from '../coordinator/saga.js';
-import type { Session } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { decisionRecord } from '../core/policy/record.js';
 import type { Decision } from '../core/policy/decision.js';
-import type { AssetClass, EntryRequest, StealEvent } from '../core/types.js';
+import type { EntryRequest, StealEvent } from '../core/types.js';
 import { AlertMonitor, postWebhook, type Alert, type AlertKind } from './alerts.js';
-import type { DecisionTime } from './clock.js';
-import type { Logger } from './log.js';
-import { isStealAttempt, type LiveMetrics } from './metrics.js';
+import { isStealAttempt } from './metrics.js';
 import { takeProfitId, entryPrefix } from './order-ids.js';
-import type { BrokerAccount, LiveBroker, MarketData, OrderEvent, Quote } from './ports.js';
+import type { BrokerAccount, OrderEvent, Quote } from './ports.js';
 import { isFightSteal, recoverSagas, settleOrderRows, type RecoveryDeps } from './recovery.js';
-import type { SignalSource } from './signals-source.js';
 import { buildStatus, type StatusSnapshot } from './status.js';
 import { StatusHistory } from './status-history.js';
 import { isSqliteError, storeFailed } from '../store/errors.js';
-import type { LiveStore } from './store.js';
 import { brokerFreeMargin } from '../session/buying-power.js';
 import { TrackedBroker } from './tracked-broker.js';
 import { EndOfDay } from './end-of-day.js';
 import { rankRequests } from '../session/ranking.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
 import { EntryWatcher, ExitWatcher, type EntryPlan } from '../session/watchers.js';
-
-/** The calendar as the runtime needs it: whether the market is open, and the session (its close) at a time. */
-export interface SessionCalendar extends SessionOracle {
-  sessionAt(t: number): Session | null;
-}
-
-export interface RuntimeOptions {
-  config: WorkstealConfig;
-  broker: LiveBroker;
-  marketData: MarketData;
-  signals: SignalSource;
-  time: DecisionTime;
-  calendar: SessionCalendar;
-  store: LiveStore;
-  metrics: LiveMetrics;
-  log: Logger;
-  symbols: readonly { symbol: string; assetClass: AssetClass }[];
-  runTag: string;
-  /** First poll (market time). */
-  start: number;
-  /** Replay: the last poll; the loop ends after it. */
-  end?: number;
-  /** How long a stop waits for the poll in flight (a cancel awaiting its confirmation) before giving up. */
-  stopWaitMs?: number;
-}
+import type { RuntimeOptions } from './runtime-options.js';
+export type { RuntimeOptions, SessionCalendar } from './runtime-options.js';
 
 /**
  * The live runtime: entry and exit watchers for every symbol, the coordinator, the broker, the store. One

@@ -1,4 +1,4 @@
-import type { DecisionRow, StealRecord } from './engine.js';
+import type { DecisionRow, StealRecord } from './sim-types.js';
 
 /**
  * The simulator's decision and steal records, kept in columns while it runs. A full run makes ~90,000

@@ -1,5 +1,5 @@
 import type { BarSeries } from './data/index.js';
-import type { StealRecord } from './engine.js';
+import type { StealRecord } from './sim-types.js';
 import type { TradeRecord } from './portfolio.js';
 
 export interface VictimRegret {

@@ -20,7 +20,7 @@ import {
 import { parseDateFlag } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
-import { table } from '../format.js';
+import { table } from '../../report/text.js';
 import { checkOutputPath, deprecatedAlias, jsonOption, takeDeprecated, writeJsonOutput } from '../output.js';
 import { progressBar, type Progress } from '../progress.js';
 

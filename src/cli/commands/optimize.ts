@@ -19,7 +19,7 @@ import type { StudyProgress } from '../../optimizer/study.js';
 import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
 import { parseDateFlag } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
-import { num, table } from '../format.js';
+import { num, table } from '../../report/text.js';
 import {
   checkOutputPath,
   deprecatedAlias,

@@ -17,7 +17,7 @@ import { runSimulation, type SimulationResult } from '../../sim/run.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
 import { saveRun } from '../../store/runs.js';
 import { CliError, EXIT } from '../errors.js';
-import { money, num, pct, table } from '../format.js';
+import { money, num, pct, table } from '../../report/text.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
 

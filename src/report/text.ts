@@ -1,3 +1,4 @@
+/** Text formatting for the terminal (tables, key-value lists, numbers): the CLI and explain print with it. */
 import Table from 'cli-table3';
 
 export const pct = (x: number | null, digits = 3): string =>

@@ -1,0 +1,35 @@
+import type { SessionOracle } from '../coordinator/coordinator.js';
+import type { Session } from '../core/calendar/index.js';
+import type { WorkstealConfig } from '../core/config/schema.js';
+import type { AssetClass } from '../core/types.js';
+import type { DecisionTime } from './clock.js';
+import type { Logger } from './log.js';
+import type { LiveMetrics } from './metrics.js';
+import type { LiveBroker, MarketData } from './ports.js';
+import type { SignalSource } from './signals-source.js';
+import type { LiveStore } from './store.js';
+
+/** The calendar as the runtime needs it: whether the market is open, and the session (its close) at a time. */
+export interface SessionCalendar extends SessionOracle {
+  sessionAt(t: number): Session | null;
+}
+
+export interface RuntimeOptions {
+  config: WorkstealConfig;
+  broker: LiveBroker;
+  marketData: MarketData;
+  signals: SignalSource;
+  time: DecisionTime;
+  calendar: SessionCalendar;
+  store: LiveStore;
+  metrics: LiveMetrics;
+  log: Logger;
+  symbols: readonly { symbol: string; assetClass: AssetClass }[];
+  runTag: string;
+  /** First poll (market time). */
+  start: number;
+  /** Replay: the last poll; the loop ends after it. */
+  end?: number;
+  /** How long a stop waits for the poll in flight (a cancel awaiting its confirmation) before giving up. */
+  stopWaitMs?: number;
+}
