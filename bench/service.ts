@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Agent, request as httpRequest } from 'node:http';
 import { nyseCalendar } from '../dist/core/calendar/index.js';
 import { resolveConfig } from '../dist/core/config/resolve.js';
-import { Logger } from '../dist/live/log.js';
+import { Logger } from '../dist/ports/log.js';
 import { LiveMetrics } from '../dist/live/metrics.js';
 import { LiveStore } from '../dist/live/store.js';
 import { realTimers } from '../dist/service/advisory-broker.js';

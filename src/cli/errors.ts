@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { printable, ValidationError } from '../core/errors.js';
-import { redact } from '../live/log.js';
+import { redact } from '../ports/log.js';
 
 /** Exit codes that mean something (README "Exit codes"). */
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;

@@ -124,3 +124,13 @@ export type IneligibleReason =
   | 'no-estimate';
 
 export type ToleranceTier = 'stock-normal' | 'crypto-normal' | 'crypto-out-of-hours' | 'force-immediate';
+
+/** Bars as columns (one typed array per field, bar open times in epoch ms): how every layer passes them. */
+export interface BarColumns {
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}

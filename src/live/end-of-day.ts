@@ -2,8 +2,8 @@ import type { Coordinator } from '../coordinator/coordinator.js';
 import type { Session } from '../core/calendar/index.js';
 import { planDeleverage, type DeleveragePlan } from '../core/policy/deleverage-plan.js';
 import { deleverageSteps, trimQty } from '../session/deleverage.js';
-import { deleverageId } from './order-ids.js';
-import type { Quote } from './ports.js';
+import { deleverageId } from '../ports/order-ids.js';
+import type { Quote } from '../ports/venue.js';
 import type { RuntimeOptions } from './runtime-options.js';
 import type { TrackedBroker } from './tracked-broker.js';
 

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ValidationError } from '../core/errors.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from './metrics.js';
 import type { StatusSnapshot } from './status.js';
 import { statusPage } from './status-page.js';

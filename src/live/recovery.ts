@@ -2,8 +2,8 @@ import type { Coordinator } from '../coordinator/coordinator.js';
 import type { StealEvent } from '../core/types.js';
 import { processAlive } from '../store/lock.js';
 import { hostname } from 'node:os';
-import type { Logger } from './log.js';
-import type { LiveBroker } from './ports.js';
+import type { Logger } from '../ports/log.js';
+import type { LiveBroker } from '../ports/venue.js';
 import type { LiveStore, SagaRow } from './store.js';
 import type { TrackedBroker } from './tracked-broker.js';
 

@@ -10,8 +10,9 @@ import type {
   OrderEvent,
   Quote,
   VenueOrder,
-} from './ports.js';
+} from '../ports/venue.js';
 import type { BarVenue } from './venue.js';
+import { cancelResultOf } from '../ports/venue.js';
 
 /**
  * The replay broker: the Broker port over a BarVenue, in process. Cancels are confirmed at once (nothing can
@@ -61,19 +62,6 @@ export class ReplayBroker implements LiveBroker {
   }
 
   async close(): Promise<void> {}
-}
-
-/** A venue order's final state as the Broker port's cancel result. */
-export function cancelResultOf(order: VenueOrder): CancelResult {
-  if (order.status === 'filled') {
-    return { status: 'filled', filledQty: order.filledQty, fillPrice: order.fillPrice ?? order.limitPrice };
-  }
-  if (order.status === 'canceled' || order.status === 'expired') {
-    return order.filledQty > 0 && order.fillPrice !== null
-      ? { status: 'cancelled', filledQty: order.filledQty, fillPrice: order.fillPrice }
-      : { status: 'cancelled', filledQty: order.filledQty };
-  }
-  return { status: 'rejected', reason: `order ${order.id} is ${order.status}` };
 }
 
 /** The coordinator's view of a venue order; what only we know (forecast PnL) is filled in by the runtime. */

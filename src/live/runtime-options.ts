@@ -2,10 +2,10 @@ import type { SessionOracle } from '../coordinator/coordinator.js';
 import type { Session } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import type { AssetClass } from '../core/types.js';
-import type { DecisionTime } from './clock.js';
-import type { Logger } from './log.js';
+import type { DecisionTime } from '../ports/clock.js';
+import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from './metrics.js';
-import type { LiveBroker, MarketData } from './ports.js';
+import type { LiveBroker, MarketData } from '../ports/venue.js';
 import type { SignalSource } from './signals-source.js';
 import type { LiveStore } from './store.js';
 

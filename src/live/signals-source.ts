@@ -6,8 +6,8 @@ import type { Side } from '../core/types.js';
 import { symbolKey } from '../sim/data/symbols.js';
 import { loadSignalsCsv, type ExternalSignal } from '../sim/signals/csv-signals.js';
 import { forecastSignals } from '../sim/signals/forecaster.js';
-import type { Logger } from './log.js';
-import type { MarketData } from './ports.js';
+import type { Logger } from '../ports/log.js';
+import type { MarketData } from '../ports/venue.js';
 
 /** What an entry watcher trades on: a limit, a take-profit, an expected PnL, a validity. */
 export interface LiveSignal {

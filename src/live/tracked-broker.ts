@@ -1,6 +1,12 @@
 import type { Broker, CancelResult, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
 import type { OpenOrder, Position } from '../core/types.js';
-import type { BrokerAccount, LiveBroker, LivePosition, MarketOrderRequest, VenueOrder } from './ports.js';
+import type {
+  BrokerAccount,
+  LiveBroker,
+  LivePosition,
+  MarketOrderRequest,
+  VenueOrder,
+} from '../ports/venue.js';
 import type { LiveStore } from './store.js';
 
 /** What only we know about an entry order: why it was placed and where its exit belongs. */

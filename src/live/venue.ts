@@ -13,7 +13,7 @@ import {
   type OrderEventKind,
   type Quote,
   type VenueOrder,
-} from './ports.js';
+} from '../ports/venue.js';
 
 export interface BarVenueOptions {
   series: readonly BarSeries[];

@@ -1,6 +1,6 @@
 import type { CancelResult, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
 import type { OpenOrder, Position } from '../core/types.js';
-import type { BrokerAccount, LiveBroker, OrderEvent, VenueOrder } from '../live/ports.js';
+import type { BrokerAccount, LiveBroker, OrderEvent, VenueOrder } from '../ports/venue.js';
 import type { AdvisoryBook } from './book.js';
 import type { OrderEventBody, SagaReportBody } from './reports.js';
 

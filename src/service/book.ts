@@ -1,6 +1,6 @@
 import { CapacityLedger } from '../coordinator/ledger.js';
 import type { Account, OpenOrder } from '../core/types.js';
-import type { VenueOrder, VenueOrderStatus } from '../live/ports.js';
+import type { VenueOrder, VenueOrderStatus } from '../ports/venue.js';
 import type { OrderEventBody } from './reports.js';
 
 /**

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ValidationError } from '../core/errors.js';
 import { allowedHostSet, refusedHost, send, tokenMatches } from '../live/http.js';
-import type { Logger } from '../live/log.js';
+import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import { OPENAPI } from './openapi.js';
 import { BadRequest, entryRequestSchema, orderEventSchema, parseBody, sagaReportSchema } from './reports.js';

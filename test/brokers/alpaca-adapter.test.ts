@@ -8,9 +8,9 @@ import { canonicalSymbol, sameSymbol } from '../../src/brokers/alpaca/symbols.js
 import type { PlaceLimitRequest } from '../../src/coordinator/broker.js';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { DEFAULT_CONFIG } from '../../src/core/config/index.js';
-import { RealClock } from '../../src/live/clock.js';
-import { Logger, MemorySink } from '../../src/live/log.js';
-import type { OrderEvent, VenueOrder } from '../../src/live/ports.js';
+import { RealClock } from '../../src/ports/clock.js';
+import { Logger, MemorySink } from '../../src/ports/log.js';
+import type { OrderEvent, VenueOrder } from '../../src/ports/venue.js';
 import { BarVenue } from '../../src/live/venue.js';
 import type { BarSeries } from '../../src/sim/data/index.js';
 import { FakeAlpaca } from '../support/fake-alpaca.js';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config/index.js';
 import { launchAlpaca } from '../../src/live/launch.js';
-import { Logger, MemorySink } from '../../src/live/log.js';
+import { Logger, MemorySink } from '../../src/ports/log.js';
 import type { BarSeries } from '../../src/sim/data/index.js';
 import { KEY, logged, nextEvent, realSeries, rig } from './alpaca-rig.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { DEFAULT_CONFIG } from '../../src/core/config/index.js';
-import type { VenueOrder } from '../../src/live/ports.js';
+import type { VenueOrder } from '../../src/ports/venue.js';
 import { BarVenue } from '../../src/live/venue.js';
 import type { BarSeries } from '../../src/sim/data/index.js';
 import { FakeAlpaca, RunChild } from '../support/fake-alpaca.js';

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttp, type Controllable, type HttpHandle } from '../../src/live/http.js';
-import { Logger, MemorySink } from '../../src/live/log.js';
+import { Logger, MemorySink } from '../../src/ports/log.js';
 import { LiveMetrics } from '../../src/live/metrics.js';
 import type { StatusSnapshot } from '../../src/live/status.js';
 

@@ -12,7 +12,7 @@ import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/resolve.js';
 import type { OpenOrder } from '../../src/core/types.js';
 import { LiveMetrics } from '../../src/live/metrics.js';
-import type { LiveBroker, OrderEvent, VenueOrder } from '../../src/live/ports.js';
+import type { LiveBroker, OrderEvent, VenueOrder } from '../../src/ports/venue.js';
 import { LiveStore } from '../../src/live/store.js';
 import { CoordinatorService } from '../../src/service/service.js';
 import { ManualTimers, readyRequest, restingOrder, silentLog, T0 } from './fixture.js';

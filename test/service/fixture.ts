@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/resolve.js';
-import { Logger } from '../../src/live/log.js';
+import { Logger } from '../../src/ports/log.js';
 import { LiveMetrics } from '../../src/live/metrics.js';
 import { LiveStore } from '../../src/live/store.js';
 import type { Timers } from '../../src/service/advisory-broker.js';

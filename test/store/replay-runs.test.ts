@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config/index.js';
-import { AcceleratedClock, DecisionTime } from '../../src/live/clock.js';
+import { AcceleratedClock, DecisionTime } from '../../src/ports/clock.js';
 import { launchReplay } from '../../src/live/launch.js';
-import { Logger, MemorySink } from '../../src/live/log.js';
+import { Logger, MemorySink } from '../../src/ports/log.js';
 import { loadReal } from '../support/marketdata.js';
 
 const FILES = [

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
 import { nyseCalendar, newYorkDay } from '../../src/core/calendar/index.js';
-import { isOpenStatus, type BrokerAccount, type VenueOrder } from '../../src/live/ports.js';
+import { isOpenStatus, type BrokerAccount, type VenueOrder } from '../../src/ports/venue.js';
 import type { BarVenue } from '../../src/live/venue.js';
 
 /** Alpaca's JSON shapes and the fake server's small I/O helpers (see fake-alpaca.ts). */

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
-import { isOpenStatus, type OrderEvent, type VenueOrder } from '../../src/live/ports.js';
+import { isOpenStatus, type OrderEvent, type VenueOrder } from '../../src/ports/venue.js';
 import type { BarVenue } from '../../src/live/venue.js';
 import {
   alpacaAccount,

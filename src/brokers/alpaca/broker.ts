@@ -1,9 +1,10 @@
 import type { CancelResult, PlaceLimitRequest, PlaceResult } from '../../coordinator/broker.js';
 import { nyseCalendar, stockSessionAt, type ExchangeCalendar } from '../../core/calendar/index.js';
 import type { OpenOrder } from '../../core/types.js';
-import type { Logger } from '../../live/log.js';
-import { roleOfClientId } from '../../live/order-ids.js';
+import type { Logger } from '../../ports/log.js';
+import { roleOfClientId } from '../../ports/order-ids.js';
 import {
+  cancelResultOf,
   isOpenStatus,
   type BrokerAccount,
   type LiveBroker,
@@ -11,8 +12,7 @@ import {
   type MarketOrderRequest,
   type OrderEvent,
   type VenueOrder,
-} from '../../live/ports.js';
-import { cancelResultOf } from '../../live/replay-broker.js';
+} from '../../ports/venue.js';
 import {
   EVENT_KINDS,
   toBrokerAccount,

@@ -1,5 +1,5 @@
-import { wallSleep } from '../../live/clock.js';
-import { isOpenStatus, type VenueOrder } from '../../live/ports.js';
+import { wallSleep } from '../../ports/clock.js';
+import { isOpenStatus, type VenueOrder } from '../../ports/venue.js';
 import { AlpacaError, type AlpacaRest } from './rest.js';
 import type { AlpacaOrder } from './stream.js';
 import { toVenueOrder } from './wire.js';

@@ -4,7 +4,7 @@ import { AlpacaBroker } from './broker.js';
 import { alpacaCredentials, alpacaEndpoints, alpacaTimeouts } from './env.js';
 import { AlpacaRest } from './rest.js';
 import { AlpacaStream } from './stream.js';
-import type { Logger } from '../../live/log.js';
+import type { Logger } from '../../ports/log.js';
 
 export interface AlpacaConnection {
   rest: AlpacaRest;

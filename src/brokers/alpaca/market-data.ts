@@ -1,5 +1,5 @@
 import type { AssetClass } from '../../core/types.js';
-import type { BarWindow, MarketData, Quote } from '../../live/ports.js';
+import type { BarWindow, MarketData, Quote } from '../../ports/venue.js';
 import type { AlpacaRest } from './rest.js';
 import { canonicalSymbol } from './symbols.js';
 

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { Logger } from '../../live/log.js';
+import type { Logger } from '../../ports/log.js';
 import { AlpacaError, type AlpacaCredentials } from './rest.js';
 
 /** One trade_updates message: the event and the order as Alpaca describes it. */

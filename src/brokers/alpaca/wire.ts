@@ -1,12 +1,12 @@
 import type { AssetClass } from '../../core/types.js';
-import { roleOfClientId } from '../../live/order-ids.js';
+import { roleOfClientId } from '../../ports/order-ids.js';
 import type {
   BrokerAccount,
   LivePosition,
   OrderEventKind,
   VenueOrder,
   VenueOrderStatus,
-} from '../../live/ports.js';
+} from '../../ports/venue.js';
 import type { AlpacaOrder } from './stream.js';
 import { canonicalSymbol } from './symbols.js';
 

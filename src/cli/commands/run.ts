@@ -5,7 +5,7 @@ import { PRESET_NAMES } from '../../core/config/presets.js';
 import type { WorkstealConfig } from '../../core/config/schema.js';
 import { loadConfig } from '../../io/load-config.js';
 import { launchAlpaca, launchReplay, type LiveSession } from '../../live/launch.js';
-import { Logger, fileSink, stdoutSink } from '../../live/log.js';
+import { Logger, fileSink, stdoutSink } from '../../ports/log.js';
 import {
   BENCHMARK_SETS,
   benchmarkFiles,

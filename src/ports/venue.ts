@@ -1,6 +1,6 @@
-import type { Broker, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
+import type { Broker, CancelResult, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
 import type { Account, AssetClass, OrderRole, Position, Side } from '../core/types.js';
-import type { BarColumns } from '../sim/data/types.js';
+import type { BarColumns } from '../core/types.js';
 
 /**
  * What the live runtime needs of a venue beyond the coordinator's Broker port: the venue's own view of an
@@ -92,4 +92,17 @@ export interface MarketData {
   bars(symbol: string, count: number): Promise<BarWindow | null>;
   /** Current quotes; a symbol without a price is absent (no price is invented). */
   quotes(symbols: readonly string[]): Promise<Map<string, Quote>>;
+}
+
+/** A venue order's final state as the Broker port's cancel result. */
+export function cancelResultOf(order: VenueOrder): CancelResult {
+  if (order.status === 'filled') {
+    return { status: 'filled', filledQty: order.filledQty, fillPrice: order.fillPrice ?? order.limitPrice };
+  }
+  if (order.status === 'canceled' || order.status === 'expired') {
+    return order.filledQty > 0 && order.fillPrice !== null
+      ? { status: 'cancelled', filledQty: order.filledQty, fillPrice: order.fillPrice }
+      : { status: 'cancelled', filledQty: order.filledQty };
+  }
+  return { status: 'rejected', reason: `order ${order.id} is ${order.status}` };
 }
