@@ -59,33 +59,7 @@ export async function startHttp(o: HttpOptions): Promise<HttpHandle> {
       else res.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new ValidationError('Cannot serve HTTP', [
-          {
-            where: 'live.http',
-            message:
-              error.code === 'EADDRINUSE'
-                ? `port ${o.port} on ${o.host} is in use; choose another with --port or live.http.port (0 picks a free one)`
-                : `cannot listen on ${o.host}:${o.port} (${error.message}); check --host / live.http.host`,
-            value: `${o.host}:${o.port}`,
-          },
-        ]),
-      ),
-    );
-    server.listen(o.port, o.host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, o.host, o.port);
 }
 
 async function handle(o: HttpOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -171,4 +145,38 @@ export function hostAllowed(header: string | undefined, allowed: ReadonlySet<str
 export function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
+}
+
+/**
+ * Listen on host:port (port 0 picks a free one) and hand back the URL and a close that also ends kept-alive
+ * connections. A port in use or an address that cannot be bound is bad input naming live.http.
+ */
+export async function listen(server: Server, host: string, port: number): Promise<HttpHandle> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new ValidationError('Cannot serve HTTP', [
+          {
+            where: 'live.http',
+            message:
+              error.code === 'EADDRINUSE'
+                ? `port ${port} on ${host} is in use; choose another with --port or live.http.port (0 picks a free one)`
+                : `cannot listen on ${host}:${port} (${error.message}); check --host / live.http.host`,
+            value: `${host}:${port}`,
+          },
+        ]),
+      ),
+    );
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const bound = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${bound}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

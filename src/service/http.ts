@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ValidationError } from '../core/errors.js';
-import { allowedHostSet, refusedHost, send, tokenMatches } from '../live/http.js';
+import { allowedHostSet, listen, refusedHost, send, tokenMatches, type HttpHandle } from '../live/http.js';
 import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import { OPENAPI } from './openapi.js';
@@ -21,10 +20,7 @@ export interface ServiceHttpOptions {
   allowedHosts?: readonly string[];
 }
 
-export interface ServiceHttp {
-  url: string;
-  close(): Promise<void>;
-}
+export type ServiceHttp = HttpHandle;
 
 const MAX_BODY = 1 << 20;
 
@@ -53,33 +49,7 @@ export async function startServiceHttp(o: ServiceHttpOptions): Promise<ServiceHt
   });
   // Many bots keep connections open: keep-alive keeps a request round trip at one loopback exchange.
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new ValidationError('Cannot serve HTTP', [
-          {
-            where: 'live.http',
-            message:
-              error.code === 'EADDRINUSE'
-                ? `port ${o.port} on ${o.host} is in use; choose another with --port (0 picks a free one)`
-                : `cannot listen on ${o.host}:${o.port} (${error.message}); check --host`,
-            value: `${o.host}:${o.port}`,
-          },
-        ]),
-      ),
-    );
-    server.listen(o.port, o.host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, o.host, o.port);
 }
 
 async function route(o: ServiceHttpOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
