@@ -83,6 +83,11 @@ export function fileSink(path: string): LogSink {
   return { write: (line) => appendFileSync(path, `${line}\n`) };
 }
 
+/** A command's logger: stdout, and the file WORKSTEAL_LOG names when it is set. */
+export function commandLogger(env: Readonly<Record<string, string | undefined>>): Logger {
+  return new Logger(env.WORKSTEAL_LOG ? [stdoutSink, fileSink(env.WORKSTEAL_LOG)] : [stdoutSink]);
+}
+
 /** For tests and embedding: keep lines in memory. */
 export class MemorySink implements LogSink {
   readonly lines: string[] = [];

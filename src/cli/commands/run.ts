@@ -5,7 +5,7 @@ import { PRESET_NAMES } from '../../core/config/presets.js';
 import type { WorkstealConfig } from '../../core/config/schema.js';
 import { loadConfig } from '../../io/load-config.js';
 import { launchAlpaca, launchReplay, type LiveSession } from '../../live/launch.js';
-import { Logger, fileSink, stdoutSink } from '../../ports/log.js';
+import { commandLogger, type Logger } from '../../ports/log.js';
 import {
   BENCHMARK_SETS,
   benchmarkFiles,
@@ -117,9 +117,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     env: process.env,
   });
   const config = resolved.config;
-  const log = new Logger(
-    process.env.WORKSTEAL_LOG ? [stdoutSink, fileSink(process.env.WORKSTEAL_LOG)] : [stdoutSink],
-  );
+  const log = commandLogger(process.env);
   for (const w of resolved.warnings) log.warn('config-warning', { message: w.message });
   const wanted = opts.symbols ? splitList(opts.symbols) : config.live.symbols;
 

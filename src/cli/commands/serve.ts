@@ -5,7 +5,7 @@ import type { WorkstealConfig } from '../../core/config/schema.js';
 import { loadConfig } from '../../io/load-config.js';
 import { alpacaConnection } from '../../brokers/alpaca/connect.js';
 import { AcceleratedClock, RealClock } from '../../ports/clock.js';
-import { Logger, fileSink, stdoutSink } from '../../ports/log.js';
+import { commandLogger, type Logger } from '../../ports/log.js';
 import { LiveMetrics } from '../../live/metrics.js';
 import { newRunTag } from '../../ports/order-ids.js';
 import type { LiveBroker } from '../../ports/venue.js';
@@ -106,9 +106,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     env: process.env,
   });
   const config = resolved.config;
-  const log = new Logger(
-    process.env.WORKSTEAL_LOG ? [stdoutSink, fileSink(process.env.WORKSTEAL_LOG)] : [stdoutSink],
-  );
+  const log = commandLogger(process.env);
   log.addSecret(token);
   for (const w of resolved.warnings) log.warn('config-warning', { message: w.message });
 
