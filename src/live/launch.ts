@@ -59,24 +59,36 @@ export interface AlpacaLaunch extends Common {
   to?: number;
 }
 
+/**
+ * The replay venue over real bars, as `run` and `serve` use it. One fee for every fill: the crypto maker rate
+ * (most of its fills rest first). Each replay starts afresh: its ids carry the run tag, so two runs in one
+ * store never share one.
+ */
+export function replayVenue(
+  config: WorkstealConfig,
+  series: readonly BarSeries[],
+  now: () => number,
+  runTag: string,
+): BarVenue {
+  return new BarVenue({
+    series,
+    calendar: nyseCalendar(),
+    cash: config.live.initialEquity,
+    feeRate: feeRates(config.sim).crypto.maker,
+    patternDayTrader: config.patternDayTrader,
+    margin: config.margin,
+    now,
+    slippage: config.sim.slippageBps / 10_000,
+    idPrefix: `r-${runTag}-`,
+  });
+}
+
 /** A replay session: real bars on an accelerated clock, the same watchers, coordinator and store as live. */
 export async function launchReplay(o: ReplayLaunch): Promise<LiveSession> {
   const live = o.config.live;
   const time = o.time ?? new DecisionTime(new AcceleratedClock(o.from, live.replaySpeed), o.from);
   const runTag = newRunTag();
-  const venue = new BarVenue({
-    series: o.series,
-    calendar: nyseCalendar(),
-    cash: live.initialEquity,
-    // The replay venue has one fee for every fill: the crypto maker rate (most of its fills rest first).
-    feeRate: feeRates(o.config.sim).crypto.maker,
-    patternDayTrader: o.config.patternDayTrader,
-    margin: o.config.margin,
-    now: () => time.now(),
-    slippage: o.config.sim.slippageBps / 10_000,
-    // Each replay's venue starts afresh: its ids carry the run tag, so two runs in one store never share one.
-    idPrefix: `r-${runTag}-`,
-  });
+  const venue = replayVenue(o.config, o.series, () => time.now(), runTag);
   const broker = new ReplayBroker(venue);
   const symbols = o.series.map((s) => ({ symbol: s.symbol, assetClass: s.assetClass }));
   return assemble(o, {

@@ -11,13 +11,12 @@ import { newRunTag } from '../../ports/order-ids.js';
 import type { LiveBroker } from '../../ports/venue.js';
 import { ReplayBroker } from '../../live/replay-broker.js';
 import { LiveStore } from '../../live/store.js';
-import { BarVenue } from '../../live/venue.js';
+import { replayVenue } from '../../live/launch.js';
 import { realTimers, type Timers } from '../../service/advisory-broker.js';
 import { startServiceHttp } from '../../service/http.js';
 import { openapiText } from '../../service/openapi.js';
 import { CoordinatorService, type ServiceMode } from '../../service/service.js';
 import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
-import { feeRates } from '../../sim/costs.js';
 import { CliError, EXIT } from '../errors.js';
 import { replaySeries, replayWindow, stopSignal } from './run.js';
 
@@ -110,7 +109,8 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   log.addSecret(token);
   for (const w of resolved.warnings) log.warn('config-warning', { message: w.message });
 
-  const { mode, timers, close } = await serviceMode(opts, config, log);
+  const runTag = newRunTag();
+  const { mode, timers, close } = await serviceMode(opts, config, log, runTag);
   const store = new LiveStore(config.live.stateDb);
   const metrics = new LiveMetrics();
   const service = new CoordinatorService({
@@ -121,7 +121,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     timers,
     calendar: nyseCalendar(),
     mode,
-    runTag: newRunTag(),
+    runTag,
   });
   const http = await startServiceHttp({
     host: config.live.http.host,
@@ -162,6 +162,7 @@ async function serviceMode(
   opts: ServeOptions,
   config: WorkstealConfig,
   log: Logger,
+  runTag: string,
 ): Promise<{ mode: ServiceMode; timers: Timers; close: () => Promise<void> }> {
   if (opts.broker === 'alpaca') return alpacaMode(config, log);
   if (opts.broker === 'none') {
@@ -189,16 +190,7 @@ async function serviceMode(
   const series = await replaySeries(opts, config, wanted);
   const { from } = replayWindow(series, config, opts);
   const clock = new AcceleratedClock(from, config.live.replaySpeed);
-  const venue = new BarVenue({
-    series,
-    calendar: nyseCalendar(),
-    cash: config.live.initialEquity,
-    feeRate: feeRates(config.sim).crypto.maker,
-    patternDayTrader: config.patternDayTrader,
-    margin: config.margin,
-    now: () => clock.now(),
-    slippage: config.sim.slippageBps / 10_000,
-  });
+  const venue = replayVenue(config, series, () => clock.now(), runTag);
   const broker: LiveBroker = new ReplayBroker(venue);
   return {
     mode: { kind: 'executing', broker },
