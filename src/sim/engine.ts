@@ -4,6 +4,7 @@ import { DEFAULT_SIZING } from '../session/sizing.js';
 import { submitRequests } from './sim-entries.js';
 import { runDeleverage } from './sim-eod.js';
 import { SimState } from './sim-state.js';
+import { applySignalSkill } from './signals/skill.js';
 import { manageExit, processFills, refreshSignal } from './sim-steps.js';
 import type { DecisionRow, EquityRow, SimInput, SimOutput, StealRecord, Watcher } from './sim-types.js';
 import { STEP_BAR, STEP_CLOSE, STEP_DELEVERAGE } from './timeline.js';
@@ -20,6 +21,7 @@ const DAY_MS = 86_400_000;
  */
 export function simulate(input: SimInput): SimOutput {
   const st = new SimState(input);
+  applySignalSkill(st); // research only (look-ahead signals): nothing happens unless sim.research.signalSkill > 0
   const equityRows: EquityRow[] = [];
   let lastDay = Math.floor((st.timeline.steps[0] ?? 0) / DAY_MS);
   /** The last step's row: it becomes the day's row when the day ends (one object per day, not per step). */

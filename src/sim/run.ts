@@ -7,8 +7,11 @@ import { summarize, type Summary } from './metrics.js';
 import type { TradeRecord } from './portfolio.js';
 import { stealRegret, type StealRegret } from './regret.js';
 import type { ExternalSignal } from './signals/csv-signals.js';
+import { researchLabel, type ResearchLabel } from './signals/skill.js';
 
 export interface SimulationResult {
+  /** Present only when the signals read the future on purpose (research settings, sim.research). */
+  research?: ResearchLabel;
   config: WorkstealConfig;
   data: {
     path: string;
@@ -100,7 +103,9 @@ export function runSimulation(input: {
   });
   // Tens of thousands of decision rows with ISO times: made when the JSON, report or store asks, not before.
   let decisions: SimulationResult['decisions'] | null = null;
+  const research = researchLabel(input.config.sim);
   const result: SimulationResult = {
+    ...(research ? { research } : {}),
     config: input.config,
     data: input.loaded.map((l) => ({
       path: l.series.source.path,

@@ -161,7 +161,7 @@ export function manageExit(st: SimState, w: Watcher): void {
 }
 
 /** The bar length at bar i's close: as known at its open, or the bar's own length before any spacing. */
-function knownBarLength(w: Watcher, i: number): number {
+export function knownBarLength(w: Watcher, i: number): number {
   const length = w.barLengths[i]!;
   return Number.isNaN(length) ? w.closeTimes[i]! - w.s.time[i]! : length;
 }

@@ -10,6 +10,7 @@ import {
 } from '../../sim/benchmark-sets.js';
 import type { WorkstealConfig } from '../../core/config/schema.js';
 import { expandDataArgs, loadMany, type BarSeries } from '../../sim/data/index.js';
+import { parseDecimal } from '../../core/decimal.js';
 import { parseDateFlag } from '../dates.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
 import { renderReport } from '../../sim/report/html.js';
@@ -38,6 +39,7 @@ interface SimulateOptions extends LayoutFlags {
   cache?: boolean;
   calendar?: string;
   quiet?: boolean;
+  signalSkill?: string;
 }
 
 export function registerSimulate(program: Command): void {
@@ -56,6 +58,10 @@ export function registerSimulate(program: Command): void {
     .option('--signals <file>', 'signals CSV instead of the built-in forecaster')
     .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar (2000–2035)')
     .option('--no-stealing', 'disable stealing (same as stealingEnabled: false), for a comparison')
+    .option(
+      '--signal-skill <k>',
+      'research only, reads the future: a share k (0 to 1) of signals enter where the price really went (sim.research.signalSkill)',
+    )
     .addOption(jsonOption('the full result (config, data, summary, equity, trades, decisions)'))
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--db <file>', 'append the run to a SQLite store')
@@ -67,7 +73,7 @@ export function registerSimulate(program: Command): void {
     .option('--quiet', 'print only the summary line')
     .addHelpText(
       'after',
-      `\nExamples:\n  worksteal simulate --benchmark crypto\n  worksteal simulate --data ../shared/marketdata/binance-spot-yanniedog --symbols SOLUSDT,LINKUSDT --from 2023-01-01\n  worksteal simulate --benchmark mixed --no-stealing --json out.json --report out.html\n  worksteal simulate --benchmark crypto --quiet --json - | jq .summary`,
+      `\nExamples:\n  worksteal simulate --benchmark crypto\n  worksteal simulate --data ../shared/marketdata/binance-spot-yanniedog --symbols SOLUSDT,LINKUSDT --from 2023-01-01\n  worksteal simulate --benchmark mixed --no-stealing --json out.json --report out.html\n  worksteal simulate --benchmark crypto --quiet --json - | jq .summary\n  worksteal simulate --benchmark crypto --signal-skill 0.5   # research: look-ahead signals`,
     )
     .action(async (opts: SimulateOptions) => {
       // Checked before the simulation, so a typo in a path does not cost the run.
@@ -97,6 +103,17 @@ const symbolList = (flag: string): string[] =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+
+/** `--signal-skill k` as a config layer; the schema checks the range and names the flag when it is out of it. */
+export function signalSkillLayer(raw: string): { source: string; values: unknown } {
+  const k = parseDecimal(raw);
+  if (Number.isNaN(k)) {
+    throw new CliError(
+      `--signal-skill ${JSON.stringify(raw)}: must be a number from 0 (the forecaster's own signals) to 1 (every signal given a look-ahead entry), e.g. 0.25`,
+    );
+  }
+  return { source: '--signal-skill', values: { sim: { research: { signalSkill: k } } } };
+}
 
 /** One simulation as the CLI ran it, with what a report needs: the bars, and the run with stealing reversed. */
 export interface SimulateRun {
@@ -143,7 +160,10 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
   const resolved = await loadConfig({
     file: opts.config,
     preset: opts.preset,
-    extra: opts.stealing === false ? [{ source: '--no-stealing', values: { stealingEnabled: false } }] : [],
+    extra: [
+      ...(opts.stealing === false ? [{ source: '--no-stealing', values: { stealingEnabled: false } }] : []),
+      ...(opts.signalSkill !== undefined ? [signalSkillLayer(opts.signalSkill)] : []),
+    ],
     env: process.env,
   });
   const config = resolved.config;
@@ -209,12 +229,14 @@ export function printSummary(
   out: NodeJS.WritableStream = process.stdout,
 ): void {
   const s = result.summary;
+  const research = result.research ? result.research.label : null;
   if (quiet) {
     out.write(
-      `return ${pct(s.totalReturn, 2)} sharpe ${num(s.sharpe)} maxDD ${pct(s.maxDrawdown, 2)} trades ${s.trades} steals ${s.steals} blocks ${s.blocks}\n`,
+      `return ${pct(s.totalReturn, 2)} sharpe ${num(s.sharpe)} maxDD ${pct(s.maxDrawdown, 2)} trades ${s.trades} steals ${s.steals} blocks ${s.blocks}${research ? ` [${research}]` : ''}\n`,
     );
     return;
   }
+  if (research) out.write(`${research.toUpperCase()}: not a strategy anyone could trade\n`);
   const blocks =
     Object.entries(s.blocksByReason)
       .map(([k, v]) => `${k} ${v}`)
@@ -223,6 +245,7 @@ export function printSummary(
     `${table(
       ['metric', 'value'],
       [
+        ...(research ? [['signals', research]] : []),
         ['range', `${result.range.from?.slice(0, 10)} → ${result.range.to?.slice(0, 10)} (${s.days} days)`],
         ['stealing', result.config.stealingEnabled ? 'enabled' : 'disabled'],
         ['equity', `${money(s.initialEquity)} → ${money(s.finalEquity)}`],

@@ -62,6 +62,7 @@ export const DEFAULT_CONFIG: WorkstealConfig = Object.freeze({
       minEdgePct: 0.004,
       validBars: 24,
     },
+    research: { signalSkill: 0, signalSkillSeed: 1 },
   },
   live: DEFAULT_LIVE,
   optimize: DEFAULT_OPTIMIZE,

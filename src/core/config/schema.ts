@@ -53,6 +53,21 @@ export const feeScheduleSchema = z.strictObject({
   takerBps: nonNegative,
 });
 
+/**
+ * Research only: settings that read the future on purpose (src/sim/signals/skill.ts). Their runs are labelled
+ * as such in every output; they never describe a strategy anyone could trade.
+ */
+export const researchSchema = z.strictObject({
+  /** Share of signals whose entry is set where the price really went within their validity (0 = none). */
+  signalSkill: z
+    .number()
+    .finite()
+    .min(0, "must be from 0 (the forecaster's own signals) to 1 (every signal given a look-ahead entry)")
+    .max(1, "must be from 0 (the forecaster's own signals) to 1 (every signal given a look-ahead entry)"),
+  /** Which signals are skilled is a hash of symbol, signal time and this seed. */
+  signalSkillSeed: nonNegativeInt,
+});
+
 export const simSchema = z.strictObject({
   initialEquity: z.number().finite().gt(0),
   /** Notional of one entry order, as a fraction of equity at the decision time. */
@@ -80,6 +95,7 @@ export const simSchema = z.strictObject({
   /** Exit at the next bar's open after this many hours in a position; 0 disables it. */
   timeStopHours: nonNegative,
   forecaster: forecasterSchema,
+  research: researchSchema,
 });
 
 /** How victims are ranked and whether a steal must pay (DESIGN §2 "Value-aware stealing"). */

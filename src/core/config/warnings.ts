@@ -52,7 +52,7 @@ export function configWarnings(c: WorkstealConfig): ConfigWarning[] {
       message: `fightWindowSec ${c.fightWindowSec}s is shorter than cooldownSec ${c.cooldownSec}s; repeated steals cannot accumulate within the window, so fights are never detected`,
     });
   }
-  out.push(...valueWarnings(c), ...barWarnings(c));
+  out.push(...valueWarnings(c), ...barWarnings(c), ...researchWarnings(c));
   return out;
 }
 
@@ -123,6 +123,28 @@ function barWarnings(c: WorkstealConfig): ConfigWarning[] {
     });
   }
   return out;
+}
+
+/** Research settings read the future on purpose: every check and run of such a config says so. */
+function researchWarnings(c: WorkstealConfig): ConfigWarning[] {
+  const { signalSkill, signalSkillSeed } = c.sim.research;
+  if (signalSkill > 0) {
+    return [
+      {
+        keys: ['sim.research.signalSkill'],
+        message: `sim.research.signalSkill ${signalSkill}: research: look-ahead signals (a share ${signalSkill} of the signals enter where the price really went); the results measure the stealing policy at that skill, not a strategy anyone could trade`,
+      },
+    ];
+  }
+  if (signalSkillSeed !== DEFAULT_CONFIG.sim.research.signalSkillSeed) {
+    return [
+      {
+        keys: ['sim.research.signalSkillSeed', 'sim.research.signalSkill'],
+        message: `sim.research.signalSkillSeed ${signalSkillSeed} is set but sim.research.signalSkill is 0, which ignores it`,
+      },
+    ];
+  }
+  return [];
 }
 
 const pct = (x: number): string => `${+(x * 100).toFixed(4)}%`;

@@ -232,8 +232,11 @@ export function renderReport(input: ReportInput): string {
   const synthetic = r.synthetic
     ? '<p class="warn">SYNTHETIC DATA: these numbers describe generated prices, not a market.</p>'
     : '';
+  const research = r.research
+    ? `<p class="warn">${esc(r.research.label.toUpperCase())}: a share of the signals enter where the price really went; these numbers judge the stealing policy at that skill, not a strategy anyone could trade.</p>`
+    : '';
   const comparisonNote = c ? ` Compared with the same data and configuration, ${stealingLabel(c)}.` : '';
-  const body = `<h1>${esc(title)}</h1>${synthetic}
+  const body = `<h1>${esc(title)}</h1>${synthetic}${research}
 <p>${esc(when(r.range.from))} → ${esc(when(r.range.to))} · ${r.summary.days} days · ${esc(stealingLabel(r))} · signals: ${esc(r.signals)} · ${r.data.length} symbols.${esc(comparisonNote)}</p>
 ${summaryTable(r, c)}
 ${charts
