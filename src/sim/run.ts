@@ -103,9 +103,10 @@ export function runSimulation(input: {
   });
   // Tens of thousands of decision rows with ISO times: made when the JSON, report or store asks, not before.
   let decisions: SimulationResult['decisions'] | null = null;
-  const research = researchLabel(input.config.sim);
   const result: SimulationResult = {
-    ...(research ? { research } : {}),
+    // First, so it heads the JSON; undefined (left out of the JSON) unless the signals read the future. A
+    // spread here would move the getter below to the end of the JSON.
+    research: researchLabel(input.config.sim) ?? undefined,
     config: input.config,
     data: input.loaded.map((l) => ({
       path: l.series.source.path,
