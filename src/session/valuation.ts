@@ -162,3 +162,30 @@ function fullCalendar(c: SessionValuationOptions['calendar']): ExchangeCalendar 
     nextOpen: (t) => nyse.nextOpen(t),
   };
 }
+
+/**
+ * The valuation of a session whose entries come from keyed signals (the live runtime): a resting entry is
+ * valid as long as the signal it was placed for, while that signal is still the symbol's current one (an
+ * order left from an older signal, or from before a restart, is unknown: never a victim); a request is
+ * valid as long as the current signal.
+ */
+export function signalValuation(input: {
+  victimRanking: VictimRanking;
+  calendar: SessionValuationOptions['calendar'];
+  symbols: SessionValuationOptions['symbols'];
+  barMs?: number;
+  currentSignal(symbol: string): { key: string; validUntil: TimeMs } | null;
+  signalKeyOf(orderId: string): string | null;
+}): SessionValuation {
+  return new SessionValuation({
+    victimRanking: input.victimRanking,
+    calendar: input.calendar,
+    symbols: input.symbols,
+    barMs: input.barMs ?? 0,
+    orderValidUntil: (order) => {
+      const signal = input.currentSignal(order.symbol);
+      return signal && signal.key === input.signalKeyOf(order.id) ? signal.validUntil : Number.NaN;
+    },
+    requestValidUntil: (symbol) => input.currentSignal(symbol)?.validUntil ?? Number.NaN,
+  });
+}
