@@ -107,13 +107,13 @@ export function decisionValue(d: Decision, requestValidUntil: number): DecisionV
   if (!rv && !d.stealTest && !columns) return null;
   const victims: DecisionValue['victims'] = [];
   if (table && columns && d.victims.length) {
-    const wanted = new Set(d.victims);
-    for (let i = 0; i < table.orders.length; i++) {
-      const o = table.orders[i]!;
-      if (!wanted.has(o.id)) continue;
+    const row = new Map(table.orders.map((o, i) => [o.id, i]));
+    for (const id of d.victims) {
+      const i = row.get(id);
+      if (i === undefined) continue;
       victims.push({
-        orderId: o.id,
-        symbol: o.symbol,
+        orderId: id,
+        symbol: table.orders[i]!.symbol,
         fillProbability: nullIfNaN(columns.probability[i]!),
         expectedValue: nullIfNaN(columns.expectedValue[i]!),
         density: nullIfNaN(columns.density[i]!),
