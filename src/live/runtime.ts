@@ -19,7 +19,7 @@ import { rankRequests } from '../session/ranking.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
 import { EntryWatcher, ExitWatcher, type EntryPlan } from '../session/watchers.js';
 import type { RuntimeOptions } from './runtime-options.js';
-import { signalValuation, type SessionValuation } from '../session/valuation.js';
+import { signalValuation, VALUATION_WARMUP_BARS, type SessionValuation } from '../session/valuation.js';
 export type { RuntimeOptions, SessionCalendar } from './runtime-options.js';
 
 /**
@@ -187,13 +187,19 @@ export class Runtime {
     this.quotes = await o.marketData.quotes(this.symbolNames);
     this.markQuotes();
     await this.endOfDay.poll(now);
-    // Bars closed since the last poll reach the valuation (fill-probability) model and the signals here, as
-    // the simulator does at each closed bar; the first poll replays the window's history into the model.
+    // Bars closed since the last poll reach the signals and the valuation (fill-probability) model here, as
+    // the simulator does at each closed bar; the first poll replays the window's history into the model. The
+    // window is never shorter than the forecaster's: a venue may keep one window per symbol, cut to the last
+    // count asked for.
+    await o.signals.refresh(now, this.symbolNames);
+    const { lookbackBars, horizonBars } = o.config.sim.forecaster;
     for (const [i, symbol] of this.valuation.active ? this.symbolNames.entries() : []) {
-      const window = await o.marketData.bars(symbol, this.valuation.barsWanted(i, now));
+      const window = await o.marketData.bars(
+        symbol,
+        Math.max(VALUATION_WARMUP_BARS, lookbackBars + horizonBars + 1),
+      );
       if (window) this.valuation.onWindow(i, window);
     }
-    await o.signals.refresh(now, this.symbolNames);
     await this.manageExits(now);
     if (!this.paused) await this.manageEntries(now);
     this.updateGauges(now);

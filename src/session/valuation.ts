@@ -53,9 +53,8 @@ export class SessionValuation {
   private readonly calendar: ExchangeCalendar;
   private readonly stock: boolean[];
   private readonly barMs: number;
-  /** Per symbol: the open time of the last bar fed (−∞ before any) and the window's bar length. */
+  /** Per symbol: the open time of the last bar fed (−∞ before any). */
   private readonly lastOpen: Float64Array;
-  private readonly intervalMs: Float64Array;
 
   constructor(options: SessionValuationOptions) {
     this.active = options.victimRanking !== 'distance';
@@ -74,7 +73,6 @@ export class SessionValuation {
       requestValidUntil: (request, now) => options.requestValidUntil(request.symbol, now),
     });
     this.lastOpen = new Float64Array(options.symbols.length).fill(Number.NEGATIVE_INFINITY);
-    this.intervalMs = new Float64Array(options.symbols.length);
   }
 
   /** What the session adds to the Coordinator's options: the bar length always, the valuator when active. */
@@ -97,27 +95,21 @@ export class SessionValuation {
 
   /**
    * The live bar window of symbol i (closed bars, oldest first): every bar newer than the last one fed goes
-   * to the model, so the first window replays the history and each later one adds what closed since.
+   * to the model, so the first window replays its last VALUATION_WARMUP_BARS bars of history and each later
+   * one adds what closed since.
    */
   onWindow(i: number, w: ValuationBarWindow): void {
     if (!this.active) return;
-    this.intervalMs[i] = w.intervalMs;
     const n = w.time.length;
-    for (let k = 0; k < n; k++) {
+    // The first window warms the model on as many bars as the simulator feeds from before its range.
+    const first = Number.isFinite(this.lastOpen[i]!) ? 0 : Math.max(0, n - VALUATION_WARMUP_BARS);
+    for (let k = first; k < n; k++) {
       const t = w.time[k]!;
       if (!(t > this.lastOpen[i]!)) continue;
       const next = k + 1 < n ? w.time[k + 1]! : Number.POSITIVE_INFINITY;
       const close = barClose(t, w.intervalMs, next, this.stock[i]! ? this.calendar : null);
       this.onBar(i, t, w.open[k]!, w.high[k]!, w.low[k]!, w.close[k]!, close - t);
     }
-  }
-
-  /** How many bars of symbol i's window the next `onWindow` needs at `now` (the warm-up the first time). */
-  barsWanted(i: number, now: TimeMs): number {
-    const last = this.lastOpen[i]!;
-    const interval = this.intervalMs[i]!;
-    if (!Number.isFinite(last) || !(interval > 0)) return VALUATION_WARMUP_BARS;
-    return Math.min(VALUATION_WARMUP_BARS, Math.max(1, Math.ceil((now - last) / interval)) + 2);
   }
 
   /** A trade of symbol i closed: its net PnL (after fees) over its entry notional is what a fill earned. */

@@ -110,11 +110,11 @@ describe('SessionValuation: one valuation per session, fed the same way by simul
     );
   });
 
-  it('asks for the warm-up first, then only for what closed since', () => {
-    const v = valuation('expectedValue');
-    expect(v.barsWanted(0, T)).toBe(VALUATION_WARMUP_BARS);
-    const bars = walk(3, 1);
-    v.onWindow(0, {
+  it('the first window warms the model on its last VALUATION_WARMUP_BARS bars, as the simulator does', () => {
+    const n = VALUATION_WARMUP_BARS + 50;
+    const bars = walk(n, 5);
+    const live = valuation('expectedValue');
+    live.onWindow(0, {
       time: bars.time,
       open: bars.o,
       high: bars.h,
@@ -122,9 +122,11 @@ describe('SessionValuation: one valuation per session, fed the same way by simul
       close: bars.c,
       intervalMs: H,
     });
-    expect(v.barsWanted(0, T + 3 * H)).toBe(3);
-    expect(v.barsWanted(0, T + 10 * H)).toBe(10);
-    expect(v.barsWanted(0, T + 10_000 * H)).toBe(VALUATION_WARMUP_BARS);
+    const sim = valuation('expectedValue');
+    for (let i = 50; i < n; i++)
+      sim.onBar(0, bars.time[i]!, bars.o[i]!, bars.h[i]!, bars.l[i]!, bars.c[i]!, H);
+    expect(live.model.version).toBe(VALUATION_WARMUP_BARS);
+    expect(live.model.sigmaPerHour(0)).toBe(sim.model.sigmaPerHour(0));
   });
 
   it("a stock's last bar closes with its session; a bar is cut short by the next one's open", () => {
