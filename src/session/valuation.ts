@@ -88,7 +88,8 @@ export class SessionValuation {
    * symbol, before any decision at its close; a bar at or before the last one fed is ignored.
    */
   onBar(i: number, t: TimeMs, o: number, h: number, l: number, c: number, barMs: number): void {
-    if (!this.active || !(t > this.lastOpen[i]!)) return;
+    // A bar whose close is unknown (the last of a file, with no length yet) teaches nothing.
+    if (!this.active || !(t > this.lastOpen[i]!) || !Number.isFinite(barMs)) return;
     this.lastOpen[i] = t;
     this.model.onBar(i, t, o, h, l, c, barMs);
   }
