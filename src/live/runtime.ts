@@ -19,6 +19,7 @@ import { rankRequests } from '../session/ranking.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
 import { EntryWatcher, ExitWatcher, type EntryPlan } from '../session/watchers.js';
 import type { RuntimeOptions } from './runtime-options.js';
+import { signalValuation, VALUATION_WARMUP_BARS, type SessionValuation } from '../session/valuation.js';
 export type { RuntimeOptions, SessionCalendar } from './runtime-options.js';
 
 /**
@@ -50,6 +51,7 @@ export class Runtime {
   private readonly pollHistory = new StatusHistory();
   private readonly endOfDay: EndOfDay;
   private readonly unsubscribe: () => void;
+  private readonly valuation: SessionValuation;
   readonly counters = {
     decisions: 0,
     places: 0,
@@ -81,7 +83,15 @@ export class Runtime {
         });
       },
     };
+    this.valuation = signalValuation({
+      victimRanking: o.config.victimRanking,
+      calendar: o.calendar,
+      symbols: o.symbols,
+      currentSignal: (symbol) => o.signals.current(symbol, now()),
+      signalKeyOf: (orderId) => o.store.orderByOrderId(orderId)?.signalKey ?? null,
+    });
     this.coordinator = new Coordinator({
+      ...this.valuation.coordinatorOptions(),
       config: o.config,
       clock: { now },
       calendar: o.calendar,
@@ -177,9 +187,19 @@ export class Runtime {
     this.quotes = await o.marketData.quotes(this.symbolNames);
     this.markQuotes();
     await this.endOfDay.poll(now);
-    // Bars closed since the last poll reach the signals here; the valuation (fill-probability) model of
-    // src/core/fill is to be told of them at the same place, as the simulator does at each closed bar.
+    // Bars closed since the last poll reach the signals and the valuation (fill-probability) model here, as
+    // the simulator does at each closed bar; the first poll replays the window's history into the model. The
+    // window is never shorter than the forecaster's: a venue may keep one window per symbol, cut to the last
+    // count asked for.
     await o.signals.refresh(now, this.symbolNames);
+    const { lookbackBars, horizonBars } = o.config.sim.forecaster;
+    for (const [i, symbol] of this.valuation.active ? this.symbolNames.entries() : []) {
+      const window = await o.marketData.bars(
+        symbol,
+        Math.max(VALUATION_WARMUP_BARS, lookbackBars + horizonBars + 1),
+      );
+      if (window) this.valuation.onWindow(i, window);
+    }
     await this.manageExits(now);
     if (!this.paused) await this.manageEntries(now);
     this.updateGauges(now);

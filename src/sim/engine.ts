@@ -6,6 +6,7 @@ import { runDeleverage } from './sim-eod.js';
 import { SimState } from './sim-state.js';
 import { applySignalSkill } from './signals/skill.js';
 import { manageExit, processFills, refreshSignal } from './sim-steps.js';
+import { feedValuation } from './sim-values.js';
 import type { DecisionRow, EquityRow, SimInput, SimOutput, StealRecord, Watcher } from './sim-types.js';
 import { STEP_BAR, STEP_CLOSE, STEP_DELEVERAGE } from './timeline.js';
 
@@ -62,8 +63,9 @@ export function simulate(input: SimInput): SimOutput {
         w.bar++;
         st.coordinator.markQuote(w.symbol, w.lastPrice, w.lastPrice);
       }
-      // On each closed bar the valuation (fill-probability) model of src/core/fill is to be told here, before
-      // any decision of this step; live does the same where its signals refresh from the bars (pollOnce).
+      // The valuation (fill-probability) model learns each closed bar before any decision of this step; live
+      // does the same where its signals refresh from the bars (pollOnce).
+      feedValuation(st, active);
     }
     let equity = st.portfolio.equity(st.mark);
     st.coordinator.setEquity(equity);
@@ -148,5 +150,6 @@ export function simulate(input: SimInput): SimOutput {
     first: st.timeline.steps.length ? st.timeline.steps[0]! : null,
     last: st.timeline.steps.length ? st.timeline.steps[st.timeline.steps.length - 1]! : null,
     closeTimes: st.timeline.closeTimes,
+    predictions: st.predictions.rows,
   };
 }

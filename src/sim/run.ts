@@ -1,5 +1,6 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
+import { simCalibration, type SimCalibration } from './calibration.js';
 import { feeRates } from './costs.js';
 import type { BarSeries, LoadResult } from './data/index.js';
 import { simulate, type DecisionRow, type EquityRow, type SimOutput } from './engine.js';
@@ -40,6 +41,11 @@ export interface SimulationResult {
     blocks: number;
   }[];
   regret: StealRegret['victims'];
+  /**
+   * Under a value ranking: the fill chances the run valued against how often the limit was reached, by
+   * decile and asset class (null under `distance`, which values nothing).
+   */
+  calibration: SimCalibration | null;
   signals: 'forecaster' | 'csv';
   synthetic?: boolean;
 }
@@ -131,6 +137,10 @@ export function runSimulation(input: {
     },
     perSymbol,
     regret: victims,
+    calibration:
+      input.config.victimRanking === 'distance'
+        ? null
+        : simCalibration(output.predictions, series, input.calendar, output.last),
     signals: input.signals ? 'csv' : 'forecaster',
   };
   return { result, output };

@@ -1,15 +1,17 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { SimConfig, WorkstealConfig } from '../core/config/schema.js';
 import { REASON_CODE, isStealAttempt, type Decision } from '../core/policy/decision.js';
-import type { Position } from '../core/types.js';
+import type { OpenOrder, Position } from '../core/types.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import { feeRates } from './costs.js';
 import { fillThrough, tradesInBar } from './fill-rules.js';
 import { Portfolio, type ExitReason } from './portfolio.js';
-import { DecisionLog, StealLog } from './records.js';
+import { StealLog } from './records.js';
 import { SimBroker } from './sim-broker.js';
 import type { SimCounters, SimInput, Watcher } from './sim-types.js';
+import { decisionValue, PredictionLog, simValuation, ValuedDecisionLog } from './sim-values.js';
+import type { SessionValuation } from '../session/valuation.js';
 import { forecastSignals } from './signals/forecaster.js';
 import { buildTimeline, type Timeline } from './timeline.js';
 
@@ -31,13 +33,19 @@ export class SimState {
   readonly watchers: Watcher[];
   readonly bySymbol: Map<string, Watcher>;
   readonly broker: SimBroker;
-  readonly decisions: DecisionLog;
+  readonly decisions: ValuedDecisionLog;
   readonly steals: StealLog;
   readonly counters: SimCounters;
   /** The watcher whose entry order each resting order id is. */
   readonly entryOwner = new Map<string, Watcher>();
   readonly coordinator: Coordinator;
   readonly ledger: CapacityLedger;
+  /** The fill model and realised returns of value-aware stealing (inactive under `victimRanking: distance`). */
+  readonly valuation: SessionValuation;
+  /** The fill chances the decisions acted on (value rankings only), for the calibration report. */
+  readonly predictions = new PredictionLog();
+  /** Closed trades already taught to the valuation's returns. */
+  tradesValued = 0;
   /** The step being simulated (the coordinator's clock). */
   now: number;
   /** Marks positions at the last close known; bound once (the portfolio calls it at every step). */
@@ -112,7 +120,7 @@ export class SimState {
       price: (symbol) => (Number.isFinite(mark(symbol)) && mark(symbol) > 0 ? mark(symbol) : null),
     });
 
-    this.decisions = new DecisionLog(input.records ?? true);
+    this.decisions = new ValuedDecisionLog(input.records ?? true);
     this.steals = new StealLog(input.records ?? true);
     this.counters = {
       barSteps: 0,
@@ -130,6 +138,14 @@ export class SimState {
       maxUtilization: 0,
     };
 
+    this.valuation = simValuation({
+      ranking: config.victimRanking,
+      calendar,
+      watchers,
+      timeline,
+      orderValidUntil: (o) => this.orderValidUntil(o),
+      requestValidUntil: (symbol) => this.requestValidUntil(symbol),
+    });
     this.coordinator = new Coordinator({
       config,
       clock: { now: () => this.now },
@@ -139,6 +155,7 @@ export class SimState {
       // Replayed bars have no late order events: no memory of closed orders is needed.
       closedOrderMemory: 0,
       onDecision: (d) => this.recordDecision(d),
+      ...this.valuation.coordinatorOptions(),
     });
     this.ledger = this.coordinator.ledger;
   }
@@ -155,6 +172,31 @@ export class SimState {
     }
     if (d.action === 'wait' && !this.input.keepWaits) return;
     this.decisions.push(d.time, d.request.symbol, d.action, d.victims, d.reason, d.shortfall, d.fight, null);
+    if (this.valuation.active && this.decisions.keep) this.recordValue(d);
+  }
+
+  /** What a value-ranked decision valued: on its row, and each first valuation for the calibration report. */
+  private recordValue(d: Decision): void {
+    const until = this.requestValidUntil(d.request.symbol);
+    const value = decisionValue(d, until);
+    if (!value) return;
+    this.decisions.setLastValue(value);
+    this.predictions.note(
+      d,
+      (symbol) => this.bySymbol.get(symbol)?.index,
+      until,
+      (o) => this.orderValidUntil(o),
+    );
+  }
+
+  /** A resting entry is valid as long as the signal it was placed for (NaN: not an entry of ours). */
+  orderValidUntil(o: OpenOrder): number {
+    return this.entryOwner.get(o.id)?.restingSignal?.validUntil ?? Number.NaN;
+  }
+
+  /** An entry requested now would be valid as long as the symbol's current signal. */
+  requestValidUntil(symbol: string): number {
+    return this.bySymbol.get(symbol)?.signal?.validUntil ?? Number.NaN;
   }
 
   cancelEntry(w: Watcher): void {

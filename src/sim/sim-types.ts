@@ -1,5 +1,6 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
-import type { WorkstealConfig } from '../core/config/schema.js';
+import type { VictimRanking, WorkstealConfig } from '../core/config/schema.js';
+import type { StealTest } from '../core/policy/valuation.js';
 import type { AssetClass, EntryRequest } from '../core/types.js';
 import type { BarSeries } from './data/index.js';
 import type { ExitReason, TradeRecord } from './portfolio.js';
@@ -44,6 +45,47 @@ export interface DecisionRow {
   shortfall: number;
   fight: boolean;
   orderId: string | null;
+  /** Under a value ranking, what the decision valued (absent under `distance` and where nothing was valued). */
+  value?: DecisionValue;
+}
+
+/**
+ * The valuation a decision used (DESIGN §2 "decision record"), numbers as the policy saw them; null where the
+ * model did not know (too few bars). Per victim only: the full candidate table stays with `explain`.
+ */
+export interface DecisionValue {
+  ranking: VictimRanking;
+  request: {
+    fillProbability: number | null;
+    nextBarFillProbability: number | null;
+    expectedReturn: number | null;
+    volatility: number | null;
+    notional: number;
+    expectedValue: number | null;
+    validUntil: number;
+  } | null;
+  stealTest: Record<keyof StealTest, number | boolean | null> | null;
+  victims: {
+    orderId: string;
+    symbol: string;
+    fillProbability: number | null;
+    expectedValue: number | null;
+    density: number | null;
+  }[];
+}
+
+/** A fill chance the simulation acted on: first valuation of each requested or resting order. */
+export interface ValuedPrediction {
+  /** Series index of the order's symbol. */
+  series: number;
+  side: 'buy' | 'sell';
+  limit: number;
+  /** When it was valued (a bar close) and when the order's validity ends. */
+  time: number;
+  validUntil: number;
+  predicted: number;
+  /** The requester of a decision, or a resting order valued as a candidate victim. */
+  source: 'request' | 'resting';
 }
 
 export interface EquityRow {
@@ -100,6 +142,8 @@ export interface SimOutput {
   last: number | null;
   /** Per series, when each bar closed (for after-the-fact analysis such as steal regret). */
   closeTimes: Float64Array[];
+  /** Under a value ranking, the fill chances the run valued (for its calibration report); empty otherwise. */
+  predictions: readonly ValuedPrediction[];
 }
 
 export interface ActiveSignal {

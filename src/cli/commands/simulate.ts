@@ -223,6 +223,14 @@ export function simulationRun(input: Omit<Parameters<typeof runSimulation>[0], '
   };
 }
 
+/** Under a value ranking: how well the valued fill chances matched what the bars did (one row per class). */
+function calibrationRows(result: SimulationResult): [string, string][] {
+  return (result.calibration?.classes ?? []).map((c) => [
+    `fill calibration (${c.assetClass})`,
+    `${c.predictions} valued orders, largest decile error ${(c.maxAbsError * 100).toFixed(1)} pp, Brier ${c.brier.toFixed(3)}`,
+  ]);
+}
+
 export function printSummary(
   result: SimulationResult,
   quiet: boolean,
@@ -266,6 +274,7 @@ export function printSummary(
           'steal regret',
           `${s.regret.victimsThatWouldHaveFilled}/${s.regret.victimsEvaluated} victims would have filled; they would have made ${money(s.regret.victimWouldHaveMade)}, stealers made ${money(s.regret.stealersMade)}`,
         ],
+        ...calibrationRows(result),
       ],
     )}\n`,
   );

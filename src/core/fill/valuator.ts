@@ -9,7 +9,7 @@ export interface FillValuatorOptions {
   returns: ReturnShrinker;
   /** Symbol → the index the model and the returns use. A symbol not in it is unknown (NaN valuation). */
   symbolIndex: ReadonlyMap<string, number>;
-  /** When a resting order stops being valid (the session placed it and knows). */
+  /** When a resting order stops being valid (the session placed it and knows); NaN when unknown. */
   orderValidUntil(order: OpenOrder): TimeMs;
   /** When the requested order would stop being valid if placed at `now`. */
   requestValidUntil(request: EntryRequest, now: TimeMs): TimeMs;
@@ -40,7 +40,8 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
     out: Float64Array,
   ): void => {
     const i = symbolIndex.get(symbol);
-    if (i === undefined || price === null) {
+    // An unknown validity (NaN) is an unknown chance, never "no time left": the order is then no victim.
+    if (i === undefined || price === null || until !== until) {
       out.fill(Number.NaN, 0, 4);
       return;
     }

@@ -3,6 +3,7 @@ import { esc, money, pct, table, when } from '../../report/format.js';
 import { figure, groupSelect, reportPage } from '../../report/page.js';
 import type { BarSeries } from '../data/index.js';
 import type { SimulationResult } from '../run.js';
+import { calibrationChart, calibrationSection } from './calibration.js';
 import { calendarReturns, stealingLabel, summaryTable, tradeList } from './tables.js';
 import { buyAndHold, dailyCloses, equityDays, tradeHours, utilization, weeklyDecisions } from './analysis.js';
 
@@ -219,6 +220,7 @@ export function renderReport(input: ReportInput): string {
     : null;
   const prices = priceCharts(r, series);
   const [exposure, durations] = distributionCharts(r);
+  const calibration = calibrationChart(r);
   const charts = [
     equityChart(r, c, hold),
     drawdownChart(r, c),
@@ -227,6 +229,7 @@ export function renderReport(input: ReportInput): string {
     ...prices,
     exposure!,
     durations!,
+    ...(calibration ? [calibration] : []),
   ];
   const title = input.title ?? 'worksteal simulation';
   const synthetic = r.synthetic
@@ -261,6 +264,7 @@ ${tradeList(r)}
 ${calendarReturns(r)}
 <h2>Distributions</h2>
 <div class="grid">${figure(exposure!)}${figure(durations!)}</div>
+${calibrationSection(r, calibration)}
 <h2>Per symbol</h2>
 ${table(
   ['symbol', 'class', 'trades', 'PnL', 'win rate', 'steals', 'stolen from', 'blocks'],

@@ -1,0 +1,195 @@
+import type { Decision } from '../core/policy/decision.js';
+import type { OpenOrder } from '../core/types.js';
+import { SessionValuation, VALUATION_WARMUP_BARS } from '../session/valuation.js';
+import { DecisionLog } from './records.js';
+import type { DecisionRow, DecisionValue, ValuedPrediction, Watcher } from './sim-types.js';
+import type { Timeline } from './timeline.js';
+
+/**
+ * The simulator's side of value-aware stealing: it builds the session's valuation over the watchers, feeds it
+ * each closed bar and each closed trade (as the live runtime does from its bar window), and keeps what the
+ * decisions valued for the records and the calibration report.
+ */
+
+const nullIfNaN = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/**
+ * The valuation of one run. A resting entry's validity is its signal's (the watcher that placed it knows);
+ * a request's is the watcher's current signal's. The bar length is the shortest of the series' lengths as
+ * known at the first simulated bar (the `*Bars` keys count in it).
+ */
+export function simValuation(input: {
+  ranking: Decision['ranking'];
+  calendar: ConstructorParameters<typeof SessionValuation>[0]['calendar'];
+  watchers: readonly Watcher[];
+  timeline: Timeline;
+  orderValidUntil(order: OpenOrder): number;
+  requestValidUntil(symbol: string): number;
+}): SessionValuation {
+  const { watchers, timeline } = input;
+  let barMs = Number.POSITIVE_INFINITY;
+  watchers.forEach((w, k) => {
+    const n = w.barLengths.length;
+    if (n === 0) return;
+    const length = w.barLengths[Math.min(Math.max(timeline.firstBar[k]!, 1), n - 1)]!;
+    if (length > 0 && length < barMs) barMs = length;
+  });
+  const valuation = new SessionValuation({
+    victimRanking: input.ranking,
+    calendar: input.calendar,
+    symbols: watchers,
+    barMs: Number.isFinite(barMs) ? barMs : 0,
+    orderValidUntil: input.orderValidUntil,
+    requestValidUntil: input.requestValidUntil,
+  });
+  // The bars before the range warm the model up, as the live runtime's start-up replays its window.
+  if (valuation.active) {
+    watchers.forEach((w, k) => {
+      const first = timeline.firstBar[k]!;
+      for (let i = Math.max(0, first - VALUATION_WARMUP_BARS); i < first; i++) feedBar(valuation, w, i);
+    });
+  }
+  return valuation;
+}
+
+function feedBar(valuation: SessionValuation, w: Watcher, i: number): void {
+  const s = w.s;
+  const t = s.time[i]!;
+  valuation.onBar(w.index, t, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, w.closeTimes[i]! - t);
+}
+
+/**
+ * One bar step: trades closed since the last step teach the returns, then each bar that just closed goes to
+ * the model, before any decision at this close.
+ */
+export function feedValuation(
+  st: {
+    valuation: SessionValuation;
+    portfolio: { trades: readonly { symbol: string; pnl: number; qty: number; entryPrice: number }[] };
+    bySymbol: ReadonlyMap<string, Watcher>;
+    tradesValued: number;
+  },
+  closed: readonly Watcher[],
+): void {
+  const valuation = st.valuation;
+  if (!valuation.active) return;
+  const trades = st.portfolio.trades;
+  for (; st.tradesValued < trades.length; st.tradesValued++) {
+    const t = trades[st.tradesValued]!;
+    const w = st.bySymbol.get(t.symbol);
+    if (w) valuation.tradeClosed(w.index, t.pnl, t.qty * t.entryPrice);
+  }
+  for (const w of closed) feedBar(valuation, w, w.lastBar);
+}
+
+/** The decision log that also keeps each decision's valuation (rows carry it as `value`). */
+export class ValuedDecisionLog extends DecisionLog {
+  private readonly values = new Map<number, DecisionValue>();
+
+  /** Attach a valuation to the row just pushed. */
+  setLastValue(value: DecisionValue): void {
+    if (this.length) this.values.set(this.length - 1, value);
+  }
+
+  override row(i: number): DecisionRow {
+    const r = super.row(i);
+    const v = this.values.get(i);
+    if (v) r.value = v;
+    return r;
+  }
+}
+
+/** The valuation a decision used, for its record; null when it valued nothing (every distance decision). */
+export function decisionValue(d: Decision, requestValidUntil: number): DecisionValue | null {
+  const rv = d.requestValue;
+  const table = d.candidates;
+  const columns = table?.value ?? null;
+  if (!rv && !d.stealTest && !columns) return null;
+  const victims: DecisionValue['victims'] = [];
+  if (table && columns && d.victims.length) {
+    const row = new Map(table.orders.map((o, i) => [o.id, i]));
+    for (const id of d.victims) {
+      const i = row.get(id);
+      if (i === undefined) continue;
+      victims.push({
+        orderId: id,
+        symbol: table.orders[i]!.symbol,
+        fillProbability: nullIfNaN(columns.probability[i]!),
+        expectedValue: nullIfNaN(columns.expectedValue[i]!),
+        density: nullIfNaN(columns.density[i]!),
+      });
+    }
+  }
+  let stealTest: DecisionValue['stealTest'] = null;
+  if (d.stealTest) {
+    stealTest = {} as NonNullable<DecisionValue['stealTest']>;
+    for (const [k, x] of Object.entries(d.stealTest))
+      (stealTest as Record<string, number | boolean | null>)[k] = typeof x === 'number' ? nullIfNaN(x) : x;
+  }
+  return {
+    ranking: d.ranking,
+    request: rv && {
+      fillProbability: nullIfNaN(rv.probability),
+      nextBarFillProbability: nullIfNaN(rv.nextBarProbability),
+      expectedReturn: nullIfNaN(rv.expectedReturn),
+      volatility: nullIfNaN(rv.sigma),
+      notional: rv.notional,
+      expectedValue: nullIfNaN(rv.expectedValue),
+      validUntil: requestValidUntil,
+    },
+    stealTest,
+    victims,
+  };
+}
+
+/**
+ * The fill chances a run acted on, each order once (its first valuation): the requester of a decision
+ * (symbol, side, limit and validity name it) and each resting order valued as a candidate. Scored against
+ * the bars after the run (src/sim/calibration.ts).
+ */
+export class PredictionLog {
+  readonly rows: ValuedPrediction[] = [];
+  private readonly seen = new Set<string>();
+
+  note(
+    d: Decision,
+    series: (symbol: string) => number | undefined,
+    requestValidUntil: number,
+    orderValidUntil: (o: OpenOrder) => number,
+  ): void {
+    const rv = d.requestValue;
+    if (rv && Number.isFinite(rv.probability) && Number.isFinite(requestValidUntil)) {
+      const r = d.request;
+      this.add(`${r.symbol}|${r.side}|${r.limitPrice}|${requestValidUntil}`, series(r.symbol), {
+        side: r.side,
+        limit: r.limitPrice,
+        time: d.time,
+        validUntil: requestValidUntil,
+        predicted: rv.probability,
+        source: 'request',
+      });
+    }
+    const table = d.candidates;
+    const p = table?.value?.probability;
+    if (!table || !p) return;
+    for (let i = 0; i < table.orders.length; i++) {
+      const o = table.orders[i]!;
+      const until = Number.isFinite(p[i]!) ? orderValidUntil(o) : Number.NaN;
+      if (!Number.isFinite(until)) continue;
+      this.add(`#${o.id}`, series(o.symbol), {
+        side: o.side,
+        limit: o.limitPrice,
+        time: d.time,
+        validUntil: until,
+        predicted: p[i]!,
+        source: 'resting',
+      });
+    }
+  }
+
+  private add(key: string, series: number | undefined, row: Omit<ValuedPrediction, 'series'>): void {
+    if (series === undefined || this.seen.has(key)) return;
+    this.seen.add(key);
+    this.rows.push({ series, ...row });
+  }
+}
