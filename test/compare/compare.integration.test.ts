@@ -1,0 +1,123 @@
+/**
+ * The comparison on a small real slice: three crypto symbols, January to May 2023, one-month windows, orders
+ * of 45% of equity so that three symbols compete for capacity and stealing happens.
+ */
+import { describe, expect, it } from 'vitest';
+import { nyseCalendar } from '../../src/core/calendar/index.js';
+import { resolveConfig } from '../../src/core/config/index.js';
+import { compareWindows, type ComparisonGroup } from '../../src/compare/compare.js';
+import { parseSpan, rollingWindows } from '../../src/compare/windows.js';
+import { runSimulation } from '../../src/sim/run.js';
+import { loadReal } from '../support/marketdata.js';
+
+const FILES = [
+  'binance-spot-yanniedog/SOLUSDT_1h.csv',
+  'binance-spot-yanniedog/LINKUSDT_1h.csv',
+  'binance-spot-yanniedog/AVAXUSDT_1h.csv',
+];
+const RANGE = { from: Date.parse('2023-01-01T00:00:00Z'), to: Date.parse('2023-05-01T00:00:00Z') };
+const config = (values: Record<string, unknown> = {}) =>
+  resolveConfig({
+    layers: [
+      { source: 'test', values: { sim: { orderFraction: 0.45 } } },
+      { source: 'side', values },
+    ],
+  }).config;
+
+async function slice() {
+  const loaded = await loadReal(FILES);
+  return { loaded, series: loaded.map((l) => l.series) };
+}
+
+const windows = rollingWindows(RANGE, parseSpan('1mo', '--window'));
+
+describe('compare on real bars', () => {
+  it('A against A: every difference is zero and every window a tie', async () => {
+    const { series } = await slice();
+    const a = { label: 'A', config: config() };
+    const r = await compareWindows({
+      series,
+      groups: [{ level: '', baseline: a, variants: [{ ...a, label: 'A again' }] }],
+      windows,
+      seed: 3,
+      threads: 0,
+    });
+    const c = r.comparisons[0]!;
+    expect(c.windows).toHaveLength(4);
+    expect(c.windows.some((w) => w.a.steals > 0)).toBe(true);
+    for (const w of c.windows) {
+      expect(w.diff).toEqual({ sharpe: 0, totalReturn: 0, maxDrawdown: 0, netRegret: 0 });
+      expect(w.a).toEqual(w.b);
+    }
+    expect(c.aggregate.sharpe).toMatchObject({ wins: 0, ties: 4, losses: 0, winOrTieRate: 1 });
+    expect(c.aggregate.medianSharpeDiff).toMatchObject({ estimate: 0, low: 0, high: 0 });
+    expect(c.aggregate.medianReturnDiff).toMatchObject({ estimate: 0, low: 0, high: 0 });
+    expect(c.aggregate.netRegret.a).toBe(c.aggregate.netRegret.b);
+  });
+
+  it('each window is the simulation `simulate --from --to` makes, steal regret included', async () => {
+    const { loaded, series } = await slice();
+    const on = config();
+    const groups: ComparisonGroup[] = [
+      {
+        level: '',
+        baseline: { label: 'off', config: config({ stealingEnabled: false }) },
+        variants: [{ label: 'on', config: on }],
+      },
+    ];
+    const r = await compareWindows({ series, groups, windows, seed: 3, threads: 0 });
+    const c = r.comparisons[0]!;
+    const w = c.windows[1]!;
+    const { result } = runSimulation({
+      loaded,
+      config: on,
+      calendar: nyseCalendar(),
+      from: w.window.from,
+      to: w.window.to,
+    });
+    const s = result.summary;
+    expect(w.a.steals).toBeGreaterThan(0);
+    expect(w.a).toMatchObject({
+      totalReturn: s.totalReturn,
+      sharpe: s.sharpe,
+      maxDrawdown: s.maxDrawdown,
+      steals: s.steals,
+      trades: s.trades,
+      distinctVictims: s.regret.victimsEvaluated,
+      netRegret: s.regret.netRegret,
+    });
+    // Stealing off: nothing stolen, nothing to regret.
+    expect(c.windows.every((x) => x.b.steals === 0 && x.b.netRegret === 0)).toBe(true);
+    expect(c.aggregate.stealsPerVictim.b).toBeNaN();
+    expect(c.aggregate.steals.a).toBe(c.windows.reduce((n, x) => n + x.a.steals, 0));
+  });
+
+  it('gives the same numbers on worker threads as in this thread, and with random subsets', async () => {
+    const { series } = await slice();
+    const groups: ComparisonGroup[] = [
+      {
+        level: '',
+        baseline: { label: 'off', config: config({ stealingEnabled: false }) },
+        variants: [{ label: 'on', config: config() }],
+      },
+    ];
+    const input = {
+      series,
+      groups,
+      windows: windows.slice(0, 2),
+      subsets: [
+        ['SOLUSDT', 'AVAXUSDT'],
+        ['LINKUSDT', 'SOLUSDT', 'AVAXUSDT'],
+      ],
+      seed: 5,
+      resamples: 300,
+    };
+    const inline = await compareWindows({ ...input, threads: 0 });
+    const pooled = await compareWindows({ ...input, threads: 2 });
+    expect(pooled).toEqual(inline);
+    expect(inline.comparisons[0]!.windows.map((w) => w.subset)).toEqual([0, 1, 0, 1]);
+    // A two-symbol subset is its own simulation, not the three-symbol one.
+    const [two, three] = inline.comparisons[0]!.windows;
+    expect(two!.a.totalReturn).not.toBe(three!.a.totalReturn);
+  });
+});
