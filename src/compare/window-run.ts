@@ -7,6 +7,7 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Window } from '../optimizer/objective/folds.js';
+import { windowMetrics, type WindowMetrics } from '../optimizer/objective/scores.js';
 import { warmUpBars, windowView } from '../optimizer/objective/window.js';
 import { feeRates } from '../sim/costs.js';
 import type { BarSeries } from '../sim/data/index.js';
@@ -16,16 +17,9 @@ import { stealRegret } from '../sim/regret.js';
 import type { ForecastCache } from '../sim/signals/forecast-cache.js';
 import type { TimelineCache } from '../sim/timeline-cache.js';
 
-export interface SideMetrics {
-  totalReturn: number;
-  /** Daily returns, annualised with √365, as everywhere in worksteal. */
-  sharpe: number;
-  maxDrawdown: number;
+/** The optimizer's window metrics (Sharpe and Sortino from daily returns, annualised with √365), and more. */
+export interface SideMetrics extends WindowMetrics {
   finalEquity: number;
-  days: number;
-  trades: number;
-  blocks: number;
-  steals: number;
   /** Distinct victim opportunities (a victim re-placed and stolen again counts once). */
   distinctVictims: number;
   victimsThatWouldHaveFilled: number;
@@ -91,14 +85,8 @@ export function runWindow(input: {
     timeStopMs: config.sim.timeStopHours * 3_600_000,
   });
   return {
-    totalReturn: s.totalReturn,
-    sharpe: s.sharpe,
-    maxDrawdown: s.maxDrawdown,
+    ...windowMetrics(s),
     finalEquity: s.finalEquity,
-    days: s.days,
-    trades: s.trades,
-    blocks: s.blocks,
-    steals: s.steals,
     distinctVictims: regret.victimsEvaluated,
     victimsThatWouldHaveFilled: regret.victimsThatWouldHaveFilled,
     victimWouldHaveMade: regret.victimWouldHaveMade,
