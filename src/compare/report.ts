@@ -2,6 +2,7 @@
 import { money, num, pct, table } from '../report/text.js';
 import type { CompareResult, Comparison } from './compare.js';
 import type { Interval } from './stats.js';
+import type { SideMetrics } from './window-run.js';
 
 const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
 const signed = (x: number, f: (v: number) => string): string => (x > 0 ? `+${f(x)}` : f(x));
@@ -31,12 +32,15 @@ const WINDOW_HEAD = [
   'ΔSharpe',
   'maxDD A',
   'maxDD B',
-  'steals A',
-  'victims A',
-  'steals/victim A',
+  'steals A / B',
+  'victims A / B',
+  'steals/victim A / B',
   'net regret A',
   'net regret B',
 ];
+
+const perVictim = (m: SideMetrics): string =>
+  ratio(m.distinctVictims ? m.steals / m.distinctVictims : Number.NaN);
 
 function windowRows(r: CompareResult, c: Comparison): string[][] {
   return c.windows.map((w) => [
@@ -48,9 +52,9 @@ function windowRows(r: CompareResult, c: Comparison): string[][] {
     sharpeDiff(w.diff.sharpe),
     pct1(w.a.maxDrawdown),
     pct1(w.b.maxDrawdown),
-    String(w.a.steals),
-    String(w.a.distinctVictims),
-    ratio(w.a.distinctVictims ? w.a.steals / w.a.distinctVictims : Number.NaN),
+    `${w.a.steals} / ${w.b.steals}`,
+    `${w.a.distinctVictims} / ${w.b.distinctVictims}`,
+    `${perVictim(w.a)} / ${perVictim(w.b)}`,
     money(w.a.netRegret),
     money(w.b.netRegret),
   ]);
