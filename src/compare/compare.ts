@@ -126,6 +126,8 @@ export async function compareWindows(input: {
   resamples?: number;
   /** Worker threads (0: this thread). */
   threads: number;
+  /** A sessions file's content instead of the NYSE calendar. */
+  calendar?: { file: string; sessions: unknown };
   onProgress?: (done: number, total: number) => void;
 }): Promise<CompareResult> {
   const subsets = (input.subsets ?? [input.series.map((s) => s.symbol)]).map((s) => [...s]);
@@ -147,7 +149,7 @@ export async function compareWindows(input: {
     });
   });
   const results = await runSides(
-    { series: [...input.series], configs, subsets },
+    { series: [...input.series], configs, subsets, ...(input.calendar ? { calendar: input.calendar } : {}) },
     tasks,
     input.threads,
     input.onProgress,

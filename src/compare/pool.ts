@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { nyseCalendar } from '../core/calendar/index.js';
+import { calendarFromSessions, nyseCalendar } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Window } from '../optimizer/objective/folds.js';
 import { shareSeries } from '../optimizer/evaluators/shared-series.js';
@@ -20,6 +20,8 @@ export interface CompareWorkerData {
   series: BarSeries[];
   configs: WorkstealConfig[];
   subsets: string[][];
+  /** A sessions file's content (`--calendar`), rebuilt in each thread; the NYSE calendar without it. */
+  calendar?: { file: string; sessions: unknown };
 }
 
 export interface SideTask {
@@ -31,7 +33,9 @@ export interface SideTask {
 /** A runner of side tasks built from the worker data: the same code in a pool thread and in this one. */
 export function sideRunner(data: CompareWorkerData): (task: SideTask) => SideMetrics {
   const views = new WindowViews(data.series);
-  const calendar = nyseCalendar();
+  const calendar = data.calendar
+    ? calendarFromSessions(data.calendar.sessions, data.calendar.file)
+    : nyseCalendar();
   // Sides that share the forecaster share its signals; sides of one window share its timeline.
   const forecasts = new ForecastCache();
   const timelines = new TimelineCache();

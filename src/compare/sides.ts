@@ -137,11 +137,10 @@ export function sweepLevels(sweeps: readonly string[]): { label: string; layers:
     if (!key || values.length === 0 || values.some((v) => v === '')) {
       throw bad('--sweep', 'must be key=value1,value2,… (e.g. sim.research.signalSkill=0,0.25,0.5,1)', text);
     }
-    const axis = values.map((v) => setLayer(`${key}=${v}`, '--sweep'));
     levels = levels.flatMap((l) =>
-      axis.map((layer) => ({
-        label: [l.label, `${key}=${values[axis.indexOf(layer)]}`].filter(Boolean).join(' '),
-        layers: [...l.layers, layer],
+      values.map((v) => ({
+        label: [l.label, `${key}=${v}`].filter(Boolean).join(' '),
+        layers: [...l.layers, setLayer(`${key}=${v}`, '--sweep')],
       })),
     );
   }

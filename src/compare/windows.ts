@@ -45,11 +45,11 @@ export function parseSpan(text: string, flag: string): Span {
   return { count, unit };
 }
 
-/** `t` moved forward by `n` spans (calendar months in UTC for mo and y; the day of month is clamped). */
-export function addSpan(t: number, span: Span, n = 1): number {
-  if (span.unit === 'd') return t + n * span.count * DAY_MS;
-  if (span.unit === 'w') return t + n * span.count * 7 * DAY_MS;
-  const months = n * span.count * (span.unit === 'y' ? 12 : 1);
+/** `t` moved forward by one span (calendar months in UTC for mo and y; the day of month is clamped). */
+export function addSpan(t: number, span: Span): number {
+  if (span.unit === 'd') return t + span.count * DAY_MS;
+  if (span.unit === 'w') return t + span.count * 7 * DAY_MS;
+  const months = span.count * (span.unit === 'y' ? 12 : 1);
   const d = new Date(t);
   const y = d.getUTCFullYear();
   const m = d.getUTCMonth() + months;

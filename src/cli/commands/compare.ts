@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { calendarFromSessions } from '../../core/calendar/index.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
+import { readStructuredFile } from '../../io/read-structured.js';
 import { compareWindows, type ComparisonGroup } from '../../compare/compare.js';
 import { compareMarkdown, compareText } from '../../compare/report.js';
 import {
@@ -44,6 +46,7 @@ interface CompareOptions extends LayoutFlags {
   seed: string;
   resamples: string;
   threads?: string;
+  calendar?: string;
   json?: string;
   markdown?: string;
   repair?: boolean;
@@ -114,6 +117,7 @@ export function registerCompare(program: Command): void {
     .option('--subset-size <k>', 'symbols per subset (with --subsets)')
     .option('--seed <n>', 'seed of the subsets and the bootstrap', '1')
     .option('--resamples <n>', 'bootstrap resamples', String(DEFAULT_RESAMPLES))
+    .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar (2000–2035)')
     .option('--threads <k>', 'simulations at once on worker threads (default: one per core; 0 = this thread)')
     .addOption(jsonOption('every number (per window, per side, aggregates)'))
     .option('--markdown <file>', 'write the tables as Markdown, with the command that made them')
@@ -171,6 +175,11 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
     });
   }
   for (const w of warnings) say(`config warning: ${w}`);
+  // Read and checked here (a bad file is refused now); each thread rebuilds the calendar from the content.
+  const calendar = opts.calendar
+    ? { file: opts.calendar, sessions: await readStructuredFile(opts.calendar) }
+    : undefined;
+  if (calendar) calendarFromSessions(calendar.sessions, calendar.file);
 
   const symbolsOf = groups[0]!.baseline.config.symbols;
   const selection = await selectFiles({
@@ -234,6 +243,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
     seed,
     resamples,
     threads,
+    ...(calendar ? { calendar } : {}),
     onProgress: (done, n) => {
       bar.update(done, n, 'simulations');
       // Without a terminal the bar is silent: a line per tenth keeps a log alive.
