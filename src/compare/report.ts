@@ -8,7 +8,7 @@ const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
 const signed = (x: number, f: (v: number) => string): string => (x > 0 ? `+${f(x)}` : f(x));
 const sharpeDiff = (x: number): string => (Number.isFinite(x) ? signed(x, (v) => v.toFixed(2)) : '—');
 const returnDiff = (x: number): string =>
-  Number.isFinite(x) ? signed(x, (v) => `${(v * 100).toFixed(1)}%`) : '—';
+  Number.isFinite(x) ? signed(x, (v) => `${(v * 100).toFixed(Math.abs(v) < 0.01 ? 2 : 1)}%`) : '—';
 const interval = (i: Interval, f: (x: number) => string): string =>
   `${f(i.estimate)} [${f(i.low)}, ${f(i.high)}]`;
 const ratio = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '—');
@@ -63,7 +63,7 @@ function windowRows(r: CompareResult, c: Comparison): string[][] {
 const SUMMARY_HEAD = [
   'A',
   'B',
-  'windows',
+  'pairs',
   'Sharpe A>B / = / <',
   'A ≥ B',
   'median ΔSharpe [95%]',
@@ -101,6 +101,7 @@ function settingsLine(r: CompareResult, data: string): string {
 }
 
 const AGGREGATE_NOTE =
+  'Pairs: one per window (and symbol subset), A and B each simulated afresh from the initial equity. ' +
   'A ≥ B: share of windows where A’s Sharpe is at least B’s (ties counted apart in the column before). ' +
   'Net regret: what the stolen-from orders would have made minus what the stealers made, summed over the windows (> 0: stealing cost money).';
 

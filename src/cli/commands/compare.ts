@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { basename } from 'node:path';
 import { calendarFromSessions } from '../../core/calendar/index.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { readStructuredFile } from '../../io/read-structured.js';
@@ -153,7 +154,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   const common = opts.set.map((s) => setLayer(s, '--set'));
   const variants: SideSpec[] = opts.variant.length
     ? await Promise.all(opts.variant.map((v) => sideSpec(v, '--variant')))
-    : [AS_GIVEN];
+    : [{ ...AS_GIVEN, label: opts.config ? basename(opts.config) : `${opts.preset ?? 'default'} config` }];
   const baseline = opts.baseline === undefined ? STEALING_OFF : await sideSpec(opts.baseline, '--baseline');
   const base = {
     ...(opts.config ? { file: opts.config } : {}),
