@@ -24,6 +24,7 @@ import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
 import { loadMany } from '../../sim/data/index.js';
 import { parseDateFlag } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
+import { wholeNumber } from '../whole-number.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
@@ -56,14 +57,6 @@ interface CompareOptions extends LayoutFlags {
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-function wholeNumber(raw: string, flag: string, min: number): number {
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min) {
-    throw new CliError(`${flag} ${JSON.stringify(raw)}: must be a whole number >= ${min}`);
-  }
-  return n;
-}
 
 const EXAMPLES = `
 Examples:
@@ -131,26 +124,10 @@ export function registerCompare(program: Command): void {
     });
 }
 
-async function compareCommand(opts: CompareOptions): Promise<void> {
-  const seed = wholeNumber(opts.seed, '--seed', 0);
-  const resamples = wholeNumber(opts.resamples, '--resamples', 100);
-  const threads = opts.threads === undefined ? defaultThreads() : wholeNumber(opts.threads, '--threads', 0);
-  const window = parseSpan(opts.window, '--window');
-  const step = opts.step === undefined ? window : parseSpan(opts.step, '--step');
-  const from = parseDateFlag(opts.from, '--from');
-  const to = parseDateFlag(opts.to, '--to');
-  if ((opts.subsets === undefined) !== (opts.subsetSize === undefined)) {
-    throw new CliError(
-      '--subsets and --subset-size go together: give both (e.g. --subsets 20 --subset-size 4)',
-    );
-  }
-  await checkOutputPath('--json', opts.json);
-  await checkOutputPath('--markdown', opts.markdown);
-  const say = (line: string): void => {
-    if (!opts.quiet) process.stderr.write(`${line}\n`);
-  };
-
-  // The sides first: a typo in a key should not wait for the data to load.
+/** Every comparison group: per sweep level, B and each A, resolved by the config loader. */
+async function resolveGroups(
+  opts: CompareOptions,
+): Promise<{ groups: ComparisonGroup[]; warnings: Set<string> }> {
   const common = opts.set.map((s) => setLayer(s, '--set'));
   const variants: SideSpec[] = opts.variant.length
     ? await Promise.all(opts.variant.map((v) => sideSpec(v, '--variant')))
@@ -175,6 +152,30 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
       variants: await Promise.all(variants.map(resolve)),
     });
   }
+  return { groups, warnings };
+}
+
+async function compareCommand(opts: CompareOptions): Promise<void> {
+  const seed = wholeNumber(opts.seed, '--seed', 0);
+  const resamples = wholeNumber(opts.resamples, '--resamples', 100);
+  const threads = opts.threads === undefined ? defaultThreads() : wholeNumber(opts.threads, '--threads', 0);
+  const window = parseSpan(opts.window, '--window');
+  const step = opts.step === undefined ? window : parseSpan(opts.step, '--step');
+  const from = parseDateFlag(opts.from, '--from');
+  const to = parseDateFlag(opts.to, '--to');
+  if ((opts.subsets === undefined) !== (opts.subsetSize === undefined)) {
+    throw new CliError(
+      '--subsets and --subset-size go together: give both (e.g. --subsets 20 --subset-size 4)',
+    );
+  }
+  await checkOutputPath('--json', opts.json);
+  await checkOutputPath('--markdown', opts.markdown);
+  const say = (line: string): void => {
+    if (!opts.quiet) process.stderr.write(`${line}\n`);
+  };
+
+  // The sides first: a typo in a key should not wait for the data to load.
+  const { groups, warnings } = await resolveGroups(opts);
   for (const w of warnings) say(`config warning: ${w}`);
   // Read and checked here (a bad file is refused now); each thread rebuilds the calendar from the content.
   const calendar = opts.calendar

@@ -5,6 +5,7 @@ import { encodeJson } from '../../optimizer/json.js';
 import { createEvaluator } from '../../optimizer/optimize.js';
 import { OptimizerStore } from '../../optimizer/store.js';
 import { CliError, EXIT } from '../errors.js';
+import { wholeNumber } from '../whole-number.js';
 import { humanStream, writeJsonOutput } from '../output.js';
 import { progressBar } from '../progress.js';
 import {
@@ -14,7 +15,6 @@ import {
   loadData,
   progressReporter,
   resolveOptimizeConfig,
-  wholeNumber,
   type OptimizeOptions,
 } from './optimize-shared.js';
 

@@ -9,6 +9,7 @@ import { QueueError, parseRedisUrl } from '../../optimizer/queue/connection.js';
 import type { StudyProgress } from '../../optimizer/study.js';
 import { num } from '../../report/text.js';
 import { CliError, EXIT } from '../errors.js';
+import { wholeNumber } from '../whole-number.js';
 import type { Progress } from '../progress.js';
 
 export interface OptimizeOptions {
@@ -42,14 +43,6 @@ export interface OptimizeOptions {
 }
 
 export const DEFAULT_DB = 'worksteal-optimize.sqlite';
-
-export function wholeNumber(raw: string, flag: string, min: number): number {
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min) {
-    throw new CliError(`${flag} ${JSON.stringify(raw)}: must be a whole number >= ${min}`);
-  }
-  return n;
-}
 
 /** A malformed --queue URL is a usage mistake (exit 2), unlike a Redis that does not answer (exit 1). */
 export function checkQueueUrl(url: string): void {

@@ -11,6 +11,7 @@ import { OptimizerStore } from '../../optimizer/store.js';
 import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
 import { parseDateFlag } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
+import { wholeNumber } from '../whole-number.js';
 import { num, table } from '../../report/text.js';
 import {
   checkOutputPath,
@@ -33,7 +34,6 @@ import {
   progressReporter,
   resolveOptimizeConfig,
   show,
-  wholeNumber,
   type OptimizeOptions,
 } from './optimize-shared.js';
 
