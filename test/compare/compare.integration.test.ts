@@ -120,4 +120,41 @@ describe('compare on real bars', () => {
     const [two, three] = inline.comparisons[0]!.windows;
     expect(two!.a.totalReturn).not.toBe(three!.a.totalReturn);
   });
+
+  it('pairs each variant with the baseline of its own sweep level', async () => {
+    const { series } = await slice();
+    const at = (fraction: number): ComparisonGroup => {
+      const level = (values: Record<string, unknown>) =>
+        config({ ...values, sim: { orderFraction: fraction } });
+      return {
+        level: `sim.orderFraction=${fraction}`,
+        baseline: { label: 'off', config: level({ stealingEnabled: false }) },
+        variants: [
+          { label: 'on', config: level({}) },
+          { label: 'off again', config: level({ stealingEnabled: false }) },
+        ],
+      };
+    };
+    const one = windows.slice(0, 1);
+    const r = await compareWindows({
+      series,
+      groups: [at(0.45), at(0.6)],
+      windows: one,
+      seed: 1,
+      threads: 0,
+    });
+    expect(r.simulations).toBe(6);
+    expect(r.comparisons.map((c) => `${c.level} ${c.variant}`)).toEqual([
+      'sim.orderFraction=0.45 on',
+      'sim.orderFraction=0.45 off again',
+      'sim.orderFraction=0.6 on',
+      'sim.orderFraction=0.6 off again',
+    ]);
+    // The baseline's twin ties with it at each level; the two levels are different simulations.
+    for (const c of [r.comparisons[1]!, r.comparisons[3]!]) expect(c.aggregate.sharpe.ties).toBe(1);
+    expect(r.comparisons[0]!.windows[0]!.b).not.toEqual(r.comparisons[2]!.windows[0]!.b);
+    // Each level's A is the run of that level alone.
+    const alone = await compareWindows({ series, groups: [at(0.6)], windows: one, seed: 1, threads: 0 });
+    expect(r.comparisons[2]!.windows).toEqual(alone.comparisons[0]!.windows);
+  });
 });
