@@ -11,6 +11,7 @@
 import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Window } from '../optimizer/objective/folds.js';
 import type { BarSeries } from '../sim/data/index.js';
+import type { ExternalSignal } from '../sim/signals/csv-signals.js';
 import { runSides, type SideTask } from './pool.js';
 import { bootstrapMedian, tallyWins, type Interval, type WinTally } from './stats.js';
 import type { SideMetrics } from './window-run.js';
@@ -128,6 +129,8 @@ export async function compareWindows(input: {
   threads: number;
   /** A sessions file's content instead of the NYSE calendar. */
   calendar?: { file: string; sessions: unknown };
+  /** Signals from a CSV instead of the built-in forecaster, for every side. */
+  signals?: readonly ExternalSignal[];
   onProgress?: (done: number, total: number) => void;
 }): Promise<CompareResult> {
   const subsets = (input.subsets ?? [input.series.map((s) => s.symbol)]).map((s) => [...s]);
@@ -149,7 +152,13 @@ export async function compareWindows(input: {
     });
   });
   const results = await runSides(
-    { series: [...input.series], configs, subsets, ...(input.calendar ? { calendar: input.calendar } : {}) },
+    {
+      series: [...input.series],
+      configs,
+      subsets,
+      ...(input.calendar ? { calendar: input.calendar } : {}),
+      ...(input.signals ? { signals: [...input.signals] } : {}),
+    },
     tasks,
     input.threads,
     input.onProgress,

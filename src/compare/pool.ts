@@ -11,6 +11,7 @@ import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Window } from '../optimizer/objective/folds.js';
 import { shareSeries } from '../optimizer/evaluators/shared-series.js';
 import type { BarSeries } from '../sim/data/index.js';
+import type { ExternalSignal } from '../sim/signals/csv-signals.js';
 import { ForecastCache } from '../sim/signals/forecast-cache.js';
 import { TimelineCache } from '../sim/timeline-cache.js';
 import { runWindow, WindowViews, type SideMetrics } from './window-run.js';
@@ -22,6 +23,8 @@ export interface CompareWorkerData {
   subsets: string[][];
   /** A sessions file's content (`--calendar`), rebuilt in each thread; the NYSE calendar without it. */
   calendar?: { file: string; sessions: unknown };
+  /** Signals from a CSV instead of the built-in forecaster, for every side. */
+  signals?: ExternalSignal[];
 }
 
 export interface SideTask {
@@ -46,6 +49,7 @@ export function sideRunner(data: CompareWorkerData): (task: SideTask) => SideMet
       config: data.configs[task.config]!,
       window: task.window,
       calendar,
+      ...(data.signals ? { signals: data.signals } : {}),
       forecasts,
       timelines,
     });

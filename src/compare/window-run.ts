@@ -14,6 +14,7 @@ import type { BarSeries } from '../sim/data/index.js';
 import { simulate } from '../sim/engine.js';
 import { summarize } from '../sim/metrics.js';
 import { stealRegret } from '../sim/regret.js';
+import type { ExternalSignal } from '../sim/signals/csv-signals.js';
 import type { ForecastCache } from '../sim/signals/forecast-cache.js';
 import type { TimelineCache } from '../sim/timeline-cache.js';
 
@@ -58,6 +59,8 @@ export function runWindow(input: {
   config: WorkstealConfig;
   window: Window;
   calendar: ExchangeCalendar;
+  /** External signals (a signals CSV) instead of the built-in forecaster. */
+  signals?: readonly ExternalSignal[];
   forecasts?: ForecastCache;
   timelines?: TimelineCache;
 }): SideMetrics {
@@ -67,6 +70,7 @@ export function runWindow(input: {
     series,
     config,
     calendar: input.calendar,
+    ...(input.signals ? { signals: input.signals } : {}),
     from: w.from,
     to: w.to,
     ...(input.forecasts ? { forecasts: input.forecasts } : {}),

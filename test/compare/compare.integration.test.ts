@@ -8,6 +8,7 @@ import { resolveConfig } from '../../src/core/config/index.js';
 import { compareWindows, type ComparisonGroup } from '../../src/compare/compare.js';
 import { parseSpan, rollingWindows } from '../../src/compare/windows.js';
 import { runSimulation } from '../../src/sim/run.js';
+import type { ExternalSignal } from '../../src/sim/signals/csv-signals.js';
 import { loadReal } from '../support/marketdata.js';
 
 const FILES = [
@@ -156,5 +157,55 @@ describe('compare on real bars', () => {
     // Each level's A is the run of that level alone.
     const alone = await compareWindows({ series, groups: [at(0.6)], windows: one, seed: 1, threads: 0 });
     expect(r.comparisons[2]!.windows).toEqual(alone.comparisons[0]!.windows);
+  });
+
+  it('trades on external signals when given, as simulate --signals does', async () => {
+    const { loaded, series } = await slice();
+    // A buy a little under the close once a day, per symbol: enough to compete for capacity.
+    const signals: ExternalSignal[] = series.flatMap((s) => {
+      const out: ExternalSignal[] = [];
+      for (let i = 0; i < s.time.length; i += 24) {
+        const t = s.time[i]!;
+        if (t < RANGE.from - 86_400_000 || t > RANGE.to) continue;
+        const c = s.close[i]!;
+        out.push({
+          time: t + s.intervalMs,
+          symbol: s.symbol,
+          side: 'buy',
+          entry: c * 0.995,
+          takeProfit: c * 1.01,
+          expectedPnl: 1,
+          validUntil: t + 13 * 3_600_000,
+        });
+      }
+      return out;
+    });
+    const on = config();
+    const groups: ComparisonGroup[] = [
+      {
+        level: '',
+        baseline: { label: 'off', config: config({ stealingEnabled: false }) },
+        variants: [{ label: 'on', config: on }],
+      },
+    ];
+    const one = windows.slice(1, 2);
+    const r = await compareWindows({ series, groups, windows: one, seed: 1, threads: 0, signals });
+    const forecaster = await compareWindows({ series, groups, windows: one, seed: 1, threads: 0 });
+    const w = r.comparisons[0]!.windows[0]!;
+    const { result } = runSimulation({
+      loaded,
+      config: on,
+      calendar: nyseCalendar(),
+      signals,
+      from: w.window.from,
+      to: w.window.to,
+    });
+    expect(w.a.trades).toBeGreaterThan(0);
+    expect(w.a).toMatchObject({
+      totalReturn: result.summary.totalReturn,
+      trades: result.summary.trades,
+      steals: result.summary.steals,
+    });
+    expect(w.a.totalReturn).not.toBe(forecaster.comparisons[0]!.windows[0]!.a.totalReturn);
   });
 });

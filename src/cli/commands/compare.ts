@@ -22,6 +22,7 @@ import { defaultThreads } from '../../optimizer/evaluators/pool.js';
 import { studyRange } from '../../optimizer/optimize.js';
 import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
 import { loadMany } from '../../sim/data/index.js';
+import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
 import { parseDateFlag } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
@@ -49,6 +50,7 @@ interface CompareOptions extends LayoutFlags {
   resamples: string;
   threads?: string;
   calendar?: string;
+  signals?: string;
   json?: string;
   markdown?: string;
   repair?: boolean;
@@ -111,6 +113,7 @@ export function registerCompare(program: Command): void {
     .option('--subset-size <k>', 'symbols per subset (with --subsets)')
     .option('--seed <n>', 'seed of the subsets and the bootstrap', '1')
     .option('--resamples <n>', 'bootstrap resamples', String(DEFAULT_RESAMPLES))
+    .option('--signals <file>', 'signals CSV instead of the built-in forecaster (every side trades on it)')
     .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar (2000–2035)')
     .option('--threads <k>', 'simulations at once on worker threads (default: one per core; 0 = this thread)')
     .addOption(jsonOption('every number (per window, per side, aggregates)'))
@@ -212,6 +215,13 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
     `data: ${loaded.map((l) => `${l.series.symbol} (${l.series.assetClass}${symbolsOf[l.series.symbol] ? '' : ', inferred'}, ${l.report.bars} bars)`).join(', ')}`,
   );
   // --from/--to narrow the benchmark set's own window; within the data's common span either way.
+  const signals = opts.signals
+    ? matchSignals(
+        await loadSignalsCsv(opts.signals),
+        series.map((s) => s.symbol),
+      )
+    : undefined;
+  for (const w of signals?.warnings ?? []) say(`signals warning: ${w}`);
   const requestedFrom = from ?? selection.defaultRange?.from;
   const requestedTo = to ?? selection.defaultRange?.to;
   const requested = {
@@ -246,6 +256,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
     resamples,
     threads,
     ...(calendar ? { calendar } : {}),
+    ...(signals ? { signals: signals.signals } : {}),
     onProgress: (done, n) => {
       bar.update(done, n, 'simulations');
       // Without a terminal the bar is silent: a line per tenth keeps a log alive.
