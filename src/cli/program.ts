@@ -19,6 +19,7 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   { name: 'start', load: async () => (await import('./commands/start.js')).registerStart },
   { name: 'run', load: async () => (await import('./commands/run.js')).registerRun },
   { name: 'serve', load: async () => (await import('./commands/serve.js')).registerServe },
+  { name: 'compare', load: async () => (await import('./commands/compare.js')).registerCompare },
   { name: 'optimize', load: async () => (await import('./commands/optimize.js')).registerOptimize },
   { name: 'worker', load: async () => (await import('./commands/worker.js')).registerWorker },
 ];

@@ -6,12 +6,24 @@
  * sample for its own best point. The range is therefore split: the optimiser (and the walk-forward columns)
  * use the selection period; the last `holdoutFraction` of the range is scored once per row after the choice
  * is made. Only the holdout columns compare all rows on equal terms.
+ *
+ * The holdout is scored by the paired comparison of `worksteal compare` (src/compare) over that one window,
+ * every row against stealing disabled: one comparison tool, of which this table is a use.
  */
+import { compareWindows, type CompareResult as PairedResult } from '../compare/compare.js';
+import type { SideMetrics } from '../compare/window-run.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import type { StudyData } from './data.js';
 import type { EvalOutcome, Evaluator } from './evaluators/types.js';
 import { DAY_MS, type Window } from './objective/folds.js';
-import type { Evaluation, ObjectiveSpec, Params, WindowResult } from './objective/objective.js';
+import {
+  baseConfigOf,
+  candidateConfig,
+  type Evaluation,
+  type ObjectiveSpec,
+  type Params,
+} from './objective/objective.js';
+import { score } from './objective/scores.js';
 import { optimize, prepareObjective, studyRange, type OptimizeOutcome } from './optimize.js';
 import type { OptimizerStore } from './store.js';
 import { evaluateMissing, evaluationHash, objectiveHashOf, type StudyProgress } from './study.js';
@@ -33,9 +45,8 @@ export interface CompareRow extends CompareRowSpec {
   optimised: boolean;
   /** Walk-forward medians over the selection period (in-sample for the optimiser's own row). */
   walkForward: { oos: number; is: number };
-  /** The holdout window, scored once; the selection period as its "train" for reference. */
-  holdout: WindowResult;
-  selectionPeriod: WindowResult;
+  /** The holdout window, simulated once, with its score and steal regret. */
+  holdout: SideMetrics & { score: number };
 }
 
 export interface CompareResult {
@@ -45,6 +56,8 @@ export interface CompareResult {
   holdout: Window;
   folds: ObjectiveSpec['folds'];
   rows: CompareRow[];
+  /** Every row but the first against the first (stealing disabled) on the holdout. */
+  paired: PairedResult;
   study: OptimizeOutcome;
   seconds: number;
 }
@@ -83,6 +96,8 @@ export async function compare(input: {
   evaluatorFor: (spec: ObjectiveSpec) => Promise<Evaluator>;
   store: OptimizerStore;
   sensitivityPoints?: number;
+  /** Worker threads for the holdout simulations (0: this thread). */
+  holdoutThreads?: number;
   signal?: AbortSignal;
   onProgress?: (p: StudyProgress) => void;
   onEvaluated?: (o: EvalOutcome) => void;
@@ -98,8 +113,6 @@ export async function compare(input: {
     range: selection,
     ...(input.onBadData ? { onBadData: input.onBadData } : {}),
   });
-  // One fold: train = the whole selection period, test = the holdout.
-  const holdoutSpec: ObjectiveSpec = { ...sel.spec, folds: [{ index: 0, train: selection, test: holdout }] };
 
   const selEvaluator = await input.evaluatorFor(sel.spec);
   let study: OptimizeOutcome;
@@ -129,14 +142,17 @@ export async function compare(input: {
 
   const rows: CompareRowSpec[] = [...CLAIM_ROWS, { label: "optimiser's best", params: best.params }];
   input.onPhase?.('every row on the holdout');
-  const holdEvaluator = await input.evaluatorFor(holdoutSpec);
-  let held: Evaluation[] | null;
-  try {
-    held = await evaluateRows(rows, holdoutSpec, holdEvaluator, input.store, input.signal);
-  } finally {
-    await holdEvaluator.close();
-  }
-  if (!held) return null;
+  const base = baseConfigOf(input.config);
+  const side = (r: CompareRowSpec) => ({ label: r.label, config: candidateConfig(base, r.params) });
+  const paired = await compareWindows({
+    series,
+    groups: [{ level: '', baseline: side(rows[0]!), variants: rows.slice(1).map(side) }],
+    windows: [holdout],
+    seed: input.seed,
+    threads: input.holdoutThreads ?? 0,
+  });
+  const pairs = paired.comparisons.map((c) => c.windows[0]!);
+  const held = [pairs[0]!.b, ...pairs.map((p) => p.a)];
   const wf = [...fixedWf, best.evaluation];
   return {
     score: sel.spec.score,
@@ -148,9 +164,9 @@ export async function compare(input: {
       ...r,
       optimised: i === rows.length - 1,
       walkForward: { oos: wf[i]!.oos, is: wf[i]!.is },
-      holdout: held[i]!.folds[0]!.test,
-      selectionPeriod: held[i]!.folds[0]!.train,
+      holdout: { ...held[i]!, score: score(sel.spec.score, held[i]!) },
     })),
+    paired,
     study,
     seconds: (performance.now() - t0) / 1000,
   };
@@ -159,15 +175,16 @@ export async function compare(input: {
 const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
 const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '—');
 const pc = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
+const usd = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
 
 /** The comparison as a Markdown table (for the README), with the command that made it. */
 export function compareMarkdown(set: string, r: CompareResult, command: string): string {
   const s = r.score;
-  const head = `| row | walk-forward median OOS ${s} (selection) | holdout ${s} | holdout return | holdout max DD | holdout trades | holdout steals | holdout blocks |`;
-  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|';
+  const head = `| row | walk-forward median OOS ${s} (selection) | holdout ${s} | holdout return | holdout max DD | holdout trades | holdout steals | holdout blocks | holdout net steal regret |`;
+  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|';
   const lines = r.rows.map(
     (row) =>
-      `| ${row.label} | ${f2(row.walkForward.oos)}${row.optimised ? ' (chosen on it)' : ''} | ${f2(row.holdout.score)} | ${pc(row.holdout.totalReturn)} | ${pc(row.holdout.maxDrawdown)} | ${row.holdout.trades} | ${row.holdout.steals} | ${row.holdout.blocks} |`,
+      `| ${row.label} | ${f2(row.walkForward.oos)}${row.optimised ? ' (chosen on it)' : ''} | ${f2(row.holdout.score)} | ${pc(row.holdout.totalReturn)} | ${pc(row.holdout.maxDrawdown)} | ${row.holdout.trades} | ${row.holdout.steals} | ${row.holdout.blocks} | ${usd(row.holdout.netRegret)} |`,
   );
   const st = r.study.study;
   const bestParams = Object.entries(r.rows.at(-1)!.params)
@@ -185,5 +202,7 @@ export function compareMarkdown(set: string, r: CompareResult, command: string):
     ...lines,
     '',
     `Optimiser's best: ${bestParams}.`,
+    '',
+    `The holdout is one window, one path: \`worksteal compare\` gives the same rows on rolling windows, with win rates and intervals.`,
   ].join('\n');
 }

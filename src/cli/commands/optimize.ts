@@ -1,24 +1,17 @@
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { PRESET_NAMES } from '../../core/config/presets.js';
-import type { WorkstealConfig } from '../../core/config/schema.js';
-import { loadConfig } from '../../io/load-config.js';
-import { readStructuredFile } from '../../io/read-structured.js';
-import { compare, compareMarkdown } from '../../optimizer/compare.js';
-import { loadStudyData, type StudyData } from '../../optimizer/data.js';
-import { defaultThreads } from '../../optimizer/evaluators/pool.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { SCORE_DESCRIPTIONS } from '../../optimizer/objective/scores.js';
-import { createEvaluator, optimize, prepareObjective, type Executor } from '../../optimizer/optimize.js';
+import { createEvaluator, optimize, prepareObjective } from '../../optimizer/optimize.js';
 import { bestConfigFile, buildMeta, metaPathFor } from '../../optimizer/output.js';
-import { QueueError, parseRedisUrl } from '../../optimizer/queue/connection.js';
 import { testFoldEquity } from '../../optimizer/report/fold-equity.js';
 import { renderOptimizeReport } from '../../optimizer/report/html.js';
 import { OptimizerStore } from '../../optimizer/store.js';
-import type { StudyProgress } from '../../optimizer/study.js';
 import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
 import { parseDateFlag } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
+import { wholeNumber } from '../whole-number.js';
 import { num, table } from '../../report/text.js';
 import {
   checkOutputPath,
@@ -28,159 +21,24 @@ import {
   takeDeprecated,
   writeJsonOutput,
 } from '../output.js';
-import { progressBar, type Progress } from '../progress.js';
+import { progressBar } from '../progress.js';
+import { compareCommand } from './optimize-compare.js';
+import {
+  DEFAULT_DB,
+  asCliError,
+  day,
+  describeData,
+  executorOf,
+  interruptOnSigint,
+  loadData,
+  progressReporter,
+  resolveOptimizeConfig,
+  show,
+  type OptimizeOptions,
+} from './optimize-shared.js';
 
-interface OptimizeOptions {
-  data?: string[];
-  benchmark?: string;
-  symbols?: string;
-  from?: string;
-  to?: string;
-  out?: string;
-  outMeta?: string;
-  report?: string;
-  sensitivity: string;
-  compare?: boolean;
-  holdout: string;
-  markdown?: string;
-  json?: string;
-  config?: string;
-  preset?: string;
-  generations: string;
-  population?: string;
-  seed: string;
-  threads?: string;
-  /** Deprecated name of --threads. */
-  workers?: string;
-  queue?: string;
-  queueName?: string;
-  db: string;
-  repair?: boolean;
-  cache?: boolean;
-  quiet?: boolean;
-}
-
-const DEFAULT_DB = 'worksteal-optimize.sqlite';
-
-function wholeNumber(raw: string, flag: string, min: number): number {
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min) {
-    throw new CliError(`${flag} ${JSON.stringify(raw)}: must be a whole number >= ${min}`);
-  }
-  return n;
-}
-
-/** A malformed --queue URL is a usage mistake (exit 2), unlike a Redis that does not answer (exit 1). */
-export function checkQueueUrl(url: string): void {
-  try {
-    parseRedisUrl(url);
-  } catch (error) {
-    if (error instanceof QueueError) throw new CliError(error.message, EXIT.badInput);
-    throw error;
-  }
-}
-
-function executorOf(opts: OptimizeOptions): Executor {
-  if (opts.queue !== undefined) {
-    if (opts.threads !== undefined) {
-      throw new CliError(
-        '--threads and --queue do not go together: with --queue the evaluations run on `worksteal worker` processes (give those --threads)',
-      );
-    }
-    checkQueueUrl(opts.queue);
-    return { kind: 'queue', url: opts.queue, ...(opts.queueName ? { queueName: opts.queueName } : {}) };
-  }
-  const threads = opts.threads === undefined ? defaultThreads() : wholeNumber(opts.threads, '--threads', 0);
-  return threads === 0 ? { kind: 'inline' } : { kind: 'pool', threads };
-}
-
-/** Ctrl-C once: finish and store the running evaluations, then stop. Twice: stop now. */
-function interruptOnSigint(onFirst: () => void): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const handler = (): void => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    onFirst();
-    controller.abort();
-  };
-  process.on('SIGINT', handler);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', handler) };
-}
-
-/** The optimizer's progress line: work done from the first finished evaluation, not per generation. */
-export function progressLabel(p: StudyProgress): string {
-  const best = Number.isFinite(p.bestOos) ? num(p.bestOos, 3) : '—';
-  const rate = p.evaluated > 0 ? `${num(p.rate, 2)} eval/s` : 'first evaluations running';
-  const reused = p.reused > 0 ? ` (${p.reused} from the store)` : '';
-  return `evaluations${reused} · gen ${Math.min(p.generation + 1, p.generations)}/${p.generations} · best ${best} · ${rate}`;
-}
-
-function progressReporter(bar: Progress): (p: StudyProgress) => void {
-  return (p) => bar.update(p.told + p.inGeneration, p.budget, progressLabel(p));
-}
-
-async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
-  config: WorkstealConfig;
-  preset: string;
-  fileValues?: Record<string, unknown>;
-}> {
-  const resolved = await loadConfig({ file: opts.config, preset: opts.preset, env: process.env });
-  const raw = opts.config ? await readStructuredFile(opts.config) : undefined;
-  let config = resolved.config;
-  if (opts.population !== undefined) {
-    const population = wholeNumber(opts.population, '--population', 4);
-    config = { ...config, optimize: { ...config.optimize, population } };
-  }
-  return {
-    config,
-    preset: resolved.preset,
-    ...(raw && typeof raw === 'object' ? { fileValues: raw as Record<string, unknown> } : {}),
-  };
-}
-
-function loadData(opts: OptimizeOptions, config: WorkstealConfig): Promise<StudyData> {
-  return loadStudyData(
-    {
-      ...(opts.benchmark !== undefined ? { benchmark: opts.benchmark } : {}),
-      ...(opts.data ? { data: opts.data } : {}),
-      ...(opts.symbols
-        ? {
-            symbols: opts.symbols
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean),
-          }
-        : {}),
-    },
-    {
-      configSymbols: config.symbols,
-      onBadData: opts.repair ? 'repair' : 'refuse',
-      ...(opts.cache === false ? { cacheDir: null } : {}),
-      // A file left out for a finer one, or bar lengths that differ between symbols: said, as in simulate.
-      onNote: (note) => {
-        if (!opts.quiet) process.stderr.write(`note: ${note}\n`);
-      },
-    },
-  );
-}
-
-function describeData(data: StudyData, config: WorkstealConfig): string {
-  return data.loaded
-    .map(
-      (l) =>
-        `${l.series.symbol} (${l.series.assetClass}${config.symbols[l.series.symbol] ? '' : ', inferred'}, ${l.report.bars} bars)`,
-    )
-    .join(', ');
-}
-
-const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
-const show = (v: unknown): string =>
-  typeof v === 'number' ? String(Number(v.toPrecision(6))) : v === undefined ? '—' : String(v);
-
-/** Queue problems are the user's to fix (Redis down, a worker without the data): no stack trace. */
-function asCliError(error: unknown): unknown {
-  if (error instanceof QueueError) return new CliError(error.message, EXIT.failed);
-  return error;
-}
+// Other commands and tests import these from here.
+export { checkQueueUrl, progressLabel } from './optimize-shared.js';
 
 export function registerOptimize(program: Command): void {
   const command = program
@@ -208,7 +66,7 @@ export function registerOptimize(program: Command): void {
     .option('--sensitivity <points>', 'points per parameter for the sensitivity table (0: skip)', '5')
     .option(
       '--compare',
-      "test the seed system's claim: stealing off, protection 0.4% / 0.1% / 0.15% and the optimiser's best, on a holdout the optimiser never sees",
+      "test the seed system's claim: stealing off, protection 0.4% / 0.1% / 0.15% and the optimiser's best, on a holdout the optimiser never sees (one window; `worksteal compare` for rolling windows)",
     )
     .option('--holdout <fraction>', 'with --compare: last share of the range kept from the optimiser', '0.25')
     .option('--markdown <file>', 'with --compare: write the table as Markdown, with the command')
@@ -218,7 +76,7 @@ export function registerOptimize(program: Command): void {
     .option('--quiet', 'print only the result line')
     .addHelpText(
       'after',
-      `\nExamples:\n  worksteal optimize --benchmark crypto --generations 30 --seed 7 --out best.json --report opt.html\n  worksteal optimize --benchmark crypto --queue redis://10.0.0.5:6379   # then on each machine: worksteal worker --queue redis://10.0.0.5:6379\n  worksteal optimize --compare --benchmark mixed --generations 40 --population 30   # moving to \`worksteal compare\`\n\nCtrl-C stops after the running evaluations are stored; the same command continues where it stopped.`,
+      `\nExamples:\n  worksteal optimize --benchmark crypto --generations 30 --seed 7 --out best.json --report opt.html\n  worksteal optimize --benchmark crypto --queue redis://10.0.0.5:6379   # then on each machine: worksteal worker --queue redis://10.0.0.5:6379\n  worksteal optimize --compare --benchmark mixed --generations 40 --population 30   # holdout only; rolling windows: worksteal compare --variant best.json\n\nCtrl-C stops after the running evaluations are stored; the same command continues where it stopped.`,
     )
     .action(async (opts: OptimizeOptions) => {
       takeDeprecated(opts, 'workers', 'threads', '--workers', '--threads');
@@ -380,73 +238,4 @@ function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean, out: Node
       )}\n`,
     );
   }
-}
-
-async function compareCommand(opts: OptimizeOptions): Promise<void> {
-  const generations = wholeNumber(opts.generations, '--generations', 1);
-  const seed = wholeNumber(opts.seed, '--seed', 0);
-  const holdout = Number(opts.holdout);
-  if (!(holdout > 0 && holdout < 1))
-    throw new CliError(`--holdout ${opts.holdout}: must be a fraction in (0, 1)`);
-  const executor = executorOf(opts);
-  for (const [flag, value] of [
-    ['--out', opts.out],
-    ['--out-meta', opts.outMeta],
-    ['--report', opts.report],
-    ['--from', opts.from],
-    ['--to', opts.to],
-  ] as const) {
-    if (value !== undefined)
-      throw new CliError(`${flag} does not apply with --compare (it writes --markdown/--json)`);
-  }
-  const { config } = await resolveOptimizeConfig(opts);
-  const data = await loadData(opts, config);
-  const say = (line: string): void => {
-    if (!opts.quiet) process.stderr.write(`${line}\n`);
-  };
-  say(`data: ${describeData(data, config)}`);
-  const store = OptimizerStore.open(opts.db);
-  const bar = progressBar('optimizing');
-  const stop = interruptOnSigint(() => {
-    bar.stop();
-    process.stderr.write('\nstopping after the running evaluations are stored (Ctrl-C again to quit now)…\n');
-  });
-  const series = data.loaded.map((l) => l.series);
-  let result;
-  try {
-    result = await compare({
-      config,
-      data,
-      holdoutFraction: holdout,
-      onBadData: opts.repair ? 'repair' : 'refuse',
-      seed,
-      generations,
-      evaluatorFor: (spec) => createEvaluator(executor, spec, series),
-      store,
-      signal: stop.signal,
-      onProgress: progressReporter(bar),
-      onPhase: (phase) => {
-        bar.stop();
-        say(`evaluating ${phase}`);
-      },
-    });
-  } finally {
-    bar.stop();
-    stop.dispose();
-    store.close();
-  }
-  if (!result) {
-    process.stderr.write(
-      `interrupted: every finished evaluation is stored in ${opts.db}. Run the same command again to continue.\n`,
-    );
-    process.exitCode = EXIT.interrupted;
-    return;
-  }
-  const command = ['worksteal', ...process.argv.slice(2)].join(' ');
-  const setName = opts.benchmark ?? data.loaded.map((l) => l.series.symbol).join(', ');
-  const md = compareMarkdown(setName, result, command);
-  humanStream(opts.json).write(`${md}\n`);
-  if (opts.markdown) await writeFile(opts.markdown, `${md}\n`);
-  if (opts.json) await writeJsonOutput(opts.json, { data: setName, command, ...result }, encodeJson);
-  process.exitCode = EXIT.ok;
 }

@@ -1,0 +1,297 @@
+import type { Command } from 'commander';
+import { basename } from 'node:path';
+import { calendarFromSessions } from '../../core/calendar/index.js';
+import { PRESET_NAMES } from '../../core/config/presets.js';
+import { readStructuredFile } from '../../io/read-structured.js';
+import { compareWindows, type ComparisonGroup } from '../../compare/compare.js';
+import { compareMarkdown, compareText } from '../../compare/report.js';
+import {
+  AS_GIVEN,
+  STEALING_OFF,
+  resolveSide,
+  setLayer,
+  sideSpec,
+  sweepLevels,
+  type SideSpec,
+} from '../../compare/sides.js';
+import { DEFAULT_RESAMPLES } from '../../compare/stats.js';
+import { randomSubsets } from '../../compare/subsets.js';
+import { parseSpan, rollingWindows } from '../../compare/windows.js';
+import { selectFiles } from '../../optimizer/data.js';
+import { defaultThreads } from '../../optimizer/evaluators/pool.js';
+import { studyRange } from '../../optimizer/optimize.js';
+import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
+import { loadMany } from '../../sim/data/index.js';
+import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
+import { parseDateFlag } from '../dates.js';
+import { CliError, EXIT } from '../errors.js';
+import { wholeNumber } from '../whole-number.js';
+import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
+import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
+import { progressBar } from '../progress.js';
+
+interface CompareOptions extends LayoutFlags {
+  data?: string[];
+  benchmark?: string;
+  symbols?: string;
+  from?: string;
+  to?: string;
+  config?: string;
+  preset?: string;
+  set: string[];
+  variant: string[];
+  baseline?: string;
+  sweep: string[];
+  window: string;
+  step?: string;
+  subsets?: string;
+  subsetSize?: string;
+  seed: string;
+  resamples: string;
+  threads?: string;
+  calendar?: string;
+  signals?: string;
+  json?: string;
+  markdown?: string;
+  repair?: boolean;
+  cache?: boolean;
+  quiet?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const EXAMPLES = `
+Examples:
+  worksteal compare --benchmark crypto                                  # the default config vs stealing off, 6-month windows
+  worksteal compare --benchmark mixed --window 3mo --step 1mo --json cmp.json --markdown cmp.md
+  worksteal compare --benchmark crypto --variant protectionPct=0.004 --variant best.json --baseline protectionPct=0.0015
+  worksteal compare --benchmark mixed --subsets 20 --subset-size 4 --seed 7
+  worksteal compare --benchmark crypto --sweep sim.feesBps=0,5,10          # A vs B at each fee level
+  worksteal compare --data ../shared/marketdata/binance-spot-yanniedog --symbols SOLUSDT,LINKUSDT --window 30d
+
+A side (--variant, --baseline) is a config file (JSON/YAML; best.json from optimize works) or key=value pairs
+separated by spaces or ';'. --set applies to every side, --sweep makes one comparison per value (applied to
+both sides), so any configuration key, sim.* included, can be compared or swept.`;
+
+export function registerCompare(program: Command): void {
+  addLayoutFlags(program.command('compare'))
+    .description(
+      'compare policy A with policy B (default: stealing off) on the same data cut into rolling windows: win rate, median differences with bootstrap intervals, net steal regret',
+    )
+    .option('--data <paths...>', 'bar files and/or folders (CSV, any supported layout)')
+    .option('--benchmark <set>', `a named set: ${Object.keys(BENCHMARK_SETS).join(', ')}`)
+    .option('--symbols <list>', 'only these symbols (comma separated)')
+    .option('--from <time>', 'start of the first window (ISO date, UTC)')
+    .option('--to <time>', 'no window ends after this (ISO date, UTC)')
+    .option('--config <file>', 'config file every side starts from (JSON or YAML)')
+    .option('--preset <name>', `preset every side starts from (${PRESET_NAMES.join(', ')})`)
+    .option(
+      '--set <key=value>',
+      'a config value for every side (repeatable), e.g. --set sim.feesBps=5',
+      collect,
+      [],
+    )
+    .option(
+      '--variant <side>',
+      'policy A: a config file or key=value pairs (repeatable: several A against one B)',
+      collect,
+      [],
+    )
+    .option(
+      '--baseline <side>',
+      'policy B: a config file or key=value pairs (default: stealingEnabled=false)',
+    )
+    .option(
+      '--sweep <key=v1,v2,…>',
+      'one comparison per value, set on both sides (repeatable: every combination)',
+      collect,
+      [],
+    )
+    .option('--window <length>', 'window length: 90d, 2w, 6mo, 1y', '6mo')
+    .option('--step <length>', 'from one window start to the next (default: the window length, no overlap)')
+    .option('--subsets <n>', 'also compare on n random symbol subsets of each window')
+    .option('--subset-size <k>', 'symbols per subset (with --subsets)')
+    .option('--seed <n>', 'seed of the subsets and the bootstrap', '1')
+    .option('--resamples <n>', 'bootstrap resamples', String(DEFAULT_RESAMPLES))
+    .option('--signals <file>', 'signals CSV instead of the built-in forecaster (every side trades on it)')
+    .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar (2000–2035)')
+    .option('--threads <k>', 'simulations at once on worker threads (default: one per core; 0 = this thread)')
+    .addOption(jsonOption('every number (per window, per side, aggregates)'))
+    .option('--markdown <file>', 'write the tables as Markdown, with the command that made them')
+    .option('--repair', 'drop bad rows and duplicates in the data instead of refusing the file')
+    .option('--no-cache', 'do not read or write the binary bar cache')
+    .option('--quiet', 'print only the summary table')
+    .addHelpText('after', EXAMPLES)
+    .action(async (opts: CompareOptions) => {
+      await compareCommand(opts);
+    });
+}
+
+/** Every comparison group: per sweep level, B and each A, resolved by the config loader. */
+async function resolveGroups(
+  opts: CompareOptions,
+): Promise<{ groups: ComparisonGroup[]; warnings: Set<string> }> {
+  const common = opts.set.map((s) => setLayer(s, '--set'));
+  const variants: SideSpec[] = opts.variant.length
+    ? await Promise.all(opts.variant.map((v) => sideSpec(v, '--variant')))
+    : [{ ...AS_GIVEN, label: opts.config ? basename(opts.config) : `${opts.preset ?? 'default'} config` }];
+  const baseline = opts.baseline === undefined ? STEALING_OFF : await sideSpec(opts.baseline, '--baseline');
+  const base = {
+    ...(opts.config ? { file: opts.config } : {}),
+    ...(opts.preset ? { preset: opts.preset } : {}),
+  };
+  const groups: ComparisonGroup[] = [];
+  const warnings = new Set<string>();
+  for (const level of sweepLevels(opts.sweep)) {
+    const layers = [...common, ...level.layers];
+    const resolve = async (side: SideSpec) => {
+      const r = await resolveSide(base, layers, side);
+      for (const w of r.warnings) warnings.add(w.message);
+      return { label: side.label, config: r.config };
+    };
+    groups.push({
+      level: level.label,
+      baseline: await resolve(baseline),
+      variants: await Promise.all(variants.map(resolve)),
+    });
+  }
+  return { groups, warnings };
+}
+
+async function compareCommand(opts: CompareOptions): Promise<void> {
+  const seed = wholeNumber(opts.seed, '--seed', 0);
+  const resamples = wholeNumber(opts.resamples, '--resamples', 100);
+  const threads = opts.threads === undefined ? defaultThreads() : wholeNumber(opts.threads, '--threads', 0);
+  const window = parseSpan(opts.window, '--window');
+  const step = opts.step === undefined ? window : parseSpan(opts.step, '--step');
+  const from = parseDateFlag(opts.from, '--from');
+  const to = parseDateFlag(opts.to, '--to');
+  if ((opts.subsets === undefined) !== (opts.subsetSize === undefined)) {
+    throw new CliError(
+      '--subsets and --subset-size go together: give both (e.g. --subsets 20 --subset-size 4)',
+    );
+  }
+  await checkOutputPath('--json', opts.json);
+  await checkOutputPath('--markdown', opts.markdown);
+  const say = (line: string): void => {
+    if (!opts.quiet) process.stderr.write(`${line}\n`);
+  };
+
+  // The sides first: a typo in a key should not wait for the data to load.
+  const { groups, warnings } = await resolveGroups(opts);
+  for (const w of warnings) say(`config warning: ${w}`);
+  // Read and checked here (a bad file is refused now); each thread rebuilds the calendar from the content.
+  const calendar = opts.calendar
+    ? { file: opts.calendar, sessions: await readStructuredFile(opts.calendar) }
+    : undefined;
+  if (calendar) calendarFromSessions(calendar.sessions, calendar.file);
+
+  const symbolsOf = groups[0]!.baseline.config.symbols;
+  const selection = await selectFiles({
+    ...(opts.benchmark !== undefined ? { benchmark: opts.benchmark } : {}),
+    ...(opts.data ? { data: opts.data } : {}),
+  });
+  const loadBar = progressBar('loading');
+  const notes: string[] = [];
+  const loaded = await loadMany(selection.files, {
+    symbols: symbolsOf,
+    onBadData: opts.repair ? 'repair' : 'refuse',
+    ...layoutOverride(opts),
+    ...(opts.cache === false ? { cacheDir: null } : {}),
+    ...(opts.symbols
+      ? {
+          only: opts.symbols
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        }
+      : {}),
+    onNote: (note) => notes.push(note),
+  });
+  loadBar.stop();
+  for (const note of notes) say(`note: ${note}`);
+  const series = loaded.map((l) => l.series);
+  say(
+    `data: ${loaded.map((l) => `${l.series.symbol} (${l.series.assetClass}${symbolsOf[l.series.symbol] ? '' : ', inferred'}, ${l.report.bars} bars)`).join(', ')}`,
+  );
+  // --from/--to narrow the benchmark set's own window; within the data's common span either way.
+  const signals = opts.signals
+    ? matchSignals(
+        await loadSignalsCsv(opts.signals),
+        series.map((s) => s.symbol),
+      )
+    : undefined;
+  for (const w of signals?.warnings ?? []) say(`signals warning: ${w}`);
+  const requestedFrom = from ?? selection.defaultRange?.from;
+  const requestedTo = to ?? selection.defaultRange?.to;
+  const requested = {
+    ...(requestedFrom !== undefined ? { from: requestedFrom } : {}),
+    ...(requestedTo !== undefined ? { to: requestedTo } : {}),
+  };
+  const range = studyRange(series, requested);
+  const windows = rollingWindows(range, window, step);
+  const subsets =
+    opts.subsets === undefined
+      ? undefined
+      : randomSubsets(
+          series.map((s) => s.symbol),
+          wholeNumber(opts.subsets, '--subsets', 1),
+          wholeNumber(opts.subsetSize!, '--subset-size', 1),
+          seed,
+        );
+  const sides = groups.reduce((n, g) => n + 1 + g.variants.length, 0);
+  const total = windows.length * (subsets?.length ?? 1) * sides;
+  say(
+    `comparing: ${windows.length} windows of ${opts.window}${subsets ? ` × ${subsets.length} subsets` : ''} × ${sides} sides = ${total} simulations on ${threads === 0 ? 'this thread' : `${Math.min(threads, total)} thread(s)`}`,
+  );
+
+  const bar = progressBar('comparing');
+  let lastTenth = 0;
+  const result = await compareWindows({
+    series,
+    groups,
+    windows,
+    ...(subsets ? { subsets } : {}),
+    seed,
+    resamples,
+    threads,
+    ...(calendar ? { calendar } : {}),
+    ...(signals ? { signals: signals.signals } : {}),
+    onProgress: (done, n) => {
+      bar.update(done, n, 'simulations');
+      // Without a terminal the bar is silent: a line per tenth keeps a log alive.
+      const tenth = Math.floor((10 * done) / n);
+      if (!process.stderr.isTTY && tenth > lastTenth) {
+        lastTenth = tenth;
+        say(`progress: ${done}/${n} simulations`);
+      }
+    },
+  });
+  bar.stop();
+
+  const dataLabel = opts.benchmark ?? series.map((s) => s.symbol).join(', ');
+  const command = ['worksteal', ...process.argv.slice(2)].join(' ');
+  const out = humanStream(opts.json);
+  out.write(`${compareText(result, dataLabel, !opts.quiet)}\n`);
+  if (opts.markdown) {
+    await writeOutput('--markdown', opts.markdown, `${compareMarkdown(result, dataLabel, command)}\n`);
+    say(`--markdown: wrote ${opts.markdown}`);
+  }
+  if (opts.json) {
+    await writeJsonOutput(opts.json, {
+      data: dataLabel,
+      command,
+      range,
+      window: opts.window,
+      step: opts.step ?? opts.window,
+      sides: groups.map((g) => ({
+        level: g.level,
+        baseline: g.baseline,
+        variants: g.variants,
+      })),
+      ...result,
+    });
+    if (opts.json !== '-') say(`--json: wrote ${opts.json}`);
+  }
+  process.exitCode = EXIT.ok;
+}

@@ -1,0 +1,89 @@
+/** `optimize --compare`: the seed system's claim on a holdout the optimiser never sees (src/optimizer/compare.ts). */
+import { writeFile } from 'node:fs/promises';
+import { compare, compareMarkdown } from '../../optimizer/compare.js';
+import { encodeJson } from '../../optimizer/json.js';
+import { createEvaluator } from '../../optimizer/optimize.js';
+import { OptimizerStore } from '../../optimizer/store.js';
+import { CliError, EXIT } from '../errors.js';
+import { wholeNumber } from '../whole-number.js';
+import { humanStream, writeJsonOutput } from '../output.js';
+import { progressBar } from '../progress.js';
+import {
+  describeData,
+  executorOf,
+  interruptOnSigint,
+  loadData,
+  progressReporter,
+  resolveOptimizeConfig,
+  type OptimizeOptions,
+} from './optimize-shared.js';
+
+export async function compareCommand(opts: OptimizeOptions): Promise<void> {
+  const generations = wholeNumber(opts.generations, '--generations', 1);
+  const seed = wholeNumber(opts.seed, '--seed', 0);
+  const holdout = Number(opts.holdout);
+  if (!(holdout > 0 && holdout < 1))
+    throw new CliError(`--holdout ${opts.holdout}: must be a fraction in (0, 1)`);
+  const executor = executorOf(opts);
+  for (const [flag, value] of [
+    ['--out', opts.out],
+    ['--out-meta', opts.outMeta],
+    ['--report', opts.report],
+    ['--from', opts.from],
+    ['--to', opts.to],
+  ] as const) {
+    if (value !== undefined)
+      throw new CliError(`${flag} does not apply with --compare (it writes --markdown/--json)`);
+  }
+  const { config } = await resolveOptimizeConfig(opts);
+  const data = await loadData(opts, config);
+  const say = (line: string): void => {
+    if (!opts.quiet) process.stderr.write(`${line}\n`);
+  };
+  say(`data: ${describeData(data, config)}`);
+  const store = OptimizerStore.open(opts.db);
+  const bar = progressBar('optimizing');
+  const stop = interruptOnSigint(() => {
+    bar.stop();
+    process.stderr.write('\nstopping after the running evaluations are stored (Ctrl-C again to quit now)…\n');
+  });
+  const series = data.loaded.map((l) => l.series);
+  let result;
+  try {
+    result = await compare({
+      config,
+      data,
+      holdoutFraction: holdout,
+      onBadData: opts.repair ? 'repair' : 'refuse',
+      seed,
+      generations,
+      evaluatorFor: (spec) => createEvaluator(executor, spec, series),
+      holdoutThreads: executor.kind === 'pool' ? executor.threads : 0,
+      store,
+      signal: stop.signal,
+      onProgress: progressReporter(bar),
+      onPhase: (phase) => {
+        bar.stop();
+        say(`evaluating ${phase}`);
+      },
+    });
+  } finally {
+    bar.stop();
+    stop.dispose();
+    store.close();
+  }
+  if (!result) {
+    process.stderr.write(
+      `interrupted: every finished evaluation is stored in ${opts.db}. Run the same command again to continue.\n`,
+    );
+    process.exitCode = EXIT.interrupted;
+    return;
+  }
+  const command = ['worksteal', ...process.argv.slice(2)].join(' ');
+  const setName = opts.benchmark ?? data.loaded.map((l) => l.series.symbol).join(', ');
+  const md = compareMarkdown(setName, result, command);
+  humanStream(opts.json).write(`${md}\n`);
+  if (opts.markdown) await writeFile(opts.markdown, `${md}\n`);
+  if (opts.json) await writeJsonOutput(opts.json, { data: setName, command, ...result }, encodeJson);
+  process.exitCode = EXIT.ok;
+}

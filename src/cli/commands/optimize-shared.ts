@@ -1,0 +1,157 @@
+/** What `optimize` and `optimize --compare` share: their options, the executor, data loading and progress. */
+import type { WorkstealConfig } from '../../core/config/schema.js';
+import { loadConfig } from '../../io/load-config.js';
+import { readStructuredFile } from '../../io/read-structured.js';
+import { loadStudyData, type StudyData } from '../../optimizer/data.js';
+import { defaultThreads } from '../../optimizer/evaluators/pool.js';
+import type { Executor } from '../../optimizer/optimize.js';
+import { QueueError, parseRedisUrl } from '../../optimizer/queue/connection.js';
+import type { StudyProgress } from '../../optimizer/study.js';
+import { num } from '../../report/text.js';
+import { CliError, EXIT } from '../errors.js';
+import { wholeNumber } from '../whole-number.js';
+import type { Progress } from '../progress.js';
+
+export interface OptimizeOptions {
+  data?: string[];
+  benchmark?: string;
+  symbols?: string;
+  from?: string;
+  to?: string;
+  out?: string;
+  outMeta?: string;
+  report?: string;
+  sensitivity: string;
+  compare?: boolean;
+  holdout: string;
+  markdown?: string;
+  json?: string;
+  config?: string;
+  preset?: string;
+  generations: string;
+  population?: string;
+  seed: string;
+  threads?: string;
+  /** Deprecated name of --threads. */
+  workers?: string;
+  queue?: string;
+  queueName?: string;
+  db: string;
+  repair?: boolean;
+  cache?: boolean;
+  quiet?: boolean;
+}
+
+export const DEFAULT_DB = 'worksteal-optimize.sqlite';
+
+/** A malformed --queue URL is a usage mistake (exit 2), unlike a Redis that does not answer (exit 1). */
+export function checkQueueUrl(url: string): void {
+  try {
+    parseRedisUrl(url);
+  } catch (error) {
+    if (error instanceof QueueError) throw new CliError(error.message, EXIT.badInput);
+    throw error;
+  }
+}
+
+export function executorOf(opts: OptimizeOptions): Executor {
+  if (opts.queue !== undefined) {
+    if (opts.threads !== undefined) {
+      throw new CliError(
+        '--threads and --queue do not go together: with --queue the evaluations run on `worksteal worker` processes (give those --threads)',
+      );
+    }
+    checkQueueUrl(opts.queue);
+    return { kind: 'queue', url: opts.queue, ...(opts.queueName ? { queueName: opts.queueName } : {}) };
+  }
+  const threads = opts.threads === undefined ? defaultThreads() : wholeNumber(opts.threads, '--threads', 0);
+  return threads === 0 ? { kind: 'inline' } : { kind: 'pool', threads };
+}
+
+/** Ctrl-C once: finish and store the running evaluations, then stop. Twice: stop now. */
+export function interruptOnSigint(onFirst: () => void): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const handler = (): void => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    onFirst();
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', handler) };
+}
+
+/** The optimizer's progress line: work done from the first finished evaluation, not per generation. */
+export function progressLabel(p: StudyProgress): string {
+  const best = Number.isFinite(p.bestOos) ? num(p.bestOos, 3) : '—';
+  const rate = p.evaluated > 0 ? `${num(p.rate, 2)} eval/s` : 'first evaluations running';
+  const reused = p.reused > 0 ? ` (${p.reused} from the store)` : '';
+  return `evaluations${reused} · gen ${Math.min(p.generation + 1, p.generations)}/${p.generations} · best ${best} · ${rate}`;
+}
+
+export function progressReporter(bar: Progress): (p: StudyProgress) => void {
+  return (p) => bar.update(p.told + p.inGeneration, p.budget, progressLabel(p));
+}
+
+export async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
+  config: WorkstealConfig;
+  preset: string;
+  fileValues?: Record<string, unknown>;
+}> {
+  const resolved = await loadConfig({ file: opts.config, preset: opts.preset, env: process.env });
+  const raw = opts.config ? await readStructuredFile(opts.config) : undefined;
+  let config = resolved.config;
+  if (opts.population !== undefined) {
+    const population = wholeNumber(opts.population, '--population', 4);
+    config = { ...config, optimize: { ...config.optimize, population } };
+  }
+  return {
+    config,
+    preset: resolved.preset,
+    ...(raw && typeof raw === 'object' ? { fileValues: raw as Record<string, unknown> } : {}),
+  };
+}
+
+export function loadData(opts: OptimizeOptions, config: WorkstealConfig): Promise<StudyData> {
+  return loadStudyData(
+    {
+      ...(opts.benchmark !== undefined ? { benchmark: opts.benchmark } : {}),
+      ...(opts.data ? { data: opts.data } : {}),
+      ...(opts.symbols
+        ? {
+            symbols: opts.symbols
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          }
+        : {}),
+    },
+    {
+      configSymbols: config.symbols,
+      onBadData: opts.repair ? 'repair' : 'refuse',
+      ...(opts.cache === false ? { cacheDir: null } : {}),
+      // A file left out for a finer one, or bar lengths that differ between symbols: said, as in simulate.
+      onNote: (note) => {
+        if (!opts.quiet) process.stderr.write(`note: ${note}\n`);
+      },
+    },
+  );
+}
+
+export function describeData(data: StudyData, config: WorkstealConfig): string {
+  return data.loaded
+    .map(
+      (l) =>
+        `${l.series.symbol} (${l.series.assetClass}${config.symbols[l.series.symbol] ? '' : ', inferred'}, ${l.report.bars} bars)`,
+    )
+    .join(', ');
+}
+
+export const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
+export const show = (v: unknown): string =>
+  typeof v === 'number' ? String(Number(v.toPrecision(6))) : v === undefined ? '—' : String(v);
+
+/** Queue problems are the user's to fix (Redis down, a worker without the data): no stack trace. */
+export function asCliError(error: unknown): unknown {
+  if (error instanceof QueueError) return new CliError(error.message, EXIT.failed);
+  return error;
+}

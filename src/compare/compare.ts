@@ -1,0 +1,196 @@
+/**
+ * A paired, windowed comparison of policies (issue 12 item 5). One path through the data proves little:
+ * every different decision changes all that follows. So the same data is cut into windows (and, when asked,
+ * random symbol subsets); in each, policy A and baseline B are simulated afresh from the initial equity, and
+ * the pairs are compared: how often A is at least as good, the median difference with a bootstrap interval,
+ * and whether the steals paid for what they took (net steal regret).
+ *
+ * A sweep level is a setting applied to both sides (e.g. the research signal skill): each level is its own
+ * comparison, so "A against B as k grows" is one run.
+ */
+import type { WorkstealConfig } from '../core/config/schema.js';
+import type { Window } from '../optimizer/objective/folds.js';
+import type { BarSeries } from '../sim/data/index.js';
+import type { ExternalSignal } from '../sim/signals/csv-signals.js';
+import { runSides, type SideTask } from './pool.js';
+import { bootstrapMedian, tallyWins, type Interval, type WinTally } from './stats.js';
+import type { SideMetrics } from './window-run.js';
+
+export interface ComparisonGroup {
+  /** The sweep level this group is at ('' without a sweep). */
+  level: string;
+  baseline: { label: string; config: WorkstealConfig };
+  variants: { label: string; config: WorkstealConfig }[];
+}
+
+export interface PairedWindow {
+  window: Window;
+  subset: number;
+  a: SideMetrics;
+  b: SideMetrics;
+  /** A − B. */
+  diff: { sharpe: number; totalReturn: number; maxDrawdown: number; netRegret: number };
+}
+
+export interface Aggregate {
+  pairs: number;
+  /** A against B in Sharpe, window by window (ties shown apart). */
+  sharpe: WinTally;
+  medianSharpeDiff: Interval;
+  medianReturnDiff: Interval;
+  /** Sums over the windows, per side. */
+  netRegret: { a: number; b: number };
+  victimWouldHaveMade: { a: number; b: number };
+  stealersMade: { a: number; b: number };
+  steals: { a: number; b: number };
+  distinctVictims: { a: number; b: number };
+  /** Steals over distinct victims, summed over the windows; NaN for a side that never stole. */
+  stealsPerVictim: { a: number; b: number };
+}
+
+export interface Comparison {
+  level: string;
+  variant: string;
+  baseline: string;
+  windows: PairedWindow[];
+  aggregate: Aggregate;
+}
+
+export interface CompareResult {
+  windows: Window[];
+  subsets: string[][];
+  seed: number;
+  resamples: number;
+  comparisons: Comparison[];
+  /** Simulations run (sides × windows × subsets). */
+  simulations: number;
+}
+
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+export function aggregate(
+  pairs: readonly PairedWindow[],
+  options: { seed: number; resamples?: number },
+): Aggregate {
+  const side = (f: (m: SideMetrics) => number) => ({
+    a: sum(pairs.map((p) => f(p.a))),
+    b: sum(pairs.map((p) => f(p.b))),
+  });
+  const steals = side((m) => m.steals);
+  const distinctVictims = side((m) => m.distinctVictims);
+  const boot = { seed: options.seed, ...(options.resamples ? { resamples: options.resamples } : {}) };
+  return {
+    pairs: pairs.length,
+    sharpe: tallyWins(pairs.map((p) => ({ a: p.a.sharpe, b: p.b.sharpe }))),
+    medianSharpeDiff: bootstrapMedian(
+      pairs.map((p) => p.diff.sharpe),
+      boot,
+    ),
+    medianReturnDiff: bootstrapMedian(
+      pairs.map((p) => p.diff.totalReturn),
+      boot,
+    ),
+    netRegret: side((m) => m.netRegret),
+    victimWouldHaveMade: side((m) => m.victimWouldHaveMade),
+    stealersMade: side((m) => m.stealersMade),
+    steals,
+    distinctVictims,
+    stealsPerVictim: {
+      a: distinctVictims.a > 0 ? steals.a / distinctVictims.a : Number.NaN,
+      b: distinctVictims.b > 0 ? steals.b / distinctVictims.b : Number.NaN,
+    },
+  };
+}
+
+export function pair(window: Window, subset: number, a: SideMetrics, b: SideMetrics): PairedWindow {
+  return {
+    window,
+    subset,
+    a,
+    b,
+    diff: {
+      sharpe: a.sharpe - b.sharpe,
+      totalReturn: a.totalReturn - b.totalReturn,
+      maxDrawdown: a.maxDrawdown - b.maxDrawdown,
+      netRegret: a.netRegret - b.netRegret,
+    },
+  };
+}
+
+export async function compareWindows(input: {
+  series: readonly BarSeries[];
+  groups: readonly ComparisonGroup[];
+  windows: readonly Window[];
+  /** Symbol subsets; default: one subset of every symbol. */
+  subsets?: readonly (readonly string[])[];
+  seed: number;
+  resamples?: number;
+  /** Worker threads (0: this thread). */
+  threads: number;
+  /** A sessions file's content instead of the NYSE calendar. */
+  calendar?: { file: string; sessions: unknown };
+  /** Signals from a CSV instead of the built-in forecaster, for every side. */
+  signals?: readonly ExternalSignal[];
+  onProgress?: (done: number, total: number) => void;
+}): Promise<CompareResult> {
+  const subsets = (input.subsets ?? [input.series.map((s) => s.symbol)]).map((s) => [...s]);
+  const configs: WorkstealConfig[] = [];
+  /** Per group: the config index of the baseline, then of each variant. */
+  const index = input.groups.map((g) => {
+    const at = (c: WorkstealConfig): number => configs.push(c) - 1;
+    return { b: at(g.baseline.config), a: g.variants.map((v) => at(v.config)) };
+  });
+  // Window-major order: the sides of one window run close together, while its views are in the caches.
+  const tasks: SideTask[] = [];
+  const taskAt = new Map<string, number>();
+  const key = (c: number, s: number, w: number): string => `${c}|${s}|${w}`;
+  input.windows.forEach((window, w) => {
+    subsets.forEach((_, s) => {
+      configs.forEach((_, c) => {
+        taskAt.set(key(c, s, w), tasks.push({ config: c, subset: s, window }) - 1);
+      });
+    });
+  });
+  const results = await runSides(
+    {
+      series: [...input.series],
+      configs,
+      subsets,
+      ...(input.calendar ? { calendar: input.calendar } : {}),
+      ...(input.signals ? { signals: [...input.signals] } : {}),
+    },
+    tasks,
+    input.threads,
+    input.onProgress,
+  );
+  const resultOf = (c: number, s: number, w: number): SideMetrics => results[taskAt.get(key(c, s, w))!]!;
+  const comparisons = input.groups.flatMap((g, gi) =>
+    g.variants.map((v, vi) => {
+      const pairs: PairedWindow[] = [];
+      input.windows.forEach((window, w) => {
+        subsets.forEach((_, s) => {
+          pairs.push(pair(window, s, resultOf(index[gi]!.a[vi]!, s, w), resultOf(index[gi]!.b, s, w)));
+        });
+      });
+      return {
+        level: g.level,
+        variant: v.label,
+        baseline: g.baseline.label,
+        windows: pairs,
+        aggregate: aggregate(pairs, {
+          seed: input.seed,
+          ...(input.resamples ? { resamples: input.resamples } : {}),
+        }),
+      };
+    }),
+  );
+  const resamples = comparisons[0]?.aggregate.medianSharpeDiff.resamples ?? input.resamples ?? 0;
+  return {
+    windows: [...input.windows],
+    subsets,
+    seed: input.seed,
+    resamples,
+    comparisons,
+    simulations: tasks.length,
+  };
+}

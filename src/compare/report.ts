@@ -1,0 +1,143 @@
+/** A comparison as text (the terminal) and as Markdown (for the README, with the command that made it). */
+import { money, num, pct, table } from '../report/text.js';
+import type { CompareResult, Comparison } from './compare.js';
+import type { Interval } from './stats.js';
+import type { SideMetrics } from './window-run.js';
+
+const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
+const signed = (x: number, f: (v: number) => string): string => (x > 0 ? `+${f(x)}` : f(x));
+const sharpeDiff = (x: number): string => (Number.isFinite(x) ? signed(x, (v) => v.toFixed(2)) : '—');
+const returnDiff = (x: number): string =>
+  Number.isFinite(x) ? signed(x, (v) => `${(v * 100).toFixed(Math.abs(v) < 0.01 ? 2 : 1)}%`) : '—';
+const interval = (i: Interval, f: (x: number) => string): string =>
+  `${f(i.estimate)} [${f(i.low)}, ${f(i.high)}]`;
+const ratio = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '—');
+const pct1 = (x: number): string => pct(x, 1);
+
+export function comparisonTitle(c: Comparison): string {
+  return `${c.variant} (A) vs ${c.baseline} (B)${c.level ? ` at ${c.level}` : ''}`;
+}
+
+function windowLabel(r: CompareResult, w: { window: { from: number; to: number }; subset: number }): string {
+  const base = `${day(w.window.from)} → ${day(w.window.to)}`;
+  return r.subsets.length > 1 ? `${base} #${w.subset + 1}` : base;
+}
+
+const WINDOW_HEAD = [
+  'window',
+  'return A',
+  'return B',
+  'Sharpe A',
+  'Sharpe B',
+  'ΔSharpe',
+  'maxDD A',
+  'maxDD B',
+  'steals A / B',
+  'victims A / B',
+  'steals/victim A / B',
+  'net regret A',
+  'net regret B',
+];
+
+const perVictim = (m: SideMetrics): string =>
+  ratio(m.distinctVictims ? m.steals / m.distinctVictims : Number.NaN);
+
+function windowRows(r: CompareResult, c: Comparison): string[][] {
+  return c.windows.map((w) => [
+    windowLabel(r, w),
+    pct1(w.a.totalReturn),
+    pct1(w.b.totalReturn),
+    num(w.a.sharpe),
+    num(w.b.sharpe),
+    sharpeDiff(w.diff.sharpe),
+    pct1(w.a.maxDrawdown),
+    pct1(w.b.maxDrawdown),
+    `${w.a.steals} / ${w.b.steals}`,
+    `${w.a.distinctVictims} / ${w.b.distinctVictims}`,
+    `${perVictim(w.a)} / ${perVictim(w.b)}`,
+    money(w.a.netRegret),
+    money(w.b.netRegret),
+  ]);
+}
+
+const SUMMARY_HEAD = [
+  'A',
+  'B',
+  'pairs',
+  'Sharpe A>B / = / <',
+  'A ≥ B',
+  'median ΔSharpe [95%]',
+  'median Δreturn [95%]',
+  'net regret A',
+  'net regret B',
+  'steals/victim A',
+  'steals/victim B',
+];
+
+function summaryRow(c: Comparison): string[] {
+  const g = c.aggregate;
+  return [
+    c.level ? `${c.variant} @ ${c.level}` : c.variant,
+    c.baseline,
+    String(g.pairs),
+    `${g.sharpe.wins} / ${g.sharpe.ties} / ${g.sharpe.losses}${g.sharpe.undecided ? ` (+${g.sharpe.undecided} n/a)` : ''}`,
+    pct(g.sharpe.winOrTieRate, 0),
+    interval(g.medianSharpeDiff, sharpeDiff),
+    interval(g.medianReturnDiff, returnDiff),
+    money(g.netRegret.a),
+    money(g.netRegret.b),
+    ratio(g.stealsPerVictim.a),
+    ratio(g.stealsPerVictim.b),
+  ];
+}
+
+function settingsLine(r: CompareResult, data: string): string {
+  const w = r.windows;
+  const subsets =
+    r.subsets.length > 1
+      ? `, ${r.subsets.length} random subsets of ${r.subsets[0]!.length} symbols`
+      : `, ${r.subsets[0]!.length} symbols`;
+  return `${data}: ${w.length} windows ${day(w[0]!.from)} → ${day(w.at(-1)!.to)}${subsets}; ${r.simulations} simulations; bootstrap ${r.resamples} resamples, seed ${r.seed}.`;
+}
+
+const AGGREGATE_NOTE =
+  'Pairs: one per window (and symbol subset), A and B each simulated afresh from the initial equity. ' +
+  'A ≥ B: share of windows where A’s Sharpe is at least B’s (ties counted apart in the column before). ' +
+  'Net regret: what the stolen-from orders would have made minus what the stealers made, summed over the windows (> 0: stealing cost money).';
+
+export function compareText(r: CompareResult, data: string, detail = true): string {
+  const parts: string[] = [settingsLine(r, data), ''];
+  if (detail) {
+    for (const c of r.comparisons) {
+      parts.push(comparisonTitle(c), table(WINDOW_HEAD, windowRows(r, c)), '');
+    }
+  }
+  parts.push(table(SUMMARY_HEAD, r.comparisons.map(summaryRow)), AGGREGATE_NOTE);
+  return parts.join('\n');
+}
+
+const mdRow = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+const mdRule = (n: number): string => `|---${'|---:'.repeat(n - 1)}|`;
+
+export function compareMarkdown(r: CompareResult, data: string, command: string): string {
+  const parts = [settingsLine(r, data), '', '```', command, '```', ''];
+  parts.push(
+    mdRow(SUMMARY_HEAD),
+    mdRule(SUMMARY_HEAD.length),
+    ...r.comparisons.map((c) => mdRow(summaryRow(c))),
+  );
+  parts.push('', AGGREGATE_NOTE);
+  for (const c of r.comparisons) {
+    parts.push(
+      '',
+      `<details><summary>${comparisonTitle(c)}: per window</summary>`,
+      '',
+      mdRow(WINDOW_HEAD),
+      mdRule(WINDOW_HEAD.length),
+      ...windowRows(r, c).map(mdRow),
+      '',
+      '</details>',
+    );
+  }
+  return parts.join('\n');
+}

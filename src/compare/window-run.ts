@@ -1,0 +1,100 @@
+/**
+ * One side of one window: a fresh simulation from the initial equity over `(from, to]`, the forecaster warmed
+ * up on the bars before `from` exactly as `simulate --from` does (the window view keeps those bars), and the
+ * numbers a paired comparison needs, steal regret included. Pure: the same series, config and window give
+ * the same numbers in this thread or in a pool thread.
+ */
+import type { ExchangeCalendar } from '../core/calendar/index.js';
+import type { WorkstealConfig } from '../core/config/schema.js';
+import type { Window } from '../optimizer/objective/folds.js';
+import { windowMetrics, type WindowMetrics } from '../optimizer/objective/scores.js';
+import { warmUpBars, windowView } from '../optimizer/objective/window.js';
+import { feeRates } from '../sim/costs.js';
+import type { BarSeries } from '../sim/data/index.js';
+import { simulate } from '../sim/engine.js';
+import { summarize } from '../sim/metrics.js';
+import { stealRegret } from '../sim/regret.js';
+import type { ExternalSignal } from '../sim/signals/csv-signals.js';
+import type { ForecastCache } from '../sim/signals/forecast-cache.js';
+import type { TimelineCache } from '../sim/timeline-cache.js';
+
+/** The optimizer's window metrics (Sharpe and Sortino from daily returns, annualised with √365), and more. */
+export interface SideMetrics extends WindowMetrics {
+  finalEquity: number;
+  /** Distinct victim opportunities (a victim re-placed and stolen again counts once). */
+  distinctVictims: number;
+  victimsThatWouldHaveFilled: number;
+  /** What the distinct victims would have made had they been left alone. */
+  victimWouldHaveMade: number;
+  /** What the orders placed with the stolen capacity made. */
+  stealersMade: number;
+  /** victimWouldHaveMade − stealersMade: above 0, stealing cost money in this window. */
+  netRegret: number;
+}
+
+/** The cached views of one window: the same array each time, so the timeline cache recognises it. */
+export class WindowViews {
+  private readonly views = new Map<string, BarSeries[]>();
+
+  constructor(private readonly series: readonly BarSeries[]) {}
+
+  get(symbols: readonly string[], w: Window, warmUp: number): BarSeries[] {
+    const key = `${symbols.join(',')}|${w.from}|${w.to}|${warmUp}`;
+    let v = this.views.get(key);
+    if (!v) {
+      v = symbols.map((sym) => {
+        const s = this.series.find((x) => x.symbol === sym);
+        if (!s) throw new Error(`compare: no series for ${sym}`);
+        return windowView(s, w, warmUp);
+      });
+      this.views.set(key, v);
+    }
+    return v;
+  }
+}
+
+export function runWindow(input: {
+  views: WindowViews;
+  symbols: readonly string[];
+  config: WorkstealConfig;
+  window: Window;
+  calendar: ExchangeCalendar;
+  /** External signals (a signals CSV) instead of the built-in forecaster. */
+  signals?: readonly ExternalSignal[];
+  forecasts?: ForecastCache;
+  timelines?: TimelineCache;
+}): SideMetrics {
+  const { config, window: w } = input;
+  const series = input.views.get(input.symbols, w, warmUpBars(config.sim.forecaster));
+  const out = simulate({
+    series,
+    config,
+    calendar: input.calendar,
+    ...(input.signals ? { signals: input.signals } : {}),
+    from: w.from,
+    to: w.to,
+    ...(input.forecasts ? { forecasts: input.forecasts } : {}),
+    ...(input.timelines ? { timelines: input.timelines } : {}),
+  });
+  const s = summarize(out);
+  // As runSimulation measures it: a victim's counterfactual entry would have rested (maker fee).
+  const fees = feeRates(config.sim);
+  const assetClassOf = new Map(series.map((x) => [x.symbol, x.assetClass] as const));
+  const regret = stealRegret({
+    steals: out.steals,
+    trades: out.trades,
+    series,
+    closeTimes: out.closeTimes,
+    feeRate: (symbol) => fees[assetClassOf.get(symbol) ?? 'crypto'].maker,
+    timeStopMs: config.sim.timeStopHours * 3_600_000,
+  });
+  return {
+    ...windowMetrics(s),
+    finalEquity: s.finalEquity,
+    distinctVictims: regret.victimsEvaluated,
+    victimsThatWouldHaveFilled: regret.victimsThatWouldHaveFilled,
+    victimWouldHaveMade: regret.victimWouldHaveMade,
+    stealersMade: regret.stealersMade,
+    netRegret: regret.netRegret,
+  };
+}
