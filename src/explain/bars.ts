@@ -66,9 +66,13 @@ export async function loadScenarioBars(
   };
 }
 
-/** The symbols whose fill chances a decision may ask for: the requester's and every open order's. */
+/**
+ * The symbols whose fill chances a decision may ask for: the requester's and those of the orders that could
+ * be victims (our own entries; exits and external orders never are).
+ */
 function scenarioSymbols(scenario: Scenario): Map<string, AssetClass> {
   const out = new Map<string, AssetClass>([[scenario.request.symbol, scenario.request.assetClass]]);
-  for (const o of scenario.openOrders) if (!out.has(o.symbol)) out.set(o.symbol, o.assetClass);
+  for (const o of scenario.openOrders)
+    if (o.role === 'entry' && !o.external && !out.has(o.symbol)) out.set(o.symbol, o.assetClass);
   return out;
 }
