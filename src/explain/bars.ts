@@ -6,7 +6,7 @@ import type { Scenario } from './scenario.js';
 /** The scenario's bars, and what the user should know about them. */
 export interface ScenarioBars {
   series: BarSeries[];
-  /** Loader notes about the symbols used, and symbols of the scenario that the data does not hold. */
+  /** Loader notes about the files used, and symbols of the scenario that the data does not hold. */
   notes: string[];
 }
 
@@ -56,7 +56,8 @@ export async function loadScenarioBars(
   return {
     series,
     notes: [
-      ...loaderNotes.filter((note) => series.some((s) => note.includes(s.symbol))),
+      // Which file of a symbol was used; notes about the data's other symbols do not concern the scenario.
+      ...loaderNotes.filter((note) => series.some((s) => note.startsWith(`${s.symbol}: `))),
       ...(missing.length
         ? [
             `no bars for ${missing.join(', ')} in --data: their orders are not valued, so none of them is a victim (no-estimate)`,

@@ -157,10 +157,11 @@ export function renderValuationBasis(v: ScenarioValuation): string {
   return [
     'valued from the bars closed by now (nothing after now is read):',
     table(
-      ['symbol', 'class', 'bars fed', 'first open', 'last close', 'file'],
+      ['symbol', 'class', 'bar', 'bars fed', 'first open', 'last close', 'file'],
       v.symbols.map((s) => [
         s.symbol,
         s.assetClass,
+        Number.isFinite(s.barMs) ? intervalLabel(s.barMs) : '—',
         s.bars,
         s.firstOpen === null ? '—' : isoMinute(s.firstOpen),
         s.lastClose === null ? '—' : isoMinute(s.lastClose),

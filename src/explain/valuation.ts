@@ -12,6 +12,8 @@ export interface SymbolBars {
   symbol: string;
   assetClass: BarSeries['assetClass'];
   path: string;
+  /** The bar length known at `now` (the most common spacing so far; NaN before two bars). */
+  barMs: number;
   /** Bars fed (the simulator's warm-up: at most VALUATION_WARMUP_BARS, the newest closed by `now`). */
   bars: number;
   /** Open time of the first bar fed and close time of the last (null when none was). */
@@ -80,7 +82,9 @@ export function valueScenario(input: {
     barMs,
     requestValidUntil: requestValidUntil(),
     orderValidUntil,
-    symbols: cut.map((s, k) => fedBars(s, timeline.closeTimes[k]!, timeline.firstBar[k]!)),
+    symbols: cut.map((s, k) =>
+      fedBars(s, timeline.closeTimes[k]!, timeline.barLengths[k]!, timeline.firstBar[k]!),
+    ),
   };
 }
 
@@ -101,13 +105,19 @@ function upTo(s: BarSeries, now: TimeMs): BarSeries {
 }
 
 /** The bars simValuation's warm-up feeds: the newest VALUATION_WARMUP_BARS closed by `now` (index < first). */
-function fedBars(s: BarSeries, closeTimes: Float64Array, first: number): SymbolBars {
+function fedBars(
+  s: BarSeries,
+  closeTimes: Float64Array,
+  barLengths: Float64Array,
+  first: number,
+): SymbolBars {
   const from = Math.max(0, first - VALUATION_WARMUP_BARS);
   const bars = first - from;
   return {
     symbol: s.symbol,
     assetClass: s.assetClass,
     path: s.source.path,
+    barMs: barLengths.length ? barLengths[Math.min(first, barLengths.length - 1)]! : Number.NaN,
     bars,
     firstOpen: bars > 0 ? s.time[from]! : null,
     lastClose: bars > 0 ? closeTimes[first - 1]! : null,
@@ -126,6 +136,7 @@ export function valuationRecord(v: ScenarioValuation, scenario: Scenario): Recor
     barMs: v.barMs > 0 ? v.barMs : null,
     bars: v.symbols.map((s) => ({
       ...s,
+      barMs: Number.isFinite(s.barMs) ? s.barMs : null,
       firstOpen: isoOrNull(s.firstOpen),
       lastClose: isoOrNull(s.lastClose),
     })),

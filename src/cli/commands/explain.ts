@@ -21,7 +21,8 @@ interface ExplainOptions extends LayoutFlags {
 }
 
 export function registerExplain(program: Command): void {
-  addLayoutFlags(program.command('explain'))
+  const command = program
+    .command('explain')
     .description(
       'decide one entry request in a scenario and print the decision record ("why did it steal X?")',
     )
@@ -30,12 +31,13 @@ export function registerExplain(program: Command): void {
     .option(
       '--data <paths...>',
       'bar files and/or folders (as simulate reads them); needed under victimRanking fillProbability or expectedValue: each symbol is valued from its bars closed by the scenario time. An order or request without validUntil is valid for one bar after now',
-    )
+    );
+  addLayoutFlags(command)
     .addOption(jsonOption('the decision record'))
     .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar')
     .addHelpText(
       'after',
-      '\nExamples:\n  worksteal explain --scenario examples/scenario-steal.json\n  worksteal explain --scenario examples/scenario-steal.json --json - | jq .victims\n  worksteal explain --scenario examples/scenario-value.json --data ../shared/marketdata/binance-spot-yanniedog/SOLUSDT_1h.csv ../shared/marketdata/binance-spot-yanniedog/LINKUSDT_1h.csv ../shared/marketdata/binance-spot-yanniedog/AVAXUSDT_1h.csv',
+      '\nExamples:\n  worksteal explain --scenario examples/scenario-steal.json\n  worksteal explain --scenario examples/scenario-steal.json --json - | jq .victims\n  worksteal explain --scenario examples/scenario-value.json --data ../shared/marketdata/binance-spot-yanniedog',
     )
     .action(async (opts: ExplainOptions) => {
       await checkOutputPath('--json', opts.json);
