@@ -201,6 +201,29 @@ describe('explain values a scenario from the bars closed by its time, as the sim
     expect(decision.requestValue?.probability).toEqual(expect.any(Number));
   });
 
+  it('prints the inequality it failed, with the numbers of the record, when the steal does not pay', () => {
+    const scenario = scenarioAt(START + 700 * HOUR);
+    const resolved = resolveConfig({
+      layers: [{ source: 'test', values: { victimRanking: 'expectedValue', stealHysteresis: 1000 } }],
+    });
+    const valued = valueScenario({
+      scenario,
+      series: SERIES,
+      calendar,
+      ranking: 'expectedValue',
+      deleverageLeadMinutes: 15,
+    });
+    const decision = explainScenario(scenario, resolved, calendar, valued.valuation.coordinatorOptions());
+    expect(decision).toMatchObject({ action: 'block', reason: 'steal-not-worth' });
+    const s = decision.stealTest!;
+    const text = renderDecision(decision, {
+      request: valued.requestValidUntil,
+      order: (id) => valued.orderValidUntil({ id }),
+    });
+    expect(text).toContain('(1 + h) = 1001.0000');
+    expect(text).toContain(`${s.lhs.toFixed(4)} < ${s.rhs.toFixed(4)}: FAILED, steal-not-worth`);
+  });
+
   it('an order or request without validUntil is valid for one bar after now', () => {
     const now = START + 700 * HOUR;
     const scenario = { ...scenarioAt(now), validUntil: { request: null, orders: new Map<string, number>() } };
