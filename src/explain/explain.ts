@@ -1,3 +1,4 @@
+import { ValidationError } from '../core/errors.js';
 import type { ResolvedConfig } from '../core/config/resolve.js';
 import type { Decision } from '../core/policy/decision.js';
 import type { Valuator } from '../core/policy/valuation.js';
@@ -7,7 +8,8 @@ import type { Scenario } from './scenario.js';
 /**
  * Decide a scenario exactly as the live coordinator would: same ledger, same history, same policy. History
  * entries after `now` are ignored (DESIGN §2 rule 8). A value ranking needs the `valuator` the session would
- * use (its fill model over the bars seen so far); `barMs` converts the `*Bars` keys.
+ * use (its fill model over the bars seen so far; see valueScenario); without one such a scenario is a
+ * ValidationError naming the key. `barMs` converts the `*Bars` keys.
  */
 export function explainScenario(
   scenario: Scenario,
@@ -15,6 +17,16 @@ export function explainScenario(
   calendar: SessionOracle,
   valuation: { valuator?: Valuator; barMs?: number } = {},
 ): Decision {
+  const ranking = resolved.config.victimRanking;
+  if (ranking !== 'distance' && !valuation.valuator) {
+    throw new ValidationError('Cannot explain under a value ranking without bars', [
+      {
+        where: 'victimRanking',
+        message: `values each order from its symbol's bars (volatility, fill probability, expected value); pass --data <bar files or folders> holding the scenario's symbols, or set victimRanking: distance`,
+        value: ranking,
+      },
+    ]);
+  }
   const oracle: SessionOracle =
     scenario.sessionOpen === undefined
       ? calendar

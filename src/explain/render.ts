@@ -2,6 +2,9 @@ import type { Decision } from '../core/policy/decision.js';
 import { candidateRecords } from '../core/policy/record.js';
 import { keyValues, money, num, pct, table } from '../report/text.js';
 import type { RequestValue, StealTest } from '../core/policy/valuation.js';
+import type { TimeMs } from '../core/types.js';
+import { intervalLabel } from '../sim/data/select.js';
+import { EXPECTED_RETURN_SOURCE, type ScenarioValuation } from './valuation.js';
 
 const ACTION_TEXT: Record<Decision['action'], string> = {
   wait: 'WAIT: do not rest the order yet',
@@ -10,8 +13,17 @@ const ACTION_TEXT: Record<Decision['action'], string> = {
   block: 'BLOCK: short of margin and nothing may be stolen',
 };
 
-/** The decision record as a person reads it: the verdict, the capacity arithmetic, then every candidate. */
-export function renderDecision(d: Decision): string {
+/** Under a value ranking: until when the request and each order were valued (their fill chance's horizon). */
+export interface Validities {
+  request: TimeMs;
+  order(id: string): TimeMs;
+}
+
+/**
+ * The decision record as a person reads it: the verdict, the capacity arithmetic, the valuations and the
+ * steal inequality under a value ranking, then every candidate.
+ */
+export function renderDecision(d: Decision, validity?: Validities): string {
   const r = d.request;
   const lines: string[] = [];
   lines.push(`${ACTION_TEXT[d.action]}  (reason: ${d.reason}${d.dryRun ? ', dry run' : ''})`);
@@ -42,7 +54,7 @@ export function renderDecision(d: Decision): string {
       ],
     ]),
   );
-  if (d.requestValue) lines.push('', renderRequestValue(d.requestValue));
+  if (d.requestValue) lines.push('', renderRequestValue(d.requestValue, validity?.request));
   if (d.stealTest) lines.push('', renderStealTest(d.stealTest, d.fight));
   const candidates = candidateRecords(d);
   const valued = d.ranking !== 'distance';
@@ -51,6 +63,7 @@ export function renderDecision(d: Decision): string {
     lines.push(`candidates (victim ranking: ${RANKING_TEXT[d.ranking]}):`);
     const head = ['rank', 'id', 'symbol', 'side', 'role', 'distance', 'PnL', 'margin'];
     if (valued) head.push('σ/√h', 'P fill', 'P next bar', 'e', 'EV', 'EV/margin');
+    if (valued && validity) head.push('valid until');
     lines.push(
       table(
         [...head, 'eligible', 'why not'],
@@ -69,10 +82,11 @@ export function renderDecision(d: Decision): string {
                 pct(c.fillProbability ?? null, 1),
                 pct(c.nextBarFillProbability ?? null, 1),
                 pct(c.expectedReturn ?? null, 3),
-                c.expectedValue == null ? '—' : money(c.expectedValue),
+                c.expectedValue == null ? '—' : cents(c.expectedValue),
                 c.density == null ? '—' : num(c.density, 5),
               ]
             : []),
+          ...(valued && validity ? [isoMinute(validity.order(c.id))] : []),
           c.eligible ? 'yes' : 'no',
           c.reason ?? '',
         ]),
@@ -92,12 +106,13 @@ const RANKING_TEXT: Record<Decision['ranking'], string> = {
   expectedValue: 'EV per unit of margin asc, then distance desc, PnL asc, older first, id',
 };
 
-function renderRequestValue(v: RequestValue): string {
+function renderRequestValue(v: RequestValue, validUntil: TimeMs | undefined): string {
+  const until = validUntil === undefined ? '' : ` (until ${isoMinute(validUntil)})`;
   return keyValues([
     ['request volatility', `${pct(v.sigma, 3)} per √hour`],
     [
       'request fill chance',
-      `${pct(v.probability, 1)} within its validity, ${pct(v.nextBarProbability, 1)} next bar`,
+      `${pct(v.probability, 1)} within its validity${until}, ${pct(v.nextBarProbability, 1)} next bar`,
     ],
     [
       'request EV',
@@ -106,13 +121,24 @@ function renderRequestValue(v: RequestValue): string {
   ]);
 }
 
+/** A time to the minute, UTC; '—' when unknown. */
+function isoMinute(t: TimeMs): string {
+  return Number.isFinite(t) ? `${new Date(t).toISOString().slice(0, 16)}Z` : '—';
+}
+
+/** An amount to the hundredth of a cent: expected values of single orders are often a few cents. */
+const cents = (x: number): string =>
+  Number.isFinite(x)
+    ? x.toLocaleString('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 4 })
+    : '—';
+
 /** The steal inequality with its numbers, and whether it held. */
 function renderStealTest(s: StealTest, fight: boolean): string {
   const factor = fight ? `(1 + h)² = ${num(s.factor, 4)} (fight steal)` : `(1 + h) = ${num(s.factor, 4)}`;
   return [
     `steal test: EV(stealer) − cost ≥ ${factor} × ΣEV(victims) + λ ${num(s.costPerNotional, 6)} × Σnotional(victims)`,
-    `            ${money(s.stealerValue)} − ${money(s.stealerCost)} ≥ ${num(s.factor, 4)} × ${money(s.victimsValue)} + ${num(s.costPerNotional, 6)} × ${money(s.victimsNotional)}`,
-    `            ${money(s.lhs)} ${s.lhs >= s.rhs ? '≥' : '<'} ${money(s.rhs)}: ${verdict(s)}`,
+    `            ${cents(s.stealerValue)} − ${cents(s.stealerCost)} ≥ ${num(s.factor, 4)} × ${cents(s.victimsValue)} + ${num(s.costPerNotional, 6)} × ${money(s.victimsNotional)}`,
+    `            ${cents(s.lhs)} ${s.lhs >= s.rhs ? '≥' : '<'} ${cents(s.rhs)}: ${verdict(s)}`,
   ].join('\n');
 }
 
@@ -120,4 +146,32 @@ function verdict(s: StealTest): string {
   if (s.passed) return 'PASSED, the steal pays';
   if (!(s.stealerValue > 0)) return "FAILED, steal-not-worth (the stealer's EV is not positive or not known)";
   return 'FAILED, steal-not-worth';
+}
+
+/**
+ * Under a value ranking, what the numbers rest on: the bars each symbol's fill model learnt from (closed by
+ * `now`; nothing later is read), the bar length, the validity defaults, and the expected returns' source.
+ */
+export function renderValuationBasis(v: ScenarioValuation): string {
+  const bar = v.barMs > 0 ? intervalLabel(v.barMs) : 'unknown (every default validity is unknown)';
+  return [
+    'valued from the bars closed by now (nothing after now is read):',
+    table(
+      ['symbol', 'class', 'bar', 'bars fed', 'first open', 'last close', 'file'],
+      v.symbols.map((s) => [
+        s.symbol,
+        s.assetClass,
+        Number.isFinite(s.barMs) ? intervalLabel(s.barMs) : '—',
+        s.bars,
+        s.firstOpen === null ? '—' : isoMinute(s.firstOpen),
+        s.lastClose === null ? '—' : isoMinute(s.lastClose),
+        s.path,
+      ]),
+    ),
+    keyValues([
+      ['bar length', `${bar} (the *Bars keys count in it)`],
+      ['validity', "each order's and the request's validUntil; one bar after now where not given"],
+      ['expected return e', EXPECTED_RETURN_SOURCE],
+    ]),
+  ].join('\n');
 }

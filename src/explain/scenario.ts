@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { newYorkDay, type ExchangeCalendar } from '../core/calendar/index.js';
 import { printable, ValidationError, type Issue } from '../core/errors.js';
-import type { EntryRequest, OpenOrder, Position, StealEvent } from '../core/types.js';
+import type { EntryRequest, OpenOrder, Position, StealEvent, TimeMs } from '../core/types.js';
 
 /**
  * The `explain` scenario: a contract (README "Scenario format"). Validated strictly; every error names the
@@ -41,6 +41,8 @@ const orderSchema = z.strictObject({
   placedAt: isoTime.optional(),
   probe: z.boolean().default(false),
   external: z.boolean().default(false),
+  /** Until when the order's signal holds (value rankings: the fill chance is over the time left). */
+  validUntil: isoTime.optional(),
 });
 
 const scenarioSchema = z.strictObject({
@@ -68,6 +70,7 @@ const scenarioSchema = z.strictObject({
     price: positive,
     forecastPnl: z.number().finite().default(0),
     cryptoRank: z.number().int().min(1).nullable().default(null),
+    validUntil: isoTime.optional(),
   }),
 });
 
@@ -81,6 +84,11 @@ export interface Scenario {
   openOrders: OpenOrder[];
   history: StealEvent[];
   request: EntryRequest;
+  /**
+   * Until when the request and each open order (by id) stay valid, where the scenario says so (value
+   * rankings only: a fill chance is over the time left; explain's default is one bar after `now`).
+   */
+  validUntil?: { request: TimeMs | null; orders: ReadonlyMap<string, TimeMs> };
 }
 
 /**
@@ -142,7 +150,11 @@ export function parseScenario(
         value: o.placedAt,
       });
     }
+    const expired = validityProblem(o.validUntil, now, s.now, `order ${o.id}`);
+    if (expired) problems.push({ where: `${source} openOrders.${i}.validUntil`, ...expired });
   });
+  const expired = validityProblem(s.request.validUntil, now, s.now, 'the request');
+  if (expired) problems.push({ where: `${source} request.validUntil`, ...expired });
   if (problems.length) throw new ValidationError('Invalid scenario', problems);
   return {
     now,
@@ -153,9 +165,34 @@ export function parseScenario(
     ...(s.sessionOpen === undefined ? {} : { sessionOpen: s.sessionOpen }),
     account: s.account,
     positions: s.positions,
-    openOrders: s.openOrders.map((o) => ({ ...o, placedAt: o.placedAt ? Date.parse(o.placedAt) : now })),
+    openOrders: s.openOrders.map(({ validUntil: _until, ...o }) => ({
+      ...o,
+      placedAt: o.placedAt ? Date.parse(o.placedAt) : now,
+    })),
     history: s.history.map((h) => ({ ...h, at: Date.parse(h.at) })),
-    request: s.request,
+    request: (({ validUntil: _until, ...r }) => r)(s.request),
+    validUntil: {
+      request: s.request.validUntil === undefined ? null : Date.parse(s.request.validUntil),
+      orders: new Map(
+        s.openOrders.flatMap((o): [string, TimeMs][] =>
+          o.validUntil === undefined ? [] : [[o.id, Date.parse(o.validUntil)]],
+        ),
+      ),
+    },
+  };
+}
+
+/** A validity that has already ended leaves no time to fill: the scenario is contradictory, not a zero chance. */
+function validityProblem(
+  validUntil: string | undefined,
+  now: TimeMs,
+  nowText: string,
+  what: string,
+): Omit<Issue, 'where'> | null {
+  if (validUntil === undefined || Date.parse(validUntil) > now) return null;
+  return {
+    message: `${what} stopped being valid at or before now (${nowText}); give a validUntil after now, or leave it out for the default (one bar after now)`,
+    value: validUntil,
   };
 }
 

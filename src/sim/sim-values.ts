@@ -13,6 +13,12 @@ import type { Timeline } from './timeline.js';
 
 const nullIfNaN = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
+/** What the valuation reads of a watcher: its index, symbol and class, its bars, their close times and lengths. */
+export type ValuedSeries = Pick<
+  Watcher,
+  'index' | 'symbol' | 'assetClass' | 's' | 'closeTimes' | 'barLengths'
+>;
+
 /**
  * The valuation of one run. A resting entry's validity is its signal's (the watcher that placed it knows);
  * a request's is the watcher's current signal's. The bar length is the shortest of the series' lengths as
@@ -21,7 +27,7 @@ const nullIfNaN = (x: number): number | null => (Number.isFinite(x) ? x : null);
 export function simValuation(input: {
   ranking: Decision['ranking'];
   calendar: ConstructorParameters<typeof SessionValuation>[0]['calendar'];
-  watchers: readonly Watcher[];
+  watchers: readonly ValuedSeries[];
   timeline: Timeline;
   orderValidUntil(order: OpenOrder): number;
   requestValidUntil(symbol: string): number;
@@ -52,7 +58,7 @@ export function simValuation(input: {
   return valuation;
 }
 
-function feedBar(valuation: SessionValuation, w: Watcher, i: number): void {
+function feedBar(valuation: SessionValuation, w: ValuedSeries, i: number): void {
   const s = w.s;
   const t = s.time[i]!;
   valuation.onBar(w.index, t, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, w.closeTimes[i]! - t);

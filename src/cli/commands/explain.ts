@@ -1,29 +1,45 @@
 import type { Command } from 'commander';
 import { decisionRecord } from '../../core/policy/record.js';
+import { loadScenarioBars } from '../../explain/bars.js';
 import { explainScenario } from '../../explain/explain.js';
-import { renderDecision } from '../../explain/render.js';
+import { renderDecision, renderValuationBasis } from '../../explain/render.js';
 import { parseScenario } from '../../explain/scenario.js';
+import { valuationRecord, valueScenario, type ScenarioValuation } from '../../explain/valuation.js';
 import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
 import { readStructuredFile } from '../../io/read-structured.js';
 import { CliError, EXIT } from '../errors.js';
+import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
 import { checkOutputPath, jsonOption, writeJsonOutput } from '../output.js';
 
+interface ExplainOptions extends LayoutFlags {
+  scenario: string;
+  config?: string;
+  json?: string;
+  calendar?: string;
+  data?: string[];
+}
+
 export function registerExplain(program: Command): void {
-  program
+  const command = program
     .command('explain')
     .description(
       'decide one entry request in a scenario and print the decision record ("why did it steal X?")',
     )
     .requiredOption('--scenario <file>', 'scenario JSON or YAML (format in the README)')
     .option('--config <file>', 'config file under the scenario (scenario.config wins over it)')
+    .option(
+      '--data <paths...>',
+      'bar files and/or folders (as simulate reads them); needed under victimRanking fillProbability or expectedValue: each symbol is valued from its bars closed by the scenario time. An order or request without validUntil is valid for one bar after now',
+    );
+  addLayoutFlags(command)
     .addOption(jsonOption('the decision record'))
     .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar')
     .addHelpText(
       'after',
-      '\nExamples:\n  worksteal explain --scenario examples/scenario-steal.json\n  worksteal explain --scenario examples/scenario-steal.json --json - | jq .victims',
+      '\nExamples:\n  worksteal explain --scenario examples/scenario-steal.json\n  worksteal explain --scenario examples/scenario-steal.json --json - | jq .victims\n  worksteal explain --scenario examples/scenario-value.json --data ../shared/marketdata/binance-spot-yanniedog',
     )
-    .action(async (opts: { scenario: string; config?: string; json?: string; calendar?: string }) => {
+    .action(async (opts: ExplainOptions) => {
       await checkOutputPath('--json', opts.json);
       const raw = await readStructuredFile(opts.scenario);
       const calendar = await loadCalendar(opts.calendar);
@@ -34,10 +50,37 @@ export function registerExplain(program: Command): void {
         extra: scenario.config ? [{ source: `${opts.scenario} config`, values: scenario.config }] : [],
         env: process.env,
       });
-      const decision = explainScenario(scenario, resolved, calendar);
-      if (opts.json) await writeJsonOutput(opts.json, decisionRecord(decision));
+      const config = resolved.config;
+      let valued: ScenarioValuation | null = null;
+      if (opts.data?.length) {
+        const bars = await loadScenarioBars(opts.data, scenario, {
+          symbols: config.symbols,
+          ...layoutOverride(opts),
+        });
+        for (const note of bars.notes) process.stderr.write(`note: ${note}\n`);
+        valued = valueScenario({
+          scenario,
+          series: bars.series,
+          calendar,
+          ranking: config.victimRanking,
+          deleverageLeadMinutes: config.deleverageLeadMinutes,
+        });
+      }
+      const decision = explainScenario(scenario, resolved, calendar, valued?.valuation.coordinatorOptions());
+      const active = valued !== null && valued.valuation.active;
+      if (opts.json) {
+        const record = decisionRecord(decision);
+        await writeJsonOutput(
+          opts.json,
+          active ? { ...record, valuation: valuationRecord(valued!, scenario) } : record,
+        );
+      }
       if (opts.json !== '-') {
-        process.stdout.write(`${renderDecision(decision)}\n`);
+        const validity = active
+          ? { request: valued!.requestValidUntil, order: (id: string) => valued!.orderValidUntil({ id }) }
+          : undefined;
+        process.stdout.write(`${renderDecision(decision, validity)}\n`);
+        if (active) process.stdout.write(`\n${renderValuationBasis(valued!)}\n`);
         for (const w of resolved.warnings) process.stdout.write(`config warning: ${w.message}\n`);
       }
       process.exitCode = EXIT.ok;

@@ -1,0 +1,154 @@
+import type { ExchangeCalendar } from '../core/calendar/index.js';
+import type { VictimRanking } from '../core/config/schema.js';
+import type { OpenOrder, TimeMs } from '../core/types.js';
+import type { BarSeries } from '../sim/data/index.js';
+import { simValuation } from '../sim/sim-values.js';
+import { buildTimeline } from '../sim/timeline.js';
+import { VALUATION_WARMUP_BARS, type SessionValuation } from '../session/valuation.js';
+import type { Scenario } from './scenario.js';
+
+/** What the fill model of one symbol learnt from: the bars closed by `now` that were fed to it. */
+export interface SymbolBars {
+  symbol: string;
+  assetClass: BarSeries['assetClass'];
+  path: string;
+  /** The bar length known at `now` (the most common spacing so far; NaN before two bars). */
+  barMs: number;
+  /** Bars fed (the simulator's warm-up: at most VALUATION_WARMUP_BARS, the newest closed by `now`). */
+  bars: number;
+  /** Open time of the first bar fed and close time of the last (null when none was). */
+  firstOpen: TimeMs | null;
+  lastClose: TimeMs | null;
+}
+
+/** A scenario's valuation: the session's model over the bars up to `now`, and the validities it used. */
+export interface ScenarioValuation {
+  valuation: SessionValuation;
+  /** The bar length the session trades on (the shortest series'), 0 when the bars do not say. */
+  barMs: number;
+  /** When the request stops being valid: the scenario's `request.validUntil`, else one bar after now. */
+  requestValidUntil: TimeMs;
+  /** When a resting order stops being valid: its `validUntil`, else one bar after now. */
+  orderValidUntil(order: Pick<OpenOrder, 'id'>): TimeMs;
+  symbols: SymbolBars[];
+}
+
+/**
+ * Build the session valuation a simulator would hold at the scenario's `now`: each series is cut to the bars
+ * that opened by `now` (nothing later is read; a bar opening exactly at `now` only marks the close of the one
+ * before), and the simulator's own code (simValuation) warms the model on the bars closed by then, as a run
+ * starting at `now` does. No closed trades are known, so every expected return is the shrinker's prior.
+ */
+export function valueScenario(input: {
+  scenario: Scenario;
+  series: readonly BarSeries[];
+  calendar: ExchangeCalendar;
+  ranking: VictimRanking;
+  deleverageLeadMinutes: number;
+}): ScenarioValuation {
+  const { scenario, calendar } = input;
+  const now = scenario.now;
+  const cut = input.series.map((s) => upTo(s, now));
+  const timeline = buildTimeline(cut, calendar, {
+    from: now,
+    to: now,
+    deleverageLeadMinutes: input.deleverageLeadMinutes,
+  });
+  // The default validity is one session bar, known only once the valuation has read the bar lengths; the
+  // callbacks are called by decide(), after this function has set it.
+  let oneBar = Number.NaN;
+  const orderValidUntil = (o: Pick<OpenOrder, 'id'>): TimeMs =>
+    scenario.validUntil?.orders.get(o.id) ?? now + oneBar;
+  const requestValidUntil = (): TimeMs => scenario.validUntil?.request ?? now + oneBar;
+  const valuation = simValuation({
+    ranking: input.ranking,
+    calendar,
+    watchers: cut.map((s, k) => ({
+      index: k,
+      symbol: s.symbol,
+      assetClass: s.assetClass,
+      s,
+      closeTimes: timeline.closeTimes[k]!,
+      barLengths: timeline.barLengths[k]!,
+    })),
+    timeline,
+    orderValidUntil,
+    requestValidUntil,
+  });
+  const barMs = valuation.coordinatorOptions().barMs ?? 0;
+  if (barMs > 0) oneBar = barMs;
+  return {
+    valuation,
+    barMs,
+    requestValidUntil: requestValidUntil(),
+    orderValidUntil,
+    symbols: cut.map((s, k) =>
+      fedBars(s, timeline.closeTimes[k]!, timeline.barLengths[k]!, timeline.firstBar[k]!),
+    ),
+  };
+}
+
+/** The series without the bars that open after `now` (views, not copies). */
+function upTo(s: BarSeries, now: TimeMs): BarSeries {
+  let n = 0;
+  while (n < s.time.length && s.time[n]! <= now) n++;
+  if (n === s.time.length) return s;
+  return {
+    ...s,
+    time: s.time.subarray(0, n),
+    open: s.open.subarray(0, n),
+    high: s.high.subarray(0, n),
+    low: s.low.subarray(0, n),
+    close: s.close.subarray(0, n),
+    volume: s.volume.subarray(0, n),
+  };
+}
+
+/** The bars simValuation's warm-up feeds: the newest VALUATION_WARMUP_BARS closed by `now` (index < first). */
+function fedBars(
+  s: BarSeries,
+  closeTimes: Float64Array,
+  barLengths: Float64Array,
+  first: number,
+): SymbolBars {
+  const from = Math.max(0, first - VALUATION_WARMUP_BARS);
+  const bars = first - from;
+  return {
+    symbol: s.symbol,
+    assetClass: s.assetClass,
+    path: s.source.path,
+    barMs: barLengths.length ? barLengths[Math.min(first, barLengths.length - 1)]! : Number.NaN,
+    bars,
+    firstOpen: bars > 0 ? s.time[from]! : null,
+    lastClose: bars > 0 ? closeTimes[first - 1]! : null,
+  };
+}
+
+const isoOrNull = (t: TimeMs | null): string | null =>
+  t !== null && Number.isFinite(t) ? new Date(t).toISOString() : null;
+
+/**
+ * What the valuation was built from, for the JSON record (`valuation`): the bars fed per symbol, the bar
+ * length, the validities, and where the expected returns came from.
+ */
+export function valuationRecord(v: ScenarioValuation, scenario: Scenario): Record<string, unknown> {
+  return {
+    barMs: v.barMs > 0 ? v.barMs : null,
+    bars: v.symbols.map((s) => ({
+      ...s,
+      barMs: Number.isFinite(s.barMs) ? s.barMs : null,
+      firstOpen: isoOrNull(s.firstOpen),
+      lastClose: isoOrNull(s.lastClose),
+    })),
+    validUntil: {
+      request: isoOrNull(v.requestValidUntil),
+      orders: Object.fromEntries(scenario.openOrders.map((o) => [o.id, isoOrNull(v.orderValidUntil(o))])),
+      default: 'one bar after now',
+    },
+    expectedReturn: EXPECTED_RETURN_SOURCE,
+  };
+}
+
+/** explain is given no closed trades, so the shrinker has nothing to learn from: e is its prior everywhere. */
+export const EXPECTED_RETURN_SOURCE =
+  'the prior of the shrunk realised returns, for every symbol: explain is given no closed trades';
