@@ -118,15 +118,26 @@ function selectByValue(t: CandidateTable, need: number): VictimSelection {
   const pool = new Int32Array(eligible);
   let left = 0;
   for (let i = 0; i < n; i++) if (t.reason[i] === 0) pool[left++] = i;
+  const score = t.ranking === 'fillProbability' ? t.value!.probability : t.value!.density;
   const victims: number[] = [];
   let freed = 0;
   while (left > 0 && (victims.length === 0 || freed + 1e-9 < need)) {
+    // compareByValue inlined on the scores: only equal (or unordered) scores need the distance ranking.
     let bestAt = 0;
-    for (let k = 1; k < left; k++) if (compareByValue(t, pool[k]!, pool[bestAt]!) < 0) bestAt = k;
-    const next = pool[bestAt]!;
+    let best = pool[0]!;
+    let bestScore = score[best]!;
+    for (let k = 1; k < left; k++) {
+      const i = pool[k]!;
+      const s = score[i]!;
+      if (s < bestScore || (!(s > bestScore) && compareVictims(t, i, best) < 0)) {
+        bestAt = k;
+        best = i;
+        bestScore = s;
+      }
+    }
     pool[bestAt] = pool[--left]!;
-    victims.push(next);
-    freed += t.margin[next]!;
+    victims.push(best);
+    freed += t.margin[best]!;
   }
   return { victims, freed, eligibleMargin };
 }
