@@ -1,8 +1,8 @@
 import type { Decision } from '../core/policy/decision.js';
 import type { StealHistory } from '../core/policy/steal-history.js';
 import type { EntryRequest, StealEvent, TimeMs } from '../core/types.js';
-import { cancelOnce, placeOnce } from './broker-calls.js';
-import type { BrokerState } from './broker.js';
+import { lookUpLostPlace, type PlaceOutcome } from './broker-calls.js';
+import type { BrokerState, CancelResult, PlaceLimitRequest, PlaceResult } from './broker.js';
 import type { CapacityLedger } from './ledger.js';
 import type { OrderUpdates } from './order-updates.js';
 import { outcome, settledOutcome, type SagaRun, type SagaStep } from './outcomes.js';
@@ -68,7 +68,11 @@ export function* stealSaga(
     if (host.journal !== nullJournal)
       journalize(host, step, run, 'requested', `${decision.action} ${request.symbol}`);
 
-    const cancels = yield* cancelVictims(host, decision, run);
+    // Most requests cancel nothing (a plain place): they skip the nested generator.
+    const cancels =
+      decision.replaces !== null || decision.victims.length > 0
+        ? yield* cancelVictims(host, decision, run)
+        : 'cancelled';
     if (cancels !== 'cancelled' && cancels !== 'raced') {
       journalize(host, step, run, 'aborted', cancels.aborted);
       return outcome('aborted', decision, run, null, null, cancels.aborted);
@@ -90,7 +94,7 @@ export function* stealSaga(
     }
     journalize(host, step, run, 'victims-cancelled');
 
-    const placed = yield* placeOnce({
+    const placeRequest: PlaceLimitRequest = {
       clientOrderId,
       symbol: request.symbol,
       assetClass: request.assetClass,
@@ -98,7 +102,15 @@ export function* stealSaga(
       role: 'entry',
       limitPrice: request.limitPrice,
       qty: request.qty,
-    });
+    };
+    // placeOnce, inlined on the hot path (a nested generator per place costs more than the place itself):
+    // when the answer is lost, the order is looked up by its client order id.
+    let placed: PlaceOutcome;
+    try {
+      placed = (yield { kind: 'place', request: placeRequest }) as PlaceResult;
+    } catch {
+      placed = yield* lookUpLostPlace(clientOrderId);
+    }
     if (placed === 'unknown') {
       // The venue cannot say whether the order exists: take its whole state (with the order's margin if
       // it reached the venue).
@@ -170,7 +182,14 @@ function* cancelVictims(
     const orderId = toCancel[k]!;
     // Read before the cancel: an update from the venue may close the order while the cancel is out.
     const symbol = host.ledger.order(orderId)?.symbol;
-    const result = yield* cancelOnce(orderId);
+    // cancelOnce, inlined: a lost answer is sent again once (the venue answers a cancel of a closed order
+    // with how it closed, so the cancel counts once).
+    let result: CancelResult;
+    try {
+      result = (yield { kind: 'cancel', orderId }) as CancelResult;
+    } catch {
+      result = (yield { kind: 'cancel', orderId }) as CancelResult;
+    }
     if (result.status === 'rejected') {
       // The venue still has (or never had) the order: take its word for everything, then stop.
       yield* resync(host);
