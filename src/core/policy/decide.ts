@@ -1,7 +1,7 @@
 import type { WorkstealConfig } from '../config/schema.js';
 import { cappedCapacity, notional, requirementFor, type MarginContext } from '../margin/requirements.js';
 import type { EntryRequest, OpenOrder, Position, TimeMs } from '../types.js';
-import { selectVictims } from './candidates.js';
+import { addEligible, selectVictims, type EligibleSummary } from './candidates.js';
 import { carveColumns } from './columns.js';
 import { REASON_CODE, type CandidateTable, type Decision } from './decision.js';
 import { DISTANCE_EPSILON, distance, withinDistance } from './distance.js';
@@ -181,7 +181,7 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     return blocked(d, 'steal-budget');
   }
 
-  const { table, ours } = candidateTable(input, config, reqCrypto, reqStock);
+  const { table, ours, eligible } = candidateTable(input, config, reqCrypto, reqStock);
   d.candidates = table;
   if (valuator) {
     table.ranking = ranking;
@@ -189,7 +189,8 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   }
   if (ours === 0) return blocked(d, 'margin');
 
-  const selection = selectVictims(table, shortfall);
+  // The summary holds for the distance ranking only: a value ranking changes reasons after the table.
+  const selection = selectVictims(table, shortfall, valuator ? undefined : eligible);
   if (selection.victims.length === 0) {
     return blocked(d, selection.eligibleMargin > 0 ? 'victims-insufficient' : 'no-eligible-victims');
   }
@@ -221,15 +222,15 @@ const NO_SYMBOLS: readonly string[] = [];
 
 /**
  * Every open order with its distance, margin and, when it may not be a victim, the first rule that says so;
- * and how many of the orders are ours to steal from at all (neither external, nor an exit, nor the
- * requester's own symbol).
+ * how many of the orders are ours to steal from at all (neither external, nor an exit, nor the requester's
+ * own symbol); and the eligible ones at a glance for selectVictims.
  */
 function candidateTable(
   input: DecideInput,
   config: DecideConfig,
   reqCrypto: number,
   reqStock: number,
-): { table: CandidateTable; ours: number } {
+): { table: CandidateTable; ours: number; eligible: EligibleSummary } {
   const orders = input.orders.slice();
   const n = orders.length;
   const { buffer, offset } = carveColumns(n * 17);
@@ -254,6 +255,7 @@ function candidateTable(
   const margin = t.margin;
   const why = t.reason;
   let ours = 0;
+  const eligible: EligibleSummary = { margin: 0, count: 0, best: -1 };
   for (let i = 0; i < n; i++) {
     const o = orders[i]!;
     // distance() inlined: this loop runs once per open order on every steal decision.
@@ -278,10 +280,11 @@ function candidateTable(
       else if (cooling.length !== 0 && includes(cooling, o.symbol)) reason = COOLDOWN;
       else if (fighting.length !== 0 && includes(fighting, o.symbol) && !(requesterPnl > o.forecastPnl))
         reason = FIGHT_PNL;
+      else addEligible(t, eligible, i);
     }
     why[i] = reason;
   }
-  return { table: t, ours };
+  return { table: t, ours, eligible };
 }
 
 function includes(symbols: readonly string[], symbol: string): boolean {
