@@ -1,11 +1,4 @@
-import type {
-  Broker,
-  CancelResult,
-  OrderUpdate,
-  PlaceLimitRequest,
-  PlaceResult,
-  SyncBroker,
-} from './broker.js';
+import type { Broker, OrderUpdate, PlaceResult, SyncBroker } from './broker.js';
 import type { BrokerCall, BrokerReply, LookupReply, Outcome } from './saga.js';
 
 /**
@@ -79,34 +72,19 @@ export async function callAsync(broker: Broker, call: BrokerCall): Promise<Broke
   }
 }
 
-/**
- * Cancel, confirmed. When the answer is lost the cancel is sent again: the venue answers a cancel of an
- * order it already closed with how it closed (the port's contract), so the cancel counts once. A second
- * loss leaves the saga (the next request reconciles first).
- */
-export function* cancelOnce(orderId: string): Generator<BrokerCall, CancelResult, BrokerReply> {
-  try {
-    return (yield { kind: 'cancel', orderId }) as CancelResult;
-  } catch {
-    return (yield { kind: 'cancel', orderId }) as CancelResult;
-  }
-}
+/** What placing an order came to: the venue's answer, or `unknown` when it was lost and cannot be looked up. */
+export type PlaceOutcome = (PlaceResult & { update?: OrderUpdate }) | 'unknown';
 
 /**
- * Place; when the answer is lost, look the client order id up rather than trust either outcome or send
- * it again. Without a look-up the result is `unknown`.
+ * A place whose answer was lost: look the client order id up rather than trust either outcome or send it
+ * again. Without a look-up the result is `unknown`. (The saga sends cancels and places itself, inline; a
+ * lost cancel is sent again once, since the venue answers a cancel of a closed order with how it closed.)
  */
-export function* placeOnce(
-  request: PlaceLimitRequest,
-): Generator<BrokerCall, (PlaceResult & { update?: OrderUpdate }) | 'unknown', BrokerReply> {
-  try {
-    return (yield { kind: 'place', request }) as PlaceResult;
-  } catch {
-    const found = (yield { kind: 'lookup', clientOrderId: request.clientOrderId }) as LookupReply;
-    if (found === 'unsupported') return 'unknown';
-    if (found === null)
-      return { ok: false, reason: 'the place answer was lost and the venue has no such order' };
-    if (found.status === 'rejected') return { ok: false, reason: `the venue rejected ${found.id}` };
-    return { ok: true, orderId: found.id, update: found };
-  }
+export function* lookUpLostPlace(clientOrderId: string): Generator<BrokerCall, PlaceOutcome, BrokerReply> {
+  const found = (yield { kind: 'lookup', clientOrderId }) as LookupReply;
+  if (found === 'unsupported') return 'unknown';
+  if (found === null)
+    return { ok: false, reason: 'the place answer was lost and the venue has no such order' };
+  if (found.status === 'rejected') return { ok: false, reason: `the venue rejected ${found.id}` };
+  return { ok: true, orderId: found.id, update: found };
 }

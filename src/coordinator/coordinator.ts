@@ -6,19 +6,13 @@ import { historyConfigFor, StealHistory } from '../core/policy/steal-history.js'
 import type { Valuator } from '../core/policy/valuation.js';
 import { assertValidRequest } from '../core/policy/validate.js';
 import type { Account, AssetClass, EntryRequest, OpenOrder, StealEvent, TimeMs } from '../core/types.js';
-import { callAsync, callSync, cancelOnce, driveAsync, driveSync, placeOnce } from './broker-calls.js';
+import { callAsync, callSync, driveAsync, driveSync } from './broker-calls.js';
 import type { Broker, BrokerState, CancelResult, OrderUpdate, SyncBroker } from './broker.js';
 import { CapacityLedger } from './ledger.js';
 import { OrderUpdates, type UpdateFate } from './order-updates.js';
-import { outcome, settledOutcome, type SagaRun, type SagaStep } from './outcomes.js';
-import {
-  nullJournal,
-  type BrokerCall,
-  type BrokerReply,
-  type Outcome,
-  type SagaJournal,
-  type SagaState,
-} from './saga.js';
+import { settledOutcome } from './outcomes.js';
+import { nullJournal, type Outcome, type SagaJournal } from './saga.js';
+import { stealSaga, type SagaHost } from './steal-saga.js';
 
 /** Time comes in through this port; core and coordinator never read a clock themselves. */
 export interface Clock {
@@ -64,9 +58,10 @@ export class Coordinator {
   private config: WorkstealConfig;
   private readonly clock: Clock;
   private readonly calendar: SessionOracle;
-  private readonly journal: SagaJournal;
   private readonly options: CoordinatorOptions;
   private readonly updates: OrderUpdates;
+  /** What the steal saga (steal-saga.ts) reads and writes of this coordinator. */
+  private readonly sagaHost: SagaHost;
   private queue: Promise<unknown> = Promise.resolve();
   private seq = 0;
   /** A saga failed without learning the venue's state: the next request reconciles before it decides. */
@@ -83,10 +78,23 @@ export class Coordinator {
     this.config = options.config;
     this.clock = options.clock;
     this.calendar = options.calendar;
-    this.journal = options.journal ?? nullJournal;
     this.ledger = new CapacityLedger(options.account, options.closedOrderMemory);
     this.updates = new OrderUpdates(this.ledger);
     this.history = new StealHistory(historyConfigFor(options.config, options.barMs ?? 0));
+    const idPrefix = options.idPrefix ?? 'ws';
+    this.sagaHost = {
+      ledger: this.ledger,
+      updates: this.updates,
+      history: this.history,
+      journal: options.journal ?? nullJournal,
+      maxRedecide: options.maxRedecide ?? 3,
+      onSteal: options.onSteal,
+      now: () => this.clock.now(),
+      // One saga (and one idempotent client order id) per request, numbered in this process.
+      nextSagaId: () => `${idPrefix}-${++this.seq}`,
+      decide: (request) => this.decideLogged(request),
+      resetTo: (state) => this.resetTo(state),
+    };
   }
 
   get effectiveConfig(): WorkstealConfig {
@@ -151,7 +159,7 @@ export class Coordinator {
     const settled = settledOutcome(first);
     if (settled) return settled;
     try {
-      return driveSync(this.saga(request, first), broker);
+      return driveSync(stealSaga(this.sagaHost, request, first), broker);
     } catch (error) {
       this.stale = true;
       throw error;
@@ -232,7 +240,7 @@ export class Coordinator {
     const settled = settledOutcome(first);
     if (settled) return settled;
     try {
-      return await driveAsync(this.saga(request, first), broker);
+      return await driveAsync(stealSaga(this.sagaHost, request, first), broker);
     } catch (error) {
       this.stale = true;
       throw error;
@@ -250,190 +258,5 @@ export class Coordinator {
     const decision = this.decide(request);
     this.options.onDecision?.(decision);
     return decision;
-  }
-
-  /**
-   * The steal saga, written once as a generator over broker calls so that the simulator (synchronous) and
-   * live trading (asynchronous) run exactly the same steps. It starts from a first decision that needs the
-   * broker (a place or a steal): the drivers settle waits, blocks and dry runs without starting a saga.
-   */
-  private *saga(request: EntryRequest, first: Decision): Generator<BrokerCall, Outcome, BrokerReply> {
-    const run: SagaRun = { decisions: [], cancelled: [], filledDuringCancel: [], stolen: [] };
-    let step: SagaStep | null = null;
-    const maxRedecide = this.options.maxRedecide ?? 3;
-
-    for (let attempt = 0; ; attempt++) {
-      const decision = attempt === 0 ? first : this.decideLogged(request);
-      run.decisions.push(decision);
-      const settled = settledOutcome(decision, run);
-      if (settled) return settled;
-
-      const now = decision.time;
-      // One saga (and one idempotent client order id) per request, across any re-decisions.
-      if (step === null) {
-        const sagaId = `${this.options.idPrefix ?? 'ws'}-${++this.seq}`;
-        step = { sagaId, clientOrderId: sagaId, symbol: request.symbol, victims: decision.victims };
-      } else step.victims = decision.victims;
-      const clientOrderId = step.clientOrderId;
-      if (this.journal !== nullJournal)
-        this.journalize(step, run, 'requested', `${decision.action} ${request.symbol}`);
-
-      const cancels = yield* this.cancelVictims(decision, run);
-      if (cancels !== 'cancelled' && cancels !== 'raced') {
-        this.journalize(step, run, 'aborted', cancels.aborted);
-        return outcome('aborted', decision, run, null, null, cancels.aborted);
-      }
-      if (cancels === 'raced') {
-        this.journalize(
-          step,
-          run,
-          'redecide',
-          `${run.stolen.at(-1)?.id ?? 'a victim'} filled during its cancel`,
-        );
-        if (attempt + 1 >= maxRedecide) {
-          const detail = 'victims kept filling during their cancel';
-          this.journalize(step, run, 'aborted', detail);
-          return outcome('aborted', decision, run, null, null, detail);
-        }
-        continue;
-      }
-      this.journalize(step, run, 'victims-cancelled');
-
-      const placed = yield* placeOnce({
-        clientOrderId,
-        symbol: request.symbol,
-        assetClass: request.assetClass,
-        side: request.side,
-        role: 'entry',
-        limitPrice: request.limitPrice,
-        qty: request.qty,
-      });
-      if (placed === 'unknown') {
-        // The venue cannot say whether the order exists: take its whole state (with the order's margin if
-        // it reached the venue).
-        yield* this.resync();
-        const detail = `the answer to placing ${clientOrderId} was lost; the ledger took the venue's state`;
-        this.journalize(step, run, 'aborted', detail);
-        return outcome('aborted', decision, run, null, clientOrderId, detail);
-      }
-      if (!placed.ok) {
-        // The cancels stand (the venue confirmed them); their margin is simply free again in the ledger.
-        // A rejection can hide a partial truth (an order that did reach the book): ask the venue.
-        yield* this.resync();
-        this.journalize(step, run, 'compensated', placed.reason);
-        return outcome('compensated', decision, run, null, clientOrderId, `place rejected: ${placed.reason}`);
-      }
-      if (!this.ledger.hasOrder(placed.orderId))
-        this.ledger.addOrder({
-          id: placed.orderId,
-          symbol: request.symbol,
-          assetClass: request.assetClass,
-          side: request.side,
-          role: 'entry',
-          limitPrice: request.limitPrice,
-          qty: request.qty,
-          price: request.price,
-          forecastPnl: request.forecastPnl,
-          placedAt: now,
-          probe: false,
-          external: false,
-        });
-      // Fills (or a close) the venue reported before this answer, and what a look-up found.
-      this.updates.settle(placed.orderId, clientOrderId);
-      if (placed.update) this.updates.apply(placed.update);
-      this.journalize(step, run, 'placed', undefined, placed.orderId);
-      // Victims cancelled in any attempt were stolen from, even if the last decision found the margin free.
-      // Every victim not cancelled filled during its cancel: with none of those, all were cancelled.
-      const cancelledVictims =
-        run.filledDuringCancel.length === 0
-          ? run.stolen
-          : run.stolen.filter((v) => run.cancelled.includes(v.id));
-      if (cancelledVictims.length) this.recordSteals(request.symbol, cancelledVictims, now);
-      this.journalize(step, run, 'done', undefined, placed.orderId);
-      return outcome(
-        cancelledVictims.length ? 'stole' : 'placed',
-        decision,
-        run,
-        placed.orderId,
-        clientOrderId,
-        null,
-      );
-    }
-  }
-
-  /**
-   * Cancel the replaced order and the victims, in that order, each confirmed. `raced`: a victim filled
-   * during its cancel, so the plan no longer holds and the request is decided again.
-   */
-  private *cancelVictims(
-    decision: Decision,
-    run: SagaRun,
-  ): Generator<BrokerCall, 'cancelled' | 'raced' | { aborted: string }, BrokerReply> {
-    // The replaced order goes first: it is this symbol's own capacity. Then victims in rank order.
-    const toCancel = decision.replaces ? [decision.replaces, ...decision.victims] : decision.victims;
-    // What had filled when the decision was taken (cumulative): only a fill beyond it changes the plan.
-    const filledAtDecision = toCancel.map((id) => this.ledger.filled(id));
-    // An indexed loop: for-of across a yield keeps an iterator and its results alive in the saga's frame.
-    for (let k = 0; k < toCancel.length; k++) {
-      const orderId = toCancel[k]!;
-      // Read before the cancel: an update from the venue may close the order while the cancel is out.
-      const symbol = this.ledger.order(orderId)?.symbol;
-      const result = yield* cancelOnce(orderId);
-      if (result.status === 'rejected') {
-        // The venue still has (or never had) the order: take its word for everything, then stop.
-        yield* this.resync();
-        return { aborted: `cancel of ${orderId} rejected: ${result.reason}` };
-      }
-      const order = this.ledger.order(orderId);
-      if (symbol !== undefined && orderId !== decision.replaces) run.stolen.push({ id: orderId, symbol });
-      if (result.filledQty > 0 && order) {
-        // Cumulative: what the ledger already holds (from an update or a reconcile) is not added again.
-        this.ledger.applyFill(orderId, result.filledQty, result.fillPrice ?? order.limitPrice);
-      }
-      if (result.status === 'filled') {
-        run.filledDuringCancel.push(orderId);
-        return 'raced';
-      }
-      this.ledger.removeOrder(orderId);
-      run.cancelled.push(orderId);
-      // Part of the victim filled after the decision: it freed less than planned and now holds a position.
-      // Decide again with the new state rather than place into margin that is not there.
-      if (result.filledQty > filledAtDecision[k]!) return 'raced';
-    }
-    return 'cancelled';
-  }
-
-  private journalize(
-    step: SagaStep,
-    run: SagaRun,
-    state: SagaState,
-    detail?: string,
-    orderId?: string,
-  ): void {
-    if (this.journal === nullJournal) return;
-    this.journal.transition({
-      ...step,
-      state,
-      at: this.clock.now(),
-      cancelled: run.cancelled,
-      ...(orderId === undefined ? {} : { orderId }),
-      ...(detail === undefined ? {} : { detail }),
-    });
-  }
-
-  private *resync(): Generator<BrokerCall, void, BrokerReply> {
-    this.resetTo((yield { kind: 'state' }) as BrokerState);
-  }
-
-  /** One history event per victim symbol: two orders of one symbol stolen at once are one steal from it. */
-  private recordSteals(thief: string, victims: readonly { symbol: string }[], at: TimeMs): void {
-    for (let i = 0; i < victims.length; i++) {
-      const victim = victims[i]!.symbol;
-      if (victims.findIndex((v) => v.symbol === victim) !== i) continue; // that symbol is recorded
-      const event = { at, thief, victim };
-      this.history.record(event);
-      this.options.onSteal?.(event);
-    }
-    this.history.prune(at);
   }
 }

@@ -34,8 +34,11 @@ export function roundLimit(assetClass: AssetClass, side: Side, price: number): n
   if (!(price > 0)) return price;
   const step = assetClass === 'stock' ? (price >= 1 ? 0.01 : 0.0001) : cryptoStep(price);
   const units = side === 'buy' ? Math.floor(price / step + 1e-9) : Math.ceil(price / step - 1e-9);
-  // Back through a string: 0.07 * 3 is 0.21000000000000002, which a venue would refuse.
-  return Number((units * step).toFixed(decimals(step)));
+  // Not units × step: 0.07 * 3 is 0.21000000000000002, which a venue would refuse. Whole units over an exact
+  // power of ten is the double nearest the decimal, as the round trip through a string it replaces was.
+  const places = decimals(step);
+  if (places === 0 || places > 22 || units === 0) return Number((units * step).toFixed(places));
+  return units / 10 ** places;
 }
 
 /** Seven significant digits, as crypto venues quote. */

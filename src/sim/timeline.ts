@@ -28,19 +28,23 @@ export interface Timeline {
  */
 export function causalBarLengths(time: Float64Array): Float64Array {
   const out = new Float64Array(time.length);
+  // Counts of every spacing but the current best, whose count is kept apart: almost every spacing equals
+  // the best, and then no map is touched.
   const counts = new Map<number, number>();
   let best = Number.NaN;
   let bestCount = 0;
   out[0] = Number.NaN;
   for (let i = 1; i < time.length; i++) {
     const d = time[i]! - time[i - 1]!;
-    if (d > 0) {
+    if (d === best) bestCount++;
+    else if (d > 0) {
       const c = (counts.get(d) ?? 0) + 1;
-      counts.set(d, c);
       if (c > bestCount || (c === bestCount && d < best)) {
+        if (bestCount > 0) counts.set(best, bestCount);
+        counts.delete(d);
         best = d;
         bestCount = c;
-      }
+      } else counts.set(d, c);
     }
     out[i] = best;
   }

@@ -22,6 +22,34 @@ describe('causal bar length', () => {
     );
   });
 
+  it('at every bar is the most common positive spacing so far, the shorter on a tie (a plain count)', () => {
+    const reference = (time: Float64Array, i: number): number => {
+      const counts = new Map<number, number>();
+      for (let k = 1; k <= i; k++) {
+        const d = time[k]! - time[k - 1]!;
+        if (d > 0) counts.set(d, (counts.get(d) ?? 0) + 1);
+      }
+      let best = Number.NaN;
+      let bestCount = 0;
+      for (const [d, c] of counts) {
+        if (c > bestCount || (c === bestCount && d < best)) [best, bestCount] = [d, c];
+      }
+      return best;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(H, 2 * H, 3 * H, H / 2, 0, 24 * H), { minLength: 1, maxLength: 60 }),
+        (gaps) => {
+          const time = new Float64Array(gaps.length + 1);
+          for (let i = 0; i < gaps.length; i++) time[i + 1] = time[i]! + gaps[i]!;
+          const lengths = causalBarLengths(time);
+          for (let i = 0; i < time.length; i++) expect(lengths[i]).toBe(reference(time, i));
+        },
+      ),
+      { seed: 12, numRuns: 300 },
+    );
+  });
+
   it('is the most common spacing: gaps of sparse data and a half-hour first bar do not move it', () => {
     // Hours with omissions (Kraken 2015) and a session of a half-hour bar then hourly bars (TSLA).
     const sparse = Float64Array.from([0, 1, 3, 4, 7, 8, 9, 13], (h) => h * H);

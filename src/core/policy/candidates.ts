@@ -54,34 +54,46 @@ export interface VictimSelection {
   eligibleMargin: number;
 }
 
+/** The eligible candidates of a table at a glance: what the first pass of selectVictims gathers. */
+export interface EligibleSummary {
+  /** Margin of all eligible candidates together. */
+  margin: number;
+  count: number;
+  /** The first in the distance ranking, or -1 when none is eligible. */
+  best: number;
+}
+
+/**
+ * Fold candidate `i` (eligible, its distance written) into a summary under the distance ranking. The
+ * candidate loop of decide() calls this as it goes, which spares selectVictims its first pass.
+ */
+export function addEligible(t: CandidateTable, s: EligibleSummary, i: number): void {
+  s.margin += t.margin[i]!;
+  s.count++;
+  const d = t.distance[i]!;
+  const bestD = s.best < 0 ? 0 : t.distance[s.best]!;
+  if (
+    s.best < 0 ||
+    d > bestD + DISTANCE_EPSILON ||
+    (d >= bestD - DISTANCE_EPSILON && compareVictims(t, i, s.best) < 0)
+  ) {
+    s.best = i;
+  }
+}
+
 /**
  * Take victims in rank order until their margin covers `need`. Usually one or two victims suffice, so this
  * scans for the next best instead of sorting every candidate: O(k·n) with k victims.
- * When all eligible margin together is short, nothing is chosen (the caller blocks).
+ * When all eligible margin together is short, nothing is chosen (the caller blocks). `summary`, when given,
+ * must describe the table's eligible candidates as they are now (distance ranking only).
  */
-export function selectVictims(t: CandidateTable, need: number): VictimSelection {
+export function selectVictims(t: CandidateTable, need: number, summary?: EligibleSummary): VictimSelection {
   if (ranksByValue(t)) return selectByValue(t, need);
   const n = t.reason.length;
-  const dist = t.distance;
-  // One pass: total eligible margin and the first-ranked candidate (most steals need only one victim).
-  let eligibleMargin = 0;
-  let eligible = 0;
-  let best = -1;
-  let bestD = 0;
-  for (let i = 0; i < n; i++) {
-    if (t.reason[i] !== 0) continue;
-    eligibleMargin += t.margin[i]!;
-    eligible++;
-    const d = dist[i]!;
-    if (
-      best < 0 ||
-      d > bestD + DISTANCE_EPSILON ||
-      (d >= bestD - DISTANCE_EPSILON && compareVictims(t, i, best) < 0)
-    ) {
-      best = i;
-      bestD = d;
-    }
-  }
+  const s = summary ?? summarizeEligible(t);
+  const eligibleMargin = s.margin;
+  const eligible = s.count;
+  const best = s.best;
   if (eligibleMargin + 1e-9 < need || best < 0) return { victims: [], freed: 0, eligibleMargin };
   const victims = [best];
   let freed = t.margin[best]!;
@@ -101,6 +113,13 @@ export function selectVictims(t: CandidateTable, need: number): VictimSelection 
   return { victims, freed, eligibleMargin };
 }
 
+/** One pass: total eligible margin and the first-ranked candidate (most steals need only one victim). */
+function summarizeEligible(t: CandidateTable): EligibleSummary {
+  const s: EligibleSummary = { margin: 0, count: 0, best: -1 };
+  for (let i = 0; i < t.reason.length; i++) if (t.reason[i] === 0) addEligible(t, s, i);
+  return s;
+}
+
 /**
  * Greedy by value (the fractional-knapsack rule): lowest score first until the freed margin covers `need`;
  * nothing when all eligible margin together is short.
@@ -118,15 +137,26 @@ function selectByValue(t: CandidateTable, need: number): VictimSelection {
   const pool = new Int32Array(eligible);
   let left = 0;
   for (let i = 0; i < n; i++) if (t.reason[i] === 0) pool[left++] = i;
+  const score = t.ranking === 'fillProbability' ? t.value!.probability : t.value!.density;
   const victims: number[] = [];
   let freed = 0;
   while (left > 0 && (victims.length === 0 || freed + 1e-9 < need)) {
+    // compareByValue inlined on the scores: only equal (or unordered) scores need the distance ranking.
     let bestAt = 0;
-    for (let k = 1; k < left; k++) if (compareByValue(t, pool[k]!, pool[bestAt]!) < 0) bestAt = k;
-    const next = pool[bestAt]!;
+    let best = pool[0]!;
+    let bestScore = score[best]!;
+    for (let k = 1; k < left; k++) {
+      const i = pool[k]!;
+      const s = score[i]!;
+      if (s < bestScore || (!(s > bestScore) && compareVictims(t, i, best) < 0)) {
+        bestAt = k;
+        best = i;
+        bestScore = s;
+      }
+    }
     pool[bestAt] = pool[--left]!;
-    victims.push(next);
-    freed += t.margin[next]!;
+    victims.push(best);
+    freed += t.margin[best]!;
   }
   return { victims, freed, eligibleMargin };
 }

@@ -1,7 +1,8 @@
 import type { WorkstealConfig } from '../config/schema.js';
 import { cappedCapacity, notional, requirementFor, type MarginContext } from '../margin/requirements.js';
 import type { EntryRequest, OpenOrder, Position, TimeMs } from '../types.js';
-import { selectVictims } from './candidates.js';
+import { addEligible, selectVictims, type EligibleSummary } from './candidates.js';
+import { carveColumns } from './columns.js';
 import { REASON_CODE, type CandidateTable, type Decision } from './decision.js';
 import { DISTANCE_EPSILON, distance, withinDistance } from './distance.js';
 import { STEAL_BUDGET_WINDOW_MS, type StealHistory } from './steal-history.js';
@@ -180,21 +181,16 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     return blocked(d, 'steal-budget');
   }
 
-  const table = candidateTable(input, config, reqCrypto, reqStock);
+  const { table, ours, eligible } = candidateTable(input, config, reqCrypto, reqStock);
   d.candidates = table;
   if (valuator) {
     table.ranking = ranking;
     valueCandidates(table, valuator, now, config.protectionFillProbability);
   }
-  let ours = 0;
-  for (let i = 0; i < table.reason.length; i++) {
-    const r = table.reason[i];
-    if (r !== REASON_CODE.external && r !== REASON_CODE['not-entry'] && r !== REASON_CODE['same-symbol'])
-      ours++;
-  }
   if (ours === 0) return blocked(d, 'margin');
 
-  const selection = selectVictims(table, shortfall);
+  // The summary holds for the distance ranking only: a value ranking changes reasons after the table.
+  const selection = selectVictims(table, shortfall, valuator ? undefined : eligible);
   if (selection.victims.length === 0) {
     return blocked(d, selection.eligibleMargin > 0 ? 'victims-insufficient' : 'no-eligible-victims');
   }
@@ -222,13 +218,19 @@ function blocked(d: Decision, reason: string): Decision {
   return d;
 }
 
-/** Every open order with its distance, margin and, when it may not be a victim, the first rule that says so. */
+const NO_SYMBOLS: readonly string[] = [];
+
+/**
+ * Every open order with its distance, margin and, when it may not be a victim, the first rule that says so;
+ * how many of the orders are ours to steal from at all (neither external, nor an exit, nor the requester's
+ * own symbol); and the eligible ones at a glance for selectVictims.
+ */
 function candidateTable(
   input: DecideInput,
   config: DecideConfig,
   reqCrypto: number,
   reqStock: number,
-): CandidateTable {
+): { table: CandidateTable; ours: number; eligible: EligibleSummary } {
   const orders = input.orders.slice();
   const n = orders.length;
   const { buffer, offset } = carveColumns(n * 17);
@@ -241,16 +243,19 @@ function candidateTable(
   const { request, now, history } = input;
   const minAgeMs = config.minOrderAgeSec * 1000;
   const protection = config.protectionPct + DISTANCE_EPSILON;
-  // Cooling and fighting are facts about a few symbols: ask the history once, not once per order.
-  const cooling = history.coolingSymbols(now);
-  const fighting = history.fightingPartners(request.symbol, now);
-  const anyCooling = cooling.size !== 0;
-  const anyFighting = fighting.size !== 0;
+  // Cooling and fighting are facts about a few symbols: ask the history once, not once per order, and scan
+  // the handful of names (cheaper per order than a set's hash lookup).
+  const coolingSet = history.coolingSymbols(now);
+  const fightingSet = history.fightingPartners(request.symbol, now);
+  const cooling = coolingSet.size === 0 ? NO_SYMBOLS : [...coolingSet];
+  const fighting = fightingSet.size === 0 ? NO_SYMBOLS : [...fightingSet];
   const requester = request.symbol;
   const requesterPnl = request.forecastPnl;
   const dist = t.distance;
   const margin = t.margin;
   const why = t.reason;
+  let ours = 0;
+  const eligible: EligibleSummary = { margin: 0, count: 0, best: -1 };
   for (let i = 0; i < n; i++) {
     const o = orders[i]!;
     // distance() inlined: this loop runs once per open order on every steal decision.
@@ -265,34 +270,24 @@ function candidateTable(
     if (o.external) reason = EXTERNAL;
     else if (!entry) reason = NOT_ENTRY;
     else if (o.symbol === requester) reason = SAME_SYMBOL;
-    else if (o.probe) reason = PROBE;
-    else if (d !== d)
-      reason = NO_PRICE; // NaN: no price, no distance
-    else if (d <= protection) reason = PROTECTED;
-    else if (now - o.placedAt < minAgeMs) reason = TOO_YOUNG;
-    else if (anyCooling && cooling.has(o.symbol)) reason = COOLDOWN;
-    else if (anyFighting && fighting.has(o.symbol) && !(requesterPnl > o.forecastPnl)) reason = FIGHT_PNL;
+    else {
+      ours++;
+      if (o.probe) reason = PROBE;
+      else if (d !== d)
+        reason = NO_PRICE; // NaN: no price, no distance
+      else if (d <= protection) reason = PROTECTED;
+      else if (now - o.placedAt < minAgeMs) reason = TOO_YOUNG;
+      else if (cooling.length !== 0 && includes(cooling, o.symbol)) reason = COOLDOWN;
+      else if (fighting.length !== 0 && includes(fighting, o.symbol) && !(requesterPnl > o.forecastPnl))
+        reason = FIGHT_PNL;
+      else addEligible(t, eligible, i);
+    }
     why[i] = reason;
   }
-  return t;
+  return { table: t, ours, eligible };
 }
 
-/**
- * Candidate columns are carved from shared slabs: a steal decision in the simulator's inner loop then makes
- * three small views instead of a fresh off-heap buffer, which costs far more and weighs on the collector.
- * A slab is never reused, so a table stays valid for as long as anyone holds it.
- */
-const SLAB_BYTES = 1 << 16;
-let slab = new ArrayBuffer(SLAB_BYTES);
-let slabUsed = 0;
-
-function carveColumns(bytes: number): { buffer: ArrayBuffer; offset: number } {
-  if (bytes > SLAB_BYTES / 4) return { buffer: new ArrayBuffer(bytes), offset: 0 };
-  if (slabUsed + bytes > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const offset = slabUsed;
-  slabUsed += (bytes + 7) & ~7; // the next table's Float64 columns start 8-byte aligned
-  return { buffer: slab, offset };
+function includes(symbols: readonly string[], symbol: string): boolean {
+  for (let k = 0; k < symbols.length; k++) if (symbols[k] === symbol) return true;
+  return false;
 }

@@ -1,5 +1,6 @@
 import type { WorkstealConfig } from '../config/schema.js';
 import type { EntryRequest, TimeMs } from '../types.js';
+import { carveColumns } from './columns.js';
 import { REASON_CODE, type CandidateTable } from './decision.js';
 import {
   MIN_VICTIM_VALUE_PER_NOTIONAL,
@@ -70,35 +71,44 @@ export function valueCandidates(
   protectionProbability: number,
 ): void {
   const n = t.reason.length;
-  const buffer = new Float64Array(n * 6).fill(Number.NaN);
+  // Zero-filled columns from the slab: rows not valued get their NaN in the loop (most rows are valued).
+  const { buffer, offset } = carveColumns(n * 48);
+  const column = (k: number) => new Float64Array(buffer, offset + k * n * 8, n);
   const v: ValueColumns = {
-    probability: buffer.subarray(0, n),
-    nextBarProbability: buffer.subarray(n, 2 * n),
-    expectedReturn: buffer.subarray(2 * n, 3 * n),
-    expectedValue: buffer.subarray(3 * n, 4 * n),
-    density: buffer.subarray(4 * n, 5 * n),
-    sigma: buffer.subarray(5 * n, 6 * n),
+    probability: column(0),
+    nextBarProbability: column(1),
+    expectedReturn: column(2),
+    expectedValue: column(3),
+    density: column(4),
+    sigma: column(5),
   };
   t.value = v;
+  const { probability, nextBarProbability, expectedReturn, expectedValue, density, sigma } = v;
   const why = t.reason;
   for (let i = 0; i < n; i++) {
-    if (why[i] !== ELIGIBLE) continue;
+    if (why[i] !== ELIGIBLE) {
+      probability[i] = nextBarProbability[i] = expectedReturn[i] = Number.NaN;
+      expectedValue[i] = density[i] = sigma[i] = Number.NaN;
+      continue;
+    }
     const o = t.orders[i]!;
     valuator.valueOrder(o, now, scratch);
     const p = scratch[VAL_P]!;
     const pNext = scratch[VAL_P_NEXT_BAR]!;
     const e = scratch[VAL_RETURN]!;
-    v.probability[i] = p;
-    v.nextBarProbability[i] = pNext;
-    v.expectedReturn[i] = e;
-    v.sigma[i] = scratch[VAL_SIGMA]!;
+    probability[i] = p;
+    nextBarProbability[i] = pNext;
+    expectedReturn[i] = e;
+    sigma[i] = scratch[VAL_SIGMA]!;
     if (p !== p || pNext !== pNext || e !== e) {
+      expectedValue[i] = density[i] = Number.NaN;
       why[i] = NO_ESTIMATE;
       continue;
     }
     const ev = p * e * Math.abs(o.qty * o.limitPrice);
-    v.expectedValue[i] = ev;
-    v.density[i] = t.margin[i]! > 0 ? ev / t.margin[i]! : Number.NaN;
+    expectedValue[i] = ev;
+    const m = t.margin[i]!;
+    density[i] = m > 0 ? ev / m : Number.NaN;
     if (pNext >= protectionProbability) why[i] = PROTECTED_FILL;
   }
 }

@@ -23,9 +23,12 @@ const YEARS = `${new Date(BAR_TIME_MIN).getUTCFullYear()}-${new Date(BAR_TIME_MA
 
 /** Why a parsed bar time is implausible, or '' when it is fine. `text` is the field as written. */
 export function timeProblem(t: number, text: string, column: string): string {
-  return t >= BAR_TIME_MIN && t < BAR_TIME_MAX
-    ? ''
-    : `time "${text}" in column ${column} is outside the supported years ${YEARS}`;
+  return plausibleTime(t) ? '' : `time "${text}" in column ${column} is outside the supported years ${YEARS}`;
+}
+
+/** The bar time lies within the supported years (the fast check: then no text for a message is needed). */
+export function plausibleTime(t: number): boolean {
+  return t >= BAR_TIME_MIN && t < BAR_TIME_MAX;
 }
 
 /** Why a parsed price is implausible, or '' when it is fine (NaN is reported by the caller). */

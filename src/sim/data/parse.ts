@@ -13,7 +13,7 @@
 import { CR, LF, QUOTE, fieldText, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
 import type { Layout } from './detect.js';
 import { DataError } from './errors.js';
-import { plausibleRow, priceProblem, timeProblem, volumeProblem } from './limits.js';
+import { plausibleRow, plausibleTime, priceProblem, timeProblem, volumeProblem } from './limits.js';
 import { parseEpoch, parseIsoTime, type IsoResult } from './timeparse.js';
 import type { BarColumns } from './types.js';
 
@@ -156,7 +156,9 @@ class RowSink {
     }
     const badTime = Number.isNaN(t)
       ? `unparsable time "${fieldText(buf, ts, te)}" in column ${layout.names[layout.timeCol]}`
-      : timeProblem(t, fieldText(buf, ts, te), layout.names[layout.timeCol] ?? '');
+      : plausibleTime(t)
+        ? '' // the common case: no escaped copy of the field for a message that is not written
+        : timeProblem(t, fieldText(buf, ts, te), layout.names[layout.timeCol] ?? '');
     if (badTime) {
       this.drop(lineNo, badTime);
       return;

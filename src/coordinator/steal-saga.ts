@@ -1,0 +1,255 @@
+import type { Decision } from '../core/policy/decision.js';
+import type { StealHistory } from '../core/policy/steal-history.js';
+import type { EntryRequest, StealEvent, TimeMs } from '../core/types.js';
+import { lookUpLostPlace, type PlaceOutcome } from './broker-calls.js';
+import type { BrokerState, CancelResult, PlaceLimitRequest, PlaceResult } from './broker.js';
+import type { CapacityLedger } from './ledger.js';
+import type { OrderUpdates } from './order-updates.js';
+import { outcome, settledOutcome, type SagaRun, type SagaStep } from './outcomes.js';
+import {
+  nullJournal,
+  type BrokerCall,
+  type BrokerReply,
+  type Outcome,
+  type SagaJournal,
+  type SagaState,
+} from './saga.js';
+
+/**
+ * What the steal saga needs of the coordinator that runs it: the state it reads and writes (the ledger, of
+ * which the coordinator stays the only writer: the saga is the coordinator's own code, kept in this file),
+ * the history its steals go into, the journal, and the coordinator's decide and reset.
+ */
+export interface SagaHost {
+  readonly ledger: CapacityLedger;
+  readonly updates: OrderUpdates;
+  readonly history: StealHistory;
+  readonly journal: SagaJournal;
+  /** How often a request is decided again when victims keep filling during their cancel. */
+  readonly maxRedecide: number;
+  readonly onSteal: ((event: StealEvent) => void) | undefined;
+  /** The clock's time, for the journal. */
+  now(): TimeMs;
+  /** A new saga id, which is also the placed order's client order id. */
+  nextSagaId(): string;
+  /** Decide now and log the decision. */
+  decide(request: EntryRequest): Decision;
+  /** Take the venue's whole state into the ledger. */
+  resetTo(state: BrokerState): void;
+}
+
+/**
+ * The steal saga, written once as a generator over broker calls so that the simulator (synchronous) and
+ * live trading (asynchronous) run exactly the same steps. It starts from a first decision that needs the
+ * broker (a place or a steal): the drivers settle waits, blocks and dry runs without starting a saga.
+ */
+export function* stealSaga(
+  host: SagaHost,
+  request: EntryRequest,
+  first: Decision,
+): Generator<BrokerCall, Outcome, BrokerReply> {
+  const run: SagaRun = { decisions: [], cancelled: [], filledDuringCancel: [], stolen: [] };
+  let step: SagaStep | null = null;
+  const maxRedecide = host.maxRedecide;
+
+  for (let attempt = 0; ; attempt++) {
+    const decision = attempt === 0 ? first : host.decide(request);
+    run.decisions.push(decision);
+    const settled = settledOutcome(decision, run);
+    if (settled) return settled;
+
+    const now = decision.time;
+    // One saga (and one idempotent client order id) per request, across any re-decisions.
+    if (step === null) {
+      const sagaId = host.nextSagaId();
+      step = { sagaId, clientOrderId: sagaId, symbol: request.symbol, victims: decision.victims };
+    } else step.victims = decision.victims;
+    const clientOrderId = step.clientOrderId;
+    if (host.journal !== nullJournal)
+      journalize(host, step, run, 'requested', `${decision.action} ${request.symbol}`);
+
+    // Most requests cancel nothing (a plain place): they skip the nested generator.
+    const cancels =
+      decision.replaces !== null || decision.victims.length > 0
+        ? yield* cancelVictims(host, decision, run)
+        : 'cancelled';
+    if (cancels !== 'cancelled' && cancels !== 'raced') {
+      journalize(host, step, run, 'aborted', cancels.aborted);
+      return outcome('aborted', decision, run, null, null, cancels.aborted);
+    }
+    if (cancels === 'raced') {
+      journalize(
+        host,
+        step,
+        run,
+        'redecide',
+        `${run.stolen.at(-1)?.id ?? 'a victim'} filled during its cancel`,
+      );
+      if (attempt + 1 >= maxRedecide) {
+        const detail = 'victims kept filling during their cancel';
+        journalize(host, step, run, 'aborted', detail);
+        return outcome('aborted', decision, run, null, null, detail);
+      }
+      continue;
+    }
+    journalize(host, step, run, 'victims-cancelled');
+
+    const placeRequest: PlaceLimitRequest = {
+      clientOrderId,
+      symbol: request.symbol,
+      assetClass: request.assetClass,
+      side: request.side,
+      role: 'entry',
+      limitPrice: request.limitPrice,
+      qty: request.qty,
+    };
+    // placeOnce, inlined on the hot path (a nested generator per place costs more than the place itself):
+    // when the answer is lost, the order is looked up by its client order id.
+    let placed: PlaceOutcome;
+    try {
+      placed = (yield { kind: 'place', request: placeRequest }) as PlaceResult;
+    } catch {
+      placed = yield* lookUpLostPlace(clientOrderId);
+    }
+    if (placed === 'unknown') {
+      // The venue cannot say whether the order exists: take its whole state (with the order's margin if
+      // it reached the venue).
+      yield* resync(host);
+      const detail = `the answer to placing ${clientOrderId} was lost; the ledger took the venue's state`;
+      journalize(host, step, run, 'aborted', detail);
+      return outcome('aborted', decision, run, null, clientOrderId, detail);
+    }
+    if (!placed.ok) {
+      // The cancels stand (the venue confirmed them); their margin is simply free again in the ledger.
+      // A rejection can hide a partial truth (an order that did reach the book): ask the venue.
+      yield* resync(host);
+      journalize(host, step, run, 'compensated', placed.reason);
+      return outcome('compensated', decision, run, null, clientOrderId, `place rejected: ${placed.reason}`);
+    }
+    if (!host.ledger.hasOrder(placed.orderId))
+      host.ledger.addOrder({
+        id: placed.orderId,
+        symbol: request.symbol,
+        assetClass: request.assetClass,
+        side: request.side,
+        role: 'entry',
+        limitPrice: request.limitPrice,
+        qty: request.qty,
+        price: request.price,
+        forecastPnl: request.forecastPnl,
+        placedAt: now,
+        probe: false,
+        external: false,
+      });
+    // Fills (or a close) the venue reported before this answer, and what a look-up found.
+    host.updates.settle(placed.orderId, clientOrderId);
+    if (placed.update) host.updates.apply(placed.update);
+    journalize(host, step, run, 'placed', undefined, placed.orderId);
+    // Victims cancelled in any attempt were stolen from, even if the last decision found the margin free.
+    // Every victim not cancelled filled during its cancel: with none of those, all were cancelled.
+    const cancelledVictims =
+      run.filledDuringCancel.length === 0
+        ? run.stolen
+        : run.stolen.filter((v) => run.cancelled.includes(v.id));
+    if (cancelledVictims.length) recordSteals(host, request.symbol, cancelledVictims, now);
+    journalize(host, step, run, 'done', undefined, placed.orderId);
+    return outcome(
+      cancelledVictims.length ? 'stole' : 'placed',
+      decision,
+      run,
+      placed.orderId,
+      clientOrderId,
+      null,
+    );
+  }
+}
+
+/**
+ * Cancel the replaced order and the victims, in that order, each confirmed. `raced`: a victim filled
+ * during its cancel, so the plan no longer holds and the request is decided again.
+ */
+function* cancelVictims(
+  host: SagaHost,
+  decision: Decision,
+  run: SagaRun,
+): Generator<BrokerCall, 'cancelled' | 'raced' | { aborted: string }, BrokerReply> {
+  // The replaced order goes first: it is this symbol's own capacity. Then victims in rank order.
+  const toCancel = decision.replaces ? [decision.replaces, ...decision.victims] : decision.victims;
+  // What had filled when the decision was taken (cumulative): only a fill beyond it changes the plan.
+  const filledAtDecision = toCancel.map((id) => host.ledger.filled(id));
+  // An indexed loop: for-of across a yield keeps an iterator and its results alive in the saga's frame.
+  for (let k = 0; k < toCancel.length; k++) {
+    const orderId = toCancel[k]!;
+    // Read before the cancel: an update from the venue may close the order while the cancel is out.
+    const symbol = host.ledger.order(orderId)?.symbol;
+    // cancelOnce, inlined: a lost answer is sent again once (the venue answers a cancel of a closed order
+    // with how it closed, so the cancel counts once).
+    let result: CancelResult;
+    try {
+      result = (yield { kind: 'cancel', orderId }) as CancelResult;
+    } catch {
+      result = (yield { kind: 'cancel', orderId }) as CancelResult;
+    }
+    if (result.status === 'rejected') {
+      // The venue still has (or never had) the order: take its word for everything, then stop.
+      yield* resync(host);
+      return { aborted: `cancel of ${orderId} rejected: ${result.reason}` };
+    }
+    const order = host.ledger.order(orderId);
+    if (symbol !== undefined && orderId !== decision.replaces) run.stolen.push({ id: orderId, symbol });
+    if (result.filledQty > 0 && order) {
+      // Cumulative: what the ledger already holds (from an update or a reconcile) is not added again.
+      host.ledger.applyFill(orderId, result.filledQty, result.fillPrice ?? order.limitPrice);
+    }
+    if (result.status === 'filled') {
+      run.filledDuringCancel.push(orderId);
+      return 'raced';
+    }
+    host.ledger.removeOrder(orderId);
+    run.cancelled.push(orderId);
+    // Part of the victim filled after the decision: it freed less than planned and now holds a position.
+    // Decide again with the new state rather than place into margin that is not there.
+    if (result.filledQty > filledAtDecision[k]!) return 'raced';
+  }
+  return 'cancelled';
+}
+
+function journalize(
+  host: SagaHost,
+  step: SagaStep,
+  run: SagaRun,
+  state: SagaState,
+  detail?: string,
+  orderId?: string,
+): void {
+  if (host.journal === nullJournal) return;
+  host.journal.transition({
+    ...step,
+    state,
+    at: host.now(),
+    cancelled: run.cancelled,
+    ...(orderId === undefined ? {} : { orderId }),
+    ...(detail === undefined ? {} : { detail }),
+  });
+}
+
+function* resync(host: SagaHost): Generator<BrokerCall, void, BrokerReply> {
+  host.resetTo((yield { kind: 'state' }) as BrokerState);
+}
+
+/** One history event per victim symbol: two orders of one symbol stolen at once are one steal from it. */
+function recordSteals(
+  host: SagaHost,
+  thief: string,
+  victims: readonly { symbol: string }[],
+  at: TimeMs,
+): void {
+  for (let i = 0; i < victims.length; i++) {
+    const victim = victims[i]!.symbol;
+    if (victims.findIndex((v) => v.symbol === victim) !== i) continue; // that symbol is recorded
+    const event = { at, thief, victim };
+    host.history.record(event);
+    host.onSteal?.(event);
+  }
+  host.history.prune(at);
+}
