@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
+import { startBackgroundCheckpoints, type BackgroundCheckpoints } from '../store/checkpointer.js';
 import { openStoreDatabase } from '../store/database.js';
 import { lockStoreFile, type StoreLock } from '../store/lock.js';
 import type { PlaceLimitRequest } from '../coordinator/broker.js';
@@ -50,6 +51,11 @@ export interface LiveStoreOptions {
   lock?: boolean;
   /** The command holding the lock, shown to a second process that is refused. */
   command?: string;
+  /**
+   * Checkpoint the WAL from a worker thread (src/store/checkpointer.ts), so that no write waits for a disk
+   * flush: for a writer on a latency-bound path (the service). Off: SQLite checkpoints inside the writes.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 export interface DecisionInsert {
@@ -83,6 +89,7 @@ export class LiveStore implements SagaJournal {
   /** Whose order ids this run's rows hold: `replay:<run tag>` for a replay, else the broker's name. */
   private venue = '';
   private readonly lock: StoreLock | null;
+  private readonly checkpoints: BackgroundCheckpoints | null;
   /** Prepared once per SQL text: a decision's insert is on every request's path (the service's latency). */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -103,6 +110,8 @@ export class LiveStore implements SagaJournal {
       this.lock?.release();
       throw error;
     }
+    this.checkpoints =
+      options.backgroundCheckpoints && isFile ? startBackgroundCheckpoints(this.db, path) : null;
   }
 
   get currentRun(): number {
@@ -337,6 +346,7 @@ export class LiveStore implements SagaJournal {
   close(): void {
     if (!this.db.open) return;
     try {
+      this.checkpoints?.stop();
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
       this.db.close();
