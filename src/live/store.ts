@@ -70,6 +70,9 @@ export interface DecisionInsert {
   shortfall: number;
   dryRun: boolean;
   record: unknown;
+  /** Known when the decision is written: its request's outcome and latency (else set later by setOutcome). */
+  outcome?: string;
+  latencyMs?: number;
 }
 
 export interface DecisionRowOut {
@@ -264,10 +267,11 @@ export class LiveStore implements SagaJournal {
 
   // --- decisions ------------------------------------------------------------------------------------------
 
+  /** One decision (with its outcome when that is already known: one write instead of two). */
   recordDecision(d: DecisionInsert): number {
     const info = this.statement(
       `INSERT INTO decisions (run_id, time, symbol, action, reason, victims, victim_symbols, steal_attempt, fight,
-           shortfall, dry_run, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           shortfall, dry_run, outcome, latency_ms, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       this.runId,
       d.time,
@@ -280,6 +284,8 @@ export class LiveStore implements SagaJournal {
       d.fight ? 1 : 0,
       Number.isFinite(d.shortfall) ? d.shortfall : 0,
       d.dryRun ? 1 : 0,
+      d.outcome ?? null,
+      d.latencyMs ?? null,
       JSON.stringify(d.record),
     );
     return Number(info.lastInsertRowid);

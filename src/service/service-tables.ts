@@ -1,8 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { Outcome, SagaState } from '../coordinator/saga.js';
-import { isStealAttempt, type Decision } from '../core/policy/decision.js';
-import { decisionRecord } from '../core/policy/record.js';
 import type { LiveStore } from '../live/store.js';
 import type { OrderEventBody } from './reports.js';
 
@@ -89,6 +86,16 @@ export class ServiceTables {
     return rows.map(sagaRecord);
   }
 
+  /** The open saga that names this victim or this client order id (the oldest, if several do). */
+  openSagaNaming(
+    a: { kind: 'cancel'; orderId: string } | { kind: 'place'; clientOrderId: string },
+  ): string | null {
+    const saga = this.openSagas().find((s) =>
+      a.kind === 'cancel' ? s.victims.includes(a.orderId) : s.clientOrderId === a.clientOrderId,
+    );
+    return saga?.sagaId ?? null;
+  }
+
   /** Decisions at or after `since` (epoch ms), oldest first, at most `limit`. */
   decisionsSince(since: number, limit: number): DecisionOut[] {
     const rows = this.db
@@ -152,23 +159,6 @@ export function mirrorToStore(store: LiveStore, event: OrderEventBody, at: numbe
     const status = event.kind === 'cancelled' ? 'canceled' : 'partially_filled';
     store.updateOrderStatus(event.orderId, status, event.filledQty, event.fillPrice ?? null, at);
   }
-}
-
-/** A decision in the store's decision log (as `run` records them); returns its row id. */
-export function recordDecision(store: LiveStore, d: Decision, ledger: CapacityLedger): number {
-  return store.recordDecision({
-    time: d.time,
-    symbol: d.request.symbol,
-    action: d.action,
-    reason: d.reason,
-    victims: d.victims,
-    victimSymbols: d.victims.map((v) => ledger.order(v)?.symbol ?? '?'),
-    stealAttempt: isStealAttempt(d),
-    fight: d.fight,
-    shortfall: d.shortfall,
-    dryRun: d.dryRun,
-    record: decisionRecord(d),
-  });
 }
 
 /**
