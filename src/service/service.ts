@@ -18,7 +18,14 @@ import { lateEvent, type EntryRequestBody, type OrderEventBody, type SagaReportB
 import { DecisionLog } from './decision-log.js';
 import { advisoryEvent } from './order-events.js';
 import { closeSettledSaga, mirrorToStore, ServiceTables, type DecisionOut } from './service-tables.js';
-import { NotFound, sagaView, ServiceConflict, type RequestAnswer, type SagaView } from './views.js';
+import {
+  capacityView,
+  NotFound,
+  sagaView,
+  ServiceConflict,
+  type RequestAnswer,
+  type SagaView,
+} from './views.js';
 
 export type ServiceMode =
   { kind: 'advisory'; deadlineMs: number; account: Account } | { kind: 'executing'; broker: LiveBroker };
@@ -209,32 +216,16 @@ export class CoordinatorService {
   }
 
   status(): Record<string, unknown> {
-    const now = this.o.timers.now();
-    const ledger = this.coordinator.ledger;
-    const c = this.o.config;
-    const session = this.o.calendar.isRegularSession(now);
-    const used = ledger.usedMargin(session, c.margin);
-    const capacity = ledger.capacity(c.bufferPct);
-    this.o.metrics.setCapacity(ledger.account.equity, capacity, used);
-    const cooling = [...this.coordinator.history.coolingSymbols(now)].map((symbol) => ({
-      symbol,
-      until: new Date(this.coordinator.history.coolingUntil(symbol, now) ?? now).toISOString(),
-    }));
+    const capacity = capacityView(this.coordinator, this.o.config, this.o.calendar, this.o.timers.now());
+    this.o.metrics.setCapacity(capacity.account.equity, capacity.marginCapacity, capacity.marginUsed);
+    const { time, ...rest } = capacity;
     return {
       mode: this.mode,
       broker: this.brokerName,
       runTag: this.o.runTag,
       recovering: this.recovering,
-      time: new Date(now).toISOString(),
-      sessionOpen: session,
-      dryRun: this.coordinator.effectiveConfig.dryRun,
-      account: { ...ledger.account },
-      marginUsed: used,
-      marginCapacity: capacity,
-      marginFree: capacity - used,
-      orders: ledger.snapshot().orders,
-      positions: ledger.snapshot().positions,
-      cooling,
+      time,
+      ...rest,
       sagas: this.tables.openSagas().map((s) => this.sagaView(s.sagaId)!),
     };
   }
