@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
+import { startBackgroundCheckpoints, type BackgroundCheckpoints } from '../store/checkpointer.js';
 import { openStoreDatabase } from '../store/database.js';
 import { lockStoreFile, type StoreLock } from '../store/lock.js';
 import type { PlaceLimitRequest } from '../coordinator/broker.js';
@@ -50,6 +51,11 @@ export interface LiveStoreOptions {
   lock?: boolean;
   /** The command holding the lock, shown to a second process that is refused. */
   command?: string;
+  /**
+   * Checkpoint the WAL from a worker thread (src/store/checkpointer.ts), so that no write waits for a disk
+   * flush: for a writer on a latency-bound path (the service). Off: SQLite checkpoints inside the writes.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 export interface DecisionInsert {
@@ -64,6 +70,9 @@ export interface DecisionInsert {
   shortfall: number;
   dryRun: boolean;
   record: unknown;
+  /** Known when the decision is written: its request's outcome and latency (else set later by setOutcome). */
+  outcome?: string;
+  latencyMs?: number;
 }
 
 export interface DecisionRowOut {
@@ -83,6 +92,7 @@ export class LiveStore implements SagaJournal {
   /** Whose order ids this run's rows hold: `replay:<run tag>` for a replay, else the broker's name. */
   private venue = '';
   private readonly lock: StoreLock | null;
+  private readonly checkpoints: BackgroundCheckpoints | null;
   /** Prepared once per SQL text: a decision's insert is on every request's path (the service's latency). */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -103,6 +113,8 @@ export class LiveStore implements SagaJournal {
       this.lock?.release();
       throw error;
     }
+    this.checkpoints =
+      options.backgroundCheckpoints && isFile ? startBackgroundCheckpoints(this.db, path) : null;
   }
 
   get currentRun(): number {
@@ -255,10 +267,11 @@ export class LiveStore implements SagaJournal {
 
   // --- decisions ------------------------------------------------------------------------------------------
 
+  /** One decision (with its outcome when that is already known: one write instead of two). */
   recordDecision(d: DecisionInsert): number {
     const info = this.statement(
       `INSERT INTO decisions (run_id, time, symbol, action, reason, victims, victim_symbols, steal_attempt, fight,
-           shortfall, dry_run, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           shortfall, dry_run, outcome, latency_ms, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       this.runId,
       d.time,
@@ -271,6 +284,8 @@ export class LiveStore implements SagaJournal {
       d.fight ? 1 : 0,
       Number.isFinite(d.shortfall) ? d.shortfall : 0,
       d.dryRun ? 1 : 0,
+      d.outcome ?? null,
+      d.latencyMs ?? null,
       JSON.stringify(d.record),
     );
     return Number(info.lastInsertRowid);
@@ -337,6 +352,7 @@ export class LiveStore implements SagaJournal {
   close(): void {
     if (!this.db.open) return;
     try {
+      this.checkpoints?.stop();
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
       this.db.close();

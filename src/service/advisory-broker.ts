@@ -197,6 +197,31 @@ export class AdvisoryBroker implements LiveBroker {
     return () => undefined; // the bots' reports arrive over HTTP, not from a venue stream
   }
 
+  /**
+   * Wait until the saga of `done` asks the bot for something new, or ends. Returns the saga id, if any.
+   * (The coordinator serializes: an earlier request's saga may run first; its actions are not ours.)
+   */
+  async untilAsked(done: Promise<unknown>, sagaId: () => string | undefined): Promise<string | undefined> {
+    let stop: () => void = () => undefined;
+    const asked = new Promise<void>((resolve) => {
+      stop = this.onPending((a) => {
+        if (a.sagaId !== null && a.sagaId === sagaId()) resolve();
+      });
+    });
+    try {
+      await Promise.race([
+        done.then(
+          () => undefined,
+          () => undefined,
+        ),
+        asked,
+      ]);
+    } finally {
+      stop();
+    }
+    return sagaId();
+  }
+
   /** Give up on everything still waited for (shutdown): each saga ends as at its deadline. */
   async close(): Promise<void> {
     for (const w of [...this.waiting.values()]) w.settle(null);

@@ -114,21 +114,30 @@ function only(method: string, wanted: 'GET' | 'POST', res: ServerResponse): bool
   return false;
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY)
-      throw new BadRequest([{ field: '(body)', message: `larger than ${MAX_BODY} bytes` }]);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new BadRequest([{ field: '(body)', message: `not JSON: ${(error as Error).message}` }]);
-  }
+/** The request body as JSON (events, not an async iterator: this is on every request's path). */
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BadRequest([{ field: '(body)', message: `larger than ${MAX_BODY} bytes` }]));
+      } else chunks.push(chunk);
+    });
+    req.once('error', reject);
+    req.once('end', () => {
+      if (size > MAX_BODY) return;
+      const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      try {
+        resolve(JSON.parse(text) as unknown);
+      } catch (error) {
+        reject(new BadRequest([{ field: '(body)', message: `not JSON: ${(error as Error).message}` }]));
+      }
+    });
+  });
 }
 
 function sinceParam(url: URL): number {

@@ -1,8 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { Outcome, SagaState } from '../coordinator/saga.js';
-import { isStealAttempt, type Decision } from '../core/policy/decision.js';
-import { decisionRecord } from '../core/policy/record.js';
 import type { LiveStore } from '../live/store.js';
 import type { OrderEventBody } from './reports.js';
 
@@ -48,25 +45,34 @@ export interface DecisionOut {
 }
 
 export class ServiceTables {
+  /** Prepared once per SQL text: reports and saga reads are on the path of every request. */
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
   }
 
+  private statement(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
+
   /** Store a report; false when its event id was seen before (it must not count twice). */
   appendReport(event: OrderEventBody, at: number): boolean {
-    const info = this.db
-      .prepare('INSERT OR IGNORE INTO service_reports (at, kind, body, event_id) VALUES (?, ?, ?, ?)')
-      .run(at, event.kind, JSON.stringify(event), event.eventId ?? null);
+    const info = this.statement(
+      'INSERT OR IGNORE INTO service_reports (at, kind, body, event_id) VALUES (?, ?, ?, ?)',
+    ).run(at, event.kind, JSON.stringify(event), event.eventId ?? null);
     return info.changes > 0;
   }
 
   hasEvent(eventId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM service_reports WHERE event_id = ?').get(eventId) !== undefined;
+    return this.statement('SELECT 1 FROM service_reports WHERE event_id = ?').get(eventId) !== undefined;
   }
 
   /** Every stored report, oldest first, with when it arrived. */
   reports(): { at: number; event: OrderEventBody }[] {
-    const rows = this.db.prepare('SELECT at, body FROM service_reports ORDER BY seq').all() as {
+    const rows = this.statement('SELECT at, body FROM service_reports ORDER BY seq').all() as {
       at: number;
       body: string;
     }[];
@@ -74,29 +80,35 @@ export class ServiceTables {
   }
 
   saga(sagaId: string): SagaRecord | null {
-    const r = this.db.prepare('SELECT * FROM sagas WHERE saga_id = ?').get(sagaId) as
+    const r = this.statement('SELECT * FROM sagas WHERE saga_id = ?').get(sagaId) as
       Record<string, unknown> | undefined;
     return r ? sagaRecord(r) : null;
   }
 
   /** Sagas not yet done, compensated or aborted, oldest first. */
   openSagas(): SagaRecord[] {
-    const rows = this.db
-      .prepare(
-        "SELECT * FROM sagas WHERE state NOT IN ('done', 'compensated', 'aborted') ORDER BY started_at, saga_id",
-      )
-      .all() as Record<string, unknown>[];
+    const rows = this.statement(
+      "SELECT * FROM sagas WHERE state NOT IN ('done', 'compensated', 'aborted') ORDER BY started_at, saga_id",
+    ).all() as Record<string, unknown>[];
     return rows.map(sagaRecord);
+  }
+
+  /** The open saga that names this victim or this client order id (the oldest, if several do). */
+  openSagaNaming(
+    a: { kind: 'cancel'; orderId: string } | { kind: 'place'; clientOrderId: string },
+  ): string | null {
+    const saga = this.openSagas().find((s) =>
+      a.kind === 'cancel' ? s.victims.includes(a.orderId) : s.clientOrderId === a.clientOrderId,
+    );
+    return saga?.sagaId ?? null;
   }
 
   /** Decisions at or after `since` (epoch ms), oldest first, at most `limit`. */
   decisionsSince(since: number, limit: number): DecisionOut[] {
-    const rows = this.db
-      .prepare(
-        `SELECT id, time, symbol, action, reason, victims, victim_symbols, outcome, record FROM decisions
+    const rows = this.statement(
+      `SELECT id, time, symbol, action, reason, victims, victim_symbols, outcome, record FROM decisions
          WHERE time >= ? ORDER BY time, id LIMIT ?`,
-      )
-      .all(since, limit) as Record<string, unknown>[];
+    ).all(since, limit) as Record<string, unknown>[];
     return rows.map((r) => ({
       id: Number(r.id),
       time: new Date(Number(r.time)).toISOString(),
@@ -152,23 +164,6 @@ export function mirrorToStore(store: LiveStore, event: OrderEventBody, at: numbe
     const status = event.kind === 'cancelled' ? 'canceled' : 'partially_filled';
     store.updateOrderStatus(event.orderId, status, event.filledQty, event.fillPrice ?? null, at);
   }
-}
-
-/** A decision in the store's decision log (as `run` records them); returns its row id. */
-export function recordDecision(store: LiveStore, d: Decision, ledger: CapacityLedger): number {
-  return store.recordDecision({
-    time: d.time,
-    symbol: d.request.symbol,
-    action: d.action,
-    reason: d.reason,
-    victims: d.victims,
-    victimSymbols: d.victims.map((v) => ledger.order(v)?.symbol ?? '?'),
-    stealAttempt: isStealAttempt(d),
-    fight: d.fight,
-    shortfall: d.shortfall,
-    dryRun: d.dryRun,
-    record: decisionRecord(d),
-  });
 }
 
 /**

@@ -15,14 +15,17 @@ import { TrackedBroker } from '../live/tracked-broker.js';
 import { AdvisoryBroker, type Timers } from './advisory-broker.js';
 import { AdvisoryBook, applyToLedger } from './book.js';
 import { lateEvent, type EntryRequestBody, type OrderEventBody, type SagaReportBody } from './reports.js';
+import { DecisionLog } from './decision-log.js';
+import { advisoryEvent } from './order-events.js';
+import { closeSettledSaga, mirrorToStore, ServiceTables, type DecisionOut } from './service-tables.js';
 import {
-  closeSettledSaga,
-  mirrorToStore,
-  recordDecision,
-  ServiceTables,
-  type DecisionOut,
-} from './service-tables.js';
-import { NotFound, sagaView, ServiceConflict, type RequestAnswer, type SagaView } from './views.js';
+  capacityView,
+  NotFound,
+  sagaView,
+  ServiceConflict,
+  type RequestAnswer,
+  type SagaView,
+} from './views.js';
 
 export type ServiceMode =
   { kind: 'advisory'; deadlineMs: number; account: Account } | { kind: 'executing'; broker: LiveBroker };
@@ -48,6 +51,7 @@ export class CoordinatorService {
   readonly tables: ServiceTables;
   /** Settles when crash recovery has finished; requests wait for it. */
   readonly ready: Promise<void>;
+  private readonly decisions: DecisionLog;
   private readonly book: AdvisoryBook | null;
   private readonly advisory: AdvisoryBroker | null;
   private readonly executing: TrackedBroker | null;
@@ -58,7 +62,6 @@ export class CoordinatorService {
   private dirty = true;
   private readonly sagaOfRequest = new WeakMap<EntryRequest, string>();
   private readonly requestOfSaga = new Map<string, { request: EntryRequest; done: Promise<Outcome> }>();
-  private readonly lastDecision = new WeakMap<EntryRequest, { decision: Decision; id: number }>();
   private readonly outcomes = new Map<string, Outcome['status']>();
   private stopListening: () => void = () => undefined;
 
@@ -68,6 +71,7 @@ export class CoordinatorService {
     o.store.startRun(o.runTag, this.brokerName, now, { service: true, mode: o.mode.kind });
     o.store.recordEvent(now, 'start', { service: true, mode: o.mode.kind, runTag: o.runTag });
     this.tables = new ServiceTables(o.store.db);
+    this.decisions = new DecisionLog(o.store, () => this.coordinator.ledger, o.metrics);
     const account = o.mode.kind === 'advisory' ? o.mode.account : { equity: 0, patternDayTrader: false };
     this.coordinator = new Coordinator({
       config: o.config,
@@ -81,6 +85,7 @@ export class CoordinatorService {
             this.sagaOfRequest.set(this.currentRequest, t.sagaId);
             this.currentSaga = t.sagaId;
           }
+          this.decisions.flush();
           o.store.transition(t);
         },
       },
@@ -102,7 +107,8 @@ export class CoordinatorService {
         book,
         deadlineMs: o.mode.deadlineMs,
         timers: o.timers,
-        sagaOf: (a) => (this.recovering ? this.recoveredSagaOf(a) : this.currentSaga),
+        // During recovery, an action belongs to the unfinished saga that names it.
+        sagaOf: (a) => (this.recovering ? this.tables.openSagaNaming(a) : this.currentSaga),
         record: (e) => this.record(e),
         placing: () => ({
           price: this.currentRequest?.price ?? null,
@@ -133,7 +139,15 @@ export class CoordinatorService {
   /** Decide an entry request and carry it out (executing) or start its saga and say what the bot must do. */
   async request(body: EntryRequestBody, explain = false): Promise<RequestAnswer> {
     await this.ready;
-    const request: EntryRequest = { ...body };
+    try {
+      return await this.decideAndAnswer({ ...body }, explain);
+    } finally {
+      // A decision whose request failed (a broker error) is still logged.
+      this.decisions.flush();
+    }
+  }
+
+  private async decideAndAnswer(request: EntryRequest, explain: boolean): Promise<RequestAnswer> {
     const started = this.o.timers.now();
     if (this.executing) {
       if (this.dirty) {
@@ -154,7 +168,7 @@ export class CoordinatorService {
       },
       () => undefined,
     );
-    const sagaId = await this.untilStalled(done, () => this.sagaOfRequest.get(request));
+    const sagaId = await this.advisory!.untilAsked(done, () => this.sagaOfRequest.get(request));
     if (sagaId && outcome === null) this.requestOfSaga.set(sagaId, { request, done });
     return this.answer(request, outcome, explain);
   }
@@ -179,7 +193,7 @@ export class CoordinatorService {
     this.advisory.report(body);
     const entry = this.requestOfSaga.get(sagaId);
     // A recovered saga (after a restart) is driven by the recovery, not by a request.
-    await this.untilStalled(entry ? entry.done : this.ready, () => sagaId);
+    await this.advisory!.untilAsked(entry ? entry.done : this.ready, () => sagaId);
     return this.sagaView(sagaId)!;
   }
 
@@ -193,67 +207,25 @@ export class CoordinatorService {
       this.coordinator.ledger.markQuote(body.symbol, body.bid, body.ask);
       return { applied: true, detail: 'quote applied' };
     }
-    if (body.eventId !== undefined && this.tables.hasEvent(body.eventId))
-      return { applied: false, detail: `event ${body.eventId} was applied before; counted once` };
-    // The confirmation a saga waits for, sent as an order event: it answers the saga.
-    if (body.kind === 'cancelled' && this.advisory!.awaitsCancel(body.orderId)) {
-      this.advisory!.report({
-        kind: 'cancelled',
-        orderId: body.orderId,
-        filledQty: body.filledQty,
-        fillPrice: body.fillPrice,
-      });
-      return { applied: true, detail: 'answered the saga waiting for this cancel' };
-    }
-    const order = body.kind === 'fill' ? this.coordinator.ledger.order(body.orderId) : undefined;
-    if (
-      body.kind === 'fill' &&
-      order &&
-      this.advisory!.awaitsCancel(body.orderId) &&
-      body.filledQty >= order.qty
-    ) {
-      this.advisory!.report({
-        kind: 'filled',
-        orderId: body.orderId,
-        filledQty: body.filledQty,
-        fillPrice: body.fillPrice,
-      });
-      return { applied: true, detail: 'answered the saga waiting for this cancel: the order filled first' };
-    }
-    if (this.applyEvent(body)) return { applied: true, detail: `${body.kind} applied` };
-    return {
-      applied: false,
-      detail: `${body.kind}: the order is not open (a repeat or a late report); nothing changed`,
-    };
+    return advisoryEvent(body, {
+      advisory: this.advisory!,
+      ledger: this.coordinator.ledger,
+      tables: this.tables,
+      apply: (e) => this.applyEvent(e),
+    });
   }
 
   status(): Record<string, unknown> {
-    const now = this.o.timers.now();
-    const ledger = this.coordinator.ledger;
-    const c = this.o.config;
-    const session = this.o.calendar.isRegularSession(now);
-    const used = ledger.usedMargin(session, c.margin);
-    const capacity = ledger.capacity(c.bufferPct);
-    this.o.metrics.setCapacity(ledger.account.equity, capacity, used);
-    const cooling = [...this.coordinator.history.coolingSymbols(now)].map((symbol) => ({
-      symbol,
-      until: new Date(this.coordinator.history.coolingUntil(symbol, now) ?? now).toISOString(),
-    }));
+    const capacity = capacityView(this.coordinator, this.o.config, this.o.calendar, this.o.timers.now());
+    this.o.metrics.setCapacity(capacity.account.equity, capacity.marginCapacity, capacity.marginUsed);
+    const { time, ...rest } = capacity;
     return {
       mode: this.mode,
       broker: this.brokerName,
       runTag: this.o.runTag,
       recovering: this.recovering,
-      time: new Date(now).toISOString(),
-      sessionOpen: session,
-      dryRun: this.coordinator.effectiveConfig.dryRun,
-      account: { ...ledger.account },
-      marginUsed: used,
-      marginCapacity: capacity,
-      marginFree: capacity - used,
-      orders: ledger.snapshot().orders,
-      positions: ledger.snapshot().positions,
-      cooling,
+      time,
+      ...rest,
       sagas: this.tables.openSagas().map((s) => this.sagaView(s.sagaId)!),
     };
   }
@@ -274,6 +246,7 @@ export class CoordinatorService {
     this.stopListening();
     await this.advisory?.close();
     await this.ready.catch(() => undefined);
+    this.decisions.flush();
     this.o.store.stopRun(this.o.timers.now(), reason);
   }
 
@@ -293,6 +266,7 @@ export class CoordinatorService {
       });
     } finally {
       this.recovering = false;
+      this.decisions.flush();
     }
     if (this.book) this.coordinator.ledger.reset(this.book.ledger.snapshot());
     else this.dirty = true;
@@ -302,47 +276,8 @@ export class CoordinatorService {
     return this.advisory ?? (this.o.mode as { broker: LiveBroker }).broker;
   }
 
-  /** During recovery: the unfinished saga that names this victim or this client order id. */
-  private recoveredSagaOf(
-    a: { kind: 'cancel'; orderId: string } | { kind: 'place'; clientOrderId: string },
-  ): string | null {
-    const saga = this.tables
-      .openSagas()
-      .find((s) =>
-        a.kind === 'cancel' ? s.victims.includes(a.orderId) : s.clientOrderId === a.clientOrderId,
-      );
-    return saga?.sagaId ?? null;
-  }
-
-  /**
-   * Wait until the saga of `done` asks the bot for something new, or ends. Returns the saga id, if any.
-   * (The coordinator serializes: an earlier request's saga may run first; its actions are not ours.)
-   */
-  private async untilStalled(
-    done: Promise<unknown>,
-    sagaId: () => string | undefined,
-  ): Promise<string | undefined> {
-    let stop: () => void = () => undefined;
-    const stalled = new Promise<void>((resolve) => {
-      stop = this.advisory!.onPending((a) => {
-        if (a.sagaId !== null && a.sagaId === sagaId()) resolve();
-      });
-    });
-    try {
-      await Promise.race([
-        done.then(
-          () => undefined,
-          () => undefined,
-        ),
-        stalled,
-      ]);
-    } finally {
-      stop();
-    }
-    return sagaId();
-  }
-
   private record(event: OrderEventBody): void {
+    this.decisions.flush();
     const at = this.o.timers.now();
     this.tables.appendReport(event, at);
     this.book!.apply(event, at);
@@ -351,6 +286,7 @@ export class CoordinatorService {
 
   /** An order event outside any saga: the book and the coordinator's ledger follow it alike. */
   private applyEvent(event: OrderEventBody): boolean {
+    this.decisions.flush();
     const at = this.o.timers.now();
     // A cancel or fill of an order that is no longer open (a repeat, or late) changes nothing: not stored.
     if ((event.kind === 'cancelled' || event.kind === 'fill') && !this.book!.isOpen(event.orderId))
@@ -364,30 +300,28 @@ export class CoordinatorService {
 
   private onDecision(d: Decision): void {
     this.currentRequest = d.request;
-    const id = recordDecision(this.o.store, d, this.coordinator.ledger);
-    this.lastDecision.set(d.request, { decision: d, id });
-    this.o.metrics.onDecision(d);
+    this.decisions.decided(d);
   }
 
   private onSteal(e: StealEvent): void {
+    this.decisions.flush();
     this.o.store.recordSteal(e, isFightSteal(this.coordinator, e));
   }
 
   private onOutcome(request: EntryRequest, outcome: Outcome, started: number): void {
-    const last = this.lastDecision.get(request);
-    const elapsed = this.o.timers.now() - started;
-    if (last) this.o.store.setOutcome(last.id, outcome.status, elapsed);
+    this.decisions.settled(request, outcome, this.o.timers.now() - started);
     const sagaId = this.sagaOfRequest.get(request);
     if (sagaId) {
       closeSettledSaga(this.o.store, this.tables.saga(sagaId), outcome, this.o.timers.now());
       this.outcomes.set(sagaId, outcome.status);
       this.requestOfSaga.delete(sagaId);
     }
-    this.o.metrics.onOutcome(outcome.status, outcome.decision.fight, elapsed / 1000);
   }
 
   private answer(request: EntryRequest, outcome: Outcome | null, explain: boolean): RequestAnswer {
-    const decision = outcome?.decision ?? this.lastDecision.get(request)!.decision;
+    // The decision is on disk before the answer leaves.
+    this.decisions.flush();
+    const decision = outcome?.decision ?? this.decisions.decisionOf(request)!;
     const sagaId = this.sagaOfRequest.get(request);
     return {
       status: outcome?.status ?? 'waiting-for-bot',

@@ -1,4 +1,6 @@
 import type { PlaceLimitRequest } from '../coordinator/broker.js';
+import type { Coordinator, SessionOracle } from '../coordinator/coordinator.js';
+import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Outcome } from '../coordinator/saga.js';
 import type { Decision } from '../core/policy/decision.js';
 import type { PendingAction } from './advisory-broker.js';
@@ -54,5 +56,34 @@ export function sagaView(
         : { kind: 'place', order: a.order, deadline: new Date(a.deadline).toISOString() },
     ),
     outcome,
+  };
+}
+
+/** The capacity part of GET /v1/status: the account, margin used and free, orders, positions, cooldowns. */
+export function capacityView(
+  coordinator: Coordinator,
+  config: WorkstealConfig,
+  calendar: SessionOracle,
+  now: number,
+) {
+  const ledger = coordinator.ledger;
+  const sessionOpen = calendar.isRegularSession(now);
+  const used = ledger.usedMargin(sessionOpen, config.margin);
+  const capacity = ledger.capacity(config.bufferPct);
+  const snapshot = ledger.snapshot();
+  return {
+    time: new Date(now).toISOString(),
+    sessionOpen,
+    dryRun: coordinator.effectiveConfig.dryRun,
+    account: { ...ledger.account },
+    marginUsed: used,
+    marginCapacity: capacity,
+    marginFree: capacity - used,
+    orders: snapshot.orders,
+    positions: snapshot.positions,
+    cooling: [...coordinator.history.coolingSymbols(now)].map((symbol) => ({
+      symbol,
+      until: new Date(coordinator.history.coolingUntil(symbol, now) ?? now).toISOString(),
+    })),
   };
 }

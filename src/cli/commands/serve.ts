@@ -111,7 +111,11 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
 
   const runTag = newRunTag();
   const { mode, timers, close } = await serviceMode(opts, config, log, runTag);
-  const store = new LiveStore(config.live.stateDb);
+  // Checkpoints off the request path: a request never waits for a disk flush (src/store/checkpointer.ts).
+  const store = new LiveStore(config.live.stateDb, {
+    command: 'worksteal serve',
+    backgroundCheckpoints: true,
+  });
   const metrics = new LiveMetrics();
   const service = new CoordinatorService({
     config,

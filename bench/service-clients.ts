@@ -1,0 +1,140 @@
+/**
+ * The bots of the service bench, in their own process (as real bots are): CLIENTS keep-alive HTTP clients,
+ * each sending requests one after another. The bench process (bench/service.ts) forks this file and asks
+ * for one workload at a time; the answer is the wall time per request as a client sees it (round trip)
+ * and the rate. Nothing here shares a thread with the service, so the service's event loop does only the
+ * service's work.
+ */
+import { Agent, request as httpRequest } from 'node:http';
+
+export const CLIENTS = 8;
+
+export type Workload = 'warm-up' | 'decide' | 'place-cycle';
+
+export interface WorkloadOrder {
+  url: string;
+  token: string;
+  workload: Workload;
+  perClient: number;
+}
+
+export interface WorkloadResult {
+  workload: Workload;
+  p50: number;
+  p99: number;
+  rate: number;
+  n: number;
+}
+
+type Call = (method: string, path: string, body?: unknown) => Promise<unknown>;
+
+/** A keep-alive client (one socket per client, as a bot would hold one). */
+function client(url: string, token: string): Call {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const { hostname, port } = new URL(url);
+  return (method, path, body) =>
+    new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : JSON.stringify(body);
+      const req = httpRequest(
+        {
+          agent,
+          hostname,
+          port,
+          path,
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(data
+              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) }
+              : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (res.statusCode !== 200) reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
+            else resolve(JSON.parse(text));
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(data);
+    });
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** Run `perClient` rounds on every client at once; wall ms per request and the rate. */
+async function load(
+  calls: Call[],
+  perClient: number,
+  one: (call: Call, client: number) => Promise<number>,
+): Promise<{ p50: number; p99: number; rate: number; n: number }> {
+  const samples: number[] = [];
+  const t0 = performance.now();
+  let requests = 0;
+  await Promise.all(
+    calls.map(async (call, c) => {
+      for (let i = 0; i < perClient; i++) {
+        const started = performance.now();
+        const n = await one(call, c);
+        const ms = (performance.now() - started) / n;
+        for (let k = 0; k < n; k++) samples.push(ms);
+        requests += n;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  samples.sort((a, b) => a - b);
+  return { p50: quantile(samples, 0.5), p99: quantile(samples, 0.99), rate: requests / seconds, n: requests };
+}
+
+const entryRequest = (symbol: string, qty: number): Record<string, unknown> => ({
+  symbol,
+  assetClass: 'crypto',
+  side: 'buy',
+  limitPrice: 100,
+  qty,
+  price: 100.1,
+  forecastPnl: 5,
+  cryptoRank: null,
+});
+
+let venueId = 0;
+
+const ROUNDS: Record<Workload, (call: Call, c: number) => Promise<number>> = {
+  // Needs 5,000 with 1,000 free and every resting order protected: evaluated in full, blocked.
+  'warm-up': async (call, c) => (await call('POST', '/v1/requests', entryRequest(`B${c}/USD`, 50)), 1),
+  decide: async (call, c) => (await call('POST', '/v1/requests', entryRequest(`B${c}/USD`, 50)), 1),
+  // A request that places, the bot's placement report, then its cancel of that order: three round trips.
+  'place-cycle': async (call, c) => {
+    const answer = (await call('POST', '/v1/requests', entryRequest(`P${c}/USD`, 1))) as {
+      saga: { sagaId: string; waitingFor: { order: { clientOrderId: string } }[] };
+    };
+    const id = `v${++venueId}`;
+    await call('POST', `/v1/sagas/${answer.saga.sagaId}/reports`, {
+      kind: 'placed',
+      clientOrderId: answer.saga.waitingFor[0]!.order.clientOrderId,
+      orderId: id,
+    });
+    await call('POST', '/v1/events', { kind: 'cancelled', orderId: id });
+    return 3;
+  },
+};
+
+let calls: Call[] | null = null;
+
+process.on('message', (order: WorkloadOrder) => {
+  calls ??= Array.from({ length: CLIENTS }, () => client(order.url, order.token));
+  load(calls, order.perClient, ROUNDS[order.workload]).then(
+    (r) => process.send!({ workload: order.workload, ...r } satisfies WorkloadResult),
+    (error: Error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+});

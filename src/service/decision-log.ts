@@ -1,0 +1,83 @@
+import type { CapacityLedger } from '../coordinator/ledger.js';
+import type { Outcome } from '../coordinator/saga.js';
+import { isStealAttempt, type Decision } from '../core/policy/decision.js';
+import { decisionRecord } from '../core/policy/record.js';
+import type { EntryRequest } from '../core/types.js';
+import type { LiveMetrics } from '../live/metrics.js';
+import type { DecisionInsert, LiveStore } from '../live/store.js';
+
+/**
+ * The service's decision log: every decision in the store's `decisions` table (as `run` records them), the
+ * outcome and latency of its request, and the metrics.
+ *
+ * A decision is held in memory from the moment it is made until the next thing that leaves the process or
+ * writes the store: its outcome (then decision and outcome are one row written once, the common case of a
+ * request that settles at once), its saga's first transition, the next decision, or the answer. So a decision
+ * is on disk before anything follows from it, as before, without a second write of its large row.
+ */
+export class DecisionLog {
+  private held: { request: EntryRequest; row: DecisionInsert } | null = null;
+  /** Each request's last decision and its row id (null while it is held). */
+  private readonly last = new WeakMap<EntryRequest, { decision: Decision; id: number | null }>();
+
+  constructor(
+    private readonly store: LiveStore,
+    private readonly ledger: () => CapacityLedger,
+    private readonly metrics: LiveMetrics,
+  ) {}
+
+  /** A new decision (the coordinator's onDecision). */
+  decided(d: Decision): void {
+    this.flush();
+    // The victims' symbols now, while the ledger still holds the victims.
+    this.held = { request: d.request, row: decisionRow(d, this.ledger()) };
+    this.last.set(d.request, { decision: d, id: null });
+    this.metrics.onDecision(d);
+  }
+
+  /** Write the held decision, if any, without its outcome (it is not known yet). */
+  flush(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = null;
+    const id = this.store.recordDecision(held.row);
+    const last = this.last.get(held.request);
+    if (last) last.id = id;
+  }
+
+  /** The request ended: its last decision's row gets the outcome and the latency. */
+  settled(request: EntryRequest, outcome: Outcome, latencyMs: number): void {
+    if (this.held?.request === request) {
+      const { row } = this.held;
+      this.held = null;
+      const id = this.store.recordDecision({ ...row, outcome: outcome.status, latencyMs });
+      this.last.get(request)!.id = id;
+    } else {
+      const id = this.last.get(request)?.id;
+      if (id !== undefined && id !== null) this.store.setOutcome(id, outcome.status, latencyMs);
+    }
+    this.metrics.onOutcome(outcome.status, outcome.decision.fight, latencyMs / 1000);
+  }
+
+  /** The last decision made for this request. */
+  decisionOf(request: EntryRequest): Decision | undefined {
+    return this.last.get(request)?.decision;
+  }
+}
+
+/** A decision as a row of the store's decision log. */
+function decisionRow(d: Decision, ledger: CapacityLedger): DecisionInsert {
+  return {
+    time: d.time,
+    symbol: d.request.symbol,
+    action: d.action,
+    reason: d.reason,
+    victims: d.victims,
+    victimSymbols: d.victims.map((v) => ledger.order(v)?.symbol ?? '?'),
+    stealAttempt: isStealAttempt(d),
+    fight: d.fight,
+    shortfall: d.shortfall,
+    dryRun: d.dryRun,
+    record: decisionRecord(d),
+  };
+}
