@@ -19,6 +19,7 @@ import { CsvSignals, ForecasterSignals, type SignalSource } from './signals-sour
 import { LiveStore } from './store.js';
 import { BarVenue } from './venue.js';
 import { feeRates } from '../sim/costs.js';
+import { buildTimeline } from '../sim/timeline.js';
 
 /** Everything a running session holds, to stop it in order. */
 export interface LiveSession {
@@ -79,6 +80,8 @@ export function replayVenue(
     margin: config.margin,
     now,
     slippage: config.sim.slippageBps / 10_000,
+    extendedHours: config.extendedHours,
+    marginRatePerYear: config.marginRatePerYear,
     idPrefix: `r-${runTag}-`,
   });
 }
@@ -101,6 +104,13 @@ export async function launchReplay(o: ReplayLaunch): Promise<LiveSession> {
     start: o.from,
     end: o.to,
     runTag,
+    // Prices change only at bar closes: the replay polls at each, and at each end-of-day event, as the
+    // simulator steps (the same timeline).
+    pollTimes: buildTimeline(o.series, nyseCalendar(), {
+      from: o.from,
+      to: o.to,
+      deleverageLeadMinutes: o.config.deleverageLeadMinutes,
+    }).steps,
   });
 }
 
@@ -173,6 +183,7 @@ async function assemble(
     runTag: string;
     start: number;
     end?: number;
+    pollTimes?: Float64Array;
   },
   metrics = new LiveMetrics(),
 ): Promise<LiveSession> {
@@ -202,6 +213,7 @@ async function assemble(
       runTag: p.runTag,
       start: p.start,
       ...(p.end === undefined ? {} : { end: p.end }),
+      ...(p.pollTimes === undefined ? {} : { pollTimes: p.pollTimes }),
     });
     await runtime.start();
     if (o.http !== false) {
@@ -270,5 +282,6 @@ async function venueCalendar(broker: AlpacaBroker, now: number, log: Logger): Pr
   return {
     isRegularSession: (t) => pick(t).isRegularSession(t),
     sessionAt: (t) => pick(t).sessionAt(t),
+    nextClose: (t) => pick(t).nextClose(t),
   };
 }

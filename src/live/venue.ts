@@ -1,9 +1,10 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { MarginTable } from '../core/config/schema.js';
+import { dailyInterest, overnightDebit } from '../core/margin/interest.js';
 import { notional, requirementFor } from '../core/margin/requirements.js';
 import type { AssetClass, OrderRole, Position, Side } from '../core/types.js';
 import type { BarSeries } from '../sim/data/index.js';
-import { canFillInBar, limitFillPrice } from '../sim/fill-rules.js';
+import { canFillInBar, limitFillPrice, tradesInBar } from '../sim/fill-rules.js';
 import { buildTimeline } from '../sim/timeline.js';
 import {
   isOpenStatus,
@@ -25,8 +26,12 @@ export interface BarVenueOptions {
   margin: MarginTable;
   /** The venue's time; a replay shares the runtime's decision time. */
   now: () => number;
-  /** Market orders fill at the last price moved against them by this fraction (`sim.slippageBps / 10000`). */
+  /** Market orders fill moved against them by this fraction (`sim.slippageBps / 10000`). */
   slippage?: number;
+  /** Stocks trade in pre- and after-market bars too (config `extendedHours`); otherwise only in session bars. */
+  extendedHours?: boolean;
+  /** Margin interest on the overnight debit per calendar day (config `marginRatePerYear`; default none). */
+  marginRatePerYear?: number;
   /**
    * Order ids are `<idPrefix><n>` (default `r`). A replay venue lives for one run, so the replay gives it
    * the run tag: ids stay unique across the runs that share a store.
@@ -53,8 +58,10 @@ interface Book {
 /**
  * A venue that trades on real bars: the matching engine behind the replay broker and the fake Alpaca
  * server. A bar's prices become known at its close; resting orders fill by the simulator's rules
- * (src/sim/fill-rules.ts): later bars only, at min(limit, open) for a buy (gap rule), sells mirrored, full
- * quantity. Time only moves forward; `advance()` catches up on every bar closed by now.
+ * (src/sim/fill-rules.ts): later bars only, stocks only in session bars unless extended hours, at
+ * min(limit, open) for a buy (gap rule), sells mirrored, full quantity. Market orders fill at the open of the
+ * symbol's next tradable bar (a market-on-close order at the close now when its bar closes now), as the
+ * simulator's exits do. Time only moves forward; `advance()` catches up on every bar closed by now.
  */
 export class BarVenue {
   private readonly books = new Map<string, Book>();
@@ -62,9 +69,13 @@ export class BarVenue {
   private readonly byClientId = new Map<string, string>();
   private readonly positionMap = new Map<string, { assetClass: AssetClass; qty: number; avgPrice: number }>();
   private readonly listeners = new Set<(e: OrderEvent) => void>();
+  /** Market orders waiting for their symbol's next tradable bar (they fill at its open). */
+  private readonly marketOrders = new Set<string>();
   private cash: number;
   private nextId = 1;
   private processedUntil = Number.NEGATIVE_INFINITY;
+  /** The UTC day interest was last charged for (null before the first look). */
+  private interestDay: number | null = null;
 
   constructor(private readonly options: BarVenueOptions) {
     this.cash = options.cash;
@@ -96,6 +107,7 @@ export class BarVenue {
     const now = this.now();
     if (now <= this.processedUntil) return;
     this.processedUntil = now;
+    this.chargeInterest(now);
     for (const book of this.books.values()) {
       const last = lastClosedIndex(book.closeTimes, now);
       if (!this.hasOpenOrders(book.series.symbol)) {
@@ -140,24 +152,46 @@ export class BarVenue {
   }
 
   /**
-   * A market order: fills at once at the last price (moved against the order by `slippage`), by the same
-   * fill path as a limit (cash, fees, position, events). As the simulator's deleveraging trims at the close.
+   * A market order, by the same fill path as a limit (cash, fees, position, events), moved against the order
+   * by `slippage`. With `atClose` (end-of-day trims) it fills at once at the close of the symbol's bar that
+   * closes now, if that bar is tradable; otherwise, like any market order, at the open of its next tradable
+   * bar (no bar now: no price is invented). The order's limit is the price it was sent at.
    */
   placeMarket(
-    request: Omit<VenuePlaceRequest, 'limitPrice'>,
+    request: Omit<VenuePlaceRequest, 'limitPrice'> & { atClose?: boolean },
   ): { ok: true; order: VenueOrder } | { ok: false; reason: string } {
     this.advance();
     const existing = this.byClientId.get(request.clientOrderId);
     if (existing) return { ok: true, order: { ...this.orders.get(existing)! } };
     const quote = this.quote(request.symbol);
     if (!quote) return { ok: false, reason: `no price for ${request.symbol} yet` };
-    const slip = this.options.slippage ?? 0;
-    const price = request.side === 'buy' ? quote.ask * (1 + slip) : quote.bid * (1 - slip);
-    const placed = this.place({ ...request, limitPrice: price });
+    const { atClose, ...rest } = request;
+    const placed = this.place({ ...rest, limitPrice: quote.bid });
     if (!placed.ok) return placed;
     const order = this.orders.get(placed.order.id)!;
-    if (isOpenStatus(order.status)) this.fill(order, price);
+    if (atClose && this.tradableBarClosesNow(request.symbol))
+      this.fill(order, this.slipped(order.side, quote.bid));
+    else this.marketOrders.add(order.id);
     return { ok: true, order: { ...order } };
+  }
+
+  private slipped(side: Side, price: number): number {
+    const slip = this.options.slippage ?? 0;
+    return side === 'buy' ? price * (1 + slip) : price * (1 - slip);
+  }
+
+  /** Whether the symbol's last bar closes exactly now and trades (a session bar, or extended hours). */
+  private tradableBarClosesNow(symbol: string): boolean {
+    const book = this.books.get(symbol);
+    if (!book) return false;
+    const now = this.now();
+    const i = lastClosedIndex(book.closeTimes, now);
+    return i >= 0 && book.closeTimes[i] === now && this.tradable(book, i);
+  }
+
+  private tradable(book: Book, i: number): boolean {
+    const { calendar, extendedHours } = this.options;
+    return tradesInBar(book.series.assetClass, book.series.time[i]!, calendar, extendedHours ?? false);
   }
 
   /** The cancel has been asked for; the order can still fill until `completeCancel` (a fill racing a cancel). */
@@ -176,6 +210,7 @@ export class BarVenue {
     const order = this.orders.get(id);
     if (!order) return null;
     if (isOpenStatus(order.status)) {
+      this.marketOrders.delete(id);
       order.status = 'canceled';
       this.emit('canceled', order);
     }
@@ -217,7 +252,7 @@ export class BarVenue {
     const i = lastClosedIndex(book.closeTimes, this.now());
     if (i < 0) return null;
     const price = book.series.close[i]!;
-    return { bid: price, ask: price };
+    return { bid: price, ask: price, time: book.closeTimes[i]! };
   }
 
   /** The last `count` bars closed by now (views into the series, not copies). */
@@ -290,6 +325,29 @@ export class BarVenue {
     };
   }
 
+  /**
+   * Margin interest as the simulator charges it (DESIGN §3): at the first look of a new UTC day, the overnight
+   * debit at the prices known before now, for each calendar day since the last charge.
+   */
+  private chargeInterest(now: number): void {
+    const day = Math.floor(now / 86_400_000);
+    const last = this.interestDay;
+    this.interestDay = day;
+    const rate = this.options.marginRatePerYear ?? 0;
+    if (last === null || day <= last || !(rate > 0)) return;
+    let equity = this.cash;
+    let longNotional = 0;
+    for (const [symbol, p] of this.positionMap) {
+      const book = this.books.get(symbol)!;
+      const i = lastClosedIndex(book.closeTimes, now - 1);
+      const value = i < 0 ? 0 : p.qty * book.series.close[i]!;
+      equity += value;
+      if (p.qty > 0) longNotional += value;
+    }
+    const debit = overnightDebit(longNotional, equity);
+    if (debit > 0) this.cash -= dailyInterest(debit, rate) * (day - last);
+  }
+
   private mark(symbol: string): number {
     return this.quote(symbol)?.bid ?? 0;
   }
@@ -302,9 +360,14 @@ export class BarVenue {
   private fillInBar(book: Book, i: number): void {
     const s = book.series;
     const barOpen = s.time[i]!;
+    if (!this.tradable(book, i)) return;
     for (const order of this.orders.values()) {
       if (order.symbol !== s.symbol || !isOpenStatus(order.status)) continue;
       if (!canFillInBar(order.placedAt, barOpen)) continue;
+      if (this.marketOrders.delete(order.id)) {
+        this.fill(order, this.slipped(order.side, s.open[i]!));
+        continue;
+      }
       const px = limitFillPrice(order.side, order.limitPrice, s.open[i]!, s.high[i]!, s.low[i]!);
       if (!Number.isNaN(px)) this.fill(order, px);
     }
