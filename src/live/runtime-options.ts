@@ -37,7 +37,7 @@ export interface RuntimeOptions {
   end?: number;
   /**
    * Replay: the times prices change, ascending (every bar close and end-of-day event, the simulator's steps):
-   * the replay polls at each of them instead of every `pollSec`.
+   * the replay polls at each of them, besides every `pollSec`.
    */
   pollTimes?: Float64Array;
   /** How long a stop waits for the poll in flight (a cancel awaiting its confirmation) before giving up. */

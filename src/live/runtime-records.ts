@@ -1,5 +1,5 @@
 import type { Coordinator } from '../coordinator/coordinator.js';
-import type { OutcomeStatus } from '../coordinator/saga.js';
+import type { OutcomeStatus, SagaJournal, SagaTransition } from '../coordinator/saga.js';
 import type { Decision } from '../core/policy/decision.js';
 import { decisionRecord } from '../core/policy/record.js';
 import type { StealEvent } from '../core/types.js';
@@ -165,6 +165,25 @@ export class RuntimeRecords {
     this.o.store.recordEvent(at, 'alert-resolved', { kind });
     this.o.log.info('alert-resolved', { kind });
   }
+}
+
+/** Every saga step into the store and, one line each, the log: an operator sees a cancel in flight. */
+export function sagaJournal(o: RuntimeOptions): SagaJournal {
+  return {
+    transition: (t: SagaTransition) => {
+      o.store.transition(t);
+      o.log.info('saga', {
+        saga: t.sagaId,
+        state: t.state,
+        symbol: t.symbol,
+        victims: t.victims,
+        cancelled: t.cancelled,
+        orderId: t.orderId,
+        detail: t.detail,
+        at: iso(t.at),
+      });
+    },
+  };
 }
 
 export const iso = (t: number): string => new Date(t).toISOString();

@@ -1,16 +1,15 @@
 import { Coordinator } from '../coordinator/coordinator.js';
-import type { SagaJournal, SagaTransition } from '../coordinator/saga.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { entryPrefix } from '../ports/order-ids.js';
 import type { Quote } from '../ports/venue.js';
-import { nextEndOfDayEvent } from '../session/asking.js';
 import { isSqliteError, storeFailed } from '../store/errors.js';
 import type { AlertMonitor } from './alerts.js';
 import { EndOfDay } from './end-of-day.js';
 import { recoverSagas, settleOrderRows, type RecoveryDeps } from './recovery.js';
 import { capToBuyingPower } from './runtime-capacity.js';
+import { nextPollTime } from './runtime-schedule.js';
 import type { RuntimeOptions } from './runtime-options.js';
-import { iso, RuntimeRecords, type RuntimeCounters } from './runtime-records.js';
+import { iso, RuntimeRecords, sagaJournal, type RuntimeCounters } from './runtime-records.js';
 import { LiveWatchers } from './runtime-watch.js';
 import { buildStatus, type StatusSnapshot } from './status.js';
 import { TrackedBroker } from './tracked-broker.js';
@@ -44,22 +43,6 @@ export class Runtime {
   constructor(private readonly o: RuntimeOptions) {
     const now = (): number => o.time.now();
     this.broker = new TrackedBroker(o.broker, o.store, now);
-    const journal: SagaJournal = {
-      transition: (t: SagaTransition) => {
-        o.store.transition(t);
-        // One line per saga step: an operator (or a test) sees a cancel in flight before it is confirmed.
-        o.log.info('saga', {
-          saga: t.sagaId,
-          state: t.state,
-          symbol: t.symbol,
-          victims: t.victims,
-          cancelled: t.cancelled,
-          orderId: t.orderId,
-          detail: t.detail,
-          at: iso(t.at),
-        });
-      },
-    };
     this.records = new RuntimeRecords(
       o,
       () => this.coordinator,
@@ -76,7 +59,7 @@ export class Runtime {
       clock: { now },
       calendar: o.calendar,
       account: { equity: o.config.live.initialEquity, patternDayTrader: o.config.patternDayTrader },
-      journal,
+      journal: sagaJournal(o),
       idPrefix: entryPrefix(o.runTag),
       onDecision: (d) => this.records.onDecision(d),
       onSteal: (e) => this.records.onSteal(e),
@@ -153,10 +136,7 @@ export class Runtime {
     });
   }
 
-  /**
-   * Poll until stopped or, in a replay, until the end of the data: every `pollSec`, and also at each
-   * end-of-day event (the window's start, the close) when stocks are watched, as the simulator steps there.
-   */
+  /** Poll until stopped or, in a replay, until the end of the data (when: runtime-schedule.ts). */
   async run(): Promise<'end' | 'stopped'> {
     const o = this.o;
     const clock = o.time.clock;
@@ -170,26 +150,12 @@ export class Runtime {
       await this.inFlight;
       this.inFlight = null;
       if (o.end !== undefined && t >= o.end) return 'end';
-      t = this.nextPoll(t);
+      t = nextPollTime(t, o, this.hasStocks);
       if (o.end !== undefined && t > o.end) t = o.end;
       // Wall-clock trading does not replay polls it slept through; a replay never skips one.
       if (!clock.stepped && t < clock.now()) t = clock.now();
     }
     return 'stopped';
-  }
-
-  /**
-   * The poll after one at `t`: a replay's next price change; live `pollSec` later, or the next end-of-day
-   * event if that comes first.
-   */
-  private nextPoll(t: number): number {
-    const times = this.o.pollTimes;
-    if (times) return nextAfter(times, t) ?? Number.POSITIVE_INFINITY;
-    const every = t + this.o.config.live.pollSec * 1000;
-    const { calendar, config } = this.o;
-    if (!this.hasStocks || !calendar.nextClose) return every;
-    const event = nextEndOfDayEvent(t, (x) => calendar.nextClose!(x), config.deleverageLeadMinutes);
-    return event !== null && event < every ? event : every;
   }
 
   async pollOnce(): Promise<void> {
@@ -361,18 +327,6 @@ export class Runtime {
       includeCurrentRun,
     };
   }
-}
-
-/** The first time in an ascending list after t, or null. */
-function nextAfter(times: Float64Array, t: number): number | null {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid]! <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < times.length ? times[lo]! : null;
 }
 
 /** The config as stored and shown: a webhook URL may carry a token, so only its presence is kept. */

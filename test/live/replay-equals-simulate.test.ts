@@ -62,7 +62,16 @@ interface Run {
   fills: string[];
   /** Equity at the end of each UTC day that has a step. */
   equity: Map<number, number>;
-  counts: Record<string, number>;
+  counts: Counts;
+}
+
+interface Counts {
+  places: number;
+  steals: number;
+  blocks: number;
+  waits: number;
+  deleverageCancels: number;
+  deleverageTrims: number;
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
