@@ -1,11 +1,10 @@
-import type { ExchangeCalendar } from '../core/calendar/index.js';
-import type { MarginTable } from '../core/config/schema.js';
-import { dailyInterest, overnightDebit } from '../core/margin/interest.js';
-import { notional, requirementFor } from '../core/margin/requirements.js';
-import type { AssetClass, OrderRole, Position, Side } from '../core/types.js';
+import { notional } from '../core/margin/requirements.js';
+import type { AssetClass, Position, Side } from '../core/types.js';
 import type { BarSeries } from '../sim/data/index.js';
 import { canFillInBar, limitFillPrice, tradesInBar } from '../sim/fill-rules.js';
 import { buildTimeline } from '../sim/timeline.js';
+import { interestDue, lastClosedIndex, venueAccount } from './venue-account.js';
+import type { BarVenueOptions, VenuePlaceRequest } from './venue-types.js';
 import {
   isOpenStatus,
   type BarWindow,
@@ -16,37 +15,7 @@ import {
   type VenueOrder,
 } from '../ports/venue.js';
 
-export interface BarVenueOptions {
-  series: readonly BarSeries[];
-  calendar: ExchangeCalendar;
-  cash: number;
-  /** Fee per fill as a fraction of notional (the simulator's `feesBps / 10000`). */
-  feeRate: number;
-  patternDayTrader: boolean;
-  margin: MarginTable;
-  /** The venue's time; a replay shares the runtime's decision time. */
-  now: () => number;
-  /** Market orders fill moved against them by this fraction (`sim.slippageBps / 10000`). */
-  slippage?: number;
-  /** Stocks trade in pre- and after-market bars too (config `extendedHours`); otherwise only in session bars. */
-  extendedHours?: boolean;
-  /** Margin interest on the overnight debit per calendar day (config `marginRatePerYear`; default none). */
-  marginRatePerYear?: number;
-  /**
-   * Order ids are `<idPrefix><n>` (default `r`). A replay venue lives for one run, so the replay gives it
-   * the run tag: ids stay unique across the runs that share a store.
-   */
-  idPrefix?: string;
-}
-
-export interface VenuePlaceRequest {
-  clientOrderId: string;
-  symbol: string;
-  side: Side;
-  role: OrderRole;
-  limitPrice: number;
-  qty: number;
-}
+export type { BarVenueOptions, VenuePlaceRequest } from './venue-types.js';
 
 interface Book {
   series: BarSeries;
@@ -295,34 +264,16 @@ export class BarVenue {
    */
   account(): BrokerAccount {
     this.advance();
-    const now = this.now();
-    let equity = this.cash;
-    for (const [symbol, p] of this.positionMap) equity += p.qty * this.mark(symbol);
-    const { margin, patternDayTrader } = this.options;
-    const ctx = { equity, patternDayTrader, sessionOpen: this.options.calendar.isRegularSession(now) };
-    let used = 0;
-    for (const [symbol, p] of this.positionMap)
-      used += notional(p.qty, this.mark(symbol)) * requirementFor(p.assetClass, ctx, margin);
-    for (const o of this.orders.values()) {
-      if (!isOpenStatus(o.status)) continue;
-      const held = this.positionMap.get(o.symbol)?.qty ?? 0;
-      const addsExposure = o.side === 'buy' ? held >= 0 : held <= 0;
-      if (addsExposure)
-        used += notional(o.qty - o.filledQty, o.limitPrice) * requirementFor(o.assetClass, ctx, margin);
-    }
-    const free = Math.max(0, equity - used);
-    const pdt = patternDayTrader && equity >= margin.stock.pdtMinEquity;
-    const overnight = requirementFor('stock', { ...ctx, sessionOpen: false }, margin);
-    return {
-      equity,
-      patternDayTrader,
+    const { margin, patternDayTrader, calendar } = this.options;
+    return venueAccount({
       cash: this.cash,
-      buyingPower: {
-        nonMarginable: free / margin.crypto.requirement,
-        daytrading: pdt ? free / margin.stock.intradayPdt : 0,
-        regt: free / overnight,
-      },
-    };
+      positions: this.positionMap,
+      orders: this.orders.values(),
+      mark: (symbol) => this.mark(symbol),
+      margin,
+      patternDayTrader,
+      sessionOpen: calendar.isRegularSession(this.now()),
+    });
   }
 
   /**
@@ -335,17 +286,12 @@ export class BarVenue {
     this.interestDay = day;
     const rate = this.options.marginRatePerYear ?? 0;
     if (last === null || day <= last || !(rate > 0)) return;
-    let equity = this.cash;
-    let longNotional = 0;
-    for (const [symbol, p] of this.positionMap) {
+    const markBefore = (symbol: string): number => {
       const book = this.books.get(symbol)!;
       const i = lastClosedIndex(book.closeTimes, now - 1);
-      const value = i < 0 ? 0 : p.qty * book.series.close[i]!;
-      equity += value;
-      if (p.qty > 0) longNotional += value;
-    }
-    const debit = overnightDebit(longNotional, equity);
-    if (debit > 0) this.cash -= dailyInterest(debit, rate) * (day - last);
+      return i < 0 ? 0 : book.series.close[i]!;
+    };
+    this.cash -= interestDue(this.cash, this.positionMap, markBefore, rate, day - last);
   }
 
   private mark(symbol: string): number {
@@ -399,16 +345,4 @@ export class BarVenue {
     const event = { kind, order: { ...order } };
     for (const listener of this.listeners) listener(event);
   }
-}
-
-/** Index of the last bar whose close is ≤ t, or −1. */
-function lastClosedIndex(closeTimes: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = closeTimes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (closeTimes[mid]! <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
 }
