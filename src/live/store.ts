@@ -265,15 +265,6 @@ export class LiveStore implements SagaJournal {
     };
   }
 
-  /** The take-profit of the symbol's most recent filled (or partly filled) entry: where its exit belongs. */
-  lastEntryTakeProfit(symbol: string): number | null {
-    const r = this.statement(
-      `SELECT take_profit FROM orders WHERE venue = ? AND symbol = ? AND role = 'entry' AND filled_qty > 0
-         ORDER BY rowid DESC LIMIT 1`,
-    ).get(this.venue, symbol) as { take_profit: number | null } | undefined;
-    return r?.take_profit ?? null;
-  }
-
   // --- decisions ------------------------------------------------------------------------------------------
 
   recordDecision(d: DecisionInsert): number {
