@@ -61,9 +61,9 @@ export interface AlpacaLaunch extends Common {
 }
 
 /**
- * The replay venue over real bars, as `run` and `serve` use it. One fee for every fill: the crypto maker rate
- * (most of its fills rest first). Each replay starts afresh: its ids carry the run tag, so two runs in one
- * store never share one.
+ * The replay venue over real bars, as `run` and `serve` use it: the simulator's fills, fees (by asset class
+ * and liquidity role), slippage and margin interest. Each replay starts afresh: its ids carry the run tag, so
+ * two runs in one store never share one.
  */
 export function replayVenue(
   config: WorkstealConfig,
@@ -75,7 +75,8 @@ export function replayVenue(
     series,
     calendar: nyseCalendar(),
     cash: config.live.initialEquity,
-    feeRate: feeRates(config.sim).crypto.maker,
+    feeRate: 0,
+    fees: feeRates(config.sim),
     patternDayTrader: config.patternDayTrader,
     margin: config.margin,
     now,

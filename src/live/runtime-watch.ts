@@ -1,7 +1,8 @@
 import type { Coordinator } from '../coordinator/coordinator.js';
 import type { Outcome } from '../coordinator/saga.js';
 import type { Decision } from '../core/policy/decision.js';
-import type { EntryRequest } from '../core/types.js';
+import type { AssetClass, EntryRequest } from '../core/types.js';
+import { feeRates, reservedEntryFee, type FeeRates } from '../sim/costs.js';
 import { exitId, takeProfitId } from '../ports/order-ids.js';
 import type { Quote } from '../ports/venue.js';
 import { stockEntriesClosed } from '../session/asking.js';
@@ -26,6 +27,8 @@ export interface WatchHost {
   reconcileIfDirty: () => Promise<void>;
   /** Cancel one of our own orders outside a steal. */
   cancelOwn: (orderId: string, reason: string) => Promise<void>;
+  /** The capacity cap the broker's buying power set at the last reconcile (none without one). */
+  brokerCap: () => number | undefined;
 }
 
 /**
@@ -39,11 +42,17 @@ export class LiveWatchers {
   private readonly unarmedReported = new Set<string>();
   private tpSeq = 0;
   private exitSeq = 0;
+  private readonly fees: FeeRates;
 
   constructor(private readonly h: WatchHost) {
     const { symbols, start } = h.o;
     this.entries = symbols.map((s, i) => new EntryWatcher(s.symbol, s.assetClass, i, start));
     this.exits = symbols.map((s) => new ExitWatcher(s.symbol, s.assetClass));
+    this.fees = feeRates(h.o.config.sim);
+  }
+
+  private reserveFees(request: EntryRequest): void {
+    reserveFeesOf(this.h, this.fees, request);
   }
 
   /** An entry filled: its watcher's signal is used once. */
@@ -145,6 +154,7 @@ export class LiveWatchers {
       sizing: DEFAULT_SIZING,
       signal: (symbol: string) => signals.current(symbol, now),
       signalKeyOf: (orderId: string) => store.orderByOrderId(orderId)?.signalKey ?? null,
+      feeRate: (assetClass: AssetClass) => this.fees[assetClass].taker,
       stockEntriesClosed: stockEntriesClosed(
         'stock',
         now,
@@ -188,6 +198,7 @@ export class LiveWatchers {
       records.onWait();
       return;
     }
+    this.reserveFees(request);
     broker.pending.set(request.symbol, { takeProfit, forecastPnl: request.forecastPnl, signalKey });
     const started = performance.now();
     let outcome: Outcome;
@@ -208,6 +219,23 @@ export class LiveWatchers {
       detail: outcome.detail,
     });
   }
+}
+
+/**
+ * DESIGN §6, as the simulator holds it: the fees the resting entries and this one would pay if they filled
+ * (taker) are held back from capacity while they rest, so no fill leaves margin over capacity. A cap, set
+ * afresh from the broker's own at each request (equity is untouched).
+ */
+function reserveFeesOf(h: WatchHost, fees: FeeRates, request: EntryRequest): void {
+  const { config } = h.o;
+  const ledger = h.coordinator.ledger;
+  let reserve = reservedEntryFee(request.qty, request.limitPrice, fees, request.assetClass);
+  for (const o of ledger.orders)
+    if (o.role === 'entry') reserve += reservedEntryFee(o.qty, o.limitPrice, fees, o.assetClass);
+  if (!(reserve > 0)) return;
+  const cap = Math.min(h.brokerCap() ?? Infinity, (ledger.account.equity - reserve) * (1 - config.bufferPct));
+  const sessionOpen = h.o.calendar.isRegularSession(h.o.time.now());
+  h.coordinator.capToBrokerFree(cap - ledger.usedMargin(sessionOpen, config.margin));
 }
 
 const UNKNOWN_ENTRY: KnownEntry = { takeProfit: null, filledAt: null, stopPrice: null, timeStopAt: null };

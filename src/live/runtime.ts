@@ -39,6 +39,8 @@ export class Runtime {
   private lastPoll: number | null = null;
   private inFlight: Promise<void> | null = null;
   private capacityNote: string | null = null;
+  /** The capacity cap from the broker's buying power at the last reconcile. */
+  private brokerCap: number | undefined;
 
   constructor(private readonly o: RuntimeOptions) {
     const now = (): number => o.time.now();
@@ -90,6 +92,7 @@ export class Runtime {
         if (this.dirty) await this.reconcile();
       },
       cancelOwn: (id, why) => this.cancelOwn(id, why),
+      brokerCap: () => this.brokerCap,
     });
     this.unsubscribe = o.broker.onOrderEvent((e) => this.records.onOrderEvent(e));
   }
@@ -288,6 +291,7 @@ export class Runtime {
     if (note !== null && note !== this.capacityNote)
       this.o.log.warn('capacity-from-broker', { detail: note });
     this.capacityNote = note;
+    this.brokerCap = this.coordinator.ledger.account.capacityCap;
     this.markQuotes();
   }
 

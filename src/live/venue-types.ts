@@ -1,6 +1,6 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { MarginTable } from '../core/config/schema.js';
-import type { OrderRole, Side } from '../core/types.js';
+import type { AssetClass, OrderRole, Side } from '../core/types.js';
 import type { BarSeries } from '../sim/data/index.js';
 
 /** What a BarVenue (venue.ts) is built from and what it is asked to place. */
@@ -11,6 +11,11 @@ export interface BarVenueOptions {
   cash: number;
   /** Fee per fill as a fraction of notional (the simulator's `feesBps / 10000`). */
   feeRate: number;
+  /**
+   * Fees by asset class and liquidity role (the simulator's `feeRates`): a resting limit the market came to
+   * pays maker, one whose bar opened through it and every market order taker. Overrides `feeRate`.
+   */
+  fees?: Readonly<Record<AssetClass, Readonly<Record<'maker' | 'taker', number>>>>;
   patternDayTrader: boolean;
   margin: MarginTable;
   /** The venue's time; a replay shares the runtime's decision time. */

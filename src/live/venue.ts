@@ -1,7 +1,7 @@
 import { notional } from '../core/margin/requirements.js';
 import type { AssetClass, Position, Side } from '../core/types.js';
 import type { BarSeries } from '../sim/data/index.js';
-import { canFillInBar, limitFillPrice, tradesInBar } from '../sim/fill-rules.js';
+import { canFillInBar, limitFillPrice, limitFillRole, tradesInBar } from '../sim/fill-rules.js';
 import { buildTimeline } from '../sim/timeline.js';
 import { interestDue, lastClosedIndex, venueAccount } from './venue-account.js';
 import type { BarVenueOptions, VenuePlaceRequest } from './venue-types.js';
@@ -139,7 +139,7 @@ export class BarVenue {
     if (!placed.ok) return placed;
     const order = this.orders.get(placed.order.id)!;
     if (atClose && this.tradableBarClosesNow(request.symbol))
-      this.fill(order, this.slipped(order.side, quote.bid));
+      this.fill(order, this.slipped(order.side, quote.bid), 'taker');
     else this.marketOrders.add(order.id);
     return { ok: true, order: { ...order } };
   }
@@ -311,18 +311,20 @@ export class BarVenue {
       if (order.symbol !== s.symbol || !isOpenStatus(order.status)) continue;
       if (!canFillInBar(order.placedAt, barOpen)) continue;
       if (this.marketOrders.delete(order.id)) {
-        this.fill(order, this.slipped(order.side, s.open[i]!));
+        this.fill(order, this.slipped(order.side, s.open[i]!), 'taker');
         continue;
       }
       const px = limitFillPrice(order.side, order.limitPrice, s.open[i]!, s.high[i]!, s.low[i]!);
-      if (!Number.isNaN(px)) this.fill(order, px);
+      if (!Number.isNaN(px)) this.fill(order, px, limitFillRole(order.side, order.limitPrice, s.open[i]!));
     }
   }
 
-  private fill(order: VenueOrder, price: number): void {
+  /** A fill pays the fee of its asset class and liquidity role (`fees`), or the flat `feeRate`. */
+  private fill(order: VenueOrder, price: number, role: 'maker' | 'taker' = 'maker'): void {
     const qty = order.qty - order.filledQty;
     const signed = order.side === 'buy' ? qty : -qty;
-    this.cash -= signed * price + notional(qty, price) * this.options.feeRate;
+    const rate = this.options.fees?.[order.assetClass][role] ?? this.options.feeRate;
+    this.cash -= signed * price + notional(qty, price) * rate;
     const p = this.positionMap.get(order.symbol);
     const before = p?.qty ?? 0;
     const next = before + signed;

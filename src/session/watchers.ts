@@ -39,6 +39,8 @@ export interface WatchContext {
   signalKeyOf: (orderId: string) => string | null;
   /** The end-of-day window: no new stock entries (stockEntriesClosed). */
   stockEntriesClosed: boolean;
+  /** The fee an entry's budget pays too (the taker rate: the most its fill can pay); 0 without fees. */
+  feeRate?: (assetClass: AssetClass) => number;
 }
 
 export interface EntryPlan {
@@ -105,7 +107,8 @@ export class EntryWatcher {
     const request = blankRequest(this.symbol, this.assetClass);
     const price = signal.side === 'buy' ? quote.ask : quote.bid;
     const equity = ctx.ledger.account.equity;
-    if (!fillEntryRequest(request, signal, equity, ctx.orderFraction, price, ctx.sizing))
+    const feeRate = ctx.feeRate?.(this.assetClass) ?? 0;
+    if (!fillEntryRequest(request, signal, equity, ctx.orderFraction, price, ctx.sizing, feeRate))
       return { ...NO_ENTRY, cancel };
     return { cancel, request: { request, signal } };
   }

@@ -16,14 +16,13 @@ import { loadReal } from '../support/marketdata.js';
  * DESIGN §5: one set of rules. `run --broker replay` (polling at each bar close and end-of-day event) and
  * `simulate` on the same bars, config and signals make the same decisions, fills, trades and daily equity.
  * Mixed set, 3 crypto + 2 stocks (AAPL with pre- and after-market bars, SPY's bars at :30), two weeks with US
- * session closes that deleverage (2024-03-04 → 2024-03-18), the default time stop.
+ * session closes that deleverage (2024-03-04 → 2024-03-18), the default time stop and fees (maker and taker by
+ * asset class, entries holding their taker fee back), 2 bps of slippage on market exits.
  *
  * Differences that remain, each a difference of venue (DESIGN §5, "Replay and simulation"):
  * - Stop-loss (`sim.stopLossPct`, off by default, so not exercised here): the simulator fills a stop intrabar
  *   at min(stop, open) like a resting stop order; live, the exit watcher sees the stop reached when the bar
  *   closes and leaves by a market order at the next tradable open (the Broker port has no stop orders).
- * - Fees: the replay venue charges one fee rate on every fill (the crypto maker rate), the simulator by asset
- *   class and liquidity role and sizes entries with their taker fee held back; this test sets fees to 0.
  * - The simulator closes what is still open at the end of the data ('end-of-data' trades); a replay leaves
  *   it open. Those trades are not compared.
  */
@@ -46,7 +45,7 @@ const config = () =>
         source: 'test',
         values: {
           patternDayTrader: true,
-          sim: { feesBps: 0, slippageBps: 0, orderFraction: 0.45, initialEquity: 30_000 },
+          sim: { slippageBps: 2, orderFraction: 0.45, initialEquity: 30_000 },
           live: { initialEquity: 30_000, orderFraction: 0.45, pollSec: 3600, stateDb: join(dir, 'r.sqlite') },
         },
       },
