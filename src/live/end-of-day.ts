@@ -1,7 +1,9 @@
 import type { Coordinator } from '../coordinator/coordinator.js';
 import type { Session } from '../core/calendar/index.js';
 import { planDeleverage, type DeleveragePlan } from '../core/policy/deleverage-plan.js';
-import { deleverageSteps, trimQty } from '../session/deleverage.js';
+import { feeRates } from '../sim/costs.js';
+import { stockEntriesClosed } from '../session/asking.js';
+import { deleverageSteps, trimSize } from '../session/deleverage.js';
 import { deleverageId } from '../ports/order-ids.js';
 import type { Quote } from '../ports/venue.js';
 import type { RuntimeOptions } from './runtime-options.js';
@@ -29,19 +31,17 @@ export interface EndOfDayHost {
  */
 export class EndOfDay {
   /** The last session seen open, and what has been done about its close. */
-  private eod: { session: Session; ordersDone: boolean; windowLogged: boolean } | null = null;
+  private eod: { session: Session; ordersDone: boolean } | null = null;
   private dlSeq = 0;
 
   constructor(private readonly h: EndOfDayHost) {}
 
-  /** Stock entries wanted in the window are not asked for: say so once per session. */
-  noteSuppressed(now: number, symbols: string[]): void {
-    if (!this.eod || this.eod.windowLogged) return;
-    this.eod.windowLogged = true;
+  /** The window opened: stock entries are not asked for until the close (session rule); say so once. */
+  private noteWindow(now: number, session: Session): void {
     const detail = {
-      session: this.eod.session.day,
-      close: iso(this.eod.session.close),
-      symbols,
+      session: session.day,
+      close: iso(session.close),
+      symbols: this.h.o.symbols.filter((s) => s.assetClass === 'stock').map((s) => s.symbol),
       reason:
         'end-of-day: no new stock entries between deleverageLeadMinutes before the close and the close (the overnight requirement applies at the close)',
     };
@@ -51,8 +51,8 @@ export class EndOfDay {
 
   /** Between `deleverageLeadMinutes` before the close of today's session and the close. */
   inWindow(now: number): boolean {
-    const session = this.h.o.calendar.sessionAt(now);
-    return session !== null && now >= session.close - this.h.o.config.deleverageLeadMinutes * 60_000;
+    const { calendar, config } = this.h.o;
+    return stockEntriesClosed('stock', now, (t) => calendar.sessionAt(t), config.deleverageLeadMinutes);
   }
 
   /**
@@ -70,10 +70,10 @@ export class EndOfDay {
         this.eod = null;
         await this.deleverage('positions', now, closed);
       }
-      if (this.eod?.session.day !== session.day)
-        this.eod = { session, ordersDone: false, windowLogged: false };
+      if (this.eod?.session.day !== session.day) this.eod = { session, ordersDone: false };
       if (!this.eod.ordersDone && this.inWindow(now)) {
         this.eod.ordersDone = true;
+        this.noteWindow(now, session);
         await this.deleverage('orders', now, session);
       }
       return;
@@ -130,7 +130,10 @@ export class EndOfDay {
         this.recordDeleverage(now, phase, session, s.plan, action);
         actions.push(action);
       }
-      step = steps.next();
+      // A trim that waits for its symbol's next tradable bar did nothing now (as in the simulator).
+      step = steps.next(
+        action?.status === 'waiting' || action?.status === 'already-waiting' ? false : undefined,
+      );
     }
     const { first: firstPlan, last: plan } = step.value;
     const first = firstPlan.check;
@@ -178,37 +181,67 @@ export class EndOfDay {
     };
   }
 
-  /** An end-of-day trim by an order that trades now, sized by the session's trim rule. */
+  /**
+   * An end-of-day trim by a market-on-close order, sized by the session's trim rule. Without a tradable bar of
+   * the symbol now the venue holds it for the symbol's next tradable bar (status `waiting`); while one waits,
+   * no second is sent.
+   */
   private async deleverageTrim(t: {
     symbol: string;
     qty: number;
     price: number;
+    plan: DeleveragePlan;
   }): Promise<DeleverageAction | null> {
     const ledger = this.h.coordinator.ledger;
+    const { config } = this.h.o;
     const position = ledger.position(t.symbol);
     if (!position) return null;
-    const qty = trimQty(position.assetClass, position.qty, t.qty);
+    const qty = trimSize({
+      assetClass: position.assetClass,
+      held: position.qty,
+      plannedQty: t.qty,
+      price: t.price,
+      requirement: t.plan.check.requirement,
+      bufferPct: config.bufferPct,
+      feeRate: feeRates(config.sim)[position.assetClass].taker,
+      slippage: config.sim.slippageBps / 10_000,
+    });
     if (!(qty > 0)) return null;
     let status = 'dry-run';
     let orderId: string | null = null;
+    const waiting = ledger.orders.find((o) => o.symbol === t.symbol && o.role === 'exit' && !o.external);
+    if (waiting)
+      return {
+        action: 'trim',
+        symbol: t.symbol,
+        qty,
+        price: t.price,
+        orderId: waiting.id,
+        status: 'already-waiting',
+      };
     if (!this.h.dryRun()) {
       // Take-profits hold the shares at the venue; the exit watcher re-arms one for what remains.
       for (const tp of ledger.orders.filter(
         (o) => o.symbol === t.symbol && o.role === 'take-profit' && !o.external,
       ))
         await this.h.cancelOwn(tp.id, 'deleverage-trim');
+      const clientOrderId = deleverageId(this.h.o.runTag, ++this.dlSeq);
       const result = await this.h.broker.placeMarket({
-        clientOrderId: deleverageId(this.h.o.runTag, ++this.dlSeq),
+        clientOrderId,
         symbol: t.symbol,
         assetClass: position.assetClass,
         side: position.qty > 0 ? 'sell' : 'buy',
         role: 'exit',
         qty,
         price: t.price,
+        atClose: true,
       });
       status = result.ok ? 'placed' : 'rejected';
-      if (result.ok) orderId = result.orderId;
-      else this.h.o.log.warn('deleverage-trim-rejected', { symbol: t.symbol, qty, reason: result.reason });
+      if (result.ok) {
+        orderId = result.orderId;
+        const venue = await this.h.broker.inner.orderByClientId(clientOrderId);
+        if (venue?.status === 'open') status = 'waiting';
+      } else this.h.o.log.warn('deleverage-trim-rejected', { symbol: t.symbol, qty, reason: result.reason });
     }
     return { action: 'trim', symbol: t.symbol, qty, price: t.price, orderId, status };
   }

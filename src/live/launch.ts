@@ -19,6 +19,7 @@ import { CsvSignals, ForecasterSignals, type SignalSource } from './signals-sour
 import { LiveStore } from './store.js';
 import { BarVenue } from './venue.js';
 import { feeRates } from '../sim/costs.js';
+import { buildTimeline } from '../sim/timeline.js';
 
 /** Everything a running session holds, to stop it in order. */
 export interface LiveSession {
@@ -60,9 +61,9 @@ export interface AlpacaLaunch extends Common {
 }
 
 /**
- * The replay venue over real bars, as `run` and `serve` use it. One fee for every fill: the crypto maker rate
- * (most of its fills rest first). Each replay starts afresh: its ids carry the run tag, so two runs in one
- * store never share one.
+ * The replay venue over real bars, as `run` and `serve` use it: the simulator's fills, fees (by asset class
+ * and liquidity role), slippage and margin interest. Each replay starts afresh: its ids carry the run tag, so
+ * two runs in one store never share one.
  */
 export function replayVenue(
   config: WorkstealConfig,
@@ -74,11 +75,14 @@ export function replayVenue(
     series,
     calendar: nyseCalendar(),
     cash: config.live.initialEquity,
-    feeRate: feeRates(config.sim).crypto.maker,
+    feeRate: 0,
+    fees: feeRates(config.sim),
     patternDayTrader: config.patternDayTrader,
     margin: config.margin,
     now,
     slippage: config.sim.slippageBps / 10_000,
+    extendedHours: config.extendedHours,
+    marginRatePerYear: config.marginRatePerYear,
     idPrefix: `r-${runTag}-`,
   });
 }
@@ -101,6 +105,13 @@ export async function launchReplay(o: ReplayLaunch): Promise<LiveSession> {
     start: o.from,
     end: o.to,
     runTag,
+    // Prices change only at bar closes: the replay polls at each, and at each end-of-day event, as the
+    // simulator steps (the same timeline).
+    pollTimes: buildTimeline(o.series, nyseCalendar(), {
+      from: o.from,
+      to: o.to,
+      deleverageLeadMinutes: o.config.deleverageLeadMinutes,
+    }).steps,
   });
 }
 
@@ -173,6 +184,7 @@ async function assemble(
     runTag: string;
     start: number;
     end?: number;
+    pollTimes?: Float64Array;
   },
   metrics = new LiveMetrics(),
 ): Promise<LiveSession> {
@@ -202,6 +214,7 @@ async function assemble(
       runTag: p.runTag,
       start: p.start,
       ...(p.end === undefined ? {} : { end: p.end }),
+      ...(p.pollTimes === undefined ? {} : { pollTimes: p.pollTimes }),
     });
     await runtime.start();
     if (o.http !== false) {
@@ -270,5 +283,6 @@ async function venueCalendar(broker: AlpacaBroker, now: number, log: Logger): Pr
   return {
     isRegularSession: (t) => pick(t).isRegularSession(t),
     sessionAt: (t) => pick(t).sessionAt(t),
+    nextClose: (t) => pick(t).nextClose(t),
   };
 }

@@ -12,6 +12,8 @@ import type { LiveStore } from './store.js';
 /** The calendar as the runtime needs it: whether the market is open, and the session (its close) at a time. */
 export interface SessionCalendar extends SessionOracle {
   sessionAt(t: number): Session | null;
+  /** The close of the session open at t, or of the next one (end-of-day polls); optional for embedders. */
+  nextClose?(t: number): number | null;
 }
 
 export interface RuntimeOptions {
@@ -26,10 +28,18 @@ export interface RuntimeOptions {
   log: Logger;
   symbols: readonly { symbol: string; assetClass: AssetClass }[];
   runTag: string;
-  /** First poll (market time). */
+  /**
+   * First poll (market time). Watchers are first asked at a price made after it (src/session/asking.ts), as
+   * the simulator simulates bars closing after its `from`.
+   */
   start: number;
   /** Replay: the last poll; the loop ends after it. */
   end?: number;
+  /**
+   * Replay: the times prices change, ascending (every bar close and end-of-day event, the simulator's steps):
+   * the replay polls at each of them, besides every `pollSec`.
+   */
+  pollTimes?: Float64Array;
   /** How long a stop waits for the poll in flight (a cancel awaiting its confirmation) before giving up. */
   stopWaitMs?: number;
 }

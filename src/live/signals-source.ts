@@ -26,6 +26,10 @@ export interface LiveSignal {
 export interface SignalSource {
   /** Bring signals up to date for this poll (new bars, a changed file). */
   refresh(now: number, symbols: readonly string[]): Promise<void>;
+  /**
+   * The newest signal known now, still valid and not yet traded. A watcher takes it when it holds none (or
+   * its own expired) and keeps it until it expires: the session's rule, src/session/signals.ts.
+   */
   current(symbol: string, now: number): LiveSignal | null;
   /** The entry placed for this signal filled: a signal is traded once. */
   consume(symbol: string, key: string): void;
@@ -38,14 +42,13 @@ export { symbolKey };
 interface ForecastState {
   lastBarTime: number;
   latest: { key: string; entry: number; takeProfit: number; edge: number; intervalMs: number } | null;
-  held: LiveSignal | null;
   consumedKey: string | null;
 }
 
 /**
  * The simulator's causal forecaster on live bars. At each poll it reads the bars closed so far (just enough
- * history for the forecaster's window, so the values equal those of a full-history run) and, like the
- * simulator, keeps a signal until it expires; then the newest forecast replaces it.
+ * history for the forecaster's window, so the values equal those of a full-history run); the newest bar's
+ * forecast is the current signal, valid `validBars` bars from when it is taken.
  */
 export class ForecasterSignals implements SignalSource {
   private readonly state = new Map<string, ForecastState>();
@@ -59,11 +62,7 @@ export class ForecasterSignals implements SignalSource {
     const need = this.config.lookbackBars + this.config.horizonBars + 1;
     for (const symbol of symbols) {
       let st = this.state.get(symbol);
-      if (!st)
-        this.state.set(
-          symbol,
-          (st = { lastBarTime: Number.NaN, latest: null, held: null, consumedKey: null }),
-        );
+      if (!st) this.state.set(symbol, (st = { lastBarTime: Number.NaN, latest: null, consumedKey: null }));
       const bars = await this.marketData.bars(symbol, need);
       const n = bars?.time.length ?? 0;
       if (bars && n > 0 && bars.time[n - 1] !== st.lastBarTime) {
@@ -80,33 +79,27 @@ export class ForecasterSignals implements SignalSource {
             }
           : null;
       }
-      if (st.held && st.held.validUntil > now) continue;
-      const latest = st.latest;
-      st.held =
-        latest && latest.key !== st.consumedKey
-          ? {
-              key: latest.key,
-              side: 'buy',
-              entry: latest.entry,
-              takeProfit: latest.takeProfit,
-              expectedPnl: null,
-              edge: latest.edge,
-              validUntil: now + this.config.validBars * latest.intervalMs,
-            }
-          : null;
     }
   }
 
   current(symbol: string, now: number): LiveSignal | null {
-    const held = this.state.get(symbol)?.held ?? null;
-    return held && held.validUntil > now ? held : null;
+    const st = this.state.get(symbol);
+    const latest = st?.latest;
+    if (!latest || latest.key === st.consumedKey) return null;
+    return {
+      key: latest.key,
+      side: 'buy',
+      entry: latest.entry,
+      takeProfit: latest.takeProfit,
+      expectedPnl: null,
+      edge: latest.edge,
+      validUntil: now + this.config.validBars * latest.intervalMs,
+    };
   }
 
   consume(symbol: string, key: string): void {
     const st = this.state.get(symbol);
-    if (!st) return;
-    st.consumedKey = key;
-    if (st.held?.key === key) st.held = null;
+    if (st) st.consumedKey = key;
   }
 
   close(): void {}

@@ -256,13 +256,25 @@ export class LiveStore implements SagaJournal {
     return r ? orderRow(r) : null;
   }
 
-  /** The take-profit of the symbol's most recent filled (or partly filled) entry: where its exit belongs. */
-  lastEntryTakeProfit(symbol: string): number | null {
+  /**
+   * The symbol's most recent filled (or partly filled) entry: its take-profit (where its exit belongs), side,
+   * fill price and when it filled (its last update), for the exits' stop and time stop.
+   */
+  lastEntryFill(
+    symbol: string,
+  ): { takeProfit: number | null; side: 'buy' | 'sell'; fillPrice: number | null; filledAt: number } | null {
     const r = this.statement(
-      `SELECT take_profit FROM orders WHERE venue = ? AND symbol = ? AND role = 'entry' AND filled_qty > 0
-         ORDER BY rowid DESC LIMIT 1`,
-    ).get(this.venue, symbol) as { take_profit: number | null } | undefined;
-    return r?.take_profit ?? null;
+      `SELECT take_profit, side, fill_price, updated_at FROM orders
+         WHERE venue = ? AND symbol = ? AND role = 'entry' AND filled_qty > 0 ORDER BY rowid DESC LIMIT 1`,
+    ).get(this.venue, symbol) as
+      { take_profit: number | null; side: string; fill_price: number | null; updated_at: number } | undefined;
+    if (!r) return null;
+    return {
+      takeProfit: r.take_profit,
+      side: r.side === 'sell' ? 'sell' : 'buy',
+      fillPrice: r.fill_price,
+      filledAt: Number(r.updated_at),
+    };
   }
 
   // --- decisions ------------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
-import type { ExchangeCalendar } from '../core/calendar/index.js';
-import type { MarginTable } from '../core/config/schema.js';
-import { notional, requirementFor } from '../core/margin/requirements.js';
-import type { AssetClass, OrderRole, Position, Side } from '../core/types.js';
+import { notional } from '../core/margin/requirements.js';
+import type { AssetClass, Position, Side } from '../core/types.js';
 import type { BarSeries } from '../sim/data/index.js';
-import { canFillInBar, limitFillPrice } from '../sim/fill-rules.js';
+import { canFillInBar, limitFillPrice, limitFillRole, tradesInBar } from '../sim/fill-rules.js';
 import { buildTimeline } from '../sim/timeline.js';
+import { interestDue, lastClosedIndex, venueAccount } from './venue-account.js';
+import type { BarVenueOptions, VenuePlaceRequest } from './venue-types.js';
 import {
   isOpenStatus,
   type BarWindow,
@@ -15,33 +15,7 @@ import {
   type VenueOrder,
 } from '../ports/venue.js';
 
-export interface BarVenueOptions {
-  series: readonly BarSeries[];
-  calendar: ExchangeCalendar;
-  cash: number;
-  /** Fee per fill as a fraction of notional (the simulator's `feesBps / 10000`). */
-  feeRate: number;
-  patternDayTrader: boolean;
-  margin: MarginTable;
-  /** The venue's time; a replay shares the runtime's decision time. */
-  now: () => number;
-  /** Market orders fill at the last price moved against them by this fraction (`sim.slippageBps / 10000`). */
-  slippage?: number;
-  /**
-   * Order ids are `<idPrefix><n>` (default `r`). A replay venue lives for one run, so the replay gives it
-   * the run tag: ids stay unique across the runs that share a store.
-   */
-  idPrefix?: string;
-}
-
-export interface VenuePlaceRequest {
-  clientOrderId: string;
-  symbol: string;
-  side: Side;
-  role: OrderRole;
-  limitPrice: number;
-  qty: number;
-}
+export type { BarVenueOptions, VenuePlaceRequest } from './venue-types.js';
 
 interface Book {
   series: BarSeries;
@@ -53,8 +27,10 @@ interface Book {
 /**
  * A venue that trades on real bars: the matching engine behind the replay broker and the fake Alpaca
  * server. A bar's prices become known at its close; resting orders fill by the simulator's rules
- * (src/sim/fill-rules.ts): later bars only, at min(limit, open) for a buy (gap rule), sells mirrored, full
- * quantity. Time only moves forward; `advance()` catches up on every bar closed by now.
+ * (src/sim/fill-rules.ts): later bars only, stocks only in session bars unless extended hours, at
+ * min(limit, open) for a buy (gap rule), sells mirrored, full quantity. Market orders fill at the open of the
+ * symbol's next tradable bar (a market-on-close order at the close now when its bar closes now), as the
+ * simulator's exits do. Time only moves forward; `advance()` catches up on every bar closed by now.
  */
 export class BarVenue {
   private readonly books = new Map<string, Book>();
@@ -62,9 +38,13 @@ export class BarVenue {
   private readonly byClientId = new Map<string, string>();
   private readonly positionMap = new Map<string, { assetClass: AssetClass; qty: number; avgPrice: number }>();
   private readonly listeners = new Set<(e: OrderEvent) => void>();
+  /** Market orders waiting for their symbol's next tradable bar (they fill at its open). */
+  private readonly marketOrders = new Set<string>();
   private cash: number;
   private nextId = 1;
   private processedUntil = Number.NEGATIVE_INFINITY;
+  /** The UTC day interest was last charged for (null before the first look). */
+  private interestDay: number | null = null;
 
   constructor(private readonly options: BarVenueOptions) {
     this.cash = options.cash;
@@ -96,6 +76,7 @@ export class BarVenue {
     const now = this.now();
     if (now <= this.processedUntil) return;
     this.processedUntil = now;
+    this.chargeInterest(now);
     for (const book of this.books.values()) {
       const last = lastClosedIndex(book.closeTimes, now);
       if (!this.hasOpenOrders(book.series.symbol)) {
@@ -140,24 +121,46 @@ export class BarVenue {
   }
 
   /**
-   * A market order: fills at once at the last price (moved against the order by `slippage`), by the same
-   * fill path as a limit (cash, fees, position, events). As the simulator's deleveraging trims at the close.
+   * A market order, by the same fill path as a limit (cash, fees, position, events), moved against the order
+   * by `slippage`. With `atClose` (end-of-day trims) it fills at once at the close of the symbol's bar that
+   * closes now, if that bar is tradable; otherwise, like any market order, at the open of its next tradable
+   * bar (no bar now: no price is invented). The order's limit is the price it was sent at.
    */
   placeMarket(
-    request: Omit<VenuePlaceRequest, 'limitPrice'>,
+    request: Omit<VenuePlaceRequest, 'limitPrice'> & { atClose?: boolean },
   ): { ok: true; order: VenueOrder } | { ok: false; reason: string } {
     this.advance();
     const existing = this.byClientId.get(request.clientOrderId);
     if (existing) return { ok: true, order: { ...this.orders.get(existing)! } };
     const quote = this.quote(request.symbol);
     if (!quote) return { ok: false, reason: `no price for ${request.symbol} yet` };
-    const slip = this.options.slippage ?? 0;
-    const price = request.side === 'buy' ? quote.ask * (1 + slip) : quote.bid * (1 - slip);
-    const placed = this.place({ ...request, limitPrice: price });
+    const { atClose, ...rest } = request;
+    const placed = this.place({ ...rest, limitPrice: quote.bid });
     if (!placed.ok) return placed;
     const order = this.orders.get(placed.order.id)!;
-    if (isOpenStatus(order.status)) this.fill(order, price);
+    if (atClose && this.tradableBarClosesNow(request.symbol))
+      this.fill(order, this.slipped(order.side, quote.bid), 'taker');
+    else this.marketOrders.add(order.id);
     return { ok: true, order: { ...order } };
+  }
+
+  private slipped(side: Side, price: number): number {
+    const slip = this.options.slippage ?? 0;
+    return side === 'buy' ? price * (1 + slip) : price * (1 - slip);
+  }
+
+  /** Whether the symbol's last bar closes exactly now and trades (a session bar, or extended hours). */
+  private tradableBarClosesNow(symbol: string): boolean {
+    const book = this.books.get(symbol);
+    if (!book) return false;
+    const now = this.now();
+    const i = lastClosedIndex(book.closeTimes, now);
+    return i >= 0 && book.closeTimes[i] === now && this.tradable(book, i);
+  }
+
+  private tradable(book: Book, i: number): boolean {
+    const { calendar, extendedHours } = this.options;
+    return tradesInBar(book.series.assetClass, book.series.time[i]!, calendar, extendedHours ?? false);
   }
 
   /** The cancel has been asked for; the order can still fill until `completeCancel` (a fill racing a cancel). */
@@ -176,6 +179,7 @@ export class BarVenue {
     const order = this.orders.get(id);
     if (!order) return null;
     if (isOpenStatus(order.status)) {
+      this.marketOrders.delete(id);
       order.status = 'canceled';
       this.emit('canceled', order);
     }
@@ -217,7 +221,7 @@ export class BarVenue {
     const i = lastClosedIndex(book.closeTimes, this.now());
     if (i < 0) return null;
     const price = book.series.close[i]!;
-    return { bid: price, ask: price };
+    return { bid: price, ask: price, time: book.closeTimes[i]! };
   }
 
   /** The last `count` bars closed by now (views into the series, not copies). */
@@ -260,34 +264,34 @@ export class BarVenue {
    */
   account(): BrokerAccount {
     this.advance();
-    const now = this.now();
-    let equity = this.cash;
-    for (const [symbol, p] of this.positionMap) equity += p.qty * this.mark(symbol);
-    const { margin, patternDayTrader } = this.options;
-    const ctx = { equity, patternDayTrader, sessionOpen: this.options.calendar.isRegularSession(now) };
-    let used = 0;
-    for (const [symbol, p] of this.positionMap)
-      used += notional(p.qty, this.mark(symbol)) * requirementFor(p.assetClass, ctx, margin);
-    for (const o of this.orders.values()) {
-      if (!isOpenStatus(o.status)) continue;
-      const held = this.positionMap.get(o.symbol)?.qty ?? 0;
-      const addsExposure = o.side === 'buy' ? held >= 0 : held <= 0;
-      if (addsExposure)
-        used += notional(o.qty - o.filledQty, o.limitPrice) * requirementFor(o.assetClass, ctx, margin);
-    }
-    const free = Math.max(0, equity - used);
-    const pdt = patternDayTrader && equity >= margin.stock.pdtMinEquity;
-    const overnight = requirementFor('stock', { ...ctx, sessionOpen: false }, margin);
-    return {
-      equity,
-      patternDayTrader,
+    const { margin, patternDayTrader, calendar } = this.options;
+    return venueAccount({
       cash: this.cash,
-      buyingPower: {
-        nonMarginable: free / margin.crypto.requirement,
-        daytrading: pdt ? free / margin.stock.intradayPdt : 0,
-        regt: free / overnight,
-      },
+      positions: this.positionMap,
+      orders: this.orders.values(),
+      mark: (symbol) => this.mark(symbol),
+      margin,
+      patternDayTrader,
+      sessionOpen: calendar.isRegularSession(this.now()),
+    });
+  }
+
+  /**
+   * Margin interest as the simulator charges it (DESIGN §3): at the first look of a new UTC day, the overnight
+   * debit at the prices known before now, for each calendar day since the last charge.
+   */
+  private chargeInterest(now: number): void {
+    const day = Math.floor(now / 86_400_000);
+    const last = this.interestDay;
+    this.interestDay = day;
+    const rate = this.options.marginRatePerYear ?? 0;
+    if (last === null || day <= last || !(rate > 0)) return;
+    const markBefore = (symbol: string): number => {
+      const book = this.books.get(symbol)!;
+      const i = lastClosedIndex(book.closeTimes, now - 1);
+      return i < 0 ? 0 : book.series.close[i]!;
     };
+    this.cash -= interestDue(this.cash, this.positionMap, markBefore, rate, day - last);
   }
 
   private mark(symbol: string): number {
@@ -302,18 +306,25 @@ export class BarVenue {
   private fillInBar(book: Book, i: number): void {
     const s = book.series;
     const barOpen = s.time[i]!;
+    if (!this.tradable(book, i)) return;
     for (const order of this.orders.values()) {
       if (order.symbol !== s.symbol || !isOpenStatus(order.status)) continue;
       if (!canFillInBar(order.placedAt, barOpen)) continue;
+      if (this.marketOrders.delete(order.id)) {
+        this.fill(order, this.slipped(order.side, s.open[i]!), 'taker');
+        continue;
+      }
       const px = limitFillPrice(order.side, order.limitPrice, s.open[i]!, s.high[i]!, s.low[i]!);
-      if (!Number.isNaN(px)) this.fill(order, px);
+      if (!Number.isNaN(px)) this.fill(order, px, limitFillRole(order.side, order.limitPrice, s.open[i]!));
     }
   }
 
-  private fill(order: VenueOrder, price: number): void {
+  /** A fill pays the fee of its asset class and liquidity role (`fees`), or the flat `feeRate`. */
+  private fill(order: VenueOrder, price: number, role: 'maker' | 'taker' = 'maker'): void {
     const qty = order.qty - order.filledQty;
     const signed = order.side === 'buy' ? qty : -qty;
-    this.cash -= signed * price + notional(qty, price) * this.options.feeRate;
+    const rate = this.options.fees?.[order.assetClass][role] ?? this.options.feeRate;
+    this.cash -= signed * price + notional(qty, price) * rate;
     const p = this.positionMap.get(order.symbol);
     const before = p?.qty ?? 0;
     const next = before + signed;
@@ -336,16 +347,4 @@ export class BarVenue {
     const event = { kind, order: { ...order } };
     for (const listener of this.listeners) listener(event);
   }
-}
-
-/** Index of the last bar whose close is ≤ t, or −1. */
-function lastClosedIndex(closeTimes: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = closeTimes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (closeTimes[mid]! <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
 }

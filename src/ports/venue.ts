@@ -50,8 +50,10 @@ export interface LivePosition extends Position {
 }
 
 /**
- * An order that must trade now (end-of-day trims, DESIGN §3). `price` is the last price the runtime knows:
- * the replay fills at it; Alpaca sends a marketable limit around it (see `AlpacaBroker.placeMarket`).
+ * An order that must trade now (a time stop; end-of-day trims, DESIGN §3). `price` is the last price the
+ * runtime knows; Alpaca sends a marketable limit around it (see `AlpacaBroker.placeMarket`). The replay fills
+ * it as the simulator does: at the open of the symbol's next tradable bar, or with `atClose` at the close of
+ * the bar closing now (when there is none, also at the next tradable open).
  */
 export interface MarketOrderRequest {
   clientOrderId: string;
@@ -61,6 +63,8 @@ export interface MarketOrderRequest {
   role: OrderRole;
   qty: number;
   price: number;
+  /** An end-of-day trim: the close now (a market-on-close order). */
+  atClose?: boolean;
 }
 
 export interface LiveBroker extends Broker {
@@ -79,6 +83,11 @@ export interface LiveBroker extends Broker {
 export interface Quote {
   bid: number;
   ask: number;
+  /**
+   * When the price was made (a replay: the close of the bar it comes from). Watchers are asked on a price
+   * newer than the last they saw (src/session/asking.ts); without a time the price counts as made now.
+   */
+  time?: number;
 }
 
 /** Closed bars of one symbol, oldest first (bar open times). */

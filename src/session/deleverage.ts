@@ -57,3 +57,50 @@ export function trimQty(assetClass: AssetClass, held: number, planned: number): 
   const qty = assetClass === 'stock' ? Math.ceil(planned - 1e-9) : planned;
   return Math.min(Math.abs(held), qty);
 }
+
+/**
+ * The quantity an end-of-day trim must close for margin to fall by `excessMargin` once its own costs are
+ * paid (DESIGN §6: no dust trims). Closing q at price p frees q·p·requirement of margin but lowers equity by
+ * q·p·(fee + slippage), which lowers capacity by (1 − buffer) of that; so q = excess / (p·(req − (1 − buffer)
+ * ·(fee + slippage))). Capped at the position.
+ */
+export function trimQtyWithCosts(input: {
+  excessMargin: number;
+  price: number;
+  requirement: number;
+  bufferPct: number;
+  feeRate: number;
+  slippage: number;
+  positionQty: number;
+}): number {
+  const perUnit =
+    input.price * (input.requirement - (1 - input.bufferPct) * (input.feeRate + input.slippage));
+  if (!(perUnit > 0)) return input.positionQty;
+  return Math.min(input.positionQty, input.excessMargin / perUnit);
+}
+
+/**
+ * The size of one end-of-day trim, the session's rule for both drivers: what frees the plan's margin after the
+ * trim's own fee and slippage (trimQtyWithCosts), in the session's units (trimQty: whole shares for stocks).
+ */
+export function trimSize(input: {
+  assetClass: AssetClass;
+  held: number;
+  plannedQty: number;
+  price: number;
+  requirement: number;
+  bufferPct: number;
+  feeRate: number;
+  slippage: number;
+}): number {
+  const withCosts = trimQtyWithCosts({
+    excessMargin: input.plannedQty * input.price * input.requirement,
+    price: input.price,
+    requirement: input.requirement,
+    bufferPct: input.bufferPct,
+    feeRate: input.feeRate,
+    slippage: input.slippage,
+    positionQty: Math.abs(input.held),
+  });
+  return trimQty(input.assetClass, input.held, withCosts);
+}

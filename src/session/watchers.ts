@@ -1,26 +1,30 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { AssetClass, EntryRequest, OpenOrder, Side } from '../core/types.js';
+import { freshPrice } from './asking.js';
 import { blankRequest, fillEntryRequest, type EntrySignal } from './entry.js';
-import { roundLimit, type SizingRule } from './sizing.js';
+import { exitStep, stopTouched, takeProfitOrder, type ExitLevels } from './exits.js';
+import { holdsSignal } from './signals.js';
+import type { SizingRule } from './sizing.js';
 
 /** A signal as the watchers see it: identity (a resting order placed for this key does not ask again). */
 export interface WatchedSignal extends EntrySignal {
   key: string;
   takeProfit: number;
+  validUntil: number;
 }
 
-/** The best prices now (bars carry no spread: bid = ask = close in a replay). */
+/** The best prices now (bars carry no spread: bid = ask = close in a replay), and when they were made. */
 export interface WatchedQuote {
   bid: number;
   ask: number;
+  time?: number;
 }
 
 /**
  * The session's watchers over a ledger reconciled with the broker (live), written once: one entry watcher and
- * one exit watcher per symbol. They only say what they want; the
- * runtime carries it out (entries through the coordinator, which alone decides place / steal / block).
- * Each poll they look at the ledger as just reconciled with the broker, so nothing they decide rests on
- * a remembered state.
+ * one exit watcher per symbol. They only say what they want; the runtime carries it out (entries through the
+ * coordinator, which alone decides place / steal / block). The rules are the simulator's: asked on a fresh
+ * price (asking.ts), a held signal (signals.ts), exits (exits.ts), the end-of-day entry rule (asking.ts).
  */
 
 export interface WatchContext {
@@ -29,15 +33,22 @@ export interface WatchContext {
   quotes: ReadonlyMap<string, WatchedQuote>;
   orderFraction: number;
   sizing: SizingRule;
+  /** The newest signal of a symbol now (taken when the watcher holds none). */
   signal: (symbol: string) => WatchedSignal | null;
   /** The signal key a resting entry order was placed for (from the store). */
   signalKeyOf: (orderId: string) => string | null;
+  /** The end-of-day window: no new stock entries (stockEntriesClosed). */
+  stockEntriesClosed: boolean;
+  /** The fee an entry's budget pays too (the taker rate: the most its fill can pay); 0 without fees. */
+  feeRate?: (assetClass: AssetClass) => number;
 }
 
-export type EntryPlan =
-  | { kind: 'none' }
-  | { kind: 'cancel'; orderId: string; reason: string }
-  | { kind: 'request'; request: EntryRequest; signal: WatchedSignal };
+export interface EntryPlan {
+  cancel: { orderId: string; reason: string } | null;
+  request: { request: EntryRequest; signal: WatchedSignal } | null;
+}
+
+const NO_ENTRY: EntryPlan = { cancel: null, request: null };
 
 /** Our resting order of a role for a symbol (never an external one). */
 export function ownOrder(ledger: CapacityLedger, symbol: string, role: OpenOrder['role']): OpenOrder[] {
@@ -45,41 +56,81 @@ export function ownOrder(ledger: CapacityLedger, symbol: string, role: OpenOrder
 }
 
 export class EntryWatcher {
+  /** The time of the last price looked at: the run's start before the first look. */
+  private seen: number;
+  /** The signal this watcher trades on until it expires. */
+  held: WatchedSignal | null = null;
+
   constructor(
     readonly symbol: string,
     readonly assetClass: AssetClass,
     readonly index: number,
-  ) {}
+    start: number,
+  ) {
+    this.seen = start;
+  }
 
+  /** Whether the symbol's price now is newer than the last one looked at (then it is seen). */
+  look(quote: WatchedQuote | undefined, now: number): boolean {
+    if (!quote) return false; // no price, nothing to look at: distance is never invented
+    const time = quote.time ?? now;
+    if (!freshPrice(time, this.seen)) return false;
+    this.seen = time;
+    return true;
+  }
+
+  /** The entry filled: its signal is used once. */
+  consumed(key: string): void {
+    if (this.held?.key === key) this.held = null;
+  }
+
+  /** Asked at a fresh price: what to cancel (an entry of an expired signal) and what to request. */
   plan(ctx: WatchContext): EntryPlan {
     // While a position exists the exit watcher owns the symbol.
-    if (ctx.ledger.position(this.symbol)) return { kind: 'none' };
-    const resting = ownOrder(ctx.ledger, this.symbol, 'entry')[0];
-    const signal = ctx.signal(this.symbol);
-    if (!signal) {
-      return resting ? { kind: 'cancel', orderId: resting.id, reason: 'signal-expired' } : { kind: 'none' };
+    if (ctx.ledger.position(this.symbol)) return NO_ENTRY;
+    let resting: OpenOrder | undefined = ownOrder(ctx.ledger, this.symbol, 'entry')[0];
+    let cancel: EntryPlan['cancel'] = null;
+    if (!holdsSignal(this.held, ctx.now)) {
+      if (resting) cancel = { orderId: resting.id, reason: 'signal-expired' };
+      resting = undefined;
+      this.held = ctx.signal(this.symbol);
     }
-    if (resting && resting.side !== signal.side) {
-      return { kind: 'cancel', orderId: resting.id, reason: 'signal-side-changed' };
-    }
-    if (resting && ctx.signalKeyOf(resting.id) === signal.key) return { kind: 'none' };
+    const signal = this.held;
+    if (!signal) return cancel ? { ...NO_ENTRY, cancel } : NO_ENTRY;
+    if (resting && ctx.signalKeyOf(resting.id) === signal.key) return NO_ENTRY;
+    // An order not placed for this signal (an earlier run's): the request replaces it, or it goes first.
+    if (resting && resting.side !== signal.side)
+      cancel = { orderId: resting.id, reason: 'signal-side-changed' };
+    if (ctx.stockEntriesClosed && this.assetClass === 'stock') return { ...NO_ENTRY, cancel };
     const quote = ctx.quotes.get(this.symbol);
-    if (!quote) return { kind: 'none' }; // no price, no request: distance is never invented
+    if (!quote) return { ...NO_ENTRY, cancel };
     const request = blankRequest(this.symbol, this.assetClass);
     const price = signal.side === 'buy' ? quote.ask : quote.bid;
     const equity = ctx.ledger.account.equity;
-    if (!fillEntryRequest(request, signal, equity, ctx.orderFraction, price, ctx.sizing))
-      return { kind: 'none' };
-    return { kind: 'request', signal, request };
+    const feeRate = ctx.feeRate?.(this.assetClass) ?? 0;
+    if (!fillEntryRequest(request, signal, equity, ctx.orderFraction, price, ctx.sizing, feeRate))
+      return { ...NO_ENTRY, cancel };
+    return { cancel, request: { request, signal } };
   }
+}
+
+/** What the exit watcher knows of its position's entry (from the store live). */
+export interface KnownEntry extends ExitLevels {
+  takeProfit: number | null;
+  /** When the entry filled (a stop counts bars from there). */
+  filledAt: number | null;
 }
 
 export interface ExitPlan {
   cancel: string[];
   place: { side: Side; qty: number; limitPrice: number } | null;
+  /** Leave now by an order that trades now. */
+  exitNow: 'time-stop' | 'stop' | null;
   /** A position without a known take-profit price: nothing to arm (reported once by the runtime). */
   unarmed: boolean;
 }
+
+const NO_EXIT: ExitPlan = { cancel: [], place: null, exitNow: null, unarmed: false };
 
 export class ExitWatcher {
   constructor(
@@ -87,21 +138,41 @@ export class ExitWatcher {
     readonly assetClass: AssetClass,
   ) {}
 
-  /** Keep exactly one take-profit armed at the forecast price for the whole position, while one exists. */
-  plan(ledger: CapacityLedger, takeProfit: number | null): ExitPlan {
+  /**
+   * Without a position, no take-profit rests. Asked at a fresh price (`asked`), with a position and no exit
+   * already under way: past its time stop (or a stop the last bar reached) it leaves now; otherwise exactly
+   * one take-profit is armed at the forecast price for the whole position.
+   */
+  plan(
+    ledger: CapacityLedger,
+    entry: KnownEntry,
+    now: number,
+    asked: boolean,
+    lastBar: { open: number; high: number; low: number } | null,
+  ): ExitPlan {
     const armed = ownOrder(ledger, this.symbol, 'take-profit');
     const position = ledger.position(this.symbol);
-    if (!position) return { cancel: armed.map((o) => o.id), place: null, unarmed: false };
-    if (takeProfit === null) return { cancel: [], place: null, unarmed: true };
-    const side: Side = position.qty > 0 ? 'sell' : 'buy';
-    const qty = Math.abs(position.qty);
-    const limitPrice = roundLimit(this.assetClass, side, takeProfit);
-    const keep = armed.find((o) => o.side === side && near(o.qty, qty) && near(o.limitPrice, limitPrice));
-    return {
-      cancel: armed.filter((o) => o !== keep).map((o) => o.id),
-      place: keep ? null : { side, qty, limitPrice },
-      unarmed: false,
-    };
+    if (!position) return { ...NO_EXIT, cancel: armed.map((o) => o.id) };
+    if (!asked || ownOrder(ledger, this.symbol, 'exit').length) return NO_EXIT;
+    const positionSide: Side = position.qty > 0 ? 'buy' : 'sell';
+    const stopHit =
+      entry.stopPrice !== null &&
+      lastBar !== null &&
+      entry.filledAt !== null &&
+      entry.filledAt <= lastBar.open &&
+      stopTouched(positionSide, entry.stopPrice, lastBar.high, lastBar.low);
+    if (stopHit) return { ...NO_EXIT, cancel: armed.map((o) => o.id), exitNow: 'stop' };
+    if (entry.takeProfit === null) {
+      if (exitStep(entry.timeStopAt, now, true) === 'time-stop') return { ...NO_EXIT, exitNow: 'time-stop' };
+      return { ...NO_EXIT, unarmed: true };
+    }
+    const tp = takeProfitOrder(this.assetClass, positionSide, position.qty, entry.takeProfit);
+    const keep = armed.find(
+      (o) => o.side === tp.side && near(o.qty, tp.qty) && near(o.limitPrice, tp.limitPrice),
+    );
+    const step = exitStep(entry.timeStopAt, now, keep !== undefined);
+    if (step === 'time-stop') return { ...NO_EXIT, cancel: armed.map((o) => o.id), exitNow: 'time-stop' };
+    return { ...NO_EXIT, cancel: armed.filter((o) => o !== keep).map((o) => o.id), place: keep ? null : tp };
   }
 }
 

@@ -53,23 +53,5 @@ export function reservedEntryFee(
   return Math.abs(qty * limitPrice) * rates[assetClass].taker;
 }
 
-/**
- * The quantity an end-of-day trim must close for margin to fall by `excessMargin` once its own costs are
- * paid (DESIGN §6: no dust trims). Closing q at price p frees q·p·requirement of margin but lowers equity by
- * q·p·(fee + slippage), which lowers capacity by (1 − buffer) of that; so q = excess / (p·(req − (1 − buffer)
- * ·(fee + slippage))). Capped at the position.
- */
-export function trimQtyWithCosts(input: {
-  excessMargin: number;
-  price: number;
-  requirement: number;
-  bufferPct: number;
-  feeRate: number;
-  slippage: number;
-  positionQty: number;
-}): number {
-  const perUnit =
-    input.price * (input.requirement - (1 - input.bufferPct) * (input.feeRate + input.slippage));
-  if (!(perUnit > 0)) return input.positionQty;
-  return Math.min(input.positionQty, input.excessMargin / perUnit);
-}
+/** The end-of-day trim's size with its own costs: one rule of the session (src/session/deleverage.ts). */
+export { trimQtyWithCosts } from '../session/deleverage.js';

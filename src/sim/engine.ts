@@ -1,4 +1,5 @@
 import { dailyInterest, overnightDebit } from '../core/margin/interest.js';
+import { stockEntriesClosed } from '../session/asking.js';
 import { blankRequest, fillEntryRequest } from '../session/entry.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
 import { submitRequests } from './sim-entries.js';
@@ -76,8 +77,11 @@ export function simulate(input: SimInput): SimOutput {
       st.coordinator.setEquity(equity);
     }
 
+    // The session's asking rule (src/session/asking.ts): a symbol is asked when its price is newer than its
+    // last look. Prices change only at bar closes, and every close is a step: the symbols of `active`.
     if (active.length) {
       requests.length = 0;
+      const stocksClosed = stockEntriesClosed('stock', st.now, st.sessionAt, st.config.deleverageLeadMinutes);
       for (const w of active) {
         if (w.restingOrderId !== null && !st.broker.orders.has(w.restingOrderId)) w.restingOrderId = null;
         if (st.portfolio.positions.has(w.symbol)) {
@@ -86,6 +90,7 @@ export function simulate(input: SimInput): SimOutput {
         }
         refreshSignal(st, w, w.lastBar);
         if (!w.signal || w.restingOrderId !== null) continue;
+        if (stocksClosed && w.assetClass === 'stock') continue;
         // One request object per watcher, refilled each step: nothing keeps a request past its step (the
         // ledger copies what it places, decision rows copy what they record).
         const req = (w.request ??= blankRequest(w.symbol, w.assetClass));

@@ -1,6 +1,5 @@
 import { planDeleverage } from '../core/policy/deleverage-plan.js';
-import { deleverageSteps, trimQty } from '../session/deleverage.js';
-import { trimQtyWithCosts } from './costs.js';
+import { deleverageSteps, trimSize } from '../session/deleverage.js';
 import type { SimState } from './sim-state.js';
 
 export function deleveragePlan(st: SimState, phase: 'orders' | 'positions') {
@@ -56,17 +55,16 @@ export function runDeleverage(st: SimState, phase: 'orders' | 'positions'): void
       const p = st.portfolio.positions.get(s.symbol)!;
       // Sized so that the margin it frees still covers its share of the excess after its own fee and slippage
       // lower equity (one trim, not a trim and a dust of follow-ups), in the session's units (whole shares).
-      const requirement = s.plan.check.requirement;
-      const withCosts = trimQtyWithCosts({
-        excessMargin: s.qty * s.price * requirement,
+      const qty = trimSize({
+        assetClass: w.assetClass,
+        held: p.qty,
+        plannedQty: s.qty,
         price: s.price,
-        requirement,
+        requirement: s.plan.check.requirement,
         bufferPct: st.config.bufferPct,
         feeRate: st.fees[w.assetClass].taker,
         slippage: st.slip,
-        positionQty: p.qty,
       });
-      const qty = trimQty(w.assetClass, p.qty, withCosts);
       // No bar of this symbol at the close (or not a session bar): the trim waits for its next bar.
       if (!st.barClosesNow(w)) {
         if (w.pendingTrim === 0) w.pendingTrim = qty;

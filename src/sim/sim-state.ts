@@ -48,6 +48,8 @@ export class SimState {
   tradesValued = 0;
   /** The step being simulated (the coordinator's clock). */
   now: number;
+  /** The calendar's session at a time, bound once (the end-of-day entry rule asks at every step). */
+  readonly sessionAt = (t: number) => this.calendar.sessionAt(t);
   /** Marks positions at the last close known; bound once (the portfolio calls it at every step). */
   readonly mark = (symbol: string): number => {
     const w = this.bySymbol.get(symbol);

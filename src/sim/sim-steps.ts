@@ -1,3 +1,5 @@
+import { exitLevels, exitStep, stopTouched, takeProfitOrder } from '../session/exits.js';
+import { holdsSignal } from '../session/signals.js';
 import { canFillInBar, limitFillPrice, limitFillRole, tradesInBar } from './fill-rules.js';
 import type { ExternalSignal } from './signals/csv-signals.js';
 import type { SimState } from './sim-state.js';
@@ -31,7 +33,7 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
     // A stop and a take-profit touched in one bar: the bar does not say which came first; assume the stop.
     if (
       pos.stopPrice !== null &&
-      (long ? low <= pos.stopPrice : high >= pos.stopPrice) &&
+      stopTouched(pos.side, pos.stopPrice, high, low) &&
       pos.entryTime <= barOpen
     ) {
       const px = long
@@ -60,7 +62,6 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
       return;
     }
     if (!canFillInBar(o.placedAt, barOpen)) return;
-    const buy = o.side === 'buy';
     const px = limitFillPrice(o.side, o.limitPrice, open, high, low, st.through);
     if (!Number.isNaN(px)) {
       st.coordinator.applyFill(o.id, o.qty, px);
@@ -68,6 +69,7 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
       st.entryOwner.delete(o.id);
       w.restingOrderId = null;
       const sig = w.signal!;
+      const levels = exitLevels(st.sim, o.side, px, st.now);
       st.portfolio.open(
         {
           symbol: w.symbol,
@@ -78,13 +80,8 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
           entryTime: st.now,
           entryOrderId: o.id,
           takeProfit: sig.takeProfit,
-          stopPrice:
-            st.sim.stopLossPct > 0
-              ? buy
-                ? px * (1 - st.sim.stopLossPct)
-                : px * (1 + st.sim.stopLossPct)
-              : null,
-          timeStopAt: st.sim.timeStopHours > 0 ? st.now + st.sim.timeStopHours * 3_600_000 : null,
+          stopPrice: levels.stopPrice,
+          timeStopAt: levels.timeStopAt,
           tpOrderId: null,
         },
         st.fees[w.assetClass][limitFillRole(o.side, o.limitPrice, open)],
@@ -94,8 +91,9 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
   }
 }
 
+/** The session's signal rule (src/session/signals.ts): hold until expiry, then the newest. */
 export function refreshSignal(st: SimState, w: Watcher, i: number): void {
-  if (w.signal && w.signal.validUntil > st.now) return;
+  if (holdsSignal(w.signal, st.now)) return;
   if (w.signal) {
     if (w.restingOrderId !== null) st.counters.expiredCancels++;
     st.cancelEntry(w);
@@ -132,24 +130,27 @@ export function refreshSignal(st: SimState, w: Watcher, i: number): void {
   }
 }
 
+/** The session's exit rule (src/session/exits.ts) for a position whose symbol's bar closed now. */
 export function manageExit(st: SimState, w: Watcher): void {
   const p = st.portfolio.positions.get(w.symbol);
   if (!p) return;
-  if (p.timeStopAt !== null && st.now >= p.timeStopAt) {
+  const step = exitStep(p.timeStopAt, st.now, p.tpOrderId !== null);
+  if (step === 'time-stop') {
+    // An order that trades now: it fills at the open of the symbol's next tradable bar (processFills).
     w.pendingExit = 'time-stop';
     return;
   }
-  if (p.tpOrderId === null) {
-    const exitSide = p.side === 'buy' ? 'sell' : 'buy';
-    const o = st.broker.placeExit(w.symbol, w.assetClass, exitSide, 'take-profit', p.takeProfit, p.qty);
+  if (step === 'arm-take-profit') {
+    const tp = takeProfitOrder(w.assetClass, p.side, p.qty, p.takeProfit);
+    const o = st.broker.placeExit(w.symbol, w.assetClass, tp.side, 'take-profit', tp.limitPrice, tp.qty);
     st.coordinator.recordExitOrder({
       id: o.id,
       symbol: w.symbol,
       assetClass: w.assetClass,
-      side: exitSide,
+      side: tp.side,
       role: 'take-profit',
-      limitPrice: p.takeProfit,
-      qty: p.qty,
+      limitPrice: tp.limitPrice,
+      qty: tp.qty,
       price: w.lastPrice,
       forecastPnl: 0,
       placedAt: st.now,

@@ -100,9 +100,16 @@ describe('replay broker and Alpaca adapter on one price path', () => {
       feeRate: 0,
       patternDayTrader: alpacaCfg.patternDayTrader,
       margin: alpacaCfg.margin,
+      marginRatePerYear: alpacaCfg.marginRatePerYear,
       now: () => time.now(),
     });
-    const fake = new FakeAlpaca({ venue, keyId: 'PKTESTKEY0001', secret: 'test-secret-0001' });
+    // Its prices change only at bar closes, as the replay's: the runtime is asked at the same polls.
+    const fake = new FakeAlpaca({
+      venue,
+      keyId: 'PKTESTKEY0001',
+      secret: 'test-secret-0001',
+      quoteTime: 'bar-close',
+    });
     await fake.start();
     try {
       await runToEnd(

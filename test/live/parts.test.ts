@@ -205,6 +205,110 @@ describe('the replay venue fills by the simulator’s rules', () => {
     time.t = T0 + 2 * H;
     expect(venue.order(tp.order.id)).toMatchObject({ status: 'filled', fillPrice: 103 });
   });
+
+  it('quotes say when their price was made: the close of the bar they come from', () => {
+    const { venue, time } = venueOver([bar(0, 100, 100, 100, 100), bar(1, 100, 101, 99, 101)]);
+    time.t = T0 + H + 30 * 60_000;
+    expect(venue.quote('BTCUSD')).toEqual({ bid: 100, ask: 100, time: T0 + H });
+  });
+
+  it('a market order fills at the open of the next bar, a market-on-close at the close of the bar closing now', () => {
+    const { venue, time } = venueOver([
+      bar(0, 100, 100, 100, 100),
+      bar(1, 100, 102, 99, 101),
+      bar(2, 103, 104, 102, 103.5),
+    ]);
+    const buy = venue.place({
+      clientOrderId: 'b',
+      symbol: 'BTCUSD',
+      side: 'buy',
+      role: 'entry',
+      limitPrice: 101,
+      qty: 2,
+    });
+    if (!buy.ok) throw new Error(buy.reason);
+    time.t = T0 + 2 * H; // bar 1 closed: the buy filled at 100 (its open)
+    const exit = venue.placeMarket({
+      clientOrderId: 'x',
+      symbol: 'BTCUSD',
+      side: 'sell',
+      role: 'exit',
+      qty: 1,
+    });
+    if (!exit.ok) throw new Error(exit.reason);
+    expect(exit.order.status).toBe('open'); // no price after now is known yet
+    const trim = venue.placeMarket({
+      clientOrderId: 'm',
+      symbol: 'BTCUSD',
+      side: 'sell',
+      role: 'exit',
+      qty: 1,
+      atClose: true,
+    });
+    expect(trim.ok && trim.order).toMatchObject({ status: 'filled', fillPrice: 101 }); // bar 1 closes now
+    time.t = T0 + 3 * H;
+    expect(venue.order(exit.order.id)).toMatchObject({ status: 'filled', fillPrice: 103 }); // bar 2's open
+  });
+
+  it('a stock trades only in session bars unless extended hours: no fill in a pre-market bar', () => {
+    // 2024-03-05: 13:00 UTC is 08:00 New York (pre-market), 15:00 UTC is 10:00 (session).
+    const day = Date.parse('2024-03-05T13:00:00Z');
+    const bars: Bar[] = [0, 1, 2].map((i) => ({ t: day + i * H, o: 100, h: 101, l: 95, c: 100 }));
+    for (const extendedHours of [false, true]) {
+      const time = { t: day + H };
+      const venue = new BarVenue({
+        series: [series('AAPL', 'stock', bars)],
+        calendar: nyseCalendar(),
+        cash: 10_000,
+        feeRate: 0,
+        patternDayTrader: false,
+        margin: DEFAULT_CONFIG.margin,
+        extendedHours,
+        now: () => time.t,
+      });
+      const placed = venue.place({
+        clientOrderId: 'a',
+        symbol: 'AAPL',
+        side: 'buy',
+        role: 'entry',
+        limitPrice: 96,
+        qty: 1,
+      });
+      if (!placed.ok) throw new Error(placed.reason);
+      time.t = day + 2 * H; // the 09:00–10:00 bar opened before the session: not a session bar
+      expect(venue.order(placed.order.id)!.status).toBe(extendedHours ? 'filled' : 'open');
+      time.t = day + 3 * H; // 10:00–11:00, in the session
+      expect(venue.order(placed.order.id)!.status).toBe('filled');
+    }
+  });
+
+  it('charges margin interest on the overnight debit once per day, as the simulator does', () => {
+    const bars: Bar[] = [0, 24, 48].map((i) => bar(i, 100, 100, 100, 100));
+    const time = { t: T0 + H };
+    const venue = new BarVenue({
+      series: [series('BTCUSD', 'crypto', bars)],
+      calendar: nyseCalendar(),
+      cash: 1_000,
+      feeRate: 0,
+      patternDayTrader: false,
+      margin: DEFAULT_CONFIG.margin,
+      marginRatePerYear: 0.072,
+      now: () => time.t,
+    });
+    venue.advance();
+    const placed = venue.place({
+      clientOrderId: 'a',
+      symbol: 'BTCUSD',
+      side: 'buy',
+      role: 'entry',
+      limitPrice: 100,
+      qty: 20,
+    });
+    if (!placed.ok) throw new Error(placed.reason);
+    venue.fillNow(placed.order.id, 100); // 2,000 long on 1,000 of equity: a 1,000 debit
+    time.t = T0 + 49 * H; // two days later
+    expect(venue.account().cash).toBeCloseTo(1_000 - 2_000 - 2 * 1_000 * (0.072 / 360), 9);
+  });
 });
 
 describe('order ids and sizes', () => {

@@ -82,7 +82,7 @@ describe('the runtime in process', () => {
   });
 
   /**
-   * The venue fails during the placement of a steal (LINK steals from SOL at the first poll): either the
+   * The venue fails during the placement of a steal (LINK steals from SOL at the first poll that asks): either the
    * request never arrived, or it arrived and only the answer was lost. The coordinator looks the client
    * order id up and finishes the saga against the venue at once — and in neither case is there a second order.
    */
@@ -134,7 +134,7 @@ describe('the runtime in process', () => {
       expect(sink.lines.some((l) => l.includes('"poll-failed"'))).toBe(false);
       const sagas = rows(
         db,
-        "SELECT symbol, state, detail FROM sagas WHERE symbol = 'LINKUSDT' ORDER BY started_at LIMIT 1",
+        "SELECT symbol, state, detail, started_at FROM sagas WHERE symbol = 'LINKUSDT' ORDER BY started_at LIMIT 1",
       );
       expect(sagas[0]).toMatchObject(
         fault === 'request lost'
@@ -146,16 +146,19 @@ describe('the runtime in process', () => {
       ).toEqual([{ n: 0 }]);
       // The stealer's row is settled by the look-up: its venue order id, or rejected when it never arrived.
       const link = rows(db, "SELECT order_id FROM orders WHERE symbol = 'LINKUSDT' ORDER BY rowid LIMIT 1");
-      const firstSteal = rows(db, 'SELECT thief, victim FROM steals ORDER BY id LIMIT 1');
+      const firstSteal = rows(db, 'SELECT thief, victim, at FROM steals ORDER BY id LIMIT 1');
+      const failedAt = sagas[0]!.started_at;
       if (fault === 'answer lost') {
         expect(link[0]!.order_id).not.toBeNull();
-        expect(firstSteal).toEqual([{ thief: 'LINKUSDT', victim: 'SOLUSDT' }]);
+        expect(firstSteal).toEqual([{ thief: 'LINKUSDT', victim: 'SOLUSDT', at: failedAt }]);
       } else {
         expect(
           rows(db, "SELECT status FROM orders WHERE symbol = 'LINKUSDT' ORDER BY rowid LIMIT 1"),
         ).toEqual([{ status: 'rejected' }]);
         // Nothing was placed: as with a rejected place, SOL's cancel is not a steal in the history.
-        expect(firstSteal).not.toEqual([{ thief: 'LINKUSDT', victim: 'SOLUSDT' }]);
+        expect(rows(db, `SELECT COUNT(*) AS n FROM steals WHERE at = ${String(failedAt)}`)).toEqual([
+          { n: 0 },
+        ]);
       }
       // Never two orders for one client order id, never two resting entries for one symbol.
       const clientIds = venue.allOrders().map((o) => o.clientOrderId);

@@ -62,8 +62,9 @@ const ordersOfRun = (run: number): Row[] => {
 
 describe('replay runs sharing one store', () => {
   it("a killed run's orders are not overwritten by the next run's fills", async () => {
-    // The first run places its first orders at its one poll and is killed: never stopped, never closed.
-    const killed = await replay(0);
+    // The first run places its first orders at its first poll that asks (an hour in: a run first looks at
+    // prices made after its start) and is killed: never stopped, never closed.
+    const killed = await replay(1);
     expect(await killed.runtime.run()).toBe('end');
     const before = ordersOfRun(killed.store.currentRun);
     expect(before.length).toBeGreaterThan(0);

@@ -108,12 +108,13 @@ export function barsOf(venue: BarVenue, url: URL): Record<string, unknown[]> {
   return out;
 }
 
-/** Latest quotes (bid = ask = the last close). */
-export function quotesOf(venue: BarVenue, url: URL): Record<string, unknown> {
+/** Latest quotes (bid = ask = the last close), made now or, with `atBarClose`, when that bar closed. */
+export function quotesOf(venue: BarVenue, url: URL, atBarClose = false): Record<string, unknown> {
   const quotes: Record<string, unknown> = {};
   for (const s of (url.searchParams.get('symbols') ?? '').split(',').filter(Boolean)) {
     const q = venue.quote(s);
-    if (q) quotes[s] = { ap: q.ask, bp: q.bid, as: 1, bs: 1, t: new Date(venue.now()).toISOString() };
+    const t = new Date((atBarClose ? q?.time : undefined) ?? venue.now()).toISOString();
+    if (q) quotes[s] = { ap: q.ask, bp: q.bid, as: 1, bs: 1, t };
   }
   return quotes;
 }

@@ -44,6 +44,11 @@ export interface FakeAlpacaOptions {
   holdCancel?: (order: VenueOrder) => boolean;
   /** Fill this order at the returned price when its cancel arrives (a fill racing the cancel). */
   raceFill?: (order: VenueOrder) => number | null;
+  /**
+   * When quotes say they were made: `now` (default, a venue whose quotes move all the time) or `bar-close`
+   * (prices change only when a bar closes, as in a replay: a runtime then asks as the replay does).
+   */
+  quoteTime?: 'now' | 'bar-close';
 }
 
 export interface FakeAlpacaFaults {
@@ -285,7 +290,7 @@ export class FakeAlpaca extends EventEmitter {
       method === 'GET' &&
       (path === '/v2/stocks/quotes/latest' || path === '/v1beta3/crypto/us/latest/quotes')
     ) {
-      return reply(200, { quotes: quotesOf(venue, url) });
+      return reply(200, { quotes: quotesOf(venue, url, this.o.quoteTime === 'bar-close') });
     }
     reply(404, { code: 40410000, message: `no route ${method} ${path}` });
   }

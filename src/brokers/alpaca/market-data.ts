@@ -14,6 +14,8 @@ interface AlpacaBar {
 interface AlpacaQuote {
   ap: number;
   bp: number;
+  /** When the quote was made (RFC 3339). */
+  t?: string;
 }
 
 export interface AlpacaMarketDataOptions {
@@ -88,7 +90,10 @@ export class AlpacaMarketData implements MarketData {
       for (const name of names) {
         const q = quotes?.[canonicalSymbol(name)] ?? quotes?.[name];
         // A side without a quote (0) is no price: the watcher waits rather than invent one.
-        if (q && q.ap > 0 && q.bp > 0) out.set(name, { bid: q.bp, ask: q.ap });
+        if (q && q.ap > 0 && q.bp > 0) {
+          const time = q.t === undefined ? Number.NaN : Date.parse(q.t);
+          out.set(name, Number.isNaN(time) ? { bid: q.bp, ask: q.ap } : { bid: q.bp, ask: q.ap, time });
+        }
       }
     };
     if (stocks.length) {
