@@ -13,7 +13,7 @@ import { createObjective } from '../dist/optimizer/objective/objective.js';
 import { prepareObjective } from '../dist/optimizer/optimize.js';
 import { buildSpace, defaultPopulation } from '../dist/optimizer/space.js';
 import { evaluationHash, objectiveHashOf } from '../dist/optimizer/study.js';
-import { benchmarkFiles } from '../dist/sim/benchmark-sets.js';
+import { benchmarkFiles } from '../dist/marketdata/benchmark-sets.js';
 import { fmt, median, printTable } from './util.js';
 
 /**

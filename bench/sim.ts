@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nyseCalendar } from '../dist/core/calendar/index.js';
 import { resolveConfig } from '../dist/core/config/index.js';
-import { BENCHMARK_SETS, benchmarkFiles } from '../dist/sim/benchmark-sets.js';
-import { loadMany } from '../dist/sim/data/index.js';
+import { BENCHMARK_SETS, benchmarkFiles } from '../dist/marketdata/benchmark-sets.js';
+import { loadMany } from '../dist/marketdata/index.js';
 import { simulate } from '../dist/sim/engine.js';
 
 const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;

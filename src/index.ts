@@ -75,8 +75,8 @@ export { simulate } from './sim/engine.js';
 /** What {@link simulate} takes and returns. */
 export type { SimInput, SimOutput, DecisionRow, EquityRow, StealRecord } from './sim/engine.js';
 /** Bars of one symbol in column form (what {@link simulate} replays), and a loader for bar files. */
-export type { BarSeries } from './sim/data/types.js';
-export { loadBars } from './sim/data/load.js';
+export type { BarSeries } from './marketdata/types.js';
+export { loadBars } from './marketdata/load.js';
 
 /** The domain vocabulary (DESIGN §2): entry requests, open orders, positions, the account, steals. */
 export type {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { LayoutOverride } from '../sim/data/index.js';
+import type { LayoutOverride } from '../marketdata/index.js';
 import { CliError } from './errors.js';
 
 /** The flags that override layout detection, shared by every command that reads bar files. */

@@ -10,7 +10,7 @@
  */
 import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Window } from '../optimizer/objective/folds.js';
-import type { BarSeries } from '../sim/data/index.js';
+import type { BarSeries } from '../marketdata/index.js';
 import type { ExternalSignal } from '../sim/signals/csv-signals.js';
 import { runSides, type SideTask } from './pool.js';
 import { bootstrapMedian, tallyWins, type Interval, type WinTally } from './stats.js';

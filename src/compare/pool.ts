@@ -10,7 +10,7 @@ import { calendarFromSessions, nyseCalendar } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Window } from '../optimizer/objective/folds.js';
 import { shareSeries } from '../optimizer/evaluators/shared-series.js';
-import type { BarSeries } from '../sim/data/index.js';
+import type { BarSeries } from '../marketdata/index.js';
 import type { ExternalSignal } from '../sim/signals/csv-signals.js';
 import { ForecastCache } from '../sim/signals/forecast-cache.js';
 import { TimelineCache } from '../sim/timeline-cache.js';

@@ -10,7 +10,7 @@ import type { Window } from '../optimizer/objective/folds.js';
 import { windowMetrics, type WindowMetrics } from '../optimizer/objective/scores.js';
 import { warmUpBars, windowView } from '../optimizer/objective/window.js';
 import { feeRates } from '../sim/costs.js';
-import type { BarSeries } from '../sim/data/index.js';
+import type { BarSeries } from '../marketdata/index.js';
 import { simulate } from '../sim/engine.js';
 import { summarize } from '../sim/metrics.js';
 import { stealRegret } from '../sim/regret.js';

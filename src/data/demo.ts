@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { benchmarkFiles, marketDataDir } from '../sim/benchmark-sets.js';
+import { benchmarkFiles, marketDataDir } from '../marketdata/benchmark-sets.js';
 import { DataStore, selectEntries } from './store.js';
 import type { ManifestEntry } from './manifest.js';
 

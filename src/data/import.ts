@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import type { AssetClass } from '../core/types.js';
-import { DataError, loadMany, type LayoutOverride, type LoadResult } from '../sim/data/index.js';
+import { DataError, loadMany, type LayoutOverride, type LoadResult } from '../marketdata/index.js';
 import { writeFileAtomic } from './atomic.js';
 import { CANONICAL_HEADER, canonicalKey, formatColumns, formatTime } from './canonical.js';
 import { lockStore } from './lock.js';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadBars, type LoadResult } from '../sim/data/index.js';
+import { loadBars, type LoadResult } from '../marketdata/index.js';
 import { formatTime } from './canonical.js';
 import { LIST_CAP, readManifest, writeManifest, type Manifest, type ManifestEntry } from './manifest.js';
 

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { AssetClass } from '../core/types.js';
 import { Rng } from '../optimizer/de/rng.js';
-import type { BarSeries, LoadResult, QualityReport } from '../sim/data/index.js';
+import type { BarSeries, LoadResult, QualityReport } from '../marketdata/index.js';
 
 export interface SyntheticAsset {
   symbol: string;

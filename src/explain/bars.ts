@@ -1,6 +1,6 @@
 import { ValidationError } from '../core/errors.js';
 import type { AssetClass } from '../core/types.js';
-import { expandDataArgs, loadMany, type BarSeries, type LayoutOverride } from '../sim/data/index.js';
+import { expandDataArgs, loadMany, type BarSeries, type LayoutOverride } from '../marketdata/index.js';
 import type { Scenario } from './scenario.js';
 
 /** The scenario's bars, and what the user should know about them. */

@@ -3,7 +3,7 @@ import { candidateRecords } from '../core/policy/record.js';
 import { keyValues, money, num, pct, table } from '../report/text.js';
 import type { RequestValue, StealTest } from '../core/policy/valuation.js';
 import type { TimeMs } from '../core/types.js';
-import { intervalLabel } from '../sim/data/select.js';
+import { intervalLabel } from '../marketdata/select.js';
 import { EXPECTED_RETURN_SOURCE, type ScenarioValuation } from './valuation.js';
 
 const ACTION_TEXT: Record<Decision['action'], string> = {

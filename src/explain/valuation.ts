@@ -1,7 +1,7 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { VictimRanking } from '../core/config/schema.js';
 import type { OpenOrder, TimeMs } from '../core/types.js';
-import type { BarSeries } from '../sim/data/index.js';
+import type { BarSeries } from '../marketdata/index.js';
 import { simValuation } from '../sim/sim-values.js';
 import { buildTimeline } from '../sim/timeline.js';
 import { VALUATION_WARMUP_BARS, type SessionValuation } from '../session/valuation.js';

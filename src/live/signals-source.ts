@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { ForecasterConfig } from '../core/config/schema.js';
 import type { Side } from '../core/types.js';
-import { symbolKey } from '../sim/data/symbols.js';
+import { symbolKey } from '../marketdata/symbols.js';
 import { loadSignalsCsv, type ExternalSignal } from '../sim/signals/csv-signals.js';
 import { forecastSignals } from '../sim/signals/forecaster.js';
 import type { Logger } from '../ports/log.js';

@@ -1,7 +1,7 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { MarginTable } from '../core/config/schema.js';
 import type { AssetClass, OrderRole, Side } from '../core/types.js';
-import type { BarSeries } from '../sim/data/index.js';
+import type { BarSeries } from '../marketdata/index.js';
 
 /** What a BarVenue (venue.ts) is built from and what it is asked to place. */
 

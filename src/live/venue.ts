@@ -1,6 +1,6 @@
 import { notional } from '../core/margin/requirements.js';
 import type { AssetClass, Position, Side } from '../core/types.js';
-import type { BarSeries } from '../sim/data/index.js';
+import type { BarSeries } from '../marketdata/index.js';
 import { canFillInBar, limitFillPrice, limitFillRole, tradesInBar } from '../sim/fill-rules.js';
 import { buildTimeline } from '../sim/timeline.js';
 import { interestDue, lastClosedIndex, venueAccount } from './venue-account.js';

@@ -10,8 +10,8 @@ import {
   benchmarkFiles,
   marketDataDir,
   type BenchmarkSetName,
-} from '../sim/benchmark-sets.js';
-import { expandDataArgs, loadBars, loadMany, type BarSeries, type LoadResult } from '../sim/data/index.js';
+} from '../marketdata/benchmark-sets.js';
+import { expandDataArgs, loadBars, loadMany, type BarSeries, type LoadResult } from '../marketdata/index.js';
 import type { Window } from './objective/folds.js';
 import type { DataRef } from './objective/objective.js';
 

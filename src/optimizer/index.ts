@@ -60,11 +60,3 @@ export {
 } from './optimize.js';
 export { bestConfigFile, buildMeta, metaPathFor, type OptimizeMeta } from './output.js';
 export { renderOptimizeReport } from './report/html.js';
-export {
-  compare,
-  compareMarkdown,
-  splitHoldout,
-  CLAIM_ROWS,
-  type CompareResult,
-  type CompareRow,
-} from './compare.js';

@@ -4,7 +4,7 @@
  */
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { ValidationError } from '../core/errors.js';
-import type { BarSeries } from '../sim/data/index.js';
+import type { BarSeries } from '../marketdata/index.js';
 import type { ParamSpec } from './de/index.js';
 import { commonRange, type StudyData } from './data.js';
 import { InlineEvaluator } from './evaluators/inline.js';

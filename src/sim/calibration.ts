@@ -1,6 +1,6 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import { calibrationReport, type CalibrationReport, type ScoredPrediction } from '../core/fill/index.js';
-import type { BarSeries } from './data/index.js';
+import type { BarSeries } from '../marketdata/index.js';
 import type { ValuedPrediction } from './sim-types.js';
 
 /** Predicted against realised fill rate of the orders a simulation valued (DESIGN §2, evidence). */

@@ -1,4 +1,4 @@
-import type { BarSeries } from './data/index.js';
+import type { BarSeries } from '../marketdata/index.js';
 import type { StealRecord } from './sim-types.js';
 import type { TradeRecord } from './portfolio.js';
 

@@ -2,7 +2,7 @@ import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { simCalibration, type SimCalibration } from './calibration.js';
 import { feeRates } from './costs.js';
-import type { BarSeries, LoadResult } from './data/index.js';
+import type { BarSeries, LoadResult } from '../marketdata/index.js';
 import { simulate, type DecisionRow, type EquityRow, type SimOutput } from './engine.js';
 import { summarize, type Summary } from './metrics.js';
 import type { TradeRecord } from './portfolio.js';

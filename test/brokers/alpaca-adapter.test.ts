@@ -12,7 +12,7 @@ import { RealClock } from '../../src/ports/clock.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
 import type { OrderEvent, VenueOrder } from '../../src/ports/venue.js';
 import { BarVenue } from '../../src/live/venue.js';
-import type { BarSeries } from '../../src/sim/data/index.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
 import { FakeAlpaca } from '../support/fake-alpaca.js';
 import { loadReal } from '../support/marketdata.js';
 

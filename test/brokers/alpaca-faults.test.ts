@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config/index.js';
 import { launchAlpaca } from '../../src/live/launch.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
-import type { BarSeries } from '../../src/sim/data/index.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
 import { KEY, logged, nextEvent, realSeries, rig } from './alpaca-rig.js';
 
 /** Hung connections, refused re-authentication, half-open sockets and refused cancels. */

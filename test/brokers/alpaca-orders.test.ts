@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlaceLimitRequest } from '../../src/coordinator/broker.js';
-import type { BarSeries } from '../../src/sim/data/index.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
 import { realSeries, requestsSeen, rig } from './alpaca-rig.js';
 
 /** Alpaca's documented order behaviour the adapter must follow: done_for_day, extended hours, paging, lost answers. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlpacaError } from '../../src/brokers/alpaca/rest.js';
 import { postWebhook } from '../../src/live/alerts.js';
 import { Logger, MemorySink, redact } from '../../src/ports/log.js';
-import type { BarSeries } from '../../src/sim/data/index.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
 import { RunChild } from '../support/fake-alpaca.js';
 import { KEY, realSeries, rig } from './alpaca-rig.js';
 

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
-import { loadMany } from '../../src/sim/data/index.js';
-import { alwaysOpen, sessionGaps } from '../../src/sim/data/quality.js';
+import { loadMany } from '../../src/marketdata/index.js';
+import { alwaysOpen, sessionGaps } from '../../src/marketdata/quality.js';
 import { MARKETDATA, requireMarketData } from '../support/marketdata.js';
 
 const HOUR = 3_600_000;

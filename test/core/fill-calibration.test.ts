@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibrationReport, type CalibrationReport } from '../../src/core/fill/report.js';
-import { BENCHMARK_SETS } from '../../src/sim/benchmark-sets.js';
+import { BENCHMARK_SETS } from '../../src/marketdata/benchmark-sets.js';
 import { holdoutPredictions } from '../support/fill-eval.js';
 import { CRYPTO_FILES, loadReal, STOCK_FILES } from '../support/marketdata.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readManifest } from '../../src/data/index.js';
-import { loadBars } from '../../src/sim/data/index.js';
+import { loadBars } from '../../src/marketdata/index.js';
 import { FakeExchange, runCliAsync } from '../support/fake-exchange.js';
 
 const H = 3_600_000;

@@ -12,7 +12,7 @@ import {
   download,
   openAlpacaSource,
 } from '../../src/data/index.js';
-import { loadBars } from '../../src/sim/data/index.js';
+import { loadBars } from '../../src/marketdata/index.js';
 import { expectedBar } from '../support/fake-exchange.js';
 import { FAKE_ALPACA_KEYS, FakeAlpacaData, stockHours } from '../support/fake-alpaca-data.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataStore, DownloadError, download, openCcxtSource, readManifest } from '../../src/data/index.js';
 import type { RetryOptions } from '../../src/data/retry.js';
-import { loadBars } from '../../src/sim/data/index.js';
+import { loadBars } from '../../src/marketdata/index.js';
 import { FakeExchange, expectedBar } from '../support/fake-exchange.js';
 
 const H = 3_600_000;

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { loadConfig } from '../../src/io/load-config.js';
 import { DataStore, importFiles, loadEntries, selectEntries } from '../../src/data/index.js';
-import { loadMany, type LoadResult } from '../../src/sim/data/index.js';
+import { loadMany, type LoadResult } from '../../src/marketdata/index.js';
 import { runSimulation } from '../../src/sim/run.js';
 import { ROOT } from '../support/cli.js';
 import { CRYPTO_FILES, MARKETDATA, loadReal, requireMarketData } from '../support/marketdata.js';

@@ -20,7 +20,7 @@ import {
   type Manifest,
   type ManifestEntry,
 } from '../../src/data/index.js';
-import { inferSymbol, loadBars } from '../../src/sim/data/index.js';
+import { inferSymbol, loadBars } from '../../src/marketdata/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'worksteal-store-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import { explainScenario } from '../../src/explain/explain.js';
 import { renderDecision } from '../../src/explain/render.js';
 import { parseScenario, type Scenario } from '../../src/explain/scenario.js';
 import { valuationRecord, valueScenario } from '../../src/explain/valuation.js';
-import type { BarSeries } from '../../src/sim/data/index.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
 import { rng } from '../support/arbitraries.js';
 
 const HOUR = 3_600_000;

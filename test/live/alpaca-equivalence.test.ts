@@ -9,7 +9,7 @@ import { AcceleratedClock, DecisionTime } from '../../src/ports/clock.js';
 import { launchAlpaca, launchReplay, type LiveSession } from '../../src/live/launch.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
 import { BarVenue } from '../../src/live/venue.js';
-import type { BarSeries } from '../../src/sim/data/index.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
 import { FakeAlpaca } from '../support/fake-alpaca.js';
 import { loadReal } from '../support/marketdata.js';
 

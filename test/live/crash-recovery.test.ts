@@ -7,7 +7,7 @@ import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { DEFAULT_CONFIG } from '../../src/core/config/index.js';
 import type { VenueOrder } from '../../src/ports/venue.js';
 import { BarVenue } from '../../src/live/venue.js';
-import type { BarSeries } from '../../src/sim/data/index.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
 import { FakeAlpaca, RunChild } from '../support/fake-alpaca.js';
 import { runCli } from '../support/cli.js';
 import { loadReal } from '../support/marketdata.js';

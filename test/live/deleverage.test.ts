@@ -13,7 +13,7 @@ import { Runtime } from '../../src/live/runtime.js';
 import type { LiveSignal, SignalSource } from '../../src/live/signals-source.js';
 import { LiveStore } from '../../src/live/store.js';
 import { BarVenue } from '../../src/live/venue.js';
-import type { BarSeries } from '../../src/sim/data/index.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-deleverage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

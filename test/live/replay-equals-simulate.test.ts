@@ -8,7 +8,7 @@ import { resolveConfig } from '../../src/core/config/index.js';
 import { AcceleratedClock, DecisionTime } from '../../src/ports/clock.js';
 import { launchReplay } from '../../src/live/launch.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
-import type { BarSeries } from '../../src/sim/data/index.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
 import { simulate } from '../../src/sim/engine.js';
 import { loadReal } from '../support/marketdata.js';
 

@@ -15,7 +15,7 @@ import { Runtime } from '../../src/live/runtime.js';
 import { ForecasterSignals } from '../../src/live/signals-source.js';
 import { LiveStore } from '../../src/live/store.js';
 import { BarVenue } from '../../src/live/venue.js';
-import type { BarSeries } from '../../src/sim/data/index.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
 import { loadReal } from '../support/marketdata.js';
 
 const FILES = [

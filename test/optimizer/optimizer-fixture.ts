@@ -9,7 +9,7 @@ import type { WorkstealConfig } from '../../src/core/config/schema.js';
 import type { StudyData } from '../../src/optimizer/data.js';
 import type { ObjectiveSpec } from '../../src/optimizer/objective/objective.js';
 import { prepareObjective } from '../../src/optimizer/optimize.js';
-import type { BarSeries } from '../../src/sim/data/index.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
 import { MARKETDATA, loadReal } from '../support/marketdata.js';
 
 export const FIXTURE_FILES = [

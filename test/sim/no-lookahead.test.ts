@@ -4,9 +4,9 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/index.js';
-import type { BarSeries } from '../../src/sim/data/index.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
 import { simulate, type SimOutput } from '../../src/sim/engine.js';
-import { loadMany } from '../../src/sim/data/index.js';
+import { loadMany } from '../../src/marketdata/index.js';
 import { CRYPTO_FILES, MARKETDATA, STOCK_FILES, loadReal } from '../support/marketdata.js';
 
 /** The same series with every bar that closes after T removed: the data a trader would have at T. */

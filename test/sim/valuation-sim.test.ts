@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/index.js';
-import type { LoadResult } from '../../src/sim/data/index.js';
+import type { LoadResult } from '../../src/marketdata/index.js';
 import { runSimulation, type SimulationResult } from '../../src/sim/run.js';
 import { CRYPTO_FILES, loadReal } from '../support/marketdata.js';
 

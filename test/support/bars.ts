@@ -1,5 +1,5 @@
 import type { AssetClass } from '../../src/core/types.js';
-import type { BarSeries } from '../../src/sim/data/index.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
 
 export interface Bar {
   t: string | number;

@@ -1,7 +1,7 @@
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { FillModel } from '../../src/core/fill/model.js';
 import type { ScoredPrediction } from '../../src/core/fill/report.js';
-import type { BarSeries } from '../../src/sim/data/index.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
 
 const HOUR = 3_600_000;
 

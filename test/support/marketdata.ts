@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCHMARK_SETS } from '../../src/sim/benchmark-sets.js';
-import { loadMany, type LoadResult } from '../../src/sim/data/index.js';
+import { BENCHMARK_SETS } from '../../src/marketdata/benchmark-sets.js';
+import { loadMany, type LoadResult } from '../../src/marketdata/index.js';
 
 /** ../shared/marketdata beside the project; tests that need it fail loudly when it is missing. */
 export const MARKETDATA = fileURLToPath(new URL('../../../shared/marketdata/', import.meta.url));

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../../io/load-config.js';
-import { expandDataArgs } from '../../sim/data/index.js';
+import { expandDataArgs } from '../../marketdata/index.js';
 import {
   DataStore,
   DownloadError,

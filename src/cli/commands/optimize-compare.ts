@@ -1,6 +1,6 @@
-/** `optimize --compare`: the seed system's claim on a holdout the optimiser never sees (src/optimizer/compare.ts). */
+/** `optimize --compare`: the seed system's claim on a holdout the optimiser never sees (src/compare/holdout.ts). */
 import { writeFile } from 'node:fs/promises';
-import { compare, compareMarkdown } from '../../optimizer/compare.js';
+import { compare, compareMarkdown } from '../../compare/holdout.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { createEvaluator } from '../../optimizer/optimize.js';
 import { OptimizerStore } from '../../optimizer/store.js';

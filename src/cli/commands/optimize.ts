@@ -8,7 +8,7 @@ import { bestConfigFile, buildMeta, metaPathFor } from '../../optimizer/output.j
 import { testFoldEquity } from '../../optimizer/report/fold-equity.js';
 import { renderOptimizeReport } from '../../optimizer/report/html.js';
 import { OptimizerStore } from '../../optimizer/store.js';
-import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
+import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { parseDateFlag } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';

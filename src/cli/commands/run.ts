@@ -11,8 +11,8 @@ import {
   benchmarkFiles,
   marketDataDir,
   type BenchmarkSetName,
-} from '../../sim/benchmark-sets.js';
-import { expandDataArgs, loadMany, type BarSeries } from '../../sim/data/index.js';
+} from '../../marketdata/benchmark-sets.js';
+import { expandDataArgs, loadMany, type BarSeries } from '../../marketdata/index.js';
 import { StoreFileError } from '../../store/errors.js';
 import { CliError, EXIT } from '../errors.js';
 

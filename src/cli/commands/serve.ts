@@ -16,7 +16,7 @@ import { realTimers, type Timers } from '../../service/advisory-broker.js';
 import { startServiceHttp } from '../../service/http.js';
 import { openapiText } from '../../service/openapi.js';
 import { CoordinatorService, type ServiceMode } from '../../service/service.js';
-import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
+import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { CliError, EXIT } from '../errors.js';
 import { replaySeries, replayWindow, stopSignal } from './run.js';
 

@@ -7,9 +7,9 @@ import {
   benchmarkFiles,
   marketDataDir,
   type BenchmarkSetName,
-} from '../../sim/benchmark-sets.js';
+} from '../../marketdata/benchmark-sets.js';
 import type { WorkstealConfig } from '../../core/config/schema.js';
-import { expandDataArgs, loadMany, type BarSeries } from '../../sim/data/index.js';
+import { expandDataArgs, loadMany, type BarSeries } from '../../marketdata/index.js';
 import { parseDecimal } from '../../core/decimal.js';
 import { parseDateFlag } from '../dates.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';

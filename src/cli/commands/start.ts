@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { nyseCalendar } from '../../core/calendar/index.js';
 import { loadConfig } from '../../io/load-config.js';
-import { BENCHMARK_SETS } from '../../sim/benchmark-sets.js';
-import type { LoadResult } from '../../sim/data/index.js';
+import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
+import type { LoadResult } from '../../marketdata/index.js';
 
 import {
   DEFAULT_SET,

@@ -3,7 +3,7 @@
  * in workerData; each task is then just a parameter set.
  */
 import { workerData } from 'node:worker_threads';
-import type { BarSeries } from '../../sim/data/index.js';
+import type { BarSeries } from '../../marketdata/index.js';
 import { createObjective, type ObjectiveSpec, type Params } from '../objective/objective.js';
 
 export interface PoolWorkerData {

@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { BarSeries } from '../../sim/data/index.js';
+import type { BarSeries } from '../../marketdata/index.js';
 import type { Evaluation, ObjectiveSpec } from '../objective/objective.js';
 import type { PoolWorkerData } from './pool-worker.js';
 import { shareSeries } from './shared-series.js';

@@ -3,7 +3,7 @@
  * to a worker thread passes the memory, not a copy, so every thread of the pool reads the same bars and no
  * evaluation loads or copies data.
  */
-import type { BarSeries } from '../../sim/data/index.js';
+import type { BarSeries } from '../../marketdata/index.js';
 
 const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 

@@ -8,7 +8,7 @@ import { DEFAULT_OPTIMIZE, type ScoreName } from '../../core/config/optimize-sch
 import { configSchema, type WorkstealConfig } from '../../core/config/schema.js';
 import { ValidationError } from '../../core/errors.js';
 import type { AssetClass } from '../../core/types.js';
-import type { BarSeries } from '../../sim/data/index.js';
+import type { BarSeries } from '../../marketdata/index.js';
 import { simulate } from '../../sim/engine.js';
 import { ForecastCache } from '../../sim/signals/forecast-cache.js';
 import { TimelineCache } from '../../sim/timeline-cache.js';

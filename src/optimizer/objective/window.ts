@@ -10,7 +10,7 @@
  * forecaster reads, so a view gives the same result as the whole series; the optimizer tests check this.
  */
 import type { ForecasterConfig } from '../../core/config/schema.js';
-import type { BarSeries } from '../../sim/data/index.js';
+import type { BarSeries } from '../../marketdata/index.js';
 import type { Window } from './folds.js';
 
 /** First index i with time[i] > t (time ascending). */

@@ -1,5 +1,5 @@
 import { nyseCalendar, type ExchangeCalendar } from '../../core/calendar/index.js';
-import type { BarSeries } from '../../sim/data/index.js';
+import type { BarSeries } from '../../marketdata/index.js';
 import { simulate } from '../../sim/engine.js';
 import { candidateConfig, orderSeries, type ObjectiveSpec, type Params } from '../objective/objective.js';
 import { warmUpBars, windowView } from '../objective/window.js';

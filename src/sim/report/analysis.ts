@@ -1,4 +1,4 @@
-import type { BarSeries } from '../data/index.js';
+import type { BarSeries } from '../../marketdata/index.js';
 import type { SimulationResult } from '../run.js';
 
 /**

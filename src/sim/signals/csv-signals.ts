@@ -2,8 +2,8 @@ import { parseDecimal } from '../../core/decimal.js';
 import { ValidationError, printable, type Issue } from '../../core/errors.js';
 import type { Side } from '../../core/types.js';
 import { readFailure, readRegularFile } from '../../io/regular-file.js';
-import { BAR_TIME_MAX, BAR_TIME_MIN, priceProblem } from '../data/limits.js';
-import { symbolKey } from '../data/symbols.js';
+import { BAR_TIME_MAX, BAR_TIME_MIN, priceProblem } from '../../marketdata/limits.js';
+import { symbolKey } from '../../marketdata/symbols.js';
 
 /** One externally produced signal: known from `time`, usable until `validUntil`. */
 export interface ExternalSignal {

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadMany } from '../../../src/sim/data/index.js';
-import type { BarSeries } from '../../../src/sim/data/index.js';
+import { loadMany } from '../../../src/marketdata/index.js';
+import type { BarSeries } from '../../../src/marketdata/index.js';
 
 /** One hand-made bar: open time (ISO UTC), open, high, low, close. */
 export type CsvBar = [string, number, number, number, number];

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseNumber } from '../../src/sim/data/csv.js';
+import { parseNumber } from '../../src/marketdata/csv.js';
 import { DataStore, importFiles } from '../../src/data/index.js';
-import { DataError, expandDataArgs, loadBars } from '../../src/sim/data/index.js';
-import { parseIsoTime, type IsoResult } from '../../src/sim/data/timeparse.js';
-import { localToUtc, parseZone } from '../../src/sim/data/timezone.js';
+import { DataError, expandDataArgs, loadBars } from '../../src/marketdata/index.js';
+import { parseIsoTime, type IsoResult } from '../../src/marketdata/timeparse.js';
+import { localToUtc, parseZone } from '../../src/marketdata/timezone.js';
 
 const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
 const num = (s: string): number => parseNumber(bytes(s), 0, s.length);

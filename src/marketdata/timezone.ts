@@ -3,7 +3,7 @@
  * IANA offsets come from Intl (no tz database of our own). An Intl call costs ~10 µs and a naive hourly file
  * has tens of thousands of rows, so offsets are cached per week with the transition instant found once.
  */
-import { MS_PER_DAY, MS_PER_MINUTE } from '../../core/calendar/civil.js';
+import { MS_PER_DAY, MS_PER_MINUTE } from '../core/calendar/civil.js';
 
 export interface Zone {
   /** Canonical name: 'UTC', '-05:00' or the IANA name. */

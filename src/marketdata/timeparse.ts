@@ -4,7 +4,7 @@
  * with an optional `Z` / `±HH[:MM]` offset. Text without an offset is "naive": the caller later applies the
  * file's timezone, which is why the wall-clock value and the offset are returned separately.
  */
-import { MS_PER_DAY, MS_PER_MINUTE, daysFromCivil, daysInMonth } from '../../core/calendar/civil.js';
+import { MS_PER_DAY, MS_PER_MINUTE, daysFromCivil, daysInMonth } from '../core/calendar/civil.js';
 import { parseNumber } from './csv.js';
 
 export type EpochUnit = 'epoch-s' | 'epoch-ms' | 'epoch-us' | 'epoch-ns';

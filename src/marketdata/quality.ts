@@ -4,8 +4,8 @@
  * or repaired row, duplicate or out-of-order row is an error naming file:row; in 'repair' mode each action is
  * recorded in the report. Nothing is fixed silently.
  */
-import type { ExchangeCalendar } from '../../core/calendar/index.js';
-import { newYorkDay } from '../../core/calendar/index.js';
+import type { ExchangeCalendar } from '../core/calendar/index.js';
+import { newYorkDay } from '../core/calendar/index.js';
 import { DataError } from './errors.js';
 import type { RawBars, RowProblem } from './parse.js';
 import { isoUtc } from './timeparse.js';

@@ -6,7 +6,7 @@
  * `Adj. Close` never stands in for `Close`.
  */
 import { detectDelimiter, fieldText, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
-import { printable } from '../../core/errors.js';
+import { printable } from '../core/errors.js';
 import { DataError, LAYOUT_HINT } from './errors.js';
 import { BAR_TIME_MAX } from './limits.js';
 import {

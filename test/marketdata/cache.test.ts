@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadBars, type LoadResult } from '../../src/sim/data/index.js';
+import { loadBars, type LoadResult } from '../../src/marketdata/index.js';
 import { existsSync } from 'node:fs';
 
 const MARKETDATA = fileURLToPath(new URL('../../../shared/marketdata/', import.meta.url));

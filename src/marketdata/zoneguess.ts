@@ -16,7 +16,7 @@
  * Crypto trades 24/7, so its naive times carry no session signal: the caller reads them as UTC (what Binance
  * and most exchange dumps write) without asking here.
  */
-import { MS_PER_DAY, MS_PER_MINUTE } from '../../core/calendar/civil.js';
+import { MS_PER_DAY, MS_PER_MINUTE } from '../core/calendar/civil.js';
 import { UTC, fixedZone, localToUtc, parseZone, type Zone } from './timezone.js';
 
 const SESSION_OPEN_MIN = 9 * 60 + 30;

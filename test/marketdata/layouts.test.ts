@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadBars, loadMany, type LoadResult } from '../../src/sim/data/index.js';
+import { loadBars, loadMany, type LoadResult } from '../../src/marketdata/index.js';
 
 const MARKETDATA = fileURLToPath(new URL('../../../shared/marketdata/', import.meta.url));
 const HOUR = 3_600_000;

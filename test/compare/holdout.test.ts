@@ -7,11 +7,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compare, compareMarkdown, CLAIM_ROWS } from '../../src/optimizer/compare.js';
+import { compare, compareMarkdown, CLAIM_ROWS } from '../../src/compare/holdout.js';
 import { createObjective } from '../../src/optimizer/objective/objective.js';
 import { createEvaluator, prepareObjective } from '../../src/optimizer/optimize.js';
 import { OptimizerStore } from '../../src/optimizer/store.js';
-import { fixture } from './optimizer-fixture.js';
+import { fixture } from '../optimizer/optimizer-fixture.js';
 
 describe('optimize --compare', () => {
   it('scores every row on the holdout with the compare module, as the objective scores that window', async () => {

@@ -1,7 +1,7 @@
 /** Command-line data arguments → a sorted list of CSV files. */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileKind } from '../../io/regular-file.js';
+import { fileKind } from '../io/regular-file.js';
 import { DataError } from './errors.js';
 
 async function walk(dir: string, out: string[]): Promise<void> {

@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataError } from '../../src/sim/data/errors.js';
-import { loadMany } from '../../src/sim/data/index.js';
+import { DataError } from '../../src/marketdata/errors.js';
+import { loadMany } from '../../src/marketdata/index.js';
 import { MARKETDATA } from '../support/marketdata.js';
 
 const dir = join(MARKETDATA, 'binance-spot-yanniedog');

@@ -1,4 +1,4 @@
-import { printable } from '../../core/errors.js';
+import { printable } from '../core/errors.js';
 
 /**
  * The one error type of the data loader. Every message names the file, the row (1-based line number, header

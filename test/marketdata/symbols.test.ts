@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataError, expandDataArgs, inferAssetClass, inferSymbol } from '../../src/sim/data/index.js';
+import { DataError, expandDataArgs, inferAssetClass, inferSymbol } from '../../src/marketdata/index.js';
 
 describe('inferSymbol', () => {
   it.each([

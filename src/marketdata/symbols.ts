@@ -3,8 +3,8 @@
  * the result is printed by the caller so the user sees what was assumed.
  */
 import { basename, extname } from 'node:path';
-import { printable } from '../../core/errors.js';
-import type { AssetClass } from '../../core/types.js';
+import { printable } from '../core/errors.js';
+import type { AssetClass } from '../core/types.js';
 
 /** Quote currencies, longest first so 'USDT' is tried before 'USD'. */
 const QUOTES = ['USDT', 'USDC', 'BUSD', 'USD', 'EUR', 'BTC', 'ETH'];

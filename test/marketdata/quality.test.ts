@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataError, loadBars, loadMany, type LoadOptions } from '../../src/sim/data/index.js';
+import { DataError, loadBars, loadMany, type LoadOptions } from '../../src/marketdata/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-quality-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

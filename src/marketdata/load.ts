@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { readFailure, readRegularFile } from '../../io/regular-file.js';
-import type { AssetClass } from '../../core/types.js';
+import { readFailure, readRegularFile } from '../io/regular-file.js';
+import type { AssetClass } from '../core/types.js';
 import {
   cacheFileFor,
   cacheKey,
@@ -22,9 +22,9 @@ import { detectLayout, type Layout } from './detect.js';
 import { DataError } from './errors.js';
 import { parseRows, type RawBars } from './parse.js';
 import { alwaysOpen, normalise, sessionGaps } from './quality.js';
-import { nyseCalendar } from '../../core/calendar/index.js';
+import { nyseCalendar } from '../core/calendar/index.js';
 import { inferAssetClass, inferSymbol } from './symbols.js';
-import { MS_PER_MINUTE } from '../../core/calendar/civil.js';
+import { MS_PER_MINUTE } from '../core/calendar/civil.js';
 import { UTC, fixedZone, localToUtc, parseZone, type Zone } from './timezone.js';
 import { selectSeries, type SelectOptions } from './select.js';
 import type { LoadOptions, LoadResult } from './types.js';

@@ -4,7 +4,7 @@
  * Bars are ASCII, so bytes and characters coincide; anything else (a BOM, a stray UTF-8 name) is only ever in
  * the header, which is decoded as a string.
  */
-import { printable } from '../../core/errors.js';
+import { printable } from '../core/errors.js';
 
 export const LF = 10;
 export const CR = 13;

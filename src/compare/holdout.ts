@@ -10,23 +10,23 @@
  * The holdout is scored by the paired comparison of `worksteal compare` (src/compare) over that one window,
  * every row against stealing disabled: one comparison tool, of which this table is a use.
  */
-import { compareWindows, type CompareResult as PairedResult } from '../compare/compare.js';
-import type { SideMetrics } from '../compare/window-run.js';
+import { compareWindows, type CompareResult as PairedResult } from './compare.js';
+import type { SideMetrics } from './window-run.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
-import type { StudyData } from './data.js';
-import type { EvalOutcome, Evaluator } from './evaluators/types.js';
-import { DAY_MS, type Window } from './objective/folds.js';
+import type { StudyData } from '../optimizer/data.js';
+import type { EvalOutcome, Evaluator } from '../optimizer/evaluators/types.js';
+import { DAY_MS, type Window } from '../optimizer/objective/folds.js';
 import {
   baseConfigOf,
   candidateConfig,
   type Evaluation,
   type ObjectiveSpec,
   type Params,
-} from './objective/objective.js';
-import { score } from './objective/scores.js';
-import { optimize, prepareObjective, studyRange, type OptimizeOutcome } from './optimize.js';
-import type { OptimizerStore } from './store.js';
-import { evaluateMissing, evaluationHash, objectiveHashOf, type StudyProgress } from './study.js';
+} from '../optimizer/objective/objective.js';
+import { score } from '../optimizer/objective/scores.js';
+import { optimize, prepareObjective, studyRange, type OptimizeOutcome } from '../optimizer/optimize.js';
+import type { OptimizerStore } from '../optimizer/store.js';
+import { evaluateMissing, evaluationHash, objectiveHashOf, type StudyProgress } from '../optimizer/study.js';
 
 export interface CompareRowSpec {
   label: string;

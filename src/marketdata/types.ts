@@ -1,8 +1,8 @@
 /** Public shapes of the data loader (see index.ts for the API). */
-import type { AssetClass, BarColumns } from '../../core/types.js';
+import type { AssetClass, BarColumns } from '../core/types.js';
 
 /** The six columns of a bar file, one entry per bar (the shape lives in core: every layer passes it). */
-export type { BarColumns } from '../../core/types.js';
+export type { BarColumns } from '../core/types.js';
 
 export interface BarSeries extends BarColumns {
   /** As inferred or given, e.g. 'SOLUSDT', 'XBTUSD', 'AAPL', 'SPY'. */
