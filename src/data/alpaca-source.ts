@@ -69,6 +69,35 @@ function keysFrom(env: Readonly<Record<string, string | undefined>>): AlpacaCred
   }
 }
 
+/** How the retrier should treat a failed request. */
+function classify(err: unknown): Failure {
+  if (err instanceof HttpError) {
+    if (err.status === 429)
+      return {
+        kind: 'rate-limit',
+        answered: true,
+        ...(err.waitMs !== undefined ? { waitMs: err.waitMs } : {}),
+      };
+    if (err.status >= 500) return { kind: 'transient', answered: true };
+    return { kind: 'fatal' };
+  }
+  if ((err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError')
+    return { kind: 'transient' };
+  const cause = (err as { cause?: { code?: string } })?.cause;
+  const code = cause?.code ?? '';
+  if (OFFLINE.has(code)) return { kind: 'offline' };
+  // A fetch failure without a system error code (an invalid URL, a port fetch refuses) will not heal.
+  return code ? { kind: 'transient' } : { kind: 'fatal' };
+}
+
+/** The most telling message of a failed request. */
+function reasonOf(err: unknown): string {
+  if (err instanceof HttpError) return err.message;
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  if (cause?.message) return cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
 export function openAlpacaSource(options: AlpacaSourceOptions = {}): BarSource {
   const env = options.env ?? process.env;
   const keys = keysFrom(env);
@@ -76,33 +105,6 @@ export function openAlpacaSource(options: AlpacaSourceOptions = {}): BarSource {
   const pageLimit = options.pageLimit ?? 10_000;
   const adjustment = options.adjustment ?? 'split';
   const retrier = new Retrier(options.retry);
-
-  const classify = (err: unknown): Failure => {
-    if (err instanceof HttpError) {
-      if (err.status === 429)
-        return {
-          kind: 'rate-limit',
-          answered: true,
-          ...(err.waitMs !== undefined ? { waitMs: err.waitMs } : {}),
-        };
-      if (err.status >= 500) return { kind: 'transient', answered: true };
-      return { kind: 'fatal' };
-    }
-    if ((err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError')
-      return { kind: 'transient' };
-    const cause = (err as { cause?: { code?: string } })?.cause;
-    const code = cause?.code ?? '';
-    if (OFFLINE.has(code)) return { kind: 'offline' };
-    // A fetch failure without a system error code (an invalid URL, a port fetch refuses) will not heal.
-    return code ? { kind: 'transient' } : { kind: 'fatal' };
-  };
-
-  const reasonOf = (err: unknown): string => {
-    if (err instanceof HttpError) return err.message;
-    const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
-    if (cause?.message) return cause.message;
-    return err instanceof Error ? err.message : String(err);
-  };
 
   const describe = (err: unknown, symbol: string): DownloadError => {
     const reason = reasonOf(err);

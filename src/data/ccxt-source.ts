@@ -58,6 +58,36 @@ function shortReason(err: unknown): string {
   return msg.replace(/\s+(GET|POST)\s+\S+/, '').slice(0, 300);
 }
 
+/** The exchange's own spelling of each symbol (as given, upper-cased, or by market id); unknown ones named. */
+function marketSymbols(
+  id: string,
+  markets: Record<string, unknown>,
+  byId: Record<string, { symbol: string }[] | undefined>,
+  symbols: readonly string[],
+): string[] {
+  const out: string[] = [];
+  const unknown: string[] = [];
+  for (const raw of symbols) {
+    const s = raw.trim();
+    const upper = s.toUpperCase();
+    const hit = markets[s] ? s : markets[upper] ? upper : (byId[s]?.[0]?.symbol ?? byId[upper]?.[0]?.symbol);
+    if (hit === undefined) unknown.push(s);
+    else out.push(hit);
+  }
+  if (unknown.length > 0) {
+    const known = Object.keys(markets);
+    const lines = unknown.map((u) => {
+      const near = similarSymbols(u, known);
+      return `${u}${near.length ? ` (similar: ${near.join(', ')})` : ''}`;
+    });
+    throw new DownloadError(
+      'unknown-symbol',
+      `${id} has no spot market ${lines.join('; ')}. Symbols are BASE/QUOTE as ccxt spells them, e.g. BTC/USDT.`,
+    );
+  }
+  return out;
+}
+
 export async function openCcxtSource(options: CcxtSourceOptions): Promise<BarSource> {
   const mod = await loadCcxt();
   const ccxt = mod.default;
@@ -153,33 +183,8 @@ export async function openCcxtSource(options: CcxtSourceOptions): Promise<BarSou
     },
     async resolveSymbols(symbols) {
       await call('loading its market list', () => exchange.loadMarkets());
-      const markets = exchange.markets ?? {};
       const byId = (exchange.markets_by_id ?? {}) as Record<string, { symbol: string }[] | undefined>;
-      const out: string[] = [];
-      const unknown: string[] = [];
-      for (const raw of symbols) {
-        const s = raw.trim();
-        const upper = s.toUpperCase();
-        const hit = markets[s]
-          ? s
-          : markets[upper]
-            ? upper
-            : (byId[s]?.[0]?.symbol ?? byId[upper]?.[0]?.symbol);
-        if (hit === undefined) unknown.push(s);
-        else out.push(hit);
-      }
-      if (unknown.length > 0) {
-        const known = Object.keys(markets);
-        const lines = unknown.map((u) => {
-          const near = similarSymbols(u, known);
-          return `${u}${near.length ? ` (similar: ${near.join(', ')})` : ''}`;
-        });
-        throw new DownloadError(
-          'unknown-symbol',
-          `${id} has no spot market ${lines.join('; ')}. Symbols are BASE/QUOTE as ccxt spells them, e.g. BTC/USDT.`,
-        );
-      }
-      return out;
+      return marketSymbols(id, exchange.markets ?? {}, byId, symbols);
     },
     async *pages(symbol, tf, since, until) {
       const step = timeframeMs(tf) as number;
