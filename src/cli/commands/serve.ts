@@ -105,6 +105,12 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     env: process.env,
   });
   const config = resolved.config;
+  if (config.victimRanking !== 'distance') {
+    // The service sees no bars, so it has nothing to value orders with; refuse before any client is answered.
+    throw new CliError(
+      `victimRanking ${JSON.stringify(config.victimRanking)}: serve has no bar feed to value orders with; set victimRanking to "distance" for serve (value rankings run in simulate, run and explain --data)`,
+    );
+  }
   const log = commandLogger(process.env);
   log.addSecret(token);
   for (const w of resolved.warnings) log.warn('config-warning', { message: w.message });
