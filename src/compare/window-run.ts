@@ -9,11 +9,10 @@ import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Window } from '../optimizer/objective/folds.js';
 import { windowMetrics, type WindowMetrics } from '../optimizer/objective/scores.js';
 import { warmUpBars, windowView } from '../optimizer/objective/window.js';
-import { feeRates } from '../sim/costs.js';
 import type { BarSeries } from '../marketdata/index.js';
 import { simulate } from '../sim/engine.js';
 import { summarize } from '../sim/metrics.js';
-import { stealRegret } from '../sim/regret.js';
+import { simulationRegret } from '../sim/run.js';
 import type { ExternalSignal } from '../sim/signals/csv-signals.js';
 import type { ForecastCache } from '../sim/signals/forecast-cache.js';
 import type { TimelineCache } from '../sim/timeline-cache.js';
@@ -77,17 +76,7 @@ export function runWindow(input: {
     ...(input.timelines ? { timelines: input.timelines } : {}),
   });
   const s = summarize(out);
-  // As runSimulation measures it: a victim's counterfactual entry would have rested (maker fee).
-  const fees = feeRates(config.sim);
-  const assetClassOf = new Map(series.map((x) => [x.symbol, x.assetClass] as const));
-  const regret = stealRegret({
-    steals: out.steals,
-    trades: out.trades,
-    series,
-    closeTimes: out.closeTimes,
-    feeRate: (symbol) => fees[assetClassOf.get(symbol) ?? 'crypto'].maker,
-    timeStopMs: config.sim.timeStopHours * 3_600_000,
-  });
+  const regret = simulationRegret(config, series, out);
   return {
     ...windowMetrics(s),
     finalEquity: s.finalEquity,

@@ -52,6 +52,27 @@ export interface SimulationResult {
 
 const iso = (t: number): string => new Date(t).toISOString();
 
+/**
+ * The steal regret of one simulation, measured one way wherever it is reported (simulate, compare): a victim's
+ * counterfactual entry would have rested (maker fee); its exit is a take-profit or a time stop.
+ */
+export function simulationRegret(
+  config: WorkstealConfig,
+  series: readonly BarSeries[],
+  output: Pick<SimOutput, 'steals' | 'trades' | 'closeTimes'>,
+): StealRegret {
+  const fees = feeRates(config.sim);
+  const assetClassOf = new Map(series.map((s) => [s.symbol, s.assetClass] as const));
+  return stealRegret({
+    steals: output.steals,
+    trades: output.trades,
+    series,
+    closeTimes: output.closeTimes,
+    feeRate: (symbol) => fees[assetClassOf.get(symbol) ?? 'crypto'].maker,
+    timeStopMs: config.sim.timeStopHours * 3_600_000,
+  });
+}
+
 /** Run one simulation over loaded data and shape the result object of DESIGN §7 (times as ISO-8601 UTC). */
 export function runSimulation(input: {
   loaded: readonly LoadResult[];
@@ -64,8 +85,6 @@ export function runSimulation(input: {
   onProgress?: (done: number, total: number) => void;
 }): { result: SimulationResult; output: SimOutput } {
   const series: BarSeries[] = input.loaded.map((l) => l.series);
-  const fees = feeRates(input.config.sim);
-  const assetClassOf = new Map(series.map((s) => [s.symbol, s.assetClass] as const));
   const output = simulate({
     series,
     config: input.config,
@@ -76,15 +95,7 @@ export function runSimulation(input: {
     ...(input.assertInvariants ? { assertInvariants: true } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   });
-  const regret = stealRegret({
-    steals: output.steals,
-    trades: output.trades,
-    series,
-    closeTimes: output.closeTimes,
-    // A victim's counterfactual entry would have rested (maker); its exit is a take-profit or a time stop.
-    feeRate: (symbol) => fees[assetClassOf.get(symbol) ?? 'crypto'].maker,
-    timeStopMs: input.config.sim.timeStopHours * 3_600_000,
-  });
+  const regret = simulationRegret(input.config, series, output);
   const summary = summarize(output);
   const { victims, ...regretSummary } = regret;
   // Steals and blocks per symbol in one pass over the decisions (a filter per symbol would pass once each).
