@@ -5,6 +5,7 @@ import { distance } from '../core/policy/distance.js';
 import type { StealHistory } from '../core/policy/steal-history.js';
 import type { AlertMonitor, Alert, AlertKind } from './alerts.js';
 import { StatusHistory, type StatusSeries } from './status-history.js';
+import type { RuntimeCounters } from './runtime-records.js';
 import type { DecisionRowOut } from './store.js';
 
 /** What /status returns and the status page shows. Times are ISO-8601 UTC (market time in a replay). */
@@ -61,15 +62,8 @@ export interface StatusSnapshot {
     outcome: string | null;
     latencyMs: number | null;
   }[];
-  counters: {
-    decisions: number;
-    places: number;
-    steals: number;
-    stealAttempts: number;
-    fights: number;
-    blocks: Record<string, number>;
-    waits: number;
-  };
+  /** The runtime's counters as the status snapshot carries them (the end-of-day counts are not in it). */
+  counters: Omit<RuntimeCounters, 'deleverageCancels' | 'deleverageTrims'>;
   alerts: {
     active: AlertKind[];
     recent: Alert[];
