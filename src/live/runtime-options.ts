@@ -40,6 +40,11 @@ export interface RuntimeOptions {
    * the replay polls at each of them, besides every `pollSec`.
    */
   pollTimes?: Float64Array;
+  /**
+   * The bar length the session trades on (ms): the `*Bars` keys (cooldownBars, fightWindowBars,
+   * fightCooldownBars) count in it, as in the simulator. Absent or 0: unknown, the `*Sec` keys apply.
+   */
+  barMs?: number;
   /** How long a stop waits for the poll in flight (a cancel awaiting its confirmation) before giving up. */
   stopWaitMs?: number;
 }

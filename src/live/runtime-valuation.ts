@@ -1,39 +1,68 @@
+import type { Valuator } from '../core/policy/valuation.js';
+import type { OrderEvent } from '../ports/venue.js';
 import { signalValuation, VALUATION_WARMUP_BARS, type SessionValuation } from '../session/valuation.js';
 import type { WatchedSignal } from '../session/watchers.js';
+import { feeRates } from '../sim/costs.js';
 import type { RuntimeOptions } from './runtime-options.js';
+import { LiveTrades } from './runtime-trades.js';
 
 /**
- * The live side of the session valuation (src/session/valuation.ts): a resting entry and a request are valued
- * over the signal their watcher holds, as the simulator values a watcher's current signal.
+ * The live side of the session valuation (src/session/valuation.ts), fed as the simulator feeds it
+ * (src/sim/sim-values.ts): the closed trades from our fills, the closed bars from the bar window. A resting
+ * entry and a request are valued over the signal their watcher holds, as the simulator values a watcher's
+ * current signal; the bar length is the session's (RuntimeOptions.barMs), so the `*Bars` keys count alike.
  */
-export function liveValuation(
-  o: RuntimeOptions,
-  heldSignal: (symbol: string) => WatchedSignal | null,
-): SessionValuation {
-  return signalValuation({
-    victimRanking: o.config.victimRanking,
-    calendar: o.calendar,
-    symbols: o.symbols,
-    currentSignal: heldSignal,
-    signalKeyOf: (orderId) => o.store.orderByOrderId(orderId)?.signalKey ?? null,
-  });
-}
+export class LiveValuation {
+  readonly session: SessionValuation;
+  /** Our fills as the simulator's trades: what each closed trade earned teaches the valuation. */
+  private readonly trades: LiveTrades;
 
-/**
- * Bars closed since the last poll reach the valuation (fill-probability) model, as the simulator feeds each
- * closed bar; the first poll replays the window's history into the model. The window is never shorter than
- * the forecaster's: a venue may keep one window per symbol, cut to the last count asked for.
- */
-export async function feedLiveValuation(
-  valuation: SessionValuation,
-  o: RuntimeOptions,
-  symbols: readonly string[],
-): Promise<void> {
-  if (!valuation.active) return;
-  const { lookbackBars, horizonBars } = o.config.sim.forecaster;
-  const count = Math.max(VALUATION_WARMUP_BARS, lookbackBars + horizonBars + 1);
-  for (const [i, symbol] of symbols.entries()) {
-    const window = await o.marketData.bars(symbol, count);
-    if (window) valuation.onWindow(i, window);
+  constructor(
+    private readonly o: RuntimeOptions,
+    heldSignal: (symbol: string) => WatchedSignal | null,
+  ) {
+    this.session = signalValuation({
+      victimRanking: o.config.victimRanking,
+      calendar: o.calendar,
+      symbols: o.symbols,
+      barMs: o.barMs ?? 0,
+      currentSignal: heldSignal,
+      signalKeyOf: (orderId) => o.store.orderByOrderId(orderId)?.signalKey ?? null,
+    });
+    this.trades = new LiveTrades(feeRates(o.config.sim));
+  }
+
+  /** What the coordinator takes from the valuation: the bar length always, the valuator under a value ranking. */
+  coordinatorOptions(): { valuator?: Valuator; barMs?: number } {
+    return this.session.coordinatorOptions();
+  }
+
+  /** A fill of one of our orders (the role as we placed it, from the store) opens or closes a trade. */
+  onOrderEvent(e: OrderEvent): void {
+    if (!this.session.active || (e.kind !== 'fill' && e.kind !== 'partial_fill')) return;
+    this.trades.onFill(e.order, this.o.store.orderByOrderId(e.order.id)?.role ?? e.order.role);
+  }
+
+  /**
+   * Trades closed by the fills of the bars that closed now: called after the reconcile and before end of day
+   * (the simulator teaches them before its end-of-day trims, whose trades count from the next step).
+   */
+  teachClosedTrades(): void {
+    if (this.session.active) this.trades.teach(this.session);
+  }
+
+  /**
+   * Bars closed since the last poll reach the valuation (fill-probability) model, as the simulator feeds each
+   * closed bar; the first poll replays the window's history into the model. The window is never shorter than
+   * the forecaster's: a venue may keep one window per symbol, cut to the last count asked for.
+   */
+  async feedBars(symbols: readonly string[]): Promise<void> {
+    if (!this.session.active) return;
+    const { lookbackBars, horizonBars } = this.o.config.sim.forecaster;
+    const count = Math.max(VALUATION_WARMUP_BARS, lookbackBars + horizonBars + 1);
+    for (const [i, symbol] of symbols.entries()) {
+      const window = await this.o.marketData.bars(symbol, count);
+      if (window) this.session.onWindow(i, window);
+    }
   }
 }

@@ -8,13 +8,12 @@ import { EndOfDay } from './end-of-day.js';
 import { recoverSagas, settleOrderRows, type RecoveryDeps } from './recovery.js';
 import { capToBuyingPower } from './runtime-capacity.js';
 import { nextPollTime } from './runtime-schedule.js';
-import { feedLiveValuation, liveValuation } from './runtime-valuation.js';
+import { LiveValuation } from './runtime-valuation.js';
 import type { RuntimeOptions } from './runtime-options.js';
 import { iso, RuntimeRecords, sagaJournal, type RuntimeCounters } from './runtime-records.js';
 import { LiveWatchers } from './runtime-watch.js';
 import { buildStatus, type StatusSnapshot } from './status.js';
 import { TrackedBroker } from './tracked-broker.js';
-import type { SessionValuation } from '../session/valuation.js';
 export type { RuntimeOptions, SessionCalendar } from './runtime-options.js';
 
 /**
@@ -43,7 +42,7 @@ export class Runtime {
   private capacityNote: string | null = null;
   /** The capacity cap from the broker's buying power at the last reconcile. */
   private brokerCap: number | undefined;
-  private readonly valuation: SessionValuation;
+  private readonly valuation: LiveValuation;
 
   constructor(private readonly o: RuntimeOptions) {
     const now = (): number => o.time.now();
@@ -59,7 +58,7 @@ export class Runtime {
         this.watchers.consumed(symbol, key);
       },
     );
-    this.valuation = liveValuation(o, (symbol) => this.watchers.heldSignal(symbol));
+    this.valuation = new LiveValuation(o, (symbol) => this.watchers.heldSignal(symbol));
     this.coordinator = new Coordinator({
       ...this.valuation.coordinatorOptions(),
       config: o.config,
@@ -99,7 +98,10 @@ export class Runtime {
       cancelOwn: (id, why) => this.cancelOwn(id, why),
       brokerCap: () => this.brokerCap,
     });
-    this.unsubscribe = o.broker.onOrderEvent((e) => this.records.onOrderEvent(e));
+    this.unsubscribe = o.broker.onOrderEvent((e) => {
+      this.records.onOrderEvent(e);
+      this.valuation.onOrderEvent(e);
+    });
   }
 
   get counters(): RuntimeCounters {
@@ -172,10 +174,12 @@ export class Runtime {
     await this.reconcile();
     this.quotes = await o.marketData.quotes(this.symbolNames);
     this.markQuotes();
+    // As in the simulator: the trades the fills of the bars closed now closed teach the valuation before end of
+    // day; then the bars closed since the last poll reach the signals, then the valuation model.
+    this.valuation.teachClosedTrades();
     await this.endOfDay.poll(now);
-    // Bars closed since the last poll reach the signals, then the valuation model, as in the simulator.
     await o.signals.refresh(now, this.symbolNames);
-    await feedLiveValuation(this.valuation, o, this.symbolNames);
+    await this.valuation.feedBars(this.symbolNames);
     await this.watchers.poll(now, this.quotes, this.paused);
     this.records.updateGauges(now);
     this.polls++;

@@ -9,6 +9,8 @@ import { AcceleratedClock, DecisionTime } from '../../src/ports/clock.js';
 import { launchReplay } from '../../src/live/launch.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
 import type { BarSeries } from '../../src/marketdata/index.js';
+import type { VictimRanking } from '../../src/core/config/schema.js';
+import { feeRates } from '../../src/sim/costs.js';
 import { simulate } from '../../src/sim/engine.js';
 import { loadReal } from '../support/marketdata.js';
 
@@ -24,7 +26,12 @@ import { loadReal } from '../support/marketdata.js';
  *   at min(stop, open) like a resting stop order; live, the exit watcher sees the stop reached when the bar
  *   closes and leaves by a market order at the next tradable open (the Broker port has no stop orders).
  * - The simulator closes what is still open at the end of the data ('end-of-data' trades); a replay leaves
- *   it open. Those trades are not compared.
+ *   it open. Those trades are not compared, and the last day's equity is compared before their exit fees.
+ *
+ * Both the seed's distance ranking and the value ranking (`expectedValue`) are run: the value ranking's
+ * decisions depend on the fill model fed from the bars and on the realised returns of the closed trades,
+ * which the replay learns from its own fills (src/live/runtime-trades.ts) as the simulator does from its
+ * portfolio.
  */
 const FILES = [
   'binance-spot-yanniedog/SOLUSDT_1h.csv',
@@ -38,15 +45,21 @@ const TO = Date.parse('2024-03-18T00:00:00Z');
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-replay-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const config = () =>
+const config = (victimRanking: VictimRanking) =>
   resolveConfig({
     layers: [
       {
         source: 'test',
         values: {
           patternDayTrader: true,
+          victimRanking,
           sim: { slippageBps: 2, orderFraction: 0.45, initialEquity: 30_000 },
-          live: { initialEquity: 30_000, orderFraction: 0.45, pollSec: 3600, stateDb: join(dir, 'r.sqlite') },
+          live: {
+            initialEquity: 30_000,
+            orderFraction: 0.45,
+            pollSec: 3600,
+            stateDb: join(dir, `${victimRanking}.sqlite`),
+          },
         },
       },
     ],
@@ -77,9 +90,9 @@ const iso = (t: number): string => new Date(t).toISOString();
 const fill = (t: number, symbol: string, side: string, role: string, price: number, qty: number): string =>
   `${iso(t)} ${symbol} ${side} ${role} ${price.toFixed(6)} ${qty.toFixed(6)}`;
 
-async function replay(series: BarSeries[]): Promise<Run> {
+async function replay(series: BarSeries[], ranking: VictimRanking): Promise<Run> {
   const time = new DecisionTime(new AcceleratedClock(FROM, 1e9), FROM);
-  const cfg = config();
+  const cfg = config(ranking);
   const session = await launchReplay({
     config: cfg,
     env: {},
@@ -135,8 +148,13 @@ async function replay(series: BarSeries[]): Promise<Run> {
   };
 }
 
-function simulated(series: BarSeries[]): Run {
-  const out = simulate({ series, config: config(), calendar: nyseCalendar(), from: FROM, to: TO });
+function simulated(series: BarSeries[], ranking: VictimRanking): Run {
+  const cfg = config(ranking);
+  const out = simulate({ series, config: cfg, calendar: nyseCalendar(), from: FROM, to: TO });
+  const fees = feeRates(cfg.sim);
+  const assetClass = new Map(series.map((s) => [s.symbol, s.assetClass]));
+  /** The exit fees of the end-of-data trades (at the last price, so the marks are those of the replay). */
+  let endOfDataFees = 0;
   const c = out.counters;
   const fills: string[] = [];
   const entries = new Map<string, { t: number; symbol: string; side: string; price: number; qty: number }>();
@@ -151,13 +169,18 @@ function simulated(series: BarSeries[]): Run {
         price: t.entryPrice,
         qty: t.qty,
       });
-    if (t.exitReason === 'end-of-data') continue;
+    if (t.exitReason === 'end-of-data') {
+      endOfDataFees += Math.abs(t.qty * t.exitPrice) * fees[assetClass.get(t.symbol)!].taker;
+      continue;
+    }
     const role = t.exitReason === 'take-profit' ? 'take-profit' : 'exit';
     fills.push(fill(t.exitTime, t.symbol, t.side === 'buy' ? 'sell' : 'buy', role, t.exitPrice, t.qty));
   }
   for (const e of entries.values()) fills.push(fill(e.t, e.symbol, e.side, 'entry', e.price, e.qty));
   const equity = new Map<number, number>();
   for (const row of out.equity) equity.set(Math.floor(row.time / DAY), row.equity);
+  const lastDay = Math.max(...equity.keys());
+  equity.set(lastDay, equity.get(lastDay)! + endOfDataFees);
   return {
     decisions: out.decisions.map(
       (d) => `${iso(d.time)} ${d.symbol} ${d.action} ${d.reason} ${d.victims.length}`,
@@ -175,16 +198,22 @@ function simulated(series: BarSeries[]): Run {
   };
 }
 
-let runs: Promise<{ sim: Run; live: Run }> | null = null;
-const both = () =>
-  (runs ??= (async () => {
-    const series = (await loadReal(FILES)).map((l) => l.series);
-    return { sim: simulated(series), live: await replay(series) };
-  })());
+const runs = new Map<VictimRanking, Promise<{ sim: Run; live: Run }>>();
+const both = (ranking: VictimRanking) => {
+  let r = runs.get(ranking);
+  if (!r) {
+    r = (async () => {
+      const series = (await loadReal(FILES)).map((l) => l.series);
+      return { sim: simulated(series, ranking), live: await replay(series, ranking) };
+    })();
+    runs.set(ranking, r);
+  }
+  return r;
+};
 
-describe('replay equals simulate', () => {
+describe.each(['distance', 'expectedValue'] as const)('replay equals simulate (%s ranking)', (ranking) => {
   it('the window deleverages, time-stops and takes profits (the rules under test are exercised)', async () => {
-    const { sim } = await both();
+    const { sim } = await both(ranking);
     expect(sim.counts.deleverageTrims + sim.counts.deleverageCancels).toBeGreaterThan(0);
     expect(sim.counts.steals).toBeGreaterThan(0);
     expect(sim.fills.some((f) => f.includes(' take-profit '))).toBe(true);
@@ -192,22 +221,22 @@ describe('replay equals simulate', () => {
   }, 600_000);
 
   it('the same places, steals, blocks, waits and end-of-day actions', async () => {
-    const { sim, live } = await both();
+    const { sim, live } = await both(ranking);
     expect(live.counts).toEqual(sim.counts);
   }, 600_000);
 
   it('the same decisions, in the same order', async () => {
-    const { sim, live } = await both();
+    const { sim, live } = await both(ranking);
     expect(live.decisions).toEqual(sim.decisions);
   }, 600_000);
 
   it('the same fills: entries, take-profits, time stops and trims, at the same times and prices', async () => {
-    const { sim, live } = await both();
+    const { sim, live } = await both(ranking);
     expect(live.fills).toEqual(sim.fills);
   }, 600_000);
 
   it('the same equity at the end of every day', async () => {
-    const { sim, live } = await both();
+    const { sim, live } = await both(ranking);
     expect([...live.equity.keys()]).toEqual([...sim.equity.keys()]);
     for (const [day, equity] of sim.equity) expect(live.equity.get(day)).toBeCloseTo(equity, 6);
   }, 600_000);
