@@ -20,6 +20,7 @@ import { LiveStore } from './store.js';
 import { BarVenue } from './venue.js';
 import { feeRates } from '../sim/costs.js';
 import { buildTimeline } from '../sim/timeline.js';
+import { sessionBarMs } from '../session/bar-length.js';
 
 /** Everything a running session holds, to stop it in order. */
 export interface LiveSession {
@@ -95,6 +96,13 @@ export async function launchReplay(o: ReplayLaunch): Promise<LiveSession> {
   const venue = replayVenue(o.config, o.series, () => time.now(), runTag);
   const broker = new ReplayBroker(venue);
   const symbols = o.series.map((s) => ({ symbol: s.symbol, assetClass: s.assetClass }));
+  // Prices change only at bar closes: the replay polls at each, and at each end-of-day event, as the
+  // simulator steps (the same timeline, which also gives the session's bar length as the simulator's).
+  const timeline = buildTimeline(o.series, nyseCalendar(), {
+    from: o.from,
+    to: o.to,
+    deleverageLeadMinutes: o.config.deleverageLeadMinutes,
+  });
   return assemble(o, {
     time,
     broker,
@@ -105,13 +113,8 @@ export async function launchReplay(o: ReplayLaunch): Promise<LiveSession> {
     start: o.from,
     end: o.to,
     runTag,
-    // Prices change only at bar closes: the replay polls at each, and at each end-of-day event, as the
-    // simulator steps (the same timeline).
-    pollTimes: buildTimeline(o.series, nyseCalendar(), {
-      from: o.from,
-      to: o.to,
-      deleverageLeadMinutes: o.config.deleverageLeadMinutes,
-    }).steps,
+    pollTimes: timeline.steps,
+    barMs: sessionBarMs(timeline.barLengths, timeline.firstBar),
   });
 }
 
@@ -161,6 +164,7 @@ export async function launchAlpaca(o: AlpacaLaunch): Promise<LiveSession> {
       symbols,
       runTag: newRunTag(),
       start: time.now(),
+      barMs: marketData.intervalMs,
       ...(o.to === undefined ? {} : { end: o.to }),
     },
     metrics,
@@ -185,6 +189,7 @@ async function assemble(
     start: number;
     end?: number;
     pollTimes?: Float64Array;
+    barMs: number;
   },
   metrics = new LiveMetrics(),
 ): Promise<LiveSession> {
@@ -213,6 +218,7 @@ async function assemble(
       symbols: p.symbols,
       runTag: p.runTag,
       start: p.start,
+      barMs: p.barMs,
       ...(p.end === undefined ? {} : { end: p.end }),
       ...(p.pollTimes === undefined ? {} : { pollTimes: p.pollTimes }),
     });

@@ -1,5 +1,6 @@
 import type { Coordinator } from '../coordinator/coordinator.js';
 import type { OutcomeStatus, SagaJournal, SagaTransition } from '../coordinator/saga.js';
+import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Decision } from '../core/policy/decision.js';
 import { decisionRecord } from '../core/policy/record.js';
 import type { StealEvent } from '../core/types.js';
@@ -187,3 +188,12 @@ export function sagaJournal(o: RuntimeOptions): SagaJournal {
 }
 
 export const iso = (t: number): string => new Date(t).toISOString();
+
+/** The config as stored and shown: a webhook URL may carry a token, so only its presence is kept. */
+export function redactConfig(config: WorkstealConfig): WorkstealConfig {
+  const alerts = config.live.alerts;
+  return {
+    ...config,
+    live: { ...config.live, alerts: { ...alerts, webhookUrl: alerts.webhookUrl ? '(set)' : undefined } },
+  };
+}

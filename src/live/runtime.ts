@@ -1,5 +1,5 @@
 import { Coordinator } from '../coordinator/coordinator.js';
-import type { WorkstealConfig } from '../core/config/schema.js';
+import { historyConfigFor } from '../core/policy/steal-history.js';
 import { entryPrefix } from '../ports/order-ids.js';
 import type { Quote } from '../ports/venue.js';
 import { isSqliteError, storeFailed } from '../store/errors.js';
@@ -10,7 +10,7 @@ import { capToBuyingPower } from './runtime-capacity.js';
 import { nextPollTime } from './runtime-schedule.js';
 import { LiveValuation } from './runtime-valuation.js';
 import type { RuntimeOptions } from './runtime-options.js';
-import { iso, RuntimeRecords, sagaJournal, type RuntimeCounters } from './runtime-records.js';
+import { iso, redactConfig, RuntimeRecords, sagaJournal, type RuntimeCounters } from './runtime-records.js';
 import { LiveWatchers } from './runtime-watch.js';
 import { buildStatus, type StatusSnapshot } from './status.js';
 import { TrackedBroker } from './tracked-broker.js';
@@ -323,9 +323,11 @@ export class Runtime {
     this.o.log.info('cancelled', { orderId, symbol: order?.symbol, why: reason, status: r.status });
   }
 
+  /** How far back a steal still counts: cooldowns and fights (in the session's bars when so given), the budget. */
   private historyHorizonMs(): number {
-    const c = this.o.config;
-    return (c.fightWindowSec + Math.max(c.cooldownSec, c.fightCooldownSec)) * 1000;
+    const h = historyConfigFor(this.o.config, this.o.barMs ?? 0);
+    const budget = (h.stealBudgetPerDay ?? 0) > 0 ? 86_400 : 0;
+    return Math.max(h.fightWindowSec + Math.max(h.cooldownSec, h.fightCooldownSec), budget) * 1000;
   }
 
   private recoveryDeps(includeCurrentRun: boolean): RecoveryDeps {
@@ -340,13 +342,4 @@ export class Runtime {
       includeCurrentRun,
     };
   }
-}
-
-/** The config as stored and shown: a webhook URL may carry a token, so only its presence is kept. */
-export function redactConfig(config: WorkstealConfig): WorkstealConfig {
-  const alerts = config.live.alerts;
-  return {
-    ...config,
-    live: { ...config.live, alerts: { ...alerts, webhookUrl: alerts.webhookUrl ? '(set)' : undefined } },
-  };
 }

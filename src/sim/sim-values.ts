@@ -1,5 +1,6 @@
 import type { Decision } from '../core/policy/decision.js';
 import type { OpenOrder } from '../core/types.js';
+import { sessionBarMs } from '../session/bar-length.js';
 import { SessionValuation, VALUATION_WARMUP_BARS } from '../session/valuation.js';
 import { DecisionLog } from './records.js';
 import type { DecisionRow, DecisionValue, ValuedPrediction, Watcher } from './sim-types.js';
@@ -33,18 +34,14 @@ export function simValuation(input: {
   requestValidUntil(symbol: string): number;
 }): SessionValuation {
   const { watchers, timeline } = input;
-  let barMs = Number.POSITIVE_INFINITY;
-  watchers.forEach((w, k) => {
-    const n = w.barLengths.length;
-    if (n === 0) return;
-    const length = w.barLengths[Math.min(Math.max(timeline.firstBar[k]!, 1), n - 1)]!;
-    if (length > 0 && length < barMs) barMs = length;
-  });
   const valuation = new SessionValuation({
     victimRanking: input.ranking,
     calendar: input.calendar,
     symbols: watchers,
-    barMs: Number.isFinite(barMs) ? barMs : 0,
+    barMs: sessionBarMs(
+      watchers.map((w) => w.barLengths),
+      timeline.firstBar,
+    ),
     orderValidUntil: input.orderValidUntil,
     requestValidUntil: input.requestValidUntil,
   });

@@ -43,7 +43,8 @@ interface Cached {
  */
 export class AlpacaMarketData implements MarketData {
   private readonly cache = new Map<string, Cached>();
-  private readonly intervalMs: number;
+  /** The bar length of every window (the session's bar length: the `*Bars` keys count in it). */
+  readonly intervalMs: number;
 
   constructor(private readonly o: AlpacaMarketDataOptions) {
     this.intervalMs = o.intervalMs ?? 3_600_000;
