@@ -34,12 +34,24 @@ interface Cached {
   high: number[];
   low: number[];
   close: number[];
+  /** The most bars any caller has asked for: what the cache keeps. */
+  depth: number;
+  /** The open time of the first cached bar when the venue had nothing older to give (a young listing). */
+  historyStartsAt: number | null;
 }
+
+/** The most bars Alpaca returns in one page. */
+const MAX_PAGE = 10_000;
+
+type Column = 'time' | 'open' | 'high' | 'low' | 'close';
+const COLUMNS: readonly Column[] = ['time', 'open', 'high', 'low', 'close'];
 
 /**
  * Bars and quotes from Alpaca's market data API (stocks under /v2/stocks, crypto under /v1beta3/crypto/us).
- * Bars are fetched once for the forecaster's window and then only the ones that closed since; a bar still
- * forming (its close after now) is never used, so the forecaster sees exactly what a replay would.
+ * One window per symbol serves every caller (the forecaster's window, the valuation's warm-up, the exits'
+ * last bar): it keeps as many bars as the largest request asked for, fetches only the bars that closed since
+ * (and history further back when a longer window is asked than it holds), and returns the last `count`. A
+ * bar still forming (its close after now) is never used, so the forecaster sees exactly what a replay would.
  */
 export class AlpacaMarketData implements MarketData {
   private readonly cache = new Map<string, Cached>();
@@ -53,34 +65,63 @@ export class AlpacaMarketData implements MarketData {
   async bars(symbol: string, count: number): Promise<BarWindow | null> {
     const now = this.o.now();
     let c = this.cache.get(symbol);
-    const last = c?.time.at(-1);
-    // Nothing new can have closed before the bar after the last one ends.
-    if (!c || last === undefined || now >= last + 2 * this.intervalMs) {
-      const fresh = await this.fetchBars(symbol, count, last === undefined ? undefined : last + 1, now);
-      if (!c) this.cache.set(symbol, (c = { time: [], open: [], high: [], low: [], close: [] }));
-      for (const b of fresh) {
-        const t = Date.parse(b.t);
-        if (t + this.intervalMs > now || (c.time.length && t <= c.time.at(-1)!)) continue;
-        c.time.push(t);
-        c.open.push(b.o);
-        c.high.push(b.h);
-        c.low.push(b.l);
-        c.close.push(b.c);
-      }
-      const excess = c.time.length - count;
-      if (excess > 0)
-        for (const k of ['time', 'open', 'high', 'low', 'close'] as const) c[k].splice(0, excess);
+    if (!c) {
+      c = { time: [], open: [], high: [], low: [], close: [], depth: 0, historyStartsAt: null };
+      this.cache.set(symbol, c);
     }
+    c.depth = Math.max(c.depth, count);
+    const last = c.time.at(-1);
+    // Nothing new can have closed before the bar after the last one ends.
+    if (last === undefined || now >= last + 2 * this.intervalMs) await this.fetchNewer(symbol, c, now);
+    if (c.time.length && c.time.length < count && c.historyStartsAt !== c.time[0])
+      await this.fetchOlder(symbol, c, count - c.time.length);
+    const excess = c.time.length - c.depth;
+    if (excess > 0) for (const k of COLUMNS) c[k].splice(0, excess);
     if (!c.time.length) return null;
+    const from = Math.max(0, c.time.length - count);
+    const column = (k: Column) => Float64Array.from(c[k].slice(from));
     return {
       symbol,
       intervalMs: this.intervalMs,
-      time: Float64Array.from(c.time),
-      open: Float64Array.from(c.open),
-      high: Float64Array.from(c.high),
-      low: Float64Array.from(c.low),
-      close: Float64Array.from(c.close),
+      time: column('time'),
+      open: column('open'),
+      high: column('high'),
+      low: column('low'),
+      close: column('close'),
     };
+  }
+
+  /**
+   * The bars closed since the last cached one (all the window needs when nothing is cached). One more is asked
+   * for than needed: the newest may still be forming. A page as long as asked may leave a gap behind it (the
+   * process slept): then it replaces the cache, being the window.
+   */
+  private async fetchNewer(symbol: string, c: Cached, now: number): Promise<void> {
+    const last = c.time.at(-1) ?? Number.NEGATIVE_INFINITY;
+    const limit = Math.min(MAX_PAGE - 1, c.depth);
+    const since = Number.isFinite(last) ? last + 1 : undefined;
+    const page = await this.fetchBars(symbol, limit + 1, { since, until: now });
+    const fresh = page
+      .filter((b) => Date.parse(b.t) > last && Date.parse(b.t) + this.intervalMs <= now)
+      .slice(-limit);
+    if (since !== undefined && fresh.length >= limit) {
+      for (const k of COLUMNS) c[k].length = 0;
+      c.historyStartsAt = null;
+    }
+    append(c, fresh, 'end');
+  }
+
+  /**
+   * `missing` more bars before the first cached one; fewer than asked means the venue has no more. The range
+   * ends within the first cached bar (whether the venue's `end` counts a bar's open or its close).
+   */
+  private async fetchOlder(symbol: string, c: Cached, missing: number): Promise<void> {
+    const first = c.time[0]!;
+    const ask = Math.min(MAX_PAGE - 1, missing);
+    const page = await this.fetchBars(symbol, ask + 1, { until: first + this.intervalMs - 1 });
+    const older = page.filter((b) => Date.parse(b.t) < first).slice(-ask);
+    append(c, older, 'start');
+    if (older.length < ask) c.historyStartsAt = c.time[0]!;
   }
 
   async quotes(symbols: readonly string[]): Promise<Map<string, Quote>> {
@@ -116,12 +157,14 @@ export class AlpacaMarketData implements MarketData {
     return out;
   }
 
-  /** The latest `count` bars (newest first from the API, returned oldest first), or those after `since`. */
+  /**
+   * The latest `count` bars up to `until` (newest first from the API, returned oldest first), or only those
+   * after `since`.
+   */
   private async fetchBars(
     symbol: string,
     count: number,
-    since: number | undefined,
-    now: number,
+    range: { since?: number | undefined; until: number },
   ): Promise<AlpacaBar[]> {
     const crypto = this.o.assetClassOf(symbol) === 'crypto';
     const name = crypto ? canonicalSymbol(symbol, 'crypto') : symbol;
@@ -129,10 +172,10 @@ export class AlpacaMarketData implements MarketData {
     const lookback = count * this.intervalMs * (crypto ? 1.2 : 4) + 7 * 86_400_000;
     const query = {
       symbols: name,
-      timeframe: '1Hour',
-      start: new Date(since ?? now - lookback).toISOString(),
-      end: new Date(now).toISOString(),
-      limit: Math.min(10_000, count),
+      timeframe: alpacaTimeframe(this.intervalMs),
+      start: new Date(range.since ?? range.until - lookback).toISOString(),
+      end: new Date(range.until).toISOString(),
+      limit: Math.min(MAX_PAGE, count),
       sort: 'desc',
       ...(crypto ? {} : { feed: this.o.feed ?? 'iex' }),
     };
@@ -143,4 +186,33 @@ export class AlpacaMarketData implements MarketData {
     });
     return [...(data.bars?.[name] ?? [])].reverse();
   }
+}
+
+/** Alpaca's name for a bar length: 15Min, 1Hour, 1Day (an interval none of these divides is refused). */
+export function alpacaTimeframe(intervalMs: number): string {
+  const MIN = 60_000;
+  const units: [number, string, number][] = [
+    [1440 * MIN, 'Day', 1],
+    [60 * MIN, 'Hour', 23],
+    [MIN, 'Min', 59],
+  ];
+  for (const [unit, name, most] of units) {
+    const n = intervalMs / unit;
+    if (Number.isInteger(n) && n >= 1 && n <= most) return `${n}${name}`;
+  }
+  throw new Error(
+    `bar interval ${intervalMs} ms has no Alpaca timeframe: use 1-59 minutes, 1-23 hours or 1 day`,
+  );
+}
+
+/** Bars (oldest first) added at the end of the window or before its start. */
+function append(c: Cached, bars: readonly AlpacaBar[], where: 'start' | 'end'): void {
+  const columns = {
+    time: bars.map((b) => Date.parse(b.t)),
+    open: bars.map((b) => b.o),
+    high: bars.map((b) => b.h),
+    low: bars.map((b) => b.l),
+    close: bars.map((b) => b.c),
+  };
+  for (const k of COLUMNS) c[k] = where === 'end' ? c[k].concat(columns[k]) : columns[k].concat(c[k]);
 }
