@@ -53,8 +53,8 @@ export class LiveValuation {
 
   /**
    * Bars closed since the last poll reach the valuation (fill-probability) model, as the simulator feeds each
-   * closed bar; the first poll replays the window's history into the model. The window is never shorter than
-   * the forecaster's: a venue may keep one window per symbol, cut to the last count asked for.
+   * closed bar; the first poll replays the window's history into the model. The same count as the
+   * forecaster's window when that is longer, so a venue that keeps one window per symbol fetches it once.
    */
   async feedBars(symbols: readonly string[]): Promise<void> {
     if (!this.session.active) return;
