@@ -218,4 +218,62 @@ describe('the runtime in process', () => {
     const placed = venue.allOrders();
     expect(placed.every((o) => o.qty * o.limitPrice <= 1000 + 1e-6)).toBe(true);
   });
+
+  /**
+   * Cooldowns outlive the process (the steals come back from the store): with cooldownBars = 2 on hourly bars
+   * a steal 90 minutes before the start still cools its victim, though the *Sec keys alone would reach back
+   * only 40 minutes (fight window 1,800 s + fight cooldown 645 s).
+   */
+  it('a restart restores the steals that still count in the session bars', async () => {
+    const db = 'restore-bars.sqlite';
+    const cfg = config(db, { cooldownBars: 2 });
+    const sol = (await series()).filter((s) => s.symbol === 'SOLUSDT' || s.symbol === 'LINKUSDT');
+    // A broker that is not a replay (a replay is its own world and restores nothing).
+    class PaperBroker extends ReplayBroker {
+      override readonly name = 'paper' as 'replay';
+    }
+    const earlier = new LiveStore(cfg.live.stateDb);
+    earlier.startRun('before', 'paper', FROM - 2 * H, {});
+    earlier.recordSteal({ at: FROM - 1.5 * H, thief: 'LINKUSDT', victim: 'SOLUSDT' }, false);
+    earlier.stopRun(FROM - H, 'test');
+    earlier.close();
+
+    const restored = async (barMs: number | undefined) => {
+      const time = new DecisionTime(new AcceleratedClock(FROM, 1e9), FROM);
+      const venue = new BarVenue({
+        series: sol,
+        calendar: nyseCalendar(),
+        cash: cfg.live.initialEquity,
+        feeRate: 0,
+        patternDayTrader: false,
+        margin: cfg.margin,
+        now: () => time.now(),
+      });
+      const store = new LiveStore(cfg.live.stateDb);
+      const runtime = new Runtime({
+        config: cfg,
+        broker: new PaperBroker(venue),
+        marketData: new ReplayMarketData(venue),
+        signals: new ForecasterSignals(new ReplayMarketData(venue), cfg.sim.forecaster),
+        time,
+        calendar: nyseCalendar(),
+        store,
+        metrics: new LiveMetrics(),
+        log: new Logger([new MemorySink()]),
+        symbols: sol.map((s) => ({ symbol: s.symbol, assetClass: s.assetClass })),
+        runTag: `restore-${String(barMs)}`,
+        start: FROM,
+        end: FROM,
+        ...(barMs === undefined ? {} : { barMs }),
+      });
+      await runtime.start();
+      const history = runtime.coordinator.history.all().length;
+      await runtime.stop('end-of-data', false);
+      store.close();
+      return history;
+    };
+    expect(await restored(H)).toBe(1);
+    // Without a bar length the *Bars keys do not apply: the *Sec horizon leaves that steal behind.
+    expect(await restored(undefined)).toBe(0);
+  });
 });
