@@ -19,6 +19,7 @@ import { CsvSignals, ForecasterSignals, type SignalSource } from './signals-sour
 import { LiveStore } from './store.js';
 import { BarVenue } from './venue.js';
 import { feeRates } from '../sim/costs.js';
+import { fillThrough } from '../sim/fill-rules.js';
 import { buildTimeline } from '../sim/timeline.js';
 import { sessionBarMs } from '../session/bar-length.js';
 
@@ -82,6 +83,7 @@ export function replayVenue(
     margin: config.margin,
     now,
     slippage: config.sim.slippageBps / 10_000,
+    through: fillThrough(config.sim),
     extendedHours: config.extendedHours,
     marginRatePerYear: config.marginRatePerYear,
     idPrefix: `r-${runTag}-`,

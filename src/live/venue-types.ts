@@ -22,6 +22,11 @@ export interface BarVenueOptions {
   now: () => number;
   /** Market orders fill moved against them by this fraction (`sim.slippageBps / 10000`). */
   slippage?: number;
+  /**
+   * How far beyond its limit a bar must trade to fill a resting order, as a fraction of the limit
+   * (`fillThrough(config.sim)`: 0 fills on a touch), as in the simulator.
+   */
+  through?: number;
   /** Stocks trade in pre- and after-market bars too (config `extendedHours`); otherwise only in session bars. */
   extendedHours?: boolean;
   /** Margin interest on the overnight debit per calendar day (config `marginRatePerYear`; default none). */

@@ -314,7 +314,14 @@ export class BarVenue {
         this.fill(order, this.slipped(order.side, s.open[i]!), 'taker');
         continue;
       }
-      const px = limitFillPrice(order.side, order.limitPrice, s.open[i]!, s.high[i]!, s.low[i]!);
+      const px = limitFillPrice(
+        order.side,
+        order.limitPrice,
+        s.open[i]!,
+        s.high[i]!,
+        s.low[i]!,
+        this.options.through ?? 0,
+      );
       if (!Number.isNaN(px)) this.fill(order, px, limitFillRole(order.side, order.limitPrice, s.open[i]!));
     }
   }

@@ -13,6 +13,8 @@ import { CsvSignals, ForecasterSignals } from '../../src/live/signals-source.js'
 import { entryQty, roundLimit } from '../../src/session/sizing.js';
 import { ReplayMarketData } from '../../src/live/replay-broker.js';
 import { BarVenue } from '../../src/live/venue.js';
+import { replayVenue } from '../../src/live/launch.js';
+import { resolveConfig } from '../../src/core/config/resolve.js';
 import { forecastSignals } from '../../src/sim/signals/forecaster.js';
 import { series, type Bar } from '../support/bars.js';
 import { loadReal } from '../support/marketdata.js';
@@ -185,6 +187,38 @@ describe('the replay venue fills by the simulator’s rules', () => {
     expect(venue.order(placed.order.id)).toMatchObject({ status: 'filled', fillPrice: 97 });
     expect(venue.positions()).toEqual([{ symbol: 'BTCUSD', assetClass: 'crypto', qty: 1, price: 97.5 }]);
     expect(venue.account()).toMatchObject({ equity: 10_000 + 0.5, cash: 10_000 - 97 });
+  });
+
+  it('fills only through the limit under sim.fillRule "through", as the simulator does', () => {
+    const bars = [
+      bar(0, 101, 101, 100.5, 100.8),
+      bar(1, 100.8, 101, 100, 100.4), // touches 100 exactly
+      bar(2, 100.4, 100.5, 99.85, 100.1), // 15 bps through 100
+    ];
+    const statusAfter = (fillRule: 'touch' | 'through'): string[] => {
+      const { config } = resolveConfig({
+        layers: [{ source: 'test', values: { sim: { fillRule, fillThroughBps: 10 } } }],
+      });
+      const time = { t: T0 + H };
+      const venue = replayVenue(config, [series('BTCUSD', 'crypto', bars)], () => time.t, 'fr');
+      const placed = venue.place({
+        clientOrderId: 'a',
+        symbol: 'BTCUSD',
+        side: 'buy',
+        role: 'entry',
+        limitPrice: 100,
+        qty: 1,
+      });
+      if (!placed.ok) throw new Error(placed.reason);
+      const seen: string[] = [];
+      for (const k of [2, 3]) {
+        time.t = T0 + k * H;
+        seen.push(venue.order(placed.order.id)!.status);
+      }
+      return seen;
+    };
+    expect(statusAfter('touch')).toEqual(['filled', 'filled']);
+    expect(statusAfter('through')).toEqual(['open', 'filled']);
   });
 
   it('a sell (take-profit) fills at max(limit, open)', () => {
