@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Outcome, SagaState } from '../coordinator/saga.js';
+import { readStoredRecord } from './stored-record.js';
 import type { LiveStore } from '../live/store.js';
 import type { OrderEventBody } from './reports.js';
 
@@ -118,7 +119,7 @@ export class ServiceTables {
       victims: JSON.parse(String(r.victims)) as string[],
       victimSymbols: JSON.parse(String(r.victim_symbols)) as string[],
       outcome: r.outcome === null ? null : String(r.outcome),
-      record: JSON.parse(String(r.record)) as unknown,
+      record: readStoredRecord(JSON.parse(String(r.record))),
     }));
   }
 }
