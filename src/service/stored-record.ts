@@ -7,12 +7,15 @@ import {
   type ValueField,
 } from '../core/policy/record.js';
 import type { Decision } from '../core/policy/decision.js';
+import { ORDER_ROLES, SIDES } from '../core/types.js';
 
 /**
  * How the service stores a decision record (the `record` column of `decisions`): the column record of
- * src/core/policy/record.ts as JSON, with each numeric candidate column as the base64 of its little-endian
- * float64 values (reason codes: bytes). A decision over 100 orders is about a sixth of the readable record's
- * JSON, and writing it formats no number and no date; numbers come back bit for bit.
+ * src/core/policy/record.ts as JSON, with each numeric candidate column as the base64 of its float64 values
+ * (the platform's byte order, little-endian on every machine Node runs on; reason codes: bytes) and sides
+ * and roles as one digit per candidate (the index in SIDES, ORDER_ROLES). Over 100 orders that is about a
+ * quarter of the readable record's JSON, and writing it formats no number and no date; numbers come back
+ * bit for bit.
  *
  * `format` tells it apart from the readable records that `run` (and the service before this format) wrote
  * in the same column; readStoredRecord answers with the readable record either way.
@@ -22,8 +25,10 @@ export const STORED_RECORD_FORMAT = 'decision-columns-b64/1';
 interface StoredColumns {
   id: readonly string[];
   symbol: readonly string[];
-  side: readonly string[];
-  role: readonly string[];
+  /** One digit per candidate: its index in SIDES. */
+  side: string;
+  /** One digit per candidate: its index in ORDER_ROLES. */
+  role: string;
   ranked: readonly number[];
   distance: string;
   forecastPnl: string;
@@ -65,8 +70,8 @@ function encodeColumns(c: CandidateColumns): StoredColumns {
   return {
     id: c.id,
     symbol: c.symbol,
-    side: c.side,
-    role: c.role,
+    side: digits(c.side, SIDES),
+    role: digits(c.role, ORDER_ROLES),
     ranked: c.ranked,
     distance: float64s(c.distance),
     forecastPnl: float64s(c.forecastPnl),
@@ -87,8 +92,8 @@ function decodeColumns(s: StoredColumns): CandidateColumns {
   return {
     id: s.id,
     symbol: s.symbol,
-    side: s.side as CandidateColumns['side'],
-    role: s.role as CandidateColumns['role'],
+    side: fromDigits(s.side, SIDES),
+    role: fromDigits(s.role, ORDER_ROLES),
     ranked: s.ranked,
     distance: fromFloat64s(s.distance),
     forecastPnl: fromFloat64s(s.forecastPnl),
@@ -110,4 +115,14 @@ function fromFloat64s(text: string): Float64Array {
   const bytes = Buffer.from(text, 'base64');
   // Copied into a buffer of its own: Buffer.from may hand back a slice at an offset a Float64Array refuses.
   return new Float64Array(Uint8Array.from(bytes).buffer);
+}
+
+function digits<T>(values: readonly T[], list: readonly T[]): string {
+  let out = '';
+  for (const v of values) out += list.indexOf(v);
+  return out;
+}
+
+function fromDigits<T>(text: string, list: readonly T[]): T[] {
+  return Array.from(text, (digit) => list[Number(digit)]!);
 }
