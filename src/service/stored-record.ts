@@ -13,9 +13,9 @@ import { ORDER_ROLES, SIDES } from '../core/types.js';
  * How the service stores a decision record (the `record` column of `decisions`): the column record of
  * src/core/policy/record.ts as JSON, with each numeric candidate column as the base64 of its float64 values
  * (the platform's byte order, little-endian on every machine Node runs on; reason codes: bytes) and sides
- * and roles as one digit per candidate (the index in SIDES, ORDER_ROLES). Over 100 orders that is about a
- * quarter of the readable record's JSON, and writing it formats no number and no date; numbers come back
- * bit for bit.
+ * and roles as one digit per candidate (the index in SIDES, ORDER_ROLES). Over 100 orders that is under a
+ * third of the readable record's JSON, and writing it formats no number and no date; numbers come back bit
+ * for bit.
  *
  * `format` tells it apart from the readable records that `run` (and the service before this format) wrote
  * in the same column; readStoredRecord answers with the readable record either way.
