@@ -51,9 +51,10 @@ const CONTROL: Record<string, (t: Controllable) => void> = {
  */
 export async function startHttp(o: HttpOptions): Promise<HttpHandle> {
   const allowed = allowedHostSet(o.host, o.allowedHosts ?? []);
+  const authorized = o.token ? bearerTokenCheck(o.token) : null;
   const server: Server = createServer((req, res) => {
     if (refusedHost(req, res, allowed, o.log)) return;
-    handle(o, req, res).catch((error: Error) => {
+    handle(o, authorized, req, res).catch((error: Error) => {
       o.log.error('http-error', { path: req.url, message: error.message });
       if (!res.headersSent) send(res, 500, { error: 'internal error; see the log' });
       else res.end();
@@ -62,9 +63,16 @@ export async function startHttp(o: HttpOptions): Promise<HttpHandle> {
   return listen(server, o.host, o.port);
 }
 
-async function handle(o: HttpOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+type TokenCheck = (header: string | undefined) => boolean;
+
+async function handle(
+  o: HttpOptions,
+  authorized: TokenCheck | null,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  if (path.startsWith('/control/')) return control(o, path, req, res);
+  if (path.startsWith('/control/')) return control(o, authorized, path, req, res);
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'use GET' });
   if (path === '/metrics') {
     res.writeHead(200, { 'content-type': o.metrics.contentType });
@@ -80,17 +88,23 @@ async function handle(o: HttpOptions, req: IncomingMessage, res: ServerResponse)
   send(res, 404, { error: `no such page ${path}; try /, /status or /metrics` });
 }
 
-function control(o: HttpOptions, path: string, req: IncomingMessage, res: ServerResponse): void {
+function control(
+  o: HttpOptions,
+  authorized: TokenCheck | null,
+  path: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   const action = CONTROL[path];
   if (!action)
     return send(res, 404, { error: `unknown control ${path}; use ${Object.keys(CONTROL).join(', ')}` });
   if (req.method !== 'POST') return send(res, 405, { error: 'control endpoints take POST' });
-  if (!o.token) {
+  if (!authorized) {
     return send(res, 403, {
       error: 'control endpoints are disabled: start worksteal with WORKSTEAL_TOKEN set',
     });
   }
-  if (!tokenMatches(req.headers.authorization, o.token)) {
+  if (!authorized(req.headers.authorization)) {
     o.log.warn('control-refused', { path });
     res.setHeader('www-authenticate', 'Bearer');
     return send(res, 401, {
@@ -102,13 +116,19 @@ function control(o: HttpOptions, path: string, req: IncomingMessage, res: Server
   send(res, 200, { ok: true, paused: o.target.isPaused, dryRun: o.target.dryRun });
 }
 
-/** Constant-time comparison (of digests, so the lengths match too); the service uses the same rule. */
-export function tokenMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!m) return false;
-  const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(m[1]!.trim()), digest(token));
+/**
+ * The bearer-token check for a token: constant-time comparison of digests (so the lengths match too). The
+ * expected token's digest is computed once here, not on every request; the service uses the same rule.
+ */
+export function bearerTokenCheck(token: string): TokenCheck {
+  const expected = digest(token);
+  return (header) => {
+    const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+    return m !== null && timingSafeEqual(digest(m[1]!.trim()), expected);
+  };
 }
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 /**
  * DNS rebinding defence for every HTTP face of worksteal: a request whose Host is not on the list gets 421 and

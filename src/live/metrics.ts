@@ -103,14 +103,25 @@ export class LiveMetrics {
     registers: [this.registry],
   });
 
+  /** Each label value's child counter, looked up once: the label hashing is on every request's path. */
+  private readonly children = new Map<Counter, Map<string, Counter.Internal>>();
+
+  private child(counter: Counter, value: string): Counter.Internal {
+    let byValue = this.children.get(counter);
+    if (!byValue) this.children.set(counter, (byValue = new Map()));
+    let c = byValue.get(value);
+    if (!c) byValue.set(value, (c = counter.labels(value)));
+    return c;
+  }
+
   onDecision(d: Decision): void {
-    this.decisions.inc({ action: d.action });
-    if (d.action === 'block') this.blocks.inc({ reason: d.reason });
+    this.child(this.decisions, d.action).inc();
+    if (d.action === 'block') this.child(this.blocks, d.reason).inc();
     if (isStealAttempt(d)) this.stealAttempts.inc();
   }
 
   onOutcome(status: OutcomeStatus, fight: boolean, seconds: number): void {
-    this.outcomes.inc({ status });
+    this.child(this.outcomes, status).inc();
     if (status === 'stole') {
       this.steals.inc();
       if (fight) this.fights.inc();

@@ -3,48 +3,22 @@ import { hostname } from 'node:os';
 import { startBackgroundCheckpoints, type BackgroundCheckpoints } from '../store/checkpointer.js';
 import { openStoreDatabase } from '../store/database.js';
 import { lockStoreFile, type StoreLock } from '../store/lock.js';
-import type { PlaceLimitRequest } from '../coordinator/broker.js';
-import type { SagaJournal, SagaState, SagaTransition } from '../coordinator/saga.js';
-import type { AssetClass, OrderRole, Side, StealEvent } from '../core/types.js';
+import type { SagaJournal, SagaTransition } from '../coordinator/saga.js';
+import type { StealEvent } from '../core/types.js';
+import {
+  decisionRowOut,
+  orderRow,
+  sagaRow,
+  TERMINAL_SAGA_STATES,
+  venueOf,
+  type DecisionInsert,
+  type DecisionRowOut,
+  type OrderRow,
+  type SagaRow,
+} from './store-rows.js';
 
-/**
- * The live state store: the live tables of the one SQLite store (src/store: schema, migrations, integrity
- * check, single-writer lock). WAL mode; every write is its own transaction and is on disk (in the WAL) before
- * the call returns, so a process killed at any instant leaves a consistent file behind.
- *
- * Orders are found by (venue, venue order id): a replay's venue is its own run (its ids mean nothing to the
- * next replay), a broker's venue is the broker. So a new run's fills never touch an earlier run's rows.
- */
-const TERMINAL: readonly SagaState[] = ['done', 'compensated', 'aborted'];
-
-/** An order as we asked for it, with what only we know of it (the signal behind an entry). */
-export interface OrderRow extends PlaceLimitRequest {
-  orderId: string | null;
-  takeProfit: number | null;
-  forecastPnl: number;
-  signalKey: string | null;
-  placedAt: number;
-  status: string;
-}
-
-export interface SagaRow {
-  sagaId: string;
-  runId: number;
-  /** The broker of the run that started the saga: only that venue can know how it ended. */
-  broker: string;
-  symbol: string;
-  clientOrderId: string;
-  state: SagaState;
-  victims: string[];
-  cancelled: string[];
-  orderId: string | null;
-  startedAt: number;
-  /** The process that ran the saga's run (null in stores written before it was recorded). */
-  runPid: number | null;
-  runHost: string | null;
-  /** Whether that run recorded its stop. */
-  runStopped: boolean;
-}
+export { venueOf };
+export type { DecisionInsert, DecisionRowOut, OrderRow, SagaRow };
 
 export interface LiveStoreOptions {
   /** Take the single-writer lock (default). Off only for a second view of a file this process holds. */
@@ -58,34 +32,14 @@ export interface LiveStoreOptions {
   backgroundCheckpoints?: boolean;
 }
 
-export interface DecisionInsert {
-  time: number;
-  symbol: string;
-  action: string;
-  reason: string;
-  victims: string[];
-  victimSymbols: string[];
-  stealAttempt: boolean;
-  fight: boolean;
-  shortfall: number;
-  dryRun: boolean;
-  record: unknown;
-  /** Known when the decision is written: its request's outcome and latency (else set later by setOutcome). */
-  outcome?: string;
-  latencyMs?: number;
-}
-
-export interface DecisionRowOut {
-  id: number;
-  time: number;
-  symbol: string;
-  action: string;
-  reason: string;
-  victimSymbols: string[];
-  outcome: string | null;
-  latencyMs: number | null;
-}
-
+/**
+ * The live state store: the live tables of the one SQLite store (src/store: schema, migrations, integrity
+ * check, single-writer lock). WAL mode; every write is its own transaction and is on disk (in the WAL) before
+ * the call returns, so a process killed at any instant leaves a consistent file behind.
+ *
+ * Orders are found by (venue, venue order id): a replay's venue is its own run (its ids mean nothing to the
+ * next replay), a broker's venue is the broker. So a new run's fills never touch an earlier run's rows.
+ */
 export class LiveStore implements SagaJournal {
   readonly db: Database.Database;
   private runId = 0;
@@ -179,23 +133,9 @@ export class LiveStore implements SagaJournal {
     const rows = this.statement(
       `SELECT sagas.*, runs.broker, runs.pid AS run_pid, runs.host AS run_host, runs.stopped_at AS run_stopped
          FROM sagas JOIN runs ON runs.id = sagas.run_id
-         WHERE state NOT IN (${TERMINAL.map(() => '?').join(',')}) ORDER BY started_at, saga_id`,
-    ).all(...TERMINAL) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      sagaId: String(r.saga_id),
-      runId: Number(r.run_id),
-      broker: String(r.broker),
-      symbol: String(r.symbol),
-      clientOrderId: String(r.client_order_id),
-      state: r.state as SagaState,
-      victims: JSON.parse(String(r.victims)) as string[],
-      cancelled: JSON.parse(String(r.cancelled)) as string[],
-      orderId: r.order_id === null ? null : String(r.order_id),
-      startedAt: Number(r.started_at),
-      runPid: r.run_pid === null ? null : Number(r.run_pid),
-      runHost: r.run_host === null ? null : String(r.run_host),
-      runStopped: r.run_stopped !== null,
-    }));
+         WHERE state NOT IN (${TERMINAL_SAGA_STATES.map(() => '?').join(',')}) ORDER BY started_at, saga_id`,
+    ).all(...TERMINAL_SAGA_STATES) as Record<string, unknown>[];
+    return rows.map(sagaRow);
   }
 
   // --- orders ---------------------------------------------------------------------------------------------
@@ -316,16 +256,7 @@ export class LiveStore implements SagaJournal {
     const rows = this.statement(
       'SELECT id, time, symbol, action, reason, victim_symbols, outcome, latency_ms FROM decisions WHERE run_id = ? ORDER BY id DESC LIMIT ?',
     ).all(this.runId, limit) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      id: Number(r.id),
-      time: Number(r.time),
-      symbol: String(r.symbol),
-      action: String(r.action),
-      reason: String(r.reason),
-      victimSymbols: JSON.parse(String(r.victim_symbols)) as string[],
-      outcome: r.outcome === null ? null : String(r.outcome),
-      latencyMs: r.latency_ms === null ? null : Number(r.latency_ms),
-    }));
+    return rows.map(decisionRowOut);
   }
 
   // --- steal history --------------------------------------------------------------------------------------
@@ -371,27 +302,4 @@ export class LiveStore implements SagaJournal {
       this.lock?.release();
     }
   }
-}
-
-/** Whose order ids a run's rows hold: a replay venue lives and dies with its run; a broker outlives runs. */
-export function venueOf(broker: string, runTag: string): string {
-  return broker === 'replay' ? `replay:${runTag}` : broker;
-}
-
-function orderRow(r: Record<string, unknown>): OrderRow {
-  return {
-    clientOrderId: String(r.client_order_id),
-    orderId: r.order_id === null ? null : String(r.order_id),
-    symbol: String(r.symbol),
-    assetClass: r.asset_class as AssetClass,
-    side: r.side as Side,
-    role: r.role as OrderRole,
-    limitPrice: Number(r.limit_price),
-    qty: Number(r.qty),
-    takeProfit: r.take_profit === null ? null : Number(r.take_profit),
-    forecastPnl: Number(r.forecast_pnl),
-    signalKey: r.signal_key === null ? null : String(r.signal_key),
-    placedAt: Number(r.placed_at),
-    status: String(r.status),
-  };
 }

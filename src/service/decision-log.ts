@@ -1,7 +1,7 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { Outcome } from '../coordinator/saga.js';
 import { isStealAttempt, type Decision } from '../core/policy/decision.js';
-import { decisionRecord } from '../core/policy/record.js';
+import { storedRecord } from './stored-record.js';
 import type { EntryRequest } from '../core/types.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import type { DecisionInsert, LiveStore } from '../live/store.js';
@@ -78,6 +78,7 @@ function decisionRow(d: Decision, ledger: CapacityLedger): DecisionInsert {
     fight: d.fight,
     shortfall: d.shortfall,
     dryRun: d.dryRun,
-    record: decisionRecord(d),
+    // Candidates in columns: the readable record is built when someone reads it (src/service/stored-record.ts).
+    record: storedRecord(d),
   };
 }

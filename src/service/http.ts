@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ValidationError } from '../core/errors.js';
-import { allowedHostSet, listen, refusedHost, send, tokenMatches, type HttpHandle } from '../live/http.js';
+import {
+  allowedHostSet,
+  listen,
+  refusedHost,
+  send,
+  bearerTokenCheck,
+  type HttpHandle,
+} from '../live/http.js';
 import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import { OPENAPI } from './openapi.js';
@@ -30,10 +37,11 @@ const MAX_BODY = 1 << 20;
  */
 export async function startServiceHttp(o: ServiceHttpOptions): Promise<ServiceHttp> {
   const allowed = allowedHostSet(o.host, o.allowedHosts ?? []);
+  const authorized = o.token === undefined ? () => true : bearerTokenCheck(o.token);
   const server: Server = createServer((req, res) => {
     // The live runtime's rule: a page on another origin (DNS rebinding) gets no answer.
     if (refusedHost(req, res, allowed, o.log)) return;
-    route(o, req, res).catch((error: Error) => {
+    route(o, authorized, req, res).catch((error: Error) => {
       if (res.headersSent) return void res.end();
       if (error instanceof BadRequest) return send(res, 400, { error: error.message, issues: error.issues });
       if (error instanceof ValidationError)
@@ -52,7 +60,12 @@ export async function startServiceHttp(o: ServiceHttpOptions): Promise<ServiceHt
   return listen(server, o.host, o.port);
 }
 
-async function route(o: ServiceHttpOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(
+  o: ServiceHttpOptions,
+  authorized: (header: string | undefined) => boolean,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname;
   const method = req.method ?? 'GET';
@@ -67,7 +80,7 @@ async function route(o: ServiceHttpOptions, req: IncomingMessage, res: ServerRes
     return;
   }
   if (!path.startsWith('/v1/')) return send(res, 404, { error: `no such path ${path}; see /openapi.json` });
-  if (o.token !== undefined && !tokenMatches(req.headers.authorization, o.token)) {
+  if (!authorized(req.headers.authorization)) {
     res.setHeader('www-authenticate', 'Bearer');
     return send(res, 401, {
       error: 'missing or wrong bearer token (Authorization: Bearer <WORKSTEAL_TOKEN>)',

@@ -1,23 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { Outcome, SagaState } from '../coordinator/saga.js';
+import { readStoredRecord } from './stored-record.js';
 import type { LiveStore } from '../live/store.js';
 import type { OrderEventBody } from './reports.js';
 
 /**
- * The service's own tables beside the live store's (same SQLite file, same way of creating them): the
- * bots' reports, in arrival order, which advisory mode replays after a restart; and read queries over the
- * store's sagas and decisions that the HTTP API answers with.
+ * The service's own table beside the live store's (same SQLite file, created by migration step 3 in
+ * src/store/migrations.ts): the bots' reports, in arrival order, which advisory mode replays after a restart;
+ * and read queries over the store's sagas and decisions that the HTTP API answers with.
  */
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS service_reports (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  at INTEGER NOT NULL,
-  kind TEXT NOT NULL,
-  body TEXT NOT NULL,
-  event_id TEXT UNIQUE
-);
-CREATE INDEX IF NOT EXISTS decisions_time ON decisions(time);
-`;
 
 export interface SagaRecord {
   sagaId: string;
@@ -48,9 +39,7 @@ export class ServiceTables {
   /** Prepared once per SQL text: reports and saga reads are on the path of every request. */
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {
-    db.exec(SCHEMA);
-  }
+  constructor(private readonly db: Database.Database) {}
 
   private statement(sql: string): Database.Statement {
     let st = this.statements.get(sql);
@@ -118,7 +107,7 @@ export class ServiceTables {
       victims: JSON.parse(String(r.victims)) as string[],
       victimSymbols: JSON.parse(String(r.victim_symbols)) as string[],
       outcome: r.outcome === null ? null : String(r.outcome),
-      record: JSON.parse(String(r.record)) as unknown,
+      record: readStoredRecord(JSON.parse(String(r.record))),
     }));
   }
 }

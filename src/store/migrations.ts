@@ -66,6 +66,23 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: "the service's reports table and the decisions' time index (worksteal serve)",
+    up(db) {
+      // IF NOT EXISTS: `serve` created both itself before this step existed.
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS service_reports (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL,
+          kind TEXT NOT NULL,
+          body TEXT NOT NULL,
+          event_id TEXT UNIQUE
+        );
+        CREATE INDEX IF NOT EXISTS decisions_time ON decisions(time);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LiveStore } from '../../src/live/store.js';
 import { OptimizerStore } from '../../src/optimizer/store.js';
 import type { SimulationResult } from '../../src/sim/run.js';
+import { LATEST_VERSION } from '../../src/store/migrations.js';
 import { saveRun } from '../../src/store/runs.js';
 import { runCli } from '../support/cli.js';
 import { MARKETDATA } from '../support/marketdata.js';
@@ -186,7 +187,26 @@ describe('one SQLite store for simulator runs, optimizer studies and live state'
     const optStore = OptimizerStore.open(opt);
     expect(optStore.objective('h')).toEqual({ a: 1 });
     optStore.close();
-    for (const p of [sim, liveOld, opt]) expect(userVersion(p)).toBe(2);
+    for (const p of [sim, liveOld, opt]) expect(userVersion(p)).toBe(LATEST_VERSION);
+  });
+
+  it("gives an older live store the service's reports table and decision time index (step 3)", () => {
+    const path = fresh();
+    const db = new Database(path);
+    db.exec(OLD_LIVE_DDL);
+    db.pragma('user_version = 0');
+    db.close();
+    new LiveStore(path).close();
+    const check = new Database(path, { readonly: true });
+    try {
+      const names = (check.prepare('SELECT name FROM sqlite_master').all() as { name: string }[]).map(
+        (r) => r.name,
+      );
+      expect(names).toEqual(expect.arrayContaining(['service_reports', 'decisions_time']));
+    } finally {
+      check.close();
+    }
+    expect(userVersion(path)).toBe(3);
   });
 
   it('refuses a file from a newer worksteal, naming the file and the versions, and leaves it untouched', () => {
@@ -196,7 +216,7 @@ describe('one SQLite store for simulator runs, optimizer studies and live state'
     db.exec('CREATE TABLE future (x)');
     db.close();
     const message =
-      /the store .*store-\d+\.sqlite has schema version 99, written by a newer worksteal; this one knows versions up to 2\. Upgrade worksteal/;
+      /the store .*store-\d+\.sqlite has schema version 99, written by a newer worksteal; this one knows versions up to 3\. Upgrade worksteal/;
     expect(() => new LiveStore(path)).toThrow(message);
     expect(() => saveRun(path, 'simulate', simResult(1))).toThrow(message);
     expect(() => OptimizerStore.open(path)).toThrow(message);
@@ -245,7 +265,7 @@ describe('one SQLite store for simulator runs, optimizer studies and live state'
           }
           db.close();
           for (let twice = 0; twice < 2; twice++) new LiveStore(path).close();
-          expect(userVersion(path)).toBe(2);
+          expect(userVersion(path)).toBe(LATEST_VERSION);
           expect(count(path, 'sim_runs')).toBe(layout.includes('simulator') ? simRuns : 0);
           expect(count(path, 'runs')).toBe(layout.includes('live') ? liveRuns : 0);
           expect(count(path, 'opt_objectives')).toBe(layout.includes('optimizer') ? objectives : 0);

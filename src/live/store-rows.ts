@@ -1,0 +1,120 @@
+import type { PlaceLimitRequest } from '../coordinator/broker.js';
+import type { SagaState } from '../coordinator/saga.js';
+import type { AssetClass, OrderRole, Side } from '../core/types.js';
+
+/** The rows of the live store's tables (src/live/store.ts) and how a row read back becomes one. */
+
+export const TERMINAL_SAGA_STATES: readonly SagaState[] = ['done', 'compensated', 'aborted'];
+
+/** An order as we asked for it, with what only we know of it (the signal behind an entry). */
+export interface OrderRow extends PlaceLimitRequest {
+  orderId: string | null;
+  takeProfit: number | null;
+  forecastPnl: number;
+  signalKey: string | null;
+  placedAt: number;
+  status: string;
+}
+
+export interface SagaRow {
+  sagaId: string;
+  runId: number;
+  /** The broker of the run that started the saga: only that venue can know how it ended. */
+  broker: string;
+  symbol: string;
+  clientOrderId: string;
+  state: SagaState;
+  victims: string[];
+  cancelled: string[];
+  orderId: string | null;
+  startedAt: number;
+  /** The process that ran the saga's run (null in stores written before it was recorded). */
+  runPid: number | null;
+  runHost: string | null;
+  /** Whether that run recorded its stop. */
+  runStopped: boolean;
+}
+
+export interface DecisionInsert {
+  time: number;
+  symbol: string;
+  action: string;
+  reason: string;
+  victims: string[];
+  victimSymbols: string[];
+  stealAttempt: boolean;
+  fight: boolean;
+  shortfall: number;
+  dryRun: boolean;
+  record: unknown;
+  /** Known when the decision is written: its request's outcome and latency (else set later by setOutcome). */
+  outcome?: string;
+  latencyMs?: number;
+}
+
+export interface DecisionRowOut {
+  id: number;
+  time: number;
+  symbol: string;
+  action: string;
+  reason: string;
+  victimSymbols: string[];
+  outcome: string | null;
+  latencyMs: number | null;
+}
+
+/** Whose order ids a run's rows hold: a replay venue lives and dies with its run; a broker outlives runs. */
+export function venueOf(broker: string, runTag: string): string {
+  return broker === 'replay' ? `replay:${runTag}` : broker;
+}
+
+export function orderRow(r: Record<string, unknown>): OrderRow {
+  return {
+    clientOrderId: String(r.client_order_id),
+    orderId: r.order_id === null ? null : String(r.order_id),
+    symbol: String(r.symbol),
+    assetClass: r.asset_class as AssetClass,
+    side: r.side as Side,
+    role: r.role as OrderRole,
+    limitPrice: Number(r.limit_price),
+    qty: Number(r.qty),
+    takeProfit: r.take_profit === null ? null : Number(r.take_profit),
+    forecastPnl: Number(r.forecast_pnl),
+    signalKey: r.signal_key === null ? null : String(r.signal_key),
+    placedAt: Number(r.placed_at),
+    status: String(r.status),
+  };
+}
+
+/** A row of `sagas` joined with its run (unfinishedSagas' query). */
+export function sagaRow(r: Record<string, unknown>): SagaRow {
+  return {
+    sagaId: String(r.saga_id),
+    runId: Number(r.run_id),
+    broker: String(r.broker),
+    symbol: String(r.symbol),
+    clientOrderId: String(r.client_order_id),
+    state: r.state as SagaState,
+    victims: JSON.parse(String(r.victims)) as string[],
+    cancelled: JSON.parse(String(r.cancelled)) as string[],
+    orderId: r.order_id === null ? null : String(r.order_id),
+    startedAt: Number(r.started_at),
+    runPid: r.run_pid === null ? null : Number(r.run_pid),
+    runHost: r.run_host === null ? null : String(r.run_host),
+    runStopped: r.run_stopped !== null,
+  };
+}
+
+/** A row of `decisions` as the status view lists it. */
+export function decisionRowOut(r: Record<string, unknown>): DecisionRowOut {
+  return {
+    id: Number(r.id),
+    time: Number(r.time),
+    symbol: String(r.symbol),
+    action: String(r.action),
+    reason: String(r.reason),
+    victimSymbols: JSON.parse(String(r.victim_symbols)) as string[],
+    outcome: r.outcome === null ? null : String(r.outcome),
+    latencyMs: r.latency_ms === null ? null : Number(r.latency_ms),
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * The service stores decision records in column form (src/service/stored-record.ts) and expands them when
+ * they are read. Read back through JSON, a stored record must be exactly the readable record, under every
+ * ranking, with unknown distances and valuations, ties and victims; and what `run` wrote stays as it was.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { VictimRanking } from '../../src/core/config/schema.js';
+import { rankEligible } from '../../src/core/policy/candidates.js';
+import { decide } from '../../src/core/policy/decide.js';
+import { INELIGIBLE_REASONS, type Decision } from '../../src/core/policy/decision.js';
+import { decisionRecord } from '../../src/core/policy/record.js';
+import { StealHistory } from '../../src/core/policy/steal-history.js';
+import {
+  VAL_P,
+  VAL_P_NEXT_BAR,
+  VAL_RETURN,
+  VAL_SIGMA,
+  type Valuator,
+} from '../../src/core/policy/valuation.js';
+import { readStoredRecord, storedRecord } from '../../src/service/stored-record.js';
+import { bookArb, historyArb, policyConfigArb, requestArb, SYMBOLS } from '../support/arbitraries.js';
+import { config, T0 } from '../support/builders.js';
+
+/** Per symbol σ and expected return; NaN: unknown (the candidate is not valued). */
+const marketArb = fc
+  .array(fc.record({ sigma: fc.constantFrom(0.003, 0.02, Number.NaN), e: fc.constantFrom(-0.01, 0, 0.01) }), {
+    minLength: SYMBOLS.length,
+    maxLength: SYMBOLS.length,
+  })
+  .map((rows) => Object.fromEntries(SYMBOLS.map((s, i) => [s, rows[i]!])));
+
+function valuator(market: Record<string, { sigma: number; e: number }>): Valuator {
+  const write = (symbol: string, price: number | null, limit: number, out: Float64Array): void => {
+    const m = market[symbol];
+    if (!m || price === null) return void out.fill(Number.NaN, 0, 4);
+    const d = Math.abs(Math.log(price / limit));
+    out[VAL_P] = Math.exp(-d / m.sigma);
+    out[VAL_P_NEXT_BAR] = Math.exp((-3 * d) / m.sigma);
+    out[VAL_RETURN] = m.e;
+    out[VAL_SIGMA] = m.sigma;
+  };
+  return {
+    valueOrder: (o, _now, out) => write(o.symbol, o.price, o.limitPrice, out),
+    valueRequest: (r, _now, out) => write(r.symbol, r.price, r.limitPrice, out),
+  };
+}
+
+const decisionArb = (minOrders = 0): fc.Arbitrary<Decision> =>
+  fc
+    .record({
+      policy: policyConfigArb,
+      ranking: fc.constantFrom<VictimRanking>('distance', 'fillProbability', 'expectedValue'),
+      market: marketArb,
+      book: fc
+        .boolean()
+        .chain((fit) => bookArb({ minOrders, maxOrders: 14, ...(fit ? { fitBufferPct: 0 } : {}) })),
+      history: historyArb({ maxEvents: 6, maxSecBefore: 3600 }),
+      scale: fc.constantFrom(0.5, 2, 6, 20),
+    })
+    .chain((c) =>
+      fc
+        .oneof(
+          { arbitrary: requestArb({ equity: c.book.equity }), weight: 1 },
+          // Ready to steal (within every steal tolerance the config arbitrary picks).
+          {
+            arbitrary: requestArb({ equity: c.book.equity, distances: [-0.001, 0, 0.001, 0.003] }),
+            weight: 3,
+          },
+        )
+        .map((request) => ({ ...c, request })),
+    )
+    .map((c) => {
+      const cfg = config({ ...c.policy, victimRanking: c.ranking });
+      const history = new StealHistory(cfg);
+      for (const e of c.history) history.record(e);
+      return decide(
+        {
+          now: T0,
+          sessionOpen: c.book.sessionOpen,
+          account: { equity: c.book.equity, patternDayTrader: c.book.patternDayTrader },
+          positions: c.book.positions,
+          orders: c.book.orders,
+          history,
+          request: { ...c.request, qty: c.request.qty * c.scale },
+          valuator: valuator(c.market),
+        },
+        cfg,
+      );
+    });
+
+/** The readable candidates as they were built before the column form: row by row from the decision's table. */
+function rowByRowCandidates(d: Decision): unknown[] {
+  const t = d.candidates;
+  if (!t) return [];
+  const ranks = new Map(rankEligible(t).map((idx, pos) => [idx, pos + 1]));
+  const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
+  return t.orders
+    .map((o, i) => ({
+      id: o.id,
+      symbol: o.symbol,
+      side: o.side,
+      role: o.role,
+      distance: fin(t.distance[i]!),
+      forecastPnl: o.forecastPnl,
+      margin: t.margin[i]!,
+      placedAt: new Date(o.placedAt).toISOString(),
+      eligible: t.reason[i] === 0,
+      reason: INELIGIBLE_REASONS[t.reason[i]!] ?? null,
+      rank: ranks.get(i) ?? null,
+      victim: d.victims.includes(o.id),
+      ...(t.value
+        ? {
+            volatility: fin(t.value.sigma[i]!),
+            fillProbability: fin(t.value.probability[i]!),
+            nextBarFillProbability: fin(t.value.nextBarProbability[i]!),
+            expectedReturn: fin(t.value.expectedReturn[i]!),
+            expectedValue: fin(t.value.expectedValue[i]!),
+            density: fin(t.value.density[i]!),
+          }
+        : {}),
+    }))
+    .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+const viaJson = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
+
+describe('the stored decision record', () => {
+  it('reads back through JSON as exactly the readable record (property)', () => {
+    let valued = 0;
+    let ranked = 0;
+    let victims = 0;
+    fc.assert(
+      fc.property(decisionArb(), (d) => {
+        if (d.candidates?.value) valued++;
+        if (d.victims.length > 0) victims++;
+        if ((d.candidates ? rankEligible(d.candidates).length : 0) > 1) ranked++;
+        const back = readStoredRecord(viaJson(storedRecord(d)));
+        expect(back).toEqual(viaJson(decisionRecord(d)));
+        expect((back as { candidates: unknown[] }).candidates).toEqual(viaJson(rowByRowCandidates(d)));
+      }),
+      { seed: 1414, numRuns: 300 },
+    );
+    // The cases reached what they are about: valuations, rankings of several candidates, chosen victims.
+    expect(valued).toBeGreaterThan(30);
+    expect(ranked).toBeGreaterThan(15);
+    expect(victims).toBeGreaterThan(2);
+  });
+
+  it('leaves a readable record (what run stores) and other values as they are', () => {
+    const readable = viaJson(decisionRecord(fc.sample(decisionArb(), { seed: 3, numRuns: 1 })[0]!));
+    expect(readStoredRecord(readable)).toBe(readable);
+    expect(readStoredRecord(null)).toBeNull();
+    expect(readStoredRecord({ format: 'something else', x: 1 })).toEqual({ format: 'something else', x: 1 });
+  });
+});
