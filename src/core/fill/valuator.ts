@@ -15,21 +15,21 @@ export interface FillValuatorOptions {
   requestValidUntil(request: EntryRequest, now: TimeMs): TimeMs;
 }
 
-/** Cached per resting order: [model version, now, price, limit, validUntil, P, P next bar, σ, returns version, e]. */
-const CACHE_SLOTS = 10;
+/** Cached per candidate row: [generation, price, limit, validUntil, P, P next bar, σ, e]. */
+const ROW_SLOTS = 8;
 
 /**
  * The policy's Valuator over a FillModel and a ReturnShrinker: P and next-bar P from the model at the
  * order's reference price, e from the symbol's shrunk realised returns.
  *
- * A resting order's fill probabilities are cached on the order object until the model sees a bar or the
- * order's time, price, limit or validity change: several decisions at one bar close then value each order
- * once, not once per decision. The cache changes how fast an answer comes, never the answer.
+ * The batch form (`valueOrders`, what decide() calls) remembers its answers by candidate row until the model
+ * sees a bar, a trade is recorded or `now` changes: the coordinator keeps its order list in a stable order,
+ * so several decisions at one bar close value each order once, and a row whose order, price, limit or
+ * validity changed is valued afresh. The cache changes how fast an answer comes, never the answer.
  */
 export function fillValuator(options: FillValuatorOptions): Valuator {
   const { model, returns, symbolIndex } = options;
   const fill = new Float64Array(FILL_SLOTS);
-  const cache = new WeakMap<OpenOrder, Float64Array>();
   const write = (
     symbol: string,
     side: OpenOrder['side'],
@@ -51,41 +51,62 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
     out[VAL_SIGMA] = fill[FILL_SIGMA_HOUR]!;
     out[VAL_RETURN] = returns.expectedReturn(i);
   };
+  const one = new Float64Array(4);
+  // The row cache: valid at one (model version, returns version, now), which `generation` numbers.
+  let generation = 0;
+  let stampModel = -1;
+  let stampReturns = -1;
+  let stampNow = Number.NaN;
+  let cache = new Float64Array(0);
+  const rowOrder: (OpenOrder | undefined)[] = [];
   return {
     valueOrder(o, now, out) {
-      const until = options.orderValidUntil(o);
-      const c = cache.get(o);
-      if (
-        c !== undefined &&
-        c[0] === model.version &&
-        c[1] === now &&
-        c[2] === o.price &&
-        c[3] === o.limitPrice &&
-        c[4] === until &&
-        c[8] === returns.version
-      ) {
-        out[VAL_P] = c[5]!;
-        out[VAL_P_NEXT_BAR] = c[6]!;
-        out[VAL_SIGMA] = c[7]!;
-        out[VAL_RETURN] = c[9]!;
-        return;
-      }
-      write(o.symbol, o.side, o.limitPrice, o.price, now, until, out);
-      const entry = c ?? new Float64Array(CACHE_SLOTS);
-      entry[0] = model.version;
-      entry[1] = now;
-      entry[2] = o.price ?? Number.NaN;
-      entry[3] = o.limitPrice;
-      entry[4] = until;
-      entry[5] = out[VAL_P]!;
-      entry[6] = out[VAL_P_NEXT_BAR]!;
-      entry[7] = out[VAL_SIGMA]!;
-      entry[8] = returns.version;
-      entry[9] = out[VAL_RETURN]!;
-      if (c === undefined) cache.set(o, entry);
+      write(o.symbol, o.side, o.limitPrice, o.price, now, options.orderValidUntil(o), out);
     },
     valueRequest(r, now, out) {
       write(r.symbol, r.side, r.limitPrice, r.price, now, options.requestValidUntil(r, now), out);
+    },
+    valueOrders(orders, rows, count, now, out) {
+      if (model.version !== stampModel || returns.version !== stampReturns || now !== stampNow) {
+        stampModel = model.version;
+        stampReturns = returns.version;
+        stampNow = now;
+        generation++;
+      }
+      if (cache.length < orders.length * ROW_SLOTS) {
+        const grown = new Float64Array(orders.length * 2 * ROW_SLOTS);
+        grown.set(cache);
+        cache = grown;
+      }
+      const { probability, nextBarProbability, expectedReturn, sigma } = out;
+      for (let k = 0; k < count; k++) {
+        const i = rows[k]!;
+        const o = orders[i]!;
+        const until = options.orderValidUntil(o);
+        const at = i * ROW_SLOTS;
+        if (
+          cache[at] !== generation ||
+          rowOrder[i] !== o ||
+          cache[at + 1] !== o.price ||
+          cache[at + 2] !== o.limitPrice ||
+          cache[at + 3] !== until
+        ) {
+          write(o.symbol, o.side, o.limitPrice, o.price, now, until, one);
+          rowOrder[i] = o;
+          cache[at] = generation;
+          cache[at + 1] = o.price ?? Number.NaN;
+          cache[at + 2] = o.limitPrice;
+          cache[at + 3] = until;
+          cache[at + 4] = one[VAL_P]!;
+          cache[at + 5] = one[VAL_P_NEXT_BAR]!;
+          cache[at + 6] = one[VAL_SIGMA]!;
+          cache[at + 7] = one[VAL_RETURN]!;
+        }
+        probability[i] = cache[at + 4]!;
+        nextBarProbability[i] = cache[at + 5]!;
+        sigma[i] = cache[at + 6]!;
+        expectedReturn[i] = cache[at + 7]!;
+      }
     },
   };
 }

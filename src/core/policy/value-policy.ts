@@ -71,8 +71,8 @@ export function valueCandidates(
   protectionProbability: number,
 ): void {
   const n = t.reason.length;
-  // Zero-filled columns from the slab: rows not valued get their NaN in the loop (most rows are valued).
-  const { buffer, offset } = carveColumns(n * 48);
+  // Columns from the slab, and the eligible rows after them (Int32 fits 8-byte-aligned after n Float64s).
+  const { buffer, offset } = carveColumns(n * 52);
   const column = (k: number) => new Float64Array(buffer, offset + k * n * 8, n);
   const v: ValueColumns = {
     probability: column(0),
@@ -83,33 +83,56 @@ export function valueCandidates(
     sigma: column(5),
   };
   t.value = v;
+  const rows = new Int32Array(buffer, offset + n * 48, n);
   const { probability, nextBarProbability, expectedReturn, expectedValue, density, sigma } = v;
   const why = t.reason;
+  let count = 0;
   for (let i = 0; i < n; i++) {
-    if (why[i] !== ELIGIBLE) {
-      probability[i] = nextBarProbability[i] = expectedReturn[i] = Number.NaN;
-      expectedValue[i] = density[i] = sigma[i] = Number.NaN;
+    if (why[i] === ELIGIBLE) {
+      rows[count++] = i;
       continue;
     }
-    const o = t.orders[i]!;
-    valuator.valueOrder(o, now, scratch);
-    const p = scratch[VAL_P]!;
-    const pNext = scratch[VAL_P_NEXT_BAR]!;
-    const e = scratch[VAL_RETURN]!;
-    probability[i] = p;
-    nextBarProbability[i] = pNext;
-    expectedReturn[i] = e;
-    sigma[i] = scratch[VAL_SIGMA]!;
+    probability[i] = nextBarProbability[i] = expectedReturn[i] = Number.NaN;
+    expectedValue[i] = density[i] = sigma[i] = Number.NaN;
+  }
+  if (valuator.valueOrders) valuator.valueOrders(t.orders, rows, count, now, v);
+  else valueEach(t, rows, count, valuator, now, v);
+  const margin = t.margin;
+  for (let k = 0; k < count; k++) {
+    const i = rows[k]!;
+    const p = probability[i]!;
+    const pNext = nextBarProbability[i]!;
+    const e = expectedReturn[i]!;
     if (p !== p || pNext !== pNext || e !== e) {
       expectedValue[i] = density[i] = Number.NaN;
       why[i] = NO_ESTIMATE;
       continue;
     }
+    const o = t.orders[i]!;
     const ev = p * e * Math.abs(o.qty * o.limitPrice);
     expectedValue[i] = ev;
-    const m = t.margin[i]!;
+    const m = margin[i]!;
     density[i] = m > 0 ? ev / m : Number.NaN;
     if (pNext >= protectionProbability) why[i] = PROTECTED_FILL;
+  }
+}
+
+/** A valuator without the batch form: one `valueOrder` per row. */
+function valueEach(
+  t: CandidateTable,
+  rows: Int32Array,
+  count: number,
+  valuator: Valuator,
+  now: TimeMs,
+  v: ValueColumns,
+): void {
+  for (let k = 0; k < count; k++) {
+    const i = rows[k]!;
+    valuator.valueOrder(t.orders[i]!, now, scratch);
+    v.probability[i] = scratch[VAL_P]!;
+    v.nextBarProbability[i] = scratch[VAL_P_NEXT_BAR]!;
+    v.expectedReturn[i] = scratch[VAL_RETURN]!;
+    v.sigma[i] = scratch[VAL_SIGMA]!;
   }
 }
 
