@@ -24,7 +24,8 @@ export interface Valuator {
   /**
    * Optional batch form of `valueOrder`, which decide() prefers: value `orders[rows[k]]` for every
    * `k < count` into row `rows[k]` of each column (other rows are left alone). The answers must equal
-   * `valueOrder`'s; one call per decision lets an implementation share work between orders.
+   * `valueOrder`'s; one call per decision lets an implementation share work between orders. `rows` is
+   * scratch that the caller reuses: read it during the call only.
    */
   valueOrders?(
     orders: readonly OpenOrder[],

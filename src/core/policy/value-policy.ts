@@ -32,6 +32,8 @@ const NO_ESTIMATE = REASON_CODE['no-estimate'];
 
 /** One valuation at a time: decide() is synchronous, and nothing keeps this buffer past a call. */
 const scratch = new Float64Array(VALUATION_SLOTS);
+/** The eligible rows of the decision being valued (same reason: one at a time, never kept). */
+let rowScratch = new Int32Array(0);
 
 /** The valuator a value ranking needs, or an error that says what to do. */
 export function requireValuator(valuator: Valuator | null | undefined, ranking: string): Valuator {
@@ -71,8 +73,8 @@ export function valueCandidates(
   protectionProbability: number,
 ): void {
   const n = t.reason.length;
-  // Columns from the slab, and the eligible rows after them (Int32 fits 8-byte-aligned after n Float64s).
-  const { buffer, offset } = carveColumns(n * 52);
+  // Columns from the slab (they stay with the decision); the list of eligible rows is scratch.
+  const { buffer, offset } = carveColumns(n * 48);
   const column = (k: number) => new Float64Array(buffer, offset + k * n * 8, n);
   const v: ValueColumns = {
     probability: column(0),
@@ -83,7 +85,8 @@ export function valueCandidates(
     sigma: column(5),
   };
   t.value = v;
-  const rows = new Int32Array(buffer, offset + n * 48, n);
+  if (rowScratch.length < n) rowScratch = new Int32Array(n * 2);
+  const rows = rowScratch;
   const { probability, nextBarProbability, expectedReturn, expectedValue, density, sigma } = v;
   const why = t.reason;
   let count = 0;
@@ -98,6 +101,7 @@ export function valueCandidates(
   if (valuator.valueOrders) valuator.valueOrders(t.orders, rows, count, now, v);
   else valueEach(t, rows, count, valuator, now, v);
   const margin = t.margin;
+  const notional = t.notional;
   for (let k = 0; k < count; k++) {
     const i = rows[k]!;
     const p = probability[i]!;
@@ -108,8 +112,7 @@ export function valueCandidates(
       why[i] = NO_ESTIMATE;
       continue;
     }
-    const o = t.orders[i]!;
-    const ev = p * e * Math.abs(o.qty * o.limitPrice);
+    const ev = p * e * notional[i]!;
     expectedValue[i] = ev;
     const m = margin[i]!;
     density[i] = m > 0 ? ev / m : Number.NaN;
@@ -150,8 +153,7 @@ export function stealTest(
   let victimsValue = 0;
   let victimsNotional = 0;
   for (const i of victims) {
-    const o = t.orders[i]!;
-    const notional = Math.abs(o.qty * o.limitPrice);
+    const notional = t.notional[i]!;
     const ev = t.value!.expectedValue[i]!;
     victimsValue += Math.max(ev, MIN_VICTIM_VALUE_PER_NOTIONAL * notional);
     victimsNotional += notional;
