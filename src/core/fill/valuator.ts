@@ -15,8 +15,21 @@ export interface FillValuatorOptions {
   requestValidUntil(request: EntryRequest, now: TimeMs): TimeMs;
 }
 
-/** Cached per candidate row: [generation, price, limit, validUntil, P, P next bar, σ, e]. */
-const ROW_SLOTS = 8;
+// Slots copied into this module once: the batch loop reads them per order.
+const P = VAL_P;
+const P_NEXT = VAL_P_NEXT_BAR;
+const RETURN = VAL_RETURN;
+const SIGMA = VAL_SIGMA;
+const M_P = FILL_P;
+const M_P_NEXT = FILL_P_NEXT_BAR;
+const M_SIGMA = FILL_SIGMA_HOUR;
+
+/**
+ * Cached per candidate row: [generation, price, limit, validUntil, symbol index, then the four VAL_* slots].
+ * The symbol index stays valid for as long as the row holds the same order (an order keeps its symbol).
+ */
+const ROW_SLOTS = 9;
+const ROW_VALUES = 5;
 
 /**
  * The policy's Valuator over a FillModel and a ReturnShrinker: P and next-bar P from the model at the
@@ -30,28 +43,29 @@ const ROW_SLOTS = 8;
 export function fillValuator(options: FillValuatorOptions): Valuator {
   const { model, returns, symbolIndex } = options;
   const fill = new Float64Array(FILL_SLOTS);
+  /** The four VAL_* slots of symbol index `i` (−1: unknown) into `out` from `at`. */
   const write = (
-    symbol: string,
+    i: number,
     side: OpenOrder['side'],
     limit: number,
     price: number | null,
     now: TimeMs,
     until: TimeMs,
     out: Float64Array,
+    at: number,
   ): void => {
-    const i = symbolIndex.get(symbol);
     // An unknown validity (NaN) is an unknown chance, never "no time left": the order is then no victim.
-    if (i === undefined || price === null || until !== until) {
-      out.fill(Number.NaN, 0, 4);
+    if (i < 0 || price === null || until !== until) {
+      out.fill(Number.NaN, at, at + 4);
       return;
     }
     model.evaluate(i, side, limit, price, now, until, fill);
-    out[VAL_P] = fill[FILL_P]!;
-    out[VAL_P_NEXT_BAR] = fill[FILL_P_NEXT_BAR]!;
-    out[VAL_SIGMA] = fill[FILL_SIGMA_HOUR]!;
-    out[VAL_RETURN] = returns.expectedReturn(i);
+    out[at + P] = fill[M_P]!;
+    out[at + P_NEXT] = fill[M_P_NEXT]!;
+    out[at + SIGMA] = fill[M_SIGMA]!;
+    out[at + RETURN] = returns.expectedReturn(i);
   };
-  const one = new Float64Array(4);
+  const indexOf = (symbol: string): number => symbolIndex.get(symbol) ?? -1;
   // The row cache: valid at one (model version, returns version, now), which `generation` numbers.
   let generation = 0;
   let stampModel = -1;
@@ -61,10 +75,10 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
   const rowOrder: (OpenOrder | undefined)[] = [];
   return {
     valueOrder(o, now, out) {
-      write(o.symbol, o.side, o.limitPrice, o.price, now, options.orderValidUntil(o), out);
+      write(indexOf(o.symbol), o.side, o.limitPrice, o.price, now, options.orderValidUntil(o), out, 0);
     },
     valueRequest(r, now, out) {
-      write(r.symbol, r.side, r.limitPrice, r.price, now, options.requestValidUntil(r, now), out);
+      write(indexOf(r.symbol), r.side, r.limitPrice, r.price, now, options.requestValidUntil(r, now), out, 0);
     },
     valueOrders(orders, rows, count, now, out) {
       if (model.version !== stampModel || returns.version !== stampReturns || now !== stampNow) {
@@ -84,28 +98,30 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
         const o = orders[i]!;
         const until = options.orderValidUntil(o);
         const at = i * ROW_SLOTS;
+        const price = o.price;
+        const limit = o.limitPrice;
+        const known = rowOrder[i] === o;
         if (
+          !known ||
           cache[at] !== generation ||
-          rowOrder[i] !== o ||
-          cache[at + 1] !== o.price ||
-          cache[at + 2] !== o.limitPrice ||
+          cache[at + 1] !== price ||
+          cache[at + 2] !== limit ||
           cache[at + 3] !== until
         ) {
-          write(o.symbol, o.side, o.limitPrice, o.price, now, until, one);
+          const symbol = known ? cache[at + 4]! : indexOf(o.symbol);
+          write(symbol, o.side, limit, price, now, until, cache, at + ROW_VALUES);
           rowOrder[i] = o;
           cache[at] = generation;
-          cache[at + 1] = o.price ?? Number.NaN;
-          cache[at + 2] = o.limitPrice;
+          cache[at + 1] = price ?? Number.NaN;
+          cache[at + 2] = limit;
           cache[at + 3] = until;
-          cache[at + 4] = one[VAL_P]!;
-          cache[at + 5] = one[VAL_P_NEXT_BAR]!;
-          cache[at + 6] = one[VAL_SIGMA]!;
-          cache[at + 7] = one[VAL_RETURN]!;
+          cache[at + 4] = symbol;
         }
-        probability[i] = cache[at + 4]!;
-        nextBarProbability[i] = cache[at + 5]!;
-        sigma[i] = cache[at + 6]!;
-        expectedReturn[i] = cache[at + 7]!;
+        const v = at + ROW_VALUES;
+        probability[i] = cache[v + P]!;
+        nextBarProbability[i] = cache[v + P_NEXT]!;
+        sigma[i] = cache[v + SIGMA]!;
+        expectedReturn[i] = cache[v + RETURN]!;
       }
     },
   };
