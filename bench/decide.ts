@@ -12,6 +12,7 @@ import { nyseCalendar } from '../dist/core/calendar/index.js';
 import { DEFAULT_CONFIG } from '../dist/core/config/presets.js';
 import { FillModel, ReturnShrinker, fillValuator } from '../dist/core/fill/index.js';
 import { decide, type DecideInput } from '../dist/core/policy/decide.js';
+import type { Decision } from '../dist/core/policy/decision.js';
 import { StealHistory } from '../dist/core/policy/steal-history.js';
 import type { Valuator } from '../dist/core/policy/valuation.js';
 import type { AssetClass, EntryRequest, OpenOrder } from '../dist/core/types.js';
@@ -130,20 +131,53 @@ function seededValuator(book: Bench, seed: number): Valuator {
 
 type Ranking = 'distance' | 'expectedValue';
 
-interface Case {
+export interface Case {
   ranking: Ranking;
   path: 'steal' | 'place';
   /** Every call at a new time, so no cached valuation answers (value rankings only). */
   newBar: boolean;
 }
 
-const CASES: readonly Case[] = [
+export const CASES: readonly Case[] = [
   { ranking: 'distance', path: 'steal', newBar: false },
   { ranking: 'distance', path: 'place', newBar: false },
   { ranking: 'expectedValue', path: 'steal', newBar: true },
   { ranking: 'expectedValue', path: 'steal', newBar: false },
   { ranking: 'expectedValue', path: 'place', newBar: false },
 ];
+
+/** One timed case: the decision once (for the table) and the call to time (a new `now` per call for `new bar`). */
+export function decideCase(
+  n: number,
+  c: Case,
+  book = seededBook(n, 42 + n),
+  valuator = seededValuator(book, 7 + n),
+): { first: Decision; call: () => Decision; reset: () => void } {
+  const config = { ...DEFAULT_CONFIG, patternDayTrader: false, victimRanking: c.ranking };
+  const input: DecideInput = {
+    now: NOW,
+    sessionOpen: true,
+    account: {
+      equity: c.path === 'steal' ? book.fullEquity : book.fullEquity * 10,
+      patternDayTrader: false,
+    },
+    positions: [],
+    orders: book.orders,
+    history: book.history,
+    request: REQUEST,
+    valuator: c.ranking === 'distance' ? null : valuator,
+  };
+  const first = decide(input, config);
+  let tick = 0;
+  const call = c.newBar
+    ? () => {
+        // One millisecond later each call: the same book, but nothing cached for this time.
+        input.now = NOW + (++tick & 1023);
+        return decide(input, config);
+      }
+    : () => decide(input, config);
+  return { first, call, reset: () => (input.now = NOW) };
+}
 
 export async function benchDecide(): Promise<void> {
   const rows: string[][] = [];
@@ -152,33 +186,11 @@ export async function benchDecide(): Promise<void> {
     const book = seededBook(n, 42 + n);
     const valuator = seededValuator(book, 7 + n);
     for (const c of CASES) {
-      const config = { ...DEFAULT_CONFIG, patternDayTrader: false, victimRanking: c.ranking };
-      const input: DecideInput = {
-        now: NOW,
-        sessionOpen: true,
-        account: {
-          equity: c.path === 'steal' ? book.fullEquity : book.fullEquity * 10,
-          patternDayTrader: false,
-        },
-        positions: [],
-        orders: book.orders,
-        history: book.history,
-        request: REQUEST,
-        valuator: c.ranking === 'distance' ? null : valuator,
-      };
-      const d = decide(input, config);
-      let tick = 0;
-      const call = c.newBar
-        ? () => {
-            // One millisecond later each call: the same book, but nothing cached for this time.
-            input.now = NOW + (++tick & 1023);
-            return decide(input, config);
-          }
-        : () => decide(input, config);
+      const { first: d, call, reset } = decideCase(n, c, book, valuator);
       // Long warm-up: at 1,000 orders a decision takes tens of µs, and the optimising compiler needs
       // a few thousand calls before the numbers describe steady state.
       const m = measure(call, { warmupMs: 600 });
-      input.now = NOW;
+      reset();
       const us = m.nsPerOp / 1_000;
       const path =
         c.ranking === 'distance'

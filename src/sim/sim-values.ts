@@ -87,16 +87,20 @@ export function feedValuation(
 
 /** The decision log that also keeps each decision's valuation (rows carry it as `value`). */
 export class ValuedDecisionLog extends DecisionLog {
-  private readonly values = new Map<number, DecisionValue>();
+  /** By row; undefined where the decision valued nothing. */
+  private readonly values: (DecisionValue | undefined)[] = [];
 
   /** Attach a valuation to the row just pushed. */
   setLastValue(value: DecisionValue): void {
-    if (this.length) this.values.set(this.length - 1, value);
+    if (!this.length) return;
+    const values = this.values;
+    while (values.length < this.length - 1) values.push(undefined); // dense: no dictionary-mode array
+    values[this.length - 1] = value;
   }
 
   override row(i: number): DecisionRow {
     const r = super.row(i);
-    const v = this.values.get(i);
+    const v = this.values[i];
     if (v) r.value = v;
     return r;
   }
@@ -110,10 +114,9 @@ export function decisionValue(d: Decision, requestValidUntil: number): DecisionV
   if (!rv && !d.stealTest && !columns) return null;
   const victims: DecisionValue['victims'] = [];
   if (table && columns && d.victims.length) {
-    const row = new Map(table.orders.map((o, i) => [o.id, i]));
     for (const id of d.victims) {
-      const i = row.get(id);
-      if (i === undefined) continue;
+      const i = rowOf(table.orders, id);
+      if (i < 0) continue;
       victims.push({
         orderId: id,
         symbol: table.orders[i]!.symbol,
@@ -123,12 +126,20 @@ export function decisionValue(d: Decision, requestValidUntil: number): DecisionV
       });
     }
   }
-  let stealTest: DecisionValue['stealTest'] = null;
-  if (d.stealTest) {
-    stealTest = {} as NonNullable<DecisionValue['stealTest']>;
-    for (const [k, x] of Object.entries(d.stealTest))
-      (stealTest as Record<string, number | boolean | null>)[k] = typeof x === 'number' ? nullIfNaN(x) : x;
-  }
+  const st = d.stealTest;
+  // Field by field, in the StealTest's own order (the record's JSON keeps it).
+  const stealTest: DecisionValue['stealTest'] = st && {
+    stealerValue: nullIfNaN(st.stealerValue),
+    stealerCost: nullIfNaN(st.stealerCost),
+    victimsValue: nullIfNaN(st.victimsValue),
+    victimsNotional: nullIfNaN(st.victimsNotional),
+    hysteresis: nullIfNaN(st.hysteresis),
+    factor: nullIfNaN(st.factor),
+    costPerNotional: nullIfNaN(st.costPerNotional),
+    lhs: nullIfNaN(st.lhs),
+    rhs: nullIfNaN(st.rhs),
+    passed: st.passed,
+  };
   return {
     ranking: d.ranking,
     request: rv && {
@@ -145,6 +156,12 @@ export function decisionValue(d: Decision, requestValidUntil: number): DecisionV
   };
 }
 
+/** The row of the order with this id (a decision has a few victims among a few orders: a scan). */
+function rowOf(orders: readonly OpenOrder[], id: string): number {
+  for (let i = 0; i < orders.length; i++) if (orders[i]!.id === id) return i;
+  return -1;
+}
+
 /**
  * The fill chances a run acted on, each order once (its first valuation): the requester of a decision
  * (symbol, side, limit and validity name it) and each resting order valued as a candidate. Scored against
@@ -152,7 +169,10 @@ export function decisionValue(d: Decision, requestValidUntil: number): DecisionV
  */
 export class PredictionLog {
   readonly rows: ValuedPrediction[] = [];
-  private readonly seen = new Set<string>();
+  /** Requests already noted, by symbol, side, limit and validity. */
+  private readonly seenRequests = new Set<string>();
+  /** Resting orders already noted, by id. */
+  private readonly seenOrders = new Set<string>();
 
   note(
     d: Decision,
@@ -163,36 +183,38 @@ export class PredictionLog {
     const rv = d.requestValue;
     if (rv && Number.isFinite(rv.probability) && Number.isFinite(requestValidUntil)) {
       const r = d.request;
-      this.add(`${r.symbol}|${r.side}|${r.limitPrice}|${requestValidUntil}`, series(r.symbol), {
-        side: r.side,
-        limit: r.limitPrice,
-        time: d.time,
-        validUntil: requestValidUntil,
-        predicted: rv.probability,
-        source: 'request',
-      });
+      const key = `${r.symbol}|${r.side}|${r.limitPrice}|${requestValidUntil}`;
+      const k = this.seenRequests.has(key) ? undefined : series(r.symbol);
+      if (k !== undefined) {
+        this.seenRequests.add(key);
+        this.push(k, r.side, r.limitPrice, d.time, requestValidUntil, rv.probability, 'request');
+      }
     }
     const table = d.candidates;
     const p = table?.value?.probability;
     if (!table || !p) return;
+    // Most orders were noted at an earlier decision: ask the set before anything else.
     for (let i = 0; i < table.orders.length; i++) {
       const o = table.orders[i]!;
-      const until = Number.isFinite(p[i]!) ? orderValidUntil(o) : Number.NaN;
+      if (!Number.isFinite(p[i]!) || this.seenOrders.has(o.id)) continue;
+      const until = orderValidUntil(o);
       if (!Number.isFinite(until)) continue;
-      this.add(`#${o.id}`, series(o.symbol), {
-        side: o.side,
-        limit: o.limitPrice,
-        time: d.time,
-        validUntil: until,
-        predicted: p[i]!,
-        source: 'resting',
-      });
+      const k = series(o.symbol);
+      if (k === undefined) continue;
+      this.seenOrders.add(o.id);
+      this.push(k, o.side, o.limitPrice, d.time, until, p[i]!, 'resting');
     }
   }
 
-  private add(key: string, series: number | undefined, row: Omit<ValuedPrediction, 'series'>): void {
-    if (series === undefined || this.seen.has(key)) return;
-    this.seen.add(key);
-    this.rows.push({ series, ...row });
+  private push(
+    series: number,
+    side: ValuedPrediction['side'],
+    limit: number,
+    time: number,
+    validUntil: number,
+    predicted: number,
+    source: ValuedPrediction['source'],
+  ): void {
+    this.rows.push({ series, side, limit, time, validUntil, predicted, source });
   }
 }

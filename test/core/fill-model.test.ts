@@ -14,6 +14,8 @@ import {
 import { erfc, firstPassage, normalCdf } from '../../src/core/fill/normal.js';
 import { ReturnShrinker } from '../../src/core/fill/returns.js';
 import { fillValuator } from '../../src/core/fill/valuator.js';
+import { VAL_P, VAL_P_NEXT_BAR, VAL_RETURN, VAL_SIGMA } from '../../src/core/policy/valuation.js';
+import type { OpenOrder } from '../../src/core/types.js';
 import { rng } from '../support/arbitraries.js';
 
 const RUNS = { seed: 7, numRuns: 200 } as const;
@@ -124,6 +126,45 @@ describe('calibration', () => {
       const hits = Math.round(5000 * 0.5 * firstPassage(z));
       expect(cal.probability(z)).toBeCloseTo((hits + 50 * firstPassage(z)) / 5050, 12);
     });
+  });
+
+  it('between grid points the probability is the straight line through the fitted curve; addOrigin scores both sides', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.double({ min: -0.1, max: 0.2, noNaN: true }),
+            fc.double({ min: -0.1, max: 0.2, noNaN: true }),
+          ),
+          {
+            maxLength: 60,
+          },
+        ),
+        fc.double({ min: 0.005, max: 0.05, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (origins, scale, at) => {
+          const one = new Calibration(10);
+          const pairs = new Calibration(10);
+          for (const [down, up] of origins) {
+            one.addOrigin(down, up, scale);
+            CALIBRATION_GRID.forEach((z, k) => {
+              pairs.add(k, down >= z * scale);
+              pairs.add(k, up >= z * scale);
+            });
+          }
+          expect(Array.from(one.hits)).toEqual(Array.from(pairs.hits));
+          expect(Array.from(one.trials)).toEqual(Array.from(pairs.trials));
+          const curve = one.curve();
+          const k = Math.min(CALIBRATION_GRID.length - 2, Math.floor(at * (CALIBRATION_GRID.length - 1)));
+          const z0 = CALIBRATION_GRID[k]!;
+          const z1 = CALIBRATION_GRID[k + 1]!;
+          const z = z0 + (z1 - z0) * at;
+          const line = curve[k]! + ((curve[k + 1]! - curve[k]!) * (z - z0)) / (z1 - z0);
+          expect(one.probability(z)).toBeCloseTo(line, 12);
+        },
+      ),
+      RUNS,
+    );
   });
 
   it('learns only from origins whose horizon is over: no bar after T changes what was learned by T', () => {
@@ -290,6 +331,37 @@ describe('fill probability', () => {
     );
   });
 
+  it("the next-bar chance is exactly P over min(validity, now + the symbol's bar), asked in any order", () => {
+    // The last bars fed: crypto hourly, the stock's 15:30 bar (30 minutes) on the eve of TRAINED_UNTIL.
+    const barMs = [HOUR, HOUR / 2];
+    const out = new Float64Array(FILL_SLOTS);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            i: fc.constantFrom(0, 1),
+            later: fc.constantFrom(0, 0, 10 * 60_000, 26 * HOUR),
+            minutes: fc.oneof(fc.integer({ min: 1, max: 3000 }), fc.constant(Number.NaN)),
+            dist: fc.double({ min: 0.0005, max: 0.05, noNaN: true }),
+          }),
+          { minLength: 1, maxLength: 12 },
+        ),
+        (asks) => {
+          for (const a of asks) {
+            const at = now + a.later;
+            const until = at + a.minutes * 60_000;
+            const limit = 100 * (1 - a.dist);
+            shared.evaluate(a.i, 'buy', limit, 100, at, until, out);
+            const next = Math.min(until, at + barMs[a.i]!);
+            expect(out[FILL_P_NEXT_BAR]).toBe(shared.fillProbability(a.i, 'buy', limit, 100, at, next));
+            expect(out[FILL_P]).toBe(shared.fillProbability(a.i, 'buy', limit, 100, at, until));
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+
   it('same bars, same answers (deterministic)', () => {
     const again = trained();
     for (const d of [0.001, 0.01, 0.05]) {
@@ -385,5 +457,129 @@ describe('fillValuator', () => {
     o.price = null;
     cached.valueOrder(o, TRAINED_UNTIL + 2 * HOUR, a);
     expect(Number.isNaN(a[0]!)).toBe(true);
+  });
+});
+
+describe('fillValuator batch (what decide() calls)', () => {
+  type Step =
+    | { kind: 'batch'; mask: number }
+    | { kind: 'price' | 'limit'; row: number; factor: number }
+    | { kind: 'time'; hours: number }
+    | { kind: 'bar' | 'trade' }
+    | { kind: 'swap'; a: number; b: number }
+    | { kind: 'replace' | 'validity'; row: number };
+  const stepArb: fc.Arbitrary<Step> = fc.oneof(
+    { arbitrary: fc.record({ kind: fc.constant('batch' as const), mask: fc.nat() }), weight: 4 },
+    fc.record({
+      kind: fc.constantFrom('price' as const, 'limit' as const),
+      row: fc.nat(),
+      factor: fc.constantFrom(0.99, 1.001, 1.02),
+    }),
+    fc.record({ kind: fc.constant('time' as const), hours: fc.constantFrom(0, 1, 5) }),
+    fc.record({ kind: fc.constantFrom('bar' as const, 'trade' as const) }),
+    fc.record({ kind: fc.constant('swap' as const), a: fc.nat(), b: fc.nat() }),
+    fc.record({ kind: fc.constantFrom('replace' as const, 'validity' as const), row: fc.nat() }),
+  );
+  const orderArb = fc.record({
+    symbol: fc.constantFrom('BTCUSD', 'BTCUSD', 'AAPL', 'UNKNOWN'),
+    side: fc.constantFrom('buy' as const, 'sell' as const),
+    // Mostly resting away from the price: a marketable order's P is 1 whatever its price does.
+    distance: fc.constantFrom(-0.01, 0.002, 0.01, 0.03, 0.06),
+    price: fc.option(fc.constantFrom(95, 100, 104.5), { nil: null, freq: 8 }),
+    hours: fc.constantFrom(0.5, 2, 24, 60),
+  });
+  // One model for the whole property: bars fed by a step go on from where the last one stopped.
+  const model = trained(21);
+  let nextBar = TRAINED_UNTIL;
+
+  it('answers exactly as valueOrder row by row, whatever changes between batches (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(orderArb, { minLength: 1, maxLength: 10 }),
+        fc.array(stepArb, { minLength: 1, maxLength: 14 }),
+        (specs, steps) => {
+          const returns = new ReturnShrinker({ assetClasses: CLASSES });
+          const validity = new Map<string, number>();
+          const options = {
+            model,
+            returns,
+            symbolIndex: new Map([
+              ['BTCUSD', 0],
+              ['AAPL', 1],
+            ]),
+            orderValidUntil: (o: OpenOrder) => validity.get(o.id) ?? Number.NaN,
+            requestValidUntil: (_r: unknown, now: number) => now + HOUR,
+          };
+          const batch = fillValuator(options);
+          const single = fillValuator(options);
+          let now = nextBar;
+          let made = 0;
+          const make = (s: (typeof specs)[number]): OpenOrder => {
+            const id = `o${made++}`;
+            validity.set(id, now + s.hours * HOUR);
+            return {
+              id,
+              symbol: s.symbol,
+              assetClass: s.symbol === 'AAPL' ? 'stock' : 'crypto',
+              side: s.side,
+              role: 'entry',
+              limitPrice: (s.price ?? 100) * (s.side === 'buy' ? 1 - s.distance : 1 + s.distance),
+              qty: 1,
+              price: s.price,
+              forecastPnl: 0,
+              placedAt: now,
+              probe: false,
+              external: false,
+            };
+          };
+          const orders = specs.map(make);
+          const n = orders.length;
+          const column = () => new Float64Array(n).fill(-1);
+          const one = new Float64Array(4);
+          for (const step of steps) {
+            if (step.kind === 'batch') {
+              const rows = Int32Array.from(orders.keys()).filter((i) => ((step.mask >> i) & 1) === 1);
+              const out = {
+                probability: column(),
+                nextBarProbability: column(),
+                expectedReturn: column(),
+                sigma: column(),
+              };
+              batch.valueOrders!(orders, rows, rows.length, now, out);
+              for (let i = 0; i < n; i++) {
+                const listed = rows.includes(i);
+                if (listed) single.valueOrder(orders[i]!, now, one);
+                const want = listed
+                  ? [one[VAL_P], one[VAL_P_NEXT_BAR], one[VAL_RETURN], one[VAL_SIGMA]]
+                  : [-1, -1, -1, -1];
+                const got = [
+                  out.probability[i],
+                  out.nextBarProbability[i],
+                  out.expectedReturn[i],
+                  out.sigma[i],
+                ];
+                expect(got).toEqual(want);
+              }
+            } else if (step.kind === 'price') {
+              const o = orders[step.row % n]!;
+              if (o.price !== null) o.price *= step.factor;
+            } else if (step.kind === 'limit') orders[step.row % n]!.limitPrice *= step.factor;
+            else if (step.kind === 'time') now += step.hours * HOUR;
+            else if (step.kind === 'bar') {
+              model.onBar(0, nextBar, 100, 101, 99, 100.5, HOUR);
+              nextBar += HOUR;
+              now = Math.max(now, nextBar);
+            } else if (step.kind === 'trade') returns.record(0, 0.01);
+            else if (step.kind === 'swap') {
+              const a = step.a % n;
+              const b = step.b % n;
+              [orders[a], orders[b]] = [orders[b]!, orders[a]!];
+            } else if (step.kind === 'replace') orders[step.row % n] = make(specs[step.row % specs.length]!);
+            else if (step.kind === 'validity') validity.set(orders[step.row % n]!.id, now + 3 * HOUR);
+          }
+        },
+      ),
+      { seed: 5, numRuns: 150 },
+    );
   });
 });

@@ -403,6 +403,7 @@ describe('policy properties (fast-check, seed 42)', () => {
           ),
           distance: Float64Array.from(rows.map((r) => r.distance)),
           margin: Float64Array.from(rows.map((r) => r.margin)),
+          notional: Float64Array.from(rows.map((r) => r.margin)),
           reason: Uint8Array.from(rows.map((r) => (r.eligible ? 0 : 6))),
         };
         return { t, n };

@@ -8,12 +8,18 @@ export const CALIBRATION_GRID: readonly number[] = Object.freeze([
   0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1, 1.2, 1.4, 1.6, 1.85, 2.1, 2.4, 2.8, 3.3,
 ]);
 
+/** The grid as a typed array: reading a frozen array's numbers is several times slower in the hot paths. */
+const GRID = Float64Array.from(CALIBRATION_GRID);
+const LAST = GRID.length - 1;
+const GRID_FIRST = GRID[0]!;
+const GRID_LAST = GRID[LAST]!;
+
 /**
  * The lookup table's resolution in z. Every grid point is a multiple of it, so linear interpolation over the
  * table reproduces the piecewise-linear curve exactly (up to rounding).
  */
 const LUT_STEP = 0.05;
-const LUT_SIZE = Math.round(CALIBRATION_GRID[CALIBRATION_GRID.length - 1]! / LUT_STEP);
+const LUT_SIZE = Math.round(GRID_LAST / LUT_STEP);
 
 /**
  * Map from the model's standardised distance z to the fill rate actually seen, for one asset class.
@@ -33,6 +39,10 @@ export class Calibration {
   /** The calibrated curve sampled every LUT_STEP of z up to the last grid point: an O(1) lookup per query. */
   private readonly lut = new Float64Array(LUT_SIZE + 1);
   private dirty = true;
+  // Scratch of refit, which runs after every bar that resolves origins: allocated once.
+  private readonly value: Float64Array;
+  private readonly weight: Float64Array;
+  private readonly blocks: IsotonicScratch;
 
   constructor(private readonly priorWeight: number) {
     const n = CALIBRATION_GRID.length;
@@ -40,12 +50,31 @@ export class Calibration {
     this.trials = new Float64Array(n);
     this.table = new Float64Array(n);
     this.raw = Float64Array.from(CALIBRATION_GRID, (z) => firstPassage(z));
+    this.value = new Float64Array(n);
+    this.weight = new Float64Array(n);
+    this.blocks = isotonicScratch(n);
   }
 
   /** One resolved outcome at grid point k. */
   add(k: number, hit: boolean): void {
     this.trials[k]! += 1;
     if (hit) this.hits[k]! += 1;
+    this.dirty = true;
+  }
+
+  /**
+   * One resolved origin, both sides at every grid distance `z·scale` (scale = √V of its horizon): a buy
+   * would have filled when the price fell `down` in log terms, a sell when it rose `up`.
+   */
+  addOrigin(down: number, up: number, scale: number): void {
+    const trials = this.trials;
+    const hits = this.hits;
+    for (let k = 0; k <= LAST; k++) {
+      const d = GRID[k]! * scale;
+      trials[k]! += 2;
+      if (down >= d) hits[k]! += 1;
+      if (up >= d) hits[k]! += 1;
+    }
     this.dirty = true;
   }
 
@@ -60,11 +89,9 @@ export class Calibration {
   probability(z: number): number {
     if (z <= 0) return 1;
     if (this.dirty) this.refit();
-    const grid = CALIBRATION_GRID;
     const table = this.table;
-    const last = grid.length - 1;
-    if (z <= grid[0]!) return 1 + (table[0]! - 1) * (z / grid[0]!);
-    if (z >= grid[last]!) return (table[last]! * firstPassage(z)) / this.raw[last]!;
+    if (z <= GRID_FIRST) return 1 + (table[0]! - 1) * (z / GRID_FIRST);
+    if (z >= GRID_LAST) return (table[LAST]! * firstPassage(z)) / this.raw[LAST]!;
     const x = z / LUT_STEP;
     const k = x | 0;
     const lut = this.lut;
@@ -73,9 +100,9 @@ export class Calibration {
 
   /** The curve by search over the grid (what the lookup table samples). */
   private exact(z: number): number {
-    const grid = CALIBRATION_GRID;
+    const grid = GRID;
     const table = this.table;
-    const last = grid.length - 1;
+    const last = LAST;
     if (z <= grid[0]!) return 1 + (table[0]! - 1) * (z / grid[0]!);
     if (z >= grid[last]!) return table[last]!;
     let lo = 0;
@@ -98,24 +125,61 @@ export class Calibration {
   private refit(): void {
     const n = this.table.length;
     const k = this.priorWeight;
-    const value = new Float64Array(n);
-    const weight = new Float64Array(n);
+    const value = this.value;
+    const weight = this.weight;
     for (let i = 0; i < n; i++) {
       weight[i] = this.trials[i]! + k;
       value[i] = weight[i]! > 0 ? (this.hits[i]! + k * this.raw[i]!) / weight[i]! : this.raw[i]!;
     }
-    isotonicNonIncreasing(value, weight, this.table);
-    for (let j = 0; j <= LUT_SIZE; j++) this.lut[j] = this.exact(j * LUT_STEP);
+    isotonicNonIncreasing(value, weight, this.table, this.blocks);
+    this.fillLut();
     this.dirty = false;
+  }
+
+  /**
+   * `lut[j] = exact(j·LUT_STEP)` with one walk along the grid instead of a search per entry: the same
+   * segment and the same arithmetic, so the same numbers.
+   */
+  private fillLut(): void {
+    const grid = GRID;
+    const table = this.table;
+    const last = LAST;
+    let lo = 0;
+    for (let j = 0; j <= LUT_SIZE; j++) {
+      const z = j * LUT_STEP;
+      if (z <= grid[0]! || z >= grid[last]!) {
+        this.lut[j] = this.exact(z);
+        continue;
+      }
+      while (grid[lo + 1]! <= z) lo++;
+      const hi = lo + 1;
+      const w = (z - grid[lo]!) / (grid[hi]! - grid[lo]!);
+      this.lut[j] = table[lo]! + (table[hi]! - table[lo]!) * w;
+    }
   }
 }
 
+interface IsotonicScratch {
+  value: Float64Array;
+  weight: Float64Array;
+  size: Int32Array;
+}
+
+function isotonicScratch(n: number): IsotonicScratch {
+  return { value: new Float64Array(n), weight: new Float64Array(n), size: new Int32Array(n) };
+}
+
 /** Weighted pool-adjacent-violators: the closest non-increasing sequence to `value` (weighted least squares). */
-export function isotonicNonIncreasing(value: Float64Array, weight: Float64Array, out: Float64Array): void {
+export function isotonicNonIncreasing(
+  value: Float64Array,
+  weight: Float64Array,
+  out: Float64Array,
+  scratch: IsotonicScratch = isotonicScratch(value.length),
+): void {
   const n = value.length;
-  const blockValue = new Float64Array(n);
-  const blockWeight = new Float64Array(n);
-  const blockSize = new Int32Array(n);
+  const blockValue = scratch.value;
+  const blockWeight = scratch.weight;
+  const blockSize = scratch.size;
   let blocks = 0;
   for (let i = 0; i < n; i++) {
     blockValue[blocks] = value[i]!;

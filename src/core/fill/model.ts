@@ -1,6 +1,6 @@
 import type { ExchangeCalendar } from '../calendar/index.js';
 import type { AssetClass, Side, TimeMs } from '../types.js';
-import { CALIBRATION_GRID, Calibration } from './calibration.js';
+import { Calibration } from './calibration.js';
 import { TradableProfile } from './horizon.js';
 import { firstPassage } from './normal.js';
 
@@ -84,6 +84,16 @@ export class FillModel {
   private readonly size: Int32Array;
   private readonly scratch = new Float64Array(2);
   private readonly profile: TradableProfile;
+  // What every order of a symbol shares at one `now` (σ, the next bar's end and variance), computed once per
+  // symbol and reused until `now` or the version changes: a decision values many orders of few symbols.
+  private sharedNow = Number.NaN;
+  private sharedVersion = -1;
+  private sharedGeneration = 0;
+  private readonly generation: Float64Array;
+  private readonly sigmaNow: Float64Array;
+  private readonly nextBarEnd: Float64Array;
+  private readonly nextBarVariance: Float64Array;
+  private readonly nextBarSqrt: Float64Array;
 
   constructor(options: FillModelOptions) {
     const n = options.assetClasses.length;
@@ -109,6 +119,11 @@ export class FillModel {
     this.origins = Array.from({ length: n }, () => new Float64Array(this.cap * 6));
     this.head = new Int32Array(n);
     this.size = new Int32Array(n);
+    this.generation = new Float64Array(n);
+    this.sigmaNow = new Float64Array(n);
+    this.nextBarEnd = new Float64Array(n);
+    this.nextBarVariance = new Float64Array(n);
+    this.nextBarSqrt = new Float64Array(n);
   }
 
   /** Changes whenever a bar is fed: an answer cached at one version is valid until the next. */
@@ -211,7 +226,13 @@ export class FillModel {
     out: Float64Array,
   ): void {
     const d = logDistance(side, limit, refPrice);
-    out[FILL_SIGMA_HOUR] = this.sigmaPerHour(i);
+    if (now !== this.sharedNow || this.bumps !== this.sharedVersion) {
+      this.sharedNow = now;
+      this.sharedVersion = this.bumps;
+      this.sharedGeneration++;
+    }
+    if (this.generation[i] !== this.sharedGeneration) this.share(i, now);
+    out[FILL_SIGMA_HOUR] = this.sigmaNow[i]!;
     if (d <= 0 || d !== d) {
       out[FILL_P] = d !== d ? Number.NaN : 1;
       out[FILL_P_NEXT_BAR] = out[FILL_P]!;
@@ -219,10 +240,36 @@ export class FillModel {
       return;
     }
     const v = this.variance(i, now, validUntil);
-    out[FILL_Z] = v > 0 ? d / Math.sqrt(v) : v === 0 ? Number.POSITIVE_INFINITY : Number.NaN;
-    out[FILL_P] = this.probabilityAt(i, d, v);
-    const next = Math.min(validUntil, now + (this.barLength[i]! || HOUR_MS));
-    out[FILL_P_NEXT_BAR] = this.probabilityAt(i, d, this.variance(i, now, next));
+    const cal = this.calibrations[this.stock[i]!]!;
+    let p: number;
+    if (v > 0) {
+      const z = d / Math.sqrt(v);
+      out[FILL_Z] = z;
+      p = cal.probability(z);
+    } else {
+      out[FILL_Z] = v === 0 ? Number.POSITIVE_INFINITY : Number.NaN;
+      p = v !== v ? Number.NaN : 0;
+    }
+    out[FILL_P] = p;
+    // The next bar ends at min(validUntil, now + bar): within the validity it is the symbol's shared window,
+    // otherwise (a validity ending first, or an unknown one) the very window just valued.
+    if (validUntil >= this.nextBarEnd[i]!) {
+      const vn = this.nextBarVariance[i]!;
+      out[FILL_P_NEXT_BAR] = vn !== vn ? Number.NaN : vn <= 0 ? 0 : cal.probability(d / this.nextBarSqrt[i]!);
+    } else {
+      out[FILL_P_NEXT_BAR] = p;
+    }
+  }
+
+  /** Symbol i's shared values at `now` (see `evaluate`). */
+  private share(i: number, now: TimeMs): void {
+    this.generation[i] = this.sharedGeneration;
+    this.sigmaNow[i] = this.sigmaPerHour(i);
+    const end = now + (this.barLength[i]! || HOUR_MS);
+    const v = this.variance(i, now, end);
+    this.nextBarEnd[i] = end;
+    this.nextBarVariance[i] = v;
+    this.nextBarSqrt[i] = Math.sqrt(v);
   }
 
   /** Calibrated probability for log distance d > 0 and variance v (0 when v is 0, NaN when v is unknown). */
@@ -272,14 +319,9 @@ export class FillModel {
 
   /** Both sides of one origin at every grid distance: a buy fills when the low reaches close·e^(−d). */
   private score(i: number, close: number, sqrtV: number, minLow: number, maxHigh: number): void {
-    const cal = this.calibrations[this.stock[i]!]!;
     const down = minLow < Number.POSITIVE_INFINITY ? Math.log(close / minLow) : Number.NEGATIVE_INFINITY;
     const up = maxHigh > 0 ? Math.log(maxHigh / close) : Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < CALIBRATION_GRID.length; k++) {
-      const d = CALIBRATION_GRID[k]! * sqrtV;
-      cal.add(k, down >= d);
-      cal.add(k, up >= d);
-    }
+    this.calibrations[this.stock[i]!]!.addOrigin(down, up, sqrtV);
   }
 }
 

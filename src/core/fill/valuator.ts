@@ -15,77 +15,114 @@ export interface FillValuatorOptions {
   requestValidUntil(request: EntryRequest, now: TimeMs): TimeMs;
 }
 
-/** Cached per resting order: [model version, now, price, limit, validUntil, P, P next bar, σ, returns version, e]. */
-const CACHE_SLOTS = 10;
+// Slots copied into this module once: the batch loop reads them per order.
+const P = VAL_P;
+const P_NEXT = VAL_P_NEXT_BAR;
+const RETURN = VAL_RETURN;
+const SIGMA = VAL_SIGMA;
+const M_P = FILL_P;
+const M_P_NEXT = FILL_P_NEXT_BAR;
+const M_SIGMA = FILL_SIGMA_HOUR;
+
+/**
+ * Cached per candidate row: [generation, price, limit, validUntil, symbol index, then the four VAL_* slots].
+ * The symbol index stays valid for as long as the row holds the same order (an order keeps its symbol).
+ */
+const ROW_SLOTS = 9;
+const ROW_VALUES = 5;
 
 /**
  * The policy's Valuator over a FillModel and a ReturnShrinker: P and next-bar P from the model at the
  * order's reference price, e from the symbol's shrunk realised returns.
  *
- * A resting order's fill probabilities are cached on the order object until the model sees a bar or the
- * order's time, price, limit or validity change: several decisions at one bar close then value each order
- * once, not once per decision. The cache changes how fast an answer comes, never the answer.
+ * The batch form (`valueOrders`, what decide() calls) remembers its answers by candidate row until the model
+ * sees a bar, a trade is recorded or `now` changes: the coordinator keeps its order list in a stable order,
+ * so several decisions at one bar close value each order once, and a row whose order, price, limit or
+ * validity changed is valued afresh. The cache changes how fast an answer comes, never the answer.
  */
 export function fillValuator(options: FillValuatorOptions): Valuator {
   const { model, returns, symbolIndex } = options;
   const fill = new Float64Array(FILL_SLOTS);
-  const cache = new WeakMap<OpenOrder, Float64Array>();
+  /** The four VAL_* slots of symbol index `i` (−1: unknown) into `out` from `at`. */
   const write = (
-    symbol: string,
+    i: number,
     side: OpenOrder['side'],
     limit: number,
     price: number | null,
     now: TimeMs,
     until: TimeMs,
     out: Float64Array,
+    at: number,
   ): void => {
-    const i = symbolIndex.get(symbol);
     // An unknown validity (NaN) is an unknown chance, never "no time left": the order is then no victim.
-    if (i === undefined || price === null || until !== until) {
-      out.fill(Number.NaN, 0, 4);
+    if (i < 0 || price === null || until !== until) {
+      out.fill(Number.NaN, at, at + 4);
       return;
     }
     model.evaluate(i, side, limit, price, now, until, fill);
-    out[VAL_P] = fill[FILL_P]!;
-    out[VAL_P_NEXT_BAR] = fill[FILL_P_NEXT_BAR]!;
-    out[VAL_SIGMA] = fill[FILL_SIGMA_HOUR]!;
-    out[VAL_RETURN] = returns.expectedReturn(i);
+    out[at + P] = fill[M_P]!;
+    out[at + P_NEXT] = fill[M_P_NEXT]!;
+    out[at + SIGMA] = fill[M_SIGMA]!;
+    out[at + RETURN] = returns.expectedReturn(i);
   };
+  const indexOf = (symbol: string): number => symbolIndex.get(symbol) ?? -1;
+  // The row cache: valid at one (model version, returns version, now), which `generation` numbers.
+  let generation = 0;
+  let stampModel = -1;
+  let stampReturns = -1;
+  let stampNow = Number.NaN;
+  let cache = new Float64Array(0);
+  const rowOrder: (OpenOrder | undefined)[] = [];
   return {
     valueOrder(o, now, out) {
-      const until = options.orderValidUntil(o);
-      const c = cache.get(o);
-      if (
-        c !== undefined &&
-        c[0] === model.version &&
-        c[1] === now &&
-        c[2] === o.price &&
-        c[3] === o.limitPrice &&
-        c[4] === until &&
-        c[8] === returns.version
-      ) {
-        out[VAL_P] = c[5]!;
-        out[VAL_P_NEXT_BAR] = c[6]!;
-        out[VAL_SIGMA] = c[7]!;
-        out[VAL_RETURN] = c[9]!;
-        return;
-      }
-      write(o.symbol, o.side, o.limitPrice, o.price, now, until, out);
-      const entry = c ?? new Float64Array(CACHE_SLOTS);
-      entry[0] = model.version;
-      entry[1] = now;
-      entry[2] = o.price ?? Number.NaN;
-      entry[3] = o.limitPrice;
-      entry[4] = until;
-      entry[5] = out[VAL_P]!;
-      entry[6] = out[VAL_P_NEXT_BAR]!;
-      entry[7] = out[VAL_SIGMA]!;
-      entry[8] = returns.version;
-      entry[9] = out[VAL_RETURN]!;
-      if (c === undefined) cache.set(o, entry);
+      write(indexOf(o.symbol), o.side, o.limitPrice, o.price, now, options.orderValidUntil(o), out, 0);
     },
     valueRequest(r, now, out) {
-      write(r.symbol, r.side, r.limitPrice, r.price, now, options.requestValidUntil(r, now), out);
+      write(indexOf(r.symbol), r.side, r.limitPrice, r.price, now, options.requestValidUntil(r, now), out, 0);
+    },
+    valueOrders(orders, rows, count, now, out) {
+      if (model.version !== stampModel || returns.version !== stampReturns || now !== stampNow) {
+        stampModel = model.version;
+        stampReturns = returns.version;
+        stampNow = now;
+        generation++;
+      }
+      if (cache.length < orders.length * ROW_SLOTS) {
+        const grown = new Float64Array(orders.length * 2 * ROW_SLOTS);
+        grown.set(cache);
+        cache = grown;
+      }
+      const { probability, nextBarProbability, expectedReturn, sigma } = out;
+      for (let k = 0; k < count; k++) {
+        const i = rows[k]!;
+        const o = orders[i]!;
+        const until = options.orderValidUntil(o);
+        const at = i * ROW_SLOTS;
+        const price = o.price;
+        const limit = o.limitPrice;
+        const known = rowOrder[i] === o;
+        if (
+          !known ||
+          cache[at] !== generation ||
+          cache[at + 1] !== price ||
+          cache[at + 2] !== limit ||
+          cache[at + 3] !== until
+        ) {
+          const symbol = known ? cache[at + 4]! : indexOf(o.symbol);
+          write(symbol, o.side, limit, price, now, until, cache, at + ROW_VALUES);
+          rowOrder[i] = o;
+          cache[at] = generation;
+          cache[at + 1] = price ?? Number.NaN;
+          cache[at + 2] = limit;
+          cache[at + 3] = until;
+          cache[at + 4] = symbol;
+        }
+        const v = at + ROW_VALUES;
+        probability[i] = cache[v + P]!;
+        nextBarProbability[i] = cache[v + P_NEXT]!;
+        sigma[i] = cache[v + SIGMA]!;
+        expectedReturn[i] = cache[v + RETURN]!;
+      }
     },
   };
 }

@@ -1,13 +1,16 @@
 import type { CandidateTable } from './decision.js';
 import { DISTANCE_EPSILON } from './distance.js';
 
+/** Read once: the comparators below run for every pair of close candidates. */
+const EPS = DISTANCE_EPSILON;
+
 /**
  * Victim ranking (DESIGN §2): distance descending; distances within 1e-9 tie, then forecast PnL ascending,
  * then older first, then order id. Negative when `i` goes before `j`.
  */
 export function compareVictims(t: CandidateTable, i: number, j: number): number {
   const dd = t.distance[j]! - t.distance[i]!;
-  if (dd > DISTANCE_EPSILON || dd < -DISTANCE_EPSILON) return dd;
+  if (dd > EPS || dd < -EPS) return dd;
   const oi = t.orders[i]!;
   const oj = t.orders[j]!;
   const dp = oi.forecastPnl - oj.forecastPnl;
@@ -72,11 +75,7 @@ export function addEligible(t: CandidateTable, s: EligibleSummary, i: number): v
   s.count++;
   const d = t.distance[i]!;
   const bestD = s.best < 0 ? 0 : t.distance[s.best]!;
-  if (
-    s.best < 0 ||
-    d > bestD + DISTANCE_EPSILON ||
-    (d >= bestD - DISTANCE_EPSILON && compareVictims(t, i, s.best) < 0)
-  ) {
+  if (s.best < 0 || d > bestD + EPS || (d >= bestD - EPS && compareVictims(t, i, s.best) < 0)) {
     s.best = i;
   }
 }
@@ -122,41 +121,58 @@ function summarizeEligible(t: CandidateTable): EligibleSummary {
 
 /**
  * Greedy by value (the fractional-knapsack rule): lowest score first until the freed margin covers `need`;
- * nothing when all eligible margin together is short.
+ * nothing when all eligible margin together is short. The first victim comes from the pass that sums the
+ * eligible margin (most steals need one); only a second one needs the pool of the rest.
  */
 function selectByValue(t: CandidateTable, need: number): VictimSelection {
   const n = t.reason.length;
+  const why = t.reason;
+  const score = t.ranking === 'fillProbability' ? t.value!.probability : t.value!.density;
   let eligibleMargin = 0;
   let eligible = 0;
+  let best = -1;
+  let bestScore = 0;
   for (let i = 0; i < n; i++) {
-    if (t.reason[i] !== 0) continue;
+    if (why[i] !== 0) continue;
     eligibleMargin += t.margin[i]!;
     eligible++;
+    // compareByValue inlined on the scores: only equal (or unordered) scores need the distance ranking.
+    const s = score[i]!;
+    if (best < 0 || s < bestScore || (!(s > bestScore) && compareVictims(t, i, best) < 0)) {
+      best = i;
+      bestScore = s;
+    }
   }
   if (eligible === 0 || eligibleMargin + 1e-9 < need) return { victims: [], freed: 0, eligibleMargin };
+  const victims = [best];
+  let freed = t.margin[best]!;
+  if (freed + 1e-9 >= need) return { victims, freed, eligibleMargin };
+  // The pool as the scan left it: eligible rows in order, the first victim swapped out for the last row.
   const pool = new Int32Array(eligible);
   let left = 0;
-  for (let i = 0; i < n; i++) if (t.reason[i] === 0) pool[left++] = i;
-  const score = t.ranking === 'fillProbability' ? t.value!.probability : t.value!.density;
-  const victims: number[] = [];
-  let freed = 0;
-  while (left > 0 && (victims.length === 0 || freed + 1e-9 < need)) {
-    // compareByValue inlined on the scores: only equal (or unordered) scores need the distance ranking.
+  let taken = -1;
+  for (let i = 0; i < n; i++) {
+    if (why[i] !== 0) continue;
+    if (i === best) taken = left;
+    pool[left++] = i;
+  }
+  pool[taken] = pool[--left]!;
+  while (left > 0 && freed + 1e-9 < need) {
     let bestAt = 0;
-    let best = pool[0]!;
-    let bestScore = score[best]!;
+    let next = pool[0]!;
+    let nextScore = score[next]!;
     for (let k = 1; k < left; k++) {
       const i = pool[k]!;
       const s = score[i]!;
-      if (s < bestScore || (!(s > bestScore) && compareVictims(t, i, best) < 0)) {
+      if (s < nextScore || (!(s > nextScore) && compareVictims(t, i, next) < 0)) {
         bestAt = k;
-        best = i;
-        bestScore = s;
+        next = i;
+        nextScore = s;
       }
     }
     pool[bestAt] = pool[--left]!;
-    victims.push(best);
-    freed += t.margin[best]!;
+    victims.push(next);
+    freed += t.margin[next]!;
   }
   return { victims, freed, eligibleMargin };
 }

@@ -233,12 +233,13 @@ function candidateTable(
 ): { table: CandidateTable; ours: number; eligible: EligibleSummary } {
   const orders = input.orders.slice();
   const n = orders.length;
-  const { buffer, offset } = carveColumns(n * 17);
+  const { buffer, offset } = carveColumns(n * 25);
   const t: CandidateTable = {
     orders,
     distance: new Float64Array(buffer, offset, n),
     margin: new Float64Array(buffer, offset + n * 8, n),
-    reason: new Uint8Array(buffer, offset + n * 16, n),
+    notional: new Float64Array(buffer, offset + n * 16, n),
+    reason: new Uint8Array(buffer, offset + n * 24, n),
   };
   const { request, now, history } = input;
   const minAgeMs = config.minOrderAgeSec * 1000;
@@ -253,6 +254,7 @@ function candidateTable(
   const requesterPnl = request.forecastPnl;
   const dist = t.distance;
   const margin = t.margin;
+  const notional = t.notional;
   const why = t.reason;
   let ours = 0;
   const eligible: EligibleSummary = { margin: 0, count: 0, best: -1 };
@@ -265,7 +267,9 @@ function candidateTable(
       price === null || !(lp > 0) ? Number.NaN : o.side === 'buy' ? (price - lp) / lp : (lp - price) / lp;
     dist[i] = d;
     const entry = o.role === 'entry';
-    margin[i] = entry ? Math.abs(o.qty * lp) * (o.assetClass === 'crypto' ? reqCrypto : reqStock) : 0;
+    const size = Math.abs(o.qty * lp);
+    notional[i] = size;
+    margin[i] = entry ? size * (o.assetClass === 'crypto' ? reqCrypto : reqStock) : 0;
     let reason = ELIGIBLE;
     if (o.external) reason = EXTERNAL;
     else if (!entry) reason = NOT_ENTRY;

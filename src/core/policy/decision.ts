@@ -36,12 +36,14 @@ export const REASON_CODE = Object.fromEntries(
  *
  * `orders` is a copy of the order list (references): only the fields that never change after placement are
  * read from it later (id, symbol, side, role, forecast PnL, placement time). What moves (price, quantity)
- * was captured at decision time in `distance` and `margin`.
+ * was captured at decision time in `distance`, `margin` and `notional`.
  */
 export interface CandidateTable {
   orders: readonly OpenOrder[];
   distance: Float64Array;
   margin: Float64Array;
+  /** `|qty × limit|` of each order (margin before the requirement). */
+  notional: Float64Array;
   reason: Uint8Array;
   /** How eligible candidates are ranked; absent means `distance`. */
   ranking?: VictimRanking;

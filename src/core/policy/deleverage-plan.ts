@@ -110,6 +110,7 @@ function rankedByVictimOrder<T extends DeleverageOrder>(orders: readonly T[]): T
       o.price === null ? Number.MAX_VALUE : distance(o.side, o.price, o.limitPrice),
     ),
     margin: new Float64Array(n),
+    notional: new Float64Array(n),
     reason: new Uint8Array(n),
   };
   return rankEligible(table).map((i) => orders[i]!);

@@ -21,16 +21,33 @@ export const VALUATION_SLOTS = 4;
 export interface Valuator {
   valueRequest(request: EntryRequest, now: TimeMs, out: Float64Array): void;
   valueOrder(order: OpenOrder, now: TimeMs, out: Float64Array): void;
+  /**
+   * Optional batch form of `valueOrder`, which decide() prefers: value `orders[rows[k]]` for every
+   * `k < count` into row `rows[k]` of each column (other rows are left alone). The answers must equal
+   * `valueOrder`'s; one call per decision lets an implementation share work between orders. `rows` is
+   * scratch that the caller reuses: read it during the call only.
+   */
+  valueOrders?(
+    orders: readonly OpenOrder[],
+    rows: Int32Array,
+    count: number,
+    now: TimeMs,
+    out: OrderValueColumns,
+  ): void;
 }
 
-/** Per-candidate valuation columns of a decision under a value ranking (NaN where not evaluated). */
-export interface ValueColumns {
+/** What a valuator writes per order, by candidate row: the VAL_* slots in column form. */
+export interface OrderValueColumns {
   probability: Float64Array;
   nextBarProbability: Float64Array;
   expectedReturn: Float64Array;
+  sigma: Float64Array;
+}
+
+/** Per-candidate valuation columns of a decision under a value ranking (NaN where not evaluated). */
+export interface ValueColumns extends OrderValueColumns {
   expectedValue: Float64Array;
   density: Float64Array;
-  sigma: Float64Array;
 }
 
 /** The requester's valuation, as the decision saw it. */

@@ -32,6 +32,8 @@ const NO_ESTIMATE = REASON_CODE['no-estimate'];
 
 /** One valuation at a time: decide() is synchronous, and nothing keeps this buffer past a call. */
 const scratch = new Float64Array(VALUATION_SLOTS);
+/** The eligible rows of the decision being valued (same reason: one at a time, never kept). */
+let rowScratch = new Int32Array(0);
 
 /** The valuator a value ranking needs, or an error that says what to do. */
 export function requireValuator(valuator: Valuator | null | undefined, ranking: string): Valuator {
@@ -71,7 +73,7 @@ export function valueCandidates(
   protectionProbability: number,
 ): void {
   const n = t.reason.length;
-  // Zero-filled columns from the slab: rows not valued get their NaN in the loop (most rows are valued).
+  // Columns from the slab (they stay with the decision); the list of eligible rows is scratch.
   const { buffer, offset } = carveColumns(n * 48);
   const column = (k: number) => new Float64Array(buffer, offset + k * n * 8, n);
   const v: ValueColumns = {
@@ -83,33 +85,57 @@ export function valueCandidates(
     sigma: column(5),
   };
   t.value = v;
+  if (rowScratch.length < n) rowScratch = new Int32Array(n * 2);
+  const rows = rowScratch;
   const { probability, nextBarProbability, expectedReturn, expectedValue, density, sigma } = v;
   const why = t.reason;
+  let count = 0;
   for (let i = 0; i < n; i++) {
-    if (why[i] !== ELIGIBLE) {
-      probability[i] = nextBarProbability[i] = expectedReturn[i] = Number.NaN;
-      expectedValue[i] = density[i] = sigma[i] = Number.NaN;
+    if (why[i] === ELIGIBLE) {
+      rows[count++] = i;
       continue;
     }
-    const o = t.orders[i]!;
-    valuator.valueOrder(o, now, scratch);
-    const p = scratch[VAL_P]!;
-    const pNext = scratch[VAL_P_NEXT_BAR]!;
-    const e = scratch[VAL_RETURN]!;
-    probability[i] = p;
-    nextBarProbability[i] = pNext;
-    expectedReturn[i] = e;
-    sigma[i] = scratch[VAL_SIGMA]!;
+    probability[i] = nextBarProbability[i] = expectedReturn[i] = Number.NaN;
+    expectedValue[i] = density[i] = sigma[i] = Number.NaN;
+  }
+  if (valuator.valueOrders) valuator.valueOrders(t.orders, rows, count, now, v);
+  else valueEach(t, rows, count, valuator, now, v);
+  const margin = t.margin;
+  const notional = t.notional;
+  for (let k = 0; k < count; k++) {
+    const i = rows[k]!;
+    const p = probability[i]!;
+    const pNext = nextBarProbability[i]!;
+    const e = expectedReturn[i]!;
     if (p !== p || pNext !== pNext || e !== e) {
       expectedValue[i] = density[i] = Number.NaN;
       why[i] = NO_ESTIMATE;
       continue;
     }
-    const ev = p * e * Math.abs(o.qty * o.limitPrice);
+    const ev = p * e * notional[i]!;
     expectedValue[i] = ev;
-    const m = t.margin[i]!;
+    const m = margin[i]!;
     density[i] = m > 0 ? ev / m : Number.NaN;
     if (pNext >= protectionProbability) why[i] = PROTECTED_FILL;
+  }
+}
+
+/** A valuator without the batch form: one `valueOrder` per row. */
+function valueEach(
+  t: CandidateTable,
+  rows: Int32Array,
+  count: number,
+  valuator: Valuator,
+  now: TimeMs,
+  v: ValueColumns,
+): void {
+  for (let k = 0; k < count; k++) {
+    const i = rows[k]!;
+    valuator.valueOrder(t.orders[i]!, now, scratch);
+    v.probability[i] = scratch[VAL_P]!;
+    v.nextBarProbability[i] = scratch[VAL_P_NEXT_BAR]!;
+    v.expectedReturn[i] = scratch[VAL_RETURN]!;
+    v.sigma[i] = scratch[VAL_SIGMA]!;
   }
 }
 
@@ -127,8 +153,7 @@ export function stealTest(
   let victimsValue = 0;
   let victimsNotional = 0;
   for (const i of victims) {
-    const o = t.orders[i]!;
-    const notional = Math.abs(o.qty * o.limitPrice);
+    const notional = t.notional[i]!;
     const ev = t.value!.expectedValue[i]!;
     victimsValue += Math.max(ev, MIN_VICTIM_VALUE_PER_NOTIONAL * notional);
     victimsNotional += notional;
