@@ -1,6 +1,6 @@
 import { dailyInterest, overnightDebit } from '../core/margin/interest.js';
 import { stockEntriesClosed } from '../session/asking.js';
-import { blankRequest, fillEntryRequest } from '../session/entry.js';
+import { blankRequest, entryLimit, fillEntryRequest } from '../session/entry.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
 import { submitRequests } from './sim-entries.js';
 import { runDeleverage } from './sim-eod.js';
@@ -94,9 +94,14 @@ export function simulate(input: SimInput): SimOutput {
         // One request object per watcher, refilled each step: nothing keeps a request past its step (the
         // ledger copies what it places, decision rows copy what they record).
         const req = (w.request ??= blankRequest(w.symbol, w.assetClass));
+        if (w.limitSignal !== w.signal) {
+          w.limitSignal = w.signal;
+          w.signalLimit = entryLimit(w.assetClass, w.signal);
+        }
         const feeRate = st.fees[w.assetClass].taker;
         const fraction = st.sim.orderFraction;
-        if (!fillEntryRequest(req, w.signal, equity, fraction, w.lastPrice, DEFAULT_SIZING, feeRate))
+        const price = w.lastPrice;
+        if (!fillEntryRequest(req, w.signal, equity, fraction, price, DEFAULT_SIZING, feeRate, w.signalLimit))
           continue;
         requests.push(w);
       }

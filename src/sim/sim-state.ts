@@ -102,6 +102,8 @@ export class SimState {
       restingQty: 0,
       restingSignal: null,
       request: null,
+      limitSignal: null,
+      signalLimit: Number.NaN,
       pendingExit: null,
       pendingTrim: 0,
     })));

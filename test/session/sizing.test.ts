@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blankRequest, fillEntryRequest } from '../../src/session/entry.js';
+import { blankRequest, entryLimit, fillEntryRequest } from '../../src/session/entry.js';
 import { rankRequests } from '../../src/session/ranking.js';
 import { entryQty, roundLimit, DEFAULT_SIZING } from '../../src/session/sizing.js';
 
@@ -58,6 +58,22 @@ describe('the one sizing rule', () => {
     expect(roundLimit('crypto', 'sell', 0.123456789)).toBe(0.1234568);
     expect(roundLimit('stock', 'buy', 0.56789)).toBe(0.5678);
     expect(roundLimit('stock', 'sell', 187.123)).toBe(187.13);
+  });
+
+  it('a held signal rounded once asks the same request as one rounded at every step', () => {
+    fc.assert(
+      fc.property(price, fc.constantFrom('buy' as const, 'sell' as const), (entry, side) => {
+        const signal = { side, entry, edge: 0.01, expectedPnl: null };
+        const each = blankRequest('X', 'crypto');
+        const once = blankRequest('X', 'crypto');
+        const a = fillEntryRequest(each, signal, 1e6, 0.25, entry, DEFAULT_SIZING, 0.0025);
+        const limit = entryLimit('crypto', signal);
+        const b = fillEntryRequest(once, signal, 1e6, 0.25, entry, DEFAULT_SIZING, 0.0025, limit);
+        expect(b).toBe(a);
+        expect(once).toEqual(each);
+      }),
+      SEED,
+    );
   });
 
   it('a request never asks a limit more aggressive than its signal', () => {
