@@ -28,9 +28,6 @@ export function simulate(input: SimInput): SimOutput {
   let lastDay = Math.floor((st.timeline.steps[0] ?? 0) / DAY_MS);
   /** The last step's row: it becomes the day's row when the day ends (one object per day, not per step). */
   let pendingRow: EquityRow | null = null;
-  const active: Watcher[] = [];
-  /** Watchers with an entry request this step. */
-  const requests: Watcher[] = [];
   const total = st.timeline.steps.length;
 
   for (let step = 0; step < total; step++) {
@@ -49,7 +46,9 @@ export function simulate(input: SimInput): SimOutput {
       lastDay = day;
     }
 
-    active.length = 0;
+    // The symbols whose bar closed at this step. A new array each step: emptying one (`length = 0`) is a
+    // runtime call that costs more than the allocation.
+    const active: Watcher[] = [];
     if (kind & STEP_BAR) {
       for (const w of st.watchers) {
         if (w.bar < w.closeTimes.length && w.closeTimes[w.bar] === st.now) {
@@ -80,8 +79,10 @@ export function simulate(input: SimInput): SimOutput {
     // The session's asking rule (src/session/asking.ts): a symbol is asked when its price is newer than its
     // last look. Prices change only at bar closes, and every close is a step: the symbols of `active`.
     if (active.length) {
-      requests.length = 0;
-      const stocksClosed = stockEntriesClosed('stock', st.now, st.sessionAt, st.config.deleverageLeadMinutes);
+      /** Watchers with an entry request this step. */
+      const requests: Watcher[] = [];
+      const stocksClosed =
+        st.hasStocks && stockEntriesClosed('stock', st.now, st.sessionAt, st.config.deleverageLeadMinutes);
       for (const w of active) {
         if (w.restingOrderId !== null && !st.broker.orders.has(w.restingOrderId)) w.restingOrderId = null;
         if (st.portfolio.positions.has(w.symbol)) {

@@ -32,6 +32,8 @@ export class SimState {
   readonly portfolio: Portfolio;
   readonly watchers: Watcher[];
   readonly bySymbol: Map<string, Watcher>;
+  /** Whether any symbol is a stock (the end-of-day entry rule asks the calendar only then). */
+  readonly hasStocks: boolean;
   readonly broker: SimBroker;
   readonly decisions: ValuedDecisionLog;
   readonly steals: StealLog;
@@ -108,6 +110,7 @@ export class SimState {
       pendingTrim: 0,
     })));
     this.bySymbol = new Map(watchers.map((w) => [w.symbol, w]));
+    this.hasStocks = watchers.some((w) => w.assetClass === 'stock');
     const mark = this.mark;
     this.now = timeline.steps[0] ?? 0;
     const ledgerPositions = (): Position[] =>
