@@ -24,11 +24,17 @@ export function blankRequest(symbol: string, assetClass: AssetClass): EntryReque
   };
 }
 
+/** The limit a signal asks for: its entry rounded to the venue's tick, never more aggressive (sizing.ts). */
+export function entryLimit(assetClass: AssetClass, signal: Pick<EntrySignal, 'side' | 'entry'>): number {
+  return roundLimit(assetClass, signal.side, signal.entry);
+}
+
 /**
  * Signal → entry request (DESIGN §2), the one rule of the simulator and live trading: the limit rounded to the
  * venue's tick, the size `orderFraction × equity` at that limit by the sizing rule, the reference price the
  * side's quote, the forecast PnL the signal's own or `edge × notional`. With `feeRate`, notional plus fee fit
- * the budget. Fills `req` in place; false when the size rounds to nothing (no request).
+ * the budget. Fills `req` in place; false when the size rounds to nothing (no request). `limitPrice` is the
+ * signal's entryLimit: a driver that holds a signal over many steps may round it once and pass it.
  */
 export function fillEntryRequest(
   req: EntryRequest,
@@ -38,8 +44,8 @@ export function fillEntryRequest(
   price: number,
   sizing: SizingRule,
   feeRate = 0,
+  limitPrice = entryLimit(req.assetClass, signal),
 ): boolean {
-  const limitPrice = roundLimit(req.assetClass, signal.side, signal.entry);
   // The budget pays the fee too (the simulator reserves the taker fee of a fill; 0 where the venue does).
   const qty = entryQty(req.assetClass, (orderFraction * equity) / (1 + feeRate), limitPrice, sizing);
   if (!(qty > 0)) return false;

@@ -1,6 +1,6 @@
 import { dailyInterest, overnightDebit } from '../core/margin/interest.js';
 import { stockEntriesClosed } from '../session/asking.js';
-import { blankRequest, fillEntryRequest } from '../session/entry.js';
+import { blankRequest, entryLimit, fillEntryRequest } from '../session/entry.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
 import { submitRequests } from './sim-entries.js';
 import { runDeleverage } from './sim-eod.js';
@@ -28,9 +28,6 @@ export function simulate(input: SimInput): SimOutput {
   let lastDay = Math.floor((st.timeline.steps[0] ?? 0) / DAY_MS);
   /** The last step's row: it becomes the day's row when the day ends (one object per day, not per step). */
   let pendingRow: EquityRow | null = null;
-  const active: Watcher[] = [];
-  /** Watchers with an entry request this step. */
-  const requests: Watcher[] = [];
   const total = st.timeline.steps.length;
 
   for (let step = 0; step < total; step++) {
@@ -49,7 +46,9 @@ export function simulate(input: SimInput): SimOutput {
       lastDay = day;
     }
 
-    active.length = 0;
+    // The symbols whose bar closed at this step. A new array each step: emptying one (`length = 0`) is a
+    // runtime call that costs more than the allocation.
+    const active: Watcher[] = [];
     if (kind & STEP_BAR) {
       for (const w of st.watchers) {
         if (w.bar < w.closeTimes.length && w.closeTimes[w.bar] === st.now) {
@@ -80,8 +79,10 @@ export function simulate(input: SimInput): SimOutput {
     // The session's asking rule (src/session/asking.ts): a symbol is asked when its price is newer than its
     // last look. Prices change only at bar closes, and every close is a step: the symbols of `active`.
     if (active.length) {
-      requests.length = 0;
-      const stocksClosed = stockEntriesClosed('stock', st.now, st.sessionAt, st.config.deleverageLeadMinutes);
+      /** Watchers with an entry request this step. */
+      const requests: Watcher[] = [];
+      const stocksClosed =
+        st.hasStocks && stockEntriesClosed('stock', st.now, st.sessionAt, st.config.deleverageLeadMinutes);
       for (const w of active) {
         if (w.restingOrderId !== null && !st.broker.orders.has(w.restingOrderId)) w.restingOrderId = null;
         if (st.portfolio.positions.has(w.symbol)) {
@@ -94,9 +95,14 @@ export function simulate(input: SimInput): SimOutput {
         // One request object per watcher, refilled each step: nothing keeps a request past its step (the
         // ledger copies what it places, decision rows copy what they record).
         const req = (w.request ??= blankRequest(w.symbol, w.assetClass));
+        if (w.limitSignal !== w.signal) {
+          w.limitSignal = w.signal;
+          w.signalLimit = entryLimit(w.assetClass, w.signal);
+        }
         const feeRate = st.fees[w.assetClass].taker;
         const fraction = st.sim.orderFraction;
-        if (!fillEntryRequest(req, w.signal, equity, fraction, w.lastPrice, DEFAULT_SIZING, feeRate))
+        const price = w.lastPrice;
+        if (!fillEntryRequest(req, w.signal, equity, fraction, price, DEFAULT_SIZING, feeRate, w.signalLimit))
           continue;
         requests.push(w);
       }

@@ -54,7 +54,22 @@ export class Portfolio {
   /** Open a position filled at `p.entryPrice`, paying `feeRate` of its notional. */
   open(p: Omit<OpenPosition, 'entryFees'>, feeRate: number): OpenPosition {
     const fee = Math.abs(p.qty * p.entryPrice) * feeRate;
-    const position: OpenPosition = { ...p, entryFees: fee };
+    // Field by field, not `{ ...p, entryFees }`: a spread copy costs microseconds on V8's generic path, and a
+    // run opens thousands of positions.
+    const position: OpenPosition = {
+      symbol: p.symbol,
+      assetClass: p.assetClass,
+      side: p.side,
+      qty: p.qty,
+      entryPrice: p.entryPrice,
+      entryTime: p.entryTime,
+      entryOrderId: p.entryOrderId,
+      takeProfit: p.takeProfit,
+      stopPrice: p.stopPrice,
+      timeStopAt: p.timeStopAt,
+      tpOrderId: p.tpOrderId,
+      entryFees: fee,
+    };
     const sign = p.side === 'buy' ? 1 : -1;
     this.cash -= sign * p.qty * p.entryPrice + fee;
     this.feesPaid += fee;

@@ -1,3 +1,4 @@
+import type { Outcome } from '../coordinator/saga.js';
 import { rankRequests } from '../session/ranking.js';
 import { reservedEntryFee } from './costs.js';
 import type { SimState } from './sim-state.js';
@@ -14,14 +15,18 @@ export function submitRequests(
   equity: number,
 ): void {
   rankRequests(requests);
+  /** The resting entries' reserve, summed again only after an outcome that may have changed the orders. */
+  let reserve = Number.NaN;
   for (const w of requests) {
     const req = w.request!;
     // The fees resting entries and this one would pay are held back from the equity the decision sees, so
     // that no fill leaves margin over capacity (DESIGN §6); the true equity is restored after the step.
+    if (Number.isNaN(reserve)) reserve = entryFeeReserve(st);
     st.coordinator.setEquity(
-      equity - entryFeeReserve(st) - reservedEntryFee(req.qty, req.limitPrice, st.fees, req.assetClass),
+      equity - reserve - reservedEntryFee(req.qty, req.limitPrice, st.fees, req.assetClass),
     );
     const outcome = st.coordinator.submitSync(req, st.broker);
+    if (!leftOrdersAlone(outcome)) reserve = Number.NaN;
     if (outcome.orderId === null) continue;
     w.restingOrderId = outcome.orderId;
     w.restingQty = req.qty;
@@ -61,6 +66,18 @@ export function submitRequests(
     }
   }
   st.coordinator.setEquity(equity);
+}
+
+/**
+ * Whether an outcome surely left the open orders as they were: a wait or a block that cancelled nothing (a
+ * blocked retry after a raced fill may have cancelled victims first).
+ */
+function leftOrdersAlone(o: Outcome): boolean {
+  return (
+    (o.status === 'waited' || o.status === 'blocked') &&
+    o.cancelled.length === 0 &&
+    o.filledDuringCancel.length === 0
+  );
 }
 
 /** What the resting entry orders would pay in fees if they filled (held back from equity while they rest). */

@@ -32,6 +32,8 @@ export class SimState {
   readonly portfolio: Portfolio;
   readonly watchers: Watcher[];
   readonly bySymbol: Map<string, Watcher>;
+  /** Whether any symbol is a stock (the end-of-day entry rule asks the calendar only then). */
+  readonly hasStocks: boolean;
   readonly broker: SimBroker;
   readonly decisions: ValuedDecisionLog;
   readonly steals: StealLog;
@@ -102,10 +104,13 @@ export class SimState {
       restingQty: 0,
       restingSignal: null,
       request: null,
+      limitSignal: null,
+      signalLimit: Number.NaN,
       pendingExit: null,
       pendingTrim: 0,
     })));
     this.bySymbol = new Map(watchers.map((w) => [w.symbol, w]));
+    this.hasStocks = watchers.some((w) => w.assetClass === 'stock');
     const mark = this.mark;
     this.now = timeline.steps[0] ?? 0;
     const ledgerPositions = (): Position[] =>

@@ -177,6 +177,9 @@ export interface Watcher {
   restingSignal: ActiveSignal | null;
   /** This step's entry request, when the watcher has one. */
   request: EntryRequest | null;
+  /** The signal `signalLimit` was rounded for: a held signal asks at every step, its limit is rounded once. */
+  limitSignal: ActiveSignal | null;
+  signalLimit: number;
   pendingExit: ExitReason | null;
   /** An end-of-day trim planned when this symbol had no bar at the close: made at its next tradable bar. */
   pendingTrim: number;

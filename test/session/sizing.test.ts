@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blankRequest, fillEntryRequest } from '../../src/session/entry.js';
+import { blankRequest, entryLimit, fillEntryRequest } from '../../src/session/entry.js';
 import { rankRequests } from '../../src/session/ranking.js';
 import { entryQty, roundLimit, DEFAULT_SIZING } from '../../src/session/sizing.js';
 
@@ -25,6 +25,55 @@ describe('the one sizing rule', () => {
   it('a configured crypto step is honoured', () => {
     expect(entryQty('crypto', 1000, 3, { cryptoQtyStep: 0.01 })).toBe(333.33);
     expect(entryQty('crypto', 1000, 3, { cryptoQtyStep: 0.5 })).toBe(333);
+  });
+
+  it('limits are the tick rule written out: the step 10^(⌊log10 price⌋ − 6) for crypto, a cent for stocks', () => {
+    // The rule as first written, with pow and a second log10 at every call; roundLimit reads its powers of ten
+    // from a table and must give exactly the same doubles.
+    const reference = (cls: 'stock' | 'crypto', side: 'buy' | 'sell', p: number): number => {
+      const step = cls === 'stock' ? (p >= 1 ? 0.01 : 0.0001) : 10 ** (Math.floor(Math.log10(p)) - 6);
+      const units = side === 'buy' ? Math.floor(p / step + 1e-9) : Math.ceil(p / step - 1e-9);
+      const places = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+      if (places === 0 || places > 22 || units === 0) return Number((units * step).toFixed(places));
+      return units / 10 ** places;
+    };
+    // Any price from a billionth to a trillion, and prices within a few ulps of a power of ten (where the
+    // exponent changes).
+    const anyPrice = fc.double({ min: 1e-9, max: 1e12, noNaN: true, noDefaultInfinity: true });
+    const nearPowerOfTen = fc
+      .tuple(fc.integer({ min: -9, max: 12 }), fc.integer({ min: -8, max: 8 }))
+      .map(([e, ulps]) => 10 ** e * (1 + ulps * Number.EPSILON));
+    fc.assert(
+      fc.property(
+        fc.oneof(anyPrice, nearPowerOfTen),
+        fc.constantFrom('stock' as const, 'crypto' as const),
+        fc.constantFrom('buy' as const, 'sell' as const),
+        (p, cls, side) => {
+          expect(Object.is(roundLimit(cls, side, p), reference(cls, side, p))).toBe(true);
+        },
+      ),
+      { seed: 20261205, numRuns: 20_000 },
+    );
+    expect(roundLimit('crypto', 'buy', 61234.5678)).toBe(61234.56);
+    expect(roundLimit('crypto', 'sell', 0.123456789)).toBe(0.1234568);
+    expect(roundLimit('stock', 'buy', 0.56789)).toBe(0.5678);
+    expect(roundLimit('stock', 'sell', 187.123)).toBe(187.13);
+  });
+
+  it('a held signal rounded once asks the same request as one rounded at every step', () => {
+    fc.assert(
+      fc.property(price, fc.constantFrom('buy' as const, 'sell' as const), (entry, side) => {
+        const signal = { side, entry, edge: 0.01, expectedPnl: null };
+        const each = blankRequest('X', 'crypto');
+        const once = blankRequest('X', 'crypto');
+        const a = fillEntryRequest(each, signal, 1e6, 0.25, entry, DEFAULT_SIZING, 0.0025);
+        const limit = entryLimit('crypto', signal);
+        const b = fillEntryRequest(once, signal, 1e6, 0.25, entry, DEFAULT_SIZING, 0.0025, limit);
+        expect(b).toBe(a);
+        expect(once).toEqual(each);
+      }),
+      SEED,
+    );
   });
 
   it('a request never asks a limit more aggressive than its signal', () => {
