@@ -95,9 +95,7 @@ export async function benchService(): Promise<void> {
         },
       });
     }
-    const clients = fork(new URL('./service-clients.ts', import.meta.url), [], {
-      execArgv: ['--import', 'tsx'],
-    });
+    const clients = fork(new URL('./service-clients.js', import.meta.url));
     try {
       await runWorkload(clients, server.url, 'warm-up', 50);
       const decide = await runWorkload(clients, server.url, 'decide', 200);
