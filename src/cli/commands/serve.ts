@@ -20,6 +20,9 @@ import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { CliError, EXIT } from '../errors.js';
 import { replaySeries, replayWindow, stopSignal } from './run.js';
 
+/** Cooldowns and fight windows given in bars (DESIGN §2): they need a bar length, which serve does not have. */
+const BAR_KEYS = ['cooldownBars', 'fightWindowBars', 'fightCooldownBars'] as const;
+
 interface ServeOptions {
   broker: string;
   config?: string;
@@ -109,6 +112,13 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     // The service sees no bars, so it has nothing to value orders with; refuse before any client is answered.
     throw new CliError(
       `victimRanking ${JSON.stringify(config.victimRanking)}: serve has no bar feed to value orders with; set victimRanking to "distance" for serve (value rankings run in simulate, run and explain --data)`,
+    );
+  }
+  const inBars = BAR_KEYS.filter((k) => config[k] > 0);
+  if (inBars.length > 0) {
+    // Without bars the service has no bar length to turn them into time: they would silently do nothing.
+    throw new CliError(
+      `${inBars.map((k) => `${k} ${config[k]}`).join(', ')}: serve has no bar length to count bars with; set ${inBars.join(', ')} to 0 and give ${inBars.map((k) => k.replace('Bars', 'Sec')).join(', ')} in seconds instead`,
     );
   }
   const log = commandLogger(process.env);
