@@ -18,7 +18,8 @@ import { openapiText } from '../../service/openapi.js';
 import { CoordinatorService, type ServiceMode } from '../../service/service.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { CliError, EXIT } from '../errors.js';
-import { replaySeries, replayWindow, stopSignal } from './run.js';
+import { replaySeries, replayWindow } from '../replay-input.js';
+import { stopSignal } from '../stop-signal.js';
 
 /** Cooldowns and fight windows given in bars (DESIGN §2): they need a bar length, which serve does not have. */
 const BAR_KEYS = ['cooldownBars', 'fightWindowBars', 'fightCooldownBars'] as const;

@@ -1,0 +1,95 @@
+import type { WorkstealConfig } from '../core/config/schema.js';
+import {
+  BENCHMARK_SETS,
+  benchmarkFiles,
+  marketDataDir,
+  type BenchmarkSetName,
+} from '../marketdata/benchmark-sets.js';
+import { expandDataArgs, loadMany, type BarSeries } from '../marketdata/index.js';
+import { CliError } from './errors.js';
+
+/** The bars and window of a replay, as `run --broker replay` and `serve --broker replay` take them. */
+export interface ReplayInputOptions {
+  data?: string[];
+  benchmark?: string;
+  from?: string;
+  to?: string;
+  cache?: boolean;
+}
+
+const DAY = 86_400_000;
+
+/** The replay's bars: a named benchmark set or the given files, cut to the wanted symbols. */
+export async function replaySeries(
+  opts: ReplayInputOptions,
+  config: WorkstealConfig,
+  wanted: string[],
+): Promise<BarSeries[]> {
+  let files: string[];
+  if (opts.benchmark) {
+    if (!(opts.benchmark in BENCHMARK_SETS)) {
+      throw new CliError(
+        `--benchmark ${opts.benchmark}: unknown set; choose one of ${Object.keys(BENCHMARK_SETS).join(', ')}`,
+      );
+    }
+    const set = benchmarkFiles(opts.benchmark as BenchmarkSetName);
+    if (set.missing.length) {
+      throw new CliError(
+        `the ${opts.benchmark} set needs the market data folder ${marketDataDir()}, but ${set.missing.length} file(s) are missing (first: ${set.missing[0]}).\nSet WORKSTEAL_DATA to the folder that holds it, or pass files with --data.`,
+      );
+    }
+    files = set.files;
+  } else if (opts.data?.length) files = await expandDataArgs(opts.data);
+  else
+    throw new CliError(
+      '--broker replay needs bars: pass --data <files or folders> or --benchmark crypto|mixed',
+    );
+  const loaded = await loadMany(files, {
+    symbols: config.symbols,
+    ...(opts.cache === false ? { cacheDir: null } : {}),
+  });
+  const known = loaded.map((l) => l.series.symbol);
+  const unknown = wanted.filter((w) => !known.includes(w));
+  if (unknown.length) {
+    throw new CliError(
+      `symbols ${unknown.join(', ')} are not in the replay data; the data holds ${known.join(', ')}`,
+    );
+  }
+  return loaded.map((l) => l.series).filter((s) => !wanted.length || wanted.includes(s.symbol));
+}
+
+/**
+ * The replay's first and last poll. By default it starts once every series has the forecaster's window of
+ * history behind it (so the first poll can already trade) and runs for 7 days, within the data.
+ */
+export function replayWindow(
+  series: readonly BarSeries[],
+  config: WorkstealConfig,
+  opts: ReplayInputOptions,
+): { from: number; to: number } {
+  const parse = (raw: string, flag: string): number => {
+    const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
+    if (Number.isNaN(t))
+      throw new CliError(
+        `${flag} ${JSON.stringify(raw)} is not a date; use e.g. 2024-03-04 or 2024-03-04T14:00:00Z`,
+      );
+    return t;
+  };
+  const f = config.sim.forecaster;
+  const warm = f.lookbackBars + f.horizonBars + 1;
+  const warmedUp = Math.max(...series.map((s) => s.time[Math.min(s.time.length - 1, warm)]! + s.intervalMs));
+  const dataEnd = Math.min(...series.map((s) => s.time[s.time.length - 1]! + s.intervalMs));
+  const from = opts.from ? parse(opts.from, '--from') : warmedUp;
+  const to = opts.to ? parse(opts.to, '--to') : Math.min(dataEnd, from + 7 * DAY);
+  if (!(to > from)) {
+    throw new CliError(
+      `the replay window is empty: --to ${new Date(to).toISOString()} is not after --from ${new Date(from).toISOString()}`,
+    );
+  }
+  if (from >= dataEnd) {
+    throw new CliError(
+      `--from ${new Date(from).toISOString()} is after the end of the data (${new Date(dataEnd).toISOString()})`,
+    );
+  }
+  return { from, to };
+}
