@@ -24,6 +24,8 @@ export interface WorkloadResult {
   p99: number;
   rate: number;
   n: number;
+  /** CPU milliseconds this (the clients') process spent per request: it shares the cores with the service. */
+  clientCpuMs: number;
 }
 
 type Call = (method: string, path: string, body?: unknown) => Promise<unknown>;
@@ -73,8 +75,9 @@ async function load(
   calls: Call[],
   perClient: number,
   one: (call: Call, client: number) => Promise<number>,
-): Promise<{ p50: number; p99: number; rate: number; n: number }> {
+): Promise<Omit<WorkloadResult, 'workload'>> {
   const samples: number[] = [];
+  const cpu = process.cpuUsage();
   const t0 = performance.now();
   let requests = 0;
   await Promise.all(
@@ -89,8 +92,15 @@ async function load(
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(cpu);
   samples.sort((a, b) => a - b);
-  return { p50: quantile(samples, 0.5), p99: quantile(samples, 0.99), rate: requests / seconds, n: requests };
+  return {
+    p50: quantile(samples, 0.5),
+    p99: quantile(samples, 0.99),
+    rate: requests / seconds,
+    n: requests,
+    clientCpuMs: (used.user + used.system) / 1000 / requests,
+  };
 }
 
 const entryRequest = (symbol: string, qty: number): Record<string, unknown> => ({
@@ -126,11 +136,16 @@ const ROUNDS: Record<Workload, (call: Call, c: number) => Promise<number>> = {
   },
 };
 
-let calls: Call[] | null = null;
+/** The clients of the server named last (a new server gets new connections). */
+let clients: { url: string; calls: Call[] } | null = null;
 
 process.on('message', (order: WorkloadOrder) => {
-  calls ??= Array.from({ length: CLIENTS }, () => client(order.url, order.token));
-  load(calls, order.perClient, ROUNDS[order.workload]).then(
+  if (clients?.url !== order.url)
+    clients = {
+      url: order.url,
+      calls: Array.from({ length: CLIENTS }, () => client(order.url, order.token)),
+    };
+  load(clients.calls, order.perClient, ROUNDS[order.workload]).then(
     (r) => process.send!({ workload: order.workload, ...r } satisfies WorkloadResult),
     (error: Error) => {
       console.error(error);
