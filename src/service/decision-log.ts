@@ -1,7 +1,7 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { Outcome } from '../coordinator/saga.js';
 import { isStealAttempt, type Decision } from '../core/policy/decision.js';
-import { storedRecord } from './stored-record.js';
+import { StoredRecordWriter, type StoredRecordDraft } from './stored-record.js';
 import type { EntryRequest } from '../core/types.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import type { DecisionInsert, LiveStore } from '../live/store.js';
@@ -16,7 +16,9 @@ import type { DecisionInsert, LiveStore } from '../live/store.js';
  * is on disk before anything follows from it, as before, without a second write of its large row.
  */
 export class DecisionLog {
-  private held: { request: EntryRequest; row: DecisionInsert } | null = null;
+  private held: { request: EntryRequest; row: DecisionInsert; draft: StoredRecordDraft } | null = null;
+  /** Candidate columns that repeat the last stored ones become references to that row. */
+  private readonly records = new StoredRecordWriter();
   /** Each request's last decision and its row id (null while it is held). */
   private readonly last = new WeakMap<EntryRequest, { decision: Decision; id: number | null }>();
 
@@ -30,7 +32,8 @@ export class DecisionLog {
   decided(d: Decision): void {
     this.flush();
     // The victims' symbols now, while the ledger still holds the victims.
-    this.held = { request: d.request, row: decisionRow(d, this.ledger()) };
+    const draft = this.records.record(d);
+    this.held = { request: d.request, row: decisionRow(d, this.ledger(), draft.record), draft };
     this.last.set(d.request, { decision: d, id: null });
     this.metrics.onDecision(d);
   }
@@ -41,6 +44,7 @@ export class DecisionLog {
     if (!held) return;
     this.held = null;
     const id = this.store.recordDecision(held.row);
+    held.draft.written(id);
     const last = this.last.get(held.request);
     if (last) last.id = id;
   }
@@ -48,9 +52,10 @@ export class DecisionLog {
   /** The request ended: its last decision's row gets the outcome and the latency. */
   settled(request: EntryRequest, outcome: Outcome, latencyMs: number): void {
     if (this.held?.request === request) {
-      const { row } = this.held;
+      const { row, draft } = this.held;
       this.held = null;
       const id = this.store.recordDecision({ ...row, outcome: outcome.status, latencyMs });
+      draft.written(id);
       this.last.get(request)!.id = id;
     } else {
       const id = this.last.get(request)?.id;
@@ -66,7 +71,7 @@ export class DecisionLog {
 }
 
 /** A decision as a row of the store's decision log. */
-function decisionRow(d: Decision, ledger: CapacityLedger): DecisionInsert {
+function decisionRow(d: Decision, ledger: CapacityLedger, record: unknown): DecisionInsert {
   return {
     time: d.time,
     symbol: d.request.symbol,
@@ -79,6 +84,6 @@ function decisionRow(d: Decision, ledger: CapacityLedger): DecisionInsert {
     shortfall: d.shortfall,
     dryRun: d.dryRun,
     // Candidates in columns: the readable record is built when someone reads it (src/service/stored-record.ts).
-    record: storedRecord(d),
+    record,
   };
 }

@@ -98,6 +98,18 @@ export class ServiceTables {
       `SELECT id, time, symbol, action, reason, victims, victim_symbols, outcome, record FROM decisions
          WHERE time >= ? ORDER BY time, id LIMIT ?`,
     ).all(since, limit) as Record<string, unknown>[];
+    // A record may refer to earlier rows for columns that did not change (stored-record.ts): those in this
+    // page are at hand, the others are read once each.
+    const records = new Map<number, unknown>();
+    for (const r of rows) records.set(Number(r.id), JSON.parse(String(r.record)));
+    const lookup = (rowId: number): unknown => {
+      if (!records.has(rowId)) {
+        const row = this.statement('SELECT record FROM decisions WHERE id = ?').get(rowId) as
+          { record: string } | undefined;
+        records.set(rowId, row && (JSON.parse(row.record) as unknown));
+      }
+      return records.get(rowId);
+    };
     return rows.map((r) => ({
       id: Number(r.id),
       time: new Date(Number(r.time)).toISOString(),
@@ -107,7 +119,7 @@ export class ServiceTables {
       victims: JSON.parse(String(r.victims)) as string[],
       victimSymbols: JSON.parse(String(r.victim_symbols)) as string[],
       outcome: r.outcome === null ? null : String(r.outcome),
-      record: readStoredRecord(JSON.parse(String(r.record))),
+      record: readStoredRecord(records.get(Number(r.id)), lookup),
     }));
   }
 }

@@ -63,4 +63,32 @@ describe('the decision log of the service', () => {
       { numRuns: 25, seed: 1404 },
     );
   });
+
+  it('stores the repeated book once and reads every decision back in full from any page', async () => {
+    const h = advisoryService({ equity: 10_000 });
+    open.push(h);
+    const place = (i: number): void =>
+      void h.service.event({ kind: 'placed', order: restingOrder(`r${i}`, `R${i}/USD`, 400, 0.001) });
+    for (let i = 0; i < 20; i++) place(i);
+    const explained: unknown[] = [];
+    for (let i = 0; i < 8; i++) {
+      // The book changes once in the middle: its columns are stored in full again, then repeat.
+      if (i === 4) place(20);
+      h.timers.advance(1_000);
+      const answer = await h.service.request(readyRequest(`S${i}/USD`, 5_000), true);
+      expect(answer.status).toBe('blocked');
+      explained.push(JSON.parse(JSON.stringify(answer.decision)));
+    }
+    const sizes = (
+      h.store.db.prepare('SELECT length(record) AS n FROM decisions ORDER BY id').all() as { n: number }[]
+    ).map((r) => r.n);
+    // The first decision of each book holds the candidates in full, the next ones refer to it.
+    for (const i of [1, 2, 3, 5, 6, 7]) expect(sizes[i]! * 2).toBeLessThan(sizes[0]!);
+    expect(sizes[4]!).toBeGreaterThan(sizes[0]!);
+    const all = h.service.decisionsSince(0, 100);
+    expect(all.map((d) => d.record)).toEqual(explained);
+    // A page that starts after the rows it refers to reads them on its own.
+    for (let k = 1; k < all.length; k++)
+      expect(h.service.decisionsSince(Date.parse(all[k]!.time), 100)).toEqual(all.slice(k));
+  });
 });

@@ -11,6 +11,7 @@ import { decide } from '../../src/core/policy/decide.js';
 import { INELIGIBLE_REASONS, type Decision } from '../../src/core/policy/decision.js';
 import { decisionRecord } from '../../src/core/policy/record.js';
 import { StealHistory } from '../../src/core/policy/steal-history.js';
+import type { EntryRequest } from '../../src/core/types.js';
 import {
   VAL_P,
   VAL_P_NEXT_BAR,
@@ -18,7 +19,7 @@ import {
   VAL_SIGMA,
   type Valuator,
 } from '../../src/core/policy/valuation.js';
-import { readStoredRecord, storedRecord } from '../../src/service/stored-record.js';
+import { readStoredRecord, storedRecord, StoredRecordWriter } from '../../src/service/stored-record.js';
 import { bookArb, historyArb, policyConfigArb, requestArb, SYMBOLS } from '../support/arbitraries.js';
 import { config, T0 } from '../support/builders.js';
 
@@ -46,48 +47,51 @@ function valuator(market: Record<string, { sigma: number; e: number }>): Valuato
   };
 }
 
+/** A book, a policy, a market and a steal history: the world one or several requests are decided in. */
+const worldArb = (minOrders = 0) =>
+  fc.record({
+    policy: policyConfigArb,
+    ranking: fc.constantFrom<VictimRanking>('distance', 'fillProbability', 'expectedValue'),
+    market: marketArb,
+    book: fc
+      .boolean()
+      .chain((fit) => bookArb({ minOrders, maxOrders: 14, ...(fit ? { fitBufferPct: 0 } : {}) })),
+    history: historyArb({ maxEvents: 6, maxSecBefore: 3600 }),
+    scale: fc.constantFrom(0.5, 2, 6, 20),
+  });
+type World = ReturnType<typeof worldArb> extends fc.Arbitrary<infer W> ? W : never;
+
+const requestIn = (w: World): fc.Arbitrary<EntryRequest> =>
+  fc.oneof(
+    { arbitrary: requestArb({ equity: w.book.equity }), weight: 1 },
+    // Ready to steal (within every steal tolerance the config arbitrary picks).
+    {
+      arbitrary: requestArb({ equity: w.book.equity, distances: [-0.001, 0, 0.001, 0.003] }),
+      weight: 3,
+    },
+  );
+
+function decideIn(w: World, request: EntryRequest): Decision {
+  const cfg = config({ ...w.policy, victimRanking: w.ranking });
+  const history = new StealHistory(cfg);
+  for (const e of w.history) history.record(e);
+  return decide(
+    {
+      now: T0,
+      sessionOpen: w.book.sessionOpen,
+      account: { equity: w.book.equity, patternDayTrader: w.book.patternDayTrader },
+      positions: w.book.positions,
+      orders: w.book.orders,
+      history,
+      request: { ...request, qty: request.qty * w.scale },
+      valuator: valuator(w.market),
+    },
+    cfg,
+  );
+}
+
 const decisionArb = (minOrders = 0): fc.Arbitrary<Decision> =>
-  fc
-    .record({
-      policy: policyConfigArb,
-      ranking: fc.constantFrom<VictimRanking>('distance', 'fillProbability', 'expectedValue'),
-      market: marketArb,
-      book: fc
-        .boolean()
-        .chain((fit) => bookArb({ minOrders, maxOrders: 14, ...(fit ? { fitBufferPct: 0 } : {}) })),
-      history: historyArb({ maxEvents: 6, maxSecBefore: 3600 }),
-      scale: fc.constantFrom(0.5, 2, 6, 20),
-    })
-    .chain((c) =>
-      fc
-        .oneof(
-          { arbitrary: requestArb({ equity: c.book.equity }), weight: 1 },
-          // Ready to steal (within every steal tolerance the config arbitrary picks).
-          {
-            arbitrary: requestArb({ equity: c.book.equity, distances: [-0.001, 0, 0.001, 0.003] }),
-            weight: 3,
-          },
-        )
-        .map((request) => ({ ...c, request })),
-    )
-    .map((c) => {
-      const cfg = config({ ...c.policy, victimRanking: c.ranking });
-      const history = new StealHistory(cfg);
-      for (const e of c.history) history.record(e);
-      return decide(
-        {
-          now: T0,
-          sessionOpen: c.book.sessionOpen,
-          account: { equity: c.book.equity, patternDayTrader: c.book.patternDayTrader },
-          positions: c.book.positions,
-          orders: c.book.orders,
-          history,
-          request: { ...c.request, qty: c.request.qty * c.scale },
-          valuator: valuator(c.market),
-        },
-        cfg,
-      );
-    });
+  worldArb(minOrders).chain((w) => requestIn(w).map((request) => decideIn(w, request)));
 
 /** The readable candidates as they were built before the column form: row by row from the decision's table. */
 function rowByRowCandidates(d: Decision): unknown[] {
@@ -145,6 +149,81 @@ describe('the stored decision record', () => {
     expect(valued).toBeGreaterThan(30);
     expect(ranked).toBeGreaterThan(15);
     expect(victims).toBeGreaterThan(2);
+  });
+
+  it('in a sequence refers to earlier rows for repeated columns, and every row still reads back (property)', () => {
+    // Runs of requests decided in one world (the book repeats, the requests differ), runs in other worlds,
+    // and repeats of earlier decisions; some rows are never written (a failed insert) and some are written
+    // only after the next record was built.
+    const sequenceArb = fc
+      .array(
+        worldArb(1).chain((w) =>
+          fc.array(requestIn(w), { minLength: 1, maxLength: 4 }).map((rs) => rs.map((r) => decideIn(w, r))),
+        ),
+        { minLength: 1, maxLength: 3 },
+      )
+      .chain((runs) => {
+        const decisions = runs.flat();
+        const step = fc.record({
+          decision: fc.oneof(fc.constant(-1), fc.nat({ max: decisions.length - 1 })),
+          write: fc.constantFrom('now', 'now', 'now', 'never', 'after-the-next'),
+        });
+        return fc.array(step, { minLength: decisions.length, maxLength: decisions.length + 4 }).map((steps) =>
+          // In order first (each run's book repeats), then the steps' repeats of earlier decisions.
+          steps.map((st, i) => ({ ...st, decision: decisions[i] ?? decisions[Math.max(0, st.decision)]! })),
+        );
+      });
+    let references = 0;
+    let fullAfterReference = 0;
+    fc.assert(
+      fc.property(sequenceArb, (steps) => {
+        const writer = new StoredRecordWriter();
+        const table = new Map<number, unknown>();
+        const written: { id: number; decision: Decision }[] = [];
+        let late: (() => void) | null = null;
+        for (const step of steps) {
+          const draft = writer.record(step.decision);
+          const write = (): void => {
+            const id = table.size + 1;
+            table.set(id, viaJson(draft.record));
+            draft.written(id);
+            written.push({ id, decision: step.decision });
+          };
+          late?.();
+          late = null;
+          if (step.write === 'now') write();
+          else if (step.write === 'after-the-next') late = write;
+        }
+        late?.();
+        for (const { id, decision } of written) {
+          const stored = table.get(id) as { candidates: Record<string, unknown> | null };
+          const refs = Object.values(stored.candidates ?? {}).filter(
+            (c) => typeof c === 'object' && c && 'sameAs' in c,
+          );
+          references += refs.length;
+          if (refs.length > 0 && refs.length < Object.keys(stored.candidates!).length) fullAfterReference++;
+          // Every reference names an earlier row that holds the column in full (readStoredRecord throws if not).
+          for (const ref of refs) expect((ref as { sameAs: number }).sameAs).toBeLessThan(id);
+          expect(readStoredRecord(stored, (row) => table.get(row))).toEqual(
+            viaJson(decisionRecord(decision)),
+          );
+        }
+      }),
+      { seed: 1415, numRuns: 150 },
+    );
+    // Repeated columns did become references, and some rows mixed references with changed columns.
+    expect(references).toBeGreaterThan(200);
+    expect(fullAfterReference).toBeGreaterThan(20);
+  });
+
+  it('names the row and the column when a referred row is missing', () => {
+    const d = fc.sample(decisionArb(1), { seed: 5, numRuns: 1 })[0]!;
+    const writer = new StoredRecordWriter();
+    writer.record(d).written(7);
+    const second = viaJson(writer.record(d).record);
+    expect(() => readStoredRecord(second, () => undefined)).toThrow(
+      /decision row 7 for its candidates' "id"/,
+    );
   });
 
   it('leaves a readable record (what run stores) and other values as they are', () => {
