@@ -66,8 +66,7 @@ async function route(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const path = url.pathname;
+  const { path, query } = requestTarget(req.url ?? '/');
   const method = req.method ?? 'GET';
   if (path === '/openapi.json') {
     if (only(method, 'GET', res)) send(res, 200, OPENAPI);
@@ -89,7 +88,7 @@ async function route(
   const s = o.service;
   if (path === '/v1/requests') {
     if (!only(method, 'POST', res)) return;
-    const explain = url.searchParams.get('explain') === 'true';
+    const explain = query !== null && query.get('explain') === 'true';
     return send(res, 200, await s.request(parseBody(entryRequestSchema, await readJson(req)), explain));
   }
   if (path === '/v1/events') {
@@ -102,7 +101,7 @@ async function route(
   }
   if (path === '/v1/decisions') {
     if (!only(method, 'GET', res)) return;
-    return send(res, 200, { decisions: s.decisionsSince(sinceParam(url), limitParam(url)) });
+    return send(res, 200, { decisions: s.decisionsSince(sinceParam(query), limitParam(query)) });
   }
   const saga = /^\/v1\/sagas\/([^/]+)(\/reports)?$/.exec(path);
   if (saga) {
@@ -117,6 +116,22 @@ async function route(
     return send(res, 200, view);
   }
   send(res, 404, { error: `no such path ${path}; see /openapi.json` });
+}
+
+/** A path of plain segments: no dot segments, escapes or other characters a URL would normalize. */
+const PLAIN_PATH = /^(?:\/[\w-]+)+\/?$/;
+
+/**
+ * The path and query of a request target. The usual target (a plain path, perhaps a query) is split without
+ * building a URL (this is on every request's path); anything else is normalized by the URL parser.
+ */
+function requestTarget(target: string): { path: string; query: URLSearchParams | null } {
+  const mark = target.indexOf('?');
+  const path = mark < 0 ? target : target.slice(0, mark);
+  if (PLAIN_PATH.test(path))
+    return { path, query: mark < 0 ? null : new URLSearchParams(target.slice(mark + 1)) };
+  const url = new URL(target, 'http://localhost');
+  return { path: url.pathname, query: url.searchParams };
 }
 
 /** False (and a 405 sent) when the method is not the one the path takes. */
@@ -153,8 +168,8 @@ function readJson(req: IncomingMessage): Promise<unknown> {
   });
 }
 
-function sinceParam(url: URL): number {
-  const raw = url.searchParams.get('since');
+function sinceParam(query: URLSearchParams | null): number {
+  const raw = query?.get('since') ?? null;
   if (raw === null || raw === '') return 0;
   const t = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
   if (!Number.isFinite(t))
@@ -164,8 +179,8 @@ function sinceParam(url: URL): number {
   return t;
 }
 
-function limitParam(url: URL): number {
-  const raw = url.searchParams.get('limit');
+function limitParam(query: URLSearchParams | null): number {
+  const raw = query?.get('limit') ?? null;
   if (raw === null || raw === '') return 1000;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 10_000)

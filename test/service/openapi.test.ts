@@ -4,6 +4,7 @@
  * bodies get 400 with the field named.
  */
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveMetrics } from '../../src/live/metrics.js';
@@ -151,4 +152,45 @@ describe('OpenAPI document', () => {
       expect(fields, JSON.stringify(res.json)).toContain(field);
     }
   });
+
+  it(
+    'reads a request target as a URL would, and answers with a length, not chunks',
+    { timeout: 20_000 },
+    async () => {
+      // Raw targets: fetch would normalize them before they leave.
+      const raw = (method: string, target: string, body?: unknown) =>
+        new Promise<{ status: number; headers: Record<string, unknown>; json: Record<string, unknown> }>(
+          (resolve, reject) => {
+            const { hostname, port } = new URL(http.url);
+            const req = httpRequest(
+              { hostname, port, method, path: target, headers: { authorization: `Bearer ${TOKEN}` } },
+              (res) => {
+                const chunks: Buffer[] = [];
+                res.on('data', (c: Buffer) => chunks.push(c));
+                res.on('end', () => {
+                  const text = Buffer.concat(chunks).toString('utf8');
+                  resolve({ status: res.statusCode!, headers: res.headers, json: JSON.parse(text) });
+                });
+              },
+            );
+            req.on('error', reject);
+            req.end(body === undefined ? undefined : JSON.stringify(body));
+          },
+        );
+      for (const target of ['/v1/status', '/v1/status?x=1', '/v1/./status', '/v1/x/../status'])
+        expect((await raw('GET', target)).json.mode, target).toBe('advisory');
+      expect((await raw('GET', '/v1/status/')).status).toBe(404);
+      // Far from its limit: the request waits (answered at once, no saga that later requests would wait for).
+      const far = { ...readyRequest('TGT/USD', 10), price: 150 };
+      const explained = await raw('POST', '/v1/requests?explain=true', far);
+      expect(explained.json).toMatchObject({
+        status: 'waited',
+        decision: { request: { symbol: 'TGT/USD' } },
+      });
+      expect((await raw('POST', '/v1/requests?explain=false', far)).json.decision).toBe(undefined);
+      const status = await raw('GET', '/v1/status');
+      expect(status.headers['transfer-encoding']).toBeUndefined();
+      expect(Number(status.headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify(status.json)));
+    },
+  );
 });
