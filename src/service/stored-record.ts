@@ -172,21 +172,31 @@ function sameColumn(name: ColumnName, a: RawColumn, b: RawColumn): boolean {
   return (Object.keys(VALUE_FIELDS) as ValueField[]).every((f) => sameValues(va[f], vb[f]));
 }
 
-/** Element by element, NaN equal to NaN and 0 not equal to -0 (what the float64 bytes would say). */
+/**
+ * The same values: typed columns byte for byte (reading their elements one by one would allocate a number
+ * each), others element by element (ids, symbols, sides, roles, ranks).
+ */
 function sameValues(a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean {
   if (a.length !== b.length) return false;
+  if (ArrayBuffer.isView(a) && ArrayBuffer.isView(b))
+    return a.constructor === b.constructor && bytesOf(a).equals(bytesOf(b));
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
   return true;
 }
 
+const bytesOf = (v: ArrayBufferView): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
 /** A copy: the decision's typed columns are its own and might be reused by whoever made them. */
 function copyColumn(values: RawColumn): RawColumn {
   if (values === null) return null;
-  if ('length' in values) return Array.from(values as ArrayLike<unknown>);
-  const out = {} as Record<ValueField, unknown[]>;
-  for (const f of Object.keys(VALUE_FIELDS) as ValueField[]) out[f] = Array.from(values[f]);
+  if ('length' in values) return copyValues(values as ArrayLike<unknown>);
+  const out = {} as Record<ValueField, ArrayLike<unknown>>;
+  for (const f of Object.keys(VALUE_FIELDS) as ValueField[]) out[f] = copyValues(values[f]);
   return out;
 }
+
+const copyValues = (values: ArrayLike<unknown>): ArrayLike<unknown> =>
+  ArrayBuffer.isView(values) ? (values as unknown as Float64Array).slice() : Array.from(values);
 
 function encodeColumns(c: CandidateColumns): StoredColumns {
   const out = {} as Record<ColumnName, unknown>;
