@@ -16,6 +16,11 @@ export interface WorkloadOrder {
   token: string;
   workload: Workload;
   perClient: number;
+  /**
+   * Open loop: requests per second over all clients, each sent at its scheduled time (or as soon as its
+   * client's previous answer is in), its wall time counted from that schedule. Absent: closed loop.
+   */
+  rate?: number;
 }
 
 export interface WorkloadResult {
@@ -103,6 +108,46 @@ async function load(
   };
 }
 
+/**
+ * Run `perClient` rounds on every client at `rate` rounds per second in all: client c's round k is due at
+ * (k × CLIENTS + c) / rate seconds. A round that has to wait for its client's previous answer counts the wait
+ * (no request is left out of the tail for having been delayed).
+ */
+async function openLoad(
+  calls: Call[],
+  perClient: number,
+  rate: number,
+  one: (call: Call, client: number) => Promise<number>,
+): Promise<Omit<WorkloadResult, 'workload'>> {
+  const samples: number[] = [];
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  let requests = 0;
+  await Promise.all(
+    calls.map(async (call, c) => {
+      for (let k = 0; k < perClient; k++) {
+        const due = t0 + ((k * calls.length + c) * 1000) / rate;
+        const early = due - performance.now();
+        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+        const n = await one(call, c);
+        const ms = (performance.now() - due) / n;
+        for (let i = 0; i < n; i++) samples.push(ms);
+        requests += n;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(cpu);
+  samples.sort((a, b) => a - b);
+  return {
+    p50: quantile(samples, 0.5),
+    p99: quantile(samples, 0.99),
+    rate: requests / seconds,
+    n: requests,
+    clientCpuMs: (used.user + used.system) / 1000 / requests,
+  };
+}
+
 const entryRequest = (symbol: string, qty: number): Record<string, unknown> => ({
   symbol,
   assetClass: 'crypto',
@@ -145,7 +190,12 @@ process.on('message', (order: WorkloadOrder) => {
       url: order.url,
       calls: Array.from({ length: CLIENTS }, () => client(order.url, order.token)),
     };
-  load(clients.calls, order.perClient, ROUNDS[order.workload]).then(
+  const round = ROUNDS[order.workload];
+  const run =
+    order.rate === undefined
+      ? load(clients.calls, order.perClient, round)
+      : openLoad(clients.calls, order.perClient, order.rate, round);
+  run.then(
     (r) => process.send!({ workload: order.workload, ...r } satisfies WorkloadResult),
     (error: Error) => {
       console.error(error);

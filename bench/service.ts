@@ -6,6 +6,8 @@
  *   evaluated and the request is blocked; no saga, nothing changes between requests);
  * - place cycle: a request that places (its saga waits for the placement report), the report, then the
  *   bot's cancel of that order as an order event: three round trips, serialized through the coordinator.
+ * The decide workload runs a second time open loop, at a fixed rate, as bots that ask when their signals say
+ * so would: the wall times of a service that is not saturated (the closed-loop rows measure one that is).
  * Prints p50 / p99 of the wall time per request (round trip as a client sees it), requests per second, the
  * CPU time the service's process spent per request and the clients' process's own CPU per request (the two
  * share the machine's cores). A last row is the floor: the same clients and decide workload against an HTTP
@@ -31,6 +33,11 @@ import { fmt, printTable } from './util.js';
 
 const TOKEN = 'bench-token';
 const GOAL_P99_MS = 5;
+/**
+ * The open-loop row's rate (requests per second over the 8 clients): bots that ask when their signals say so,
+ * not as fast as they can; the goal is judged on the closed-loop rows.
+ */
+const OPEN_LOOP_RATE = 200;
 
 interface Measured extends WorkloadResult {
   /** CPU milliseconds the service's process (all its threads) spent per request. */
@@ -46,6 +53,7 @@ function runWorkload(
   url: string,
   workload: Workload,
   perClient: number,
+  rate?: number,
 ): Promise<Measured> {
   const before = process.cpuUsage();
   return new Promise((resolve, reject) => {
@@ -56,7 +64,7 @@ function runWorkload(
       const used = process.cpuUsage(before);
       resolve({ ...r, cpuMs: (used.user + used.system) / 1000 / r.n });
     });
-    clients.send({ url, token: TOKEN, workload, perClient });
+    clients.send({ url, token: TOKEN, workload, perClient, ...(rate === undefined ? {} : { rate }) });
   });
 }
 
@@ -105,8 +113,9 @@ export async function benchService(): Promise<void> {
       await runWorkload(clients, server.url, 'warm-up', 50);
       const decide = await runWorkload(clients, server.url, 'decide', 200);
       const cycle = await runWorkload(clients, server.url, 'place-cycle', 40);
+      const paced = await runWorkload(clients, server.url, 'decide', 100, OPEN_LOOP_RATE);
       const floor = await emptyServerFloor(clients);
-      report(decide, cycle, floor);
+      report(decide, cycle, paced, floor);
     } finally {
       clients.kill();
     }
@@ -156,7 +165,7 @@ async function emptyServerFloor(clients: ChildProcess): Promise<Measured> {
   }
 }
 
-function report(decide: Measured, cycle: Measured, floor: Measured): void {
+function report(decide: Measured, cycle: Measured, paced: Measured, floor: Measured): void {
   const row = (name: string, m: Measured): string[] => [
     name,
     fmt(m.n),
@@ -179,6 +188,7 @@ function report(decide: Measured, cycle: Measured, floor: Measured): void {
     [
       row('decide (100 orders, blocked)', decide),
       row('place cycle (3 round trips)', cycle),
+      row(`decide, open loop at ${OPEN_LOOP_RATE}/s`, paced),
       row('floor: empty server, decide', floor),
     ],
   );
