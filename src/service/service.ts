@@ -279,9 +279,8 @@ export class CoordinatorService {
   private record(event: OrderEventBody): void {
     this.decisions.flush();
     const at = this.o.timers.now();
-    this.tables.appendReport(event, at);
+    this.storeReport(event, at);
     this.book!.apply(event, at);
-    mirrorToStore(this.o.store, event, at);
   }
 
   /** An order event outside any saga: the book and the coordinator's ledger follow it alike. */
@@ -291,11 +290,22 @@ export class CoordinatorService {
     // A cancel or fill of an order that is no longer open (a repeat, or late) changes nothing: not stored.
     if ((event.kind === 'cancelled' || event.kind === 'fill') && !this.book!.isOpen(event.orderId))
       return false;
-    if (!this.tables.appendReport(event, at)) return false;
+    if (!this.storeReport(event, at)) return false;
     this.book!.apply(event, at);
     applyToLedger(this.coordinator.ledger, event, at);
-    mirrorToStore(this.o.store, event, at);
     return true;
+  }
+
+  /**
+   * A report and its mirror in the orders table, in one transaction (one commit, and never one without the
+   * other); false when the report was a repeat (its eventId is known) and nothing was written.
+   */
+  private storeReport(event: OrderEventBody, at: number): boolean {
+    return this.o.store.db.transaction(() => {
+      if (!this.tables.appendReport(event, at)) return false;
+      mirrorToStore(this.o.store, event, at);
+      return true;
+    })();
   }
 
   private onDecision(d: Decision): void {
