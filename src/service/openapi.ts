@@ -217,7 +217,11 @@ export const OPENAPI = {
           startedAt: { type: 'string', format: 'date-time' },
           updatedAt: { type: 'string', format: 'date-time' },
           waitingFor: { type: 'array', items: { $ref: '#/components/schemas/PendingAction' } },
-          outcome: { type: ['string', 'null'] },
+          outcome: {
+            type: ['string', 'null'],
+            description:
+              'How the saga ended (placed, stole, aborted, ...), kept for the last 10,000 sagas this process ended; null while it runs, and for older or earlier-process sagas (state still says how it ended).',
+          },
         },
       },
       RequestAnswer: {

@@ -41,6 +41,9 @@ export interface ServiceOptions {
   runTag: string;
 }
 
+/** How many ended sagas keep their outcome status for the saga view (docs/openapi.json `SagaView.outcome`). */
+const OUTCOME_MEMORY = 10_000;
+
 /**
  * The coordinator as a service (DESIGN §7): one authority over capacity for any number of clients.
  * Executing mode carries steals out against the broker itself; advisory mode holds each saga over an
@@ -324,6 +327,8 @@ export class CoordinatorService {
     if (sagaId) {
       closeSettledSaga(this.o.store, this.tables.saga(sagaId), outcome, this.o.timers.now());
       this.outcomes.set(sagaId, outcome.status);
+      // Bounded: a long-running service ends a saga per request. A Map iterates oldest first.
+      if (this.outcomes.size > OUTCOME_MEMORY) this.outcomes.delete(this.outcomes.keys().next().value!);
       this.requestOfSaga.delete(sagaId);
     }
   }
