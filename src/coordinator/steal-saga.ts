@@ -2,7 +2,7 @@ import type { Decision } from '../core/policy/decision.js';
 import type { StealHistory } from '../core/policy/steal-history.js';
 import type { EntryRequest, StealEvent, TimeMs } from '../core/types.js';
 import { lookUpLostPlace, type PlaceOutcome } from './broker-calls.js';
-import type { BrokerState, CancelResult, PlaceLimitRequest, PlaceResult } from './broker.js';
+import type { BrokerState, CancelResult, OrderUpdate, PlaceLimitRequest, PlaceResult } from './broker.js';
 import type { CapacityLedger } from './ledger.js';
 import type { OrderUpdates } from './order-updates.js';
 import { outcome, settledOutcome, type SagaRun, type SagaStep } from './outcomes.js';
@@ -48,13 +48,14 @@ export function* stealSaga(
   request: EntryRequest,
   first: Decision,
 ): Generator<BrokerCall, Outcome, BrokerReply> {
-  const run: SagaRun = { decisions: [], cancelled: [], filledDuringCancel: [], stolen: [] };
+  // The first decision in a literal: an array grown from empty by push reserves room for 16.
+  const run: SagaRun = { decisions: [first], cancelled: [], filledDuringCancel: [], stolen: [] };
   let step: SagaStep | null = null;
   const maxRedecide = host.maxRedecide;
 
   for (let attempt = 0; ; attempt++) {
     const decision = attempt === 0 ? first : host.decide(request);
-    run.decisions.push(decision);
+    if (attempt > 0) run.decisions.push(decision);
     const settled = settledOutcome(decision, run);
     if (settled) return settled;
 
@@ -118,20 +119,11 @@ export function* stealSaga(
     }
     journalize(host, step, run, 'victims-cancelled');
 
-    const placeRequest: PlaceLimitRequest = {
-      clientOrderId,
-      symbol: request.symbol,
-      assetClass: request.assetClass,
-      side: request.side,
-      role: 'entry',
-      limitPrice: request.limitPrice,
-      qty: request.qty,
-    };
     // placeOnce, inlined on the hot path (a nested generator per place costs more than the place itself):
     // when the answer is lost, the order is looked up by its client order id.
     let placed: PlaceOutcome;
     try {
-      placed = (yield { kind: 'place', request: placeRequest }) as PlaceResult;
+      placed = (yield { kind: 'place', request: entryPlaceRequest(request, clientOrderId) }) as PlaceResult;
     } catch {
       placed = yield* lookUpLostPlace(clientOrderId);
     }
@@ -150,41 +142,7 @@ export function* stealSaga(
       journalize(host, step, run, 'compensated', placed.reason);
       return outcome('compensated', decision, run, null, clientOrderId, `place rejected: ${placed.reason}`);
     }
-    if (!host.ledger.hasOrder(placed.orderId))
-      host.ledger.addOrder({
-        id: placed.orderId,
-        symbol: request.symbol,
-        assetClass: request.assetClass,
-        side: request.side,
-        role: 'entry',
-        limitPrice: request.limitPrice,
-        qty: request.qty,
-        price: request.price,
-        forecastPnl: request.forecastPnl,
-        placedAt: now,
-        probe: false,
-        external: false,
-      });
-    // Fills (or a close) the venue reported before this answer, and what a look-up found.
-    host.updates.settle(placed.orderId, clientOrderId);
-    if (placed.update) host.updates.apply(placed.update);
-    journalize(host, step, run, 'placed', undefined, placed.orderId);
-    // Victims cancelled in any attempt were stolen from, even if the last decision found the margin free.
-    // Every victim not cancelled filled during its cancel: with none of those, all were cancelled.
-    const cancelledVictims =
-      run.filledDuringCancel.length === 0
-        ? run.stolen
-        : run.stolen.filter((v) => run.cancelled.includes(v.id));
-    if (cancelledVictims.length) recordSteals(host, request.symbol, cancelledVictims, now);
-    journalize(host, step, run, 'done', undefined, placed.orderId);
-    return outcome(
-      cancelledVictims.length ? 'stole' : 'placed',
-      decision,
-      run,
-      placed.orderId,
-      clientOrderId,
-      null,
-    );
+    return placedOutcome(host, request, decision, run, step, placed, now);
   }
 }
 
@@ -193,6 +151,68 @@ export function* stealSaga(
  * partly beyond what it had filled at the decision), so the plan no longer holds and the request is decided
  * again with the new state rather than placed into margin that is not there.
  */
+/** The place call for a request: its entry, under the saga's idempotent client order id. */
+function entryPlaceRequest(request: EntryRequest, clientOrderId: string): PlaceLimitRequest {
+  return {
+    clientOrderId,
+    symbol: request.symbol,
+    assetClass: request.assetClass,
+    side: request.side,
+    role: 'entry',
+    limitPrice: request.limitPrice,
+    qty: request.qty,
+  };
+}
+
+/**
+ * The venue accepted the order: into the ledger (unless an update already put it there) with what the venue
+ * reported before this answer, the steals into the history, and the saga's outcome.
+ */
+function placedOutcome(
+  host: SagaHost,
+  request: EntryRequest,
+  decision: Decision,
+  run: SagaRun,
+  step: SagaStep,
+  placed: PlaceResult & { ok: true; update?: OrderUpdate },
+  now: TimeMs,
+): Outcome {
+  const clientOrderId = step.clientOrderId;
+  if (!host.ledger.hasOrder(placed.orderId))
+    host.ledger.addOrder({
+      id: placed.orderId,
+      symbol: request.symbol,
+      assetClass: request.assetClass,
+      side: request.side,
+      role: 'entry',
+      limitPrice: request.limitPrice,
+      qty: request.qty,
+      price: request.price,
+      forecastPnl: request.forecastPnl,
+      placedAt: now,
+      probe: false,
+      external: false,
+    });
+  // Fills (or a close) the venue reported before this answer, and what a look-up found.
+  host.updates.settle(placed.orderId, clientOrderId);
+  if (placed.update) host.updates.apply(placed.update);
+  journalize(host, step, run, 'placed', undefined, placed.orderId);
+  // Victims cancelled in any attempt were stolen from, even if the last decision found the margin free.
+  // Every victim not cancelled filled during its cancel: with none of those, all were cancelled.
+  const cancelledVictims =
+    run.filledDuringCancel.length === 0 ? run.stolen : run.stolen.filter((v) => run.cancelled.includes(v.id));
+  if (cancelledVictims.length) recordSteals(host, request.symbol, cancelledVictims, now);
+  journalize(host, step, run, 'done', undefined, placed.orderId);
+  return outcome(
+    cancelledVictims.length ? 'stole' : 'placed',
+    decision,
+    run,
+    placed.orderId,
+    clientOrderId,
+    null,
+  );
+}
+
 /** Where a steal's cancels stand: all confirmed, one raced by a fill, or aborted by the venue. */
 type CancelProgress = 'cancelled' | 'raced' | { aborted: string };
 
