@@ -75,7 +75,7 @@ export function* stealSaga(
     // The replaced order goes first: it is this symbol's own capacity.
     const toCancel = decision.replaces === null ? decision.victims : [decision.replaces, ...decision.victims];
     // What had filled when the decision was taken (cumulative): only a fill beyond it changes the plan.
-    const filledAtDecision = toCancel.map((id) => host.ledger.filled(id));
+    const filledAtDecision = filledNow(host, toCancel);
     // An indexed loop: for-of across a yield keeps an iterator and its results alive in the saga's frame.
     for (let k = 0; k < toCancel.length; k++) {
       const orderId = toCancel[k]!;
@@ -211,6 +211,13 @@ function placedOutcome(
     clientOrderId,
     null,
   );
+}
+
+/** What each order had filled (cumulative) as of now. */
+function filledNow(host: SagaHost, orderIds: readonly string[]): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < orderIds.length; k++) out.push(host.ledger.filled(orderIds[k]!));
+  return out;
 }
 
 /** Where a steal's cancels stand: all confirmed, one raced by a fill, or aborted by the venue. */
