@@ -1,4 +1,6 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+
+type CliProgress = typeof import('cli-progress');
 
 export interface Progress {
   update(done: number, total: number, label?: string): void;
@@ -8,6 +10,8 @@ export interface Progress {
 /** A progress bar on a terminal; silence when stderr is a pipe or a file (logs stay clean). */
 export function progressBar(title: string, enabled = process.stderr.isTTY === true): Progress {
   if (!enabled) return { update: () => undefined, stop: () => undefined };
+  // Loaded only for a terminal: runs piped to a file or a test never draw a bar.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as CliProgress;
   const bar = new cliProgress.SingleBar(
     {
       format: `${title} [{bar}] {percentage}% | {value}/{total} {label} | ETA {eta_formatted}`,

@@ -2,7 +2,7 @@ import type { Decision } from '../core/policy/decision.js';
 import type { StealHistory } from '../core/policy/steal-history.js';
 import type { EntryRequest, StealEvent, TimeMs } from '../core/types.js';
 import { lookUpLostPlace, type PlaceOutcome } from './broker-calls.js';
-import type { BrokerState, CancelResult, PlaceLimitRequest, PlaceResult } from './broker.js';
+import type { BrokerState, CancelResult, OrderUpdate, PlaceLimitRequest, PlaceResult } from './broker.js';
 import type { CapacityLedger } from './ledger.js';
 import type { OrderUpdates } from './order-updates.js';
 import { outcome, settledOutcome, type SagaRun, type SagaStep } from './outcomes.js';
@@ -48,13 +48,14 @@ export function* stealSaga(
   request: EntryRequest,
   first: Decision,
 ): Generator<BrokerCall, Outcome, BrokerReply> {
-  const run: SagaRun = { decisions: [], cancelled: [], filledDuringCancel: [], stolen: [] };
+  // The first decision in a literal: an array grown from empty by push reserves room for 16.
+  const run: SagaRun = { decisions: [first], cancelled: [], filledDuringCancel: [], stolen: [] };
   let step: SagaStep | null = null;
   const maxRedecide = host.maxRedecide;
 
   for (let attempt = 0; ; attempt++) {
     const decision = attempt === 0 ? first : host.decide(request);
-    run.decisions.push(decision);
+    if (attempt > 0) run.decisions.push(decision);
     const settled = settledOutcome(decision, run);
     if (settled) return settled;
 
@@ -68,11 +69,35 @@ export function* stealSaga(
     if (host.journal !== nullJournal)
       journalize(host, step, run, 'requested', `${decision.action} ${request.symbol}`);
 
-    // Most requests cancel nothing (a plain place): they skip the nested generator.
-    const cancels =
-      decision.replaces !== null || decision.victims.length > 0
-        ? yield* cancelVictims(host, decision, run)
-        : 'cancelled';
+    // Cancel the replaced order, then the victims in rank order, each confirmed. Inline rather than a nested
+    // generator: every step of a delegated generator resumes both, and a steal is the simulator's hot path.
+    let cancels = 'cancelled' as CancelProgress;
+    // The replaced order goes first: it is this symbol's own capacity.
+    const toCancel = decision.replaces === null ? decision.victims : [decision.replaces, ...decision.victims];
+    // What had filled when the decision was taken (cumulative): only a fill beyond it changes the plan.
+    const filledAtDecision = filledNow(host, toCancel);
+    // An indexed loop: for-of across a yield keeps an iterator and its results alive in the saga's frame.
+    for (let k = 0; k < toCancel.length; k++) {
+      const orderId = toCancel[k]!;
+      // Read before the cancel: an update from the venue may close the order while the cancel is out.
+      const symbol = host.ledger.order(orderId)?.symbol;
+      // A lost answer is sent again once (the venue answers a cancel of a closed order with how it closed,
+      // so the cancel counts once).
+      let result: CancelResult;
+      try {
+        result = (yield { kind: 'cancel', orderId }) as CancelResult;
+      } catch {
+        result = (yield { kind: 'cancel', orderId }) as CancelResult;
+      }
+      if (result.status === 'rejected') {
+        // The venue still has (or never had) the order: take its word for everything, then stop.
+        yield* resync(host);
+        cancels = { aborted: `cancel of ${orderId} rejected: ${result.reason}` };
+        break;
+      }
+      cancels = cancelConfirmed(host, decision, run, orderId, symbol, result, filledAtDecision[k]!);
+      if (cancels === 'raced') break;
+    }
     if (cancels !== 'cancelled' && cancels !== 'raced') {
       journalize(host, step, run, 'aborted', cancels.aborted);
       return outcome('aborted', decision, run, null, null, cancels.aborted);
@@ -94,20 +119,11 @@ export function* stealSaga(
     }
     journalize(host, step, run, 'victims-cancelled');
 
-    const placeRequest: PlaceLimitRequest = {
-      clientOrderId,
-      symbol: request.symbol,
-      assetClass: request.assetClass,
-      side: request.side,
-      role: 'entry',
-      limitPrice: request.limitPrice,
-      qty: request.qty,
-    };
     // placeOnce, inlined on the hot path (a nested generator per place costs more than the place itself):
     // when the answer is lost, the order is looked up by its client order id.
     let placed: PlaceOutcome;
     try {
-      placed = (yield { kind: 'place', request: placeRequest }) as PlaceResult;
+      placed = (yield { kind: 'place', request: entryPlaceRequest(request, clientOrderId) }) as PlaceResult;
     } catch {
       placed = yield* lookUpLostPlace(clientOrderId);
     }
@@ -126,92 +142,109 @@ export function* stealSaga(
       journalize(host, step, run, 'compensated', placed.reason);
       return outcome('compensated', decision, run, null, clientOrderId, `place rejected: ${placed.reason}`);
     }
-    if (!host.ledger.hasOrder(placed.orderId))
-      host.ledger.addOrder({
-        id: placed.orderId,
-        symbol: request.symbol,
-        assetClass: request.assetClass,
-        side: request.side,
-        role: 'entry',
-        limitPrice: request.limitPrice,
-        qty: request.qty,
-        price: request.price,
-        forecastPnl: request.forecastPnl,
-        placedAt: now,
-        probe: false,
-        external: false,
-      });
-    // Fills (or a close) the venue reported before this answer, and what a look-up found.
-    host.updates.settle(placed.orderId, clientOrderId);
-    if (placed.update) host.updates.apply(placed.update);
-    journalize(host, step, run, 'placed', undefined, placed.orderId);
-    // Victims cancelled in any attempt were stolen from, even if the last decision found the margin free.
-    // Every victim not cancelled filled during its cancel: with none of those, all were cancelled.
-    const cancelledVictims =
-      run.filledDuringCancel.length === 0
-        ? run.stolen
-        : run.stolen.filter((v) => run.cancelled.includes(v.id));
-    if (cancelledVictims.length) recordSteals(host, request.symbol, cancelledVictims, now);
-    journalize(host, step, run, 'done', undefined, placed.orderId);
-    return outcome(
-      cancelledVictims.length ? 'stole' : 'placed',
-      decision,
-      run,
-      placed.orderId,
-      clientOrderId,
-      null,
-    );
+    return placedOutcome(host, request, decision, run, step, placed, now);
   }
 }
 
 /**
- * Cancel the replaced order and the victims, in that order, each confirmed. `raced`: a victim filled
- * during its cancel, so the plan no longer holds and the request is decided again.
+ * The ledger after a confirmed cancel of `orderId`. `raced`: the order filled during its cancel (wholly, or
+ * partly beyond what it had filled at the decision), so the plan no longer holds and the request is decided
+ * again with the new state rather than placed into margin that is not there.
  */
-function* cancelVictims(
+/** The place call for a request: its entry, under the saga's idempotent client order id. */
+function entryPlaceRequest(request: EntryRequest, clientOrderId: string): PlaceLimitRequest {
+  return {
+    clientOrderId,
+    symbol: request.symbol,
+    assetClass: request.assetClass,
+    side: request.side,
+    role: 'entry',
+    limitPrice: request.limitPrice,
+    qty: request.qty,
+  };
+}
+
+/**
+ * The venue accepted the order: into the ledger (unless an update already put it there) with what the venue
+ * reported before this answer, the steals into the history, and the saga's outcome.
+ */
+function placedOutcome(
+  host: SagaHost,
+  request: EntryRequest,
+  decision: Decision,
+  run: SagaRun,
+  step: SagaStep,
+  placed: PlaceResult & { ok: true; update?: OrderUpdate },
+  now: TimeMs,
+): Outcome {
+  const clientOrderId = step.clientOrderId;
+  if (!host.ledger.hasOrder(placed.orderId))
+    host.ledger.addOrder({
+      id: placed.orderId,
+      symbol: request.symbol,
+      assetClass: request.assetClass,
+      side: request.side,
+      role: 'entry',
+      limitPrice: request.limitPrice,
+      qty: request.qty,
+      price: request.price,
+      forecastPnl: request.forecastPnl,
+      placedAt: now,
+      probe: false,
+      external: false,
+    });
+  // Fills (or a close) the venue reported before this answer, and what a look-up found.
+  host.updates.settle(placed.orderId, clientOrderId);
+  if (placed.update) host.updates.apply(placed.update);
+  journalize(host, step, run, 'placed', undefined, placed.orderId);
+  // Victims cancelled in any attempt were stolen from, even if the last decision found the margin free.
+  // Every victim not cancelled filled during its cancel: with none of those, all were cancelled.
+  const cancelledVictims =
+    run.filledDuringCancel.length === 0 ? run.stolen : run.stolen.filter((v) => run.cancelled.includes(v.id));
+  if (cancelledVictims.length) recordSteals(host, request.symbol, cancelledVictims, now);
+  journalize(host, step, run, 'done', undefined, placed.orderId);
+  return outcome(
+    cancelledVictims.length ? 'stole' : 'placed',
+    decision,
+    run,
+    placed.orderId,
+    clientOrderId,
+    null,
+  );
+}
+
+/** What each order had filled (cumulative) as of now. */
+function filledNow(host: SagaHost, orderIds: readonly string[]): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < orderIds.length; k++) out.push(host.ledger.filled(orderIds[k]!));
+  return out;
+}
+
+/** Where a steal's cancels stand: all confirmed, one raced by a fill, or aborted by the venue. */
+type CancelProgress = 'cancelled' | 'raced' | { aborted: string };
+
+function cancelConfirmed(
   host: SagaHost,
   decision: Decision,
   run: SagaRun,
-): Generator<BrokerCall, 'cancelled' | 'raced' | { aborted: string }, BrokerReply> {
-  // The replaced order goes first: it is this symbol's own capacity. Then victims in rank order.
-  const toCancel = decision.replaces ? [decision.replaces, ...decision.victims] : decision.victims;
-  // What had filled when the decision was taken (cumulative): only a fill beyond it changes the plan.
-  const filledAtDecision = toCancel.map((id) => host.ledger.filled(id));
-  // An indexed loop: for-of across a yield keeps an iterator and its results alive in the saga's frame.
-  for (let k = 0; k < toCancel.length; k++) {
-    const orderId = toCancel[k]!;
-    // Read before the cancel: an update from the venue may close the order while the cancel is out.
-    const symbol = host.ledger.order(orderId)?.symbol;
-    // cancelOnce, inlined: a lost answer is sent again once (the venue answers a cancel of a closed order
-    // with how it closed, so the cancel counts once).
-    let result: CancelResult;
-    try {
-      result = (yield { kind: 'cancel', orderId }) as CancelResult;
-    } catch {
-      result = (yield { kind: 'cancel', orderId }) as CancelResult;
-    }
-    if (result.status === 'rejected') {
-      // The venue still has (or never had) the order: take its word for everything, then stop.
-      yield* resync(host);
-      return { aborted: `cancel of ${orderId} rejected: ${result.reason}` };
-    }
-    const order = host.ledger.order(orderId);
-    if (symbol !== undefined && orderId !== decision.replaces) run.stolen.push({ id: orderId, symbol });
-    if (result.filledQty > 0 && order) {
-      // Cumulative: what the ledger already holds (from an update or a reconcile) is not added again.
-      host.ledger.applyFill(orderId, result.filledQty, result.fillPrice ?? order.limitPrice);
-    }
-    if (result.status === 'filled') {
-      run.filledDuringCancel.push(orderId);
-      return 'raced';
-    }
-    host.ledger.removeOrder(orderId);
-    run.cancelled.push(orderId);
-    // Part of the victim filled after the decision: it freed less than planned and now holds a position.
-    // Decide again with the new state rather than place into margin that is not there.
-    if (result.filledQty > filledAtDecision[k]!) return 'raced';
+  orderId: string,
+  symbol: string | undefined,
+  result: Exclude<CancelResult, { status: 'rejected' }>,
+  filledAtDecision: number,
+): CancelProgress {
+  const order = host.ledger.order(orderId);
+  if (symbol !== undefined && orderId !== decision.replaces) run.stolen.push({ id: orderId, symbol });
+  if (result.filledQty > 0 && order) {
+    // Cumulative: what the ledger already holds (from an update or a reconcile) is not added again.
+    host.ledger.applyFill(orderId, result.filledQty, result.fillPrice ?? order.limitPrice);
   }
-  return 'cancelled';
+  if (result.status === 'filled') {
+    run.filledDuringCancel.push(orderId);
+    return 'raced';
+  }
+  host.ledger.removeOrder(orderId);
+  run.cancelled.push(orderId);
+  return result.filledQty > filledAtDecision ? 'raced' : 'cancelled';
 }
 
 function journalize(

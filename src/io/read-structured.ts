@@ -1,7 +1,18 @@
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ValidationError } from '../core/errors.js';
 import { readFailure, readRegularFile } from './regular-file.js';
+
+type Yaml = typeof import('yaml');
+let yamlModule: Yaml | null = null;
+
+/**
+ * The YAML parser, loaded on the first YAML document: it is the largest module a simulation would load, and
+ * most runs read JSON or no file at all.
+ */
+function yaml(): Yaml {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml);
+}
 
 /** Read a JSON or YAML document; a missing file or a syntax error names the file, line and what to do. */
 export async function readStructuredFile(path: string): Promise<unknown> {
@@ -27,9 +38,10 @@ export function parseStructured(text: string, source: string): unknown {
       ]);
     }
   }
+  const { parse, YAMLParseError } = yaml();
   try {
     // YAML is a superset of JSON, so anything that is not .json goes through the YAML parser.
-    return parseYaml(text, { prettyErrors: true }) as unknown;
+    return parse(text, { prettyErrors: true }) as unknown;
   } catch (error) {
     const where =
       error instanceof YAMLParseError && error.linePos ? `${source}:${error.linePos[0].line}` : source;

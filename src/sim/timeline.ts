@@ -141,7 +141,8 @@ export function buildTimeline(
 
 /**
  * Every bar close in range, ascending and unique: a merge of the per-series close times, each already
- * ascending (a handful of series, so the next smallest is found by a scan of their heads).
+ * ascending. A handful of series, so the next smallest is found by a scan of their heads, kept in a typed
+ * array of their own (the head of a series that is done is +∞).
  */
 function mergeUnique(
   closeTimes: readonly Float64Array[],
@@ -150,17 +151,24 @@ function mergeUnique(
   count: number,
 ): Float64Array {
   const out = new Float64Array(count);
+  const n = closeTimes.length;
   const at = Int32Array.from(firstBar);
+  const head = new Float64Array(n);
+  for (let k = 0; k < n; k++) head[k] = at[k]! < lastBar[k]! ? closeTimes[k]![at[k]!]! : Infinity;
   let w = 0;
   for (;;) {
-    let t = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < closeTimes.length; k++) {
-      if (at[k]! < lastBar[k]! && closeTimes[k]![at[k]!]! < t) t = closeTimes[k]![at[k]!]!;
-    }
-    if (t === Number.POSITIVE_INFINITY) break;
+    let t = Infinity;
+    for (let k = 0; k < n; k++) if (head[k]! < t) t = head[k]!;
+    if (t === Infinity) break;
     out[w++] = t;
-    for (let k = 0; k < closeTimes.length; k++) {
-      while (at[k]! < lastBar[k]! && closeTimes[k]![at[k]!]! === t) at[k]!++;
+    for (let k = 0; k < n; k++) {
+      if (head[k] !== t) continue;
+      const ct = closeTimes[k]!;
+      const last = lastBar[k]!;
+      let i = at[k]! + 1;
+      while (i < last && ct[i] === t) i++;
+      at[k] = i;
+      head[k] = i < last ? ct[i]! : Infinity;
     }
   }
   return out.subarray(0, w);

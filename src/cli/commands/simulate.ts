@@ -16,7 +16,6 @@ import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flag
 import { renderReport } from '../../sim/report/html.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
-import { saveRun } from '../../store/runs.js';
 import { CliError, EXIT } from '../errors.js';
 import { money, num, pct, table } from '../../report/text.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
@@ -86,7 +85,8 @@ export function registerSimulate(program: Command): void {
       printSummary(result, opts.quiet === true, out);
       if (opts.json) await writeJsonOutput(opts.json, result);
       if (opts.report) await writeOutput('--report', opts.report, reportOf(run, opts.quiet === true));
-      if (opts.db) saveRun(opts.db, 'simulate', result);
+      // The SQLite store is loaded only when asked for.
+      if (opts.db) (await import('../../store/runs.js')).saveRun(opts.db, 'simulate', result);
       for (const [flag, path] of [
         ['--json', opts.json],
         ['--report', opts.report],
