@@ -46,8 +46,6 @@ interface PairTimes {
 
 const NO_SYMBOLS: ReadonlySet<string> = new Set<string>();
 
-const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
-
 /**
  * Cooldowns and fights from steal history (DESIGN §2 rule 5). One count serves both detection and cooldown:
  * `count(t)` = steals between the unordered pair with `0 ≤ t − at < fightWindowSec`, the steal being
@@ -57,16 +55,19 @@ const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `$
  */
 export class StealHistory {
   private readonly events: ClassifiedSteal[] = [];
-  /** Steal times per unordered pair, ascending, with the pair's two symbols. */
-  private readonly pairs = new Map<string, PairTimes>();
+  /**
+   * Steal times per unordered pair, ascending, with the pair's two symbols, found as `pairs.get(a).get(b)` and
+   * `pairs.get(b).get(a)` (one object): symbols are strings the caller already holds, so no key is built.
+   */
+  private readonly pairs = new Map<string, Map<string, PairTimes>>();
+  /** Every pair once, in the order they first stole from each other. */
+  private readonly pairList = new Set<PairTimes>();
 
   constructor(private readonly config: HistoryConfig) {}
 
   /** Record a steal. Events must arrive in time order; an out-of-order event is inserted where it belongs. */
   record(event: StealEvent): ClassifiedSteal {
-    const key = pairKey(event.thief, event.victim);
-    let pair = this.pairs.get(key);
-    if (!pair) this.pairs.set(key, (pair = { a: event.thief, b: event.victim, times: [] }));
+    const pair = this.pair(event.thief, event.victim) ?? this.addPair(event.thief, event.victim);
     const times = pair.times;
     const count = countInWindow(times, event.at, this.config.fightWindowSec * 1000);
     const classified: ClassifiedSteal = {
@@ -85,13 +86,13 @@ export class StealHistory {
 
   /** `count(now)` for the pair: how many steals between them lie in the window ending now. */
   pairCount(a: string, b: string, now: TimeMs): number {
-    const pair = this.pairs.get(pairKey(a, b));
+    const pair = this.pair(a, b);
     return pair ? countInWindow(pair.times, now, this.config.fightWindowSec * 1000) : 0;
   }
 
   /** The pair is fighting now: a steal between them would need stealer PnL > victim PnL. */
   isFighting(a: string, b: string, now: TimeMs): boolean {
-    const pair = this.pairs.get(pairKey(a, b));
+    const pair = this.pair(a, b);
     // Fewer steals ever recorded between them than the threshold: no window can hold enough.
     if (!pair || pair.times.length < this.config.fightThreshold) return false;
     return countInWindow(pair.times, now, this.config.fightWindowSec * 1000) >= this.config.fightThreshold;
@@ -142,7 +143,7 @@ export class StealHistory {
     let out: Set<string> | null = null;
     const windowMs = this.config.fightWindowSec * 1000;
     const threshold = this.config.fightThreshold;
-    for (const { a, b, times } of this.pairs.values()) {
+    for (const { a, b, times } of this.pairList) {
       if (times.length < threshold || (a !== symbol && b !== symbol)) continue;
       if (countInWindow(times, now, windowMs) >= threshold) {
         out ??= new Set<string>();
@@ -172,16 +173,41 @@ export class StealHistory {
     while (drop < this.events.length && this.events[drop]!.at < keep) drop++;
     if (drop === 0) return;
     this.events.splice(0, drop);
-    for (const [key, { times }] of this.pairs) {
+    for (const pair of this.pairList) {
+      const times = pair.times;
       let k = 0;
       while (k < times.length && times[k]! < keep) k++;
-      if (k === times.length) this.pairs.delete(key);
+      if (k === times.length) this.dropPair(pair);
       else if (k > 0) times.splice(0, k);
     }
   }
 
   all(): readonly ClassifiedSteal[] {
     return this.events;
+  }
+
+  private pair(a: string, b: string): PairTimes | undefined {
+    return this.pairs.get(a)?.get(b);
+  }
+
+  private addPair(a: string, b: string): PairTimes {
+    const pair: PairTimes = { a, b, times: [] };
+    this.link(a, b, pair);
+    this.link(b, a, pair);
+    this.pairList.add(pair);
+    return pair;
+  }
+
+  private link(from: string, to: string, pair: PairTimes): void {
+    let partners = this.pairs.get(from);
+    if (!partners) this.pairs.set(from, (partners = new Map()));
+    partners.set(to, pair);
+  }
+
+  private dropPair(pair: PairTimes): void {
+    this.pairs.get(pair.a)?.delete(pair.b);
+    this.pairs.get(pair.b)?.delete(pair.a);
+    this.pairList.delete(pair);
   }
 
   private maxCooldownMs(): number {
