@@ -10,6 +10,7 @@ import { benchDecide } from './decide.js';
 import { benchOptimizer } from './optimizer.js';
 import { benchService } from './service.js';
 import { benchSim } from './sim.js';
+import { benchSimVersus } from './sim-versus.js';
 
 interface Section {
   name: string;
@@ -28,6 +29,12 @@ const SECTIONS: readonly Section[] = [
     description:
       'simulator on the 6-crypto hourly set, 2020-09-22 → 2025-12-02: load (cold, cached) and bar-steps/s',
     run: benchSim,
+  },
+  {
+    name: 'sim-versus',
+    description:
+      'the same full run, this checkout against the one in WORKSTEAL_BENCH_VERSUS, alternated in one process',
+    run: benchSimVersus,
   },
   {
     name: 'optimizer',
