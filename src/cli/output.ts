@@ -23,6 +23,12 @@ export function humanStream(json: string | undefined): NodeJS.WritableStream {
 /** An output path must name a file in a folder that exists and that we may write in ('-' is stdout). */
 export async function checkOutputPath(flag: string, path: string | undefined): Promise<void> {
   if (!path || (flag === '--json' && path === STDOUT)) return;
+  // `--json --quiet` would take the next flag as its file name and write a file called --quiet.
+  if (/^--?[a-z]/i.test(path)) {
+    throw new CliError(
+      `${flag} ${path}: ${flag} takes a file name, and ${path} looks like the next flag; give the file first (${flag} out.json ${path}), or ./${path} for a file so named`,
+    );
+  }
   const folder = dirname(resolve(path));
   const folderStat = await stat(folder).catch(() => null);
   if (!folderStat?.isDirectory()) {

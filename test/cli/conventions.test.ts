@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { ROOT, runCli } from '../support/cli.js';
 import { MARKETDATA, requireMarketData } from '../support/marketdata.js';
 
 // docs/cli.md: one exit code per kind of error, `--json -` for stdout, renamed flags that still work.
@@ -55,6 +55,16 @@ describe('the CLI convention (docs/cli.md)', () => {
     const r = runCli(['explain', '--scenario', 'examples/scenario-steal.json', '--json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--json <file>/);
+  });
+
+  it('--json followed by another flag is a usage mistake naming both, and writes no file named after the flag', () => {
+    const r = runCli(['simulate', '--benchmark', 'crypto', '--json', '--quiet']);
+    const stray = join(ROOT, '--quiet');
+    const written = existsSync(stray);
+    rmSync(stray, { force: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--json --quiet: .*looks like the next flag/);
+    expect(written).toBe(false);
   });
 
   it('optimize --workers still works as --threads, with a one-line note', () => {
