@@ -75,6 +75,25 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+/** Quantiles of the per-request wall times, the rate since `t0` and this process's CPU per request since `cpu`. */
+function summary(
+  samples: number[],
+  requests: number,
+  t0: number,
+  cpu: NodeJS.CpuUsage,
+): Omit<WorkloadResult, 'workload'> {
+  const seconds = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(cpu);
+  samples.sort((a, b) => a - b);
+  return {
+    p50: quantile(samples, 0.5),
+    p99: quantile(samples, 0.99),
+    rate: requests / seconds,
+    n: requests,
+    clientCpuMs: (used.user + used.system) / 1000 / requests,
+  };
+}
+
 /** Run `perClient` rounds on every client at once; wall ms per request and the rate. */
 async function load(
   calls: Call[],
@@ -96,16 +115,7 @@ async function load(
       }
     }),
   );
-  const seconds = (performance.now() - t0) / 1000;
-  const used = process.cpuUsage(cpu);
-  samples.sort((a, b) => a - b);
-  return {
-    p50: quantile(samples, 0.5),
-    p99: quantile(samples, 0.99),
-    rate: requests / seconds,
-    n: requests,
-    clientCpuMs: (used.user + used.system) / 1000 / requests,
-  };
+  return summary(samples, requests, t0, cpu);
 }
 
 /**
@@ -136,16 +146,7 @@ async function openLoad(
       }
     }),
   );
-  const seconds = (performance.now() - t0) / 1000;
-  const used = process.cpuUsage(cpu);
-  samples.sort((a, b) => a - b);
-  return {
-    p50: quantile(samples, 0.5),
-    p99: quantile(samples, 0.99),
-    rate: requests / seconds,
-    n: requests,
-    clientCpuMs: (used.user + used.system) / 1000 / requests,
-  };
+  return summary(samples, requests, t0, cpu);
 }
 
 const entryRequest = (symbol: string, qty: number): Record<string, unknown> => ({

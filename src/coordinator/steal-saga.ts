@@ -146,11 +146,6 @@ export function* stealSaga(
   }
 }
 
-/**
- * The ledger after a confirmed cancel of `orderId`. `raced`: the order filled during its cancel (wholly, or
- * partly beyond what it had filled at the decision), so the plan no longer holds and the request is decided
- * again with the new state rather than placed into margin that is not there.
- */
 /** The place call for a request: its entry, under the saga's idempotent client order id. */
 function entryPlaceRequest(request: EntryRequest, clientOrderId: string): PlaceLimitRequest {
   return {
@@ -223,6 +218,11 @@ function filledNow(host: SagaHost, orderIds: readonly string[]): number[] {
 /** Where a steal's cancels stand: all confirmed, one raced by a fill, or aborted by the venue. */
 type CancelProgress = 'cancelled' | 'raced' | { aborted: string };
 
+/**
+ * The ledger after a confirmed cancel of `orderId`. `raced`: the order filled during its cancel (wholly, or
+ * partly beyond what it had filled at the decision), so the plan no longer holds and the request is decided
+ * again with the new state rather than placed into margin that is not there.
+ */
 function cancelConfirmed(
   host: SagaHost,
   decision: Decision,
