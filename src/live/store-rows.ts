@@ -16,17 +16,21 @@ export interface OrderRow extends PlaceLimitRequest {
   status: string;
 }
 
-export interface SagaRow {
+/** What every reader of `sagas` maps the same way (the live store's recovery, the service's views). */
+export interface SagaColumns {
   sagaId: string;
-  runId: number;
-  /** The broker of the run that started the saga: only that venue can know how it ended. */
-  broker: string;
   symbol: string;
   clientOrderId: string;
   state: SagaState;
   victims: string[];
   cancelled: string[];
   orderId: string | null;
+}
+
+export interface SagaRow extends SagaColumns {
+  runId: number;
+  /** The broker of the run that started the saga: only that venue can know how it ended. */
+  broker: string;
   startedAt: number;
   /** The process that ran the saga's run (null in stores written before it was recorded). */
   runPid: number | null;
@@ -86,18 +90,25 @@ export function orderRow(r: Record<string, unknown>): OrderRow {
   };
 }
 
-/** A row of `sagas` joined with its run (unfinishedSagas' query). */
-export function sagaRow(r: Record<string, unknown>): SagaRow {
+/** The columns of a `sagas` row that every reader maps alike. */
+export function sagaColumns(r: Record<string, unknown>): SagaColumns {
   return {
     sagaId: String(r.saga_id),
-    runId: Number(r.run_id),
-    broker: String(r.broker),
     symbol: String(r.symbol),
     clientOrderId: String(r.client_order_id),
     state: r.state as SagaState,
     victims: JSON.parse(String(r.victims)) as string[],
     cancelled: JSON.parse(String(r.cancelled)) as string[],
     orderId: r.order_id === null ? null : String(r.order_id),
+  };
+}
+
+/** A row of `sagas` joined with its run (unfinishedSagas' query). */
+export function sagaRow(r: Record<string, unknown>): SagaRow {
+  return {
+    ...sagaColumns(r),
+    runId: Number(r.run_id),
+    broker: String(r.broker),
     startedAt: Number(r.started_at),
     runPid: r.run_pid === null ? null : Number(r.run_pid),
     runHost: r.run_host === null ? null : String(r.run_host),

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { Outcome, SagaState } from '../coordinator/saga.js';
+import type { Outcome } from '../coordinator/saga.js';
 import { readStoredRecord } from './stored-record.js';
 import type { LiveStore } from '../live/store.js';
+import { sagaColumns, type SagaColumns } from '../live/store-rows.js';
 import type { OrderEventBody } from './reports.js';
 
 /**
@@ -10,14 +11,7 @@ import type { OrderEventBody } from './reports.js';
  * and read queries over the store's sagas and decisions that the HTTP API answers with.
  */
 
-export interface SagaRecord {
-  sagaId: string;
-  symbol: string;
-  clientOrderId: string;
-  state: SagaState;
-  victims: string[];
-  cancelled: string[];
-  orderId: string | null;
+export interface SagaRecord extends SagaColumns {
   detail: string | null;
   startedAt: number;
   updatedAt: number;
@@ -126,13 +120,7 @@ export class ServiceTables {
 
 function sagaRecord(r: Record<string, unknown>): SagaRecord {
   return {
-    sagaId: String(r.saga_id),
-    symbol: String(r.symbol),
-    clientOrderId: String(r.client_order_id),
-    state: r.state as SagaState,
-    victims: JSON.parse(String(r.victims)) as string[],
-    cancelled: JSON.parse(String(r.cancelled)) as string[],
-    orderId: r.order_id === null ? null : String(r.order_id),
+    ...sagaColumns(r),
     detail: r.detail === null ? null : String(r.detail),
     startedAt: Number(r.started_at),
     updatedAt: Number(r.updated_at),
