@@ -63,7 +63,8 @@ export async function startHttp(o: HttpOptions): Promise<HttpHandle> {
   return listen(server, o.host, o.port);
 }
 
-type TokenCheck = (header: string | undefined) => boolean;
+/** Whether a request's Authorization header carries the token (its socket, when given, remembers a pass). */
+type TokenCheck = (header: string | undefined, socket?: object) => boolean;
 
 async function handle(
   o: HttpOptions,
@@ -119,12 +120,20 @@ function control(
 /**
  * The bearer-token check for a token: constant-time comparison of digests (so the lengths match too). The
  * expected token's digest is computed once here, not on every request; the service uses the same rule.
+ *
+ * Given the request's socket, a header that already passed on that socket passes again without a digest
+ * (a keep-alive bot sends the same header on every request). The plain comparison that allows leaks nothing:
+ * it compares with what that socket itself already proved it knows; any other header is digested as usual.
  */
 export function bearerTokenCheck(token: string): TokenCheck {
   const expected = digest(token);
-  return (header) => {
+  const passed = new WeakMap<object, string>();
+  return (header, socket) => {
+    if (header !== undefined && socket !== undefined && passed.get(socket) === header) return true;
     const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-    return m !== null && timingSafeEqual(digest(m[1]!.trim()), expected);
+    const ok = m !== null && timingSafeEqual(digest(m[1]!.trim()), expected);
+    if (ok && socket !== undefined) passed.set(socket, header!);
+    return ok;
   };
 }
 
