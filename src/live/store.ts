@@ -35,7 +35,8 @@ export interface LiveStoreOptions {
 /**
  * The live state store: the live tables of the one SQLite store (src/store: schema, migrations, integrity
  * check, single-writer lock). WAL mode; every write is its own transaction and is on disk (in the WAL) before
- * the call returns, so a process killed at any instant leaves a consistent file behind.
+ * the call returns, so a process killed at any instant leaves a consistent file behind. (The advisory service
+ * groups a turn's writes into one transaction and holds its answers until it commits: src/store/group-commit.ts.)
  *
  * Orders are found by (venue, venue order id): a replay's venue is its own run (its ids mean nothing to the
  * next replay), a broker's venue is the broker. So a new run's fills never touch an earlier run's rows.

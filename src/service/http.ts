@@ -13,7 +13,7 @@ import type { LiveMetrics } from '../live/metrics.js';
 import { OPENAPI } from './openapi.js';
 import { BadRequest, entryRequestSchema, orderEventSchema, parseBody, sagaReportSchema } from './reports.js';
 import type { CoordinatorService } from './service.js';
-import { NotFound, ServiceConflict } from './views.js';
+import { NotFound, ServiceConflict, ServiceUnavailable } from './views.js';
 
 export interface ServiceHttpOptions {
   host: string;
@@ -51,6 +51,7 @@ export async function startServiceHttp(o: ServiceHttpOptions): Promise<ServiceHt
         });
       if (error instanceof NotFound) return send(res, 404, { error: error.message });
       if (error instanceof ServiceConflict) return send(res, 409, { error: error.message });
+      if (error instanceof ServiceUnavailable) return send(res, 503, { error: error.message });
       o.log.error('http-error', { path: req.url, message: error.message });
       send(res, 500, { error: 'internal error; see the log' });
     });
@@ -62,7 +63,7 @@ export async function startServiceHttp(o: ServiceHttpOptions): Promise<ServiceHt
 
 async function route(
   o: ServiceHttpOptions,
-  authorized: (header: string | undefined) => boolean,
+  authorized: (header: string | undefined, socket?: object) => boolean,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -79,7 +80,7 @@ async function route(
     return;
   }
   if (!path.startsWith('/v1/')) return send(res, 404, { error: `no such path ${path}; see /openapi.json` });
-  if (!authorized(req.headers.authorization)) {
+  if (!authorized(req.headers.authorization, req.socket)) {
     res.setHeader('www-authenticate', 'Bearer');
     return send(res, 401, {
       error: 'missing or wrong bearer token (Authorization: Bearer <WORKSTEAL_TOKEN>)',
@@ -93,11 +94,15 @@ async function route(
   }
   if (path === '/v1/events') {
     if (!only(method, 'POST', res)) return;
-    return send(res, 200, s.event(parseBody(orderEventSchema, await readJson(req))));
+    const applied = s.event(parseBody(orderEventSchema, await readJson(req)));
+    await s.durable();
+    return send(res, 200, applied);
   }
   if (path === '/v1/status') {
-    if (only(method, 'GET', res)) send(res, 200, s.status());
-    return;
+    if (!only(method, 'GET', res)) return;
+    const status = s.status();
+    await s.durable();
+    return send(res, 200, status);
   }
   if (path === '/v1/decisions') {
     if (!only(method, 'GET', res)) return;

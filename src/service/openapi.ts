@@ -22,6 +22,12 @@ const errors = {
     content: json('BadRequest'),
   },
   '401': { description: 'Missing or wrong bearer token.', content: json('Error') },
+  '503': {
+    description:
+      'The store failed to commit (a full or failing disk): nothing after the last committed answer is on ' +
+      'disk, so the service answers nothing more until it is restarted; it then recovers from the store.',
+    content: json('Error'),
+  },
 };
 
 const looseObject = { type: 'object', additionalProperties: true };

@@ -11,6 +11,7 @@ import { entryPrefix } from '../ports/order-ids.js';
 import type { LiveBroker } from '../ports/venue.js';
 import { isFightSteal, recoverSagas } from '../live/recovery.js';
 import type { LiveStore } from '../live/store.js';
+import { GroupCommit } from '../store/group-commit.js';
 import { TrackedBroker } from '../live/tracked-broker.js';
 import { AdvisoryBroker, type Timers } from './advisory-broker.js';
 import { AdvisoryBook, applyToLedger } from './book.js';
@@ -23,6 +24,7 @@ import {
   NotFound,
   sagaView,
   ServiceConflict,
+  ServiceUnavailable,
   type RequestAnswer,
   type SagaView,
 } from './views.js';
@@ -58,6 +60,10 @@ export class CoordinatorService {
   private readonly book: AdvisoryBook | null;
   private readonly advisory: AdvisoryBroker | null;
   private readonly executing: TrackedBroker | null;
+  /** Advisory mode: a turn's writes share one commit, and answers wait for it (src/store/group-commit.ts). */
+  private readonly commits: GroupCommit | null;
+  /** Set when a commit failed: memory is then ahead of the store, so nothing more is answered. */
+  private storeFailure: ServiceUnavailable | null = null;
   private readonly o: ServiceOptions;
   private currentRequest: EntryRequest | null = null;
   private currentSaga: string | null = null;
@@ -119,11 +125,20 @@ export class CoordinatorService {
         }),
       });
       this.executing = null;
+      this.commits = new GroupCommit(o.store.db, (error) => {
+        o.log.error('store-commit-failed', { path: o.store.path, message: error.message });
+        this.storeFailure = new ServiceUnavailable(
+          `the store ${o.store.path} failed to commit (${error.message}); what was answered before is on disk, ` +
+            'what came after is not. Restart worksteal serve (after fixing the disk): it recovers from the store',
+        );
+      });
       this.coordinator.ledger.reset(book.ledger.snapshot());
     } else {
       this.book = null;
       this.advisory = null;
       this.executing = new TrackedBroker(o.mode.broker, o.store, () => o.timers.now());
+      // Each write is its own commit: a saga's row must be on disk before the broker call it leads to.
+      this.commits = null;
       this.stopListening = o.mode.broker.onOrderEvent((e) => {
         if (e.kind !== 'new' && e.kind !== 'pending_cancel') this.dirty = true;
       });
@@ -142,12 +157,33 @@ export class CoordinatorService {
   /** Decide an entry request and carry it out (executing) or start its saga and say what the bot must do. */
   async request(body: EntryRequestBody, explain = false): Promise<RequestAnswer> {
     await this.ready;
+    this.beginWrites();
+    let answer: RequestAnswer;
     try {
-      return await this.decideAndAnswer({ ...body }, explain);
+      answer = await this.decideAndAnswer({ ...body }, explain);
     } finally {
       // A decision whose request failed (a broker error) is still logged.
       this.decisions.flush();
     }
+    await this.durable();
+    return answer;
+  }
+
+  /**
+   * Settles when everything written so far is on disk: an answer (of `event`, `status`, ...) leaves after it.
+   * `request` and `report` wait for it themselves.
+   */
+  durable(): Promise<void> {
+    if (!this.commits) return Promise.resolve();
+    return this.commits.durable().catch(() => {
+      throw this.storeFailure!;
+    });
+  }
+
+  /** Writes from here to the end of the turn share a commit; refused once a commit has failed. */
+  private beginWrites(): void {
+    if (this.storeFailure) throw this.storeFailure;
+    this.commits?.begin();
   }
 
   private async decideAndAnswer(request: EntryRequest, explain: boolean): Promise<RequestAnswer> {
@@ -187,21 +223,28 @@ export class CoordinatorService {
         ? 'orderId' in body && body.orderId === a.orderId && body.kind !== 'placed'
         : 'clientOrderId' in body && body.clientOrderId === a.order.clientOrderId,
     );
+    this.beginWrites();
     if (!matches) {
       // Late (after the deadline) or never asked for: what happened at the venue still counts, once.
       const late = lateEvent(body);
       if (late) this.applyEvent(late);
+      await this.durable();
       return this.sagaView(sagaId)!;
     }
     this.advisory.report(body);
     const entry = this.requestOfSaga.get(sagaId);
     // A recovered saga (after a restart) is driven by the recovery, not by a request.
     await this.advisory!.untilAsked(entry ? entry.done : this.ready, () => sagaId);
+    await this.durable();
     return this.sagaView(sagaId)!;
   }
 
-  /** An order event (advisory: anything the bot saw; executing: quotes only, the venue tells the rest). */
+  /**
+   * An order event (advisory: anything the bot saw; executing: quotes only, the venue tells the rest). What it
+   * wrote is on disk once `durable()` settles.
+   */
   event(body: OrderEventBody): { applied: boolean; detail: string } {
+    this.beginWrites();
     if (this.executing) {
       if (body.kind !== 'quote')
         throw new ServiceConflict(
@@ -251,6 +294,7 @@ export class CoordinatorService {
     await this.ready.catch(() => undefined);
     this.decisions.flush();
     this.o.store.stopRun(this.o.timers.now(), reason);
+    this.commits?.commit();
   }
 
   private async recover(): Promise<void> {

@@ -39,6 +39,8 @@ export interface RequestAnswer {
 export class ServiceConflict extends Error {}
 /** Something that is not there (HTTP 404). */
 export class NotFound extends Error {}
+/** The store failed to commit: the service answers nothing more until it is restarted (HTTP 503). */
+export class ServiceUnavailable extends Error {}
 
 /** A stored saga with what it waits for now, times as ISO strings. */
 export function sagaView(

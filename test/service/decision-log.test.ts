@@ -64,6 +64,35 @@ describe('the decision log of the service', () => {
     );
   });
 
+  it('answers requests that arrive together only once all their decisions are committed (one commit)', async () => {
+    await fc.assert(
+      // Each needs more than the 5,500 left free and every resting order is protected: each is blocked at
+      // once (a request that places would hold the coordinator until its bot reports).
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 6_000, max: 9_000 }), { minLength: 2, maxLength: 8 }),
+        async (needs) => {
+          const h = advisoryService({ equity: 10_000 });
+          open.push(h);
+          for (let i = 0; i < 3; i++)
+            h.service.event({ kind: 'placed', order: restingOrder(`r${i}`, `R${i}/USD`, 1_500, 0.001) });
+          await h.service.durable();
+          const before = committedDecisions(h).length;
+          // Sent in one turn, as concurrent bots' requests arrive: each answer finds its own row on disk.
+          const seen = await Promise.all(
+            needs.map((need, i) =>
+              h.service
+                .request(readyRequest(`S${i}/USD`, need))
+                .then(() => committedDecisions(h).slice(before)),
+            ),
+          );
+          for (const [i, rows] of seen.entries()) expect(rows.map((r) => r.symbol)).toContain(`S${i}/USD`);
+          expect(seen.at(-1)!.map((r) => r.outcome)).toEqual(needs.map(() => 'blocked'));
+        },
+      ),
+      { numRuns: 15, seed: 1205 },
+    );
+  });
+
   it('stores the repeated book once and reads every decision back in full from any page', async () => {
     const h = advisoryService({ equity: 10_000 });
     open.push(h);
