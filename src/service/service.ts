@@ -11,12 +11,12 @@ import { entryPrefix } from '../ports/order-ids.js';
 import type { LiveBroker } from '../ports/venue.js';
 import { isFightSteal, recoverSagas } from '../live/recovery.js';
 import type { LiveStore } from '../live/store.js';
-import { GroupCommit } from '../store/group-commit.js';
 import { TrackedBroker } from '../live/tracked-broker.js';
 import { AdvisoryBroker, type Timers } from './advisory-broker.js';
 import { AdvisoryBook, applyToLedger } from './book.js';
 import { lateEvent, type EntryRequestBody, type OrderEventBody, type SagaReportBody } from './reports.js';
 import { DecisionLog } from './decision-log.js';
+import { ServiceWrites } from './service-writes.js';
 import { advisoryEvent } from './order-events.js';
 import { closeSettledSaga, mirrorToStore, ServiceTables, type DecisionOut } from './service-tables.js';
 import {
@@ -24,7 +24,6 @@ import {
   NotFound,
   sagaView,
   ServiceConflict,
-  ServiceUnavailable,
   type RequestAnswer,
   type SagaView,
 } from './views.js';
@@ -60,10 +59,7 @@ export class CoordinatorService {
   private readonly book: AdvisoryBook | null;
   private readonly advisory: AdvisoryBroker | null;
   private readonly executing: TrackedBroker | null;
-  /** Advisory mode: a turn's writes share one commit, and answers wait for it (src/store/group-commit.ts). */
-  private readonly commits: GroupCommit | null;
-  /** Set when a commit failed: memory is then ahead of the store, so nothing more is answered. */
-  private storeFailure: ServiceUnavailable | null = null;
+  private readonly writes: ServiceWrites;
   private readonly o: ServiceOptions;
   private currentRequest: EntryRequest | null = null;
   private currentSaga: string | null = null;
@@ -80,6 +76,7 @@ export class CoordinatorService {
     o.store.startRun(o.runTag, this.brokerName, now, { service: true, mode: o.mode.kind });
     o.store.recordEvent(now, 'start', { service: true, mode: o.mode.kind, runTag: o.runTag });
     this.tables = new ServiceTables(o.store.db);
+    this.writes = new ServiceWrites(o.store, o.log, o.mode.kind === 'advisory');
     this.decisions = new DecisionLog(o.store, () => this.coordinator.ledger, o.metrics);
     const account = o.mode.kind === 'advisory' ? o.mode.account : { equity: 0, patternDayTrader: false };
     this.coordinator = new Coordinator({
@@ -125,20 +122,11 @@ export class CoordinatorService {
         }),
       });
       this.executing = null;
-      this.commits = new GroupCommit(o.store.db, (error) => {
-        o.log.error('store-commit-failed', { path: o.store.path, message: error.message });
-        this.storeFailure = new ServiceUnavailable(
-          `the store ${o.store.path} failed to commit (${error.message}); what was answered before is on disk, ` +
-            'what came after is not. Restart worksteal serve (after fixing the disk): it recovers from the store',
-        );
-      });
       this.coordinator.ledger.reset(book.ledger.snapshot());
     } else {
       this.book = null;
       this.advisory = null;
       this.executing = new TrackedBroker(o.mode.broker, o.store, () => o.timers.now());
-      // Each write is its own commit: a saga's row must be on disk before the broker call it leads to.
-      this.commits = null;
       this.stopListening = o.mode.broker.onOrderEvent((e) => {
         if (e.kind !== 'new' && e.kind !== 'pending_cancel') this.dirty = true;
       });
@@ -157,7 +145,7 @@ export class CoordinatorService {
   /** Decide an entry request and carry it out (executing) or start its saga and say what the bot must do. */
   async request(body: EntryRequestBody, explain = false): Promise<RequestAnswer> {
     await this.ready;
-    this.beginWrites();
+    this.writes.begin();
     let answer: RequestAnswer;
     try {
       answer = await this.decideAndAnswer({ ...body }, explain);
@@ -174,16 +162,7 @@ export class CoordinatorService {
    * `request` and `report` wait for it themselves.
    */
   durable(): Promise<void> {
-    if (!this.commits) return Promise.resolve();
-    return this.commits.durable().catch(() => {
-      throw this.storeFailure!;
-    });
-  }
-
-  /** Writes from here to the end of the turn share a commit; refused once a commit has failed. */
-  private beginWrites(): void {
-    if (this.storeFailure) throw this.storeFailure;
-    this.commits?.begin();
+    return this.writes.durable();
   }
 
   private async decideAndAnswer(request: EntryRequest, explain: boolean): Promise<RequestAnswer> {
@@ -223,7 +202,7 @@ export class CoordinatorService {
         ? 'orderId' in body && body.orderId === a.orderId && body.kind !== 'placed'
         : 'clientOrderId' in body && body.clientOrderId === a.order.clientOrderId,
     );
-    this.beginWrites();
+    this.writes.begin();
     if (!matches) {
       // Late (after the deadline) or never asked for: what happened at the venue still counts, once.
       const late = lateEvent(body);
@@ -244,7 +223,7 @@ export class CoordinatorService {
    * wrote is on disk once `durable()` settles.
    */
   event(body: OrderEventBody): { applied: boolean; detail: string } {
-    this.beginWrites();
+    this.writes.begin();
     if (this.executing) {
       if (body.kind !== 'quote')
         throw new ServiceConflict(
@@ -294,7 +273,7 @@ export class CoordinatorService {
     await this.ready.catch(() => undefined);
     this.decisions.flush();
     this.o.store.stopRun(this.o.timers.now(), reason);
-    this.commits?.commit();
+    this.writes.commitNow();
   }
 
   private async recover(): Promise<void> {
