@@ -1,4 +1,5 @@
 import {
+  candidateColumns,
   columnRecord,
   readableRecord,
   VALUE_FIELDS,
@@ -6,7 +7,8 @@ import {
   type ColumnRecord,
   type ValueField,
 } from '../core/policy/record.js';
-import type { Decision } from '../core/policy/decision.js';
+import { rankEligible } from '../core/policy/candidates.js';
+import type { CandidateTable, Decision } from '../core/policy/decision.js';
 import { ORDER_ROLES, SIDES } from '../core/types.js';
 
 /**
@@ -123,25 +125,36 @@ export class StoredRecordWriter {
   private readonly last = new Map<ColumnName, { values: RawColumn; row: number | null }>();
 
   record(decision: Decision): StoredRecordDraft {
-    const { candidates, ...rest } = columnRecord(decision);
-    if (!candidates)
-      return { record: { format: STORED_RECORD_FORMAT, ...rest, candidates }, written: () => {} };
+    const t = decision.candidates;
+    if (!t) {
+      const { candidates: _none, ...rest } = columnRecord(decision);
+      return { record: { format: STORED_RECORD_FORMAT, ...rest, candidates: null }, written: () => {} };
+    }
+    const { candidates: _table, ...rest } = decision;
+    const ranked = rankEligible(t);
+    // The columns are built only if one of them has to be stored in full: while the book does not change,
+    // every column is compared with the decision's own table and none is built.
+    let columns: CandidateColumns | null = null;
+    const built = (): CandidateColumns => (columns ??= candidateColumns(decision)!);
     const fresh: { values: RawColumn; row: number | null }[] = [];
     const out = {} as Record<ColumnName, unknown>;
     for (const name of COLUMN_NAMES) {
-      const values = candidates[name];
       // An empty column is shorter than a reference to one.
-      if (values === null || ('length' in values && values.length === 0)) {
-        out[name] = encodeColumn(candidates, name);
+      if (name === 'value' && !t.value) {
+        out[name] = null;
+        continue;
+      }
+      if (name === 'ranked' ? ranked.length === 0 : t.orders.length === 0) {
+        out[name] = name === 'ranked' ? ranked : encodeColumn(built(), name);
         continue;
       }
       const last = this.last.get(name);
-      if (last && last.row !== null && sameColumn(name, last.values, values)) {
+      if (last && last.row !== null && sameAsTable(name, last.values, t, ranked)) {
         out[name] = { sameAs: last.row } satisfies ColumnReference;
         continue;
       }
-      out[name] = encodeColumn(candidates, name);
-      const entry = { values: copyColumn(values), row: null };
+      out[name] = encodeColumn(built(), name);
+      const entry = { values: copyColumn(built()[name]), row: null };
       this.last.set(name, entry);
       fresh.push(entry);
     }
@@ -153,6 +166,43 @@ export class StoredRecordWriter {
         for (const entry of fresh) entry.row = rowId;
       },
     };
+  }
+}
+
+/**
+ * Whether a column as last stored (a copy of candidateColumns' column) equals that column of a decision's
+ * candidate table, read in place: the order fields from the orders (candidateColumns' columns of those
+ * names), the typed columns element by element, the ranking from `ranked`.
+ */
+function sameAsTable(
+  name: ColumnName,
+  stored: RawColumn,
+  t: CandidateTable,
+  ranked: readonly number[],
+): boolean {
+  switch (name) {
+    case 'id':
+    case 'symbol':
+    case 'side':
+    case 'role':
+    case 'forecastPnl':
+    case 'placedAt': {
+      const values = stored as ArrayLike<unknown>;
+      const orders = t.orders;
+      if (values.length !== orders.length) return false;
+      for (let i = 0; i < orders.length; i++) if (!Object.is(values[i], orders[i]![name])) return false;
+      return true;
+    }
+    case 'ranked':
+      return sameValues(stored as ArrayLike<unknown>, ranked);
+    case 'value': {
+      const v = t.value!;
+      const s = stored as Record<ValueField, ArrayLike<unknown>> | null;
+      if (s === null) return false;
+      return (Object.keys(VALUE_FIELDS) as ValueField[]).every((f) => sameValues(s[f], v[VALUE_FIELDS[f]]));
+    }
+    default:
+      return sameValues(stored as ArrayLike<unknown>, t[name]);
   }
 }
 
@@ -170,27 +220,22 @@ const COLUMN_NAMES: readonly ColumnName[] = [
   'value',
 ];
 
-function sameColumn(name: ColumnName, a: RawColumn, b: RawColumn): boolean {
-  if (name !== 'value') return sameValues(a as ArrayLike<unknown>, b as ArrayLike<unknown>);
-  if (a === null || b === null) return a === b;
-  const va = a as Record<ValueField, ArrayLike<unknown>>;
-  const vb = b as Record<ValueField, ArrayLike<unknown>>;
-  return (Object.keys(VALUE_FIELDS) as ValueField[]).every((f) => sameValues(va[f], vb[f]));
-}
-
 /**
- * The same values: typed columns byte for byte (reading their elements one by one would allocate a number
- * each), others element by element (ids, symbols, sides, roles, ranks).
+ * The same values (Object.is: -0 and 0 differ, NaN equals NaN, as the stored bytes would say). Typed columns
+ * are read as their own type in a loop of their own (no number object per element, no Buffer view).
  */
 function sameValues(a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean {
   if (a.length !== b.length) return false;
-  if (ArrayBuffer.isView(a) && ArrayBuffer.isView(b))
-    return a.constructor === b.constructor && bytesOf(a).equals(bytesOf(b));
+  if (a instanceof Float64Array && b instanceof Float64Array) return sameFloat64s(a, b);
+  if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b)) if (a.constructor !== b.constructor) return false;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
   return true;
 }
 
-const bytesOf = (v: ArrayBufferView): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+function sameFloat64s(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
 
 /** A copy: the decision's typed columns are its own and might be reused by whoever made them. */
 function copyColumn(values: RawColumn): RawColumn {
