@@ -15,12 +15,21 @@ import type { DecisionInsert, LiveStore } from '../live/store.js';
  * request that settles at once), its saga's first transition, the next decision, or the answer. So a decision
  * is on disk before anything follows from it, as before, without a second write of its large row.
  */
+/** How many open requests' decisions are kept at most (see DecisionLog.last). */
+const OPEN_REQUEST_MEMORY = 1_000;
+
 export class DecisionLog {
   private held: { request: EntryRequest; row: DecisionInsert; draft: StoredRecordDraft } | null = null;
   /** Candidate columns that repeat the last stored ones become references to that row. */
   private readonly records = new StoredRecordWriter();
-  /** Each request's last decision and its row id (null while it is held). */
-  private readonly last = new WeakMap<EntryRequest, { decision: Decision; id: number | null }>();
+  /**
+   * Each open request's last decision and its row id (null while it is held), until the request settles or
+   * fails. A Map with explicit deletes, not a WeakMap: a WeakMap's entries kept every decision (its candidate
+   * table, its record) alive through young-generation collections until a full one; on the decide workload
+   * each collection copied about three times the bytes (docs/service.md). Bounded, for requests that never
+   * settle (a recovered saga's): decisions are serialized, so few requests are open at once.
+   */
+  private readonly last = new Map<EntryRequest, { decision: Decision; id: number | null }>();
 
   constructor(
     private readonly store: LiveStore,
@@ -35,6 +44,7 @@ export class DecisionLog {
     const draft = this.records.record(d);
     this.held = { request: d.request, row: decisionRow(d, this.ledger(), draft.record), draft };
     this.last.set(d.request, { decision: d, id: null });
+    if (this.last.size > OPEN_REQUEST_MEMORY) this.last.delete(this.last.keys().next().value!);
     this.metrics.onDecision(d);
   }
 
@@ -61,10 +71,17 @@ export class DecisionLog {
       const id = this.last.get(request)?.id;
       if (id !== undefined && id !== null) this.store.setOutcome(id, outcome.status, latencyMs);
     }
+    this.last.delete(request);
     this.metrics.onOutcome(outcome.status, outcome.decision.fight, latencyMs / 1000);
   }
 
-  /** The last decision made for this request. */
+  /** A request that failed (it will not settle): its decision is written and no longer kept. */
+  forget(request: EntryRequest): void {
+    this.flush();
+    this.last.delete(request);
+  }
+
+  /** The last decision made for this request, while it is open. */
   decisionOf(request: EntryRequest): Decision | undefined {
     return this.last.get(request)?.decision;
   }

@@ -147,12 +147,15 @@ export class CoordinatorService {
     await this.ready;
     this.writes.begin();
     let answer: RequestAnswer;
+    const request: EntryRequest = { ...body };
     try {
-      answer = await this.decideAndAnswer({ ...body }, explain);
-    } finally {
+      answer = await this.decideAndAnswer(request, explain);
+    } catch (error) {
       // A decision whose request failed (a broker error) is still logged.
-      this.decisions.flush();
+      this.decisions.forget(request);
+      throw error;
     }
+    this.decisions.flush();
     await this.durable();
     return answer;
   }
@@ -184,7 +187,7 @@ export class CoordinatorService {
         outcome = o;
         this.onOutcome(request, o, started);
       },
-      () => undefined,
+      () => this.decisions.forget(request),
     );
     const sagaId = await this.advisory!.untilAsked(done, () => this.sagaOfRequest.get(request));
     if (sagaId && outcome === null) this.requestOfSaga.set(sagaId, { request, done });
