@@ -1,4 +1,6 @@
 import type { Coordinator } from '../coordinator/coordinator.js';
+import type { WorkstealConfig } from '../core/config/schema.js';
+import { historyConfigFor, historyHorizonMs } from '../core/policy/steal-history.js';
 import type { StealEvent } from '../core/types.js';
 import { processAlive } from '../store/lock.js';
 import { hostname } from 'node:os';
@@ -168,6 +170,25 @@ function alreadyKnown(coordinator: Coordinator, e: StealEvent): boolean {
   return coordinator.history
     .all()
     .some((c) => c.thief === e.thief && c.victim === e.victim && Math.abs(c.at - e.at) <= SAME_STEAL_MS);
+}
+
+/**
+ * Cooldowns, fight counts and the daily steal budget outlive the process: the steals that still count come
+ * back from the store at start (`run` and `serve` alike). Not in a replay: each replay is its own world, and
+ * an earlier one's steals lie at other market times.
+ */
+export function restoreStealHistory(
+  store: LiveStore,
+  coordinator: Coordinator,
+  at: { now: number; broker: string; config: WorkstealConfig; barMs: number },
+): void {
+  if (at.broker === 'replay') return;
+  for (const e of store.stealsBetween(
+    at.now - historyHorizonMs(historyConfigFor(at.config, at.barMs)),
+    at.now,
+    at.broker,
+  ))
+    coordinator.restoreSteal(e);
 }
 
 /** Whether the history classified this recorded steal as a fight steal. */

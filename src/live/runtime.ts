@@ -1,11 +1,10 @@
 import { Coordinator } from '../coordinator/coordinator.js';
-import { historyConfigFor } from '../core/policy/steal-history.js';
 import { entryPrefix } from '../ports/order-ids.js';
 import type { Quote } from '../ports/venue.js';
 import { isSqliteError, storeFailed } from '../store/errors.js';
 import type { AlertMonitor } from './alerts.js';
 import { EndOfDay } from './end-of-day.js';
-import { recoverSagas, settleOrderRows, type RecoveryDeps } from './recovery.js';
+import { recoverSagas, restoreStealHistory, settleOrderRows, type RecoveryDeps } from './recovery.js';
 import { capToBuyingPower } from './runtime-capacity.js';
 import { nextPollTime } from './runtime-schedule.js';
 import { LiveValuation } from './runtime-valuation.js';
@@ -126,12 +125,12 @@ export class Runtime {
     const now = o.time.now();
     o.store.startRun(o.runTag, o.broker.name, now, redactConfig(o.config));
     o.store.recordEvent(now, 'start', { broker: o.broker.name, symbols: this.symbolNames, runTag: o.runTag });
-    // Cooldowns and fight counts outlive the process: the history comes back from the store. Not in a
-    // replay: each replay is its own world, and an earlier one's steals lie at other market times.
-    if (o.broker.name !== 'replay') {
-      for (const e of o.store.stealsBetween(now - this.historyHorizonMs(), now, o.broker.name))
-        this.coordinator.restoreSteal(e);
-    }
+    restoreStealHistory(o.store, this.coordinator, {
+      now,
+      broker: o.broker.name,
+      config: o.config,
+      barMs: o.barMs ?? 0,
+    });
     await recoverSagas(this.recoveryDeps(false));
     await settleOrderRows(this.recoveryDeps(false));
     await this.reconcile();
@@ -321,13 +320,6 @@ export class Runtime {
     const order = ledger.order(orderId);
     this.coordinator.applyCancel(orderId, r);
     this.o.log.info('cancelled', { orderId, symbol: order?.symbol, why: reason, status: r.status });
-  }
-
-  /** How far back a steal still counts: cooldowns and fights (in the session's bars when so given), the budget. */
-  private historyHorizonMs(): number {
-    const h = historyConfigFor(this.o.config, this.o.barMs ?? 0);
-    const budget = (h.stealBudgetPerDay ?? 0) > 0 ? 86_400 : 0;
-    return Math.max(h.fightWindowSec + Math.max(h.cooldownSec, h.fightCooldownSec), budget) * 1000;
   }
 
   private recoveryDeps(includeCurrentRun: boolean): RecoveryDeps {

@@ -3,13 +3,12 @@ import { Coordinator } from '../coordinator/coordinator.js';
 import type { Outcome } from '../coordinator/saga.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Decision } from '../core/policy/decision.js';
-import { decisionRecord } from '../core/policy/record.js';
 import type { Account, EntryRequest, StealEvent } from '../core/types.js';
 import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import { entryPrefix } from '../ports/order-ids.js';
 import type { LiveBroker } from '../ports/venue.js';
-import { isFightSteal, recoverSagas } from '../live/recovery.js';
+import { isFightSteal, recoverSagas, restoreStealHistory } from '../live/recovery.js';
 import type { LiveStore } from '../live/store.js';
 import { TrackedBroker } from '../live/tracked-broker.js';
 import { AdvisoryBroker, type Timers } from './advisory-broker.js';
@@ -22,6 +21,7 @@ import { closeSettledSaga, mirrorToStore, ServiceTables, type DecisionOut } from
 import {
   capacityView,
   NotFound,
+  requestAnswer,
   sagaView,
   ServiceConflict,
   type RequestAnswer,
@@ -98,13 +98,12 @@ export class CoordinatorService {
       onDecision: (d) => this.onDecision(d),
       onSteal: (e) => this.onSteal(e),
     });
-    // Cooldowns and fight counts outlive the process (not in a replay: each replay is its own world).
-    if (this.brokerName !== 'replay') {
-      const c = o.config;
-      const horizon = (c.fightWindowSec + Math.max(c.cooldownSec, c.fightCooldownSec)) * 1000;
-      for (const e of o.store.stealsBetween(now - horizon, now, this.brokerName))
-        this.coordinator.restoreSteal(e);
-    }
+    restoreStealHistory(o.store, this.coordinator, {
+      now,
+      broker: this.brokerName,
+      config: o.config,
+      barMs: 0,
+    });
     if (o.mode.kind === 'advisory') {
       const book = new AdvisoryBook(account);
       for (const r of this.tables.reports()) book.apply(r.event, r.at);
@@ -364,16 +363,6 @@ export class CoordinatorService {
     this.decisions.flush();
     const decision = outcome?.decision ?? this.decisions.decisionOf(request)!;
     const sagaId = this.sagaOfRequest.get(request);
-    return {
-      status: outcome?.status ?? 'waiting-for-bot',
-      action: decision.action,
-      reason: decision.reason,
-      victims: decision.victims,
-      replaces: decision.replaces ?? null,
-      detail: outcome?.detail ?? null,
-      orderId: outcome?.orderId ?? null,
-      saga: sagaId ? this.sagaView(sagaId) : null,
-      ...(explain ? { decision: decisionRecord(decision) } : {}),
-    };
+    return requestAnswer(decision, outcome, sagaId ? this.sagaView(sagaId) : null, explain);
   }
 }

@@ -3,6 +3,7 @@ import type { Coordinator, SessionOracle } from '../coordinator/coordinator.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Outcome } from '../coordinator/saga.js';
 import type { Decision } from '../core/policy/decision.js';
+import { decisionRecord } from '../core/policy/record.js';
 import type { PendingAction } from './advisory-broker.js';
 import type { SagaRecord } from './service-tables.js';
 
@@ -87,5 +88,25 @@ export function capacityView(
       symbol,
       until: new Date(coordinator.history.coolingUntil(symbol, now) ?? now).toISOString(),
     })),
+  };
+}
+
+/** The answer to an entry request: its decision, the outcome when it has one, its saga, and the record if asked. */
+export function requestAnswer(
+  decision: Decision,
+  outcome: Outcome | null,
+  saga: SagaView | null,
+  explain: boolean,
+): RequestAnswer {
+  return {
+    status: outcome?.status ?? 'waiting-for-bot',
+    action: decision.action,
+    reason: decision.reason,
+    victims: decision.victims,
+    replaces: decision.replaces ?? null,
+    detail: outcome?.detail ?? null,
+    orderId: outcome?.orderId ?? null,
+    saga,
+    ...(explain ? { decision: decisionRecord(decision) } : {}),
   };
 }

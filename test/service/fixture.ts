@@ -55,14 +55,23 @@ export interface Harness {
 
 /** An advisory service over a fresh store (or the given one, for restarts). */
 export function advisoryService(
-  options: { equity?: number; dir?: string; deadlineMs?: number } = {},
+  options: {
+    equity?: number;
+    dir?: string;
+    deadlineMs?: number;
+    /** Configuration keys besides the store (a config layer). */
+    config?: Record<string, unknown>;
+    /** The service's clock at start (T0 unless given). */
+    now?: number;
+  } = {},
 ): Harness {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'worksteal-service-'));
   const { config } = resolveConfig({
-    layers: [{ source: 'test', values: { live: { stateDb: join(dir, 's.sqlite') } } }],
+    layers: [{ source: 'test', values: { ...options.config, live: { stateDb: join(dir, 's.sqlite') } } }],
   });
   const store = new LiveStore(config.live.stateDb);
   const timers = new ManualTimers();
+  if (options.now !== undefined) timers.t = options.now;
   const service = new CoordinatorService({
     config,
     store,

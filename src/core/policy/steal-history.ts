@@ -30,6 +30,15 @@ export function historyConfigFor(
   };
 }
 
+/**
+ * How far back a steal can still change a decision: the fight window plus the longest cooldown, or the
+ * budget's day when a budget is set. What the history keeps, and what a restart must bring back.
+ */
+export function historyHorizonMs(h: HistoryConfig): number {
+  const budgetMs = (h.stealBudgetPerDay ?? 0) > 0 ? STEAL_BUDGET_WINDOW_MS : 0;
+  return Math.max(h.fightWindowSec * 1000 + Math.max(h.cooldownSec, h.fightCooldownSec) * 1000, budgetMs);
+}
+
 /** A recorded steal with what it meant when it happened. */
 export interface ClassifiedSteal extends StealEvent {
   /** `count(at) ≥ fightThreshold`: both symbols cool for `fightCooldownSec`. */
@@ -167,8 +176,7 @@ export class StealHistory {
 
   /** Forget what can no longer affect a decision at or after `now`. */
   prune(now: TimeMs): void {
-    const budgetMs = (this.config.stealBudgetPerDay ?? 0) > 0 ? STEAL_BUDGET_WINDOW_MS : 0;
-    const keep = now - Math.max(this.config.fightWindowSec * 1000 + this.maxCooldownMs(), budgetMs);
+    const keep = now - historyHorizonMs(this.config);
     let drop = 0;
     while (drop < this.events.length && this.events[drop]!.at < keep) drop++;
     if (drop === 0) return;
