@@ -9,6 +9,7 @@ import { LiveStore } from '../../src/live/store.js';
 import type { Timers } from '../../src/service/advisory-broker.js';
 import { AdvisoryBook } from '../../src/service/book.js';
 import type { OrderBody } from '../../src/service/reports.js';
+import { startServiceHttp, type ServiceHttp } from '../../src/service/http.js';
 import { CoordinatorService } from '../../src/service/service.js';
 import type { RequestAnswer } from '../../src/service/views.js';
 
@@ -182,4 +183,17 @@ export function capacityView(s: {
     })),
     positions: s.positions.map((p) => ({ symbol: p.symbol, qty: p.qty })),
   };
+}
+
+/** The service's HTTP face on a free loopback port, with a bearer token. */
+export function serveOverHttp(h: Harness, token: string, allowedHosts?: string[]): Promise<ServiceHttp> {
+  return startServiceHttp({
+    host: '127.0.0.1',
+    port: 0,
+    token,
+    service: h.service,
+    metrics: new LiveMetrics(),
+    log: silentLog(),
+    ...(allowedHosts ? { allowedHosts } : {}),
+  });
 }

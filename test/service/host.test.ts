@@ -4,9 +4,8 @@
  */
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LiveMetrics } from '../../src/live/metrics.js';
-import { startServiceHttp, type ServiceHttp } from '../../src/service/http.js';
-import { advisoryService, silentLog, type Harness } from './fixture.js';
+import type { ServiceHttp } from '../../src/service/http.js';
+import { advisoryService, serveOverHttp, type Harness } from './fixture.js';
 
 const TOKEN = 'token-of-the-service-host-test';
 const open: { h: Harness; http: ServiceHttp }[] = [];
@@ -19,15 +18,7 @@ afterEach(async () => {
 
 async function serve(allowedHosts?: string[]): Promise<number> {
   const h = advisoryService();
-  const http = await startServiceHttp({
-    host: '127.0.0.1',
-    port: 0,
-    token: TOKEN,
-    service: h.service,
-    metrics: new LiveMetrics(),
-    log: silentLog(),
-    ...(allowedHosts ? { allowedHosts } : {}),
-  });
+  const http = await serveOverHttp(h, TOKEN, allowedHosts);
   open.push({ h, http });
   return Number(new URL(http.url).port);
 }

@@ -7,11 +7,10 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveMetrics } from '../../src/live/metrics.js';
-import { startServiceHttp, type ServiceHttp } from '../../src/service/http.js';
+import type { ServiceHttp } from '../../src/service/http.js';
 import { OPENAPI, openapiText } from '../../src/service/openapi.js';
 import { ROOT } from '../support/cli.js';
-import { advisoryService, readyRequest, restingOrder, silentLog, type Harness } from './fixture.js';
+import { advisoryService, readyRequest, restingOrder, serveOverHttp, type Harness } from './fixture.js';
 
 const TOKEN = 'test-token-123';
 let h: Harness;
@@ -19,14 +18,7 @@ let http: ServiceHttp;
 
 beforeAll(async () => {
   h = advisoryService({ equity: 10_000 });
-  http = await startServiceHttp({
-    host: '127.0.0.1',
-    port: 0,
-    token: TOKEN,
-    service: h.service,
-    metrics: new LiveMetrics(),
-    log: silentLog(),
-  });
+  http = await serveOverHttp(h, TOKEN);
 });
 afterAll(async () => {
   await http.close();

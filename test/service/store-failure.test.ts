@@ -7,10 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LiveMetrics } from '../../src/live/metrics.js';
-import { startServiceHttp, type ServiceHttp } from '../../src/service/http.js';
+import type { ServiceHttp } from '../../src/service/http.js';
 import { ServiceUnavailable } from '../../src/service/views.js';
-import { advisoryService, readyRequest, restingOrder, silentLog, type Harness } from './fixture.js';
+import { advisoryService, readyRequest, restingOrder, serveOverHttp, type Harness } from './fixture.js';
 
 const TOKEN = 'token-of-the-store-failure-test';
 const open: { h: Harness; http?: ServiceHttp }[] = [];
@@ -49,14 +48,7 @@ describe('a failed commit in advisory mode', () => {
     const dir = mkdtempSync(join(tmpdir(), 'worksteal-store-failure-'));
     dirs.push(dir);
     const h = advisoryService({ equity: 10_000, dir });
-    const http = await startServiceHttp({
-      host: '127.0.0.1',
-      port: 0,
-      token: TOKEN,
-      service: h.service,
-      metrics: new LiveMetrics(),
-      log: silentLog(),
-    });
+    const http = await serveOverHttp(h, TOKEN);
     open.push({ h, http });
     h.service.event({ kind: 'placed', order: restingOrder('kept', 'ETH/USD', 1_000) });
     await h.service.durable();
