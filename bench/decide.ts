@@ -10,6 +10,7 @@
  */
 import { nyseCalendar } from '../dist/core/calendar/index.js';
 import { DEFAULT_CONFIG } from '../dist/core/config/presets.js';
+import { CapacityLedger } from '../dist/coordinator/ledger.js';
 import { FillModel, ReturnShrinker, fillValuator } from '../dist/core/fill/index.js';
 import { decide, type DecideInput } from '../dist/core/policy/decide.js';
 import type { Decision } from '../dist/core/policy/decision.js';
@@ -154,6 +155,9 @@ export function decideCase(
   valuator = seededValuator(book, 7 + n),
 ): { first: Decision; call: () => Decision; reset: () => void } {
   const config = { ...DEFAULT_CONFIG, patternDayTrader: false, victimRanking: c.ranking };
+  // The book as the coordinator holds it: in its ledger, which keeps the order columns decide() reads.
+  const ledger = new CapacityLedger({ equity: 0, patternDayTrader: false });
+  for (const o of book.orders) ledger.addOrder(o);
   const input: DecideInput = {
     now: NOW,
     sessionOpen: true,
@@ -162,7 +166,8 @@ export function decideCase(
       patternDayTrader: false,
     },
     positions: [],
-    orders: book.orders,
+    orders: ledger.orders,
+    columns: ledger.columns,
     history: book.history,
     request: REQUEST,
     valuator: c.ranking === 'distance' ? null : valuator,

@@ -6,6 +6,14 @@ import { carveColumns } from './columns.js';
 import { REASON_CODE, type CandidateTable, type Decision } from './decision.js';
 import { DISTANCE_EPSILON, distance, withinDistance } from './distance.js';
 import { STEAL_BUDGET_WINDOW_MS, type StealHistory } from './steal-history.js';
+import {
+  ORDER_CRYPTO,
+  ORDER_ENTRY,
+  ORDER_EXTERNAL,
+  ORDER_PROBE,
+  ORDER_SELL,
+  OrderColumns,
+} from './order-columns.js';
 import { toleranceFor } from './tolerance.js';
 import type { RequestValue, Valuator } from './valuation.js';
 import {
@@ -28,6 +36,11 @@ export interface DecideInput {
   account: { equity: number; patternDayTrader: boolean; capacityCap?: number | undefined };
   positions: readonly Position[];
   orders: readonly OpenOrder[];
+  /**
+   * `orders` in column form, row for row, kept by the list's owner as the orders change (the coordinator's
+   * ledger). Optional: without them decide() builds them from `orders`, with the same answers.
+   */
+  columns?: OrderColumns | null;
   history: StealHistory;
   request: EntryRequest;
   /** Fill probabilities and values; required by the value rankings, unused by `distance`. */
@@ -91,18 +104,25 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     if (p.assetClass === 'crypto') cryptoNotional += Math.abs(p.qty * p.price);
     else stockNotional += Math.abs(p.qty * p.price);
   }
-  let replaces: OpenOrder | null = null;
-  const orders = input.orders;
-  const symbol = request.symbol;
-  for (let i = 0; i < orders.length; i++) {
-    const o = orders[i]!;
-    if (o.role !== 'entry') continue; // exits reserve nothing
-    if (o.assetClass === 'crypto') cryptoNotional += Math.abs(o.qty * o.limitPrice);
-    else stockNotional += Math.abs(o.qty * o.limitPrice);
-    if (o.symbol === symbol && o.side === request.side && !o.external) replaces = o;
+  const columns = orderColumns(input);
+  const held = HELD_SCRATCH;
+  columns.heldNotional(cryptoNotional, stockNotional, held);
+  cryptoNotional = held[0]!;
+  stockNotional = held[1]!;
+  // This symbol's resting entry order on the request's side, placed by us: the one it replaces (the last).
+  const n = columns.length;
+  const flags = columns.flags;
+  const orderSymbol = columns.symbol;
+  const requestSymbol = columns.symbolId(request.symbol);
+  const replacesKey = ORDER_ENTRY | (request.side === 'buy' ? 0 : ORDER_SELL);
+  const replacesMask = ORDER_ENTRY | ORDER_SELL | ORDER_EXTERNAL;
+  let replacesRow = -1;
+  for (let i = 0; i < n; i++) {
+    if (orderSymbol[i] === requestSymbol && (flags[i]! & replacesMask) === replacesKey) replacesRow = i;
   }
+  const replaces = replacesRow < 0 ? null : columns.order(replacesRow)!;
   const used = cryptoNotional * reqCrypto + stockNotional * reqStock;
-  const replacedMargin = replaces ? notional(replaces.qty, replaces.limitPrice) * requirement : 0;
+  const replacedMargin = replaces ? columns.notional[replacesRow]! * requirement : 0;
   const capacity = cappedCapacity(ctx.equity, config.bufferPct, input.account.capacityCap);
   const marginNeeded = notional(request.qty, request.limitPrice) * requirement;
   const marginFree = capacity - used + replacedMargin;
@@ -181,7 +201,7 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     return blocked(d, 'steal-budget');
   }
 
-  const { table, ours, eligible } = candidateTable(input, config, reqCrypto, reqStock);
+  const { table, ours, eligible } = candidateTable(input, columns, config, reqCrypto, reqStock);
   d.candidates = table;
   if (valuator) {
     table.ranking = ranking;
@@ -218,24 +238,44 @@ function blocked(d: Decision, reason: string): Decision {
   return d;
 }
 
-const NO_SYMBOLS: readonly string[] = [];
+/** Per-symbol marks of one candidate table (decide() is synchronous: one table at a time). */
+const COOLING = 1;
+const FIGHTING = 2;
+let symbolMarks = new Uint8Array(64);
+const REQUIREMENT_SCRATCH = new Float64Array(2);
+const HELD_SCRATCH = new Float64Array(2);
+/** ORDER_CRYPTO as a bit position. */
+const CRYPTO_SHIFT = Math.log2(ORDER_CRYPTO);
+
+/** The caller's columns of the order list, or columns built from it now. */
+function orderColumns(input: DecideInput): OrderColumns {
+  const columns = input.columns;
+  if (!columns) return OrderColumns.of(input.orders);
+  if (columns.length !== input.orders.length) {
+    throw new Error(
+      `DecideInput.columns has ${columns.length} rows but orders has ${input.orders.length}: ` +
+        `the columns must describe the order list row for row (keep them with the list, or leave them out)`,
+    );
+  }
+  return columns;
+}
 
 /**
  * Every open order with its distance, margin and, when it may not be a victim, the first rule that says so;
  * how many of the orders are ours to steal from at all (neither external, nor an exit, nor the requester's
- * own symbol); and the eligible ones at a glance for selectVictims.
+ * own symbol); and the eligible ones at a glance for selectVictims. Reads the order columns only.
  */
 function candidateTable(
   input: DecideInput,
+  columns: OrderColumns,
   config: DecideConfig,
   reqCrypto: number,
   reqStock: number,
 ): { table: CandidateTable; ours: number; eligible: EligibleSummary } {
-  const orders = input.orders.slice();
-  const n = orders.length;
+  const n = columns.length;
   const { buffer, offset } = carveColumns(n * 25);
   const t: CandidateTable = {
-    orders,
+    orders: columns.snapshot(),
     distance: new Float64Array(buffer, offset, n),
     margin: new Float64Array(buffer, offset + n * 8, n),
     notional: new Float64Array(buffer, offset + n * 16, n),
@@ -244,54 +284,59 @@ function candidateTable(
   const { request, now, history } = input;
   const minAgeMs = config.minOrderAgeSec * 1000;
   const protection = config.protectionPct + DISTANCE_EPSILON;
-  // Cooling and fighting are facts about a few symbols: ask the history once, not once per order, and scan
-  // the handful of names (cheaper per order than a set's hash lookup).
-  const coolingSet = history.coolingSymbols(now);
-  const fightingSet = history.fightingPartners(request.symbol, now);
-  const cooling = coolingSet.size === 0 ? NO_SYMBOLS : [...coolingSet];
-  const fighting = fightingSet.size === 0 ? NO_SYMBOLS : [...fightingSet];
-  const requester = request.symbol;
+  // Cooling and fighting are facts about a few symbols: ask the history once and mark them by symbol index.
+  const symbols = columns.symbolCount;
+  if (symbolMarks.length < symbols) symbolMarks = new Uint8Array(symbols * 2);
+  const marks = symbolMarks;
+  marks.fill(0, 0, symbols);
+  for (const s of history.coolingSymbols(now)) {
+    const k = columns.symbolId(s);
+    if (k >= 0) marks[k]! |= COOLING;
+  }
+  for (const s of history.fightingPartners(request.symbol, now)) {
+    const k = columns.symbolId(s);
+    if (k >= 0) marks[k]! |= FIGHTING;
+  }
+  const requester = columns.symbolId(request.symbol);
   const requesterPnl = request.forecastPnl;
+  const { flags, placedAt, forecastPnl, symbol } = columns;
   const dist = t.distance;
   const margin = t.margin;
   const notional = t.notional;
   const why = t.reason;
+  notional.set(columns.notional.subarray(0, n));
   let ours = 0;
   const eligible: EligibleSummary = { margin: 0, count: 0, best: -1 };
+  // The requirement by the crypto bit (a lookup, not a branch: the classes come in no order).
+  const requirementOf = REQUIREMENT_SCRATCH;
+  requirementOf[0] = reqStock;
+  requirementOf[1] = reqCrypto;
+  // The distances as the columns keep them (with each price): a copy, not a division per order.
+  dist.set(columns.distance.subarray(0, n));
   for (let i = 0; i < n; i++) {
-    const o = orders[i]!;
-    // distance() inlined: this loop runs once per open order on every steal decision.
-    const price = o.price;
-    const lp = o.limitPrice;
-    const d =
-      price === null || !(lp > 0) ? Number.NaN : o.side === 'buy' ? (price - lp) / lp : (lp - price) / lp;
-    dist[i] = d;
-    const entry = o.role === 'entry';
-    const size = Math.abs(o.qty * lp);
-    notional[i] = size;
-    margin[i] = entry ? size * (o.assetClass === 'crypto' ? reqCrypto : reqStock) : 0;
+    const f = flags[i]!;
+    const d = dist[i]!;
+    const entry = (f & ORDER_ENTRY) !== 0;
+    margin[i] = entry ? notional[i]! * requirementOf[(f & ORDER_CRYPTO) >> CRYPTO_SHIFT]! : 0;
     let reason = ELIGIBLE;
-    if (o.external) reason = EXTERNAL;
+    if ((f & ORDER_EXTERNAL) !== 0) reason = EXTERNAL;
     else if (!entry) reason = NOT_ENTRY;
-    else if (o.symbol === requester) reason = SAME_SYMBOL;
+    else if (symbol[i] === requester) reason = SAME_SYMBOL;
     else {
       ours++;
-      if (o.probe) reason = PROBE;
+      if ((f & ORDER_PROBE) !== 0) reason = PROBE;
       else if (d !== d)
         reason = NO_PRICE; // NaN: no price, no distance
       else if (d <= protection) reason = PROTECTED;
-      else if (now - o.placedAt < minAgeMs) reason = TOO_YOUNG;
-      else if (cooling.length !== 0 && includes(cooling, o.symbol)) reason = COOLDOWN;
-      else if (fighting.length !== 0 && includes(fighting, o.symbol) && !(requesterPnl > o.forecastPnl))
-        reason = FIGHT_PNL;
-      else addEligible(t, eligible, i);
+      else if (now - placedAt[i]! < minAgeMs) reason = TOO_YOUNG;
+      else {
+        const mark = marks[symbol[i]!]!;
+        if ((mark & COOLING) !== 0) reason = COOLDOWN;
+        else if ((mark & FIGHTING) !== 0 && !(requesterPnl > forecastPnl[i]!)) reason = FIGHT_PNL;
+        else addEligible(t, eligible, i);
+      }
     }
     why[i] = reason;
   }
   return { table: t, ours, eligible };
-}
-
-function includes(symbols: readonly string[], symbol: string): boolean {
-  for (let k = 0; k < symbols.length; k++) if (symbols[k] === symbol) return true;
-  return false;
 }
