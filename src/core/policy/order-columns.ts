@@ -127,6 +127,13 @@ export class OrderColumns {
     this.version++;
   }
 
+  /** Put another order in row `i`. */
+  set(i: number, order: OpenOrder): void {
+    this.own()[i] = order;
+    this.write(i, order);
+    this.version++;
+  }
+
   /** Row `i`'s order changed (quantity, price, limit): read it again. */
   update(i: number): void {
     this.write(i, this.rows[i]!);
