@@ -89,12 +89,21 @@ function expectColumnsOfOrders(ledger: CapacityLedger): void {
   const kept = ledger.columns;
   const orders = ledger.orders;
   const fresh = OrderColumns.of(orders);
+  // The same requirements and protection at every check: the ledger's columns keep margin and reasons
+  // row by row as the orders change, the fresh ones compute them from scratch.
+  kept.prepare(0.0015, 0.5, 1);
+  fresh.prepare(0.0015, 0.5, 1);
   expect(kept.length).toBe(orders.length);
+  expect(kept.ours).toBe(fresh.ours);
+  for (const o of orders) expect(o.placedAt).toBeLessThanOrEqual(kept.latestPlacedAt);
   expect(kept.snapshot()).toEqual(orders);
   const n = orders.length;
   const rows = (c: Float64Array | Uint8Array): number[] => Array.from(c.subarray(0, n));
-  for (const name of ['price', 'limit', 'distance', 'notional', 'placedAt', 'forecastPnl', 'flags'] as const)
-    expect(rows(kept[name]), name).toEqual(rows(fresh[name]));
+  const names = [
+    ...(['price', 'limit', 'distance', 'notional', 'placedAt', 'forecastPnl', 'margin'] as const),
+    ...(['flags', 'reason'] as const),
+  ];
+  for (const name of names) expect(rows(kept[name]), name).toEqual(rows(fresh[name]));
   for (let i = 0; i < n; i++) {
     expect(kept.order(i)).toBe(orders[i]);
     expect(kept.symbol[i]).toBe(kept.symbolId(orders[i]!.symbol));

@@ -1,19 +1,12 @@
 import type { WorkstealConfig } from '../config/schema.js';
 import { cappedCapacity, notional, requirementFor, type MarginContext } from '../margin/requirements.js';
 import type { EntryRequest, OpenOrder, Position, TimeMs } from '../types.js';
-import { addEligible, selectVictims, type EligibleSummary } from './candidates.js';
+import { selectVictims } from './candidates.js';
 import { carveColumns } from './columns.js';
 import { REASON_CODE, type CandidateTable, type Decision } from './decision.js';
 import { DISTANCE_EPSILON, distance, withinDistance } from './distance.js';
 import { STEAL_BUDGET_WINDOW_MS, type StealHistory } from './steal-history.js';
-import {
-  ORDER_CRYPTO,
-  ORDER_ENTRY,
-  ORDER_EXTERNAL,
-  ORDER_PROBE,
-  ORDER_SELL,
-  OrderColumns,
-} from './order-columns.js';
+import { ORDER_ENTRY, ORDER_EXTERNAL, ORDER_SELL, OrderColumns } from './order-columns.js';
 import { toleranceFor } from './tolerance.js';
 import type { RequestValue, Valuator } from './valuation.js';
 import {
@@ -65,14 +58,10 @@ export type DecideConfig = Pick<
 > &
   ValueConfig;
 
-// Reason codes as plain constants for the candidate loop (the table of names is REASON_CODE).
+// Reason codes as plain constants for the candidate loop (the table of names is REASON_CODE; the reasons
+// from an order's own facts are the columns', see OrderColumns.reason).
 const ELIGIBLE = REASON_CODE.eligible;
-const EXTERNAL = REASON_CODE.external;
-const NOT_ENTRY = REASON_CODE['not-entry'];
 const SAME_SYMBOL = REASON_CODE['same-symbol'];
-const PROBE = REASON_CODE.probe;
-const NO_PRICE = REASON_CODE['no-price'];
-const PROTECTED = REASON_CODE['protected-distance'];
 const TOO_YOUNG = REASON_CODE['too-young'];
 const COOLDOWN = REASON_CODE.cooldown;
 const FIGHT_PNL = REASON_CODE['fight-pnl'];
@@ -201,7 +190,7 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     return blocked(d, 'steal-budget');
   }
 
-  const { table, ours, eligible } = candidateTable(input, columns, config, reqCrypto, reqStock);
+  const { table, ours } = candidateTable(input, columns, config, reqCrypto, reqStock);
   d.candidates = table;
   if (valuator) {
     table.ranking = ranking;
@@ -209,8 +198,7 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   }
   if (ours === 0) return blocked(d, 'margin');
 
-  // The summary holds for the distance ranking only: a value ranking changes reasons after the table.
-  const selection = selectVictims(table, shortfall, valuator ? undefined : eligible);
+  const selection = selectVictims(table, shortfall);
   if (selection.victims.length === 0) {
     return blocked(d, selection.eligibleMargin > 0 ? 'victims-insufficient' : 'no-eligible-victims');
   }
@@ -241,11 +229,9 @@ function blocked(d: Decision, reason: string): Decision {
 /** Per-symbol marks of one candidate table (decide() is synchronous: one table at a time). */
 const COOLING = 1;
 const FIGHTING = 2;
+const REQUESTER = 4;
 let symbolMarks = new Uint8Array(64);
-const REQUIREMENT_SCRATCH = new Float64Array(2);
 const HELD_SCRATCH = new Float64Array(2);
-/** ORDER_CRYPTO as a bit position. */
-const CRYPTO_SHIFT = Math.log2(ORDER_CRYPTO);
 
 /** The caller's columns of the order list, or columns built from it now. */
 function orderColumns(input: DecideInput): OrderColumns {
@@ -262,8 +248,8 @@ function orderColumns(input: DecideInput): OrderColumns {
 
 /**
  * Every open order with its distance, margin and, when it may not be a victim, the first rule that says so;
- * how many of the orders are ours to steal from at all (neither external, nor an exit, nor the requester's
- * own symbol); and the eligible ones at a glance for selectVictims. Reads the order columns only.
+ * and how many of the orders are ours to steal from at all (neither external, nor an exit, nor the
+ * requester's own symbol). Reads the order columns only.
  */
 function candidateTable(
   input: DecideInput,
@@ -271,7 +257,7 @@ function candidateTable(
   config: DecideConfig,
   reqCrypto: number,
   reqStock: number,
-): { table: CandidateTable; ours: number; eligible: EligibleSummary } {
+): { table: CandidateTable; ours: number } {
   const n = columns.length;
   const { buffer, offset } = carveColumns(n * 25);
   const t: CandidateTable = {
@@ -283,8 +269,16 @@ function candidateTable(
   };
   const { request, now, history } = input;
   const minAgeMs = config.minOrderAgeSec * 1000;
-  const protection = config.protectionPct + DISTANCE_EPSILON;
-  // Cooling and fighting are facts about a few symbols: ask the history once and mark them by symbol index.
+  // What depends on the orders alone (distance, margin, the reasons from each order's own facts) the columns
+  // keep as the orders change: copied here. Only the rules of this request, time and history run per row.
+  columns.prepare(config.protectionPct + DISTANCE_EPSILON, reqStock, reqCrypto);
+  t.distance.set(columns.distance.subarray(0, n));
+  t.margin.set(columns.margin.subarray(0, n));
+  t.notional.set(columns.notional.subarray(0, n));
+  const why = t.reason;
+  why.set(columns.reason.subarray(0, n));
+  let ours = columns.ours;
+  // The requester's symbol, and the cooling and fighting ones: a few symbols, marked by symbol index.
   const symbols = columns.symbolCount;
   if (symbolMarks.length < symbols) symbolMarks = new Uint8Array(symbols * 2);
   const marks = symbolMarks;
@@ -298,45 +292,25 @@ function candidateTable(
     if (k >= 0) marks[k]! |= FIGHTING;
   }
   const requester = columns.symbolId(request.symbol);
+  if (requester >= 0) marks[requester] = REQUESTER;
+  // Rows of unmarked symbols keep the columns' reason unless some order may be too young.
+  const ageMatters = now - columns.latestPlacedAt < minAgeMs;
   const requesterPnl = request.forecastPnl;
   const { flags, placedAt, forecastPnl, symbol } = columns;
-  const dist = t.distance;
-  const margin = t.margin;
-  const notional = t.notional;
-  const why = t.reason;
-  notional.set(columns.notional.subarray(0, n));
-  let ours = 0;
-  const eligible: EligibleSummary = { margin: 0, count: 0, best: -1 };
-  // The requirement by the crypto bit (a lookup, not a branch: the classes come in no order).
-  const requirementOf = REQUIREMENT_SCRATCH;
-  requirementOf[0] = reqStock;
-  requirementOf[1] = reqCrypto;
-  // The distances as the columns keep them (with each price): a copy, not a division per order.
-  dist.set(columns.distance.subarray(0, n));
   for (let i = 0; i < n; i++) {
-    const f = flags[i]!;
-    const d = dist[i]!;
-    const entry = (f & ORDER_ENTRY) !== 0;
-    margin[i] = entry ? notional[i]! * requirementOf[(f & ORDER_CRYPTO) >> CRYPTO_SHIFT]! : 0;
-    let reason = ELIGIBLE;
-    if ((f & ORDER_EXTERNAL) !== 0) reason = EXTERNAL;
-    else if (!entry) reason = NOT_ENTRY;
-    else if (symbol[i] === requester) reason = SAME_SYMBOL;
-    else {
-      ours++;
-      if ((f & ORDER_PROBE) !== 0) reason = PROBE;
-      else if (d !== d)
-        reason = NO_PRICE; // NaN: no price, no distance
-      else if (d <= protection) reason = PROTECTED;
-      else if (now - placedAt[i]! < minAgeMs) reason = TOO_YOUNG;
-      else {
-        const mark = marks[symbol[i]!]!;
-        if ((mark & COOLING) !== 0) reason = COOLDOWN;
-        else if ((mark & FIGHTING) !== 0 && !(requesterPnl > forecastPnl[i]!)) reason = FIGHT_PNL;
-        else addEligible(t, eligible, i);
-      }
+    const mark = marks[symbol[i]!]!;
+    if (mark === 0 && !ageMatters) continue;
+    // External orders and exits keep their reason; the requester's own symbol comes next (DESIGN §2).
+    if ((flags[i]! & (ORDER_ENTRY | ORDER_EXTERNAL)) !== ORDER_ENTRY) continue;
+    if (mark === REQUESTER) {
+      why[i] = SAME_SYMBOL;
+      ours--;
+      continue;
     }
-    why[i] = reason;
+    if (why[i] !== ELIGIBLE) continue; // probe, no price, protected by distance
+    if (now - placedAt[i]! < minAgeMs) why[i] = TOO_YOUNG;
+    else if ((mark & COOLING) !== 0) why[i] = COOLDOWN;
+    else if ((mark & FIGHTING) !== 0 && !(requesterPnl > forecastPnl[i]!)) why[i] = FIGHT_PNL;
   }
-  return { table: t, ours, eligible };
+  return { table: t, ours };
 }

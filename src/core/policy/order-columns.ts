@@ -1,4 +1,5 @@
 import type { OpenOrder } from '../types.js';
+import { REASON_CODE } from './decision.js';
 
 /** Bits of `OrderColumns.flags`. */
 export const ORDER_SELL = 1;
@@ -8,6 +9,13 @@ export const ORDER_PROBE = 8;
 export const ORDER_EXTERNAL = 16;
 
 const INITIAL_CAPACITY = 16;
+
+const ELIGIBLE = REASON_CODE.eligible;
+const EXTERNAL = REASON_CODE.external;
+const NOT_ENTRY = REASON_CODE['not-entry'];
+const PROBE = REASON_CODE.probe;
+const NO_PRICE = REASON_CODE['no-price'];
+const PROTECTED = REASON_CODE['protected-distance'];
 
 /**
  * The open orders in column form, row for row with an order list: what decide() reads of each order on
@@ -41,6 +49,21 @@ export class OrderColumns {
   symbol: Int32Array;
   /** ORDER_* bits. */
   flags: Uint8Array;
+  /** Margin held at the requirements of the last `prepare` (exits hold none). */
+  margin: Float64Array;
+  /**
+   * What makes the order no victim whatever the request, at the protection of the last `prepare`: external,
+   * not an entry, probe, no price, protected by distance, in that order (DESIGN §2); eligible otherwise.
+   * decide() adds what depends on the request, the time and the history.
+   */
+  reason: Uint8Array;
+  /** Rows that are entries of ours (not external): candidates unless the request's own symbol. */
+  ours = 0;
+  /** No row was placed later than this (an upper bound: a removal leaves it). */
+  latestPlacedAt = Number.NEGATIVE_INFINITY;
+  private protection = Number.NaN;
+  private stockRequirement = Number.NaN;
+  private cryptoRequirement = Number.NaN;
   private rows: OpenOrder[] = [];
   /** `rows` was handed out by snapshot(): copy it before the next change of a row's order. */
   private shared = false;
@@ -60,6 +83,8 @@ export class OrderColumns {
     this.forecastPnl = new Float64Array(n);
     this.symbol = new Int32Array(n);
     this.flags = new Uint8Array(n);
+    this.margin = new Float64Array(n);
+    this.reason = new Uint8Array(n);
   }
 
   /** Columns of an order list, built fresh. */
@@ -108,6 +133,22 @@ export class OrderColumns {
     out[1] = held[4]!;
   }
 
+  /**
+   * Bring `margin` and `reason` to these requirements and this protection (a distance at or below it is
+   * protected, tolerance included). Rows keep them as they change; only new values recompute every row.
+   */
+  prepare(protection: number, stockRequirement: number, cryptoRequirement: number): void {
+    if (stockRequirement !== this.stockRequirement || cryptoRequirement !== this.cryptoRequirement) {
+      this.stockRequirement = stockRequirement;
+      this.cryptoRequirement = cryptoRequirement;
+      for (let i = 0; i < this.length; i++) this.margin[i] = this.rowMargin(i);
+    }
+    if (protection !== this.protection) {
+      this.protection = protection;
+      for (let i = 0; i < this.length; i++) this.reason[i] = this.rowReason(i);
+    }
+  }
+
   /** The order objects by row, as they are now; later changes leave the returned list as it is. */
   snapshot(): readonly OpenOrder[] {
     this.shared = true;
@@ -123,7 +164,7 @@ export class OrderColumns {
   push(order: OpenOrder): void {
     if (this.length === this.flags.length) this.grow(this.length * 2);
     this.own().push(order);
-    this.write(this.length++, order);
+    this.write(this.length++, order, true);
     this.version++;
   }
 
@@ -145,11 +186,13 @@ export class OrderColumns {
     const p = price ?? Number.NaN;
     this.price[i] = p;
     this.distance[i] = rowDistance(this.flags[i]!, p, this.limit[i]!);
+    this.reason[i] = this.rowReason(i);
   }
 
   /** Remove row `i` by moving the last row into its place (as the ledger removes orders). */
   removeAt(i: number): void {
     const rows = this.own();
+    this.ours -= oursOf(this.flags[i]!);
     const last = --this.length;
     this.version++;
     rows[i] = rows[last]!;
@@ -163,6 +206,8 @@ export class OrderColumns {
     this.forecastPnl[i] = this.forecastPnl[last]!;
     this.symbol[i] = this.symbol[last]!;
     this.flags[i] = this.flags[last]!;
+    this.margin[i] = this.margin[last]!;
+    this.reason[i] = this.reason[last]!;
   }
 
   /** No rows (the symbol table stays). */
@@ -172,15 +217,19 @@ export class OrderColumns {
       this.shared = false;
     } else this.rows.length = 0;
     this.length = 0;
+    this.ours = 0;
+    this.latestPlacedAt = Number.NEGATIVE_INFINITY;
     this.version++;
   }
 
-  /** The one rule from an order to its row. */
-  private write(i: number, o: OpenOrder): void {
+  /** The one rule from an order to its row; `fresh`: the row held no order before. */
+  private write(i: number, o: OpenOrder, fresh = false): void {
+    if (!fresh) this.ours -= oursOf(this.flags[i]!);
     this.price[i] = o.price ?? Number.NaN;
     this.limit[i] = o.limitPrice > 0 ? o.limitPrice : Number.NaN;
     this.notional[i] = Math.abs(o.qty * o.limitPrice);
     this.placedAt[i] = o.placedAt;
+    if (o.placedAt > this.latestPlacedAt) this.latestPlacedAt = o.placedAt;
     this.forecastPnl[i] = o.forecastPnl;
     let id = this.symbolIds.get(o.symbol);
     if (id === undefined) this.symbolIds.set(o.symbol, (id = this.symbolIds.size));
@@ -192,7 +241,29 @@ export class OrderColumns {
       (o.probe ? ORDER_PROBE : 0) |
       (o.external ? ORDER_EXTERNAL : 0);
     this.flags[i] = flags;
+    this.ours += oursOf(flags);
     this.distance[i] = rowDistance(flags, this.price[i]!, this.limit[i]!);
+    this.margin[i] = this.rowMargin(i);
+    this.reason[i] = this.rowReason(i);
+  }
+
+  /** Row i's margin: its notional at its class's requirement when it is an entry (exits reserve nothing). */
+  private rowMargin(i: number): number {
+    const f = this.flags[i]!;
+    if ((f & ORDER_ENTRY) === 0) return 0;
+    return this.notional[i]! * ((f & ORDER_CRYPTO) !== 0 ? this.cryptoRequirement : this.stockRequirement);
+  }
+
+  /** Row i's reason from its own facts (see `reason`). */
+  private rowReason(i: number): number {
+    const f = this.flags[i]!;
+    const d = this.distance[i]!;
+    if ((f & ORDER_EXTERNAL) !== 0) return EXTERNAL;
+    if ((f & ORDER_ENTRY) === 0) return NOT_ENTRY;
+    if ((f & ORDER_PROBE) !== 0) return PROBE;
+    if (d !== d) return NO_PRICE; // NaN: no price, no distance
+    if (d <= this.protection) return PROTECTED;
+    return ELIGIBLE;
   }
 
   /** The row list, copied first if a snapshot holds it. */
@@ -219,9 +290,14 @@ export class OrderColumns {
     const symbol = new Int32Array(capacity);
     symbol.set(this.symbol);
     this.symbol = symbol;
-    const flags = new Uint8Array(capacity);
-    flags.set(this.flags);
-    this.flags = flags;
+    this.margin = f64(this.margin);
+    const u8 = (a: Uint8Array): Uint8Array => {
+      const b = new Uint8Array(capacity);
+      b.set(a);
+      return b;
+    };
+    this.flags = u8(this.flags);
+    this.reason = u8(this.reason);
   }
 }
 
@@ -231,4 +307,9 @@ export class OrderColumns {
  */
 function rowDistance(flags: number, price: number, limit: number): number {
   return (flags & ORDER_SELL) === 0 ? (price - limit) / limit : (limit - price) / limit;
+}
+
+/** 1 when the flags are an entry of ours (not external), else 0. */
+function oursOf(flags: number): number {
+  return (flags & (ORDER_ENTRY | ORDER_EXTERNAL)) === ORDER_ENTRY ? 1 : 0;
 }
