@@ -142,11 +142,13 @@ describe('the ledger keeps its order columns (fast-check, seed 11)', () => {
         const history = new StealHistory(cfg);
         const ledger = new CapacityLedger({ equity: c.book.equity, patternDayTrader: false }, 0);
         for (const o of c.book.orders) ledger.addOrder(o);
+        // The session opens and closes between events: the requirements change under the kept columns.
+        let sessionOpen = c.book.sessionOpen;
         const decideWith = (orders: readonly OpenOrder[], columns?: OrderColumns) =>
           decide(
             {
               now: T0,
-              sessionOpen: c.book.sessionOpen,
+              sessionOpen,
               account: { equity: c.book.equity, patternDayTrader: c.book.patternDayTrader },
               positions: c.book.positions,
               orders,
@@ -167,6 +169,7 @@ describe('the ledger keeps its order columns (fast-check, seed 11)', () => {
         check();
         c.events.forEach((e, k) => {
           apply(ledger, e, c.pool, k);
+          if (k % 3 === 2) sessionOpen = !sessionOpen;
           check();
         });
         for (const [d, record] of kept) expect(decisionRecord(d)).toEqual(record);
