@@ -131,13 +131,14 @@ function selectByValue(t: CandidateTable, need: number): VictimSelection {
   const n = t.reason.length;
   const why = t.reason;
   const score = t.ranking === 'fillProbability' ? t.value!.probability : t.value!.density;
+  const margin = t.margin;
   let eligibleMargin = 0;
   let eligible = 0;
   let best = -1;
   let bestScore = 0;
   for (let i = 0; i < n; i++) {
     if (why[i] !== 0) continue;
-    eligibleMargin += t.margin[i]!;
+    eligibleMargin += margin[i]!;
     eligible++;
     // compareByValue inlined on the scores: only equal (or unordered) scores need the distance ranking.
     const s = score[i]!;
