@@ -101,7 +101,7 @@ function expectColumnsOfOrders(ledger: CapacityLedger): void {
   const rows = (c: Float64Array | Uint8Array): number[] => Array.from(c.subarray(0, n));
   const names = [
     ...(['price', 'limit', 'distance', 'notional', 'placedAt', 'forecastPnl', 'margin'] as const),
-    ...(['flags', 'reason'] as const),
+    ...(['cryptoEntryNotional', 'stockEntryNotional', 'flags', 'reason'] as const),
   ];
   for (const name of names) expect(rows(kept[name]), name).toEqual(rows(fresh[name]));
   for (let i = 0; i < n; i++) {

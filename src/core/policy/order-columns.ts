@@ -49,6 +49,10 @@ export class OrderColumns {
   symbol: Int32Array;
   /** ORDER_* bits. */
   flags: Uint8Array;
+  /** `notional` of the crypto entry orders, 0 in the other rows: held margin sums without a branch. */
+  cryptoEntryNotional: Float64Array;
+  /** `notional` of the stock entry orders, 0 in the other rows. */
+  stockEntryNotional: Float64Array;
   /** Margin held at the requirements of the last `prepare` (exits hold none). */
   margin: Float64Array;
   /**
@@ -83,6 +87,8 @@ export class OrderColumns {
     this.forecastPnl = new Float64Array(n);
     this.symbol = new Int32Array(n);
     this.flags = new Uint8Array(n);
+    this.cryptoEntryNotional = new Float64Array(n);
+    this.stockEntryNotional = new Float64Array(n);
     this.margin = new Float64Array(n);
     this.reason = new Uint8Array(n);
   }
@@ -115,13 +121,13 @@ export class OrderColumns {
     if (held[0] !== this.version || held[1] !== cryptoStart || held[2] !== stockStart) {
       let crypto = cryptoStart;
       let stock = stockStart;
-      const flags = this.flags;
-      const notional = this.notional;
+      // Each row adds its notional to its class and +0 to the other (and exits +0 to both): adding +0
+      // leaves a sum as it is, so these are the sums of a loop that skips them.
+      const cryptoNotional = this.cryptoEntryNotional;
+      const stockNotional = this.stockEntryNotional;
       for (let i = 0; i < this.length; i++) {
-        const f = flags[i]!;
-        if ((f & ORDER_ENTRY) === 0) continue;
-        if ((f & ORDER_CRYPTO) !== 0) crypto += notional[i]!;
-        else stock += notional[i]!;
+        crypto += cryptoNotional[i]!;
+        stock += stockNotional[i]!;
       }
       held[0] = this.version;
       held[1] = cryptoStart;
@@ -206,6 +212,8 @@ export class OrderColumns {
     this.forecastPnl[i] = this.forecastPnl[last]!;
     this.symbol[i] = this.symbol[last]!;
     this.flags[i] = this.flags[last]!;
+    this.cryptoEntryNotional[i] = this.cryptoEntryNotional[last]!;
+    this.stockEntryNotional[i] = this.stockEntryNotional[last]!;
     this.margin[i] = this.margin[last]!;
     this.reason[i] = this.reason[last]!;
   }
@@ -242,6 +250,10 @@ export class OrderColumns {
       (o.external ? ORDER_EXTERNAL : 0);
     this.flags[i] = flags;
     this.ours += oursOf(flags);
+    const entry = (flags & ORDER_ENTRY) !== 0;
+    const crypto = (flags & ORDER_CRYPTO) !== 0;
+    this.cryptoEntryNotional[i] = entry && crypto ? this.notional[i]! : 0;
+    this.stockEntryNotional[i] = entry && !crypto ? this.notional[i]! : 0;
     this.distance[i] = rowDistance(flags, this.price[i]!, this.limit[i]!);
     this.margin[i] = this.rowMargin(i);
     this.reason[i] = this.rowReason(i);
@@ -290,6 +302,8 @@ export class OrderColumns {
     const symbol = new Int32Array(capacity);
     symbol.set(this.symbol);
     this.symbol = symbol;
+    this.cryptoEntryNotional = f64(this.cryptoEntryNotional);
+    this.stockEntryNotional = f64(this.stockEntryNotional);
     this.margin = f64(this.margin);
     const u8 = (a: Uint8Array): Uint8Array => {
       const b = new Uint8Array(capacity);
