@@ -30,6 +30,7 @@ import { fmt, measure, printTable } from './util.js';
 const NOW = Date.parse('2025-01-15T15:00:00Z'); // a Wednesday, US session open
 const SIZES = [10, 100, 1_000] as const;
 const GOAL_US = 50;
+const AFTER_EVENT = ', after an order event';
 const HOUR_MS = 3_600_000;
 /** Signals and orders stay valid this long after they are placed. */
 const VALIDITY_MS = 24 * HOUR_MS;
@@ -219,7 +220,7 @@ export async function benchDecide(): Promise<void> {
         c.ranking === 'distance'
           ? c.path
           : `${c.path}${c.newBar ? ', new bar' : c.path === 'steal' ? ', same bar' : ''}`;
-      const label = c.afterEvent ? `${path}, after an order event` : path;
+      const label = c.afterEvent ? `${path}${AFTER_EVENT}` : path;
       if (n === 1_000) at1000.push({ label: `${c.ranking} ${label}`, us });
       rows.push([
         fmt(n),
@@ -242,11 +243,16 @@ export async function benchDecide(): Promise<void> {
     'right',
     'right',
   ]);
+  // The goal is about decide(): the after-event row also times the ledger's own work for two order events,
+  // so it is reported on its own line.
   for (const ranking of ['distance', 'expectedValue'] as const) {
-    const worst = at1000.filter((x) => x.label.startsWith(ranking)).reduce((a, b) => (b.us > a.us ? b : a));
+    const rowsOf = at1000.filter((x) => x.label.startsWith(ranking) && !x.label.endsWith(AFTER_EVENT));
+    const worst = rowsOf.reduce((a, b) => (b.us > a.us ? b : a));
     console.log(
       `worst at 1,000 orders, ${ranking}: ${fmt(worst.us, 1)} µs per decision (${worst.label}; ` +
         `goal: under ${GOAL_US} µs): ${worst.us < GOAL_US ? 'met' : 'NOT met'}`,
     );
   }
+  for (const x of at1000.filter((r) => r.label.endsWith(AFTER_EVENT)))
+    console.log(`at 1,000 orders, ${x.label}: ${fmt(x.us, 1)} µs (the two events' ledger upkeep included)`);
 }

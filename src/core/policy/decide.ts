@@ -272,17 +272,17 @@ function candidateTable(
   // What depends on the orders alone (distance, margin, the reasons from each order's own facts) the columns
   // keep as the orders change: copied here. Only the rules of this request, time and history run per row.
   columns.prepare(config.protectionPct + DISTANCE_EPSILON, reqStock, reqCrypto);
-  t.distance.set(columns.distance.subarray(0, n));
-  t.margin.set(columns.margin.subarray(0, n));
-  t.notional.set(columns.notional.subarray(0, n));
+  copyFloats(t.distance, columns.distance, n);
+  copyFloats(t.margin, columns.margin, n);
+  copyFloats(t.notional, columns.notional, n);
   const why = t.reason;
-  why.set(columns.reason.subarray(0, n));
+  copyBytes(why, columns.reason, n);
   let ours = columns.ours;
   // The requester's symbol, and the cooling and fighting ones: a few symbols, marked by symbol index.
   const symbols = columns.symbolCount;
   if (symbolMarks.length < symbols) symbolMarks = new Uint8Array(symbols * 2);
   const marks = symbolMarks;
-  marks.fill(0, 0, symbols);
+  for (let k = 0; k < symbols; k++) marks[k] = 0;
   for (const s of history.coolingSymbols(now)) {
     const k = columns.symbolId(s);
     if (k >= 0) marks[k]! |= COOLING;
@@ -313,4 +313,19 @@ function candidateTable(
     else if ((mark & FIGHTING) !== 0 && !(requesterPnl > forecastPnl[i]!)) why[i] = FIGHT_PNL;
   }
   return { table: t, ours };
+}
+
+/** Below this many rows a loop copies faster than `set` over a `subarray` view (a view costs an allocation). */
+const COPY_BY_VIEW = 64;
+
+/** The first `n` values of `from` into `to`. */
+function copyFloats(to: Float64Array, from: Float64Array, n: number): void {
+  if (n < COPY_BY_VIEW) for (let i = 0; i < n; i++) to[i] = from[i]!;
+  else to.set(from.subarray(0, n));
+}
+
+/** The first `n` values of `from` into `to`. */
+function copyBytes(to: Uint8Array, from: Uint8Array, n: number): void {
+  if (n < COPY_BY_VIEW) for (let i = 0; i < n; i++) to[i] = from[i]!;
+  else to.set(from.subarray(0, n));
 }
