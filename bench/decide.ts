@@ -7,9 +7,18 @@
  * Under `expectedValue` two steal rows are timed: `new bar` (every decision at a new time, so every eligible
  * order is valued afresh: the first decision after a bar close) and `same bar` (the valuator's cache answers,
  * as for the further decisions at one bar close).
+ *
+ * What is timed is what the coordinator pays per decision: the book sits in a CapacityLedger, which keeps
+ * the orders' columns (OrderColumns: prices, distances, margins, the reasons from each order's own facts)
+ * as orders are added, filled, quoted and removed, and decide() reads those. That upkeep is paid per order
+ * event, not per decision, so most rows leave it out: the book does not change between the timed calls.
+ * The row `steal, after an order event` puts it back: before each decision one order is removed and added
+ * again (two events), so the decision also pays what follows an event (the held margin summed again, the
+ * row list copied once for the earlier decision that still holds it).
  */
 import { nyseCalendar } from '../dist/core/calendar/index.js';
 import { DEFAULT_CONFIG } from '../dist/core/config/presets.js';
+import { CapacityLedger } from '../dist/coordinator/ledger.js';
 import { FillModel, ReturnShrinker, fillValuator } from '../dist/core/fill/index.js';
 import { decide, type DecideInput } from '../dist/core/policy/decide.js';
 import type { Decision } from '../dist/core/policy/decision.js';
@@ -21,6 +30,7 @@ import { fmt, measure, printTable } from './util.js';
 const NOW = Date.parse('2025-01-15T15:00:00Z'); // a Wednesday, US session open
 const SIZES = [10, 100, 1_000] as const;
 const GOAL_US = 50;
+const AFTER_EVENT = ', after an order event';
 const HOUR_MS = 3_600_000;
 /** Signals and orders stay valid this long after they are placed. */
 const VALIDITY_MS = 24 * HOUR_MS;
@@ -136,6 +146,8 @@ export interface Case {
   path: 'steal' | 'place';
   /** Every call at a new time, so no cached valuation answers (value rankings only). */
   newBar: boolean;
+  /** An order leaves the book and comes back before every call (two order events per decision). */
+  afterEvent?: boolean;
 }
 
 export const CASES: readonly Case[] = [
@@ -144,6 +156,7 @@ export const CASES: readonly Case[] = [
   { ranking: 'expectedValue', path: 'steal', newBar: true },
   { ranking: 'expectedValue', path: 'steal', newBar: false },
   { ranking: 'expectedValue', path: 'place', newBar: false },
+  { ranking: 'distance', path: 'steal', newBar: false, afterEvent: true },
 ];
 
 /** One timed case: the decision once (for the table) and the call to time (a new `now` per call for `new bar`). */
@@ -154,6 +167,9 @@ export function decideCase(
   valuator = seededValuator(book, 7 + n),
 ): { first: Decision; call: () => Decision; reset: () => void } {
   const config = { ...DEFAULT_CONFIG, patternDayTrader: false, victimRanking: c.ranking };
+  // The book as the coordinator holds it: in its ledger, which keeps the order columns decide() reads.
+  const ledger = new CapacityLedger({ equity: 0, patternDayTrader: false }, 0);
+  for (const o of book.orders) ledger.addOrder(o);
   const input: DecideInput = {
     now: NOW,
     sessionOpen: true,
@@ -162,20 +178,28 @@ export function decideCase(
       patternDayTrader: false,
     },
     positions: [],
-    orders: book.orders,
+    orders: ledger.orders,
+    columns: ledger.columns,
     history: book.history,
     request: REQUEST,
     valuator: c.ranking === 'distance' ? null : valuator,
   };
   const first = decide(input, config);
   let tick = 0;
+  const churned = book.orders[0]!.id;
   const call = c.newBar
     ? () => {
         // One millisecond later each call: the same book, but nothing cached for this time.
         input.now = NOW + (++tick & 1023);
         return decide(input, config);
       }
-    : () => decide(input, config);
+    : c.afterEvent
+      ? () => {
+          // The same book after two events: an order cancelled and placed again (it comes back last).
+          ledger.addOrder(ledger.removeOrder(churned)!);
+          return decide(input, config);
+        }
+      : () => decide(input, config);
   return { first, call, reset: () => (input.now = NOW) };
 }
 
@@ -196,11 +220,12 @@ export async function benchDecide(): Promise<void> {
         c.ranking === 'distance'
           ? c.path
           : `${c.path}${c.newBar ? ', new bar' : c.path === 'steal' ? ', same bar' : ''}`;
-      if (n === 1_000) at1000.push({ label: `${c.ranking} ${path}`, us });
+      const label = c.afterEvent ? `${path}${AFTER_EVENT}` : path;
+      if (n === 1_000) at1000.push({ label: `${c.ranking} ${label}`, us });
       rows.push([
         fmt(n),
         c.ranking,
-        path,
+        label,
         d.action,
         String(d.victims.length),
         fmt(us, us < 10 ? 2 : 1),
@@ -218,11 +243,16 @@ export async function benchDecide(): Promise<void> {
     'right',
     'right',
   ]);
+  // The goal is about decide(): the after-event row also times the ledger's own work for two order events,
+  // so it is reported on its own line.
   for (const ranking of ['distance', 'expectedValue'] as const) {
-    const worst = at1000.filter((x) => x.label.startsWith(ranking)).reduce((a, b) => (b.us > a.us ? b : a));
+    const rowsOf = at1000.filter((x) => x.label.startsWith(ranking) && !x.label.endsWith(AFTER_EVENT));
+    const worst = rowsOf.reduce((a, b) => (b.us > a.us ? b : a));
     console.log(
       `worst at 1,000 orders, ${ranking}: ${fmt(worst.us, 1)} µs per decision (${worst.label}; ` +
         `goal: under ${GOAL_US} µs): ${worst.us < GOAL_US ? 'met' : 'NOT met'}`,
     );
   }
+  for (const x of at1000.filter((r) => r.label.endsWith(AFTER_EVENT)))
+    console.log(`at 1,000 orders, ${x.label}: ${fmt(x.us, 1)} µs (the two events' ledger upkeep included)`);
 }

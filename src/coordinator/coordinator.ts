@@ -129,6 +129,7 @@ export class Coordinator {
         account,
         positions,
         orders,
+        columns: this.ledger.columns,
         history: this.history,
         request,
         valuator: this.options.valuator ?? null,

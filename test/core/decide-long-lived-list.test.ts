@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { WorkstealConfig } from '../../src/core/config/schema.js';
 import { decide } from '../../src/core/policy/decide.js';
 import type { Decision } from '../../src/core/policy/decision.js';
+import { OrderColumns } from '../../src/core/policy/order-columns.js';
 import { decisionRecord } from '../../src/core/policy/record.js';
 import { StealHistory } from '../../src/core/policy/steal-history.js';
 import type { EntryRequest, OpenOrder, StealEvent } from '../../src/core/types.js';
@@ -16,6 +17,7 @@ import { config, decideIn, order, request, T0 } from '../support/builders.js';
  * change an answer. These properties drive one long-lived list through those changes (and an order moved to
  * another row, a row given a different object with the same id) and check every decision against the same
  * decision over a fresh copy, and that decisions kept from before the changes still read as they did.
+ * The same holds for decisions over columns kept with the list (OrderColumns, as the ledger keeps them).
  */
 
 const RUNS = { seed: 7, numRuns: 150 } as const;
@@ -70,7 +72,7 @@ const caseArb: fc.Arbitrary<Case> = fc
       .map(({ request, scale }) => ({ ...c, request: { ...request, qty: request.qty * scale } })),
   );
 
-function decideOver(c: Case, orders: readonly OpenOrder[]): Decision {
+function decideOver(c: Case, orders: readonly OpenOrder[], columns?: OrderColumns): Decision {
   const cfg = config(c.overrides);
   const history = new StealHistory(cfg);
   for (const e of c.history) history.record(e);
@@ -81,6 +83,7 @@ function decideOver(c: Case, orders: readonly OpenOrder[]): Decision {
       account: { equity: c.book.equity, patternDayTrader: c.book.patternDayTrader },
       positions: c.book.positions,
       orders,
+      columns,
       history,
       request: c.request,
     },
@@ -88,24 +91,37 @@ function decideOver(c: Case, orders: readonly OpenOrder[]): Decision {
   );
 }
 
-/** Apply one step to the live list as the ledger would (orders changed in place, removed by swap). */
-function apply(live: OpenOrder[], step: Step, pool: readonly OpenOrder[], serial: number): void {
-  const at = (row: number): OpenOrder | undefined => live[row % Math.max(1, live.length)];
+/**
+ * Apply one step to the live list as the ledger would (orders changed in place, removed by swap), and the
+ * same change to the list's columns, as the ledger keeps them.
+ */
+function apply(
+  live: OpenOrder[],
+  columns: OrderColumns,
+  step: Step,
+  pool: readonly OpenOrder[],
+  serial: number,
+): void {
+  const rowOf = (row: number): number => row % Math.max(1, live.length);
   const fresh = (from: number): OpenOrder => ({ ...pool[from % pool.length]!, id: `n${serial}` });
   switch (step.kind) {
     case 'price': {
-      const o = at(step.row);
-      if (o && o.price !== null) o.price *= step.factor;
+      const i = rowOf(step.row);
+      const o = live[i];
+      if (o && o.price !== null) {
+        o.price *= step.factor;
+        columns.setPrice(i, o.price);
+      }
       return;
     }
-    case 'qty': {
-      const o = at(step.row);
-      if (o) o.qty *= step.factor;
-      return;
-    }
+    case 'qty':
     case 'limit': {
-      const o = at(step.row);
-      if (o) o.limitPrice *= step.factor;
+      const i = rowOf(step.row);
+      const o = live[i];
+      if (!o) return;
+      if (step.kind === 'qty') o.qty *= step.factor;
+      else o.limitPrice *= step.factor;
+      columns.update(i);
       return;
     }
     case 'remove': {
@@ -113,19 +129,29 @@ function apply(live: OpenOrder[], step: Step, pool: readonly OpenOrder[], serial
       const i = step.row % live.length;
       const last = live.pop()!;
       if (i < live.length) live[i] = last;
+      columns.removeAt(i);
       return;
     }
-    case 'add':
-      live.push(fresh(step.from));
+    case 'add': {
+      const o = fresh(step.from);
+      live.push(o);
+      columns.push(o);
       return;
+    }
     case 'replace':
-      if (live.length > 0) live[step.row % live.length] = fresh(step.from);
+      if (live.length > 0) {
+        const i = step.row % live.length;
+        live[i] = fresh(step.from);
+        columns.set(i, live[i]!);
+      }
       return;
     case 'move': {
       if (live.length < 2) return;
       const i = step.row % live.length;
       const j = step.to % live.length;
       [live[i], live[j]] = [live[j]!, live[i]!];
+      columns.set(i, live[i]!);
+      columns.set(j, live[j]!);
       return;
     }
   }
@@ -139,6 +165,8 @@ describe('decide over a long-lived order list (fast-check, seed 7)', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const live = c.book.orders.map((o) => ({ ...o }));
+        // Columns kept with the list from the start, changed with it step by step (as the ledger does).
+        const columns = OrderColumns.of(live);
         const kept: [Decision, ReturnType<typeof decisionRecord>][] = [];
         const check = (): void => {
           const a = decideOver(c, live);
@@ -146,16 +174,18 @@ describe('decide over a long-lived order list (fast-check, seed 7)', () => {
             c,
             live.map((o) => ({ ...o })),
           );
+          const withColumns = decideOver(c, live, columns);
           const record = decisionRecord(a);
           expect(record).toEqual(decisionRecord(b));
-          kept.push([a, record]);
+          expect(decisionRecord(withColumns)).toEqual(record);
+          kept.push([a, record], [withColumns, record]);
           compared++;
           if (a.action === 'steal') steals++;
           if (a.candidates) ranked++;
         };
         check();
         c.steps.forEach((step, k) => {
-          apply(live, step, c.pool, k);
+          apply(live, columns, step, c.pool, k);
           check();
         });
         // A decision kept from before the changes still reads as it did (its table shares nothing mutable).

@@ -93,6 +93,10 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
         cache = grown;
       }
       const { probability, nextBarProbability, expectedReturn, sigma } = out;
+      // Locals for the loop: the validity callback is opaque to the compiler, which would otherwise read
+      // the closure's `cache` and `generation` again after every call.
+      const rowCache = cache;
+      const stamp = generation;
       for (let k = 0; k < count; k++) {
         const i = rows[k]!;
         const o = orders[i]!;
@@ -103,25 +107,25 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
         const known = rowOrder[i] === o;
         if (
           !known ||
-          cache[at] !== generation ||
-          cache[at + 1] !== price ||
-          cache[at + 2] !== limit ||
-          cache[at + 3] !== until
+          rowCache[at] !== stamp ||
+          rowCache[at + 1] !== price ||
+          rowCache[at + 2] !== limit ||
+          rowCache[at + 3] !== until
         ) {
-          const symbol = known ? cache[at + 4]! : indexOf(o.symbol);
-          write(symbol, o.side, limit, price, now, until, cache, at + ROW_VALUES);
+          const symbol = known ? rowCache[at + 4]! : indexOf(o.symbol);
+          write(symbol, o.side, limit, price, now, until, rowCache, at + ROW_VALUES);
           rowOrder[i] = o;
-          cache[at] = generation;
-          cache[at + 1] = price ?? Number.NaN;
-          cache[at + 2] = limit;
-          cache[at + 3] = until;
-          cache[at + 4] = symbol;
+          rowCache[at] = stamp;
+          rowCache[at + 1] = price ?? Number.NaN;
+          rowCache[at + 2] = limit;
+          rowCache[at + 3] = until;
+          rowCache[at + 4] = symbol;
         }
         const v = at + ROW_VALUES;
-        probability[i] = cache[v + P]!;
-        nextBarProbability[i] = cache[v + P_NEXT]!;
-        sigma[i] = cache[v + SIGMA]!;
-        expectedReturn[i] = cache[v + RETURN]!;
+        probability[i] = rowCache[v + P]!;
+        nextBarProbability[i] = rowCache[v + P_NEXT]!;
+        sigma[i] = rowCache[v + SIGMA]!;
+        expectedReturn[i] = rowCache[v + RETURN]!;
       }
     },
   };

@@ -58,7 +58,7 @@ export interface VictimSelection {
 }
 
 /** The eligible candidates of a table at a glance: what the first pass of selectVictims gathers. */
-export interface EligibleSummary {
+interface EligibleSummary {
   /** Margin of all eligible candidates together. */
   margin: number;
   count: number;
@@ -67,29 +67,14 @@ export interface EligibleSummary {
 }
 
 /**
- * Fold candidate `i` (eligible, its distance written) into a summary under the distance ranking. The
- * candidate loop of decide() calls this as it goes, which spares selectVictims its first pass.
- */
-export function addEligible(t: CandidateTable, s: EligibleSummary, i: number): void {
-  s.margin += t.margin[i]!;
-  s.count++;
-  const d = t.distance[i]!;
-  const bestD = s.best < 0 ? 0 : t.distance[s.best]!;
-  if (s.best < 0 || d > bestD + EPS || (d >= bestD - EPS && compareVictims(t, i, s.best) < 0)) {
-    s.best = i;
-  }
-}
-
-/**
  * Take victims in rank order until their margin covers `need`. Usually one or two victims suffice, so this
  * scans for the next best instead of sorting every candidate: O(k·n) with k victims.
- * When all eligible margin together is short, nothing is chosen (the caller blocks). `summary`, when given,
- * must describe the table's eligible candidates as they are now (distance ranking only).
+ * When all eligible margin together is short, nothing is chosen (the caller blocks).
  */
-export function selectVictims(t: CandidateTable, need: number, summary?: EligibleSummary): VictimSelection {
+export function selectVictims(t: CandidateTable, need: number): VictimSelection {
   if (ranksByValue(t)) return selectByValue(t, need);
   const n = t.reason.length;
-  const s = summary ?? summarizeEligible(t);
+  const s = summarizeEligible(t);
   const eligibleMargin = s.margin;
   const eligible = s.count;
   const best = s.best;
@@ -112,11 +97,29 @@ export function selectVictims(t: CandidateTable, need: number, summary?: Eligibl
   return { victims, freed, eligibleMargin };
 }
 
-/** One pass: total eligible margin and the first-ranked candidate (most steals need only one victim). */
+/**
+ * One pass: total eligible margin and the first-ranked candidate (most steals need only one victim). The
+ * running figures live in locals, not in the summary object: at 1,000 orders that is most of the pass.
+ */
 function summarizeEligible(t: CandidateTable): EligibleSummary {
-  const s: EligibleSummary = { margin: 0, count: 0, best: -1 };
-  for (let i = 0; i < t.reason.length; i++) if (t.reason[i] === 0) addEligible(t, s, i);
-  return s;
+  const why = t.reason;
+  const distance = t.distance;
+  const margin = t.margin;
+  let total = 0;
+  let count = 0;
+  let best = -1;
+  let bestD = 0;
+  for (let i = 0; i < why.length; i++) {
+    if (why[i] !== 0) continue;
+    total += margin[i]!;
+    count++;
+    const d = distance[i]!;
+    if (best < 0 || d > bestD + EPS || (d >= bestD - EPS && compareVictims(t, i, best) < 0)) {
+      best = i;
+      bestD = d;
+    }
+  }
+  return { margin: total, count, best };
 }
 
 /**
@@ -128,13 +131,14 @@ function selectByValue(t: CandidateTable, need: number): VictimSelection {
   const n = t.reason.length;
   const why = t.reason;
   const score = t.ranking === 'fillProbability' ? t.value!.probability : t.value!.density;
+  const margin = t.margin;
   let eligibleMargin = 0;
   let eligible = 0;
   let best = -1;
   let bestScore = 0;
   for (let i = 0; i < n; i++) {
     if (why[i] !== 0) continue;
-    eligibleMargin += t.margin[i]!;
+    eligibleMargin += margin[i]!;
     eligible++;
     // compareByValue inlined on the scores: only equal (or unordered) scores need the distance ranking.
     const s = score[i]!;

@@ -1,11 +1,12 @@
 import type { WorkstealConfig } from '../config/schema.js';
 import { cappedCapacity, notional, requirementFor, type MarginContext } from '../margin/requirements.js';
 import type { EntryRequest, OpenOrder, Position, TimeMs } from '../types.js';
-import { addEligible, selectVictims, type EligibleSummary } from './candidates.js';
+import { selectVictims } from './candidates.js';
 import { carveColumns } from './columns.js';
 import { REASON_CODE, type CandidateTable, type Decision } from './decision.js';
 import { DISTANCE_EPSILON, distance, withinDistance } from './distance.js';
 import { STEAL_BUDGET_WINDOW_MS, type StealHistory } from './steal-history.js';
+import { ORDER_ENTRY, ORDER_EXTERNAL, ORDER_SELL, OrderColumns } from './order-columns.js';
 import { toleranceFor } from './tolerance.js';
 import type { RequestValue, Valuator } from './valuation.js';
 import {
@@ -28,6 +29,11 @@ export interface DecideInput {
   account: { equity: number; patternDayTrader: boolean; capacityCap?: number | undefined };
   positions: readonly Position[];
   orders: readonly OpenOrder[];
+  /**
+   * `orders` in column form, row for row, kept by the list's owner as the orders change (the coordinator's
+   * ledger). Optional: without them decide() builds them from `orders`, with the same answers.
+   */
+  columns?: OrderColumns | null;
   history: StealHistory;
   request: EntryRequest;
   /** Fill probabilities and values; required by the value rankings, unused by `distance`. */
@@ -52,14 +58,10 @@ export type DecideConfig = Pick<
 > &
   ValueConfig;
 
-// Reason codes as plain constants for the candidate loop (the table of names is REASON_CODE).
+// Reason codes as plain constants for the candidate loop (the table of names is REASON_CODE; the reasons
+// from an order's own facts are the columns', see OrderColumns.reason).
 const ELIGIBLE = REASON_CODE.eligible;
-const EXTERNAL = REASON_CODE.external;
-const NOT_ENTRY = REASON_CODE['not-entry'];
 const SAME_SYMBOL = REASON_CODE['same-symbol'];
-const PROBE = REASON_CODE.probe;
-const NO_PRICE = REASON_CODE['no-price'];
-const PROTECTED = REASON_CODE['protected-distance'];
 const TOO_YOUNG = REASON_CODE['too-young'];
 const COOLDOWN = REASON_CODE.cooldown;
 const FIGHT_PNL = REASON_CODE['fight-pnl'];
@@ -91,18 +93,25 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     if (p.assetClass === 'crypto') cryptoNotional += Math.abs(p.qty * p.price);
     else stockNotional += Math.abs(p.qty * p.price);
   }
-  let replaces: OpenOrder | null = null;
-  const orders = input.orders;
-  const symbol = request.symbol;
-  for (let i = 0; i < orders.length; i++) {
-    const o = orders[i]!;
-    if (o.role !== 'entry') continue; // exits reserve nothing
-    if (o.assetClass === 'crypto') cryptoNotional += Math.abs(o.qty * o.limitPrice);
-    else stockNotional += Math.abs(o.qty * o.limitPrice);
-    if (o.symbol === symbol && o.side === request.side && !o.external) replaces = o;
+  const columns = orderColumns(input);
+  const held = HELD_SCRATCH;
+  columns.heldNotional(cryptoNotional, stockNotional, held);
+  cryptoNotional = held[0]!;
+  stockNotional = held[1]!;
+  // This symbol's resting entry order on the request's side, placed by us: the one it replaces (the last).
+  const n = columns.length;
+  const flags = columns.flags;
+  const orderSymbol = columns.symbol;
+  const requestSymbol = columns.symbolId(request.symbol);
+  const replacesKey = ORDER_ENTRY | (request.side === 'buy' ? 0 : ORDER_SELL);
+  const replacesMask = ORDER_ENTRY | ORDER_SELL | ORDER_EXTERNAL;
+  let replacesRow = -1;
+  for (let i = 0; i < n; i++) {
+    if (orderSymbol[i] === requestSymbol && (flags[i]! & replacesMask) === replacesKey) replacesRow = i;
   }
+  const replaces = replacesRow < 0 ? null : columns.order(replacesRow)!;
   const used = cryptoNotional * reqCrypto + stockNotional * reqStock;
-  const replacedMargin = replaces ? notional(replaces.qty, replaces.limitPrice) * requirement : 0;
+  const replacedMargin = replaces ? columns.notional[replacesRow]! * requirement : 0;
   const capacity = cappedCapacity(ctx.equity, config.bufferPct, input.account.capacityCap);
   const marginNeeded = notional(request.qty, request.limitPrice) * requirement;
   const marginFree = capacity - used + replacedMargin;
@@ -181,7 +190,7 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     return blocked(d, 'steal-budget');
   }
 
-  const { table, ours, eligible } = candidateTable(input, config, reqCrypto, reqStock);
+  const { table, ours } = candidateTable(input, columns, config, reqCrypto, reqStock);
   d.candidates = table;
   if (valuator) {
     table.ranking = ranking;
@@ -189,8 +198,7 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   }
   if (ours === 0) return blocked(d, 'margin');
 
-  // The summary holds for the distance ranking only: a value ranking changes reasons after the table.
-  const selection = selectVictims(table, shortfall, valuator ? undefined : eligible);
+  const selection = selectVictims(table, shortfall);
   if (selection.victims.length === 0) {
     return blocked(d, selection.eligibleMargin > 0 ? 'victims-insufficient' : 'no-eligible-victims');
   }
@@ -218,24 +226,42 @@ function blocked(d: Decision, reason: string): Decision {
   return d;
 }
 
-const NO_SYMBOLS: readonly string[] = [];
+/** Per-symbol marks of one candidate table (decide() is synchronous: one table at a time). */
+const COOLING = 1;
+const FIGHTING = 2;
+const REQUESTER = 4;
+let symbolMarks = new Uint8Array(64);
+const HELD_SCRATCH = new Float64Array(2);
+
+/** The caller's columns of the order list, or columns built from it now. */
+function orderColumns(input: DecideInput): OrderColumns {
+  const columns = input.columns;
+  if (!columns) return OrderColumns.of(input.orders);
+  if (columns.length !== input.orders.length) {
+    throw new Error(
+      `DecideInput.columns has ${columns.length} rows but orders has ${input.orders.length}: ` +
+        `the columns must describe the order list row for row (keep them with the list, or leave them out)`,
+    );
+  }
+  return columns;
+}
 
 /**
  * Every open order with its distance, margin and, when it may not be a victim, the first rule that says so;
- * how many of the orders are ours to steal from at all (neither external, nor an exit, nor the requester's
- * own symbol); and the eligible ones at a glance for selectVictims.
+ * and how many of the orders are ours to steal from at all (neither external, nor an exit, nor the
+ * requester's own symbol). Reads the order columns only.
  */
 function candidateTable(
   input: DecideInput,
+  columns: OrderColumns,
   config: DecideConfig,
   reqCrypto: number,
   reqStock: number,
-): { table: CandidateTable; ours: number; eligible: EligibleSummary } {
-  const orders = input.orders.slice();
-  const n = orders.length;
+): { table: CandidateTable; ours: number } {
+  const n = columns.length;
   const { buffer, offset } = carveColumns(n * 25);
   const t: CandidateTable = {
-    orders,
+    orders: columns.snapshot(),
     distance: new Float64Array(buffer, offset, n),
     margin: new Float64Array(buffer, offset + n * 8, n),
     notional: new Float64Array(buffer, offset + n * 16, n),
@@ -243,55 +269,63 @@ function candidateTable(
   };
   const { request, now, history } = input;
   const minAgeMs = config.minOrderAgeSec * 1000;
-  const protection = config.protectionPct + DISTANCE_EPSILON;
-  // Cooling and fighting are facts about a few symbols: ask the history once, not once per order, and scan
-  // the handful of names (cheaper per order than a set's hash lookup).
-  const coolingSet = history.coolingSymbols(now);
-  const fightingSet = history.fightingPartners(request.symbol, now);
-  const cooling = coolingSet.size === 0 ? NO_SYMBOLS : [...coolingSet];
-  const fighting = fightingSet.size === 0 ? NO_SYMBOLS : [...fightingSet];
-  const requester = request.symbol;
-  const requesterPnl = request.forecastPnl;
-  const dist = t.distance;
-  const margin = t.margin;
-  const notional = t.notional;
+  // What depends on the orders alone (distance, margin, the reasons from each order's own facts) the columns
+  // keep as the orders change: copied here. Only the rules of this request, time and history run per row.
+  columns.prepare(config.protectionPct + DISTANCE_EPSILON, reqStock, reqCrypto);
+  copyFloats(t.distance, columns.distance, n);
+  copyFloats(t.margin, columns.margin, n);
+  copyFloats(t.notional, columns.notional, n);
   const why = t.reason;
-  let ours = 0;
-  const eligible: EligibleSummary = { margin: 0, count: 0, best: -1 };
-  for (let i = 0; i < n; i++) {
-    const o = orders[i]!;
-    // distance() inlined: this loop runs once per open order on every steal decision.
-    const price = o.price;
-    const lp = o.limitPrice;
-    const d =
-      price === null || !(lp > 0) ? Number.NaN : o.side === 'buy' ? (price - lp) / lp : (lp - price) / lp;
-    dist[i] = d;
-    const entry = o.role === 'entry';
-    const size = Math.abs(o.qty * lp);
-    notional[i] = size;
-    margin[i] = entry ? size * (o.assetClass === 'crypto' ? reqCrypto : reqStock) : 0;
-    let reason = ELIGIBLE;
-    if (o.external) reason = EXTERNAL;
-    else if (!entry) reason = NOT_ENTRY;
-    else if (o.symbol === requester) reason = SAME_SYMBOL;
-    else {
-      ours++;
-      if (o.probe) reason = PROBE;
-      else if (d !== d)
-        reason = NO_PRICE; // NaN: no price, no distance
-      else if (d <= protection) reason = PROTECTED;
-      else if (now - o.placedAt < minAgeMs) reason = TOO_YOUNG;
-      else if (cooling.length !== 0 && includes(cooling, o.symbol)) reason = COOLDOWN;
-      else if (fighting.length !== 0 && includes(fighting, o.symbol) && !(requesterPnl > o.forecastPnl))
-        reason = FIGHT_PNL;
-      else addEligible(t, eligible, i);
-    }
-    why[i] = reason;
+  copyBytes(why, columns.reason, n);
+  let ours = columns.ours;
+  // The requester's symbol, and the cooling and fighting ones: a few symbols, marked by symbol index.
+  const symbols = columns.symbolCount;
+  if (symbolMarks.length < symbols) symbolMarks = new Uint8Array(symbols * 2);
+  const marks = symbolMarks;
+  for (let k = 0; k < symbols; k++) marks[k] = 0;
+  for (const s of history.coolingSymbols(now)) {
+    const k = columns.symbolId(s);
+    if (k >= 0) marks[k]! |= COOLING;
   }
-  return { table: t, ours, eligible };
+  for (const s of history.fightingPartners(request.symbol, now)) {
+    const k = columns.symbolId(s);
+    if (k >= 0) marks[k]! |= FIGHTING;
+  }
+  const requester = columns.symbolId(request.symbol);
+  if (requester >= 0) marks[requester] = REQUESTER;
+  // Rows of unmarked symbols keep the columns' reason unless some order may be too young.
+  const ageMatters = now - columns.latestPlacedAt < minAgeMs;
+  const requesterPnl = request.forecastPnl;
+  const { flags, placedAt, forecastPnl, symbol } = columns;
+  for (let i = 0; i < n; i++) {
+    const mark = marks[symbol[i]!]!;
+    if (mark === 0 && !ageMatters) continue;
+    // External orders and exits keep their reason; the requester's own symbol comes next (DESIGN §2).
+    if ((flags[i]! & (ORDER_ENTRY | ORDER_EXTERNAL)) !== ORDER_ENTRY) continue;
+    if (mark === REQUESTER) {
+      why[i] = SAME_SYMBOL;
+      ours--;
+      continue;
+    }
+    if (why[i] !== ELIGIBLE) continue; // probe, no price, protected by distance
+    if (now - placedAt[i]! < minAgeMs) why[i] = TOO_YOUNG;
+    else if ((mark & COOLING) !== 0) why[i] = COOLDOWN;
+    else if ((mark & FIGHTING) !== 0 && !(requesterPnl > forecastPnl[i]!)) why[i] = FIGHT_PNL;
+  }
+  return { table: t, ours };
 }
 
-function includes(symbols: readonly string[], symbol: string): boolean {
-  for (let k = 0; k < symbols.length; k++) if (symbols[k] === symbol) return true;
-  return false;
+/** Below this many rows a loop copies faster than `set` over a `subarray` view (a view costs an allocation). */
+const COPY_BY_VIEW = 64;
+
+/** The first `n` values of `from` into `to`. */
+function copyFloats(to: Float64Array, from: Float64Array, n: number): void {
+  if (n < COPY_BY_VIEW) for (let i = 0; i < n; i++) to[i] = from[i]!;
+  else to.set(from.subarray(0, n));
+}
+
+/** The first `n` values of `from` into `to`. */
+function copyBytes(to: Uint8Array, from: Uint8Array, n: number): void {
+  if (n < COPY_BY_VIEW) for (let i = 0; i < n; i++) to[i] = from[i]!;
+  else to.set(from.subarray(0, n));
 }

@@ -34,9 +34,10 @@ export const REASON_CODE = Object.fromEntries(
  * Every open order as the decision saw it, in column form: a decision over 1,000 orders fills three typed
  * arrays and builds readable records only when someone asks (see candidateRecords).
  *
- * `orders` is a copy of the order list (references): only the fields that never change after placement are
- * read from it later (id, symbol, side, role, forecast PnL, placement time). What moves (price, quantity)
- * was captured at decision time in `distance`, `margin` and `notional`.
+ * `orders` is the order list as it was at decision time (references; the order columns' snapshot, which a
+ * later change of the list copies first): only the fields that never change after placement are read from
+ * it later (id, symbol, side, role, forecast PnL, placement time). What moves (price, quantity) was captured
+ * at decision time in `distance`, `margin` and `notional`.
  */
 export interface CandidateTable {
   orders: readonly OpenOrder[];

@@ -9,3 +9,4 @@ export * from './validate.js';
 export * from './deleverage-plan.js';
 export * from './valuation.js';
 export * from './value-policy.js';
+export { OrderColumns } from './order-columns.js';

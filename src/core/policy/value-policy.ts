@@ -89,15 +89,15 @@ export function valueCandidates(
   const rows = rowScratch;
   const { probability, nextBarProbability, expectedReturn, expectedValue, density, sigma } = v;
   const why = t.reason;
+  // Unknown until valued: every column starts NaN (a fill per column), and only eligible rows are valued.
+  probability.fill(Number.NaN);
+  nextBarProbability.fill(Number.NaN);
+  expectedReturn.fill(Number.NaN);
+  expectedValue.fill(Number.NaN);
+  density.fill(Number.NaN);
+  sigma.fill(Number.NaN);
   let count = 0;
-  for (let i = 0; i < n; i++) {
-    if (why[i] === ELIGIBLE) {
-      rows[count++] = i;
-      continue;
-    }
-    probability[i] = nextBarProbability[i] = expectedReturn[i] = Number.NaN;
-    expectedValue[i] = density[i] = sigma[i] = Number.NaN;
-  }
+  for (let i = 0; i < n; i++) if (why[i] === ELIGIBLE) rows[count++] = i;
   if (valuator.valueOrders) valuator.valueOrders(t.orders, rows, count, now, v);
   else valueEach(t, rows, count, valuator, now, v);
   const margin = t.margin;
@@ -108,14 +108,14 @@ export function valueCandidates(
     const pNext = nextBarProbability[i]!;
     const e = expectedReturn[i]!;
     if (p !== p || pNext !== pNext || e !== e) {
-      expectedValue[i] = density[i] = Number.NaN;
-      why[i] = NO_ESTIMATE;
+      why[i] = NO_ESTIMATE; // EV and density stay NaN
       continue;
     }
     const ev = p * e * notional[i]!;
     expectedValue[i] = ev;
     const m = margin[i]!;
-    density[i] = m > 0 ? ev / m : Number.NaN;
+    // Only a row with margin has a density (it stays NaN otherwise); no NaN constant in the hot expression.
+    if (m > 0) density[i] = ev / m;
     if (pNext >= protectionProbability) why[i] = PROTECTED_FILL;
   }
 }

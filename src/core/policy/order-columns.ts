@@ -1,0 +1,329 @@
+import type { OpenOrder } from '../types.js';
+import { REASON_CODE } from './decision.js';
+
+/** Bits of `OrderColumns.flags`. */
+export const ORDER_SELL = 1;
+export const ORDER_ENTRY = 2;
+export const ORDER_CRYPTO = 4;
+export const ORDER_PROBE = 8;
+export const ORDER_EXTERNAL = 16;
+
+const INITIAL_CAPACITY = 16;
+
+const ELIGIBLE = REASON_CODE.eligible;
+const EXTERNAL = REASON_CODE.external;
+const NOT_ENTRY = REASON_CODE['not-entry'];
+const PROBE = REASON_CODE.probe;
+const NO_PRICE = REASON_CODE['no-price'];
+const PROTECTED = REASON_CODE['protected-distance'];
+
+/**
+ * The open orders in column form, row for row with an order list: what decide() reads of each order on
+ * every decision. Reading 1,000 scattered order objects costs more than the whole decision's arithmetic;
+ * typed columns read in a few microseconds.
+ *
+ * Whoever owns the order list keeps its columns up to date as the orders change (the coordinator's ledger:
+ * add, swap-removal, fills, quotes, reset), so a decision finds them ready. `OrderColumns.of` builds them
+ * from any list, with the same per-row rule (`write`): decide() does that when it is given none.
+ *
+ * `snapshot()` hands out the order objects by row as they are now; later changes to the rows copy the list
+ * first (copy on write), so a decision's candidate table keeps naming the orders it saw without a copy per
+ * decision.
+ */
+export class OrderColumns {
+  length = 0;
+  /** Reference price; NaN when unknown (null). */
+  price: Float64Array;
+  /** Limit price; NaN when not a positive price (such an order has no distance). */
+  limit: Float64Array;
+  /**
+   * Side-aware distance from the reference price to the limit (DESIGN §2), as a fraction of the limit; NaN
+   * when either is unknown. Kept with the price, so a decision copies it instead of dividing per order.
+   */
+  distance: Float64Array;
+  /** `|qty × limit|`: margin before the requirement. */
+  notional: Float64Array;
+  placedAt: Float64Array;
+  forecastPnl: Float64Array;
+  /** Index into the symbol table (see `symbolId`). */
+  symbol: Int32Array;
+  /** ORDER_* bits. */
+  flags: Uint8Array;
+  /** `notional` of the crypto entry orders, 0 in the other rows: held margin sums without a branch. */
+  cryptoEntryNotional: Float64Array;
+  /** `notional` of the stock entry orders, 0 in the other rows. */
+  stockEntryNotional: Float64Array;
+  /** Margin held at the requirements of the last `prepare` (exits hold none). */
+  margin: Float64Array;
+  /**
+   * What makes the order no victim whatever the request, at the protection of the last `prepare`: external,
+   * not an entry, probe, no price, protected by distance, in that order (DESIGN §2); eligible otherwise.
+   * decide() adds what depends on the request, the time and the history.
+   */
+  reason: Uint8Array;
+  /** Rows that are entries of ours (not external): candidates unless the request's own symbol. */
+  ours = 0;
+  /** No row was placed later than this (an upper bound: a removal leaves it). */
+  latestPlacedAt = Number.NEGATIVE_INFINITY;
+  private protection = Number.NaN;
+  private stockRequirement = Number.NaN;
+  private cryptoRequirement = Number.NaN;
+  private rows: OpenOrder[] = [];
+  /** `rows` was handed out by snapshot(): copy it before the next change of a row's order. */
+  private shared = false;
+  private readonly symbolIds = new Map<string, number>();
+  /** Bumped by every change to what holds margin (rows, quantities, roles), not by quotes. */
+  private version = 0;
+  /** The last heldNotional() answer: [version, crypto start, stock start, crypto sum, stock sum]. */
+  private readonly held = new Float64Array([-1, 0, 0, 0, 0]);
+
+  constructor(capacity = INITIAL_CAPACITY) {
+    const n = Math.max(1, capacity);
+    this.price = new Float64Array(n);
+    this.limit = new Float64Array(n);
+    this.distance = new Float64Array(n);
+    this.notional = new Float64Array(n);
+    this.placedAt = new Float64Array(n);
+    this.forecastPnl = new Float64Array(n);
+    this.symbol = new Int32Array(n);
+    this.flags = new Uint8Array(n);
+    this.cryptoEntryNotional = new Float64Array(n);
+    this.stockEntryNotional = new Float64Array(n);
+    this.margin = new Float64Array(n);
+    this.reason = new Uint8Array(n);
+  }
+
+  /** Columns of an order list, built fresh. */
+  static of(orders: readonly OpenOrder[]): OrderColumns {
+    const c = new OrderColumns(orders.length);
+    for (let i = 0; i < orders.length; i++) c.push(orders[i]!);
+    return c;
+  }
+
+  /** How many symbols have an index (every symbol ever seen; indices are never reused). */
+  get symbolCount(): number {
+    return this.symbolIds.size;
+  }
+
+  /** The index of a symbol, or -1 when no order ever had it. */
+  symbolId(symbol: string): number {
+    return this.symbolIds.get(symbol) ?? -1;
+  }
+
+  /**
+   * Notional held by the entry orders (exits reserve nothing), per asset class, added row by row onto
+   * `cryptoStart` and `stockStart` (what the positions hold): into `out` as [crypto, stock]. The same
+   * additions in the same order as a loop over the orders, so the same sums to the last bit; remembered
+   * until an order changes or the starting sums do (several decisions between two order events sum once).
+   */
+  heldNotional(cryptoStart: number, stockStart: number, out: Float64Array): void {
+    const held = this.held;
+    if (held[0] !== this.version || held[1] !== cryptoStart || held[2] !== stockStart) {
+      let crypto = cryptoStart;
+      let stock = stockStart;
+      // Each row adds its notional to its class and +0 to the other (and exits +0 to both): adding +0
+      // leaves a sum as it is, so these are the sums of a loop that skips them.
+      const cryptoNotional = this.cryptoEntryNotional;
+      const stockNotional = this.stockEntryNotional;
+      for (let i = 0; i < this.length; i++) {
+        crypto += cryptoNotional[i]!;
+        stock += stockNotional[i]!;
+      }
+      held[0] = this.version;
+      held[1] = cryptoStart;
+      held[2] = stockStart;
+      held[3] = crypto;
+      held[4] = stock;
+    }
+    out[0] = held[3]!;
+    out[1] = held[4]!;
+  }
+
+  /**
+   * Bring `margin` and `reason` to these requirements and this protection (a distance at or below it is
+   * protected, tolerance included). Rows keep them as they change; only new values recompute every row.
+   */
+  prepare(protection: number, stockRequirement: number, cryptoRequirement: number): void {
+    if (stockRequirement !== this.stockRequirement || cryptoRequirement !== this.cryptoRequirement) {
+      this.stockRequirement = stockRequirement;
+      this.cryptoRequirement = cryptoRequirement;
+      for (let i = 0; i < this.length; i++) this.margin[i] = this.rowMargin(i);
+    }
+    if (protection !== this.protection) {
+      this.protection = protection;
+      for (let i = 0; i < this.length; i++) this.reason[i] = this.rowReason(i);
+    }
+  }
+
+  /** The order objects by row, as they are now; later changes leave the returned list as it is. */
+  snapshot(): readonly OpenOrder[] {
+    this.shared = true;
+    return this.rows;
+  }
+
+  /** The order at row `i` (undefined beyond the end). */
+  order(i: number): OpenOrder | undefined {
+    return i < this.length ? this.rows[i] : undefined;
+  }
+
+  /** Append a row. */
+  push(order: OpenOrder): void {
+    if (this.length === this.flags.length) this.grow(this.length * 2);
+    this.own().push(order);
+    this.write(this.length++, order, true);
+    this.version++;
+  }
+
+  /** Put another order in row `i`. */
+  set(i: number, order: OpenOrder): void {
+    this.own()[i] = order;
+    this.write(i, order);
+    this.version++;
+  }
+
+  /** Row `i`'s order changed (quantity, price, limit): read it again. */
+  update(i: number): void {
+    this.write(i, this.rows[i]!);
+    this.version++;
+  }
+
+  /** Only row `i`'s reference price changed (a quote). */
+  setPrice(i: number, price: number | null): void {
+    const p = price ?? Number.NaN;
+    this.price[i] = p;
+    this.distance[i] = rowDistance(this.flags[i]!, p, this.limit[i]!);
+    this.reason[i] = this.rowReason(i);
+  }
+
+  /** Remove row `i` by moving the last row into its place (as the ledger removes orders). */
+  removeAt(i: number): void {
+    const rows = this.own();
+    this.ours -= oursOf(this.flags[i]!);
+    const last = --this.length;
+    this.version++;
+    rows[i] = rows[last]!;
+    rows.length = last;
+    if (i === last) return;
+    this.price[i] = this.price[last]!;
+    this.limit[i] = this.limit[last]!;
+    this.distance[i] = this.distance[last]!;
+    this.notional[i] = this.notional[last]!;
+    this.placedAt[i] = this.placedAt[last]!;
+    this.forecastPnl[i] = this.forecastPnl[last]!;
+    this.symbol[i] = this.symbol[last]!;
+    this.flags[i] = this.flags[last]!;
+    this.cryptoEntryNotional[i] = this.cryptoEntryNotional[last]!;
+    this.stockEntryNotional[i] = this.stockEntryNotional[last]!;
+    this.margin[i] = this.margin[last]!;
+    this.reason[i] = this.reason[last]!;
+  }
+
+  /** No rows (the symbol table stays). */
+  clear(): void {
+    if (this.shared) {
+      this.rows = [];
+      this.shared = false;
+    } else this.rows.length = 0;
+    this.length = 0;
+    this.ours = 0;
+    this.latestPlacedAt = Number.NEGATIVE_INFINITY;
+    this.version++;
+  }
+
+  /** The one rule from an order to its row; `fresh`: the row held no order before. */
+  private write(i: number, o: OpenOrder, fresh = false): void {
+    if (!fresh) this.ours -= oursOf(this.flags[i]!);
+    this.price[i] = o.price ?? Number.NaN;
+    this.limit[i] = o.limitPrice > 0 ? o.limitPrice : Number.NaN;
+    this.notional[i] = Math.abs(o.qty * o.limitPrice);
+    this.placedAt[i] = o.placedAt;
+    if (o.placedAt > this.latestPlacedAt) this.latestPlacedAt = o.placedAt;
+    this.forecastPnl[i] = o.forecastPnl;
+    let id = this.symbolIds.get(o.symbol);
+    if (id === undefined) this.symbolIds.set(o.symbol, (id = this.symbolIds.size));
+    this.symbol[i] = id;
+    const flags =
+      (o.side === 'buy' ? 0 : ORDER_SELL) |
+      (o.role === 'entry' ? ORDER_ENTRY : 0) |
+      (o.assetClass === 'crypto' ? ORDER_CRYPTO : 0) |
+      (o.probe ? ORDER_PROBE : 0) |
+      (o.external ? ORDER_EXTERNAL : 0);
+    this.flags[i] = flags;
+    this.ours += oursOf(flags);
+    const entry = (flags & ORDER_ENTRY) !== 0;
+    const crypto = (flags & ORDER_CRYPTO) !== 0;
+    this.cryptoEntryNotional[i] = entry && crypto ? this.notional[i]! : 0;
+    this.stockEntryNotional[i] = entry && !crypto ? this.notional[i]! : 0;
+    this.distance[i] = rowDistance(flags, this.price[i]!, this.limit[i]!);
+    this.margin[i] = this.rowMargin(i);
+    this.reason[i] = this.rowReason(i);
+  }
+
+  /** Row i's margin: its notional at its class's requirement when it is an entry (exits reserve nothing). */
+  private rowMargin(i: number): number {
+    const f = this.flags[i]!;
+    if ((f & ORDER_ENTRY) === 0) return 0;
+    return this.notional[i]! * ((f & ORDER_CRYPTO) !== 0 ? this.cryptoRequirement : this.stockRequirement);
+  }
+
+  /** Row i's reason from its own facts (see `reason`). */
+  private rowReason(i: number): number {
+    const f = this.flags[i]!;
+    const d = this.distance[i]!;
+    if ((f & ORDER_EXTERNAL) !== 0) return EXTERNAL;
+    if ((f & ORDER_ENTRY) === 0) return NOT_ENTRY;
+    if ((f & ORDER_PROBE) !== 0) return PROBE;
+    if (d !== d) return NO_PRICE; // NaN: no price, no distance
+    if (d <= this.protection) return PROTECTED;
+    return ELIGIBLE;
+  }
+
+  /** The row list, copied first if a snapshot holds it. */
+  private own(): OpenOrder[] {
+    if (this.shared) {
+      this.rows = this.rows.slice();
+      this.shared = false;
+    }
+    return this.rows;
+  }
+
+  private grow(capacity: number): void {
+    const f64 = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(capacity);
+      b.set(a);
+      return b;
+    };
+    this.price = f64(this.price);
+    this.limit = f64(this.limit);
+    this.distance = f64(this.distance);
+    this.notional = f64(this.notional);
+    this.placedAt = f64(this.placedAt);
+    this.forecastPnl = f64(this.forecastPnl);
+    const symbol = new Int32Array(capacity);
+    symbol.set(this.symbol);
+    this.symbol = symbol;
+    this.cryptoEntryNotional = f64(this.cryptoEntryNotional);
+    this.stockEntryNotional = f64(this.stockEntryNotional);
+    this.margin = f64(this.margin);
+    const u8 = (a: Uint8Array): Uint8Array => {
+      const b = new Uint8Array(capacity);
+      b.set(a);
+      return b;
+    };
+    this.flags = u8(this.flags);
+    this.reason = u8(this.reason);
+  }
+}
+
+/**
+ * distance() over a row: buy `(price − limit) / limit`, sell `(limit − price) / limit`, NaN when the price
+ * is unknown or the limit is not a positive price (both NaN in the columns): no price, no distance.
+ */
+function rowDistance(flags: number, price: number, limit: number): number {
+  return (flags & ORDER_SELL) === 0 ? (price - limit) / limit : (limit - price) / limit;
+}
+
+/** 1 when the flags are an entry of ours (not external), else 0. */
+function oursOf(flags: number): number {
+  return (flags & (ORDER_ENTRY | ORDER_EXTERNAL)) === ORDER_ENTRY ? 1 : 0;
+}

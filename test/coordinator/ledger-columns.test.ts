@@ -1,0 +1,181 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../src/core/policy/decide.js';
+import { OrderColumns } from '../../src/core/policy/order-columns.js';
+import { decisionRecord } from '../../src/core/policy/record.js';
+import { StealHistory } from '../../src/core/policy/steal-history.js';
+import type { OpenOrder } from '../../src/core/types.js';
+import { CapacityLedger } from '../../src/coordinator/ledger.js';
+import { bookArb, requestArb } from '../support/arbitraries.js';
+import { config, T0 } from '../support/builders.js';
+
+/**
+ * The ledger keeps its open orders in column form (OrderColumns) for decide(), changing them at every order
+ * event. Whatever the events, the columns must equal columns built fresh from the ledger's orders, and a
+ * decision over them must equal a decision over a fresh copy of the orders; a decision kept from before
+ * later events must still read as it did.
+ */
+
+const RUNS = { seed: 11, numRuns: 150 } as const;
+const SYMBOLS = ['BTCUSD', 'ETHUSD', 'AAPL', 'MSFT', 'NVDA'] as const;
+
+type Event =
+  | { kind: 'add'; from: number }
+  | { kind: 'remove'; row: number }
+  | { kind: 'fill'; row: number; share: number }
+  | { kind: 'quote'; symbol: string; bid: number; spread: number }
+  | { kind: 'reset'; keep: number; from: number };
+
+const rowArb = fc.nat({ max: 30 });
+const eventArb: fc.Arbitrary<Event> = fc.oneof(
+  fc.record({ kind: fc.constant('add' as const), from: rowArb }),
+  fc.record({ kind: fc.constant('remove' as const), row: rowArb }),
+  fc.record({ kind: fc.constant('fill' as const), row: rowArb, share: fc.constantFrom(0.25, 0.5, 1) }),
+  fc.record({
+    kind: fc.constant('quote' as const),
+    symbol: fc.constantFrom(...SYMBOLS),
+    bid: fc.constantFrom(2.5, 10, 40, 99.5, 100, 250, 1000),
+    spread: fc.constantFrom(0, 0.001, 0.01),
+  }),
+  fc.record({ kind: fc.constant('reset' as const), keep: fc.nat({ max: 5 }), from: rowArb }),
+);
+
+const caseArb = fc
+  .record({
+    book: bookArb({ minOrders: 2, maxOrders: 12, symbols: [...SYMBOLS], fitBufferPct: 0 }),
+    pool: bookArb({ minOrders: 1, maxOrders: 8, symbols: [...SYMBOLS] }).map((b) => b.orders),
+    events: fc.array(eventArb, { minLength: 1, maxLength: 15 }),
+  })
+  .chain((c) =>
+    requestArb({ equity: c.book.equity, distances: [0, 0.001], symbols: SYMBOLS }).map((request) => ({
+      ...c,
+      // Twice the size: mostly short of margin, so the decisions build the candidate table.
+      request: { ...request, qty: request.qty * 2 },
+    })),
+  );
+
+function apply(ledger: CapacityLedger, e: Event, pool: readonly OpenOrder[], serial: number): void {
+  const orders = ledger.orders;
+  const at = (row: number): OpenOrder | undefined => orders[row % Math.max(1, orders.length)];
+  switch (e.kind) {
+    case 'add':
+      ledger.addOrder({ ...pool[e.from % pool.length]!, id: `n${serial}` });
+      return;
+    case 'remove': {
+      const o = at(e.row);
+      if (o) ledger.removeOrder(o.id);
+      return;
+    }
+    case 'fill': {
+      const o = at(e.row);
+      if (o) ledger.applyFill(o.id, ledger.filled(o.id) + o.qty * e.share, o.limitPrice);
+      return;
+    }
+    case 'quote':
+      ledger.markQuote(e.symbol, e.bid, e.bid * (1 + e.spread));
+      return;
+    case 'reset': {
+      // The broker's truth: some of our orders (re-read, their quantity changed), and one it knows of alone.
+      const kept = orders.slice(0, e.keep).map((o) => ({ ...o, qty: o.qty / 2, price: null }));
+      const theirs = { ...pool[e.from % pool.length]!, id: `r${serial}` };
+      ledger.reset({ account: ledger.account, orders: [...kept, theirs], positions: [] });
+      return;
+    }
+  }
+}
+
+/** The ledger's columns equal fresh columns of its orders, row for row (symbols by name). */
+function expectColumnsOfOrders(ledger: CapacityLedger): void {
+  const kept = ledger.columns;
+  const orders = ledger.orders;
+  const fresh = OrderColumns.of(orders);
+  // The same requirements and protection at every check: the ledger's columns keep margin and reasons
+  // row by row as the orders change, the fresh ones compute them from scratch.
+  kept.prepare(0.0015, 0.5, 1);
+  fresh.prepare(0.0015, 0.5, 1);
+  expect(kept.length).toBe(orders.length);
+  expect(kept.ours).toBe(fresh.ours);
+  for (const o of orders) expect(o.placedAt).toBeLessThanOrEqual(kept.latestPlacedAt);
+  expect(kept.snapshot()).toEqual(orders);
+  const n = orders.length;
+  const rows = (c: Float64Array | Uint8Array): number[] => Array.from(c.subarray(0, n));
+  const names = [
+    ...(['price', 'limit', 'distance', 'notional', 'placedAt', 'forecastPnl', 'margin'] as const),
+    ...(['cryptoEntryNotional', 'stockEntryNotional', 'flags', 'reason'] as const),
+  ];
+  for (const name of names) expect(rows(kept[name]), name).toEqual(rows(fresh[name]));
+  for (let i = 0; i < n; i++) {
+    expect(kept.order(i)).toBe(orders[i]);
+    expect(kept.symbol[i]).toBe(kept.symbolId(orders[i]!.symbol));
+  }
+  const a = new Float64Array(2);
+  const b = new Float64Array(2);
+  kept.heldNotional(3.5, 7.25, a);
+  fresh.heldNotional(3.5, 7.25, b);
+  expect(Array.from(a)).toEqual(Array.from(b));
+}
+
+describe('the ledger keeps its order columns (fast-check, seed 11)', () => {
+  it('equal columns built fresh from its orders after any add, remove, fill, quote and reset', () => {
+    let events = 0;
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const ledger = new CapacityLedger({ equity: c.book.equity, patternDayTrader: false }, 0);
+        for (const o of c.book.orders) ledger.addOrder(o);
+        expectColumnsOfOrders(ledger);
+        c.events.forEach((e, k) => {
+          apply(ledger, e, c.pool, k);
+          expectColumnsOfOrders(ledger);
+          events++;
+        });
+      }),
+      RUNS,
+    );
+    expect(events).toBeGreaterThan(RUNS.numRuns);
+  });
+
+  it('give the decisions over a fresh copy, and decisions kept from before later events read as they did', () => {
+    let tables = 0;
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const cfg = config({});
+        const history = new StealHistory(cfg);
+        const ledger = new CapacityLedger({ equity: c.book.equity, patternDayTrader: false }, 0);
+        for (const o of c.book.orders) ledger.addOrder(o);
+        // The session opens and closes between events: the requirements change under the kept columns.
+        let sessionOpen = c.book.sessionOpen;
+        const decideWith = (orders: readonly OpenOrder[], columns?: OrderColumns) =>
+          decide(
+            {
+              now: T0,
+              sessionOpen,
+              account: { equity: c.book.equity, patternDayTrader: c.book.patternDayTrader },
+              positions: c.book.positions,
+              orders,
+              columns,
+              history,
+              request: c.request,
+            },
+            cfg,
+          );
+        const kept: [ReturnType<typeof decide>, ReturnType<typeof decisionRecord>][] = [];
+        const check = (): void => {
+          const d = decideWith(ledger.orders, ledger.columns);
+          const record = decisionRecord(d);
+          expect(record).toEqual(decisionRecord(decideWith(ledger.orders.map((o) => ({ ...o })))));
+          kept.push([d, record]);
+          if (d.candidates) tables++;
+        };
+        check();
+        c.events.forEach((e, k) => {
+          apply(ledger, e, c.pool, k);
+          if (k % 3 === 2) sessionOpen = !sessionOpen;
+          check();
+        });
+        for (const [d, record] of kept) expect(decisionRecord(d)).toEqual(record);
+      }),
+      RUNS,
+    );
+    expect(tables).toBeGreaterThan(RUNS.numRuns);
+  });
+});
