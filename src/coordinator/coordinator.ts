@@ -68,8 +68,8 @@ export class Coordinator {
   private stale = false;
   /**
    * The policy's input, refilled for every decision: the simulator decides tens of thousands of times per
-   * run, and a decision keeps nothing of the input object itself (only the request and a copy of the order
-   * list).
+   * run, and a decision keeps nothing of the input object itself (only the request and the ledger's order
+   * list as it was: a snapshot the ledger copies on its next change).
    */
   private input: DecideInput | null = null;
 
