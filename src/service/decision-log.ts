@@ -6,6 +6,9 @@ import type { EntryRequest } from '../core/types.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import type { DecisionInsert, LiveStore } from '../live/store.js';
 
+/** How many open requests' decisions are kept at most (see DecisionLog.last). */
+const OPEN_REQUEST_MEMORY = 1_000;
+
 /**
  * The service's decision log: every decision in the store's `decisions` table (as `run` records them), the
  * outcome and latency of its request, and the metrics.
@@ -15,9 +18,6 @@ import type { DecisionInsert, LiveStore } from '../live/store.js';
  * request that settles at once), its saga's first transition, the next decision, or the answer. So a decision
  * is on disk before anything follows from it, as before, without a second write of its large row.
  */
-/** How many open requests' decisions are kept at most (see DecisionLog.last). */
-const OPEN_REQUEST_MEMORY = 1_000;
-
 export class DecisionLog {
   private held: { request: EntryRequest; row: DecisionInsert; draft: StoredRecordDraft } | null = null;
   /** Candidate columns that repeat the last stored ones become references to that row. */
@@ -26,7 +26,7 @@ export class DecisionLog {
    * Each open request's last decision and its row id (null while it is held), until the request settles or
    * fails. A Map with explicit deletes, not a WeakMap: a WeakMap's entries kept every decision (its candidate
    * table, its record) alive through young-generation collections until a full one; on the decide workload
-   * each collection copied about three times the bytes (docs/service.md). Bounded, for requests that never
+   * each young collection copied about twice the bytes (docs/service.md). Bounded, for requests that never
    * settle (a recovered saga's): decisions are serialized, so few requests are open at once.
    */
   private readonly last = new Map<EntryRequest, { decision: Decision; id: number | null }>();
