@@ -106,7 +106,9 @@ async function route(
   }
   if (path === '/v1/decisions') {
     if (!only(method, 'GET', res)) return;
-    return send(res, 200, { decisions: s.decisionsSince(sinceParam(query), limitParam(query)) });
+    const decisions = s.decisionsSince(sinceParam(query), limitParam(query));
+    await s.durable();
+    return send(res, 200, { decisions });
   }
   const saga = /^\/v1\/sagas\/([^/]+)(\/reports)?$/.exec(path);
   if (saga) {
@@ -118,6 +120,7 @@ async function route(
     if (!only(method, 'GET', res)) return;
     const view = s.sagaView(sagaId);
     if (!view) throw new NotFound(`no saga ${sagaId}; GET /v1/status lists the open ones`);
+    await s.durable();
     return send(res, 200, view);
   }
   send(res, 404, { error: `no such path ${path}; see /openapi.json` });
