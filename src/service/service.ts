@@ -12,12 +12,12 @@ import { isFightSteal, recoverSagas, restoreStealHistory } from '../live/recover
 import type { LiveStore } from '../live/store.js';
 import { TrackedBroker } from '../live/tracked-broker.js';
 import { AdvisoryBroker, type Timers } from './advisory-broker.js';
-import { AdvisoryBook, applyToLedger } from './book.js';
+import { AdvisoryBook } from './book.js';
 import { lateEvent, type EntryRequestBody, type OrderEventBody, type SagaReportBody } from './reports.js';
 import { DecisionLog } from './decision-log.js';
 import { ServiceWrites } from './service-writes.js';
-import { advisoryEvent } from './order-events.js';
-import { closeSettledSaga, mirrorToStore, ServiceTables, type DecisionOut } from './service-tables.js';
+import { AdvisoryReports, advisoryEvent } from './order-events.js';
+import { closeSettledSaga, ServiceTables, type DecisionOut } from './service-tables.js';
 import {
   capacityView,
   NotFound,
@@ -57,6 +57,7 @@ export class CoordinatorService {
   readonly ready: Promise<void>;
   private readonly decisions: DecisionLog;
   private readonly book: AdvisoryBook | null;
+  private readonly reports: AdvisoryReports | null;
   private readonly advisory: AdvisoryBroker | null;
   private readonly executing: TrackedBroker | null;
   private readonly writes: ServiceWrites;
@@ -108,13 +109,21 @@ export class CoordinatorService {
       const book = new AdvisoryBook(account);
       for (const r of this.tables.reports()) book.apply(r.event, r.at);
       this.book = book;
+      this.reports = new AdvisoryReports({
+        store: o.store,
+        tables: this.tables,
+        book,
+        ledger: () => this.coordinator.ledger,
+        now: () => o.timers.now(),
+        beforeWrite: () => this.decisions.flush(),
+      });
       this.advisory = new AdvisoryBroker({
         book,
         deadlineMs: o.mode.deadlineMs,
         timers: o.timers,
         // During recovery, an action belongs to the unfinished saga that names it.
         sagaOf: (a) => (this.recovering ? this.tables.openSagaNaming(a) : this.currentSaga),
-        record: (e) => this.record(e),
+        record: (e) => this.reports!.record(e),
         placing: () => ({
           price: this.currentRequest?.price ?? null,
           forecastPnl: this.currentRequest?.forecastPnl ?? 0,
@@ -124,6 +133,7 @@ export class CoordinatorService {
       this.coordinator.ledger.reset(book.ledger.snapshot());
     } else {
       this.book = null;
+      this.reports = null;
       this.advisory = null;
       this.executing = new TrackedBroker(o.mode.broker, o.store, () => o.timers.now());
       this.stopListening = o.mode.broker.onOrderEvent((e) => {
@@ -208,7 +218,7 @@ export class CoordinatorService {
     if (!matches) {
       // Late (after the deadline) or never asked for: what happened at the venue still counts, once.
       const late = lateEvent(body);
-      if (late) this.applyEvent(late);
+      if (late) this.reports!.apply(late);
       await this.durable();
       return this.sagaView(sagaId)!;
     }
@@ -238,7 +248,7 @@ export class CoordinatorService {
       advisory: this.advisory!,
       ledger: this.coordinator.ledger,
       tables: this.tables,
-      apply: (e) => this.applyEvent(e),
+      apply: (e) => this.reports!.apply(e),
     });
   }
 
@@ -302,38 +312,6 @@ export class CoordinatorService {
 
   private venue(): LiveBroker {
     return this.advisory ?? (this.o.mode as { broker: LiveBroker }).broker;
-  }
-
-  private record(event: OrderEventBody): void {
-    this.decisions.flush();
-    const at = this.o.timers.now();
-    this.storeReport(event, at);
-    this.book!.apply(event, at);
-  }
-
-  /** An order event outside any saga: the book and the coordinator's ledger follow it alike. */
-  private applyEvent(event: OrderEventBody): boolean {
-    this.decisions.flush();
-    const at = this.o.timers.now();
-    // A cancel or fill of an order that is no longer open (a repeat, or late) changes nothing: not stored.
-    if ((event.kind === 'cancelled' || event.kind === 'fill') && !this.book!.isOpen(event.orderId))
-      return false;
-    if (!this.storeReport(event, at)) return false;
-    this.book!.apply(event, at);
-    applyToLedger(this.coordinator.ledger, event, at);
-    return true;
-  }
-
-  /**
-   * A report and its mirror in the orders table, in one transaction (one commit, and never one without the
-   * other); false when the report was a repeat (its eventId is known) and nothing was written.
-   */
-  private storeReport(event: OrderEventBody, at: number): boolean {
-    return this.o.store.db.transaction(() => {
-      if (!this.tables.appendReport(event, at)) return false;
-      mirrorToStore(this.o.store, event, at);
-      return true;
-    })();
   }
 
   private onDecision(d: Decision): void {
