@@ -134,6 +134,19 @@ describe('the ledger keeps its order columns (fast-check, seed 11)', () => {
     expect(events).toBeGreaterThan(RUNS.numRuns);
   });
 
+  it('keep every row as they grow past their first capacity (16 rows) one order at a time', () => {
+    fc.assert(
+      fc.property(bookArb({ minOrders: 17, maxOrders: 40, symbols: [...SYMBOLS] }), (book) => {
+        const ledger = new CapacityLedger({ equity: book.equity, patternDayTrader: false }, 0);
+        for (const o of book.orders) {
+          ledger.addOrder(o);
+          expectColumnsOfOrders(ledger);
+        }
+      }),
+      { seed: 11, numRuns: 20 },
+    );
+  });
+
   it('give the decisions over a fresh copy, and decisions kept from before later events read as they did', () => {
     let tables = 0;
     fc.assert(

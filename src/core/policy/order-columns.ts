@@ -288,30 +288,18 @@ export class OrderColumns {
   }
 
   private grow(capacity: number): void {
-    const f64 = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(capacity);
-      b.set(a);
-      return b;
-    };
-    this.price = f64(this.price);
-    this.limit = f64(this.limit);
-    this.distance = f64(this.distance);
-    this.notional = f64(this.notional);
-    this.placedAt = f64(this.placedAt);
-    this.forecastPnl = f64(this.forecastPnl);
-    const symbol = new Int32Array(capacity);
-    symbol.set(this.symbol);
-    this.symbol = symbol;
-    this.cryptoEntryNotional = f64(this.cryptoEntryNotional);
-    this.stockEntryNotional = f64(this.stockEntryNotional);
-    this.margin = f64(this.margin);
-    const u8 = (a: Uint8Array): Uint8Array => {
-      const b = new Uint8Array(capacity);
-      b.set(a);
-      return b;
-    };
-    this.flags = u8(this.flags);
-    this.reason = u8(this.reason);
+    this.price = grown(this.price, capacity);
+    this.limit = grown(this.limit, capacity);
+    this.distance = grown(this.distance, capacity);
+    this.notional = grown(this.notional, capacity);
+    this.placedAt = grown(this.placedAt, capacity);
+    this.forecastPnl = grown(this.forecastPnl, capacity);
+    this.symbol = grown(this.symbol, capacity);
+    this.cryptoEntryNotional = grown(this.cryptoEntryNotional, capacity);
+    this.stockEntryNotional = grown(this.stockEntryNotional, capacity);
+    this.margin = grown(this.margin, capacity);
+    this.flags = grown(this.flags, capacity);
+    this.reason = grown(this.reason, capacity);
   }
 }
 
@@ -326,4 +314,11 @@ function rowDistance(flags: number, price: number, limit: number): number {
 /** 1 when the flags are an entry of ours (not external), else 0. */
 function oursOf(flags: number): number {
   return (flags & (ORDER_ENTRY | ORDER_EXTERNAL)) === ORDER_ENTRY ? 1 : 0;
+}
+
+/** A column of `capacity` rows of the same type, starting with the rows of `a`. */
+function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, capacity: number): T {
+  const b = new (a.constructor as new (length: number) => T)(capacity);
+  b.set(a);
+  return b;
 }
