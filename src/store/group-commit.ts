@@ -43,7 +43,11 @@ export class GroupCommit {
     try {
       this.db.exec('COMMIT');
     } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      try {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // The connection is failing as a whole: the answers still fail and the failure is still told.
+      }
       for (const w of waiters) w.reject(error as Error);
       this.onFailure(error as Error);
       return;
