@@ -1,5 +1,6 @@
 import type { OpenOrder } from '../types.js';
 import { REASON_CODE } from './decision.js';
+import { distance } from './distance.js';
 
 /** Bits of `OrderColumns.flags`. */
 export const ORDER_SELL = 1;
@@ -304,11 +305,11 @@ export class OrderColumns {
 }
 
 /**
- * distance() over a row: buy `(price − limit) / limit`, sell `(limit − price) / limit`, NaN when the price
- * is unknown or the limit is not a positive price (both NaN in the columns): no price, no distance.
+ * The distance rule (distance.ts) over a row; the columns hold NaN for an unknown price and for a limit that
+ * is not a positive price, so no price gives no distance here too.
  */
 function rowDistance(flags: number, price: number, limit: number): number {
-  return (flags & ORDER_SELL) === 0 ? (price - limit) / limit : (limit - price) / limit;
+  return distance((flags & ORDER_SELL) === 0 ? 'buy' : 'sell', price, limit);
 }
 
 /** 1 when the flags are an entry of ours (not external), else 0. */
