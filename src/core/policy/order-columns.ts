@@ -1,6 +1,7 @@
 import type { OpenOrder } from '../types.js';
 import { REASON_CODE } from './decision.js';
 import { distance } from './distance.js';
+import { notional } from '../margin/requirements.js';
 
 /** Bits of `OrderColumns.flags`. */
 export const ORDER_SELL = 1;
@@ -236,7 +237,7 @@ export class OrderColumns {
     if (!fresh) this.ours -= oursOf(this.flags[i]!);
     this.price[i] = o.price ?? Number.NaN;
     this.limit[i] = o.limitPrice > 0 ? o.limitPrice : Number.NaN;
-    this.notional[i] = Math.abs(o.qty * o.limitPrice);
+    this.notional[i] = notional(o.qty, o.limitPrice);
     this.placedAt[i] = o.placedAt;
     if (o.placedAt > this.latestPlacedAt) this.latestPlacedAt = o.placedAt;
     this.forecastPnl[i] = o.forecastPnl;
