@@ -94,40 +94,18 @@ function summary(
   };
 }
 
-/** Run `perClient` rounds on every client at once; wall ms per request and the rate. */
+/**
+ * Run `perClient` rounds on every client at once; wall ms per request and the rate. Closed loop (no `rate`):
+ * a round starts when its client's previous answer is in, and is timed from then. Open loop: client c's
+ * round k is due at (k × CLIENTS + c) / rate seconds and is timed from that schedule, so a round that had to
+ * wait for its client's previous answer counts the wait (no request is left out of the tail for having been
+ * delayed).
+ */
 async function load(
   calls: Call[],
   perClient: number,
   one: (call: Call, client: number) => Promise<number>,
-): Promise<Omit<WorkloadResult, 'workload'>> {
-  const samples: number[] = [];
-  const cpu = process.cpuUsage();
-  const t0 = performance.now();
-  let requests = 0;
-  await Promise.all(
-    calls.map(async (call, c) => {
-      for (let i = 0; i < perClient; i++) {
-        const started = performance.now();
-        const n = await one(call, c);
-        const ms = (performance.now() - started) / n;
-        for (let k = 0; k < n; k++) samples.push(ms);
-        requests += n;
-      }
-    }),
-  );
-  return summary(samples, requests, t0, cpu);
-}
-
-/**
- * Run `perClient` rounds on every client at `rate` rounds per second in all: client c's round k is due at
- * (k × CLIENTS + c) / rate seconds. A round that has to wait for its client's previous answer counts the wait
- * (no request is left out of the tail for having been delayed).
- */
-async function openLoad(
-  calls: Call[],
-  perClient: number,
-  rate: number,
-  one: (call: Call, client: number) => Promise<number>,
+  rate?: number,
 ): Promise<Omit<WorkloadResult, 'workload'>> {
   const samples: number[] = [];
   const cpu = process.cpuUsage();
@@ -136,11 +114,14 @@ async function openLoad(
   await Promise.all(
     calls.map(async (call, c) => {
       for (let k = 0; k < perClient; k++) {
-        const due = t0 + ((k * calls.length + c) * 1000) / rate;
-        const early = due - performance.now();
-        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+        let started = performance.now();
+        if (rate !== undefined) {
+          started = t0 + ((k * calls.length + c) * 1000) / rate;
+          const early = started - performance.now();
+          if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+        }
         const n = await one(call, c);
-        const ms = (performance.now() - due) / n;
+        const ms = (performance.now() - started) / n;
         for (let i = 0; i < n; i++) samples.push(ms);
         requests += n;
       }
@@ -192,10 +173,7 @@ process.on('message', (order: WorkloadOrder) => {
       calls: Array.from({ length: CLIENTS }, () => client(order.url, order.token)),
     };
   const round = ROUNDS[order.workload];
-  const run =
-    order.rate === undefined
-      ? load(clients.calls, order.perClient, round)
-      : openLoad(clients.calls, order.perClient, order.rate, round);
+  const run = load(clients.calls, order.perClient, round, order.rate);
   run.then(
     (r) => process.send!({ workload: order.workload, ...r } satisfies WorkloadResult),
     (error: Error) => {
