@@ -6,8 +6,8 @@ import { decisionRecord } from '../../src/core/policy/record.js';
 import { StealHistory } from '../../src/core/policy/steal-history.js';
 import type { OpenOrder } from '../../src/core/types.js';
 import { CapacityLedger } from '../../src/coordinator/ledger.js';
-import { bookArb, requestArb } from '../support/arbitraries.js';
-import { config, T0 } from '../support/builders.js';
+import { bookArb, bookInput, requestArb } from '../support/arbitraries.js';
+import { config } from '../support/builders.js';
 
 /**
  * The ledger keeps its open orders in column form (OrderColumns) for decide(), changing them at every order
@@ -160,11 +160,7 @@ describe('the ledger keeps its order columns (fast-check, seed 11)', () => {
         const decideWith = (orders: readonly OpenOrder[], columns?: OrderColumns) =>
           decide(
             {
-              now: T0,
-              sessionOpen,
-              account: { equity: c.book.equity, patternDayTrader: c.book.patternDayTrader },
-              positions: c.book.positions,
-              orders,
+              ...bookInput(c.book, { sessionOpen, orders }),
               columns,
               history,
               request: c.request,

@@ -7,8 +7,15 @@ import { OrderColumns } from '../../src/core/policy/order-columns.js';
 import { decisionRecord } from '../../src/core/policy/record.js';
 import { StealHistory } from '../../src/core/policy/steal-history.js';
 import type { EntryRequest, OpenOrder, StealEvent } from '../../src/core/types.js';
-import { bookArb, historyArb, policyConfigArb, requestArb, type Book } from '../support/arbitraries.js';
-import { config, decideIn, order, request, T0 } from '../support/builders.js';
+import {
+  bookArb,
+  bookInput,
+  historyArb,
+  policyConfigArb,
+  requestArb,
+  type Book,
+} from '../support/arbitraries.js';
+import { config, decideIn, order, request } from '../support/builders.js';
 
 /**
  * The coordinator passes decide() one order list for its whole life and changes it between decisions in
@@ -78,11 +85,7 @@ function decideOver(c: Case, orders: readonly OpenOrder[], columns?: OrderColumn
   for (const e of c.history) history.record(e);
   return decide(
     {
-      now: T0,
-      sessionOpen: c.book.sessionOpen,
-      account: { equity: c.book.equity, patternDayTrader: c.book.patternDayTrader },
-      positions: c.book.positions,
-      orders,
+      ...bookInput(c.book, { orders }),
       columns,
       history,
       request: c.request,

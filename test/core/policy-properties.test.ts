@@ -19,6 +19,7 @@ import {
   shuffle,
   SYMBOLS,
   type Book,
+  bookInput,
 } from '../support/arbitraries.js';
 import { config, order, T0 } from '../support/builders.js';
 
@@ -119,11 +120,7 @@ function run(c: Case, orders: readonly OpenOrder[] = c.book.orders, now = T0): D
   for (const e of c.history) history.record(e);
   return decide(
     {
-      now,
-      sessionOpen: c.book.sessionOpen,
-      account: { equity: c.book.equity, patternDayTrader: c.book.patternDayTrader },
-      positions: c.book.positions,
-      orders,
+      ...bookInput(c.book, { now, orders }),
       history,
       request: c.request,
     },

@@ -25,6 +25,7 @@ import {
   requestArb,
   SYMBOLS,
   type Book,
+  bookInput,
 } from '../support/arbitraries.js';
 import { config, order, request, T0 } from '../support/builders.js';
 
@@ -139,11 +140,7 @@ function run(c: Case, overrides: Partial<WorkstealConfig> = {}): Decision {
   for (const e of c.history) history.record(e);
   return decide(
     {
-      now: T0,
-      sessionOpen: c.book.sessionOpen,
-      account: { equity: c.book.equity, patternDayTrader: c.book.patternDayTrader },
-      positions: c.book.positions,
-      orders: c.book.orders,
+      ...bookInput(c.book),
       history,
       request: c.request,
       valuator: tableValuator(c.market),

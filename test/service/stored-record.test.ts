@@ -20,8 +20,15 @@ import {
   type Valuator,
 } from '../../src/core/policy/valuation.js';
 import { readStoredRecord, storedRecord, StoredRecordWriter } from '../../src/service/stored-record.js';
-import { bookArb, historyArb, policyConfigArb, requestArb, SYMBOLS } from '../support/arbitraries.js';
-import { config, T0 } from '../support/builders.js';
+import {
+  bookArb,
+  bookInput,
+  historyArb,
+  policyConfigArb,
+  requestArb,
+  SYMBOLS,
+} from '../support/arbitraries.js';
+import { config } from '../support/builders.js';
 
 /** Per symbol σ and expected return; NaN: unknown (the candidate is not valued). */
 const marketArb = fc
@@ -77,11 +84,7 @@ function decideIn(w: World, request: EntryRequest): Decision {
   for (const e of w.history) history.record(e);
   return decide(
     {
-      now: T0,
-      sessionOpen: w.book.sessionOpen,
-      account: { equity: w.book.equity, patternDayTrader: w.book.patternDayTrader },
-      positions: w.book.positions,
-      orders: w.book.orders,
+      ...bookInput(w.book),
       history,
       request: { ...request, qty: request.qty * w.scale },
       valuator: valuator(w.market),

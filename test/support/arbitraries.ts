@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { MemoryBroker, type MemoryBrokerFaults } from '../../src/brokers/memory.js';
 import type { MarginTable, WorkstealConfig } from '../../src/core/config/schema.js';
+import type { DecideInput } from '../../src/core/policy/decide.js';
 import type { Decision } from '../../src/core/policy/decision.js';
 import type {
   AssetClass,
@@ -262,6 +263,23 @@ const positionDraftArb = (symbols: readonly string[]): fc.Arbitrary<PositionDraf
 export interface Book extends MarginState {
   orders: OpenOrder[];
   positions: Position[];
+}
+
+/**
+ * A book's part of a decide input: its session state, account, positions and orders, at T0. Any of them may
+ * be given instead (another time, a session that changed, the orders as a ledger holds them).
+ */
+export function bookInput(
+  book: Book,
+  at: Partial<Pick<DecideInput, 'now' | 'sessionOpen' | 'orders'>> = {},
+): Pick<DecideInput, 'now' | 'sessionOpen' | 'account' | 'positions' | 'orders'> {
+  return {
+    now: at.now ?? T0,
+    sessionOpen: at.sessionOpen ?? book.sessionOpen,
+    account: { equity: book.equity, patternDayTrader: book.patternDayTrader },
+    positions: book.positions,
+    orders: at.orders ?? book.orders,
+  };
 }
 
 export interface BookOptions {
