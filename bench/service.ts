@@ -12,7 +12,9 @@
  * CPU time the service's process spent per request and the clients' process's own CPU per request (the two
  * share the machine's cores). A last row is the floor: the same clients and decide workload against an HTTP
  * server that does nothing but read the body and send a fixed answer of the same size; no service can answer
- * these clients faster than that on the same machine.
+ * these clients faster than that on the same machine. Under wrk a second floor puts the service's own HTTP
+ * layer (host check, bearer token, routing, body validation, the answer's JSON) in front of a service that
+ * answers the same fixed blocked answer at once: what the HTTP layer costs apart from deciding and storing.
  * When wrk is installed (bench/service-wrk.ts), the closed-loop rows and the floor run again with wrk as the
  * 8 clients: a load generator whose own cost per request is a small fraction of the Node clients', so its
  * rows are the service's latency; the goal is judged on them.
@@ -29,7 +31,7 @@ import { Logger } from '../dist/ports/log.js';
 import { LiveMetrics } from '../dist/live/metrics.js';
 import { LiveStore } from '../dist/live/store.js';
 import { realTimers } from '../dist/service/advisory-broker.js';
-import { startServiceHttp } from '../dist/service/http.js';
+import { startServiceHttp, type ServiceHttp } from '../dist/service/http.js';
 import { CoordinatorService } from '../dist/service/service.js';
 import { CLIENTS, type Workload, type WorkloadResult } from './service-clients.js';
 import { runWrk, wrkAvailable, type WrkScript } from './service-wrk.js';
@@ -161,6 +163,16 @@ export async function benchService(): Promise<void> {
       ]);
       await runWrk(floor.url, 'decide', 2, TOKEN);
       wrkRows.push(['floor: empty server, decide', await runWrkWorkload(floor.url, 'decide', WRK_SECONDS)]);
+      const layer = await httpLayerOnly(metrics, log);
+      try {
+        await runWrk(layer.url, 'decide', 2, TOKEN);
+        wrkRows.push([
+          'floor: HTTP layer, fixed answer',
+          await runWrkWorkload(layer.url, 'decide', WRK_SECONDS),
+        ]);
+      } finally {
+        await layer.close();
+      }
     }
     await floor.close();
     report(rows, wrkRows);
@@ -172,23 +184,37 @@ export async function benchService(): Promise<void> {
   }
 }
 
+/** The answer the decide workload gets from the service (every request blocked), for the floors. */
+const BLOCKED_ANSWER = {
+  status: 'blocked',
+  action: 'block',
+  reason: 'no-eligible-victims',
+  victims: [],
+  replaces: null,
+  detail: null,
+  orderId: null,
+  saga: null,
+};
+
+/**
+ * The service's HTTP layer in front of a stand-in that answers every entry request with BLOCKED_ANSWER at
+ * once and has nothing to commit: the decide workload against it costs routing, the token, validation and
+ * the answer's JSON, without the decision and its store writes.
+ */
+function httpLayerOnly(metrics: LiveMetrics, log: Logger): Promise<ServiceHttp> {
+  const standIn = {
+    request: () => Promise.resolve(BLOCKED_ANSWER),
+    durable: () => Promise.resolve(),
+  } as unknown as CoordinatorService;
+  return startServiceHttp({ host: '127.0.0.1', port: 0, token: TOKEN, service: standIn, metrics, log });
+}
+
 /**
  * An HTTP server that only reads and parses each body and answers the bytes of a blocked answer: against it,
  * the decide workload measures what the clients and the loopback cost on their own.
  */
 async function emptyServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const answer = Buffer.from(
-    JSON.stringify({
-      status: 'blocked',
-      action: 'block',
-      reason: 'no-eligible-victims',
-      victims: [],
-      replaces: null,
-      detail: null,
-      orderId: null,
-      saga: null,
-    }),
-  );
+  const answer = Buffer.from(JSON.stringify(BLOCKED_ANSWER));
   const empty = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -238,9 +264,10 @@ function report(rows: [string, Measured][], wrkRows: [string, Measured][]): void
   const judged = wrkRows.length ? wrkRows : rows;
   const closed = judged.filter(([name]) => name.startsWith('decide (') || name.startsWith('place cycle'));
   const worst = Math.max(...closed.map(([, m]) => m.p99));
-  const floor = judged.find(([name]) => name.startsWith('floor'))![1];
+  const floor = judged.find(([name]) => name.startsWith('floor: empty'))![1];
+  const layer = judged.find(([name]) => name.startsWith('floor: HTTP layer'))?.[1];
   const by = wrkRows.length ? 'wrk' : 'Node clients (install wrk for rows without their cost)';
   console.log(
-    `\n${CLIENTS} concurrent closed-loop clients over loopback (${by}): worst p99 ${fmt(worst, 2)} ms per request (goal: under ${GOAL_P99_MS} ms): ${worst < GOAL_P99_MS ? 'met' : 'NOT met'}; the empty server's p99 with the same clients: ${fmt(floor.p99, 2)} ms`,
+    `\n${CLIENTS} concurrent closed-loop clients over loopback (${by}): worst p99 ${fmt(worst, 2)} ms per request (goal: under ${GOAL_P99_MS} ms): ${worst < GOAL_P99_MS ? 'met' : 'NOT met'}; the empty server's p99 with the same clients: ${fmt(floor.p99, 2)} ms${layer ? `, the service's HTTP layer alone: ${fmt(layer.p99, 2)} ms` : ''}`,
   );
 }
