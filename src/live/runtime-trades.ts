@@ -14,7 +14,7 @@ interface OpenTrade {
 }
 
 /** What one exit order closed since the valuation last learned. */
-interface ClosedTrade {
+export interface ClosedTrade {
   symbol: string;
   pnl: number;
   entryNotional: number;
@@ -35,7 +35,8 @@ export type FilledOrder = Pick<
  * book (the bar opened through it, src/sim/fill-rules.ts limitFillRole), every other exit is a market order.
  *
  * A position this process did not see open (opened before a restart, or not ours) teaches nothing: its
- * entry's fee and price are not known here.
+ * entry's fee and price are not known here. The trades that did close are kept in the store
+ * (LiveValuation), so a restart forgets only the positions open across it.
  */
 export class LiveTrades {
   private readonly positions = new Map<string, OpenTrade>();
@@ -55,14 +56,17 @@ export class LiveTrades {
   }
 
   /**
-   * The trades closed since the last call reach the valuation, each exit once, in the order they closed.
-   * Called where the simulator feeds its closed trades: after the fills of the bars that closed now, before
-   * end of day and before any decision.
+   * The trades closed since the last call reach the valuation, each exit once, in the order they closed, and
+   * `taught` hears of each (the runtime stores them, so that a restart learns them again). Called where the
+   * simulator feeds its closed trades: after the fills of the bars that closed now, before end of day and
+   * before any decision.
    */
-  teach(valuation: SessionValuation): void {
+  teach(valuation: SessionValuation, taught: (trade: ClosedTrade) => void = () => {}): void {
     for (const t of this.closed.values()) {
       const i = valuation.symbolIndex.get(t.symbol);
-      if (i !== undefined) valuation.tradeClosed(i, t.pnl, t.entryNotional);
+      if (i === undefined) continue;
+      valuation.tradeClosed(i, t.pnl, t.entryNotional);
+      taught(t);
     }
     this.closed.clear();
   }

@@ -44,11 +44,32 @@ export class LiveValuation {
   }
 
   /**
-   * Trades closed by the fills of the bars that closed now: called after the reconcile and before end of day
-   * (the simulator teaches them before its end-of-day trims, whose trades count from the next step).
+   * What earlier runs against this venue learned: the trades that closed before `now` (the run's start) teach
+   * the realised returns again, so a restart does not send every symbol back to the prior. Called once the
+   * run is recorded (the store knows the venue). Answers how many trades were learned again.
    */
-  teachClosedTrades(): void {
-    if (this.session.active) this.trades.teach(this.session);
+  restoreReturns(now: number): number {
+    if (!this.session.active) return 0;
+    let learned = 0;
+    for (const t of this.o.store.tradeReturnsBefore(now)) {
+      const i = this.session.symbolIndex.get(t.symbol);
+      if (i === undefined) continue;
+      this.session.tradeClosed(i, t.pnl, t.entryNotional);
+      learned++;
+    }
+    return learned;
+  }
+
+  /**
+   * Trades closed by the fills of the bars that closed now: called after the reconcile and before end of day
+   * (the simulator teaches them before its end-of-day trims, whose trades count from the next step). Each is
+   * stored as it is taught (restoreReturns).
+   */
+  teachClosedTrades(now: number): void {
+    if (!this.session.active) return;
+    this.trades.teach(this.session, (t) =>
+      this.o.store.recordTradeReturn(now, t.symbol, t.pnl, t.entryNotional),
+    );
   }
 
   /**

@@ -131,6 +131,7 @@ export class Runtime {
       config: o.config,
       barMs: o.barMs ?? 0,
     });
+    const learnedTrades = this.valuation.restoreReturns(now);
     await recoverSagas(this.recoveryDeps(false));
     await settleOrderRows(this.recoveryDeps(false));
     await this.reconcile();
@@ -142,6 +143,8 @@ export class Runtime {
       dryRun: this.dryRun,
       // Steals that still count for cooldowns and fights: restored from the store plus recovered ones.
       stealHistory: this.coordinator.history.all().length,
+      // Closed trades of earlier runs that teach the value rankings' realised returns again (0 under distance).
+      learnedTrades,
     });
   }
 
@@ -175,7 +178,7 @@ export class Runtime {
     this.markQuotes();
     // As in the simulator: the trades the fills of the bars closed now closed teach the valuation before end of
     // day; then the bars closed since the last poll reach the signals, then the valuation model.
-    this.valuation.teachClosedTrades();
+    this.valuation.teachClosedTrades(now);
     await this.endOfDay.poll(now);
     await o.signals.refresh(now, this.symbolNames);
     await this.valuation.feedBars(this.symbolNames);

@@ -281,6 +281,27 @@ export class LiveStore implements SagaJournal {
     return rows.map((r) => ({ at: r.at, thief: r.thief, victim: r.victim }));
   }
 
+  // --- realised returns -----------------------------------------------------------------------------------
+
+  /** A closed trade as it taught the value rankings (net PnL after fees, entry notional): see tradeReturnsBefore. */
+  recordTradeReturn(at: number, symbol: string, pnl: number, entryNotional: number): void {
+    this.statement(
+      'INSERT INTO trade_returns (run_id, venue, at, symbol, pnl, entry_notional) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(this.runId, this.venue, at, symbol, pnl, entryNotional);
+  }
+
+  /**
+   * The trades of this venue (this run's and earlier runs') that closed before `before`, oldest first: what a
+   * restarted run's valuation learns again. Only those before it: a replay of a period already replayed
+   * must not learn from that period's own trades.
+   */
+  tradeReturnsBefore(before: number): { symbol: string; pnl: number; entryNotional: number }[] {
+    return this.statement(
+      `SELECT symbol, pnl, entry_notional AS entryNotional FROM trade_returns
+         WHERE venue = ? AND at < ? ORDER BY at, id`,
+    ).all(this.venue, before) as { symbol: string; pnl: number; entryNotional: number }[];
+  }
+
   // --- events ---------------------------------------------------------------------------------------------
 
   recordEvent(at: number, kind: string, detail: unknown): void {

@@ -83,6 +83,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'the realised return of each closed trade, so that a restart keeps what the valuation learned',
+    up(db) {
+      db.exec(`
+        CREATE TABLE trade_returns (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          run_id INTEGER NOT NULL,
+          venue TEXT NOT NULL,
+          at INTEGER NOT NULL,
+          symbol TEXT NOT NULL,
+          pnl REAL NOT NULL,
+          entry_notional REAL NOT NULL
+        );
+        CREATE INDEX trade_returns_venue ON trade_returns(venue, at);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -75,6 +75,8 @@ interface Run {
   /** Equity at the end of each UTC day that has a step. */
   equity: Map<number, number>;
   counts: Counts;
+  /** The closed trades the valuation learned from (symbol, net PnL, entry notional), in order. */
+  learned: string[];
 }
 
 interface Counts {
@@ -87,6 +89,8 @@ interface Counts {
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
+const trained = (symbol: string, pnl: number, entryNotional: number): string =>
+  `${symbol} ${pnl.toFixed(6)} ${entryNotional.toFixed(6)}`;
 const fill = (t: number, symbol: string, side: string, role: string, price: number, qty: number): string =>
   `${iso(t)} ${symbol} ${side} ${role} ${price.toFixed(6)} ${qty.toFixed(6)}`;
 
@@ -129,8 +133,13 @@ async function replay(series: BarSeries[], ranking: VictimRanking): Promise<Run>
     fill_price: number;
     filled_qty: number;
   }[];
+  // What the valuation learned, as the store keeps it for the next run (src/live/runtime-valuation.ts).
+  const learned = db
+    .prepare('SELECT symbol, pnl, entry_notional FROM trade_returns WHERE run_id = ? ORDER BY id')
+    .all(runId) as { symbol: string; pnl: number; entry_notional: number }[];
   db.close();
   return {
+    learned: learned.map((t) => trained(t.symbol, t.pnl, t.entry_notional)),
     decisions: decisions.map(
       (d) =>
         `${iso(d.time)} ${d.symbol} ${d.action} ${d.reason} ${(JSON.parse(d.victim_symbols) as string[]).length}`,
@@ -181,7 +190,15 @@ function simulated(series: BarSeries[], ranking: VictimRanking): Run {
   for (const row of out.equity) equity.set(Math.floor(row.time / DAY), row.equity);
   const lastDay = Math.max(...equity.keys());
   equity.set(lastDay, equity.get(lastDay)! + endOfDataFees);
+  // The valuation learns a trade at the step after it closed: the last step's trades teach nothing.
+  const lastStep = Math.max(...out.decisions.map((d) => d.time), ...out.equity.map((e) => e.time));
   return {
+    learned:
+      ranking === 'distance'
+        ? []
+        : out.trades
+            .filter((t) => t.exitReason !== 'end-of-data' && t.exitTime < lastStep)
+            .map((t) => trained(t.symbol, t.pnl, t.qty * t.entryPrice)),
     decisions: out.decisions.map(
       (d) => `${iso(d.time)} ${d.symbol} ${d.action} ${d.reason} ${d.victims.length}`,
     ),
@@ -233,6 +250,12 @@ describe.each(['distance', 'expectedValue'] as const)('replay equals simulate (%
   it('the same fills: entries, take-profits, time stops and trims, at the same times and prices', async () => {
     const { sim, live } = await both(ranking);
     expect(live.fills).toEqual(sim.fills);
+  }, 600_000);
+
+  it('the same closed trades teach the valuation (the replay keeps them for its next run)', async () => {
+    const { sim, live } = await both(ranking);
+    if (ranking === 'expectedValue') expect(live.learned.length).toBeGreaterThan(0);
+    expect(live.learned).toEqual(sim.learned);
   }, 600_000);
 
   it('the same equity at the end of every day', async () => {

@@ -206,7 +206,7 @@ describe('one SQLite store for simulator runs, optimizer studies and live state'
     } finally {
       check.close();
     }
-    expect(userVersion(path)).toBe(3);
+    expect(userVersion(path)).toBe(LATEST_VERSION);
   });
 
   it('refuses a file from a newer worksteal, naming the file and the versions, and leaves it untouched', () => {
@@ -216,7 +216,7 @@ describe('one SQLite store for simulator runs, optimizer studies and live state'
     db.exec('CREATE TABLE future (x)');
     db.close();
     const message =
-      /the store .*store-\d+\.sqlite has schema version 99, written by a newer worksteal; this one knows versions up to 3\. Upgrade worksteal/;
+      /the store .*store-\d+\.sqlite has schema version 99, written by a newer worksteal; this one knows versions up to 4\. Upgrade worksteal/;
     expect(() => new LiveStore(path)).toThrow(message);
     expect(() => saveRun(path, 'simulate', simResult(1))).toThrow(message);
     expect(() => OptimizerStore.open(path)).toThrow(message);
