@@ -67,9 +67,11 @@ export class LiveValuation {
    */
   teachClosedTrades(now: number): void {
     if (!this.session.active) return;
-    this.trades.teach(this.session, (t) =>
-      this.o.store.recordTradeReturn(now, t.symbol, t.pnl, t.entryNotional),
-    );
+    this.trades.teach(this.session, (t) => {
+      // Only what the valuation could learn: SQLite would store a NaN as NULL.
+      if (t.entryNotional > 0 && Number.isFinite(t.pnl / t.entryNotional))
+        this.o.store.recordTradeReturn(now, t.symbol, t.pnl, t.entryNotional);
+    });
   }
 
   /**

@@ -160,5 +160,17 @@ describe('realised returns across a restart', () => {
     const rows = plain.db.prepare('SELECT COUNT(*) AS n FROM trade_returns').get() as { n: number };
     expect(rows.n).toBe(1);
     plain.close();
+
+    // A venue's fill at a price that is not a number teaches nothing and stores nothing (no NULL, no throw).
+    const odd = new LiveStore(path);
+    odd.startRun('n', 'alpaca', T0 + 30 * HOUR, {});
+    const nan = liveValuation(odd);
+    nan.onOrderEvent(fill(0, 'buy', 'entry', 1, 100));
+    nan.onOrderEvent(fill(0, 'sell', 'take-profit', 1, Number.NaN));
+    expect(() => nan.teachClosedTrades(T0 + 31 * HOUR)).not.toThrow();
+    expect(nan.session.returns.trades(0)).toBe(0);
+    const after = odd.db.prepare('SELECT COUNT(*) AS n FROM trade_returns').get() as { n: number };
+    expect(after.n).toBe(1);
+    odd.close();
   });
 });
