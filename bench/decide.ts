@@ -135,6 +135,8 @@ function seededValuator(book: Bench, seed: number): Valuator {
     returns: new ReturnShrinker({ assetClasses }),
     symbolIndex: new Map(symbols.map((s, i) => [s, i])),
     orderValidUntil: (order) => order.placedAt + VALIDITY_MS,
+    // Fixed at placement, as the simulator's (a signal's validity): asked once per order, not per decision.
+    orderValidityFixed: true,
     requestValidUntil: (_request, now) => now + VALIDITY_MS,
   });
 }
