@@ -1,4 +1,5 @@
 import type { OpenOrder } from '../types.js';
+import { carveColumns } from './columns.js';
 import { REASON_CODE } from './decision.js';
 import { distance } from './distance.js';
 import { notional } from '../margin/requirements.js';
@@ -326,12 +327,22 @@ export class OrderColumns {
     return this.rows;
   }
 
-  /** Before writing distance, margin or notional: copy them if lent, so their borrowers keep what they read. */
+  /**
+   * Before writing distance, margin or notional: copy them if lent, so their borrowers keep what they read.
+   * The copies are carved from the decision slabs (one region, not three buffers of their own).
+   */
   private keep(): void {
     if (!this.lent) return;
-    this.distance = this.distance.slice();
-    this.margin = this.margin.slice();
-    this.notional = this.notional.slice();
+    const capacity = this.distance.length;
+    const { buffer, offset } = carveColumns(capacity * 24);
+    const copy = (from: Float64Array, k: number): Float64Array => {
+      const to = new Float64Array(buffer, offset + k * capacity * 8, capacity);
+      to.set(from);
+      return to;
+    };
+    this.distance = copy(this.distance, 0);
+    this.margin = copy(this.margin, 1);
+    this.notional = copy(this.notional, 2);
     this.lent = false;
   }
 
