@@ -35,10 +35,10 @@ export interface FillValuatorOptions {
  *
  * The batch form (`valueOrders`, what decide() calls with the order columns' stamps) remembers, by
  * candidate row, what it computed (see RowValuations): the answers until the model sees a bar, a trade is
- * recorded, `now` changes or the order's validity does; the order's symbol and log distance for as long as
- * the row's stamp stays (the same order at the same price and limit). So several decisions at one bar close
- * value each order once, and the first decision after a bar skips the logarithm and the symbol lookup of
- * every order whose price did not move. The cache changes how fast an answer comes, never the answer.
+ * recorded, `now` changes or the order's validity does; the order's log distance for as long as the row's
+ * stamp stays (the same order at the same price and limit); its symbol's index for as long as the row holds
+ * the same order. So several decisions at one bar close value each order once, and the first decision after
+ * a bar looks up no symbol. The cache changes how fast an answer comes, never the answer.
  */
 export function fillValuator(options: FillValuatorOptions): Valuator {
   const { model, returns, symbolIndex } = options;
@@ -108,15 +108,18 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
 }
 
 /**
- * What the batch valuation remembers per candidate row, in columns: the stamp of the row content it last
- * saw, with what depends on that content alone (the model index of the order's symbol, −1 when unknown or
- * when the order has no price; its log distance; its validity when fixed); and the answers, with the stamp
- * they were computed for in this generation (model version, returns version, `now`): 0 when none yet.
+ * What the batch valuation remembers per candidate row, in columns: the order it last saw there with the
+ * model index of its symbol (an order keeps its symbol); the stamp of the row content it last saw, with what
+ * depends on that content alone (the symbol index again, −1 when unknown or when the order has no price;
+ * its log distance; its validity when fixed); and the answers, with the stamp they were computed for in this
+ * generation (model version, returns version, `now`): 0 when none yet.
  */
 class RowValuations {
   private stampModel = -1;
   private stampReturns = -1;
   private stampNow = Number.NaN;
+  private readonly rowOrder: (OpenOrder | undefined)[] = [];
+  private orderSymbol = new Int32Array(0);
   private stamp = new Float64Array(0);
   private symbol = new Int32Array(0);
   private distance = new Float64Array(0);
@@ -183,7 +186,11 @@ class RowValuations {
         // valuation unknown as an unknown symbol does.
         const o = orders[i]!;
         stamp[i] = seen;
-        const s = o.price === null ? -1 : indexOf(o.symbol);
+        if (this.rowOrder[i] !== o) {
+          this.rowOrder[i] = o;
+          this.orderSymbol[i] = indexOf(o.symbol);
+        }
+        const s = o.price === null ? -1 : this.orderSymbol[i]!;
         symbol[i] = s;
         distance[i] = s < 0 ? Number.NaN : logDistance(o.side, o.limitPrice, o.price!);
       }
@@ -220,6 +227,7 @@ class RowValuations {
       return b;
     };
     this.stamp = grown(this.stamp);
+    this.orderSymbol = grown(this.orderSymbol);
     this.symbol = grown(this.symbol);
     this.distance = grown(this.distance);
     this.current = grown(this.current);
