@@ -35,9 +35,9 @@ const PROTECTED = REASON_CODE['protected-distance'];
  * add, swap-removal, fills, quotes, reset), so a decision finds them ready. `OrderColumns.of` builds them
  * from any list, with the same per-row rule (`write`): decide() does that when it is given none.
  *
- * `snapshot()` hands out the order objects by row as they are now; later changes to the rows copy the list
- * first (copy on write), so a decision's candidate table keeps naming the orders it saw without a copy per
- * decision.
+ * `snapshot()` hands out the order objects by row, `lend()` the distance, margin and notional columns, as
+ * they are now; later changes copy them first (copy on write), so a decision's candidate table keeps what
+ * it saw without a copy per decision.
  */
 export class OrderColumns {
   length = 0;
