@@ -6,7 +6,10 @@
  *
  * Under `expectedValue` two steal rows are timed: `new bar` (every decision at a new time, so every eligible
  * order is valued afresh: the first decision after a bar close) and `same bar` (the valuator's cache answers,
- * as for the further decisions at one bar close).
+ * as for the further decisions at one bar close). The validities are fixed at placement, as the simulator's
+ * (orderValidityFixed). `new bar` moves the time but not the quotes, so the valuator keeps each order's log
+ * distance (by row stamp); after a real bar close the quotes have moved too, and each order also pays a
+ * logarithm and its validity lookup again.
  *
  * What is timed is what the coordinator pays per decision: the book sits in a CapacityLedger, which keeps
  * the orders' columns (OrderColumns: prices, distances, margins, the reasons from each order's own facts)
