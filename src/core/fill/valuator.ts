@@ -29,6 +29,9 @@ export interface FillValuatorOptions {
   requestValidUntil(request: EntryRequest, now: TimeMs): TimeMs;
 }
 
+/** Below this many rows four stores per listed row cost less than a copy per column (a view is an allocation). */
+const COPY_BY_VIEW = 64;
+
 /**
  * The policy's Valuator over a FillModel and a ReturnShrinker: P and next-bar P from the model at the
  * order's reference price, e from the symbol's shrunk realised returns.
@@ -211,9 +214,19 @@ class RowValuations {
         expectedReturn[i] = returns.expectedReturn(s);
       }
     }
+    const n = orders.length;
+    if (n < COPY_BY_VIEW) {
+      for (let k = 0; k < count; k++) {
+        const i = rows[k]!;
+        out.probability[i] = probability[i]!;
+        out.nextBarProbability[i] = nextBar[i]!;
+        out.expectedReturn[i] = expectedReturn[i]!;
+        out.sigma[i] = sigma[i]!;
+      }
+      return;
+    }
     // Every row's answers at once, listed or not (the contract lets the rows not listed be anything): one
     // copy per column costs less than four stores per row.
-    const n = orders.length;
     out.probability.set(probability.subarray(0, n));
     out.nextBarProbability.set(nextBar.subarray(0, n));
     out.expectedReturn.set(expectedReturn.subarray(0, n));
