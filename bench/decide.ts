@@ -6,7 +6,10 @@
  *
  * Under `expectedValue` two steal rows are timed: `new bar` (every decision at a new time, so every eligible
  * order is valued afresh: the first decision after a bar close) and `same bar` (the valuator's cache answers,
- * as for the further decisions at one bar close).
+ * as for the further decisions at one bar close). The validities are fixed at placement, as the simulator's
+ * (orderValidityFixed). `new bar` moves the time but not the quotes, so the valuator keeps each order's log
+ * distance (by row stamp); after a real bar close the quotes have moved too, and each order also pays a
+ * logarithm and its validity lookup again.
  *
  * What is timed is what the coordinator pays per decision: the book sits in a CapacityLedger, which keeps
  * the orders' columns (OrderColumns: prices, distances, margins, the reasons from each order's own facts)
@@ -135,6 +138,8 @@ function seededValuator(book: Bench, seed: number): Valuator {
     returns: new ReturnShrinker({ assetClasses }),
     symbolIndex: new Map(symbols.map((s, i) => [s, i])),
     orderValidUntil: (order) => order.placedAt + VALIDITY_MS,
+    // Fixed at placement, as the simulator's (a signal's validity): asked once per order, not per decision.
+    orderValidityFixed: true,
     requestValidUntil: (_request, now) => now + VALIDITY_MS,
   });
 }

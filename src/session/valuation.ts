@@ -31,6 +31,8 @@ export interface SessionValuationOptions {
   barMs: number;
   /** When a resting entry order stops being valid (its signal's validity); NaN when the session does not know. */
   orderValidUntil(order: OpenOrder): TimeMs;
+  /** `orderValidUntil` gives an order one answer for as long as it rests (see FillValuatorOptions). */
+  orderValidityFixed?: boolean;
   /** When an order requested for this symbol now would stop being valid (the current signal's validity). */
   requestValidUntil(symbol: string, now: TimeMs): TimeMs;
 }
@@ -70,6 +72,7 @@ export class SessionValuation {
       returns: this.returns,
       symbolIndex: this.symbolIndex,
       orderValidUntil: (order) => options.orderValidUntil(order),
+      orderValidityFixed: options.orderValidityFixed === true,
       requestValidUntil: (request, now) => options.requestValidUntil(request.symbol, now),
     });
     this.lastOpen = new Float64Array(options.symbols.length).fill(Number.NEGATIVE_INFINITY);

@@ -43,6 +43,9 @@ export function simValuation(input: {
       timeline.firstBar,
     ),
     orderValidUntil: input.orderValidUntil,
+    // A watcher asks for an entry only while it has none resting, and keeps the signal it placed it for
+    // until that order is gone (filled, stolen, cancelled, expired): an order's validity never changes.
+    orderValidityFixed: true,
     requestValidUntil: input.requestValidUntil,
   });
   // The bars before the range warm the model up, as the live runtime's start-up replays its window.

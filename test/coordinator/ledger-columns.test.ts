@@ -40,19 +40,56 @@ const eventArb: fc.Arbitrary<Event> = fc.oneof(
   fc.record({ kind: fc.constant('reset' as const), keep: fc.nat({ max: 5 }), from: rowArb }),
 );
 
-const caseArb = fc
-  .record({
-    book: bookArb({ minOrders: 2, maxOrders: 12, symbols: [...SYMBOLS], fitBufferPct: 0 }),
-    pool: bookArb({ minOrders: 1, maxOrders: 8, symbols: [...SYMBOLS] }).map((b) => b.orders),
-    events: fc.array(eventArb, { minLength: 1, maxLength: 15 }),
-  })
-  .chain((c) =>
-    requestArb({ equity: c.book.equity, distances: [0, 0.001], symbols: SYMBOLS }).map((request) => ({
-      ...c,
-      // Twice the size: mostly short of margin, so the decisions build the candidate table.
-      request: { ...request, qty: request.qty * 2 },
-    })),
-  );
+/** A book, orders to add, events and a request; the book's orders, among `symbols`, number in `orders`. */
+const caseArbOf = (symbols: readonly string[], orders: { min: number; max: number; fit: boolean }) =>
+  fc
+    .record({
+      book: bookArb({
+        minOrders: orders.min,
+        maxOrders: orders.max,
+        symbols: [...symbols],
+        fitBufferPct: orders.fit ? 0 : undefined,
+      }),
+      pool: bookArb({ minOrders: 1, maxOrders: 8, symbols: [...symbols] }).map((b) => b.orders),
+      events: fc.array(eventArb, { minLength: 1, maxLength: 15 }),
+    })
+    .chain((c) =>
+      requestArb({ equity: c.book.equity, distances: [0, 0.001], symbols: SYMBOLS }).map((request) => ({
+        ...c,
+        // Twice the size: mostly short of margin, so the decisions build the candidate table.
+        request: { ...request, qty: request.qty * 2 },
+      })),
+    );
+const caseArb = caseArbOf(SYMBOLS, { min: 2, max: 12, fit: true });
+/**
+ * Books of about 64 orders and more, whose candidate tables read distance, margin and notional in the
+ * columns themselves (lent, copied by the columns before they change): many stock symbols, since a book
+ * has one entry per symbol and side, and not fitted under the equity (mostly over it: steal decisions).
+ */
+const LARGE_SYMBOLS = [...SYMBOLS, ...Array.from({ length: 40 }, (_, k) => `S${k}`)];
+const largeCaseArb = caseArbOf(LARGE_SYMBOLS, { min: 80, max: 110, fit: false });
+
+/**
+ * Row stamps: a row whose stamp was seen before still holds the order it held then, at the same price and
+ * limit, and no two rows share one. `seen` remembers what each stamp named.
+ */
+function expectStampsHold(
+  columns: OrderColumns,
+  seen: Map<number, { order: OpenOrder; price: number | null; limit: number }>,
+  stamps: Float64Array = columns.stamp,
+): void {
+  const rows = new Set<number>();
+  for (let i = 0; i < columns.length; i++) {
+    const o = columns.order(i)!;
+    const stamp = stamps[i]!;
+    expect(rows.has(stamp), `row ${i} shares its stamp`).toBe(false);
+    rows.add(stamp);
+    const then = seen.get(stamp);
+    if (then) expect({ order: o, price: o.price, limit: o.limitPrice }).toEqual(then);
+    else seen.set(stamp, { order: o, price: o.price, limit: o.limitPrice });
+    if (then) expect(then.order).toBe(o);
+  }
+}
 
 function apply(ledger: CapacityLedger, e: Event, pool: readonly OpenOrder[], serial: number): void {
   const orders = ledger.orders;
@@ -121,17 +158,44 @@ describe('the ledger keeps its order columns (fast-check, seed 11)', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const ledger = new CapacityLedger({ equity: c.book.equity, patternDayTrader: false }, 0);
+        const seen = new Map<number, { order: OpenOrder; price: number | null; limit: number }>();
         for (const o of c.book.orders) ledger.addOrder(o);
         expectColumnsOfOrders(ledger);
+        expectStampsHold(ledger.columns, seen);
         c.events.forEach((e, k) => {
           apply(ledger, e, c.pool, k);
           expectColumnsOfOrders(ledger);
+          expectStampsHold(ledger.columns, seen);
           events++;
         });
       }),
       RUNS,
     );
     expect(events).toBeGreaterThan(RUNS.numRuns);
+  });
+
+  it('would see a stamp kept through a quote (a broken setPrice): the check above fails then', () => {
+    const ledger = new CapacityLedger({ equity: 1e6, patternDayTrader: false }, 0);
+    const seen = new Map<number, { order: OpenOrder; price: number | null; limit: number }>();
+    ledger.addOrder({
+      id: 'a',
+      symbol: 'BTCUSD',
+      assetClass: 'crypto',
+      side: 'buy',
+      role: 'entry',
+      limitPrice: 97,
+      qty: 1,
+      price: 100,
+      forecastPnl: 0,
+      placedAt: 0,
+      probe: false,
+      external: false,
+    });
+    expectStampsHold(ledger.columns, seen);
+    const before = ledger.columns.stamp.slice();
+    ledger.markQuote('BTCUSD', 101, 101.5);
+    expect(() => expectStampsHold(ledger.columns, seen, before)).toThrow();
+    expectStampsHold(ledger.columns, seen);
   });
 
   it('keep every row as they grow past their first capacity (16 rows) one order at a time', () => {
@@ -147,10 +211,10 @@ describe('the ledger keeps its order columns (fast-check, seed 11)', () => {
     );
   });
 
-  it('give the decisions over a fresh copy, and decisions kept from before later events read as they did', () => {
+  const keptDecisions = (arb: typeof caseArb, runs: { seed: number; numRuns: number }): number => {
     let tables = 0;
     fc.assert(
-      fc.property(caseArb, (c) => {
+      fc.property(arb, (c) => {
         const cfg = config({});
         const history = new StealHistory(cfg);
         const ledger = new CapacityLedger({ equity: c.book.equity, patternDayTrader: false }, 0);
@@ -173,7 +237,7 @@ describe('the ledger keeps its order columns (fast-check, seed 11)', () => {
           const record = decisionRecord(d);
           expect(record).toEqual(decisionRecord(decideWith(ledger.orders.map((o) => ({ ...o })))));
           kept.push([d, record]);
-          if (d.candidates) tables++;
+          if (d.candidates) tables += d.candidates.orders.length >= minRows ? 1 : 0;
         };
         check();
         c.events.forEach((e, k) => {
@@ -183,8 +247,20 @@ describe('the ledger keeps its order columns (fast-check, seed 11)', () => {
         });
         for (const [d, record] of kept) expect(decisionRecord(d)).toEqual(record);
       }),
-      RUNS,
+      runs,
     );
-    expect(tables).toBeGreaterThan(RUNS.numRuns);
+    return tables;
+  };
+  let minRows = 0;
+
+  it('give the decisions over a fresh copy, and decisions kept from before later events read as they did', () => {
+    minRows = 0;
+    expect(keptDecisions(caseArb, RUNS)).toBeGreaterThan(RUNS.numRuns);
+  });
+
+  it('the same with books of 64 orders and more, whose tables read the columns in place', () => {
+    minRows = 64;
+    const runs = { seed: 11, numRuns: 30 };
+    expect(keptDecisions(largeCaseArb, runs)).toBeGreaterThan(runs.numRuns);
   });
 });

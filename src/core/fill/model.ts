@@ -225,7 +225,14 @@ export class FillModel {
     validUntil: TimeMs,
     out: Float64Array,
   ): void {
-    const d = logDistance(side, limit, refPrice);
+    this.evaluateDistance(i, logDistance(side, limit, refPrice), now, validUntil, out);
+  }
+
+  /**
+   * `evaluate` from the order's side-aware log distance `d` (logDistance: NaN for a bad price, ≤ 0 when
+   * marketable): a caller that keeps `d` while the order's price and limit stay saves the logarithm.
+   */
+  evaluateDistance(i: number, d: number, now: TimeMs, validUntil: TimeMs, out: Float64Array): void {
     if (now !== this.sharedNow || this.bumps !== this.sharedVersion) {
       this.sharedNow = now;
       this.sharedVersion = this.bumps;

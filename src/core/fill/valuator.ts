@@ -1,7 +1,14 @@
-import type { Valuator } from '../policy/valuation.js';
+import type { OrderValueColumns, Valuator } from '../policy/valuation.js';
 import { VAL_P, VAL_P_NEXT_BAR, VAL_RETURN, VAL_SIGMA } from '../policy/valuation.js';
 import type { EntryRequest, OpenOrder, TimeMs } from '../types.js';
-import { FILL_P, FILL_P_NEXT_BAR, FILL_SIGMA_HOUR, FILL_SLOTS, type FillModel } from './model.js';
+import {
+  FILL_P,
+  FILL_P_NEXT_BAR,
+  FILL_SIGMA_HOUR,
+  FILL_SLOTS,
+  logDistance,
+  type FillModel,
+} from './model.js';
 import type { ReturnShrinker } from './returns.js';
 
 export interface FillValuatorOptions {
@@ -11,38 +18,35 @@ export interface FillValuatorOptions {
   symbolIndex: ReadonlyMap<string, number>;
   /** When a resting order stops being valid (the session placed it and knows); NaN when unknown. */
   orderValidUntil(order: OpenOrder): TimeMs;
+  /**
+   * The session promises that `orderValidUntil` gives an order the same answer for as long as it rests (its
+   * validity is fixed when it is placed, as the simulator's signals are): the batch form then asks once per
+   * row content (stamp) instead of once per row per decision. Leave it out when a validity can change while
+   * the order rests (the live runtime's: a newer signal makes an older order's validity unknown).
+   */
+  orderValidityFixed?: boolean;
   /** When the requested order would stop being valid if placed at `now`. */
   requestValidUntil(request: EntryRequest, now: TimeMs): TimeMs;
 }
 
-// Slots copied into this module once: the batch loop reads them per order.
-const P = VAL_P;
-const P_NEXT = VAL_P_NEXT_BAR;
-const RETURN = VAL_RETURN;
-const SIGMA = VAL_SIGMA;
-const M_P = FILL_P;
-const M_P_NEXT = FILL_P_NEXT_BAR;
-const M_SIGMA = FILL_SIGMA_HOUR;
-
-/**
- * Cached per candidate row: [generation, price, limit, validUntil, symbol index, then the four VAL_* slots].
- * The symbol index stays valid for as long as the row holds the same order (an order keeps its symbol).
- */
-const ROW_SLOTS = 9;
-const ROW_VALUES = 5;
+/** Below this many rows four stores per listed row cost less than a copy per column (a view is an allocation). */
+const COPY_BY_VIEW = 64;
 
 /**
  * The policy's Valuator over a FillModel and a ReturnShrinker: P and next-bar P from the model at the
  * order's reference price, e from the symbol's shrunk realised returns.
  *
- * The batch form (`valueOrders`, what decide() calls) remembers its answers by candidate row until the model
- * sees a bar, a trade is recorded or `now` changes: the coordinator keeps its order list in a stable order,
- * so several decisions at one bar close value each order once, and a row whose order, price, limit or
- * validity changed is valued afresh. The cache changes how fast an answer comes, never the answer.
+ * The batch form (`valueOrders`, what decide() calls with the order columns' stamps) remembers, by
+ * candidate row, what it computed (see RowValuations): the answers until the model sees a bar, a trade is
+ * recorded, `now` changes or the order's validity does; the order's log distance for as long as the row's
+ * stamp stays (the same order at the same price and limit); its symbol's index for as long as the row holds
+ * the same order. So several decisions at one bar close value each order once, and the first decision after
+ * a bar looks up no symbol. The cache changes how fast an answer comes, never the answer.
  */
 export function fillValuator(options: FillValuatorOptions): Valuator {
   const { model, returns, symbolIndex } = options;
   const fill = new Float64Array(FILL_SLOTS);
+  const indexOf = (symbol: string): number => symbolIndex.get(symbol) ?? -1;
   /** The four VAL_* slots of symbol index `i` (−1: unknown) into `out` from `at`. */
   const write = (
     i: number,
@@ -60,19 +64,13 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
       return;
     }
     model.evaluate(i, side, limit, price, now, until, fill);
-    out[at + P] = fill[M_P]!;
-    out[at + P_NEXT] = fill[M_P_NEXT]!;
-    out[at + SIGMA] = fill[M_SIGMA]!;
-    out[at + RETURN] = returns.expectedReturn(i);
+    out[at + VAL_P] = fill[FILL_P]!;
+    out[at + VAL_P_NEXT_BAR] = fill[FILL_P_NEXT_BAR]!;
+    out[at + VAL_SIGMA] = fill[FILL_SIGMA_HOUR]!;
+    out[at + VAL_RETURN] = returns.expectedReturn(i);
   };
-  const indexOf = (symbol: string): number => symbolIndex.get(symbol) ?? -1;
-  // The row cache: valid at one (model version, returns version, now), which `generation` numbers.
-  let generation = 0;
-  let stampModel = -1;
-  let stampReturns = -1;
-  let stampNow = Number.NaN;
-  let cache = new Float64Array(0);
-  const rowOrder: (OpenOrder | undefined)[] = [];
+  const single = new Float64Array(4);
+  const rows = new RowValuations();
   return {
     valueOrder(o, now, out) {
       write(indexOf(o.symbol), o.side, o.limitPrice, o.price, now, options.orderValidUntil(o), out, 0);
@@ -80,53 +78,177 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
     valueRequest(r, now, out) {
       write(indexOf(r.symbol), r.side, r.limitPrice, r.price, now, options.requestValidUntil(r, now), out, 0);
     },
-    valueOrders(orders, rows, count, now, out) {
-      if (model.version !== stampModel || returns.version !== stampReturns || now !== stampNow) {
-        stampModel = model.version;
-        stampReturns = returns.version;
-        stampNow = now;
-        generation++;
-      }
-      if (cache.length < orders.length * ROW_SLOTS) {
-        const grown = new Float64Array(orders.length * 2 * ROW_SLOTS);
-        grown.set(cache);
-        cache = grown;
-      }
-      const { probability, nextBarProbability, expectedReturn, sigma } = out;
-      // Locals for the loop: the validity callback is opaque to the compiler, which would otherwise read
-      // the closure's `cache` and `generation` again after every call.
-      const rowCache = cache;
-      const stamp = generation;
-      for (let k = 0; k < count; k++) {
-        const i = rows[k]!;
-        const o = orders[i]!;
-        const until = options.orderValidUntil(o);
-        const at = i * ROW_SLOTS;
-        const price = o.price;
-        const limit = o.limitPrice;
-        const known = rowOrder[i] === o;
-        if (
-          !known ||
-          rowCache[at] !== stamp ||
-          rowCache[at + 1] !== price ||
-          rowCache[at + 2] !== limit ||
-          rowCache[at + 3] !== until
-        ) {
-          const symbol = known ? rowCache[at + 4]! : indexOf(o.symbol);
-          write(symbol, o.side, limit, price, now, until, rowCache, at + ROW_VALUES);
-          rowOrder[i] = o;
-          rowCache[at] = stamp;
-          rowCache[at + 1] = price ?? Number.NaN;
-          rowCache[at + 2] = limit;
-          rowCache[at + 3] = until;
-          rowCache[at + 4] = symbol;
+    valueOrders(orders, list, count, now, out, stamps) {
+      if (!stamps) {
+        // No stamps: nothing says a row still holds the order it held, so each is valued afresh.
+        for (let k = 0; k < count; k++) {
+          const i = list[k]!;
+          const o = orders[i]!;
+          write(indexOf(o.symbol), o.side, o.limitPrice, o.price, now, options.orderValidUntil(o), single, 0);
+          out.probability[i] = single[VAL_P]!;
+          out.nextBarProbability[i] = single[VAL_P_NEXT_BAR]!;
+          out.expectedReturn[i] = single[VAL_RETURN]!;
+          out.sigma[i] = single[VAL_SIGMA]!;
         }
-        const v = at + ROW_VALUES;
-        probability[i] = rowCache[v + P]!;
-        nextBarProbability[i] = rowCache[v + P_NEXT]!;
-        sigma[i] = rowCache[v + SIGMA]!;
-        expectedReturn[i] = rowCache[v + RETURN]!;
+        return;
       }
+      const fixed = options.orderValidityFixed === true;
+      rows.value(
+        orders,
+        list,
+        count,
+        now,
+        out,
+        stamps,
+        fixed,
+        options.orderValidUntil,
+        model,
+        returns,
+        indexOf,
+      );
     },
   };
+}
+
+/**
+ * What the batch valuation remembers per candidate row, in columns: the order it last saw there with the
+ * model index of its symbol (an order keeps its symbol); the stamp of the row content it last saw, with what
+ * depends on that content alone (the symbol index again, −1 when unknown or when the order has no price;
+ * its log distance; its validity when fixed); and the answers, with the stamp they were computed for in this
+ * generation (model version, returns version, `now`): 0 when none yet.
+ */
+class RowValuations {
+  private stampModel = -1;
+  private stampReturns = -1;
+  private stampNow = Number.NaN;
+  private readonly rowOrder: (OpenOrder | undefined)[] = [];
+  private orderSymbol = new Int32Array(0);
+  private stamp = new Float64Array(0);
+  private symbol = new Int32Array(0);
+  private distance = new Float64Array(0);
+  private current = new Float64Array(0);
+  private until = new Float64Array(0);
+  private probability = new Float64Array(0);
+  private nextBar = new Float64Array(0);
+  private expectedReturn = new Float64Array(0);
+  private sigma = new Float64Array(0);
+  /** The rows of this batch that need work (scratch). */
+  private stale = new Int32Array(0);
+  private readonly fill = new Float64Array(FILL_SLOTS);
+
+  value(
+    orders: readonly OpenOrder[],
+    rows: Int32Array,
+    count: number,
+    now: TimeMs,
+    out: OrderValueColumns,
+    stamps: Float64Array,
+    validityFixed: boolean,
+    validUntil: (order: OpenOrder) => TimeMs,
+    model: FillModel,
+    returns: ReturnShrinker,
+    indexOf: (symbol: string) => number,
+  ): void {
+    if (this.stamp.length < orders.length) this.grow(orders.length * 2);
+    if (model.version !== this.stampModel || returns.version !== this.stampReturns || now !== this.stampNow) {
+      this.stampModel = model.version;
+      this.stampReturns = returns.version;
+      this.stampNow = now;
+      this.current.fill(0); // stamps start at 1: no row has answers for the new generation yet
+    }
+    // Locals for the loop: the validity callback is opaque to the compiler, which would otherwise read
+    // every field again after each call.
+    const { stamp, symbol, distance, current, until, probability, nextBar, expectedReturn, sigma } = this;
+    const fill = this.fill;
+    // With a fixed validity a row needs work only when it has no answers for this content and generation:
+    // found by a tight loop first (most rows at a bar's later decisions), the rest valued below.
+    let todo = rows;
+    let todoCount = count;
+    if (validityFixed) {
+      const stale = this.stale;
+      todoCount = 0;
+      for (let k = 0; k < count; k++) {
+        const i = rows[k]!;
+        if (current[i] !== stamps[i]) stale[todoCount++] = i;
+      }
+      todo = stale;
+    }
+    for (let k = 0; k < todoCount; k++) {
+      const i = todo[k]!;
+      const seen = stamps[i]!;
+      let u: TimeMs;
+      if (validityFixed) {
+        // A fixed validity was asked when the row's content was first seen.
+        u = stamp[i] === seen ? until[i]! : validUntil(orders[i]!);
+      } else {
+        u = validUntil(orders[i]!);
+        if (current[i] === seen && until[i] === u) continue;
+      }
+      if (stamp[i] !== seen) {
+        // Another order, price or limit in this row: what depends on them alone, once. No price makes the
+        // valuation unknown as an unknown symbol does.
+        const o = orders[i]!;
+        stamp[i] = seen;
+        if (this.rowOrder[i] !== o) {
+          this.rowOrder[i] = o;
+          this.orderSymbol[i] = indexOf(o.symbol);
+        }
+        const s = o.price === null ? -1 : this.orderSymbol[i]!;
+        symbol[i] = s;
+        distance[i] = s < 0 ? Number.NaN : logDistance(o.side, o.limitPrice, o.price!);
+      }
+      current[i] = seen;
+      until[i] = u;
+      const s = symbol[i]!;
+      // As valueOrder: an unknown symbol, price or validity leaves every slot unknown.
+      if (s < 0 || u !== u) {
+        probability[i] = Number.NaN;
+        nextBar[i] = Number.NaN;
+        expectedReturn[i] = Number.NaN;
+        sigma[i] = Number.NaN;
+      } else {
+        model.evaluateDistance(s, distance[i]!, now, u, fill);
+        probability[i] = fill[FILL_P]!;
+        nextBar[i] = fill[FILL_P_NEXT_BAR]!;
+        sigma[i] = fill[FILL_SIGMA_HOUR]!;
+        expectedReturn[i] = returns.expectedReturn(s);
+      }
+    }
+    const n = orders.length;
+    if (n < COPY_BY_VIEW) {
+      for (let k = 0; k < count; k++) {
+        const i = rows[k]!;
+        out.probability[i] = probability[i]!;
+        out.nextBarProbability[i] = nextBar[i]!;
+        out.expectedReturn[i] = expectedReturn[i]!;
+        out.sigma[i] = sigma[i]!;
+      }
+      return;
+    }
+    // Every row's answers at once, listed or not (the contract lets the rows not listed be anything): one
+    // copy per column costs less than four stores per row.
+    out.probability.set(probability.subarray(0, n));
+    out.nextBarProbability.set(nextBar.subarray(0, n));
+    out.expectedReturn.set(expectedReturn.subarray(0, n));
+    out.sigma.set(sigma.subarray(0, n));
+  }
+
+  private grow(capacity: number): void {
+    const grown = <T extends Float64Array | Int32Array>(a: T): T => {
+      const b = new (a.constructor as new (length: number) => T)(capacity);
+      b.set(a);
+      return b;
+    };
+    this.stamp = grown(this.stamp);
+    this.orderSymbol = grown(this.orderSymbol);
+    this.symbol = grown(this.symbol);
+    this.distance = grown(this.distance);
+    this.current = grown(this.current);
+    this.until = grown(this.until);
+    this.probability = grown(this.probability);
+    this.nextBar = grown(this.nextBar);
+    this.expectedReturn = grown(this.expectedReturn);
+    this.sigma = grown(this.sigma);
+    this.stale = new Int32Array(capacity);
+  }
 }

@@ -57,8 +57,11 @@ export interface VictimSelection {
   eligibleMargin: number;
 }
 
-/** The eligible candidates of a table at a glance: what the first pass of selectVictims gathers. */
-interface EligibleSummary {
+/**
+ * The eligible candidates of a table at a glance: what the first pass of selectVictims gathers (or what the
+ * pass that values the candidates gathered on its way, see valueCandidates).
+ */
+export interface EligibleSummary {
   /** Margin of all eligible candidates together. */
   margin: number;
   count: number;
@@ -71,8 +74,12 @@ interface EligibleSummary {
  * scans for the next best instead of sorting every candidate: O(k·n) with k victims.
  * When all eligible margin together is short, nothing is chosen (the caller blocks).
  */
-export function selectVictims(t: CandidateTable, need: number): VictimSelection {
-  if (ranksByValue(t)) return selectByValue(t, need);
+export function selectVictims(
+  t: CandidateTable,
+  need: number,
+  summary: EligibleSummary | null = null,
+): VictimSelection {
+  if (ranksByValue(t)) return selectByValue(t, need, summary ?? summarizeByValue(t));
   const n = t.reason.length;
   const s = summarizeEligible(t);
   const eligibleMargin = s.margin;
@@ -122,31 +129,60 @@ function summarizeEligible(t: CandidateTable): EligibleSummary {
   return { margin: total, count, best };
 }
 
+/** The score a value ranking orders by (lower goes first): fill probability or density. */
+export function valueScore(t: CandidateTable): Float64Array {
+  return t.ranking === 'fillProbability' ? t.value!.probability : t.value!.density;
+}
+
 /**
- * Greedy by value (the fractional-knapsack rule): lowest score first until the freed margin covers `need`;
- * nothing when all eligible margin together is short. The first victim comes from the pass that sums the
- * eligible margin (most steals need one); only a second one needs the pool of the rest.
+ * Whether eligible row `i` (score `s`) ranks before the best so far (`best`, score `bestScore`; −1: none yet)
+ * under a value ranking: compareByValue inlined on the scores, so only equal (or unordered) scores need
+ * the distance ranking.
  */
-function selectByValue(t: CandidateTable, need: number): VictimSelection {
-  const n = t.reason.length;
+export function ranksBeforeByValue(
+  t: CandidateTable,
+  i: number,
+  s: number,
+  best: number,
+  bestScore: number,
+): boolean {
+  return best < 0 || s < bestScore || (!(s > bestScore) && compareVictims(t, i, best) < 0);
+}
+
+/** The eligible summary of a value-ranked table, in one pass. */
+function summarizeByValue(t: CandidateTable): EligibleSummary {
   const why = t.reason;
-  const score = t.ranking === 'fillProbability' ? t.value!.probability : t.value!.density;
+  const score = valueScore(t);
   const margin = t.margin;
-  let eligibleMargin = 0;
-  let eligible = 0;
+  let total = 0;
+  let count = 0;
   let best = -1;
   let bestScore = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < why.length; i++) {
     if (why[i] !== 0) continue;
-    eligibleMargin += margin[i]!;
-    eligible++;
-    // compareByValue inlined on the scores: only equal (or unordered) scores need the distance ranking.
+    total += margin[i]!;
+    count++;
     const s = score[i]!;
-    if (best < 0 || s < bestScore || (!(s > bestScore) && compareVictims(t, i, best) < 0)) {
+    if (ranksBeforeByValue(t, i, s, best, bestScore)) {
       best = i;
       bestScore = s;
     }
   }
+  return { margin: total, count, best };
+}
+
+/**
+ * Greedy by value (the fractional-knapsack rule): lowest score first until the freed margin covers `need`;
+ * nothing when all eligible margin together is short. The first victim comes from the summary (most steals
+ * need one); only a second one needs the pool of the rest.
+ */
+function selectByValue(t: CandidateTable, need: number, summary: EligibleSummary): VictimSelection {
+  const n = t.reason.length;
+  const why = t.reason;
+  const score = valueScore(t);
+  const eligibleMargin = summary.margin;
+  const eligible = summary.count;
+  const best = summary.best;
   if (eligible === 0 || eligibleMargin + 1e-9 < need) return { victims: [], freed: 0, eligibleMargin };
   const victims = [best];
   let freed = t.margin[best]!;
@@ -168,7 +204,7 @@ function selectByValue(t: CandidateTable, need: number): VictimSelection {
     for (let k = 1; k < left; k++) {
       const i = pool[k]!;
       const s = score[i]!;
-      if (s < nextScore || (!(s > nextScore) && compareVictims(t, i, next) < 0)) {
+      if (ranksBeforeByValue(t, i, s, next, nextScore)) {
         bestAt = k;
         next = i;
         nextScore = s;

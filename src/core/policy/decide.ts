@@ -1,7 +1,7 @@
 import type { WorkstealConfig } from '../config/schema.js';
 import { cappedCapacity, notional, requirementFor, type MarginContext } from '../margin/requirements.js';
 import type { EntryRequest, OpenOrder, Position, TimeMs } from '../types.js';
-import { selectVictims } from './candidates.js';
+import { selectVictims, type EligibleSummary } from './candidates.js';
 import { carveColumns } from './columns.js';
 import { REASON_CODE, type CandidateTable, type Decision } from './decision.js';
 import { DISTANCE_EPSILON, distance, withinDistance } from './distance.js';
@@ -106,7 +106,8 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   const replacesKey = ORDER_ENTRY | (request.side === 'buy' ? 0 : ORDER_SELL);
   const replacesMask = ORDER_ENTRY | ORDER_SELL | ORDER_EXTERNAL;
   let replacesRow = -1;
-  for (let i = 0; i < n; i++) {
+  // A symbol that never had an order has no index (−1) and no row.
+  for (let i = 0; requestSymbol >= 0 && i < n; i++) {
     if (orderSymbol[i] === requestSymbol && (flags[i]! & replacesMask) === replacesKey) replacesRow = i;
   }
   const replaces = replacesRow < 0 ? null : columns.order(replacesRow)!;
@@ -192,13 +193,14 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
 
   const { table, ours } = candidateTable(input, columns, config, reqCrypto, reqStock);
   d.candidates = table;
+  let eligible: EligibleSummary | null = null;
   if (valuator) {
     table.ranking = ranking;
-    valueCandidates(table, valuator, now, config.protectionFillProbability);
+    eligible = valueCandidates(table, valuator, now, config.protectionFillProbability, columns.stamp);
   }
   if (ours === 0) return blocked(d, 'margin');
 
-  const selection = selectVictims(table, shortfall);
+  const selection = selectVictims(table, shortfall, eligible);
   if (selection.victims.length === 0) {
     return blocked(d, selection.eligibleMargin > 0 ? 'victims-insufficient' : 'no-eligible-victims');
   }
@@ -259,22 +261,37 @@ function candidateTable(
   reqStock: number,
 ): { table: CandidateTable; ours: number } {
   const n = columns.length;
-  const { buffer, offset } = carveColumns(n * 25);
-  const t: CandidateTable = {
-    orders: columns.snapshot(),
-    distance: new Float64Array(buffer, offset, n),
-    margin: new Float64Array(buffer, offset + n * 8, n),
-    notional: new Float64Array(buffer, offset + n * 16, n),
-    reason: new Uint8Array(buffer, offset + n * 24, n),
-  };
   const { request, now, history } = input;
   const minAgeMs = config.minOrderAgeSec * 1000;
   // What depends on the orders alone (distance, margin, the reasons from each order's own facts) the columns
-  // keep as the orders change: copied here. Only the rules of this request, time and history run per row.
+  // keep as the orders change. A large table reads distance, margin and notional in place (lent, copied by
+  // the columns only if they change while the table holds them); a small one copies them (cheaper than
+  // three views). The reasons are copied: the rules of this request, time and history change them per row.
   columns.prepare(config.protectionPct + DISTANCE_EPSILON, reqStock, reqCrypto);
-  copyFloats(t.distance, columns.distance, n);
-  copyFloats(t.margin, columns.margin, n);
-  copyFloats(t.notional, columns.notional, n);
+  let t: CandidateTable;
+  if (n >= COPY_BY_VIEW) {
+    const lent = columns.lend(n);
+    const { buffer, offset } = carveColumns(n);
+    t = {
+      orders: columns.snapshot(),
+      distance: lent.distance,
+      margin: lent.margin,
+      notional: lent.notional,
+      reason: new Uint8Array(buffer, offset, n),
+    };
+  } else {
+    const { buffer, offset } = carveColumns(n * 25);
+    t = {
+      orders: columns.snapshot(),
+      distance: new Float64Array(buffer, offset, n),
+      margin: new Float64Array(buffer, offset + n * 8, n),
+      notional: new Float64Array(buffer, offset + n * 16, n),
+      reason: new Uint8Array(buffer, offset + n * 24, n),
+    };
+    copyFloats(t.distance, columns.distance, n);
+    copyFloats(t.margin, columns.margin, n);
+    copyFloats(t.notional, columns.notional, n);
+  }
   const why = t.reason;
   copyBytes(why, columns.reason, n);
   let ours = columns.ours;

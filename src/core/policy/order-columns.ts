@@ -1,4 +1,5 @@
 import type { OpenOrder } from '../types.js';
+import { carveColumns } from './columns.js';
 import { REASON_CODE } from './decision.js';
 import { distance } from './distance.js';
 import { notional } from '../margin/requirements.js';
@@ -11,6 +12,12 @@ export const ORDER_PROBE = 8;
 export const ORDER_EXTERNAL = 16;
 
 const INITIAL_CAPACITY = 16;
+
+/**
+ * The next row stamp (see `OrderColumns.stamp`). One counter for every OrderColumns in the process, so a
+ * stamp names one content of one row of one instance: equal stamps mean the same order at the same price.
+ */
+let nextStamp = 1;
 
 const ELIGIBLE = REASON_CODE.eligible;
 const EXTERNAL = REASON_CODE.external;
@@ -28,9 +35,9 @@ const PROTECTED = REASON_CODE['protected-distance'];
  * add, swap-removal, fills, quotes, reset), so a decision finds them ready. `OrderColumns.of` builds them
  * from any list, with the same per-row rule (`write`): decide() does that when it is given none.
  *
- * `snapshot()` hands out the order objects by row as they are now; later changes to the rows copy the list
- * first (copy on write), so a decision's candidate table keeps naming the orders it saw without a copy per
- * decision.
+ * `snapshot()` hands out the order objects by row, `lend()` the distance, margin and notional columns, as
+ * they are now; later changes copy them first (copy on write), so a decision's candidate table keeps what
+ * it saw without a copy per decision.
  */
 export class OrderColumns {
   length = 0;
@@ -51,6 +58,13 @@ export class OrderColumns {
   symbol: Int32Array;
   /** ORDER_* bits. */
   flags: Uint8Array;
+  /**
+   * A number that changes whenever the row's order, its price or its limit may have changed (any write of
+   * the row), unique across all instances and never reused; a row moved by a removal keeps its stamp, since
+   * its content moves with it. Whoever remembers something computed from a row (the valuator's answers)
+   * knows it still holds while the row's stamp is the one it saw, without reading the order again.
+   */
+  stamp: Float64Array;
   /** `notional` of the crypto entry orders, 0 in the other rows: held margin sums without a branch. */
   cryptoEntryNotional: Float64Array;
   /** `notional` of the stock entry orders, 0 in the other rows. */
@@ -73,6 +87,8 @@ export class OrderColumns {
   private rows: OpenOrder[] = [];
   /** `rows` was handed out by snapshot(): copy it before the next change of a row's order. */
   private shared = false;
+  /** distance, margin and notional were handed out by lend(): copy them before their next change. */
+  private lent = false;
   private readonly symbolIds = new Map<string, number>();
   /** Bumped by every change to what holds margin (rows, quantities, roles), not by quotes. */
   private version = 0;
@@ -89,6 +105,7 @@ export class OrderColumns {
     this.forecastPnl = new Float64Array(n);
     this.symbol = new Int32Array(n);
     this.flags = new Uint8Array(n);
+    this.stamp = new Float64Array(n);
     this.cryptoEntryNotional = new Float64Array(n);
     this.stockEntryNotional = new Float64Array(n);
     this.margin = new Float64Array(n);
@@ -149,6 +166,7 @@ export class OrderColumns {
     if (stockRequirement !== this.stockRequirement || cryptoRequirement !== this.cryptoRequirement) {
       this.stockRequirement = stockRequirement;
       this.cryptoRequirement = cryptoRequirement;
+      this.keep();
       for (let i = 0; i < this.length; i++) this.margin[i] = this.rowMargin(i);
     }
     if (protection !== this.protection) {
@@ -161,6 +179,20 @@ export class OrderColumns {
   snapshot(): readonly OpenOrder[] {
     this.shared = true;
     return this.rows;
+  }
+
+  /**
+   * The first `n` rows of distance, margin and notional as they are now, without a copy: a decision's
+   * candidate table reads them in place. They are lent: the next change to a lent column copies it first
+   * (copy on write), so the table keeps what the decision saw while the columns go on.
+   */
+  lend(n: number): Pick<OrderColumns, 'distance' | 'margin' | 'notional'> {
+    this.lent = true;
+    return {
+      distance: this.distance.subarray(0, n),
+      margin: this.margin.subarray(0, n),
+      notional: this.notional.subarray(0, n),
+    };
   }
 
   /** The order at row `i` (undefined beyond the end). */
@@ -192,9 +224,11 @@ export class OrderColumns {
   /** Only row `i`'s reference price changed (a quote). */
   setPrice(i: number, price: number | null): void {
     const p = price ?? Number.NaN;
+    this.keep();
     this.price[i] = p;
     this.distance[i] = rowDistance(this.flags[i]!, p, this.limit[i]!);
     this.reason[i] = this.rowReason(i);
+    this.stamp[i] = nextStamp++;
   }
 
   /** Remove row `i` by moving the last row into its place (as the ledger removes orders). */
@@ -206,6 +240,7 @@ export class OrderColumns {
     rows[i] = rows[last]!;
     rows.length = last;
     if (i === last) return;
+    this.keep();
     this.price[i] = this.price[last]!;
     this.limit[i] = this.limit[last]!;
     this.distance[i] = this.distance[last]!;
@@ -214,6 +249,7 @@ export class OrderColumns {
     this.forecastPnl[i] = this.forecastPnl[last]!;
     this.symbol[i] = this.symbol[last]!;
     this.flags[i] = this.flags[last]!;
+    this.stamp[i] = this.stamp[last]!;
     this.cryptoEntryNotional[i] = this.cryptoEntryNotional[last]!;
     this.stockEntryNotional[i] = this.stockEntryNotional[last]!;
     this.margin[i] = this.margin[last]!;
@@ -235,6 +271,7 @@ export class OrderColumns {
   /** The one rule from an order to its row; `fresh`: the row held no order before. */
   private write(i: number, o: OpenOrder, fresh = false): void {
     if (!fresh) this.ours -= oursOf(this.flags[i]!);
+    this.keep();
     this.price[i] = o.price ?? Number.NaN;
     this.limit[i] = o.limitPrice > 0 ? o.limitPrice : Number.NaN;
     this.notional[i] = notional(o.qty, o.limitPrice);
@@ -259,6 +296,7 @@ export class OrderColumns {
     this.distance[i] = rowDistance(flags, this.price[i]!, this.limit[i]!);
     this.margin[i] = this.rowMargin(i);
     this.reason[i] = this.rowReason(i);
+    this.stamp[i] = nextStamp++;
   }
 
   /** Row i's margin: its notional at its class's requirement when it is an entry (exits reserve nothing). */
@@ -289,7 +327,28 @@ export class OrderColumns {
     return this.rows;
   }
 
+  /**
+   * Before writing distance, margin or notional: copy them if lent, so their borrowers keep what they read.
+   * The copies are carved from the decision slabs (one region, not three buffers of their own).
+   */
+  private keep(): void {
+    if (!this.lent) return;
+    const capacity = this.distance.length;
+    const { buffer, offset } = carveColumns(capacity * 24);
+    const copy = (from: Float64Array, k: number): Float64Array => {
+      const to = new Float64Array(buffer, offset + k * capacity * 8, capacity);
+      to.set(from);
+      return to;
+    };
+    this.distance = copy(this.distance, 0);
+    this.margin = copy(this.margin, 1);
+    this.notional = copy(this.notional, 2);
+    this.lent = false;
+  }
+
   private grow(capacity: number): void {
+    // Fresh arrays: what was lent stays with its borrowers, unchanged.
+    this.lent = false;
     this.price = grown(this.price, capacity);
     this.limit = grown(this.limit, capacity);
     this.distance = grown(this.distance, capacity);
@@ -301,6 +360,7 @@ export class OrderColumns {
     this.stockEntryNotional = grown(this.stockEntryNotional, capacity);
     this.margin = grown(this.margin, capacity);
     this.flags = grown(this.flags, capacity);
+    this.stamp = grown(this.stamp, capacity);
     this.reason = grown(this.reason, capacity);
   }
 }

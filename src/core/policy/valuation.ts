@@ -23,9 +23,14 @@ export interface Valuator {
   valueOrder(order: OpenOrder, now: TimeMs, out: Float64Array): void;
   /**
    * Optional batch form of `valueOrder`, which decide() prefers: value `orders[rows[k]]` for every
-   * `k < count` into row `rows[k]` of each column (other rows are left alone). The answers must equal
+   * `k < count` into row `rows[k]` of each column; the other rows of `out` (up to `orders.length`) may be
+   * written with anything, so the caller sets them after the call. The answers must equal
    * `valueOrder`'s; one call per decision lets an implementation share work between orders. `rows` is
    * scratch that the caller reuses: read it during the call only.
+   *
+   * `stamps`, when given, holds a number per row that changes whenever the row's order, its price or its
+   * limit may have changed, and never comes back (OrderColumns.stamp): an implementation may then remember
+   * what it computed from a row for as long as the row's stamp stays, without reading the order again.
    */
   valueOrders?(
     orders: readonly OpenOrder[],
@@ -33,6 +38,7 @@ export interface Valuator {
     count: number,
     now: TimeMs,
     out: OrderValueColumns,
+    stamps?: Float64Array | null,
   ): void;
 }
 

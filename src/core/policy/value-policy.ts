@@ -1,5 +1,6 @@
 import type { WorkstealConfig } from '../config/schema.js';
 import type { EntryRequest, TimeMs } from '../types.js';
+import { ranksBeforeByValue, valueScore, type EligibleSummary } from './candidates.js';
 import { carveColumns } from './columns.js';
 import { REASON_CODE, type CandidateTable } from './decision.js';
 import {
@@ -64,14 +65,17 @@ export function valueRequest(valuator: Valuator, request: EntryRequest, now: Tim
  * Value every candidate still eligible after the distance-era rules, and apply the value rules: an order
  * with an unknown valuation is `no-estimate`, one likely to fill within the next bar is
  * `protected-fill-probability`. Only eligible candidates are valued (the rest keep NaN): the valuator's
- * work is the cost of this ranking.
+ * work is the cost of this ranking. `stamps`: the order columns' row stamps (see Valuator.valueOrders).
+ * The table's `ranking` must be set. Returns what selectVictims' first pass would gather (the eligible
+ * margin, count and first-ranked row), gathered on the way: one pass over the rows fewer.
  */
 export function valueCandidates(
   t: CandidateTable,
   valuator: Valuator,
   now: TimeMs,
   protectionProbability: number,
-): void {
+  stamps: Float64Array | null = null,
+): EligibleSummary {
   const n = t.reason.length;
   // Columns from the slab (they stay with the decision); the list of eligible rows is scratch.
   const { buffer, offset } = carveColumns(n * 48);
@@ -89,35 +93,58 @@ export function valueCandidates(
   const rows = rowScratch;
   const { probability, nextBarProbability, expectedReturn, expectedValue, density, sigma } = v;
   const why = t.reason;
-  // Unknown until valued: every column starts NaN (a fill per column), and only eligible rows are valued.
-  probability.fill(Number.NaN);
-  nextBarProbability.fill(Number.NaN);
-  expectedReturn.fill(Number.NaN);
-  expectedValue.fill(Number.NaN);
-  density.fill(Number.NaN);
-  sigma.fill(Number.NaN);
   let count = 0;
   for (let i = 0; i < n; i++) if (why[i] === ELIGIBLE) rows[count++] = i;
-  if (valuator.valueOrders) valuator.valueOrders(t.orders, rows, count, now, v);
+  // The valuator may write any row (see Valuator.valueOrders): the pass below sets every row's six values.
+  if (valuator.valueOrders) valuator.valueOrders(t.orders, rows, count, now, v, stamps);
   else valueEach(t, rows, count, valuator, now, v);
   const margin = t.margin;
   const notional = t.notional;
-  for (let k = 0; k < count; k++) {
-    const i = rows[k]!;
+  const score = valueScore(t);
+  const unknown = Number.NaN;
+  let eligibleMargin = 0;
+  let eligible = 0;
+  let best = -1;
+  let bestScore = 0;
+  for (let i = 0; i < n; i++) {
+    if (why[i] !== ELIGIBLE) {
+      // Not valued: unknown in every column.
+      probability[i] = unknown;
+      nextBarProbability[i] = unknown;
+      expectedReturn[i] = unknown;
+      expectedValue[i] = unknown;
+      density[i] = unknown;
+      sigma[i] = unknown;
+      continue;
+    }
     const p = probability[i]!;
     const pNext = nextBarProbability[i]!;
     const e = expectedReturn[i]!;
     if (p !== p || pNext !== pNext || e !== e) {
-      why[i] = NO_ESTIMATE; // EV and density stay NaN
+      why[i] = NO_ESTIMATE;
+      expectedValue[i] = unknown;
+      density[i] = unknown;
       continue;
     }
     const ev = p * e * notional[i]!;
     expectedValue[i] = ev;
     const m = margin[i]!;
-    // Only a row with margin has a density (it stays NaN otherwise); no NaN constant in the hot expression.
-    if (m > 0) density[i] = ev / m;
-    if (pNext >= protectionProbability) why[i] = PROTECTED_FILL;
+    // Only a row with margin has a density (unknown otherwise).
+    density[i] = m > 0 ? ev / m : unknown;
+    if (pNext >= protectionProbability) {
+      why[i] = PROTECTED_FILL;
+      continue;
+    }
+    // Still eligible: summed in row order, as selectVictims would.
+    eligibleMargin += m;
+    eligible++;
+    const sc = score[i]!;
+    if (ranksBeforeByValue(t, i, sc, best, bestScore)) {
+      best = i;
+      bestScore = sc;
+    }
   }
+  return { margin: eligibleMargin, count: eligible, best };
 }
 
 /** A valuator without the batch form: one `valueOrder` per row. */
