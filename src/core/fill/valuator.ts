@@ -1,3 +1,4 @@
+import { grownColumn } from '../policy/columns.js';
 import type { OrderValueColumns, Valuator } from '../policy/valuation.js';
 import { VAL_P, VAL_P_NEXT_BAR, VAL_RETURN, VAL_SIGMA } from '../policy/valuation.js';
 import type { EntryRequest, OpenOrder, TimeMs } from '../types.js';
@@ -234,11 +235,7 @@ class RowValuations {
   }
 
   private grow(capacity: number): void {
-    const grown = <T extends Float64Array | Int32Array>(a: T): T => {
-      const b = new (a.constructor as new (length: number) => T)(capacity);
-      b.set(a);
-      return b;
-    };
+    const grown = <T extends Float64Array | Int32Array>(a: T): T => grownColumn(a, capacity);
     this.stamp = grown(this.stamp);
     this.orderSymbol = grown(this.orderSymbol);
     this.symbol = grown(this.symbol);

@@ -29,3 +29,10 @@ export function carveColumns(bytes: number): Carved {
   slabUsed += size;
   return { buffer: slab, offset };
 }
+
+/** A column of `capacity` rows of the same type, starting with the rows of `a` (the rest zero). */
+export function grownColumn<T extends Float64Array | Int32Array | Uint8Array>(a: T, capacity: number): T {
+  const b = new (a.constructor as new (length: number) => T)(capacity);
+  b.set(a);
+  return b;
+}

@@ -6,7 +6,8 @@ import { carveColumns } from './columns.js';
 import { REASON_CODE, type CandidateTable, type Decision } from './decision.js';
 import { DISTANCE_EPSILON, distance, withinDistance } from './distance.js';
 import { STEAL_BUDGET_WINDOW_MS, type StealHistory } from './steal-history.js';
-import { ORDER_ENTRY, ORDER_EXTERNAL, ORDER_SELL, OrderColumns } from './order-columns.js';
+import { OrderColumns } from './order-columns.js';
+import { ORDER_ENTRY, ORDER_EXTERNAL, ORDER_SELL } from './order-flags.js';
 import { toleranceFor } from './tolerance.js';
 import type { RequestValue, Valuator } from './valuation.js';
 import {

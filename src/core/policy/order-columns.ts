@@ -1,15 +1,16 @@
 import type { OpenOrder } from '../types.js';
-import { carveColumns } from './columns.js';
+import { carveColumns, grownColumn as grown } from './columns.js';
 import { REASON_CODE } from './decision.js';
-import { distance } from './distance.js';
+import {
+  ORDER_CRYPTO,
+  ORDER_ENTRY,
+  ORDER_EXTERNAL,
+  ORDER_PROBE,
+  ORDER_SELL,
+  oursOf,
+  rowDistance,
+} from './order-flags.js';
 import { notional } from '../margin/requirements.js';
-
-/** Bits of `OrderColumns.flags`. */
-export const ORDER_SELL = 1;
-export const ORDER_ENTRY = 2;
-export const ORDER_CRYPTO = 4;
-export const ORDER_PROBE = 8;
-export const ORDER_EXTERNAL = 16;
 
 const INITIAL_CAPACITY = 16;
 
@@ -363,24 +364,4 @@ export class OrderColumns {
     this.stamp = grown(this.stamp, capacity);
     this.reason = grown(this.reason, capacity);
   }
-}
-
-/**
- * The distance rule (distance.ts) over a row; the columns hold NaN for an unknown price and for a limit that
- * is not a positive price, so no price gives no distance here too.
- */
-function rowDistance(flags: number, price: number, limit: number): number {
-  return distance((flags & ORDER_SELL) === 0 ? 'buy' : 'sell', price, limit);
-}
-
-/** 1 when the flags are an entry of ours (not external), else 0. */
-function oursOf(flags: number): number {
-  return (flags & (ORDER_ENTRY | ORDER_EXTERNAL)) === ORDER_ENTRY ? 1 : 0;
-}
-
-/** A column of `capacity` rows of the same type, starting with the rows of `a`. */
-function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, capacity: number): T {
-  const b = new (a.constructor as new (length: number) => T)(capacity);
-  b.set(a);
-  return b;
 }
