@@ -34,6 +34,7 @@ import { realTimers } from '../dist/service/advisory-broker.js';
 import { startServiceHttp, type ServiceHttp } from '../dist/service/http.js';
 import { CoordinatorService } from '../dist/service/service.js';
 import { CLIENTS, type Workload, type WorkloadResult } from './service-clients.js';
+import { recordHandlerTimes } from './service-handler-times.js';
 import { runWrk, wrkAvailable, type WrkScript } from './service-wrk.js';
 import { fmt, printTable } from './util.js';
 
@@ -50,12 +51,16 @@ interface Measured extends Omit<WorkloadResult, 'clientCpuMs'> {
   cpuMs: number;
   /** The Node clients' process's CPU per request (not measured for wrk). */
   clientCpuMs: number | null;
+  /** p99 of the time inside the HTTP handler (bench/service-handler-times.ts), ms. */
+  handlerP99: number;
 }
 
 /** wrk's rows (bench/service-wrk.ts): the same workloads closed loop, the service's CPU taken around them. */
 async function runWrkWorkload(url: string, script: WrkScript, seconds: number): Promise<Measured> {
   const before = process.cpuUsage();
+  const handler = recordHandlerTimes();
   const r = await runWrk(url, script, seconds, TOKEN);
+  const handlerP99 = handler.stop();
   const used = process.cpuUsage(before);
   if (r.failed > 0 || r.socketErrors > 0)
     throw new Error(`wrk ${script}: ${r.failed} answers other than 200, ${r.socketErrors} socket errors`);
@@ -67,6 +72,7 @@ async function runWrkWorkload(url: string, script: WrkScript, seconds: number): 
     n: r.requests,
     cpuMs: (used.user + used.system) / 1000 / r.requests,
     clientCpuMs: null,
+    handlerP99,
   };
 }
 
@@ -85,13 +91,18 @@ function runWorkload(
   rate?: number,
 ): Promise<Measured> {
   const before = process.cpuUsage();
+  const handler = recordHandlerTimes();
   return new Promise((resolve, reject) => {
-    const onExit = (code: number | null): void => reject(new Error(`bench clients exited with ${code}`));
+    const onExit = (code: number | null): void => {
+      handler.stop();
+      reject(new Error(`bench clients exited with ${code}`));
+    };
     clients.once('exit', onExit);
     clients.once('message', (r: WorkloadResult) => {
       clients.off('exit', onExit);
+      const handlerP99 = handler.stop();
       const used = process.cpuUsage(before);
-      resolve({ ...r, cpuMs: (used.user + used.system) / 1000 / r.n });
+      resolve({ ...r, cpuMs: (used.user + used.system) / 1000 / r.n, handlerP99 });
     });
     clients.send({ url, token: TOKEN, workload, perClient, ...(rate === undefined ? {} : { rate }) });
   });
@@ -243,6 +254,7 @@ function report(rows: [string, Measured][], wrkRows: [string, Measured][]): void
     fmt(m.n),
     fmt(m.p50, 2),
     fmt(m.p99, 2),
+    fmt(m.handlerP99, 2),
     fmt(m.rate),
     fmt(m.cpuMs, 3),
     m.clientCpuMs === null ? '-' : fmt(m.clientCpuMs, 3),
@@ -254,6 +266,7 @@ function report(rows: [string, Measured][], wrkRows: [string, Measured][]): void
       'requests',
       'p50 ms',
       'p99 ms',
+      'p99 in handler ms',
       'requests/s',
       'service CPU ms/request',
       'clients CPU ms/request',
