@@ -57,16 +57,15 @@ export class LiveTrades {
 
   /**
    * The trades closed since the last call reach the valuation, each exit once, in the order they closed, and
-   * `taught` hears of each (the runtime stores them, so that a restart learns them again). Called where the
-   * simulator feeds its closed trades: after the fills of the bars that closed now, before end of day and
-   * before any decision.
+   * `taught` hears of each one it learned (the runtime stores them, so that a restart learns them again).
+   * Called where the simulator feeds its closed trades: after the fills of the bars that closed now, before
+   * end of day and before any decision.
    */
   teach(valuation: SessionValuation, taught: (trade: ClosedTrade) => void = () => {}): void {
     for (const t of this.closed.values()) {
       const i = valuation.symbolIndex.get(t.symbol);
       if (i === undefined) continue;
-      valuation.tradeClosed(i, t.pnl, t.entryNotional);
-      taught(t);
+      if (valuation.tradeClosed(i, t.pnl, t.entryNotional)) taught(t);
     }
     this.closed.clear();
   }

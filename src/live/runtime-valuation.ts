@@ -53,9 +53,7 @@ export class LiveValuation {
     let learned = 0;
     for (const t of this.o.store.tradeReturnsBefore(now)) {
       const i = this.session.symbolIndex.get(t.symbol);
-      if (i === undefined) continue;
-      this.session.tradeClosed(i, t.pnl, t.entryNotional);
-      learned++;
+      if (i !== undefined && this.session.tradeClosed(i, t.pnl, t.entryNotional)) learned++;
     }
     return learned;
   }
@@ -67,11 +65,10 @@ export class LiveValuation {
    */
   teachClosedTrades(now: number): void {
     if (!this.session.active) return;
-    this.trades.teach(this.session, (t) => {
-      // Only what the valuation could learn: SQLite would store a NaN as NULL.
-      if (t.entryNotional > 0 && Number.isFinite(t.pnl / t.entryNotional))
-        this.o.store.recordTradeReturn(now, t.symbol, t.pnl, t.entryNotional);
-    });
+    // Only what the valuation learned is stored (a return that is not a number would be a NULL there).
+    this.trades.teach(this.session, (t) =>
+      this.o.store.recordTradeReturn(now, t.symbol, t.pnl, t.entryNotional),
+    );
   }
 
   /**

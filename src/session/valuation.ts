@@ -116,10 +116,13 @@ export class SessionValuation {
     }
   }
 
-  /** A trade of symbol i closed: its net PnL (after fees) over its entry notional is what a fill earned. */
-  tradeClosed(i: number, pnl: number, entryNotional: number): void {
-    if (!this.active || !(entryNotional > 0)) return;
-    this.returns.record(i, pnl / entryNotional);
+  /**
+   * A trade of symbol i closed: its net PnL (after fees) over its entry notional is what a fill earned.
+   * Answers whether the returns learned it (not when inactive, without a notional or with no finite return).
+   */
+  tradeClosed(i: number, pnl: number, entryNotional: number): boolean {
+    if (!this.active || !(entryNotional > 0)) return false;
+    return this.returns.record(i, pnl / entryNotional);
   }
 }
 

@@ -36,7 +36,7 @@ function spy(v: SessionValuation): [number, number, number][] {
   const original = v.tradeClosed.bind(v);
   v.tradeClosed = (i, pnl, notional) => {
     calls.push([i, pnl, notional]);
-    original(i, pnl, notional);
+    return original(i, pnl, notional);
   };
   return calls;
 }

@@ -39,15 +39,19 @@ export class ReturnShrinker {
     this.classWeight = options.classWeight ?? 30;
   }
 
-  /** A closed trade of symbol `i` returned `netReturn` (pnl after fees / entry notional). Non-finite is ignored. */
-  record(i: number, netReturn: number): void {
-    if (!Number.isFinite(netReturn)) return;
+  /**
+   * A closed trade of symbol `i` returned `netReturn` (pnl after fees / entry notional). Non-finite is ignored.
+   * Answers whether it was recorded.
+   */
+  record(i: number, netReturn: number): boolean {
+    if (!Number.isFinite(netReturn)) return false;
     this.records++;
     const c = this.cls[i]!;
     this.sum[i]! += netReturn;
     this.count[i]! += 1;
     this.classSum[c]! += netReturn;
     this.classCount[c]! += 1;
+    return true;
   }
 
   /** Changes whenever a trade is recorded: an estimate cached at one version is valid until the next. */
