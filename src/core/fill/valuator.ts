@@ -1,4 +1,4 @@
-import { grownColumn } from '../policy/columns.js';
+import { COPY_BY_VIEW, grownColumn } from '../policy/columns.js';
 import type { OrderValueColumns, Valuator } from '../policy/valuation.js';
 import { VAL_P, VAL_P_NEXT_BAR, VAL_RETURN, VAL_SIGMA } from '../policy/valuation.js';
 import type { EntryRequest, OpenOrder, TimeMs } from '../types.js';
@@ -29,9 +29,6 @@ export interface FillValuatorOptions {
   /** When the requested order would stop being valid if placed at `now`. */
   requestValidUntil(request: EntryRequest, now: TimeMs): TimeMs;
 }
-
-/** Below this many rows four stores per listed row cost less than a copy per column (a view is an allocation). */
-const COPY_BY_VIEW = 64;
 
 /**
  * The policy's Valuator over a FillModel and a ReturnShrinker: P and next-bar P from the model at the

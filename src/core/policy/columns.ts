@@ -17,6 +17,12 @@ export interface Carved {
   offset: number;
 }
 
+/**
+ * Below this many rows a loop over the rows costs less than `set` over a `subarray` view (a view is an
+ * allocation): copies of candidate and valuation columns choose by it.
+ */
+export const COPY_BY_VIEW = 64;
+
 /** A fresh, zero-filled region of `bytes` bytes. */
 export function carveColumns(bytes: number): Carved {
   if (bytes > MAX_CARVE_BYTES) return { buffer: new ArrayBuffer(bytes), offset: 0 };

@@ -2,7 +2,7 @@ import type { WorkstealConfig } from '../config/schema.js';
 import { cappedCapacity, notional, requirementFor, type MarginContext } from '../margin/requirements.js';
 import type { EntryRequest, OpenOrder, Position, TimeMs } from '../types.js';
 import { selectVictims, type EligibleSummary } from './candidates.js';
-import { carveColumns } from './columns.js';
+import { COPY_BY_VIEW, carveColumns } from './columns.js';
 import { REASON_CODE, type CandidateTable, type Decision } from './decision.js';
 import { DISTANCE_EPSILON, distance, withinDistance } from './distance.js';
 import { STEAL_BUDGET_WINDOW_MS, type StealHistory } from './steal-history.js';
@@ -332,9 +332,6 @@ function candidateTable(
   }
   return { table: t, ours };
 }
-
-/** Below this many rows a loop copies faster than `set` over a `subarray` view (a view costs an allocation). */
-const COPY_BY_VIEW = 64;
 
 /** The first `n` values of `from` into `to`. */
 function copyFloats(to: Float64Array, from: Float64Array, n: number): void {
