@@ -2,6 +2,7 @@ import { ValidationError } from '../core/errors.js';
 import type { ResolvedConfig } from '../core/config/resolve.js';
 import type { Decision } from '../core/policy/decision.js';
 import type { Valuator } from '../core/policy/valuation.js';
+import { requiresValuator } from '../core/policy/value-policy.js';
 import { Coordinator, type SessionOracle } from '../coordinator/coordinator.js';
 import type { Scenario } from './scenario.js';
 
@@ -18,11 +19,11 @@ export function explainScenario(
   valuation: { valuator?: Valuator; barMs?: number } = {},
 ): Decision {
   const ranking = resolved.config.victimRanking;
-  if (ranking !== 'distance' && !valuation.valuator) {
+  if (requiresValuator(ranking) && !valuation.valuator) {
     throw new ValidationError('Cannot explain under a value ranking without bars', [
       {
         where: 'victimRanking',
-        message: `values each order from its symbol's bars (volatility, fill probability, expected value); pass --data <bar files or folders> holding the scenario's symbols, or set victimRanking: distance`,
+        message: `values each order from its symbol's bars (volatility, fill probability, expected value); pass --data <bar files or folders> holding the scenario's symbols, or set victimRanking: auto or distance`,
         value: ranking,
       },
     ]);

@@ -47,7 +47,8 @@ export const VALUE_SPACE: Readonly<Record<string, ParamRange>> = Object.freeze({
 
 /**
  * DE parameters in the order the config lists them (the order is part of the study's identity). With no
- * params named: the standard space, plus VALUE_SPACE when `victimRanking` is a value ranking.
+ * params named: the standard space, plus VALUE_SPACE when `victimRanking` is a value ranking or `auto` (the
+ * optimiser simulates on bars, where `auto` is `expectedValue`).
  */
 export function buildSpace(
   optimize: Pick<OptimizeConfig, 'params'>,

@@ -1,5 +1,5 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
-import type { VictimRanking, WorkstealConfig } from '../core/config/schema.js';
+import type { RankingInForce, WorkstealConfig } from '../core/config/schema.js';
 import type { StealTest } from '../core/policy/valuation.js';
 import type { AssetClass, EntryRequest } from '../core/types.js';
 import type { BarSeries } from '../marketdata/index.js';
@@ -54,7 +54,7 @@ export interface DecisionRow {
  * model did not know (too few bars). Per victim only: the full candidate table stays with `explain`.
  */
 export interface DecisionValue {
-  ranking: VictimRanking;
+  ranking: RankingInForce;
   request: {
     fillProbability: number | null;
     nextBarFillProbability: number | null;

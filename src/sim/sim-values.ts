@@ -1,3 +1,4 @@
+import type { VictimRanking } from '../core/config/schema.js';
 import type { Decision } from '../core/policy/decision.js';
 import type { OpenOrder } from '../core/types.js';
 import { sessionBarMs } from '../session/bar-length.js';
@@ -26,7 +27,7 @@ export type ValuedSeries = Pick<
  * known at the first simulated bar (the `*Bars` keys count in it).
  */
 export function simValuation(input: {
-  ranking: Decision['ranking'];
+  ranking: VictimRanking;
   calendar: ConstructorParameters<typeof SessionValuation>[0]['calendar'];
   watchers: readonly ValuedSeries[];
   timeline: Timeline;

@@ -40,7 +40,7 @@ describe('worksteal explain under a value ranking', () => {
     expect(r.stderr).toContain('victimRanking');
     expect(r.stderr).toContain('"expectedValue"');
     expect(r.stderr).toContain('pass --data');
-    expect(r.stderr).toContain('victimRanking: distance');
+    expect(r.stderr).toContain('victimRanking: auto or distance');
     expect(r.stderr).not.toContain('internal error');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

@@ -9,7 +9,7 @@ describe('serve under a value ranking', () => {
     });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('victimRanking "expectedValue"');
-    expect(r.stderr).toContain('set victimRanking to "distance"');
+    expect(r.stderr).toContain('set victimRanking to "auto" or "distance"');
   });
 
   it('refuses cooldowns and fight windows given in bars (exit 2), naming each and its seconds twin', () => {

@@ -16,9 +16,9 @@ const resolve = (values: Record<string, unknown>) =>
   resolveConfig({ layers: [{ source: 'test.yaml', values }] });
 
 describe('value-aware stealing keys in the config', () => {
-  it("defaults keep today's policy: distance ranking, no budget, cooldowns in seconds", () => {
+  it('defaults: the auto ranking, no budget, cooldowns in seconds; the original preset ranks by distance', () => {
     expect(DEFAULT_CONFIG).toMatchObject({
-      victimRanking: 'distance',
+      victimRanking: 'auto',
       stealHysteresis: 0.5,
       stealCostPerNotional: 0.0005,
       stealerCostPct: 0,
@@ -30,6 +30,7 @@ describe('value-aware stealing keys in the config', () => {
       stealBudgetPerDay: 0,
     });
     expect(resolveConfig().warnings.filter((w) => w.keys.includes('victimRanking'))).toEqual([]);
+    expect(resolveConfig({ preset: 'original' }).config.victimRanking).toBe('distance');
   });
 
   it('bad values are errors that name the key and the value', () => {
@@ -61,10 +62,14 @@ describe('value-aware stealing keys in the config', () => {
   });
 
   it('warns when value keys are set under the distance ranking, which ignores them', () => {
-    const { warnings } = resolve({ stealHysteresis: 3 });
+    const { warnings } = resolve({ victimRanking: 'distance', stealHysteresis: 3 });
     expect(warnings.some((w) => w.keys.includes('stealHysteresis') && /ignores it/.test(w.message))).toBe(
       true,
     );
+    // Under auto they apply wherever there are bars: no warning.
+    expect(
+      resolve({ stealHysteresis: 3 }).warnings.filter((w) => w.keys.includes('stealHysteresis')),
+    ).toEqual([]);
   });
 
   it('warns when the value settings make stealing impossible or a bars key shadows its seconds twin', () => {

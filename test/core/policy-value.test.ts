@@ -279,6 +279,39 @@ describe('value-aware stealing (victimRanking fillProbability | expectedValue)',
   });
 });
 
+describe('victimRanking auto', () => {
+  it('is expectedValue with a valuator and distance without one, decision for decision', () => {
+    let steals = 0;
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const auto = run(c, { victimRanking: 'auto' });
+        const ev = run(c, { victimRanking: 'expectedValue' });
+        expect(JSON.stringify(decisionRecord(auto))).toBe(JSON.stringify(decisionRecord(ev)));
+        expect(auto.ranking).toBe('expectedValue');
+        if (auto.action === 'steal') steals++;
+        const cfg = config({ ...c.overrides, victimRanking: 'auto' });
+        const input = { ...bookInput(c.book), request: c.request, valuator: null };
+        const withoutValuator = decide({ ...input, history: historyOf(c, cfg) }, cfg);
+        const distanceCfg = config({ ...c.overrides, victimRanking: 'distance' });
+        const distance = decide({ ...input, history: historyOf(c, distanceCfg) }, distanceCfg);
+        expect(JSON.stringify(decisionRecord(withoutValuator))).toBe(
+          JSON.stringify(decisionRecord(distance)),
+        );
+        expect(withoutValuator.ranking).toBe('distance');
+      }),
+      RUNS,
+    );
+    // Not vacuous: some of these cases steal under the value rule.
+    expect(steals).toBeGreaterThan(0);
+  });
+});
+
+function historyOf(c: Case, cfg: WorkstealConfig): StealHistory {
+  const history = new StealHistory(cfg);
+  for (const e of c.history) history.record(e);
+  return history;
+}
+
 describe('value rules, by example', () => {
   const market: Market = {
     BTCUSD: { sigma: 0.03, e: 0.01 },

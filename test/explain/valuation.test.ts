@@ -261,7 +261,7 @@ describe('explain values a scenario from the bars closed by its time, as the sim
       value: 'fillProbability',
     });
     expect((error as Error).message).toContain('--data');
-    expect((error as Error).message).toContain('victimRanking: distance');
+    expect((error as Error).message).toContain('victimRanking: auto or distance');
   });
 
   it('distance ranking: bars change nothing, and the record and text carry no valuation', () => {

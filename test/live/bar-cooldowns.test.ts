@@ -67,6 +67,8 @@ function config(cooldownBars: number, db: string) {
       {
         source: 'test',
         values: {
+          // The steals here are built for the distance rule.
+          victimRanking: 'distance',
           cooldownBars,
           cryptoOutOfHoursForceCount: 0,
           sim: { feesBps: 0, initialEquity: 10_000, orderFraction: 0.45 },

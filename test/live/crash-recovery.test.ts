@@ -78,6 +78,8 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, 'config.json'),
     JSON.stringify({
+      // The scenario is built for the distance rule (SOL far from its limit is the victim).
+      victimRanking: 'distance',
       live: {
         symbols: ['SOL/USD', 'LINK/USD', 'AVAX/USD'],
         orderFraction: 0.9,

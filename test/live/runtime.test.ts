@@ -38,6 +38,8 @@ function config(db: string, values: Record<string, unknown> = {}) {
       {
         source: 'test',
         values: {
+          // The steal scenarios here are built for the distance rule.
+          victimRanking: 'distance',
           sim: { feesBps: 0 },
           live: { initialEquity: 10_000, orderFraction: 0.45, pollSec: 3600, stateDb: join(dir, db) },
           ...values,

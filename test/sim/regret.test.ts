@@ -24,6 +24,8 @@ describe('steal regret', () => {
         {
           source: 'test',
           values: {
+            // The steal here is built for the distance rule.
+            victimRanking: 'distance',
             cryptoOutOfHoursForceCount: 0,
             sim: { initialEquity: 10_000, orderFraction: 1, feesBps: 0, timeStopHours: 0 },
           },

@@ -81,6 +81,10 @@ export function registerExplain(program: Command): void {
           : undefined;
         process.stdout.write(`${renderDecision(decision, validity)}\n`);
         if (active) process.stdout.write(`\n${renderValuationBasis(valued!)}\n`);
+        if (config.victimRanking === 'auto' && !active)
+          process.stdout.write(
+            'note: victimRanking auto ranked by distance: no bars were given; pass --data <bar files or folders> to rank by expected value, as simulate and run do\n',
+          );
         for (const w of resolved.warnings) process.stdout.write(`config warning: ${w.message}\n`);
       }
       process.exitCode = EXIT.ok;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { nyseCalendar } from '../../core/calendar/index.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import type { WorkstealConfig } from '../../core/config/schema.js';
+import { requiresValuator } from '../../core/policy/value-policy.js';
 import { loadConfig } from '../../io/load-config.js';
 import { alpacaConnection } from '../../brokers/alpaca/connect.js';
 import { AcceleratedClock, RealClock } from '../../ports/clock.js';
@@ -109,10 +110,11 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     env: process.env,
   });
   const config = resolved.config;
-  if (config.victimRanking !== 'distance') {
+  if (requiresValuator(config.victimRanking)) {
     // The service sees no bars, so it has nothing to value orders with; refuse before any client is answered.
+    // (`auto` ranks by distance here.)
     throw new CliError(
-      `victimRanking ${JSON.stringify(config.victimRanking)}: serve has no bar feed to value orders with; set victimRanking to "distance" for serve (value rankings run in simulate, run and explain --data)`,
+      `victimRanking ${JSON.stringify(config.victimRanking)}: serve has no bar feed to value orders with; set victimRanking to "auto" or "distance" for serve (auto ranks by distance where there are no bars; value rankings run in simulate, run and explain --data)`,
     );
   }
   const inBars = BAR_KEYS.filter((k) => config[k] > 0);

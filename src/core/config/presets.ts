@@ -2,7 +2,10 @@ import { DEFAULT_LIVE } from './live-schema.js';
 import { DEFAULT_OPTIMIZE } from './optimize-schema.js';
 import type { WorkstealConfig } from './schema.js';
 
-/** The seed system's published optimum (DESIGN §2). */
+/**
+ * The seed system's published optimum (DESIGN §2), ranking victims by expected value wherever the session
+ * has bars to value them from (`victimRanking: auto`; README "The default, and why").
+ */
 export const DEFAULT_CONFIG: WorkstealConfig = Object.freeze({
   protectionPct: 0.0015,
   stealEntryTolerance: 0.0057,
@@ -15,7 +18,7 @@ export const DEFAULT_CONFIG: WorkstealConfig = Object.freeze({
   fightWindowSec: 1800,
   fightCooldownSec: 645,
   minOrderAgeSec: 0,
-  victimRanking: 'distance',
+  victimRanking: 'auto',
   stealHysteresis: 0.5,
   stealCostPerNotional: 0.0005,
   stealerCostPct: 0,
@@ -79,6 +82,8 @@ export const ORIGINAL_OVERRIDES: Partial<WorkstealConfig> = {
   cryptoOutOfHoursTolerance: 0.02,
   normalTolerance: 0.0066,
   cryptoNormalTolerance: 0.0066,
+  // The seed ranked victims by distance alone.
+  victimRanking: 'distance',
 };
 
 export const PRESETS = {

@@ -99,8 +99,10 @@ export const simSchema = z.strictObject({
 });
 
 /** How victims are ranked and whether a steal must pay (DESIGN §2 "Value-aware stealing"). */
-export const VICTIM_RANKINGS = ['distance', 'fillProbability', 'expectedValue'] as const;
+export const VICTIM_RANKINGS = ['auto', 'distance', 'fillProbability', 'expectedValue'] as const;
 export type VictimRanking = (typeof VICTIM_RANKINGS)[number];
+/** The ranking a decision actually uses: `auto` resolved (see rankingInForce). */
+export type RankingInForce = Exclude<VictimRanking, 'auto'>;
 
 export const configSchema = z.strictObject({
   protectionPct: fraction,
@@ -118,6 +120,8 @@ export const configSchema = z.strictObject({
    * `distance`: the seed's rule (furthest first, no value test). `fillProbability`: lowest fill chance first.
    * `expectedValue`: lowest EV per unit of margin first. Both value rankings steal only when
    * `EV(stealer) − cost ≥ (1 + stealHysteresis)·ΣEV(victims) + stealCostPerNotional·Σnotional(victims)`.
+   * `auto` (the default): `expectedValue` where the session values orders from bars (simulate, compare,
+   * optimize, run, explain --data), `distance` where it has none (serve, a Coordinator without a valuator).
    */
   victimRanking: z.enum(VICTIM_RANKINGS),
   /** h: how much more the stealer must be worth than its victims (0.5 = 50% more). Value rankings only. */

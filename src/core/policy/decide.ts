@@ -11,6 +11,7 @@ import { ORDER_ENTRY, ORDER_EXTERNAL, ORDER_SELL } from './order-flags.js';
 import { toleranceFor } from './tolerance.js';
 import type { RequestValue, Valuator } from './valuation.js';
 import {
+  rankingInForce,
   requireValuator,
   stealTest,
   valueCandidates,
@@ -76,7 +77,7 @@ const MARGIN_EPSILON = 1e-6;
  */
 export function decide(input: DecideInput, config: DecideConfig): Decision {
   const { now, sessionOpen, request } = input;
-  const ranking = config.victimRanking ?? 'distance';
+  const ranking = rankingInForce(config.victimRanking, input.valuator);
   const valuator = ranking === 'distance' ? null : requireValuator(input.valuator, ranking);
   const ctx: MarginContext = {
     equity: input.account.equity,

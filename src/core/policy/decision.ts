@@ -8,7 +8,7 @@ import type {
   TimeMs,
   ToleranceTier,
 } from '../types.js';
-import type { VictimRanking } from '../config/schema.js';
+import type { RankingInForce } from '../config/schema.js';
 import type { RequestValue, StealTest, ValueColumns } from './valuation.js';
 
 /** Compact per-candidate reason codes; 0 means eligible. Index = code. */
@@ -47,7 +47,7 @@ export interface CandidateTable {
   notional: Float64Array;
   reason: Uint8Array;
   /** How eligible candidates are ranked; absent means `distance`. */
-  ranking?: VictimRanking;
+  ranking?: RankingInForce;
   /** Valuations under a value ranking (absent or null under `distance`). */
   value?: ValueColumns | null;
 }
@@ -89,7 +89,7 @@ export interface Decision {
   dryRun: boolean;
   candidates: CandidateTable | null;
   /** The victim ranking in force. */
-  ranking: VictimRanking;
+  ranking: RankingInForce;
   /** The requester's valuation, when a value ranking needed it (null otherwise). */
   requestValue: RequestValue | null;
   /** The steal inequality and its numbers, when a value ranking tested a steal (null otherwise). */

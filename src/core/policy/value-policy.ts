@@ -1,4 +1,4 @@
-import type { WorkstealConfig } from '../config/schema.js';
+import type { RankingInForce, VictimRanking, WorkstealConfig } from '../config/schema.js';
 import type { EntryRequest, TimeMs } from '../types.js';
 import { ranksBeforeByValue, valueScore, type EligibleSummary } from './candidates.js';
 import { carveColumns } from './columns.js';
@@ -35,6 +35,23 @@ const NO_ESTIMATE = REASON_CODE['no-estimate'];
 const scratch = new Float64Array(VALUATION_SLOTS);
 /** The eligible rows of the decision being valued (same reason: one at a time, never kept). */
 let rowScratch = new Int32Array(0);
+
+/**
+ * The ranking a decision uses. `auto` is `expectedValue` when the session gave a valuator (it values orders
+ * from bars) and `distance` when it gave none; an unset ranking is `distance`.
+ */
+export function rankingInForce(
+  ranking: VictimRanking | undefined,
+  valuator: Valuator | null | undefined,
+): RankingInForce {
+  if (ranking === 'auto') return valuator ? 'expectedValue' : 'distance';
+  return ranking ?? 'distance';
+}
+
+/** The ranking names a value ranking outright, so a session without bars to value orders from cannot use it. */
+export function requiresValuator(ranking: VictimRanking | undefined): boolean {
+  return ranking === 'fillProbability' || ranking === 'expectedValue';
+}
 
 /** The valuator a value ranking needs, or an error that says what to do. */
 export function requireValuator(valuator: Valuator | null | undefined, ranking: string): Valuator {
