@@ -1,6 +1,8 @@
 /**
  * Simulator throughput on the 6-crypto hourly benchmark set (2020-09-22 → 2025-12-02): load time cold and
- * from the binary cache, and bar-steps per second for one full run with stealing on (and off, for scale).
+ * from the binary cache, and bar-steps per second for one full run with stealing on (and off, for scale),
+ * under the default configuration (victimRanking auto: expected value here) and, beside it, the seed's
+ * distance rule, which keeps no fill model.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,8 +32,10 @@ export async function benchSim(): Promise<void> {
     const cached = ms(t0);
     const series = loaded.map((l) => l.series);
     const calendar = nyseCalendar();
-    const run = (stealingEnabled: boolean) => {
-      const { config } = resolveConfig({ layers: [{ source: 'bench', values: { stealingEnabled } }] });
+    const run = (stealingEnabled: boolean, victimRanking = 'auto') => {
+      const { config } = resolveConfig({
+        layers: [{ source: 'bench', values: { stealingEnabled, victimRanking } }],
+      });
       const start = process.hrtime.bigint();
       const out = simulate({ series, config, calendar, from: Date.parse(set.from), to: Date.parse(set.to) });
       return { ms: ms(start), out };
@@ -41,15 +45,21 @@ export async function benchSim(): Promise<void> {
     const rows: [string, string][] = [];
     rows.push(['load, cold (parse + write cache)', `${cold.toFixed(0)} ms`]);
     rows.push(['load, from the cache', `${cached.toFixed(1)} ms (${(cold / cached).toFixed(0)}x faster)`]);
-    for (const stealing of [true, false]) {
-      const samples = [run(stealing), run(stealing), run(stealing)].sort((a, b) => a.ms - b.ms);
+    for (const [stealing, ranking] of [
+      [true, 'auto'],
+      [false, 'auto'],
+      [true, 'distance'],
+    ] as const) {
+      const samples = [run(stealing, ranking), run(stealing, ranking), run(stealing, ranking)].sort(
+        (a, b) => a.ms - b.ms,
+      );
       const median = samples[1]!;
       const c = median.out.counters;
       rows.push([
-        `simulate, stealing ${stealing ? 'on ' : 'off'}`,
+        `simulate, stealing ${stealing ? 'on' : 'off'}${ranking === 'distance' ? ', distance rule' : ''}`,
         `${median.ms.toFixed(0)} ms · ${c.barSteps.toLocaleString('en-US')} bar-steps · ${Math.round((c.barSteps / median.ms) * 1000).toLocaleString('en-US')} bar-steps/s · ${c.steals} steals`,
       ]);
-      if (stealing) {
+      if (stealing && ranking === 'auto') {
         const total = cached + median.ms;
         const cold = cached + first.ms;
         rows.push([

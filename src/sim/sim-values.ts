@@ -173,8 +173,8 @@ function rowOf(orders: readonly OpenOrder[], id: string): number {
  */
 export class PredictionLog {
   readonly rows: ValuedPrediction[] = [];
-  /** Requests already noted, by symbol, side, limit and validity. */
-  private readonly seenRequests = new Set<string>();
+  /** Requests already noted: per series, by validity, the sides and limits noted with it. */
+  private readonly seenRequests: Map<number, { side: string; limit: number }[]>[] = [];
   /** Resting orders already noted, by id. */
   private readonly seenOrders = new Set<string>();
 
@@ -187,12 +187,9 @@ export class PredictionLog {
     const rv = d.requestValue;
     if (rv && Number.isFinite(rv.probability) && Number.isFinite(requestValidUntil)) {
       const r = d.request;
-      const key = `${r.symbol}|${r.side}|${r.limitPrice}|${requestValidUntil}`;
-      const k = this.seenRequests.has(key) ? undefined : series(r.symbol);
-      if (k !== undefined) {
-        this.seenRequests.add(key);
+      const k = series(r.symbol);
+      if (k !== undefined && this.firstRequest(k, r.side, r.limitPrice, requestValidUntil))
         this.push(k, r.side, r.limitPrice, d.time, requestValidUntil, rv.probability, 'request');
-      }
     }
     const table = d.candidates;
     const p = table?.value?.probability;
@@ -208,6 +205,20 @@ export class PredictionLog {
       this.seenOrders.add(o.id);
       this.push(k, o.side, o.limitPrice, d.time, until, p[i]!, 'resting');
     }
+  }
+
+  /** Whether this request of series `k` is noted for the first time (and note it). */
+  private firstRequest(k: number, side: string, limit: number, validUntil: number): boolean {
+    // Keyed by numbers, not by a string built per decision: each decision asks this once.
+    const byValidity = (this.seenRequests[k] ??= new Map());
+    const noted = byValidity.get(validUntil);
+    if (!noted) {
+      byValidity.set(validUntil, [{ side, limit }]);
+      return true;
+    }
+    for (const n of noted) if (n.side === side && n.limit === limit) return false;
+    noted.push({ side, limit });
+    return true;
   }
 
   private push(

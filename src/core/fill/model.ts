@@ -316,12 +316,11 @@ export class FillModel {
       this.head[i] = (this.head[i]! + 1) % cap;
       this.size[i]!--;
     }
-    for (let k = 0, at = this.head[i]!; k < this.size[i]!; k++, at = (at + 1) % cap) {
-      const s = at * 6;
-      if (ring[s]! > t) continue; // the origin's own bar, or one before it: not in its window
-      if (l < ring[s + 4]!) ring[s + 4] = l;
-      if (h > ring[s + 5]!) ring[s + 5] = h;
-    }
+    // The origins still open lie in at most two runs of the ring: from the head to the end, then from 0.
+    const head = this.head[i]!;
+    const end = head + this.size[i]!;
+    extendWindows(ring, head, Math.min(end, cap), t, h, l);
+    if (end > cap) extendWindows(ring, 0, end - cap, t, h, l);
   }
 
   /** Both sides of one origin at every grid distance: a buy fills when the low reaches close·e^(−d). */
@@ -344,4 +343,13 @@ export function rawFillProbability(d: number, v: number): number {
   if (d <= 0) return 1;
   if (!(v >= 0) || d !== d) return Number.NaN;
   return v === 0 ? 0 : firstPassage(d / Math.sqrt(v));
+}
+
+/** The origins in ring slots [from, to) see a bar that opens at `t` with high `h` and low `l`. */
+function extendWindows(ring: Float64Array, from: number, to: number, t: number, h: number, l: number): void {
+  for (let s = from * 6, e = to * 6; s < e; s += 6) {
+    if (ring[s]! > t) continue; // the origin's own bar, or one before it: not in its window
+    if (l < ring[s + 4]!) ring[s + 4] = l;
+    if (h > ring[s + 5]!) ring[s + 5] = h;
+  }
 }
