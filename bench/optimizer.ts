@@ -39,7 +39,9 @@ export async function benchOptimizer(): Promise<void> {
     console.log(`skipped: the crypto set needs ${missing[0]} (set WORKSTEAL_DATA to the market data folder)`);
     return;
   }
-  const { config } = resolveConfig({});
+  // WORKSTEAL_VICTIM_RANKING=distance times the seed's rule (the default, auto, ranks by expected value here).
+  const ranking = process.env['WORKSTEAL_VICTIM_RANKING'];
+  const { config } = resolveConfig(ranking ? { env: { WORKSTEAL_VICTIM_RANKING: ranking } } : {});
   const data = await loadStudyData({ benchmark: 'crypto' });
   const { spec, series } = prepareObjective({ config, data });
   const space = buildSpace(config.optimize);
