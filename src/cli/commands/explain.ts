@@ -30,7 +30,7 @@ export function registerExplain(program: Command): void {
     .option('--config <file>', 'config file under the scenario (scenario.config wins over it)')
     .option(
       '--data <paths...>',
-      'bar files and/or folders (as simulate reads them); needed under victimRanking fillProbability or expectedValue: each symbol is valued from its bars closed by the scenario time. An order or request without validUntil is valid for one bar after now',
+      'bar files and/or folders (as simulate reads them); needed under victimRanking fillProbability or expectedValue, and what makes the default auto rank by expected value: each symbol is valued from its bars closed by the scenario time. An order or request without validUntil is valid for one bar after now',
     );
   addLayoutFlags(command)
     .addOption(jsonOption('the decision record'))
