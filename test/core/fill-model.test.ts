@@ -3,14 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { CALIBRATION_GRID, Calibration, isotonicNonIncreasing } from '../../src/core/fill/calibration.js';
 import { stockWindow, TradableProfile } from '../../src/core/fill/horizon.js';
-import {
-  FILL_P,
-  FILL_P_NEXT_BAR,
-  FILL_SLOTS,
-  FillModel,
-  logDistance,
-  rawFillProbability,
-} from '../../src/core/fill/model.js';
+import { FILL_P, FILL_P_NEXT_BAR, FILL_SLOTS, FillModel } from '../../src/core/fill/model.js';
+import { logDistance, rawFillProbability } from '../../src/core/fill/distance.js';
 import { erfc, firstPassage, normalCdf } from '../../src/core/fill/normal.js';
 import { ReturnShrinker } from '../../src/core/fill/returns.js';
 import { fillValuator } from '../../src/core/fill/valuator.js';

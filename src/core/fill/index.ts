@@ -4,6 +4,7 @@
  * the policy's Valuator over them. Pure: no I/O, no clock. See FillModel for the driver's contract.
  */
 export * from './normal.js';
+export * from './distance.js';
 export * from './horizon.js';
 export * from './calibration.js';
 export * from './model.js';

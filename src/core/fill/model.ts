@@ -2,7 +2,7 @@ import type { ExchangeCalendar } from '../calendar/index.js';
 import type { AssetClass, Side, TimeMs } from '../types.js';
 import { Calibration } from './calibration.js';
 import { TradableProfile } from './horizon.js';
-import { firstPassage } from './normal.js';
+import { logDistance } from './distance.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -329,20 +329,6 @@ export class FillModel {
     const up = maxHigh > 0 ? Math.log(maxHigh / close) : Number.NEGATIVE_INFINITY;
     this.calibrations[this.stock[i]!]!.addOrigin(down, up, sqrtV);
   }
-}
-
-/** Side-aware log distance: buy `ln(ref/limit)`, sell `ln(limit/ref)`; ≤ 0 is marketable; NaN for a bad price. */
-export function logDistance(side: Side, limit: number, refPrice: number): number {
-  if (!(limit > 0) || !(refPrice > 0) || !Number.isFinite(limit) || !Number.isFinite(refPrice))
-    return Number.NaN;
-  return side === 'buy' ? Math.log(refPrice / limit) : Math.log(limit / refPrice);
-}
-
-/** The uncalibrated model, `2Φ(−d/√V)`, for tests and reports. */
-export function rawFillProbability(d: number, v: number): number {
-  if (d <= 0) return 1;
-  if (!(v >= 0) || d !== d) return Number.NaN;
-  return v === 0 ? 0 : firstPassage(d / Math.sqrt(v));
 }
 
 /** The origins in ring slots [from, to) see a bar that opens at `t` with high `h` and low `l`. */

@@ -2,14 +2,8 @@ import { COPY_BY_VIEW, grownColumn } from '../policy/columns.js';
 import type { OrderValueColumns, Valuator } from '../policy/valuation.js';
 import { VAL_P, VAL_P_NEXT_BAR, VAL_RETURN, VAL_SIGMA } from '../policy/valuation.js';
 import type { EntryRequest, OpenOrder, TimeMs } from '../types.js';
-import {
-  FILL_P,
-  FILL_P_NEXT_BAR,
-  FILL_SIGMA_HOUR,
-  FILL_SLOTS,
-  logDistance,
-  type FillModel,
-} from './model.js';
+import { FILL_P, FILL_P_NEXT_BAR, FILL_SIGMA_HOUR, FILL_SLOTS, type FillModel } from './model.js';
+import { logDistance } from './distance.js';
 import type { ReturnShrinker } from './returns.js';
 
 export interface FillValuatorOptions {
