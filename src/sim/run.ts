@@ -1,6 +1,7 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { simCalibration, type SimCalibration } from './calibration.js';
+import { simFillReturns, type SimFillReturns } from './fill-returns.js';
 import { feeRates } from './costs.js';
 import type { BarSeries, LoadResult } from '../marketdata/index.js';
 import { simulate, type DecisionRow, type EquityRow, type SimOutput } from './engine.js';
@@ -46,6 +47,8 @@ export interface SimulationResult {
    * decile and asset class (null under `distance`, which values nothing).
    */
   calibration: SimCalibration | null;
+  /** Under a value ranking: what a fill earned by the fill chance its entry was placed with (null under distance). */
+  fillReturns: SimFillReturns | null;
   signals: 'forecaster' | 'csv';
   synthetic?: boolean;
 }
@@ -152,6 +155,8 @@ export function runSimulation(input: {
       input.config.victimRanking === 'distance'
         ? null
         : simCalibration(output.predictions, series, input.calendar, output.last),
+    fillReturns:
+      input.config.victimRanking === 'distance' ? null : simFillReturns(output.decisions, output.trades),
     signals: input.signals ? 'csv' : 'forecaster',
   };
   return { result, output };

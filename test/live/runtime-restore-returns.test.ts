@@ -3,18 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/index.js';
 import type { WorkstealConfig } from '../../src/core/config/schema.js';
 import { AcceleratedClock, DecisionTime } from '../../src/ports/clock.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
-import { LiveMetrics } from '../../src/live/metrics.js';
-import { ReplayBroker, ReplayMarketData } from '../../src/live/replay-broker.js';
-import { Runtime } from '../../src/live/runtime.js';
-import { ForecasterSignals } from '../../src/live/signals-source.js';
 import { LiveStore } from '../../src/live/store.js';
-import { BarVenue } from '../../src/live/venue.js';
 import { loadReal } from '../support/marketdata.js';
+import { configVenue, replayRuntime } from '../support/replay-runtime.js';
 
 const FILES = [
   'binance-spot-yanniedog/SOLUSDT_1h.csv',
@@ -51,28 +46,15 @@ function config(victimRanking: string): WorkstealConfig {
 async function runOnce(cfg: WorkstealConfig, start: number, end: number): Promise<Record<string, unknown>> {
   const time = new DecisionTime(new AcceleratedClock(start, 1e9), start);
   const series = (await loadReal(FILES)).map((l) => l.series);
-  const venue = new BarVenue({
-    series,
-    calendar: nyseCalendar(),
-    cash: cfg.live.initialEquity,
-    feeRate: 0,
-    patternDayTrader: cfg.patternDayTrader,
-    margin: cfg.margin,
-    now: () => time.now(),
-  });
+  const venue = configVenue(cfg, series, time);
   const store = new LiveStore(cfg.live.stateDb);
   const sink = new MemorySink();
-  const runtime = new Runtime({
+  const runtime = replayRuntime({
     config: cfg,
-    broker: new ReplayBroker(venue),
-    marketData: new ReplayMarketData(venue),
-    signals: new ForecasterSignals(new ReplayMarketData(venue), cfg.sim.forecaster),
+    venue,
     time,
-    calendar: nyseCalendar(),
     store,
-    metrics: new LiveMetrics(),
     log: new Logger([sink]),
-    symbols: venue.symbols.map((symbol) => ({ symbol, assetClass: venue.assetClassOf(symbol)! })),
     // The same tag names the same replay venue: the second run is a restart against the first one's venue.
     runTag: 'restore',
     start,

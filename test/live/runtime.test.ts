@@ -9,14 +9,12 @@ import { resolveConfig } from '../../src/core/config/index.js';
 import { AcceleratedClock, DecisionTime } from '../../src/ports/clock.js';
 import { launchReplay } from '../../src/live/launch.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
-import { LiveMetrics } from '../../src/live/metrics.js';
-import { ReplayBroker, ReplayMarketData } from '../../src/live/replay-broker.js';
-import { Runtime } from '../../src/live/runtime.js';
-import { ForecasterSignals } from '../../src/live/signals-source.js';
+import { ReplayBroker } from '../../src/live/replay-broker.js';
 import { LiveStore } from '../../src/live/store.js';
 import { BarVenue } from '../../src/live/venue.js';
 import type { BarSeries } from '../../src/marketdata/index.js';
 import { loadReal } from '../support/marketdata.js';
+import { configVenue, replayRuntime } from '../support/replay-runtime.js';
 
 const FILES = [
   'binance-spot-yanniedog/SOLUSDT_1h.csv',
@@ -93,15 +91,7 @@ describe('the runtime in process', () => {
       const db = `fault-${fault.split(' ')[0]}.sqlite`;
       const cfg = config(db);
       const time = new DecisionTime(new AcceleratedClock(FROM, 1e9), FROM);
-      const venue = new BarVenue({
-        series: await series(),
-        calendar: nyseCalendar(),
-        cash: cfg.live.initialEquity,
-        feeRate: 0,
-        patternDayTrader: cfg.patternDayTrader,
-        margin: cfg.margin,
-        now: () => time.now(),
-      });
+      const venue = configVenue(cfg, await series(), time);
       let placements = 0;
       class FlakyBroker extends ReplayBroker {
         override async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
@@ -112,17 +102,13 @@ describe('the runtime in process', () => {
       }
       const store = new LiveStore(cfg.live.stateDb);
       const sink = new MemorySink();
-      const runtime = new Runtime({
+      const runtime = replayRuntime({
         config: cfg,
+        venue,
         broker: new FlakyBroker(venue),
-        marketData: new ReplayMarketData(venue),
-        signals: new ForecasterSignals(new ReplayMarketData(venue), cfg.sim.forecaster),
         time,
-        calendar: nyseCalendar(),
         store,
-        metrics: new LiveMetrics(),
         log: new Logger([sink]),
-        symbols: venue.symbols.map((symbol) => ({ symbol, assetClass: venue.assetClassOf(symbol)! })),
         runTag: 'test',
         start: FROM,
         end: FROM + 3 * H,
@@ -194,17 +180,14 @@ describe('the runtime in process', () => {
     }
     const store = new LiveStore(cfg.live.stateDb);
     const sink = new MemorySink();
-    const runtime = new Runtime({
+    const runtime = replayRuntime({
       config: cfg,
+      venue,
       broker: new HoldingBroker(venue),
-      marketData: new ReplayMarketData(venue),
-      signals: new ForecasterSignals(new ReplayMarketData(venue), cfg.sim.forecaster),
       time,
-      calendar: nyseCalendar(),
       store,
-      metrics: new LiveMetrics(),
       log: new Logger([sink]),
-      symbols: [{ symbol: 'SOLUSDT', assetClass: 'crypto' }],
+      symbols: ['SOLUSDT'],
       runTag: 'tight',
       start: FROM,
       end: FROM,
@@ -252,17 +235,14 @@ describe('the runtime in process', () => {
         now: () => time.now(),
       });
       const store = new LiveStore(cfg.live.stateDb);
-      const runtime = new Runtime({
+      const runtime = replayRuntime({
         config: cfg,
+        venue,
         broker: new PaperBroker(venue),
-        marketData: new ReplayMarketData(venue),
-        signals: new ForecasterSignals(new ReplayMarketData(venue), cfg.sim.forecaster),
         time,
-        calendar: nyseCalendar(),
         store,
-        metrics: new LiveMetrics(),
         log: new Logger([new MemorySink()]),
-        symbols: sol.map((s) => ({ symbol: s.symbol, assetClass: s.assetClass })),
+        symbols: sol.map((s) => s.symbol),
         runTag: `restore-${String(barMs)}`,
         start: FROM,
         end: FROM,

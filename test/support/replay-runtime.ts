@@ -1,0 +1,69 @@
+import { nyseCalendar } from '../../src/core/calendar/index.js';
+import type { WorkstealConfig } from '../../src/core/config/schema.js';
+import type { DecisionTime } from '../../src/ports/clock.js';
+import type { Logger } from '../../src/ports/log.js';
+import type { LiveBroker } from '../../src/ports/venue.js';
+import { LiveMetrics } from '../../src/live/metrics.js';
+import { ReplayBroker, ReplayMarketData } from '../../src/live/replay-broker.js';
+import { Runtime } from '../../src/live/runtime.js';
+import { ForecasterSignals } from '../../src/live/signals-source.js';
+import type { LiveStore } from '../../src/live/store.js';
+import { BarVenue } from '../../src/live/venue.js';
+import type { BarSeries } from '../../src/marketdata/index.js';
+
+/**
+ * A runtime in process over a simulated venue: the forecaster's signals and the market data from the venue's
+ * bars, every venue symbol watched unless `symbols` says otherwise, and a ReplayBroker unless a test brings
+ * its own (a subclass that fails, holds buying power, …). The same `runTag` names the same replay venue.
+ */
+export function replayRuntime(input: {
+  config: WorkstealConfig;
+  venue: BarVenue;
+  time: DecisionTime;
+  store: LiveStore;
+  log: Logger;
+  runTag: string;
+  start: number;
+  end: number;
+  broker?: LiveBroker;
+  symbols?: readonly string[];
+  barMs?: number;
+}): Runtime {
+  const { venue } = input;
+  return new Runtime({
+    config: input.config,
+    broker: input.broker ?? new ReplayBroker(venue),
+    marketData: new ReplayMarketData(venue),
+    signals: new ForecasterSignals(new ReplayMarketData(venue), input.config.sim.forecaster),
+    time: input.time,
+    calendar: nyseCalendar(),
+    store: input.store,
+    metrics: new LiveMetrics(),
+    log: input.log,
+    symbols: (input.symbols ?? venue.symbols).map((symbol) => ({
+      symbol,
+      assetClass: venue.assetClassOf(symbol)!,
+    })),
+    runTag: input.runTag,
+    start: input.start,
+    end: input.end,
+    ...(input.barMs === undefined ? {} : { barMs: input.barMs }),
+  });
+}
+
+/** A simulated venue over `series` for `config`'s account (no fees), at the decision time's clock. */
+export function configVenue(
+  config: WorkstealConfig,
+  series: readonly BarSeries[],
+  time: DecisionTime,
+): BarVenue {
+  return new BarVenue({
+    series: [...series],
+    calendar: nyseCalendar(),
+    cash: config.live.initialEquity,
+    feeRate: 0,
+    patternDayTrader: config.patternDayTrader,
+    margin: config.margin,
+    now: () => time.now(),
+  });
+}
