@@ -31,7 +31,7 @@ export interface DeleveragePosition {
 
 export interface DeleveragePlan {
   check: OvernightCheck;
-  /** Stock entry orders to cancel, furthest from their limit first (victim ranking). */
+  /** Stock entry orders to cancel, furthest from their limit first (the distance ranking, under any ranking). */
   cancel: string[];
   /** Stock positions to reduce (quantity to close, positive), largest loss first. */
   trims: { symbol: string; qty: number; price: number }[];
@@ -41,7 +41,7 @@ export interface DeleveragePlan {
 
 /**
  * The end-of-day deleveraging plan (DESIGN §3). Phase `orders` (at `deleverageLeadMinutes` before the
- * close) cancels stock entry orders in victim-ranking order until the overnight margin fits; phase
+ * close) cancels stock entry orders in the distance ranking's order until the overnight margin fits; phase
  * `positions` (at the close) also trims stock positions, largest loss first. Pure: the caller executes.
  */
 export function planDeleverage(input: {
@@ -100,7 +100,10 @@ export function planDeleverage(input: {
   return { check, cancel, trims, remainingExcess: Math.max(0, excess) };
 }
 
-/** Orders in the victim ranking of DESIGN §2 (the same comparator the steal policy uses). */
+/**
+ * Orders in the distance ranking of DESIGN §2 (the comparator the steal policy uses under `distance`), whatever
+ * `victimRanking` says: the plan is made from the book alone, without the session's valuations.
+ */
 function rankedByVictimOrder<T extends DeleverageOrder>(orders: readonly T[]): T[] {
   const n = orders.length;
   const table: CandidateTable = {
