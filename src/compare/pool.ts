@@ -13,6 +13,7 @@ import { shareSeries } from '../optimizer/evaluators/shared-series.js';
 import type { BarSeries } from '../marketdata/index.js';
 import type { ExternalSignal } from '../sim/signals/csv-signals.js';
 import { ForecastCache } from '../sim/signals/forecast-cache.js';
+import { FillTapeCache } from '../sim/fill-tape-cache.js';
 import { TimelineCache } from '../sim/timeline-cache.js';
 import { runWindow, WindowViews, type SideMetrics } from './window-run.js';
 
@@ -39,9 +40,11 @@ export function sideRunner(data: CompareWorkerData): (task: SideTask) => SideMet
   const calendar = data.calendar
     ? calendarFromSessions(data.calendar.sessions, data.calendar.file)
     : nyseCalendar();
-  // Sides that share the forecaster share its signals; sides of one window share its timeline.
+  // Sides that share the forecaster share its signals; sides of one window share its timeline, and with it
+  // what its bars do to the fill model.
   const forecasts = new ForecastCache();
   const timelines = new TimelineCache();
+  const fillTapes = new FillTapeCache();
   return (task) =>
     runWindow({
       views,
@@ -52,6 +55,7 @@ export function sideRunner(data: CompareWorkerData): (task: SideTask) => SideMet
       ...(data.signals ? { signals: data.signals } : {}),
       forecasts,
       timelines,
+      fillTapes,
     });
 }
 

@@ -15,6 +15,7 @@ import { summarize } from '../sim/metrics.js';
 import { simulationRegret } from '../sim/run.js';
 import type { ExternalSignal } from '../sim/signals/csv-signals.js';
 import type { ForecastCache } from '../sim/signals/forecast-cache.js';
+import type { FillTapeCache } from '../sim/fill-tape-cache.js';
 import type { TimelineCache } from '../sim/timeline-cache.js';
 
 /** The optimizer's window metrics (Sharpe and Sortino from daily returns, annualised with √365), and more. */
@@ -62,6 +63,7 @@ export function runWindow(input: {
   signals?: readonly ExternalSignal[];
   forecasts?: ForecastCache;
   timelines?: TimelineCache;
+  fillTapes?: FillTapeCache;
 }): SideMetrics {
   const { config, window: w } = input;
   const series = input.views.get(input.symbols, w, warmUpBars(config.sim.forecaster));
@@ -74,6 +76,7 @@ export function runWindow(input: {
     to: w.to,
     ...(input.forecasts ? { forecasts: input.forecasts } : {}),
     ...(input.timelines ? { timelines: input.timelines } : {}),
+    ...(input.fillTapes ? { fillTapes: input.fillTapes } : {}),
   });
   const s = summarize(out);
   const regret = simulationRegret(config, series, out);

@@ -1,6 +1,6 @@
 import { nyseCalendar, type ExchangeCalendar } from '../core/calendar/index.js';
 import type { VictimRanking } from '../core/config/schema.js';
-import { FillModel, ReturnShrinker, fillValuator } from '../core/fill/index.js';
+import { FillModel, ReturnShrinker, fillValuator, type FillTape } from '../core/fill/index.js';
 import type { Valuator } from '../core/policy/valuation.js';
 import type { AssetClass, OpenOrder, TimeMs } from '../core/types.js';
 
@@ -35,6 +35,8 @@ export interface SessionValuationOptions {
   orderValidityFixed?: boolean;
   /** When an order requested for this symbol now would stop being valid (the current signal's validity). */
   requestValidUntil(symbol: string, now: TimeMs): TimeMs;
+  /** Record the fill model's bars on this tape, or replay it when complete (runs over the same bars). */
+  fillTape?: FillTape;
 }
 
 /**
@@ -65,7 +67,11 @@ export class SessionValuation {
     const assetClasses = options.symbols.map((s) => s.assetClass);
     this.stock = assetClasses.map((c) => c === 'stock');
     this.symbolIndex = new Map(options.symbols.map((s, i) => [s.symbol, i]));
-    this.model = new FillModel({ calendar: this.calendar, assetClasses });
+    this.model = new FillModel({
+      calendar: this.calendar,
+      assetClasses,
+      ...(options.fillTape ? { tape: options.fillTape } : {}),
+    });
     this.returns = new ReturnShrinker({ assetClasses });
     this.valuator = fillValuator({
       model: this.model,

@@ -139,6 +139,8 @@ export function simulate(input: SimInput): SimOutput {
     equityRows.push(pendingRow);
   }
   st.input.onProgress?.(total, total);
+  // The model was fed every bar of the timeline: later runs over it replay what this one recorded.
+  if (st.fillTape && st.valuation.active) st.input.fillTapes!.keep(st.timeline, st.fillTape);
 
   // Records become objects only when someone reads them (the optimizer never does).
   let decisionRows: DecisionRow[] | null = null;

@@ -14,6 +14,7 @@ import { decisionValue, PredictionLog, simValuation, ValuedDecisionLog } from '.
 import type { SessionValuation } from '../session/valuation.js';
 import { forecastSignals } from './signals/forecaster.js';
 import { buildTimeline, type Timeline } from './timeline.js';
+import type { FillTape } from '../core/fill/index.js';
 
 /**
  * Everything one simulation run holds: the bars' timeline, the portfolio (the venue's truth), the watchers,
@@ -44,6 +45,8 @@ export class SimState {
   readonly ledger: CapacityLedger;
   /** The fill model and realised returns of value-aware stealing (inactive under `victimRanking: distance`). */
   readonly valuation: SessionValuation;
+  /** The fill-model tape this run records or replays (with SimInput.fillTapes). */
+  readonly fillTape: FillTape | undefined;
   /** The fill chances the decisions acted on (value rankings only), for the calibration report. */
   readonly predictions = new PredictionLog();
   /** Closed trades already taught to the valuation's returns. */
@@ -145,6 +148,7 @@ export class SimState {
       maxUtilization: 0,
     };
 
+    this.fillTape = input.fillTapes?.take(timeline);
     this.valuation = simValuation({
       ranking: config.victimRanking,
       calendar,
@@ -152,6 +156,7 @@ export class SimState {
       timeline,
       orderValidUntil: (o) => this.orderValidUntil(o),
       requestValidUntil: (symbol) => this.requestValidUntil(symbol),
+      ...(this.fillTape ? { fillTape: this.fillTape } : {}),
     });
     this.coordinator = new Coordinator({
       config,

@@ -7,6 +7,7 @@ import type { ExitReason, TradeRecord } from './portfolio.js';
 import type { ExternalSignal } from './signals/csv-signals.js';
 import type { ForecastCache } from './signals/forecast-cache.js';
 import type { SignalColumns } from './signals/forecaster.js';
+import type { FillTapeCache } from './fill-tape-cache.js';
 import type { TimelineCache } from './timeline-cache.js';
 
 /** The simulator's input and output, and the per-symbol state of its watchers. */
@@ -24,6 +25,11 @@ export interface SimInput {
   forecasts?: ForecastCache;
   /** Reuse timelines across runs over the same series list and range (the optimizer). */
   timelines?: TimelineCache;
+  /**
+   * Reuse what the bars did to the fill model across runs over the same timeline (the optimizer, the
+   * comparison): the first run records it, later runs replay it. Value rankings only; the same answers.
+   */
+  fillTapes?: FillTapeCache;
   /** Throw at the first step where a placement leaves margin over capacity, or a close leaves stocks over 2x. */
   assertInvariants?: boolean;
   /** Keep every `wait` decision too (large); by default waits are only counted. */

@@ -1,5 +1,6 @@
 import type { VictimRanking } from '../core/config/schema.js';
 import type { Decision } from '../core/policy/decision.js';
+import type { FillTape } from '../core/fill/index.js';
 import type { OpenOrder } from '../core/types.js';
 import { sessionBarMs } from '../session/bar-length.js';
 import { SessionValuation, VALUATION_WARMUP_BARS } from '../session/valuation.js';
@@ -33,6 +34,7 @@ export function simValuation(input: {
   timeline: Timeline;
   orderValidUntil(order: OpenOrder): number;
   requestValidUntil(symbol: string): number;
+  fillTape?: FillTape;
 }): SessionValuation {
   const { watchers, timeline } = input;
   const valuation = new SessionValuation({
@@ -48,6 +50,7 @@ export function simValuation(input: {
     // until that order is gone (filled, stolen, cancelled, expired): an order's validity never changes.
     orderValidityFixed: true,
     requestValidUntil: input.requestValidUntil,
+    ...(input.fillTape ? { fillTape: input.fillTape } : {}),
   });
   // The bars before the range warm the model up, as the live runtime's start-up replays its window.
   if (valuation.active) {

@@ -10,4 +10,5 @@ export * from './calibration.js';
 export * from './model.js';
 export * from './returns.js';
 export * from './valuator.js';
+export * from './tape.js';
 export * from './report.js';

@@ -3,6 +3,8 @@ import type { AssetClass, Side, TimeMs } from '../types.js';
 import { Calibration } from './calibration.js';
 import { TradableProfile } from './horizon.js';
 import { logDistance } from './distance.js';
+import { PendingOrigins } from './origins.js';
+import type { FillState, FillTape, FillTapeReader } from './tape.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -25,6 +27,8 @@ export interface FillModelOptions {
   calibrationPriorWeight?: number;
   /** Most origins one symbol may have waiting for their horizon (new ones are skipped while full). Default 512. */
   maxPendingOrigins?: number;
+  /** Record what the bars do to the model on this tape, or replay it when it is complete (see FillTape). */
+  tape?: FillTape;
 }
 
 /** What `evaluate` writes, by slot. */
@@ -77,11 +81,17 @@ export class FillModel {
   private readonly calibrations: [Calibration, Calibration];
   private learning = true;
   private bumps = 0;
-  // Pending origins per symbol, in rings of `cap` slots: [closeTime, end, close, sqrtV, minLow, maxHigh].
-  private readonly cap: number;
-  private readonly origins: Float64Array[];
-  private readonly head: Int32Array;
-  private readonly size: Int32Array;
+  private readonly origins: PendingOrigins;
+  /** Scores a resolved origin (bound once: the origins call it for every resolution). */
+  private readonly resolved = (
+    i: number,
+    close: number,
+    sqrtV: number,
+    minLow: number,
+    maxHigh: number,
+  ): void => {
+    if (this.learning) this.score(i, close, sqrtV, minLow, maxHigh);
+  };
   private readonly scratch = new Float64Array(2);
   private readonly profile: TradableProfile;
   // What every order of a symbol shares at one `now` (σ, the next bar's end and variance), computed once per
@@ -94,6 +104,9 @@ export class FillModel {
   private readonly nextBarEnd: Float64Array;
   private readonly nextBarVariance: Float64Array;
   private readonly nextBarSqrt: Float64Array;
+  private readonly state: FillState;
+  private readonly recorder: FillTape | null;
+  private readonly reader: FillTapeReader | null;
 
   constructor(options: FillModelOptions) {
     const n = options.assetClasses.length;
@@ -115,15 +128,17 @@ export class FillModel {
     this.lastClose = new Float64Array(n).fill(Number.NaN);
     this.lastSessionOpen = new Float64Array(n).fill(Number.NaN);
     this.barLength = new Float64Array(n);
-    this.cap = options.maxPendingOrigins ?? 512;
-    this.origins = Array.from({ length: n }, () => new Float64Array(this.cap * 6));
-    this.head = new Int32Array(n);
-    this.size = new Int32Array(n);
+    this.origins = new PendingOrigins(n, options.maxPendingOrigins ?? 512);
     this.generation = new Float64Array(n);
     this.sigmaNow = new Float64Array(n);
     this.nextBarEnd = new Float64Array(n);
     this.nextBarVariance = new Float64Array(n);
     this.nextBarSqrt = new Float64Array(n);
+    const { rate, gap, bars, gaps, barLength, stock, calibrations } = this;
+    this.state = { rate, gap, bars, gaps, barLength, stock, calibrations };
+    const tape = options.tape;
+    this.reader = tape?.complete ? tape.reader() : null;
+    this.recorder = tape && !tape.complete ? tape : null;
   }
 
   /** Changes whenever a bar is fed: an answer cached at one version is valid until the next. */
@@ -143,6 +158,16 @@ export class FillModel {
 
   /** Feed one closed bar of symbol `i` (see the class contract). Bars with a non-positive price are skipped. */
   onBar(i: number, t: TimeMs, o: number, h: number, l: number, c: number, barMs: number): void {
+    if (this.reader) {
+      this.bumps += this.reader.replay(i, t, this.state);
+      return;
+    }
+    this.recorder?.begin(i, t, this.bumps);
+    this.learnBar(i, t, o, h, l, c, barMs);
+    this.recorder?.end(i, this.state, this.bumps);
+  }
+
+  private learnBar(i: number, t: TimeMs, o: number, h: number, l: number, c: number, barMs: number): void {
     if (!(o > 0 && h > 0 && l > 0 && c > 0 && barMs > 0)) return;
     this.bumps++;
     if (this.stock[i] === 1) {
@@ -158,7 +183,7 @@ export class FillModel {
         this.lastSessionOpen[i] = session.open;
       }
     }
-    this.resolveOrigins(i, t, h, l);
+    this.origins.bar(i, t, h, l, this.resolved);
     // Rogers–Satchell: unbiased under drift, from one bar's OHLC.
     const lh = Math.log(h);
     const ll = Math.log(l);
@@ -287,40 +312,10 @@ export class FillModel {
   }
 
   private addOrigin(i: number, closeTime: TimeMs, close: number): void {
-    if (this.size[i]! >= this.cap) return;
+    if (this.origins.full(i)) return;
     const end = closeTime + this.horizonMs;
     const v = this.variance(i, closeTime, end);
-    if (!(v > 0)) return;
-    const ring = this.origins[i]!;
-    const at = ((this.head[i]! + this.size[i]!) % this.cap) * 6;
-    ring[at] = closeTime;
-    ring[at + 1] = end;
-    ring[at + 2] = close;
-    ring[at + 3] = Math.sqrt(v);
-    ring[at + 4] = Number.POSITIVE_INFINITY;
-    ring[at + 5] = 0;
-    this.size[i]!++;
-  }
-
-  /**
-   * A bar opening at `t` first closes every origin whose horizon ended by `t` (its outcome is final and was
-   * decided by bars already fed), then extends the low/high of the origins still open.
-   */
-  private resolveOrigins(i: number, t: TimeMs, h: number, l: number): void {
-    const ring = this.origins[i]!;
-    const cap = this.cap;
-    while (this.size[i]! > 0) {
-      const at = this.head[i]! * 6;
-      if (ring[at + 1]! > t) break;
-      if (this.learning) this.score(i, ring[at + 2]!, ring[at + 3]!, ring[at + 4]!, ring[at + 5]!);
-      this.head[i] = (this.head[i]! + 1) % cap;
-      this.size[i]!--;
-    }
-    // The origins still open lie in at most two runs of the ring: from the head to the end, then from 0.
-    const head = this.head[i]!;
-    const end = head + this.size[i]!;
-    extendWindows(ring, head, Math.min(end, cap), t, h, l);
-    if (end > cap) extendWindows(ring, 0, end - cap, t, h, l);
+    if (v > 0) this.origins.add(i, closeTime, end, close, Math.sqrt(v));
   }
 
   /** Both sides of one origin at every grid distance: a buy fills when the low reaches close·e^(−d). */
@@ -328,14 +323,6 @@ export class FillModel {
     const down = minLow < Number.POSITIVE_INFINITY ? Math.log(close / minLow) : Number.NEGATIVE_INFINITY;
     const up = maxHigh > 0 ? Math.log(maxHigh / close) : Number.NEGATIVE_INFINITY;
     this.calibrations[this.stock[i]!]!.addOrigin(down, up, sqrtV);
-  }
-}
-
-/** The origins in ring slots [from, to) see a bar that opens at `t` with high `h` and low `l`. */
-function extendWindows(ring: Float64Array, from: number, to: number, t: number, h: number, l: number): void {
-  for (let s = from * 6, e = to * 6; s < e; s += 6) {
-    if (ring[s]! > t) continue; // the origin's own bar, or one before it: not in its window
-    if (l < ring[s + 4]!) ring[s + 4] = l;
-    if (h > ring[s + 5]!) ring[s + 5] = h;
+    this.recorder?.origin(down, up, sqrtV);
   }
 }

@@ -12,6 +12,7 @@ import type { BarSeries } from '../../marketdata/index.js';
 import { simulate } from '../../sim/engine.js';
 import { ForecastCache } from '../../sim/signals/forecast-cache.js';
 import { TimelineCache } from '../../sim/timeline-cache.js';
+import { FillTapeCache } from '../../sim/fill-tape-cache.js';
 import { summarize } from '../../sim/metrics.js';
 import type { Fold, Window } from './folds.js';
 import { median, score, windowMetrics, type WindowMetrics } from './scores.js';
@@ -112,6 +113,8 @@ export function createObjective(
   // timeline of a window is the same for every candidate unless the deleveraging lead is searched.
   const forecasts = new ForecastCache();
   const timelines = new TimelineCache();
+  // What the bars do to the fill model (value rankings) is the same for every candidate too.
+  const fillTapes = new FillTapeCache();
 
   return (params) => {
     const config = candidateConfig(spec.config, params);
@@ -129,6 +132,7 @@ export function createObjective(
           to: w.to,
           forecasts,
           timelines,
+          fillTapes,
           // Scores come from the counters and the equity curve: no decision or steal records to keep.
           records: false,
         });
