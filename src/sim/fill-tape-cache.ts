@@ -6,7 +6,8 @@ import type { Timeline } from './timeline.js';
  * per candidate, the comparison each window once per side). What the bars do to the fill model depends on
  * the bars fed and their order alone, which a timeline fixes (it is built from the series, the calendar and
  * the range, and TimelineCache hands out one per window), so a tape is kept per timeline: the first run
- * records it, the later ones replay it.
+ * records it, the later ones replay it. No configuration key reaches the model's own options (half-lives,
+ * horizons); one that did would have to be part of the key.
  */
 export class FillTapeCache {
   private readonly tapes = new WeakMap<Timeline, FillTape>();
