@@ -4,6 +4,7 @@
  */
 import { TUNABLE_KEYS, type OptimizeConfig, type ParamRange } from '../core/config/optimize-schema.js';
 import type { VictimRanking } from '../core/config/schema.js';
+import { valuesOrders } from '../core/policy/value-policy.js';
 import type { ParamSpec } from './de/index.js';
 
 /**
@@ -54,7 +55,7 @@ export function buildSpace(
   optimize: Pick<OptimizeConfig, 'params'>,
   victimRanking: VictimRanking = 'distance',
 ): ParamSpec[] {
-  const standard = victimRanking === 'distance' ? STANDARD_SPACE : { ...STANDARD_SPACE, ...VALUE_SPACE };
+  const standard = valuesOrders(victimRanking) ? { ...STANDARD_SPACE, ...VALUE_SPACE } : STANDARD_SPACE;
   const ranges = Object.keys(optimize.params).length > 0 ? optimize.params : standard;
   return Object.entries(ranges).map(([name, r]) => {
     const tunable = TUNABLE_KEYS[name];

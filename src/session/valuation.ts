@@ -2,6 +2,7 @@ import { nyseCalendar, type ExchangeCalendar } from '../core/calendar/index.js';
 import type { VictimRanking } from '../core/config/schema.js';
 import { FillModel, ReturnShrinker, fillValuator, type FillTape } from '../core/fill/index.js';
 import type { Valuator } from '../core/policy/valuation.js';
+import { valuesOrders } from '../core/policy/value-policy.js';
 import type { AssetClass, OpenOrder, TimeMs } from '../core/types.js';
 
 /**
@@ -61,7 +62,7 @@ export class SessionValuation {
   private readonly lastOpen: Float64Array;
 
   constructor(options: SessionValuationOptions) {
-    this.active = options.victimRanking !== 'distance';
+    this.active = valuesOrders(options.victimRanking);
     this.barMs = options.barMs > 0 ? options.barMs : 0;
     this.calendar = fullCalendar(options.calendar);
     const assetClasses = options.symbols.map((s) => s.assetClass);

@@ -2,6 +2,7 @@ import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { simCalibration, type SimCalibration } from './calibration.js';
 import { simFillReturns, type SimFillReturns } from './fill-returns.js';
+import { valuesOrders } from '../core/policy/value-policy.js';
 import { feeRates } from './costs.js';
 import type { BarSeries, LoadResult } from '../marketdata/index.js';
 import { simulate, type DecisionRow, type EquityRow, type SimOutput } from './engine.js';
@@ -121,6 +122,8 @@ export function runSimulation(input: {
       blocks: tally.get(s.symbol)!.blocks,
     };
   });
+  // What the run valued (its fill chances, what its fills earned): nothing under the distance rule.
+  const valued = valuesOrders(input.config.victimRanking);
   // Tens of thousands of decision rows with ISO times: made when the JSON, report or store asks, not before.
   let decisions: SimulationResult['decisions'] | null = null;
   const result: SimulationResult = {
@@ -151,12 +154,8 @@ export function runSimulation(input: {
     },
     perSymbol,
     regret: victims,
-    calibration:
-      input.config.victimRanking === 'distance'
-        ? null
-        : simCalibration(output.predictions, series, input.calendar, output.last),
-    fillReturns:
-      input.config.victimRanking === 'distance' ? null : simFillReturns(output.decisions, output.trades),
+    calibration: valued ? simCalibration(output.predictions, series, input.calendar, output.last) : null,
+    fillReturns: valued ? simFillReturns(output.decisions, output.trades) : null,
     signals: input.signals ? 'csv' : 'forecaster',
   };
   return { result, output };

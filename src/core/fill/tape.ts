@@ -22,7 +22,8 @@ export interface FillState {
  * given it reads it with a reader of its own.
  */
 export class FillTape {
-  private data = new Float64Array(4096);
+  // Empty until the first bar is recorded: a run under the distance rule takes a tape and records nothing.
+  private data = new Float64Array(0);
   private length = 0;
   private countAt = -1;
   private bumpsAtBegin = 0;
@@ -31,11 +32,6 @@ export class FillTape {
   /** Recording is over: models given this tape replay it. */
   get complete(): boolean {
     return this.finished;
-  }
-
-  /** Numbers held (for memory accounting). */
-  get size(): number {
-    return this.length;
   }
 
   begin(i: number, t: number, bumps: number): void {
@@ -75,7 +71,7 @@ export class FillTape {
 
   private push(x: number): void {
     if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
+      const grown = new Float64Array(Math.max(4096, this.data.length * 2));
       grown.set(this.data);
       this.data = grown;
     }

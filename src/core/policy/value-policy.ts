@@ -48,6 +48,14 @@ export function rankingInForce(
   return ranking ?? 'distance';
 }
 
+/**
+ * A session under this ranking feeds the fill model and values orders: every ranking but `distance`
+ * (`auto` included, which ranks by value wherever that valuator is given).
+ */
+export function valuesOrders(ranking: VictimRanking): boolean {
+  return ranking !== 'distance';
+}
+
 /** The ranking names a value ranking outright, so a session without bars to value orders from cannot use it. */
 export function requiresValuator(ranking: VictimRanking | undefined): boolean {
   return ranking === 'fillProbability' || ranking === 'expectedValue';
