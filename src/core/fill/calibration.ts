@@ -15,8 +15,8 @@ const GRID_FIRST = GRID[0]!;
 const GRID_LAST = GRID[LAST]!;
 
 /**
- * The lookup table's resolution in z. Every grid point is a multiple of it, so linear interpolation over the
- * table reproduces the piecewise-linear curve exactly (up to rounding).
+ * The spacing in z of the samples a query interpolates between (Calibration.sampleAt). Every grid point is a
+ * multiple of it, so the samples reproduce the piecewise-linear curve exactly (up to rounding).
  */
 const LUT_STEP = 0.05;
 const LUT_SIZE = Math.round(GRID_LAST / LUT_STEP);
@@ -32,12 +32,18 @@ const LUT_SIZE = Math.round(GRID_LAST / LUT_STEP);
  * z = 0, beyond the last it follows the raw curve scaled to meet the last point.
  */
 export class Calibration {
-  readonly hits: Float64Array;
-  readonly trials: Float64Array;
+  /** Outcomes added one at a time (`add`), per grid point. */
+  private readonly pointHits: Float64Array;
+  private readonly pointTrials: Float64Array;
+  /**
+   * Outcomes of whole origins (`addOrigin`), kept as counts: every origin is two trials at every grid point,
+   * and the points a side hits are a prefix of the grid, so `prefixes[c]` counts the sides that hit exactly
+   * the first `c` points. The per-point hits are its suffix sums (see `hits`).
+   */
+  private origins = 0;
+  private readonly prefixes: Float64Array;
   private readonly table: Float64Array;
   private readonly raw: Float64Array;
-  /** The calibrated curve sampled every LUT_STEP of z up to the last grid point: an O(1) lookup per query. */
-  private readonly lut = new Float64Array(LUT_SIZE + 1);
   private dirty = true;
   // Scratch of refit, which runs after every bar that resolves origins: allocated once.
   private readonly value: Float64Array;
@@ -46,8 +52,9 @@ export class Calibration {
 
   constructor(private readonly priorWeight: number) {
     const n = CALIBRATION_GRID.length;
-    this.hits = new Float64Array(n);
-    this.trials = new Float64Array(n);
+    this.pointHits = new Float64Array(n);
+    this.pointTrials = new Float64Array(n);
+    this.prefixes = new Float64Array(n + 1);
     this.table = new Float64Array(n);
     this.raw = Float64Array.from(CALIBRATION_GRID, (z) => firstPassage(z));
     this.value = new Float64Array(n);
@@ -57,8 +64,8 @@ export class Calibration {
 
   /** One resolved outcome at grid point k. */
   add(k: number, hit: boolean): void {
-    this.trials[k]! += 1;
-    if (hit) this.hits[k]! += 1;
+    this.pointTrials[k]! += 1;
+    if (hit) this.pointHits[k]! += 1;
     this.dirty = true;
   }
 
@@ -67,22 +74,39 @@ export class Calibration {
    * would have filled when the price fell `down` in log terms, a sell when it rose `up`.
    */
   addOrigin(down: number, up: number, scale: number): void {
-    const trials = this.trials;
-    const hits = this.hits;
-    for (let k = 0; k <= LAST; k++) {
-      const d = GRID[k]! * scale;
-      trials[k]! += 2;
-      if (down >= d) hits[k]! += 1;
-      if (up >= d) hits[k]! += 1;
-    }
+    this.addSides(hitPrefix(down, scale), hitPrefix(up, scale));
+  }
+
+  /**
+   * One resolved origin by how many grid points each side reached (hitPrefix of its move): what addOrigin
+   * adds, for a caller that kept the counts (a FillTape replaying the model).
+   */
+  addSides(downPoints: number, upPoints: number): void {
+    this.origins++;
+    this.prefixes[downPoints]! += 1;
+    this.prefixes[upPoints]! += 1;
     this.dirty = true;
+  }
+
+  /** Hits per grid point so far (a copy). */
+  get hits(): Float64Array {
+    const out = new Float64Array(this.pointHits.length);
+    this.hitsInto(out);
+    return out;
+  }
+
+  /** Trials per grid point so far (a copy). */
+  get trials(): Float64Array {
+    const out = new Float64Array(this.pointTrials.length);
+    this.trialsInto(out);
+    return out;
   }
 
   /** Outcomes seen so far, over all grid points. */
   get observations(): number {
     let s = 0;
-    for (let k = 0; k < this.trials.length; k++) s += this.trials[k]!;
-    return s;
+    for (let k = 0; k < this.pointTrials.length; k++) s += this.pointTrials[k]!;
+    return s + 2 * this.origins * this.pointTrials.length;
   }
 
   /** The calibrated fill probability at standardised distance z > 0 (1 for z ≤ 0; NaN stays NaN). */
@@ -94,26 +118,20 @@ export class Calibration {
     if (z >= GRID_LAST) return (table[LAST]! * firstPassage(z)) / this.raw[LAST]!;
     const x = z / LUT_STEP;
     const k = x | 0;
-    const lut = this.lut;
-    return lut[k]! + (lut[k + 1]! - lut[k]!) * (x - k);
+    const at = this.sampleAt(k);
+    return at + (this.sampleAt(k + 1) - at) * (x - k);
   }
 
-  /** The curve by search over the grid (what the lookup table samples). */
-  private exact(z: number): number {
-    const grid = GRID;
+  /**
+   * The curve sampled at z = j·LUT_STEP (running to 1 at z = 0 below the first grid point, flat beyond the
+   * last), by the segment and weight found once for the grid (LUT_SEGMENT): queries interpolate between two
+   * samples, so a refit (after every bar that resolves origins) has no table of samples to fill.
+   */
+  private sampleAt(j: number): number {
     const table = this.table;
-    const last = LAST;
-    if (z <= grid[0]!) return 1 + (table[0]! - 1) * (z / grid[0]!);
-    if (z >= grid[last]!) return table[last]!;
-    let lo = 0;
-    let hi = last;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >>> 1;
-      if (grid[mid]! <= z) lo = mid;
-      else hi = mid;
-    }
-    const w = (z - grid[lo]!) / (grid[hi]! - grid[lo]!);
-    return table[lo]! + (table[hi]! - table[lo]!) * w;
+    const lo = LUT_SEGMENT[j]!;
+    if (lo >= 0) return table[lo]! + (table[lo + 1]! - table[lo]!) * LUT_WEIGHT[j]!;
+    return lo === BELOW_GRID ? 1 + (table[0]! - 1) * LUT_WEIGHT[j]! : table[LAST]!;
   }
 
   /** The calibrated value at each grid point (a copy), for reports. */
@@ -122,40 +140,70 @@ export class Calibration {
     return this.table.slice();
   }
 
+  /** Hits per grid point into `out`: the single outcomes plus every side whose prefix reaches the point. */
+  private hitsInto(out: Float64Array): void {
+    const prefixes = this.prefixes;
+    let reaching = 0;
+    for (let k = out.length - 1; k >= 0; k--) {
+      reaching += prefixes[k + 1]!;
+      out[k] = this.pointHits[k]! + reaching;
+    }
+  }
+
+  private trialsInto(out: Float64Array): void {
+    const fromOrigins = 2 * this.origins;
+    for (let k = 0; k < out.length; k++) out[k] = this.pointTrials[k]! + fromOrigins;
+  }
+
   private refit(): void {
     const n = this.table.length;
     const k = this.priorWeight;
     const value = this.value;
     const weight = this.weight;
+    const hits = value;
+    this.trialsInto(weight);
+    this.hitsInto(hits);
     for (let i = 0; i < n; i++) {
-      weight[i] = this.trials[i]! + k;
-      value[i] = weight[i]! > 0 ? (this.hits[i]! + k * this.raw[i]!) / weight[i]! : this.raw[i]!;
+      weight[i]! += k;
+      value[i] = weight[i]! > 0 ? (hits[i]! + k * this.raw[i]!) / weight[i]! : this.raw[i]!;
     }
     isotonicNonIncreasing(value, weight, this.table, this.blocks);
-    this.fillLut();
     this.dirty = false;
   }
+}
 
-  /**
-   * `lut[j] = exact(j·LUT_STEP)` with one walk along the grid instead of a search per entry: the same
-   * segment and the same arithmetic, so the same numbers.
-   */
-  private fillLut(): void {
-    const grid = GRID;
-    const table = this.table;
-    const last = LAST;
-    let lo = 0;
-    for (let j = 0; j <= LUT_SIZE; j++) {
-      const z = j * LUT_STEP;
-      if (z <= grid[0]! || z >= grid[last]!) {
-        this.lut[j] = this.exact(z);
-        continue;
-      }
-      while (grid[lo + 1]! <= z) lo++;
-      const hi = lo + 1;
-      const w = (z - grid[lo]!) / (grid[hi]! - grid[lo]!);
-      this.lut[j] = table[lo]! + (table[hi]! - table[lo]!) * w;
-    }
+/**
+ * How many grid points a side that moved `x` (log terms) reached, for an origin whose horizon has √V = `scale`:
+ * the first `c`, where `x >= z·scale`.
+ */
+export function hitPrefix(x: number, scale: number): number {
+  // z·scale grows with z (rounding is monotone), so the points reached are a prefix of the grid.
+  let c = 0;
+  while (c <= LAST && x >= GRID[c]! * scale) c++;
+  return c;
+}
+
+const BELOW_GRID = -1;
+const BEYOND_GRID = -2;
+
+/**
+ * For each lookup entry `j` (z = j·LUT_STEP): the grid segment it lies in (its lower point; BELOW_GRID at or
+ * below the first point, BEYOND_GRID at or beyond the last) and its weight there: the grid is fixed, so only
+ * the fitted values change with a refit.
+ */
+const LUT_SEGMENT = new Int32Array(LUT_SIZE + 1);
+const LUT_WEIGHT = new Float64Array(LUT_SIZE + 1);
+for (let j = 0, lo = 0; j <= LUT_SIZE; j++) {
+  const z = j * LUT_STEP;
+  if (z <= GRID_FIRST) {
+    LUT_SEGMENT[j] = BELOW_GRID;
+    LUT_WEIGHT[j] = z / GRID_FIRST;
+  } else if (z >= GRID_LAST) {
+    LUT_SEGMENT[j] = BEYOND_GRID;
+  } else {
+    while (GRID[lo + 1]! <= z) lo++;
+    LUT_SEGMENT[j] = lo;
+    LUT_WEIGHT[j] = (z - GRID[lo]!) / (GRID[lo + 1]! - GRID[lo]!);
   }
 }
 

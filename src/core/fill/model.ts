@@ -1,6 +1,6 @@
 import type { ExchangeCalendar } from '../calendar/index.js';
 import type { AssetClass, Side, TimeMs } from '../types.js';
-import { Calibration } from './calibration.js';
+import { Calibration, hitPrefix } from './calibration.js';
 import { TradableProfile } from './horizon.js';
 import { logDistance } from './distance.js';
 import { PendingOrigins } from './origins.js';
@@ -322,7 +322,9 @@ export class FillModel {
   private score(i: number, close: number, sqrtV: number, minLow: number, maxHigh: number): void {
     const down = minLow < Number.POSITIVE_INFINITY ? Math.log(close / minLow) : Number.NEGATIVE_INFINITY;
     const up = maxHigh > 0 ? Math.log(maxHigh / close) : Number.NEGATIVE_INFINITY;
-    this.calibrations[this.stock[i]!]!.addOrigin(down, up, sqrtV);
-    this.recorder?.origin(down, up, sqrtV);
+    const downPoints = hitPrefix(down, sqrtV);
+    const upPoints = hitPrefix(up, sqrtV);
+    this.calibrations[this.stock[i]!]!.addSides(downPoints, upPoints);
+    this.recorder?.origin(downPoints, upPoints);
   }
 }

@@ -16,7 +16,8 @@ export interface FillState {
  * instead of computing it again. The model's state comes from the bars alone (what trades earned lives in
  * ReturnShrinker), so every run over the same bars in the same order (an optimizer's candidates over one
  * window) feeds it the same calls. Recorded per call: the symbol and bar time (checked on replay), the
- * origins it scored into the calibration, and the symbol's state and version step after it.
+ * origins it scored into the calibration (how many grid points each side reached), and the symbol's state
+ * and version step after it.
  *
  * One run records (the model computes and writes here), `finish` closes the tape, and every later model
  * given it reads it with a reader of its own.
@@ -42,11 +43,10 @@ export class FillTape {
     this.bumpsAtBegin = bumps;
   }
 
-  /** One origin scored into symbol i's class calibration during the call (Calibration.addOrigin's arguments). */
-  origin(down: number, up: number, scale: number): void {
-    this.push(down);
-    this.push(up);
-    this.push(scale);
+  /** One origin scored into symbol i's class calibration during the call (Calibration.addSides's arguments). */
+  origin(downPoints: number, upPoints: number): void {
+    this.push(downPoints);
+    this.push(upPoints);
     this.data[this.countAt]! += 1;
   }
 
@@ -102,7 +102,7 @@ export class FillTapeReader {
     const n = d[at + 2]!;
     at += 3;
     const calibration = s.calibrations[s.stock[i]!]!;
-    for (let k = 0; k < n; k++, at += 3) calibration.addOrigin(d[at]!, d[at + 1]!, d[at + 2]!);
+    for (let k = 0; k < n; k++, at += 2) calibration.addSides(d[at]!, d[at + 1]!);
     s.rate[i] = d[at]!;
     s.gap[i] = d[at + 1]!;
     s.bars[i] = d[at + 2]!;
