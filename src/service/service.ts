@@ -311,6 +311,8 @@ export class CoordinatorService {
         now: () => this.o.timers.now(),
         dryRun: this.o.config.dryRun,
         includeCurrentRun: false,
+        // A bot that does not confirm a recovered saga's cancel in time ends it, as in a live saga.
+        unconfirmedEnds: this.advisory !== null,
       });
     } finally {
       this.recovering = false;

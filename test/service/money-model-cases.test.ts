@@ -24,14 +24,17 @@ const start = (): Harness => {
   dirs.push(h.dir);
   return h;
 };
-/** kill -9 once the answers so far have left (each waited for its commit), then a new process. */
-const restart = async (h: Harness): Promise<Harness> => {
+/**
+ * kill -9 once the answers so far have left (each waited for its commit), then a new process, once its
+ * recovery is over (unless a saga it recovers waits for the bot).
+ */
+const restart = async (h: Harness, recovered = true): Promise<Harness> => {
   await h.service.durable();
   h.store.close();
   open = open.filter((x) => x !== h);
   const again = advisoryService({ equity: 10_000, dir: h.dir, now: h.timers.now() });
   open.push(again);
-  await again.service.ready;
+  if (recovered) await again.service.ready;
   return again;
 };
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -191,5 +194,26 @@ describe('advisory money state, sequences that broke it', () => {
     );
     await tick();
     expect(h.service.sagaView(answer.saga!.sagaId)!.state).toBe('requested'); // before: decided again
+  });
+
+  it('a saga recovered after a restart whose bot never confirms ends aborted at its deadline, margin kept', async () => {
+    let h = start();
+    h.service.event({ kind: 'placed', order: restingOrder('eth-1', 'ETH/USD', 8_000) });
+    const answer = await h.service.request(readyRequest('BTC/USD', 3_000));
+    h = await restart(h, false); // while the saga waits for the cancel of eth-1
+    await tick();
+    expect(h.service.sagaView(answer.saga!.sagaId)!.waitingFor).toEqual([
+      expect.objectContaining({ kind: 'cancel', orderId: 'eth-1' }),
+    ]);
+    h.timers.advance(30_000);
+    await tick();
+    // Before: the saga stayed open with nothing to wait for, until the next restart asked again.
+    expect(h.service.sagaView(answer.saga!.sagaId)).toMatchObject({
+      state: 'aborted',
+      waitingFor: [],
+      detail: expect.stringMatching(/cancel of eth-1 rejected: no report of the cancel of eth-1 within 30 s/),
+    });
+    expect(status(h).orders).toEqual([expect.objectContaining({ id: 'eth-1', qty: 80 })]);
+    expect(h.service.coordinator.history.all()).toEqual([]);
   });
 });
