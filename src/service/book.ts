@@ -81,7 +81,10 @@ export class AdvisoryBook {
     return order ? { ...order } : null;
   }
 
-  /** What the reports say now, each open order with its cumulative fill (a ledger reset from it counts no fill twice). */
+  /**
+   * What the reports say now, each open order with its cumulative fill: a ledger reset from it counts no fill
+   * twice.
+   */
   state(): LedgerSnapshot {
     const snapshot = this.ledger.snapshot();
     for (const o of snapshot.orders) o.filledQty = this.ledger.filled(o.id);
