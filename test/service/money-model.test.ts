@@ -180,7 +180,7 @@ async function perform(run: Run, step: Step): Promise<void> {
   switch (step.t) {
     case 'place': {
       const margin = step.qty * 100;
-      if (model.used() + margin > EQUITY && !model.knows(id)) return;
+      if (model.used() + margin > model.equity && !model.knows(id)) return;
       if (run.h.service.tables.openSagas().length) model.capacityVoid = true; // outside the decisions
       return event(
         run,
@@ -251,6 +251,17 @@ async function perform(run: Run, step: Step): Promise<void> {
       if (!refused) model.event(body);
       return;
     }
+    case 'quote': {
+      // The market moves: a victim's distance, and a position's mark (its margin).
+      const ask = 100 * (1 + step.away * (step.frac - 0.5));
+      return event(run, { kind: 'quote', symbol: `S${step.symbol}/USD`, bid: ask - 0.01, ask }, step.withId);
+    }
+    case 'account':
+      return event(
+        run,
+        { kind: 'account', equity: [8_000, 10_000, 12_000][step.choice % 3]!, patternDayTrader: false },
+        step.withId,
+      );
     case 'restart': {
       // kill -9 after the answers so far left (they waited for their commit), then a new process.
       if (run.h.service.tables.openSagas().length) reached.restartsMidSaga++;
@@ -276,6 +287,7 @@ function check(run: Run): void {
   if (status.recovering) return;
   expect(MoneyModel.round(ledger), where).toEqual(run.model.view());
   expect(status.marginUsed, where).toBeCloseTo(run.model.used(), 6);
+  expect(status.marginCapacity, where).toBe(run.model.equity);
   if (!run.model.capacityVoid)
     expect(status.marginUsed, where).toBeLessThanOrEqual(status.marginCapacity + 1e-6);
 }
@@ -298,7 +310,7 @@ function count(run: Run): void {
 async function play(steps: Step[]): Promise<void> {
   const run: Run = {
     h: advisoryService({ equity: EQUITY, deadlineMs: DEADLINE }),
-    model: new MoneyModel(),
+    model: new MoneyModel(EQUITY),
     inFlight: [],
     expired: [],
     lastEvent: null,

@@ -19,6 +19,8 @@ export interface Step {
     | 'late'
     | 'repeat'
     | 'reuse-event-id'
+    | 'quote'
+    | 'account'
     | 'restart';
   /** Which order of a small universe (o0..o7): reused ids, and events for orders not yet placed. */
   order: number;
@@ -45,6 +47,8 @@ const KINDS: Step['t'][] = [
   'late',
   'repeat',
   'reuse-event-id',
+  'quote',
+  'account',
   'restart',
 ];
 
@@ -72,7 +76,14 @@ export class MoneyModel {
   private readonly orders = new Map<string, ModelOrder>();
   /** Fills and cancels reported before their order's placement: they count once it is reported. */
   private readonly early = new Map<string, { filled: number; closed: boolean }>();
-  private readonly positions = new Map<string, number>();
+  /** Quantity and mark: a fill marks a position at its price (100), a quote at the quote's mid. */
+  private readonly positions = new Map<string, { qty: number; mark: number }>();
+  /** The equity the last `account` report gave (capacity, at 1x). */
+  equity: number;
+
+  constructor(equity: number) {
+    this.equity = equity;
+  }
   private readonly eventIds = new Set<string>();
   /** A bot placed an order outside the service's decisions: margin may exceed capacity, rightly. */
   capacityVoid = false;
@@ -110,6 +121,13 @@ export class MoneyModel {
     if (e.kind === 'placed') this.place(e.order.id, e.order.symbol, e.order.qty);
     else if (e.kind === 'fill') this.fill(e.orderId, e.filledQty);
     else if (e.kind === 'cancelled') this.cancel(e.orderId, e.filledQty);
+    else if (e.kind === 'account') this.equity = e.equity;
+    else if (e.kind === 'quote') {
+      const p = this.positions.get(e.symbol);
+      if (p) p.mark = (e.bid + e.ask) / 2;
+    }
+    // A quote or an account report may leave more margin in use than capacity: not a decision's doing.
+    if (this.used() > this.equity + 1e-6) this.capacityVoid = true;
   }
 
   /** A saga report; a placement with the order the saga asked the bot to place. */
@@ -122,7 +140,7 @@ export class MoneyModel {
   used(): number {
     let used = 0;
     for (const o of this.orders.values()) if (o.open) used += (o.placed - o.filled) * 100;
-    for (const qty of this.positions.values()) used += Math.abs(qty) * 100;
+    for (const p of this.positions.values()) used += Math.abs(p.qty) * p.mark;
     return used;
   }
 
@@ -133,8 +151,8 @@ export class MoneyModel {
         .map(([id, o]) => ({ id, qty: round(o.placed - o.filled) }))
         .sort((a, b) => (a.id < b.id ? -1 : 1)),
       positions: [...this.positions]
-        .filter(([, qty]) => Math.abs(qty) > 1e-9)
-        .map(([symbol, qty]) => ({ symbol, qty: round(qty) }))
+        .filter(([, p]) => Math.abs(p.qty) > 1e-9)
+        .map(([symbol, p]) => ({ symbol, qty: round(p.qty) }))
         .sort((a, b) => (a.symbol < b.symbol ? -1 : 1)),
     };
   }
@@ -169,7 +187,8 @@ export class MoneyModel {
     }
     if (!o.open) return;
     const filled = Math.min(o.placed, Math.max(o.filled, cumulative));
-    this.positions.set(o.symbol, (this.positions.get(o.symbol) ?? 0) + filled - o.filled);
+    const qty = (this.positions.get(o.symbol)?.qty ?? 0) + filled - o.filled;
+    if (filled > o.filled) this.positions.set(o.symbol, { qty, mark: 100 });
     o.filled = filled;
     if (filled >= o.placed - 1e-12) o.open = false;
   }
