@@ -20,6 +20,12 @@ export interface RecoveryDeps {
   dryRun: boolean;
   /** At start: sagas of earlier runs. After a failed poll: this run's too (none is in flight then). */
   includeCurrentRun: boolean;
+  /**
+   * A victim whose cancel is not confirmed ends its saga `aborted` (the victim keeps its margin), as a live
+   * saga ends at such an answer, instead of leaving it open for the next start: for a venue that answers with
+   * a deadline (the advisory service's bots), where a next start would only ask the same again.
+   */
+  unconfirmedEnds?: boolean;
 }
 
 /**
@@ -88,6 +94,7 @@ export async function settleOrderRows(d: RecoveryDeps): Promise<void> {
 
 async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
   const cancelled = [...saga.cancelled];
+  let unconfirmed: string | null = null;
   for (const victim of saga.victims) {
     if (cancelled.includes(victim)) continue;
     // How did it end? The cancel may have gone through just before the crash, with no time to write it down.
@@ -108,7 +115,11 @@ async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
     if (d.dryRun) return pending('dry run: the cancel is not sent again');
     const result = await d.broker.cancel(victim);
     if (result.status === 'cancelled') cancelled.push(victim);
-    else if (result.status === 'rejected') return pending(`the cancel is not confirmed (${result.reason})`);
+    else if (result.status === 'rejected') {
+      if (!d.unconfirmedEnds) return pending(`the cancel is not confirmed (${result.reason})`);
+      unconfirmed = `recovered: cancel of ${victim} rejected: ${result.reason}`;
+      break;
+    }
   }
   const stealer = await d.venue.orderByClientId(saga.clientOrderId);
   const stolen = cancelled.filter((id) => saga.victims.includes(id));
@@ -130,7 +141,7 @@ async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
       'aborted',
       cancelled,
       undefined,
-      'recovered: the order was never placed; its watcher decides again at the next poll',
+      unconfirmed ?? 'recovered: the order was never placed; its watcher decides again at the next poll',
     );
   }
 }

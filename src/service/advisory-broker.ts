@@ -1,4 +1,4 @@
-import type { CancelResult, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
+import type { CancelResult, OrderUpdate, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
 import type { OpenOrder, Position } from '../core/types.js';
 import type { BrokerAccount, LiveBroker, OrderEvent, VenueOrder } from '../ports/venue.js';
 import type { AdvisoryBook } from './book.js';
@@ -41,6 +41,11 @@ export interface AdvisoryOptions {
   record: (event: OrderEventBody) => void;
   /** What only the request knows of the order about to be placed (reference price, forecast PnL). */
   placing: () => { price: number | null; forecastPnl: number };
+  /**
+   * The bot is asked to place this order (`asked`), or said it could not (`refused`): kept in the store, so
+   * that a placement reported after its deadline, or after a restart, is known for what it is.
+   */
+  placement: (request: PlaceLimitRequest, answer: 'asked' | 'refused') => void;
 }
 
 /**
@@ -82,27 +87,23 @@ export class AdvisoryBroker implements LiveBroker {
               status: 'rejected',
               reason: `no report of the cancel of ${orderId} within ${this.o.deadlineMs / 1000} s; it still counts as open`,
             });
+          // Cumulative: a confirmation that leaves out fills reported before (as order events) still
+          // carries them, so the saga sees that the order filled during its cancel and frees only the rest.
+          const filledQty =
+            report.kind === 'cancelled' || report.kind === 'filled'
+              ? Math.max(report.filledQty, this.o.book.order(orderId)?.filledQty ?? 0)
+              : 0;
           if (report.kind === 'cancelled') {
-            this.o.record({
-              kind: 'cancelled',
-              orderId,
-              filledQty: report.filledQty,
-              fillPrice: report.fillPrice,
-            });
+            this.o.record({ kind: 'cancelled', orderId, filledQty, fillPrice: report.fillPrice });
             return resolve({
               status: 'cancelled',
-              filledQty: report.filledQty,
+              filledQty,
               ...(report.fillPrice === undefined ? {} : { fillPrice: report.fillPrice }),
             });
           }
           if (report.kind === 'filled') {
-            this.o.record({
-              kind: 'fill',
-              orderId,
-              filledQty: report.filledQty,
-              fillPrice: report.fillPrice,
-            });
-            return resolve({ status: 'filled', filledQty: report.filledQty, fillPrice: report.fillPrice });
+            this.o.record({ kind: 'fill', orderId, filledQty, fillPrice: report.fillPrice });
+            return resolve({ status: 'filled', filledQty, fillPrice: report.fillPrice });
           }
           resolve({
             status: 'rejected',
@@ -115,8 +116,9 @@ export class AdvisoryBroker implements LiveBroker {
 
   placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
     const known = this.o.book.byClient(request.clientOrderId);
-    if (known) return Promise.resolve({ ok: true, orderId: known.id }); // idempotent client order ids
+    if (known) return Promise.resolve(this.placed(known.id)); // idempotent client order ids
     const meta = this.o.placing();
+    this.o.placement(request, 'asked');
     return new Promise((resolve) => {
       this.wait(
         `place:${request.clientOrderId}`,
@@ -145,12 +147,33 @@ export class AdvisoryBroker implements LiveBroker {
                 external: false,
               },
             });
-            return resolve({ ok: true, orderId: report.orderId });
+            return resolve(this.placed(report.orderId));
           }
+          this.o.placement(request, 'refused');
           resolve({ ok: false, reason: report.kind === 'place-rejected' ? report.reason : 'unexpected' });
         },
       );
     });
+  }
+
+  /**
+   * A placement the bot reported, with what the reports say of that order by now (fills or a cancel that came
+   * before the placement report): the saga adds the order to the ledger and applies that, as the book did.
+   */
+  private placed(orderId: string): PlaceResult & { update?: OrderUpdate } {
+    const order = this.o.book.order(orderId);
+    if (!order || (order.status === 'open' && order.filledQty === 0)) return { ok: true, orderId };
+    return {
+      ok: true,
+      orderId,
+      update: {
+        id: orderId,
+        clientOrderId: order.clientOrderId,
+        status: order.status,
+        filledQty: order.filledQty,
+        fillPrice: order.fillPrice,
+      },
+    };
   }
 
   /**
@@ -173,8 +196,13 @@ export class AdvisoryBroker implements LiveBroker {
     return this.waiting.has(`cancel:${orderId}`);
   }
 
+  /** Whether a saga waits for the placement of this client order id (a `placed` event under it answers). */
+  awaitsPlace(clientOrderId: string): boolean {
+    return this.waiting.has(`place:${clientOrderId}`);
+  }
+
   async openOrders(): Promise<OpenOrder[]> {
-    return this.o.book.ledger.snapshot().orders;
+    return this.o.book.state().orders; // with their cumulative fills: a resync counts none twice
   }
 
   async positions(): Promise<Position[]> {

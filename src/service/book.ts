@@ -1,4 +1,4 @@
-import { CapacityLedger } from '../coordinator/ledger.js';
+import { CapacityLedger, type LedgerSnapshot } from '../coordinator/ledger.js';
 import type { Account, OpenOrder } from '../core/types.js';
 import type { VenueOrder, VenueOrderStatus } from '../ports/venue.js';
 import type { OrderEventBody } from './reports.js';
@@ -13,18 +13,26 @@ export class AdvisoryBook {
   /** Every order ever reported, with its last known status (what recovery asks about by client order id). */
   private readonly venue = new Map<string, VenueOrder>();
   private readonly byClientId = new Map<string, string>();
+  /** Fills and cancels that arrived before their order's placement, by order id. */
+  private readonly early = new Map<string, OrderEventBody & { kind: 'fill' | 'cancelled' }>();
 
   constructor(account: Account) {
     // Remember closed ids for as long as the service runs: a late report for one is never counted again.
     this.ledger = new CapacityLedger(account, 100_000);
   }
 
-  apply(event: OrderEventBody, at: number): void {
-    applyToLedger(this.ledger, event, at);
+  /**
+   * Take one report in. Returns the events as they take effect, for another ledger to follow (the
+   * coordinator's): none for a repeat, a late report or one held back; a placement followed by what was
+   * reported of that order before it (fills and cancels that overtook its placement report).
+   */
+  apply(event: OrderEventBody, at: number): OrderEventBody[] {
     switch (event.kind) {
       case 'placed': {
         const o = event.order;
-        if (this.venue.has(o.id)) return;
+        // An order is placed once: a repeat (before or after it closed, before or after a restart) is nothing.
+        if (this.venue.has(o.id)) return [];
+        applyToLedger(this.ledger, event, at);
         const clientOrderId = o.clientOrderId ?? o.id;
         this.byClientId.set(clientOrderId, o.id);
         this.venue.set(o.id, {
@@ -41,15 +49,46 @@ export class AdvisoryBook {
           status: 'open',
           placedAt: o.placedAt ?? at,
         });
-        return;
+        const early = this.early.get(o.id);
+        if (!early) return [event];
+        this.early.delete(o.id);
+        this.applyOrderEvent(early, at);
+        return [event, early];
       }
       case 'fill':
-        return this.setStatus(event.orderId, null, event.filledQty, event.fillPrice);
       case 'cancelled':
-        return this.setStatus(event.orderId, 'canceled', event.filledQty, event.fillPrice ?? null);
+        if (!this.venue.has(event.orderId)) {
+          this.holdBack(event);
+          return [];
+        }
+        if (!this.ledger.hasOrder(event.orderId)) return [];
+        this.applyOrderEvent(event, at);
+        return [event];
       default:
-        return;
+        applyToLedger(this.ledger, event, at);
+        return [event];
     }
+  }
+
+  /** Whether this order was ever reported placed (open or closed since). */
+  knows(orderId: string): boolean {
+    return this.venue.has(orderId);
+  }
+
+  /** The order as reported: placed quantity, cumulative fill, status. */
+  order(orderId: string): VenueOrder | null {
+    const order = this.venue.get(orderId);
+    return order ? { ...order } : null;
+  }
+
+  /**
+   * What the reports say now, each open order with its cumulative fill: a ledger reset from it counts no fill
+   * twice.
+   */
+  state(): LedgerSnapshot {
+    const snapshot = this.ledger.snapshot();
+    for (const o of snapshot.orders) o.filledQty = this.ledger.filled(o.id);
+    return snapshot;
   }
 
   /** The order placed with this client order id (or with this order id when it had none), if reported. */
@@ -61,6 +100,23 @@ export class AdvisoryBook {
 
   isOpen(orderId: string): boolean {
     return this.ledger.hasOrder(orderId);
+  }
+
+  private applyOrderEvent(event: OrderEventBody & { kind: 'fill' | 'cancelled' }, at: number): void {
+    applyToLedger(this.ledger, event, at);
+    if (event.kind === 'fill') this.setStatus(event.orderId, null, event.filledQty, event.fillPrice);
+    else this.setStatus(event.orderId, 'canceled', event.filledQty, event.fillPrice ?? null);
+  }
+
+  /**
+   * A fill or cancel of an order whose placement is not reported yet (the bot's reports took different
+   * paths): kept, as its latest cumulative word, until the placement comes. Bounded, oldest out first.
+   */
+  private holdBack(event: OrderEventBody & { kind: 'fill' | 'cancelled' }): void {
+    const before = this.early.get(event.orderId);
+    this.early.delete(event.orderId);
+    this.early.set(event.orderId, before ? latest(before, event) : event);
+    if (this.early.size > EARLY_MEMORY) this.early.delete(this.early.keys().next().value!);
   }
 
   private setStatus(
@@ -75,6 +131,24 @@ export class AdvisoryBook {
     if (fillPrice !== null) o.fillPrice = fillPrice;
     o.status = status ?? (o.filledQty >= o.qty - 1e-12 ? 'filled' : 'open');
   }
+}
+
+/** How many orders' early reports are kept (a bot reporting fills of orders it never reports placed). */
+const EARLY_MEMORY = 10_000;
+
+/**
+ * Two reports of one order that came before its placement, as one, by the rules for an open order: fills are
+ * cumulative, and after a cancel nothing more counts.
+ */
+function latest(
+  before: OrderEventBody & { kind: 'fill' | 'cancelled' },
+  now: OrderEventBody & { kind: 'fill' | 'cancelled' },
+): OrderEventBody & { kind: 'fill' | 'cancelled' } {
+  if (before.kind === 'cancelled' || now.filledQty < before.filledQty) {
+    if (now.kind !== 'cancelled' || before.kind === 'cancelled') return before;
+    return { ...before, kind: 'cancelled' };
+  }
+  return now;
 }
 
 /**

@@ -104,7 +104,10 @@ export const OPENAPI = {
         requestBody: { required: true, content: json('OrderEvent') },
         responses: {
           '200': { description: 'Applied (or recognised as a repeat).', content: json('EventAnswer') },
-          '409': { description: 'Executing mode takes quotes only.', content: json('Error') },
+          '409': {
+            description: 'Executing mode takes quotes only; or the eventId was used before for another body.',
+            content: json('Error'),
+          },
           ...errors,
         },
       },

@@ -4,26 +4,35 @@ import type { AdvisoryBroker } from './advisory-broker.js';
 import { applyToLedger, type AdvisoryBook } from './book.js';
 import type { OrderEventBody } from './reports.js';
 import { mirrorToStore, type ServiceTables } from './service-tables.js';
+import { ServiceConflict } from './views.js';
 
 export interface AdvisoryEventContext {
   advisory: AdvisoryBroker;
-  ledger: CapacityLedger;
+  book: AdvisoryBook;
   tables: ServiceTables;
   /** Apply an event outside any saga to the book and the ledger; false when it changed nothing. */
   apply: (event: OrderEventBody) => boolean;
 }
 
 /**
- * An order event in advisory mode (anything the bot saw). An event id seen before counts once; the cancel
- * confirmation (or the full fill) a saga waits for answers that saga; anything else goes to the book and
- * the ledger.
+ * An order event in advisory mode (anything the bot saw). An event id seen before counts once (another body
+ * under it is refused); the cancel confirmation (or the full fill) or the placement a saga waits for answers
+ * that saga; anything else goes to the book and the ledger.
  */
 export function advisoryEvent(
   body: OrderEventBody,
   c: AdvisoryEventContext,
 ): { applied: boolean; detail: string } {
-  if (body.eventId !== undefined && c.tables.hasEvent(body.eventId))
-    return { applied: false, detail: `event ${body.eventId} was applied before; counted once` };
+  if (body.eventId !== undefined) {
+    const before = c.tables.eventBody(body.eventId);
+    if (before !== null && before !== JSON.stringify(body))
+      throw new ServiceConflict(
+        `event ${body.eventId} was applied before with another body (${before}); ` +
+          'an event id names one report: send this one under a new eventId',
+      );
+    if (before !== null)
+      return { applied: false, detail: `event ${body.eventId} was applied before; counted once` };
+  }
   // The confirmation a saga waits for, sent as an order event: it answers the saga.
   if (body.kind === 'cancelled' && c.advisory.awaitsCancel(body.orderId)) {
     c.advisory.report({
@@ -34,8 +43,14 @@ export function advisoryEvent(
     });
     return { applied: true, detail: 'answered the saga waiting for this cancel' };
   }
-  const order = body.kind === 'fill' ? c.ledger.order(body.orderId) : undefined;
-  if (body.kind === 'fill' && order && c.advisory.awaitsCancel(body.orderId) && body.filledQty >= order.qty) {
+  // Filled completely: the quantity it was placed with, not what was still open (fills are cumulative).
+  const placedQty = body.kind === 'fill' ? c.book.order(body.orderId)?.qty : undefined;
+  if (
+    body.kind === 'fill' &&
+    placedQty !== undefined &&
+    c.advisory.awaitsCancel(body.orderId) &&
+    body.filledQty >= placedQty
+  ) {
     c.advisory.report({
       kind: 'filled',
       orderId: body.orderId,
@@ -44,7 +59,20 @@ export function advisoryEvent(
     });
     return { applied: true, detail: 'answered the saga waiting for this cancel: the order filled first' };
   }
-  if (c.apply(body)) return { applied: true, detail: `${body.kind} applied` };
+  // The stealer's order, told as an order event under the client order id the saga gave it.
+  const clientOrderId = body.kind === 'placed' ? body.order.clientOrderId : undefined;
+  if (body.kind === 'placed' && clientOrderId !== undefined && c.advisory.awaitsPlace(clientOrderId)) {
+    c.advisory.report({ kind: 'placed', clientOrderId, orderId: body.order.id });
+    return { applied: true, detail: 'answered the saga waiting for this placement' };
+  }
+  if (c.apply(body))
+    return {
+      applied: true,
+      detail:
+        (body.kind === 'fill' || body.kind === 'cancelled') && !c.book.knows(body.orderId)
+          ? `${body.kind} kept: it counts once the placement of ${body.orderId} is reported`
+          : `${body.kind} applied`,
+    };
   return {
     applied: false,
     detail: `${body.kind}: the order is not open (a repeat or a late report); nothing changed`,
@@ -77,16 +105,24 @@ export class AdvisoryReports {
     this.d.book.apply(event, at);
   }
 
-  /** An order event outside any saga: the book and the coordinator's ledger follow it alike. */
+  /**
+   * An order event outside any saga: the book and the coordinator's ledger follow it alike. False when it
+   * changed nothing: a repeat, a placement of an order reported before, a fill or cancel of an order closed
+   * since. A fill or cancel of an order whose placement is not reported yet is stored and held back until it
+   * is (true).
+   */
   apply(event: OrderEventBody): boolean {
     this.d.beforeWrite();
     const at = this.d.now();
-    // A cancel or fill of an order that is no longer open (a repeat, or late) changes nothing: not stored.
-    if ((event.kind === 'cancelled' || event.kind === 'fill') && !this.d.book.isOpen(event.orderId))
+    if (event.kind === 'placed' && this.d.book.knows(event.order.id)) return false;
+    if (
+      (event.kind === 'cancelled' || event.kind === 'fill') &&
+      this.d.book.knows(event.orderId) &&
+      !this.d.book.isOpen(event.orderId)
+    )
       return false;
     if (!this.store(event, at)) return false;
-    this.d.book.apply(event, at);
-    applyToLedger(this.d.ledger(), event, at);
+    for (const effect of this.d.book.apply(event, at)) applyToLedger(this.d.ledger(), effect, at);
     return true;
   }
 

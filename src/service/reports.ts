@@ -143,8 +143,14 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
   );
 }
 
-/** A saga report nobody waits for any more, as the order event it stands for. */
-export function lateEvent(body: SagaReportBody): OrderEventBody | null {
+/**
+ * A saga report nobody waits for any more, as the order event it stands for. A placement needs the order the
+ * saga asked for (`asked`, by client order id; null when it asked for none).
+ */
+export function lateEvent(
+  body: SagaReportBody,
+  asked: (clientOrderId: string) => Omit<OrderBody, 'id'> | null,
+): OrderEventBody | null {
   switch (body.kind) {
     case 'cancelled':
       return {
@@ -155,6 +161,10 @@ export function lateEvent(body: SagaReportBody): OrderEventBody | null {
       };
     case 'filled':
       return { kind: 'fill', orderId: body.orderId, filledQty: body.filledQty, fillPrice: body.fillPrice };
+    case 'placed': {
+      const order = asked(body.clientOrderId);
+      return order ? { kind: 'placed', order: { ...order, id: body.orderId } } : null;
+    }
     default:
       return null;
   }

@@ -3,7 +3,8 @@ import type { Outcome } from '../coordinator/saga.js';
 import { readStoredRecord } from './stored-record.js';
 import type { LiveStore } from '../live/store.js';
 import { sagaColumns, type SagaColumns } from '../live/store-rows.js';
-import type { OrderEventBody } from './reports.js';
+import type { PlaceLimitRequest } from '../coordinator/broker.js';
+import type { OrderBody, OrderEventBody } from './reports.js';
 
 /**
  * The service's own table beside the live store's (same SQLite file, created by migration step 3 in
@@ -49,8 +50,11 @@ export class ServiceTables {
     return info.changes > 0;
   }
 
-  hasEvent(eventId: string): boolean {
-    return this.statement('SELECT 1 FROM service_reports WHERE event_id = ?').get(eventId) !== undefined;
+  /** The body stored under this event id (as JSON), or null when the id is new. */
+  eventBody(eventId: string): string | null {
+    const row = this.statement('SELECT body FROM service_reports WHERE event_id = ?').get(eventId) as
+      { body: string } | undefined;
+    return row?.body ?? null;
   }
 
   /** Every stored report, oldest first, with when it arrived. */
@@ -153,6 +157,52 @@ export function mirrorToStore(store: LiveStore, event: OrderEventBody, at: numbe
     const status = event.kind === 'cancelled' ? 'canceled' : 'partially_filled';
     store.updateOrderStatus(event.orderId, status, event.filledQty, event.fillPrice ?? null, at);
   }
+}
+
+/**
+ * A placement a saga asked the bot for (`asked`: its row, status `sending`, until the bot reports it placed,
+ * which `mirrorToStore` records) or that the bot refused. A placement reported after its deadline or after a
+ * restart is taken from this row (`askedPlacement`).
+ */
+export function recordPlacement(
+  store: LiveStore,
+  request: PlaceLimitRequest,
+  answer: 'asked' | 'refused',
+  at: number,
+): void {
+  if (answer === 'refused') return store.setOrderId(request.clientOrderId, null, 'rejected', at);
+  store.recordOrder(
+    {
+      ...request,
+      orderId: null,
+      takeProfit: null,
+      forecastPnl: 0,
+      signalKey: null,
+      placedAt: at,
+      status: 'sending',
+    },
+    at,
+  );
+}
+
+/** The order a saga asked the bot to place and nobody reported yet, as a `placed` event's order (no id). */
+export function askedPlacement(store: LiveStore, clientOrderId: string): Omit<OrderBody, 'id'> | null {
+  const row = store.orderByClientId(clientOrderId);
+  if (!row || row.status !== 'sending') return null;
+  return {
+    clientOrderId,
+    symbol: row.symbol,
+    assetClass: row.assetClass,
+    side: row.side,
+    role: row.role,
+    limitPrice: row.limitPrice,
+    qty: row.qty,
+    price: null, // a quote gives it one; until then it is never a victim
+    forecastPnl: row.forecastPnl,
+    placedAt: row.placedAt,
+    probe: false,
+    external: false,
+  };
 }
 
 /**

@@ -17,7 +17,13 @@ import { lateEvent, type EntryRequestBody, type OrderEventBody, type SagaReportB
 import { DecisionLog } from './decision-log.js';
 import { ServiceWrites } from './service-writes.js';
 import { AdvisoryReports, advisoryEvent } from './order-events.js';
-import { closeSettledSaga, ServiceTables, type DecisionOut } from './service-tables.js';
+import {
+  askedPlacement,
+  closeSettledSaga,
+  recordPlacement,
+  ServiceTables,
+  type DecisionOut,
+} from './service-tables.js';
 import {
   capacityView,
   NotFound,
@@ -128,9 +134,10 @@ export class CoordinatorService {
           price: this.currentRequest?.price ?? null,
           forecastPnl: this.currentRequest?.forecastPnl ?? 0,
         }),
+        placement: (request, answer) => recordPlacement(o.store, request, answer, o.timers.now()),
       });
       this.executing = null;
-      this.coordinator.ledger.reset(book.ledger.snapshot());
+      this.coordinator.ledger.reset(book.state());
     } else {
       this.book = null;
       this.reports = null;
@@ -216,9 +223,12 @@ export class CoordinatorService {
     );
     this.writes.begin();
     if (!matches) {
-      // Late (after the deadline) or never asked for: what happened at the venue still counts, once.
-      const late = lateEvent(body);
-      if (late) this.reports!.apply(late);
+      // Late (after the deadline or a restart) or never asked for: what happened at the venue still counts,
+      // once. A placement counts when this saga asked for it (the order asked for is in the store).
+      const late = lateEvent(body, (clientOrderId) =>
+        clientOrderId === saga.clientOrderId ? askedPlacement(this.o.store, clientOrderId) : null,
+      );
+      if (late) this.event(late);
       await this.durable();
       return this.sagaView(sagaId)!;
     }
@@ -246,7 +256,7 @@ export class CoordinatorService {
     }
     return advisoryEvent(body, {
       advisory: this.advisory!,
-      ledger: this.coordinator.ledger,
+      book: this.book!,
       tables: this.tables,
       apply: (e) => this.reports!.apply(e),
     });
@@ -301,12 +311,14 @@ export class CoordinatorService {
         now: () => this.o.timers.now(),
         dryRun: this.o.config.dryRun,
         includeCurrentRun: false,
+        // A bot that does not confirm a recovered saga's cancel in time ends it, as in a live saga.
+        unconfirmedEnds: this.advisory !== null,
       });
     } finally {
       this.recovering = false;
       this.decisions.flush();
     }
-    if (this.book) this.coordinator.ledger.reset(this.book.ledger.snapshot());
+    if (this.book) this.coordinator.ledger.reset(this.book.state());
     else this.dirty = true;
   }
 
