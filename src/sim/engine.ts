@@ -8,6 +8,7 @@ import { SimState } from './sim-state.js';
 import { applySignalSkill } from './signals/skill.js';
 import { manageExit, processFills, refreshSignal } from './sim-steps.js';
 import { feedValuation } from './sim-values.js';
+import { assertBooksAgree } from './sim-invariants.js';
 import type { DecisionRow, EquityRow, SimInput, SimOutput, StealRecord, Watcher } from './sim-types.js';
 import { STEP_BAR, STEP_CLOSE, STEP_DELEVERAGE } from './timeline.js';
 
@@ -121,6 +122,7 @@ export function simulate(input: SimInput): SimOutput {
       pendingRow.marginUsed = used;
       pendingRow.marginCapacity = capacity;
     }
+    if (st.input.assertInvariants) assertBooksAgree(st);
     if (st.input.onProgress && (step & 4095) === 0) st.input.onProgress(step, total);
   }
 
