@@ -2,6 +2,7 @@ import { dailyInterest, overnightDebit } from '../core/margin/interest.js';
 import { stockEntriesClosed } from '../session/asking.js';
 import { blankRequest, entryLimit, fillEntryRequest } from '../session/entry.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
+import { entryFeeRate } from './costs.js';
 import { submitRequests } from './sim-entries.js';
 import { runDeleverage } from './sim-eod.js';
 import { SimState } from './sim-state.js';
@@ -100,7 +101,7 @@ export function simulate(input: SimInput): SimOutput {
           w.limitSignal = w.signal;
           w.signalLimit = entryLimit(w.assetClass, w.signal);
         }
-        const feeRate = st.fees[w.assetClass].taker;
+        const feeRate = entryFeeRate(st.fees, w.assetClass);
         const fraction = st.sim.orderFraction;
         const price = w.lastPrice;
         if (!fillEntryRequest(req, w.signal, equity, fraction, price, DEFAULT_SIZING, feeRate, w.signalLimit))

@@ -227,6 +227,19 @@ export function honestyViolations(input: HonestyInput): string[] {
     v.push(
       `equity: final − initial ${out.finalEquity - out.initialEquity} is not trade pnl ${sumPnl} − interest ${out.interestPaid}`,
     );
+  // A cash account (crypto longs at 1x, no buffer): margin used exceeds equity only if cash went below what the
+  // resting orders reserve, which no price move can cause: only a fill that paid more than its order reserved.
+  const cashAccount =
+    series.every((s) => s.assetClass === 'crypto') &&
+    out.trades.every((t) => t.side === 'buy') &&
+    config.bufferPct === 0 &&
+    config.margin.crypto.requirement === 1;
+  if (cashAccount)
+    for (const [r, row] of out.equity.entries())
+      if (row.marginUsed > row.marginCapacity * (1 + 1e-9) + 1e-9)
+        v.push(
+          `equity row ${r} ${iso(row.time)}: a cash account holds ${row.marginUsed} of margin on ${row.marginCapacity} of capacity`,
+        );
   v.push(...equityIdentity(input, entries));
   return v;
 }
