@@ -3,6 +3,7 @@ import { stockEntriesClosed } from '../session/asking.js';
 import { blankRequest, entryLimit, fillEntryRequest } from '../session/entry.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
 import { entryFeeRate } from './costs.js';
+import { tradesInBar } from './fill-rules.js';
 import { submitRequests } from './sim-entries.js';
 import { runDeleverage } from './sim-eod.js';
 import { SimState } from './sim-state.js';
@@ -166,6 +167,10 @@ export function simulate(input: SimInput): SimOutput {
     first: st.timeline.steps.length ? st.timeline.steps[0]! : null,
     last: st.timeline.steps.length ? st.timeline.steps[st.timeline.steps.length - 1]! : null,
     closeTimes: st.timeline.closeTimes,
+    tradesInBar: (k, i) => {
+      const s = st.input.series[k]!;
+      return tradesInBar(s.assetClass, s.time[i]!, st.calendar, st.config.extendedHours);
+    },
     predictions: st.predictions.rows,
   };
 }
