@@ -118,17 +118,17 @@ export function generateMarket(spec: MarketSpec): GeneratedMarket {
 export const honestyConfigArb: fc.Arbitrary<Record<string, unknown>> = fc
   .record({
     extendedHours: fc.boolean(),
-    patternDayTrader: fc.boolean(),
+    patternDayTrader: fc.constantFrom(true, true, false),
     stealingEnabled: fc.boolean(),
     victimRanking: fc.constantFrom('distance', 'auto'),
     marginRatePerYear: fc.constantFrom(0, 0.065, 0.5),
     bufferPct: fc.constantFrom(0, 0.05),
     deleverageLeadMinutes: fc.constantFrom(0, 15, 90),
-    normalTolerance: fc.constantFrom(0.0066, 0.05),
+    normalTolerance: fc.constantFrom(0.0066, 0.05, 0.05),
     cryptoNormalTolerance: fc.constantFrom(0.013, 0.05),
     stealEntryTolerance: fc.constantFrom(0.0057, 0.05),
     initialEquity: fc.constantFrom(1_500, 10_000, 30_000, 100_000),
-    orderFraction: fc.constantFrom(0.25, 0.6, 1),
+    orderFraction: fc.constantFrom(0.25, 0.6, 1, 1),
     fillRule: fc.constantFrom('touch', 'through'),
     fillThroughBps: fc.constantFrom(0, 5, 50),
     makerBps: fc.constantFrom(0, 10),
@@ -137,6 +137,9 @@ export const honestyConfigArb: fc.Arbitrary<Record<string, unknown>> = fc
     slippageBps: fc.constantFrom(0, 10),
     stopLossPct: fc.constantFrom(0, 0.01),
     timeStopHours: fc.constantFrom(0, 3, 30),
+    cryptoRequirement: fc.constantFrom(1, 1, 0.5),
+    stockOvernight: fc.constantFrom(0.5, 0.5, 0.3),
+    stockIntraday: fc.constantFrom(0.25, 0.25, 0.2),
   })
   .map((c) => ({
     extendedHours: c.extendedHours,
@@ -149,6 +152,10 @@ export const honestyConfigArb: fc.Arbitrary<Record<string, unknown>> = fc
     normalTolerance: c.normalTolerance,
     cryptoNormalTolerance: c.cryptoNormalTolerance,
     stealEntryTolerance: c.stealEntryTolerance,
+    margin: {
+      crypto: { requirement: c.cryptoRequirement },
+      stock: { intradayPdt: c.stockIntraday, overnight: c.stockOvernight },
+    },
     sim: {
       initialEquity: c.initialEquity,
       orderFraction: c.orderFraction,
