@@ -1,11 +1,11 @@
 import { stockSessionAt, type ExchangeCalendar } from '../../../src/core/calendar/index.js';
 import type { WorkstealConfig } from '../../../src/core/config/schema.js';
-import { overnightStockRequirement } from '../../../src/core/margin/requirements.js';
 import type { BarSeries } from '../../../src/marketdata/index.js';
 import { feeRates } from '../../../src/sim/costs.js';
 import type { SimOutput } from '../../../src/sim/engine.js';
 import { fillThrough } from '../../../src/sim/fill-rules.js';
 import type { TradeRecord } from '../../../src/sim/portfolio.js';
+import { iso, moneyViolations, near } from './honesty-money.js';
 
 /**
  * The simulator's promises (DESIGN §3, §6), checked row by row against the bars from the outside: nothing here
@@ -21,11 +21,6 @@ export interface HonestyInput {
 }
 
 const H = 3_600_000;
-const DAY = 86_400_000;
-const iso = (t: number) => new Date(t).toISOString();
-/** Equal up to floating-point noise relative to the magnitude. */
-const near = (a: number, b: number, rel = 1e-9) =>
-  Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));
 
 interface BarRef {
   k: number;
@@ -38,9 +33,22 @@ interface BarRef {
   closeTime: number;
 }
 
-export function honestyViolations(input: HonestyInput): string[] {
+/** What every check needs: the bars by close time, the session rule, the cost rules. */
+interface Context {
+  config: HonestyInput['config'];
+  calendar: HonestyInput['calendar'];
+  out: HonestyInput['out'];
+  barClosingAt: (symbol: string, t: number) => BarRef | null;
+  isStock: (symbol: string) => boolean;
+  tradable: (symbol: string, barOpen: number) => boolean;
+  slip: number;
+  through: number;
+  fees: ReturnType<typeof feeRates>;
+  classOf: (symbol: string) => 'crypto' | 'stock';
+}
+
+function context(input: HonestyInput): Context {
   const { series, config, calendar, out } = input;
-  const v: string[] = [];
   const index = new Map(series.map((s, k) => [s.symbol, k] as const));
   const byClose = series.map((_, k) => {
     const m = new Map<number, number>();
@@ -74,8 +82,33 @@ export function honestyViolations(input: HonestyInput): string[] {
   const through = fillThrough(config.sim);
   const fees = feeRates(config.sim);
   const classOf = (symbol: string) => series[index.get(symbol)!]!.assetClass;
+  return { config, calendar, out, barClosingAt, isStock, tradable, slip, through, fees, classOf };
+}
 
-  // --- decisions: stock entries only in session and outside the end-of-day window; steals cancel for real.
+export function honestyViolations(input: HonestyInput): string[] {
+  const ctx = context(input);
+  const v: string[] = [];
+  const book = decisionViolations(ctx, v);
+  const entries = new Map<string, TradeRecord[]>();
+  for (const t of input.out.trades) {
+    const list = entries.get(t.entryOrderId) ?? [];
+    list.push(t);
+    entries.set(t.entryOrderId, list);
+  }
+  input.out.trades.forEach((t, r) => tradeViolations(ctx, book, entries, t, r, v));
+  v.push(...moneyViolations(input, entries));
+  return v;
+}
+
+/** Where each order was placed and why it left the book without a fill. */
+interface OrderBook {
+  placedAt: Map<string, number>;
+  gone: Map<string, string>;
+}
+
+/** Decisions: stock entries only in session and outside the end-of-day window; steals cancel for real. */
+function decisionViolations(ctx: Context, v: string[]): OrderBook {
+  const { config, calendar, out, barClosingAt, isStock, tradable } = ctx;
   const placedAt = new Map<string, number>();
   const gone = new Map<string, string>(); // order id → why it left the book without a fill
   for (const [r, d] of out.decisions.entries()) {
@@ -83,10 +116,8 @@ export function honestyViolations(input: HonestyInput): string[] {
       placedAt.set(d.orderId, d.time);
       if (!barClosingAt(d.symbol, d.time))
         v.push(`decision ${r}: ${d.symbol} placed at ${iso(d.time)}, not a bar close of its own`);
-      if (isStock(d.symbol) && !config.extendedHours && !calendar.isRegularSession(d.time))
-        v.push(
-          `decision ${r}: stock ${d.symbol} entry placed at ${iso(d.time)}, outside the regular session`,
-        );
+      if (!tradable(d.symbol, d.time))
+        v.push(`decision ${r}: stock ${d.symbol} entry placed at ${iso(d.time)}, outside its sessions`);
       const session = isStock(d.symbol) ? calendar.sessionAt(d.time) : null;
       if (session && d.time >= session.close - config.deleverageLeadMinutes * 60_000)
         v.push(
@@ -108,240 +139,115 @@ export function honestyViolations(input: HonestyInput): string[] {
       gone.set(d.orderId, `cancelled at the end of day ${iso(d.time)}`);
     }
   }
+  return { placedAt, gone };
+}
 
-  // --- trades: every fill in a tradable bar, at a price that bar reached, by the rule of its kind.
-  const entries = new Map<string, TradeRecord[]>();
-  for (const t of out.trades) {
-    const list = entries.get(t.entryOrderId) ?? [];
-    list.push(t);
-    entries.set(t.entryOrderId, list);
+/** One trade row: both fills in tradable bars, at prices those bars reached, by the rule of their kind. */
+function tradeViolations(
+  ctx: Context,
+  { placedAt, gone }: OrderBook,
+  entries: Map<string, TradeRecord[]>,
+  t: TradeRecord,
+  r: number,
+  v: string[],
+): void {
+  const { config, calendar, out, barClosingAt, isStock, tradable, slip, through, fees, classOf } = ctx;
+  const where = `trade ${r} (${t.symbol} ${t.side} ${t.qty} @ ${t.entryPrice} ${iso(t.entryTime)} → ${t.exitPrice} ${iso(t.exitTime)} ${t.exitReason})`;
+  const long = t.side === 'buy';
+  const first = entries.get(t.entryOrderId)![0]!;
+  if (first.entryTime !== t.entryTime || first.entryPrice !== t.entryPrice || first.side !== t.side)
+    v.push(`${where}: order ${t.entryOrderId} filled twice`);
+  if (gone.has(t.entryOrderId))
+    v.push(`${where}: its entry order ${t.entryOrderId} filled after it was ${gone.get(t.entryOrderId)}`);
+  if (isStock(t.symbol) && !Number.isInteger(t.qty))
+    v.push(`${where}: a stock trade of a fractional quantity`);
+  if (!(t.exitTime >= t.entryTime)) v.push(`${where}: exits before it entered`);
+  // pnl = signed move − fees, fees = this part's exit fee + its share of the entry fee
+  const gross = (long ? 1 : -1) * t.qty * (t.exitPrice - t.entryPrice);
+  if (!near(t.pnl, gross - t.fees, 1e-9))
+    v.push(`${where}: pnl ${t.pnl} is not move ${gross} − fees ${t.fees}`);
+  const cls = classOf(t.symbol);
+  const lo = t.qty * (t.entryPrice + t.exitPrice) * Math.min(fees[cls].maker, fees[cls].taker);
+  const hi = t.qty * (t.entryPrice + t.exitPrice) * Math.max(fees[cls].maker, fees[cls].taker);
+  if (t.fees < lo * (1 - 1e-9) - 1e-9 || t.fees > hi * (1 + 1e-9) + 1e-9)
+    v.push(`${where}: fees ${t.fees} outside what its two fills can pay [${lo}, ${hi}]`);
+
+  const entry = barClosingAt(t.symbol, t.entryTime);
+  if (!entry) v.push(`${where}: entry time is no bar close of ${t.symbol}`);
+  else {
+    if (!tradable(t.symbol, entry.openTime))
+      v.push(`${where}: entry filled in a bar opening ${iso(entry.openTime)}, outside the session`);
+    const placed = placedAt.get(t.entryOrderId);
+    if (out.decisions.length && (placed === undefined || placed > entry.openTime))
+      v.push(
+        `${where}: entry filled in a bar opening ${iso(entry.openTime)}, before its order was placed (${placed === undefined ? 'never' : iso(placed)})`,
+      );
+    const p = t.entryPrice;
+    if (!(p >= entry.low && p <= entry.high))
+      v.push(`${where}: entry ${p} outside its bar [${entry.low}, ${entry.high}]`);
+    // The gap rule: a buy fills at min(limit, open), so never above the open; when it is not the open it is
+    // the limit, which the bar must have gone through by the fill rule's margin.
+    if (long ? p > entry.open : p < entry.open)
+      v.push(`${where}: entry ${p} worse than the bar's open ${entry.open}`);
+    if (p !== entry.open && !(long ? entry.low <= p * (1 - through) : entry.high >= p * (1 + through)))
+      v.push(
+        `${where}: entry at limit ${p} but the bar [${entry.low}, ${entry.high}] did not go through it by ${through}`,
+      );
   }
-  for (const [r, t] of out.trades.entries()) {
-    const where = `trade ${r} (${t.symbol} ${t.side} ${t.qty} @ ${t.entryPrice} ${iso(t.entryTime)} → ${t.exitPrice} ${iso(t.exitTime)} ${t.exitReason})`;
-    const long = t.side === 'buy';
-    const first = entries.get(t.entryOrderId)![0]!;
-    if (first.entryTime !== t.entryTime || first.entryPrice !== t.entryPrice || first.side !== t.side)
-      v.push(`${where}: order ${t.entryOrderId} filled twice`);
-    if (gone.has(t.entryOrderId))
-      v.push(`${where}: its entry order ${t.entryOrderId} filled after it was ${gone.get(t.entryOrderId)}`);
-    if (isStock(t.symbol) && !Number.isInteger(t.qty))
-      v.push(`${where}: a stock trade of a fractional quantity`);
-    if (!(t.exitTime >= t.entryTime)) v.push(`${where}: exits before it entered`);
-    // pnl = signed move − fees, fees = this part's exit fee + its share of the entry fee
-    const gross = (long ? 1 : -1) * t.qty * (t.exitPrice - t.entryPrice);
-    if (!near(t.pnl, gross - t.fees, 1e-9))
-      v.push(`${where}: pnl ${t.pnl} is not move ${gross} − fees ${t.fees}`);
-    const cls = classOf(t.symbol);
-    const lo = t.qty * (t.entryPrice + t.exitPrice) * Math.min(fees[cls].maker, fees[cls].taker);
-    const hi = t.qty * (t.entryPrice + t.exitPrice) * Math.max(fees[cls].maker, fees[cls].taker);
-    if (t.fees < lo * (1 - 1e-9) - 1e-9 || t.fees > hi * (1 + 1e-9) + 1e-9)
-      v.push(`${where}: fees ${t.fees} outside what its two fills can pay [${lo}, ${hi}]`);
-
-    const entry = barClosingAt(t.symbol, t.entryTime);
-    if (!entry) v.push(`${where}: entry time is no bar close of ${t.symbol}`);
+  if (t.exitReason === 'end-of-data') {
+    if (t.exitTime !== out.last) v.push(`${where}: end-of-data exit before the end ${iso(out.last ?? NaN)}`);
+    return;
+  }
+  const exit = barClosingAt(t.symbol, t.exitTime);
+  if (!exit) {
+    v.push(`${where}: exit time is no bar close of ${t.symbol}`);
+    return;
+  }
+  if (!tradable(t.symbol, exit.openTime))
+    v.push(`${where}: exit in a bar opening ${iso(exit.openTime)}, outside the session`);
+  // Market exits pay slippage against the position; the raw price is what the bar traded at.
+  const raw = long ? t.exitPrice / (1 - slip) : t.exitPrice / (1 + slip);
+  const stop =
+    config.sim.stopLossPct > 0
+      ? long
+        ? t.entryPrice * (1 - config.sim.stopLossPct)
+        : t.entryPrice * (1 + config.sim.stopLossPct)
+      : null;
+  const later = exit.openTime >= t.entryTime;
+  if (t.exitReason === 'take-profit') {
+    const p = t.exitPrice;
+    if (!later) v.push(`${where}: take-profit filled in a bar opening before the entry filled`);
+    if (!(p >= exit.low && p <= exit.high))
+      v.push(`${where}: take-profit ${p} outside its bar [${exit.low}, ${exit.high}]`);
+    if (long ? p < exit.open : p > exit.open)
+      v.push(`${where}: take-profit ${p} worse than the bar's open ${exit.open}`);
+    if (p !== exit.open && !(long ? exit.high >= p * (1 + through) : exit.low <= p * (1 - through)))
+      v.push(
+        `${where}: take-profit at limit ${p} but the bar [${exit.low}, ${exit.high}] did not go through it`,
+      );
+    if (stop !== null && (long ? exit.low <= stop : exit.high >= stop))
+      v.push(`${where}: take-profit in a bar that touched the stop ${stop} (the stop comes first)`);
+  } else if (t.exitReason === 'stop') {
+    if (stop === null) v.push(`${where}: a stop exit without a stop`);
     else {
-      if (!tradable(t.symbol, entry.openTime))
-        v.push(`${where}: entry filled in a bar opening ${iso(entry.openTime)}, outside the session`);
-      const placed = placedAt.get(t.entryOrderId);
-      if (out.decisions.length && (placed === undefined || placed > entry.openTime))
-        v.push(
-          `${where}: entry filled in a bar opening ${iso(entry.openTime)}, before its order was placed (${placed === undefined ? 'never' : iso(placed)})`,
-        );
-      const p = t.entryPrice;
-      if (!(p >= entry.low && p <= entry.high))
-        v.push(`${where}: entry ${p} outside its bar [${entry.low}, ${entry.high}]`);
-      // The gap rule: a buy fills at min(limit, open), so never above the open; when it is not the open it is
-      // the limit, which the bar must have gone through by the fill rule's margin.
-      if (long ? p > entry.open : p < entry.open)
-        v.push(`${where}: entry ${p} worse than the bar's open ${entry.open}`);
-      if (p !== entry.open && !(long ? entry.low <= p * (1 - through) : entry.high >= p * (1 + through)))
-        v.push(
-          `${where}: entry at limit ${p} but the bar [${entry.low}, ${entry.high}] did not go through it by ${through}`,
-        );
+      const expected = long ? Math.min(stop, exit.open) : Math.max(stop, exit.open);
+      if (!later) v.push(`${where}: stop in a bar opening before the entry filled`);
+      if (!(long ? exit.low <= stop : exit.high >= stop))
+        v.push(`${where}: stop ${stop} not reached by the bar [${exit.low}, ${exit.high}]`);
+      if (!near(raw, expected)) v.push(`${where}: stop filled at ${raw} before slippage, not ${expected}`);
     }
-    if (t.exitReason === 'end-of-data') {
-      if (t.exitTime !== out.last)
-        v.push(`${where}: end-of-data exit before the end ${iso(out.last ?? NaN)}`);
-      continue;
-    }
-    const exit = barClosingAt(t.symbol, t.exitTime);
-    if (!exit) {
-      v.push(`${where}: exit time is no bar close of ${t.symbol}`);
-      continue;
-    }
-    if (!tradable(t.symbol, exit.openTime))
-      v.push(`${where}: exit in a bar opening ${iso(exit.openTime)}, outside the session`);
-    // Market exits pay slippage against the position; the raw price is what the bar traded at.
-    const raw = long ? t.exitPrice / (1 - slip) : t.exitPrice / (1 + slip);
-    const stop =
-      config.sim.stopLossPct > 0
-        ? long
-          ? t.entryPrice * (1 - config.sim.stopLossPct)
-          : t.entryPrice * (1 + config.sim.stopLossPct)
-        : null;
-    const later = exit.openTime >= t.entryTime;
-    if (t.exitReason === 'take-profit') {
-      const p = t.exitPrice;
-      if (!later) v.push(`${where}: take-profit filled in a bar opening before the entry filled`);
-      if (!(p >= exit.low && p <= exit.high))
-        v.push(`${where}: take-profit ${p} outside its bar [${exit.low}, ${exit.high}]`);
-      if (long ? p < exit.open : p > exit.open)
-        v.push(`${where}: take-profit ${p} worse than the bar's open ${exit.open}`);
-      if (p !== exit.open && !(long ? exit.high >= p * (1 + through) : exit.low <= p * (1 - through)))
-        v.push(
-          `${where}: take-profit at limit ${p} but the bar [${exit.low}, ${exit.high}] did not go through it`,
-        );
-      if (stop !== null && (long ? exit.low <= stop : exit.high >= stop))
-        v.push(`${where}: take-profit in a bar that touched the stop ${stop} (the stop comes first)`);
-    } else if (t.exitReason === 'stop') {
-      if (stop === null) v.push(`${where}: a stop exit without a stop`);
-      else {
-        const expected = long ? Math.min(stop, exit.open) : Math.max(stop, exit.open);
-        if (!later) v.push(`${where}: stop in a bar opening before the entry filled`);
-        if (!(long ? exit.low <= stop : exit.high >= stop))
-          v.push(`${where}: stop ${stop} not reached by the bar [${exit.low}, ${exit.high}]`);
-        if (!near(raw, expected)) v.push(`${where}: stop filled at ${raw} before slippage, not ${expected}`);
-      }
-    } else if (t.exitReason === 'time-stop') {
-      if (!near(raw, exit.open))
-        v.push(`${where}: time stop at ${raw} before slippage, not the bar's open ${exit.open}`);
-      const due = t.entryTime + config.sim.timeStopHours * H;
-      if (config.sim.timeStopHours === 0 || exit.openTime < due)
-        v.push(`${where}: time stop in a bar opening ${iso(exit.openTime)}, before it was due ${iso(due)}`);
-    } else if (t.exitReason === 'deleverage') {
-      if (!isStock(t.symbol)) v.push(`${where}: end-of-day trim of a crypto`);
-      const atClose = calendar.nextClose(t.exitTime - 1) === t.exitTime;
-      if (!(atClose && near(raw, exit.close)) && !near(raw, exit.open))
-        v.push(
-          `${where}: trim at ${raw} before slippage: neither at the close (${exit.close}) nor at a later bar's open (${exit.open})`,
-        );
-    }
-  }
-
-  // --- money: fees once, pnl adds up, interest reconstructed, equity identity at every equity row.
-  const sumFees = out.trades.reduce((a, t) => a + t.fees, 0);
-  if (!near(sumFees, out.feesPaid, 1e-9))
-    v.push(`fees: trades carry ${sumFees}, the account paid ${out.feesPaid}`);
-  const sumPnl = out.trades.reduce((a, t) => a + t.pnl, 0);
-  if (!near(out.finalEquity - out.initialEquity, sumPnl - out.interestPaid, 1e-9))
-    v.push(
-      `equity: final − initial ${out.finalEquity - out.initialEquity} is not trade pnl ${sumPnl} − interest ${out.interestPaid}`,
-    );
-  // A cash account (crypto longs at 1x, no buffer): margin used exceeds equity only if cash went below what the
-  // resting orders reserve, which no price move can cause: only a fill that paid more than its order reserved.
-  const cashAccount =
-    series.every((s) => s.assetClass === 'crypto') &&
-    out.trades.every((t) => t.side === 'buy') &&
-    config.bufferPct === 0 &&
-    config.margin.crypto.requirement === 1;
-  if (cashAccount)
-    for (const [r, row] of out.equity.entries())
-      if (row.marginUsed > row.marginCapacity * (1 + 1e-9) + 1e-9)
-        v.push(
-          `equity row ${r} ${iso(row.time)}: a cash account holds ${row.marginUsed} of margin on ${row.marginCapacity} of capacity`,
-        );
-  v.push(...equityIdentity(input, entries));
-  return v;
-}
-
-/** Open parts of positions at time t (entered at or before t, exited after). */
-function openAt(trades: readonly TradeRecord[], t: number): TradeRecord[] {
-  return trades.filter((x) => x.entryTime <= t && x.exitTime > t);
-}
-
-/** The last close of a symbol known at t (marks). */
-function markAt(s: BarSeries, closeTimes: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = closeTimes.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (closeTimes[mid]! <= t) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found < 0 ? Number.NaN : s.close[found]!;
-}
-
-/**
- * Equity at each equity row = initial + realised pnl − interest + open positions marked to the last close
- * − their entry fees; interest = the overnight debit (long notional − equity) × rate / 360 per calendar day,
- * from the state at the end of each day. And after each regular close, stock positions fit at the overnight
- * requirement (unless a stock had no bar at the close: its trim waits for its next bar, DESIGN §6).
- */
-function equityIdentity(input: HonestyInput, entries: Map<string, TradeRecord[]>): string[] {
-  const { series, config, calendar, out } = input;
-  const v: string[] = [];
-  const index = new Map(series.map((s, k) => [s.symbol, k] as const));
-  const fees = feeRates(config.sim);
-  const mark = (symbol: string, t: number) =>
-    markAt(series[index.get(symbol)!]!, out.closeTimes[index.get(symbol)!]!, t);
-  const entryFeeShare = (x: TradeRecord) => {
-    const all = entries.get(x.entryOrderId)!;
-    const total = all.reduce((a, y) => a + y.qty, 0);
-    const cls = series[index.get(x.symbol)!]!.assetClass;
-    // The entry's role (maker or taker) is not in the record: both bound the fee.
-    return [fees[cls].maker, fees[cls].taker].map((r) => total * x.entryPrice * r * (x.qty / total));
-  };
-  const state = (t: number, interest: number) => {
-    let equity = out.initialEquity - interest;
-    let slack = 0;
-    let longNotional = 0;
-    for (const x of out.trades) if (x.exitTime <= t) equity += x.pnl;
-    const open = openAt(out.trades, t);
-    for (const x of open) {
-      const m = mark(x.symbol, t);
-      const [a, b] = entryFeeShare(x);
-      equity += (x.side === 'buy' ? 1 : -1) * x.qty * (m - x.entryPrice) - (a! + b!) / 2;
-      slack += Math.abs(a! - b!) / 2;
-      if (x.side === 'buy') longNotional += x.qty * m;
-    }
-    return { equity, slack, longNotional, open };
-  };
-  let interest = 0;
-  /** Interest charged up to each row's day (charged at the first step of a day). */
-  const charged: number[] = [];
-  let prev: { day: number; equity: number; longNotional: number } | null = null;
-  for (const [r, row] of out.equity.entries()) {
-    const day = Math.floor(row.time / DAY);
-    if (prev && day > prev.day)
-      interest +=
-        Math.max(0, prev.longNotional - prev.equity) * (config.marginRatePerYear / 360) * (day - prev.day);
-    charged.push(interest);
-    const s = state(row.time, interest);
-    if (Math.abs(s.equity - row.equity) > s.slack + 1e-9 * Math.max(1, Math.abs(row.equity)))
+  } else if (t.exitReason === 'time-stop') {
+    if (!near(raw, exit.open))
+      v.push(`${where}: time stop at ${raw} before slippage, not the bar's open ${exit.open}`);
+    const due = t.entryTime + config.sim.timeStopHours * H;
+    if (config.sim.timeStopHours === 0 || exit.openTime < due)
+      v.push(`${where}: time stop in a bar opening ${iso(exit.openTime)}, before it was due ${iso(due)}`);
+  } else if (t.exitReason === 'deleverage') {
+    if (!isStock(t.symbol)) v.push(`${where}: end-of-day trim of a crypto`);
+    const atClose = calendar.nextClose(t.exitTime - 1) === t.exitTime;
+    if (!(atClose && near(raw, exit.close)) && !near(raw, exit.open))
       v.push(
-        `equity row ${r} ${iso(row.time)}: ${row.equity}, but cash and positions at the last closes give ${s.equity} (± ${s.slack} of fee roles)`,
-      );
-    prev = { day, equity: row.equity, longNotional: s.longNotional };
-  }
-  if (!near(interest, out.interestPaid, 1e-9))
-    v.push(`interest: the account paid ${out.interestPaid}, the daily debit gives ${interest}`);
-
-  // After each regular close in the run: stock positions within the overnight requirement.
-  if (out.first === null || out.last === null || !series.some((s) => s.assetClass === 'stock')) return v;
-  let e = 0;
-  for (let c = calendar.nextClose(out.first); c !== null && c <= out.last; c = calendar.nextClose(c + 1)) {
-    while (e + 1 < out.equity.length && Math.floor(out.equity[e]!.time / DAY) < Math.floor(c / DAY)) e++;
-    if (Math.floor(out.equity[e]!.time / DAY) !== Math.floor(c / DAY)) continue; // no step that day
-    const cumulative = charged[e]!;
-    const s = state(c, cumulative);
-    const stocks = s.open.filter((x) => series[index.get(x.symbol)!]!.assetClass === 'stock');
-    if (!stocks.length) continue;
-    // A stock without a bar closing at the close cannot trade then: its trim waits (DESIGN §6).
-    if (stocks.some((x) => !out.closeTimes[index.get(x.symbol)!]!.includes(c))) continue;
-    const req = overnightStockRequirement(s.equity, config.margin);
-    let margin = 0;
-    for (const x of s.open) {
-      const cls = series[index.get(x.symbol)!]!.assetClass;
-      margin += x.qty * mark(x.symbol, c) * (cls === 'stock' ? req : config.margin.crypto.requirement);
-    }
-    const capacity = Math.max(0, s.equity) * (1 - config.bufferPct);
-    if (margin > capacity * (1 + 1e-9) + s.slack + 1e-6)
-      v.push(
-        `close ${iso(c)}: positions hold ${margin} of overnight margin over capacity ${capacity} (stocks: ${stocks.map((x) => `${x.symbol} ${x.qty}`).join(', ')})`,
+        `${where}: trim at ${raw} before slippage: neither at the close (${exit.close}) nor at a later bar's open (${exit.open})`,
       );
   }
-  return v;
 }
