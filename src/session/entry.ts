@@ -46,7 +46,7 @@ export function fillEntryRequest(
   feeRate = 0,
   limitPrice = entryLimit(req.assetClass, signal),
 ): boolean {
-  // The budget pays the fee too (the simulator reserves the taker fee of a fill; 0 where the venue does).
+  // The budget pays the fee too (the simulator reserves the most a fill can pay; 0 where the venue does).
   const qty = entryQty(req.assetClass, (orderFraction * equity) / (1 + feeRate), limitPrice, sizing);
   if (!(qty > 0)) return false;
   req.side = signal.side;

@@ -27,9 +27,18 @@ export function feeRates(sim: Pick<SimConfig, 'fees' | 'feesBps'>): FeeRates {
 }
 
 /**
+ * The most an entry's fill can pay as a fraction of its notional: its fill is a maker fill (the market came to
+ * it) or a taker fill (a bar opened through its limit), so the larger of the two rates. Usually the taker
+ * rate; a venue that charges makers more (an inverted fee schedule) makes it the maker rate.
+ */
+export function entryFeeRate(rates: FeeRates, assetClass: AssetClass): number {
+  return Math.max(rates[assetClass].maker, rates[assetClass].taker);
+}
+
+/**
  * The entry quantity whose notional plus its own fee is `budget` (DESIGN §6: an entry order reserves its
- * fee). At the taker rate, the most its fill can pay (a bar that opens through the limit), which is also what
- * the order holds back while it rests (reservedEntryFee): an order of the whole budget then still fits.
+ * fee). At the most its fill can pay (entryFeeRate), which is also what the order holds back while it rests
+ * (reservedEntryFee): an order of the whole budget then still fits.
  */
 export function entryQtyWithFee(
   budget: number,
@@ -37,12 +46,12 @@ export function entryQtyWithFee(
   rates: FeeRates,
   assetClass: AssetClass,
 ): number {
-  return budget / (limitPrice * (1 + rates[assetClass].taker));
+  return budget / (limitPrice * (1 + entryFeeRate(rates, assetClass)));
 }
 
 /**
  * The fee an entry order holds back from equity while it rests, so that its fill never leaves margin over
- * capacity: the taker rate (the most its fill can pay) on its notional at the limit.
+ * capacity: the most its fill can pay (entryFeeRate) on its notional at the limit.
  */
 export function reservedEntryFee(
   qty: number,
@@ -50,7 +59,7 @@ export function reservedEntryFee(
   rates: FeeRates,
   assetClass: AssetClass,
 ): number {
-  return Math.abs(qty * limitPrice) * rates[assetClass].taker;
+  return Math.abs(qty * limitPrice) * entryFeeRate(rates, assetClass);
 }
 
 /** The end-of-day trim's size with its own costs: one rule of the session (src/session/deleverage.ts). */

@@ -2,12 +2,15 @@ import { dailyInterest, overnightDebit } from '../core/margin/interest.js';
 import { stockEntriesClosed } from '../session/asking.js';
 import { blankRequest, entryLimit, fillEntryRequest } from '../session/entry.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
+import { entryFeeRate } from './costs.js';
+import { tradesInBar } from './fill-rules.js';
 import { submitRequests } from './sim-entries.js';
 import { runDeleverage } from './sim-eod.js';
 import { SimState } from './sim-state.js';
 import { applySignalSkill } from './signals/skill.js';
 import { manageExit, processFills, refreshSignal } from './sim-steps.js';
 import { feedValuation } from './sim-values.js';
+import { assertBooksAgree } from './sim-invariants.js';
 import type { DecisionRow, EquityRow, SimInput, SimOutput, StealRecord, Watcher } from './sim-types.js';
 import { STEP_BAR, STEP_CLOSE, STEP_DELEVERAGE } from './timeline.js';
 
@@ -99,7 +102,7 @@ export function simulate(input: SimInput): SimOutput {
           w.limitSignal = w.signal;
           w.signalLimit = entryLimit(w.assetClass, w.signal);
         }
-        const feeRate = st.fees[w.assetClass].taker;
+        const feeRate = entryFeeRate(st.fees, w.assetClass);
         const fraction = st.sim.orderFraction;
         const price = w.lastPrice;
         if (!fillEntryRequest(req, w.signal, equity, fraction, price, DEFAULT_SIZING, feeRate, w.signalLimit))
@@ -121,6 +124,7 @@ export function simulate(input: SimInput): SimOutput {
       pendingRow.marginUsed = used;
       pendingRow.marginCapacity = capacity;
     }
+    if (st.input.assertInvariants) assertBooksAgree(st);
     if (st.input.onProgress && (step & 4095) === 0) st.input.onProgress(step, total);
   }
 
@@ -163,6 +167,10 @@ export function simulate(input: SimInput): SimOutput {
     first: st.timeline.steps.length ? st.timeline.steps[0]! : null,
     last: st.timeline.steps.length ? st.timeline.steps[st.timeline.steps.length - 1]! : null,
     closeTimes: st.timeline.closeTimes,
+    tradesInBar: (k, i) => {
+      const s = st.input.series[k]!;
+      return tradesInBar(s.assetClass, s.time[i]!, st.calendar, st.config.extendedHours);
+    },
     predictions: st.predictions.rows,
   };
 }

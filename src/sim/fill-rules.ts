@@ -1,4 +1,4 @@
-import type { ExchangeCalendar } from '../core/calendar/index.js';
+import { stockSessionAt, type ExchangeCalendar } from '../core/calendar/index.js';
 import type { AssetClass, Side } from '../core/types.js';
 
 /**
@@ -48,13 +48,16 @@ export function limitFillRole(side: Side, limit: number, open: number): 'maker' 
 
 /**
  * Whether a symbol's bar can trade at all (DESIGN §6): a stock only in bars that open in its regular session
- * unless extended hours are on (a pre- or after-market bar's range is not the session's book); crypto always.
+ * (a pre- or after-market bar's range is not the session's book), or with extended hours also in bars that
+ * open in the pre-market or after-hours session of a trading day (stockSessionAt: the session rule the
+ * coordinator rests orders by), never overnight, on a weekend or on a holiday; crypto always.
  */
 export function tradesInBar(
   assetClass: AssetClass,
   barOpen: number,
-  calendar: Pick<ExchangeCalendar, 'isRegularSession'>,
+  calendar: Pick<ExchangeCalendar, 'isRegularSession' | 'sessionFor'>,
   extendedHours: boolean,
 ): boolean {
-  return assetClass !== 'stock' || extendedHours || calendar.isRegularSession(barOpen);
+  if (assetClass !== 'stock' || calendar.isRegularSession(barOpen)) return true;
+  return extendedHours && stockSessionAt(barOpen, calendar) === 'extended';
 }

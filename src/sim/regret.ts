@@ -1,4 +1,5 @@
 import type { BarSeries } from '../marketdata/index.js';
+import { limitFillPrice } from './fill-rules.js';
 import type { StealRecord } from './sim-types.js';
 import type { TradeRecord } from './portfolio.js';
 
@@ -41,7 +42,21 @@ export function stealRegret(input: {
   /** Fee per fill as a fraction of notional: one rate, or one per symbol. */
   feeRate: number | ((symbol: string) => number);
   timeStopMs: number;
+  /**
+   * The simulator's fill rules, so that a victim would have filled only where the simulation could have
+   * filled it: whether bar i of series k can trade (a stock's session, tradesInBar), how far a bar must go
+   * through a limit (fillThrough), and the run's last step (a position still open then is valued at the last
+   * close by then, never at bars after the run). Without them: every bar, a touch, the end of the file.
+   */
+  tradable?: (k: number, i: number) => boolean;
+  through?: number;
+  end?: number | null;
 }): StealRegret {
+  const rules: FillRules = {
+    tradable: input.tradable ?? (() => true),
+    through: input.through ?? 0,
+    end: input.end ?? Number.POSITIVE_INFINITY,
+  };
   const rate = input.feeRate;
   const feeRateOf = typeof rate === 'number' ? () => rate : rate;
   const seriesBySymbol = new Map(input.series.map((s, k) => [s.symbol, k]));
@@ -69,7 +84,16 @@ export function stealRegret(input: {
         thief: steal.thief,
         victimOrderId: v.orderId,
         victimSymbol: v.symbol,
-        ...counterfactual(s, ct, steal.time, v, feeRateOf(v.symbol), input.timeStopMs),
+        ...counterfactual(
+          s,
+          ct,
+          steal.time,
+          v,
+          feeRateOf(v.symbol),
+          input.timeStopMs,
+          (i) => rules.tradable(k, i),
+          rules,
+        ),
         repeat,
       });
     }
@@ -87,6 +111,18 @@ export function stealRegret(input: {
   };
 }
 
+interface FillRules {
+  tradable: (k: number, i: number) => boolean;
+  through: number;
+  end: number;
+}
+
+/**
+ * What the victim would have done left alone, by the simulator's rules: its entry fills in a later tradable
+ * bar that reaches the limit (by the fill rule's margin), at min(limit, open) for a buy; then its take-profit
+ * in a tradable bar after that, or at the time stop the open of the next tradable bar, or at the run's end the
+ * last close.
+ */
 function counterfactual(
   s: BarSeries,
   closeTimes: Float64Array,
@@ -94,15 +130,19 @@ function counterfactual(
   v: StealRecord['victims'][number],
   feeRate: number,
   timeStopMs: number,
+  tradable: (i: number) => boolean,
+  rules: Pick<FillRules, 'through' | 'end'>,
 ): { wouldHaveFilled: boolean; victimPnl: number } {
-  const n = s.time.length;
+  let n = s.time.length;
+  while (n > 0 && closeTimes[n - 1]! > rules.end) n--;
   let i = lowerBound(s.time, from);
   const buy = v.side === 'buy';
   let fill = Number.NaN;
   let fillClose = 0;
   for (; i < n && closeTimes[i]! <= v.validUntil; i++) {
-    if (buy ? s.low[i]! <= v.limitPrice : s.high[i]! >= v.limitPrice) {
-      fill = buy ? Math.min(v.limitPrice, s.open[i]!) : Math.max(v.limitPrice, s.open[i]!);
+    if (!tradable(i)) continue;
+    fill = limitFillPrice(v.side, v.limitPrice, s.open[i]!, s.high[i]!, s.low[i]!, rules.through);
+    if (Number.isFinite(fill)) {
       fillClose = closeTimes[i]!;
       break;
     }
@@ -110,15 +150,29 @@ function counterfactual(
   if (!Number.isFinite(fill)) return { wouldHaveFilled: false, victimPnl: 0 };
   const stopAt = timeStopMs > 0 ? fillClose + timeStopMs : Number.POSITIVE_INFINITY;
   let exit = s.close[n - 1]!;
+  let stopping = false;
   for (let j = i + 1; j < n; j++) {
-    if (buy ? s.high[j]! >= v.takeProfit : s.low[j]! <= v.takeProfit) {
-      exit = buy ? Math.max(v.takeProfit, s.open[j]!) : Math.min(v.takeProfit, s.open[j]!);
+    const trades = tradable(j);
+    // A time stop decided at an earlier close trades at the open of the next tradable bar.
+    if (stopping && trades) {
+      exit = s.open[j]!;
       break;
     }
-    if (closeTimes[j]! >= stopAt) {
-      exit = j + 1 < n ? s.open[j + 1]! : s.close[j]!;
-      break;
+    if (trades) {
+      const tp = limitFillPrice(
+        buy ? 'sell' : 'buy',
+        v.takeProfit,
+        s.open[j]!,
+        s.high[j]!,
+        s.low[j]!,
+        rules.through,
+      );
+      if (Number.isFinite(tp)) {
+        exit = tp;
+        break;
+      }
     }
+    if (closeTimes[j]! >= stopAt) stopping = true;
   }
   const sign = buy ? 1 : -1;
   const fees = (Math.abs(fill) + Math.abs(exit)) * v.qty * feeRate;

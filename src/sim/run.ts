@@ -4,6 +4,7 @@ import { simCalibration, type SimCalibration } from './calibration.js';
 import { simFillReturns, type SimFillReturns } from './fill-returns.js';
 import { valuesOrders } from '../core/policy/value-policy.js';
 import { feeRates } from './costs.js';
+import { fillThrough } from './fill-rules.js';
 import type { BarSeries, LoadResult } from '../marketdata/index.js';
 import { simulate, type DecisionRow, type EquityRow, type SimOutput } from './engine.js';
 import { summarize, type Summary } from './metrics.js';
@@ -63,7 +64,7 @@ const iso = (t: number): string => new Date(t).toISOString();
 export function simulationRegret(
   config: WorkstealConfig,
   series: readonly BarSeries[],
-  output: Pick<SimOutput, 'steals' | 'trades' | 'closeTimes'>,
+  output: Pick<SimOutput, 'steals' | 'trades' | 'closeTimes' | 'last' | 'tradesInBar'>,
 ): StealRegret {
   const fees = feeRates(config.sim);
   const assetClassOf = new Map(series.map((s) => [s.symbol, s.assetClass] as const));
@@ -74,6 +75,10 @@ export function simulationRegret(
     closeTimes: output.closeTimes,
     feeRate: (symbol) => fees[assetClassOf.get(symbol) ?? 'crypto'].maker,
     timeStopMs: config.sim.timeStopHours * 3_600_000,
+    // A victim would have filled only where the simulation fills: its sessions, its fill rule, its range.
+    tradable: output.tradesInBar,
+    through: fillThrough(config.sim),
+    end: output.last,
   });
 }
 

@@ -224,7 +224,14 @@ export class SimState {
     const q = Math.min(p.qty, qty ?? p.qty);
     // Every exit but a take-profit is a market order: it takes the book.
     this.portfolio.close(w.symbol, price, this.now, reason, this.fees[w.assetClass].taker, q);
-    this.coordinator.adjustPosition(w.symbol, w.assetClass, p.side === 'buy' ? -q : q, price);
+    // What is left stays marked to the last close: the exit price carries slippage, and a mark at it would
+    // understate the margin the rest holds until the symbol's next bar (overnight, after an end-of-day trim).
+    this.coordinator.adjustPosition(
+      w.symbol,
+      w.assetClass,
+      p.side === 'buy' ? -q : q,
+      this.mark(w.symbol) || price,
+    );
     const rest = this.portfolio.positions.get(w.symbol);
     if (p.tpOrderId) {
       this.broker.remove(p.tpOrderId);

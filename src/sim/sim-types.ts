@@ -148,6 +148,8 @@ export interface SimOutput {
   last: number | null;
   /** Per series, when each bar closed (for after-the-fact analysis such as steal regret). */
   closeTimes: Float64Array[];
+  /** Whether bar i of series k can trade at all (a stock's sessions: tradesInBar), for the same analysis. */
+  tradesInBar: (k: number, i: number) => boolean;
   /** Under a value ranking, the fill chances the run valued (for its calibration report); empty otherwise. */
   predictions: readonly ValuedPrediction[];
 }
