@@ -2,7 +2,7 @@ import type { Coordinator } from '../coordinator/coordinator.js';
 import type { Outcome } from '../coordinator/saga.js';
 import type { Decision } from '../core/policy/decision.js';
 import type { AssetClass, EntryRequest } from '../core/types.js';
-import { feeRates, reservedEntryFee, type FeeRates } from '../sim/costs.js';
+import { entryFeeRate, feeRates, reservedEntryFee, type FeeRates } from '../sim/costs.js';
 import { exitId, takeProfitId } from '../ports/order-ids.js';
 import type { Quote } from '../ports/venue.js';
 import { stockEntriesClosed } from '../session/asking.js';
@@ -165,7 +165,7 @@ export class LiveWatchers {
       sizing: DEFAULT_SIZING,
       signal: (symbol: string) => signals.current(symbol, now),
       signalKeyOf: (orderId: string) => store.orderByOrderId(orderId)?.signalKey ?? null,
-      feeRate: (assetClass: AssetClass) => this.fees[assetClass].taker,
+      feeRate: (assetClass: AssetClass) => entryFeeRate(this.fees, assetClass),
       stockEntriesClosed: stockEntriesClosed(
         'stock',
         now,
