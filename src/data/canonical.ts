@@ -6,6 +6,7 @@
  * Numbers are written with `String(x)`, the shortest text that parses back to the same double; the loader
  * parses decimals correctly rounded, so a value survives the round trip bit for bit.
  */
+import { plausibleTime, priceProblem, timeProblem, volumeProblem } from '../marketdata/limits.js';
 import type { Bar } from './types.js';
 
 export const CANONICAL_HEADER = 'time,open,high,low,close,volume\n';
@@ -65,29 +66,26 @@ export interface BarProblem {
 }
 
 /**
- * The loader's row rules, applied before a downloaded bar is stored: a bar with a non-positive or non-finite
- * price or a negative volume is dropped; a high/low that does not bracket open and close is clamped. Either
- * way the problem is returned so that it ends up in the manifest, never fixed silently. Without this, one
- * bad bar from an exchange would make the whole store file refuse to load.
+ * The loader's row rules (limits.ts), applied before a downloaded bar is stored: a bar whose time lies outside
+ * the supported years, or with a price that is not positive, not a number or outside the plausible bounds,
+ * or a volume that is negative or implausible, is dropped; a high/low that does not bracket open and close is
+ * clamped. Either way the problem is returned so that it ends up in the manifest, never fixed silently.
+ * Without this, one bad bar from an exchange would make the whole store file refuse to load: the rules must
+ * be the loader's own, not a looser copy.
  */
 export function checkBar(bar: Bar): { bar: Bar | null; problem: BarProblem | null } {
   const { open: o, high: h, low: l, close: c, volume: v } = bar;
-  const time = formatTime(bar.time);
+  const time = plausibleTime(bar.time) ? formatTime(bar.time) : String(bar.time);
+  const drop = (problem: string) => ({ bar: null, problem: { time, problem, action: 'dropped' as const } });
+  if (!plausibleTime(bar.time))
+    return drop(timeProblem(bar.time, time, 'time') || `time ${time} is not a time`);
   const prices = { open: o, high: h, low: l, close: c };
   for (const [name, value] of Object.entries(prices)) {
-    if (!(Number.isFinite(value) && value > 0)) {
-      return {
-        bar: null,
-        problem: { time, problem: `${name} ${value} is not a positive price`, action: 'dropped' },
-      };
-    }
+    const problem = Number.isNaN(value) ? `${name} is not a number` : priceProblem(value, name);
+    if (problem) return drop(problem);
   }
-  if (!(Number.isFinite(v) && v >= 0)) {
-    return {
-      bar: null,
-      problem: { time, problem: `volume ${v} is negative or not a number`, action: 'dropped' },
-    };
-  }
+  const volume = Number.isNaN(v) ? 'volume is not a number' : volumeProblem(v, 'volume');
+  if (volume) return drop(volume);
   const hi = Math.max(o, h, l, c);
   const lo = Math.min(o, h, l, c);
   if (h !== hi || l !== lo) {

@@ -57,6 +57,25 @@ function problemsOf(load: LoadResult): BarProblemRecord[] {
     .slice(0, LIST_CAP);
 }
 
+/**
+ * An import replaces the store file of its symbol and timeframe; bars of that file outside the new file's
+ * range would be gone without a word (importing 2024 over 2020-2023 would leave only 2024). Such an import
+ * is refused, naming both ranges; a file covering the stored range (a corrected copy, a longer history)
+ * replaces it as before.
+ */
+function refuseLoss(file: string, key: string, held: ManifestEntry, load: LoadResult, path: string): void {
+  const time = load.series.time;
+  const first = time[0] as number;
+  const last = time[time.length - 1] as number;
+  if (held.first === null || held.last === null) return;
+  if (Date.parse(held.first) >= first && Date.parse(held.last) <= last) return;
+  throw new DataError(
+    file,
+    `covers ${formatTime(first)} → ${formatTime(last)}, but the store's ${key} holds ${held.rows} bars ${held.first} → ${held.last}: importing it would delete the stored bars outside its range.`,
+    `Import a file that covers the stored range, import into another --folder, or delete ${path} to replace it.`,
+  );
+}
+
 const SOURCE_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
 
 export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
@@ -102,6 +121,11 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
   const release = await lockStore(req.store.dir);
   try {
     const { manifest } = await req.store.reconcile();
+    // Every file is checked against the store before any is written, so a refusal leaves the store as it was.
+    for (const { file, load, key } of loads) {
+      const held = manifest.files[key];
+      if (held) refuseLoss(file, key, held, load, req.store.pathOf(key));
+    }
     const results: ImportResult[] = [];
     for (const { file, load, key } of loads) {
       const s = load.series;

@@ -30,13 +30,24 @@ export async function readStructuredFile(path: string): Promise<unknown> {
 export function parseStructured(text: string, source: string): unknown {
   const ext = extname(source).toLowerCase();
   if (ext === '.json') {
+    let value: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      value = JSON.parse(text) as unknown;
     } catch (error) {
       throw new ValidationError(`Cannot parse ${source}`, [
         { where: source, message: `is not valid JSON: ${(error as Error).message}` },
       ]);
     }
+    const twice = duplicateJsonKey(text);
+    if (twice) {
+      throw new ValidationError(`Cannot parse ${source}`, [
+        {
+          where: `${source}:${twice.line}`,
+          message: `key "${twice.key}" appears twice in one object, and JSON would silently keep only the last; remove one of them`,
+        },
+      ]);
+    }
+    return value;
   }
   const { parse, YAMLParseError } = yaml();
   try {
@@ -49,4 +60,39 @@ export function parseStructured(text: string, source: string): unknown {
       { where, message: `is not valid YAML: ${(error as Error).message.split('\n')[0]}` },
     ]);
   }
+}
+
+/**
+ * The first key written twice in one object of valid JSON text, with the line of its second occurrence.
+ * JSON.parse keeps the last value without a word, so `{"cooldownSec": 3600, "cooldownSec": 60}` would run
+ * with 60 while the user reads 3600; YAML files are refused for the same thing by the YAML parser.
+ */
+export function duplicateJsonKey(text: string): { key: string; line: number } | null {
+  // One entry per open object (its keys so far) or array (null); strings hold no raw newlines in valid JSON.
+  const open: (Set<string> | null)[] = [];
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    else if (c === '{') open.push(new Set());
+    else if (c === '[') open.push(null);
+    else if (c === '}' || c === ']') open.pop();
+    else if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      let next = end + 1;
+      while (next < text.length && /\s/.test(text[next] as string)) {
+        if (text[next] === '\n') line++;
+        next++;
+      }
+      const keys = open[open.length - 1];
+      if (text[next] === ':' && keys) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (keys.has(key)) return { key, line };
+        keys.add(key);
+      }
+      i = next - 1;
+    }
+  }
+  return null;
 }

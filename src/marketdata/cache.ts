@@ -24,7 +24,9 @@ import type { BarColumns, QualityReport } from './types.js';
 
 /** Bump whenever parsing or normalisation changes what a file loads as. */
 // 5: stock gaps are counted against the exchange calendar (the cached quality report changed).
-export const CACHE_FORMAT_VERSION = 5;
+// 6: rows wider or narrower than the header, epoch times before 1971 and skipped or repeated DST wall times
+// are reported, not loaded.
+export const CACHE_FORMAT_VERSION = 6;
 // Float64 bytes are written in the machine's byte order; the magic names it so a cache copied to a machine of
 // the other order is ignored rather than misread.
 const MAGIC = Buffer.from(endianness() === 'LE' ? 'WSBARSL1' : 'WSBARSB1', 'latin1');

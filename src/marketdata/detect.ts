@@ -8,7 +8,7 @@
 import { detectDelimiter, fieldText, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
 import { printable } from '../core/errors.js';
 import { DataError, LAYOUT_HINT } from './errors.js';
-import { BAR_TIME_MAX } from './limits.js';
+import { BAR_TIME_MAX, EPOCH_TIME_MIN } from './limits.js';
 import {
   epochUnitOf,
   isoUtc,
@@ -26,6 +26,8 @@ export interface Layout {
   delimiter: number;
   /** Column names (header text, or `col0`… when headerless), for messages. */
   names: string[];
+  /** Fields in the first line: every data row must have as many (a wider or narrower row is shifted). */
+  fields: number;
   timeCol: number;
   timeFormat: TimeFormat;
   open: number;
@@ -82,7 +84,7 @@ function normalise(name: string): string {
 
 const EMPTY_FIX = 'Point at a CSV of bars (time, open, high, low, close[, volume]).';
 /** Epoch values must land in this range, so an index column (0, 1, 2…) is not read as 1970 timestamps. */
-const PLAUSIBLE_FROM = Date.UTC(1971, 0, 1);
+const PLAUSIBLE_FROM = EPOCH_TIME_MIN;
 const PLAUSIBLE_TO = BAR_TIME_MAX;
 
 interface Fields {
@@ -90,14 +92,16 @@ interface Fields {
   starts: Int32Array;
   ends: Int32Array;
   count: number;
+  /** The true field count (count is capped at the 512 fields kept). */
+  total: number;
 }
 
 function splitText(text: string, delimiter: number): Fields {
   const buf = Buffer.from(text, 'utf8');
   const starts = new Int32Array(512);
   const ends = new Int32Array(512);
-  const count = Math.min(splitLine(buf, 0, buf.length, delimiter, starts, ends), 512);
-  return { buf, starts, ends, count };
+  const total = splitLine(buf, 0, buf.length, delimiter, starts, ends);
+  return { buf, starts, ends, count: Math.min(total, 512), total };
 }
 
 /** The first non-blank line (after a UTF-8 BOM): its byte range, line number and text. */
@@ -219,7 +223,8 @@ interface Sample {
   epochs: number;
   withOffset: number;
   naive: number;
-  firstEpoch: number;
+  /** The sampled epoch numbers: the unit most of them have is the column's (one stray row cannot decide it). */
+  epochValues: number[];
   /** Rows whose high/low bracket open/close: a check on positional (headerless) columns. */
   bracketed: number;
   headerSymbol: string | undefined;
@@ -246,7 +251,7 @@ function sampleRows(
     epochs: 0,
     withOffset: 0,
     naive: 0,
-    firstEpoch: NaN,
+    epochValues: [],
     bracketed: 0,
     headerSymbol: undefined,
     badTime: null,
@@ -265,7 +270,7 @@ function sampleRows(
     const epoch = parseNumber(buf, ts, te);
     if (!Number.isNaN(epoch)) {
       s.epochs++;
-      if (Number.isNaN(s.firstEpoch)) s.firstEpoch = epoch;
+      s.epochValues.push(epoch);
     } else if (!Number.isNaN(parseIsoTime(buf, ts, te, iso))) {
       if (Number.isNaN(iso.offsetMin)) s.naive++;
       else s.withOffset++;
@@ -298,10 +303,19 @@ function chooseTimeFormat(file: string, s: Sample, timeName: string, dataLine: n
     });
   }
   if (s.epochs >= s.withOffset + s.naive) {
-    const unit = epochUnitOf(s.firstEpoch);
-    const text = String(s.firstEpoch);
-    const ms = parseEpoch(Buffer.from(text), 0, text.length, unit);
-    if (!(ms >= PLAUSIBLE_FROM && ms < PLAUSIBLE_TO)) {
+    const units = s.epochValues.map(epochUnitOf);
+    const count = (u: EpochUnit): number => units.filter((x) => x === u).length;
+    const unit = units.reduce((best, u) => (count(u) > count(best) ? u : best));
+    const asMs = (v: number): number => {
+      const text = String(v);
+      return parseEpoch(Buffer.from(text), 0, text.length, unit);
+    };
+    const plausible = (v: number): boolean => asMs(v) >= PLAUSIBLE_FROM && asMs(v) < PLAUSIBLE_TO;
+    // An index column (0, 1, 2…) is implausible throughout; a few bad rows among good ones are the row check's.
+    const implausible = s.epochValues.filter((v) => !plausible(v));
+    if (implausible.length * 2 >= s.epochValues.length) {
+      const text = String(implausible[0]);
+      const ms = asMs(implausible[0] as number);
       throw new DataError(
         file,
         `the time column ${timeName} holds numbers that are not plausible epoch times (first: ${text} = ${isoUtc(ms)} as ${unit}).`,
@@ -353,6 +367,7 @@ export function detectLayout(file: string, buf: Buffer, override: LayoutOverride
     header,
     delimiter,
     names,
+    fields: firstFields.total,
     timeCol,
     timeFormat,
     ...cols,

@@ -7,6 +7,12 @@
 
 /** 1970-01-01 UTC: no bar data (and no epoch time) is older. */
 export const BAR_TIME_MIN = Date.UTC(1970, 0, 1);
+/**
+ * 1971-01-01 UTC, for epoch numbers: no exchange wrote bars in 1970, so an earlier epoch value is an index
+ * column (0, 1, 2…), a number cut short, or a value in a coarser unit than its column (seconds among
+ * milliseconds read as January 1970), never a bar time.
+ */
+export const EPOCH_TIME_MIN = Date.UTC(1971, 0, 1);
 /** 2100-01-01 UTC, exclusive: a later time is a typo (9999) or a wrong epoch unit. */
 export const BAR_TIME_MAX = Date.UTC(2100, 0, 1);
 /** No instrument trades above a billion per unit (BRK.A is under a million). */

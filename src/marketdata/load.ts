@@ -25,7 +25,8 @@ import { alwaysOpen, normalise, sessionGaps } from './quality.js';
 import { nyseCalendar } from '../core/calendar/index.js';
 import { inferAssetClass, inferSymbol } from './symbols.js';
 import { MS_PER_MINUTE } from '../core/calendar/civil.js';
-import { UTC, fixedZone, localToUtc, parseZone, type Zone } from './timezone.js';
+import { UTC, fixedZone, parseZone, type Zone } from './timezone.js';
+import { wallTimesToUtc } from './wallclock.js';
 import { selectSeries, type SelectOptions } from './select.js';
 import type { LoadOptions, LoadResult } from './types.js';
 import { guessStockZone } from './zoneguess.js';
@@ -91,7 +92,7 @@ function applyZone(
     const shift = zone.fixedOffset * MS_PER_MINUTE;
     for (let i = 0; i < raw.n; i++) t[i] = (t[i] as number) - shift;
   } else {
-    for (let i = 0; i < raw.n; i++) t[i] = localToUtc(zone, t[i] as number);
+    wallTimesToUtc(raw, zone);
   }
   return { zone, why };
 }

@@ -13,8 +13,22 @@
 import { CR, LF, QUOTE, fieldText, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
 import type { Layout } from './detect.js';
 import { DataError } from './errors.js';
-import { plausibleRow, plausibleTime, priceProblem, timeProblem, volumeProblem } from './limits.js';
-import { parseEpoch, parseIsoTime, type IsoResult } from './timeparse.js';
+import {
+  EPOCH_TIME_MIN,
+  plausibleRow,
+  plausibleTime,
+  priceProblem,
+  timeProblem,
+  volumeProblem,
+} from './limits.js';
+import {
+  epochUnitMismatch,
+  isoUtc,
+  parseEpoch,
+  parseIsoTime,
+  type EpochUnit,
+  type IsoResult,
+} from './timeparse.js';
 import type { BarColumns } from './types.js';
 
 export interface RowProblem {
@@ -88,7 +102,7 @@ class RowSink {
   private symEnd = -1;
   private symRow = 0;
   private readonly iso: IsoResult = { offsetMin: NaN, hasTime: false };
-  private readonly epochUnit;
+  private readonly epochUnit: EpochUnit | null;
   private readonly wantOffset: boolean;
   private readonly valueCols: number[];
 
@@ -126,11 +140,29 @@ class RowSink {
     return k === 4 ? volumeProblem(v, name) : priceProblem(v, name);
   }
 
+  /** Why an epoch time before EPOCH_TIME_MIN is not a bar time: a coarser unit than the column's, or a cut value. */
+  private earlyEpoch(t: number, ts: number, te: number): string {
+    const unit = this.epochUnit as EpochUnit;
+    const text = `time "${fieldText(this.buf, ts, te)}" in column ${this.layout.names[this.layout.timeCol]}`;
+    const own = epochUnitMismatch(t, unit);
+    if (own) return `${text} is ${own} by its magnitude, but the column holds ${unit}`;
+    return `${text} reads as ${isoUtc(t)} (${unit}), before any bar data: a digit is missing`;
+  }
+
   /** One data row whose needed fields are in starts/ends (and values, for the numeric ones). */
   row(lineNo: number, fields: number): void {
     const { buf, layout, starts, ends, values } = this;
     if (fields < this.need) {
       this.drop(lineNo, `row has ${fields} field${fields === 1 ? '' : 's'}, expected at least ${this.need}`);
+      return;
+    }
+    if (fields !== layout.fields) {
+      // A row wider or narrower than the header has a value split in two (a decimal comma) or a column left
+      // out, so its fields no longer sit under their names: reading them by position would give wrong bars.
+      this.drop(
+        lineNo,
+        `row has ${fields} fields but the ${layout.header ? 'header' : 'first row'} has ${layout.fields}: a value is split or a column is missing`,
+      );
       return;
     }
     const ts = starts[layout.timeCol] as number;
@@ -154,11 +186,12 @@ class RowSink {
         if (!(iso.offsetMin <= this.offMax)) this.offMax = iso.offsetMin;
       }
     }
-    const badTime = Number.isNaN(t)
+    let badTime = Number.isNaN(t)
       ? `unparsable time "${fieldText(buf, ts, te)}" in column ${layout.names[layout.timeCol]}`
       : plausibleTime(t)
         ? '' // the common case: no escaped copy of the field for a message that is not written
         : timeProblem(t, fieldText(buf, ts, te), layout.names[layout.timeCol] ?? '');
+    if (!badTime && this.epochUnit && t < EPOCH_TIME_MIN) badTime = this.earlyEpoch(t, ts, te);
     if (badTime) {
       this.drop(lineNo, badTime);
       return;

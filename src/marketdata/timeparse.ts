@@ -115,6 +115,17 @@ export function epochUnitOf(value: number): EpochUnit {
   return 'epoch-ns';
 }
 
+/**
+ * The unit an epoch value of a column read as `unit` has by its own magnitude, or null when that is `unit`.
+ * One value in seconds in a milliseconds column reads as January 1970, a time inside the supported years, so
+ * only its magnitude tells it apart (a milliseconds value in a seconds column lands past 2100 and is caught
+ * by the year bounds anyway).
+ */
+export function epochUnitMismatch(ms: number, unit: EpochUnit): EpochUnit | null {
+  const own = epochUnitOf(ms / UNIT_MS[unit]);
+  return own === unit ? null : own;
+}
+
 /** ISO-8601 UTC text of an epoch-ms value, for messages and reports. */
 export function isoUtc(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : String(ms);

@@ -120,13 +120,28 @@ export function parseZone(spec: string): Zone | null {
 }
 
 /**
- * UTC instant of a wall-clock time in `zone`. Two passes settle the offset; a wall time inside a DST gap maps
- * one hour later and an ambiguous one (the repeated hour) to its first occurrence's offset guess — bar data
- * almost never has bars at 02:00 local, so this is stated rather than special-cased.
+ * UTC instant of a wall-clock time in `zone`. Two passes settle the offset; a wall time inside a DST gap reads
+ * with the offset after the change (02:30 on a spring-forward day in New York becomes 01:30 EST) and an
+ * ambiguous one (the repeated hour) as its first occurrence. Good enough for the zone guess's sample; bar
+ * rows go through wallInstants, which says when a wall time has no or two instants.
  */
 export function localToUtc(zone: Zone, wallMs: number): number {
   const o1 = zone.offsetAt(wallMs);
   const u1 = wallMs - o1 * MS_PER_MINUTE;
   const o2 = zone.offsetAt(u1);
   return o2 === o1 ? u1 : wallMs - o2 * MS_PER_MINUTE;
+}
+
+/**
+ * Every UTC instant at which `zone`'s clocks show `wallMs`, earliest first: one for most times, none in the
+ * hour the clocks skip when DST starts, two in the hour they repeat when it ends. The candidate offsets are
+ * the zone's a day before and a day after (no zone changes its offset twice within two days).
+ */
+export function wallInstants(zone: Zone, wallMs: number): number[] {
+  const out: number[] = [];
+  for (const offset of [zone.offsetAt(wallMs - MS_PER_DAY), zone.offsetAt(wallMs + MS_PER_DAY)]) {
+    const utc = wallMs - offset * MS_PER_MINUTE;
+    if (zone.offsetAt(utc) === offset && !out.includes(utc)) out.push(utc);
+  }
+  return out.sort((a, b) => a - b);
 }

@@ -54,8 +54,13 @@ describe('signal row fuzzing', () => {
           seen.error++;
           expectReadable(result.error);
           for (const issue of result.error.issues) {
-            const m = /^s\.csv:(\d+) (\w+)$/.exec(issue.where);
+            const m = /^s\.csv:(\d+)(?: (\w+))?$/.exec(issue.where);
             expect(m, issue.where).not.toBeNull();
+            // A row whose field count is not the header's is one issue naming the row, holding the row.
+            if (m![2] === undefined) {
+              expect(issue.value).toBe(lines[Number(m![1]) - 1]!.trim());
+              continue;
+            }
             const cells = lines[Number(m![1]) - 1]!.split(',').map((s) => s.trim());
             expect(issue.value).toBe(cells[order.indexOf(m![2] as Column)]);
           }

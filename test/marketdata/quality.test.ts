@@ -249,8 +249,10 @@ describe('other layouts and overrides', () => {
     const ms = await loadBars(csv('MS.csv', rows('1704067200000,1,2,0.5,1.5,10')), opts);
     expect(s.series.time[0]).toBe(1704067200000);
     expect(ms.series.time[0]).toBe(1704067200000);
-    const forced = await loadBars(join(dir, 'S.csv'), { cacheDir: null, layout: { timeFormat: 'epoch-ms' } });
-    expect(forced.series.time[0]).toBe(1704067200);
+    // Forced to milliseconds, seconds would read as January 1970: refused, naming the unit the value has.
+    await expect(
+      loadBars(join(dir, 'S.csv'), { cacheDir: null, layout: { timeFormat: 'epoch-ms' } }),
+    ).rejects.toThrow('S.csv:2: time "1704067200" in column timestamp is epoch-s by its magnitude');
   });
 
   it('ISO with Z, fractional seconds and compact offsets', async () => {

@@ -4,6 +4,7 @@ import type { Side } from '../../core/types.js';
 import { readFailure, readRegularFile } from '../../io/regular-file.js';
 import { BAR_TIME_MAX, BAR_TIME_MIN, priceProblem } from '../../marketdata/limits.js';
 import { symbolKey } from '../../marketdata/symbols.js';
+import { parseIsoTime, type IsoResult } from '../../marketdata/timeparse.js';
 
 /** One externally produced signal: known from `time`, usable until `validUntil`. */
 export interface ExternalSignal {
@@ -72,11 +73,17 @@ export function parseSignalsCsv(text: string, path: string): ExternalSignal[] {
   for (let li = 1; li < lines.length && issues.length < MAX_ISSUES; li++) {
     const line = lines[li]!.trim();
     if (!line) continue;
-    const row = parseRow(
-      line.split(',').map((s) => s.trim()),
-      col,
-      `${path}:${li + 1}`,
-    );
+    const fields = line.split(',').map((s) => s.trim());
+    if (fields.length !== header.length) {
+      // A decimal comma or a left-out value shifts every later field under the wrong column name.
+      issues.push({
+        where: `${path}:${li + 1}`,
+        message: `has ${fields.length} fields but the header has ${header.length}; a value holds a comma or one is missing: fix the row`,
+        value: line,
+      });
+      continue;
+    }
+    const row = parseRow(fields, col, `${path}:${li + 1}`);
     if ('issues' in row) issues.push(...row.issues);
     else out.push(row);
   }
@@ -131,9 +138,13 @@ function parseTime(raw: string | undefined): number {
   if (/^\d+(\.\d+)?$/.test(raw)) {
     const n = Number(raw);
     t = n < 1e11 ? n * 1000 : n;
-  } else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(raw)) {
-    t = Date.parse(raw.replace(' ', 'T'));
-  } else return Number.NaN;
+  } else {
+    // The bar loader's parser: Date.parse would roll 2024-02-30 over to March 1st without a word.
+    const iso: IsoResult = { offsetMin: NaN, hasTime: false };
+    const wall = parseIsoTime(Buffer.from(raw, 'utf8'), 0, Buffer.byteLength(raw), iso);
+    if (!iso.hasTime || Number.isNaN(iso.offsetMin)) return Number.NaN;
+    t = wall - iso.offsetMin * 60_000;
+  }
   return t >= BAR_TIME_MIN && t < BAR_TIME_MAX ? t : Number.NaN;
 }
 
