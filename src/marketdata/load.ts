@@ -20,7 +20,8 @@ import {
 } from './cache.js';
 import { detectLayout, type Layout } from './detect.js';
 import { DataError } from './errors.js';
-import { parseRows, type RawBars } from './parse.js';
+import { parseRows } from './parse.js';
+import type { RawBars } from './row-sink.js';
 import { alwaysOpen, normalise, sessionGaps } from './quality.js';
 import { nyseCalendar } from '../core/calendar/index.js';
 import { inferAssetClass, inferSymbol } from './symbols.js';

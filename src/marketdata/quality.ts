@@ -7,7 +7,7 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import { newYorkDay } from '../core/calendar/index.js';
 import { DataError } from './errors.js';
-import type { RawBars, RowProblem } from './parse.js';
+import type { RawBars, RowProblem } from './row-sink.js';
 import { isoUtc } from './timeparse.js';
 import type { BarColumns, QualityReport } from './types.js';
 

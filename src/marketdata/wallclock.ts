@@ -8,7 +8,7 @@
  *   and last in a descending one. A repeated time written once cannot be told apart: it is read as the first
  *   and recorded as a repair (refused by default), since the bar may belong an hour later.
  */
-import type { RawBars } from './parse.js';
+import type { RawBars } from './row-sink.js';
 import { isoUtc } from './timeparse.js';
 import { fixedZone, wallInstants, type Zone } from './timezone.js';
 
