@@ -48,10 +48,15 @@ export function explainScenario(
       })),
     );
   }
+  // The override forces the regular session only: the pre-market and after-hours hours (extendedHours) still
+  // come from the calendar, or every hour of the night would count as an extended session.
   const oracle: SessionOracle =
     scenario.sessionOpen === undefined
       ? calendar
-      : { isRegularSession: () => scenario.sessionOpen as boolean };
+      : {
+          isRegularSession: () => scenario.sessionOpen as boolean,
+          ...(calendar.sessionFor ? { sessionFor: calendar.sessionFor.bind(calendar) } : {}),
+        };
   const coordinator = new Coordinator({
     config: resolved.config,
     clock: { now: () => scenario.now },

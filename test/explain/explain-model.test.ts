@@ -182,3 +182,30 @@ describe('explain model: the record is the decision of the session (fast-check, 
     );
   });
 });
+
+describe('explain with the session forced closed and extended hours on', () => {
+  const at = (iso: string, sessionOpen?: boolean): Scenario => ({
+    now: Date.parse(iso),
+    ...(sessionOpen === undefined ? {} : { sessionOpen }),
+    account: { equity: 50_000, patternDayTrader: false },
+    positions: [],
+    openOrders: [],
+    history: [],
+    request: request({ symbol: 'AAPL', qty: 5 }),
+  });
+  const resolved = resolveConfig({ layers: [{ source: 'case', values: { extendedHours: true } }] });
+  const calendar = nyseCalendar();
+
+  it('waits overnight as the calendar would (it placed: the override hid the extended hours)', () => {
+    // 02:00 and 08:00 New York on a Wednesday: night, then pre-market.
+    for (const [iso, action] of [
+      ['2025-01-15T07:00:00Z', 'wait'],
+      ['2025-01-15T13:00:00Z', 'place'],
+    ] as const) {
+      const forced = explainScenario(at(iso, false), resolved, calendar);
+      const byCalendar = explainScenario(at(iso), resolved, calendar);
+      expect(forced.action, iso).toBe(action);
+      expect(decisionRecord(forced)).toEqual(decisionRecord(byCalendar));
+    }
+  });
+});
