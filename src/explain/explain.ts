@@ -6,11 +6,18 @@ import { requiresValuator } from '../core/policy/value-policy.js';
 import { Coordinator, type SessionOracle } from '../coordinator/coordinator.js';
 import type { Scenario } from './scenario.js';
 
+const BAR_KEYS = ['cooldownBars', 'fightWindowBars', 'fightCooldownBars'] as const;
+const BAR_TWINS = {
+  cooldownBars: 'cooldownSec',
+  fightWindowBars: 'fightWindowSec',
+  fightCooldownBars: 'fightCooldownSec',
+} as const;
+
 /**
  * Decide a scenario exactly as the live coordinator would: same ledger, same history, same policy. History
  * entries after `now` are ignored (DESIGN §2 rule 8). A value ranking needs the `valuator` the session would
  * use (its fill model over the bars seen so far; see valueScenario); without one such a scenario is a
- * ValidationError naming the key. `barMs` converts the `*Bars` keys.
+ * ValidationError naming the key. `barMs` converts the `*Bars` keys; without it a `*Bars` key is one too.
  */
 export function explainScenario(
   scenario: Scenario,
@@ -28,10 +35,28 @@ export function explainScenario(
       },
     ]);
   }
+  // Without a bar length the coordinator would fall back on the seconds twins of the `*Bars` keys: the record
+  // would explain another decision than the one simulate or run took under the same config.
+  const inBars = BAR_KEYS.filter((key) => resolved.config[key] > 0);
+  if (inBars.length > 0 && !((valuation.barMs ?? 0) > 0)) {
+    throw new ValidationError(
+      'Cannot explain cooldowns or fight windows given in bars without bars',
+      inBars.map((key) => ({
+        where: key,
+        message: `counts bars, and the scenario has no bar length; pass --data <bar files or folders> holding the scenario's symbols, or give ${BAR_TWINS[key]} in seconds instead`,
+        value: resolved.config[key],
+      })),
+    );
+  }
+  // The override forces the regular session only: the pre-market and after-hours hours (extendedHours) still
+  // come from the calendar, or every hour of the night would count as an extended session.
   const oracle: SessionOracle =
     scenario.sessionOpen === undefined
       ? calendar
-      : { isRegularSession: () => scenario.sessionOpen as boolean };
+      : {
+          isRegularSession: () => scenario.sessionOpen as boolean,
+          ...(calendar.sessionFor ? { sessionFor: calendar.sessionFor.bind(calendar) } : {}),
+        };
   const coordinator = new Coordinator({
     config: resolved.config,
     clock: { now: () => scenario.now },

@@ -1,16 +1,17 @@
 import type { CandidateTable } from './decision.js';
-import { DISTANCE_EPSILON } from './distance.js';
-
-/** Read once: the comparators below run for every pair of close candidates. */
-const EPS = DISTANCE_EPSILON;
+import { distanceTieKey } from './distance.js';
 
 /**
- * Victim ranking (DESIGN §2): distance descending; distances within 1e-9 tie, then forecast PnL ascending,
- * then older first, then order id. Negative when `i` goes before `j`.
+ * Victim ranking (DESIGN §2): distance descending; distances that round to the same multiple of 1e-9 tie
+ * (distanceTieKey), then forecast PnL ascending, then older first, then order id. Negative when `i` goes
+ * before `j`. A tie must be transitive: "within 1e-9 of each other" is not (0, 0.6e-9 and 1.2e-9 would rank
+ * in a cycle), and a cyclic ranking makes the victims depend on the order of the order list and lets the
+ * record's rank 1 differ from the victim chosen.
  */
 export function compareVictims(t: CandidateTable, i: number, j: number): number {
-  const dd = t.distance[j]! - t.distance[i]!;
-  if (dd > EPS || dd < -EPS) return dd;
+  const ki = distanceTieKey(t.distance[i]!);
+  const kj = distanceTieKey(t.distance[j]!);
+  if (ki !== kj) return kj - ki;
   const oi = t.orders[i]!;
   const oj = t.orders[j]!;
   const dp = oi.forecastPnl - oj.forecastPnl;
@@ -115,15 +116,15 @@ function summarizeEligible(t: CandidateTable): EligibleSummary {
   let total = 0;
   let count = 0;
   let best = -1;
-  let bestD = 0;
+  let bestKey = 0;
   for (let i = 0; i < why.length; i++) {
     if (why[i] !== 0) continue;
     total += margin[i]!;
     count++;
-    const d = distance[i]!;
-    if (best < 0 || d > bestD + EPS || (d >= bestD - EPS && compareVictims(t, i, best) < 0)) {
+    const key = distanceTieKey(distance[i]!);
+    if (best < 0 || key > bestKey || (key === bestKey && compareVictims(t, i, best) < 0)) {
       best = i;
-      bestD = d;
+      bestKey = key;
     }
   }
   return { margin: total, count, best };

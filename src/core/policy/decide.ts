@@ -1,4 +1,5 @@
 import type { WorkstealConfig } from '../config/schema.js';
+import { ValidationError } from '../errors.js';
 import { cappedCapacity, notional, requirementFor, type MarginContext } from '../margin/requirements.js';
 import type { EntryRequest, OpenOrder, Position, TimeMs } from '../types.js';
 import { selectVictims, type EligibleSummary } from './candidates.js';
@@ -9,6 +10,7 @@ import { STEAL_BUDGET_WINDOW_MS, type StealHistory } from './steal-history.js';
 import { OrderColumns } from './order-columns.js';
 import { ORDER_ENTRY, ORDER_EXTERNAL, ORDER_SELL } from './order-flags.js';
 import { toleranceFor } from './tolerance.js';
+import { marginInputIssues } from './validate.js';
 import type { RequestValue, Valuator } from './valuation.js';
 import {
   rankingInForce,
@@ -119,6 +121,10 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   const marginNeeded = notional(request.qty, request.limitPrice) * requirement;
   const marginFree = capacity - used + replacedMargin;
   const shortfall = marginNeeded - marginFree;
+  if (!Number.isFinite(used) || !Number.isFinite(capacity) || !Number.isFinite(ctx.equity)) {
+    const issues = marginInputIssues(input.account, input.positions, input.orders);
+    throw new ValidationError(`Cannot decide ${request.symbol}: margin held is unknown`, issues);
+  }
 
   const tol = toleranceFor(request.assetClass, request.cryptoRank, sessionOpen, config);
   const dist = distance(request.side, request.price, request.limitPrice);

@@ -13,6 +13,16 @@ export function distance(side: Side, price: number | null, limitPrice: number): 
   return side === 'buy' ? (price - limitPrice) / limitPrice : (limitPrice - price) / limitPrice;
 }
 
+/**
+ * The victim ranking's tie class of a distance (DESIGN §2 rule 8): the nearest whole multiple of
+ * DISTANCE_EPSILON. Equal keys tie. Rounding puts the class edges at odd half-steps, away from the round
+ * distances that prices produce, so float noise around a round distance stays inside one class; and unlike
+ * "closer than 1e-9", equal keys are a transitive relation, which a ranking needs.
+ */
+export function distanceTieKey(d: number): number {
+  return Math.round(d / DISTANCE_EPSILON);
+}
+
 /** `a` is within `b`, with the tolerance of DISTANCE_EPSILON (inclusive). */
 export function withinDistance(a: number, b: number): boolean {
   return a <= b + DISTANCE_EPSILON;

@@ -1,5 +1,12 @@
 import { ValidationError, type Issue } from '../errors.js';
-import { ASSET_CLASSES, ORDER_ROLES, SIDES, type EntryRequest, type OpenOrder } from '../types.js';
+import {
+  ASSET_CLASSES,
+  ORDER_ROLES,
+  SIDES,
+  type EntryRequest,
+  type OpenOrder,
+  type Position,
+} from '../types.js';
 
 /**
  * Cheap structural checks for values that cross into the coordinator at run time (DESIGN §2 rule 9).
@@ -86,4 +93,36 @@ function positive(issues: Issue[], where: string, v: unknown): void {
 function finite(issues: Issue[], where: string, v: unknown): void {
   if (typeof v !== 'number' || !Number.isFinite(v))
     issues.push({ where, message: 'must be a finite number', value: v });
+}
+
+/**
+ * What makes the margin sums of a decision unknown (DESIGN §2 rule 9: bad input is a validation error, never
+ * a decision): an equity, cap, position or entry order that is not a finite number. Read only when the sums
+ * came out non-finite, so a valid book costs nothing here. A NaN shortfall would otherwise pass every
+ * "short?" and "covered?" test at once, and a steal would cancel one victim for a need nobody knows.
+ */
+export function marginInputIssues(
+  account: { equity: number; capacityCap?: number | undefined },
+  positions: readonly Position[],
+  orders: readonly OpenOrder[],
+): Issue[] {
+  const issues: Issue[] = [];
+  const bad = (where: string, what: string, value: unknown): void => {
+    issues.push({ where, message: `${what} must be a finite number; fix it where it comes from`, value });
+  };
+  if (!Number.isFinite(account.equity)) bad('account.equity', 'equity', account.equity);
+  const cap = account.capacityCap;
+  if (cap !== undefined && Number.isNaN(cap)) bad('account.capacityCap', 'the capacity cap', cap);
+  positions.forEach((p, i) => {
+    if (!Number.isFinite(p.qty)) bad(`positions.${i}.qty`, `the ${p.symbol} position's qty`, p.qty);
+    if (!Number.isFinite(p.price)) bad(`positions.${i}.price`, `the ${p.symbol} position's mark`, p.price);
+  });
+  orders.forEach((o, i) => {
+    if (o.role !== 'entry') return;
+    if (!Number.isFinite(o.qty)) bad(`orders.${i}.qty`, `order ${o.id}'s qty`, o.qty);
+    if (!Number.isFinite(o.limitPrice)) bad(`orders.${i}.limitPrice`, `order ${o.id}'s limit`, o.limitPrice);
+  });
+  if (issues.length === 0)
+    issues.push({ where: 'account', message: 'the margin held or the capacity is not a finite number' });
+  return issues;
 }
