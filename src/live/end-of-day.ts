@@ -204,6 +204,22 @@ export class EndOfDay {
   }): Promise<DeleverageAction | null> {
     const ledger = this.h.coordinator.ledger;
     const { config } = this.h.o;
+    const waiting = ledger.orders.find((o) => o.symbol === t.symbol && o.role === 'exit' && !o.external);
+    if (!waiting && !this.h.dryRun()) {
+      // Take-profits hold the shares at the venue; the exit watcher re-arms one for what remains. One may
+      // fill before its cancel lands: the trim is sized from the position after the cancels, and none is
+      // sent while a take-profit still rests (both could trade: a long sold through to a short).
+      const ownTakeProfits = () =>
+        ledger.orders.filter((o) => o.symbol === t.symbol && o.role === 'take-profit' && !o.external);
+      for (const tp of ownTakeProfits()) await this.h.cancelOwn(tp.id, 'deleverage-trim');
+      if (ownTakeProfits().length) {
+        this.h.o.log.warn('deleverage-trim-held', {
+          symbol: t.symbol,
+          detail: 'a take-profit of the position could not be cancelled; the trim waits for the next plan',
+        });
+        return null;
+      }
+    }
     const position = ledger.position(t.symbol);
     if (!position) return null;
     const qty = trimSize({
@@ -219,7 +235,6 @@ export class EndOfDay {
     if (!(qty > 0)) return null;
     let status = 'dry-run';
     let orderId: string | null = null;
-    const waiting = ledger.orders.find((o) => o.symbol === t.symbol && o.role === 'exit' && !o.external);
     if (waiting)
       return {
         action: 'trim',
@@ -230,11 +245,6 @@ export class EndOfDay {
         status: 'already-waiting',
       };
     if (!this.h.dryRun()) {
-      // Take-profits hold the shares at the venue; the exit watcher re-arms one for what remains.
-      for (const tp of ledger.orders.filter(
-        (o) => o.symbol === t.symbol && o.role === 'take-profit' && !o.external,
-      ))
-        await this.h.cancelOwn(tp.id, 'deleverage-trim');
       const clientOrderId = deleverageId(this.h.o.runTag, ++this.dlSeq);
       const result = await this.h.broker.placeMarket({
         clientOrderId,
