@@ -30,8 +30,8 @@ const CLOSE = Date.parse('2024-03-05T21:00:00Z');
 const NEXT_OPEN = Date.parse('2024-03-06T14:30:00Z');
 const SYMBOLS = ['AAA', 'BBB', 'CCC'];
 
-/** Flat half-hour stock bars at 100 over two sessions (lows above every entry limit: no entry fills). */
-function bars(symbol: string): BarSeries {
+/** Flat half-hour stock bars at 100 over two sessions; the low dips to 99 at bar `dip` (CCC's entry fills). */
+function bars(symbol: string, dip: number): BarSeries {
   const times: number[] = [];
   for (const [open, close] of [
     [OPEN, CLOSE],
@@ -40,6 +40,8 @@ function bars(symbol: string): BarSeries {
     for (let t = open; t < close; t += HALF_HOUR) times.push(t);
   const n = times.length;
   const flat = (v: number) => new Float64Array(n).fill(v);
+  const low = flat(99.8);
+  if (dip >= 0) low[dip] = 99;
   return {
     symbol,
     assetClass: 'stock',
@@ -47,7 +49,7 @@ function bars(symbol: string): BarSeries {
     time: Float64Array.from(times),
     open: flat(100),
     high: flat(100.2),
-    low: flat(99.8),
+    low,
     close: flat(100),
     volume: flat(1000),
     source: { path: `${symbol}.csv`, sha256: '', layout: 'test', timezone: 'UTC' },
@@ -76,6 +78,11 @@ class FixedSignals implements SignalSource {
 /** A replay broker whose process can die: from then on its runtime hears no order event. */
 class KillableBroker extends ReplayBroker {
   private readonly listeners: (() => void)[] = [];
+  constructor(venue: BarVenue) {
+    super(venue);
+    // A venue that outlives the process, as a broker's does (a replay's own name makes each run its own world).
+    (this as { name: string }).name = 'restartable';
+  }
   override onOrderEvent(listener: (event: OrderEvent) => void): () => void {
     const off = super.onOrderEvent(listener);
     this.listeners.push(off);
@@ -93,7 +100,7 @@ let runs = 0;
  * within 4x intraday, 125,000 of margin at 2x overnight. Killed after the poll at `killAt`, started again at
  * `restartAt` (after the close) for one poll.
  */
-async function killAndRestart(killAt: number, restartAt: number) {
+async function killAndRestart(killAt: number, restartAt: number, until = restartAt, dip = -1) {
   const name = `run${runs++}`;
   const db = join(dir, `${name}.sqlite`);
   const config = resolveConfig({
@@ -110,7 +117,7 @@ async function killAndRestart(killAt: number, restartAt: number) {
   const calendar = nyseCalendar();
   let time = new DecisionTime(new AcceleratedClock(OPEN, 1e9), OPEN);
   const venue = new BarVenue({
-    series: SYMBOLS.map(bars),
+    series: SYMBOLS.map((symbol) => bars(symbol, symbol === 'CCC' ? dip : -1)),
     calendar,
     cash: config.live.initialEquity,
     feeRate: 0,
@@ -158,7 +165,7 @@ async function killAndRestart(killAt: number, restartAt: number) {
   first.close();
   time = new DecisionTime(new AcceleratedClock(restartAt, 1e9), restartAt);
   const second = new LiveStore(db);
-  const after = runtime(`${name}b`, new KillableBroker(venue), second, restartAt, restartAt);
+  const after = runtime(`${name}b`, new KillableBroker(venue), second, restartAt, until);
   await after.start();
   expect(await after.run()).toBe('end');
   await after.stop('end-of-data', false);
@@ -194,6 +201,29 @@ describe('the run loop killed during a trading day and restarted before the next
         },
       ),
       { seed: 20261205, numRuns: 6, endOnFailure: true },
+    );
+  });
+
+  it('neither loses nor doubles a take-profit: one rests for the filled entry, and one entry was placed', async () => {
+    const poll = 15 * 60_000;
+    const polls = Math.round((CLOSE - OPEN) / poll);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: polls - 8 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 8 }),
+        async (killPoll, downPolls, dip) => {
+          const killAt = OPEN + killPoll * poll;
+          const restartAt = killAt + downPolls * poll;
+          const venue = await killAndRestart(killAt, restartAt, CLOSE - 2 * poll, dip);
+          const ccc = venue.allOrders().filter((o) => o.symbol === 'CCC');
+          expect(ccc.filter((o) => o.role === 'entry').map((o) => o.status)).toEqual(['filled']);
+          const held = venue.positions().find((p) => p.symbol === 'CCC')?.qty;
+          const tps = venue.openOrders().filter((o) => o.symbol === 'CCC' && o.role === 'take-profit');
+          expect(tps.map((o) => [o.side, o.qty, o.limitPrice])).toEqual([['sell', held, 102]]);
+        },
+      ),
+      { seed: 20261205, numRuns: 8, endOnFailure: true },
     );
   });
 });
