@@ -33,6 +33,8 @@ export class EndOfDay {
   /** The last session seen open, and what has been done about its close. */
   private eod: { session: Session; ordersDone: boolean } | null = null;
   private dlSeq = 0;
+  /** Whether this process has polled yet (a start outside a session may owe the last close its trims). */
+  private polled = false;
 
   constructor(private readonly h: EndOfDayHost) {}
 
@@ -63,6 +65,14 @@ export class EndOfDay {
   async poll(now: number): Promise<void> {
     if (!this.h.o.symbols.some((s) => s.assetClass === 'stock')) return;
     const session = this.h.o.calendar.sessionAt(now);
+    if (!this.polled) {
+      this.polled = true;
+      // A start between a close and the next open (a restart after a kill, say) may follow a run that never
+      // reached that close: its positions phase is owed. It is planned from the venue's positions, so when the
+      // earlier run did deleverage it finds nothing to do.
+      const last = session ? null : lastClosedSession(this.h.o.calendar, now);
+      if (last) this.eod = { session: last, ordersDone: true };
+    }
     if (session) {
       if (this.eod && this.eod.session.day !== session.day && now >= this.eod.session.close) {
         // No poll fell between the last session's close and this one's open: close that one out first.
@@ -194,6 +204,22 @@ export class EndOfDay {
   }): Promise<DeleverageAction | null> {
     const ledger = this.h.coordinator.ledger;
     const { config } = this.h.o;
+    const waiting = ledger.orders.find((o) => o.symbol === t.symbol && o.role === 'exit' && !o.external);
+    if (!waiting && !this.h.dryRun()) {
+      // Take-profits hold the shares at the venue; the exit watcher re-arms one for what remains. One may
+      // fill before its cancel lands: the trim is sized from the position after the cancels, and none is
+      // sent while a take-profit still rests (both could trade: a long sold through to a short).
+      const ownTakeProfits = () =>
+        ledger.orders.filter((o) => o.symbol === t.symbol && o.role === 'take-profit' && !o.external);
+      for (const tp of ownTakeProfits()) await this.h.cancelOwn(tp.id, 'deleverage-trim');
+      if (ownTakeProfits().length) {
+        this.h.o.log.warn('deleverage-trim-held', {
+          symbol: t.symbol,
+          detail: 'a take-profit of the position could not be cancelled; the trim waits for the next plan',
+        });
+        return null;
+      }
+    }
     const position = ledger.position(t.symbol);
     if (!position) return null;
     const qty = trimSize({
@@ -209,7 +235,6 @@ export class EndOfDay {
     if (!(qty > 0)) return null;
     let status = 'dry-run';
     let orderId: string | null = null;
-    const waiting = ledger.orders.find((o) => o.symbol === t.symbol && o.role === 'exit' && !o.external);
     if (waiting)
       return {
         action: 'trim',
@@ -220,11 +245,6 @@ export class EndOfDay {
         status: 'already-waiting',
       };
     if (!this.h.dryRun()) {
-      // Take-profits hold the shares at the venue; the exit watcher re-arms one for what remains.
-      for (const tp of ledger.orders.filter(
-        (o) => o.symbol === t.symbol && o.role === 'take-profit' && !o.external,
-      ))
-        await this.h.cancelOwn(tp.id, 'deleverage-trim');
       const clientOrderId = deleverageId(this.h.o.runTag, ++this.dlSeq);
       const result = await this.h.broker.placeMarket({
         clientOrderId,
@@ -284,3 +304,18 @@ interface DeleverageAction extends Record<string, unknown> {
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
+
+const SESSION_PROBE_MS = 30 * 60_000;
+const SESSION_LOOKBACK_MS = 7 * 86_400_000;
+
+/**
+ * The latest session that closed at or before `now`, within a week, when no session is open at `now`.
+ * Probed every half hour back: every session lasts longer than that, so none is stepped over.
+ */
+function lastClosedSession(calendar: { sessionAt(t: number): Session | null }, now: number): Session | null {
+  for (let t = now - SESSION_PROBE_MS; t > now - SESSION_LOOKBACK_MS; t -= SESSION_PROBE_MS) {
+    const s = calendar.sessionAt(t);
+    if (s) return s.close <= now ? s : null;
+  }
+  return null;
+}

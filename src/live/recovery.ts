@@ -5,7 +5,7 @@ import type { StealEvent } from '../core/types.js';
 import { processAlive } from '../store/lock.js';
 import { hostname } from 'node:os';
 import type { Logger } from '../ports/log.js';
-import type { LiveBroker } from '../ports/venue.js';
+import type { LiveBroker, OrderEvent } from '../ports/venue.js';
 import type { LiveStore, SagaRow } from './store.js';
 import type { TrackedBroker } from './tracked-broker.js';
 
@@ -89,6 +89,27 @@ export async function settleOrderRows(d: RecoveryDeps): Promise<void> {
     }
     d.store.setOrderId(row.clientOrderId, known.id, known.status, at);
     d.store.updateOrderStatus(known.id, known.status, known.filledQty, known.fillPrice, at);
+  }
+}
+
+/**
+ * This run's orders the store still counts as working but the venue no longer holds open: their last event
+ * was lost (a stream gap, or a fill reported before the answer to its placement). The venue's word on each
+ * is handed on as the event that was missed, so the store learns the fill (the exit watcher arms its
+ * take-profit from it) and the signal is used once.
+ */
+export async function settleLostEvents(
+  store: LiveStore,
+  venue: LiveBroker,
+  openIds: ReadonlySet<string>,
+  onEvent: (event: OrderEvent) => void,
+): Promise<void> {
+  for (const row of store.workingOrders()) {
+    if (row.orderId === null || openIds.has(row.orderId)) continue;
+    const known = await venue.orderByClientId(row.clientOrderId);
+    if (!known || known.status === 'open' || known.status === 'pending_cancel') continue;
+    const kind = known.status === 'filled' ? 'fill' : known.status;
+    onEvent({ kind, order: known });
   }
 }
 

@@ -87,7 +87,8 @@ export class LiveWatchers {
       const lastBar = bars?.time.length
         ? { open: bars.time[0]!, high: bars.high[0]!, low: bars.low[0]! }
         : null;
-      const plan = w.plan(this.h.coordinator.ledger, entry, now, isAsked, lastBar);
+      const ledger = this.h.coordinator.ledger;
+      const plan = w.plan(ledger, entry, now, isAsked, lastBar);
       if (plan.unarmed && !this.unarmedReported.has(w.symbol)) {
         this.unarmedReported.add(w.symbol);
         log.warn('exit-unarmed', {
@@ -100,8 +101,20 @@ export class LiveWatchers {
       if (this.h.dryRun()) continue;
       const why = plan.exitNow ? `exit-${plan.exitNow}` : 'take-profit-rearm';
       for (const id of plan.cancel) await this.h.cancelOwn(id, why);
-      if (plan.exitNow) await this.exitNow(w, plan.exitNow, quotes.get(w.symbol), now);
-      else if (plan.place) await this.armTakeProfit(w, plan.place, now);
+      // A cancel may have lost the race to a fill (the position moved) or gone unconfirmed (the order may
+      // still trade): plan again from the ledger as it is now, and send nothing while an order that plan
+      // cancels still rests (a sell for the whole position beside it could sell a long through to a short).
+      const next = plan.cancel.length ? w.plan(ledger, entry, now, isAsked, lastBar) : plan;
+      if (next.cancel.length) {
+        log.warn('exit-held', {
+          symbol: w.symbol,
+          orders: next.cancel,
+          detail: 'an exit order could not be cancelled; nothing is sent until the next poll reconciles',
+        });
+        continue;
+      }
+      if (next.exitNow) await this.exitNow(w, next.exitNow, quotes.get(w.symbol), now);
+      else if (next.place) await this.armTakeProfit(w, next.place, now);
     }
   }
 

@@ -1,10 +1,16 @@
 import { Coordinator } from '../coordinator/coordinator.js';
 import { entryPrefix } from '../ports/order-ids.js';
-import type { Quote } from '../ports/venue.js';
+import type { OrderEvent, Quote } from '../ports/venue.js';
 import { isSqliteError, storeFailed } from '../store/errors.js';
 import type { AlertMonitor } from './alerts.js';
 import { EndOfDay } from './end-of-day.js';
-import { recoverSagas, restoreStealHistory, settleOrderRows, type RecoveryDeps } from './recovery.js';
+import {
+  recoverSagas,
+  restoreStealHistory,
+  settleLostEvents,
+  settleOrderRows,
+  type RecoveryDeps,
+} from './recovery.js';
 import { capToBuyingPower } from './runtime-capacity.js';
 import { nextPollTime } from './runtime-schedule.js';
 import { LiveValuation } from './runtime-valuation.js';
@@ -97,10 +103,7 @@ export class Runtime {
       cancelOwn: (id, why) => this.cancelOwn(id, why),
       brokerCap: () => this.brokerCap,
     });
-    this.unsubscribe = o.broker.onOrderEvent((e) => {
-      this.records.onOrderEvent(e);
-      this.valuation.onOrderEvent(e);
-    });
+    this.unsubscribe = o.broker.onOrderEvent((e) => this.onOrderEvent(e));
   }
 
   get counters(): RuntimeCounters {
@@ -298,12 +301,19 @@ export class Runtime {
   private async reconcile(): Promise<void> {
     this.dirty = false;
     await this.coordinator.reconcile(this.broker);
+    const openIds = new Set(this.coordinator.ledger.orders.map((x) => x.id));
+    await settleLostEvents(this.o.store, this.o.broker, openIds, (e) => this.onOrderEvent(e));
     const note = capToBuyingPower(this.o, this.coordinator, this.o.time.now());
     if (note !== null && note !== this.capacityNote)
       this.o.log.warn('capacity-from-broker', { detail: note });
     this.capacityNote = note;
     this.brokerCap = this.coordinator.ledger.account.capacityCap;
     this.markQuotes();
+  }
+
+  private onOrderEvent(e: OrderEvent): void {
+    this.records.onOrderEvent(e);
+    this.valuation.onOrderEvent(e);
   }
 
   private markQuotes(): void {

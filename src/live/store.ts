@@ -183,6 +183,15 @@ export class LiveStore implements SagaJournal {
     return rows.map(orderRow);
   }
 
+  /** This run's rows still marked working at the venue: news of their end may have been lost in a gap. */
+  workingOrders(): OrderRow[] {
+    const rows = this.statement(
+      `SELECT * FROM orders WHERE venue = ? AND run_id = ? AND order_id IS NOT NULL
+           AND status IN ('open', 'pending_cancel', 'partially_filled')`,
+    ).all(this.venue, this.runId) as Record<string, unknown>[];
+    return rows.map(orderRow);
+  }
+
   /** One of this venue's orders by the venue's id. */
   orderByOrderId(orderId: string): OrderRow | null {
     const r = this.statement(

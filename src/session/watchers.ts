@@ -91,9 +91,13 @@ export class EntryWatcher {
     let resting: OpenOrder | undefined = ownOrder(ctx.ledger, this.symbol, 'entry')[0];
     let cancel: EntryPlan['cancel'] = null;
     if (!holdsSignal(this.held, ctx.now)) {
-      if (resting) cancel = { orderId: resting.id, reason: 'signal-expired' };
-      resting = undefined;
+      const fresh = this.held === null;
       this.held = ctx.signal(this.symbol);
+      // A watcher that never held a signal (a restart) keeps an earlier run's entry placed for the signal now.
+      if (resting && !(fresh && this.held && ctx.signalKeyOf(resting.id) === this.held.key)) {
+        cancel = { orderId: resting.id, reason: 'signal-expired' };
+        resting = undefined;
+      }
     }
     const signal = this.held;
     if (!signal) return cancel ? { ...NO_ENTRY, cancel } : NO_ENTRY;
