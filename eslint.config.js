@@ -25,4 +25,25 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Paths run per request or per decision: see docs/service.md, "Young-generation survivors".
+    files: [
+      'src/service/**/*.ts',
+      'src/coordinator/**/*.ts',
+      'src/core/policy/**/*.ts',
+      'src/live/store*.ts',
+    ],
+    ignores: ['src/service/openapi.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ObjectExpression > SpreadElement:first-child + Property',
+          message:
+            'A spread copy given fields of its own kept the copied object alive through young-generation ' +
+            'collections on Node 20 (docs/service.md, "Young-generation survivors"): use Object.assign({}, source, { ... }).',
+        },
+      ],
+    },
+  },
 );

@@ -103,7 +103,7 @@ export class Coordinator {
 
   /** Switch dry run on or off at run time (live control endpoint). */
   setDryRun(dryRun: boolean): void {
-    this.config = { ...this.config, dryRun };
+    this.config = Object.assign({}, this.config, { dryRun });
   }
 
   /** Pre-market or after-hours now; undefined unless extended hours are on and the calendar has sessions. */

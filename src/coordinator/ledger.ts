@@ -239,13 +239,12 @@ export class CapacityLedger {
       const mine = known.get(o.id);
       this.addOrder(
         mine
-          ? {
-              ...o,
+          ? Object.assign({}, o, {
               price: o.price ?? mine.price,
               forecastPnl: mine.forecastPnl,
               probe: mine.probe,
               placedAt: mine.placedAt,
-            }
+            })
           : o,
       );
       // The venue's cumulative fill when it reports one (addOrder took it); otherwise, for an order we

@@ -40,7 +40,8 @@ export class OrderUpdates {
     this.early.delete(orderId);
     this.early.delete(`c:${clientOrderId}`);
     const update = newer(byId, byClient);
-    if (update && this.ledger.hasOrder(orderId)) applyTo(this.ledger, { ...update, id: orderId });
+    if (update && this.ledger.hasOrder(orderId))
+      applyTo(this.ledger, Object.assign({}, update, { id: orderId }));
   }
 
   /** After a reconcile: updates for orders the ledger now holds are applied (cumulative: no double count). */

@@ -30,7 +30,7 @@ export const nullJournal: SagaJournal = { transition: () => undefined };
 export class MemoryJournal implements SagaJournal {
   readonly transitions: SagaTransition[] = [];
   transition(t: SagaTransition): void {
-    this.transitions.push({ ...t, victims: [...t.victims], cancelled: [...t.cancelled] });
+    this.transitions.push(Object.assign({}, t, { victims: [...t.victims], cancelled: [...t.cancelled] }));
   }
 }
 

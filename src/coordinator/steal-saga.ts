@@ -13,6 +13,7 @@ import {
   type Outcome,
   type SagaJournal,
   type SagaState,
+  type SagaTransition,
 } from './saga.js';
 
 /**
@@ -256,14 +257,20 @@ function journalize(
   orderId?: string,
 ): void {
   if (host.journal === nullJournal) return;
-  host.journal.transition({
-    ...step,
+  // Written out field by field: a copy of the step by spread with fields added kept the copied step alive
+  // through young-generation collections until a full one (measured on the service's place cycle).
+  const t: SagaTransition = {
+    sagaId: step.sagaId,
+    clientOrderId: step.clientOrderId,
+    symbol: step.symbol,
+    victims: step.victims,
     state,
     at: host.now(),
     cancelled: run.cancelled,
-    ...(orderId === undefined ? {} : { orderId }),
-    ...(detail === undefined ? {} : { detail }),
-  });
+  };
+  if (orderId !== undefined) t.orderId = orderId;
+  if (detail !== undefined) t.detail = detail;
+  host.journal.transition(t);
 }
 
 function* resync(host: SagaHost): Generator<BrokerCall, void, BrokerReply> {

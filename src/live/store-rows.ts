@@ -105,15 +105,17 @@ export function sagaColumns(r: Record<string, unknown>): SagaColumns {
 
 /** A row of `sagas` joined with its run (unfinishedSagas' query). */
 export function sagaRow(r: Record<string, unknown>): SagaRow {
-  return {
-    ...sagaColumns(r),
+  // Object.assign onto the fresh columns object, not a spread copy with fields added: on this Node (V8 11.3)
+  // such a copy of a fresh object kept the object it was copied from, and all it refers to, alive through
+  // young-generation collections until a full one.
+  return Object.assign(sagaColumns(r), {
     runId: Number(r.run_id),
     broker: String(r.broker),
     startedAt: Number(r.started_at),
     runPid: r.run_pid === null ? null : Number(r.run_pid),
     runHost: r.run_host === null ? null : String(r.run_host),
     runStopped: r.run_stopped !== null,
-  };
+  });
 }
 
 /** A row of `decisions` as the status view lists it. */

@@ -102,31 +102,36 @@ export class LiveStore implements SagaJournal {
   // --- sagas (SagaJournal) -------------------------------------------------------------------------------
 
   transition(t: SagaTransition): void {
+    // One transaction function for the store's life: db.transaction() builds five wrappers per call.
+    (this.transitionWrite ??= this.db.transaction((t: SagaTransition) => this.writeTransition(t)))(t);
+  }
+
+  private transitionWrite: ((t: SagaTransition) => void) | null = null;
+
+  private writeTransition(t: SagaTransition): void {
     const victims = JSON.stringify(t.victims);
     const cancelled = JSON.stringify(t.cancelled);
-    this.db.transaction(() => {
-      this.statement(
-        `INSERT INTO sagas (saga_id, run_id, symbol, client_order_id, state, victims, cancelled, order_id, detail, started_at, updated_at)
+    this.statement(
+      `INSERT INTO sagas (saga_id, run_id, symbol, client_order_id, state, victims, cancelled, order_id, detail, started_at, updated_at)
            VALUES (@sagaId, @runId, @symbol, @clientOrderId, @state, @victims, @cancelled, @orderId, @detail, @at, @at)
            ON CONFLICT(saga_id) DO UPDATE SET state = excluded.state, victims = excluded.victims,
              cancelled = excluded.cancelled, order_id = COALESCE(excluded.order_id, sagas.order_id),
              detail = excluded.detail, updated_at = excluded.updated_at`,
-      ).run({
-        sagaId: t.sagaId,
-        runId: this.runId,
-        symbol: t.symbol,
-        clientOrderId: t.clientOrderId,
-        state: t.state,
-        victims,
-        cancelled,
-        orderId: t.orderId ?? null,
-        detail: t.detail ?? null,
-        at: t.at,
-      });
-      this.statement(
-        'INSERT INTO saga_transitions (saga_id, state, at, victims, cancelled, order_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(t.sagaId, t.state, t.at, victims, cancelled, t.orderId ?? null, t.detail ?? null);
-    })();
+    ).run({
+      sagaId: t.sagaId,
+      runId: this.runId,
+      symbol: t.symbol,
+      clientOrderId: t.clientOrderId,
+      state: t.state,
+      victims,
+      cancelled,
+      orderId: t.orderId ?? null,
+      detail: t.detail ?? null,
+      at: t.at,
+    });
+    this.statement(
+      'INSERT INTO saga_transitions (saga_id, state, at, victims, cancelled, order_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(t.sagaId, t.state, t.at, victims, cancelled, t.orderId ?? null, t.detail ?? null);
   }
 
   /** Sagas that were neither done, compensated nor aborted: a crash (or a failed poll) interrupted them. */
@@ -150,7 +155,7 @@ export class LiveStore implements SagaJournal {
            @takeProfit, @forecastPnl, @signalKey, @placedAt, @status, @at)
          ON CONFLICT(client_order_id) DO UPDATE SET order_id = COALESCE(excluded.order_id, orders.order_id),
            status = excluded.status, updated_at = excluded.updated_at`,
-    ).run({ ...row, runId: this.runId, venue: this.venue, at });
+    ).run(Object.assign({}, row, { runId: this.runId, venue: this.venue, at })); // not a spread: see sagaRow
   }
 
   /** The venue's answer to a placement: its order id (null when it refused) and the status. */

@@ -137,15 +137,15 @@ export class AdvisoryBroker implements LiveBroker {
           if (report.kind === 'placed') {
             this.o.record({
               kind: 'placed',
-              order: {
-                ...request,
+              // Object.assign, not a spread copy with fields added (docs/service.md, "Young-generation survivors").
+              order: Object.assign({}, request, {
                 id: report.orderId,
                 price: meta.price,
                 forecastPnl: meta.forecastPnl,
                 placedAt: this.o.timers.now(),
                 probe: false,
                 external: false,
-              },
+              }),
             });
             return resolve(this.placed(report.orderId));
           }

@@ -146,7 +146,7 @@ function latest(
 ): OrderEventBody & { kind: 'fill' | 'cancelled' } {
   if (before.kind === 'cancelled' || now.filledQty < before.filledQty) {
     if (now.kind !== 'cancelled' || before.kind === 'cancelled') return before;
-    return { ...before, kind: 'cancelled' };
+    return Object.assign({}, before, { kind: 'cancelled' as const });
   }
   return now;
 }

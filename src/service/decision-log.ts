@@ -64,7 +64,11 @@ export class DecisionLog {
     if (this.held?.request === request) {
       const { row, draft } = this.held;
       this.held = null;
-      const id = this.store.recordDecision({ ...row, outcome: outcome.status, latencyMs });
+      // The held row is this log's own: completed in place. A spread copy with the two fields added kept the
+      // whole row (its stored record) alive through young-generation collections until a full one.
+      row.outcome = outcome.status;
+      row.latencyMs = latencyMs;
+      const id = this.store.recordDecision(row);
       draft.written(id);
       this.last.get(request)!.id = id;
     } else {
@@ -102,5 +106,8 @@ function decisionRow(d: Decision, ledger: CapacityLedger, record: unknown): Deci
     dryRun: d.dryRun,
     // Candidates in columns: the readable record is built when someone reads it (src/service/stored-record.ts).
     record,
+    // Filled in when the request settles while the row is still held (one shape from the start).
+    outcome: undefined,
+    latencyMs: undefined,
   };
 }

@@ -128,10 +128,14 @@ export class AdvisoryReports {
 
   /** False when the report was a repeat (its eventId is known) and nothing was written. */
   private store(event: OrderEventBody, at: number): boolean {
-    return this.d.store.db.transaction(() => {
-      if (!this.d.tables.appendReport(event, at)) return false;
-      mirrorToStore(this.d.store, event, at);
+    // One transaction function for the service's life: db.transaction() builds five wrappers per call.
+    this.storeWrite ??= this.d.store.db.transaction((e: OrderEventBody, t: number): boolean => {
+      if (!this.d.tables.appendReport(e, t)) return false;
+      mirrorToStore(this.d.store, e, t);
       return true;
-    })();
+    });
+    return this.storeWrite(event, at);
   }
+
+  private storeWrite: ((event: OrderEventBody, at: number) => boolean) | null = null;
 }

@@ -163,7 +163,7 @@ export function lateEvent(
       return { kind: 'fill', orderId: body.orderId, filledQty: body.filledQty, fillPrice: body.fillPrice };
     case 'placed': {
       const order = asked(body.clientOrderId);
-      return order ? { kind: 'placed', order: { ...order, id: body.orderId } } : null;
+      return order ? { kind: 'placed', order: Object.assign({}, order, { id: body.orderId }) } : null;
     }
     default:
       return null;

@@ -123,12 +123,12 @@ export class ServiceTables {
 }
 
 function sagaRecord(r: Record<string, unknown>): SagaRecord {
-  return {
-    ...sagaColumns(r),
+  // Fields added to the fresh columns object, not to a spread copy of it (see sagaRow).
+  return Object.assign(sagaColumns(r), {
     detail: r.detail === null ? null : String(r.detail),
     startedAt: Number(r.started_at),
     updatedAt: Number(r.updated_at),
-  };
+  });
 }
 
 /** Orders in the live store's table, so crash recovery can name a victim's symbol and look it up. */
@@ -171,16 +171,16 @@ export function recordPlacement(
   at: number,
 ): void {
   if (answer === 'refused') return store.setOrderId(request.clientOrderId, null, 'rejected', at);
+  // Object.assign, not a spread copy with fields added (docs/service.md, "Young-generation survivors").
   store.recordOrder(
-    {
-      ...request,
+    Object.assign({}, request, {
       orderId: null,
       takeProfit: null,
       forecastPnl: 0,
       signalKey: null,
       placedAt: at,
       status: 'sending',
-    },
+    }),
     at,
   );
 }

@@ -79,10 +79,9 @@ export function readStoredRecord(stored: unknown, lookup: StoredRecordLookup = (
   const s = stored as Partial<Stored>;
   if (typeof s.format !== 'string' || !FORMATS.includes(s.format)) return stored;
   const { format: _format, candidates, ...rest } = s as Stored;
-  return readableRecord({
-    ...rest,
-    candidates: candidates && decodeColumns(resolveReferences(candidates, lookup)),
-  });
+  return readableRecord(
+    Object.assign(rest, { candidates: candidates && decodeColumns(resolveReferences(candidates, lookup)) }),
+  );
 }
 
 function resolveReferences(c: StoredColumnsOrReferences, lookup: StoredRecordLookup): StoredColumns {

@@ -49,17 +49,17 @@ export function sagaView(
   pending: readonly PendingAction[],
   outcome: Outcome['status'] | null,
 ): SagaView {
-  return {
-    ...s,
+  // Object.assign, not a spread copy with fields added (docs/service.md, "Young-generation survivors").
+  return Object.assign({}, s, {
     startedAt: new Date(s.startedAt).toISOString(),
     updatedAt: new Date(s.updatedAt).toISOString(),
     waitingFor: pending.map((a) =>
       a.kind === 'cancel'
-        ? { kind: 'cancel', orderId: a.orderId, deadline: new Date(a.deadline).toISOString() }
-        : { kind: 'place', order: a.order, deadline: new Date(a.deadline).toISOString() },
+        ? { kind: 'cancel' as const, orderId: a.orderId, deadline: new Date(a.deadline).toISOString() }
+        : { kind: 'place' as const, order: a.order, deadline: new Date(a.deadline).toISOString() },
     ),
     outcome,
-  };
+  });
 }
 
 /** The capacity part of GET /v1/status: the account, margin used and free, orders, positions, cooldowns. */

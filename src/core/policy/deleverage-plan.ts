@@ -107,7 +107,9 @@ export function planDeleverage(input: {
 function rankedByVictimOrder<T extends DeleverageOrder>(orders: readonly T[]): T[] {
   const n = orders.length;
   const table: CandidateTable = {
-    orders: orders.map((o) => ({ ...o, assetClass: o.assetClass, role: 'entry', probe: false })),
+    orders: orders.map((o) =>
+      Object.assign({}, o, { assetClass: o.assetClass, role: 'entry' as const, probe: false }),
+    ),
     // An order without a price has no distance; nothing says it is about to fill, so it goes first.
     distance: Float64Array.from(orders, (o) =>
       o.price === null ? Number.MAX_VALUE : distance(o.side, o.price, o.limitPrice),

@@ -140,7 +140,9 @@ export function candidateRecords(decision: Decision): CandidateRecord[] {
 /** The decision with its candidates in columns (see ColumnRecord). */
 export function columnRecord(decision: Decision): ColumnRecord {
   const { candidates: _table, ...rest } = decision;
-  return { ...rest, candidates: candidateColumns(decision) };
+  // Added to the fresh rest object, not to a spread copy of it: such a copy with a field added kept the
+  // decision it was copied from alive through young-generation collections (docs/service.md).
+  return Object.assign(rest, { candidates: candidateColumns(decision) });
 }
 
 /** The decision record as plain JSON (DESIGN §2 "decision record"): what `explain --json` prints and logs keep. */
@@ -151,15 +153,14 @@ export function decisionRecord(decision: Decision): Record<string, unknown> {
 /** The readable record of a column record (the one rule for both forms). */
 export function readableRecord(r: ColumnRecord): Record<string, unknown> {
   const { candidates, ...rest } = r;
-  return {
-    ...rest,
+  return Object.assign(rest, {
     time: iso(r.time),
     tolerance: finiteOrNull(r.tolerance),
     distance: finiteOrNull(r.distance),
     requestValue: r.requestValue && finiteFields(r.requestValue),
     stealTest: r.stealTest && finiteFields(r.stealTest),
     candidates: candidates ? expandCandidates(candidates, r.victims) : [],
-  };
+  });
 }
 
 /** Numbers that are not finite (an unknown valuation) become null, so the JSON says "unknown" plainly. */
