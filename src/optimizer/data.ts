@@ -104,6 +104,21 @@ export function commonRange(series: readonly BarSeries[]): Window | null {
   return to > from ? { from, to } : null;
 }
 
+/**
+ * Refuses a path map that is not `FROM=TO` with a non-empty FROM: `mapPath` could not apply it, and the
+ * worker would later say only that a file is missing.
+ */
+export function checkPathMaps(maps: readonly string[]): void {
+  const issues = maps
+    .filter((m) => m.indexOf('=') <= 0)
+    .map((m) => ({
+      where: '--path-map',
+      message: "must be FROM=TO: the coordinator's folder, '=', and the same folder on this machine",
+      value: m,
+    }));
+  if (issues.length > 0) throw new ValidationError('Invalid path map', issues);
+}
+
 /** A path from the coordinator's machine as seen on this one, through `FROM=TO` prefix maps. */
 export function mapPath(path: string, maps: readonly string[]): string {
   for (const m of maps) {

@@ -40,8 +40,21 @@ export function sha256(text: string): string {
 
 export const hashOf = (value: unknown): string => sha256(canonicalJson(value));
 
-/** The folders whose code decides an evaluation's result (relative to src/ or dist/). */
-const RESULT_CODE = ['core', 'coordinator', 'sim', 'optimizer/objective'];
+/**
+ * The folders whose code decides an evaluation's result (relative to src/ or dist/): what the objective
+ * runs (the simulator calls into session for entries, exits, deleveraging and valuation) and what turns a
+ * file into the bars it is given (marketdata, and io's file reader). A test follows the imports to keep
+ * this list complete.
+ */
+export const RESULT_CODE: readonly string[] = [
+  'core',
+  'coordinator',
+  'session',
+  'sim',
+  'marketdata',
+  'io',
+  'optimizer/objective',
+];
 const CODE_FILE = /\.(ts|js)$/;
 const NOT_CODE = /\.d\.ts$/;
 

@@ -13,6 +13,7 @@ import {
   type StopReason,
   type Strategy,
 } from './de/index.js';
+import { ValidationError } from '../core/errors.js';
 import type { EvalOutcome, EvalTask, Evaluator } from './evaluators/types.js';
 import { hashOf } from './hash.js';
 import type { Evaluation, ObjectiveSpec, Params } from './objective/objective.js';
@@ -138,6 +139,16 @@ export async function runStudy(input: RunStudyInput): Promise<StudyResult> {
   const options: DEOptions = { ...settings, maxGenerations: input.generations, tol: 0, atol: 0 };
   store.putObjective(objectiveHash, spec);
   const row = store.study(studyId);
+  if (row && row.generation > input.generations) {
+    // Its best is that of its last generation; the same command on a fresh store gives another answer.
+    throw new ValidationError('The stored study ran more generations than asked', [
+      {
+        where: '--generations',
+        message: `study ${studyId.slice(0, 12)} in ${store.path} already ran ${row.generation} generations, so it cannot give the result of ${input.generations}; give --generations ${row.generation} or more to continue it, or another --db (or --seed) for a ${input.generations}-generation study`,
+        value: input.generations,
+      },
+    ]);
+  }
   if (!row) store.createStudy(studyId, objectiveHash, { space, settings });
   const de = row?.state
     ? DifferentialEvolution.restore(space, options, row.state)

@@ -120,10 +120,16 @@ export class QueueEvaluator implements Evaluator {
           ),
         );
       };
-      // Look at one job: done, failed for good, or still on its way.
+      // Look at one job: done, failed for good, still on its way, or gone. A job is gone when another
+      // coordinator needing the same evaluation stopped and took it back, or Redis lost it (a restart
+      // without persistence): put it on the queue again, or this generation would wait for it forever.
       const check = async (jobId: string): Promise<void> => {
         const job = await Job.fromId(this.queue, jobId);
-        if (!job) return;
+        if (!job) {
+          const task = byJob.get(jobId)!;
+          if (!settled && !signal?.aborted && !outcomes.has(task.hash)) await this.add([task]);
+          return;
+        }
         const state = await job.getState();
         if (state === 'completed') complete(jobId, job.returnvalue);
         else if (state === 'failed') failed(jobId, job.failedReason);
@@ -148,27 +154,7 @@ export class QueueEvaluator implements Evaluator {
       this.events.on('failed', onFailed);
       signal?.addEventListener('abort', onAbort, { once: true });
 
-      const data = (t: EvalTask): EvaluateJobData => ({
-        hash: t.hash,
-        objectiveHash: this.opts.objectiveHash,
-        spec: this.opts.spec,
-        params: t.params,
-      });
-      this.queue
-        .addBulk(
-          tasks.map((t) => ({
-            name: JOB_NAME,
-            data: data(t),
-            opts: {
-              jobId: jobIdOf(t.hash),
-              attempts: this.opts.attempts ?? 3,
-              backoff: { type: 'fixed', delay: 1000 },
-              // Results stay a day for a coordinator that was away; failures a week, for inspection.
-              removeOnComplete: { age: 86_400 },
-              removeOnFail: { age: 7 * 86_400 },
-            },
-          })),
-        )
+      this.add(tasks)
         .then(async () => {
           // Jobs that already existed (an earlier run) may be finished, or failed for good: retry those once.
           for (const id of byJob.keys()) {
@@ -187,6 +173,29 @@ export class QueueEvaluator implements Evaluator {
         })
         .catch((e: Error) => finish(e));
     });
+  }
+
+  /** Puts the tasks' jobs on the queue; a job whose id is already there is left as it is. */
+  private async add(tasks: readonly EvalTask[]): Promise<void> {
+    await this.queue.addBulk(
+      tasks.map((t) => ({
+        name: JOB_NAME,
+        data: {
+          hash: t.hash,
+          objectiveHash: this.opts.objectiveHash,
+          spec: this.opts.spec,
+          params: t.params,
+        } satisfies EvaluateJobData,
+        opts: {
+          jobId: jobIdOf(t.hash),
+          attempts: this.opts.attempts ?? 3,
+          backoff: { type: 'fixed', delay: 1000 },
+          // Results stay a day for a coordinator that was away; failures a week, for inspection.
+          removeOnComplete: { age: 86_400 },
+          removeOnFail: { age: 7 * 86_400 },
+        },
+      })),
+    );
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadRefs } from '../data.js';
+import { checkPathMaps, loadRefs } from '../data.js';
 import { PoolEvaluator } from '../evaluators/pool.js';
 import { codeVersion } from '../hash.js';
 import { encodeJson } from '../json.js';
@@ -56,6 +56,7 @@ interface StudyContext {
 const MAX_CONTEXTS = 2;
 
 export async function startWorkerService(opts: WorkerServiceOptions): Promise<WorkerService> {
+  checkPathMaps(opts.pathMaps ?? []);
   const id = `${os.hostname()}:${process.pid}`;
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const version = codeVersion();
