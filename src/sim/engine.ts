@@ -6,6 +6,7 @@ import { entryFeeRate } from './costs.js';
 import { tradesInBar } from './fill-rules.js';
 import { submitRequests } from './sim-entries.js';
 import { runDeleverage } from './sim-eod.js';
+import { validateSeries } from './sim-input.js';
 import { SimState } from './sim-state.js';
 import { applySignalSkill } from './signals/skill.js';
 import { manageExit, processFills, refreshSignal } from './sim-steps.js';
@@ -25,6 +26,7 @@ const DAY_MS = 86_400_000;
  * that closes after it.
  */
 export function simulate(input: SimInput): SimOutput {
+  validateSeries(input.series);
   const st = new SimState(input);
   applySignalSkill(st); // research only (look-ahead signals): nothing happens unless sim.research.signalSkill > 0
   const equityRows: EquityRow[] = [];

@@ -1,4 +1,5 @@
 import type { Outcome } from '../coordinator/saga.js';
+import { marginCapacity } from '../core/margin/requirements.js';
 import { rankRequests } from '../session/ranking.js';
 import { reservedEntryFee } from './costs.js';
 import type { SimState } from './sim-state.js';
@@ -19,12 +20,13 @@ export function submitRequests(
   let reserve = Number.NaN;
   for (const w of requests) {
     const req = w.request!;
-    // The fees resting entries and this one would pay are held back from the equity the decision sees, so
-    // that no fill leaves margin over capacity (DESIGN §6); the true equity is restored after the step.
+    // The fees resting entries and this one would pay are held back from the capacity the decision sees, so
+    // that no fill leaves margin over capacity (DESIGN §6). A cap on capacity, not a lower equity: equity picks
+    // the margin tier (DESIGN §3), and 25,000 less a few dollars of fees is still a 4x account. The cap is
+    // lifted after the step.
     if (Number.isNaN(reserve)) reserve = entryFeeReserve(st);
-    st.coordinator.setEquity(
-      equity - reserve - reservedEntryFee(req.qty, req.limitPrice, st.fees, req.assetClass),
-    );
+    const held = reserve + reservedEntryFee(req.qty, req.limitPrice, st.fees, req.assetClass);
+    st.ledger.setAccount({ capacityCap: marginCapacity(equity - held, st.config.bufferPct) });
     const outcome = st.coordinator.submitSync(req, st.broker);
     if (!leftOrdersAlone(outcome)) reserve = Number.NaN;
     if (outcome.orderId === null) continue;
@@ -65,7 +67,7 @@ export function submitRequests(
       }
     }
   }
-  st.coordinator.setEquity(equity);
+  st.ledger.setAccount({ capacityCap: undefined });
 }
 
 /**

@@ -15,20 +15,24 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
   const low = s.low[i]!;
   const barOpen = s.time[i]!;
   if (!tradesInBar(w.assetClass, barOpen, st.calendar, st.config.extendedHours)) return;
-  const pos = st.portfolio.positions.get(w.symbol);
+  let pos = st.portfolio.positions.get(w.symbol);
   if (!pos) w.pendingTrim = 0;
   if (pos && w.pendingExit) {
     const px = pos.side === 'buy' ? open * (1 - st.slip) : open * (1 + st.slip);
     st.exitPosition(w, px, w.pendingExit);
     w.pendingExit = null;
     w.pendingTrim = 0;
+    pos = undefined;
   } else if (pos && w.pendingTrim > 0) {
     const px = pos.side === 'buy' ? open * (1 - st.slip) : open * (1 + st.slip);
     st.exitPosition(w, px, 'deleverage', w.pendingTrim);
     w.pendingTrim = 0;
     st.counters.deleverageTrims++;
     st.decisions.push(st.now, w.symbol, 'deleverage-trim', [], 'overnight-margin', 0, false, null);
-  } else if (pos) {
+    // What the trim left keeps its stop in the rest of this bar (its take-profit is re-armed at the close).
+    pos = st.portfolio.positions.get(w.symbol);
+  }
+  if (pos) {
     const long = pos.side === 'buy';
     // A stop and a take-profit touched in one bar: the bar does not say which came first; assume the stop.
     if (
