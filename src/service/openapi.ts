@@ -105,7 +105,9 @@ export const OPENAPI = {
         responses: {
           '200': { description: 'Applied (or recognised as a repeat).', content: json('EventAnswer') },
           '409': {
-            description: 'Executing mode takes quotes only; or the eventId was used before for another body.',
+            description:
+              'Executing mode takes quotes only; or the eventId was used before for another body; or a placement ' +
+              "under a saga's client order id names another symbol, side or asset class than the saga asked for.",
             content: json('Error'),
           },
           ...errors,

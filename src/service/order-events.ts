@@ -1,8 +1,8 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { LiveStore } from '../live/store.js';
-import type { AdvisoryBroker } from './advisory-broker.js';
+import type { AdvisoryBroker, PendingAction } from './advisory-broker.js';
 import { applyToLedger, type AdvisoryBook } from './book.js';
-import type { OrderEventBody } from './reports.js';
+import type { OrderBody, OrderEventBody } from './reports.js';
 import { mirrorToStore, type ServiceTables } from './service-tables.js';
 import { ServiceConflict } from './views.js';
 
@@ -61,8 +61,16 @@ export function advisoryEvent(
   }
   // The stealer's order, told as an order event under the client order id the saga gave it.
   const clientOrderId = body.kind === 'placed' ? body.order.clientOrderId : undefined;
-  if (body.kind === 'placed' && clientOrderId !== undefined && c.advisory.awaitsPlace(clientOrderId)) {
-    c.advisory.report({ kind: 'placed', clientOrderId, orderId: body.order.id });
+  const awaited = clientOrderId === undefined ? null : c.advisory.awaitedPlace(clientOrderId);
+  if (body.kind === 'placed' && clientOrderId !== undefined && awaited) {
+    refuseOtherOrder(body.order, awaited);
+    c.advisory.report({
+      kind: 'placed',
+      clientOrderId,
+      orderId: body.order.id,
+      qty: body.order.qty,
+      limitPrice: body.order.limitPrice,
+    });
     return { applied: true, detail: 'answered the saga waiting for this placement' };
   }
   if (c.apply(body))
@@ -77,6 +85,23 @@ export function advisoryEvent(
     applied: false,
     detail: `${body.kind}: the order is not open (a repeat or a late report); nothing changed`,
   };
+}
+
+/**
+ * A placement under a saga's client order id must be the order that saga asked for: another symbol, side or
+ * asset class is a bot's mistake (an id reused, reports crossed), and counting it as the saga's order would put
+ * margin on the wrong symbol. Refused (409), naming the field; the quantity and limit may differ (a venue
+ * rounds them), and the ledger takes them as placed.
+ */
+function refuseOtherOrder(order: OrderBody, awaited: PendingAction & { kind: 'place' }): void {
+  for (const field of ['symbol', 'side', 'assetClass'] as const) {
+    if (order[field] === awaited.order[field]) continue;
+    throw new ServiceConflict(
+      `order.${field}: ${order[field]}, but saga ${awaited.sagaId ?? '(recovered)'} asked for ` +
+        `${awaited.order[field]} under client order id ${awaited.order.clientOrderId}; ` +
+        'report an order placed outside the saga under another (or no) clientOrderId',
+    );
+  }
 }
 
 /**
@@ -97,12 +122,17 @@ export class AdvisoryReports {
     },
   ) {}
 
-  /** A report a saga waited for (the AdvisoryBroker's record): the saga moves the ledger itself. */
+  /**
+   * A report a saga waited for (the AdvisoryBroker's record): the saga moves the ledger itself, except for a
+   * placement, which only the report knows as the venue holds it (a broker may round the size): its order
+   * goes into the coordinator's ledger as placed, and the saga, finding it there, adds none of its own.
+   */
   record(event: OrderEventBody): void {
     this.d.beforeWrite();
     const at = this.d.now();
     this.store(event, at);
     this.d.book.apply(event, at);
+    if (event.kind === 'placed') applyToLedger(this.d.ledger(), event, at);
   }
 
   /**

@@ -33,6 +33,7 @@ const reached = {
   restartsMidSaga: 0,
   latePlacements: 0,
   earlyReports: 0,
+  roundedPlacements: 0,
 };
 
 const settle = async (): Promise<void> => {
@@ -122,13 +123,22 @@ async function answerSaga(run: Run, choice: number, partial: number): Promise<vo
   }
   const order = action.order;
   const venueId = `v${++run.venueIds}`;
+  // The bot's broker may round the size: the ledger holds what was placed, not what was asked.
+  const rounded = Math.max(1, Math.floor(order.qty * 0.7));
   switch (choice % 5) {
     case 0:
-    case 1:
       return report(
         run,
         saga.sagaId,
         { kind: 'placed', clientOrderId: order.clientOrderId, orderId: venueId },
+        order,
+      );
+    case 1:
+      reached.roundedPlacements++;
+      return report(
+        run,
+        saga.sagaId,
+        { kind: 'placed', clientOrderId: order.clientOrderId, orderId: venueId, qty: rounded },
         order,
       );
     case 2:
@@ -137,13 +147,14 @@ async function answerSaga(run: Run, choice: number, partial: number): Promise<vo
         clientOrderId: order.clientOrderId,
         reason: 'insufficient buying power',
       });
-    case 3: // the placement told as an order event under the saga's client order id
+    case 3: // the placement told as an order event under the saga's client order id, perhaps rounded
+      if (partial < 0.5) reached.roundedPlacements++;
       return event(
         run,
         {
           kind: 'placed',
           order: {
-            ...restingOrder(venueId, order.symbol, order.qty * 100, 0.001),
+            ...restingOrder(venueId, order.symbol, (partial < 0.5 ? rounded : order.qty) * 100, 0.001),
             clientOrderId: order.clientOrderId,
           },
         },
@@ -166,11 +177,14 @@ async function lateReport(run: Run, late: Run['expired'][number]): Promise<void>
     return report(run, late.sagaId, { kind: 'cancelled', orderId: late.action.orderId, filledQty: 0 });
   run.model.capacityVoid = true; // placed after its deadline: the margin may have gone to another saga
   reached.latePlacements++;
+  const order = late.action.order;
+  // Every other late placement with the size the venue rounded it to.
+  const qty = run.venueIds % 2 ? { qty: Math.max(1, Math.floor(order.qty * 0.7)) } : {};
   return report(
     run,
     late.sagaId,
-    { kind: 'placed', clientOrderId: late.action.order.clientOrderId, orderId: `v${++run.venueIds}` },
-    late.action.order,
+    { kind: 'placed', clientOrderId: order.clientOrderId, orderId: `v${++run.venueIds}`, ...qty },
+    order,
   );
 }
 

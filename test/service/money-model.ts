@@ -130,11 +130,11 @@ export class MoneyModel {
     if (this.used() > this.equity + 1e-6) this.capacityVoid = true;
   }
 
-  /** A saga report; a placement with the order the saga asked the bot to place. */
+  /** A saga report; a placement with the order the saga asked the bot to place, at the size it reports. */
   report(r: SagaReportBody, order?: PlaceLimitRequest): void {
     if (r.kind === 'cancelled') this.cancel(r.orderId, r.filledQty);
     else if (r.kind === 'filled') this.fill(r.orderId, r.filledQty);
-    else if (r.kind === 'placed' && order) this.place(r.orderId, order.symbol, order.qty);
+    else if (r.kind === 'placed' && order) this.place(r.orderId, order.symbol, r.qty ?? order.qty);
   }
 
   used(): number {
