@@ -91,7 +91,12 @@ export const OPENAPI = {
         responses: {
           '200': { description: 'The saga after it moved on.', content: json('Saga') },
           '404': { description: 'No such saga.', content: json('Error') },
-          '409': { description: 'Not in advisory mode.', content: json('Error') },
+          '409': {
+            description:
+              'Not in advisory mode; or the report names an order the saga never asked about (another ' +
+              "saga's victim, another client order id): nothing changed.",
+            content: json('Error'),
+          },
           ...errors,
         },
       },

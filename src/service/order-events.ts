@@ -2,8 +2,8 @@ import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { LiveStore } from '../live/store.js';
 import type { AdvisoryBroker, PendingAction } from './advisory-broker.js';
 import { applyToLedger, type AdvisoryBook } from './book.js';
-import type { OrderBody, OrderEventBody } from './reports.js';
-import { mirrorToStore, type ServiceTables } from './service-tables.js';
+import type { OrderBody, OrderEventBody, SagaReportBody } from './reports.js';
+import { mirrorToStore, type SagaRecord, type ServiceTables } from './service-tables.js';
 import { ServiceConflict } from './views.js';
 
 export interface AdvisoryEventContext {
@@ -102,6 +102,44 @@ function refuseOtherOrder(order: OrderBody, awaited: PendingAction & { kind: 'pl
         'report an order placed outside the saga under another (or no) clientOrderId',
     );
   }
+}
+
+/**
+ * A saga report that names an order the saga never asked about: a bot's mistake (a saga id mixed up, a typo in
+ * an id). Counting it anyway would answer another saga with it, or (a placement) drop it silently while the
+ * saga still waits and ends compensated, the order at the venue never counted. Refused (409), naming the field
+ * and the value. The saga's own orders: its victims, those it cancelled, what it waits for, its client order id,
+ * and the order it replaces (the stored saga does not name it: any order of the saga's symbol).
+ */
+export function refuseForeignReport(
+  saga: SagaRecord,
+  body: SagaReportBody,
+  book: AdvisoryBook,
+  advisory: AdvisoryBroker,
+): void {
+  if (body.kind === 'placed' || body.kind === 'place-rejected') {
+    if (body.clientOrderId === saga.clientOrderId) return;
+    throw new ServiceConflict(
+      `clientOrderId: ${body.clientOrderId} is not the order saga ${saga.sagaId} asked to place ` +
+        `(client order id ${saga.clientOrderId}); nothing changed. An order placed outside a saga is a "placed" ` +
+        'order event (POST /v1/events)',
+    );
+  }
+  const id = body.orderId;
+  const own =
+    saga.victims.includes(id) ||
+    saga.cancelled.includes(id) ||
+    advisory.pending(saga.sagaId).some((a) => a.kind === 'cancel' && a.orderId === id) ||
+    book.order(id)?.symbol === saga.symbol;
+  if (own) return;
+  const other = advisory.pending().find((a) => a.kind === 'cancel' && a.orderId === id)?.sagaId;
+  throw new ServiceConflict(
+    `orderId: ${id} is not an order saga ${saga.sagaId} asked to cancel (its victims: ` +
+      `${saga.victims.join(', ') || 'none'}); nothing changed. ` +
+      (other
+        ? `Saga ${other} waits for it: report it there`
+        : 'Report what happened to it as an order event'),
+  );
 }
 
 /**

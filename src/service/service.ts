@@ -16,7 +16,7 @@ import { AdvisoryBook } from './book.js';
 import { lateEvent, type EntryRequestBody, type OrderEventBody, type SagaReportBody } from './reports.js';
 import { DecisionLog } from './decision-log.js';
 import { ServiceWrites } from './service-writes.js';
-import { AdvisoryReports, advisoryEvent } from './order-events.js';
+import { AdvisoryReports, advisoryEvent, refuseForeignReport } from './order-events.js';
 import {
   askedPlacement,
   closeSettledSaga,
@@ -221,6 +221,7 @@ export class CoordinatorService {
         ? 'orderId' in body && body.orderId === a.orderId && body.kind !== 'placed'
         : 'clientOrderId' in body && body.clientOrderId === a.order.clientOrderId,
     );
+    if (!matches) refuseForeignReport(saga, body, this.book!, this.advisory);
     this.writes.begin();
     if (!matches) {
       // Late (after the deadline or a restart) or never asked for: what happened at the venue still counts,

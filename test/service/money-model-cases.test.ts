@@ -275,4 +275,35 @@ describe('advisory money state, sequences that broke it', () => {
     expect(status(h).marginUsed).toBe(0);
     expect(h.service.tables.reports()).toEqual([]);
   });
+
+  it('a report sent to another saga is refused and answers nothing; a placement under a wrong id is not dropped', async () => {
+    const h = start();
+    h.service.event({ kind: 'placed', order: restingOrder('sol-1', 'SOL/USD', 9_000, 0.1) });
+    const first = await h.service.request(readyRequest('BTC/USD', 1_000));
+    const asked = first.saga!.waitingFor[0]!;
+    // Before: a typo in the client order id answered 200 and counted nothing; the saga ended compensated at
+    // its deadline and v-btc, resting at the venue, was never counted.
+    await expect(
+      h.service.report(first.saga!.sagaId, { kind: 'placed', clientOrderId: 'typo', orderId: 'v-btc' }),
+    ).rejects.toThrow(/^clientOrderId: typo is not the order saga \S+ asked to place/);
+    expect(h.service.sagaView(first.saga!.sagaId)!.waitingFor).toEqual([asked]);
+    await h.service.report(first.saga!.sagaId, {
+      kind: 'placed',
+      clientOrderId: first.saga!.clientOrderId,
+      orderId: 'v-btc',
+    });
+    const second = await h.service.request(readyRequest('ADA/USD', 3_000));
+    expect(second.saga!.waitingFor).toEqual([expect.objectContaining({ kind: 'cancel', orderId: 'sol-1' })]);
+    // Before: the cancel of sol-1 reported to the first (done) saga answered the second one.
+    await expect(
+      h.service.report(first.saga!.sagaId, { kind: 'cancelled', orderId: 'sol-1', filledQty: 0 }),
+    ).rejects.toThrow(
+      new RegExp(
+        `^orderId: sol-1 is not an order saga \\S+ asked to cancel .* Saga ${second.saga!.sagaId} waits for it`,
+      ),
+    );
+    await tick();
+    expect(h.service.sagaView(second.saga!.sagaId)).toMatchObject({ state: 'requested', cancelled: [] });
+    expect(status(h).orders.map((o) => o.id)).toEqual(['sol-1', 'v-btc']);
+  });
 });

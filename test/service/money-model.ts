@@ -21,7 +21,8 @@ export interface Step {
     | 'reuse-event-id'
     | 'quote'
     | 'account'
-    | 'restart';
+    | 'restart'
+    | 'wrong-saga';
   /** Which order of a small universe (o0..o7): reused ids, and events for orders not yet placed. */
   order: number;
   symbol: number;
@@ -50,6 +51,7 @@ const KINDS: Step['t'][] = [
   'quote',
   'account',
   'restart',
+  'wrong-saga',
 ];
 
 export const stepArb: fc.Arbitrary<Step> = fc.record({
