@@ -325,9 +325,37 @@ async function perform(run: Run, step: Step): Promise<void> {
   }
 }
 
-function check(run: Run): void {
+/** A sample of the Prometheus text: the value of `name` with this label (or none), 0 when absent. */
+function sample(text: string, name: string, label?: string): number {
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(label === undefined ? `${name} ` : `${name}{${label}}`));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/** What /metrics serves now agrees with the store (this run's rows) and with the money state. */
+function checkMetrics(run: Run, where: string, text: string): void {
+  const rows = (sql: string) =>
+    run.h.store.db.prepare(sql).all(run.h.store.currentRun) as { key: string; n: number }[];
+  for (const { key, n } of rows(
+    'SELECT action AS key, count(*) AS n FROM decisions WHERE run_id = ? GROUP BY action',
+  ))
+    expect(sample(text, 'worksteal_decisions_total', `action="${key}"`), `${where}\ndecisions ${key}`).toBe(
+      n,
+    );
+  for (const { key, n } of rows(
+    'SELECT outcome AS key, count(*) AS n FROM decisions WHERE run_id = ? AND outcome IS NOT NULL GROUP BY outcome',
+  ))
+    expect(sample(text, 'worksteal_request_outcomes_total', `status="${key}"`), `${where}\n${key}`).toBe(n);
+  // The gauges as a scrape finds them, with no /v1/status call before it.
+  expect(sample(text, 'worksteal_margin_used'), `${where}\nmargin gauge`).toBeCloseTo(run.model.used(), 6);
+  expect(sample(text, 'worksteal_equity'), `${where}\nequity gauge`).toBe(run.model.equity);
+}
+
+async function check(run: Run): Promise<void> {
   const where = run.steps.join('\n');
   const ledger = run.h.service.coordinator.ledger.snapshot();
+  const scraped = await run.h.metrics.text(); // before /v1/status is asked
   const status = run.h.service.status() as {
     marginUsed: number;
     marginCapacity: number;
@@ -335,6 +363,7 @@ function check(run: Run): void {
   };
   // While a restart's recovery waits for a bot, the ledger is taken from the reports when it ends.
   if (status.recovering) return;
+  checkMetrics(run, where, scraped);
   expect(MoneyModel.round(ledger), where).toEqual(run.model.view());
   expect(status.marginUsed, where).toBeCloseTo(run.model.used(), 6);
   expect(status.marginCapacity, where).toBe(run.model.equity);
@@ -374,7 +403,7 @@ async function play(steps: Step[]): Promise<void> {
       run.steps.push(JSON.stringify(step));
       await perform(run, step);
       await settle();
-      check(run);
+      await check(run);
     }
     // The bots stop answering: every saga ends at its deadlines in a documented state, nothing lost.
     for (let i = 0; i < 20 && (waiting(run) || run.h.service.tables.openSagas().length); i++) {
@@ -387,11 +416,11 @@ async function play(steps: Step[]): Promise<void> {
     for (const late of run.expired.splice(0)) {
       await lateReport(run, late);
       await settle();
-      check(run);
+      await check(run);
     }
     await Promise.all(run.inFlight);
     expect(run.h.service.tables.openSagas(), run.steps.join('\n')).toEqual([]);
-    check(run);
+    await check(run);
     count(run);
   } finally {
     await run.h.service.close();
