@@ -136,7 +136,15 @@ export class LiveMetrics {
     this.marginFree.set(Math.max(0, capacity - used));
   }
 
+  /** Runs at each scrape, before the text is built (the service reads its margins then). */
+  private beforeScrape: () => void = () => undefined;
+
+  onScrape(fn: () => void): void {
+    this.beforeScrape = fn;
+  }
+
   text(): Promise<string> {
+    this.beforeScrape();
     return this.registry.metrics();
   }
 

@@ -2,7 +2,7 @@ import type { CancelResult, OrderUpdate, PlaceLimitRequest, PlaceResult } from '
 import type { OpenOrder, Position } from '../core/types.js';
 import type { BrokerAccount, LiveBroker, OrderEvent, VenueOrder } from '../ports/venue.js';
 import type { AdvisoryBook } from './book.js';
-import type { OrderEventBody, SagaReportBody } from './reports.js';
+import { asPlaced, type OrderEventBody, type SagaReportBody } from './reports.js';
 
 /** Something a saga waits for the bot to do and report: cancel an order, or place the stealer's order. */
 export type PendingAction =
@@ -138,7 +138,7 @@ export class AdvisoryBroker implements LiveBroker {
             this.o.record({
               kind: 'placed',
               // Object.assign, not a spread copy with fields added (docs/service.md, "Young-generation survivors").
-              order: Object.assign({}, request, {
+              order: Object.assign({}, request, asPlaced(report), {
                 id: report.orderId,
                 price: meta.price,
                 forecastPnl: meta.forecastPnl,
@@ -196,9 +196,10 @@ export class AdvisoryBroker implements LiveBroker {
     return this.waiting.has(`cancel:${orderId}`);
   }
 
-  /** Whether a saga waits for the placement of this client order id (a `placed` event under it answers). */
-  awaitsPlace(clientOrderId: string): boolean {
-    return this.waiting.has(`place:${clientOrderId}`);
+  /** The placement a saga waits for under this client order id (a `placed` event under it answers), if any. */
+  awaitedPlace(clientOrderId: string): (PendingAction & { kind: 'place' }) | null {
+    const action = this.waiting.get(`place:${clientOrderId}`)?.action;
+    return action?.kind === 'place' ? action : null;
   }
 
   async openOrders(): Promise<OpenOrder[]> {

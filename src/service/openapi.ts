@@ -91,7 +91,12 @@ export const OPENAPI = {
         responses: {
           '200': { description: 'The saga after it moved on.', content: json('Saga') },
           '404': { description: 'No such saga.', content: json('Error') },
-          '409': { description: 'Not in advisory mode.', content: json('Error') },
+          '409': {
+            description:
+              'Not in advisory mode; or the report names an order the saga never asked about (another ' +
+              "saga's victim, another client order id): nothing changed.",
+            content: json('Error'),
+          },
           ...errors,
         },
       },
@@ -105,7 +110,9 @@ export const OPENAPI = {
         responses: {
           '200': { description: 'Applied (or recognised as a repeat).', content: json('EventAnswer') },
           '409': {
-            description: 'Executing mode takes quotes only; or the eventId was used before for another body.',
+            description:
+              'Executing mode takes quotes only; or the eventId was used before for another body; or a placement ' +
+              "under a saga's client order id names another symbol, side or asset class than the saga asked for.",
             content: json('Error'),
           },
           ...errors,

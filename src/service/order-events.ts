@@ -1,9 +1,9 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { LiveStore } from '../live/store.js';
-import type { AdvisoryBroker } from './advisory-broker.js';
+import type { AdvisoryBroker, PendingAction } from './advisory-broker.js';
 import { applyToLedger, type AdvisoryBook } from './book.js';
-import type { OrderEventBody } from './reports.js';
-import { mirrorToStore, type ServiceTables } from './service-tables.js';
+import type { OrderBody, OrderEventBody, SagaReportBody } from './reports.js';
+import { mirrorToStore, type SagaRecord, type ServiceTables } from './service-tables.js';
 import { ServiceConflict } from './views.js';
 
 export interface AdvisoryEventContext {
@@ -61,8 +61,16 @@ export function advisoryEvent(
   }
   // The stealer's order, told as an order event under the client order id the saga gave it.
   const clientOrderId = body.kind === 'placed' ? body.order.clientOrderId : undefined;
-  if (body.kind === 'placed' && clientOrderId !== undefined && c.advisory.awaitsPlace(clientOrderId)) {
-    c.advisory.report({ kind: 'placed', clientOrderId, orderId: body.order.id });
+  const awaited = clientOrderId === undefined ? null : c.advisory.awaitedPlace(clientOrderId);
+  if (body.kind === 'placed' && clientOrderId !== undefined && awaited) {
+    refuseOtherOrder(body.order, awaited);
+    c.advisory.report({
+      kind: 'placed',
+      clientOrderId,
+      orderId: body.order.id,
+      qty: body.order.qty,
+      limitPrice: body.order.limitPrice,
+    });
     return { applied: true, detail: 'answered the saga waiting for this placement' };
   }
   if (c.apply(body))
@@ -77,6 +85,61 @@ export function advisoryEvent(
     applied: false,
     detail: `${body.kind}: the order is not open (a repeat or a late report); nothing changed`,
   };
+}
+
+/**
+ * A placement under a saga's client order id must be the order that saga asked for: another symbol, side or
+ * asset class is a bot's mistake (an id reused, reports crossed), and counting it as the saga's order would put
+ * margin on the wrong symbol. Refused (409), naming the field; the quantity and limit may differ (a venue
+ * rounds them), and the ledger takes them as placed.
+ */
+function refuseOtherOrder(order: OrderBody, awaited: PendingAction & { kind: 'place' }): void {
+  for (const field of ['symbol', 'side', 'assetClass'] as const) {
+    if (order[field] === awaited.order[field]) continue;
+    throw new ServiceConflict(
+      `order.${field}: ${order[field]}, but saga ${awaited.sagaId ?? '(recovered)'} asked for ` +
+        `${awaited.order[field]} under client order id ${awaited.order.clientOrderId}; ` +
+        'report an order placed outside the saga under another (or no) clientOrderId',
+    );
+  }
+}
+
+/**
+ * A saga report that names an order the saga never asked about: a bot's mistake (a saga id mixed up, a typo in
+ * an id). Counting it anyway would answer another saga with it, or (a placement) drop it silently while the
+ * saga still waits and ends compensated, the order at the venue never counted. Refused (409), naming the field
+ * and the value. The saga's own orders: its victims, those it cancelled, what it waits for, its client order id,
+ * and the order it replaces (the stored saga does not name it: any order of the saga's symbol).
+ */
+export function refuseForeignReport(
+  saga: SagaRecord,
+  body: SagaReportBody,
+  book: AdvisoryBook,
+  advisory: AdvisoryBroker,
+): void {
+  if (body.kind === 'placed' || body.kind === 'place-rejected') {
+    if (body.clientOrderId === saga.clientOrderId) return;
+    throw new ServiceConflict(
+      `clientOrderId: ${body.clientOrderId} is not the order saga ${saga.sagaId} asked to place ` +
+        `(client order id ${saga.clientOrderId}); nothing changed. An order placed outside a saga is a "placed" ` +
+        'order event (POST /v1/events)',
+    );
+  }
+  const id = body.orderId;
+  const own =
+    saga.victims.includes(id) ||
+    saga.cancelled.includes(id) ||
+    advisory.pending(saga.sagaId).some((a) => a.kind === 'cancel' && a.orderId === id) ||
+    book.order(id)?.symbol === saga.symbol;
+  if (own) return;
+  const other = advisory.pending().find((a) => a.kind === 'cancel' && a.orderId === id)?.sagaId;
+  throw new ServiceConflict(
+    `orderId: ${id} is not an order saga ${saga.sagaId} asked to cancel (its victims: ` +
+      `${saga.victims.join(', ') || 'none'}); nothing changed. ` +
+      (other
+        ? `Saga ${other} waits for it: report it there`
+        : 'Report what happened to it as an order event'),
+  );
 }
 
 /**
@@ -97,12 +160,17 @@ export class AdvisoryReports {
     },
   ) {}
 
-  /** A report a saga waited for (the AdvisoryBroker's record): the saga moves the ledger itself. */
+  /**
+   * A report a saga waited for (the AdvisoryBroker's record): the saga moves the ledger itself, except for a
+   * placement, which only the report knows as the venue holds it (a broker may round the size): its order
+   * goes into the coordinator's ledger as placed, and the saga, finding it there, adds none of its own.
+   */
   record(event: OrderEventBody): void {
     this.d.beforeWrite();
     const at = this.d.now();
     this.store(event, at);
     this.d.book.apply(event, at);
+    if (event.kind === 'placed') applyToLedger(this.d.ledger(), event, at);
   }
 
   /**

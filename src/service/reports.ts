@@ -116,7 +116,21 @@ export const sagaReportSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('cancel-rejected'), orderId: id, reason: z.string().min(1) }).strict(),
-  z.object({ kind: z.literal('placed'), clientOrderId: id, orderId: id }).strict(),
+  z
+    .object({
+      kind: z.literal('placed'),
+      clientOrderId: id,
+      orderId: id,
+      qty: positive
+        .optional()
+        .describe(
+          'the quantity placed, when the venue took another than asked (a rounded size); default: as asked',
+        ),
+      limitPrice: positive
+        .optional()
+        .describe('the limit placed, when it is not the one asked; default: as asked'),
+    })
+    .strict(),
   z.object({ kind: z.literal('place-rejected'), clientOrderId: id, reason: z.string().min(1) }).strict(),
 ]);
 
@@ -163,9 +177,19 @@ export function lateEvent(
       return { kind: 'fill', orderId: body.orderId, filledQty: body.filledQty, fillPrice: body.fillPrice };
     case 'placed': {
       const order = asked(body.clientOrderId);
-      return order ? { kind: 'placed', order: Object.assign({}, order, { id: body.orderId }) } : null;
+      return order
+        ? { kind: 'placed', order: Object.assign({}, order, asPlaced(body), { id: body.orderId }) }
+        : null;
     }
     default:
       return null;
   }
+}
+
+/** What the venue holds of a placement the bot reported: the quantity and limit it placed, where they differ. */
+export function asPlaced(body: SagaReportBody & { kind: 'placed' }): { qty?: number; limitPrice?: number } {
+  return {
+    ...(body.qty === undefined ? {} : { qty: body.qty }),
+    ...(body.limitPrice === undefined ? {} : { limitPrice: body.limitPrice }),
+  };
 }

@@ -16,7 +16,7 @@ import { AdvisoryBook } from './book.js';
 import { lateEvent, type EntryRequestBody, type OrderEventBody, type SagaReportBody } from './reports.js';
 import { DecisionLog } from './decision-log.js';
 import { ServiceWrites } from './service-writes.js';
-import { AdvisoryReports, advisoryEvent } from './order-events.js';
+import { AdvisoryReports, advisoryEvent, refuseForeignReport } from './order-events.js';
 import {
   askedPlacement,
   closeSettledSaga,
@@ -148,6 +148,7 @@ export class CoordinatorService {
       });
     }
     this.ready = this.recover();
+    o.metrics.onScrape(() => this.capacity());
   }
 
   get mode(): ServiceMode['kind'] {
@@ -221,6 +222,7 @@ export class CoordinatorService {
         ? 'orderId' in body && body.orderId === a.orderId && body.kind !== 'placed'
         : 'clientOrderId' in body && body.clientOrderId === a.order.clientOrderId,
     );
+    if (!matches) refuseForeignReport(saga, body, this.book!, this.advisory);
     this.writes.begin();
     if (!matches) {
       // Late (after the deadline or a restart) or never asked for: what happened at the venue still counts,
@@ -263,9 +265,7 @@ export class CoordinatorService {
   }
 
   status(): Record<string, unknown> {
-    const capacity = capacityView(this.coordinator, this.o.config, this.o.calendar, this.o.timers.now());
-    this.o.metrics.setCapacity(capacity.account.equity, capacity.marginCapacity, capacity.marginUsed);
-    const { time, ...rest } = capacity;
+    const { time, ...rest } = this.capacity();
     return {
       mode: this.mode,
       broker: this.brokerName,
@@ -275,6 +275,16 @@ export class CoordinatorService {
       ...rest,
       sagas: this.tables.openSagas().map((s) => this.sagaView(s.sagaId)!),
     };
+  }
+
+  /**
+   * Capacity now, and the margin gauges of /metrics with it. A scrape reads them too: no poll refreshes them
+   * here, and a scrape between two status calls showed the margins of the last one.
+   */
+  private capacity(): ReturnType<typeof capacityView> {
+    const capacity = capacityView(this.coordinator, this.o.config, this.o.calendar, this.o.timers.now());
+    this.o.metrics.setCapacity(capacity.account.equity, capacity.marginCapacity, capacity.marginUsed);
+    return capacity;
   }
 
   decisionsSince(since: number, limit: number): DecisionOut[] {

@@ -50,6 +50,8 @@ export interface Harness {
   service: CoordinatorService;
   timers: ManualTimers;
   store: LiveStore;
+  /** The service's metrics (what /metrics serves). */
+  metrics: LiveMetrics;
   dir: string;
   close(): Promise<void>;
 }
@@ -73,11 +75,12 @@ export function advisoryService(
   const store = new LiveStore(config.live.stateDb);
   const timers = new ManualTimers();
   if (options.now !== undefined) timers.t = options.now;
+  const metrics = new LiveMetrics();
   const service = new CoordinatorService({
     config,
     store,
     log: silentLog(),
-    metrics: new LiveMetrics(),
+    metrics,
     timers,
     calendar: nyseCalendar(),
     mode: {
@@ -91,6 +94,7 @@ export function advisoryService(
     service,
     timers,
     store,
+    metrics,
     dir,
     close: async () => {
       await service.close();

@@ -216,4 +216,94 @@ describe('advisory money state, sequences that broke it', () => {
     expect(status(h).orders).toEqual([expect.objectContaining({ id: 'eth-1', qty: 80 })]);
     expect(h.service.coordinator.history.all()).toEqual([]);
   });
+
+  it('a placement the venue rounded holds the margin of what was placed, not of what was asked', async () => {
+    let h = start();
+    h.service.event({ kind: 'placed', order: restingOrder('eth-1', 'ETH/USD', 8_000) });
+    const first = await h.service.request(readyRequest('BTC/USD', 3_000));
+    const saga = await h.service.report(first.saga!.sagaId, {
+      kind: 'cancelled',
+      orderId: 'eth-1',
+      filledQty: 0,
+    });
+    const place = saga.waitingFor[0]!;
+    expect(place).toMatchObject({ kind: 'place', order: { qty: 30, limitPrice: 100 } });
+    // Told as an order event: 20 at 99 where 30 at 100 was asked.
+    h.service.event({
+      kind: 'placed',
+      order: {
+        ...restingOrder('v-btc', 'BTC/USD', 2_000, 0.001),
+        limitPrice: 99,
+        clientOrderId: place.kind === 'place' ? place.order.clientOrderId : '',
+      },
+    });
+    await tick();
+    expect(h.service.sagaView(saga.sagaId)).toMatchObject({ state: 'done', orderId: 'v-btc' });
+    // Before: 30 at 100 (3,000) held, in the ledger and in the stored report.
+    expect(status(h).orders).toEqual([expect.objectContaining({ id: 'v-btc', qty: 20, limitPrice: 99 })]);
+    expect(status(h).marginUsed).toBeCloseTo(1_980, 6);
+
+    // Told as the saga's report, with the size the venue took: 15 of 25.
+    const second = await h.service.request(readyRequest('SOL/USD', 2_500));
+    const end = await h.service.report(second.saga!.sagaId, {
+      kind: 'placed',
+      clientOrderId: second.saga!.clientOrderId,
+      orderId: 'v-sol',
+      qty: 15,
+    });
+    expect(end.state).toBe('done');
+    expect(status(h).marginUsed).toBeCloseTo(3_480, 6); // before: 4,480
+    h = await restart(h);
+    expect(status(h).marginUsed).toBeCloseTo(3_480, 6); // before: 5,500 (both as asked, from the store)
+  });
+
+  it('a placement under a saga’s client order id for another symbol or side is refused and changes nothing', async () => {
+    const h = start();
+    const first = await h.service.request(readyRequest('BTC/USD', 3_000));
+    const clientOrderId = first.saga!.clientOrderId;
+    const wrong = { ...restingOrder('v-eth', 'ETH/USD', 3_000, 0.001), clientOrderId };
+    expect(() => h.service.event({ kind: 'placed', order: wrong })).toThrow(
+      /order\.symbol: ETH\/USD, but saga \S+ asked for BTC\/USD under client order id/,
+    );
+    expect(() =>
+      h.service.event({ kind: 'placed', order: { ...wrong, symbol: 'BTC/USD', side: 'sell' } }),
+    ).toThrow(/order\.side: sell, but saga \S+ asked for buy/);
+    await tick();
+    expect(h.service.sagaView(first.saga!.sagaId)!.waitingFor).toEqual([
+      expect.objectContaining({ kind: 'place' }),
+    ]);
+    expect(status(h).marginUsed).toBe(0);
+    expect(h.service.tables.reports()).toEqual([]);
+  });
+
+  it('a report sent to another saga is refused and answers nothing; a placement under a wrong id is not dropped', async () => {
+    const h = start();
+    h.service.event({ kind: 'placed', order: restingOrder('sol-1', 'SOL/USD', 9_000, 0.1) });
+    const first = await h.service.request(readyRequest('BTC/USD', 1_000));
+    const asked = first.saga!.waitingFor[0]!;
+    // Before: a typo in the client order id answered 200 and counted nothing; the saga ended compensated at
+    // its deadline and v-btc, resting at the venue, was never counted.
+    await expect(
+      h.service.report(first.saga!.sagaId, { kind: 'placed', clientOrderId: 'typo', orderId: 'v-btc' }),
+    ).rejects.toThrow(/^clientOrderId: typo is not the order saga \S+ asked to place/);
+    expect(h.service.sagaView(first.saga!.sagaId)!.waitingFor).toEqual([asked]);
+    await h.service.report(first.saga!.sagaId, {
+      kind: 'placed',
+      clientOrderId: first.saga!.clientOrderId,
+      orderId: 'v-btc',
+    });
+    const second = await h.service.request(readyRequest('ADA/USD', 3_000));
+    expect(second.saga!.waitingFor).toEqual([expect.objectContaining({ kind: 'cancel', orderId: 'sol-1' })]);
+    // Before: the cancel of sol-1 reported to the first (done) saga answered the second one.
+    await expect(
+      h.service.report(first.saga!.sagaId, { kind: 'cancelled', orderId: 'sol-1', filledQty: 0 }),
+    ).rejects.toThrow(
+      new RegExp(
+        `^orderId: sol-1 is not an order saga \\S+ asked to cancel .* Saga ${second.saga!.sagaId} waits for it`,
+      ),
+    );
+    await tick();
+    expect(h.service.sagaView(second.saga!.sagaId)).toMatchObject({ state: 'requested', cancelled: [] });
+    expect(status(h).orders.map((o) => o.id)).toEqual(['sol-1', 'v-btc']);
+  });
 });

@@ -21,7 +21,8 @@ export interface Step {
     | 'reuse-event-id'
     | 'quote'
     | 'account'
-    | 'restart';
+    | 'restart'
+    | 'wrong-saga';
   /** Which order of a small universe (o0..o7): reused ids, and events for orders not yet placed. */
   order: number;
   symbol: number;
@@ -50,6 +51,7 @@ const KINDS: Step['t'][] = [
   'quote',
   'account',
   'restart',
+  'wrong-saga',
 ];
 
 export const stepArb: fc.Arbitrary<Step> = fc.record({
@@ -130,11 +132,11 @@ export class MoneyModel {
     if (this.used() > this.equity + 1e-6) this.capacityVoid = true;
   }
 
-  /** A saga report; a placement with the order the saga asked the bot to place. */
+  /** A saga report; a placement with the order the saga asked the bot to place, at the size it reports. */
   report(r: SagaReportBody, order?: PlaceLimitRequest): void {
     if (r.kind === 'cancelled') this.cancel(r.orderId, r.filledQty);
     else if (r.kind === 'filled') this.fill(r.orderId, r.filledQty);
-    else if (r.kind === 'placed' && order) this.place(r.orderId, order.symbol, order.qty);
+    else if (r.kind === 'placed' && order) this.place(r.orderId, order.symbol, r.qty ?? order.qty);
   }
 
   used(): number {
