@@ -106,7 +106,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const resolved = await loadConfig({
     file: opts.config,
     preset: opts.preset,
-    extra: [{ source: 'command line', values: flagLayer(opts) }],
+    flags: [{ source: 'command line', values: flagLayer(opts) }],
     env: process.env,
   });
   const config = resolved.config;

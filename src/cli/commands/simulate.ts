@@ -160,7 +160,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
   const resolved = await loadConfig({
     file: opts.config,
     preset: opts.preset,
-    extra: [
+    flags: [
       ...(opts.stealing === false ? [{ source: '--no-stealing', values: { stealingEnabled: false } }] : []),
       ...(opts.signalSkill !== undefined ? [signalSkillLayer(opts.signalSkill)] : []),
     ],
