@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { CliError } from './errors.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -41,5 +42,27 @@ export async function buildProgram(commandName?: string): Promise<Command> {
   if (commandName === '--version' || commandName === '-V') return program;
   const named = COMMANDS.filter((c) => c.name === commandName);
   for (const c of named.length ? named : COMMANDS) (await c.load())(program);
+  refuseRepeatedValues(program);
   return program;
+}
+
+/**
+ * A flag that takes one value, given twice with different values (`--from 2024-01-01 … --from 2024-02-01`):
+ * commander keeps the last without a word, so a script that appends a flag to a command line silently
+ * overrides the one before it. Repeatable flags (`--set`, `--variant`) and lists (`--data a b`) are exempt.
+ */
+function refuseRepeatedValues(command: Command): void {
+  for (const option of command.options) {
+    if (option.variadic || option.parseArg || !(option.required || option.optional)) continue;
+    let first: unknown;
+    command.on(`option:${option.name()}`, (value: unknown) => {
+      if (first === undefined) first = value;
+      else if (value !== first) {
+        throw new CliError(
+          `${option.long ?? option.flags} is given twice (${JSON.stringify(first)} and ${JSON.stringify(value)}); give it once`,
+        );
+      }
+    });
+  }
+  for (const sub of command.commands) refuseRepeatedValues(sub);
 }

@@ -6,6 +6,7 @@ import {
   type BenchmarkSetName,
 } from '../marketdata/benchmark-sets.js';
 import { expandDataArgs, loadMany, type BarSeries } from '../marketdata/index.js';
+import { parseDateRange } from './dates.js';
 import { CliError } from './errors.js';
 
 /** The bars and window of a replay, as `run --broker replay` and `serve --broker replay` take them. */
@@ -67,20 +68,13 @@ export function replayWindow(
   config: WorkstealConfig,
   opts: ReplayInputOptions,
 ): { from: number; to: number } {
-  const parse = (raw: string, flag: string): number => {
-    const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
-    if (Number.isNaN(t))
-      throw new CliError(
-        `${flag} ${JSON.stringify(raw)} is not a date; use e.g. 2024-03-04 or 2024-03-04T14:00:00Z`,
-      );
-    return t;
-  };
   const f = config.sim.forecaster;
   const warm = f.lookbackBars + f.horizonBars + 1;
   const warmedUp = Math.max(...series.map((s) => s.time[Math.min(s.time.length - 1, warm)]! + s.intervalMs));
   const dataEnd = Math.min(...series.map((s) => s.time[s.time.length - 1]! + s.intervalMs));
-  const from = opts.from ? parse(opts.from, '--from') : warmedUp;
-  const to = opts.to ? parse(opts.to, '--to') : Math.min(dataEnd, from + 7 * DAY);
+  const asked = parseDateRange(opts.from, opts.to);
+  const from = asked.from ?? warmedUp;
+  const to = asked.to ?? Math.min(dataEnd, from + 7 * DAY);
   if (!(to > from)) {
     throw new CliError(
       `the replay window is empty: --to ${new Date(to).toISOString()} is not after --from ${new Date(from).toISOString()}`,

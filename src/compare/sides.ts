@@ -1,7 +1,7 @@
 /**
  * The sides of a comparison as configuration layers, resolved by the one config loader (`loadConfig`, as
- * `simulate --config` uses it): preset → config file → `--set` (both sides) → sweep level (both sides) →
- * the side's own file or `key=value` list. Unknown keys and bad values are refused by the config schema,
+ * `simulate --config` uses it): preset → config file → environment → `--set` (both sides) → sweep level
+ * (both sides) → the side's own file or `key=value` list. Unknown keys and bad values are refused by the config schema,
  * which names the flag that brought them.
  */
 import { basename } from 'node:path';
@@ -157,7 +157,9 @@ export function resolveSide(
   return loadConfig({
     ...(base.file ? { file: base.file } : {}),
     ...(preset ? { preset } : {}),
-    extra: [...common, ...side.layers],
+    // Typed on the command line (or the side's own file): an exported WORKSTEAL_* variable must not turn
+    // the baseline's stealing back on and compare a policy with itself.
+    flags: [...common, ...side.layers],
     env: process.env,
   });
 }

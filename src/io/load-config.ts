@@ -8,6 +8,8 @@ export interface LoadConfigOptions {
   preset?: string;
   /** Extra layers over the file (e.g. a scenario's inline config, or optimizer output). */
   extra?: { source: string; values: unknown }[];
+  /** Command-line values: applied after the environment, so the flag typed now wins over an exported variable. */
+  flags?: { source: string; values: unknown }[];
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -40,7 +42,7 @@ async function readConfigFile(
 }
 
 /**
- * Preset → config file → extra layers → environment. A file may name its own preset with a top-level
+ * Preset → config file → extra layers → environment → command-line flags. A file may name its own preset with a top-level
  * `preset` key (a string); `--preset` on the command line wins over it.
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
@@ -71,5 +73,6 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     preset: preset ?? options.env?.WORKSTEAL_PRESET,
     layers,
     env: options.env ?? {},
+    ...(options.flags ? { flags: options.flags } : {}),
   });
 }

@@ -27,7 +27,10 @@ export async function readStructuredFile(path: string): Promise<unknown> {
   return parseStructured(text, path);
 }
 
-export function parseStructured(text: string, source: string): unknown {
+export function parseStructured(raw: string, source: string): unknown {
+  // Windows editors save UTF-8 with a byte-order mark; JSON.parse refuses it with an error naming an
+  // invisible character, so it is dropped here (the YAML parser already skips it).
+  const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
   const ext = extname(source).toLowerCase();
   if (ext === '.json') {
     let value: unknown;

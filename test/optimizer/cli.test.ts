@@ -15,6 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cfg = join(dir, 'opt.json');
 writeFileSync(cfg, JSON.stringify(FIXTURE_CONFIG));
 const common = ['--data', ...FIXTURE_PATHS, '--from', FIXTURE_FROM, '--to', FIXTURE_TO, '--config', cfg];
+// `--threads 1` unless `extra` gives its own (a flag given twice with two values is refused).
 const args = (db: string, out: string, extra: string[] = []): string[] => [
   'optimize',
   ...common,
@@ -22,8 +23,7 @@ const args = (db: string, out: string, extra: string[] = []): string[] => [
   '3',
   '--seed',
   '4',
-  '--threads',
-  '1',
+  ...(extra.includes('--threads') ? [] : ['--threads', '1']),
   '--db',
   db,
   '--out',

@@ -23,7 +23,7 @@ import { studyRange } from '../../optimizer/optimize.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { loadMany } from '../../marketdata/index.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
-import { parseDateFlag } from '../dates.js';
+import { parseDateRange } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
@@ -164,8 +164,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   const threads = opts.threads === undefined ? defaultThreads() : wholeNumber(opts.threads, '--threads', 0);
   const window = parseSpan(opts.window, '--window');
   const step = opts.step === undefined ? window : parseSpan(opts.step, '--step');
-  const from = parseDateFlag(opts.from, '--from');
-  const to = parseDateFlag(opts.to, '--to');
+  const { from, to } = parseDateRange(opts.from, opts.to);
   if ((opts.subsets === undefined) !== (opts.subsetSize === undefined)) {
     throw new CliError(
       '--subsets and --subset-size go together: give both (e.g. --subsets 20 --subset-size 4)',

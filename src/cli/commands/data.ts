@@ -17,7 +17,7 @@ import {
   type ManifestEntry,
   type SymbolResult,
 } from '../../data/index.js';
-import { parseDateFlag } from '../dates.js';
+import { parseDateRange } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
 import { table } from '../../report/text.js';
@@ -76,13 +76,14 @@ export function registerData(program: Command): void {
     )
     .action(async (opts: DownloadOptions) => {
       const dir = opts.dir ?? defaultDataDir();
+      const range = parseDateRange(opts.from, opts.to);
       const results = await guard(dir, () =>
         runDownload({
           source: opts.source,
           symbols: splitList(opts.symbols),
           timeframe: opts.timeframe,
-          from: parseDateFlag(opts.from, '--from'),
-          to: parseDateFlag(opts.to, '--to'),
+          from: range.from,
+          to: range.to,
           dir,
           ...(opts.feed ? { feed: opts.feed } : {}),
           ...(opts.adjustment ? { adjustment: opts.adjustment } : {}),

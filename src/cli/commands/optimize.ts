@@ -9,7 +9,7 @@ import { testFoldEquity } from '../../optimizer/report/fold-equity.js';
 import { renderOptimizeReport } from '../../optimizer/report/html.js';
 import { OptimizerStore } from '../../optimizer/store.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
-import { parseDateFlag } from '../dates.js';
+import { parseDateRange } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
 import { num, table } from '../../report/text.js';
@@ -96,8 +96,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   const points = wholeNumber(opts.sensitivity, '--sensitivity', 0);
   if (points === 1) throw new CliError('--sensitivity 1: give 0 (skip) or at least 2 points per parameter');
   const executor = executorOf(opts);
-  const from = parseDateFlag(opts.from, '--from');
-  const to = parseDateFlag(opts.to, '--to');
+  const { from, to } = parseDateRange(opts.from, opts.to);
   const { config, preset, fileValues } = await resolveOptimizeConfig(opts);
   const onBadData = opts.repair ? 'repair' : 'refuse';
   if (opts.markdown !== undefined) throw new CliError('--markdown belongs to --compare');

@@ -8,6 +8,7 @@ import { commandLogger, type Logger } from '../../ports/log.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { StoreFileError } from '../../store/errors.js';
 import { CliError, EXIT } from '../errors.js';
+import { numberFlag } from '../whole-number.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
 import { stopSignal } from '../stop-signal.js';
 
@@ -106,7 +107,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const resolved = await loadConfig({
     file: opts.config,
     preset: opts.preset,
-    extra: [{ source: 'command line', values: flagLayer(opts) }],
+    flags: [{ source: 'command line', values: flagLayer(opts) }],
     env: process.env,
   });
   const config = resolved.config;
@@ -217,25 +218,18 @@ async function stopAfterStoreFailure(
 
 /** Command-line flags as a config layer, so the one schema validates them like any other source. */
 function flagLayer(opts: RunOptions): Record<string, unknown> {
-  const num = (raw: string | undefined, flag: string): number | undefined => {
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n))
-      throw new CliError(`${flag} ${JSON.stringify(raw)} is not a number`);
-    return n;
-  };
   const live: Record<string, unknown> = {};
   const http: Record<string, unknown> = {};
   const set = (target: Record<string, unknown>, key: string, value: unknown): void => {
     if (value !== undefined) target[key] = value;
   };
-  set(live, 'replaySpeed', num(opts.speed, '--speed'));
-  set(live, 'pollSec', num(opts.poll, '--poll'));
+  set(live, 'replaySpeed', numberFlag(opts.speed, '--speed'));
+  set(live, 'pollSec', numberFlag(opts.poll, '--poll'));
   set(live, 'stateDb', opts.db);
   set(live, 'signalsCsv', opts.signals);
   if (opts.cancelOnStop) live.cancelEntriesOnStop = true;
   set(http, 'host', opts.host);
-  set(http, 'port', num(opts.port, '--port'));
+  set(http, 'port', numberFlag(opts.port, '--port'));
   if (Object.keys(http).length) live.http = http;
   return { ...(opts.dryRun ? { dryRun: true } : {}), ...(Object.keys(live).length ? { live } : {}) };
 }

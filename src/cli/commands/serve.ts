@@ -19,6 +19,7 @@ import { openapiText } from '../../service/openapi.js';
 import { CoordinatorService, type ServiceMode } from '../../service/service.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { CliError, EXIT } from '../errors.js';
+import { numberFlag } from '../whole-number.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
 import { stopSignal } from '../stop-signal.js';
 
@@ -106,7 +107,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const resolved = await loadConfig({
     file: opts.config,
     preset: opts.preset,
-    extra: [{ source: 'command line', values: flagLayer(opts) }],
+    flags: [{ source: 'command line', values: flagLayer(opts) }],
     env: process.env,
   });
   const config = resolved.config;
@@ -227,10 +228,10 @@ function flagLayer(opts: ServeOptions): Record<string, unknown> {
   const live: Record<string, unknown> = {};
   const http: Record<string, unknown> = {};
   if (opts.host !== undefined) http.host = opts.host;
-  if (opts.port !== undefined) http.port = Number(opts.port);
+  if (opts.port !== undefined) http.port = numberFlag(opts.port, '--port');
   if (Object.keys(http).length) live.http = http;
   if (opts.db !== undefined) live.stateDb = opts.db;
-  if (opts.speed !== undefined) live.replaySpeed = Number(opts.speed);
+  if (opts.speed !== undefined) live.replaySpeed = numberFlag(opts.speed, '--speed');
   return { ...(opts.dryRun ? { dryRun: true } : {}), ...(Object.keys(live).length ? { live } : {}) };
 }
 

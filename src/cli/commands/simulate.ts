@@ -11,7 +11,7 @@ import {
 import type { WorkstealConfig } from '../../core/config/schema.js';
 import { expandDataArgs, loadMany, type BarSeries } from '../../marketdata/index.js';
 import { parseDecimal } from '../../core/decimal.js';
-import { parseDateFlag } from '../dates.js';
+import { checkDateOrder, checkRangeMeetsData, parseDateRange } from '../dates.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
 import { renderReport } from '../../sim/report/html.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
@@ -134,8 +134,7 @@ export function reportOf(run: SimulateRun, quiet: boolean): string {
 
 export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRun> {
   let files: string[];
-  let from = parseDateFlag(opts.from, '--from');
-  let to = parseDateFlag(opts.to, '--to');
+  let { from, to } = parseDateRange(opts.from, opts.to);
   if (opts.benchmark) {
     if (!(opts.benchmark in BENCHMARK_SETS)) {
       throw new CliError(
@@ -143,15 +142,17 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
       );
     }
     const name = opts.benchmark as BenchmarkSetName;
-    const set = benchmarkFiles(name);
-    if (set.missing.length) {
+    const bench = benchmarkFiles(name);
+    if (bench.missing.length) {
       throw new CliError(
-        `the ${name} set needs the market data folder ${marketDataDir()}, but ${set.missing.length} file(s) are missing (first: ${set.missing[0]}).\nSet WORKSTEAL_DATA to the folder that holds it, or pass files with --data.`,
+        `the ${name} set needs the market data folder ${marketDataDir()}, but ${bench.missing.length} file(s) are missing (first: ${bench.missing[0]}).\nSet WORKSTEAL_DATA to the folder that holds it, or pass files with --data.`,
       );
     }
-    files = set.files;
+    files = bench.files;
     from ??= Date.parse(BENCHMARK_SETS[name].from);
     to ??= Date.parse(BENCHMARK_SETS[name].to);
+    const set = (end: string): string => `the ${name} set's ${end}`;
+    checkDateOrder(from, to, opts.from ? '--from' : set('start'), opts.to ? '--to' : set('end'));
   } else if (opts.data?.length) {
     files = await expandDataArgs(opts.data);
   } else {
@@ -160,7 +161,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
   const resolved = await loadConfig({
     file: opts.config,
     preset: opts.preset,
-    extra: [
+    flags: [
       ...(opts.stealing === false ? [{ source: '--no-stealing', values: { stealingEnabled: false } }] : []),
       ...(opts.signalSkill !== undefined ? [signalSkillLayer(opts.signalSkill)] : []),
     ],
@@ -178,6 +179,11 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     onNote: (note) => notes.push(note),
   });
   loadBar.stop();
+  checkRangeMeetsData(
+    from,
+    to,
+    loaded.map((l) => l.series),
+  );
   if (!opts.quiet) for (const note of notes) process.stderr.write(`note: ${note}\n`);
   if (!opts.quiet) {
     process.stderr.write(
@@ -254,7 +260,10 @@ export function printSummary(
       ['metric', 'value'],
       [
         ...(research ? [['signals', research]] : []),
-        ['range', `${result.range.from?.slice(0, 10)} → ${result.range.to?.slice(0, 10)} (${s.days} days)`],
+        [
+          'range',
+          `${result.range.from?.slice(0, 10) ?? '—'} → ${result.range.to?.slice(0, 10) ?? '—'} (${s.days} days)`,
+        ],
         ['stealing', result.config.stealingEnabled ? 'enabled' : 'disabled'],
         ['equity', `${money(s.initialEquity)} → ${money(s.finalEquity)}`],
         ['total return', pct(s.totalReturn, 2)],

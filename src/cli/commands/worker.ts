@@ -3,6 +3,7 @@ import os from 'node:os';
 import { QueueError } from '../../optimizer/queue/connection.js';
 import { startWorkerService } from '../../optimizer/queue/worker-service.js';
 import { CliError, EXIT } from '../errors.js';
+import { wholeNumber } from '../whole-number.js';
 import { checkQueueUrl } from './optimize.js';
 
 interface WorkerOptions {
@@ -14,13 +15,6 @@ interface WorkerOptions {
   stalledMs: string;
   cache?: boolean;
   delayMs?: string;
-}
-
-function wholeNumber(raw: string, flag: string, min: number): number {
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new CliError(`${flag} ${JSON.stringify(raw)}: must be a whole number >= ${min}`);
-  return n;
 }
 
 export function registerWorker(program: Command): void {

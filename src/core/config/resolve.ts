@@ -11,6 +11,11 @@ export interface ResolveInput {
   layers?: readonly { source: string; values: unknown }[];
   /** Environment variables; only `WORKSTEAL_*` keys are read. */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Values typed on the command line (`--dry-run`, `--no-stealing`, `compare --set`), applied after the
+   * environment: an exported `WORKSTEAL_DRY_RUN=false` must not turn `--dry-run` into live orders.
+   */
+  flags?: readonly { source: string; values: unknown }[];
 }
 
 export interface ResolvedConfig {
@@ -210,8 +215,8 @@ export function shapeIssues(value: unknown, source: string, path: string[] = [])
 }
 
 /**
- * Preset, then each layer, then the environment; validated once at the end. Throws ValidationError naming
- * every bad key and value; returns soft problems as warnings.
+ * Preset, then each layer, then the environment, then the command line's flags; validated once at the end.
+ * Throws ValidationError naming every bad key and value; returns soft problems as warnings.
  */
 export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
   const presetName = (input.preset ?? 'default') as PresetName;
@@ -220,9 +225,9 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
       { where: 'preset', message: `must be one of ${PRESET_NAMES.join(', ')}`, value: input.preset },
     ]);
   }
-  const layers: { source: string; values: unknown }[] = [...(input.layers ?? [])];
+  const given = [...(input.layers ?? []), ...(input.flags ?? [])];
   const issues: Issue[] = [];
-  for (const layer of layers) {
+  for (const layer of given) {
     if (layer.values !== undefined && !isPlainObject(layer.values)) {
       issues.push({
         where: layer.source,
@@ -231,11 +236,13 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
       });
     } else issues.push(...shapeIssues(layer.values, layer.source));
   }
+  const layers: { source: string; values: unknown }[] = [...(input.layers ?? [])];
   if (input.env) {
     const fromEnv = envLayer(input.env);
     issues.push(...fromEnv.issues);
     layers.push({ source: 'environment', values: fromEnv.values });
   }
+  layers.push(...(input.flags ?? []));
   if (issues.length) throw new ValidationError('Invalid configuration', issues);
 
   // mergeLayer never writes into its inputs and the schema's output is a fresh object, so the defaults
