@@ -36,7 +36,13 @@ export const FILL_P = 0;
 export const FILL_P_NEXT_BAR = 1;
 export const FILL_SIGMA_HOUR = 2;
 export const FILL_Z = 3;
-export const FILL_SLOTS = 4;
+/**
+ * The variance of the window FILL_P_NEXT_BAR was computed over when it was the symbol's shared next-bar
+ * window (NaN when it was the validity's own window, or for a marketable or unknown distance): what a caller
+ * hands back to `evaluateDistance` to have that answer reused.
+ */
+export const FILL_NEXT_BAR_VARIANCE = 4;
+export const FILL_SLOTS = 5;
 
 const CLASS_INDEX: Record<AssetClass, number> = { crypto: 0, stock: 1 };
 
@@ -256,8 +262,22 @@ export class FillModel {
   /**
    * `evaluate` from the order's side-aware log distance `d` (logDistance: NaN for a bad price, ≤ 0 when
    * marketable): a caller that keeps `d` while the order's price and limit stay saves the logarithm.
+   *
+   * `knownVariance` and `knownNextBar`: what an earlier call at this model version, for this symbol and this
+   * same `d`, wrote as FILL_NEXT_BAR_VARIANCE and FILL_P_NEXT_BAR. The next-bar chance is a function of `d`,
+   * the window's variance and the calibration (which changes only with the version), so when the symbol's
+   * next-bar window has that variance again (a stock's next hour inside one session, a crypto's next bar at
+   * any time) the answer is taken as it is instead of computed again. NaN (the default) matches nothing.
    */
-  evaluateDistance(i: number, d: number, now: TimeMs, validUntil: TimeMs, out: Float64Array): void {
+  evaluateDistance(
+    i: number,
+    d: number,
+    now: TimeMs,
+    validUntil: TimeMs,
+    out: Float64Array,
+    knownVariance = Number.NaN,
+    knownNextBar = Number.NaN,
+  ): void {
     if (now !== this.sharedNow || this.bumps !== this.sharedVersion) {
       this.sharedNow = now;
       this.sharedVersion = this.bumps;
@@ -269,6 +289,7 @@ export class FillModel {
       out[FILL_P] = d !== d ? Number.NaN : 1;
       out[FILL_P_NEXT_BAR] = out[FILL_P]!;
       out[FILL_Z] = d !== d ? Number.NaN : 0;
+      out[FILL_NEXT_BAR_VARIANCE] = Number.NaN;
       return;
     }
     const v = this.variance(i, now, validUntil);
@@ -287,8 +308,17 @@ export class FillModel {
     // otherwise (a validity ending first, or an unknown one) the very window just valued.
     if (validUntil >= this.nextBarEnd[i]!) {
       const vn = this.nextBarVariance[i]!;
-      out[FILL_P_NEXT_BAR] = vn !== vn ? Number.NaN : vn <= 0 ? 0 : cal.probability(d / this.nextBarSqrt[i]!);
+      out[FILL_NEXT_BAR_VARIANCE] = vn;
+      out[FILL_P_NEXT_BAR] =
+        vn === knownVariance
+          ? knownNextBar
+          : vn !== vn
+            ? Number.NaN
+            : vn <= 0
+              ? 0
+              : cal.probability(d / this.nextBarSqrt[i]!);
     } else {
+      out[FILL_NEXT_BAR_VARIANCE] = Number.NaN;
       out[FILL_P_NEXT_BAR] = p;
     }
   }
