@@ -3,46 +3,13 @@ import type { AssetClass, Side, TimeMs } from '../types.js';
 import { Calibration, hitPrefix } from './calibration.js';
 import { TradableProfile } from './horizon.js';
 import { logDistance } from './distance.js';
+import { FILL_P, FILL_P_NEXT_BAR, FILL_SIGMA_HOUR, FILL_Z, type FillModelOptions } from './model-options.js';
 import { PendingOrigins } from './origins.js';
 import type { FillState, FillTape, FillTapeReader } from './tape.js';
 
 const HOUR_MS = 3_600_000;
 
-export interface FillModelOptions {
-  /** The exchange calendar: a stock trades only in its regular sessions. */
-  calendar: ExchangeCalendar;
-  /** Asset class per symbol index (the index every other call uses). */
-  assetClasses: readonly AssetClass[];
-  /** EWMA half-life of the per-bar variance, in bars. Default: crypto 48, stock 26 (about 4 sessions). */
-  halfLifeBars?: Partial<Record<AssetClass, number>>;
-  /** EWMA half-life of the opening-gap variance, in session opens. Default 20. */
-  gapHalfLife?: number;
-  /** Bars a symbol needs before it has a volatility (stocks also need one session open). Default 20. */
-  minBars?: number;
-  /** Tradable time beyond this is not counted: a fill chance over weeks says little. Default 48 h. */
-  maxHorizonMs?: number;
-  /** The horizon over which past origins are scored for calibration. Default 24 h. */
-  calibrationHorizonMs?: number;
-  /** Pseudo-trials pulling each calibration point toward the raw model. Default 50. */
-  calibrationPriorWeight?: number;
-  /** Most origins one symbol may have waiting for their horizon (new ones are skipped while full). Default 512. */
-  maxPendingOrigins?: number;
-  /** Record what the bars do to the model on this tape, or replay it when it is complete (see FillTape). */
-  tape?: FillTape;
-}
-
-/** What `evaluate` writes, by slot. */
-export const FILL_P = 0;
-export const FILL_P_NEXT_BAR = 1;
-export const FILL_SIGMA_HOUR = 2;
-export const FILL_Z = 3;
-/**
- * The variance of the window FILL_P_NEXT_BAR was computed over when it was the symbol's shared next-bar
- * window (NaN when it was the validity's own window, or for a marketable or unknown distance): what a caller
- * hands back to `evaluateDistance` to have that answer reused.
- */
-export const FILL_NEXT_BAR_VARIANCE = 4;
-export const FILL_SLOTS = 5;
+export * from './model-options.js';
 
 const CLASS_INDEX: Record<AssetClass, number> = { crypto: 0, stock: 1 };
 
@@ -262,34 +229,15 @@ export class FillModel {
   /**
    * `evaluate` from the order's side-aware log distance `d` (logDistance: NaN for a bad price, ≤ 0 when
    * marketable): a caller that keeps `d` while the order's price and limit stay saves the logarithm.
-   *
-   * `knownVariance` and `knownNextBar`: what an earlier call at this model version, for this symbol and this
-   * same `d`, wrote as FILL_NEXT_BAR_VARIANCE and FILL_P_NEXT_BAR. The next-bar chance is a function of `d`,
-   * the window's variance and the calibration (which changes only with the version), so when the symbol's
-   * next-bar window has that variance again (a stock's next hour inside one session, a crypto's next bar at
-   * any time) the answer is taken as it is instead of computed again. NaN (the default) matches nothing.
    */
-  evaluateDistance(
-    i: number,
-    d: number,
-    now: TimeMs,
-    validUntil: TimeMs,
-    out: Float64Array,
-    knownVariance = Number.NaN,
-    knownNextBar = Number.NaN,
-  ): void {
-    if (now !== this.sharedNow || this.bumps !== this.sharedVersion) {
-      this.sharedNow = now;
-      this.sharedVersion = this.bumps;
-      this.sharedGeneration++;
-    }
+  evaluateDistance(i: number, d: number, now: TimeMs, validUntil: TimeMs, out: Float64Array): void {
+    this.shareAt(now);
     if (this.generation[i] !== this.sharedGeneration) this.share(i, now);
     out[FILL_SIGMA_HOUR] = this.sigmaNow[i]!;
     if (d <= 0 || d !== d) {
       out[FILL_P] = d !== d ? Number.NaN : 1;
       out[FILL_P_NEXT_BAR] = out[FILL_P]!;
       out[FILL_Z] = d !== d ? Number.NaN : 0;
-      out[FILL_NEXT_BAR_VARIANCE] = Number.NaN;
       return;
     }
     const v = this.variance(i, now, validUntil);
@@ -308,18 +256,75 @@ export class FillModel {
     // otherwise (a validity ending first, or an unknown one) the very window just valued.
     if (validUntil >= this.nextBarEnd[i]!) {
       const vn = this.nextBarVariance[i]!;
-      out[FILL_NEXT_BAR_VARIANCE] = vn;
-      out[FILL_P_NEXT_BAR] =
-        vn === knownVariance
-          ? knownNextBar
-          : vn !== vn
-            ? Number.NaN
-            : vn <= 0
-              ? 0
-              : cal.probability(d / this.nextBarSqrt[i]!);
+      out[FILL_P_NEXT_BAR] = vn !== vn ? Number.NaN : vn <= 0 ? 0 : cal.probability(d / this.nextBarSqrt[i]!);
     } else {
-      out[FILL_NEXT_BAR_VARIANCE] = Number.NaN;
       out[FILL_P_NEXT_BAR] = p;
+    }
+  }
+
+  /**
+   * evaluateDistance for a decision's orders, in columns: row `r = rows[k]` for every `k < count`, an order
+   * of the model's symbol `symbol[r]` at log distance `distance[r]`, valid until `until[r]` (known, not NaN),
+   * gets FILL_P in `probability[r]`, FILL_P_NEXT_BAR in `nextBar[r]` and FILL_SIGMA_HOUR in `sigma[r]`: the
+   * same expressions in the same order, so the same numbers, in one call with no slots to copy.
+   *
+   * `nextBarVariance[r]` says what `nextBar[r]` holds: the chance over the symbol's shared next-bar window of
+   * that variance, or NaN (none, or the validity's own window). The chance is a function of the distance, the
+   * variance and the calibration alone, so a caller that keeps both columns for a row while its distance and
+   * this model's version stay has it taken as it is whenever the window's variance is the same again (a
+   * crypto's next bar at any time, a stock's next hour inside one session). Otherwise the row must hold NaN.
+   */
+  evaluateRows(
+    rows: Int32Array,
+    count: number,
+    symbol: Int32Array,
+    distance: Float64Array,
+    until: Float64Array,
+    now: TimeMs,
+    probability: Float64Array,
+    nextBar: Float64Array,
+    nextBarVariance: Float64Array,
+    sigma: Float64Array,
+  ): void {
+    this.shareAt(now);
+    const shared = this.sharedGeneration;
+    const { generation, sigmaNow, nextBarEnd, nextBarSqrt, stock, calibrations } = this;
+    const windowVariance = this.nextBarVariance;
+    for (let k = 0; k < count; k++) {
+      const r = rows[k]!;
+      const i = symbol[r]!;
+      const d = distance[r]!;
+      const u = until[r]!;
+      if (generation[i] !== shared) this.share(i, now);
+      sigma[r] = sigmaNow[i]!;
+      if (d <= 0 || d !== d) {
+        probability[r] = d !== d ? Number.NaN : 1;
+        nextBar[r] = probability[r]!;
+        nextBarVariance[r] = Number.NaN;
+        continue;
+      }
+      const v = this.variance(i, now, u);
+      const cal = calibrations[stock[i]!]!;
+      const p = v > 0 ? cal.probability(d / Math.sqrt(v)) : v !== v ? Number.NaN : 0;
+      probability[r] = p;
+      if (u >= nextBarEnd[i]!) {
+        const vn = windowVariance[i]!;
+        if (vn === nextBarVariance[r]) continue; // nextBar[r] is this very chance
+        nextBarVariance[r] = vn;
+        nextBar[r] = vn !== vn ? Number.NaN : vn <= 0 ? 0 : cal.probability(d / nextBarSqrt[i]!);
+      } else {
+        nextBarVariance[r] = Number.NaN;
+        nextBar[r] = p;
+      }
+    }
+  }
+
+  /** A new generation of the symbols' shared values when `now` or the version has changed. */
+  private shareAt(now: TimeMs): void {
+    if (now !== this.sharedNow || this.bumps !== this.sharedVersion) {
+      this.sharedNow = now;
+      this.sharedVersion = this.bumps;
+      this.sharedGeneration++;
     }
   }
 

@@ -74,7 +74,10 @@ export class ReturnShrinker {
    * decision asks it for every order valued: kept per symbol until the version moves.
    */
   expectedReturn(i: number): number {
-    if (this.estimateAt[i] === this.records) return this.estimate[i]!;
+    return this.estimateAt[i] === this.records ? this.estimate[i]! : this.estimateNow(i);
+  }
+
+  private estimateNow(i: number): number {
     const c = this.cls[i]!;
     const kc = this.classWeight;
     const classMean = (this.classSum[c]! + kc * this.prior) / (this.classCount[c]! + kc);

@@ -2,14 +2,7 @@ import { COPY_BY_VIEW, grownColumn } from '../policy/columns.js';
 import type { OrderValueColumns, Valuator } from '../policy/valuation.js';
 import { VAL_P, VAL_P_NEXT_BAR, VAL_RETURN, VAL_SIGMA } from '../policy/valuation.js';
 import type { EntryRequest, OpenOrder, TimeMs } from '../types.js';
-import {
-  FILL_NEXT_BAR_VARIANCE,
-  FILL_P,
-  FILL_P_NEXT_BAR,
-  FILL_SIGMA_HOUR,
-  FILL_SLOTS,
-  type FillModel,
-} from './model.js';
+import { FILL_P, FILL_P_NEXT_BAR, FILL_SIGMA_HOUR, FILL_SLOTS, type FillModel } from './model.js';
 import { logDistance } from './distance.js';
 import type { ReturnShrinker } from './returns.js';
 
@@ -115,8 +108,8 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
  * depends on that content alone (the symbol index again, −1 when unknown or when the order has no price;
  * its log distance; its validity when fixed); and the answers, with the stamp they were computed for in this
  * generation (model version, returns version, `now`): 0 when none yet. Across generations of one model
- * version it also keeps the variance the next-bar answer came from (FILL_NEXT_BAR_VARIANCE; NaN when none),
- * so that a new `now` whose next-bar window has the same variance takes that answer again.
+ * version it also keeps the variance each next-bar answer came from (NaN when none; see
+ * FillModel.evaluateRows), so that a new `now` whose next-bar window has the same variance takes it again.
  */
 class RowValuations {
   private stampModel = -1;
@@ -136,9 +129,9 @@ class RowValuations {
   private nextBarVariance = new Float64Array(0);
   private expectedReturn = new Float64Array(0);
   private sigma = new Float64Array(0);
-  /** The rows of this batch that need work (scratch). */
+  /** The rows of this batch that need work, and those of them the model values (scratch). */
   private stale = new Int32Array(0);
-  private readonly fill = new Float64Array(FILL_SLOTS);
+  private valued = new Int32Array(0);
 
   value(
     orders: readonly OpenOrder[],
@@ -167,8 +160,8 @@ class RowValuations {
     // Locals for the loop: the validity callback is opaque to the compiler, which would otherwise read
     // every field again after each call.
     const { stamp, symbol, distance, current, until, probability, nextBar, nextBarVariance } = this;
-    const { expectedReturn, sigma } = this;
-    const fill = this.fill;
+    const { expectedReturn, sigma, valued } = this;
+    let valuedCount = 0;
     // With a fixed validity a row needs work only when it has no answers for this content and generation:
     // found by a tight loop first (most rows at a bar's later decisions), the rest valued below.
     let todo = rows;
@@ -218,14 +211,23 @@ class RowValuations {
         expectedReturn[i] = Number.NaN;
         sigma[i] = Number.NaN;
       } else {
-        model.evaluateDistance(s, distance[i]!, now, u, fill, nextBarVariance[i]!, nextBar[i]!);
-        probability[i] = fill[FILL_P]!;
-        nextBar[i] = fill[FILL_P_NEXT_BAR]!;
-        nextBarVariance[i] = fill[FILL_NEXT_BAR_VARIANCE]!;
-        sigma[i] = fill[FILL_SIGMA_HOUR]!;
+        valued[valuedCount++] = i;
         expectedReturn[i] = returns.expectedReturn(s);
       }
     }
+    // The chances and σ of the rows listed, by the model in one pass (the columns hold the answers).
+    model.evaluateRows(
+      valued,
+      valuedCount,
+      symbol,
+      distance,
+      until,
+      now,
+      probability,
+      nextBar,
+      nextBarVariance,
+      sigma,
+    );
     const n = orders.length;
     if (n < COPY_BY_VIEW) {
       for (let k = 0; k < count; k++) {
@@ -260,5 +262,6 @@ class RowValuations {
     this.expectedReturn = grown(this.expectedReturn);
     this.sigma = grown(this.sigma);
     this.stale = new Int32Array(capacity);
+    this.valued = new Int32Array(capacity);
   }
 }
