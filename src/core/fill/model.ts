@@ -77,6 +77,8 @@ export class FillModel {
   private readonly nextBarEnd: Float64Array;
   private readonly nextBarVariance: Float64Array;
   private readonly nextBarSqrt: Float64Array;
+  /** The version σ and √variance of a symbol's next bar were computed at (−1: never). */
+  private readonly sharedAt: Float64Array;
   private readonly state: FillState;
   private readonly recorder: FillTape | null;
   private readonly reader: FillTapeReader | null;
@@ -107,6 +109,7 @@ export class FillModel {
     this.nextBarEnd = new Float64Array(n);
     this.nextBarVariance = new Float64Array(n);
     this.nextBarSqrt = new Float64Array(n);
+    this.sharedAt = new Float64Array(n).fill(-1);
     const { rate, gap, bars, gaps, barLength, stock, calibrations } = this;
     this.state = { rate, gap, bars, gaps, barLength, stock, calibrations };
     const tape = options.tape;
@@ -290,12 +293,16 @@ export class FillModel {
     const shared = this.sharedGeneration;
     const { generation, sigmaNow, nextBarEnd, nextBarSqrt, stock, calibrations } = this;
     const windowVariance = this.nextBarVariance;
+    // The symbols' shared values first, one after another: every stock's next bar asks the same window.
+    for (let k = 0; k < count; k++) {
+      const i = symbol[rows[k]!]!;
+      if (generation[i] !== shared) this.share(i, now);
+    }
     for (let k = 0; k < count; k++) {
       const r = rows[k]!;
       const i = symbol[r]!;
       const d = distance[r]!;
       const u = until[r]!;
-      if (generation[i] !== shared) this.share(i, now);
       sigma[r] = sigmaNow[i]!;
       if (d <= 0 || d !== d) {
         probability[r] = d !== d ? Number.NaN : 1;
@@ -331,10 +338,13 @@ export class FillModel {
   /** Symbol i's shared values at `now` (see `evaluate`). */
   private share(i: number, now: TimeMs): void {
     this.generation[i] = this.sharedGeneration;
-    this.sigmaNow[i] = this.sigmaPerHour(i);
     const end = now + (this.barLength[i]! || HOUR_MS);
     const v = this.variance(i, now, end);
     this.nextBarEnd[i] = end;
+    // σ depends on the version alone and √v on v: a new time with the same next-bar variance keeps both.
+    if (this.sharedAt[i] === this.bumps && v === this.nextBarVariance[i]) return;
+    this.sharedAt[i] = this.bumps;
+    this.sigmaNow[i] = this.sigmaPerHour(i);
     this.nextBarVariance[i] = v;
     this.nextBarSqrt[i] = Math.sqrt(v);
   }
