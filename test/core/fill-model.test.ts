@@ -452,6 +452,65 @@ describe('fillValuator', () => {
     cached.valueOrder(o, TRAINED_UNTIL + 2 * HOUR, a);
     expect(Number.isNaN(a[0]!)).toBe(true);
   });
+  it("a next-bar answer is taken again at a new time only while the model is the same: another symbol's bars move the calibration", () => {
+    // Crypto symbols 0 and 2: bars of symbol 0 resolve origins into the crypto calibration and leave symbol
+    // 2's next-bar window (and its variance) as it was.
+    const model = new FillModel({ calendar, assetClasses: ['crypto', 'stock', 'crypto'] });
+    feed(model, 31, START, TRAINED_UNTIL);
+    const r = rng(32);
+    let price = 100;
+    for (let t = TRAINED_UNTIL - 40 * HOUR; t < TRAINED_UNTIL; t += HOUR) {
+      const c = price * Math.exp((r() - 0.5) * 0.02);
+      model.onBar(2, t, price, Math.max(price, c) * 1.001, Math.min(price, c) * 0.999, c, HOUR);
+      price = c;
+    }
+    const options = {
+      model,
+      returns: new ReturnShrinker({ assetClasses: ['crypto', 'stock', 'crypto'] }),
+      symbolIndex: new Map([['ETHUSD', 2]]),
+      orderValidUntil: (o: OpenOrder) => o.placedAt + 48 * HOUR,
+      orderValidityFixed: true,
+      requestValidUntil: (_r: unknown, now: number) => now + HOUR,
+    };
+    const o: OpenOrder = {
+      id: 'e',
+      symbol: 'ETHUSD',
+      assetClass: 'crypto',
+      side: 'buy',
+      role: 'entry',
+      limitPrice: 98.5,
+      qty: 1,
+      price: 100,
+      forecastPnl: 0,
+      placedAt: TRAINED_UNTIL,
+      probe: false,
+      external: false,
+    };
+    const batch = fillValuator(options);
+    const rows = Int32Array.of(0);
+    const stamps = Float64Array.of(1);
+    const out = {
+      probability: new Float64Array(1),
+      nextBarProbability: new Float64Array(1),
+      expectedReturn: new Float64Array(1),
+      sigma: new Float64Array(1),
+    };
+    const one = new Float64Array(4);
+    const nextBarAt = (now: number): number => {
+      batch.valueOrders!([o], rows, 1, now, out, stamps);
+      fillValuator(options).valueOrder(o, now, one);
+      expect(out.nextBarProbability[0]).toBe(one[VAL_P_NEXT_BAR]);
+      expect(out.probability[0]).toBe(one[VAL_P]);
+      return out.nextBarProbability[0]!;
+    };
+    const before = nextBarAt(TRAINED_UNTIL);
+    expect(nextBarAt(TRAINED_UNTIL + 1)).toBe(before); // the same window a millisecond later
+    const origins = model.calibration('crypto').observations;
+    feed(model, 33, TRAINED_UNTIL, TRAINED_UNTIL + 30 * HOUR);
+    expect(model.calibration('crypto').observations).toBeGreaterThan(origins);
+    const after = nextBarAt(TRAINED_UNTIL + 30 * HOUR);
+    expect(after).not.toBe(before);
+  });
 });
 
 describe('fillValuator batch (what decide() calls)', () => {

@@ -44,6 +44,11 @@ export class Calibration {
   private readonly prefixes: Float64Array;
   private readonly table: Float64Array;
   private readonly raw: Float64Array;
+  /**
+   * sampleAt(j) as computed since the last refit, NaN where not yet asked: a decision values hundreds of
+   * orders between two refits, so each sample's arithmetic is done once; a refit only marks them unknown.
+   */
+  private readonly samples = new Float64Array(LUT_SIZE + 1).fill(Number.NaN);
   private dirty = true;
   // Scratch of refit, which runs after every bar that resolves origins: allocated once.
   private readonly value: Float64Array;
@@ -118,8 +123,12 @@ export class Calibration {
     if (z >= GRID_LAST) return (table[LAST]! * firstPassage(z)) / this.raw[LAST]!;
     const x = z / LUT_STEP;
     const k = x | 0;
-    const at = this.sampleAt(k);
-    return at + (this.sampleAt(k + 1) - at) * (x - k);
+    const samples = this.samples;
+    let at = samples[k]!;
+    if (at !== at) at = samples[k] = this.sampleAt(k);
+    let next = samples[k + 1]!;
+    if (next !== next) next = samples[k + 1] = this.sampleAt(k + 1);
+    return at + (next - at) * (x - k);
   }
 
   /**
@@ -168,6 +177,7 @@ export class Calibration {
       value[i] = weight[i]! > 0 ? (hits[i]! + k * this.raw[i]!) / weight[i]! : this.raw[i]!;
     }
     isotonicNonIncreasing(value, weight, this.table, this.blocks);
+    this.samples.fill(Number.NaN);
     this.dirty = false;
   }
 }

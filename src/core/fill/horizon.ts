@@ -51,6 +51,10 @@ export class TradableProfile {
   private readonly start: number[] = [];
   private readonly end: number[] = [];
   private readonly opens: number[] = [];
+  /** The last window asked and its answer: many symbols ask the same one (their next bar) in a row. */
+  private lastTo = Number.NaN;
+  private lastTradable = 0;
+  private lastOpens = 0;
 
   constructor(
     private readonly calendar: ExchangeCalendar,
@@ -60,6 +64,11 @@ export class TradableProfile {
   /** [tradableMs, opens] of `(from, to]` into `out`. */
   window(from: TimeMs, to: TimeMs, out: Float64Array): void {
     if (from !== this.from) this.build(from);
+    else if (to === this.lastTo) {
+      out[0] = this.lastTradable;
+      out[1] = this.lastOpens;
+      return;
+    }
     const cap = this.maxTradableMs;
     let tradable = 0;
     let opens = 0;
@@ -76,6 +85,9 @@ export class TradableProfile {
     }
     out[0] = tradable;
     out[1] = opens;
+    this.lastTo = to;
+    this.lastTradable = tradable;
+    this.lastOpens = opens;
   }
 
   private build(from: TimeMs): void {

@@ -3,40 +3,13 @@ import type { AssetClass, Side, TimeMs } from '../types.js';
 import { Calibration, hitPrefix } from './calibration.js';
 import { TradableProfile } from './horizon.js';
 import { logDistance } from './distance.js';
+import { FILL_P, FILL_P_NEXT_BAR, FILL_SIGMA_HOUR, FILL_Z, type FillModelOptions } from './model-options.js';
 import { PendingOrigins } from './origins.js';
 import type { FillState, FillTape, FillTapeReader } from './tape.js';
 
 const HOUR_MS = 3_600_000;
 
-export interface FillModelOptions {
-  /** The exchange calendar: a stock trades only in its regular sessions. */
-  calendar: ExchangeCalendar;
-  /** Asset class per symbol index (the index every other call uses). */
-  assetClasses: readonly AssetClass[];
-  /** EWMA half-life of the per-bar variance, in bars. Default: crypto 48, stock 26 (about 4 sessions). */
-  halfLifeBars?: Partial<Record<AssetClass, number>>;
-  /** EWMA half-life of the opening-gap variance, in session opens. Default 20. */
-  gapHalfLife?: number;
-  /** Bars a symbol needs before it has a volatility (stocks also need one session open). Default 20. */
-  minBars?: number;
-  /** Tradable time beyond this is not counted: a fill chance over weeks says little. Default 48 h. */
-  maxHorizonMs?: number;
-  /** The horizon over which past origins are scored for calibration. Default 24 h. */
-  calibrationHorizonMs?: number;
-  /** Pseudo-trials pulling each calibration point toward the raw model. Default 50. */
-  calibrationPriorWeight?: number;
-  /** Most origins one symbol may have waiting for their horizon (new ones are skipped while full). Default 512. */
-  maxPendingOrigins?: number;
-  /** Record what the bars do to the model on this tape, or replay it when it is complete (see FillTape). */
-  tape?: FillTape;
-}
-
-/** What `evaluate` writes, by slot. */
-export const FILL_P = 0;
-export const FILL_P_NEXT_BAR = 1;
-export const FILL_SIGMA_HOUR = 2;
-export const FILL_Z = 3;
-export const FILL_SLOTS = 4;
+export * from './model-options.js';
 
 const CLASS_INDEX: Record<AssetClass, number> = { crypto: 0, stock: 1 };
 
@@ -104,6 +77,8 @@ export class FillModel {
   private readonly nextBarEnd: Float64Array;
   private readonly nextBarVariance: Float64Array;
   private readonly nextBarSqrt: Float64Array;
+  /** The version σ and √variance of a symbol's next bar were computed at (−1: never). */
+  private readonly sharedAt: Float64Array;
   private readonly state: FillState;
   private readonly recorder: FillTape | null;
   private readonly reader: FillTapeReader | null;
@@ -134,6 +109,7 @@ export class FillModel {
     this.nextBarEnd = new Float64Array(n);
     this.nextBarVariance = new Float64Array(n);
     this.nextBarSqrt = new Float64Array(n);
+    this.sharedAt = new Float64Array(n).fill(-1);
     const { rate, gap, bars, gaps, barLength, stock, calibrations } = this;
     this.state = { rate, gap, bars, gaps, barLength, stock, calibrations };
     const tape = options.tape;
@@ -258,11 +234,7 @@ export class FillModel {
    * marketable): a caller that keeps `d` while the order's price and limit stay saves the logarithm.
    */
   evaluateDistance(i: number, d: number, now: TimeMs, validUntil: TimeMs, out: Float64Array): void {
-    if (now !== this.sharedNow || this.bumps !== this.sharedVersion) {
-      this.sharedNow = now;
-      this.sharedVersion = this.bumps;
-      this.sharedGeneration++;
-    }
+    this.shareAt(now);
     if (this.generation[i] !== this.sharedGeneration) this.share(i, now);
     out[FILL_SIGMA_HOUR] = this.sigmaNow[i]!;
     if (d <= 0 || d !== d) {
@@ -293,13 +265,86 @@ export class FillModel {
     }
   }
 
+  /**
+   * evaluateDistance for a decision's orders, in columns: row `r = rows[k]` for every `k < count`, an order
+   * of the model's symbol `symbol[r]` at log distance `distance[r]`, valid until `until[r]` (known, not NaN),
+   * gets FILL_P in `probability[r]`, FILL_P_NEXT_BAR in `nextBar[r]` and FILL_SIGMA_HOUR in `sigma[r]`: the
+   * same expressions in the same order, so the same numbers, in one call with no slots to copy.
+   *
+   * `nextBarVariance[r]` says what `nextBar[r]` holds: the chance over the symbol's shared next-bar window of
+   * that variance, or NaN (none, or the validity's own window). The chance is a function of the distance, the
+   * variance and the calibration alone, so a caller that keeps both columns for a row while its distance and
+   * this model's version stay has it taken as it is whenever the window's variance is the same again (a
+   * crypto's next bar at any time, a stock's next hour inside one session). Otherwise the row must hold NaN.
+   */
+  evaluateRows(
+    rows: Int32Array,
+    count: number,
+    symbol: Int32Array,
+    distance: Float64Array,
+    until: Float64Array,
+    now: TimeMs,
+    probability: Float64Array,
+    nextBar: Float64Array,
+    nextBarVariance: Float64Array,
+    sigma: Float64Array,
+  ): void {
+    this.shareAt(now);
+    const shared = this.sharedGeneration;
+    const { generation, sigmaNow, nextBarEnd, nextBarSqrt, stock, calibrations } = this;
+    const windowVariance = this.nextBarVariance;
+    // The symbols' shared values first, one after another: every stock's next bar asks the same window.
+    for (let k = 0; k < count; k++) {
+      const i = symbol[rows[k]!]!;
+      if (generation[i] !== shared) this.share(i, now);
+    }
+    for (let k = 0; k < count; k++) {
+      const r = rows[k]!;
+      const i = symbol[r]!;
+      const d = distance[r]!;
+      const u = until[r]!;
+      sigma[r] = sigmaNow[i]!;
+      if (d <= 0 || d !== d) {
+        probability[r] = d !== d ? Number.NaN : 1;
+        nextBar[r] = probability[r]!;
+        nextBarVariance[r] = Number.NaN;
+        continue;
+      }
+      const v = this.variance(i, now, u);
+      const cal = calibrations[stock[i]!]!;
+      const p = v > 0 ? cal.probability(d / Math.sqrt(v)) : v !== v ? Number.NaN : 0;
+      probability[r] = p;
+      if (u >= nextBarEnd[i]!) {
+        const vn = windowVariance[i]!;
+        if (vn === nextBarVariance[r]) continue; // nextBar[r] is this very chance
+        nextBarVariance[r] = vn;
+        nextBar[r] = vn !== vn ? Number.NaN : vn <= 0 ? 0 : cal.probability(d / nextBarSqrt[i]!);
+      } else {
+        nextBarVariance[r] = Number.NaN;
+        nextBar[r] = p;
+      }
+    }
+  }
+
+  /** A new generation of the symbols' shared values when `now` or the version has changed. */
+  private shareAt(now: TimeMs): void {
+    if (now !== this.sharedNow || this.bumps !== this.sharedVersion) {
+      this.sharedNow = now;
+      this.sharedVersion = this.bumps;
+      this.sharedGeneration++;
+    }
+  }
+
   /** Symbol i's shared values at `now` (see `evaluate`). */
   private share(i: number, now: TimeMs): void {
     this.generation[i] = this.sharedGeneration;
-    this.sigmaNow[i] = this.sigmaPerHour(i);
     const end = now + (this.barLength[i]! || HOUR_MS);
     const v = this.variance(i, now, end);
     this.nextBarEnd[i] = end;
+    // σ depends on the version alone and √v on v: a new time with the same next-bar variance keeps both.
+    if (this.sharedAt[i] === this.bumps && v === this.nextBarVariance[i]) return;
+    this.sharedAt[i] = this.bumps;
+    this.sigmaNow[i] = this.sigmaPerHour(i);
     this.nextBarVariance[i] = v;
     this.nextBarSqrt[i] = Math.sqrt(v);
   }

@@ -22,6 +22,9 @@ export class ReturnShrinker {
   private readonly cls: Uint8Array;
   private readonly sum: Float64Array;
   private readonly count: Float64Array;
+  /** expectedReturn(i) as last computed, and the version it was computed at (−1: never). */
+  private readonly estimate: Float64Array;
+  private readonly estimateAt: Float64Array;
   private readonly classSum = new Float64Array(2);
   private readonly classCount = new Float64Array(2);
   private readonly prior: number;
@@ -34,6 +37,8 @@ export class ReturnShrinker {
     this.cls = Uint8Array.from(options.assetClasses, (c) => (c === 'stock' ? 1 : 0));
     this.sum = new Float64Array(n);
     this.count = new Float64Array(n);
+    this.estimate = new Float64Array(n);
+    this.estimateAt = new Float64Array(n).fill(-1);
     this.prior = options.prior ?? 0.002;
     this.symbolWeight = options.symbolWeight ?? 30;
     this.classWeight = options.classWeight ?? 30;
@@ -64,12 +69,22 @@ export class ReturnShrinker {
     return this.count[i]!;
   }
 
-  /** Shrunk expected net return given a fill, for symbol `i`. */
+  /**
+   * Shrunk expected net return given a fill, for symbol `i`. It changes only when a trade is recorded, and a
+   * decision asks it for every order valued: kept per symbol until the version moves.
+   */
   expectedReturn(i: number): number {
+    return this.estimateAt[i] === this.records ? this.estimate[i]! : this.estimateNow(i);
+  }
+
+  private estimateNow(i: number): number {
     const c = this.cls[i]!;
     const kc = this.classWeight;
     const classMean = (this.classSum[c]! + kc * this.prior) / (this.classCount[c]! + kc);
     const ks = this.symbolWeight;
-    return (this.sum[i]! + ks * classMean) / (this.count[i]! + ks);
+    const e = (this.sum[i]! + ks * classMean) / (this.count[i]! + ks);
+    this.estimate[i] = e;
+    this.estimateAt[i] = this.records;
+    return e;
   }
 }

@@ -107,12 +107,16 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
  * model index of its symbol (an order keeps its symbol); the stamp of the row content it last saw, with what
  * depends on that content alone (the symbol index again, −1 when unknown or when the order has no price;
  * its log distance; its validity when fixed); and the answers, with the stamp they were computed for in this
- * generation (model version, returns version, `now`): 0 when none yet.
+ * generation (model version, returns version, `now`): 0 when none yet. Across generations of one model
+ * version it also keeps the variance each next-bar answer came from (NaN when none; see
+ * FillModel.evaluateRows), so that a new `now` whose next-bar window has the same variance takes it again.
  */
 class RowValuations {
   private stampModel = -1;
   private stampReturns = -1;
   private stampNow = Number.NaN;
+  /** The model version the rows' next-bar variances were computed at. */
+  private nextBarModel = -1;
   private readonly rowOrder: (OpenOrder | undefined)[] = [];
   private orderSymbol = new Int32Array(0);
   private stamp = new Float64Array(0);
@@ -122,11 +126,12 @@ class RowValuations {
   private until = new Float64Array(0);
   private probability = new Float64Array(0);
   private nextBar = new Float64Array(0);
+  private nextBarVariance = new Float64Array(0);
   private expectedReturn = new Float64Array(0);
   private sigma = new Float64Array(0);
-  /** The rows of this batch that need work (scratch). */
+  /** The rows of this batch that need work, and those of them the model values (scratch). */
   private stale = new Int32Array(0);
-  private readonly fill = new Float64Array(FILL_SLOTS);
+  private valued = new Int32Array(0);
 
   value(
     orders: readonly OpenOrder[],
@@ -142,6 +147,10 @@ class RowValuations {
     indexOf: (symbol: string) => number,
   ): void {
     if (this.stamp.length < orders.length) this.grow(orders.length * 2);
+    if (model.version !== this.nextBarModel) {
+      this.nextBarModel = model.version;
+      this.nextBarVariance.fill(Number.NaN); // another calibration: no next-bar answer carries over
+    }
     if (model.version !== this.stampModel || returns.version !== this.stampReturns || now !== this.stampNow) {
       this.stampModel = model.version;
       this.stampReturns = returns.version;
@@ -150,8 +159,9 @@ class RowValuations {
     }
     // Locals for the loop: the validity callback is opaque to the compiler, which would otherwise read
     // every field again after each call.
-    const { stamp, symbol, distance, current, until, probability, nextBar, expectedReturn, sigma } = this;
-    const fill = this.fill;
+    const { stamp, symbol, distance, current, until, probability, nextBar, nextBarVariance } = this;
+    const { expectedReturn, sigma, valued } = this;
+    let valuedCount = 0;
     // With a fixed validity a row needs work only when it has no answers for this content and generation:
     // found by a tight loop first (most rows at a bar's later decisions), the rest valued below.
     let todo = rows;
@@ -188,6 +198,7 @@ class RowValuations {
         const s = o.price === null ? -1 : this.orderSymbol[i]!;
         symbol[i] = s;
         distance[i] = s < 0 ? Number.NaN : logDistance(o.side, o.limitPrice, o.price!);
+        nextBarVariance[i] = Number.NaN; // another distance: the last next-bar answer is not this one's
       }
       current[i] = seen;
       until[i] = u;
@@ -196,16 +207,27 @@ class RowValuations {
       if (s < 0 || u !== u) {
         probability[i] = Number.NaN;
         nextBar[i] = Number.NaN;
+        nextBarVariance[i] = Number.NaN;
         expectedReturn[i] = Number.NaN;
         sigma[i] = Number.NaN;
       } else {
-        model.evaluateDistance(s, distance[i]!, now, u, fill);
-        probability[i] = fill[FILL_P]!;
-        nextBar[i] = fill[FILL_P_NEXT_BAR]!;
-        sigma[i] = fill[FILL_SIGMA_HOUR]!;
+        valued[valuedCount++] = i;
         expectedReturn[i] = returns.expectedReturn(s);
       }
     }
+    // The chances and σ of the rows listed, by the model in one pass (the columns hold the answers).
+    model.evaluateRows(
+      valued,
+      valuedCount,
+      symbol,
+      distance,
+      until,
+      now,
+      probability,
+      nextBar,
+      nextBarVariance,
+      sigma,
+    );
     const n = orders.length;
     if (n < COPY_BY_VIEW) {
       for (let k = 0; k < count; k++) {
@@ -235,8 +257,11 @@ class RowValuations {
     this.until = grown(this.until);
     this.probability = grown(this.probability);
     this.nextBar = grown(this.nextBar);
+    const known = this.nextBarVariance.length;
+    this.nextBarVariance = grown(this.nextBarVariance).fill(Number.NaN, known); // no answer to take yet
     this.expectedReturn = grown(this.expectedReturn);
     this.sigma = grown(this.sigma);
     this.stale = new Int32Array(capacity);
+    this.valued = new Int32Array(capacity);
   }
 }
