@@ -18,7 +18,7 @@ import type { ForecastCache } from '../sim/signals/forecast-cache.js';
 import type { FillTapeCache } from '../sim/fill-tape-cache.js';
 import type { TimelineCache } from '../sim/timeline-cache.js';
 
-/** The optimizer's window metrics (Sharpe and Sortino from daily returns, annualised with √365), and more. */
+/** The optimizer's window metrics (Sharpe and Sortino from daily returns, annualised as summarize does), and more. */
 export interface SideMetrics extends WindowMetrics {
   finalEquity: number;
   /** Distinct victim opportunities (a victim re-placed and stolen again counts once). */

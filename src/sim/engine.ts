@@ -3,6 +3,7 @@ import { stockEntriesClosed } from '../session/asking.js';
 import { blankRequest, entryLimit, fillEntryRequest } from '../session/entry.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
 import { entryFeeRate } from './costs.js';
+import { annualisationDays } from './metrics.js';
 import { tradesInBar } from './fill-rules.js';
 import { submitRequests } from './sim-entries.js';
 import { runDeleverage } from './sim-eod.js';
@@ -174,5 +175,6 @@ export function simulate(input: SimInput): SimOutput {
       return tradesInBar(s.assetClass, s.time[i]!, st.calendar, st.config.extendedHours);
     },
     predictions: st.predictions.rows,
+    annualisationDays: annualisationDays(st.input.series.map((s) => s.assetClass)),
   };
 }

@@ -1,3 +1,4 @@
+import type { AssetClass } from '../core/types.js';
 import type { SimOutput } from './engine.js';
 
 export interface Summary {
@@ -5,7 +6,7 @@ export interface Summary {
   finalEquity: number;
   totalReturn: number;
   cagr: number;
-  /** Daily returns, mean / stdev × √365 (calendar days: crypto trades every day; stated in the README). */
+  /** Daily returns, mean / stdev × √annualisationDays. */
   sharpe: number;
   sortino: number;
   maxDrawdown: number;
@@ -28,9 +29,18 @@ export interface Summary {
   deleverageCancels: number;
   deleverageTrims: number;
   maxMarginUtilization: number;
+  /** The days per year Sharpe and Sortino are annualised with (see annualisationDays). */
+  annualisationDays: number;
 }
 
-export const ANNUALISATION_DAYS = 365;
+/**
+ * Days per year for annualising daily ratios: the equity curve has a row per UTC day with a bar. Crypto trades
+ * every day (365 rows a year); a stock-only portfolio has rows on trading days only (about 252 a year), and
+ * √365 would understate its Sharpe by about a sixth.
+ */
+export function annualisationDays(assetClasses: readonly AssetClass[]): number {
+  return assetClasses.length === 0 || assetClasses.includes('crypto') ? 365 : 252;
+}
 
 /**
  * The PnL of each exit: rows of one entry closed at one time for one reason are one exit (the simulator writes
@@ -59,8 +69,9 @@ export function summarize(
     | 'feesPaid'
     | 'interestPaid'
     | 'tradedNotional'
-  >,
+  > & { annualisationDays?: number },
 ): Summary {
+  const days = input.annualisationDays ?? 365;
   const eq = input.equity.map((r) => r.equity);
   const returns: number[] = [];
   let prev = input.initialEquity;
@@ -73,7 +84,7 @@ export function summarize(
   const variance = n > 1 ? returns.reduce((a, r) => a + (r - mean) ** 2, 0) / (n - 1) : 0;
   const downside = n > 1 ? Math.sqrt(returns.reduce((a, r) => a + Math.min(0, r) ** 2, 0) / (n - 1)) : 0;
   const sd = Math.sqrt(variance);
-  const ann = Math.sqrt(ANNUALISATION_DAYS);
+  const ann = Math.sqrt(days);
   let peak = input.initialEquity;
   let maxDrawdown = 0;
   for (const e of eq) {
@@ -121,5 +132,6 @@ export function summarize(
     deleverageCancels: c.deleverageCancels,
     deleverageTrims: c.deleverageTrims,
     maxMarginUtilization: c.maxUtilization,
+    annualisationDays: days,
   };
 }

@@ -152,6 +152,8 @@ export interface SimOutput {
   tradesInBar: (k: number, i: number) => boolean;
   /** Under a value ranking, the fill chances the run valued (for its calibration report); empty otherwise. */
   predictions: readonly ValuedPrediction[];
+  /** Days per year for the daily ratios: 365 with any crypto series, 252 for stocks only (annualisationDays). */
+  annualisationDays: number;
 }
 
 export interface ActiveSignal {

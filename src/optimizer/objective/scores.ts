@@ -1,6 +1,6 @@
 /**
  * What a window of simulation is worth. Every score is "higher is better"; the optimiser minimises its
- * negative. The metrics come from `summarize` (daily equity curve; Sharpe and Sortino annualised with √365).
+ * negative. The metrics come from `summarize` (daily equity curve; Sharpe and Sortino annualised with √365, or √252 for a stock-only portfolio).
  */
 import type { ScoreName } from '../../core/config/optimize-schema.js';
 import type { Summary } from '../../sim/metrics.js';
@@ -50,8 +50,8 @@ const SCORES: Record<ScoreName, (m: WindowMetrics) => number> = {
 };
 
 export const SCORE_DESCRIPTIONS: Record<ScoreName, string> = {
-  sharpe: 'Sharpe ratio of daily returns (annualised, √365)',
-  sortino: 'Sortino ratio of daily returns (annualised, √365)',
+  sharpe: 'Sharpe ratio of daily returns (annualised, √365; √252 for stocks only)',
+  sortino: 'Sortino ratio of daily returns (annualised, √365; √252 for stocks only)',
   'return-over-drawdown': `total return / max drawdown (drawdown floored at ${DRAWDOWN_FLOOR * 100}%)`,
   'seed-formula': "the seed system's 0.5·PnL + 1000·Sharpe + 2000·winRate − 10·blocks",
 };

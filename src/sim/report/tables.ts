@@ -16,7 +16,7 @@ function summaryRows(r: SimulationResult): [string, string][] {
   return [
     ['equity', `${money(s.initialEquity)} → ${money(s.finalEquity)}`],
     ['total return / CAGR', `${pct(s.totalReturn)} / ${pct(s.cagr)}`],
-    ['Sharpe / Sortino (daily, √365)', `${s.sharpe.toFixed(2)} / ${s.sortino.toFixed(2)}`],
+    [`Sharpe / Sortino (daily, √${s.annualisationDays})`, `${s.sharpe.toFixed(2)} / ${s.sortino.toFixed(2)}`],
     ['max drawdown', pct(s.maxDrawdown)],
     ['trades / win rate', `${s.trades} / ${pct(s.winRate, 1)}`],
     ['fees / interest', `${money(s.feesPaid)} / ${money(s.interestPaid)}`],
