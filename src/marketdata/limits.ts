@@ -37,6 +37,14 @@ export function plausibleTime(t: number): boolean {
   return t >= BAR_TIME_MIN && t < BAR_TIME_MAX;
 }
 
+/**
+ * Bar series known to hold prices within these bounds at finite, strictly ascending times: every series the
+ * loader returns, and every series simulate() has checked. A series is not changed once made (the simulator's
+ * timeline and fill-tape caches key on it too), so each is checked once: the optimizer's candidates and the
+ * comparison's sides simulate the same series again and again.
+ */
+export const pricedSeries = new WeakSet<object>();
+
 /** Why a parsed price is implausible, or '' when it is fine (NaN is reported by the caller). */
 export function priceProblem(v: number, name: string): string {
   if (v <= 0) return `non-positive price ${v} in ${name}`;

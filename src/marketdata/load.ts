@@ -20,6 +20,7 @@ import {
 } from './cache.js';
 import { detectLayout, type Layout } from './detect.js';
 import { DataError } from './errors.js';
+import { pricedSeries } from './limits.js';
 import { parseRows } from './parse.js';
 import type { RawBars } from './row-sink.js';
 import { alwaysOpen, normalise, sessionGaps } from './quality.js';
@@ -239,7 +240,9 @@ async function guarded(path: string, options: LoadManyOptions): Promise<LoadResu
 
 /** Loads one bar file; see LoadOptions for the bad-data policy and the cache. */
 export async function loadBars(path: string, options: LoadOptions = {}): Promise<LoadResult> {
-  return guarded(path, options);
+  const result = await guarded(path, options);
+  pricedSeries.add(result.series); // the rows were checked against the same limits
+  return result;
 }
 
 /**
@@ -249,8 +252,10 @@ export async function loadBars(path: string, options: LoadOptions = {}): Promise
  */
 export async function loadMany(paths: string[], options: LoadManyOptions = {}): Promise<LoadResult[]> {
   const results = await Promise.all(paths.map((p) => guarded(p, options)));
-  return selectSeries(results, {
+  const selected = selectSeries(results, {
     ...(options.only ? { only: options.only } : {}),
     ...(options.onNote ? { onNote: options.onNote } : {}),
   });
+  for (const r of selected) pricedSeries.add(r.series); // the rows were checked against the same limits
+  return selected;
 }
