@@ -4,12 +4,14 @@
  * rankings: `distance` (the seed's rule) and `expectedValue` (the value-aware policy, with a fill model fed a
  * week of hourly bars per symbol). Books and bars are seeded, so every run measures the same inputs.
  *
- * Under `expectedValue` two steal rows are timed: `new bar` (every decision at a new time, so every eligible
- * order is valued afresh: the first decision after a bar close) and `same bar` (the valuator's cache answers,
- * as for the further decisions at one bar close). The validities are fixed at placement, as the simulator's
- * (orderValidityFixed). `new bar` moves the time but not the quotes, so the valuator keeps each order's log
- * distance (by row stamp); after a real bar close the quotes have moved too, and each order also pays a
- * logarithm and its validity lookup again.
+ * Under `expectedValue` three steal rows are timed: `after a bar close` (before every decision the fill model
+ * takes a bar, so nothing the valuation kept holds: the first decision after a real bar close, with the
+ * calibration's lazy refit when an origin's horizon closes), `new time` (every decision at a new time with the
+ * same bars: a decision between two bar closes, live; what is kept per model version still answers) and
+ * `same time` (the valuator's cache answers, as for the further decisions at one bar close). The validities
+ * are fixed at placement, as the simulator's (orderValidityFixed). Neither moves the quotes, so the valuator
+ * keeps each order's log distance (by row stamp); after a real bar close the quotes have moved too, and each
+ * order also pays a logarithm and its validity lookup again.
  *
  * What is timed is what the coordinator pays per decision: the book sits in a CapacityLedger, which keeps
  * the orders' columns (OrderColumns: prices, distances, margins, the reasons from each order's own facts)
@@ -118,10 +120,12 @@ const REQUEST: EntryRequest = {
  * (random walks of about 1% per hour; stock bars outside the session are ignored by the model, as live) and
  * the return prior. Orders are valid for a day from their placement, the request for a day from now.
  */
-function seededValuator(book: Bench, seed: number): Valuator {
+function seededValuator(book: Bench, seed: number): Valuator & { barClose(): void } {
   const r = rng(seed);
   const symbols = [...book.symbols, REQUEST.symbol];
-  const assetClasses = symbols.map(assetClassOf);
+  // One more crypto symbol, in no order: its bars stand for a bar close (every model answer is new after one).
+  const assetClasses = [...symbols.map(assetClassOf), 'crypto' as const];
+  const clock = symbols.length;
   const model = new FillModel({ calendar: nyseCalendar(), assetClasses });
   symbols.forEach((_, i) => {
     let price = 100;
@@ -133,7 +137,25 @@ function seededValuator(book: Bench, seed: number): Valuator {
       model.onBar(i, NOW - k * HOUR_MS, open, high, low, price, HOUR_MS);
     }
   });
-  return fillValuator({
+  let clockBar = 0;
+  let clockPrice = 100;
+  const barClose = (): void => {
+    // Hourly bars from long before the book, one per call: the model's version moves as at any bar close,
+    // and the calibration refits when an origin's horizon closes (lazily, in the next decision, as live).
+    const open = clockPrice;
+    clockPrice = open * Math.exp((r() - 0.5) * 0.035);
+    const t = NOW - 10_000 * HOUR_MS + clockBar++ * HOUR_MS;
+    model.onBar(
+      clock,
+      t,
+      open,
+      Math.max(open, clockPrice) * 1.002,
+      Math.min(open, clockPrice) * 0.998,
+      clockPrice,
+      HOUR_MS,
+    );
+  };
+  const valuator = fillValuator({
     model,
     returns: new ReturnShrinker({ assetClasses }),
     symbolIndex: new Map(symbols.map((s, i) => [s, i])),
@@ -142,6 +164,7 @@ function seededValuator(book: Bench, seed: number): Valuator {
     orderValidityFixed: true,
     requestValidUntil: (_request, now) => now + VALIDITY_MS,
   });
+  return Object.assign(valuator, { barClose });
 }
 
 type Ranking = 'distance' | 'expectedValue';
@@ -151,6 +174,8 @@ export interface Case {
   path: 'steal' | 'place';
   /** Every call at a new time, so no cached valuation answers (value rankings only). */
   newBar: boolean;
+  /** Before every call the fill model takes a bar (of a symbol outside the book): the first decision after a real bar close. */
+  afterBar?: boolean;
   /** An order leaves the book and comes back before every call (two order events per decision). */
   afterEvent?: boolean;
 }
@@ -159,17 +184,18 @@ export const CASES: readonly Case[] = [
   { ranking: 'distance', path: 'steal', newBar: false },
   { ranking: 'distance', path: 'place', newBar: false },
   { ranking: 'expectedValue', path: 'steal', newBar: true },
+  { ranking: 'expectedValue', path: 'steal', newBar: true, afterBar: true },
   { ranking: 'expectedValue', path: 'steal', newBar: false },
   { ranking: 'expectedValue', path: 'place', newBar: false },
   { ranking: 'distance', path: 'steal', newBar: false, afterEvent: true },
 ];
 
-/** One timed case: the decision once (for the table) and the call to time (a new `now` per call for `new bar`). */
+/** One timed case: the decision once (for the table) and the call to time (a new `now` per call for `new time` and `after a bar close`). */
 export function decideCase(
   n: number,
   c: Case,
   book = seededBook(n, 42 + n),
-  valuator = seededValuator(book, 7 + n),
+  valuator: Valuator & { barClose(): void } = seededValuator(book, 7 + n),
 ): { first: Decision; call: () => Decision; reset: () => void } {
   const config = { ...DEFAULT_CONFIG, patternDayTrader: false, victimRanking: c.ranking };
   // The book as the coordinator holds it: in its ledger, which keeps the order columns decide() reads.
@@ -192,19 +218,26 @@ export function decideCase(
   const first = decide(input, config);
   let tick = 0;
   const churned = book.orders[0]!.id;
-  const call = c.newBar
+  const call = c.afterBar
     ? () => {
-        // One millisecond later each call: the same book, but nothing cached for this time.
+        // A bar close, then the decision at a new time: nothing the valuation kept is valid any more.
+        valuator.barClose();
         input.now = NOW + (++tick & 1023);
         return decide(input, config);
       }
-    : c.afterEvent
+    : c.newBar
       ? () => {
-          // The same book after two events: an order cancelled and placed again (it comes back last).
-          ledger.addOrder(ledger.removeOrder(churned)!);
+          // One millisecond later each call: the same book, but nothing cached for this time.
+          input.now = NOW + (++tick & 1023);
           return decide(input, config);
         }
-      : () => decide(input, config);
+      : c.afterEvent
+        ? () => {
+            // The same book after two events: an order cancelled and placed again (it comes back last).
+            ledger.addOrder(ledger.removeOrder(churned)!);
+            return decide(input, config);
+          }
+        : () => decide(input, config);
   return { first, call, reset: () => (input.now = NOW) };
 }
 
@@ -224,7 +257,7 @@ export async function benchDecide(): Promise<void> {
       const path =
         c.ranking === 'distance'
           ? c.path
-          : `${c.path}${c.newBar ? ', new bar' : c.path === 'steal' ? ', same bar' : ''}`;
+          : `${c.path}${c.afterBar ? ', after a bar close' : c.newBar ? ', new time' : c.path === 'steal' ? ', same time' : ''}`;
       const label = c.afterEvent ? `${path}${AFTER_EVENT}` : path;
       if (n === 1_000) at1000.push({ label: `${c.ranking} ${label}`, us });
       rows.push([
