@@ -1,5 +1,5 @@
 import type { AssetClass } from '../core/types.js';
-import type { SimOutput } from './engine.js';
+import type { SimOutput } from './sim-types.js';
 
 export interface Summary {
   initialEquity: number;
