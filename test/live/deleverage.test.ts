@@ -3,64 +3,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nyseCalendar } from '../../src/core/calendar/index.js';
-import { resolveConfig } from '../../src/core/config/index.js';
-import { AcceleratedClock, DecisionTime } from '../../src/ports/clock.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
 import { LiveMetrics } from '../../src/live/metrics.js';
-import { ReplayBroker, ReplayMarketData } from '../../src/live/replay-broker.js';
-import { Runtime } from '../../src/live/runtime.js';
-import type { LiveSignal, SignalSource } from '../../src/live/signals-source.js';
 import { LiveStore } from '../../src/live/store.js';
-import { BarVenue } from '../../src/live/venue.js';
-import type { BarSeries } from '../../src/marketdata/index.js';
+import {
+  FixedSignals,
+  HALF_HOUR,
+  loopModel,
+  loopRuntime,
+  runToEnd,
+  seedLongs,
+  stockBars,
+} from '../support/loop-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-deleverage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const HALF_HOUR = 1_800_000;
 const SYMBOLS = ['AAA', 'BBB', 'CCC', 'DDD', 'EEE'];
 /** Entry limits: distance from the price of 100 is 0.4%, 0.5%, 0.6% (within the normal tolerance). */
 const LIMITS: Record<string, number> = { CCC: 99.6, DDD: 99.5, EEE: 99.4 };
-
-/** Half-hour stock bars over one regular session at a flat 100 (lows above every entry limit: nothing fills). */
-function bars(symbol: string, open: number, close: number): BarSeries {
-  const n = Math.round((close - open) / HALF_HOUR);
-  const time = Float64Array.from({ length: n }, (_, i) => open + i * HALF_HOUR);
-  const flat = (v: number) => new Float64Array(n).fill(v);
-  return {
-    symbol,
-    assetClass: 'stock',
-    intervalMs: HALF_HOUR,
-    time,
-    open: flat(100),
-    high: flat(100.2),
-    low: flat(99.8),
-    close: flat(100),
-    volume: flat(1000),
-    source: { path: `${symbol}.csv`, sha256: '', layout: 'test', timezone: 'UTC' },
-  };
-}
-
-/** Fixed buy signals for the three entry symbols, valid all day. */
-class FixedSignals implements SignalSource {
-  async refresh(): Promise<void> {}
-  current(symbol: string): LiveSignal | null {
-    const entry = LIMITS[symbol];
-    if (entry === undefined) return null;
-    return {
-      key: `${symbol}-1`,
-      side: 'buy',
-      entry,
-      takeProfit: 102,
-      expectedPnl: 100,
-      edge: 102 / entry - 1,
-      validUntil: Number.POSITIVE_INFINITY,
-    };
-  }
-  consume(): void {}
-  close(): void {}
-}
 
 /**
  * A pattern-day-trader account holding 250,000 of stock on 85,000 of equity: 62,500 of margin at 4x
@@ -68,64 +29,28 @@ class FixedSignals implements SignalSource {
  */
 async function runDay(name: string, open: number, close: number) {
   const db = join(dir, `${name}.sqlite`);
-  const config = resolveConfig({
-    layers: [
-      {
-        source: 'test',
-        values: {
-          sim: { feesBps: 0 },
-          live: { initialEquity: 100_000, orderFraction: 0.1, pollSec: 900, stateDb: db },
-        },
-      },
-    ],
-  }).config;
-  const time = new DecisionTime(new AcceleratedClock(open, 1e9), open);
-  const calendar = nyseCalendar();
-  const venue = new BarVenue({
-    series: SYMBOLS.map((s) => bars(s, open, close)),
-    calendar,
-    cash: config.live.initialEquity,
-    feeRate: 0,
-    patternDayTrader: true,
-    margin: config.margin,
-    now: () => time.now(),
+  // Flat bars over the one session, lows above every entry limit (nothing fills); fixed buy signals for the
+  // three entry symbols, valid all day.
+  const model = loopModel({
+    stateDb: db,
+    start: open,
+    series: SYMBOLS.map((s) => stockBars(s, { sessions: [[open, close]] })),
   });
-  for (const [symbol, qty, price] of [
-    ['AAA', 1500, 110],
-    ['BBB', 1000, 100],
-  ] as const) {
-    const placed = venue.place({
-      clientOrderId: `seed-${symbol}`,
-      symbol,
-      side: 'buy',
-      role: 'entry',
-      limitPrice: price,
-      qty,
-    });
-    if (!placed.ok) throw new Error(placed.reason);
-    venue.fillNow(placed.order.id, price);
-  }
+  const { venue } = model;
+  seedLongs(venue);
   const store = new LiveStore(db);
   const metrics = new LiveMetrics();
   const sink = new MemorySink();
-  const runtime = new Runtime({
-    config,
-    broker: new ReplayBroker(venue),
-    marketData: new ReplayMarketData(venue),
-    signals: new FixedSignals(),
-    time,
-    calendar,
+  const runtime = loopRuntime(model, {
     store,
+    signals: new FixedSignals(LIMITS),
     metrics,
     log: new Logger([sink]),
-    symbols: SYMBOLS.map((symbol) => ({ symbol, assetClass: 'stock' as const })),
     runTag: name,
     start: open,
     end: close + HALF_HOUR,
   });
-  await runtime.start();
-  expect(await runtime.run()).toBe('end');
-  await runtime.stop('end-of-data', false);
+  await runToEnd(runtime);
   const text = await metrics.registry.metrics();
   store.close();
   const read = new Database(db, { readonly: true });

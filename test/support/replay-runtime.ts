@@ -6,7 +6,7 @@ import type { LiveBroker } from '../../src/ports/venue.js';
 import { LiveMetrics } from '../../src/live/metrics.js';
 import { ReplayBroker, ReplayMarketData } from '../../src/live/replay-broker.js';
 import { Runtime } from '../../src/live/runtime.js';
-import { ForecasterSignals } from '../../src/live/signals-source.js';
+import { ForecasterSignals, type SignalSource } from '../../src/live/signals-source.js';
 import type { LiveStore } from '../../src/live/store.js';
 import { BarVenue } from '../../src/live/venue.js';
 import type { BarSeries } from '../../src/marketdata/index.js';
@@ -14,7 +14,8 @@ import type { BarSeries } from '../../src/marketdata/index.js';
 /**
  * A runtime in process over a simulated venue: the forecaster's signals and the market data from the venue's
  * bars, every venue symbol watched unless `symbols` says otherwise, and a ReplayBroker unless a test brings
- * its own (a subclass that fails, holds buying power, …). The same `runTag` names the same replay venue.
+ * its own (a subclass that fails, holds buying power, …). A test may bring its own `signals` and `metrics`
+ * too. The same `runTag` names the same replay venue.
  */
 export function replayRuntime(input: {
   config: WorkstealConfig;
@@ -26,6 +27,8 @@ export function replayRuntime(input: {
   start: number;
   end: number;
   broker?: LiveBroker;
+  signals?: SignalSource;
+  metrics?: LiveMetrics;
   symbols?: readonly string[];
   barMs?: number;
 }): Runtime {
@@ -34,11 +37,11 @@ export function replayRuntime(input: {
     config: input.config,
     broker: input.broker ?? new ReplayBroker(venue),
     marketData: new ReplayMarketData(venue),
-    signals: new ForecasterSignals(new ReplayMarketData(venue), input.config.sim.forecaster),
+    signals: input.signals ?? new ForecasterSignals(new ReplayMarketData(venue), input.config.sim.forecaster),
     time: input.time,
     calendar: nyseCalendar(),
     store: input.store,
-    metrics: new LiveMetrics(),
+    metrics: input.metrics ?? new LiveMetrics(),
     log: input.log,
     symbols: (input.symbols ?? venue.symbols).map((symbol) => ({
       symbol,
@@ -55,7 +58,7 @@ export function replayRuntime(input: {
 export function configVenue(
   config: WorkstealConfig,
   series: readonly BarSeries[],
-  time: DecisionTime,
+  time: Pick<DecisionTime, 'now'>,
 ): BarVenue {
   return new BarVenue({
     series: [...series],
