@@ -3,6 +3,7 @@ import type { AssetClass, Side, TimeMs } from '../types.js';
 import { Calibration, hitPrefix } from './calibration.js';
 import { TradableProfile } from './horizon.js';
 import { logDistance } from './distance.js';
+import { NextBarWindows } from './next-bar.js';
 import { FILL_P, FILL_P_NEXT_BAR, FILL_SIGMA_HOUR, FILL_Z, type FillModelOptions } from './model-options.js';
 import { PendingOrigins } from './origins.js';
 import type { FillState, FillTape, FillTapeReader } from './tape.js';
@@ -67,18 +68,7 @@ export class FillModel {
   };
   private readonly scratch = new Float64Array(2);
   private readonly profile: TradableProfile;
-  // What every order of a symbol shares at one `now` (σ, the next bar's end and variance), computed once per
-  // symbol and reused until `now` or the version changes: a decision values many orders of few symbols.
-  private sharedNow = Number.NaN;
-  private sharedVersion = -1;
-  private sharedGeneration = 0;
-  private readonly generation: Float64Array;
-  private readonly sigmaNow: Float64Array;
-  private readonly nextBarEnd: Float64Array;
-  private readonly nextBarVariance: Float64Array;
-  private readonly nextBarSqrt: Float64Array;
-  /** The version σ and √variance of a symbol's next bar were computed at (−1: never). */
-  private readonly sharedAt: Float64Array;
+  private readonly next: NextBarWindows;
   private readonly state: FillState;
   private readonly recorder: FillTape | null;
   private readonly reader: FillTapeReader | null;
@@ -104,12 +94,7 @@ export class FillModel {
     this.lastSessionOpen = new Float64Array(n).fill(Number.NaN);
     this.barLength = new Float64Array(n);
     this.origins = new PendingOrigins(n, options.maxPendingOrigins ?? 512);
-    this.generation = new Float64Array(n);
-    this.sigmaNow = new Float64Array(n);
-    this.nextBarEnd = new Float64Array(n);
-    this.nextBarVariance = new Float64Array(n);
-    this.nextBarSqrt = new Float64Array(n);
-    this.sharedAt = new Float64Array(n).fill(-1);
+    this.next = new NextBarWindows(n);
     const { rate, gap, bars, gaps, barLength, stock, calibrations } = this;
     this.state = { rate, gap, bars, gaps, barLength, stock, calibrations };
     const tape = options.tape;
@@ -234,9 +219,10 @@ export class FillModel {
    * marketable): a caller that keeps `d` while the order's price and limit stay saves the logarithm.
    */
   evaluateDistance(i: number, d: number, now: TimeMs, validUntil: TimeMs, out: Float64Array): void {
-    this.shareAt(now);
-    if (this.generation[i] !== this.sharedGeneration) this.share(i, now);
-    out[FILL_SIGMA_HOUR] = this.sigmaNow[i]!;
+    const next = this.next;
+    next.begin(now, this.bumps);
+    if (next.stamp[i] !== next.generation) this.share(i, now);
+    out[FILL_SIGMA_HOUR] = next.sigma[i]!;
     if (d <= 0 || d !== d) {
       out[FILL_P] = d !== d ? Number.NaN : 1;
       out[FILL_P_NEXT_BAR] = out[FILL_P]!;
@@ -257,9 +243,9 @@ export class FillModel {
     out[FILL_P] = p;
     // The next bar ends at min(validUntil, now + bar): within the validity it is the symbol's shared window,
     // otherwise (a validity ending first, or an unknown one) the very window just valued.
-    if (validUntil >= this.nextBarEnd[i]!) {
-      const vn = this.nextBarVariance[i]!;
-      out[FILL_P_NEXT_BAR] = vn !== vn ? Number.NaN : vn <= 0 ? 0 : cal.probability(d / this.nextBarSqrt[i]!);
+    if (validUntil >= next.end[i]!) {
+      const vn = next.variance[i]!;
+      out[FILL_P_NEXT_BAR] = vn !== vn ? Number.NaN : vn <= 0 ? 0 : cal.probability(d / next.sqrt[i]!);
     } else {
       out[FILL_P_NEXT_BAR] = p;
     }
@@ -289,14 +275,15 @@ export class FillModel {
     nextBarVariance: Float64Array,
     sigma: Float64Array,
   ): void {
-    this.shareAt(now);
-    const shared = this.sharedGeneration;
-    const { generation, sigmaNow, nextBarEnd, nextBarSqrt, stock, calibrations } = this;
-    const windowVariance = this.nextBarVariance;
+    const next = this.next;
+    next.begin(now, this.bumps);
+    const shared = next.generation;
+    const { stamp, sigma: sigmaNow, end: nextBarEnd, sqrt: nextBarSqrt, variance: windowVariance } = next;
+    const { stock, calibrations } = this;
     // The symbols' shared values first, one after another: every stock's next bar asks the same window.
     for (let k = 0; k < count; k++) {
       const i = symbol[rows[k]!]!;
-      if (generation[i] !== shared) this.share(i, now);
+      if (stamp[i] !== shared) this.share(i, now);
     }
     for (let k = 0; k < count; k++) {
       const r = rows[k]!;
@@ -326,27 +313,11 @@ export class FillModel {
     }
   }
 
-  /** A new generation of the symbols' shared values when `now` or the version has changed. */
-  private shareAt(now: TimeMs): void {
-    if (now !== this.sharedNow || this.bumps !== this.sharedVersion) {
-      this.sharedNow = now;
-      this.sharedVersion = this.bumps;
-      this.sharedGeneration++;
-    }
-  }
-
-  /** Symbol i's shared values at `now` (see `evaluate`). */
+  /** Symbol i's shared values at `now` (see NextBarWindows). */
   private share(i: number, now: TimeMs): void {
-    this.generation[i] = this.sharedGeneration;
     const end = now + (this.barLength[i]! || HOUR_MS);
     const v = this.variance(i, now, end);
-    this.nextBarEnd[i] = end;
-    // σ depends on the version alone and √v on v: a new time with the same next-bar variance keeps both.
-    if (this.sharedAt[i] === this.bumps && v === this.nextBarVariance[i]) return;
-    this.sharedAt[i] = this.bumps;
-    this.sigmaNow[i] = this.sigmaPerHour(i);
-    this.nextBarVariance[i] = v;
-    this.nextBarSqrt[i] = Math.sqrt(v);
+    if (!this.next.reaches(i, end, v, this.bumps)) this.next.keep(i, this.bumps, this.sigmaPerHour(i), v);
   }
 
   /** Calibrated probability for log distance d > 0 and variance v (0 when v is 0, NaN when v is unknown). */
