@@ -5,21 +5,14 @@
  * Header names are matched case-insensitively and exactly (after normalising spaces/dashes to `_`), so
  * `Adj. Close` never stands in for `Close`.
  */
-import { detectDelimiter, fieldText, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
+import { detectDelimiter, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
 import { printable } from '../core/errors.js';
+import { chooseTimeFormat, sampleRows, type TimeFormat } from './detect-time.js';
 import { DataError, LAYOUT_HINT } from './errors.js';
-import { BAR_TIME_MAX, EPOCH_TIME_MIN } from './limits.js';
-import {
-  epochUnitOf,
-  isoUtc,
-  parseEpoch,
-  parseIsoTime,
-  type EpochUnit,
-  type IsoResult,
-} from './timeparse.js';
+import { parseIsoTime, type IsoResult } from './timeparse.js';
 import type { LayoutOverride } from './types.js';
 
-export type TimeFormat = EpochUnit | 'iso' | 'naive';
+export type { TimeFormat };
 
 export interface Layout {
   header: boolean;
@@ -70,7 +63,6 @@ const COLUMN_NAMES = {
 } as const;
 type PriceField = keyof typeof COLUMN_NAMES;
 const FIELDS: PriceField[] = ['open', 'high', 'low', 'close', 'volume'];
-const SAMPLE_ROWS = 50;
 
 function normalise(name: string): string {
   return name
@@ -83,9 +75,6 @@ function normalise(name: string): string {
 }
 
 const EMPTY_FIX = 'Point at a CSV of bars (time, open, high, low, close[, volume]).';
-/** Epoch values must land in this range, so an index column (0, 1, 2…) is not read as 1970 timestamps. */
-const PLAUSIBLE_FROM = EPOCH_TIME_MIN;
-const PLAUSIBLE_TO = BAR_TIME_MAX;
 
 interface Fields {
   buf: Buffer;
@@ -216,116 +205,6 @@ function findValueColumns(
   }
   if (missing.length > 0) throw unrecognised(file, names, missing, header);
   return cols;
-}
-
-interface Sample {
-  rows: number;
-  epochs: number;
-  withOffset: number;
-  naive: number;
-  /** The sampled epoch numbers: the unit most of them have is the column's (one stray row cannot decide it). */
-  epochValues: number[];
-  /** Rows whose high/low bracket open/close: a check on positional (headerless) columns. */
-  bracketed: number;
-  headerSymbol: string | undefined;
-  /** The first unparsable time: fatal only when no sampled time parses (one bad row is the quality check's job). */
-  badTime: { row: number; text: string } | null;
-}
-
-/** Reads the first SAMPLE_ROWS data rows to learn the time format (and the symbol column's value). */
-function sampleRows(
-  buf: Buffer,
-  start: number,
-  line: number,
-  delimiter: number,
-  timeCol: number,
-  cols: Record<PriceField, number>,
-  symbolCol: number,
-): Sample {
-  const width = Math.max(timeCol, cols.open, cols.high, cols.low, cols.close, symbolCol) + 1;
-  const starts = new Int32Array(width);
-  const ends = new Int32Array(width);
-  const iso: IsoResult = { offsetMin: NaN, hasTime: false };
-  const s: Sample = {
-    rows: 0,
-    epochs: 0,
-    withOffset: 0,
-    naive: 0,
-    epochValues: [],
-    bracketed: 0,
-    headerSymbol: undefined,
-    badTime: null,
-  };
-  const num = (col: number): number => parseNumber(buf, starts[col] as number, ends[col] as number);
-  for (let p = start, row = line; p < buf.length && s.rows < SAMPLE_ROWS; row++) {
-    const end = lineEnd(buf, p);
-    const le = trimCr(buf, p, end);
-    const from = p;
-    p = end + 1;
-    if (isBlank(buf, from, le)) continue;
-    s.rows++;
-    if (splitLine(buf, from, le, delimiter, starts, ends) < width) continue;
-    const ts = starts[timeCol] as number;
-    const te = ends[timeCol] as number;
-    const epoch = parseNumber(buf, ts, te);
-    if (!Number.isNaN(epoch)) {
-      s.epochs++;
-      s.epochValues.push(epoch);
-    } else if (!Number.isNaN(parseIsoTime(buf, ts, te, iso))) {
-      if (Number.isNaN(iso.offsetMin)) s.naive++;
-      else s.withOffset++;
-    } else if (s.badTime === null) {
-      s.badTime = { row, text: fieldText(buf, ts, te) };
-    }
-    if (symbolCol >= 0 && s.headerSymbol === undefined) {
-      s.headerSymbol =
-        printable(buf.toString('utf8', starts[symbolCol], ends[symbolCol]).trim()) || undefined;
-    }
-    const o = num(cols.open);
-    const c = num(cols.close);
-    if (num(cols.high) >= Math.max(o, c) && num(cols.low) <= Math.min(o, c)) s.bracketed++;
-  }
-  return s;
-}
-
-function chooseTimeFormat(file: string, s: Sample, timeName: string, dataLine: number): TimeFormat {
-  if (s.epochs + s.withOffset + s.naive === 0) {
-    if (s.badTime) {
-      throw new DataError(
-        file,
-        `unparsable time "${s.badTime.text}" in column ${timeName}: expected epoch seconds/milliseconds or ISO 'YYYY-MM-DD[ HH:MM[:SS]][±HH:MM]'.`,
-        `If another column holds the time, pass layout.timeColumn; otherwise convert the times. ${LAYOUT_HINT}`,
-        { row: s.badTime.row },
-      );
-    }
-    throw new DataError(file, `no data row has a value in the time column ${timeName}.`, LAYOUT_HINT, {
-      row: dataLine,
-    });
-  }
-  if (s.epochs >= s.withOffset + s.naive) {
-    const units = s.epochValues.map(epochUnitOf);
-    const count = (u: EpochUnit): number => units.filter((x) => x === u).length;
-    const unit = units.reduce((best, u) => (count(u) > count(best) ? u : best));
-    const asMs = (v: number): number => {
-      const text = String(v);
-      return parseEpoch(Buffer.from(text), 0, text.length, unit);
-    };
-    const plausible = (v: number): boolean => asMs(v) >= PLAUSIBLE_FROM && asMs(v) < PLAUSIBLE_TO;
-    // An index column (0, 1, 2…) is implausible throughout; a few bad rows among good ones are the row check's.
-    const implausible = s.epochValues.filter((v) => !plausible(v));
-    if (implausible.length * 2 >= s.epochValues.length) {
-      const text = String(implausible[0]);
-      const ms = asMs(implausible[0] as number);
-      throw new DataError(
-        file,
-        `the time column ${timeName} holds numbers that are not plausible epoch times (first: ${text} = ${isoUtc(ms)} as ${unit}).`,
-        `If it is an index, point layout.timeColumn at the real time column; to force a unit, set layout.timeFormat. ${LAYOUT_HINT}`,
-        { row: dataLine },
-      );
-    }
-    return unit;
-  }
-  return s.withOffset >= s.naive ? 'iso' : 'naive';
 }
 
 export function detectLayout(file: string, buf: Buffer, override: LayoutOverride = {}): Layout {
