@@ -15,9 +15,9 @@ import { simulate } from '../../src/sim/engine.js';
  * event) and `simulate`, on the same bars, config and signals, reduced to what must be equal: decisions,
  * fills, what the valuation learned, daily equity and counters (test/live/replay-equals-simulate*.test.ts).
  *
- * Differences that remain, each a difference of venue (DESIGN §5, "Replay and simulation"): the simulator
- * closes what is still open at the end of the data ('end-of-data' trades); a replay leaves it open. Those
- * trades are not compared, and the last day's equity is compared before their exit fees.
+ * The one difference that remains is one of venue, not of rule: the simulator closes what is still open at
+ * the end of the data ('end-of-data' trades); a replay leaves it open. Those trades are not compared, and the
+ * last day's equity is compared before their exit fees.
  */
 
 /** The mixed set: 3 crypto + 2 stocks (AAPL with pre- and after-market bars, SPY's bars at :30). */
