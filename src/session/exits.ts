@@ -3,8 +3,9 @@ import { roundLimit } from './sizing.js';
 
 /**
  * Exits of a position (DESIGN §6), the one rule of the simulator and live trading: a take-profit limit at the
- * signal's price armed after the entry filled, an optional stop `stopLossPct` from the fill, and a time stop
- * `timeStopHours` after the fill. Decided where a watcher is asked (a fresh price of its symbol, asking.ts).
+ * signal's price armed after the entry filled, an optional stop `stopLossPct` from the fill (seen on a closed
+ * bar, `stopReached`), and a time stop `timeStopHours` after the fill; the two stops leave by an order that
+ * trades now. Decided where a watcher is asked (a fresh price of its symbol, asking.ts).
  */
 export interface ExitRule {
   /** Fraction of the fill price; 0: no stop. */
@@ -50,7 +51,37 @@ export function takeProfitOrder(
   return { side, qty: Math.abs(qty), limitPrice: roundLimit(assetClass, side, takeProfit) };
 }
 
-/** Whether a bar reached the stop of a position on `side` (the simulator's intrabar stop). */
+/** Whether a bar reached the stop of a position on `side`. */
 export function stopTouched(side: Side, stopPrice: number, high: number, low: number): boolean {
   return side === 'buy' ? low <= stopPrice : high >= stopPrice;
+}
+
+/** The symbol's bar that closed last: when it opened (ms) and its range. */
+export interface ClosedBar {
+  open: number;
+  high: number;
+  low: number;
+}
+
+/**
+ * Whether a position on `side` that filled at `filledAt` leaves by its stop now: the symbol's bar that
+ * closed last reached the stop. The stop is seen when that bar closes and the position leaves by an order
+ * that trades now, at the next price the venue gives (the open of the symbol's next tradable bar), never at
+ * the stop inside the bar: a polling bot holds no resting stop order at the venue (the Broker port has none),
+ * so a bar that gaps or falls through the stop costs what it cost. A bar that opened before the fill is not
+ * the position's (its low may have come first). One rule for the simulator and live (DESIGN §5, §6).
+ */
+export function stopReached(
+  side: Side,
+  stopPrice: number | null,
+  filledAt: number | null,
+  bar: ClosedBar | null,
+): boolean {
+  return (
+    stopPrice !== null &&
+    bar !== null &&
+    filledAt !== null &&
+    filledAt <= bar.open &&
+    stopTouched(side, stopPrice, bar.high, bar.low)
+  );
 }

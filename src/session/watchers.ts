@@ -2,7 +2,7 @@ import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { AssetClass, EntryRequest, OpenOrder, Side } from '../core/types.js';
 import { freshPrice } from './asking.js';
 import { blankRequest, fillEntryRequest, type EntrySignal } from './entry.js';
-import { exitStep, stopTouched, takeProfitOrder, type ExitLevels } from './exits.js';
+import { exitStep, stopReached, takeProfitOrder, type ClosedBar, type ExitLevels } from './exits.js';
 import { holdsSignal } from './signals.js';
 import type { SizingRule } from './sizing.js';
 
@@ -152,20 +152,15 @@ export class ExitWatcher {
     entry: KnownEntry,
     now: number,
     asked: boolean,
-    lastBar: { open: number; high: number; low: number } | null,
+    lastBar: ClosedBar | null,
   ): ExitPlan {
     const armed = ownOrder(ledger, this.symbol, 'take-profit');
     const position = ledger.position(this.symbol);
     if (!position) return { ...NO_EXIT, cancel: armed.map((o) => o.id) };
     if (!asked || ownOrder(ledger, this.symbol, 'exit').length) return NO_EXIT;
     const positionSide: Side = position.qty > 0 ? 'buy' : 'sell';
-    const stopHit =
-      entry.stopPrice !== null &&
-      lastBar !== null &&
-      entry.filledAt !== null &&
-      entry.filledAt <= lastBar.open &&
-      stopTouched(positionSide, entry.stopPrice, lastBar.high, lastBar.low);
-    if (stopHit) return { ...NO_EXIT, cancel: armed.map((o) => o.id), exitNow: 'stop' };
+    if (stopReached(positionSide, entry.stopPrice, entry.filledAt, lastBar))
+      return { ...NO_EXIT, cancel: armed.map((o) => o.id), exitNow: 'stop' };
     if (entry.takeProfit === null) {
       if (exitStep(entry.timeStopAt, now, true) === 'time-stop') return { ...NO_EXIT, exitNow: 'time-stop' };
       return { ...NO_EXIT, unarmed: true };

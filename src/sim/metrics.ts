@@ -45,8 +45,8 @@ export function annualisationDays(assetClasses: readonly AssetClass[]): number {
 /**
  * The PnL of each exit: rows of one entry closed at one time for one reason are one exit (the simulator writes
  * one row per exit; records in an earlier format split one exit into several rows). Two exits of one entry
- * at one time for different reasons (an owed trim at the open and the stop in the same bar; a trim at the last
- * close and the end of data) are two exits, as in the trade list. The win rate counts exits.
+ * at one time for different reasons (a trim at the last close and the end of data) are two exits, as in the
+ * trade list. The win rate counts exits.
  */
 function exitPnls(trades: SimOutput['trades']): number[] {
   const byExit = new Map<string, number>();

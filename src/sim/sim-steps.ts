@@ -1,4 +1,4 @@
-import { exitLevels, exitStep, stopTouched, takeProfitOrder } from '../session/exits.js';
+import { exitLevels, exitStep, stopReached, takeProfitOrder } from '../session/exits.js';
 import { holdsSignal } from '../session/signals.js';
 import { canFillInBar, limitFillPrice, limitFillRole, tradesInBar } from './fill-rules.js';
 import type { ExternalSignal } from './signals/csv-signals.js';
@@ -29,34 +29,22 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
     w.pendingTrim = 0;
     st.counters.deleverageTrims++;
     st.decisions.push(st.now, w.symbol, 'deleverage-trim', [], 'overnight-margin', 0, false, null);
-    // What the trim left keeps its stop in the rest of this bar (its take-profit is re-armed at the close).
+    // What the trim left is re-armed at the close (the trim dropped its take-profit).
     pos = st.portfolio.positions.get(w.symbol);
   }
-  if (pos) {
-    const long = pos.side === 'buy';
-    // A stop and a take-profit touched in one bar: the bar does not say which came first; assume the stop.
-    if (
-      pos.stopPrice !== null &&
-      stopTouched(pos.side, pos.stopPrice, high, low) &&
-      pos.entryTime <= barOpen
-    ) {
-      const px = long
-        ? Math.min(pos.stopPrice, open) * (1 - st.slip)
-        : Math.max(pos.stopPrice, open) * (1 + st.slip);
-      st.exitPosition(w, px, 'stop');
-    } else if (pos.tpOrderId) {
-      const tp = st.broker.orders.get(pos.tpOrderId);
-      const px =
-        tp && canFillInBar(tp.placedAt, barOpen)
-          ? limitFillPrice(tp.side, tp.limitPrice, open, high, low, st.through)
-          : Number.NaN;
-      if (tp && !Number.isNaN(px)) {
-        st.coordinator.applyFill(tp.id, tp.qty, px);
-        st.broker.remove(tp.id);
-        pos.tpOrderId = null;
-        const role = limitFillRole(tp.side, tp.limitPrice, open);
-        st.portfolio.close(w.symbol, px, st.now, 'take-profit', st.fees[w.assetClass][role]);
-      }
+  // The take-profit rests at the venue and fills in the bar; a stop is no resting order (manageExit).
+  if (pos?.tpOrderId) {
+    const tp = st.broker.orders.get(pos.tpOrderId);
+    const px =
+      tp && canFillInBar(tp.placedAt, barOpen)
+        ? limitFillPrice(tp.side, tp.limitPrice, open, high, low, st.through)
+        : Number.NaN;
+    if (tp && !Number.isNaN(px)) {
+      st.coordinator.applyFill(tp.id, tp.qty, px);
+      st.broker.remove(tp.id);
+      pos.tpOrderId = null;
+      const role = limitFillRole(tp.side, tp.limitPrice, open);
+      st.portfolio.close(w.symbol, px, st.now, 'take-profit', st.fees[w.assetClass][role]);
     }
   }
   if (w.restingOrderId !== null) {
@@ -137,11 +125,20 @@ export function refreshSignal(st: SimState, w: Watcher, i: number): void {
 /** The session's exit rule (src/session/exits.ts) for a position whose symbol's bar closed now. */
 export function manageExit(st: SimState, w: Watcher): void {
   const p = st.portfolio.positions.get(w.symbol);
-  if (!p) return;
-  const step = exitStep(p.timeStopAt, st.now, p.tpOrderId !== null);
-  if (step === 'time-stop') {
+  // An exit under way (an order that trades now, waiting for a tradable bar): nothing else is planned.
+  if (!p || w.pendingExit) return;
+  const i = w.lastBar;
+  const stop =
+    p.stopPrice !== null &&
+    stopReached(p.side, p.stopPrice, p.entryTime, {
+      open: w.s.time[i]!,
+      high: w.s.high[i]!,
+      low: w.s.low[i]!,
+    });
+  const step = stop ? 'stop' : exitStep(p.timeStopAt, st.now, p.tpOrderId !== null);
+  if (step === 'stop' || step === 'time-stop') {
     // An order that trades now: it fills at the open of the symbol's next tradable bar (processFills).
-    w.pendingExit = 'time-stop';
+    w.pendingExit = step;
     return;
   }
   if (step === 'arm-take-profit') {

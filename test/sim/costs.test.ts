@@ -37,8 +37,12 @@ async function run(at: Record<number, number[]>, sim: Record<string, unknown> = 
 
 describe('costs by asset class and liquidity role (hand-made CSV)', () => {
   it('defaults: Alpaca crypto tier 1, maker 15 bps for a resting entry, taker 25 bps for a stop', async () => {
-    // Bar 2 comes down to the limit (maker fill at 100); bar 4 hits the 5% stop (market exit at 95).
-    const out = await run({ 2: [100.2, 100.3, 99.9, 100.1], 4: [100, 100, 94, 95] }, { stopLossPct: 0.05 });
+    // Bar 2 comes down to the limit (maker fill at 100); bar 4 reaches the 5% stop, seen at its close: a market
+    // exit at bar 5's open (95).
+    const out = await run(
+      { 2: [100.2, 100.3, 99.9, 100.1], 4: [100, 100, 94, 95], 5: [95, 95, 95, 95] },
+      { stopLossPct: 0.05 },
+    );
     const t = out.trades[0]!;
     expect(t).toMatchObject({ entryPrice: 100, exitPrice: 95, exitReason: 'stop' });
     expect(t.fees).toBeCloseTo(t.qty * 100 * 0.0015 + t.qty * 95 * 0.0025, 9);

@@ -30,18 +30,8 @@ const signal = (symbol: string): ExternalSignal => ({
   validUntil: Date.parse('2024-06-30T00:00:00Z'),
 });
 
-function owedTrimThenStop() {
-  // Three stocks of 240 shares at 100 (72,000 at 4x on 30,000). At the close 2x asks for 36,000 of margin
-  // on 30,000: 120 shares of AAA must go, but AAA has no bar after 18:30, so the trim waits for Tuesday's
-  // first bar. That bar opens at 100 and falls to 80 through AAA's 5% stop (95): the trim sells 120 at the
-  // open, and the 120 left are stopped at 95 in the same bar, not at the next bar's 80.
-  const tuesdayAAA = [
-    bar('2024-06-04', 13.5, 100, 100, 80, 80),
-    bar('2024-06-04', 14.5, 80, 80, 80, 80),
-    bar('2024-06-04', 15.5, 80, 80, 80, 80),
-  ];
-  const tuesdayFlat = [13.5, 14.5, 15.5].map((h) => bar('2024-06-04', h, 100, 100, 100, 100));
-  const { config } = resolveConfig({
+const config = (stopLossPct: number) =>
+  resolveConfig({
     layers: [
       {
         source: 'test',
@@ -53,35 +43,59 @@ function owedTrimThenStop() {
             orderFraction: 0.8,
             feesBps: 0,
             slippageBps: 0,
-            stopLossPct: 0.05,
+            stopLossPct,
             timeStopHours: 0,
           },
         },
       },
     ],
-  });
-  const out = simulate({
+  }).config;
+
+function owedTrimThenStop() {
+  // Three stocks of 240 shares at 100 (72,000 at 4x on 30,000). At the close 2x asks for 36,000 of margin
+  // on 30,000: 120 shares of AAA must go, but AAA has no bar after 18:30, so the trim waits for Tuesday's
+  // first bar. That bar opens at 100 and falls to 80 through AAA's 5% stop (95): the trim sells 120 at the
+  // open, and the 120 left keep their stop: seen at that bar's close, they leave at the next bar's open (80),
+  // as the session's exit watcher does live (src/session/exits.ts, stopReached).
+  const tuesdayAAA = [
+    bar('2024-06-04', 13.5, 100, 100, 80, 80),
+    bar('2024-06-04', 14.5, 80, 80, 80, 80),
+    bar('2024-06-04', 15.5, 80, 80, 80, 80),
+  ];
+  const tuesdayFlat = [13.5, 14.5, 15.5].map((h) => bar('2024-06-04', h, 100, 100, 100, 100));
+  return simulate({
     series: [
       series('AAA', 'stock', [...monday(17.5), ...tuesdayAAA]),
       series('BBB', 'stock', [...monday(), ...tuesdayFlat]),
       series('CCC', 'stock', [...monday(), ...tuesdayFlat]),
     ],
-    config,
+    config: config(0.05),
     calendar: nyseCalendar(),
     signals: ['AAA', 'BBB', 'CCC'].map(signal),
     assertInvariants: true,
   });
-  return out;
+}
+
+/** The same three positions, the data ending at Monday's close: AAA trimmed at the close, then end of data. */
+function trimAtTheLastClose() {
+  return simulate({
+    series: ['AAA', 'BBB', 'CCC'].map((s) => series(s, 'stock', monday())),
+    config: config(0),
+    calendar: nyseCalendar(),
+    signals: ['AAA', 'BBB', 'CCC'].map(signal),
+    assertInvariants: true,
+  });
 }
 
 describe('a trim owed from the close, carried out at the next open', () => {
-  it('leaves the rest of the position under its stop in that same bar', () => {
+  it('leaves the rest of the position under its stop, seen at the close of the bar the trim trades in', () => {
     const out = owedTrimThenStop();
     const aaa = out.trades.filter((t) => t.symbol === 'AAA');
     const firstBarClose = Date.parse('2024-06-04T14:30:00Z');
+    const secondBarClose = Date.parse('2024-06-04T15:30:00Z');
     expect(aaa.map((t) => [t.exitReason, t.qty, t.exitPrice, t.exitTime])).toEqual([
       ['deleverage', 120, 100, firstBarClose],
-      ['stop', 120, 95, firstBarClose],
+      ['stop', 120, 80, secondBarClose],
     ]);
   });
 
@@ -92,5 +106,19 @@ describe('a trim owed from the close, carried out at the next open', () => {
     expect(out.trades).toHaveLength(4);
     expect(s.trades).toBe(4);
     expect(s.winRate).toBe(0);
+  });
+});
+
+describe('a trim at the last close and the end of data', () => {
+  it('are two exits of one position at one time in the summary, as in the trade list', () => {
+    const out = trimAtTheLastClose();
+    const close = Date.parse('2024-06-03T20:00:00Z');
+    const aaa = out.trades.filter((t) => t.symbol === 'AAA');
+    expect(aaa.map((t) => [t.exitReason, t.qty, t.exitTime])).toEqual([
+      ['deleverage', 120, close],
+      ['end-of-data', 120, close],
+    ]);
+    expect(out.trades).toHaveLength(4);
+    expect(summarize(out).trades).toBe(4);
   });
 });

@@ -45,6 +45,10 @@ interface Context {
   through: number;
   fees: ReturnType<typeof feeRates>;
   classOf: (symbol: string) => 'crypto' | 'stock';
+  /** The first bar opening at or after `from` and closing by `until` whose range reached `stop`, if any. */
+  stopSeen: (symbol: string, long: boolean, stop: number, from: number, until: number) => BarRef | null;
+  /** The symbol's first tradable bar after bar `i` (the open a market order sent at its close fills at). */
+  nextTradable: (symbol: string, i: number) => BarRef | null;
 }
 
 function context(input: HonestyInput): Context {
@@ -55,10 +59,7 @@ function context(input: HonestyInput): Context {
     out.closeTimes[k]!.forEach((c, i) => m.set(c, i));
     return m;
   });
-  const barClosingAt = (symbol: string, t: number): BarRef | null => {
-    const k = index.get(symbol)!;
-    const i = byClose[k]!.get(t);
-    if (i === undefined) return null;
+  const barAt = (k: number, i: number): BarRef => {
     const s = series[k]!;
     return {
       k,
@@ -68,8 +69,13 @@ function context(input: HonestyInput): Context {
       low: s.low[i]!,
       close: s.close[i]!,
       openTime: s.time[i]!,
-      closeTime: t,
+      closeTime: out.closeTimes[k]![i]!,
     };
+  };
+  const barClosingAt = (symbol: string, t: number): BarRef | null => {
+    const k = index.get(symbol)!;
+    const i = byClose[k]!.get(t);
+    return i === undefined ? null : barAt(k, i);
   };
   const isStock = (symbol: string) => series[index.get(symbol)!]!.assetClass === 'stock';
   // A stock trades in bars opening in its regular session, or with extended hours in the pre-market and
@@ -82,7 +88,33 @@ function context(input: HonestyInput): Context {
   const through = fillThrough(config.sim);
   const fees = feeRates(config.sim);
   const classOf = (symbol: string) => series[index.get(symbol)!]!.assetClass;
-  return { config, calendar, out, barClosingAt, isStock, tradable, slip, through, fees, classOf };
+  const stopSeen = (symbol: string, long: boolean, stop: number, from: number, until: number) => {
+    const k = index.get(symbol)!;
+    const s = series[k]!;
+    for (let i = 0; i < s.time.length && out.closeTimes[k]![i]! <= until; i++)
+      if (s.time[i]! >= from && (long ? s.low[i]! <= stop : s.high[i]! >= stop)) return barAt(k, i);
+    return null;
+  };
+  const nextTradable = (symbol: string, i: number) => {
+    const k = index.get(symbol)!;
+    for (let j = i + 1; j < series[k]!.time.length; j++)
+      if (tradable(symbol, series[k]!.time[j]!)) return barAt(k, j);
+    return null;
+  };
+  return {
+    config,
+    calendar,
+    out,
+    barClosingAt,
+    isStock,
+    tradable,
+    slip,
+    through,
+    fees,
+    classOf,
+    stopSeen,
+    nextTradable,
+  };
 }
 
 export function honestyViolations(input: HonestyInput): string[] {
@@ -152,6 +184,7 @@ function tradeViolations(
   v: string[],
 ): void {
   const { config, calendar, out, barClosingAt, isStock, tradable, slip, through, fees, classOf } = ctx;
+  const { stopSeen, nextTradable } = ctx;
   const where = `trade ${r} (${t.symbol} ${t.side} ${t.qty} @ ${t.entryPrice} ${iso(t.entryTime)} → ${t.exitPrice} ${iso(t.exitTime)} ${t.exitReason})`;
   const long = t.side === 'buy';
   const first = entries.get(t.entryOrderId)![0]!;
@@ -214,6 +247,9 @@ function tradeViolations(
         : t.entryPrice * (1 + config.sim.stopLossPct)
       : null;
   const later = exit.openTime >= t.entryTime;
+  // The stop is seen at the close of the first bar of the position that reached it (src/session/exits.ts):
+  // the position leaves at the open of the symbol's next tradable bar, before any take-profit there.
+  const seen = stop === null ? null : stopSeen(t.symbol, long, stop, t.entryTime, exit.openTime);
   if (t.exitReason === 'take-profit') {
     const p = t.exitPrice;
     if (!later) v.push(`${where}: take-profit filled in a bar opening before the entry filled`);
@@ -225,16 +261,21 @@ function tradeViolations(
       v.push(
         `${where}: take-profit at limit ${p} but the bar [${exit.low}, ${exit.high}] did not go through it`,
       );
-    if (stop !== null && (long ? exit.low <= stop : exit.high >= stop))
-      v.push(`${where}: take-profit in a bar that touched the stop ${stop} (the stop comes first)`);
+    if (seen)
+      v.push(
+        `${where}: take-profit after the bar closing ${iso(seen.closeTime)} reached the stop ${stop} (the stop exit comes first)`,
+      );
   } else if (t.exitReason === 'stop') {
     if (stop === null) v.push(`${where}: a stop exit without a stop`);
+    else if (!seen) v.push(`${where}: stop ${stop} reached by no bar from the entry to the exit bar's open`);
     else {
-      const expected = long ? Math.min(stop, exit.open) : Math.max(stop, exit.open);
-      if (!later) v.push(`${where}: stop in a bar opening before the entry filled`);
-      if (!(long ? exit.low <= stop : exit.high >= stop))
-        v.push(`${where}: stop ${stop} not reached by the bar [${exit.low}, ${exit.high}]`);
-      if (!near(raw, expected)) v.push(`${where}: stop filled at ${raw} before slippage, not ${expected}`);
+      const due = nextTradable(t.symbol, seen.i);
+      if (due?.openTime !== exit.openTime)
+        v.push(
+          `${where}: stop seen at ${iso(seen.closeTime)} left in the bar opening ${iso(exit.openTime)}, not the next tradable one ${iso(due?.openTime ?? NaN)}`,
+        );
+      if (!near(raw, exit.open))
+        v.push(`${where}: stop filled at ${raw} before slippage, not the bar's open ${exit.open}`);
     }
   } else if (t.exitReason === 'time-stop') {
     if (!near(raw, exit.open))
