@@ -11,19 +11,14 @@ import type { LiveBroker } from '../ports/venue.js';
 import { isFightSteal, recoverSagas, restoreStealHistory } from '../live/recovery.js';
 import type { LiveStore } from '../live/store.js';
 import { TrackedBroker } from '../live/tracked-broker.js';
-import { AdvisoryBroker, type Timers } from './advisory-broker.js';
-import { AdvisoryBook } from './book.js';
+import type { AdvisoryBroker, Timers } from './advisory-broker.js';
+import { advisoryParts } from './advisory-parts.js';
+import type { AdvisoryBook } from './book.js';
 import { lateEvent, type EntryRequestBody, type OrderEventBody, type SagaReportBody } from './reports.js';
 import { DecisionLog } from './decision-log.js';
 import { ServiceWrites } from './service-writes.js';
-import { AdvisoryReports, advisoryEvent, refuseForeignReport } from './order-events.js';
-import {
-  askedPlacement,
-  closeSettledSaga,
-  recordPlacement,
-  ServiceTables,
-  type DecisionOut,
-} from './service-tables.js';
+import { type AdvisoryReports, advisoryEvent, refuseForeignReport } from './order-events.js';
+import { askedPlacement, closeSettledSaga, ServiceTables, type DecisionOut } from './service-tables.js';
 import {
   capacityView,
   NotFound,
@@ -112,30 +107,23 @@ export class CoordinatorService {
       barMs: 0,
     });
     if (o.mode.kind === 'advisory') {
-      const book = new AdvisoryBook(account);
-      for (const r of this.tables.reports()) book.apply(r.event, r.at);
+      const { book, reports, broker } = advisoryParts(
+        { store: o.store, timers: o.timers, deadlineMs: o.mode.deadlineMs, account },
+        this.tables,
+        {
+          ledger: () => this.coordinator.ledger,
+          beforeWrite: () => this.decisions.flush(),
+          // During recovery, an action belongs to the unfinished saga that names it.
+          sagaOf: (a) => (this.recovering ? this.tables.openSagaNaming(a) : this.currentSaga),
+          placing: () => ({
+            price: this.currentRequest?.price ?? null,
+            forecastPnl: this.currentRequest?.forecastPnl ?? 0,
+          }),
+        },
+      );
       this.book = book;
-      this.reports = new AdvisoryReports({
-        store: o.store,
-        tables: this.tables,
-        book,
-        ledger: () => this.coordinator.ledger,
-        now: () => o.timers.now(),
-        beforeWrite: () => this.decisions.flush(),
-      });
-      this.advisory = new AdvisoryBroker({
-        book,
-        deadlineMs: o.mode.deadlineMs,
-        timers: o.timers,
-        // During recovery, an action belongs to the unfinished saga that names it.
-        sagaOf: (a) => (this.recovering ? this.tables.openSagaNaming(a) : this.currentSaga),
-        record: (e) => this.reports!.record(e),
-        placing: () => ({
-          price: this.currentRequest?.price ?? null,
-          forecastPnl: this.currentRequest?.forecastPnl ?? 0,
-        }),
-        placement: (request, answer) => recordPlacement(o.store, request, answer, o.timers.now()),
-      });
+      this.reports = reports;
+      this.advisory = broker;
       this.executing = null;
       this.coordinator.ledger.reset(book.state());
     } else {
