@@ -124,15 +124,19 @@ export class QueueEvaluator implements Evaluator {
       // coordinator needing the same evaluation stopped and took it back, or Redis lost it (a restart
       // without persistence): put it on the queue again, or this generation would wait for it forever.
       const check = async (jobId: string): Promise<void> => {
-        const job = await Job.fromId(this.queue, jobId);
-        if (!job) {
+        const state = await this.queue.getJobState(jobId);
+        if (state === 'unknown') {
           const task = byJob.get(jobId)!;
           if (!settled && !signal?.aborted && !outcomes.has(task.hash)) await this.add([task]);
           return;
         }
-        const state = await job.getState();
+        if (state !== 'completed' && state !== 'failed') return;
+        // The job is read after its state: read before, a job that completed in between had no return value
+        // yet and was taken for a result of another evaluation.
+        const job = await Job.fromId(this.queue, jobId);
+        if (!job) return; // removed since: the next poll puts it back
         if (state === 'completed') complete(jobId, job.returnvalue);
-        else if (state === 'failed') failed(jobId, job.failedReason);
+        else failed(jobId, job.failedReason);
       };
       const onCompleted = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }): void =>
         complete(jobId, returnvalue);
@@ -158,11 +162,12 @@ export class QueueEvaluator implements Evaluator {
         .then(async () => {
           // Jobs that already existed (an earlier run) may be finished, or failed for good: retry those once.
           for (const id of byJob.keys()) {
-            const job = await Job.fromId(this.queue, id);
+            const state = await this.queue.getJobState(id);
+            if (state !== 'completed' && state !== 'failed') continue;
+            const job = await Job.fromId(this.queue, id); // read after its state (see check)
             if (!job) continue;
-            const state = await job.getState();
             if (state === 'completed') complete(id, job.returnvalue);
-            else if (state === 'failed') await job.retry('failed');
+            else await job.retry('failed');
           }
           poll = setInterval(() => {
             for (const id of byJob.keys()) {
