@@ -6,6 +6,7 @@ import type { VictimRanking } from '../../src/core/config/schema.js';
 import { loadReal } from '../support/marketdata.js';
 import {
   MIXED_FILES,
+  PAIR_WINDOW,
   pairConfig,
   replayRun,
   simulatedRun,
@@ -20,7 +21,6 @@ import {
  * leaves by a market order, at the open of the symbol's next tradable bar with slippage, as a time stop does.
  * Same mixed set and window as replay-equals-simulate.test.ts, both rankings.
  */
-const WINDOW = { from: Date.parse('2024-03-04T00:00:00Z'), to: Date.parse('2024-03-18T00:00:00Z') };
 const VARIANTS = {
   'stop 2%, time stop 12 h': { stopLossPct: 0.02, timeStopHours: 12 },
   'stop 1%, no time stop': { stopLossPct: 0.01, timeStopHours: 0 },
@@ -37,7 +37,7 @@ const both = (ranking: VictimRanking, variant: Variant) => {
     r = (async () => {
       const series = (await loadReal(MIXED_FILES)).map((l) => l.series);
       const cfg = pairConfig(ranking, stateDbIn(dir, key), VARIANTS[variant]);
-      return { sim: simulatedRun(series, cfg, WINDOW), live: await replayRun(series, cfg, WINDOW) };
+      return { sim: simulatedRun(series, cfg, PAIR_WINDOW), live: await replayRun(series, cfg, PAIR_WINDOW) };
     })();
     runs.set(key, r);
   }

@@ -6,6 +6,7 @@ import type { VictimRanking } from '../../src/core/config/schema.js';
 import { loadReal } from '../support/marketdata.js';
 import {
   MIXED_FILES,
+  PAIR_WINDOW,
   pairConfig,
   replayRun,
   simulatedRun,
@@ -27,7 +28,6 @@ import {
  * which the replay learns from its own fills (src/live/runtime-trades.ts) as the simulator does from its
  * portfolio.
  */
-const WINDOW = { from: Date.parse('2024-03-04T00:00:00Z'), to: Date.parse('2024-03-18T00:00:00Z') };
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-replay-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -38,7 +38,7 @@ const both = (ranking: VictimRanking) => {
     r = (async () => {
       const series = (await loadReal(MIXED_FILES)).map((l) => l.series);
       const cfg = pairConfig(ranking, stateDbIn(dir, ranking));
-      return { sim: simulatedRun(series, cfg, WINDOW), live: await replayRun(series, cfg, WINDOW) };
+      return { sim: simulatedRun(series, cfg, PAIR_WINDOW), live: await replayRun(series, cfg, PAIR_WINDOW) };
     })();
     runs.set(ranking, r);
   }

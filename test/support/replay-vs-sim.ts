@@ -34,6 +34,12 @@ export interface Window {
   to: number;
 }
 
+/** Two weeks of the mixed set with US session closes that deleverage. */
+export const PAIR_WINDOW: Window = {
+  from: Date.parse('2024-03-04T00:00:00Z'),
+  to: Date.parse('2024-03-18T00:00:00Z'),
+};
+
 /** The config of both drivers: 30,000 of equity, 45% orders, 2 bps of slippage, plus `sim` values. */
 export function pairConfig(
   ranking: VictimRanking,
@@ -81,6 +87,15 @@ export interface Counts {
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
+/** What both drivers count alike, from the simulator's counters or the replay runtime's (one shape). */
+const countsOf = (c: Omit<Counts, 'blocks'> & { blocks: Record<string, number> }): Counts => ({
+  places: c.places,
+  steals: c.steals,
+  blocks: Object.values(c.blocks).reduce((a, b) => a + b, 0),
+  waits: c.waits,
+  deleverageCancels: c.deleverageCancels,
+  deleverageTrims: c.deleverageTrims,
+});
 const trained = (symbol: string, pnl: number, entryNotional: number): string =>
   `${symbol} ${pnl.toFixed(6)} ${entryNotional.toFixed(6)}`;
 const fill = (t: number, symbol: string, side: string, role: string, price: number, qty: number): string =>
@@ -137,14 +152,7 @@ export async function replayRun(series: BarSeries[], cfg: Config, w: Window): Pr
     ),
     fills: orders.map((o) => fill(o.updated_at, o.symbol, o.side, o.role, o.fill_price, o.filled_qty)).sort(),
     equity,
-    counts: {
-      places: c.places,
-      steals: c.steals,
-      blocks: Object.values(c.blocks).reduce((a, b) => a + b, 0),
-      waits: c.waits,
-      deleverageCancels: c.deleverageCancels,
-      deleverageTrims: c.deleverageTrims,
-    },
+    counts: countsOf(c),
     exits: {},
   };
 }
@@ -197,14 +205,7 @@ export function simulatedRun(series: BarSeries[], cfg: Config, w: Window): Run {
     ),
     fills: fills.sort(),
     equity,
-    counts: {
-      places: c.places,
-      steals: c.steals,
-      blocks: Object.values(c.blocks).reduce((a, b) => a + b, 0),
-      waits: c.waits,
-      deleverageCancels: c.deleverageCancels,
-      deleverageTrims: c.deleverageTrims,
-    },
+    counts: countsOf(c),
     exits,
   };
 }
