@@ -8,6 +8,7 @@ import { assertValidRequest } from '../core/policy/validate.js';
 import type { Account, AssetClass, EntryRequest, OpenOrder, StealEvent, TimeMs } from '../core/types.js';
 import { callAsync, callSync, driveAsync, driveSync } from './broker-calls.js';
 import type { Broker, BrokerState, CancelResult, OrderUpdate, SyncBroker } from './broker.js';
+import { SagaClaims } from './claims.js';
 import { CapacityLedger } from './ledger.js';
 import { OrderUpdates, type UpdateFate } from './order-updates.js';
 import { settledOutcome } from './outcomes.js';
@@ -49,8 +50,10 @@ export interface CoordinatorOptions {
 
 /**
  * The single authority over capacity (DESIGN §5). Decides with the pure policy, then carries a decision out
- * against a broker as a saga. Requests are serialized: while one is in flight, the next waits, so two
- * watchers never pick the same victim or spend the same freed margin.
+ * against a broker as a saga. Decisions are serialized (each is synchronous, with what it claims); a saga
+ * that waits for its broker holds its claim, not the coordinator, so other symbols' requests are decided
+ * meanwhile and never pick its victims or spend the margin it freed (claims.ts). Requests for one symbol
+ * wait for each other: a request replaces its symbol's order, which an open saga is still placing.
  */
 export class Coordinator {
   readonly ledger: CapacityLedger;
@@ -62,7 +65,10 @@ export class Coordinator {
   private readonly updates: OrderUpdates;
   /** What the steal saga (steal-saga.ts) reads and writes of this coordinator. */
   private readonly sagaHost: SagaHost;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The sagas in flight over an asynchronous broker, with what they claim. */
+  readonly claims: SagaClaims;
+  /** The last request per symbol still in flight: the next one for that symbol waits for it. */
+  private readonly bySymbol = new Map<string, Promise<unknown>>();
   private seq = 0;
   /** A saga failed without learning the venue's state: the next request reconciles before it decides. */
   private stale = false;
@@ -81,6 +87,7 @@ export class Coordinator {
     this.ledger = new CapacityLedger(options.account, options.closedOrderMemory);
     this.updates = new OrderUpdates(this.ledger);
     this.history = new StealHistory(historyConfigFor(options.config, options.barMs ?? 0));
+    this.claims = new SagaClaims(this.history);
     const idPrefix = options.idPrefix ?? 'ws';
     this.sagaHost = {
       ledger: this.ledger,
@@ -116,6 +123,7 @@ export class Coordinator {
   /** The decision for a request now, without carrying it out or recording it. */
   decide(request: EntryRequest): Decision {
     assertValidRequest(request);
+    if (this.claims.size > 0) return this.decideBesideSagas(request);
     const now = this.clock.now();
     const sessionOpen = this.calendar.isRegularSession(now);
     const extendedSessionOpen = this.extendedSessionOpen(now, sessionOpen);
@@ -146,10 +154,50 @@ export class Coordinator {
     return decide(input, this.config);
   }
 
-  /** Decide and carry out against an asynchronous broker; serialized with every other submit. */
+  /**
+   * The decision while sagas are in flight: their pending cancels are no candidates, their claims are held
+   * (claims.ts). A fresh input: the simulator's reused one stays as it is.
+   */
+  private decideBesideSagas(request: EntryRequest): Decision {
+    const now = this.clock.now();
+    const sessionOpen = this.calendar.isRegularSession(now);
+    const ledger = this.ledger;
+    const account = ledger.account;
+    const pending = this.claims.pendingIn(ledger);
+    const ctx = { equity: account.equity, patternDayTrader: account.patternDayTrader, sessionOpen };
+    const input: DecideInput = {
+      now,
+      sessionOpen,
+      extendedSessionOpen: this.extendedSessionOpen(now, sessionOpen),
+      account,
+      positions: ledger.positions,
+      orders: pending ? this.claims.view(ledger) : ledger.orders,
+      columns: pending ? null : ledger.columns,
+      history: this.history,
+      request,
+      valuator: this.options.valuator ?? null,
+      claimedMargin: this.claims.claimedMargin(ledger, ctx, this.config.margin),
+    };
+    return decide(input, this.config);
+  }
+
+  /**
+   * Decide and carry out against an asynchronous broker. The decision is serialized with every other; the
+   * broker's answers are awaited without holding other symbols' requests. One symbol's requests go in order.
+   */
   submit(request: EntryRequest, broker: Broker): Promise<Outcome> {
-    const run = this.queue.then(() => this.drive(request, broker));
-    this.queue = run.catch(() => undefined);
+    const symbol = request.symbol;
+    // Decided in a later microtask, as always: the caller listens for what the saga asks before it asks.
+    const before = this.bySymbol.get(symbol) ?? Promise.resolve();
+    const run = before.then(() => this.drive(request, broker));
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.bySymbol.set(symbol, tail);
+    void tail.then(() => {
+      if (this.bySymbol.get(symbol) === tail) this.bySymbol.delete(symbol);
+    });
     return run;
   }
 
@@ -160,7 +208,7 @@ export class Coordinator {
     const settled = settledOutcome(first);
     if (settled) return settled;
     try {
-      return driveSync(stealSaga(this.sagaHost, request, first), broker);
+      return driveSync(stealSaga(this.sagaHost, request, first, null), broker);
     } catch (error) {
       this.stale = true;
       throw error;
@@ -241,7 +289,7 @@ export class Coordinator {
     const settled = settledOutcome(first);
     if (settled) return settled;
     try {
-      return await driveAsync(stealSaga(this.sagaHost, request, first), broker);
+      return await driveAsync(stealSaga(this.sagaHost, request, first, this.claims), broker);
     } catch (error) {
       this.stale = true;
       throw error;

@@ -3,6 +3,7 @@ import type { StealHistory } from '../core/policy/steal-history.js';
 import type { EntryRequest, StealEvent, TimeMs } from '../core/types.js';
 import { lookUpLostPlace, type PlaceOutcome } from './broker-calls.js';
 import type { BrokerState, CancelResult, OrderUpdate, PlaceLimitRequest, PlaceResult } from './broker.js';
+import type { SagaClaims } from './claims.js';
 import type { CapacityLedger } from './ledger.js';
 import type { OrderUpdates } from './order-updates.js';
 import { outcome, settledOutcome, type SagaRun, type SagaStep } from './outcomes.js';
@@ -43,107 +44,121 @@ export interface SagaHost {
  * The steal saga, written once as a generator over broker calls so that the simulator (synchronous) and
  * live trading (asynchronous) run exactly the same steps. It starts from a first decision that needs the
  * broker (a place or a steal): the drivers settle waits, blocks and dry runs without starting a saga.
+ * `claims`: where the asynchronous driver keeps what the saga holds while it waits (claims.ts); null for the
+ * simulator's, where nothing else is decided before the saga ends.
  */
 export function* stealSaga(
   host: SagaHost,
   request: EntryRequest,
   first: Decision,
+  claims: SagaClaims | null,
 ): Generator<BrokerCall, Outcome, BrokerReply> {
   // The first decision in a literal: an array grown from empty by push reserves room for 16.
   const run: SagaRun = { decisions: [first], cancelled: [], filledDuringCancel: [], stolen: [] };
   let step: SagaStep | null = null;
   const maxRedecide = host.maxRedecide;
 
-  for (let attempt = 0; ; attempt++) {
-    const decision = attempt === 0 ? first : host.decide(request);
-    if (attempt > 0) run.decisions.push(decision);
-    const settled = settledOutcome(decision, run);
-    if (settled) return settled;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const decision = attempt === 0 ? first : host.decide(request);
+      if (attempt > 0) run.decisions.push(decision);
+      const settled = settledOutcome(decision, run);
+      if (settled) return settled;
 
-    const now = decision.time;
-    // One saga (and one idempotent client order id) per request, across any re-decisions.
-    if (step === null) {
-      const sagaId = host.nextSagaId();
-      step = { sagaId, clientOrderId: sagaId, symbol: request.symbol, victims: decision.victims };
-    } else step.victims = decision.victims;
-    const clientOrderId = step.clientOrderId;
-    if (host.journal !== nullJournal)
-      journalize(host, step, run, 'requested', `${decision.action} ${request.symbol}`);
+      const now = decision.time;
+      // One saga (and one idempotent client order id) per request, across any re-decisions.
+      if (step === null) {
+        const sagaId = host.nextSagaId();
+        step = { sagaId, clientOrderId: sagaId, symbol: request.symbol, victims: decision.victims };
+      } else step.victims = decision.victims;
+      const clientOrderId = step.clientOrderId;
+      // From here until it ends or decides again, other decisions count what this one is about to do.
+      if (claims !== null) claims.claim(step.sagaId, request, decision, host.ledger);
+      if (host.journal !== nullJournal)
+        journalize(host, step, run, 'requested', `${decision.action} ${request.symbol}`);
 
-    // Cancel the replaced order, then the victims in rank order, each confirmed. Inline rather than a nested
-    // generator: every step of a delegated generator resumes both, and a steal is the simulator's hot path.
-    let cancels = 'cancelled' as CancelProgress;
-    // The replaced order goes first: it is this symbol's own capacity.
-    const toCancel = decision.replaces === null ? decision.victims : [decision.replaces, ...decision.victims];
-    // What had filled when the decision was taken (cumulative): only a fill beyond it changes the plan.
-    const filledAtDecision = filledNow(host, toCancel);
-    // An indexed loop: for-of across a yield keeps an iterator and its results alive in the saga's frame.
-    for (let k = 0; k < toCancel.length; k++) {
-      const orderId = toCancel[k]!;
-      // Read before the cancel: an update from the venue may close the order while the cancel is out.
-      const symbol = host.ledger.order(orderId)?.symbol;
-      // A lost answer is sent again once (the venue answers a cancel of a closed order with how it closed,
-      // so the cancel counts once).
-      let result: CancelResult;
+      // Cancel the replaced order, then the victims in rank order, each confirmed. Inline rather than a nested
+      // generator: every step of a delegated generator resumes both, and a steal is the simulator's hot path.
+      let cancels = 'cancelled' as CancelProgress;
+      // The replaced order goes first: it is this symbol's own capacity.
+      const toCancel =
+        decision.replaces === null ? decision.victims : [decision.replaces, ...decision.victims];
+      // What had filled when the decision was taken (cumulative): only a fill beyond it changes the plan.
+      const filledAtDecision = filledNow(host, toCancel);
+      // An indexed loop: for-of across a yield keeps an iterator and its results alive in the saga's frame.
+      for (let k = 0; k < toCancel.length; k++) {
+        const orderId = toCancel[k]!;
+        // Read before the cancel: an update from the venue may close the order while the cancel is out.
+        const symbol = host.ledger.order(orderId)?.symbol;
+        // A lost answer is sent again once (the venue answers a cancel of a closed order with how it closed,
+        // so the cancel counts once).
+        let result: CancelResult;
+        try {
+          result = (yield { kind: 'cancel', orderId }) as CancelResult;
+        } catch {
+          result = (yield { kind: 'cancel', orderId }) as CancelResult;
+        }
+        if (claims !== null) claims.answered(orderId);
+        if (result.status === 'rejected') {
+          // The venue still has (or never had) the order: take its word for everything, then stop.
+          yield* resync(host);
+          cancels = { aborted: `cancel of ${orderId} rejected: ${result.reason}` };
+          break;
+        }
+        cancels = cancelConfirmed(host, decision, run, orderId, symbol, result, filledAtDecision[k]!);
+        if (cancels === 'raced') break;
+      }
+      if (cancels !== 'cancelled' && cancels !== 'raced') {
+        journalize(host, step, run, 'aborted', cancels.aborted);
+        return outcome('aborted', decision, run, null, null, cancels.aborted);
+      }
+      if (cancels === 'raced') {
+        journalize(
+          host,
+          step,
+          run,
+          'redecide',
+          `${run.stolen.at(-1)?.id ?? 'a victim'} filled during its cancel`,
+        );
+        if (attempt + 1 >= maxRedecide) {
+          const detail = 'victims kept filling during their cancel';
+          journalize(host, step, run, 'aborted', detail);
+          return outcome('aborted', decision, run, null, null, detail);
+        }
+        // The next decision is a new one against the ledger and the other sagas' claims, without this one's.
+        if (claims !== null) claims.release(step.sagaId);
+        continue;
+      }
+      journalize(host, step, run, 'victims-cancelled');
+
+      // placeOnce, inlined on the hot path (a nested generator per place costs more than the place itself):
+      // when the answer is lost, the order is looked up by its client order id.
+      let placed: PlaceOutcome;
       try {
-        result = (yield { kind: 'cancel', orderId }) as CancelResult;
+        placed = (yield { kind: 'place', request: entryPlaceRequest(request, clientOrderId) }) as PlaceResult;
       } catch {
-        result = (yield { kind: 'cancel', orderId }) as CancelResult;
+        placed = yield* lookUpLostPlace(clientOrderId);
       }
-      if (result.status === 'rejected') {
-        // The venue still has (or never had) the order: take its word for everything, then stop.
+      if (placed === 'unknown') {
+        // The venue cannot say whether the order exists: take its whole state (with the order's margin if
+        // it reached the venue).
         yield* resync(host);
-        cancels = { aborted: `cancel of ${orderId} rejected: ${result.reason}` };
-        break;
-      }
-      cancels = cancelConfirmed(host, decision, run, orderId, symbol, result, filledAtDecision[k]!);
-      if (cancels === 'raced') break;
-    }
-    if (cancels !== 'cancelled' && cancels !== 'raced') {
-      journalize(host, step, run, 'aborted', cancels.aborted);
-      return outcome('aborted', decision, run, null, null, cancels.aborted);
-    }
-    if (cancels === 'raced') {
-      journalize(
-        host,
-        step,
-        run,
-        'redecide',
-        `${run.stolen.at(-1)?.id ?? 'a victim'} filled during its cancel`,
-      );
-      if (attempt + 1 >= maxRedecide) {
-        const detail = 'victims kept filling during their cancel';
+        const detail = `the answer to placing ${clientOrderId} was lost; the ledger took the venue's state`;
         journalize(host, step, run, 'aborted', detail);
-        return outcome('aborted', decision, run, null, null, detail);
+        return outcome('aborted', decision, run, null, clientOrderId, detail);
       }
-      continue;
+      if (!placed.ok) {
+        // The cancels stand (the venue confirmed them); their margin is simply free again in the ledger.
+        // A rejection can hide a partial truth (an order that did reach the book): ask the venue.
+        yield* resync(host);
+        journalize(host, step, run, 'compensated', placed.reason);
+        return outcome('compensated', decision, run, null, clientOrderId, `place rejected: ${placed.reason}`);
+      }
+      return placedOutcome(host, request, decision, run, step, placed, now, claims);
     }
-    journalize(host, step, run, 'victims-cancelled');
-
-    // placeOnce, inlined on the hot path (a nested generator per place costs more than the place itself):
-    // when the answer is lost, the order is looked up by its client order id.
-    let placed: PlaceOutcome;
-    try {
-      placed = (yield { kind: 'place', request: entryPlaceRequest(request, clientOrderId) }) as PlaceResult;
-    } catch {
-      placed = yield* lookUpLostPlace(clientOrderId);
-    }
-    if (placed === 'unknown') {
-      // The venue cannot say whether the order exists: take its whole state (with the order's margin if
-      // it reached the venue).
-      yield* resync(host);
-      const detail = `the answer to placing ${clientOrderId} was lost; the ledger took the venue's state`;
-      journalize(host, step, run, 'aborted', detail);
-      return outcome('aborted', decision, run, null, clientOrderId, detail);
-    }
-    if (!placed.ok) {
-      // The cancels stand (the venue confirmed them); their margin is simply free again in the ledger.
-      // A rejection can hide a partial truth (an order that did reach the book): ask the venue.
-      yield* resync(host);
-      journalize(host, step, run, 'compensated', placed.reason);
-      return outcome('compensated', decision, run, null, clientOrderId, `place rejected: ${placed.reason}`);
-    }
-    return placedOutcome(host, request, decision, run, step, placed, now);
+  } finally {
+    // However the saga ends (placed, aborted, compensated, or an error thrown out of it), its claim goes.
+    if (claims !== null && step !== null) claims.release(step.sagaId);
   }
 }
 
@@ -172,6 +187,7 @@ function placedOutcome(
   step: SagaStep,
   placed: PlaceResult & { ok: true; update?: OrderUpdate },
   now: TimeMs,
+  claims: SagaClaims | null,
 ): Outcome {
   const clientOrderId = step.clientOrderId;
   if (!host.ledger.hasOrder(placed.orderId))
@@ -192,6 +208,8 @@ function placedOutcome(
   // Fills (or a close) the venue reported before this answer, and what a look-up found.
   host.updates.settle(placed.orderId, clientOrderId);
   if (placed.update) host.updates.apply(placed.update);
+  // The order holds its margin in the ledger now; the steals are recorded below, as they happened.
+  if (claims !== null) claims.release(step.sagaId);
   journalize(host, step, run, 'placed', undefined, placed.orderId);
   // Victims cancelled in any attempt were stolen from, even if the last decision found the margin free.
   // Every victim not cancelled filled during its cancel: with none of those, all were cancelled.

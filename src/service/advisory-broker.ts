@@ -40,7 +40,7 @@ export interface AdvisoryOptions {
   /** A report the book must remember (it is stored and replayed after a restart). */
   record: (event: OrderEventBody) => void;
   /** What only the request knows of the order about to be placed (reference price, forecast PnL). */
-  placing: () => { price: number | null; forecastPnl: number };
+  placing: (clientOrderId: string) => { price: number | null; forecastPnl: number };
   /**
    * The bot is asked to place this order (`asked`), or said it could not (`refused`): kept in the store, so
    * that a placement reported after its deadline, or after a restart, is known for what it is.
@@ -117,7 +117,7 @@ export class AdvisoryBroker implements LiveBroker {
   placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
     const known = this.o.book.byClient(request.clientOrderId);
     if (known) return Promise.resolve(this.placed(known.id)); // idempotent client order ids
-    const meta = this.o.placing();
+    const meta = this.o.placing(request.clientOrderId);
     this.o.placement(request, 'asked');
     return new Promise((resolve) => {
       this.wait(
@@ -228,7 +228,7 @@ export class AdvisoryBroker implements LiveBroker {
 
   /**
    * Wait until the saga of `done` asks the bot for something new, or ends. Returns the saga id, if any.
-   * (The coordinator serializes: an earlier request's saga may run first; its actions are not ours.)
+   * (Other requests' sagas run meanwhile: their actions are not ours.)
    */
   async untilAsked(done: Promise<unknown>, sagaId: () => string | undefined): Promise<string | undefined> {
     let stop: () => void = () => undefined;

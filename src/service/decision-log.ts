@@ -27,7 +27,7 @@ export class DecisionLog {
    * fails. A Map with explicit deletes, not a WeakMap: a WeakMap's entries kept every decision (its candidate
    * table, its record) alive through young-generation collections until a full one; on the decide workload
    * each young collection copied about twice the bytes (docs/service.md). Bounded, for requests that never
-   * settle (a recovered saga's): decisions are serialized, so few requests are open at once.
+   * settle (a recovered saga's): one per saga in flight, and one per client waiting for its symbol.
    */
   private readonly last = new Map<EntryRequest, { decision: Decision; id: number | null }>();
 

@@ -64,7 +64,6 @@ export class CoordinatorService {
   private readonly writes: ServiceWrites;
   private readonly o: ServiceOptions;
   private currentRequest: EntryRequest | null = null;
-  private currentSaga: string | null = null;
   private recovering = false;
   private dirty = true;
   private readonly sagaOfRequest = new WeakMap<EntryRequest, string>();
@@ -89,10 +88,9 @@ export class CoordinatorService {
       idPrefix: entryPrefix(o.runTag),
       journal: {
         transition: (t) => {
-          if (t.state === 'requested' && this.currentRequest) {
+          // The saga's first transition follows its decision at once (nothing else is decided in between).
+          if (t.state === 'requested' && this.currentRequest)
             this.sagaOfRequest.set(this.currentRequest, t.sagaId);
-            this.currentSaga = t.sagaId;
-          }
           this.decisions.flush();
           o.store.transition(t);
         },
@@ -113,12 +111,20 @@ export class CoordinatorService {
         {
           ledger: () => this.coordinator.ledger,
           beforeWrite: () => this.decisions.flush(),
-          // During recovery, an action belongs to the unfinished saga that names it.
-          sagaOf: (a) => (this.recovering ? this.tables.openSagaNaming(a) : this.currentSaga),
-          placing: () => ({
-            price: this.currentRequest?.price ?? null,
-            forecastPnl: this.currentRequest?.forecastPnl ?? 0,
-          }),
+          // During recovery, an action belongs to the unfinished saga that names it; otherwise to the saga
+          // in flight that cancels that order, or places under that client order id (its saga id).
+          sagaOf: (a) =>
+            this.recovering
+              ? this.tables.openSagaNaming(a)
+              : a.kind === 'cancel'
+                ? (this.coordinator.claims.cancelledBy(a.orderId) ?? null)
+                : this.coordinator.claims.get(a.clientOrderId)
+                  ? a.clientOrderId
+                  : null,
+          placing: (clientOrderId) => {
+            const request = this.coordinator.claims.get(clientOrderId)?.request;
+            return { price: request?.price ?? null, forecastPnl: request?.forecastPnl ?? 0 };
+          },
         },
       );
       this.book = book;

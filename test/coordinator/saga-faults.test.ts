@@ -186,7 +186,7 @@ describe('steal saga under faults', () => {
     await expectLedgerIsBrokerTruth(h);
   });
 
-  it('slow confirmation: a request submitted meanwhile waits, then decides on the updated ledger', async () => {
+  it('slow confirmation: another symbol is decided meanwhile, never takes the pending victim, counts its margin', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const h = await run([aapl(), msft()], {
@@ -196,24 +196,53 @@ describe('steal saga under faults', () => {
     });
     const first = h.coordinator.submit(nvda, h.broker);
     const second = h.coordinator.submit(request({ symbol: 'TSLA', qty: 20, price: 100.1 }), h.broker);
+    // TSLA is decided and carried out while AAPL's cancel is unconfirmed (the coordinator is not held).
+    const b = await second;
+    expect(h.decisions.map((d) => d.request.symbol)).toEqual(['NVDA', 'TSLA']);
+    // AAPL, whose cancel is pending, still holds its 1,000 and is no candidate; NVDA's claim (500) is within
+    // it. TSLA needs 1,000 with none free: it takes MSFT, never AAPL.
+    expect(b.status).toBe('stole');
+    expect(b.decision.victims).toEqual(['msft']);
+    expect(b.decision.usedBefore).toBeCloseTo(2_000, 9);
+    expect(
+      b.decision.candidates!.reason[b.decision.candidates!.orders.findIndex((o) => o.id === 'aapl')],
+    ).toBe(
+      1, // external: not ours to take while another saga cancels it
+    );
+    expect(h.coordinator.claims.size).toBe(1);
+    expect(h.coordinator.claims.cancelledBy('aapl')).toBe(h.journal.transitions[0]!.sagaId);
+    release();
+    const a = await first;
+    expect(a.status).toBe('stole');
+    expect(a.cancelled).toEqual(['aapl']);
+    expect(states(h)).toEqual([
+      'requested',
+      ...['requested', 'victims-cancelled', 'placed', 'done'],
+      ...['victims-cancelled', 'placed', 'done'],
+    ]);
+    expect(h.coordinator.claims.size).toBe(0);
+    expect(used(h)).toBeCloseTo(500 + 1_000, 9); // NVDA + TSLA
+    await expectLedgerIsBrokerTruth(h);
+  });
+
+  it("slow confirmation: a request for the same symbol waits for that symbol's saga, then decides", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const h = await run([aapl(), msft()], {
+      delay: async (call, id) => {
+        if (call === 'cancel' && id === 'aapl') await gate;
+      },
+    });
+    const first = h.coordinator.submit(nvda, h.broker);
+    const second = h.coordinator.submit(request({ symbol: 'NVDA', qty: 5, price: 100.1 }), h.broker);
     for (let i = 0; i < 10; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-    // While AAPL's cancel is unconfirmed, TSLA has not even been decided.
     expect(h.decisions.map((d) => d.request.symbol)).toEqual(['NVDA']);
-    expect(h.broker.calls).toMatchObject({ cancel: 1, placeLimit: 0 });
-    expect(states(h)).toEqual(['requested']);
     release();
     const [a, b] = await Promise.all([first, second]);
     expect(a.status).toBe('stole');
-    expect(a.cancelled).toEqual(['aapl']);
-    // TSLA needs 1,000 with 500 free after NVDA: it takes MSFT, never AAPL's margin a second time.
-    expect(b.status).toBe('stole');
-    expect(b.decision.victims).toEqual(['msft']);
-    expect(b.decision.usedBefore).toBeCloseTo(1_500, 9);
-    expect(states(h)).toEqual([
-      ...['requested', 'victims-cancelled', 'placed', 'done'],
-      ...['requested', 'victims-cancelled', 'placed', 'done'],
-    ]);
-    expect(used(h)).toBeCloseTo(500 + 1_000, 9); // NVDA + TSLA
+    // The second NVDA request replaces the order the first placed (freeing its 500): it fits without a steal.
+    expect(b.decision.replaces).toBe(a.orderId);
+    expect(b.status).toBe('placed');
     await expectLedgerIsBrokerTruth(h);
   });
 });

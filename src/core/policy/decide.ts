@@ -42,6 +42,11 @@ export interface DecideInput {
   request: EntryRequest;
   /** Fill probabilities and values; required by the value rankings, unused by `distance`. */
   valuator?: Valuator | null;
+  /**
+   * Margin claimed by steal sagas that wait for their broker (their stealers, beyond what their pending
+   * cancels hold): counted as held. Absent when no saga is in flight (the simulator's case).
+   */
+  claimedMargin?: number;
 }
 
 export type DecideConfig = Pick<
@@ -115,7 +120,10 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     if (orderSymbol[i] === requestSymbol && (flags[i]! & replacesMask) === replacesKey) replacesRow = i;
   }
   const replaces = replacesRow < 0 ? null : columns.order(replacesRow)!;
-  const used = cryptoNotional * reqCrypto + stockNotional * reqStock;
+  let used = cryptoNotional * reqCrypto + stockNotional * reqStock;
+  // Sagas in flight hold margin the orders do not show yet (their stealers): it is not free.
+  const claimed = input.claimedMargin;
+  if (claimed !== undefined) used += claimed;
   const replacedMargin = replaces ? columns.notional[replacesRow]! * requirement : 0;
   const capacity = cappedCapacity(ctx.equity, config.bufferPct, input.account.capacityCap);
   const marginNeeded = notional(request.qty, request.limitPrice) * requirement;

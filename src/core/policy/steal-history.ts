@@ -93,6 +93,23 @@ export class StealHistory {
     return classified;
   }
 
+  /**
+   * Take back a steal `record` returned (a saga's steal counted from its decision, which did not happen as
+   * decided). Steals classified while it was recorded keep their classification: it counted them more
+   * strictly, never less.
+   */
+  retract(event: ClassifiedSteal): void {
+    const k = this.events.lastIndexOf(event);
+    if (k < 0) return; // pruned
+    this.events.splice(k, 1);
+    const pair = this.pair(event.thief, event.victim);
+    if (!pair) return;
+    const times = pair.times;
+    const i = times.lastIndexOf(event.at);
+    if (i >= 0) times.splice(i, 1);
+    if (times.length === 0) this.dropPair(pair);
+  }
+
   /** `count(now)` for the pair: how many steals between them lie in the window ending now. */
   pairCount(a: string, b: string, now: TimeMs): number {
     const pair = this.pair(a, b);
