@@ -182,6 +182,18 @@ export class Coordinator {
   }
 
   /**
+   * Margin the sagas in flight claim now beyond what the ledger holds (their stealers, less what their pending
+   * cancels still hold): not free for anyone else. 0 when no saga waits for its broker.
+   */
+  claimedMargin(): number {
+    if (this.claims.size === 0) return 0;
+    const account = this.ledger.account;
+    const sessionOpen = this.calendar.isRegularSession(this.clock.now());
+    const ctx = { equity: account.equity, patternDayTrader: account.patternDayTrader, sessionOpen };
+    return this.claims.claimedMargin(this.ledger, ctx, this.config.margin);
+  }
+
+  /**
    * Decide and carry out against an asynchronous broker. The decision is serialized with every other; the
    * broker's answers are awaited without holding other symbols' requests. One symbol's requests go in order.
    */

@@ -66,7 +66,12 @@ export class LiveMetrics {
   });
   readonly marginFree = new Gauge({
     name: 'worksteal_margin_free',
-    help: 'Capacity minus margin used (never below 0), in account currency.',
+    help: 'Capacity minus margin used and claimed (never below 0), in account currency.',
+    registers: [this.registry],
+  });
+  readonly marginClaimed = new Gauge({
+    name: 'worksteal_margin_claimed',
+    help: 'Margin held by steal sagas waiting for the broker or the bot, beyond what their pending cancels hold.',
     registers: [this.registry],
   });
   readonly marginCapacity = new Gauge({
@@ -129,11 +134,25 @@ export class LiveMetrics {
     this.latency.observe(seconds);
   }
 
-  setCapacity(equity: number, capacity: number, used: number): void {
+  /** `claimed`: what sagas in flight hold beyond the ledger (Coordinator.claimedMargin). */
+  setCapacity(equity: number, capacity: number, used: number, claimed: number): void {
     this.equity.set(equity);
     this.marginCapacity.set(capacity);
     this.marginUsed.set(used);
-    this.marginFree.set(Math.max(0, capacity - used));
+    this.marginClaimed.set(claimed);
+    this.marginFree.set(Math.max(0, capacity - used - claimed));
+  }
+
+  /** The open orders by role, ours and external. */
+  setOpenOrders(orders: readonly { role: string }[]): void {
+    let entry = 0;
+    let takeProfit = 0;
+    for (const o of orders) {
+      if (o.role === 'entry') entry++;
+      else if (o.role === 'take-profit') takeProfit++;
+    }
+    this.openOrders.set({ role: 'entry' }, entry);
+    this.openOrders.set({ role: 'take-profit' }, takeProfit);
   }
 
   /** Runs at each scrape, before the text is built (the service reads its margins then). */

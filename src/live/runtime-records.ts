@@ -135,13 +135,9 @@ export class RuntimeRecords {
     const ledger = this.coordinator().ledger;
     const capacity = ledger.capacity(config.bufferPct);
     const used = ledger.usedMargin(calendar.isRegularSession(now), config.margin);
-    metrics.setCapacity(ledger.account.equity, capacity, used);
+    metrics.setCapacity(ledger.account.equity, capacity, used, this.coordinator().claimedMargin());
     this.pollHistory.record(now, ledger.account.equity, used, capacity, this.counters.decisions);
-    metrics.openOrders.set({ role: 'entry' }, ledger.orders.filter((x) => x.role === 'entry').length);
-    metrics.openOrders.set(
-      { role: 'take-profit' },
-      ledger.orders.filter((x) => x.role === 'take-profit').length,
-    );
+    metrics.setOpenOrders(ledger.orders);
   }
 
   private raiseAlert(alert: Alert): void {

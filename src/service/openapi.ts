@@ -293,7 +293,12 @@ export const OPENAPI = {
           account: looseObject,
           marginUsed: { type: 'number' },
           marginCapacity: { type: 'number' },
-          marginFree: { type: 'number' },
+          marginClaimed: {
+            type: 'number',
+            description:
+              'margin held by steal sagas waiting for a report, beyond what their pending cancels hold',
+          },
+          marginFree: { type: 'number', description: 'marginCapacity − marginUsed − marginClaimed' },
           orders: { type: 'array', items: looseObject },
           positions: { type: 'array', items: looseObject },
           cooling: {

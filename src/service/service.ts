@@ -277,7 +277,14 @@ export class CoordinatorService {
    */
   private capacity(): ReturnType<typeof capacityView> {
     const capacity = capacityView(this.coordinator, this.o.config, this.o.calendar, this.o.timers.now());
-    this.o.metrics.setCapacity(capacity.account.equity, capacity.marginCapacity, capacity.marginUsed);
+    const metrics = this.o.metrics;
+    metrics.setCapacity(
+      capacity.account.equity,
+      capacity.marginCapacity,
+      capacity.marginUsed,
+      capacity.marginClaimed,
+    );
+    metrics.setOpenOrders(this.coordinator.ledger.orders);
     return capacity;
   }
 

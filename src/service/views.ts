@@ -73,6 +73,8 @@ export function capacityView(
   const sessionOpen = calendar.isRegularSession(now);
   const used = ledger.usedMargin(sessionOpen, config.margin);
   const capacity = ledger.capacity(config.bufferPct);
+  // Held by sagas that wait for a bot's report: not in the orders yet, and not free (docs/service.md).
+  const claimed = coordinator.claimedMargin();
   const snapshot = ledger.snapshot();
   return {
     time: new Date(now).toISOString(),
@@ -81,7 +83,8 @@ export function capacityView(
     account: { ...ledger.account },
     marginUsed: used,
     marginCapacity: capacity,
-    marginFree: capacity - used,
+    marginClaimed: claimed,
+    marginFree: capacity - used - claimed,
     orders: snapshot.orders,
     positions: snapshot.positions,
     cooling: [...coordinator.history.coolingSymbols(now)].map((symbol) => ({

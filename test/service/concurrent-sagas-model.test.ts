@@ -69,6 +69,7 @@ const reached = {
   expired: 0,
   restartsMidSaga: 0,
   answeredBesideASaga: 0,
+  claimShown: 0,
 };
 
 const settle = async (): Promise<void> => {
@@ -265,7 +266,14 @@ function check(run: Run): void {
   const where = run.steps.join('\n');
   for (const s of run.sent) expect(s.failed, `${where}\na request failed`).toBeNull();
   const service = run.h.service;
-  const status = service.status() as { recovering: boolean; marginCapacity: number; sagas: SagaView[] };
+  const status = service.status() as {
+    recovering: boolean;
+    marginCapacity: number;
+    marginUsed: number;
+    marginClaimed: number;
+    marginFree: number;
+    sagas: SagaView[];
+  };
   if (status.recovering) return;
   const ledger = service.coordinator.ledger;
   expect(MoneyModel.round(ledger.snapshot()), where).toEqual(run.model.view());
@@ -302,6 +310,13 @@ function check(run: Run): void {
     { equity: ledger.account.equity, patternDayTrader: false, sessionOpen: false },
     config.margin,
   );
+  // What /v1/status reports: the claims apart, and not counted as free.
+  expect(status.marginClaimed, `${where}\nstatus marginClaimed`).toBeCloseTo(claimed, 6);
+  expect(status.marginFree, `${where}\nstatus marginFree`).toBeCloseTo(
+    status.marginCapacity - status.marginUsed - claimed,
+    6,
+  );
+  if (claimed > 0) reached.claimShown++;
   if (!run.model.capacityVoid) {
     expect(held, `${where}\nheld`).toBeLessThanOrEqual(status.marginCapacity + 1e-6);
     expect(held + claimed, `${where}\nheld + claimed`).toBeLessThanOrEqual(

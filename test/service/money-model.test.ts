@@ -350,6 +350,9 @@ function checkMetrics(run: Run, where: string, text: string): void {
   // The gauges as a scrape finds them, with no /v1/status call before it.
   expect(sample(text, 'worksteal_margin_used'), `${where}\nmargin gauge`).toBeCloseTo(run.model.used(), 6);
   expect(sample(text, 'worksteal_equity'), `${where}\nequity gauge`).toBe(run.model.equity);
+  expect(sample(text, 'worksteal_open_orders', 'role="entry"'), `${where}\nopen orders gauge`).toBe(
+    run.model.view().orders.length,
+  );
 }
 
 async function check(run: Run): Promise<void> {
