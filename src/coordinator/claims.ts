@@ -34,7 +34,32 @@ export class SagaClaims {
   /** Pending cancels: order id → the saga that waits for it. */
   private readonly cancelling = new Map<string, string>();
 
+  /** Requests waiting for a pending cancel of their symbol's order (see `changed`). */
+  private waiters: (() => void)[] = [];
+
   constructor(private readonly history: StealHistory) {}
+
+  /** Resolves at the next answered cancel or released claim: what a waiting request re-checks after. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private notify(): void {
+    if (this.waiters.length === 0) return;
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  /**
+   * Whether an order of `symbol` still in the ledger is pending cancel in an open saga. A request for that
+   * symbol waits until it is answered: it would replace that order, and the saga may yet keep it (a refused
+   * cancel), so deciding now would place a second order beside it.
+   */
+  cancellingOf(symbol: string, ledger: CapacityLedger): boolean {
+    for (const id of this.cancelling.keys()) if (ledger.order(id)?.symbol === symbol) return true;
+    return false;
+  }
 
   get size(): number {
     return this.open.size;
@@ -70,6 +95,7 @@ export class SagaClaims {
     if (sagaId === undefined) return;
     this.cancelling.delete(orderId);
     this.open.get(sagaId)?.pending.delete(orderId);
+    this.notify();
   }
 
   /** The saga ends or decides again: its claim and its provisional steals go. */
@@ -79,6 +105,7 @@ export class SagaClaims {
     this.open.delete(sagaId);
     for (const id of claim.pending) if (this.cancelling.get(id) === sagaId) this.cancelling.delete(id);
     for (let i = claim.steals.length - 1; i >= 0; i--) this.history.retract(claim.steals[i]!);
+    this.notify();
   }
 
   /** The saga waiting for the cancel of this order, if any. */

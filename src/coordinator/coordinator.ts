@@ -53,7 +53,8 @@ export interface CoordinatorOptions {
  * against a broker as a saga. Decisions are serialized (each is synchronous, with what it claims); a saga
  * that waits for its broker holds its claim, not the coordinator, so other symbols' requests are decided
  * meanwhile and never pick its victims or spend the margin it freed (claims.ts). Requests for one symbol
- * wait for each other: a request replaces its symbol's order, which an open saga is still placing.
+ * wait for each other, and for a pending cancel of their symbol's order in another saga: a request replaces
+ * its symbol's order, which an open saga may still be placing or cancelling.
  */
 export class Coordinator {
   readonly ledger: CapacityLedger;
@@ -296,6 +297,8 @@ export class Coordinator {
   }
 
   private async drive(request: EntryRequest, broker: Broker): Promise<Outcome> {
+    // Its symbol's order is another saga's victim: wait for that cancel's answer (claims.cancellingOf).
+    while (this.claims.cancellingOf(request.symbol, this.ledger)) await this.claims.changed();
     if (this.stale) await this.reconcile(broker);
     const first = this.decideLogged(request);
     const settled = settledOutcome(first);

@@ -45,6 +45,24 @@ const ticks = async (): Promise<void> => {
 };
 
 describe('sagas in flight beside other decisions', () => {
+  it("a request whose symbol's order is another saga's pending victim waits for that cancel's answer", async () => {
+    const { h, release } = await setup({ a2: true });
+    const first = h.coordinator.submit(nvda, h.broker);
+    await ticks();
+    expect(h.decisions[0]!.victims).toEqual(['a2']);
+    const aapl = h.coordinator.submit(request({ symbol: 'AAPL', price: 100.1 }), h.broker);
+    await ticks();
+    // Not decided while a2's cancel is out: it would place beside a2, which the venue may keep.
+    expect(h.decisions).toHaveLength(1);
+    release();
+    expect((await first).status).toBe('aborted');
+    const b = await aapl;
+    // The refused cancel left a2 open: AAPL's request now sees it as its own order, not an external one.
+    expect(b.decision.time).toBeGreaterThanOrEqual(h.decisions[0]!.time);
+    expect(b.decision.replaces).toBe('a2');
+    expect(h.coordinator.claims.size).toBe(0);
+  });
+
   it("a steal's cooldown counts from its decision: the other decision does not take the cooling symbol", async () => {
     const { h, release } = await setup({ a2: false });
     const first = h.coordinator.submit(nvda, h.broker);

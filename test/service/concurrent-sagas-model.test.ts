@@ -176,8 +176,13 @@ async function perform(run: Run, step: Step): Promise<void> {
   switch (step.t) {
     case 'request': {
       const symbol = `S${step.symbol}/USD`;
+      const ledger = h.service.coordinator.ledger;
       const busy =
         openSagas(run).some((s) => s.symbol === symbol) ||
+        // Its symbol's order is pending cancel in another saga: the request waits for that answer.
+        openSagas(run).some((s) =>
+          s.waitingFor.some((a) => a.kind === 'cancel' && ledger.order(a.orderId)?.symbol === symbol),
+        ) ||
         run.sent.some((s) => s.symbol === symbol && !s.answered);
       const recovering = (h.service.status() as { recovering: boolean }).recovering;
       const sent: Sent = { symbol, answered: false, mustAnswer: !busy && !recovering, failed: null };
