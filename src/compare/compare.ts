@@ -40,6 +40,8 @@ export interface Aggregate {
   medianReturnDiff: Interval;
   /** Sums over the windows, per side. */
   netRegret: { a: number; b: number };
+  /** The standard error of that sum (the windows' added in quadrature). */
+  netRegretStandardError: { a: number; b: number };
   victimWouldHaveMade: { a: number; b: number };
   stealersMade: { a: number; b: number };
   steals: { a: number; b: number };
@@ -91,6 +93,10 @@ export function aggregate(
       boot,
     ),
     netRegret: side((m) => m.netRegret),
+    netRegretStandardError: {
+      a: Math.sqrt(sum(pairs.map((p) => p.a.netRegretStandardError ** 2))),
+      b: Math.sqrt(sum(pairs.map((p) => p.b.netRegretStandardError ** 2))),
+    },
     victimWouldHaveMade: side((m) => m.victimWouldHaveMade),
     stealersMade: side((m) => m.stealersMade),
     steals,

@@ -74,6 +74,10 @@ const SUMMARY_HEAD = [
   'steals/victim B',
 ];
 
+/** A net regret with its standard error; a side that never stole shows 0 alone. */
+const regretCell = (value: number, se: number): string =>
+  se > 0 ? `${money(value)} ± ${money(se)}` : money(value);
+
 function summaryRow(c: Comparison): string[] {
   const g = c.aggregate;
   return [
@@ -84,8 +88,8 @@ function summaryRow(c: Comparison): string[] {
     pct(g.sharpe.winOrTieRate, 0),
     interval(g.medianSharpeDiff, sharpeDiff),
     interval(g.medianReturnDiff, returnDiff),
-    money(g.netRegret.a),
-    money(g.netRegret.b),
+    regretCell(g.netRegret.a, g.netRegretStandardError.a),
+    regretCell(g.netRegret.b, g.netRegretStandardError.b),
     ratio(g.stealsPerVictim.a),
     ratio(g.stealsPerVictim.b),
   ];
@@ -103,7 +107,8 @@ function settingsLine(r: CompareResult, data: string): string {
 const AGGREGATE_NOTE =
   'Pairs: one per window (and symbol subset), A and B each simulated afresh from the initial equity. ' +
   'A ≥ B: share of windows where A’s Sharpe is at least B’s (ties counted apart in the column before). ' +
-  'Net regret: what the stolen-from orders would have made minus what the stealers made, summed over the windows (> 0: stealing cost money).';
+  'Net regret: what the stolen-from orders would have made minus what the stealers made, summed over the windows (> 0: stealing cost money), ± its standard error (fills taken as independent). ' +
+  'It counts only the victims: a stealer’s fill also holds margin another order would have filled with, which it does not see.';
 
 export function compareText(r: CompareResult, data: string, detail = true): string {
   const parts: string[] = [settingsLine(r, data), ''];

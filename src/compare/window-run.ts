@@ -30,6 +30,8 @@ export interface SideMetrics extends WindowMetrics {
   stealersMade: number;
   /** victimWouldHaveMade − stealersMade: above 0, stealing cost money in this window. */
   netRegret: number;
+  /** Its standard error (StealRegret.netRegretStandardError). */
+  netRegretStandardError: number;
 }
 
 /** The cached views of one window: the same array each time, so the timeline cache recognises it. */
@@ -88,5 +90,6 @@ export function runWindow(input: {
     victimWouldHaveMade: regret.victimWouldHaveMade,
     stealersMade: regret.stealersMade,
     netRegret: regret.netRegret,
+    netRegretStandardError: regret.netRegretStandardError,
   };
 }

@@ -28,6 +28,13 @@ export interface StealRegret {
   stealersMade: number;
   /** victimWouldHaveMade − stealersMade: > 0 means stealing cost money against leaving the victims alone. */
   netRegret: number;
+  /**
+   * The standard error of netRegret, taking each steal's stealer outcome and each distinct victim's outcome
+   * (what it made, 0 where it never filled) as independent draws. One fill's net return spreads far wider
+   * than the difference a steal makes (on the benchmark sets 7% of notional, against a few tenths of a
+   * percent), so a net regret within two of these of 0 says nothing about whether stealing paid.
+   */
+  netRegretStandardError: number;
 }
 
 /**
@@ -66,8 +73,11 @@ export function stealRegret(input: {
   // Opportunities seen, by when they expire (few share an expiry), without building a string key per victim.
   const seen = new Map<number, StealRecord['victims']>();
   let stealersMade = 0;
+  const stealerOutcomes: number[] = [];
   for (const steal of input.steals) {
-    stealersMade += steal.thiefOrderId ? (pnlByOrder.get(steal.thiefOrderId) ?? 0) : 0;
+    const made = steal.thiefOrderId ? (pnlByOrder.get(steal.thiefOrderId) ?? 0) : 0;
+    stealersMade += made;
+    stealerOutcomes.push(made);
     for (const v of steal.victims) {
       const k = seriesBySymbol.get(v.symbol);
       if (k === undefined) continue;
@@ -108,7 +118,23 @@ export function stealRegret(input: {
     victimWouldHaveMade,
     stealersMade,
     netRegret: victimWouldHaveMade - stealersMade,
+    netRegretStandardError: Math.sqrt(
+      sumOfSquaredDeviations(distinct.map((v) => (v.wouldHaveFilled ? v.victimPnl : 0))) +
+        sumOfSquaredDeviations(stealerOutcomes),
+    ),
   };
+}
+
+/** n times the sample variance (the variance of a sum of n independent draws); 0 for fewer than two. */
+function sumOfSquaredDeviations(xs: readonly number[]): number {
+  const n = xs.length;
+  if (n < 2) return 0;
+  let sum = 0;
+  for (const x of xs) sum += x;
+  const mean = sum / n;
+  let squares = 0;
+  for (const x of xs) squares += (x - mean) ** 2;
+  return (squares * n) / (n - 1);
 }
 
 interface FillRules {

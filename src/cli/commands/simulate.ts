@@ -281,7 +281,7 @@ export function printSummary(
         ['deleverage cancels / trims', `${s.deleverageCancels} / ${s.deleverageTrims}`],
         [
           'steal regret',
-          `${s.regret.victimsThatWouldHaveFilled}/${s.regret.victimsEvaluated} victims would have filled; they would have made ${money(s.regret.victimWouldHaveMade)}, stealers made ${money(s.regret.stealersMade)}`,
+          `${s.regret.victimsThatWouldHaveFilled}/${s.regret.victimsEvaluated} victims would have filled; they would have made ${money(s.regret.victimWouldHaveMade)}, stealers made ${money(s.regret.stealersMade)}; net ${money(s.regret.netRegret)} ± ${money(s.regret.netRegretStandardError)} (standard error)`,
         ],
         ...calibrationRows(result),
       ],

@@ -25,7 +25,7 @@ function summaryRows(r: SimulationResult): [string, string][] {
     ['fights / protected skips', `${s.fights} / ${s.protectedSkips}`],
     [
       'steal regret',
-      `${s.regret.victimsThatWouldHaveFilled} of ${s.regret.victimsEvaluated} victims would have filled, making ${money(s.regret.victimWouldHaveMade)}; stealers made ${money(s.regret.stealersMade)}`,
+      `${s.regret.victimsThatWouldHaveFilled} of ${s.regret.victimsEvaluated} victims would have filled, making ${money(s.regret.victimWouldHaveMade)}; stealers made ${money(s.regret.stealersMade)}; net ${money(s.regret.netRegret)} ± ${money(s.regret.netRegretStandardError)} (standard error)`,
     ],
   ];
 }
