@@ -5,9 +5,19 @@
  * transaction survives the process being killed. The fsyncs happen at checkpoints, which SQLite by default
  * runs inside the commit that crosses 1,000 WAL pages: that one write then stalls its thread for tens of
  * milliseconds (the service's requests queue behind it). Here a worker checkpoints every `intervalMs`
- * instead (PASSIVE: it never blocks the writer), so the writing thread never waits for a disk flush, and the
- * WAL reaches the disk at least that often even when writes are rare. The writer keeps SQLite's own
+ * instead (PASSIVE: it never blocks the writer), so the writing thread never waits for a large disk flush,
+ * and the WAL reaches the disk at least that often even when writes are rare. The writer keeps SQLite's own
  * checkpoint, at a much larger WAL, as a bound should the worker fall behind or fail.
+ *
+ * The WAL starts again from its beginning only when a write transaction begins with every frame of it
+ * checkpointed. Under writes that never pause (a saturated service commits every millisecond) the worker's
+ * checkpoint never gets there: the writer commits more frames while it copies and syncs. The WAL then grew
+ * to the writer's bound every 1–2 s and the writer checkpointed itself inside a commit, fsyncing the 200 ms
+ * of WAL the worker had not synced yet: 10–60 ms with the event loop stopped. So once the WAL holds
+ * `restartPages` pages, the worker checkpoints twice in a row (the second one copies and syncs only what
+ * came during the first) and tells the writer, which checkpoints the few frames left between two of its
+ * transactions, on its own thread (a short sync); its next write starts the WAL again from the beginning.
+ * The same checkpoints, the same syncs before the WAL is reused: nothing a commit wrote can be lost.
  */
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
@@ -15,6 +25,9 @@ import { Worker } from 'node:worker_threads';
 
 /** WAL pages after which the writer checkpoints itself (SQLite's default is 1,000): only a bound. */
 export const WRITER_CHECKPOINT_PAGES = 20_000;
+
+/** WAL pages after which the worker hands the writer the last frames to checkpoint (see above). */
+export const RESTART_PAGES = 4_000;
 
 export interface BackgroundCheckpoints {
   /** Stop the worker and wait (up to a few seconds) until its connection is closed. */
@@ -38,7 +51,13 @@ try {
   db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = NORMAL');
   timer = setInterval(() => {
-    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { finish(); throw error; }
+    try {
+      const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+      if (r.busy === 0 && r.log >= workerData.restartPages) {
+        db.pragma('wal_checkpoint(PASSIVE)');
+        parentPort.postMessage('caught-up');
+      }
+    } catch (error) { finish(); throw error; }
   }, workerData.intervalMs);
   parentPort.once('message', finish);
 } catch (error) {
@@ -55,12 +74,21 @@ export function startBackgroundCheckpoints(
   writer: Database.Database,
   path: string,
   intervalMs = 200,
+  restartPages = RESTART_PAGES,
 ): BackgroundCheckpoints {
   const done = new SharedArrayBuffer(4);
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), path, intervalMs, done },
+    workerData: {
+      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+      path,
+      intervalMs,
+      restartPages,
+      done,
+    },
   });
+  // Listened to before unref(): a listener added later holds the process open.
+  worker.on('message', () => finishCheckpoint(writer));
   worker.unref();
   writer.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
   let stopped = false;
@@ -75,4 +103,19 @@ export function startBackgroundCheckpoints(
       Atomics.wait(new Int32Array(done), 0, 0, 5_000);
     },
   };
+}
+
+/**
+ * The writer checkpoints what the worker left (a few milliseconds of commits), between two of its
+ * transactions: a transaction open now (a group commit's turn) is committed first, at the end of its turn.
+ * A failure is SQLite's own checkpoint's: ignored, the frames stay in the WAL for the next checkpoint.
+ */
+export function finishCheckpoint(writer: Database.Database): void {
+  if (!writer.open) return;
+  if (writer.inTransaction) return void setImmediate(() => finishCheckpoint(writer));
+  try {
+    writer.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // As above.
+  }
 }

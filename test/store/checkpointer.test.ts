@@ -1,7 +1,8 @@
 /**
  * Background WAL checkpoints (src/store/checkpointer.ts): the worker, not the writer, brings committed
- * writes into the main file; close() stops it and leaves everything in the main file; and a process killed
- * at any instant, checkpoint or not, keeps every write it had committed.
+ * writes into the main file; close() stops it and leaves everything in the main file; a process killed
+ * at any instant, checkpoint or not, keeps every write it had committed; and the worker never holds its
+ * process open.
  */
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
@@ -120,5 +121,21 @@ describe('background WAL checkpoints', () => {
       }),
       { numRuns: 4, seed: 1403 },
     );
+  });
+
+  it('do not hold the process open: a writer that never closes its store still exits', async () => {
+    const path = freshPath();
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test/store/checkpoint-idle.ts'), path],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect({ code, err }).toEqual({ code: 0, err: '' });
   });
 });
