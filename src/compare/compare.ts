@@ -15,6 +15,14 @@ import type { ExternalSignal } from '../sim/signals/csv-signals.js';
 import { runSides, type SideTask } from './pool.js';
 import { bootstrapMedian, tallyWins, type Interval, type WinTally } from './stats.js';
 import type { SideMetrics } from './window-run.js';
+import {
+  perturbOrderFraction,
+  replicateDeltas,
+  replicatedSides,
+  rms,
+  type ReplicateInfo,
+  type ReplicatePair,
+} from './replicates.js';
 
 export interface ComparisonGroup {
   /** The sweep level this group is at ('' without a sweep). */
@@ -28,8 +36,12 @@ export interface PairedWindow {
   subset: number;
   a: SideMetrics;
   b: SideMetrics;
-  /** A − B. */
+  /** A − B (with replicates: each side the mean of its replicates, each difference the mean of the pairs'). */
   diff: { sharpe: number; totalReturn: number; maxDrawdown: number; netRegret: number };
+  /** With --replicates n > 1: every replicate's pair, in replicate order. */
+  replicates?: ReplicatePair[];
+  /** With --replicates n > 1: the sample standard deviation of ΔSharpe across the replicates. */
+  sharpeSpread?: number;
 }
 
 export interface Aggregate {
@@ -48,6 +60,8 @@ export interface Aggregate {
   distinctVictims: { a: number; b: number };
   /** Steals over distinct victims, summed over the windows; NaN for a side that never stole. */
   stealsPerVictim: { a: number; b: number };
+  /** With --replicates n > 1: the RMS over the windows of ΔSharpe's spread across replicates (path noise). */
+  pathNoise?: number;
 }
 
 export interface Comparison {
@@ -64,8 +78,10 @@ export interface CompareResult {
   seed: number;
   resamples: number;
   comparisons: Comparison[];
-  /** Simulations run (sides × windows × subsets). */
+  /** Simulations run (sides × windows × subsets × replicates). */
   simulations: number;
+  /** With --replicates n > 1: how many, and each one's order-size change δ_r. */
+  replicates?: ReplicateInfo;
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
@@ -105,6 +121,9 @@ export function aggregate(
       a: distinctVictims.a > 0 ? steals.a / distinctVictims.a : Number.NaN,
       b: distinctVictims.b > 0 ? steals.b / distinctVictims.b : Number.NaN,
     },
+    ...(pairs.some((p) => p.sharpeSpread !== undefined)
+      ? { pathNoise: rms(pairs.map((p) => p.sharpeSpread ?? Number.NaN)) }
+      : {}),
   };
 }
 
@@ -123,6 +142,28 @@ export function pair(window: Window, subset: number, a: SideMetrics, b: SideMetr
   };
 }
 
+/** One window from its replicate pairs (in replicate order); a single pair is the plain pair. */
+export function replicatedPair(window: Window, subset: number, reps: readonly ReplicatePair[]): PairedWindow {
+  if (reps.length === 1) return pair(window, subset, reps[0]!.a, reps[0]!.b);
+  const sides = replicatedSides(reps);
+  const diffs = reps.map((r) => pair(window, subset, r.a, r.b).diff);
+  const meanOf = (f: (d: PairedWindow['diff']) => number): number => sum(diffs.map(f)) / diffs.length;
+  return {
+    window,
+    subset,
+    a: sides.a,
+    b: sides.b,
+    diff: {
+      sharpe: sides.diffSharpe,
+      totalReturn: meanOf((d) => d.totalReturn),
+      maxDrawdown: meanOf((d) => d.maxDrawdown),
+      netRegret: meanOf((d) => d.netRegret),
+    },
+    replicates: [...reps],
+    sharpeSpread: sides.sharpeSpread,
+  };
+}
+
 export async function compareWindows(input: {
   series: readonly BarSeries[];
   groups: readonly ComparisonGroup[];
@@ -137,16 +178,22 @@ export async function compareWindows(input: {
   calendar?: { file: string; sessions: unknown };
   /** Signals from a CSV instead of the built-in forecaster, for every side. */
   signals?: readonly ExternalSignal[];
+  /** Simulations per side and window, each at its own order-size factor (replicates.ts); default 1. */
+  replicates?: number;
   onProgress?: (done: number, total: number) => void;
 }): Promise<CompareResult> {
   const subsets = (input.subsets ?? [input.series.map((s) => s.symbol)]).map((s) => [...s]);
+  const deltas = replicateDeltas(input.replicates ?? 1);
   const configs: WorkstealConfig[] = [];
-  /** Per group: the config index of the baseline, then of each variant. */
-  const index = input.groups.map((g) => {
-    const at = (c: WorkstealConfig): number => configs.push(c) - 1;
-    return { b: at(g.baseline.config), a: g.variants.map((v) => at(v.config)) };
-  });
+  /** Per group: the config index of the baseline, then of each variant; per replicate. */
+  const index = deltas.map((d) =>
+    input.groups.map((g) => {
+      const at = (c: WorkstealConfig): number => configs.push(perturbOrderFraction(c, d)) - 1;
+      return { b: at(g.baseline.config), a: g.variants.map((v) => at(v.config)) };
+    }),
+  );
   // Window-major order: the sides of one window run close together, while its views are in the caches.
+  // Replicate r's configs follow replicate r − 1's, so with one replicate the order is the plain one.
   const tasks: SideTask[] = [];
   const taskAt = new Map<string, number>();
   const key = (c: number, s: number, w: number): string => `${c}|${s}|${w}`;
@@ -175,7 +222,15 @@ export async function compareWindows(input: {
       const pairs: PairedWindow[] = [];
       input.windows.forEach((window, w) => {
         subsets.forEach((_, s) => {
-          pairs.push(pair(window, s, resultOf(index[gi]!.a[vi]!, s, w), resultOf(index[gi]!.b, s, w)));
+          const reps = deltas.map((delta, r): ReplicatePair => {
+            const ia = index[r]![gi]!.a[vi]!;
+            const ib = index[r]![gi]!.b;
+            const a = resultOf(ia, s, w);
+            const b = resultOf(ib, s, w);
+            const orderFraction = { a: configs[ia]!.sim.orderFraction, b: configs[ib]!.sim.orderFraction };
+            return { delta, orderFraction, a, b, diffSharpe: a.sharpe - b.sharpe };
+          });
+          pairs.push(replicatedPair(window, s, reps));
         });
       });
       return {
@@ -198,5 +253,6 @@ export async function compareWindows(input: {
     resamples,
     comparisons,
     simulations: tasks.length,
+    ...(deltas.length > 1 ? { replicates: { count: deltas.length, deltas } } : {}),
   };
 }

@@ -13,6 +13,9 @@ const interval = (i: Interval, f: (x: number) => string): string =>
   `${f(i.estimate)} [${f(i.low)}, ${f(i.high)}]`;
 const ratio = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '—');
 const pct1 = (x: number): string => pct(x, 1);
+/** A count, or with replicates its mean over them (one decimal). */
+const count = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+const replicated = (r: CompareResult): boolean => (r.replicates?.count ?? 1) > 1;
 
 export function comparisonTitle(c: Comparison): string {
   return `${c.variant} (A) vs ${c.baseline} (B)${c.level ? ` at ${c.level}` : ''}`;
@@ -42,22 +45,36 @@ const WINDOW_HEAD = [
 const perVictim = (m: SideMetrics): string =>
   ratio(m.distinctVictims ? m.steals / m.distinctVictims : Number.NaN);
 
+/** With replicates, a column after ΔSharpe: its spread across them. */
+const withSpread = <T>(r: CompareResult, cells: T[], spread: T): T[] =>
+  replicated(r) ? [...cells.slice(0, 6), spread, ...cells.slice(6)] : cells;
+
+function windowHead(r: CompareResult): string[] {
+  return withSpread(r, WINDOW_HEAD, 'ΔSharpe sd');
+}
+
 function windowRows(r: CompareResult, c: Comparison): string[][] {
-  return c.windows.map((w) => [
-    windowLabel(r, w),
-    pct1(w.a.totalReturn),
-    pct1(w.b.totalReturn),
-    num(w.a.sharpe),
-    num(w.b.sharpe),
-    sharpeDiff(w.diff.sharpe),
-    pct1(w.a.maxDrawdown),
-    pct1(w.b.maxDrawdown),
-    `${w.a.steals} / ${w.b.steals}`,
-    `${w.a.distinctVictims} / ${w.b.distinctVictims}`,
-    `${perVictim(w.a)} / ${perVictim(w.b)}`,
-    money(w.a.netRegret),
-    money(w.b.netRegret),
-  ]);
+  return c.windows.map((w) =>
+    withSpread(
+      r,
+      [
+        windowLabel(r, w),
+        pct1(w.a.totalReturn),
+        pct1(w.b.totalReturn),
+        num(w.a.sharpe),
+        num(w.b.sharpe),
+        sharpeDiff(w.diff.sharpe),
+        pct1(w.a.maxDrawdown),
+        pct1(w.b.maxDrawdown),
+        `${count(w.a.steals)} / ${count(w.b.steals)}`,
+        `${count(w.a.distinctVictims)} / ${count(w.b.distinctVictims)}`,
+        `${perVictim(w.a)} / ${perVictim(w.b)}`,
+        money(w.a.netRegret),
+        money(w.b.netRegret),
+      ],
+      ratio(w.sharpeSpread ?? Number.NaN),
+    ),
+  );
 }
 
 const SUMMARY_HEAD = [
@@ -78,9 +95,13 @@ const SUMMARY_HEAD = [
 const regretCell = (value: number, se: number): string =>
   se > 0 ? `${money(value)} ± ${money(se)}` : money(value);
 
-function summaryRow(c: Comparison): string[] {
+function summaryHead(r: CompareResult): string[] {
+  return replicated(r) ? [...SUMMARY_HEAD, 'path noise'] : SUMMARY_HEAD;
+}
+
+function summaryRow(r: CompareResult, c: Comparison): string[] {
   const g = c.aggregate;
-  return [
+  const cells = [
     c.level ? `${c.variant} @ ${c.level}` : c.variant,
     c.baseline,
     String(g.pairs),
@@ -93,6 +114,7 @@ function summaryRow(c: Comparison): string[] {
     ratio(g.stealsPerVictim.a),
     ratio(g.stealsPerVictim.b),
   ];
+  return replicated(r) ? [...cells, ratio(g.pathNoise ?? Number.NaN)] : cells;
 }
 
 function settingsLine(r: CompareResult, data: string): string {
@@ -101,7 +123,8 @@ function settingsLine(r: CompareResult, data: string): string {
     r.subsets.length > 1
       ? `, ${r.subsets.length} random subsets of ${r.subsets[0]!.length} symbols`
       : `, ${r.subsets[0]!.length} symbols`;
-  return `${data}: ${w.length} windows ${day(w[0]!.from)} → ${day(w.at(-1)!.to)}${subsets}; ${r.simulations} simulations; bootstrap ${r.resamples} resamples, seed ${r.seed}.`;
+  const reps = replicated(r) ? `; each window the mean of ${r.replicates!.count} replicates` : '';
+  return `${data}: ${w.length} windows ${day(w[0]!.from)} → ${day(w.at(-1)!.to)}${subsets}${reps}; ${r.simulations} simulations; bootstrap ${r.resamples} resamples, seed ${r.seed}.`;
 }
 
 const AGGREGATE_NOTE =
@@ -110,14 +133,28 @@ const AGGREGATE_NOTE =
   'Net regret: what the stolen-from orders would have made minus what the stealers made, summed over the windows (> 0: stealing cost money), ± its standard error (fills taken as independent). ' +
   'It counts only the victims: a stealer’s fill also holds margin another order would have filled with, which it does not see.';
 
+const REPLICATE_NOTE =
+  'Replicates: each window simulated n times per side, the order size (sim.orderFraction) scaled by 1 + δ on both sides alike, δ = 0, ±s, ±2s, … up to ±0.2%; ' +
+  'each side’s numbers are the means over the replicates (counts too), ΔSharpe the mean of the paired differences, net regret’s ± the mean of the replicates’ errors (an upper bound whatever their correlation). ' +
+  'ΔSharpe sd: how much the difference moves across replicates in that window; path noise: its RMS over the windows, the noise of a single path, to set beside the effect.';
+
+const notes = (r: CompareResult): string[] =>
+  replicated(r) ? [AGGREGATE_NOTE, REPLICATE_NOTE] : [AGGREGATE_NOTE];
+
 export function compareText(r: CompareResult, data: string, detail = true): string {
   const parts: string[] = [settingsLine(r, data), ''];
   if (detail) {
     for (const c of r.comparisons) {
-      parts.push(comparisonTitle(c), table(WINDOW_HEAD, windowRows(r, c)), '');
+      parts.push(comparisonTitle(c), table(windowHead(r), windowRows(r, c)), '');
     }
   }
-  parts.push(table(SUMMARY_HEAD, r.comparisons.map(summaryRow)), AGGREGATE_NOTE);
+  parts.push(
+    table(
+      summaryHead(r),
+      r.comparisons.map((c) => summaryRow(r, c)),
+    ),
+    ...notes(r),
+  );
   return parts.join('\n');
 }
 
@@ -126,19 +163,16 @@ const mdRule = (n: number): string => `|---${'|---:'.repeat(n - 1)}|`;
 
 export function compareMarkdown(r: CompareResult, data: string, command: string): string {
   const parts = [settingsLine(r, data), '', '```', command, '```', ''];
-  parts.push(
-    mdRow(SUMMARY_HEAD),
-    mdRule(SUMMARY_HEAD.length),
-    ...r.comparisons.map((c) => mdRow(summaryRow(c))),
-  );
-  parts.push('', AGGREGATE_NOTE);
+  const head = summaryHead(r);
+  parts.push(mdRow(head), mdRule(head.length), ...r.comparisons.map((c) => mdRow(summaryRow(r, c))));
+  for (const note of notes(r)) parts.push('', note);
   for (const c of r.comparisons) {
     parts.push(
       '',
       `<details><summary>${comparisonTitle(c)}: per window</summary>`,
       '',
-      mdRow(WINDOW_HEAD),
-      mdRule(WINDOW_HEAD.length),
+      mdRow(windowHead(r)),
+      mdRule(windowHead(r).length),
       ...windowRows(r, c).map(mdRow),
       '',
       '</details>',

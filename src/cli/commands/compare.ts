@@ -48,6 +48,7 @@ interface CompareOptions extends LayoutFlags {
   subsetSize?: string;
   seed: string;
   resamples: string;
+  replicates: string;
   threads?: string;
   calendar?: string;
   signals?: string;
@@ -68,10 +69,15 @@ Examples:
   worksteal compare --benchmark mixed --subsets 20 --subset-size 4 --seed 7
   worksteal compare --benchmark crypto --sweep sim.feesBps=0,5,10          # A vs B at each fee level
   worksteal compare --data ../shared/marketdata/binance-spot-yanniedog --symbols SOLUSDT,LINKUSDT --window 30d
+  worksteal compare --benchmark crypto --replicates 7 --threads 2       # each window the mean of 7 paths per side
 
 A side (--variant, --baseline) is a config file (JSON/YAML; best.json from optimize works) or key=value pairs
 separated by spaces or ';'. --set applies to every side, --sweep makes one comparison per value (applied to
-both sides), so any configuration key, sim.* included, can be compared or swept.`;
+both sides), so any configuration key, sim.* included, can be compared or swept.
+
+One path per window is mostly noise (every decision changes all that follows). --replicates n simulates each
+window n times per side, the order size scaled by 1 + δ on both sides alike (δ = 0, then ±s, ±2s, … up to
+±0.2%), and compares the means; the summary's "path noise" is how much ΔSharpe moves from path to path.`;
 
 export function registerCompare(program: Command): void {
   addLayoutFlags(program.command('compare'))
@@ -113,6 +119,11 @@ export function registerCompare(program: Command): void {
     .option('--subset-size <k>', 'symbols per subset (with --subsets)')
     .option('--seed <n>', 'seed of the subsets and the bootstrap', '1')
     .option('--resamples <n>', 'bootstrap resamples', String(DEFAULT_RESAMPLES))
+    .option(
+      '--replicates <n>',
+      'simulations per side and window, each with the order size of both sides scaled by a fixed 1 + δ (|δ| ≤ 0.2%); the window is their mean',
+      '1',
+    )
     .option('--signals <file>', 'signals CSV instead of the built-in forecaster (every side trades on it)')
     .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar (2000–2035)')
     .option('--threads <k>', 'simulations at once on worker threads (default: one per core; 0 = this thread)')
@@ -161,6 +172,7 @@ async function resolveGroups(
 async function compareCommand(opts: CompareOptions): Promise<void> {
   const seed = wholeNumber(opts.seed, '--seed', 0);
   const resamples = wholeNumber(opts.resamples, '--resamples', 100);
+  const replicates = wholeNumber(opts.replicates, '--replicates', 1);
   const threads = opts.threads === undefined ? defaultThreads() : wholeNumber(opts.threads, '--threads', 0);
   const window = parseSpan(opts.window, '--window');
   const step = opts.step === undefined ? window : parseSpan(opts.step, '--step');
@@ -239,9 +251,9 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
           seed,
         );
   const sides = groups.reduce((n, g) => n + 1 + g.variants.length, 0);
-  const total = windows.length * (subsets?.length ?? 1) * sides;
+  const total = windows.length * (subsets?.length ?? 1) * sides * replicates;
   say(
-    `comparing: ${windows.length} windows of ${opts.window}${subsets ? ` × ${subsets.length} subsets` : ''} × ${sides} sides = ${total} simulations on ${threads === 0 ? 'this thread' : `${Math.min(threads, total)} thread(s)`}`,
+    `comparing: ${windows.length} windows of ${opts.window}${subsets ? ` × ${subsets.length} subsets` : ''} × ${sides} sides${replicates > 1 ? ` × ${replicates} replicates` : ''} = ${total} simulations on ${threads === 0 ? 'this thread' : `${Math.min(threads, total)} thread(s)`}`,
   );
 
   const bar = progressBar('comparing');
@@ -253,6 +265,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
     ...(subsets ? { subsets } : {}),
     seed,
     resamples,
+    ...(replicates > 1 ? { replicates } : {}),
     threads,
     ...(calendar ? { calendar } : {}),
     ...(signals ? { signals: signals.signals } : {}),
