@@ -45,10 +45,10 @@ export class Calibration {
   private readonly table: Float64Array;
   private readonly raw: Float64Array;
   /**
-   * sampleAt(j) as computed since the last refit, NaN where not yet asked: a decision values hundreds of
-   * orders between two refits, so each sample's arithmetic is done once; a refit only marks them unknown.
+   * sampleAt(j) for every j, computed at each refit: a decision values hundreds of orders between two
+   * refits, and a full table lets a query read two samples with no check (67 samples per refit).
    */
-  private readonly samples = new Float64Array(LUT_SIZE + 1).fill(Number.NaN);
+  private readonly samples = new Float64Array(LUT_SIZE + 1);
   private dirty = true;
   // Scratch of refit, which runs after every bar that resolves origins: allocated once.
   private readonly value: Float64Array;
@@ -118,23 +118,29 @@ export class Calibration {
   probability(z: number): number {
     if (z <= 0) return 1;
     if (this.dirty) this.refit();
+    // Inside the grid (most queries): two samples and a straight line, small enough to be inlined.
+    if (z > GRID_FIRST && z < GRID_LAST) {
+      const x = z / LUT_STEP;
+      const k = x | 0;
+      const samples = this.samples;
+      const at = samples[k]!;
+      return at + (samples[k + 1]! - at) * (x - k);
+    }
+    return this.outsideGrid(z);
+  }
+
+  /** probability(z) at or below the first grid point, at or beyond the last, or for NaN (fitted). */
+  private outsideGrid(z: number): number {
     const table = this.table;
     if (z <= GRID_FIRST) return 1 + (table[0]! - 1) * (z / GRID_FIRST);
     if (z >= GRID_LAST) return (table[LAST]! * firstPassage(z)) / this.raw[LAST]!;
-    const x = z / LUT_STEP;
-    const k = x | 0;
-    const samples = this.samples;
-    let at = samples[k]!;
-    if (at !== at) at = samples[k] = this.sampleAt(k);
-    let next = samples[k + 1]!;
-    if (next !== next) next = samples[k + 1] = this.sampleAt(k + 1);
-    return at + (next - at) * (x - k);
+    return Number.NaN;
   }
 
   /**
    * The curve sampled at z = j·LUT_STEP (running to 1 at z = 0 below the first grid point, flat beyond the
-   * last), by the segment and weight found once for the grid (LUT_SEGMENT): queries interpolate between two
-   * samples, so a refit (after every bar that resolves origins) has no table of samples to fill.
+   * last), by the segment and weight found once for the grid (LUT_SEGMENT): a refit fills the samples from
+   * the fitted values, and queries interpolate between two of them.
    */
   private sampleAt(j: number): number {
     const table = this.table;
@@ -177,7 +183,8 @@ export class Calibration {
       value[i] = weight[i]! > 0 ? (hits[i]! + k * this.raw[i]!) / weight[i]! : this.raw[i]!;
     }
     isotonicNonIncreasing(value, weight, this.table, this.blocks);
-    this.samples.fill(Number.NaN);
+    const samples = this.samples;
+    for (let j = 0; j <= LUT_SIZE; j++) samples[j] = this.sampleAt(j);
     this.dirty = false;
   }
 }
