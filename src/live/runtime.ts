@@ -292,6 +292,7 @@ export class Runtime {
       counters: this.counters,
       alerts: this.alerts,
       capacityNote: this.capacityNote,
+      claimed: this.coordinator.claimedMargin(),
       pollHistory: this.records.pollHistory,
       unrealized: this.broker.unrealized,
     });

@@ -116,7 +116,8 @@ function render(s) {
   const c = s.capacity;
   document.getElementById('capacity-bar').style.width = Math.min(100, (c.utilization || 0) * 100).toFixed(1) + '%';
   document.getElementById('capacity-text').textContent =
-    'used ' + money(c.used) + ' of ' + money(c.capacity) + ' (' + pct(c.utilization) + '), free ' + money(c.free) +
+    'used ' + money(c.used) + ' of ' + money(c.capacity) + ' (' + pct(c.utilization) + ')' +
+    (c.claimed > 0 ? ', claimed by steals in flight ' + money(c.claimed) : '') + ', free ' + money(c.free) +
     ', equity ' + money(c.equity) + (c.note ? ' — ' + c.note : '');
   fill('orders', s.openOrders.map((o) => [
     [o.symbol, 'l'], [o.side, 'l'], [o.role + (o.external ? ' (external)' : ''), 'l'], [num(o.limitPrice)],

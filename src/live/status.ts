@@ -21,6 +21,9 @@ export interface StatusSnapshot {
     equity: number;
     capacity: number;
     used: number;
+    /** Held by steal sagas waiting for the broker, beyond what their pending cancels hold. */
+    claimed: number;
+    /** capacity − used − claimed, never below 0. */
     free: number;
     utilization: number | null;
     bufferPct: number;
@@ -89,6 +92,8 @@ export interface StatusInput {
   counters: StatusSnapshot['counters'];
   alerts: AlertMonitor;
   capacityNote: string | null;
+  /** Margin the sagas in flight claim (Coordinator.claimedMargin). */
+  claimed: number;
   /** The venue's unrealised PnL per symbol, from the last positions it reported (absent: not known). */
   unrealized?: ReadonlyMap<string, number>;
   /** The last polls (the page's charts). */
@@ -122,7 +127,8 @@ export function buildStatus(s: StatusInput): StatusSnapshot {
       equity: account.equity,
       capacity,
       used,
-      free: Math.max(0, capacity - used),
+      claimed: s.claimed,
+      free: Math.max(0, capacity - used - s.claimed),
       utilization: capacity > 0 ? used / capacity : null,
       bufferPct: config.bufferPct,
       note: s.capacityNote,

@@ -146,10 +146,17 @@ describe('worksteal run --broker replay (child process, real bars)', () => {
 
       // Margin gauges are the ledger's numbers after the last poll.
       const status = (await (await fetch(`${url}/status`)).json()) as {
-        capacity: { used: number; free: number; capacity: number };
+        capacity: { used: number; claimed: number; free: number; capacity: number };
       };
       expect(metrics.get('worksteal_margin_used')).toBeCloseTo(status.capacity.used, 6);
       expect(metrics.get('worksteal_margin_free')).toBeCloseTo(status.capacity.free, 6);
+      // No saga is in flight once the run is over: nothing claimed, and free is what the orders leave.
+      expect(status.capacity.claimed).toBe(0);
+      expect(metrics.get('worksteal_margin_claimed')).toBe(0);
+      expect(status.capacity.free).toBeCloseTo(
+        Math.max(0, status.capacity.capacity - status.capacity.used),
+        6,
+      );
       expect(metrics.get('worksteal_decision_latency_seconds_count')).toBe(
         count(d, 'SELECT COUNT(*) AS n FROM decisions WHERE outcome IS NOT NULL'),
       );
