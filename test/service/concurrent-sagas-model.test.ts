@@ -14,15 +14,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PlaceLimitRequest } from '../../src/coordinator/broker.js';
 import type { SagaClaim } from '../../src/coordinator/claims.js';
-import {
-  orderEventSchema,
-  sagaReportSchema,
-  type OrderEventBody,
-  type SagaReportBody,
-} from '../../src/service/reports.js';
+import type { OrderEventBody, SagaReportBody } from '../../src/service/reports.js';
 import { ServiceConflict, type SagaView } from '../../src/service/views.js';
-import { advisoryService, readyRequest, restingOrder, type Harness } from './fixture.js';
-import { MoneyModel } from './money-model.js';
+import { advisoryService, closeAndRemove, readyRequest, restingOrder, type Harness } from './fixture.js';
+import { MoneyModel, sendEvent, sendReport } from './money-model.js';
 
 const EQUITY = 10_000;
 const DEADLINE = 30_000;
@@ -99,18 +94,13 @@ interface Run {
 const openSagas = (run: Run): SagaView[] => (run.h.service.status() as { sagas: SagaView[] }).sagas;
 
 function event(run: Run, body: OrderEventBody): void {
-  const parsed = orderEventSchema.safeParse(body);
-  if (!parsed.success) return;
-  run.h.service.event(parsed.data);
-  run.model.event(parsed.data);
+  sendEvent(run.h, run.model, body);
 }
 
 async function report(run: Run, sagaId: string, body: SagaReportBody, order?: PlaceLimitRequest) {
-  const parsed = sagaReportSchema.safeParse(body);
-  if (!parsed.success) return;
-  run.last = { sagaId, body: parsed.data, ...(order ? { order } : {}) };
-  run.model.report(parsed.data, order);
-  await run.h.service.report(sagaId, parsed.data);
+  await sendReport(run.h, run.model, sagaId, body, order, (sent) => {
+    run.last = { sagaId, body: sent, ...(order ? { order } : {}) };
+  });
 }
 
 /** The bot answers what one saga (any of the open ones) waits for, in one of the ways a bot may. */
@@ -344,7 +334,6 @@ async function play(steps: Step[]): Promise<void> {
     venueIds: 0,
     steps: [],
   };
-  const dir = run.h.dir;
   try {
     for (const step of steps) {
       run.steps.push(JSON.stringify(step));
@@ -365,9 +354,7 @@ async function play(steps: Step[]): Promise<void> {
       .get() as { n: number };
     reached.redecided += redecided.n;
   } finally {
-    await run.h.service.close();
-    run.h.store.close();
-    (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
+    await closeAndRemove(run.h);
   }
 }
 

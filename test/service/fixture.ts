@@ -56,6 +56,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Close a harness and remove its folder, also one restarted over an earlier harness's folder. */
+export async function closeAndRemove(h: Harness): Promise<void> {
+  await h.service.close();
+  h.store.close();
+  rmSync(h.dir, { recursive: true, force: true });
+}
+
 /** An advisory service over a fresh store (or the given one, for restarts). */
 export function advisoryService(
   options: {

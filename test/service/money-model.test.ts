@@ -11,15 +11,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PlaceLimitRequest } from '../../src/coordinator/broker.js';
-import {
-  orderEventSchema,
-  sagaReportSchema,
-  type OrderEventBody,
-  type SagaReportBody,
-} from '../../src/service/reports.js';
+import { orderEventSchema, type OrderEventBody, type SagaReportBody } from '../../src/service/reports.js';
 import { ServiceConflict, type SagaView } from '../../src/service/views.js';
-import { advisoryService, readyRequest, restingOrder, type Harness } from './fixture.js';
-import { MoneyModel, type Step, stepArb } from './money-model.js';
+import { advisoryService, closeAndRemove, readyRequest, restingOrder, type Harness } from './fixture.js';
+import { MoneyModel, sendEvent, sendReport, type Step, stepArb } from './money-model.js';
 
 const EQUITY = 10_000;
 const DEADLINE = 30_000;
@@ -62,13 +57,9 @@ function waiting(run: Run): { saga: SagaView; action: SagaView['waitingFor'][num
   return null;
 }
 
-/** An order event as the HTTP layer would pass it on (bad input is a 400 there and reaches nothing). */
 function event(run: Run, body: OrderEventBody, withId: boolean): void {
-  const parsed = orderEventSchema.safeParse(withId ? { ...body, eventId: `e${++run.eventIds}` } : body);
-  if (!parsed.success) return;
-  run.lastEvent = parsed.data;
-  run.h.service.event(parsed.data);
-  run.model.event(parsed.data);
+  const sent = sendEvent(run.h, run.model, withId ? { ...body, eventId: `e${++run.eventIds}` } : body);
+  if (sent) run.lastEvent = sent;
 }
 
 async function report(
@@ -77,10 +68,7 @@ async function report(
   body: SagaReportBody,
   order?: PlaceLimitRequest,
 ): Promise<void> {
-  const parsed = sagaReportSchema.safeParse(body);
-  if (!parsed.success) return;
-  run.model.report(parsed.data, order);
-  await run.h.service.report(sagaId, parsed.data);
+  await sendReport(run.h, run.model, sagaId, body, order);
 }
 
 async function answerSaga(run: Run, choice: number, partial: number): Promise<void> {
@@ -400,7 +388,6 @@ async function play(steps: Step[]): Promise<void> {
     venueIds: 0,
     steps: [],
   };
-  const dir = run.h.dir;
   try {
     for (const step of steps) {
       run.steps.push(JSON.stringify(step));
@@ -426,9 +413,7 @@ async function play(steps: Step[]): Promise<void> {
     await check(run);
     count(run);
   } finally {
-    await run.h.service.close();
-    run.h.store.close();
-    (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
+    await closeAndRemove(run.h);
   }
 }
 

@@ -6,7 +6,13 @@
 import fc from 'fast-check';
 import type { PlaceLimitRequest } from '../../src/coordinator/broker.js';
 import type { LedgerSnapshot } from '../../src/coordinator/ledger.js';
-import type { OrderEventBody, SagaReportBody } from '../../src/service/reports.js';
+import {
+  orderEventSchema,
+  sagaReportSchema,
+  type OrderEventBody,
+  type SagaReportBody,
+} from '../../src/service/reports.js';
+import type { Harness } from './fixture.js';
 
 export interface Step {
   t:
@@ -206,4 +212,35 @@ export class MoneyModel {
     this.fill(id, cumulative);
     o.open = false;
   }
+}
+
+/**
+ * An order event as the HTTP layer would pass it on (bad input is a 400 there and reaches nothing), to the
+ * service and to the model. Answers what was sent, or null when the schema refused it.
+ */
+export function sendEvent(h: Harness, model: MoneyModel, body: unknown): OrderEventBody | null {
+  const parsed = orderEventSchema.safeParse(body);
+  if (!parsed.success) return null;
+  h.service.event(parsed.data);
+  model.event(parsed.data);
+  return parsed.data;
+}
+
+/**
+ * A saga report, parsed as the HTTP layer would, to the model and then to the service. `sent` sees it once it
+ * passed the schema, before the service answers (or refuses it).
+ */
+export async function sendReport(
+  h: Harness,
+  model: MoneyModel,
+  sagaId: string,
+  body: SagaReportBody,
+  order?: PlaceLimitRequest,
+  sent?: (report: SagaReportBody) => void,
+): Promise<void> {
+  const parsed = sagaReportSchema.safeParse(body);
+  if (!parsed.success) return;
+  sent?.(parsed.data);
+  model.report(parsed.data, order);
+  await h.service.report(sagaId, parsed.data);
 }
