@@ -1,10 +1,22 @@
 /**
- * The README's "Use as a library" example, run as written: once inside this repository (the package refers to
- * itself by name through `exports`) and once from an `npm pack` tarball installed into an empty project, the
- * way a user gets it. Both import 'worksteal' from the compiled `dist/`, so the build runs first.
+ * The README's "Use as a library" example, run as written: once inside the package (it refers to itself by
+ * name through `exports`) and once from an `npm pack` tarball installed into an empty project, the way a user
+ * gets it. Both import 'worksteal' from compiled code, so the build runs first: into a copy of the package in
+ * a temporary folder, never over this repository's `dist/`, which other test files' child processes run
+ * while this one builds (a file half rewritten there made one of them fail to import).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,26 +46,32 @@ const run = (cmd: string, args: string[], cwd: string): string =>
 
 const HEADING = '## Use as a library';
 const temp = mkdtempSync(join(tmpdir(), 'worksteal-library-'));
+/** The package as `npm pack` would take it from this repository: package.json, bin/, README.md and a fresh dist/. */
+const pkg = join(temp, 'package');
 
 beforeAll(() => {
-  run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], ROOT);
+  mkdirSync(pkg);
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(pkg, 'dist')], ROOT);
+  for (const f of ['package.json', 'README.md']) copyFileSync(join(ROOT, f), join(pkg, f));
+  cpSync(join(ROOT, 'bin'), join(pkg, 'bin'), { recursive: true });
+  // Its dependencies, as in the repository (npm pack leaves node_modules out).
+  symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'), 'dir');
 }, 300_000);
 
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 describe('README "Use as a library"', () => {
-  it('runs as written inside the repository and prints what the README shows', () => {
-    const dir = join(ROOT, 'test-artifacts');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'readme-library-example.mjs');
+  it('runs as written inside the package and prints what the README shows', () => {
+    const file = join(pkg, 'readme-library-example.mjs');
     writeFileSync(file, readmeBlock(HEADING));
-    const out = run(process.execPath, [file], ROOT);
+    const out = run(process.execPath, [file], pkg);
     expect(out).toBe(readmeOutput(HEADING));
   });
 
   it('runs from an npm pack tarball installed into an empty project', () => {
     // dist/ is built above; --ignore-scripts keeps pack from building it a second time.
-    run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', temp], ROOT);
+    run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', temp], pkg);
     const tarball = readdirSync(temp).find((f) => f.endsWith('.tgz'));
     expect(tarball, 'npm pack wrote no tarball').toBeDefined();
     const project = join(temp, 'project');
