@@ -35,6 +35,7 @@ export function submitRequests(
     w.restingSignal = w.signal;
     if (st.decisions.length) st.decisions.setOrderId(st.decisions.length - 1, outcome.orderId);
     st.entryOwner.set(outcome.orderId, w);
+    st.input.onEntryPlaced?.(outcome.orderId, w, req);
     if (outcome.status === 'stole') {
       st.counters.steals++;
       if (outcome.decision.fight) st.counters.fights++;

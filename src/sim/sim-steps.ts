@@ -101,6 +101,7 @@ export function refreshSignal(st: SimState, w: Watcher, i: number): void {
         edge: w.forecast.edge[i]!,
         expectedPnl: null,
         validUntil: st.now + st.sim.forecaster.validBars * knownBarLength(w, i),
+        createdAt: st.now,
       };
     }
     return;
@@ -118,6 +119,7 @@ export function refreshSignal(st: SimState, w: Watcher, i: number): void {
       edge: Math.abs(chosen.takeProfit / chosen.entry - 1),
       expectedPnl: chosen.expectedPnl,
       validUntil: chosen.validUntil,
+      createdAt: st.now,
     };
   }
 }

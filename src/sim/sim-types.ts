@@ -40,6 +40,11 @@ export interface SimInput {
    */
   records?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Research: told of each entry order as it is placed (its id, the watcher and the request that placed it),
+   * for per-trade records joined to what was known at the request (scripts/fill-features.ts). No effect.
+   */
+  onEntryPlaced?: (orderId: string, watcher: Readonly<Watcher>, request: Readonly<EntryRequest>) => void;
 }
 
 export interface DecisionRow {
@@ -164,6 +169,8 @@ export interface ActiveSignal {
   edge: number;
   expectedPnl: number | null;
   validUntil: number;
+  /** When the watcher took the signal up (a bar close): research records an entry's age from it. */
+  createdAt: number;
 }
 
 export interface Watcher {
