@@ -4,7 +4,7 @@ import { COPY_BY_VIEW, carveColumns } from './columns.js';
 import { REASON_CODE, type CandidateTable } from './decision.js';
 import { DISTANCE_EPSILON } from './distance.js';
 import type { OrderColumns } from './order-columns.js';
-import { ORDER_ENTRY, ORDER_EXTERNAL } from './order-flags.js';
+import { ORDER_ENTRY, ORDER_OFF_LIMITS } from './order-flags.js';
 import type { StealHistory } from './steal-history.js';
 
 // Reason codes as plain constants for the candidate loop (the table of names is REASON_CODE; the reasons
@@ -31,8 +31,8 @@ export interface CandidateContext {
 /**
  * A decision's candidate table (DESIGN §2 "protected"): every open order with its distance, margin and,
  * when it may not be a victim, the first rule that says so; and how many of the orders are ours to steal
- * from at all (neither external, nor an exit, nor the requester's own symbol). Reads the order columns
- * only; decide() calls it once it knows it is short of margin and may steal.
+ * from at all (neither external, nor pending cancel, nor an exit, nor the requester's own symbol). Reads the
+ * order columns only; decide() calls it once it knows it is short of margin and may steal.
  */
 export function candidateTable(
   input: CandidateContext,
@@ -98,8 +98,9 @@ export function candidateTable(
   for (let i = 0; i < n; i++) {
     const mark = marks[symbol[i]!]!;
     if (mark === 0 && !ageMatters) continue;
-    // External orders and exits keep their reason; the requester's own symbol comes next (DESIGN §2).
-    if ((flags[i]! & (ORDER_ENTRY | ORDER_EXTERNAL)) !== ORDER_ENTRY) continue;
+    // External orders, pending cancels and exits keep their reason; the requester's own symbol comes next
+    // (DESIGN §2).
+    if ((flags[i]! & (ORDER_ENTRY | ORDER_OFF_LIMITS)) !== ORDER_ENTRY) continue;
     if (mark === REQUESTER) {
       why[i] = SAME_SYMBOL;
       ours--;

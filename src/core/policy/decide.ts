@@ -8,7 +8,7 @@ import type { Decision } from './decision.js';
 import { distance, withinDistance } from './distance.js';
 import { STEAL_BUDGET_WINDOW_MS, type StealHistory } from './steal-history.js';
 import { OrderColumns } from './order-columns.js';
-import { ORDER_ENTRY, ORDER_EXTERNAL, ORDER_SELL } from './order-flags.js';
+import { ORDER_ENTRY, ORDER_OFF_LIMITS, ORDER_SELL } from './order-flags.js';
 import { toleranceFor } from './tolerance.js';
 import { marginInputIssues } from './validate.js';
 import type { RequestValue, Valuator } from './valuation.js';
@@ -99,13 +99,14 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   columns.heldNotional(cryptoNotional, stockNotional, held);
   cryptoNotional = held[0]!;
   stockNotional = held[1]!;
-  // This symbol's resting entry order on the request's side, placed by us: the one it replaces (the last).
+  // This symbol's resting entry order on the request's side, placed by us and not being cancelled by a saga
+  // in flight: the one it replaces (the last).
   const n = columns.length;
   const flags = columns.flags;
   const orderSymbol = columns.symbol;
   const requestSymbol = columns.symbolId(request.symbol);
   const replacesKey = ORDER_ENTRY | (request.side === 'buy' ? 0 : ORDER_SELL);
-  const replacesMask = ORDER_ENTRY | ORDER_SELL | ORDER_EXTERNAL;
+  const replacesMask = ORDER_ENTRY | ORDER_SELL | ORDER_OFF_LIMITS;
   let replacesRow = -1;
   // A symbol that never had an order has no index (−1) and no row.
   for (let i = 0; requestSymbol >= 0 && i < n; i++) {

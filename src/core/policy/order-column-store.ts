@@ -41,8 +41,8 @@ export class OrderColumnStore {
   margin: Float64Array;
   /**
    * What makes the order no victim whatever the request, at the protection of the last `prepare`: external,
-   * not an entry, probe, no price, protected by distance, in that order (DESIGN §2); eligible otherwise.
-   * decide() adds what depends on the request, the time and the history.
+   * pending cancel, not an entry, probe, no price, protected by distance, in that order (DESIGN §2);
+   * eligible otherwise. decide() adds what depends on the request, the time and the history.
    */
   reason: Uint8Array;
   /** distance, margin and notional were handed out by lend(): copy them before their next change. */

@@ -4,6 +4,7 @@ import {
   ORDER_CRYPTO,
   ORDER_ENTRY,
   ORDER_EXTERNAL,
+  ORDER_PENDING_CANCEL,
   ORDER_PROBE,
   ORDER_SELL,
   oursOf,
@@ -20,6 +21,7 @@ let nextStamp = 1;
 
 const ELIGIBLE = REASON_CODE.eligible;
 const EXTERNAL = REASON_CODE.external;
+const PENDING_CANCEL = REASON_CODE['pending-cancel'];
 const NOT_ENTRY = REASON_CODE['not-entry'];
 const PROBE = REASON_CODE.probe;
 const NO_PRICE = REASON_CODE['no-price'];
@@ -39,7 +41,7 @@ const PROTECTED = REASON_CODE['protected-distance'];
  * it saw without a copy per decision.
  */
 export class OrderColumns extends OrderColumnStore {
-  /** Rows that are entries of ours (not external): candidates unless the request's own symbol. */
+  /** Entries of ours (neither external nor pending cancel): candidates unless the request's own symbol. */
   ours = 0;
   /** No row was placed later than this (an upper bound: a removal leaves it). */
   latestPlacedAt = Number.NEGATIVE_INFINITY;
@@ -202,7 +204,8 @@ export class OrderColumns extends OrderColumnStore {
       (o.role === 'entry' ? ORDER_ENTRY : 0) |
       (o.assetClass === 'crypto' ? ORDER_CRYPTO : 0) |
       (o.probe ? ORDER_PROBE : 0) |
-      (o.external ? ORDER_EXTERNAL : 0);
+      (o.external ? ORDER_EXTERNAL : 0) |
+      (o.pendingCancelBy !== undefined ? ORDER_PENDING_CANCEL : 0);
     this.flags[i] = flags;
     this.ours += oursOf(flags);
     const entry = (flags & ORDER_ENTRY) !== 0;
@@ -227,6 +230,7 @@ export class OrderColumns extends OrderColumnStore {
     const f = this.flags[i]!;
     const d = this.distance[i]!;
     if ((f & ORDER_EXTERNAL) !== 0) return EXTERNAL;
+    if ((f & ORDER_PENDING_CANCEL) !== 0) return PENDING_CANCEL;
     if ((f & ORDER_ENTRY) === 0) return NOT_ENTRY;
     if ((f & ORDER_PROBE) !== 0) return PROBE;
     if (d !== d) return NO_PRICE; // NaN: no price, no distance
