@@ -21,7 +21,8 @@ export interface SagaClaim {
  *
  * What a decision sees while sagas are open, and why it is safe:
  * - an order whose cancel is pending stays in the ledger (it holds its margin until the venue confirms) but
- *   is no candidate and no replaced order for anyone (it is passed to decide() as an external order);
+ *   is no candidate and no replaced order for anyone: it is passed to decide() with `pendingCancelBy` (its
+ *   saga), and a decision record shows it with reason `pending-cancel`;
  * - each saga claims its stealer's margin beyond what its pending cancels still hold:
  *   `max(0, stealer − pending cancels still open)`. Ledger + claims is then the margin held if every saga
  *   completed (victims gone, stealer placed) or more: a victim that fills instead of cancelling keeps its
@@ -128,11 +129,16 @@ export class SagaClaims {
     return false;
   }
 
-  /** The ledger's orders with every pending cancel as an external order: held margin, never a candidate. */
+  /**
+   * The ledger's orders with every pending cancel marked with its saga (`pendingCancelBy`): held margin, never
+   * a candidate nor a replaced order. Copies: the ledger's orders stay unmarked.
+   */
   view(ledger: CapacityLedger): OpenOrder[] {
     const out: OpenOrder[] = [];
-    for (const o of ledger.orders)
-      out.push(this.cancelling.has(o.id) ? Object.assign({}, o, { external: true }) : o);
+    for (const o of ledger.orders) {
+      const sagaId = this.cancelling.get(o.id);
+      out.push(sagaId === undefined ? o : Object.assign({}, o, { pendingCancelBy: sagaId }));
+    }
     return out;
   }
 

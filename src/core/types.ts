@@ -39,6 +39,12 @@ export interface OpenOrder {
   probe: boolean;
   /** Not placed by us (another program, or by hand): never touched. */
   external: boolean;
+  /**
+   * Set only in what a decision is given, never in the ledger: our order whose cancel this saga has asked for
+   * and the venue has not answered yet (src/coordinator/claims.ts). It holds its margin until the answer, and
+   * is no candidate and no replaced order for anyone meanwhile (reason `pending-cancel`).
+   */
+  pendingCancelBy?: string;
 }
 
 export interface Position {
@@ -121,7 +127,9 @@ export type IneligibleReason =
   /** Value rankings: chance to fill within the next bar ≥ `protectionFillProbability`. */
   | 'protected-fill-probability'
   /** Value rankings: no fill probability or value yet (too little history): never a victim on a guess. */
-  | 'no-estimate';
+  | 'no-estimate'
+  /** Our order that a saga in flight is cancelling, its cancel not answered yet (`pendingCancelBy`). */
+  | 'pending-cancel';
 
 export type ToleranceTier = 'stock-normal' | 'crypto-normal' | 'crypto-out-of-hours' | 'force-immediate';
 

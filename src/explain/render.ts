@@ -1,4 +1,4 @@
-import type { Decision } from '../core/policy/decision.js';
+import type { CandidateRecord, Decision } from '../core/policy/decision.js';
 import { candidateRecords } from '../core/policy/record.js';
 import { keyValues, money, num, pct, table } from '../report/text.js';
 import type { RequestValue, StealTest } from '../core/policy/valuation.js';
@@ -88,7 +88,7 @@ export function renderDecision(d: Decision, validity?: Validities): string {
             : []),
           ...(valued && validity ? [isoMinute(validity.order(c.id))] : []),
           c.eligible ? 'yes' : 'no',
-          c.reason ?? '',
+          whyNot(c, d),
         ]),
       ),
     );
@@ -98,6 +98,18 @@ export function renderDecision(d: Decision, validity?: Validities): string {
     lines.push('no candidates evaluated: nothing needs to be stolen for this decision');
   }
   return lines.join('\n');
+}
+
+/**
+ * The reason a candidate is no victim, by name; a pending cancel says what it means, since the name alone
+ * reads like a state of the order at the venue: it is ours, another saga's victim whose cancel is not
+ * answered yet (docs/service.md "Concurrent sagas").
+ */
+function whyNot(c: CandidateRecord, d: Decision): string {
+  if (c.reason !== 'pending-cancel') return c.reason ?? '';
+  const sagaId = d.candidates?.orders.find((o) => o.id === c.id)?.pendingCancelBy;
+  const by = sagaId === undefined ? 'another saga' : `saga ${sagaId}`;
+  return `pending-cancel (being cancelled by ${by}, not answered yet)`;
 }
 
 const RANKING_TEXT: Record<Decision['ranking'], string> = {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { OpenOrder } from '../../src/core/types.js';
 import { REASON_CODE, type Decision } from '../../src/core/policy/decision.js';
+import { candidateRecords } from '../../src/core/policy/record.js';
+import { renderDecision } from '../../src/explain/render.js';
 import { harness } from '../support/arbitraries.js';
 import { order, request } from '../support/builders.js';
 
@@ -15,7 +17,7 @@ const m = (): OpenOrder => order({ id: 'm', symbol: 'MSFT', price: 105 });
 const nvda = request({ symbol: 'NVDA', price: 100.1 });
 const tsla = request({ symbol: 'TSLA', qty: 20, price: 100.1 });
 
-async function setup(reject: { a2: boolean }) {
+async function setup(reject: { a2: boolean }, cooldownSec = 600) {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const h = await harness({
@@ -26,7 +28,7 @@ async function setup(reject: { a2: boolean }) {
       orders: [a1(), a2(), m()],
       positions: [],
     },
-    config: { cooldownSec: 600, victimRanking: 'distance' },
+    config: { cooldownSec, victimRanking: 'distance' },
     faults: {
       delay: async (call, id) => {
         if (call === 'cancel' && id === 'a2') await gate;
@@ -71,9 +73,9 @@ describe('sagas in flight beside other decisions', () => {
     // NVDA's steal from AAPL is in the history while its cancel is pending.
     expect(h.coordinator.history.isCooling('AAPL', h.clock.t)).toBe(true);
     const b = await h.coordinator.submit(tsla, h.broker);
-    // a2 is pending (external), a1 cools (AAPL was just stolen from): TSLA takes MSFT.
+    // a2 is pending cancel in NVDA's saga, a1 cools (AAPL was just stolen from): TSLA takes MSFT.
     expect(b.decision.victims).toEqual(['m']);
-    expect(reasonOf(b.decision, 'a2')).toBe(REASON_CODE.external);
+    expect(reasonOf(b.decision, 'a2')).toBe(REASON_CODE['pending-cancel']);
     expect(reasonOf(b.decision, 'a1')).toBe(REASON_CODE.cooldown);
     release();
     expect((await first).status).toBe('stole');
@@ -83,6 +85,52 @@ describe('sagas in flight beside other decisions', () => {
       'NVDA<AAPL',
     ]);
     expect(h.coordinator.claims.size).toBe(0);
+  });
+
+  it('a decision taken while a cancel is pending shows that order as pending-cancel, by its saga', async () => {
+    const { h, release } = await setup({ a2: false });
+    const first = h.coordinator.submit(nvda, h.broker);
+    await ticks();
+    const sagaId = h.coordinator.claims.cancelledBy('a2')!;
+    expect(sagaId).toBe(h.journal.transitions[0]!.sagaId);
+    const b = await h.coordinator.submit(tsla, h.broker);
+    // Our own entry, another saga's victim: not an external order (it was shown as `external` before).
+    const a2 = candidateRecords(b.decision).find((c) => c.id === 'a2')!;
+    expect(a2).toMatchObject({ eligible: false, reason: 'pending-cancel', victim: false });
+    expect(b.decision.candidates!.orders.find((o) => o.id === 'a2')).toMatchObject({
+      external: false,
+      pendingCancelBy: sagaId,
+    });
+    // It still holds its 1,000 (three orders of 1,000, NVDA's claim within a2's): TSLA had to steal.
+    expect(b.decision.usedBefore).toBeCloseTo(3_000, 9);
+    expect(renderDecision(b.decision)).toContain(`pending-cancel (being cancelled by saga ${sagaId}`);
+    // The ledger's own order is not marked: only what the decision was given.
+    expect(h.coordinator.ledger.order('a2')!.pendingCancelBy).toBeUndefined();
+    release();
+    expect((await first).status).toBe('stole');
+  });
+
+  it("a pending cancel of the request's own symbol is no replaced order for a decision taken meanwhile", async () => {
+    // No cooldown: AAPL, NVDA's victim, may steal meanwhile, so its decision builds a candidate table.
+    const { h, release } = await setup({ a2: true }, 0);
+    const first = h.coordinator.submit(nvda, h.broker);
+    await ticks();
+    // AAPL buys 1,500 of margin on the side of a1 and a2, a2's cancel out: decided now (not carried out), it
+    // replaces a1, never a2, and is short: a2 keeps its pending-cancel reason (not same-symbol), a1 is
+    // same-symbol, MSFT is the victim.
+    const aapl = request({ symbol: 'AAPL', qty: 30, price: 100.1 });
+    const d = h.coordinator.decide(aapl);
+    expect(d.replaces).toBe('a1');
+    expect(d.action).toBe('steal');
+    expect(d.victims).toEqual(['m']);
+    expect(reasonOf(d, 'a2')).toBe(REASON_CODE['pending-cancel']);
+    expect(reasonOf(d, 'a1')).toBe(REASON_CODE['same-symbol']);
+    release();
+    expect((await first).status).toBe('aborted');
+    // The refused cancel: a2 is an order like any other again, the last of AAPL's, the one replaced.
+    const after = h.coordinator.decide(aapl);
+    expect(after.replaces).toBe('a2');
+    expect(reasonOf(after, 'a2')).toBe(REASON_CODE['same-symbol']);
   });
 
   it('a saga that ends without its steal takes its cooldown back; its claim goes', async () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MemoryBrokerFaults } from '../../src/brokers/memory.js';
 import type { OpenOrder } from '../../src/core/types.js';
+import { REASON_CODE } from '../../src/core/policy/decision.js';
 import type { Outcome } from '../../src/coordinator/saga.js';
 import {
   bookArb,
@@ -206,9 +207,7 @@ describe('steal saga under faults', () => {
     expect(b.decision.usedBefore).toBeCloseTo(2_000, 9);
     expect(
       b.decision.candidates!.reason[b.decision.candidates!.orders.findIndex((o) => o.id === 'aapl')],
-    ).toBe(
-      1, // external: not ours to take while another saga cancels it
-    );
+    ).toBe(REASON_CODE['pending-cancel']); // not ours to take while another saga cancels it
     expect(h.coordinator.claims.size).toBe(1);
     expect(h.coordinator.claims.cancelledBy('aapl')).toBe(h.journal.transitions[0]!.sagaId);
     release();

@@ -11,7 +11,11 @@ import type {
 import type { RankingInForce } from '../config/schema.js';
 import type { RequestValue, StealTest, ValueColumns } from './valuation.js';
 
-/** Compact per-candidate reason codes; 0 means eligible. Index = code. */
+/**
+ * Compact per-candidate reason codes; 0 means eligible. Index = code. Stored records keep the codes (the
+ * service's `decision-columns-b64` format): a new reason is appended, never inserted, so old records read
+ * back with the reasons they were written with.
+ */
 export const INELIGIBLE_REASONS: readonly (IneligibleReason | null)[] = [
   null,
   'external',
@@ -25,6 +29,7 @@ export const INELIGIBLE_REASONS: readonly (IneligibleReason | null)[] = [
   'fight-pnl',
   'protected-fill-probability',
   'no-estimate',
+  'pending-cancel',
 ];
 export const REASON_CODE = Object.fromEntries(
   INELIGIBLE_REASONS.map((r, i) => [r ?? 'eligible', i]),

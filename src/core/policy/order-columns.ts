@@ -1,18 +1,17 @@
 import type { OpenOrder } from '../types.js';
-import { carveColumns, grownColumn as grown } from './columns.js';
 import { REASON_CODE } from './decision.js';
 import {
   ORDER_CRYPTO,
   ORDER_ENTRY,
   ORDER_EXTERNAL,
+  ORDER_PENDING_CANCEL,
   ORDER_PROBE,
   ORDER_SELL,
   oursOf,
   rowDistance,
 } from './order-flags.js';
 import { notional } from '../margin/requirements.js';
-
-const INITIAL_CAPACITY = 16;
+import { OrderColumnStore } from './order-column-store.js';
 
 /**
  * The next row stamp (see `OrderColumns.stamp`). One counter for every OrderColumns in the process, so a
@@ -22,6 +21,7 @@ let nextStamp = 1;
 
 const ELIGIBLE = REASON_CODE.eligible;
 const EXTERNAL = REASON_CODE.external;
+const PENDING_CANCEL = REASON_CODE['pending-cancel'];
 const NOT_ENTRY = REASON_CODE['not-entry'];
 const PROBE = REASON_CODE.probe;
 const NO_PRICE = REASON_CODE['no-price'];
@@ -40,45 +40,8 @@ const PROTECTED = REASON_CODE['protected-distance'];
  * they are now; later changes copy them first (copy on write), so a decision's candidate table keeps what
  * it saw without a copy per decision.
  */
-export class OrderColumns {
-  length = 0;
-  /** Reference price; NaN when unknown (null). */
-  price: Float64Array;
-  /** Limit price; NaN when not a positive price (such an order has no distance). */
-  limit: Float64Array;
-  /**
-   * Side-aware distance from the reference price to the limit (DESIGN §2), as a fraction of the limit; NaN
-   * when either is unknown. Kept with the price, so a decision copies it instead of dividing per order.
-   */
-  distance: Float64Array;
-  /** `|qty × limit|`: margin before the requirement. */
-  notional: Float64Array;
-  placedAt: Float64Array;
-  forecastPnl: Float64Array;
-  /** Index into the symbol table (see `symbolId`). */
-  symbol: Int32Array;
-  /** ORDER_* bits. */
-  flags: Uint8Array;
-  /**
-   * A number that changes whenever the row's order, its price or its limit may have changed (any write of
-   * the row), unique across all instances and never reused; a row moved by a removal keeps its stamp, since
-   * its content moves with it. Whoever remembers something computed from a row (the valuator's answers)
-   * knows it still holds while the row's stamp is the one it saw, without reading the order again.
-   */
-  stamp: Float64Array;
-  /** `notional` of the crypto entry orders, 0 in the other rows: held margin sums without a branch. */
-  cryptoEntryNotional: Float64Array;
-  /** `notional` of the stock entry orders, 0 in the other rows. */
-  stockEntryNotional: Float64Array;
-  /** Margin held at the requirements of the last `prepare` (exits hold none). */
-  margin: Float64Array;
-  /**
-   * What makes the order no victim whatever the request, at the protection of the last `prepare`: external,
-   * not an entry, probe, no price, protected by distance, in that order (DESIGN §2); eligible otherwise.
-   * decide() adds what depends on the request, the time and the history.
-   */
-  reason: Uint8Array;
-  /** Rows that are entries of ours (not external): candidates unless the request's own symbol. */
+export class OrderColumns extends OrderColumnStore {
+  /** Entries of ours (neither external nor pending cancel): candidates unless the request's own symbol. */
   ours = 0;
   /** No row was placed later than this (an upper bound: a removal leaves it). */
   latestPlacedAt = Number.NEGATIVE_INFINITY;
@@ -88,30 +51,11 @@ export class OrderColumns {
   private rows: OpenOrder[] = [];
   /** `rows` was handed out by snapshot(): copy it before the next change of a row's order. */
   private shared = false;
-  /** distance, margin and notional were handed out by lend(): copy them before their next change. */
-  private lent = false;
   private readonly symbolIds = new Map<string, number>();
   /** Bumped by every change to what holds margin (rows, quantities, roles), not by quotes. */
   private version = 0;
   /** The last heldNotional() answer: [version, crypto start, stock start, crypto sum, stock sum]. */
   private readonly held = new Float64Array([-1, 0, 0, 0, 0]);
-
-  constructor(capacity = INITIAL_CAPACITY) {
-    const n = Math.max(1, capacity);
-    this.price = new Float64Array(n);
-    this.limit = new Float64Array(n);
-    this.distance = new Float64Array(n);
-    this.notional = new Float64Array(n);
-    this.placedAt = new Float64Array(n);
-    this.forecastPnl = new Float64Array(n);
-    this.symbol = new Int32Array(n);
-    this.flags = new Uint8Array(n);
-    this.stamp = new Float64Array(n);
-    this.cryptoEntryNotional = new Float64Array(n);
-    this.stockEntryNotional = new Float64Array(n);
-    this.margin = new Float64Array(n);
-    this.reason = new Uint8Array(n);
-  }
 
   /** Columns of an order list, built fresh. */
   static of(orders: readonly OpenOrder[]): OrderColumns {
@@ -182,20 +126,6 @@ export class OrderColumns {
     return this.rows;
   }
 
-  /**
-   * The first `n` rows of distance, margin and notional as they are now, without a copy: a decision's
-   * candidate table reads them in place. They are lent: the next change to a lent column copies it first
-   * (copy on write), so the table keeps what the decision saw while the columns go on.
-   */
-  lend(n: number): Pick<OrderColumns, 'distance' | 'margin' | 'notional'> {
-    this.lent = true;
-    return {
-      distance: this.distance.subarray(0, n),
-      margin: this.margin.subarray(0, n),
-      notional: this.notional.subarray(0, n),
-    };
-  }
-
   /** The order at row `i` (undefined beyond the end). */
   order(i: number): OpenOrder | undefined {
     return i < this.length ? this.rows[i] : undefined;
@@ -241,20 +171,7 @@ export class OrderColumns {
     rows[i] = rows[last]!;
     rows.length = last;
     if (i === last) return;
-    this.keep();
-    this.price[i] = this.price[last]!;
-    this.limit[i] = this.limit[last]!;
-    this.distance[i] = this.distance[last]!;
-    this.notional[i] = this.notional[last]!;
-    this.placedAt[i] = this.placedAt[last]!;
-    this.forecastPnl[i] = this.forecastPnl[last]!;
-    this.symbol[i] = this.symbol[last]!;
-    this.flags[i] = this.flags[last]!;
-    this.stamp[i] = this.stamp[last]!;
-    this.cryptoEntryNotional[i] = this.cryptoEntryNotional[last]!;
-    this.stockEntryNotional[i] = this.stockEntryNotional[last]!;
-    this.margin[i] = this.margin[last]!;
-    this.reason[i] = this.reason[last]!;
+    this.moveRow(last, i);
   }
 
   /** No rows (the symbol table stays). */
@@ -287,7 +204,8 @@ export class OrderColumns {
       (o.role === 'entry' ? ORDER_ENTRY : 0) |
       (o.assetClass === 'crypto' ? ORDER_CRYPTO : 0) |
       (o.probe ? ORDER_PROBE : 0) |
-      (o.external ? ORDER_EXTERNAL : 0);
+      (o.external ? ORDER_EXTERNAL : 0) |
+      (o.pendingCancelBy !== undefined ? ORDER_PENDING_CANCEL : 0);
     this.flags[i] = flags;
     this.ours += oursOf(flags);
     const entry = (flags & ORDER_ENTRY) !== 0;
@@ -312,6 +230,7 @@ export class OrderColumns {
     const f = this.flags[i]!;
     const d = this.distance[i]!;
     if ((f & ORDER_EXTERNAL) !== 0) return EXTERNAL;
+    if ((f & ORDER_PENDING_CANCEL) !== 0) return PENDING_CANCEL;
     if ((f & ORDER_ENTRY) === 0) return NOT_ENTRY;
     if ((f & ORDER_PROBE) !== 0) return PROBE;
     if (d !== d) return NO_PRICE; // NaN: no price, no distance
@@ -326,42 +245,5 @@ export class OrderColumns {
       this.shared = false;
     }
     return this.rows;
-  }
-
-  /**
-   * Before writing distance, margin or notional: copy them if lent, so their borrowers keep what they read.
-   * The copies are carved from the decision slabs (one region, not three buffers of their own).
-   */
-  private keep(): void {
-    if (!this.lent) return;
-    const capacity = this.distance.length;
-    const { buffer, offset } = carveColumns(capacity * 24);
-    const copy = (from: Float64Array, k: number): Float64Array => {
-      const to = new Float64Array(buffer, offset + k * capacity * 8, capacity);
-      to.set(from);
-      return to;
-    };
-    this.distance = copy(this.distance, 0);
-    this.margin = copy(this.margin, 1);
-    this.notional = copy(this.notional, 2);
-    this.lent = false;
-  }
-
-  private grow(capacity: number): void {
-    // Fresh arrays: what was lent stays with its borrowers, unchanged.
-    this.lent = false;
-    this.price = grown(this.price, capacity);
-    this.limit = grown(this.limit, capacity);
-    this.distance = grown(this.distance, capacity);
-    this.notional = grown(this.notional, capacity);
-    this.placedAt = grown(this.placedAt, capacity);
-    this.forecastPnl = grown(this.forecastPnl, capacity);
-    this.symbol = grown(this.symbol, capacity);
-    this.cryptoEntryNotional = grown(this.cryptoEntryNotional, capacity);
-    this.stockEntryNotional = grown(this.stockEntryNotional, capacity);
-    this.margin = grown(this.margin, capacity);
-    this.flags = grown(this.flags, capacity);
-    this.stamp = grown(this.stamp, capacity);
-    this.reason = grown(this.reason, capacity);
   }
 }

@@ -6,6 +6,10 @@ export const ORDER_ENTRY = 2;
 export const ORDER_CRYPTO = 4;
 export const ORDER_PROBE = 8;
 export const ORDER_EXTERNAL = 16;
+/** Our order that a saga in flight is cancelling (`OpenOrder.pendingCancelBy`). */
+export const ORDER_PENDING_CANCEL = 32;
+/** Either bit puts an order off limits to every decision: held margin, no candidate, no replaced order. */
+export const ORDER_OFF_LIMITS = ORDER_EXTERNAL | ORDER_PENDING_CANCEL;
 
 /**
  * The distance rule (distance.ts) over a row; the columns hold NaN for an unknown price and for a limit that
@@ -15,7 +19,7 @@ export function rowDistance(flags: number, price: number, limit: number): number
   return distance((flags & ORDER_SELL) === 0 ? 'buy' : 'sell', price, limit);
 }
 
-/** 1 when the flags are an entry of ours (not external), else 0. */
+/** 1 when the flags are an entry of ours (neither external nor pending cancel), else 0. */
 export function oursOf(flags: number): number {
-  return (flags & (ORDER_ENTRY | ORDER_EXTERNAL)) === ORDER_ENTRY ? 1 : 0;
+  return (flags & (ORDER_ENTRY | ORDER_OFF_LIMITS)) === ORDER_ENTRY ? 1 : 0;
 }
