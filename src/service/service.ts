@@ -16,6 +16,7 @@ import { advisoryParts } from './advisory-parts.js';
 import type { AdvisoryBook } from './book.js';
 import type { EntryRequestBody, OrderEventBody, SagaReportBody } from './reports.js';
 import { DecisionLog } from './decision-log.js';
+import { ExecutingMode } from './executing-mode.js';
 import { ServiceWrites } from './service-writes.js';
 import { type AdvisoryReports, advisoryEvent, refuseForeignReport } from './order-events.js';
 import { awaitedReport, SagaIndex } from './saga-index.js';
@@ -57,14 +58,12 @@ export class CoordinatorService {
   private readonly book: AdvisoryBook | null;
   private readonly reports: AdvisoryReports | null;
   private readonly advisory: AdvisoryBroker | null;
-  private readonly executing: TrackedBroker | null;
+  private readonly executing: ExecutingMode | null;
   private readonly writes: ServiceWrites;
   private readonly o: ServiceOptions;
   private currentRequest: EntryRequest | null = null;
   private recovering = false;
-  private dirty = true;
   private readonly sagas: SagaIndex;
-  private stopListening: () => void = () => undefined;
 
   constructor(o: ServiceOptions) {
     this.o = o;
@@ -120,10 +119,7 @@ export class CoordinatorService {
       this.book = null;
       this.reports = null;
       this.advisory = null;
-      this.executing = new TrackedBroker(o.mode.broker, o.store, () => o.timers.now());
-      this.stopListening = o.mode.broker.onOrderEvent((e) => {
-        if (e.kind !== 'new' && e.kind !== 'pending_cancel') this.dirty = true;
-      });
+      this.executing = new ExecutingMode(o.mode.broker, o.store, () => o.timers.now());
     }
     this.ready = this.recover();
     o.metrics.onScrape(() => this.capacity());
@@ -166,11 +162,7 @@ export class CoordinatorService {
   private async decideAndAnswer(request: EntryRequest, explain: boolean): Promise<RequestAnswer> {
     const started = this.o.timers.now();
     if (this.executing) {
-      if (this.dirty) {
-        this.dirty = false;
-        await this.coordinator.reconcile(this.executing);
-      }
-      const outcome = await this.coordinator.submit(request, this.executing);
+      const outcome = await this.executing.submit(this.coordinator, request);
       this.onOutcome(request, outcome, started);
       return this.answer(request, outcome, explain);
     }
@@ -216,14 +208,7 @@ export class CoordinatorService {
    */
   event(body: OrderEventBody): { applied: boolean; detail: string } {
     this.writes.begin();
-    if (this.executing) {
-      if (body.kind !== 'quote')
-        throw new ServiceConflict(
-          `the service executes against ${this.brokerName} and reads orders, fills and the account from it; send only quotes (kind "quote")`,
-        );
-      this.coordinator.ledger.markQuote(body.symbol, body.bid, body.ask);
-      return { applied: true, detail: 'quote applied' };
-    }
+    if (this.executing) return this.executing.event(this.coordinator, body);
     return advisoryEvent(body, {
       advisory: this.advisory!,
       book: this.book!,
@@ -272,7 +257,7 @@ export class CoordinatorService {
 
   /** Stop: sagas still waiting end as at their deadline; the run is closed in the store. */
   async close(reason = 'stopped'): Promise<void> {
-    this.stopListening();
+    this.executing?.close();
     await this.advisory?.close();
     await this.ready.catch(() => undefined);
     this.decisions.flush();
@@ -286,7 +271,7 @@ export class CoordinatorService {
     try {
       await recoverSagas({
         store: this.o.store,
-        broker: this.executing ?? new TrackedBroker(venue, this.o.store, () => this.o.timers.now()),
+        broker: this.executing?.tracked ?? new TrackedBroker(venue, this.o.store, () => this.o.timers.now()),
         venue,
         coordinator: this.coordinator,
         log: this.o.log,
@@ -301,7 +286,7 @@ export class CoordinatorService {
       this.decisions.flush();
     }
     if (this.book) this.coordinator.ledger.reset(this.book.state());
-    else this.dirty = true;
+    else this.executing?.markStale();
   }
 
   private venue(): LiveBroker {
