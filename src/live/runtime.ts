@@ -12,7 +12,7 @@ import {
   type RecoveryDeps,
 } from './recovery.js';
 import { capToBuyingPower } from './runtime-capacity.js';
-import { nextPollTime } from './runtime-schedule.js';
+import { PollLoop } from './runtime-loop.js';
 import { LiveValuation } from './runtime-valuation.js';
 import type { RuntimeOptions } from './runtime-options.js';
 import { iso, redactConfig, RuntimeRecords, sagaJournal, type RuntimeCounters } from './runtime-records.js';
@@ -34,16 +34,13 @@ export class Runtime {
   private readonly watchers: LiveWatchers;
   private readonly endOfDay: EndOfDay;
   private readonly symbolNames: string[];
-  private readonly hasStocks: boolean;
-  private readonly abort = new AbortController();
+  private readonly loop: PollLoop;
   private readonly unsubscribe: () => void;
   private quotes = new Map<string, Quote>();
   private paused = false;
-  private stopping = false;
   private dirty = false;
   private polls = 0;
   private lastPoll: number | null = null;
-  private inFlight: Promise<void> | null = null;
   private capacityNote: string | null = null;
   /** The capacity cap from the broker's buying power at the last reconcile. */
   private brokerCap: number | undefined;
@@ -76,7 +73,7 @@ export class Runtime {
       onSteal: (e) => this.records.onSteal(e),
     });
     this.symbolNames = o.symbols.map((s) => s.symbol);
-    this.hasStocks = o.symbols.some((s) => s.assetClass === 'stock');
+    this.loop = new PollLoop(o, () => this.pollOnce().catch((error: Error) => this.afterFailedPoll(error)));
     this.endOfDay = new EndOfDay({
       o,
       coordinator: this.coordinator,
@@ -96,7 +93,7 @@ export class Runtime {
       broker: this.broker,
       records: this.records,
       dryRun: () => this.dryRun,
-      halted: () => this.stopping || this.paused,
+      halted: () => this.loop.stopped || this.paused,
       reconcileIfDirty: async () => {
         if (this.dirty) await this.reconcile();
       },
@@ -151,26 +148,9 @@ export class Runtime {
     });
   }
 
-  /** Poll until stopped or, in a replay, until the end of the data (when: runtime-schedule.ts). */
-  async run(): Promise<'end' | 'stopped'> {
-    const o = this.o;
-    const clock = o.time.clock;
-    let t = o.start;
-    clock.startAt?.(t);
-    while (!this.stopping) {
-      await clock.sleepUntil(t, this.abort.signal);
-      if (this.stopping) break;
-      o.time.set(t);
-      this.inFlight = this.pollOnce().catch((error: Error) => this.afterFailedPoll(error));
-      await this.inFlight;
-      this.inFlight = null;
-      if (o.end !== undefined && t >= o.end) return 'end';
-      t = nextPollTime(t, o, this.hasStocks);
-      if (o.end !== undefined && t > o.end) t = o.end;
-      // Wall-clock trading does not replay polls it slept through; a replay never skips one.
-      if (!clock.stepped && t < clock.now()) t = clock.now();
-    }
-    return 'stopped';
+  /** Poll until stopped or, in a replay, until the end of the data (the loop: runtime-loop.ts). */
+  run(): Promise<'end' | 'stopped'> {
+    return this.loop.run();
   }
 
   async pollOnce(): Promise<void> {
@@ -238,21 +218,7 @@ export class Runtime {
    */
   async stop(reason: string, cancelEntries: boolean): Promise<void> {
     const o = this.o;
-    this.stopping = true;
-    this.abort.abort();
-    if (this.inFlight) {
-      const waited = await Promise.race([
-        this.inFlight.then(
-          () => true,
-          () => true,
-        ),
-        new Promise<false>((r) => setTimeout(() => r(false), o.stopWaitMs ?? 15_000).unref()),
-      ]);
-      if (!waited)
-        o.log.warn('stop-without-poll', {
-          detail: 'the poll in flight did not finish; recovery completes it at the next start',
-        });
-    }
+    await this.loop.stop();
     let cancelled = 0;
     if (cancelEntries && this.dryRun)
       o.log.info('stop-cancel-skipped', { detail: 'dry run: nothing is cancelled' });

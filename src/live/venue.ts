@@ -1,9 +1,8 @@
 import { notional } from '../core/margin/requirements.js';
 import type { AssetClass, Position, Side } from '../core/types.js';
-import type { BarSeries } from '../marketdata/index.js';
-import { canFillInBar, limitFillPrice, limitFillRole, tradesInBar } from '../sim/fill-rules.js';
-import { buildTimeline } from '../sim/timeline.js';
+import { canFillInBar, limitFillPrice, limitFillRole } from '../sim/fill-rules.js';
 import { interestDue, lastClosedIndex, venueAccount } from './venue-account.js';
+import { VenueBars, type Book } from './venue-bars.js';
 import type { BarVenueOptions, VenuePlaceRequest } from './venue-types.js';
 import {
   isOpenStatus,
@@ -17,10 +16,9 @@ import {
 
 export type { BarVenueOptions, VenuePlaceRequest } from './venue-types.js';
 
-interface Book {
-  series: BarSeries;
-  closeTimes: Float64Array;
-  /** Next bar not yet processed for fills. */
+/** A symbol's book and the next of its bars not yet processed for fills. */
+interface FillCursor {
+  book: Book;
   next: number;
 }
 
@@ -33,7 +31,8 @@ interface Book {
  * simulator's exits do. Time only moves forward; `advance()` catches up on every bar closed by now.
  */
 export class BarVenue {
-  private readonly books = new Map<string, Book>();
+  private readonly market: VenueBars;
+  private readonly cursors: FillCursor[] = [];
   private readonly orders = new Map<string, VenueOrder>();
   private readonly byClientId = new Map<string, string>();
   private readonly positionMap = new Map<string, { assetClass: AssetClass; qty: number; avgPrice: number }>();
@@ -48,18 +47,16 @@ export class BarVenue {
 
   constructor(private readonly options: BarVenueOptions) {
     this.cash = options.cash;
-    const timeline = buildTimeline(options.series, options.calendar, { deleverageLeadMinutes: 0 });
-    options.series.forEach((series, k) => {
-      this.books.set(series.symbol, { series, closeTimes: timeline.closeTimes[k]!, next: 0 });
-    });
+    this.market = new VenueBars(options);
+    for (const book of this.market.all()) this.cursors.push({ book, next: 0 });
   }
 
   get symbols(): string[] {
-    return [...this.books.keys()];
+    return this.market.symbols;
   }
 
   assetClassOf(symbol: string): AssetClass | null {
-    return this.books.get(symbol)?.series.assetClass ?? null;
+    return this.market.assetClassOf(symbol);
   }
 
   now(): number {
@@ -77,14 +74,15 @@ export class BarVenue {
     if (now <= this.processedUntil) return;
     this.processedUntil = now;
     this.chargeInterest(now);
-    for (const book of this.books.values()) {
+    for (const cursor of this.cursors) {
+      const { book } = cursor;
       const last = lastClosedIndex(book.closeTimes, now);
       if (!this.hasOpenOrders(book.series.symbol)) {
         // Nothing can fill: skip straight to the present.
-        book.next = Math.max(book.next, last + 1);
+        cursor.next = Math.max(cursor.next, last + 1);
         continue;
       }
-      for (; book.next <= last; book.next++) this.fillInBar(book, book.next);
+      for (; cursor.next <= last; cursor.next++) this.fillInBar(book, cursor.next);
     }
   }
 
@@ -92,8 +90,8 @@ export class BarVenue {
     this.advance();
     const existing = this.byClientId.get(request.clientOrderId);
     if (existing) return { ok: true, order: { ...this.orders.get(existing)! } };
-    const book = this.books.get(request.symbol);
-    if (!book) return { ok: false, reason: `symbol ${request.symbol} is not traded here` };
+    const assetClass = this.market.assetClassOf(request.symbol);
+    if (!assetClass) return { ok: false, reason: `symbol ${request.symbol} is not traded here` };
     if (!(request.qty > 0) || !(request.limitPrice > 0)) {
       return {
         ok: false,
@@ -104,7 +102,7 @@ export class BarVenue {
       id: `${this.options.idPrefix ?? 'r'}${this.nextId++}`,
       clientOrderId: request.clientOrderId,
       symbol: request.symbol,
-      assetClass: book.series.assetClass,
+      assetClass,
       side: request.side,
       role: request.role,
       limitPrice: request.limitPrice,
@@ -138,7 +136,7 @@ export class BarVenue {
     const placed = this.place({ ...rest, limitPrice: quote.bid });
     if (!placed.ok) return placed;
     const order = this.orders.get(placed.order.id)!;
-    if (atClose && this.tradableBarClosesNow(request.symbol))
+    if (atClose && this.market.tradableBarClosesAt(request.symbol, this.now()))
       this.fill(order, this.slipped(order.side, quote.bid), 'taker');
     else this.marketOrders.add(order.id);
     return { ok: true, order: { ...order } };
@@ -147,20 +145,6 @@ export class BarVenue {
   private slipped(side: Side, price: number): number {
     const slip = this.options.slippage ?? 0;
     return side === 'buy' ? price * (1 + slip) : price * (1 - slip);
-  }
-
-  /** Whether the symbol's last bar closes exactly now and trades (a session bar, or extended hours). */
-  private tradableBarClosesNow(symbol: string): boolean {
-    const book = this.books.get(symbol);
-    if (!book) return false;
-    const now = this.now();
-    const i = lastClosedIndex(book.closeTimes, now);
-    return i >= 0 && book.closeTimes[i] === now && this.tradable(book, i);
-  }
-
-  private tradable(book: Book, i: number): boolean {
-    const { calendar, extendedHours } = this.options;
-    return tradesInBar(book.series.assetClass, book.series.time[i]!, calendar, extendedHours ?? false);
   }
 
   /** The cancel has been asked for; the order can still fill until `completeCancel` (a fill racing a cancel). */
@@ -216,31 +200,12 @@ export class BarVenue {
 
   /** The last close known now (bid = ask: bars carry no spread). */
   quote(symbol: string): Quote | null {
-    const book = this.books.get(symbol);
-    if (!book) return null;
-    const i = lastClosedIndex(book.closeTimes, this.now());
-    if (i < 0) return null;
-    const price = book.series.close[i]!;
-    return { bid: price, ask: price, time: book.closeTimes[i]! };
+    return this.market.quote(symbol, this.now());
   }
 
   /** The last `count` bars closed by now (views into the series, not copies). */
   bars(symbol: string, count: number, until = this.now()): BarWindow | null {
-    const book = this.books.get(symbol);
-    if (!book) return null;
-    const last = lastClosedIndex(book.closeTimes, until);
-    if (last < 0) return null;
-    const from = Math.max(0, last - count + 1);
-    const s = book.series;
-    return {
-      symbol,
-      intervalMs: s.intervalMs,
-      time: s.time.subarray(from, last + 1),
-      open: s.open.subarray(from, last + 1),
-      high: s.high.subarray(from, last + 1),
-      low: s.low.subarray(from, last + 1),
-      close: s.close.subarray(from, last + 1),
-    };
+    return this.market.bars(symbol, count, until);
   }
 
   positions(): Position[] {
@@ -286,11 +251,7 @@ export class BarVenue {
     this.interestDay = day;
     const rate = this.options.marginRatePerYear ?? 0;
     if (last === null || day <= last || !(rate > 0)) return;
-    const markBefore = (symbol: string): number => {
-      const book = this.books.get(symbol)!;
-      const i = lastClosedIndex(book.closeTimes, now - 1);
-      return i < 0 ? 0 : book.series.close[i]!;
-    };
+    const markBefore = (symbol: string): number => this.market.quote(symbol, now - 1)?.bid ?? 0;
     this.cash -= interestDue(this.cash, this.positionMap, markBefore, rate, day - last);
   }
 
@@ -306,7 +267,7 @@ export class BarVenue {
   private fillInBar(book: Book, i: number): void {
     const s = book.series;
     const barOpen = s.time[i]!;
-    if (!this.tradable(book, i)) return;
+    if (!this.market.tradable(book, i)) return;
     for (const order of this.orders.values()) {
       if (order.symbol !== s.symbol || !isOpenStatus(order.status)) continue;
       if (!canFillInBar(order.placedAt, barOpen)) continue;

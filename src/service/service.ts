@@ -14,16 +14,17 @@ import { TrackedBroker } from '../live/tracked-broker.js';
 import type { AdvisoryBroker, Timers } from './advisory-broker.js';
 import { advisoryParts } from './advisory-parts.js';
 import type { AdvisoryBook } from './book.js';
-import { lateEvent, type EntryRequestBody, type OrderEventBody, type SagaReportBody } from './reports.js';
+import type { EntryRequestBody, OrderEventBody, SagaReportBody } from './reports.js';
 import { DecisionLog } from './decision-log.js';
+import { ExecutingMode } from './executing-mode.js';
 import { ServiceWrites } from './service-writes.js';
 import { type AdvisoryReports, advisoryEvent, refuseForeignReport } from './order-events.js';
-import { askedPlacement, closeSettledSaga, ServiceTables, type DecisionOut } from './service-tables.js';
+import { awaitedReport, SagaIndex } from './saga-index.js';
+import { ServiceTables, type DecisionOut } from './service-tables.js';
 import {
   capacityView,
   NotFound,
   requestAnswer,
-  sagaView,
   ServiceConflict,
   type RequestAnswer,
   type SagaView,
@@ -43,9 +44,6 @@ export interface ServiceOptions {
   runTag: string;
 }
 
-/** How many ended sagas keep their outcome status for the saga view (docs/openapi.json `SagaView.outcome`). */
-const OUTCOME_MEMORY = 10_000;
-
 /**
  * The coordinator as a service (DESIGN §7): one authority over capacity for any number of clients.
  * Executing mode carries steals out against the broker itself; advisory mode holds each saga over an
@@ -60,16 +58,12 @@ export class CoordinatorService {
   private readonly book: AdvisoryBook | null;
   private readonly reports: AdvisoryReports | null;
   private readonly advisory: AdvisoryBroker | null;
-  private readonly executing: TrackedBroker | null;
+  private readonly executing: ExecutingMode | null;
   private readonly writes: ServiceWrites;
   private readonly o: ServiceOptions;
   private currentRequest: EntryRequest | null = null;
   private recovering = false;
-  private dirty = true;
-  private readonly sagaOfRequest = new WeakMap<EntryRequest, string>();
-  private readonly requestOfSaga = new Map<string, { request: EntryRequest; done: Promise<Outcome> }>();
-  private readonly outcomes = new Map<string, Outcome['status']>();
-  private stopListening: () => void = () => undefined;
+  private readonly sagas: SagaIndex;
 
   constructor(o: ServiceOptions) {
     this.o = o;
@@ -77,6 +71,7 @@ export class CoordinatorService {
     o.store.startRun(o.runTag, this.brokerName, now, { service: true, mode: o.mode.kind });
     o.store.recordEvent(now, 'start', { service: true, mode: o.mode.kind, runTag: o.runTag });
     this.tables = new ServiceTables(o.store.db);
+    this.sagas = new SagaIndex(o.store, this.tables, () => this.coordinator);
     this.writes = new ServiceWrites(o.store, o.log, o.mode.kind === 'advisory');
     this.decisions = new DecisionLog(o.store, () => this.coordinator.ledger, o.metrics);
     const account = o.mode.kind === 'advisory' ? o.mode.account : { equity: 0, patternDayTrader: false };
@@ -90,7 +85,7 @@ export class CoordinatorService {
         transition: (t) => {
           // The saga's first transition follows its decision at once (nothing else is decided in between).
           if (t.state === 'requested' && this.currentRequest)
-            this.sagaOfRequest.set(this.currentRequest, t.sagaId);
+            this.sagas.started(this.currentRequest, t.sagaId);
           this.decisions.flush();
           o.store.transition(t);
         },
@@ -111,20 +106,8 @@ export class CoordinatorService {
         {
           ledger: () => this.coordinator.ledger,
           beforeWrite: () => this.decisions.flush(),
-          // During recovery, an action belongs to the unfinished saga that names it; otherwise to the saga
-          // in flight that cancels that order, or places under that client order id (its saga id).
-          sagaOf: (a) =>
-            this.recovering
-              ? this.tables.openSagaNaming(a)
-              : a.kind === 'cancel'
-                ? (this.coordinator.claims.cancelledBy(a.orderId) ?? null)
-                : this.coordinator.claims.get(a.clientOrderId)
-                  ? a.clientOrderId
-                  : null,
-          placing: (clientOrderId) => {
-            const request = this.coordinator.claims.get(clientOrderId)?.request;
-            return { price: request?.price ?? null, forecastPnl: request?.forecastPnl ?? 0 };
-          },
+          sagaOf: (a) => this.sagas.sagaOfAction(a, this.recovering),
+          placing: (clientOrderId) => this.sagas.placing(clientOrderId),
         },
       );
       this.book = book;
@@ -136,10 +119,7 @@ export class CoordinatorService {
       this.book = null;
       this.reports = null;
       this.advisory = null;
-      this.executing = new TrackedBroker(o.mode.broker, o.store, () => o.timers.now());
-      this.stopListening = o.mode.broker.onOrderEvent((e) => {
-        if (e.kind !== 'new' && e.kind !== 'pending_cancel') this.dirty = true;
-      });
+      this.executing = new ExecutingMode(o.mode.broker, o.store, () => o.timers.now());
     }
     this.ready = this.recover();
     o.metrics.onScrape(() => this.capacity());
@@ -182,11 +162,7 @@ export class CoordinatorService {
   private async decideAndAnswer(request: EntryRequest, explain: boolean): Promise<RequestAnswer> {
     const started = this.o.timers.now();
     if (this.executing) {
-      if (this.dirty) {
-        this.dirty = false;
-        await this.coordinator.reconcile(this.executing);
-      }
-      const outcome = await this.coordinator.submit(request, this.executing);
+      const outcome = await this.executing.submit(this.coordinator, request);
       this.onOutcome(request, outcome, started);
       return this.answer(request, outcome, explain);
     }
@@ -200,8 +176,8 @@ export class CoordinatorService {
       },
       () => this.decisions.forget(request),
     );
-    const sagaId = await this.advisory!.untilAsked(done, () => this.sagaOfRequest.get(request));
-    if (sagaId && outcome === null) this.requestOfSaga.set(sagaId, { request, done });
+    const sagaId = await this.advisory!.untilAsked(done, () => this.sagas.of(request));
+    if (sagaId && outcome === null) this.sagas.answeredWhileRunning(sagaId, done);
     return this.answer(request, outcome, explain);
   }
 
@@ -210,28 +186,18 @@ export class CoordinatorService {
     if (!this.advisory) throw new ServiceConflict('saga reports are for advisory mode (--broker none)');
     const saga = this.tables.saga(sagaId);
     if (!saga) throw new NotFound(`no saga ${sagaId}; GET /v1/status lists the open ones`);
-    const expected = this.advisory.pending(sagaId);
-    const matches = expected.some((a) =>
-      a.kind === 'cancel'
-        ? 'orderId' in body && body.orderId === a.orderId && body.kind !== 'placed'
-        : 'clientOrderId' in body && body.clientOrderId === a.order.clientOrderId,
-    );
+    const matches = awaitedReport(this.advisory.pending(sagaId), body);
     if (!matches) refuseForeignReport(saga, body, this.book!, this.advisory);
     this.writes.begin();
     if (!matches) {
-      // Late (after the deadline or a restart) or never asked for: what happened at the venue still counts,
-      // once. A placement counts when this saga asked for it (the order asked for is in the store).
-      const late = lateEvent(body, (clientOrderId) =>
-        clientOrderId === saga.clientOrderId ? askedPlacement(this.o.store, clientOrderId) : null,
-      );
+      const late = this.sagas.lateReport(saga, body);
       if (late) this.event(late);
       await this.durable();
       return this.sagaView(sagaId)!;
     }
     this.advisory.report(body);
-    const entry = this.requestOfSaga.get(sagaId);
     // A recovered saga (after a restart) is driven by the recovery, not by a request.
-    await this.advisory!.untilAsked(entry ? entry.done : this.ready, () => sagaId);
+    await this.advisory!.untilAsked(this.sagas.runningUntil(sagaId) ?? this.ready, () => sagaId);
     await this.durable();
     return this.sagaView(sagaId)!;
   }
@@ -242,14 +208,7 @@ export class CoordinatorService {
    */
   event(body: OrderEventBody): { applied: boolean; detail: string } {
     this.writes.begin();
-    if (this.executing) {
-      if (body.kind !== 'quote')
-        throw new ServiceConflict(
-          `the service executes against ${this.brokerName} and reads orders, fills and the account from it; send only quotes (kind "quote")`,
-        );
-      this.coordinator.ledger.markQuote(body.symbol, body.bid, body.ask);
-      return { applied: true, detail: 'quote applied' };
-    }
+    if (this.executing) return this.executing.event(this.coordinator, body);
     return advisoryEvent(body, {
       advisory: this.advisory!,
       book: this.book!,
@@ -293,15 +252,12 @@ export class CoordinatorService {
   }
 
   sagaView(sagaId: string): SagaView | null {
-    const record = this.tables.saga(sagaId);
-    return record
-      ? sagaView(record, this.advisory?.pending(sagaId) ?? [], this.outcomes.get(sagaId) ?? null)
-      : null;
+    return this.sagas.view(sagaId, this.advisory?.pending(sagaId) ?? []);
   }
 
   /** Stop: sagas still waiting end as at their deadline; the run is closed in the store. */
   async close(reason = 'stopped'): Promise<void> {
-    this.stopListening();
+    this.executing?.close();
     await this.advisory?.close();
     await this.ready.catch(() => undefined);
     this.decisions.flush();
@@ -315,7 +271,7 @@ export class CoordinatorService {
     try {
       await recoverSagas({
         store: this.o.store,
-        broker: this.executing ?? new TrackedBroker(venue, this.o.store, () => this.o.timers.now()),
+        broker: this.executing?.tracked ?? new TrackedBroker(venue, this.o.store, () => this.o.timers.now()),
         venue,
         coordinator: this.coordinator,
         log: this.o.log,
@@ -330,7 +286,7 @@ export class CoordinatorService {
       this.decisions.flush();
     }
     if (this.book) this.coordinator.ledger.reset(this.book.state());
-    else this.dirty = true;
+    else this.executing?.markStale();
   }
 
   private venue(): LiveBroker {
@@ -349,21 +305,14 @@ export class CoordinatorService {
 
   private onOutcome(request: EntryRequest, outcome: Outcome, started: number): void {
     this.decisions.settled(request, outcome, this.o.timers.now() - started);
-    const sagaId = this.sagaOfRequest.get(request);
-    if (sagaId) {
-      closeSettledSaga(this.o.store, this.tables.saga(sagaId), outcome, this.o.timers.now());
-      this.outcomes.set(sagaId, outcome.status);
-      // Bounded: a long-running service ends a saga per request. A Map iterates oldest first.
-      if (this.outcomes.size > OUTCOME_MEMORY) this.outcomes.delete(this.outcomes.keys().next().value!);
-      this.requestOfSaga.delete(sagaId);
-    }
+    this.sagas.settled(request, outcome, () => this.o.timers.now());
   }
 
   private answer(request: EntryRequest, outcome: Outcome | null, explain: boolean): RequestAnswer {
     // The decision is on disk before the answer leaves.
     this.decisions.flush();
     const decision = outcome?.decision ?? this.decisions.decisionOf(request)!;
-    const sagaId = this.sagaOfRequest.get(request);
+    const sagaId = this.sagas.of(request);
     return requestAnswer(decision, outcome, sagaId ? this.sagaView(sagaId) : null, explain);
   }
 }

@@ -1,0 +1,100 @@
+import type { Coordinator } from '../coordinator/coordinator.js';
+import type { Outcome } from '../coordinator/saga.js';
+import type { EntryRequest } from '../core/types.js';
+import type { LiveStore } from '../live/store.js';
+import type { AdvisoryOptions, PendingAction } from './advisory-broker.js';
+import { lateEvent, type OrderEventBody, type SagaReportBody } from './reports.js';
+import { askedPlacement, closeSettledSaga, type SagaRecord, type ServiceTables } from './service-tables.js';
+import { sagaView, type SagaView } from './views.js';
+
+/** How many ended sagas keep their outcome status for the saga view (docs/openapi.json `SagaView.outcome`). */
+const OUTCOME_MEMORY = 10_000;
+
+/**
+ * Which saga a thing belongs to, as the service (service.ts) sees it: the request that started it, the action
+ * a bot is asked for, the report a bot sends back; and how each saga ended, for the saga view.
+ */
+export class SagaIndex {
+  private readonly sagaOfRequest = new WeakMap<EntryRequest, string>();
+  /** Advisory requests answered while their saga runs on: a report for the saga waits for it to move on. */
+  private readonly running = new Map<string, Promise<Outcome>>();
+  private readonly outcomes = new Map<string, Outcome['status']>();
+
+  constructor(
+    private readonly store: LiveStore,
+    private readonly tables: ServiceTables,
+    private readonly coordinator: () => Coordinator,
+  ) {}
+
+  /** The request started the saga (service.ts links them at the saga's first transition). */
+  started(request: EntryRequest, sagaId: string): void {
+    this.sagaOfRequest.set(request, sagaId);
+  }
+
+  of(request: EntryRequest): string | undefined {
+    return this.sagaOfRequest.get(request);
+  }
+
+  /** The request was answered while its saga still runs; `done` settles with the saga's outcome. */
+  answeredWhileRunning(sagaId: string, done: Promise<Outcome>): void {
+    this.running.set(sagaId, done);
+  }
+
+  /** What a report for the saga waits for; undefined for a recovered saga (the recovery drives it). */
+  runningUntil(sagaId: string): Promise<Outcome> | undefined {
+    return this.running.get(sagaId);
+  }
+
+  /** The request ended: its saga, if still open in the store, is closed, and how it ended is kept. */
+  settled(request: EntryRequest, outcome: Outcome, now: () => number): void {
+    const sagaId = this.sagaOfRequest.get(request);
+    if (!sagaId) return;
+    closeSettledSaga(this.store, this.tables.saga(sagaId), outcome, now());
+    this.outcomes.set(sagaId, outcome.status);
+    // Bounded: a long-running service ends a saga per request. A Map iterates oldest first.
+    if (this.outcomes.size > OUTCOME_MEMORY) this.outcomes.delete(this.outcomes.keys().next().value!);
+    this.running.delete(sagaId);
+  }
+
+  view(sagaId: string, pending: readonly PendingAction[]): SagaView | null {
+    const record = this.tables.saga(sagaId);
+    return record ? sagaView(record, pending, this.outcomes.get(sagaId) ?? null) : null;
+  }
+
+  /**
+   * The saga a bot is asked to act for. During recovery, the unfinished saga that names the action; otherwise
+   * the saga in flight that cancels that order, or places under that client order id (its saga id).
+   */
+  sagaOfAction(action: Parameters<AdvisoryOptions['sagaOf']>[0], recovering: boolean): string | null {
+    if (recovering) return this.tables.openSagaNaming(action);
+    const claims = this.coordinator().claims;
+    if (action.kind === 'cancel') return claims.cancelledBy(action.orderId) ?? null;
+    return claims.get(action.clientOrderId) ? action.clientOrderId : null;
+  }
+
+  /** What only the request knows of the order its saga is about to place. */
+  placing(clientOrderId: string): ReturnType<AdvisoryOptions['placing']> {
+    const request = this.coordinator().claims.get(clientOrderId)?.request;
+    return { price: request?.price ?? null, forecastPnl: request?.forecastPnl ?? 0 };
+  }
+
+  /**
+   * A report the saga does not wait for (late, after the deadline or a restart, or never asked for), as the
+   * order event it stands for: what happened at the venue still counts, once. A placement counts when this
+   * saga asked for it (the order asked for is in the store).
+   */
+  lateReport(saga: SagaRecord, body: SagaReportBody): OrderEventBody | null {
+    return lateEvent(body, (clientOrderId) =>
+      clientOrderId === saga.clientOrderId ? askedPlacement(this.store, clientOrderId) : null,
+    );
+  }
+}
+
+/** Whether a bot's report is one of the actions the saga waits for now. */
+export function awaitedReport(pending: readonly PendingAction[], body: SagaReportBody): boolean {
+  return pending.some((a) =>
+    a.kind === 'cancel'
+      ? 'orderId' in body && body.orderId === a.orderId && body.kind !== 'placed'
+      : 'clientOrderId' in body && body.clientOrderId === a.order.clientOrderId,
+  );
+}
