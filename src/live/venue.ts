@@ -1,6 +1,6 @@
 import { notional } from '../core/margin/requirements.js';
 import type { AssetClass, Position, Side } from '../core/types.js';
-import { canFillInBar, limitFillPrice, limitFillRole } from '../sim/fill-rules.js';
+import { canFillInBar, limitFillPrice, limitFillRole, marketFillPrice } from '../sim/fill-rules.js';
 import { interestDue, lastClosedIndex, venueAccount } from './venue-account.js';
 import { VenueBars, type Book } from './venue-bars.js';
 import type { BarVenueOptions, VenuePlaceRequest } from './venue-types.js';
@@ -143,8 +143,7 @@ export class BarVenue {
   }
 
   private slipped(side: Side, price: number): number {
-    const slip = this.options.slippage ?? 0;
-    return side === 'buy' ? price * (1 + slip) : price * (1 - slip);
+    return marketFillPrice(side, price, this.options.slippage ?? 0);
   }
 
   /** The cancel has been asked for; the order can still fill until `completeCancel` (a fill racing a cancel). */

@@ -40,6 +40,11 @@ export function exitStep(timeStopAt: number | null, now: number, takeProfitResti
   return takeProfitResting ? 'hold' : 'arm-take-profit';
 }
 
+/** The side of the orders that close a position on `side` (its take-profit, its market exits). */
+export function closingSide(side: Side): Side {
+  return side === 'buy' ? 'sell' : 'buy';
+}
+
 /** The take-profit order for a position: the whole quantity, on the closing side, at a price the venue takes. */
 export function takeProfitOrder(
   assetClass: AssetClass,
@@ -47,7 +52,7 @@ export function takeProfitOrder(
   qty: number,
   takeProfit: number,
 ): { side: Side; qty: number; limitPrice: number } {
-  const side: Side = positionSide === 'buy' ? 'sell' : 'buy';
+  const side = closingSide(positionSide);
   return { side, qty: Math.abs(qty), limitPrice: roundLimit(assetClass, side, takeProfit) };
 }
 

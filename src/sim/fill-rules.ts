@@ -47,6 +47,15 @@ export function limitFillRole(side: Side, limit: number, open: number): 'maker' 
 }
 
 /**
+ * The price a market order on `side` fills at: `price` (the open of the bar it trades in, or the close an
+ * end-of-day trim trades at) moved against the order by `slippage`, a fraction (`sim.slippageBps` / 10,000).
+ * Stops, time stops and trims leave by such an order.
+ */
+export function marketFillPrice(side: Side, price: number, slippage: number): number {
+  return side === 'buy' ? price * (1 + slippage) : price * (1 - slippage);
+}
+
+/**
  * Whether a symbol's bar can trade at all (DESIGN §6): a stock only in bars that open in its regular session
  * (a pre- or after-market bar's range is not the session's book), or with extended hours also in bars that
  * open in the pre-market or after-hours session of a trading day (stockSessionAt: the session rule the

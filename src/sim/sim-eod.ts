@@ -1,5 +1,7 @@
 import { planDeleverage } from '../core/policy/deleverage-plan.js';
 import { deleverageSteps, trimSize } from '../session/deleverage.js';
+import { closingSide } from '../session/exits.js';
+import { marketFillPrice } from './fill-rules.js';
 import type { SimState } from './sim-state.js';
 
 export function deleveragePlan(st: SimState, phase: 'orders' | 'positions') {
@@ -72,7 +74,7 @@ export function runDeleverage(st: SimState, phase: 'orders' | 'positions'): void
         step = steps.next(false);
         continue;
       }
-      const px = p.side === 'buy' ? s.price * (1 - st.slip) : s.price * (1 + st.slip);
+      const px = marketFillPrice(closingSide(p.side), s.price, st.slip);
       st.exitPosition(w, px, 'deleverage', qty);
       st.counters.deleverageTrims++;
       st.decisions.push(

@@ -1,6 +1,6 @@
-import { exitLevels, exitStep, stopReached, takeProfitOrder } from '../session/exits.js';
+import { closingSide, exitLevels, exitStep, stopReached, takeProfitOrder } from '../session/exits.js';
 import { holdsSignal } from '../session/signals.js';
-import { canFillInBar, limitFillPrice, limitFillRole, tradesInBar } from './fill-rules.js';
+import { canFillInBar, limitFillPrice, limitFillRole, marketFillPrice, tradesInBar } from './fill-rules.js';
 import type { ExternalSignal } from './signals/csv-signals.js';
 import type { SimState } from './sim-state.js';
 import type { Watcher } from './sim-types.js';
@@ -18,13 +18,13 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
   let pos = st.portfolio.positions.get(w.symbol);
   if (!pos) w.pendingTrim = 0;
   if (pos && w.pendingExit) {
-    const px = pos.side === 'buy' ? open * (1 - st.slip) : open * (1 + st.slip);
+    const px = marketFillPrice(closingSide(pos.side), open, st.slip);
     st.exitPosition(w, px, w.pendingExit);
     w.pendingExit = null;
     w.pendingTrim = 0;
     pos = undefined;
   } else if (pos && w.pendingTrim > 0) {
-    const px = pos.side === 'buy' ? open * (1 - st.slip) : open * (1 + st.slip);
+    const px = marketFillPrice(closingSide(pos.side), open, st.slip);
     st.exitPosition(w, px, 'deleverage', w.pendingTrim);
     w.pendingTrim = 0;
     st.counters.deleverageTrims++;
