@@ -1,7 +1,7 @@
 import type { Coordinator } from '../coordinator/coordinator.js';
 import type { Session } from '../core/calendar/index.js';
 import { planDeleverage, type DeleveragePlan } from '../core/policy/deleverage-plan.js';
-import { feeRates } from '../sim/costs.js';
+import { feeRates, slippageRate } from '../sim/costs.js';
 import { stockEntriesClosed } from '../session/asking.js';
 import { deleverageSteps, trimSize } from '../session/deleverage.js';
 import { deleverageId } from '../ports/order-ids.js';
@@ -230,7 +230,7 @@ export class EndOfDay {
       requirement: t.plan.check.requirement,
       bufferPct: config.bufferPct,
       feeRate: feeRates(config.sim)[position.assetClass].taker,
-      slippage: config.sim.slippageBps / 10_000,
+      slippage: slippageRate(config.sim),
     });
     if (!(qty > 0)) return null;
     let status = 'dry-run';

@@ -18,7 +18,7 @@ import { Runtime, type SessionCalendar } from './runtime.js';
 import { CsvSignals, ForecasterSignals, type SignalSource } from './signals-source.js';
 import { LiveStore } from './store.js';
 import { BarVenue } from './venue.js';
-import { feeRates } from '../sim/costs.js';
+import { feeRates, slippageRate } from '../sim/costs.js';
 import { fillThrough } from '../sim/fill-rules.js';
 import { buildTimeline } from '../sim/timeline.js';
 import { sessionBarMs } from '../session/bar-length.js';
@@ -82,7 +82,7 @@ export function replayVenue(
     patternDayTrader: config.patternDayTrader,
     margin: config.margin,
     now,
-    slippage: config.sim.slippageBps / 10_000,
+    slippage: slippageRate(config.sim),
     through: fillThrough(config.sim),
     extendedHours: config.extendedHours,
     marginRatePerYear: config.marginRatePerYear,

@@ -26,6 +26,11 @@ export function feeRates(sim: Pick<SimConfig, 'fees' | 'feesBps'>): FeeRates {
   return { crypto: rates('crypto'), stock: rates('stock') };
 }
 
+/** What a market order (stop, time stop, trim) loses to the price it trades at, as a fraction of it. */
+export function slippageRate(sim: Pick<SimConfig, 'slippageBps'>): number {
+  return sim.slippageBps / 10_000;
+}
+
 /**
  * The most an entry's fill can pay as a fraction of its notional: its fill is a maker fill (the market came to
  * it) or a taker fill (a bar opened through its limit), so the larger of the two rates. Usually the taker

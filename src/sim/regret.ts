@@ -1,5 +1,6 @@
 import type { BarSeries } from '../marketdata/index.js';
-import { limitFillPrice } from './fill-rules.js';
+import type { ExitRule } from '../session/exits.js';
+import { counterfactualTrade, type CounterfactualRules } from './counterfactual.js';
 import type { StealRecord } from './sim-types.js';
 import type { TradeRecord } from './portfolio.js';
 
@@ -10,7 +11,10 @@ export interface VictimRegret {
   victimSymbol: string;
   /** The victim's limit was reached later, within its signal's validity. */
   wouldHaveFilled: boolean;
-  /** What the victim would have made (take-profit, else the time stop, else the last bar), after fees. */
+  /**
+   * What the victim would have made after fees, by the simulator's exit and cost rules (counterfactualTrade:
+   * take-profit, stop, time stop or the run's end; end-of-day deleveraging left out).
+   */
   victimPnl: number;
   /**
    * The same opportunity (symbol, limit, validity) was stolen before: a victim re-placed and stolen again.
@@ -40,15 +44,20 @@ export interface StealRegret {
 /**
  * Steal regret (DESIGN §6): did each victim later fill within its validity, and what would it have made,
  * against what the stealers made? This is an after-the-fact measurement; it never feeds back into a decision.
+ * Each victim is replayed alone by the simulator's fill, exit and cost rules (counterfactualTrade); end-of-day
+ * deleveraging and margin interest, which depend on the whole book, are left out.
  */
 export function stealRegret(input: {
   steals: readonly StealRecord[];
   trades: readonly TradeRecord[];
   series: readonly BarSeries[];
   closeTimes: readonly Float64Array[];
-  /** Fee per fill as a fraction of notional: one rate, or one per symbol. */
-  feeRate: number | ((symbol: string) => number);
-  timeStopMs: number;
+  /** Fee per fill as a fraction of notional by liquidity role: one pair, or one per symbol (costs.ts). */
+  fees: CounterfactualRules['fees'] | ((symbol: string) => CounterfactualRules['fees']);
+  /** The session's exit rule the run used (`sim.stopLossPct`, `sim.timeStopHours`). */
+  exits: ExitRule;
+  /** What a market exit (stop, time stop) loses to the open it trades at, a fraction; 0 unless given. */
+  slippage?: number;
   /**
    * The simulator's fill rules, so that a victim would have filled only where the simulation could have
    * filled it: whether bar i of series k can trade (a stock's session, tradesInBar), how far a bar must go
@@ -59,13 +68,12 @@ export function stealRegret(input: {
   through?: number;
   end?: number | null;
 }): StealRegret {
-  const rules: FillRules = {
-    tradable: input.tradable ?? (() => true),
-    through: input.through ?? 0,
-    end: input.end ?? Number.POSITIVE_INFINITY,
-  };
-  const rate = input.feeRate;
-  const feeRateOf = typeof rate === 'number' ? () => rate : rate;
+  const tradable = input.tradable ?? (() => true);
+  const through = input.through ?? 0;
+  const end = input.end ?? Number.POSITIVE_INFINITY;
+  const slippage = input.slippage ?? 0;
+  const fees = input.fees;
+  const feesOf = typeof fees === 'function' ? fees : () => fees;
   const seriesBySymbol = new Map(input.series.map((s, k) => [s.symbol, k]));
   const pnlByOrder = new Map<string, number>();
   for (const t of input.trades) pnlByOrder.set(t.entryOrderId, (pnlByOrder.get(t.entryOrderId) ?? 0) + t.pnl);
@@ -94,15 +102,15 @@ export function stealRegret(input: {
         thief: steal.thief,
         victimOrderId: v.orderId,
         victimSymbol: v.symbol,
-        ...counterfactual(
-          s,
-          ct,
-          steal.time,
-          v,
-          feeRateOf(v.symbol),
-          input.timeStopMs,
-          (i) => rules.tradable(k, i),
-          rules,
+        ...outcome(
+          counterfactualTrade(s, ct, steal.time, v, {
+            fees: feesOf(v.symbol),
+            exits: input.exits,
+            slippage,
+            tradable: (i) => tradable(k, i),
+            through,
+            end,
+          }),
         ),
         repeat,
       });
@@ -125,6 +133,11 @@ export function stealRegret(input: {
   };
 }
 
+/** A victim's counterfactual trade as regret counts it: whether it filled, and what it made (0 if not). */
+function outcome(trade: TradeRecord | null): { wouldHaveFilled: boolean; victimPnl: number } {
+  return trade ? { wouldHaveFilled: true, victimPnl: trade.pnl } : { wouldHaveFilled: false, victimPnl: 0 };
+}
+
 /** n times the sample variance (the variance of a sum of n independent draws); 0 for fewer than two. */
 function sumOfSquaredDeviations(xs: readonly number[]): number {
   const n = xs.length;
@@ -135,83 +148,4 @@ function sumOfSquaredDeviations(xs: readonly number[]): number {
   let squares = 0;
   for (const x of xs) squares += (x - mean) ** 2;
   return (squares * n) / (n - 1);
-}
-
-interface FillRules {
-  tradable: (k: number, i: number) => boolean;
-  through: number;
-  end: number;
-}
-
-/**
- * What the victim would have done left alone, by the simulator's rules: its entry fills in a later tradable
- * bar that reaches the limit (by the fill rule's margin), at min(limit, open) for a buy; then its take-profit
- * in a tradable bar after that, or at the time stop the open of the next tradable bar, or at the run's end the
- * last close.
- */
-function counterfactual(
-  s: BarSeries,
-  closeTimes: Float64Array,
-  from: number,
-  v: StealRecord['victims'][number],
-  feeRate: number,
-  timeStopMs: number,
-  tradable: (i: number) => boolean,
-  rules: Pick<FillRules, 'through' | 'end'>,
-): { wouldHaveFilled: boolean; victimPnl: number } {
-  let n = s.time.length;
-  while (n > 0 && closeTimes[n - 1]! > rules.end) n--;
-  let i = lowerBound(s.time, from);
-  const buy = v.side === 'buy';
-  let fill = Number.NaN;
-  let fillClose = 0;
-  for (; i < n && closeTimes[i]! <= v.validUntil; i++) {
-    if (!tradable(i)) continue;
-    fill = limitFillPrice(v.side, v.limitPrice, s.open[i]!, s.high[i]!, s.low[i]!, rules.through);
-    if (Number.isFinite(fill)) {
-      fillClose = closeTimes[i]!;
-      break;
-    }
-  }
-  if (!Number.isFinite(fill)) return { wouldHaveFilled: false, victimPnl: 0 };
-  const stopAt = timeStopMs > 0 ? fillClose + timeStopMs : Number.POSITIVE_INFINITY;
-  let exit = s.close[n - 1]!;
-  let stopping = false;
-  for (let j = i + 1; j < n; j++) {
-    const trades = tradable(j);
-    // A time stop decided at an earlier close trades at the open of the next tradable bar.
-    if (stopping && trades) {
-      exit = s.open[j]!;
-      break;
-    }
-    if (trades) {
-      const tp = limitFillPrice(
-        buy ? 'sell' : 'buy',
-        v.takeProfit,
-        s.open[j]!,
-        s.high[j]!,
-        s.low[j]!,
-        rules.through,
-      );
-      if (Number.isFinite(tp)) {
-        exit = tp;
-        break;
-      }
-    }
-    if (closeTimes[j]! >= stopAt) stopping = true;
-  }
-  const sign = buy ? 1 : -1;
-  const fees = (Math.abs(fill) + Math.abs(exit)) * v.qty * feeRate;
-  return { wouldHaveFilled: true, victimPnl: sign * v.qty * (exit - fill) - fees };
-}
-
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -3,7 +3,7 @@ import type { WorkstealConfig } from '../core/config/schema.js';
 import { simCalibration, type SimCalibration } from './calibration.js';
 import { simFillReturns, type SimFillReturns } from './fill-returns.js';
 import { valuesOrders } from '../core/policy/value-policy.js';
-import { feeRates } from './costs.js';
+import { feeRates, slippageRate } from './costs.js';
 import { fillThrough } from './fill-rules.js';
 import type { BarSeries, LoadResult } from '../marketdata/index.js';
 import { simulate, type DecisionRow, type EquityRow, type SimOutput } from './engine.js';
@@ -58,8 +58,8 @@ export interface SimulationResult {
 const iso = (t: number): string => new Date(t).toISOString();
 
 /**
- * The steal regret of one simulation, measured one way wherever it is reported (simulate, compare): a victim's
- * counterfactual entry would have rested (maker fee); its exit is a take-profit or a time stop.
+ * The steal regret of one simulation, measured one way wherever it is reported (simulate, compare): each
+ * victim replayed by the run's own fill, exit and cost rules (counterfactualTrade).
  */
 export function simulationRegret(
   config: WorkstealConfig,
@@ -73,8 +73,9 @@ export function simulationRegret(
     trades: output.trades,
     series,
     closeTimes: output.closeTimes,
-    feeRate: (symbol) => fees[assetClassOf.get(symbol) ?? 'crypto'].maker,
-    timeStopMs: config.sim.timeStopHours * 3_600_000,
+    fees: (symbol) => fees[assetClassOf.get(symbol) ?? 'crypto'],
+    exits: config.sim,
+    slippage: slippageRate(config.sim),
     // A victim would have filled only where the simulation fills: its sessions, its fill rule, its range.
     tradable: output.tradesInBar,
     through: fillThrough(config.sim),

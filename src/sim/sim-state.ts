@@ -4,7 +4,7 @@ import { REASON_CODE, isStealAttempt, type Decision } from '../core/policy/decis
 import type { OpenOrder, Position } from '../core/types.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import type { CapacityLedger } from '../coordinator/ledger.js';
-import { feeRates } from './costs.js';
+import { feeRates, slippageRate } from './costs.js';
 import { fillThrough, tradesInBar } from './fill-rules.js';
 import { Portfolio, type ExitReason } from './portfolio.js';
 import { StealLog } from './records.js';
@@ -76,7 +76,7 @@ export class SimState {
       : buildTimeline(input.series, calendar, timelineOptions));
     this.fees = feeRates(sim);
     this.through = fillThrough(sim);
-    this.slip = sim.slippageBps / 10_000;
+    this.slip = slippageRate(sim);
     const portfolio = (this.portfolio = new Portfolio(sim.initialEquity));
     const watchers: Watcher[] = (this.watchers = input.series.map((s, k) => ({
       index: k,

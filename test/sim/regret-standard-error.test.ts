@@ -11,6 +11,8 @@ const T0 = Date.parse(START);
 // AAA trades flat at 100 for two days: a victim resting at 90 never fills, so every victim outcome is 0.
 const bars = [series('AAAUSD', 'crypto', flat(START, 48, 100))];
 const closeTimes = [Float64Array.from(bars[0]!.time, (t) => t + H)];
+const NO_FEES = { maker: 0, taker: 0 };
+const NO_STOPS = { stopLossPct: 0, timeStopHours: 0 };
 
 /** Steal k at hour k: its stealer order `t<k>` made `made[k]`; its victim rests at 90 (distinct limits). */
 function run(made: readonly number[]) {
@@ -44,7 +46,7 @@ function run(made: readonly number[]) {
     exitReason: 'take-profit',
     entryOrderId: `t${k}`,
   }));
-  return stealRegret({ steals, trades, series: bars, closeTimes, feeRate: 0, timeStopMs: 0 });
+  return stealRegret({ steals, trades, series: bars, closeTimes, fees: NO_FEES, exits: NO_STOPS });
 }
 
 describe('the standard error of net steal regret', () => {

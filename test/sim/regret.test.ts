@@ -75,8 +75,8 @@ describe('steal regret', () => {
       trades: out.trades,
       series: all,
       closeTimes: out.closeTimes,
-      feeRate: 0,
-      timeStopMs: 0,
+      fees: { maker: 0, taker: 0 },
+      exits: { stopLossPct: 0, timeStopHours: 0 },
     });
     // AAA would have filled at 100 in bar 3 and exited at its 105 take-profit in bar 4: 100 units × 5.
     expect(regret.victimsThatWouldHaveFilled).toBe(1);

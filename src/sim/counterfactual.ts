@@ -1,0 +1,122 @@
+import type { BarSeries } from '../marketdata/index.js';
+import { exitLevels, exitStep, stopReached, takeProfitOrder, type ExitRule } from '../session/exits.js';
+import type { LiquidityRole } from './costs.js';
+import { canFillInBar, limitFillPrice, limitFillRole, marketFillPrice } from './fill-rules.js';
+import { Portfolio, type TradeRecord } from './portfolio.js';
+import type { StealRecord } from './sim-types.js';
+
+/** An entry order as a steal record keeps it: what its counterfactual needs. */
+export type VictimOrder = StealRecord['victims'][number];
+
+/** The simulation's rules a counterfactual follows, for one symbol. */
+export interface CounterfactualRules {
+  /** Fee per fill as a fraction of notional, by liquidity role (the symbol's asset class, costs.ts). */
+  fees: Readonly<Record<LiquidityRole, number>>;
+  /** The session's exit rule the run used (`sim.stopLossPct`, `sim.timeStopHours`). */
+  exits: ExitRule;
+  /** What a market exit loses to the open it trades at, a fraction (`sim.slippageBps` / 10,000). */
+  slippage: number;
+  /** Whether bar i can trade (a stock's session, tradesInBar). */
+  tradable: (i: number) => boolean;
+  /** How far a bar must go through a limit to fill it (fillThrough). */
+  through: number;
+  /** The run's last step: bars closing after it were never simulated. */
+  end: number;
+}
+
+/**
+ * The trade an entry order left alone from `from` on would have made, by the simulator's own rules
+ * (sim-steps.ts processFills and manageExit), or null when it would not have filled:
+ * - its entry fills in the first tradable bar that opens at or after `from`, closes by the order's validity
+ *   and reaches its limit (limitFillPrice, through the fill rule's margin), paying the fee of its liquidity
+ *   role (limitFillRole: maker, or taker where the bar opens through the limit);
+ * - its take-profit (takeProfitOrder) is armed at the close of the entry's bar, so it fills in a later
+ *   tradable bar, never the entry's own, paying the fee of its role;
+ * - at each later bar's close, tradable or not, the session's exit rule (exits.ts): a stop the bar reached
+ *   (stopReached) or a time stop that is due (exitStep) leaves at the open of the symbol's next tradable bar
+ *   by a market order, with slippage (marketFillPrice) and the taker fee, and the take-profit no longer
+ *   fills; a take-profit the bar reached fills before its close decides any stop;
+ * - still open at the run's end, it is closed at the last close at the taker fee, as the simulator closes
+ *   what is left at the end of data.
+ * The arithmetic of fees and PnL is the simulator's own (a Portfolio of this one position).
+ * Left out: end-of-day deleveraging (cancelling stock entries before the close, trimming positions at it) and
+ * margin interest, which depend on the whole book, not on one order: a victim is judged as if it were alone.
+ */
+export function counterfactualTrade(
+  s: BarSeries,
+  closeTimes: Float64Array,
+  from: number,
+  v: VictimOrder,
+  rules: CounterfactualRules,
+): TradeRecord | null {
+  let n = s.time.length;
+  while (n > 0 && closeTimes[n - 1]! > rules.end) n--;
+  let i = lowerBound(s.time, from);
+  let entry = Number.NaN;
+  for (; i < n && closeTimes[i]! <= v.validUntil; i++) {
+    if (!rules.tradable(i)) continue;
+    entry = limitFillPrice(v.side, v.limitPrice, s.open[i]!, s.high[i]!, s.low[i]!, rules.through);
+    if (!Number.isNaN(entry)) break;
+  }
+  if (Number.isNaN(entry)) return null;
+  const filledAt = closeTimes[i]!;
+  const levels = exitLevels(rules.exits, v.side, entry, filledAt);
+  const book = new Portfolio(0);
+  book.open(
+    {
+      symbol: v.symbol,
+      assetClass: s.assetClass,
+      side: v.side,
+      qty: v.qty,
+      entryPrice: entry,
+      entryTime: filledAt,
+      entryOrderId: v.orderId,
+      takeProfit: v.takeProfit,
+      stopPrice: levels.stopPrice,
+      timeStopAt: levels.timeStopAt,
+      tpOrderId: null,
+    },
+    rules.fees[limitFillRole(v.side, v.limitPrice, s.open[i]!)],
+  );
+  const tp = takeProfitOrder(s.assetClass, v.side, v.qty, v.takeProfit);
+  /** A stop or time stop decided at a close: the position leaves at the next tradable open. */
+  let leaving: 'stop' | 'time-stop' | null = null;
+  for (let j = i + 1; j < n; j++) {
+    const open = s.open[j]!;
+    if (rules.tradable(j)) {
+      if (leaving)
+        return book.close(
+          v.symbol,
+          marketFillPrice(tp.side, open, rules.slippage),
+          closeTimes[j]!,
+          leaving,
+          rules.fees.taker,
+        );
+      const px = canFillInBar(filledAt, s.time[j]!)
+        ? limitFillPrice(tp.side, tp.limitPrice, open, s.high[j]!, s.low[j]!, rules.through)
+        : Number.NaN;
+      if (!Number.isNaN(px)) {
+        const role = limitFillRole(tp.side, tp.limitPrice, open);
+        return book.close(v.symbol, px, closeTimes[j]!, 'take-profit', rules.fees[role]);
+      }
+    }
+    if (leaving) continue;
+    const bar = { open: s.time[j]!, high: s.high[j]!, low: s.low[j]! };
+    if (stopReached(v.side, levels.stopPrice, filledAt, bar)) leaving = 'stop';
+    else if (exitStep(levels.timeStopAt, closeTimes[j]!, true) === 'time-stop') leaving = 'time-stop';
+  }
+  // The simulator's end of data: every exit but a take-profit is a market order (taker), here at the last close.
+  const exitTime = Number.isFinite(rules.end) ? rules.end : closeTimes[n - 1]!;
+  return book.close(v.symbol, s.close[n - 1]!, exitTime, 'end-of-data', rules.fees.taker);
+}
+
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
