@@ -1,5 +1,6 @@
 import type { BarSeries } from '../marketdata/index.js';
 import { exitLevels, exitStep, stopReached, takeProfitOrder, type ExitRule } from '../session/exits.js';
+import { holdsSignal } from '../session/signals.js';
 import type { LiquidityRole } from './costs.js';
 import { canFillInBar, limitFillPrice, limitFillRole, marketFillPrice } from './fill-rules.js';
 import { Portfolio, type TradeRecord } from './portfolio.js';
@@ -27,9 +28,10 @@ export interface CounterfactualRules {
 /**
  * The trade an entry order left alone from `from` on would have made, by the simulator's own rules
  * (sim-steps.ts processFills and manageExit), or null when it would not have filled:
- * - its entry fills in the first tradable bar that opens at or after `from`, closes by the order's validity
- *   and reaches its limit (limitFillPrice, through the fill rule's margin), paying the fee of its liquidity
- *   role (limitFillRole: maker, or taker where the bar opens through the limit);
+ * - its entry fills in the first tradable bar that opens at or after `from` and reaches its limit
+ *   (limitFillPrice, through the fill rule's margin), paying the fee of its liquidity role (limitFillRole:
+ *   maker, or taker where the bar opens through the limit); it rests until the first close of its symbol at
+ *   or after the signal's validity (holdsSignal: when the watcher next looks), that bar's fills first;
  * - its take-profit (takeProfitOrder) is armed at the close of the entry's bar, so it fills in a later
  *   tradable bar, never the entry's own, paying the fee of its role;
  * - at each later bar's close, tradable or not, the session's exit rule (exits.ts): a stop the bar reached
@@ -53,10 +55,15 @@ export function counterfactualTrade(
   while (n > 0 && closeTimes[n - 1]! > rules.end) n--;
   let i = lowerBound(s.time, from);
   let entry = Number.NaN;
-  for (; i < n && closeTimes[i]! <= v.validUntil; i++) {
-    if (!rules.tradable(i)) continue;
-    entry = limitFillPrice(v.side, v.limitPrice, s.open[i]!, s.high[i]!, s.low[i]!, rules.through);
-    if (!Number.isNaN(entry)) break;
+  for (; i < n; i++) {
+    if (rules.tradable(i)) {
+      entry = limitFillPrice(v.side, v.limitPrice, s.open[i]!, s.high[i]!, s.low[i]!, rules.through);
+      if (!Number.isNaN(entry)) break;
+    }
+    // The watcher is asked at each close of its symbol's bars, after the bar's fills: an entry whose signal
+    // no longer holds is cancelled then, so a bar that closes after the validity but opened before it (or
+    // the first bar after a gap) can still fill it.
+    if (!holdsSignal(v, closeTimes[i]!)) break;
   }
   if (Number.isNaN(entry)) return null;
   const filledAt = closeTimes[i]!;

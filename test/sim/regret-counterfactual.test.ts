@@ -11,6 +11,7 @@ import { exitLevels } from '../../src/session/exits.js';
 import { limitFillPrice } from '../../src/sim/fill-rules.js';
 import type { TradeRecord } from '../../src/sim/portfolio.js';
 import { series, type Bar } from '../support/bars.js';
+import { randomPath } from './support/random-path.js';
 
 /**
  * A stolen victim's counterfactual (what it would have done left alone) follows the simulator's exit and cost
@@ -86,34 +87,7 @@ function oldCounterfactual(
   return { wouldHaveFilled: true, victimPnl: sign * v.qty * (exit - fill) - fees };
 }
 
-/** A random hourly path around 100: each bar opens near the last close (gaps) and ranges up to 3% either way. */
-const pathArb = fc
-  .array(
-    fc.record({
-      // In tenths of a percent: paths that wander around the victims' limits rather than run off.
-      gap: fc.integer({ min: -15, max: 15 }),
-      up: fc.integer({ min: 0, max: 30 }),
-      down: fc.integer({ min: 0, max: 30 }),
-      at: fc.integer({ min: 0, max: 10 }),
-      tradable: fc.integer({ min: 0, max: 5 }).map((x) => x > 0),
-    }),
-    { minLength: 20, maxLength: 60 },
-  )
-  .map((steps) => {
-    let last = 100;
-    const bars: Bar[] = [];
-    const tradable: boolean[] = [];
-    steps.forEach((p, i) => {
-      const o = last * (1 + p.gap / 1000);
-      const h = o * (1 + p.up / 1000);
-      const l = o * (1 - p.down / 1000);
-      const c = l + ((h - l) * p.at) / 10;
-      bars.push({ t: T0 + i * H, o, h, l, c });
-      tradable.push(p.tradable);
-      last = c;
-    });
-    return { s: series('AAAUSD', 'crypto', bars), tradable };
-  });
+const pathArb = randomPath('AAAUSD', 'crypto', T0, { minLength: 20, maxLength: 60 });
 
 /** A victim on either side around 100 with a take-profit on whole quarters (the venue's tick keeps it). */
 interface VictimDraw {
@@ -143,6 +117,8 @@ function victimOf(v: VictimDraw): VictimOrder {
     limitPrice,
     qty: v.qty,
     takeProfit: Math.round(limitPrice * 4) / 4 + (sign * v.tpQuarters) / 4,
+    // At a bar's close, where the former rule (fills in bars closing by then) and the session's expiry (a
+    // signal no longer holds at the first close at or after it, after that bar's fills) agree.
     validUntil: T0 + (v.fromBar + v.validBars) * H,
   };
 }
