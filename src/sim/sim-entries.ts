@@ -1,5 +1,6 @@
 import type { Outcome } from '../coordinator/saga.js';
 import { marginCapacity } from '../core/margin/requirements.js';
+import { entryLimit } from '../session/entry.js';
 import { rankRequests } from '../session/ranking.js';
 import { reservedEntryFee } from './costs.js';
 import type { SimState } from './sim-state.js';
@@ -42,13 +43,14 @@ export function submitRequests(
       for (const id of outcome.cancelled) {
         const victim = st.entryOwner.get(id);
         if (!victim) continue;
-        // The steal record keeps what regret needs of the victim's order.
+        // The steal record keeps what regret needs of the victim's order: its limit as placed (the signal's
+        // entry rounded to the venue's tick), not the signal's unrounded entry.
         const sig = victim.restingSignal!;
         st.steals.pushVictim(
           id,
           victim.symbol,
           sig.side,
-          sig.entry,
+          entryLimit(victim.assetClass, sig),
           victim.restingQty,
           sig.takeProfit,
           sig.validUntil,
