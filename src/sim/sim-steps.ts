@@ -54,10 +54,6 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
       return;
     }
     if (!canFillInBar(o.placedAt, barOpen)) return;
-    // A signal that expired before this bar opened had its order cancelled then, live (the watcher's next
-    // look, at most a poll later): over a closed market or a gap in the bars nobody asked it here until this
-    // bar's close, and it must not fill in the meantime (a Friday stock signal in Monday's first bar).
-    if (!holdsSignal(w.restingSignal, barOpen)) return;
     const px = limitFillPrice(o.side, o.limitPrice, open, high, low, st.through);
     if (!Number.isNaN(px)) {
       st.coordinator.applyFill(o.id, o.qty, px);
