@@ -188,7 +188,11 @@ export class LiveWatchers {
     };
     const wanted: { index: number; request: EntryRequest; signalKey: string; takeProfit: number }[] = [];
     for (const w of this.entries) {
-      if (!asked.has(w.symbol)) continue;
+      if (!asked.has(w.symbol)) {
+        const expired = w.expiredEntry(ctx);
+        if (expired) await this.h.cancelOwn(expired.orderId, expired.reason);
+        continue;
+      }
       const plan = w.plan(ctx);
       if (plan.cancel) await this.h.cancelOwn(plan.cancel.orderId, plan.cancel.reason);
       const r = plan.request;

@@ -84,6 +84,20 @@ export class EntryWatcher {
     if (this.held?.key === key) this.held = null;
   }
 
+  /**
+   * Not asked (no fresh price), at any look of the driver: the entry resting for the signal this watcher held,
+   * once that signal has expired. An entry must not outlive its signal, and a symbol without a new price (a
+   * gap in its bars, an outage) may not be asked again before it could fill; `plan` takes up the next signal
+   * at the next fresh price. An entry it cannot tie to the held signal (an earlier run's) waits for `plan`.
+   */
+  expiredEntry(ctx: Pick<WatchContext, 'ledger' | 'now' | 'signalKeyOf'>): EntryPlan['cancel'] {
+    const held = this.held;
+    if (held === null || holdsSignal(held, ctx.now) || ctx.ledger.position(this.symbol)) return null;
+    const resting = ownOrder(ctx.ledger, this.symbol, 'entry')[0];
+    if (!resting || ctx.signalKeyOf(resting.id) !== held.key) return null;
+    return { orderId: resting.id, reason: 'signal-expired' };
+  }
+
   /** Asked at a fresh price: what to cancel (an entry of an expired signal) and what to request. */
   plan(ctx: WatchContext): EntryPlan {
     // While a position exists the exit watcher owns the symbol.

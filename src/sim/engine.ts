@@ -10,7 +10,7 @@ import { runDeleverage } from './sim-eod.js';
 import { validateSeries } from './sim-input.js';
 import { SimState } from './sim-state.js';
 import { applySignalSkill } from './signals/skill.js';
-import { manageExit, processFills, refreshSignal } from './sim-steps.js';
+import { expireEntries, manageExit, processFills, refreshSignal } from './sim-steps.js';
 import { feedValuation } from './sim-values.js';
 import { assertBooksAgree } from './sim-invariants.js';
 import type { DecisionRow, EquityRow, SimInput, SimOutput, StealRecord, Watcher } from './sim-types.js';
@@ -73,6 +73,7 @@ export function simulate(input: SimInput): SimOutput {
       // does the same where its signals refresh from the bars (pollOnce).
       feedValuation(st, active);
     }
+    expireEntries(st);
     let equity = st.portfolio.equity(st.mark);
     st.coordinator.setEquity(equity);
     if (kind & (STEP_DELEVERAGE | STEP_CLOSE)) {

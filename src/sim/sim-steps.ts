@@ -54,6 +54,9 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
       return;
     }
     if (!canFillInBar(o.placedAt, barOpen)) return;
+    // Its signal expired before this bar opened: live cancelled it then (expireEntries here, at the first step
+    // after the expiry; none came when no symbol had a bar in between).
+    if (!holdsSignal(w.restingSignal, barOpen)) return;
     const px = limitFillPrice(o.side, o.limitPrice, open, high, low, st.through);
     if (!Number.isNaN(px)) {
       st.coordinator.applyFill(o.id, o.qty, px);
@@ -80,6 +83,19 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
       );
       w.signal = null; // a signal is used once
     }
+  }
+}
+
+/**
+ * An entry does not outlive its signal (EntryWatcher.expiredEntry): at every step, whether or not its symbol's
+ * bar closed, an entry whose signal has expired is cancelled, as live cancels it at its next look. A symbol
+ * whose bars pause (an outage, a closed market) would otherwise keep it resting until its next bar.
+ */
+export function expireEntries(st: SimState): void {
+  for (const w of st.watchers) {
+    if (w.restingOrderId === null || holdsSignal(w.restingSignal, st.now)) continue;
+    st.counters.expiredCancels++;
+    st.cancelEntry(w);
   }
 }
 
