@@ -30,8 +30,8 @@ export interface CounterfactualRules {
  * (sim-steps.ts processFills and manageExit), or null when it would not have filled:
  * - its entry fills in the first tradable bar that opens at or after `from` and reaches its limit
  *   (limitFillPrice, through the fill rule's margin), paying the fee of its liquidity role (limitFillRole:
- *   maker, or taker where the bar opens through the limit); it rests until the first close of its symbol at
- *   or after the signal's validity (holdsSignal: when the watcher next looks), that bar's fills first;
+ *   maker, or taker where the bar opens through the limit); it rests while its signal holds (holdsSignal):
+ *   a bar that opens at or after the validity cannot fill it;
  * - its take-profit (takeProfitOrder) is armed at the close of the entry's bar, so it fills in a later
  *   tradable bar, never the entry's own, paying the fee of its role;
  * - at each later bar's close, tradable or not, the session's exit rule (exits.ts): a stop the bar reached
@@ -56,14 +56,13 @@ export function counterfactualTrade(
   let i = lowerBound(s.time, from);
   let entry = Number.NaN;
   for (; i < n; i++) {
+    // Rests while its signal holds: a bar that opens at or after the validity finds it cancelled (a bar that
+    // opened before the validity ends may still fill it), as processFills.
+    if (!holdsSignal(v, s.time[i]!)) break;
     if (rules.tradable(i)) {
       entry = limitFillPrice(v.side, v.limitPrice, s.open[i]!, s.high[i]!, s.low[i]!, rules.through);
       if (!Number.isNaN(entry)) break;
     }
-    // The watcher is asked at each close of its symbol's bars, after the bar's fills: an entry whose signal
-    // no longer holds is cancelled then, so a bar that closes after the validity but opened before it (or
-    // the first bar after a gap) can still fill it.
-    if (!holdsSignal(v, closeTimes[i]!)) break;
   }
   if (Number.isNaN(entry)) return null;
   const filledAt = closeTimes[i]!;

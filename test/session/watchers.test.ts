@@ -131,4 +131,24 @@ describe('the entry watcher (live side of the asking and signal rules)', () => {
     expect(expired.cancel).toEqual({ orderId: 'o0', reason: 'signal-expired' });
     expect(expired.request?.signal.key).toBe('b');
   });
+
+  it('not asked (no new price), cancels only the entry resting for its own signal once that has expired', () => {
+    const resting = ledgerWith(0, [{ role: 'entry', side: 'buy', qty: 50, limitPrice: 99 }]);
+    const fresh = new EntryWatcher('SOL', 'crypto', 0, T0);
+    // Holding no signal yet (a restart): it cannot tell what the entry was placed for, so plan() decides.
+    expect(fresh.expiredEntry(ctx(resting, T0 + 5 * H, null, 'a'))).toBeNull();
+    const w = new EntryWatcher('SOL', 'crypto', 0, T0);
+    w.plan(ctx(ledgerWith(0), T0 + H, signal('a', T0 + 3 * H)));
+    expect(w.expiredEntry(ctx(resting, T0 + 3 * H - 1, null, 'a'))).toBeNull(); // still valid
+    expect(w.expiredEntry(ctx(resting, T0 + 3 * H, null, 'a'))).toEqual({
+      orderId: 'o0',
+      reason: 'signal-expired',
+    });
+    expect(w.expiredEntry(ctx(resting, T0 + 3 * H, null, 'other'))).toBeNull(); // placed for another signal
+    expect(w.expiredEntry(ctx(ledgerWith(0), T0 + 3 * H, null, 'a'))).toBeNull(); // nothing rests
+    const holding = ledgerWith(2, [{ role: 'entry', side: 'buy', qty: 50, limitPrice: 99 }]);
+    expect(w.expiredEntry(ctx(holding, T0 + 3 * H, null, 'a'))).toBeNull(); // the exit watcher owns it
+    // It leaves the held signal for plan(), which takes the newest at the next price.
+    expect(w.plan(ctx(ledgerWith(0), T0 + 4 * H, signal('b', T0 + 9 * H))).request?.signal.key).toBe('b');
+  });
 });

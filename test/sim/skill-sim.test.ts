@@ -99,14 +99,15 @@ describe('signals of controlled skill in the simulator (real bars)', () => {
                 expect(after.takeProfit[i]).toBe(before.takeProfit[i]);
                 continue;
               }
-              // The validity as the simulator keeps it: bars after the signal's, until the first closing at or
-              // after validUntil; only bars that open after placement and can trade can fill.
+              // The validity as the simulator keeps it: bars after the signal's that open before validUntil;
+              // only bars that open after placement and can trade can fill.
               const length = Number.isNaN(w.barLengths[i]!) ? placedAt - s.time[i]! : w.barLengths[i]!;
               const validUntil = placedAt + config.sim.forecaster.validBars * length;
               const limit = roundLimit(w.assetClass, 'buy', after.entry[i]!);
               let tradable = false;
               let reached = false;
               for (let j = i + 1; j < end; j++) {
+                if (s.time[j]! >= validUntil) break;
                 if (
                   s.time[j]! >= placedAt &&
                   tradesInBar(w.assetClass, s.time[j]!, calendar, extendedHours)
@@ -115,7 +116,6 @@ describe('signals of controlled skill in the simulator (real bars)', () => {
                   const px = limitFillPrice('buy', limit, s.open[j]!, s.high[j]!, s.low[j]!, through);
                   reached ||= !Number.isNaN(px);
                 }
-                if (w.closeTimes[j]! >= validUntil) break;
               }
               if (!tradable) continue;
               skilled++;

@@ -1,6 +1,7 @@
 import type { SimConfig } from '../../core/config/schema.js';
 import type { AssetClass, Side } from '../../core/types.js';
 import { roundLimit } from '../../session/sizing.js';
+import { holdsSignal } from '../../session/signals.js';
 import { canFillInBar, tradesInBar } from '../fill-rules.js';
 import type { SimState } from '../sim-state.js';
 import { knownBarLength } from '../sim-steps.js';
@@ -17,7 +18,7 @@ import type { SignalColumns } from './forecaster.js';
  * and the signals skilled at k1 are among those skilled at any k2 > k1. At k = 0 nothing is touched.
  *
  * A skilled buy's limit is the lowest low of the bars that could fill it (placed at the signal's bar close,
- * cancelled at the first close at or after its validity, as the simulator does; stock bars outside the
+ * resting while the signal holds, as the simulator's fills do; stock bars outside the
  * session excluded), raised by the `through` fill margin and to the venue's price grid, so that the sizing
  * rule's rounding and the fill rule (`sim.fillRule` touch or through) still count it as reached. Sells
  * mirror it with the highest high. Whether it fills is still the simulator's business: the policy may keep
@@ -87,8 +88,8 @@ export interface SkillBars {
 
 /**
  * The lowest low (buy) or highest high (sell) of the bars that can fill an order placed at `placedAt`:
- * bars from `first` that open at or after it and can trade, up to and including the first bar that closes
- * at or after `validUntil` (the simulator fills that bar before it cancels the expired order). NaN if none.
+ * bars from `first` that open at or after it, before `validUntil` (holdsSignal, as the simulator's fills),
+ * and can trade. NaN if none.
  */
 export function reachedExtreme(
   side: Side,
@@ -102,11 +103,11 @@ export function reachedExtreme(
   let extreme = Number.NaN;
   for (let j = first; j < end; j++) {
     const open = bars.time[j]!;
+    if (!holdsSignal({ validUntil }, open)) break;
     if (canFillInBar(placedAt, open) && tradable(open)) {
       const v = side === 'buy' ? bars.low[j]! : bars.high[j]!;
       if (!(side === 'buy' ? v >= extreme : v <= extreme)) extreme = v;
     }
-    if (bars.closeTimes[j]! >= validUntil) break;
   }
   return extreme;
 }
