@@ -1,3 +1,4 @@
+import { firstAfter } from '../marketdata/search.js';
 import { nextEndOfDayEvent } from '../session/asking.js';
 import type { RuntimeOptions } from './runtime-options.js';
 
@@ -23,12 +24,6 @@ export function nextPollTime(
 
 /** The first time in an ascending list after t, or null. */
 function nextAfter(times: Float64Array, t: number): number | null {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid]! <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < times.length ? times[lo]! : null;
+  const i = firstAfter(times, t);
+  return i < times.length ? times[i]! : null;
 }

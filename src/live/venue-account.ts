@@ -1,3 +1,4 @@
+import { firstAfter } from '../marketdata/search.js';
 import type { MarginTable } from '../core/config/schema.js';
 import { dailyInterest, overnightDebit } from '../core/margin/interest.js';
 import { notional, requirementFor } from '../core/margin/requirements.js';
@@ -74,12 +75,5 @@ export function interestDue(
 
 /** Index of the last bar whose close is ≤ t, or −1. */
 export function lastClosedIndex(closeTimes: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = closeTimes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (closeTimes[mid]! <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
+  return firstAfter(closeTimes, t) - 1;
 }

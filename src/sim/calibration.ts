@@ -1,6 +1,7 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import { calibrationReport, type CalibrationReport, type ScoredPrediction } from '../core/fill/index.js';
 import type { BarSeries } from '../marketdata/index.js';
+import { firstAtOrAfter } from '../marketdata/search.js';
 import type { ValuedPrediction } from './sim-types.js';
 
 /** Predicted against realised fill rate of the orders a simulation valued (DESIGN §2, evidence). */
@@ -53,16 +54,4 @@ function reached(
     if (buy ? s.low[i]! <= p.limit : s.high[i]! >= p.limit) return true;
   }
   return false;
-}
-
-/** Index of the first bar opening at or after t (binary search over ascending open times). */
-function firstAtOrAfter(time: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = time.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (time[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,4 +1,5 @@
 import type { BarSeries } from '../marketdata/index.js';
+import { firstAtOrAfter } from '../marketdata/search.js';
 import { exitLevels, exitStep, stopReached, takeProfitOrder, type ExitRule } from '../session/exits.js';
 import { holdsSignal } from '../session/signals.js';
 import type { LiquidityRole } from './costs.js';
@@ -53,7 +54,7 @@ export function counterfactualTrade(
 ): TradeRecord | null {
   let n = s.time.length;
   while (n > 0 && closeTimes[n - 1]! > rules.end) n--;
-  let i = lowerBound(s.time, from);
+  let i = firstAtOrAfter(s.time, from);
   let entry = Number.NaN;
   for (; i < n; i++) {
     // Rests while its signal holds: a bar that opens at or after the validity finds it cancelled (a bar that
@@ -114,15 +115,4 @@ export function counterfactualTrade(
   // The simulator's end of data: every exit but a take-profit is a market order (taker), here at the last close.
   const exitTime = Number.isFinite(rules.end) ? rules.end : closeTimes[n - 1]!;
   return book.close(v.symbol, s.close[n - 1]!, exitTime, 'end-of-data', rules.fees.taker);
-}
-
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

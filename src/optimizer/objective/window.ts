@@ -11,19 +11,8 @@
  */
 import type { ForecasterConfig } from '../../core/config/schema.js';
 import type { BarSeries } from '../../marketdata/index.js';
+import { firstAfter } from '../../marketdata/search.js';
 import type { Window } from './folds.js';
-
-/** First index i with time[i] > t (time ascending). */
-function upperBound(time: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = time.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (time[mid]! > t) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
 
 /** Extra bars kept on each side beyond the strict need: cheap, and robust to irregular spacing. */
 const SLACK_BARS = 4;
@@ -36,10 +25,10 @@ export function warmUpBars(forecaster: ForecasterConfig): number {
 export function windowView(s: BarSeries, w: Window, warmUp: number): BarSeries {
   // A bar is in the window when it closes after `from`; it closes at most one interval after it opens, so
   // bars opening at or before `from − interval` are warm-up (two intervals of margin for uneven spacing).
-  const firstInWindow = upperBound(s.time, w.from - 2 * Math.max(s.intervalMs, 1));
+  const firstInWindow = firstAfter(s.time, w.from - 2 * Math.max(s.intervalMs, 1));
   const start = Math.max(0, firstInWindow - warmUp);
   // Bars opening after `to` close after it; keep the first of them, whose open ends the bar before.
-  const end = Math.min(s.time.length, upperBound(s.time, w.to) + SLACK_BARS);
+  const end = Math.min(s.time.length, firstAfter(s.time, w.to) + SLACK_BARS);
   const cut = (a: Float64Array): Float64Array => a.subarray(start, end);
   return {
     ...s,

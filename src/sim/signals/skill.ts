@@ -1,5 +1,6 @@
 import type { SimConfig } from '../../core/config/schema.js';
 import type { AssetClass, Side } from '../../core/types.js';
+import { firstAtOrAfter } from '../../marketdata/search.js';
 import { roundLimit } from '../../session/sizing.js';
 import { holdsSignal } from '../../session/signals.js';
 import { canFillInBar, tradesInBar } from '../fill-rules.js';
@@ -185,18 +186,6 @@ function skilledColumns(st: SimState, w: Watcher, cols: SignalColumns, ctx: Skil
   return out;
 }
 
-/** The first bar closing at or after `t` (the step at which the simulator takes up a signal of time t). */
-function firstCloseAtOrAfter(closeTimes: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = closeTimes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (closeTimes[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** External signals with the skilled ones replaced by new objects (the input list is shared). */
 function skilledExternal(
   w: Watcher,
@@ -205,7 +194,8 @@ function skilledExternal(
 ): ExternalSignal[] {
   return signals.map((sig) => {
     if (!isSkilled(sig.symbol, sig.time, ctx.skill, ctx.seed)) return sig;
-    const m = firstCloseAtOrAfter(ctx.bars.closeTimes, sig.time);
+    // The first bar closing at or after the signal: the step at which the simulator takes it up.
+    const m = firstAtOrAfter(ctx.bars.closeTimes, sig.time);
     if (m >= ctx.end) return sig;
     const placedAt = ctx.bars.closeTimes[m]!;
     const reached = reachedExtreme(
