@@ -119,18 +119,22 @@ export class Calibration {
     if (z <= 0) return 1;
     if (this.dirty) this.refit();
     // Inside the grid (most queries): two samples and a straight line, small enough to be inlined.
-    if (z > GRID_FIRST && z < GRID_LAST) {
-      const x = z / LUT_STEP;
-      const k = x | 0;
-      const samples = this.samples;
-      const at = samples[k]!;
-      return at + (samples[k + 1]! - at) * (x - k);
-    }
+    if (insideGrid(z)) return interpolate(this.samples, z);
     return this.outsideGrid(z);
   }
 
+  /**
+   * The curve's samples, fitted first if outcomes came since the last fit: a caller valuing many orders at
+   * once reads them for `interpolate` (inside the grid) and asks `outsideGrid` for the rest, with no fit
+   * check per order. Valid until the next outcome is added.
+   */
+  fittedSamples(): Float64Array {
+    if (this.dirty) this.refit();
+    return this.samples;
+  }
+
   /** probability(z) at or below the first grid point, at or beyond the last, or for NaN (fitted). */
-  private outsideGrid(z: number): number {
+  outsideGrid(z: number): number {
     const table = this.table;
     if (z <= GRID_FIRST) return 1 + (table[0]! - 1) * (z / GRID_FIRST);
     if (z >= GRID_LAST) return (table[LAST]! * firstPassage(z)) / this.raw[LAST]!;
@@ -187,6 +191,19 @@ export class Calibration {
     for (let j = 0; j <= LUT_SIZE; j++) samples[j] = this.sampleAt(j);
     this.dirty = false;
   }
+}
+
+/** Whether `probability(z)` reads the samples (strictly between the first and the last grid point). */
+export function insideGrid(z: number): boolean {
+  return z > GRID_FIRST && z < GRID_LAST;
+}
+
+/** The curve at z inside the grid (insideGrid), from its samples (Calibration.fittedSamples): two samples and a straight line. */
+export function interpolate(samples: Float64Array, z: number): number {
+  const x = z / LUT_STEP;
+  const k = x | 0;
+  const at = samples[k]!;
+  return at + (samples[k + 1]! - at) * (x - k);
 }
 
 /**

@@ -31,5 +31,4 @@ export interface FillModelOptions {
 export const FILL_P = 0;
 export const FILL_P_NEXT_BAR = 1;
 export const FILL_SIGMA_HOUR = 2;
-export const FILL_Z = 3;
-export const FILL_SLOTS = 4;
+export const FILL_SLOTS = 3;

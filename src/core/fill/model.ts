@@ -1,10 +1,8 @@
 import type { ExchangeCalendar } from '../calendar/index.js';
 import type { AssetClass, Side, TimeMs } from '../types.js';
 import { Calibration, hitPrefix } from './calibration.js';
-import { TradableProfile } from './horizon.js';
-import { logDistance } from './distance.js';
-import { NextBarWindows } from './next-bar.js';
-import { FILL_P, FILL_P_NEXT_BAR, FILL_SIGMA_HOUR, FILL_Z, type FillModelOptions } from './model-options.js';
+import { FillChances } from './chances.js';
+import type { FillModelOptions } from './model-options.js';
 import { PendingOrigins } from './origins.js';
 import type { FillState, FillTape, FillTapeReader } from './tape.js';
 
@@ -66,10 +64,8 @@ export class FillModel {
   ): void => {
     if (this.learning) this.score(i, close, sqrtV, minLow, maxHigh);
   };
-  private readonly scratch = new Float64Array(2);
-  private readonly profile: TradableProfile;
-  private readonly next: NextBarWindows;
   private readonly state: FillState;
+  private readonly chances: FillChances;
   private readonly recorder: FillTape | null;
   private readonly reader: FillTapeReader | null;
 
@@ -83,7 +79,6 @@ export class FillModel {
     this.minBars = options.minBars ?? 20;
     this.maxHorizonMs = options.maxHorizonMs ?? 48 * HOUR_MS;
     this.horizonMs = options.calibrationHorizonMs ?? 24 * HOUR_MS;
-    this.profile = new TradableProfile(this.calendar, this.maxHorizonMs);
     const prior = options.calibrationPriorWeight ?? 50;
     this.calibrations = [new Calibration(prior), new Calibration(prior)];
     this.rate = new Float64Array(n);
@@ -94,9 +89,9 @@ export class FillModel {
     this.lastSessionOpen = new Float64Array(n).fill(Number.NaN);
     this.barLength = new Float64Array(n);
     this.origins = new PendingOrigins(n, options.maxPendingOrigins ?? 512);
-    this.next = new NextBarWindows(n);
     const { rate, gap, bars, gaps, barLength, stock, calibrations } = this;
     this.state = { rate, gap, bars, gaps, barLength, stock, calibrations };
+    this.chances = new FillChances(this.state, this.calendar, this.minBars, this.maxHorizonMs);
     const tape = options.tape;
     this.reader = tape?.complete ? tape.reader() : null;
     this.recorder = tape && !tape.complete ? tape : null;
@@ -160,26 +155,22 @@ export class FillModel {
 
   /** The symbol has enough history for a volatility. */
   ready(i: number): boolean {
-    return this.bars[i]! >= this.minBars && (this.stock[i] === 0 || this.gaps[i]! > 0);
+    return this.chances.ready(i);
   }
 
   /** Volatility per √hour of trading (NaN until ready). */
   sigmaPerHour(i: number): number {
-    return this.ready(i) ? Math.sqrt(this.rate[i]! * HOUR_MS) : Number.NaN;
+    return this.chances.sigmaPerHour(i);
   }
 
   /** Opening-gap variance of a stock (0 for crypto; NaN until ready). */
   gapVariance(i: number): number {
-    return this.ready(i) ? (this.stock[i] === 1 ? this.gap[i]! : 0) : Number.NaN;
+    return this.chances.gapVariance(i);
   }
 
   /** Log-price variance over `(from, to]`, tradable time only plus one gap per session open (NaN until ready). */
   variance(i: number, from: TimeMs, to: TimeMs): number {
-    if (!this.ready(i)) return Number.NaN;
-    if (!(to > from)) return 0;
-    if (this.stock[i] === 0) return this.rate[i]! * Math.min(to - from, this.maxHorizonMs);
-    this.profile.window(from, to, this.scratch);
-    return this.rate[i]! * this.scratch[0]! + this.scratch[1]! * this.gap[i]!;
+    return this.chances.variance(i, from, to);
   }
 
   /** Calibrated chance that the limit is touched before `validUntil` (see the class contract). */
@@ -191,17 +182,10 @@ export class FillModel {
     now: TimeMs,
     validUntil: TimeMs,
   ): number {
-    const d = logDistance(side, limit, refPrice);
-    if (d <= 0) return 1;
-    if (d !== d) return Number.NaN;
-    return this.probabilityAt(i, d, this.variance(i, now, validUntil));
+    return this.chances.fillProbability(this.bumps, i, side, limit, refPrice, now, validUntil);
   }
 
-  /**
-   * Everything a decision needs about one order in one call (one log, shared): into `out`, by slot,
-   * FILL_P (until `validUntil`), FILL_P_NEXT_BAR (over one bar of this symbol's length), FILL_SIGMA_HOUR and
-   * FILL_Z (d/√V over the validity).
-   */
+  /** FillChances.evaluate at this version: FILL_P, FILL_P_NEXT_BAR and FILL_SIGMA_HOUR of one order into `out`. */
   evaluate(
     i: number,
     side: Side,
@@ -211,58 +195,15 @@ export class FillModel {
     validUntil: TimeMs,
     out: Float64Array,
   ): void {
-    this.evaluateDistance(i, logDistance(side, limit, refPrice), now, validUntil, out);
+    this.chances.evaluate(this.bumps, i, side, limit, refPrice, now, validUntil, out);
   }
 
-  /**
-   * `evaluate` from the order's side-aware log distance `d` (logDistance: NaN for a bad price, ≤ 0 when
-   * marketable): a caller that keeps `d` while the order's price and limit stay saves the logarithm.
-   */
+  /** FillChances.evaluateDistance at this version (`evaluate` from a kept log distance). */
   evaluateDistance(i: number, d: number, now: TimeMs, validUntil: TimeMs, out: Float64Array): void {
-    const next = this.next;
-    next.begin(now, this.bumps);
-    if (next.stamp[i] !== next.generation) this.share(i, now);
-    out[FILL_SIGMA_HOUR] = next.sigma[i]!;
-    if (d <= 0 || d !== d) {
-      out[FILL_P] = d !== d ? Number.NaN : 1;
-      out[FILL_P_NEXT_BAR] = out[FILL_P]!;
-      out[FILL_Z] = d !== d ? Number.NaN : 0;
-      return;
-    }
-    const v = this.variance(i, now, validUntil);
-    const cal = this.calibrations[this.stock[i]!]!;
-    let p: number;
-    if (v > 0) {
-      const z = d / Math.sqrt(v);
-      out[FILL_Z] = z;
-      p = cal.probability(z);
-    } else {
-      out[FILL_Z] = v === 0 ? Number.POSITIVE_INFINITY : Number.NaN;
-      p = v !== v ? Number.NaN : 0;
-    }
-    out[FILL_P] = p;
-    // The next bar ends at min(validUntil, now + bar): within the validity it is the symbol's shared window,
-    // otherwise (a validity ending first, or an unknown one) the very window just valued.
-    if (validUntil >= next.end[i]!) {
-      const vn = next.variance[i]!;
-      out[FILL_P_NEXT_BAR] = vn !== vn ? Number.NaN : vn <= 0 ? 0 : cal.probability(d / next.sqrt[i]!);
-    } else {
-      out[FILL_P_NEXT_BAR] = p;
-    }
+    this.chances.evaluateDistance(this.bumps, i, d, now, validUntil, out);
   }
 
-  /**
-   * evaluateDistance for a decision's orders, in columns: row `r = rows[k]` for every `k < count`, an order
-   * of the model's symbol `symbol[r]` at log distance `distance[r]`, valid until `until[r]` (known, not NaN),
-   * gets FILL_P in `probability[r]`, FILL_P_NEXT_BAR in `nextBar[r]` and FILL_SIGMA_HOUR in `sigma[r]`: the
-   * same expressions in the same order, so the same numbers, in one call with no slots to copy.
-   *
-   * `nextBarVariance[r]` says what `nextBar[r]` holds: the chance over the symbol's shared next-bar window of
-   * that variance, or NaN (none, or the validity's own window). The chance is a function of the distance, the
-   * variance and the calibration alone, so a caller that keeps both columns for a row while its distance and
-   * this model's version stay has it taken as it is whenever the window's variance is the same again (a
-   * crypto's next bar at any time, a stock's next hour inside one session). Otherwise the row must hold NaN.
-   */
+  /** FillChances.evaluateRows at this version: the chances of a decision's orders, in columns. */
   evaluateRows(
     rows: Int32Array,
     count: number,
@@ -275,56 +216,19 @@ export class FillModel {
     nextBarVariance: Float64Array,
     sigma: Float64Array,
   ): void {
-    const next = this.next;
-    next.begin(now, this.bumps);
-    const shared = next.generation;
-    const { stamp, sigma: sigmaNow, end: nextBarEnd, sqrt: nextBarSqrt, variance: windowVariance } = next;
-    const { stock, calibrations } = this;
-    // The symbols' shared values first, one after another: every stock's next bar asks the same window.
-    for (let k = 0; k < count; k++) {
-      const i = symbol[rows[k]!]!;
-      if (stamp[i] !== shared) this.share(i, now);
-    }
-    for (let k = 0; k < count; k++) {
-      const r = rows[k]!;
-      const i = symbol[r]!;
-      const d = distance[r]!;
-      const u = until[r]!;
-      sigma[r] = sigmaNow[i]!;
-      if (d <= 0 || d !== d) {
-        probability[r] = d !== d ? Number.NaN : 1;
-        nextBar[r] = probability[r]!;
-        nextBarVariance[r] = Number.NaN;
-        continue;
-      }
-      const v = this.variance(i, now, u);
-      const cal = calibrations[stock[i]!]!;
-      const p = v > 0 ? cal.probability(d / Math.sqrt(v)) : v !== v ? Number.NaN : 0;
-      probability[r] = p;
-      if (u >= nextBarEnd[i]!) {
-        const vn = windowVariance[i]!;
-        if (vn === nextBarVariance[r]) continue; // nextBar[r] is this very chance
-        nextBarVariance[r] = vn;
-        nextBar[r] = vn !== vn ? Number.NaN : vn <= 0 ? 0 : cal.probability(d / nextBarSqrt[i]!);
-      } else {
-        nextBarVariance[r] = Number.NaN;
-        nextBar[r] = p;
-      }
-    }
-  }
-
-  /** Symbol i's shared values at `now` (see NextBarWindows). */
-  private share(i: number, now: TimeMs): void {
-    const end = now + (this.barLength[i]! || HOUR_MS);
-    const v = this.variance(i, now, end);
-    if (!this.next.reaches(i, end, v, this.bumps)) this.next.keep(i, this.bumps, this.sigmaPerHour(i), v);
-  }
-
-  /** Calibrated probability for log distance d > 0 and variance v (0 when v is 0, NaN when v is unknown). */
-  private probabilityAt(i: number, d: number, v: number): number {
-    if (v !== v) return Number.NaN;
-    if (v <= 0) return 0;
-    return this.calibrations[this.stock[i]!]!.probability(d / Math.sqrt(v));
+    this.chances.evaluateRows(
+      this.bumps,
+      rows,
+      count,
+      symbol,
+      distance,
+      until,
+      now,
+      probability,
+      nextBar,
+      nextBarVariance,
+      sigma,
+    );
   }
 
   private addOrigin(i: number, closeTime: TimeMs, close: number): void {

@@ -1,0 +1,256 @@
+import type { ExchangeCalendar } from '../calendar/index.js';
+import type { Side, TimeMs } from '../types.js';
+import { insideGrid, interpolate } from './calibration.js';
+import { logDistance } from './distance.js';
+import { TradableProfile } from './horizon.js';
+import { FILL_P, FILL_P_NEXT_BAR, FILL_SIGMA_HOUR, FILL_SLOTS } from './model-options.js';
+import { NextBarWindows } from './next-bar.js';
+import type { FillState } from './tape.js';
+
+const HOUR_MS = 3_600_000;
+
+/** The row list of a one-row evaluation. */
+const ONE_ROW = new Int32Array(1);
+
+/**
+ * What a FillModel answers from its state (FillState: what the bars taught it): readiness, σ, the variance
+ * over a window and the calibrated chances of orders. The model owns the state and passes its version to
+ * every call, so that what is shared by a symbol's orders (its next bar, see NextBarWindows) is computed
+ * once per version and `now`. Pure: no I/O, no clock.
+ */
+export class FillChances {
+  private readonly rate: Float64Array;
+  private readonly gap: Float64Array;
+  private readonly bars: Int32Array;
+  private readonly gaps: Int32Array;
+  private readonly barLength: Float64Array;
+  private readonly stock: Uint8Array;
+  private readonly calibrations: FillState['calibrations'];
+  private readonly profile: TradableProfile;
+  private readonly next: NextBarWindows;
+  private readonly scratch = new Float64Array(2);
+  /** fillProbability's answer slots. */
+  private readonly slots = new Float64Array(FILL_SLOTS);
+  /** The columns of evaluateDistance's one row. */
+  private readonly one = {
+    symbol: new Int32Array(1),
+    distance: new Float64Array(1),
+    until: new Float64Array(1),
+    probability: new Float64Array(1),
+    nextBar: new Float64Array(1),
+    nextBarVariance: new Float64Array(1),
+    sigma: new Float64Array(1),
+  };
+
+  constructor(
+    state: FillState,
+    calendar: ExchangeCalendar,
+    private readonly minBars: number,
+    private readonly maxHorizonMs: number,
+  ) {
+    ({
+      rate: this.rate,
+      gap: this.gap,
+      bars: this.bars,
+      gaps: this.gaps,
+      barLength: this.barLength,
+      stock: this.stock,
+      calibrations: this.calibrations,
+    } = state);
+    this.profile = new TradableProfile(calendar, maxHorizonMs);
+    this.next = new NextBarWindows(state.rate.length);
+  }
+
+  /** The symbol has enough history for a volatility. */
+  ready(i: number): boolean {
+    return this.bars[i]! >= this.minBars && (this.stock[i] === 0 || this.gaps[i]! > 0);
+  }
+
+  /** Volatility per √hour of trading (NaN until ready). */
+  sigmaPerHour(i: number): number {
+    return this.ready(i) ? Math.sqrt(this.rate[i]! * HOUR_MS) : Number.NaN;
+  }
+
+  /** Opening-gap variance of a stock (0 for crypto; NaN until ready). */
+  gapVariance(i: number): number {
+    return this.ready(i) ? (this.stock[i] === 1 ? this.gap[i]! : 0) : Number.NaN;
+  }
+
+  /** Log-price variance over `(from, to]`, tradable time only plus one gap per session open (NaN until ready). */
+  variance(i: number, from: TimeMs, to: TimeMs): number {
+    if (!this.ready(i)) return Number.NaN;
+    if (!(to > from)) return 0;
+    if (this.stock[i] === 0) return cappedVariance(this.rate[i]!, to - from, this.maxHorizonMs);
+    return this.stockVariance(i, from, to);
+  }
+
+  /** variance() of a ready stock over `(from, to]`, `to > from`. */
+  private stockVariance(i: number, from: TimeMs, to: TimeMs): number {
+    this.profile.window(from, to, this.scratch);
+    return this.rate[i]! * this.scratch[0]! + this.scratch[1]! * this.gap[i]!;
+  }
+
+  /** Calibrated chance that the limit is touched before `validUntil` (see the class contract). */
+  fillProbability(
+    version: number,
+    i: number,
+    side: Side,
+    limit: number,
+    refPrice: number,
+    now: TimeMs,
+    validUntil: TimeMs,
+  ): number {
+    this.evaluate(version, i, side, limit, refPrice, now, validUntil, this.slots);
+    return this.slots[FILL_P]!;
+  }
+
+  /**
+   * Everything a decision needs about one order in one call (one log, shared): into `out`, by slot,
+   * FILL_P (until `validUntil`), FILL_P_NEXT_BAR (over one bar of this symbol's length) and FILL_SIGMA_HOUR.
+   */
+  evaluate(
+    version: number,
+    i: number,
+    side: Side,
+    limit: number,
+    refPrice: number,
+    now: TimeMs,
+    validUntil: TimeMs,
+    out: Float64Array,
+  ): void {
+    this.evaluateDistance(version, i, logDistance(side, limit, refPrice), now, validUntil, out);
+  }
+
+  /**
+   * `evaluate` from the order's side-aware log distance `d` (logDistance: NaN for a bad price, ≤ 0 when
+   * marketable): a caller that keeps `d` while the order's price and limit stay saves the logarithm.
+   */
+  evaluateDistance(
+    version: number,
+    i: number,
+    d: number,
+    now: TimeMs,
+    validUntil: TimeMs,
+    out: Float64Array,
+  ): void {
+    const one = this.one;
+    one.symbol[0] = i;
+    one.distance[0] = d;
+    one.until[0] = validUntil;
+    one.nextBarVariance[0] = Number.NaN;
+    this.evaluateRows(
+      version,
+      ONE_ROW,
+      1,
+      one.symbol,
+      one.distance,
+      one.until,
+      now,
+      one.probability,
+      one.nextBar,
+      one.nextBarVariance,
+      one.sigma,
+    );
+    out[FILL_P] = one.probability[0]!;
+    out[FILL_P_NEXT_BAR] = one.nextBar[0]!;
+    out[FILL_SIGMA_HOUR] = one.sigma[0]!;
+  }
+
+  /**
+   * The chances of a decision's orders, in columns: row `r = rows[k]` for every `k < count`, an order of the
+   * model's symbol `symbol[r]` at log distance `distance[r]` (logDistance), valid until `until[r]`, gets
+   * FILL_P in `probability[r]`, FILL_P_NEXT_BAR in `nextBar[r]` and FILL_SIGMA_HOUR in `sigma[r]`
+   * (evaluateDistance is this for one row). The next bar ends at min(validity, now + bar): within the
+   * validity it is the symbol's shared window, otherwise (a validity ending first, or an unknown one) the
+   * very window the validity's chance was valued over.
+   *
+   * `nextBarVariance[r]` says what `nextBar[r]` holds: the chance over the symbol's shared next-bar window of
+   * that variance, or NaN (none, or the validity's own window). The chance is a function of the distance, the
+   * variance and the calibration alone, so a caller that keeps both columns for a row while its distance and
+   * this model's version stay has it taken as it is whenever the window's variance is the same again (a
+   * crypto's next bar at any time, a stock's next hour inside one session). Otherwise the row must hold NaN.
+   */
+  evaluateRows(
+    version: number,
+    rows: Int32Array,
+    count: number,
+    symbol: Int32Array,
+    distance: Float64Array,
+    until: Float64Array,
+    now: TimeMs,
+    probability: Float64Array,
+    nextBar: Float64Array,
+    nextBarVariance: Float64Array,
+    sigma: Float64Array,
+  ): void {
+    const next = this.next;
+    next.begin(now, version);
+    const shared = next.generation;
+    const { stamp, sigma: sigmaNow, end: nextBarEnd, sqrt: nextBarSqrt, variance: windowVariance } = next;
+    const { stock, calibrations, rate, maxHorizonMs } = this;
+    // The symbols' shared values first, one after another: every stock's next bar asks the same window.
+    for (let k = 0; k < count; k++) {
+      const i = symbol[rows[k]!]!;
+      if (stamp[i] !== shared) this.share(version, i, now);
+    }
+    // variance() and Calibration.probability() written out for the loop (hundreds of orders per decision):
+    // the same expressions, so the same numbers. A symbol is ready exactly when its shared σ is known.
+    const samples = [calibrations[0].fittedSamples(), calibrations[1].fittedSamples()] as const;
+    for (let k = 0; k < count; k++) {
+      const r = rows[k]!;
+      const i = symbol[r]!;
+      const d = distance[r]!;
+      const u = until[r]!;
+      const sigmaHour = sigmaNow[i]!;
+      sigma[r] = sigmaHour;
+      if (d <= 0 || d !== d) {
+        probability[r] = d !== d ? Number.NaN : 1;
+        nextBar[r] = probability[r]!;
+        nextBarVariance[r] = Number.NaN;
+        continue;
+      }
+      const c = stock[i]!;
+      const v =
+        sigmaHour !== sigmaHour
+          ? Number.NaN
+          : !(u > now)
+            ? 0
+            : c === 0
+              ? cappedVariance(rate[i]!, u - now, maxHorizonMs)
+              : this.stockVariance(i, now, u);
+      const cal = calibrations[c]!;
+      const curve = samples[c]!;
+      let p: number;
+      if (v > 0) {
+        const z = d / Math.sqrt(v);
+        p = insideGrid(z) ? interpolate(curve, z) : cal.outsideGrid(z);
+      } else p = v !== v ? Number.NaN : 0;
+      probability[r] = p;
+      if (u >= nextBarEnd[i]!) {
+        const vn = windowVariance[i]!;
+        if (vn === nextBarVariance[r]) continue; // nextBar[r] is this very chance
+        nextBarVariance[r] = vn;
+        if (vn !== vn || vn <= 0) nextBar[r] = vn !== vn ? Number.NaN : 0;
+        else {
+          const z = d / nextBarSqrt[i]!;
+          nextBar[r] = insideGrid(z) ? interpolate(curve, z) : cal.outsideGrid(z);
+        }
+      } else {
+        nextBarVariance[r] = Number.NaN;
+        nextBar[r] = p;
+      }
+    }
+  }
+
+  /** Symbol i's shared values at `now` (see NextBarWindows). */
+  private share(version: number, i: number, now: TimeMs): void {
+    const end = now + (this.barLength[i]! || HOUR_MS);
+    const v = this.variance(i, now, end);
+    if (!this.next.reaches(i, end, v, version)) this.next.keep(i, version, this.sigmaPerHour(i), v);
+  }
+}
+
+/** Variance of `ms` of trading at `rate` per ms, `ms` capped at `maxMs` (ms > 0). */
+function cappedVariance(rate: number, ms: number, maxMs: number): number {
+  return rate * (ms < maxMs ? ms : maxMs);
+}
