@@ -88,7 +88,7 @@ export function renderDecision(d: Decision, validity?: Validities): string {
             : []),
           ...(valued && validity ? [isoMinute(validity.order(c.id))] : []),
           c.eligible ? 'yes' : 'no',
-          whyNot(c, d),
+          whyNot(c),
         ]),
       ),
     );
@@ -105,10 +105,9 @@ export function renderDecision(d: Decision, validity?: Validities): string {
  * reads like a state of the order at the venue: it is ours, another saga's victim whose cancel is not
  * answered yet (docs/service.md "Concurrent sagas").
  */
-function whyNot(c: CandidateRecord, d: Decision): string {
+function whyNot(c: CandidateRecord): string {
   if (c.reason !== 'pending-cancel') return c.reason ?? '';
-  const sagaId = d.candidates?.orders.find((o) => o.id === c.id)?.pendingCancelBy;
-  const by = sagaId === undefined ? 'another saga' : `saga ${sagaId}`;
+  const by = c.cancelledBy === undefined ? 'another saga' : `saga ${c.cancelledBy}`;
   return `pending-cancel (being cancelled by ${by}, not answered yet)`;
 }
 

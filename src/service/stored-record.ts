@@ -48,6 +48,13 @@ interface StoredColumns {
 
 type ColumnName = keyof StoredColumns;
 
+/**
+ * What a stored record's candidates hold: the columns (each in full or a reference) and, when some
+ * candidate was being cancelled by another saga, which saga (CandidateColumns.cancelledBy, stored as it is:
+ * rare and short, so never a reference).
+ */
+type StoredCandidates = StoredColumnsOrReferences & Pick<CandidateColumns, 'cancelledBy'>;
+
 /** A column of an earlier decision row, stored in full there. */
 interface ColumnReference {
   sameAs: number;
@@ -57,7 +64,7 @@ type StoredColumnsOrReferences = { [K in ColumnName]: StoredColumns[K] | ColumnR
 
 type Stored = Omit<ColumnRecord, 'candidates'> & {
   format: string;
-  candidates: StoredColumnsOrReferences | null;
+  candidates: StoredCandidates | null;
 };
 
 /** The parsed `record` of an earlier decisions row by its id (undefined when there is no such row). */
@@ -84,9 +91,12 @@ export function readStoredRecord(stored: unknown, lookup: StoredRecordLookup = (
   );
 }
 
-function resolveReferences(c: StoredColumnsOrReferences, lookup: StoredRecordLookup): StoredColumns {
+function resolveReferences(
+  c: StoredCandidates,
+  lookup: StoredRecordLookup,
+): StoredColumns & StoredCandidates {
   const out = { ...c } as Record<ColumnName, unknown>;
-  for (const name of Object.keys(c) as ColumnName[]) {
+  for (const name of COLUMN_NAMES) {
     const column = c[name];
     if (!isReference(column)) continue;
     const row = lookup(column.sameAs) as Partial<Stored> | undefined;
@@ -99,7 +109,7 @@ function resolveReferences(c: StoredColumnsOrReferences, lookup: StoredRecordLoo
       );
     out[name] = full;
   }
-  return out as unknown as StoredColumns;
+  return out as unknown as StoredColumns & StoredCandidates;
 }
 
 const isReference = (column: unknown): column is ColumnReference =>
@@ -157,8 +167,12 @@ export class StoredRecordWriter {
       this.last.set(name, entry);
       fresh.push(entry);
     }
+    const cancelledBy = t.orders.some((o) => o.pendingCancelBy !== undefined)
+      ? built().cancelledBy
+      : undefined;
+    const candidates: StoredCandidates = Object.assign(out as StoredColumnsOrReferences, { cancelledBy });
     return {
-      record: { format: STORED_RECORD_FORMAT, ...rest, candidates: out as StoredColumnsOrReferences },
+      record: { format: STORED_RECORD_FORMAT, ...rest, candidates },
       // The entries are this record's own: written late (after a later record replaced them), it changes
       // nothing a later record could refer to.
       written: (rowId) => {
@@ -248,10 +262,11 @@ function copyColumn(values: RawColumn): RawColumn {
 const copyValues = (values: ArrayLike<unknown>): ArrayLike<unknown> =>
   ArrayBuffer.isView(values) ? (values as unknown as Float64Array).slice() : Array.from(values);
 
-function encodeColumns(c: CandidateColumns): StoredColumns {
+function encodeColumns(c: CandidateColumns): StoredCandidates {
   const out = {} as Record<ColumnName, unknown>;
   for (const name of COLUMN_NAMES) out[name] = encodeColumn(c, name);
-  return out as unknown as StoredColumns;
+  const cancelledBy = c.cancelledBy?.length ? c.cancelledBy : undefined;
+  return Object.assign(out as unknown as StoredColumns, { cancelledBy });
 }
 
 function encodeColumn<K extends ColumnName>(c: CandidateColumns, name: K): StoredColumns[K];
@@ -278,7 +293,7 @@ function encodeColumn(c: CandidateColumns, name: ColumnName): StoredColumns[Colu
   }
 }
 
-function decodeColumns(s: StoredColumns): CandidateColumns {
+function decodeColumns(s: StoredColumns & StoredCandidates): CandidateColumns {
   let value: CandidateColumns['value'] = null;
   if (s.value) {
     value = {} as Record<ValueField, Float64Array>;
@@ -297,6 +312,7 @@ function decodeColumns(s: StoredColumns): CandidateColumns {
     placedAt: fromFloat64s(s.placedAt),
     reason: Buffer.from(s.reason, 'base64'),
     value,
+    cancelledBy: s.cancelledBy ?? [],
   };
 }
 

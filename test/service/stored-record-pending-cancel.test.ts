@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { VictimRanking } from '../../src/core/config/schema.js';
-import { decide } from '../../src/core/policy/decide.js';
+import { decide, type DecideInput } from '../../src/core/policy/decide.js';
 import { INELIGIBLE_REASONS, type CandidateRecord, type Decision } from '../../src/core/policy/decision.js';
 import { decisionRecord } from '../../src/core/policy/record.js';
 import { StealHistory } from '../../src/core/policy/steal-history.js';
@@ -40,26 +40,26 @@ const valuator: Valuator = (() => {
  * Equity 4,000 without PDT (stocks hold 50%): three orders of 1,000 margin, AAPL's pending cancel in saga
  * s-1. NVDA needs 1,500: short by 500, it looks at every candidate.
  */
-function decisionBesidePending(ranking: VictimRanking): Decision {
-  const cfg = config({ victimRanking: ranking });
+function inputBesidePending(ranking: VictimRanking): DecideInput {
   const orders = [
     order({ id: 'a', symbol: 'AAPL', price: 101, pendingCancelBy: 's-1' }),
     order({ id: 'm', symbol: 'MSFT', price: 101 }),
     order({ id: 'x', symbol: 'TSLA', price: 101, external: true }),
   ];
-  return decide(
-    {
-      now: T0,
-      sessionOpen: true,
-      account: { equity: 4_000, patternDayTrader: false },
-      positions: [],
-      orders,
-      history: new StealHistory(cfg),
-      request: request({ symbol: 'NVDA', qty: 30, price: 100.1, forecastPnl: 5 }),
-      valuator,
-    },
-    cfg,
-  );
+  return {
+    now: T0,
+    sessionOpen: true,
+    account: { equity: 4_000, patternDayTrader: false },
+    positions: [],
+    orders,
+    history: new StealHistory(config({ victimRanking: ranking })),
+    request: request({ symbol: 'NVDA', qty: 30, price: 100.1, forecastPnl: 5 }),
+    valuator,
+  };
+}
+
+function decisionBesidePending(ranking: VictimRanking): Decision {
+  return decide(inputBesidePending(ranking), config({ victimRanking: ranking }));
 }
 
 const reasons = (record: unknown): Record<string, string | null> =>
@@ -84,6 +84,39 @@ describe('a stored decision record with a pending cancel', () => {
       }
       expect(JSON.stringify(rows.get(2))).toContain('sameAs');
       expect(readStoredRecord(rows.get(2), (row) => rows.get(row))).toEqual(readable);
+    },
+  );
+
+  it.each<VictimRanking>(['distance', 'expectedValue'])(
+    'names the saga that is cancelling the order, in every form (%s)',
+    (ranking) => {
+      const d = decisionBesidePending(ranking);
+      const sagas = (record: unknown): Record<string, string | undefined> =>
+        Object.fromEntries(
+          (record as { candidates: CandidateRecord[] }).candidates.map((c) => [c.id, c.cancelledBy]),
+        );
+      const readable = viaJson(decisionRecord(d));
+      expect(sagas(readable)).toEqual({ a: 's-1', m: undefined, x: undefined });
+      expect(sagas(readStoredRecord(viaJson(storedRecord(d))))).toEqual({
+        a: 's-1',
+        m: undefined,
+        x: undefined,
+      });
+      const writer = new StoredRecordWriter();
+      const rows = new Map<number, unknown>();
+      for (const id of [1, 2]) {
+        const draft = writer.record(d);
+        rows.set(id, viaJson(draft.record));
+        draft.written(id);
+      }
+      // Every column of the second row is a reference, and the saga still reads back.
+      expect(sagas(readStoredRecord(rows.get(2), (row) => rows.get(row)))).toEqual(sagas(readable));
+      // A book with no pending cancel stores nothing for it.
+      const quiet = decide(
+        { ...inputBesidePending(ranking), orders: inputBesidePending(ranking).orders.slice(1) },
+        config({ victimRanking: ranking }),
+      );
+      expect(JSON.stringify(storedRecord(quiet))).not.toContain('cancelledBy');
     },
   );
 

@@ -115,6 +115,8 @@ export interface CandidateRecord {
   /** Position in the victim ranking (1 = first to go), for eligible candidates. */
   rank: number | null;
   victim: boolean;
+  /** The saga whose cancel of this order was not answered yet at the decision (reason `pending-cancel`). */
+  cancelledBy?: string;
   /** Under a value ranking, for candidates that were valued (null otherwise). */
   volatility?: number | null;
   fillProbability?: number | null;

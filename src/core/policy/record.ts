@@ -45,6 +45,11 @@ export interface CandidateColumns {
   ranked: readonly number[];
   /** Under a value ranking, the valuations (non-finite where not evaluated); null under `distance`. */
   value: Record<ValueField, ArrayLike<number | null>> | null;
+  /**
+   * The candidates another saga is cancelling (reason `pending-cancel`), as [candidate index, saga id]
+   * pairs; absent (records stored before it) or empty when there are none.
+   */
+  cancelledBy?: readonly (readonly [number, string])[];
 }
 
 /** A decision with its candidates in columns and its time in epoch ms. */
@@ -63,8 +68,10 @@ export function candidateColumns(decision: Decision): CandidateColumns | null {
   const role = new Array<OrderRole>(n);
   const forecastPnl = new Float64Array(n);
   const placedAt = new Float64Array(n);
+  const cancelledBy: [number, string][] = [];
   for (let i = 0; i < n; i++) {
     const o = t.orders[i]!;
+    if (o.pendingCancelBy !== undefined) cancelledBy.push([i, o.pendingCancelBy]);
     id[i] = o.id;
     symbol[i] = o.symbol;
     side[i] = o.side;
@@ -92,6 +99,7 @@ export function candidateColumns(decision: Decision): CandidateColumns | null {
     reason,
     ranked: rankEligible(t),
     value,
+    cancelledBy,
   };
 }
 
@@ -100,6 +108,7 @@ export function expandCandidates(c: CandidateColumns, victims: readonly string[]
   const ranks = new Map<number, number>();
   c.ranked.forEach((idx, pos) => ranks.set(idx, pos + 1));
   const chosen = new Set(victims);
+  const sagaOf = new Map(c.cancelledBy ?? []);
   // Orders placed in the same instant share one formatted time.
   const times = new Map<number, string>();
   const out: CandidateRecord[] = [];
@@ -124,6 +133,8 @@ export function expandCandidates(c: CandidateColumns, victims: readonly string[]
     if (c.value)
       for (const field of Object.keys(VALUE_FIELDS) as ValueField[])
         record[field] = finiteOrNull(c.value[field][i]!);
+    const saga = sagaOf.get(i);
+    if (saga !== undefined) record.cancelledBy = saga;
     out.push(record);
   }
   return out.sort(
