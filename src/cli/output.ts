@@ -22,7 +22,9 @@ export function humanStream(json: string | undefined): NodeJS.WritableStream {
 
 /** An output path must name a file in a folder that exists and that we may write in ('-' is stdout). */
 export async function checkOutputPath(flag: string, path: string | undefined): Promise<void> {
-  if (!path || (flag === '--json' && path === STDOUT)) return;
+  if (path === undefined || (flag === '--json' && path === STDOUT)) return;
+  // An empty value (an unset shell variable) would otherwise write nothing and say nothing.
+  if (path.trim() === '') throw new CliError(`${flag} "": give a file name`);
   // `--json --quiet` would take the next flag as its file name and write a file called --quiet.
   if (/^--?[a-z]/i.test(path)) {
     throw new CliError(

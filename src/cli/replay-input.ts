@@ -1,10 +1,5 @@
 import type { WorkstealConfig } from '../core/config/schema.js';
-import {
-  BENCHMARK_SETS,
-  benchmarkFiles,
-  marketDataDir,
-  type BenchmarkSetName,
-} from '../marketdata/benchmark-sets.js';
+import { selectBenchmark } from '../marketdata/benchmark-sets.js';
 import { expandDataArgs, loadMany, type BarSeries } from '../marketdata/index.js';
 import { parseDateRange } from './dates.js';
 import { CliError } from './errors.js';
@@ -28,17 +23,8 @@ export async function replaySeries(
 ): Promise<BarSeries[]> {
   let files: string[];
   if (opts.benchmark) {
-    if (!(opts.benchmark in BENCHMARK_SETS)) {
-      throw new CliError(
-        `--benchmark ${opts.benchmark}: unknown set; choose one of ${Object.keys(BENCHMARK_SETS).join(', ')}`,
-      );
-    }
-    const set = benchmarkFiles(opts.benchmark as BenchmarkSetName);
-    if (set.missing.length) {
-      throw new CliError(
-        `the ${opts.benchmark} set needs the market data folder ${marketDataDir()}, but ${set.missing.length} file(s) are missing (first: ${set.missing[0]}).\nSet WORKSTEAL_DATA to the folder that holds it, or pass files with --data.`,
-      );
-    }
+    const set = selectBenchmark(opts.benchmark, { dataGiven: (opts.data?.length ?? 0) > 0, orData: true });
+    if ('problem' in set) throw new CliError(`--benchmark ${opts.benchmark}: ${set.problem}`);
     files = set.files;
   } else if (opts.data?.length) files = await expandDataArgs(opts.data);
   else

@@ -55,3 +55,41 @@ export function benchmarkFiles(
   const files = BENCHMARK_SETS[name].files.map((f) => join(dir, f));
   return { files, missing: files.filter((f) => !existsSync(f)) };
 }
+
+/** What a command reads for `--benchmark <name>`: the set's files and its default range. */
+export interface BenchmarkSelection {
+  name: BenchmarkSetName;
+  files: string[];
+  from: number;
+  to: number;
+}
+
+/**
+ * `--benchmark <name>` resolved, or what is wrong with it in one line, for the caller to raise as its kind of
+ * error: an unknown name, files missing from the market data folder (`orData`: the command also takes
+ * --data, so the hint offers it), or --data given as well (a set brings its own files; one would be dropped).
+ */
+export function selectBenchmark(
+  name: string,
+  options: { dataGiven?: boolean; orData?: boolean; dir?: string } = {},
+): BenchmarkSelection | { problem: string } {
+  if (!(name in BENCHMARK_SETS))
+    return { problem: `unknown set; choose one of ${Object.keys(BENCHMARK_SETS).join(', ')}` };
+  const set = name as BenchmarkSetName;
+  if (options.dataGiven)
+    return { problem: 'a benchmark set brings its own files, and --data was given too; give one of them' };
+  const dir = options.dir ?? marketDataDir();
+  const { files, missing } = benchmarkFiles(set, dir);
+  if (missing.length > 0) {
+    const or = options.orData ? ', or pass files with --data' : '';
+    return {
+      problem: `the ${set} set needs the market data folder ${dir}, but ${missing.length} file(s) are missing (first: ${missing[0]}); set WORKSTEAL_DATA to the folder that holds it${or}`,
+    };
+  }
+  return {
+    name: set,
+    files,
+    from: Date.parse(BENCHMARK_SETS[set].from),
+    to: Date.parse(BENCHMARK_SETS[set].to),
+  };
+}

@@ -5,12 +5,7 @@
 import { join, resolve } from 'node:path';
 import { ValidationError } from '../core/errors.js';
 import type { AssetClass } from '../core/types.js';
-import {
-  BENCHMARK_SETS,
-  benchmarkFiles,
-  marketDataDir,
-  type BenchmarkSetName,
-} from '../marketdata/benchmark-sets.js';
+import { selectBenchmark } from '../marketdata/benchmark-sets.js';
 import { expandDataArgs, loadBars, loadMany, type BarSeries, type LoadResult } from '../marketdata/index.js';
 import type { Window } from './objective/folds.js';
 import type { DataRef } from './objective/objective.js';
@@ -39,24 +34,9 @@ const bad = (where: string, message: string, value?: unknown): ValidationError =
 /** Resolves the files of a selection (benchmark set or paths) without loading them. */
 export async function selectFiles(sel: DataSelection): Promise<{ files: string[]; defaultRange?: Window }> {
   if (sel.benchmark !== undefined) {
-    if (!(sel.benchmark in BENCHMARK_SETS)) {
-      throw bad(
-        '--benchmark',
-        `unknown set; choose one of ${Object.keys(BENCHMARK_SETS).join(', ')}`,
-        sel.benchmark,
-      );
-    }
-    const name = sel.benchmark as BenchmarkSetName;
-    const set = benchmarkFiles(name);
-    if (set.missing.length > 0) {
-      throw bad(
-        '--benchmark',
-        `the ${name} set needs the market data folder ${marketDataDir()}, but ${set.missing.length} file(s) are missing (first: ${set.missing[0]}); set WORKSTEAL_DATA to the folder that holds it, or pass files with --data`,
-        name,
-      );
-    }
-    const range = { from: Date.parse(BENCHMARK_SETS[name].from), to: Date.parse(BENCHMARK_SETS[name].to) };
-    return { files: set.files, defaultRange: range };
+    const set = selectBenchmark(sel.benchmark, { dataGiven: (sel.data?.length ?? 0) > 0, orData: true });
+    if ('problem' in set) throw bad('--benchmark', set.problem, sel.benchmark);
+    return { files: set.files, defaultRange: { from: set.from, to: set.to } };
   }
   if (sel.data?.length) return { files: await expandDataArgs(sel.data) };
   throw bad('--data', 'nothing to optimise on: pass --data <files or folders> or --benchmark crypto|mixed');

@@ -1,12 +1,11 @@
 /** `optimize --compare`: the seed system's claim on a holdout the optimiser never sees (src/compare/holdout.ts). */
-import { writeFile } from 'node:fs/promises';
 import { compare, compareMarkdown } from '../../compare/holdout.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { createEvaluator } from '../../optimizer/optimize.js';
 import { OptimizerStore } from '../../optimizer/store.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
-import { humanStream, writeJsonOutput } from '../output.js';
+import { checkOutputPath, humanStream, writeJsonOutput, writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
 import {
   describeData,
@@ -36,6 +35,8 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
       throw new CliError(`${flag} does not apply with --compare (it writes --markdown/--json)`);
   }
   const { config } = await resolveOptimizeConfig(opts);
+  await checkOutputPath('--markdown', opts.markdown);
+  await checkOutputPath('--json', opts.json);
   const data = await loadData(opts, config);
   const say = (line: string): void => {
     if (!opts.quiet) process.stderr.write(`${line}\n`);
@@ -83,7 +84,7 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   const setName = opts.benchmark ?? data.loaded.map((l) => l.series.symbol).join(', ');
   const md = compareMarkdown(setName, result, command);
   humanStream(opts.json).write(`${md}\n`);
-  if (opts.markdown) await writeFile(opts.markdown, `${md}\n`);
+  if (opts.markdown) await writeOutput('--markdown', opts.markdown, `${md}\n`);
   if (opts.json) await writeJsonOutput(opts.json, { data: setName, command, ...result }, encodeJson);
   process.exitCode = EXIT.ok;
 }

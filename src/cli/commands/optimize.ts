@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { SCORE_DESCRIPTIONS } from '../../optimizer/objective/scores.js';
@@ -20,6 +19,7 @@ import {
   jsonOption,
   takeDeprecated,
   writeJsonOutput,
+  writeOutput,
 } from '../output.js';
 import { progressBar } from '../progress.js';
 import { compareCommand } from './optimize-compare.js';
@@ -102,7 +102,12 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   if (opts.markdown !== undefined) throw new CliError('--markdown belongs to --compare');
   if (opts.json !== undefined && opts.outMeta !== undefined)
     throw new CliError('--json and --out-meta write the same JSON; give one of them');
+  // Every output is checked before the study runs: a path that cannot be written fails now, not after it.
+  const metaPath = opts.json ? undefined : (opts.outMeta ?? (opts.out ? metaPathFor(opts.out) : undefined));
   await checkOutputPath('--json', opts.json);
+  await checkOutputPath('--out', opts.out);
+  await checkOutputPath(opts.outMeta ? '--out-meta' : '--out (its .meta.json)', metaPath);
+  await checkOutputPath('--report', opts.report);
   const data = await loadData(opts, config);
   const { spec, series, range } = prepareObjective({
     config,
@@ -170,16 +175,20 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   if (s.best) printBest(meta, opts.quiet === true, humanStream(opts.json));
   // An unfinished study's best is not the answer yet: best.json is written when the study is done.
   if (s.best && opts.out && !interrupted) {
-    await writeFile(
+    await writeOutput(
+      '--out',
       opts.out,
       `${JSON.stringify(bestConfigFile({ preset, ...(fileValues ? { fileValues } : {}), params: s.best.params }), null, 2)}\n`,
     );
     say(`--out: wrote ${opts.out}`);
   }
   if (opts.json) await writeJsonOutput(opts.json, meta, encodeJson);
-  const metaPath = opts.json ? undefined : (opts.outMeta ?? (opts.out ? metaPathFor(opts.out) : undefined));
   if (metaPath) {
-    await writeFile(metaPath, `${encodeJson(meta)}\n`);
+    await writeOutput(
+      opts.outMeta ? '--out-meta' : '--out (its .meta.json)',
+      metaPath,
+      `${encodeJson(meta)}\n`,
+    );
     say(`meta: wrote ${metaPath}`);
   }
   if (opts.report) {
@@ -187,7 +196,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     const evaluations = [...store.evaluations(trials).values()];
     say('--report: simulating the best parameters and the base configuration on the test folds');
     const folds = s.best ? testFoldEquity(spec, series, s.best.params) : [];
-    await writeFile(opts.report, renderOptimizeReport(meta, evaluations, folds));
+    await writeOutput('--report', opts.report, renderOptimizeReport(meta, evaluations, folds));
     say(`--report: wrote ${opts.report}`);
   }
   store.close();

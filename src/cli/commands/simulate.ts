@@ -2,12 +2,7 @@ import type { Command } from 'commander';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
-import {
-  BENCHMARK_SETS,
-  benchmarkFiles,
-  marketDataDir,
-  type BenchmarkSetName,
-} from '../../marketdata/benchmark-sets.js';
+import { BENCHMARK_SETS, selectBenchmark } from '../../marketdata/benchmark-sets.js';
 import type { WorkstealConfig } from '../../core/config/schema.js';
 import { expandDataArgs, loadMany, type BarSeries } from '../../marketdata/index.js';
 import { parseDecimal } from '../../core/decimal.js';
@@ -23,6 +18,8 @@ import { progressBar } from '../progress.js';
 
 interface SimulateOptions extends LayoutFlags {
   data?: string[];
+  /** The command takes --data (start does not): the hint for a benchmark set's missing files offers it. */
+  dataFlag?: boolean;
   benchmark?: string;
   symbols?: string;
   from?: string;
@@ -136,21 +133,15 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
   let files: string[];
   let { from, to } = parseDateRange(opts.from, opts.to);
   if (opts.benchmark) {
-    if (!(opts.benchmark in BENCHMARK_SETS)) {
-      throw new CliError(
-        `--benchmark ${opts.benchmark}: unknown set; choose one of ${Object.keys(BENCHMARK_SETS).join(', ')}`,
-      );
-    }
-    const name = opts.benchmark as BenchmarkSetName;
-    const bench = benchmarkFiles(name);
-    if (bench.missing.length) {
-      throw new CliError(
-        `the ${name} set needs the market data folder ${marketDataDir()}, but ${bench.missing.length} file(s) are missing (first: ${bench.missing[0]}).\nSet WORKSTEAL_DATA to the folder that holds it, or pass files with --data.`,
-      );
-    }
+    const bench = selectBenchmark(opts.benchmark, {
+      dataGiven: (opts.data?.length ?? 0) > 0,
+      orData: opts.dataFlag !== false,
+    });
+    if ('problem' in bench) throw new CliError(`--benchmark ${opts.benchmark}: ${bench.problem}`);
+    const name = bench.name;
     files = bench.files;
-    from ??= Date.parse(BENCHMARK_SETS[name].from);
-    to ??= Date.parse(BENCHMARK_SETS[name].to);
+    from ??= bench.from;
+    to ??= bench.to;
     const set = (end: string): string => `the ${name} set's ${end}`;
     checkDateOrder(from, to, opts.from ? '--from' : set('start'), opts.to ? '--to' : set('end'));
   } else if (opts.data?.length) {

@@ -116,7 +116,7 @@ async function demo(opts: StartOptions): Promise<SimulateRun | null> {
         `demo data: ${plan.dir} (${plan.why === 'WORKSTEAL_DATA' ? 'WORKSTEAL_DATA, ' : ''}crypto benchmark set: ${set.description})\n`,
       );
     return plan.why === 'WORKSTEAL_DATA'
-      ? simulateCommand({ benchmark: 'crypto', quiet, cache })
+      ? simulateCommand({ benchmark: 'crypto', dataFlag: false, quiet, cache })
       : simulateCommand({ data: plan.files, from: set.from, to: set.to, quiet, cache });
   }
   if (plan.kind === 'download') {

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+/**
+ * Inputs a command cannot use are refused before any work, with one line that says what to do: `optimize`
+ * wrote its outputs only after the whole study (and crashed with a stack trace on a missing folder), an
+ * empty output path wrote nothing and said nothing, `--benchmark` dropped `--data` without a word, and the
+ * message for a benchmark set's missing files printed an escaped line break and offered `start` a --data
+ * flag it does not have.
+ */
+describe('inputs checked before the work', () => {
+  it('optimize refuses an output it could not write, before the study', () => {
+    for (const flag of ['--out', '--out-meta', '--report', '--json']) {
+      const r = runCli(['optimize', '--benchmark', 'crypto', flag, '/nonexistent-folder/x.json']);
+      expect(r.code, `${flag}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(
+        `${flag} /nonexistent-folder/x.json: the folder /nonexistent-folder does not exist`,
+      );
+      expect(r.stderr).not.toMatch(/internal error|optimizing|data:/);
+    }
+    const r = runCli([
+      'optimize',
+      '--compare',
+      '--benchmark',
+      'crypto',
+      '--markdown',
+      '/nonexistent-folder/t.md',
+    ]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('--markdown /nonexistent-folder/t.md: the folder');
+  });
+
+  it('an empty output path is an error, not a silent no-op', () => {
+    for (const args of [
+      ['simulate', '--benchmark', 'crypto', '--json', ''],
+      ['simulate', '--benchmark', 'crypto', '--report', ''],
+      ['compare', '--benchmark', 'crypto', '--markdown', ' '],
+    ]) {
+      const r = runCli(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/--(json|report|markdown) ".*": give a file name/);
+    }
+  });
+
+  it('--benchmark with --data is refused by every command that takes both', () => {
+    for (const command of ['simulate', 'compare', 'optimize']) {
+      const r = runCli([command, '--benchmark', 'crypto', '--data', 'somewhere.csv']);
+      expect(r.code, `${command}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain('a benchmark set brings its own files, and --data was given too');
+    }
+  });
+
+  it("a benchmark set's missing files: one line, and --data offered only where it exists", () => {
+    const sim = runCli(['simulate', '--benchmark', 'mixed'], { WORKSTEAL_DATA: '/nonexistent-data' });
+    expect(sim.code, sim.stderr).toBe(2);
+    expect(sim.stderr).toContain('set WORKSTEAL_DATA to the folder that holds it, or pass files with --data');
+    const start = runCli(['start'], { WORKSTEAL_DATA: '/nonexistent-data' });
+    expect(start.code, start.stderr).toBe(2);
+    expect(start.stderr).toContain('set WORKSTEAL_DATA to the folder that holds it');
+    expect(start.stderr).not.toContain('--data');
+    for (const out of [sim.stderr, start.stderr]) expect(out).not.toContain('\\x0a');
+  });
+});
