@@ -54,14 +54,14 @@ function typedValue(where: string, raw: string, template: unknown): unknown {
   return raw;
 }
 
-/** `sim.feesBps=5` → `{ sim: { feesBps: 5 } }`, named after the flag that gave it. */
+/** `sim.slippageBps=5` → `{ sim: { slippageBps: 5 } }`, named after the flag that gave it. */
 export function setLayer(text: string, flag: string): ConfigLayer {
   const eq = text.indexOf('=');
   const key = eq > 0 ? text.slice(0, eq).trim() : '';
   if (eq <= 0 || !/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(key)) {
     throw bad(
       flag,
-      'must be key=value, the key as in a config file with dots for nesting (e.g. sim.feesBps=5)',
+      'must be key=value, the key as in a config file with dots for nesting (e.g. sim.slippageBps=5)',
       text,
     );
   }

@@ -67,7 +67,7 @@ Examples:
   worksteal compare --benchmark mixed --window 3mo --step 1mo --json cmp.json --markdown cmp.md
   worksteal compare --benchmark crypto --variant protectionPct=0.004 --variant best.json --baseline protectionPct=0.0015
   worksteal compare --benchmark mixed --subsets 20 --subset-size 4 --seed 7
-  worksteal compare --benchmark crypto --sweep sim.feesBps=0,5,10          # A vs B at each fee level
+  worksteal compare --benchmark crypto --sweep sim.slippageBps=0,5,10      # A vs B at each slippage level
   worksteal compare --data ../shared/marketdata/binance-spot-yanniedog --symbols SOLUSDT,LINKUSDT --window 30d
   worksteal compare --benchmark crypto --replicates 7 --threads 2       # each window the mean of 7 paths per side
 
@@ -93,7 +93,7 @@ export function registerCompare(program: Command): void {
     .option('--preset <name>', `preset every side starts from (${PRESET_NAMES.join(', ')})`)
     .option(
       '--set <key=value>',
-      'a config value for every side (repeatable), e.g. --set sim.feesBps=5',
+      'a config value for every side (repeatable), e.g. --set sim.slippageBps=5',
       collect,
       [],
     )

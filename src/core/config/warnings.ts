@@ -52,6 +52,12 @@ export function configWarnings(c: WorkstealConfig): ConfigWarning[] {
       message: `fightWindowSec ${c.fightWindowSec}s is shorter than cooldownSec ${c.cooldownSec}s; repeated steals cannot accumulate within the window, so fights are never detected`,
     });
   }
+  if (c.sim.feesBps !== null) {
+    out.push({
+      keys: ['sim.feesBps', 'sim.fees'],
+      message: `sim.feesBps ${c.sim.feesBps} (deprecated) replaces sim.fees: every fill of every asset class pays ${c.sim.feesBps} bps, maker or taker; remove sim.feesBps to use sim.fees`,
+    });
+  }
   out.push(...valueWarnings(c), ...barWarnings(c), ...researchWarnings(c));
   return out;
 }
