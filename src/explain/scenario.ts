@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { newYorkDay, type ExchangeCalendar } from '../core/calendar/index.js';
 import { printable, ValidationError, type Issue } from '../core/errors.js';
 import type { EntryRequest, OpenOrder, Position, StealEvent, TimeMs } from '../core/types.js';
+import { parseIsoTime, type IsoResult } from '../marketdata/timeparse.js';
 
 /**
  * The `explain` scenario: a contract (README "Scenario format"). Validated strictly; every error names the
@@ -11,12 +12,17 @@ const isoTime = z
   .string()
   .refine(
     (s) =>
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) &&
-      !Number.isNaN(Date.parse(s)),
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && realTime(s),
     {
-      message: 'must be an ISO-8601 time with a zone, e.g. 2025-01-15T15:00:00Z',
+      message: 'must be an ISO-8601 time with a zone on a real day, e.g. 2025-01-15T15:00:00Z',
     },
   );
+
+/** A time the bar loader's parser reads (a real day and hour): Date.parse rolls 2025-02-30 over to March. */
+function realTime(s: string): boolean {
+  const iso: IsoResult = { offsetMin: Number.NaN, hasTime: false };
+  return !Number.isNaN(parseIsoTime(Buffer.from(s, 'utf8'), 0, Buffer.byteLength(s), iso));
+}
 const positive = z.number().finite().gt(0);
 /** Ids and symbols are printed in the decision record: no control or bidi characters that a terminal obeys. */
 const name = z

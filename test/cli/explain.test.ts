@@ -169,6 +169,27 @@ describe('worksteal explain', () => {
     }
   });
 
+  it('a time on a day that does not exist is refused, not rolled over to the next month', () => {
+    for (const [field, raw] of [
+      ['now', { ...issueExample, now: '2025-02-30T15:00:00Z' }],
+      [
+        'openOrders.0.placedAt',
+        {
+          ...issueExample,
+          openOrders: [{ ...issueExample.openOrders[0], placedAt: '2025-01-32T10:00:00Z' }],
+        },
+      ],
+    ] as const) {
+      expect(() => parseScenario(raw, 's.json'), field).toThrow(ValidationError);
+      try {
+        parseScenario(raw, 's.json');
+      } catch (error) {
+        expect((error as ValidationError).issues[0]?.where).toBe(`s.json ${field}`);
+        expect((error as Error).message).toContain('on a real day');
+      }
+    }
+  });
+
   it('a missing scenario file is named', () => {
     const r = runCli(['explain', '--scenario', 'nope.json']);
     expect(r.code).toBe(2);
