@@ -3,6 +3,7 @@
  * is (config keys and an optional top-level preset, nothing else: unknown keys are errors there), and a
  * separate metadata file with the scores, folds, data hashes and history that produced it.
  */
+import { BARS_REPLACE_SECONDS } from '../core/config/warnings.js';
 import { SCORE_DESCRIPTIONS } from './objective/scores.js';
 import type { ParamSpec } from './de/index.js';
 import type { FoldResult, ObjectiveSpec, Params } from './objective/objective.js';
@@ -21,10 +22,16 @@ export function bestConfigFile(input: {
   params: Params;
 }): Record<string, unknown> {
   const { preset: _preset, optimize: _optimize, ...rest } = input.fileValues ?? {};
+  // A searched key in seconds whose key in bars is set had no effect on any evaluation (the bars one
+  // replaced it): written, it would be an untested value and a warning in every check of the file.
+  const params: Record<string, unknown> = { ...input.params };
+  const merged: Record<string, unknown> = { ...rest, ...params };
+  for (const [bars, seconds] of BARS_REPLACE_SECONDS)
+    if (Number(merged[bars]) > 0 && seconds in params) delete params[seconds];
   return {
     ...(input.preset && input.preset !== 'default' ? { preset: input.preset } : {}),
     ...rest,
-    ...input.params,
+    ...params,
   };
 }
 

@@ -18,7 +18,7 @@ export function registerConfig(program: Command): void {
     .description('inspect and validate configuration')
     .addHelpText(
       'after',
-      '\nExamples:\n  worksteal config check my-config.yaml\n  worksteal config check --preset conservative --json -',
+      '\nExamples:\n  worksteal config check my-config.yaml\n  worksteal config check --preset original --json -',
     );
   config
     .command('check')
@@ -38,9 +38,12 @@ export function registerConfig(program: Command): void {
       const out = humanStream(opts.json);
       try {
         const resolved = await loadConfig({ file, preset: opts.preset, env: process.env });
+        // Under --strict a warning fails the check: the config is valid, the check is not passed.
+        const failsStrict = opts.strict === true && resolved.warnings.length > 0;
         if (opts.json) {
           await writeJsonOutput(opts.json, {
             valid: true,
+            ...(opts.strict ? { passedStrict: !failsStrict } : {}),
             preset: resolved.preset,
             config: resolved.config,
             warnings: resolved.warnings,
@@ -55,7 +58,11 @@ export function registerConfig(program: Command): void {
           out.write(`\n${pc.yellow(`${resolved.warnings.length} warning(s)`)}:\n`);
           for (const w of resolved.warnings) out.write(`  - ${w.message}\n`);
         } else if (opts.json !== '-') out.write('\nno warnings\n');
-        process.exitCode = opts.strict && resolved.warnings.length ? EXIT.failed : EXIT.ok;
+        if (failsStrict)
+          process.stderr.write(
+            `${pc.red('failed')} under --strict: ${resolved.warnings.length} warning(s) above; resolve them or drop --strict\n`,
+          );
+        process.exitCode = failsStrict ? EXIT.failed : EXIT.ok;
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         if (opts.json) await writeJsonOutput(opts.json, { valid: false, errors: error.issues, warnings: [] });

@@ -107,14 +107,16 @@ function valueWarnings(c: WorkstealConfig): ConfigWarning[] {
 }
 
 /** `*Bars` keys: they replace their seconds twins, and the seconds-based checks above do not see them. */
+/** Each key in bars and the key in seconds it replaces wherever the bar length is known (simulate, run). */
+export const BARS_REPLACE_SECONDS = [
+  ['cooldownBars', 'cooldownSec'],
+  ['fightWindowBars', 'fightWindowSec'],
+  ['fightCooldownBars', 'fightCooldownSec'],
+] as const;
+
 function barWarnings(c: WorkstealConfig): ConfigWarning[] {
   const out: ConfigWarning[] = [];
-  const pairs = [
-    ['cooldownBars', 'cooldownSec'],
-    ['fightWindowBars', 'fightWindowSec'],
-    ['fightCooldownBars', 'fightCooldownSec'],
-  ] as const;
-  for (const [bars, sec] of pairs) {
+  for (const [bars, sec] of BARS_REPLACE_SECONDS) {
     if (c[bars] > 0 && c[sec] !== DEFAULT_CONFIG[sec]) {
       out.push({
         keys: [bars, sec],
