@@ -48,6 +48,7 @@ async function readConfigFile(
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
   const layers: { source: string; values: unknown }[] = [];
   let preset = options.preset;
+  let presetSource = '--preset';
   const read = await readConfigFile(options);
   if (read) {
     const { file, raw } = read;
@@ -63,14 +64,27 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
           },
         ]);
       }
-      preset ??= filePreset;
+      if (preset === undefined) {
+        preset = filePreset;
+        presetSource = `${file}: preset`;
+      }
       values = rest;
     }
     layers.push({ source: file, values });
   }
   layers.push(...(options.extra ?? []));
+  if (preset === undefined && options.env?.WORKSTEAL_PRESET !== undefined) {
+    preset = options.env.WORKSTEAL_PRESET;
+    presetSource = 'environment WORKSTEAL_PRESET';
+  }
+  // Name where a bad preset came from: the flag, the file's preset key or the environment.
+  if (preset !== undefined && !(PRESET_NAMES as readonly string[]).includes(preset)) {
+    throw new ValidationError('Unknown preset', [
+      { where: presetSource, message: `must be one of ${PRESET_NAMES.join(', ')}`, value: preset },
+    ]);
+  }
   return resolveConfig({
-    preset: preset ?? options.env?.WORKSTEAL_PRESET,
+    preset,
     layers,
     env: options.env ?? {},
     ...(options.flags ? { flags: options.flags } : {}),

@@ -63,6 +63,7 @@ export const RUNTIME_ENV = new Set([
 ]);
 export const RUNTIME_ENV_PREFIXES = [
   'WORKSTEAL_TEST_',
+  'WORKSTEAL_BENCH_',
   'WORKSTEAL_ALPACA_',
   'WORKSTEAL_HTTP_',
   'WORKSTEAL_SECRET',
