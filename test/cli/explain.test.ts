@@ -190,6 +190,15 @@ describe('worksteal explain', () => {
     }
   });
 
+  it('notes and config warnings go to stderr, the decision alone to stdout', () => {
+    const r = runCli(['explain', '--scenario', 'examples/scenario-steal.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('STEAL:');
+    expect(r.stdout).not.toMatch(/^(note|config warning):/m);
+    expect(r.stderr).toContain('note: victimRanking auto ranked by distance');
+    expect(r.stderr).toContain('config warning: dead zone');
+  });
+
   it('a missing scenario file is named', () => {
     const r = runCli(['explain', '--scenario', 'nope.json']);
     expect(r.code).toBe(2);

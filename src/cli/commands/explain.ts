@@ -81,11 +81,12 @@ export function registerExplain(program: Command): void {
           : undefined;
         process.stdout.write(`${renderDecision(decision, validity)}\n`);
         if (active) process.stdout.write(`\n${renderValuationBasis(valued!)}\n`);
+        // Notes and warnings about the run go to stderr (docs/cli.md), so stdout is the decision alone.
         if (config.victimRanking === 'auto' && !active)
-          process.stdout.write(
+          process.stderr.write(
             'note: victimRanking auto ranked by distance: no bars were given; pass --data <bar files or folders> to rank by expected value, as simulate and run do\n',
           );
-        for (const w of resolved.warnings) process.stdout.write(`config warning: ${w.message}\n`);
+        for (const w of resolved.warnings) process.stderr.write(`config warning: ${w.message}\n`);
       }
       process.exitCode = EXIT.ok;
       if (!Number.isFinite(decision.time)) throw new CliError('scenario time is not a valid instant');
