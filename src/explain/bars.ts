@@ -20,12 +20,18 @@ export interface ScenarioBars {
 export async function loadScenarioBars(
   paths: string[],
   scenario: Scenario,
-  options: { symbols: Record<string, { assetClass: AssetClass }>; layout?: LayoutOverride },
+  options: {
+    symbols: Record<string, { assetClass: AssetClass }>;
+    layout?: LayoutOverride;
+    /** null: neither read nor write the binary bar cache (`--no-cache`). */
+    cacheDir?: string | null;
+  },
 ): Promise<ScenarioBars> {
   const loaderNotes: string[] = [];
   const loaded = await loadMany(await expandDataArgs(paths), {
     symbols: options.symbols,
     ...(options.layout ? { layout: options.layout } : {}),
+    ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
     onNote: (note) => loaderNotes.push(note),
   });
   const wanted = scenarioSymbols(scenario);

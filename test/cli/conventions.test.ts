@@ -133,4 +133,12 @@ describe('the CLI convention (docs/cli.md)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('note: bar lengths differ between symbols (4h: BTCUSDT; 1h: SOLUSDT)');
   });
+
+  it('every command that reads bars from --data takes --no-cache (README: "any command that loads bars")', () => {
+    for (const command of ['simulate', 'compare', 'optimize', 'explain', 'run', 'worker']) {
+      const help = runCli([command, '--help']);
+      if (!help.stdout.includes('--data')) continue;
+      expect(help.stdout, command).toContain('--no-cache');
+    }
+  });
 });

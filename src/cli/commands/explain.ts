@@ -18,6 +18,7 @@ interface ExplainOptions extends LayoutFlags {
   json?: string;
   calendar?: string;
   data?: string[];
+  cache?: boolean;
 }
 
 export function registerExplain(program: Command): void {
@@ -35,6 +36,7 @@ export function registerExplain(program: Command): void {
   addLayoutFlags(command)
     .addOption(jsonOption('the decision record'))
     .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar')
+    .option('--no-cache', 'with --data: do not read or write the binary bar cache')
     .addHelpText(
       'after',
       '\nExamples:\n  worksteal explain --scenario examples/scenario-steal.json\n  worksteal explain --scenario examples/scenario-steal.json --json - | jq .victims\n  worksteal explain --scenario examples/scenario-value.json --data ../shared/marketdata/binance-spot-yanniedog',
@@ -56,6 +58,7 @@ export function registerExplain(program: Command): void {
         const bars = await loadScenarioBars(opts.data, scenario, {
           symbols: config.symbols,
           ...layoutOverride(opts),
+          ...(opts.cache === false ? { cacheDir: null } : {}),
         });
         for (const note of bars.notes) process.stderr.write(`note: ${note}\n`);
         valued = valueScenario({
