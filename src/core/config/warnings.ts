@@ -52,6 +52,7 @@ export function configWarnings(c: WorkstealConfig): ConfigWarning[] {
       message: `fightWindowSec ${c.fightWindowSec}s is shorter than cooldownSec ${c.cooldownSec}s; repeated steals cannot accumulate within the window, so fights are never detected`,
     });
   }
+  out.push(...fractionWarnings(c));
   if (c.sim.feesBps !== null) {
     out.push({
       keys: ['sim.feesBps', 'sim.fees'],
@@ -128,6 +129,38 @@ function barWarnings(c: WorkstealConfig): ConfigWarning[] {
     out.push({
       keys: ['fightWindowBars', 'cooldownBars'],
       message: `fightWindowBars ${c.fightWindowBars} is shorter than cooldownBars ${c.cooldownBars}; repeated steals cannot accumulate within the window, so fights are never detected`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Keys given as fractions whose useful values are a few percent at most: a value of 20% or more is most
+ * likely a percentage typed as a number (0.57 for 0.57%).
+ */
+const SMALL_FRACTIONS = [
+  'protectionPct',
+  'stealEntryTolerance',
+  'normalTolerance',
+  'cryptoNormalTolerance',
+  'cryptoOutOfHoursTolerance',
+] as const;
+
+function fractionWarnings(c: WorkstealConfig): ConfigWarning[] {
+  const out: ConfigWarning[] = [];
+  for (const key of SMALL_FRACTIONS) {
+    if (c[key] >= 0.2) {
+      out.push({
+        keys: [key],
+        message: `${key} ${c[key]} is ${pct(c[key])}: every *Pct and tolerance is a fraction; if you meant ${c[key]}%, write ${+(c[key] / 100).toPrecision(6)}`,
+      });
+    }
+  }
+  const m = c.margin.stock;
+  if (m.intradayPdt > m.overnight) {
+    out.push({
+      keys: ['margin.stock.intradayPdt', 'margin.stock.overnight'],
+      message: `margin.stock.intradayPdt ${m.intradayPdt} is above margin.stock.overnight ${m.overnight}: a pattern day trader would get less leverage intraday than overnight; the intraday requirement is the smaller one (0.25 against 0.5 by default)`,
     });
   }
   return out;
