@@ -37,8 +37,12 @@ export function parseStructured(raw: string, source: string): unknown {
     try {
       value = JSON.parse(text) as unknown;
     } catch (error) {
+      const message = (error as Error).message;
+      // Node says "at position 24"; an editor goes to a line and a column.
+      const at = /at position (\d+)/.exec(message);
+      const where = at ? `${source}:${lineColumn(text, Number(at[1]))}` : source;
       throw new ValidationError(`Cannot parse ${source}`, [
-        { where: source, message: `is not valid JSON: ${(error as Error).message}` },
+        { where, message: `is not valid JSON: ${message}` },
       ]);
     }
     const twice = duplicateJsonKey(text);
@@ -98,4 +102,11 @@ export function duplicateJsonKey(text: string): { key: string; line: number } | 
     }
   }
   return null;
+}
+
+/** `line:column` (both from 1) of a character offset in a text. */
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `${line}:${offset - before.lastIndexOf('\n')}`;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../../io/load-config.js';
 import { expandDataArgs } from '../../marketdata/index.js';
@@ -157,6 +158,12 @@ export function registerData(program: Command): void {
     .action(async (opts: { dir?: string; json?: string }) => {
       await checkOutputPath('--json', opts.json);
       const dir = opts.dir ?? defaultDataDir();
+      // A --dir that is not a folder is a typo, not an empty store (the default folder may not exist yet).
+      if (opts.dir !== undefined) {
+        const kind = await stat(dir).catch(() => null);
+        if (!kind) throw new CliError(`--dir ${dir}: no such folder; check the path`);
+        if (!kind.isDirectory()) throw new CliError(`--dir ${dir}: is a file, not a folder of market data`);
+      }
       const store = new DataStore(dir);
       const { manifest, missing, untracked, refreshed } = await guard(dir, () => store.reconcile());
       const entries = Object.values(manifest.files);
