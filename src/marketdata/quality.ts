@@ -213,7 +213,7 @@ function refusal(file: string, report: QualityReport): DataError {
   return new DataError(
     file,
     `${first.text}.${list} (${items.length} problem${items.length === 1 ? '' : 's'} in ${report.rows} rows.)`,
-    "Fix the file, or load with --repair (onBadData: 'repair') to drop bad rows and duplicates (keeping the first) and clamp high/low, with every action listed in the quality report.",
+    "Fix the file, or load with --repair (onBadData: 'repair') to drop bad rows and duplicates (keeping the first) and repair high/low, with every action listed in the quality report.",
     { row: first.row, detail: report },
   );
 }

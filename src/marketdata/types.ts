@@ -53,8 +53,8 @@ export interface LoadOptions {
   assetClass?: AssetClass;
   /**
    * 'refuse' (default): any bad row or duplicate is an error naming file:row and the problem, suggesting repair.
-   * 'repair': drop bad rows and duplicates (keeping the first), clamp inconsistent high/low to the max/min of
-   * OHLC, sort out-of-order rows, and record each action in the report.
+   * 'repair': drop bad rows and duplicates (keeping the first), replace a high below max(open, close) or a low
+   * above min(open, close) by that value (repairHighLow), sort out-of-order rows, and record each action.
    */
   onBadData?: 'refuse' | 'repair';
   layout?: LayoutOverride;
