@@ -23,6 +23,7 @@ import { DataError } from './errors.js';
 import { pricedSeries } from './limits.js';
 import { parseRows } from './parse.js';
 import type { RawBars } from './row-sink.js';
+import { adjustedColumnsHint } from './moves.js';
 import { alwaysOpen, normalise, sessionGaps } from './quality.js';
 import { nyseCalendar } from '../core/calendar/index.js';
 import { inferAssetClass, inferSymbol } from './symbols.js';
@@ -138,7 +139,9 @@ function parseFile(
   const raw = parseRows(path, buf, layout);
   const zone = layout.timeFormat === 'naive' ? applyZone(path, raw, layout, assetClass, timezone) : null;
   // A stock's closed market (nights, weekends, holidays) is not a gap; a crypto market never closes.
-  const norm = normalise(path, raw, mode, assetClass === 'stock' ? sessionGaps(nyseCalendar()) : alwaysOpen);
+  const gapsOf = assetClass === 'stock' ? sessionGaps(nyseCalendar()) : alwaysOpen;
+  const hint = adjustedColumnsHint(layout.names, [layout.open, layout.high, layout.low, layout.close]);
+  const norm = normalise(path, raw, mode, gapsOf, hint);
   const tp = timePart(layout, raw, zone);
   const { path: _path, ...report } = norm.report;
   return {

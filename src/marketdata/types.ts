@@ -31,6 +31,12 @@ export interface QualityReport {
   badRows: { row: number; problem: string; action: 'refused' | 'dropped' | 'repaired' }[];
   /** The input was descending (newest first) and has been reversed. */
   reordered: boolean;
+  /**
+   * Suspicious single-bar moves (moves.ts: a likely unadjusted split, a typo'd price), warned about and kept
+   * as they are; `row` names the bar that moved. At most 50 listed; warningCount is exact.
+   */
+  warnings: { row: number; problem: string }[];
+  warningCount: number;
 }
 
 export interface LayoutOverride {
