@@ -14,6 +14,7 @@ import { dataLine, dataQualityLines, dataWithProblems } from '../data-summary.js
 import { parseDecimal } from '../../core/decimal.js';
 import { checkDateOrder, checkRangeMeetsData, parseDateRange } from '../dates.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
+import { rangeDays } from '../../sim/report/analysis.js';
 import { renderReport } from '../../sim/report/html.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
@@ -271,7 +272,7 @@ export function printSummary(
         ...(research ? [['signals', research]] : []),
         [
           'range',
-          `${result.range.from?.slice(0, 10) ?? '—'} → ${result.range.to?.slice(0, 10) ?? '—'} (${s.days} days)`,
+          `${result.range.from?.slice(0, 10) ?? '—'} → ${result.range.to?.slice(0, 10) ?? '—'} (${rangeDays(result.range) ?? 0} days)`,
         ],
         ['stealing', result.config.stealingEnabled ? 'enabled' : 'disabled'],
         ['equity', `${money(s.initialEquity)} → ${money(s.finalEquity)}`],
