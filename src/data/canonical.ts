@@ -6,7 +6,13 @@
  * Numbers are written with `String(x)`, the shortest text that parses back to the same double; the loader
  * parses decimals correctly rounded, so a value survives the round trip bit for bit.
  */
-import { plausibleTime, priceProblem, timeProblem, volumeProblem } from '../marketdata/limits.js';
+import {
+  plausibleTime,
+  priceProblem,
+  repairHighLow,
+  timeProblem,
+  volumeProblem,
+} from '../marketdata/limits.js';
 import type { Bar } from './types.js';
 
 export const CANONICAL_HEADER = 'time,open,high,low,close,volume\n';
@@ -69,7 +75,7 @@ export interface BarProblem {
  * The loader's row rules (limits.ts), applied before a downloaded bar is stored: a bar whose time lies outside
  * the supported years, or with a price that is not positive, not a number or outside the plausible bounds,
  * or a volume that is negative or implausible, is dropped; a high/low that does not bracket open and close is
- * clamped. Either way the problem is returned so that it ends up in the manifest, never fixed silently.
+ * repaired by repairHighLow. Either way the problem is returned so that it ends up in the manifest, never fixed silently.
  * Without this, one bad bar from an exchange would make the whole store file refuse to load: the rules must
  * be the loader's own, not a looser copy.
  */
@@ -86,16 +92,11 @@ export function checkBar(bar: Bar): { bar: Bar | null; problem: BarProblem | nul
   }
   const volume = Number.isNaN(v) ? 'volume is not a number' : volumeProblem(v, 'volume');
   if (volume) return drop(volume);
-  const hi = Math.max(o, h, l, c);
-  const lo = Math.min(o, h, l, c);
-  if (h !== hi || l !== lo) {
+  const fix = repairHighLow(o, h, l, c);
+  if (fix) {
     return {
-      bar: { ...bar, high: hi, low: lo },
-      problem: {
-        time,
-        problem: `inconsistent OHLC (high ${h}, low ${l}); clamped to ${hi}/${lo}`,
-        action: 'repaired',
-      },
+      bar: { ...bar, high: fix.high, low: fix.low },
+      problem: { time, problem: `${fix.problem}; ${fix.repair}`, action: 'repaired' },
     };
   }
   return { bar, problem: null };

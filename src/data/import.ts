@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import type { AssetClass } from '../core/types.js';
 import { DataError, loadMany, type LayoutOverride, type LoadResult } from '../marketdata/index.js';
+import { reportedProblems } from '../marketdata/quality.js';
 import { writeFileAtomic } from './atomic.js';
 import { CANONICAL_HEADER, canonicalKey, formatColumns, formatTime } from './canonical.js';
 import { lockStore } from './lock.js';
@@ -43,18 +44,9 @@ export interface ImportResult {
   replaced: boolean;
 }
 
+/** Bad rows, duplicates and suspicious moves (warned, kept), the first LIST_CAP in file order. */
 function problemsOf(load: LoadResult): BarProblemRecord[] {
-  const r = load.report;
-  return [
-    ...r.badRows.map((b) => ({ row: b.row, problem: b.problem, action: b.action })),
-    ...r.duplicates.map((d) => ({
-      row: d.row,
-      problem: `duplicate time ${formatTime(d.time)}`,
-      action: d.action,
-    })),
-  ]
-    .sort((a, b) => a.row - b.row)
-    .slice(0, LIST_CAP);
+  return reportedProblems(load.report).slice(0, LIST_CAP);
 }
 
 /**

@@ -169,6 +169,8 @@ function toLoadResult(asset: SyntheticAsset, bld: Builder, seed: number): LoadRe
     duplicates: [],
     badRows: [],
     reordered: false,
+    warnings: [],
+    warningCount: 0,
   };
   return { series, report, fromCache: false };
 }

@@ -26,7 +26,9 @@ import type { BarColumns, QualityReport } from './types.js';
 // 5: stock gaps are counted against the exchange calendar (the cached quality report changed).
 // 6: rows wider or narrower than the header, epoch times before 1971 and skipped or repeated DST wall times
 // are reported, not loaded.
-export const CACHE_FORMAT_VERSION = 6;
+// 7: --repair keeps a high/low only when it brackets open and close, else uses max/min(open, close).
+// 8: the report lists suspicious single-bar moves (warnings, warningCount).
+export const CACHE_FORMAT_VERSION = 8;
 // Float64 bytes are written in the machine's byte order; the magic names it so a cache copied to a machine of
 // the other order is ignored rather than misread.
 const MAGIC = Buffer.from(endianness() === 'LE' ? 'WSBARSL1' : 'WSBARSB1', 'latin1');

@@ -76,3 +76,39 @@ export function plausibleRow(o: number, h: number, l: number, c: number, v: numb
     v <= MAX_VOLUME
   );
 }
+
+/** What repair mode does to a row whose high/low does not bracket its open and close (see repairHighLow). */
+export interface HighLowRepair {
+  high: number;
+  low: number;
+  /** What is wrong, e.g. 'inconsistent OHLC: high 0.0001 is below max(open, close) 3.06'. */
+  problem: string;
+  /** What was kept and what was replaced, e.g. 'high replaced by max(open, close) 3.06, low 3.0489 kept'. */
+  repair: string;
+}
+
+/**
+ * The one rule for a high/low that does not bracket open and close (the loader's --repair and `data download`):
+ * a high is kept only if it is at least max(open, close), else it becomes max(open, close); a low is kept only
+ * if it is at most min(open, close), else min(open, close). An inconsistent value is never taken as an
+ * extreme: with the max/min of all four prices, a typo'd high of 0.0001 became the bar's low and let the
+ * simulator fill an order at a price the market never traded. Null when the row is consistent.
+ */
+export function repairHighLow(o: number, h: number, l: number, c: number): HighLowRepair | null {
+  const top = o > c ? o : c;
+  const bottom = o < c ? o : c;
+  const highOk = h >= top;
+  const lowOk = l <= bottom;
+  if (highOk && lowOk) return null;
+  const bad: string[] = [];
+  if (!highOk) bad.push(`high ${h} is below max(open, close) ${top}`);
+  if (!lowOk) bad.push(`low ${l} is above min(open, close) ${bottom}`);
+  const high = highOk ? `high ${h} kept` : `high replaced by max(open, close) ${top}`;
+  const low = lowOk ? `low ${l} kept` : `low replaced by min(open, close) ${bottom}`;
+  return {
+    high: highOk ? h : top,
+    low: lowOk ? l : bottom,
+    problem: `inconsistent OHLC: ${bad.join(' and ')}`,
+    repair: `${high}, ${low}`,
+  };
+}

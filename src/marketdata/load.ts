@@ -23,9 +23,10 @@ import { DataError } from './errors.js';
 import { pricedSeries } from './limits.js';
 import { parseRows } from './parse.js';
 import type { RawBars } from './row-sink.js';
+import { adjustedColumnsHint } from './moves.js';
 import { alwaysOpen, normalise, sessionGaps } from './quality.js';
 import { nyseCalendar } from '../core/calendar/index.js';
-import { inferAssetClass, inferSymbol } from './symbols.js';
+import { inferAssetClass, inferSymbol, symbolOfName } from './symbols.js';
 import { MS_PER_MINUTE } from '../core/calendar/civil.js';
 import { UTC, fixedZone, parseZone, type Zone } from './timezone.js';
 import { wallTimesToUtc } from './wallclock.js';
@@ -138,7 +139,9 @@ function parseFile(
   const raw = parseRows(path, buf, layout);
   const zone = layout.timeFormat === 'naive' ? applyZone(path, raw, layout, assetClass, timezone) : null;
   // A stock's closed market (nights, weekends, holidays) is not a gap; a crypto market never closes.
-  const norm = normalise(path, raw, mode, assetClass === 'stock' ? sessionGaps(nyseCalendar()) : alwaysOpen);
+  const gapsOf = assetClass === 'stock' ? sessionGaps(nyseCalendar()) : alwaysOpen;
+  const hint = adjustedColumnsHint(layout.names, [layout.open, layout.high, layout.low, layout.close]);
+  const norm = normalise(path, raw, mode, gapsOf, hint);
   const tp = timePart(layout, raw, zone);
   const { path: _path, ...report } = norm.report;
   return {
@@ -238,6 +241,23 @@ async function guarded(path: string, options: LoadManyOptions): Promise<LoadResu
   }
 }
 
+const NAMED = 5;
+
+/** The first failure in full, and every other failing file named (up to NAMED, then how many more). */
+function allFailures(failed: DataError[]): DataError {
+  const first = failed[0]!;
+  if (failed.length === 1) return first;
+  const others = failed.slice(1);
+  const names = others.slice(0, NAMED).map((e) => (e.row === undefined ? e.file : `${e.file}:${e.row}`));
+  const more = others.length > NAMED ? ` and ${others.length - NAMED} more` : '';
+  return new DataError(
+    first.file,
+    first.problem,
+    `${first.fix} ${others.length} other file${others.length === 1 ? '' : 's'} failed too: ${names.join(', ')}${more}.`,
+    { ...(first.row === undefined ? {} : { row: first.row }), detail: first.detail, cause: first },
+  );
+}
+
 /** Loads one bar file; see LoadOptions for the bad-data policy and the cache. */
 export async function loadBars(path: string, options: LoadOptions = {}): Promise<LoadResult> {
   const result = await guarded(path, options);
@@ -251,10 +271,24 @@ export async function loadBars(path: string, options: LoadOptions = {}): Promise
  * simulator keys everything by symbol, so the second would silently shadow the first.
  */
 export async function loadMany(paths: string[], options: LoadManyOptions = {}): Promise<LoadResult[]> {
-  const results = await Promise.all(paths.map((p) => guarded(p, options)));
+  // With --symbols, a file whose name gives another symbol is not read: a bad LINKUSDT file must not stop a
+  // run of SOLUSDT. A file whose name gives no symbol (data.csv) is read, as its symbol column may say.
+  const only = options.only?.length && options.symbol === undefined ? options.only : null;
+  const skipped = new Set<string>();
+  const wanted = paths.filter((p) => {
+    const named = only ? symbolOfName(p) : null;
+    if (named === null || only!.includes(named)) return true;
+    skipped.add(named);
+    return false;
+  });
+  const settled = await Promise.allSettled(wanted.map((p) => guarded(p, options)));
+  const failed = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as DataError] : []));
+  if (failed.length) throw allFailures(failed);
+  const results = settled.map((s) => (s as PromiseFulfilledResult<LoadResult>).value);
   const selected = selectSeries(results, {
     ...(options.only ? { only: options.only } : {}),
     ...(options.onNote ? { onNote: options.onNote } : {}),
+    alsoHeld: [...skipped],
   });
   for (const r of selected) pricedSeries.add(r.series); // the rows were checked against the same limits
   return selected;

@@ -1,8 +1,8 @@
 /**
  * The row loop: bytes → parallel Float64Arrays, no per-row allocation on good rows. Rows that cannot be used
  * (unparsable time or number, a missing column, non-positive price, negative volume) are left out and
- * recorded; inconsistent high/low is clamped and recorded. Whether those records become an error or a repair
- * is decided later (quality.ts), so parsing throws only for structural problems (several symbols in one file).
+ * recorded; a high/low that does not bracket open and close is repaired (repairHighLow) and recorded. Whether
+ * those records become an error or a repair is decided later (quality.ts), so parsing throws only for structural problems (several symbols in one file).
  *
  * Two scanners find each row's fields and feed one row check (RowSink, row-sink.ts): a fused single pass for files without quotes (every real data file here),
  * which parses numbers while it looks for delimiters so each byte is touched once, and a general

@@ -7,6 +7,7 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import { newYorkDay } from '../core/calendar/index.js';
 import { DataError } from './errors.js';
+import { adjustedColumnsHint, suspiciousMoves } from './moves.js';
 import type { RawBars, RowProblem } from './row-sink.js';
 import { isoUtc } from './timeparse.js';
 import type { BarColumns, QualityReport } from './types.js';
@@ -84,6 +85,7 @@ export function normalise(
   raw: RawBars,
   mode: 'refuse' | 'repair',
   missingBars: MissingBars = alwaysOpen,
+  splitHint = adjustedColumnsHint([], []),
 ): Normalised {
   const cols: Columns = raw;
   let n = raw.n;
@@ -158,6 +160,7 @@ export function normalise(
     }
   }
 
+  const moves = suspiciousMoves(cols, n, splitHint);
   const refusing = mode === 'refuse' && (problems.length > 0 || duplicates.length > 0);
   const report: QualityReport = {
     path: file,
@@ -174,6 +177,8 @@ export function normalise(
       return { row: p.row, problem, action };
     }),
     reordered: descending,
+    warnings: moves.warnings,
+    warningCount: moves.count,
   };
   if (refusing) throw refusal(file, report);
   if (n === 0) {
@@ -213,7 +218,29 @@ function refusal(file: string, report: QualityReport): DataError {
   return new DataError(
     file,
     `${first.text}.${list} (${items.length} problem${items.length === 1 ? '' : 's'} in ${report.rows} rows.)`,
-    "Fix the file, or load with --repair (onBadData: 'repair') to drop bad rows and duplicates (keeping the first) and clamp high/low, with every action listed in the quality report.",
+    "Fix the file, or load with --repair (onBadData: 'repair') to drop bad rows and duplicates (keeping the first) and repair high/low, with every action listed in the quality report.",
     { row: first.row, detail: report },
   );
+}
+
+export interface ReportedProblem {
+  row: number;
+  problem: string;
+  action: 'refused' | 'dropped' | 'repaired' | 'kept-last' | 'warned';
+}
+
+/**
+ * Every row a report names, in file order: bad rows, duplicates and suspicious moves (kept as they are,
+ * action 'warned'). One list for the store's manifest and simulate's --json.
+ */
+export function reportedProblems(report: Omit<QualityReport, 'path'>): ReportedProblem[] {
+  return [
+    ...report.badRows,
+    ...report.duplicates.map((d) => ({
+      row: d.row,
+      problem: `duplicate time ${isoUtc(d.time)}`,
+      action: d.action,
+    })),
+    ...report.warnings.map((w) => ({ ...w, action: 'warned' as const })),
+  ].sort((a, b) => a.row - b.row);
 }

@@ -11,6 +11,7 @@ import {
   plausibleRow,
   plausibleTime,
   priceProblem,
+  repairHighLow,
   timeProblem,
   volumeProblem,
 } from './limits.js';
@@ -27,7 +28,7 @@ import type { BarColumns } from './types.js';
 export interface RowProblem {
   row: number;
   problem: string;
-  /** 'drop': the row is unusable; 'repair': the row was kept after clamping high/low. */
+  /** 'drop': the row is unusable; 'repair': the row was kept with high/low repaired (repairHighLow). */
   kind: 'drop' | 'repair';
   /** What repair mode did about it, appended to the problem in the report only when the row was repaired. */
   repair?: string;
@@ -199,19 +200,11 @@ export class RowSink {
       }
     }
     if (layout.symbolCol >= 0) this.checkSymbol(lineNo);
-    if (h < o || h < c || h < l || l > o || l > c) {
-      const hi = Math.max(o, h, l, c);
-      const lo = Math.min(o, h, l, c);
-      const what =
-        h !== hi ? `high ${h} < max(open, close, low) ${hi}` : `low ${l} > min(open, close, high) ${lo}`;
-      this.problems.push({
-        row: lineNo,
-        problem: `inconsistent OHLC: ${what}`,
-        kind: 'repair',
-        repair: `high/low clamped to ${hi}/${lo}`,
-      });
-      h = hi;
-      l = lo;
+    const fix = repairHighLow(o, h, l, c);
+    if (fix) {
+      this.problems.push({ row: lineNo, problem: fix.problem, kind: 'repair', repair: fix.repair });
+      h = fix.high;
+      l = fix.low;
     }
     const n = this.n++;
     this.time[n] = t;

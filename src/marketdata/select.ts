@@ -12,6 +12,8 @@ export interface SelectOptions {
   only?: readonly string[];
   /** Notes for the user: a file left out for a finer one, bar lengths that differ between symbols. */
   onNote?: (message: string) => void;
+  /** Symbols of files left unread because their names give other symbols than `only` (for the message). */
+  alsoHeld?: readonly string[];
 }
 
 export function intervalLabel(ms: number): string {
@@ -35,7 +37,7 @@ export function selectSeries(results: readonly LoadResult[], options: SelectOpti
       throw new DataError(
         '--symbols',
         `${unknown.join(', ')} not in the data.`,
-        `The data holds ${known.join(', ')}; pick from those.`,
+        `The data holds ${[...new Set([...known, ...(options.alsoHeld ?? [])])].join(', ')}; pick from those.`,
       );
     }
     kept = kept.filter((r) => options.only!.includes(r.series.symbol));

@@ -23,6 +23,16 @@ export function inferSymbol(path: string, headerSymbol?: string): string {
   return printable(inferRawSymbol(path, headerSymbol));
 }
 
+/**
+ * The symbol the file name gives, or null when it gives none (only noise such as 'data.csv', or nothing).
+ * A symbol column still wins over it (inferSymbol).
+ */
+export function symbolOfName(path: string): string | null {
+  const stem = basename(path, extname(path));
+  const useful = stem.split(/[_\-\s]+/).filter((t) => t.length > 0 && !NOISE.test(t));
+  return useful.length ? inferSymbol(path) : null;
+}
+
 function inferRawSymbol(path: string, headerSymbol?: string): string {
   const fromHeader = headerSymbol?.trim();
   if (fromHeader) return fromHeader.toUpperCase();

@@ -31,6 +31,12 @@ export interface QualityReport {
   badRows: { row: number; problem: string; action: 'refused' | 'dropped' | 'repaired' }[];
   /** The input was descending (newest first) and has been reversed. */
   reordered: boolean;
+  /**
+   * Suspicious single-bar moves (moves.ts: a likely unadjusted split, a typo'd price), warned about and kept
+   * as they are; `row` names the bar that moved. At most 50 listed; warningCount is exact.
+   */
+  warnings: { row: number; problem: string }[];
+  warningCount: number;
 }
 
 export interface LayoutOverride {
@@ -53,8 +59,8 @@ export interface LoadOptions {
   assetClass?: AssetClass;
   /**
    * 'refuse' (default): any bad row or duplicate is an error naming file:row and the problem, suggesting repair.
-   * 'repair': drop bad rows and duplicates (keeping the first), clamp inconsistent high/low to the max/min of
-   * OHLC, sort out-of-order rows, and record each action in the report.
+   * 'repair': drop bad rows and duplicates (keeping the first), replace a high below max(open, close) or a low
+   * above min(open, close) by that value (repairHighLow), sort out-of-order rows, and record each action.
    */
   onBadData?: 'refuse' | 'repair';
   layout?: LayoutOverride;

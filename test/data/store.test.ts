@@ -81,13 +81,14 @@ describe('canonical files', () => {
     );
   });
 
-  it('downloaded bars are checked like loaded rows: dropped or clamped, never silently', () => {
+  it('downloaded bars are checked like loaded rows: dropped or repaired, never silently', () => {
     const bar = { time: 0, open: 10, high: 9, low: 8, close: 9.5, volume: 1 };
     expect(checkBar(bar)).toEqual({
       bar: { ...bar, high: 10 },
       problem: {
         time: '1970-01-01T00:00:00Z',
-        problem: 'inconsistent OHLC (high 9, low 8); clamped to 10/8',
+        problem:
+          'inconsistent OHLC: high 9 is below max(open, close) 10; high replaced by max(open, close) 10, low 8 kept',
         action: 'repaired',
       },
     });

@@ -74,20 +74,21 @@ describe('refuse by default, repair on request', () => {
     ]);
   });
 
-  it('high < close is refused, and clamped with repair', async () => {
+  it('high < close is refused, and repaired with repair', async () => {
     const path = csv(
       'HILO_1h.csv',
       rows('2024-01-01 00:00:00,1,2,0.5,1.5,10', '2024-01-01 01:00:00,1,1.2,0.5,1.5,10'),
     );
     const err = await failure(path);
     expect(err.row).toBe(3);
-    expect(err.message).toContain('inconsistent OHLC: high 1.2 < max(open, close, low) 1.5');
+    expect(err.message).toContain('inconsistent OHLC: high 1.2 is below max(open, close) 1.5');
     const ok = await loadBars(path, repair);
     expect(ok.series.high[1]).toBe(1.5);
     expect(ok.report.badRows).toEqual([
       {
         row: 3,
-        problem: 'inconsistent OHLC: high 1.2 < max(open, close, low) 1.5; high/low clamped to 1.5/0.5',
+        problem:
+          'inconsistent OHLC: high 1.2 is below max(open, close) 1.5; high replaced by max(open, close) 1.5, low 0.5 kept',
         action: 'repaired',
       },
     ]);

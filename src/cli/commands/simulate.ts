@@ -4,10 +4,12 @@ import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
 import { BENCHMARK_SETS, selectBenchmark } from '../../marketdata/benchmark-sets.js';
 import type { WorkstealConfig } from '../../core/config/schema.js';
-import { expandDataArgs, loadMany, type BarSeries } from '../../marketdata/index.js';
+import { expandDataArgs, loadMany, type BarSeries, type LoadResult } from '../../marketdata/index.js';
+import { dataLine, dataQualityLines, dataWithProblems } from '../data-summary.js';
 import { parseDecimal } from '../../core/decimal.js';
 import { checkDateOrder, checkRangeMeetsData, parseDateRange } from '../dates.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
+import { rangeDays } from '../../sim/report/analysis.js';
 import { renderReport } from '../../sim/report/html.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
@@ -63,7 +65,7 @@ export function registerSimulate(program: Command): void {
     .option('--db <file>', 'append the run to a SQLite store')
     .option(
       '--repair',
-      'drop bad rows and duplicates in the data (each reported) instead of refusing the file',
+      'drop bad rows and duplicates and repair high/low in the data (counted per file, the first rows shown, all in --json) instead of refusing the file',
     )
     .option('--no-cache', 'do not read or write the binary bar cache')
     .option('--quiet', 'print only the summary line')
@@ -80,7 +82,9 @@ export function registerSimulate(program: Command): void {
       const result = run.result;
       const out = humanStream(opts.json);
       printSummary(result, opts.quiet === true, out);
-      if (opts.json) await writeJsonOutput(opts.json, result);
+      // The JSON lists every row the loader dropped, repaired or warned about; the console shows the first.
+      if (opts.json)
+        await writeJsonOutput(opts.json, { ...result, data: dataWithProblems(result.data, run.loaded) });
       if (opts.report) await writeOutput('--report', opts.report, reportOf(run, opts.quiet === true));
       // The SQLite store is loaded only when asked for.
       if (opts.db) (await import('../../store/runs.js')).saveRun(opts.db, 'simulate', result);
@@ -116,6 +120,8 @@ export function signalSkillLayer(raw: string): { source: string; values: unknown
 export interface SimulateRun {
   result: SimulationResult;
   series: BarSeries[];
+  /** The bars as loaded, with their quality reports. */
+  loaded: readonly LoadResult[];
   /** The same data, range, signals and config with `stealingEnabled` reversed (run when called). */
   comparison(): SimulationResult;
 }
@@ -175,13 +181,16 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     to,
     loaded.map((l) => l.series),
   );
-  if (!opts.quiet) for (const note of notes) process.stderr.write(`note: ${note}\n`);
+  const calendar = await loadCalendar(opts.calendar);
+  const quality = dataQualityLines(loaded, calendar);
   if (!opts.quiet) {
-    process.stderr.write(
-      `data: ${loaded.map((l) => `${l.series.symbol} (${l.series.assetClass}${config.symbols[l.series.symbol] ? '' : ', inferred'}, ${l.report.bars} bars${l.fromCache ? ', cached' : ''})`).join(', ')}\n`,
-    );
+    for (const note of notes) process.stderr.write(`note: ${note}\n`);
+    process.stderr.write(`${dataLine(loaded, config.symbols)}\n`);
+    for (const line of quality.notes) process.stderr.write(`${line}\n`);
     for (const w of resolved.warnings) process.stderr.write(`config warning: ${w.message}\n`);
   }
+  // Said even with --quiet: a run whose data cannot trade, or holds a likely split, misleads without it.
+  for (const line of quality.warnings) process.stderr.write(`${line}\n`);
   const signals = opts.signals
     ? matchSignals(
         await loadSignalsCsv(opts.signals),
@@ -194,7 +203,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
   return simulationRun({
     loaded,
     config,
-    calendar: await loadCalendar(opts.calendar),
+    calendar,
     ...(signals ? { signals: signals.signals } : {}),
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
@@ -216,6 +225,7 @@ export function simulationRun(input: Omit<Parameters<typeof runSimulation>[0], '
   return {
     result: run(input.config, 'simulating'),
     series: input.loaded.map((l) => l.series),
+    loaded: input.loaded,
     comparison: () => run({ ...input.config, stealingEnabled: !input.config.stealingEnabled }, 'comparison'),
   };
 }
@@ -253,7 +263,7 @@ export function printSummary(
         ...(research ? [['signals', research]] : []),
         [
           'range',
-          `${result.range.from?.slice(0, 10) ?? '—'} → ${result.range.to?.slice(0, 10) ?? '—'} (${s.days} days)`,
+          `${result.range.from?.slice(0, 10) ?? '—'} → ${result.range.to?.slice(0, 10) ?? '—'} (${rangeDays(result.range) ?? 0} days)`,
         ],
         ['stealing', result.config.stealingEnabled ? 'enabled' : 'disabled'],
         ['equity', `${money(s.initialEquity)} → ${money(s.finalEquity)}`],

@@ -8,6 +8,15 @@ import type { SimulationResult } from '../run.js';
 
 const DAY_MS = 86_400_000;
 
+/**
+ * The days a run's range spans, to the nearest day (2023-01-01 → 2023-07-01 is 181), or null without a range.
+ * Not summary.days: that counts equity rows, which include both ends (182 there).
+ */
+export function rangeDays(range: SimulationResult['range']): number | null {
+  if (range.from === null || range.to === null) return null;
+  return Math.round((Date.parse(range.to) - Date.parse(range.from)) / DAY_MS);
+}
+
 /** The day (UTC midnight, ms) of each equity row: the report's common x axis. */
 export const equityDays = (result: SimulationResult): number[] =>
   result.equity.map((r) => Math.floor(Date.parse(r.time) / DAY_MS) * DAY_MS);

@@ -5,7 +5,15 @@ import type { BarSeries } from '../../marketdata/index.js';
 import type { SimulationResult } from '../run.js';
 import { calibrationChart, calibrationSection } from './calibration.js';
 import { calendarReturns, stealingLabel, summaryTable, tradeList } from './tables.js';
-import { buyAndHold, dailyCloses, equityDays, tradeHours, utilization, weeklyDecisions } from './analysis.js';
+import {
+  buyAndHold,
+  dailyCloses,
+  equityDays,
+  rangeDays,
+  tradeHours,
+  utilization,
+  weeklyDecisions,
+} from './analysis.js';
 
 export interface ReportInput {
   result: SimulationResult;
@@ -240,7 +248,7 @@ export function renderReport(input: ReportInput): string {
     : '';
   const comparisonNote = c ? ` Compared with the same data and configuration, ${stealingLabel(c)}.` : '';
   const body = `<h1>${esc(title)}</h1>${synthetic}${research}
-<p>${esc(when(r.range.from))} → ${esc(when(r.range.to))} · ${r.summary.days} days · ${esc(stealingLabel(r))} · signals: ${esc(r.signals)} · ${r.data.length} symbols.${esc(comparisonNote)}</p>
+<p>${esc(when(r.range.from))} → ${esc(when(r.range.to))} · ${rangeDays(r.range) ?? 0} days · ${esc(stealingLabel(r))} · signals: ${esc(r.signals)} · ${r.data.length} symbols.${esc(comparisonNote)}</p>
 ${summaryTable(r, c)}
 ${charts
   .filter((s) => !s.group)

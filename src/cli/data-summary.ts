@@ -1,0 +1,114 @@
+/**
+ * What a command says about the bars it loaded, before it simulates: the `data:` line, what --repair dropped
+ * or repaired (a count per file and the first rows), gaps (count and the largest), suspicious single-bar
+ * moves, and stock series that cannot trade because no bar opens in a session. Everything the console shows
+ * only in part is listed in full in --json `data[].problems`.
+ */
+import type { AssetClass } from '../core/types.js';
+import type { ExchangeCalendar } from '../core/calendar/index.js';
+import type { LoadResult } from '../marketdata/index.js';
+import { reportedProblems, type ReportedProblem } from '../marketdata/quality.js';
+import { isoUtc } from '../marketdata/timeparse.js';
+
+/** Rows shown on the console per file and kind; the rest are counted. */
+const SHOWN = 3;
+const count = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** The `data:` line: symbol, class (and whether it was inferred), bars, cache use. */
+export function dataLine(
+  loaded: readonly LoadResult[],
+  configSymbols: Record<string, { assetClass: AssetClass }>,
+): string {
+  const one = (l: LoadResult): string =>
+    `${l.series.symbol} (${l.series.assetClass}${configSymbols[l.series.symbol] ? '' : ', inferred'}, ${l.report.bars} bars${l.fromCache ? ', cached' : ''})`;
+  return `data: ${loaded.map(one).join(', ')}`;
+}
+
+function listed(path: string, items: ReportedProblem[], total: number, what: string): string[] {
+  const lines = items.slice(0, SHOWN).map((p) => `  ${path}:${p.row}: ${p.problem} (${p.action})`);
+  if (total > SHOWN) lines.push(`  … ${count(total - SHOWN, `more ${what}`)}: all in --json data[].problems`);
+  return lines;
+}
+
+/** Dropped and repaired rows and duplicates, per file: a count and the first few rows. */
+function repairLines(l: LoadResult): string[] {
+  const r = l.report;
+  const fixed = reportedProblems(r).filter((p) => p.action !== 'warned');
+  if (fixed.length === 0) return [];
+  const dropped = r.badRows.filter((b) => b.action === 'dropped').length;
+  const repaired = r.badRows.length - dropped;
+  const parts = [
+    ...(dropped ? [`${count(dropped, 'row')} dropped`] : []),
+    ...(repaired ? [`${count(repaired, 'row')} repaired`] : []),
+    ...(r.duplicates.length ? [`${count(r.duplicates.length, 'duplicate')} dropped (first kept)`] : []),
+  ];
+  return [
+    `repair: ${l.series.symbol} from ${r.path}: ${parts.join(', ')}`,
+    ...listed(r.path, fixed, fixed.length, 'row'),
+  ];
+}
+
+const DAY = 86_400_000;
+function span(ms: number): string {
+  return ms >= 2 * DAY ? `${Math.round(ms / DAY)} days` : `${Math.round(ms / 3_600_000)} hours`;
+}
+
+/** Gaps per symbol: how many, the bars missing, and the largest (from, to, length). */
+function gapLine(l: LoadResult): string[] {
+  const gaps = l.report.gaps;
+  if (gaps.length === 0) return [];
+  let largest = gaps[0]!;
+  let missing = 0;
+  for (const g of gaps) {
+    missing += g.missingBars;
+    if (g.missingBars > largest.missingBars) largest = g;
+  }
+  return [
+    `gaps: ${l.series.symbol} has ${count(gaps.length, 'gap')} (${count(missing, 'bar')} missing); largest ${isoUtc(largest.after)} → ${isoUtc(largest.before)} (${count(largest.missingBars, 'bar')} missing, ${span(largest.before - largest.after)})`,
+  ];
+}
+
+/** Suspicious single-bar moves (moves.ts): the first few, named by file and row. */
+function moveWarnings(l: LoadResult): string[] {
+  const r = l.report;
+  if (r.warningCount === 0) return [];
+  const items = reportedProblems(r).filter((p) => p.action === 'warned');
+  return [
+    `warning: ${l.series.symbol}: ${count(r.warningCount, 'suspicious single-bar move')} in ${r.path} (the bars are used as they are)`,
+    ...listed(r.path, items, r.warningCount, 'move'),
+  ];
+}
+
+/**
+ * A stock fills only in bars that open in a regular session (sim/fill-rules.ts); a series with none (daily
+ * files stamped at midnight) can never trade, and 0 trades with exit 0 would read like a result.
+ */
+function sessionWarning(l: LoadResult, calendar: Pick<ExchangeCalendar, 'isRegularSession'>): string[] {
+  const s = l.series;
+  if (s.assetClass !== 'stock') return [];
+  for (let i = 0; i < s.time.length; i++) if (calendar.isRegularSession(s.time[i] as number)) return [];
+  const first = s.time.length ? ` (the first is stamped ${isoUtc(s.time[0] as number)})` : '';
+  return [
+    `warning: ${s.symbol}: 0 of ${count(s.time.length, 'bar')} open in a regular exchange session${first}. Stock orders fill only in bars that open in a session, so ${s.symbol} cannot trade: use intraday bars (e.g. 1h) for it, or leave it out with --symbols.`,
+  ];
+}
+
+/** Repairs and gaps (said unless --quiet) and warnings (always said), in the order of the files. */
+export function dataQualityLines(
+  loaded: readonly LoadResult[],
+  calendar: Pick<ExchangeCalendar, 'isRegularSession'>,
+): { notes: string[]; warnings: string[] } {
+  return {
+    notes: loaded.flatMap((l) => [...repairLines(l), ...gapLine(l)]),
+    warnings: loaded.flatMap((l) => [...sessionWarning(l, calendar), ...moveWarnings(l)]),
+  };
+}
+
+/** `data[]` of the --json result with every reported row of each file (bad, duplicate, suspicious). */
+export function dataWithProblems<T extends object>(
+  data: readonly T[],
+  loaded: readonly LoadResult[],
+): (T & { problems: ReportedProblem[] })[] {
+  return data.map((d, i) => ({ ...d, problems: reportedProblems(loaded[i]!.report) }));
+}
