@@ -40,6 +40,15 @@ export class SagaIndex {
     this.running.set(sagaId, done);
   }
 
+  runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Settles once every saga answered while running has ended (after its outcome was recorded). */
+  async allSettled(): Promise<void> {
+    await Promise.allSettled([...this.running.values()]);
+  }
+
   /** What a report for the saga waits for; undefined for a recovered saga (the recovery drives it). */
   runningUntil(sagaId: string): Promise<Outcome> | undefined {
     return this.running.get(sagaId);

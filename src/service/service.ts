@@ -285,7 +285,13 @@ export class CoordinatorService {
   /** Stop: sagas still waiting end as at their deadline; the run is closed in the store. */
   async close(reason = 'stopped'): Promise<void> {
     this.executing?.close();
-    await this.advisory?.close();
+    // A saga ended here settles a moment later (its outcome is written then): the store must still be open.
+    // Before, SIGTERM with a saga waiting for its bot crashed at exit ("The database connection is not open")
+    // and the decision kept no outcome. A saga asks for one action at a time, so a few rounds end them all.
+    for (let round = 0; round < 10 && (round === 0 || this.sagas.runningCount() > 0); round++) {
+      await this.advisory?.close();
+      await this.sagas.allSettled();
+    }
     await this.ready.catch(() => undefined);
     this.decisions.flush();
     this.o.store.stopRun(this.o.timers.now(), reason);
