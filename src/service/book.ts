@@ -192,9 +192,10 @@ export function applyToLedger(ledger: CapacityLedger, event: OrderEventBody, at:
       ledger.markQuote(event.symbol, event.bid, event.ask);
       return;
     case 'account':
+      // An omitted flag keeps what the account is (docs/service.md): a report of equity alone is no news of it.
       ledger.setAccount({
         equity: event.equity,
-        patternDayTrader: event.patternDayTrader,
+        ...(event.patternDayTrader === undefined ? {} : { patternDayTrader: event.patternDayTrader }),
         ...(event.cash === undefined ? {} : { cash: event.cash }),
       });
       return;

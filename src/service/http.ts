@@ -11,7 +11,14 @@ import {
 import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import { OPENAPI } from './openapi.js';
-import { BadRequest, entryRequestSchema, orderEventSchema, parseBody, sagaReportSchema } from './reports.js';
+import {
+  BadRequest,
+  entryRequestSchema,
+  orderEventSchema,
+  parseBody,
+  PayloadTooLarge,
+  sagaReportSchema,
+} from './reports.js';
 import type { CoordinatorService } from './service.js';
 import { NotFound, ServiceConflict, ServiceUnavailable } from './views.js';
 
@@ -50,6 +57,8 @@ export async function startServiceHttp(o: ServiceHttpOptions): Promise<ServiceHt
           issues: error.issues.map((i) => ({ field: i.where, message: i.message })),
         });
       if (error instanceof NotFound) return send(res, 404, { error: error.message });
+      if (error instanceof PayloadTooLarge) return send(res, 413, { error: error.message });
+      if (error instanceof UnsupportedMediaType) return send(res, 415, { error: error.message });
       if (error instanceof ServiceConflict) return send(res, 409, { error: error.message });
       if (error instanceof ServiceUnavailable) return send(res, 503, { error: error.message });
       o.log.error('http-error', { path: req.url, message: error.message });
@@ -150,8 +159,34 @@ function only(method: string, wanted: 'GET' | 'POST', res: ServerResponse): bool
   return false;
 }
 
-/** The request body as JSON (events, not an async iterator: this is on every request's path). */
+/** A body sent as something else than JSON (HTTP 415). */
+class UnsupportedMediaType extends Error {}
+
+const tooLarge = (size: string): PayloadTooLarge =>
+  new PayloadTooLarge(
+    `the body is ${size}, above the ${MAX_BODY} bytes a request may have; send one report per request`,
+  );
+
+/**
+ * The request body as JSON (events, not an async iterator: this is on every request's path). A body declared
+ * as another type (a form, text) is refused unread: it was not meant for this API. No content type is taken as
+ * JSON (a bare client).
+ */
 function readJson(req: IncomingMessage): Promise<unknown> {
+  const type = req.headers['content-type'];
+  if (type !== undefined && !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type)) {
+    req.resume();
+    return Promise.reject(
+      new UnsupportedMediaType(
+        `content-type ${JSON.stringify(type)}: send the body as JSON (content-type: application/json)`,
+      ),
+    );
+  }
+  const declared = Number(req.headers['content-length']);
+  if (declared > MAX_BODY) {
+    req.resume();
+    return Promise.reject(tooLarge(`${declared} bytes`));
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -160,7 +195,7 @@ function readJson(req: IncomingMessage): Promise<unknown> {
       if (size > MAX_BODY) {
         req.removeAllListeners('data');
         req.resume();
-        reject(new BadRequest([{ field: '(body)', message: `larger than ${MAX_BODY} bytes` }]));
+        reject(tooLarge(`more than ${MAX_BODY} bytes`));
       } else chunks.push(chunk);
     });
     req.once('error', reject);

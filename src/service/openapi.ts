@@ -22,6 +22,11 @@ const errors = {
     content: json('BadRequest'),
   },
   '401': { description: 'Missing or wrong bearer token.', content: json('Error') },
+  '413': { description: 'A body above 1 MiB.', content: json('Error') },
+  '415': {
+    description: 'A body sent as another content type than application/json (a form, text).',
+    content: json('Error'),
+  },
   '503': {
     description:
       'The store failed to commit (a full or failing disk): nothing after the last committed answer is on ' +
@@ -32,6 +37,32 @@ const errors = {
 
 const looseObject = { type: 'object', additionalProperties: true };
 
+/** A saga as the API shows it (GET /v1/sagas/{id}, and in every answer that names one). */
+const SAGA = {
+  type: 'object',
+  required: ['sagaId', 'symbol', 'clientOrderId', 'state', 'victims', 'cancelled', 'waitingFor', 'outcome'],
+  properties: {
+    sagaId: { type: 'string' },
+    symbol: { type: 'string' },
+    clientOrderId: { type: 'string' },
+    state: {
+      enum: ['requested', 'victims-cancelled', 'redecide', 'placed', 'done', 'compensated', 'aborted'],
+    },
+    victims: { type: 'array', items: { type: 'string' } },
+    cancelled: { type: 'array', items: { type: 'string' } },
+    orderId: { type: ['string', 'null'] },
+    detail: { type: ['string', 'null'] },
+    startedAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    waitingFor: { type: 'array', items: { $ref: '#/components/schemas/PendingAction' } },
+    outcome: {
+      type: ['string', 'null'],
+      description:
+        'How the saga ended (placed, stole, aborted, ...), kept for the last 10,000 sagas this process ended (the crash recovery included); null while it runs, and for older or earlier-process sagas (state still says how it ended).',
+    },
+  },
+};
+
 export const OPENAPI = {
   openapi: '3.1.0',
   info: {
@@ -39,7 +70,7 @@ export const OPENAPI = {
     version: '1',
     description:
       'One authority over buying power for any number of trading bots (worksteal serve). Executing mode ' +
-      '(--broker replay) carries steals out itself; advisory mode (--broker none) answers which orders ' +
+      '(--broker replay or alpaca) carries steals out itself; advisory mode (--broker none) answers which orders ' +
       'the bot must cancel and place, and waits (with a deadline) for the bot to report each result. See ' +
       'docs/service.md.',
   },
@@ -89,12 +120,19 @@ export const OPENAPI = {
         parameters: [{ name: 'sagaId', in: 'path', required: true, schema: { type: 'string' } }],
         requestBody: { required: true, content: json('SagaReport') },
         responses: {
-          '200': { description: 'The saga after it moved on.', content: json('Saga') },
+          '200': {
+            description:
+              'The saga after it moved on, and whether the report counted (`report`): a late one counts as the ' +
+              'order event it stands for, or not at all.',
+            content: json('SagaReportAnswer'),
+          },
           '404': { description: 'No such saga.', content: json('Error') },
           '409': {
             description:
               'Not in advisory mode; or the report names an order the saga never asked about (another ' +
-              "saga's victim, another client order id): nothing changed.",
+              "saga's victim, another client order id); or it contradicts what is held: a fill beyond the " +
+              "order's quantity, a placement larger than asked, a second order under one client order id. " +
+              'Nothing changed; the message names the order, both sides and what to do.',
             content: json('Error'),
           },
           ...errors,
@@ -112,7 +150,10 @@ export const OPENAPI = {
           '409': {
             description:
               'Executing mode takes quotes only; or the eventId was used before for another body; or a placement ' +
-              "under a saga's client order id names another symbol, side or asset class than the saga asked for.",
+              "under a saga's client order id names another symbol, side or asset class, or a larger quantity, " +
+              'than the saga asked for; or the event contradicts what is held: a placement under a known order ' +
+              "id with other terms, a second order under one client order id, a fill beyond the order's " +
+              'quantity. Nothing changed; the message names the order, both sides and what to do.',
             content: json('Error'),
           },
           ...errors,
@@ -192,7 +233,11 @@ export const OPENAPI = {
             items: {
               type: 'object',
               required: ['field', 'message'],
-              properties: { field: { type: 'string' }, message: { type: 'string' } },
+              properties: {
+                field: { type: 'string' },
+                message: { type: 'string' },
+                value: { description: 'the value sent there, when one was' },
+              },
             },
           },
         },
@@ -207,39 +252,7 @@ export const OPENAPI = {
           deadline: { type: 'string', format: 'date-time' },
         },
       },
-      Saga: {
-        type: 'object',
-        required: [
-          'sagaId',
-          'symbol',
-          'clientOrderId',
-          'state',
-          'victims',
-          'cancelled',
-          'waitingFor',
-          'outcome',
-        ],
-        properties: {
-          sagaId: { type: 'string' },
-          symbol: { type: 'string' },
-          clientOrderId: { type: 'string' },
-          state: {
-            enum: ['requested', 'victims-cancelled', 'redecide', 'placed', 'done', 'compensated', 'aborted'],
-          },
-          victims: { type: 'array', items: { type: 'string' } },
-          cancelled: { type: 'array', items: { type: 'string' } },
-          orderId: { type: ['string', 'null'] },
-          detail: { type: ['string', 'null'] },
-          startedAt: { type: 'string', format: 'date-time' },
-          updatedAt: { type: 'string', format: 'date-time' },
-          waitingFor: { type: 'array', items: { $ref: '#/components/schemas/PendingAction' } },
-          outcome: {
-            type: ['string', 'null'],
-            description:
-              'How the saga ended (placed, stole, aborted, ...), kept for the last 10,000 sagas this process ended; null while it runs, and for older or earlier-process sagas (state still says how it ended).',
-          },
-        },
-      },
+      Saga: SAGA,
       RequestAnswer: {
         type: 'object',
         required: ['status', 'action', 'reason', 'victims', 'replaces', 'saga'],
@@ -266,6 +279,17 @@ export const OPENAPI = {
           decision: {
             ...looseObject,
             description: 'with ?explain=true: the full decision record (every candidate and why)',
+          },
+        },
+      },
+      SagaReportAnswer: {
+        type: 'object',
+        required: [...SAGA.required, 'report'],
+        properties: {
+          ...SAGA.properties,
+          report: {
+            $ref: '#/components/schemas/EventAnswer',
+            description: 'whether this report counted, and how',
           },
         },
       },

@@ -3,6 +3,7 @@ import type { LiveStore } from '../live/store.js';
 import type { AdvisoryBroker, PendingAction } from './advisory-broker.js';
 import { applyToLedger, type AdvisoryBook } from './book.js';
 import type { OrderBody, OrderEventBody, SagaReportBody } from './reports.js';
+import { refuseConflictingEvent, refuseOversize } from './report-checks.js';
 import { mirrorToStore, type SagaRecord, type ServiceTables } from './service-tables.js';
 import { ServiceConflict } from './views.js';
 
@@ -33,6 +34,8 @@ export function advisoryEvent(
     if (before !== null)
       return { applied: false, detail: `event ${body.eventId} was applied before; counted once` };
   }
+  // Before anything is written: a report that contradicts the book is refused whole.
+  refuseConflictingEvent(body, c.book);
   // The confirmation a saga waits for, sent as an order event: it answers the saga.
   if (body.kind === 'cancelled' && c.advisory.awaitsCancel(body.orderId)) {
     c.advisory.report({
@@ -64,6 +67,7 @@ export function advisoryEvent(
   const awaited = clientOrderId === undefined ? null : c.advisory.awaitedPlace(clientOrderId);
   if (body.kind === 'placed' && clientOrderId !== undefined && awaited) {
     refuseOtherOrder(body.order, awaited);
+    refuseOversize(clientOrderId, body.order.id, body.order.qty, awaited.order);
     c.advisory.report({
       kind: 'placed',
       clientOrderId,
@@ -83,7 +87,10 @@ export function advisoryEvent(
     };
   return {
     applied: false,
-    detail: `${body.kind}: the order is not open (a repeat or a late report); nothing changed`,
+    detail:
+      body.kind === 'placed'
+        ? `placed: order ${body.order.id} was reported before with these terms (a repeat); nothing changed`
+        : `${body.kind}: the order is not open (a repeat or a late report); nothing changed`,
   };
 }
 

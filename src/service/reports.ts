@@ -6,8 +6,21 @@ import { ASSET_CLASSES, ORDER_ROLES, SIDES } from '../core/types.js';
  * it) and for the OpenAPI document (the schemas are converted to JSON Schema there).
  */
 
-const positive = z.number().finite().positive();
-const nonNegative = z.number().finite().nonnegative();
+/**
+ * The largest size any number a bot sends may have. A price, a quantity, an amount of money beyond it is a
+ * unit mistake, and the book multiplies and sums them: 1e300 × 1e300 is Infinity, which made every later
+ * decision fail. Below it every product of two and every sum of many stays finite.
+ */
+export const MAX_MAGNITUDE = 1e15;
+const tooBig = {
+  message: `above ${MAX_MAGNITUDE}: no price, quantity or amount is this large (check the units)`,
+};
+const tooSmall = {
+  message: `below -${MAX_MAGNITUDE}: no quantity or amount is this large (check the units)`,
+};
+const signed = z.number().finite().min(-MAX_MAGNITUDE, tooSmall).max(MAX_MAGNITUDE, tooBig);
+const positive = z.number().finite().positive().max(MAX_MAGNITUDE, tooBig);
+const nonNegative = z.number().finite().nonnegative().max(MAX_MAGNITUDE, tooBig);
 const id = z.string().min(1).max(200);
 
 export const entryRequestSchema = z
@@ -18,7 +31,7 @@ export const entryRequestSchema = z
     limitPrice: positive.describe('the entry limit the watcher wants to rest'),
     qty: positive,
     price: positive.describe('reference price now: the ask for a buy, the bid for a sell'),
-    forecastPnl: z.number().finite().describe('forecast PnL of the order if it fills (account currency)'),
+    forecastPnl: signed.describe('forecast PnL of the order if it fills (account currency)'),
     cryptoRank: z
       .number()
       .int()
@@ -41,8 +54,14 @@ export const orderSchema = z
     limitPrice: positive,
     qty: positive,
     price: positive.nullable().default(null).describe('reference price now; null: never a victim'),
-    forecastPnl: z.number().finite().default(0),
-    placedAt: z.number().int().nonnegative().optional().describe('epoch ms; default: when reported'),
+    forecastPnl: signed.default(0),
+    placedAt: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(MAX_MAGNITUDE, { message: `above ${MAX_MAGNITUDE}: epoch milliseconds of a time to come` })
+      .optional()
+      .describe('epoch ms; default: when reported'),
     probe: z.boolean().default(false),
     external: z.boolean().default(false).describe('not placed by the bot that asks worksteal: never touched'),
   })
@@ -78,9 +97,14 @@ export const orderEventSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('account'),
       eventId,
-      equity: positive,
-      patternDayTrader: z.boolean().default(false),
-      cash: z.number().finite().optional(),
+      equity: signed.describe(
+        'account equity; 0 or below (a wiped-out account) is taken as reported, and nothing is placed',
+      ),
+      patternDayTrader: z
+        .boolean()
+        .optional()
+        .describe('whether the venue flags the account a pattern day trader; omitted: unchanged'),
+      cash: signed.optional(),
     })
     .strict(),
   z
@@ -89,7 +113,7 @@ export const orderEventSchema = z.discriminatedUnion('kind', [
       eventId,
       symbol: z.string().min(1),
       assetClass: z.enum(ASSET_CLASSES),
-      qty: z.number().finite().describe('signed: negative is short; 0 closes it'),
+      qty: signed.describe('signed: negative is short; 0 closes it'),
       price: positive,
     })
     .strict(),
@@ -141,20 +165,53 @@ export type SagaReportBody = z.infer<typeof sagaReportSchema>;
 
 /** A request body that does not fit its schema: the HTTP layer answers 400 with every field named. */
 export class BadRequest extends Error {
-  constructor(readonly issues: { field: string; message: string }[]) {
-    super(`bad request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+  constructor(
+    readonly issues: { field: string; message: string; value?: unknown }[],
+    subject?: string,
+  ) {
+    const each = issues.map((i) => `${i.field}${'value' in i ? ` = ${shown(i.value)}` : ''}: ${i.message}`);
+    super(`bad request${subject ? ` (${subject})` : ''}: ${each.join('; ')}`);
   }
 }
+
+/** Oversized bodies (HTTP 413). */
+export class PayloadTooLarge extends Error {}
 
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   throw new BadRequest(
-    parsed.error.issues.map((issue) => ({
-      field: issue.path.length ? issue.path.join('.') : '(body)',
-      message: issue.message,
-    })),
+    parsed.error.issues.map((issue) => {
+      const field = issue.path.length ? issue.path.join('.') : '(body)';
+      const value = valueAt(body, issue.path);
+      return value === undefined
+        ? { field, message: issue.message }
+        : { field, message: issue.message, value };
+    }),
+    orderOf(body),
   );
+}
+
+/** The value a bot sent at a path (undefined when it sent none there). */
+function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
+  let at: unknown = body;
+  for (const key of path) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
+}
+
+/** The order a body is about, to name it in the error ("order o-1"). */
+function orderOf(body: unknown): string | undefined {
+  const id = valueAt(body, ['order', 'id']) ?? valueAt(body, ['orderId']);
+  return typeof id === 'string' ? `order ${id}` : undefined;
+}
+
+/** A bad value as the bot sent it, cut short (a message quotes it, it does not echo a whole body). */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /**

@@ -40,6 +40,15 @@ export class SagaIndex {
     this.running.set(sagaId, done);
   }
 
+  runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Settles once every saga answered while running has ended (after its outcome was recorded). */
+  async allSettled(): Promise<void> {
+    await Promise.allSettled([...this.running.values()]);
+  }
+
   /** What a report for the saga waits for; undefined for a recovered saga (the recovery drives it). */
   runningUntil(sagaId: string): Promise<Outcome> | undefined {
     return this.running.get(sagaId);
@@ -50,10 +59,32 @@ export class SagaIndex {
     const sagaId = this.sagaOfRequest.get(request);
     if (!sagaId) return;
     closeSettledSaga(this.store, this.tables.saga(sagaId), outcome, now());
-    this.outcomes.set(sagaId, outcome.status);
+    this.ended(sagaId, outcome.status);
+    this.running.delete(sagaId);
+  }
+
+  /**
+   * A saga of an earlier process that the crash recovery ended: its outcome follows from how it ended, as a
+   * request's would (done after cancels: stole; done without: placed). Still open (a cancel the venue has
+   * not answered, retried at the next start): no outcome yet.
+   */
+  recovered(saga: SagaRecord | null): void {
+    if (!saga) return;
+    const outcome: Outcome['status'] | null =
+      saga.state === 'done'
+        ? saga.cancelled.length > 0
+          ? 'stole'
+          : 'placed'
+        : saga.state === 'aborted' || saga.state === 'compensated'
+          ? saga.state
+          : null;
+    if (outcome) this.ended(saga.sagaId, outcome);
+  }
+
+  private ended(sagaId: string, status: Outcome['status']): void {
+    this.outcomes.set(sagaId, status);
     // Bounded: a long-running service ends a saga per request. A Map iterates oldest first.
     if (this.outcomes.size > OUTCOME_MEMORY) this.outcomes.delete(this.outcomes.keys().next().value!);
-    this.running.delete(sagaId);
   }
 
   view(sagaId: string, pending: readonly PendingAction[]): SagaView | null {

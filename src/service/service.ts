@@ -20,12 +20,14 @@ import { ExecutingMode } from './executing-mode.js';
 import { ServiceWrites } from './service-writes.js';
 import { type AdvisoryReports, advisoryEvent, refuseForeignReport } from './order-events.js';
 import { awaitedReport, SagaIndex } from './saga-index.js';
-import { ServiceTables, type DecisionOut } from './service-tables.js';
+import { refuseConflictingReport } from './report-checks.js';
+import { askedPlacement, ServiceTables, type DecisionOut, type SagaRecord } from './service-tables.js';
 import {
   capacityView,
   NotFound,
   requestAnswer,
   ServiceConflict,
+  type ReportAnswer,
   type RequestAnswer,
   type SagaView,
 } from './views.js';
@@ -181,25 +183,50 @@ export class CoordinatorService {
     return this.answer(request, outcome, explain);
   }
 
-  /** A bot's report for a saga (advisory mode); answers with the saga once it has moved on. */
-  async report(sagaId: string, body: SagaReportBody): Promise<SagaView> {
+  /**
+   * A bot's report for a saga (advisory mode); answers with the saga once it has moved on, and with whether
+   * the report counted (a late one counts as the order event it stands for, or not at all).
+   */
+  async report(sagaId: string, body: SagaReportBody): Promise<SagaView & { report: ReportAnswer }> {
     if (!this.advisory) throw new ServiceConflict('saga reports are for advisory mode (--broker none)');
     const saga = this.tables.saga(sagaId);
     if (!saga) throw new NotFound(`no saga ${sagaId}; GET /v1/status lists the open ones`);
     const matches = awaitedReport(this.advisory.pending(sagaId), body);
     if (!matches) refuseForeignReport(saga, body, this.book!, this.advisory);
+    const asked =
+      body.kind === 'placed'
+        ? (this.advisory.awaitedPlace(body.clientOrderId)?.order ??
+          askedPlacement(this.o.store, body.clientOrderId))
+        : null;
+    refuseConflictingReport(body, this.book!, asked);
     this.writes.begin();
     if (!matches) {
-      const late = this.sagas.lateReport(saga, body);
-      if (late) this.event(late);
+      const report = this.lateReport(saga, body);
       await this.durable();
-      return this.sagaView(sagaId)!;
+      return Object.assign(this.sagaView(sagaId)!, { report });
     }
     this.advisory.report(body);
     // A recovered saga (after a restart) is driven by the recovery, not by a request.
     await this.advisory!.untilAsked(this.sagas.runningUntil(sagaId) ?? this.ready, () => sagaId);
     await this.durable();
-    return this.sagaView(sagaId)!;
+    return Object.assign(this.sagaView(sagaId)!, {
+      report: { applied: true, detail: `answered saga ${sagaId}, which waited for it` },
+    });
+  }
+
+  /** A report its saga no longer waits for: what happened at the venue still counts, once, as an order event. */
+  private lateReport(saga: SagaRecord, body: SagaReportBody): ReportAnswer {
+    const why = `saga ${saga.sagaId} no longer waits for this report (it is ${saga.state})`;
+    const late = this.sagas.lateReport(saga, body);
+    if (late) {
+      const r = this.event(late);
+      return r.applied
+        ? { applied: true, detail: `${why}; counted as a "${late.kind}" order event` }
+        : { applied: false, detail: `${why}; not counted: ${r.detail}` };
+    }
+    if (body.kind === 'placed' && this.book!.byClient(body.clientOrderId)?.id === body.orderId)
+      return { applied: false, detail: `${why}; order ${body.orderId} was counted before (a repeat)` };
+    return { applied: false, detail: `${why}; nothing changed` };
   }
 
   /**
@@ -258,7 +285,13 @@ export class CoordinatorService {
   /** Stop: sagas still waiting end as at their deadline; the run is closed in the store. */
   async close(reason = 'stopped'): Promise<void> {
     this.executing?.close();
-    await this.advisory?.close();
+    // A saga ended here settles a moment later (its outcome is written then): the store must still be open.
+    // Before, SIGTERM with a saga waiting for its bot crashed at exit ("The database connection is not open")
+    // and the decision kept no outcome. A saga asks for one action at a time, so a few rounds end them all.
+    for (let round = 0; round < 10 && (round === 0 || this.sagas.runningCount() > 0); round++) {
+      await this.advisory?.close();
+      await this.sagas.allSettled();
+    }
     await this.ready.catch(() => undefined);
     this.decisions.flush();
     this.o.store.stopRun(this.o.timers.now(), reason);
@@ -267,6 +300,7 @@ export class CoordinatorService {
 
   private async recover(): Promise<void> {
     const venue = this.venue();
+    const interrupted = this.tables.openSagas().map((s) => s.sagaId);
     this.recovering = true;
     try {
       await recoverSagas({
@@ -284,6 +318,8 @@ export class CoordinatorService {
     } finally {
       this.recovering = false;
       this.decisions.flush();
+      // The recovery ended them in this process: their view says how, as for a saga a request ended.
+      for (const sagaId of interrupted) this.sagas.recovered(this.tables.saga(sagaId));
     }
     if (this.book) this.coordinator.ledger.reset(this.book.state());
     else this.executing?.markStale();

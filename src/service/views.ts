@@ -36,6 +36,12 @@ export interface RequestAnswer {
   decision?: Record<string, unknown>;
 }
 
+/** Whether a report or event counted, and why (the `report` of a saga report's answer, an event's answer). */
+export interface ReportAnswer {
+  applied: boolean;
+  detail: string;
+}
+
 /** A conflict with the service's mode or state (HTTP 409): the message says what to do instead. */
 export class ServiceConflict extends Error {}
 /** Something that is not there (HTTP 404). */

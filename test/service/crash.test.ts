@@ -70,6 +70,8 @@ describe('worksteal serve, killed mid-saga', () => {
     });
     const answer = await call(first.url, 'POST', '/v1/requests', readyRequest('BTC/USD', 3_000));
     expect(answer.status).toBe('waiting-for-bot');
+    // Without --pattern-day-trader the account is not one (before: true, from the config's default).
+    expect((await call(first.url, 'GET', '/v1/status')).account.patternDayTrader).toBe(false);
     expect(answer.saga.waitingFor).toEqual([expect.objectContaining({ kind: 'cancel', orderId: 'eth-1' })]);
     const sagaId: string = answer.saga.sagaId;
     await killed(first.child); // kill -9 while the saga waits for the bot
@@ -88,6 +90,8 @@ describe('worksteal serve, killed mid-saga', () => {
     await call(second.url, 'POST', `/v1/sagas/${sagaId}/reports`, { kind: 'cancelled', orderId: 'eth-1' });
     expect(after.state).toBe('aborted'); // its order never reached the venue: the watcher asks again
     expect(after.cancelled).toEqual(['eth-1']);
+    expect(after.outcome).toBe('aborted'); // before: null, unlike any other aborted saga
+    expect(after.report.applied).toBe(true);
     const again = await call(second.url, 'POST', '/v1/requests', readyRequest('BTC/USD', 3_000));
     expect(again.action).toBe('place'); // the freed margin is there, once
     const placed = await call(second.url, 'POST', `/v1/sagas/${again.saga.sagaId}/reports`, {

@@ -4,6 +4,7 @@
  * order and the position it becomes hold the same margin (1x): quantity times 100.
  */
 import fc from 'fast-check';
+import { expect } from 'vitest';
 import type { PlaceLimitRequest } from '../../src/coordinator/broker.js';
 import type { LedgerSnapshot } from '../../src/coordinator/ledger.js';
 import {
@@ -12,6 +13,7 @@ import {
   type OrderEventBody,
   type SagaReportBody,
 } from '../../src/service/reports.js';
+import { ServiceConflict } from '../../src/service/views.js';
 import type { Harness } from './fixture.js';
 
 export interface Step {
@@ -110,6 +112,27 @@ export class MoneyModel {
 
   filledQty(id: string): number {
     return this.orders.get(id)?.filled ?? 0;
+  }
+
+  /**
+   * Whether the service refuses this event whole (409): a placement of a known order id with another symbol
+   * or quantity, a fill or cancel of more than the order was placed for. A repeat of a kept event id is
+   * answered as a repeat first.
+   */
+  conflicts(e: OrderEventBody): boolean {
+    if (e.eventId !== undefined && this.eventIds.has(e.eventId)) return false;
+    if (e.kind === 'placed') {
+      const o = this.orders.get(e.order.id);
+      return o !== undefined && (o.symbol !== e.order.symbol || o.placed !== e.order.qty);
+    }
+    if (e.kind !== 'fill' && e.kind !== 'cancelled') return false;
+    return this.overfills(e.orderId, e.filledQty);
+  }
+
+  /** A cumulative fill beyond what the order was placed for (refused, in a saga report too). */
+  overfills(id: string, filledQty: number): boolean {
+    const o = this.orders.get(id);
+    return o !== undefined && filledQty > o.placed * (1 + 1e-9);
   }
 
   /** Whether a report under this event id was kept (one that changed nothing keeps no id). */
@@ -221,7 +244,17 @@ export class MoneyModel {
 export function sendEvent(h: Harness, model: MoneyModel, body: unknown): OrderEventBody | null {
   const parsed = orderEventSchema.safeParse(body);
   if (!parsed.success) return null;
-  h.service.event(parsed.data);
+  const conflict = model.conflicts(parsed.data);
+  let refused = false;
+  try {
+    h.service.event(parsed.data);
+  } catch (error) {
+    if (!(error instanceof ServiceConflict)) throw error;
+    refused = true;
+  }
+  if (refused !== conflict)
+    throw new Error(`${JSON.stringify(parsed.data)}: refused ${refused}, model ${conflict}`);
+  if (refused) return null;
   model.event(parsed.data);
   return parsed.data;
 }
@@ -240,7 +273,13 @@ export async function sendReport(
 ): Promise<void> {
   const parsed = sagaReportSchema.safeParse(body);
   if (!parsed.success) return;
-  sent?.(parsed.data);
-  model.report(parsed.data, order);
-  await h.service.report(sagaId, parsed.data);
+  const r = parsed.data;
+  if ((r.kind === 'cancelled' || r.kind === 'filled') && model.overfills(r.orderId, r.filledQty)) {
+    // Refused whole (409): nothing reaches the saga or the model.
+    await expect(h.service.report(sagaId, r)).rejects.toThrow(ServiceConflict);
+    return;
+  }
+  sent?.(r);
+  model.report(r, order);
+  await h.service.report(sagaId, r);
 }

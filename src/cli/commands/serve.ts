@@ -5,6 +5,8 @@ import type { WorkstealConfig } from '../../core/config/schema.js';
 import { requiresValuator } from '../../core/policy/value-policy.js';
 import { loadConfig } from '../../io/load-config.js';
 import { alpacaConnection } from '../../brokers/alpaca/connect.js';
+import { MissingCredentialsError } from '../../brokers/alpaca/env.js';
+import { AlpacaError } from '../../brokers/alpaca/rest.js';
 import { AcceleratedClock, RealClock } from '../../ports/clock.js';
 import { commandLogger, type Logger } from '../../ports/log.js';
 import { LiveMetrics } from '../../live/metrics.js';
@@ -63,7 +65,10 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port (live.http.port; 0 picks a free one, printed in the "serving" line)')
     .option('--db <file>', 'SQLite state store (live.stateDb): decisions, sagas, steals, the reports')
     .option('--equity <n>', 'advisory: account equity until a bot reports one (default live.initialEquity)')
-    .option('--pattern-day-trader', 'advisory: the account is a pattern day trader (4x intraday)')
+    .option(
+      '--pattern-day-trader',
+      'advisory: the account is a pattern day trader (4x intraday); without it, it is not (2x) until an account event says so',
+    )
     .option('--deadline <sec>', 'advisory: how long a saga waits for each report', '30')
     .option('--no-auth', 'serve /v1 without a bearer token (only for a trusted machine)')
     .option('--openapi', 'print the OpenAPI document (docs/openapi.json) and exit')
@@ -199,7 +204,9 @@ async function serviceMode(
       mode: {
         kind: 'advisory',
         deadlineMs: deadline * 1000,
-        account: { equity, patternDayTrader: opts.patternDayTrader ?? config.patternDayTrader },
+        // The flag alone says so (its help): the config's patternDayTrader, true in every preset, is the
+        // simulator's account, and would give a bot's account 4x intraday it may not have.
+        account: { equity, patternDayTrader: opts.patternDayTrader === true },
       },
       timers: realTimers,
       close: async () => undefined,
@@ -244,23 +251,40 @@ async function alpacaMode(
   log: Logger,
 ): Promise<{ mode: ServiceMode; timers: Timers; close: () => Promise<void> }> {
   const clock = new RealClock();
-  const { stream, broker } = alpacaConnection({
-    env: process.env,
-    log,
-    clock,
-    now: () => clock.now(),
-    extendedHours: config.extendedHours,
-  });
+  let connection: ReturnType<typeof alpacaConnection>;
+  try {
+    connection = alpacaConnection({
+      env: process.env,
+      log,
+      clock,
+      now: () => clock.now(),
+      extendedHours: config.extendedHours,
+    });
+  } catch (error) {
+    throw alpacaFailure(error);
+  }
+  const { stream, broker } = connection;
   try {
     await stream.start();
     clock.syncTo((await broker.clock()).timestamp);
   } catch (error) {
     await broker.close(); // an open stream would keep the process alive after the error
-    throw error;
+    throw alpacaFailure(error);
   }
   return {
     mode: { kind: 'executing', broker },
     timers: { ...realTimers, now: () => clock.now() },
     close: () => broker.close(),
   };
+}
+
+/**
+ * Alpaca's own failures as the one-line messages `run --broker alpaca` gives (docs/cli.md, exit codes): keys
+ * missing are bad input (2); a venue or stream that refuses or cannot be reached is a failed run (1). The
+ * messages name the variables to set or check.
+ */
+function alpacaFailure(error: unknown): unknown {
+  if (error instanceof MissingCredentialsError) return new CliError(error.message);
+  if (error instanceof AlpacaError) return new CliError(error.message, EXIT.failed);
+  return error;
 }

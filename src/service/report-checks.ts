@@ -1,0 +1,100 @@
+import type { AdvisoryBook } from './book.js';
+import type { OrderBody, OrderEventBody, SagaReportBody } from './reports.js';
+import { ServiceConflict } from './views.js';
+
+/**
+ * Reports that contradict what the service holds of an order: a fill larger than the order, a second
+ * placement under an order id with other terms, a second order under one client order id, a placement larger
+ * than the saga asked for. Taking any of them would leave the ledger unlike the venue (a fill clipped to the
+ * order, a report dropped as a "repeat", margin the decision never granted), so each is refused (409) before
+ * anything is written, naming the order, what we hold, what the report says and what to do.
+ */
+
+/** Relative slack for quantities that went through a venue's decimal rounding. */
+const QTY_SLACK = 1e-9;
+
+const RECONCILE =
+  'compare with the order at the venue; if the venue holds something else, report the truth: a "cancelled" ' +
+  'event (with the filled quantity) for what is no longer open, a "placed" event under a new order id for what ' +
+  'is, and a "position" event with the venue\'s position';
+
+/** An order event checked against the book: throws ServiceConflict when it contradicts it. */
+export function refuseConflictingEvent(event: OrderEventBody, book: AdvisoryBook): void {
+  if (event.kind === 'placed') return refuseOtherPlacement(event.order, book);
+  if (event.kind === 'fill' || event.kind === 'cancelled')
+    refuseOverfill(event.orderId, event.filledQty, event.kind, book);
+}
+
+/**
+ * A saga report checked against the book and against what the saga asked to place (`asked`, null when the
+ * saga asked for nothing under that client order id any more).
+ */
+export function refuseConflictingReport(
+  body: SagaReportBody,
+  book: AdvisoryBook,
+  asked: { qty: number; symbol: string } | null,
+): void {
+  if (body.kind === 'cancelled' || body.kind === 'filled')
+    return refuseOverfill(body.orderId, body.filledQty, body.kind, book);
+  if (body.kind !== 'placed') return;
+  refuseSecondOrder(body.clientOrderId, body.orderId, book);
+  if (asked && body.qty !== undefined) refuseOversize(body.clientOrderId, body.orderId, body.qty, asked);
+}
+
+/** A placement reported for a saga's client order id: not more than the saga asked to place. */
+export function refuseOversize(
+  clientOrderId: string,
+  orderId: string,
+  qty: number,
+  asked: { qty: number; symbol: string },
+): void {
+  if (qty <= asked.qty * (1 + QTY_SLACK)) return;
+  throw new ServiceConflict(
+    `order ${orderId}: qty ${qty} placed under client order id ${clientOrderId}, but the saga asked for ` +
+      `${asked.qty} ${asked.symbol} (a venue rounds a size down, never up to ${qty}); nothing changed, the ` +
+      `margin of ${qty} was never granted. Cancel the order at the venue and report the saga's placement ` +
+      'as place-rejected; if part of it filled first, send a "position" event with the venue\'s position',
+  );
+}
+
+function refuseOtherPlacement(order: OrderBody, book: AdvisoryBook): void {
+  const held = book.order(order.id);
+  if (held) {
+    const fields = (['symbol', 'assetClass', 'side', 'qty', 'limitPrice'] as const).filter(
+      (f) => held[f] !== order[f],
+    );
+    if (fields.length === 0) return; // a repeat: counted once
+    throw new ServiceConflict(
+      `order ${order.id} is held as ${held.status} ${describe(held)}; this placement says ` +
+        `${describe(order)} (${fields.join(', ')} differ); nothing changed. An order id names one order: ` +
+        RECONCILE,
+    );
+  }
+  if (order.clientOrderId !== undefined) refuseSecondOrder(order.clientOrderId, order.id, book);
+}
+
+/** One client order id names one order at the venue (it refuses a second): a second id under it is a mix-up. */
+function refuseSecondOrder(clientOrderId: string, orderId: string, book: AdvisoryBook): void {
+  const held = book.byClient(clientOrderId);
+  if (!held || held.id === orderId) return;
+  throw new ServiceConflict(
+    `clientOrderId ${clientOrderId} was reported placed before as order ${held.id} (${describe(held)}); ` +
+      `this report says order ${orderId}; nothing changed. A venue takes one order per client order id: ` +
+      `check which id the venue holds; an order placed outside a saga is a "placed" event with its own ` +
+      'clientOrderId (or none)',
+  );
+}
+
+function refuseOverfill(orderId: string, filledQty: number, kind: string, book: AdvisoryBook): void {
+  const held = book.order(orderId);
+  if (!held || filledQty <= held.qty * (1 + QTY_SLACK)) return;
+  throw new ServiceConflict(
+    `order ${orderId}: this ${kind} report says ${filledQty} filled, but the order is held as placed for ` +
+      `${held.qty} (${describe(held)}); nothing changed. filledQty is the order's cumulative fill, at most its ` +
+      `quantity: ${RECONCILE}`,
+  );
+}
+
+function describe(o: { side: string; qty: number; symbol: string; limitPrice: number }): string {
+  return `${o.side} ${o.qty} ${o.symbol} @ ${o.limitPrice}`;
+}
