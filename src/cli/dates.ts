@@ -61,9 +61,13 @@ export function checkRangeMeetsData(
   if (!held.length) return;
   const first = Math.min(...held.map((s) => s.time[0]!));
   const end = Math.max(...held.map((s) => s.time[s.time.length - 1]! + s.intervalMs));
-  if ((from === undefined || from < end) && (to === undefined || to > first)) return;
-  const asked = `${from === undefined ? 'the start' : isoUtc(from)} → ${to === undefined ? 'the end' : isoUtc(to)}`;
-  throw new CliError(
-    `--from/--to ${asked} holds no bars: the data runs ${isoUtc(first)} → ${isoUtc(end)}; choose dates inside it`,
-  );
+  const runs = `the data runs ${isoUtc(first)} → ${isoUtc(end)}`;
+  if (from !== undefined && from >= end)
+    throw new CliError(
+      `--from ${isoUtc(from)} is at or after the data's end (${runs}); choose a start inside it`,
+    );
+  if (to !== undefined && to <= first)
+    throw new CliError(
+      `--to ${isoUtc(to)} is at or before the data's start (${runs}); choose an end inside it`,
+    );
 }

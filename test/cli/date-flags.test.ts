@@ -105,6 +105,11 @@ describe('simulate with a window that holds nothing', () => {
     requireMarketData();
     const r = runCli(['simulate', '--data', sol(), '--from', '2030-01-01', '--quiet']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/holds no bars: the data runs 2020-08-11T06:00:00Z → /);
+    expect(r.stderr).toMatch(
+      /--from 2030-01-01T00:00:00Z is at or after the data's end \(the data runs 2020-08-11T06:00:00Z → /,
+    );
+    const before = runCli(['simulate', '--data', sol(), '--to', '2019-01-01', '--quiet']);
+    expect(before.code).toBe(2);
+    expect(before.stderr).toMatch(/--to 2019-01-01T00:00:00Z is at or before the data's start/);
   });
 });
