@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { basename } from 'node:path';
-import { calendarFromSessions } from '../../core/calendar/index.js';
+import { calendarFromSessions, nyseCalendar } from '../../core/calendar/index.js';
+import { dataLine, dataQualityLines } from '../data-summary.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { readStructuredFile } from '../../io/read-structured.js';
 import { compareWindows, type ComparisonGroup } from '../../compare/compare.js';
@@ -222,9 +223,14 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   loadBar.stop();
   for (const note of notes) say(`note: ${note}`);
   const series = loaded.map((l) => l.series);
-  say(
-    `data: ${loaded.map((l) => `${l.series.symbol} (${l.series.assetClass}${symbolsOf[l.series.symbol] ? '' : ', inferred'}, ${l.report.bars} bars)`).join(', ')}`,
+  say(dataLine(loaded, symbolsOf));
+  const quality = dataQualityLines(
+    loaded,
+    calendar ? calendarFromSessions(calendar.sessions, calendar.file) : nyseCalendar(),
   );
+  for (const line of quality.notes) say(line);
+  // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
+  for (const line of quality.warnings) process.stderr.write(`${line}\n`);
   // --from/--to narrow the benchmark set's own window; within the data's common span either way.
   const signals = opts.signals
     ? matchSignals(

@@ -1,4 +1,6 @@
 /** `optimize --compare`: the seed system's claim on a holdout the optimiser never sees (src/compare/holdout.ts). */
+import { nyseCalendar } from '../../core/calendar/index.js';
+import { dataLine, dataQualityLines } from '../data-summary.js';
 import { compare, compareMarkdown } from '../../compare/holdout.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { createEvaluator } from '../../optimizer/optimize.js';
@@ -8,7 +10,6 @@ import { wholeNumber } from '../whole-number.js';
 import { checkOutputPath, humanStream, writeJsonOutput, writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
 import {
-  describeData,
   executorOf,
   interruptOnSigint,
   loadData,
@@ -41,7 +42,11 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   const say = (line: string): void => {
     if (!opts.quiet) process.stderr.write(`${line}\n`);
   };
-  say(`data: ${describeData(data, config)}`);
+  say(dataLine(data.loaded, config.symbols));
+  const quality = dataQualityLines(data.loaded, nyseCalendar());
+  for (const line of quality.notes) say(line);
+  // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
+  for (const line of quality.warnings) process.stderr.write(`${line}\n`);
   const store = OptimizerStore.open(opts.db);
   const bar = progressBar('optimizing');
   const stop = interruptOnSigint(() => {

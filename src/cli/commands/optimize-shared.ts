@@ -137,15 +137,6 @@ export function loadData(opts: OptimizeOptions, config: WorkstealConfig): Promis
   );
 }
 
-export function describeData(data: StudyData, config: WorkstealConfig): string {
-  return data.loaded
-    .map(
-      (l) =>
-        `${l.series.symbol} (${l.series.assetClass}${config.symbols[l.series.symbol] ? '' : ', inferred'}, ${l.report.bars} bars)`,
-    )
-    .join(', ');
-}
-
 export const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
 export const show = (v: unknown): string =>
   typeof v === 'number' ? String(Number(v.toPrecision(6))) : v === undefined ? '—' : String(v);

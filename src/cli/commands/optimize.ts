@@ -1,3 +1,5 @@
+import { nyseCalendar } from '../../core/calendar/index.js';
+import { dataLine, dataQualityLines } from '../data-summary.js';
 import type { Command } from 'commander';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { encodeJson } from '../../optimizer/json.js';
@@ -27,7 +29,6 @@ import {
   DEFAULT_DB,
   asCliError,
   day,
-  describeData,
   executorOf,
   interruptOnSigint,
   loadData,
@@ -119,7 +120,11 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     if (!opts.quiet) process.stderr.write(`${line}\n`);
   };
   const f0 = spec.folds[0]!;
-  say(`data: ${describeData(data, config)}`);
+  say(dataLine(data.loaded, config.symbols));
+  const quality = dataQualityLines(data.loaded, nyseCalendar());
+  for (const line of quality.notes) say(line);
+  // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
+  for (const line of quality.warnings) process.stderr.write(`${line}\n`);
   say(
     `folds: ${spec.folds.length} ${config.optimize.folds.scheme}, ${day(range.from)} → ${day(range.to)} (first: train ${day(f0.train.from)} → ${day(f0.train.to)}, test → ${day(f0.test.to)}); score: ${SCORE_DESCRIPTIONS[spec.score]}`,
   );

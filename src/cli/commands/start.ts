@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { nyseCalendar } from '../../core/calendar/index.js';
+import { dataLine, dataQualityLines } from '../data-summary.js';
 import { loadConfig } from '../../io/load-config.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import type { LoadResult } from '../../marketdata/index.js';
@@ -83,12 +84,14 @@ export function registerStart(program: Command): void {
 
 async function simulateLoaded(loaded: LoadResult[], quiet: boolean): Promise<SimulateRun> {
   const resolved = await loadConfig({ env: process.env });
+  const calendar = nyseCalendar();
+  const quality = dataQualityLines(loaded, calendar);
   if (!quiet) {
-    process.stderr.write(
-      `data: ${loaded.map((l) => `${l.series.symbol} (${l.series.assetClass}, ${l.report.bars} bars)`).join(', ')}\n`,
-    );
+    process.stderr.write(`${dataLine(loaded, resolved.config.symbols)}\n`);
+    for (const line of quality.notes) process.stderr.write(`${line}\n`);
   }
-  return simulationRun({ loaded, config: resolved.config, calendar: nyseCalendar() });
+  for (const line of quality.warnings) process.stderr.write(`${line}\n`);
+  return simulationRun({ loaded, config: resolved.config, calendar });
 }
 
 async function synthetic(opts: StartOptions): Promise<SimulateRun> {
