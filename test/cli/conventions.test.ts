@@ -135,7 +135,7 @@ describe('the CLI convention (docs/cli.md)', () => {
   });
 
   it('every command that reads bars from --data takes --no-cache (README: "any command that loads bars")', () => {
-    for (const command of ['simulate', 'compare', 'optimize', 'explain', 'run', 'worker']) {
+    for (const command of ['simulate', 'compare', 'optimize', 'explain', 'run', 'serve', 'worker']) {
       const help = runCli([command, '--help']);
       if (!help.stdout.includes('--data')) continue;
       expect(help.stdout, command).toContain('--no-cache');

@@ -42,6 +42,7 @@ interface ServeOptions {
   auth?: boolean;
   openapi?: boolean;
   data?: string[];
+  cache?: boolean;
   benchmark?: string;
   symbols?: string;
   from?: string;
@@ -75,6 +76,7 @@ export function registerServe(program: Command): void {
     .option('--data <paths...>', 'replay: bar files and/or folders')
     .option('--benchmark <set>', `replay: a named set (${Object.keys(BENCHMARK_SETS).join(', ')})`)
     .option('--symbols <list>', 'replay: a subset of the data, comma separated')
+    .option('--no-cache', 'replay: do not read or write the binary bar cache')
     .option('--from <time>', 'replay: market time at start (default: once the forecaster has warmed up)')
     .option('--to <time>', 'replay: last market time')
     .option('--speed <n>', 'replay: market seconds per wall second (live.replaySpeed)')
