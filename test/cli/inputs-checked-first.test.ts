@@ -61,3 +61,12 @@ describe('inputs checked before the work', () => {
     for (const out of [sim.stderr, start.stderr]) expect(out).not.toContain('\\x0a');
   });
 });
+
+describe('serve without a token', () => {
+  it('says how bots send it, in words the log redactor leaves whole', () => {
+    const r = runCli(['serve', '--broker', 'none']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the bots send it in the Authorization header, after the word Bearer');
+    expect(r.stderr).not.toContain('[redacted]');
+  });
+});

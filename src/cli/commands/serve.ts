@@ -108,7 +108,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const token = process.env.WORKSTEAL_TOKEN || undefined;
   if (!token && opts.auth !== false) {
     throw new CliError(
-      'worksteal serve needs a bearer token: set WORKSTEAL_TOKEN (the bots send Authorization: Bearer <token>), or pass --no-auth on a trusted machine',
+      'worksteal serve needs a bearer token: set WORKSTEAL_TOKEN (the bots send it in the Authorization header, after the word Bearer), or pass --no-auth on a trusted machine',
     );
   }
   const resolved = await loadConfig({
