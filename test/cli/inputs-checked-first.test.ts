@@ -70,3 +70,18 @@ describe('serve without a token', () => {
     expect(r.stderr).not.toContain('[redacted]');
   });
 });
+
+describe('a list flag that names nothing', () => {
+  it('is an error, not "every symbol"', () => {
+    for (const [command, value] of [
+      ['simulate', ''],
+      ['simulate', ','],
+      ['compare', ' '],
+      ['optimize', ''],
+    ] as const) {
+      const r = runCli([command, '--benchmark', 'crypto', '--symbols', value]);
+      expect(r.code, `${command} ${JSON.stringify(value)}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`--symbols ${JSON.stringify(value)}: names nothing`);
+    }
+  });
+});

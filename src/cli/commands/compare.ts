@@ -25,6 +25,7 @@ import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { loadMany } from '../../marketdata/index.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
 import { parseDateRange } from '../dates.js';
+import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
@@ -210,14 +211,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
     onBadData: opts.repair ? 'repair' : 'refuse',
     ...layoutOverride(opts),
     ...(opts.cache === false ? { cacheDir: null } : {}),
-    ...(opts.symbols
-      ? {
-          only: opts.symbols
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-        }
-      : {}),
+    ...(opts.symbols !== undefined ? { only: listFlag(opts.symbols, '--symbols')! } : {}),
     onNote: (note) => notes.push(note),
   });
   loadBar.stop();

@@ -19,6 +19,7 @@ import {
   type SymbolResult,
 } from '../../data/index.js';
 import { parseDateRange } from '../dates.js';
+import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
 import { table } from '../../report/text.js';
@@ -81,7 +82,7 @@ export function registerData(program: Command): void {
       const results = await guard(dir, () =>
         runDownload({
           source: opts.source,
-          symbols: splitList(opts.symbols),
+          symbols: listFlag(opts.symbols, '--symbols')!,
           timeframe: opts.timeframe,
           from: range.from,
           to: range.to,
@@ -317,11 +318,4 @@ function qualityLine(e: ManifestEntry): string {
 function shortPath(path: string, dir: string): string {
   const rel = relative(process.cwd(), path);
   return rel.startsWith('..') ? path : rel || dir;
-}
-
-function splitList(raw: string): string[] {
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
 }

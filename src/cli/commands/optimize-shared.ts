@@ -8,6 +8,7 @@ import type { Executor } from '../../optimizer/optimize.js';
 import { QueueError, parseRedisUrl } from '../../optimizer/queue/connection.js';
 import type { StudyProgress } from '../../optimizer/study.js';
 import { num } from '../../report/text.js';
+import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
 import type { Progress } from '../progress.js';
@@ -116,14 +117,7 @@ export function loadData(opts: OptimizeOptions, config: WorkstealConfig): Promis
     {
       ...(opts.benchmark !== undefined ? { benchmark: opts.benchmark } : {}),
       ...(opts.data ? { data: opts.data } : {}),
-      ...(opts.symbols
-        ? {
-            symbols: opts.symbols
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean),
-          }
-        : {}),
+      ...(opts.symbols !== undefined ? { symbols: listFlag(opts.symbols, '--symbols')! } : {}),
     },
     {
       configSymbols: config.symbols,

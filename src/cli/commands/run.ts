@@ -7,6 +7,7 @@ import { launchAlpaca, launchReplay, type LiveSession } from '../../live/launch.
 import { commandLogger, type Logger } from '../../ports/log.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { StoreFileError } from '../../store/errors.js';
+import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
 import { numberFlag } from '../whole-number.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
@@ -113,7 +114,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const config = resolved.config;
   const log = commandLogger(process.env);
   for (const w of resolved.warnings) log.warn('config-warning', { message: w.message });
-  const wanted = opts.symbols ? splitList(opts.symbols) : config.live.symbols;
+  const wanted = listFlag(opts.symbols, '--symbols') ?? config.live.symbols;
 
   let session: LiveSession;
   try {
@@ -233,9 +234,3 @@ function flagLayer(opts: RunOptions): Record<string, unknown> {
   if (Object.keys(http).length) live.http = http;
   return { ...(opts.dryRun ? { dryRun: true } : {}), ...(Object.keys(live).length ? { live } : {}) };
 }
-
-const splitList = (raw: string): string[] =>
-  raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);

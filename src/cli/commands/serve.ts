@@ -20,6 +20,7 @@ import { startServiceHttp } from '../../service/http.js';
 import { openapiText } from '../../service/openapi.js';
 import { CoordinatorService, type ServiceMode } from '../../service/service.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
+import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
 import { numberFlag } from '../whole-number.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
@@ -214,12 +215,7 @@ async function serviceMode(
       close: async () => undefined,
     };
   }
-  const wanted = opts.symbols
-    ? opts.symbols
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : [];
+  const wanted = listFlag(opts.symbols, '--symbols') ?? [];
   const series = await replaySeries(opts, config, wanted);
   const { from } = replayWindow(series, config, opts);
   const clock = new AcceleratedClock(from, config.live.replaySpeed);

@@ -13,6 +13,7 @@ import { rangeDays } from '../../sim/report/analysis.js';
 import { renderReport } from '../../sim/report/html.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
+import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
 import { money, num, pct, table } from '../../report/text.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
@@ -99,12 +100,6 @@ export function registerSimulate(program: Command): void {
     });
 }
 
-const symbolList = (flag: string): string[] =>
-  flag
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
 /** `--signal-skill k` as a config layer; the schema checks the range and names the flag when it is out of it. */
 export function signalSkillLayer(raw: string): { source: string; values: unknown } {
   const k = parseDecimal(raw);
@@ -172,7 +167,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     onBadData: opts.repair ? 'repair' : 'refuse',
     ...layoutOverride(opts),
     ...(opts.cache === false ? { cacheDir: null } : {}),
-    ...(opts.symbols ? { only: symbolList(opts.symbols) } : {}),
+    ...(opts.symbols !== undefined ? { only: listFlag(opts.symbols, '--symbols')! } : {}),
     onNote: (note) => notes.push(note),
   });
   loadBar.stop();
