@@ -34,8 +34,9 @@ export async function checkOutputPath(flag: string, path: string | undefined): P
   const folder = dirname(resolve(path));
   const folderStat = await stat(folder).catch(() => null);
   if (!folderStat?.isDirectory()) {
+    const what = folderStat ? 'is a file, not a folder' : 'does not exist';
     throw new CliError(
-      `${flag} ${path}: the folder ${folder} does not exist; create the folder or choose another path`,
+      `${flag} ${path}: the folder ${folder} ${what}; create the folder or choose another path`,
     );
   }
   if ((await stat(path).catch(() => null))?.isDirectory()) {

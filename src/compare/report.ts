@@ -153,7 +153,8 @@ export function compareText(r: CompareResult, data: string, detail = true): stri
       summaryHead(r),
       r.comparisons.map((c) => summaryRow(r, c)),
     ),
-    ...notes(r),
+    // --quiet: the summary table only (the notes explain its columns, once read they are noise).
+    ...(detail ? notes(r) : []),
   );
   return parts.join('\n');
 }

@@ -4,6 +4,7 @@
  * (both sides) → the side's own file or `key=value` list. Unknown keys and bad values are refused by the config schema,
  * which names the flag that brought them.
  */
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DEFAULT_CONFIG } from '../core/config/presets.js';
 import type { ResolvedConfig } from '../core/config/resolve.js';
@@ -105,6 +106,13 @@ export async function sideSpec(text: string, flag: string): Promise<SideSpec> {
       label: parts.join(' '),
       layers: [{ source: `${flag} ${trimmed}`, values: mergeLayers(layers) }],
     };
+  }
+  // Neither key=value nor an existing file: most likely a key without its value (`--variant protectionPct`).
+  if (!existsSync(trimmed) && !/[\\/.]/.test(trimmed)) {
+    throw bad(
+      `${flag} ${trimmed}`,
+      'is neither a config file nor key=value; give a file, or key=value (e.g. protectionPct=0.004)',
+    );
   }
   const raw = await readStructuredFile(trimmed);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {

@@ -83,3 +83,11 @@ describe('--set, --variant, --baseline and --sweep as config layers', () => {
     expect(() => sweepLevels(['sim.feesBps=1,,2'])).toThrow(ValidationError);
   });
 });
+
+describe('a side that is neither a file nor key=value', () => {
+  it('says what to give instead of "file not found"', async () => {
+    await expect(sideSpec('protectionPct', '--variant')).rejects.toThrow(
+      /--variant protectionPct.*neither a config file nor key=value; give a file, or key=value/,
+    );
+  });
+});
