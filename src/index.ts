@@ -10,8 +10,10 @@
 /**
  * The single authority over capacity: decides each entry request with the pure policy and carries a steal
  * out against a {@link Broker} as a saga (cancel victims, confirm, then place). Requests are serialized.
+ * `reconcile(broker)` before the first `submit` (or `startsEmpty: true`); without `idPrefix` its client order
+ * ids get a random prefix, unique per coordinator (docs/library.md).
  */
-export { Coordinator } from './coordinator/coordinator.js';
+export { Coordinator } from './library.js';
 /** What a {@link Coordinator} is built from; the clock and calendar ports it reads time and sessions through. */
 export type { CoordinatorOptions, Clock, SessionOracle } from './coordinator/coordinator.js';
 /**
@@ -24,6 +26,7 @@ export type {
   BrokerState,
   PlaceLimitRequest,
   PlaceResult,
+  PlacedOrder,
   CancelResult,
 } from './coordinator/broker.js';
 /** The outcome of one submitted request (waited, blocked, placed, stole, compensated, aborted, dry-run). */
@@ -35,7 +38,7 @@ export { MemoryJournal } from './coordinator/saga.js';
  * The pure decision: place, steal, wait or block for one entry request, given the account, positions, open
  * orders, the steal history and the time. No I/O; the same input always gives the same decision.
  */
-export { decide } from './core/policy/decide.js';
+export { decide } from './library.js';
 /** Everything {@link decide} reads. */
 export type { DecideInput, DecideConfig } from './core/policy/decide.js';
 /** A decision as computed; {@link decisionRecord} turns it into plain JSON with every candidate explained. */
@@ -49,7 +52,7 @@ export { StealHistory } from './core/policy/steal-history.js';
  * Configuration: the defaults, a preset, then layers (objects you pass, e.g. a parsed file) and `WORKSTEAL_*`
  * environment variables, validated by one schema. Throws a ValidationError naming each bad key and value.
  */
-export { resolveConfig } from './core/config/resolve.js';
+export { resolveConfig } from './library.js';
 /** The resolved configuration and what {@link resolveConfig} accepts. */
 export type { ResolvedConfig, ResolveInput } from './core/config/resolve.js';
 /** The validated configuration object every part reads. */
@@ -71,12 +74,16 @@ export type { MemoryBrokerFaults } from './brokers/memory.js';
  * The simulator: replays bars of many symbols with causal signals through the same coordinator, with a
  * realistic fill model, leverage, end-of-day deleveraging and margin interest. Synchronous.
  */
-export { simulate } from './sim/engine.js';
+export { simulate } from './library.js';
 /** What {@link simulate} takes and returns. */
 export type { SimInput, SimOutput, DecisionRow, EquityRow, StealRecord } from './sim/engine.js';
-/** Bars of one symbol in column form (what {@link simulate} replays), and a loader for bar files. */
+/**
+ * Bars of one symbol in column form (what {@link simulate} replays), a loader for one bar file, and the
+ * expansion of folders and globs into bar files (what the CLI's `--data` does) for it.
+ */
 export type { BarSeries } from './marketdata/types.js';
 export { loadBars } from './marketdata/load.js';
+export { expandDataArgs } from './marketdata/files.js';
 
 /** The domain vocabulary (DESIGN §2): entry requests, open orders, positions, the account, steals. */
 export type {

@@ -1,4 +1,6 @@
-import type { Broker, OrderUpdate, PlaceResult, SyncBroker } from './broker.js';
+import type { EntryRequest } from '../core/types.js';
+import type { Broker, OrderUpdate, PlacedOrder, PlaceResult, SyncBroker } from './broker.js';
+import type { CapacityLedger } from './ledger.js';
 import type { BrokerCall, BrokerReply, LookupReply, Outcome } from './saga.js';
 
 /**
@@ -87,4 +89,58 @@ export function* lookUpLostPlace(clientOrderId: string): Generator<BrokerCall, P
     return { ok: false, reason: 'the place answer was lost and the venue has no such order' };
   if (found.status === 'rejected') return { ok: false, reason: `the venue rejected ${found.id}` };
   return { ok: true, orderId: found.id, update: found };
+}
+
+/**
+ * How much more margin than asked the venue's order may hold and still be this placement: a venue rounds a
+ * limit to its tick and a quantity to its lot (and may take less than asked), never by a whole percent more.
+ */
+const ROUNDING = 0.01;
+
+const shown = (o: PlacedOrder): string => `${o.symbol} ${o.side} ${o.qty} @ ${o.limitPrice}`;
+
+/**
+ * The venue accepted a placement: is the order it named the one asked for? A venue answers a client order id
+ * it has seen with the order already placed under it, so an id reused (two coordinators, or a restart, with
+ * one idPrefix) names another order, and taking that answer would report a placement that never happened.
+ * The order must be of the request's symbol and side and hold no more margin than asked (up to rounding).
+ * Compared with what the venue says it holds under that id, else with the ledger's order of that id (whose
+ * placed quantity may miss a fill it was not told of: only more is wrong); an id neither knows is taken as
+ * the new order. Null when it matches; otherwise what went wrong and what to do.
+ */
+export function placementClash(
+  ledger: CapacityLedger,
+  request: EntryRequest,
+  clientOrderId: string,
+  placed: { orderId: string; order?: PlacedOrder },
+): string | null {
+  const known = ledger.order(placed.orderId);
+  const held: PlacedOrder | undefined =
+    placed.order ??
+    (known && {
+      symbol: known.symbol,
+      side: known.side,
+      limitPrice: known.limitPrice,
+      qty: ledger.placed(known.id),
+    });
+  if (
+    held === undefined ||
+    (held.symbol === request.symbol &&
+      held.side === request.side &&
+      held.qty * held.limitPrice <= request.qty * request.limitPrice * (1 + ROUNDING))
+  )
+    return null;
+  const asked = {
+    symbol: request.symbol,
+    side: request.side,
+    qty: request.qty,
+    limitPrice: request.limitPrice,
+  };
+  return (
+    `placing ${shown(asked)} under client order id ${clientOrderId}, the broker answered with order ` +
+    `${placed.orderId}, ${shown(held)}: an order placed earlier under the same client order id (another ` +
+    `coordinator or an earlier run with the same idPrefix). Nothing was placed for ${request.symbol}; the ` +
+    `ledger took the broker's state. Give every coordinator and every process start its own idPrefix (the ` +
+    `library's Coordinator draws a random one when none is given), then submit again.`
+  );
 }

@@ -15,7 +15,22 @@ export interface PlaceLimitRequest {
   qty: number;
 }
 
-export type PlaceResult = { ok: true; orderId: string } | { ok: false; reason: string };
+/**
+ * `order`, optional: what the venue holds under `orderId` (its symbol, side, limit and the quantity it was
+ * placed with). A venue that answers a client order id it has seen with the order placed under it should
+ * send it: the coordinator then refuses an answer that is not the order it asked for (another symbol or
+ * side, or more margin than asked), even one the ledger does not hold (already filled or cancelled).
+ */
+export type PlaceResult = { ok: true; orderId: string; order?: PlacedOrder } | { ok: false; reason: string };
+
+/** The order a venue holds under an id, as far as matching it to a placement goes. */
+export interface PlacedOrder {
+  symbol: string;
+  side: Side;
+  limitPrice: number;
+  /** The quantity it was placed with (open plus filled). */
+  qty: number;
+}
 
 /**
  * `cancelled`: the venue confirmed; `filledQty` (cumulative) is what filled before the cancel took effect.

@@ -1,52 +1,21 @@
-import { stockSessionAt, type Session } from '../core/calendar/index.js';
+import { stockSessionAt } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { decide, type DecideInput } from '../core/policy/decide.js';
 import type { Decision } from '../core/policy/decision.js';
 import { historyConfigFor, StealHistory } from '../core/policy/steal-history.js';
-import type { Valuator } from '../core/policy/valuation.js';
 import { assertValidRequest } from '../core/policy/validate.js';
-import type { Account, AssetClass, EntryRequest, OpenOrder, StealEvent, TimeMs } from '../core/types.js';
+import type { AssetClass, EntryRequest, OpenOrder, StealEvent, TimeMs } from '../core/types.js';
 import { callAsync, callSync, driveAsync, driveSync } from './broker-calls.js';
 import type { Broker, BrokerState, CancelResult, OrderUpdate, SyncBroker } from './broker.js';
 import { SagaClaims } from './claims.js';
 import { CapacityLedger } from './ledger.js';
+import { assertValidOptions, type Clock, type CoordinatorOptions, type SessionOracle } from './options.js';
 import { OrderUpdates, type UpdateFate } from './order-updates.js';
 import { settledOutcome } from './outcomes.js';
-import { nullJournal, type Outcome, type SagaJournal } from './saga.js';
+import { nullJournal, type Outcome } from './saga.js';
 import { stealSaga, type SagaHost } from './steal-saga.js';
 
-/** Time comes in through this port; core and coordinator never read a clock themselves. */
-export interface Clock {
-  now(): TimeMs;
-}
-
-/** Only what the coordinator needs of the calendar (sessions by day: extended hours). */
-export interface SessionOracle {
-  isRegularSession(t: TimeMs): boolean;
-  sessionFor?(day: string): Session | null;
-}
-
-export interface CoordinatorOptions {
-  config: WorkstealConfig;
-  clock: Clock;
-  calendar: SessionOracle;
-  account: Account;
-  journal?: SagaJournal;
-  /** Called with every decision, in order (the decision log). */
-  onDecision?: (decision: Decision) => void;
-  /** Called after each steal is recorded in the history (persistence of cooldowns and fights). */
-  onSteal?: (event: StealEvent) => void;
-  /** Prefix of client order ids; make it unique per process start so ids never collide across restarts. */
-  idPrefix?: string;
-  /** How often a request is decided again when victims keep filling during their cancel. */
-  maxRedecide?: number;
-  /** How many closed order ids the ledger remembers to recognise late events (default 10,000). */
-  closedOrderMemory?: number;
-  /** Fill probabilities and values for the value rankings (`victimRanking` other than `distance`). */
-  valuator?: Valuator;
-  /** The bar length the session trades on: converts `cooldownBars` and the other `*Bars` keys. */
-  barMs?: number;
-}
+export type { Clock, CoordinatorOptions, SessionOracle } from './options.js';
 
 /**
  * The single authority over capacity (DESIGN §5). Decides with the pure policy, then carries a decision out
@@ -81,6 +50,7 @@ export class Coordinator {
   private input: DecideInput | null = null;
 
   constructor(options: CoordinatorOptions) {
+    assertValidOptions(options);
     this.options = options;
     this.config = options.config;
     this.clock = options.clock;
@@ -199,6 +169,7 @@ export class Coordinator {
    * broker's answers are awaited without holding other symbols' requests. One symbol's requests go in order.
    */
   submit(request: EntryRequest, broker: Broker): Promise<Outcome> {
+    if (!this.options.startsEmpty && !this.ledger.reconciled) return Promise.reject(notReconciled(request));
     const symbol = request.symbol;
     // Decided in a later microtask, as always: the caller listens for what the saga asks before it asks.
     const before = this.bySymbol.get(symbol) ?? Promise.resolve();
@@ -323,4 +294,18 @@ export class Coordinator {
     this.options.onDecision?.(decision);
     return decision;
   }
+}
+
+/**
+ * A decision against a ledger that never took the broker's state would count margin the broker's orders and
+ * positions hold as free, and place over it.
+ */
+function notReconciled(request: EntryRequest): Error {
+  const symbol = typeof request?.symbol === 'string' ? request.symbol : 'a request';
+  return new Error(
+    `submit(${symbol}) refused: the coordinator has not taken the broker's state yet, so it does not know ` +
+      `the orders, positions and equity the account already holds and would count their margin as free. ` +
+      `Call \`await coordinator.reconcile(broker)\` once before the first submit (and after a restart), or ` +
+      `pass \`startsEmpty: true\` to the Coordinator when the broker account holds nothing yet.`,
+  );
 }

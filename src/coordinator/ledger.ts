@@ -2,6 +2,19 @@ import type { MarginTable } from '../core/config/schema.js';
 import { cappedCapacity, notional, requirementFor } from '../core/margin/requirements.js';
 import { OrderColumns } from '../core/policy/order-columns.js';
 import type { Account, AssetClass, OpenOrder, Position, Side } from '../core/types.js';
+import { ValidationError } from '../core/errors.js';
+import {
+  accountIssues,
+  assertNumber,
+  assertPositionChange,
+  assertValidLedgerOrder,
+  assertValidQuote,
+  assertValidSnapshot,
+  atLeastZero,
+  finite,
+  positionIssues,
+  positive,
+} from './book-checks.js';
 
 export interface LedgerSnapshot {
   account: Account;
@@ -44,6 +57,7 @@ export class CapacityLedger {
   /** `positions` as last built; every decision reads it, and positions change far less often. */
   private positionList: readonly Position[] | null = null;
   private acct: Account;
+  private wasReset = false;
 
   /** `closedMemory`: how many closed order ids to remember for recognising late events (0: none). */
   constructor(account: Account, closedMemory = CLOSED_MEMORY) {
@@ -55,12 +69,21 @@ export class CapacityLedger {
     return this.acct;
   }
 
+  /** The ledger has taken a broker's whole state (`reset`) at least once: it knows what the account holds. */
+  get reconciled(): boolean {
+    return this.wasReset;
+  }
+
   setAccount(account: Partial<Account>): void {
-    this.acct = { ...this.acct, ...account };
+    const next = { ...this.acct, ...account };
+    const issues = accountIssues(next, 'account');
+    if (issues.length) throw new ValidationError('Account refused (the ledger is unchanged)', issues);
+    this.acct = next;
   }
 
   /** Equity moves with every mark; updated in place (the simulator calls this at every step). */
   setEquity(equity: number): void {
+    assertNumber(finite(equity), 'Equity', 'equity', 'must be a finite number (negative is allowed)', equity);
     this.acct.equity = equity;
   }
 
@@ -93,7 +116,15 @@ export class CapacityLedger {
    * the order, where it would go stale.
    */
   addOrder(order: OpenOrder): void {
-    if (this.orderIndex.has(order.id)) throw new Error(`order ${order.id} is already in the ledger`);
+    assertValidLedgerOrder(order);
+    if (this.orderIndex.has(order.id))
+      throw new ValidationError('Order not added to the ledger (the ledger is unchanged)', [
+        {
+          where: 'order.id',
+          message: `order ${order.id} is already in the ledger; an id names one order: add each order once, or reconcile`,
+          value: order.id,
+        },
+      ]);
     const filled = order.filledQty ?? 0;
     this.orderIndex.set(order.id, this.orderList.length);
     let open: OpenOrder;
@@ -145,6 +176,14 @@ export class CapacityLedger {
    * exit fills shrink it. The order leaves the ledger when nothing remains open. Idempotent.
    */
   applyFill(id: string, cumulativeQty: number, price: number): number {
+    assertNumber(
+      atLeastZero(cumulativeQty),
+      `Fill of ${id}`,
+      'cumulativeQty',
+      'must be a finite number ≥ 0 (all that filled since the order was placed)',
+      cumulativeQty,
+    );
+    assertNumber(positive(price), `Fill of ${id}`, 'price', 'must be a finite number > 0', price);
     const i = this.orderIndex.get(id);
     if (i === undefined) return 0;
     const order = this.orderList[i]!;
@@ -163,12 +202,15 @@ export class CapacityLedger {
   adjustPosition(symbol: string, assetClass: AssetClass, deltaQty: number, price: number): void {
     const p = this.positionMap.get(symbol);
     const qty = (p?.qty ?? 0) + deltaQty;
+    assertPositionChange(symbol, assetClass, deltaQty, qty, price);
     this.positionList = null;
     if (Math.abs(qty) <= 1e-12) this.positionMap.delete(symbol);
     else this.positionMap.set(symbol, { symbol, assetClass, qty, price });
   }
 
   setPosition(position: Position): void {
+    const issues = positionIssues(position, 'position');
+    if (issues.length) throw new ValidationError('Position refused (the ledger is unchanged)', issues);
     this.positionList = null;
     if (position.qty === 0) this.positionMap.delete(position.symbol);
     else this.positionMap.set(position.symbol, { ...position });
@@ -176,6 +218,7 @@ export class CapacityLedger {
 
   /** New reference prices for a symbol: orders measure distance from them, positions are marked to them. */
   markQuote(symbol: string, bid: number, ask: number): void {
+    assertValidQuote(symbol, bid, ask);
     // By symbol index: the ledger's columns know which rows hold this symbol without reading every order.
     const k = this.columns.symbolId(symbol);
     const rows = this.columns.symbol;
@@ -214,6 +257,9 @@ export class CapacityLedger {
    * what is held now plus that. A cap, not a new equity: the next reconcile (`reset`) clears it.
    */
   capToBrokerFree(freeMargin: number, sessionOpen: boolean, table: MarginTable): void {
+    // Negative is meaningful: the broker leaves less than nothing free (it holds more than the ledger counts).
+    const why = 'must be a finite number (the margin the broker leaves free; ≤ 0: none)';
+    assertNumber(finite(freeMargin), 'Broker free margin', 'freeMargin', why, freeMargin);
     this.acct.capacityCap = this.usedMargin(sessionOpen, table) + Math.max(0, freeMargin);
   }
 
@@ -222,6 +268,9 @@ export class CapacityLedger {
    * still has (forecast PnL, reference price, probe flag, when we placed it) is kept.
    */
   reset(snapshot: LedgerSnapshot): void {
+    // All of it is checked before any of it is taken: a bad snapshot leaves the ledger as it was.
+    assertValidSnapshot(snapshot);
+    this.wasReset = true;
     const known = new Map(this.orderList.map((o) => [o.id, o] as const));
     const placed = new Map(this.orderList.map((o, i) => [o.id, this.placedQty[i]!] as const));
     const stillOpen = new Set(snapshot.orders.map((o) => o.id));

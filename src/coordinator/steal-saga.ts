@@ -1,7 +1,7 @@
 import type { Decision } from '../core/policy/decision.js';
 import type { StealHistory } from '../core/policy/steal-history.js';
 import type { EntryRequest, StealEvent, TimeMs } from '../core/types.js';
-import { lookUpLostPlace, type PlaceOutcome } from './broker-calls.js';
+import { lookUpLostPlace, placementClash, type PlaceOutcome } from './broker-calls.js';
 import type { BrokerState, CancelResult, OrderUpdate, PlaceLimitRequest, PlaceResult } from './broker.js';
 import type { SagaClaims } from './claims.js';
 import type { CapacityLedger } from './ledger.js';
@@ -153,6 +153,13 @@ export function* stealSaga(
         yield* resync(host);
         journalize(host, step, run, 'compensated', placed.reason);
         return outcome('compensated', decision, run, null, clientOrderId, `place rejected: ${placed.reason}`);
+      }
+      const clash = placementClash(host.ledger, request, clientOrderId, placed);
+      if (clash !== null) {
+        // Not our order: the ledger keeps the venue's truth, the request ends as a failed placement.
+        yield* resync(host);
+        journalize(host, step, run, 'compensated', clash);
+        return outcome('compensated', decision, run, null, clientOrderId, clash);
       }
       return placedOutcome(host, request, decision, run, step, placed, now, claims);
     }

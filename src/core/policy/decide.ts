@@ -8,7 +8,7 @@ import type { Decision } from './decision.js';
 import { distance, withinDistance } from './distance.js';
 import { STEAL_BUDGET_WINDOW_MS, type StealHistory } from './steal-history.js';
 import { OrderColumns } from './order-columns.js';
-import { ORDER_ENTRY, ORDER_OFF_LIMITS, ORDER_SELL } from './order-flags.js';
+import { ORDER_ENTRY, ORDER_OFF_LIMITS, ORDER_PENDING_CANCEL, ORDER_SELL } from './order-flags.js';
 import { toleranceFor } from './tolerance.js';
 import { marginInputIssues } from './validate.js';
 import type { RequestValue, Valuator } from './valuation.js';
@@ -207,7 +207,10 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     table.ranking = ranking;
     eligible = valueCandidates(table, valuator, now, config.protectionFillProbability, columns.stamp);
   }
-  if (ours === 0) return blocked(d, 'margin');
+  // `margin`: nothing of ours to steal from at all. Our orders that other sagas are cancelling are ours, just
+  // not eligible now (README: block reasons).
+  if (ours === 0)
+    return blocked(d, cancellingOthers(columns, requestSymbol) ? 'no-eligible-victims' : 'margin');
 
   const selection = selectVictims(table, shortfall, eligible);
   if (selection.victims.length === 0) {
@@ -229,6 +232,16 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   d.freedMargin = selection.freed;
   d.fight = fight;
   return d;
+}
+
+/** Is any entry of ours, of another symbol than the requester's, being cancelled by a saga in flight? */
+function cancellingOthers(columns: OrderColumns, requestSymbol: number): boolean {
+  const { flags, symbol } = columns;
+  const mask = ORDER_ENTRY | ORDER_OFF_LIMITS;
+  const key = ORDER_ENTRY | ORDER_PENDING_CANCEL;
+  for (let i = 0; i < columns.length; i++)
+    if ((flags[i]! & mask) === key && symbol[i] !== requestSymbol) return true;
+  return false;
 }
 
 function blocked(d: Decision, reason: string): Decision {

@@ -1,0 +1,89 @@
+import type { Session } from '../core/calendar/index.js';
+import type { WorkstealConfig } from '../core/config/schema.js';
+import { ValidationError, type Issue } from '../core/errors.js';
+import type { Valuator } from '../core/policy/valuation.js';
+import type { Account, StealEvent, TimeMs } from '../core/types.js';
+import type { Decision } from '../core/policy/decision.js';
+import { accountIssues } from './book-checks.js';
+import type { SagaJournal } from './saga.js';
+
+/** Time comes in through this port; core and coordinator never read a clock themselves. */
+export interface Clock {
+  now(): TimeMs;
+}
+
+/** Only what the coordinator needs of the calendar (sessions by day: extended hours). */
+export interface SessionOracle {
+  isRegularSession(t: TimeMs): boolean;
+  sessionFor?(day: string): Session | null;
+}
+
+export interface CoordinatorOptions {
+  config: WorkstealConfig;
+  clock: Clock;
+  calendar: SessionOracle;
+  account: Account;
+  journal?: SagaJournal;
+  /** Called with every decision, in order (the decision log). */
+  onDecision?: (decision: Decision) => void;
+  /** Called after each steal is recorded in the history (persistence of cooldowns and fights). */
+  onSteal?: (event: StealEvent) => void;
+  /**
+   * Prefix of client order ids (`<idPrefix>-1`, `-2`, …). A broker answers a client order id it has seen with
+   * the order placed under it, so it must be unique per coordinator and per process start. The library's
+   * `Coordinator` (`import { Coordinator } from 'worksteal'`) draws a random one when this is absent.
+   */
+  idPrefix?: string;
+  /**
+   * The broker account holds nothing yet (no orders, no positions) and `account` is its truth: `submit` may
+   * run before any `reconcile`. Without it `submit` refuses until the first `reconcile`.
+   */
+  startsEmpty?: boolean;
+  /** How often a request is decided again when victims keep filling during their cancel. */
+  maxRedecide?: number;
+  /** How many closed order ids the ledger remembers to recognise late events (default 10,000). */
+  closedOrderMemory?: number;
+  /** Fill probabilities and values for the value rankings (`victimRanking` other than `distance`). */
+  valuator?: Valuator;
+  /** The bar length the session trades on: converts `cooldownBars` and the other `*Bars` keys. */
+  barMs?: number;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+const isFunction = (x: unknown): boolean => typeof x === 'function';
+const wholeAtLeast = (x: unknown, min: number): boolean => Number.isInteger(x) && (x as number) >= min;
+
+/** The options a coordinator is built from, checked once: each problem with its key, value and what to pass. */
+export function assertValidOptions(o: CoordinatorOptions): void {
+  if (!isObject(o))
+    throw new ValidationError('Invalid coordinator options', [
+      { where: 'options', message: 'must be an object { config, clock, calendar, account }', value: o },
+    ]);
+  const issues: Issue[] = [];
+  const add = (where: string, message: string, value: unknown): void => {
+    issues.push({ where: `options.${where}`, message, value });
+  };
+  const config = o.config as unknown;
+  if (!isObject(config) || !isObject(config.margin) || typeof config.bufferPct !== 'number')
+    add('config', 'must be a resolved configuration: pass resolveConfig().config', config);
+  if (!isObject(o.clock) || !isFunction(o.clock.now))
+    add('clock', 'must be { now(): number } returning epoch ms, e.g. { now: () => Date.now() }', o.clock);
+  if (!isObject(o.calendar) || !isFunction(o.calendar.isRegularSession))
+    add('calendar', 'must have isRegularSession(t): boolean; pass nyseCalendar()', o.calendar);
+  for (const i of accountIssues(o.account, 'account')) add(i.where, i.message, i.value);
+  if (o.idPrefix !== undefined && !(typeof o.idPrefix === 'string' && o.idPrefix.length > 0))
+    add('idPrefix', 'must be a non-empty string, or absent', o.idPrefix);
+  if (o.startsEmpty !== undefined && typeof o.startsEmpty !== 'boolean')
+    add('startsEmpty', 'must be true or false, or absent', o.startsEmpty);
+  if (o.maxRedecide !== undefined && !wholeAtLeast(o.maxRedecide, 1))
+    add('maxRedecide', 'must be a whole number ≥ 1, or absent', o.maxRedecide);
+  if (o.closedOrderMemory !== undefined && !wholeAtLeast(o.closedOrderMemory, 0))
+    add('closedOrderMemory', 'must be a whole number ≥ 0, or absent', o.closedOrderMemory);
+  if (o.barMs !== undefined && !(Number.isFinite(o.barMs) && o.barMs >= 0))
+    add('barMs', 'must be a finite number ≥ 0 (ms), or absent', o.barMs);
+  for (const key of ['onDecision', 'onSteal'] as const)
+    if (o[key] !== undefined && !isFunction(o[key])) add(key, 'must be a function, or absent', o[key]);
+  if (o.journal !== undefined && !(isObject(o.journal) && isFunction(o.journal.transition)))
+    add('journal', 'must have transition(t), or be absent', o.journal);
+  if (issues.length) throw new ValidationError('Invalid coordinator options', issues);
+}

@@ -1,0 +1,164 @@
+/**
+ * The library entry's own layer over the internal modules (src/index.ts): what a user calls is checked here,
+ * with errors that name the field, the value and what to pass, while the simulator's and the service's hot
+ * paths call the unchecked internals. Also the one place the library reads randomness: a coordinator built
+ * without an `idPrefix` gets a random one, so two coordinators (or two runs) never share client order ids.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  resolveConfig as resolveInternal,
+  type ResolveInput,
+  type ResolvedConfig,
+} from './core/config/resolve.js';
+import { ValidationError, type Issue } from './core/errors.js';
+import { decide as decideInternal, type DecideConfig, type DecideInput } from './core/policy/decide.js';
+import type { Decision } from './core/policy/decision.js';
+import { OrderColumns } from './core/policy/order-columns.js';
+import { StealHistory } from './core/policy/steal-history.js';
+import { requestIssues } from './core/policy/validate.js';
+import { snapshotIssues } from './coordinator/book-checks.js';
+import { Coordinator as CoordinatorInternal } from './coordinator/coordinator.js';
+import type { CoordinatorOptions } from './coordinator/options.js';
+import { simulate as simulateInternal } from './sim/engine.js';
+import type { SimInput, SimOutput } from './sim/sim-types.js';
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+
+/** 48 random bits: two coordinators share a prefix about once in 10^14 pairs. */
+const randomIdPrefix = (): string => `ws-${randomBytes(6).toString('hex')}`;
+
+/**
+ * The coordinator (see the internal class for everything it does). Without `idPrefix` its client order ids
+ * are `ws-<12 random hex digits>-<n>`: unique per coordinator, so a second coordinator on the same account or
+ * a restarted process never reuses an id the broker has seen. Pass `idPrefix` to choose them yourself.
+ */
+export class Coordinator extends CoordinatorInternal {
+  constructor(options: CoordinatorOptions) {
+    super(
+      isObject(options) && options.idPrefix === undefined
+        ? Object.assign({}, options, { idPrefix: randomIdPrefix() })
+        : options,
+    );
+  }
+}
+
+/** A configuration from resolveConfig(): anything else is refused before it is read. */
+function configIssues(config: unknown, where: string): Issue[] {
+  if (isObject(config) && isObject(config.margin) && typeof config.bufferPct === 'number') return [];
+  return [{ where, message: 'must be a resolved configuration: pass resolveConfig().config', value: config }];
+}
+
+/**
+ * The pure decision with its input checked first: the request as submit() checks it, the book (account,
+ * orders, positions) as the ledger checks the broker's state, and the other fields by type. Throws a
+ * ValidationError naming every problem; the decision itself is the internal one, unchanged.
+ */
+export function decide(input: DecideInput, config: DecideConfig): Decision {
+  const issues = configIssues(config, 'config');
+  if (!isObject(input)) {
+    issues.unshift({
+      where: 'input',
+      message: 'must be an object { now, sessionOpen, account, positions, orders, history, request }',
+      value: input,
+    });
+    throw new ValidationError('Invalid decide() input', issues);
+  }
+  const add = (where: string, message: string, value: unknown): void => {
+    issues.push({ where: `input.${where}`, message, value });
+  };
+  if (!Number.isFinite(input.now)) add('now', 'must be a finite time in epoch ms', input.now);
+  if (typeof input.sessionOpen !== 'boolean')
+    add('sessionOpen', 'must be true or false: calendar.isRegularSession(now)', input.sessionOpen);
+  if (input.extendedSessionOpen !== undefined && typeof input.extendedSessionOpen !== 'boolean')
+    add('extendedSessionOpen', 'must be true or false, or absent', input.extendedSessionOpen);
+  issues.push(
+    ...snapshotIssues({ account: input.account, orders: input.orders, positions: input.positions }, 'input'),
+  );
+  if (!(input.history instanceof StealHistory))
+    add('history', 'must be a StealHistory: pass new StealHistory(config)', input.history);
+  issues.push(...requestIssues(input.request, 'input.request'));
+  const { columns, valuator, claimedMargin } = input;
+  if (columns !== undefined && columns !== null && !(columns instanceof OrderColumns))
+    add('columns', 'leave it out: decide() builds the columns from `orders`', '(not OrderColumns)');
+  if (valuator !== undefined && valuator !== null && !isObject(valuator))
+    add('valuator', 'must be a Valuator, or absent under the distance ranking', valuator);
+  if (claimedMargin !== undefined && !(Number.isFinite(claimedMargin) && claimedMargin >= 0))
+    add('claimedMargin', 'must be a finite number ≥ 0, or absent', claimedMargin);
+  if (issues.length) throw new ValidationError('Invalid decide() input', issues);
+  return decideInternal(input, config);
+}
+
+/** Layers and flags: lists of `{ source, values }`. */
+function layerIssues(layers: unknown, where: string): Issue[] {
+  if (layers === undefined) return [];
+  if (!Array.isArray(layers))
+    return [
+      {
+        where,
+        message: 'must be an array of { source, values }, e.g. [{ source: "my.json", values: {…} }]',
+        value: layers,
+      },
+    ];
+  const issues: Issue[] = [];
+  layers.forEach((layer: unknown, i) => {
+    if (!isObject(layer) || typeof layer.source !== 'string' || layer.source.length === 0)
+      issues.push({
+        where: `${where}[${i}]`,
+        message: 'must be { source: a non-empty name, values: {…} }',
+        value: layer,
+      });
+  });
+  return issues;
+}
+
+/** resolveConfig with the shape of its input checked (the keys and values inside the layers it checks itself). */
+export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
+  const issues: Issue[] = [];
+  if (!isObject(input)) {
+    issues.push({
+      where: 'input',
+      message: 'must be an object { preset?, layers?, env?, flags? }, or absent',
+      value: input,
+    });
+  } else {
+    if (input.preset !== undefined && typeof input.preset !== 'string')
+      issues.push({
+        where: 'preset',
+        message: 'must be a preset name (PRESET_NAMES), or absent',
+        value: input.preset,
+      });
+    issues.push(...layerIssues(input.layers, 'layers'), ...layerIssues(input.flags, 'flags'));
+    if (input.env !== undefined && !isObject(input.env))
+      issues.push({
+        where: 'env',
+        message: 'must be an object of variables, e.g. process.env, or absent',
+        value: input.env,
+      });
+  }
+  if (issues.length) throw new ValidationError('Invalid resolveConfig() input', issues);
+  return resolveInternal(input);
+}
+
+/** simulate with its input's shape checked (the bars it checks itself). */
+export function simulate(input: SimInput): SimOutput {
+  const issues: Issue[] = [];
+  if (!isObject(input)) {
+    issues.push({ where: 'input', message: 'must be an object { series, config, calendar }', value: input });
+  } else {
+    if (!Array.isArray(input.series))
+      issues.push({
+        where: 'series',
+        message: 'must be an array of bar series (loadBars, or built in memory)',
+        value: input.series,
+      });
+    issues.push(...configIssues(input.config, 'config'));
+    if (!isObject(input.calendar) || typeof input.calendar.isRegularSession !== 'function')
+      issues.push({
+        where: 'calendar',
+        message: 'must be a trading calendar: pass nyseCalendar()',
+        value: input.calendar,
+      });
+  }
+  if (issues.length) throw new ValidationError('Invalid simulate() input', issues);
+  return simulateInternal(input);
+}
