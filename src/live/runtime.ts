@@ -1,3 +1,4 @@
+import { ValidationError } from '../core/errors.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import { entryPrefix } from '../ports/order-ids.js';
 import type { OrderEvent, Quote } from '../ports/venue.js';
@@ -284,7 +285,16 @@ export class Runtime {
   }
 
   private markQuotes(): void {
-    for (const [symbol, q] of this.quotes) this.coordinator.markQuote(symbol, q.bid, q.ask);
+    for (const [symbol, q] of this.quotes) {
+      // A feed can send a crossed or empty quote for a moment: that symbol keeps its last marks (the ledger
+      // refuses the quote) and the rest of the poll goes on.
+      try {
+        this.coordinator.markQuote(symbol, q.bid, q.ask);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        this.o.log.warn('quote-refused', { symbol, bid: q.bid, ask: q.ask, detail: error.message });
+      }
+    }
   }
 
   /** Cancel one of our own orders outside a steal (expired signal, exit re-arm): no capacity decision. */
