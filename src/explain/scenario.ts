@@ -11,8 +11,7 @@ import { parseIsoTime, type IsoResult } from '../marketdata/timeparse.js';
 const isoTime = z
   .string()
   .refine(
-    (s) =>
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && realTime(s),
+    (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && realTime(s),
     {
       message: 'must be an ISO-8601 time with a zone on a real day, e.g. 2025-01-15T15:00:00Z',
     },
