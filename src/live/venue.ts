@@ -1,4 +1,5 @@
 import { notional } from '../core/margin/requirements.js';
+import { tradingDayOf } from '../core/margin/interest.js';
 import type { AssetClass, Position, Side } from '../core/types.js';
 import { canFillInBar, limitFillPrice, limitFillRole, marketFillPrice } from '../sim/fill-rules.js';
 import { interestDue, lastClosedIndex, venueAccount } from './venue-account.js';
@@ -42,12 +43,14 @@ export class BarVenue {
   private cash: number;
   private nextId = 1;
   private processedUntil = Number.NEGATIVE_INFINITY;
-  /** The UTC day interest was last charged for (null before the first look). */
+  /** The day interest was last charged for (null before the first look). */
   private interestDay: number | null = null;
+  private readonly dayOf: (t: number) => number;
 
   constructor(private readonly options: BarVenueOptions) {
     this.cash = options.cash;
     this.market = new VenueBars(options);
+    this.dayOf = tradingDayOf(this.market.symbols.map((s) => this.market.assetClassOf(s)!));
     for (const book of this.market.all()) this.cursors.push({ book, next: 0 });
   }
 
@@ -241,11 +244,11 @@ export class BarVenue {
   }
 
   /**
-   * Margin interest as the simulator charges it (DESIGN §3): at the first look of a new UTC day, the overnight
-   * debit at the prices known before now, for each calendar day since the last charge.
+   * Margin interest as the simulator charges it (DESIGN §3): at the first look of a new day (tradingDayOf),
+   * the overnight debit at the prices known before now, for each calendar day since the last charge.
    */
   private chargeInterest(now: number): void {
-    const day = Math.floor(now / 86_400_000);
+    const day = this.dayOf(now);
     const last = this.interestDay;
     this.interestDay = day;
     const rate = this.options.marginRatePerYear ?? 0;

@@ -1,4 +1,4 @@
-import { dailyInterest, overnightDebit } from '../core/margin/interest.js';
+import { dailyInterest, overnightDebit, tradingDayOf } from '../core/margin/interest.js';
 import { stockEntriesClosed } from '../session/asking.js';
 import { blankRequest, entryLimit, fillEntryRequest } from '../session/entry.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
@@ -18,8 +18,6 @@ import { STEP_BAR, STEP_CLOSE, STEP_DELEVERAGE } from './timeline.js';
 
 export type { DecisionRow, EquityRow, SimCounters, SimInput, SimOutput, StealRecord } from './sim-types.js';
 
-const DAY_MS = 86_400_000;
-
 /**
  * The simulation loop (DESIGN §6), a driver of the trading session over a simulated broker. Each step: fills
  * from the bars that just closed (orders placed at an earlier step only; gap rule), marks, end-of-day events,
@@ -31,7 +29,8 @@ export function simulate(input: SimInput): SimOutput {
   const st = new SimState(input);
   applySignalSkill(st); // research only (look-ahead signals): nothing happens unless sim.research.signalSkill > 0
   const equityRows: EquityRow[] = [];
-  let lastDay = Math.floor((st.timeline.steps[0] ?? 0) / DAY_MS);
+  const dayOf = tradingDayOf(st.input.series.map((s) => s.assetClass));
+  let lastDay = dayOf(st.timeline.steps[0] ?? 0);
   /** The last step's row: it becomes the day's row when the day ends (one object per day, not per step). */
   let pendingRow: EquityRow | null = null;
   const total = st.timeline.steps.length;
@@ -43,7 +42,7 @@ export function simulate(input: SimInput): SimOutput {
     const sessionOpen = st.calendar.isRegularSession(st.now);
 
     // Calendar days since the last step: the row of the previous day, and margin interest for each day held.
-    const day = Math.floor(st.now / DAY_MS);
+    const day = dayOf(st.now);
     if (day > lastDay) {
       if (pendingRow) equityRows.push({ ...pendingRow });
       const debit = overnightDebit(st.portfolio.longNotional(st.mark), st.portfolio.equity(st.mark));

@@ -34,9 +34,9 @@ export interface Summary {
 }
 
 /**
- * Days per year for annualising daily ratios: the equity curve has a row per UTC day with a bar. Crypto trades
- * every day (365 rows a year); a stock-only portfolio has rows on trading days only (about 252 a year), and
- * √365 would understate its Sharpe by about a sixth.
+ * Days per year for annualising daily ratios: the equity curve has a row per day with a bar (tradingDayOf).
+ * Crypto trades every day (365 rows a year); a stock-only portfolio has rows on trading days only (about 252
+ * a year), and √365 would understate its Sharpe by about a sixth.
  */
 export function annualisationDays(assetClasses: readonly AssetClass[]): number {
   return assetClasses.length === 0 || assetClasses.includes('crypto') ? 365 : 252;

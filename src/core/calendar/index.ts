@@ -6,5 +6,5 @@
 export type { ExchangeCalendar, Session } from './types.js';
 export { nyseCalendar } from './nyse.js';
 export { calendarFromSessions } from './override.js';
-export { newYorkDay, newYorkOffsetMinutes, newYorkWallToUtc } from './dst.js';
+export { newYorkDay, newYorkDayNumber, newYorkOffsetMinutes, newYorkWallToUtc } from './dst.js';
 export { stockSessionAt, type StockSession } from './extended.js';
