@@ -13,6 +13,7 @@ export interface Summary {
   days: number;
   trades: number;
   winRate: number;
+  /** The closed trades' PnL after their fees; margin interest is not in it (interestPaid is). */
   pnl: number;
   turnover: number;
   feesPaid: number;
