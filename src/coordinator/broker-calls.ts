@@ -95,7 +95,7 @@ export function* lookUpLostPlace(clientOrderId: string): Generator<BrokerCall, P
  * How much more margin than asked the venue's order may hold and still be this placement: a venue rounds a
  * limit to its tick and a quantity to its lot (and may take less than asked), never by a whole percent more.
  */
-const ROUNDING = 0.01;
+export const PLACEMENT_ROUNDING = 0.01;
 
 const shown = (o: PlacedOrder): string => `${o.symbol} ${o.side} ${o.qty} @ ${o.limitPrice}`;
 
@@ -127,7 +127,7 @@ export function placementClash(
     held === undefined ||
     (held.symbol === request.symbol &&
       held.side === request.side &&
-      held.qty * held.limitPrice <= request.qty * request.limitPrice * (1 + ROUNDING))
+      held.qty * held.limitPrice <= request.qty * request.limitPrice * (1 + PLACEMENT_ROUNDING))
   )
     return null;
   const asked = {

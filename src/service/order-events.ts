@@ -67,7 +67,7 @@ export function advisoryEvent(
   const awaited = clientOrderId === undefined ? null : c.advisory.awaitedPlace(clientOrderId);
   if (body.kind === 'placed' && clientOrderId !== undefined && awaited) {
     refuseOtherOrder(body.order, awaited);
-    refuseOversize(clientOrderId, body.order.id, body.order.qty, awaited.order);
+    refuseOversize(clientOrderId, body.order.id, body.order.qty, body.order.limitPrice, awaited.order);
     c.advisory.report({
       kind: 'placed',
       clientOrderId,

@@ -1,4 +1,5 @@
 import type { AdvisoryBook } from './book.js';
+import { PLACEMENT_ROUNDING } from '../coordinator/broker-calls.js';
 import type { OrderBody, OrderEventBody, SagaReportBody } from './reports.js';
 import { ServiceConflict } from './views.js';
 
@@ -32,23 +33,41 @@ export function refuseConflictingEvent(event: OrderEventBody, book: AdvisoryBook
 export function refuseConflictingReport(
   body: SagaReportBody,
   book: AdvisoryBook,
-  asked: { qty: number; symbol: string } | null,
+  asked: { qty: number; symbol: string; limitPrice: number } | null,
 ): void {
   if (body.kind === 'cancelled' || body.kind === 'filled')
     return refuseOverfill(body.orderId, body.filledQty, body.kind, book);
   if (body.kind !== 'placed') return;
   refuseSecondOrder(body.clientOrderId, body.orderId, book);
-  if (asked && body.qty !== undefined) refuseOversize(body.clientOrderId, body.orderId, body.qty, asked);
+  if (asked) refuseOversize(body.clientOrderId, body.orderId, body.qty, body.limitPrice, asked);
 }
 
-/** A placement reported for a saga's client order id: not more than the saga asked to place. */
+/**
+ * A placement reported for a saga's client order id: not more than the saga asked to place, in size or in
+ * notional (a higher limit holds more margin than the decision granted). An absent qty or limit is as asked.
+ */
 export function refuseOversize(
   clientOrderId: string,
   orderId: string,
-  qty: number,
-  asked: { qty: number; symbol: string },
+  reportedQty: number | undefined,
+  reportedLimit: number | undefined,
+  asked: { qty: number; symbol: string; limitPrice: number },
 ): void {
-  if (qty <= asked.qty * (1 + QTY_SLACK)) return;
+  const qty = reportedQty ?? asked.qty;
+  const limit = reportedLimit ?? asked.limitPrice;
+  if (
+    qty <= asked.qty * (1 + QTY_SLACK) &&
+    qty * limit <= asked.qty * asked.limitPrice * (1 + PLACEMENT_ROUNDING)
+  )
+    return;
+  if (qty <= asked.qty * (1 + QTY_SLACK)) {
+    throw new ServiceConflict(
+      `order ${orderId}: ${qty} ${asked.symbol} placed under client order id ${clientOrderId} at limit ${limit}, ` +
+        `but the saga asked for limit ${asked.limitPrice}: ${qty * limit} of notional where ` +
+        `${asked.qty * asked.limitPrice} was granted; nothing changed. Cancel the order at the venue and report ` +
+        "the saga's placement as place-rejected, or place it again at the limit asked",
+    );
+  }
   throw new ServiceConflict(
     `order ${orderId}: qty ${qty} placed under client order id ${clientOrderId}, but the saga asked for ` +
       `${asked.qty} ${asked.symbol} (a venue rounds a size down, never up to ${qty}); nothing changed, the ` +

@@ -110,6 +110,29 @@ describe('a report that contradicts what is held', () => {
     // The saga's claim is gone with it; nothing was placed.
     expect(money(h)).toEqual({ ...before, free: 10_000 });
   });
+
+  it('refuses a placement at a higher limit than asked (more margin than granted); a tick of rounding passes', async () => {
+    const h = start();
+    const answer = await h.service.request(readyRequest('BTC/USD', 100)); // 1 at 100
+    const saga = answer.saga!;
+    const clientOrderId = saga.clientOrderId;
+    const before = money(h);
+    const error = await refusal(() =>
+      h.service.report(saga.sagaId, { kind: 'placed', clientOrderId, orderId: 'v-btc', limitPrice: 110 }),
+    );
+    expect(error).toBeInstanceOf(ServiceConflict);
+    expect(error.message).toMatch(
+      /order v-btc: 1 BTC\/USD placed .* at limit 110, but the saga asked for limit 100/,
+    );
+    expect(money(h)).toEqual(before);
+    const rounded = await h.service.report(saga.sagaId, {
+      kind: 'placed',
+      clientOrderId,
+      orderId: 'v-btc',
+      limitPrice: 100.01,
+    });
+    expect(rounded.report.applied).toBe(true);
+  });
 });
 
 describe('a report after its saga ended', () => {
