@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
+import { MARKETDATA, requireMarketData } from '../support/marketdata.js';
 
 /**
  * Inputs a command cannot use are refused before any work, with one line that says what to do: `optimize`
@@ -28,6 +30,14 @@ describe('inputs checked before the work', () => {
     ]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('--markdown /nonexistent-folder/t.md: the folder');
+  });
+
+  it('an output path under a file says the folder is a file', () => {
+    const r = runCli(['simulate', '--benchmark', 'crypto', '--json', 'package.json/out.json']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      /--json package.json\/out.json: the folder .*package.json is a file, not a folder/,
+    );
   });
 
   it('an empty output path is an error, not a silent no-op', () => {
@@ -83,5 +93,20 @@ describe('a list flag that names nothing', () => {
       expect(r.code, `${command} ${JSON.stringify(value)}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toContain(`--symbols ${JSON.stringify(value)}: names nothing`);
     }
+  });
+});
+
+describe('compare --quiet', () => {
+  it('prints the summary table alone, without the notes that explain it', () => {
+    requireMarketData();
+    const args = ['compare', '--data', join(MARKETDATA, 'binance-spot-yanniedog/SOLUSDT_1h.csv')];
+    const range = ['--from', '2023-01-01', '--to', '2024-01-01', '--threads', '1'];
+    const full = runCli([...args, ...range]);
+    const quiet = runCli([...args, ...range, '--quiet']);
+    expect(full.code, full.stderr).toBe(0);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(full.stdout).toContain('Pairs: one per window');
+    expect(quiet.stdout).not.toContain('Pairs: one per window');
+    expect(quiet.stdout).toContain('median ΔSharpe');
   });
 });
