@@ -73,19 +73,7 @@ describe('FillChances.evaluateRows', () => {
             sigma: new Float64Array(n),
           };
           const rows = Int32Array.from(batch, (_, k) => k);
-          const c = columns;
-          model.evaluateRows(
-            rows,
-            n,
-            c.symbol,
-            c.distance,
-            c.until,
-            now,
-            c.probability,
-            c.nextBar,
-            c.nextBarVariance,
-            c.sigma,
-          );
+          model.evaluateRows(rows, n, now, columns);
           batch.forEach((b, r) => {
             const i = b.symbol;
             const d = b.distance;

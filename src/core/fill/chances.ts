@@ -9,6 +9,26 @@ import type { FillState } from './tape.js';
 
 const HOUR_MS = 3_600_000;
 
+/**
+ * The columns of FillChances.evaluateRows, by row: what it reads (`symbol`: the model's index of the order's
+ * symbol; `distance`: its side-aware log distance, logDistance; `until`: when it stops being valid) and what
+ * it writes. `nextBarVariance[r]` says what `nextBar[r]` holds: the chance over the symbol's shared next-bar
+ * window of that variance, or NaN (none, or the validity's own window). The chance is a function of the
+ * distance, the variance and the calibration alone, so a caller that keeps both columns for a row while its
+ * distance and the model's version stay has it taken as it is whenever the window's variance is the same
+ * again (a crypto's next bar at any time, a stock's next hour inside one session); otherwise the row must
+ * hold NaN.
+ */
+export interface ChanceColumns {
+  readonly symbol: Int32Array;
+  readonly distance: Float64Array;
+  readonly until: Float64Array;
+  readonly probability: Float64Array;
+  readonly nextBar: Float64Array;
+  readonly nextBarVariance: Float64Array;
+  readonly sigma: Float64Array;
+}
+
 /** The row list of a one-row evaluation. */
 const ONE_ROW = new Int32Array(1);
 
@@ -32,7 +52,7 @@ export class FillChances {
   /** fillProbability's answer slots. */
   private readonly slots = new Float64Array(FILL_SLOTS);
   /** The columns of evaluateDistance's one row. */
-  private readonly one = {
+  private readonly one: ChanceColumns = {
     symbol: new Int32Array(1),
     distance: new Float64Array(1),
     until: new Float64Array(1),
@@ -138,51 +158,21 @@ export class FillChances {
     one.distance[0] = d;
     one.until[0] = validUntil;
     one.nextBarVariance[0] = Number.NaN;
-    this.evaluateRows(
-      version,
-      ONE_ROW,
-      1,
-      one.symbol,
-      one.distance,
-      one.until,
-      now,
-      one.probability,
-      one.nextBar,
-      one.nextBarVariance,
-      one.sigma,
-    );
+    this.evaluateRows(version, ONE_ROW, 1, now, one);
     out[FILL_P] = one.probability[0]!;
     out[FILL_P_NEXT_BAR] = one.nextBar[0]!;
     out[FILL_SIGMA_HOUR] = one.sigma[0]!;
   }
 
   /**
-   * The chances of a decision's orders, in columns: row `r = rows[k]` for every `k < count`, an order of the
-   * model's symbol `symbol[r]` at log distance `distance[r]` (logDistance), valid until `until[r]`, gets
-   * FILL_P in `probability[r]`, FILL_P_NEXT_BAR in `nextBar[r]` and FILL_SIGMA_HOUR in `sigma[r]`
+   * The chances of a decision's orders, in columns (ChanceColumns): row `r = rows[k]` for every `k < count`
+   * gets FILL_P in `probability[r]`, FILL_P_NEXT_BAR in `nextBar[r]` and FILL_SIGMA_HOUR in `sigma[r]`
    * (evaluateDistance is this for one row). The next bar ends at min(validity, now + bar): within the
    * validity it is the symbol's shared window, otherwise (a validity ending first, or an unknown one) the
    * very window the validity's chance was valued over.
-   *
-   * `nextBarVariance[r]` says what `nextBar[r]` holds: the chance over the symbol's shared next-bar window of
-   * that variance, or NaN (none, or the validity's own window). The chance is a function of the distance, the
-   * variance and the calibration alone, so a caller that keeps both columns for a row while its distance and
-   * this model's version stay has it taken as it is whenever the window's variance is the same again (a
-   * crypto's next bar at any time, a stock's next hour inside one session). Otherwise the row must hold NaN.
    */
-  evaluateRows(
-    version: number,
-    rows: Int32Array,
-    count: number,
-    symbol: Int32Array,
-    distance: Float64Array,
-    until: Float64Array,
-    now: TimeMs,
-    probability: Float64Array,
-    nextBar: Float64Array,
-    nextBarVariance: Float64Array,
-    sigma: Float64Array,
-  ): void {
+  evaluateRows(version: number, rows: Int32Array, count: number, now: TimeMs, columns: ChanceColumns): void {
+    const { symbol, distance, until, probability, nextBar, nextBarVariance, sigma } = columns;
     const next = this.next;
     next.begin(now, version);
     const shared = next.generation;

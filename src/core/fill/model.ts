@@ -1,7 +1,7 @@
 import type { ExchangeCalendar } from '../calendar/index.js';
 import type { AssetClass, Side, TimeMs } from '../types.js';
 import { Calibration, hitPrefix } from './calibration.js';
-import { FillChances } from './chances.js';
+import { FillChances, type ChanceColumns } from './chances.js';
 import type { FillModelOptions } from './model-options.js';
 import { PendingOrigins } from './origins.js';
 import type { FillState, FillTape, FillTapeReader } from './tape.js';
@@ -204,31 +204,8 @@ export class FillModel {
   }
 
   /** FillChances.evaluateRows at this version: the chances of a decision's orders, in columns. */
-  evaluateRows(
-    rows: Int32Array,
-    count: number,
-    symbol: Int32Array,
-    distance: Float64Array,
-    until: Float64Array,
-    now: TimeMs,
-    probability: Float64Array,
-    nextBar: Float64Array,
-    nextBarVariance: Float64Array,
-    sigma: Float64Array,
-  ): void {
-    this.chances.evaluateRows(
-      this.bumps,
-      rows,
-      count,
-      symbol,
-      distance,
-      until,
-      now,
-      probability,
-      nextBar,
-      nextBarVariance,
-      sigma,
-    );
+  evaluateRows(rows: Int32Array, count: number, now: TimeMs, columns: ChanceColumns): void {
+    this.chances.evaluateRows(this.bumps, rows, count, now, columns);
   }
 
   private addOrigin(i: number, closeTime: TimeMs, close: number): void {

@@ -109,7 +109,7 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
  * its log distance; its validity when fixed); and the answers, with the stamp they were computed for in this
  * generation (model version, returns version, `now`): 0 when none yet. Across generations of one model
  * version it also keeps the variance each next-bar answer came from (NaN when none; see
- * FillModel.evaluateRows), so that a new `now` whose next-bar window has the same variance takes it again.
+ * ChanceColumns), so that a new `now` whose next-bar window has the same variance takes it again.
  */
 class RowValuations {
   private stampModel = -1;
@@ -216,18 +216,8 @@ class RowValuations {
       }
     }
     // The chances and σ of the rows listed, by the model in one pass (the columns hold the answers).
-    model.evaluateRows(
-      valued,
-      valuedCount,
-      symbol,
-      distance,
-      until,
-      now,
-      probability,
-      nextBar,
-      nextBarVariance,
-      sigma,
-    );
+    const columns = { symbol, distance, until, probability, nextBar, nextBarVariance, sigma };
+    model.evaluateRows(valued, valuedCount, now, columns);
     const n = orders.length;
     if (n < COPY_BY_VIEW) {
       for (let k = 0; k < count; k++) {
