@@ -5,7 +5,7 @@ import type { LiveStore } from '../live/store.js';
 import type { AdvisoryOptions, PendingAction } from './advisory-broker.js';
 import { lateEvent, type OrderEventBody, type SagaReportBody } from './reports.js';
 import { askedPlacement, closeSettledSaga, type SagaRecord, type ServiceTables } from './service-tables.js';
-import { sagaView, type SagaView } from './views.js';
+import { sagaView, type ReportAnswer, type SagaView } from './views.js';
 
 /** How many ended sagas keep their outcome status for the saga view (docs/openapi.json `SagaView.outcome`). */
 const OUTCOME_MEMORY = 10_000;
@@ -110,14 +110,30 @@ export class SagaIndex {
   }
 
   /**
-   * A report the saga does not wait for (late, after the deadline or a restart, or never asked for), as the
-   * order event it stands for: what happened at the venue still counts, once. A placement counts when this
-   * saga asked for it (the order asked for is in the store).
+   * A report the saga does not wait for (late, after the deadline or a restart, or never asked for), applied
+   * as the order event it stands for: what happened at the venue still counts, once. A placement counts when
+   * this saga asked for it (the order asked for is in the store). The answer says whether it counted
+   * (`heldUnder`: the order id the book holds under a client order id, to tell a repeat).
    */
-  lateReport(saga: SagaRecord, body: SagaReportBody): OrderEventBody | null {
-    return lateEvent(body, (clientOrderId) =>
+  lateReport(
+    saga: SagaRecord,
+    body: SagaReportBody,
+    apply: (event: OrderEventBody) => { applied: boolean; detail: string },
+    heldUnder: (clientOrderId: string) => string | undefined,
+  ): ReportAnswer {
+    const why = `saga ${saga.sagaId} no longer waits for this report (it is ${saga.state})`;
+    const late = lateEvent(body, (clientOrderId) =>
       clientOrderId === saga.clientOrderId ? askedPlacement(this.store, clientOrderId) : null,
     );
+    if (late) {
+      const r = apply(late);
+      return r.applied
+        ? { applied: true, detail: `${why}; counted as a "${late.kind}" order event` }
+        : { applied: false, detail: `${why}; not counted: ${r.detail}` };
+    }
+    if (body.kind === 'placed' && heldUnder(body.clientOrderId) === body.orderId)
+      return { applied: false, detail: `${why}; order ${body.orderId} was counted before (a repeat)` };
+    return { applied: false, detail: `${why}; nothing changed` };
   }
 }
 

@@ -21,7 +21,7 @@ import { ServiceWrites } from './service-writes.js';
 import { type AdvisoryReports, advisoryEvent, refuseForeignReport } from './order-events.js';
 import { awaitedReport, SagaIndex } from './saga-index.js';
 import { refuseConflictingReport } from './report-checks.js';
-import { askedPlacement, ServiceTables, type DecisionOut, type SagaRecord } from './service-tables.js';
+import { askedPlacement, ServiceTables, type DecisionOut } from './service-tables.js';
 import {
   capacityView,
   NotFound,
@@ -201,7 +201,12 @@ export class CoordinatorService {
     refuseConflictingReport(body, this.book!, asked);
     this.writes.begin();
     if (!matches) {
-      const report = this.lateReport(saga, body);
+      const report = this.sagas.lateReport(
+        saga,
+        body,
+        (late) => this.event(late),
+        (clientOrderId) => this.book!.byClient(clientOrderId)?.id,
+      );
       await this.durable();
       return Object.assign(this.sagaView(sagaId)!, { report });
     }
@@ -212,21 +217,6 @@ export class CoordinatorService {
     return Object.assign(this.sagaView(sagaId)!, {
       report: { applied: true, detail: `answered saga ${sagaId}, which waited for it` },
     });
-  }
-
-  /** A report its saga no longer waits for: what happened at the venue still counts, once, as an order event. */
-  private lateReport(saga: SagaRecord, body: SagaReportBody): ReportAnswer {
-    const why = `saga ${saga.sagaId} no longer waits for this report (it is ${saga.state})`;
-    const late = this.sagas.lateReport(saga, body);
-    if (late) {
-      const r = this.event(late);
-      return r.applied
-        ? { applied: true, detail: `${why}; counted as a "${late.kind}" order event` }
-        : { applied: false, detail: `${why}; not counted: ${r.detail}` };
-    }
-    if (body.kind === 'placed' && this.book!.byClient(body.clientOrderId)?.id === body.orderId)
-      return { applied: false, detail: `${why}; order ${body.orderId} was counted before (a repeat)` };
-    return { applied: false, detail: `${why}; nothing changed` };
   }
 
   /**
