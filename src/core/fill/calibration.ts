@@ -13,6 +13,8 @@ const GRID = Float64Array.from(CALIBRATION_GRID);
 const LAST = GRID.length - 1;
 const GRID_FIRST = GRID[0]!;
 const GRID_LAST = GRID[LAST]!;
+/** The raw model at the last grid point, which the tail is scaled by. */
+const RAW_LAST = firstPassage(GRID_LAST);
 
 /**
  * The spacing in z of the samples a query interpolates between (Calibration.sampleAt). Every grid point is a
@@ -137,8 +139,17 @@ export class Calibration {
   outsideGrid(z: number): number {
     const table = this.table;
     if (z <= GRID_FIRST) return 1 + (table[0]! - 1) * (z / GRID_FIRST);
-    if (z >= GRID_LAST) return (table[LAST]! * firstPassage(z)) / this.raw[LAST]!;
+    if (z >= GRID_LAST) return tailProbability(table[LAST]!, z);
     return Number.NaN;
+  }
+
+  /**
+   * The fitted value at the last grid point: probability(z) for z at or beyond it is tailProbability(this, z),
+   * never above it (the raw curve falls with z). Fitted.
+   */
+  tailCeiling(): number {
+    if (this.dirty) this.refit();
+    return this.table[LAST]!;
   }
 
   /**
@@ -191,6 +202,20 @@ export class Calibration {
     for (let j = 0; j <= LUT_SIZE; j++) samples[j] = this.sampleAt(j);
     this.dirty = false;
   }
+}
+
+/**
+ * The curve at or beyond the last grid point: the raw first-passage curve scaled to meet `ceiling`, the fitted
+ * value there (Calibration.tailCeiling). One expression, so that a chance computed later from a kept `z` and
+ * ceiling is the very number the calibration gives.
+ */
+export function tailProbability(ceiling: number, z: number): number {
+  return (ceiling * firstPassage(z)) / RAW_LAST;
+}
+
+/** Whether `z` lies at or beyond the last grid point, where tailProbability gives the curve. */
+export function beyondGrid(z: number): boolean {
+  return z >= GRID_LAST;
 }
 
 /** Whether `probability(z)` reads the samples (strictly between the first and the last grid point). */

@@ -1,6 +1,6 @@
 import type { ExchangeCalendar } from '../calendar/index.js';
 import type { Side, TimeMs } from '../types.js';
-import { insideGrid, interpolate } from './calibration.js';
+import { beyondGrid, insideGrid, interpolate, tailProbability } from './calibration.js';
 import { logDistance } from './distance.js';
 import { TradableProfile } from './horizon.js';
 import { FILL_P, FILL_P_NEXT_BAR, FILL_SIGMA_HOUR, FILL_SLOTS } from './model-options.js';
@@ -17,7 +17,8 @@ const HOUR_MS = 3_600_000;
  * distance, the variance and the calibration alone, so a caller that keeps both columns for a row while its
  * distance and the model's version stay has it taken as it is whenever the window's variance is the same
  * again (a crypto's next bar at any time, a stock's next hour inside one session); otherwise the row must
- * hold NaN.
+ * hold NaN. A next-bar chance may be left for later (evaluateRows' `deferBelow`): `nextBar[r]` then holds
+ * its curve argument negated, a deferred chance that resolveNextBar turns into the chance.
  */
 export interface ChanceColumns {
   readonly symbol: Int32Array;
@@ -170,8 +171,21 @@ export class FillChances {
    * (evaluateDistance is this for one row). The next bar ends at min(validity, now + bar): within the
    * validity it is the symbol's shared window, otherwise (a validity ending first, or an unknown one) the
    * very window the validity's chance was valued over.
+   *
+   * `deferBelow`: a next-bar chance beyond the calibration grid (the raw tail, an exponential each: about
+   * half the rows after a bar close) whose class's tail ceiling is below it is left for later: `nextBar[r]`
+   * gets −z (a deferred chance, see resolveNextBar), which is below any threshold a chance is compared with,
+   * as the chance itself is below `deferBelow`. A kept deferred chance is resolved here when `deferBelow` no
+   * longer covers it.
    */
-  evaluateRows(version: number, rows: Int32Array, count: number, now: TimeMs, columns: ChanceColumns): void {
+  evaluateRows(
+    version: number,
+    rows: Int32Array,
+    count: number,
+    now: TimeMs,
+    columns: ChanceColumns,
+    deferBelow = Number.NEGATIVE_INFINITY,
+  ): void {
     const { symbol, distance, until, probability, nextBar, nextBarVariance, sigma } = columns;
     const next = this.next;
     next.begin(now, version);
@@ -186,6 +200,9 @@ export class FillChances {
     // variance() and Calibration.probability() written out for the loop (hundreds of orders per decision):
     // the same expressions, so the same numbers. A symbol is ready exactly when its shared σ is known.
     const samples = [calibrations[0].fittedSamples(), calibrations[1].fittedSamples()] as const;
+    const ceilings = [calibrations[0].tailCeiling(), calibrations[1].tailCeiling()] as const;
+    const deferCrypto = ceilings[0] < deferBelow;
+    const deferStock = ceilings[1] < deferBelow;
     for (let k = 0; k < count; k++) {
       const r = rows[k]!;
       const i = symbol[r]!;
@@ -218,12 +235,22 @@ export class FillChances {
       probability[r] = p;
       if (u >= nextBarEnd[i]!) {
         const vn = windowVariance[i]!;
-        if (vn === nextBarVariance[r]) continue; // nextBar[r] is this very chance
+        const defer = c === 0 ? deferCrypto : deferStock;
+        if (vn === nextBarVariance[r]) {
+          // nextBar[r] is this very chance, or that chance deferred: resolved once it may matter.
+          const kept = nextBar[r]!;
+          if (kept < 0 && !defer) nextBar[r] = tailProbability(ceilings[c]!, -kept);
+          continue;
+        }
         nextBarVariance[r] = vn;
         if (vn !== vn || vn <= 0) nextBar[r] = vn !== vn ? Number.NaN : 0;
         else {
           const z = d / nextBarSqrt[i]!;
-          nextBar[r] = insideGrid(z) ? interpolate(curve, z) : cal.outsideGrid(z);
+          nextBar[r] = insideGrid(z)
+            ? interpolate(curve, z)
+            : defer && beyondGrid(z)
+              ? -z
+              : cal.outsideGrid(z);
         }
       } else {
         nextBarVariance[r] = Number.NaN;
@@ -238,6 +265,15 @@ export class FillChances {
     const v = this.variance(i, now, end);
     if (!this.next.reaches(i, end, v, version)) this.next.keep(i, version, this.sigmaPerHour(i), v);
   }
+}
+
+/**
+ * A next-bar chance as evaluateRows left it: a chance as it is, or a deferred one (−z, negative) resolved
+ * with its class's tail ceiling at the version it was evaluated at (Calibration.tailCeiling): the very
+ * number evaluateRows would have written.
+ */
+export function resolveNextBar(value: number, ceiling: number): number {
+  return value < 0 ? tailProbability(ceiling, -value) : value;
 }
 
 /** Variance of `ms` of trading at `rate` per ms, `ms` capped at `maxMs` (ms > 0). */

@@ -204,8 +204,27 @@ export class FillModel {
   }
 
   /** FillChances.evaluateRows at this version: the chances of a decision's orders, in columns. */
-  evaluateRows(rows: Int32Array, count: number, now: TimeMs, columns: ChanceColumns): void {
-    this.chances.evaluateRows(this.bumps, rows, count, now, columns);
+  evaluateRows(
+    rows: Int32Array,
+    count: number,
+    now: TimeMs,
+    columns: ChanceColumns,
+    deferBelow = Number.NEGATIVE_INFINITY,
+  ): void {
+    this.chances.evaluateRows(this.bumps, rows, count, now, columns, deferBelow);
+  }
+
+  /** The calibration class of symbol i: 0 crypto, 1 stock (fixed for the model's life). */
+  classOf(i: number): number {
+    return this.stock[i]!;
+  }
+
+  /**
+   * The tail ceiling (Calibration.tailCeiling) of calibration class `c` at this version: with the row's
+   * class, what resolves a next-bar chance evaluateRows deferred (resolveNextBar).
+   */
+  tailCeiling(c: number): number {
+    return this.calibrations[c]!.tailCeiling();
   }
 
   private addOrigin(i: number, closeTime: TimeMs, close: number): void {

@@ -1,8 +1,9 @@
 import { COPY_BY_VIEW, grownColumn } from '../policy/columns.js';
-import type { OrderValueColumns, Valuator } from '../policy/valuation.js';
+import type { NextBarCompletion, OrderValueColumns, Valuator } from '../policy/valuation.js';
 import { VAL_P, VAL_P_NEXT_BAR, VAL_RETURN, VAL_SIGMA } from '../policy/valuation.js';
 import type { EntryRequest, OpenOrder, TimeMs } from '../types.js';
 import { FILL_P, FILL_P_NEXT_BAR, FILL_SIGMA_HOUR, FILL_SLOTS, type FillModel } from './model.js';
+import { resolveNextBar } from './chances.js';
 import { logDistance } from './distance.js';
 import type { ReturnShrinker } from './returns.js';
 
@@ -70,7 +71,7 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
     valueRequest(r, now, out) {
       write(indexOf(r.symbol), r.side, r.limitPrice, r.price, now, options.requestValidUntil(r, now), out, 0);
     },
-    valueOrders(orders, list, count, now, out, stamps) {
+    valueOrders(orders, list, count, now, out, stamps, deferBelow) {
       if (!stamps) {
         // No stamps: nothing says a row still holds the order it held, so each is valued afresh.
         for (let k = 0; k < count; k++) {
@@ -85,6 +86,7 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
         return;
       }
       const fixed = options.orderValidityFixed === true;
+      const defer = deferBelow ?? Number.NEGATIVE_INFINITY;
       rows.value(
         orders,
         list,
@@ -97,8 +99,28 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
         model,
         returns,
         indexOf,
+        defer,
       );
+      return defer > Number.NEGATIVE_INFINITY ? completion(model, indexOf) : undefined;
     },
+  };
+}
+
+/**
+ * What resolves the next-bar chances a batch left for later (see Valuator.valueOrders): the tail ceilings
+ * of this version, kept, and each row's class from its symbol (fixed).
+ */
+function completion(model: FillModel, indexOf: (symbol: string) => number): NextBarCompletion {
+  const crypto = model.tailCeiling(0);
+  const stock = model.tailCeiling(1);
+  return (nextBar, orders) => {
+    for (let r = 0; r < orders.length; r++) {
+      const kept = nextBar[r]!;
+      if (kept < 0) {
+        const ceiling = model.classOf(indexOf(orders[r]!.symbol)) === 0 ? crypto : stock;
+        nextBar[r] = resolveNextBar(kept, ceiling);
+      }
+    }
   };
 }
 
@@ -107,7 +129,7 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
  * model index of its symbol (an order keeps its symbol); the stamp of the row content it last saw, with what
  * depends on that content alone (the symbol index again, −1 when unknown or when the order has no price;
  * its log distance; its validity when fixed); and the answers, with the stamp they were computed for in this
- * generation (model version, returns version, `now`): 0 when none yet. Across generations of one model
+ * generation (model version, returns version, `now`, deferral threshold): 0 when none yet. Across generations of one model
  * version it also keeps the variance each next-bar answer came from (NaN when none; see
  * ChanceColumns), so that a new `now` whose next-bar window has the same variance takes it again.
  */
@@ -115,6 +137,7 @@ class RowValuations {
   private stampModel = -1;
   private stampReturns = -1;
   private stampNow = Number.NaN;
+  private stampDefer = Number.NEGATIVE_INFINITY;
   /** The model version the rows' next-bar variances were computed at. */
   private nextBarModel = -1;
   private readonly rowOrder: (OpenOrder | undefined)[] = [];
@@ -145,16 +168,24 @@ class RowValuations {
     model: FillModel,
     returns: ReturnShrinker,
     indexOf: (symbol: string) => number,
+    deferBelow: number,
   ): void {
     if (this.stamp.length < orders.length) this.grow(orders.length * 2);
     if (model.version !== this.nextBarModel) {
       this.nextBarModel = model.version;
       this.nextBarVariance.fill(Number.NaN); // another calibration: no next-bar answer carries over
     }
-    if (model.version !== this.stampModel || returns.version !== this.stampReturns || now !== this.stampNow) {
+    if (
+      model.version !== this.stampModel ||
+      returns.version !== this.stampReturns ||
+      now !== this.stampNow ||
+      deferBelow !== this.stampDefer
+    ) {
       this.stampModel = model.version;
       this.stampReturns = returns.version;
       this.stampNow = now;
+      // Another threshold: a kept deferred chance may have to be resolved (evaluateRows does it).
+      this.stampDefer = deferBelow;
       this.current.fill(0); // stamps start at 1: no row has answers for the new generation yet
     }
     // Locals for the loop: the validity callback is opaque to the compiler, which would otherwise read
@@ -217,7 +248,7 @@ class RowValuations {
     }
     // The chances and σ of the rows listed, by the model in one pass (the columns hold the answers).
     const columns = { symbol, distance, until, probability, nextBar, nextBarVariance, sigma };
-    model.evaluateRows(valued, valuedCount, now, columns);
+    model.evaluateRows(valued, valuedCount, now, columns, deferBelow);
     const n = orders.length;
     if (n < COPY_BY_VIEW) {
       for (let k = 0; k < count; k++) {

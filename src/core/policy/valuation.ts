@@ -31,6 +31,12 @@ export interface Valuator {
    * `stamps`, when given, holds a number per row that changes whenever the row's order, its price or its
    * limit may have changed, and never comes back (OrderColumns.stamp): an implementation may then remember
    * what it computed from a row for as long as the row's stamp stays, without reading the order again.
+   *
+   * `deferBelow`, when given: a next-bar chance the implementation can show to be below it (so it cannot
+   * protect an order whose protection threshold is at least that) may be left for later. Its row then holds
+   * a negative number instead (below every threshold, never NaN), and the call returns the completion that
+   * writes the chances in place of those numbers: the same numbers the call would have written, whenever it
+   * is called (it keeps what it needs). Without `deferBelow` nothing is left and nothing is returned.
    */
   valueOrders?(
     orders: readonly OpenOrder[],
@@ -39,8 +45,15 @@ export interface Valuator {
     now: TimeMs,
     out: OrderValueColumns,
     stamps?: Float64Array | null,
-  ): void;
+    deferBelow?: number,
+  ): NextBarCompletion | void;
 }
+
+/**
+ * Writes the next-bar chances a batch valuation left for later into `nextBar` (the column it wrote), by the
+ * rows of `orders` (the orders it valued): rows holding a chance are left as they are.
+ */
+export type NextBarCompletion = (nextBar: Float64Array, orders: readonly OpenOrder[]) => void;
 
 /** What a valuator writes per order, by candidate row: the VAL_* slots in column form. */
 export interface OrderValueColumns {

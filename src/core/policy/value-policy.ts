@@ -10,6 +10,7 @@ import {
   VAL_RETURN,
   VAL_SIGMA,
   VALUATION_SLOTS,
+  type NextBarCompletion,
   type RequestValue,
   type StealTest,
   type Valuator,
@@ -105,15 +106,15 @@ export function valueCandidates(
   // Columns from the slab (they stay with the decision); the list of eligible rows is scratch.
   const { buffer, offset } = carveColumns(n * 48);
   const column = (k: number) => new Float64Array(buffer, offset + k * n * 8, n);
+  const nextBar = column(1);
   const v: ValueColumns = {
     probability: column(0),
-    nextBarProbability: column(1),
+    nextBarProbability: nextBar,
     expectedReturn: column(2),
     expectedValue: column(3),
     density: column(4),
     sigma: column(5),
   };
-  t.value = v;
   if (rowScratch.length < n) rowScratch = new Int32Array(n * 2);
   const rows = rowScratch;
   const { probability, nextBarProbability, expectedReturn, expectedValue, density, sigma } = v;
@@ -121,8 +122,13 @@ export function valueCandidates(
   let count = 0;
   for (let i = 0; i < n; i++) if (why[i] === ELIGIBLE) rows[count++] = i;
   // The valuator may write any row (see Valuator.valueOrders): the pass below sets every row's six values.
-  if (valuator.valueOrders) valuator.valueOrders(t.orders, rows, count, now, v, stamps);
+  // A next-bar chance below the protection threshold cannot change the decision: the valuator may leave
+  // it for whoever reads the column (a record, explain), which then gets the very number (CompletedOnRead).
+  let completion: NextBarCompletion | void = undefined;
+  if (valuator.valueOrders)
+    completion = valuator.valueOrders(t.orders, rows, count, now, v, stamps, protectionProbability);
   else valueEach(t, rows, count, valuator, now, v);
+  t.value = completion ? new CompletedOnRead(v, nextBar, completion, t.orders) : v;
   const margin = t.margin;
   const notional = t.notional;
   const score = valueScore(t);
@@ -170,6 +176,44 @@ export function valueCandidates(
     }
   }
   return { margin: eligibleMargin, count: eligible, best };
+}
+
+/**
+ * A decision's valuation columns whose next-bar column is completed on first read (see
+ * Valuator.valueOrders' `deferBelow`): the decision reads the column as the valuator wrote it (a deferred
+ * chance is negative, so below the protection threshold as the chance is); everyone after it, through
+ * `nextBarProbability`, reads the chances.
+ */
+class CompletedOnRead implements ValueColumns {
+  readonly probability: Float64Array;
+  readonly expectedReturn: Float64Array;
+  readonly expectedValue: Float64Array;
+  readonly density: Float64Array;
+  readonly sigma: Float64Array;
+  private completion: NextBarCompletion | null;
+
+  constructor(
+    v: ValueColumns,
+    private readonly nextBar: Float64Array,
+    completion: NextBarCompletion,
+    private readonly orders: CandidateTable['orders'],
+  ) {
+    this.probability = v.probability;
+    this.expectedReturn = v.expectedReturn;
+    this.expectedValue = v.expectedValue;
+    this.density = v.density;
+    this.sigma = v.sigma;
+    this.completion = completion;
+  }
+
+  get nextBarProbability(): Float64Array {
+    const completion = this.completion;
+    if (completion) {
+      this.completion = null;
+      completion(this.nextBar, this.orders);
+    }
+    return this.nextBar;
+  }
 }
 
 /** A valuator without the batch form: one `valueOrder` per row. */
