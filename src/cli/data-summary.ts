@@ -1,12 +1,14 @@
 /**
  * What a command says about the bars it loaded, before it simulates: the `data:` line, what --repair dropped
  * or repaired (a count per file and the first rows), gaps (count and the largest), suspicious single-bar
- * moves, and stock series that cannot trade because no bar opens in a session. Everything the console shows
+ * moves, stock series that cannot trade because no bar opens in a session, and daily stock series, which
+ * are seen only at their session's close. Everything the console shows
  * only in part is listed in full in --json `data[].problems`.
  */
 import type { AssetClass } from '../core/types.js';
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { LoadResult } from '../marketdata/index.js';
+import { isDailySpacing } from '../marketdata/daily.js';
 import { reportedProblems, type ReportedProblem } from '../marketdata/quality.js';
 import { isoUtc } from '../marketdata/timeparse.js';
 
@@ -81,8 +83,9 @@ function moveWarnings(l: LoadResult): string[] {
 }
 
 /**
- * A stock fills only in bars that open in a regular session (sim/fill-rules.ts); a series with none (daily
- * files stamped at midnight) can never trade, and 0 trades with exit 0 would read like a result.
+ * A stock fills only in bars that open in a regular session (sim/fill-rules.ts); a series with none (weekly
+ * bars, bars of extended hours only; daily bars are placed in their sessions by the loader) can never trade,
+ * and 0 trades with exit 0 would read like a result.
  */
 function sessionWarning(l: LoadResult, calendar: Pick<ExchangeCalendar, 'isRegularSession'>): string[] {
   const s = l.series;
@@ -90,18 +93,40 @@ function sessionWarning(l: LoadResult, calendar: Pick<ExchangeCalendar, 'isRegul
   for (let i = 0; i < s.time.length; i++) if (calendar.isRegularSession(s.time[i] as number)) return [];
   const first = s.time.length ? ` (the first is stamped ${isoUtc(s.time[0] as number)})` : '';
   return [
-    `warning: ${s.symbol}: 0 of ${count(s.time.length, 'bar')} open in a regular exchange session${first}. Stock orders fill only in bars that open in a session, so ${s.symbol} cannot trade: use intraday bars (e.g. 1h) for it, or leave it out with --symbols.`,
+    `warning: ${s.symbol}: 0 of ${count(s.time.length, 'bar')} open in a regular exchange session${first}. Stock orders fill only in bars that open in a session, so ${s.symbol} cannot trade: use daily or intraday bars (e.g. 1h) for it, or leave it out with --symbols.`,
   ];
 }
 
-/** Repairs and gaps (said unless --quiet) and warnings (always said), in the order of the files. */
+/**
+ * A daily stock bar's prices are known at its session's close (marketdata/daily.ts), so the series is looked
+ * at only when the market has just closed: a stock entry asked then waits ('market-closed') unless extended
+ * hours let it rest in the after-hours session for the next day. Without them the symbol never places an
+ * order, which would read like a result.
+ */
+function dailyStockWarning(l: LoadResult, extendedHours: boolean | undefined): string[] {
+  const s = l.series;
+  if (s.assetClass !== 'stock' || extendedHours === true || !isDailySpacing(s.intervalMs)) return [];
+  return [
+    `warning: ${s.symbol}: daily bars stand for their sessions and are known only at each session's close, when the market is closed: stock entries are placed then only with config extendedHours: true (resting after hours for the next session); without it ${s.symbol} places no order. Intraday bars (e.g. 1h) let it trade during the session.`,
+  ];
+}
+
+/**
+ * Repairs and gaps (said unless --quiet) and warnings (always said), in the order of the files. Pass the run's
+ * `extendedHours` so that daily stock series are not warned about when they can trade.
+ */
 export function dataQualityLines(
   loaded: readonly LoadResult[],
   calendar: Pick<ExchangeCalendar, 'isRegularSession'>,
+  options: { extendedHours?: boolean } = {},
 ): { notes: string[]; warnings: string[] } {
   return {
     notes: loaded.flatMap((l) => [...repairLines(l), ...gapLine(l)]),
-    warnings: loaded.flatMap((l) => [...sessionWarning(l, calendar), ...moveWarnings(l)]),
+    warnings: loaded.flatMap((l) => [
+      ...sessionWarning(l, calendar),
+      ...dailyStockWarning(l, options.extendedHours),
+      ...moveWarnings(l),
+    ]),
   };
 }
 

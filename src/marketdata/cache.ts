@@ -28,7 +28,8 @@ import type { BarColumns, QualityReport } from './types.js';
 // are reported, not loaded.
 // 7: --repair keeps a high/low only when it brackets open and close, else uses max/min(open, close).
 // 8: the report lists suspicious single-bar moves (warnings, warningCount).
-export const CACHE_FORMAT_VERSION = 8;
+// 9: daily stock bars open at their labelled day's session open; unplaceable days are reported rows.
+export const CACHE_FORMAT_VERSION = 9;
 // Float64 bytes are written in the machine's byte order; the magic names it so a cache copied to a machine of
 // the other order is ignored rather than misread.
 const MAGIC = Buffer.from(endianness() === 'LE' ? 'WSBARSL1' : 'WSBARSB1', 'latin1');

@@ -139,9 +139,11 @@ function parseFile(
   const raw = parseRows(path, buf, layout);
   const zone = layout.timeFormat === 'naive' ? applyZone(path, raw, layout, assetClass, timezone) : null;
   // A stock's closed market (nights, weekends, holidays) is not a gap; a crypto market never closes.
-  const gapsOf = assetClass === 'stock' ? sessionGaps(nyseCalendar()) : alwaysOpen;
+  const stock = assetClass === 'stock';
+  const gapsOf = stock ? sessionGaps(nyseCalendar()) : alwaysOpen;
   const hint = adjustedColumnsHint(layout.names, [layout.open, layout.high, layout.low, layout.close]);
-  const norm = normalise(path, raw, mode, gapsOf, hint);
+  // A daily stock bar is placed in its day's NYSE session (daily.ts); intraday and crypto bars are not touched.
+  const norm = normalise(path, raw, mode, gapsOf, hint, stock ? nyseCalendar() : null);
   const tp = timePart(layout, raw, zone);
   const { path: _path, ...report } = norm.report;
   return {

@@ -6,6 +6,7 @@
  */
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import { newYorkDay } from '../core/calendar/index.js';
+import { isDailySpacing, placeDailyBars } from './daily.js';
 import { DataError } from './errors.js';
 import { adjustedColumnsHint, suspiciousMoves } from './moves.js';
 import type { RawBars, RowProblem } from './row-sink.js';
@@ -86,6 +87,7 @@ export function normalise(
   mode: 'refuse' | 'repair',
   missingBars: MissingBars = alwaysOpen,
   splitHint = adjustedColumnsHint([], []),
+  dailySessions: ExchangeCalendar | null = null,
 ): Normalised {
   const cols: Columns = raw;
   let n = raw.n;
@@ -145,9 +147,14 @@ export function normalise(
     n = m;
     duplicates.sort((a, b) => a.row - b.row);
   }
+  let intervalMs = medianSpacing(t, n);
+  // A daily stock bar stands for its day's session (daily.ts): placed there before gaps are measured.
+  if (dailySessions !== null && isDailySpacing(intervalMs)) {
+    n = placeDailyBars(cols, n, dailySessions, problems);
+    intervalMs = medianSpacing(t, n);
+  }
   problems.sort((a, b) => a.row - b.row);
 
-  const intervalMs = medianSpacing(t, n);
   const gaps: QualityReport['gaps'] = [];
   if (intervalMs > 0) {
     const limit = 1.5 * intervalMs;

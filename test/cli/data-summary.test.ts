@@ -1,7 +1,8 @@
 /**
  * What simulate says about its data before it runs: --repair's drops and repairs (a count per file, the
- * first rows on the console, all in --json data[].problems), gaps (count and the largest), and stock series
- * that can never trade because no bar opens in a session (daily files stamped at midnight).
+ * first rows on the console, all in --json data[].problems), gaps (count and the largest), stock series
+ * that can never trade because no bar opens in a session (weekly files stamped at midnight), and daily stock
+ * series, seen only at their session's close.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,16 +52,35 @@ describe('dataQualityLines', () => {
   });
 
   it('warns when no bar of a stock opens in a session: 0 of N, why, and what to do', async () => {
-    const path = join(dir, 'AAPL_1Day.csv');
+    // Weekly bars are not placed in a session (a week is not one session): they can never trade.
+    const path = join(dir, 'AAPL_1Week.csv');
+    writeFileSync(
+      path,
+      'timestamp,open,high,low,close,volume\n2024-01-02 05:00:00,10,11,9,10,1\n2024-01-09 05:00:00,10,11,9,10,1\n2024-01-16 05:00:00,10,11,9,10,1\n',
+    );
+    const loaded = await loadBars(path, { cacheDir: null, layout: { timezone: 'UTC' } });
+    const { warnings } = dataQualityLines([loaded], nyseCalendar());
+    expect(warnings).toEqual([
+      'warning: AAPL: 0 of 3 bars open in a regular exchange session (the first is stamped 2024-01-02T05:00:00Z). Stock orders fill only in bars that open in a session, so AAPL cannot trade: use daily or intraday bars (e.g. 1h) for it, or leave it out with --symbols.',
+    ]);
+  });
+
+  it('daily stock bars open in their sessions; without extended hours they are warned about, not refused', async () => {
+    const path = join(dir, 'MSFT_1Day.csv');
     writeFileSync(
       path,
       'timestamp,open,high,low,close,volume\n2024-01-02 05:00:00,10,11,9,10,1\n2024-01-03 05:00:00,10,11,9,10,1\n2024-01-04 05:00:00,10,11,9,10,1\n',
     );
     const loaded = await loadBars(path, { cacheDir: null, layout: { timezone: 'UTC' } });
-    const { warnings } = dataQualityLines([loaded], nyseCalendar());
-    expect(warnings).toEqual([
-      'warning: AAPL: 0 of 3 bars open in a regular exchange session (the first is stamped 2024-01-02T05:00:00Z). Stock orders fill only in bars that open in a session, so AAPL cannot trade: use intraday bars (e.g. 1h) for it, or leave it out with --symbols.',
-    ]);
+    const calendar = nyseCalendar();
+    expect(Array.from(loaded.series.time).every((t) => calendar.sessionAt(t)?.open === t)).toBe(true);
+    const { warnings } = dataQualityLines([loaded], calendar);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(
+      "warning: MSFT: daily bars stand for their sessions and are known only at each session's close",
+    );
+    expect(warnings[0]).toContain('extendedHours: true');
+    expect(dataQualityLines([loaded], calendar, { extendedHours: true }).warnings).toEqual([]);
   });
 });
 

@@ -3,6 +3,8 @@
  * writes a seeded series with the layout's header, time format, orientation and column order (never real
  * data), so a defect can be put on one row and the load compared with the clean file's.
  */
+import { nyseCalendar } from '../../src/core/calendar/index.js';
+import { labelledDay } from '../../src/marketdata/daily.js';
 import type { loadBars } from '../../src/marketdata/index.js';
 import { parseZone } from '../../src/marketdata/timezone.js';
 
@@ -39,7 +41,18 @@ export interface Layout {
   fields: (b: Bar, time: string) => string[];
   timeAt: number;
   options?: Parameters<typeof loadBars>[1];
+  /** Where the loader puts a bar stamped t: a daily stock bar opens at its day's session open (daily.ts). */
+  placed?: (t: number) => number;
 }
+
+/** A daily stock bar's place: the NYSE session open of the day it is labelled with. */
+const sessionOpen = (t: number): number => nyseCalendar().sessionFor(labelledDay(t))!.open;
+/** The next UTC date after t that has an NYSE session: daily stock files hold trading days only. */
+const nextTradingDay = (t: number): number => {
+  let d = t + DAY;
+  while (nyseCalendar().sessionFor(labelledDay(d)) === null) d += DAY;
+  return d;
+};
 
 const f = (x: number): string => String(x);
 export const LAYOUTS: Layout[] = [
@@ -124,6 +137,7 @@ export const LAYOUTS: Layout[] = [
   {
     name: 'alpaca 1Day (symbol second)',
     file: 'MSFT_1Day.csv',
+    placed: sessionOpen,
     header: 'Date,symbol,Open,High,Low,Close,Volume,Trades,VWAP',
     step: DAY,
     descending: false,
@@ -135,6 +149,7 @@ export const LAYOUTS: Layout[] = [
   {
     name: 'alpaca (close first, dates)',
     file: 'NVDA.csv',
+    placed: sessionOpen,
     header: 'Date,Close,High,Low,Open,Volume',
     step: DAY,
     descending: false,
@@ -146,6 +161,7 @@ export const LAYOUTS: Layout[] = [
   {
     name: 'quandl (descending, adjusted columns)',
     file: 'WIKI-IBM.csv',
+    placed: sessionOpen,
     header:
       'Date,Open,High,Low,Close,Volume,Ex-Dividend,Split Ratio,Adj. Open,Adj. High,Adj. Low,Adj. Close,Adj. Volume',
     step: DAY,
@@ -170,12 +186,14 @@ export function series(n: number, start: number, step: number, seed: number): Ba
   const cents = (x: number): number => Math.round(x * 100) / 100;
   const bars: Bar[] = [];
   let price = 50 + rand() * 100;
-  for (let i = 0; i < n; i++) {
+  // Daily bars fall on trading days only (a weekend row of a stock is a problem, daily.ts).
+  const next = step === DAY ? nextTradingDay : (t: number) => t + step;
+  for (let i = 0, t = start; i < n; i++, t = next(t)) {
     const o = cents(price);
     const c = cents(Math.max(1, price * (1 + (rand() - 0.5) * 0.04)));
     const h = cents(Math.max(o, c) + rand() * 2 + 0.01);
     const l = cents(Math.max(0.01, Math.min(o, c) - rand() * 2 - 0.01));
-    bars.push({ t: start + i * step, o, h, l, c, v: Math.round(rand() * 1e6) / 100 + 1 });
+    bars.push({ t, o, h, l, c, v: Math.round(rand() * 1e6) / 100 + 1 });
     price = c;
   }
   return bars;

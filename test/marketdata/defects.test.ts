@@ -135,7 +135,11 @@ function barsOf(r: LoadResult): string[] {
   const s = r.series;
   return Array.from(s.time, (t, i) => [t, s.open[i], s.high[i], s.low[i], s.close[i], s.volume[i]].join(','));
 }
-const line = (b: Bar): string => [b.t, b.o, b.h, b.l, b.c, b.v].join(',');
+/** A generated bar as the loader gives it back (a daily stock bar moved to its session's open). */
+const lineOf =
+  (layout: Layout) =>
+  (b: Bar): string =>
+    [layout.placed?.(b.t) ?? b.t, b.o, b.h, b.l, b.c, b.v].join(',');
 
 /** Every field in double quotes (an empty field stays empty). */
 const quoteAll = (text: string): string => text.replace(/[^,\r\n]+/g, (v) => `"${v}"`);
@@ -150,7 +154,7 @@ describe('each layout, clean', () => {
       const bars = series(N, Date.UTC(2021, 2, 1), layout.step, 7);
       const path = write(layout.file, fileText(layout, render(layout, bars).lines));
       const r = await loadBars(path, opts(layout, 'refuse'));
-      expect(barsOf(r)).toEqual(bars.map(line));
+      expect(barsOf(r)).toEqual(bars.map(lineOf(layout)));
       expect(r.report.badRows).toEqual([]);
     },
   );
@@ -189,8 +193,9 @@ describe('one defective row, in every layout', () => {
           ...repaired.report.duplicates.map((d) => d.row),
         ];
         expect(listed).toEqual([row]);
-        const others = barsOf(repaired).filter((_, i) => repaired.series.time[i] !== order[j]!.t);
-        expect(others).toEqual(bars.filter((b) => b.t !== order[j]!.t).map(line));
+        const at = layout.placed?.(order[j]!.t) ?? order[j]!.t;
+        const others = barsOf(repaired).filter((_, i) => repaired.series.time[i] !== at);
+        expect(others).toEqual(bars.filter((b) => b.t !== order[j]!.t).map(lineOf(layout)));
         if (defect.outcome === 'drop') expect(repaired.report.bars).toBe(N - 1);
         else expect(repaired.report.bars).toBe(N);
       }),
@@ -210,7 +215,7 @@ describe('one defective row, in every layout', () => {
           new RegExp(`:(${j + base}|${j + base + 1}): out of order`),
         );
         const r = await loadBars(path, opts(layout, 'repair'));
-        expect(barsOf(r)).toEqual(bars.map(line));
+        expect(barsOf(r)).toEqual(bars.map(lineOf(layout)));
       }),
       { seed: 11, numRuns: 30 },
     );
@@ -235,7 +240,7 @@ describe('changes that are not defects', () => {
         const bars = series(N, Date.UTC(2021, 2, 1), layout.step, seed);
         const path = write(layout.file, change.apply(layout, fileText(layout, render(layout, bars).lines)));
         const r = await loadBars(path, opts(layout, 'refuse'));
-        expect(barsOf(r), `${layout.name}: ${change.name}`).toEqual(bars.map(line));
+        expect(barsOf(r), `${layout.name}: ${change.name}`).toEqual(bars.map(lineOf(layout)));
         expect(r.report.badRows).toEqual([]);
       }),
       { seed: 5, numRuns: 40 },
