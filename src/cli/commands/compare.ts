@@ -218,9 +218,12 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   for (const note of notes) say(`note: ${note}`);
   const series = loaded.map((l) => l.series);
   say(dataLine(loaded, symbolsOf));
+  // A daily stock places orders only under extended hours: warned about unless every side has them.
+  const allSides = groups.flatMap((g) => [g.baseline, ...g.variants]);
   const quality = dataQualityLines(
     loaded,
     calendar ? calendarFromSessions(calendar.sessions, calendar.file) : nyseCalendar(),
+    { extendedHours: allSides.every((s) => s.config.extendedHours) },
   );
   for (const line of quality.notes) say(line);
   // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.

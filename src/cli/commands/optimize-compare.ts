@@ -43,7 +43,7 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
     if (!opts.quiet) process.stderr.write(`${line}\n`);
   };
   say(dataLine(data.loaded, config.symbols));
-  const quality = dataQualityLines(data.loaded, nyseCalendar());
+  const quality = dataQualityLines(data.loaded, nyseCalendar(), { extendedHours: config.extendedHours });
   for (const line of quality.notes) say(line);
   // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
   for (const line of quality.warnings) process.stderr.write(`${line}\n`);

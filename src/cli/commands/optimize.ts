@@ -121,7 +121,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   };
   const f0 = spec.folds[0]!;
   say(dataLine(data.loaded, config.symbols));
-  const quality = dataQualityLines(data.loaded, nyseCalendar());
+  const quality = dataQualityLines(data.loaded, nyseCalendar(), { extendedHours: config.extendedHours });
   for (const line of quality.notes) say(line);
   // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
   for (const line of quality.warnings) process.stderr.write(`${line}\n`);

@@ -177,7 +177,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     loaded.map((l) => l.series),
   );
   const calendar = await loadCalendar(opts.calendar);
-  const quality = dataQualityLines(loaded, calendar);
+  const quality = dataQualityLines(loaded, calendar, { extendedHours: config.extendedHours });
   if (!opts.quiet) {
     for (const note of notes) process.stderr.write(`note: ${note}\n`);
     process.stderr.write(`${dataLine(loaded, config.symbols)}\n`);

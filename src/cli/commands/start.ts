@@ -85,7 +85,7 @@ export function registerStart(program: Command): void {
 async function simulateLoaded(loaded: LoadResult[], quiet: boolean): Promise<SimulateRun> {
   const resolved = await loadConfig({ env: process.env });
   const calendar = nyseCalendar();
-  const quality = dataQualityLines(loaded, calendar);
+  const quality = dataQualityLines(loaded, calendar, { extendedHours: resolved.config.extendedHours });
   if (!quiet) {
     process.stderr.write(`${dataLine(loaded, resolved.config.symbols)}\n`);
     for (const line of quality.notes) process.stderr.write(`${line}\n`);
