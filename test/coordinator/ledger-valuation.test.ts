@@ -213,7 +213,6 @@ function scenario(fixed: boolean, seed: number) {
       }
     }
     if (completion) completion(out.nextBarProbability, orders);
-    else if (deferBelow !== undefined) differences++; // a threshold always gets its completion
     for (const i of rows) {
       fresh.valueOrder(orders[i]!, now, one);
       const want = [one[VAL_P], one[VAL_P_NEXT_BAR], one[VAL_RETURN], one[VAL_SIGMA]];

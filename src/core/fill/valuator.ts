@@ -87,7 +87,7 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
       }
       const fixed = options.orderValidityFixed === true;
       const defer = deferBelow ?? Number.NEGATIVE_INFINITY;
-      rows.value(
+      const left = rows.value(
         orders,
         list,
         count,
@@ -101,7 +101,8 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
         indexOf,
         defer,
       );
-      return defer > Number.NEGATIVE_INFINITY ? completion(model, indexOf) : undefined;
+      // A completion only when a chance was left: most decisions of a small book leave none.
+      return left ? completion(model, indexOf) : undefined;
     },
   };
 }
@@ -156,6 +157,7 @@ class RowValuations {
   private stale = new Int32Array(0);
   private valued = new Int32Array(0);
 
+  /** Values the listed rows into `out`; true when one of them holds a next-bar chance left for later. */
   value(
     orders: readonly OpenOrder[],
     rows: Int32Array,
@@ -169,7 +171,7 @@ class RowValuations {
     returns: ReturnShrinker,
     indexOf: (symbol: string) => number,
     deferBelow: number,
-  ): void {
+  ): boolean {
     if (this.stamp.length < orders.length) this.grow(orders.length * 2);
     if (model.version !== this.nextBarModel) {
       this.nextBarModel = model.version;
@@ -250,6 +252,7 @@ class RowValuations {
     const columns = { symbol, distance, until, probability, nextBar, nextBarVariance, sigma };
     model.evaluateRows(valued, valuedCount, now, columns, deferBelow);
     const n = orders.length;
+    let left = false;
     if (n < COPY_BY_VIEW) {
       for (let k = 0; k < count; k++) {
         const i = rows[k]!;
@@ -257,8 +260,9 @@ class RowValuations {
         out.nextBarProbability[i] = nextBar[i]!;
         out.expectedReturn[i] = expectedReturn[i]!;
         out.sigma[i] = sigma[i]!;
+        left ||= nextBar[i]! < 0;
       }
-      return;
+      return left;
     }
     // Every row's answers at once, listed or not (the contract lets the rows not listed be anything): one
     // copy per column costs less than four stores per row.
@@ -266,6 +270,9 @@ class RowValuations {
     out.nextBarProbability.set(nextBar.subarray(0, n));
     out.expectedReturn.set(expectedReturn.subarray(0, n));
     out.sigma.set(sigma.subarray(0, n));
+    if (deferBelow === Number.NEGATIVE_INFINITY) return false;
+    for (let k = 0; k < count && !left; k++) left = nextBar[rows[k]!]! < 0;
+    return left;
   }
 
   private grow(capacity: number): void {

@@ -36,7 +36,8 @@ export interface Valuator {
    * protect an order whose protection threshold is at least that) may be left for later. Its row then holds
    * a negative number instead (below every threshold, never NaN), and the call returns the completion that
    * writes the chances in place of those numbers: the same numbers the call would have written, whenever it
-   * is called (it keeps what it needs). Without `deferBelow` nothing is left and nothing is returned.
+   * is called (it keeps what it needs). When nothing was left (always without `deferBelow`) it returns
+   * nothing.
    */
   valueOrders?(
     orders: readonly OpenOrder[],
