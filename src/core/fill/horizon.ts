@@ -48,9 +48,16 @@ export class TradableProfile {
   private from = Number.NaN;
   private count = 0;
   /** Per segment: where tradable time starts (the open, or `from` inside a session), where it ends, whether an open starts it. */
-  private readonly start: number[] = [];
-  private readonly end: number[] = [];
-  private readonly opens: number[] = [];
+  private start = new Float64Array(16);
+  private end = new Float64Array(16);
+  private opens = new Uint8Array(16);
+  /**
+   * Per segment k: the tradable time and the opens of the segments before it, summed in segment order (as a
+   * scan adds them, so the same numbers); `capAt`: the first segment whose end brings the sum to the cap.
+   */
+  private before = new Float64Array(17);
+  private opensBefore = new Int32Array(17);
+  private capAt = 0;
   /** The last window asked and its answer: many symbols ask the same one (their next bar) in a row. */
   private lastTo = Number.NaN;
   private lastTradable = 0;
@@ -69,30 +76,38 @@ export class TradableProfile {
       out[1] = this.lastOpens;
       return;
     }
-    const cap = this.maxTradableMs;
-    let tradable = 0;
-    let opens = 0;
-    for (let k = 0; k < this.count; k++) {
-      const s = this.start[k]!;
-      if (s > to || (s === to && this.opens[k] === 0)) break;
-      if (this.opens[k] === 1) opens++;
-      const e = this.end[k]! < to ? this.end[k]! : to;
-      tradable += e - s;
-      if (tradable >= cap) {
-        tradable = cap;
-        break;
-      }
+    const { start, opens } = this;
+    // The segments the window reaches: those starting before `to`, and one an open starts at `to` itself.
+    let k = 0;
+    const count = this.count;
+    while (k < count && (start[k]! < to || (start[k] === to && opens[k] === 1))) k++;
+    let tradable: number;
+    let opened: number;
+    if (k === 0) {
+      tradable = 0;
+      opened = 0;
+    } else if (this.capAt < k - 1) {
+      // A whole segment before the last reached already brought the time to the cap.
+      tradable = this.maxTradableMs;
+      opened = this.opensBefore[this.capAt + 1]!;
+    } else {
+      const last = k - 1;
+      const e = this.end[last]! < to ? this.end[last]! : to;
+      tradable = this.before[last]! + (e - start[last]!);
+      opened = this.opensBefore[k]!;
+      if (tradable >= this.maxTradableMs) tradable = this.maxTradableMs;
     }
     out[0] = tradable;
-    out[1] = opens;
+    out[1] = opened;
     this.lastTo = to;
     this.lastTradable = tradable;
-    this.lastOpens = opens;
+    this.lastOpens = opened;
   }
 
   private build(from: TimeMs): void {
     this.from = from;
     this.count = 0;
+    this.lastTo = Number.NaN;
     let covered = 0;
     let t = from;
     while (covered < this.maxTradableMs) {
@@ -117,12 +132,40 @@ export class TradableProfile {
       covered += close - begin;
       t = close;
     }
+    // Sums in segment order; the cap is reached at the first segment whose whole time reaches it.
+    const n = this.count;
+    this.capAt = n;
+    let sum = 0;
+    let opened = 0;
+    for (let k = 0; k < n; k++) {
+      this.before[k] = sum;
+      this.opensBefore[k] = opened;
+      sum += this.end[k]! - this.start[k]!;
+      opened += this.opens[k]!;
+      if (sum >= this.maxTradableMs && this.capAt === n) this.capAt = k;
+    }
+    this.before[n] = sum;
+    this.opensBefore[n] = opened;
   }
 
   private push(start: TimeMs, end: TimeMs, isOpen: number): void {
+    if (this.count === this.start.length) {
+      const size = this.count * 2;
+      this.start = grown(this.start, size);
+      this.end = grown(this.end, size);
+      this.opens = grown(this.opens, size);
+      this.before = grown(this.before, size + 1);
+      this.opensBefore = grown(this.opensBefore, size + 1);
+    }
     this.start[this.count] = start;
     this.end[this.count] = end;
     this.opens[this.count] = isOpen;
     this.count++;
   }
+}
+
+function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
 }
