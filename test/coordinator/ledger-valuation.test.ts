@@ -1,7 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nyseCalendar } from '../../src/core/calendar/index.js';
-import { FillModel } from '../../src/core/fill/model.js';
 import { ReturnShrinker } from '../../src/core/fill/returns.js';
 import { fillValuator, type FillValuatorOptions } from '../../src/core/fill/valuator.js';
 import {
@@ -14,7 +12,7 @@ import {
 } from '../../src/core/policy/valuation.js';
 import type { OpenOrder } from '../../src/core/types.js';
 import { CapacityLedger } from '../../src/coordinator/ledger.js';
-import { rng } from '../support/arbitraries.js';
+import { trainedModel } from '../support/trained-model.js';
 
 /**
  * The valuator's batch form remembers per candidate row what it computed (the symbol, the log distance, the
@@ -24,30 +22,10 @@ import { rng } from '../support/arbitraries.js';
  */
 
 const HOUR = 3_600_000;
-const calendar = nyseCalendar();
 const START = Date.parse('2024-01-02T00:00:00Z');
 const TRAINED_UNTIL = Date.parse('2024-01-20T00:00:00Z');
 const SYMBOLS = ['BTCUSD', 'AAPL', 'UNKNOWN'] as const;
 const CLASSES = ['crypto', 'stock'] as const;
-
-/** A model with a volatility for both symbols: hourly random-walk bars (the stock's in its sessions). */
-function trainedModel(seed: number): FillModel {
-  const model = new FillModel({ calendar, assetClasses: CLASSES });
-  const r = rng(seed);
-  const price = [100, 100];
-  for (let t = START; t < TRAINED_UNTIL; t += HOUR) {
-    for (const i of [0, 1]) {
-      const session = calendar.sessionAt(t);
-      if (i === 1 && !session) continue;
-      const o = price[i]!;
-      const c = o * Math.exp((r() - 0.5) * 0.03);
-      const barMs = i === 1 ? Math.min(HOUR, session!.close - t) : HOUR;
-      model.onBar(i, t, o, Math.max(o, c) * 1.002, Math.min(o, c) * 0.998, c, barMs);
-      price[i] = c;
-    }
-  }
-  return model;
-}
 
 type Step =
   | { kind: 'batch'; mask: number; deferBelow?: number }
@@ -94,7 +72,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 
 /** One scenario: a ledger, a model, the validities; `step` applies one step, `check` values a batch. */
 function scenario(fixed: boolean, seed: number) {
-  const model = trainedModel(seed);
+  const model = trainedModel(seed, START, TRAINED_UNTIL);
   const returns = new ReturnShrinker({ assetClasses: CLASSES });
   const validity = new Map<string, number>();
   const options: FillValuatorOptions = {

@@ -1,8 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { DEFAULT_CONFIG } from '../../src/core/config/presets.js';
-import { FillModel } from '../../src/core/fill/model.js';
 import { ReturnShrinker } from '../../src/core/fill/returns.js';
 import { fillValuator } from '../../src/core/fill/valuator.js';
 import { decide } from '../../src/core/policy/decide.js';
@@ -12,7 +10,7 @@ import { StealHistory } from '../../src/core/policy/steal-history.js';
 import type { Valuator } from '../../src/core/policy/valuation.js';
 import type { EntryRequest } from '../../src/core/types.js';
 import { CapacityLedger } from '../../src/coordinator/ledger.js';
-import { rng } from '../support/arbitraries.js';
+import { trainedModel } from '../support/trained-model.js';
 
 /**
  * decide() lets the valuator leave the next-bar chances below the protection threshold for later (the
@@ -22,30 +20,11 @@ import { rng } from '../support/arbitraries.js';
  */
 
 const HOUR = 3_600_000;
-const calendar = nyseCalendar();
 const START = Date.parse('2024-03-04T00:00:00Z');
 /** A Tuesday, 15:00 UTC: the stock's session is open, so both classes have next-bar chances. */
 const NOW = Date.parse('2024-03-19T15:00:00Z');
 const CLASSES = ['crypto', 'stock'] as const;
 const SYMBOLS = ['BTCUSD', 'AAPL'] as const;
-
-function trainedModel(seed: number): FillModel {
-  const model = new FillModel({ calendar, assetClasses: CLASSES });
-  const r = rng(seed);
-  const price = [100, 100];
-  for (let t = START; t < NOW; t += HOUR) {
-    for (const i of [0, 1]) {
-      const session = calendar.sessionAt(t);
-      if (i === 1 && !session) continue;
-      const o = price[i]!;
-      const c = o * Math.exp((r() - 0.5) * 0.03);
-      const barMs = i === 1 ? Math.min(HOUR, session!.close - t) : HOUR;
-      model.onBar(i, t, o, Math.max(o, c) * 1.002, Math.min(o, c) * 0.998, c, barMs);
-      price[i] = c;
-    }
-  }
-  return model;
-}
 
 interface Resting {
   symbol: number;
@@ -72,7 +51,7 @@ function leavingNothing(v: Valuator): Valuator {
 }
 
 function decideOn(book: readonly Resting[], seed: number, protection: number, keep: boolean) {
-  const model = trainedModel(seed);
+  const model = trainedModel(seed, START, NOW);
   const returns = new ReturnShrinker({ assetClasses: CLASSES });
   returns.record(0, 0.004);
   returns.record(1, 0.002);
