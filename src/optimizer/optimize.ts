@@ -51,7 +51,11 @@ export function studyRange(series: readonly BarSeries[], requested?: Partial<Win
       {
         where: '--from/--to',
         message: `the data's common window is ${day(common.from)} → ${day(common.to)}; choose dates inside it`,
-        value: { from: requested?.from && day(requested.from), to: requested?.to && day(requested.to) },
+        // Only what was asked for: an absent bound printed as `"to":undefined` reads like a bug.
+        value: {
+          ...(requested?.from !== undefined ? { from: day(requested.from) } : {}),
+          ...(requested?.to !== undefined ? { to: day(requested.to) } : {}),
+        },
       },
     ]);
   }

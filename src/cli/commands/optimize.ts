@@ -69,7 +69,10 @@ export function registerOptimize(program: Command): void {
       '--compare',
       "test the seed system's claim: stealing off, protection 0.4% / 0.1% / 0.15% and the optimiser's best, on a holdout the optimiser never sees (one window; `worksteal compare` for rolling windows)",
     )
-    .option('--holdout <fraction>', 'with --compare: last share of the range kept from the optimiser', '0.25')
+    .option(
+      '--holdout <fraction>',
+      'with --compare: last share of the range kept from the optimiser (default 0.25)',
+    )
     .option('--markdown <file>', 'with --compare: write the table as Markdown, with the command')
     .addOption(jsonOption('the study (scores, folds, data hashes, history; with --compare: every number)'))
     .option('--repair', 'drop bad rows and duplicates in the data instead of refusing the file')
@@ -100,7 +103,12 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   const { from, to } = parseDateRange(opts.from, opts.to);
   const { config, preset, fileValues } = await resolveOptimizeConfig(opts);
   const onBadData = opts.repair ? 'repair' : 'refuse';
+  // Without --compare nothing is held out: a --holdout taken silently would let the user believe it was.
   if (opts.markdown !== undefined) throw new CliError('--markdown belongs to --compare');
+  if (opts.holdout !== undefined)
+    throw new CliError(
+      `--holdout ${opts.holdout} belongs to --compare: without it the optimiser searches the whole --from/--to range and nothing is held out (add --compare, or leave --holdout out)`,
+    );
   if (opts.json !== undefined && opts.outMeta !== undefined)
     throw new CliError('--json and --out-meta write the same JSON; give one of them');
   // Every output is checked before the study runs: a path that cannot be written fails now, not after it.
