@@ -73,6 +73,9 @@ describe('worksteal optimize', () => {
     expect(meta.sensitivity?.map((s) => s.name).sort()).toEqual(
       Object.keys(FIXTURE_CONFIG.optimize.params).sort(),
     );
+    // The count announced is the count run: every point but the best (a best off the probe grid adds one).
+    const probed = meta.sensitivity!.reduce((n, row) => n + row.points.length - 1, 0);
+    expect(r.stderr).toContain(`sensitivity: ${probed} evaluations around the best point`);
 
     const html = readFileSync(report, 'utf8');
     for (const section of [

@@ -49,7 +49,7 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   for (const line of quality.notes) say(line);
   // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
   for (const line of quality.warnings) process.stderr.write(`${line}\n`);
-  const store = OptimizerStore.open(opts.db);
+  const store = OptimizerStore.open(opts.db, undefined, ['worksteal', ...process.argv.slice(2)].join(' '));
   const bar = progressBar('optimizing');
   const stop = interruptOnSigint(() => {
     bar.stop();

@@ -136,7 +136,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   say(
     `folds: ${spec.folds.length} ${config.optimize.folds.scheme}, ${day(range.from)} → ${day(range.to)} (first: train ${day(f0.train.from)} → ${day(f0.train.to)}, test → ${day(f0.test.to)}); score: ${SCORE_DESCRIPTIONS[spec.score]}`,
   );
-  const store = OptimizerStore.open(opts.db);
+  const store = OptimizerStore.open(opts.db, undefined, ['worksteal', ...process.argv.slice(2)].join(' '));
   const evaluator = await createEvaluator(executor, spec, series);
   say(`evaluating on: ${evaluator.name}; store: ${opts.db}`);
   const bar = progressBar('optimizing');
@@ -164,7 +164,9 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
         ),
       onSensitivity: (n) => {
         bar.stop();
-        say(`sensitivity: up to ${n} evaluations around the best point`);
+        say(
+          `sensitivity: ${n} evaluation${n === 1 ? '' : 's'} around the best point (those already stored are read)`,
+        );
       },
     });
   } finally {
