@@ -5,7 +5,7 @@ import { PRESET_NAMES } from '../../core/config/presets.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { SCORE_DESCRIPTIONS } from '../../optimizer/objective/scores.js';
 import { createEvaluator, optimize, prepareObjective } from '../../optimizer/optimize.js';
-import { bestConfigFile, buildMeta, metaPathFor } from '../../optimizer/output.js';
+import { bestCell, bestConfigFile, buildMeta, metaPathFor, unusedParams } from '../../optimizer/output.js';
 import { testFoldEquity } from '../../optimizer/report/fold-equity.js';
 import { renderOptimizeReport } from '../../optimizer/report/html.js';
 import { OptimizerStore } from '../../optimizer/store.js';
@@ -227,19 +227,26 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
 
 function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean, out: NodeJS.WritableStream): void {
   const best = meta.best!;
+  const base = meta.baseConfig as Record<string, unknown>;
+  // Keys in seconds that a key in bars replaced: left out of the result line (as best.json does), marked in the tables.
+  const unused = unusedParams({ ...base, ...best.params }, best.params);
   if (quiet) {
     out.write(
       `best median OOS ${meta.score} ${num(best.oos, 3)} (IS ${num(best.is, 3)}) ${Object.entries(best.params)
+        .filter(([k]) => !unused.has(k))
         .map(([k, v]) => `${k}=${show(v)}`)
         .join(' ')}\n`,
     );
     return;
   }
-  const base = meta.baseConfig as Record<string, unknown>;
   out.write(
     `\nbest: median out-of-sample ${meta.score} ${num(best.oos, 3)}, in-sample ${num(best.is, 3)}\n${table(
       ['parameter', 'best', 'base'],
-      meta.space.map((p) => [p.name, show(best.params[p.name]), show(base[p.name])]),
+      meta.space.map((p) => [
+        p.name,
+        bestCell(show(best.params[p.name]), p.name, unused),
+        show(base[p.name]),
+      ]),
     )}\n${table(
       ['fold', 'train', 'IS', 'test', 'OOS', 'test trades', 'test steals'],
       best.folds.map((f) => [
@@ -257,7 +264,13 @@ function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean, out: Node
     out.write(
       `\nsensitivity (median OOS ${meta.score} as one parameter moves across its range):\n${table(
         ['parameter', 'best', 'OOS low', 'OOS high', 'swing'],
-        meta.sensitivity.map((r) => [r.name, show(r.best), num(r.low, 3), num(r.high, 3), num(r.swing, 3)]),
+        meta.sensitivity.map((r) => [
+          r.name,
+          bestCell(show(r.best), r.name, unused),
+          num(r.low, 3),
+          num(r.high, 3),
+          num(r.swing, 3),
+        ]),
       )}\n`,
     );
   }

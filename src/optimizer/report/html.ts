@@ -6,7 +6,7 @@
 import { PALETTE, type ChartSpec } from '../../report/chart-spec.js';
 import { esc, pct, table } from '../../report/format.js';
 import { figure, reportPage } from '../../report/page.js';
-import type { OptimizeMeta } from '../output.js';
+import { bestCell, unusedParams, type OptimizeMeta } from '../output.js';
 import type { StoredEvaluation } from '../store.js';
 import { compact } from './compact.js';
 import { chainFolds, type FoldEquity } from './fold-equity.js';
@@ -127,12 +127,15 @@ export function renderOptimizeReport(
   );
   const charts = [convergence(meta), isOos, ...perParam];
   if (foldEquity.length) charts.push(foldEquityChart(foldEquity));
+  const unused = best
+    ? unusedParams({ ...(meta.baseConfig as Record<string, unknown>), ...best.params }, best.params)
+    : new Map<string, string>();
   const paramsTable = best
     ? table(
         ['parameter', 'best', 'base config', 'search range'],
         meta.space.map((p) => [
           p.name,
-          value(best.params[p.name]),
+          bestCell(value(best.params[p.name]), p.name, unused),
           value((meta.baseConfig as Record<string, unknown>)[p.name]),
           p.kind === 'bool'
             ? 'false / true'
@@ -171,7 +174,7 @@ export function renderOptimizeReport(
         ['parameter', 'best', 'OOS low', 'OOS high', 'swing', 'points (value: OOS)'],
         meta.sensitivity.map((r) => [
           r.name,
-          value(r.best),
+          bestCell(value(r.best), r.name, unused),
           compact(r.low),
           compact(r.high),
           compact(r.swing),
