@@ -47,6 +47,22 @@ export function unusedParams(
   return out;
 }
 
+/**
+ * How many candidates the study has and where each came from: evaluated by this run, found in the store
+ * when asked, or asked and told by an earlier run (a resumed study), so a rerun does not read as idle.
+ */
+export function candidatesLine(s: {
+  generations: number;
+  evaluations: number;
+  evaluated: number;
+  reused: number;
+}): string {
+  const earlier = Math.max(0, s.evaluations - s.evaluated - s.reused);
+  const parts = [`${s.evaluated} evaluated by this run`, `${s.reused} found in the store`];
+  if (earlier) parts.push(`${earlier} from earlier runs of this study`);
+  return `${s.generations} generation${s.generations === 1 ? '' : 's'}, ${s.evaluations} candidates: ${parts.join(', ')}`;
+}
+
 /** A best value as the tables show it: marked when a key in bars replaced it. */
 export function bestCell(shown: string, name: string, unused: ReadonlyMap<string, string>): string {
   const bars = unused.get(name);

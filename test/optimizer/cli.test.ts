@@ -125,12 +125,17 @@ describe('worksteal optimize', () => {
     const again = runCli(args(db, out, ['--sensitivity', '0', '--threads', '0']));
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(
-      /\(resumed\): 3 generations, 18 candidates, \d+ evaluated now, \d+ found in the store/,
+      /\(resumed\): 3 generations, 18 candidates: \d+ evaluated by this run, \d+ found in the store/,
     );
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(best, 'utf8'));
     const meta = decodeJson<OptimizeMeta>(readFileSync(join(dir, 'best-b.meta.json'), 'utf8'));
     // Nothing was evaluated twice: the new process ran exactly the evaluations the first one had not stored.
     expect(partial + meta.evaluated).toBe(storedCount(db));
+    // Run again on the finished study: every candidate is accounted for, none evaluated again.
+    const third = runCli(args(db, out, ['--sensitivity', '0', '--threads', '0']));
+    expect(third.stderr).toMatch(
+      /\(resumed\): 3 generations, 18 candidates: 0 evaluated by this run, 0 found in the store, 18 from earlier runs of this study/,
+    );
   });
 
   it('bad inputs exit 2 and name the key', () => {

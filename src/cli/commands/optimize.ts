@@ -5,7 +5,14 @@ import { PRESET_NAMES } from '../../core/config/presets.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { SCORE_DESCRIPTIONS } from '../../optimizer/objective/scores.js';
 import { createEvaluator, optimize, prepareObjective } from '../../optimizer/optimize.js';
-import { bestCell, bestConfigFile, buildMeta, metaPathFor, unusedParams } from '../../optimizer/output.js';
+import {
+  bestCell,
+  bestConfigFile,
+  candidatesLine,
+  buildMeta,
+  metaPathFor,
+  unusedParams,
+} from '../../optimizer/output.js';
 import { testFoldEquity } from '../../optimizer/report/fold-equity.js';
 import { renderOptimizeReport } from '../../optimizer/report/html.js';
 import { OptimizerStore } from '../../optimizer/store.js';
@@ -175,9 +182,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     await evaluator.close();
   }
   const s = outcome.study;
-  say(
-    `study ${s.studyId.slice(0, 12)}${s.resumed ? ' (resumed)' : ''}: ${s.generations} generations, ${s.evaluations} candidates, ${s.evaluated} evaluated now, ${s.reused} found in the store`,
-  );
+  say(`study ${s.studyId.slice(0, 12)}${s.resumed ? ' (resumed)' : ''}: ${candidatesLine(s)}`);
   const interrupted =
     s.status === 'interrupted' || (outcome.sensitivity !== null && !outcome.sensitivity.complete);
   const meta = buildMeta({

@@ -6,7 +6,7 @@
 import { PALETTE, type ChartSpec } from '../../report/chart-spec.js';
 import { esc, pct, table } from '../../report/format.js';
 import { figure, reportPage } from '../../report/page.js';
-import { bestCell, unusedParams, type OptimizeMeta } from '../output.js';
+import { bestCell, candidatesLine, unusedParams, type OptimizeMeta } from '../output.js';
 import type { StoredEvaluation } from '../store.js';
 import { compact } from './compact.js';
 import { chainFolds, type FoldEquity } from './fold-equity.js';
@@ -91,14 +91,6 @@ function foldEquityChart(folds: readonly FoldEquity[]): ChartSpec {
     ],
     note: 'Growth of 100 over the test windows one after another (each fold starts where the last ended).',
   };
-}
-
-/** How many candidates there are and where each came from, so a resumed run does not read as idle. */
-function evaluationsLine(meta: OptimizeMeta): string {
-  const restored = Math.max(0, meta.evaluations - meta.evaluated - meta.reused);
-  const parts = [`${meta.evaluated} evaluated by this run`, `${meta.reused} found in the store`];
-  if (restored) parts.push(`${restored} told before this run (resumed study)`);
-  return `${meta.generations} generations, ${meta.evaluations} candidates: ${parts.join(', ')}`;
 }
 
 export function renderOptimizeReport(
@@ -192,7 +184,7 @@ export function renderOptimizeReport(
       ['range', `${day(meta.range.from)} → ${day(meta.range.to)}`],
       ['folds', `${meta.folds.length} (${meta.foldScheme})`],
       ['strategy / population / seed', `${meta.strategy} / ${meta.population} / ${meta.seed}`],
-      ['evaluations', evaluationsLine(meta)],
+      ['evaluations', candidatesLine(meta)],
       ['code', meta.codeVersion],
     ],
   );
