@@ -5,7 +5,7 @@ import { dataLine, dataQualityLines } from '../data-summary.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { readStructuredFile } from '../../io/read-structured.js';
 import { compareWindows, type ComparisonGroup } from '../../compare/compare.js';
-import { compareMarkdown, compareText } from '../../compare/report.js';
+import { compareMarkdown, compareText, plural } from '../../compare/report.js';
 import {
   AS_GIVEN,
   STEALING_OFF,
@@ -272,7 +272,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   const sides = groups.reduce((n, g) => n + 1 + g.variants.length, 0);
   const total = windows.length * (subsets?.length ?? 1) * sides * replicates;
   say(
-    `comparing: ${windows.length} windows of ${opts.window}${subsets ? ` × ${subsets.length} subsets` : ''} × ${sides} sides${replicates > 1 ? ` × ${replicates} replicates` : ''} = ${total} simulations on ${threads === 0 ? 'this thread' : `${Math.min(threads, total)} thread(s)`}`,
+    `comparing: ${plural(windows.length, 'window')} of ${opts.window}${subsets ? ` × ${plural(subsets.length, 'subset')}` : ''} × ${sides} sides${replicates > 1 ? ` × ${replicates} replicates` : ''} = ${total} simulations on ${threads === 0 ? 'this thread' : `${Math.min(threads, total)} thread(s)`}`,
   );
 
   const bar = progressBar('comparing');
