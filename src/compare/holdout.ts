@@ -16,6 +16,7 @@ import type { WorkstealConfig } from '../core/config/schema.js';
 import type { StudyData } from '../optimizer/data.js';
 import type { EvalOutcome, Evaluator } from '../optimizer/evaluators/types.js';
 import { DAY_MS, type Window } from '../optimizer/objective/folds.js';
+import { MIN_WINDOW_DAYS, boundary, checkMeasurable } from './windows.js';
 import {
   baseConfigOf,
   candidateConfig,
@@ -62,12 +63,22 @@ export interface CompareResult {
   seconds: number;
 }
 
+/** The share of the range `optimize --compare` keeps from the optimiser unless --holdout says otherwise. */
+export const DEFAULT_HOLDOUT = 0.25;
+
 /** The holdout starts on a UTC midnight so its daily equity curve has whole days. */
 export function splitHoldout(range: Window, fraction: number): { selection: Window; holdout: Window } {
   if (!(fraction > 0 && fraction < 1))
     throw new RangeError(`holdout fraction must be in (0, 1) (got ${fraction})`);
   const cut = Math.floor((range.to - fraction * (range.to - range.from)) / DAY_MS) * DAY_MS;
-  return { selection: { from: range.from, to: cut }, holdout: { from: cut, to: range.to } };
+  const holdout = { from: cut, to: range.to };
+  const days = (range.to - range.from) / DAY_MS;
+  checkMeasurable(
+    holdout,
+    '--holdout',
+    `the range ${boundary(range.from)} → ${boundary(range.to)} has ${days.toFixed(1)} days; give --holdout ${Math.min(0.99, Math.ceil((100 * (MIN_WINDOW_DAYS + 1)) / days) / 100)} or more`,
+  );
+  return { selection: { from: range.from, to: cut }, holdout };
 }
 
 async function evaluateRows(
@@ -89,6 +100,8 @@ export async function compare(input: {
   config: WorkstealConfig;
   data: StudyData;
   holdoutFraction: number;
+  /** --from/--to: the range split into selection and holdout (default: the set's window, else the data's). */
+  range?: Partial<Window>;
   onBadData?: 'refuse' | 'repair';
   seed: number;
   generations: number;
@@ -105,7 +118,7 @@ export async function compare(input: {
 }): Promise<CompareResult | null> {
   const t0 = performance.now();
   const series = input.data.loaded.map((l) => l.series);
-  const range = studyRange(series, input.data.defaultRange);
+  const range = studyRange(series, { ...input.data.defaultRange, ...input.range });
   const { selection, holdout } = splitHoldout(range, input.holdoutFraction);
   const sel = prepareObjective({
     config: input.config,
@@ -172,7 +185,6 @@ export async function compare(input: {
   };
 }
 
-const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
 const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '—');
 const pc = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
 const usd = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
@@ -191,7 +203,7 @@ export function compareMarkdown(set: string, r: CompareResult, command: string):
     .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : String(v)}`)
     .join(', ');
   return [
-    `**${set}**: selection ${day(r.selection.from)} → ${day(r.selection.to)} (${r.folds.length} walk-forward folds), holdout ${day(r.holdout.from)} → ${day(r.holdout.to)}; optimiser: ${r.study.settings.strategy}, population ${r.study.settings.popSize}, ${st.generations} generations, ${st.evaluations} candidates (${st.evaluated} evaluated here), seed ${r.study.settings.seed}, ${(r.seconds / 60).toFixed(1)} min.`,
+    `**${set}**: selection ${boundary(r.selection.from)} → ${boundary(r.selection.to)} (${r.folds.length} walk-forward folds), holdout ${boundary(r.holdout.from)} → ${boundary(r.holdout.to)}; optimiser: ${r.study.settings.strategy}, population ${r.study.settings.popSize}, ${st.generations} generations, ${st.evaluations} candidates (${st.evaluated} evaluated here), seed ${r.study.settings.seed}, ${(r.seconds / 60).toFixed(1)} min.`,
     '',
     '```',
     command,

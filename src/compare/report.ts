@@ -117,14 +117,17 @@ function summaryRow(r: CompareResult, c: Comparison): string[] {
   return replicated(r) ? [...cells, ratio(g.pathNoise ?? Number.NaN)] : cells;
 }
 
+/** `1 window`, `2 windows`. */
+export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 function settingsLine(r: CompareResult, data: string): string {
   const w = r.windows;
   const subsets =
     r.subsets.length > 1
       ? `, ${r.subsets.length} random subsets of ${r.subsets[0]!.length} symbols`
-      : `, ${r.subsets[0]!.length} symbols`;
+      : `, ${plural(r.subsets[0]!.length, 'symbol')}`;
   const reps = replicated(r) ? `; each window the mean of ${r.replicates!.count} replicates` : '';
-  return `${data}: ${w.length} windows ${day(w[0]!.from)} → ${day(w.at(-1)!.to)}${subsets}${reps}; ${r.simulations} simulations; bootstrap ${r.resamples} resamples, seed ${r.seed}.`;
+  return `${data}: ${plural(w.length, 'window')} ${day(w[0]!.from)} → ${day(w.at(-1)!.to)}${subsets}${reps}; ${r.simulations} simulations; bootstrap ${r.resamples} resamples, seed ${r.seed}.`;
 }
 
 const AGGREGATE_NOTE =

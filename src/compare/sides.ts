@@ -23,6 +23,8 @@ export interface SideSpec {
   layers: ConfigLayer[];
   /** A side's file may name its own preset (best.json from optimize does). */
   preset?: string;
+  /** The file the side came from (not set for a key=value side). */
+  file?: string;
 }
 
 const bad = (where: string, message: string, value?: unknown): ValidationError =>
@@ -124,6 +126,7 @@ export async function sideSpec(text: string, flag: string): Promise<SideSpec> {
   }
   return {
     label: basename(trimmed),
+    file: trimmed,
     layers: [{ source: trimmed, values }],
     ...(typeof preset === 'string' ? { preset } : {}),
   };

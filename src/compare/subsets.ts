@@ -5,9 +5,18 @@
 import { ValidationError } from '../core/errors.js';
 import { Rng } from '../optimizer/de/rng.js';
 
+/** How many distinct subsets of `k` among `n` there are (exact while below 2^53, which is all that matters). */
+export function combinations(n: number, k: number): number {
+  let c = 1;
+  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+  return Math.round(c);
+}
+
 /**
- * `count` subsets of `size` symbols each, drawn without replacement within a subset (subsets may repeat
- * when there are few combinations). The same symbols, count, size and seed give the same subsets.
+ * `count` distinct subsets of `size` symbols each, drawn without replacement within a subset; a draw equal to
+ * an earlier one is drawn again, so no basket counts twice in the pairs, the win rate or the bootstrap.
+ * Asking for more than exist is refused, naming how many do. The same symbols, count, size and seed give the
+ * same subsets (and, when no draw repeats, the ones drawn before subsets were made distinct).
  */
 export function randomSubsets(
   symbols: readonly string[],
@@ -29,9 +38,26 @@ export function randomSubsets(
       { where: '--subsets', message: 'must be a whole number >= 1', value: count },
     ]);
   }
+  const available = combinations(symbols.length, size);
+  if (count > available) {
+    throw new ValidationError('Invalid symbol subsets', [
+      {
+        where: '--subsets',
+        message: `only ${available} distinct subset${available === 1 ? '' : 's'} of ${size} among the ${symbols.length} symbols (${symbols.join(', ')}) exist; give --subsets ${available} or fewer, or another --subset-size`,
+        value: count,
+      },
+    ]);
+  }
   const rng = Rng.fromSeed(seed);
-  return Array.from({ length: count }, () => {
+  const seen = new Set<string>();
+  const out: string[][] = [];
+  while (out.length < count) {
     const chosen = new Set(rng.shuffle([...symbols]).slice(0, size));
-    return symbols.filter((s) => chosen.has(s));
-  });
+    const subset = symbols.filter((s) => chosen.has(s));
+    const key = subset.join('\u0000');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(subset);
+  }
+  return out;
 }

@@ -64,12 +64,45 @@ export const spanText = (s: Span): string => `${s.count}${s.unit}`;
 const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
 /**
+ * A window boundary as `--from`/`--to` take it back: the date at a UTC midnight, else the date and the time
+ * (a range's end is often the last bar's close, 10:00), so that `simulate --from/--to` with the printed values
+ * reproduces the window.
+ */
+export function boundary(t: number): string {
+  if (t % DAY_MS === 0) return day(t);
+  const iso = new Date(t).toISOString();
+  return t % 60_000 === 0 ? iso.slice(0, 16) : iso.slice(0, 19);
+}
+
+/**
+ * Fewer than two whole days give a daily equity curve of at most one return: Sharpe and Sortino are 0 by
+ * definition, not a measurement. A comparison window (or holdout) shorter than this is refused.
+ */
+export const MIN_WINDOW_DAYS = 2;
+
+/** Refuse a window too short to measure, naming the flag, the window and what to do. */
+export function checkMeasurable(w: Window, where: string, advice: string): void {
+  if (w.to - w.from >= MIN_WINDOW_DAYS * DAY_MS) return;
+  throw new ValidationError('A window too short to measure', [
+    {
+      where,
+      message: `${boundary(w.from)} → ${boundary(w.to)} is ${((w.to - w.from) / DAY_MS).toFixed(2)} days; its daily curve has at most one return, so every Sharpe and Sortino would read 0. At least ${MIN_WINDOW_DAYS} days are needed: ${advice}`,
+    },
+  ]);
+}
+
+/**
  * Windows of length `window`, the first starting on the first UTC midnight of the range, each next one a
  * step later, as many as end within it. With step = window they tile the range without overlap (what is left at the end is
  * shorter than one window and is not used). Throws when not even one window fits.
  */
 export function rollingWindows(range: Window, window: Span, step: Span = window): Window[] {
   const start = Math.ceil(range.from / DAY_MS) * DAY_MS;
+  checkMeasurable(
+    { from: start, to: addSpan(start, window) },
+    '--window',
+    'give a longer --window (e.g. 1w)',
+  );
   const out: Window[] = [];
   // Each start is one step after the previous one (not i steps after the first): with step = window the
   // next window starts exactly where the last one ended, even where a month end was clamped.

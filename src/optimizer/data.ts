@@ -143,7 +143,7 @@ export async function loadRefs(
       }
       if (loaded.series.source.sha256 !== ref.sha256) {
         throw new DataMismatchError(
-          `${path} is not the file the study was started with: its SHA-256 is ${loaded.series.source.sha256.slice(0, 12)}…, the study's ${ref.symbol} file has ${ref.sha256.slice(0, 12)}…. Copy the coordinator's file to this machine (or fix --path-map).`,
+          `${path} is not the file the study was started with: its SHA-256 is ${loaded.series.source.sha256.slice(0, 12)}…, the study's ${ref.symbol} file has ${ref.sha256.slice(0, 12)}…. Copy the coordinator's file to this machine (or fix --path-map)`,
         );
       }
       return loaded.series;

@@ -14,7 +14,7 @@ import { codeVersion } from './hash.js';
 import { buildFolds, type Window } from './objective/folds.js';
 import { baseConfigOf, createObjective, type ObjectiveSpec } from './objective/objective.js';
 import { QueueEvaluator } from './queue/evaluator.js';
-import { sensitivity, type SensitivityResult } from './sensitivity.js';
+import { sensitivity, sensitivityProbes, type SensitivityResult } from './sensitivity.js';
 import { buildSpace, defaultPopulation } from './space.js';
 import type { OptimizerStore } from './store.js';
 import {
@@ -51,7 +51,11 @@ export function studyRange(series: readonly BarSeries[], requested?: Partial<Win
       {
         where: '--from/--to',
         message: `the data's common window is ${day(common.from)} → ${day(common.to)}; choose dates inside it`,
-        value: { from: requested?.from && day(requested.from), to: requested?.to && day(requested.to) },
+        // Only what was asked for: an absent bound printed as `"to":undefined` reads like a bug.
+        value: {
+          ...(requested?.from !== undefined ? { from: day(requested.from) } : {}),
+          ...(requested?.to !== undefined ? { to: day(requested.to) } : {}),
+        },
       },
     ]);
   }
@@ -111,7 +115,7 @@ export interface OptimizeInput {
   onProgress?: (p: StudyProgress) => void;
   onEvaluated?: (o: EvalOutcome) => void;
   onStart?: RunStudyInput['onStart'];
-  /** Called when the study is done and the sensitivity evaluations begin (with their count). */
+  /** Called when the study is done and the sensitivity evaluations begin (with their exact count). */
   onSensitivity?: (count: number) => void;
 }
 
@@ -152,7 +156,7 @@ export async function optimize(input: OptimizeInput): Promise<OptimizeOutcome> {
   let sens: SensitivityResult | null = null;
   const points = input.sensitivityPoints ?? 5;
   if (study.status === 'done' && study.best && points > 0 && !input.signal?.aborted) {
-    input.onSensitivity?.(space.reduce((n, s) => n + (s.kind === 'bool' ? 1 : points - 1), 0));
+    input.onSensitivity?.(sensitivityProbes(space, study.best.params, study.objectiveHash, points).length);
     sens = await sensitivity({
       space,
       best: study.best.params,

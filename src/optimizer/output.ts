@@ -25,14 +25,48 @@ export function bestConfigFile(input: {
   // A searched key in seconds whose key in bars is set had no effect on any evaluation (the bars one
   // replaced it): written, it would be an untested value and a warning in every check of the file.
   const params: Record<string, unknown> = { ...input.params };
-  const merged: Record<string, unknown> = { ...rest, ...params };
-  for (const [bars, seconds] of BARS_REPLACE_SECONDS)
-    if (Number(merged[bars]) > 0 && seconds in params) delete params[seconds];
+  for (const seconds of unusedParams({ ...rest, ...params }, params).keys()) delete params[seconds];
   return {
     ...(input.preset && input.preset !== 'default' ? { preset: input.preset } : {}),
     ...rest,
     ...params,
   };
+}
+
+/**
+ * The searched keys in seconds that had no effect because their key in bars is set (> 0) in `config` (the
+ * base configuration with the params over it), each with that bars key: shown as unused, never as results.
+ */
+export function unusedParams(
+  config: Record<string, unknown>,
+  params: Params | Record<string, unknown>,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [bars, seconds] of BARS_REPLACE_SECONDS)
+    if (Number(config[bars]) > 0 && seconds in params) out.set(seconds, bars);
+  return out;
+}
+
+/**
+ * How many candidates the study has and where each came from: evaluated by this run, found in the store
+ * when asked, or asked and told by an earlier run (a resumed study), so a rerun does not read as idle.
+ */
+export function candidatesLine(s: {
+  generations: number;
+  evaluations: number;
+  evaluated: number;
+  reused: number;
+}): string {
+  const earlier = Math.max(0, s.evaluations - s.evaluated - s.reused);
+  const parts = [`${s.evaluated} evaluated by this run`, `${s.reused} found in the store`];
+  if (earlier) parts.push(`${earlier} from earlier runs of this study`);
+  return `${s.generations} generation${s.generations === 1 ? '' : 's'}, ${s.evaluations} candidates: ${parts.join(', ')}`;
+}
+
+/** A best value as the tables show it: marked when a key in bars replaced it. */
+export function bestCell(shown: string, name: string, unused: ReadonlyMap<string, string>): string {
+  const bars = unused.get(name);
+  return bars ? `${shown} (unused: ${bars} set)` : shown;
 }
 
 export interface OptimizeMeta {

@@ -45,6 +45,26 @@ export function probeValues(spec: ParamSpec, n: number): ParamValue[] {
 
 const sortValues = (a: ParamValue, b: ParamValue): number => Number(a) - Number(b);
 
+/**
+ * Every point the table needs besides the best one: each parameter at each probe value other than its best.
+ * Its length is the count announced before they run (a best value off the probe grid adds one per parameter).
+ */
+export function sensitivityProbes(
+  space: readonly ParamSpec[],
+  best: Params,
+  objectiveHash: string,
+  n: number,
+): { name: string; value: ParamValue; params: Params; hash: string }[] {
+  return space.flatMap((spec) =>
+    probeValues(spec, n)
+      .filter((v) => v !== best[spec.name])
+      .map((value) => {
+        const params = { ...best, [spec.name]: value };
+        return { name: spec.name, value, params, hash: evaluationHash(objectiveHash, params) };
+      }),
+  );
+}
+
 export async function sensitivity(input: {
   space: readonly ParamSpec[];
   best: Params;
@@ -57,14 +77,7 @@ export async function sensitivity(input: {
   onEvaluated?: (o: EvalOutcome) => void;
 }): Promise<SensitivityResult> {
   const n = input.points ?? 5;
-  const probes = input.space.flatMap((spec) =>
-    probeValues(spec, n)
-      .filter((v) => v !== input.best[spec.name])
-      .map((value) => {
-        const params = { ...input.best, [spec.name]: value };
-        return { name: spec.name, value, params, hash: evaluationHash(input.objectiveHash, params) };
-      }),
-  );
+  const probes = sensitivityProbes(input.space, input.best, input.objectiveHash, n);
   const r = await evaluateMissing(probes, input.objectiveHash, input.evaluator, input.store, {
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.onEvaluated ? { onStored: input.onEvaluated } : {}),

@@ -10,6 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import { openStoreDatabase } from '../store/database.js';
+import { lockStoreFile, type StoreLock } from '../store/lock.js';
 import type { DEState } from './de/index.js';
 import { decodeJson, encodeJson } from './json.js';
 import type { Evaluation, Params } from './objective/objective.js';
@@ -88,18 +89,38 @@ export class OptimizerStore {
     readonly path: string,
     private readonly db: Database.Database,
     private readonly now: () => Date,
+    private readonly lock: StoreLock | null,
   ) {}
 
   /**
    * Open (or create) the store; the folder is created when missing. The tables live in the one store module
    * (src/store), so one file can also hold simulator runs and live state.
+   *
+   * A file store takes the single-writer lock (src/store/lock.ts): two studies on one file would both
+   * evaluate every candidate the other has not stored yet, so a second process is refused, naming the first.
+   * `command` is written into the lock for that message. Queue workers never open the store (only the
+   * coordinator does), so `--queue` is unaffected.
    */
-  static open(path: string, now: () => Date = () => new Date()): OptimizerStore {
-    return new OptimizerStore(path, openStoreDatabase(path, { option: '--db' }), now);
+  static open(
+    path: string,
+    now: () => Date = () => new Date(),
+    command = 'worksteal optimize',
+  ): OptimizerStore {
+    const lock = path === ':memory:' || path === '' ? null : lockStoreFile(path, command, now());
+    try {
+      return new OptimizerStore(path, openStoreDatabase(path, { option: '--db' }), now, lock);
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
   }
 
   close(): void {
-    this.db.close();
+    try {
+      this.db.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 
   putObjective(hash: string, spec: unknown): void {

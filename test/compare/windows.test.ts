@@ -21,8 +21,9 @@ describe('rolling windows', () => {
         try {
           windows = rollingWindows(r, w);
         } catch (error) {
-          // Only when not even one window fits.
+          // Only when not even one window fits, or the window is too short to measure (1d).
           expect(error).toBeInstanceOf(ValidationError);
+          if (w.unit === 'd' && w.count < 2) return;
           expect(addSpan(Math.ceil(r.from / DAY_MS) * DAY_MS, w)).toBeGreaterThan(r.to);
           return;
         }

@@ -73,6 +73,9 @@ describe('worksteal optimize', () => {
     expect(meta.sensitivity?.map((s) => s.name).sort()).toEqual(
       Object.keys(FIXTURE_CONFIG.optimize.params).sort(),
     );
+    // The count announced is the count run: every point but the best (a best off the probe grid adds one).
+    const probed = meta.sensitivity!.reduce((n, row) => n + row.points.length - 1, 0);
+    expect(r.stderr).toContain(`sensitivity: ${probed} evaluations around the best point`);
 
     const html = readFileSync(report, 'utf8');
     for (const section of [
@@ -122,12 +125,17 @@ describe('worksteal optimize', () => {
     const again = runCli(args(db, out, ['--sensitivity', '0', '--threads', '0']));
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(
-      /\(resumed\): 3 generations, 18 candidates, \d+ evaluated now, \d+ found in the store/,
+      /\(resumed\): 3 generations, 18 candidates: \d+ evaluated by this run, \d+ found in the store/,
     );
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(best, 'utf8'));
     const meta = decodeJson<OptimizeMeta>(readFileSync(join(dir, 'best-b.meta.json'), 'utf8'));
     // Nothing was evaluated twice: the new process ran exactly the evaluations the first one had not stored.
     expect(partial + meta.evaluated).toBe(storedCount(db));
+    // Run again on the finished study: every candidate is accounted for, none evaluated again.
+    const third = runCli(args(db, out, ['--sensitivity', '0', '--threads', '0']));
+    expect(third.stderr).toMatch(
+      /\(resumed\): 3 generations, 18 candidates: 0 evaluated by this run, 0 found in the store, 18 from earlier runs of this study/,
+    );
   });
 
   it('bad inputs exit 2 and name the key', () => {

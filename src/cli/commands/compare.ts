@@ -5,7 +5,7 @@ import { dataLine, dataQualityLines } from '../data-summary.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { readStructuredFile } from '../../io/read-structured.js';
 import { compareWindows, type ComparisonGroup } from '../../compare/compare.js';
-import { compareMarkdown, compareText } from '../../compare/report.js';
+import { compareMarkdown, compareText, plural } from '../../compare/report.js';
 import {
   AS_GIVEN,
   STEALING_OFF,
@@ -16,6 +16,7 @@ import {
   type SideSpec,
 } from '../../compare/sides.js';
 import { DEFAULT_RESAMPLES } from '../../compare/stats.js';
+import { mixedSidesWarning } from '../../compare/mixed-sides.js';
 import { randomSubsets } from '../../compare/subsets.js';
 import { parseSpan, rollingWindows } from '../../compare/windows.js';
 import { selectFiles } from '../../optimizer/data.js';
@@ -140,10 +141,13 @@ export function registerCompare(program: Command): void {
     });
 }
 
+/** The arguments after `compare`, to build a command from the user's own. */
+const argvAfterCommand = (): string[] => process.argv.slice(process.argv.indexOf('compare', 2) + 1);
+
 /** Every comparison group: per sweep level, B and each A, resolved by the config loader. */
 async function resolveGroups(
   opts: CompareOptions,
-): Promise<{ groups: ComparisonGroup[]; warnings: Set<string> }> {
+): Promise<{ groups: ComparisonGroup[]; warnings: Set<string>; mixed: Set<string> }> {
   const common = opts.set.map((s) => setLayer(s, '--set'));
   const variants: SideSpec[] = opts.variant.length
     ? await Promise.all(opts.variant.map((v) => sideSpec(v, '--variant')))
@@ -155,20 +159,30 @@ async function resolveGroups(
   };
   const groups: ComparisonGroup[] = [];
   const warnings = new Set<string>();
+  const mixed = new Set<string>();
   for (const level of sweepLevels(opts.sweep)) {
     const layers = [...common, ...level.layers];
-    const resolve = async (side: SideSpec) => {
+    const resolveFull = async (side: SideSpec) => {
       const r = await resolveSide(base, layers, side);
       for (const w of r.warnings) warnings.add(w.message);
-      return { label: side.label, config: r.config };
+      return r;
     };
+    const b = await resolveFull(baseline);
+    const vs = await Promise.all(variants.map(resolveFull));
+    // Against the default baseline a file variant brings its other keys along: named, not compared silently.
+    if (opts.baseline === undefined) {
+      variants.forEach((v, i) => {
+        const w = v.file ? mixedSidesWarning(v.file, vs[i]!, b, argvAfterCommand()) : null;
+        if (w) mixed.add(w);
+      });
+    }
     groups.push({
       level: level.label,
-      baseline: await resolve(baseline),
-      variants: await Promise.all(variants.map(resolve)),
+      baseline: { label: baseline.label, config: b.config },
+      variants: vs.map((r, i) => ({ label: variants[i]!.label, config: r.config })),
     });
   }
-  return { groups, warnings };
+  return { groups, warnings, mixed };
 }
 
 async function compareCommand(opts: CompareOptions): Promise<void> {
@@ -191,8 +205,10 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   };
 
   // The sides first: a typo in a key should not wait for the data to load.
-  const { groups, warnings } = await resolveGroups(opts);
+  const { groups, warnings, mixed } = await resolveGroups(opts);
   for (const w of warnings) say(`config warning: ${w}`);
+  // Said even with --quiet: a comparison that measures more than it says misleads.
+  for (const w of mixed) process.stderr.write(`warning: ${w}\n`);
   // Read and checked here (a bad file is refused now); each thread rebuilds the calendar from the content.
   const calendar = opts.calendar
     ? { file: opts.calendar, sessions: await readStructuredFile(opts.calendar) }
@@ -256,7 +272,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   const sides = groups.reduce((n, g) => n + 1 + g.variants.length, 0);
   const total = windows.length * (subsets?.length ?? 1) * sides * replicates;
   say(
-    `comparing: ${windows.length} windows of ${opts.window}${subsets ? ` × ${subsets.length} subsets` : ''} × ${sides} sides${replicates > 1 ? ` × ${replicates} replicates` : ''} = ${total} simulations on ${threads === 0 ? 'this thread' : `${Math.min(threads, total)} thread(s)`}`,
+    `comparing: ${plural(windows.length, 'window')} of ${opts.window}${subsets ? ` × ${plural(subsets.length, 'subset')}` : ''} × ${sides} sides${replicates > 1 ? ` × ${replicates} replicates` : ''} = ${total} simulations on ${threads === 0 ? 'this thread' : `${Math.min(threads, total)} thread(s)`}`,
   );
 
   const bar = progressBar('comparing');
@@ -305,6 +321,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
         variants: g.variants,
       })),
       ...result,
+      warnings: [...mixed],
     });
     if (opts.json !== '-') say(`--json: wrote ${opts.json}`);
   }

@@ -1,7 +1,9 @@
 /** `optimize --compare`: the seed system's claim on a holdout the optimiser never sees (src/compare/holdout.ts). */
 import { nyseCalendar } from '../../core/calendar/index.js';
 import { dataLine, dataQualityLines } from '../data-summary.js';
-import { compare, compareMarkdown } from '../../compare/holdout.js';
+import { DEFAULT_HOLDOUT, compare, compareMarkdown } from '../../compare/holdout.js';
+import { boundary } from '../../compare/windows.js';
+import { parseDateRange } from '../dates.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { createEvaluator } from '../../optimizer/optimize.js';
 import { OptimizerStore } from '../../optimizer/store.js';
@@ -21,16 +23,16 @@ import {
 export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   const generations = wholeNumber(opts.generations, '--generations', 1);
   const seed = wholeNumber(opts.seed, '--seed', 0);
-  const holdout = Number(opts.holdout);
+  const holdout = Number(opts.holdout ?? DEFAULT_HOLDOUT);
   if (!(holdout > 0 && holdout < 1))
-    throw new CliError(`--holdout ${opts.holdout}: must be a fraction in (0, 1)`);
+    throw new CliError(`--holdout ${opts.holdout}: must be a fraction in (0, 1), e.g. 0.25`);
+  // --from/--to bound the range that is split: the selection first, the last --holdout share after it.
+  const range = parseDateRange(opts.from, opts.to);
   const executor = executorOf(opts);
   for (const [flag, value] of [
     ['--out', opts.out],
     ['--out-meta', opts.outMeta],
     ['--report', opts.report],
-    ['--from', opts.from],
-    ['--to', opts.to],
   ] as const) {
     if (value !== undefined)
       throw new CliError(`${flag} does not apply with --compare (it writes --markdown/--json)`);
@@ -47,7 +49,7 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   for (const line of quality.notes) say(line);
   // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
   for (const line of quality.warnings) process.stderr.write(`${line}\n`);
-  const store = OptimizerStore.open(opts.db);
+  const store = OptimizerStore.open(opts.db, undefined, ['worksteal', ...process.argv.slice(2)].join(' '));
   const bar = progressBar('optimizing');
   const stop = interruptOnSigint(() => {
     bar.stop();
@@ -60,6 +62,7 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
       config,
       data,
       holdoutFraction: holdout,
+      range,
       onBadData: opts.repair ? 'repair' : 'refuse',
       seed,
       generations,
@@ -84,6 +87,12 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
     );
     process.exitCode = EXIT.interrupted;
     return;
+  }
+  // A holdout in which no row traded measured nothing about stealing: said, not left to a table of zeros.
+  if (result.rows.every((r) => r.holdout.trades === 0)) {
+    process.stderr.write(
+      `warning: no row traded in the holdout ${boundary(result.holdout.from)} → ${boundary(result.holdout.to)}; its columns measure nothing. Give a larger --holdout or a wider --from/--to.\n`,
+    );
   }
   const command = ['worksteal', ...process.argv.slice(2)].join(' ');
   const setName = opts.benchmark ?? data.loaded.map((l) => l.series.symbol).join(', ');

@@ -7,6 +7,7 @@ import { defaultThreads } from '../../optimizer/evaluators/pool.js';
 import type { Executor } from '../../optimizer/optimize.js';
 import { QueueError, parseRedisUrl } from '../../optimizer/queue/connection.js';
 import type { StudyProgress } from '../../optimizer/study.js';
+import { boundary } from '../../compare/windows.js';
 import { num } from '../../report/text.js';
 import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
@@ -24,7 +25,7 @@ export interface OptimizeOptions {
   report?: string;
   sensitivity: string;
   compare?: boolean;
-  holdout: string;
+  holdout?: string;
   markdown?: string;
   json?: string;
   config?: string;
@@ -131,7 +132,8 @@ export function loadData(opts: OptimizeOptions, config: WorkstealConfig): Promis
   );
 }
 
-export const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
+/** A range or fold boundary: the date, with the time when it is not a UTC midnight (as --from/--to take it). */
+export const day = boundary;
 export const show = (v: unknown): string =>
   typeof v === 'number' ? String(Number(v.toPrecision(6))) : v === undefined ? '—' : String(v);
 

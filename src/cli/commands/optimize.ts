@@ -5,7 +5,14 @@ import { PRESET_NAMES } from '../../core/config/presets.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { SCORE_DESCRIPTIONS } from '../../optimizer/objective/scores.js';
 import { createEvaluator, optimize, prepareObjective } from '../../optimizer/optimize.js';
-import { bestConfigFile, buildMeta, metaPathFor } from '../../optimizer/output.js';
+import {
+  bestCell,
+  bestConfigFile,
+  candidatesLine,
+  buildMeta,
+  metaPathFor,
+  unusedParams,
+} from '../../optimizer/output.js';
 import { testFoldEquity } from '../../optimizer/report/fold-equity.js';
 import { renderOptimizeReport } from '../../optimizer/report/html.js';
 import { OptimizerStore } from '../../optimizer/store.js';
@@ -69,7 +76,10 @@ export function registerOptimize(program: Command): void {
       '--compare',
       "test the seed system's claim: stealing off, protection 0.4% / 0.1% / 0.15% and the optimiser's best, on a holdout the optimiser never sees (one window; `worksteal compare` for rolling windows)",
     )
-    .option('--holdout <fraction>', 'with --compare: last share of the range kept from the optimiser', '0.25')
+    .option(
+      '--holdout <fraction>',
+      'with --compare: last share of the range kept from the optimiser (default 0.25)',
+    )
     .option('--markdown <file>', 'with --compare: write the table as Markdown, with the command')
     .addOption(jsonOption('the study (scores, folds, data hashes, history; with --compare: every number)'))
     .option('--repair', 'drop bad rows and duplicates in the data instead of refusing the file')
@@ -100,7 +110,12 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   const { from, to } = parseDateRange(opts.from, opts.to);
   const { config, preset, fileValues } = await resolveOptimizeConfig(opts);
   const onBadData = opts.repair ? 'repair' : 'refuse';
+  // Without --compare nothing is held out: a --holdout taken silently would let the user believe it was.
   if (opts.markdown !== undefined) throw new CliError('--markdown belongs to --compare');
+  if (opts.holdout !== undefined)
+    throw new CliError(
+      `--holdout ${opts.holdout} belongs to --compare: without it the optimiser searches the whole --from/--to range and nothing is held out (add --compare, or leave --holdout out)`,
+    );
   if (opts.json !== undefined && opts.outMeta !== undefined)
     throw new CliError('--json and --out-meta write the same JSON; give one of them');
   // Every output is checked before the study runs: a path that cannot be written fails now, not after it.
@@ -128,7 +143,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   say(
     `folds: ${spec.folds.length} ${config.optimize.folds.scheme}, ${day(range.from)} → ${day(range.to)} (first: train ${day(f0.train.from)} → ${day(f0.train.to)}, test → ${day(f0.test.to)}); score: ${SCORE_DESCRIPTIONS[spec.score]}`,
   );
-  const store = OptimizerStore.open(opts.db);
+  const store = OptimizerStore.open(opts.db, undefined, ['worksteal', ...process.argv.slice(2)].join(' '));
   const evaluator = await createEvaluator(executor, spec, series);
   say(`evaluating on: ${evaluator.name}; store: ${opts.db}`);
   const bar = progressBar('optimizing');
@@ -156,7 +171,9 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
         ),
       onSensitivity: (n) => {
         bar.stop();
-        say(`sensitivity: up to ${n} evaluations around the best point`);
+        say(
+          `sensitivity: ${n} evaluation${n === 1 ? '' : 's'} around the best point (those already stored are read)`,
+        );
       },
     });
   } finally {
@@ -165,9 +182,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     await evaluator.close();
   }
   const s = outcome.study;
-  say(
-    `study ${s.studyId.slice(0, 12)}${s.resumed ? ' (resumed)' : ''}: ${s.generations} generations, ${s.evaluations} candidates, ${s.evaluated} evaluated now, ${s.reused} found in the store`,
-  );
+  say(`study ${s.studyId.slice(0, 12)}${s.resumed ? ' (resumed)' : ''}: ${candidatesLine(s)}`);
   const interrupted =
     s.status === 'interrupted' || (outcome.sensitivity !== null && !outcome.sensitivity.complete);
   const meta = buildMeta({
@@ -217,19 +232,26 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
 
 function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean, out: NodeJS.WritableStream): void {
   const best = meta.best!;
+  const base = meta.baseConfig as Record<string, unknown>;
+  // Keys in seconds that a key in bars replaced: left out of the result line (as best.json does), marked in the tables.
+  const unused = unusedParams({ ...base, ...best.params }, best.params);
   if (quiet) {
     out.write(
       `best median OOS ${meta.score} ${num(best.oos, 3)} (IS ${num(best.is, 3)}) ${Object.entries(best.params)
+        .filter(([k]) => !unused.has(k))
         .map(([k, v]) => `${k}=${show(v)}`)
         .join(' ')}\n`,
     );
     return;
   }
-  const base = meta.baseConfig as Record<string, unknown>;
   out.write(
     `\nbest: median out-of-sample ${meta.score} ${num(best.oos, 3)}, in-sample ${num(best.is, 3)}\n${table(
       ['parameter', 'best', 'base'],
-      meta.space.map((p) => [p.name, show(best.params[p.name]), show(base[p.name])]),
+      meta.space.map((p) => [
+        p.name,
+        bestCell(show(best.params[p.name]), p.name, unused),
+        show(base[p.name]),
+      ]),
     )}\n${table(
       ['fold', 'train', 'IS', 'test', 'OOS', 'test trades', 'test steals'],
       best.folds.map((f) => [
@@ -247,7 +269,13 @@ function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean, out: Node
     out.write(
       `\nsensitivity (median OOS ${meta.score} as one parameter moves across its range):\n${table(
         ['parameter', 'best', 'OOS low', 'OOS high', 'swing'],
-        meta.sensitivity.map((r) => [r.name, show(r.best), num(r.low, 3), num(r.high, 3), num(r.swing, 3)]),
+        meta.sensitivity.map((r) => [
+          r.name,
+          bestCell(show(r.best), r.name, unused),
+          num(r.low, 3),
+          num(r.high, 3),
+          num(r.swing, 3),
+        ]),
       )}\n`,
     );
   }

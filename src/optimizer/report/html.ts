@@ -6,7 +6,7 @@
 import { PALETTE, type ChartSpec } from '../../report/chart-spec.js';
 import { esc, pct, table } from '../../report/format.js';
 import { figure, reportPage } from '../../report/page.js';
-import type { OptimizeMeta } from '../output.js';
+import { bestCell, candidatesLine, unusedParams, type OptimizeMeta } from '../output.js';
 import type { StoredEvaluation } from '../store.js';
 import { compact } from './compact.js';
 import { chainFolds, type FoldEquity } from './fold-equity.js';
@@ -93,14 +93,6 @@ function foldEquityChart(folds: readonly FoldEquity[]): ChartSpec {
   };
 }
 
-/** How many candidates there are and where each came from, so a resumed run does not read as idle. */
-function evaluationsLine(meta: OptimizeMeta): string {
-  const restored = Math.max(0, meta.evaluations - meta.evaluated - meta.reused);
-  const parts = [`${meta.evaluated} evaluated by this run`, `${meta.reused} found in the store`];
-  if (restored) parts.push(`${restored} told before this run (resumed study)`);
-  return `${meta.generations} generations, ${meta.evaluations} candidates: ${parts.join(', ')}`;
-}
-
 export function renderOptimizeReport(
   meta: OptimizeMeta,
   evaluations: readonly StoredEvaluation[],
@@ -127,12 +119,15 @@ export function renderOptimizeReport(
   );
   const charts = [convergence(meta), isOos, ...perParam];
   if (foldEquity.length) charts.push(foldEquityChart(foldEquity));
+  const unused = best
+    ? unusedParams({ ...(meta.baseConfig as Record<string, unknown>), ...best.params }, best.params)
+    : new Map<string, string>();
   const paramsTable = best
     ? table(
         ['parameter', 'best', 'base config', 'search range'],
         meta.space.map((p) => [
           p.name,
-          value(best.params[p.name]),
+          bestCell(value(best.params[p.name]), p.name, unused),
           value((meta.baseConfig as Record<string, unknown>)[p.name]),
           p.kind === 'bool'
             ? 'false / true'
@@ -171,7 +166,7 @@ export function renderOptimizeReport(
         ['parameter', 'best', 'OOS low', 'OOS high', 'swing', 'points (value: OOS)'],
         meta.sensitivity.map((r) => [
           r.name,
-          value(r.best),
+          bestCell(value(r.best), r.name, unused),
           compact(r.low),
           compact(r.high),
           compact(r.swing),
@@ -189,7 +184,7 @@ export function renderOptimizeReport(
       ['range', `${day(meta.range.from)} → ${day(meta.range.to)}`],
       ['folds', `${meta.folds.length} (${meta.foldScheme})`],
       ['strategy / population / seed', `${meta.strategy} / ${meta.population} / ${meta.seed}`],
-      ['evaluations', evaluationsLine(meta)],
+      ['evaluations', candidatesLine(meta)],
       ['code', meta.codeVersion],
     ],
   );
