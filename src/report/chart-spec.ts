@@ -29,6 +29,16 @@ export interface ChartSpec {
   xFormat?: ValueFormat;
   yFormat: ValueFormat;
   logY?: boolean;
+  /**
+   * The y axis fits the data in view (axisRange and axisTicks in axis.ts), on a log axis when logY: for
+   * equity, whose range is far from zero and may be narrow.
+   */
+  fitY?: boolean;
+  /**
+   * Bars and histograms: the width of one bar in x units. Bars start at their x, so the x axis runs to the
+   * last x plus this, or the last bar would be cut off at the right edge.
+   */
+  xPad?: number;
   /** The y axis includes zero (shares, counts). */
   fromZero?: boolean;
   /** Fixed axis ranges: a scatter against its y = x line needs the same range on both axes. */
@@ -58,19 +68,26 @@ export const PALETTE = [
   '#17becf',
 ];
 
-/** Equal-width histogram of finite values: bucket starts and counts (empty input: no buckets). */
-export function histogram(values: readonly number[], buckets = 20): { x: number[]; counts: number[] } {
+/**
+ * Equal-width histogram of finite values: bucket starts, counts and the bucket width (empty input: no
+ * buckets). When every value is the same there is one bucket, starting at that value, 1/buckets of it wide
+ * (1/buckets when it is 0).
+ */
+export function histogram(
+  values: readonly number[],
+  buckets = 20,
+): { x: number[]; counts: number[]; width: number } {
   const v = values.filter(Number.isFinite);
-  if (v.length === 0) return { x: [], counts: [] };
+  if (v.length === 0) return { x: [], counts: [], width: 1 };
   let lo = v[0]!;
   let hi = v[0]!;
   for (const a of v) {
     if (a < lo) lo = a;
     if (a > hi) hi = a;
   }
-  if (hi === lo) return { x: [lo], counts: [v.length] };
+  if (hi === lo) return { x: [lo], counts: [v.length], width: Math.abs(lo) / buckets || 1 / buckets };
   const width = (hi - lo) / buckets;
   const counts = new Array<number>(buckets).fill(0);
   for (const a of v) counts[Math.min(buckets - 1, Math.floor((a - lo) / width))]!++;
-  return { x: counts.map((_, i) => lo + i * width), counts };
+  return { x: counts.map((_, i) => lo + i * width), counts, width };
 }

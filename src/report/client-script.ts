@@ -3,6 +3,9 @@
  * reads the chart specs from the page's JSON block, draws each with uPlot, makes `table.sortable` sortable by
  * a click on a header, and lets a select box switch between the charts of one group. No network access.
  */
+import { axisRange, axisTicks, compactNumber } from './axis.js';
+
+// The axis rules run here as written in axis.ts (their source is embedded), so the page and the tests agree.
 export const CLIENT_SCRIPT = String.raw`
 (function () {
   'use strict';
@@ -14,14 +17,34 @@ export const CLIENT_SCRIPT = String.raw`
     num: function (v) { return v == null ? '—' : (Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { maximumFractionDigits: 0 }) : Number(v.toPrecision(4)).toString()); },
     hours: function (v) { return v == null ? '—' : (v >= 48 ? (v / 24).toFixed(1) + ' d' : v.toFixed(1) + ' h'); },
   };
-  function compact(v) {
-    var a = Math.abs(v);
-    if (a >= 1e6) return (v / 1e6).toPrecision(3).replace(/\.?0+$/, '') + 'M';
-    if (a >= 1e4) return (v / 1e3).toPrecision(3).replace(/\.?0+$/, '') + 'k';
-    return fmt.num(v);
-  }
+  var compact = ${compactNumber.toString()};
+  var axisRange = ${axisRange.toString()};
+  var axisTicks = ${axisTicks.toString()};
+  function same(u, splits) { return splits; }
   var charts = [];
+  window.reportCharts = {};
   function width(el) { return Math.max(320, el.clientWidth || 900); }
+
+  function xScale(spec) {
+    var x = { time: !!spec.time, distr: spec.logX ? 3 : 1 };
+    if (spec.xRange) x.range = function () { return spec.xRange; };
+    else if (spec.xPad) {
+      // Bars start at their x: the axis runs one bar past the last start, so the last bar shows in full
+      // (only when the view reaches the last bar; a zoom inside the data stays as dragged).
+      var last = spec.x[spec.x.length - 1];
+      x.range = function (u, min, max) { return [min, max >= last ? last + spec.xPad : max]; };
+    }
+    return x;
+  }
+  function yScale(spec, bars) {
+    if (spec.yRange) return { range: function () { return spec.yRange; } };
+    if (spec.fitY) {
+      var log = !!spec.logY;
+      return { distr: log ? 3 : 1, log: 10, range: function (u, lo, hi) { return axisRange(lo, hi, log); } };
+    }
+    if (spec.logY) return { distr: 3, log: 10 };
+    return { auto: true, range: bars || spec.fromZero ? function (u, lo, hi) { return [Math.min(0, lo), hi > 0 ? hi * 1.05 : 1]; } : undefined };
+  }
 
   function build(spec) {
     var el = document.getElementById('chart-' + spec.id);
@@ -67,10 +90,7 @@ export const CLIENT_SCRIPT = String.raw`
       series: series,
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
       legend: { live: true },
-      scales: {
-        x: spec.xRange ? { time: false, range: function () { return spec.xRange; }, distr: spec.logX ? 3 : 1 } : { time: !!spec.time, distr: spec.logX ? 3 : 1 },
-        y: spec.yRange ? { range: function () { return spec.yRange; } } : spec.logY ? { distr: 3, log: 10 } : { auto: true, range: bars || spec.fromZero ? function (u, lo, hi) { return [Math.min(0, lo), hi > 0 ? hi * 1.05 : 1]; } : undefined },
-      },
+      scales: { x: xScale(spec), y: yScale(spec, bars) },
       axes: [
         spec.time ? {} : {
           values: function (u, splits) { return splits.map(function (v) { return v == null ? '' : xf(v); }); },
@@ -78,11 +98,19 @@ export const CLIENT_SCRIPT = String.raw`
           // Whole-number axes (generations) tick at whole numbers only.
           incrs: spec.xFormat === 'int' ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] : undefined,
         },
-        { size: 76, values: function (u, splits) { return splits.map(function (v) { return v == null ? '' : axisFmt(v); }); } },
+        {
+          size: 76,
+          values: function (u, splits) { return splits.map(function (v) { return v == null ? '' : axisFmt(v); }); },
+          // A fitted axis ticks inside its own range (uPlot's log ticks assume whole decades).
+          splits: spec.fitY ? function (u, i, min, max) { return axisTicks(min, max, !!spec.logY); } : undefined,
+          filter: spec.fitY ? same : undefined,
+        },
       ],
     };
     var chart = new uPlot(opts, data, el);
     charts.push({ chart: chart, el: el });
+    // By chart id, for a browser test to read the axes and scales as drawn.
+    window.reportCharts[spec.id] = chart;
     el.setAttribute('data-drawn', 'true');
   }
 

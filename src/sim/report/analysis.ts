@@ -1,9 +1,11 @@
+import type { ExchangeCalendar } from '../../core/calendar/index.js';
 import type { BarSeries } from '../../marketdata/index.js';
 import type { SimulationResult } from '../run.js';
+import { buildTimeline } from '../timeline.js';
 
 /**
  * What the simulation report shows beyond the run's own rows, computed from the result and the bars:
- * daily closes, a buy-and-hold benchmark, calendar returns, weekly steal and block counts by reason.
+ * the closes the run saw, a buy-and-hold benchmark, calendar returns, weekly steal and block counts by reason.
  */
 
 const DAY_MS = 86_400_000;
@@ -17,49 +19,75 @@ export function rangeDays(range: SimulationResult['range']): number | null {
   return Math.round((Date.parse(range.to) - Date.parse(range.from)) / DAY_MS);
 }
 
-/** The day (UTC midnight, ms) of each equity row: the report's common x axis. */
+/** The day (UTC midnight, ms) of each equity row: the key trades and steals are placed by. */
 export const equityDays = (result: SimulationResult): number[] =>
   result.equity.map((r) => Math.floor(Date.parse(r.time) / DAY_MS) * DAY_MS);
 
+/** The time (ms) of each equity row, the last step of its day: the x axis of the report's line charts. */
+export const equityTimes = (result: SimulationResult): number[] =>
+  result.equity.map((r) => Date.parse(r.time));
+
+export interface RangePrices {
+  /** Per symbol, per equity row: the last close the simulation had seen at the row's time; null before any. */
+  closes: (number | null)[][];
+  /** Per symbol: the close of its first bar inside the run's range (its first price), null without one. */
+  first: (number | null)[];
+}
+
 /**
- * Per symbol, the last close at or before the end of each day (a bar's close time is its open time plus its
- * length); null before the symbol's first bar.
+ * The prices the run saw, and only those: bars whose close falls inside the run's range (from its first step
+ * to its last, so nothing after --to or before --from), their close times as the simulation computes them
+ * (buildTimeline: a stock bar ends at its session's close), each sampled at every equity row's time.
  */
-export function dailyCloses(series: BarSeries, days: readonly number[]): (number | null)[] {
-  const out: (number | null)[] = [];
-  const length = series.intervalMs;
-  let i = 0;
-  let last: number | null = null;
-  for (const day of days) {
-    const end = day + DAY_MS;
-    while (i < series.time.length && series.time[i]! + length <= end) last = series.close[i++]!;
-    out.push(last);
-  }
-  return out;
+export function rangePrices(
+  result: SimulationResult,
+  series: readonly BarSeries[],
+  calendar: ExchangeCalendar,
+): RangePrices {
+  const { from, to } = result.range;
+  if (from === null || to === null || series.length === 0)
+    return { closes: series.map(() => result.equity.map(() => null)), first: series.map(() => null) };
+  // The range holds close times: a bar is inside when its close is at or after the first step.
+  const timeline = buildTimeline(series, calendar, {
+    from: Date.parse(from) - 1,
+    to: Date.parse(to),
+    deleverageLeadMinutes: 0,
+  });
+  const times = equityTimes(result);
+  const closes = series.map((s, k) => {
+    const ct = timeline.closeTimes[k]!;
+    const end = timeline.lastBar[k]!;
+    let i = timeline.firstBar[k]!;
+    let last: number | null = null;
+    return times.map((t) => {
+      while (i < end && ct[i]! <= t) last = s.close[i++]!;
+      return last;
+    });
+  });
+  const first = series.map((s, k) =>
+    timeline.firstBar[k]! < timeline.lastBar[k]! ? s.close[timeline.firstBar[k]!]! : null,
+  );
+  return { closes, first };
 }
 
 /**
  * Equal-weight buy-and-hold of every symbol: the initial equity split evenly, each share bought at its
- * symbol's first daily close in the range (cash until then), never rebalanced, no fees, no margin.
+ * symbol's first price in the range (`first`; cash until that bar closes) and valued at each row's close
+ * (`closes`, from rangePrices), never rebalanced, no fees, no margin.
  */
-export function buyAndHold(closes: readonly (number | null)[][], initialEquity: number): (number | null)[] {
-  const n = closes.length;
+export function buyAndHold(prices: RangePrices, initialEquity: number): (number | null)[] {
+  const n = prices.closes.length;
   if (n === 0) return [];
   const share = initialEquity / n;
-  const entry: (number | null)[] = new Array(n).fill(null);
-  const days = closes[0]!.length;
-  const out: (number | null)[] = [];
-  for (let d = 0; d < days; d++) {
+  return prices.closes[0]!.map((_, d) => {
     let value = 0;
     for (let k = 0; k < n; k++) {
-      const c = closes[k]![d] ?? null;
-      if (entry[k] === null && c !== null && c > 0) entry[k] = c;
-      const e = entry[k]!;
-      value += e === null || c === null ? share : share * (c / e);
+      const c = prices.closes[k]![d] ?? null;
+      const e = prices.first[k] ?? null;
+      value += e === null || c === null || !(e > 0) ? share : share * (c / e);
     }
-    out.push(value);
-  }
-  return out;
+    return value;
+  });
 }
 
 export interface PeriodReturn {

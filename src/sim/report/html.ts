@@ -1,3 +1,5 @@
+import { nyseCalendar, type ExchangeCalendar } from '../../core/calendar/index.js';
+import { prefersLog } from '../../report/axis.js';
 import { histogram, PALETTE, type ChartSpec, type SeriesSpec } from '../../report/chart-spec.js';
 import { esc, money, pct, table, when } from '../../report/format.js';
 import { figure, groupSelect, reportPage } from '../../report/page.js';
@@ -7,9 +9,11 @@ import { calibrationChart, calibrationSection } from './calibration.js';
 import { calendarReturns, stealingLabel, summaryTable, tradeList } from './tables.js';
 import {
   buyAndHold,
-  dailyCloses,
   equityDays,
+  equityTimes,
   rangeDays,
+  rangePrices,
+  type RangePrices,
   tradeHours,
   utilization,
   weeklyDecisions,
@@ -21,12 +25,14 @@ export interface ReportInput {
   comparison?: SimulationResult | null;
   /** The simulated bars: prices per symbol and the buy-and-hold benchmark need them. */
   series?: readonly BarSeries[];
+  /** The calendar the run used: a stock bar's close is its session's close (the built-in NYSE one if absent). */
+  calendar?: ExchangeCalendar;
   title?: string;
 }
 
 const secs = (ms: readonly number[]): number[] => ms.map((t) => t / 1000);
 
-/** Equity on a log axis: this run, the comparison run, buy-and-hold. */
+/** Equity: this run, the comparison run, buy-and-hold; log axis from a threefold span (axis.ts). */
 function equityChart(
   r: SimulationResult,
   c: SimulationResult | null,
@@ -38,17 +44,20 @@ function equityChart(
   if (c) series.push({ name: `equity (${stealingLabel(c)})`, color: PALETTE[1]!, values: alignTo(r, c) });
   if (hold)
     series.push({ name: 'buy and hold (equal weight)', color: PALETTE[7]!, values: hold, dash: true });
+  const all = series.flatMap((s) => s.values).filter((v): v is number => v !== null && Number.isFinite(v));
+  const log = all.length > 0 && prefersLog(Math.min(...all), Math.max(...all));
   return {
     id: 'equity',
     title: 'Equity',
     kind: 'line',
     time: true,
-    x: secs(equityDays(r)),
+    x: secs(equityTimes(r)),
     yFormat: 'money',
-    logY: true,
+    logY: log,
+    fitY: true,
     height: 320,
     series,
-    note: 'End of day, log scale. Drag to zoom, double-click to reset; hover for values.',
+    note: `End of day, ${log ? 'log' : 'linear'} scale. Drag to zoom, double-click to reset; hover for values.`,
   };
 }
 
@@ -91,7 +100,7 @@ function drawdownChart(r: SimulationResult, c: SimulationResult | null): ChartSp
     title: 'Drawdown',
     kind: 'line',
     time: true,
-    x: secs(equityDays(r)),
+    x: secs(equityTimes(r)),
     yFormat: 'pct',
     series,
   };
@@ -103,7 +112,7 @@ function marginChart(r: SimulationResult): ChartSpec {
     title: 'Margin utilisation',
     kind: 'line',
     time: true,
-    x: secs(equityDays(r)),
+    x: secs(equityTimes(r)),
     yFormat: 'pct',
     fromZero: true,
     series: [{ name: 'margin used / capacity', color: PALETTE[1]!, values: utilization(r), fill: true }],
@@ -120,6 +129,7 @@ function weeklyChart(r: SimulationResult): ChartSpec {
     kind: 'bars',
     time: true,
     x: secs(w.weeks),
+    xPad: 7 * 86_400,
     yFormat: 'int',
     series: [
       { name: 'steals', color: PALETTE[4]!, values: w.steals },
@@ -133,12 +143,15 @@ function weeklyChart(r: SimulationResult): ChartSpec {
   };
 }
 
-/** Daily close per symbol with markers: entries, exits, steals made by the symbol and orders stolen from it. */
-function priceCharts(r: SimulationResult, series: readonly BarSeries[]): ChartSpec[] {
+/**
+ * Per symbol, the close at each day's end (of the run's range only) with markers: entries, exits, steals made
+ * by the symbol and orders stolen from it.
+ */
+function priceCharts(r: SimulationResult, series: readonly BarSeries[], prices: RangePrices): ChartSpec[] {
   const days = equityDays(r);
   const index = new Map(days.map((d, i) => [new Date(d).toISOString().slice(0, 10), i]));
-  return series.map((s) => {
-    const closes = dailyCloses(s, days);
+  return series.map((s, k) => {
+    const closes = prices.closes[k]!;
     const mark = (): (number | null)[] => new Array<number | null>(days.length).fill(null);
     const entries = mark();
     const exits = mark();
@@ -165,7 +178,7 @@ function priceCharts(r: SimulationResult, series: readonly BarSeries[]): ChartSp
       title: `${s.symbol}: daily close, trades and steals`,
       kind: 'line' as const,
       time: true,
-      x: secs(days),
+      x: secs(equityTimes(r)),
       yFormat: 'num' as const,
       group: 'price',
       height: 300,
@@ -191,6 +204,7 @@ function distributionCharts(r: SimulationResult): ChartSpec[] {
       kind: 'histogram',
       time: false,
       x: exposure.x,
+      xPad: exposure.width,
       xFormat: 'pct',
       xLabel: 'margin used / capacity',
       yFormat: 'int',
@@ -202,6 +216,7 @@ function distributionCharts(r: SimulationResult): ChartSpec[] {
       kind: 'histogram',
       time: false,
       x: hours.x,
+      xPad: hours.width,
       xFormat: 'hours',
       xLabel: 'held',
       yFormat: 'int',
@@ -219,14 +234,9 @@ export function renderReport(input: ReportInput): string {
   const r = input.result;
   const c = input.comparison ?? null;
   const series = input.series ?? [];
-  const days = equityDays(r);
-  const hold = series.length
-    ? buyAndHold(
-        series.map((s) => dailyCloses(s, days)),
-        r.summary.initialEquity,
-      )
-    : null;
-  const prices = priceCharts(r, series);
+  const inRange = rangePrices(r, series, input.calendar ?? nyseCalendar());
+  const hold = series.length ? buyAndHold(inRange, r.summary.initialEquity) : null;
+  const prices = priceCharts(r, series, inRange);
   const [exposure, durations] = distributionCharts(r);
   const calibration = calibrationChart(r);
   const charts = [
@@ -302,6 +312,6 @@ ${table(
     d.path,
   ]),
 )}
-<p class="muted">Model: decisions at bar closes with information up to that close; limit orders fill only in later bars that reach them, at the open when the bar gaps through. Buy-and-hold: equal weight at each symbol's first close, no fees. See the README for the assumptions and limits.</p>`;
+<p class="muted">Model: decisions at bar closes with information up to that close; limit orders fill only in later bars that reach them, at the open when the bar gaps through. Buy-and-hold: equal weight at each symbol's first close in the run's range, valued at the closes the run saw, no fees. See the README for the assumptions and limits.</p>`;
   return reportPage({ title, body, charts });
 }
