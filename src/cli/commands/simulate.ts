@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { PRESET_NAMES } from '../../core/config/presets.js';
+import type { ExchangeCalendar } from '../../core/calendar/index.js';
 import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
 import { BENCHMARK_SETS, selectBenchmark } from '../../marketdata/benchmark-sets.js';
@@ -119,6 +120,8 @@ export interface SimulateRun {
   loaded: readonly LoadResult[];
   /** The same data, range, signals and config with `stealingEnabled` reversed (run when called). */
   comparison(): SimulationResult;
+  /** The calendar the run used (--calendar, or the built-in NYSE one when none was given). */
+  calendar?: ExchangeCalendar;
 }
 
 /** The HTML report: this run beside the same run with stealing the other way (a second simulation). */
@@ -127,7 +130,12 @@ export function reportOf(run: SimulateRun, quiet: boolean): string {
     process.stderr.write(
       `report: simulating the comparison run (stealing ${run.result.config.stealingEnabled ? 'off' : 'on'})\n`,
     );
-  return renderReport({ result: run.result, comparison: run.comparison(), series: run.series });
+  return renderReport({
+    result: run.result,
+    comparison: run.comparison(),
+    series: run.series,
+    ...(run.calendar ? { calendar: run.calendar } : {}),
+  });
 }
 
 export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRun> {
@@ -221,6 +229,7 @@ export function simulationRun(input: Omit<Parameters<typeof runSimulation>[0], '
     result: run(input.config, 'simulating'),
     series: input.loaded.map((l) => l.series),
     loaded: input.loaded,
+    ...(input.calendar ? { calendar: input.calendar } : {}),
     comparison: () => run({ ...input.config, stealingEnabled: !input.config.stealingEnabled }, 'comparison'),
   };
 }
