@@ -96,8 +96,7 @@ async function writeResults(run: SimulateRun, opts: SimulateOptions): Promise<vo
   const out = humanStream(opts.json);
   printSummary(result, opts.quiet === true, out);
   // The JSON lists every row the loader dropped, repaired or warned about; the console shows the first.
-  if (opts.json)
-    await writeJsonOutput(opts.json, { ...result, data: dataWithProblems(result.data, run.loaded) });
+  if (opts.json) await writeJsonOutput(opts.json, simulationJson(run));
   if (opts.report) await writeOutput('--report', opts.report, reportOf(run, opts.quiet === true));
   run.store?.save('simulate', result);
   for (const [flag, path] of [
@@ -107,6 +106,20 @@ async function writeResults(run: SimulateRun, opts: SimulateOptions): Promise<vo
   ] as const) {
     if (path && path !== '-' && !opts.quiet) out.write(`${flag}: wrote ${path}\n`);
   }
+}
+
+/**
+ * The `--json` document: the result, with every row the loader dropped, repaired or warned about (the
+ * console shows the first), and `range.days`, the range row's day count (rangeDays), so the text and the
+ * JSON say the same number of days. `summary.days` counts the daily equity rows, both ends included.
+ */
+export function simulationJson(run: Pick<SimulateRun, 'result' | 'loaded'>): object {
+  const result = run.result;
+  return {
+    ...result,
+    range: { ...result.range, days: rangeDays(result.range) },
+    data: dataWithProblems(result.data, run.loaded),
+  };
 }
 
 /** `--signal-skill k` as a config layer; the schema checks the range and names the flag when it is out of it. */
