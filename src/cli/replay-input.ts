@@ -46,30 +46,34 @@ export async function replaySeries(
 }
 
 /**
- * The replay's first and last poll. By default it starts once every series has the forecaster's window of
- * history behind it (so the first poll can already trade) and runs for 7 days, within the data.
+ * The replay's first and last poll (`to` itself is polled: the close of the last bar that opens before it).
+ * By default it starts once every series has the forecaster's window of history behind it (so the first
+ * poll can already trade) and runs for 7 days, within the data. `warmedUp` is that first time: polls before
+ * it find no signals from the built-in forecaster.
  */
 export function replayWindow(
   series: readonly BarSeries[],
   config: WorkstealConfig,
   opts: ReplayInputOptions,
-): { from: number; to: number } {
+): { from: number; to: number; warmedUp: number } {
   const f = config.sim.forecaster;
   const warm = f.lookbackBars + f.horizonBars + 1;
   const warmedUp = Math.max(...series.map((s) => s.time[Math.min(s.time.length - 1, warm)]! + s.intervalMs));
   const dataEnd = Math.min(...series.map((s) => s.time[s.time.length - 1]! + s.intervalMs));
   const asked = parseDateRange(opts.from, opts.to);
   const from = asked.from ?? warmedUp;
+  // Checked first: without --to the default end is the data's end, which a late --from is past, and the
+  // message must name the flag that was given.
+  if (from >= dataEnd) {
+    throw new CliError(
+      `--from ${new Date(from).toISOString()} is after the end of the data (${new Date(dataEnd).toISOString()}); give a --from before it`,
+    );
+  }
   const to = asked.to ?? Math.min(dataEnd, from + 7 * DAY);
   if (!(to > from)) {
     throw new CliError(
       `the replay window is empty: --to ${new Date(to).toISOString()} is not after --from ${new Date(from).toISOString()}`,
     );
   }
-  if (from >= dataEnd) {
-    throw new CliError(
-      `--from ${new Date(from).toISOString()} is after the end of the data (${new Date(dataEnd).toISOString()})`,
-    );
-  }
-  return { from, to };
+  return { from, to, warmedUp };
 }

@@ -4,9 +4,10 @@
  * quality verdict), so an imported file holds exactly the bars a simulation of the original would see; its
  * quality report (gaps, duplicates, bad rows) goes into the manifest beside the original's path and sha256.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AssetClass } from '../core/types.js';
-import { DataError, loadMany, type LayoutOverride, type LoadResult } from '../marketdata/index.js';
+import { DataError, loadBars, loadMany, type LayoutOverride, type LoadResult } from '../marketdata/index.js';
 import { reportedProblems } from '../marketdata/quality.js';
 import { writeFileAtomic } from './atomic.js';
 import { CANONICAL_HEADER, canonicalKey, formatColumns, formatTime } from './canonical.js';
@@ -31,6 +32,8 @@ export interface ImportRequest {
   cacheDir?: string | null;
   /** Explicit layout for files detection cannot read (the same override `simulate` takes). */
   layout?: LayoutOverride;
+  /** Replace stored files even where the new file lacks some of their bars (`--replace`). */
+  replace?: boolean;
 }
 
 export interface ImportResult {
@@ -50,22 +53,53 @@ function problemsOf(load: LoadResult): BarProblemRecord[] {
 }
 
 /**
- * An import replaces the store file of its symbol and timeframe; bars of that file outside the new file's
- * range would be gone without a word (importing 2024 over 2020-2023 would leave only 2024). Such an import
- * is refused, naming both ranges; a file covering the stored range (a corrected copy, a longer history)
- * replaces it as before.
+ * An import replaces the store file of its symbol and timeframe; a stored bar the new file lacks would be gone
+ * without a word, whether it lies outside the new file's range (importing 2024 over 2020-2023) or inside it
+ * (a copy with rows deleted). Such an import is refused, naming the file, how many stored bars it would
+ * delete and the first of them; a file holding every stored bar (a corrected copy, a longer history)
+ * replaces it as before, and `replace` (`--replace`) replaces on purpose.
  */
-function refuseLoss(file: string, key: string, held: ManifestEntry, load: LoadResult, path: string): void {
+async function refuseLoss(
+  file: string,
+  key: string,
+  held: ManifestEntry,
+  load: LoadResult,
+  path: string,
+): Promise<void> {
+  if (held.rows === 0 || !existsSync(path)) return;
+  const stored = (await loadBars(path, { symbol: held.symbol, assetClass: held.assetClass, cacheDir: null }))
+    .series.time;
+  const lost = missingTimes(stored, load.series.time);
+  if (lost.count === 0) return;
   const time = load.series.time;
-  const first = time[0] as number;
-  const last = time[time.length - 1] as number;
-  if (held.first === null || held.last === null) return;
-  if (Date.parse(held.first) >= first && Date.parse(held.last) <= last) return;
+  const outside = `${lost.outside > 0 ? `, ${lost.outside} of them outside its range` : ''}`;
   throw new DataError(
     file,
-    `covers ${formatTime(first)} → ${formatTime(last)}, but the store's ${key} holds ${held.rows} bars ${held.first} → ${held.last}: importing it would delete the stored bars outside its range.`,
-    `Import a file that covers the stored range, import into another --folder, or delete ${path} to replace it.`,
+    `covers ${formatTime(time[0] as number)} → ${formatTime(time[time.length - 1] as number)} with ${time.length} bars, but the store's ${key} holds ${held.rows} bars ${held.first} → ${held.last}: importing it would delete ${lost.count} stored bars${outside}, the first at ${formatTime(lost.first as number)}.`,
+    `Import a file that holds every stored bar (e.g. add the new rows to ${path} and import that), import into another --folder, or pass --replace to replace the stored file on purpose.`,
   );
+}
+
+/** The times of `stored` that `next` lacks (both ascending): how many, the first, and how many lie outside next's range. */
+export function missingTimes(
+  stored: ArrayLike<number>,
+  next: ArrayLike<number>,
+): { count: number; first: number | null; outside: number } {
+  let count = 0;
+  let outside = 0;
+  let first: number | null = null;
+  let j = 0;
+  const lo = next.length ? (next[0] as number) : Infinity;
+  const hi = next.length ? (next[next.length - 1] as number) : -Infinity;
+  for (let i = 0; i < stored.length; i++) {
+    const t = stored[i] as number;
+    while (j < next.length && (next[j] as number) < t) j++;
+    if (j < next.length && next[j] === t) continue;
+    count++;
+    first ??= t;
+    if (t < lo || t > hi) outside++;
+  }
+  return { count, first, outside };
 }
 
 const SOURCE_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
@@ -116,7 +150,7 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
     // Every file is checked against the store before any is written, so a refusal leaves the store as it was.
     for (const { file, load, key } of loads) {
       const held = manifest.files[key];
-      if (held) refuseLoss(file, key, held, load, req.store.pathOf(key));
+      if (held && !req.replace) await refuseLoss(file, key, held, load, req.store.pathOf(key));
     }
     const results: ImportResult[] = [];
     for (const { file, load, key } of loads) {

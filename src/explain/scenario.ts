@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { newYorkDay, type ExchangeCalendar } from '../core/calendar/index.js';
+import { PRESET_NAMES } from '../core/config/presets.js';
 import { printable, ValidationError, type Issue } from '../core/errors.js';
 import type { EntryRequest, OpenOrder, Position, StealEvent, TimeMs } from '../core/types.js';
 import { parseIsoTime, type IsoResult } from '../marketdata/timeparse.js';
@@ -160,6 +161,13 @@ export function parseScenario(
   });
   const expired = validityProblem(s.request.validUntil, now, s.now, 'the request');
   if (expired) problems.push({ where: `${source} request.validUntil`, ...expired });
+  // Checked here, where the file and key are known: later the name reaches loadConfig as if it were --preset.
+  if (s.preset !== undefined && !(PRESET_NAMES as readonly string[]).includes(s.preset))
+    problems.push({
+      where: `${source} preset`,
+      message: `must be one of ${PRESET_NAMES.join(', ')}`,
+      value: s.preset,
+    });
   if (problems.length) throw new ValidationError('Invalid scenario', problems);
   return {
     now,

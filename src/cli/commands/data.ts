@@ -45,6 +45,7 @@ interface ImportOptions extends LayoutFlags {
   symbol?: string;
   assetClass?: string;
   repair?: boolean;
+  replace?: boolean;
   config?: string;
   cache?: boolean;
 }
@@ -104,6 +105,10 @@ export function registerData(program: Command): void {
     .option('--asset-class <class>', 'crypto or stock, when inference from the symbol is wrong')
     .option('--config <file>', "config file whose 'symbols' map gives asset classes")
     .option('--repair', 'drop bad rows and duplicates (each reported) instead of refusing the file')
+    .option(
+      '--replace',
+      'replace a stored file even where the new one lacks some of its bars (refused without it: those bars would be deleted)',
+    )
     .option('--no-cache', 'do not read or write the binary bar cache')
     .addHelpText(
       'after',
@@ -126,6 +131,7 @@ export function registerData(program: Command): void {
           ...(opts.symbol ? { symbol: opts.symbol } : {}),
           ...(opts.assetClass ? { assetClass: opts.assetClass as 'crypto' | 'stock' } : {}),
           ...(opts.repair ? { repair: true } : {}),
+          ...(opts.replace ? { replace: true } : {}),
           ...(config ? { symbols: config.symbols } : {}),
           ...(opts.cache === false ? { cacheDir: null } : {}),
           ...layoutOverride(opts),

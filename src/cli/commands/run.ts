@@ -64,7 +64,10 @@ export function registerRun(program: Command): void {
       '--from <time>',
       'replay: first poll (ISO date or time, UTC); default: once the forecaster has warmed up',
     )
-    .option('--to <time>', 'replay: last poll; default: 7 days after --from')
+    .option(
+      '--to <time>',
+      "replay: end, exclusive for bars (the last bar opens before it); the last poll is at --to, that bar's close; default: 7 days after --from, within the data",
+    )
     .option(
       '--speed <n>',
       'replay: market seconds per wall second (live.replaySpeed; 3600 = an hour a second)',
@@ -117,16 +120,22 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const wanted = listFlag(opts.symbols, '--symbols') ?? config.live.symbols;
 
   let session: LiveSession;
+  // Replay with the built-in forecaster: the first time it has signals (a window before it trades nothing).
+  let warmedUp: number | null = null;
   try {
     if (broker === 'replay') {
       const series = await replaySeries(opts, config, wanted);
-      const { from, to } = replayWindow(series, config, opts);
+      const { from, to, ...window } = replayWindow(series, config, opts);
       log.info('replay', {
         symbols: series.map((s) => `${s.symbol} (${s.assetClass})`),
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
         speed: config.live.replaySpeed,
       });
+      if (config.live.signalsCsv === undefined && from < window.warmedUp) {
+        warmedUp = window.warmedUp;
+        log.warn('forecaster-not-warmed-up', notWarmedUp(warmedUp, to));
+      }
       session = await launchReplay({
         config,
         env: process.env,
@@ -187,6 +196,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     fights: c.fights,
     store: config.live.stateDb,
   });
+  // Said again at the end: a run with nothing to show must say why, not just exit 0.
+  if (warmedUp !== null && c.decisions === 0) log.warn('no-decisions', notWarmedUp(warmedUp, null));
   await session.close();
   signal.dispose();
   return EXIT.ok;
@@ -215,6 +226,20 @@ async function stopAfterStoreFailure(
   }
   signal.dispose();
   throw new CliError(failure.message, EXIT.failed);
+}
+
+/** Why a replay window before the forecaster's warm-up decides nothing, and what to pass instead. */
+function notWarmedUp(warmedUp: number, to: number | null): { detail: string } {
+  const at = new Date(warmedUp).toISOString();
+  const window =
+    to !== null && to <= warmedUp
+      ? 'the whole window is before it, so this replay will make no decisions'
+      : 'polls before it make no decisions';
+  return {
+    detail:
+      `the built-in forecaster needs sim.forecaster.lookbackBars + horizonBars + 1 bars of history and has ` +
+      `its first signals at ${at}; ${window}. Pass --from ${at} or later (or leave --from out), or give --signals.`,
+  };
 }
 
 /** Command-line flags as a config layer, so the one schema validates them like any other source. */

@@ -19,6 +19,7 @@ import { CliError, EXIT } from '../errors.js';
 import { money, num, pct, table } from '../../report/text.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
+import type { RunStore } from '../../store/runs.js';
 
 interface SimulateOptions extends LayoutFlags {
   data?: string[];
@@ -81,24 +82,45 @@ export function registerSimulate(program: Command): void {
       await checkOutputPath('--report', opts.report);
       await checkOutputPath('--db', opts.db);
       const run = await simulateCommand(opts);
-      const result = run.result;
-      const out = humanStream(opts.json);
-      printSummary(result, opts.quiet === true, out);
-      // The JSON lists every row the loader dropped, repaired or warned about; the console shows the first.
-      if (opts.json)
-        await writeJsonOutput(opts.json, { ...result, data: dataWithProblems(result.data, run.loaded) });
-      if (opts.report) await writeOutput('--report', opts.report, reportOf(run, opts.quiet === true));
-      // The SQLite store is loaded only when asked for.
-      if (opts.db) (await import('../../store/runs.js')).saveRun(opts.db, 'simulate', result);
-      for (const [flag, path] of [
-        ['--json', opts.json],
-        ['--report', opts.report],
-        ['--db', opts.db],
-      ] as const) {
-        if (path && path !== '-' && !opts.quiet) out.write(`${flag}: wrote ${path}\n`);
+      try {
+        await writeResults(run, opts);
+      } finally {
+        run.store?.close();
       }
       process.exitCode = EXIT.ok;
     });
+}
+
+/** Print the summary and write what was asked for: --json, --report, a run row in the --db store. */
+async function writeResults(run: SimulateRun, opts: SimulateOptions): Promise<void> {
+  const result = run.result;
+  const out = humanStream(opts.json);
+  printSummary(result, opts.quiet === true, out);
+  // The JSON lists every row the loader dropped, repaired or warned about; the console shows the first.
+  if (opts.json) await writeJsonOutput(opts.json, simulationJson(run));
+  if (opts.report) await writeOutput('--report', opts.report, reportOf(run, opts.quiet === true));
+  run.store?.save('simulate', result);
+  for (const [flag, path] of [
+    ['--json', opts.json],
+    ['--report', opts.report],
+    ['--db', opts.db],
+  ] as const) {
+    if (path && path !== '-' && !opts.quiet) out.write(`${flag}: wrote ${path}\n`);
+  }
+}
+
+/**
+ * The `--json` document: the result, with every row the loader dropped, repaired or warned about (the
+ * console shows the first), and `range.days`, the range row's day count (rangeDays), so the text and the
+ * JSON say the same number of days. `summary.days` counts the daily equity rows, both ends included.
+ */
+export function simulationJson(run: Pick<SimulateRun, 'result' | 'loaded'>): object {
+  const result = run.result;
+  return {
+    ...result,
+    range: { ...result.range, days: rangeDays(result.range) },
+    data: dataWithProblems(result.data, run.loaded),
+  };
 }
 
 /** `--signal-skill k` as a config layer; the schema checks the range and names the flag when it is out of it. */
@@ -122,6 +144,8 @@ export interface SimulateRun {
   comparison(): SimulationResult;
   /** The calendar the run used (--calendar, or the built-in NYSE one when none was given). */
   calendar?: ExchangeCalendar;
+  /** `--db`: the store, opened, checked and locked before the simulation; the caller closes it. */
+  store?: RunStore;
 }
 
 /** The HTML report: this run beside the same run with stealing the other way (a second simulation). */
@@ -203,14 +227,24 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
   for (const w of signals?.warnings ?? [])
     process.stderr.write(`signals warning: ${w}
 `);
-  return simulationRun({
-    loaded,
-    config,
-    calendar,
-    ...(signals ? { signals: signals.signals } : {}),
-    ...(from !== undefined ? { from } : {}),
-    ...(to !== undefined ? { to } : {}),
-  });
+  // The store is opened (locked, checked, migrated) once the inputs are known good and before the
+  // simulation, as `run` opens its state: a store it would refuse costs no simulation. SQLite is loaded
+  // only when asked for.
+  const store = opts.db ? (await import('../../store/runs.js')).openRunStore(opts.db) : undefined;
+  try {
+    const run = simulationRun({
+      loaded,
+      config,
+      calendar,
+      ...(signals ? { signals: signals.signals } : {}),
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+    });
+    return store ? { ...run, store } : run;
+  } catch (error) {
+    store?.close();
+    throw error;
+  }
 }
 
 /** Simulate with a progress bar; the comparison run (stealing reversed) is made only when asked for. */
