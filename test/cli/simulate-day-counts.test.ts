@@ -51,4 +51,12 @@ describe('simulate day counts', () => {
     const s = out.summary;
     expect(s.cagr).toBeCloseTo((s.finalEquity / s.initialEquity) ** (1 / years) - 1, 12);
   });
+
+  it('start --json writes the same document: range.days and the data problems', () => {
+    const r = runCli(['start', '--synthetic', '--quiet', '--json', '-']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { range: { days: number }; data: { problems?: unknown }[] };
+    expect(out.range.days).toBe(366); // the synthetic market's 2024, a leap year
+    expect(out.data.every((d) => Array.isArray(d.problems))).toBe(true);
+  });
 });

@@ -21,7 +21,14 @@ import {
 import { CliError, EXIT } from '../errors.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { describeResult, runDownload } from './data.js';
-import { printSummary, reportOf, simulateCommand, simulationRun, type SimulateRun } from './simulate.js';
+import {
+  printSummary,
+  reportOf,
+  simulateCommand,
+  simulationJson,
+  simulationRun,
+  type SimulateRun,
+} from './simulate.js';
 
 interface StartOptions {
   synthetic?: boolean;
@@ -70,7 +77,7 @@ export function registerStart(program: Command): void {
       if (result.synthetic) out.write(`${SYNTHETIC_BANNER(seed)}\n`);
       printSummary(result, opts.quiet === true, out);
       if (result.synthetic && !opts.quiet) out.write(`${SYNTHETIC_BANNER(seed)}\n`);
-      if (opts.json) await writeJsonOutput(opts.json, result);
+      if (opts.json) await writeJsonOutput(opts.json, simulationJson(run));
       if (opts.report) await writeOutput('--report', opts.report, reportOf(run, opts.quiet === true));
       for (const [flag, path] of [
         ['--json', opts.json],
