@@ -175,4 +175,23 @@ describe('next-bar chances left for later (fast-check, seed 2812)', () => {
     expect(deferred).toBeGreaterThan(50);
     expect(steals).toBeGreaterThan(5);
   });
+
+  it('are in every copy of the columns a library user may make (spread, structuredClone, JSON)', () => {
+    const book: Resting[] = [0.12, 0.06, 0.03, 0.01].flatMap((distance) =>
+      [0, 1].map((symbol) => ({ symbol, side: 'buy' as const, distance, hours: 24 })),
+    );
+    const leaving = decideOn(book, 1, 0.5, true);
+    const whole = decideOn(book, 1, 0.5, false);
+    expect(leaving.deferred).toBeGreaterThan(0);
+    const want = Array.from(whole.decision.candidates!.value!.nextBarProbability);
+    const copies = [
+      () => ({ ...leaving.decision.candidates!.value! }).nextBarProbability,
+      () => structuredClone(leaving.decision.candidates!.value!).nextBarProbability,
+    ];
+    for (const copy of copies) expect(Array.from(copy()).every((x, i) => Object.is(x, want[i]))).toBe(true);
+    const json = JSON.parse(JSON.stringify(leaving.decision.candidates!.value)) as Record<string, unknown>;
+    expect(Object.keys(json).sort()).toEqual(
+      ['density', 'expectedReturn', 'expectedValue', 'nextBarProbability', 'probability', 'sigma'].sort(),
+    );
+  });
 });

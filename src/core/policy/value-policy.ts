@@ -182,7 +182,8 @@ export function valueCandidates(
  * A decision's valuation columns whose next-bar column is completed on first read (see
  * Valuator.valueOrders' `deferBelow`): the decision reads the column as the valuator wrote it (a deferred
  * chance is negative, so below the protection threshold as the chance is); everyone after it, through
- * `nextBarProbability`, reads the chances.
+ * `nextBarProbability`, reads the chances. That is an own, enumerable accessor and the rest is private, so a
+ * copy of the columns (spread, JSON, structuredClone) reads the chances too and carries nothing else.
  */
 class CompletedOnRead implements ValueColumns {
   readonly probability: Float64Array;
@@ -190,29 +191,43 @@ class CompletedOnRead implements ValueColumns {
   readonly expectedValue: Float64Array;
   readonly density: Float64Array;
   readonly sigma: Float64Array;
-  private completion: NextBarCompletion | null;
+  declare readonly nextBarProbability: Float64Array;
+  #nextBar: Float64Array;
+  #completion: NextBarCompletion | null;
+  #orders: CandidateTable['orders'];
 
   constructor(
     v: ValueColumns,
-    private readonly nextBar: Float64Array,
+    nextBar: Float64Array,
     completion: NextBarCompletion,
-    private readonly orders: CandidateTable['orders'],
+    orders: CandidateTable['orders'],
   ) {
     this.probability = v.probability;
     this.expectedReturn = v.expectedReturn;
     this.expectedValue = v.expectedValue;
     this.density = v.density;
     this.sigma = v.sigma;
-    this.completion = completion;
+    this.#nextBar = nextBar;
+    this.#completion = completion;
+    this.#orders = orders;
+    // One descriptor for every instance (one getter function): instances then share their shape.
+    Object.defineProperty(this, 'nextBarProbability', CompletedOnRead.#accessor);
   }
 
-  get nextBarProbability(): Float64Array {
-    const completion = this.completion;
+  static readonly #accessor: PropertyDescriptor = {
+    enumerable: true,
+    get(this: CompletedOnRead): Float64Array {
+      return this.#completed();
+    },
+  };
+
+  #completed(): Float64Array {
+    const completion = this.#completion;
     if (completion) {
-      this.completion = null;
-      completion(this.nextBar, this.orders);
+      this.#completion = null;
+      completion(this.#nextBar, this.#orders);
     }
-    return this.nextBar;
+    return this.#nextBar;
   }
 }
 
