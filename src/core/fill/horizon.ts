@@ -1,5 +1,6 @@
 import type { ExchangeCalendar } from '../calendar/index.js';
 import type { TimeMs } from '../types.js';
+import { grownColumn } from '../policy/columns.js';
 
 /**
  * What a stock can trade in a window `(from, to]`: regular-session milliseconds, and how many session opens
@@ -151,21 +152,15 @@ export class TradableProfile {
   private push(start: TimeMs, end: TimeMs, isOpen: number): void {
     if (this.count === this.start.length) {
       const size = this.count * 2;
-      this.start = grown(this.start, size);
-      this.end = grown(this.end, size);
-      this.opens = grown(this.opens, size);
-      this.before = grown(this.before, size + 1);
-      this.opensBefore = grown(this.opensBefore, size + 1);
+      this.start = grownColumn(this.start, size);
+      this.end = grownColumn(this.end, size);
+      this.opens = grownColumn(this.opens, size);
+      this.before = grownColumn(this.before, size + 1);
+      this.opensBefore = grownColumn(this.opensBefore, size + 1);
     }
     this.start[this.count] = start;
     this.end[this.count] = end;
     this.opens[this.count] = isOpen;
     this.count++;
   }
-}
-
-function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a);
-  return b;
 }
