@@ -40,6 +40,7 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   const { config } = await resolveOptimizeConfig(opts);
   await checkOutputPath('--markdown', opts.markdown);
   await checkOutputPath('--json', opts.json);
+  await checkOutputPath('--db', opts.db);
   const data = await loadData(opts, config);
   const say = (line: string): void => {
     if (!opts.quiet) process.stderr.write(`${line}\n`);

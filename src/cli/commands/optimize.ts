@@ -124,6 +124,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   await checkOutputPath('--out', opts.out);
   await checkOutputPath(opts.outMeta ? '--out-meta' : '--out (its .meta.json)', metaPath);
   await checkOutputPath('--report', opts.report);
+  await checkOutputPath('--db', opts.db);
   const data = await loadData(opts, config);
   const { spec, series, range } = prepareObjective({
     config,
