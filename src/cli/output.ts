@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
-import { constants } from 'node:fs';
-import { access, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { outputPathProblem } from '../store/output-folder.js';
 import { CliError } from './errors.js';
 
 /** The `--json` value that means standard output (docs/cli.md). */
@@ -20,7 +19,10 @@ export function humanStream(json: string | undefined): NodeJS.WritableStream {
   return json === STDOUT ? process.stderr : process.stdout;
 }
 
-/** An output path must name a file in a folder that exists and that we may write in ('-' is stdout). */
+/**
+ * An output path must name a file in a folder that exists and that we may write in ('-' is stdout). Every
+ * command checks its outputs, stores included, with this before it loads data or starts work.
+ */
 export async function checkOutputPath(flag: string, path: string | undefined): Promise<void> {
   if (path === undefined || (flag === '--json' && path === STDOUT)) return;
   // An empty value (an unset shell variable) would otherwise write nothing and say nothing.
@@ -31,20 +33,9 @@ export async function checkOutputPath(flag: string, path: string | undefined): P
       `${flag} ${path}: ${flag} takes a file name, and ${path} looks like the next flag; give the file first (${flag} out.json ${path}), or ./${path} for a file so named`,
     );
   }
-  const folder = dirname(resolve(path));
-  const folderStat = await stat(folder).catch(() => null);
-  if (!folderStat?.isDirectory()) {
-    const what = folderStat ? 'is a file, not a folder' : 'does not exist';
-    throw new CliError(
-      `${flag} ${path}: the folder ${folder} ${what}; create the folder or choose another path`,
-    );
-  }
-  if ((await stat(path).catch(() => null))?.isDirectory()) {
-    throw new CliError(`${flag} ${path}: is a folder; choose another path that names a file in it`);
-  }
-  await access(folder, constants.W_OK).catch(() => {
-    throw new CliError(`${flag} ${path}: the folder ${folder} is not writable; choose another path`);
-  });
+  // The folder rule every written path follows, stores included (one home: src/store/output-folder.ts).
+  const problem = outputPathProblem(path);
+  if (problem) throw new CliError(`${flag} ${path}: ${problem}`);
 }
 
 /** Write an output file; a failure names the flag, the path and the reason instead of a stack trace. */

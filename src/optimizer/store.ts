@@ -106,7 +106,7 @@ export class OptimizerStore {
     now: () => Date = () => new Date(),
     command = 'worksteal optimize',
   ): OptimizerStore {
-    const lock = path === ':memory:' || path === '' ? null : lockStoreFile(path, command, now());
+    const lock = path === ':memory:' || path === '' ? null : lockStoreFile(path, command, now(), '--db');
     try {
       return new OptimizerStore(path, openStoreDatabase(path, { option: '--db' }), now, lock);
     } catch (error) {

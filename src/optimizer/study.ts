@@ -93,6 +93,12 @@ export const objectiveHashOf = (spec: ObjectiveSpec): string =>
 export const evaluationHash = (objectiveHash: string, params: Params): string =>
   hashOf({ objective: objectiveHash, params });
 
+/**
+ * How a study is named in every line about it: `optimize` (`study 3f9c0a1b2d4e: new …`) and the queue workers
+ * that run its evaluations, so a worker's line can be matched to the coordinator's by eye.
+ */
+export const studyLabel = (studyId: string): string => `study ${studyId.slice(0, 12)}`;
+
 /** The study's identity: the objective, the space and DE's settings (not the budget, which may grow). */
 export function studyIdOf(objectiveHash: string, space: readonly ParamSpec[], s: StudySettings): string {
   return hashOf({ objective: objectiveHash, space, strategy: s.strategy, popSize: s.popSize, seed: s.seed });
@@ -104,7 +110,7 @@ export async function evaluateMissing(
   objectiveHash: string,
   evaluator: Evaluator,
   store: OptimizerStore,
-  options: { signal?: AbortSignal; onStored?: (o: EvalOutcome) => void } = {},
+  options: { signal?: AbortSignal; onStored?: (o: EvalOutcome) => void; study?: string } = {},
 ): Promise<{ stored: Map<string, StoredEvaluation>; evaluated: number; reused: number; complete: boolean }> {
   const unique = [...new Map(tasks.map((t) => [t.hash, t])).values()];
   const known = store.evaluations(unique.map((t) => t.hash));
@@ -113,6 +119,7 @@ export async function evaluateMissing(
   if (missing.length > 0 && !options.signal?.aborted) {
     await evaluator.evaluate(missing, {
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.study ? { study: options.study } : {}),
       onResult: (o) => {
         const params = missing.find((t) => t.hash === o.hash)?.params;
         if (!params) return;
@@ -144,7 +151,7 @@ export async function runStudy(input: RunStudyInput): Promise<StudyResult> {
     throw new ValidationError('The stored study ran more generations than asked', [
       {
         where: '--generations',
-        message: `study ${studyId.slice(0, 12)} in ${store.path} already ran ${row.generation} generations, so it cannot give the result of ${input.generations}; give --generations ${row.generation} or more to continue it, or another --db (or --seed) for a ${input.generations}-generation study`,
+        message: `${studyLabel(studyId)} in ${store.path} already ran ${row.generation} generations, so it cannot give the result of ${input.generations}; give --generations ${row.generation} or more to continue it, or another --db (or --seed) for a ${input.generations}-generation study`,
         value: input.generations,
       },
     ]);
@@ -198,6 +205,7 @@ export async function runStudy(input: RunStudyInput): Promise<StudyResult> {
     let inGeneration = 0;
     const r = await evaluateMissing(tasks, objectiveHash, evaluator, store, {
       ...(signal ? { signal } : {}),
+      study: studyId,
       onStored: (o) => {
         inGeneration++;
         evaluated++;

@@ -4,10 +4,9 @@
  * and what to do.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { damagedStore, isDamage, StoreFileError } from './errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
+import { checkStorePath } from './output-folder.js';
 
 export interface OpenStoreOptions {
   /**
@@ -19,14 +18,12 @@ export interface OpenStoreOptions {
   option?: string;
 }
 
-const isMemory = (path: string): boolean => path === ':memory:' || path === '';
-
-/** Open (or create) the store, check it and migrate it. */
+/** Open (or create) the store in an existing folder, check it and migrate it. */
 export function openStoreDatabase(path: string, options: OpenStoreOptions = {}): Database.Database {
   const option = options.option ?? '--db';
+  checkStorePath(path, option);
   let db: Database.Database;
   try {
-    if (!isMemory(path)) mkdirSync(dirname(resolve(path)), { recursive: true });
     db = new Database(path);
   } catch (error) {
     throw new StoreFileError(

@@ -7,10 +7,11 @@
  * stale lock cannot both remove it and both start: only the one holding the guard re-reads the lock and
  * removes it if it is still the dead owner's.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { StoreFileError } from './errors.js';
+import { checkStorePath } from './output-folder.js';
 
 export interface LockHolder {
   pid: number;
@@ -120,9 +121,16 @@ function refusal(storePath: string, lockPath: string, h: LockHolder): StoreFileE
 
 /**
  * Take the store's single-writer lock, or throw naming the holder. `now` is only written into the lock file,
- * for the refusal message of a second process.
+ * for the refusal message of a second process. `option` names where the path came from, for the refusal of a
+ * folder that does not exist (src/store/output-folder.ts).
  */
-export function lockStoreFile(storePath: string, command: string, now: Date = new Date()): StoreLock {
+export function lockStoreFile(
+  storePath: string,
+  command: string,
+  now: Date = new Date(),
+  option = 'live.stateDb (or --db)',
+): StoreLock {
+  checkStorePath(storePath, option);
   const path = `${resolve(storePath)}.lock`;
   const release = (): void => {
     const count = (held.get(path) ?? 1) - 1;
@@ -143,7 +151,6 @@ export function lockStoreFile(storePath: string, command: string, now: Date = ne
   const content = `${JSON.stringify(me)}\n`;
   const create = (): boolean => {
     try {
-      mkdirSync(dirname(path), { recursive: true });
       return createExclusive(path, content);
     } catch (error) {
       throw new StoreFileError(

@@ -55,7 +55,7 @@ export interface RunStore {
  */
 export function openRunStore(path: string, command = 'worksteal simulate'): RunStore {
   const isFile = path !== ':memory:' && path !== '';
-  const lock = isFile ? lockStoreFile(path, command) : null;
+  const lock = isFile ? lockStoreFile(path, command, new Date(), '--db') : null;
   let db: Database.Database;
   try {
     db = openStoreDatabase(path, { checkIntegrity: true, option: '--db' });

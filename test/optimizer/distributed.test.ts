@@ -173,7 +173,7 @@ describe.skipIf(redisTool.missing)('distributed optimisation on a BullMQ queue',
     workers.push(doomed, survivor);
     const store = OptimizerStore.open(':memory:');
     const running = study(await connect(name), store);
-    const held = await doomed.waitFor(/^start ([0-9a-f]{12}) attempt 1$/);
+    const held = await doomed.waitFor(/^study [0-9a-f]{12}: start ([0-9a-f]{12}) attempt 1$/);
     doomed.child.kill('SIGKILL');
     await doomed.exit;
     const remote = await running;
@@ -187,7 +187,7 @@ describe.skipIf(redisTool.missing)('distributed optimisation on a BullMQ queue',
     expect(retried).toHaveLength(1);
     // Its lock expired with the dead worker; BullMQ put it back and the survivor ran it as a second attempt.
     expect(retried[0]).toMatchObject({ worker: survivor.id, attempts: 2 });
-    expect(survivor.lines).toContain(`start ${held[1]} attempt 2`);
+    expect(survivor.lines).toContain(`study ${remote.studyId.slice(0, 12)}: start ${held[1]} attempt 2`);
     expect(stored.every((e) => e.worker === survivor.id)).toBe(true);
     store.close();
   });

@@ -85,9 +85,7 @@ describe('the single-writer lock on the live store', () => {
     expect(() => new LiveStore(db)).toThrow(
       expect.objectContaining({
         exitCode: 2,
-        message: expect.stringMatching(
-          /cannot open the store .*point live\.stateDb \(or --db\) at a writable file/,
-        ) as string,
+        message: `live.stateDb (or --db) ${db}: the folder ${notADir} is a file, not a folder; choose another path`,
       }),
     );
   });

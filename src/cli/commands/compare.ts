@@ -30,6 +30,7 @@ import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
+import { comparisonJson } from '../../compare/json.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
 
@@ -320,7 +321,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
         baseline: g.baseline,
         variants: g.variants,
       })),
-      ...result,
+      ...comparisonJson(result),
       warnings: [...mixed],
     });
     if (opts.json !== '-') say(`--json: wrote ${opts.json}`);

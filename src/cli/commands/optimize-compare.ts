@@ -2,6 +2,7 @@
 import { nyseCalendar } from '../../core/calendar/index.js';
 import { dataLine, dataQualityLines } from '../data-summary.js';
 import { DEFAULT_HOLDOUT, compare, compareMarkdown } from '../../compare/holdout.js';
+import { holdoutJson } from '../../compare/json.js';
 import { boundary } from '../../compare/windows.js';
 import { parseDateRange } from '../dates.js';
 import { encodeJson } from '../../optimizer/json.js';
@@ -40,6 +41,7 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   const { config } = await resolveOptimizeConfig(opts);
   await checkOutputPath('--markdown', opts.markdown);
   await checkOutputPath('--json', opts.json);
+  await checkOutputPath('--db', opts.db);
   const data = await loadData(opts, config);
   const say = (line: string): void => {
     if (!opts.quiet) process.stderr.write(`${line}\n`);
@@ -99,6 +101,8 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   const md = compareMarkdown(setName, result, command);
   humanStream(opts.json).write(`${md}\n`);
   if (opts.markdown) await writeOutput('--markdown', opts.markdown, `${md}\n`);
-  if (opts.json) await writeJsonOutput(opts.json, { data: setName, command, ...result }, encodeJson);
+  // The holdout comparison as `compare --json` writes it (NaN as null); the study's scores as optimize does.
+  if (opts.json)
+    await writeJsonOutput(opts.json, { data: setName, command, ...holdoutJson(result) }, encodeJson);
   process.exitCode = EXIT.ok;
 }

@@ -16,6 +16,7 @@ import {
 import { testFoldEquity } from '../../optimizer/report/fold-equity.js';
 import { renderOptimizeReport } from '../../optimizer/report/html.js';
 import { OptimizerStore } from '../../optimizer/store.js';
+import { studyLabel } from '../../optimizer/study.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { parseDateRange } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
@@ -124,6 +125,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   await checkOutputPath('--out', opts.out);
   await checkOutputPath(opts.outMeta ? '--out-meta' : '--out (its .meta.json)', metaPath);
   await checkOutputPath('--report', opts.report);
+  await checkOutputPath('--db', opts.db);
   const data = await loadData(opts, config);
   const { spec, series, range } = prepareObjective({
     config,
@@ -166,8 +168,8 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
       onStart: (st) =>
         say(
           st.resumed
-            ? `study ${st.studyId.slice(0, 12)}: continuing at generation ${st.generation + 1} (${st.evaluations} evaluations of this objective already stored)`
-            : `study ${st.studyId.slice(0, 12)}: new (${st.evaluations} evaluations of this objective already stored)`,
+            ? `${studyLabel(st.studyId)}: continuing at generation ${st.generation + 1} (${st.evaluations} evaluations of this objective already stored)`
+            : `${studyLabel(st.studyId)}: new (${st.evaluations} evaluations of this objective already stored)`,
         ),
       onSensitivity: (n) => {
         bar.stop();
@@ -182,7 +184,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     await evaluator.close();
   }
   const s = outcome.study;
-  say(`study ${s.studyId.slice(0, 12)}${s.resumed ? ' (resumed)' : ''}: ${candidatesLine(s)}`);
+  say(`${studyLabel(s.studyId)}${s.resumed ? ' (resumed)' : ''}: ${candidatesLine(s)}`);
   const interrupted =
     s.status === 'interrupted' || (outcome.sensitivity !== null && !outcome.sensitivity.complete);
   const meta = buildMeta({

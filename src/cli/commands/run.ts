@@ -8,6 +8,7 @@ import { commandLogger, type Logger } from '../../ports/log.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { StoreFileError } from '../../store/errors.js';
 import { listFlag } from '../lists.js';
+import { checkOutputPath } from '../output.js';
 import { CliError, EXIT } from '../errors.js';
 import { numberFlag } from '../whole-number.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
@@ -115,6 +116,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     env: process.env,
   });
   const config = resolved.config;
+  // The store and the log file are checked before any data is read or any venue is asked (src/cli/output.ts).
+  await checkOutputPath(opts.db !== undefined ? '--db' : 'live.stateDb', config.live.stateDb);
+  await checkOutputPath('WORKSTEAL_LOG', process.env.WORKSTEAL_LOG || undefined);
   const log = commandLogger(process.env);
   for (const w of resolved.warnings) log.warn('config-warning', { message: w.message });
   const wanted = listFlag(opts.symbols, '--symbols') ?? config.live.symbols;

@@ -21,6 +21,7 @@ import { openapiText } from '../../service/openapi.js';
 import { CoordinatorService, type ServiceMode } from '../../service/service.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { listFlag } from '../lists.js';
+import { checkOutputPath } from '../output.js';
 import { CliError, EXIT } from '../errors.js';
 import { numberFlag } from '../whole-number.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
@@ -133,6 +134,9 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
       `${inBars.map((k) => `${k} ${config[k]}`).join(', ')}: serve has no bar length to count bars with; set ${inBars.join(', ')} to 0 and give ${inBars.map((k) => k.replace('Bars', 'Sec')).join(', ')} in seconds instead`,
     );
   }
+  // The store and the log file are checked before any data is read or any venue is asked (src/cli/output.ts).
+  await checkOutputPath(opts.db !== undefined ? '--db' : 'live.stateDb', config.live.stateDb);
+  await checkOutputPath('WORKSTEAL_LOG', process.env.WORKSTEAL_LOG || undefined);
   const log = commandLogger(process.env);
   log.addSecret(token);
   for (const w of resolved.warnings) log.warn('config-warning', { message: w.message });

@@ -27,6 +27,11 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   /** Called once per finished evaluation, as soon as it finishes (the study stores it right away). */
   onResult?: (outcome: EvalOutcome) => void;
+  /**
+   * The id of the study the evaluations are for, so that a queue worker's lines name it as `optimize` does;
+   * absent for evaluations outside a study (the fixed rows of `optimize --compare`).
+   */
+  study?: string;
 }
 
 export interface Evaluator {

@@ -127,7 +127,7 @@ export class QueueEvaluator implements Evaluator {
         const state = await this.queue.getJobState(jobId);
         if (state === 'unknown') {
           const task = byJob.get(jobId)!;
-          if (!settled && !signal?.aborted && !outcomes.has(task.hash)) await this.add([task]);
+          if (!settled && !signal?.aborted && !outcomes.has(task.hash)) await this.add([task], options.study);
           return;
         }
         if (state !== 'completed' && state !== 'failed') return;
@@ -158,7 +158,7 @@ export class QueueEvaluator implements Evaluator {
       this.events.on('failed', onFailed);
       signal?.addEventListener('abort', onAbort, { once: true });
 
-      this.add(tasks)
+      this.add(tasks, options.study)
         .then(async () => {
           // Jobs that already existed (an earlier run) may be finished, or failed for good: retry those once.
           for (const id of byJob.keys()) {
@@ -181,7 +181,7 @@ export class QueueEvaluator implements Evaluator {
   }
 
   /** Puts the tasks' jobs on the queue; a job whose id is already there is left as it is. */
-  private async add(tasks: readonly EvalTask[]): Promise<void> {
+  private async add(tasks: readonly EvalTask[], studyId: string | undefined): Promise<void> {
     await this.queue.addBulk(
       tasks.map((t) => ({
         name: JOB_NAME,
@@ -190,6 +190,7 @@ export class QueueEvaluator implements Evaluator {
           objectiveHash: this.opts.objectiveHash,
           spec: this.opts.spec,
           params: t.params,
+          ...(studyId ? { studyId } : {}),
         } satisfies EvaluateJobData,
         opts: {
           jobId: jobIdOf(t.hash),

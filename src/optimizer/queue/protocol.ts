@@ -4,6 +4,7 @@
  * is read back from the job's return value.
  */
 import type { ObjectiveSpec, Params } from '../objective/objective.js';
+import { studyLabel } from '../study.js';
 
 export const JOB_NAME = 'evaluate';
 
@@ -13,7 +14,19 @@ export interface EvaluateJobData {
   objectiveHash: string;
   spec: ObjectiveSpec;
   params: Params;
+  /**
+   * The study that queued the job (absent outside a study). A job is shared by every study that needs the
+   * same evaluation (its id is the content hash), so it names the one that put it on the queue first.
+   */
+  studyId?: string;
 }
+
+/**
+ * What a worker's lines about a job start with: the study as `optimize` names it, or, for an evaluation
+ * outside a study, its objective, said as such (an objective is not a study: several studies share one).
+ */
+export const jobLabel = (d: Pick<EvaluateJobData, 'studyId' | 'objectiveHash'>): string =>
+  d.studyId ? studyLabel(d.studyId) : `objective ${d.objectiveHash.slice(0, 12)}`;
 
 export interface EvaluateJobResult {
   hash: string;

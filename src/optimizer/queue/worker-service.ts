@@ -16,7 +16,7 @@ import { codeVersion } from '../hash.js';
 import { encodeJson } from '../json.js';
 import { evaluationHash, objectiveHashOf } from '../study.js';
 import { DEFAULT_QUEUE_NAME, queueConnection, readyWithin, redactUrl } from './connection.js';
-import type { EvaluateJobData, EvaluateJobResult } from './protocol.js';
+import { jobLabel, type EvaluateJobData, type EvaluateJobResult } from './protocol.js';
 
 export interface WorkerServiceOptions {
   url: string;
@@ -89,7 +89,7 @@ export async function startWorkerService(opts: WorkerServiceOptions): Promise<Wo
           ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
         });
         log(
-          `study ${d.objectiveHash.slice(0, 12)}: loaded ${series.map((s) => s.symbol).join(', ')} in ${(performance.now() - t0).toFixed(0)} ms`,
+          `${jobLabel(d)}: loaded ${series.map((s) => s.symbol).join(', ')} in ${(performance.now() - t0).toFixed(0)} ms`,
         );
         return { pool: new PoolEvaluator(d.spec, series, opts.threads), lastUsed: Date.now() };
       })();
@@ -103,7 +103,8 @@ export async function startWorkerService(opts: WorkerServiceOptions): Promise<Wo
   const process_ = async (job: Job<EvaluateJobData, EvaluateJobResult>): Promise<EvaluateJobResult> => {
     const d = job.data;
     const short = d.hash.slice(0, 12);
-    log(`start ${short} attempt ${job.attemptsStarted}`);
+    // Each line names the study as the coordinator does, so a worker serving several is read at a glance.
+    log(`${jobLabel(d)}: start ${short} attempt ${job.attemptsStarted}`);
     if (opts.delayMs) await sleep(opts.delayMs);
     if (d.spec.codeVersion !== version) {
       throw new UnrecoverableError(
@@ -127,7 +128,7 @@ export async function startWorkerService(opts: WorkerServiceOptions): Promise<Wo
     try {
       const [outcome] = await ctx.pool.evaluate([{ hash: d.hash, params: d.params }]);
       if (!outcome) throw new Error('the pool returned no result');
-      log(`done ${short} in ${outcome.elapsedMs.toFixed(0)} ms`);
+      log(`${jobLabel(d)}: done ${short} in ${outcome.elapsedMs.toFixed(0)} ms`);
       completed++;
       return {
         hash: d.hash,
@@ -163,7 +164,13 @@ export async function startWorkerService(opts: WorkerServiceOptions): Promise<Wo
   worker.on('ready', () => {
     lastError = '';
   });
-  worker.on('failed', (job, e) => log(`failed ${job?.data.hash.slice(0, 12) ?? '?'}: ${e.message}`));
+  worker.on('failed', (job, e) =>
+    log(
+      job
+        ? `${jobLabel(job.data)}: failed ${job.data.hash.slice(0, 12)}: ${e.message}`
+        : `failed: ${e.message}`,
+    ),
+  );
   try {
     await readyWithin(worker.waitUntilReady(), opts.connectTimeoutMs ?? 5000, opts.url);
   } catch (error) {

@@ -1,0 +1,52 @@
+/**
+ * The one rule for every file worksteal writes at a path a person gave: a store (`--db`, `live.stateDb`), a
+ * JSON, Markdown or HTML output, best.json. The folder must already exist; it is never created. Creating it
+ * would turn a typo in a path into a new tree, and for a live store into a fresh, empty state beside the
+ * real one, whose open sagas would then never be recovered. The refusal says the command that creates it.
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { StoreFileError } from './errors.js';
+
+/** A folder as a shell argument: quoted only when it has to be, so the usual case reads plainly. */
+function shellWord(path: string): string {
+  return /^[\w./~:@%+=,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * What stops a file from being written at `path` (the words after "<flag> <path>: "), or null when its
+ * folder exists, is a folder and is writable, and `path` itself is not a folder.
+ */
+export function outputPathProblem(path: string): string | null {
+  const folder = dirname(resolve(path));
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    return `the folder ${folder} does not exist; create it first (mkdir -p ${shellWord(folder)}) or choose another path`;
+  }
+  if (!isFolder) return `the folder ${folder} is a file, not a folder; choose another path`;
+  try {
+    if (statSync(path).isDirectory()) return 'is a folder; choose another path that names a file in it';
+  } catch {
+    // No file yet: it is created.
+  }
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    return `the folder ${folder} is not writable; choose another path`;
+  }
+  return null;
+}
+
+const isMemory = (path: string): boolean => path === ':memory:' || path === '';
+
+/**
+ * The rule for a store file, before its lock or the file is created: a StoreFileError (exit 2, bad input)
+ * naming the option that gave the path. An in-memory store has no folder.
+ */
+export function checkStorePath(path: string, option: string): void {
+  if (isMemory(path)) return;
+  const problem = outputPathProblem(path);
+  if (problem) throw new StoreFileError('unopenable', path, `${option} ${path}: ${problem}`);
+}
