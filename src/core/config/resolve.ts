@@ -5,6 +5,7 @@ import { DEFAULT_CONFIG, PRESETS, PRESET_NAMES, type PresetName } from './preset
 import { configSchema, type WorkstealConfig } from './schema.js';
 import { configWarnings, type ConfigWarning } from './warnings.js';
 import { suggestKey } from './schema-keys.js';
+import { tightestBounds } from './tightest-bound.js';
 import { closestNames, didYouMean } from '../similar.js';
 
 export interface ResolveInput {
@@ -264,7 +265,7 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     // One error per unknown key, each with its own place and suggestion.
-    const errs = parsed.error.issues.flatMap((issue) => {
+    const errs = tightestBounds(parsed.error.issues).flatMap((issue) => {
       const path = issue.path.map(String);
       const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [null];
       return keys.map((key) => {
