@@ -1,21 +1,9 @@
-/** "Did you mean": the known symbols closest to an unknown one, for error messages. */
+import { editDistance } from '../core/similar.js';
+
+/** "Did you mean": the known symbols closest to an unknown one, for error messages (edit distance: src/core/similar.ts). */
 
 function letters(symbol: string): string {
   return symbol.toUpperCase().replace(/[^A-Z0-9]/g, '');
-}
-
-/** Levenshtein distance (two rows; the strings are symbols, a few characters long). */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-    }
-    prev = cur;
-  }
-  return prev[b.length] as number;
 }
 
 /**

@@ -13,6 +13,14 @@ const ACTION_TEXT: Record<Decision['action'], string> = {
   block: 'BLOCK: short of margin and nothing may be stolen',
 };
 
+/**
+ * Equity at or below 0 is a state the coordinator takes as reported (docs/service.md "Order events": a
+ * wiped-out account), so a scenario may hold it; the record says what it means rather than leaving a bare
+ * 0.00 capacity to be read as a typo.
+ */
+const WIPED_OUT =
+  ' (equity at or below 0: a wiped-out account, no capacity; nothing is placed or stolen for until equity is above 0)';
+
 /** Under a value ranking: until when the request and each order were valued (their fill chance's horizon). */
 export interface Validities {
   request: TimeMs;
@@ -40,7 +48,7 @@ export function renderDecision(d: Decision, validity?: Validities): string {
       ['ready to steal', d.readyToSteal ? 'yes' : 'no'],
       ['requester cooling', d.requesterCooling ? 'yes' : 'no'],
       ['requirement', pct(d.requirement, 1)],
-      ['equity / capacity', `${money(d.equity)} / ${money(d.capacity)}`],
+      ['equity / capacity', `${money(d.equity)} / ${money(d.capacity)}${d.equity > 0 ? '' : WIPED_OUT}`],
       ['margin used', `${money(d.usedBefore)} → ${money(d.usedAfter)}`],
       ['margin needed', money(d.marginNeeded)],
       ['margin free', money(d.marginFree)],
@@ -92,7 +100,8 @@ export function renderDecision(d: Decision, validity?: Validities): string {
         ]),
       ),
     );
-    lines.push('* chosen victim');
+    // The legend explains a mark: without a chosen victim there is none to explain.
+    if (candidates.some((c) => c.victim)) lines.push('* chosen victim');
   } else if (d.action === 'wait' || d.action === 'place') {
     lines.push('');
     lines.push('no candidates evaluated: nothing needs to be stolen for this decision');

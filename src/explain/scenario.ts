@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { newYorkDay, type ExchangeCalendar } from '../core/calendar/index.js';
 import { PRESET_NAMES } from '../core/config/presets.js';
+import { suggestKey } from '../core/config/schema-keys.js';
+import { didYouMean } from '../core/similar.js';
 import { printable, ValidationError, type Issue } from '../core/errors.js';
 import type { EntryRequest, OpenOrder, Position, StealEvent, TimeMs } from '../core/types.js';
 import { parseIsoTime, type IsoResult } from '../marketdata/timeparse.js';
@@ -108,14 +110,17 @@ export function parseScenario(
 ): Scenario {
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues: Issue[] = parsed.error.issues.map((issue) => {
+    const issues: Issue[] = parsed.error.issues.flatMap((issue) => {
       const path = issue.path.map(String);
       if (issue.code === 'unrecognized_keys') {
-        const keys = (issue as { keys: string[] }).keys;
-        return {
-          where: `${source} ${[...path, keys[0]].join('.')}`,
-          message: `unknown field; remove it or fix the spelling (known fields are in the README)`,
-        };
+        // One error per unknown field, each with the closest known field when one is close enough.
+        return (issue as { keys: string[] }).keys.map((key) => {
+          const guess = didYouMean(suggestKey(scenarioSchema, path, key));
+          return {
+            where: `${source} ${[...path, key].join('.')}`,
+            message: `unknown field; ${guess ? `${guess} Otherwise remove it` : 'remove it or fix the spelling (known fields are in the README)'}`,
+          };
+        });
       }
       return {
         where: `${source} ${path.join('.') || '(root)'}`,

@@ -79,7 +79,7 @@ describe('other config defects are refused naming the file, the key and the valu
     ['wrong type', 'cooldownSec: "abc"\n', 'cooldownSec', '"abc"'],
     ['out of range', 'cooldownSec: -5\n', 'cooldownSec', '-5'],
     ['overflowing number', 'fightThreshold: 1e400\n', 'fightThreshold', 'Infinity'],
-    ['unknown key', 'cooldownsec: 10\n', 'unknown key "cooldownsec"; remove it or fix the spelling', ''],
+    ['unknown key', 'cooldownsec: 10\n', 'unknown key "cooldownsec"; did you mean "cooldownSec"?', ''],
     ['empty file', '', 'must be an object of configuration keys', 'null'],
   ])('%s', async (_, text, key, value) => {
     const path = file('config.yaml', text);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { PRESET_NAMES } from '../../core/config/presets.js';
 import { decisionRecord } from '../../core/policy/record.js';
 import { loadScenarioBars } from '../../explain/bars.js';
 import { explainScenario } from '../../explain/explain.js';
@@ -15,6 +16,7 @@ import { checkOutputPath, jsonOption, writeJsonOutput } from '../output.js';
 interface ExplainOptions extends LayoutFlags {
   scenario: string;
   config?: string;
+  preset?: string;
   json?: string;
   calendar?: string;
   data?: string[];
@@ -29,6 +31,10 @@ export function registerExplain(program: Command): void {
     )
     .requiredOption('--scenario <file>', 'scenario JSON or YAML (format in the README)')
     .option('--config <file>', 'config file under the scenario (scenario.config wins over it)')
+    .option(
+      '--preset <name>',
+      `preset under the config file and the scenario (${PRESET_NAMES.join(', ')}); a scenario's own preset must agree`,
+    )
     .option(
       '--data <paths...>',
       'bar files and/or folders (as simulate reads them); needed under victimRanking fillProbability or expectedValue, and what makes the default auto rank by expected value: each symbol is valued from its bars closed by the scenario time. An order or request without validUntil is valid for one bar after now',
@@ -46,9 +52,15 @@ export function registerExplain(program: Command): void {
       const raw = await readStructuredFile(opts.scenario);
       const calendar = await loadCalendar(opts.calendar);
       const scenario = parseScenario(raw, opts.scenario, calendar);
+      // The scenario records the preset its decision was made under: a different one typed now is a
+      // contradiction to resolve, not a silent override either way.
+      if (opts.preset !== undefined && scenario.preset !== undefined && opts.preset !== scenario.preset)
+        throw new CliError(
+          `--preset ${opts.preset} contradicts the scenario's preset "${scenario.preset}" (${opts.scenario}); drop --preset or change the scenario's preset`,
+        );
       const resolved = await loadConfig({
         file: opts.config,
-        preset: scenario.preset,
+        preset: scenario.preset ?? opts.preset,
         extra: scenario.config ? [{ source: `${opts.scenario} config`, values: scenario.config }] : [],
         env: process.env,
       });

@@ -4,6 +4,9 @@ import { ValidationError, type Issue } from '../errors.js';
 import { DEFAULT_CONFIG, PRESETS, PRESET_NAMES, type PresetName } from './presets.js';
 import { configSchema, type WorkstealConfig } from './schema.js';
 import { configWarnings, type ConfigWarning } from './warnings.js';
+import { suggestKey } from './schema-keys.js';
+import { tightestBounds } from './tightest-bound.js';
+import { closestNames, didYouMean } from '../similar.js';
 
 export interface ResolveInput {
   preset?: string;
@@ -69,6 +72,15 @@ export const RUNTIME_ENV_PREFIXES = [
   'WORKSTEAL_SECRET',
 ];
 
+/** Known variables nearest an unknown one, compared without the common `WORKSTEAL_` prefix. */
+function closestEnvNames(name: string): string[] {
+  const strip = (n: string): string => n.slice('WORKSTEAL_'.length);
+  return closestNames(
+    strip(name),
+    [...KNOWN_ENV.keys(), ...RUNTIME_ENV].map((known) => ({ label: known, name: strip(known) })),
+  );
+}
+
 const isRuntimeEnv = (name: string): boolean =>
   RUNTIME_ENV.has(name) || RUNTIME_ENV_PREFIXES.some((prefix) => name.startsWith(prefix));
 
@@ -107,7 +119,7 @@ export function envLayer(env: Readonly<Record<string, string | undefined>>): {
     if (!path) {
       issues.push({
         where: `env ${name}`,
-        message: 'is not a configuration key; check the spelling against `worksteal config check`',
+        message: `is not a configuration key; ${didYouMean(closestEnvNames(name)) || 'check the spelling against `worksteal config check`'}`,
         value: raw,
       });
       continue;
@@ -128,14 +140,13 @@ export function envLayer(env: Readonly<Record<string, string | undefined>>): {
   return { values, issues };
 }
 
-function zodIssues(issue: z.core.$ZodIssue, input: unknown): Issue {
-  if (issue.code === 'unrecognized_keys') {
-    const keys = (issue as { keys: string[] }).keys;
-    return {
-      where: '',
-      message: `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}; remove ${keys.length > 1 ? 'them' : 'it'} or fix the spelling`,
-    };
-  }
+/** An unknown key's message, with the closest known key when one is close enough. */
+function unknownKeyMessage(path: readonly string[], key: string): string {
+  const guess = didYouMean(suggestKey(configSchema, path, key));
+  return `unknown key "${key}"; ${guess ? `${guess} Otherwise remove it` : 'remove it or fix the spelling'}`;
+}
+
+function zodIssue(issue: z.core.$ZodIssue, input: unknown): Issue {
   let value: unknown = input;
   for (const seg of issue.path) {
     // Arrays too: `live.symbols.0` names the first symbol of the list.
@@ -253,15 +264,20 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
 
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    const errs = parsed.error.issues.map((issue) => {
-      const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
-      const path = [...issue.path.map(String), ...keys.slice(0, 1)];
-      const src = sourceOf(path, layers);
-      const base = zodIssues(issue, merged);
-      // Name the place the user can fix: the environment variable, or the file and key.
-      const where =
-        src === 'environment' ? `environment ${envName(path)}` : `${src}: ${path.join('.') || '(root)'}`;
-      return { ...base, where };
+    // One error per unknown key, each with its own place and suggestion.
+    const errs = tightestBounds(parsed.error.issues).flatMap((issue) => {
+      const path = issue.path.map(String);
+      const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [null];
+      return keys.map((key) => {
+        const full = key === null ? path : [...path, key];
+        const src = sourceOf(full, layers);
+        const base =
+          key === null ? zodIssue(issue, merged) : { where: '', message: unknownKeyMessage(path, key) };
+        // Name the place the user can fix: the environment variable, or the file and key.
+        const where =
+          src === 'environment' ? `environment ${envName(full)}` : `${src}: ${full.join('.') || '(root)'}`;
+        return { ...base, where };
+      });
     });
     throw new ValidationError('Invalid configuration', errs);
   }

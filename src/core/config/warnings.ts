@@ -1,5 +1,6 @@
 import { DEFAULT_CONFIG } from './presets.js';
 import type { WorkstealConfig } from './schema.js';
+import { simWarnings } from './sim-warnings.js';
 
 export interface ConfigWarning {
   keys: string[];
@@ -17,8 +18,9 @@ export function configWarnings(c: WorkstealConfig): ConfigWarning[] {
     ['cryptoNormalTolerance', c.cryptoNormalTolerance],
     ['cryptoOutOfHoursTolerance', c.cryptoOutOfHoursTolerance],
   ];
+  // At 0 the dead zones are the whole of every tolerance; stealEntryToleranceWarnings says so once.
   for (const [key, value] of tolerances) {
-    if (c.stealingEnabled && c.stealEntryTolerance < value) {
+    if (c.stealingEnabled && c.stealEntryTolerance > 0 && c.stealEntryTolerance < value) {
       out.push({
         keys: ['stealEntryTolerance', key],
         message:
@@ -27,10 +29,10 @@ export function configWarnings(c: WorkstealConfig): ConfigWarning[] {
       });
     }
   }
-  for (const [key, value] of [
-    ...tolerances,
-    ['stealEntryTolerance', c.stealEntryTolerance] as [string, number],
-  ]) {
+  // Orders rest under the entry tolerances, so those are what protection is compared with. stealEntryTolerance
+  // is no tolerance an order rests under: it bounds the requester, and a protectionPct above it only means a
+  // stealer is closer to filling than any order it may cancel, which is the point of stealing.
+  for (const [key, value] of tolerances) {
     if (c.protectionPct >= value) {
       out.push({
         keys: ['protectionPct', key],
@@ -52,14 +54,14 @@ export function configWarnings(c: WorkstealConfig): ConfigWarning[] {
       message: `fightWindowSec ${c.fightWindowSec}s is shorter than cooldownSec ${c.cooldownSec}s; repeated steals cannot accumulate within the window, so fights are never detected`,
     });
   }
-  out.push(...fractionWarnings(c));
+  out.push(...stealEntryToleranceWarnings(c), ...fractionWarnings(c), ...marginWarnings(c));
   if (c.sim.feesBps !== null) {
     out.push({
       keys: ['sim.feesBps', 'sim.fees'],
       message: `sim.feesBps ${c.sim.feesBps} (deprecated) replaces sim.fees: every fill of every asset class pays ${c.sim.feesBps} bps, maker or taker; remove sim.feesBps to use sim.fees`,
     });
   }
-  out.push(...valueWarnings(c), ...barWarnings(c), ...researchWarnings(c));
+  out.push(...valueWarnings(c), ...barWarnings(c), ...simWarnings(c), ...researchWarnings(c));
   return out;
 }
 
@@ -156,11 +158,44 @@ function fractionWarnings(c: WorkstealConfig): ConfigWarning[] {
       });
     }
   }
+  return out;
+}
+
+/**
+ * A requester may steal only within stealEntryTolerance (DESIGN §2 "readiness"); at 0 only a request whose
+ * limit is already at or through the price qualifies, and a resting-limit strategy never sends one.
+ */
+function stealEntryToleranceWarnings(c: WorkstealConfig): ConfigWarning[] {
+  if (!c.stealingEnabled || c.stealEntryTolerance > 0) return [];
+  const force =
+    c.cryptoOutOfHoursForceCount > 0
+      ? `, or is one of the top ${c.cryptoOutOfHoursForceCount} cryptos out of hours (force-immediate, cryptoOutOfHoursForceCount)`
+      : '';
+  return [
+    {
+      keys: ['stealEntryTolerance', 'stealingEnabled'],
+      message:
+        `stealEntryTolerance 0: a requester may steal only when its limit is already at or through the price (distance ≤ 0)${force}; ` +
+        `in effect no request waiting within its entry tolerance ever steals. To turn stealing off, say stealingEnabled: false; ` +
+        `to steal, give the distance within which a requester may (${DEFAULT_CONFIG.stealEntryTolerance} by default)`,
+    },
+  ];
+}
+
+/** The stock margin table: the tiers are picked by equity, smallest account first (src/core/margin). */
+function marginWarnings(c: WorkstealConfig): ConfigWarning[] {
+  const out: ConfigWarning[] = [];
   const m = c.margin.stock;
   if (m.intradayPdt > m.overnight) {
     out.push({
       keys: ['margin.stock.intradayPdt', 'margin.stock.overnight'],
       message: `margin.stock.intradayPdt ${m.intradayPdt} is above margin.stock.overnight ${m.overnight}: a pattern day trader would get less leverage intraday than overnight; the intraday requirement is the smaller one (0.25 against 0.5 by default)`,
+    });
+  }
+  if (m.pdtMinEquity < m.marginMinEquity) {
+    out.push({
+      keys: ['margin.stock.pdtMinEquity', 'margin.stock.marginMinEquity'],
+      message: `margin.stock.pdtMinEquity ${m.pdtMinEquity} is below margin.stock.marginMinEquity ${m.marginMinEquity}: an account under marginMinEquity may not borrow at all, so a pattern day trader gets intraday leverage only from ${m.marginMinEquity}, not ${m.pdtMinEquity}; the PDT minimum is the larger one (25,000 against 2,000 by default)`,
     });
   }
   return out;

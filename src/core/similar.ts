@@ -1,0 +1,60 @@
+/**
+ * "Did you mean": the one home of name similarity for error messages (symbols, config keys, scenario fields,
+ * environment variables). Pure: no I/O.
+ */
+
+/** Levenshtein distance (two rows; the strings are names, a few dozen characters at most). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+    }
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
+
+/**
+ * The most edits a misspelt name may be from a known one and still be suggested: one for short names, up to
+ * three for long ones. Beyond that a "did you mean" is a guess, and a wrong guess misleads more than none.
+ */
+export function closeEnough(name: string): number {
+  return name.length <= 4 ? 1 : name.length <= 10 ? 2 : 3;
+}
+
+export interface NameCandidate {
+  /** What the suggestion prints, e.g. `sim.orderFraction`. */
+  label: string;
+  /** The name compared with the unknown one, e.g. `orderFraction`. */
+  name: string;
+  /** Added to the distance: ranks candidates from elsewhere (another level of a tree) after local ones. */
+  penalty?: number;
+}
+
+/**
+ * The candidates closest to `unknown`, compared case-insensitively (`protectionPCT` → `protectionPct`): every
+ * one at the best score (a name known in two places is both), or none when none is within closeEnough.
+ */
+export function closestNames(unknown: string, candidates: readonly NameCandidate[]): string[] {
+  const target = unknown.toLowerCase();
+  const limit = closeEnough(unknown);
+  let best = Number.POSITIVE_INFINITY;
+  let labels: string[] = [];
+  for (const c of candidates) {
+    const d = editDistance(target, c.name.toLowerCase());
+    if (d > limit) continue;
+    const score = d + (c.penalty ?? 0);
+    if (score < best) [best, labels] = [score, [c.label]];
+    else if (score === best && !labels.includes(c.label)) labels.push(c.label);
+  }
+  return labels;
+}
+
+/** `did you mean "x"?` (or `"x" or "y"`), or '' when there is nothing to suggest. */
+export function didYouMean(suggestions: readonly string[]): string {
+  if (suggestions.length === 0) return '';
+  return `did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`;
+}

@@ -1,0 +1,127 @@
+/**
+ * An unknown config key, environment variable or scenario field names the closest known one ("did you
+ * mean"), compared case-insensitively by edit distance, also a key of that name at another level of the
+ * tree; a name far from every known one gets no guess.
+ */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/core/config/index.js';
+import { suggestKey } from '../../src/core/config/schema-keys.js';
+import { configSchema } from '../../src/core/config/schema.js';
+import { ValidationError } from '../../src/core/errors.js';
+import { closeEnough, closestNames, editDistance } from '../../src/core/similar.js';
+import { parseScenario } from '../../src/explain/scenario.js';
+
+function messagesOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ValidationError) return error.issues.map((i) => `${i.where}: ${i.message}`);
+    throw error;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+const config = (values: unknown): string[] =>
+  messagesOf(() => resolveConfig({ layers: [{ source: 'c.json', values }] }));
+
+describe('unknown config keys', () => {
+  it.each([
+    [{ protectionPCT: 0.002 }, 'c.json: protectionPCT', '"protectionPct"'],
+    [{ stealEntryTolerence: 0.005 }, 'c.json: stealEntryTolerence', '"stealEntryTolerance"'],
+    [{ sim: { forcaster: { validBars: 3 } } }, 'c.json: sim.forcaster', '"sim.forecaster"'],
+    [
+      { sim: { fees: { crypto: { makerbps: 3 } } } },
+      'c.json: sim.fees.crypto.makerbps',
+      '"sim.fees.crypto.makerBps"',
+    ],
+    [
+      { symbols: { AAPL: { assetClass: 'stock', assetClas: 'stock' } } },
+      'c.json: symbols.AAPL.assetClas',
+      '"symbols.AAPL.assetClass"',
+    ],
+  ])('%j names the closest key of its object', (values, where, guess) => {
+    expect(config(values)).toEqual([
+      `${where}: unknown key "${where.split(/[ .]/).pop()}"; did you mean ${guess}? Otherwise remove it`,
+    ]);
+  });
+
+  it('a key known at another level names where it lives', () => {
+    expect(config({ orderFraction: 0.3 })).toEqual([
+      'c.json: orderFraction: unknown key "orderFraction"; did you mean "sim.orderFraction" or "live.orderFraction"? Otherwise remove it',
+    ]);
+    // A close key of the same object wins over the same name elsewhere.
+    expect(suggestKey(configSchema, ['sim', 'fees', 'stock'], 'takerbps')).toEqual([
+      'sim.fees.stock.takerBps',
+    ]);
+  });
+
+  it('a name far from every key gets no guess, and each unknown key is its own error', () => {
+    expect(config({ xyzzy: 1, sim: { plugh: 2, fee: 1 } }).sort()).toEqual([
+      'c.json: sim.fee: unknown key "fee"; did you mean "sim.fees"? Otherwise remove it',
+      'c.json: sim.plugh: unknown key "plugh"; remove it or fix the spelling',
+      'c.json: xyzzy: unknown key "xyzzy"; remove it or fix the spelling',
+    ]);
+  });
+});
+
+describe('unknown environment variables', () => {
+  it('name the closest configuration variable, or none when nothing is close', () => {
+    const env = (name: string): string[] => messagesOf(() => resolveConfig({ env: { [name]: '0.002' } }));
+    expect(env('WORKSTEAL_PROTECTON_PCT')).toEqual([
+      'env WORKSTEAL_PROTECTON_PCT: is not a configuration key; did you mean "WORKSTEAL_PROTECTION_PCT"?',
+    ]);
+    expect(env('WORKSTEAL_SIM_FORECASTER_LOOKBAK_BARS')[0]).toContain(
+      '"WORKSTEAL_SIM_FORECASTER_LOOKBACK_BARS"',
+    );
+    expect(env('WORKSTEAL_XYZZY')).toEqual([
+      'env WORKSTEAL_XYZZY: is not a configuration key; check the spelling against `worksteal config check`',
+    ]);
+  });
+});
+
+describe('unknown scenario fields', () => {
+  type Raw = Record<string, unknown> & {
+    request: Record<string, unknown>;
+    openOrders: Record<string, unknown>[];
+  };
+  const raw = JSON.parse(readFileSync('examples/scenario-steal.json', 'utf8')) as Raw;
+  const scenario = (change: (s: Raw) => void): string[] => {
+    const s = structuredClone(raw);
+    change(s);
+    return messagesOf(() => parseScenario(s, 's.json'));
+  };
+
+  it('name the closest field of their object, or none for a far name', () => {
+    expect(scenario((s) => (s.request.limitPrize = 140))).toEqual([
+      's.json request.limitPrize: unknown field; did you mean "request.limitPrice"? Otherwise remove it',
+    ]);
+    expect(scenario((s) => (s.openOrders[0]!.Qty = 1))).toEqual([
+      's.json openOrders.0.Qty: unknown field; did you mean "openOrders.0.qty"? Otherwise remove it',
+    ]);
+    expect(scenario((s) => (s.equity = 1))).toEqual([
+      's.json equity: unknown field; did you mean "account.equity"? Otherwise remove it',
+    ]);
+    expect(scenario((s) => (s.request.wibble = 1))).toEqual([
+      's.json request.wibble: unknown field; remove it or fix the spelling (known fields are in the README)',
+    ]);
+  });
+});
+
+describe('closestNames', () => {
+  it('suggests a name only within closeEnough edits, whatever the case', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 12 }),
+        fc.string({ minLength: 1, maxLength: 12 }),
+        (a, b) => {
+          const got = closestNames(a, [{ label: b, name: b }]);
+          const d = editDistance(a.toLowerCase(), b.toLowerCase());
+          expect(got).toEqual(d <= closeEnough(a) ? [b] : []);
+        },
+      ),
+      { seed: 29, numRuns: 500 },
+    );
+  });
+});
