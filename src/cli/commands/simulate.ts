@@ -209,7 +209,10 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     loaded.map((l) => l.series),
   );
   const calendar = await loadCalendar(opts.calendar);
-  const quality = dataQualityLines(loaded, calendar, { extendedHours: config.extendedHours });
+  const quality = dataQualityLines(loaded, calendar, {
+    extendedHours: config.extendedHours,
+    range: { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
+  });
   if (!opts.quiet) {
     for (const note of notes) process.stderr.write(`note: ${note}\n`);
     process.stderr.write(`${dataLine(loaded, config.symbols)}\n`);
