@@ -164,8 +164,9 @@ function coverageWarnings(loaded: readonly LoadResult[], calendar: Calendar, ran
 }
 
 /**
- * Repairs and gaps (said unless --quiet) and warnings (always said), in the order of the files. Pass the run's
- * `extendedHours` so that daily stock series are not warned about when they can trade, and its `range` (a
+ * Gaps (said unless --quiet) and warnings (always said, --quiet too). What --repair dropped or repaired is
+ * among the warnings: the data a run used is not the file as it is, and --quiet must not hide that. Pass
+ * the run's `extendedHours` so that daily stock series are not warned about when they can trade, and its `range` (a
  * simulation's) to hear of symbols with bars in none or only part of it.
  */
 export function dataQualityLines(
@@ -174,8 +175,9 @@ export function dataQualityLines(
   options: { extendedHours?: boolean; range?: RunRange } = {},
 ): { notes: string[]; warnings: string[] } {
   return {
-    notes: loaded.flatMap((l) => [...repairLines(l), ...gapLine(l)]),
+    notes: loaded.flatMap(gapLine),
     warnings: [
+      ...loaded.flatMap(repairLines),
       ...(options.range ? coverageWarnings(loaded, calendar, options.range) : []),
       ...loaded.flatMap((l) => [
         ...sessionWarning(l, calendar),

@@ -219,7 +219,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     for (const line of quality.notes) process.stderr.write(`${line}\n`);
     for (const w of resolved.warnings) process.stderr.write(`config warning: ${w.message}\n`);
   }
-  // Said even with --quiet: a run whose data cannot trade, or holds a likely split, misleads without it.
+  // Said even with --quiet: a run on repaired data, data that cannot trade or a likely split misleads without it.
   for (const line of quality.warnings) process.stderr.write(`${line}\n`);
   const signals = opts.signals
     ? matchSignals(
