@@ -4,7 +4,12 @@ import { loadScenarioBars } from '../../explain/bars.js';
 import { explainScenario } from '../../explain/explain.js';
 import { renderDecision, renderValuationBasis } from '../../explain/render.js';
 import { parseScenario } from '../../explain/scenario.js';
-import { valuationRecord, valueScenario, type ScenarioValuation } from '../../explain/valuation.js';
+import {
+  staleBarWarnings,
+  valuationRecord,
+  valueScenario,
+  type ScenarioValuation,
+} from '../../explain/valuation.js';
 import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
 import { readStructuredFile } from '../../io/read-structured.js';
@@ -68,6 +73,9 @@ export function registerExplain(program: Command): void {
           ranking: config.victimRanking,
           deleverageLeadMinutes: config.deleverageLeadMinutes,
         });
+        // Bars that stop long before `now` or start after it; on stderr, with --json - too.
+        for (const w of staleBarWarnings(valued, bars.series, scenario.now, calendar))
+          process.stderr.write(`${w}\n`);
       }
       const decision = explainScenario(scenario, resolved, calendar, valued?.valuation.coordinatorOptions());
       const active = valued !== null && valued.valuation.active;
