@@ -13,6 +13,7 @@ import {
 import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
 import { readStructuredFile } from '../../io/read-structured.js';
+import { dataQualityLines } from '../data-summary.js';
 import { CliError, EXIT } from '../errors.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
 import { checkOutputPath, jsonOption, writeJsonOutput } from '../output.js';
@@ -73,8 +74,10 @@ export function registerExplain(program: Command): void {
           ranking: config.victimRanking,
           deleverageLeadMinutes: config.deleverageLeadMinutes,
         });
-        // Bars that stop long before `now` or start after it; on stderr, with --json - too.
-        for (const w of staleBarWarnings(valued, bars.series, scenario.now, calendar))
+        // The data warnings every command gives (daily stocks without extendedHours, bars outside sessions,
+        // likely splits), and bars that stop long before `now` or start after it; on stderr, --json - too.
+        const { warnings } = dataQualityLines(bars.loaded, calendar, { extendedHours: config.extendedHours });
+        for (const w of [...warnings, ...staleBarWarnings(valued, bars.series, scenario.now, calendar)])
           process.stderr.write(`${w}\n`);
       }
       const decision = explainScenario(scenario, resolved, calendar, valued?.valuation.coordinatorOptions());
