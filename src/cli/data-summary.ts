@@ -111,22 +111,80 @@ function dailyStockWarning(l: LoadResult, extendedHours: boolean | undefined): s
   ];
 }
 
+/** The run's range: --from/--to where given, else where the data begins and ends (every symbol's bars). */
+export interface RunRange {
+  from?: number;
+  to?: number;
+}
+
+type Calendar = Pick<ExchangeCalendar, 'isRegularSession' | 'nextOpen' | 'nextClose'>;
+
 /**
- * Repairs and gaps (said unless --quiet) and warnings (always said), in the order of the files. Pass the run's
- * `extendedHours` so that daily stock series are not warned about when they can trade.
+ * Whether a whole trading day of the symbol's market lies in [a, b): a UTC day for crypto, a session for a
+ * stock. Less is a weekend, a holiday or files that end hours apart, not missing data.
+ */
+function wholeDayBetween(assetClass: AssetClass, a: number, b: number, calendar: Calendar): boolean {
+  if (assetClass === 'crypto') return Math.ceil(a / DAY) * DAY + DAY <= b;
+  const open = calendar.nextOpen(a);
+  const close = open === null ? null : calendar.nextClose(open);
+  return close !== null && close <= b;
+}
+
+/**
+ * A symbol with no bars in the run's range takes no part in it, and one whose data ends (or starts) partway
+ * through trades only in part of it: without a word either reads like a result of the whole set over the
+ * whole range. A bar counts for [its open, its open + the bar spacing).
+ */
+function coverageWarnings(loaded: readonly LoadResult[], calendar: Calendar, range: RunRange): string[] {
+  const held = loaded.map((l) => l.series).filter((s) => s.time.length > 0);
+  if (held.length === 0) return [];
+  const endOf = (s: (typeof held)[number]): number => s.time[s.time.length - 1]! + s.intervalMs;
+  const from = range.from ?? Math.min(...held.map((s) => s.time[0]!));
+  const to = range.to ?? Math.max(...held.map(endOf));
+  const span = `${isoUtc(from)} → ${isoUtc(to)}`;
+  return held.flatMap((s) => {
+    const first = s.time[0]!;
+    const end = endOf(s);
+    const runs = `its bars run ${isoUtc(first)} → ${isoUtc(end)}`;
+    if (end <= from || first >= to)
+      return [
+        `warning: ${s.symbol}: no bars in the run's range ${span} (${runs}), so it takes no part in the run; leave it out with --symbols or choose a range inside its data.`,
+      ];
+    const lines: string[] = [];
+    if (wholeDayBetween(s.assetClass, from, first, calendar))
+      lines.push(
+        `warning: ${s.symbol}: its data starts ${isoUtc(first)}, partway through the run's range ${span}; it trades only from then on.`,
+      );
+    if (wholeDayBetween(s.assetClass, end, to, calendar))
+      lines.push(
+        `warning: ${s.symbol}: its data ends ${isoUtc(end)}, partway through the run's range ${span}; it trades no more after that, and a position in it is held at its last price until the run ends.`,
+      );
+    return lines;
+  });
+}
+
+/**
+ * Gaps (said unless --quiet) and warnings (always said, --quiet too). What --repair dropped or repaired is
+ * among the warnings: the data a run used is not the file as it is, and --quiet must not hide that. Pass
+ * the run's `extendedHours` so that daily stock series are not warned about when they can trade, and its `range` (a
+ * simulation's) to hear of symbols with bars in none or only part of it.
  */
 export function dataQualityLines(
   loaded: readonly LoadResult[],
-  calendar: Pick<ExchangeCalendar, 'isRegularSession'>,
-  options: { extendedHours?: boolean } = {},
+  calendar: Calendar,
+  options: { extendedHours?: boolean; range?: RunRange } = {},
 ): { notes: string[]; warnings: string[] } {
   return {
-    notes: loaded.flatMap((l) => [...repairLines(l), ...gapLine(l)]),
-    warnings: loaded.flatMap((l) => [
-      ...sessionWarning(l, calendar),
-      ...dailyStockWarning(l, options.extendedHours),
-      ...moveWarnings(l),
-    ]),
+    notes: loaded.flatMap(gapLine),
+    warnings: [
+      ...loaded.flatMap(repairLines),
+      ...(options.range ? coverageWarnings(loaded, calendar, options.range) : []),
+      ...loaded.flatMap((l) => [
+        ...sessionWarning(l, calendar),
+        ...dailyStockWarning(l, options.extendedHours),
+        ...moveWarnings(l),
+      ]),
+    ],
   };
 }
 

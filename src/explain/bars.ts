@@ -1,11 +1,19 @@
 import { ValidationError } from '../core/errors.js';
 import type { AssetClass } from '../core/types.js';
-import { expandDataArgs, loadMany, type BarSeries, type LayoutOverride } from '../marketdata/index.js';
+import {
+  expandDataArgs,
+  loadMany,
+  type BarSeries,
+  type LayoutOverride,
+  type LoadResult,
+} from '../marketdata/index.js';
 import type { Scenario } from './scenario.js';
 
 /** The scenario's bars, and what the user should know about them. */
 export interface ScenarioBars {
   series: BarSeries[];
+  /** The same series as loaded, with their quality reports (for the data warnings every command gives). */
+  loaded: LoadResult[];
   /** Loader notes about the files used, and symbols of the scenario that the data does not hold. */
   notes: string[];
 }
@@ -35,7 +43,8 @@ export async function loadScenarioBars(
     onNote: (note) => loaderNotes.push(note),
   });
   const wanted = scenarioSymbols(scenario);
-  const series = loaded.map((l) => l.series).filter((s) => wanted.has(s.symbol));
+  const used = loaded.filter((l) => wanted.has(l.series.symbol));
+  const series = used.map((l) => l.series);
   const found = new Map(series.map((s) => [s.symbol, s]));
   const held = loaded.map((l) => l.series.symbol).join(', ');
   const problems = [];
@@ -61,6 +70,7 @@ export async function loadScenarioBars(
   const missing = [...wanted.keys()].filter((symbol) => !found.has(symbol));
   return {
     series,
+    loaded: used,
     notes: [
       // Which file of a symbol was used; notes about the data's other symbols do not concern the scenario.
       ...loaderNotes.filter((note) => series.some((s) => note.startsWith(`${s.symbol}: `))),

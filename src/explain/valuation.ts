@@ -2,6 +2,9 @@ import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { VictimRanking } from '../core/config/schema.js';
 import type { OpenOrder, TimeMs } from '../core/types.js';
 import type { BarSeries } from '../marketdata/index.js';
+import { alwaysOpen, sessionGaps } from '../marketdata/quality.js';
+import { intervalLabel } from '../marketdata/select.js';
+import { isoUtc } from '../marketdata/timeparse.js';
 import { simValuation } from '../sim/sim-values.js';
 import { buildTimeline } from '../sim/timeline.js';
 import { VALUATION_WARMUP_BARS, type SessionValuation } from '../session/valuation.js';
@@ -122,6 +125,43 @@ function fedBars(
     firstOpen: bars > 0 ? s.time[from]! : null,
     lastClose: bars > 0 ? closeTimes[first - 1]! : null,
   };
+}
+
+/**
+ * More bars than this missing between a symbol's last bar fed and `now` make its valuation stale (a warning).
+ * One is normal (the bar still open at `now`); a few allow for a late or missing print. Only bars its market
+ * would have printed count: nights, weekends and holidays do not for a stock (the gap rule of the loader).
+ */
+export const STALE_AFTER_BARS = 3;
+
+/**
+ * What the valuation's bars do not cover, said with the decision: a symbol with no bar closed by `now` is
+ * valued from no bars at all, and one whose last bar closed long before `now` from a market that may have
+ * moved since. Either decision would otherwise read like one taken on current data.
+ */
+export function staleBarWarnings(
+  v: Pick<ScenarioValuation, 'symbols'>,
+  series: readonly BarSeries[],
+  now: TimeMs,
+  calendar: ExchangeCalendar,
+): string[] {
+  const at = isoUtc(now);
+  return v.symbols.flatMap((fed) => {
+    const s = series.find((x) => x.symbol === fed.symbol);
+    if (!s || s.time.length === 0) return [];
+    const fix = (bars: string): string => `pass ${bars} ${at}, or set the scenario's now inside the data`;
+    if (fed.lastClose === null) {
+      return [
+        `warning: ${s.symbol}: no bar closed by now (${at}); its first bar in ${s.source.path} opens ${isoUtc(s.time[0]!)}, so its fill chances are learnt from no bars: ${fix('bars from before')}`,
+      ];
+    }
+    const gapsOf = s.assetClass === 'stock' ? sessionGaps(calendar) : alwaysOpen;
+    const missing = gapsOf(fed.lastClose - s.intervalMs, now, s.intervalMs);
+    if (missing <= STALE_AFTER_BARS) return [];
+    return [
+      `warning: ${s.symbol}: its last bar closed ${isoUtc(fed.lastClose)}, ${missing.toLocaleString('en-US')} ${intervalLabel(s.intervalMs)} bars before now (${at}) in ${s.source.path}, so it is valued from a market that old: ${fix('bars up to')}`,
+    ];
+  });
 }
 
 const isoOrNull = (t: TimeMs | null): string | null =>

@@ -269,8 +269,10 @@ export async function loadBars(path: string, options: LoadOptions = {}): Promise
 
 /**
  * Loads several files concurrently (reads overlap; parsing is CPU-bound and interleaves). Asset classes come
- * from `options.symbols` when it names the symbol. Two files giving the same symbol are an error: the
- * simulator keys everything by symbol, so the second would silently shadow the first.
+ * from `options.symbols` when it names the symbol. One file per symbol is used (the simulator keys everything
+ * by symbol): two files giving one symbol at the same bar length are an error naming both; at different bar
+ * lengths (SOLUSDT_1h.csv and SOLUSDT_1d.csv, as a folder of one source often holds) the finest is used and
+ * `options.onNote` names the file left out and how to use it instead (selectSeries).
  */
 export async function loadMany(paths: string[], options: LoadManyOptions = {}): Promise<LoadResult[]> {
   // With --symbols, a file whose name gives another symbol is not read: a bad LINKUSDT file must not stop a

@@ -59,8 +59,10 @@ export function selectSeries(results: readonly LoadResult[], options: SelectOpti
     }
     const [finer, coarser] = b < a ? [r, prev] : [prev, r];
     bySymbol.set(r.series.symbol, finer);
+    // Said whether both files were named or came from a folder: the coarser one was given and is not used.
+    const [f, c] = [finer.series.source.path, coarser.series.source.path];
     options.onNote?.(
-      `${r.series.symbol}: using ${finer.series.source.path} (${intervalLabel(finer.series.intervalMs)} bars), not ${coarser.series.source.path} (${intervalLabel(coarser.series.intervalMs)}); to use the other, pass that file instead`,
+      `${r.series.symbol}: using ${f} (${intervalLabel(finer.series.intervalMs)} bars) and leaving out ${c} (${intervalLabel(coarser.series.intervalMs)}): one file per symbol is used, the finest; to use the ${intervalLabel(coarser.series.intervalMs)} bars, pass ${c} without ${f}`,
     );
   }
   const out = kept.filter((r) => bySymbol.get(r.series.symbol) === r);

@@ -1,3 +1,4 @@
+import type { AssetClass } from '../core/types.js';
 import { dailyInterest, overnightDebit, tradingDayOf } from '../core/margin/interest.js';
 import { stockEntriesClosed } from '../session/asking.js';
 import { blankRequest, entryLimit, fillEntryRequest } from '../session/entry.js';
@@ -29,7 +30,8 @@ export function simulate(input: SimInput): SimOutput {
   const st = new SimState(input);
   applySignalSkill(st); // research only (look-ahead signals): nothing happens unless sim.research.signalSkill > 0
   const equityRows: EquityRow[] = [];
-  const dayOf = tradingDayOf(st.input.series.map((s) => s.assetClass));
+  const classes = classesInRange(st);
+  const dayOf = tradingDayOf(classes);
   let lastDay = dayOf(st.timeline.steps[0] ?? 0);
   /** The last step's row: it becomes the day's row when the day ends (one object per day, not per step). */
   let pendingRow: EquityRow | null = null;
@@ -175,6 +177,17 @@ export function simulate(input: SimInput): SimOutput {
       return tradesInBar(s.assetClass, s.time[i]!, st.calendar, st.config.extendedHours);
     },
     predictions: st.predictions.rows,
-    annualisationDays: annualisationDays(st.input.series.map((s) => s.assetClass)),
+    annualisationDays: annualisationDays(classes),
   };
+}
+
+/**
+ * The asset classes of the symbols with a bar inside the run's range, which set its days (tradingDayOf) and
+ * its year (annualisationDays). A crypto file that ends before the range trades nothing in it: counted, it
+ * made a run of stocks alone keep UTC days (a row for each Friday after-hours bar that closes at 00:00Z
+ * Saturday) and √365.
+ */
+function classesInRange(st: SimState): AssetClass[] {
+  const { firstBar, lastBar } = st.timeline;
+  return st.input.series.filter((_, k) => lastBar[k]! > firstBar[k]!).map((s) => s.assetClass);
 }

@@ -5,10 +5,16 @@ import { loadScenarioBars } from '../../explain/bars.js';
 import { explainScenario } from '../../explain/explain.js';
 import { renderDecision, renderValuationBasis } from '../../explain/render.js';
 import { parseScenario } from '../../explain/scenario.js';
-import { valuationRecord, valueScenario, type ScenarioValuation } from '../../explain/valuation.js';
+import {
+  staleBarWarnings,
+  valuationRecord,
+  valueScenario,
+  type ScenarioValuation,
+} from '../../explain/valuation.js';
 import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
 import { readStructuredFile } from '../../io/read-structured.js';
+import { dataQualityLines } from '../data-summary.js';
 import { CliError, EXIT } from '../errors.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
 import { checkOutputPath, jsonOption, writeJsonOutput } from '../output.js';
@@ -80,6 +86,11 @@ export function registerExplain(program: Command): void {
           ranking: config.victimRanking,
           deleverageLeadMinutes: config.deleverageLeadMinutes,
         });
+        // The data warnings every command gives (daily stocks without extendedHours, bars outside sessions,
+        // likely splits), and bars that stop long before `now` or start after it; on stderr, --json - too.
+        const { warnings } = dataQualityLines(bars.loaded, calendar, { extendedHours: config.extendedHours });
+        for (const w of [...warnings, ...staleBarWarnings(valued, bars.series, scenario.now, calendar)])
+          process.stderr.write(`${w}\n`);
       }
       const decision = explainScenario(scenario, resolved, calendar, valued?.valuation.coordinatorOptions());
       const active = valued !== null && valued.valuation.active;

@@ -209,14 +209,17 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     loaded.map((l) => l.series),
   );
   const calendar = await loadCalendar(opts.calendar);
-  const quality = dataQualityLines(loaded, calendar, { extendedHours: config.extendedHours });
+  const quality = dataQualityLines(loaded, calendar, {
+    extendedHours: config.extendedHours,
+    range: { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
+  });
   if (!opts.quiet) {
     for (const note of notes) process.stderr.write(`note: ${note}\n`);
     process.stderr.write(`${dataLine(loaded, config.symbols)}\n`);
     for (const line of quality.notes) process.stderr.write(`${line}\n`);
     for (const w of resolved.warnings) process.stderr.write(`config warning: ${w.message}\n`);
   }
-  // Said even with --quiet: a run whose data cannot trade, or holds a likely split, misleads without it.
+  // Said even with --quiet: a run on repaired data, data that cannot trade or a likely split misleads without it.
   for (const line of quality.warnings) process.stderr.write(`${line}\n`);
   const signals = opts.signals
     ? matchSignals(
