@@ -186,8 +186,8 @@ describe('worksteal data (CLI)', () => {
     const r = await cli(['data', 'import', src, '--dir', dir, '--repair', '--no-cache']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('XRPUSDT (crypto) 1h: 5 bars 2022-01-01T00:00:00Z → 2022-01-01T05:00:00Z');
-    expect(r.stdout).toContain('quality: 1 gap (1 bars missing), 1 duplicate, 1 bad row');
-    expect(r.stdout).toContain('gap 2022-01-01T02:00:00Z → 2022-01-01T04:00:00Z (1 bars missing)');
+    expect(r.stdout).toContain('quality: 1 gap (1 bar missing), 1 duplicate, 1 bad row');
+    expect(r.stdout).toContain('gap 2022-01-01T02:00:00Z → 2022-01-01T04:00:00Z (1 bar missing)');
     const entry = (await readManifest(dir)).files['import/XRPUSDT_1h.csv'];
     expect(entry).toEqual(
       expect.objectContaining({ source: 'import', rows: 5, gaps: 1, duplicates: 1, badRows: 1 }),

@@ -144,7 +144,9 @@ export function registerData(program: Command): void {
         `${r.file} → ${shortPath(r.path, dir)}${r.replaced ? ' (replaced)' : ''}\n  ${e.symbol} (${e.assetClass}) ${e.timeframe}: ${e.rows.toLocaleString('en-US')} bars ${e.first} → ${e.last}\n  ${qualityLine(e)}\n`,
       );
       for (const g of e.largestGaps.slice(0, 3)) {
-        process.stdout.write(`    gap ${g.after} → ${g.before} (${g.missingBars} bars missing)\n`);
+        process.stdout.write(
+          `    gap ${g.after} → ${g.before} (${g.missingBars} bar${g.missingBars === 1 ? '' : 's'} missing)\n`,
+        );
       }
       for (const p of e.problems.slice(0, 5)) {
         process.stdout.write(`    row ${p.row ?? p.time}: ${p.problem} (${p.action})\n`);
@@ -318,7 +320,7 @@ export function describeResult(r: SymbolResult, dir: string): string {
 }
 
 function qualityLine(e: ManifestEntry): string {
-  return `quality: ${e.gaps} gap${e.gaps === 1 ? '' : 's'} (${e.missingBars} bars missing), ${e.duplicates} duplicate${e.duplicates === 1 ? '' : 's'}, ${e.badRows} bad row${e.badRows === 1 ? '' : 's'}`;
+  return `quality: ${e.gaps} gap${e.gaps === 1 ? '' : 's'} (${e.missingBars} bar${e.missingBars === 1 ? '' : 's'} missing), ${e.duplicates} duplicate${e.duplicates === 1 ? '' : 's'}, ${e.badRows} bad row${e.badRows === 1 ? '' : 's'}`;
 }
 
 function shortPath(path: string, dir: string): string {
