@@ -150,9 +150,12 @@ export function refuseForeignReport(
 }
 
 /**
- * How advisory mode keeps what the bots report: each report is stored with its mirror in the orders table
- * (one transaction: never one without the other), then the book follows it, and for an event outside any
- * saga the coordinator's ledger too.
+ * How advisory mode keeps what the bots report: each report is checked, then stored with its mirror in the
+ * orders table, then the book follows it, and for an event outside any saga the coordinator's ledger too; the
+ * store's writes and the book's are one transaction: a report the book refuses (a crossed quote, a number the
+ * ledger cannot hold) rolls its row back, so nothing refused is ever stored. Before, the row was written first:
+ * a refused quote answered 400 "the ledger is unchanged" and stayed in `service_reports`, and every restart
+ * replayed it and exited 2.
  */
 export class AdvisoryReports {
   constructor(
@@ -174,10 +177,7 @@ export class AdvisoryReports {
    */
   record(event: OrderEventBody): void {
     this.d.beforeWrite();
-    const at = this.d.now();
-    this.store(event, at);
-    this.d.book.apply(event, at);
-    if (event.kind === 'placed') applyToLedger(this.d.ledger(), event, at);
+    this.write(event, this.d.now(), 'saga');
   }
 
   /**
@@ -196,21 +196,27 @@ export class AdvisoryReports {
       !this.d.book.isOpen(event.orderId)
     )
       return false;
-    if (!this.store(event, at)) return false;
-    for (const effect of this.d.book.apply(event, at)) applyToLedger(this.d.ledger(), effect, at);
-    return true;
+    return this.write(event, at, 'event');
   }
 
-  /** False when the report was a repeat (its eventId is known) and nothing was written. */
-  private store(event: OrderEventBody, at: number): boolean {
+  /**
+   * Store the report and apply it, in one transaction (a savepoint inside the turn's group commit). False when
+   * the report was a repeat (its eventId is known) and nothing was written or applied.
+   */
+  private write(event: OrderEventBody, at: number, from: 'saga' | 'event'): boolean {
     // One transaction function for the service's life: db.transaction() builds five wrappers per call.
-    this.storeWrite ??= this.d.store.db.transaction((e: OrderEventBody, t: number): boolean => {
-      if (!this.d.tables.appendReport(e, t)) return false;
-      mirrorToStore(this.d.store, e, t);
-      return true;
-    });
-    return this.storeWrite(event, at);
+    this.writeTx ??= this.d.store.db.transaction(
+      (e: OrderEventBody, t: number, f: 'saga' | 'event'): boolean => {
+        if (!this.d.tables.appendReport(e, t)) return false;
+        mirrorToStore(this.d.store, e, t);
+        const effects = this.d.book.apply(e, t);
+        if (f === 'event') for (const effect of effects) applyToLedger(this.d.ledger(), effect, t);
+        else if (e.kind === 'placed') applyToLedger(this.d.ledger(), e, t);
+        return true;
+      },
+    );
+    return this.writeTx(event, at, from);
   }
 
-  private storeWrite: ((event: OrderEventBody, at: number) => boolean) | null = null;
+  private writeTx: ((event: OrderEventBody, at: number, from: 'saga' | 'event') => boolean) | null = null;
 }

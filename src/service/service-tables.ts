@@ -57,13 +57,14 @@ export class ServiceTables {
     return row?.body ?? null;
   }
 
-  /** Every stored report, oldest first, with when it arrived. */
-  reports(): { at: number; event: OrderEventBody }[] {
-    const rows = this.statement('SELECT at, body FROM service_reports ORDER BY seq').all() as {
+  /** Every stored report, oldest first, with when it arrived and its row's seq. */
+  reports(): { seq: number; at: number; event: OrderEventBody }[] {
+    const rows = this.statement('SELECT seq, at, body FROM service_reports ORDER BY seq').all() as {
+      seq: number;
       at: number;
       body: string;
     }[];
-    return rows.map((r) => ({ at: r.at, event: JSON.parse(r.body) as OrderEventBody }));
+    return rows.map((r) => ({ seq: r.seq, at: r.at, event: JSON.parse(r.body) as OrderEventBody }));
   }
 
   saga(sagaId: string): SagaRecord | null {

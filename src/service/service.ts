@@ -103,7 +103,7 @@ export class CoordinatorService {
     });
     if (o.mode.kind === 'advisory') {
       const { book, reports, broker } = advisoryParts(
-        { store: o.store, timers: o.timers, deadlineMs: o.mode.deadlineMs, account },
+        { store: o.store, timers: o.timers, deadlineMs: o.mode.deadlineMs, account, log: o.log },
         this.tables,
         {
           ledger: () => this.coordinator.ledger,
