@@ -131,7 +131,8 @@ export const OPENAPI = {
             description:
               'Not in advisory mode; or the report names an order the saga never asked about (another ' +
               "saga's victim, another client order id); or it contradicts what is held: a fill beyond the " +
-              "order's quantity, a placement larger than asked, a second order under one client order id. " +
+              "order's quantity or at a price beyond its limit, a placement larger than asked, a second order " +
+              'under one client order id. ' +
               'Nothing changed; the message names the order, both sides and what to do.',
             content: json('Error'),
           },
@@ -153,10 +154,18 @@ export const OPENAPI = {
               "under a saga's client order id names another symbol, side or asset class, or a larger quantity, " +
               'than the saga asked for; or the event contradicts what is held: a placement under a known order ' +
               "id with other terms, a second order under one client order id, a fill beyond the order's " +
-              'quantity. Nothing changed; the message names the order, both sides and what to do.',
+              'quantity, a fill price beyond its limit (a buy above, a sell below; stop orders excepted), a ' +
+              "position or placement naming another asset class than the symbol's position or open orders. " +
+              'Nothing changed; the message names the order or symbol, both sides and what to do.',
             content: json('Error'),
           },
           ...errors,
+          '400': {
+            description:
+              'A bad body (every field named), or a quote no market quotes: crossed (bid above ask) or with ' +
+              'its ask more than 1.5 times its bid. Nothing changed.',
+            content: json('BadRequest'),
+          },
         },
       },
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertValidQuote } from '../coordinator/book-checks.js';
 import { ASSET_CLASSES, ORDER_ROLES, SIDES } from '../core/types.js';
 
 /**
@@ -172,6 +173,37 @@ export class BadRequest extends Error {
     const each = issues.map((i) => `${i.field}${'value' in i ? ` = ${shown(i.value)}` : ''}: ${i.message}`);
     super(`bad request${subject ? ` (${subject})` : ''}: ${each.join('; ')}`);
   }
+}
+
+/**
+ * The widest quote taken: ask / bid at most 1.5. Real spreads are a fraction of a percent (a thin stock before
+ * the open, a small coin: a few percent); a bid of 1e-7 under an ask of 1e15 is a placeholder or a unit
+ * mistake, and taken it sets every order's distance to its limit (the ask for a buy, the bid for a sell) and
+ * marks positions at the midpoint, so a steal would be decided on a price nobody can trade at. 50% is far
+ * beyond any market a margin account trades and still below a factor of two, the smallest unit slip.
+ */
+export const MAX_QUOTE_SPREAD = 1.5;
+
+/**
+ * An event's values that no state makes right, checked before anything is written: a crossed quote (the
+ * ledger's rule, 400 naming bid and ask) or one wider than MAX_QUOTE_SPREAD (400 naming both).
+ */
+export function refuseImpossibleEvent(body: OrderEventBody): void {
+  if (body.kind !== 'quote') return;
+  assertValidQuote(body.symbol, body.bid, body.ask);
+  if (body.ask <= body.bid * MAX_QUOTE_SPREAD) return;
+  throw new BadRequest(
+    [
+      {
+        field: 'ask',
+        message:
+          `${body.ask} is ${shown(body.ask / body.bid)} times the bid ${body.bid}; a quote's ask is at most ` +
+          `${MAX_QUOTE_SPREAD} times its bid (check both sides' units, or send no quote until both are known)`,
+        value: body.ask,
+      },
+    ],
+    `quote for ${body.symbol}, nothing changed`,
+  );
 }
 
 /** Oversized bodies (HTTP 413). */

@@ -14,7 +14,12 @@ import { TrackedBroker } from '../live/tracked-broker.js';
 import type { AdvisoryBroker, Timers } from './advisory-broker.js';
 import { advisoryParts } from './advisory-parts.js';
 import type { AdvisoryBook } from './book.js';
-import type { EntryRequestBody, OrderEventBody, SagaReportBody } from './reports.js';
+import {
+  refuseImpossibleEvent,
+  type EntryRequestBody,
+  type OrderEventBody,
+  type SagaReportBody,
+} from './reports.js';
 import { DecisionLog } from './decision-log.js';
 import { ExecutingMode } from './executing-mode.js';
 import { ServiceWrites } from './service-writes.js';
@@ -224,6 +229,7 @@ export class CoordinatorService {
    * wrote is on disk once `durable()` settles.
    */
   event(body: OrderEventBody): { applied: boolean; detail: string } {
+    refuseImpossibleEvent(body);
     this.writes.begin();
     if (this.executing) return this.executing.event(this.coordinator, body);
     return advisoryEvent(body, {
