@@ -147,7 +147,12 @@ export const OPENAPI = {
           'Report an order event: placed (also outside worksteal), fill, cancelled, quote, account, position.',
         requestBody: { required: true, content: json('OrderEvent') },
         responses: {
-          '200': { description: 'Applied (or recognised as a repeat).', content: json('EventAnswer') },
+          '200': {
+            description:
+              'Whether the event counted: applied true, or false with why in detail (a repeat, a fill whose ' +
+              'cumulative quantity is not above what the order has filled, an order no longer open).',
+            content: json('EventAnswer'),
+          },
           '409': {
             description:
               'Executing mode takes quotes only; or the eventId was used before for another body; or a placement ' +
