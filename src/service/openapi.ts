@@ -18,7 +18,9 @@ const json = (ref: string): Record<string, unknown> => ({
 
 const errors = {
   '400': {
-    description: 'A bad request body or parameter; every field is named.',
+    description:
+      'A bad request body or parameter; every field is named (an unknown key, a key given twice in one ' +
+      'object, a number out of range included).',
     content: json('BadRequest'),
   },
   '401': { description: 'Missing or wrong bearer token.', content: json('Error') },
@@ -89,7 +91,9 @@ export const OPENAPI = {
             name: 'explain',
             in: 'query',
             required: false,
-            description: 'true: include the full decision record (every candidate and why)',
+            description:
+              'true: include the full decision record (every candidate and why); false or absent: not; any ' +
+              'other value is a 400',
             schema: { type: 'boolean' },
           },
         ],
