@@ -60,7 +60,10 @@ const SAGA = {
     outcome: {
       type: ['string', 'null'],
       description:
-        'How the saga ended (placed, stole, aborted, ...), kept for the last 10,000 sagas this process ended (the crash recovery included); null while it runs, and for older or earlier-process sagas (state still says how it ended).',
+        'How the saga ended (placed, stole, aborted, ...), as the request that started it ended; kept across ' +
+        'restarts for the last 10,000 sagas ended (by a request, a stop or the crash recovery); null while it ' +
+        'runs, and for older sagas or those ended by a version that did not store it (state still says how it ' +
+        'ended).',
     },
   },
 };

@@ -67,6 +67,20 @@ export class ServiceTables {
     return rows.map((r) => ({ seq: r.seq, at: r.at, event: JSON.parse(r.body) as OrderEventBody }));
   }
 
+  /**
+   * The latest `limit` saga outcomes the service recorded (`events` rows of kind `saga-outcome`), oldest first,
+   * as [sagaId, outcome].
+   */
+  sagaOutcomes(limit: number): [string, Outcome['status']][] {
+    const rows = this.statement(
+      "SELECT detail FROM events WHERE kind = 'saga-outcome' ORDER BY id DESC LIMIT ?",
+    ).all(limit) as { detail: string }[];
+    return rows.reverse().map((r) => {
+      const d = JSON.parse(r.detail) as { sagaId: string; outcome: Outcome['status'] };
+      return [d.sagaId, d.outcome];
+    });
+  }
+
   saga(sagaId: string): SagaRecord | null {
     const r = this.statement('SELECT * FROM sagas WHERE saga_id = ?').get(sagaId) as
       Record<string, unknown> | undefined;

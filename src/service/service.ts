@@ -14,12 +14,8 @@ import { TrackedBroker } from '../live/tracked-broker.js';
 import type { AdvisoryBroker, Timers } from './advisory-broker.js';
 import { advisoryParts } from './advisory-parts.js';
 import type { AdvisoryBook } from './book.js';
-import {
-  refuseImpossibleEvent,
-  type EntryRequestBody,
-  type OrderEventBody,
-  type SagaReportBody,
-} from './reports.js';
+import type { EntryRequestBody, OrderEventBody, SagaReportBody } from './reports.js';
+import { refuseImpossibleEvent } from './reports.js';
 import { DecisionLog } from './decision-log.js';
 import { ExecutingMode } from './executing-mode.js';
 import { ServiceWrites } from './service-writes.js';
@@ -78,7 +74,7 @@ export class CoordinatorService {
     o.store.startRun(o.runTag, this.brokerName, now, { service: true, mode: o.mode.kind });
     o.store.recordEvent(now, 'start', { service: true, mode: o.mode.kind, runTag: o.runTag });
     this.tables = new ServiceTables(o.store.db);
-    this.sagas = new SagaIndex(o.store, this.tables, () => this.coordinator);
+    this.sagas = new SagaIndex(o.store, this.tables, () => this.coordinator, o.timers);
     this.writes = new ServiceWrites(o.store, o.log, o.mode.kind === 'advisory');
     this.decisions = new DecisionLog(o.store, () => this.coordinator.ledger, o.metrics);
     const account = o.mode.kind === 'advisory' ? o.mode.account : { equity: 0, patternDayTrader: false };
@@ -278,8 +274,9 @@ export class CoordinatorService {
     return this.sagas.view(sagaId, this.advisory?.pending(sagaId) ?? []);
   }
 
-  /** Stop: sagas still waiting end as at their deadline; the run is closed in the store. */
+  /** Stop: sagas still waiting end as at their deadline; the run is closed in the store; a log line says how. */
   async close(reason = 'stopped'): Promise<void> {
+    const open = this.tables.openSagas().map((s) => s.sagaId);
     this.executing?.close();
     // A saga ended here settles a moment later (its outcome is written then): the store must still be open.
     // Before, SIGTERM with a saga waiting for its bot crashed at exit ("The database connection is not open")
@@ -292,6 +289,7 @@ export class CoordinatorService {
     this.decisions.flush();
     this.o.store.stopRun(this.o.timers.now(), reason);
     this.writes.commitNow();
+    this.o.log.info('stopped', { reason, store: this.o.store.path, sagasEnded: this.sagas.endings(open) });
   }
 
   private async recover(): Promise<void> {
