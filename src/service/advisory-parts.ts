@@ -1,6 +1,7 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { Account } from '../core/types.js';
 import type { LiveStore } from '../live/store.js';
+import type { Logger } from '../ports/log.js';
 import { AdvisoryBroker, type AdvisoryOptions, type Timers } from './advisory-broker.js';
 import { AdvisoryBook } from './book.js';
 import { AdvisoryReports } from './order-events.js';
@@ -21,12 +22,11 @@ export interface AdvisoryHooks {
  * over.
  */
 export function advisoryParts(
-  o: { store: LiveStore; timers: Timers; deadlineMs: number; account: Account },
+  o: { store: LiveStore; timers: Timers; deadlineMs: number; account: Account; log: Logger },
   tables: ServiceTables,
   hooks: AdvisoryHooks,
 ): { book: AdvisoryBook; reports: AdvisoryReports; broker: AdvisoryBroker } {
-  const book = new AdvisoryBook(o.account);
-  for (const r of tables.reports()) book.apply(r.event, r.at);
+  const book = replayReports(new AdvisoryBook(o.account), tables, o.store.path, o.log);
   const reports = new AdvisoryReports({
     store: o.store,
     tables,
@@ -45,4 +45,37 @@ export function advisoryParts(
     placement: (request, answer) => recordPlacement(o.store, request, answer, o.timers.now()),
   });
   return { book, reports, broker };
+}
+
+/**
+ * The stored reports folded into the book, oldest first. A row the book refuses was refused when it arrived
+ * too (the same checks ran then, and it changed nothing): an older version stored a report before checking it
+ * (a crossed quote answered 400 and stayed in the table). It is skipped with a warning naming the store, the
+ * table and its seq, so that one such row does not keep the service from starting; the book is what the
+ * reports applied before made it.
+ */
+export function replayReports(
+  book: AdvisoryBook,
+  tables: ServiceTables,
+  store: string,
+  log: Logger,
+): AdvisoryBook {
+  for (const r of tables.reports()) {
+    try {
+      book.apply(r.event, r.at);
+    } catch (error) {
+      log.warn('stored-report-skipped', {
+        store,
+        table: 'service_reports',
+        seq: r.seq,
+        kind: r.event.kind,
+        reason: (error as Error).message,
+        detail:
+          'this report was refused when it arrived (it changed nothing then) but an older version stored it; ' +
+          'it is skipped at every start. To drop it: DELETE FROM service_reports WHERE seq = ' +
+          `${r.seq} (with the service stopped)`,
+      });
+    }
+  }
+  return book;
 }

@@ -10,6 +10,7 @@ import {
 } from '../live/http.js';
 import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
+import { duplicateKey } from './json-keys.js';
 import { OPENAPI } from './openapi.js';
 import {
   BadRequest,
@@ -98,7 +99,7 @@ async function route(
   const s = o.service;
   if (path === '/v1/requests') {
     if (!only(method, 'POST', res)) return;
-    const explain = query !== null && query.get('explain') === 'true';
+    const explain = explainParam(query);
     return send(res, 200, await s.request(parseBody(entryRequestSchema, await readJson(req)), explain));
   }
   if (path === '/v1/events') {
@@ -202,13 +203,36 @@ function readJson(req: IncomingMessage): Promise<unknown> {
     req.once('end', () => {
       if (size > MAX_BODY) return;
       const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      let body: unknown;
       try {
-        resolve(JSON.parse(text) as unknown);
+        body = JSON.parse(text);
       } catch (error) {
-        reject(new BadRequest([{ field: '(body)', message: `not JSON: ${(error as Error).message}` }]));
+        return reject(
+          new BadRequest([{ field: '(body)', message: `not JSON: ${(error as Error).message}` }]),
+        );
       }
+      const twice = duplicateKey(text);
+      if (twice === null) return resolve(body);
+      reject(
+        new BadRequest([
+          {
+            field: twice,
+            message:
+              'given twice in one object; JSON readers take the last one silently, which may not be what you ' +
+              'meant: send each key once',
+          },
+        ]),
+      );
     });
   });
+}
+
+/** `?explain=true` or `false` (absent: false); anything else was ignored silently and is refused. */
+function explainParam(query: URLSearchParams | null): boolean {
+  const raw = query?.get('explain') ?? null;
+  if (raw === null || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new BadRequest([{ field: 'explain', message: `"${raw}": must be true or false (or left out)` }]);
 }
 
 function sinceParam(query: URLSearchParams | null): number {

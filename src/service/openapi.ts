@@ -18,7 +18,9 @@ const json = (ref: string): Record<string, unknown> => ({
 
 const errors = {
   '400': {
-    description: 'A bad request body or parameter; every field is named.',
+    description:
+      'A bad request body or parameter; every field is named (an unknown key, a key given twice in one ' +
+      'object, a number out of range included).',
     content: json('BadRequest'),
   },
   '401': { description: 'Missing or wrong bearer token.', content: json('Error') },
@@ -58,7 +60,10 @@ const SAGA = {
     outcome: {
       type: ['string', 'null'],
       description:
-        'How the saga ended (placed, stole, aborted, ...), kept for the last 10,000 sagas this process ended (the crash recovery included); null while it runs, and for older or earlier-process sagas (state still says how it ended).',
+        'How the saga ended (placed, stole, aborted, ...), as the request that started it ended; kept across ' +
+        'restarts for the last 10,000 sagas ended (by a request, a stop or the crash recovery); null while it ' +
+        'runs, and for older sagas or those ended by a version that did not store it (state still says how it ' +
+        'ended).',
     },
   },
 };
@@ -89,7 +94,9 @@ export const OPENAPI = {
             name: 'explain',
             in: 'query',
             required: false,
-            description: 'true: include the full decision record (every candidate and why)',
+            description:
+              'true: include the full decision record (every candidate and why); false or absent: not; any ' +
+              'other value is a 400',
             schema: { type: 'boolean' },
           },
         ],
@@ -131,7 +138,8 @@ export const OPENAPI = {
             description:
               'Not in advisory mode; or the report names an order the saga never asked about (another ' +
               "saga's victim, another client order id); or it contradicts what is held: a fill beyond the " +
-              "order's quantity, a placement larger than asked, a second order under one client order id. " +
+              "order's quantity or at a price beyond its limit, a placement larger than asked, a second order " +
+              'under one client order id. ' +
               'Nothing changed; the message names the order, both sides and what to do.',
             content: json('Error'),
           },
@@ -146,17 +154,30 @@ export const OPENAPI = {
           'Report an order event: placed (also outside worksteal), fill, cancelled, quote, account, position.',
         requestBody: { required: true, content: json('OrderEvent') },
         responses: {
-          '200': { description: 'Applied (or recognised as a repeat).', content: json('EventAnswer') },
+          '200': {
+            description:
+              'Whether the event counted: applied true, or false with why in detail (a repeat, a fill whose ' +
+              'cumulative quantity is not above what the order has filled, an order no longer open).',
+            content: json('EventAnswer'),
+          },
           '409': {
             description:
               'Executing mode takes quotes only; or the eventId was used before for another body; or a placement ' +
               "under a saga's client order id names another symbol, side or asset class, or a larger quantity, " +
               'than the saga asked for; or the event contradicts what is held: a placement under a known order ' +
               "id with other terms, a second order under one client order id, a fill beyond the order's " +
-              'quantity. Nothing changed; the message names the order, both sides and what to do.',
+              'quantity, a fill price beyond its limit (a buy above, a sell below; stop orders excepted), a ' +
+              "position or placement naming another asset class than the symbol's position or open orders. " +
+              'Nothing changed; the message names the order or symbol, both sides and what to do.',
             content: json('Error'),
           },
           ...errors,
+          '400': {
+            description:
+              'A bad body (every field named), or a quote no market quotes: crossed (bid above ask) or with ' +
+              'its ask more than 1.5 times its bid. Nothing changed.',
+            content: json('BadRequest'),
+          },
         },
       },
     },

@@ -11,8 +11,8 @@ export interface AdvisoryEventContext {
   advisory: AdvisoryBroker;
   book: AdvisoryBook;
   tables: ServiceTables;
-  /** Apply an event outside any saga to the book and the ledger; false when it changed nothing. */
-  apply: (event: OrderEventBody) => boolean;
+  /** Apply an event outside any saga to the book and the ledger; why it changed nothing, or null if it did. */
+  apply: (event: OrderEventBody) => string | null;
 }
 
 /**
@@ -77,20 +77,14 @@ export function advisoryEvent(
     });
     return { applied: true, detail: 'answered the saga waiting for this placement' };
   }
-  if (c.apply(body))
-    return {
-      applied: true,
-      detail:
-        (body.kind === 'fill' || body.kind === 'cancelled') && !c.book.knows(body.orderId)
-          ? `${body.kind} kept: it counts once the placement of ${body.orderId} is reported`
-          : `${body.kind} applied`,
-    };
+  const unchanged = c.apply(body);
+  if (unchanged !== null) return { applied: false, detail: unchanged };
   return {
-    applied: false,
+    applied: true,
     detail:
-      body.kind === 'placed'
-        ? `placed: order ${body.order.id} was reported before with these terms (a repeat); nothing changed`
-        : `${body.kind}: the order is not open (a repeat or a late report); nothing changed`,
+      (body.kind === 'fill' || body.kind === 'cancelled') && !c.book.knows(body.orderId)
+        ? `${body.kind} kept: it counts once the placement of ${body.orderId} is reported`
+        : `${body.kind} applied`,
   };
 }
 
@@ -150,9 +144,12 @@ export function refuseForeignReport(
 }
 
 /**
- * How advisory mode keeps what the bots report: each report is stored with its mirror in the orders table
- * (one transaction: never one without the other), then the book follows it, and for an event outside any
- * saga the coordinator's ledger too.
+ * How advisory mode keeps what the bots report: each report is checked, then stored with its mirror in the
+ * orders table, then the book follows it, and for an event outside any saga the coordinator's ledger too; the
+ * store's writes and the book's are one transaction: a report the book refuses (a crossed quote, a number the
+ * ledger cannot hold) rolls its row back, so nothing refused is ever stored. Before, the row was written first:
+ * a refused quote answered 400 "the ledger is unchanged" and stayed in `service_reports`, and every restart
+ * replayed it and exited 2.
  */
 export class AdvisoryReports {
   constructor(
@@ -174,43 +171,57 @@ export class AdvisoryReports {
    */
   record(event: OrderEventBody): void {
     this.d.beforeWrite();
-    const at = this.d.now();
-    this.store(event, at);
-    this.d.book.apply(event, at);
-    if (event.kind === 'placed') applyToLedger(this.d.ledger(), event, at);
+    this.write(event, this.d.now(), 'saga');
   }
 
   /**
-   * An order event outside any saga: the book and the coordinator's ledger follow it alike. False when it
-   * changed nothing: a repeat, a placement of an order reported before, a fill or cancel of an order closed
-   * since. A fill or cancel of an order whose placement is not reported yet is stored and held back until it
-   * is (true).
+   * An order event outside any saga: the book and the coordinator's ledger follow it alike. Returns why it
+   * changed nothing (nothing is then stored), or null when it counted: a placement of an order reported
+   * before, a fill or cancel of an order closed since, a fill whose cumulative quantity is not above what is
+   * applied, a repeated eventId. A fill or cancel of an order whose placement is not reported yet is stored and
+   * held back until it is (null).
    */
-  apply(event: OrderEventBody): boolean {
+  apply(event: OrderEventBody): string | null {
     this.d.beforeWrite();
     const at = this.d.now();
-    if (event.kind === 'placed' && this.d.book.knows(event.order.id)) return false;
-    if (
-      (event.kind === 'cancelled' || event.kind === 'fill') &&
-      this.d.book.knows(event.orderId) &&
-      !this.d.book.isOpen(event.orderId)
-    )
-      return false;
-    if (!this.store(event, at)) return false;
-    for (const effect of this.d.book.apply(event, at)) applyToLedger(this.d.ledger(), effect, at);
-    return true;
+    const book = this.d.book;
+    if (event.kind === 'placed' && book.knows(event.order.id))
+      return `placed: order ${event.order.id} was reported before with these terms (a repeat); nothing changed`;
+    if ((event.kind === 'cancelled' || event.kind === 'fill') && book.knows(event.orderId)) {
+      if (!book.isOpen(event.orderId))
+        return `${event.kind}: the order is not open (a repeat or a late report); nothing changed`;
+      // Fills are cumulative: one not above what is applied says nothing new. It answered "fill applied".
+      const filled = book.ledger.filled(event.orderId);
+      if (event.kind === 'fill' && event.filledQty <= filled)
+        return (
+          `fill: order ${event.orderId} has ${filled} filled already; this report's cumulative ` +
+          `${event.filledQty} is ${event.filledQty < filled ? 'older than that' : 'the same (a repeat)'}; ` +
+          'nothing changed'
+        );
+    }
+    return this.write(event, at, 'event')
+      ? null
+      : `${event.kind}: event ${event.eventId} was applied before; counted once`;
   }
 
-  /** False when the report was a repeat (its eventId is known) and nothing was written. */
-  private store(event: OrderEventBody, at: number): boolean {
+  /**
+   * Store the report and apply it, in one transaction (a savepoint inside the turn's group commit). False when
+   * the report was a repeat (its eventId is known) and nothing was written or applied.
+   */
+  private write(event: OrderEventBody, at: number, from: 'saga' | 'event'): boolean {
     // One transaction function for the service's life: db.transaction() builds five wrappers per call.
-    this.storeWrite ??= this.d.store.db.transaction((e: OrderEventBody, t: number): boolean => {
-      if (!this.d.tables.appendReport(e, t)) return false;
-      mirrorToStore(this.d.store, e, t);
-      return true;
-    });
-    return this.storeWrite(event, at);
+    this.writeTx ??= this.d.store.db.transaction(
+      (e: OrderEventBody, t: number, f: 'saga' | 'event'): boolean => {
+        if (!this.d.tables.appendReport(e, t)) return false;
+        mirrorToStore(this.d.store, e, t);
+        const effects = this.d.book.apply(e, t);
+        if (f === 'event') for (const effect of effects) applyToLedger(this.d.ledger(), effect, t);
+        else if (e.kind === 'placed') applyToLedger(this.d.ledger(), e, t);
+        return true;
+      },
+    );
+    return this.writeTx(event, at, from);
   }
 
-  private storeWrite: ((event: OrderEventBody, at: number) => boolean) | null = null;
+  private writeTx: ((event: OrderEventBody, at: number, from: 'saga' | 'event') => boolean) | null = null;
 }

@@ -21,9 +21,16 @@ const RECONCILE =
 
 /** An order event checked against the book: throws ServiceConflict when it contradicts it. */
 export function refuseConflictingEvent(event: OrderEventBody, book: AdvisoryBook): void {
-  if (event.kind === 'placed') return refuseOtherPlacement(event.order, book);
-  if (event.kind === 'fill' || event.kind === 'cancelled')
+  if (event.kind === 'placed') {
+    refuseOtherPlacement(event.order, book);
+    return refuseOtherClass(event.order.symbol, event.order.assetClass, `order ${event.order.id}`, book);
+  }
+  if (event.kind === 'position')
+    return refuseOtherClass(event.symbol, event.assetClass, `this position of ${event.qty}`, book);
+  if (event.kind === 'fill' || event.kind === 'cancelled') {
     refuseOverfill(event.orderId, event.filledQty, event.kind, book);
+    refuseFillBeyondLimit(event.orderId, event.filledQty, event.fillPrice, event.kind, book);
+  }
 }
 
 /**
@@ -35,8 +42,10 @@ export function refuseConflictingReport(
   book: AdvisoryBook,
   asked: { qty: number; symbol: string; limitPrice: number } | null,
 ): void {
-  if (body.kind === 'cancelled' || body.kind === 'filled')
-    return refuseOverfill(body.orderId, body.filledQty, body.kind, book);
+  if (body.kind === 'cancelled' || body.kind === 'filled') {
+    refuseOverfill(body.orderId, body.filledQty, body.kind, book);
+    return refuseFillBeyondLimit(body.orderId, body.filledQty, body.fillPrice, body.kind, book);
+  }
   if (body.kind !== 'placed') return;
   refuseSecondOrder(body.clientOrderId, body.orderId, book);
   if (asked) refuseOversize(body.clientOrderId, body.orderId, body.qty, body.limitPrice, asked);
@@ -111,6 +120,58 @@ function refuseOverfill(orderId: string, filledQty: number, kind: string, book: 
     `order ${orderId}: this ${kind} report says ${filledQty} filled, but the order is held as placed for ` +
       `${held.qty} (${describe(held)}); nothing changed. filledQty is the order's cumulative fill, at most its ` +
       `quantity: ${RECONCILE}`,
+  );
+}
+
+/**
+ * Relative slack on a fill price: the last digits of an average price that a venue rounds. A limit order
+ * fills at its limit or better, so an average of its fills beyond it by more is a wrong price (a unit slip:
+ * 1005 for 100.5) or a report meant for another order.
+ */
+const PRICE_SLACK = 1e-6;
+
+/**
+ * A fill price beyond the order's limit: a buy fills at or below its limit, a sell at or above. Stop orders
+ * are not checked (a triggered stop fills past its price, by nature); neither are fills of an order not yet
+ * reported placed (held back, their limit unknown).
+ */
+function refuseFillBeyondLimit(
+  orderId: string,
+  filledQty: number,
+  fillPrice: number | undefined,
+  kind: string,
+  book: AdvisoryBook,
+): void {
+  const held = book.order(orderId);
+  if (!held || held.role === 'stop' || fillPrice === undefined || !(filledQty > 0)) return;
+  const limit = held.limitPrice;
+  const beyond =
+    held.side === 'buy' ? fillPrice > limit * (1 + PRICE_SLACK) : fillPrice < limit * (1 - PRICE_SLACK);
+  if (!beyond) return;
+  throw new ServiceConflict(
+    `order ${orderId}: this ${kind} report says it filled at ${fillPrice}, but it is held as a ${held.side} ` +
+      `limit at ${limit} (${describe(held)}), which fills at or ${held.side === 'buy' ? 'below' : 'above'} ` +
+      `its limit; nothing changed. Check the price's units and that the report is for this order, and send ` +
+      "the venue's average fill price",
+  );
+}
+
+/**
+ * A symbol has one asset class: its margin rate (crypto 1x, stocks 4x/2x) and its session follow from it. A
+ * position or a placement naming another class than the symbol's position or open orders hold would switch
+ * it (the ledger took the last word) and change the margin of everything held in that symbol. Refused (409).
+ */
+function refuseOtherClass(symbol: string, assetClass: string, what: string, book: AdvisoryBook): void {
+  const position = book.ledger.position(symbol);
+  const order = position ? undefined : book.ledger.orders.find((o) => o.symbol === symbol);
+  const held = position
+    ? { assetClass: position.assetClass, as: `its position of ${position.qty}` }
+    : order && { assetClass: order.assetClass, as: `its open order ${order.id}` };
+  if (!held || held.assetClass === assetClass) return;
+  throw new ServiceConflict(
+    `${symbol} is held as ${held.assetClass} (${held.as}); ${what} says ${assetClass}; nothing changed. A ` +
+      `symbol has one asset class: send ${held.assetClass}, or if ${held.assetClass} was wrong, first close ` +
+      `what is held under it (a "position" event of qty 0 as ${held.assetClass}, cancels for its orders)`,
   );
 }
 

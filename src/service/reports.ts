@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertValidQuote } from '../coordinator/book-checks.js';
 import { ASSET_CLASSES, ORDER_ROLES, SIDES } from '../core/types.js';
 
 /**
@@ -174,6 +175,37 @@ export class BadRequest extends Error {
   }
 }
 
+/**
+ * The widest quote taken: ask / bid at most 1.5. Real spreads are a fraction of a percent (a thin stock before
+ * the open, a small coin: a few percent); a bid of 1e-7 under an ask of 1e15 is a placeholder or a unit
+ * mistake, and taken it sets every order's distance to its limit (the ask for a buy, the bid for a sell) and
+ * marks positions at the midpoint, so a steal would be decided on a price nobody can trade at. 50% is far
+ * beyond any market a margin account trades and still below a factor of two, the smallest unit slip.
+ */
+export const MAX_QUOTE_SPREAD = 1.5;
+
+/**
+ * An event's values that no state makes right, checked before anything is written: a crossed quote (the
+ * ledger's rule, 400 naming bid and ask) or one wider than MAX_QUOTE_SPREAD (400 naming both).
+ */
+export function refuseImpossibleEvent(body: OrderEventBody): void {
+  if (body.kind !== 'quote') return;
+  assertValidQuote(body.symbol, body.bid, body.ask);
+  if (body.ask <= body.bid * MAX_QUOTE_SPREAD) return;
+  throw new BadRequest(
+    [
+      {
+        field: 'ask',
+        message:
+          `${body.ask} is ${shown(body.ask / body.bid)} times the bid ${body.bid}; a quote's ask is at most ` +
+          `${MAX_QUOTE_SPREAD} times its bid (check both sides' units, or send no quote until both are known)`,
+        value: body.ask,
+      },
+    ],
+    `quote for ${body.symbol}, nothing changed`,
+  );
+}
+
 /** Oversized bodies (HTTP 413). */
 export class PayloadTooLarge extends Error {}
 
@@ -181,15 +213,72 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   throw new BadRequest(
-    parsed.error.issues.map((issue) => {
+    parsed.error.issues.flatMap((issue): BadRequest['issues'] => {
+      // One issue per unknown key, named (it was field "(body)" with the whole body as its value).
+      if (issue.code === 'unrecognized_keys') {
+        const takes = keysAt(schema, body, issue.path);
+        return issue.keys.map((key) => ({
+          field: [...issue.path, key].join('.'),
+          message: `unknown key${takes ? `; this object takes ${takes.join(', ')}` : ''}`,
+          value: valueAt(body, [...issue.path, key]),
+        }));
+      }
       const field = issue.path.length ? issue.path.join('.') : '(body)';
       const value = valueAt(body, issue.path);
-      return value === undefined
-        ? { field, message: issue.message }
-        : { field, message: issue.message, value };
+      // JSON.parse reads 1e400 as Infinity, which an answer's JSON would show as null.
+      if (typeof value === 'number' && !Number.isFinite(value))
+        return [
+          {
+            field,
+            message:
+              `out of range: the number is beyond ±1.8e308 and reads as ${value}; no price, quantity or ` +
+              'amount is this large (check the units)',
+          },
+        ];
+      return [
+        value === undefined ? { field, message: issue.message } : { field, message: issue.message, value },
+      ];
     }),
     orderOf(body),
   );
+}
+
+/** The parts of a zod schema's definition that `keysAt` walks. */
+interface SchemaNode {
+  def: {
+    type: string;
+    shape?: Record<string, SchemaNode>;
+    innerType?: SchemaNode;
+    options?: SchemaNode[];
+    discriminator?: string;
+    values?: unknown[];
+  };
+}
+
+/**
+ * The keys the schema takes for the object at `path` of the body (the option of a discriminated union that the
+ * body's own discriminator names), or null when that is not one object's.
+ */
+function keysAt(schema: z.ZodType, body: unknown, path: readonly PropertyKey[]): string[] | null {
+  let node: SchemaNode | undefined = schema as unknown as SchemaNode;
+  let at: unknown = body;
+  let depth = 0;
+  while (node) {
+    const def: SchemaNode['def'] = node.def;
+    if (def.innerType)
+      node = def.innerType; // optional, default, nullable: the same level
+    else if (def.options && def.discriminator) {
+      const tag = valueAt(at, [def.discriminator]);
+      node = def.options.find((o) => o.def.shape?.[def.discriminator!]?.def.values?.includes(tag));
+    } else if (!def.shape) return null;
+    else if (depth === path.length) return Object.keys(def.shape);
+    else {
+      const key = path[depth++]!;
+      node = def.shape[String(key)];
+      at = valueAt(at, [key]);
+    }
+  }
+  return null;
 }
 
 /** The value a bot sent at a path (undefined when it sent none there). */

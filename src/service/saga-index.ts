@@ -7,7 +7,10 @@ import { lateEvent, type OrderEventBody, type SagaReportBody } from './reports.j
 import { askedPlacement, closeSettledSaga, type SagaRecord, type ServiceTables } from './service-tables.js';
 import { sagaView, type ReportAnswer, type SagaView } from './views.js';
 
-/** How many ended sagas keep their outcome status for the saga view (docs/openapi.json `SagaView.outcome`). */
+/**
+ * How many ended sagas keep their outcome status for the saga view (docs/openapi.json `SagaView.outcome`),
+ * across restarts: each outcome is an `events` row (kind `saga-outcome`), and a start reads the latest back.
+ */
 const OUTCOME_MEMORY = 10_000;
 
 /**
@@ -24,7 +27,11 @@ export class SagaIndex {
     private readonly store: LiveStore,
     private readonly tables: ServiceTables,
     private readonly coordinator: () => Coordinator,
-  ) {}
+    private readonly clock: { now(): number },
+  ) {
+    // An earlier process's sagas answer with the outcome they ended with (it read null after a restart).
+    for (const [sagaId, status] of tables.sagaOutcomes(OUTCOME_MEMORY)) this.remember(sagaId, status);
+  }
 
   /** The request started the saga (service.ts links them at the saga's first transition). */
   started(request: EntryRequest, sagaId: string): void {
@@ -81,10 +88,25 @@ export class SagaIndex {
     if (outcome) this.ended(saga.sagaId, outcome);
   }
 
+  /** The saga ended: its outcome is kept, in memory and in the store. */
   private ended(sagaId: string, status: Outcome['status']): void {
+    this.store.recordEvent(this.clock.now(), 'saga-outcome', { sagaId, outcome: status });
+    this.remember(sagaId, status);
+  }
+
+  private remember(sagaId: string, status: Outcome['status']): void {
     this.outcomes.set(sagaId, status);
     // Bounded: a long-running service ends a saga per request. A Map iterates oldest first.
     if (this.outcomes.size > OUTCOME_MEMORY) this.outcomes.delete(this.outcomes.keys().next().value!);
+  }
+
+  /** How each of these sagas stands now (state and outcome), for a log line. */
+  endings(sagaIds: readonly string[]): { sagaId: string; state: string | null; outcome: string | null }[] {
+    return sagaIds.map((sagaId) => ({
+      sagaId,
+      state: this.tables.saga(sagaId)?.state ?? null,
+      outcome: this.outcomes.get(sagaId) ?? null,
+    }));
   }
 
   view(sagaId: string, pending: readonly PendingAction[]): SagaView | null {

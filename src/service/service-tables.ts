@@ -57,13 +57,28 @@ export class ServiceTables {
     return row?.body ?? null;
   }
 
-  /** Every stored report, oldest first, with when it arrived. */
-  reports(): { at: number; event: OrderEventBody }[] {
-    const rows = this.statement('SELECT at, body FROM service_reports ORDER BY seq').all() as {
+  /** Every stored report, oldest first, with when it arrived and its row's seq. */
+  reports(): { seq: number; at: number; event: OrderEventBody }[] {
+    const rows = this.statement('SELECT seq, at, body FROM service_reports ORDER BY seq').all() as {
+      seq: number;
       at: number;
       body: string;
     }[];
-    return rows.map((r) => ({ at: r.at, event: JSON.parse(r.body) as OrderEventBody }));
+    return rows.map((r) => ({ seq: r.seq, at: r.at, event: JSON.parse(r.body) as OrderEventBody }));
+  }
+
+  /**
+   * The latest `limit` saga outcomes the service recorded (`events` rows of kind `saga-outcome`), oldest first,
+   * as [sagaId, outcome].
+   */
+  sagaOutcomes(limit: number): [string, Outcome['status']][] {
+    const rows = this.statement(
+      "SELECT detail FROM events WHERE kind = 'saga-outcome' ORDER BY id DESC LIMIT ?",
+    ).all(limit) as { detail: string }[];
+    return rows.reverse().map((r) => {
+      const d = JSON.parse(r.detail) as { sagaId: string; outcome: Outcome['status'] };
+      return [d.sagaId, d.outcome];
+    });
   }
 
   saga(sagaId: string): SagaRecord | null {

@@ -15,6 +15,7 @@ import type { AdvisoryBroker, Timers } from './advisory-broker.js';
 import { advisoryParts } from './advisory-parts.js';
 import type { AdvisoryBook } from './book.js';
 import type { EntryRequestBody, OrderEventBody, SagaReportBody } from './reports.js';
+import { refuseImpossibleEvent } from './reports.js';
 import { DecisionLog } from './decision-log.js';
 import { ExecutingMode } from './executing-mode.js';
 import { ServiceWrites } from './service-writes.js';
@@ -73,7 +74,7 @@ export class CoordinatorService {
     o.store.startRun(o.runTag, this.brokerName, now, { service: true, mode: o.mode.kind });
     o.store.recordEvent(now, 'start', { service: true, mode: o.mode.kind, runTag: o.runTag });
     this.tables = new ServiceTables(o.store.db);
-    this.sagas = new SagaIndex(o.store, this.tables, () => this.coordinator);
+    this.sagas = new SagaIndex(o.store, this.tables, () => this.coordinator, o.timers);
     this.writes = new ServiceWrites(o.store, o.log, o.mode.kind === 'advisory');
     this.decisions = new DecisionLog(o.store, () => this.coordinator.ledger, o.metrics);
     const account = o.mode.kind === 'advisory' ? o.mode.account : { equity: 0, patternDayTrader: false };
@@ -103,7 +104,7 @@ export class CoordinatorService {
     });
     if (o.mode.kind === 'advisory') {
       const { book, reports, broker } = advisoryParts(
-        { store: o.store, timers: o.timers, deadlineMs: o.mode.deadlineMs, account },
+        { store: o.store, timers: o.timers, deadlineMs: o.mode.deadlineMs, account, log: o.log },
         this.tables,
         {
           ledger: () => this.coordinator.ledger,
@@ -224,6 +225,7 @@ export class CoordinatorService {
    * wrote is on disk once `durable()` settles.
    */
   event(body: OrderEventBody): { applied: boolean; detail: string } {
+    refuseImpossibleEvent(body);
     this.writes.begin();
     if (this.executing) return this.executing.event(this.coordinator, body);
     return advisoryEvent(body, {
@@ -272,8 +274,9 @@ export class CoordinatorService {
     return this.sagas.view(sagaId, this.advisory?.pending(sagaId) ?? []);
   }
 
-  /** Stop: sagas still waiting end as at their deadline; the run is closed in the store. */
+  /** Stop: sagas still waiting end as at their deadline; the run is closed in the store; a log line says how. */
   async close(reason = 'stopped'): Promise<void> {
+    const open = this.tables.openSagas().map((s) => s.sagaId);
     this.executing?.close();
     // A saga ended here settles a moment later (its outcome is written then): the store must still be open.
     // Before, SIGTERM with a saga waiting for its bot crashed at exit ("The database connection is not open")
@@ -286,6 +289,7 @@ export class CoordinatorService {
     this.decisions.flush();
     this.o.store.stopRun(this.o.timers.now(), reason);
     this.writes.commitNow();
+    this.o.log.info('stopped', { reason, store: this.o.store.path, sagasEnded: this.sagas.endings(open) });
   }
 
   private async recover(): Promise<void> {

@@ -14,7 +14,7 @@ export interface SagaView extends Omit<SagaRecord, 'startedAt' | 'updatedAt'> {
   startedAt: string;
   updatedAt: string;
   waitingFor: PendingView[];
-  /** How the request ended, once it has (null while the saga runs or after a restart). */
+  /** How the request ended, once it has (null while the saga runs; kept across restarts, saga-index.ts). */
   outcome: Outcome['status'] | null;
 }
 

@@ -73,6 +73,8 @@ export function advisoryService(
     config?: Record<string, unknown>;
     /** The service's clock at start (T0 unless given). */
     now?: number;
+    /** Where the service logs (silent unless given). */
+    log?: Logger;
   } = {},
 ): Harness {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'worksteal-service-'));
@@ -86,7 +88,7 @@ export function advisoryService(
   const service = new CoordinatorService({
     config,
     store,
-    log: silentLog(),
+    log: options.log ?? silentLog(),
     metrics,
     timers,
     calendar: nyseCalendar(),
@@ -207,4 +209,14 @@ export function serveOverHttp(h: Harness, token: string, allowedHosts?: string[]
     log: silentLog(),
     ...(allowedHosts ? { allowedHosts } : {}),
   });
+}
+
+/** A logger that keeps its lines (parsed), for tests that read what the service logged. */
+export function capturingLog(): { log: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const log = new Logger(
+    [{ write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }],
+    () => T0,
+  );
+  return { log, lines };
 }

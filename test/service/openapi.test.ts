@@ -124,7 +124,7 @@ describe('OpenAPI document', () => {
     const cases: [string, unknown, string][] = [
       ['/v1/requests', { ...readyRequest('BTC/USD', 10), qty: -1 }, 'qty'],
       ['/v1/requests', { ...readyRequest('BTC/USD', 10), assetClass: 'bond' }, 'assetClass'],
-      ['/v1/requests', { ...readyRequest('BTC/USD', 10), extra: 1 }, '(body)'],
+      ['/v1/requests', { ...readyRequest('BTC/USD', 10), extra: 1 }, 'extra'], // was '(body)'
       ['/v1/requests', '{not json', '(body)'],
       ['/v1/events', { kind: 'fill', orderId: 'x', filledQty: 'a', fillPrice: 1 }, 'filledQty'],
       [

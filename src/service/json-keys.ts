@@ -1,0 +1,70 @@
+/**
+ * A key given twice in one object of a JSON text. JSON.parse takes the last silently, so `{"qty": 1, ...,
+ * "qty": 100}` (a bot that merges two dicts, a template filled twice) would be read as 100 with no word of the
+ * 1. JSON.parse cannot tell; this scan of the text (already parsed, so valid JSON) can, in one pass that
+ * allocates only the keys' strings. It costs about what JSON.parse costs (measured on a 130-byte entry request
+ * and a 242-byte placement: 2.2 and 7.6 µs against 2.1 and 5.4 µs, on a machine with a load average of 20),
+ * against 300–380 µs for a whole request.
+ */
+
+const QUOTE = 34; // "
+const BACKSLASH = 92;
+const OPEN_OBJECT = 123; // {
+const CLOSE_OBJECT = 125;
+const OPEN_ARRAY = 91; // [
+const CLOSE_ARRAY = 93;
+const COMMA = 44;
+
+interface Frame {
+  /** Keys seen in this object (a body has a dozen: an array's includes beats a Set's hashing); null for an array. */
+  keys: string[] | null;
+  /** The last key read in this object (the path to what is inside it). */
+  key: string;
+  expectKey: boolean;
+}
+
+/** The path of the first key given twice in one object (`order.qty`), or null when there is none. */
+export function duplicateKey(text: string): string | null {
+  const frames: Frame[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = stringEnd(text, i);
+      const top = frames[frames.length - 1];
+      if (top?.keys && top.expectKey) {
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        if (top.keys.includes(key)) return pathOf(frames, key);
+        top.keys.push(key);
+        top.key = key;
+        top.expectKey = false;
+      }
+      i = end;
+    } else if (c === OPEN_OBJECT) frames.push({ keys: [], key: '', expectKey: true });
+    else if (c === OPEN_ARRAY) frames.push({ keys: null, key: '[]', expectKey: false });
+    else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) frames.pop();
+    else if (c === COMMA) {
+      const top = frames[frames.length - 1];
+      if (top?.keys) top.expectKey = true;
+    }
+  }
+  return null;
+}
+
+/** The index of the quote that closes the string opened at `start`. */
+function stringEnd(text: string, start: number): number {
+  let i = start + 1;
+  for (;;) {
+    const end = text.indexOf('"', i);
+    if (end < 0) return text.length;
+    let slashes = 0;
+    while (text.charCodeAt(end - 1 - slashes) === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return end;
+    i = end + 1;
+  }
+}
+
+function pathOf(frames: Frame[], key: string): string {
+  const outer = frames.slice(0, -1).map((f) => f.key);
+  return [...outer, key].join('.');
+}

@@ -1,0 +1,117 @@
+/**
+ * 400s a person can act on: an unknown key is named (it was field "(body)" with the whole body), a number
+ * beyond JSON's range says so (it showed `null … received Infinity`), `?explain` takes true or false (anything
+ * else was ignored), and a key given twice is refused (JSON.parse took the last one silently).
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceHttp } from '../../src/service/http.js';
+import { duplicateKey } from '../../src/service/json-keys.js';
+import { advisoryService, readyRequest, restingOrder, serveOverHttp, type Harness } from './fixture.js';
+
+const TOKEN = 'test-token-400s';
+let h: Harness;
+let http: ServiceHttp;
+beforeAll(async () => {
+  h = advisoryService({ equity: 10_000 });
+  http = await serveOverHttp(h, TOKEN);
+});
+afterAll(async () => {
+  await http.close();
+  await h.close();
+});
+
+async function post(path: string, body: unknown) {
+  const res = await fetch(`${http.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    json: (await res.json()) as {
+      error: string;
+      issues: { field: string; message: string; value?: unknown }[];
+    },
+  };
+}
+
+describe('bad request messages', () => {
+  it('name each unknown key, with what the object takes', async () => {
+    const top = await post('/v1/events', { kind: 'account', equity: 5, equty: 6 });
+    expect(top.status).toBe(400);
+    expect(top.json.issues).toEqual([
+      {
+        field: 'equty',
+        message: 'unknown key; this object takes kind, eventId, equity, patternDayTrader, cash',
+        value: 6,
+      },
+    ]);
+    const nested = await post('/v1/events', {
+      kind: 'placed',
+      order: { ...restingOrder('o-1', 'ETH/USD', 100), lmit: 1 },
+    });
+    expect(nested.json.issues).toEqual([
+      expect.objectContaining({
+        field: 'order.lmit',
+        value: 1,
+        message: expect.stringMatching(/takes id, clientOrderId/),
+      }),
+    ]);
+    expect(nested.json.error).toMatch(/order o-1.*order\.lmit = 1: unknown key/);
+  });
+
+  it('say a number beyond JSON range is out of range', async () => {
+    const res = await post('/v1/events', '{"kind":"account","equity":1e400}');
+    expect(res.status).toBe(400);
+    expect(res.json.issues).toEqual([
+      {
+        field: 'equity',
+        message: expect.stringMatching(/^out of range: the number is beyond ±1\.8e308 and reads as Infinity/),
+      },
+    ]);
+    expect(res.json.error).not.toMatch(/null|received Infinity/);
+  });
+
+  it('refuse ?explain other than true or false', async () => {
+    const res = await post('/v1/requests?explain=maybe', readyRequest('BTC/USD', 100));
+    expect(res.status).toBe(400);
+    expect(res.json.issues).toEqual([
+      { field: 'explain', message: '"maybe": must be true or false (or left out)' },
+    ]);
+    expect((await post('/v1/requests?explain=true', readyRequest('SOL/USD', 100))).status).toBe(200);
+  });
+
+  it('refuse a key given twice, naming it; nothing is applied', async () => {
+    const rows = h.service.tables.reports().length;
+    const quote = await post('/v1/events', '{"kind":"quote","symbol":"ETH/USD","bid":100,"ask":101,"bid":1}');
+    expect(quote.status).toBe(400);
+    expect(quote.json.issues).toEqual([expect.objectContaining({ field: 'bid' })]);
+    expect(quote.json.issues[0]!.message).toMatch(/given twice in one object/);
+    const order = JSON.stringify({ kind: 'placed', order: restingOrder('o-2', 'ETH/USD', 100) }).replace(
+      '"qty":1',
+      '"qty":1,"qty":100',
+    );
+    expect((await post('/v1/events', order)).json.issues).toEqual([
+      expect.objectContaining({ field: 'order.qty' }),
+    ]);
+    expect(h.service.tables.reports()).toHaveLength(rows);
+  });
+});
+
+describe('duplicateKey', () => {
+  it('finds none in any JSON.stringify output (keys unique by construction), seed 29', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => duplicateKey(JSON.stringify(v)) === null),
+      { seed: 29, numRuns: 500 },
+    );
+  });
+
+  it('finds a key given twice in the same object, not in another or inside a string', () => {
+    expect(duplicateKey('{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}')).toBe(null);
+    expect(duplicateKey('{"a":"\\",\\"a\\":","b":"x\\\\","a":2}')).toBe('a');
+    expect(duplicateKey('{"o":{"x":1, "x" :2}}')).toBe('o.x');
+    expect(duplicateKey('{"o":[{"x":1,"\\u0078":2}]}')).toBe('o.[].x');
+    expect(duplicateKey('[{"k":1},{"k":1}]')).toBe(null);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * A saga's outcome outlives a restart: `GET /v1/sagas/<id>` said `outcome: "stole"` before a restart and null
+ * after it. And a stop says in the log how the sagas it ended ended.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  actLikeABot,
+  advisoryService,
+  capturingLog,
+  readyRequest,
+  restingOrder,
+  type Harness,
+} from './fixture.js';
+
+const open: Harness[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const h of open.splice(0)) await h.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'worksteal-outcome-restart-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('saga outcomes across a restart', () => {
+  it('a saga that stole still says stole, and one a stop ended says compensated; the stop is logged', async () => {
+    const dir = folder();
+    const log = capturingLog();
+    const first = advisoryService({ equity: 10_000, dir, log: log.log });
+    open.push(first);
+    await first.service.ready;
+    first.service.event({ kind: 'placed', order: restingOrder('eth', 'ETH/USD', 8_000) });
+    const steal = await actLikeABot(
+      first.service,
+      await first.service.request(readyRequest('BTC/USD', 3_000)),
+    );
+    expect(steal.outcome).toBe('stole');
+    const stole = steal.first.saga!.sagaId;
+    const waiting = await first.service.request(readyRequest('SOL/USD', 1_000));
+    expect(waiting.status).toBe('waiting-for-bot');
+    const stopped = waiting.saga!.sagaId;
+    expect(first.service.sagaView(stole)?.outcome).toBe('stole');
+    await first.service.close('SIGTERM');
+    first.store.close();
+    open.length = 0;
+    expect(log.lines.filter((l) => l.event === 'stopped')).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        reason: 'SIGTERM',
+        store: join(dir, 's.sqlite'),
+        sagasEnded: [{ sagaId: stopped, state: 'compensated', outcome: 'compensated' }],
+      }),
+    ]);
+
+    const again = advisoryService({ equity: 10_000, dir });
+    open.push(again);
+    await again.service.ready;
+    expect(again.service.sagaView(stole)).toMatchObject({ state: 'done', outcome: 'stole' }); // before: null
+    expect(again.service.sagaView(stopped)).toMatchObject({ state: 'compensated', outcome: 'compensated' });
+  });
+});
