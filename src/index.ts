@@ -35,6 +35,18 @@ export type { Outcome, OutcomeStatus, SagaJournal, SagaState, SagaTransition } f
 export { MemoryJournal } from './coordinator/saga.js';
 
 /**
+ * Value rankings (`victimRanking: 'expectedValue'` or `'fillProbability'`): a FillModel fed with closed bars,
+ * a ReturnShrinker fed with closed trades' net returns, and the Valuator over them that a Coordinator takes
+ * as its `valuator` option. How a session feeds them: src/core/fill/USAGE.md (shipped with the package).
+ */
+export { FillModel, ReturnShrinker, fillValuator } from './core/fill/index.js';
+export type { FillModelOptions, ReturnShrinkerOptions, FillValuatorOptions } from './core/fill/index.js';
+/** What a value ranking asks of fill chances and values; {@link fillValuator} builds one. */
+export type { Valuator } from './core/policy/valuation.js';
+/** `victimRanking`'s values: `auto`, `distance`, `fillProbability`, `expectedValue`. */
+export type { VictimRanking } from './core/config/schema.js';
+
+/**
  * The pure decision: place, steal, wait or block for one entry request, given the account, positions, open
  * orders, the steal history and the time. No I/O; the same input always gives the same decision.
  */

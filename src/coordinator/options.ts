@@ -1,7 +1,8 @@
 import type { Session } from '../core/calendar/index.js';
-import type { WorkstealConfig } from '../core/config/schema.js';
+import type { VictimRanking, WorkstealConfig } from '../core/config/schema.js';
 import { ValidationError, type Issue } from '../core/errors.js';
 import type { Valuator } from '../core/policy/valuation.js';
+import { requiresValuator } from '../core/policy/value-policy.js';
 import type { Account, StealEvent, TimeMs } from '../core/types.js';
 import type { Decision } from '../core/policy/decision.js';
 import { accountIssues } from './book-checks.js';
@@ -51,6 +52,8 @@ export interface CoordinatorOptions {
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 const isFunction = (x: unknown): boolean => typeof x === 'function';
+const isValuator = (x: unknown): boolean =>
+  isObject(x) && isFunction(x.valueRequest) && isFunction(x.valueOrder);
 const wholeAtLeast = (x: unknown, min: number): boolean => Number.isInteger(x) && (x as number) >= min;
 
 /** The options a coordinator is built from, checked once: each problem with its key, value and what to pass. */
@@ -79,6 +82,17 @@ export function assertValidOptions(o: CoordinatorOptions): void {
     add('maxRedecide', 'must be a whole number ≥ 1, or absent', o.maxRedecide);
   if (o.closedOrderMemory !== undefined && !wholeAtLeast(o.closedOrderMemory, 0))
     add('closedOrderMemory', 'must be a whole number ≥ 0, or absent', o.closedOrderMemory);
+  // Without one a value ranking could not decide at all: every submit would fail, so it is refused here.
+  if (isObject(config) && requiresValuator(config.victimRanking as VictimRanking) && !isObject(o.valuator))
+    add(
+      'valuator',
+      `config.victimRanking '${String(config.victimRanking)}' needs a valuator: build one with ` +
+        'fillValuator({ model, returns, … }) from a FillModel fed with closed bars (src/core/fill/USAGE.md) ' +
+        "and pass it as options.valuator, or set victimRanking to 'auto' or 'distance'",
+      o.valuator,
+    );
+  else if (o.valuator !== undefined && o.valuator !== null && !isValuator(o.valuator))
+    add('valuator', 'must have valueRequest() and valueOrder(): build it with fillValuator()', o.valuator);
   if (o.barMs !== undefined && !(Number.isFinite(o.barMs) && o.barMs >= 0))
     add('barMs', 'must be a finite number ≥ 0 (ms), or absent', o.barMs);
   for (const key of ['onDecision', 'onSteal'] as const)
