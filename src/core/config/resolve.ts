@@ -128,7 +128,8 @@ export function envLayer(env: Readonly<Record<string, string | undefined>>): {
   return { values, issues };
 }
 
-function zodIssues(issue: z.core.$ZodIssue, input: unknown): Issue {
+/** One schema issue with the value at its path; `where` is for the caller (who knows the source). */
+export function zodIssues(issue: z.core.$ZodIssue, input: unknown): Issue {
   if (issue.code === 'unrecognized_keys') {
     const keys = (issue as { keys: string[] }).keys;
     return {
