@@ -28,7 +28,11 @@ export type {
   PlaceResult,
   PlacedOrder,
   CancelResult,
+  OrderUpdate,
+  OrderStatus,
 } from './coordinator/broker.js';
+/** What `applyOrderUpdate` did with an update: applied, kept until its order is placed (early), or late. */
+export type { UpdateFate } from './coordinator/order-updates.js';
 /** The outcome of one submitted request (waited, blocked, placed, stole, compensated, aborted, dry-run). */
 export type { Outcome, OutcomeStatus, SagaJournal, SagaState, SagaTransition } from './coordinator/saga.js';
 /** An in-memory saga journal (what a steal went through), for tests and embedding. */
