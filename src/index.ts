@@ -100,6 +100,13 @@ export type { SimInput, SimOutput, DecisionRow, EquityRow, StealRecord } from '.
 export type { BarSeries } from './marketdata/types.js';
 export { loadBars } from './marketdata/load.js';
 export { expandDataArgs } from './marketdata/files.js';
+/**
+ * What {@link loadBars} returns (`{ series, report, fromCache }`: pass `.series` to {@link simulate}), the
+ * options it takes and the quality report of a file.
+ */
+export type { LoadResult, LoadOptions, QualityReport } from './marketdata/types.js';
+/** A bar file or data path that cannot be used: names the file (and row), the problem and the fix. */
+export { DataError } from './marketdata/errors.js';
 
 /** The domain vocabulary (DESIGN §2): entry requests, open orders, positions, the account, steals. */
 export type {
