@@ -28,11 +28,27 @@ export type {
   PlaceResult,
   PlacedOrder,
   CancelResult,
+  OrderUpdate,
+  OrderStatus,
 } from './coordinator/broker.js';
+/** What `applyOrderUpdate` did with an update: applied, kept until its order is placed (early), or late. */
+export type { UpdateFate } from './coordinator/order-updates.js';
 /** The outcome of one submitted request (waited, blocked, placed, stole, compensated, aborted, dry-run). */
 export type { Outcome, OutcomeStatus, SagaJournal, SagaState, SagaTransition } from './coordinator/saga.js';
 /** An in-memory saga journal (what a steal went through), for tests and embedding. */
 export { MemoryJournal } from './coordinator/saga.js';
+
+/**
+ * Value rankings (`victimRanking: 'expectedValue'` or `'fillProbability'`): a FillModel fed with closed bars,
+ * a ReturnShrinker fed with closed trades' net returns, and the Valuator over them that a Coordinator takes
+ * as its `valuator` option. How a session feeds them: src/core/fill/USAGE.md (shipped with the package).
+ */
+export { FillModel, ReturnShrinker, fillValuator } from './core/fill/index.js';
+export type { FillModelOptions, ReturnShrinkerOptions, FillValuatorOptions } from './core/fill/index.js';
+/** What a value ranking asks of fill chances and values; {@link fillValuator} builds one. */
+export type { Valuator } from './core/policy/valuation.js';
+/** `victimRanking`'s values: `auto`, `distance`, `fillProbability`, `expectedValue`. */
+export type { VictimRanking } from './core/config/schema.js';
 
 /**
  * The pure decision: place, steal, wait or block for one entry request, given the account, positions, open
@@ -84,6 +100,13 @@ export type { SimInput, SimOutput, DecisionRow, EquityRow, StealRecord } from '.
 export type { BarSeries } from './marketdata/types.js';
 export { loadBars } from './marketdata/load.js';
 export { expandDataArgs } from './marketdata/files.js';
+/**
+ * What {@link loadBars} returns (`{ series, report, fromCache }`: pass `.series` to {@link simulate}), the
+ * options it takes and the quality report of a file.
+ */
+export type { LoadResult, LoadOptions, QualityReport } from './marketdata/types.js';
+/** A bar file or data path that cannot be used: names the file (and row), the problem and the fix. */
+export { DataError } from './marketdata/errors.js';
 
 /** The domain vocabulary (DESIGN §2): entry requests, open orders, positions, the account, steals. */
 export type {

@@ -46,6 +46,15 @@ export type CancelResult =
  * An order's state at the venue. `done_for_day` is NOT terminal: the order stops working for the day and can
  * still fill on the next one (Alpaca). Terminal: `filled`, `canceled`, `expired`, `rejected`.
  */
+export const ORDER_STATUSES: readonly OrderStatus[] = [
+  'open',
+  'pending_cancel',
+  'done_for_day',
+  'filled',
+  'canceled',
+  'expired',
+  'rejected',
+];
 export type OrderStatus =
   'open' | 'pending_cancel' | 'done_for_day' | 'filled' | 'canceled' | 'expired' | 'rejected';
 

@@ -8,6 +8,7 @@ import type { AssetClass, EntryRequest, OpenOrder, StealEvent, TimeMs } from '..
 import { callAsync, callSync, driveAsync, driveSync } from './broker-calls.js';
 import type { Broker, BrokerState, CancelResult, OrderUpdate, SyncBroker } from './broker.js';
 import { SagaClaims } from './claims.js';
+import { assertFillFits, assertValidOrderUpdate } from './fill-checks.js';
 import { CapacityLedger } from './ledger.js';
 import { assertValidOptions, type Clock, type CoordinatorOptions, type SessionOracle } from './options.js';
 import { OrderUpdates, type UpdateFate } from './order-updates.js';
@@ -207,9 +208,12 @@ export class Coordinator {
   /**
    * An order update from the venue (stream event or look-up), `filledQty` cumulative. Safe to call at any
    * time, also while a saga waits for the venue: a fill that arrives before its place answer is kept and
-   * applied when the order is added; one for an order already closed is ignored.
+   * applied when the order is added; one for an order already closed is ignored. An unknown status, a fill
+   * that is not a finite number ≥ 0 or is above the order's placed quantity, or a bad fill price is refused
+   * (ValidationError naming the order, the field and the value; the ledger is unchanged).
    */
   applyOrderUpdate(update: OrderUpdate): UpdateFate {
+    assertValidOrderUpdate(update, this.ledger);
     return this.updates.apply(update);
   }
 
@@ -239,8 +243,12 @@ export class Coordinator {
     this.ledger.removeOrder(orderId);
   }
 
-  /** A fill of one of our orders, as its cumulative filled quantity. */
+  /**
+   * A fill of one of our orders, as its cumulative filled quantity. Refused (ValidationError, the ledger
+   * unchanged) for an order the ledger does not hold and did not close, and above the order's placed quantity.
+   */
   applyFill(orderId: string, cumulativeQty: number, price: number): void {
+    assertFillFits(this.ledger, orderId, cumulativeQty);
     this.ledger.applyFill(orderId, cumulativeQty, price);
   }
 

@@ -1,7 +1,9 @@
 import type { Session } from '../core/calendar/index.js';
-import type { WorkstealConfig } from '../core/config/schema.js';
+import { configIssues } from '../core/config/resolve.js';
+import { configSchema, type VictimRanking, type WorkstealConfig } from '../core/config/schema.js';
 import { ValidationError, type Issue } from '../core/errors.js';
 import type { Valuator } from '../core/policy/valuation.js';
+import { requiresValuator } from '../core/policy/value-policy.js';
 import type { Account, StealEvent, TimeMs } from '../core/types.js';
 import type { Decision } from '../core/policy/decision.js';
 import { accountIssues } from './book-checks.js';
@@ -51,7 +53,29 @@ export interface CoordinatorOptions {
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 const isFunction = (x: unknown): boolean => typeof x === 'function';
+const isValuator = (x: unknown): boolean =>
+  isObject(x) && isFunction(x.valueRequest) && isFunction(x.valueOrder);
 const wholeAtLeast = (x: unknown, min: number): boolean => Number.isInteger(x) && (x as number) >= min;
+
+/**
+ * A configuration changed after resolveConfig() (a copy edited by hand, a value from elsewhere) is checked
+ * against the schema resolveConfig() validates with: a bufferPct of -3 would otherwise let the coordinator
+ * hold four times the equity in margin. About 0.25 ms, once per coordinator.
+ */
+function configValueIssues(config: Record<string, unknown>): Issue[] {
+  const parsed = configSchema.safeParse(config);
+  if (parsed.success) return [];
+  return configIssues(parsed.error.issues, config)
+    .slice(0, 20)
+    .map(({ path: keys, message, value }) => {
+      const path = ['config', ...keys].join('.');
+      return {
+        where: path,
+        message: `${message}; resolveConfig() refuses it too: set it through its layers`,
+        value,
+      };
+    });
+}
 
 /** The options a coordinator is built from, checked once: each problem with its key, value and what to pass. */
 export function assertValidOptions(o: CoordinatorOptions): void {
@@ -66,6 +90,7 @@ export function assertValidOptions(o: CoordinatorOptions): void {
   const config = o.config as unknown;
   if (!isObject(config) || !isObject(config.margin) || typeof config.bufferPct !== 'number')
     add('config', 'must be a resolved configuration: pass resolveConfig().config', config);
+  else for (const issue of configValueIssues(config)) add(issue.where, issue.message, issue.value);
   if (!isObject(o.clock) || !isFunction(o.clock.now))
     add('clock', 'must be { now(): number } returning epoch ms, e.g. { now: () => Date.now() }', o.clock);
   if (!isObject(o.calendar) || !isFunction(o.calendar.isRegularSession))
@@ -79,6 +104,17 @@ export function assertValidOptions(o: CoordinatorOptions): void {
     add('maxRedecide', 'must be a whole number ≥ 1, or absent', o.maxRedecide);
   if (o.closedOrderMemory !== undefined && !wholeAtLeast(o.closedOrderMemory, 0))
     add('closedOrderMemory', 'must be a whole number ≥ 0, or absent', o.closedOrderMemory);
+  // Without one a value ranking could not decide at all: every submit would fail, so it is refused here.
+  if (isObject(config) && requiresValuator(config.victimRanking as VictimRanking) && !isObject(o.valuator))
+    add(
+      'valuator',
+      `config.victimRanking '${String(config.victimRanking)}' needs a valuator: build one with ` +
+        'fillValuator({ model, returns, … }) from a FillModel fed with closed bars (src/core/fill/USAGE.md) ' +
+        "and pass it as options.valuator, or set victimRanking to 'auto' or 'distance'",
+      o.valuator,
+    );
+  else if (o.valuator !== undefined && o.valuator !== null && !isValuator(o.valuator))
+    add('valuator', 'must have valueRequest() and valueOrder(): build it with fillValuator()', o.valuator);
   if (o.barMs !== undefined && !(Number.isFinite(o.barMs) && o.barMs >= 0))
     add('barMs', 'must be a finite number ≥ 0 (ms), or absent', o.barMs);
   for (const key of ['onDecision', 'onSteal'] as const)

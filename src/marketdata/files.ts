@@ -20,6 +20,18 @@ async function walk(dir: string, out: string[]): Promise<void> {
  * reproducible whatever order the shell lists files in.
  */
 export async function expandDataArgs(args: string[]): Promise<string[]> {
+  // A single string would be walked character by character: '/data' began with '/', the whole disk.
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string' && a.length > 0)) {
+    const given = typeof args === 'string' ? JSON.stringify(args) : String(args);
+    throw new DataError(
+      given,
+      'expandDataArgs takes an array of paths (files, folders or globs), not ' +
+        (typeof args === 'string' ? 'a string.' : 'this value.'),
+      typeof args === 'string'
+        ? `Pass it in an array: expandDataArgs([${given}]).`
+        : "Pass an array of non-empty path strings, e.g. expandDataArgs(['data/']).",
+    );
+  }
   const files = new Set<string>();
   for (const arg of args) {
     let info;

@@ -146,6 +146,26 @@ function unknownKeyMessage(path: readonly string[], key: string): string {
   return `unknown key "${key}"; ${guess ? `${guess} Otherwise remove it` : 'remove it or fix the spelling'}`;
 }
 
+/**
+ * The schema's issues as one Issue per problem, each with its key path: one per unknown key (with the closest
+ * known key), one per key out of range (the tightest bound broken). resolveConfig() and the coordinator's own
+ * check of a configuration both say it this way.
+ */
+export function configIssues(
+  zodIssues: readonly z.core.$ZodIssue[],
+  input: unknown,
+): (Issue & { path: string[] })[] {
+  return tightestBounds(zodIssues).flatMap((issue) => {
+    const path = issue.path.map(String);
+    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [null];
+    return keys.map((key) =>
+      key === null
+        ? { ...zodIssue(issue, input), path }
+        : { where: '', message: unknownKeyMessage(path, key), path: [...path, key] },
+    );
+  });
+}
+
 function zodIssue(issue: z.core.$ZodIssue, input: unknown): Issue {
   let value: unknown = input;
   for (const seg of issue.path) {
@@ -265,19 +285,12 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     // One error per unknown key, each with its own place and suggestion.
-    const errs = tightestBounds(parsed.error.issues).flatMap((issue) => {
-      const path = issue.path.map(String);
-      const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [null];
-      return keys.map((key) => {
-        const full = key === null ? path : [...path, key];
-        const src = sourceOf(full, layers);
-        const base =
-          key === null ? zodIssue(issue, merged) : { where: '', message: unknownKeyMessage(path, key) };
-        // Name the place the user can fix: the environment variable, or the file and key.
-        const where =
-          src === 'environment' ? `environment ${envName(full)}` : `${src}: ${full.join('.') || '(root)'}`;
-        return { ...base, where };
-      });
+    const errs = configIssues(parsed.error.issues, merged).map(({ path, ...base }) => {
+      const src = sourceOf(path, layers);
+      // Name the place the user can fix: the environment variable, or the file and key.
+      const where =
+        src === 'environment' ? `environment ${envName(path)}` : `${src}: ${path.join('.') || '(root)'}`;
+      return { ...base, where };
     });
     throw new ValidationError('Invalid configuration', errs);
   }
