@@ -1,5 +1,6 @@
 import type { AdvisoryBook } from './book.js';
 import { PLACEMENT_ROUNDING } from '../coordinator/broker-calls.js';
+import { QTY_SLACK, overfills } from '../coordinator/fill-checks.js';
 import type { OrderBody, OrderEventBody, SagaReportBody } from './reports.js';
 import { ServiceConflict } from './views.js';
 
@@ -10,9 +11,6 @@ import { ServiceConflict } from './views.js';
  * order, a report dropped as a "repeat", margin the decision never granted), so each is refused (409) before
  * anything is written, naming the order, what we hold, what the report says and what to do.
  */
-
-/** Relative slack for quantities that went through a venue's decimal rounding. */
-const QTY_SLACK = 1e-9;
 
 const RECONCILE =
   'compare with the order at the venue; if the venue holds something else, report the truth: a "cancelled" ' +
@@ -115,7 +113,7 @@ function refuseSecondOrder(clientOrderId: string, orderId: string, book: Advisor
 
 function refuseOverfill(orderId: string, filledQty: number, kind: string, book: AdvisoryBook): void {
   const held = book.order(orderId);
-  if (!held || filledQty <= held.qty * (1 + QTY_SLACK)) return;
+  if (!held || !overfills(filledQty, held.qty)) return;
   throw new ServiceConflict(
     `order ${orderId}: this ${kind} report says ${filledQty} filled, but the order is held as placed for ` +
       `${held.qty} (${describe(held)}); nothing changed. filledQty is the order's cumulative fill, at most its ` +

@@ -1,6 +1,6 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import { calibrationReport, type CalibrationReport, type ScoredPrediction } from '../core/fill/index.js';
-import type { BarSeries } from '../marketdata/index.js';
+import type { BarSeries } from '../marketdata/types.js';
 import { firstAtOrAfter } from '../marketdata/search.js';
 import type { ValuedPrediction } from './sim-types.js';
 

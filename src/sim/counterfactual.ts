@@ -1,4 +1,4 @@
-import type { BarSeries } from '../marketdata/index.js';
+import type { BarSeries } from '../marketdata/types.js';
 import { firstAtOrAfter } from '../marketdata/search.js';
 import { exitLevels, exitStep, stopReached, takeProfitOrder, type ExitRule } from '../session/exits.js';
 import { holdsSignal } from '../session/signals.js';

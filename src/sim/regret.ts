@@ -1,4 +1,4 @@
-import type { BarSeries } from '../marketdata/index.js';
+import type { BarSeries } from '../marketdata/types.js';
 import type { ExitRule } from '../session/exits.js';
 import { counterfactualTrade, type CounterfactualRules } from './counterfactual.js';
 import type { StealRecord } from './sim-types.js';

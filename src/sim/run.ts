@@ -5,7 +5,7 @@ import { simFillReturns, type SimFillReturns } from './fill-returns.js';
 import { valuesOrders } from '../core/policy/value-policy.js';
 import { feeRates, slippageRate } from './costs.js';
 import { fillThrough } from './fill-rules.js';
-import type { BarSeries, LoadResult } from '../marketdata/index.js';
+import type { BarSeries, LoadResult } from '../marketdata/types.js';
 import { simulate, type DecisionRow, type EquityRow, type SimOutput } from './engine.js';
 import { summarize, type Summary } from './metrics.js';
 import type { TradeRecord } from './portfolio.js';

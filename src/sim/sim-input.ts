@@ -1,7 +1,7 @@
 import { ValidationError, type Issue } from '../core/errors.js';
 import { ASSET_CLASSES } from '../core/types.js';
 import { MAX_PRICE, MIN_PRICE, priceProblem, pricedSeries, repairHighLow } from '../marketdata/limits.js';
-import type { BarSeries } from '../marketdata/index.js';
+import type { BarSeries } from '../marketdata/types.js';
 
 /** Issues listed in one error at most: one bad file would otherwise make a message of every row. */
 const MAX_ISSUES = 10;

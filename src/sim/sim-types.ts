@@ -2,7 +2,7 @@ import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { RankingInForce, WorkstealConfig } from '../core/config/schema.js';
 import type { StealTest } from '../core/policy/valuation.js';
 import type { AssetClass, EntryRequest } from '../core/types.js';
-import type { BarSeries } from '../marketdata/index.js';
+import type { BarSeries } from '../marketdata/types.js';
 import type { ExitReason, TradeRecord } from './portfolio.js';
 import type { ExternalSignal } from './signals/csv-signals.js';
 import type { ForecastCache } from './signals/forecast-cache.js';

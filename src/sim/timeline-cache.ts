@@ -1,5 +1,5 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
-import type { BarSeries } from '../marketdata/index.js';
+import type { BarSeries } from '../marketdata/types.js';
 import { buildTimeline, type Timeline } from './timeline.js';
 
 type TimelineOptions = Parameters<typeof buildTimeline>[2];

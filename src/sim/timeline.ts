@@ -1,5 +1,5 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
-import type { BarSeries } from '../marketdata/index.js';
+import type { BarSeries } from '../marketdata/types.js';
 
 export const STEP_BAR = 1;
 export const STEP_DELEVERAGE = 2;

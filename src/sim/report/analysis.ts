@@ -1,5 +1,5 @@
 import type { ExchangeCalendar } from '../../core/calendar/index.js';
-import type { BarSeries } from '../../marketdata/index.js';
+import type { BarSeries } from '../../marketdata/types.js';
 import type { SimulationResult } from '../run.js';
 import { buildTimeline } from '../timeline.js';
 

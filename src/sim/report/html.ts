@@ -3,7 +3,7 @@ import { prefersLog } from '../../report/axis.js';
 import { histogram, PALETTE, type ChartSpec, type SeriesSpec } from '../../report/chart-spec.js';
 import { esc, money, pct, table, when } from '../../report/format.js';
 import { figure, groupSelect, reportPage } from '../../report/page.js';
-import type { BarSeries } from '../../marketdata/index.js';
+import type { BarSeries } from '../../marketdata/types.js';
 import type { SimulationResult } from '../run.js';
 import { calibrationChart, calibrationSection } from './calibration.js';
 import { calendarReturns, stealingLabel, summaryTable, tradeList } from './tables.js';

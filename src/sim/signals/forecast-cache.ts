@@ -1,5 +1,5 @@
 import type { ForecasterConfig } from '../../core/config/schema.js';
-import type { BarSeries } from '../../marketdata/index.js';
+import type { BarSeries } from '../../marketdata/types.js';
 import { forecastSignals, type SignalColumns } from './forecaster.js';
 
 /** Default memory bound of a cache: enough for the windows of a walk-forward study, several times over. */
