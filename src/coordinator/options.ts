@@ -4,6 +4,7 @@ import { configSchema, type VictimRanking, type WorkstealConfig } from '../core/
 import { ValidationError, type Issue } from '../core/errors.js';
 import type { Valuator } from '../core/policy/valuation.js';
 import { requiresValuator } from '../core/policy/value-policy.js';
+import { BAR_TWINS, barKeysSet, type BarKey } from '../core/policy/steal-history.js';
 import type { Account, StealEvent, TimeMs } from '../core/types.js';
 import type { Decision } from '../core/policy/decision.js';
 import { accountIssues } from './book-checks.js';
@@ -117,6 +118,18 @@ export function assertValidOptions(o: CoordinatorOptions): void {
     add('valuator', 'must have valueRequest() and valueOrder(): build it with fillValuator()', o.valuator);
   if (o.barMs !== undefined && !(Number.isFinite(o.barMs) && o.barMs >= 0))
     add('barMs', 'must be a finite number ≥ 0 (ms), or absent', o.barMs);
+  // Keys in bars without a bar length would fall back to their seconds twins without a word. A session that
+  // passes barMs (0 while no series knows its length yet) has one; a coordinator without the option has none.
+  const held = isObject(config) ? config : {};
+  const inBars = o.barMs === undefined ? barKeysSet(held as Pick<WorkstealConfig, BarKey>) : [];
+  if (inBars.length > 0)
+    add(
+      'barMs',
+      `config ${inBars.map((k) => `${k} ${String(held[k])}`).join(', ')} count${inBars.length > 1 ? '' : 's'} ` +
+        `bars, and the coordinator has no bar length: pass options.barMs (the bar length in ms), or set ` +
+        `${inBars.join(', ')} to 0 and give ${inBars.map((k) => BAR_TWINS[k]).join(', ')} in seconds`,
+      o.barMs,
+    );
   for (const key of ['onDecision', 'onSteal'] as const)
     if (o[key] !== undefined && !isFunction(o[key])) add(key, 'must be a function, or absent', o[key]);
   if (o.journal !== undefined && !(isObject(o.journal) && isFunction(o.journal.transition)))

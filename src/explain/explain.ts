@@ -3,15 +3,9 @@ import type { ResolvedConfig } from '../core/config/resolve.js';
 import type { Decision } from '../core/policy/decision.js';
 import type { Valuator } from '../core/policy/valuation.js';
 import { requiresValuator } from '../core/policy/value-policy.js';
+import { BAR_TWINS, barKeysSet } from '../core/policy/steal-history.js';
 import { Coordinator, type SessionOracle } from '../coordinator/coordinator.js';
 import type { Scenario } from './scenario.js';
-
-const BAR_KEYS = ['cooldownBars', 'fightWindowBars', 'fightCooldownBars'] as const;
-const BAR_TWINS = {
-  cooldownBars: 'cooldownSec',
-  fightWindowBars: 'fightWindowSec',
-  fightCooldownBars: 'fightCooldownSec',
-} as const;
 
 /**
  * Decide a scenario exactly as the live coordinator would: same ledger, same history, same policy. History
@@ -37,7 +31,7 @@ export function explainScenario(
   }
   // Without a bar length the coordinator would fall back on the seconds twins of the `*Bars` keys: the record
   // would explain another decision than the one simulate or run took under the same config.
-  const inBars = BAR_KEYS.filter((key) => resolved.config[key] > 0);
+  const inBars = barKeysSet(resolved.config);
   if (inBars.length > 0 && !((valuation.barMs ?? 0) > 0)) {
     throw new ValidationError(
       'Cannot explain cooldowns or fight windows given in bars without bars',

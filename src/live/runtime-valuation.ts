@@ -33,7 +33,7 @@ export class LiveValuation {
   }
 
   /** What the coordinator takes from the valuation: the bar length always, the valuator under a value ranking. */
-  coordinatorOptions(): { valuator?: Valuator; barMs?: number } {
+  coordinatorOptions(): { valuator?: Valuator; barMs: number } {
     return this.session.coordinatorOptions();
   }
 

@@ -86,11 +86,9 @@ export class SessionValuation {
   }
 
   /** What the session adds to the Coordinator's options: the bar length always, the valuator when active. */
-  coordinatorOptions(): { valuator?: Valuator; barMs?: number } {
-    return {
-      ...(this.active ? { valuator: this.valuator } : {}),
-      ...(this.barMs > 0 ? { barMs: this.barMs } : {}),
-    };
+  coordinatorOptions(): { valuator?: Valuator; barMs: number } {
+    // The bar length always, 0 while no series knows it: a coordinator given none refuses keys in bars.
+    return { ...(this.active ? { valuator: this.valuator } : {}), barMs: this.barMs };
   }
 
   /**

@@ -73,7 +73,8 @@ describe('the coordinator checks its configuration values', () => {
           resolved = false;
         }
         const cfg = { ...config, [key]: v };
-        const error = refusal(() => new Coordinator({ ...base, config: cfg }));
+        // With a bar length, so that keys in bars are judged by their values alone (bar-keys-need-bar-length).
+        const error = refusal(() => new Coordinator({ ...base, config: cfg, barMs: 3_600_000 }));
         expect(error === null).toBe(resolved);
         if (error) expect(error.issues.map((i) => i.where)).toContain(`options.config.${key}`);
       }),

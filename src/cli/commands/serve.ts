@@ -3,6 +3,7 @@ import { nyseCalendar } from '../../core/calendar/index.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import type { WorkstealConfig } from '../../core/config/schema.js';
 import { requiresValuator } from '../../core/policy/value-policy.js';
+import { BAR_TWINS, barKeysSet } from '../../core/policy/steal-history.js';
 import { loadConfig } from '../../io/load-config.js';
 import { alpacaConnection } from '../../brokers/alpaca/connect.js';
 import { MissingCredentialsError } from '../../brokers/alpaca/env.js';
@@ -26,9 +27,6 @@ import { CliError, EXIT } from '../errors.js';
 import { numberFlag } from '../whole-number.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
 import { stopSignal } from '../stop-signal.js';
-
-/** Cooldowns and fight windows given in bars (DESIGN §2): they need a bar length, which serve does not have. */
-const BAR_KEYS = ['cooldownBars', 'fightWindowBars', 'fightCooldownBars'] as const;
 
 interface ServeOptions {
   broker: string;
@@ -127,11 +125,12 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
       `victimRanking ${JSON.stringify(config.victimRanking)}: serve has no bar feed to value orders with; set victimRanking to "auto" or "distance" for serve (auto ranks by distance where there are no bars; value rankings run in simulate, run and explain --data)`,
     );
   }
-  const inBars = BAR_KEYS.filter((k) => config[k] > 0);
+  // Cooldowns and fight windows given in bars (DESIGN §2) need a bar length, which serve does not have.
+  const inBars = barKeysSet(config);
   if (inBars.length > 0) {
     // Without bars the service has no bar length to turn them into time: they would silently do nothing.
     throw new CliError(
-      `${inBars.map((k) => `${k} ${config[k]}`).join(', ')}: serve has no bar length to count bars with; set ${inBars.join(', ')} to 0 and give ${inBars.map((k) => k.replace('Bars', 'Sec')).join(', ')} in seconds instead`,
+      `${inBars.map((k) => `${k} ${config[k]}`).join(', ')}: serve has no bar length to count bars with; set ${inBars.join(', ')} to 0 and give ${inBars.map((k) => BAR_TWINS[k]).join(', ')} in seconds instead`,
     );
   }
   // The store and the log file are checked before any data is read or any venue is asked (src/cli/output.ts).

@@ -10,6 +10,24 @@ export type HistoryConfig = Pick<
 /** The steal budget counts steals over this trailing window. */
 export const STEAL_BUDGET_WINDOW_MS = 86_400_000;
 
+/** The keys that give cooldowns and fight windows in bars, each with the seconds key it replaces. */
+export const BAR_TWINS = {
+  cooldownBars: 'cooldownSec',
+  fightWindowBars: 'fightWindowSec',
+  fightCooldownBars: 'fightCooldownSec',
+} as const;
+
+export type BarKey = keyof typeof BAR_TWINS;
+
+/**
+ * The `*Bars` keys a configuration sets (> 0). They count bars, so a session without a bar length cannot use
+ * them: each caller that has none refuses them (naming the keys and their seconds twins) rather than let them
+ * fall back to the seconds keys without a word.
+ */
+export function barKeysSet(config: Pick<WorkstealConfig, BarKey>): BarKey[] {
+  return (Object.keys(BAR_TWINS) as BarKey[]).filter((k) => config[k] > 0);
+}
+
 /**
  * The history's durations with the `*Bars` keys applied: a key given in bars (> 0) replaces its seconds
  * twin, converted with the bar length the session trades on. At bar resolution a cooldown shorter than one
