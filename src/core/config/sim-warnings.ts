@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG } from './presets.js';
 import type { WorkstealConfig } from './schema.js';
-import type { ConfigWarning } from './warnings.js';
+import type { ConfigWarning } from './config-warning.js';
 
 /**
  * A fee above this is almost certainly a unit mistake: venues charge a few tens of bps at most (Alpaca crypto

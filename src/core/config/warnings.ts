@@ -1,11 +1,9 @@
 import { DEFAULT_CONFIG } from './presets.js';
 import type { WorkstealConfig } from './schema.js';
+import type { ConfigWarning } from './config-warning.js';
 import { simWarnings } from './sim-warnings.js';
 
-export interface ConfigWarning {
-  keys: string[];
-  message: string;
-}
+export type { ConfigWarning } from './config-warning.js';
 
 /**
  * Soft problems: legal values whose combination behaves in a way the user probably did not intend.
