@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Coordinator, ValidationError, nyseCalendar, resolveConfig } from '../../src/index.js';
+import { Coordinator, nyseCalendar, resolveConfig } from '../../src/index.js';
+import { refusalOf as refusal } from '../support/refusal.js';
 
 /**
  * Cooldowns and fight windows given in bars count bars: a coordinator built without a bar length (`barMs`)
@@ -14,16 +15,6 @@ const base = {
   account: { equity: 10_000, patternDayTrader: false },
   idPrefix: 't',
 };
-
-function refusal(build: () => unknown): ValidationError | null {
-  try {
-    build();
-    return null;
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-}
 
 describe('keys in bars need a bar length', () => {
   it('refuses cooldownBars and fightWindowBars without barMs, naming both and their seconds twins', () => {

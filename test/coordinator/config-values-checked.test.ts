@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Coordinator, ValidationError, nyseCalendar, resolveConfig } from '../../src/index.js';
+import { Coordinator, nyseCalendar, resolveConfig } from '../../src/index.js';
+import { refusalOf as refusal } from '../support/refusal.js';
 
 /**
  * A configuration edited after resolveConfig() is checked when the coordinator is built, by the schema
@@ -10,16 +11,6 @@ const { config } = resolveConfig();
 const now = Date.parse('2025-06-07T12:00:00Z');
 const account = { equity: 10_000, patternDayTrader: false };
 const base = { clock: { now: () => now }, calendar: nyseCalendar(), account, idPrefix: 't' };
-
-function refusal(build: () => unknown): ValidationError | null {
-  try {
-    build();
-    return null;
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-}
 
 describe('the coordinator checks its configuration values', () => {
   it('refuses bufferPct -3 naming the key and the value', () => {

@@ -6,16 +6,7 @@ import { DEFAULT_CONFIG, resolveConfig } from '../../src/core/config/index.js';
 import { ValidationError, formatValue, printable } from '../../src/core/errors.js';
 import { loadConfig } from '../../src/io/load-config.js';
 import { parseStructured } from '../../src/io/read-structured.js';
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
+import { refusal as errorOf } from '../support/refusal.js';
 
 describe('config', () => {
   it('default preset is the seed optimum of DESIGN §2', () => {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   DataError,
-  ValidationError,
   expandDataArgs,
   loadBars,
   nyseCalendar,
@@ -13,6 +12,7 @@ import {
   type BarSeries,
   type LoadResult,
 } from '../../src/index.js';
+import { refusal } from '../support/refusal.js';
 
 /**
  * simulate() refuses series it cannot replay with a message naming the series, symbol or bar and what to
@@ -40,16 +40,6 @@ function bars(patch: Partial<BarSeries> = {}): BarSeries {
     source: { path: 'memory', sha256: '', layout: 'inline', timezone: 'UTC' },
     ...patch,
   };
-}
-
-function refusal(call: () => unknown): ValidationError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 describe('simulate() refuses series it cannot replay', () => {
