@@ -74,6 +74,7 @@ export function toOpenOrder(o: VenueOrder, quote: Quote | null): OpenOrder {
     role: o.role,
     limitPrice: o.limitPrice,
     qty: o.qty - o.filledQty,
+    filledQty: o.filledQty,
     price: quote ? (o.side === 'buy' ? quote.ask : quote.bid) : null,
     forecastPnl: 0,
     placedAt: o.placedAt,

@@ -177,3 +177,16 @@ describe('a place whose answer was lost is looked up by client order id, never s
     ]);
   });
 });
+
+describe('a partly filled order, seen again after a restart', () => {
+  it('openOrders gives the open quantity and the venue cumulative fill, so a later cumulative report counts once', async () => {
+    const r = await rig(series);
+    const placed = await r.broker.placeLimit(order({ clientOrderId: 'ws-part-1', qty: 10 }));
+    if (!placed.ok) throw new Error(placed.reason);
+    // The venue filled 4 of 10 (the bar venue fills whole orders; a partial fill is set on its book here).
+    const book = (r.venue as unknown as { orders: Map<string, { filledQty: number }> }).orders;
+    book.get(placed.orderId)!.filledQty = 4;
+    const [open] = await r.broker.openOrders();
+    expect(open).toMatchObject({ id: placed.orderId, qty: 6, filledQty: 4 });
+  });
+});

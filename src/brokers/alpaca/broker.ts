@@ -213,6 +213,9 @@ export class AlpacaBroker implements LiveBroker {
         role: v.role,
         limitPrice: v.limitPrice,
         qty: v.qty - v.filledQty,
+        // The venue's cumulative fill: after a restart the ledger knows the order only from here, and a later
+        // cumulative report must count from what had filled (placed = open + filled).
+        filledQty: v.filledQty,
         price: null,
         forecastPnl: 0,
         placedAt: v.placedAt,
