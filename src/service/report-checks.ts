@@ -32,6 +32,25 @@ export function refuseConflictingEvent(event: OrderEventBody, book: AdvisoryBook
 }
 
 /**
+ * A fill or cancel held back because it came before its order's placement, checked once that placement is in
+ * the book by the rules a report after it meets (refuseConflictingEvent): why it must not count, or null. A
+ * held report was answered 200 "kept" before its order's quantity and limit were known: without this check
+ * the placement released a fill of 50 @ 1005 into a 10 @ 100.5 order, clipped to 10 at 1005.
+ */
+export function heldReportConflict(
+  event: OrderEventBody & { kind: 'fill' | 'cancelled' },
+  book: AdvisoryBook,
+): string | null {
+  try {
+    refuseConflictingEvent(event, book);
+    return null;
+  } catch (error) {
+    if (error instanceof ServiceConflict) return error.message;
+    throw error;
+  }
+}
+
+/**
  * A saga report checked against the book and against what the saga asked to place (`asked`, null when the
  * saga asked for nothing under that client order id any more).
  */
@@ -130,8 +149,8 @@ const PRICE_SLACK = 1e-6;
 
 /**
  * A fill price beyond the order's limit: a buy fills at or below its limit, a sell at or above. Stop orders
- * are not checked (a triggered stop fills past its price, by nature); neither are fills of an order not yet
- * reported placed (held back, their limit unknown).
+ * are not checked (a triggered stop fills past its price, by nature); fills of an order not yet reported placed
+ * are checked when its placement comes (heldReportConflict).
  */
 function refuseFillBeyondLimit(
   orderId: string,
