@@ -1,3 +1,4 @@
+import type { OrderRole } from '../core/types.js';
 import type { AdvisoryBook } from './book.js';
 import { PLACEMENT_ROUNDING } from '../coordinator/broker-calls.js';
 import { QTY_SLACK, overfills } from '../coordinator/fill-checks.js';
@@ -148,9 +149,16 @@ function refuseOverfill(orderId: string, filledQty: number, kind: string, book: 
 const PRICE_SLACK = 1e-6;
 
 /**
- * A fill price beyond the order's limit: a buy fills at or below its limit, a sell at or above. Stop orders
- * are not checked (a triggered stop fills past its price, by nature); fills of an order not yet reported placed
- * are checked when its placement comes (heldReportConflict).
+ * Roles whose fills may land past the order's price: a triggered stop fills past it by nature, and an exit
+ * is an order that trades now (the runtime's time stops and end-of-day trims place market orders, role 'exit',
+ * the price a reference only). Their fills were refused as beyond their limit.
+ */
+const FILLS_PAST_PRICE: readonly OrderRole[] = ['stop', 'exit'];
+
+/**
+ * A fill price beyond the order's limit: a buy fills at or below its limit, a sell at or above. Stop and exit
+ * orders are not checked (FILLS_PAST_PRICE); fills of an order not yet reported placed are checked when its
+ * placement comes (heldReportConflict).
  */
 function refuseFillBeyondLimit(
   orderId: string,
@@ -160,7 +168,7 @@ function refuseFillBeyondLimit(
   book: AdvisoryBook,
 ): void {
   const held = book.order(orderId);
-  if (!held || held.role === 'stop' || fillPrice === undefined || !(filledQty > 0)) return;
+  if (!held || FILLS_PAST_PRICE.includes(held.role) || fillPrice === undefined || !(filledQty > 0)) return;
   const limit = held.limitPrice;
   const beyond =
     held.side === 'buy' ? fillPrice > limit * (1 + PRICE_SLACK) : fillPrice < limit * (1 - PRICE_SLACK);
