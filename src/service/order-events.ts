@@ -156,10 +156,17 @@ export function refuseForeignReport(
 /**
  * How advisory mode keeps what the bots report: each report is checked, then stored with its mirror in the
  * orders table, then the book follows it, and for an event outside any saga the coordinator's ledger too; the
- * store's writes and the book's are one transaction: a report the book refuses (a crossed quote, a number the
- * ledger cannot hold) rolls its row back, so nothing refused is ever stored. Before, the row was written first:
- * a refused quote answered 400 "the ledger is unchanged" and stayed in `service_reports`, and every restart
- * replayed it and exited 2.
+ * store's writes and the ledgers' are one transaction: a report a ledger refuses (a number it cannot hold) rolls
+ * its row back, so nothing refused is ever stored. Before, the row was written first: a refused quote answered
+ * 400 "the ledger is unchanged" and stayed in `service_reports`, and every restart replayed it and exited 2.
+ *
+ * A rollback undoes the rows, not memory. What holds: the reports are refused before the transaction (the
+ * schema's bounds, refuseImpossibleEvent, refuseConflictingEvent); inside it each ledger call checks its values
+ * before it changes anything (but a fill's position, checked after the order's filled quantity moved: with
+ * numbers within the schema's 1e15 its value stays finite and passes), and the book's ledger runs first, so a
+ * refusal there leaves memory as it was. The coordinator's ledger then runs the same checks on the same values,
+ * which the book's just passed; were one to refuse there all the same, the book would keep the report while its
+ * row rolls back, until a restart rebuilds the book from the stored rows.
  */
 export class AdvisoryReports {
   constructor(
@@ -195,11 +202,11 @@ export class AdvisoryReports {
   }
 
   /**
-   * An order event outside any saga: the book and the coordinator's ledger follow it alike. Returns why it
-   * changed nothing (nothing is then stored), or null when it counted: a placement of an order reported
-   * before, a fill or cancel of an order closed since, a fill whose cumulative quantity is not above what is
-   * applied, a repeated eventId. A fill or cancel of an order whose placement is not reported yet is stored and
-   * held back until it is (null).
+   * An order event outside any saga: the book and the coordinator's ledger follow it alike. Returns null when
+   * it counted (stored and applied; a fill or cancel of an order whose placement is not reported yet is stored
+   * and held back until it is), or why it changed nothing (nothing is then stored): a placement of an order
+   * reported before, a fill or cancel of an order closed since, a fill whose cumulative quantity is not above
+   * what is applied, a repeated eventId.
    */
   apply(event: OrderEventBody): string | null {
     this.d.beforeWrite();
@@ -225,8 +232,9 @@ export class AdvisoryReports {
   }
 
   /**
-   * Store the report and apply it, in one transaction (a savepoint inside the turn's group commit). False when
-   * the report was a repeat (its eventId is known) and nothing was written or applied.
+   * Store the report and apply it, in one transaction (a savepoint inside the turn's group commit): a ledger's
+   * refusal rolls the rows back (memory: see the class's comment). False when the report was a repeat (its
+   * eventId is known) and nothing was written or applied.
    */
   private write(event: OrderEventBody, at: number, from: 'saga' | 'event'): boolean {
     this.dropped = null; // what an earlier placement dropped is told in that placement's answer only
