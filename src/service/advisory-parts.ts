@@ -3,7 +3,7 @@ import type { Account } from '../core/types.js';
 import type { LiveStore } from '../live/store.js';
 import type { Logger } from '../ports/log.js';
 import { AdvisoryBroker, type AdvisoryOptions, type Timers } from './advisory-broker.js';
-import { AdvisoryBook } from './book.js';
+import { AdvisoryBook, describeDropped } from './book.js';
 import { AdvisoryReports } from './order-events.js';
 import { recordPlacement, type ServiceTables } from './service-tables.js';
 
@@ -34,6 +34,7 @@ export function advisoryParts(
     ledger: hooks.ledger,
     now: () => o.timers.now(),
     beforeWrite: hooks.beforeWrite,
+    log: o.log,
   });
   const broker = new AdvisoryBroker({
     book,
@@ -62,7 +63,15 @@ export function replayReports(
 ): AdvisoryBook {
   for (const r of tables.reports()) {
     try {
-      book.apply(r.event, r.at);
+      const { dropped } = book.apply(r.event, r.at);
+      // Dropped when it arrived too (the same checks, in the same order): said again, the book is as it was.
+      if (dropped)
+        log.warn('held-report-dropped', {
+          store,
+          table: 'service_reports',
+          seq: r.seq,
+          detail: describeDropped(dropped),
+        });
     } catch (error) {
       log.warn('stored-report-skipped', {
         store,

@@ -1,7 +1,20 @@
 import { CapacityLedger, type LedgerSnapshot } from '../coordinator/ledger.js';
 import type { Account, OpenOrder } from '../core/types.js';
 import type { VenueOrder, VenueOrderStatus } from '../ports/venue.js';
+import { heldReportConflict } from './report-checks.js';
 import type { OrderEventBody } from './reports.js';
+
+type HeldReport = OrderEventBody & { kind: 'fill' | 'cancelled' };
+
+/**
+ * What one report did to the book: the events as they take effect, for another ledger to follow (the
+ * coordinator's), and the report held back for this order that its placement showed to be wrong (more filled
+ * than placed, a fill beyond the limit), which is dropped: why, as the 409 a report after the placement gets.
+ */
+export interface BookEffect {
+  effects: OrderEventBody[];
+  dropped: { report: HeldReport; reason: string } | null;
+}
 
 /**
  * Advisory mode's picture of the venue, built only from what the bots report (order events and saga
@@ -14,7 +27,7 @@ export class AdvisoryBook {
   private readonly venue = new Map<string, VenueOrder>();
   private readonly byClientId = new Map<string, string>();
   /** Fills and cancels that arrived before their order's placement, by order id. */
-  private readonly early = new Map<string, OrderEventBody & { kind: 'fill' | 'cancelled' }>();
+  private readonly early = new Map<string, HeldReport>();
 
   constructor(account: Account) {
     // Remember closed ids for as long as the service runs: a late report for one is never counted again.
@@ -22,16 +35,17 @@ export class AdvisoryBook {
   }
 
   /**
-   * Take one report in. Returns the events as they take effect, for another ledger to follow (the
-   * coordinator's): none for a repeat, a late report or one held back; a placement followed by what was
-   * reported of that order before it (fills and cancels that overtook its placement report).
+   * Take one report in. Its effects: none for a repeat, a late report or one held back; a placement followed
+   * by what was reported of that order before it (fills and cancels that overtook its placement report), when
+   * that agrees with the order as placed. One that does not is dropped (`dropped`), by the same checks as live
+   * and in the same order on a restart's replay, so the book comes out the same.
    */
-  apply(event: OrderEventBody, at: number): OrderEventBody[] {
+  apply(event: OrderEventBody, at: number): BookEffect {
     switch (event.kind) {
       case 'placed': {
         const o = event.order;
         // An order is placed once: a repeat (before or after it closed, before or after a restart) is nothing.
-        if (this.venue.has(o.id)) return [];
+        if (this.venue.has(o.id)) return { effects: [], dropped: null };
         applyToLedger(this.ledger, event, at);
         const clientOrderId = o.clientOrderId ?? o.id;
         this.byClientId.set(clientOrderId, o.id);
@@ -50,23 +64,25 @@ export class AdvisoryBook {
           placedAt: o.placedAt ?? at,
         });
         const early = this.early.get(o.id);
-        if (!early) return [event];
+        if (!early) return { effects: [event], dropped: null };
         this.early.delete(o.id);
+        const reason = heldReportConflict(early, this);
+        if (reason !== null) return { effects: [event], dropped: { report: early, reason } };
         this.applyOrderEvent(early, at);
-        return [event, early];
+        return { effects: [event, early], dropped: null };
       }
       case 'fill':
       case 'cancelled':
         if (!this.venue.has(event.orderId)) {
           this.holdBack(event);
-          return [];
+          return { effects: [], dropped: null };
         }
-        if (!this.ledger.hasOrder(event.orderId)) return [];
+        if (!this.ledger.hasOrder(event.orderId)) return { effects: [], dropped: null };
         this.applyOrderEvent(event, at);
-        return [event];
+        return { effects: [event], dropped: null };
       default:
         applyToLedger(this.ledger, event, at);
-        return [event];
+        return { effects: [event], dropped: null };
     }
   }
 
@@ -102,7 +118,7 @@ export class AdvisoryBook {
     return this.ledger.hasOrder(orderId);
   }
 
-  private applyOrderEvent(event: OrderEventBody & { kind: 'fill' | 'cancelled' }, at: number): void {
+  private applyOrderEvent(event: HeldReport, at: number): void {
     applyToLedger(this.ledger, event, at);
     if (event.kind === 'fill') this.setStatus(event.orderId, null, event.filledQty, event.fillPrice);
     else this.setStatus(event.orderId, 'canceled', event.filledQty, event.fillPrice ?? null);
@@ -112,7 +128,7 @@ export class AdvisoryBook {
    * A fill or cancel of an order whose placement is not reported yet (the bot's reports took different
    * paths): kept, as its latest cumulative word, until the placement comes. Bounded, oldest out first.
    */
-  private holdBack(event: OrderEventBody & { kind: 'fill' | 'cancelled' }): void {
+  private holdBack(event: HeldReport): void {
     const before = this.early.get(event.orderId);
     this.early.delete(event.orderId);
     this.early.set(event.orderId, before ? latest(before, event) : event);
@@ -140,10 +156,7 @@ const EARLY_MEMORY = 10_000;
  * Two reports of one order that came before its placement, as one, by the rules for an open order: fills are
  * cumulative, and after a cancel nothing more counts.
  */
-function latest(
-  before: OrderEventBody & { kind: 'fill' | 'cancelled' },
-  now: OrderEventBody & { kind: 'fill' | 'cancelled' },
-): OrderEventBody & { kind: 'fill' | 'cancelled' } {
+function latest(before: HeldReport, now: HeldReport): HeldReport {
   if (before.kind === 'cancelled' || now.filledQty < before.filledQty) {
     if (now.kind !== 'cancelled' || before.kind === 'cancelled') return before;
     return Object.assign({}, before, { kind: 'cancelled' as const });
@@ -208,4 +221,14 @@ export function applyToLedger(ledger: CapacityLedger, event: OrderEventBody, at:
       });
       return;
   }
+}
+
+/** A dropped held report, for a placement's answer and the log: which report, what it said, and why. */
+export function describeDropped(dropped: NonNullable<BookEffect['dropped']>): string {
+  const r = dropped.report;
+  const price = r.fillPrice === undefined ? '' : ` at ${r.fillPrice}`;
+  return (
+    `the ${r.kind} report of order ${r.orderId} (filledQty ${r.filledQty}${price}) that came before this ` +
+    `placement was dropped, not counted: ${dropped.reason}`
+  );
 }

@@ -175,7 +175,8 @@ export const OPENAPI = {
           '400': {
             description:
               'A bad body (every field named), or a quote no market quotes: crossed (bid above ask) or with ' +
-              'its ask more than 1.5 times its bid. Nothing changed.',
+              'its ask more than 1.5 times its bid, unless at most 0.01 above it and at most 10 times it (a ' +
+              'price of a few ticks: 0.01 / 0.02, 1e-8 / 2e-8). Nothing changed.',
             content: json('BadRequest'),
           },
         },

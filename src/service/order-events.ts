@@ -1,7 +1,8 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { LiveStore } from '../live/store.js';
+import type { Logger } from '../ports/log.js';
 import type { AdvisoryBroker, PendingAction } from './advisory-broker.js';
-import { applyToLedger, type AdvisoryBook } from './book.js';
+import { applyToLedger, describeDropped, type AdvisoryBook } from './book.js';
 import type { OrderBody, OrderEventBody, SagaReportBody } from './reports.js';
 import { refuseConflictingEvent, refuseOversize } from './report-checks.js';
 import { mirrorToStore, type SagaRecord, type ServiceTables } from './service-tables.js';
@@ -13,6 +14,8 @@ export interface AdvisoryEventContext {
   tables: ServiceTables;
   /** Apply an event outside any saga to the book and the ledger; why it changed nothing, or null if it did. */
   apply: (event: OrderEventBody) => string | null;
+  /** The held report the last placement dropped (described), once; null when it dropped none. */
+  takeDropped: () => string | null;
 }
 
 /**
@@ -75,7 +78,7 @@ export function advisoryEvent(
       qty: body.order.qty,
       limitPrice: body.order.limitPrice,
     });
-    return { applied: true, detail: 'answered the saga waiting for this placement' };
+    return { applied: true, detail: withDropped('answered the saga waiting for this placement', c) };
   }
   const unchanged = c.apply(body);
   if (unchanged !== null) return { applied: false, detail: unchanged };
@@ -83,9 +86,16 @@ export function advisoryEvent(
     applied: true,
     detail:
       (body.kind === 'fill' || body.kind === 'cancelled') && !c.book.knows(body.orderId)
-        ? `${body.kind} kept: it counts once the placement of ${body.orderId} is reported`
-        : `${body.kind} applied`,
+        ? `${body.kind} kept: it counts once the placement of ${body.orderId} is reported, if it agrees ` +
+          'with it (not more filled than placed, not beyond its limit); else it is dropped then'
+        : withDropped(`${body.kind} applied`, c),
   };
+}
+
+/** An answer, with the held report the placement dropped when it dropped one. */
+function withDropped(detail: string, c: AdvisoryEventContext): string {
+  const dropped = c.takeDropped();
+  return dropped === null ? detail : `${detail}; ${dropped}`;
 }
 
 /**
@@ -146,10 +156,17 @@ export function refuseForeignReport(
 /**
  * How advisory mode keeps what the bots report: each report is checked, then stored with its mirror in the
  * orders table, then the book follows it, and for an event outside any saga the coordinator's ledger too; the
- * store's writes and the book's are one transaction: a report the book refuses (a crossed quote, a number the
- * ledger cannot hold) rolls its row back, so nothing refused is ever stored. Before, the row was written first:
- * a refused quote answered 400 "the ledger is unchanged" and stayed in `service_reports`, and every restart
- * replayed it and exited 2.
+ * store's writes and the ledgers' are one transaction: a report a ledger refuses (a number it cannot hold) rolls
+ * its row back, so nothing refused is ever stored. Before, the row was written first: a refused quote answered
+ * 400 "the ledger is unchanged" and stayed in `service_reports`, and every restart replayed it and exited 2.
+ *
+ * A rollback undoes the rows, not memory. What holds: the reports are refused before the transaction (the
+ * schema's bounds, refuseImpossibleEvent, refuseConflictingEvent); inside it each ledger call checks its values
+ * before it changes anything (but a fill's position, checked after the order's filled quantity moved: with
+ * numbers within the schema's 1e15 its value stays finite and passes), and the book's ledger runs first, so a
+ * refusal there leaves memory as it was. The coordinator's ledger then runs the same checks on the same values,
+ * which the book's just passed; were one to refuse there all the same, the book would keep the report while its
+ * row rolls back, until a restart rebuilds the book from the stored rows.
  */
 export class AdvisoryReports {
   constructor(
@@ -161,8 +178,18 @@ export class AdvisoryReports {
       now: () => number;
       /** Runs before anything is written (the decision log writes the decision it holds). */
       beforeWrite: () => void;
+      log: Logger;
     },
   ) {}
+
+  /** The held report the last placement dropped, described, until taken (for that placement's answer). */
+  private dropped: string | null = null;
+
+  takeDropped(): string | null {
+    const dropped = this.dropped;
+    this.dropped = null;
+    return dropped;
+  }
 
   /**
    * A report a saga waited for (the AdvisoryBroker's record): the saga moves the ledger itself, except for a
@@ -175,11 +202,11 @@ export class AdvisoryReports {
   }
 
   /**
-   * An order event outside any saga: the book and the coordinator's ledger follow it alike. Returns why it
-   * changed nothing (nothing is then stored), or null when it counted: a placement of an order reported
-   * before, a fill or cancel of an order closed since, a fill whose cumulative quantity is not above what is
-   * applied, a repeated eventId. A fill or cancel of an order whose placement is not reported yet is stored and
-   * held back until it is (null).
+   * An order event outside any saga: the book and the coordinator's ledger follow it alike. Returns null when
+   * it counted (stored and applied; a fill or cancel of an order whose placement is not reported yet is stored
+   * and held back until it is), or why it changed nothing (nothing is then stored): a placement of an order
+   * reported before, a fill or cancel of an order closed since, a fill whose cumulative quantity is not above
+   * what is applied, a repeated eventId.
    */
   apply(event: OrderEventBody): string | null {
     this.d.beforeWrite();
@@ -205,18 +232,30 @@ export class AdvisoryReports {
   }
 
   /**
-   * Store the report and apply it, in one transaction (a savepoint inside the turn's group commit). False when
-   * the report was a repeat (its eventId is known) and nothing was written or applied.
+   * Store the report and apply it, in one transaction (a savepoint inside the turn's group commit): a ledger's
+   * refusal rolls the rows back (memory: see the class's comment). False when the report was a repeat (its
+   * eventId is known) and nothing was written or applied.
    */
   private write(event: OrderEventBody, at: number, from: 'saga' | 'event'): boolean {
+    this.dropped = null; // what an earlier placement dropped is told in that placement's answer only
     // One transaction function for the service's life: db.transaction() builds five wrappers per call.
     this.writeTx ??= this.d.store.db.transaction(
       (e: OrderEventBody, t: number, f: 'saga' | 'event'): boolean => {
         if (!this.d.tables.appendReport(e, t)) return false;
         mirrorToStore(this.d.store, e, t);
-        const effects = this.d.book.apply(e, t);
+        const { effects, dropped } = this.d.book.apply(e, t);
         if (f === 'event') for (const effect of effects) applyToLedger(this.d.ledger(), effect, t);
         else if (e.kind === 'placed') applyToLedger(this.d.ledger(), e, t);
+        if (dropped) {
+          this.dropped = describeDropped(dropped);
+          this.d.log.warn('held-report-dropped', {
+            orderId: dropped.report.orderId,
+            kind: dropped.report.kind,
+            filledQty: dropped.report.filledQty,
+            fillPrice: dropped.report.fillPrice ?? null,
+            reason: dropped.reason,
+          });
+        }
         return true;
       },
     );

@@ -1,3 +1,4 @@
+import type { OrderRole } from '../core/types.js';
 import type { AdvisoryBook } from './book.js';
 import { PLACEMENT_ROUNDING } from '../coordinator/broker-calls.js';
 import { QTY_SLACK, overfills } from '../coordinator/fill-checks.js';
@@ -28,6 +29,25 @@ export function refuseConflictingEvent(event: OrderEventBody, book: AdvisoryBook
   if (event.kind === 'fill' || event.kind === 'cancelled') {
     refuseOverfill(event.orderId, event.filledQty, event.kind, book);
     refuseFillBeyondLimit(event.orderId, event.filledQty, event.fillPrice, event.kind, book);
+  }
+}
+
+/**
+ * A fill or cancel held back because it came before its order's placement, checked once that placement is in
+ * the book by the rules a report after it meets (refuseConflictingEvent): why it must not count, or null. A
+ * held report was answered 200 "kept" before its order's quantity and limit were known: without this check
+ * the placement released a fill of 50 @ 1005 into a 10 @ 100.5 order, clipped to 10 at 1005.
+ */
+export function heldReportConflict(
+  event: OrderEventBody & { kind: 'fill' | 'cancelled' },
+  book: AdvisoryBook,
+): string | null {
+  try {
+    refuseConflictingEvent(event, book);
+    return null;
+  } catch (error) {
+    if (error instanceof ServiceConflict) return error.message;
+    throw error;
   }
 }
 
@@ -129,9 +149,16 @@ function refuseOverfill(orderId: string, filledQty: number, kind: string, book: 
 const PRICE_SLACK = 1e-6;
 
 /**
- * A fill price beyond the order's limit: a buy fills at or below its limit, a sell at or above. Stop orders
- * are not checked (a triggered stop fills past its price, by nature); neither are fills of an order not yet
- * reported placed (held back, their limit unknown).
+ * Roles whose fills may land past the order's price: a triggered stop fills past it by nature, and an exit
+ * is an order that trades now (the runtime's time stops and end-of-day trims place market orders, role 'exit',
+ * the price a reference only). Their fills were refused as beyond their limit.
+ */
+const FILLS_PAST_PRICE: readonly OrderRole[] = ['stop', 'exit'];
+
+/**
+ * A fill price beyond the order's limit: a buy fills at or below its limit, a sell at or above. Stop and exit
+ * orders are not checked (FILLS_PAST_PRICE); fills of an order not yet reported placed are checked when its
+ * placement comes (heldReportConflict).
  */
 function refuseFillBeyondLimit(
   orderId: string,
@@ -141,7 +168,7 @@ function refuseFillBeyondLimit(
   book: AdvisoryBook,
 ): void {
   const held = book.order(orderId);
-  if (!held || held.role === 'stop' || fillPrice === undefined || !(filledQty > 0)) return;
+  if (!held || FILLS_PAST_PRICE.includes(held.role) || fillPrice === undefined || !(filledQty > 0)) return;
   const limit = held.limitPrice;
   const beyond =
     held.side === 'buy' ? fillPrice > limit * (1 + PRICE_SLACK) : fillPrice < limit * (1 - PRICE_SLACK);

@@ -185,20 +185,33 @@ export class BadRequest extends Error {
 export const MAX_QUOTE_SPREAD = 1.5;
 
 /**
+ * A wider ratio is taken when the spread is narrow in money: at a price of a few ticks one tick is a large
+ * ratio (a penny stock at 0.01 / 0.02, a coin at 1e-8 / 2e-8 were refused, the stale quote kept). At most a
+ * cent apart (a US stock's tick above $1) and 10 times the bid: a unit slip between the sides is 100 or more.
+ */
+export const NARROW_QUOTE = 0.01;
+export const MAX_TICK_QUOTE_RATIO = 10;
+
+/** Whether no market quotes this (not crossed, which the ledger checks): too wide in ratio and in money. */
+const tooWide = (bid: number, ask: number): boolean =>
+  ask > bid * MAX_QUOTE_SPREAD && (ask - bid > NARROW_QUOTE || ask > bid * MAX_TICK_QUOTE_RATIO);
+
+/**
  * An event's values that no state makes right, checked before anything is written: a crossed quote (the
- * ledger's rule, 400 naming bid and ask) or one wider than MAX_QUOTE_SPREAD (400 naming both).
+ * ledger's rule, 400 naming bid and ask) or one too wide (tooWide: 400 naming both).
  */
 export function refuseImpossibleEvent(body: OrderEventBody): void {
   if (body.kind !== 'quote') return;
   assertValidQuote(body.symbol, body.bid, body.ask);
-  if (body.ask <= body.bid * MAX_QUOTE_SPREAD) return;
+  if (!tooWide(body.bid, body.ask)) return;
   throw new BadRequest(
     [
       {
         field: 'ask',
         message:
           `${body.ask} is ${shown(body.ask / body.bid)} times the bid ${body.bid}; a quote's ask is at most ` +
-          `${MAX_QUOTE_SPREAD} times its bid (check both sides' units, or send no quote until both are known)`,
+          `${MAX_QUOTE_SPREAD} times its bid, or (a price of a few ticks) at most ${NARROW_QUOTE} above it and ` +
+          `${MAX_TICK_QUOTE_RATIO} times it (check both sides' units, or send no quote until both are known)`,
         value: body.ask,
       },
     ],

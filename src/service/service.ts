@@ -212,12 +212,12 @@ export class CoordinatorService {
       return Object.assign(this.sagaView(sagaId)!, { report });
     }
     this.advisory.report(body);
+    const dropped = this.reports!.takeDropped();
     // A recovered saga (after a restart) is driven by the recovery, not by a request.
     await this.advisory!.untilAsked(this.sagas.runningUntil(sagaId) ?? this.ready, () => sagaId);
     await this.durable();
-    return Object.assign(this.sagaView(sagaId)!, {
-      report: { applied: true, detail: `answered saga ${sagaId}, which waited for it` },
-    });
+    const detail = `answered saga ${sagaId}, which waited for it${dropped === null ? '' : `; ${dropped}`}`;
+    return Object.assign(this.sagaView(sagaId)!, { report: { applied: true, detail } });
   }
 
   /**
@@ -233,6 +233,7 @@ export class CoordinatorService {
       book: this.book!,
       tables: this.tables,
       apply: (e) => this.reports!.apply(e),
+      takeDropped: () => this.reports!.takeDropped(),
     });
   }
 

@@ -84,7 +84,10 @@ const round = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 export class MoneyModel {
   private readonly orders = new Map<string, ModelOrder>();
-  /** Fills and cancels reported before their order's placement: they count once it is reported. */
+  /**
+   * Fills and cancels reported before their order's placement: they count once it is reported, unless they
+   * are more than it was placed for (then dropped).
+   */
   private readonly early = new Map<string, { filled: number; closed: boolean }>();
   /** Quantity and mark: a fill marks a position at its price (100), a quote at the quote's mid. */
   private readonly positions = new Map<string, { qty: number; mark: number }>();
@@ -204,6 +207,8 @@ export class MoneyModel {
     const early = this.early.get(id);
     if (!early) return;
     this.early.delete(id);
+    // A held report of more than the order was placed for is dropped when the placement comes (as refused after it).
+    if (this.overfills(id, early.filled)) return;
     this.fill(id, early.filled);
     if (early.closed) this.orders.get(id)!.open = false;
   }

@@ -88,6 +88,17 @@ describe('a fill beyond its limit', () => {
     const fill = await call('/v1/events', { kind: 'fill', orderId: 'st-1', filledQty: 1, fillPrice: 94 });
     expect(fill.json).toEqual({ applied: true, detail: 'fill applied' });
   });
+
+  it('an exit order may fill past its price (the runtime exits with orders that trade now)', async () => {
+    const { h, call } = await serve();
+    await call('/v1/events', { kind: 'placed', order: limitOrder('x-1', 'sell', 100, 'exit') });
+    await call('/v1/events', { kind: 'placed', order: limitOrder('x-2', 'buy', 100, 'exit') });
+    const sold = await call('/v1/events', { kind: 'fill', orderId: 'x-1', filledQty: 10, fillPrice: 97.2 });
+    expect(sold.json).toEqual({ applied: true, detail: 'fill applied' }); // before: 409 "beyond its limit"
+    const bought = await call('/v1/events', { kind: 'fill', orderId: 'x-2', filledQty: 4, fillPrice: 103 });
+    expect(bought.json).toEqual({ applied: true, detail: 'fill applied' });
+    expect(h.service.coordinator.ledger.position('ETH/USD')?.qty).toBe(-6);
+  });
 });
 
 describe('a quote', () => {
