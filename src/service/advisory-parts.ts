@@ -5,6 +5,7 @@ import type { Logger } from '../ports/log.js';
 import { AdvisoryBroker, type AdvisoryOptions, type Timers } from './advisory-broker.js';
 import { AdvisoryBook, describeDropped } from './book.js';
 import { AdvisoryReports } from './order-events.js';
+import { heldReportConflict } from './report-checks.js';
 import { recordPlacement, type ServiceTables } from './service-tables.js';
 
 /** What advisory mode needs of the service that holds it (its state at the time of each call). */
@@ -26,7 +27,7 @@ export function advisoryParts(
   tables: ServiceTables,
   hooks: AdvisoryHooks,
 ): { book: AdvisoryBook; reports: AdvisoryReports; broker: AdvisoryBroker } {
-  const book = replayReports(new AdvisoryBook(o.account), tables, o.store.path, o.log);
+  const book = replayReports(new AdvisoryBook(o.account, heldReportConflict), tables, o.store.path, o.log);
   const reports = new AdvisoryReports({
     store: o.store,
     tables,

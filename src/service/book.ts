@@ -1,7 +1,6 @@
 import { CapacityLedger, type LedgerSnapshot } from '../coordinator/ledger.js';
 import type { Account, OpenOrder } from '../core/types.js';
 import type { VenueOrder, VenueOrderStatus } from '../ports/venue.js';
-import { heldReportConflict } from './report-checks.js';
 import type { OrderEventBody } from './reports.js';
 
 type HeldReport = OrderEventBody & { kind: 'fill' | 'cancelled' };
@@ -29,7 +28,15 @@ export class AdvisoryBook {
   /** Fills and cancels that arrived before their order's placement, by order id. */
   private readonly early = new Map<string, HeldReport>();
 
-  constructor(account: Account) {
+  /**
+   * @param heldConflict why a report held back for an order contradicts it once its placement shows it
+   *   (report-checks.ts heldReportConflict: the rules a report after the placement is refused by), or null.
+   *   Passed in, so that the book and the checks, which read the book, do not import each other.
+   */
+  constructor(
+    account: Account,
+    private readonly heldConflict: (report: HeldReport, book: AdvisoryBook) => string | null,
+  ) {
     // Remember closed ids for as long as the service runs: a late report for one is never counted again.
     this.ledger = new CapacityLedger(account, 100_000);
   }
@@ -66,7 +73,7 @@ export class AdvisoryBook {
         const early = this.early.get(o.id);
         if (!early) return { effects: [event], dropped: null };
         this.early.delete(o.id);
-        const reason = heldReportConflict(early, this);
+        const reason = this.heldConflict(early, this);
         if (reason !== null) return { effects: [event], dropped: { report: early, reason } };
         this.applyOrderEvent(early, at);
         return { effects: [event, early], dropped: null };

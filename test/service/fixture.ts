@@ -8,6 +8,7 @@ import { LiveMetrics } from '../../src/live/metrics.js';
 import { LiveStore } from '../../src/live/store.js';
 import type { Timers } from '../../src/service/advisory-broker.js';
 import { AdvisoryBook } from '../../src/service/book.js';
+import { heldReportConflict } from '../../src/service/report-checks.js';
 import type { OrderBody } from '../../src/service/reports.js';
 import { startServiceHttp, type ServiceHttp } from '../../src/service/http.js';
 import { CoordinatorService } from '../../src/service/service.js';
@@ -171,7 +172,7 @@ export async function actLikeABot(
 
 /** The reports as stored, folded into a fresh book: what the ledger must equal. */
 export function foldReports(h: Harness, equity: number) {
-  const book = new AdvisoryBook({ equity, patternDayTrader: false });
+  const book = new AdvisoryBook({ equity, patternDayTrader: false }, heldReportConflict);
   for (const r of h.service.tables.reports()) book.apply(r.event, r.at);
   return book.ledger.snapshot();
 }
