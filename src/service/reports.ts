@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { assertValidQuote } from '../coordinator/book-checks.js';
 import { ASSET_CLASSES, ORDER_ROLES, SIDES } from '../core/types.js';
+import { keysAt } from '../core/config/schema-keys.js';
+import { closestNames, didYouMean } from '../core/similar.js';
 
 /**
  * What a bot sends the service, as zod schemas: one source for validation (a bad field is a 400 that names
@@ -229,12 +231,24 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
     parsed.error.issues.flatMap((issue): BadRequest['issues'] => {
       // One issue per unknown key, named (it was field "(body)" with the whole body as its value).
       if (issue.code === 'unrecognized_keys') {
-        const takes = keysAt(schema, body, issue.path);
-        return issue.keys.map((key) => ({
-          field: [...issue.path, key].join('.'),
-          message: `unknown key${takes ? `; this object takes ${takes.join(', ')}` : ''}`,
-          value: valueAt(body, [...issue.path, key]),
-        }));
+        const takes = keysAt(schema, issue.path, body);
+        return issue.keys.map((key) => {
+          const guess = takes
+            ? didYouMean(
+                closestNames(
+                  key,
+                  takes.map((k) => ({ label: k, name: k })),
+                ),
+              )
+            : '';
+          return {
+            field: [...issue.path, key].join('.'),
+            message:
+              `unknown key${guess ? `; ${guess}` : ''}` +
+              (takes ? `${guess ? ' This' : '; this'} object takes ${takes.join(', ')}` : ''),
+            value: valueAt(body, [...issue.path, key]),
+          };
+        });
       }
       const field = issue.path.length ? issue.path.join('.') : '(body)';
       const value = valueAt(body, issue.path);
@@ -254,44 +268,6 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
     }),
     orderOf(body),
   );
-}
-
-/** The parts of a zod schema's definition that `keysAt` walks. */
-interface SchemaNode {
-  def: {
-    type: string;
-    shape?: Record<string, SchemaNode>;
-    innerType?: SchemaNode;
-    options?: SchemaNode[];
-    discriminator?: string;
-    values?: unknown[];
-  };
-}
-
-/**
- * The keys the schema takes for the object at `path` of the body (the option of a discriminated union that the
- * body's own discriminator names), or null when that is not one object's.
- */
-function keysAt(schema: z.ZodType, body: unknown, path: readonly PropertyKey[]): string[] | null {
-  let node: SchemaNode | undefined = schema as unknown as SchemaNode;
-  let at: unknown = body;
-  let depth = 0;
-  while (node) {
-    const def: SchemaNode['def'] = node.def;
-    if (def.innerType)
-      node = def.innerType; // optional, default, nullable: the same level
-    else if (def.options && def.discriminator) {
-      const tag = valueAt(at, [def.discriminator]);
-      node = def.options.find((o) => o.def.shape?.[def.discriminator!]?.def.values?.includes(tag));
-    } else if (!def.shape) return null;
-    else if (depth === path.length) return Object.keys(def.shape);
-    else {
-      const key = path[depth++]!;
-      node = def.shape[String(key)];
-      at = valueAt(at, [key]);
-    }
-  }
-  return null;
 }
 
 /** The value a bot sent at a path (undefined when it sent none there). */

@@ -37,13 +37,14 @@ async function post(path: string, body: unknown) {
 }
 
 describe('bad request messages', () => {
-  it('name each unknown key, with what the object takes', async () => {
+  it('name each unknown key, with the closest known key and what the object takes', async () => {
     const top = await post('/v1/events', { kind: 'account', equity: 5, equty: 6 });
     expect(top.status).toBe(400);
     expect(top.json.issues).toEqual([
       {
         field: 'equty',
-        message: 'unknown key; this object takes kind, eventId, equity, patternDayTrader, cash',
+        message:
+          'unknown key; did you mean "equity"? This object takes kind, eventId, equity, patternDayTrader, cash',
         value: 6,
       },
     ]);
@@ -59,6 +60,11 @@ describe('bad request messages', () => {
       }),
     ]);
     expect(nested.json.error).toMatch(/order o-1.*order\.lmit = 1: unknown key/);
+    // A name far from every key gets no guess, only the list.
+    const far = await post('/v1/events', { kind: 'account', equity: 5, zzzzzz: 1 });
+    expect(far.json.issues[0]!.message).toBe(
+      'unknown key; this object takes kind, eventId, equity, patternDayTrader, cash',
+    );
   });
 
   it('say a number beyond JSON range is out of range', async () => {

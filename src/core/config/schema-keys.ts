@@ -15,6 +15,11 @@ interface Def {
   shape?: Record<string, z.ZodType>;
   valueType?: z.ZodType;
   element?: z.ZodType;
+  /** A discriminated union: its options and the key whose literal value picks one. */
+  options?: z.ZodType[];
+  discriminator?: string;
+  /** A literal's values (a union option's tag). */
+  values?: unknown[];
 }
 
 const defOf = (node: z.ZodType): Def => (node as unknown as { _zod: { def: Def } })._zod.def;
@@ -51,6 +56,38 @@ function allKeys(node: z.ZodType, prefix: string[] = []): string[][] {
     const path = [...prefix, key];
     return [path, ...allKeys(child(node, key)!, path)];
   });
+}
+
+/** The value at one key of a parsed body (undefined when there is none). */
+const valueOf = (at: unknown, key: string): unknown =>
+  typeof at === 'object' && at !== null ? (at as Record<string, unknown>)[key] : undefined;
+
+/**
+ * The keys the schema takes for the object at `path` of `value`, or null when that is not one object's. A
+ * discriminated union's option is the one the value's own tag names (a service report's `kind`).
+ */
+export function keysAt(schema: z.ZodType, path: readonly PropertyKey[], value: unknown): string[] | null {
+  let node: z.ZodType | undefined = schema;
+  let at = value;
+  let depth = 0;
+  while (node) {
+    const def = defOf(unwrap(node));
+    if (def.options && def.discriminator) {
+      const tag = valueOf(at, def.discriminator);
+      node = def.options.find((o) => {
+        const shape = defOf(unwrap(o)).shape;
+        const literal = shape?.[def.discriminator!];
+        return literal !== undefined && (defOf(literal).values ?? []).includes(tag);
+      });
+    } else if (def.type !== 'object' || !def.shape) return null;
+    else if (depth === path.length) return Object.keys(def.shape);
+    else {
+      const key = String(path[depth++]);
+      node = Object.hasOwn(def.shape, key) ? def.shape[key] : undefined;
+      at = valueOf(at, key);
+    }
+  }
+  return null;
 }
 
 /**
