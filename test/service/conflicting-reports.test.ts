@@ -3,21 +3,11 @@
  * A contradiction is refused whole (409, naming the order, both sides and what to do); a late report's answer
  * says whether it counted.
  */
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ServiceConflict } from '../../src/service/views.js';
-import { advisoryService, readyRequest, restingOrder, type Harness } from './fixture.js';
+import { advisoryService, readyRequest, restingOrder, type Harness, closedAfterEachTest } from './fixture.js';
 
-let open: Harness[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const h of open) {
-    await h.service.close();
-    h.store.close();
-  }
-  open = [];
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { open, dirs } = closedAfterEachTest();
 const start = (): Harness => {
   const h = advisoryService({ equity: 10_000 });
   open.push(h);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/resolve.js';
 import { Logger } from '../../src/ports/log.js';
@@ -55,6 +56,19 @@ export interface Harness {
   metrics: LiveMetrics;
   dir: string;
   close(): Promise<void>;
+}
+
+/**
+ * The harnesses a test file opens and the folders it makes, closed and removed after each test: push what is
+ * opened (and take a harness out when the test closes it itself, for a restart).
+ */
+export function closedAfterEachTest(): { open: Harness[]; dirs: string[] } {
+  const held = { open: [] as Harness[], dirs: [] as string[] };
+  afterEach(async () => {
+    for (const h of held.open.splice(0)) await h.close();
+    for (const dir of held.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return held;
 }
 
 /** Close a harness and remove its folder, also one restarted over an earlier harness's folder. */

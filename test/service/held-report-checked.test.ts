@@ -6,22 +6,12 @@
  * Before, the placement released it unchecked: a fill of 50 @ 1005 held for a buy 10 NVDA @ 100.5 showed
  * NVDA 10 @ 1005 in /v1/status (the 50 clipped to 10).
  */
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Logger } from '../../src/ports/log.js';
 import type { OrderBody } from '../../src/service/reports.js';
-import { advisoryService, T0, type Harness } from './fixture.js';
+import { advisoryService, T0, type Harness, closedAfterEachTest } from './fixture.js';
 
-let open: Harness[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const h of open) {
-    await h.service.close();
-    h.store.close();
-  }
-  open = [];
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { open, dirs } = closedAfterEachTest();
 
 /** A service logging into `lines`, over `dir` when given (a restart). */
 function start(lines: Record<string, unknown>[], dir?: string): Harness {
@@ -35,7 +25,7 @@ function start(lines: Record<string, unknown>[], dir?: string): Harness {
 async function restart(h: Harness, lines: Record<string, unknown>[]): Promise<Harness> {
   await h.service.close();
   h.store.close();
-  open = open.filter((x) => x !== h);
+  open.splice(open.indexOf(h), 1);
   return start(lines, h.dir);
 }
 

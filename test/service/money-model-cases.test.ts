@@ -3,21 +3,11 @@
  * model-based test, money-model.test.ts, finds them among random sequences). Equity 10,000 at 1x; every
  * order is a crypto buy at limit 100, so margin = quantity × 100.
  */
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ServiceConflict } from '../../src/service/views.js';
-import { advisoryService, readyRequest, restingOrder, type Harness } from './fixture.js';
+import { advisoryService, readyRequest, restingOrder, type Harness, closedAfterEachTest } from './fixture.js';
 
-let open: Harness[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const h of open) {
-    await h.service.close();
-    h.store.close();
-  }
-  open = [];
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { open, dirs } = closedAfterEachTest();
 const start = (): Harness => {
   const h = advisoryService({ equity: 10_000 });
   open.push(h);
@@ -31,7 +21,7 @@ const start = (): Harness => {
 const restart = async (h: Harness, recovered = true): Promise<Harness> => {
   await h.service.durable();
   h.store.close();
-  open = open.filter((x) => x !== h);
+  open.splice(open.indexOf(h), 1);
   const again = advisoryService({ equity: 10_000, dir: h.dir, now: h.timers.now() });
   open.push(again);
   if (recovered) await again.service.ready;

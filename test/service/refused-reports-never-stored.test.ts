@@ -3,19 +3,21 @@
  * stored a report before checking it) still starts: a refused crossed quote answered 400 "the ledger is
  * unchanged" but stayed in `service_reports`, and every restart replayed it and exited 2.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { advisoryService, capturingLog, restingOrder, T0, type Harness } from './fixture.js';
+import {
+  advisoryService,
+  capturingLog,
+  restingOrder,
+  T0,
+  type Harness,
+  closedAfterEachTest,
+} from './fixture.js';
 
-const open: Harness[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const h of open.splice(0)) await h.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { open, dirs } = closedAfterEachTest();
 
 function start(dir: string, log = capturingLog()): Harness & { lines: Record<string, unknown>[] } {
   const h = advisoryService({ equity: 10_000, dir, log: log.log });

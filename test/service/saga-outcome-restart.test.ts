@@ -2,25 +2,20 @@
  * A saga's outcome outlives a restart: `GET /v1/sagas/<id>` said `outcome: "stole"` before a restart and null
  * after it. And a stop says in the log how the sagas it ended ended.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   actLikeABot,
   advisoryService,
   capturingLog,
   readyRequest,
   restingOrder,
-  type Harness,
+  closedAfterEachTest,
 } from './fixture.js';
 
-const open: Harness[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const h of open.splice(0)) await h.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { open, dirs } = closedAfterEachTest();
 
 function folder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'worksteal-outcome-restart-'));

@@ -2,18 +2,21 @@
  * What a steal still decides outlives a restart of the service, as it does for `run`: cooldowns and fights
  * for their windows, and the daily steal budget for its day (src/live/recovery.ts restoreStealHistory).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { actLikeABot, advisoryService, readyRequest, restingOrder, T0, type Harness } from './fixture.js';
+import { describe, expect, it } from 'vitest';
+import {
+  actLikeABot,
+  advisoryService,
+  readyRequest,
+  restingOrder,
+  T0,
+  type Harness,
+  closedAfterEachTest,
+} from './fixture.js';
 
-const open: Harness[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const h of open.splice(0)) await h.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { open, dirs } = closedAfterEachTest();
 
 /** One steal per symbol per day; cooldowns and fights over within a minute. */
 const CONFIG = { stealBudgetPerDay: 1, cooldownSec: 0, fightWindowSec: 60, fightCooldownSec: 0 };
