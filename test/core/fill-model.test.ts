@@ -275,23 +275,50 @@ describe('fill probability', () => {
     expect([out[0], out[1]]).toEqual([0, 1]);
   });
 
-  it('the per-start profile gives exactly what stockWindow gives, for any window and cap', () => {
+  it('the running-sum profile gives exactly what stockWindow gives, for any windows and cap, in any order', () => {
     const a = new Float64Array(2);
     const b = new Float64Array(2);
+    const c = new Float64Array(2);
+    const reached = new Float64Array(2);
     const base = Date.parse('2024-11-25T00:00:00Z'); // Thanksgiving week: a holiday and an early close
+    const quarter = 15 * 60_000;
     fc.assert(
       fc.property(
-        fc.integer({ min: 0, max: 14 * 96 }),
-        fc.array(fc.integer({ min: 0, max: 10 * 96 }), { minLength: 1, maxLength: 6 }),
+        // One profile for many starts, forward and back (the anchor moves), each with a few ends.
+        fc.array(
+          fc.record({
+            fromQ: fc.integer({ min: 0, max: 14 * 96 }),
+            spans: fc.array(fc.integer({ min: 0, max: 10 * 96 }), { minLength: 1, maxLength: 4 }),
+            jitter: fc.constantFrom(0, 1, 0.5),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
         fc.constantFrom(HOUR, 6.5 * HOUR, 48 * HOUR, 200 * HOUR),
-        (fromQ, spans, cap) => {
+        (starts, cap) => {
           const profile = new TradableProfile(calendar, cap);
-          const from = base + fromQ * 15 * 60_000;
-          for (const span of spans) {
-            const to = from + span * 15 * 60_000 + (span % 2); // ends on quarter hours (opens, closes) and just past them
-            stockWindow(calendar, from, to, cap, a);
-            profile.window(from, to, b);
-            expect([b[0], b[1]]).toEqual([a[0], a[1]]);
+          // What a row keeps: reach(to) at an epoch, taken again at a later start of the same epoch.
+          const kept: { to: number; epoch: number; tradable: number; opens: number }[] = [];
+          for (const { fromQ, spans, jitter } of starts) {
+            // On quarter hours (opens, closes), just past them, or not a whole millisecond (the scan serves).
+            const from = base + fromQ * quarter + jitter;
+            for (const span of spans) {
+              const to = from + span * quarter + (span % 2);
+              stockWindow(calendar, from, to, cap, a);
+              profile.window(from, to, b);
+              expect([b[0], b[1]]).toEqual([a[0], a[1]]);
+              if (profile.begin(from) && Number.isInteger(to)) {
+                profile.reach(to, reached);
+                if (profile.settled(to))
+                  kept.push({ to, epoch: profile.epoch, tradable: reached[0]!, opens: reached[1]! });
+              }
+            }
+            if (!profile.begin(from)) continue;
+            for (const k of kept) {
+              if (k.epoch !== profile.epoch || !(k.to > from)) continue;
+              stockWindow(calendar, from, k.to, cap, a);
+              profile.windowTo(k.tradable, k.opens, c);
+              expect([c[0], c[1]]).toEqual([a[0], a[1]]);
+            }
           }
         },
       ),

@@ -28,6 +28,15 @@ export interface ChanceColumns {
   readonly nextBar: Float64Array;
   readonly nextBarVariance: Float64Array;
   readonly sigma: Float64Array;
+  /**
+   * Optional, kept by the caller with the rows: what a stock row's validity reaches in the tradable profile
+   * (TradableProfile.reach: `windowTradable`, `windowOpens`), for the validity `windowTo` at the profile's
+   * `windowEpoch` (0: none). A row whose validity and epoch stay then takes its window from them.
+   */
+  readonly windowTo?: Float64Array;
+  readonly windowEpoch?: Float64Array;
+  readonly windowTradable?: Float64Array;
+  readonly windowOpens?: Float64Array;
 }
 
 /** The row list of a one-row evaluation. */
@@ -111,6 +120,18 @@ export class FillChances {
     return this.rate[i]! * this.scratch[0]! + this.scratch[1]! * this.gap[i]!;
   }
 
+  /** Row r's reach of its validity `u` in the profile (TradableProfile.reach), kept in its columns. */
+  private keepReach(r: number, u: TimeMs, columns: ChanceColumns): void {
+    const profile = this.profile;
+    const reached = this.scratch;
+    profile.reach(u, reached);
+    columns.windowTradable![r] = reached[0]!;
+    columns.windowOpens![r] = reached[1]!;
+    // Past the sessions looked up, the reach is their total so far: not kept (epoch 0 is none).
+    columns.windowEpoch![r] = profile.settled(u) ? profile.epoch : 0;
+    columns.windowTo![r] = u;
+  }
+
   /** Calibrated chance that the limit is touched before `validUntil` (see the class contract). */
   fillProbability(
     version: number,
@@ -189,20 +210,25 @@ export class FillChances {
     const { symbol, distance, until, probability, nextBar, nextBarVariance, sigma } = columns;
     const next = this.next;
     next.begin(now, version);
-    const shared = next.generation;
-    const { stamp, sigma: sigmaNow, end: nextBarEnd, sqrt: nextBarSqrt, variance: windowVariance } = next;
+    const { sigma: sigmaNow, end: nextBarEnd, sqrt: nextBarSqrt, variance: windowVariance } = next;
     const { stock, calibrations, rate, maxHorizonMs } = this;
-    // The symbols' shared values first, one after another: every stock's next bar asks the same window.
-    for (let k = 0; k < count; k++) {
-      const i = symbol[rows[k]!]!;
-      if (stamp[i] !== shared) this.share(version, i, now);
-    }
+    this.shareAll(version, rows, count, symbol, now);
     // variance() and Calibration.probability() written out for the loop (hundreds of orders per decision):
     // the same expressions, so the same numbers. A symbol is ready exactly when its shared σ is known.
     const samples = [calibrations[0].fittedSamples(), calibrations[1].fittedSamples()] as const;
     const ceilings = [calibrations[0].tailCeiling(), calibrations[1].tailCeiling()] as const;
     const deferCrypto = ceilings[0] < deferBelow;
     const deferStock = ceilings[1] < deferBelow;
+    // Stock windows from the profile's running sums, begun at the first stock row: 1 when the rows keep
+    // their reach and the sums serve `now`, −1 when each window takes stockVariance.
+    const { gap, profile } = this;
+    const { windowTo, windowEpoch, windowTradable, windowOpens } = columns;
+    const keeps = windowTo !== undefined && windowEpoch !== undefined && windowTradable !== undefined;
+    let sums = windowOpens === undefined ? -1 : 0;
+    let epoch = 0;
+    let fromTradable = 0;
+    let fromOpens = 0;
+    let capOpens = 0;
     for (let k = 0; k < count; k++) {
       const r = rows[k]!;
       const i = symbol[r]!;
@@ -217,14 +243,25 @@ export class FillChances {
         continue;
       }
       const c = stock[i]!;
-      const v =
-        sigmaHour !== sigmaHour
-          ? Number.NaN
-          : !(u > now)
-            ? 0
-            : c === 0
-              ? cappedVariance(rate[i]!, u - now, maxHorizonMs)
-              : this.stockVariance(i, now, u);
+      let v: number;
+      if (sigmaHour !== sigmaHour) v = Number.NaN;
+      else if (!(u > now)) v = 0;
+      else if (c === 0) v = cappedVariance(rate[i]!, u - now, maxHorizonMs);
+      else {
+        if (sums === 0) {
+          sums = keeps && profile.begin(now) ? 1 : -1;
+          ({ epoch, fromTradable, fromOpens, capOpens } = profile);
+        }
+        if (sums > 0 && Math.floor(u) === u) {
+          // TradableProfile.windowTo written out, from what the row keeps of its validity's reach.
+          if (windowEpoch![r] !== epoch || windowTo![r] !== u) this.keepReach(r, u, columns);
+          const t = windowTradable![r]! - fromTradable;
+          v =
+            t >= maxHorizonMs
+              ? rate[i]! * maxHorizonMs + capOpens * gap[i]!
+              : rate[i]! * t + (windowOpens![r]! - fromOpens) * gap[i]!;
+        } else v = this.stockVariance(i, now, u);
+      }
       const cal = calibrations[c]!;
       const curve = samples[c]!;
       let p: number;
@@ -259,11 +296,39 @@ export class FillChances {
     }
   }
 
-  /** Symbol i's shared values at `now` (see NextBarWindows). */
-  private share(version: number, i: number, now: TimeMs): void {
-    const end = now + (this.barLength[i]! || HOUR_MS);
-    const v = this.variance(i, now, end);
-    if (!this.next.reaches(i, end, v, version)) this.next.keep(i, version, this.sigmaPerHour(i), v);
+  /**
+   * The shared values (see NextBarWindows) of the rows' symbols at `now`, one symbol after another:
+   * variance() over each next bar written out, with the stock window of the last bar length asked kept
+   * (most symbols share one length, so every stock's next bar asks the same window).
+   */
+  private shareAll(version: number, rows: Int32Array, count: number, symbol: Int32Array, now: TimeMs): void {
+    const next = this.next;
+    const shared = next.generation;
+    const { stamp, end: nextBarEnd, keptAt, variance: kept } = next;
+    const { bars, gaps, stock, rate, gap, barLength, minBars, maxHorizonMs } = this;
+    const window = this.scratch;
+    let windowEnd = Number.NaN;
+    for (let k = 0; k < count; k++) {
+      const i = symbol[rows[k]!]!;
+      if (stamp[i] === shared) continue;
+      const end = now + (barLength[i]! || HOUR_MS);
+      stamp[i] = shared;
+      nextBarEnd[i] = end;
+      let v: number;
+      const c = stock[i]!;
+      if (!(bars[i]! >= minBars && (c === 0 || gaps[i]! > 0))) v = Number.NaN;
+      else if (!(end > now)) v = 0;
+      else if (c === 0) v = cappedVariance(rate[i]!, end - now, maxHorizonMs);
+      else {
+        if (end !== windowEnd) {
+          this.profile.window(now, end, window);
+          windowEnd = end;
+        }
+        v = rate[i]! * window[0]! + window[1]! * gap[i]!;
+      }
+      // σ and √v as kept still hold at the same version and variance.
+      if (!(keptAt[i] === version && v === kept[i])) next.keep(i, version, this.sigmaPerHour(i), v);
+    }
   }
 }
 

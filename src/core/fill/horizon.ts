@@ -40,29 +40,46 @@ export function stockWindow(
 }
 
 /**
- * stockWindow for many windows that share their start: the sessions after `from` are looked up once
- * (until `maxTradableMs` of session time is covered) and each window then costs a short scan, with no
- * calendar call. A decision values every open order at the same `now`, so one profile serves them all.
- * Gives exactly what stockWindow gives.
+ * stockWindow for many windows, from running sums: the sessions after an anchor are looked up once, with
+ * the tradable time and the opens before each (C and O, counted from the anchor), and a window `(from, to]`
+ * is then `min(C(to) − C(from), cap)` with the opens between (those before the cap is reached). A decision
+ * values every open order at one `from`; a row whose `to` stays (a validity fixed at placement) can keep
+ * C(to) and O(to) (`reach`) for as long as `epoch` stays, so each later decision costs it a subtraction.
+ *
+ * Gives exactly what stockWindow gives. The sums are of whole milliseconds, exact in a double, so the
+ * difference of two sums equals the scan's own sum; a time that is not a whole millisecond takes the scan.
+ * The anchor moves (a new `epoch`) when a `from` comes before it or after the end of its first session.
  */
 export class TradableProfile {
-  private from = Number.NaN;
+  /** Changes whenever the anchor moves: a kept `reach` answer is valid while the epoch stays. */
+  epoch = 0;
+  private anchor = Number.NaN;
   private count = 0;
-  /** Per segment: where tradable time starts (the open, or `from` inside a session), where it ends, whether an open starts it. */
+  /** Per segment: where tradable time starts (the open, or the anchor inside a session), where it ends, whether an open starts it. */
   private start = new Float64Array(16);
   private end = new Float64Array(16);
   private opens = new Uint8Array(16);
-  /**
-   * Per segment k: the tradable time and the opens of the segments before it, summed in segment order (as a
-   * scan adds them, so the same numbers); `capAt`: the first segment whose end brings the sum to the cap.
-   */
+  /** Per segment k: the tradable time and the opens of the segments before it (k = count: all of them). */
   private before = new Float64Array(17);
   private opensBefore = new Int32Array(17);
-  private capAt = 0;
-  /** The last window asked and its answer: many symbols ask the same one (their next bar) in a row. */
+  /** Where the calendar lookups stopped: the close of the last segment, or null at the calendar's end. */
+  private resume: TimeMs | null = Number.NaN;
+  /** The `from` the window values below were set for (`begin`). */
+  private from = Number.NaN;
+  /**
+   * Set by begin() (read them, never write them): reach(from), and the opens of `(from, t]` with t where
+   * the tradable time from `from` reaches the cap (any t past it). A caller that writes windowTo out for
+   * a loop reads them once.
+   */
+  fromTradable = 0;
+  fromOpens = 0;
+  capOpens = 0;
+  private readonly reached = new Float64Array(2);
+  /** The last window asked from this `from` and its answer: many symbols ask the same one (their next bar). */
   private lastTo = Number.NaN;
-  private lastTradable = 0;
-  private lastOpens = 0;
+  private readonly last = new Float64Array(2);
+  /** False once the calendar gave a time that is not a whole millisecond: every window then takes the scan. */
+  private exact = true;
 
   constructor(
     private readonly calendar: ExchangeCalendar,
@@ -71,96 +88,138 @@ export class TradableProfile {
 
   /** [tradableMs, opens] of `(from, to]` into `out`. */
   window(from: TimeMs, to: TimeMs, out: Float64Array): void {
-    if (from !== this.from) this.build(from);
-    else if (to === this.lastTo) {
-      out[0] = this.lastTradable;
-      out[1] = this.lastOpens;
+    if (!this.begin(from) || !whole(to)) {
+      stockWindow(this.calendar, from, to, this.maxTradableMs, out);
       return;
     }
-    const { start, opens } = this;
-    // The segments the window reaches: those starting before `to`, and one an open starts at `to` itself.
-    let k = 0;
-    const count = this.count;
-    while (k < count && (start[k]! < to || (start[k] === to && opens[k] === 1))) k++;
-    let tradable: number;
-    let opened: number;
-    if (k === 0) {
-      tradable = 0;
-      opened = 0;
-    } else if (this.capAt < k - 1) {
-      // A whole segment before the last reached already brought the time to the cap.
-      tradable = this.maxTradableMs;
-      opened = this.opensBefore[this.capAt + 1]!;
-    } else {
-      const last = k - 1;
-      const e = this.end[last]! < to ? this.end[last]! : to;
-      tradable = this.before[last]! + (e - start[last]!);
-      opened = this.opensBefore[k]!;
-      if (tradable >= this.maxTradableMs) tradable = this.maxTradableMs;
+    if (to !== this.lastTo) {
+      this.reach(to, this.reached);
+      this.windowTo(this.reached[0]!, this.reached[1]!, this.last);
+      this.lastTo = to;
     }
-    out[0] = tradable;
-    out[1] = opened;
-    this.lastTo = to;
-    this.lastTradable = tradable;
-    this.lastOpens = opened;
+    out[0] = this.last[0]!;
+    out[1] = this.last[1]!;
   }
 
-  private build(from: TimeMs): void {
+  /**
+   * Sets `from` for windowTo: false when the sums cannot serve it exactly (a time that is not a whole
+   * millisecond), and windows from it must take stockWindow.
+   */
+  begin(from: TimeMs): boolean {
+    if (!this.exact) return false;
+    if (from === this.from) return true;
+    if (!whole(from)) return false;
+    if (!(from >= this.anchor) || (this.count > 0 && from >= this.end[0]!)) this.rebuild(from);
+    // Cover the cap beyond `from`, unless the calendar ends first.
+    this.reach(from, this.reached);
+    const fromTradable = this.reached[0]!;
+    while (this.resume !== null && this.before[this.count]! - fromTradable < this.maxTradableMs)
+      this.extend();
+    if (!this.exact) return false;
     this.from = from;
-    this.count = 0;
     this.lastTo = Number.NaN;
-    let covered = 0;
-    let t = from;
-    while (covered < this.maxTradableMs) {
-      const session = this.calendar.sessionAt(t);
-      let begin: TimeMs;
-      let isOpen: number;
-      let close: TimeMs;
-      if (session) {
-        begin = t;
-        isOpen = 0;
-        close = session.close;
-      } else {
-        const open = this.calendar.nextOpen(t);
-        if (open === null) break;
-        const next = this.calendar.sessionAt(open);
-        if (!next) break;
-        begin = open;
-        isOpen = open > from ? 1 : 0;
-        close = next.close;
-      }
-      this.push(begin, close, isOpen);
-      covered += close - begin;
-      t = close;
+    this.fromTradable = fromTradable;
+    this.fromOpens = this.reached[1]!;
+    let k = 0;
+    while (k < this.count && this.before[k + 1]! - fromTradable < this.maxTradableMs) k++;
+    this.capOpens = this.opensBefore[k < this.count ? k + 1 : this.count]! - this.fromOpens;
+    return true;
+  }
+
+  /**
+   * C(to) and O(to) into `out`: the tradable time and the opens from the anchor to `to` (a whole
+   * millisecond). Valid for windowTo while `epoch` stays; past the sessions looked up it is their total,
+   * which a window then caps.
+   */
+  reach(to: TimeMs, out: Float64Array): void {
+    const { start, count } = this;
+    let k = 0;
+    while (k < count && start[k]! <= to) k++;
+    if (k === 0) {
+      out[0] = 0;
+      out[1] = 0;
+      return;
     }
-    // Sums in segment order; the cap is reached at the first segment whose whole time reaches it.
-    const n = this.count;
-    this.capAt = n;
-    let sum = 0;
-    let opened = 0;
-    for (let k = 0; k < n; k++) {
-      this.before[k] = sum;
-      this.opensBefore[k] = opened;
-      sum += this.end[k]! - this.start[k]!;
-      opened += this.opens[k]!;
-      if (sum >= this.maxTradableMs && this.capAt === n) this.capAt = k;
+    const last = k - 1;
+    const e = this.end[last]! < to ? this.end[last]! : to;
+    out[0] = this.before[last]! + (e - start[last]!);
+    out[1] = this.opensBefore[k]!;
+  }
+
+  /** Whether reach(to) is final: `to` lies within the sessions looked up, so no later lookup changes it. */
+  settled(to: TimeMs): boolean {
+    return this.count > 0 && to <= this.end[this.count - 1]!;
+  }
+
+  /** [tradableMs, opens] of `(from, to]` into `out`, from reach(to) at this epoch and the `from` of begin(). */
+  windowTo(tradableTo: number, opensTo: number, out: Float64Array): void {
+    const tradable = tradableTo - this.fromTradable;
+    if (tradable >= this.maxTradableMs) {
+      out[0] = this.maxTradableMs;
+      out[1] = this.capOpens;
+    } else {
+      out[0] = tradable;
+      out[1] = opensTo - this.fromOpens;
     }
-    this.before[n] = sum;
-    this.opensBefore[n] = opened;
+  }
+
+  private rebuild(anchor: TimeMs): void {
+    this.epoch++;
+    this.anchor = anchor;
+    this.count = 0;
+    this.resume = anchor;
+    this.extend();
+  }
+
+  /** One more session after the last looked up (none at the calendar's end). */
+  private extend(): void {
+    const t = this.resume;
+    if (t === null) return;
+    const session = this.calendar.sessionAt(t);
+    if (session) {
+      this.push(t, session.close, 0);
+      return;
+    }
+    const open = this.calendar.nextOpen(t);
+    const next = open === null ? undefined : this.calendar.sessionAt(open);
+    if (open === null || !next) {
+      this.resume = null;
+      return;
+    }
+    this.push(open, next.close, open > this.anchor ? 1 : 0);
   }
 
   private push(start: TimeMs, end: TimeMs, isOpen: number): void {
-    if (this.count === this.start.length) {
-      const size = this.count * 2;
+    if (!whole(start) || !whole(end)) {
+      // A calendar time that is not a whole millisecond: the sums would not be exact; the scan serves.
+      this.exact = false;
+      this.resume = null;
+      return;
+    }
+    const k = this.count;
+    if (k === this.start.length) {
+      const size = k * 2;
       this.start = grownColumn(this.start, size);
       this.end = grownColumn(this.end, size);
       this.opens = grownColumn(this.opens, size);
       this.before = grownColumn(this.before, size + 1);
       this.opensBefore = grownColumn(this.opensBefore, size + 1);
     }
-    this.start[this.count] = start;
-    this.end[this.count] = end;
-    this.opens[this.count] = isOpen;
-    this.count++;
+    if (k === 0) {
+      this.before[0] = 0;
+      this.opensBefore[0] = 0;
+    }
+    this.start[k] = start;
+    this.end[k] = end;
+    this.opens[k] = isOpen;
+    this.before[k + 1] = this.before[k]! + (end - start);
+    this.opensBefore[k + 1] = this.opensBefore[k]! + isOpen;
+    this.count = k + 1;
+    this.resume = end;
   }
+}
+
+/** A time the running sums hold exactly: a whole number of milliseconds. */
+function whole(t: number): boolean {
+  return Math.floor(t) === t;
 }

@@ -17,8 +17,8 @@ export class NextBarWindows {
   readonly end: Float64Array;
   readonly variance: Float64Array;
   readonly sqrt: Float64Array;
-  /** The version σ and √variance were computed at (−1: never). */
-  private readonly at: Float64Array;
+  /** The version σ and √variance were computed at (−1: never): they hold while it and the variance stay. */
+  readonly keptAt: Float64Array;
 
   constructor(symbols: number) {
     this.stamp = new Float64Array(symbols);
@@ -26,7 +26,7 @@ export class NextBarWindows {
     this.end = new Float64Array(symbols);
     this.variance = new Float64Array(symbols);
     this.sqrt = new Float64Array(symbols);
-    this.at = new Float64Array(symbols).fill(-1);
+    this.keptAt = new Float64Array(symbols).fill(-1);
   }
 
   /** A new generation when `now` or the version has changed since the last call. */
@@ -38,19 +38,9 @@ export class NextBarWindows {
     }
   }
 
-  /**
-   * Symbol i's next bar at this generation ends at `end` with variance `v`. True when σ and √v as kept still
-   * hold (same version, same variance); false when the caller must `keep` new ones.
-   */
-  reaches(i: number, end: TimeMs, v: number, version: number): boolean {
-    this.stamp[i] = this.generation;
-    this.end[i] = end;
-    return this.at[i] === version && v === this.variance[i];
-  }
-
   /** Symbol i's σ and next-bar variance at this version. */
   keep(i: number, version: number, sigma: number, v: number): void {
-    this.at[i] = version;
+    this.keptAt[i] = version;
     this.sigma[i] = sigma;
     this.variance[i] = v;
     this.sqrt[i] = Math.sqrt(v);

@@ -153,6 +153,11 @@ class RowValuations {
   private nextBarVariance = new Float64Array(0);
   private expectedReturn = new Float64Array(0);
   private sigma = new Float64Array(0);
+  /** What a stock row's validity reaches in the model's tradable profile (ChanceColumns.windowTo and after). */
+  private windowTo = new Float64Array(0);
+  private windowEpoch = new Float64Array(0);
+  private windowTradable = new Float64Array(0);
+  private windowOpens = new Float64Array(0);
   /** The rows of this batch that need work, and those of them the model values (scratch). */
   private stale = new Int32Array(0);
   private valued = new Int32Array(0);
@@ -249,7 +254,20 @@ class RowValuations {
       }
     }
     // The chances and σ of the rows listed, by the model in one pass (the columns hold the answers).
-    const columns = { symbol, distance, until, probability, nextBar, nextBarVariance, sigma };
+    const { windowTo, windowEpoch, windowTradable, windowOpens } = this;
+    const columns = {
+      symbol,
+      distance,
+      until,
+      probability,
+      nextBar,
+      nextBarVariance,
+      sigma,
+      windowTo,
+      windowEpoch,
+      windowTradable,
+      windowOpens,
+    };
     model.evaluateRows(valued, valuedCount, now, columns, deferBelow);
     const n = orders.length;
     let left = false;
@@ -289,6 +307,10 @@ class RowValuations {
     this.nextBarVariance = grown(this.nextBarVariance).fill(Number.NaN, known); // no answer to take yet
     this.expectedReturn = grown(this.expectedReturn);
     this.sigma = grown(this.sigma);
+    this.windowTo = grown(this.windowTo);
+    this.windowEpoch = grown(this.windowEpoch);
+    this.windowTradable = grown(this.windowTradable);
+    this.windowOpens = grown(this.windowOpens);
     this.stale = new Int32Array(capacity);
     this.valued = new Int32Array(capacity);
   }
