@@ -555,7 +555,8 @@ describe('fillValuator batch (what decide() calls)', () => {
       row: fc.nat(),
       factor: fc.constantFrom(0.99, 1.001, 1.02),
     }),
-    fc.record({ kind: fc.constant('time' as const), hours: fc.constantFrom(0, 1, 5) }),
+    // Forward within a session, across closes and weekends, and back (the tradable profile's anchor moves).
+    fc.record({ kind: fc.constant('time' as const), hours: fc.constantFrom(0, 1, 5, 17, 64, -3) }),
     fc.record({ kind: fc.constantFrom('bar' as const, 'trade' as const) }),
     fc.record({ kind: fc.constant('swap' as const), a: fc.nat(), b: fc.nat() }),
     fc.record({ kind: fc.constantFrom('replace' as const, 'validity' as const), row: fc.nat() }),
@@ -592,6 +593,11 @@ describe('fillValuator batch (what decide() calls)', () => {
           };
           const batch = fillValuator(options);
           const single = fillValuator(options);
+          // With row stamps (as decide() passes the order columns'): a row keeps what it computed while its
+          // stamp stays, with the validity asked per batch, or once per stamp when fixed.
+          const stamped = fillValuator(options);
+          const fixed = fillValuator({ ...options, orderValidityFixed: true });
+          let stampsMade = 0;
           let now = nextBar;
           let made = 0;
           const make = (s: (typeof specs)[number]): OpenOrder => {
@@ -614,6 +620,8 @@ describe('fillValuator batch (what decide() calls)', () => {
           };
           const orders = specs.map(make);
           const n = orders.length;
+          const stamps = Float64Array.from(orders, () => ++stampsMade);
+          const restamp = (row: number) => (stamps[row] = ++stampsMade);
           const column = () => new Float64Array(n).fill(-1);
           const one = new Float64Array(4);
           for (const step of steps) {
@@ -626,6 +634,16 @@ describe('fillValuator batch (what decide() calls)', () => {
                 sigma: column(),
               };
               batch.valueOrders!(orders, rows, rows.length, now, out);
+              const outs = [stamped, fixed].map((v) => {
+                const o = {
+                  probability: column(),
+                  nextBarProbability: column(),
+                  expectedReturn: column(),
+                  sigma: column(),
+                };
+                v.valueOrders!(orders, rows, rows.length, now, o, stamps);
+                return o;
+              });
               for (let i = 0; i < n; i++) {
                 const listed = rows.includes(i);
                 if (listed) single.valueOrder(orders[i]!, now, one);
@@ -639,12 +657,22 @@ describe('fillValuator batch (what decide() calls)', () => {
                   out.sigma[i],
                 ];
                 expect(got).toEqual(want);
+                // The stamped forms may leave rows not listed as anything: only listed rows are compared.
+                if (listed) {
+                  for (const o of outs) {
+                    const kept = [o.probability[i], o.nextBarProbability[i], o.expectedReturn[i], o.sigma[i]];
+                    expect(kept).toEqual(want);
+                  }
+                }
               }
             } else if (step.kind === 'price') {
               const o = orders[step.row % n]!;
               if (o.price !== null) o.price *= step.factor;
-            } else if (step.kind === 'limit') orders[step.row % n]!.limitPrice *= step.factor;
-            else if (step.kind === 'time') now += step.hours * HOUR;
+              restamp(step.row % n);
+            } else if (step.kind === 'limit') {
+              orders[step.row % n]!.limitPrice *= step.factor;
+              restamp(step.row % n);
+            } else if (step.kind === 'time') now += step.hours * HOUR;
             else if (step.kind === 'bar') {
               model.onBar(0, nextBar, 100, 101, 99, 100.5, HOUR);
               nextBar += HOUR;
@@ -654,8 +682,16 @@ describe('fillValuator batch (what decide() calls)', () => {
               const a = step.a % n;
               const b = step.b % n;
               [orders[a], orders[b]] = [orders[b]!, orders[a]!];
-            } else if (step.kind === 'replace') orders[step.row % n] = make(specs[step.row % specs.length]!);
-            else if (step.kind === 'validity') validity.set(orders[step.row % n]!.id, now + 3 * HOUR);
+              restamp(a);
+              restamp(b);
+            } else if (step.kind === 'replace') {
+              orders[step.row % n] = make(specs[step.row % specs.length]!);
+              restamp(step.row % n);
+            } else if (step.kind === 'validity') {
+              validity.set(orders[step.row % n]!.id, now + 3 * HOUR);
+              // A validity that changes while the order rests is a new row content for the fixed form.
+              restamp(step.row % n);
+            }
           }
         },
       ),
