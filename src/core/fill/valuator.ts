@@ -158,8 +158,7 @@ class RowValuations {
   private windowEpoch = new Float64Array(0);
   private windowTradable = new Float64Array(0);
   private windowOpens = new Float64Array(0);
-  /** The rows of this batch that need work, and those of them the model values (scratch). */
-  private stale = new Int32Array(0);
+  /** The rows of this batch the model values (scratch). */
   private valued = new Int32Array(0);
 
   /** Values the listed rows into `out`; true when one of them holds a next-bar chance left for later. */
@@ -200,25 +199,14 @@ class RowValuations {
     const { stamp, symbol, distance, current, until, probability, nextBar, nextBarVariance } = this;
     const { expectedReturn, sigma, valued } = this;
     let valuedCount = 0;
-    // With a fixed validity a row needs work only when it has no answers for this content and generation:
-    // found by a tight loop first (most rows at a bar's later decisions), the rest valued below.
-    let todo = rows;
-    let todoCount = count;
-    if (validityFixed) {
-      const stale = this.stale;
-      todoCount = 0;
-      for (let k = 0; k < count; k++) {
-        const i = rows[k]!;
-        if (current[i] !== stamps[i]) stale[todoCount++] = i;
-      }
-      todo = stale;
-    }
-    for (let k = 0; k < todoCount; k++) {
-      const i = todo[k]!;
+    for (let k = 0; k < count; k++) {
+      const i = rows[k]!;
       const seen = stamps[i]!;
       let u: TimeMs;
       if (validityFixed) {
-        // A fixed validity was asked when the row's content was first seen.
+        // A row needs work only when it has no answers for this content and generation (most rows at a
+        // bar's later decisions); a fixed validity was asked when the row's content was first seen.
+        if (current[i] === seen) continue;
         u = stamp[i] === seen ? until[i]! : validUntil(orders[i]!);
       } else {
         u = validUntil(orders[i]!);
@@ -311,7 +299,6 @@ class RowValuations {
     this.windowEpoch = grown(this.windowEpoch);
     this.windowTradable = grown(this.windowTradable);
     this.windowOpens = grown(this.windowOpens);
-    this.stale = new Int32Array(capacity);
     this.valued = new Int32Array(capacity);
   }
 }
