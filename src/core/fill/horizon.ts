@@ -22,10 +22,14 @@ export function stockWindow(
   while (t < to) {
     const session = calendar.sessionAt(t);
     if (session) {
-      let end = session.close < to ? session.close : to;
-      if (end - t >= maxTradableMs - tradable) end = t + (maxTradableMs - tradable);
+      const end = session.close < to ? session.close : to;
+      // The cap compared, never added to `t`: t + (cap − tradable) rounds a cap that is not a whole
+      // millisecond, which would end the window a little past the cap or let it run on to `to`.
+      if (end - t >= maxTradableMs - tradable) {
+        tradable = maxTradableMs;
+        break;
+      }
       tradable += end - t;
-      if (tradable >= maxTradableMs) break;
       t = session.close;
       continue;
     }
@@ -78,17 +82,23 @@ export class TradableProfile {
   /** The last window asked from this `from` and its answer: many symbols ask the same one (their next bar). */
   private lastTo = Number.NaN;
   private readonly last = new Float64Array(2);
-  /** False once the calendar gave a time that is not a whole millisecond: every window then takes the scan. */
-  private exact = true;
+  /**
+   * False once the calendar gave a time that is not a whole millisecond, or from the start for a cap that is
+   * no time at all (≤ 0 or NaN: the sums' cap point assumes some): every window then takes the scan.
+   */
+  private exact: boolean;
 
   constructor(
     private readonly calendar: ExchangeCalendar,
     private readonly maxTradableMs: number,
-  ) {}
+  ) {
+    this.exact = maxTradableMs > 0;
+  }
 
   /** [tradableMs, opens] of `(from, to]` into `out`. */
   window(from: TimeMs, to: TimeMs, out: Float64Array): void {
-    if (!this.begin(from) || !whole(to)) {
+    // An empty window (`to` at or before `from`) is the scan's [0, 0], never a negative difference of sums.
+    if (!(to > from) || !this.begin(from) || !whole(to)) {
       stockWindow(this.calendar, from, to, this.maxTradableMs, out);
       return;
     }
