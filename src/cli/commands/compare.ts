@@ -33,6 +33,7 @@ import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flag
 import { comparisonJson } from '../../compare/json.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
+import { invocation } from '../invocation.js';
 
 interface CompareOptions extends LayoutFlags {
   data?: string[];
@@ -302,7 +303,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   bar.stop();
 
   const dataLabel = opts.benchmark ?? series.map((s) => s.symbol).join(', ');
-  const command = ['worksteal', ...process.argv.slice(2)].join(' ');
+  const command = invocation();
   const out = humanStream(opts.json);
   out.write(`${compareText(result, dataLabel, !opts.quiet)}\n`);
   if (opts.markdown) {

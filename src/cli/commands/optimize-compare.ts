@@ -20,6 +20,7 @@ import {
   resolveOptimizeConfig,
   type OptimizeOptions,
 } from './optimize-shared.js';
+import { invocation } from '../invocation.js';
 
 export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   const generations = wholeNumber(opts.generations, '--generations', 1);
@@ -51,7 +52,7 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   for (const line of quality.notes) say(line);
   // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
   for (const line of quality.warnings) process.stderr.write(`${line}\n`);
-  const store = OptimizerStore.open(opts.db, undefined, ['worksteal', ...process.argv.slice(2)].join(' '));
+  const store = OptimizerStore.open(opts.db, undefined, invocation());
   const bar = progressBar('optimizing');
   const stop = interruptOnSigint(() => {
     bar.stop();
@@ -96,7 +97,7 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
       `warning: no row traded in the holdout ${boundary(result.holdout.from)} → ${boundary(result.holdout.to)}; its columns measure nothing. Give a larger --holdout or a wider --from/--to.\n`,
     );
   }
-  const command = ['worksteal', ...process.argv.slice(2)].join(' ');
+  const command = invocation();
   const setName = opts.benchmark ?? data.loaded.map((l) => l.series.symbol).join(', ');
   const md = compareMarkdown(setName, result, command);
   humanStream(opts.json).write(`${md}\n`);

@@ -45,6 +45,7 @@ import {
   show,
   type OptimizeOptions,
 } from './optimize-shared.js';
+import { invocation } from '../invocation.js';
 
 // Other commands and tests import these from here.
 export { checkQueueUrl, progressLabel } from './optimize-shared.js';
@@ -145,7 +146,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   say(
     `folds: ${spec.folds.length} ${config.optimize.folds.scheme}, ${day(range.from)} → ${day(range.to)} (first: train ${day(f0.train.from)} → ${day(f0.train.to)}, test → ${day(f0.test.to)}); score: ${SCORE_DESCRIPTIONS[spec.score]}`,
   );
-  const store = OptimizerStore.open(opts.db, undefined, ['worksteal', ...process.argv.slice(2)].join(' '));
+  const store = OptimizerStore.open(opts.db, undefined, invocation());
   const evaluator = await createEvaluator(executor, spec, series);
   say(`evaluating on: ${evaluator.name}; store: ${opts.db}`);
   const bar = progressBar('optimizing');
@@ -192,7 +193,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     spec,
     range,
     foldScheme: config.optimize.folds.scheme,
-    command: ['worksteal', ...process.argv.slice(2)].join(' '),
+    command: invocation(),
   });
   if (s.best) printBest(meta, opts.quiet === true, humanStream(opts.json));
   // An unfinished study's best is not the answer yet: best.json is written when the study is done.

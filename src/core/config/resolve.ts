@@ -72,6 +72,14 @@ export const RUNTIME_ENV_PREFIXES = [
   'WORKSTEAL_SECRET',
 ];
 
+/**
+ * Whether a `WORKSTEAL_*` variable shapes the configuration a run uses: a config key, or the config file or
+ * preset it starts from. A recorded command carries these, so that running it again runs the same config.
+ */
+export function shapesConfig(name: string): boolean {
+  return KNOWN_ENV.has(name) || name === 'WORKSTEAL_CONFIG' || name === 'WORKSTEAL_PRESET';
+}
+
 /** Known variables nearest an unknown one, compared without the common `WORKSTEAL_` prefix. */
 function closestEnvNames(name: string): string[] {
   const strip = (n: string): string => n.slice('WORKSTEAL_'.length);

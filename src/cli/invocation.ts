@@ -1,0 +1,27 @@
+import { shapesConfig } from '../core/config/resolve.js';
+
+/** Characters a shell takes as they are: anything else is quoted. */
+const PLAIN = /^[\w@%+=:,./-]+$/u;
+
+/** One word as a POSIX shell would read it back: bare when plain, else in single quotes. */
+function shellWord(word: string): string {
+  return PLAIN.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The command line that made this run, as outputs record it (`--json`, `--markdown`, the optimizer's store):
+ * the environment variables that shape its configuration first (`WORKSTEAL_VICTIM_RANKING=expectedValue
+ * worksteal optimize …`), then `worksteal` and its arguments, each quoted for a shell where needed. Pasted
+ * into a shell it runs the same configuration again; secrets and locations are never variables that shape
+ * it, so none is written.
+ */
+export function invocation(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  args: readonly string[] = process.argv.slice(2),
+): string {
+  const assignments = Object.entries(env)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined && shapesConfig(entry[0]))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]) => `${name}=${shellWord(value)}`);
+  return [...assignments, 'worksteal', ...args.map(shellWord)].join(' ');
+}
