@@ -1,6 +1,7 @@
 /** A comparison as text (the terminal) and as Markdown (for the README, with the command that made it). */
 import { money, num, pct, table } from '../report/text.js';
-import type { CompareResult, Comparison } from './compare.js';
+import { researchLabel } from '../sim/signals/skill.js';
+import type { CompareResult, Comparison, ComparisonGroup } from './compare.js';
 import type { Interval } from './stats.js';
 import type { SideMetrics } from './window-run.js';
 
@@ -183,4 +184,25 @@ export function compareMarkdown(r: CompareResult, data: string, command: string)
     );
   }
   return parts.join('\n');
+}
+
+/**
+ * One line per side whose signals read the future (research settings, sim.research): every output of the
+ * comparison carries them, as simulate's do, so no table of such a run passes for a strategy.
+ */
+export function researchNotes(groups: readonly ComparisonGroup[]): string[] {
+  const notes = new Set<string>();
+  for (const g of groups) {
+    for (const side of [g.baseline, ...g.variants]) {
+      const research = researchLabel(side.config.sim);
+      if (!research) continue;
+      const where = `${g.level ? `${g.level}, ` : ''}${side.label}`;
+      // "research: look-ahead signals, …" with its first word in capitals, as simulate flags it.
+      notes.add(
+        `RESEARCH${research.label.slice('research'.length)}, ${where}: these numbers judge the stealing ` +
+          'policy at that skill, not a strategy anyone could trade',
+      );
+    }
+  }
+  return [...notes];
 }

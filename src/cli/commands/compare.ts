@@ -5,7 +5,7 @@ import { dataLine, dataQualityLines } from '../data-summary.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { readStructuredFile } from '../../io/read-structured.js';
 import { compareWindows, type ComparisonGroup } from '../../compare/compare.js';
-import { compareMarkdown, compareText, plural } from '../../compare/report.js';
+import { compareMarkdown, compareText, plural, researchNotes } from '../../compare/report.js';
 import {
   AS_GIVEN,
   STEALING_OFF,
@@ -146,6 +146,12 @@ export function registerCompare(program: Command): void {
 /** The arguments after `compare`, to build a command from the user's own. */
 const argvAfterCommand = (): string[] => process.argv.slice(process.argv.indexOf('compare', 2) + 1);
 
+/** Side A when no --variant names it: the config it starts from, and the --set values both sides take. */
+function asGivenLabel(opts: CompareOptions): string {
+  const from = opts.config ? basename(opts.config) : `${opts.preset ?? 'default'} config`;
+  return opts.set.length ? `${from}, ${opts.set.join(', ')}` : from;
+}
+
 /** Every comparison group: per sweep level, B and each A, resolved by the config loader. */
 async function resolveGroups(
   opts: CompareOptions,
@@ -153,7 +159,7 @@ async function resolveGroups(
   const common = opts.set.map((s) => setLayer(s, '--set'));
   const variants: SideSpec[] = opts.variant.length
     ? await Promise.all(opts.variant.map((v) => sideSpec(v, '--variant')))
-    : [{ ...AS_GIVEN, label: opts.config ? basename(opts.config) : `${opts.preset ?? 'default'} config` }];
+    : [{ ...AS_GIVEN, label: asGivenLabel(opts) }];
   const baseline = opts.baseline === undefined ? STEALING_OFF : await sideSpec(opts.baseline, '--baseline');
   const base = {
     ...(opts.config ? { file: opts.config } : {}),
@@ -305,9 +311,11 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   const dataLabel = opts.benchmark ?? series.map((s) => s.symbol).join(', ');
   const command = invocation();
   const out = humanStream(opts.json);
-  out.write(`${compareText(result, dataLabel, !opts.quiet)}\n`);
+  const research = researchNotes(groups);
+  out.write([...research, compareText(result, dataLabel, !opts.quiet)].join('\n') + '\n');
   if (opts.markdown) {
-    await writeOutput('--markdown', opts.markdown, `${compareMarkdown(result, dataLabel, command)}\n`);
+    const markdown = [...research.map((r) => `**${r}**\n`), compareMarkdown(result, dataLabel, command)];
+    await writeOutput('--markdown', opts.markdown, `${markdown.join('\n')}\n`);
     say(`--markdown: wrote ${opts.markdown}`);
   }
   if (opts.json) {
@@ -323,7 +331,8 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
         variants: g.variants,
       })),
       ...comparisonJson(result),
-      warnings: [...mixed],
+      research,
+      warnings: [...warnings, ...mixed],
     });
     if (opts.json !== '-') say(`--json: wrote ${opts.json}`);
   }

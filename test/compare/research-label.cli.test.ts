@@ -1,0 +1,76 @@
+/**
+ * A comparison whose signals read the future (sim.research.signalSkill > 0) says so in every output, as
+ * simulate does: the printed tables, the --markdown and the --json (which also carries the config warnings
+ * that only stderr had). Side A without a --variant is named with the --set values both sides take.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { MARKETDATA, requireMarketData } from '../support/marketdata.js';
+
+describe('compare with research signals', () => {
+  it('labels the table, the markdown and the JSON; names A with its --set', () => {
+    requireMarketData();
+    const dir = mkdtempSync(join(tmpdir(), 'worksteal-research-'));
+    const json = join(dir, 'out.json');
+    const markdown = join(dir, 'out.md');
+    const r = runCli([
+      'compare',
+      '--data',
+      join(MARKETDATA, 'binance-spot-yanniedog/SOLUSDT_1h.csv'),
+      '--from',
+      '2023-01-01',
+      '--to',
+      '2023-03-01',
+      '--window',
+      '1mo',
+      '--threads',
+      '0',
+      '--set',
+      'victimRanking=distance',
+      '--sweep',
+      'sim.research.signalSkill=0,0.5',
+      '--json',
+      json,
+      '--markdown',
+      markdown,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const label =
+      /^RESEARCH: look-ahead signals, skill k=0\.5 \(seed 1\), sim\.research\.signalSkill=0\.5, /mu;
+    expect(r.stdout).toMatch(label);
+    expect(r.stdout).toContain('default config, victimRanking=distance (A) vs stealing off (B)');
+    expect(readFileSync(markdown, 'utf8')).toMatch(/^\*\*RESEARCH: look-ahead signals, skill k=0\.5/u);
+    const out = JSON.parse(readFileSync(json, 'utf8')) as { research: string[]; warnings: string[] };
+    // Both sides at k = 0.5 read the future; neither at k = 0.
+    expect(out.research).toHaveLength(2);
+    expect(out.research.every((x) => label.test(x))).toBe(true);
+    expect(out.warnings.some((w) => w.includes('sim.research.signalSkill 0.5'))).toBe(true);
+  });
+
+  it('says nothing of research when no side reads the future', () => {
+    requireMarketData();
+    const dir = mkdtempSync(join(tmpdir(), 'worksteal-research-'));
+    const json = join(dir, 'out.json');
+    const r = runCli([
+      'compare',
+      '--data',
+      join(MARKETDATA, 'binance-spot-yanniedog/SOLUSDT_1h.csv'),
+      '--from',
+      '2023-01-01',
+      '--to',
+      '2023-03-01',
+      '--window',
+      '1mo',
+      '--threads',
+      '0',
+      '--json',
+      json,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('RESEARCH');
+    expect((JSON.parse(readFileSync(json, 'utf8')) as { research: string[] }).research).toEqual([]);
+  });
+});
