@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { invocation } from '../../src/cli/invocation.js';
 import { runCli } from '../support/cli.js';
-import { MARKETDATA, requireMarketData } from '../support/marketdata.js';
+import { quickCompareArgs } from '../support/compare-args.js';
+import { requireMarketData } from '../support/marketdata.js';
 
 describe('invocation: the command line outputs record', () => {
   it('carries the variables that shape the config, sorted, and no secret or location', () => {
@@ -48,22 +49,7 @@ describe('invocation: the command line outputs record', () => {
     requireMarketData();
     const dir = mkdtempSync(join(tmpdir(), 'worksteal-invocation-'));
     const json = join(dir, 'out.json');
-    const args = [
-      'compare',
-      '--data',
-      join(MARKETDATA, 'binance-spot-yanniedog/SOLUSDT_1h.csv'),
-      '--from',
-      '2023-01-01',
-      '--to',
-      '2023-03-01',
-      '--window',
-      '1mo',
-      '--threads',
-      '0',
-      '--quiet',
-      '--json',
-      json,
-    ];
+    const args = quickCompareArgs('--quiet', '--json', json);
     const r = runCli(args, { WORKSTEAL_VICTIM_RANKING: 'distance', WORKSTEAL_TOKEN: 'never-written' });
     expect(r.code, r.stderr).toBe(0);
     const command = (JSON.parse(readFileSync(json, 'utf8')) as { command: string }).command;

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { MARKETDATA, requireMarketData } from '../support/marketdata.js';
+import { quickCompareArgs } from '../support/compare-args.js';
+import { requireMarketData } from '../support/marketdata.js';
 
 describe('compare with research signals', () => {
   it('labels the table, the markdown and the JSON; names A with its --set', () => {
@@ -16,27 +17,18 @@ describe('compare with research signals', () => {
     const dir = mkdtempSync(join(tmpdir(), 'worksteal-research-'));
     const json = join(dir, 'out.json');
     const markdown = join(dir, 'out.md');
-    const r = runCli([
-      'compare',
-      '--data',
-      join(MARKETDATA, 'binance-spot-yanniedog/SOLUSDT_1h.csv'),
-      '--from',
-      '2023-01-01',
-      '--to',
-      '2023-03-01',
-      '--window',
-      '1mo',
-      '--threads',
-      '0',
-      '--set',
-      'victimRanking=distance',
-      '--sweep',
-      'sim.research.signalSkill=0,0.5',
-      '--json',
-      json,
-      '--markdown',
-      markdown,
-    ]);
+    const r = runCli(
+      quickCompareArgs(
+        '--set',
+        'victimRanking=distance',
+        '--sweep',
+        'sim.research.signalSkill=0,0.5',
+        '--json',
+        json,
+        '--markdown',
+        markdown,
+      ),
+    );
     expect(r.code, r.stderr).toBe(0);
     const label =
       /^RESEARCH: look-ahead signals, skill k=0\.5 \(seed 1\), sim\.research\.signalSkill=0\.5, /mu;
@@ -54,21 +46,7 @@ describe('compare with research signals', () => {
     requireMarketData();
     const dir = mkdtempSync(join(tmpdir(), 'worksteal-research-'));
     const json = join(dir, 'out.json');
-    const r = runCli([
-      'compare',
-      '--data',
-      join(MARKETDATA, 'binance-spot-yanniedog/SOLUSDT_1h.csv'),
-      '--from',
-      '2023-01-01',
-      '--to',
-      '2023-03-01',
-      '--window',
-      '1mo',
-      '--threads',
-      '0',
-      '--json',
-      json,
-    ]);
+    const r = runCli(quickCompareArgs('--json', json));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('RESEARCH');
     expect((JSON.parse(readFileSync(json, 'utf8')) as { research: string[] }).research).toEqual([]);
