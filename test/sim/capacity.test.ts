@@ -4,22 +4,7 @@ import { resolveConfig } from '../../src/core/config/index.js';
 import { simulate } from '../../src/sim/engine.js';
 import type { ExternalSignal } from '../../src/sim/signals/csv-signals.js';
 import { CRYPTO_FILES, STOCK_FILES, loadReal } from '../support/marketdata.js';
-import { series, type Bar } from '../support/bars.js';
-
-const H = 3_600_000;
-
-/** Regular-session hourly bars (EDT: 13:30Z–20:00Z, the last cut at the close) on the given days, flat. */
-function sessionBars(days: string[], price: number): Bar[] {
-  return days.flatMap((d) =>
-    [13.5, 14.5, 15.5, 16.5, 17.5, 18.5, 19.5].map((h) => ({
-      t: Date.parse(`${d}T00:00:00Z`) + h * H,
-      o: price,
-      h: price,
-      l: price,
-      c: price,
-    })),
-  );
-}
+import { series, sessionBars } from '../support/bars.js';
 
 const DAYS = ['2024-06-03', '2024-06-04', '2024-06-05', '2024-06-06', '2024-06-07', '2024-06-10'];
 const sig = (symbol: string, at: string, entry = 100): ExternalSignal => ({

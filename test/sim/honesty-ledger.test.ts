@@ -3,23 +3,8 @@ import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/index.js';
 import { simulate } from '../../src/sim/engine.js';
 import type { ExternalSignal } from '../../src/sim/signals/csv-signals.js';
-import { series, type Bar } from '../support/bars.js';
+import { series, sessionBars } from '../support/bars.js';
 import { honestyViolations } from './support/honesty.js';
-
-const H = 3_600_000;
-
-/** Regular-session hourly bars (EDT: 13:30Z–20:00Z, the last cut at the close) on the given days, flat. */
-function sessionBars(days: string[], price: number): Bar[] {
-  return days.flatMap((d) =>
-    [13.5, 14.5, 15.5, 16.5, 17.5, 18.5, 19.5].map((h) => ({
-      t: Date.parse(`${d}T00:00:00Z`) + h * H,
-      o: price,
-      h: price,
-      l: price,
-      c: price,
-    })),
-  );
-}
 
 const sig = (symbol: string): ExternalSignal => ({
   time: Date.parse('2024-06-03T14:30:00Z'),

@@ -42,3 +42,19 @@ export function flat(start: string, hours: number, price: number): Bar[] {
     c: price,
   }));
 }
+
+/**
+ * Flat regular-session hourly bars at `price` on the given summer days (EDT: bars open 13:30Z–19:30Z, the
+ * last cut at the 20:00Z close).
+ */
+export function sessionBars(days: readonly string[], price: number): Bar[] {
+  return days.flatMap((d) =>
+    [13.5, 14.5, 15.5, 16.5, 17.5, 18.5, 19.5].map((h) => ({
+      t: Date.parse(`${d}T00:00:00Z`) + h * 3_600_000,
+      o: price,
+      h: price,
+      l: price,
+      c: price,
+    })),
+  );
+}
