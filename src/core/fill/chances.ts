@@ -223,8 +223,12 @@ export class FillChances {
     // their reach and the sums serve `now`, −1 when each window takes stockVariance.
     const { gap, profile } = this;
     const { windowTo, windowEpoch, windowTradable, windowOpens } = columns;
-    const keeps = windowTo !== undefined && windowEpoch !== undefined && windowTradable !== undefined;
-    let sums = windowOpens === undefined ? -1 : 0;
+    const keeps =
+      windowTo !== undefined &&
+      windowEpoch !== undefined &&
+      windowTradable !== undefined &&
+      windowOpens !== undefined;
+    let sums = keeps ? 0 : -1;
     let epoch = 0;
     let fromTradable = 0;
     let fromOpens = 0;
@@ -249,7 +253,7 @@ export class FillChances {
       else if (c === 0) v = cappedVariance(rate[i]!, u - now, maxHorizonMs);
       else {
         if (sums === 0) {
-          sums = keeps && profile.begin(now) ? 1 : -1;
+          sums = profile.begin(now) ? 1 : -1;
           ({ epoch, fromTradable, fromOpens, capOpens } = profile);
         }
         if (sums > 0 && Math.floor(u) === u) {
