@@ -21,6 +21,9 @@ describe('invocation: the command line outputs record', () => {
       WORKSTEAL_TOKEN: 'secret-token',
       WORKSTEAL_DATA: '/data',
       WORKSTEAL_ALPACA_URL: 'https://example.test',
+      // The live runtime's settings are config keys too, but compute nothing here and may hold a token.
+      WORKSTEAL_LIVE_ALERTS_WEBHOOK_URL: 'https://hooks.example.test/services/SECRET',
+      WORKSTEAL_LIVE_STATE_DB: '/home/me/live.sqlite',
       HOME: '/root',
     };
     expect(invocation(env, ['compare', '--benchmark', 'crypto'])).toBe(

@@ -73,11 +73,15 @@ export const RUNTIME_ENV_PREFIXES = [
 ];
 
 /**
- * Whether a `WORKSTEAL_*` variable shapes the configuration a run uses: a config key, or the config file or
- * preset it starts from. A recorded command carries these, so that running it again runs the same config.
+ * Whether a `WORKSTEAL_*` variable shapes what a simulation, comparison or study computes: a config key
+ * outside `live` (the live runtime's own settings: webhook URLs that may hold a token, state and signal
+ * paths), or the config file or preset it starts from. A recorded command carries these, so that running it
+ * again runs the same config, and nothing else.
  */
 export function shapesConfig(name: string): boolean {
-  return KNOWN_ENV.has(name) || name === 'WORKSTEAL_CONFIG' || name === 'WORKSTEAL_PRESET';
+  const path = KNOWN_ENV.get(name);
+  if (path) return path[0] !== 'live';
+  return name === 'WORKSTEAL_CONFIG' || name === 'WORKSTEAL_PRESET';
 }
 
 /** Known variables nearest an unknown one, compared without the common `WORKSTEAL_` prefix. */
