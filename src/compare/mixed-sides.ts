@@ -34,13 +34,16 @@ const show = (v: unknown): string =>
 
 /**
  * The warning for a file variant compared with the default baseline, or null when the two differ only in
- * stealing. `command` is the user's argv after `compare`, to build the command that isolates stealing.
+ * stealing. `argv` is the user's arguments after `compare`, to build the command that isolates stealing;
+ * `commandLine` writes a `compare` with those arguments as the user would type it (the CLI's own form, with
+ * the environment that shaped the run and shell quoting).
  */
 export function mixedSidesWarning(
   file: string,
   variant: ResolvedConfig,
   baseline: ResolvedConfig,
   argv: readonly string[],
+  commandLine: (args: readonly string[]) => string = (args) => ['worksteal compare', ...args].join(' '),
 ): string | null {
   const diffs = configDifferences(variant.config, baseline.config).filter((d) => !notCompared(d.key));
   if (variant.preset !== baseline.preset)
@@ -60,9 +63,7 @@ export function mixedSidesWarning(
     );
   }
   if (stealingOff) parts.push(`${file} itself has stealingEnabled false: neither side steals.`);
-  parts.push(
-    `To measure stealing alone on ${file}: worksteal compare ${isolatingArgs(file, argv).join(' ')}`,
-  );
+  parts.push(`To measure stealing alone on ${file}: ${commandLine(isolatingArgs(file, argv))}`);
   // The file becomes the base in place of --config: keys it lacks come from the preset, not that file.
   const base = argv.findIndex((a) => a === '--config' || a.startsWith('--config='));
   if (base >= 0)
@@ -72,17 +73,22 @@ export function mixedSidesWarning(
   return parts.join(' ');
 }
 
+/** Flags the isolating command leaves out, with their values: the sides it replaces and the files it would overwrite. */
+const LEFT_OUT = /^--(variant|config|json|markdown)$/u;
+const LEFT_OUT_JOINED = /^--(variant|config|json|markdown)=/u;
+
 /**
  * The user's arguments with every --variant and --config taken out, then the file as the base and A with
  * stealing on (B, the default baseline, is that base with stealing off). A --preset stays: it wins over the
- * file's own preset, as it did on both sides of this comparison.
+ * file's own preset, as it did on both sides of this comparison. --json and --markdown go too: run as given,
+ * the command would overwrite this comparison's own files.
  */
 function isolatingArgs(file: string, argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--variant' || a === '--config') i++;
-    else if (!/^--(variant|config)=/.test(a)) out.push(a);
+    if (LEFT_OUT.test(a)) i++;
+    else if (!LEFT_OUT_JOINED.test(a)) out.push(a);
   }
   return [...out, '--config', file, '--variant', 'stealingEnabled=true'];
 }

@@ -38,6 +38,8 @@ describe('compare --variant <file> with the default baseline', () => {
     expect(r.stderr).toContain('neither side steals');
     const isolating = /To measure stealing alone on \S+: worksteal compare (.*)$/m.exec(r.stderr)![1]!;
     expect(isolating).toContain(`--config ${best} --variant stealingEnabled=true`);
+    // Without this comparison's own output files: run as given it would overwrite them.
+    expect(isolating).not.toContain('--json');
     const out = JSON.parse(readFileSync(json, 'utf8')) as { warnings: string[] };
     expect(out.warnings).toHaveLength(1);
     expect(out.warnings[0]).toContain('sim.orderFraction 0.6 vs 0.25');
@@ -46,6 +48,19 @@ describe('compare --variant <file> with the default baseline', () => {
     const again = runCli(['compare', ...isolating.split(' ')]);
     expect(again.code).toBe(0);
     expect(again.stderr).not.toMatch(/^warning: --variant/m);
+  });
+
+  it('suggests the command with the environment that shaped the run, quoted for a shell', () => {
+    requireMarketData();
+    const spaced = join(dir, 'best run.json');
+    writeFileSync(spaced, JSON.stringify({ sim: { orderFraction: 0.6 } }));
+    const r = runCli(['compare', ...DATA, ...RANGE, '--variant', spaced, '--quiet'], {
+      WORKSTEAL_VICTIM_RANKING: 'distance',
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const line = /To measure stealing alone on .*?: (WORKSTEAL.*)$/m.exec(r.stderr)![1]!;
+    expect(line.startsWith('WORKSTEAL_VICTIM_RANKING=distance worksteal compare ')).toBe(true);
+    expect(line).toContain(`--config '${spaced}' --variant stealingEnabled=true`);
   });
 
   it('says nothing for a key=value variant, or a file that differs only in stealing', () => {

@@ -180,7 +180,11 @@ async function resolveGroups(
     // Against the default baseline a file variant brings its other keys along: named, not compared silently.
     if (opts.baseline === undefined) {
       variants.forEach((v, i) => {
-        const w = v.file ? mixedSidesWarning(v.file, vs[i]!, b, argvAfterCommand()) : null;
+        const w = v.file
+          ? mixedSidesWarning(v.file, vs[i]!, b, argvAfterCommand(), (args) =>
+              invocation(process.env, ['compare', ...args]),
+            )
+          : null;
         if (w) mixed.add(w);
       });
     }
