@@ -19,9 +19,13 @@ export function invocation(
   env: Readonly<Record<string, string | undefined>> = process.env,
   args: readonly string[] = process.argv.slice(2),
 ): string {
-  const assignments = Object.entries(env)
+  return [...configEnvironment(env), 'worksteal', ...args.map(shellWord)].join(' ');
+}
+
+/** The variables of `env` that shape the configuration, as sorted `NAME=value` shell assignments. */
+export function configEnvironment(env: Readonly<Record<string, string | undefined>>): string[] {
+  return Object.entries(env)
     .filter((entry): entry is [string, string] => entry[1] !== undefined && shapesConfig(entry[0]))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, value]) => `${name}=${shellWord(value)}`);
-  return [...assignments, 'worksteal', ...args.map(shellWord)].join(' ');
 }

@@ -38,7 +38,8 @@ describe('worksteal compare', () => {
     const r = runCli(args);
     expect(r.stderr).toContain('comparing: 2 windows of 1mo × 2 sides = 4 simulations');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('default config, sim.orderFraction=0.6 (A) vs stealing off (B)');
+    expect(r.stdout).toContain('both sides: sim.orderFraction=0.6\n');
+    expect(r.stdout).toContain('default config (A) vs stealing off (B)');
     expect(r.stdout).toContain('median ΔSharpe [95%]');
     const out = JSON.parse(readFileSync(json, 'utf8'));
     expect(out.windows).toHaveLength(2);

@@ -1,18 +1,20 @@
 /**
  * A comparison whose signals read the future (sim.research.signalSkill > 0) says so in every output, as
  * simulate does: the printed tables, the --markdown and the --json (which also carries the config warnings
- * that only stderr had). Side A without a --variant is named with the --set values both sides take.
+ * that only stderr had). What both sides take (--set, config keys in the environment) is said once above
+ * the tables; side A without a --variant keeps the name of the config it starts from, flag or variable.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { asGivenLabel, bothSides } from '../../src/cli/compare-labels.js';
 import { runCli } from '../support/cli.js';
 import { quickCompareArgs } from '../support/compare-args.js';
 import { requireMarketData } from '../support/marketdata.js';
 
 describe('compare with research signals', () => {
-  it('labels the table, the markdown and the JSON; names A with its --set', () => {
+  it('labels the table, the markdown and the JSON; says once what both sides take', () => {
     requireMarketData();
     const dir = mkdtempSync(join(tmpdir(), 'worksteal-research-'));
     const json = join(dir, 'out.json');
@@ -33,7 +35,9 @@ describe('compare with research signals', () => {
     const label =
       /^RESEARCH: look-ahead signals, skill k=0\.5 \(seed 1\), sim\.research\.signalSkill=0\.5, /mu;
     expect(r.stdout).toMatch(label);
-    expect(r.stdout).toContain('default config, victimRanking=distance (A) vs stealing off (B)');
+    // What both sides take is said once above the tables; A keeps the name of the config it starts from.
+    expect(r.stdout).toContain('both sides: victimRanking=distance\n');
+    expect(r.stdout).toContain('default config (A) vs stealing off (B)');
     expect(readFileSync(markdown, 'utf8')).toMatch(/^\*\*RESEARCH: look-ahead signals, skill k=0\.5/u);
     const out = JSON.parse(readFileSync(json, 'utf8')) as { research: string[]; warnings: string[] };
     // Both sides at k = 0.5 read the future; neither at k = 0.
@@ -50,5 +54,22 @@ describe('compare with research signals', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('RESEARCH');
     expect((JSON.parse(readFileSync(json, 'utf8')) as { research: string[] }).research).toEqual([]);
+  });
+
+  it('names A by the config it starts from, flag before variable, and lists what both sides take', () => {
+    expect(asGivenLabel({}, {})).toBe('default config');
+    expect(asGivenLabel({}, { WORKSTEAL_PRESET: 'original' })).toBe('original config');
+    expect(asGivenLabel({ preset: 'default' }, { WORKSTEAL_PRESET: 'original' })).toBe('default config');
+    expect(asGivenLabel({}, { WORKSTEAL_CONFIG: '/runs/research.yaml' })).toBe('research.yaml');
+    expect(asGivenLabel({ config: 'a/best.json' }, { WORKSTEAL_CONFIG: '/runs/x.yaml' })).toBe('best.json');
+    expect(bothSides([], {})).toBeNull();
+    const env = {
+      WORKSTEAL_VICTIM_RANKING: 'distance',
+      WORKSTEAL_PRESET: 'original',
+      WORKSTEAL_TOKEN: 'secret',
+    };
+    expect(bothSides(['sim.orderFraction=0.6'], env)).toBe(
+      'both sides: sim.orderFraction=0.6, WORKSTEAL_VICTIM_RANKING=distance',
+    );
   });
 });

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { basename } from 'node:path';
 import { calendarFromSessions, nyseCalendar } from '../../core/calendar/index.js';
 import { dataLine, dataQualityLines } from '../data-summary.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
@@ -33,6 +32,7 @@ import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flag
 import { comparisonJson } from '../../compare/json.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
+import { asGivenLabel, bothSides } from '../compare-labels.js';
 import { invocation } from '../invocation.js';
 
 interface CompareOptions extends LayoutFlags {
@@ -146,12 +146,6 @@ export function registerCompare(program: Command): void {
 /** The arguments after `compare`, to build a command from the user's own. */
 const argvAfterCommand = (): string[] => process.argv.slice(process.argv.indexOf('compare', 2) + 1);
 
-/** Side A when no --variant names it: the config it starts from, and the --set values both sides take. */
-function asGivenLabel(opts: CompareOptions): string {
-  const from = opts.config ? basename(opts.config) : `${opts.preset ?? 'default'} config`;
-  return opts.set.length ? `${from}, ${opts.set.join(', ')}` : from;
-}
-
 /** Every comparison group: per sweep level, B and each A, resolved by the config loader. */
 async function resolveGroups(
   opts: CompareOptions,
@@ -159,7 +153,7 @@ async function resolveGroups(
   const common = opts.set.map((s) => setLayer(s, '--set'));
   const variants: SideSpec[] = opts.variant.length
     ? await Promise.all(opts.variant.map((v) => sideSpec(v, '--variant')))
-    : [{ ...AS_GIVEN, label: asGivenLabel(opts) }];
+    : [{ ...AS_GIVEN, label: asGivenLabel(opts, process.env) }];
   const baseline = opts.baseline === undefined ? STEALING_OFF : await sideSpec(opts.baseline, '--baseline');
   const base = {
     ...(opts.config ? { file: opts.config } : {}),
@@ -316,9 +310,15 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   const command = invocation();
   const out = humanStream(opts.json);
   const research = researchNotes(groups);
-  out.write([...research, compareText(result, dataLabel, !opts.quiet)].join('\n') + '\n');
+  const common = bothSides(opts.set, process.env);
+  const heads = common ? [...research, common] : research;
+  out.write([...heads, compareText(result, dataLabel, !opts.quiet)].join('\n') + '\n');
   if (opts.markdown) {
-    const markdown = [...research.map((r) => `**${r}**\n`), compareMarkdown(result, dataLabel, command)];
+    const markdown = [
+      ...research.map((r) => `**${r}**\n`),
+      ...(common ? [`${common}\n`] : []),
+      compareMarkdown(result, dataLabel, command),
+    ];
     await writeOutput('--markdown', opts.markdown, `${markdown.join('\n')}\n`);
     say(`--markdown: wrote ${opts.markdown}`);
   }
@@ -336,6 +336,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
       })),
       ...comparisonJson(result),
       research,
+      bothSides: common,
       warnings: [...warnings, ...mixed],
     });
     if (opts.json !== '-') say(`--json: wrote ${opts.json}`);
