@@ -4,7 +4,7 @@
  * (both sides) → the side's own file or `key=value` list. Unknown keys and bad values are refused by the config schema,
  * which names the flag that brought them.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DEFAULT_CONFIG } from '../core/config/presets.js';
 import type { ResolvedConfig } from '../core/config/resolve.js';
@@ -101,7 +101,8 @@ function mergeLayers(layers: readonly ConfigLayer[]): Record<string, unknown> {
  */
 export async function sideSpec(text: string, flag: string): Promise<SideSpec> {
   const trimmed = text.trim();
-  if (trimmed.includes('=')) {
+  // A file that exists is a file, even when its path holds `=` (run folders such as `seed=7/`).
+  if (trimmed.includes('=') && !isFile(trimmed)) {
     const parts = trimmed.split(/[\s;]+/).filter(Boolean);
     const layers = parts.map((p) => setLayer(p, flag));
     return {
@@ -183,3 +184,12 @@ export const STEALING_OFF: SideSpec = {
 
 /** A's default: the configuration as given. */
 export const AS_GIVEN: SideSpec = { label: 'as configured', layers: [] };
+
+/** Whether `path` names an existing regular file (never throws). */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

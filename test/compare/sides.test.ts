@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +62,18 @@ describe('--set, --variant, --baseline and --sweep as config layers', () => {
     const r = await resolveSide({}, [], spec);
     expect(r.preset).toBe('original');
     expect(r.config.protectionPct).toBe(0.007);
+  });
+
+  it('reads a file whose path holds `=` as a file (a run folder such as seed=7/), not as key=value', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'worksteal-cmp-')), 'seed=7');
+    mkdirSync(dir);
+    const file = join(dir, 'best.json');
+    writeFileSync(file, JSON.stringify({ protectionPct: 0.007 }));
+    const spec = await sideSpec(file, '--variant');
+    expect(spec).toMatchObject({ label: 'best.json', file });
+    expect((await resolveSide({}, [], spec)).config.protectionPct).toBe(0.007);
+    // A path that is no file stays key=value, with its error.
+    await expect(sideSpec(join(dir, 'missing.json'), '--variant')).rejects.toThrow(/--variant/);
   });
 
   it('makes one level per sweep value, every combination of several sweeps', () => {
