@@ -163,7 +163,9 @@ export function compareText(r: CompareResult, data: string, detail = true): stri
   return parts.join('\n');
 }
 
-const mdRow = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+/** A Markdown table row; a `|` inside a cell (a config file's name) is escaped so it adds no column. */
+const mdRow = (cells: readonly string[]): string =>
+  `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
 const mdRule = (n: number): string => `|---${'|---:'.repeat(n - 1)}|`;
 
 export function compareMarkdown(r: CompareResult, data: string, command: string): string {

@@ -4,7 +4,7 @@
  * that only stderr had). What both sides take (--set, config keys in the environment) is said once above
  * the tables; side A without a --variant keeps the name of the config it starts from, flag or variable.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,25 @@ describe('compare with research signals', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('RESEARCH');
     expect((JSON.parse(readFileSync(json, 'utf8')) as { research: string[] }).research).toEqual([]);
+  });
+
+  it("escapes a '|' in a side's name, so the Markdown table keeps its columns", () => {
+    requireMarketData();
+    const dir = mkdtempSync(join(tmpdir(), 'worksteal-research-'));
+    const variant = join(dir, 'a|b.json');
+    writeFileSync(variant, JSON.stringify({ protectionPct: 0.004 }));
+    const markdown = join(dir, 'out.md');
+    const r = runCli(quickCompareArgs('--variant', variant, '--quiet', '--markdown', markdown));
+    expect(r.code, r.stderr).toBe(0);
+    const rows = readFileSync(markdown, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('| '));
+    const columns = (row: string) => row.split(/(?<!\\)\|/u).length;
+    expect(rows.length).toBeGreaterThan(2);
+    expect(rows.some((row) => row.includes('a\\|b.json'))).toBe(true);
+    // The summary table's one row (this variant against stealing off) has as many cells as its head.
+    expect(rows[1]).toContain('a\\|b.json');
+    expect(columns(rows[1]!)).toBe(columns(rows[0]!));
   });
 
   it('names A by the config it starts from, flag before variable, and lists what both sides take', () => {
