@@ -27,6 +27,12 @@ export async function checkOutputPath(flag: string, path: string | undefined): P
   if (path === undefined || (flag === '--json' && path === STDOUT)) return;
   // An empty value (an unset shell variable) would otherwise write nothing and say nothing.
   if (path.trim() === '') throw new CliError(`${flag} "": give a file name`);
+  // '-' is standard output for --json only (the tables go there already); elsewhere it would be a file named '-'.
+  if (path === STDOUT) {
+    throw new CliError(
+      `${flag} -: '-' (standard output) is for --json only; give ${flag} a file name (e.g. ${flag} out.md), or ./- for a file so named`,
+    );
+  }
   // `--json --quiet` would take the next flag as its file name and write a file called --quiet.
   if (/^--?[a-z]/i.test(path)) {
     throw new CliError(

@@ -67,6 +67,12 @@ describe('the CLI convention (docs/cli.md)', () => {
     expect(written).toBe(false);
   });
 
+  it("'-' is standard output for --json only: --markdown - is refused with what to do, no file named -", () => {
+    const r = runCli(['compare', '--benchmark', 'crypto', '--markdown', '-']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--markdown -: '-' (standard output) is for --json only");
+  });
+
   it('optimize --workers still works as --threads, with a one-line note', () => {
     const r = runCli([
       'optimize',
