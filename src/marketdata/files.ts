@@ -9,7 +9,23 @@ async function walk(dir: string, out: string[]): Promise<void> {
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) await walk(p, out);
-    else if (e.isFile() && e.name.toLowerCase().endsWith('.csv')) out.push(p);
+    else if (
+      e.name.toLowerCase().endsWith('.csv') &&
+      (e.isFile() || (e.isSymbolicLink() && (await linksToFile(p))))
+    )
+      out.push(p);
+  }
+}
+
+/**
+ * A symbolic link to a CSV file counts as the file (a folder of links to a shared data set). Links to folders
+ * are not followed: one pointing back up would walk forever.
+ */
+async function linksToFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false; // a dangling link: nothing to read
   }
 }
 

@@ -1,5 +1,5 @@
 /** Symbol and asset-class inference, and data-argument expansion. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,5 +69,15 @@ describe('expandDataArgs', () => {
     await expect(expandDataArgs([missing])).rejects.toBeInstanceOf(DataError);
     mkdirSync(join(root, 'empty'));
     await expect(expandDataArgs([join(root, 'empty')])).rejects.toThrow(/folder contains no \.csv files/);
+  });
+
+  it('a link to a CSV file counts as the file; links to folders and dangling links are not followed', async () => {
+    const links = join(root, 'links');
+    mkdirSync(join(links, 'sub'), { recursive: true });
+    writeFileSync(join(root, 'real.csv'), '');
+    symlinkSync(join(root, 'real.csv'), join(links, 'SOL.csv'));
+    symlinkSync(join(root, 'gone.csv'), join(links, 'dangling.csv'));
+    symlinkSync(links, join(links, 'sub', 'up')); // a loop, were folder links followed
+    expect(await expandDataArgs([links])).toEqual([join(links, 'SOL.csv')]);
   });
 });
