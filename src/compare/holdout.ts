@@ -28,6 +28,7 @@ import { score } from '../optimizer/objective/scores.js';
 import { optimize, prepareObjective, studyRange, type OptimizeOutcome } from '../optimizer/optimize.js';
 import type { OptimizerStore } from '../optimizer/store.js';
 import { evaluateMissing, evaluationHash, objectiveHashOf, type StudyProgress } from '../optimizer/study.js';
+import { researchLabel, researchNote, type ResearchLabel } from '../sim/signals/skill.js';
 
 export interface CompareRowSpec {
   label: string;
@@ -61,6 +62,11 @@ export interface CompareResult {
   paired: PairedResult;
   study: OptimizeOutcome;
   seconds: number;
+  /**
+   * The label when the signals read the future (sim.research): the rows set only coordinator keys and sim
+   * is not searched, so the base configuration decides it for every row.
+   */
+  research: ResearchLabel | null;
 }
 
 /** The share of the range `optimize --compare` keeps from the optimiser unless --holdout says otherwise. */
@@ -182,6 +188,7 @@ export async function compare(input: {
     paired,
     study,
     seconds: (performance.now() - t0) / 1000,
+    research: researchLabel(input.config.sim),
   };
 }
 
@@ -189,7 +196,7 @@ const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '—');
 const pc = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
 const usd = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
 
-/** The comparison as a Markdown table (for the README), with the command that made it. */
+/** The comparison as a Markdown table (for the README), with the command that made it (and research named first). */
 export function compareMarkdown(set: string, r: CompareResult, command: string): string {
   const s = r.score;
   const head = `| row | walk-forward median OOS ${s} (selection) | holdout ${s} | holdout return | holdout max DD | holdout trades | holdout steals | holdout blocks | holdout net steal regret |`;
@@ -203,6 +210,7 @@ export function compareMarkdown(set: string, r: CompareResult, command: string):
     .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : String(v)}`)
     .join(', ');
   return [
+    ...(r.research ? [`**${researchNote(r.research, 'every row')}**`, ''] : []),
     `**${set}**: selection ${boundary(r.selection.from)} → ${boundary(r.selection.to)} (${r.folds.length} walk-forward folds), holdout ${boundary(r.holdout.from)} → ${boundary(r.holdout.to)}; optimiser: ${r.study.settings.strategy}, population ${r.study.settings.popSize}, ${st.generations} generations, ${st.evaluations} candidates (${st.evaluated} evaluated here), seed ${r.study.settings.seed}, ${(r.seconds / 60).toFixed(1)} min.`,
     '',
     '```',

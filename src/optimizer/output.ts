@@ -4,6 +4,7 @@
  * separate metadata file with the scores, folds, data hashes and history that produced it.
  */
 import { BARS_REPLACE_SECONDS } from '../core/config/warnings.js';
+import { researchLabel, type ResearchLabel } from '../sim/signals/skill.js';
 import { SCORE_DESCRIPTIONS } from './objective/scores.js';
 import type { ParamSpec } from './de/index.js';
 import type { FoldResult, ObjectiveSpec, Params } from './objective/objective.js';
@@ -14,14 +15,22 @@ import type { GenerationSummary } from './study.js';
 /**
  * The user's own config file values (without `preset` and `optimize`), then the best parameters over them,
  * under the same preset. Loaded by `simulate --config best.json` it gives the configuration the optimiser
- * scored (environment variables still apply on top, as for any config file).
+ * scored (environment variables still apply on top, as for any config file). When that configuration's
+ * signals read the future (`research`, from the file or the environment), the file says so in its
+ * sim.research: the best was chosen on look-ahead signals, and every check and run of it must say that.
  */
 export function bestConfigFile(input: {
   preset?: string;
   fileValues?: Record<string, unknown>;
   params: Params;
+  research?: ResearchLabel | null;
 }): Record<string, unknown> {
   const { preset: _preset, optimize: _optimize, ...rest } = input.fileValues ?? {};
+  if (input.research) {
+    const { signalSkill, signalSkillSeed } = input.research;
+    const sim = typeof rest.sim === 'object' && rest.sim !== null ? rest.sim : {};
+    rest.sim = { ...sim, research: { signalSkill, signalSkillSeed } };
+  }
   // A searched key in seconds whose key in bars is set had no effect on any evaluation (the bars one
   // replaced it): written, it would be an untested value and a warning in every check of the file.
   const params: Record<string, unknown> = { ...input.params };
@@ -94,6 +103,8 @@ export interface OptimizeMeta {
   best: { params: Params; hash: string; oos: number; is: number; folds: FoldResult[] } | null;
   history: GenerationSummary[];
   sensitivity: SensitivityRow[] | null;
+  /** The label when the signals read the future (sim.research, in the base configuration and so in every candidate). */
+  research: ResearchLabel | null;
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
@@ -144,6 +155,7 @@ export function buildMeta(input: {
       : null,
     history: s.history,
     sensitivity: outcome.sensitivity?.rows ?? null,
+    research: researchLabel(spec.config.sim),
   };
 }
 

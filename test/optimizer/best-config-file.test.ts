@@ -26,4 +26,27 @@ describe('bestConfigFile', () => {
       resolved.warnings.filter((w) => w.keys.some((k) => k.endsWith('Sec') || k.endsWith('Bars'))),
     ).toEqual([]);
   });
+
+  it('carries look-ahead signals into sim.research beside the file’s own sim values', () => {
+    const research = {
+      lookAheadSignals: true,
+      signalSkill: 0.5,
+      signalSkillSeed: 7,
+      label: 'research',
+    } as const;
+    const file = bestConfigFile({
+      fileValues: { sim: { orderFraction: 0.45 } },
+      params: { protectionPct: 0.002 },
+      research,
+    });
+    expect(file).toEqual({
+      sim: { orderFraction: 0.45, research: { signalSkill: 0.5, signalSkillSeed: 7 } },
+      protectionPct: 0.002,
+    });
+    const resolved = resolveConfig({ layers: [{ source: 'best.json', values: file }] });
+    expect(resolved.config.sim.research).toEqual({ signalSkill: 0.5, signalSkillSeed: 7 });
+    expect(bestConfigFile({ params: { protectionPct: 0.002 }, research: null })).toEqual({
+      protectionPct: 0.002,
+    });
+  });
 });

@@ -39,7 +39,7 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
     if (value !== undefined)
       throw new CliError(`${flag} does not apply with --compare (it writes --markdown/--json)`);
   }
-  const { config } = await resolveOptimizeConfig(opts);
+  const { config, warnings } = await resolveOptimizeConfig(opts);
   await checkOutputPath('--markdown', opts.markdown);
   await checkOutputPath('--json', opts.json);
   await checkOutputPath('--db', opts.db);
@@ -50,6 +50,7 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   say(dataLine(data.loaded, config.symbols));
   const quality = dataQualityLines(data.loaded, nyseCalendar(), { extendedHours: config.extendedHours });
   for (const line of quality.notes) say(line);
+  for (const line of warnings) say(line);
   // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
   for (const line of quality.warnings) process.stderr.write(`${line}\n`);
   const store = OptimizerStore.open(opts.db, undefined, invocation());

@@ -94,10 +94,15 @@ export function progressReporter(bar: Progress): (p: StudyProgress) => void {
   return (p) => bar.update(p.told + p.inGeneration, p.budget, progressLabel(p));
 }
 
+/**
+ * The configuration the study starts from, with its config warnings (said on stderr as simulate and compare
+ * say them: among them that research settings read the future).
+ */
 export async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
   config: WorkstealConfig;
   preset: string;
   fileValues?: Record<string, unknown>;
+  warnings: string[];
 }> {
   const resolved = await loadConfig({ file: opts.config, preset: opts.preset, env: process.env });
   const raw = opts.config ? await readStructuredFile(opts.config) : undefined;
@@ -109,6 +114,7 @@ export async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
   return {
     config,
     preset: resolved.preset,
+    warnings: resolved.warnings.map((w) => `config warning: ${w.message}`),
     ...(raw && typeof raw === 'object' ? { fileValues: raw as Record<string, unknown> } : {}),
   };
 }

@@ -46,6 +46,7 @@ import {
   type OptimizeOptions,
 } from './optimize-shared.js';
 import { invocation } from '../invocation.js';
+import { researchNote } from '../../sim/signals/skill.js';
 
 // Other commands and tests import these from here.
 export { checkQueueUrl, progressLabel } from './optimize-shared.js';
@@ -110,7 +111,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   if (points === 1) throw new CliError('--sensitivity 1: give 0 (skip) or at least 2 points per parameter');
   const executor = executorOf(opts);
   const { from, to } = parseDateRange(opts.from, opts.to);
-  const { config, preset, fileValues } = await resolveOptimizeConfig(opts);
+  const { config, preset, fileValues, warnings } = await resolveOptimizeConfig(opts);
   const onBadData = opts.repair ? 'repair' : 'refuse';
   // Without --compare nothing is held out: a --holdout taken silently would let the user believe it was.
   if (opts.markdown !== undefined) throw new CliError('--markdown belongs to --compare');
@@ -141,6 +142,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   say(dataLine(data.loaded, config.symbols));
   const quality = dataQualityLines(data.loaded, nyseCalendar(), { extendedHours: config.extendedHours });
   for (const line of quality.notes) say(line);
+  for (const line of warnings) say(line);
   // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
   for (const line of quality.warnings) process.stderr.write(`${line}\n`);
   say(
@@ -201,7 +203,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     await writeOutput(
       '--out',
       opts.out,
-      `${JSON.stringify(bestConfigFile({ preset, ...(fileValues ? { fileValues } : {}), params: s.best.params }), null, 2)}\n`,
+      `${JSON.stringify(bestConfigFile({ preset, ...(fileValues ? { fileValues } : {}), params: s.best.params, research: meta.research }), null, 2)}\n`,
     );
     say(`--out: wrote ${opts.out}`);
   }
@@ -238,15 +240,18 @@ function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean, out: Node
   const base = meta.baseConfig as Record<string, unknown>;
   // Keys in seconds that a key in bars replaced: left out of the result line (as best.json does), marked in the tables.
   const unused = unusedParams({ ...base, ...best.params }, best.params);
+  // Signals that read the future are named with the result, as simulate names them (sim is not searched).
+  const research = meta.research;
   if (quiet) {
     out.write(
       `best median OOS ${meta.score} ${num(best.oos, 3)} (IS ${num(best.is, 3)}) ${Object.entries(best.params)
         .filter(([k]) => !unused.has(k))
         .map(([k, v]) => `${k}=${show(v)}`)
-        .join(' ')}\n`,
+        .join(' ')}${research ? ` [${research.label}]` : ''}\n`,
     );
     return;
   }
+  if (research) out.write(`\n${researchNote(research, 'every candidate')}\n`);
   out.write(
     `\nbest: median out-of-sample ${meta.score} ${num(best.oos, 3)}, in-sample ${num(best.is, 3)}\n${table(
       ['parameter', 'best', 'base'],

@@ -51,6 +51,18 @@ export function researchLabel(sim: Pick<SimConfig, 'research'>): ResearchLabel |
   };
 }
 
+/**
+ * The line above the results of a comparison or a study whose signals read the future (compare, optimize,
+ * optimize --compare), `where` naming what it applies to: one wording wherever such numbers are read.
+ */
+export function researchNote(research: ResearchLabel, where: string): string {
+  // "research: look-ahead signals, …" with its first word in capitals, as simulate flags it.
+  return (
+    `RESEARCH${research.label.slice('research'.length)}, ${where}: these numbers judge the stealing ` +
+    'policy at that skill, not a strategy anyone could trade'
+  );
+}
+
 /** murmur3's finaliser: every input bit moves every output bit. */
 function fmix32(h: number): number {
   h ^= h >>> 16;
