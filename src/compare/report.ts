@@ -1,6 +1,6 @@
 /** A comparison as text (the terminal) and as Markdown (for the README, with the command that made it). */
 import { money, num, pct, table } from '../report/text.js';
-import { researchLabel } from '../sim/signals/skill.js';
+import { researchLabel, researchNote } from '../sim/signals/skill.js';
 import type { CompareResult, Comparison, ComparisonGroup } from './compare.js';
 import type { Interval } from './stats.js';
 import type { SideMetrics } from './window-run.js';
@@ -199,11 +199,7 @@ export function researchNotes(groups: readonly ComparisonGroup[]): string[] {
       const research = researchLabel(side.config.sim);
       if (!research) continue;
       const where = `${g.level ? `${g.level}, ` : ''}${side.label}`;
-      // "research: look-ahead signals, …" with its first word in capitals, as simulate flags it.
-      notes.add(
-        `RESEARCH${research.label.slice('research'.length)}, ${where}: these numbers judge the stealing ` +
-          'policy at that skill, not a strategy anyone could trade',
-      );
+      notes.add(researchNote(research, where));
     }
   }
   return [...notes];
