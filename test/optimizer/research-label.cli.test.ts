@@ -54,8 +54,15 @@ describe('optimize with research signals', () => {
     requireMarketData();
     const json = join(dir, 'on.json');
     const best = join(dir, 'on-best.json');
-    const r = runCli(optimizeArgs('on', '--sensitivity', '0', '--json', json, '--out', best), RESEARCH);
+    const report = join(dir, 'on.html');
+    const r = runCli(
+      optimizeArgs('on', '--sensitivity', '0', '--json', json, '--out', best, '--report', report),
+      RESEARCH,
+    );
     expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(report, 'utf8')).toContain(
+      '<p class="warn">RESEARCH: look-ahead signals, skill k=0.5 (seed 1), every candidate:',
+    );
     expect(r.stderr).toContain(WARNING);
     expect(r.stdout).toMatch(NOTE);
     // The note comes before the results it qualifies.

@@ -7,6 +7,7 @@ import { PALETTE, type ChartSpec } from '../../report/chart-spec.js';
 import { esc, pct, table } from '../../report/format.js';
 import { figure, reportPage } from '../../report/page.js';
 import { bestCell, candidatesLine, unusedParams, type OptimizeMeta } from '../output.js';
+import { researchNote } from '../../sim/signals/skill.js';
 import type { StoredEvaluation } from '../store.js';
 import { compact } from './compact.js';
 import { chainFolds, type FoldEquity } from './fold-equity.js';
@@ -188,7 +189,11 @@ export function renderOptimizeReport(
       ['code', meta.codeVersion],
     ],
   );
-  const body = `<h1>worksteal optimisation</h1>
+  // Look-ahead signals (sim.research) in every candidate: said at the top, as simulate's report says it.
+  const research = meta.research
+    ? `<p class="warn">${esc(researchNote(meta.research, 'every candidate'))}</p>`
+    : '';
+  const body = `<h1>worksteal optimisation</h1>${research}
 ${summary}
 <h2>Best parameters</h2>
 ${paramsTable}
