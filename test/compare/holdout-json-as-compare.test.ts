@@ -36,17 +36,12 @@ const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) 
 describe('the holdout comparison of optimize --compare --json', () => {
   it('is written as compare --json writes the same comparison', () => {
     const optJson = join(dir, 'opt.json.out');
+    // The data, config and seeds both commands take.
+    const shared = ['--data', ...FIXTURE_PATHS, '--config', cfg, '--threads', '0', '--seed', '3'];
     const opt = runCli([
       'optimize',
       '--compare',
-      '--data',
-      ...FIXTURE_PATHS,
-      '--config',
-      cfg,
-      '--threads',
-      '0',
-      '--seed',
-      '3',
+      ...shared,
       '--from',
       '2023-01-01',
       '--to',
@@ -71,14 +66,7 @@ describe('the holdout comparison of optimize --compare --json', () => {
     const cmpJson = join(dir, 'compare.json');
     const cmp = runCli([
       'compare',
-      '--data',
-      ...FIXTURE_PATHS,
-      '--config',
-      cfg,
-      '--threads',
-      '0',
-      '--seed',
-      '3',
+      ...shared,
       '--from',
       '2023-04-01',
       '--to',

@@ -2,24 +2,14 @@
  * Reports a bot gets wrong, over HTTP: numbers the book cannot hold, bodies that are not JSON or too large,
  * and a wiped-out account. Each is answered with what to fix, and the state is the one before it.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ServiceHttp } from '../../src/service/http.js';
-import { advisoryService, readyRequest, restingOrder, serveOverHttp, type Harness } from './fixture.js';
+import { describe, expect, it } from 'vitest';
+import { readyRequest, restingOrder, servedAfterEachTest, type Harness } from './fixture.js';
 
 const TOKEN = 'test-token-456';
-let open: { h: Harness; http: ServiceHttp }[] = [];
-afterEach(async () => {
-  for (const { h, http } of open) {
-    await http.close();
-    await h.close();
-  }
-  open = [];
-});
+const served = servedAfterEachTest(TOKEN);
 
 async function serve(): Promise<{ h: Harness; call: Call }> {
-  const h = advisoryService({ equity: 10_000 });
-  const http = await serveOverHttp(h, TOKEN);
-  open.push({ h, http });
+  const { h, http } = await served();
   const call: Call = async (method, path, body, type = 'application/json') => {
     const res = await fetch(`${http.url}${path}`, {
       method,

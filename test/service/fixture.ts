@@ -226,6 +226,26 @@ export function serveOverHttp(h: Harness, token: string, allowedHosts?: string[]
   });
 }
 
+/**
+ * For test files that serve a fresh service per test: `serve()` starts an advisory service (10,000 equity)
+ * with its HTTP face, and each one is closed, HTTP first, after the test that started it.
+ */
+export function servedAfterEachTest(token: string): () => Promise<{ h: Harness; http: ServiceHttp }> {
+  const open: { h: Harness; http: ServiceHttp }[] = [];
+  afterEach(async () => {
+    for (const { h, http } of open.splice(0)) {
+      await http.close();
+      await h.close();
+    }
+  });
+  return async () => {
+    const h = advisoryService({ equity: 10_000 });
+    const http = await serveOverHttp(h, token);
+    open.push({ h, http });
+    return { h, http };
+  };
+}
+
 /** A logger that keeps its lines (parsed), for tests that read what the service logged. */
 export function capturingLog(): { log: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];

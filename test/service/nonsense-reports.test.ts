@@ -3,26 +3,16 @@
  * absurdly wide, a position that switches its symbol's asset class. Each is refused naming what is wrong, and
  * nothing is stored or changed.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ServiceHttp } from '../../src/service/http.js';
-import { advisoryService, restingOrder, serveOverHttp, type Harness } from './fixture.js';
+import { describe, expect, it } from 'vitest';
+import { restingOrder, servedAfterEachTest, type Harness } from './fixture.js';
 
 const TOKEN = 'test-token-nonsense';
-let open: { h: Harness; http: ServiceHttp }[] = [];
-afterEach(async () => {
-  for (const { h, http } of open) {
-    await http.close();
-    await h.close();
-  }
-  open = [];
-});
+const served = servedAfterEachTest(TOKEN);
 
 type Call = (path: string, body?: unknown) => Promise<{ status: number; json: Record<string, unknown> }>;
 
 async function serve(): Promise<{ h: Harness; call: Call }> {
-  const h = advisoryService({ equity: 10_000 });
-  const http = await serveOverHttp(h, TOKEN);
-  open.push({ h, http });
+  const { h, http } = await served();
   const call: Call = async (path, body) => {
     const res = await fetch(`${http.url}${path}`, {
       method: body === undefined ? 'GET' : 'POST',

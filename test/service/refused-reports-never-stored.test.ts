@@ -48,15 +48,20 @@ function reportSomeBook(h: Harness): void {
 
 const crossed = { kind: 'quote' as const, symbol: 'ETH/USD', bid: 101, ask: 100 };
 
+/** A service over a fresh folder with that book reported and stored, and its money state then. */
+async function startWithBook(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  const first = start(dir);
+  await first.service.ready;
+  reportSomeBook(first);
+  await first.service.durable();
+  return { dir, first, before: money(first) };
+}
+
 describe('a refused report', () => {
   it('is not stored: a crossed quote, then a restart, starts with the state from before it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'worksteal-refused-'));
-    dirs.push(dir);
-    const first = start(dir);
-    await first.service.ready;
-    reportSomeBook(first);
-    await first.service.durable();
-    const before = money(first);
+    const { dir, first, before } = await startWithBook('worksteal-refused-');
     const rows = first.service.tables.reports().length;
     expect(() => first.service.event(crossed)).toThrow(ValidationError);
     await first.service.durable();
@@ -71,13 +76,7 @@ describe('a refused report', () => {
   });
 
   it('a store holding a refused row from an older version starts, skips it with a warning, state as before', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'worksteal-refused-old-'));
-    dirs.push(dir);
-    const first = start(dir);
-    await first.service.ready;
-    reportSomeBook(first);
-    await first.service.durable();
-    const before = money(first);
+    const { dir, first, before } = await startWithBook('worksteal-refused-old-');
     // What an older version left: the refused quote's row, then a report that did count after it.
     first.store.db
       .prepare('INSERT INTO service_reports (at, kind, body, event_id) VALUES (?, ?, ?, ?)')
