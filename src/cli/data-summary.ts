@@ -6,6 +6,7 @@
  * only in part is listed in full in --json `data[].problems`.
  */
 import type { AssetClass } from '../core/types.js';
+import { recordedClass } from '../data/recorded-class.js';
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { LoadResult } from '../marketdata/index.js';
 import { isDailySpacing } from '../marketdata/daily.js';
@@ -17,13 +18,23 @@ const SHOWN = 3;
 const count = (n: number, one: string, many = `${one}s`): string =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
-/** The `data:` line: symbol, class (and whether it was inferred), bars, cache use. */
+/**
+ * Where a series' asset class came from: the config's symbols map (said by no word), the manifest of the data
+ * store the file belongs to (`data import --asset-class` recorded it), or inference from the symbol.
+ */
+function classOrigin(l: LoadResult, configSymbols: Record<string, { assetClass: AssetClass }>): string {
+  if (configSymbols[l.series.symbol]) return '';
+  const recorded = recordedClass(l.series.source.path);
+  return recorded?.assetClass === l.series.assetClass ? ", as the store's manifest records" : ', inferred';
+}
+
+/** The `data:` line: symbol, class (and where it came from), bars, cache use. */
 export function dataLine(
   loaded: readonly LoadResult[],
   configSymbols: Record<string, { assetClass: AssetClass }>,
 ): string {
   const one = (l: LoadResult): string =>
-    `${l.series.symbol} (${l.series.assetClass}${configSymbols[l.series.symbol] ? '' : ', inferred'}, ${l.report.bars} bars${l.fromCache ? ', cached' : ''})`;
+    `${l.series.symbol} (${l.series.assetClass}${classOrigin(l, configSymbols)}, ${l.report.bars} bars${l.fromCache ? ', cached' : ''})`;
   return `data: ${loaded.map(one).join(', ')}`;
 }
 

@@ -63,6 +63,12 @@ export function emptyManifest(): Manifest {
   return { version: MANIFEST_VERSION, files: {} };
 }
 
+/** A parsed manifest.json when it is one this version wrote, else null (a file of the same name from elsewhere). */
+export function parseManifest(json: unknown): Manifest | null {
+  const parsed = manifestSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
 export async function readManifest(dir: string): Promise<Manifest> {
   const path = join(dir, MANIFEST_FILE);
   let text: string;

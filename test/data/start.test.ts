@@ -94,7 +94,7 @@ describe('npm start on a fresh machine', () => {
     const r = await runCliAsync(['start'], { ...NOWHERE, WORKSTEAL_DATA_DIR: dir }, { cwd: root });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`demo data: ${dir} (1 series at 1h;`);
-    expect(r.stderr).toContain('data: ADAUSDT (crypto, inferred, 1440 bars)');
+    expect(r.stderr).toContain("data: ADAUSDT (crypto, as the store's manifest records, 1440 bars)");
     expect(r.stdout).toContain('total return');
     expect(r.stdout).not.toContain('SYNTHETIC');
   });
