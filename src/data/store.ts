@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadBars, type LoadResult } from '../marketdata/index.js';
+import { symbolKey } from '../marketdata/symbols.js';
 import { formatTime } from './canonical.js';
 import { LIST_CAP, readManifest, writeManifest, type Manifest, type ManifestEntry } from './manifest.js';
 
@@ -127,7 +128,10 @@ export class DataStore {
   }
 }
 
-/** Entries of one timeframe, one per symbol (the first by key when two sources hold the same symbol). */
+/**
+ * Entries of one timeframe, one per instrument (the first by key when two files hold the same one, also
+ * spelled differently: ccxt-binance/BTC-USDT_1h.csv's BTC/USDT shadows import/BTCUSDT_1h.csv's BTCUSDT).
+ */
 export function selectEntries(
   manifest: Manifest,
   timeframe?: string,
@@ -146,9 +150,9 @@ export function selectEntries(
   const seen = new Set<string>();
   for (const e of all) {
     if (e.timeframe !== tf || e.rows === 0) continue;
-    if (seen.has(e.symbol)) shadowed.push(e);
+    if (seen.has(symbolKey(e.symbol))) shadowed.push(e);
     else {
-      seen.add(e.symbol);
+      seen.add(symbolKey(e.symbol));
       entries.push(e);
     }
   }

@@ -1,4 +1,5 @@
 import { DataError } from './errors.js';
+import { symbolKey } from './symbols.js';
 import type { LoadResult } from './types.js';
 
 /**
@@ -6,6 +7,7 @@ import type { LoadResult } from './types.js';
  * mixed-interval warning. The filter comes first, so a folder holding other symbols' duplicates still loads.
  * When one symbol comes from files of different bar lengths (SOLUSDT_1h.csv and SOLUSDT_1d.csv), the finest is
  * used and a note says which file was left out; files of the same bar length for one symbol are an error.
+ * A symbol here is an instrument (symbolKey): BTC/USDT and BTCUSDT are one, whatever file gave each spelling.
  */
 export interface SelectOptions {
   /** Keep only these symbols (each must be in the data). */
@@ -28,6 +30,24 @@ export function intervalLabel(ms: number): string {
   return `${ms} ms`;
 }
 
+/** Two files of one instrument at one bar length: which to use is the user's choice, never a guess. */
+function sameInstrument(prev: LoadResult, r: LoadResult): DataError {
+  const [p, q] = [prev.series, r.series];
+  const length = intervalLabel(p.intervalMs);
+  if (p.symbol === q.symbol) {
+    return new DataError(
+      q.source.path,
+      `gives symbol ${q.symbol}, like ${p.source.path}, at the same bar length (${length}).`,
+      'Load one file per symbol, or rename one of them (the symbol comes from a symbol column or the file name).',
+    );
+  }
+  return new DataError(
+    q.source.path,
+    `gives ${q.symbol}, the same market as ${p.symbol} in ${p.source.path} spelled another way, at the same bar length (${length}): both would be traded, each with its own orders and margin.`,
+    `Use one of them: pick it with --symbols ${p.symbol} (or --symbols ${q.symbol}), pass only its file, or delete the other file (in a data store, also its entry in manifest.json).`,
+  );
+}
+
 export function selectSeries(results: readonly LoadResult[], options: SelectOptions = {}): LoadResult[] {
   let kept = [...results];
   if (options.only?.length) {
@@ -42,30 +62,27 @@ export function selectSeries(results: readonly LoadResult[], options: SelectOpti
     }
     kept = kept.filter((r) => options.only!.includes(r.series.symbol));
   }
+  // Keyed by instrument, not spelling: BTC/USDT (ccxt-binance/BTC-USDT_1h.csv) and BTCUSDT (a Binance dump
+  // imported beside it) are one market, and simulating both would trade it twice with twice the capacity.
   const bySymbol = new Map<string, LoadResult>();
   for (const r of kept) {
-    const prev = bySymbol.get(r.series.symbol);
+    const key = symbolKey(r.series.symbol);
+    const prev = bySymbol.get(key);
     if (!prev) {
-      bySymbol.set(r.series.symbol, r);
+      bySymbol.set(key, r);
       continue;
     }
     const [a, b] = [prev.series.intervalMs, r.series.intervalMs];
-    if (a === b) {
-      throw new DataError(
-        r.series.source.path,
-        `gives symbol ${r.series.symbol}, like ${prev.series.source.path}, at the same bar length (${intervalLabel(a)}).`,
-        'Load one file per symbol, or rename one of them (the symbol comes from a symbol column or the file name).',
-      );
-    }
+    if (a === b) throw sameInstrument(prev, r);
     const [finer, coarser] = b < a ? [r, prev] : [prev, r];
-    bySymbol.set(r.series.symbol, finer);
+    bySymbol.set(key, finer);
     // Said whether both files were named or came from a folder: the coarser one was given and is not used.
     const [f, c] = [finer.series.source.path, coarser.series.source.path];
     options.onNote?.(
       `${r.series.symbol}: using ${f} (${intervalLabel(finer.series.intervalMs)} bars) and leaving out ${c} (${intervalLabel(coarser.series.intervalMs)}): one file per symbol is used, the finest; to use the ${intervalLabel(coarser.series.intervalMs)} bars, pass ${c} without ${f}`,
     );
   }
-  const out = kept.filter((r) => bySymbol.get(r.series.symbol) === r);
+  const out = kept.filter((r) => bySymbol.get(symbolKey(r.series.symbol)) === r);
   const lengths = new Map<number, string[]>();
   for (const r of out)
     lengths.set(r.series.intervalMs, [...(lengths.get(r.series.intervalMs) ?? []), r.series.symbol]);
