@@ -21,7 +21,7 @@ import {
   formatTime,
   type BarProblem,
 } from './canonical.js';
-import { DownloadError } from './errors.js';
+import { DownloadError, StoreError } from './errors.js';
 import { lockStore } from './lock.js';
 import { LIST_CAP, type Manifest, type ManifestEntry } from './manifest.js';
 import type { DataStore, EntryMeta } from './store.js';
@@ -279,15 +279,24 @@ export async function download(req: DownloadRequest): Promise<SymbolResult[]> {
   }
   const symbols = await req.source.resolveSymbols(req.symbols);
   req.events?.ready?.(symbols);
+  await req.store.checkFolders([req.source.id]);
   const release = await lockStore(req.store.dir);
   try {
-    const { manifest, missing } = await req.store.reconcile();
+    const { manifest, missing, broken } = await req.store.reconcile();
     const results: SymbolResult[] = [];
     for (const symbol of symbols) {
       if (req.signal?.aborted) throw interrupted(symbol, req.store.dir);
       const key = canonicalKey(req.source.id, symbol, req.timeframe);
       // An entry whose file is gone describes nothing: start that symbol afresh.
       if (missing.includes(key)) delete manifest.files[key];
+      // Appending to a file that no longer loads would store bars no simulation can read.
+      const damaged = broken.find((b) => b.key === key);
+      if (damaged) {
+        throw new StoreError(
+          `${req.store.pathOf(key)} was changed outside worksteal and no longer loads (${damaged.problem}): fix that row, or delete the file and run \`worksteal data list\`, then download again.`,
+          2,
+        );
+      }
       const result = await new SymbolDownload(req, manifest, symbol).run(req.from, end);
       req.events?.symbolDone?.(result);
       results.push(result);

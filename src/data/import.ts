@@ -144,6 +144,7 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
     loads.push({ file, load, key });
   }
 
+  await req.store.checkFolders([source]);
   const release = await lockStore(req.store.dir);
   try {
     const { manifest } = await req.store.reconcile();

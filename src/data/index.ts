@@ -7,7 +7,16 @@ export { DownloadError, StoreError, type DownloadErrorKind } from './errors.js';
 export { CANONICAL_HEADER, canonicalKey, formatTime, symbolStem } from './canonical.js';
 export { timeframeMs, timeframeName } from './timeframe.js';
 export { MANIFEST_FILE, readManifest, type Manifest, type ManifestEntry } from './manifest.js';
-export { DataStore, defaultDataDir, loadEntries, selectEntries } from './store.js';
+export {
+  DataStore,
+  defaultDataDir,
+  loadEntries,
+  sameMarket,
+  sameMarketWarning,
+  selectEntries,
+  type BrokenFile,
+  type Reconciled,
+} from './store.js';
 export { openCcxtSource, type CcxtSourceOptions } from './ccxt-source.js';
 export {
   openAlpacaSource,

@@ -83,7 +83,7 @@ export async function readManifest(dir: string): Promise<Manifest> {
     json = JSON.parse(text);
   } catch {
     throw new StoreError(
-      `${path} is not valid JSON. The bar files beside it are intact; move the manifest away and run \`worksteal data list --dir ${dir}\` to see the untracked files, then import them again with \`worksteal data import\`.`,
+      `${path} is not valid JSON. The bar files beside it are intact; move the manifest away and import them again with \`worksteal data import <file or folder> --dir ${dir}\`.`,
     );
   }
   const parsed = manifestSchema.safeParse(json);

@@ -5,12 +5,22 @@
  * with the files after anything unexpected (a crash between the two writes, a hand edit).
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadBars, type LoadResult } from '../marketdata/index.js';
+import { printable } from '../core/errors.js';
+import { DataError, loadBars, type LoadResult } from '../marketdata/index.js';
 import { symbolKey } from '../marketdata/symbols.js';
 import { formatTime } from './canonical.js';
-import { LIST_CAP, readManifest, writeManifest, type Manifest, type ManifestEntry } from './manifest.js';
+import { StoreError } from './errors.js';
+import {
+  LIST_CAP,
+  MANIFEST_FILE,
+  readManifest,
+  writeManifest,
+  type Manifest,
+  type ManifestEntry,
+} from './manifest.js';
 
 /** The local data folder: --dir, else WORKSTEAL_DATA_DIR, else ./data (relative to the current folder). */
 export function defaultDataDir(
@@ -18,6 +28,38 @@ export function defaultDataDir(
   cwd = process.cwd(),
 ): string {
   return resolve(cwd, env.WORKSTEAL_DATA_DIR || 'data');
+}
+
+/** A store file that changed and no longer loads: its key and the loader's finding (`file:row: problem`). */
+export interface BrokenFile {
+  key: string;
+  problem: string;
+}
+
+/**
+ * The loader's finding without its advice: that speaks of `simulate --repair`, while a store file is mended by
+ * fixing the row or importing it again.
+ */
+export function loadProblem(err: DataError): string {
+  return `${printable(err.row === undefined ? err.file : `${err.file}:${err.row}`)}: ${printable(err.problem)}`;
+}
+
+export interface Reconciled {
+  manifest: Manifest;
+  refreshed: string[];
+  missing: string[];
+  untracked: string[];
+  broken: BrokenFile[];
+}
+
+async function folderProblem(path: string): Promise<string | null> {
+  try {
+    return (await stat(path)).isDirectory() ? null : 'is a file, not a folder';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    return code === 'ENOTDIR' ? 'lies under a file, not a folder' : `cannot be used (${code ?? String(err)})`;
+  }
 }
 
 /** What the caller knows about a file that the file itself does not say. */
@@ -80,17 +122,15 @@ export class DataStore {
   /**
    * Brings the manifest in line with the files: an entry whose file changed (sha256) is recomputed from the
    * file, an entry whose file is gone is reported as missing (and kept, so the user sees it), and CSV files
-   * in source folders that no entry describes are reported as untracked. Writes the manifest when it changed.
+   * in source folders that no entry describes are reported as untracked. A changed file the loader refuses
+   * (a row with close 0 appended by hand) is reported as broken with the loader's message, its entry kept as
+   * it was: one bad file must not hide the rest of the store. Writes the manifest when it changed.
    */
-  async reconcile(): Promise<{
-    manifest: Manifest;
-    refreshed: string[];
-    missing: string[];
-    untracked: string[];
-  }> {
+  async reconcile(): Promise<Reconciled> {
     const manifest = await this.read();
     const refreshed: string[] = [];
     const missing: string[] = [];
+    const broken: BrokenFile[] = [];
     for (const [key, entry] of Object.entries(manifest.files)) {
       let bytes: Buffer;
       try {
@@ -100,16 +140,41 @@ export class DataStore {
         continue;
       }
       if (createHash('sha256').update(bytes).digest('hex') === entry.sha256) continue;
-      manifest.files[key] = (await this.describe(key, entry)).entry;
-      refreshed.push(key);
+      try {
+        manifest.files[key] = (await this.describe(key, entry)).entry;
+        refreshed.push(key);
+      } catch (err) {
+        if (!(err instanceof DataError)) throw err;
+        broken.push({ key, problem: loadProblem(err) });
+      }
     }
     if (refreshed.length > 0) await this.write(manifest);
     const untracked = (await this.csvFiles()).filter((k) => !(k in manifest.files));
-    return { manifest, refreshed, missing, untracked };
+    return { manifest, refreshed, missing, untracked, broken };
   }
 
-  /** `<source>/<name>.csv` keys of the CSV files one folder down (temp files start with a dot). */
-  async csvFiles(): Promise<string[]> {
+  /**
+   * Refuses, before anything is written, a data folder or store sub-folder that is a file (or lies under one):
+   * mkdir would fail deep inside a write with EEXIST or ENOTDIR. A folder that does not exist yet is fine.
+   */
+  async checkFolders(sources: readonly string[]): Promise<void> {
+    for (const path of [this.dir, ...sources.map((s) => join(this.dir, s))]) {
+      const problem = await folderProblem(path);
+      if (problem === null) continue;
+      throw new StoreError(
+        path === this.dir
+          ? `the data folder ${path} ${problem}: pass --dir a folder (it is created when missing) or move that file away. Nothing was written.`
+          : `${path}, the store's folder for these files, ${problem}: move that file away. Nothing was written.`,
+        2,
+      );
+    }
+  }
+
+  /**
+   * `<source>/<name>.csv` keys of the CSV files one folder down (temp files start with a dot); with `top`,
+   * also the CSV files in the folder itself (never store files: a folder of plain bar files has them).
+   */
+  async csvFiles(options: { top?: boolean } = {}): Promise<string[]> {
     const out: string[] = [];
     let sources;
     try {
@@ -117,11 +182,13 @@ export class DataStore {
     } catch {
       return out;
     }
+    const csv = (f: Dirent): boolean =>
+      f.isFile() && !f.name.startsWith('.') && f.name.toLowerCase().endsWith('.csv');
     for (const s of sources) {
+      if (options.top && csv(s)) out.push(s.name);
       if (!s.isDirectory() || s.name.startsWith('.')) continue;
       for (const f of await readdir(join(this.dir, s.name), { withFileTypes: true })) {
-        if (f.isFile() && !f.name.startsWith('.') && f.name.toLowerCase().endsWith('.csv'))
-          out.push(`${s.name}/${f.name}`);
+        if (csv(f)) out.push(`${s.name}/${f.name}`);
       }
     }
     return out.sort();
@@ -157,6 +224,29 @@ export function selectEntries(
     }
   }
   return { entries, timeframe: tf ?? null, shadowed };
+}
+
+/**
+ * Entries that hold one market at one timeframe in different files (BTC/USDT from ccxt-binance, BTCUSDT
+ * imported from a Binance dump): `simulate --data <store>` refuses them (selectSeries), so `data import` and
+ * `data list` say so first. Each group is sorted by file.
+ */
+export function sameMarket(manifest: Manifest): ManifestEntry[][] {
+  const groups = new Map<string, ManifestEntry[]>();
+  for (const e of Object.values(manifest.files)) {
+    const k = `${symbolKey(e.symbol)} ${e.timeframe}`;
+    groups.set(k, [...(groups.get(k) ?? []), e]);
+  }
+  return [...groups.values()]
+    .filter((g) => g.length > 1)
+    .map((g) => g.sort((a, b) => (a.file < b.file ? -1 : 1)));
+}
+
+/** What `data import` and `data list` say about one sameMarket group of the store at `dir`. */
+export function sameMarketWarning(group: readonly ManifestEntry[], dir: string): string {
+  const files = group.map((e) => `${e.symbol} in ${e.file}`).join(' and ');
+  const picks = group.map((e) => `--symbols ${e.symbol}`).join(' or ');
+  return `${files} are one market at ${group[0]!.timeframe}: \`worksteal simulate --data ${dir}\` refuses to trade it twice. Simulate one with ${picks}, or keep one file: delete the other and its entry in ${join(dir, MANIFEST_FILE)}.`;
 }
 
 /** Loads store entries for a simulation, with the symbol and asset class the manifest records. */

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../../io/load-config.js';
 import { expandDataArgs } from '../../marketdata/index.js';
@@ -22,9 +21,9 @@ import { parseDateRange } from '../dates.js';
 import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
-import { table } from '../../report/text.js';
-import { checkOutputPath, deprecatedAlias, jsonOption, takeDeprecated, writeJsonOutput } from '../output.js';
+import { deprecatedAlias, jsonOption, takeDeprecated } from '../output.js';
 import { progressBar, type Progress } from '../progress.js';
+import { listData } from './data-list.js';
 
 interface DownloadOptions {
   source: string;
@@ -164,51 +163,7 @@ export function registerData(program: Command): void {
       'after',
       '\nExamples:\n  worksteal data list\n  worksteal data list --dir ~/market --json - | jq ".files[].symbol"',
     )
-    .action(async (opts: { dir?: string; json?: string }) => {
-      await checkOutputPath('--json', opts.json);
-      const dir = opts.dir ?? defaultDataDir();
-      // A --dir that is not a folder is a typo, not an empty store (the default folder may not exist yet).
-      if (opts.dir !== undefined) {
-        const kind = await stat(dir).catch(() => null);
-        if (!kind) throw new CliError(`--dir ${dir}: no such folder; check the path`);
-        if (!kind.isDirectory()) throw new CliError(`--dir ${dir}: is a file, not a folder of market data`);
-      }
-      const store = new DataStore(dir);
-      const { manifest, missing, untracked, refreshed } = await guard(dir, () => store.reconcile());
-      const entries = Object.values(manifest.files);
-      if (opts.json) {
-        await writeJsonOutput(opts.json, { dir, files: entries, missing, untracked });
-        if (opts.json === '-') return;
-      }
-      if (entries.length === 0 && untracked.length === 0) {
-        process.stdout.write(
-          `${dir} holds no market data. Get some with:\n  worksteal data download --source ccxt:binance --symbols BTC/USDT,ETH/USDT --timeframe 1h --from 2023-01-01\n  worksteal data import <files…>\n`,
-        );
-        return;
-      }
-      process.stdout.write(`${dir}\n`);
-      process.stdout.write(
-        `${table(
-          ['file', 'symbol', 'class', 'tf', 'first', 'last', 'bars', 'gaps', 'bad rows / dups', 'updated'],
-          entries.map((e) => [
-            `${e.file}${missing.includes(e.file) ? ' (MISSING)' : ''}`,
-            e.symbol,
-            e.assetClass,
-            e.timeframe,
-            e.first ?? '—',
-            e.last ?? '—',
-            e.rows,
-            e.gaps,
-            `${e.badRows} / ${e.duplicates}`,
-            e.updatedAt.slice(0, 16).replace('T', ' '),
-          ]),
-        )}\n`,
-      );
-      for (const k of refreshed)
-        process.stdout.write(`note: ${k} differed from the manifest; its entry was recomputed\n`);
-      for (const k of untracked)
-        process.stdout.write(`untracked (not in the manifest): ${k}; import it to track it\n`);
-    });
+    .action(listData);
 }
 
 export interface RunDownloadOptions {

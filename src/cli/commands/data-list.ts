@@ -1,0 +1,105 @@
+/**
+ * `worksteal data list`: every manifest entry after checking it against the files, the missing and broken
+ * ones flagged with what to do (exit 2 then), untracked CSV files, one market stored twice; and a folder of
+ * plain bar files (no manifest) told apart from a store.
+ */
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  DataStore,
+  MANIFEST_FILE,
+  StoreError,
+  defaultDataDir,
+  sameMarket,
+  sameMarketWarning,
+  type Reconciled,
+} from '../../data/index.js';
+import { table } from '../../report/text.js';
+import { CliError, EXIT } from '../errors.js';
+import { checkOutputPath, writeJsonOutput } from '../output.js';
+
+export async function listData(opts: { dir?: string; json?: string }): Promise<void> {
+  await checkOutputPath('--json', opts.json);
+  const dir = opts.dir ?? defaultDataDir();
+  // A --dir that is not a folder is a typo, not an empty store (the default folder may not exist yet).
+  if (opts.dir !== undefined) {
+    const kind = await stat(dir).catch(() => null);
+    if (!kind) throw new CliError(`--dir ${dir}: no such folder; check the path`);
+    if (!kind.isDirectory()) throw new CliError(`--dir ${dir}: is a file, not a folder of market data`);
+  }
+  const store = new DataStore(dir);
+  if (!existsSync(join(dir, MANIFEST_FILE))) await refuseNonStore(store);
+  const found = await store.reconcile().catch((err: unknown) => {
+    if (err instanceof StoreError) throw new CliError(err.message, err.exitCode);
+    throw err;
+  });
+  const { manifest, missing, untracked, broken } = found;
+  const entries = Object.values(manifest.files);
+  if (opts.json) {
+    await writeJsonOutput(opts.json, { dir, files: entries, missing, untracked, broken });
+  }
+  if (opts.json !== '-') listText(dir, found);
+  if (missing.length > 0 || broken.length > 0) process.exitCode = EXIT.badInput;
+}
+
+/**
+ * `data list` of a folder without a manifest: if it holds CSV files it is a folder of bar files, not a store
+ * (nothing to list), and the user wants simulate --data or data import; if it holds none it is a store yet to be
+ * filled (the default ./data before the first download).
+ */
+async function refuseNonStore(store: DataStore): Promise<void> {
+  const csv = await store.csvFiles({ top: true });
+  if (csv.length === 0) return;
+  const dir = store.dir;
+  const shown = csv.slice(0, 3).join(', ') + (csv.length > 3 ? `, … (${csv.length} in all)` : '');
+  throw new CliError(
+    `${dir} is not a worksteal data store (it has no ${MANIFEST_FILE}); it holds CSV files (${shown}). Simulate them as they are with \`worksteal simulate --data ${dir}\`, or copy them into a store with \`worksteal data import ${dir}\` (--dir chooses the store, default ./data) and list that.`,
+  );
+}
+
+/** The table of every entry (missing and broken ones flagged), then what to do about each flagged file. */
+function listText(dir: string, found: Reconciled): void {
+  const { manifest, missing, untracked, refreshed, broken } = found;
+  const entries = Object.values(manifest.files);
+  if (entries.length === 0 && untracked.length === 0) {
+    process.stdout.write(
+      `${dir} holds no market data. Get some with:\n  worksteal data download --source ccxt:binance --symbols BTC/USDT,ETH/USDT --timeframe 1h --from 2023-01-01\n  worksteal data import <files…>\n`,
+    );
+    return;
+  }
+  const flag = (key: string): string =>
+    missing.includes(key) ? ' (MISSING)' : broken.some((b) => b.key === key) ? ' (DOES NOT LOAD)' : '';
+  process.stdout.write(`${dir}\n`);
+  process.stdout.write(
+    `${table(
+      ['file', 'symbol', 'class', 'tf', 'first', 'last', 'bars', 'gaps', 'bad rows / dups', 'updated'],
+      entries.map((e) => [
+        `${e.file}${flag(e.file)}`,
+        e.symbol,
+        e.assetClass,
+        e.timeframe,
+        e.first ?? '—',
+        e.last ?? '—',
+        e.rows,
+        e.gaps,
+        `${e.badRows} / ${e.duplicates}`,
+        e.updatedAt.slice(0, 16).replace('T', ' '),
+      ]),
+    )}\n`,
+  );
+  for (const k of refreshed)
+    process.stdout.write(`note: ${k} differed from the manifest; its entry was recomputed\n`);
+  for (const k of untracked)
+    process.stdout.write(`untracked (not in the manifest): ${k}; import it to track it\n`);
+  for (const group of sameMarket(manifest))
+    process.stderr.write(`warning: ${sameMarketWarning(group, dir)}\n`);
+  for (const b of broken)
+    process.stderr.write(
+      `error: ${b.key} was changed outside worksteal and no longer loads (${b.problem}); its row above describes the file as it was. Fix that row, import the original again with --replace, or delete the file and run \`worksteal data list\`.\n`,
+    );
+  for (const k of missing)
+    process.stderr.write(
+      `error: ${k} is missing: its row above describes a file that is gone. Restore it, or download or import it again; to forget it, delete its entry from ${join(dir, MANIFEST_FILE)}.\n`,
+    );
+}
