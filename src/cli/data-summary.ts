@@ -8,6 +8,8 @@
 import type { AssetClass } from '../core/types.js';
 import { recordedClass } from '../data/recorded-class.js';
 import type { ExchangeCalendar } from '../core/calendar/index.js';
+import type { ImportResult } from '../data/import.js';
+import type { ManifestEntry } from '../data/manifest.js';
 import type { LoadResult } from '../marketdata/index.js';
 import { isDailySpacing } from '../marketdata/daily.js';
 import { reportedProblems, type ReportedProblem } from '../marketdata/quality.js';
@@ -205,4 +207,56 @@ export function dataWithProblems<T extends object>(
   loaded: readonly LoadResult[],
 ): (T & { problems: ReportedProblem[] })[] {
   return data.map((d, i) => ({ ...d, problems: reportedProblems(loaded[i]!.report) }));
+}
+
+/** Problem rows `data import` shows per file; every one is in its --json. */
+const IMPORT_SHOWN = 5;
+
+/** What replacing did to the stored file: `unchanged`, or the bars added, changed (the first) and deleted. */
+function changeText(r: ImportResult): string {
+  if (!r.replaced) return '';
+  if (r.damaged !== undefined) return ' (replaced a stored file that no longer loaded)';
+  const c = r.changes;
+  if (c === null) return ' (replaced an entry whose file was missing)';
+  if (c.added + c.changed + c.deleted === 0) return ' (unchanged)';
+  const f = c.firstChange;
+  const parts = [
+    ...(c.added ? [`${count(c.added, 'bar')} added`] : []),
+    ...(f
+      ? [
+          `${c.changed.toLocaleString('en-US')} changed (the first at ${isoUtc(f.time)}: ${f.field} ${f.from} → ${f.to})`,
+        ]
+      : []),
+    ...(c.deleted ? [`${c.deleted.toLocaleString('en-US')} deleted`] : []),
+  ];
+  return ` (replaced: ${parts.join(', ')}; ${c.unchanged.toLocaleString('en-US')} unchanged)`;
+}
+
+export function qualityLine(e: ManifestEntry): string {
+  return `quality: ${count(e.gaps, 'gap')} (${count(e.missingBars, 'bar')} missing), ${count(e.duplicates, 'duplicate')}, ${count(e.badRows, 'bad row')}`;
+}
+
+/**
+ * What `data import` says about one file (stdout): where it went and what that changed, the series, its
+ * quality with the three largest gaps, and the rows dropped, repaired or warned about: the first few, then
+ * how many more and where every one is (`json`: the --json file given, if any).
+ */
+export function importLines(r: ImportResult, shown: string, json: string | undefined): string[] {
+  const e = r.entry;
+  const problems = reportedProblems(r.load.report);
+  const more = problems.length - IMPORT_SHOWN;
+  return [
+    `${r.file} → ${shown}${changeText(r)}`,
+    `  ${e.symbol} (${e.assetClass}) ${e.timeframe}: ${count(e.rows, 'bar')} ${e.first} → ${e.last}`,
+    `  ${qualityLine(e)}`,
+    ...e.largestGaps
+      .slice(0, 3)
+      .map((g) => `    gap ${g.after} → ${g.before} (${count(g.missingBars, 'bar')} missing)`),
+    ...problems.slice(0, IMPORT_SHOWN).map((p) => `    row ${p.row}: ${p.problem} (${p.action})`),
+    ...(more > 0
+      ? [
+          `    … ${count(more, 'more row')}: every one in ${json === undefined ? '--json FILE' : json === '-' ? 'the --json output' : json} (imported[].problems)`,
+        ]
+      : []),
+  ];
 }

@@ -9,11 +9,12 @@ import { resolve } from 'node:path';
 import type { AssetClass } from '../core/types.js';
 import { DataError, loadBars, loadMany, type LayoutOverride, type LoadResult } from '../marketdata/index.js';
 import { reportedProblems } from '../marketdata/quality.js';
+import { barChanges, type BarChanges } from './changes.js';
 import { writeFileAtomic } from './atomic.js';
 import { CANONICAL_HEADER, canonicalKey, formatColumns, formatTime } from './canonical.js';
 import { lockStore } from './lock.js';
 import { LIST_CAP, type BarProblemRecord, type ManifestEntry } from './manifest.js';
-import type { DataStore } from './store.js';
+import { loadProblem, sameMarket, sameMarketWarning, type DataStore } from './store.js';
 import { timeframeName } from './timeframe.js';
 
 export interface ImportRequest {
@@ -45,6 +46,15 @@ export interface ImportResult {
   entry: ManifestEntry;
   /** The store held this symbol and timeframe from the same source before, and it was replaced. */
   replaced: boolean;
+  /**
+   * What replacing did to the stored file, bar by bar; null when there was none before, or when the stored
+   * file no longer loaded (`damaged`).
+   */
+  changes: BarChanges | null;
+  /** The stored file did not load (changed by hand) and `replace` replaced it: the loader's message. */
+  damaged?: string;
+  /** What to know about this file: its market is stored twice. */
+  warnings: string[];
 }
 
 /** Bad rows, duplicates and suspicious moves (warned, kept), the first LIST_CAP in file order. */
@@ -52,54 +62,49 @@ function problemsOf(load: LoadResult): BarProblemRecord[] {
   return reportedProblems(load.report).slice(0, LIST_CAP);
 }
 
+/** The bars of the stored file an import would replace, or the loader's message when it no longer loads. */
+async function storedBars(held: ManifestEntry, path: string): Promise<LoadResult | string | null> {
+  if (!existsSync(path)) return null;
+  try {
+    return await loadBars(path, { symbol: held.symbol, assetClass: held.assetClass, cacheDir: null });
+  } catch (err) {
+    if (err instanceof DataError) return loadProblem(err);
+    throw err;
+  }
+}
+
 /**
  * An import replaces the store file of its symbol and timeframe; a stored bar the new file lacks would be gone
  * without a word, whether it lies outside the new file's range (importing 2024 over 2020-2023) or inside it
  * (a copy with rows deleted). Such an import is refused, naming the file, how many stored bars it would
  * delete and the first of them; a file holding every stored bar (a corrected copy, a longer history)
- * replaces it as before, and `replace` (`--replace`) replaces on purpose.
+ * replaces it as before, and `replace` (`--replace`) replaces on purpose. A stored file that no longer loads
+ * (edited by hand) is replaced only with `replace`: what it holds cannot be compared.
  */
-async function refuseLoss(
+function refuseLoss(
   file: string,
   key: string,
   held: ManifestEntry,
   load: LoadResult,
   path: string,
-): Promise<void> {
-  if (held.rows === 0 || !existsSync(path)) return;
-  const stored = (await loadBars(path, { symbol: held.symbol, assetClass: held.assetClass, cacheDir: null }))
-    .series.time;
-  const lost = missingTimes(stored, load.series.time);
-  if (lost.count === 0) return;
+  stored: LoadResult | string,
+): void {
+  if (typeof stored === 'string') {
+    throw new DataError(
+      file,
+      `would replace the store's ${key}, which was changed outside worksteal and no longer loads (${stored}).`,
+      `Pass --replace to replace it with this file, or fix that row and import again.`,
+    );
+  }
+  const lost = barChanges(stored.series, load.series);
+  if (lost.deleted === 0) return;
   const time = load.series.time;
-  const outside = `${lost.outside > 0 ? `, ${lost.outside} of them outside its range` : ''}`;
+  const outside = `${lost.deletedOutside > 0 ? `, ${lost.deletedOutside} of them outside its range` : ''}`;
   throw new DataError(
     file,
-    `covers ${formatTime(time[0] as number)} → ${formatTime(time[time.length - 1] as number)} with ${time.length} bars, but the store's ${key} holds ${held.rows} bars ${held.first} → ${held.last}: importing it would delete ${lost.count} stored bars${outside}, the first at ${formatTime(lost.first as number)}.`,
+    `covers ${formatTime(time[0] as number)} → ${formatTime(time[time.length - 1] as number)} with ${time.length} bars, but the store's ${key} holds ${held.rows} bars ${held.first} → ${held.last}: importing it would delete ${lost.deleted} stored bars${outside}, the first at ${formatTime(lost.firstDeleted as number)}.`,
     `Import a file that holds every stored bar (e.g. add the new rows to ${path} and import that), import into another --folder, or pass --replace to replace the stored file on purpose.`,
   );
-}
-
-/** The times of `stored` that `next` lacks (both ascending): how many, the first, and how many lie outside next's range. */
-export function missingTimes(
-  stored: ArrayLike<number>,
-  next: ArrayLike<number>,
-): { count: number; first: number | null; outside: number } {
-  let count = 0;
-  let outside = 0;
-  let first: number | null = null;
-  let j = 0;
-  const lo = next.length ? (next[0] as number) : Infinity;
-  const hi = next.length ? (next[next.length - 1] as number) : -Infinity;
-  for (let i = 0; i < stored.length; i++) {
-    const t = stored[i] as number;
-    while (j < next.length && (next[j] as number) < t) j++;
-    if (j < next.length && next[j] === t) continue;
-    count++;
-    first ??= t;
-    if (t < lo || t > hi) outside++;
-  }
-  return { count, first, outside };
 }
 
 const SOURCE_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
@@ -149,9 +154,13 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
   try {
     const { manifest } = await req.store.reconcile();
     // Every file is checked against the store before any is written, so a refusal leaves the store as it was.
+    const before = new Map<string, LoadResult | string | null>();
     for (const { file, load, key } of loads) {
       const held = manifest.files[key];
-      if (held && !req.replace) await refuseLoss(file, key, held, load, req.store.pathOf(key));
+      if (!held) continue;
+      const stored = await storedBars(held, req.store.pathOf(key));
+      before.set(key, stored);
+      if (stored !== null && !req.replace) refuseLoss(file, key, held, load, req.store.pathOf(key), stored);
     }
     const results: ImportResult[] = [];
     for (const { file, load, key } of loads) {
@@ -159,6 +168,7 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
       const path = req.store.pathOf(key);
       await writeFileAtomic(path, CANONICAL_HEADER + formatColumns(s));
       const replaced = key in manifest.files;
+      const stored = before.get(key) ?? null;
       const { entry } = await req.store.describe(key, {
         source,
         symbol: s.symbol,
@@ -176,7 +186,23 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
       });
       manifest.files[key] = entry;
       await req.store.write(manifest);
-      results.push({ file, key, path, load, entry, replaced });
+      results.push({
+        file,
+        key,
+        path,
+        load,
+        entry,
+        replaced,
+        changes: stored === null || typeof stored === 'string' ? null : barChanges(stored.series, s),
+        ...(typeof stored === 'string' ? { damaged: stored } : {}),
+        warnings: [],
+      });
+    }
+    // Said once every file is in: two files of this import may be the one market under two spellings.
+    const groups = sameMarket(manifest);
+    for (const r of results) {
+      const group = groups.find((g) => g.some((e) => e.file === r.key));
+      if (group) r.warnings.push(sameMarketWarning(group, req.store.dir));
     }
     return results;
   } finally {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataStore, importFiles } from '../../src/data/index.js';
-import { missingTimes } from '../../src/data/import.js';
+import { barChanges } from '../../src/data/changes.js';
 import { DataError, loadBars } from '../../src/marketdata/index.js';
 import { runCli } from '../support/cli.js';
 
@@ -88,10 +88,22 @@ describe('an import over a stored file', () => {
     expect(r!.entry.rows).toBe(30);
   });
 
-  it('missingTimes counts stored times the next file lacks, and those outside its range', () => {
-    expect(missingTimes([1, 2, 3, 4, 5], [2, 3, 5, 6])).toEqual({ count: 2, first: 1, outside: 1 });
-    expect(missingTimes([1, 2], [1, 2, 3])).toEqual({ count: 0, first: null, outside: 0 });
-    expect(missingTimes([1, 2], [])).toEqual({ count: 2, first: 1, outside: 2 });
+  it('barChanges counts stored times the next file lacks, and those outside its range', () => {
+    const bars = (time: number[]) => ({
+      time,
+      open: time.map(() => 1),
+      high: time.map(() => 1),
+      low: time.map(() => 1),
+      close: time.map(() => 1),
+      volume: time.map(() => 1),
+    });
+    const lost = (a: number[], b: number[]) => {
+      const c = barChanges(bars(a), bars(b));
+      return { count: c.deleted, first: c.firstDeleted, outside: c.deletedOutside };
+    };
+    expect(lost([1, 2, 3, 4, 5], [2, 3, 5, 6])).toEqual({ count: 2, first: 1, outside: 1 });
+    expect(lost([1, 2], [1, 2, 3])).toEqual({ count: 0, first: null, outside: 0 });
+    expect(lost([1, 2], [])).toEqual({ count: 2, first: 1, outside: 2 });
   });
 });
 
@@ -110,6 +122,6 @@ describe('data import on the command line', () => {
     expect(readFileSync(join(data, 'import', 'SOLUSDT_1h.csv'), 'utf8')).toBe(before);
     const replaced = runCli(['data', 'import', holed, '--dir', data, '--no-cache', '--replace']);
     expect(replaced.code).toBe(0);
-    expect(replaced.stdout).toMatch(/\(replaced\)[\s\S]*139 bars/);
+    expect(replaced.stdout).toMatch(/\(replaced: 61 deleted; 139 unchanged\)[\s\S]*139 bars/);
   });
 });

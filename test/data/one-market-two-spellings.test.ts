@@ -2,14 +2,15 @@
  * One market under two spellings (ccxt-binance/BTC-USDT_1h.csv gives BTC/USDT, import/BTCUSDT_1h.csv gives
  * BTCUSDT, byte for byte the same bars) was simulated as two symbols without a word: each with its own
  * orders and margin, stealing from itself. It is refused like two files of one symbol, naming both files and
- * how to pick one.
+ * how to pick one; `data import` and `data list` warn about it in the store first.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataStore, importFiles, readManifest, selectEntries } from '../../src/data/index.js';
+import { DataStore, importFiles, readManifest, sameMarket, selectEntries } from '../../src/data/index.js';
 import { DataError, expandDataArgs, loadMany } from '../../src/marketdata/index.js';
+import { runCli } from '../support/cli.js';
 import { hourlyFile } from './helpers-hourly.js';
 
 const root = mkdtempSync(join(tmpdir(), 'worksteal-two-spellings-'));
@@ -44,7 +45,7 @@ describe('one market under two spellings', () => {
     expect(notes[0]).toContain(`leaving out ${d} (1d)`);
   });
 
-  it('start uses one of them and notes the other (selectEntries)', async () => {
+  it('the store says so at import and in data list, and start uses one of them', async () => {
     const dir = join(root, 'flow');
     const s = new DataStore(dir);
     await importFiles({
@@ -54,9 +55,22 @@ describe('one market under two spellings', () => {
       symbol: 'BTC/USDT',
       cacheDir: null,
     });
-    await importFiles({ store: s, files: [dump], cacheDir: null });
-    const { entries, shadowed } = selectEntries(await readManifest(dir));
+    const [second] = await importFiles({ store: s, files: [dump], cacheDir: null });
+    expect(second!.warnings).toEqual([
+      `BTC/USDT in ccxt-binance/BTC-USDT_1h.csv and BTCUSDT in import/BTCUSDT_1h.csv are one market at 1h: \`worksteal simulate --data ${dir}\` refuses to trade it twice. Simulate one with --symbols BTC/USDT or --symbols BTCUSDT, or keep one file: delete the other and its entry in ${join(dir, 'manifest.json')}.`,
+    ]);
+    const manifest = await readManifest(dir);
+    expect(sameMarket(manifest).map((g) => g.map((e) => e.file))).toEqual([
+      ['ccxt-binance/BTC-USDT_1h.csv', 'import/BTCUSDT_1h.csv'],
+    ]);
+    const { entries, shadowed } = selectEntries(manifest);
     expect(entries.map((e) => e.file)).toEqual(['ccxt-binance/BTC-USDT_1h.csv']);
     expect(shadowed.map((e) => e.file)).toEqual(['import/BTCUSDT_1h.csv']);
+
+    const list = runCli(['data', 'list', '--dir', dir]);
+    expect(list.code).toBe(0);
+    expect(list.stderr).toContain(
+      'warning: BTC/USDT in ccxt-binance/BTC-USDT_1h.csv and BTCUSDT in import/BTCUSDT_1h.csv are one market at 1h',
+    );
   });
 });

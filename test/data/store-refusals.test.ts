@@ -81,6 +81,15 @@ describe('data list', () => {
     const json = JSON.parse(runCli(['data', 'list', '--dir', store.dir, '--json', '-']).stdout);
     expect(json.missing).toEqual(['import/BTCUSDT_1h.csv']);
     expect(json.broken.map((b: { key: string }) => b.key)).toEqual(['import/SOLUSDT_1h.csv']);
+
+    // An import over the broken file is refused naming it; --replace replaces it and says so.
+    const src = hourlyFile(join(dir, 'again', 'SOLUSDT_1h.csv'), 30);
+    await expect(importFiles({ store, files: [src], cacheDir: null })).rejects.toThrow(
+      /which was changed outside worksteal and no longer loads .*:32: non-positive price 0.* Pass --replace/,
+    );
+    const [replaced] = await importFiles({ store, files: [src], cacheDir: null, replace: true });
+    expect(replaced!.damaged).toContain(':32: non-positive price 0');
+    expect(replaced!.changes).toBeNull();
   });
 
   it('says a folder of plain CSV files is not a store and what to run; an empty folder holds no data yet', () => {

@@ -14,14 +14,23 @@ import {
   openAlpacaSource,
   openCcxtSource,
   type BarSource,
-  type ManifestEntry,
+  type ImportResult,
   type SymbolResult,
 } from '../../data/index.js';
 import { parseDateRange } from '../dates.js';
 import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
-import { deprecatedAlias, jsonOption, takeDeprecated } from '../output.js';
+import {
+  checkOutputPath,
+  deprecatedAlias,
+  humanStream,
+  jsonOption,
+  takeDeprecated,
+  writeJsonOutput,
+} from '../output.js';
+import { importLines } from '../data-summary.js';
+import { reportedProblems } from '../../marketdata/quality.js';
 import { progressBar, type Progress } from '../progress.js';
 import { listData } from './data-list.js';
 
@@ -47,6 +56,7 @@ interface ImportOptions extends LayoutFlags {
   replace?: boolean;
   config?: string;
   cache?: boolean;
+  json?: string;
 }
 
 export function registerData(program: Command): void {
@@ -109,6 +119,7 @@ export function registerData(program: Command): void {
       'replace a stored file even where the new one lacks some of its bars (refused without it: those bars would be deleted)',
     )
     .option('--no-cache', 'do not read or write the binary bar cache')
+    .addOption(jsonOption('{dir, imported: [{file, path, changes, warnings, entry, problems}]}'))
     .addHelpText(
       'after',
       `\nStock gaps are counted against the exchange calendar: nights, weekends and holidays are not gaps.\n\nExamples:\n  worksteal data import ../shared/marketdata/ibkr-tsla-economiaunmsm/TSLA_1h.csv\n  worksteal data import ~/Downloads/prices.csv --symbol AAPL --asset-class stock --folder broker --timezone America/New_York`,
@@ -120,6 +131,7 @@ export function registerData(program: Command): void {
     if (opts.assetClass !== undefined && opts.assetClass !== 'crypto' && opts.assetClass !== 'stock') {
       throw new CliError(`--asset-class ${opts.assetClass}: use crypto or stock`);
     }
+    await checkOutputPath('--json', opts.json);
     const config = opts.config ? (await loadConfig({ file: opts.config, env: process.env })).config : null;
     const results = await guard(dir, () =>
       expandDataArgs(files).then((paths) =>
@@ -137,20 +149,12 @@ export function registerData(program: Command): void {
         }),
       ),
     );
+    const out = humanStream(opts.json);
     for (const r of results) {
-      const e = r.entry;
-      process.stdout.write(
-        `${r.file} → ${shortPath(r.path, dir)}${r.replaced ? ' (replaced)' : ''}\n  ${e.symbol} (${e.assetClass}) ${e.timeframe}: ${e.rows.toLocaleString('en-US')} bars ${e.first} → ${e.last}\n  ${qualityLine(e)}\n`,
-      );
-      for (const g of e.largestGaps.slice(0, 3)) {
-        process.stdout.write(
-          `    gap ${g.after} → ${g.before} (${g.missingBars} bar${g.missingBars === 1 ? '' : 's'} missing)\n`,
-        );
-      }
-      for (const p of e.problems.slice(0, 5)) {
-        process.stdout.write(`    row ${p.row ?? p.time}: ${p.problem} (${p.action})\n`);
-      }
+      out.write(`${importLines(r, shortPath(r.path, dir), opts.json).join('\n')}\n`);
+      for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     }
+    if (opts.json) await writeJsonOutput(opts.json, { dir, imported: results.map(importJson) });
     process.exitCode = EXIT.ok;
   });
 
@@ -274,8 +278,20 @@ export function describeResult(r: SymbolResult, dir: string): string {
   return `${r.symbol} ${e.timeframe}: ${what} → ${shortPath(r.path, dir)} (${e.rows.toLocaleString('en-US')} bars, ${e.first} → ${e.last}, ${e.gaps} gap${e.gaps === 1 ? '' : 's'}${r.problems.length ? `, ${r.problems.length} bad bars` : ''})`;
 }
 
-function qualityLine(e: ManifestEntry): string {
-  return `quality: ${e.gaps} gap${e.gaps === 1 ? '' : 's'} (${e.missingBars} bar${e.missingBars === 1 ? '' : 's'} missing), ${e.duplicates} duplicate${e.duplicates === 1 ? '' : 's'}, ${e.badRows} bad row${e.badRows === 1 ? '' : 's'}`;
+/** One imported file in --json: the manifest entry plus what the console shows only in part (every problem row). */
+function importJson(r: ImportResult): object {
+  const { file, key, path, replaced, changes, warnings, entry } = r;
+  return {
+    file,
+    key,
+    path,
+    replaced,
+    changes,
+    ...(r.damaged !== undefined ? { damaged: r.damaged } : {}),
+    warnings,
+    entry,
+    problems: reportedProblems(r.load.report),
+  };
 }
 
 function shortPath(path: string, dir: string): string {
