@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { AssetClass } from '../core/types.js';
 import { DataError, loadBars, loadMany, type LayoutOverride, type LoadResult } from '../marketdata/index.js';
 import { reportedProblems } from '../marketdata/quality.js';
+import { symbolKey, symbolOfName } from '../marketdata/symbols.js';
 import { barChanges, type BarChanges } from './changes.js';
 import { writeFileAtomic } from './atomic.js';
 import { CANONICAL_HEADER, canonicalKey, formatColumns, formatTime } from './canonical.js';
@@ -53,7 +54,7 @@ export interface ImportResult {
   changes: BarChanges | null;
   /** The stored file did not load (changed by hand) and `replace` replaced it: the loader's message. */
   damaged?: string;
-  /** What to know about this file: its market is stored twice. */
+  /** What to know about this file: its name and symbol column disagree, or its market is stored twice. */
   warnings: string[];
 }
 
@@ -105,6 +106,19 @@ function refuseLoss(
     `covers ${formatTime(time[0] as number)} → ${formatTime(time[time.length - 1] as number)} with ${time.length} bars, but the store's ${key} holds ${held.rows} bars ${held.first} → ${held.last}: importing it would delete ${lost.deleted} stored bars${outside}, the first at ${formatTime(lost.firstDeleted as number)}.`,
     `Import a file that holds every stored bar (e.g. add the new rows to ${path} and import that), import into another --folder, or pass --replace to replace the stored file on purpose.`,
   );
+}
+
+/**
+ * A symbol column wins over the file name, silently until now: ETHUSDT_1h.csv holding BTCUSDT bars was
+ * stored as BTCUSDT. Said, with the way to take the name's symbol instead. `--symbol` is the user's word.
+ */
+function nameWarning(file: string, load: LoadResult, symbolGiven: boolean): string[] {
+  const named = symbolOfName(file);
+  const symbol = load.series.symbol;
+  if (symbolGiven || named === null || symbolKey(named) === symbolKey(symbol)) return [];
+  return [
+    `${file}: its name says ${named} but its symbol column says ${symbol}; stored as ${symbol} (the column wins). If these are ${named}'s bars, import with --symbol ${named}.`,
+  ];
 }
 
 const SOURCE_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
@@ -195,7 +209,7 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
         replaced,
         changes: stored === null || typeof stored === 'string' ? null : barChanges(stored.series, s),
         ...(typeof stored === 'string' ? { damaged: stored } : {}),
-        warnings: [],
+        warnings: nameWarning(file, load, req.symbol !== undefined),
       });
     }
     // Said once every file is in: two files of this import may be the one market under two spellings.

@@ -1,12 +1,14 @@
 /**
  * What `data import` tells about each file: with --repair it showed at most 5 problem rows and said nothing of
  * the rest (docs: every dropped or repaired row is listed); it now says how many more and --json FILE holds
- * every one.
+ * every one. A file whose name and symbol column disagree (ETHUSDT_1h.csv holding BTCUSDT) was stored under
+ * the column's symbol without a word; it is now said, with --symbol to take the name's instead.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DataStore, importFiles } from '../../src/data/index.js';
 import { runCli } from '../support/cli.js';
 import { hourlyFile } from './helpers-hourly.js';
 
@@ -36,5 +38,31 @@ describe('data import --repair', () => {
       Array.from({ length: 12 }, (_, k) => 6 + 5 * k),
     );
     expect(out.imported[0].entry.badRows).toBe(12);
+  });
+});
+
+describe('a file whose name and symbol column disagree', () => {
+  it('is stored under the column’s symbol, and the warning names both and --symbol', async () => {
+    const store = new DataStore(join(root, 'names'));
+    const eth = hourlyFile(join(root, 'name1', 'ETHUSDT_1h.csv'), 5, { symbol: 'BTCUSDT' });
+    const msft = hourlyFile(join(root, 'name2', 'MSFT_1h.csv'), 5, { symbol: 'AAPL' });
+    const [a, b] = await importFiles({ store, files: [eth, msft], cacheDir: null });
+    expect(a!.key).toBe('import/BTCUSDT_1h.csv');
+    expect(a!.warnings).toEqual([
+      `${eth}: its name says ETHUSDT but its symbol column says BTCUSDT; stored as BTCUSDT (the column wins). If these are ETHUSDT's bars, import with --symbol ETHUSDT.`,
+    ]);
+    expect(b!.key).toBe('import/AAPL_1h.csv');
+    expect(b!.warnings[0]).toContain('its name says MSFT but its symbol column says AAPL');
+
+    const [named] = await importFiles({ store, files: [eth], symbol: 'ETHUSDT', cacheDir: null });
+    expect(named!.key).toBe('import/ETHUSDT_1h.csv');
+    expect(named!.warnings).toEqual([]);
+    const same = hourlyFile(join(root, 'name3', 'BTC-USDT_1h.csv'), 5, { symbol: 'BTCUSDT' });
+    const [agree] = await importFiles({ store, files: [same], source: 'other', cacheDir: null });
+    expect(agree!.warnings.filter((w) => w.includes('its name says'))).toEqual([]);
+
+    const cli = runCli(['data', 'import', msft, '--dir', join(root, 'names-cli'), '--no-cache']);
+    expect(cli.code).toBe(0);
+    expect(cli.stderr).toContain(`warning: ${msft}: its name says MSFT but its symbol column says AAPL`);
   });
 });
