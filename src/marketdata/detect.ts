@@ -40,6 +40,8 @@ export interface Layout {
   label: string;
   /** ' columns:close,high,low,open,volume' when the price columns are not in open,high,low,close order, else ''. */
   columnsNote: string;
+  /** Names of the columns given no role (not time, price, volume or symbol), for the read summary. */
+  unused: string[];
 }
 
 const TIME_NAMES = [
@@ -256,5 +258,6 @@ export function detectLayout(file: string, buf: Buffer, override: LayoutOverride
     dataLine,
     label: header ? `header:${names[timeCol]}` : `headerless:col${timeCol}`,
     columnsNote: standard ? '' : ` columns:${byPosition.join(',')}`,
+    unused: names.filter((_, i) => i !== timeCol && i !== symbolCol && !FIELDS.some((f) => cols[f] === i)),
   };
 }
