@@ -106,7 +106,21 @@ function firstLine(file: string, buf: Buffer): { pos: number; end: number; line:
     end = lineEnd(buf, pos);
   }
   if (pos >= buf.length) throw new DataError(file, 'the file is empty.', EMPTY_FIX);
-  return { pos, end, line, text: buf.toString('utf8', pos, trimCr(buf, pos, end)) };
+  return { pos, end, line, text: headerText(buf.subarray(pos, trimCr(buf, pos, end))) };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The first line as text: UTF-8, or else Latin-1 (a spreadsheet's 'volé' saved in a Western code page), so
+ * a header name that matches nothing is shown and can be named in --columns as the user sees it, not as '�'.
+ */
+function headerText(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return Buffer.from(bytes).toString('latin1');
+  }
 }
 
 /** A first line whose time field is a time and whose other fields are numbers is data (Kraken has no header). */
