@@ -123,17 +123,24 @@ function headerText(bytes: Uint8Array): string {
   }
 }
 
-/** A first line whose time field is a time and whose other fields are numbers is data (Kraken has no header). */
+/**
+ * Whether the first line is data rather than a header (Kraken files have no header). It is data when its time
+ * field is a time (a number or an ISO date: no header names a column '1672531200'), or when every other field
+ * is a number (no header names its price columns so): a first row with one bad value is then a bad row,
+ * reported with its row number, not a header whose names are the row's values.
+ */
 function looksLikeData(first: Fields, timeCol: number): boolean {
   const { buf, starts, ends, count } = first;
   if (timeCol >= count) return false;
-  for (let i = 0; i < count; i++) {
-    if (i !== timeCol && Number.isNaN(parseNumber(buf, starts[i] as number, ends[i] as number))) return false;
-  }
   const ts = starts[timeCol] as number;
   const te = ends[timeCol] as number;
   const iso: IsoResult = { offsetMin: NaN, hasTime: false };
-  return !Number.isNaN(parseNumber(buf, ts, te)) || !Number.isNaN(parseIsoTime(buf, ts, te, iso));
+  if (!Number.isNaN(parseNumber(buf, ts, te)) || !Number.isNaN(parseIsoTime(buf, ts, te, iso))) return true;
+  if (count < 2) return false;
+  for (let i = 0; i < count; i++) {
+    if (i !== timeCol && Number.isNaN(parseNumber(buf, starts[i] as number, ends[i] as number))) return false;
+  }
+  return true;
 }
 
 function resolveColumn(
