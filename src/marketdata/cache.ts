@@ -29,7 +29,8 @@ import type { BarColumns, QualityReport, ReadInfo } from './types.js';
 // 7: --repair keeps a high/low only when it brackets open and close, else uses max/min(open, close).
 // 8: the report lists suspicious single-bar moves (warnings, warningCount).
 // 9: daily stock bars open at their labelled day's session open; unplaceable days are reported rows.
-// 10: entries say how the file was read (ReadInfo); a naive stock file no zone fits well is refused.
+// 10: entries say how the file was read (ReadInfo); a naive stock file no zone fits well is refused; a
+// headerless file's first row is data; a last line cut at a decimal point is a bad row.
 export const CACHE_FORMAT_VERSION = 10;
 // Float64 bytes are written in the machine's byte order; the magic names it so a cache copied to a machine of
 // the other order is ignored rather than misread.

@@ -137,6 +137,17 @@ export class RowSink {
     return `${text} reads as ${isoUtc(t)} (${unit}), before any bar data: a digit is missing`;
   }
 
+  /**
+   * The last line of a file cut while it was written ends mid-field. Most such cuts show anyway: too few
+   * fields, an unparsable or inconsistent value (a close outside [low, high]). The one a value alone betrays
+   * is a number ending in its decimal point with no line end after it ('101750.'); a number cut before its
+   * point or among its decimals ('21.1' of '21.16') reads as a real value and cannot be told from one.
+   */
+  private cutShort(field: number): boolean {
+    const end = this.ends[field] as number;
+    return end === this.buf.length && end > (this.starts[field] as number) && this.buf[end - 1] === 46;
+  }
+
   /** One data row whose needed fields are in starts/ends (and values, for the numeric ones). */
   row(lineNo: number, fields: number): void {
     const { buf, layout, starts, ends, values } = this;
@@ -150,6 +161,13 @@ export class RowSink {
       this.drop(
         lineNo,
         `row has ${fields} fields but the ${layout.header ? 'header' : 'first row'} has ${layout.fields}: a value is split or a column is missing`,
+      );
+      return;
+    }
+    if (fields <= this.need && this.cutShort(fields - 1)) {
+      this.drop(
+        lineNo,
+        `the file ends inside this row: its last field "${fieldText(buf, starts[fields - 1] as number, ends[fields - 1] as number)}" stops at a decimal point with no line end, so the file was cut short (while being written or copied)`,
       );
       return;
     }
