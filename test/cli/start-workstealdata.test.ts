@@ -1,7 +1,8 @@
 /**
  * `start` with WORKSTEAL_DATA: a missing path, a file or a folder without the crypto set said "--benchmark
- * crypto: … 6 file(s) are missing", a flag the user never gave; and a bad row's "load with --repair" was a
- * flag start refused ("Did you mean --report?").
+ * crypto: … 6 file(s) are missing", a flag the user never gave; a bad row's "load with --repair" was a flag
+ * start refused ("Did you mean --report?"); and on six short files its warnings measured each symbol against
+ * the set's range 2020-09-22 → 2025-12-02 while its summary said 2023-01-01 → 2023-01-05.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,5 +65,17 @@ describe('start with WORKSTEAL_DATA', () => {
     expect(repaired.code, repaired.stderr).toBe(0);
     expect(repaired.stderr).toContain('repair: ETHUSDT from');
     expect(repaired.stdout).toMatch(/^return /);
+  });
+
+  it('measures its warnings against the range it runs, the one its summary shows', () => {
+    const dir = join(root, 'short');
+    smallSet(dir, false);
+    const r = runCli(['start'], { ...local, WORKSTEAL_DATA: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/range\s+│ 2023-01-01 → 2023-01-05/);
+    expect(r.stderr).not.toContain('partway');
+    expect(r.stderr).toContain(
+      "warning: the run's range 2020-09-22T00:00:00Z → 2025-12-02T00:00:00Z reaches beyond the data, which covers 2023-01-01T00:00:00Z → 2023-01-05T04:00:00Z: the run covers only 2023-01-01T00:00:00Z → 2023-01-05T04:00:00Z.",
+    );
   });
 });
