@@ -30,7 +30,8 @@ import type { BarColumns, QualityReport, ReadInfo } from './types.js';
 // 8: the report lists suspicious single-bar moves (warnings, warningCount).
 // 9: daily stock bars open at their labelled day's session open; unplaceable days are reported rows.
 // 10: entries say how the file was read (ReadInfo); a naive stock file no zone fits well is refused; a
-// headerless file's first row is data; a last line cut at a decimal point is a bad row.
+// headerless file's first row is data; a last line cut at a decimal point is a bad row; duplicates name
+// the row kept and how their values differ.
 export const CACHE_FORMAT_VERSION = 10;
 // Float64 bytes are written in the machine's byte order; the magic names it so a cache copied to a machine of
 // the other order is ignored rather than misread.

@@ -27,7 +27,15 @@ export interface QualityReport {
   gaps: { after: number; before: number; missingBars: number }[];
   gapCount: number;
   /** `row` is the 1-based line number in the file (header included), so `file:row` opens in an editor. */
-  duplicates: { row: number; time: number; action: 'dropped' | 'kept-last' }[];
+  duplicates: {
+    row: number;
+    time: number;
+    action: 'dropped' | 'kept-last';
+    /** The row of the same time that was kept (the first in the file). */
+    keptRow: number;
+    /** How its values differ from the kept row's ('close 10.2 vs 10'); '' for an exact copy. */
+    differs: string;
+  }[];
   badRows: { row: number; problem: string; action: 'refused' | 'dropped' | 'repaired' }[];
   /** The input was descending (newest first) and has been reversed. */
   reordered: boolean;
