@@ -10,6 +10,7 @@ import { basename, extname } from 'node:path';
 import { timeframeName } from '../data/timeframe.js';
 import { isDailySpacing } from './daily.js';
 import { isoUtc } from './timeparse.js';
+import { parseZone } from './timezone.js';
 import type { LoadResult, ReadInfo } from './types.js';
 
 const HOUR = 3_600_000;
@@ -128,6 +129,19 @@ function phaseText(phase: number, period: number): string {
   return period <= HOUR ? `:${mm} past the hour` : `${hh}:${mm} UTC`;
 }
 
+const NEW_YORK = parseZone('America/New_York');
+const OPENING_BELL_MIN = 9 * 60 + 30;
+
+/**
+ * A stock bar that starts at the 09:30 New York open belongs to the session's own grid: IBKR writes each
+ * day's first hourly bar as 09:30-10:00 and the rest on the hour (TSLA_1h.csv).
+ */
+function atOpeningBell(t: number): boolean {
+  if (!NEW_YORK) return false;
+  const wall = t + NEW_YORK.offsetAt(t) * 60_000;
+  return (((wall % DAY) + DAY) % DAY) / 60_000 === OPENING_BELL_MIN;
+}
+
 /** Bars that start off the grid most of the file's bars start on (a 20:30 bar in an hourly file). */
 function offGridLine(l: LoadResult): string[] {
   const period = gridPeriod(l);
@@ -143,10 +157,12 @@ function offGridLine(l: LoadResult): string[] {
   let most = -1;
   for (const [p, c] of counts) if (c > most) [phase, most] = [p, c];
   const off: number[] = [];
+  const stock = l.series.assetClass === 'stock';
   for (let i = 0; i < time.length; i++) {
     const t = time[i] as number;
-    if (((t % period) + period) % period !== phase) off.push(t);
+    if (((t % period) + period) % period !== phase && !(stock && atOpeningBell(t))) off.push(t);
   }
+  if (off.length === 0) return [];
   const shown = off.slice(0, SHOWN).map(isoUtc).join(', ');
   const more = off.length > SHOWN ? ` and ${off.length - SHOWN} more` : '';
   return [

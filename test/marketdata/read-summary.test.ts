@@ -66,6 +66,18 @@ describe('the read summary', () => {
     expect(readLines([r]).notes).toEqual(['read: SPY: 1h bars, times with UTC offsets (+00:00)']);
   });
 
+  it("a stock's half-hour first bar at the 09:30 open (IBKR) is on the session's grid", async () => {
+    const rows: string[] = [];
+    for (const day of ['2024-03-07', '2024-03-08', '2024-03-11', '2024-03-12']) {
+      const open = day < '2024-03-10' ? 14 : 13; // 09:30 New York in UTC, before and after the DST change
+      rows.push(`${day}T${open}:30:00Z,10,11,9,10.5,100`);
+      for (let h = 1; h < 7; h++) rows.push(`${day}T${String(open + h)}:00:00Z,10,11,9,10.5,100`);
+    }
+    const r = await loadBars(write('TSLA_1h.csv', [HEADER, ...rows, ''].join('\n')), { cacheDir: null });
+    expect(r.series.intervalMs).toBe(HOUR);
+    expect(readLines([r]).notes).toEqual(['read: TSLA: 1h bars, times with UTC offsets (+00:00)']);
+  });
+
   it('warns when the bars are not as long as the file name says', async () => {
     const path = write('SOLUSDT_1h.csv', [HEADER, ...bars(48, 5 * 60_000), ''].join('\n'));
     const r = await loadBars(path, { cacheDir: null });
