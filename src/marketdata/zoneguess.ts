@@ -125,9 +125,10 @@ function others(scores: Score[], besides: Zone | null, sample: number[], count: 
 }
 
 /**
- * Days (by naive date) whose every sampled bar lies outside the window when read in `zone` and inside it when
- * read an hour earlier or later: a clock that changes for daylight saving time on other dates than `zone`'s
- * (or at all, for a fixed offset). Returns the offset of those days ('+01:00') when they are many, else null.
+ * Days (by naive date) with sampled bars outside the window when read in `zone` and all of them inside it
+ * when read an hour earlier or later: a clock that changes for daylight saving time on other dates than
+ * `zone`'s (or at all, for a fixed offset). Returns the offset of those days ('+01:00') when they are many,
+ * else null. A day with a stray bar (a 16:00 print) does not count: an hour's shift moves its other bars out.
  */
 function daylightSavingClock(zone: Zone, ny: Zone, sample: number[], w: Window): string | null {
   const byDay = new Map<number, number[]>();
@@ -209,10 +210,8 @@ export function guessStockZone(wall: Float64Array, n: number): ZoneGuess {
   // e.g. a file whose bars all sit inside 10:00-15:00 fits two neighbouring offsets equally well.
   const zones = candidates();
   const regular = zones.map((zone) => score(zone, ny, sample, REGULAR));
-  const byRegular = pick(regular, ny, sample, REGULAR, 'session-fit');
-  if (byRegular.zone === null) return byRegular;
-  const regularFit = Math.max(...regular.map((s) => s.fit));
-  if (regularFit >= MIN_FIT) return byRegular;
+  if (Math.max(...regular.map((s) => s.fit)) >= MIN_FIT)
+    return pick(regular, ny, sample, REGULAR, 'session-fit');
   const extended = zones.map((zone) => score(zone, ny, sample, EXTENDED));
   const byExtended = pick(extended, ny, sample, EXTENDED, 'extended-session-fit');
   const winner = byExtended.zone;
