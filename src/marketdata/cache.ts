@@ -20,7 +20,7 @@ import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { BarColumns, QualityReport } from './types.js';
+import type { BarColumns, QualityReport, ReadInfo } from './types.js';
 
 /** Bump whenever parsing or normalisation changes what a file loads as. */
 // 5: stock gaps are counted against the exchange calendar (the cached quality report changed).
@@ -29,7 +29,10 @@ import type { BarColumns, QualityReport } from './types.js';
 // 7: --repair keeps a high/low only when it brackets open and close, else uses max/min(open, close).
 // 8: the report lists suspicious single-bar moves (warnings, warningCount).
 // 9: daily stock bars open at their labelled day's session open; unplaceable days are reported rows.
-export const CACHE_FORMAT_VERSION = 9;
+// 10: entries say how the file was read (ReadInfo); a naive stock file no zone fits well is refused; a
+// headerless file's first row is data; a last line cut at a decimal point is a bad row; duplicates name
+// the row kept and how their values differ.
+export const CACHE_FORMAT_VERSION = 10;
 // Float64 bytes are written in the machine's byte order; the magic names it so a cache copied to a machine of
 // the other order is ignored rather than misread.
 const MAGIC = Buffer.from(endianness() === 'LE' ? 'WSBARSL1' : 'WSBARSB1', 'latin1');
@@ -41,6 +44,7 @@ export interface CachedBars extends BarColumns {
   layout: string;
   timezone: string;
   report: Omit<QualityReport, 'path'>;
+  read: ReadInfo;
 }
 
 /**
@@ -65,6 +69,7 @@ interface Header {
   layout: string;
   timezone: string;
   report: Omit<QualityReport, 'path'>;
+  read: ReadInfo;
 }
 
 /** `$WORKSTEAL_CACHE_DIR/bars`, else `./.cache/worksteal/bars` (docs/cli.md "The bar cache"); empty is unset. */
@@ -137,6 +142,7 @@ export function decodeCache(buf: Buffer, key: string): CachedBars | null {
     const { payloadStart } = read;
     const header = read.header as Header;
     if (header.key !== key || !Number.isInteger(header.n) || header.n < 1) return null;
+    if (typeof header.read !== 'object' || header.read === null) return null;
     const payloadBytes = header.n * 8 * COLUMNS.length;
     if (buf.length !== payloadStart + payloadBytes) return null;
     const payload = buf.subarray(payloadStart);
@@ -162,6 +168,7 @@ export function decodeCache(buf: Buffer, key: string): CachedBars | null {
       layout: header.layout,
       timezone: header.timezone,
       report: header.report,
+      read: header.read,
     };
   } catch {
     return null;
@@ -192,6 +199,7 @@ export async function writeCache(
     layout: bars.layout,
     timezone: bars.timezone,
     report: bars.report,
+    read: bars.read,
   };
   const json = JSON.stringify(header);
   const jsonLen = Math.ceil(Buffer.byteLength(json) / 8) * 8;

@@ -5,7 +5,7 @@
  */
 import { printable } from '../core/errors.js';
 import { fieldText, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
-import { DataError, LAYOUT_HINT } from './errors.js';
+import { DataError } from './errors.js';
 import { BAR_TIME_MAX, EPOCH_TIME_MIN } from './limits.js';
 import {
   epochUnitOf,
@@ -101,17 +101,24 @@ export function sampleRows(
   return s;
 }
 
-export function chooseTimeFormat(file: string, s: Sample, timeName: string, dataLine: number): TimeFormat {
+/** `hint`: the layout override for this file (layoutHint), for the refusals. */
+export function chooseTimeFormat(
+  file: string,
+  s: Sample,
+  timeName: string,
+  dataLine: number,
+  hint: string,
+): TimeFormat {
   if (s.epochs + s.withOffset + s.naive === 0) {
     if (s.badTime) {
       throw new DataError(
         file,
         `unparsable time "${s.badTime.text}" in column ${timeName}: expected epoch seconds/milliseconds or ISO 'YYYY-MM-DD[ HH:MM[:SS]][±HH:MM]'.`,
-        `If another column holds the time, pass layout.timeColumn; otherwise convert the times. ${LAYOUT_HINT}`,
+        `If another column holds the time, name it; otherwise convert the times. ${hint}`,
         { row: s.badTime.row },
       );
     }
-    throw new DataError(file, `no data row has a value in the time column ${timeName}.`, LAYOUT_HINT, {
+    throw new DataError(file, `no data row has a value in the time column ${timeName}.`, hint, {
       row: dataLine,
     });
   }
@@ -132,7 +139,7 @@ export function chooseTimeFormat(file: string, s: Sample, timeName: string, data
       throw new DataError(
         file,
         `the time column ${timeName} holds numbers that are not plausible epoch times (first: ${text} = ${isoUtc(ms)} as ${unit}).`,
-        `If it is an index, point layout.timeColumn at the real time column; to force a unit, set layout.timeFormat. ${LAYOUT_HINT}`,
+        `If it is an index, name the real time column; to force a unit, set layout.timeFormat. ${hint}`,
         { row: dataLine },
       );
     }

@@ -8,7 +8,7 @@
 import { detectDelimiter, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
 import { printable } from '../core/errors.js';
 import { chooseTimeFormat, sampleRows, type TimeFormat } from './detect-time.js';
-import { DataError, LAYOUT_HINT } from './errors.js';
+import { DataError, layoutHint, type HintColumns } from './errors.js';
 import { parseIsoTime, type IsoResult } from './timeparse.js';
 import type { LayoutOverride } from './types.js';
 
@@ -40,6 +40,8 @@ export interface Layout {
   label: string;
   /** ' columns:close,high,low,open,volume' when the price columns are not in open,high,low,close order, else ''. */
   columnsNote: string;
+  /** Names of the columns given no role (not time, price, volume or symbol), for the read summary. */
+  unused: string[];
 }
 
 const TIME_NAMES = [
@@ -104,20 +106,41 @@ function firstLine(file: string, buf: Buffer): { pos: number; end: number; line:
     end = lineEnd(buf, pos);
   }
   if (pos >= buf.length) throw new DataError(file, 'the file is empty.', EMPTY_FIX);
-  return { pos, end, line, text: buf.toString('utf8', pos, trimCr(buf, pos, end)) };
+  return { pos, end, line, text: headerText(buf.subarray(pos, trimCr(buf, pos, end))) };
 }
 
-/** A first line whose time field is a time and whose other fields are numbers is data (Kraken has no header). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The first line as text: UTF-8, or else Latin-1 (a spreadsheet's 'volé' saved in a Western code page), so
+ * a header name that matches nothing is shown and can be named in --columns as the user sees it, not as '�'.
+ */
+function headerText(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return Buffer.from(bytes).toString('latin1');
+  }
+}
+
+/**
+ * Whether the first line is data rather than a header (Kraken files have no header). It is data when its time
+ * field is a time (a number or an ISO date: no header names a column '1672531200'), or when every other field
+ * is a number (no header names its price columns so): a first row with one bad value is then a bad row,
+ * reported with its row number, not a header whose names are the row's values.
+ */
 function looksLikeData(first: Fields, timeCol: number): boolean {
   const { buf, starts, ends, count } = first;
   if (timeCol >= count) return false;
-  for (let i = 0; i < count; i++) {
-    if (i !== timeCol && Number.isNaN(parseNumber(buf, starts[i] as number, ends[i] as number))) return false;
-  }
   const ts = starts[timeCol] as number;
   const te = ends[timeCol] as number;
   const iso: IsoResult = { offsetMin: NaN, hasTime: false };
-  return !Number.isNaN(parseNumber(buf, ts, te)) || !Number.isNaN(parseIsoTime(buf, ts, te, iso));
+  if (!Number.isNaN(parseNumber(buf, ts, te)) || !Number.isNaN(parseIsoTime(buf, ts, te, iso))) return true;
+  if (count < 2) return false;
+  for (let i = 0; i < count; i++) {
+    if (i !== timeCol && Number.isNaN(parseNumber(buf, starts[i] as number, ends[i] as number))) return false;
+  }
+  return true;
 }
 
 function resolveColumn(
@@ -132,7 +155,7 @@ function resolveColumn(
       throw new DataError(
         file,
         `layout column ${what} = ${spec} is out of range: the file has ${names.length} columns (0-based).`,
-        LAYOUT_HINT,
+        `Give a column from 0 to ${names.length - 1}${header ? ` or a name (columns: ${names.join(', ')})` : ''}.`,
       );
     }
     return spec;
@@ -149,21 +172,28 @@ function resolveColumn(
     throw new DataError(
       file,
       `layout column ${what} = "${spec}" is not in the header (columns: ${names.join(', ')}).`,
-      LAYOUT_HINT,
+      'Give one of those names, or a 0-based column number.',
     );
   }
   return idx;
 }
 
-function unrecognised(file: string, names: string[], missing: string[], header: boolean): DataError {
+function unrecognised(
+  file: string,
+  names: string[],
+  missing: string[],
+  header: boolean,
+  found: HintColumns,
+): DataError {
   const seen = header ? `columns seen: ${names.join(', ')}` : `no header; ${names.length} columns per row`;
   return new DataError(
     file,
     `unrecognised layout: cannot find ${missing.join(', ')} (${seen}).`,
-    LAYOUT_HINT,
+    layoutHint(names, header, found),
   );
 }
 
+/** The time column: as given, by header name, or the first column of a headerless file; -1 when not found. */
 function findTimeColumn(file: string, names: string[], header: boolean, override: LayoutOverride): number {
   if (override.timeColumn !== undefined)
     return resolveColumn(file, override.timeColumn, 'timeColumn', names, header);
@@ -173,15 +203,13 @@ function findTimeColumn(file: string, names: string[], header: boolean, override
     const at = norm.indexOf(candidate);
     if (at >= 0) return at;
   }
-  throw unrecognised(
-    file,
-    names,
-    ['a time column (timestamp/ts_event/date/datetime/time/open_time)'],
-    header,
-  );
+  return -1;
 }
 
-/** Price and volume columns: by header name, else the conventional order time,open,high,low,close,volume. */
+/**
+ * Price and volume columns: as given, by header name, else the conventional order
+ * time,open,high,low,close,volume; -1 for each one not found.
+ */
 function findValueColumns(
   file: string,
   names: string[],
@@ -191,7 +219,6 @@ function findValueColumns(
 ): Record<PriceField, number> {
   const norm = names.map(normalise);
   const cols: Record<PriceField, number> = { open: -1, high: -1, low: -1, close: -1, volume: -1 };
-  const missing: string[] = [];
   for (const field of FIELDS) {
     const spec = override.columns?.[field];
     if (spec !== undefined) cols[field] = resolveColumn(file, spec, field, names, header);
@@ -201,13 +228,25 @@ function findValueColumns(
       const at = timeCol + 1 + FIELDS.indexOf(field);
       cols[field] = timeCol === 0 && at < names.length ? at : -1;
     }
-    if (cols[field] < 0 && field !== 'volume') missing.push(field);
   }
-  if (missing.length > 0) throw unrecognised(file, names, missing, header);
   return cols;
 }
 
+/** A UTF-16 file (Excel's 'Unicode text') reads as NUL-spaced bytes: say so, not which columns it lacks. */
+function refuseUtf16(file: string, buf: Buffer): void {
+  const bom =
+    buf[0] === 0xff && buf[1] === 0xfe ? 'FF FE' : buf[0] === 0xfe && buf[1] === 0xff ? 'FE FF' : '';
+  const head = buf.subarray(0, 200);
+  if (!bom && head.indexOf(0) < 0) return;
+  throw new DataError(
+    file,
+    `the file is UTF-16 text (${bom ? `it starts with the byte-order mark ${bom}` : 'its first bytes hold NUL bytes'}), not UTF-8.`,
+    `Save it as UTF-8 CSV under the same name (in Excel: 'CSV UTF-8 (Comma delimited)'; or iconv -f UTF-16 -t UTF-8 "${file}" > "${file}.utf8" && mv "${file}.utf8" "${file}").`,
+  );
+}
+
 export function detectLayout(file: string, buf: Buffer, override: LayoutOverride = {}): Layout {
+  refuseUtf16(file, buf);
   const first = firstLine(file, buf);
   const delimiter = detectDelimiter(first.text);
   const firstFields = splitText(first.text, delimiter);
@@ -225,6 +264,13 @@ export function detectLayout(file: string, buf: Buffer, override: LayoutOverride
 
   const timeCol = findTimeColumn(file, names, header, override);
   const cols = findValueColumns(file, names, header, timeCol, override);
+  const found: HintColumns = { time: timeCol, ...cols };
+  const missing = [
+    ...(timeCol < 0 ? ['a time column (timestamp/ts_event/date/datetime/time/open_time)'] : []),
+    ...FIELDS.filter((f) => f !== 'volume' && cols[f] < 0),
+  ];
+  if (missing.length > 0) throw unrecognised(file, names, missing, header, found);
+  const hint = layoutHint(names, header, found);
   const symbolCol = header ? names.map(normalise).findIndex((n) => n === 'symbol' || n === 'ticker') : -1;
 
   const sample = sampleRows(buf, dataStart, dataLine, delimiter, timeCol, cols, symbolCol);
@@ -236,9 +282,11 @@ export function detectLayout(file: string, buf: Buffer, override: LayoutOverride
       names,
       ['open, high, low, close in columns 1-4 (high ≥ open/close ≥ low fails)'],
       header,
+      { time: timeCol, open: -1, high: -1, low: -1, close: -1, volume: cols.volume },
     );
   }
-  const timeFormat = override.timeFormat ?? chooseTimeFormat(file, sample, names[timeCol] ?? '', dataLine);
+  const timeFormat =
+    override.timeFormat ?? chooseTimeFormat(file, sample, names[timeCol] ?? '', dataLine, hint);
 
   const standard = cols.open < cols.high && cols.high < cols.low && cols.low < cols.close;
   const byPosition = FIELDS.filter((f) => cols[f] >= 0).sort((a, b) => cols[a] - cols[b]);
@@ -256,5 +304,6 @@ export function detectLayout(file: string, buf: Buffer, override: LayoutOverride
     dataLine,
     label: header ? `header:${names[timeCol]}` : `headerless:col${timeCol}`,
     columnsNote: standard ? '' : ` columns:${byPosition.join(',')}`,
+    unused: names.filter((_, i) => i !== timeCol && i !== symbolCol && !FIELDS.some((f) => cols[f] === i)),
   };
 }

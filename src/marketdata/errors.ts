@@ -34,9 +34,45 @@ export class DataError extends Error {
   }
 }
 
-/** Shown wherever a layout could not be recognised, so the user learns the override in one place. */
-export const LAYOUT_HINT =
-  'Pass an explicit layout: on the command line --time-column Date --columns Open,High,Low,Close,Volume ' +
-  "--timezone America/New_York; in code layout: { timeColumn: 'Date', timezone: 'America/New_York', " +
-  "columns: { open: 'Open', high: 'High', low: 'Low', close: 'Close', volume: 'Volume' } } " +
-  '(columns by header name or 0-based index).';
+/** The columns a layout hint names, by role: an index into the file's columns, or -1 when not found. */
+export interface HintColumns {
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+const ROLES = ['open', 'high', 'low', 'close', 'volume'] as const;
+
+/**
+ * The layout override to type for this file, shown wherever a layout could not be recognised: the columns
+ * found under their names (indexes in a headerless file), a capitalised placeholder (CLOSE) for the ones not
+ * found, on the command line and in code. Built from the file, so it never suggests a column it lacks.
+ */
+export function layoutHint(names: readonly string[], header: boolean, cols: HintColumns): string {
+  const placeholders: string[] = [];
+  const cli = (i: number, role: string): string => {
+    if (i < 0) {
+      placeholders.push(role.toUpperCase());
+      return role.toUpperCase();
+    }
+    return header ? (names[i] ?? String(i)) : String(i);
+  };
+  const code = (i: number, role: string): string =>
+    i < 0 ? `'${role.toUpperCase()}'` : header ? `'${(names[i] ?? '').replace(/'/g, "\\'")}'` : String(i);
+  const shellWord = (w: string): string =>
+    /^[\w.\-,]+$/.test(w) ? w : `"${w.replace(/(["$`\\])/g, '\\$1')}"`;
+  const roles = ROLES.filter((r) => r !== 'volume' || cols.volume >= 0);
+  const time = cli(cols.time, 'time');
+  const list = roles.map((r) => cli(cols[r], r)).join(',');
+  const fill = placeholders.length
+    ? ` with ${placeholders.join(', ')} replaced by the column that holds ${placeholders.length === 1 ? 'it' : 'each'}`
+    : '';
+  const object = roles.map((r) => `${r}: ${code(cols[r], r)}`).join(', ');
+  return (
+    `Name the columns: on the command line --time-column ${shellWord(time)} --columns ${shellWord(list)}${fill} ` +
+    `(by header name or 0-based index); in code layout: { timeColumn: ${code(cols.time, 'time')}, columns: { ${object} } }.`
+  );
+}

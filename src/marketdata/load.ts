@@ -31,7 +31,7 @@ import { MS_PER_MINUTE } from '../core/calendar/civil.js';
 import { UTC, fixedZone, parseZone, type Zone } from './timezone.js';
 import { wallTimesToUtc } from './wallclock.js';
 import { selectSeries, type SelectOptions } from './select.js';
-import type { LoadOptions, LoadResult } from './types.js';
+import type { LoadOptions, LoadResult, ReadInfo } from './types.js';
 import { guessStockZone } from './zoneguess.js';
 
 export type LoadManyOptions = LoadOptions &
@@ -62,16 +62,11 @@ async function statStamp(path: string): Promise<string | null> {
   }
 }
 
+type ZoneChoice = { zone: Zone; why: string; how: NonNullable<ReadInfo['zone']>['how']; detail: string };
+
 /** Decides the zone of naive times and converts them in place to UTC. Returns the zone and why it was chosen. */
-function applyZone(
-  file: string,
-  raw: RawBars,
-  layout: Layout,
-  assetClass: AssetClass,
-  spec: string | undefined,
-): { zone: Zone; why: string } {
-  let zone: Zone;
-  let why: string;
+function applyZone(file: string, raw: RawBars, assetClass: AssetClass, spec: string | undefined): ZoneChoice {
+  let choice: ZoneChoice;
   if (spec !== undefined) {
     const z = parseZone(spec);
     if (!z) {
@@ -81,34 +76,38 @@ function applyZone(
         "Use 'UTC', an IANA zone such as 'America/New_York', or a fixed offset such as '-05:00'.",
       );
     }
-    zone = z;
-    why = 'given';
+    choice = { zone: z, why: 'given', how: 'given', detail: '' };
   } else if (assetClass === 'crypto') {
-    zone = UTC;
-    why = 'crypto';
+    choice = { zone: UTC, why: 'crypto', how: 'crypto', detail: '' };
   } else {
-    ({ zone, why } = guessStockZone(raw.time, raw.n));
+    const guess = guessStockZone(raw.time, raw.n);
+    if (guess.zone === null) {
+      // A stock file read in the wrong zone trades hours off its market and looks right: never guessed weakly.
+      throw new DataError(
+        file,
+        `cannot tell which timezone the naive (offset-less) times are in: ${guess.detail}.`,
+        "Pass the zone the file was written in: --timezone ZONE, with ZONE an IANA name such as America/New_York or Europe/Berlin, UTC, or a fixed offset such as -05:00 for a clock that never changes; in code layout: { timezone: 'ZONE' }.",
+      );
+    }
+    choice = { zone: guess.zone, why: guess.why, how: guess.how, detail: guess.detail };
   }
+  const { zone } = choice;
   const t = raw.time;
-  if (zone === UTC) return { zone, why };
+  if (zone === UTC) return choice;
   if (zone.fixedOffset !== null) {
     const shift = zone.fixedOffset * MS_PER_MINUTE;
     for (let i = 0; i < raw.n; i++) t[i] = (t[i] as number) - shift;
   } else {
     wallTimesToUtc(raw, zone);
   }
-  return { zone, why };
+  return choice;
 }
 
 function offsetName(min: number): string {
   return fixedZone(min).name === 'UTC' ? '+00:00' : fixedZone(min).name;
 }
 
-function timePart(
-  layout: Layout,
-  raw: RawBars,
-  zone: { zone: Zone; why: string } | null,
-): { text: string; timezone: string } {
+function timePart(layout: Layout, raw: RawBars, zone: ZoneChoice | null): { text: string; timezone: string } {
   if (layout.timeFormat === 'iso') {
     const range =
       raw.offsetMin === raw.offsetMax
@@ -137,7 +136,7 @@ function parseFile(
   timezone: string | undefined,
 ): CachedBars {
   const raw = parseRows(path, buf, layout);
-  const zone = layout.timeFormat === 'naive' ? applyZone(path, raw, layout, assetClass, timezone) : null;
+  const zone = layout.timeFormat === 'naive' ? applyZone(path, raw, assetClass, timezone) : null;
   // A stock's closed market (nights, weekends, holidays) is not a gap; a crypto market never closes.
   const stock = assetClass === 'stock';
   const gapsOf = stock ? sessionGaps(nyseCalendar()) : alwaysOpen;
@@ -157,6 +156,12 @@ function parseFile(
     layout: `${layout.label} ${tp.text}${layout.columnsNote} ${norm.descending ? 'desc' : 'asc'}`,
     timezone: tp.timezone,
     report,
+    read: {
+      timeFormat: layout.timeFormat,
+      zone: zone && { name: zone.zone.name, how: zone.how, detail: zone.detail },
+      volumeColumn: layout.volume >= 0 ? (layout.names[layout.volume] ?? null) : null,
+      unusedColumns: layout.unused,
+    },
   };
 }
 
@@ -217,11 +222,12 @@ function loaded(
   bars: CachedBars,
   fromCache: boolean,
 ): LoadResult {
-  const { layout: layoutText, timezone, report, ...arrays } = bars;
+  const { layout: layoutText, timezone, report, read, ...arrays } = bars;
   return {
     series: { symbol, assetClass, ...arrays, source: { path, sha256, layout: layoutText, timezone } },
     report: { path, ...report },
     fromCache,
+    read,
   };
 }
 

@@ -22,6 +22,17 @@ export interface Normalised extends BarColumns {
 
 type Columns = Pick<RawBars, 'time' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'row'>;
 const KEYS = ['time', 'open', 'high', 'low', 'close', 'volume', 'row'] as const;
+const VALUES = ['open', 'high', 'low', 'close', 'volume'] as const;
+
+/**
+ * A duplicate as people read it: an exact copy of the row kept is harmless, another bar at the same time is
+ * a conflict whose right values the file does not tell (repair keeps the first).
+ */
+export function duplicateText(d: QualityReport['duplicates'][number]): string {
+  return d.differs
+    ? `duplicate time ${isoUtc(d.time)} with other values than row ${d.keptRow} (${d.differs})`
+    : `duplicate time ${isoUtc(d.time)}: the same values as row ${d.keptRow}`;
+}
 
 function reverseAll(c: Columns, n: number): void {
   for (const k of KEYS) c[k].subarray(0, n).reverse();
@@ -110,14 +121,19 @@ export function normalise(
   for (let i = 1; i < n && sorted; i++) if ((t[i] as number) <= (t[i - 1] as number)) sorted = false;
   if (!sorted) {
     // Rare path: record rows that go backwards, then stable-sort by (time, file row) and keep the first row of
-    // each timestamp (first in the file, whatever the orientation).
+    // each timestamp (first in the file, whatever the orientation). A row's time is written in it, so repair
+    // moves it to its place rather than dropping a good bar; each move is listed. Messages speak of the file's
+    // own order: a descending file was reversed above, so its neighbour i - 1 comes after row i in the file.
     for (let i = 1; i < n; i++) {
       if ((t[i] as number) < (t[i - 1] as number)) {
+        const other = `${isoUtc(t[i - 1] as number)} (row ${cols.row[i - 1] as number})`;
         problems.push({
           row: cols.row[i] as number,
-          problem: `out of order: ${isoUtc(t[i] as number)} comes after ${isoUtc(t[i - 1] as number)}`,
+          problem: descending
+            ? `out of order: ${isoUtc(t[i] as number)} comes before ${other} in a file whose times run newest first`
+            : `out of order: ${isoUtc(t[i] as number)} comes after ${other}`,
           kind: 'repair',
-          repair: 'sorted into place',
+          repair: 'moved to its place in time order',
         });
       }
     }
@@ -138,7 +154,15 @@ export function normalise(
     for (const j of idx) {
       const tj = copy.time[j] as number;
       if (m > 0 && tj === t[m - 1]) {
-        duplicates.push({ row: copy.row[j] as number, time: tj, action: 'dropped' });
+        duplicates.push({
+          row: copy.row[j] as number,
+          time: tj,
+          action: 'dropped',
+          keptRow: cols.row[m - 1] as number,
+          differs: VALUES.flatMap((k) =>
+            copy[k][j] === cols[k][m - 1] ? [] : [`${k} ${copy[k][j]} vs ${cols[k][m - 1]}`],
+          ).join(', '),
+        });
         continue;
       }
       for (const k of KEYS) cols[k][m] = copy[k][j] as number;
@@ -216,7 +240,7 @@ const SHOWN = 5;
 function refusal(file: string, report: QualityReport): DataError {
   const items = [
     ...report.badRows.map((b) => ({ row: b.row, text: b.problem })),
-    ...report.duplicates.map((d) => ({ row: d.row, text: `duplicate time ${isoUtc(d.time)}` })),
+    ...report.duplicates.map((d) => ({ row: d.row, text: duplicateText(d) })),
   ].sort((a, b) => a.row - b.row);
   const first = items[0] as { row: number; text: string };
   const more = items.slice(1, SHOWN).map((i) => `row ${i.row}: ${i.text}`);
@@ -225,7 +249,7 @@ function refusal(file: string, report: QualityReport): DataError {
   return new DataError(
     file,
     `${first.text}.${list} (${items.length} problem${items.length === 1 ? '' : 's'} in ${report.rows} rows.)`,
-    "Fix the file, or load with --repair (onBadData: 'repair') to drop bad rows and duplicates (keeping the first) and repair high/low, with every action listed in the quality report.",
+    "Fix the file, or load with --repair (onBadData: 'repair') to drop bad rows and duplicates (keeping the first), move rows out of order to their place in time order and repair high/low, with every action listed in the quality report.",
     { row: first.row, detail: report },
   );
 }
@@ -245,7 +269,7 @@ export function reportedProblems(report: Omit<QualityReport, 'path'>): ReportedP
     ...report.badRows,
     ...report.duplicates.map((d) => ({
       row: d.row,
-      problem: `duplicate time ${isoUtc(d.time)}`,
+      problem: duplicateText(d),
       action: d.action,
     })),
     ...report.warnings.map((w) => ({ ...w, action: 'warned' as const })),

@@ -128,13 +128,31 @@ export class RowSink {
     return k === 4 ? volumeProblem(v, name) : priceProblem(v, name);
   }
 
-  /** Why an epoch time before EPOCH_TIME_MIN is not a bar time: a coarser unit than the column's, or a cut value. */
-  private earlyEpoch(t: number, ts: number, te: number): string {
+  /**
+   * Why an epoch time outside the bar years is not a bar time: a value in another unit than the column's
+   * (seconds among milliseconds read as January 1970, milliseconds among seconds as the year 54,000), a
+   * value cut short, or one past 2099.
+   */
+  private epochProblem(t: number, ts: number, te: number): string {
     const unit = this.epochUnit as EpochUnit;
-    const text = `time "${fieldText(this.buf, ts, te)}" in column ${this.layout.names[this.layout.timeCol]}`;
+    const column = this.layout.names[this.layout.timeCol] ?? '';
+    const text = `time "${fieldText(this.buf, ts, te)}" in column ${column}`;
     const own = epochUnitMismatch(t, unit);
     if (own) return `${text} is ${own} by its magnitude, but the column holds ${unit}`;
-    return `${text} reads as ${isoUtc(t)} (${unit}), before any bar data: a digit is missing`;
+    if (t < EPOCH_TIME_MIN)
+      return `${text} reads as ${isoUtc(t)} (${unit}), before any bar data: a digit is missing`;
+    return timeProblem(t, fieldText(this.buf, ts, te), column);
+  }
+
+  /**
+   * The last line of a file cut while it was written ends mid-field. Most such cuts show anyway: too few
+   * fields, an unparsable or inconsistent value (a close outside [low, high]). The one a value alone betrays
+   * is a number ending in its decimal point with no line end after it ('101750.'); a number cut before its
+   * point or among its decimals ('21.1' of '21.16') reads as a real value and cannot be told from one.
+   */
+  private cutShort(field: number): boolean {
+    const end = this.ends[field] as number;
+    return end === this.buf.length && end > (this.starts[field] as number) && this.buf[end - 1] === 46;
   }
 
   /** One data row whose needed fields are in starts/ends (and values, for the numeric ones). */
@@ -150,6 +168,13 @@ export class RowSink {
       this.drop(
         lineNo,
         `row has ${fields} fields but the ${layout.header ? 'header' : 'first row'} has ${layout.fields}: a value is split or a column is missing`,
+      );
+      return;
+    }
+    if (fields <= this.need && this.cutShort(fields - 1)) {
+      this.drop(
+        lineNo,
+        `the file ends inside this row: its last field "${fieldText(buf, starts[fields - 1] as number, ends[fields - 1] as number)}" stops at a decimal point with no line end, so the file was cut short (while being written or copied)`,
       );
       return;
     }
@@ -178,8 +203,10 @@ export class RowSink {
       ? `unparsable time "${fieldText(buf, ts, te)}" in column ${layout.names[layout.timeCol]}`
       : plausibleTime(t)
         ? '' // the common case: no escaped copy of the field for a message that is not written
-        : timeProblem(t, fieldText(buf, ts, te), layout.names[layout.timeCol] ?? '');
-    if (!badTime && this.epochUnit && t < EPOCH_TIME_MIN) badTime = this.earlyEpoch(t, ts, te);
+        : this.epochUnit
+          ? this.epochProblem(t, ts, te)
+          : timeProblem(t, fieldText(buf, ts, te), layout.names[layout.timeCol] ?? '');
+    if (!badTime && this.epochUnit && t < EPOCH_TIME_MIN) badTime = this.epochProblem(t, ts, te);
     if (badTime) {
       this.drop(lineNo, badTime);
       return;

@@ -118,8 +118,8 @@ export function epochUnitOf(value: number): EpochUnit {
 /**
  * The unit an epoch value of a column read as `unit` has by its own magnitude, or null when that is `unit`.
  * One value in seconds in a milliseconds column reads as January 1970, a time inside the supported years, so
- * only its magnitude tells it apart (a milliseconds value in a seconds column lands past 2100 and is caught
- * by the year bounds anyway).
+ * only its magnitude tells it apart; a milliseconds value in a seconds column lands past 2100, and the
+ * message names both units there too.
  */
 export function epochUnitMismatch(ms: number, unit: EpochUnit): EpochUnit | null {
   const own = epochUnitOf(ms / UNIT_MS[unit]);

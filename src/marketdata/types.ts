@@ -27,7 +27,15 @@ export interface QualityReport {
   gaps: { after: number; before: number; missingBars: number }[];
   gapCount: number;
   /** `row` is the 1-based line number in the file (header included), so `file:row` opens in an editor. */
-  duplicates: { row: number; time: number; action: 'dropped' | 'kept-last' }[];
+  duplicates: {
+    row: number;
+    time: number;
+    action: 'dropped' | 'kept-last';
+    /** The row of the same time that was kept (the first in the file). */
+    keptRow: number;
+    /** How its values differ from the kept row's ('close 10.2 vs 10'); '' for an exact copy. */
+    differs: string;
+  }[];
   badRows: { row: number; problem: string; action: 'refused' | 'dropped' | 'repaired' }[];
   /** The input was descending (newest first) and has been reversed. */
   reordered: boolean;
@@ -68,8 +76,26 @@ export interface LoadOptions {
   cacheDir?: string | null;
 }
 
+/** How a file was read, for the lines a command prints about it (read-notes.ts). */
+export interface ReadInfo {
+  /** The time column's format: 'epoch-s', 'epoch-ms', 'epoch-us', 'epoch-ns', 'iso' (with offsets) or 'naive'. */
+  timeFormat: string;
+  /** Naive times: the zone they were read in and how it was chosen (with the evidence); null otherwise. */
+  zone: {
+    name: string;
+    how: 'given' | 'crypto' | 'dates' | 'detected' | 'assumed';
+    detail: string;
+  } | null;
+  /** The column read as volume; null when none was found (every bar's volume is then 0). */
+  volumeColumn: string | null;
+  /** Header names no role was found for (an unrecognised `volé`, a `trades` count). */
+  unusedColumns: string[];
+}
+
 export interface LoadResult {
   series: BarSeries;
   report: QualityReport;
   fromCache: boolean;
+  /** How the file was read (absent for bars not read from a file, such as a synthetic market). */
+  read?: ReadInfo;
 }

@@ -70,7 +70,13 @@ describe('refuse by default, repair on request', () => {
     expect(ok.series.time.length).toBe(3);
     expect(ok.series.open[1]).toBe(1); // the first row for 01:00 is kept
     expect(ok.report.duplicates).toEqual([
-      { row: 4, time: Date.parse('2024-01-01T01:00:00Z'), action: 'dropped' },
+      {
+        row: 4,
+        time: Date.parse('2024-01-01T01:00:00Z'),
+        action: 'dropped',
+        keptRow: 3,
+        differs: 'open 9 vs 1, high 9 vs 2, low 9 vs 0.5, close 9 vs 1.5, volume 9 vs 10',
+      },
     ]);
   });
 
@@ -138,13 +144,14 @@ describe('refuse by default, repair on request', () => {
     );
     const err = await failure(path);
     expect(err.message).toContain(':4: out of order');
-    expect(err.message).not.toContain('sorted into place');
+    expect(err.message).not.toContain('moved to its place');
     const ok = await loadBars(path, repair);
     expect(Array.from(ok.series.time)).toEqual([0, 1, 2, 3].map((h) => Date.UTC(2024, 0, 1, h)));
     expect(ok.report.badRows).toEqual([
       {
         row: 4,
-        problem: 'out of order: 2024-01-01T01:00:00Z comes after 2024-01-01T02:00:00Z; sorted into place',
+        problem:
+          'out of order: 2024-01-01T01:00:00Z comes after 2024-01-01T02:00:00Z (row 3); moved to its place in time order',
         action: 'repaired',
       },
     ]);
@@ -269,7 +276,9 @@ describe('other layouts and overrides', () => {
       repair,
     );
     expect(Array.from(ok.series.time)).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1, 3, 0, 0, 250)]);
-    expect(ok.report.duplicates).toEqual([{ row: 3, time: Date.UTC(2024, 0, 1), action: 'dropped' }]);
+    expect(ok.report.duplicates).toEqual([
+      { row: 3, time: Date.UTC(2024, 0, 1), action: 'dropped', keptRow: 2, differs: '' },
+    ]);
   });
 
   it('a fixed-offset timezone override shifts naive times', async () => {

@@ -7,6 +7,8 @@ import { BENCHMARK_SETS, selectBenchmark } from '../../marketdata/benchmark-sets
 import type { WorkstealConfig } from '../../core/config/schema.js';
 import { expandDataArgs, loadMany, type BarSeries, type LoadResult } from '../../marketdata/index.js';
 import { dataLine, dataQualityLines, dataWithProblems } from '../data-summary.js';
+import { rangeWithinData } from '../../marketdata/coverage.js';
+import { readLines } from '../../marketdata/read-notes.js';
 import { parseDecimal } from '../../core/decimal.js';
 import { checkDateOrder, checkRangeMeetsData, parseDateRange } from '../dates.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
@@ -209,18 +211,25 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     loaded.map((l) => l.series),
   );
   const calendar = await loadCalendar(opts.calendar);
+  const covered = rangeWithinData(
+    { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
+    loaded.map((l) => l.series),
+  );
   const quality = dataQualityLines(loaded, calendar, {
     extendedHours: config.extendedHours,
-    range: { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
+    range: covered.range,
   });
+  const read = readLines(loaded);
   if (!opts.quiet) {
     for (const note of notes) process.stderr.write(`note: ${note}\n`);
     process.stderr.write(`${dataLine(loaded, config.symbols)}\n`);
-    for (const line of quality.notes) process.stderr.write(`${line}\n`);
+    for (const line of [...read.notes, ...quality.notes]) process.stderr.write(`${line}\n`);
     for (const w of resolved.warnings) process.stderr.write(`config warning: ${w.message}\n`);
   }
-  // Said even with --quiet: a run on repaired data, data that cannot trade or a likely split misleads without it.
-  for (const line of quality.warnings) process.stderr.write(`${line}\n`);
+  // Said even with --quiet: a run on repaired data, data that cannot trade, a likely split, a zone assumed
+  // without evidence or a bar length the file's name contradicts misleads without it.
+  for (const line of [...read.warnings, ...covered.warnings, ...quality.warnings])
+    process.stderr.write(`${line}\n`);
   const signals = opts.signals
     ? matchSignals(
         await loadSignalsCsv(opts.signals),

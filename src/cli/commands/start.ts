@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
+import { stat } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { nyseCalendar } from '../../core/calendar/index.js';
 import { dataLine, dataQualityLines } from '../data-summary.js';
 import { loadConfig } from '../../io/load-config.js';
-import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
+import { BENCHMARK_SETS, benchmarkFiles } from '../../marketdata/benchmark-sets.js';
 import type { LoadResult } from '../../marketdata/index.js';
+import { readLines } from '../../marketdata/read-notes.js';
 
 import {
   DEFAULT_SET,
@@ -38,6 +41,7 @@ interface StartOptions {
   report?: string;
   quiet?: boolean;
   cache?: boolean;
+  repair?: boolean;
 }
 
 const SUGGESTION =
@@ -62,6 +66,10 @@ export function registerStart(program: Command): void {
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--quiet', 'print only the summary line')
     .option('--no-cache', 'do not read or write the binary bar cache')
+    .option(
+      '--repair',
+      'drop bad rows and duplicates, sort rows out of order and repair high/low in the benchmark files (each action listed) instead of refusing them',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  npm start                                  # the same as: worksteal start\n  worksteal start --synthetic --seed 3 --quiet\n  worksteal start --json result.json --report report.html',
@@ -93,11 +101,12 @@ async function simulateLoaded(loaded: LoadResult[], quiet: boolean): Promise<Sim
   const resolved = await loadConfig({ env: process.env });
   const calendar = nyseCalendar();
   const quality = dataQualityLines(loaded, calendar, { extendedHours: resolved.config.extendedHours });
+  const read = readLines(loaded);
   if (!quiet) {
     process.stderr.write(`${dataLine(loaded, resolved.config.symbols)}\n`);
-    for (const line of quality.notes) process.stderr.write(`${line}\n`);
+    for (const line of [...read.notes, ...quality.notes]) process.stderr.write(`${line}\n`);
   }
-  for (const line of quality.warnings) process.stderr.write(`${line}\n`);
+  for (const line of [...read.warnings, ...quality.warnings]) process.stderr.write(`${line}\n`);
   return simulationRun({ loaded, config: resolved.config, calendar });
 }
 
@@ -121,13 +130,15 @@ async function demo(opts: StartOptions): Promise<SimulateRun | null> {
   });
   const set = BENCHMARK_SETS.crypto;
   if (plan.kind === 'benchmark') {
+    if (plan.why === 'WORKSTEAL_DATA') await checkWorkstealData(plan.dir, dir);
     if (!quiet)
       process.stderr.write(
         `demo data: ${plan.dir} (${plan.why === 'WORKSTEAL_DATA' ? 'WORKSTEAL_DATA, ' : ''}crypto benchmark set: ${set.description})\n`,
       );
+    const repair = opts.repair === true;
     return plan.why === 'WORKSTEAL_DATA'
-      ? simulateCommand({ benchmark: 'crypto', dataFlag: false, quiet, cache })
-      : simulateCommand({ data: plan.files, from: set.from, to: set.to, quiet, cache });
+      ? simulateCommand({ benchmark: 'crypto', dataFlag: false, quiet, cache, repair })
+      : simulateCommand({ data: plan.files, from: set.from, to: set.to, quiet, cache, repair });
   }
   if (plan.kind === 'download') {
     const ok = await downloadDefaultSet(dir, quiet);
@@ -143,6 +154,29 @@ async function demo(opts: StartOptions): Promise<SimulateRun | null> {
       process.stderr.write(`note: ${e.file} not used: ${e.symbol} also comes from another file\n`);
   }
   return simulateLoaded(await loadEntries(store, entries, cache ? {} : { cacheDir: null }), quiet);
+}
+
+/**
+ * WORKSTEAL_DATA names the folder of the crypto benchmark set; when it is missing, a file or lacks the set,
+ * say so in those words (the user set a variable, not --benchmark) and give the ways on.
+ */
+async function checkWorkstealData(dir: string, localDir: string): Promise<void> {
+  const { files, missing } = benchmarkFiles('crypto', dir);
+  if (missing.length === 0) return;
+  let what: string;
+  try {
+    const info = await stat(dir);
+    if (!info.isDirectory()) what = 'is a file, not a folder';
+    else if (missing.length === files.length) what = "is a folder without the crypto set's files";
+    else
+      what = `is a folder without ${missing.length} of the crypto set's ${files.length} files (first: ${relative(dir, missing[0]!)})`;
+  } catch {
+    what = 'does not exist';
+  }
+  const names = BENCHMARK_SETS.crypto.files;
+  throw new CliError(
+    `WORKSTEAL_DATA points at ${dir}, which ${what}. start reads the crypto benchmark set from that folder (${names[0]} and ${names.length - 1} more, as in ../shared/marketdata). Choose one: set WORKSTEAL_DATA to the folder that holds it; unset WORKSTEAL_DATA (start then uses ../shared/marketdata beside the project, else the local data folder ${localDir}, downloading ${DEFAULT_SET.symbols.join(', ')} hourly from ${DEFAULT_SET.exchange} into it the first time); or run \`worksteal start --synthetic\` for a labelled synthetic demo.`,
+  );
 }
 
 /** Downloads DEFAULT_SET; false (after printing exactly one line) when that is impossible. */
