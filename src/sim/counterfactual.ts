@@ -75,6 +75,7 @@ export function counterfactualTrade(
   const filledAt = closeTimes[i]!;
   const levels = exitLevels(rules.exits, v.side, entry, filledAt);
   const book = new Portfolio(0);
+  const entryRole = limitFillRole(v.side, v.limitPrice, s.open[i]!);
   book.open(
     {
       symbol: v.symbol,
@@ -84,12 +85,14 @@ export function counterfactualTrade(
       entryPrice: entry,
       entryTime: filledAt,
       entryOrderId: v.orderId,
+      entryLimit: v.limitPrice,
+      entryRole,
       takeProfit: v.takeProfit,
       stopPrice: levels.stopPrice,
       timeStopAt: levels.timeStopAt,
       tpOrderId: null,
     },
-    rules.fees[limitFillRole(v.side, v.limitPrice, s.open[i]!)],
+    rules.fees[entryRole],
   );
   const tp = takeProfitOrder(s.assetClass, v.side, v.qty, v.takeProfit);
   /** A stop or time stop decided at a close: the position leaves at the next tradable open. */
@@ -110,7 +113,7 @@ export function counterfactualTrade(
         : Number.NaN;
       if (!Number.isNaN(px)) {
         const role = limitFillRole(tp.side, tp.limitPrice, open);
-        return book.close(v.symbol, px, closeTimes[j]!, 'take-profit', rules.fees[role]);
+        return book.close(v.symbol, px, closeTimes[j]!, 'take-profit', rules.fees[role], undefined, role);
       }
     }
     if (leaving) continue;
