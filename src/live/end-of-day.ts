@@ -95,6 +95,13 @@ export class EndOfDay {
     }
   }
 
+  /** Our exit order of the symbol still open at the venue (an order that trades now, held for its next bar). */
+  private waitingExit(symbol: string) {
+    return this.h.coordinator.ledger.orders.find(
+      (o) => o.symbol === symbol && o.role === 'exit' && !o.external,
+    );
+  }
+
   private async deleveragePlan(phase: 'orders' | 'positions'): Promise<DeleveragePlan> {
     const { config, broker } = this.h.o;
     const [account, positions] = await Promise.all([broker.account(), broker.positions()]);
@@ -110,6 +117,9 @@ export class EndOfDay {
         qty: p.qty,
         price: this.h.quote(p.symbol)?.bid ?? p.price,
         unrealizedPnl: p.unrealizedPnl ?? 0,
+        // Every stock held can trade at the close, except one whose exit already waits at the venue for its
+        // next tradable bar (a trim the venue held): the others are trimmed first (planDeleverage).
+        tradable: !this.waitingExit(p.symbol),
       })),
     });
   }
@@ -204,7 +214,7 @@ export class EndOfDay {
   }): Promise<DeleverageAction | null> {
     const ledger = this.h.coordinator.ledger;
     const { config } = this.h.o;
-    const waiting = ledger.orders.find((o) => o.symbol === t.symbol && o.role === 'exit' && !o.external);
+    const waiting = this.waitingExit(t.symbol);
     if (!waiting && !this.h.dryRun()) {
       // Take-profits hold the shares at the venue; the exit watcher re-arms one for what remains. One may
       // fill before its cancel lands: the trim is sized from the position after the cancels, and none is

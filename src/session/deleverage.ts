@@ -28,22 +28,35 @@ const PLAN: DeleverageStep = { kind: 'plan' };
  * then plan again (at most `rounds` rounds). The driver makes each plan from its own state with
  * `planDeleverage` and carries out each cancel and trim (synchronously in the simulator, through the broker
  * live).
+ *
+ * A trim the driver answers `false` waits for its stock's next bar: it frees nothing tonight. The driver then
+ * marks that position not tradable in its next plans (`DeleveragePosition.tradable`), which puts it after the
+ * positions that can trade now, so they cover the excess first. The simulator knows this before it plans (no
+ * bar of the stock now); live learns it when the venue holds the trim, so a round that learned it plans again.
  */
 export function* deleverageSteps(
   rounds = DELEVERAGE_ROUNDS,
 ): Generator<DeleverageStep, DeleverageResult, DeleveragePlan | boolean | undefined> {
   let plan = (yield PLAN) as DeleveragePlan;
   const first = plan;
+  /** Stocks whose trim waited this close: the next plan knows them (the driver marks them not tradable). */
+  const waited = new Set<string>();
   for (let round = 0; round < rounds && (plan.cancel.length > 0 || plan.trims.length > 0); round++) {
     let acted = plan.cancel.length > 0;
+    let learned = false;
     for (let i = 0; i < plan.cancel.length; i++) yield { kind: 'cancel', orderId: plan.cancel[i]!, plan };
     for (let i = 0; i < plan.trims.length; i++) {
       const t = plan.trims[i]!;
       if ((yield { kind: 'trim', symbol: t.symbol, qty: t.qty, price: t.price, plan }) !== false)
         acted = true;
+      else if (!waited.has(t.symbol)) {
+        waited.add(t.symbol);
+        learned = true;
+      }
     }
-    // Nothing could be done now (every trim waits for a bar): planning again would plan the same.
-    if (!acted) break;
+    // Nothing was done and every trim that waited was already known to wait: planning again would plan the
+    // same. A trim that newly waited changes the next plan (the others go first), so that one is made.
+    if (!acted && !learned) break;
     plan = (yield PLAN) as DeleveragePlan;
   }
   return { first, last: plan };

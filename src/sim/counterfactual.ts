@@ -3,7 +3,13 @@ import { firstAtOrAfter } from '../marketdata/search.js';
 import { exitLevels, exitStep, stopReached, takeProfitOrder, type ExitRule } from '../session/exits.js';
 import { holdsSignal } from '../session/signals.js';
 import type { LiquidityRole } from './costs.js';
-import { canFillInBar, limitFillPrice, limitFillRole, marketFillPrice } from './fill-rules.js';
+import {
+  canFillInBar,
+  endOfDataExitPrice,
+  limitFillPrice,
+  limitFillRole,
+  marketFillPrice,
+} from './fill-rules.js';
 import { Portfolio, type TradeRecord } from './portfolio.js';
 import type { StealRecord } from './sim-types.js';
 
@@ -39,8 +45,8 @@ export interface CounterfactualRules {
  *   (stopReached) or a time stop that is due (exitStep) leaves at the open of the symbol's next tradable bar
  *   by a market order, with slippage (marketFillPrice) and the taker fee, and the take-profit no longer
  *   fills; a take-profit the bar reached fills before its close decides any stop;
- * - still open at the run's end, it is closed at the last close at the taker fee, as the simulator closes
- *   what is left at the end of data.
+ * - still open at the run's end, it is closed at the last close less slippage at the taker fee
+ *   (endOfDataExitPrice), as the simulator closes what is left at the end of data.
  * The arithmetic of fees and PnL is the simulator's own (a Portfolio of this one position).
  * Left out: end-of-day deleveraging (cancelling stock entries before the close, trimming positions at it) and
  * margin interest, which depend on the whole book, not on one order: a victim is judged as if it were alone.
@@ -69,6 +75,7 @@ export function counterfactualTrade(
   const filledAt = closeTimes[i]!;
   const levels = exitLevels(rules.exits, v.side, entry, filledAt);
   const book = new Portfolio(0);
+  const entryRole = limitFillRole(v.side, v.limitPrice, s.open[i]!);
   book.open(
     {
       symbol: v.symbol,
@@ -78,12 +85,14 @@ export function counterfactualTrade(
       entryPrice: entry,
       entryTime: filledAt,
       entryOrderId: v.orderId,
+      entryLimit: v.limitPrice,
+      entryRole,
       takeProfit: v.takeProfit,
       stopPrice: levels.stopPrice,
       timeStopAt: levels.timeStopAt,
       tpOrderId: null,
     },
-    rules.fees[limitFillRole(v.side, v.limitPrice, s.open[i]!)],
+    rules.fees[entryRole],
   );
   const tp = takeProfitOrder(s.assetClass, v.side, v.qty, v.takeProfit);
   /** A stop or time stop decided at a close: the position leaves at the next tradable open. */
@@ -104,7 +113,7 @@ export function counterfactualTrade(
         : Number.NaN;
       if (!Number.isNaN(px)) {
         const role = limitFillRole(tp.side, tp.limitPrice, open);
-        return book.close(v.symbol, px, closeTimes[j]!, 'take-profit', rules.fees[role]);
+        return book.close(v.symbol, px, closeTimes[j]!, 'take-profit', rules.fees[role], undefined, role);
       }
     }
     if (leaving) continue;
@@ -112,7 +121,9 @@ export function counterfactualTrade(
     if (stopReached(v.side, levels.stopPrice, filledAt, bar)) leaving = 'stop';
     else if (exitStep(levels.timeStopAt, closeTimes[j]!, true) === 'time-stop') leaving = 'time-stop';
   }
-  // The simulator's end of data: every exit but a take-profit is a market order (taker), here at the last close.
+  // The simulator's end of data: every exit but a take-profit is a market order (slippage, taker fee), here at
+  // the last close.
   const exitTime = Number.isFinite(rules.end) ? rules.end : closeTimes[n - 1]!;
-  return book.close(v.symbol, s.close[n - 1]!, exitTime, 'end-of-data', rules.fees.taker);
+  const exitPrice = endOfDataExitPrice(tp.side, s.close[n - 1]!, rules.slippage);
+  return book.close(v.symbol, exitPrice, exitTime, 'end-of-data', rules.fees.taker);
 }

@@ -2,10 +2,11 @@ import type { AssetClass } from '../core/types.js';
 import { dailyInterest, overnightDebit, tradingDayOf } from '../core/margin/interest.js';
 import { stockEntriesClosed } from '../session/asking.js';
 import { blankRequest, entryLimit, fillEntryRequest } from '../session/entry.js';
+import { closingSide } from '../session/exits.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
 import { entryFeeRate } from './costs.js';
 import { annualisationDays } from './metrics.js';
-import { tradesInBar } from './fill-rules.js';
+import { endOfDataExitPrice, tradesInBar } from './fill-rules.js';
 import { submitRequests } from './sim-entries.js';
 import { runDeleverage } from './sim-eod.js';
 import { validateSeries } from './sim-input.js';
@@ -133,10 +134,12 @@ export function simulate(input: SimInput): SimOutput {
     if (st.input.onProgress && (step & 4095) === 0) st.input.onProgress(step, total);
   }
 
-  // What is still open at the end is closed at the last price, so every position appears as a trade.
+  // What is still open at the end is closed at the last price (a market exit: slippage and the taker fee), so
+  // every position appears as a trade.
   for (const w of st.watchers) {
     st.cancelEntry(w);
-    if (st.portfolio.positions.has(w.symbol)) st.exitPosition(w, w.lastPrice, 'end-of-data');
+    const p = st.portfolio.positions.get(w.symbol);
+    if (p) st.exitPosition(w, endOfDataExitPrice(closingSide(p.side), w.lastPrice, st.slip), 'end-of-data');
   }
   if (pendingRow) {
     // The row after the end-of-data exits: equity, margin and capacity all of the same moment.

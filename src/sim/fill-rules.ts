@@ -56,6 +56,15 @@ export function marketFillPrice(side: Side, price: number, slippage: number): nu
 }
 
 /**
+ * The price a position still open at the end of the data leaves at: the last close, as a market exit (every
+ * exit but a take-profit is one, README "Costs and fill rules") moved against it by `slippage`. The
+ * simulator's end of data and the steal regret's replay of a victim both close at it.
+ */
+export function endOfDataExitPrice(closing: Side, lastClose: number, slippage: number): number {
+  return marketFillPrice(closing, lastClose, slippage);
+}
+
+/**
  * Whether a symbol's bar can trade at all (DESIGN §6): a stock only in bars that open in its regular session
  * (a pre- or after-market bar's range is not the session's book), or with extended hours also in bars that
  * open in the pre-market or after-hours session of a trading day (stockSessionAt: the session rule the

@@ -1,4 +1,6 @@
 import type { AssetClass, Side } from '../core/types.js';
+import { takeProfitOrder } from '../session/exits.js';
+import type { LiquidityRole } from './costs.js';
 
 export type ExitReason = 'take-profit' | 'stop' | 'time-stop' | 'deleverage' | 'end-of-data';
 
@@ -15,6 +17,14 @@ export interface TradeRecord {
   exitReason: ExitReason;
   /** The entry order's id, to link a stealer's order to the trade it made. */
   entryOrderId: string;
+  /** The entry order's limit as placed (the signal's entry rounded to the venue's tick). */
+  entryLimit: number;
+  /** The take-profit limit as placed (the signal's, rounded to the venue's tick), whether or not it filled. */
+  takeProfit: number;
+  /** Liquidity role of the entry fill: taker where the bar opened through the limit (limitFillRole). */
+  entryRole: LiquidityRole;
+  /** Liquidity role of the exit fill: a take-profit's by the same rule; every other exit is a market order. */
+  exitRole: LiquidityRole;
 }
 
 export interface OpenPosition {
@@ -26,11 +36,18 @@ export interface OpenPosition {
   entryTime: number;
   entryFees: number;
   entryOrderId: string;
+  /** The entry order's limit as placed, and the liquidity role its fill took. */
+  entryLimit: number;
+  entryRole: LiquidityRole;
   takeProfit: number;
   stopPrice: number | null;
   timeStopAt: number | null;
   tpOrderId: string | null;
 }
+
+/** What opening a position takes: the position, its entry limit and fill role optional (see Portfolio.open). */
+export type PositionOpening = Omit<OpenPosition, 'entryFees' | 'entryLimit' | 'entryRole'> &
+  Partial<Pick<OpenPosition, 'entryLimit' | 'entryRole'>>;
 
 /**
  * Cash and positions of the simulated account. Buying spends cash (it may go negative: that is the margin
@@ -51,8 +68,11 @@ export class Portfolio {
     this.cash = initialCash;
   }
 
-  /** Open a position filled at `p.entryPrice`, paying `feeRate` of its notional. */
-  open(p: Omit<OpenPosition, 'entryFees'>, feeRate: number): OpenPosition {
+  /**
+   * Open a position filled at `p.entryPrice`, paying `feeRate` of its notional. The simulator gives the entry
+   * order's limit and the fill's role; without them the fill is taken for a resting order's at its own limit.
+   */
+  open(p: PositionOpening, feeRate: number): OpenPosition {
     const fee = Math.abs(p.qty * p.entryPrice) * feeRate;
     // Field by field, not `{ ...p, entryFees }`: a spread copy costs microseconds on V8's generic path, and a
     // run opens thousands of positions.
@@ -64,6 +84,8 @@ export class Portfolio {
       entryPrice: p.entryPrice,
       entryTime: p.entryTime,
       entryOrderId: p.entryOrderId,
+      entryLimit: p.entryLimit ?? p.entryPrice,
+      entryRole: p.entryRole ?? 'maker',
       takeProfit: p.takeProfit,
       stopPrice: p.stopPrice,
       timeStopAt: p.timeStopAt,
@@ -80,7 +102,8 @@ export class Portfolio {
 
   /**
    * Close `qty` of a position at `price` (all of it by default), paying `feeRate`; records a trade for the
-   * closed part.
+   * closed part. `role` is the exit fill's liquidity role: every exit but a take-profit is a market order
+   * (taker, the default), so a take-profit passes the role its fill took.
    */
   close(
     symbol: string,
@@ -89,6 +112,7 @@ export class Portfolio {
     reason: ExitReason,
     feeRate: number,
     qty?: number,
+    role: LiquidityRole = 'taker',
   ): TradeRecord | null {
     const p = this.positions.get(symbol);
     if (!p) return null;
@@ -127,6 +151,10 @@ export class Portfolio {
       fees: fee + entryFeeShare,
       exitReason: reason,
       entryOrderId: p.entryOrderId,
+      entryLimit: p.entryLimit,
+      takeProfit: takeProfitOrder(p.assetClass, p.side, q, p.takeProfit).limitPrice,
+      entryRole: p.entryRole,
+      exitRole: role,
     };
     this.trades.push(trade);
     this.lastExit.set(symbol, trade);

@@ -57,6 +57,9 @@ class Interner<S extends string> {
 
 const SCAN_LIMIT = 32;
 
+/** A number a row knows, or null (NaN in its column). */
+const known = (x: number): number | null => (Number.isNaN(x) ? null : x);
+
 /** `keep` false: a log that records nothing (an optimizer needs the counters and the equity curve only). */
 export class DecisionLog {
   constructor(readonly keep = true) {}
@@ -67,6 +70,10 @@ export class DecisionLog {
   private readonly reason = new Column();
   private readonly shortfall = new Column();
   private readonly fight = new Column();
+  /** The entry request's limit, quantity and validity (NaN: the row has no request, or it is not known). */
+  private readonly limitPrice = new Column();
+  private readonly qty = new Column();
+  private readonly validUntil = new Column();
   private readonly orderId: (string | null)[] = [];
   /** Victims of row i are `victimIds[victimEnd[i − 1] … victimEnd[i])`. */
   private readonly victimEnd = new Column();
@@ -86,6 +93,9 @@ export class DecisionLog {
     shortfall: number,
     fight: boolean,
     orderId: string | null,
+    limitPrice = Number.NaN,
+    qty = Number.NaN,
+    validUntil = Number.NaN,
   ): void {
     if (!this.keep) return;
     this.time.push(time);
@@ -94,6 +104,9 @@ export class DecisionLog {
     this.reason.push(this.strings.code(reason));
     this.shortfall.push(shortfall);
     this.fight.push(fight ? 1 : 0);
+    this.limitPrice.push(limitPrice);
+    this.qty.push(qty);
+    this.validUntil.push(validUntil);
     this.orderId.push(orderId);
     for (const v of victims) this.victimIds.push(v);
     this.victimEnd.push(this.victimIds.length);
@@ -114,6 +127,9 @@ export class DecisionLog {
       shortfall: this.shortfall.get(i),
       fight: this.fight.get(i) === 1,
       orderId: this.orderId[i]!,
+      limitPrice: known(this.limitPrice.get(i)),
+      qty: known(this.qty.get(i)),
+      validUntil: known(this.validUntil.get(i)),
     };
   }
 

@@ -11,14 +11,19 @@ export function deleveragePlan(st: SimState, phase: 'orders' | 'positions') {
     bufferPct: st.config.bufferPct,
     table: st.config.margin,
     orders: st.ledger.orders,
-    positions: [...st.portfolio.positions.values()].map((p) => ({
-      symbol: p.symbol,
-      assetClass: p.assetClass,
-      qty: p.qty,
-      price: st.mark(p.symbol) || p.entryPrice,
-      unrealizedPnl:
-        (p.side === 'buy' ? 1 : -1) * p.qty * ((st.mark(p.symbol) || p.entryPrice) - p.entryPrice),
-    })),
+    positions: [...st.portfolio.positions.values()].map((p) => {
+      const w = st.bySymbol.get(p.symbol);
+      return {
+        symbol: p.symbol,
+        assetClass: p.assetClass,
+        qty: p.qty,
+        price: st.mark(p.symbol) || p.entryPrice,
+        unrealizedPnl:
+          (p.side === 'buy' ? 1 : -1) * p.qty * ((st.mark(p.symbol) || p.entryPrice) - p.entryPrice),
+        // A stock without a session bar closing now cannot trade at this close: its trim would wait.
+        tradable: w !== undefined && st.barClosesNow(w),
+      };
+    }),
   });
 }
 

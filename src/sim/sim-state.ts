@@ -183,13 +183,26 @@ export class SimState {
         if (r[i] === REASON_CODE['protected-distance']) this.counters.protectedSkips++;
     }
     if (d.action === 'wait' && !this.input.keepWaits) return;
-    this.decisions.push(d.time, d.request.symbol, d.action, d.victims, d.reason, d.shortfall, d.fight, null);
-    if (this.valuation.active && this.decisions.keep) this.recordValue(d);
+    const r = d.request;
+    const until = this.requestValidUntil(r.symbol);
+    this.decisions.push(
+      d.time,
+      r.symbol,
+      d.action,
+      d.victims,
+      d.reason,
+      d.shortfall,
+      d.fight,
+      null,
+      r.limitPrice,
+      r.qty,
+      until,
+    );
+    if (this.valuation.active && this.decisions.keep) this.recordValue(d, until);
   }
 
   /** What a value-ranked decision valued: on its row, and each first valuation for the calibration report. */
-  private recordValue(d: Decision): void {
-    const until = this.requestValidUntil(d.request.symbol);
+  private recordValue(d: Decision, until: number): void {
     const value = decisionValue(d, until);
     if (!value) return;
     this.decisions.setLastValue(value);

@@ -44,7 +44,7 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
       st.broker.remove(tp.id);
       pos.tpOrderId = null;
       const role = limitFillRole(tp.side, tp.limitPrice, open);
-      st.portfolio.close(w.symbol, px, st.now, 'take-profit', st.fees[w.assetClass][role]);
+      st.portfolio.close(w.symbol, px, st.now, 'take-profit', st.fees[w.assetClass][role], undefined, role);
     }
   }
   if (w.restingOrderId !== null) {
@@ -65,6 +65,7 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
       w.restingOrderId = null;
       const sig = w.signal!;
       const levels = exitLevels(st.sim, o.side, px, st.now);
+      const role = limitFillRole(o.side, o.limitPrice, open);
       st.portfolio.open(
         {
           symbol: w.symbol,
@@ -74,12 +75,14 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
           entryPrice: px,
           entryTime: st.now,
           entryOrderId: o.id,
+          entryLimit: o.limitPrice,
+          entryRole: role,
           takeProfit: sig.takeProfit,
           stopPrice: levels.stopPrice,
           timeStopAt: levels.timeStopAt,
           tpOrderId: null,
         },
-        st.fees[w.assetClass][limitFillRole(o.side, o.limitPrice, open)],
+        st.fees[w.assetClass][role],
       );
       w.signal = null; // a signal is used once
     }

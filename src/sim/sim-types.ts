@@ -56,6 +56,13 @@ export interface DecisionRow {
   shortfall: number;
   fight: boolean;
   orderId: string | null;
+  /**
+   * The entry request decided on: its limit as it would be placed, its quantity, and until when it would be
+   * valid (ms since the epoch: its signal's validity). Null on end-of-day rows, which have no request.
+   */
+  limitPrice: number | null;
+  qty: number | null;
+  validUntil: number | null;
   /** Under a value ranking, what the decision valued (absent under `distance` and where nothing was valued). */
   value?: DecisionValue;
 }

@@ -101,6 +101,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: "each simulated trade's fees and entry order id (sim_trades, as in simulate --json)",
+    up(db) {
+      // Rows written before this step keep NULL: their fees and order ids were never stored.
+      db.exec(`
+        ALTER TABLE sim_trades ADD COLUMN fees REAL;
+        ALTER TABLE sim_trades ADD COLUMN entry_order_id TEXT;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -29,7 +29,9 @@ export interface SimulationRecord {
     exitTime: string;
     exitPrice: number;
     pnl: number;
+    fees: number;
     exitReason: string;
+    entryOrderId: string;
   }[];
   equity: readonly { time: string; equity: number; marginUsed: number; marginCapacity: number }[];
 }
@@ -116,7 +118,10 @@ function insertRun(db: Database.Database, kind: string, result: SimulationRecord
     const d = db.prepare('INSERT INTO sim_decisions VALUES (?, ?, ?, ?, ?, ?, ?)');
     for (const x of result.decisions)
       d.run(runId, x.time, x.symbol, x.action, JSON.stringify(x.victims), x.reason, x.orderId);
-    const t = db.prepare('INSERT INTO sim_trades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const t = db.prepare(
+      `INSERT INTO sim_trades (run_id, symbol, side, qty, entry_time, entry_price, exit_time, exit_price, pnl,
+         exit_reason, fees, entry_order_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
     for (const x of result.trades) {
       t.run(
         runId,
@@ -129,6 +134,8 @@ function insertRun(db: Database.Database, kind: string, result: SimulationRecord
         x.exitPrice,
         x.pnl,
         x.exitReason,
+        x.fees,
+        x.entryOrderId,
       );
     }
     const e = db.prepare('INSERT INTO sim_equity VALUES (?, ?, ?, ?, ?)');

@@ -47,6 +47,70 @@ describe('deleverage plan: which positions are trimmed first', () => {
     );
   });
 
+  it('positions that cannot trade at this close come after those that can, whatever their loss', () => {
+    // 2022-04-22 20:00Z, mixed benchmark: SPY has no bar that day (its trim would wait for Monday), so MSFT,
+    // the smaller loss, covers what AAPL leaves. Crypto 132,265.99 (as an entry order at 1x); equity 175,981.45.
+    const crypto = {
+      id: 'c',
+      symbol: 'BTC/USD',
+      assetClass: 'crypto' as const,
+      role: 'entry',
+      side: 'buy' as const,
+      limitPrice: 132_265.99,
+      qty: 1,
+      price: 132_265.99,
+      forecastPnl: 0,
+      placedAt: 0,
+      external: false,
+    };
+    const plan = planDeleverage({
+      phase: 'positions',
+      equity: 175_981.45,
+      bufferPct: 0,
+      table,
+      orders: [crypto],
+      positions: [
+        { symbol: 'AAPL', assetClass: 'stock', qty: 266, price: 161.88, unrealizedPnl: -1556.1 },
+        {
+          symbol: 'SPY',
+          assetClass: 'stock',
+          qty: 105,
+          price: 438.04,
+          unrealizedPnl: -353.85,
+          tradable: false,
+        },
+        { symbol: 'MSFT', assetClass: 'stock', qty: 160, price: 274.03, unrealizedPnl: -286.4 },
+      ],
+    });
+    expect(plan.trims.map((t) => t.symbol)).toEqual(['AAPL', 'MSFT']);
+    expect(plan.trims[1]!.qty).toBeCloseTo((plan.check.excess - 266 * 161.88 * 0.5) / (274.03 * 0.5), 9);
+    // Were MSFT and AAPL not enough, SPY would take the rest (its trim waits for its next bar).
+    const tight = planDeleverage({
+      phase: 'positions',
+      equity: 150_000,
+      bufferPct: 0,
+      table,
+      orders: [crypto],
+      positions: [
+        { symbol: 'AAPL', assetClass: 'stock', qty: 266, price: 161.88, unrealizedPnl: -1556.1 },
+        {
+          symbol: 'SPY',
+          assetClass: 'stock',
+          qty: 105,
+          price: 438.04,
+          unrealizedPnl: -353.85,
+          tradable: false,
+        },
+        { symbol: 'MSFT', assetClass: 'stock', qty: 160, price: 274.03, unrealizedPnl: -286.4 },
+      ],
+    });
+    expect(tight.trims.map((t) => [t.symbol, t.qty < 105 ? 'part' : 'all'])).toEqual([
+      ['AAPL', 'all'],
+      ['MSFT', 'all'],
+      ['SPY', 'part'],
+    ]);
+  });
+
   it('example: 30,000 held on 10,000 equity, excess 5,000; the losing position is trimmed, the winner kept', () => {
     const plan = planDeleverage({
       phase: 'positions',

@@ -11,8 +11,9 @@ const EMPTY = plan([], []);
 function drive(
   plans: DeleveragePlan[],
   rounds?: number,
-  canTrade = true,
+  canTrade: boolean | ((symbol: string) => boolean) = true,
 ): { seen: string[]; last: DeleveragePlan } {
+  const trades = typeof canTrade === 'boolean' ? () => canTrade : canTrade;
   const steps = deleverageSteps(rounds);
   const seen: string[] = [];
   let k = 0;
@@ -23,7 +24,7 @@ function drive(
     step =
       s.kind === 'plan'
         ? steps.next(plans[Math.min(k++, plans.length - 1)])
-        : steps.next(s.kind === 'trim' ? canTrade : undefined);
+        : steps.next(s.kind === 'trim' ? trades(s.symbol) : undefined);
   }
   return { seen, last: step.value.last };
 }
@@ -37,9 +38,20 @@ describe('end-of-day steps (one loop for the simulator and live)', () => {
     expect(last).toBe(EMPTY);
   });
 
-  it('a round in which every trim waits (no bar now) ends the loop: planning again would plan the same', () => {
+  it('a round in which every trim waits again (no bar now) ends the loop: planning again would plan the same', () => {
     const waiting = plan([], [{ symbol: 'SPY', qty: 2, price: 500 }]);
-    expect(drive([waiting], undefined, false).seen).toEqual(['plan', 'trim SPY']);
+    // The first wait is news (the next plan puts SPY after the stocks that can trade); the second is not.
+    expect(drive([waiting], undefined, false).seen).toEqual(['plan', 'trim SPY', 'plan', 'trim SPY']);
+  });
+
+  it('a trim that waits is news: the loop plans again, and the next plan trims a stock that can trade', () => {
+    // Live learns that SPY cannot trade at this close only when the venue holds its trim; the driver then marks
+    // it not tradable and the plan turns to MSFT (before: the loop ended, MSFT untouched, margin over).
+    const spyFirst = plan([], [{ symbol: 'SPY', qty: 6, price: 438.04 }]);
+    const msftNext = plan([], [{ symbol: 'MSFT', qty: 9, price: 274.03 }]);
+    const { seen, last } = drive([spyFirst, msftNext, EMPTY], undefined, (symbol) => symbol !== 'SPY');
+    expect(seen).toEqual(['plan', 'trim SPY', 'plan', 'trim MSFT', 'plan']);
+    expect(last).toBe(EMPTY);
   });
 
   it('nothing to do: one plan, no action', () => {

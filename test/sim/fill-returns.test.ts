@@ -18,6 +18,9 @@ function placed(orderId: string, fillProbability: number | null): DecisionRow {
     shortfall: 0,
     fight: false,
     orderId,
+    limitPrice: 50,
+    qty: 2,
+    validUntil: 0,
     value: {
       ranking: 'expectedValue',
       request: {
@@ -48,6 +51,10 @@ function trade(entryOrderId: string, netReturn: number, qty = 2, entryPrice = 50
     fees: 0,
     exitReason: 'take-profit',
     entryOrderId,
+    entryLimit: entryPrice,
+    takeProfit: entryPrice,
+    entryRole: 'maker',
+    exitRole: 'maker',
   };
 }
 

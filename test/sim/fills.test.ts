@@ -135,6 +135,32 @@ describe('fill model (hand-made bars)', () => {
     expect(t.fees).toBeCloseTo(qty * 100 * 0.001 + qty * 95 * 0.999 * 0.001, 8);
     expect(t.pnl).toBeCloseTo(qty * (95 * 0.999 - 100) - t.fees, 8);
   });
+
+  it('end of data is a market exit too: the last close less slippage, at the taker fee', () => {
+    // Without slippage on it, a run with WORKSTEAL_SIM_SLIPPAGE_BPS=10 closed LINK at exactly its last close.
+    const bars = [
+      bar(0, 100.2, 100.3, 100.1, 100.2),
+      bar(1, 100.2, 100.3, 99.9, 100.1), // entry fills at 100
+      bar(2, 100.1, 104, 100, 103),
+      bar(3, 103, 104, 102, 103.5), // the last close: still open (take-profit 110 never reached)
+    ];
+    const config = cfg({
+      sim: { initialEquity: 10_000, orderFraction: 0.5, feesBps: 10, slippageBps: 10, timeStopHours: 0 },
+    });
+    const out = simulate({
+      series: [series('BTCUSD', 'crypto', bars)],
+      config,
+      calendar: nyseCalendar(),
+      signals: [signal()],
+    });
+    const t = out.trades[0]!;
+    expect(t).toMatchObject({ exitReason: 'end-of-data', exitTime: T0 + 4 * H });
+    expect(t.exitPrice).toBeCloseTo(103.5 * 0.999, 10);
+    const qty = Math.floor((5_000 / (100 * 1.001)) * 1e6) / 1e6;
+    expect(t.fees).toBeCloseTo(qty * 100 * 0.001 + qty * 103.5 * 0.999 * 0.001, 8);
+    // The last equity row is taken after that exit: it holds the slippage.
+    expect(out.equity.at(-1)!.equity).toBeCloseTo(10_000 + t.pnl, 8);
+  });
 });
 
 describe('fill model (real bars)', () => {

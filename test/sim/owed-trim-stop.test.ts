@@ -53,8 +53,8 @@ const config = (stopLossPct: number) =>
 
 function owedTrimThenStop() {
   // Three stocks of 240 shares at 100 (72,000 at 4x on 30,000). At the close 2x asks for 36,000 of margin
-  // on 30,000: 120 shares of AAA must go, but AAA has no bar after 18:30, so the trim waits for Tuesday's
-  // first bar. That bar opens at 100 and falls to 80 through AAA's 5% stop (95): the trim sells 120 at the
+  // on 30,000: 120 shares must go, from AAA (no loss anywhere: the first symbol), but no stock has a bar
+  // after 18:30 (a stock with one would be trimmed first), so the trim waits for Tuesday's first bar. That bar opens at 100 and falls to 80 through AAA's 5% stop (95): the trim sells 120 at the
   // open, and the 120 left keep their stop: seen at that bar's close, they leave at the next bar's open (80),
   // as the session's exit watcher does live (src/session/exits.ts, stopReached).
   const tuesdayAAA = [
@@ -66,8 +66,8 @@ function owedTrimThenStop() {
   return simulate({
     series: [
       series('AAA', 'stock', [...monday(17.5), ...tuesdayAAA]),
-      series('BBB', 'stock', [...monday(), ...tuesdayFlat]),
-      series('CCC', 'stock', [...monday(), ...tuesdayFlat]),
+      series('BBB', 'stock', [...monday(17.5), ...tuesdayFlat]),
+      series('CCC', 'stock', [...monday(17.5), ...tuesdayFlat]),
     ],
     config: config(0.05),
     calendar: nyseCalendar(),

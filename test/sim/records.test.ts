@@ -17,6 +17,9 @@ const decisionRow: fc.Arbitrary<DecisionRow> = fc.record({
   shortfall: fc.double({ noNaN: true, min: -1e9, max: 1e9 }),
   fight: fc.boolean(),
   orderId: fc.option(id, { nil: null }),
+  limitPrice: fc.option(fc.double({ noNaN: true, min: 0.01, max: 1e6 }), { nil: null }),
+  qty: fc.option(fc.double({ noNaN: true, min: 1e-6, max: 1e6 }), { nil: null }),
+  validUntil: fc.option(fc.integer({ min: 0, max: 2e12 }), { nil: null }),
 });
 const stealRecord: fc.Arbitrary<StealRecord> = fc.record({
   time: fc.integer({ min: 0, max: 2e12 }),
@@ -42,8 +45,22 @@ describe('simulator records in columns', () => {
     fc.assert(
       fc.property(fc.array(decisionRow, { minLength: 1, maxLength: 1500 }), (rows) => {
         const log = new DecisionLog();
+        // What a row does not know is pushed as NaN (the default) and read back as null.
+        const n = (x: number | null) => x ?? Number.NaN;
         for (const r of rows)
-          log.push(r.time, r.symbol, r.action, r.victims, r.reason, r.shortfall, r.fight, null);
+          log.push(
+            r.time,
+            r.symbol,
+            r.action,
+            r.victims,
+            r.reason,
+            r.shortfall,
+            r.fight,
+            null,
+            n(r.limitPrice),
+            n(r.qty),
+            n(r.validUntil),
+          );
         rows.forEach((r, i) => r.orderId !== null && log.setOrderId(i, r.orderId));
         expect(log.length).toBe(rows.length);
         expect(log.toArray()).toEqual(rows);

@@ -293,7 +293,7 @@ describe('a victim counterfactual', () => {
       expect(t.pnl).toBeCloseTo(17.96 - 1 - 3.05388, 9);
     });
 
-    it('run end: still open at the last step, closed at the last close by a market order (taker, no slippage)', () => {
+    it('run end: still open at the last step, closed at the last close by a market order (taker, slippage)', () => {
       const bars = [
         b(0, 101, 101, 99, 100),
         b(1, 102, 102, 102, 102),
@@ -302,9 +302,11 @@ describe('a victim counterfactual', () => {
       ];
       const end = T0 + 3 * H;
       const t = trade(bars, rulesFor({ stopLossPct: 0.05, timeStopHours: 0 }, { end }))!;
-      expect(t).toMatchObject({ exitReason: 'end-of-data', exitPrice: 102.5, exitTime: end });
-      // 10 × 2.5 − 10 × 100 × 0.001 − 10 × 102.5 × 0.003
-      expect(t.pnl).toBeCloseTo(25 - 1 - 3.075, 9);
+      expect(t).toMatchObject({ exitReason: 'end-of-data', exitTime: end });
+      // A market exit like the others: the last close 102.5 less 20 bps.
+      expect(t.exitPrice).toBeCloseTo(102.5 * 0.998, 12);
+      // 10 × (102.295 − 100) − 10 × 100 × 0.001 − 10 × 102.295 × 0.003
+      expect(t.pnl).toBeCloseTo(22.95 - 1 - 3.06885, 9);
     });
   });
 });

@@ -45,6 +45,10 @@ function run(made: readonly number[]) {
     fees: 0,
     exitReason: 'take-profit',
     entryOrderId: `t${k}`,
+    entryLimit: 100,
+    takeProfit: 100 + pnl,
+    entryRole: 'maker',
+    exitRole: 'maker',
   }));
   return stealRegret({ steals, trades, series: bars, closeTimes, fees: NO_FEES, exits: NO_STOPS });
 }

@@ -27,6 +27,12 @@ export interface DeleveragePosition {
   price: number;
   /** Unrealised PnL now; the largest loss is trimmed first. */
   unrealizedPnl: number;
+  /**
+   * Whether a trim can trade at this close (default true). False when the driver knows it cannot: the
+   * simulator when the stock has no session bar closing now, live when a trim of it already waits for its next
+   * bar. Such a position is trimmed only for what the tradable ones cannot cover (see planDeleverage).
+   */
+  tradable?: boolean;
 }
 
 export interface DeleveragePlan {
@@ -42,7 +48,10 @@ export interface DeleveragePlan {
 /**
  * The end-of-day deleveraging plan (DESIGN §3). Phase `orders` (at `deleverageLeadMinutes` before the
  * close) cancels stock entry orders in the distance ranking's order until the overnight margin fits; phase
- * `positions` (at the close) also trims stock positions, largest loss first. Pure: the caller executes.
+ * `positions` (at the close) also trims stock positions, largest loss first, those that can trade at this
+ * close before those that cannot: a trim of a stock without a bar now only waits for its next bar, so the
+ * margin stays held overnight; the others must cover what they can first (README "Sessions"). Pure: the
+ * caller executes.
  */
 export function planDeleverage(input: {
   phase: 'orders' | 'positions';
@@ -89,7 +98,9 @@ export function planDeleverage(input: {
   if (input.phase === 'positions' && excess > 1e-9) {
     const stockPositions = input.positions
       .filter((p) => p.assetClass === 'stock' && p.qty !== 0)
-      .sort((a, b) => a.unrealizedPnl - b.unrealizedPnl || (a.symbol < b.symbol ? -1 : 1));
+      .sort(
+        (a, b) => waits(a) - waits(b) || a.unrealizedPnl - b.unrealizedPnl || (a.symbol < b.symbol ? -1 : 1),
+      );
     for (const p of stockPositions) {
       if (excess <= 1e-9) break;
       const qty = trimQtyFor(excess, p.price, check.requirement, p.qty);
@@ -99,6 +110,9 @@ export function planDeleverage(input: {
   }
   return { check, cancel, trims, remainingExcess: Math.max(0, excess) };
 }
+
+/** 1 when a trim of the position would wait for a later bar, 0 when it trades at this close. */
+const waits = (p: DeleveragePosition): number => (p.tradable === false ? 1 : 0);
 
 /**
  * Orders in the distance ranking of DESIGN §2 (the comparator the steal policy uses under `distance`), whatever
