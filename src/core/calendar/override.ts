@@ -15,7 +15,7 @@ import { ValidationError, type Issue } from '../errors.js';
 import type { TimeMs } from '../types.js';
 import { MS_PER_DAY, MS_PER_MINUTE, daysFromCivil, daysInMonth, formatDay, parseDay } from './civil.js';
 import { newYorkDay, newYorkDayNumber, wallToUtcOnDay } from './dst.js';
-import { SessionTable } from './table.js';
+import { sessionTable } from './table.js';
 import type { ExchangeCalendar, Session } from './types.js';
 
 const TOP_LEVEL_KEYS = ['sessions', 'name'] as const;
@@ -289,5 +289,5 @@ export function calendarFromSessions(json: unknown, source = 'calendar'): Exchan
 
   const sessions = sorted.map((e) => e.session);
   const days = sessions.map((s) => s.day).sort();
-  return new SessionTable(doc.name ?? source, sessions, days[0]!, days[days.length - 1]!);
+  return sessionTable(doc.name ?? source, sessions, days[0]!, days[days.length - 1]!);
 }
