@@ -119,7 +119,7 @@ describe('calendarFromSessions', () => {
 
   it('reports an overlap with its path and the open as written', () => {
     const issues = issuesOf({
-      sessions: [{ open: '2025-01-02T14:30:00Z', close: '2025-01-03T15:00:00Z' }, ok('2025-01-03')],
+      sessions: [{ open: '2025-01-02T20:00:00Z', close: '2025-01-03T15:00:00Z' }, ok('2025-01-03')],
     });
     expect(issues).toEqual([
       {
@@ -136,7 +136,7 @@ describe('calendarFromSessions', () => {
     const issues = issuesOf({
       sessions: [
         { open: '2025-01-03T14:30:00Z', close: '2025-01-03T21:00:00Z' },
-        { open: '2025-01-02T14:30:00Z', close: '2025-01-03T15:00:00Z' },
+        { open: '2025-01-02T20:00:00Z', close: '2025-01-03T15:00:00Z' },
       ],
     });
     expect(issues).toHaveLength(1);

@@ -212,12 +212,37 @@ describe('nyseCalendar', () => {
       expect(cal.sessionAt(ms('2036-06-02T15:00:00Z'))).toBeNull();
     });
 
-    it('answers NaN and malformed days with "no session" instead of garbage', () => {
-      expect(cal.isRegularSession(Number.NaN)).toBe(false);
-      expect(cal.nextClose(Number.NaN)).toBeNull();
-      expect(cal.nextOpen(Number.NaN)).toBeNull();
-      expect(cal.sessionFor('2025-1-2')).toBeNull();
+    // A NaN time or a malformed day answered "closed" would make a typo read as a closed market.
+    it('refuses NaN and malformed days, naming the value; a real day out of range is simply closed', () => {
+      for (const ask of [
+        () => cal.isRegularSession(Number.NaN),
+        () => cal.sessionAt(Number.NaN),
+        () => cal.nextClose(Number.NaN),
+        () => cal.nextOpen(Number.NaN),
+      ])
+        expect(ask).toThrow(/NYSE calendar: a time must be a number of epoch milliseconds \(got NaN\)/);
+      for (const day of ['2025-1-2', 'garbage', '2025-02-30', ' 2025-01-02', '2025-01-02T00:00', ''])
+        expect(() => cal.sessionFor(day)).toThrow(
+          `NYSE calendar: a day must be a real New York date 'YYYY-MM-DD', e.g. '2025-01-02' (got ${JSON.stringify(day)})`,
+        );
+      expect(() => cal.sessionFor(undefined as unknown as string)).toThrow(/\(got undefined\)/);
       expect(cal.sessionFor('1999-12-31')).toBeNull();
+      expect(cal.sessionFor('2025-01-04')).toBeNull(); // a Saturday
+    });
+
+    it('answers ±Infinity as before every session and after every session', () => {
+      const first = cal.sessionFor('2000-01-03')!;
+      expect(cal.isRegularSession(-Infinity)).toBe(false);
+      expect(cal.sessionAt(-Infinity)).toBeNull();
+      expect(cal.nextOpen(-Infinity)).toBe(first.open);
+      expect(cal.nextClose(-Infinity)).toBe(first.close);
+      // Twice each: the second call starts from the last hit (the last session after the first call).
+      for (let k = 0; k < 2; k++) {
+        expect(cal.isRegularSession(Infinity)).toBe(false);
+        expect(cal.sessionAt(Infinity)).toBeNull();
+        expect(cal.nextOpen(Infinity)).toBeNull();
+        expect(cal.nextClose(Infinity)).toBeNull();
+      }
     });
   });
 

@@ -1,5 +1,8 @@
 import fc from 'fast-check';
-import { calendarFromSessions, type ExchangeCalendar } from '../../src/core/calendar/index.js';
+import type { ExchangeCalendar } from '../../src/core/calendar/index.js';
+import { formatDay } from '../../src/core/calendar/civil.js';
+import { newYorkDayNumber, wallToUtcOnDay } from '../../src/core/calendar/dst.js';
+import { sessionTable } from '../../src/core/calendar/table.js';
 import { FillModel } from '../../src/core/fill/model.js';
 import { rng } from '../support/arbitraries.js';
 
@@ -51,12 +54,18 @@ export function sessionsOf(specs: readonly SessionSpec[], first = 0): { open: nu
   return out.map(({ open, close }) => ({ open, close }));
 }
 
+/**
+ * The calendar of generated sessions, built as a sessions file's is (sorted, each on its New York day, early
+ * when it closes before 16:00) but without the file's checks: a joined session runs until the next one,
+ * days later past closed days, and a sessions file refuses sessions longer than 24 hours (a mistyped date
+ * there). The windows must still hold for any calendar a program builds.
+ */
 export function calendarOf(sessions: readonly { open: number; close: number }[]): ExchangeCalendar {
-  const iso = (t: number): string => new Date(t).toISOString();
-  return calendarFromSessions(
-    { sessions: sessions.map((s) => ({ open: iso(s.open), close: iso(s.close) })) },
-    'generated',
-  );
+  const table = sessions.map(({ open, close }) => {
+    const day = newYorkDayNumber(open);
+    return { day: formatDay(day), open, close, early: close < wallToUtcOnDay(day, 16, 0) };
+  });
+  return sessionTable('generated', table, table[0]!.day, table[table.length - 1]!.day);
 }
 
 export const BAR = 30 * 60_000;

@@ -114,3 +114,16 @@ export function newYorkWallToUtc(day: string, hh: number, mm: number): TimeMs {
   }
   return wallToUtcOnDay(n, hh, mm);
 }
+
+/**
+ * Whether a New York wall time occurs once on a day, not at all (skipped when clocks spring forward: 02:30 on
+ * 2025-03-09), or twice (repeated when they fall back: 01:30 on 2025-11-02). wallToUtcOnDay picks an instant
+ * for the last two; a sessions file must not leave that choice to it (override.ts).
+ */
+export function wallTimeOccurrences(dayNumber: number, hh: number, mm: number): 'once' | 'skipped' | 'twice' {
+  const wallAsUtc = dayNumber * MS_PER_DAY + hh * MS_PER_HOUR + mm * MS_PER_MINUTE;
+  const asEdt = newYorkOffsetMinutes(wallAsUtc - EDT_OFFSET_MINUTES * MS_PER_MINUTE) === EDT_OFFSET_MINUTES;
+  const asEst = newYorkOffsetMinutes(wallAsUtc - EST_OFFSET_MINUTES * MS_PER_MINUTE) === EST_OFFSET_MINUTES;
+  if (asEdt && asEst) return 'twice';
+  return asEdt || asEst ? 'once' : 'skipped';
+}

@@ -10,6 +10,13 @@ const AFTER_HOURS_MS = 4 * 3_600_000;
 
 /** Which US equity session `t` falls in on a trading day of `calendar`; weekends and holidays are closed. */
 export function stockSessionAt(t: number, calendar: Pick<ExchangeCalendar, 'sessionFor'>): StockSession {
+  // A time without a New York day would become the day 'NaN-NaN-NaN' below. NaN is refused with its value,
+  // as the calendars refuse it; ±Infinity lie before and after every session: closed.
+  if (!Number.isFinite(t)) {
+    if (Number.isNaN(t))
+      throw new RangeError(`stockSessionAt: the time must be a number of epoch milliseconds (got ${t})`);
+    return 'closed';
+  }
   const day = newYorkDay(t);
   const session = calendar.sessionFor(day);
   if (!session) return 'closed';

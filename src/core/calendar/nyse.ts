@@ -6,7 +6,7 @@
 import { daysFromCivil, formatDay, isWeekend } from './civil.js';
 import { wallToUtcOnDay } from './dst.js';
 import { nyseClosedDays, nyseEarlyCloseDays } from './holidays.js';
-import { SessionTable } from './table.js';
+import { sessionTable } from './table.js';
 import type { ExchangeCalendar, Session } from './types.js';
 
 export const NYSE_FIRST_YEAR = 2000;
@@ -37,7 +37,7 @@ function yearSessions(year: number): Session[] {
 function buildNyse(): ExchangeCalendar {
   const sessions: Session[] = [];
   for (let year = NYSE_FIRST_YEAR; year <= NYSE_LAST_YEAR; year++) sessions.push(...yearSessions(year));
-  return new SessionTable('NYSE', sessions, `${NYSE_FIRST_YEAR}-01-01`, `${NYSE_LAST_YEAR}-12-31`);
+  return sessionTable('NYSE', sessions, `${NYSE_FIRST_YEAR}-01-01`, `${NYSE_LAST_YEAR}-12-31`);
 }
 
 let nyse: ExchangeCalendar | undefined;

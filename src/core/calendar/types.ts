@@ -10,6 +10,12 @@ export interface Session {
   early: boolean;
 }
 
+/**
+ * A trading calendar. The built-in and file calendars (nyseCalendar, calendarFromSessions) are read-only and
+ * throw a RangeError for a day that is not a real 'YYYY-MM-DD' date or a time that is NaN: either would
+ * otherwise be answered "closed", and a typo would read as a closed market. ±Infinity are before every
+ * session and after every session.
+ */
 export interface ExchangeCalendar {
   readonly name: string;
   /** The session on a New York date; null when the exchange is closed that day or the day is out of range. */
