@@ -196,6 +196,11 @@ export class AdvisoryBroker implements LiveBroker {
     return this.waiting.has(`cancel:${orderId}`);
   }
 
+  /** The saga that waits for the cancel of this order (null: a recovered one not named, or none). */
+  cancelAwaitedBy(orderId: string): string | null {
+    return this.waiting.get(`cancel:${orderId}`)?.action.sagaId ?? null;
+  }
+
   /** The placement a saga waits for under this client order id (a `placed` event under it answers), if any. */
   awaitedPlace(clientOrderId: string): (PendingAction & { kind: 'place' }) | null {
     const action = this.waiting.get(`place:${clientOrderId}`)?.action;
