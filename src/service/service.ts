@@ -329,7 +329,7 @@ export class CoordinatorService {
     // Before, SIGTERM with a saga waiting for its bot crashed at exit ("The database connection is not open")
     // and the decision kept no outcome. A saga asks for one action at a time, so a few rounds end them all.
     for (let round = 0; round < 10 && (round === 0 || this.sagas.runningCount() > 0); round++) {
-      await this.advisory?.close();
+      await this.advisory?.close(reason);
       await this.sagas.allSettled();
     }
     await this.ready.catch(() => undefined);
