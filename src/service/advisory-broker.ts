@@ -25,7 +25,8 @@ export const realTimers: Timers = {
 interface Waiting {
   action: PendingAction;
   timer: unknown;
-  settle(report: SagaReportBody | null): void;
+  /** `stopped`: the service stopped (the signal) before the report came; null: the deadline passed. */
+  settle(report: SagaReportBody | null, stopped?: string): void;
 }
 
 export interface AdvisoryOptions {
@@ -81,11 +82,15 @@ export class AdvisoryBroker implements LiveBroker {
       this.wait(
         `cancel:${orderId}`,
         { kind: 'cancel', sagaId: this.o.sagaOf({ kind: 'cancel', orderId }), orderId, deadline: 0 },
-        (report) => {
+        (report, stopped) => {
           if (report === null)
             return resolve({
               status: 'rejected',
-              reason: `no report of the cancel of ${orderId} within ${this.o.deadlineMs / 1000} s; it still counts as open`,
+              reason:
+                (stopped === undefined
+                  ? `no report of the cancel of ${orderId} within ${this.o.deadlineMs / 1000} s`
+                  : `the service stopped (${stopped}) before the cancel of ${orderId} was reported`) +
+                '; it still counts as open',
             });
           // Cumulative: a confirmation that leaves out fills reported before (as order events) still
           // carries them, so the saga sees that the order filled during its cancel and frees only the rest.
@@ -128,11 +133,14 @@ export class AdvisoryBroker implements LiveBroker {
           order: { ...request },
           deadline: 0,
         },
-        (report) => {
+        (report, stopped) => {
           if (report === null)
             return resolve({
               ok: false,
-              reason: `no report of the placement of ${request.clientOrderId} within ${this.o.deadlineMs / 1000} s`,
+              reason:
+                stopped === undefined
+                  ? `no report of the placement of ${request.clientOrderId} within ${this.o.deadlineMs / 1000} s`
+                  : `the service stopped (${stopped}) before the placement of ${request.clientOrderId} was reported`,
             });
           if (report.kind === 'placed') {
             this.o.record({
@@ -196,6 +204,11 @@ export class AdvisoryBroker implements LiveBroker {
     return this.waiting.has(`cancel:${orderId}`);
   }
 
+  /** The saga that waits for the cancel of this order (null: a recovered one not named, or none). */
+  cancelAwaitedBy(orderId: string): string | null {
+    return this.waiting.get(`cancel:${orderId}`)?.action.sagaId ?? null;
+  }
+
   /** The placement a saga waits for under this client order id (a `placed` event under it answers), if any. */
   awaitedPlace(clientOrderId: string): (PendingAction & { kind: 'place' }) | null {
     const action = this.waiting.get(`place:${clientOrderId}`)?.action;
@@ -251,21 +264,28 @@ export class AdvisoryBroker implements LiveBroker {
     return sagaId();
   }
 
-  /** Give up on everything still waited for (shutdown): each saga ends as at its deadline. */
-  async close(): Promise<void> {
-    for (const w of [...this.waiting.values()]) w.settle(null);
+  /**
+   * Give up on everything still waited for (shutdown): each saga ends as at its deadline, its detail naming the
+   * stop (`reason`: the signal) instead of a deadline that never passed.
+   */
+  async close(reason = 'stopped'): Promise<void> {
+    for (const w of [...this.waiting.values()]) w.settle(null, reason);
   }
 
-  private wait(key: string, action: PendingAction, onReport: (report: SagaReportBody | null) => void): void {
+  private wait(
+    key: string,
+    action: PendingAction,
+    onReport: (report: SagaReportBody | null, stopped?: string) => void,
+  ): void {
     action.deadline = this.o.timers.now() + this.o.deadlineMs;
     const entry: Waiting = {
       action,
       timer: this.o.timers.setTimeout(() => entry.settle(null), this.o.deadlineMs),
-      settle: (report) => {
+      settle: (report, stopped) => {
         if (this.waiting.get(key) !== entry) return;
         this.waiting.delete(key);
         this.o.timers.clearTimeout(entry.timer);
-        onReport(report);
+        onReport(report, stopped);
       },
     };
     this.waiting.set(key, entry);

@@ -104,9 +104,7 @@ async function route(
   }
   if (path === '/v1/events') {
     if (!only(method, 'POST', res)) return;
-    const applied = s.event(parseBody(orderEventSchema, await readJson(req)));
-    await s.durable();
-    return send(res, 200, applied);
+    return send(res, 200, await s.eventAnswer(parseBody(orderEventSchema, await readJson(req))));
   }
   if (path === '/v1/status') {
     if (!only(method, 'GET', res)) return;

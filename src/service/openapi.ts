@@ -42,7 +42,17 @@ const looseObject = { type: 'object', additionalProperties: true };
 /** A saga as the API shows it (GET /v1/sagas/{id}, and in every answer that names one). */
 const SAGA = {
   type: 'object',
-  required: ['sagaId', 'symbol', 'clientOrderId', 'state', 'victims', 'cancelled', 'waitingFor', 'outcome'],
+  required: [
+    'sagaId',
+    'symbol',
+    'clientOrderId',
+    'state',
+    'victims',
+    'cancelled',
+    'waitingFor',
+    'earlierVictims',
+    'outcome',
+  ],
   properties: {
     sagaId: { type: 'string' },
     symbol: { type: 'string' },
@@ -57,6 +67,13 @@ const SAGA = {
     startedAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
     waitingFor: { type: 'array', items: { $ref: '#/components/schemas/PendingAction' } },
+    earlierVictims: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'Orders the saga asked to cancel in a decision it left (a victim filled during its cancel and it decided ' +
+        'again), oldest first. A report on one of them is still taken, and its answer says where the saga is now.',
+    },
     outcome: {
       type: ['string', 'null'],
       description:

@@ -23,10 +23,7 @@ export interface AdvisoryEventContext {
  * under it is refused); the cancel confirmation (or the full fill) or the placement a saga waits for answers
  * that saga; anything else goes to the book and the ledger.
  */
-export function advisoryEvent(
-  body: OrderEventBody,
-  c: AdvisoryEventContext,
-): { applied: boolean; detail: string } {
+export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): EventAnswer {
   if (body.eventId !== undefined) {
     const before = c.tables.eventBody(body.eventId);
     if (before !== null && before !== JSON.stringify(body))
@@ -41,13 +38,14 @@ export function advisoryEvent(
   refuseConflictingEvent(body, c.book);
   // The confirmation a saga waits for, sent as an order event: it answers the saga.
   if (body.kind === 'cancelled' && c.advisory.awaitsCancel(body.orderId)) {
+    const sagaId = c.advisory.cancelAwaitedBy(body.orderId);
     c.advisory.report({
       kind: 'cancelled',
       orderId: body.orderId,
       filledQty: body.filledQty,
       fillPrice: body.fillPrice,
     });
-    return { applied: true, detail: 'answered the saga waiting for this cancel' };
+    return { applied: true, detail: `answered ${sagaName(sagaId)}, which waited for this cancel`, sagaId };
   }
   // Filled completely: the quantity it was placed with, not what was still open (fills are cumulative).
   const placedQty = body.kind === 'fill' ? c.book.order(body.orderId)?.qty : undefined;
@@ -57,13 +55,20 @@ export function advisoryEvent(
     c.advisory.awaitsCancel(body.orderId) &&
     body.filledQty >= placedQty
   ) {
+    const sagaId = c.advisory.cancelAwaitedBy(body.orderId);
     c.advisory.report({
       kind: 'filled',
       orderId: body.orderId,
       filledQty: body.filledQty,
       fillPrice: body.fillPrice,
     });
-    return { applied: true, detail: 'answered the saga waiting for this cancel: the order filled first' };
+    return {
+      applied: true,
+      detail:
+        `answered ${sagaName(sagaId)}, which waited for this cancel: the order filled first, so the saga ` +
+        'decides again (its next action goes to the bot that carries it, in the answer to its report on this order)',
+      sagaId,
+    };
   }
   // The stealer's order, told as an order event under the client order id the saga gave it.
   const clientOrderId = body.kind === 'placed' ? body.order.clientOrderId : undefined;
@@ -78,7 +83,11 @@ export function advisoryEvent(
       qty: body.order.qty,
       limitPrice: body.order.limitPrice,
     });
-    return { applied: true, detail: withDropped('answered the saga waiting for this placement', c) };
+    return {
+      applied: true,
+      detail: withDropped(`answered ${sagaName(awaited.sagaId)}, which waited for this placement`, c),
+      sagaId: awaited.sagaId,
+    };
   }
   const unchanged = c.apply(body);
   if (unchanged !== null) return { applied: false, detail: unchanged };
@@ -91,6 +100,15 @@ export function advisoryEvent(
         : withDropped(`${body.kind} applied`, c),
   };
 }
+
+/** What an event did; `sagaId`: the saga it answered (it moves on), not part of the HTTP answer. */
+export interface EventAnswer {
+  applied: boolean;
+  detail: string;
+  sagaId?: string | null;
+}
+
+const sagaName = (sagaId: string | null): string => (sagaId === null ? 'the saga' : `saga ${sagaId}`);
 
 /** An answer, with the held report the placement dropped when it dropped one. */
 function withDropped(detail: string, c: AdvisoryEventContext): string {
@@ -119,14 +137,17 @@ function refuseOtherOrder(order: OrderBody, awaited: PendingAction & { kind: 'pl
  * A saga report that names an order the saga never asked about: a bot's mistake (a saga id mixed up, a typo in
  * an id). Counting it anyway would answer another saga with it, or (a placement) drop it silently while the
  * saga still waits and ends compensated, the order at the venue never counted. Refused (409), naming the field
- * and the value. The saga's own orders: its victims, those it cancelled, what it waits for, its client order id,
- * and the order it replaces (the stored saga does not name it: any order of the saga's symbol).
+ * and the value. The saga's own orders: its victims, those it cancelled, the victims of a decision it left (one
+ * filled during its cancel and it decided again: its bot still reports on the victim it was told to cancel),
+ * what it waits for, its client order id, and the order it replaces (the stored saga does not name it: any order
+ * of the saga's symbol).
  */
 export function refuseForeignReport(
   saga: SagaRecord,
   body: SagaReportBody,
   book: AdvisoryBook,
   advisory: AdvisoryBroker,
+  earlierVictims: readonly string[],
 ): void {
   if (body.kind === 'placed' || body.kind === 'place-rejected') {
     if (body.clientOrderId === saga.clientOrderId) return;
@@ -140,6 +161,7 @@ export function refuseForeignReport(
   const own =
     saga.victims.includes(id) ||
     saga.cancelled.includes(id) ||
+    earlierVictims.includes(id) ||
     advisory.pending(saga.sagaId).some((a) => a.kind === 'cancel' && a.orderId === id) ||
     book.order(id)?.symbol === saga.symbol;
   if (own) return;
@@ -215,8 +237,13 @@ export class AdvisoryReports {
     if (event.kind === 'placed' && book.knows(event.order.id))
       return `placed: order ${event.order.id} was reported before with these terms (a repeat); nothing changed`;
     if ((event.kind === 'cancelled' || event.kind === 'fill') && book.knows(event.orderId)) {
-      if (!book.isOpen(event.orderId))
-        return `${event.kind}: the order is not open (a repeat or a late report); nothing changed`;
+      if (!book.isOpen(event.orderId)) {
+        const held = book.order(event.orderId)!;
+        return (
+          `${event.kind}: the order is not open (held as ${held.status === 'canceled' ? 'cancelled' : held.status}, ` +
+          `${held.filledQty} of ${held.qty} filled; a repeat or a late report); nothing changed`
+        );
+      }
       // Fills are cumulative: one not above what is applied says nothing new. It answered "fill applied".
       const filled = book.ledger.filled(event.orderId);
       if (event.kind === 'fill' && event.filledQty <= filled)

@@ -3,15 +3,17 @@ import type { Outcome } from '../coordinator/saga.js';
 import type { EntryRequest } from '../core/types.js';
 import type { LiveStore } from '../live/store.js';
 import type { AdvisoryOptions, PendingAction } from './advisory-broker.js';
-import { lateEvent, type OrderEventBody, type SagaReportBody } from './reports.js';
-import { askedPlacement, closeSettledSaga, type SagaRecord, type ServiceTables } from './service-tables.js';
-import { sagaView, type ReportAnswer, type SagaView } from './views.js';
+import type { SagaReportBody } from './reports.js';
+import { closeSettledSaga, type SagaRecord, type ServiceTables } from './service-tables.js';
+import { sagaView, type SagaView } from './views.js';
 
 /**
  * How many ended sagas keep their outcome status for the saga view (docs/openapi.json `SagaView.outcome`),
  * across restarts: each outcome is an `events` row (kind `saga-outcome`), and a start reads the latest back.
  */
 const OUTCOME_MEMORY = 10_000;
+
+const NONE: readonly string[] = Object.freeze([]);
 
 /**
  * Which saga a thing belongs to, as the service (service.ts) sees it: the request that started it, the action
@@ -22,6 +24,8 @@ export class SagaIndex {
   /** Advisory requests answered while their saga runs on: a report for the saga waits for it to move on. */
   private readonly running = new Map<string, Promise<Outcome>>();
   private readonly outcomes = new Map<string, Outcome['status']>();
+  /** Orders each saga asked to cancel in a decision it left (it decided again), oldest first. */
+  private readonly earlier = new Map<string, string[]>();
 
   constructor(
     private readonly store: LiveStore,
@@ -31,6 +35,24 @@ export class SagaIndex {
   ) {
     // An earlier process's sagas answer with the outcome they ended with (it read null after a restart).
     for (const [sagaId, status] of tables.sagaOutcomes(OUTCOME_MEMORY)) this.remember(sagaId, status);
+    for (const [sagaId, victims] of tables.redecisions(OUTCOME_MEMORY)) this.redecided(sagaId, victims);
+  }
+
+  /**
+   * The saga decides again (a victim filled during its cancel): the victims of the decision it leaves stay its
+   * own, so that the report its bot sends on one of them is taken (it was refused as "not an order saga …
+   * asked to cancel") and answered with where the saga is now.
+   */
+  redecided(sagaId: string, victims: readonly string[]): void {
+    const before = this.earlier.get(sagaId) ?? [];
+    this.earlier.delete(sagaId);
+    this.earlier.set(sagaId, [...before, ...victims.filter((v) => !before.includes(v))]);
+    if (this.earlier.size > OUTCOME_MEMORY) this.earlier.delete(this.earlier.keys().next().value!);
+  }
+
+  /** Every order the saga asked to cancel in a decision it has left (some may be its victims again). */
+  earlierVictims(sagaId: string): readonly string[] {
+    return this.earlier.get(sagaId) ?? NONE;
   }
 
   /** The request started the saga (service.ts links them at the saga's first transition). */
@@ -111,7 +133,9 @@ export class SagaIndex {
 
   view(sagaId: string, pending: readonly PendingAction[]): SagaView | null {
     const record = this.tables.saga(sagaId);
-    return record ? sagaView(record, pending, this.outcomes.get(sagaId) ?? null) : null;
+    return record
+      ? sagaView(record, pending, this.outcomes.get(sagaId) ?? null, this.earlierVictims(sagaId))
+      : null;
   }
 
   /**
@@ -129,33 +153,6 @@ export class SagaIndex {
   placing(clientOrderId: string): ReturnType<AdvisoryOptions['placing']> {
     const request = this.coordinator().claims.get(clientOrderId)?.request;
     return { price: request?.price ?? null, forecastPnl: request?.forecastPnl ?? 0 };
-  }
-
-  /**
-   * A report the saga does not wait for (late, after the deadline or a restart, or never asked for), applied
-   * as the order event it stands for: what happened at the venue still counts, once. A placement counts when
-   * this saga asked for it (the order asked for is in the store). The answer says whether it counted
-   * (`heldUnder`: the order id the book holds under a client order id, to tell a repeat).
-   */
-  lateReport(
-    saga: SagaRecord,
-    body: SagaReportBody,
-    apply: (event: OrderEventBody) => { applied: boolean; detail: string },
-    heldUnder: (clientOrderId: string) => string | undefined,
-  ): ReportAnswer {
-    const why = `saga ${saga.sagaId} no longer waits for this report (it is ${saga.state})`;
-    const late = lateEvent(body, (clientOrderId) =>
-      clientOrderId === saga.clientOrderId ? askedPlacement(this.store, clientOrderId) : null,
-    );
-    if (late) {
-      const r = apply(late);
-      return r.applied
-        ? { applied: true, detail: `${why}; counted as a "${late.kind}" order event` }
-        : { applied: false, detail: `${why}; not counted: ${r.detail}` };
-    }
-    if (body.kind === 'placed' && heldUnder(body.clientOrderId) === body.orderId)
-      return { applied: false, detail: `${why}; order ${body.orderId} was counted before (a repeat)` };
-    return { applied: false, detail: `${why}; nothing changed` };
   }
 }
 

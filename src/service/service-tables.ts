@@ -81,6 +81,17 @@ export class ServiceTables {
     });
   }
 
+  /**
+   * The victims of the latest `limit` decisions sagas left (their `redecide` transitions), oldest first, as
+   * [sagaId, victims]: a report on one of them is still the saga's after a restart.
+   */
+  redecisions(limit: number): [string, string[]][] {
+    const rows = this.statement(
+      "SELECT saga_id, victims FROM saga_transitions WHERE state = 'redecide' ORDER BY id DESC LIMIT ?",
+    ).all(limit) as { saga_id: string; victims: string }[];
+    return rows.reverse().map((r) => [r.saga_id, JSON.parse(r.victims) as string[]]);
+  }
+
   saga(sagaId: string): SagaRecord | null {
     const r = this.statement('SELECT * FROM sagas WHERE saga_id = ?').get(sagaId) as
       Record<string, unknown> | undefined;

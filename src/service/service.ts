@@ -19,8 +19,14 @@ import { refuseImpossibleEvent } from './reports.js';
 import { DecisionLog } from './decision-log.js';
 import { ExecutingMode } from './executing-mode.js';
 import { ServiceWrites } from './service-writes.js';
-import { type AdvisoryReports, advisoryEvent, refuseForeignReport } from './order-events.js';
+import {
+  type AdvisoryReports,
+  advisoryEvent,
+  refuseForeignReport,
+  type EventAnswer,
+} from './order-events.js';
 import { awaitedReport, SagaIndex } from './saga-index.js';
+import { lateReport } from './late-reports.js';
 import { refuseConflictingReport } from './report-checks.js';
 import { askedPlacement, ServiceTables, type DecisionOut } from './service-tables.js';
 import {
@@ -31,6 +37,7 @@ import {
   type ReportAnswer,
   type RequestAnswer,
   type SagaView,
+  whereSagaIs,
 } from './views.js';
 
 export type ServiceMode =
@@ -89,6 +96,8 @@ export class CoordinatorService {
           // The saga's first transition follows its decision at once (nothing else is decided in between).
           if (t.state === 'requested' && this.currentRequest)
             this.sagas.started(this.currentRequest, t.sagaId);
+          // The victims it leaves stay its own: its bot's report on one is taken (saga-index.ts).
+          if (t.state === 'redecide') this.sagas.redecided(t.sagaId, t.victims);
           this.decisions.flush();
           o.store.transition(t);
         },
@@ -140,7 +149,7 @@ export class CoordinatorService {
   async request(body: EntryRequestBody, explain = false): Promise<RequestAnswer> {
     await this.ready;
     this.writes.begin();
-    let answer: RequestAnswer;
+    let answer: () => RequestAnswer;
     const request: EntryRequest = { ...body };
     try {
       answer = await this.decideAndAnswer(request, explain);
@@ -151,7 +160,11 @@ export class CoordinatorService {
     }
     this.decisions.flush();
     await this.durable();
-    return answer;
+    // Built once the commit is done: a report in the same turn (a victim's fill) may have moved the saga on, and
+    // the answer listed a victim the saga had left (QA run4). What the saga wrote since is on disk first.
+    const now = answer();
+    await this.durable();
+    return now;
   }
 
   /**
@@ -162,12 +175,13 @@ export class CoordinatorService {
     return this.writes.durable();
   }
 
-  private async decideAndAnswer(request: EntryRequest, explain: boolean): Promise<RequestAnswer> {
+  /** Decide and start (advisory) or carry out (executing); returns what builds the answer as things are then. */
+  private async decideAndAnswer(request: EntryRequest, explain: boolean): Promise<() => RequestAnswer> {
     const started = this.o.timers.now();
     if (this.executing) {
       const outcome = await this.executing.submit(this.coordinator, request);
       this.onOutcome(request, outcome, started);
-      return this.answer(request, outcome, explain);
+      return () => this.answer(request, outcome, explain);
     }
     const advisory = this.advisory!;
     const done = this.coordinator.submit(request, advisory);
@@ -181,7 +195,7 @@ export class CoordinatorService {
     );
     const sagaId = await this.advisory!.untilAsked(done, () => this.sagas.of(request));
     if (sagaId && outcome === null) this.sagas.answeredWhileRunning(sagaId, done);
-    return this.answer(request, outcome, explain);
+    return () => this.answer(request, outcome, explain);
   }
 
   /**
@@ -193,7 +207,8 @@ export class CoordinatorService {
     const saga = this.tables.saga(sagaId);
     if (!saga) throw new NotFound(`no saga ${sagaId}; GET /v1/status lists the open ones`);
     const matches = awaitedReport(this.advisory.pending(sagaId), body);
-    if (!matches) refuseForeignReport(saga, body, this.book!, this.advisory);
+    if (!matches)
+      refuseForeignReport(saga, body, this.book!, this.advisory, this.sagas.earlierVictims(sagaId));
     const asked =
       body.kind === 'placed'
         ? (this.advisory.awaitedPlace(body.clientOrderId)?.order ??
@@ -202,22 +217,33 @@ export class CoordinatorService {
     refuseConflictingReport(body, this.book!, asked);
     this.writes.begin();
     if (!matches) {
-      const report = this.sagas.lateReport(
-        saga,
-        body,
-        (late) => this.event(late),
-        (clientOrderId) => this.book!.byClient(clientOrderId)?.id,
-      );
+      const report = lateReport(saga, body, {
+        store: this.o.store,
+        view: () => this.sagaView(sagaId)!,
+        apply: (late) => this.event(late),
+        heldUnder: (clientOrderId) => this.book!.byClient(clientOrderId)?.id,
+        order: (orderId) => this.book!.order(orderId),
+        recovering: this.recovering,
+      });
       await this.durable();
       return Object.assign(this.sagaView(sagaId)!, { report });
     }
     this.advisory.report(body);
     const dropped = this.reports!.takeDropped();
-    // A recovered saga (after a restart) is driven by the recovery, not by a request.
-    await this.advisory!.untilAsked(this.sagas.runningUntil(sagaId) ?? this.ready, () => sagaId);
+    await this.movedOn(sagaId);
     await this.durable();
     const detail = `answered saga ${sagaId}, which waited for it${dropped === null ? '' : `; ${dropped}`}`;
     return Object.assign(this.sagaView(sagaId)!, { report: { applied: true, detail } });
+  }
+
+  /**
+   * Settles once the saga has moved on after a report it waited for: it asks its bot for something new, or ends.
+   * A recovered saga (after a restart) is driven by the recovery, whose steps over the bots' reports take no
+   * turn of the event loop: the next turn finds it moved on (it waited for the whole recovery, every other
+   * recovered saga's deadline included).
+   */
+  private async movedOn(sagaId: string): Promise<void> {
+    await this.advisory!.untilAsked(this.sagas.runningUntil(sagaId) ?? nextTurn(), () => sagaId);
   }
 
   /**
@@ -225,6 +251,26 @@ export class CoordinatorService {
    * wrote is on disk once `durable()` settles.
    */
   event(body: OrderEventBody): { applied: boolean; detail: string } {
+    const { applied, detail } = this.eventTaken(body);
+    return { applied, detail };
+  }
+
+  /**
+   * An order event as the HTTP API answers it: once on disk, and when it answered a saga (a victim's cancel or
+   * fill, a placement), with where that saga is now.
+   */
+  async eventAnswer(body: OrderEventBody): Promise<{ applied: boolean; detail: string }> {
+    const { applied, detail, sagaId } = this.eventTaken(body);
+    let now = '';
+    if (sagaId) {
+      await this.movedOn(sagaId);
+      now = `. Now: ${whereSagaIs(this.sagaView(sagaId)!)}`;
+    }
+    await this.durable();
+    return { applied, detail: detail + now };
+  }
+
+  private eventTaken(body: OrderEventBody): EventAnswer {
     refuseImpossibleEvent(body);
     this.writes.begin();
     if (this.executing) return this.executing.event(this.coordinator, body);
@@ -283,7 +329,7 @@ export class CoordinatorService {
     // Before, SIGTERM with a saga waiting for its bot crashed at exit ("The database connection is not open")
     // and the decision kept no outcome. A saga asks for one action at a time, so a few rounds end them all.
     for (let round = 0; round < 10 && (round === 0 || this.sagas.runningCount() > 0); round++) {
-      await this.advisory?.close();
+      await this.advisory?.close(reason);
       await this.sagas.allSettled();
     }
     await this.ready.catch(() => undefined);
@@ -347,3 +393,6 @@ export class CoordinatorService {
     return requestAnswer(decision, outcome, sagaId ? this.sagaView(sagaId) : null, explain);
   }
 }
+
+/** The next turn of the event loop: every promise job of this one has run. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -14,6 +14,11 @@ export interface SagaView extends Omit<SagaRecord, 'startedAt' | 'updatedAt'> {
   startedAt: string;
   updatedAt: string;
   waitingFor: PendingView[];
+  /**
+   * Orders the saga asked to cancel in an earlier decision and left when it decided again (a victim filled
+   * during its cancel), oldest first. A bot's report on one of them is still taken.
+   */
+  earlierVictims: string[];
   /** How the request ended, once it has (null while the saga runs; kept across restarts, saga-index.ts). */
   outcome: Outcome['status'] | null;
 }
@@ -54,6 +59,7 @@ export function sagaView(
   s: SagaRecord,
   pending: readonly PendingAction[],
   outcome: Outcome['status'] | null,
+  earlier: readonly string[],
 ): SagaView {
   // Object.assign, not a spread copy with fields added (docs/service.md, "Young-generation survivors").
   return Object.assign({}, s, {
@@ -64,8 +70,30 @@ export function sagaView(
         ? { kind: 'cancel' as const, orderId: a.orderId, deadline: new Date(a.deadline).toISOString() }
         : { kind: 'place' as const, order: a.order, deadline: new Date(a.deadline).toISOString() },
     ),
+    earlierVictims: earlier.filter((id) => !s.victims.includes(id)),
     outcome,
   });
+}
+
+const ENDED = ['done', 'compensated', 'aborted'];
+
+/** Whether a saga has ended (its state is final). */
+export const sagaEnded = (state: string): boolean => ENDED.includes(state);
+
+/**
+ * Where a saga is now, for an answer's detail: what it waits for (and until when), or how it ended. A bot that
+ * reads only `report.detail` learns from it what to do next.
+ */
+export function whereSagaIs(view: SagaView): string {
+  if (sagaEnded(view.state))
+    return `saga ${view.sagaId} ended ${view.state}${view.outcome ? ` (outcome ${view.outcome})` : ''}`;
+  const next = view.waitingFor[0];
+  if (!next) return `saga ${view.sagaId} waits for no report now (it is ${view.state})`;
+  return next.kind === 'cancel'
+    ? `saga ${view.sagaId} waits for the cancel of ${next.orderId} (deadline ${next.deadline}): cancel it ` +
+        'and report it to this saga'
+    : `saga ${view.sagaId} waits for the placement of ${next.order.qty} ${next.order.symbol} under client ` +
+        `order id ${next.order.clientOrderId} (deadline ${next.deadline}): place it and report it to this saga`;
 }
 
 /** The capacity part of GET /v1/status: the account, margin used and free, orders, positions, cooldowns. */
