@@ -215,8 +215,9 @@ describe('one SQLite store for simulator runs, optimizer studies and live state'
     db.pragma('user_version = 99');
     db.exec('CREATE TABLE future (x)');
     db.close();
-    const message =
-      /the store .*store-\d+\.sqlite has schema version 99, written by a newer worksteal; this one knows versions up to 4\. Upgrade worksteal/;
+    const message = new RegExp(
+      `the store .*store-\\d+\\.sqlite has schema version 99, written by a newer worksteal; this one knows versions up to ${LATEST_VERSION}\\. Upgrade worksteal`,
+    );
     expect(() => new LiveStore(path)).toThrow(message);
     expect(() => saveRun(path, 'simulate', simResult(1))).toThrow(message);
     expect(() => OptimizerStore.open(path)).toThrow(message);

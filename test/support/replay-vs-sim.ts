@@ -7,7 +7,7 @@ import { launchReplay } from '../../src/live/launch.js';
 import type { BarSeries } from '../../src/marketdata/index.js';
 import { AcceleratedClock, DecisionTime } from '../../src/ports/clock.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
-import { feeRates } from '../../src/sim/costs.js';
+import { feeRates, slippageRate } from '../../src/sim/costs.js';
 import { simulate } from '../../src/sim/engine.js';
 
 /**
@@ -16,8 +16,9 @@ import { simulate } from '../../src/sim/engine.js';
  * fills, what the valuation learned, daily equity and counters (test/live/replay-equals-simulate*.test.ts).
  *
  * The one difference that remains is one of venue, not of rule: the simulator closes what is still open at
- * the end of the data ('end-of-data' trades); a replay leaves it open. Those trades are not compared, and the
- * last day's equity is compared before their exit fees.
+ * the end of the data ('end-of-data' trades, a market exit: slippage and the taker fee); a replay leaves it open
+ * at the last close. Those trades are not compared, and the last day's equity is compared before their exit
+ * costs.
  */
 
 /** The mixed set: 3 crypto + 2 stocks (AAPL with pre- and after-market bars, SPY's bars at :30). */
@@ -161,8 +162,9 @@ export function simulatedRun(series: BarSeries[], cfg: Config, w: Window): Run {
   const out = simulate({ series, config: cfg, calendar: nyseCalendar(), from: w.from, to: w.to });
   const fees = feeRates(cfg.sim);
   const assetClass = new Map(series.map((s) => [s.symbol, s.assetClass]));
-  /** The exit fees of the end-of-data trades (at the last price, so the marks are those of the replay). */
-  let endOfDataFees = 0;
+  /** The exit costs of the end-of-data trades (fee and slippage), so the marks are those of the replay. */
+  let endOfDataCosts = 0;
+  const slip = slippageRate(cfg.sim);
   const c = out.counters;
   const fills: string[] = [];
   const exits: Record<string, number> = {};
@@ -180,7 +182,10 @@ export function simulatedRun(series: BarSeries[], cfg: Config, w: Window): Run {
         qty: t.qty,
       });
     if (t.exitReason === 'end-of-data') {
-      endOfDataFees += Math.abs(t.qty * t.exitPrice) * fees[assetClass.get(t.symbol)!].taker;
+      // The exit left at the last close moved against the position by the slippage: undo it.
+      const lastClose = t.side === 'buy' ? t.exitPrice / (1 - slip) : t.exitPrice / (1 + slip);
+      endOfDataCosts += Math.abs(t.qty * t.exitPrice) * fees[assetClass.get(t.symbol)!].taker;
+      endOfDataCosts += Math.abs(t.qty * (lastClose - t.exitPrice));
       continue;
     }
     const role = t.exitReason === 'take-profit' ? 'take-profit' : 'exit';
@@ -190,7 +195,7 @@ export function simulatedRun(series: BarSeries[], cfg: Config, w: Window): Run {
   const equity = new Map<number, number>();
   for (const row of out.equity) equity.set(Math.floor(row.time / DAY), row.equity);
   const lastDay = Math.max(...equity.keys());
-  equity.set(lastDay, equity.get(lastDay)! + endOfDataFees);
+  equity.set(lastDay, equity.get(lastDay)! + endOfDataCosts);
   // The valuation learns a trade at the step after it closed: the last step's trades teach nothing.
   const lastStep = Math.max(...out.decisions.map((d) => d.time), ...out.equity.map((e) => e.time));
   return {
