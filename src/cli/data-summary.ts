@@ -6,7 +6,7 @@
  * only in part is listed in full in --json `data[].problems`.
  */
 import type { AssetClass } from '../core/types.js';
-import { recordedClass } from '../data/recorded-class.js';
+import { recordedClass } from '../marketdata/recorded-class.js';
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { ImportResult } from '../data/import.js';
 import type { ManifestEntry } from '../data/manifest.js';

@@ -7,7 +7,7 @@ import { alpacaCredentials, MissingCredentialsError } from '../brokers/alpaca/en
 import type { AlpacaCredentials } from '../brokers/alpaca/rest.js';
 import { DownloadError } from './errors.js';
 import { Retrier, retryAfterMs, type Failure, type RetryOptions } from './retry.js';
-import { timeframeMs } from './timeframe.js';
+import { timeframeMs } from '../marketdata/timeframe.js';
 import type { Bar, BarSource } from './types.js';
 
 export const ALPACA_DATA_URL = 'https://data.alpaca.markets';

@@ -14,7 +14,7 @@ import type { Exchange } from 'ccxt';
 import { DownloadError } from './errors.js';
 import { Retrier, retryAfterMs, type Failure, type RetryOptions } from './retry.js';
 import { similarSymbols } from './similar.js';
-import { timeframeMs } from './timeframe.js';
+import { timeframeMs } from '../marketdata/timeframe.js';
 import type { Bar, BarSource } from './types.js';
 
 type CcxtModule = typeof import('ccxt');

@@ -25,7 +25,7 @@ import { DownloadError, StoreError } from './errors.js';
 import { lockStore } from './lock.js';
 import { LIST_CAP, type Manifest, type ManifestEntry } from './manifest.js';
 import type { DataStore, EntryMeta } from './store.js';
-import { timeframeMs } from './timeframe.js';
+import { timeframeMs } from '../marketdata/timeframe.js';
 import type { Bar, BarSource } from './types.js';
 
 export interface DownloadEvents {

@@ -16,7 +16,7 @@ import { CANONICAL_HEADER, canonicalKey, formatColumns, formatTime } from './can
 import { lockStore } from './lock.js';
 import { LIST_CAP, type BarProblemRecord, type ManifestEntry } from './manifest.js';
 import { loadProblem, sameMarket, sameMarketWarning, type DataStore } from './store.js';
-import { timeframeName } from './timeframe.js';
+import { timeframeName } from '../marketdata/timeframe.js';
 
 export interface ImportRequest {
   store: DataStore;

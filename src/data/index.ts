@@ -5,7 +5,7 @@
 export type { Bar, BarSource } from './types.js';
 export { DownloadError, StoreError, type DownloadErrorKind } from './errors.js';
 export { CANONICAL_HEADER, canonicalKey, formatTime, symbolStem } from './canonical.js';
-export { timeframeMs, timeframeName } from './timeframe.js';
+export { timeframeMs, timeframeName } from '../marketdata/timeframe.js';
 export { MANIFEST_FILE, readManifest, type Manifest, type ManifestEntry } from './manifest.js';
 export {
   DataStore,

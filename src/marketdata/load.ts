@@ -26,6 +26,7 @@ import type { RawBars } from './row-sink.js';
 import { adjustedColumnsHint } from './moves.js';
 import { alwaysOpen, normalise, sessionGaps } from './quality.js';
 import { nyseCalendar } from '../core/calendar/index.js';
+import { recordedClass } from './recorded-class.js';
 import { inferAssetClass, inferSymbol, symbolOfName } from './symbols.js';
 import { MS_PER_MINUTE } from '../core/calendar/civil.js';
 import { UTC, fixedZone, parseZone, type Zone } from './timezone.js';
@@ -178,8 +179,11 @@ async function loadOne(path: string, options: LoadManyOptions): Promise<LoadResu
     cacheFile === null ? null : readCacheFile(cacheFile),
   ]);
   const symbolOf = (headerSymbol: string | undefined) => options.symbol ?? inferSymbol(path, headerSymbol);
+  // A store's manifest records the class `data import --asset-class` chose: SOL imported as crypto is crypto
+  // for every command that reads the store's files, not a stock by its symbol.
+  const recorded = recordedClass(path)?.assetClass;
   const assetClassOf = (symbol: string) =>
-    options.assetClass ?? options.symbols?.[symbol]?.assetClass ?? inferAssetClass(symbol);
+    options.assetClass ?? options.symbols?.[symbol]?.assetClass ?? recorded ?? inferAssetClass(symbol);
   // Everything that changes the parsed bars: the source bytes, the layout override, the bad-data policy, and
   // the asset class (it decides how naive stock times are read).
   const keyOf = (sha256: string, assetClass: AssetClass) => cacheKey(sha256, { ...parseOptions, assetClass });

@@ -7,7 +7,7 @@
  * lines tell the user.
  */
 import { basename, extname } from 'node:path';
-import { timeframeName } from '../data/timeframe.js';
+import { timeframeName } from './timeframe.js';
 import { isDailySpacing } from './daily.js';
 import { isoUtc } from './timeparse.js';
 import { parseZone } from './timezone.js';

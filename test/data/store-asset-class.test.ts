@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataLine } from '../../src/cli/data-summary.js';
 import { DataStore, importFiles } from '../../src/data/index.js';
-import { recordedClass } from '../../src/data/recorded-class.js';
-import { loadBars } from '../../src/marketdata/index.js';
+import { recordedClass } from '../../src/marketdata/recorded-class.js';
+import { loadBars, loadMany } from '../../src/marketdata/index.js';
+import { runCli } from '../support/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'worksteal-store-class-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -74,4 +75,50 @@ describe('the asset class recorded in a store', () => {
     const guessed = await loadBars(done!.path, { assetClass: 'stock', cacheDir: null });
     expect(dataLine([guessed], {})).toBe('data: SOL (stock, inferred, 48 bars)');
   });
+
+  it('is the class the loader gives a store file, unless the caller or the config names one', async () => {
+    const store = new DataStore(join(root, 'loader'));
+    const [sol] = await importFiles({
+      store,
+      files: [hourly('SOL.csv', 48)],
+      assetClass: 'crypto',
+      cacheDir: null,
+    });
+    const [spy] = await importFiles({
+      store,
+      files: [hourly('SPYUSD.csv', 48)],
+      assetClass: 'stock',
+      cacheDir: null,
+    });
+    expect((await loadBars(sol!.path, { cacheDir: null })).series.assetClass).toBe('crypto');
+    expect((await loadBars(spy!.path, { cacheDir: null })).series.assetClass).toBe('stock');
+    // A file outside a store is still inferred from its symbol: SOL alone reads as a stock.
+    expect((await loadBars(hourly('SOL.csv', 48), { cacheDir: null })).series.assetClass).toBe('stock');
+    const [viaConfig] = await loadMany([sol!.path], {
+      symbols: { SOL: { assetClass: 'stock' } },
+      cacheDir: null,
+    });
+    expect(viaConfig!.series.assetClass).toBe('stock');
+    expect((await loadBars(sol!.path, { assetClass: 'stock', cacheDir: null })).series.assetClass).toBe(
+      'stock',
+    );
+  });
+
+  it('simulate --data on the store trades what data import --asset-class recorded', () => {
+    const dir = join(root, 'cli');
+    const imported = runCli([
+      'data',
+      'import',
+      hourly('SOL.csv', 100),
+      '--dir',
+      dir,
+      '--asset-class',
+      'crypto',
+    ]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const sim = runCli(['simulate', '--data', dir, '--no-cache', '--json', '-', '--quiet']);
+    expect(sim.code, sim.stderr).toBe(0);
+    const out = JSON.parse(sim.stdout) as { data: { symbol: string; assetClass: string }[] };
+    expect(out.data.map((d) => [d.symbol, d.assetClass])).toEqual([['SOL', 'crypto']]);
+  }, 120_000);
 });

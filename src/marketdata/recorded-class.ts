@@ -14,7 +14,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AssetClass } from '../core/types.js';
-import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest.js';
+import { MANIFEST_FILE, parseManifest, type Manifest } from './store-manifest.js';
 
 export interface RecordedClass {
   assetClass: AssetClass;
