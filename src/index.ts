@@ -69,6 +69,12 @@ export { StealHistory } from './core/policy/steal-history.js';
  * environment variables, validated by one schema. Throws a ValidationError naming each bad key and value.
  */
 export { resolveConfig } from './library.js';
+/**
+ * A config file (JSON or YAML) resolved as the CLI resolves `--config FILE`: preset, then the file, then
+ * `extra` and `flags` layers; the environment only when you pass `env` (e.g. `env: process.env`).
+ */
+export { loadConfig } from './io/load-config.js';
+export type { LoadConfigOptions } from './io/load-config.js';
 /** The resolved configuration and what {@link resolveConfig} accepts. */
 export type { ResolvedConfig, ResolveInput } from './core/config/resolve.js';
 /** The validated configuration object every part reads. */
@@ -78,6 +84,13 @@ export { PRESET_NAMES } from './core/config/presets.js';
 
 /** The NYSE calendar (regular sessions, holidays, early closes) for at least 2000–2035. */
 export { nyseCalendar } from './core/calendar/nyse.js';
+/**
+ * Your own exchange sessions (what `--calendar FILE` reads: README, "worksteal simulate"): from parsed JSON, or
+ * from a JSON or YAML file (no file: the NYSE calendar). Either refuses a malformed session with a
+ * ValidationError naming it.
+ */
+export { calendarFromSessions } from './core/calendar/override.js';
+export { loadCalendar } from './io/load-calendar.js';
 /** A trading calendar as the coordinator and the simulator read it. */
 export type { ExchangeCalendar, Session } from './core/calendar/types.js';
 

@@ -139,6 +139,25 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
   return resolveInternal(input);
 }
 
+/** What the simulator calls on a calendar (src/core/calendar/types.ts): a calendar missing one fails mid-run. */
+const CALENDAR_METHODS = ['sessionFor', 'sessionAt', 'isRegularSession', 'nextClose', 'nextOpen'] as const;
+
+function calendarIssues(calendar: unknown): Issue[] {
+  const fix =
+    'pass nyseCalendar(), or calendarFromSessions(json) / await loadCalendar(file) for your own sessions';
+  if (!isObject(calendar))
+    return [{ where: 'calendar', message: `must be a trading calendar: ${fix}`, value: calendar }];
+  const missing = CALENDAR_METHODS.filter((m) => typeof calendar[m] !== 'function');
+  if (missing.length === 0) return [];
+  return [
+    {
+      where: 'calendar',
+      message: `must be a trading calendar, but has no ${missing.map((m) => `${m}()`).join(', ')}: ${fix}`,
+      value: Object.keys(calendar),
+    },
+  ];
+}
+
 /** simulate with its input's shape checked (the bars it checks itself). */
 export function simulate(input: SimInput): SimOutput {
   const issues: Issue[] = [];
@@ -152,12 +171,7 @@ export function simulate(input: SimInput): SimOutput {
         value: input.series,
       });
     issues.push(...configIssues(input.config, 'config'));
-    if (!isObject(input.calendar) || typeof input.calendar.isRegularSession !== 'function')
-      issues.push({
-        where: 'calendar',
-        message: 'must be a trading calendar: pass nyseCalendar()',
-        value: input.calendar,
-      });
+    issues.push(...calendarIssues(input.calendar));
   }
   if (issues.length) throw new ValidationError('Invalid simulate() input', issues);
   return simulateInternal(input);
