@@ -3,36 +3,10 @@
  * whatever the file held (a file with no close column, a UTF-16 file), and a UTF-16 file showed its column
  * names as NUL-spaced garble without ever saying "save it as UTF-8". The hint is now built from the file.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { loadBars } from '../../src/marketdata/index.js';
+import { describe, expect, it } from 'vitest';
+import { barFileWriter, epochRows, loadMessage as message } from '../support/bar-files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'worksteal-layout-hints-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let serial = 0;
-function write(text: string | Buffer, name = 'SOLUSDT_1h.csv'): string {
-  const sub = join(dir, String(serial++));
-  mkdirSync(sub);
-  const path = join(sub, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-const HOUR = 3_600_000;
-const T0 = Date.UTC(2023, 0, 1);
-const VALUES = '10,11,9,10.5,100';
-const epochRows = (count: number, toText: (t: number) => string): string[] =>
-  Array.from({ length: count }, (_, i) => `${toText(T0 + i * HOUR)},${VALUES}`);
-
-async function message(path: string): Promise<string> {
-  return loadBars(path, { cacheDir: null }).then(
-    () => 'loaded',
-    (e: unknown) => (e as Error).message,
-  );
-}
+const write = barFileWriter('worksteal-layout-hints-');
 
 describe('layout hints', () => {
   it('a missing close column gets the override for this file, not a generic one', async () => {

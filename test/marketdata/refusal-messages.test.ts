@@ -4,37 +4,12 @@
  * 19:00 first; an exact copy of a row and a conflicting second bar at the same time read alike; --repair
  * sorted rows out of order without saying so in its advice. Each now names what the file holds.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadBars } from '../../src/marketdata/index.js';
 import { reportedProblems } from '../../src/marketdata/quality.js';
+import { barFileWriter, HOUR, T0, VALUES, epochRows, loadMessage as message } from '../support/bar-files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'worksteal-messages-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let serial = 0;
-function write(text: string | Buffer, name = 'SOLUSDT_1h.csv'): string {
-  const sub = join(dir, String(serial++));
-  mkdirSync(sub);
-  const path = join(sub, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-const HOUR = 3_600_000;
-const T0 = Date.UTC(2023, 0, 1);
-const VALUES = '10,11,9,10.5,100';
-const epochRows = (count: number, toText: (t: number) => string): string[] =>
-  Array.from({ length: count }, (_, i) => `${toText(T0 + i * HOUR)},${VALUES}`);
-
-async function message(path: string): Promise<string> {
-  return loadBars(path, { cacheDir: null }).then(
-    () => 'loaded',
-    (e: unknown) => (e as Error).message,
-  );
-}
+const write = barFileWriter('worksteal-messages-');
 
 describe('refusals that name what the file holds', () => {
   it('milliseconds in a seconds column name both units', async () => {
