@@ -10,7 +10,7 @@ import {
 } from '../live/http.js';
 import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
-import { duplicateKey } from './json-keys.js';
+import { MAX_JSON_DEPTH, scanJson } from './json-keys.js';
 import { OPENAPI } from './openapi.js';
 import {
   BadRequest,
@@ -209,15 +209,18 @@ function readJson(req: IncomingMessage): Promise<unknown> {
           new BadRequest([{ field: '(body)', message: `not JSON: ${(error as Error).message}` }]),
         );
       }
-      const twice = duplicateKey(text);
-      if (twice === null) return resolve(body);
+      const problem = scanJson(text);
+      if (problem === null) return resolve(body);
       reject(
         new BadRequest([
           {
-            field: twice,
+            field: problem.path,
             message:
-              'given twice in one object; JSON readers take the last one silently, which may not be what you ' +
-              'meant: send each key once',
+              problem.kind === 'twice'
+                ? 'given twice in one object; JSON readers take the last one silently, which may not be what ' +
+                  'you meant: send each key once'
+                : `nested more than ${MAX_JSON_DEPTH} levels deep (objects and arrays inside each other); no ` +
+                  'body this API takes is more than 3 deep: check what builds it',
           },
         ]),
       );

@@ -20,7 +20,7 @@ const errors = {
   '400': {
     description:
       'A bad request body or parameter; every field is named (an unknown key, a key given twice in one ' +
-      'object, a number out of range included).',
+      'object, a number out of range, malformed JSON, nesting deeper than 32 levels included).',
     content: json('BadRequest'),
   },
   '401': { description: 'Missing or wrong bearer token.', content: json('Error') },
