@@ -20,7 +20,8 @@ const errors = {
   '400': {
     description:
       'A bad request body or parameter; every field is named (an unknown key, a key given twice in one ' +
-      'object, a number out of range, malformed JSON, nesting deeper than 32 levels included).',
+      'object, a number out of range, malformed JSON, nesting deeper than 32 levels, a query parameter the ' +
+      'endpoint does not take included).',
     content: json('BadRequest'),
   },
   '401': { description: 'Missing or wrong bearer token.', content: json('Error') },
@@ -132,6 +133,7 @@ export const OPENAPI = {
         responses: {
           '200': { description: 'The saga.', content: json('Saga') },
           '404': { description: 'No such saga.', content: json('Error') },
+          '400': errors['400'],
           '401': errors['401'],
         },
       },
@@ -203,7 +205,11 @@ export const OPENAPI = {
       get: {
         operationId: 'status',
         summary: 'Capacity, open orders, positions, cooling symbols and open sagas.',
-        responses: { '200': { description: 'The status.', content: json('Status') }, '401': errors['401'] },
+        responses: {
+          '200': { description: 'The status.', content: json('Status') },
+          '400': errors['400'],
+          '401': errors['401'],
+        },
       },
     },
     '/v1/decisions': {
