@@ -176,7 +176,8 @@ export const OPENAPI = {
           '200': {
             description:
               'Whether the event counted: applied true, or false with why in detail (a repeat, a fill whose ' +
-              'cumulative quantity is not above what the order has filled, an order no longer open).',
+              'cumulative quantity is not above what the order has filled, an order no longer open, a fill or ' +
+              'cancel of an order never reported placed: held until its placement).',
             content: json('EventAnswer'),
           },
           '409': {
