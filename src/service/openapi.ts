@@ -369,6 +369,12 @@ export const OPENAPI = {
               'margin held by steal sagas waiting for a report, beyond what their pending cancels hold',
           },
           marginFree: { type: 'number', description: 'marginCapacity − marginUsed − marginClaimed' },
+          overCapacity: {
+            type: 'object',
+            description:
+              'placements reported since start that took margin used (and claimed) over capacity, and the last',
+            properties: { placements: { type: 'integer' }, last: { type: ['object', 'null'] } },
+          },
           orders: { type: 'array', items: looseObject },
           positions: { type: 'array', items: looseObject },
           cooling: {
