@@ -21,7 +21,7 @@ const errors = {
     description:
       'A bad request body or parameter; every field is named (an unknown key, a key given twice in one ' +
       'object, a number out of range, malformed JSON, nesting deeper than 32 levels, a query parameter the ' +
-      'endpoint does not take included).',
+      'endpoint does not take, another spelling of a known symbol (BTCUSDT for BTC/USDT) included).',
     content: json('BadRequest'),
   },
   '401': { description: 'Missing or wrong bearer token.', content: json('Error') },

@@ -35,7 +35,10 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
     if (before !== null)
       return { applied: false, detail: `event ${body.eventId} was applied before; counted once` };
   }
-  // Before anything is written: a report that contradicts the book is refused whole.
+  // Before anything is written: a report that contradicts the book is refused whole, as is another spelling of
+  // a market the book knows (symbol-spelling.ts).
+  if (body.kind === 'placed') c.book.spellings.refuseOther(body.order.symbol, 'order.symbol');
+  else if ('symbol' in body) c.book.spellings.refuseOther(body.symbol, 'symbol');
   refuseConflictingEvent(body, c.book);
   // The confirmation a saga waits for, sent as an order event: it answers the saga.
   if (body.kind === 'cancelled' && c.advisory.awaitsCancel(body.orderId)) {

@@ -96,6 +96,7 @@ export class CoordinatorService {
     });
     this.decisions = new DecisionLog(o.store, () => this.coordinator.ledger, o.metrics);
     const account = o.mode.kind === 'advisory' ? o.mode.account : { equity: 0, patternDayTrader: false };
+    const symbols = Object.keys(o.config.symbols);
     this.coordinator = new Coordinator({
       config: o.config,
       clock: { now: () => o.timers.now() },
@@ -124,7 +125,7 @@ export class CoordinatorService {
     });
     if (o.mode.kind === 'advisory') {
       const { book, reports, broker } = advisoryParts(
-        { store: o.store, timers: o.timers, deadlineMs: o.mode.deadlineMs, account, log: o.log },
+        { store: o.store, timers: o.timers, deadlineMs: o.mode.deadlineMs, account, log: o.log, symbols },
         this.tables,
         {
           ledger: () => this.coordinator.ledger,
@@ -159,6 +160,7 @@ export class CoordinatorService {
   /** Decide an entry request and carry it out (executing) or start its saga and say what the bot must do. */
   async request(body: EntryRequestBody, explain = false): Promise<RequestAnswer> {
     await this.ready;
+    this.book?.spellings.take(body.symbol, 'symbol'); // one spelling per market (symbol-spelling.ts)
     this.writes.begin();
     let answer: () => RequestAnswer;
     const request: EntryRequest = { ...body };
