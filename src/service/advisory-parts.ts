@@ -6,6 +6,7 @@ import { AdvisoryBroker, type AdvisoryOptions, type Timers } from './advisory-br
 import { AdvisoryBook, describeDropped } from './book.js';
 import { AdvisoryReports } from './order-events.js';
 import { heldReportConflict } from './report-checks.js';
+import { SymbolSpellings } from './symbol-spelling.js';
 import { recordPlacement, type ServiceTables } from './service-tables.js';
 
 /** What advisory mode needs of the service that holds it (its state at the time of each call). */
@@ -23,11 +24,25 @@ export interface AdvisoryHooks {
  * over.
  */
 export function advisoryParts(
-  o: { store: LiveStore; timers: Timers; deadlineMs: number; account: Account; log: Logger },
+  o: {
+    store: LiveStore;
+    timers: Timers;
+    deadlineMs: number;
+    account: Account;
+    log: Logger;
+    /** The configured symbols (config `symbols`): each market's spelling. */
+    symbols: readonly string[];
+  },
   tables: ServiceTables,
   hooks: AdvisoryHooks,
 ): { book: AdvisoryBook; reports: AdvisoryReports; broker: AdvisoryBroker } {
-  const book = replayReports(new AdvisoryBook(o.account, heldReportConflict), tables, o.store.path, o.log);
+  const spellings = new SymbolSpellings(o.symbols);
+  const book = replayReports(
+    new AdvisoryBook(o.account, heldReportConflict, spellings),
+    tables,
+    o.store.path,
+    o.log,
+  );
   const reports = new AdvisoryReports({
     store: o.store,
     tables,

@@ -2,6 +2,7 @@ import { CapacityLedger, type LedgerSnapshot } from '../coordinator/ledger.js';
 import type { Account, OpenOrder } from '../core/types.js';
 import type { VenueOrder, VenueOrderStatus } from '../ports/venue.js';
 import type { OrderEventBody } from './reports.js';
+import { SymbolSpellings } from './symbol-spelling.js';
 
 type HeldReport = OrderEventBody & { kind: 'fill' | 'cancelled' };
 
@@ -32,10 +33,12 @@ export class AdvisoryBook {
    * @param heldConflict why a report held back for an order contradicts it once its placement shows it
    *   (report-checks.ts heldReportConflict: the rules a report after the placement is refused by), or null.
    *   Passed in, so that the book and the checks, which read the book, do not import each other.
+   * @param spellings each market's one spelling: the configured ones, then the first each report names.
    */
   constructor(
     account: Account,
     private readonly heldConflict: (report: HeldReport, book: AdvisoryBook) => string | null,
+    readonly spellings = new SymbolSpellings([]),
   ) {
     // Remember closed ids for as long as the service runs: a late report for one is never counted again.
     this.ledger = new CapacityLedger(account, 100_000);
@@ -48,6 +51,8 @@ export class AdvisoryBook {
    * and in the same order on a restart's replay, so the book comes out the same.
    */
   apply(event: OrderEventBody, at: number): BookEffect {
+    const symbol = event.kind === 'placed' ? event.order.symbol : 'symbol' in event ? event.symbol : null;
+    if (symbol !== null) this.spellings.note(symbol);
     switch (event.kind) {
       case 'placed': {
         const o = event.order;

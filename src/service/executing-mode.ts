@@ -4,6 +4,7 @@ import type { EntryRequest } from '../core/types.js';
 import type { LiveStore } from '../live/store.js';
 import { TrackedBroker } from '../live/tracked-broker.js';
 import type { LiveBroker } from '../ports/venue.js';
+import { appliedDetail } from './event-details.js';
 import type { OrderEventBody } from './reports.js';
 import { ServiceConflict } from './views.js';
 
@@ -45,7 +46,7 @@ export class ExecutingMode {
         `the service executes against ${this.venue.name} and reads orders, fills and the account from it; send only quotes (kind "quote")`,
       );
     coordinator.ledger.markQuote(body.symbol, body.bid, body.ask);
-    return { applied: true, detail: 'quote applied' };
+    return { applied: true, detail: appliedDetail(body, null) };
   }
 
   /** The venue changed behind the ledger's back (a crash recovery finished sagas): reconcile before deciding. */

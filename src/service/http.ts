@@ -8,9 +8,10 @@ import {
   bearerTokenCheck,
   type HttpHandle,
 } from '../live/http.js';
+import { closestNames, didYouMean } from '../core/similar.js';
 import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
-import { duplicateKey } from './json-keys.js';
+import { MAX_JSON_DEPTH, scanJson } from './json-keys.js';
 import { OPENAPI } from './openapi.js';
 import {
   BadRequest,
@@ -99,21 +100,25 @@ async function route(
   const s = o.service;
   if (path === '/v1/requests') {
     if (!only(method, 'POST', res)) return;
+    onlyParams(query, path, ['explain']);
     const explain = explainParam(query);
     return send(res, 200, await s.request(parseBody(entryRequestSchema, await readJson(req)), explain));
   }
   if (path === '/v1/events') {
     if (!only(method, 'POST', res)) return;
+    onlyParams(query, path, []);
     return send(res, 200, await s.eventAnswer(parseBody(orderEventSchema, await readJson(req))));
   }
   if (path === '/v1/status') {
     if (!only(method, 'GET', res)) return;
+    onlyParams(query, path, []);
     const status = s.status();
     await s.durable();
     return send(res, 200, status);
   }
   if (path === '/v1/decisions') {
     if (!only(method, 'GET', res)) return;
+    onlyParams(query, path, ['since', 'limit']);
     const decisions = s.decisionsSince(sinceParam(query), limitParam(query));
     await s.durable();
     return send(res, 200, { decisions });
@@ -121,6 +126,7 @@ async function route(
   const saga = /^\/v1\/sagas\/([^/]+)(\/reports)?$/.exec(path);
   if (saga) {
     const sagaId = decodeURIComponent(saga[1]!);
+    onlyParams(query, path, []);
     if (saga[2]) {
       if (!only(method, 'POST', res)) return;
       return send(res, 200, await s.report(sagaId, parseBody(sagaReportSchema, await readJson(req))));
@@ -209,20 +215,41 @@ function readJson(req: IncomingMessage): Promise<unknown> {
           new BadRequest([{ field: '(body)', message: `not JSON: ${(error as Error).message}` }]),
         );
       }
-      const twice = duplicateKey(text);
-      if (twice === null) return resolve(body);
+      const problem = scanJson(text);
+      if (problem === null) return resolve(body);
       reject(
         new BadRequest([
           {
-            field: twice,
+            field: problem.path,
             message:
-              'given twice in one object; JSON readers take the last one silently, which may not be what you ' +
-              'meant: send each key once',
+              problem.kind === 'twice'
+                ? 'given twice in one object; JSON readers take the last one silently, which may not be what ' +
+                  'you meant: send each key once'
+                : `nested more than ${MAX_JSON_DEPTH} levels deep (objects and arrays inside each other); no ` +
+                  'body this API takes is more than 3 deep: check what builds it',
           },
         ]),
       );
     });
   });
+}
+
+/**
+ * Refuse a query parameter the endpoint does not take (400 naming it, the closest one it takes and all it takes):
+ * a typo such as `?limt=5` was ignored silently and answered as if the parameter had not been given.
+ */
+function onlyParams(query: URLSearchParams | null, path: string, takes: readonly string[]): void {
+  if (query === null) return;
+  const unknown = [...new Set(query.keys())].filter((name) => !takes.includes(name));
+  if (unknown.length === 0) return;
+  const candidates = takes.map((name) => ({ label: name, name }));
+  throw new BadRequest(
+    unknown.map((name) => {
+      const guess = didYouMean(closestNames(name, candidates));
+      const list = takes.length ? `${path} takes ${takes.join(', ')}` : `${path} takes no query parameters`;
+      return { field: name, message: `unknown query parameter; ${guess ? `${guess} ` : ''}${list}` };
+    }),
+  );
 }
 
 /** `?explain=true` or `false` (absent: false); anything else was ignored silently and is refused. */

@@ -32,6 +32,25 @@ interface Frame {
 
 /** The path of the first key given twice in one object (`order.qty`), or null when there is none. */
 export function duplicateKey(text: string): string | null {
+  const found = scanJson(text, Infinity);
+  return found?.kind === 'twice' ? found.path : null;
+}
+
+/**
+ * The most objects and arrays a body may hold inside each other. No body the API takes is more than 3 deep (an
+ * event's order); 10,000 `[` made the schema check overflow the stack, a 500 ("internal error").
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * What is wrong with a JSON text (already parsed, so valid) that JSON.parse does not tell: a key given twice in
+ * one object (`twice`, its path), or nesting deeper than `maxDepth` (`deep`, the path where it went past it).
+ * One pass; the first problem met.
+ */
+export function scanJson(
+  text: string,
+  maxDepth = MAX_JSON_DEPTH,
+): { kind: 'twice'; path: string } | { kind: 'deep'; path: string } | null {
   const frames: Frame[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -41,7 +60,7 @@ export function duplicateKey(text: string): string | null {
       if (top?.keys && top.expectKey) {
         const raw = text.slice(i + 1, end);
         const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-        if (seen(top.keys, key)) return pathOf(frames, key);
+        if (seen(top.keys, key)) return { kind: 'twice', path: pathOf(frames, key) };
         if (Array.isArray(top.keys)) {
           top.keys.push(key);
           if (top.keys.length > FEW_KEYS) top.keys = new Set(top.keys);
@@ -50,9 +69,14 @@ export function duplicateKey(text: string): string | null {
         top.expectKey = false;
       }
       i = end;
-    } else if (c === OPEN_OBJECT) frames.push({ keys: [], key: '', expectKey: true });
-    else if (c === OPEN_ARRAY) frames.push({ keys: null, key: '[]', expectKey: false });
-    else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) frames.pop();
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (frames.length >= maxDepth) return { kind: 'deep', path: deepPath(frames) };
+      frames.push(
+        c === OPEN_OBJECT
+          ? { keys: [], key: '', expectKey: true }
+          : { keys: null, key: '[]', expectKey: false },
+      );
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) frames.pop();
     else if (c === COMMA) {
       const top = frames[frames.length - 1];
       if (top?.keys) top.expectKey = true;
@@ -75,6 +99,13 @@ function stringEnd(text: string, start: number): number {
     if (slashes % 2 === 0) return end;
     i = end + 1;
   }
+}
+
+/** Where nesting went too deep: the first keys of the path, then how many levels. */
+function deepPath(frames: Frame[]): string {
+  const keys = frames.map((f) => f.key).filter((k) => k !== '');
+  const shown = keys.slice(0, 4).join('.');
+  return keys.length > 4 ? `${shown}.… (${frames.length} levels)` : shown || '(body)';
 }
 
 function pathOf(frames: Frame[], key: string): string {

@@ -20,7 +20,8 @@ const errors = {
   '400': {
     description:
       'A bad request body or parameter; every field is named (an unknown key, a key given twice in one ' +
-      'object, a number out of range included).',
+      'object, a number out of range, malformed JSON, nesting deeper than 32 levels, a query parameter the ' +
+      'endpoint does not take, another spelling of a known symbol (BTCUSDT for BTC/USDT) included).',
     content: json('BadRequest'),
   },
   '401': { description: 'Missing or wrong bearer token.', content: json('Error') },
@@ -132,6 +133,7 @@ export const OPENAPI = {
         responses: {
           '200': { description: 'The saga.', content: json('Saga') },
           '404': { description: 'No such saga.', content: json('Error') },
+          '400': errors['400'],
           '401': errors['401'],
         },
       },
@@ -174,7 +176,8 @@ export const OPENAPI = {
           '200': {
             description:
               'Whether the event counted: applied true, or false with why in detail (a repeat, a fill whose ' +
-              'cumulative quantity is not above what the order has filled, an order no longer open).',
+              'cumulative quantity is not above what the order has filled, an order no longer open, a fill or ' +
+              'cancel of an order never reported placed: held until its placement).',
             content: json('EventAnswer'),
           },
           '409': {
@@ -203,7 +206,11 @@ export const OPENAPI = {
       get: {
         operationId: 'status',
         summary: 'Capacity, open orders, positions, cooling symbols and open sagas.',
-        responses: { '200': { description: 'The status.', content: json('Status') }, '401': errors['401'] },
+        responses: {
+          '200': { description: 'The status.', content: json('Status') },
+          '400': errors['400'],
+          '401': errors['401'],
+        },
       },
     },
     '/v1/decisions': {
@@ -362,6 +369,12 @@ export const OPENAPI = {
               'margin held by steal sagas waiting for a report, beyond what their pending cancels hold',
           },
           marginFree: { type: 'number', description: 'marginCapacity − marginUsed − marginClaimed' },
+          overCapacity: {
+            type: 'object',
+            description:
+              'placements reported since start that took margin used (and claimed) over capacity, and the last',
+            properties: { placements: { type: 'integer' }, last: { type: ['object', 'null'] } },
+          },
           orders: { type: 'array', items: looseObject },
           positions: { type: 'array', items: looseObject },
           cooling: {

@@ -3,6 +3,7 @@ import type { LiveStore } from '../live/store.js';
 import type { Logger } from '../ports/log.js';
 import type { AdvisoryBroker, PendingAction } from './advisory-broker.js';
 import { applyToLedger, describeDropped, type AdvisoryBook } from './book.js';
+import { appliedDetail, heldDetail } from './event-details.js';
 import type { OrderBody, OrderEventBody, SagaReportBody } from './reports.js';
 import { refuseConflictingEvent, refuseOversize } from './report-checks.js';
 import { mirrorToStore, type SagaRecord, type ServiceTables } from './service-tables.js';
@@ -34,7 +35,10 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
     if (before !== null)
       return { applied: false, detail: `event ${body.eventId} was applied before; counted once` };
   }
-  // Before anything is written: a report that contradicts the book is refused whole.
+  // Before anything is written: a report that contradicts the book is refused whole, as is another spelling of
+  // a market the book knows (symbol-spelling.ts).
+  if (body.kind === 'placed') c.book.spellings.refuseOther(body.order.symbol, 'order.symbol');
+  else if ('symbol' in body) c.book.spellings.refuseOther(body.symbol, 'symbol');
   refuseConflictingEvent(body, c.book);
   // The confirmation a saga waits for, sent as an order event: it answers the saga.
   if (body.kind === 'cancelled' && c.advisory.awaitsCancel(body.orderId)) {
@@ -91,14 +95,12 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
   }
   const unchanged = c.apply(body);
   if (unchanged !== null) return { applied: false, detail: unchanged };
-  return {
-    applied: true,
-    detail:
-      (body.kind === 'fill' || body.kind === 'cancelled') && !c.book.knows(body.orderId)
-        ? `${body.kind} kept: it counts once the placement of ${body.orderId} is reported, if it agrees ` +
-          'with it (not more filled than placed, not beyond its limit); else it is dropped then'
-        : withDropped(`${body.kind} applied`, c),
-  };
+  // Of an order never reported placed: held for its placement, applied to nothing yet (it answered applied: true).
+  if ((body.kind === 'fill' || body.kind === 'cancelled') && !c.book.knows(body.orderId))
+    return { applied: false, detail: heldDetail(body) };
+  const orderId = body.kind === 'placed' ? body.order.id : 'orderId' in body ? body.orderId : null;
+  const held = orderId === null ? null : c.book.order(orderId);
+  return { applied: true, detail: withDropped(appliedDetail(body, held), c) };
 }
 
 /** What an event did; `sagaId`: the saga it answered (it moves on), not part of the HTTP answer. */

@@ -13,6 +13,7 @@ import type { LiveStore } from '../live/store.js';
 import { TrackedBroker } from '../live/tracked-broker.js';
 import type { AdvisoryBroker, Timers } from './advisory-broker.js';
 import { advisoryParts } from './advisory-parts.js';
+import { ServiceCapacity } from './capacity.js';
 import type { AdvisoryBook } from './book.js';
 import type { EntryRequestBody, OrderEventBody, SagaReportBody } from './reports.js';
 import { refuseImpossibleEvent } from './reports.js';
@@ -30,7 +31,6 @@ import { lateReport } from './late-reports.js';
 import { refuseConflictingReport } from './report-checks.js';
 import { askedPlacement, ServiceTables, type DecisionOut } from './service-tables.js';
 import {
-  capacityView,
   NotFound,
   requestAnswer,
   ServiceConflict,
@@ -74,6 +74,7 @@ export class CoordinatorService {
   private currentRequest: EntryRequest | null = null;
   private recovering = false;
   private readonly sagas: SagaIndex;
+  private readonly capacity: ServiceCapacity;
 
   constructor(o: ServiceOptions) {
     this.o = o;
@@ -83,8 +84,19 @@ export class CoordinatorService {
     this.tables = new ServiceTables(o.store.db);
     this.sagas = new SagaIndex(o.store, this.tables, () => this.coordinator, o.timers);
     this.writes = new ServiceWrites(o.store, o.log, o.mode.kind === 'advisory');
+    const { config, calendar, metrics, log } = o;
+    const coordinator = () => this.coordinator;
+    this.capacity = new ServiceCapacity({
+      config,
+      calendar,
+      metrics,
+      log,
+      coordinator,
+      now: () => o.timers.now(),
+    });
     this.decisions = new DecisionLog(o.store, () => this.coordinator.ledger, o.metrics);
     const account = o.mode.kind === 'advisory' ? o.mode.account : { equity: 0, patternDayTrader: false };
+    const symbols = Object.keys(o.config.symbols);
     this.coordinator = new Coordinator({
       config: o.config,
       clock: { now: () => o.timers.now() },
@@ -113,7 +125,7 @@ export class CoordinatorService {
     });
     if (o.mode.kind === 'advisory') {
       const { book, reports, broker } = advisoryParts(
-        { store: o.store, timers: o.timers, deadlineMs: o.mode.deadlineMs, account, log: o.log },
+        { store: o.store, timers: o.timers, deadlineMs: o.mode.deadlineMs, account, log: o.log, symbols },
         this.tables,
         {
           ledger: () => this.coordinator.ledger,
@@ -134,7 +146,7 @@ export class CoordinatorService {
       this.executing = new ExecutingMode(o.mode.broker, o.store, () => o.timers.now());
     }
     this.ready = this.recover();
-    o.metrics.onScrape(() => this.capacity());
+    o.metrics.onScrape(() => this.capacity.now());
   }
 
   get mode(): ServiceMode['kind'] {
@@ -148,6 +160,7 @@ export class CoordinatorService {
   /** Decide an entry request and carry it out (executing) or start its saga and say what the bot must do. */
   async request(body: EntryRequestBody, explain = false): Promise<RequestAnswer> {
     await this.ready;
+    this.book?.spellings.take(body.symbol, 'symbol'); // one spelling per market (symbol-spelling.ts)
     this.writes.begin();
     let answer: () => RequestAnswer;
     const request: EntryRequest = { ...body };
@@ -274,17 +287,18 @@ export class CoordinatorService {
     refuseImpossibleEvent(body);
     this.writes.begin();
     if (this.executing) return this.executing.event(this.coordinator, body);
-    return advisoryEvent(body, {
+    const context = {
       advisory: this.advisory!,
       book: this.book!,
       tables: this.tables,
-      apply: (e) => this.reports!.apply(e),
+      apply: (e: OrderEventBody) => this.reports!.apply(e),
       takeDropped: () => this.reports!.takeDropped(),
-    });
+    };
+    return this.capacity.placement(body, () => advisoryEvent(body, context));
   }
 
   status(): Record<string, unknown> {
-    const { time, ...rest } = this.capacity();
+    const { time, ...rest } = this.capacity.now();
     return {
       mode: this.mode,
       broker: this.brokerName,
@@ -292,25 +306,9 @@ export class CoordinatorService {
       recovering: this.recovering,
       time,
       ...rest,
+      overCapacity: this.capacity.overCapacity(),
       sagas: this.tables.openSagas().map((s) => this.sagaView(s.sagaId)!),
     };
-  }
-
-  /**
-   * Capacity now, and the margin gauges of /metrics with it. A scrape reads them too: no poll refreshes them
-   * here, and a scrape between two status calls showed the margins of the last one.
-   */
-  private capacity(): ReturnType<typeof capacityView> {
-    const capacity = capacityView(this.coordinator, this.o.config, this.o.calendar, this.o.timers.now());
-    const metrics = this.o.metrics;
-    metrics.setCapacity(
-      capacity.account.equity,
-      capacity.marginCapacity,
-      capacity.marginUsed,
-      capacity.marginClaimed,
-    );
-    metrics.setOpenOrders(this.coordinator.ledger.orders);
-    return capacity;
   }
 
   decisionsSince(since: number, limit: number): DecisionOut[] {

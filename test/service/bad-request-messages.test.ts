@@ -121,3 +121,39 @@ describe('duplicateKey', () => {
     expect(duplicateKey('[{"k":1},{"k":1}]')).toBe(null);
   });
 });
+
+describe('unknown query parameters', () => {
+  async function get(path: string) {
+    const res = await fetch(`${http.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    return {
+      status: res.status,
+      json: (await res.json()) as { issues?: { field: string; message: string }[] },
+    };
+  }
+
+  it('are refused naming the parameter, the closest one taken and every one the endpoint takes', async () => {
+    const typo = await get('/v1/decisions?limt=5');
+    expect(typo.status).toBe(400); // before: 200 with the default limit of 1000
+    expect(typo.json.issues).toEqual([
+      {
+        field: 'limt',
+        message: 'unknown query parameter; did you mean "limit"? /v1/decisions takes since, limit',
+      },
+    ]);
+    expect((await get('/v1/status?verbose=1')).json.issues).toEqual([
+      { field: 'verbose', message: 'unknown query parameter; /v1/status takes no query parameters' },
+    ]);
+    expect((await get('/v1/sagas/s-none?x=1')).status).toBe(400);
+    const explain = await post('/v1/requests?explian=true', readyRequest('ADA/USD', 100));
+    expect(explain.json.issues).toEqual([
+      {
+        field: 'explian',
+        message: 'unknown query parameter; did you mean "explain"? /v1/requests takes explain',
+      },
+    ]);
+    expect((await post('/v1/events?x=1', { kind: 'account', equity: 10_000 })).status).toBe(400);
+    // The parameters each endpoint takes still work.
+    expect((await get('/v1/decisions?since=0&limit=5')).status).toBe(200);
+    expect((await get('/v1/status')).status).toBe(200);
+  });
+});

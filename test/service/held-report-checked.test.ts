@@ -62,11 +62,15 @@ describe('a report held back until its placement', () => {
     const lines: Record<string, unknown>[] = [];
     const h = start(lines);
     const early = h.service.event({ kind: 'fill', orderId: 'e1', filledQty: 50, fillPrice: 1005 });
-    expect(early).toEqual({ applied: true, detail: expect.stringMatching(/fill kept/) });
+    // Held for its placement, applied to nothing yet: it answered applied: true ("fill kept").
+    expect(early).toEqual({
+      applied: false,
+      detail: expect.stringMatching(/^fill of e1 not applied: no order e1 was reported placed\. It is held/),
+    });
     const placed = h.service.event({ kind: 'placed', order: nvda('e1') });
     expect(placed.applied).toBe(true);
     expect(placed.detail).toMatch(
-      /placed applied; the fill report of order e1 \(filledQty 50 at 1005\) .* dropped, not counted: .*50 filled, but the order is held as placed for 10/,
+      /order e1 taken: buy 10 NVDA @ 100\.5, open; the fill report of order e1 \(filledQty 50 at 1005\) .* dropped, not counted: .*50 filled, but the order is held as placed for 10/,
     );
     expect(positions(h).filter((p) => p.symbol === 'NVDA' && p.qty !== 0)).toEqual([]); // before: 10 @ 1005
     expect(order(h, 'e1')).toMatchObject({ qty: 10 });
@@ -105,7 +109,10 @@ describe('a report held back until its placement', () => {
     const h = start([]);
     h.service.event({ kind: 'fill', orderId: 'e4', filledQty: 5, fillPrice: 100.2 });
     const placed = h.service.event({ kind: 'placed', order: nvda('e4') });
-    expect(placed).toEqual({ applied: true, detail: 'placed applied' });
+    expect(placed).toEqual({
+      applied: true,
+      detail: 'order e4 taken: buy 10 NVDA @ 100.5, open, 5 of 10 filled',
+    });
     expect(positions(h)).toEqual([expect.objectContaining({ symbol: 'NVDA', qty: 5 })]);
     const before = money(h);
     const again = await restart(h, []);

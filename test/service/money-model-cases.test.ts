@@ -110,7 +110,12 @@ describe('advisory money state, sequences that broke it', () => {
       expect.objectContaining({ symbol: 'ETH/USD', qty: 10 }),
     ]);
     expect(s.marginUsed).toBe(4_000);
-    expect(early.detail).toMatch(/counts once the placement of eth-1 is reported/);
+    expect(early).toEqual({
+      applied: false,
+      detail: expect.stringMatching(
+        /^cancel of eth-1 not applied: .* counts once a "placed" event for eth-1 comes/,
+      ),
+    });
     expect(status(await restart(h)).marginUsed).toBe(4_000);
   });
 
@@ -180,7 +185,7 @@ describe('advisory money state, sequences that broke it', () => {
     expect(answer.victims).toEqual(['eth-1']);
     // 45 of 80: more than the 40 still open before, not the whole order.
     expect(h.service.event({ kind: 'fill', orderId: 'eth-1', filledQty: 45, fillPrice: 100 }).detail).toBe(
-      'fill applied',
+      'order eth-1 open, 45 of 80 filled',
     );
     await tick();
     expect(h.service.sagaView(answer.saga!.sagaId)!.state).toBe('requested'); // before: decided again

@@ -67,7 +67,7 @@ describe('a fill beyond its limit', () => {
       filledQty: 2,
       fillPrice: 100.5,
     });
-    expect(atLimit.json).toEqual({ applied: true, detail: 'fill applied' });
+    expect(atLimit.json).toEqual({ applied: true, detail: 'order b-1 open, 2 of 10 filled' });
     const better = await call('/v1/events', { kind: 'fill', orderId: 's-1', filledQty: 1, fillPrice: 101 });
     expect(better.json.applied).toBe(true);
   });
@@ -76,7 +76,7 @@ describe('a fill beyond its limit', () => {
     const { call } = await serve();
     await call('/v1/events', { kind: 'placed', order: limitOrder('st-1', 'sell', 95, 'stop') });
     const fill = await call('/v1/events', { kind: 'fill', orderId: 'st-1', filledQty: 1, fillPrice: 94 });
-    expect(fill.json).toEqual({ applied: true, detail: 'fill applied' });
+    expect(fill.json).toEqual({ applied: true, detail: 'order st-1 open, 1 of 10 filled' });
   });
 
   it('an exit order may fill past its price (the runtime exits with orders that trade now)', async () => {
@@ -84,9 +84,12 @@ describe('a fill beyond its limit', () => {
     await call('/v1/events', { kind: 'placed', order: limitOrder('x-1', 'sell', 100, 'exit') });
     await call('/v1/events', { kind: 'placed', order: limitOrder('x-2', 'buy', 100, 'exit') });
     const sold = await call('/v1/events', { kind: 'fill', orderId: 'x-1', filledQty: 10, fillPrice: 97.2 });
-    expect(sold.json).toEqual({ applied: true, detail: 'fill applied' }); // before: 409 "beyond its limit"
+    expect(sold.json).toEqual({
+      applied: true,
+      detail: 'order x-1 filled (10 of 10); no longer open',
+    }); // before: 409 "beyond its limit"
     const bought = await call('/v1/events', { kind: 'fill', orderId: 'x-2', filledQty: 4, fillPrice: 103 });
-    expect(bought.json).toEqual({ applied: true, detail: 'fill applied' });
+    expect(bought.json).toEqual({ applied: true, detail: 'order x-2 open, 4 of 10 filled' });
     expect(h.service.coordinator.ledger.position('ETH/USD')?.qty).toBe(-6);
   });
 });

@@ -18,7 +18,7 @@ describe('a fill not above the cumulative quantity applied', () => {
     h.service.event({ kind: 'placed', order: { ...restingOrder('eth-1', 'ETH/USD', 1_000), qty: 10 } });
     expect(h.service.event({ kind: 'fill', orderId: 'eth-1', filledQty: 5, fillPrice: 100 })).toEqual({
       applied: true,
-      detail: 'fill applied',
+      detail: 'order eth-1 open, 5 of 10 filled',
     });
     const rows = h.service.tables.reports().length;
     const status = () => JSON.stringify(h.service.status().positions);
@@ -37,6 +37,6 @@ describe('a fill not above the cumulative quantity applied', () => {
     expect(status()).toBe(before);
 
     const more = h.service.event({ kind: 'fill', orderId: 'eth-1', filledQty: 7, fillPrice: 100 });
-    expect(more).toEqual({ applied: true, detail: 'fill applied' });
+    expect(more).toEqual({ applied: true, detail: 'order eth-1 open, 7 of 10 filled' });
   });
 });

@@ -168,8 +168,13 @@ describe('OpenAPI document', () => {
             req.end(body === undefined ? undefined : JSON.stringify(body));
           },
         );
-      for (const target of ['/v1/status', '/v1/status?x=1', '/v1/./status', '/v1/x/../status'])
+      for (const target of ['/v1/status', '/v1/./status', '/v1/x/../status'])
         expect((await raw('GET', target)).json.mode, target).toBe('advisory');
+      // A target with a query reaches its endpoint; one the endpoint does not take is refused there (it was ignored).
+      expect((await raw('GET', '/v1/status?x=1')).json).toMatchObject({
+        issues: [{ field: 'x', message: 'unknown query parameter; /v1/status takes no query parameters' }],
+      });
+      expect((await raw('GET', '/v1/./decisions?limit=1')).json.decisions).toHaveLength(1);
       expect((await raw('GET', '/v1/status/')).status).toBe(404);
       // Far from its limit: the request waits (answered at once, no saga that later requests would wait for).
       const far = { ...readyRequest('TGT/USD', 10), price: 150 };

@@ -1,0 +1,51 @@
+import { symbolKey } from '../marketdata/symbols.js';
+import { BadRequest } from './reports.js';
+
+/**
+ * One spelling per market. The service matched symbols as strings, so `BTC/USDT`, `BTCUSDT` and `btc/usdt` were
+ * three books for one market: a request under one spelling did not see the orders, position, quote or sagas of
+ * another (its own order to replace, the margin it already holds). The spelling that counts is the configured one
+ * (config `symbols`), else the first the service saw (in a report, or a request); another spelling of the same
+ * market (by `symbolKey`, the project's rule: case and separators do not count) is refused naming the one to send.
+ */
+export class SymbolSpellings {
+  private readonly byKey = new Map<string, { symbol: string; configured: boolean }>();
+
+  constructor(configured: Iterable<string>) {
+    for (const symbol of configured) this.byKey.set(symbolKey(symbol), { symbol, configured: true });
+  }
+
+  /** Remember a spelling taken (the first of its market wins). */
+  note(symbol: string): void {
+    const key = symbolKey(symbol);
+    if (!this.byKey.has(key)) this.byKey.set(key, { symbol, configured: false });
+  }
+
+  /** Refuse another spelling of a known market, else remember this one (a request's symbol). */
+  take(symbol: string, field: string): void {
+    this.refuseOther(symbol, field);
+    this.note(symbol);
+  }
+
+  /** 400 when `symbol` is another spelling of a market known under one already; `field` names where it was. */
+  refuseOther(symbol: string, field: string): void {
+    const known = this.byKey.get(symbolKey(symbol));
+    if (known === undefined || known.symbol === symbol) return;
+    const configured = [...this.byKey.values()].filter((s) => s.configured).map((s) => s.symbol);
+    const where = known.configured
+      ? `the configured spelling (config symbols: ${configured.join(', ')})`
+      : 'the spelling the service saw first for it';
+    throw new BadRequest(
+      [
+        {
+          field,
+          value: symbol,
+          message:
+            `another spelling of ${known.symbol}, ${where}; one market under two spellings would be two books ` +
+            `(orders, positions, sagas): send "${known.symbol}"`,
+        },
+      ],
+      `symbol ${symbol}, nothing changed`,
+    );
+  }
+}
