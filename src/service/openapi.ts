@@ -1,16 +1,10 @@
-import { z } from 'zod';
-import { entryRequestSchema, orderEventSchema, sagaReportSchema } from './reports.js';
+import { looseObject, SCHEMAS } from './openapi-schemas.js';
 
 /**
  * The service's OpenAPI 3.1 document, built from the same zod schemas that validate request bodies. The
  * server serves this object at /openapi.json; docs/openapi.json is written from it (`worksteal serve
  * --openapi`), and a test checks that the two match.
  */
-
-const schema = (s: z.ZodType): Record<string, unknown> => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(s, { io: 'input', target: 'draft-2020-12' });
-  return rest;
-};
 
 const json = (ref: string): Record<string, unknown> => ({
   'application/json': { schema: { $ref: `#/components/schemas/${ref}` } },
@@ -35,54 +29,6 @@ const errors = {
       'The store failed to commit (a full or failing disk): nothing after the last committed answer is on ' +
       'disk, so the service answers nothing more until it is restarted; it then recovers from the store.',
     content: json('Error'),
-  },
-};
-
-const looseObject = { type: 'object', additionalProperties: true };
-
-/** A saga as the API shows it (GET /v1/sagas/{id}, and in every answer that names one). */
-const SAGA = {
-  type: 'object',
-  required: [
-    'sagaId',
-    'symbol',
-    'clientOrderId',
-    'state',
-    'victims',
-    'cancelled',
-    'waitingFor',
-    'earlierVictims',
-    'outcome',
-  ],
-  properties: {
-    sagaId: { type: 'string' },
-    symbol: { type: 'string' },
-    clientOrderId: { type: 'string' },
-    state: {
-      enum: ['requested', 'victims-cancelled', 'redecide', 'placed', 'done', 'compensated', 'aborted'],
-    },
-    victims: { type: 'array', items: { type: 'string' } },
-    cancelled: { type: 'array', items: { type: 'string' } },
-    orderId: { type: ['string', 'null'] },
-    detail: { type: ['string', 'null'] },
-    startedAt: { type: 'string', format: 'date-time' },
-    updatedAt: { type: 'string', format: 'date-time' },
-    waitingFor: { type: 'array', items: { $ref: '#/components/schemas/PendingAction' } },
-    earlierVictims: {
-      type: 'array',
-      items: { type: 'string' },
-      description:
-        'Orders the saga asked to cancel in a decision it left (a victim filled during its cancel and it decided ' +
-        'again), oldest first. A report on one of them is still taken, and its answer says where the saga is now.',
-    },
-    outcome: {
-      type: ['string', 'null'],
-      description:
-        'How the saga ended (placed, stole, aborted, ...), as the request that started it ended; kept across ' +
-        'restarts for the last 10,000 sagas ended (by a request, a stop or the crash recovery); null while it ' +
-        'runs, and for older sagas or those ended by a version that did not store it (state still says how it ' +
-        'ended).',
-    },
   },
 };
 
@@ -264,136 +210,7 @@ export const OPENAPI = {
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'WORKSTEAL_TOKEN' } },
-    schemas: {
-      EntryRequest: schema(entryRequestSchema),
-      SagaReport: schema(sagaReportSchema),
-      OrderEvent: schema(orderEventSchema),
-      Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
-      BadRequest: {
-        type: 'object',
-        required: ['error', 'issues'],
-        properties: {
-          error: { type: 'string' },
-          issues: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['field', 'message'],
-              properties: {
-                field: { type: 'string' },
-                message: { type: 'string' },
-                value: { description: 'the value sent there, when one was' },
-              },
-            },
-          },
-        },
-      },
-      PendingAction: {
-        type: 'object',
-        required: ['kind', 'deadline'],
-        properties: {
-          kind: { enum: ['cancel', 'place'] },
-          orderId: { type: 'string', description: 'cancel: the order to cancel' },
-          order: { ...looseObject, description: 'place: the order to place, with its clientOrderId' },
-          deadline: { type: 'string', format: 'date-time' },
-        },
-      },
-      Saga: SAGA,
-      RequestAnswer: {
-        type: 'object',
-        required: ['status', 'action', 'reason', 'victims', 'replaces', 'saga'],
-        properties: {
-          status: {
-            enum: [
-              'waiting-for-bot',
-              'waited',
-              'blocked',
-              'placed',
-              'stole',
-              'compensated',
-              'aborted',
-              'dry-run',
-            ],
-          },
-          action: { enum: ['wait', 'place', 'steal', 'block'] },
-          reason: { type: 'string' },
-          victims: { type: 'array', items: { type: 'string' } },
-          replaces: { type: ['string', 'null'] },
-          detail: { type: ['string', 'null'] },
-          orderId: { type: ['string', 'null'] },
-          saga: { anyOf: [{ $ref: '#/components/schemas/Saga' }, { type: 'null' }] },
-          decision: {
-            ...looseObject,
-            description: 'with ?explain=true: the full decision record (every candidate and why)',
-          },
-        },
-      },
-      SagaReportAnswer: {
-        type: 'object',
-        required: [...SAGA.required, 'report'],
-        properties: {
-          ...SAGA.properties,
-          report: {
-            $ref: '#/components/schemas/EventAnswer',
-            description: 'whether this report counted, and how',
-          },
-        },
-      },
-      EventAnswer: {
-        type: 'object',
-        required: ['applied', 'detail'],
-        properties: { applied: { type: 'boolean' }, detail: { type: 'string' } },
-      },
-      Status: {
-        type: 'object',
-        required: [
-          'mode',
-          'broker',
-          'account',
-          'marginUsed',
-          'marginCapacity',
-          'orders',
-          'positions',
-          'cooling',
-          'sagas',
-        ],
-        properties: {
-          mode: { enum: ['advisory', 'executing'] },
-          broker: { type: 'string' },
-          account: looseObject,
-          marginUsed: { type: 'number' },
-          marginCapacity: { type: 'number' },
-          marginClaimed: {
-            type: 'number',
-            description:
-              'margin held by steal sagas waiting for a report, beyond what their pending cancels hold',
-          },
-          marginFree: { type: 'number', description: 'marginCapacity − marginUsed − marginClaimed' },
-          overCapacity: {
-            type: 'object',
-            description:
-              'placements reported since start that took margin used (and claimed) over capacity, and the last',
-            properties: { placements: { type: 'integer' }, last: { type: ['object', 'null'] } },
-          },
-          orders: { type: 'array', items: looseObject },
-          positions: { type: 'array', items: looseObject },
-          cooling: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['symbol', 'until'],
-              properties: { symbol: { type: 'string' }, until: { type: 'string', format: 'date-time' } },
-            },
-          },
-          sagas: { type: 'array', items: { $ref: '#/components/schemas/Saga' } },
-        },
-      },
-      Decisions: {
-        type: 'object',
-        required: ['decisions'],
-        properties: { decisions: { type: 'array', items: looseObject } },
-      },
-    },
+    schemas: SCHEMAS,
   },
 } as const;
 
