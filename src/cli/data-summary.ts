@@ -96,6 +96,24 @@ function moveWarnings(l: LoadResult): string[] {
 }
 
 /**
+ * A store file whose bytes no longer match its manifest entry (edited by hand after data import or download
+ * wrote it): the run uses bars nobody recorded, and `data list` would quietly adopt them. The loader hashed
+ * the file (or knows its hash from its cache entry) and found the entry: no extra read.
+ */
+function storeChangeWarning(l: LoadResult): string[] {
+  const st = l.stored;
+  if (!st || st.sha256 === l.series.source.sha256) return [];
+  const by = st.origin === null ? 'data download' : 'data import';
+  const undo =
+    st.origin === null
+      ? 'delete it and download it again'
+      : `import the original (${st.origin}) again with --replace`;
+  return [
+    `warning: ${l.series.symbol}: ${l.series.source.path} changed after ${by} wrote it (${st.updatedAt}): its sha256 no longer matches its entry in ${st.manifest}, so this run uses bars the store does not describe. \`worksteal data list --dir ${st.dir}\` says what changed; to go back, ${undo}.`,
+  ];
+}
+
+/**
  * A stock fills only in bars that open in a regular session (sim/fill-rules.ts); a series with none (weekly
  * bars, bars of extended hours only; daily bars are placed in their sessions by the loader) can never trade,
  * and 0 trades with exit 0 would read like a result.
@@ -190,6 +208,7 @@ export function dataQualityLines(
   return {
     notes: loaded.flatMap(gapLine),
     warnings: [
+      ...loaded.flatMap(storeChangeWarning),
       ...loaded.flatMap(repairLines),
       ...(options.range ? coverageWarnings(loaded, calendar, options.range) : []),
       ...loaded.flatMap((l) => [
@@ -215,10 +234,13 @@ const IMPORT_SHOWN = 5;
 /** What replacing did to the stored file: `unchanged`, or the bars added, changed (the first) and deleted. */
 function changeText(r: ImportResult): string {
   if (!r.replaced) return '';
-  if (r.damaged !== undefined) return ' (replaced a stored file that no longer loaded)';
+  const cls = r.classChange ? `class ${r.classChange.from} → ${r.classChange.to}` : null;
+  const also = cls ? `; ${cls}` : '';
+  if (r.damaged !== undefined) return ` (replaced a stored file that no longer loaded${also})`;
   const c = r.changes;
-  if (c === null) return ' (replaced an entry whose file was missing)';
-  if (c.added + c.changed + c.deleted === 0) return ' (unchanged)';
+  if (c === null) return ` (replaced an entry whose file was missing${also})`;
+  if (c.added + c.changed + c.deleted === 0)
+    return cls ? ` (replaced: ${cls}; bars unchanged)` : ' (unchanged)';
   const f = c.firstChange;
   const parts = [
     ...(c.added ? [`${count(c.added, 'bar')} added`] : []),
@@ -229,7 +251,7 @@ function changeText(r: ImportResult): string {
       : []),
     ...(c.deleted ? [`${c.deleted.toLocaleString('en-US')} deleted`] : []),
   ];
-  return ` (replaced: ${parts.join(', ')}; ${c.unchanged.toLocaleString('en-US')} unchanged)`;
+  return ` (replaced: ${cls ? `${cls}; ` : ''}${parts.join(', ')}; ${c.unchanged.toLocaleString('en-US')} unchanged)`;
 }
 
 export function qualityLine(e: ManifestEntry): string {
@@ -247,7 +269,7 @@ export function importLines(r: ImportResult, shown: string, json: string | undef
   const more = problems.length - IMPORT_SHOWN;
   return [
     `${r.file} → ${shown}${changeText(r)}`,
-    `  ${e.symbol} (${e.assetClass}) ${e.timeframe}: ${count(e.rows, 'bar')} ${e.first} → ${e.last}`,
+    `  ${e.symbol} (${e.assetClass}${r.classFrom === 'store' ? ', as the store records' : ''}) ${e.timeframe}: ${count(e.rows, 'bar')} ${e.first} → ${e.last}`,
     `  ${qualityLine(e)}`,
     ...e.largestGaps
       .slice(0, 3)

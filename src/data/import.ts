@@ -14,7 +14,7 @@ import { barChanges, type BarChanges } from './changes.js';
 import { writeFileAtomic } from './atomic.js';
 import { CANONICAL_HEADER, canonicalKey, formatColumns, formatTime } from './canonical.js';
 import { lockStore } from './lock.js';
-import { LIST_CAP, type BarProblemRecord, type ManifestEntry } from './manifest.js';
+import { LIST_CAP, type BarProblemRecord, type Manifest, type ManifestEntry } from './manifest.js';
 import { loadProblem, sameMarket, sameMarketWarning, type DataStore } from './store.js';
 import { timeframeName } from '../marketdata/timeframe.js';
 
@@ -56,6 +56,27 @@ export interface ImportResult {
   damaged?: string;
   /** What to know about this file: its name and symbol column disagree, or its market is stored twice. */
   warnings: string[];
+  /**
+   * Where the class came from: --asset-class ('given'), the config's symbols map, the class the store already
+   * records for the symbol (a re-import without --asset-class), or inference from the symbol.
+   */
+  classFrom: 'given' | 'config' | 'store' | 'inferred';
+  /** A replaced entry recorded another class: every reader of the store now trades the symbol differently. */
+  classChange: { from: AssetClass; to: AssetClass } | null;
+}
+
+/**
+ * The class the store records for a symbol (any spelling, any folder), when its entries agree on one: a
+ * re-import without --asset-class keeps it rather than guess again from the symbol.
+ */
+function storedClass(manifest: Manifest | null, symbol: string | null): AssetClass | null {
+  if (manifest === null || symbol === null) return null;
+  const classes = new Set(
+    Object.entries(manifest.files)
+      .filter(([key, e]) => e.file === key && symbolKey(e.symbol) === symbolKey(symbol))
+      .map(([, e]) => e.assetClass),
+  );
+  return classes.size === 1 ? ([...classes][0] as AssetClass) : null;
 }
 
 /** Bad rows, duplicates and suspicious moves (warned, kept), the first LIST_CAP in file order. */
@@ -139,14 +160,22 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
       'Import them one by one, or let the symbol come from each file.',
     );
   }
+  // Read-only and before the lock: a manifest that cannot be read is reported by reconcile below.
+  const current = await req.store.read().catch(() => null);
   // Load everything before writing anything: a bad file then leaves the store untouched.
-  const loads: { file: string; load: LoadResult; key: string }[] = [];
+  const loads: { file: string; load: LoadResult; key: string; classFrom: ImportResult['classFrom'] }[] = [];
   for (const file of req.files) {
+    const named = req.symbol !== undefined ? req.symbol.toUpperCase() : symbolOfName(file);
+    const inStore =
+      req.assetClass === undefined && !(named !== null && req.symbols?.[named])
+        ? storedClass(current, named)
+        : null;
+    const assetClass = req.assetClass ?? inStore ?? undefined;
     // loadMany of one file: it is the loader entry that honours the config's symbols map, like simulate.
     const [load] = (await loadMany([file], {
       onBadData: req.repair ? 'repair' : 'refuse',
       ...(req.symbol !== undefined ? { symbol: req.symbol.toUpperCase() } : {}),
-      ...(req.assetClass !== undefined ? { assetClass: req.assetClass } : {}),
+      ...(assetClass !== undefined ? { assetClass } : {}),
       ...(req.symbols !== undefined ? { symbols: req.symbols } : {}),
       ...(req.cacheDir !== undefined ? { cacheDir: req.cacheDir } : {}),
       ...(req.layout !== undefined ? { layout: req.layout } : {}),
@@ -160,7 +189,15 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
         'Import them into different folders (--folder), or import one of them.',
       );
     }
-    loads.push({ file, load, key });
+    const classFrom =
+      req.assetClass !== undefined
+        ? 'given'
+        : inStore !== null
+          ? 'store'
+          : req.symbols?.[load.series.symbol]
+            ? 'config'
+            : 'inferred';
+    loads.push({ file, load, key, classFrom });
   }
 
   await req.store.checkFolders([source]);
@@ -177,8 +214,9 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
       if (stored !== null && !req.replace) refuseLoss(file, key, held, load, req.store.pathOf(key), stored);
     }
     const results: ImportResult[] = [];
-    for (const { file, load, key } of loads) {
+    for (const { file, load, key, classFrom } of loads) {
       const s = load.series;
+      const was = manifest.files[key]?.assetClass;
       const path = req.store.pathOf(key);
       await writeFileAtomic(path, CANONICAL_HEADER + formatColumns(s));
       const replaced = key in manifest.files;
@@ -210,13 +248,19 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
         changes: stored === null || typeof stored === 'string' ? null : barChanges(stored.series, s),
         ...(typeof stored === 'string' ? { damaged: stored } : {}),
         warnings: nameWarning(file, load, req.symbol !== undefined),
+        classFrom,
+        classChange: was !== undefined && was !== s.assetClass ? { from: was, to: s.assetClass } : null,
       });
     }
-    // Said once every file is in: two files of this import may be the one market under two spellings.
+    // Said once every file is in: two files of this import may be the one market under two spellings, and
+    // then the group is said once, with the first of them.
     const groups = sameMarket(manifest);
+    const said = new Set<ManifestEntry[]>();
     for (const r of results) {
       const group = groups.find((g) => g.some((e) => e.file === r.key));
-      if (group) r.warnings.push(sameMarketWarning(group, req.store.dir));
+      if (!group || said.has(group)) continue;
+      said.add(group);
+      r.warnings.push(sameMarketWarning(group, req.store.dir));
     }
     return results;
   } finally {

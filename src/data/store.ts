@@ -44,12 +44,28 @@ export function loadProblem(err: DataError): string {
   return `${printable(err.row === undefined ? err.file : `${err.file}:${err.row}`)}: ${printable(err.problem)}`;
 }
 
+/** A manifest entry whose `file` is not its key (a hand edit): nothing reads either path through it. */
+export interface MisfiledEntry {
+  key: string;
+  file: string;
+}
+
+/** Entries whose `file` differs from their key; `file` could point anywhere, even outside the store. */
+export function misfiledEntries(manifest: Manifest): MisfiledEntry[] {
+  return Object.entries(manifest.files)
+    .filter(([key, e]) => e.file !== key)
+    .map(([key, e]) => ({ key, file: e.file }));
+}
+
 export interface Reconciled {
   manifest: Manifest;
+  /** Entries recomputed because their file changed; `before` holds each one as it was. */
   refreshed: string[];
+  before: Record<string, ManifestEntry>;
   missing: string[];
   untracked: string[];
   broken: BrokenFile[];
+  misfiled: MisfiledEntry[];
 }
 
 async function folderProblem(path: string): Promise<string | null> {
@@ -129,9 +145,12 @@ export class DataStore {
   async reconcile(): Promise<Reconciled> {
     const manifest = await this.read();
     const refreshed: string[] = [];
+    const before: Record<string, ManifestEntry> = {};
     const missing: string[] = [];
     const broken: BrokenFile[] = [];
+    const misfiled = misfiledEntries(manifest);
     for (const [key, entry] of Object.entries(manifest.files)) {
+      if (entry.file !== key) continue; // misfiled: its description cannot be trusted, nor its path followed
       let bytes: Buffer;
       try {
         bytes = await readFile(this.pathOf(key));
@@ -143,6 +162,7 @@ export class DataStore {
       try {
         manifest.files[key] = (await this.describe(key, entry)).entry;
         refreshed.push(key);
+        before[key] = entry;
       } catch (err) {
         if (!(err instanceof DataError)) throw err;
         broken.push({ key, problem: loadProblem(err) });
@@ -150,7 +170,7 @@ export class DataStore {
     }
     if (refreshed.length > 0) await this.write(manifest);
     const untracked = (await this.csvFiles()).filter((k) => !(k in manifest.files));
-    return { manifest, refreshed, missing, untracked, broken };
+    return { manifest, refreshed, before, missing, untracked, broken, misfiled };
   }
 
   /**
@@ -203,6 +223,13 @@ export function selectEntries(
   manifest: Manifest,
   timeframe?: string,
 ): { entries: ManifestEntry[]; timeframe: string | null; shadowed: ManifestEntry[] } {
+  const [bad] = misfiledEntries(manifest);
+  if (bad) {
+    throw new StoreError(
+      `the store's manifest entry ${bad.key} says its file is ${bad.file}; nothing is read through an entry that names another file (it could lie outside the store). \`worksteal data list\` (with --dir for another store) flags it: set its "file" back to "${bad.key}", or delete the entry and import the file again.`,
+      2,
+    );
+  }
   const all = Object.values(manifest.files).sort((a, b) => (a.file < b.file ? -1 : 1));
   if (all.length === 0) return { entries: [], timeframe: null, shadowed: [] };
   let tf = timeframe;

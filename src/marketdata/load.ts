@@ -26,13 +26,13 @@ import type { RawBars } from './row-sink.js';
 import { adjustedColumnsHint } from './moves.js';
 import { alwaysOpen, normalise, sessionGaps } from './quality.js';
 import { nyseCalendar } from '../core/calendar/index.js';
-import { recordedClass } from './recorded-class.js';
+import { storeRecord, unusableStoreError, type StoreRecord } from './recorded-class.js';
 import { inferAssetClass, inferSymbol, symbolOfName } from './symbols.js';
 import { MS_PER_MINUTE } from '../core/calendar/civil.js';
 import { UTC, fixedZone, parseZone, type Zone } from './timezone.js';
 import { wallTimesToUtc } from './wallclock.js';
 import { selectSeries, type SelectOptions } from './select.js';
-import type { LoadOptions, LoadResult, ReadInfo } from './types.js';
+import type { LoadOptions, LoadResult, ReadInfo, StoredEntry } from './types.js';
 import { guessStockZone } from './zoneguess.js';
 
 export type LoadManyOptions = LoadOptions &
@@ -180,10 +180,16 @@ async function loadOne(path: string, options: LoadManyOptions): Promise<LoadResu
   ]);
   const symbolOf = (headerSymbol: string | undefined) => options.symbol ?? inferSymbol(path, headerSymbol);
   // A store's manifest records the class `data import --asset-class` chose: SOL imported as crypto is crypto
-  // for every command that reads the store's files, not a stock by its symbol.
-  const recorded = recordedClass(path)?.assetClass;
+  // for every command that reads the store's files, not a stock by its symbol. A store manifest that cannot
+  // be used leaves it unknown: refused, unless the caller or the config names the class.
+  const record = storeRecord(path);
+  const recorded = (): AssetClass | undefined => {
+    if (record?.kind === 'unusable') throw unusableStoreError(path, record);
+    return record?.entry.assetClass;
+  };
   const assetClassOf = (symbol: string) =>
-    options.assetClass ?? options.symbols?.[symbol]?.assetClass ?? recorded ?? inferAssetClass(symbol);
+    options.assetClass ?? options.symbols?.[symbol]?.assetClass ?? recorded() ?? inferAssetClass(symbol);
+  const stored = storedOf(record);
   // Everything that changes the parsed bars: the source bytes, the layout override, the bad-data policy, and
   // the asset class (it decides how naive stock times are read).
   const keyOf = (sha256: string, assetClass: AssetClass) => cacheKey(sha256, { ...parseOptions, assetClass });
@@ -194,7 +200,7 @@ async function loadOne(path: string, options: LoadManyOptions): Promise<LoadResu
     const symbol = symbolOf(known.headerSymbol ?? undefined);
     const assetClass = assetClassOf(symbol);
     const bars = decodeCache(entry!, keyOf(known.sha256, assetClass));
-    if (bars) return loaded(path, symbol, assetClass, known.sha256, bars, true);
+    if (bars) return loaded(path, symbol, assetClass, known.sha256, bars, true, stored);
   }
 
   const buf = await readSource(path);
@@ -215,7 +221,7 @@ async function loadOne(path: string, options: LoadManyOptions): Promise<LoadResu
       headerSymbol: layout.headerSymbol ?? null,
     });
   }
-  return loaded(path, symbol, assetClass, sha256, bars, fromCache);
+  return loaded(path, symbol, assetClass, sha256, bars, fromCache, stored);
 }
 
 function loaded(
@@ -225,6 +231,7 @@ function loaded(
   sha256: string,
   bars: CachedBars,
   fromCache: boolean,
+  stored: StoredEntry | null,
 ): LoadResult {
   const { layout: layoutText, timezone, report, read, ...arrays } = bars;
   return {
@@ -232,6 +239,20 @@ function loaded(
     report: { path, ...report },
     fromCache,
     read,
+    ...(stored ? { stored } : {}),
+  };
+}
+
+function storedOf(record: StoreRecord | null): StoredEntry | null {
+  if (record?.kind !== 'recorded') return null;
+  const { entry } = record;
+  return {
+    dir: record.store,
+    manifest: record.manifest,
+    key: record.key,
+    sha256: entry.sha256,
+    updatedAt: entry.updatedAt,
+    origin: entry.origin?.path ?? null,
   };
 }
 

@@ -98,4 +98,20 @@ export interface LoadResult {
   fromCache: boolean;
   /** How the file was read (absent for bars not read from a file, such as a synthetic market). */
   read?: ReadInfo;
+  /** The entry of the data store the file belongs to (recorded-class.ts), when it is a store file. */
+  stored?: StoredEntry;
+}
+
+/** What a store's manifest says about one of its files, to tell when the file no longer matches it. */
+export interface StoredEntry {
+  /** The store folder and its manifest.json. */
+  dir: string;
+  manifest: string;
+  /** `<folder>/<name>.csv`. */
+  key: string;
+  /** The file's sha256 when data import or download wrote it, and when that was. */
+  sha256: string;
+  updatedAt: string;
+  /** For an imported file: the original it was imported from. */
+  origin: string | null;
 }

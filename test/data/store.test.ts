@@ -191,14 +191,13 @@ describe('manifest and lock', () => {
   it('the demo takes one timeframe and one file per symbol', () => {
     const e = (file: string, symbol: string, timeframe: string): ManifestEntry =>
       ({ file, symbol, timeframe, rows: 10 }) as ManifestEntry;
-    const m: Manifest = {
-      version: 1,
-      files: {
-        a: e('ccxt-binance/BTC-USDT_1h.csv', 'BTC/USDT', '1h'),
-        b: e('import/BTC-USDT_1h.csv', 'BTC/USDT', '1h'),
-        c: e('ccxt-binance/ETH-USDT_1d.csv', 'ETH/USDT', '1d'),
-      },
-    };
+    const files = [
+      e('ccxt-binance/BTC-USDT_1h.csv', 'BTC/USDT', '1h'),
+      e('import/BTC-USDT_1h.csv', 'BTC/USDT', '1h'),
+      e('ccxt-binance/ETH-USDT_1d.csv', 'ETH/USDT', '1d'),
+    ];
+    // Keyed by file, as a manifest is: an entry naming another file than its key is refused (misfiled).
+    const m: Manifest = { version: 1, files: Object.fromEntries(files.map((f) => [f.file, f])) };
     const s = selectEntries(m);
     expect(s.timeframe).toBe('1h');
     expect(s.entries.map((x) => x.file)).toEqual(['ccxt-binance/BTC-USDT_1h.csv']);

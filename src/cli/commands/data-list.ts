@@ -13,6 +13,7 @@ import {
   defaultDataDir,
   sameMarket,
   sameMarketWarning,
+  type ManifestEntry,
   type Reconciled,
 } from '../../data/index.js';
 import { table } from '../../report/text.js';
@@ -34,13 +35,13 @@ export async function listData(opts: { dir?: string; json?: string }): Promise<v
     if (err instanceof StoreError) throw new CliError(err.message, err.exitCode);
     throw err;
   });
-  const { manifest, missing, untracked, broken } = found;
+  const { manifest, missing, untracked, broken, misfiled } = found;
   const entries = Object.values(manifest.files);
   if (opts.json) {
-    await writeJsonOutput(opts.json, { dir, files: entries, missing, untracked, broken });
+    await writeJsonOutput(opts.json, { dir, files: entries, missing, untracked, broken, misfiled });
   }
   if (opts.json !== '-') listText(dir, found);
-  if (missing.length > 0 || broken.length > 0) process.exitCode = EXIT.badInput;
+  if (missing.length + broken.length + misfiled.length > 0) process.exitCode = EXIT.badInput;
 }
 
 /**
@@ -60,8 +61,8 @@ async function refuseNonStore(store: DataStore): Promise<void> {
 
 /** The table of every entry (missing and broken ones flagged), then what to do about each flagged file. */
 function listText(dir: string, found: Reconciled): void {
-  const { manifest, missing, untracked, refreshed, broken } = found;
-  const entries = Object.values(manifest.files);
+  const { manifest, missing, untracked, refreshed, broken, misfiled } = found;
+  const entries = Object.entries(manifest.files);
   if (entries.length === 0 && untracked.length === 0) {
     process.stdout.write(
       `${dir} holds no market data. Get some with:\n  worksteal data download --source ccxt:binance --symbols BTC/USDT,ETH/USDT --timeframe 1h --from 2023-01-01\n  worksteal data import <files…>\n`,
@@ -69,13 +70,19 @@ function listText(dir: string, found: Reconciled): void {
     return;
   }
   const flag = (key: string): string =>
-    missing.includes(key) ? ' (MISSING)' : broken.some((b) => b.key === key) ? ' (DOES NOT LOAD)' : '';
+    missing.includes(key)
+      ? ' (MISSING)'
+      : broken.some((b) => b.key === key)
+        ? ' (DOES NOT LOAD)'
+        : misfiled.some((m) => m.key === key)
+          ? ' (ENTRY NAMES ANOTHER FILE)'
+          : '';
   process.stdout.write(`${dir}\n`);
   process.stdout.write(
     `${table(
       ['file', 'symbol', 'class', 'tf', 'first', 'last', 'bars', 'gaps', 'bad rows / dups', 'updated'],
-      entries.map((e) => [
-        `${e.file}${flag(e.file)}`,
+      entries.map(([key, e]) => [
+        `${key}${flag(key)}`,
         e.symbol,
         e.assetClass,
         e.timeframe,
@@ -88,8 +95,11 @@ function listText(dir: string, found: Reconciled): void {
       ]),
     )}\n`,
   );
-  for (const k of refreshed)
-    process.stdout.write(`note: ${k} differed from the manifest; its entry was recomputed\n`);
+  for (const k of refreshed) {
+    const was = found.before[k];
+    const now = manifest.files[k];
+    if (was && now) process.stdout.write(`note: ${changedNote(k, was, now)}\n`);
+  }
   for (const k of untracked)
     process.stdout.write(`untracked (not in the manifest): ${k}; import it to track it\n`);
   for (const group of sameMarket(manifest))
@@ -98,8 +108,29 @@ function listText(dir: string, found: Reconciled): void {
     process.stderr.write(
       `error: ${b.key} was changed outside worksteal and no longer loads (${b.problem}); its row above describes the file as it was. Fix that row, import the original again with --replace, or delete the file and run \`worksteal data list\`.\n`,
     );
+  for (const m of misfiled)
+    process.stderr.write(
+      `error: the entry ${m.key} in ${join(dir, MANIFEST_FILE)} says its file is ${m.file}: nothing reads through it (its row above describes a file that was not checked). Set its "file" back to "${m.key}", or delete the entry and import the file again.\n`,
+    );
   for (const k of missing)
     process.stderr.write(
       `error: ${k} is missing: its row above describes a file that is gone. Restore it, or download or import it again; to forget it, delete its entry from ${join(dir, MANIFEST_FILE)}.\n`,
     );
+}
+
+/**
+ * What `data list` knows about a store file that changed after data import or download wrote it: the entry as
+ * it was against the file now, when it was written and how to go back; its entry then describes the file.
+ */
+export function changedNote(key: string, was: ManifestEntry, now: ManifestEntry): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const range =
+    was.first === now.first && was.last === now.last
+      ? 'range unchanged'
+      : `range ${was.first ?? '—'} → ${was.last ?? '—'} now ${now.first ?? '—'} → ${now.last ?? '—'}`;
+  const by = was.origin ? 'data import' : 'data download';
+  const undo = was.origin
+    ? `import the original (${was.origin.path}) again with --replace`
+    : 'delete it and download it again';
+  return `${key} changed after ${by} wrote it (${was.updatedAt}): rows ${n(was.rows)} → ${n(now.rows)}, ${range}, content differs (sha256 ${was.sha256.slice(0, 12)}… → ${now.sha256.slice(0, 12)}…). Its entry now describes the file as it is; to go back, ${undo}.`;
 }

@@ -280,13 +280,15 @@ export function describeResult(r: SymbolResult, dir: string): string {
 
 /** One imported file in --json: the manifest entry plus what the console shows only in part (every problem row). */
 function importJson(r: ImportResult): object {
-  const { file, key, path, replaced, changes, warnings, entry } = r;
+  const { file, key, path, replaced, changes, classFrom, classChange, warnings, entry } = r;
   return {
     file,
     key,
     path,
     replaced,
     changes,
+    classFrom,
+    classChange,
     ...(r.damaged !== undefined ? { damaged: r.damaged } : {}),
     warnings,
     entry,
