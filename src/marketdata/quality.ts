@@ -8,6 +8,7 @@ import type { ExchangeCalendar } from '../core/calendar/index.js';
 import { newYorkDay } from '../core/calendar/index.js';
 import { isDailySpacing, placeDailyBars } from './daily.js';
 import { DataError } from './errors.js';
+import { daylightSavingRepeat, separatorRefusal } from './file-causes.js';
 import { adjustedColumnsHint, suspiciousMoves } from './moves.js';
 import type { RawBars, RowProblem } from './row-sink.js';
 import { isoUtc } from './timeparse.js';
@@ -227,6 +228,15 @@ export function normalise(
     warnings: moves.warnings,
     warningCount: moves.count,
   };
+  // A cause shared by most rows (decimal commas) or a clock change is said as such: --repair cannot fix it.
+  if (refusing || n * 2 < raw.rows) {
+    const cause =
+      separatorRefusal(file, raw.rows, problems, report) ??
+      (refusing && raw.naive && problems.length === 0
+        ? daylightSavingRepeat(file, t, n, duplicates, report)
+        : null);
+    if (cause) throw cause;
+  }
   if (refusing) throw refusal(file, report);
   if (n === 0) {
     throw new DataError(

@@ -52,7 +52,7 @@ const TIES_SHOWN = 3;
  * DST zones first (a DST zone and its winter offset tie on winter-only data), then whole-hour offsets. The
  * zones are the US ones, and the European and Australian rules (Berlin stands for Central European time).
  */
-const DST_ZONES = [
+export const DST_ZONES = [
   'America/New_York',
   'America/Chicago',
   'America/Denver',
