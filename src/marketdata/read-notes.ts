@@ -13,6 +13,7 @@ import { isoUtc } from './timeparse.js';
 import { parseZone } from './timezone.js';
 import type { LoadResult, ReadInfo } from './types.js';
 import { poorGivenZone } from './zoneguess.js';
+import { weekendWarning } from './weekend-check.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -207,6 +208,11 @@ export function readLines(loaded: readonly LoadResult[]): { notes: string[]; war
       ...[...groups].map(([text, symbols]) => `read: ${symbols.join(', ')}: ${text}`),
       ...loaded.flatMap(offGridLine),
     ],
-    warnings: loaded.flatMap((l) => [...assumedZoneWarning(l), ...givenZoneWarning(l), ...nameWarning(l)]),
+    warnings: loaded.flatMap((l) => [
+      ...assumedZoneWarning(l),
+      ...givenZoneWarning(l),
+      ...weekendWarning(l),
+      ...nameWarning(l),
+    ]),
   };
 }
