@@ -8,6 +8,7 @@ import type { ExchangeCalendar } from '../core/calendar/index.js';
 import { newYorkDay } from '../core/calendar/index.js';
 import { isDailySpacing, placeDailyBars } from './daily.js';
 import { DataError } from './errors.js';
+import { daylightSavingRepeat, separatorRefusal } from './file-causes.js';
 import { adjustedColumnsHint, suspiciousMoves } from './moves.js';
 import type { RawBars, RowProblem } from './row-sink.js';
 import { isoUtc } from './timeparse.js';
@@ -92,6 +93,32 @@ export function sessionGaps(calendar: ExchangeCalendar): MissingBars {
   };
 }
 
+/**
+ * The row out of place where the times go backwards between positions i - 1 and i (time order, after a
+ * descending file was reversed): the one whose removal makes the order hold around it. A bar that sits too
+ * late (an 11:00 bar among 01:00 and 02:00) is i - 1; one that sits too early is i, and so is either of two
+ * swapped neighbours. Messages speak of the file's own order: in a descending file i - 1 comes after i.
+ */
+function outOfOrder(cols: Columns, n: number, i: number, descending: boolean): RowProblem {
+  const t = cols.time;
+  const tooLate =
+    (i < 2 || (t[i - 2] as number) <= (t[i] as number)) &&
+    i + 1 < n &&
+    (t[i + 1] as number) < (t[i - 1] as number);
+  const [b, o] = tooLate ? [i - 1, i] : [i, i - 1];
+  const other = `${isoUtc(t[o] as number)} (row ${cols.row[o] as number})`;
+  // In file order the neighbour comes before the blamed row when it is earlier in time order (ascending) or
+  // later (descending).
+  const neighbourFirst = o < b !== descending;
+  const newestFirst = descending ? ' in a file whose times run newest first' : '';
+  return {
+    row: cols.row[b] as number,
+    problem: `out of order: ${isoUtc(t[b] as number)} comes ${neighbourFirst ? 'after' : 'before'} ${other}${newestFirst}`,
+    kind: 'repair',
+    repair: 'moved to its place in time order',
+  };
+}
+
 export function normalise(
   file: string,
   raw: RawBars,
@@ -125,17 +152,7 @@ export function normalise(
     // moves it to its place rather than dropping a good bar; each move is listed. Messages speak of the file's
     // own order: a descending file was reversed above, so its neighbour i - 1 comes after row i in the file.
     for (let i = 1; i < n; i++) {
-      if ((t[i] as number) < (t[i - 1] as number)) {
-        const other = `${isoUtc(t[i - 1] as number)} (row ${cols.row[i - 1] as number})`;
-        problems.push({
-          row: cols.row[i] as number,
-          problem: descending
-            ? `out of order: ${isoUtc(t[i] as number)} comes before ${other} in a file whose times run newest first`
-            : `out of order: ${isoUtc(t[i] as number)} comes after ${other}`,
-          kind: 'repair',
-          repair: 'moved to its place in time order',
-        });
-      }
+      if ((t[i] as number) < (t[i - 1] as number)) problems.push(outOfOrder(cols, n, i, descending));
     }
     const idx = Array.from({ length: n }, (_, i) => i);
     idx.sort(
@@ -211,6 +228,15 @@ export function normalise(
     warnings: moves.warnings,
     warningCount: moves.count,
   };
+  // A cause shared by most rows (decimal commas) or a clock change is said as such: --repair cannot fix it.
+  if (refusing || n * 2 < raw.rows) {
+    const cause =
+      separatorRefusal(file, raw.rows, problems, report) ??
+      (refusing && raw.naive && problems.length === 0
+        ? daylightSavingRepeat(file, t, n, duplicates, report)
+        : null);
+    if (cause) throw cause;
+  }
   if (refusing) throw refusal(file, report);
   if (n === 0) {
     throw new DataError(

@@ -12,6 +12,8 @@ import { isDailySpacing } from './daily.js';
 import { isoUtc } from './timeparse.js';
 import { parseZone } from './timezone.js';
 import type { LoadResult, ReadInfo } from './types.js';
+import { poorGivenZone } from './zoneguess.js';
+import { weekendWarning } from './weekend-check.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -107,6 +109,24 @@ function assumedZoneWarning(l: LoadResult): string[] {
 }
 
 /**
+ * A zone given for naive stock times (--timezone) under which the bars fit the New York session far worse
+ * than under another zone: the run keeps the given zone (the user said so), and says which fits better.
+ */
+function givenZoneWarning(l: LoadResult): string[] {
+  const zone = l.read?.zone;
+  const s = l.series;
+  if (zone?.how !== 'given' || s.assetClass !== 'stock' || !(s.intervalMs > 0 && s.intervalMs < DAY / 2))
+    return [];
+  const given = parseZone(zone.name);
+  const poor = given && poorGivenZone(given, s.time);
+  if (!poor) return [];
+  const pct = (x: number): string => `${Math.round(x * 100)}%`;
+  return [
+    `warning: ${s.symbol}: the naive times of ${s.source.path} are read as ${zone.name} (given), which puts ${pct(poor.given)} of bars in the New York ${poor.window}; ${poor.better.name} puts ${pct(poor.better.fit)} there. The run uses ${zone.name} as given; if the file was written in ${poor.better.name}, pass --timezone ${poor.better.name}.`,
+  ];
+}
+
+/**
  * The period of the grid bars are expected to start on: a crypto bar on multiples of its length (UTC); a
  * stock bar of a day or less on the hour or its divisor (daylight saving time moves a New York session an
  * hour against UTC, so a 2-hour grid in New York is not one in UTC). Null: no grid to check (daily stocks are
@@ -188,6 +208,11 @@ export function readLines(loaded: readonly LoadResult[]): { notes: string[]; war
       ...[...groups].map(([text, symbols]) => `read: ${symbols.join(', ')}: ${text}`),
       ...loaded.flatMap(offGridLine),
     ],
-    warnings: loaded.flatMap((l) => [...assumedZoneWarning(l), ...nameWarning(l)]),
+    warnings: loaded.flatMap((l) => [
+      ...assumedZoneWarning(l),
+      ...givenZoneWarning(l),
+      ...weekendWarning(l),
+      ...nameWarning(l),
+    ]),
   };
 }

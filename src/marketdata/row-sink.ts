@@ -32,6 +32,8 @@ export interface RowProblem {
   kind: 'drop' | 'repair';
   /** What repair mode did about it, appended to the problem in the report only when the row was repaired. */
   repair?: string;
+  /** An unparsable number: its text and column (a decimal comma in every row is told as one cause). */
+  number?: { text: string; column: string };
 }
 
 export interface RawBars extends BarColumns {
@@ -46,6 +48,8 @@ export interface RawBars extends BarColumns {
   /** Smallest and largest UTC offset (minutes) written in the values; NaN when none had one. */
   offsetMin: number;
   offsetMax: number;
+  /** Times were written without an offset (layout 'naive'): a repeated wall time may be a clock change. */
+  naive?: boolean;
 }
 
 // Field roles, by column index.
@@ -115,8 +119,10 @@ export class RowSink {
     this.valueCols = [layout.open, layout.high, layout.low, layout.close, layout.volume];
   }
 
-  private drop(lineNo: number, problem: string): void {
-    this.problems.push({ row: lineNo, problem, kind: 'drop' });
+  private drop(lineNo: number, problem: string, number?: RowProblem['number']): void {
+    this.problems.push(
+      number ? { row: lineNo, problem, kind: 'drop', number } : { row: lineNo, problem, kind: 'drop' },
+    );
   }
 
   private valueProblem(k: number): string {
@@ -221,7 +227,14 @@ export class RowSink {
       for (let k = 0; k < (layout.volume >= 0 ? 5 : 4); k++) {
         const problem = this.valueProblem(k);
         if (problem) {
-          this.drop(lineNo, problem);
+          const col = this.valueCols[k] as number;
+          const text = Number.isNaN(values[k])
+            ? {
+                text: fieldText(buf, starts[col] as number, ends[col] as number),
+                column: layout.names[col] ?? '',
+              }
+            : undefined;
+          this.drop(lineNo, problem, text);
           return;
         }
       }
@@ -275,6 +288,7 @@ export class RowSink {
       problems: this.problems,
       offsetMin: this.offMin,
       offsetMax: this.offMax,
+      naive: this.layout.timeFormat === 'naive',
     };
   }
 }

@@ -26,6 +26,23 @@ export function fixedZone(offsetMin: number): Zone {
   return { name, fixedOffset: offsetMin, offsetAt: () => offsetMin };
 }
 
+/**
+ * Zones ICU (hence Intl) still names by their old spelling; the IANA database, and the people who type them,
+ * use the new one. A zone is shown as the new name, whichever spelling was given.
+ */
+const RENAMED: Record<string, string> = {
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'America/Godthab': 'America/Nuuk',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Pacific/Truk': 'Pacific/Chuuk',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+};
+
 function ianaZone(name: string): Zone {
   const fmt = new Intl.DateTimeFormat('en-US', {
     timeZone: name,
@@ -81,7 +98,7 @@ function ianaZone(name: string): Zone {
     return win;
   };
   return {
-    name: fmt.resolvedOptions().timeZone,
+    name: RENAMED[fmt.resolvedOptions().timeZone] ?? fmt.resolvedOptions().timeZone,
     fixedOffset: null,
     offsetAt(utc: number): number {
       const w = Math.floor(utc / WINDOW);

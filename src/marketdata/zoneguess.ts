@@ -43,12 +43,16 @@ const MIN_DAYS = 10;
  */
 const DST_DAYS = 3;
 const DST_SHARE = 0.01;
+/** A given zone that puts fewer bars than this in the session, where another zone fits, is warned about. */
+const POOR_GIVEN = 0.5;
+/** Zones named as fitting exactly as well as the one chosen. */
+const TIES_SHOWN = 3;
 
 /**
  * DST zones first (a DST zone and its winter offset tie on winter-only data), then whole-hour offsets. The
  * zones are the US ones, and the European and Australian rules (Berlin stands for Central European time).
  */
-const DST_ZONES = [
+export const DST_ZONES = [
   'America/New_York',
   'America/Chicago',
   'America/Denver',
@@ -112,8 +116,8 @@ function sameReading(a: Zone, b: Zone, sample: number[]): boolean {
 }
 
 /** The best few readings (other than `besides`) that differ on this data, for messages: 'America/Chicago 95%'. */
-function others(scores: Score[], besides: Zone | null, sample: number[], count: number): string {
-  const shown: Zone[] = besides ? [besides] : [];
+function others(scores: Score[], besides: Zone[], sample: number[], count: number): string {
+  const shown: Zone[] = [...besides];
   const out: string[] = [];
   for (const s of [...scores].sort((a, b) => b.fit - a.fit)) {
     if (out.length === count) break;
@@ -168,21 +172,26 @@ function pick(scores: Score[], ny: Zone, sample: number[], w: Window, tag: strin
     if (best.fit < bestFit - 0.005 || s.atOpen > best.atOpen) best = s;
   }
   const where = `${pct(best.fit)} of bars in the New York ${w.name}`;
-  const next = others(scores, best.zone, sample, 2);
+  // Exact ties are said: a summer-only file read as America/Chicago fits the fixed -05:00 as well.
+  const ties = scores.filter((s) => s.zone !== best.zone && s.fit === best.fit).slice(0, TIES_SHOWN);
+  const tied = ties.length
+    ? `; ${ties.map((s) => s.zone.name).join(' and ')} fit${ties.length === 1 ? 's' : ''} ${pct(best.fit)} too`
+    : '';
+  const next = others(scores, [best.zone, ...ties.map((s) => s.zone)], sample, 2);
   const dst = daylightSavingClock(best.zone, ny, sample, w);
   if (dst) {
     return {
       zone: null,
       how: 'detected',
       why: '',
-      detail: `read as ${best.zone.name}, ${where}, but whole days of bars fit only an hour away (at ${dst === 'UTC' ? '+00:00' : dst}): the file's clock changes for daylight saving time on dates no zone tried has (best: ${others(scores, null, sample, 3)})`,
+      detail: `read as ${best.zone.name}, ${where}, but whole days of bars fit only an hour away (at ${dst === 'UTC' ? '+00:00' : dst}): the file's clock changes for daylight saving time on dates no zone tried has (best: ${others(scores, [], sample, 3)})`,
     };
   }
   return {
     zone: best.zone,
     how: 'detected',
     why: `${tag} ${pct(best.fit)}`,
-    detail: `${where}${next ? `; next best ${next}` : ''}`,
+    detail: `${where}${tied}${next ? `; next best ${next}` : ''}`,
   };
 }
 
@@ -228,6 +237,41 @@ export function guessStockZone(wall: Float64Array, n: number): ZoneGuess {
     detail:
       byExtended.zone === null
         ? byExtended.detail
-        : `no zone tried puts ${pct(MIN_FIT)} of bars in the New York ${REGULAR.name} (best: ${others(regular, null, sample, 3)}) or, alone, all of them in the ${EXTENDED.name} (best: ${others(extended, null, sample, 3)})`,
+        : `no zone tried puts ${pct(MIN_FIT)} of bars in the New York ${REGULAR.name} (best: ${others(regular, [], sample, 3)}) or, alone, all of them in the ${EXTENDED.name} (best: ${others(extended, [], sample, 3)})`,
   };
+}
+
+export interface GivenZoneFit {
+  /** The session the fits are of: 'regular session 09:30–16:00' or the extended one. */
+  window: string;
+  given: number;
+  /** The best zone tried (by its name) and its fit, when it is far better than the given zone's. */
+  better: { name: string; fit: number };
+}
+
+/**
+ * A zone the user gave for naive stock times, checked against the zones the guess tries: the given zone's
+ * share of bars in the New York session when another zone fits far better (the given one under half, the
+ * other 90% or more; of the regular session, else of the extended one), else null. `utc` holds the bar times
+ * as read (in the given zone); too few days say nothing.
+ */
+export function poorGivenZone(given: Zone, utc: Float64Array): GivenZoneFit | null {
+  const ny = parseZone('America/New_York');
+  if (!ny || utc.length === 0) return null;
+  const step = Math.max(1, Math.floor(utc.length / SAMPLE));
+  const sample: number[] = [];
+  for (let i = 0; i < utc.length; i += step) {
+    const t = utc[i] as number;
+    sample.push(t + given.offsetAt(t) * MS_PER_MINUTE);
+  }
+  if (new Set(sample.map((t) => Math.floor(t / MS_PER_DAY))).size < MIN_DAYS) return null;
+  const zones = candidates();
+  for (const w of [REGULAR, EXTENDED]) {
+    const best = zones.map((z) => score(z, ny, sample, w)).sort((a, b) => b.fit - a.fit)[0] as Score;
+    if (best.fit < MIN_FIT) continue;
+    const fit = score(given, ny, sample, w).fit;
+    if (fit >= POOR_GIVEN || sameReading(best.zone, given, sample)) return null;
+    return { window: w.name, given: fit, better: { name: best.zone.name, fit: best.fit } };
+  }
+  return null;
 }
