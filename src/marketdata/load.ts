@@ -66,7 +66,27 @@ async function statStamp(path: string): Promise<string | null> {
 type ZoneChoice = { zone: Zone; why: string; how: NonNullable<ReadInfo['zone']>['how']; detail: string };
 
 /** Decides the zone of naive times and converts them in place to UTC. Returns the zone and why it was chosen. */
-function applyZone(file: string, raw: RawBars, assetClass: AssetClass, spec: string | undefined): ZoneChoice {
+/** The share of rows whose written (naive) time falls on a Saturday or Sunday. */
+function weekendShare(raw: RawBars): number {
+  let weekend = 0;
+  for (let i = 0; i < raw.n; i++) {
+    const day = new Date(raw.time[i] as number).getUTCDay();
+    if (day === 0 || day === 6) weekend++;
+  }
+  return raw.n > 0 ? weekend / raw.n : 0;
+}
+
+/**
+ * `guessedFrom`: the symbol when the class was inferred from it alone (no caller, config or store said it):
+ * a zone refusal then says so, since a crypto file named like a stock (`SOL.csv`) fails here for its class.
+ */
+function applyZone(
+  file: string,
+  raw: RawBars,
+  assetClass: AssetClass,
+  spec: string | undefined,
+  guessedFrom: string | null,
+): ZoneChoice {
   let choice: ZoneChoice;
   if (spec !== undefined) {
     const z = parseZone(spec);
@@ -84,10 +104,15 @@ function applyZone(file: string, raw: RawBars, assetClass: AssetClass, spec: str
     const guess = guessStockZone(raw.time, raw.n);
     if (guess.zone === null) {
       // A stock file read in the wrong zone trades hours off its market and looks right: never guessed weakly.
+      // Evidence for the other class: bars on weekends, as written. A stock has none in any zone.
+      const classFix =
+        guessedFrom !== null && weekendShare(raw) > 0.1
+          ? ` ${guessedFrom} was taken for a stock from its name, but its bars run through weekends: if it is crypto, give its class instead of a zone: \`data import --asset-class crypto\`, or in the config \`symbols: { ${guessedFrom}: { assetClass: crypto } }\`.`
+          : '';
       throw new DataError(
         file,
         `cannot tell which timezone the naive (offset-less) times are in: ${guess.detail}.`,
-        "Pass the zone the file was written in: --timezone ZONE, with ZONE an IANA name such as America/New_York or Europe/Berlin, UTC, or a fixed offset such as -05:00 for a clock that never changes; in code layout: { timezone: 'ZONE' }.",
+        `Pass the zone the file was written in: --timezone ZONE, with ZONE an IANA name such as America/New_York or Europe/Berlin, UTC, or a fixed offset such as -05:00 for a clock that never changes; in code layout: { timezone: 'ZONE' }.${classFix}`,
       );
     }
     choice = { zone: guess.zone, why: guess.why, how: guess.how, detail: guess.detail };
@@ -135,9 +160,10 @@ function parseFile(
   assetClass: AssetClass,
   mode: 'refuse' | 'repair',
   timezone: string | undefined,
+  guessedFrom: string | null,
 ): CachedBars {
   const raw = parseRows(path, buf, layout);
-  const zone = layout.timeFormat === 'naive' ? applyZone(path, raw, assetClass, timezone) : null;
+  const zone = layout.timeFormat === 'naive' ? applyZone(path, raw, assetClass, timezone, guessedFrom) : null;
   // A stock's closed market (nights, weekends, holidays) is not a gap; a crypto market never closes.
   const stock = assetClass === 'stock';
   const gapsOf = stock ? sessionGaps(nyseCalendar()) : alwaysOpen;
@@ -187,8 +213,9 @@ async function loadOne(path: string, options: LoadManyOptions): Promise<LoadResu
     if (record?.kind === 'unusable') throw unusableStoreError(path, record);
     return record?.entry.assetClass;
   };
-  const assetClassOf = (symbol: string) =>
-    options.assetClass ?? options.symbols?.[symbol]?.assetClass ?? recorded() ?? inferAssetClass(symbol);
+  const namedClass = (symbol: string) =>
+    options.assetClass ?? options.symbols?.[symbol]?.assetClass ?? recorded();
+  const assetClassOf = (symbol: string) => namedClass(symbol) ?? inferAssetClass(symbol);
   const stored = storedOf(record);
   // Everything that changes the parsed bars: the source bytes, the layout override, the bad-data policy, and
   // the asset class (it decides how naive stock times are read).
@@ -213,7 +240,10 @@ async function loadOne(path: string, options: LoadManyOptions): Promise<LoadResu
   // An entry written before the file was touched (same bytes, new times) is still good: its key says so.
   let bars = entry === null ? null : decodeCache(entry, key);
   const fromCache = bars !== null;
-  if (!bars) bars = parseFile(path, buf, layout, assetClass, mode, options.layout?.timezone);
+  if (!bars) {
+    const guessedFrom = namedClass(symbol) === undefined ? symbol : null;
+    bars = parseFile(path, buf, layout, assetClass, mode, options.layout?.timezone, guessedFrom);
+  }
   if (cacheFile !== null && stamp !== null && (!fromCache || known?.stat !== stamp)) {
     await writeCache(cacheFile, key, bars, {
       stat: stamp,
