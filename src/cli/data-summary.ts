@@ -13,6 +13,7 @@ import type { ManifestEntry } from '../data/manifest.js';
 import type { LoadResult } from '../marketdata/index.js';
 import { isDailySpacing } from '../marketdata/daily.js';
 import { reportedProblems, type ReportedProblem } from '../marketdata/quality.js';
+import { readLines } from '../marketdata/read-notes.js';
 import { isoUtc } from '../marketdata/timeparse.js';
 
 /** Rows shown on the console per file and kind; the rest are counted. */
@@ -195,7 +196,7 @@ function coverageWarnings(loaded: readonly LoadResult[], calendar: Calendar, ran
 }
 
 /**
- * Gaps (said unless --quiet) and warnings (always said, --quiet too). What --repair dropped or repaired is
+ * How the files were read and their gaps (said unless --quiet), and warnings (always said, --quiet too). What --repair dropped or repaired is
  * among the warnings: the data a run used is not the file as it is, and --quiet must not hide that. Pass
  * the run's `extendedHours` so that daily stock series are not warned about when they can trade, and its `range` (a
  * simulation's) to hear of symbols with bars in none or only part of it.
@@ -205,9 +206,13 @@ export function dataQualityLines(
   calendar: Calendar,
   options: { extendedHours?: boolean; range?: RunRange } = {},
 ): { notes: string[]; warnings: string[] } {
+  // How each file was read (`read:` lines, off-grid bars; a zone assumed, a bar length or class the file
+  // contradicts): every command that loads bars says it, first.
+  const read = readLines(loaded);
   return {
-    notes: loaded.flatMap(gapLine),
+    notes: [...read.notes, ...loaded.flatMap(gapLine)],
     warnings: [
+      ...read.warnings,
       ...loaded.flatMap(storeChangeWarning),
       ...loaded.flatMap(repairLines),
       ...(options.range ? coverageWarnings(loaded, calendar, options.range) : []),

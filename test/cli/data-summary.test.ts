@@ -46,9 +46,11 @@ describe('dataQualityLines', () => {
     expect(warnings[1]).toBe(`  ${path}:5: row has 1 field, expected at least 6 (dropped)`);
     expect(warnings[2]).toContain(`${path}:7: inconsistent OHLC: high 0.0001`);
     expect(warnings[4]).toBe('  … 2 more rows: all in --json data[].problems');
-    // The dropped rows leave gaps: the count, the bars missing and the largest.
-    expect(notes).toHaveLength(1);
-    expect(notes[0]).toBe(
+    // How the file was read comes first, then the gaps the dropped rows leave: the count, the bars missing
+    // and the largest.
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(/^read: SOLUSDT: 1h bars, /);
+    expect(notes[1]).toBe(
       'gaps: SOLUSDT has 4 gaps (4 bars missing); largest 2024-01-01T02:00:00Z → 2024-01-01T04:00:00Z (1 bar missing, 2 hours)',
     );
   });

@@ -162,7 +162,7 @@ export function registerData(program: Command): void {
     .command('list')
     .description('show what the data folder holds')
     .option('--dir <dir>', 'data folder (default: WORKSTEAL_DATA_DIR, else ./data)')
-    .addOption(jsonOption('{dir, files, missing, untracked}'))
+    .addOption(jsonOption('{dir, files, missing, untracked, broken, misfiled}'))
     .addHelpText(
       'after',
       '\nExamples:\n  worksteal data list\n  worksteal data list --dir ~/market --json - | jq ".files[].symbol"',

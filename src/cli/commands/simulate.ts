@@ -8,7 +8,6 @@ import type { WorkstealConfig } from '../../core/config/schema.js';
 import { expandDataArgs, loadMany, type BarSeries, type LoadResult } from '../../marketdata/index.js';
 import { dataLine, dataQualityLines, dataWithProblems } from '../data-summary.js';
 import { rangeWithinData } from '../../marketdata/coverage.js';
-import { readLines } from '../../marketdata/read-notes.js';
 import { parseDecimal } from '../../core/decimal.js';
 import { checkDateOrder, checkRangeMeetsData, parseDateRange } from '../dates.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
@@ -219,17 +218,15 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     extendedHours: config.extendedHours,
     range: covered.range,
   });
-  const read = readLines(loaded);
   if (!opts.quiet) {
     for (const note of notes) process.stderr.write(`note: ${note}\n`);
     process.stderr.write(`${dataLine(loaded, config.symbols)}\n`);
-    for (const line of [...read.notes, ...quality.notes]) process.stderr.write(`${line}\n`);
+    for (const line of quality.notes) process.stderr.write(`${line}\n`);
     for (const w of resolved.warnings) process.stderr.write(`config warning: ${w.message}\n`);
   }
   // Said even with --quiet: a run on repaired data, data that cannot trade, a likely split, a zone assumed
   // without evidence or a bar length the file's name contradicts misleads without it.
-  for (const line of [...read.warnings, ...covered.warnings, ...quality.warnings])
-    process.stderr.write(`${line}\n`);
+  for (const line of [...covered.warnings, ...quality.warnings]) process.stderr.write(`${line}\n`);
   const signals = opts.signals
     ? matchSignals(
         await loadSignalsCsv(opts.signals),

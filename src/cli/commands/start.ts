@@ -6,7 +6,6 @@ import { dataLine, dataQualityLines } from '../data-summary.js';
 import { loadConfig } from '../../io/load-config.js';
 import { BENCHMARK_SETS, benchmarkFiles } from '../../marketdata/benchmark-sets.js';
 import type { LoadResult } from '../../marketdata/index.js';
-import { readLines } from '../../marketdata/read-notes.js';
 
 import {
   DEFAULT_SET,
@@ -101,12 +100,11 @@ async function simulateLoaded(loaded: LoadResult[], quiet: boolean): Promise<Sim
   const resolved = await loadConfig({ env: process.env });
   const calendar = nyseCalendar();
   const quality = dataQualityLines(loaded, calendar, { extendedHours: resolved.config.extendedHours });
-  const read = readLines(loaded);
   if (!quiet) {
     process.stderr.write(`${dataLine(loaded, resolved.config.symbols)}\n`);
-    for (const line of [...read.notes, ...quality.notes]) process.stderr.write(`${line}\n`);
+    for (const line of quality.notes) process.stderr.write(`${line}\n`);
   }
-  for (const line of [...read.warnings, ...quality.warnings]) process.stderr.write(`${line}\n`);
+  for (const line of quality.warnings) process.stderr.write(`${line}\n`);
   return simulationRun({ loaded, config: resolved.config, calendar });
 }
 
