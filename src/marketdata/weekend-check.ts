@@ -21,11 +21,20 @@ function weekends(time: Float64Array, shift: (t: number) => number): { spanned: 
   const first = shift(time[0] as number);
   const last = shift(time[time.length - 1] as number);
   const held = new Set<number>();
+  let previous = Number.NaN; // bars are in time order: a weekend's bars come together
   for (let i = 0; i < time.length; i++) {
     const wall = shift(time[i] as number);
-    const weekday = new Date(wall).getUTCDay();
+    // Day of the week without a Date per bar (this runs over every bar of every file): epoch day 0 was a
+    // Thursday (4); 0 is Sunday, 6 Saturday, as getUTCDay counts.
+    const weekday = (((Math.floor(wall / DAY) + 4) % 7) + 7) % 7;
     // Weekends are numbered by the Saturday they start on (epoch day 2 was a Saturday).
-    if (weekday === 6 || weekday === 0) held.add(Math.floor((Math.floor(wall / DAY) - 2) / 7));
+    if (weekday === 6 || weekday === 0) {
+      const weekend = Math.floor((Math.floor(wall / DAY) - 2) / 7);
+      if (weekend !== previous) {
+        held.add(weekend);
+        previous = weekend;
+      }
+    }
   }
   const firstSat = Math.ceil((Math.floor(first / DAY) - 2) / 7);
   const lastSat = Math.floor((Math.floor(last / DAY) - 2 - 1) / 7); // its Sunday is inside the series
