@@ -5,12 +5,21 @@
  * others an hour or two off). Each is told as the cause, with what to do, instead of row by row.
  */
 import { DataError } from './errors.js';
-import { duplicateText } from './quality.js';
 import type { RowProblem } from './row-sink.js';
 import { isoUtc } from './timeparse.js';
 import { parseZone, wallInstants } from './timezone.js';
 import type { QualityReport } from './types.js';
 import { DST_ZONES } from './zoneguess.js';
+
+/**
+ * A duplicate as people read it: an exact copy of the row kept is harmless, another bar at the same time is
+ * a conflict whose right values the file does not tell (repair keeps the first).
+ */
+export function duplicateText(d: QualityReport['duplicates'][number]): string {
+  return d.differs
+    ? `duplicate time ${isoUtc(d.time)} with other values than row ${d.keptRow} (${d.differs})`
+    : `duplicate time ${isoUtc(d.time)}: the same values as row ${d.keptRow}`;
+}
 
 type Separator = 'decimal comma' | 'thousands separator' | 'either';
 

@@ -8,7 +8,7 @@ import type { ExchangeCalendar } from '../core/calendar/index.js';
 import { newYorkDay } from '../core/calendar/index.js';
 import { isDailySpacing, placeDailyBars } from './daily.js';
 import { DataError } from './errors.js';
-import { daylightSavingRepeat, separatorRefusal } from './file-causes.js';
+import { daylightSavingRepeat, duplicateText, separatorRefusal } from './file-causes.js';
 import { adjustedColumnsHint, suspiciousMoves } from './moves.js';
 import type { RawBars, RowProblem } from './row-sink.js';
 import { isoUtc } from './timeparse.js';
@@ -24,16 +24,6 @@ export interface Normalised extends BarColumns {
 type Columns = Pick<RawBars, 'time' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'row'>;
 const KEYS = ['time', 'open', 'high', 'low', 'close', 'volume', 'row'] as const;
 const VALUES = ['open', 'high', 'low', 'close', 'volume'] as const;
-
-/**
- * A duplicate as people read it: an exact copy of the row kept is harmless, another bar at the same time is
- * a conflict whose right values the file does not tell (repair keeps the first).
- */
-export function duplicateText(d: QualityReport['duplicates'][number]): string {
-  return d.differs
-    ? `duplicate time ${isoUtc(d.time)} with other values than row ${d.keptRow} (${d.differs})`
-    : `duplicate time ${isoUtc(d.time)}: the same values as row ${d.keptRow}`;
-}
 
 function reverseAll(c: Columns, n: number): void {
   for (const k of KEYS) c[k].subarray(0, n).reverse();
