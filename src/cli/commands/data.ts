@@ -30,6 +30,7 @@ import {
   writeJsonOutput,
 } from '../output.js';
 import { importLines } from '../data-summary.js';
+import { readLines } from '../../marketdata/read-notes.js';
 import { reportedProblems } from '../../marketdata/quality.js';
 import { progressBar, type Progress } from '../progress.js';
 import { listData } from './data-list.js';
@@ -151,7 +152,15 @@ export function registerData(program: Command): void {
     );
     const out = humanStream(opts.json);
     for (const r of results) {
-      out.write(`${importLines(r, shortPath(r.path, dir), opts.json).join('\n')}\n`);
+      // How the file was read (its zone above all: a stock's naive times are stored as read here) and what
+      // contradicts its class, as every command that loads bars says it.
+      const read = readLines([r.load]);
+      const lines = [
+        ...importLines(r, shortPath(r.path, dir), opts.json),
+        ...read.notes.map((n) => `  ${n}`),
+      ];
+      out.write(`${lines.join('\n')}\n`);
+      for (const w of read.warnings) process.stderr.write(`${w}\n`);
       for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     }
     if (opts.json) await writeJsonOutput(opts.json, { dir, imported: results.map(importJson) });
