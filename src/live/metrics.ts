@@ -59,6 +59,11 @@ export class LiveMetrics {
     help: 'Completed polls of all watchers.',
     registers: [this.registry],
   });
+  readonly placementsOverCapacity = new Counter({
+    name: 'worksteal_placements_over_capacity_total',
+    help: 'Placements a bot reported to serve that took margin used (and claimed) over capacity.',
+    registers: [this.registry],
+  });
   readonly marginUsed = new Gauge({
     name: 'worksteal_margin_used',
     help: 'Margin held by open entry orders and positions, in account currency, after the last poll.',

@@ -73,6 +73,7 @@ export class ServiceCapacity {
     const added = after.used - before.used;
     if (added <= 0 || after.used + after.claimed <= after.capacity * (1 + 1e-12)) return answer;
     this.overCount++;
+    this.o.metrics.placementsOverCapacity.inc();
     this.lastOver = {
       orderId: body.order.id,
       symbol: body.order.symbol,

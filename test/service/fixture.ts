@@ -220,7 +220,7 @@ export function serveOverHttp(h: Harness, token: string, allowedHosts?: string[]
     port: 0,
     token,
     service: h.service,
-    metrics: new LiveMetrics(),
+    metrics: h.metrics,
     log: silentLog(),
     ...(allowedHosts ? { allowedHosts } : {}),
   });

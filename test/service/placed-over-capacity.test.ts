@@ -41,13 +41,19 @@ async function serve() {
     });
     return { status: res.status, json: (await res.json()) as Answer };
   };
-  return { h, call, lines };
+  const metric = async (name: string): Promise<number> => {
+    const text = await (await fetch(`${http.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return Number(line?.slice(name.length + 1));
+  };
+  return { h, call, lines, metric };
 }
 
 describe('a placement that takes the book over capacity', () => {
   it('is taken, and its answer, the status and the log say so', async () => {
-    const { call, lines } = await serve();
+    const { call, lines, metric } = await serve();
     const capacity = (await call('/v1/status')).json.marginCapacity!;
+    expect(await metric('worksteal_placements_over_capacity_total')).toBe(0);
     const first = await call('/v1/events', {
       kind: 'placed',
       // External: never a victim, so a request that needs more than is free is blocked.
@@ -83,6 +89,7 @@ describe('a placement that takes the book over capacity', () => {
         marginCapacity: capacity,
       },
     });
+    expect(await metric('worksteal_placements_over_capacity_total')).toBe(1);
     expect(lines.filter((l) => l.event === 'placed-over-capacity')).toEqual([
       expect.objectContaining({ level: 'warn', orderId: 'b-1', margin: 3_000 }),
     ]);
