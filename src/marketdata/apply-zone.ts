@@ -3,7 +3,7 @@
  * refused when none fits; and the `read:` text of how a file's times were read.
  */
 import type { AssetClass } from '../core/types.js';
-import { MS_PER_MINUTE } from '../core/calendar/civil.js';
+import { isWeekend, MS_PER_MINUTE, utcDayOf } from '../core/calendar/civil.js';
 import type { Layout } from './detect.js';
 import { DataError } from './errors.js';
 import type { RawBars } from './row-sink.js';
@@ -23,8 +23,7 @@ export type ZoneChoice = {
 function weekendShare(raw: RawBars): number {
   let weekend = 0;
   for (let i = 0; i < raw.n; i++) {
-    const day = new Date(raw.time[i] as number).getUTCDay();
-    if (day === 0 || day === 6) weekend++;
+    if (isWeekend(utcDayOf(raw.time[i] as number))) weekend++;
   }
   return raw.n > 0 ? weekend / raw.n : 0;
 }

@@ -7,6 +7,8 @@
  * lines tell the user.
  */
 import { basename, extname } from 'node:path';
+import { MS_PER_MINUTE } from '../core/calendar/civil.js';
+import { newYorkOffsetMinutes } from '../core/calendar/dst.js';
 import { timeframeName } from './timeframe.js';
 import { isDailySpacing } from './daily.js';
 import { isoUtc } from './timeparse.js';
@@ -149,7 +151,6 @@ function phaseText(phase: number, period: number): string {
   return period <= HOUR ? `:${mm} past the hour` : `${hh}:${mm} UTC`;
 }
 
-const NEW_YORK = parseZone('America/New_York');
 const OPENING_BELL_MIN = 9 * 60 + 30;
 
 /**
@@ -157,9 +158,8 @@ const OPENING_BELL_MIN = 9 * 60 + 30;
  * day's first hourly bar as 09:30-10:00 and the rest on the hour (TSLA_1h.csv).
  */
 function atOpeningBell(t: number): boolean {
-  if (!NEW_YORK) return false;
-  const wall = t + NEW_YORK.offsetAt(t) * 60_000;
-  return (((wall % DAY) + DAY) % DAY) / 60_000 === OPENING_BELL_MIN;
+  const wall = t + newYorkOffsetMinutes(t) * MS_PER_MINUTE;
+  return (((wall % DAY) + DAY) % DAY) / MS_PER_MINUTE === OPENING_BELL_MIN;
 }
 
 /**
