@@ -4,7 +4,7 @@ import type { LiveMetrics } from '../live/metrics.js';
 import type { Logger } from '../ports/log.js';
 import type { EventAnswer } from './order-events.js';
 import type { OrderEventBody } from './reports.js';
-import { capacityView } from './views.js';
+import { capacityView, marginsNow } from './views.js';
 
 /** The last placement that took the book over its capacity, as /v1/status shows it. */
 export interface OverCapacityPlacement {
@@ -93,14 +93,7 @@ export class ServiceCapacity {
   }
 
   private margins(): { used: number; claimed: number; capacity: number } {
-    const coordinator = this.o.coordinator();
-    const ledger = coordinator.ledger;
-    const sessionOpen = this.o.calendar.isRegularSession(this.o.now());
-    return {
-      used: ledger.usedMargin(sessionOpen, this.o.config.margin),
-      claimed: coordinator.claimedMargin(),
-      capacity: ledger.capacity(this.o.config.bufferPct),
-    };
+    return marginsNow(this.o.coordinator(), this.o.config, this.o.calendar, this.o.now());
   }
 }
 

@@ -97,6 +97,24 @@ export function whereSagaIs(view: SagaView): string {
 }
 
 /** The capacity part of GET /v1/status: the account, margin used and free, orders, positions, cooldowns. */
+/** Margin used, claimed by waiting sagas, and the capacity, now: the numbers the status and its checks share. */
+export function marginsNow(
+  coordinator: Coordinator,
+  config: WorkstealConfig,
+  calendar: SessionOracle,
+  now: number,
+): { sessionOpen: boolean; used: number; claimed: number; capacity: number } {
+  const ledger = coordinator.ledger;
+  const sessionOpen = calendar.isRegularSession(now);
+  return {
+    sessionOpen,
+    used: ledger.usedMargin(sessionOpen, config.margin),
+    // Held by sagas that wait for a bot's report: not in the orders yet, and not free (docs/service.md).
+    claimed: coordinator.claimedMargin(),
+    capacity: ledger.capacity(config.bufferPct),
+  };
+}
+
 export function capacityView(
   coordinator: Coordinator,
   config: WorkstealConfig,
@@ -104,11 +122,7 @@ export function capacityView(
   now: number,
 ) {
   const ledger = coordinator.ledger;
-  const sessionOpen = calendar.isRegularSession(now);
-  const used = ledger.usedMargin(sessionOpen, config.margin);
-  const capacity = ledger.capacity(config.bufferPct);
-  // Held by sagas that wait for a bot's report: not in the orders yet, and not free (docs/service.md).
-  const claimed = coordinator.claimedMargin();
+  const { sessionOpen, used, claimed, capacity } = marginsNow(coordinator, config, calendar, now);
   const snapshot = ledger.snapshot();
   return {
     time: new Date(now).toISOString(),
