@@ -63,47 +63,32 @@ describe('deleverage plan: which positions are trimmed first', () => {
       placedAt: 0,
       external: false,
     };
-    const plan = planDeleverage({
-      phase: 'positions',
-      equity: 175_981.45,
-      bufferPct: 0,
-      table,
-      orders: [crypto],
-      positions: [
-        { symbol: 'AAPL', assetClass: 'stock', qty: 266, price: 161.88, unrealizedPnl: -1556.1 },
-        {
-          symbol: 'SPY',
-          assetClass: 'stock',
-          qty: 105,
-          price: 438.04,
-          unrealizedPnl: -353.85,
-          tradable: false,
-        },
-        { symbol: 'MSFT', assetClass: 'stock', qty: 160, price: 274.03, unrealizedPnl: -286.4 },
-      ],
-    });
+    // The 2022-04-22 book at the close at a given equity: SPY has no bar then.
+    const planAt = (equity: number) =>
+      planDeleverage({
+        phase: 'positions',
+        equity,
+        bufferPct: 0,
+        table,
+        orders: [crypto],
+        positions: [
+          { symbol: 'AAPL', assetClass: 'stock', qty: 266, price: 161.88, unrealizedPnl: -1556.1 },
+          {
+            symbol: 'SPY',
+            assetClass: 'stock',
+            qty: 105,
+            price: 438.04,
+            unrealizedPnl: -353.85,
+            tradable: false,
+          },
+          { symbol: 'MSFT', assetClass: 'stock', qty: 160, price: 274.03, unrealizedPnl: -286.4 },
+        ],
+      });
+    const plan = planAt(175_981.45);
     expect(plan.trims.map((t) => t.symbol)).toEqual(['AAPL', 'MSFT']);
     expect(plan.trims[1]!.qty).toBeCloseTo((plan.check.excess - 266 * 161.88 * 0.5) / (274.03 * 0.5), 9);
     // Were MSFT and AAPL not enough, SPY would take the rest (its trim waits for its next bar).
-    const tight = planDeleverage({
-      phase: 'positions',
-      equity: 150_000,
-      bufferPct: 0,
-      table,
-      orders: [crypto],
-      positions: [
-        { symbol: 'AAPL', assetClass: 'stock', qty: 266, price: 161.88, unrealizedPnl: -1556.1 },
-        {
-          symbol: 'SPY',
-          assetClass: 'stock',
-          qty: 105,
-          price: 438.04,
-          unrealizedPnl: -353.85,
-          tradable: false,
-        },
-        { symbol: 'MSFT', assetClass: 'stock', qty: 160, price: 274.03, unrealizedPnl: -286.4 },
-      ],
-    });
+    const tight = planAt(150_000);
     expect(tight.trims.map((t) => [t.symbol, t.qty < 105 ? 'part' : 'all'])).toEqual([
       ['AAPL', 'all'],
       ['MSFT', 'all'],
