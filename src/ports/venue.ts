@@ -77,6 +77,11 @@ export interface LiveBroker extends Broker {
   orderByClientId(clientOrderId: string): Promise<VenueOrder | null>;
   /** Order events as they happen. Returns a function that stops listening. */
   onOrderEvent(listener: (event: OrderEvent) => void): () => void;
+  /**
+   * The venue's own spelling of a market (Alpaca: `BTC/USD` for `BTCUSD`), which its orders and positions
+   * come back under. Absent when the venue keeps a symbol as it was sent.
+   */
+  symbolOf?(symbol: string, assetClass: AssetClass): string;
   close(): Promise<void>;
 }
 

@@ -8,9 +8,8 @@ import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import { entryPrefix } from '../ports/order-ids.js';
 import type { LiveBroker } from '../ports/venue.js';
-import { isFightSteal, recoverSagas, restoreStealHistory } from '../live/recovery.js';
+import { isFightSteal, restoreStealHistory } from '../live/recovery.js';
 import type { LiveStore } from '../live/store.js';
-import { TrackedBroker } from '../live/tracked-broker.js';
 import type { AdvisoryBroker, Timers } from './advisory-broker.js';
 import { advisoryParts } from './advisory-parts.js';
 import { ServiceCapacity } from './capacity.js';
@@ -20,6 +19,7 @@ import { refuseImpossibleEvent } from './reports.js';
 import { DecisionLog } from './decision-log.js';
 import { ExecutingMode } from './executing-mode.js';
 import { ServiceWrites } from './service-writes.js';
+import { closeService, recoverService, type ServiceParts } from './service-lifecycle.js';
 import {
   type AdvisoryReports,
   advisoryEvent,
@@ -143,9 +143,13 @@ export class CoordinatorService {
       this.book = null;
       this.reports = null;
       this.advisory = null;
-      this.executing = new ExecutingMode(o.mode.broker, o.store, () => o.timers.now());
+      this.executing = new ExecutingMode(o.mode.broker, o.store, () => o.timers.now(), o.config.symbols);
     }
-    this.ready = this.recover();
+    // Cooldowns and fight windows are kept by symbol: the spellings the restored history holds stay each
+    // market's, so that another spelling after a restart cannot step around them.
+    const spellings = this.book?.spellings ?? this.executing!.spellings;
+    for (const s of this.coordinator.history.all()) for (const x of [s.thief, s.victim]) spellings.note(x);
+    this.ready = recoverService(this.parts(), (on) => (this.recovering = on));
     o.metrics.onScrape(() => this.capacity.now());
   }
 
@@ -320,52 +324,14 @@ export class CoordinatorService {
   }
 
   /** Stop: sagas still waiting end as at their deadline; the run is closed in the store; a log line says how. */
-  async close(reason = 'stopped'): Promise<void> {
-    const open = this.tables.openSagas().map((s) => s.sagaId);
-    this.executing?.close();
-    // A saga ended here settles a moment later (its outcome is written then): the store must still be open.
-    // Before, SIGTERM with a saga waiting for its bot crashed at exit ("The database connection is not open")
-    // and the decision kept no outcome. A saga asks for one action at a time, so a few rounds end them all.
-    for (let round = 0; round < 10 && (round === 0 || this.sagas.runningCount() > 0); round++) {
-      await this.advisory?.close(reason);
-      await this.sagas.allSettled();
-    }
-    await this.ready.catch(() => undefined);
-    this.decisions.flush();
-    this.o.store.stopRun(this.o.timers.now(), reason);
-    this.writes.commitNow();
-    this.o.log.info('stopped', { reason, store: this.o.store.path, sagasEnded: this.sagas.endings(open) });
+  close(reason = 'stopped'): Promise<void> {
+    return closeService(this.parts(), this.ready, reason);
   }
 
-  private async recover(): Promise<void> {
-    const venue = this.venue();
-    const interrupted = this.tables.openSagas().map((s) => s.sagaId);
-    this.recovering = true;
-    try {
-      await recoverSagas({
-        store: this.o.store,
-        broker: this.executing?.tracked ?? new TrackedBroker(venue, this.o.store, () => this.o.timers.now()),
-        venue,
-        coordinator: this.coordinator,
-        log: this.o.log,
-        now: () => this.o.timers.now(),
-        dryRun: this.o.config.dryRun,
-        includeCurrentRun: false,
-        // A bot that does not confirm a recovered saga's cancel in time ends it, as in a live saga.
-        unconfirmedEnds: this.advisory !== null,
-      });
-    } finally {
-      this.recovering = false;
-      this.decisions.flush();
-      // The recovery ended them in this process: their view says how, as for a saga a request ended.
-      for (const sagaId of interrupted) this.sagas.recovered(this.tables.saga(sagaId));
-    }
-    if (this.book) this.coordinator.ledger.reset(this.book.state());
-    else this.executing?.markStale();
-  }
-
-  private venue(): LiveBroker {
-    return this.advisory ?? (this.o.mode as { broker: LiveBroker }).broker;
+  private parts(): ServiceParts {
+    const { coordinator, tables, sagas, decisions, writes, advisory, book, executing } = this;
+    const venue = advisory ?? (this.o.mode as { broker: LiveBroker }).broker;
+    return { o: this.o, coordinator, tables, sagas, decisions, writes, advisory, book, executing, venue };
   }
 
   private onDecision(d: Decision): void {

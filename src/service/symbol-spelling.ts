@@ -8,17 +8,23 @@ import { BadRequest } from './reports.js';
  * (config `symbols`), else the first the service saw (in a report, or a request); another spelling of the same
  * market (by `symbolKey`, the project's rule: case and separators do not count) is refused naming the one to send.
  */
+/** Where a market's spelling comes from: config `symbols`, the broker's own orders and positions, or first use. */
+type SpellingSource = 'configured' | 'venue' | 'seen';
+
 export class SymbolSpellings {
-  private readonly byKey = new Map<string, { symbol: string; configured: boolean }>();
+  private readonly byKey = new Map<string, { symbol: string; source: SpellingSource }>();
 
   constructor(configured: Iterable<string>) {
-    for (const symbol of configured) this.byKey.set(symbolKey(symbol), { symbol, configured: true });
+    for (const symbol of configured) this.byKey.set(symbolKey(symbol), { symbol, source: 'configured' });
   }
 
-  /** Remember a spelling taken (the first of its market wins). */
-  note(symbol: string): void {
+  /**
+   * Remember a spelling taken (the first of its market wins): `venue` when the broker holds orders or
+   * positions under it (executing mode), `seen` for one a report or a request named.
+   */
+  note(symbol: string, source: Exclude<SpellingSource, 'configured'> = 'seen'): void {
     const key = symbolKey(symbol);
-    if (!this.byKey.has(key)) this.byKey.set(key, { symbol, configured: false });
+    if (!this.byKey.has(key)) this.byKey.set(key, { symbol, source });
   }
 
   /** Refuse another spelling of a known market, else remember this one (a request's symbol). */
@@ -31,10 +37,13 @@ export class SymbolSpellings {
   refuseOther(symbol: string, field: string): void {
     const known = this.byKey.get(symbolKey(symbol));
     if (known === undefined || known.symbol === symbol) return;
-    const configured = [...this.byKey.values()].filter((s) => s.configured).map((s) => s.symbol);
-    const where = known.configured
-      ? `the configured spelling (config symbols: ${configured.join(', ')})`
-      : 'the spelling the service saw first for it';
+    const configured = [...this.byKey.values()].filter((s) => s.source === 'configured').map((s) => s.symbol);
+    const where =
+      known.source === 'configured'
+        ? `the configured spelling (config symbols: ${configured.join(', ')})`
+        : known.source === 'venue'
+          ? 'the spelling the broker holds its orders and positions under'
+          : 'the spelling the service saw first for it';
     throw new BadRequest(
       [
         {

@@ -47,4 +47,24 @@ describe('a restarted service', () => {
     await again.service.ready;
     expect(await stealOnce(again, 'sol')).toMatchObject({ action: 'block', reason: 'steal-budget' });
   });
+
+  it('keeps the spellings its steal history holds: another spelling cannot step around a cooldown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'worksteal-history-spelling-'));
+    dirs.push(dir);
+    const first = advisoryService({ equity: 10_000, dir, config: { cooldownSec: 3_600 } });
+    open.push(first);
+    await first.service.ready;
+    // A steal the last run made (only the history names SOL/USD: no order or report of it is replayed).
+    first.store.recordSteal({ at: T0 - 60_000, thief: 'SOL/USD', victim: 'ETH/USD' }, false);
+    await first.close();
+    open.length = 0;
+
+    const again = advisoryService({ equity: 10_000, dir, config: { cooldownSec: 3_600 } });
+    open.push(again);
+    await again.service.ready;
+    // Before: SOLUSD was a market of its own, with no cooldown.
+    await expect(again.service.request(readyRequest('SOLUSD', 1_000))).rejects.toThrow(
+      /another spelling of SOL\/USD, the spelling the service saw first for it/,
+    );
+  });
 });

@@ -1,6 +1,6 @@
 import type { CancelResult, PlaceLimitRequest, PlaceResult } from '../../coordinator/broker.js';
 import { nyseCalendar, stockSessionAt, type ExchangeCalendar } from '../../core/calendar/index.js';
-import type { OpenOrder } from '../../core/types.js';
+import type { AssetClass, OpenOrder } from '../../core/types.js';
 import type { Logger } from '../../ports/log.js';
 import { roleOfClientId } from '../../ports/order-ids.js';
 import {
@@ -71,6 +71,10 @@ export class AlpacaBroker implements LiveBroker {
     o.stream.onReconnect(() => {
       for (const l of this.listeners) l({ kind: 'resync' });
     });
+  }
+
+  symbolOf(symbol: string, assetClass: AssetClass): string {
+    return canonicalSymbol(symbol, assetClass);
   }
 
   async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
