@@ -103,15 +103,26 @@ function moveWarnings(l: LoadResult): string[] {
  */
 function storeChangeWarning(l: LoadResult): string[] {
   const st = l.stored;
-  if (!st || st.sha256 === l.series.source.sha256) return [];
-  const by = st.origin === null ? 'data download' : 'data import';
-  const undo =
-    st.origin === null
-      ? 'delete it and download it again'
-      : `import the original (${st.origin}) again with --replace`;
+  if (!st) return [];
+  const { by, undo } = writtenBy(st.origin);
+  if (st.sha256 !== l.series.source.sha256)
+    return [
+      `warning: ${l.series.symbol}: ${l.series.source.path} changed after ${by} wrote it (${st.updatedAt}): its sha256 no longer matches its entry in ${st.manifest}, so this run uses bars the store does not describe. \`worksteal data list --dir ${st.dir}\` says what changed; to go back, ${undo}.`,
+    ];
+  if (st.edited === null) return [];
   return [
-    `warning: ${l.series.symbol}: ${l.series.source.path} changed after ${by} wrote it (${st.updatedAt}): its sha256 no longer matches its entry in ${st.manifest}, so this run uses bars the store does not describe. \`worksteal data list --dir ${st.dir}\` says what changed; to go back, ${undo}.`,
+    `warning: ${l.series.symbol}: ${l.series.source.path} was changed outside worksteal after ${by} wrote it (${st.edited.writtenAt}; noticed ${st.edited.noticedAt}): its entry in ${st.manifest} describes the edited file, but its bars are not the ones ${by} recorded. To go back, ${undo}.`,
   ];
+}
+
+/**
+ * What wrote a store file (data download, or data import from the original at `origin`) and how to get its
+ * bars back as written: one wording for the runs' warnings and `data list`.
+ */
+export function writtenBy(origin: string | null): { by: string; undo: string } {
+  return origin === null
+    ? { by: 'data download', undo: 'delete it and download it again' }
+    : { by: 'data import', undo: `import the original (${origin}) again with --replace` };
 }
 
 /**

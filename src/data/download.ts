@@ -109,6 +109,8 @@ class SymbolDownload {
       badRows: (this.entry?.badRows ?? 0) + this.newProblems.length,
       problems: problems.slice(0, LIST_CAP),
       ...(coveredFrom !== undefined ? { coveredFrom } : {}),
+      // Appended bars leave a hand edit of the older ones in the file: the mark stays.
+      ...(this.entry?.editedAfterWrite ? { editedAfterWrite: this.entry.editedAfterWrite } : {}),
     };
   }
 

@@ -80,7 +80,9 @@ async function folderProblem(path: string): Promise<string | null> {
 
 /** What the caller knows about a file that the file itself does not say. */
 export type EntryMeta = Pick<ManifestEntry, 'source' | 'symbol' | 'assetClass' | 'timeframe'> &
-  Partial<Pick<ManifestEntry, 'duplicates' | 'badRows' | 'problems' | 'coveredFrom' | 'origin'>>;
+  Partial<
+    Pick<ManifestEntry, 'duplicates' | 'badRows' | 'problems' | 'coveredFrom' | 'origin' | 'editedAfterWrite'>
+  >;
 
 const LARGEST_GAPS = 10;
 
@@ -131,6 +133,7 @@ export class DataStore {
       updatedAt: new Date().toISOString(),
       ...(meta.coveredFrom !== undefined ? { coveredFrom: meta.coveredFrom } : {}),
       ...(meta.origin !== undefined ? { origin: meta.origin } : {}),
+      ...(meta.editedAfterWrite !== undefined ? { editedAfterWrite: meta.editedAfterWrite } : {}),
     };
     return { entry, load };
   }
@@ -140,7 +143,9 @@ export class DataStore {
    * file, an entry whose file is gone is reported as missing (and kept, so the user sees it), and CSV files
    * in source folders that no entry describes are reported as untracked. A changed file the loader refuses
    * (a row with close 0 appended by hand) is reported as broken with the loader's message, its entry kept as
-   * it was: one bad file must not hide the rest of the store. Writes the manifest when it changed.
+   * it was: one bad file must not hide the rest of the store. A recomputed entry keeps the mark that its file
+   * was edited after worksteal wrote it (`editedAfterWrite`, the first such change). Writes the manifest when
+   * it changed.
    */
   async reconcile(): Promise<Reconciled> {
     const manifest = await this.read();
@@ -160,7 +165,12 @@ export class DataStore {
       }
       if (createHash('sha256').update(bytes).digest('hex') === entry.sha256) continue;
       try {
-        manifest.files[key] = (await this.describe(key, entry)).entry;
+        const editedAfterWrite = entry.editedAfterWrite ?? {
+          writtenAt: entry.updatedAt,
+          writtenSha256: entry.sha256,
+          noticedAt: new Date().toISOString(),
+        };
+        manifest.files[key] = (await this.describe(key, { ...entry, editedAfterWrite })).entry;
         refreshed.push(key);
         before[key] = entry;
       } catch (err) {

@@ -192,6 +192,7 @@ function storedOf(record: StoreRecord | null): StoredEntry | null {
     sha256: entry.sha256,
     updatedAt: entry.updatedAt,
     origin: entry.origin?.path ?? null,
+    edited: entry.editedAfterWrite ?? null,
   };
 }
 

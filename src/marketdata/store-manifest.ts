@@ -43,6 +43,15 @@ const entrySchema = z.object({
   origin: z
     .object({ path: z.string(), sha256: z.string(), layout: z.string(), timezone: z.string() })
     .optional(),
+  /**
+   * Set once the file was found changed outside worksteal (`data list`, or the check before an import or a
+   * download): when data import or download had last written it (`writtenAt`, `writtenSha256`) and when the
+   * change was noticed. The entry then describes the edited file, and this says its bars are not the ones
+   * recorded; it stays through later edits and appended downloads, and goes when an import writes the file anew.
+   */
+  editedAfterWrite: z
+    .object({ writtenAt: z.string(), writtenSha256: z.string(), noticedAt: z.string() })
+    .optional(),
 });
 
 export const manifestSchema = z.object({

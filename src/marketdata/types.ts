@@ -114,4 +114,6 @@ export interface StoredEntry {
   updatedAt: string;
   /** For an imported file: the original it was imported from. */
   origin: string | null;
+  /** The manifest's editedAfterWrite: the file was changed outside worksteal after it wrote it; else null. */
+  edited: { writtenAt: string; noticedAt: string } | null;
 }

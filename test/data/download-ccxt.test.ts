@@ -3,7 +3,7 @@
  * outage mid-download and a resume that asks only for the rest, an unknown symbol, no network at all.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +167,25 @@ describe('data download (ccxt, fake binance)', () => {
     await run({ symbols: ['ETH/USDT'], from: early, to: Date.parse('2022-02-15T00:00:00Z'), dir });
     expect(fake.klines.length).toBe(before);
     expect(storedTimes(file)).toEqual(fake.barsBetween('ETHUSDT', JAN, Date.parse('2022-02-15T00:00:00Z')));
+  });
+
+  it('an appended tail keeps the mark of a hand edit to the bars before it', async () => {
+    const dir = newDir();
+    await run({ symbols: ['ETH/USDT'], from: JAN, to: FEB, dir });
+    const file = join(dir, 'ccxt-binance', 'ETH-USDT_1h.csv');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.splice(5, 1); // one bar deleted by hand
+    writeFileSync(file, lines.join('\n'));
+    const [tail] = await run({
+      symbols: ['ETH/USDT'],
+      to: Date.parse('2022-01-15T00:00:00Z') + 31 * 24 * H,
+      dir,
+    });
+    expect(tail?.added).toBeGreaterThan(0);
+    // The check before the download noticed the edit; the appended bars do not undo it.
+    const entry = (await readManifest(dir)).files['ccxt-binance/ETH-USDT_1h.csv']!;
+    expect(entry.editedAfterWrite?.noticedAt).toMatch(/^\d{4}-/);
+    expect(entry.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
   });
 
   it('waits out a 429 for the Retry-After the server sent, then continues', async () => {

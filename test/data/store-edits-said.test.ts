@@ -63,6 +63,43 @@ describe('a store file edited after import', () => {
   }, 120_000);
 });
 
+describe('a store file edited after import, once data list took the edit in', () => {
+  it('stays marked: the runs and data list still say so, until an import writes it anew', async () => {
+    const dir = join(root, 'adopted');
+    const store = new DataStore(dir);
+    const src = hourlyFile(join(root, 'adopted-src', 'SOL_1h.csv'), 48);
+    const [r] = await importFiles({ store, files: [src], assetClass: 'crypto', cacheDir: null });
+    writeFileSync(r!.path, readFileSync(r!.path, 'utf8').replace(/,10\.3,5\n/, ',10.35,5\n'));
+    // data list (or the check before an import or download) takes the edit in: the entry describes the file.
+    const first = await store.reconcile();
+    expect(first.refreshed).toEqual(['import/SOL_1h.csv']);
+    const mark = first.manifest.files['import/SOL_1h.csv']!.editedAfterWrite!;
+    expect([mark.writtenAt, mark.writtenSha256]).toEqual([r!.entry.updatedAt, r!.entry.sha256]);
+    const edited = first.manifest.files['import/SOL_1h.csv']!.sha256;
+    expect(edited).not.toBe(r!.entry.sha256);
+    // Before: the sha256 matched again, and nothing anywhere said the bars were not the imported ones.
+    const warned = `warning: SOL: ${r!.path} was changed outside worksteal after data import wrote it (${mark.writtenAt}; noticed ${mark.noticedAt}): its entry in ${join(dir, 'manifest.json')} describes the edited file, but its bars are not the ones data import recorded. To go back, import the original (${src}) again with --replace.`;
+    const l = await loadBars(r!.path, { cacheDir: null });
+    expect(dataQualityLines([l], nyseCalendar()).warnings).toEqual([warned]);
+    // A second edit keeps the first mark (what was written, when it was first noticed).
+    writeFileSync(r!.path, readFileSync(r!.path, 'utf8').replace(/,10\.35,5\n/, ',10.45,5\n'));
+    expect((await store.reconcile()).manifest.files['import/SOL_1h.csv']!.editedAfterWrite).toEqual(mark);
+
+    const list = runCli(['data', 'list', '--dir', dir]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain(
+      `note: import/SOL_1h.csv was changed outside worksteal after data import wrote it (${mark.writtenAt}; noticed ${mark.noticedAt}): its row describes the edited file, not the bars data import recorded. To go back, import the original (${src}) again with --replace.`,
+    );
+
+    await importFiles({ store, files: [src], replace: true, cacheDir: null });
+    const back = await store.read();
+    expect(back.files['import/SOL_1h.csv']!.sha256).toBe(r!.entry.sha256);
+    expect(back.files['import/SOL_1h.csv']!.editedAfterWrite).toBeUndefined();
+    const clean = await loadBars(r!.path, { cacheDir: null });
+    expect(dataQualityLines([clean], nyseCalendar()).warnings).toEqual([]);
+  }, 120_000);
+});
+
 describe('a re-import and the class the store records', () => {
   it('says a change of class in the change summary and the result', async () => {
     const store = new DataStore(join(root, 'reclass'));

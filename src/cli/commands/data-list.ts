@@ -17,6 +17,7 @@ import {
   type Reconciled,
 } from '../../data/index.js';
 import { table } from '../../report/text.js';
+import { writtenBy } from '../data-summary.js';
 import { CliError, EXIT } from '../errors.js';
 import { checkOutputPath, writeJsonOutput } from '../output.js';
 
@@ -100,6 +101,14 @@ function listText(dir: string, found: Reconciled): void {
     const now = manifest.files[k];
     if (was && now) process.stdout.write(`note: ${changedNote(k, was, now)}\n`);
   }
+  for (const [k, e] of entries) {
+    if (!e.editedAfterWrite || refreshed.includes(k)) continue;
+    const { by, undo } = writtenBy(e.origin?.path ?? null);
+    const { writtenAt, noticedAt } = e.editedAfterWrite;
+    process.stdout.write(
+      `note: ${k} was changed outside worksteal after ${by} wrote it (${writtenAt}; noticed ${noticedAt}): its row describes the edited file, not the bars ${by} recorded. To go back, ${undo}.\n`,
+    );
+  }
   for (const k of untracked)
     process.stdout.write(`untracked (not in the manifest): ${k}; import it to track it\n`);
   for (const group of sameMarket(manifest))
@@ -128,9 +137,6 @@ export function changedNote(key: string, was: ManifestEntry, now: ManifestEntry)
     was.first === now.first && was.last === now.last
       ? 'range unchanged'
       : `range ${was.first ?? '—'} → ${was.last ?? '—'} now ${now.first ?? '—'} → ${now.last ?? '—'}`;
-  const by = was.origin ? 'data import' : 'data download';
-  const undo = was.origin
-    ? `import the original (${was.origin.path}) again with --replace`
-    : 'delete it and download it again';
+  const { by, undo } = writtenBy(was.origin?.path ?? null);
   return `${key} changed after ${by} wrote it (${was.updatedAt}): rows ${n(was.rows)} → ${n(now.rows)}, ${range}, content differs (sha256 ${was.sha256.slice(0, 12)}… → ${now.sha256.slice(0, 12)}…). Its entry now describes the file as it is; to go back, ${undo}.`;
 }

@@ -171,7 +171,11 @@ export function registerData(program: Command): void {
     .command('list')
     .description('show what the data folder holds')
     .option('--dir <dir>', 'data folder (default: WORKSTEAL_DATA_DIR, else ./data)')
-    .addOption(jsonOption('{dir, files, missing, untracked, broken, misfiled}'))
+    .addOption(
+      jsonOption(
+        '{dir, files, missing, untracked, broken, misfiled}; a file changed outside worksteal after it wrote it has editedAfterWrite {writtenAt, writtenSha256, noticedAt}',
+      ),
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  worksteal data list\n  worksteal data list --dir ~/market --json - | jq ".files[].symbol"',
