@@ -166,20 +166,29 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
   const loads: { file: string; load: LoadResult; key: string; classFrom: ImportResult['classFrom'] }[] = [];
   for (const file of req.files) {
     const named = req.symbol !== undefined ? req.symbol.toUpperCase() : symbolOfName(file);
-    const inStore =
+    let inStore =
       req.assetClass === undefined && !(named !== null && req.symbols?.[named])
         ? storedClass(current, named)
         : null;
-    const assetClass = req.assetClass ?? inStore ?? undefined;
     // loadMany of one file: it is the loader entry that honours the config's symbols map, like simulate.
-    const [load] = (await loadMany([file], {
-      onBadData: req.repair ? 'repair' : 'refuse',
-      ...(req.symbol !== undefined ? { symbol: req.symbol.toUpperCase() } : {}),
-      ...(assetClass !== undefined ? { assetClass } : {}),
-      ...(req.symbols !== undefined ? { symbols: req.symbols } : {}),
-      ...(req.cacheDir !== undefined ? { cacheDir: req.cacheDir } : {}),
-      ...(req.layout !== undefined ? { layout: req.layout } : {}),
-    })) as [LoadResult];
+    const loadAs = async (assetClass: AssetClass | undefined): Promise<LoadResult> =>
+      (
+        (await loadMany([file], {
+          onBadData: req.repair ? 'repair' : 'refuse',
+          ...(req.symbol !== undefined ? { symbol: req.symbol.toUpperCase() } : {}),
+          ...(assetClass !== undefined ? { assetClass } : {}),
+          ...(req.symbols !== undefined ? { symbols: req.symbols } : {}),
+          ...(req.cacheDir !== undefined ? { cacheDir: req.cacheDir } : {}),
+          ...(req.layout !== undefined ? { layout: req.layout } : {}),
+        })) as [LoadResult]
+      )[0];
+    let load = await loadAs(req.assetClass ?? inStore ?? undefined);
+    if (req.assetClass === undefined && inStore === null && !req.symbols?.[load.series.symbol]) {
+      // The symbol came from a column (prices.csv holding ABC), not the name: the class the store records
+      // for it still wins over a guess, read again under it when the guess was the other class.
+      inStore = storedClass(current, load.series.symbol);
+      if (inStore !== null && inStore !== load.series.assetClass) load = await loadAs(inStore);
+    }
     const key = canonicalKey(source, load.series.symbol, timeframeName(load.series.intervalMs));
     const clash = loads.find((l) => l.key === key);
     if (clash) {

@@ -145,6 +145,23 @@ describe('a re-import and the class the store records', () => {
   });
 });
 
+describe('a re-import of a file whose symbol comes from a column', () => {
+  it('keeps the class the store records for that symbol, as a file named for it does', async () => {
+    const store = new DataStore(join(root, 'column'));
+    // prices.csv holds ABC in its symbol column: the name says nothing of the symbol.
+    const src = hourlyFile(join(root, 'column-src', 'prices.csv'), 24 * 14, { symbol: 'ABC' });
+    const [first] = await importFiles({ store, files: [src], assetClass: 'crypto', cacheDir: null });
+    expect([first!.entry.symbol, first!.entry.assetClass]).toEqual(['ABC', 'crypto']);
+    const [again] = await importFiles({ store, files: [src], cacheDir: null });
+    // Before: guessed again from ABC (a ticker, so a stock), replacing the recorded class: crypto → stock.
+    expect([again!.entry.assetClass, again!.classFrom, again!.classChange]).toEqual([
+      'crypto',
+      'store',
+      null,
+    ]);
+  });
+});
+
 describe('one market under two spellings imported together', () => {
   it('is warned about once', async () => {
     const a = hourlyFile(join(root, 'two', 'SOL-USDT_1h.csv'), 24);
