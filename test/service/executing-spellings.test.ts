@@ -10,32 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalSymbol } from '../../src/brokers/alpaca/symbols.js';
-import { MemoryBroker } from '../../src/brokers/memory.js';
-import type { PlaceResult } from '../../src/coordinator/broker.js';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/resolve.js';
 import type { AssetClass, OpenOrder } from '../../src/core/types.js';
 import { LiveMetrics } from '../../src/live/metrics.js';
 import { LiveStore } from '../../src/live/store.js';
-import type { LiveBroker, OrderEvent, VenueOrder } from '../../src/ports/venue.js';
 import { BadRequest } from '../../src/service/reports.js';
 import { CoordinatorService } from '../../src/service/service.js';
-import { ManualTimers, readyRequest, restingOrder, silentLog, T0 } from './fixture.js';
-
-/** The in-memory broker as a live venue that keeps symbols as sent (no `symbolOf`). */
-class MemoryVenue extends MemoryBroker implements LiveBroker {
-  readonly name: string = 'memory';
-  async placeMarket(): Promise<PlaceResult> {
-    return { ok: false, reason: 'not in this test' };
-  }
-  override async orderByClientId(): Promise<VenueOrder | null> {
-    return null;
-  }
-  onOrderEvent(_listener: (event: OrderEvent) => void): () => void {
-    return () => undefined;
-  }
-  async close(): Promise<void> {}
-}
+import { ManualTimers, MemoryVenue, readyRequest, restingOrder, silentLog, T0 } from './fixture.js';
 
 /** A venue that spells crypto pairs BASE/QUOTE, as Alpaca does. */
 class PairSpellingVenue extends MemoryVenue {

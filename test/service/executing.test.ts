@@ -6,31 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryBroker } from '../../src/brokers/memory.js';
-import type { PlaceResult } from '../../src/coordinator/broker.js';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/resolve.js';
 import type { OpenOrder } from '../../src/core/types.js';
 import { LiveMetrics } from '../../src/live/metrics.js';
-import type { LiveBroker, OrderEvent, VenueOrder } from '../../src/ports/venue.js';
 import { LiveStore } from '../../src/live/store.js';
 import { CoordinatorService } from '../../src/service/service.js';
-import { ManualTimers, readyRequest, restingOrder, silentLog, T0 } from './fixture.js';
-
-/** The in-memory broker with the live port's extras (a venue that never streams events). */
-class MemoryVenue extends MemoryBroker implements LiveBroker {
-  readonly name = 'memory';
-  async placeMarket(): Promise<PlaceResult> {
-    return { ok: false, reason: 'not in this test' };
-  }
-  override async orderByClientId(): Promise<VenueOrder | null> {
-    return null;
-  }
-  onOrderEvent(_listener: (event: OrderEvent) => void): () => void {
-    return () => undefined;
-  }
-  async close(): Promise<void> {}
-}
+import { ManualTimers, MemoryVenue, readyRequest, restingOrder, silentLog, T0 } from './fixture.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

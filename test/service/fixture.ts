@@ -2,9 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { MemoryBroker } from '../../src/brokers/memory.js';
+import type { PlaceResult } from '../../src/coordinator/broker.js';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/resolve.js';
 import { Logger } from '../../src/ports/log.js';
+import type { LiveBroker, OrderEvent, VenueOrder } from '../../src/ports/venue.js';
 import { LiveMetrics } from '../../src/live/metrics.js';
 import { LiveStore } from '../../src/live/store.js';
 import type { Timers } from '../../src/service/advisory-broker.js';
@@ -254,4 +257,19 @@ export function capturingLog(): { log: Logger; lines: Record<string, unknown>[] 
     () => T0,
   );
   return { log, lines };
+}
+
+/** The in-memory broker as a live venue that never streams events and keeps symbols as sent (no `symbolOf`). */
+export class MemoryVenue extends MemoryBroker implements LiveBroker {
+  readonly name: string = 'memory';
+  async placeMarket(): Promise<PlaceResult> {
+    return { ok: false, reason: 'not in this test' };
+  }
+  override async orderByClientId(): Promise<VenueOrder | null> {
+    return null;
+  }
+  onOrderEvent(_listener: (event: OrderEvent) => void): () => void {
+    return () => undefined;
+  }
+  async close(): Promise<void> {}
 }
