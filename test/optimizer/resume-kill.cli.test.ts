@@ -4,7 +4,8 @@
  * exactly the result of a run that was never interrupted — the fixed rows, the study's history and best, the
  * holdout rows and their paired comparison — and no evaluation is stored twice. The kill points are the
  * moments the store first holds k evaluations, for seeded k: inside the fixed rows, inside a generation, at
- * a generation's end.
+ * a generation's end. The reference runs in this thread (`--threads 0`), the killed runs on one and two pool
+ * threads: the same numbers, whichever executor and however often interrupted.
  */
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
@@ -22,7 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cfg = join(dir, 'opt.json');
 writeFileSync(cfg, JSON.stringify(FIXTURE_CONFIG));
 
-const args = (db: string, json: string): string[] => [
+const args = (db: string, json: string, threads: number): string[] => [
   'optimize',
   '--compare',
   '--data',
@@ -38,7 +39,7 @@ const args = (db: string, json: string): string[] => [
   '--seed',
   '9',
   '--threads',
-  '1',
+  String(threads),
   '--quiet',
   '--db',
   db,
@@ -88,7 +89,7 @@ describe('optimize --compare killed (SIGKILL) and run again', () => {
   it('ends exactly like an uninterrupted run with the same seed, storing each evaluation once', async () => {
     const refDb = join(dir, 'ref.sqlite');
     const refJson = join(dir, 'ref.json');
-    const ref = runCli(args(refDb, refJson));
+    const ref = runCli(args(refDb, refJson, 0));
     expect(ref.code, ref.stderr).toBe(0);
     const total = stored(refDb).n;
     expect(total).toBeGreaterThan(10); // 4 fixed rows and the study's distinct candidates
@@ -102,8 +103,8 @@ describe('optimize --compare killed (SIGKILL) and run again', () => {
       .sort((a, b) => a - b);
     const db = join(dir, 'killed.sqlite');
     const json = join(dir, 'killed.json');
-    for (const k of points) {
-      const child = spawnCli(args(db, json));
+    for (const [i, k] of points.entries()) {
+      const child = spawnCli(args(db, json, 1 + (i % 2)));
       const exit = new Promise<NodeJS.Signals | null>((resolve) =>
         child.once('exit', (_code, signal) => resolve(signal)),
       );
@@ -115,7 +116,7 @@ describe('optimize --compare killed (SIGKILL) and run again', () => {
       // Killed before it could finish (a child that ended first would have written its JSON).
       expect(signal, `kill at ${k} of ${total}`).toBe('SIGKILL');
     }
-    const last = runCli(args(db, json));
+    const last = runCli(args(db, json, 2));
     expect(last.code, last.stderr).toBe(0);
     expect(outcome(json)).toEqual(outcome(refJson));
     // One row per evaluation: what a killed run stored was never evaluated and stored again.
