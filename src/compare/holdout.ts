@@ -17,6 +17,7 @@ import type { StudyData } from '../optimizer/data.js';
 import type { EvalOutcome, Evaluator } from '../optimizer/evaluators/types.js';
 import { DAY_MS, type Window } from '../optimizer/objective/folds.js';
 import { MIN_WINDOW_DAYS, boundary, checkMeasurable } from './windows.js';
+import { holdoutCut, shortHoldoutWarning } from './holdout-length.js';
 import {
   baseConfigOf,
   candidateConfig,
@@ -62,6 +63,8 @@ export interface CompareResult {
   paired: PairedResult;
   study: OptimizeOutcome;
   seconds: number;
+  /** What the numbers should be read with (a holdout shorter than a few test windows), as printed. */
+  warnings: string[];
   /**
    * The label when the signals read the future (sim.research): the rows set only coordinator keys and sim
    * is not searched, so the base configuration decides it for every row.
@@ -76,15 +79,14 @@ export const DEFAULT_HOLDOUT = 0.25;
 export function splitHoldout(range: Window, fraction: number): { selection: Window; holdout: Window } {
   if (!(fraction > 0 && fraction < 1))
     throw new RangeError(`holdout fraction must be in (0, 1) (got ${fraction})`);
-  const cut = Math.floor((range.to - fraction * (range.to - range.from)) / DAY_MS) * DAY_MS;
-  const holdout = { from: cut, to: range.to };
+  const { selection, holdout } = holdoutCut(range, fraction);
   const days = (range.to - range.from) / DAY_MS;
   checkMeasurable(
     holdout,
     '--holdout',
     `the range ${boundary(range.from)} → ${boundary(range.to)} has ${days.toFixed(1)} days; give --holdout ${Math.min(0.99, Math.ceil((100 * (MIN_WINDOW_DAYS + 1)) / days) / 100)} or more`,
   );
-  return { selection: { from: range.from, to: cut }, holdout };
+  return { selection, holdout };
 }
 
 async function evaluateRows(
@@ -121,6 +123,13 @@ export async function compare(input: {
   onProgress?: (p: StudyProgress) => void;
   onEvaluated?: (o: EvalOutcome) => void;
   onPhase?: (phase: string) => void;
+  /** Called once the range is split, before anything is evaluated: the dates, the folds and the warnings. */
+  onSplit?: (split: {
+    selection: Window;
+    holdout: Window;
+    folds: ObjectiveSpec['folds'];
+    warnings: string[];
+  }) => void;
 }): Promise<CompareResult | null> {
   const t0 = performance.now();
   const series = input.data.loaded.map((l) => l.series);
@@ -132,6 +141,15 @@ export async function compare(input: {
     range: selection,
     ...(input.onBadData ? { onBadData: input.onBadData } : {}),
   });
+  const short = shortHoldoutWarning({
+    range,
+    fraction: input.holdoutFraction,
+    holdout,
+    selectionFolds: sel.spec.folds,
+    folds: input.config.optimize.folds,
+  });
+  const warnings = short ? [short] : [];
+  input.onSplit?.({ selection, holdout, folds: sel.spec.folds, warnings });
 
   const selEvaluator = await input.evaluatorFor(sel.spec);
   let study: OptimizeOutcome;
@@ -188,6 +206,7 @@ export async function compare(input: {
     paired,
     study,
     seconds: (performance.now() - t0) / 1000,
+    warnings,
     research: researchLabel(input.config.sim),
   };
 }

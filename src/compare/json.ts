@@ -8,6 +8,10 @@
  */
 import type { CompareResult } from './compare.js';
 import type { CompareResult as HoldoutResult } from './holdout.js';
+import type { Window } from '../optimizer/objective/folds.js';
+import { boundary } from './windows.js';
+
+const dates = (w: Window) => ({ from: boundary(w.from), to: boundary(w.to) });
 
 /** The value as plain JSON reads it back: non-finite numbers null, undefined keys gone. */
 function plainJson(value: unknown): unknown {
@@ -23,6 +27,13 @@ export function comparisonJson(result: CompareResult): Record<string, unknown> {
 export function holdoutJson(result: HoldoutResult): Record<string, unknown> {
   return {
     ...result,
+    // The same boundaries as text (as --from/--to take them): which dates chose, which were held out.
+    dates: {
+      range: dates(result.range),
+      selection: dates(result.selection),
+      folds: result.folds.map((f) => ({ index: f.index, train: dates(f.train), test: dates(f.test) })),
+      holdout: dates(result.holdout),
+    },
     rows: result.rows.map((row) => ({ ...row, holdout: plainJson(row.holdout) })),
     paired: comparisonJson(result.paired),
   };

@@ -96,6 +96,11 @@ export interface OptimizeMeta {
   range: { from: number; to: number };
   foldScheme: string;
   folds: { index: number; train: [string, string]; test: [string, string] }[];
+  /**
+   * Always null: a plain `optimize` holds nothing out (every fold's dates choose the best, and `best.oos` is
+   * the score it was chosen on). `optimize --compare` is the run with a holdout.
+   */
+  holdout: null;
   data: ObjectiveSpec['data'];
   codeVersion: string;
   space: ParamSpec[];
@@ -140,6 +145,7 @@ export function buildMeta(input: {
       train: [iso(f.train.from), iso(f.train.to)],
       test: [iso(f.test.from), iso(f.test.to)],
     })),
+    holdout: null,
     data: spec.data,
     codeVersion: spec.codeVersion,
     space: outcome.space,

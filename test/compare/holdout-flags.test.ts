@@ -2,7 +2,7 @@
  * `optimize --compare` and its holdout flags: --holdout only with --compare, --from/--to bound the range that
  * is split, a holdout too short to measure is refused, and the printed boundaries reproduce the window.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ describe('optimize --holdout', () => {
 
   it('with --compare, splits the --from/--to range and prints a boundary off midnight with its time', () => {
     const md = join(dir, 'c.md');
+    const json = join(dir, 'c.json');
     const r = runCli([
       ...base,
       '--compare',
@@ -39,9 +40,54 @@ describe('optimize --holdout', () => {
       join(dir, 'c.sqlite'),
       '--markdown',
       md,
+      '--json',
+      json,
+      '--quiet',
     ]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/selection 2023-01-01 → 2023-04-01 .*holdout 2023-04-01 → 2023-05-01T10:00;/);
+    expect(readFileSync(md, 'utf8')).toMatch(
+      /selection 2023-01-01 → 2023-04-01 .*holdout 2023-04-01 → 2023-05-01T10:00;/,
+    );
+    // Which dates chose and which were held out, as text in the JSON (the numbers stay epoch ms).
+    const out = JSON.parse(readFileSync(json, 'utf8')) as {
+      dates: { selection: unknown; holdout: unknown; folds: { test: { to: string } }[] };
+      warnings: string[];
+    };
+    expect(out.dates.selection).toEqual({ from: '2023-01-01', to: '2023-04-01' });
+    expect(out.dates.holdout).toEqual({ from: '2023-04-01', to: '2023-05-01T10:00' });
+    expect(out.dates.folds.at(-1)!.test.to).toBe('2023-04-01');
+    // 30 days against test windows of 22: warned, with --quiet too, and in the JSON.
+    const warning =
+      /warning: the holdout 2023-04-01 → 2023-05-01T10:00 \(30 days\) is 1\.4 walk-forward test windows long \(22 days each.*--holdout 0\.42 makes it 3/;
+    expect(r.stderr).toMatch(warning);
+    expect(out.warnings).toHaveLength(1);
+    expect(out.warnings[0]).toMatch(warning);
+  }, 120_000);
+
+  it('with --compare, says which dates choose and which are held out before it evaluates anything', () => {
+    const r = runCli([
+      ...base,
+      '--compare',
+      '--from',
+      '2023-01-01',
+      '--to',
+      '2023-05-01',
+      '--holdout',
+      '0.42',
+      '--generations',
+      '1',
+      '--db',
+      join(dir, 'e.sqlite'),
+    ]);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n');
+    const said = lines.findIndex((l) => l.startsWith('selection: '));
+    expect(lines[said]).toMatch(
+      /^selection: 2023-01-01 → 2023-03-11, 3 walk-forward folds \(first: train 2023-01-\d\d → 2023-01-\d\d, test → 2023-\d\d-\d\d\); holdout: 2023-03-11 → 2023-05-01, never read before the choice is made$/,
+    );
+    expect(said).toBeLessThan(lines.findIndex((l) => l.startsWith('evaluating ')));
+    // Three test windows long: nothing to warn about.
+    expect(r.stderr).not.toMatch(/warning: the holdout/);
   }, 120_000);
 
   it('with --compare, refuses a holdout too short to measure, saying which share would do', () => {

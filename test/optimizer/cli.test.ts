@@ -51,6 +51,10 @@ describe('worksteal optimize', () => {
     const report = join(dir, 'opt.html');
     const r = runCli(args(join(dir, 'a.sqlite'), best, ['--report', report, '--sensitivity', '2']));
     expect(r.stderr).toMatch(/folds: 3 rolling, 2023-01-01 → 2023-05-01/);
+    // Nothing is held out without --compare, and that is said.
+    expect(r.stderr).toMatch(
+      /^holdout: none; every date above chooses the best.*--compare holds the last 25% out/m,
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/best: median out-of-sample sharpe -?\d+\.\d{3}, in-sample/);
     expect(r.stdout).toMatch(/sensitivity \(median OOS sharpe/);
@@ -64,6 +68,7 @@ describe('worksteal optimize', () => {
 
     const meta = decodeJson<OptimizeMeta>(readFileSync(join(dir, 'best.meta.json'), 'utf8'));
     expect(meta).toMatchObject({ status: 'done', seed: 4, generations: 3, evaluations: 18, score: 'sharpe' });
+    expect(meta.holdout).toBeNull();
     expect(meta.best?.params).toEqual(
       Object.fromEntries(Object.keys(FIXTURE_CONFIG.optimize.params).map((k) => [k, written[k]])),
     );

@@ -42,6 +42,39 @@ describe('window views', () => {
   });
 });
 
+describe('window views with a short forecaster lookback', () => {
+  it("keep the fill model's own warm-up too: a view still gives the result of the whole series", async () => {
+    // lookbackBars + horizonBars (148 bars) is far below the fill model's warm-up (VALUATION_WARMUP_BARS):
+    // a view cut to the forecaster's need would start the value ranking's model on fewer bars than
+    // `simulate --from` does, and the optimizer would score another run than the one it reports.
+    const loaded = await loadReal([
+      'binance-spot-yanniedog/SOLUSDT_1h.csv',
+      'databento-nasdaq-tejasraj15/AAPL_1h.csv',
+    ]);
+    const series = loaded.map((l) => l.series);
+    const { config } = resolveConfig({
+      layers: [
+        {
+          source: 'test',
+          values: {
+            victimRanking: 'expectedValue',
+            sim: { orderFraction: 0.6, forecaster: { lookbackBars: 124, horizonBars: 24 } },
+          },
+        },
+      ],
+    });
+    const calendar = nyseCalendar();
+    const w = { from: Date.parse('2023-03-01T00:00:00Z'), to: Date.parse('2023-04-15T00:00:00Z') };
+    const views = series.map((s) => windowView(s, w, warmUpBars(config.sim.forecaster)));
+    const whole = simulate({ series, config, calendar, from: w.from, to: w.to });
+    const cut = simulate({ series: views, config, calendar, from: w.from, to: w.to });
+    expect(whole.trades.length).toBeGreaterThan(0);
+    expect(cut.equity).toEqual(whole.equity);
+    expect(cut.trades).toEqual(whole.trades);
+    expect(cut.decisions).toEqual(whole.decisions);
+  });
+});
+
 describe('the objective', () => {
   it('scores every fold on train and test, reports the medians, and is deterministic', async () => {
     const f = await fixture();

@@ -79,6 +79,14 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
         bar.stop();
         say(`evaluating ${phase}`);
       },
+      onSplit: ({ selection, holdout: held, folds, warnings }) => {
+        const f0 = folds[0]!;
+        say(
+          `selection: ${boundary(selection.from)} → ${boundary(selection.to)}, ${folds.length} walk-forward folds (first: train ${boundary(f0.train.from)} → ${boundary(f0.train.to)}, test → ${boundary(f0.test.to)}); holdout: ${boundary(held.from)} → ${boundary(held.to)}, never read before the choice is made`,
+        );
+        // Said even with --quiet, as the data warnings are: it is about how to read every number that follows.
+        for (const line of warnings) process.stderr.write(`${line}\n`);
+      },
     });
   } finally {
     bar.stop();

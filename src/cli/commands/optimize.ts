@@ -33,6 +33,7 @@ import {
 } from '../output.js';
 import { progressBar } from '../progress.js';
 import { compareCommand } from './optimize-compare.js';
+import { DEFAULT_HOLDOUT } from '../../compare/holdout.js';
 import {
   DEFAULT_DB,
   asCliError,
@@ -147,6 +148,9 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   for (const line of quality.warnings) process.stderr.write(`${line}\n`);
   say(
     `folds: ${spec.folds.length} ${config.optimize.folds.scheme}, ${day(range.from)} → ${day(range.to)} (first: train ${day(f0.train.from)} → ${day(f0.train.to)}, test → ${day(f0.test.to)}); score: ${SCORE_DESCRIPTIONS[spec.score]}`,
+  );
+  say(
+    `holdout: none; every date above chooses the best, so its out-of-sample score is the one it was chosen on (--compare holds the last ${DEFAULT_HOLDOUT * 100}% out)`,
   );
   const store = OptimizerStore.open(opts.db, undefined, invocation());
   const evaluator = await createEvaluator(executor, spec, series);
