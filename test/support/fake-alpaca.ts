@@ -15,6 +15,7 @@ import {
   send,
   sendWs,
 } from './fake-alpaca-wire.js';
+import { orderRuleBreach } from './fake-alpaca-rules.js';
 export { RunChild } from './run-child.js';
 
 /**
@@ -30,7 +31,8 @@ export { RunChild } from './run-child.js';
  * - /v2/clock, /v2/calendar (NYSE), bars and latest quotes from the same bars the venue fills on;
  * - GET /v2/orders pages as Alpaca does: `limit` (default 50, at most 500), `after`/`until` (exclusive,
  *   on submission time), `direction` (default desc);
- * - extended-hours orders must be `day` limits (422 otherwise), as Alpaca requires;
+ * - extended-hours orders must be `day` limits (422 otherwise), as Alpaca requires; so must fractional stock
+ *   quantities, and prices and quantities must be on Alpaca's steps (fake-alpaca-rules.ts);
  * - faults a test switches on (`faults`): hung requests, lost answers, a refused cancel, a refused stream
  *   re-authentication, a half-open stream (no pong, no messages), error bodies that echo the headers.
  */
@@ -333,6 +335,8 @@ export class FakeAlpaca extends EventEmitter {
         message: 'only limit orders with a limit_price are expected here',
       });
     }
+    const breach = orderRuleBreach(b, venue.assetClassOf(symbol) === 'crypto');
+    if (breach) return reply(422, { code: 42210000, message: breach });
     const qty = Number(b.qty);
     const limit = Number(b.limit_price);
     const side = b.side === 'sell' ? 'sell' : 'buy';

@@ -22,6 +22,7 @@ import {
   type AlpacaPosition,
 } from './wire.js';
 import { CancelWatch } from './cancel-watch.js';
+import { isFractionalStock, wireOrder, type WireOrder, type WireRequest } from './order-rules.js';
 import { AlpacaError, type AlpacaRest } from './rest.js';
 import type { AlpacaOrder, AlpacaStream, TradeUpdate } from './stream.js';
 import { canonicalSymbol } from './symbols.js';
@@ -74,7 +75,12 @@ export class AlpacaBroker implements LiveBroker {
   }
 
   async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
-    let timeInForce: Record<string, unknown> = { time_in_force: 'gtc' };
+    const wire = this.wireNumbers(request, request.limitPrice);
+    if (!wire.ok) return wire;
+    // Alpaca works a fractional stock quantity only as a `day` order.
+    let timeInForce: Record<string, unknown> = {
+      time_in_force: isFractionalStock(request.assetClass, wire.qty.value) ? 'day' : 'gtc',
+    };
     if (request.assetClass === 'stock' && this.o.extendedHours) {
       const now = (this.o.now ?? Date.now)();
       const session = stockSessionAt(now, this.sessions);
@@ -89,11 +95,11 @@ export class AlpacaBroker implements LiveBroker {
     }
     return this.post(request.clientOrderId, {
       symbol: canonicalSymbol(request.symbol, request.assetClass),
-      qty: String(request.qty),
+      qty: wire.qty.text,
       side: request.side,
       type: 'limit',
       ...timeInForce,
-      limit_price: String(request.limitPrice),
+      limit_price: wire.limit.text,
       client_order_id: request.clientOrderId,
     });
   }
@@ -101,26 +107,35 @@ export class AlpacaBroker implements LiveBroker {
   /**
    * An order that must trade now (end-of-day trims). Not a `market` order: at or after 16:00 Alpaca queues
    * a stock market order until the next open, which is too late for the overnight requirement. Instead a
-   * marketable limit — the last price moved `MARKETABLE_BAND` through (cents for stocks), `day`, with
-   * `extended_hours` for stocks so it also trades in the after-hours session.
+   * marketable limit — the last price moved `MARKETABLE_BAND` through (then onto the tick, the safe way),
+   * `day`, with `extended_hours` for stocks so it also trades in the after-hours session.
    */
   async placeMarket(request: MarketOrderRequest): Promise<PlaceResult> {
     const band = request.side === 'sell' ? 1 - MARKETABLE_BAND : 1 + MARKETABLE_BAND;
-    const raw = request.price * band;
-    const limit =
-      request.assetClass === 'stock'
-        ? (request.side === 'sell' ? Math.floor(raw * 100) : Math.ceil(raw * 100)) / 100
-        : raw;
+    // Always off the tick before rounding: not logged.
+    const wire = wireOrder(request, request.price * band);
+    if (!wire.ok) return wire;
     return this.post(request.clientOrderId, {
       symbol: canonicalSymbol(request.symbol, request.assetClass),
-      qty: String(request.qty),
+      qty: wire.qty.text,
       side: request.side,
       type: 'limit',
       time_in_force: request.assetClass === 'stock' ? 'day' : 'gtc',
-      limit_price: String(limit),
+      limit_price: wire.limit.text,
       ...(request.assetClass === 'stock' ? { extended_hours: true } : {}),
       client_order_id: request.clientOrderId,
     });
+  }
+
+  /** The order's numbers as Alpaca takes them; a rounding is logged (the ledger keeps the request's). */
+  private wireNumbers(request: WireRequest, limitPrice: number): WireOrder | { ok: false; reason: string } {
+    const wire = wireOrder(request, limitPrice);
+    if (wire.ok && wire.rounded) {
+      const { symbol, qty } = request;
+      const sent = { sentQty: wire.qty.text, limit: limitPrice, sentLimit: wire.limit.text };
+      this.o.log.info('order-numbers-rounded', { symbol, qty, ...sent });
+    }
+    return wire;
   }
 
   /**
