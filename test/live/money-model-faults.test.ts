@@ -5,7 +5,7 @@
  * rejection), and order events lost in a stream gap (the reconnect asks for a reconcile) — mixed with
  * requests that steal, fills, held cancels and kill -9. At every step the venue never holds more margin
  * than the equity and no request is placed twice; at the end the ledger's orders and positions are the
- * venue's, and every order row the store left open is open at the venue.
+ * venue's, and every order row of the running process that the store counts as working is open at the venue.
  */
 import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -222,6 +222,13 @@ async function play(steps: Step[]): Promise<void> {
     await p.service.request({ ...readyRequest('Z/USD', 500), price: 150 });
     expect(ledgerView(p.service), log.join('\n')).toEqual(await venueView(venue));
     expect(p.service.tables.openSagas(), log.join('\n')).toEqual([]);
+    // The store's rows follow the venue: none is left working for an order the venue ended.
+    const openIds = new Set((await venue.openOrders()).map((o) => o.id));
+    const stale = p.store.workingOrders().filter((r) => !openIds.has(r.orderId!));
+    expect(
+      stale.map((r) => [r.orderId, r.status]),
+      log.join('\n'),
+    ).toEqual([]);
     reached.steals += p.service.coordinator.history.all().length;
     await check();
   } finally {
