@@ -112,6 +112,19 @@ describe('quantities go out as Alpaca reads them', () => {
   });
 });
 
+describe('an order Alpaca refuses', () => {
+  it('is reported with its symbol, side, quantity and limit as sent, and Alpaca’s reason', async () => {
+    const r = await rig(series);
+    const placed = await r.broker.placeLimit(order({ qty: 1000, limitPrice: 100.005 }));
+    expect(placed).toEqual({
+      ok: false,
+      reason: expect.stringMatching(
+        /^Alpaca refused buy 1000 AAPL @ 100 \(gtc\): insufficient buying power/,
+      ) as unknown,
+    });
+  });
+});
+
 describe('the wire numbers (property, seed 32)', () => {
   it('a stock limit is on its tick, on the safe side of the asked price, within one tick of it', () => {
     fc.assert(

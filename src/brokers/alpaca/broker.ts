@@ -173,7 +173,7 @@ export class AlpacaBroker implements LiveBroker {
           const existing = await this.orderByClientId(clientOrderId);
           if (existing) return { ok: true, orderId: existing.id };
         }
-        return { ok: false, reason: error.venueMessage };
+        return { ok: false, reason: `Alpaca refused ${shownOrder(body)}: ${error.venueMessage}` };
       }
     }
   }
@@ -337,6 +337,10 @@ export class AlpacaBroker implements LiveBroker {
     if (!isOpenStatus(order.status)) this.cancels.settle(order.id, { order });
   }
 }
+
+/** An order body as a person reads it: `buy 10 AAPL @ 101.5 (gtc)`. */
+const shownOrder = (b: Record<string, unknown>): string =>
+  `${String(b.side)} ${String(b.qty)} ${String(b.symbol)} @ ${String(b.limit_price)} (${String(b.time_in_force)}${b.extended_hours ? ', extended hours' : ''})`;
 
 /** Alpaca's largest page of orders. */
 const ORDERS_PAGE = 500;
