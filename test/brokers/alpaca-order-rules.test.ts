@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { wireLimit, wireQty } from '../../src/brokers/alpaca/order-rules.js';
+import { onStep, wireLimit, wireQty } from '../../src/brokers/alpaca/order-rules.js';
 import type { PlaceLimitRequest } from '../../src/coordinator/broker.js';
 import type { BarSeries } from '../../src/marketdata/index.js';
 import { realSeries, rig } from './alpaca-rig.js';
@@ -112,6 +112,57 @@ describe('quantities go out as Alpaca reads them', () => {
   });
 });
 
+describe('a pair’s own steps and minimum, from Alpaca’s asset entity', () => {
+  const coarse = {
+    fake: {
+      assets: {
+        'SOL/USD': { price_increment: '0.05', min_trade_increment: '0.01', min_order_size: '0.1' },
+        AAPL: { fractionable: false },
+      },
+    },
+  };
+  const sol = (over: Partial<PlaceLimitRequest>) =>
+    order({ symbol: 'SOL/USD', assetClass: 'crypto', ...over });
+
+  it('prices go onto the pair’s step the safe way, quantities are cut to its step; Alpaca takes both', async () => {
+    const r = await rig(series, coarse);
+    expect(await r.broker.placeLimit(sol({ side: 'buy', limitPrice: 100.03, qty: 1.237 }))).toMatchObject({
+      ok: true,
+    });
+    expect([lastSent(r).limit_price, lastSent(r).qty]).toEqual(['100', '1.23']);
+    expect(await r.broker.placeLimit(sol({ side: 'sell', limitPrice: 100.03, qty: 1 }))).toMatchObject({
+      ok: true,
+    });
+    expect(lastSent(r).limit_price).toBe('100.05');
+    // The asset is read once for both orders.
+    expect(r.fake.requests.filter((q) => q.path.startsWith('/v2/assets/'))).toHaveLength(1);
+  });
+
+  it('an order below the pair’s minimum is refused before sending, naming the symbol, quantity and minimum', async () => {
+    const r = await rig(series, coarse);
+    const placed = await r.broker.placeLimit(sol({ qty: 0.05 }));
+    expect(placed).toEqual({
+      ok: false,
+      reason: expect.stringContaining(
+        "SOL/USD: quantity 0.05 is below Alpaca's minimum order size for SOL/USD (0.1)",
+      ) as unknown,
+    });
+    expect(r.fake.placed).toHaveLength(0);
+  });
+
+  it('a fraction of a stock Alpaca trades in whole shares only is refused, naming the symbol and quantity', async () => {
+    const r = await rig(series, coarse);
+    const placed = await r.broker.placeLimit(order({ side: 'sell', qty: 2.5 }));
+    expect(placed).toEqual({
+      ok: false,
+      reason: expect.stringContaining(
+        'AAPL: Alpaca trades AAPL in whole shares only; quantity 2.5',
+      ) as unknown,
+    });
+    expect(r.fake.placed).toHaveLength(0);
+  });
+});
+
 describe('an order Alpaca refuses', () => {
   it('is reported with its symbol, side, quantity and limit as sent, and Alpaca’s reason', async () => {
     const r = await rig(series);
@@ -142,6 +193,30 @@ describe('the wire numbers (property, seed 32)', () => {
           if (side === 'buy') expect(w.value).toBeLessThanOrEqual(price + slack);
           else expect(w.value).toBeGreaterThanOrEqual(price - slack);
           expect(Math.abs(w.value - price)).toBeLessThan(tick + slack);
+          return true;
+        },
+      ),
+      { seed: 32, numRuns: 2000 },
+    );
+  });
+
+  it('onto an asset step: a whole multiple of it, on the asked side, less than one step away', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-6, max: 1e6, noNaN: true }),
+        fc.constantFrom('1', '0.5', '0.05', '0.01', '0.0001', '0.000001', '0.000000001'),
+        fc.constantFrom('down' as const, 'up' as const),
+        (x, step, dir) => {
+          const w = onStep(x, step, dir);
+          const places = step.split('.')[1]?.length ?? 0;
+          const [i, f = ''] = w.text.split('.');
+          expect(f.length).toBeLessThanOrEqual(places);
+          const units = BigInt(i! + f.padEnd(places, '0'));
+          expect(units % BigInt(step.replace('.', ''))).toBe(0n);
+          const slack = Number(step) * 1e-6 + x * 1e-15;
+          if (dir === 'down') expect(w.value).toBeLessThanOrEqual(x + slack);
+          else expect(w.value).toBeGreaterThanOrEqual(x - slack);
+          expect(Math.abs(w.value - x)).toBeLessThan(Number(step) + slack);
           return true;
         },
       ),

@@ -15,7 +15,7 @@ import {
   send,
   sendWs,
 } from './fake-alpaca-wire.js';
-import { orderRuleBreach } from './fake-alpaca-rules.js';
+import { fakeAsset, orderRuleBreach, type FakeAsset } from './fake-alpaca-rules.js';
 export { RunChild } from './run-child.js';
 
 /**
@@ -51,6 +51,8 @@ export interface FakeAlpacaOptions {
    * (prices change only when a bar closes, as in a replay: a runtime then asks as the replay does).
    */
   quoteTime?: 'now' | 'bar-close';
+  /** Asset entities by symbol (price and quantity steps, minimum, fractionable) over a permissive default. */
+  assets?: Record<string, Partial<FakeAsset>>;
 }
 
 export interface FakeAlpacaFaults {
@@ -274,6 +276,12 @@ export class FakeAlpaca extends EventEmitter {
       return o ? reply(200, this.alpacaOrder(o)) : reply(404, { code: 40410000, message: 'order not found' });
     }
     if (one && method === 'DELETE') return this.cancelOrder(decodeURIComponent(one[1]!), reply);
+    if (method === 'GET' && path.startsWith('/v2/assets/')) {
+      const name = decodeURIComponent(path.slice('/v2/assets/'.length));
+      const symbol = venue.symbols.find((s) => s === name || s.replace('/', '') === name);
+      if (!symbol) return reply(404, { code: 40410000, message: 'asset not found' });
+      return reply(200, this.asset(symbol));
+    }
     if (method === 'GET' && path === '/v2/clock') {
       const now = venue.now();
       const cal = nyseCalendar();
@@ -295,6 +303,12 @@ export class FakeAlpaca extends EventEmitter {
       return reply(200, { quotes: quotesOf(venue, url, this.o.quoteTime === 'bar-close') });
     }
     reply(404, { code: 40410000, message: `no route ${method} ${path}` });
+  }
+
+  /** The asset entity of a symbol the venue trades: `assets` of the options, else a permissive default. */
+  private asset(symbol: string): FakeAsset {
+    const crypto = this.o.venue.assetClassOf(symbol) === 'crypto';
+    return fakeAsset(symbol, crypto, this.o.assets?.[symbol]);
   }
 
   /** One page of orders, as Alpaca pages GET /v2/orders. */
@@ -335,7 +349,7 @@ export class FakeAlpaca extends EventEmitter {
         message: 'only limit orders with a limit_price are expected here',
       });
     }
-    const breach = orderRuleBreach(b, venue.assetClassOf(symbol) === 'crypto');
+    const breach = orderRuleBreach(b, venue.assetClassOf(symbol) === 'crypto', this.asset(symbol));
     if (breach) return reply(422, { code: 42210000, message: breach });
     const qty = Number(b.qty);
     const limit = Number(b.limit_price);

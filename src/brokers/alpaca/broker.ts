@@ -21,8 +21,9 @@ import {
   type AlpacaAccount,
   type AlpacaPosition,
 } from './wire.js';
+import { AssetRulesCache } from './assets.js';
 import { CancelWatch } from './cancel-watch.js';
-import { isFractionalStock, wireOrder, type WireOrder, type WireRequest } from './order-rules.js';
+import { isFractionalStock, shownOrder, wireOrder, type WireOrder, type WireRequest } from './order-rules.js';
 import { AlpacaError, type AlpacaRest } from './rest.js';
 import type { AlpacaOrder, AlpacaStream, TradeUpdate } from './stream.js';
 import { canonicalSymbol } from './symbols.js';
@@ -62,11 +63,13 @@ export class AlpacaBroker implements LiveBroker {
   readonly name = 'alpaca';
   private readonly listeners = new Set<(e: OrderEvent) => void>();
   private readonly cancels: CancelWatch;
+  private readonly assets: AssetRulesCache;
   private readonly sessions: ExchangeCalendar;
 
   constructor(private readonly o: AlpacaBrokerOptions) {
     this.sessions = o.calendar ?? nyseCalendar();
     this.cancels = new CancelWatch(o.rest, o.cancelPollMs ?? 2000);
+    this.assets = new AssetRulesCache(o.rest, o.log);
     o.stream.onUpdate((u) => this.onUpdate(u));
     // Updates may have been lost while disconnected: tell the runtime to reconcile before deciding.
     o.stream.onReconnect(() => {
@@ -75,7 +78,7 @@ export class AlpacaBroker implements LiveBroker {
   }
 
   async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
-    const wire = this.wireNumbers(request, request.limitPrice);
+    const wire = await this.wireNumbers(request, request.limitPrice, true);
     if (!wire.ok) return wire;
     // Alpaca works a fractional stock quantity only as a `day` order.
     let timeInForce: Record<string, unknown> = {
@@ -113,7 +116,7 @@ export class AlpacaBroker implements LiveBroker {
   async placeMarket(request: MarketOrderRequest): Promise<PlaceResult> {
     const band = request.side === 'sell' ? 1 - MARKETABLE_BAND : 1 + MARKETABLE_BAND;
     // Always off the tick before rounding: not logged.
-    const wire = wireOrder(request, request.price * band);
+    const wire = await this.wireNumbers(request, request.price * band, false);
     if (!wire.ok) return wire;
     return this.post(request.clientOrderId, {
       symbol: canonicalSymbol(request.symbol, request.assetClass),
@@ -127,15 +130,30 @@ export class AlpacaBroker implements LiveBroker {
     });
   }
 
-  /** The order's numbers as Alpaca takes them; a rounding is logged (the ledger keeps the request's). */
-  private wireNumbers(request: WireRequest, limitPrice: number): WireOrder | { ok: false; reason: string } {
-    const wire = wireOrder(request, limitPrice);
-    if (wire.ok && wire.rounded) {
+  /**
+   * The order's numbers as Alpaca takes them, under the symbol's asset rules where they matter (every crypto
+   * pair; a stock only for a fraction). A rounding is logged when asked (the ledger keeps the request's).
+   */
+  private async wireNumbers(
+    request: WireRequest,
+    limitPrice: number,
+    logRounding: boolean,
+  ): Promise<WireOrder | { ok: false; reason: string }> {
+    const needsRules = request.assetClass === 'crypto' || !Number.isInteger(request.qty);
+    const rules = needsRules ? await this.assets.rulesFor(request.symbol, request.assetClass) : null;
+    const wire = wireOrder(request, limitPrice, rules);
+    if (logRounding && wire.ok && wire.rounded) {
       const { symbol, qty } = request;
       const sent = { sentQty: wire.qty.text, limit: limitPrice, sentLimit: wire.limit.text };
       this.o.log.info('order-numbers-rounded', { symbol, qty, ...sent });
     }
     return wire;
+  }
+
+  /** The numbers `placeLimit` would send for this order now (the symbol's asset rules as far as read). */
+  venueNumbers(order: WireRequest & { limitPrice: number }): { qty: number; limitPrice: number } | null {
+    const wire = wireOrder(order, order.limitPrice, this.assets.known(order.symbol, order.assetClass));
+    return wire.ok ? { qty: wire.qty.value, limitPrice: wire.limit.value } : null;
   }
 
   /**
@@ -304,13 +322,8 @@ export class AlpacaBroker implements LiveBroker {
 
   /** Trading days between two New York dates, as the calendar override format (core/calendar) reads them. */
   async calendar(start: string, end: string): Promise<{ day: string; open: string; close: string }[]> {
-    const { data } = await this.o.rest.request<{ date: string; open: string; close: string }[]>(
-      'GET',
-      '/v2/calendar',
-      {
-        query: { start, end },
-      },
-    );
+    type Day = { date: string; open: string; close: string };
+    const { data } = await this.o.rest.request<Day[]>('GET', '/v2/calendar', { query: { start, end } });
     return data.map((d) => ({ day: d.date, open: d.open, close: d.close }));
   }
 
@@ -337,10 +350,6 @@ export class AlpacaBroker implements LiveBroker {
     if (!isOpenStatus(order.status)) this.cancels.settle(order.id, { order });
   }
 }
-
-/** An order body as a person reads it: `buy 10 AAPL @ 101.5 (gtc)`. */
-const shownOrder = (b: Record<string, unknown>): string =>
-  `${String(b.side)} ${String(b.qty)} ${String(b.symbol)} @ ${String(b.limit_price)} (${String(b.time_in_force)}${b.extended_hours ? ', extended hours' : ''})`;
 
 /** Alpaca's largest page of orders. */
 const ORDERS_PAGE = 500;

@@ -1,5 +1,6 @@
 import type { AssetClass, Side } from '../../core/types.js';
 import { roundLimit } from '../../session/sizing.js';
+import type { AssetRules } from './assets.js';
 
 /**
  * Alpaca's rules for the numbers of an order, applied to every order before it is sent, so that none goes
@@ -11,7 +12,10 @@ import { roundLimit } from '../../session/sizing.js';
  *   makes an order more aggressive than it was asked to be;
  * - quantities in plain decimal notation with at most 9 decimals (Alpaca's limit for qty), never an
  *   exponent (`String(1e-7)` is "1e-7"), cut down rather than rounded up (never more than asked or held);
- * - a fractional stock quantity only on a `day` order (Alpaca: "fractional orders must be DAY orders").
+ * - a fractional stock quantity only on a `day` order (Alpaca: "fractional orders must be DAY orders");
+ * - where Alpaca's asset entity names them (assets.ts), its steps come on top: a crypto pair's price step
+ *   (rounded the safe way again) and quantity step (cut down), its minimum order size and a stock's
+ *   `fractionable` (an order below the minimum, or a fraction of a whole-share stock, is refused here).
  */
 
 /** The most decimals Alpaca takes in `qty`. */
@@ -98,11 +102,37 @@ export interface WireOrder {
 export function wireOrder(
   request: WireRequest,
   limitPrice: number,
+  rules: AssetRules | null = null,
 ): WireOrder | { ok: false; reason: string } {
-  const qty = wireQty(request.symbol, request.assetClass, request.qty);
-  if (!qty.ok) return qty;
-  const limit = wireLimit(request.symbol, request.assetClass, request.side, limitPrice);
-  if (!limit.ok) return limit;
+  const { symbol, assetClass, side } = request;
+  const asked = wireQty(symbol, assetClass, request.qty);
+  if (!asked.ok) return asked;
+  const ticked = wireLimit(symbol, assetClass, side, limitPrice);
+  if (!ticked.ok) return ticked;
+  let qty: Sent = asked;
+  let limit: Sent = ticked;
+  if (rules?.qtyIncrement) qty = onStep(qty.value, rules.qtyIncrement, 'down');
+  if (rules?.priceIncrement)
+    limit = onStep(limit.value, rules.priceIncrement, side === 'buy' ? 'down' : 'up');
+  const min = rules?.minQty ?? 0;
+  if (!(qty.value > 0) || qty.value < min - 1e-12) {
+    return {
+      ok: false,
+      reason: `${symbol}: quantity ${request.qty} is below Alpaca's minimum order size for ${symbol} (${min || rules?.qtyIncrement}); not sent (a larger order, or more equity, reaches it)`,
+    };
+  }
+  if (!(limit.value > 0)) {
+    return {
+      ok: false,
+      reason: `${symbol}: a ${side} limit of ${limitPrice} rounds to 0 at Alpaca's price step for ${symbol} (${rules?.priceIncrement}); not sent`,
+    };
+  }
+  if (rules && !rules.fractionable && isFractionalStock(assetClass, qty.value)) {
+    return {
+      ok: false,
+      reason: `${symbol}: Alpaca trades ${symbol} in whole shares only; quantity ${request.qty} not sent (close the fraction by hand, or trade whole shares)`,
+    };
+  }
   return {
     ok: true,
     qty,
@@ -110,3 +140,27 @@ export function wireOrder(
     rounded: qty.value !== request.qty || limit.value !== limitPrice,
   };
 }
+
+/**
+ * `x` on a multiple of `step` (a decimal as Alpaca writes it, "0.0005"), rounded `down` or `up`: in whole
+ * decimal units of the step, from the shortest decimal text of `x` (exact, no binary quotient).
+ */
+export function onStep(x: number, step: string, dir: 'down' | 'up'): WireNumber & { ok: true } {
+  const stepText = decimalText(Number(step));
+  const places = stepText.split('.')[1]?.length ?? 0;
+  const stepUnits = BigInt(stepText.replace('.', ''));
+  const [int, frac = ''] = decimalText(x).split('.');
+  const scaled = BigInt(int! + frac.slice(0, places).padEnd(places, '0'));
+  const beyond = /[1-9]/.test(frac.slice(places));
+  let units = scaled / stepUnits;
+  if (dir === 'up' && (scaled % stepUnits !== 0n || beyond)) units += 1n;
+  const digits = (units * stepUnits).toString().padStart(places + 1, '0');
+  const whole = digits.slice(0, digits.length - places);
+  const part = digits.slice(digits.length - places).replace(/0+$/, '');
+  const text = part ? `${whole}.${part}` : whole;
+  return { ok: true, value: Number(text), text };
+}
+
+/** An order body as a person reads it: `buy 10 AAPL @ 101.5 (gtc)`. */
+export const shownOrder = (b: Record<string, unknown>): string =>
+  `${String(b.side)} ${String(b.qty)} ${String(b.symbol)} @ ${String(b.limit_price)} (${String(b.time_in_force)}${b.extended_hours ? ', extended hours' : ''})`;
