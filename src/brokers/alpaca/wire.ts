@@ -49,7 +49,11 @@ export const EVENT_KINDS: Readonly<Record<string, OrderEventKind>> = {
   expired: 'expired',
 };
 
-/** Alpaca's final statuses; every other one (new, accepted, held, partially_filled, done_for_day …) still works. */
+/**
+ * Alpaca's final statuses (its docs: "no further updates will occur for the order"; `replaced`: another order
+ * took its place); every other one (new, accepted, held, partially_filled, done_for_day, calculated, and
+ * `suspended`, "not eligible for trading" for now but not ended) still holds its margin and stays open.
+ */
 const STATUS: Readonly<Record<string, VenueOrderStatus>> = {
   pending_cancel: 'pending_cancel',
   filled: 'filled',
@@ -57,7 +61,6 @@ const STATUS: Readonly<Record<string, VenueOrderStatus>> = {
   expired: 'expired',
   replaced: 'canceled',
   rejected: 'rejected',
-  suspended: 'rejected',
 };
 
 export const assetClassOf = (c: string | undefined): AssetClass => (c === 'crypto' ? 'crypto' : 'stock');
