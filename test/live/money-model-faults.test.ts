@@ -3,9 +3,10 @@
  * answer is lost after it took effect (also after a fill came first), a cancel whose answer is lost after it
  * took effect, orders the venue ends on its own (a `day` order expiring after a partial fill, a late
  * rejection), and order events lost in a stream gap (the reconnect asks for a reconcile) — mixed with
- * requests that steal, fills, held cancels and kill -9. At every step the venue never holds more margin
- * than the equity and no request is placed twice; at the end the ledger's orders and positions are the
- * venue's, and every order row of the running process that the store counts as working is open at the venue.
+ * requests that steal, fills, held cancels, fills racing a cancel and kill -9. At every step the venue never
+ * holds more margin than the equity and no request is placed twice; at the end the ledger's orders and
+ * positions are the venue's (so is the margin they hold), and every order row of the running process that
+ * the store counts as working is open at the venue.
  */
 import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +26,7 @@ const reached = {
   expiredAfterFill: 0,
   lateRejects: 0,
   lostEvents: 0,
+  racedCancels: 0,
   steals: 0,
 };
 
@@ -38,6 +40,7 @@ type Kind =
   | 'reject-late'
   | 'gap'
   | 'hold'
+  | 'race'
   | 'kill'
   | 'settle';
 
@@ -61,6 +64,7 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
     'reject-late',
     'gap',
     'hold',
+    'race',
     'kill',
     'settle',
   ),
@@ -81,6 +85,7 @@ async function play(steps: Step[]): Promise<void> {
   let losePlace: null | 'lost' | 'filled' = null;
   let loseCancel = false;
   let gapNext = false;
+  let raceNext: number | null = null;
   const venue = new MemoryBroker({
     account: { equity: EQUITY, patternDayTrader: false },
     orders: resting,
@@ -90,6 +95,13 @@ async function play(steps: Step[]): Promise<void> {
         if (call !== 'cancel' || !holdNext) return Promise.resolve();
         holdNext = false;
         return new Promise<void>((resolve) => held.set(id, resolve));
+      },
+      // Part of a victim fills while its cancel is in flight.
+      partialFillBeforeCancel: (order) => {
+        const share = raceNext;
+        raceNext = null;
+        if (share !== null) reached.racedCancels++;
+        return share === null ? null : order.qty * share;
       },
       // A fill reaches the order before the place answer does (which is then lost).
       beforeAnswer: (call, id) => {
@@ -197,6 +209,9 @@ async function play(steps: Step[]): Promise<void> {
           break;
         case 'hold':
           holdNext = true;
+          break;
+        case 'race':
+          raceNext = step.frac;
           break;
         case 'settle':
           await drain();
