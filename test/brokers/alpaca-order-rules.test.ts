@@ -163,6 +163,26 @@ describe('a pair’s own steps and minimum, from Alpaca’s asset entity', () =>
   });
 });
 
+describe('when the asset entity cannot be read', () => {
+  it('the order goes out under the general rules after one try, and the next order asks again', async () => {
+    const r = await rig(series);
+    r.fake.faults = { failWith: (m, p) => (m === 'GET' && p.startsWith('/v2/assets/') ? 500 : null) };
+    const sol = (id: string) =>
+      order({
+        clientOrderId: id,
+        symbol: 'SOL/USD',
+        assetClass: 'crypto',
+        qty: 0.5,
+        limitPrice: 100.1234567,
+      });
+    expect(await r.broker.placeLimit(sol('ws-assets-1'))).toMatchObject({ ok: true });
+    expect(lastSent(r).limit_price).toBe('100.1234');
+    expect(await r.broker.placeLimit(sol('ws-assets-2'))).toMatchObject({ ok: true });
+    const reads = r.fake.requests.filter((q) => q.path.startsWith('/v2/assets/'));
+    expect(reads.map((q) => q.status)).toEqual([500, 500]);
+  });
+});
+
 describe('an order Alpaca refuses', () => {
   it('is reported with its symbol, side, quantity and limit as sent, and Alpaca’s reason', async () => {
     const r = await rig(series);

@@ -55,7 +55,8 @@ export class AssetRulesCache {
     try {
       // BTCUSD rather than BTC/USD: Alpaca takes both spellings, and a slash does not belong in a path.
       const path = `/v2/assets/${encodeURIComponent(key.replace('/', ''))}`;
-      const { data } = await this.rest.request<AlpacaAsset>('GET', path);
+      // Once: a failing venue does not hold the order back for a round of retries (it is asked again next time).
+      const { data } = await this.rest.request<AlpacaAsset>('GET', path, { once: true });
       const minQty = step(data.min_order_size);
       const rules: AssetRules = {
         priceIncrement: step(data.price_increment),
