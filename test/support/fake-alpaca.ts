@@ -149,6 +149,13 @@ export class FakeAlpaca extends EventEmitter {
     this.sendUpdate('done_for_day', { ...alpacaOrder(order), status: 'done_for_day' });
   }
 
+  /** A trade_updates event the venue sends of its own accord (`restated`, `replaced` …), with the order as is. */
+  announce(event: string, id: string, status?: string): void {
+    const order = this.o.venue.order(id);
+    if (!order) throw new Error(`no order ${id}`);
+    this.sendUpdate(event, { ...alpacaOrder(order), ...(status ? { status } : {}) });
+  }
+
   private onSocket(ws: WebSocket): void {
     let authorized = false;
     ws.on('ping', (data) => {

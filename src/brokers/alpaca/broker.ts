@@ -15,6 +15,7 @@ import {
 } from '../../ports/venue.js';
 import {
   EVENT_KINDS,
+  RESYNC_EVENTS,
   toBrokerAccount,
   toLivePosition,
   toVenueOrder,
@@ -347,6 +348,7 @@ export class AlpacaBroker implements LiveBroker {
     }
     const kind = EVENT_KINDS[u.event];
     if (kind) for (const l of this.listeners) l({ kind, order });
+    else if (RESYNC_EVENTS.has(u.event)) for (const l of this.listeners) l({ kind: 'resync' });
     if (!isOpenStatus(order.status)) this.cancels.settle(order.id, { order });
   }
 }

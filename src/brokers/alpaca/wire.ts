@@ -37,7 +37,8 @@ export interface AlpacaPosition {
  * trade_updates events as order events. Not here, on purpose:
  * - `done_for_day`: the order stops trading for today but works again at the next session; it is not an
  *   end (treating it as one would resolve a pending cancel and free margin the order still holds);
- * - `order_cancel_rejected`: it answers a cancel, not the order's life (the broker handles it).
+ * - `order_cancel_rejected`: it answers a cancel, not the order's life (the broker handles it);
+ * - `restated`, `replaced`, `suspended`: they ask for a reconcile instead (RESYNC_EVENTS).
  */
 export const EVENT_KINDS: Readonly<Record<string, OrderEventKind>> = {
   new: 'new',
@@ -48,6 +49,12 @@ export const EVENT_KINDS: Readonly<Record<string, OrderEventKind>> = {
   rejected: 'rejected',
   expired: 'expired',
 };
+
+/**
+ * Events that change an order in ways worksteal does not model one by one — Alpaca restating it (a corporate
+ * action moves its price or quantity), replacing it, suspending it: the ledger is behind, so a reconcile.
+ */
+export const RESYNC_EVENTS: ReadonlySet<string> = new Set(['restated', 'replaced', 'suspended']);
 
 /**
  * Alpaca's final statuses (its docs: "no further updates will occur for the order"; `replaced`: another order
