@@ -8,7 +8,7 @@ import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import { entryPrefix } from '../ports/order-ids.js';
 import type { LiveBroker } from '../ports/venue.js';
-import { isFightSteal, recoverSagas, restoreStealHistory } from '../live/recovery.js';
+import { isFightSteal, recoverSagas, restoreStealHistory, settleOrderRows } from '../live/recovery.js';
 import type { LiveStore } from '../live/store.js';
 import { TrackedBroker } from '../live/tracked-broker.js';
 import type { AdvisoryBroker, Timers } from './advisory-broker.js';
@@ -341,19 +341,22 @@ export class CoordinatorService {
     const venue = this.venue();
     const interrupted = this.tables.openSagas().map((s) => s.sagaId);
     this.recovering = true;
+    const deps = {
+      store: this.o.store,
+      broker: this.executing?.tracked ?? new TrackedBroker(venue, this.o.store, () => this.o.timers.now()),
+      venue,
+      coordinator: this.coordinator,
+      log: this.o.log,
+      now: () => this.o.timers.now(),
+      dryRun: this.o.config.dryRun,
+      includeCurrentRun: false,
+      // A bot that does not confirm a recovered saga's cancel in time ends it, as in a live saga.
+      unconfirmedEnds: this.advisory !== null,
+    };
     try {
-      await recoverSagas({
-        store: this.o.store,
-        broker: this.executing?.tracked ?? new TrackedBroker(venue, this.o.store, () => this.o.timers.now()),
-        venue,
-        coordinator: this.coordinator,
-        log: this.o.log,
-        now: () => this.o.timers.now(),
-        dryRun: this.o.config.dryRun,
-        includeCurrentRun: false,
-        // A bot that does not confirm a recovered saga's cancel in time ends it, as in a live saga.
-        unconfirmedEnds: this.advisory !== null,
-      });
+      await recoverSagas(deps);
+      // Rows of earlier runs still marked working take the venue's word (as `run` does at start).
+      if (this.executing) await settleOrderRows(deps);
     } finally {
       this.recovering = false;
       this.decisions.flush();

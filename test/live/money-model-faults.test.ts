@@ -5,8 +5,8 @@
  * rejection), and order events lost in a stream gap (the reconnect asks for a reconcile) — mixed with
  * requests that steal, fills, held cancels, fills racing a cancel and kill -9. At every step the venue never
  * holds more margin than the equity and no request is placed twice; at the end the ledger's orders and
- * positions are the venue's (so is the margin they hold), and every order row of the running process that
- * the store counts as working is open at the venue.
+ * positions are the venue's (so is the margin they hold), and every order row the store counts as working
+ * (of this process or one killed before it) is open at the venue.
  */
 import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -239,7 +239,8 @@ async function play(steps: Step[]): Promise<void> {
     expect(p.service.tables.openSagas(), log.join('\n')).toEqual([]);
     // The store's rows follow the venue: none is left working for an order the venue ended.
     const openIds = new Set((await venue.openOrders()).map((o) => o.id));
-    const stale = p.store.workingOrders().filter((r) => !openIds.has(r.orderId!));
+    const rows = [...p.store.workingOrders(), ...p.store.unsettledOrders()];
+    const stale = rows.filter((r) => r.orderId === null || !openIds.has(r.orderId));
     expect(
       stale.map((r) => [r.orderId, r.status]),
       log.join('\n'),
