@@ -190,6 +190,16 @@ export class MemoryBroker implements Broker {
     this.fill(record, Math.min(qty ?? record.order.qty, record.order.qty), price);
   }
 
+  /**
+   * The venue ends an open order on its own, whatever it filled so far stays filled: a `day` order expiring
+   * at the close (`expired`), a late refusal after it was accepted (`rejected`), a cancel by the venue.
+   */
+  endOrder(orderId: string, status: 'expired' | 'rejected' | 'canceled'): void {
+    const record = this.records.get(orderId);
+    if (!record || isTerminalStatus(record.status)) throw new Error(`order ${orderId} is not open`);
+    this.settle(record, status);
+  }
+
   /** The venue stops working an open order until the next trading day (Alpaca's `done_for_day`). */
   markDoneForDay(orderId: string): void {
     const record = this.records.get(orderId);
@@ -259,7 +269,7 @@ export class MemoryBroker implements Broker {
     else this.emit(record);
   }
 
-  private settle(record: VenueRecord, status: 'filled' | 'canceled'): void {
+  private settle(record: VenueRecord, status: 'filled' | 'canceled' | 'expired' | 'rejected'): void {
     record.status = status;
     this.emit(record);
   }

@@ -1,3 +1,4 @@
+import type { CancelResult } from '../coordinator/broker.js';
 import type { Coordinator } from '../coordinator/coordinator.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { historyConfigFor, historyHorizonMs } from '../core/policy/steal-history.js';
@@ -134,7 +135,7 @@ async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
         detail: `${why}; the saga stays open and is retried at the next start`,
       });
     if (d.dryRun) return pending('dry run: the cancel is not sent again');
-    const result = await d.broker.cancel(victim);
+    const result = await cancelSentAgainOnce(d, victim);
     if (result.status === 'cancelled') cancelled.push(victim);
     else if (result.status === 'rejected') {
       if (!d.unconfirmedEnds) return pending(`the cancel is not confirmed (${result.reason})`);
@@ -165,6 +166,24 @@ async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
       unconfirmed ?? 'recovered: the order was never placed; its watcher decides again at the next poll',
     );
   }
+}
+
+/**
+ * A cancel whose answer was lost (the call threw) may have taken effect: it is sent again once, as the saga
+ * does, since the venue answers a cancel of a closed order with how it closed. Lost twice, it counts as not
+ * confirmed (the saga stays open for the next attempt) instead of failing the start.
+ */
+async function cancelSentAgainOnce(d: RecoveryDeps, victim: string): Promise<CancelResult> {
+  let lost = '';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      return await d.broker.cancel(victim);
+    } catch (error) {
+      lost = error instanceof Error ? error.message : String(error);
+      d.log.warn('saga-recovery-cancel-lost', { victim, attempt: attempt + 1, detail: lost });
+    }
+  }
+  return { status: 'rejected', reason: `the answer to the cancel was lost twice (${lost})` };
 }
 
 function finish(

@@ -10,6 +10,7 @@ import { isStealAttempt } from './metrics.js';
 import { isFightSteal } from './recovery.js';
 import type { RuntimeOptions } from './runtime-options.js';
 import { StatusHistory } from './status-history.js';
+import { rowStatusOf } from './tracked-broker.js';
 
 /** What the runtime has decided and done, as the status page and the tests count it. */
 export interface RuntimeCounters {
@@ -95,8 +96,7 @@ export class RuntimeRecords {
     if (e.kind === 'resync') return;
     const { store, log, time } = this.o;
     const at = time.now();
-    const status = e.kind === 'fill' ? 'filled' : e.kind === 'partial_fill' ? 'partially_filled' : e.kind;
-    store.updateOrderStatus(e.order.id, status, e.order.filledQty, e.order.fillPrice, at);
+    store.updateOrderStatus(e.order.id, rowStatusOf(e.kind), e.order.filledQty, e.order.fillPrice, at);
     if (e.kind === 'fill' || e.kind === 'partial_fill') {
       const row = store.orderByOrderId(e.order.id);
       if (row?.role === 'entry' && row.signalKey) this.consumed(row.symbol, row.signalKey);

@@ -12,6 +12,7 @@ import { DEFAULT_SIZING } from '../session/sizing.js';
 import {
   EntryWatcher,
   ExitWatcher,
+  type VenueNumbers,
   type ExitPlan,
   type KnownEntry,
   type WatchedSignal,
@@ -53,7 +54,9 @@ export class LiveWatchers {
   constructor(private readonly h: WatchHost) {
     const { symbols, start } = h.o;
     this.entries = symbols.map((s, i) => new EntryWatcher(s.symbol, s.assetClass, i, start));
-    this.exits = symbols.map((s) => new ExitWatcher(s.symbol, s.assetClass));
+    const inner = h.broker.inner;
+    const venueNumbers: VenueNumbers | null = inner.venueNumbers ? (o) => inner.venueNumbers!(o) ?? o : null;
+    this.exits = symbols.map((s) => new ExitWatcher(s.symbol, s.assetClass, venueNumbers));
     this.fees = feeRates(h.o.config.sim);
   }
 

@@ -5,6 +5,8 @@ import type {
   LiveBroker,
   LivePosition,
   MarketOrderRequest,
+  OrderEvent,
+  OrderEventKind,
   VenueOrder,
 } from '../ports/venue.js';
 import type { LiveStore } from './store.js';
@@ -15,6 +17,10 @@ export interface EntryMeta {
   forecastPnl: number;
   signalKey: string | null;
 }
+
+/** The status an order event leaves its order's row in. */
+export const rowStatusOf = (kind: OrderEventKind): string =>
+  kind === 'fill' ? 'filled' : kind === 'partial_fill' ? 'partially_filled' : kind;
 
 /**
  * The broker as the runtime uses it: every order is written to the store *before* it is sent (so after a
@@ -91,6 +97,13 @@ export class TrackedBroker implements Broker {
         this.store.updateOrderStatus(venue.id, venue.status, venue.filledQty, venue.fillPrice, at);
     }
     return venue;
+  }
+
+  /** A venue's order event into its order's row (a fill, a cancel, an expiry): the row follows the venue. */
+  recordEvent(e: OrderEvent): void {
+    if (e.kind === 'new' || e.kind === 'pending_cancel' || e.kind === 'resync') return;
+    const status = rowStatusOf(e.kind);
+    this.store.updateOrderStatus(e.order.id, status, e.order.filledQty, e.order.fillPrice, this.now());
   }
 
   async cancel(orderId: string): Promise<CancelResult> {

@@ -75,6 +75,17 @@ export interface LiveBroker extends Broker {
   placeMarket(request: MarketOrderRequest): Promise<PlaceResult>;
   /** The venue's order with this client order id, open or closed; null when the venue never received it. */
   orderByClientId(clientOrderId: string): Promise<VenueOrder | null>;
+  /**
+   * The quantity and limit the venue would hold for this order, on its own steps (null when it could not be
+   * sent); absent when the venue takes the numbers as they are.
+   */
+  venueNumbers?(order: {
+    symbol: string;
+    assetClass: AssetClass;
+    side: Side;
+    qty: number;
+    limitPrice: number;
+  }): { qty: number; limitPrice: number } | null;
   /** Order events as they happen. Returns a function that stops listening. */
   onOrderEvent(listener: (event: OrderEvent) => void): () => void;
   /**

@@ -2,6 +2,7 @@ import type { Coordinator } from '../coordinator/coordinator.js';
 import type { Outcome } from '../coordinator/saga.js';
 import type { AssetClass, EntryRequest } from '../core/types.js';
 import type { LiveStore } from '../live/store.js';
+import { settleLostEvents } from '../live/recovery.js';
 import { TrackedBroker } from '../live/tracked-broker.js';
 import type { LiveBroker } from '../ports/venue.js';
 import { appliedDetail } from './event-details.js';
@@ -30,7 +31,7 @@ export class ExecutingMode {
   /** @param configured config `symbols`: each configured market's spelling and asset class. */
   constructor(
     private readonly venue: LiveBroker,
-    store: LiveStore,
+    private readonly store: LiveStore,
     now: () => number,
     configured: Readonly<Record<string, { assetClass: AssetClass }>>,
   ) {
@@ -45,18 +46,24 @@ export class ExecutingMode {
     this.spellings = new SymbolSpellings(Object.keys(configured));
     this.tracked = new TrackedBroker(venue, store, now);
     this.stopListening = venue.onOrderEvent((e) => {
-      if (e.kind !== 'new' && e.kind !== 'pending_cancel') this.stale = true;
+      if (e.kind === 'new' || e.kind === 'pending_cancel') return;
+      this.stale = true;
+      // The order's row follows the venue (a fill, an expiry), as in `run`.
+      this.tracked.recordEvent(e);
     });
   }
 
   /**
-   * Decide the request and carry it out, after a reconcile if the ledger may be behind the venue. A request
-   * under another spelling of a market than the venue's or the one known is refused (400) before anything.
+   * Decide the request and carry it out, after a reconcile if the ledger may be behind the venue. The
+   * reconcile also settles the rows of orders whose last event was lost (a stream gap). A request under
+   * another spelling of a market than the venue's or the one known is refused (400) before anything.
    */
   async submit(coordinator: Coordinator, request: EntryRequest): Promise<Outcome> {
     if (this.stale) {
       this.stale = false;
       await coordinator.reconcile(this.tracked);
+      const openIds = new Set(coordinator.ledger.orders.map((o) => o.id));
+      await settleLostEvents(this.store, this.venue, openIds, (e) => this.tracked.recordEvent(e));
       for (const o of coordinator.ledger.orders) this.spellings.note(o.symbol, 'venue');
       for (const p of coordinator.ledger.positions) this.spellings.note(p.symbol, 'venue');
     }

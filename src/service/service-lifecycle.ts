@@ -1,5 +1,5 @@
 import type { Coordinator } from '../coordinator/coordinator.js';
-import { recoverSagas } from '../live/recovery.js';
+import { recoverSagas, settleOrderRows } from '../live/recovery.js';
 import type { LiveStore } from '../live/store.js';
 import { TrackedBroker } from '../live/tracked-broker.js';
 import type { Logger } from '../ports/log.js';
@@ -36,19 +36,22 @@ export interface ServiceParts {
 export async function recoverService(p: ServiceParts, recovering: (on: boolean) => void): Promise<void> {
   const interrupted = p.tables.openSagas().map((s) => s.sagaId);
   recovering(true);
+  const deps = {
+    store: p.o.store,
+    broker: p.executing?.tracked ?? new TrackedBroker(p.venue, p.o.store, () => p.o.timers.now()),
+    venue: p.venue,
+    coordinator: p.coordinator,
+    log: p.o.log,
+    now: () => p.o.timers.now(),
+    dryRun: p.o.config.dryRun,
+    includeCurrentRun: false,
+    // A bot that does not confirm a recovered saga's cancel in time ends it, as in a live saga.
+    unconfirmedEnds: p.advisory !== null,
+  };
   try {
-    await recoverSagas({
-      store: p.o.store,
-      broker: p.executing?.tracked ?? new TrackedBroker(p.venue, p.o.store, () => p.o.timers.now()),
-      venue: p.venue,
-      coordinator: p.coordinator,
-      log: p.o.log,
-      now: () => p.o.timers.now(),
-      dryRun: p.o.config.dryRun,
-      includeCurrentRun: false,
-      // A bot that does not confirm a recovered saga's cancel in time ends it, as in a live saga.
-      unconfirmedEnds: p.advisory !== null,
-    });
+    await recoverSagas(deps);
+    // Rows of earlier runs still marked working take the venue's word (as `run` does at start).
+    if (p.executing) await settleOrderRows(deps);
   } finally {
     recovering(false);
     p.decisions.flush();

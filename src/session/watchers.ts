@@ -150,10 +150,24 @@ export interface ExitPlan {
 
 const NO_EXIT: ExitPlan = { cancel: [], place: null, exitNow: null, unarmed: false };
 
+/**
+ * The numbers a venue holds for an order it is sent (its own price and quantity steps). A resting
+ * take-profit is compared with what the venue would hold for the wanted one, so one on the venue's steps is
+ * kept rather than cancelled and placed again at every poll.
+ */
+export type VenueNumbers = (order: {
+  symbol: string;
+  assetClass: AssetClass;
+  side: Side;
+  qty: number;
+  limitPrice: number;
+}) => { qty: number; limitPrice: number };
+
 export class ExitWatcher {
   constructor(
     readonly symbol: string,
     readonly assetClass: AssetClass,
+    private readonly venueNumbers: VenueNumbers | null = null,
   ) {}
 
   /**
@@ -180,9 +194,10 @@ export class ExitWatcher {
       return { ...NO_EXIT, unarmed: true };
     }
     const tp = takeProfitOrder(this.assetClass, positionSide, position.qty, entry.takeProfit);
-    const keep = armed.find(
-      (o) => o.side === tp.side && near(o.qty, tp.qty) && near(o.limitPrice, tp.limitPrice),
-    );
+    const held = this.venueNumbers?.({ symbol: this.symbol, assetClass: this.assetClass, ...tp });
+    const same = (o: { qty: number; limitPrice: number }, t: { qty: number; limitPrice: number }) =>
+      near(o.qty, t.qty) && near(o.limitPrice, t.limitPrice);
+    const keep = armed.find((o) => o.side === tp.side && (same(o, tp) || (held && same(o, held))));
     const step = exitStep(entry.timeStopAt, now, keep !== undefined);
     if (step === 'time-stop') return { ...NO_EXIT, cancel: armed.map((o) => o.id), exitNow: 'time-stop' };
     return { ...NO_EXIT, cancel: armed.filter((o) => o !== keep).map((o) => o.id), place: keep ? null : tp };

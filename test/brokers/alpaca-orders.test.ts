@@ -151,7 +151,9 @@ describe('a place whose answer was lost is looked up by client order id, never s
       const venueOrder = r.venue.orderByClientId('ws-orders-1')!;
       expect(result).toEqual({ ok: true, orderId: venueOrder.id });
       expect(r.fake.created.get('ws-orders-1')).toBe(1);
+      // The pair's asset rules are read once, before its first order.
       expect(r.fake.requests.map((q) => `${q.method} ${q.path} ${q.status}`)).toEqual([
+        'GET /v2/assets/SOLUSD 200',
         'POST /v2/orders 0',
         'GET /v2/orders:by_client_order_id 200',
       ]);
@@ -171,6 +173,7 @@ describe('a place whose answer was lost is looked up by client order id, never s
     const result = await r.broker.placeLimit(order());
     expect(result).toEqual({ ok: true, orderId: r.venue.orderByClientId('ws-orders-1')!.id });
     expect(r.fake.requests.map((q) => `${q.method} ${q.path} ${q.status}`)).toEqual([
+      'GET /v2/assets/SOLUSD 200',
       'POST /v2/orders 503',
       'GET /v2/orders:by_client_order_id 404',
       'POST /v2/orders 200',

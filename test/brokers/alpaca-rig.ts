@@ -10,7 +10,7 @@ import { Logger, MemorySink } from '../../src/ports/log.js';
 import type { OrderEvent } from '../../src/ports/venue.js';
 import { BarVenue } from '../../src/live/venue.js';
 import type { BarSeries } from '../../src/marketdata/index.js';
-import { FakeAlpaca } from '../support/fake-alpaca.js';
+import { FakeAlpaca, type FakeAlpacaOptions } from '../support/fake-alpaca.js';
 import { loadReal } from '../support/marketdata.js';
 
 /** The Alpaca adapter wired to the fake Alpaca server over real HTTP and WebSocket on 127.0.0.1. */
@@ -52,6 +52,7 @@ export async function rig(
     broker?: Partial<AlpacaBrokerOptions>;
     stream?: Partial<StreamOptions>;
     timeoutMs?: number;
+    fake?: Pick<FakeAlpacaOptions, 'assets'>;
   } = {},
 ): Promise<Rig> {
   const time = { t: options.t0 ?? T0 };
@@ -65,7 +66,12 @@ export async function rig(
     margin: DEFAULT_CONFIG.margin,
     now: () => time.t,
   });
-  const fake = new FakeAlpaca({ venue, ...KEY, holdCancel: (o) => held.has(o.clientOrderId) });
+  const fake = new FakeAlpaca({
+    venue,
+    ...KEY,
+    holdCancel: (o) => held.has(o.clientOrderId),
+    ...options.fake,
+  });
   await fake.start();
   const sink = new MemorySink();
   const log = new Logger([sink]);

@@ -12,67 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryBroker } from '../../src/brokers/memory.js';
-import type { OrderUpdate, PlaceLimitRequest, PlaceResult } from '../../src/coordinator/broker.js';
-import { nyseCalendar } from '../../src/core/calendar/index.js';
-import { resolveConfig } from '../../src/core/config/resolve.js';
 import type { OpenOrder } from '../../src/core/types.js';
-import { LiveMetrics } from '../../src/live/metrics.js';
-import { LiveStore } from '../../src/live/store.js';
-import type { LiveBroker, OrderEvent, VenueOrder } from '../../src/ports/venue.js';
-import { CoordinatorService } from '../../src/service/service.js';
-import { ManualTimers, readyRequest, restingOrder, silentLog } from '../service/fixture.js';
+import { ManualTimers, readyRequest, restingOrder } from '../service/fixture.js';
+import { ledgerView, settle, startProcess as start, venueView } from '../support/money-venue.js';
 
 const EQUITY = 10_000;
 /** What the generated sequences did, over all runs: the test must reach each case it claims to cover. */
 const reached = { steals: 0, killsWithHeldCancel: 0, racedCancels: 0 };
-const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
-
-/** One process's connection to the shared venue: once the process is killed, no answer reaches it. */
-class Connection implements LiveBroker {
-  readonly name = 'memory';
-  dead = false;
-  constructor(private readonly venue: MemoryBroker) {}
-  private answer<T>(call: Promise<T>): Promise<T> {
-    return call.then(
-      (r) => (this.dead ? never<T>() : r),
-      (e: unknown) => (this.dead ? never<T>() : Promise.reject(e as Error)),
-    );
-  }
-  placeLimit(r: PlaceLimitRequest): Promise<PlaceResult> {
-    return this.answer(this.venue.placeLimit(r));
-  }
-  cancel(id: string) {
-    return this.answer(this.venue.cancel(id));
-  }
-  openOrders() {
-    return this.answer(this.venue.openOrders());
-  }
-  positions() {
-    return this.answer(this.venue.positions());
-  }
-  account() {
-    return this.answer(this.venue.account());
-  }
-  async placeMarket(): Promise<PlaceResult> {
-    return { ok: false, reason: 'not in this test' };
-  }
-  orderByClientId(clientOrderId: string): Promise<VenueOrder | null> {
-    return this.answer(this.venue.orderByClientId(clientOrderId).then((u) => u && venueOrder(u)));
-  }
-  onOrderEvent(listener: (event: OrderEvent) => void): () => void {
-    return this.venue.onOrderUpdate((u) => {
-      if (!this.dead)
-        listener({ kind: u.status === 'filled' ? 'fill' : 'partial_fill', order: venueOrder(u) });
-    });
-  }
-  async close(): Promise<void> {}
-}
-
-/** What recovery and the tracked broker read of an order (the rest of the shape is not looked at). */
-function venueOrder(u: OrderUpdate): VenueOrder {
-  const status = u.status === 'done_for_day' ? 'open' : u.status;
-  return { ...u, status, clientOrderId: u.clientOrderId ?? u.id } as VenueOrder;
-}
 
 interface Step {
   t: 'request' | 'fill' | 'hold' | 'race' | 'kill' | 'settle';
@@ -97,46 +43,6 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
   qty: fc.integer({ min: 5, max: 40 }),
   frac: fc.constantFrom(0.25, 0.5, 1),
 });
-
-interface Process {
-  service: CoordinatorService;
-  store: LiveStore;
-  connection: Connection;
-}
-
-function start(dir: string, venue: MemoryBroker, timers: ManualTimers): Process {
-  const { config } = resolveConfig({
-    layers: [{ source: 'test', values: { live: { stateDb: join(dir, 's.sqlite') } } }],
-  });
-  const store = new LiveStore(config.live.stateDb);
-  const connection = new Connection(venue);
-  const service = new CoordinatorService({
-    config,
-    store,
-    log: silentLog(),
-    metrics: new LiveMetrics(),
-    timers,
-    calendar: nyseCalendar(),
-    mode: { kind: 'executing', broker: connection },
-    runTag: `p${Math.random().toString(36).slice(2, 7)}`,
-  });
-  return { service, store, connection };
-}
-
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 6; i++) await new Promise((r) => setImmediate(r));
-};
-
-const round = (x: number): number => Math.round(x * 1e6) / 1e6;
-
-async function venueView(venue: MemoryBroker) {
-  const orders = (await venue.openOrders()).map((o) => ({ id: o.id, qty: round(o.qty) }));
-  const positions = (await venue.positions()).map((p) => ({ symbol: p.symbol, qty: round(p.qty) }));
-  return {
-    orders: orders.sort((a, b) => (a.id < b.id ? -1 : 1)),
-    positions: positions.sort((a, b) => (a.symbol < b.symbol ? -1 : 1)),
-  };
-}
 
 async function play(steps: Step[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'worksteal-live-money-'));
@@ -237,14 +143,7 @@ async function play(steps: Step[]): Promise<void> {
     await drain();
     // A decision now (a request that waits) sees the venue's state: the ledger must be it.
     await p.service.request({ ...readyRequest('Z/USD', 500), price: 150 });
-    const ledger = p.service.coordinator.ledger.snapshot();
-    expect(
-      {
-        orders: ledger.orders.map((o) => ({ id: o.id, qty: round(o.qty) })),
-        positions: ledger.positions.map((x) => ({ symbol: x.symbol, qty: round(x.qty) })),
-      },
-      log.join('\n'),
-    ).toEqual(await venueView(venue));
+    expect(ledgerView(p.service), log.join('\n')).toEqual(await venueView(venue));
     expect(p.service.tables.openSagas(), log.join('\n')).toEqual([]);
     reached.steals += p.service.coordinator.history.all().length;
     await check();

@@ -15,6 +15,7 @@ import {
   send,
   sendWs,
 } from './fake-alpaca-wire.js';
+import { fakeAsset, orderRuleBreach, type FakeAsset } from './fake-alpaca-rules.js';
 export { RunChild } from './run-child.js';
 
 /**
@@ -30,7 +31,8 @@ export { RunChild } from './run-child.js';
  * - /v2/clock, /v2/calendar (NYSE), bars and latest quotes from the same bars the venue fills on;
  * - GET /v2/orders pages as Alpaca does: `limit` (default 50, at most 500), `after`/`until` (exclusive,
  *   on submission time), `direction` (default desc);
- * - extended-hours orders must be `day` limits (422 otherwise), as Alpaca requires;
+ * - extended-hours orders must be `day` limits (422 otherwise), as Alpaca requires; so must fractional stock
+ *   quantities, and prices and quantities must be on Alpaca's steps (fake-alpaca-rules.ts);
  * - faults a test switches on (`faults`): hung requests, lost answers, a refused cancel, a refused stream
  *   re-authentication, a half-open stream (no pong, no messages), error bodies that echo the headers.
  */
@@ -49,6 +51,8 @@ export interface FakeAlpacaOptions {
    * (prices change only when a bar closes, as in a replay: a runtime then asks as the replay does).
    */
   quoteTime?: 'now' | 'bar-close';
+  /** Asset entities by symbol (price and quantity steps, minimum, fractionable) over a permissive default. */
+  assets?: Record<string, Partial<FakeAsset>>;
 }
 
 export interface FakeAlpacaFaults {
@@ -143,6 +147,13 @@ export class FakeAlpaca extends EventEmitter {
     if (!order) throw new Error(`no order ${id}`);
     this.dayDone.add(id);
     this.sendUpdate('done_for_day', { ...alpacaOrder(order), status: 'done_for_day' });
+  }
+
+  /** A trade_updates event the venue sends of its own accord (`restated`, `replaced` …), with the order as is. */
+  announce(event: string, id: string, status?: string): void {
+    const order = this.o.venue.order(id);
+    if (!order) throw new Error(`no order ${id}`);
+    this.sendUpdate(event, { ...alpacaOrder(order), ...(status ? { status } : {}) });
   }
 
   private onSocket(ws: WebSocket): void {
@@ -272,6 +283,12 @@ export class FakeAlpaca extends EventEmitter {
       return o ? reply(200, this.alpacaOrder(o)) : reply(404, { code: 40410000, message: 'order not found' });
     }
     if (one && method === 'DELETE') return this.cancelOrder(decodeURIComponent(one[1]!), reply);
+    if (method === 'GET' && path.startsWith('/v2/assets/')) {
+      const name = decodeURIComponent(path.slice('/v2/assets/'.length));
+      const symbol = venue.symbols.find((s) => s === name || s.replace('/', '') === name);
+      if (!symbol) return reply(404, { code: 40410000, message: 'asset not found' });
+      return reply(200, this.asset(symbol));
+    }
     if (method === 'GET' && path === '/v2/clock') {
       const now = venue.now();
       const cal = nyseCalendar();
@@ -293,6 +310,12 @@ export class FakeAlpaca extends EventEmitter {
       return reply(200, { quotes: quotesOf(venue, url, this.o.quoteTime === 'bar-close') });
     }
     reply(404, { code: 40410000, message: `no route ${method} ${path}` });
+  }
+
+  /** The asset entity of a symbol the venue trades: `assets` of the options, else a permissive default. */
+  private asset(symbol: string): FakeAsset {
+    const crypto = this.o.venue.assetClassOf(symbol) === 'crypto';
+    return fakeAsset(symbol, crypto, this.o.assets?.[symbol]);
   }
 
   /** One page of orders, as Alpaca pages GET /v2/orders. */
@@ -333,6 +356,8 @@ export class FakeAlpaca extends EventEmitter {
         message: 'only limit orders with a limit_price are expected here',
       });
     }
+    const breach = orderRuleBreach(b, venue.assetClassOf(symbol) === 'crypto', this.asset(symbol));
+    if (breach) return reply(422, { code: 42210000, message: breach });
     const qty = Number(b.qty);
     const limit = Number(b.limit_price);
     const side = b.side === 'sell' ? 'sell' : 'buy';

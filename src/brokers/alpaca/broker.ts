@@ -15,13 +15,16 @@ import {
 } from '../../ports/venue.js';
 import {
   EVENT_KINDS,
+  RESYNC_EVENTS,
   toBrokerAccount,
   toLivePosition,
   toVenueOrder,
   type AlpacaAccount,
   type AlpacaPosition,
 } from './wire.js';
+import { AssetRulesCache } from './assets.js';
 import { CancelWatch } from './cancel-watch.js';
+import { isFractionalStock, shownOrder, wireOrder, type WireOrder, type WireRequest } from './order-rules.js';
 import { AlpacaError, type AlpacaRest } from './rest.js';
 import type { AlpacaOrder, AlpacaStream, TradeUpdate } from './stream.js';
 import { canonicalSymbol } from './symbols.js';
@@ -61,11 +64,13 @@ export class AlpacaBroker implements LiveBroker {
   readonly name = 'alpaca';
   private readonly listeners = new Set<(e: OrderEvent) => void>();
   private readonly cancels: CancelWatch;
+  private readonly assets: AssetRulesCache;
   private readonly sessions: ExchangeCalendar;
 
   constructor(private readonly o: AlpacaBrokerOptions) {
     this.sessions = o.calendar ?? nyseCalendar();
     this.cancels = new CancelWatch(o.rest, o.cancelPollMs ?? 2000);
+    this.assets = new AssetRulesCache(o.rest, o.log);
     o.stream.onUpdate((u) => this.onUpdate(u));
     // Updates may have been lost while disconnected: tell the runtime to reconcile before deciding.
     o.stream.onReconnect(() => {
@@ -78,7 +83,12 @@ export class AlpacaBroker implements LiveBroker {
   }
 
   async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
-    let timeInForce: Record<string, unknown> = { time_in_force: 'gtc' };
+    const wire = await this.wireNumbers(request, request.limitPrice, true);
+    if (!wire.ok) return wire;
+    // Alpaca works a fractional stock quantity only as a `day` order.
+    let timeInForce: Record<string, unknown> = {
+      time_in_force: isFractionalStock(request.assetClass, wire.qty.value) ? 'day' : 'gtc',
+    };
     if (request.assetClass === 'stock' && this.o.extendedHours) {
       const now = (this.o.now ?? Date.now)();
       const session = stockSessionAt(now, this.sessions);
@@ -93,11 +103,11 @@ export class AlpacaBroker implements LiveBroker {
     }
     return this.post(request.clientOrderId, {
       symbol: canonicalSymbol(request.symbol, request.assetClass),
-      qty: String(request.qty),
+      qty: wire.qty.text,
       side: request.side,
       type: 'limit',
       ...timeInForce,
-      limit_price: String(request.limitPrice),
+      limit_price: wire.limit.text,
       client_order_id: request.clientOrderId,
     });
   }
@@ -105,26 +115,50 @@ export class AlpacaBroker implements LiveBroker {
   /**
    * An order that must trade now (end-of-day trims). Not a `market` order: at or after 16:00 Alpaca queues
    * a stock market order until the next open, which is too late for the overnight requirement. Instead a
-   * marketable limit — the last price moved `MARKETABLE_BAND` through (cents for stocks), `day`, with
-   * `extended_hours` for stocks so it also trades in the after-hours session.
+   * marketable limit — the last price moved `MARKETABLE_BAND` through (then onto the tick, the safe way),
+   * `day`, with `extended_hours` for stocks so it also trades in the after-hours session.
    */
   async placeMarket(request: MarketOrderRequest): Promise<PlaceResult> {
     const band = request.side === 'sell' ? 1 - MARKETABLE_BAND : 1 + MARKETABLE_BAND;
-    const raw = request.price * band;
-    const limit =
-      request.assetClass === 'stock'
-        ? (request.side === 'sell' ? Math.floor(raw * 100) : Math.ceil(raw * 100)) / 100
-        : raw;
+    // Always off the tick before rounding: not logged.
+    const wire = await this.wireNumbers(request, request.price * band, false);
+    if (!wire.ok) return wire;
     return this.post(request.clientOrderId, {
       symbol: canonicalSymbol(request.symbol, request.assetClass),
-      qty: String(request.qty),
+      qty: wire.qty.text,
       side: request.side,
       type: 'limit',
       time_in_force: request.assetClass === 'stock' ? 'day' : 'gtc',
-      limit_price: String(limit),
+      limit_price: wire.limit.text,
       ...(request.assetClass === 'stock' ? { extended_hours: true } : {}),
       client_order_id: request.clientOrderId,
     });
+  }
+
+  /**
+   * The order's numbers as Alpaca takes them, under the symbol's asset rules where they matter (every crypto
+   * pair; a stock only for a fraction). A rounding is logged when asked (the ledger keeps the request's).
+   */
+  private async wireNumbers(
+    request: WireRequest,
+    limitPrice: number,
+    logRounding: boolean,
+  ): Promise<WireOrder | { ok: false; reason: string }> {
+    const needsRules = request.assetClass === 'crypto' || !Number.isInteger(request.qty);
+    const rules = needsRules ? await this.assets.rulesFor(request.symbol, request.assetClass) : null;
+    const wire = wireOrder(request, limitPrice, rules);
+    if (logRounding && wire.ok && wire.rounded) {
+      const { symbol, qty } = request;
+      const sent = { sentQty: wire.qty.text, limit: limitPrice, sentLimit: wire.limit.text };
+      this.o.log.info('order-numbers-rounded', { symbol, qty, ...sent });
+    }
+    return wire;
+  }
+
+  /** The numbers `placeLimit` would send for this order now (the symbol's asset rules as far as read). */
+  venueNumbers(order: WireRequest & { limitPrice: number }): { qty: number; limitPrice: number } | null {
+    const wire = wireOrder(order, order.limitPrice, this.assets.known(order.symbol, order.assetClass));
+    return wire.ok ? { qty: wire.qty.value, limitPrice: wire.limit.value } : null;
   }
 
   /**
@@ -162,7 +196,7 @@ export class AlpacaBroker implements LiveBroker {
           const existing = await this.orderByClientId(clientOrderId);
           if (existing) return { ok: true, orderId: existing.id };
         }
-        return { ok: false, reason: error.venueMessage };
+        return { ok: false, reason: `Alpaca refused ${shownOrder(body)}: ${error.venueMessage}` };
       }
     }
   }
@@ -293,13 +327,8 @@ export class AlpacaBroker implements LiveBroker {
 
   /** Trading days between two New York dates, as the calendar override format (core/calendar) reads them. */
   async calendar(start: string, end: string): Promise<{ day: string; open: string; close: string }[]> {
-    const { data } = await this.o.rest.request<{ date: string; open: string; close: string }[]>(
-      'GET',
-      '/v2/calendar',
-      {
-        query: { start, end },
-      },
-    );
+    type Day = { date: string; open: string; close: string };
+    const { data } = await this.o.rest.request<Day[]>('GET', '/v2/calendar', { query: { start, end } });
     return data.map((d) => ({ day: d.date, open: d.open, close: d.close }));
   }
 
@@ -323,6 +352,7 @@ export class AlpacaBroker implements LiveBroker {
     }
     const kind = EVENT_KINDS[u.event];
     if (kind) for (const l of this.listeners) l({ kind, order });
+    else if (RESYNC_EVENTS.has(u.event)) for (const l of this.listeners) l({ kind: 'resync' });
     if (!isOpenStatus(order.status)) this.cancels.settle(order.id, { order });
   }
 }

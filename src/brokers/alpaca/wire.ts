@@ -37,7 +37,8 @@ export interface AlpacaPosition {
  * trade_updates events as order events. Not here, on purpose:
  * - `done_for_day`: the order stops trading for today but works again at the next session; it is not an
  *   end (treating it as one would resolve a pending cancel and free margin the order still holds);
- * - `order_cancel_rejected`: it answers a cancel, not the order's life (the broker handles it).
+ * - `order_cancel_rejected`: it answers a cancel, not the order's life (the broker handles it);
+ * - `restated`, `replaced`, `suspended`: they ask for a reconcile instead (RESYNC_EVENTS).
  */
 export const EVENT_KINDS: Readonly<Record<string, OrderEventKind>> = {
   new: 'new',
@@ -49,7 +50,17 @@ export const EVENT_KINDS: Readonly<Record<string, OrderEventKind>> = {
   expired: 'expired',
 };
 
-/** Alpaca's final statuses; every other one (new, accepted, held, partially_filled, done_for_day …) still works. */
+/**
+ * Events that change an order in ways worksteal does not model one by one — Alpaca restating it (a corporate
+ * action moves its price or quantity), replacing it, suspending it: the ledger is behind, so a reconcile.
+ */
+export const RESYNC_EVENTS: ReadonlySet<string> = new Set(['restated', 'replaced', 'suspended']);
+
+/**
+ * Alpaca's final statuses (its docs: "no further updates will occur for the order"; `replaced`: another order
+ * took its place); every other one (new, accepted, held, partially_filled, done_for_day, calculated, and
+ * `suspended`, "not eligible for trading" for now but not ended) still holds its margin and stays open.
+ */
 const STATUS: Readonly<Record<string, VenueOrderStatus>> = {
   pending_cancel: 'pending_cancel',
   filled: 'filled',
@@ -57,7 +68,6 @@ const STATUS: Readonly<Record<string, VenueOrderStatus>> = {
   expired: 'expired',
   replaced: 'canceled',
   rejected: 'rejected',
-  suspended: 'rejected',
 };
 
 export const assetClassOf = (c: string | undefined): AssetClass => (c === 'crypto' ? 'crypto' : 'stock');
