@@ -160,6 +160,8 @@ class RowValuations {
   private windowOpens = new Float64Array(0);
   /** The rows of this batch the model values (scratch). */
   private valued = new Int32Array(0);
+  /** The rows of this batch whose content is new to it (scratch). */
+  private slow = new Int32Array(0);
 
   /** Values the listed rows into `out`; true when one of them holds a next-bar chance left for later. */
   value(
@@ -199,8 +201,35 @@ class RowValuations {
     const { stamp, symbol, distance, current, until, probability, nextBar, nextBarVariance } = this;
     const { expectedReturn, sigma, valued } = this;
     let valuedCount = 0;
-    for (let k = 0; k < count; k++) {
-      const i = rows[k]!;
+    // A fixed validity: a row whose content was seen (most) keeps all but its answers, and is listed here
+    // at once; the rest go to the loop below. That loop asks for validities, which this one need not: the
+    // compiler keeps its columns in registers across no call.
+    let list = rows;
+    let listed = count;
+    if (validityFixed) {
+      const slow = this.slow;
+      listed = 0;
+      for (let k = 0; k < count; k++) {
+        const i = rows[k]!;
+        const seen = stamps[i]!;
+        if (current[i] === seen) continue;
+        if (stamp[i] !== seen) {
+          slow[listed++] = i;
+          continue;
+        }
+        current[i] = seen;
+        const s = symbol[i]!;
+        const u = until[i]!;
+        if (s < 0 || u !== u) this.unknown(i);
+        else {
+          valued[valuedCount++] = i;
+          expectedReturn[i] = returns.expectedReturn(s);
+        }
+      }
+      list = slow;
+    }
+    for (let k = 0; k < listed; k++) {
+      const i = list[k]!;
       const seen = stamps[i]!;
       let u: TimeMs;
       if (validityFixed) {
@@ -229,14 +258,8 @@ class RowValuations {
       current[i] = seen;
       until[i] = u;
       const s = symbol[i]!;
-      // As valueOrder: an unknown symbol, price or validity leaves every slot unknown.
-      if (s < 0 || u !== u) {
-        probability[i] = Number.NaN;
-        nextBar[i] = Number.NaN;
-        nextBarVariance[i] = Number.NaN;
-        expectedReturn[i] = Number.NaN;
-        sigma[i] = Number.NaN;
-      } else {
+      if (s < 0 || u !== u) this.unknown(i);
+      else {
         valued[valuedCount++] = i;
         expectedReturn[i] = returns.expectedReturn(s);
       }
@@ -300,5 +323,15 @@ class RowValuations {
     this.windowTradable = grown(this.windowTradable);
     this.windowOpens = grown(this.windowOpens);
     this.valued = new Int32Array(capacity);
+    this.slow = new Int32Array(capacity);
+  }
+
+  /** As valueOrder: an unknown symbol, price or validity leaves every slot of row i unknown. */
+  private unknown(i: number): void {
+    this.probability[i] = Number.NaN;
+    this.nextBar[i] = Number.NaN;
+    this.nextBarVariance[i] = Number.NaN;
+    this.expectedReturn[i] = Number.NaN;
+    this.sigma[i] = Number.NaN;
   }
 }
