@@ -30,7 +30,8 @@ const CLASSES = ['crypto', 'stock'] as const;
 type Step =
   | { kind: 'batch'; mask: number; deferBelow?: number }
   | { kind: 'add'; symbol: number; side: 'buy' | 'sell'; distance: number; hours: number; noPrice: boolean }
-  | { kind: 'remove' | 'fill' | 'validity'; row: number }
+  | { kind: 'remove' | 'fill'; row: number }
+  | { kind: 'validity'; row: number; unknown: boolean }
   | { kind: 'quote'; symbol: number; price: number }
   | { kind: 'bar' | 'trade' }
   | { kind: 'time'; hours: number };
@@ -59,7 +60,11 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     weight: 2,
   },
   fc.record({ kind: fc.constantFrom('remove' as const, 'fill' as const), row: fc.nat() }),
-  { arbitrary: fc.record({ kind: fc.constant('validity' as const), row: fc.nat() }), weight: 2 },
+  {
+    // A validity may also become unknown, and known again later (the same order, price and limit).
+    arbitrary: fc.record({ kind: fc.constant('validity' as const), row: fc.nat(), unknown: fc.boolean() }),
+    weight: 2,
+  },
   fc.record({
     kind: fc.constant('quote' as const),
     symbol: fc.nat({ max: 2 }),
@@ -128,7 +133,9 @@ function scenario(fixed: boolean, seed: number) {
       case 'validity': {
         // Only a session that does not promise fixed validities may change one of a resting order.
         const o = at(s.row);
-        if (o && !fixed) validity.set(o.id, (validity.get(o.id) ?? now) + 3 * HOUR);
+        if (!o || fixed) return;
+        const was = validity.get(o.id) ?? Number.NaN;
+        validity.set(o.id, s.unknown ? Number.NaN : (was === was ? was : now) + 3 * HOUR);
         return;
       }
       case 'quote':
@@ -258,7 +265,18 @@ describe('the valuator batch over the ledger row stamps (fast-check, seed 5)', (
     const s = scenario(false, 1);
     s.step({ kind: 'add', symbol: 0, side: 'buy', distance: 0.03, hours: 2, noPrice: false });
     expect(s.check(-1)).toBe(0);
-    s.step({ kind: 'validity', row: 0 });
+    s.step({ kind: 'validity', row: 0, unknown: false });
+    expect(s.check(-1)).toBe(0);
+    expect(s.chancesSeen()).toBe(2);
+  });
+
+  it('values an order whose validity became unknown and then known again in full, its expected return too', () => {
+    const s = scenario(false, 1);
+    s.step({ kind: 'add', symbol: 0, side: 'buy', distance: 0.03, hours: 2, noPrice: false });
+    expect(s.check(-1)).toBe(0);
+    s.step({ kind: 'validity', row: 0, unknown: true });
+    expect(s.check(-1)).toBe(0);
+    s.step({ kind: 'validity', row: 0, unknown: false });
     expect(s.check(-1)).toBe(0);
     expect(s.chancesSeen()).toBe(2);
   });

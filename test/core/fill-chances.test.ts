@@ -96,3 +96,86 @@ describe('FillChances.evaluateRows', () => {
     );
   });
 });
+
+/**
+ * The model keeps a symbol's σ and next-bar variance across decisions at other times for as long as its
+ * version and the hourly next bar's window stay; a symbol whose last bar was not an hour long has a window
+ * of its own. Whatever was kept, each answer must be what the rule's parts give at that time.
+ */
+describe('FillChances.evaluateRows across times', () => {
+  // Symbols 0 and 1 end on hourly bars, 2 and 3 on a 30-minute bar, 4 and 5 on a two-hour one.
+  const classes = ['crypto', 'stock', 'crypto', 'stock', 'crypto', 'stock'] as const;
+  const lastBar = [HOUR, HOUR, HOUR / 2, HOUR / 2, 2 * HOUR, 2 * HOUR];
+
+  function modelWithBarLengths(): FillModel {
+    const model = new FillModel({ calendar, assetClasses: classes });
+    const r = rng(4411);
+    const price = classes.map(() => 100);
+    for (let t = START; t < END; t += HOUR) {
+      classes.forEach((c, i) => {
+        if (c === 'stock' && !calendar.isRegularSession(t)) return;
+        const o = price[i]!;
+        const close = o * Math.exp((r() - 0.5) * 0.03);
+        const high = Math.max(o, close) * (1 + r() * 0.004);
+        const low = Math.min(o, close) * (1 - r() * 0.004);
+        model.onBar(i, t, o, high, low, close, HOUR);
+        price[i] = close;
+      });
+    }
+    // The last bar of each symbol at its own length (stocks: the last session's last hour).
+    const lastSession = calendar.sessionAt(Date.parse('2024-02-14T20:00:00Z'))!;
+    classes.forEach((c, i) => {
+      const t = c === 'stock' ? lastSession.close - HOUR : END;
+      const o = price[i]!;
+      model.onBar(i, t, o, o * 1.004, o * 0.996, o * 1.001, lastBar[i]!);
+    });
+    return model;
+  }
+
+  it('equals variance() and the calibration at every time, whatever was kept from an earlier one', () => {
+    const model = modelWithBarLengths();
+    fc.assert(
+      fc.property(
+        // Times from a Friday afternoon to the Tuesday after, in the order drawn (back and forth).
+        fc.array(fc.integer({ min: 0, max: 4 * 24 * 60 }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 12_000 }),
+        (minutes, distance) => {
+          for (const m of minutes) {
+            const now = Date.parse('2024-02-16T14:00:00Z') + m * 60_000;
+            const n = classes.length;
+            const d = distance / 100_000;
+            const columns = {
+              symbol: Int32Array.from(classes, (_, i) => i),
+              distance: new Float64Array(n).fill(d),
+              until: new Float64Array(n).fill(now + 3 * HOUR),
+              probability: new Float64Array(n),
+              nextBar: new Float64Array(n),
+              nextBarVariance: new Float64Array(n).fill(Number.NaN),
+              sigma: new Float64Array(n),
+            };
+            model.evaluateRows(
+              Int32Array.from(classes, (_, i) => i),
+              n,
+              now,
+              columns,
+            );
+            for (let i = 0; i < n; i++) {
+              expect(columns.sigma[i]).toBe(model.sigmaPerHour(i));
+              const end = now + lastBar[i]!;
+              expect(columns.probability[i]).toBe(chanceOf(model, classes[i]!, i, d, now, now + 3 * HOUR));
+              expect(columns.nextBar[i]).toBe(chanceOf(model, classes[i]!, i, d, now, end));
+            }
+          }
+        },
+      ),
+      { seed: 4412, numRuns: 200 },
+    );
+  });
+});
+
+function chanceOf(model: FillModel, c: 'crypto' | 'stock', i: number, d: number, from: number, to: number) {
+  const v = model.variance(i, from, to);
+  if (v !== v) return Number.NaN;
+  if (v <= 0) return 0;
+  return model.calibration(c).probability(d / Math.sqrt(v));
+}

@@ -4,7 +4,7 @@ import { beyondGrid, insideGrid, interpolate, tailProbability } from './calibrat
 import { logDistance } from './distance.js';
 import { TradableProfile } from './horizon.js';
 import { FILL_P, FILL_P_NEXT_BAR, FILL_SIGMA_HOUR, FILL_SLOTS } from './model-options.js';
-import { NextBarWindows } from './next-bar.js';
+import { NextBarWindows, nextBarEnd } from './next-bar.js';
 import type { FillState } from './tape.js';
 
 const HOUR_MS = 3_600_000;
@@ -45,8 +45,8 @@ const ONE_ROW = new Int32Array(1);
 /**
  * What a FillModel answers from its state (FillState: what the bars taught it): readiness, σ, the variance
  * over a window and the calibrated chances of orders. The model owns the state and passes its version to
- * every call, so that what is shared by a symbol's orders (its next bar, see NextBarWindows) is computed
- * once per version and `now`. Pure: no I/O, no clock.
+ * every call, so that what is shared by a symbol's orders (σ and its next bar, see NextBarWindows) is
+ * computed once and kept while the version and the next bar's window stay. Pure: no I/O, no clock.
  */
 export class FillChances {
   private readonly rate: Float64Array;
@@ -88,7 +88,7 @@ export class FillChances {
       calibrations: this.calibrations,
     } = state);
     this.profile = new TradableProfile(calendar, maxHorizonMs);
-    this.next = new NextBarWindows(state.rate.length);
+    this.next = new NextBarWindows(state, this.profile, minBars, maxHorizonMs);
   }
 
   /** The symbol has enough history for a volatility. */
@@ -210,9 +210,9 @@ export class FillChances {
     const { symbol, distance, until, probability, nextBar, nextBarVariance, sigma } = columns;
     const next = this.next;
     next.begin(now, version);
-    const { sigma: sigmaNow, end: nextBarEnd, sqrt: nextBarSqrt, variance: windowVariance } = next;
-    const { stock, calibrations, rate, maxHorizonMs } = this;
-    this.shareAll(version, rows, count, symbol, now);
+    // A symbol's shared values (NextBarWindows) are computed by its first row that finds them stale.
+    const { sigma: sigmaNow, sqrt: nextBarSqrt, variance: windowVariance, validFor, key } = next;
+    const { stock, calibrations, rate, maxHorizonMs, barLength } = this;
     // variance() and Calibration.probability() written out for the loop (hundreds of orders per decision):
     // the same expressions, so the same numbers. A symbol is ready exactly when its shared σ is known.
     const samples = [calibrations[0].fittedSamples(), calibrations[1].fittedSamples()] as const;
@@ -236,6 +236,7 @@ export class FillChances {
     for (let k = 0; k < count; k++) {
       const r = rows[k]!;
       const i = symbol[r]!;
+      if (validFor[i] !== key) next.share(i);
       const d = distance[r]!;
       const u = until[r]!;
       const sigmaHour = sigmaNow[i]!;
@@ -274,7 +275,7 @@ export class FillChances {
         p = insideGrid(z) ? interpolate(curve, z) : cal.outsideGrid(z);
       } else p = v !== v ? Number.NaN : 0;
       probability[r] = p;
-      if (u >= nextBarEnd[i]!) {
+      if (u >= nextBarEnd(barLength, i, now)) {
         const vn = windowVariance[i]!;
         const defer = c === 0 ? deferCrypto : deferStock;
         if (vn === nextBarVariance[r]) {
@@ -297,41 +298,6 @@ export class FillChances {
         nextBarVariance[r] = Number.NaN;
         nextBar[r] = p;
       }
-    }
-  }
-
-  /**
-   * The shared values (see NextBarWindows) of the rows' symbols at `now`, one symbol after another:
-   * variance() over each next bar written out, with the stock window of the last bar length asked kept
-   * (most symbols share one length, so every stock's next bar asks the same window).
-   */
-  private shareAll(version: number, rows: Int32Array, count: number, symbol: Int32Array, now: TimeMs): void {
-    const next = this.next;
-    const shared = next.generation;
-    const { stamp, end: nextBarEnd, keptAt, variance: kept } = next;
-    const { bars, gaps, stock, rate, gap, barLength, minBars, maxHorizonMs } = this;
-    const window = this.scratch;
-    let windowEnd = Number.NaN;
-    for (let k = 0; k < count; k++) {
-      const i = symbol[rows[k]!]!;
-      if (stamp[i] === shared) continue;
-      const end = now + (barLength[i]! || HOUR_MS);
-      stamp[i] = shared;
-      nextBarEnd[i] = end;
-      let v: number;
-      const c = stock[i]!;
-      if (!(bars[i]! >= minBars && (c === 0 || gaps[i]! > 0))) v = Number.NaN;
-      else if (!(end > now)) v = 0;
-      else if (c === 0) v = cappedVariance(rate[i]!, end - now, maxHorizonMs);
-      else {
-        if (end !== windowEnd) {
-          this.profile.window(now, end, window);
-          windowEnd = end;
-        }
-        v = rate[i]! * window[0]! + window[1]! * gap[i]!;
-      }
-      // σ and √v as kept still hold at the same version and variance.
-      if (!(keptAt[i] === version && v === kept[i])) next.keep(i, version, this.sigmaPerHour(i), v);
     }
   }
 }
