@@ -17,22 +17,9 @@ import type { StudyData } from '../../src/optimizer/data.js';
 import type { Evaluation } from '../../src/optimizer/objective/objective.js';
 import { createEvaluator, prepareObjective, studyRange } from '../../src/optimizer/optimize.js';
 import { OptimizerStore } from '../../src/optimizer/store.js';
-import { FIXTURE_CONFIG, FIXTURE_FROM, FIXTURE_TO } from '../optimizer/optimizer-fixture.js';
+import { FIXTURE_CONFIG, FIXTURE_FROM, FIXTURE_SETS, FIXTURE_TO } from '../optimizer/optimizer-fixture.js';
 import { garbleFrom, type Garbage } from '../support/garble.js';
 import { loadReal } from '../support/marketdata.js';
-
-const SETS = {
-  crypto: [
-    'binance-spot-yanniedog/SOLUSDT_1h.csv',
-    'binance-spot-yanniedog/LINKUSDT_1h.csv',
-    'binance-spot-yanniedog/AVAXUSDT_1h.csv',
-  ],
-  mixed: [
-    'binance-spot-yanniedog/SOLUSDT_1h.csv',
-    'databento-nasdaq-tejasraj15/AAPL_1h.csv',
-    'databento-nasdaq-tejasraj15/MSFT_1h.csv',
-  ],
-} as const;
 
 const RANGE = { from: Date.parse(FIXTURE_FROM), to: Date.parse(FIXTURE_TO) };
 /**
@@ -106,7 +93,7 @@ function selection({ result: r, evaluations }: Run) {
 }
 
 describe('optimize --compare never reads the holdout before it has chosen', () => {
-  for (const [set, files] of Object.entries(SETS)) {
+  for (const [set, files] of Object.entries(FIXTURE_SETS)) {
     it(`${set}: garbage in the holdout leaves every selection number and the chosen config bit-identical`, async () => {
       const { config, data } = await studyData(files);
       const series = data.loaded.map((l) => l.series);

@@ -18,6 +18,18 @@ export const FIXTURE_FILES = [
   'binance-spot-yanniedog/AVAXUSDT_1h.csv',
 ];
 export const FIXTURE_PATHS = FIXTURE_FILES.map((f) => join(MARKETDATA, f));
+/**
+ * Three-symbol sets of real bars, one crypto only and one mixed (a crypto pair and two stocks), for the tests
+ * that run whole windows under both asset classes' rules (end of day, sessions) and must stay quick.
+ */
+export const FIXTURE_SETS = {
+  crypto: FIXTURE_FILES,
+  mixed: [
+    'binance-spot-yanniedog/SOLUSDT_1h.csv',
+    'databento-nasdaq-tejasraj15/AAPL_1h.csv',
+    'databento-nasdaq-tejasraj15/MSFT_1h.csv',
+  ],
+} as const;
 export const FIXTURE_FROM = '2023-01-01';
 export const FIXTURE_TO = '2023-05-01';
 

@@ -29,20 +29,7 @@ import { simulate, type SimOutput } from '../../src/sim/engine.js';
 import { buildTimeline } from '../../src/sim/timeline.js';
 import { garbleBars, type Garbage } from '../support/garble.js';
 import { loadReal } from '../support/marketdata.js';
-import { FIXTURE_CONFIG } from './optimizer-fixture.js';
-
-const SETS = {
-  crypto: [
-    'binance-spot-yanniedog/SOLUSDT_1h.csv',
-    'binance-spot-yanniedog/LINKUSDT_1h.csv',
-    'binance-spot-yanniedog/AVAXUSDT_1h.csv',
-  ],
-  mixed: [
-    'binance-spot-yanniedog/SOLUSDT_1h.csv',
-    'databento-nasdaq-tejasraj15/AAPL_1h.csv',
-    'databento-nasdaq-tejasraj15/MSFT_1h.csv',
-  ],
-} as const;
+import { FIXTURE_CONFIG, FIXTURE_SETS } from './optimizer-fixture.js';
 
 const START = Date.parse('2023-01-01');
 const PARAMS: Params[] = [
@@ -84,7 +71,7 @@ const arbWindow = fc.record({
 });
 
 describe('an evaluation reads nothing after its window, nor a bar before it closes', () => {
-  for (const [set, files] of Object.entries(SETS)) {
+  for (const [set, files] of Object.entries(FIXTURE_SETS)) {
     it(`${set}: a window is bit-identical with every later bar garbage, and its past with its own future garbage`, async () => {
       const series = (await loadReal(files)).map((l) => l.series);
       let endOfData = 0;
@@ -136,7 +123,7 @@ describe('an evaluation reads nothing after its window, nor a bar before it clos
   }
 
   it('the objective (cached signals, timelines and replayed fill tapes) gives the same folds with the future garbled', async () => {
-    const series = (await loadReal(SETS.mixed)).map((l) => l.series);
+    const series = (await loadReal(FIXTURE_SETS.mixed)).map((l) => l.series);
     const config = configFor('expectedValue');
     const { optimize: _o, ...base } = config;
     const windows: Window[] = [0, 1, 2, 3].map((i) => ({
