@@ -14,9 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryBroker } from '../../src/brokers/memory.js';
-import type { OpenOrder } from '../../src/core/types.js';
-import { ManualTimers, readyRequest, restingOrder } from '../service/fixture.js';
-import { ledgerView, settle, startProcess, venueView } from '../support/money-venue.js';
+import { ManualTimers, readyRequest } from '../service/fixture.js';
+import {
+  checkVenueMoney,
+  expectLedgerIsVenue,
+  HeldCancels,
+  restingBook,
+  settle,
+  startProcess,
+} from '../support/money-venue.js';
 
 const EQUITY = 10_000;
 const reached = {
@@ -76,26 +82,17 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
 async function play(steps: Step[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'worksteal-live-faults-'));
   const timers = new ManualTimers();
-  const resting: OpenOrder[] = [0, 1, 2, 3].map((i) => {
-    const o = restingOrder(`r${i}`, `R${i}/USD`, 2_000, [0.0005, 0.05, 0.1, 0.2][i]!, i);
-    return { ...o, placedAt: o.placedAt!, clientOrderId: undefined } as OpenOrder;
-  });
-  const held = new Map<string, () => void>();
-  let holdNext = false;
+  const held = new HeldCancels();
   let losePlace: null | 'lost' | 'filled' = null;
   let loseCancel = false;
   let gapNext = false;
   let raceNext: number | null = null;
   const venue = new MemoryBroker({
     account: { equity: EQUITY, patternDayTrader: false },
-    orders: resting,
+    orders: restingBook(),
     now: () => timers.now(),
     faults: {
-      delay: (call, id) => {
-        if (call !== 'cancel' || !holdNext) return Promise.resolve();
-        holdNext = false;
-        return new Promise<void>((resolve) => held.set(id, resolve));
-      },
+      delay: held.delay,
       // Part of a victim fills while its cancel is in flight.
       partialFillBeforeCancel: (order) => {
         const share = raceNext;
@@ -137,26 +134,12 @@ async function play(steps: Step[]): Promise<void> {
   loseNextEvent();
   let inFlight: Promise<unknown>[] = [];
   const drain = async (): Promise<void> => {
-    holdNext = false;
-    for (let i = 0; i < 5; i++) {
-      for (const release of held.values()) release();
-      held.clear();
-      await settle();
-    }
-    await Promise.all(inFlight);
+    await held.drain(inFlight);
     inFlight = [];
   };
   let requests = 0;
   const log: string[] = [];
-  const check = async (): Promise<void> => {
-    const where = log.join('\n');
-    const truth = await venueView(venue);
-    const used =
-      truth.orders.reduce((s, o) => s + o.qty * 100, 0) +
-      truth.positions.reduce((s, x) => s + Math.abs(x.qty) * 100, 0);
-    expect(used, where).toBeLessThanOrEqual(EQUITY + 1e-6);
-    expect(venue.calls.placeLimit, where).toBeLessThanOrEqual(requests);
-  };
+  const check = (): Promise<void> => checkVenueMoney(venue, EQUITY, requests, log.join('\n'));
   const openAt = async (pick: number) => {
     const open = await venue.openOrders();
     return open[pick % Math.max(1, open.length)];
@@ -208,7 +191,7 @@ async function play(steps: Step[]): Promise<void> {
           gapNext = true;
           break;
         case 'hold':
-          holdNext = true;
+          held.holdNext = true;
           break;
         case 'race':
           raceNext = step.frac;
@@ -217,7 +200,7 @@ async function play(steps: Step[]): Promise<void> {
           await drain();
           break;
         case 'kill':
-          holdNext = false;
+          held.holdNext = false;
           p.connection.dead = true;
           await p.service.durable().catch(() => undefined);
           p.store.close();
@@ -234,9 +217,7 @@ async function play(steps: Step[]): Promise<void> {
     loseCancel = false;
     await drain();
     // A decision now sees the venue's state: the ledger must be it.
-    await p.service.request({ ...readyRequest('Z/USD', 500), price: 150 });
-    expect(ledgerView(p.service), log.join('\n')).toEqual(await venueView(venue));
-    expect(p.service.tables.openSagas(), log.join('\n')).toEqual([]);
+    await expectLedgerIsVenue(p, venue, log.join('\n'));
     // The store's rows follow the venue: none is left working for an order the venue ended.
     const openIds = new Set((await venue.openOrders()).map((o) => o.id));
     const rows = [...p.store.workingOrders(), ...p.store.unsettledOrders()];

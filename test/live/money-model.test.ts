@@ -12,9 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryBroker } from '../../src/brokers/memory.js';
-import type { OpenOrder } from '../../src/core/types.js';
-import { ManualTimers, readyRequest, restingOrder } from '../service/fixture.js';
-import { ledgerView, settle, startProcess as start, venueView } from '../support/money-venue.js';
+import { ManualTimers, readyRequest } from '../service/fixture.js';
+import {
+  checkVenueMoney,
+  expectLedgerIsVenue,
+  HeldCancels,
+  restingBook,
+  settle,
+  startProcess as start,
+} from '../support/money-venue.js';
 
 const EQUITY = 10_000;
 /** What the generated sequences did, over all runs: the test must reach each case it claims to cover. */
@@ -47,24 +53,15 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
 async function play(steps: Step[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'worksteal-live-money-'));
   const timers = new ManualTimers();
-  const resting: OpenOrder[] = [0, 1, 2, 3].map((i) => {
-    const o = restingOrder(`r${i}`, `R${i}/USD`, 2_000, [0.0005, 0.05, 0.1, 0.2][i]!, i);
-    return { ...o, placedAt: o.placedAt!, clientOrderId: undefined } as OpenOrder;
-  });
-  const held = new Map<string, () => void>();
-  let holdNext = false;
+  const held = new HeldCancels();
   let raceNext: number | null = null;
   const venue = new MemoryBroker({
     account: { equity: EQUITY, patternDayTrader: false },
-    orders: resting,
+    orders: restingBook(),
     now: () => timers.now(),
     faults: {
       // The venue holds a cancel (pending_cancel) until the test lets it through.
-      delay: (call, id) => {
-        if (call !== 'cancel' || !holdNext) return Promise.resolve();
-        holdNext = false;
-        return new Promise<void>((resolve) => held.set(id, resolve));
-      },
+      delay: held.delay,
       partialFillBeforeCancel: (order) => {
         const share = raceNext;
         raceNext = null;
@@ -76,27 +73,13 @@ async function play(steps: Step[]): Promise<void> {
   let p = start(dir, venue, timers);
   /** Let every held cancel through (and any the venue holds next), then wait for the requests. */
   const drain = async (): Promise<void> => {
-    holdNext = false;
-    for (let i = 0; i < 5; i++) {
-      for (const release of held.values()) release();
-      held.clear();
-      await settle();
-    }
-    await Promise.all(inFlight);
+    await held.drain(inFlight);
     inFlight = [];
   };
   let inFlight: Promise<unknown>[] = [];
   let requests = 0;
   const log: string[] = [];
-  const check = async (): Promise<void> => {
-    const where = log.join('\n');
-    const truth = await venueView(venue);
-    const used =
-      truth.orders.reduce((s, o) => s + o.qty * 100, 0) +
-      truth.positions.reduce((s, x) => s + Math.abs(x.qty) * 100, 0);
-    expect(used, where).toBeLessThanOrEqual(EQUITY + 1e-6);
-    expect(venue.calls.placeLimit, where).toBeLessThanOrEqual(requests);
-  };
+  const check = (): Promise<void> => checkVenueMoney(venue, EQUITY, requests, log.join('\n'));
   try {
     await p.service.ready;
     for (const step of steps) {
@@ -115,7 +98,7 @@ async function play(steps: Step[]): Promise<void> {
           break;
         }
         case 'hold':
-          holdNext = true;
+          held.holdNext = true;
           break;
         case 'race':
           raceNext = step.frac;
@@ -127,7 +110,7 @@ async function play(steps: Step[]): Promise<void> {
           // kill -9: the process hears nothing more; what it sent may still take effect at the venue (a
           // cancel the venue holds goes through later, after the restart asked for it again).
           if (held.size) reached.killsWithHeldCancel++;
-          holdNext = false;
+          held.holdNext = false;
           p.connection.dead = true;
           await p.service.durable().catch(() => undefined);
           p.store.close();
@@ -142,9 +125,7 @@ async function play(steps: Step[]): Promise<void> {
     }
     await drain();
     // A decision now (a request that waits) sees the venue's state: the ledger must be it.
-    await p.service.request({ ...readyRequest('Z/USD', 500), price: 150 });
-    expect(ledgerView(p.service), log.join('\n')).toEqual(await venueView(venue));
-    expect(p.service.tables.openSagas(), log.join('\n')).toEqual([]);
+    await expectLedgerIsVenue(p, venue, log.join('\n'));
     reached.steals += p.service.coordinator.history.all().length;
     await check();
   } finally {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { MemoryBroker } from '../../src/brokers/memory.js';
 import type { OrderUpdate, PlaceLimitRequest, PlaceResult } from '../../src/coordinator/broker.js';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
@@ -7,7 +8,8 @@ import { LiveMetrics } from '../../src/live/metrics.js';
 import { LiveStore } from '../../src/live/store.js';
 import type { LiveBroker, OrderEvent, OrderEventKind, VenueOrder } from '../../src/ports/venue.js';
 import { CoordinatorService } from '../../src/service/service.js';
-import { ManualTimers, silentLog } from '../service/fixture.js';
+import type { OpenOrder } from '../../src/core/types.js';
+import { ManualTimers, readyRequest, restingOrder, silentLog } from '../service/fixture.js';
 
 /**
  * The executing service over a shared in-memory venue, as the live money models drive it (money-model*.test):
@@ -127,4 +129,67 @@ export function ledgerView(service: CoordinatorService) {
     orders: ledger.orders.map((o) => ({ id: o.id, qty: round(o.qty) })),
     positions: ledger.positions.map((x) => ({ symbol: x.symbol, qty: round(x.qty) })),
   };
+}
+
+/** The four resting entries both live money models start from: 2,000 margin each, 0.05% to 20% from their limit. */
+export function restingBook(): OpenOrder[] {
+  return [0, 1, 2, 3].map((i) => {
+    const o = restingOrder(`r${i}`, `R${i}/USD`, 2_000, [0.0005, 0.05, 0.1, 0.2][i]!, i);
+    return { ...o, placedAt: o.placedAt!, clientOrderId: undefined } as OpenOrder;
+  });
+}
+
+/**
+ * Cancels the venue holds (pending_cancel) until the model lets them through: `delay` is the venue's fault
+ * hook, `holdNext` holds the next cancel.
+ */
+export class HeldCancels {
+  holdNext = false;
+  private readonly held = new Map<string, () => void>();
+
+  readonly delay = (call: 'cancel' | 'place', id: string): Promise<void> => {
+    if (call !== 'cancel' || !this.holdNext) return Promise.resolve();
+    this.holdNext = false;
+    return new Promise<void>((resolve) => this.held.set(id, resolve));
+  };
+
+  get size(): number {
+    return this.held.size;
+  }
+
+  /** Let every held cancel through (and any the venue holds next), then wait for the requests in flight. */
+  async drain(inFlight: Promise<unknown>[]): Promise<void> {
+    this.holdNext = false;
+    for (let i = 0; i < 5; i++) {
+      for (const release of this.held.values()) release();
+      this.held.clear();
+      await settle();
+    }
+    await Promise.all(inFlight);
+  }
+}
+
+/**
+ * After every step: the venue never holds more margin than the equity (orders and positions at 100 a unit,
+ * as the models price them) and no request was placed twice.
+ */
+export async function checkVenueMoney(
+  venue: MemoryBroker,
+  equity: number,
+  requests: number,
+  where: string,
+): Promise<void> {
+  const truth = await venueView(venue);
+  const used =
+    truth.orders.reduce((s, o) => s + o.qty * 100, 0) +
+    truth.positions.reduce((s, x) => s + Math.abs(x.qty) * 100, 0);
+  expect(used, where).toBeLessThanOrEqual(equity + 1e-6);
+  expect(venue.calls.placeLimit, where).toBeLessThanOrEqual(requests);
+}
+
+/** At the end: a decision now (a request that waits) sees the venue's state, so the ledger must be it, and no saga is open. */
+export async function expectLedgerIsVenue(p: Process, venue: MemoryBroker, where: string): Promise<void> {
+  await p.service.request({ ...readyRequest('Z/USD', 500), price: 150 });
+  expect(ledgerView(p.service), where).toEqual(await venueView(venue));
+  expect(p.service.tables.openSagas(), where).toEqual([]);
 }
