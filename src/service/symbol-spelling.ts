@@ -1,16 +1,17 @@
 import { symbolKey } from '../marketdata/symbols.js';
 import { BadRequest } from './reports.js';
 
+/** Where a market's spelling comes from: config `symbols`, the broker's own orders and positions, or first use. */
+type SpellingSource = 'configured' | 'venue' | 'seen';
+
 /**
  * One spelling per market. The service matched symbols as strings, so `BTC/USDT`, `BTCUSDT` and `btc/usdt` were
  * three books for one market: a request under one spelling did not see the orders, position, quote or sagas of
  * another (its own order to replace, the margin it already holds). The spelling that counts is the configured one
- * (config `symbols`), else the first the service saw (in a report, or a request); another spelling of the same
- * market (by `symbolKey`, the project's rule: case and separators do not count) is refused naming the one to send.
+ * (config `symbols`), else in executing mode the broker's (its orders and positions), else the first the service
+ * saw (in a report, its steal history or a request); another spelling of the same market (by `symbolKey`, the
+ * project's rule: case and separators do not count) is refused naming the one to send.
  */
-/** Where a market's spelling comes from: config `symbols`, the broker's own orders and positions, or first use. */
-type SpellingSource = 'configured' | 'venue' | 'seen';
-
 export class SymbolSpellings {
   private readonly byKey = new Map<string, { symbol: string; source: SpellingSource }>();
 
