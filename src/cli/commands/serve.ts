@@ -179,18 +179,34 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     store: config.live.stateDb,
     auth: token ? 'bearer token' : 'OFF (--no-auth)',
   });
-  service.ready.then(
-    () => log.info('ready', { detail: 'recovery finished; requests are decided' }),
-    (error: Error) => log.error('recovery-failed', { message: error.message }),
-  );
   const signal = stopSignal();
-  const reason = await signal.received;
+  const reason = await untilStopped(service.ready, signal.received, log);
   await http.close();
   await service.close(reason);
   await close();
   store.close();
   signal.dispose();
-  return EXIT.ok;
+  return reason === RECOVERY_FAILED ? EXIT.failed : EXIT.ok;
+}
+
+const RECOVERY_FAILED = 'recovery-failed';
+
+/**
+ * Why `serve` stops: a signal's name, or RECOVERY_FAILED. A failed recovery stops the service (exit 1): it
+ * would decide nothing, and a supervisor that starts it again has it recover again from the store.
+ */
+export function untilStopped(ready: Promise<void>, signal: Promise<string>, log: Logger): Promise<string> {
+  const failed = ready.then(
+    () => {
+      log.info('ready', { detail: 'recovery finished; requests are decided' });
+      return new Promise<never>(() => undefined);
+    },
+    (error: Error) => {
+      log.error(RECOVERY_FAILED, { message: error.message });
+      return RECOVERY_FAILED;
+    },
+  );
+  return Promise.race([signal, failed]);
 }
 
 async function serviceMode(
