@@ -10,14 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalSymbol } from '../../src/brokers/alpaca/symbols.js';
-import { nyseCalendar } from '../../src/core/calendar/index.js';
-import { resolveConfig } from '../../src/core/config/resolve.js';
 import type { AssetClass, OpenOrder } from '../../src/core/types.js';
-import { LiveMetrics } from '../../src/live/metrics.js';
-import { LiveStore } from '../../src/live/store.js';
 import { BadRequest } from '../../src/service/reports.js';
-import { CoordinatorService } from '../../src/service/service.js';
-import { ManualTimers, MemoryVenue, readyRequest, restingOrder, silentLog, T0 } from './fixture.js';
+import { executingService, MemoryVenue, readyRequest, restingOrder, T0 } from './fixture.js';
 
 /** A venue that spells crypto pairs BASE/QUOTE, as Alpaca does. */
 class PairSpellingVenue extends MemoryVenue {
@@ -34,26 +29,17 @@ afterEach(async () => {
 
 function executing(orders: OpenOrder[], venueOf = MemoryVenue, symbols: Record<string, unknown> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'worksteal-exec-spell-'));
-  const { config } = resolveConfig({
-    layers: [{ source: 'test', values: { symbols, live: { stateDb: join(dir, 's.sqlite') } } }],
-  });
-  const store = new LiveStore(config.live.stateDb);
   const broker = new venueOf({ account: { equity: 10_000, patternDayTrader: false }, orders, now: () => T0 });
+  const stores: { close(): void }[] = [];
   cleanups.push(async () => {
-    store.close();
+    for (const s of stores) s.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const start = () =>
-    new CoordinatorService({
-      config,
-      store,
-      log: silentLog(),
-      metrics: new LiveMetrics(),
-      timers: new ManualTimers(),
-      calendar: nyseCalendar(),
-      mode: { kind: 'executing', broker },
-      runTag: 'exec',
-    });
+  const start = () => {
+    const { service, store } = executingService(dir, broker, { config: { symbols } });
+    stores.push(store);
+    return service;
+  };
   return { start, broker };
 }
 

@@ -6,13 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nyseCalendar } from '../../src/core/calendar/index.js';
-import { resolveConfig } from '../../src/core/config/resolve.js';
 import type { OpenOrder } from '../../src/core/types.js';
-import { LiveMetrics } from '../../src/live/metrics.js';
-import { LiveStore } from '../../src/live/store.js';
-import { CoordinatorService } from '../../src/service/service.js';
-import { ManualTimers, MemoryVenue, readyRequest, restingOrder, silentLog, T0 } from './fixture.js';
+import { executingService, MemoryVenue, readyRequest, restingOrder, T0 } from './fixture.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -21,26 +16,12 @@ afterEach(async () => {
 
 function executing(orders: OpenOrder[]) {
   const dir = mkdtempSync(join(tmpdir(), 'worksteal-exec-'));
-  const { config } = resolveConfig({
-    layers: [{ source: 'test', values: { live: { stateDb: join(dir, 's.sqlite') } } }],
-  });
-  const store = new LiveStore(config.live.stateDb);
-  const timers = new ManualTimers();
   const broker = new MemoryVenue({
     account: { equity: 10_000, patternDayTrader: false },
     orders,
     now: () => T0,
   });
-  const service = new CoordinatorService({
-    config,
-    store,
-    log: silentLog(),
-    metrics: new LiveMetrics(),
-    timers,
-    calendar: nyseCalendar(),
-    mode: { kind: 'executing', broker },
-    runTag: 'exec',
-  });
+  const { service, store } = executingService(dir, broker);
   cleanups.push(async () => {
     await service.close();
     store.close();

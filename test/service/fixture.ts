@@ -273,3 +273,29 @@ export class MemoryVenue extends MemoryBroker implements LiveBroker {
   }
   async close(): Promise<void> {}
 }
+
+/**
+ * `worksteal serve` in executing mode over `broker`, its store in `dir` (more config keys as a config layer):
+ * the service and its store, which the caller closes. Each start is a run of its own (its own run tag).
+ */
+export function executingService(
+  dir: string,
+  broker: LiveBroker,
+  options: { config?: Record<string, unknown>; timers?: Timers } = {},
+): { service: CoordinatorService; store: LiveStore } {
+  const { config } = resolveConfig({
+    layers: [{ source: 'test', values: { ...options.config, live: { stateDb: join(dir, 's.sqlite') } } }],
+  });
+  const store = new LiveStore(config.live.stateDb);
+  const service = new CoordinatorService({
+    config,
+    store,
+    log: silentLog(),
+    metrics: new LiveMetrics(),
+    timers: options.timers ?? new ManualTimers(),
+    calendar: nyseCalendar(),
+    mode: { kind: 'executing', broker },
+    runTag: `x${Math.random().toString(36).slice(2, 7)}`,
+  });
+  return { service, store };
+}

@@ -8,15 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { untilStopped } from '../../src/cli/commands/serve.js';
-import { nyseCalendar } from '../../src/core/calendar/index.js';
-import { resolveConfig } from '../../src/core/config/resolve.js';
-import { LiveMetrics } from '../../src/live/metrics.js';
-import { LiveStore } from '../../src/live/store.js';
-import { Logger } from '../../src/ports/log.js';
 import type { VenueOrder } from '../../src/ports/venue.js';
-import { CoordinatorService } from '../../src/service/service.js';
 import { ServiceUnavailable } from '../../src/service/views.js';
-import { ManualTimers, MemoryVenue, readyRequest, silentLog, T0 } from './fixture.js';
+import { capturingLog, executingService, MemoryVenue, readyRequest, T0 } from './fixture.js';
 
 /** A broker that cannot be reached for the venue's word on an order. */
 class UnreachableVenue extends MemoryVenue {
@@ -30,23 +24,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function start(dir: string, broker: MemoryVenue) {
-  const { config } = resolveConfig({
-    layers: [{ source: 'test', values: { live: { stateDb: join(dir, 's.sqlite') } } }],
-  });
-  const store = new LiveStore(config.live.stateDb);
-  const service = new CoordinatorService({
-    config,
-    store,
-    log: silentLog(),
-    metrics: new LiveMetrics(),
-    timers: new ManualTimers(),
-    calendar: nyseCalendar(),
-    mode: { kind: 'executing', broker },
-    runTag: `r${dirs.length}${Math.random().toString(36).slice(2, 6)}`,
-  });
-  return { service, store };
-}
+const start = (dir: string, broker: MemoryVenue) => executingService(dir, broker);
 
 describe('a start whose crash recovery fails', () => {
   it('answers every request 503 naming why, and decides nothing', async () => {
@@ -96,12 +74,11 @@ describe('a start whose crash recovery fails', () => {
   });
 
   it('stops serve (why: recovery-failed, logged with the cause); a ready service waits for a signal', async () => {
-    const lines: string[] = [];
-    const log = new Logger([{ write: (line: string) => void lines.push(line) }], () => T0);
+    const { log, lines } = capturingLog();
     const never = new Promise<string>(() => undefined);
     const cause = new ServiceUnavailable('crash recovery failed at start (connect ECONNREFUSED)');
     expect(await untilStopped(Promise.reject(cause), never, log)).toBe('recovery-failed');
-    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+    expect(lines).toEqual([
       expect.objectContaining({ level: 'error', event: 'recovery-failed', message: cause.message }),
     ]);
     expect(await untilStopped(Promise.resolve(), Promise.resolve('SIGTERM'), log)).toBe('SIGTERM');

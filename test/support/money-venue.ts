@@ -1,15 +1,11 @@
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { MemoryBroker } from '../../src/brokers/memory.js';
 import type { OrderUpdate, PlaceLimitRequest, PlaceResult } from '../../src/coordinator/broker.js';
-import { nyseCalendar } from '../../src/core/calendar/index.js';
-import { resolveConfig } from '../../src/core/config/resolve.js';
-import { LiveMetrics } from '../../src/live/metrics.js';
 import { LiveStore } from '../../src/live/store.js';
 import type { LiveBroker, OrderEvent, OrderEventKind, VenueOrder } from '../../src/ports/venue.js';
 import { CoordinatorService } from '../../src/service/service.js';
 import type { OpenOrder } from '../../src/core/types.js';
-import { ManualTimers, readyRequest, restingOrder, silentLog } from '../service/fixture.js';
+import { executingService, ManualTimers, readyRequest, restingOrder } from '../service/fixture.js';
 
 /**
  * The executing service over a shared in-memory venue, as the live money models drive it (money-model*.test):
@@ -87,21 +83,8 @@ export interface Process {
 
 /** A process of `worksteal serve` in executing mode over the venue, its store in `dir`. */
 export function startProcess(dir: string, venue: MemoryBroker, timers: ManualTimers): Process {
-  const { config } = resolveConfig({
-    layers: [{ source: 'test', values: { live: { stateDb: join(dir, 's.sqlite') } } }],
-  });
-  const store = new LiveStore(config.live.stateDb);
   const connection = new Connection(venue);
-  const service = new CoordinatorService({
-    config,
-    store,
-    log: silentLog(),
-    metrics: new LiveMetrics(),
-    timers,
-    calendar: nyseCalendar(),
-    mode: { kind: 'executing', broker: connection },
-    runTag: `p${Math.random().toString(36).slice(2, 7)}`,
-  });
+  const { service, store } = executingService(dir, connection, { timers });
   return { service, store, connection };
 }
 
