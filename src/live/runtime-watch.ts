@@ -47,6 +47,12 @@ export class LiveWatchers {
   private readonly entries: EntryWatcher[];
   private readonly exits: ExitWatcher[];
   private readonly unarmedReported = new Set<string>();
+  /**
+   * The refusal last logged per exit kind and symbol: a refusal that repeats at every poll (a remainder below
+   * the pair's minimum size, an account rule) is logged once, and again only when its reason changes or after
+   * an exit of that kind went through. The exit is still sent at every poll.
+   */
+  private readonly refusalLogged = new Map<string, string>();
   private tpSeq = 0;
   private exitSeq = 0;
   private readonly fees: FeeRates;
@@ -140,9 +146,12 @@ export class LiveWatchers {
       qty: Math.abs(position.qty),
       price: side === 'sell' ? quote.bid : quote.ask,
     });
-    if (!result.ok)
-      this.h.o.log.warn('exit-rejected', { symbol: w.symbol, reason: result.reason, why: reason });
-    else this.h.o.log.info('exit', { symbol: w.symbol, orderId: result.orderId, reason, at: iso(now) });
+    if (!result.ok) {
+      this.refused('exit-rejected', w.symbol, result.reason, { why: reason });
+      return;
+    }
+    this.refusalLogged.delete(`exit-rejected|${w.symbol}`);
+    this.h.o.log.info('exit', { symbol: w.symbol, orderId: result.orderId, reason, at: iso(now) });
   }
 
   private async armTakeProfit(w: ExitWatcher, place: NonNullable<ExitPlan['place']>, now: number) {
@@ -150,9 +159,10 @@ export class LiveWatchers {
     const clientOrderId = takeProfitId(this.h.o.runTag, ++this.tpSeq);
     const result = await this.h.broker.placeLimit({ clientOrderId, ...order });
     if (!result.ok) {
-      this.h.o.log.warn('take-profit-rejected', { symbol: w.symbol, reason: result.reason });
+      this.refused('take-profit-rejected', w.symbol, result.reason, {});
       return;
     }
+    this.refusalLogged.delete(`take-profit-rejected|${w.symbol}`);
     this.h.coordinator.recordExitOrder({
       id: result.orderId,
       ...order,
@@ -168,6 +178,19 @@ export class LiveWatchers {
       limit: place.limitPrice,
       qty: place.qty,
       at: iso(now),
+    });
+  }
+
+  /** Logs an exit's refusal unless the same one was logged last for this kind and symbol (refusalLogged). */
+  private refused(event: string, symbol: string, reason: string, fields: Record<string, unknown>): void {
+    const key = `${event}|${symbol}`;
+    if (this.refusalLogged.get(key) === reason) return;
+    this.refusalLogged.set(key, reason);
+    this.h.o.log.warn(event, {
+      symbol,
+      reason,
+      ...fields,
+      detail: 'sent again at every poll; logged again when the reason changes',
     });
   }
 
