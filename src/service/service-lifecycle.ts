@@ -11,6 +11,7 @@ import type { ExecutingMode } from './executing-mode.js';
 import type { SagaIndex } from './saga-index.js';
 import type { ServiceTables } from './service-tables.js';
 import type { ServiceWrites } from './service-writes.js';
+import { ServiceUnavailable } from './views.js';
 
 /** What the service's start (crash recovery) and stop work on: its parts, one mode's of them null. */
 export interface ServiceParts {
@@ -31,9 +32,22 @@ export interface ServiceParts {
 /**
  * Crash recovery at start: the sagas the last run left are carried to an end (recoverSagas), their views say
  * how, and the ledger starts from the book (advisory) or from the venue at the next decision (executing).
- * `recovering` is told when it starts and ends: reports and actions during it belong to the recovery.
+ * `recovering` is told when it starts and ends: reports and actions during it belong to the recovery. A
+ * recovery that fails decides nothing (the ledger may not be the venue's): it rejects with a 503 that says
+ * why, which every request then answers, and `serve` stops so that it can be started again.
  */
 export async function recoverService(p: ServiceParts, recovering: (on: boolean) => void): Promise<void> {
+  try {
+    await recoverOrThrow(p, recovering);
+  } catch (error) {
+    throw new ServiceUnavailable(
+      `crash recovery failed at start (${(error as Error).message}); nothing is decided until worksteal ` +
+        'serve is started again, and it recovers again from the store',
+    );
+  }
+}
+
+async function recoverOrThrow(p: ServiceParts, recovering: (on: boolean) => void): Promise<void> {
   const interrupted = p.tables.openSagas().map((s) => s.sagaId);
   recovering(true);
   const deps = {

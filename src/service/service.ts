@@ -34,7 +34,6 @@ import {
   NotFound,
   requestAnswer,
   ServiceConflict,
-  ServiceUnavailable,
   type ReportAnswer,
   type RequestAnswer,
   type SagaView,
@@ -150,14 +149,7 @@ export class CoordinatorService {
     // market's, so that another spelling after a restart cannot step around them.
     const spellings = this.book?.spellings ?? this.executing!.spellings;
     for (const s of this.coordinator.history.all()) for (const x of [s.thief, s.victim]) spellings.note(x);
-    // A start whose recovery failed decides nothing (the ledger may not be the venue's): every request is a
-    // 503 naming why, and `serve` stops so that it can be started again.
-    this.ready = recoverService(this.parts(), (on) => (this.recovering = on)).catch((error: Error) => {
-      throw new ServiceUnavailable(
-        `crash recovery failed at start (${error.message}); nothing is decided until worksteal serve is ` +
-          'started again, and it recovers again from the store',
-      );
-    });
+    this.ready = recoverService(this.parts(), (on) => (this.recovering = on));
     o.metrics.onScrape(() => this.capacity.now());
   }
 
