@@ -150,7 +150,7 @@ export class LiveWatchers {
       this.refused('exit-rejected', w.symbol, result.reason, { why: reason });
       return;
     }
-    this.refusalLogged.delete(`exit-rejected|${w.symbol}`);
+    this.refusalLogged.delete(refusalKey('exit-rejected', w.symbol));
     this.h.o.log.info('exit', { symbol: w.symbol, orderId: result.orderId, reason, at: iso(now) });
   }
 
@@ -162,7 +162,7 @@ export class LiveWatchers {
       this.refused('take-profit-rejected', w.symbol, result.reason, {});
       return;
     }
-    this.refusalLogged.delete(`take-profit-rejected|${w.symbol}`);
+    this.refusalLogged.delete(refusalKey('take-profit-rejected', w.symbol));
     this.h.coordinator.recordExitOrder({
       id: result.orderId,
       ...order,
@@ -183,7 +183,7 @@ export class LiveWatchers {
 
   /** Logs an exit's refusal unless the same one was logged last for this kind and symbol (refusalLogged). */
   private refused(event: string, symbol: string, reason: string, fields: Record<string, unknown>): void {
-    const key = `${event}|${symbol}`;
+    const key = refusalKey(event, symbol);
     if (this.refusalLogged.get(key) === reason) return;
     this.refusalLogged.set(key, reason);
     this.h.o.log.warn(event, {
@@ -313,3 +313,6 @@ function knownEntry(
     timeStopAt: levels.timeStopAt,
   };
 }
+
+/** refusalLogged's key: one exit kind of one symbol. */
+const refusalKey = (event: string, symbol: string): string => `${event}|${symbol}`;
