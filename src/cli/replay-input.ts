@@ -1,25 +1,33 @@
+import { nyseCalendar } from '../core/calendar/index.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
+import type { Logger } from '../ports/log.js';
 import { selectBenchmark } from '../marketdata/benchmark-sets.js';
 import { expandDataArgs, loadMany, type BarSeries } from '../marketdata/index.js';
+import { barLoadOptions, type BarFileFlags } from './bar-flags.js';
+import { dataQualityLines } from './data-summary.js';
 import { parseDateRange } from './dates.js';
 import { CliError } from './errors.js';
 
 /** The bars and window of a replay, as `run --broker replay` and `serve --broker replay` take them. */
-export interface ReplayInputOptions {
+export interface ReplayInputOptions extends BarFileFlags {
   data?: string[];
   benchmark?: string;
   from?: string;
   to?: string;
-  cache?: boolean;
 }
 
 const DAY = 86_400_000;
 
-/** The replay's bars: a named benchmark set or the given files, cut to the wanted symbols. */
+/**
+ * The replay's bars: a named benchmark set or the given files, read as the bar-file flags say (as simulate
+ * reads them), cut to the wanted symbols. What simulate says about the bars read (how each file was read,
+ * gaps; rows --repair dropped, bars outside sessions, likely splits) goes to the log.
+ */
 export async function replaySeries(
   opts: ReplayInputOptions,
   config: WorkstealConfig,
   wanted: string[],
+  log: Pick<Logger, 'info' | 'warn'>,
 ): Promise<BarSeries[]> {
   let files: string[];
   if (opts.benchmark) {
@@ -31,9 +39,11 @@ export async function replaySeries(
     throw new CliError(
       '--broker replay needs bars: pass --data <files or folders> or --benchmark crypto|mixed',
     );
+  const loaderNotes: string[] = [];
   const loaded = await loadMany(files, {
     symbols: config.symbols,
-    ...(opts.cache === false ? { cacheDir: null } : {}),
+    ...barLoadOptions(opts),
+    onNote: (note) => loaderNotes.push(note),
   });
   const known = loaded.map((l) => l.series.symbol);
   const unknown = wanted.filter((w) => !known.includes(w));
@@ -42,7 +52,13 @@ export async function replaySeries(
       `symbols ${unknown.join(', ')} are not in the replay data; the data holds ${known.join(', ')}`,
     );
   }
-  return loaded.map((l) => l.series).filter((s) => !wanted.length || wanted.includes(s.symbol));
+  const used = loaded.filter((l) => !wanted.length || wanted.includes(l.series.symbol));
+  const { notes, warnings } = dataQualityLines(used, nyseCalendar(), {
+    extendedHours: config.extendedHours,
+  });
+  for (const message of [...loaderNotes, ...notes]) log.info('data-note', { message });
+  for (const message of warnings) log.warn('data-warning', { message });
+  return used.map((l) => l.series);
 }
 
 /**

@@ -30,6 +30,8 @@ export async function loadScenarioBars(
   scenario: Scenario,
   options: {
     symbols: Record<string, { assetClass: AssetClass }>;
+    /** `repair`: bad rows and duplicates are dropped and listed (--repair); refused by default. */
+    onBadData?: 'refuse' | 'repair';
     layout?: LayoutOverride;
     /** null: neither read nor write the binary bar cache (`--no-cache`). */
     cacheDir?: string | null;
@@ -38,6 +40,7 @@ export async function loadScenarioBars(
   const loaderNotes: string[] = [];
   const loaded = await loadMany(await expandDataArgs(paths), {
     symbols: options.symbols,
+    ...(options.onBadData ? { onBadData: options.onBadData } : {}),
     ...(options.layout ? { layout: options.layout } : {}),
     ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
     onNote: (note) => loaderNotes.push(note),

@@ -6,7 +6,14 @@ import { join, resolve } from 'node:path';
 import { ValidationError } from '../core/errors.js';
 import type { AssetClass } from '../core/types.js';
 import { selectBenchmark } from '../marketdata/benchmark-sets.js';
-import { expandDataArgs, loadBars, loadMany, type BarSeries, type LoadResult } from '../marketdata/index.js';
+import {
+  expandDataArgs,
+  loadBars,
+  loadMany,
+  type BarSeries,
+  type LayoutOverride,
+  type LoadResult,
+} from '../marketdata/index.js';
 import type { Window } from './objective/folds.js';
 import type { DataRef } from './objective/objective.js';
 
@@ -47,14 +54,18 @@ export async function loadStudyData(
   options: {
     configSymbols?: Record<string, { assetClass: AssetClass }>;
     onBadData?: 'refuse' | 'repair';
+    /** Read every file with this layout instead of detecting it; the refs carry it to the workers. */
+    layout?: LayoutOverride;
     cacheDir?: string | null;
     onNote?: (message: string) => void;
   } = {},
 ): Promise<StudyData> {
   const { files, defaultRange } = await selectFiles(sel);
+  const layout = options.layout;
   const loaded = await loadMany(files, {
     ...(options.configSymbols ? { symbols: options.configSymbols } : {}),
     onBadData: options.onBadData ?? 'refuse',
+    ...(layout ? { layout } : {}),
     ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
     ...(sel.symbols?.length ? { only: sel.symbols } : {}),
     ...(options.onNote ? { onNote: options.onNote } : {}),
@@ -65,6 +76,7 @@ export async function loadStudyData(
     symbol: l.series.symbol,
     assetClass: l.series.assetClass,
     sha256: l.series.source.sha256,
+    ...(layout ? { layout } : {}),
   }));
   return { loaded, refs, ...(defaultRange ? { defaultRange } : {}) };
 }
@@ -134,6 +146,7 @@ export async function loadRefs(
           symbol: ref.symbol,
           assetClass: ref.assetClass,
           onBadData: options.onBadData,
+          ...(ref.layout ? { layout: ref.layout } : {}),
           ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
         });
       } catch (error) {

@@ -22,20 +22,19 @@ import { selectFiles } from '../../optimizer/data.js';
 import { defaultThreads } from '../../optimizer/evaluators/pool.js';
 import { studyRange } from '../../optimizer/optimize.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
-import { loadMany } from '../../marketdata/index.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
 import { parseDateRange } from '../dates.js';
-import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
-import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
+import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
+import { loadBarFiles } from '../load-bars.js';
 import { comparisonJson } from '../../compare/json.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
 import { asGivenLabel, bothSides } from '../compare-labels.js';
 import { invocation } from '../invocation.js';
 
-interface CompareOptions extends LayoutFlags {
+interface CompareOptions extends BarFileFlags {
   data?: string[];
   benchmark?: string;
   symbols?: string;
@@ -59,8 +58,6 @@ interface CompareOptions extends LayoutFlags {
   signals?: string;
   json?: string;
   markdown?: string;
-  repair?: boolean;
-  cache?: boolean;
   quiet?: boolean;
 }
 
@@ -85,13 +82,15 @@ window n times per side, the order size scaled by 1 + δ on both sides alike (δ
 ±0.2%), and compares the means; the summary's "path noise" is how much ΔSharpe moves from path to path.`;
 
 export function registerCompare(program: Command): void {
-  addLayoutFlags(program.command('compare'))
+  const command = program
+    .command('compare')
     .description(
       'compare policy A with policy B (default: stealing off) on the same data cut into rolling windows: win rate, median differences with bootstrap intervals, net steal regret',
     )
     .option('--data <paths...>', 'bar files and/or folders (CSV, any supported layout)')
     .option('--benchmark <set>', `a named set: ${Object.keys(BENCHMARK_SETS).join(', ')}`)
-    .option('--symbols <list>', 'only these symbols (comma separated)')
+    .option('--symbols <list>', 'only these symbols (comma separated)');
+  addBarFileFlags(command)
     .option('--from <time>', 'start of the first window (ISO date, UTC)')
     .option('--to <time>', 'no window ends after this (ISO date, UTC)')
     .option('--config <file>', 'config file every side starts from (JSON or YAML)')
@@ -134,8 +133,6 @@ export function registerCompare(program: Command): void {
     .option('--threads <k>', 'simulations at once on worker threads (default: one per core; 0 = this thread)')
     .addOption(jsonOption('every number (per window, per side, aggregates)'))
     .option('--markdown <file>', 'write the tables as Markdown, with the command that made them')
-    .option('--repair', 'drop bad rows and duplicates in the data instead of refusing the file')
-    .option('--no-cache', 'do not read or write the binary bar cache')
     .option('--quiet', 'print only the summary table')
     .addHelpText('after', EXAMPLES)
     .action(async (opts: CompareOptions) => {
@@ -226,17 +223,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
     ...(opts.benchmark !== undefined ? { benchmark: opts.benchmark } : {}),
     ...(opts.data ? { data: opts.data } : {}),
   });
-  const loadBar = progressBar('loading');
-  const notes: string[] = [];
-  const loaded = await loadMany(selection.files, {
-    symbols: symbolsOf,
-    onBadData: opts.repair ? 'repair' : 'refuse',
-    ...layoutOverride(opts),
-    ...(opts.cache === false ? { cacheDir: null } : {}),
-    ...(opts.symbols !== undefined ? { only: listFlag(opts.symbols, '--symbols')! } : {}),
-    onNote: (note) => notes.push(note),
-  });
-  loadBar.stop();
+  const { loaded, notes } = await loadBarFiles(selection.files, symbolsOf, opts);
   for (const note of notes) say(`note: ${note}`);
   const series = loaded.map((l) => l.series);
   say(dataLine(loaded, symbolsOf));

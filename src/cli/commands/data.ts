@@ -20,7 +20,7 @@ import {
 import { parseDateRange } from '../dates.js';
 import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
-import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
+import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../bar-flags.js';
 import {
   checkOutputPath,
   deprecatedAlias,

@@ -16,17 +16,16 @@ import { loadConfig } from '../../io/load-config.js';
 import { readStructuredFile } from '../../io/read-structured.js';
 import { dataQualityLines } from '../data-summary.js';
 import { CliError, EXIT } from '../errors.js';
-import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
+import { addBarFileFlags, barLoadOptions, type BarFileFlags } from '../bar-flags.js';
 import { checkOutputPath, jsonOption, writeJsonOutput } from '../output.js';
 
-interface ExplainOptions extends LayoutFlags {
+interface ExplainOptions extends BarFileFlags {
   scenario: string;
   config?: string;
   preset?: string;
   json?: string;
   calendar?: string;
   data?: string[];
-  cache?: boolean;
 }
 
 export function registerExplain(program: Command): void {
@@ -45,10 +44,9 @@ export function registerExplain(program: Command): void {
       '--data <paths...>',
       'bar files and/or folders (as simulate reads them); needed under victimRanking fillProbability or expectedValue, and what makes the default auto rank by expected value: each symbol is valued from its bars closed by the scenario time. An order or request without validUntil is valid for one bar after now',
     );
-  addLayoutFlags(command)
+  addBarFileFlags(command, 'with --data: ')
     .addOption(jsonOption('the decision record'))
     .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar')
-    .option('--no-cache', 'with --data: do not read or write the binary bar cache')
     .addHelpText(
       'after',
       '\nExamples:\n  worksteal explain --scenario examples/scenario-steal.json\n  worksteal explain --scenario examples/scenario-steal.json --json - | jq .victims\n  worksteal explain --scenario examples/scenario-value.json --data ../shared/marketdata/binance-spot-yanniedog',
@@ -75,8 +73,7 @@ export function registerExplain(program: Command): void {
       if (opts.data?.length) {
         const bars = await loadScenarioBars(opts.data, scenario, {
           symbols: config.symbols,
-          ...layoutOverride(opts),
-          ...(opts.cache === false ? { cacheDir: null } : {}),
+          ...barLoadOptions(opts),
         });
         for (const note of bars.notes) process.stderr.write(`note: ${note}\n`);
         valued = valueScenario({

@@ -9,12 +9,13 @@ import { QueueError, parseRedisUrl } from '../../optimizer/queue/connection.js';
 import type { StudyProgress } from '../../optimizer/study.js';
 import { boundary } from '../../compare/windows.js';
 import { num } from '../../report/text.js';
+import { barLoadOptions, type BarFileFlags } from '../bar-flags.js';
 import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
 import type { Progress } from '../progress.js';
 
-export interface OptimizeOptions {
+export interface OptimizeOptions extends BarFileFlags {
   data?: string[];
   benchmark?: string;
   symbols?: string;
@@ -39,8 +40,6 @@ export interface OptimizeOptions {
   queue?: string;
   queueName?: string;
   db: string;
-  repair?: boolean;
-  cache?: boolean;
   quiet?: boolean;
 }
 
@@ -128,8 +127,7 @@ export function loadData(opts: OptimizeOptions, config: WorkstealConfig): Promis
     },
     {
       configSymbols: config.symbols,
-      onBadData: opts.repair ? 'repair' : 'refuse',
-      ...(opts.cache === false ? { cacheDir: null } : {}),
+      ...barLoadOptions(opts),
       // A file left out for a finer one, or bar lengths that differ between symbols: said, as in simulate.
       onNote: (note) => {
         if (!opts.quiet) process.stderr.write(`note: ${note}\n`);

@@ -1,6 +1,7 @@
 import { nyseCalendar } from '../../core/calendar/index.js';
 import { dataLine, dataQualityLines } from '../data-summary.js';
 import type { Command } from 'commander';
+import { addBarFileFlags } from '../bar-flags.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { SCORE_DESCRIPTIONS } from '../../optimizer/objective/scores.js';
@@ -60,7 +61,8 @@ export function registerOptimize(program: Command): void {
     )
     .option('--data <paths...>', 'bar files and/or folders')
     .option('--benchmark <set>', `a named set: ${Object.keys(BENCHMARK_SETS).join(', ')}`)
-    .option('--symbols <list>', 'only these symbols (comma separated)')
+    .option('--symbols <list>', 'only these symbols (comma separated)');
+  addBarFileFlags(command)
     .option('--from <time>', 'start of the folds (ISO date, UTC)')
     .option('--to <time>', 'end of the folds (ISO date, UTC)')
     .option('--config <file>', 'config file; its optimize section sets the search space, folds and score')
@@ -86,8 +88,6 @@ export function registerOptimize(program: Command): void {
     )
     .option('--markdown <file>', 'with --compare: write the table as Markdown, with the command')
     .addOption(jsonOption('the study (scores, folds, data hashes, history; with --compare: every number)'))
-    .option('--repair', 'drop bad rows and duplicates in the data instead of refusing the file')
-    .option('--no-cache', 'do not read or write the binary bar cache')
     .option('--quiet', 'print only the result line')
     .addHelpText(
       'after',

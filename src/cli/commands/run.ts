@@ -11,10 +11,11 @@ import { listFlag } from '../lists.js';
 import { checkOutputPath } from '../output.js';
 import { CliError, EXIT } from '../errors.js';
 import { numberFlag } from '../whole-number.js';
+import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
 import { stopSignal } from '../stop-signal.js';
 
-export interface RunOptions {
+export interface RunOptions extends BarFileFlags {
   broker?: string;
   config?: string;
   preset?: string;
@@ -33,11 +34,10 @@ export interface RunOptions {
   cancelOnStop?: boolean;
   keepServing?: boolean;
   http?: boolean;
-  cache?: boolean;
 }
 
 export function registerRun(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description(
       'run the watchers and the coordinator against a broker: replay (offline, real bars) or Alpaca',
@@ -60,7 +60,8 @@ export function registerRun(program: Command): void {
     .option(
       '--symbols <list>',
       'symbols to watch, comma separated (replay: a subset of the data; alpaca: required unless live.symbols)',
-    )
+    );
+  addBarFileFlags(command, 'replay: ')
     .option(
       '--from <time>',
       'replay: first poll (ISO date or time, UTC); default: once the forecaster has warmed up',
@@ -87,7 +88,6 @@ export function registerRun(program: Command): void {
       'replay: keep /status and /metrics up after the data ends, until SIGINT/SIGTERM',
     )
     .option('--no-http', 'serve no HTTP at all')
-    .option('--no-cache', 'replay: do not read or write the binary bar cache')
     .addHelpText(
       'after',
       `
@@ -128,7 +128,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   let warmedUp: number | null = null;
   try {
     if (broker === 'replay') {
-      const series = await replaySeries(opts, config, wanted);
+      const series = await replaySeries(opts, config, wanted, log);
       const { from, to, ...window } = replayWindow(series, config, opts);
       log.info('replay', {
         symbols: series.map((s) => `${s.symbol} (${s.assetClass})`),

@@ -25,10 +25,11 @@ import { listFlag } from '../lists.js';
 import { checkOutputPath } from '../output.js';
 import { CliError, EXIT } from '../errors.js';
 import { numberFlag } from '../whole-number.js';
+import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
 import { stopSignal } from '../stop-signal.js';
 
-interface ServeOptions {
+interface ServeOptions extends BarFileFlags {
   broker: string;
   config?: string;
   preset?: string;
@@ -42,7 +43,6 @@ interface ServeOptions {
   auth?: boolean;
   openapi?: boolean;
   data?: string[];
-  cache?: boolean;
   benchmark?: string;
   symbols?: string;
   from?: string;
@@ -51,7 +51,7 @@ interface ServeOptions {
 }
 
 export function registerServe(program: Command): void {
-  program
+  const command = program
     .command('serve')
     .description('the coordinator as a local HTTP/JSON service shared by any number of bots, in any language')
     .option(
@@ -75,8 +75,8 @@ export function registerServe(program: Command): void {
     .option('--openapi', 'print the OpenAPI document (docs/openapi.json) and exit')
     .option('--data <paths...>', 'replay: bar files and/or folders')
     .option('--benchmark <set>', `replay: a named set (${Object.keys(BENCHMARK_SETS).join(', ')})`)
-    .option('--symbols <list>', 'replay: a subset of the data, comma separated')
-    .option('--no-cache', 'replay: do not read or write the binary bar cache')
+    .option('--symbols <list>', 'replay: a subset of the data, comma separated');
+  addBarFileFlags(command, 'replay: ')
     .option('--from <time>', 'replay: market time at start (default: once the forecaster has warmed up)')
     .option('--to <time>', 'replay: last market time')
     .option('--speed <n>', 'replay: market seconds per wall second (live.replaySpeed)')
@@ -235,7 +235,7 @@ async function serviceMode(
     };
   }
   const wanted = listFlag(opts.symbols, '--symbols') ?? [];
-  const series = await replaySeries(opts, config, wanted);
+  const series = await replaySeries(opts, config, wanted, log);
   const { from } = replayWindow(series, config, opts);
   const clock = new AcceleratedClock(from, config.live.replaySpeed);
   const venue = replayVenue(config, series, () => clock.now(), runTag);

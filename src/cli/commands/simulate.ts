@@ -5,24 +5,24 @@ import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
 import { BENCHMARK_SETS, selectBenchmark } from '../../marketdata/benchmark-sets.js';
 import type { WorkstealConfig } from '../../core/config/schema.js';
-import { expandDataArgs, loadMany, type BarSeries, type LoadResult } from '../../marketdata/index.js';
+import { expandDataArgs, type BarSeries, type LoadResult } from '../../marketdata/index.js';
 import { dataLine, dataQualityLines, dataWithProblems } from '../data-summary.js';
 import { rangeWithinData } from '../../marketdata/coverage.js';
 import { parseDecimal } from '../../core/decimal.js';
 import { checkDateOrder, checkRangeMeetsData, parseDateRange } from '../dates.js';
-import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../layout-flags.js';
+import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
+import { loadBarFiles } from '../load-bars.js';
 import { rangeDays } from '../../sim/report/analysis.js';
 import { renderReport } from '../../sim/report/html.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
-import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
 import { money, num, pct, table } from '../../report/text.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
 import type { RunStore } from '../../store/runs.js';
 
-interface SimulateOptions extends LayoutFlags {
+interface SimulateOptions extends BarFileFlags {
   data?: string[];
   /** The command takes --data (start does not): the hint for a benchmark set's missing files offers it. */
   dataFlag?: boolean;
@@ -37,22 +37,22 @@ interface SimulateOptions extends LayoutFlags {
   report?: string;
   db?: string;
   stealing?: boolean;
-  repair?: boolean;
-  cache?: boolean;
   calendar?: string;
   quiet?: boolean;
   signalSkill?: string;
 }
 
 export function registerSimulate(program: Command): void {
-  addLayoutFlags(program.command('simulate'))
+  const command = program
+    .command('simulate')
     .description('replay real bars through the coordinator and report what work stealing is worth')
     .option('--data <paths...>', 'bar files and/or folders (CSV, any supported layout)')
     .option(
       '--benchmark <set>',
       `a named set from the market data folder: ${Object.keys(BENCHMARK_SETS).join(', ')}`,
     )
-    .option('--symbols <list>', 'only these symbols (comma separated, as printed)')
+    .option('--symbols <list>', 'only these symbols (comma separated, as printed)');
+  addBarFileFlags(command)
     .option('--from <time>', 'start (ISO date or time, UTC)')
     .option('--to <time>', 'end (ISO date or time, UTC)')
     .option('--config <file>', 'config file (JSON or YAML); best.json from optimize works too')
@@ -67,11 +67,6 @@ export function registerSimulate(program: Command): void {
     .addOption(jsonOption('the full result (config, data, summary, equity, trades, decisions)'))
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--db <file>', 'append the run to a SQLite store')
-    .option(
-      '--repair',
-      'drop bad rows and duplicates and repair high/low in the data (counted per file, the first rows shown, all in --json) instead of refusing the file',
-    )
-    .option('--no-cache', 'do not read or write the binary bar cache')
     .option('--quiet', 'print only the summary line')
     .addHelpText(
       'after',
@@ -193,17 +188,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     env: process.env,
   });
   const config = resolved.config;
-  const loadBar = progressBar('loading');
-  const notes: string[] = [];
-  const loaded = await loadMany(files, {
-    symbols: config.symbols,
-    onBadData: opts.repair ? 'repair' : 'refuse',
-    ...layoutOverride(opts),
-    ...(opts.cache === false ? { cacheDir: null } : {}),
-    ...(opts.symbols !== undefined ? { only: listFlag(opts.symbols, '--symbols')! } : {}),
-    onNote: (note) => notes.push(note),
-  });
-  loadBar.stop();
+  const { loaded, notes } = await loadBarFiles(files, config.symbols, opts);
   checkRangeMeetsData(
     from,
     to,

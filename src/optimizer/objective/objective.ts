@@ -8,7 +8,7 @@ import { DEFAULT_OPTIMIZE, type ScoreName } from '../../core/config/optimize-sch
 import { configSchema, type WorkstealConfig } from '../../core/config/schema.js';
 import { ValidationError } from '../../core/errors.js';
 import type { AssetClass } from '../../core/types.js';
-import type { BarSeries } from '../../marketdata/index.js';
+import type { BarSeries, LayoutOverride } from '../../marketdata/index.js';
 import { simulate } from '../../sim/engine.js';
 import { ForecastCache } from '../../sim/signals/forecast-cache.js';
 import { TimelineCache } from '../../sim/timeline-cache.js';
@@ -30,6 +30,11 @@ export interface DataRef {
   assetClass: AssetClass;
   /** SHA-256 of the file's bytes: a worker that loads a different file refuses to evaluate. */
   sha256: string;
+  /**
+   * How the file was read when its layout was given rather than detected (--timezone, --time-column,
+   * --columns): a worker reads it the same way. Absent when detected.
+   */
+  layout?: LayoutOverride;
 }
 
 /** Everything that decides an evaluation's result except the parameters (hashed into every evaluation id). */
