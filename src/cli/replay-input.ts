@@ -3,6 +3,7 @@ import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Logger } from '../ports/log.js';
 import { selectBenchmark } from '../marketdata/benchmark-sets.js';
 import { expandDataArgs, loadMany, type BarSeries } from '../marketdata/index.js';
+import { firstSignalBar } from '../sim/signals/forecaster.js';
 import { barLoadOptions, type BarFileFlags } from './bar-flags.js';
 import { dataQualityLines } from './data-summary.js';
 import { parseDateRange } from './dates.js';
@@ -63,21 +64,25 @@ export async function replaySeries(
 
 /**
  * The replay's first and last poll (`to` itself is polled: the close of the last bar that opens before it).
- * By default it starts once every series has the forecaster's window of history behind it (so the first
- * poll can already trade) and runs for 7 days, within the data. `warmedUp` is that first time: polls before
- * it find no signals from the built-in forecaster.
+ * By default it starts once every series has the forecaster's whole window of history behind it (its
+ * lookback and horizon: its quantiles are then over as many excursions as at any later time) and runs for 7
+ * days, within the data. `firstSignals` is when the built-in forecaster can first give a signal in every
+ * series (firstSignalBar): polls before it find none.
  */
 export function replayWindow(
   series: readonly BarSeries[],
   config: WorkstealConfig,
   opts: ReplayInputOptions,
-): { from: number; to: number; warmedUp: number } {
+): { from: number; to: number; firstSignals: number } {
   const f = config.sim.forecaster;
-  const warm = f.lookbackBars + f.horizonBars + 1;
-  const warmedUp = Math.max(...series.map((s) => s.time[Math.min(s.time.length - 1, warm)]! + s.intervalMs));
+  // The close of bar k of every series (of its last bar when it has fewer).
+  const closeOfBar = (k: number): number =>
+    Math.max(...series.map((s) => s.time[Math.min(s.time.length - 1, k)]! + s.intervalMs));
+  const fullWindow = closeOfBar(f.lookbackBars + f.horizonBars + 1);
+  const firstSignals = closeOfBar(firstSignalBar(f));
   const dataEnd = Math.min(...series.map((s) => s.time[s.time.length - 1]! + s.intervalMs));
   const asked = parseDateRange(opts.from, opts.to);
-  const from = asked.from ?? warmedUp;
+  const from = asked.from ?? fullWindow;
   // Checked first: without --to the default end is the data's end, which a late --from is past, and the
   // message must name the flag that was given.
   if (from >= dataEnd) {
@@ -91,5 +96,5 @@ export function replayWindow(
       `the replay window is empty: --to ${new Date(to).toISOString()} is not after --from ${new Date(from).toISOString()}`,
     );
   }
-  return { from, to, warmedUp };
+  return { from, to, firstSignals };
 }

@@ -61,10 +61,23 @@ describe('replay window', () => {
     );
   });
 
-  it('reports when the forecaster has warmed up', () => {
+  it('reports when the forecaster can first give a signal, and starts by default once its window is full', () => {
     const f = config.sim.forecaster;
     const w = replayWindow([series], config, { from: '2024-01-02' });
-    expect(w.warmedUp).toBe(T0 + Math.min(24 * 30 - 1, f.lookbackBars + f.horizonBars + 1) * HOUR + HOUR);
+    // The default forecaster (horizon 24, lookback 720): the close of bar 24 + 360 − 1, 2024-01-17.
+    expect(w.firstSignals).toBe(T0 + (f.horizonBars + f.lookbackBars / 2) * HOUR);
+    expect(new Date(w.firstSignals).toISOString()).toBe('2024-01-17T00:00:00.000Z');
+    // A window after it is not one the forecaster has no signals for (run warns only before it).
+    expect(replayWindow([series], config, { from: '2024-01-20' }).firstSignals).toBeLessThan(
+      Date.parse('2024-01-20'),
+    );
+    // Without --from: once the whole window of history (lookback and horizon) is behind the poll.
+    const longer = {
+      ...series,
+      time: Array.from({ length: 24 * 40 }, (_, i) => T0 + i * HOUR),
+    } as unknown as BarSeries;
+    const full = f.lookbackBars + f.horizonBars + 1;
+    expect(replayWindow([longer], config, {}).from).toBe(T0 + full * HOUR + HOUR);
   });
 });
 

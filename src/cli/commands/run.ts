@@ -136,8 +136,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
         to: new Date(to).toISOString(),
         speed: config.live.replaySpeed,
       });
-      if (config.live.signalsCsv === undefined && from < window.warmedUp) {
-        warmedUp = window.warmedUp;
+      if (config.live.signalsCsv === undefined && from < window.firstSignals) {
+        warmedUp = window.firstSignals;
         log.warn('forecaster-not-warmed-up', notWarmedUp(warmedUp, to));
       }
       session = await launchReplay({
@@ -241,8 +241,8 @@ function notWarmedUp(warmedUp: number, to: number | null): { detail: string } {
       : 'polls before it make no decisions';
   return {
     detail:
-      `the built-in forecaster needs sim.forecaster.lookbackBars + horizonBars + 1 bars of history and has ` +
-      `its first signals at ${at}; ${window}. Pass --from ${at} or later (or leave --from out), or give --signals.`,
+      `the built-in forecaster gives signals once it has sim.forecaster.horizonBars + max(10, lookbackBars / 2) ` +
+      `bars of history, from ${at}; ${window}. Pass --from ${at} or later (or leave --from out), or give --signals.`,
   };
 }
 

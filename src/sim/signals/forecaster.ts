@@ -12,6 +12,20 @@ export interface SignalColumns {
   edge: Float64Array;
 }
 
+/** Excursions the forecaster's quantiles hold before it gives a signal: half its window, at least 10. */
+function warmUpExcursions(cfg: ForecasterConfig): number {
+  return Math.max(10, Math.floor(cfg.lookbackBars / 2));
+}
+
+/**
+ * The first bar (0-based, counted from the first bar of history) at whose close the forecaster can give a
+ * signal: the first excursion completes after `horizonBars` bars, and the quantiles wait for the warm-up's
+ * worth of them. Whether it gives one there depends on the edge it finds (`minEdgePct`).
+ */
+export function firstSignalBar(cfg: ForecasterConfig): number {
+  return cfg.horizonBars + warmUpExcursions(cfg) - 1;
+}
+
 /**
  * The built-in causal forecaster: rolling quantiles of past excursions. For every past bar j whose next
  * `horizonBars` bars have all closed by now, it measures how far the low fell and the high rose from j's
@@ -39,7 +53,7 @@ export function forecastSignals(
   const highs = new RollingQuantile(cfg.lookbackBars, cfg.exitQuantile);
   const minLow = new MonotoneWindow(h, true);
   const maxHigh = new MonotoneWindow(h, false);
-  const warmUp = Math.max(10, Math.floor(cfg.lookbackBars / 2));
+  const warmUp = warmUpExcursions(cfg);
 
   // The window at bar i holds the excursions of bars i−h−lookback+1 … i−h: nothing earlier can matter.
   const start = Math.max(0, firstNeeded - h - cfg.lookbackBars);
