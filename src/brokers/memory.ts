@@ -1,4 +1,4 @@
-import type { Account, OpenOrder, Position } from '../core/types.js';
+import { orderTerms, type Account, type OpenOrder, type Position } from '../core/types.js';
 import {
   isTerminalStatus,
   type Broker,
@@ -95,12 +95,7 @@ export class MemoryBroker implements Broker {
     this.byClientId.set(request.clientOrderId, id);
     const order: OpenOrder = {
       id,
-      symbol: request.symbol,
-      assetClass: request.assetClass,
-      side: request.side,
-      role: request.role,
-      limitPrice: request.limitPrice,
-      qty: request.qty,
+      ...orderTerms(request),
       filledQty: 0,
       price: null,
       forecastPnl: 0,

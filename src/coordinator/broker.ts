@@ -1,18 +1,12 @@
-import type { Account, AssetClass, OpenOrder, OrderRole, Position, Side } from '../core/types.js';
+import type { Account, OpenOrder, OrderTerms, Position, Side } from '../core/types.js';
 
 /**
  * The Broker port (DESIGN §5). Adapters: SimBroker (simulator), the in-memory test broker, Replay and Alpaca.
  * Every method reports the venue's truth; `cancel` resolves only when the venue has confirmed.
  */
-export interface PlaceLimitRequest {
+export interface PlaceLimitRequest extends OrderTerms {
   /** Idempotent: placing the same client order id twice yields the same order, never two. */
   clientOrderId: string;
-  symbol: string;
-  assetClass: AssetClass;
-  side: Side;
-  role: OrderRole;
-  limitPrice: number;
-  qty: number;
 }
 
 /**

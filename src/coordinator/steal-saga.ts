@@ -1,6 +1,6 @@
 import type { Decision } from '../core/policy/decision.js';
 import type { StealHistory } from '../core/policy/steal-history.js';
-import type { EntryRequest, StealEvent, TimeMs } from '../core/types.js';
+import { orderTerms, type EntryRequest, type StealEvent, type TimeMs } from '../core/types.js';
 import { lookUpLostPlace, placementClash, type PlaceOutcome } from './broker-calls.js';
 import type { BrokerState, CancelResult, OrderUpdate, PlaceLimitRequest, PlaceResult } from './broker.js';
 import type { SagaClaims } from './claims.js';
@@ -173,12 +173,7 @@ export function* stealSaga(
 function entryPlaceRequest(request: EntryRequest, clientOrderId: string): PlaceLimitRequest {
   return {
     clientOrderId,
-    symbol: request.symbol,
-    assetClass: request.assetClass,
-    side: request.side,
-    role: 'entry',
-    limitPrice: request.limitPrice,
-    qty: request.qty,
+    ...orderTerms(request, 'entry'),
   };
 }
 
@@ -200,12 +195,7 @@ function placedOutcome(
   if (!host.ledger.hasOrder(placed.orderId))
     host.ledger.addOrder({
       id: placed.orderId,
-      symbol: request.symbol,
-      assetClass: request.assetClass,
-      side: request.side,
-      role: 'entry',
-      limitPrice: request.limitPrice,
-      qty: request.qty,
+      ...orderTerms(request, 'entry'),
       price: request.price,
       forecastPnl: request.forecastPnl,
       placedAt: now,

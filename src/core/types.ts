@@ -47,6 +47,33 @@ export interface OpenOrder {
   pendingCancelBy?: string;
 }
 
+/**
+ * What an order is, apart from who holds it and how far it got: the same six fields in a place request, a
+ * venue's order, a stored row, a bot's report and an open order. `qty` is the shape's own quantity: the one
+ * placed in a request, the one still open in an OpenOrder (the same number until something fills).
+ */
+export type OrderTerms = Pick<OpenOrder, 'symbol' | 'assetClass' | 'side' | 'role' | 'limitPrice' | 'qty'>;
+
+/**
+ * Exactly an order's terms (no other key of `o`), so a new term is added here once. `role`: for a shape that
+ * has none (an EntryRequest is an entry). Spread it after a field of the copy's own,
+ * `{ id, ...orderTerms(o), price }`: a copy that starts with the spread (`{ ...orderTerms(o), id }`) kept the
+ * spread object alive through young-generation collections on Node 20 (docs/service.md, "Young-generation
+ * survivors").
+ */
+export function orderTerms(o: OrderTerms): OrderTerms;
+export function orderTerms(o: Omit<OrderTerms, 'role'>, role: OrderRole): OrderTerms;
+export function orderTerms(o: Omit<OrderTerms, 'role'> & { role?: OrderRole }, role?: OrderRole): OrderTerms {
+  return {
+    symbol: o.symbol,
+    assetClass: o.assetClass,
+    side: o.side,
+    role: role ?? o.role!,
+    limitPrice: o.limitPrice,
+    qty: o.qty,
+  };
+}
+
 export interface Position {
   symbol: string;
   assetClass: AssetClass;

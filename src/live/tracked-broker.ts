@@ -1,5 +1,5 @@
 import type { Broker, CancelResult, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
-import type { OpenOrder, Position } from '../core/types.js';
+import { orderTerms, type OpenOrder, type Position } from '../core/types.js';
 import type {
   BrokerAccount,
   LiveBroker,
@@ -60,12 +60,7 @@ export class TrackedBroker implements Broker {
       {
         clientOrderId: request.clientOrderId,
         orderId: null,
-        symbol: request.symbol,
-        assetClass: request.assetClass,
-        side: request.side,
-        role: request.role,
-        limitPrice: request.limitPrice,
-        qty: request.qty,
+        ...orderTerms(request),
         takeProfit: meta?.takeProfit ?? null,
         forecastPnl: meta?.forecastPnl ?? 0,
         signalKey: meta?.signalKey ?? null,

@@ -1,5 +1,5 @@
 import { CapacityLedger, type LedgerSnapshot } from '../coordinator/ledger.js';
-import type { Account, OpenOrder } from '../core/types.js';
+import { orderTerms, type Account, type OpenOrder } from '../core/types.js';
 import type { VenueOrder, VenueOrderStatus } from '../ports/venue.js';
 import type { OrderEventBody } from './reports.js';
 import { SymbolSpellings } from './symbol-spelling.js';
@@ -64,12 +64,7 @@ export class AdvisoryBook {
         this.venue.set(o.id, {
           id: o.id,
           clientOrderId,
-          symbol: o.symbol,
-          assetClass: o.assetClass,
-          side: o.side,
-          role: o.role,
-          limitPrice: o.limitPrice,
-          qty: o.qty,
+          ...orderTerms(o),
           filledQty: 0,
           fillPrice: null,
           status: 'open',
@@ -188,12 +183,7 @@ export function applyToLedger(ledger: CapacityLedger, event: OrderEventBody, at:
       if (ledger.hasOrder(o.id) || ledger.wasClosed(o.id)) return;
       const order: OpenOrder = {
         id: o.id,
-        symbol: o.symbol,
-        assetClass: o.assetClass,
-        side: o.side,
-        role: o.role,
-        limitPrice: o.limitPrice,
-        qty: o.qty,
+        ...orderTerms(o),
         price: o.price,
         forecastPnl: o.forecastPnl,
         placedAt: o.placedAt ?? at,

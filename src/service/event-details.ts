@@ -9,7 +9,7 @@ import type { OrderEventBody } from './reports.js';
 export function appliedDetail(body: OrderEventBody, order: VenueOrder | null): string {
   switch (body.kind) {
     case 'placed':
-      return `order ${body.order.id} taken: ${orderTerms(order ?? body.order)}, ${orderState(order)}`;
+      return `order ${body.order.id} taken: ${termsText(order ?? body.order)}, ${orderState(order)}`;
     case 'fill':
     case 'cancelled':
       return `order ${body.orderId} ${orderState(order)}`;
@@ -28,7 +28,7 @@ export function appliedDetail(body: OrderEventBody, order: VenueOrder | null): s
   }
 }
 
-const orderTerms = (o: Pick<VenueOrder, 'side' | 'qty' | 'symbol' | 'limitPrice'>): string =>
+const termsText = (o: Pick<VenueOrder, 'side' | 'qty' | 'symbol' | 'limitPrice'>): string =>
   `${o.side} ${o.qty} ${o.symbol} @ ${o.limitPrice}`;
 
 /** open / filled / cancelled, with the cumulative fill. */

@@ -5,6 +5,7 @@ import type { LiveStore } from '../live/store.js';
 import { sagaColumns, type SagaColumns } from '../live/store-rows.js';
 import type { PlaceLimitRequest } from '../coordinator/broker.js';
 import type { OrderBody, OrderEventBody } from './reports.js';
+import { orderTerms } from '../core/types.js';
 
 /**
  * The service's own table beside the live store's (same SQLite file, created by migration step 3 in
@@ -165,12 +166,7 @@ export function mirrorToStore(store: LiveStore, event: OrderEventBody, at: numbe
       {
         clientOrderId: o.clientOrderId ?? o.id,
         orderId: o.id,
-        symbol: o.symbol,
-        assetClass: o.assetClass,
-        side: o.side,
-        role: o.role,
-        limitPrice: o.limitPrice,
-        qty: o.qty,
+        ...orderTerms(o),
         takeProfit: null,
         forecastPnl: o.forecastPnl,
         signalKey: null,
@@ -217,12 +213,7 @@ export function askedPlacement(store: LiveStore, clientOrderId: string): Omit<Or
   if (!row || row.status !== 'sending') return null;
   return {
     clientOrderId,
-    symbol: row.symbol,
-    assetClass: row.assetClass,
-    side: row.side,
-    role: row.role,
-    limitPrice: row.limitPrice,
-    qty: row.qty,
+    ...orderTerms(row),
     price: null, // a quote gives it one; until then it is never a victim
     forecastPnl: row.forecastPnl,
     placedAt: row.placedAt,

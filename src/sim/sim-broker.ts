@@ -1,4 +1,12 @@
-import type { Account, AssetClass, OpenOrder, OrderRole, Position, Side } from '../core/types.js';
+import {
+  orderTerms,
+  type Account,
+  type AssetClass,
+  type OpenOrder,
+  type OrderRole,
+  type Position,
+  type Side,
+} from '../core/types.js';
 import type { CancelResult, PlaceLimitRequest, PlaceResult, SyncBroker } from '../coordinator/broker.js';
 
 /** An order on the simulated book: what was asked, plus the venue's id and when it was accepted. */
@@ -35,12 +43,7 @@ export class SimBroker implements SyncBroker {
     this.orders.set(id, {
       id,
       clientOrderId: request.clientOrderId,
-      symbol: request.symbol,
-      assetClass: request.assetClass,
-      side: request.side,
-      role: request.role,
-      limitPrice: request.limitPrice,
-      qty: request.qty,
+      ...orderTerms(request),
       placedAt: this.now,
     });
     this.placeCount++;
@@ -58,12 +61,7 @@ export class SimBroker implements SyncBroker {
   openOrders(): OpenOrder[] {
     return [...this.orders.values()].map((o) => ({
       id: o.id,
-      symbol: o.symbol,
-      assetClass: o.assetClass,
-      side: o.side,
-      role: o.role,
-      limitPrice: o.limitPrice,
-      qty: o.qty,
+      ...orderTerms(o),
       price: this.state.price(o.symbol),
       forecastPnl: 0,
       placedAt: o.placedAt,
