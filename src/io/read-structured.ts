@@ -61,10 +61,12 @@ export function parseStructured(raw: string, source: string): unknown {
     // YAML is a superset of JSON, so anything that is not .json goes through the YAML parser.
     return parse(text, { prettyErrors: true }) as unknown;
   } catch (error) {
-    const where =
-      error instanceof YAMLParseError && error.linePos ? `${source}:${error.linePos[0].line}` : source;
+    const at = error instanceof YAMLParseError && error.linePos ? error.linePos[0] : null;
+    // The parser's first line ends "at line L, column C:" before a code frame that is not shown; the
+    // position goes where JSON's goes (file:line:column), so the message does not end on a dangling colon.
+    const first = ((error as Error).message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
     throw new ValidationError(`Cannot parse ${source}`, [
-      { where, message: `is not valid YAML: ${(error as Error).message.split('\n')[0]}` },
+      { where: at ? `${source}:${at.line}:${at.col}` : source, message: `is not valid YAML: ${first}` },
     ]);
   }
 }
