@@ -14,13 +14,16 @@ function yaml(): Yaml {
   return (yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml);
 }
 
-/** Read a JSON or YAML document; a missing file or a syntax error names the file, line and what to do. */
-export async function readStructuredFile(path: string): Promise<unknown> {
+/**
+ * Read a JSON or YAML document; a missing file or a syntax error names the file, line and what to do.
+ * `what` ("config file", "calendar file") says which of the command's files could not be read.
+ */
+export async function readStructuredFile(path: string, what?: string): Promise<unknown> {
   let text: string;
   try {
     text = (await readRegularFile(path)).toString('utf8');
   } catch (error) {
-    throw new ValidationError(`Cannot read ${path}`, [
+    throw new ValidationError(`Cannot read ${what ? `${what} ` : ''}${path}`, [
       { where: path, message: `${readFailure(error)}; check the path` },
     ]);
   }
