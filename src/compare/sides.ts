@@ -117,7 +117,7 @@ export async function sideSpec(text: string, flag: string): Promise<SideSpec> {
       'is neither a config file nor key=value; give a file, or key=value (e.g. protectionPct=0.004)',
     );
   }
-  const raw = await readStructuredFile(trimmed);
+  const raw = await readStructuredFile(trimmed, `${flag} file`);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw bad(`${flag} ${trimmed}`, 'must hold an object of configuration keys');
   }

@@ -4,5 +4,5 @@ import { readStructuredFile } from './read-structured.js';
 /** The NYSE calendar, or the user's own sessions file (DESIGN §4) when one is given. */
 export async function loadCalendar(file?: string): Promise<ExchangeCalendar> {
   if (!file) return nyseCalendar();
-  return calendarFromSessions(await readStructuredFile(file), file);
+  return calendarFromSessions(await readStructuredFile(file, 'calendar file'), file);
 }

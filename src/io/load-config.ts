@@ -17,7 +17,7 @@ export interface LoadConfigOptions {
 async function readConfigFile(
   options: LoadConfigOptions,
 ): Promise<{ file: string; raw: unknown } | undefined> {
-  if (options.file) return { file: options.file, raw: await readStructuredFile(options.file) };
+  if (options.file) return { file: options.file, raw: await readStructuredFile(options.file, 'config file') };
   const fromEnv = options.env?.WORKSTEAL_CONFIG;
   if (fromEnv === undefined) return undefined;
   if (fromEnv.trim() === '') {
@@ -30,7 +30,7 @@ async function readConfigFile(
     ]);
   }
   try {
-    return { file: fromEnv, raw: await readStructuredFile(fromEnv) };
+    return { file: fromEnv, raw: await readStructuredFile(fromEnv, 'config file') };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     // Say where the path came from: the user may not remember exporting it.

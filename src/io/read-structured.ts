@@ -14,13 +14,16 @@ function yaml(): Yaml {
   return (yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml);
 }
 
-/** Read a JSON or YAML document; a missing file or a syntax error names the file, line and what to do. */
-export async function readStructuredFile(path: string): Promise<unknown> {
+/**
+ * Read a JSON or YAML document; a missing file or a syntax error names the file, line and what to do.
+ * `what` ("config file", "calendar file") says which of the command's files could not be read.
+ */
+export async function readStructuredFile(path: string, what?: string): Promise<unknown> {
   let text: string;
   try {
     text = (await readRegularFile(path)).toString('utf8');
   } catch (error) {
-    throw new ValidationError(`Cannot read ${path}`, [
+    throw new ValidationError(`Cannot read ${what ? `${what} ` : ''}${path}`, [
       { where: path, message: `${readFailure(error)}; check the path` },
     ]);
   }
@@ -61,10 +64,12 @@ export function parseStructured(raw: string, source: string): unknown {
     // YAML is a superset of JSON, so anything that is not .json goes through the YAML parser.
     return parse(text, { prettyErrors: true }) as unknown;
   } catch (error) {
-    const where =
-      error instanceof YAMLParseError && error.linePos ? `${source}:${error.linePos[0].line}` : source;
+    const at = error instanceof YAMLParseError && error.linePos ? error.linePos[0] : null;
+    // The parser's first line ends "at line L, column C:" before a code frame that is not shown; the
+    // position goes where JSON's goes (file:line:column), so the message does not end on a dangling colon.
+    const first = ((error as Error).message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
     throw new ValidationError(`Cannot parse ${source}`, [
-      { where, message: `is not valid YAML: ${(error as Error).message.split('\n')[0]}` },
+      { where: at ? `${source}:${at.line}:${at.col}` : source, message: `is not valid YAML: ${first}` },
     ]);
   }
 }

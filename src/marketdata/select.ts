@@ -54,10 +54,16 @@ export function selectSeries(results: readonly LoadResult[], options: SelectOpti
     const known = [...new Set(kept.map((r) => r.series.symbol))];
     const unknown = options.only.filter((s) => !known.includes(s));
     if (unknown.length) {
+      const held = [...new Set([...known, ...(options.alsoHeld ?? [])])];
+      // SOL/USDT asked of a file that says SOLUSDT: the same market spelled another way, so name the spelling.
+      const spelled = unknown.flatMap((s) => {
+        const same = held.find((h) => symbolKey(h) === symbolKey(s));
+        return same ? [`${s} is spelled ${same} here`] : [];
+      });
       throw new DataError(
         '--symbols',
         `${unknown.join(', ')} not in the data.`,
-        `The data holds ${[...new Set([...known, ...(options.alsoHeld ?? [])])].join(', ')}; pick from those.`,
+        `The data holds ${held.join(', ')}; pick from those${spelled.length ? ` (${spelled.join('; ')})` : ''}.`,
       );
     }
     kept = kept.filter((r) => options.only!.includes(r.series.symbol));

@@ -47,7 +47,14 @@ describe('a key written twice', () => {
     ]);
     const yaml = file('twice.yaml', 'cooldownSec: 3600\nfightThreshold: 3\ncooldownSec: 60\n');
     const issues = await issuesOf(() => loadConfig({ file: yaml, env: {} }));
-    expect(issues?.[0]).toMatch(new RegExp(`^${yaml}:3: is not valid YAML: Map keys must be unique`));
+    expect(issues).toEqual([`${yaml}:3:1: is not valid YAML: Map keys must be unique`]);
+  });
+
+  it('a YAML syntax error names the file, line and column, and its message ends on the problem, not a colon', async () => {
+    const yaml = file('broken.yaml', 'protectionPct: 0.002\n  bad: [\n');
+    expect(await issuesOf(() => loadConfig({ file: yaml, env: {} }))).toEqual([
+      `${yaml}:1:16: is not valid YAML: Nested mappings are not allowed in compact mappings`,
+    ]);
   });
 
   it('is found in any object of any JSON document, and nothing is found where no object repeats a key', () => {

@@ -70,13 +70,13 @@ describe('unknown environment variables', () => {
   it('name the closest configuration variable, or none when nothing is close', () => {
     const env = (name: string): string[] => messagesOf(() => resolveConfig({ env: { [name]: '0.002' } }));
     expect(env('WORKSTEAL_PROTECTON_PCT')).toEqual([
-      'env WORKSTEAL_PROTECTON_PCT: is not a configuration key; did you mean "WORKSTEAL_PROTECTION_PCT"?',
+      'environment WORKSTEAL_PROTECTON_PCT: is not a configuration key; did you mean "WORKSTEAL_PROTECTION_PCT"?',
     ]);
     expect(env('WORKSTEAL_SIM_FORECASTER_LOOKBAK_BARS')[0]).toContain(
       '"WORKSTEAL_SIM_FORECASTER_LOOKBACK_BARS"',
     );
     expect(env('WORKSTEAL_XYZZY')).toEqual([
-      'env WORKSTEAL_XYZZY: is not a configuration key; check the spelling against `worksteal config check`',
+      'environment WORKSTEAL_XYZZY: is not a configuration key; check the spelling against `worksteal config check`',
     ]);
   });
 });

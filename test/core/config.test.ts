@@ -96,7 +96,7 @@ describe('config', () => {
     const bad = errorOf(() => resolveConfig({ env: { WORKSTEAL_COOLDOWN_SEC: 'soon' } }));
     expect(bad.issues[0]?.where).toBe('environment WORKSTEAL_COOLDOWN_SEC');
     const unknown = errorOf(() => resolveConfig({ env: { WORKSTEAL_COOLDOWN: '3' } }));
-    expect(unknown.issues[0]?.where).toBe('env WORKSTEAL_COOLDOWN');
+    expect(unknown.issues[0]?.where).toBe('environment WORKSTEAL_COOLDOWN');
   });
 
   it('an unknown preset is an error listing the presets', () => {

@@ -66,6 +66,10 @@ describe('npm start on a fresh machine', () => {
     expect(lines.filter((l) => l.startsWith('SYNTHETIC DATA'))).toHaveLength(2);
     expect(r.stdout).toContain('total return');
     expect(r.stderr).toContain('demo data: SYNTHETIC market (seed 1)');
+    // The files written are said on stderr (docs/cli.md "Output"): stdout is the summary and its labels.
+    expect(r.stderr).toContain(`--json: wrote ${json}`);
+    expect(r.stderr).toContain(`--report: wrote ${html}`);
+    expect(r.stdout).not.toContain('wrote');
     const out = JSON.parse(readFileSync(json, 'utf8'));
     expect(out.synthetic).toBe(true);
     expect(out.data.map((d: { symbol: string }) => d.symbol)).toEqual([

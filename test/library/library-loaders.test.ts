@@ -66,6 +66,22 @@ describe('loadConfig', () => {
   });
 });
 
+describe('a path that is no readable file', () => {
+  it('is refused naming which of the files it is: the config file or the calendar file', async () => {
+    const missing = join(dir, 'no-such.yaml');
+    const headline = (load: Promise<unknown>) =>
+      load.then(
+        () => null,
+        (e: unknown) => (e as Error).message.split('\n')[0],
+      );
+    expect(await headline(loadConfig({ file: missing }))).toBe(`Cannot read config file ${missing}:`);
+    expect(await headline(loadConfig({ env: { WORKSTEAL_CONFIG: dir } }))).toBe(
+      'Cannot use the config file named by WORKSTEAL_CONFIG:',
+    );
+    expect(await headline(loadCalendar(dir))).toBe(`Cannot read calendar file ${dir}:`);
+  });
+});
+
 describe('your own sessions', () => {
   const oneDay = { sessions: [{ day: '2025-01-07', open: '09:30', close: '16:00' }] };
 

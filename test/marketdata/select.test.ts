@@ -31,6 +31,17 @@ describe('selecting the files of a run', () => {
     );
   });
 
+  it('names the spelling the data uses when an unknown symbol is the same market spelled another way', async () => {
+    const error = await loadMany([file('SOLUSDT_1h.csv'), file('LINKUSDT_1h.csv')], {
+      only: ['SOL/USDT', 'linkusdt', 'NOPE'],
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as Error).message).toBe(
+      '--symbols: SOL/USDT, linkusdt, NOPE not in the data. The data holds SOLUSDT, LINKUSDT; pick from those ' +
+        '(SOL/USDT is spelled SOLUSDT here; linkusdt is spelled LINKUSDT here).',
+    );
+  });
+
   it('refuses two files of one symbol at the same bar length', async () => {
     const error = await loadMany([file('SOLUSDT_1h.csv'), file('SOLUSDT_1h.csv')]).catch((e) => e);
     expect(error).toBeInstanceOf(DataError);

@@ -192,7 +192,9 @@ describe('simulate --db refuses a store it cannot use before it simulates', () =
     const path = copy('sound.sqlite');
     const r = simulate(path);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/--db: wrote/);
+    // "wrote FILE" is a line about the run: stderr, as docs/cli.md says; stdout keeps the summary alone.
+    expect(r.stderr).toMatch(/--db: wrote/);
+    expect(r.stdout).not.toMatch(/wrote/);
     const db = new Database(path, { readonly: true });
     const runs = (db.prepare('SELECT COUNT(*) AS n FROM sim_runs').get() as { n: number }).n;
     db.close();

@@ -214,7 +214,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   for (const w of mixed) process.stderr.write(`warning: ${w}\n`);
   // Read and checked here (a bad file is refused now); each thread rebuilds the calendar from the content.
   const calendar = opts.calendar
-    ? { file: opts.calendar, sessions: await readStructuredFile(opts.calendar) }
+    ? { file: opts.calendar, sessions: await readStructuredFile(opts.calendar, 'calendar file') }
     : undefined;
   if (calendar) calendarFromSessions(calendar.sessions, calendar.file);
 

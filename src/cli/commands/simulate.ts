@@ -101,7 +101,8 @@ async function writeResults(run: SimulateRun, opts: SimulateOptions): Promise<vo
     ['--report', opts.report],
     ['--db', opts.db],
   ] as const) {
-    if (path && path !== '-' && !opts.quiet) out.write(`${flag}: wrote ${path}\n`);
+    // A line about the run, not its result: stderr (docs/cli.md "Output"), so stdout holds only the summary.
+    if (path && path !== '-' && !opts.quiet) process.stderr.write(`${flag}: wrote ${path}\n`);
   }
 }
 

@@ -90,7 +90,8 @@ export function registerStart(program: Command): void {
         ['--json', opts.json],
         ['--report', opts.report],
       ] as const) {
-        if (path && path !== '-' && !opts.quiet) out.write(`${flag}: wrote ${path}\n`);
+        // A line about the run, not its result: stderr (docs/cli.md "Output"), so stdout holds only the summary.
+        if (path && path !== '-' && !opts.quiet) process.stderr.write(`${flag}: wrote ${path}\n`);
       }
       process.exitCode = EXIT.ok;
     });

@@ -130,7 +130,7 @@ export function envLayer(env: Readonly<Record<string, string | undefined>>): {
     const path = KNOWN_ENV.get(name);
     if (!path) {
       issues.push({
-        where: `env ${name}`,
+        where: `environment ${name}`,
         message: `is not a configuration key; ${didYouMean(closestEnvNames(name)) || 'check the spelling against `worksteal config check`'}`,
         value: raw,
       });
