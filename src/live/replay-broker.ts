@@ -12,7 +12,7 @@ import type {
   VenueOrder,
 } from '../ports/venue.js';
 import type { BarVenue } from './venue.js';
-import { cancelResultOf } from '../ports/venue.js';
+import { cancelResultOf, openOrderOf } from '../ports/venue.js';
 
 /**
  * The replay broker: the Broker port over a BarVenue, in process. Cancels are confirmed at once (nothing can
@@ -42,7 +42,10 @@ export class ReplayBroker implements LiveBroker {
   }
 
   async openOrders(): Promise<OpenOrder[]> {
-    return this.venue.openOrders().map((o) => toOpenOrder(o, this.venue.quote(o.symbol)));
+    return this.venue.openOrders().map((o) => {
+      const quote = this.venue.quote(o.symbol);
+      return openOrderOf(o, quote ? (o.side === 'buy' ? quote.ask : quote.bid) : null, false);
+    });
   }
 
   async positions(): Promise<LivePosition[]> {
@@ -62,25 +65,6 @@ export class ReplayBroker implements LiveBroker {
   }
 
   async close(): Promise<void> {}
-}
-
-/** The coordinator's view of a venue order; what only we know (forecast PnL) is filled in by the runtime. */
-export function toOpenOrder(o: VenueOrder, quote: Quote | null): OpenOrder {
-  return {
-    id: o.id,
-    symbol: o.symbol,
-    assetClass: o.assetClass,
-    side: o.side,
-    role: o.role,
-    limitPrice: o.limitPrice,
-    qty: o.qty - o.filledQty,
-    filledQty: o.filledQty,
-    price: quote ? (o.side === 'buy' ? quote.ask : quote.bid) : null,
-    forecastPnl: 0,
-    placedAt: o.placedAt,
-    probe: false,
-    external: false,
-  };
 }
 
 /** Bars and quotes of the replay, as the venue knows them now. */

@@ -1,5 +1,13 @@
 import type { Broker, CancelResult, PlaceLimitRequest, PlaceResult } from '../coordinator/broker.js';
-import type { Account, AssetClass, OrderRole, Position, Side } from '../core/types.js';
+import {
+  orderTerms,
+  type Account,
+  type AssetClass,
+  type OpenOrder,
+  type OrderRole,
+  type Position,
+  type Side,
+} from '../core/types.js';
 import type { BarColumns } from '../core/types.js';
 
 /**
@@ -130,4 +138,25 @@ export function cancelResultOf(order: VenueOrder): CancelResult {
       : { status: 'cancelled', filledQty: order.filledQty };
   }
   return { status: 'rejected', reason: `order ${order.id} is ${order.status}` };
+}
+
+/**
+ * The coordinator's view of a venue order: what is still open of it (`qty` less what filled), with the
+ * venue's cumulative fill (after a restart the ledger knows the order only from here, and a later cumulative
+ * report must count from what had filled: placed = open + filled). What only we know (forecast PnL) is filled
+ * in by the runtime. `price`: the order's side of the quote, null when there is none; `external`: placed by
+ * someone else than worksteal.
+ */
+export function openOrderOf(o: VenueOrder, price: number | null, external: boolean): OpenOrder {
+  return {
+    id: o.id,
+    ...orderTerms(o),
+    qty: o.qty - o.filledQty,
+    filledQty: o.filledQty,
+    price,
+    forecastPnl: 0,
+    placedAt: o.placedAt,
+    probe: false,
+    external,
+  };
 }

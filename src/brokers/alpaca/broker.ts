@@ -6,6 +6,7 @@ import { roleOfClientId } from '../../ports/order-ids.js';
 import {
   cancelResultOf,
   isOpenStatus,
+  openOrderOf,
   type BrokerAccount,
   type LiveBroker,
   type LivePosition,
@@ -241,26 +242,9 @@ export class AlpacaBroker implements LiveBroker {
 
   /** Every open order, page by page (Alpaca answers at most 500 at a time), oldest first. */
   async openOrders(): Promise<OpenOrder[]> {
-    return (await this.allOpenOrders()).map((a) => {
-      const v = toVenueOrder(a);
-      return {
-        id: v.id,
-        symbol: v.symbol,
-        assetClass: v.assetClass,
-        side: v.side,
-        role: v.role,
-        limitPrice: v.limitPrice,
-        qty: v.qty - v.filledQty,
-        // The venue's cumulative fill: after a restart the ledger knows the order only from here, and a later
-        // cumulative report must count from what had filled (placed = open + filled).
-        filledQty: v.filledQty,
-        price: null,
-        forecastPnl: 0,
-        placedAt: v.placedAt,
-        probe: false,
-        external: roleOfClientId(a.client_order_id) === null,
-      };
-    });
+    return (await this.allOpenOrders()).map((a) =>
+      openOrderOf(toVenueOrder(a), null, roleOfClientId(a.client_order_id) === null),
+    );
   }
 
   /**
