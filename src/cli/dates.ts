@@ -49,8 +49,9 @@ export function checkDateOrder(
 }
 
 /**
- * The range must meet the bars: a window wholly before or after the data simulates nothing, and a summary of
- * nothing (0 trades, 0% return, exit 0) reads like a result.
+ * The range must meet the bars: a window wholly before or after the data, or one that falls between two bars
+ * (inside a gap, or within one bar), simulates nothing, and a summary of nothing (0 trades, 0% return, exit
+ * 0) reads like a result. A bar is in the range when it opens in `[from, to)`.
  */
 export function checkRangeMeetsData(
   from: number | undefined,
@@ -70,4 +71,30 @@ export function checkRangeMeetsData(
     throw new CliError(
       `--to ${isoUtc(to)} is at or before the data's start (${runs}); choose an end inside it`,
     );
+  const lo = from ?? Number.NEGATIVE_INFINITY;
+  const hi = to ?? Number.POSITIVE_INFINITY;
+  // The first bar of each series that opens at or after the start: the range holds a bar when one opens before its end.
+  const next = held.map((s) => s.time[firstAtOrAfter(s.time, lo)] ?? Number.POSITIVE_INFINITY);
+  if (next.some((t) => t < hi)) return;
+  const before = Math.max(
+    ...held.map((s) => s.time[firstAtOrAfter(s.time, lo) - 1] ?? Number.NEGATIVE_INFINITY),
+  );
+  const after = Math.min(...next);
+  const range = `--from ${isoUtc(lo)} → ${to === undefined ? "the data's end" : `--to ${isoUtc(to)}`}`;
+  throw new CliError(
+    `${range} holds no bar: no bar of the data opens in it (the last one before it opens ${isoUtc(before)}, ` +
+      `the next ${Number.isFinite(after) ? `opens ${isoUtc(after)}` : 'does not exist'}); widen the range`,
+  );
+}
+
+/** Index of the first time at or after `t` in ascending `time` (its length when none). */
+function firstAtOrAfter(time: ArrayLike<number>, t: number): number {
+  let lo = 0;
+  let hi = time.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (time[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

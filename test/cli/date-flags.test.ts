@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseDateFlag, parseDateRange } from '../../src/cli/dates.js';
+import { checkRangeMeetsData, parseDateFlag, parseDateRange } from '../../src/cli/dates.js';
 import { replayWindow } from '../../src/cli/replay-input.js';
 import { resolveConfig } from '../../src/core/config/resolve.js';
 import type { BarSeries } from '../../src/marketdata/index.js';
@@ -111,5 +111,58 @@ describe('simulate with a window that holds nothing', () => {
     const before = runCli(['simulate', '--data', sol(), '--to', '2019-01-01', '--quiet']);
     expect(before.code).toBe(2);
     expect(before.stderr).toMatch(/--to 2019-01-01T00:00:00Z is at or before the data's start/);
+  });
+
+  it('refuses a window inside the data that no bar opens in, naming the bars on either side', () => {
+    requireMarketData();
+    const r = runCli([
+      'simulate',
+      '--data',
+      sol(),
+      '--from',
+      '2021-09-01T00:10',
+      '--to',
+      '2021-09-01T00:50',
+      '--quiet',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      '--from 2021-09-01T00:10:00Z → --to 2021-09-01T00:50:00Z holds no bar: no bar of the data opens in it (the last one before it opens 2021-09-01T00:00:00Z, the next opens 2021-09-01T01:00:00Z); widen the range',
+    );
+    expect(r.stdout).toBe('');
+  });
+
+  it('property: a range is refused exactly when no bar of any series opens in [from, to)', () => {
+    const hour = 3_600_000;
+    fc.assert(
+      fc.property(
+        fc.array(fc.uniqueArray(fc.integer({ min: 0, max: 200 }), { minLength: 1, maxLength: 20 }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.integer({ min: -10, max: 210 }),
+        fc.integer({ min: 1, max: 50 }),
+        (hours, start, length) => {
+          const series = hours.map((h) => ({
+            time: Float64Array.from(
+              [...h].sort((a, b) => a - b),
+              (x) => x * hour,
+            ),
+            intervalMs: hour,
+          }));
+          const from = start * hour + 1;
+          const to = from + length * hour - 1;
+          const opens = hours.some((h) => h.some((x) => x * hour >= from && x * hour < to));
+          const first = Math.min(...hours.flat()) * hour;
+          const end = Math.max(...hours.flat()) * hour + hour;
+          // Wholly before or after the data: refused by the earlier checks, also with a message.
+          const outside = from >= end || to <= first;
+          const call = (): void => checkRangeMeetsData(from, to, series);
+          if (opens) expect(call).not.toThrow();
+          else expect(call).toThrow(outside ? /data's (start|end)/ : /holds no bar/);
+        },
+      ),
+      { seed: 20261206, numRuns: 300 },
+    );
   });
 });
