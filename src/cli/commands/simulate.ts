@@ -11,6 +11,7 @@ import { rangeWithinData } from '../../marketdata/coverage.js';
 import { parseDecimal } from '../../core/decimal.js';
 import { checkDateOrder, checkRangeMeetsData, parseDateRange } from '../dates.js';
 import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
+import { forecasterWarmUpWarnings } from '../forecaster-warnings.js';
 import { loadBarFiles } from '../load-bars.js';
 import { rangeDays } from '../../sim/report/analysis.js';
 import { renderReport } from '../../sim/report/html.js';
@@ -219,6 +220,11 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
         loaded.map((l) => l.series.symbol),
       )
     : undefined;
+  if (!signals) {
+    const series = loaded.map((l) => l.series);
+    for (const w of forecasterWarmUpWarnings(series, config.sim.forecaster, covered.range.to))
+      process.stderr.write(`${w}\n`);
+  }
   for (const w of signals?.warnings ?? [])
     process.stderr.write(`signals warning: ${w}
 `);
