@@ -18,6 +18,7 @@ const NEW_TOKEN = 'WORKSTEAL_TOKEN=$(openssl rand -hex 24)';
  */
 export function warnExposure(log: Logger, o: { host: string; url: string; token: string | undefined }): void {
   if (!LOOPBACK.includes(o.host)) {
+    const port = new URL(o.url).port;
     log.warn('http-exposed', {
       host: o.host,
       url: o.url,
@@ -25,7 +26,7 @@ export function warnExposure(log: Logger, o: { host: string; url: string; token:
       detail:
         o.token === undefined
           ? 'the service is reachable beyond this machine and authentication is off (--no-auth): anyone who ' +
-            `can reach ${o.url} can decide, place and cancel. Bind 127.0.0.1 (--host 127.0.0.1), or set ` +
+            `can reach port ${port} of this machine can decide, place and cancel. Bind 127.0.0.1 (--host 127.0.0.1), or set ` +
             `WORKSTEAL_TOKEN (e.g. ${NEW_TOKEN}) and drop --no-auth`
           : 'the service is reachable beyond this machine; every /v1 request needs the bearer token ' +
             '(/metrics and /openapi.json are open)',

@@ -33,7 +33,7 @@ describe('the exposure warnings at start', () => {
     });
     const detail = String(lines[0]!.detail);
     expect(detail).toContain('reachable beyond this machine and authentication is off (--no-auth)');
-    expect(detail).toContain('anyone who can reach http://0.0.0.0:8787 can decide, place and cancel');
+    expect(detail).toContain('anyone who can reach port 8787 of this machine can decide, place and cancel');
     expect(detail).toContain('--host 127.0.0.1');
   });
 
