@@ -73,7 +73,10 @@ export class ExecutingMode {
     this.spellings = new SymbolSpellings(Object.keys(configured));
     this.tracked = new TrackedBroker(venue, store, now);
     this.stopListening = venue.onOrderEvent((e) => {
-      if (e.kind === 'new' || e.kind === 'pending_cancel') return;
+      if (e.kind === 'pending_cancel') return;
+      // Its own placements are in the ledger by their sagas; an order placed elsewhere (by hand at the venue,
+      // another program) holds margin the ledger does not know of: it was left out until another event.
+      if (e.kind === 'new' && store.orderByClientId(e.order.clientOrderId) !== null) return;
       this.stale = true;
       this.events++;
       // The order's row follows the venue (a fill, an expiry), as in `run`.

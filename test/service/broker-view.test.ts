@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBroker } from '../../src/brokers/memory.js';
+import type { PlaceLimitRequest, PlaceResult } from '../../src/coordinator/broker.js';
 import type { Account } from '../../src/core/types.js';
+import type { OrderEvent, VenueOrder } from '../../src/ports/venue.js';
 import { ServiceUnavailable } from '../../src/service/views.js';
 import { Connection, restingBook, settle } from '../support/money-venue.js';
 import {
@@ -22,14 +24,32 @@ import {
   T0,
 } from './fixture.js';
 
-/** A connection that counts its reads of the account, and can be made to fail them. */
+/**
+ * A connection that counts its reads of the account, can be made to fail them, and streams `new` for each
+ * order placed through it (as Alpaca's trade_updates does); `newAt` tells of an order placed elsewhere.
+ */
 class CountedConnection extends Connection {
   accountReads = 0;
   unreachable = false;
+  private readonly listeners: ((event: OrderEvent) => void)[] = [];
   override account(): Promise<Account> {
     this.accountReads++;
     if (this.unreachable) return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:443'));
     return super.account();
+  }
+  override onOrderEvent(listener: (event: OrderEvent) => void): () => void {
+    this.listeners.push(listener);
+    return super.onOrderEvent(listener);
+  }
+  override async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
+    const result = await super.placeLimit(request);
+    if (result.ok) this.newAt(request, result.orderId);
+    return result;
+  }
+  /** The venue's `new` event for an order. */
+  newAt(request: PlaceLimitRequest, orderId: string): void {
+    const order = { ...request, id: orderId, filledQty: 0, fillPrice: null, status: 'open', placedAt: T0 };
+    for (const l of this.listeners) l({ kind: 'new', order: order as VenueOrder });
   }
 }
 
@@ -140,6 +160,33 @@ describe("the executing service's view of the broker", () => {
     expect(status.brokerView).toMatchObject({ eventsSince: 0 });
     expect(orderIds(status)).not.toContain('r2');
     expect(status.positions).toEqual([expect.objectContaining({ symbol: 'R2/USD' })]);
+  });
+
+  it('reads the broker when an order placed elsewhere appears, but not for its own placements', async () => {
+    const { service, venue, connection } = start();
+    await service.ready;
+    const reads = connection.accountReads;
+    expect((await service.request(readyRequest('BTC/USD', 1_000))).status).toBe('placed');
+    await settle();
+    expect(connection.accountReads).toBe(reads);
+    expect(service.status().brokerView).toMatchObject({ eventsSince: 0 });
+    // Someone places 5,000 of margin by hand at the venue: the ledger must count it before the next decision.
+    const byHand = {
+      clientOrderId: 'placed-by-hand-1',
+      symbol: 'SOL/USD',
+      assetClass: 'crypto' as const,
+      side: 'buy' as const,
+      role: 'entry' as const,
+      limitPrice: 100,
+      qty: 50,
+    };
+    const placed = await venue.placeLimit(byHand);
+    connection.newAt(byHand, placed.ok ? placed.orderId : '?');
+    await settle();
+    expect(connection.accountReads).toBeGreaterThan(reads);
+    const status = service.status();
+    expect((status.orders as { symbol: string }[]).map((o) => o.symbol)).toContain('SOL/USD');
+    expect(status.marginUsed).toBeCloseTo(8_000 + 1_000 + 5_000, 6);
   });
 
   it('logs a read that fails after an event, shows its age, and reads again before the next decision', async () => {
