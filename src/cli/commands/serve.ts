@@ -147,6 +147,9 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const runTag = newRunTag();
   const { mode, timers, close } = await serviceMode(opts, config, log, runTag);
   const { store, service, http } = await startService(config, { mode, timers, close, runTag, token, log });
+  // Listening before "serving" is said: a supervisor's SIGTERM right after that line stops it cleanly (it
+  // killed the process outright when it came before the handler was in place).
+  const signal = stopSignal();
   warnExposure(log, { host: config.live.http.host, url: http.url, token });
   log.info('serving', {
     url: http.url,
@@ -155,7 +158,6 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     store: config.live.stateDb,
     auth: token ? 'bearer token' : 'OFF (--no-auth)',
   });
-  const signal = stopSignal();
   const reason = await untilStopped(service.ready, signal.received, log);
   await http.close();
   await service.close(reason);
