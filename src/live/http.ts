@@ -186,23 +186,43 @@ export function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
+ * A port another process listens on. It is a ValidationError naming live.http, as every listen failure was;
+ * `serve` exits 1 for it (docs/cli.md, exit codes: the environment, like a store another process holds).
+ */
+export class PortInUseError extends ValidationError {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super('Cannot serve HTTP', [
+      {
+        where: 'live.http',
+        message: `port ${port} on ${host} is in use; choose another with --port or live.http.port (0 picks a free one)`,
+        value: `${host}:${port}`,
+      },
+    ]);
+    this.name = 'PortInUseError';
+  }
+}
+
+/**
  * Listen on host:port (port 0 picks a free one) and hand back the URL and a close that also ends kept-alive
- * connections. A port in use or an address that cannot be bound is bad input naming live.http.
+ * connections. A port in use is a PortInUseError; an address that cannot be bound is bad input naming
+ * live.http.
  */
 export async function listen(server: Server, host: string, port: number): Promise<HttpHandle> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
-        new ValidationError('Cannot serve HTTP', [
-          {
-            where: 'live.http',
-            message:
-              error.code === 'EADDRINUSE'
-                ? `port ${port} on ${host} is in use; choose another with --port or live.http.port (0 picks a free one)`
-                : `cannot listen on ${host}:${port} (${error.message}); check --host / live.http.host`,
-            value: `${host}:${port}`,
-          },
-        ]),
+        error.code === 'EADDRINUSE'
+          ? new PortInUseError(host, port)
+          : new ValidationError('Cannot serve HTTP', [
+              {
+                where: 'live.http',
+                message: `cannot listen on ${host}:${port} (${error.message}); check --host / live.http.host`,
+                value: `${host}:${port}`,
+              },
+            ]),
       ),
     );
     server.listen(port, host, () => resolve());

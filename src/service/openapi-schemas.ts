@@ -164,6 +164,16 @@ export const SCHEMAS = {
           'margin held by steal sagas waiting for a report, beyond what their pending cancels hold',
       },
       marginFree: { type: 'number', description: 'marginCapacity − marginUsed − marginClaimed' },
+      brokerView: {
+        type: ['object', 'null'],
+        description:
+          'executing mode: when the ledger last read the broker (account, open orders, positions) and the order ' +
+          'events since, not yet in it; it reads again after each event. null in advisory mode',
+        properties: {
+          readAt: { type: ['string', 'null'], format: 'date-time' },
+          eventsSince: { type: 'integer' },
+        },
+      },
       overCapacity: {
         type: 'object',
         description:

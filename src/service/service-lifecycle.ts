@@ -31,7 +31,7 @@ export interface ServiceParts {
 
 /**
  * Crash recovery at start: the sagas the last run left are carried to an end (recoverSagas), their views say
- * how, and the ledger starts from the book (advisory) or from the venue at the next decision (executing).
+ * how, and the ledger starts from the book (advisory) or from the venue, read now (executing).
  * `recovering` is told when it starts and ends: reports and actions during it belong to the recovery. A
  * recovery that fails decides nothing (the ledger may not be the venue's): it rejects with a 503 that says
  * why, which every request then answers, and `serve` stops so that it can be started again.
@@ -66,6 +66,9 @@ async function recoverOrThrow(p: ServiceParts, recovering: (on: boolean) => void
     await recoverSagas(deps);
     // Rows of earlier runs still marked working take the venue's word (as `run` does at start).
     if (p.executing) await settleOrderRows(deps);
+    // The ledger takes the broker's state before the service says it is ready: the status and /metrics show
+    // the broker's equity and capacity from the first answer (they showed 0 until the first request).
+    await p.executing?.start();
   } finally {
     recovering(false);
     p.decisions.flush();
@@ -73,13 +76,12 @@ async function recoverOrThrow(p: ServiceParts, recovering: (on: boolean) => void
     for (const sagaId of interrupted) p.sagas.recovered(p.tables.saga(sagaId));
   }
   if (p.book) p.coordinator.ledger.reset(p.book.state());
-  else p.executing?.markStale();
 }
 
 /** Stop: sagas still waiting end as at their deadline; the run is closed in the store; a log line says how. */
 export async function closeService(p: ServiceParts, ready: Promise<void>, reason: string): Promise<void> {
   const open = p.tables.openSagas().map((s) => s.sagaId);
-  p.executing?.close();
+  await p.executing?.close();
   // A saga ended here settles a moment later (its outcome is written then): the store must still be open.
   // Before, SIGTERM with a saga waiting for its bot crashed at exit ("The database connection is not open")
   // and the decision kept no outcome. A saga asks for one action at a time, so a few rounds end them all.

@@ -143,7 +143,14 @@ export class CoordinatorService {
       this.book = null;
       this.reports = null;
       this.advisory = null;
-      this.executing = new ExecutingMode(o.mode.broker, o.store, () => o.timers.now(), o.config.symbols);
+      this.executing = new ExecutingMode(
+        o.mode.broker,
+        o.store,
+        () => o.timers.now(),
+        o.config.symbols,
+        coordinator,
+        o.log,
+      );
     }
     // Cooldowns and fight windows are kept by symbol: the spellings the restored history holds stay each
     // market's, so that another spelling after a restart cannot step around them.
@@ -196,7 +203,7 @@ export class CoordinatorService {
   private async decideAndAnswer(request: EntryRequest, explain: boolean): Promise<() => RequestAnswer> {
     const started = this.o.timers.now();
     if (this.executing) {
-      const outcome = await this.executing.submit(this.coordinator, request);
+      const outcome = await this.executing.submit(request);
       this.onOutcome(request, outcome, started);
       return () => this.answer(request, outcome, explain);
     }
@@ -290,7 +297,7 @@ export class CoordinatorService {
   private eventTaken(body: OrderEventBody): EventAnswer {
     refuseImpossibleEvent(body);
     this.writes.begin();
-    if (this.executing) return this.executing.event(this.coordinator, body);
+    if (this.executing) return this.executing.event(body);
     const context = {
       advisory: this.advisory!,
       book: this.book!,
@@ -310,6 +317,8 @@ export class CoordinatorService {
       recovering: this.recovering,
       time,
       ...rest,
+      // Executing: when the ledger last read the broker, and the order events since (null in advisory mode).
+      brokerView: this.executing?.view() ?? null,
       overCapacity: this.capacity.overCapacity(),
       sagas: this.tables.openSagas().map((s) => this.sagaView(s.sagaId)!),
     };

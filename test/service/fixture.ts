@@ -281,21 +281,22 @@ export class MemoryVenue extends MemoryBroker implements LiveBroker {
 export function executingService(
   dir: string,
   broker: LiveBroker,
-  options: { config?: Record<string, unknown>; timers?: Timers } = {},
-): { service: CoordinatorService; store: LiveStore } {
+  options: { config?: Record<string, unknown>; timers?: Timers; log?: Logger } = {},
+): { service: CoordinatorService; store: LiveStore; metrics: LiveMetrics } {
   const { config } = resolveConfig({
     layers: [{ source: 'test', values: { ...options.config, live: { stateDb: join(dir, 's.sqlite') } } }],
   });
   const store = new LiveStore(config.live.stateDb);
+  const metrics = new LiveMetrics();
   const service = new CoordinatorService({
     config,
     store,
-    log: silentLog(),
-    metrics: new LiveMetrics(),
+    log: options.log ?? silentLog(),
+    metrics,
     timers: options.timers ?? new ManualTimers(),
     calendar: nyseCalendar(),
     mode: { kind: 'executing', broker },
     runTag: `x${Math.random().toString(36).slice(2, 7)}`,
   });
-  return { service, store };
+  return { service, store, metrics };
 }

@@ -17,7 +17,9 @@ import { ReplayBroker } from '../../live/replay-broker.js';
 import { LiveStore } from '../../live/store.js';
 import { replayVenue } from '../../live/launch.js';
 import { realTimers, type Timers } from '../../service/advisory-broker.js';
-import { startServiceHttp } from '../../service/http.js';
+import { warnExposure } from '../../service/exposure.js';
+import { startServiceHttp, type ServiceHttp } from '../../service/http.js';
+import { PortInUseError } from '../../live/http.js';
 import { openapiText } from '../../service/openapi.js';
 import { CoordinatorService, type ServiceMode } from '../../service/service.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
@@ -84,13 +86,15 @@ export function registerServe(program: Command): void {
       'after',
       `
 Every /v1 endpoint needs Authorization: Bearer <WORKSTEAL_TOKEN>; serve refuses to start without the
-variable unless --no-auth. The API is in docs/openapi.json (also served at /openapi.json); docs/service.md
-explains advisory sagas, deadlines and restarts.
+variable unless --no-auth, and warns about a token shorter than 16 characters. The API is in
+docs/openapi.json (also served at /openapi.json); docs/service.md explains advisory sagas, deadlines and
+restarts.
 
 Examples:
-  WORKSTEAL_TOKEN=secret worksteal serve --broker none --port 8787 --equity 25000
-  WORKSTEAL_TOKEN=secret worksteal serve --broker replay --benchmark crypto --speed 60
-  WORKSTEAL_TOKEN=secret ALPACA_API_KEY_ID=… ALPACA_API_SECRET_KEY=… worksteal serve --broker alpaca`,
+  export WORKSTEAL_TOKEN=$(openssl rand -hex 24)   # the bots send the same value
+  worksteal serve --broker none --port 8787 --equity 25000
+  worksteal serve --broker replay --benchmark crypto --speed 60
+  ALPACA_API_KEY_ID=… ALPACA_API_SECRET_KEY=… worksteal serve --broker alpaca`,
     )
     .action(async (opts: ServeOptions) => {
       process.exitCode = await serveCommand(opts);
@@ -142,36 +146,11 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
 
   const runTag = newRunTag();
   const { mode, timers, close } = await serviceMode(opts, config, log, runTag);
-  // Checkpoints off the request path: a request never waits for a disk flush (src/store/checkpointer.ts).
-  const store = new LiveStore(config.live.stateDb, {
-    command: 'worksteal serve',
-    backgroundCheckpoints: true,
-  });
-  const metrics = new LiveMetrics();
-  const service = new CoordinatorService({
-    config,
-    store,
-    log,
-    metrics,
-    timers,
-    calendar: nyseCalendar(),
-    mode,
-    runTag,
-  });
-  const http = await startServiceHttp({
-    host: config.live.http.host,
-    port: config.live.http.port,
-    token,
-    service,
-    metrics,
-    log,
-    allowedHosts: config.live.http.allowedHosts,
-  });
-  if (!['127.0.0.1', '::1', 'localhost'].includes(config.live.http.host))
-    log.warn('http-exposed', {
-      host: config.live.http.host,
-      detail: 'the service is reachable beyond this machine',
-    });
+  const { store, service, http } = await startService(config, { mode, timers, close, runTag, token, log });
+  // Listening before "serving" is said: a supervisor's SIGTERM right after that line stops it cleanly (it
+  // killed the process outright when it came before the handler was in place).
+  const signal = stopSignal();
+  warnExposure(log, { host: config.live.http.host, url: http.url, token });
   log.info('serving', {
     url: http.url,
     mode: service.mode,
@@ -179,7 +158,6 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     store: config.live.stateDb,
     auth: token ? 'bearer token' : 'OFF (--no-auth)',
   });
-  const signal = stopSignal();
   const reason = await untilStopped(service.ready, signal.received, log);
   await http.close();
   await service.close(reason);
@@ -190,6 +168,63 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
 }
 
 const RECOVERY_FAILED = 'recovery-failed';
+
+/**
+ * Open the store, start the service over it and serve HTTP. A start that fails after the store is open closes
+ * what it opened (the service, whose run is recorded as stopped `start-failed`, the store and its lock, the
+ * venue): before, a port in use left `<db>.lock` behind. A port in use exits 1, as a store another process
+ * holds does (docs/cli.md, exit codes): it was 2, bad input.
+ */
+async function startService(
+  config: WorkstealConfig,
+  o: {
+    mode: ServiceMode;
+    timers: Timers;
+    close: () => Promise<void>;
+    runTag: string;
+    token: string | undefined;
+    log: Logger;
+  },
+): Promise<{ store: LiveStore; service: CoordinatorService; http: ServiceHttp }> {
+  let store: LiveStore | null = null;
+  let service: CoordinatorService | null = null;
+  try {
+    // Checkpoints off the request path: a request never waits for a disk flush (src/store/checkpointer.ts).
+    store = new LiveStore(config.live.stateDb, { command: 'worksteal serve', backgroundCheckpoints: true });
+    const metrics = new LiveMetrics();
+    service = new CoordinatorService({
+      config,
+      store,
+      log: o.log,
+      metrics,
+      timers: o.timers,
+      calendar: nyseCalendar(),
+      mode: o.mode,
+      runTag: o.runTag,
+    });
+    const http = await startServiceHttp({
+      host: config.live.http.host,
+      port: config.live.http.port,
+      token: o.token,
+      service,
+      metrics,
+      log: o.log,
+      allowedHosts: config.live.http.allowedHosts,
+    });
+    return { store, service, http };
+  } catch (error) {
+    await service?.close('start-failed').catch(() => undefined);
+    store?.close();
+    await o.close(); // an open venue stream would keep the process alive after the error
+    if (error instanceof PortInUseError)
+      throw new CliError(
+        `live.http: port ${error.port} on ${error.host} is in use by another process; stop it, or choose ` +
+          'another port with --port or live.http.port (0 picks a free one)',
+        EXIT.failed,
+      );
+    throw error;
+  }
+}
 
 /**
  * Why `serve` stops: a signal's name, or RECOVERY_FAILED. A failed recovery stops the service (exit 1): it

@@ -1,0 +1,99 @@
+/**
+ * `worksteal serve` as a user starts it: a port in use, and a service open to the network without auth.
+ * Before, a port in use exited 2 (bad input) and left `<db>.lock` behind; docs/cli.md counts a resource
+ * another process holds (a locked store) as the environment (1). And `--no-auth --host 0.0.0.0` warned only
+ * "reachable beyond this machine".
+ */
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, spawnCli } from '../support/cli.js';
+
+const TOKEN = 'serve-start-test-token-0123456789';
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'worksteal-serve-start-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Another process's listener on a free loopback port. */
+async function occupiedPort(): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as AddressInfo).port;
+}
+
+describe('worksteal serve on a port in use', () => {
+  it('exits 1 naming the port, and leaves no lock behind (the run is recorded as a failed start)', async () => {
+    const dir = tempDir();
+    const db = join(dir, 's.sqlite');
+    const port = await occupiedPort();
+    const r = runCli(['serve', '--broker', 'none', '--port', String(port), '--db', db], {
+      WORKSTEAL_TOKEN: TOKEN,
+    });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`live.http: port ${port} on 127.0.0.1 is in use by another process`);
+    expect(r.stderr).toContain('--port');
+    expect(r.stderr).not.toContain('internal error');
+    expect(existsSync(`${db}.lock`)).toBe(false);
+    const store = new Database(db, { readonly: true });
+    try {
+      const runs = store.prepare('SELECT stop_reason FROM runs').all() as { stop_reason: string }[];
+      expect(runs).toEqual([{ stop_reason: 'start-failed' }]);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('worksteal serve --no-auth --host 0.0.0.0', () => {
+  it('warns that it is reachable beyond this machine and that authentication is off', async () => {
+    const dir = tempDir();
+    const child = spawnCli([
+      'serve',
+      '--broker',
+      'none',
+      '--no-auth',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '0',
+      '--db',
+      join(dir, 's.sqlite'),
+    ]);
+    cleanups.push(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('"event":"serving"')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}${out}`)));
+    });
+    const exposed = out
+      .split('\n')
+      .filter((l) => l.includes('"event":"http-exposed"'))
+      .map((l) => JSON.parse(l) as { level: string; auth: string; detail: string });
+    expect(exposed).toHaveLength(1);
+    expect(exposed[0]).toMatchObject({ level: 'warn', auth: 'OFF (--no-auth)' });
+    expect(exposed[0]!.detail).toContain('authentication is off (--no-auth)');
+    expect(exposed[0]!.detail).toContain('can decide, place and cancel');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
