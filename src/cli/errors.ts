@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import { printable, ValidationError } from '../core/errors.js';
+import type { PortInUseError } from '../live/http.js';
 import { redact } from '../ports/log.js';
 
 /** Exit codes that mean something (README "Exit codes"). */
@@ -14,6 +15,18 @@ export class CliError extends Error {
     super(printable(message));
     this.name = 'CliError';
   }
+}
+
+/**
+ * A port another process listens on: the machine is busy, the input is fine, so it exits 1 as a store another
+ * process holds does (docs/cli.md, exit codes). `serve` and `run` say it in these words.
+ */
+export function portInUse(error: PortInUseError): CliError {
+  return new CliError(
+    `live.http: port ${error.port} on ${error.host} is in use by another process; stop it, or choose ` +
+      'another port with --port or live.http.port (0 picks a free one)',
+    EXIT.failed,
+  );
 }
 
 /**

@@ -9,7 +9,8 @@ import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { StoreFileError } from '../../store/errors.js';
 import { listFlag } from '../lists.js';
 import { checkOutputPath } from '../output.js';
-import { CliError, EXIT } from '../errors.js';
+import { CliError, EXIT, portInUse } from '../errors.js';
+import { PortInUseError } from '../../live/http.js';
 import { numberFlag } from '../whole-number.js';
 import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
@@ -169,6 +170,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     if (error instanceof AlpacaError) throw new CliError(error.message, EXIT.failed);
     // The store is held by another process, damaged, or from a newer worksteal: the message says what to do.
     if (error instanceof StoreFileError) throw new CliError(error.message, error.exitCode);
+    if (error instanceof PortInUseError) throw portInUse(error);
     throw error;
   }
 

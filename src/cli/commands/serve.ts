@@ -25,7 +25,7 @@ import { CoordinatorService, type ServiceMode } from '../../service/service.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { listFlag } from '../lists.js';
 import { checkOutputPath } from '../output.js';
-import { CliError, EXIT } from '../errors.js';
+import { CliError, EXIT, portInUse } from '../errors.js';
 import { numberFlag } from '../whole-number.js';
 import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
@@ -216,12 +216,7 @@ async function startService(
     await service?.close('start-failed').catch(() => undefined);
     store?.close();
     await o.close(); // an open venue stream would keep the process alive after the error
-    if (error instanceof PortInUseError)
-      throw new CliError(
-        `live.http: port ${error.port} on ${error.host} is in use by another process; stop it, or choose ` +
-          'another port with --port or live.http.port (0 picks a free one)',
-        EXIT.failed,
-      );
+    if (error instanceof PortInUseError) throw portInUse(error);
     throw error;
   }
 }
