@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { CliError } from './errors.js';
+import { UsageCommand } from './usage-errors.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -27,7 +28,7 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
 
 /** The program with the named command, or with all of them (root help, `help`, an unknown name). */
 export async function buildProgram(commandName?: string): Promise<Command> {
-  const program = new Command();
+  const program = new UsageCommand();
   program
     .name('worksteal')
     .description('Capacity-aware work stealing for limit-order trading bots')

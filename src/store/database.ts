@@ -4,7 +4,8 @@
  * and what to do.
  */
 import Database from 'better-sqlite3';
-import { damagedStore, isDamage, StoreFileError } from './errors.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { damagedStore, foreignStore, isDamage, StoreFileError } from './errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
 import { checkStorePath } from './output-folder.js';
 
@@ -22,6 +23,7 @@ export interface OpenStoreOptions {
 export function openStoreDatabase(path: string, options: OpenStoreOptions = {}): Database.Database {
   const option = options.option ?? '--db';
   checkStorePath(path, option);
+  if (!looksLikeSqlite(path)) throw foreignStore(path, option);
   let db: Database.Database;
   try {
     db = new Database(path);
@@ -53,6 +55,29 @@ export function openStoreDatabase(path: string, options: OpenStoreOptions = {}):
       `cannot use the store ${path}: ${(error as Error).message}; point ${option} at another file.`,
       { cause: error },
     );
+  }
+}
+
+/** Every SQLite file starts with these 16 bytes. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * False only for a non-empty file whose first bytes are not SQLite's header. A missing or empty file is a new
+ * store; a file that cannot be read is left to SQLite, whose message says why.
+ */
+function looksLikeSqlite(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return true;
+  }
+  try {
+    const head = Buffer.alloc(SQLITE_HEADER.length);
+    const read = readSync(fd, head, 0, head.length, 0);
+    return read === 0 || head.subarray(0, read).equals(SQLITE_HEADER.subarray(0, read));
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -5,10 +5,13 @@
  */
 import Database from 'better-sqlite3';
 
-export type StoreFileProblem = 'damaged' | 'too-new' | 'locked' | 'unopenable' | 'failed';
+export type StoreFileProblem = 'damaged' | 'foreign' | 'too-new' | 'locked' | 'unopenable' | 'failed';
 
 export class StoreFileError extends Error {
-  /** README "Exit codes": a path that cannot be opened is bad input (2); the rest fail the run (1). */
+  /**
+   * README "Exit codes": a path that cannot be opened, or names a file that is not a store at all, is bad
+   * input (2); the rest fail the run (1).
+   */
   readonly exitCode: number;
 
   constructor(
@@ -19,7 +22,7 @@ export class StoreFileError extends Error {
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StoreFileError';
-    this.exitCode = problem === 'unopenable' ? 2 : 1;
+    this.exitCode = problem === 'unopenable' || problem === 'foreign' ? 2 : 1;
   }
 }
 
@@ -45,6 +48,19 @@ export function damagedStore(path: string, detail: string, cause?: unknown): Sto
       `Restore it from a backup, or move it aside with its -wal and -shm files ` +
       `(mv ${path} ${path}.damaged) and start again with a fresh store.`,
     { cause },
+  );
+}
+
+/**
+ * A file that is not an SQLite file at all (a config, a CSV given as the store by mistake): the path is
+ * wrong, not the file damaged, so the advice is another path, never to move the person's file aside.
+ */
+export function foreignStore(path: string, option: string): StoreFileError {
+  return new StoreFileError(
+    'foreign',
+    path,
+    `${option} ${path} is not a worksteal store (it is not an SQLite file): give ${option} a new file name ` +
+      `or an existing store.`,
   );
 }
 

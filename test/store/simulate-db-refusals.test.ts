@@ -105,7 +105,8 @@ function copy(name: string): string {
   return path;
 }
 
-const stores: [string, () => string, RegExp][] = [
+/** How each file is refused: the store's message and the exit code (1 a store that fails, 2 a wrong path). */
+const stores: [string, () => string, RegExp, number][] = [
   [
     'pages overwritten in the middle',
     () => {
@@ -118,6 +119,7 @@ const stores: [string, () => string, RegExp][] = [
       return path;
     },
     /the store .*garbage\.sqlite is damaged \(/,
+    1,
   ],
   [
     'truncated to half',
@@ -127,15 +129,29 @@ const stores: [string, () => string, RegExp][] = [
       return path;
     },
     /the store .*trunc\.sqlite is damaged \(/,
+    1,
   ],
   [
+    // Not an SQLite file at all: the path is wrong; the advice is another path, never to move the file aside.
     'not a database',
     () => {
       const path = join(dir, 'notdb.sqlite');
       writeFileSync(path, noise(3, 3 * PAGE));
       return path;
     },
-    /the store .*notdb\.sqlite is damaged \(/,
+    /^error: --db .*notdb\.sqlite is not a worksteal store \(it is not an SQLite file\): give --db a new file name or an existing store\.$/m,
+    2,
+  ],
+  [
+    // SQLite's header, then noise: a real SQLite file that is damaged keeps the damaged-store advice.
+    'an SQLite header over noise',
+    () => {
+      const path = join(dir, 'headed.sqlite');
+      writeFileSync(path, Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), noise(5, 3 * PAGE)]));
+      return path;
+    },
+    /the store .*headed\.sqlite is damaged \(.*\(mv .*headed\.sqlite .*headed\.sqlite\.damaged\)/,
+    1,
   ],
   [
     'from a newer worksteal',
@@ -147,18 +163,19 @@ const stores: [string, () => string, RegExp][] = [
       return path;
     },
     /the store .*newer\.sqlite has schema version 999, written by a newer worksteal/,
+    1,
   ],
 ];
 
 describe('simulate --db refuses a store it cannot use before it simulates', () => {
-  for (const [name, make, message] of stores) {
-    it(`${name}: exit 1, the store's message, no result printed, the file unchanged`, () => {
+  for (const [name, make, message, code] of stores) {
+    it(`${name}: exit ${code}, the store's message, no result printed, the file unchanged`, () => {
       const path = make();
       const before = sha(path);
       const r = simulate(path);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/internal error|at \w+ \(/);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(code);
       // Refused before the simulation: no summary table was printed.
       expect(r.stdout).not.toMatch(/total return/);
       expect(sha(path)).toBe(before);

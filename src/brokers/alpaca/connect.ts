@@ -1,7 +1,7 @@
 import type { LimiterClock } from './limiter.js';
 import { RateLimiter } from './limiter.js';
 import { AlpacaBroker } from './broker.js';
-import { alpacaCredentials, alpacaEndpoints, alpacaTimeouts } from './env.js';
+import { alpacaCredentials, alpacaEndpoints, alpacaTimeouts, alpacaUnreachableChecks } from './env.js';
 import { AlpacaRest } from './rest.js';
 import { AlpacaStream } from './stream.js';
 import type { Logger } from '../../ports/log.js';
@@ -30,6 +30,7 @@ export function alpacaConnection(o: {
   o.log.addSecret(credentials.secret);
   const urls = alpacaEndpoints(o.env);
   const timeouts = alpacaTimeouts(o.env);
+  const unreachable = alpacaUnreachableChecks(o.env);
   const rest = new AlpacaRest({
     tradingUrl: urls.trading,
     dataUrl: urls.data,
@@ -37,6 +38,7 @@ export function alpacaConnection(o: {
     limiter: new RateLimiter(o.clock, 200, 60_000),
     now: () => o.clock.now(),
     timeoutMs: timeouts.requestMs,
+    unreachable: { trading: unreachable.trading, data: unreachable.data },
     ...(o.onRateLimited ? { onRateLimited: o.onRateLimited } : {}),
   });
   const stream = new AlpacaStream({
@@ -44,6 +46,7 @@ export function alpacaConnection(o: {
     credentials,
     log: o.log,
     connectTimeoutMs: timeouts.requestMs,
+    unreachable: unreachable.stream,
   });
   const broker = new AlpacaBroker({
     rest,

@@ -46,6 +46,35 @@ export function alpacaEndpoints(env: Readonly<Record<string, string | undefined>
 }
 
 /**
+ * What to check when an endpoint does not answer, naming the variable its URL came from, or saying it is the
+ * default. The stream's URL follows WORKSTEAL_ALPACA_URL unless WORKSTEAL_ALPACA_STREAM_URL is set, so an
+ * unreachable WORKSTEAL_ALPACA_URL is never blamed on a stream variable nobody set.
+ */
+export function alpacaUnreachableChecks(env: Readonly<Record<string, string | undefined>>): {
+  trading: string;
+  data: string;
+  stream: string;
+} {
+  const urls = alpacaEndpoints(env);
+  const check = (name: string, url: string, theDefault: string): string =>
+    env[name]
+      ? `check ${name} (${url}) and the network`
+      : `check the network (${url} is ${theDefault}, the default; ${name} sets another)`;
+  let stream: string;
+  if (env.WORKSTEAL_ALPACA_STREAM_URL) stream = 'check WORKSTEAL_ALPACA_STREAM_URL and the network';
+  else if (env.WORKSTEAL_ALPACA_URL) {
+    stream =
+      `this stream URL follows WORKSTEAL_ALPACA_URL (${urls.trading}), as WORKSTEAL_ALPACA_STREAM_URL is not ` +
+      `set: check WORKSTEAL_ALPACA_URL and the network`;
+  } else stream = check('WORKSTEAL_ALPACA_STREAM_URL', urls.stream, "Alpaca's paper trading stream");
+  return {
+    trading: check('WORKSTEAL_ALPACA_URL', urls.trading, "Alpaca's paper trading API"),
+    data: check('WORKSTEAL_ALPACA_DATA_URL', urls.data, "Alpaca's market data API"),
+    stream,
+  };
+}
+
+/**
  * How long one REST request or the stream's connect may take (WORKSTEAL_ALPACA_TIMEOUT_MS, default 10 s),
  * and how long a cancel waits for the venue's confirmation (WORKSTEAL_ALPACA_CANCEL_TIMEOUT_MS, 60 s).
  */

@@ -38,6 +38,11 @@ export interface AlpacaRestOptions {
   /** How long one attempt may take, answer body included, before it is abandoned (default 10 s). */
   timeoutMs?: number;
   fetchImpl?: typeof fetch;
+  /**
+   * What to check when a base URL does not answer, naming the variable that set it (alpacaUnreachableChecks);
+   * by default the variable that sets each.
+   */
+  unreachable?: { trading: string; data: string };
 }
 
 /** One attempt's default deadline: long enough for a slow venue, short enough that a hung socket is noticed. */
@@ -69,6 +74,11 @@ export class AlpacaRest {
   constructor(private readonly o: AlpacaRestOptions) {
     this.fetchImpl = o.fetchImpl ?? fetch;
     this.timeoutMs = o.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
+  private unreachable(base: RequestOptions['base']): string {
+    if (base === 'data') return this.o.unreachable?.data ?? 'check WORKSTEAL_ALPACA_DATA_URL and the network';
+    return this.o.unreachable?.trading ?? 'check WORKSTEAL_ALPACA_URL and the network';
   }
 
   async request<T>(
@@ -112,7 +122,7 @@ export class AlpacaRest {
             0,
             method,
             path,
-            `${why}; check WORKSTEAL_ALPACA_URL and the network (WORKSTEAL_ALPACA_TIMEOUT_MS sets the timeout)`,
+            `${why}; ${this.unreachable(options.base)} (WORKSTEAL_ALPACA_TIMEOUT_MS sets the timeout)`,
             null,
             true,
           );

@@ -36,6 +36,11 @@ export interface StreamOptions {
   heartbeatMs?: number;
   /** How long connecting and authenticating may take (default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * What to check when the URL cannot be reached, naming the variable it came from (alpacaUnreachableChecks);
+   * by default WORKSTEAL_ALPACA_STREAM_URL.
+   */
+  unreachable?: string;
 }
 
 /**
@@ -82,6 +87,7 @@ export class AlpacaStream {
       let listening = false;
       let failed = false;
       const timeoutMs = this.o.connectTimeoutMs ?? 10_000;
+      const unreachable = this.o.unreachable ?? 'check WORKSTEAL_ALPACA_STREAM_URL and the network';
       const ws = new WebSocket(this.o.url, { handshakeTimeout: timeoutMs });
       this.ws = ws;
       // Start-up fails here, and a reconnect tries again: either way never a wait without end.
@@ -108,7 +114,7 @@ export class AlpacaStream {
               0,
               'stream',
               this.o.url,
-              `no answer within ${timeoutMs / 1000} s; check WORKSTEAL_ALPACA_STREAM_URL and the network`,
+              `no answer within ${timeoutMs / 1000} s; ${unreachable}`,
             ),
           ),
         timeoutMs,
@@ -155,14 +161,7 @@ export class AlpacaStream {
       });
       ws.on('error', (error: Error) => {
         this.o.log.warn('stream-error', { message: error.message });
-        fail(
-          new AlpacaError(
-            0,
-            'stream',
-            this.o.url,
-            `cannot be opened (${error.message}); check WORKSTEAL_ALPACA_STREAM_URL and the network`,
-          ),
-        );
+        fail(new AlpacaError(0, 'stream', this.o.url, `cannot be opened (${error.message}); ${unreachable}`));
       });
       ws.on('close', () => {
         if (this.closed || failed) return;

@@ -7,6 +7,7 @@ import { launchAlpaca, launchReplay, type LiveSession } from '../../live/launch.
 import { commandLogger, type Logger } from '../../ports/log.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { StoreFileError } from '../../store/errors.js';
+import { flagLayers } from '../flag-layers.js';
 import { listFlag } from '../lists.js';
 import { checkOutputPath } from '../output.js';
 import { CliError, EXIT, portInUse } from '../errors.js';
@@ -113,7 +114,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const resolved = await loadConfig({
     file: opts.config,
     preset: opts.preset,
-    flags: [{ source: 'command line', values: flagLayer(opts) }],
+    flags: runFlagLayers(opts),
     env: process.env,
   });
   const config = resolved.config;
@@ -248,20 +249,16 @@ function notWarmedUp(warmedUp: number, to: number | null): { detail: string } {
   };
 }
 
-/** Command-line flags as a config layer, so the one schema validates them like any other source. */
-function flagLayer(opts: RunOptions): Record<string, unknown> {
-  const live: Record<string, unknown> = {};
-  const http: Record<string, unknown> = {};
-  const set = (target: Record<string, unknown>, key: string, value: unknown): void => {
-    if (value !== undefined) target[key] = value;
-  };
-  set(live, 'replaySpeed', numberFlag(opts.speed, '--speed'));
-  set(live, 'pollSec', numberFlag(opts.poll, '--poll'));
-  set(live, 'stateDb', opts.db);
-  set(live, 'signalsCsv', opts.signals);
-  if (opts.cancelOnStop) live.cancelEntriesOnStop = true;
-  set(http, 'host', opts.host);
-  set(http, 'port', numberFlag(opts.port, '--port'));
-  if (Object.keys(http).length) live.http = http;
-  return { ...(opts.dryRun ? { dryRun: true } : {}), ...(Object.keys(live).length ? { live } : {}) };
+/** Command-line flags as config layers, each named by its flag (src/cli/flag-layers.ts). */
+function runFlagLayers(opts: RunOptions): { source: string; values: unknown }[] {
+  return flagLayers([
+    ['--dry-run', ['dryRun'], opts.dryRun ? true : undefined],
+    ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed')],
+    ['--poll', ['live', 'pollSec'], numberFlag(opts.poll, '--poll')],
+    ['--db', ['live', 'stateDb'], opts.db],
+    ['--signals', ['live', 'signalsCsv'], opts.signals],
+    ['--cancel-on-stop', ['live', 'cancelEntriesOnStop'], opts.cancelOnStop ? true : undefined],
+    ['--host', ['live', 'http', 'host'], opts.host],
+    ['--port', ['live', 'http', 'port'], numberFlag(opts.port, '--port')],
+  ]);
 }
