@@ -50,4 +50,14 @@ describe('flag layers', () => {
     expect(r.stderr).toContain('--port: live.http.port: Too big');
     expect(r.stderr).not.toContain('command line:');
   });
+
+  it('serve names the flag typed too', () => {
+    const r = runCli(['serve', '--broker', 'none', '--speed', '-1', '--port', '99999'], {
+      WORKSTEAL_TOKEN: 'flag-layers-test-token-0123456789',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--speed: live.replaySpeed: Too small: expected number to be >0 (got -1)');
+    expect(r.stderr).toContain('--port: live.http.port: Too big');
+    expect(r.stderr).not.toContain('command line:');
+  });
 });

@@ -20,6 +20,7 @@ import { realTimers, type Timers } from '../../service/advisory-broker.js';
 import { warnExposure } from '../../service/exposure.js';
 import { startServiceHttp, type ServiceHttp } from '../../service/http.js';
 import { PortInUseError } from '../../live/http.js';
+import { flagLayers } from '../flag-layers.js';
 import { openapiText } from '../../service/openapi.js';
 import { CoordinatorService, type ServiceMode } from '../../service/service.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
@@ -118,7 +119,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const resolved = await loadConfig({
     file: opts.config,
     preset: opts.preset,
-    flags: [{ source: 'command line', values: flagLayer(opts) }],
+    flags: serveFlagLayers(opts),
     env: process.env,
   });
   const config = resolved.config;
@@ -277,16 +278,15 @@ async function serviceMode(
   };
 }
 
-/** Flags as a config layer, validated by the one schema like any other source. */
-function flagLayer(opts: ServeOptions): Record<string, unknown> {
-  const live: Record<string, unknown> = {};
-  const http: Record<string, unknown> = {};
-  if (opts.host !== undefined) http.host = opts.host;
-  if (opts.port !== undefined) http.port = numberFlag(opts.port, '--port');
-  if (Object.keys(http).length) live.http = http;
-  if (opts.db !== undefined) live.stateDb = opts.db;
-  if (opts.speed !== undefined) live.replaySpeed = numberFlag(opts.speed, '--speed');
-  return { ...(opts.dryRun ? { dryRun: true } : {}), ...(Object.keys(live).length ? { live } : {}) };
+/** Command-line flags as config layers, each named by its flag (src/cli/flag-layers.ts). */
+function serveFlagLayers(opts: ServeOptions): { source: string; values: unknown }[] {
+  return flagLayers([
+    ['--dry-run', ['dryRun'], opts.dryRun ? true : undefined],
+    ['--host', ['live', 'http', 'host'], opts.host],
+    ['--port', ['live', 'http', 'port'], numberFlag(opts.port, '--port')],
+    ['--db', ['live', 'stateDb'], opts.db],
+    ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed')],
+  ]);
 }
 
 /**
