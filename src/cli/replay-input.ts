@@ -66,8 +66,8 @@ export async function replaySeries(
  * The replay's first and last poll (`to` itself is polled: the close of the last bar that opens before it).
  * By default it starts once every series has the forecaster's whole window of history behind it (its
  * lookback and horizon: its quantiles are then over as many excursions as at any later time) and runs for 7
- * days, within the data. `firstSignals` is when the built-in forecaster can first give a signal in every
- * series (firstSignalBar): polls before it find none.
+ * days, within the data. `firstSignals` is when the built-in forecaster can first give a signal in any
+ * series (firstSignalBar): polls before it find none in any.
  */
 export function replayWindow(
   series: readonly BarSeries[],
@@ -75,11 +75,11 @@ export function replayWindow(
   opts: ReplayInputOptions,
 ): { from: number; to: number; firstSignals: number } {
   const f = config.sim.forecaster;
-  // The close of bar k of every series (of its last bar when it has fewer).
-  const closeOfBar = (k: number): number =>
-    Math.max(...series.map((s) => s.time[Math.min(s.time.length - 1, k)]! + s.intervalMs));
-  const fullWindow = closeOfBar(f.lookbackBars + f.horizonBars + 1);
-  const firstSignals = closeOfBar(firstSignalBar(f));
+  // The close of bar k of each series (of its last bar when it has fewer).
+  const closesOfBar = (k: number): number[] =>
+    series.map((s) => s.time[Math.min(s.time.length - 1, k)]! + s.intervalMs);
+  const fullWindow = Math.max(...closesOfBar(f.lookbackBars + f.horizonBars + 1));
+  const firstSignals = Math.min(...closesOfBar(firstSignalBar(f)));
   const dataEnd = Math.min(...series.map((s) => s.time[s.time.length - 1]! + s.intervalMs));
   const asked = parseDateRange(opts.from, opts.to);
   const from = asked.from ?? fullWindow;

@@ -71,6 +71,13 @@ describe('replay window', () => {
     expect(replayWindow([series], config, { from: '2024-01-20' }).firstSignals).toBeLessThan(
       Date.parse('2024-01-20'),
     );
+    // Two series: the first signals come from the one that starts first (its polls can decide).
+    const later = {
+      ...series,
+      symbol: 'Y',
+      time: Array.from({ length: 24 * 30 }, (_, i) => T0 + 24 * HOUR + i * HOUR),
+    } as unknown as BarSeries;
+    expect(replayWindow([later, series], config, { from: '2024-01-02' }).firstSignals).toBe(w.firstSignals);
     // Without --from: once the whole window of history (lookback and horizon) is behind the poll.
     const longer = {
       ...series,
