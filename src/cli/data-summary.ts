@@ -15,6 +15,7 @@ import { isDailySpacing } from '../marketdata/daily.js';
 import { reportedProblems, type ReportedProblem } from '../marketdata/quality.js';
 import { readLines } from '../marketdata/read-notes.js';
 import { isoUtc } from '../marketdata/timeparse.js';
+import { windowView } from '../optimizer/objective/window.js';
 
 /** Rows shown on the console per file and kind; the rest are counted. */
 const SHOWN = 3;
@@ -86,14 +87,49 @@ function gapLine(l: LoadResult): string[] {
 }
 
 /** Suspicious single-bar moves (moves.ts): the first few, named by file and row. */
-function moveWarnings(l: LoadResult): string[] {
+function moveWarnings(l: LoadResult, reads: ReadRange | undefined): { notes: string[]; warnings: string[] } {
   const r = l.report;
-  if (r.warningCount === 0) return [];
-  const items = reportedProblems(r).filter((p) => p.action === 'warned');
-  return [
-    `warning: ${l.series.symbol}: ${count(r.warningCount, 'suspicious single-bar move')} in ${r.path} (the bars are used as they are)`,
-    ...listed(r.path, items, r.warningCount, 'move'),
-  ];
+  if (r.warningCount === 0) return { notes: [], warnings: [] };
+  // Which moves lie in bars the run reads; all of them when that cannot be told (more moves than listed).
+  const span = reads && r.warnings.length === r.warningCount ? readSpan(l, reads) : null;
+  const read = new Set(
+    r.warnings.filter((w) => !span || (w.time >= span.first && w.time <= span.last)).map((w) => w.row),
+  );
+  const used = reportedProblems(r).filter((p) => p.action === 'warned' && (!span || read.has(p.row)));
+  const outside = span ? r.warningCount - used.length : 0;
+  // Moves in bars the run never reads (before its warm-up, after its end) cannot touch it: a note, not a
+  // warning the run would be read with.
+  const notes = outside
+    ? [
+        `note: ${l.series.symbol}: ${count(outside, 'suspicious single-bar move')} in ${r.path} outside the bars this run reads (before its warm-up or after its end): not used; all in --json data[].problems`,
+      ]
+    : [];
+  if (used.length === 0) return { notes, warnings: [] };
+  const where = outside ? ' in the bars this run reads' : '';
+  return {
+    notes,
+    warnings: [
+      `warning: ${l.series.symbol}: ${count(used.length, 'suspicious single-bar move')} in ${r.path}${where} (the bars are used as they are)`,
+      ...listed(r.path, used, span ? used.length : r.warningCount, 'move'),
+    ],
+  };
+}
+
+/**
+ * The bars a run reads of each series: its range and, before it, the warm-up of the forecaster and the fill
+ * model (optimizer/objective/window.ts: warmUpBars, windowView), as a simulation takes them.
+ */
+export interface ReadRange {
+  from?: number;
+  to?: number;
+  warmUp: number;
+}
+
+/** The open times of the first and last bar of `l` a run of `reads` reads. */
+function readSpan(l: LoadResult, reads: ReadRange): { first: number; last: number } {
+  const window = { from: reads.from ?? Number.NEGATIVE_INFINITY, to: reads.to ?? Number.POSITIVE_INFINITY };
+  const { time } = windowView(l.series, window, reads.warmUp);
+  return time.length ? { first: time[0]!, last: time[time.length - 1]! } : { first: 0, last: -1 };
 }
 
 /**
@@ -209,28 +245,30 @@ function coverageWarnings(loaded: readonly LoadResult[], calendar: Calendar, ran
 /**
  * How the files were read and their gaps (said unless --quiet), and warnings (always said, --quiet too). What --repair dropped or repaired is
  * among the warnings: the data a run used is not the file as it is, and --quiet must not hide that. Pass
- * the run's `extendedHours` so that daily stock series are not warned about when they can trade, and its `range` (a
- * simulation's) to hear of symbols with bars in none or only part of it.
+ * the run's `extendedHours` so that daily stock series are not warned about when they can trade, its `range` (a
+ * simulation's) to hear of symbols with bars in none or only part of it, and `reads` (the range and its
+ * warm-up) so that a suspicious move in bars the run never reads is a note, not a warning.
  */
 export function dataQualityLines(
   loaded: readonly LoadResult[],
   calendar: Calendar,
-  options: { extendedHours?: boolean; range?: RunRange } = {},
+  options: { extendedHours?: boolean; range?: RunRange; reads?: ReadRange } = {},
 ): { notes: string[]; warnings: string[] } {
   // How each file was read (`read:` lines, off-grid bars; a zone assumed, a bar length or class the file
   // contradicts): every command that loads bars says it, first.
   const read = readLines(loaded);
+  const moves = loaded.map((l) => moveWarnings(l, options.reads));
   return {
-    notes: [...read.notes, ...loaded.flatMap(gapLine)],
+    notes: [...read.notes, ...loaded.flatMap(gapLine), ...moves.flatMap((m) => m.notes)],
     warnings: [
       ...read.warnings,
       ...loaded.flatMap(storeChangeWarning),
       ...loaded.flatMap(repairLines),
       ...(options.range ? coverageWarnings(loaded, calendar, options.range) : []),
-      ...loaded.flatMap((l) => [
+      ...loaded.flatMap((l, i) => [
         ...sessionWarning(l, calendar),
         ...dailyStockWarning(l, options.extendedHours),
-        ...moveWarnings(l),
+        ...moves[i]!.warnings,
       ]),
     ],
   };

@@ -19,10 +19,13 @@ export const WARNINGS_KEPT = 50;
 export interface MoveWarning {
   /** 1-based line number of the bar that moved, as in the quality report's bad rows. */
   row: number;
+  /** When that bar opens (ms UTC): a run that reads no bar at that time is not told of it. */
+  time: number;
   problem: string;
 }
 
 export interface MoveColumns {
+  time: ArrayLike<number>;
   open: ArrayLike<number>;
   high: ArrayLike<number>;
   low: ArrayLike<number>;
@@ -77,7 +80,8 @@ export function suspiciousMoves(
       problem = `${spike.name} ${spike.v} is ${ratio(spike.v, pc)}x ${spike.v > pc ? 'above' : 'below'} the previous close ${pc} (row ${prevRow}): likely a typo or a bad print; check the row, or ignore this if the move is real`;
     }
     count++;
-    if (warnings.length < WARNINGS_KEPT) warnings.push({ row: c.row[i] as number, problem });
+    if (warnings.length < WARNINGS_KEPT)
+      warnings.push({ row: c.row[i] as number, time: c.time[i] as number, problem });
   }
   return { warnings, count };
 }

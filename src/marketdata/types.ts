@@ -41,9 +41,10 @@ export interface QualityReport {
   reordered: boolean;
   /**
    * Suspicious single-bar moves (moves.ts: a likely unadjusted split, a typo'd price), warned about and kept
-   * as they are; `row` names the bar that moved. At most 50 listed; warningCount is exact.
+   * as they are; `row` names the bar that moved and `time` when it opens. At most 50 listed; warningCount is
+   * exact.
    */
-  warnings: { row: number; problem: string }[];
+  warnings: { row: number; time: number; problem: string }[];
   warningCount: number;
 }
 

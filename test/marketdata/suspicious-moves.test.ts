@@ -13,10 +13,14 @@ import { adjustedColumnsHint, suspiciousMoves } from '../../src/marketdata/moves
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-moves-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Columns from [open, high, low, close] rows; file rows 2, 3, … */
+const T0 = Date.UTC(2014, 5, 6);
+const HOUR = 3_600_000;
+
+/** Columns from [open, high, low, close] rows; file rows 2, 3, …, hourly bars from T0. */
 function cols(bars: number[][]) {
   const pick = (k: number) => bars.map((b) => b[k] as number);
   return {
+    time: bars.map((_, i) => T0 + i * HOUR),
     open: pick(0),
     high: pick(1),
     low: pick(2),
@@ -37,6 +41,7 @@ describe('suspiciousMoves', () => {
     expect(warnings).toEqual([
       {
         row: 3,
+        time: T0 + HOUR,
         problem:
           "the price jumps 6.96x from close 645.57 (row 2) to open 92.7, and the two bars' ranges do not overlap: likely an unadjusted split or prices in another unit; HINT",
       },

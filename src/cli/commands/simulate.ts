@@ -13,6 +13,7 @@ import { checkDateOrder, checkRangeMeetsData, parseDateRange } from '../dates.js
 import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
 import { forecasterWarmUpWarnings } from '../forecaster-warnings.js';
 import { loadBarFiles } from '../load-bars.js';
+import { warmUpBars } from '../../optimizer/objective/window.js';
 import { rangeDays } from '../../sim/report/analysis.js';
 import { renderReport } from '../../sim/report/html.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
@@ -204,6 +205,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
   const quality = dataQualityLines(loaded, calendar, {
     extendedHours: config.extendedHours,
     range: covered.range,
+    reads: { ...covered.range, warmUp: warmUpBars(config.sim.forecaster) },
   });
   if (!opts.quiet) {
     for (const note of notes) process.stderr.write(`note: ${note}\n`);

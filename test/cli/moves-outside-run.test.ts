@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadBars } from '../../src/marketdata/index.js';
+import { runCli } from '../support/cli.js';
+
+/**
+ * A suspicious move (a bad print) in bars a simulation never reads, before its warm-up, cannot touch the
+ * run: simulate says it in a note (hidden by --quiet), not in a warning the run would be read with. In bars
+ * it reads (the warm-up counts) it stays a warning.
+ */
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2024, 0, 1);
+const BAD = 100; // the bar with the bad print
+const dir = mkdtempSync(join(tmpdir(), 'worksteal-moves-run-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(): string {
+  const rows = ['timestamp,open,high,low,close,volume'];
+  for (let i = 0; i < 2_000; i++) {
+    const p = 100 + 5 * Math.sin(i / 7);
+    const low = i === BAD ? 0.0001 : p - 1;
+    rows.push(
+      `${new Date(T0 + i * HOUR).toISOString().replace('T', ' ').slice(0, 19)},${p},${p + 1},${low},${p + 0.5},10`,
+    );
+  }
+  const path = join(dir, 'SPIKEUSDT_1h.csv');
+  writeFileSync(path, `${rows.join('\n')}\n`);
+  return path;
+}
+
+describe('a suspicious move outside the bars a run reads', () => {
+  const path = file();
+  const iso = (bar: number): string => new Date(T0 + bar * HOUR).toISOString();
+
+  it('the report gives the move its bar’s time', async () => {
+    const { report } = await loadBars(path, { cacheDir: null });
+    expect(report.warnings).toEqual([expect.objectContaining({ row: BAD + 2, time: T0 + BAD * HOUR })]);
+  });
+
+  it('is a note when the run starts long after it (its warm-up included), and gone under --quiet', () => {
+    const args = ['simulate', '--data', path, '--no-cache', '--from', iso(1_500), '--to', iso(1_900)];
+    const r = runCli(args);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'note: SPIKEUSDT: 1 suspicious single-bar move in ' + path + ' outside the bars this run reads',
+    );
+    expect(r.stderr).not.toMatch(/warning: SPIKEUSDT: .*suspicious/);
+    const quiet = runCli([...args, '--quiet']);
+    expect(quiet.stderr).not.toContain('suspicious');
+  });
+
+  it('is a warning when the run’s warm-up reads it, and when the run has no start', () => {
+    for (const from of [['--from', iso(600)], []]) {
+      const r = runCli(['simulate', '--data', path, '--no-cache', ...from, '--to', iso(1_900), '--quiet']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        `warning: SPIKEUSDT: 1 suspicious single-bar move in ${path} (the bars are used as they are)`,
+      );
+      expect(r.stderr).toContain(`${path}:${BAD + 2}: low 0.0001`);
+    }
+  });
+});
