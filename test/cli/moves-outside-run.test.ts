@@ -51,6 +51,16 @@ describe('a suspicious move outside the bars a run reads', () => {
     expect(quiet.stderr).not.toContain('suspicious');
   });
 
+  it('compare: a note when its windows and their warm-up start after it, else a warning', () => {
+    const args = ['compare', '--data', path, '--no-cache', '--window', '1w', '--threads', '1', '--quiet'];
+    const after = runCli([...args, '--from', iso(1_500), '--to', iso(1_900)]);
+    expect(after.code).toBe(0);
+    expect(after.stderr).not.toContain('suspicious');
+    const reading = runCli([...args, '--from', iso(600), '--to', iso(1_000)]);
+    expect(reading.code).toBe(0);
+    expect(reading.stderr).toContain(`warning: SPIKEUSDT: 1 suspicious single-bar move in ${path}`);
+  });
+
   it('is a warning when the run’s warm-up reads it, and when the run has no start', () => {
     for (const from of [['--from', iso(600)], []]) {
       const r = runCli(['simulate', '--data', path, '--no-cache', ...from, '--to', iso(1_900), '--quiet']);

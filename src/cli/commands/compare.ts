@@ -21,6 +21,7 @@ import { parseSpan, rollingWindows } from '../../compare/windows.js';
 import { selectFiles } from '../../optimizer/data.js';
 import { defaultThreads } from '../../optimizer/evaluators/pool.js';
 import { studyRange } from '../../optimizer/optimize.js';
+import { warmUpBars } from '../../optimizer/objective/window.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
 import { parseDateRange } from '../dates.js';
@@ -229,10 +230,20 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   say(dataLine(loaded, symbolsOf));
   // A daily stock places orders only under extended hours: warned about unless every side has them.
   const allSides = groups.flatMap((g) => [g.baseline, ...g.variants]);
+  const requestedFrom = from ?? selection.defaultRange?.from;
+  const requestedTo = to ?? selection.defaultRange?.to;
+  const requested = {
+    ...(requestedFrom !== undefined ? { from: requestedFrom } : {}),
+    ...(requestedTo !== undefined ? { to: requestedTo } : {}),
+  };
   const quality = dataQualityLines(
     loaded,
     calendar ? calendarFromSessions(calendar.sessions, calendar.file) : nyseCalendar(),
-    { extendedHours: allSides.every((s) => s.config.extendedHours) },
+    {
+      extendedHours: allSides.every((s) => s.config.extendedHours),
+      // The windows read their range and, before the first, the longest warm-up of any side.
+      reads: { ...requested, warmUp: Math.max(...allSides.map((s) => warmUpBars(s.config.sim.forecaster))) },
+    },
   );
   for (const line of quality.notes) say(line);
   // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
@@ -245,12 +256,6 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
       )
     : undefined;
   for (const w of signals?.warnings ?? []) say(`signals warning: ${w}`);
-  const requestedFrom = from ?? selection.defaultRange?.from;
-  const requestedTo = to ?? selection.defaultRange?.to;
-  const requested = {
-    ...(requestedFrom !== undefined ? { from: requestedFrom } : {}),
-    ...(requestedTo !== undefined ? { to: requestedTo } : {}),
-  };
   const range = studyRange(series, requested);
   const windows = rollingWindows(range, window, step);
   const subsets =
