@@ -11,13 +11,13 @@ import type { LiveBroker } from '../ports/venue.js';
 import { isFightSteal, restoreStealHistory } from '../live/recovery.js';
 import type { LiveStore } from '../live/store.js';
 import type { AdvisoryBroker, Timers } from './advisory-broker.js';
-import { advisoryParts } from './advisory-parts.js';
 import { ServiceCapacity } from './capacity.js';
 import type { AdvisoryBook } from './book.js';
 import type { EntryRequestBody, OrderEventBody, SagaReportBody } from './reports.js';
 import { refuseImpossibleEvent } from './reports.js';
 import { DecisionLog } from './decision-log.js';
-import { ExecutingMode } from './executing-mode.js';
+import type { ExecutingMode } from './executing-mode.js';
+import { modeParts } from './service-modes.js';
 import { ServiceWrites } from './service-writes.js';
 import { closeService, recoverService, type ServiceParts } from './service-lifecycle.js';
 import {
@@ -96,7 +96,6 @@ export class CoordinatorService {
     });
     this.decisions = new DecisionLog(o.store, () => this.coordinator.ledger, o.metrics);
     const account = o.mode.kind === 'advisory' ? o.mode.account : { equity: 0, patternDayTrader: false };
-    const symbols = Object.keys(o.config.symbols);
     this.coordinator = new Coordinator({
       config: o.config,
       clock: { now: () => o.timers.now() },
@@ -123,35 +122,15 @@ export class CoordinatorService {
       config: o.config,
       barMs: 0,
     });
-    if (o.mode.kind === 'advisory') {
-      const { book, reports, broker } = advisoryParts(
-        { store: o.store, timers: o.timers, deadlineMs: o.mode.deadlineMs, account, log: o.log, symbols },
-        this.tables,
-        {
-          ledger: () => this.coordinator.ledger,
-          beforeWrite: () => this.decisions.flush(),
-          sagaOf: (a) => this.sagas.sagaOfAction(a, this.recovering),
-          placing: (clientOrderId) => this.sagas.placing(clientOrderId),
-        },
-      );
-      this.book = book;
-      this.reports = reports;
-      this.advisory = broker;
-      this.executing = null;
-      this.coordinator.ledger.reset(book.state());
-    } else {
-      this.book = null;
-      this.reports = null;
-      this.advisory = null;
-      this.executing = new ExecutingMode(
-        o.mode.broker,
-        o.store,
-        () => o.timers.now(),
-        o.config.symbols,
-        coordinator,
-        o.log,
-      );
-    }
+    const parts = modeParts(Object.assign({}, o, { symbols: o.config.symbols, account }), this.tables, {
+      coordinator,
+      ledger: () => this.coordinator.ledger,
+      beforeWrite: () => this.decisions.flush(),
+      sagaOf: (a) => this.sagas.sagaOfAction(a, this.recovering),
+      placing: (clientOrderId) => this.sagas.placing(clientOrderId),
+    });
+    ({ book: this.book, reports: this.reports, advisory: this.advisory, executing: this.executing } = parts);
+    if (this.book) this.coordinator.ledger.reset(this.book.state());
     // Cooldowns and fight windows are kept by symbol: the spellings the restored history holds stay each
     // market's, so that another spelling after a restart cannot step around them.
     const spellings = this.book?.spellings ?? this.executing!.spellings;

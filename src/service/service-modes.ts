@@ -1,0 +1,53 @@
+import type { Coordinator } from '../coordinator/coordinator.js';
+import type { AssetClass, Account } from '../core/types.js';
+import type { LiveStore } from '../live/store.js';
+import type { Logger } from '../ports/log.js';
+import type { LiveBroker } from '../ports/venue.js';
+import type { AdvisoryBroker, Timers } from './advisory-broker.js';
+import { advisoryParts, type AdvisoryHooks } from './advisory-parts.js';
+import type { AdvisoryBook } from './book.js';
+import { ExecutingMode } from './executing-mode.js';
+import type { AdvisoryReports } from './order-events.js';
+import type { ServiceTables } from './service-tables.js';
+
+/**
+ * The parts of the service that its mode decides: advisory mode's book, reports and broker (the bots act and
+ * report), or executing mode's part (the service acts against the broker itself). The other mode's are null.
+ */
+export interface ModeParts {
+  book: AdvisoryBook | null;
+  reports: AdvisoryReports | null;
+  advisory: AdvisoryBroker | null;
+  executing: ExecutingMode | null;
+}
+
+export function modeParts(
+  o: {
+    mode: { kind: 'advisory'; deadlineMs: number } | { kind: 'executing'; broker: LiveBroker };
+    store: LiveStore;
+    timers: Timers;
+    log: Logger;
+    /** Config `symbols`: each configured market's spelling and asset class. */
+    symbols: Readonly<Record<string, { assetClass: AssetClass }>>;
+    account: Account;
+  },
+  tables: ServiceTables,
+  hooks: AdvisoryHooks & { coordinator: () => Coordinator },
+): ModeParts {
+  if (o.mode.kind === 'advisory') {
+    const { store, timers, log, account } = o;
+    const parts = {
+      store,
+      timers,
+      log,
+      account,
+      deadlineMs: o.mode.deadlineMs,
+      symbols: Object.keys(o.symbols),
+    };
+    const { book, reports, broker } = advisoryParts(parts, tables, hooks);
+    return { book, reports, advisory: broker, executing: null };
+  }
+  const now = (): number => o.timers.now();
+  const executing = new ExecutingMode(o.mode.broker, o.store, now, o.symbols, hooks.coordinator, o.log);
+  return { book: null, reports: null, advisory: null, executing };
+}
