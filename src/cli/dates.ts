@@ -1,4 +1,5 @@
 import { BAR_TIME_MAX, BAR_TIME_MIN } from '../marketdata/limits.js';
+import { firstAtOrAfter } from '../marketdata/search.js';
 import { isoUtc, parseIsoTime, type IsoResult } from '../marketdata/timeparse.js';
 import { CliError } from './errors.js';
 
@@ -56,7 +57,7 @@ export function checkDateOrder(
 export function checkRangeMeetsData(
   from: number | undefined,
   to: number | undefined,
-  series: readonly { time: ArrayLike<number>; intervalMs: number }[],
+  series: readonly { time: Float64Array; intervalMs: number }[],
 ): void {
   const held = series.filter((s) => s.time.length > 0);
   if (!held.length) return;
@@ -85,16 +86,4 @@ export function checkRangeMeetsData(
     `${range} holds no bar: no bar of the data opens in it (the last one before it opens ${isoUtc(before)}, ` +
       `the next ${Number.isFinite(after) ? `opens ${isoUtc(after)}` : 'does not exist'}); widen the range`,
   );
-}
-
-/** Index of the first time at or after `t` in ascending `time` (its length when none). */
-function firstAtOrAfter(time: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = time.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (time[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
