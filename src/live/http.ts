@@ -187,7 +187,7 @@ export function send(res: ServerResponse, status: number, body: unknown): void {
 
 /**
  * A port another process listens on. It is a ValidationError naming live.http, as every listen failure was;
- * `serve` exits 1 for it (docs/cli.md, exit codes: the environment, like a store another process holds).
+ * `serve` and `run` exit 1 for it (docs/cli.md, exit codes: the environment, like a store another process holds).
  */
 export class PortInUseError extends ValidationError {
   constructor(
