@@ -3,13 +3,13 @@
  * codes): exit 1 naming the port, the store's lock released and the run recorded as a failed start. It exited
  * 2 (bad input), unlike serve.
  */
-import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectStartFailedAndReleased } from '../support/failed-start.js';
 import { runCli } from '../support/cli.js';
 import { MARKETDATA, requireMarketData } from '../support/marketdata.js';
 
@@ -47,13 +47,6 @@ describe('worksteal run on a port in use', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`live.http: port ${port} on 127.0.0.1 is in use by another process`);
     expect(r.stderr).not.toContain('internal error');
-    expect(existsSync(`${db}.lock`)).toBe(false);
-    const store = new Database(db, { readonly: true });
-    try {
-      const runs = store.prepare('SELECT stop_reason FROM runs').all() as { stop_reason: string }[];
-      expect(runs).toEqual([{ stop_reason: 'start-failed' }]);
-    } finally {
-      store.close();
-    }
+    expectStartFailedAndReleased(db);
   });
 });

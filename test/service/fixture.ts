@@ -15,7 +15,7 @@ import { AdvisoryBook } from '../../src/service/book.js';
 import { heldReportConflict } from '../../src/service/report-checks.js';
 import type { OrderBody } from '../../src/service/reports.js';
 import { startServiceHttp, type ServiceHttp } from '../../src/service/http.js';
-import { CoordinatorService } from '../../src/service/service.js';
+import { CoordinatorService, type ServiceMode } from '../../src/service/service.js';
 import type { RequestAnswer } from '../../src/service/views.js';
 
 /** A Saturday noon: crypto out of hours, no stock session (the decisions below do not depend on it). */
@@ -96,27 +96,14 @@ export function advisoryService(
   } = {},
 ): Harness {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'worksteal-service-'));
-  const { config } = resolveConfig({
-    layers: [{ source: 'test', values: { ...options.config, live: { stateDb: join(dir, 's.sqlite') } } }],
-  });
-  const store = new LiveStore(config.live.stateDb);
   const timers = new ManualTimers();
   if (options.now !== undefined) timers.t = options.now;
-  const metrics = new LiveMetrics();
-  const service = new CoordinatorService({
-    config,
-    store,
-    log: options.log ?? silentLog(),
-    metrics,
-    timers,
-    calendar: nyseCalendar(),
-    mode: {
-      kind: 'advisory',
-      deadlineMs: options.deadlineMs ?? 30_000,
-      account: { equity: options.equity ?? 10_000, patternDayTrader: false },
-    },
-    runTag: `t${Math.random().toString(36).slice(2, 7)}`,
-  });
+  const mode: ServiceMode = {
+    kind: 'advisory',
+    deadlineMs: options.deadlineMs ?? 30_000,
+    account: { equity: options.equity ?? 10_000, patternDayTrader: false },
+  };
+  const { service, store, metrics } = serviceIn(dir, mode, { ...options, timers, tag: 't' });
   return {
     service,
     timers,
@@ -283,6 +270,19 @@ export function executingService(
   broker: LiveBroker,
   options: { config?: Record<string, unknown>; timers?: Timers; log?: Logger } = {},
 ): { service: CoordinatorService; store: LiveStore; metrics: LiveMetrics } {
+  const timers = options.timers ?? new ManualTimers();
+  return serviceIn(dir, { kind: 'executing', broker }, { ...options, timers, tag: 'x' });
+}
+
+/**
+ * A service in `mode` over a store in `dir` (more config keys as a config layer), logging silently unless
+ * told; its run tag starts with `tag`. The one setup both modes' fixtures share.
+ */
+function serviceIn(
+  dir: string,
+  mode: ServiceMode,
+  options: { config?: Record<string, unknown>; timers: Timers; log?: Logger; tag: string },
+): { service: CoordinatorService; store: LiveStore; metrics: LiveMetrics } {
   const { config } = resolveConfig({
     layers: [{ source: 'test', values: { ...options.config, live: { stateDb: join(dir, 's.sqlite') } } }],
   });
@@ -293,10 +293,10 @@ export function executingService(
     store,
     log: options.log ?? silentLog(),
     metrics,
-    timers: options.timers ?? new ManualTimers(),
+    timers: options.timers,
     calendar: nyseCalendar(),
-    mode: { kind: 'executing', broker },
-    runTag: `x${Math.random().toString(36).slice(2, 7)}`,
+    mode,
+    runTag: `${options.tag}${Math.random().toString(36).slice(2, 7)}`,
   });
   return { service, store, metrics };
 }

@@ -4,13 +4,13 @@
  * another process holds (a locked store) as the environment (1). And `--no-auth --host 0.0.0.0` warned only
  * "reachable beyond this machine".
  */
-import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectStartFailedAndReleased } from '../support/failed-start.js';
 import { runCli, spawnCli } from '../support/cli.js';
 
 const TOKEN = 'serve-start-test-token-0123456789';
@@ -45,14 +45,7 @@ describe('worksteal serve on a port in use', () => {
     expect(r.stderr).toContain(`live.http: port ${port} on 127.0.0.1 is in use by another process`);
     expect(r.stderr).toContain('--port');
     expect(r.stderr).not.toContain('internal error');
-    expect(existsSync(`${db}.lock`)).toBe(false);
-    const store = new Database(db, { readonly: true });
-    try {
-      const runs = store.prepare('SELECT stop_reason FROM runs').all() as { stop_reason: string }[];
-      expect(runs).toEqual([{ stop_reason: 'start-failed' }]);
-    } finally {
-      store.close();
-    }
+    expectStartFailedAndReleased(db);
   });
 });
 
