@@ -36,7 +36,9 @@ export interface NameCandidate {
 
 /**
  * The candidates closest to `unknown`, compared case-insensitively (`protectionPCT` → `protectionPct`): every
- * one at the best score (a name known in two places is both), or none when none is within closeEnough.
+ * one at the best score (a name known in two places is both). When none is within closeEnough, the names
+ * that hold `unknown` as whole words (`price` → `fillPrice`, `entryTolerance` → `stealEntryTolerance`), if
+ * there are at most MAX_WORD_MATCHES of them; otherwise none.
  */
 export function closestNames(unknown: string, candidates: readonly NameCandidate[]): string[] {
   const target = unknown.toLowerCase();
@@ -50,7 +52,49 @@ export function closestNames(unknown: string, candidates: readonly NameCandidate
     if (score < best) [best, labels] = [score, [c.label]];
     else if (score === best && !labels.includes(c.label)) labels.push(c.label);
   }
-  return labels;
+  return labels.length > 0 ? labels : namesHoldingWords(unknown, candidates);
+}
+
+/**
+ * More names than this holding the unknown one as words is no guess but a list (`tolerance` is a word of
+ * four config keys): the caller's own list of what it takes says that better.
+ */
+const MAX_WORD_MATCHES = 2;
+
+/** The candidates whose words hold the words of `unknown` in a row; none when more than MAX_WORD_MATCHES do. */
+function namesHoldingWords(unknown: string, candidates: readonly NameCandidate[]): string[] {
+  const words = wordsOf(unknown);
+  // A word of one or two letters (`id`, `at`) is part of too many names to point at one.
+  if (words.join('').length < 3) return [];
+  const best = new Map<string, number>();
+  for (const c of candidates) {
+    if (!holdsInARow(wordsOf(c.name), words)) continue;
+    const score = c.penalty ?? 0;
+    if (!(score >= (best.get(c.label) ?? Number.POSITIVE_INFINITY))) best.set(c.label, score);
+  }
+  if (best.size === 0) return [];
+  // As with edit distance, candidates from elsewhere (a penalty) give way to local ones.
+  const least = Math.min(...best.values());
+  const labels = [...best].filter(([, score]) => score === least).map(([label]) => label);
+  return labels.length <= MAX_WORD_MATCHES ? labels : [];
+}
+
+/** The lower-case words of a name: split at `.`, `_`, `-`, spaces and camelCase humps (`fillPrice` → fill, price). */
+function wordsOf(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[\s._-]+/)
+    .filter((w) => w.length > 0)
+    .map((w) => w.toLowerCase());
+}
+
+/** `words` appears in `name` as a run of whole words, and `name` has more words than that (not the same name). */
+function holdsInARow(name: readonly string[], words: readonly string[]): boolean {
+  if (name.length <= words.length) return false;
+  for (let start = 0; start + words.length <= name.length; start++) {
+    if (words.every((w, k) => name[start + k] === w)) return true;
+  }
+  return false;
 }
 
 /** `did you mean "x"?` (or `"x" or "y"`), or '' when there is nothing to suggest. */

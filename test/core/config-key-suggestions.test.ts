@@ -118,10 +118,55 @@ describe('closestNames', () => {
         (a, b) => {
           const got = closestNames(a, [{ label: b, name: b }]);
           const d = editDistance(a.toLowerCase(), b.toLowerCase());
-          expect(got).toEqual(d <= closeEnough(a) ? [b] : []);
+          if (d <= closeEnough(a)) expect(got).toEqual([b]);
+          // Beyond that, only a name that holds the unknown one (as words, so as letters too).
+          else if (got.length > 0) {
+            expect(got).toEqual([b]);
+            const letters = (x: string) => x.toLowerCase().replace(/[^a-z0-9]/g, '');
+            expect(letters(b)).toContain(letters(a));
+          }
         },
       ),
       { seed: 29, numRuns: 500 },
     );
+  });
+
+  it('beyond closeEnough, names that hold the unknown one as whole words, when they are few', () => {
+    const names = (...n: string[]) => n.map((name) => ({ label: name, name }));
+    const fill = names('kind', 'eventId', 'orderId', 'filledQty', 'fillPrice');
+    expect(closestNames('price', fill)).toEqual(['fillPrice']);
+    expect(closestNames('PRICE', fill)).toEqual(['fillPrice']);
+    expect(closestNames('qty', fill)).toEqual(['filledQty']);
+    // A word inside a word is no match (`rice` is not a word of fillPrice), nor is a word of two letters.
+    expect(closestNames('rice', names('fillPrice', 'kind'))).toEqual([]);
+    expect(closestNames('id', fill)).toEqual([]);
+    // Words in a row: `entryTolerance` is in stealEntryTolerance, not in cryptoNormalTolerance.
+    const keys = names(
+      'normalTolerance',
+      'cryptoNormalTolerance',
+      'stealEntryTolerance',
+      'cryptoOutOfHoursTolerance',
+    );
+    expect(closestNames('entryTolerance', keys)).toEqual(['stealEntryTolerance']);
+    // More than two holders is a list, not a guess.
+    expect(closestNames('tolerance', keys)).toEqual([]);
+    expect(closestNames('normalTolerance2', keys)).toEqual(['normalTolerance']); // edit distance first
+  });
+
+  it('a holder from elsewhere gives way to a local one, as with edit distance', () => {
+    expect(
+      closestNames('price', [
+        { label: 'sim.fillPrice', name: 'fillPrice', penalty: 1 },
+        { label: 'limitPrice', name: 'limitPrice' },
+      ]),
+    ).toEqual(['limitPrice']);
+  });
+});
+
+describe('unknown config keys by their words', () => {
+  it('a key that is words of one known key names it', () => {
+    expect(config({ entryTolerance: 0.005 })).toEqual([
+      'c.json: entryTolerance: unknown key "entryTolerance"; did you mean "stealEntryTolerance"? Otherwise remove it',
+    ]);
   });
 });

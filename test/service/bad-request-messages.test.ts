@@ -60,6 +60,15 @@ describe('bad request messages', () => {
       }),
     ]);
     expect(nested.json.error).toMatch(/order o-1.*order\.lmit = 1: unknown key/);
+    // A key that is a word of one known key names it: a bot's `price` in a fill is its `fillPrice`.
+    const fill = await post('/v1/events', { kind: 'fill', orderId: 'o-1', filledQty: 1, price: 100 });
+    expect(fill.status).toBe(400);
+    expect(fill.json.issues).toContainEqual({
+      field: 'price',
+      message:
+        'unknown key; did you mean "fillPrice"? This object takes kind, eventId, orderId, filledQty, fillPrice',
+      value: 100,
+    });
     // A name far from every key gets no guess, only the list.
     const far = await post('/v1/events', { kind: 'account', equity: 5, zzzzzz: 1 });
     expect(far.json.issues[0]!.message).toBe(
