@@ -10,7 +10,7 @@ import { recordedClass } from '../marketdata/recorded-class.js';
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { ImportResult } from '../data/import.js';
 import type { ManifestEntry } from '../data/manifest.js';
-import type { LoadResult } from '../marketdata/index.js';
+import type { BarSeries, LoadResult } from '../marketdata/index.js';
 import { isDailySpacing } from '../marketdata/daily.js';
 import { reportedProblems, type ReportedProblem } from '../marketdata/quality.js';
 import { readLines } from '../marketdata/read-notes.js';
@@ -87,25 +87,26 @@ function gapLine(l: LoadResult): string[] {
 }
 
 /** Suspicious single-bar moves (moves.ts): the first few, named by file and row. */
-function moveWarnings(l: LoadResult, reads: ReadRange | undefined): { notes: string[]; warnings: string[] } {
+function moveWarnings(l: LoadResult, reads: ReadBars | undefined): { notes: string[]; warnings: string[] } {
   const r = l.report;
   if (r.warningCount === 0) return { notes: [], warnings: [] };
-  // Which moves lie in bars the run reads; all of them when that cannot be told (more moves than listed).
-  const span = reads && r.warnings.length === r.warningCount ? readSpan(l, reads) : null;
+  // Which moves lie in bars the command reads; all of them when that cannot be told (more moves than listed).
+  const span =
+    reads && r.warnings.length === r.warningCount ? (reads.span(l.series) ?? { first: 0, last: -1 }) : null;
   const read = new Set(
     r.warnings.filter((w) => !span || (w.time >= span.first && w.time <= span.last)).map((w) => w.row),
   );
   const used = reportedProblems(r).filter((p) => p.action === 'warned' && (!span || read.has(p.row)));
   const outside = span ? r.warningCount - used.length : 0;
-  // Moves in bars the run never reads (before its warm-up, after its end) cannot touch it: a note, not a
-  // warning the run would be read with.
+  // Moves in bars the command never reads (before its warm-up, after its end) cannot touch it: a note, not a
+  // warning its result would be read with.
   const notes = outside
     ? [
-        `note: ${l.series.symbol}: ${count(outside, 'suspicious single-bar move')} in ${r.path} outside the bars this run reads (before its warm-up or after its end): not used; all in --json data[].problems`,
+        `note: ${l.series.symbol}: ${count(outside, 'suspicious single-bar move')} in ${r.path} outside the bars ${reads!.reader} reads (${reads!.outside}): not used; all in --json data[].problems`,
       ]
     : [];
   if (used.length === 0) return { notes, warnings: [] };
-  const where = outside ? ' in the bars this run reads' : '';
+  const where = outside ? ` in the bars ${reads!.reader} reads` : '';
   return {
     notes,
     warnings: [
@@ -125,11 +126,27 @@ export interface ReadRange {
   warmUp: number;
 }
 
-/** The open times of the first and last bar of `l` a run of `reads` reads. */
-function readSpan(l: LoadResult, reads: ReadRange): { first: number; last: number } {
+/**
+ * The bars a command reads of each series when they are not a run's (explain --data: those fed to its
+ * valuation): the open times of the first and last (null: none), who reads them, where the others lie.
+ */
+export interface ReadBars {
+  span(series: BarSeries): { first: number; last: number } | null;
+  reader: string;
+  outside: string;
+}
+
+/** A run's bars: the open times of the first and last bar of each series a simulation of `reads` reads. */
+function runBars(reads: ReadRange): ReadBars {
   const window = { from: reads.from ?? Number.NEGATIVE_INFINITY, to: reads.to ?? Number.POSITIVE_INFINITY };
-  const { time } = windowView(l.series, window, reads.warmUp);
-  return time.length ? { first: time[0]!, last: time[time.length - 1]! } : { first: 0, last: -1 };
+  return {
+    reader: 'this run',
+    outside: 'before its warm-up or after its end',
+    span: (s) => {
+      const { time } = windowView(s, window, reads.warmUp);
+      return time.length ? { first: time[0]!, last: time[time.length - 1]! } : null;
+    },
+  };
 }
 
 /**
@@ -247,17 +264,18 @@ function coverageWarnings(loaded: readonly LoadResult[], calendar: Calendar, ran
  * among the warnings: the data a run used is not the file as it is, and --quiet must not hide that. Pass
  * the run's `extendedHours` so that daily stock series are not warned about when they can trade, its `range` (a
  * simulation's) to hear of symbols with bars in none or only part of it, and `reads` (the range and its
- * warm-up) so that a suspicious move in bars the run never reads is a note, not a warning.
+ * warm-up, or the bars read) so that a suspicious move in bars the command never reads is a note, not a warning.
  */
 export function dataQualityLines(
   loaded: readonly LoadResult[],
   calendar: Calendar,
-  options: { extendedHours?: boolean; range?: RunRange; reads?: ReadRange } = {},
+  options: { extendedHours?: boolean; range?: RunRange; reads?: ReadRange | ReadBars } = {},
 ): { notes: string[]; warnings: string[] } {
   // How each file was read (`read:` lines, off-grid bars; a zone assumed, a bar length or class the file
   // contradicts): every command that loads bars says it, first.
   const read = readLines(loaded);
-  const moves = loaded.map((l) => moveWarnings(l, options.reads));
+  const reads = options.reads && ('span' in options.reads ? options.reads : runBars(options.reads));
+  const moves = loaded.map((l) => moveWarnings(l, reads));
   return {
     notes: [...read.notes, ...loaded.flatMap(gapLine), ...moves.flatMap((m) => m.notes)],
     warnings: [

@@ -22,6 +22,8 @@ export interface SymbolBars {
   /** Open time of the first bar fed and close time of the last (null when none was). */
   firstOpen: TimeMs | null;
   lastClose: TimeMs | null;
+  /** Open time of the last bar fed (null when none was); not in the JSON record, which gives its close. */
+  lastOpen: TimeMs | null;
 }
 
 /** A scenario's valuation: the session's model over the bars up to `now`, and the validities it used. */
@@ -124,7 +126,18 @@ function fedBars(
     bars,
     firstOpen: bars > 0 ? s.time[from]! : null,
     lastClose: bars > 0 ? closeTimes[first - 1]! : null,
+    lastOpen: bars > 0 ? s.time[first - 1]! : null,
   };
+}
+
+/**
+ * The open times of the first and last bar of `symbol` whose prices the valuation read: those fed to its fill
+ * model, closed by `now`. Null when it read none, as under victimRanking distance, which values nothing.
+ */
+export function barsRead(v: ScenarioValuation, symbol: string): { first: TimeMs; last: TimeMs } | null {
+  const fed = v.symbols.find((s) => s.symbol === symbol);
+  if (!v.valuation.active || !fed || fed.firstOpen === null || fed.lastOpen === null) return null;
+  return { first: fed.firstOpen, last: fed.lastOpen };
 }
 
 /**
@@ -174,7 +187,7 @@ const isoOrNull = (t: TimeMs | null): string | null =>
 export function valuationRecord(v: ScenarioValuation, scenario: Scenario): Record<string, unknown> {
   return {
     barMs: v.barMs > 0 ? v.barMs : null,
-    bars: v.symbols.map((s) => ({
+    bars: v.symbols.map(({ lastOpen: _lastOpen, ...s }) => ({
       ...s,
       barMs: Number.isFinite(s.barMs) ? s.barMs : null,
       firstOpen: isoOrNull(s.firstOpen),

@@ -1,38 +1,21 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBars } from '../../src/marketdata/index.js';
 import { runCli } from '../support/cli.js';
+import { BAD, HOUR, T0, iso, spikeFile } from '../support/spike-bars.js';
 
 /**
  * A suspicious move (a bad print) in bars a simulation never reads, before its warm-up, cannot touch the
  * run: simulate says it in a note (hidden by --quiet), not in a warning the run would be read with. In bars
  * it reads (the warm-up counts) it stays a warning.
  */
-const HOUR = 3_600_000;
-const T0 = Date.UTC(2024, 0, 1);
-const BAD = 100; // the bar with the bad print
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-moves-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function file(): string {
-  const rows = ['timestamp,open,high,low,close,volume'];
-  for (let i = 0; i < 2_000; i++) {
-    const p = 100 + 5 * Math.sin(i / 7);
-    const low = i === BAD ? 0.0001 : p - 1;
-    rows.push(
-      `${new Date(T0 + i * HOUR).toISOString().replace('T', ' ').slice(0, 19)},${p},${p + 1},${low},${p + 0.5},10`,
-    );
-  }
-  const path = join(dir, 'SPIKEUSDT_1h.csv');
-  writeFileSync(path, `${rows.join('\n')}\n`);
-  return path;
-}
-
 describe('a suspicious move outside the bars a run reads', () => {
-  const path = file();
-  const iso = (bar: number): string => new Date(T0 + bar * HOUR).toISOString();
+  const path = spikeFile(dir);
 
   it('the report gives the move its bar’s time', async () => {
     const { report } = await loadBars(path, { cacheDir: null });

@@ -6,6 +6,7 @@ import { explainScenario } from '../../explain/explain.js';
 import { renderDecision, renderValuationBasis } from '../../explain/render.js';
 import { parseScenario } from '../../explain/scenario.js';
 import {
+  barsRead,
   staleBarWarnings,
   valuationRecord,
   valueScenario,
@@ -14,7 +15,7 @@ import {
 import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
 import { readStructuredFile } from '../../io/read-structured.js';
-import { dataQualityLines } from '../data-summary.js';
+import { dataQualityLines, type ReadBars } from '../data-summary.js';
 import { CliError, EXIT } from '../errors.js';
 import { addBarFileFlags, barLoadOptions, type BarFileFlags } from '../bar-flags.js';
 import { checkOutputPath, jsonOption, writeJsonOutput } from '../output.js';
@@ -85,7 +86,12 @@ export function registerExplain(program: Command): void {
         });
         // The data warnings every command gives (daily stocks without extendedHours, bars outside sessions,
         // likely splits), and bars that stop long before `now` or start after it; on stderr, --json - too.
-        const { warnings } = dataQualityLines(bars.loaded, calendar, { extendedHours: config.extendedHours });
+        // A suspicious move in bars the valuation never read (before its warm-up, after now) is a note, and
+        // explain says no data notes.
+        const { warnings } = dataQualityLines(bars.loaded, calendar, {
+          extendedHours: config.extendedHours,
+          reads: valuationReads(valued),
+        });
         for (const w of [...warnings, ...staleBarWarnings(valued, bars.series, scenario.now, calendar)])
           process.stderr.write(`${w}\n`);
       }
@@ -114,4 +120,15 @@ export function registerExplain(program: Command): void {
       process.exitCode = EXIT.ok;
       if (!Number.isFinite(decision.time)) throw new CliError('scenario time is not a valid instant');
     });
+}
+
+/** The bars explain reads of each symbol: those its valuation was fed (explain/valuation.ts: barsRead). */
+export function valuationReads(valued: ScenarioValuation): ReadBars {
+  return {
+    reader: 'the valuation',
+    outside: valued.valuation.active
+      ? "before the fill model's warm-up or after the scenario's now"
+      : 'victimRanking distance values no order from bars',
+    span: (s) => barsRead(valued, s.symbol),
+  };
 }

@@ -6,7 +6,7 @@ import { holdoutJson } from '../../compare/json.js';
 import { boundary } from '../../compare/windows.js';
 import { parseDateRange } from '../dates.js';
 import { encodeJson } from '../../optimizer/json.js';
-import { createEvaluator } from '../../optimizer/optimize.js';
+import { createEvaluator, studyRange } from '../../optimizer/optimize.js';
 import { OptimizerStore } from '../../optimizer/store.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
@@ -18,6 +18,7 @@ import {
   loadData,
   progressReporter,
   resolveOptimizeConfig,
+  studyReads,
   type OptimizeOptions,
 } from './optimize-shared.js';
 import { invocation } from '../invocation.js';
@@ -48,7 +49,13 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
     if (!opts.quiet) process.stderr.write(`${line}\n`);
   };
   say(dataLine(data.loaded, config.symbols));
-  const quality = dataQualityLines(data.loaded, nyseCalendar(), { extendedHours: config.extendedHours });
+  const series = data.loaded.map((l) => l.series);
+  // The range compare() splits into selection and holdout: the bars read are those of both.
+  const whole = studyRange(series, { ...data.defaultRange, ...range });
+  const quality = dataQualityLines(data.loaded, nyseCalendar(), {
+    extendedHours: config.extendedHours,
+    reads: studyReads(whole, config),
+  });
   for (const line of quality.notes) say(line);
   for (const line of warnings) say(line);
   // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
@@ -59,7 +66,6 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
     bar.stop();
     process.stderr.write('\nstopping after the running evaluations are stored (Ctrl-C again to quit now)…\n');
   });
-  const series = data.loaded.map((l) => l.series);
   let result;
   try {
     result = await compare({

@@ -7,9 +7,12 @@ import { defaultThreads } from '../../optimizer/evaluators/pool.js';
 import type { Executor } from '../../optimizer/optimize.js';
 import { QueueError, parseRedisUrl } from '../../optimizer/queue/connection.js';
 import type { StudyProgress } from '../../optimizer/study.js';
+import type { Window } from '../../optimizer/objective/folds.js';
+import { warmUpBars } from '../../optimizer/objective/window.js';
 import { boundary } from '../../compare/windows.js';
 import { num } from '../../report/text.js';
 import { barLoadOptions, type BarFileFlags } from '../bar-flags.js';
+import type { ReadRange } from '../data-summary.js';
 import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
@@ -134,6 +137,16 @@ export function loadData(opts: OptimizeOptions, config: WorkstealConfig): Promis
       },
     },
   );
+}
+
+/**
+ * The bars a study reads (data-summary.ts: a suspicious move outside them is a note): its range, folds and
+ * holdout together, and the warm-up before it. The warm-up is the base config's for every candidate: the
+ * forecaster that sets it is under `sim`, which is not tunable (optimize-schema.ts), so no point of the search
+ * space changes it (test/optimizer/space-warm-up.test.ts).
+ */
+export function studyReads(range: Window, config: WorkstealConfig): ReadRange {
+  return { from: range.from, to: range.to, warmUp: warmUpBars(config.sim.forecaster) };
 }
 
 /** A range or fold boundary: the date, with the time when it is not a UTC midnight (as --from/--to take it). */

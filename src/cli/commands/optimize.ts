@@ -45,6 +45,7 @@ import {
   progressReporter,
   resolveOptimizeConfig,
   show,
+  studyReads,
   type OptimizeOptions,
 } from './optimize-shared.js';
 import { invocation } from '../invocation.js';
@@ -141,7 +142,10 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   };
   const f0 = spec.folds[0]!;
   say(dataLine(data.loaded, config.symbols));
-  const quality = dataQualityLines(data.loaded, nyseCalendar(), { extendedHours: config.extendedHours });
+  const quality = dataQualityLines(data.loaded, nyseCalendar(), {
+    extendedHours: config.extendedHours,
+    reads: studyReads(range, config),
+  });
   for (const line of quality.notes) say(line);
   for (const line of warnings) say(line);
   // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
