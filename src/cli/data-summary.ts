@@ -2,25 +2,30 @@
  * What a command says about the bars it loaded, before it simulates: the `data:` line, what --repair dropped
  * or repaired (a count per file and the first rows), gaps (count and the largest), suspicious single-bar
  * moves, stock series that cannot trade because no bar opens in a session, and daily stock series, which
- * are seen only at their session's close. Everything the console shows
- * only in part is listed in full in --json `data[].problems`.
+ * are seen only at their session's close. Everything the console shows only in part is listed in full in
+ * simulate's --json `data[].problems` (problem-lines.ts says the rows).
  */
 import type { AssetClass } from '../core/types.js';
 import { recordedClass } from '../marketdata/recorded-class.js';
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { ImportResult } from '../data/import.js';
 import type { ManifestEntry } from '../data/manifest.js';
-import type { BarSeries, LoadResult } from '../marketdata/index.js';
+import type { LoadResult } from '../marketdata/index.js';
 import { isDailySpacing } from '../marketdata/daily.js';
 import { reportedProblems, type ReportedProblem } from '../marketdata/quality.js';
 import { readLines } from '../marketdata/read-notes.js';
 import { isoUtc } from '../marketdata/timeparse.js';
-import { windowView } from '../optimizer/objective/window.js';
+import {
+  ALL_PROBLEMS,
+  count,
+  listed,
+  moveWarnings,
+  runBars,
+  type ReadBars,
+  type ReadRange,
+} from './problem-lines.js';
 
-/** Rows shown on the console per file and kind; the rest are counted. */
-const SHOWN = 3;
-const count = (n: number, one: string, many = `${one}s`): string =>
-  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+export type { ReadBars, ReadRange } from './problem-lines.js';
 
 /**
  * Where a series' asset class came from: the config's symbols map (said by no word), the manifest of the data
@@ -42,14 +47,8 @@ export function dataLine(
   return `data: ${loaded.map(one).join(', ')}`;
 }
 
-function listed(path: string, items: ReportedProblem[], total: number, what: string): string[] {
-  const lines = items.slice(0, SHOWN).map((p) => `  ${path}:${p.row}: ${p.problem} (${p.action})`);
-  if (total > SHOWN) lines.push(`  … ${count(total - SHOWN, `more ${what}`)}: all in --json data[].problems`);
-  return lines;
-}
-
 /** Dropped and repaired rows and duplicates, per file: a count and the first few rows. */
-function repairLines(l: LoadResult): string[] {
+function repairLines(l: LoadResult, all: string): string[] {
   const r = l.report;
   const fixed = reportedProblems(r).filter((p) => p.action !== 'warned');
   if (fixed.length === 0) return [];
@@ -62,7 +61,7 @@ function repairLines(l: LoadResult): string[] {
   ];
   return [
     `repair: ${l.series.symbol} from ${r.path}: ${parts.join(', ')}`,
-    ...listed(r.path, fixed, fixed.length, 'row'),
+    ...listed(r.path, fixed, fixed.length, 'row', all),
   ];
 }
 
@@ -84,69 +83,6 @@ function gapLine(l: LoadResult): string[] {
   return [
     `gaps: ${l.series.symbol} has ${count(gaps.length, 'gap')} (${count(missing, 'bar')} missing); largest ${isoUtc(largest.after)} → ${isoUtc(largest.before)} (${count(largest.missingBars, 'bar')} missing, ${span(largest.before - largest.after)})`,
   ];
-}
-
-/** Suspicious single-bar moves (moves.ts): the first few, named by file and row. */
-function moveWarnings(l: LoadResult, reads: ReadBars | undefined): { notes: string[]; warnings: string[] } {
-  const r = l.report;
-  if (r.warningCount === 0) return { notes: [], warnings: [] };
-  // Which moves lie in bars the command reads; all of them when that cannot be told (more moves than listed).
-  const span =
-    reads && r.warnings.length === r.warningCount ? (reads.span(l.series) ?? { first: 0, last: -1 }) : null;
-  const read = new Set(
-    r.warnings.filter((w) => !span || (w.time >= span.first && w.time <= span.last)).map((w) => w.row),
-  );
-  const used = reportedProblems(r).filter((p) => p.action === 'warned' && (!span || read.has(p.row)));
-  const outside = span ? r.warningCount - used.length : 0;
-  // Moves in bars the command never reads (before its warm-up, after its end) cannot touch it: a note, not a
-  // warning its result would be read with.
-  const notes = outside
-    ? [
-        `note: ${l.series.symbol}: ${count(outside, 'suspicious single-bar move')} in ${r.path} outside the bars ${reads!.reader} reads (${reads!.outside}): not used; all in --json data[].problems`,
-      ]
-    : [];
-  if (used.length === 0) return { notes, warnings: [] };
-  const where = outside ? ` in the bars ${reads!.reader} reads` : '';
-  return {
-    notes,
-    warnings: [
-      `warning: ${l.series.symbol}: ${count(used.length, 'suspicious single-bar move')} in ${r.path}${where} (the bars are used as they are)`,
-      ...listed(r.path, used, span ? used.length : r.warningCount, 'move'),
-    ],
-  };
-}
-
-/**
- * The bars a run reads of each series: its range and, before it, the warm-up of the forecaster and the fill
- * model (optimizer/objective/window.ts: warmUpBars, windowView), as a simulation takes them.
- */
-export interface ReadRange {
-  from?: number;
-  to?: number;
-  warmUp: number;
-}
-
-/**
- * The bars a command reads of each series when they are not a run's (explain --data: those fed to its
- * valuation): the open times of the first and last (null: none), who reads them, where the others lie.
- */
-export interface ReadBars {
-  span(series: BarSeries): { first: number; last: number } | null;
-  reader: string;
-  outside: string;
-}
-
-/** A run's bars: the open times of the first and last bar of each series a simulation of `reads` reads. */
-function runBars(reads: ReadRange): ReadBars {
-  const window = { from: reads.from ?? Number.NEGATIVE_INFINITY, to: reads.to ?? Number.POSITIVE_INFINITY };
-  return {
-    reader: 'this run',
-    outside: 'before its warm-up or after its end',
-    span: (s) => {
-      const { time } = windowView(s, window, reads.warmUp);
-      return time.length ? { first: time[0]!, last: time[time.length - 1]! } : null;
-    },
-  };
 }
 
 /**
@@ -265,23 +201,31 @@ function coverageWarnings(loaded: readonly LoadResult[], calendar: Calendar, ran
  * the run's `extendedHours` so that daily stock series are not warned about when they can trade, its `range` (a
  * simulation's) to hear of symbols with bars in none or only part of it, and `reads` (the range and its
  * warm-up, or the bars read) so that a suspicious move in bars the command never reads is a note, not a warning.
+ * A list cut short says where the whole of it is (`problemsInJson`).
  */
 export function dataQualityLines(
   loaded: readonly LoadResult[],
   calendar: Calendar,
-  options: { extendedHours?: boolean; range?: RunRange; reads?: ReadRange | ReadBars } = {},
+  options: {
+    extendedHours?: boolean;
+    range?: RunRange;
+    reads?: ReadRange | ReadBars;
+    /** The command's own --json lists every reported row (simulate's); otherwise the lines point to simulate's. */
+    problemsInJson?: boolean;
+  } = {},
 ): { notes: string[]; warnings: string[] } {
   // How each file was read (`read:` lines, off-grid bars; a zone assumed, a bar length or class the file
   // contradicts): every command that loads bars says it, first.
   const read = readLines(loaded);
   const reads = options.reads && ('span' in options.reads ? options.reads : runBars(options.reads));
-  const moves = loaded.map((l) => moveWarnings(l, reads));
+  const all = options.problemsInJson ? 'all in --json data[].problems' : ALL_PROBLEMS;
+  const moves = loaded.map((l) => moveWarnings(l, reads, all));
   return {
     notes: [...read.notes, ...loaded.flatMap(gapLine), ...moves.flatMap((m) => m.notes)],
     warnings: [
       ...read.warnings,
       ...loaded.flatMap(storeChangeWarning),
-      ...loaded.flatMap(repairLines),
+      ...loaded.flatMap((l) => repairLines(l, all)),
       ...(options.range ? coverageWarnings(loaded, calendar, options.range) : []),
       ...loaded.flatMap((l, i) => [
         ...sessionWarning(l, calendar),

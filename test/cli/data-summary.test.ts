@@ -39,13 +39,17 @@ describe('dataQualityLines', () => {
       11: '2024-01-01T11:00:00Z,100,101,99,-2,10',
     });
     const loaded = await loadBars(path, { onBadData: 'repair', cacheDir: null });
-    const { notes, warnings } = dataQualityLines([loaded], nyseCalendar());
+    const { notes, warnings } = dataQualityLines([loaded], nyseCalendar(), { problemsInJson: true });
     // Among the warnings, which --quiet does not hide: the run's data is not the file as it is.
     expect(warnings).toHaveLength(5);
     expect(warnings[0]).toBe(`repair: SOLUSDT from ${path}: 4 rows dropped, 1 row repaired`);
     expect(warnings[1]).toBe(`  ${path}:5: row has 1 field, expected at least 6 (dropped)`);
     expect(warnings[2]).toContain(`${path}:7: inconsistent OHLC: high 0.0001`);
     expect(warnings[4]).toBe('  … 2 more rows: all in --json data[].problems');
+    // A command whose --json does not list them (all but simulate) points to simulate's.
+    expect(dataQualityLines([loaded], nyseCalendar()).warnings[4]).toBe(
+      '  … 2 more rows: all in `worksteal simulate --json` data[].problems, with the same files and flags',
+    );
     // How the file was read comes first, then the gaps the dropped rows leave: the count, the bars missing
     // and the largest.
     expect(notes).toHaveLength(2);

@@ -76,7 +76,7 @@ describe('explain --data: a suspicious move outside the bars the valuation reads
     const at = await linesAt(1_900);
     expect(at).toMatchObject({ note: true, warning: false });
     expect(at.notes).toContain(
-      `note: SPIKEUSDT: 1 suspicious single-bar move in ${path} outside the bars the valuation reads (before the fill model's warm-up or after the scenario's now): not used; all in --json data[].problems`,
+      `note: SPIKEUSDT: 1 suspicious single-bar move in ${path} outside the bars the valuation reads (before the fill model's warm-up or after the scenario's now): not used; all in \`worksteal simulate --json\` data[].problems, with the same files and flags`,
     );
     expect(await linesAt(400, 'distance')).toMatchObject({ note: true, warning: false });
   });

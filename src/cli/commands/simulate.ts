@@ -206,6 +206,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     extendedHours: config.extendedHours,
     range: covered.range,
     reads: { ...covered.range, warmUp: warmUpBars(config.sim.forecaster) },
+    problemsInJson: true,
   });
   if (!opts.quiet) {
     for (const note of notes) process.stderr.write(`note: ${note}\n`);
