@@ -19,7 +19,7 @@ import { renderReport } from '../../sim/report/html.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
 import { CliError, EXIT } from '../errors.js';
-import { money, num, pct, table } from '../../report/text.js';
+import { money, num, pct, table, tableWidth } from '../../report/text.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
 import type { RunStore } from '../../store/runs.js';
@@ -328,6 +328,7 @@ export function printSummary(
         ],
         ...calibrationRows(result),
       ],
+      tableWidth(out),
     )}\n`,
   );
 }
