@@ -145,17 +145,24 @@ const REPLICATE_NOTE =
 const notes = (r: CompareResult): string[] =>
   replicated(r) ? [AGGREGATE_NOTE, REPLICATE_NOTE] : [AGGREGATE_NOTE];
 
-export function compareText(r: CompareResult, data: string, detail = true): string {
+/**
+ * The comparison for a terminal: its tables as near `width` columns as headers wrapped allow (a window or a
+ * comparison stays one line: its numbers are read across; no width: as wide as they are). The prose lines
+ * are left whole, for the terminal to wrap, so that they read the same to grep.
+ */
+export function compareText(r: CompareResult, data: string, detail = true, width?: number): string {
+  const fit = width === undefined ? undefined : { width, cells: false };
   const parts: string[] = [settingsLine(r, data), ''];
   if (detail) {
     for (const c of r.comparisons) {
-      parts.push(comparisonTitle(c), table(windowHead(r), windowRows(r, c)), '');
+      parts.push(comparisonTitle(c), table(windowHead(r), windowRows(r, c), fit), '');
     }
   }
   parts.push(
     table(
       summaryHead(r),
       r.comparisons.map((c) => summaryRow(r, c)),
+      fit,
     ),
     // --quiet: the summary table only (the notes explain its columns, once read they are noise).
     ...(detail ? notes(r) : []),

@@ -10,27 +10,87 @@ export const money = (x: number): string =>
 export const num = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 
 /**
- * A bordered table. With `width`, a table that would be wider wraps its last column at word boundaries so
- * that each line fits (the other columns keep their width; a word longer than the room is cut).
+ * How a table may fit a width: it wraps at word boundaries, first its headers, to two lines at most (widest
+ * column first, a column never narrower than its widest cell), then, unless `cells` is false, its cells and
+ * headers down to their longest word. What cannot fit that way is printed at the least width it reached.
  */
-export function table(head: string[], rows: (string | number)[][], width?: number): string {
+export interface TableFit {
+  width: number;
+  /** Whether cells may wrap too (default true); false keeps every cell on one line (a row stays a line). */
+  cells?: boolean;
+}
+
+/** A bordered table; with `fit`, one that would be wider than `fit.width` wraps as TableFit says. */
+export function table(head: string[], rows: (string | number)[][], fit?: TableFit): string {
   const cells = rows.map((r) => r.map(String));
   const style = { head: [], border: [], compact: true };
   const natural = new Table({ head, style });
   natural.push(...cells);
   const text = natural.toString();
-  if (width === undefined || lineWidth(text) <= width) return text;
-  // Column widths include one space of padding on each side; the borders take columns + 1 more.
-  const widths = head.map((h, c) => Math.max(h.length, ...cells.map((r) => (r[c] ?? '').length)) + 2);
-  const fixed = widths.slice(0, -1).reduce((a, b) => a + b, 0) + head.length + 1;
-  widths[widths.length - 1] = Math.max(MIN_WRAPPED, width - fixed);
+  if (fit === undefined || lineWidth(text) <= fit.width) return text;
+  const widths = fittedWidths(head, cells, fit);
   const wrapped = new Table({ head, style, colWidths: widths, wordWrap: true });
   wrapped.push(...cells);
   return wrapped.toString();
 }
 
-/** The narrowest a wrapped column gets, however narrow the terminal: a few words a line. */
-const MIN_WRAPPED = 24;
+/**
+ * Column widths (one space of padding on each side included) whose sum with the borders (one more than the
+ * columns) is at most `fit.width` where it can be: the widest column gives up a character at a time, down to
+ * its widest cell and its header in two lines, and then, if need be and allowed, down to its longest word.
+ */
+function fittedWidths(head: readonly string[], cells: readonly string[][], fit: TableFit): number[] {
+  const columnTexts = head.map((h, c) => ({ head: h, cells: cells.map((r) => r[c] ?? '') }));
+  const longestWord = (texts: readonly string[]) =>
+    Math.max(1, ...texts.flatMap((t) => t.split(/\s+/).map((w) => [...w].length)));
+  const widths = columnTexts.map((t) => Math.max(...[t.head, ...t.cells].map((x) => [...x].length)) + 2);
+  const cellFloor = columnTexts.map(
+    (t) => Math.max(twoLineWidth(t.head), ...t.cells.map((x) => [...x].length)) + 2,
+  );
+  const wordFloor = columnTexts.map((t) => longestWord([t.head, ...t.cells]) + 2);
+  const total = () => widths.reduce((a, b) => a + b, 0) + head.length + 1;
+  for (const floor of fit.cells === false ? [cellFloor] : [cellFloor, wordFloor]) {
+    while (total() > fit.width) {
+      let widest = -1;
+      for (let c = 0; c < widths.length; c++)
+        if (widths[c]! > floor[c]! && (widest < 0 || widths[c]! > widths[widest]!)) widest = c;
+      if (widest < 0) break;
+      widths[widest]!--;
+    }
+  }
+  return widths;
+}
+
+/**
+ * `text` as lines of at most `width` characters, broken between words (a word longer than that has a line
+ * of its own); the line breaks it has are kept.
+ */
+function wrapText(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((paragraph) => {
+      const lines: string[] = [];
+      let line = '';
+      for (const word of paragraph.split(' ')) {
+        if (line && [...line].length + 1 + [...word].length > width) {
+          lines.push(line);
+          line = word;
+        } else line = line ? `${line} ${word}` : word;
+      }
+      lines.push(line);
+      return lines.join('\n');
+    })
+    .join('\n');
+}
+
+/** The least width at which `header` wraps to two lines or fewer: a header of three lines reads as a cell. */
+function twoLineWidth(header: string): number {
+  const chars = [...header].length;
+  const longest = Math.max(...header.split(' ').map((word) => [...word].length));
+  for (let w = Math.max(longest, Math.ceil(chars / 2)); w < chars; w++)
+    if (wrapText(header, w).split('\n').length <= 2) return w;
+  return chars;
+}
 
 /** Characters in the longest line of `text`. */
 function lineWidth(text: string): number {

@@ -31,6 +31,7 @@ import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
 import { loadBarFiles } from '../load-bars.js';
 import { comparisonJson } from '../../compare/json.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
+import { tableWidth } from '../../report/text.js';
 import { progressBar } from '../progress.js';
 import { asGivenLabel, bothSides } from '../compare-labels.js';
 import { invocation } from '../invocation.js';
@@ -304,7 +305,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   const research = researchNotes(groups);
   const common = bothSides(opts.set, process.env);
   const heads = common ? [...research, common] : research;
-  out.write([...heads, compareText(result, dataLabel, !opts.quiet)].join('\n') + '\n');
+  out.write([...heads, compareText(result, dataLabel, !opts.quiet, tableWidth(out))].join('\n') + '\n');
   if (opts.markdown) {
     const markdown = [
       ...research.map((r) => `**${r}**\n`),

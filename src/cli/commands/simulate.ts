@@ -328,7 +328,7 @@ export function printSummary(
         ],
         ...calibrationRows(result),
       ],
-      tableWidth(out),
+      { width: tableWidth(out) },
     )}\n`,
   );
 }
