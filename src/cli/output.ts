@@ -30,18 +30,36 @@ export async function checkOutputPath(flag: string, path: string | undefined): P
   // '-' is standard output for --json only (the tables go there already); elsewhere it would be a file named '-'.
   if (path === STDOUT) {
     throw new CliError(
-      `${flag} -: '-' (standard output) is for --json only; give ${flag} a file name (e.g. ${flag} out.md), or ./- for a file so named`,
+      `${flag} -: '-' (standard output) is for --json only; give ${flag} a file name (e.g. ${exampleFile(flag)}), or ./- for a file so named`,
     );
   }
   // `--json --quiet` would take the next flag as its file name and write a file called --quiet.
   if (/^--?[a-z]/i.test(path)) {
     throw new CliError(
-      `${flag} ${path}: ${flag} takes a file name, and ${path} looks like the next flag; give the file first (${flag} out.json ${path}), or ./${path} for a file so named`,
+      `${flag} ${path}: ${flag} takes a file name, and ${path} looks like the next flag; give the file first (${exampleFile(flag)} ${path}), or ./${path} for a file so named`,
     );
   }
   // The folder rule every written path follows, stores included (one home: src/store/output-folder.ts).
   const problem = outputPathProblem(path);
   if (problem) throw new CliError(`${flag} ${path}: ${problem}`);
+}
+
+/** A file name fit for what each output writes, to suggest one in a refusal; JSON for the others. */
+const EXAMPLE_FILES: readonly (readonly [RegExp, string])[] = [
+  [/^--db\b|stateDb$/, 'state.sqlite'],
+  [/^--report\b/, 'report.html'],
+  [/^--markdown\b/, 'out.md'],
+  [/^--out-meta\b/, 'best.meta.json'],
+  [/^--out\b/, 'best.json'],
+  [/_LOG$/, 'worksteal.log'],
+];
+
+/** That file name written as the output is given: `--report report.html`, `WORKSTEAL_LOG=worksteal.log`. */
+function exampleFile(flag: string): string {
+  const name = EXAMPLE_FILES.find(([pattern]) => pattern.test(flag))?.[1] ?? 'out.json';
+  if (flag.startsWith('--')) return `${flag.split(' ')[0]} ${name}`;
+  if (/^[A-Z_]+$/.test(flag)) return `${flag}=${name}`;
+  return `${flag}: ${name}`;
 }
 
 /** Write an output file; a failure names the flag, the path and the reason instead of a stack trace. */

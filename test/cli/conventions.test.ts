@@ -73,6 +73,18 @@ describe('the CLI convention (docs/cli.md)', () => {
     expect(r.stderr).toContain("--markdown -: '-' (standard output) is for --json only");
   });
 
+  it('a refused output path suggests a file fit for that output, written as the flag is given', () => {
+    const dash = (flag: string) => runCli(['simulate', '--benchmark', 'crypto', flag, '-']);
+    // It suggested "--report out.md" for an HTML report and "--db out.md" for a store.
+    const report = dash('--report');
+    expect(report.code).toBe(2);
+    expect(report.stderr).toContain('give --report a file name (e.g. --report report.html)');
+    expect(dash('--db').stderr).toContain('(e.g. --db state.sqlite)');
+    const next = runCli(['simulate', '--benchmark', 'crypto', '--report', '--quiet']);
+    expect(next.code).toBe(2);
+    expect(next.stderr).toContain('give the file first (--report report.html --quiet)');
+  });
+
   it('optimize --workers still works as --threads, with a one-line note', () => {
     const r = runCli([
       'optimize',

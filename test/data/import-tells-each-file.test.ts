@@ -38,6 +38,9 @@ describe('data import --repair', () => {
       Array.from({ length: 12 }, (_, k) => 6 + 5 * k),
     );
     expect(out.imported[0].entry.badRows).toBe(12);
+    // --help names every field a file's JSON has (it left out key, replaced, classFrom and classChange).
+    const help = runCli(['data', 'import', '--help']).stdout.replace(/\s+/g, ' ');
+    for (const field of Object.keys(out.imported[0])) expect(help).toMatch(new RegExp(`[{ ]${field}[,}]`));
   });
 });
 

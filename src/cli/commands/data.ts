@@ -120,7 +120,11 @@ export function registerData(program: Command): void {
       'replace a stored file even where the new one lacks some of its bars (refused without it: those bars would be deleted)',
     )
     .option('--no-cache', 'do not read or write the binary bar cache')
-    .addOption(jsonOption('{dir, imported: [{file, path, changes, warnings, entry, problems}]}'))
+    .addOption(
+      jsonOption(
+        '{dir, imported: [{file, key, path, replaced, changes, classFrom, classChange, warnings, entry, problems}]}',
+      ),
+    )
     .addHelpText(
       'after',
       `\nStock gaps are counted against the exchange calendar: nights, weekends and holidays are not gaps.\n\nExamples:\n  worksteal data import ../shared/marketdata/ibkr-tsla-economiaunmsm/TSLA_1h.csv\n  worksteal data import ~/Downloads/prices.csv --symbol AAPL --asset-class stock --folder broker --timezone America/New_York`,

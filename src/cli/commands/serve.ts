@@ -81,7 +81,10 @@ export function registerServe(program: Command): void {
     .option('--symbols <list>', 'replay: a subset of the data, comma separated');
   addBarFileFlags(command, 'replay: ')
     .option('--from <time>', 'replay: market time at start (default: once the forecaster has warmed up)')
-    .option('--to <time>', 'replay: last market time')
+    .option(
+      '--to <time>',
+      "replay: last market time: the service's clock stops there, exclusive for bars (the last bar shown opens before it); default: runs on through the data",
+    )
     .option('--speed <n>', 'replay: market seconds per wall second (live.replaySpeed)')
     .addHelpText(
       'after',
@@ -267,13 +270,16 @@ async function serviceMode(
   }
   const wanted = listFlag(opts.symbols, '--symbols') ?? [];
   const series = await replaySeries(opts, config, wanted, log);
-  const { from } = replayWindow(series, config, opts);
+  const { from, to } = replayWindow(series, config, opts);
   const clock = new AcceleratedClock(from, config.live.replaySpeed);
-  const venue = replayVenue(config, series, () => clock.now(), runTag);
+  // --to is the last market time: the service's clock stops there, so no bar opening at or after it is ever
+  // shown (it was checked, then ignored). Without it the replay runs on through the data.
+  const now = opts.to === undefined ? () => clock.now() : () => Math.min(clock.now(), to);
+  const venue = replayVenue(config, series, now, runTag);
   const broker: LiveBroker = new ReplayBroker(venue);
   return {
     mode: { kind: 'executing', broker },
-    timers: { ...realTimers, now: () => clock.now() },
+    timers: { ...realTimers, now },
     close: () => broker.close(),
   };
 }
