@@ -96,7 +96,7 @@ function storeChangeWarning(l: LoadResult): string[] {
   const { by, undo } = writtenBy(st.origin);
   if (st.sha256 !== l.series.source.sha256)
     return [
-      `warning: ${l.series.symbol}: ${l.series.source.path} changed after ${by} wrote it (${st.updatedAt}): its sha256 no longer matches its entry in ${st.manifest}, so this run uses bars the store does not describe. \`worksteal data list --dir ${st.dir}\` says what changed; to go back, ${undo}.`,
+      `warning: ${l.series.symbol}: ${l.series.source.path} ${changedSince(by, st.updatedAt, st.edited)}: its sha256 no longer matches its entry in ${st.manifest}, so this run uses bars the store does not describe. \`worksteal data list --dir ${st.dir}\` says what changed; to go back, ${undo}.`,
     ];
   if (st.edited === null) return [];
   return [
@@ -112,6 +112,20 @@ export function writtenBy(origin: string | null): { by: string; undo: string } {
   return origin === null
     ? { by: 'data download', undo: 'delete it and download it again' }
     : { by: 'data import', undo: `import the original (${origin}) again with --replace` };
+}
+
+/**
+ * How a store file whose bytes no longer match its entry came to differ, for the runs' warnings and `data
+ * list`. Its entry was written by `by` at `updatedAt`, unless worksteal had already taken in an earlier edit
+ * (`edited`): the entry then describes the file as worksteal last read it, and `updatedAt` is that time.
+ */
+export function changedSince(
+  by: string,
+  updatedAt: string,
+  edited: { writtenAt: string; noticedAt: string } | null | undefined,
+): string {
+  if (!edited) return `changed after ${by} wrote it (${updatedAt})`;
+  return `changed again since worksteal last described it (${updatedAt}; it was first changed outside worksteal after ${by} wrote it, ${edited.writtenAt}, noticed ${edited.noticedAt})`;
 }
 
 /**

@@ -100,6 +100,27 @@ describe('a store file edited after import, once data list took the edit in', ()
   }, 120_000);
 });
 
+describe('a store file edited again, after data list took in its first edit', () => {
+  it('is said to have changed since worksteal last described it, not since the import', async () => {
+    const dir = join(root, 'edited-twice');
+    const store = new DataStore(dir);
+    const src = hourlyFile(join(root, 'twice-src', 'SOL_1h.csv'), 48);
+    const [r] = await importFiles({ store, files: [src], assetClass: 'crypto', cacheDir: null });
+    writeFileSync(r!.path, readFileSync(r!.path, 'utf8').replace(/,10\.3,5\n/, ',10.35,5\n'));
+    const taken = (await store.reconcile()).manifest.files['import/SOL_1h.csv']!;
+    const mark = taken.editedAfterWrite!;
+    expect(taken.updatedAt).not.toBe(mark.writtenAt);
+    writeFileSync(r!.path, readFileSync(r!.path, 'utf8').replace(/,10\.35,5\n/, ',10.45,5\n'));
+    // Its entry's time is when worksteal took in the first edit: the import was earlier, and is named as such.
+    const since = `changed again since worksteal last described it (${taken.updatedAt}; it was first changed outside worksteal after data import wrote it, ${mark.writtenAt}, noticed ${mark.noticedAt})`;
+    const l = await loadBars(r!.path, { cacheDir: null });
+    expect(dataQualityLines([l], nyseCalendar()).warnings[0]).toContain(`${r!.path} ${since}: its sha256`);
+    const list = runCli(['data', 'list', '--dir', dir]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain(`note: import/SOL_1h.csv ${since}: rows 48 → 48`);
+  }, 120_000);
+});
+
 describe('a re-import and the class the store records', () => {
   it('says a change of class in the change summary and the result', async () => {
     const store = new DataStore(join(root, 'reclass'));

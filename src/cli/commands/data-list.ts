@@ -17,7 +17,7 @@ import {
   type Reconciled,
 } from '../../data/index.js';
 import { table } from '../../report/text.js';
-import { writtenBy } from '../data-summary.js';
+import { changedSince, writtenBy } from '../data-summary.js';
 import { CliError, EXIT } from '../errors.js';
 import { checkOutputPath, writeJsonOutput } from '../output.js';
 
@@ -128,7 +128,7 @@ function listText(dir: string, found: Reconciled): void {
 }
 
 /**
- * What `data list` knows about a store file that changed after data import or download wrote it: the entry as
+ * What `data list` knows about a store file that changed after data import or download wrote it (or since it last took in an edit): the entry as
  * it was against the file now, when it was written and how to go back; its entry then describes the file.
  */
 export function changedNote(key: string, was: ManifestEntry, now: ManifestEntry): string {
@@ -138,5 +138,5 @@ export function changedNote(key: string, was: ManifestEntry, now: ManifestEntry)
       ? 'range unchanged'
       : `range ${was.first ?? '—'} → ${was.last ?? '—'} now ${now.first ?? '—'} → ${now.last ?? '—'}`;
   const { by, undo } = writtenBy(was.origin?.path ?? null);
-  return `${key} changed after ${by} wrote it (${was.updatedAt}): rows ${n(was.rows)} → ${n(now.rows)}, ${range}, content differs (sha256 ${was.sha256.slice(0, 12)}… → ${now.sha256.slice(0, 12)}…). Its entry now describes the file as it is; to go back, ${undo}.`;
+  return `${key} ${changedSince(by, was.updatedAt, was.editedAfterWrite)}: rows ${n(was.rows)} → ${n(now.rows)}, ${range}, content differs (sha256 ${was.sha256.slice(0, 12)}… → ${now.sha256.slice(0, 12)}…). Its entry now describes the file as it is; to go back, ${undo}.`;
 }
