@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { DEFAULT_CONFIG } from '../../src/core/config/index.js';
 import { BarVenue } from '../../src/live/venue.js';
-import { spawnCli } from '../support/cli.js';
+import { servingUrl, spawnCli } from '../support/cli.js';
 import { FakeAlpaca } from '../support/fake-alpaca.js';
 import { loadReal } from '../support/marketdata.js';
 
@@ -63,17 +63,7 @@ describe('worksteal serve --broker alpaca', () => {
       WORKSTEAL_ALPACA_DATA_URL: fake.url,
       WORKSTEAL_ALPACA_STREAM_URL: fake.streamUrl,
     });
-    const server = child;
-    let out = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      server.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /"event":"serving","url":"([^"]+)"/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      server.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      server.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-    });
+    const url = await servingUrl(child);
     const limit = 140;
     const answer = await post(url, {
       symbol: 'SOL/USD',

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnCli } from '../support/cli.js';
+import { servingUrl, spawnCli } from '../support/cli.js';
 import { readyRequest, restingOrder } from './fixture.js';
 
 const TOKEN = 'crash-test-token';
@@ -29,18 +29,7 @@ async function serve(): Promise<{ url: string; child: ChildProcessByStdio<null, 
     { WORKSTEAL_TOKEN: TOKEN },
   );
   children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /"event":"serving","url":"([^"]+)"/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}${out}`)));
-  });
-  return { url, child };
+  return { url: await servingUrl(child), child };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked field by field below

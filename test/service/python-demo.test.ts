@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, spawnCli } from '../support/cli.js';
+import { ROOT, servingUrl, spawnCli } from '../support/cli.js';
 import { python3 } from '../support/external-tools.js';
 
 const python = python3('the Python client demo');
@@ -28,16 +28,7 @@ describe.skipIf(python.missing)('Python demo: two watcher processes, one service
       ['serve', '--broker', 'none', '--port', '0', '--db', join(dir, 's.sqlite'), '--equity', '10000'],
       { WORKSTEAL_TOKEN: TOKEN },
     );
-    const server = child;
-    let out = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      server.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /"event":"serving","url":"([^"]+)"/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      server.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-    });
+    const url = await servingUrl(child);
     const demo = spawnSync(
       python.path!,
       [join(ROOT, 'examples/python/demo_two_watchers.py'), '--url', url, '--token', TOKEN],

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectStartFailedAndReleased } from '../support/failed-start.js';
-import { runCli, spawnCli } from '../support/cli.js';
+import { runCli, servingUrl, spawnCli } from '../support/cli.js';
 import { requireMarketData } from '../support/marketdata.js';
 
 const TOKEN = 'serve-start-test-token-0123456789';
@@ -120,17 +120,7 @@ describe('worksteal serve --broker replay --to', () => {
     cleanups.push(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const serving = out.split('\n').find((l) => l.includes('"event":"serving"'));
-        if (serving) resolve((JSON.parse(serving) as { url: string }).url);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}${out}`)));
-    });
+    const url = await servingUrl(child);
     // Read the service's time until the replay has got to --to: it must then stay there.
     let time = '';
     for (let i = 0; i < 200 && !(time >= to); i++) {

@@ -41,3 +41,21 @@ export function spawnCli(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
+/**
+ * The URL a `worksteal serve` child prints in its "serving" line, once it does; rejected with everything the
+ * child printed if it exits first.
+ */
+export function servingUrl(child: ChildProcessByStdio<null, Readable, Readable>): Promise<string> {
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /"event":"serving","url":"([^"]+)"/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}${out}`)));
+  });
+}
