@@ -1,11 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/core/config/index.js';
-import { launchAlpaca } from '../../src/live/launch.js';
-import { Logger, MemorySink } from '../../src/ports/log.js';
 import type { BarSeries } from '../../src/marketdata/index.js';
-import { KEY, logged, nextEvent, realSeries, rig } from './alpaca-rig.js';
+import { launchWithKey, logged, nextEvent, realSeries, rig } from './alpaca-rig.js';
 
 /** Hung connections, refused re-authentication, half-open sockets and refused cancels. */
 let series: BarSeries[];
@@ -72,19 +69,10 @@ describe('every request has a timeout', () => {
     expect(await r.broker.cancel(placed.orderId)).toMatchObject({ status: 'rejected' });
   });
 
-  const launch = (env: Record<string, string>) =>
-    launchAlpaca({
-      config: resolveConfig({ layers: [] }).config,
-      env: { ALPACA_API_KEY_ID: KEY.keyId, ALPACA_API_SECRET_KEY: KEY.secret, ...env },
-      log: new Logger([new MemorySink()]),
-      symbols: ['SOL/USD'],
-      http: false,
-    });
-
   it('start-up against a hung stream endpoint fails within the timeout, naming what to check', async () => {
     const silent = await silentServer();
     await expect(
-      launch({
+      launchWithKey({
         WORKSTEAL_ALPACA_URL: `http://${silent}`,
         WORKSTEAL_ALPACA_STREAM_URL: `ws://${silent}/stream`,
         WORKSTEAL_ALPACA_TIMEOUT_MS: '300',
@@ -96,7 +84,7 @@ describe('every request has a timeout', () => {
     const r = await rig(series);
     const silent = await silentServer();
     await expect(
-      launch({
+      launchWithKey({
         WORKSTEAL_ALPACA_URL: `http://${silent}`,
         WORKSTEAL_ALPACA_STREAM_URL: r.fake.streamUrl,
         WORKSTEAL_ALPACA_TIMEOUT_MS: '300',
@@ -105,7 +93,7 @@ describe('every request has a timeout', () => {
   });
 
   it('a timeout that is not a number is refused, naming the variable and the value', async () => {
-    await expect(launch({ WORKSTEAL_ALPACA_TIMEOUT_MS: 'soon' })).rejects.toThrow(
+    await expect(launchWithKey({ WORKSTEAL_ALPACA_TIMEOUT_MS: 'soon' })).rejects.toThrow(
       /WORKSTEAL_ALPACA_TIMEOUT_MS: must be a whole number of milliseconds.*soon/s,
     );
   });

@@ -4,7 +4,8 @@ import { RateLimiter } from '../../src/brokers/alpaca/limiter.js';
 import { AlpacaRest } from '../../src/brokers/alpaca/rest.js';
 import { AlpacaStream, type StreamOptions } from '../../src/brokers/alpaca/stream.js';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
-import { DEFAULT_CONFIG } from '../../src/core/config/index.js';
+import { DEFAULT_CONFIG, resolveConfig } from '../../src/core/config/index.js';
+import { launchAlpaca } from '../../src/live/launch.js';
 import { RealClock } from '../../src/ports/clock.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
 import type { OrderEvent } from '../../src/ports/venue.js';
@@ -137,3 +138,13 @@ export function requestsSeen(
 /** The parsed log lines with this event name. */
 export const logged = (r: Rig, event: string): Record<string, unknown>[] =>
   r.log.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.event === event);
+
+/** `launchAlpaca` as `worksteal run` calls it, with the rig's key, the default config and `env` on top. */
+export const launchWithKey = (env: Record<string, string>): ReturnType<typeof launchAlpaca> =>
+  launchAlpaca({
+    config: resolveConfig({ layers: [] }).config,
+    env: { ALPACA_API_KEY_ID: KEY.keyId, ALPACA_API_SECRET_KEY: KEY.secret, ...env },
+    log: new Logger([new MemorySink()]),
+    symbols: ['SOL/USD'],
+    http: false,
+  });

@@ -7,10 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alpacaUnreachableChecks } from '../../src/brokers/alpaca/env.js';
-import { resolveConfig } from '../../src/core/config/index.js';
-import { launchAlpaca } from '../../src/live/launch.js';
-import { Logger, MemorySink } from '../../src/ports/log.js';
-import { KEY, realSeries, rig } from './alpaca-rig.js';
+import { launchWithKey, realSeries, rig } from './alpaca-rig.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -40,17 +37,8 @@ async function silentServer(): Promise<string> {
   return `127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const launch = (env: Record<string, string>) =>
-  launchAlpaca({
-    config: resolveConfig({ layers: [] }).config,
-    env: { ALPACA_API_KEY_ID: KEY.keyId, ALPACA_API_SECRET_KEY: KEY.secret, ...env },
-    log: new Logger([new MemorySink()]),
-    symbols: ['SOL/USD'],
-    http: false,
-  });
-
 async function failure(env: Record<string, string>): Promise<string> {
-  const outcome = await launch(env).then(
+  const outcome = await launchWithKey(env).then(
     async (session) => {
       await session.close();
       throw new Error('the session started');
