@@ -87,33 +87,11 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   const reqStock = requirementFor('stock', ctx, config.margin);
   const requirement = request.assetClass === 'crypto' ? reqCrypto : reqStock;
 
-  // Margin held, summed per asset class first (one multiplication each at the end).
-  let cryptoNotional = 0;
-  let stockNotional = 0;
-  for (const p of input.positions) {
-    if (p.assetClass === 'crypto') cryptoNotional += Math.abs(p.qty * p.price);
-    else stockNotional += Math.abs(p.qty * p.price);
-  }
   const columns = orderColumns(input);
-  const held = HELD_SCRATCH;
-  columns.heldNotional(cryptoNotional, stockNotional, held);
-  cryptoNotional = held[0]!;
-  stockNotional = held[1]!;
-  // This symbol's resting entry order on the request's side, placed by us and not being cancelled by a saga
-  // in flight: the one it replaces (the last).
-  const n = columns.length;
-  const flags = columns.flags;
-  const orderSymbol = columns.symbol;
   const requestSymbol = columns.symbolId(request.symbol);
-  const replacesKey = ORDER_ENTRY | (request.side === 'buy' ? 0 : ORDER_SELL);
-  const replacesMask = ORDER_ENTRY | ORDER_SELL | ORDER_OFF_LIMITS;
-  let replacesRow = -1;
-  // A symbol that never had an order has no index (−1) and no row.
-  for (let i = 0; requestSymbol >= 0 && i < n; i++) {
-    if (orderSymbol[i] === requestSymbol && (flags[i]! & replacesMask) === replacesKey) replacesRow = i;
-  }
+  const replacesRow = replacedRow(columns, request, requestSymbol);
   const replaces = replacesRow < 0 ? null : columns.order(replacesRow)!;
-  let used = cryptoNotional * reqCrypto + stockNotional * reqStock;
+  let used = heldMargin(input, columns, reqCrypto, reqStock);
   // Sagas in flight hold margin the orders do not show yet (their stealers): it is not free.
   const claimed = input.claimedMargin;
   if (claimed !== undefined) used += claimed;
@@ -252,6 +230,35 @@ function blocked(d: Decision, reason: string): Decision {
 
 /** The held sums of the decision being taken (decide() is synchronous: one at a time). */
 const HELD_SCRATCH = new Float64Array(2);
+
+/** Margin held by the positions and the resting entries, summed per asset class first (one multiplication each). */
+function heldMargin(input: DecideInput, columns: OrderColumns, reqCrypto: number, reqStock: number): number {
+  let cryptoNotional = 0;
+  let stockNotional = 0;
+  for (const p of input.positions) {
+    if (p.assetClass === 'crypto') cryptoNotional += Math.abs(p.qty * p.price);
+    else stockNotional += Math.abs(p.qty * p.price);
+  }
+  const held = HELD_SCRATCH;
+  columns.heldNotional(cryptoNotional, stockNotional, held);
+  return held[0]! * reqCrypto + held[1]! * reqStock;
+}
+
+/**
+ * The row of the request's symbol's resting entry order on its side, placed by us and not being cancelled by
+ * a saga in flight: the one the request replaces (the last such row; −1 when none). A symbol that never had
+ * an order has no index (−1) and no row.
+ */
+function replacedRow(columns: OrderColumns, request: EntryRequest, requestSymbol: number): number {
+  const { flags, symbol } = columns;
+  const key = ORDER_ENTRY | (request.side === 'buy' ? 0 : ORDER_SELL);
+  const mask = ORDER_ENTRY | ORDER_SELL | ORDER_OFF_LIMITS;
+  let row = -1;
+  for (let i = 0; requestSymbol >= 0 && i < columns.length; i++) {
+    if (symbol[i] === requestSymbol && (flags[i]! & mask) === key) row = i;
+  }
+  return row;
+}
 
 /** The caller's columns of the order list, or columns built from it now. */
 function orderColumns(input: DecideInput): OrderColumns {
