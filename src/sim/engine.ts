@@ -87,36 +87,7 @@ export function simulate(input: SimInput): SimOutput {
 
     // The session's asking rule (src/session/asking.ts): a symbol is asked when its price is newer than its
     // last look. Prices change only at bar closes, and every close is a step: the symbols of `active`.
-    if (active.length) {
-      /** Watchers with an entry request this step. */
-      const requests: Watcher[] = [];
-      const stocksClosed =
-        st.hasStocks && stockEntriesClosed('stock', st.now, st.sessionAt, st.config.deleverageLeadMinutes);
-      for (const w of active) {
-        if (w.restingOrderId !== null && !st.broker.orders.has(w.restingOrderId)) w.restingOrderId = null;
-        if (st.portfolio.positions.has(w.symbol)) {
-          manageExit(st, w);
-          continue;
-        }
-        refreshSignal(st, w, w.lastBar);
-        if (!w.signal || w.restingOrderId !== null) continue;
-        if (stocksClosed && w.assetClass === 'stock') continue;
-        // One request object per watcher, refilled each step: nothing keeps a request past its step (the
-        // ledger copies what it places, decision rows copy what they record).
-        const req = (w.request ??= blankRequest(w.symbol, w.assetClass));
-        if (w.limitSignal !== w.signal) {
-          w.limitSignal = w.signal;
-          w.signalLimit = entryLimit(w.assetClass, w.signal);
-        }
-        const feeRate = entryFeeRate(st.fees, w.assetClass);
-        const fraction = st.sim.orderFraction;
-        const price = w.lastPrice;
-        if (!fillEntryRequest(req, w.signal, equity, fraction, price, DEFAULT_SIZING, feeRate, w.signalLimit))
-          continue;
-        requests.push(w);
-      }
-      if (requests.length) submitRequests(st, requests, sessionOpen, equity);
-    }
+    if (active.length) askWatchers(st, active, sessionOpen, equity);
 
     const used = st.ledger.usedMargin(sessionOpen, st.config.margin);
     const capacity = st.ledger.capacity(st.config.bufferPct);
@@ -134,22 +105,7 @@ export function simulate(input: SimInput): SimOutput {
     if (st.input.onProgress && (step & 4095) === 0) st.input.onProgress(step, total);
   }
 
-  // What is still open at the end is closed at the last price (a market exit: slippage and the taker fee), so
-  // every position appears as a trade.
-  for (const w of st.watchers) {
-    st.cancelEntry(w);
-    const p = st.portfolio.positions.get(w.symbol);
-    if (p) st.exitPosition(w, endOfDataExitPrice(closingSide(p.side), w.lastPrice, st.slip), 'end-of-data');
-  }
-  if (pendingRow) {
-    // The row after the end-of-data exits: equity, margin and capacity all of the same moment.
-    const equity = st.portfolio.equity(st.mark);
-    st.coordinator.setEquity(equity);
-    pendingRow.equity = equity;
-    pendingRow.marginUsed = st.ledger.usedMargin(st.calendar.isRegularSession(st.now), st.config.margin);
-    pendingRow.marginCapacity = st.ledger.capacity(st.config.bufferPct);
-    equityRows.push(pendingRow);
-  }
+  closeAtEndOfData(st, equityRows, pendingRow);
   st.input.onProgress?.(total, total);
   // The model was fed every bar of the timeline: later runs over it replay what this one recorded.
   if (st.fillTape && st.valuation.active) st.input.fillTapes!.keep(st.timeline, st.fillTape);
@@ -182,6 +138,63 @@ export function simulate(input: SimInput): SimOutput {
     predictions: st.predictions.rows,
     annualisationDays: annualisationDays(classes),
   };
+}
+
+/**
+ * The entry requests of the watchers whose bar closed at this step (`active`), submitted together: a watcher
+ * with a position manages its exit instead, and one without a signal, with a resting order, or a stock after
+ * entries close for the day asks for nothing.
+ */
+function askWatchers(st: SimState, active: readonly Watcher[], sessionOpen: boolean, equity: number): void {
+  /** Watchers with an entry request this step. */
+  const requests: Watcher[] = [];
+  const stocksClosed =
+    st.hasStocks && stockEntriesClosed('stock', st.now, st.sessionAt, st.config.deleverageLeadMinutes);
+  for (const w of active) {
+    if (w.restingOrderId !== null && !st.broker.orders.has(w.restingOrderId)) w.restingOrderId = null;
+    if (st.portfolio.positions.has(w.symbol)) {
+      manageExit(st, w);
+      continue;
+    }
+    refreshSignal(st, w, w.lastBar);
+    if (!w.signal || w.restingOrderId !== null) continue;
+    if (stocksClosed && w.assetClass === 'stock') continue;
+    // One request object per watcher, refilled each step: nothing keeps a request past its step (the
+    // ledger copies what it places, decision rows copy what they record).
+    const req = (w.request ??= blankRequest(w.symbol, w.assetClass));
+    if (w.limitSignal !== w.signal) {
+      w.limitSignal = w.signal;
+      w.signalLimit = entryLimit(w.assetClass, w.signal);
+    }
+    const feeRate = entryFeeRate(st.fees, w.assetClass);
+    const fraction = st.sim.orderFraction;
+    const price = w.lastPrice;
+    if (!fillEntryRequest(req, w.signal, equity, fraction, price, DEFAULT_SIZING, feeRate, w.signalLimit))
+      continue;
+    requests.push(w);
+  }
+  if (requests.length) submitRequests(st, requests, sessionOpen, equity);
+}
+
+/**
+ * What is still open at the end is closed at the last price (a market exit: slippage and the taker fee), so
+ * every position appears as a trade; then the last row, after those exits: equity, margin and capacity all of
+ * the same moment.
+ */
+function closeAtEndOfData(st: SimState, equityRows: EquityRow[], lastRow: EquityRow | null): void {
+  for (const w of st.watchers) {
+    st.cancelEntry(w);
+    const p = st.portfolio.positions.get(w.symbol);
+    if (p) st.exitPosition(w, endOfDataExitPrice(closingSide(p.side), w.lastPrice, st.slip), 'end-of-data');
+  }
+  if (lastRow) {
+    const equity = st.portfolio.equity(st.mark);
+    st.coordinator.setEquity(equity);
+    lastRow.equity = equity;
+    lastRow.marginUsed = st.ledger.usedMargin(st.calendar.isRegularSession(st.now), st.config.margin);
+    lastRow.marginCapacity = st.ledger.capacity(st.config.bufferPct);
+    equityRows.push(lastRow);
+  }
 }
 
 /**
