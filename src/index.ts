@@ -121,7 +121,7 @@ export type { LoadResult, LoadOptions, QualityReport } from './marketdata/types.
 /** A bar file or data path that cannot be used: names the file (and row), the problem and the fix. */
 export { DataError } from './marketdata/errors.js';
 
-/** The domain vocabulary (DESIGN §2): entry requests, open orders, positions, the account, steals. */
+/** The domain types (README "Use as a library"): requests, open orders, positions, the account, steals. */
 export type {
   Account,
   Action,

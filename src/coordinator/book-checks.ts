@@ -9,10 +9,11 @@ import {
 } from '../core/types.js';
 
 /**
- * What the ledger refuses to hold (DESIGN §2 rule 9): a number that is not finite where margin is summed, a
- * field outside its vocabulary, two orders under one id. One NaN in the book makes every later margin sum
- * unknown (a NaN shortfall passes "short?" and "covered?" at once), so it is refused where it comes in, with
- * the book unchanged, rather than found at the next decision with no hint where it came from.
+ * What the ledger refuses to hold (a ValidationError naming the value, never a guess): a number that is not
+ * finite where margin is summed, a field outside its vocabulary, two orders under one id. One NaN in the book
+ * makes every later margin sum unknown (a NaN shortfall passes "short?" and "covered?" at once), so it is
+ * refused where it comes in, with the book unchanged, rather than found at the next decision with no hint
+ * where it came from.
  *
  * Broker truth is checked more leniently than a request: an external market order reads back with limit 0,
  * a notional order with qty 0; neither corrupts a sum, so both are taken as the venue reports them.

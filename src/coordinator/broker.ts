@@ -1,8 +1,9 @@
 import type { Account, OpenOrder, OrderTerms, Position, Side } from '../core/types.js';
 
 /**
- * The Broker port (DESIGN §5). Adapters: SimBroker (simulator), the in-memory test broker, Replay and Alpaca.
- * Every method reports the venue's truth; `cancel` resolves only when the venue has confirmed.
+ * The Broker port (README "Use as a library"). Adapters: SimBroker (simulator), the in-memory test broker,
+ * Replay and Alpaca. Every method reports the venue's truth; `cancel` resolves only when the venue has
+ * confirmed.
  */
 export interface PlaceLimitRequest extends OrderTerms {
   /** Idempotent: placing the same client order id twice yields the same order, never two. */

@@ -19,12 +19,12 @@ import { stealSaga, type SagaHost } from './steal-saga.js';
 export type { Clock, CoordinatorOptions, SessionOracle } from './options.js';
 
 /**
- * The single authority over capacity (DESIGN §5). Decides with the pure policy, then carries a decision out
- * against a broker as a saga. Decisions are serialized (each is synchronous, with what it claims); a saga
- * that waits for its broker holds its claim, not the coordinator, so other symbols' requests are decided
- * meanwhile and never pick its victims or spend the margin it freed (claims.ts). Requests for one symbol
- * wait for each other, and for a pending cancel of their symbol's order in another saga: a request replaces
- * its symbol's order, which an open saga may still be placing or cancelling.
+ * The single authority over capacity (README "Architecture"). Decides with the pure policy, then carries a
+ * decision out against a broker as a saga. Decisions are serialized (each is synchronous, with what it
+ * claims); a saga that waits for its broker holds its claim, not the coordinator, so other symbols' requests
+ * are decided meanwhile and never pick its victims or spend the margin it freed (claims.ts). Requests for one
+ * symbol wait for each other, and for a pending cancel of their symbol's order in another saga: a request
+ * replaces its symbol's order, which an open saga may still be placing or cancelling.
  */
 export class Coordinator {
   readonly ledger: CapacityLedger;
@@ -222,7 +222,7 @@ export class Coordinator {
     this.history.record(event);
   }
 
-  // --- Ledger writes for the drivers: the coordinator is the ledger's only writer (DESIGN §5) ---------------
+  // --- Ledger writes for the drivers: the coordinator is the ledger's only writer -------------------------
 
   /** A cancel outside a steal (expired signal, exit re-arm, end of day) as the broker answered it. */
   applyCancel(orderId: string, result: CancelResult): void {
@@ -267,8 +267,8 @@ export class Coordinator {
   }
 
   /**
-   * The broker leaves `freeMargin` free now (DESIGN §3): capacity becomes at most what is held plus that, until
-   * the next reconcile. Equity is untouched, so it still picks the margin tier and the order size.
+   * The broker leaves `freeMargin` free now (docs/live.md): capacity becomes at most what is held plus that,
+   * until the next reconcile. Equity is untouched, so it still picks the margin tier and the order size.
    */
   capToBrokerFree(freeMargin: number): void {
     const sessionOpen = this.calendar.isRegularSession(this.clock.now());

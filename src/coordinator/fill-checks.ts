@@ -3,10 +3,10 @@ import { ORDER_STATUSES, type OrderUpdate } from './broker.js';
 import type { CapacityLedger } from './ledger.js';
 
 /**
- * What a report of an order's fill or status must agree with (DESIGN §2 rule 9, §5: money state equals the
- * broker's). A cumulative fill larger than the order was placed for contradicts what the ledger holds of it:
- * clipping it to the order would leave the position unlike the venue's, so it is refused, as the service
- * refuses such a report (409) by the same rule and slack.
+ * What a report of an order's fill or status must agree with (the ledger's money state equals the broker's;
+ * bad input is a ValidationError, never a guess). A cumulative fill larger than the order was placed for
+ * contradicts what the ledger holds of it: clipping it to the order would leave the position unlike the
+ * venue's, so it is refused, as the service refuses such a report (409) by the same rule and slack.
  */
 
 /** Relative slack for quantities that went through a venue's decimal rounding. */

@@ -29,8 +29,9 @@ const signed = (side: Side, qty: number): number => (side === 'buy' ? qty : -qty
 const CLOSED_MEMORY = 10_000;
 
 /**
- * The capacity ledger: the coordinator's picture of what holds margin (DESIGN §3). Open entry orders hold
- * `limit × qty × requirement`, positions `|qty × price| × requirement`; exit orders hold nothing.
+ * The capacity ledger: the coordinator's picture of what holds margin (README "The rules in one table"). Open
+ * entry orders hold `limit × qty × requirement`, positions `|qty × price| × requirement`; exit orders hold
+ * nothing.
  *
  * Fills are applied by cumulative filled quantity, so a fill reported twice (once by the order stream and
  * once by a cancel that raced it) is counted once.

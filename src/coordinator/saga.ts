@@ -2,7 +2,7 @@ import type { Decision } from '../core/policy/decision.js';
 import type { CancelResult, OrderUpdate, PlaceLimitRequest, PlaceResult, BrokerState } from './broker.js';
 
 /**
- * A steal as a saga with persisted states (DESIGN §5):
+ * A steal as a saga with persisted states (README "Architecture"; docs/service.md):
  * requested → victims-cancelled (or a victim filled: re-decide) → placed → done | compensated | aborted.
  */
 export type SagaState =

@@ -1,6 +1,6 @@
 /**
- * The domain vocabulary of DESIGN §2, as plain data. Everything in core and coordinator speaks these types;
- * times are epoch milliseconds (UTC) so that hot loops never allocate Date objects.
+ * The domain vocabulary of README "The rules in one table", as plain data. Everything in core and coordinator
+ * speaks these types; times are epoch milliseconds (UTC) so that hot loops never allocate Date objects.
  */
 
 export type AssetClass = 'crypto' | 'stock';
@@ -89,9 +89,9 @@ export interface Account {
   /** Cash balance as the broker reports it (negative = a margin loan); informational. */
   cash?: number;
   /**
-   * A cap on margin capacity from the broker's buying power (DESIGN §3), in margin dollars. Capacity is the
-   * smaller of this and `equity × (1 − bufferPct)`; equity itself still picks the margin tier and the order
-   * size. Absent: no cap (the simulator, or a broker that reports no buying power).
+   * A cap on margin capacity from the broker's buying power (docs/live.md), in margin dollars. Capacity is
+   * the smaller of this and `equity × (1 − bufferPct)`; equity itself still picks the margin tier and the
+   * order size. Absent: no cap (the simulator, or a broker that reports no buying power).
    */
   capacityCap?: number;
 }
@@ -140,7 +140,7 @@ export type BlockReason =
 /** `fill-unlikely`: a force-immediate order whose fill chance is below `forceImmediateMinFillProbability`. */
 export type WaitReason = 'outside-tolerance' | 'market-closed' | 'fill-unlikely';
 
-/** Why an order could not be a victim (DESIGN §2 "protected" and rule 8). */
+/** Why an order could not be a victim (the candidate reasons of README "The rules in one table"). */
 export type IneligibleReason =
   | 'external'
   | 'not-entry'

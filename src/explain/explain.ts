@@ -9,9 +9,10 @@ import type { Scenario } from './scenario.js';
 
 /**
  * Decide a scenario exactly as the live coordinator would: same ledger, same history, same policy. History
- * entries after `now` are ignored (DESIGN §2 rule 8). A value ranking needs the `valuator` the session would
- * use (its fill model over the bars seen so far; see valueScenario); without one such a scenario is a
- * ValidationError naming the key. `barMs` converts the `*Bars` keys; without it a `*Bars` key is one too.
+ * entries after `now` are ignored, as by every query of the history. A value ranking needs the `valuator` the
+ * session would use (its fill model over the bars seen so far; see valueScenario); without one such a
+ * scenario is a ValidationError naming the key. `barMs` converts the `*Bars` keys; without it a `*Bars` key
+ * is one too.
  */
 export function explainScenario(
   scenario: Scenario,

@@ -26,7 +26,7 @@ export interface EndOfDayHost {
 }
 
 /**
- * End of day live (DESIGN §3): which session's close is next, when its window opens, and the session's
+ * End of day live (docs/live.md): which session's close is next, when its window opens, and the session's
  * end-of-day loop (`deleverageSteps`) carried out through the broker, one record per action.
  */
 export class EndOfDay {

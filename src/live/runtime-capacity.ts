@@ -4,9 +4,10 @@ import { brokerFreeMargin } from '../session/buying-power.js';
 import type { RuntimeOptions } from './runtime-options.js';
 
 /**
- * DESIGN §3: live, the broker's buying power is the truth. It caps capacity beside equity (an order we do not
- * see yet, a fee, a hold), so a decision never spends margin the broker would refuse; equity is untouched.
- * Returns the note to show while the broker leaves less free than the ledger counts (null otherwise).
+ * Live, the broker's buying power is the truth (docs/live.md). It caps capacity beside equity (an order we do
+ * not see yet, a fee, a hold), so a decision never spends margin the broker would refuse; equity is
+ * untouched. Returns the note to show while the broker leaves less free than the ledger counts (null
+ * otherwise).
  */
 export function capToBuyingPower(o: RuntimeOptions, coordinator: Coordinator, now: number): string | null {
   const ledger = coordinator.ledger;

@@ -91,7 +91,7 @@ export class RuntimeRecords {
 
   onOrderEvent(e: OrderEvent): void {
     if (e.kind === 'new' || e.kind === 'pending_cancel') return;
-    // Something changed at the venue: the next decision waits for a reconcile (DESIGN §3).
+    // Something changed at the venue: the next decision waits for a reconcile (docs/live.md).
     this.markDirty();
     if (e.kind === 'resync') return;
     const { store, log, time } = this.o;

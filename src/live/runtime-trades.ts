@@ -27,7 +27,7 @@ export type FilledOrder = Pick<
 >;
 
 /**
- * The live side of the realised per-fill returns (DESIGN §2 "Value-aware stealing"): the simulator's
+ * The live side of the realised per-fill returns (src/core/fill/USAGE.md): the simulator's
  * portfolio records a trade for each exit (net PnL after the entry's and the exit's fees, over the entry
  * notional) and teaches it to the session valuation; here the order events give the same trades. An entry
  * fill opens the symbol's position; an exit fill (take-profit, time stop, stop, end-of-day trim) closes part

@@ -276,9 +276,9 @@ export class LiveWatchers {
 }
 
 /**
- * DESIGN §6, as the simulator holds it: the fees the resting entries and this one would pay if they filled
- * (taker) are held back from capacity while they rest, so no fill leaves margin over capacity. A cap, set
- * afresh from the broker's own at each request (equity is untouched).
+ * As the simulator holds it (README "The model: assumptions and limits"): the fees the resting entries and
+ * this one would pay if they filled (taker) are held back from capacity while they rest, so no fill leaves
+ * margin over capacity. A cap, set afresh from the broker's own at each request (equity is untouched).
  */
 function reserveFeesOf(h: WatchHost, fees: FeeRates, request: EntryRequest): void {
   const { config } = h.o;

@@ -37,7 +37,7 @@ export interface StatusSnapshot {
     limitPrice: number;
     qty: number;
     price: number | null;
-    /** DESIGN §2 distance (fraction); null without a price. */
+    /** Distance to the limit, a fraction (README "The rules in one table"); null without a price. */
     distance: number | null;
     margin: number;
     placedAt: string;
@@ -143,7 +143,7 @@ export function buildStatus(s: StatusInput): StatusSnapshot {
         qty: o.qty,
         price: o.price,
         distance: finite(distance(o.side, o.price, o.limitPrice)),
-        // Exits reserve nothing (DESIGN §3).
+        // Exits reserve nothing (README "The rules in one table", margin).
         margin:
           o.role === 'entry'
             ? notional(o.qty, o.limitPrice) * requirementFor(o.assetClass, ctx, config.margin)

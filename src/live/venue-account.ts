@@ -52,8 +52,9 @@ export function venueAccount(a: {
 }
 
 /**
- * Margin interest for `days` calendar days (DESIGN §3, as the simulator charges it): the overnight debit (long
- * notional beyond equity) at the given marks, `marginRatePerYear / 360` a day.
+ * Margin interest for `days` calendar days (as the simulator charges it: README
+ * "The model: assumptions and limits"): the overnight debit (long notional beyond equity) at the given marks,
+ * `marginRatePerYear / 360` a day.
  */
 export function interestDue(
   cash: number,

@@ -244,8 +244,9 @@ export class BarVenue {
   }
 
   /**
-   * Margin interest as the simulator charges it (DESIGN §3): at the first look of a new day (tradingDayOf),
-   * the overnight debit at the prices known before now, for each calendar day since the last charge.
+   * Margin interest as the simulator charges it (README "The model: assumptions and limits"): at the first
+   * look of a new day (tradingDayOf), the overnight debit at the prices known before now, for each calendar
+   * day since the last charge.
    */
   private chargeInterest(now: number): void {
     const day = this.dayOf(now);

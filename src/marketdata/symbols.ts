@@ -1,6 +1,6 @@
 /**
- * Symbol and asset-class inference (DESIGN §7): used only when the config's `symbols` map does not say, and
- * the result is printed by the caller so the user sees what was assumed.
+ * Symbol and asset-class inference (README, `worksteal simulate`): used only when the config's `symbols` map
+ * does not say, and the result is printed by the caller so the user sees what was assumed.
  */
 import { basename, extname } from 'node:path';
 import { printable } from '../core/errors.js';

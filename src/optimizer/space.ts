@@ -29,11 +29,11 @@ export const STANDARD_SPACE: Readonly<Record<string, ParamRange>> = Object.freez
 });
 
 /**
- * The value-aware keys (DESIGN §2 "Value-aware stealing"), searched on top of the standard space when the
- * config ranks victims by value (under `distance` they change nothing, so searching them would only add
- * noise). Hysteresis on a log scale from 5% to 20× (0 and ∞ are the ends the comparison covers: stealing
- * without a margin, and stealing off); λ from 0 to 50 bp; thresholds across their useful range; cooldowns
- * and fight windows in bars of an hourly grid; a budget of 0 (none) to 10 steals a day.
+ * The value-aware keys (docs/optimizer.md), searched on top of the standard space when the config ranks
+ * victims by value (under `distance` they change nothing, so searching them would only add noise). Hysteresis
+ * on a log scale from 5% to 20× (0 and ∞ are the ends the comparison covers: stealing without a margin, and
+ * stealing off); λ from 0 to 50 bp; thresholds across their useful range; cooldowns and fight windows in bars
+ * of an hourly grid; a budget of 0 (none) to 10 steals a day.
  */
 export const VALUE_SPACE: Readonly<Record<string, ParamRange>> = Object.freeze({
   stealHysteresis: { min: 0.05, max: 20, log: true },

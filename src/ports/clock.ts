@@ -1,6 +1,6 @@
 /**
- * Clocks of the live runtime. Core and coordinator never read a clock (DESIGN §5); the runtime owns one and
- * hands its time to them as a value.
+ * Clocks of the live runtime. Core and coordinator never read a clock (README "Architecture"); the runtime
+ * owns one and hands its time to them as a value.
  */
 export interface LiveClock {
   /** Market time now, epoch milliseconds UTC. */

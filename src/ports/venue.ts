@@ -58,10 +58,10 @@ export interface LivePosition extends Position {
 }
 
 /**
- * An order that must trade now (a time stop; end-of-day trims, DESIGN §3). `price` is the last price the
- * runtime knows; Alpaca sends a marketable limit around it (see `AlpacaBroker.placeMarket`). The replay fills
- * it as the simulator does: at the open of the symbol's next tradable bar, or with `atClose` at the close of
- * the bar closing now (when there is none, also at the next tradable open).
+ * An order that must trade now (a time stop; an end-of-day trim). `price` is the last price the runtime
+ * knows; Alpaca sends a marketable limit around it (see `AlpacaBroker.placeMarket`). The replay fills it as
+ * the simulator does: at the open of the symbol's next tradable bar, or with `atClose` at the close of the
+ * bar closing now (when there is none, also at the next tradable open).
  */
 export interface MarketOrderRequest {
   clientOrderId: string;

@@ -55,7 +55,7 @@ export interface ServiceOptions {
 }
 
 /**
- * The coordinator as a service (DESIGN §7): one authority over capacity for any number of clients.
+ * The coordinator as a service (docs/service.md): one authority over capacity for any number of clients.
  * Executing mode carries steals out against the broker itself; advisory mode holds each saga over an
  * AdvisoryBroker and lets the bots act and report. Decisions are serialized by the coordinator.
  */

@@ -2,19 +2,21 @@ import type { Session } from '../core/calendar/index.js';
 import type { AssetClass } from '../core/types.js';
 
 /**
- * When a symbol's watchers are asked (DESIGN §5), one rule for the simulator and live trading: when its price
- * is newer than the one they last looked at. A price is made at a time: the close of the bar in the simulator
- * and a replay (prices change only then), the quote's time live. A run starts having seen everything made
- * up to its start (the simulator's `from`: bars closing after it), so the first look is at a new price.
+ * When a symbol's watchers are asked (README "Architecture"), one rule for the simulator and live trading:
+ * when its price is newer than the one they last looked at. A price is made at a time: the close of the bar
+ * in the simulator and a replay (prices change only then), the quote's time live. A run starts having seen
+ * everything made up to its start (the simulator's `from`: bars closing after it), so the first look is at a
+ * new price.
  */
 export function freshPrice(priceTime: number, lastSeen: number): boolean {
   return priceTime > lastSeen;
 }
 
 /**
- * End of day (DESIGN §3): from `deleverageLeadMinutes` before the regular close until the close, no new stock
- * entry is asked for. The window's cancels make the overnight requirement fit; an entry placed after them
- * would only undo that (and be trimmed at the close). Crypto is not held to the stock close.
+ * End of day (README "The model: assumptions and limits"): from `deleverageLeadMinutes` before the regular
+ * close until the close, no new stock entry is asked for. The window's cancels make the overnight requirement
+ * fit; an entry placed after them would only undo that (and be trimmed at the close). Crypto is not held to
+ * the stock close.
  */
 export function stockEntriesClosed(
   assetClass: AssetClass,

@@ -13,7 +13,7 @@ export interface BuyingPowerNotional {
 }
 
 /**
- * The margin the broker leaves free for the asset classes we trade (DESIGN §3): each class's buying power
+ * The margin the broker leaves free for the asset classes we trade (docs/live.md): each class's buying power
  * (notional) times its requirement, the smallest of them. Crypto spends non-marginable buying power; stocks
  * the day-trading figure while the session is open (when the account has one), Reg-T otherwise.
  */

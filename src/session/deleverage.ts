@@ -23,11 +23,11 @@ export const DELEVERAGE_ROUNDS = 5;
 const PLAN: DeleverageStep = { kind: 'plan' };
 
 /**
- * End of day (DESIGN §3), written once for the simulator and live trading: before the close cancel stock
- * entries, at the close also trim positions, until the overnight requirement fits. Cancels first, then trims,
- * then plan again (at most `rounds` rounds). The driver makes each plan from its own state with
- * `planDeleverage` and carries out each cancel and trim (synchronously in the simulator, through the broker
- * live).
+ * End of day (README "The model: assumptions and limits"), written once for the simulator and live trading:
+ * before the close cancel stock entries, at the close also trim positions, until the overnight requirement
+ * fits. Cancels first, then trims, then plan again (at most `rounds` rounds). The driver makes each plan from
+ * its own state with `planDeleverage` and carries out each cancel and trim (synchronously in the simulator,
+ * through the broker live).
  *
  * A trim the driver answers `false` waits for its stock's next bar: it frees nothing tonight. The driver then
  * marks that position not tradable in its next plans (`DeleveragePosition.tradable`), which puts it after the
@@ -73,9 +73,9 @@ export function trimQty(assetClass: AssetClass, held: number, planned: number): 
 
 /**
  * The quantity an end-of-day trim must close for margin to fall by `excessMargin` once its own costs are
- * paid (DESIGN §6: no dust trims). Closing q at price p frees q·p·requirement of margin but lowers equity by
- * q·p·(fee + slippage), which lowers capacity by (1 − buffer) of that; so q = excess / (p·(req − (1 − buffer)
- * ·(fee + slippage))). Capped at the position.
+ * paid (no dust trims: README "The model: assumptions and limits"). Closing q at price p frees
+ * q·p·requirement of margin but lowers equity by q·p·(fee + slippage), which lowers capacity by (1 − buffer)
+ * of that; so q = excess / (p·(req − (1 − buffer)·(fee + slippage))). Capped at the position.
  */
 export function trimQtyWithCosts(input: {
   excessMargin: number;

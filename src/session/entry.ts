@@ -30,11 +30,12 @@ export function entryLimit(assetClass: AssetClass, signal: Pick<EntrySignal, 'si
 }
 
 /**
- * Signal → entry request (DESIGN §2), the one rule of the simulator and live trading: the limit rounded to the
- * venue's tick, the size `orderFraction × equity` at that limit by the sizing rule, the reference price the
- * side's quote, the forecast PnL the signal's own or `edge × notional`. With `feeRate`, notional plus fee fit
- * the budget. Fills `req` in place; false when the size rounds to nothing (no request). `limitPrice` is the
- * signal's entryLimit: a driver that holds a signal over many steps may round it once and pass it.
+ * Signal → entry request (README "Architecture"), the one rule of the simulator and live trading: the limit
+ * rounded to the venue's tick, the size `orderFraction × equity` at that limit by the sizing rule, the
+ * reference price the side's quote, the forecast PnL the signal's own or `edge × notional`. With `feeRate`,
+ * notional plus fee fit the budget. Fills `req` in place; false when the size rounds to nothing (no request).
+ * `limitPrice` is the signal's entryLimit: a driver that holds a signal over many steps may round it once and
+ * pass it.
  */
 export function fillEntryRequest(
   req: EntryRequest,

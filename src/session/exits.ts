@@ -2,10 +2,11 @@ import type { AssetClass, Side } from '../core/types.js';
 import { roundLimit } from './sizing.js';
 
 /**
- * Exits of a position (DESIGN §6), the one rule of the simulator and live trading: a take-profit limit at the
- * signal's price armed after the entry filled, an optional stop `stopLossPct` from the fill (seen on a closed
- * bar, `stopReached`), and a time stop `timeStopHours` after the fill; the two stops leave by an order that
- * trades now. Decided where a watcher is asked (a fresh price of its symbol, asking.ts).
+ * Exits of a position (README "The model: assumptions and limits"), the one rule of the simulator and live
+ * trading: a take-profit limit at the signal's price armed after the entry filled, an optional stop
+ * `stopLossPct` from the fill (seen on a closed bar, `stopReached`), and a time stop `timeStopHours` after
+ * the fill; the two stops leave by an order that trades now. Decided where a watcher is asked (a fresh price
+ * of its symbol, asking.ts).
  */
 export interface ExitRule {
   /** Fraction of the fill price; 0: no stop. */
@@ -74,7 +75,7 @@ export interface ClosedBar {
  * that trades now, at the next price the venue gives (the open of the symbol's next tradable bar), never at
  * the stop inside the bar: a polling bot holds no resting stop order at the venue (the Broker port has none),
  * so a bar that gaps or falls through the stop costs what it cost. A bar that opened before the fill is not
- * the position's (its low may have come first). One rule for the simulator and live (DESIGN §5, §6).
+ * the position's (its low may have come first). One rule for the simulator and live (README "Architecture").
  */
 export function stopReached(
   side: Side,

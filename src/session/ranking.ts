@@ -8,9 +8,9 @@ export interface Ranked {
 
 /**
  * Most valuable request first (forecast PnL, ties by watcher order), then the 1-based forecast rank among
- * cryptos that the out-of-hours force-immediate tier is defined over (DESIGN §2). Every item must carry a
- * request. In place, by insertion: there are as many requests as symbols, and Array.prototype.sort would
- * allocate a work area at every simulator step.
+ * cryptos that the out-of-hours force-immediate tier is defined over (README "The rules in one table"). Every
+ * item must carry a request. In place, by insertion: there are as many requests as symbols, and
+ * Array.prototype.sort would allocate a work area at every simulator step.
  */
 export function rankRequests<T extends Ranked>(items: T[]): T[] {
   for (let i = 1; i < items.length; i++) {

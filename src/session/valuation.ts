@@ -41,7 +41,7 @@ export interface SessionValuationOptions {
 }
 
 /**
- * The value-aware stealing model of one trading session (DESIGN §2 "Value-aware stealing";
+ * The value-aware stealing model of one trading session (README "Value-aware stealing: does it pay?";
  * src/core/fill/USAGE.md): the fill model, the shrunk realised returns and the valuator over them, fed the
  * same way by the simulator and the live runtime. Under `victimRanking: distance` it is inactive: it feeds
  * nothing and gives the coordinator no valuator, so distance decisions are exactly those without it.

@@ -4,7 +4,7 @@ import type { BarSeries } from '../marketdata/types.js';
 import { firstAtOrAfter } from '../marketdata/search.js';
 import type { ValuedPrediction } from './sim-types.js';
 
-/** Predicted against realised fill rate of the orders a simulation valued (DESIGN §2, evidence). */
+/** Predicted against realised fill rate of the orders a simulation valued (README "Calibration"). */
 export interface SimCalibration {
   /** Predictions scored: their validity ended by the last bar of the run. */
   scored: number;

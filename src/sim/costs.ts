@@ -2,10 +2,11 @@ import type { SimConfig } from '../core/config/schema.js';
 import type { AssetClass } from '../core/types.js';
 
 /**
- * Trading costs of the simulation (DESIGN §6): a fee by asset class and liquidity role. A resting limit order
- * that the market comes to is a maker fill; an order that takes the book is a taker fill: market exits (stop,
- * time stop, end-of-day trim, end of data) and a limit order whose bar opens through its limit (it would have
- * executed on arrival against the book). Defaults: Alpaca's published schedules (README "Costs and fills").
+ * Trading costs of the simulation (README "Costs and fill rules"): a fee by asset class and liquidity role. A
+ * resting limit order that the market comes to is a maker fill; an order that takes the book is a taker fill:
+ * market exits (stop, time stop, end-of-day trim, end of data) and a limit order whose bar opens through its
+ * limit (it would have executed on arrival against the book). Defaults: Alpaca's published schedules, as that
+ * section states.
  */
 
 export type LiquidityRole = 'maker' | 'taker';
@@ -41,9 +42,9 @@ export function entryFeeRate(rates: FeeRates, assetClass: AssetClass): number {
 }
 
 /**
- * The entry quantity whose notional plus its own fee is `budget` (DESIGN §6: an entry order reserves its
- * fee). At the most its fill can pay (entryFeeRate), which is also what the order holds back while it rests
- * (reservedEntryFee): an order of the whole budget then still fits.
+ * The entry quantity whose notional plus its own fee is `budget` (an entry order reserves its fee: README
+ * "The model: assumptions and limits"). At the most its fill can pay (entryFeeRate), which is also what the
+ * order holds back while it rests (reservedEntryFee): an order of the whole budget then still fits.
  */
 export function entryQtyWithFee(
   budget: number,

@@ -21,10 +21,10 @@ import { STEP_BAR, STEP_CLOSE, STEP_DELEVERAGE } from './timeline.js';
 export type { DecisionRow, EquityRow, SimCounters, SimInput, SimOutput, StealRecord } from './sim-types.js';
 
 /**
- * The simulation loop (DESIGN §6), a driver of the trading session over a simulated broker. Each step: fills
- * from the bars that just closed (orders placed at an earlier step only; gap rule), marks, end-of-day events,
- * then decisions at the close through the same Coordinator that trades live. Nothing in a step reads a bar
- * that closes after it.
+ * The simulation loop (README "The model: assumptions and limits"), a driver of the trading session over a
+ * simulated broker. Each step: fills from the bars that just closed (orders placed at an earlier step only;
+ * gap rule), marks, end-of-day events, then decisions at the close through the same Coordinator that trades
+ * live. Nothing in a step reads a bar that closes after it.
  */
 export function simulate(input: SimInput): SimOutput {
   validateSeries(input.series);

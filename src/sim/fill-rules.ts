@@ -2,8 +2,9 @@ import { stockSessionAt, type ExchangeCalendar } from '../core/calendar/index.js
 import type { AssetClass, Side } from '../core/types.js';
 
 /**
- * The bar fill rules (DESIGN §6), shared by the simulator and the replay venue so that both fill orders
- * exactly alike. Pure functions over numbers: they run in the simulator's inner loop.
+ * The bar fill rules (README "The model: assumptions and limits"), shared by the simulator and the replay
+ * venue so that both fill orders exactly alike. Pure functions over numbers: they run in the simulator's
+ * inner loop.
  */
 
 /** An order is placed at a bar's close, so it can fill only in bars that open at or after its placement. */
@@ -65,10 +66,11 @@ export function endOfDataExitPrice(closing: Side, lastClose: number, slippage: n
 }
 
 /**
- * Whether a symbol's bar can trade at all (DESIGN §6): a stock only in bars that open in its regular session
- * (a pre- or after-market bar's range is not the session's book), or with extended hours also in bars that
- * open in the pre-market or after-hours session of a trading day (stockSessionAt: the session rule the
- * coordinator rests orders by), never overnight, on a weekend or on a holiday; crypto always.
+ * Whether a symbol's bar can trade at all (README "The model: assumptions and limits"): a stock only in bars
+ * that open in its regular session (a pre- or after-market bar's range is not the session's book), or with
+ * extended hours also in bars that open in the pre-market or after-hours session of a trading day
+ * (stockSessionAt: the session rule the coordinator rests orders by), never overnight, on a weekend or on a
+ * holiday; crypto always.
  */
 export function tradesInBar(
   assetClass: AssetClass,

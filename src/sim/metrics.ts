@@ -58,7 +58,7 @@ function exitPnls(trades: SimOutput['trades']): number[] {
   return [...byExit.values()];
 }
 
-/** The metrics of DESIGN §6, from a daily equity curve and the trade list. */
+/** The metrics of README "The model: assumptions and limits", from a daily equity curve and the trades. */
 export function summarize(
   input: Pick<
     SimOutput,

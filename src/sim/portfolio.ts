@@ -131,7 +131,8 @@ export class Portfolio {
       last.exitReason === reason &&
       last.entryOrderId === p.entryOrderId
     ) {
-      // One exit, one row (DESIGN §6): a second part of the same exit in the same step joins its row.
+      // One exit, one trade row (README "The model: assumptions and limits"): a second part of the same exit
+      // in the same step joins its row.
       last.exitPrice = (last.exitPrice * last.qty + price * q) / (last.qty + q);
       last.qty += q;
       last.pnl += sign * q * (price - p.entryPrice) - fee - entryFeeShare;

@@ -42,10 +42,11 @@ export interface StealRegret {
 }
 
 /**
- * Steal regret (DESIGN §6): did each victim later fill within its validity, and what would it have made,
- * against what the stealers made? This is an after-the-fact measurement; it never feeds back into a decision.
- * Each victim is replayed alone by the simulator's fill, exit and cost rules (counterfactualTrade); end-of-day
- * deleveraging and margin interest, which depend on the whole book, are left out.
+ * Steal regret (README "The model: assumptions and limits"): did each victim later fill within its validity,
+ * and what would it have made, against what the stealers made? This is an after-the-fact measurement; it
+ * never feeds back into a decision. Each victim is replayed alone by the simulator's fill, exit and cost
+ * rules (counterfactualTrade); end-of-day deleveraging and margin interest, which depend on the whole book,
+ * are left out.
  */
 export function stealRegret(input: {
   steals: readonly StealRecord[];

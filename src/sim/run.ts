@@ -83,7 +83,7 @@ export function simulationRegret(
   });
 }
 
-/** Run one simulation over loaded data and shape the result object of DESIGN §7 (times as ISO-8601 UTC). */
+/** Run one simulation over loaded data and shape the object `simulate --json` writes (times ISO-8601 UTC). */
 export function runSimulation(input: {
   loaded: readonly LoadResult[];
   config: WorkstealConfig;

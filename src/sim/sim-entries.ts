@@ -22,9 +22,9 @@ export function submitRequests(
   for (const w of requests) {
     const req = w.request!;
     // The fees resting entries and this one would pay are held back from the capacity the decision sees, so
-    // that no fill leaves margin over capacity (DESIGN §6). A cap on capacity, not a lower equity: equity picks
-    // the margin tier (DESIGN §3), and 25,000 less a few dollars of fees is still a 4x account. The cap is
-    // lifted after the step.
+    // that no fill leaves margin over capacity (README "The model: assumptions and limits"). A cap on
+    // capacity, not a lower equity: equity picks the margin tier, and 25,000 less a few dollars of fees is
+    // still a 4x account. The cap is lifted after the step.
     if (Number.isNaN(reserve)) reserve = entryFeeReserve(st);
     const held = reserve + reservedEntryFee(req.qty, req.limitPrice, st.fees, req.assetClass);
     st.ledger.setAccount({ capacityCap: marginCapacity(equity - held, st.config.bufferPct) });

@@ -28,9 +28,9 @@ export function deleveragePlan(st: SimState, phase: 'orders' | 'positions') {
 }
 
 /**
- * End of day (DESIGN §3): before the close cancel stock entries, at the close trim positions, until the
- * overnight requirement fits. A trim's own costs (fees, slippage) lower equity a little, so the plan is
- * made again until nothing is left to do.
+ * End of day (README "The model: assumptions and limits"): before the close cancel stock entries, at the
+ * close trim positions, until the overnight requirement fits. A trim's own costs (fees, slippage) lower
+ * equity a little, so the plan is made again until nothing is left to do.
  */
 export function runDeleverage(st: SimState, phase: 'orders' | 'positions'): void {
   const steps = deleverageSteps();

@@ -73,13 +73,12 @@ function shapeIssues(series: readonly unknown[]): Issue[] {
 }
 
 /**
- * The bars a simulation replays must be prices (DESIGN §2: bad input is a validation error that names the
- * path and the value). The loader refuses such rows already; a series built in code reaches `simulate`
- * directly, and there a NaN or 0 close would mark a position at 0 (the mark falls back to 0 for a price it
- * does not have), an invented price that moves equity, margin and interest. Bar times must be finite and
- * strictly ascending (the timeline and every bar lookup assume it), and each bar's high and low must bracket
- * its open and close as the loader requires (repairHighLow): a high below the low would fill orders at
- * prices the bar never traded.
+ * The bars a simulation replays must be prices (bad input is a validation error that names the path and the
+ * value). The loader refuses such rows already; a series built in code reaches `simulate` directly, and there
+ * a NaN or 0 close would mark a position at 0 (the mark falls back to 0 for a price it does not have), an
+ * invented price that moves equity, margin and interest. Bar times must be finite and strictly ascending (the
+ * timeline and every bar lookup assume it), and each bar's high and low must bracket its open and close as
+ * the loader requires (repairHighLow): a high below the low would fill orders at prices the bar never traded.
  */
 export function validateSeries(series: readonly BarSeries[]): void {
   const shape = shapeIssues(series);

@@ -255,7 +255,7 @@ export class SimState {
     if (rest) rest.tpOrderId = null;
   }
 
-  /** Whether this symbol has a tradable bar closing at this step (DESIGN §6: otherwise it does not trade). */
+  /** Whether this symbol has a tradable bar closing at this step (without one it does not trade then). */
   barClosesNow(w: Watcher): boolean {
     return (
       w.lastBar >= 0 &&

@@ -7,7 +7,7 @@ import type { Watcher } from './sim-types.js';
 
 /** One step of the simulator for one symbol: fills of the bar that just closed, its signal, its exit. */
 
-/** Fills of the bar that just closed for this symbol (DESIGN §6: later bars only, gap rule). */
+/** This symbol's fills in the bar just closed: orders placed by its open only; a gap fills at the open. */
 export function processFills(st: SimState, w: Watcher, i: number): void {
   const s = w.s;
   const open = s.open[i]!;

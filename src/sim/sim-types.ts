@@ -68,7 +68,7 @@ export interface DecisionRow {
 }
 
 /**
- * The valuation a decision used (DESIGN §2 "decision record"), numbers as the policy saw them; null where the
+ * The valuation a decision used (from its decision record), numbers as the policy saw them; null where the
  * model did not know (too few bars). Per victim only: the full candidate table stays with `explain`.
  */
 export interface DecisionValue {

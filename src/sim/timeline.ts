@@ -21,10 +21,11 @@ export interface Timeline {
 }
 
 /**
- * The bar length of a series as known at each bar's open (DESIGN §6: causally, never from the file's
- * future): the most common spacing between the opens seen so far, the shorter on a tie. Gaps in sparse data
- * (Kraken 2015 omits hours without trades) and one-off short bars (TSLA's half-hour first bar) do not move
- * it, where a median of the whole file would change with data after the bar. NaN at the first bar.
+ * The bar length of a series as known at each bar's open (causally, never from the file's future: README
+ * "The model: assumptions and limits"): the most common spacing between the opens seen so far, the shorter on
+ * a tie. Gaps in sparse data (Kraken 2015 omits hours without trades) and one-off short bars (TSLA's
+ * half-hour first bar) do not move it, where a median of the whole file would change with data after the bar.
+ * NaN at the first bar.
  */
 export function causalBarLengths(time: Float64Array): Float64Array {
   const out = new Float64Array(time.length);
@@ -52,11 +53,11 @@ export function causalBarLengths(time: Float64Array): Float64Array {
 }
 
 /**
- * The union timeline of all symbols (DESIGN §6). A bar's prices are known at its close: its open plus the
- * bar length known at its open (causalBarLengths), cut short by the next bar's open (a half-hour first bar;
- * known when that bar opens) and, for a stock bar that opens in the regular session, by the session close
- * (SPY's 15:30 bar ends at 16:00). A first bar, whose length nothing yet says, closes when the next opens.
- * A symbol without a bar at a step does not trade then; no price is invented.
+ * The union timeline of all symbols (README "The model: assumptions and limits"). A bar's prices are known at
+ * its close: its open plus the bar length known at its open (causalBarLengths), cut short by the next bar's
+ * open (a half-hour first bar; known when that bar opens) and, for a stock bar that opens in the regular
+ * session, by the session close (SPY's 15:30 bar ends at 16:00). A first bar, whose length nothing yet says,
+ * closes when the next opens. A symbol without a bar at a step does not trade then; no price is invented.
  */
 export function buildTimeline(
   series: readonly BarSeries[],

@@ -81,8 +81,9 @@ describe('CapacityLedger fills', () => {
     );
   });
 
-  // DESIGN §3 reconciles "after every order event", so a fill reported again after a reconcile must not
-  // count twice: what filled is what was placed less what the broker still has open.
+  // Live, the ledger reconciles with the broker after order events (docs/live.md), so a fill reported again
+  // after a reconcile must not count twice: what filled is what was placed less what the broker still has
+  // open.
   it('a fill repeated after a reconcile is still counted once', () => {
     const l = ledgerWith(order({ id: 'a', symbol: 'AAPL', qty: 10 }));
     l.applyFill('a', 4, 100);

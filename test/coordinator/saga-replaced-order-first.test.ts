@@ -6,8 +6,9 @@ import { order, request } from '../support/builders.js';
 
 /**
  * A steal that also replaces the requester's own resting order cancels that order first, then the victims in
- * rank order, each confirmed, and places only after all of them (DESIGN §2 "steal", rule 4). The replaced
- * order is the symbol's own capacity: if its cancel fails, the saga stops before any victim is lost.
+ * rank order, each confirmed, and places only after all of them (README "The rules in one table": the need,
+ * replacement). The replaced order is the symbol's own capacity: if its cancel fails, the saga stops before
+ * any victim is lost.
  *
  * Equity 2,000 without PDT (stocks hold 50%): NVDA rests 10 × 100 (500), AAPL 20 × 100 (1,000) 10% away.
  * NVDA now asks for 30 × 100 (1,500): 500 free plus its own 500 leaves it 500 short, so AAPL is the victim.

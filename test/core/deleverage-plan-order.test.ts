@@ -4,8 +4,9 @@ import { DEFAULT_CONFIG } from '../../src/core/config/presets.js';
 import { planDeleverage, type DeleveragePosition } from '../../src/core/policy/deleverage-plan.js';
 
 /**
- * End of day (DESIGN §3): at the close, stock positions are trimmed largest loss first until the overnight
- * requirement fits. Equity 10,000 without orders: 50% overnight, so 20,000 of stock notional fits.
+ * End of day (README "The model: assumptions and limits"): at the close, stock positions are trimmed largest
+ * loss first until the overnight requirement fits. Equity 10,000 without orders: 50% overnight, so 20,000 of
+ * stock notional fits.
  */
 const table = DEFAULT_CONFIG.margin;
 const SYMBOLS = ['AAPL', 'AMD', 'MSFT', 'NVDA', 'TSLA'];

@@ -5,9 +5,9 @@ import { holdoutPredictions } from '../support/fill-eval.js';
 import { CRYPTO_FILES, loadReal, STOCK_FILES } from '../support/marketdata.js';
 
 /**
- * Calibration on real bars (DESIGN §2, issue 12 acceptance): fitted on the first half of each set, frozen,
- * then predicted against realised fill rate by decile on the second half must agree within 5 percentage
- * points. Limits at 0.25%–5% from the close, both sides, 24 h validity.
+ * Calibration on real bars (README "Calibration"): fitted on the first half of each set, frozen, then
+ * predicted against realised fill rate by decile on the second half must agree within 5 percentage points.
+ * Limits at 0.25%–5% from the close, both sides, 24 h validity.
  */
 const DISTANCES = [0.0025, 0.005, 0.01, 0.02, 0.03, 0.05] as const;
 const DAY = 24 * 3_600_000;

@@ -5,9 +5,10 @@ import { FillModel } from '../../src/core/fill/model.js';
 import { ReturnShrinker } from '../../src/core/fill/returns.js';
 
 /**
- * The fill model's estimators on bars small enough to follow by hand (DESIGN §2 "Value-aware stealing"):
- * the Rogers–Satchell variance of a bar, its EWMA by half-life, the opening-gap term (session opens only),
- * when a calibration origin is resolved, and the return shrinker's two weights.
+ * The fill model's estimators on bars small enough to follow by hand (README
+ * "Value-aware stealing: does it pay?"): the Rogers–Satchell variance of a bar, its EWMA by half-life, the
+ * opening-gap term (session opens only), when a calibration origin is resolved, and the return shrinker's two
+ * weights.
  */
 
 const H = 3_600_000;

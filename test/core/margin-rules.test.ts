@@ -10,8 +10,9 @@ import {
 } from '../../src/core/margin/requirements.js';
 
 /**
- * The margin rules of DESIGN §2 rule 3 and §3, stated directly on src/core/margin (the decision and ledger
- * tests reach them only through books whose equities never sit on a tier's edge).
+ * The margin rules of README "The rules in one table" and README "The model: assumptions and limits", stated
+ * directly on src/core/margin (the decision and ledger tests reach them only through books whose equities
+ * never sit on a tier's edge).
  */
 const table = DEFAULT_CONFIG.margin;
 const RUNS = { seed: 29, numRuns: 300 } as const;

@@ -135,7 +135,10 @@ const refDistance = (o: { side: 'buy' | 'sell'; price: number | null; limitPrice
       ? (o.price - o.limitPrice) / o.limitPrice
       : (o.limitPrice - o.price) / o.limitPrice;
 
-/** Why `o` may not be a victim of `c.request` now, by DESIGN §2 "protected", rule 5 and rule 8; null when eligible. */
+/**
+ * Why `o` may not be a victim of `c.request` now, by the protected, cooldown and fights rules of
+ * README "The rules in one table"; null when eligible.
+ */
 function refIneligible(c: Case, o: OpenOrder, now = T0): string | null {
   const cfg = config(c.overrides);
   if (o.external) return 'external';
@@ -155,7 +158,7 @@ function refIneligible(c: Case, o: OpenOrder, now = T0): string | null {
   return null;
 }
 
-/** DESIGN §2 victim ranking, written again: distance descending (1e-9 ties), PnL ascending, older first, id. */
+/** The distance ranking, written again: distance descending (1e-9 ties), PnL ascending, older first, id. */
 function refRank(a: OpenOrder, b: OpenOrder): number {
   const da = refDistance(a)!;
   const db = refDistance(b)!;
@@ -174,7 +177,7 @@ interface RefDecision {
   shortfall: number;
 }
 
-/** The whole decision by DESIGN §2–3, from the raw input, without src's policy code. */
+/** The whole decision by README "The rules in one table", from the raw input, without src's policy code. */
 function refDecide(c: Case, now = T0): RefDecision {
   const cfg = config(c.overrides);
   const { book, request: r } = c;

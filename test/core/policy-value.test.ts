@@ -185,7 +185,8 @@ describe('value-aware stealing (victimRanking fillProbability | expectedValue)',
         const s = d.stealTest!;
         const t = d.candidates!;
         const chosen = d.action === 'steal' ? d.victims : [];
-        // Recompute from the candidate columns and the request valuation, written again from DESIGN §2.
+        // Recompute from the candidate columns and the request valuation, written again from the steal
+        // inequality (src/core/fill/USAGE.md).
         let victimsValue = 0;
         let victimsNotional = 0;
         for (const id of chosen) {

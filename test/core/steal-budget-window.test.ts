@@ -6,7 +6,7 @@ import { config, decideIn, order, request, T0 } from '../support/builders.js';
 
 /**
  * The steal budget counts a symbol's own steals with `0 ≤ now − at < 24 h` (the same half-open window as
- * every other rule of the history, DESIGN §2 rule 5): a steal exactly 24 hours old no longer counts.
+ * every other rule of the history): a steal exactly 24 hours old no longer counts.
  */
 const DAY = STEAL_BUDGET_WINDOW_MS;
 

@@ -6,10 +6,10 @@ import type { RequestValue, ValueColumns } from '../../src/core/policy/valuation
 import { stealTest, type ValueConfig } from '../../src/core/policy/value-policy.js';
 
 /**
- * The steal inequality (DESIGN §2 "Value-aware stealing"), on stealTest itself: steal iff the stealer's EV is
- * positive and `EV(stealer) − cost ≥ (1 + h)·ΣEV(victims) + λ·Σnotional(victims)`, with `(1 + h)²` for a
- * fight steal. Inclusive: equality steals. All numbers here are exact in binary, so the edge is exact too.
- * (Fight steals are rare in the decision properties' generated histories; this states the rule directly.)
+ * The steal inequality (src/core/fill/USAGE.md), on stealTest itself: steal iff the stealer's EV is positive
+ * and `EV(stealer) − cost ≥ (1 + h)·ΣEV(victims) + λ·Σnotional(victims)`, with `(1 + h)²` for a fight steal.
+ * Inclusive: equality steals. All numbers here are exact in binary, so the edge is exact too. (Fight steals
+ * are rare in the decision properties' generated histories; this states the rule directly.)
  */
 function table(victims: readonly { ev: number; notional: number }[]): CandidateTable {
   const n = victims.length;

@@ -4,9 +4,9 @@ import type { OpenOrder } from '../../src/core/types.js';
 import { decideIn, order, request, T0 } from '../support/builders.js';
 
 /**
- * Victim ranking (DESIGN §2): distance descending; ties by forecast PnL ascending, then older first, then
- * order id. Every resting order below holds 20 × 100 at 50% = 1,000 of margin and the account is full, so a
- * request of (20k − 10) × 100 is short by (k − ½) × 1,000 and takes exactly k victims.
+ * Victim ranking (README "The rules in one table"): distance descending; ties by forecast PnL ascending, then
+ * older first, then order id. Every resting order below holds 20 × 100 at 50% = 1,000 of margin and the
+ * account is full, so a request of (20k − 10) × 100 is short by (k − ½) × 1,000 and takes exactly k victims.
  */
 const HOUR = 3_600_000;
 

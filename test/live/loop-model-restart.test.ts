@@ -23,8 +23,9 @@ import {
 
 /**
  * The run loop killed at any poll of a trading day and started again at any time before the next open: the
- * end-of-day deleveraging still brings stock margin within the overnight requirement (DESIGN §3). A kill is
- * the store closed without its stop record and the runtime dropped; the venue lives on.
+ * end-of-day deleveraging still brings stock margin within the overnight requirement (README
+ * "The model: assumptions and limits"). A kill is the store closed without its stop record and the runtime
+ * dropped; the venue lives on.
  */
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-loop-restart-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

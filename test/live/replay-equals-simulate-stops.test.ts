@@ -15,11 +15,12 @@ import {
 } from '../support/replay-vs-sim.js';
 
 /**
- * DESIGN §5 with the stop-loss on (`sim.stopLossPct`, off by default, so replay-equals-simulate.test.ts never
- * reaches it) and a short time stop: the simulator and `run --broker replay` leave a position by the same
- * rule, at the same time and price. The session's exit watcher sees the stop on a closed bar and the position
- * leaves by a market order, at the open of the symbol's next tradable bar with slippage, as a time stop does.
- * Same mixed set and window as replay-equals-simulate.test.ts, both rankings.
+ * One set of rules (README "Architecture") with the stop-loss on (`sim.stopLossPct`, off by default, so
+ * replay-equals-simulate.test.ts never reaches it) and a short time stop: the simulator and
+ * `run --broker replay` leave a position by the same rule, at the same time and price. The session's exit
+ * watcher sees the stop on a closed bar and the position leaves by a market order, at the open of the
+ * symbol's next tradable bar with slippage, as a time stop does. Same mixed set and window as
+ * replay-equals-simulate.test.ts, both rankings.
  */
 const VARIANTS = {
   'stop 2%, time stop 12 h': { stopLossPct: 0.02, timeStopHours: 12 },

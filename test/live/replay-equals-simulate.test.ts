@@ -15,13 +15,13 @@ import {
 } from '../support/replay-vs-sim.js';
 
 /**
- * DESIGN §5: one set of rules. `run --broker replay` (polling at each bar close and end-of-day event) and
- * `simulate` on the same bars, config and signals make the same decisions, fills, trades and daily equity.
- * Mixed set, 3 crypto + 2 stocks (AAPL with pre- and after-market bars, SPY's bars at :30), two weeks with US
- * session closes that deleverage (2024-03-04 → 2024-03-18), the default time stop and fees (maker and taker by
- * asset class, entries holding their taker fee back), 2 bps of slippage on market exits. The stop-loss (off
- * by default) is compared in replay-equals-simulate-stops.test.ts; what is not compared, and why, is in
- * test/support/replay-vs-sim.ts.
+ * One set of rules (README "Architecture"). `run --broker replay` (polling at each bar close and end-of-day
+ * event) and `simulate` on the same bars, config and signals make the same decisions, fills, trades and daily
+ * equity. Mixed set, 3 crypto + 2 stocks (AAPL with pre- and after-market bars, SPY's bars at :30), two weeks
+ * with US session closes that deleverage (2024-03-04 → 2024-03-18), the default time stop and fees (maker and
+ * taker by asset class, entries holding their taker fee back), 2 bps of slippage on market exits. The
+ * stop-loss (off by default) is compared in replay-equals-simulate-stops.test.ts; what is not compared, and
+ * why, is in test/support/replay-vs-sim.ts.
  *
  * Both the seed's distance ranking and the value ranking (`expectedValue`) are run: the value ranking's
  * decisions depend on the fill model fed from the bars and on the realised returns of the closed trades,

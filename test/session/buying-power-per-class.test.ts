@@ -5,7 +5,7 @@ import type { AssetClass } from '../../src/core/types.js';
 import { brokerFreeMargin } from '../../src/session/buying-power.js';
 
 /**
- * The broker's free margin (DESIGN §3): per asset class traded, its buying power in notional times its
+ * The broker's free margin (docs/live.md): per asset class traded, its buying power in notional times its
  * requirement, the smallest of them. Stocks spend day-trading buying power only while the regular session is
  * open (and the account has some); out of the session the Reg-T figure is what the broker lends overnight.
  */

@@ -6,10 +6,10 @@ import { brokerFreeMargin } from '../../src/session/buying-power.js';
 import { config, order, request, T0 } from '../support/builders.js';
 
 /**
- * DESIGN §3: the broker's buying power caps capacity beside equity. A pattern-day-trader account with 30,000
- * equity holds 80,000 of stock (20,000 of margin at the 4x intraday rule); the broker leaves 2,000 free. Equity
- * must keep picking the 4x tier: rewriting it to match the broker (22,000, under the 25,000 PDT minimum) made
- * the same book 18,000 over capacity.
+ * The broker's buying power caps capacity beside equity (docs/live.md). A pattern-day-trader account with
+ * 30,000 equity holds 80,000 of stock (20,000 of margin at the 4x intraday rule); the broker leaves 2,000
+ * free. Equity must keep picking the 4x tier: rewriting it to match the broker (22,000, under the 25,000 PDT
+ * minimum) made the same book 18,000 over capacity.
  */
 const EQUITY = 30_000;
 const cfg = config({ bufferPct: 0, patternDayTrader: true });

@@ -9,9 +9,10 @@ import {
 import { deleverageSteps, trimSize } from '../../src/session/deleverage.js';
 
 /**
- * The close phase of the end of day (DESIGN §3) over a hand-made book, driven as the simulator drives it
- * (src/sim/sim-eod.ts): a stock without a bar at the close cannot trade (its trim waits for its next bar and
- * frees nothing tonight), every other stock trims at its mark less slippage and pays its fee.
+ * The close phase of the end of day (README "The model: assumptions and limits") over a hand-made book,
+ * driven as the simulator drives it (src/sim/sim-eod.ts): a stock without a bar at the close cannot trade
+ * (its trim waits for its next bar and frees nothing tonight), every other stock trims at its mark less
+ * slippage and pays its fee.
  */
 const table = DEFAULT_CONFIG.margin;
 

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { limitFillPrice, limitFillRole } from '../../src/sim/fill-rules.js';
 
 /**
- * The liquidity role of a limit fill (DESIGN §6, src/sim/costs.ts): taker only when the bar OPENS THROUGH the
- * limit and the order fills at the open; a bar that opens exactly at the limit fills at the limit, as the
- * resting order it is (maker). So the role is taker exactly when the fill price differs from the limit.
+ * The liquidity role of a limit fill (README "Costs and fill rules"; src/sim/costs.ts): taker only when the
+ * bar OPENS THROUGH the limit and the order fills at the open; a bar that opens exactly at the limit fills at
+ * the limit, as the resting order it is (maker). So the role is taker exactly when the fill price differs
+ * from the limit.
  */
 describe('maker or taker at the limit', () => {
   it('a bar opening exactly at the limit is a maker fill, on either side', () => {

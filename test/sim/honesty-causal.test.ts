@@ -7,8 +7,9 @@ import { simulate, type SimOutput } from '../../src/sim/engine.js';
 import { generateMarket, honestyConfigArb, marketSpecArb } from './support/generated-market.js';
 
 /**
- * Deterministic and causal (DESIGN §6) on generated markets under random configurations: the same input gives
- * the same output, and everything before a time T is the same whether or not the bars after T exist.
+ * Deterministic and causal (README "The model: assumptions and limits") on generated markets under random
+ * configurations: the same input gives the same output, and everything before a time T is the same whether or
+ * not the bars after T exist.
  */
 const calendar = nyseCalendar();
 

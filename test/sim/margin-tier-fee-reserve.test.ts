@@ -32,8 +32,9 @@ const signal = (symbol: string): ExternalSignal => ({
 });
 
 /**
- * The margin tier by DESIGN §3, written from the rule: the account's equity picks it (25% intraday for a
- * pattern-day-trader account of 25,000 or more while the session is open, else 50%, 100% below 2,000).
+ * The margin tier, written from the rule (README "The rules in one table"): the account's equity picks it
+ * (25% intraday for a pattern-day-trader account of 25,000 or more while the session is open, else 50%, 100%
+ * below 2,000).
  */
 function tier(equity: number, pdt: boolean): number {
   if (equity < 2_000) return 1;

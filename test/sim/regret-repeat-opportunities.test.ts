@@ -4,9 +4,9 @@ import type { StealRecord } from '../../src/sim/sim-types.js';
 import { series, type Bar } from '../support/bars.js';
 
 /**
- * A victim re-placed and stolen again is one opportunity (DESIGN §6, src/sim/regret.ts): its totals count it
- * once, at its first steal. An opportunity is its symbol, side, limit and validity: a buy and a sell at one
- * price are two.
+ * A victim re-placed and stolen again is one opportunity (README "The model: assumptions and limits";
+ * src/sim/regret.ts): its totals count it once, at its first steal. An opportunity is its symbol, side, limit
+ * and validity: a buy and a sell at one price are two.
  */
 
 const H = 3_600_000;

@@ -6,9 +6,9 @@ import type { ExternalSignal } from '../../src/sim/signals/csv-signals.js';
 import { loadCsvBars, type CsvBar } from './support/csv-bars.js';
 
 /**
- * DESIGN §6: a stock trades only in bars of its regular session unless `extendedHours` is on. Hand-made AAPL
- * bars around Monday 2024-06-03 (session 13:30–20:00 UTC) with pre- and after-market bars that reach the
- * order's prices, as the Databento AAPL/MSFT files have.
+ * A stock trades only in bars of its regular session unless `extendedHours` is on (README
+ * "The model: assumptions and limits"). Hand-made AAPL bars around Monday 2024-06-03 (session 13:30–20:00
+ * UTC) with pre- and after-market bars that reach the order's prices, as the Databento AAPL/MSFT files have.
  */
 const flat = (t: string, p: number): CsvBar => [t, p, p, p, p];
 const BARS: CsvBar[] = [

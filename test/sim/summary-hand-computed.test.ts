@@ -3,8 +3,9 @@ import { summarize } from '../../src/sim/metrics.js';
 import type { SimOutput } from '../../src/sim/sim-types.js';
 
 /**
- * The daily ratios, drawdown and CAGR of summarize() on curves small enough to compute by hand (DESIGN §6):
- * sample standard deviations (n − 1), drawdown from the initial equity, a year of 365.25 days.
+ * The daily ratios, drawdown and CAGR of summarize() on curves small enough to compute by hand (README
+ * "The model: assumptions and limits"): sample standard deviations (n − 1), drawdown from the initial equity,
+ * a year of 365.25 days.
  */
 
 const DAY = 86_400_000;

@@ -6,11 +6,12 @@ import type { ExternalSignal } from '../../src/sim/signals/csv-signals.js';
 import { loadCsvBars, type CsvBar } from './support/csv-bars.js';
 
 /**
- * DESIGN §6: no symbol trades without a bar at that step. Three stocks bought at 4x intraday on Monday
- * 2024-06-03 (SPY-like bars at :30 UTC, session 13:30–20:00 UTC); CCC, the largest loss, has no bar after
- * 18:30. At the 20:00 close the stocks that have a bar are trimmed first (a trim of CCC could not trade
- * before Tuesday: its margin would stay held overnight); only what they cannot cover goes to CCC, and that
- * trim waits for its next bar (Tuesday's first, opening at 96) instead of trading at Monday's stale 95.
+ * No symbol trades without a bar at that step (README "The model: assumptions and limits"). Three stocks
+ * bought at 4x intraday on Monday 2024-06-03 (SPY-like bars at :30 UTC, session 13:30–20:00 UTC); CCC, the
+ * largest loss, has no bar after 18:30. At the 20:00 close the stocks that have a bar are trimmed first (a
+ * trim of CCC could not trade before Tuesday: its margin would stay held overnight); only what they cannot
+ * cover goes to CCC, and that trim waits for its next bar (Tuesday's first, opening at 96) instead of trading
+ * at Monday's stale 95.
  */
 const day1 = (p: (h: number) => number, last = 19): CsvBar[] =>
   Array.from({ length: last - 12 }, (_, k) => {

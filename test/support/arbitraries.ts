@@ -1,7 +1,7 @@
 /**
  * fast-check arbitraries for order books, entry requests and steal histories, plus small reference models
- * (margin, steal history) written from DESIGN §2–3 independently of src, and a coordinator harness over the
- * in-memory broker. Everything here is deterministic given fast-check's seed.
+ * (margin, steal history) written from README "The rules in one table" independently of src, and a
+ * coordinator harness over the in-memory broker. Everything here is deterministic given fast-check's seed.
  */
 import fc from 'fast-check';
 import { MemoryBroker, type MemoryBrokerFaults } from '../../src/brokers/memory.js';
@@ -58,7 +58,7 @@ export function shuffle<T>(items: readonly T[], seed: number): T[] {
 
 // ---------------------------------------------------------------------------------------------- reference margin
 
-/** DESIGN §3 / rule 3, written again from the text: the requirement of an asset class right now. */
+/** The requirement of an asset class right now, written again from README "The rules in one table". */
 export function refRequirement(
   assetClass: AssetClass,
   equity: number,
@@ -118,8 +118,8 @@ const samePair = (e: StealEvent, a: string, b: string): boolean =>
   (e.thief === a && e.victim === b) || (e.thief === b && e.victim === a);
 
 /**
- * DESIGN §2 rule 5 by brute force. `events` are in recorded order (ascending time, stable). For event i,
- * count = steals j recorded before it between the same pair with `0 ≤ t_i − t_j < window`.
+ * The fight count of a steal history by brute force. `events` are in recorded order (ascending time, stable).
+ * For event i, count = steals j recorded before it between the same pair with `0 ≤ t_i − t_j < window`.
  */
 export function refClassify(
   events: readonly StealEvent[],
@@ -305,8 +305,8 @@ const qtyFor = (notional: number, price: number): number =>
 
 /**
  * A random book: mixed crypto and stock, buy and sell, entries and exits, probes, external orders, orders
- * without a price, positions long and short. At most one entry order of ours per symbol and side (DESIGN
- * rule 4). Order ids are `o1`, `o2`, … (never the `m…` ids MemoryBroker gives new orders).
+ * without a price, positions long and short. At most one entry order of ours per symbol and side (a new one
+ * replaces it). Order ids are `o1`, `o2`, … (never the `m…` ids MemoryBroker gives new orders).
  */
 export function bookArb(options: BookOptions = {}): fc.Arbitrary<Book> {
   const table = options.table ?? config().margin;
@@ -595,7 +595,7 @@ export async function harness(options: HarnessOptions): Promise<Harness> {
   };
 }
 
-/** Valid saga paths per saga id (DESIGN §5); one saga spans the re-decisions of one request. */
+/** Valid saga paths per saga id (docs/service.md); one saga spans the re-decisions of one request. */
 export const SAGA_PATH =
   /^(requested redecide )*requested (aborted|redecide|redecide aborted|victims-cancelled (compensated|placed done))$/;
 

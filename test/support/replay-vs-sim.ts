@@ -11,9 +11,10 @@ import { feeRates, slippageRate } from '../../src/sim/costs.js';
 import { simulate } from '../../src/sim/engine.js';
 
 /**
- * DESIGN §5: the two drivers of one session, `run --broker replay` (polling at each bar close and end-of-day
- * event) and `simulate`, on the same bars, config and signals, reduced to what must be equal: decisions,
- * fills, what the valuation learned, daily equity and counters (test/live/replay-equals-simulate*.test.ts).
+ * The two drivers of one session (README "Architecture"): `run --broker replay` (polling at each bar close
+ * and end-of-day event) and `simulate`, on the same bars, config and signals, reduced to what must be equal:
+ * decisions, fills, what the valuation learned, daily equity and counters
+ * (test/live/replay-equals-simulate*.test.ts).
  *
  * The one difference that remains is one of venue, not of rule: the simulator closes what is still open at
  * the end of the data ('end-of-data' trades, a market exit: slippage and the taker fee); a replay leaves it open

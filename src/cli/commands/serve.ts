@@ -133,7 +133,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
       `victimRanking ${JSON.stringify(config.victimRanking)}: serve has no bar feed to value orders with; set victimRanking to "auto" or "distance" for serve (auto ranks by distance where there are no bars; value rankings run in simulate, run and explain --data)`,
     );
   }
-  // Cooldowns and fight windows given in bars (DESIGN §2) need a bar length, which serve does not have.
+  // Cooldowns and fight windows in bars (the `*Bars` keys) need a bar length, which serve does not have.
   const inBars = barKeysSet(config);
   if (inBars.length > 0) {
     // Without bars the service has no bar length to turn them into time: they would silently do nothing.

@@ -118,7 +118,7 @@ async function synthetic(opts: StartOptions): Promise<SimulateRun> {
   return run;
 }
 
-/** The order of DESIGN's first run; null when the demo cannot run (the reason is already printed). */
+/** The demo's data in README "Getting data" order; null when the demo cannot run (the reason is printed). */
 async function demo(opts: StartOptions): Promise<SimulateRun | null> {
   const quiet = opts.quiet === true;
   const cache = opts.cache !== false;

@@ -1,7 +1,7 @@
 /**
- * Exchange calendars (DESIGN §4): when the US equity regular session is open, DST-correct, with NYSE holidays,
- * early closes and one-off closures for 2000..2035, or a user-supplied list of sessions. Pure: instants in,
- * answers out; no clock reads, no I/O.
+ * Exchange calendars: when the US equity regular session is open, DST-correct, with NYSE holidays, early
+ * closes and one-off closures for 2000..2035, or a user-supplied list of sessions. Pure: instants in, answers
+ * out; no clock reads, no I/O.
  */
 export type { ExchangeCalendar, Session } from './types.js';
 export { nyseCalendar } from './nyse.js';

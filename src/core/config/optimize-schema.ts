@@ -67,7 +67,8 @@ export const TUNABLE_KEYS: Readonly<Record<string, Tunable>> = Object.freeze({
   fightCooldownSec: seconds,
   minOrderAgeSec: seconds,
   stealingEnabled: { type: 'switch', kinds: ['bool'], defaultKind: 'bool', lo: 0, hi: 1 },
-  // Value-aware stealing (DESIGN §2). victimRanking itself is a choice, not a number: set it in the config.
+  // Value-aware stealing (src/core/fill/USAGE.md). victimRanking itself is a choice, not a number: set it in
+  // the config.
   stealHysteresis: ratio,
   stealCostPerNotional: fraction(),
   stealerCostPct: fraction(),

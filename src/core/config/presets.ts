@@ -3,8 +3,8 @@ import { DEFAULT_OPTIMIZE } from './optimize-schema.js';
 import type { WorkstealConfig } from './schema.js';
 
 /**
- * The seed system's published optimum (DESIGN §2), ranking victims by expected value wherever the session
- * has bars to value them from (`victimRanking: auto`; README "The default, and why").
+ * The seed system's published optimum (README "Configuration"), ranking victims by expected value wherever
+ * the session has bars to value them from (`victimRanking: auto`; README "The default, and why").
  */
 export const DEFAULT_CONFIG: WorkstealConfig = Object.freeze({
   protectionPct: 0.0015,
@@ -71,7 +71,7 @@ export const DEFAULT_CONFIG: WorkstealConfig = Object.freeze({
   optimize: DEFAULT_OPTIMIZE,
 }) as WorkstealConfig;
 
-/** Keys the `original` preset changes; everything else takes the defaults (DESIGN §2 rule 7). */
+/** Keys the `original` preset changes; every key it does not name takes the default. */
 export const ORIGINAL_OVERRIDES: Partial<WorkstealConfig> = {
   protectionPct: 0.001,
   stealEntryTolerance: 0.0066,

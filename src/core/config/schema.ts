@@ -3,8 +3,8 @@ import { optimizeSchema } from './optimize-schema.js';
 import { liveSchema } from './live-schema.js';
 
 /**
- * The one configuration schema (DESIGN §2, §3, §7). It validates files and environment overrides and is the
- * source of the TypeScript types. Objects are strict: an unknown key is an error, never silently ignored.
+ * The one configuration schema (README "Configuration"). It validates files and environment overrides and is
+ * the source of the TypeScript types. Objects are strict: an unknown key is an error, never silently ignored.
  */
 
 const fraction = z.number().finite().min(0).max(1);
@@ -98,7 +98,7 @@ export const simSchema = z.strictObject({
   research: researchSchema,
 });
 
-/** How victims are ranked and whether a steal must pay (DESIGN §2 "Value-aware stealing"). */
+/** How victims are ranked and whether a steal must pay (README "Value-aware stealing: does it pay?"). */
 export const VICTIM_RANKINGS = ['auto', 'distance', 'fillProbability', 'expectedValue'] as const;
 export type VictimRanking = (typeof VICTIM_RANKINGS)[number];
 /** The ranking a decision actually uses: `auto` resolved (see rankingInForce). */

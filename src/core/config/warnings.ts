@@ -160,8 +160,9 @@ function fractionWarnings(c: WorkstealConfig): ConfigWarning[] {
 }
 
 /**
- * A requester may steal only within stealEntryTolerance (DESIGN §2 "readiness"); at 0 only a request whose
- * limit is already at or through the price qualifies, and a resting-limit strategy never sends one.
+ * A requester may steal only within stealEntryTolerance (README "The rules in one table", readiness); at 0
+ * only a request whose limit is already at or through the price qualifies, and a resting-limit strategy never
+ * sends one.
  */
 function stealEntryToleranceWarnings(c: WorkstealConfig): ConfigWarning[] {
   if (!c.stealingEnabled || c.stealEntryTolerance > 0) return [];

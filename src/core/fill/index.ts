@@ -1,7 +1,8 @@
 /**
- * The fill model (DESIGN §2 "Value-aware stealing"): causal volatility from closed bars, variance over an
- * order's remaining tradable time, calibrated first-passage fill probability, shrunk realised returns, and
- * the policy's Valuator over them. Pure: no I/O, no clock. See FillModel for the driver's contract.
+ * The fill model (README "Value-aware stealing: does it pay?"): causal volatility from closed bars, variance
+ * over an order's remaining tradable time, calibrated first-passage fill probability, shrunk realised
+ * returns, and the policy's Valuator over them. Pure: no I/O, no clock. See FillModel for the driver's
+ * contract.
  */
 export * from './normal.js';
 export * from './distance.js';

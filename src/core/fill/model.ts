@@ -13,8 +13,9 @@ export * from './model-options.js';
 const CLASS_INDEX: Record<AssetClass, number> = { crypto: 0, stock: 1 };
 
 /**
- * Causal fill-probability model (DESIGN §2 "Value-aware stealing"). Pure: no I/O, no clock; everything it
- * knows comes through `onBar`, so the simulator and the live runtime get the same answers from the same bars.
+ * Causal fill-probability model (README "Value-aware stealing: does it pay?"). Pure: no I/O, no clock;
+ * everything it knows comes through `onBar`, so the simulator and the live runtime get the same answers from
+ * the same bars.
  *
  * Contract for the driver (the trading session):
  * - Call `onBar(i, t, o, h, l, c, barMs)` once per CLOSED bar of symbol `i`, in time order per symbol, with

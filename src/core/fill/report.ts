@@ -29,7 +29,7 @@ export interface CalibrationReport {
 }
 
 /**
- * Predicted against realised fill rate by decile of prediction, per asset class (DESIGN §6 evidence): sort
+ * Predicted against realised fill rate by decile of prediction, per asset class (README "Calibration"): sort
  * the predictions, cut them into ten groups of equal count (ties broken by input order, so the cut is
  * deterministic), and compare each group's mean prediction with its hit rate. Plain JSON.
  */

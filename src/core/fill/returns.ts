@@ -12,11 +12,11 @@ export interface ReturnShrinkerOptions {
 }
 
 /**
- * Expected net return given a fill, per symbol (DESIGN §2: `e`, not the raw forecast edge). Records the
- * realised net return of each closed trade; the estimate is the symbol's mean shrunk toward its asset
- * class's mean, which is itself shrunk toward the prior: `(n·mean + k·parent) / (n + k)`. A symbol with no
- * trades gets its class's estimate; a class with none gets the prior. Pure and allocation-free after
- * construction.
+ * Expected net return given a fill, per symbol (`e` of README "Value-aware stealing: does it pay?", not the
+ * raw forecast edge). Records the realised net return of each closed trade; the estimate is the symbol's mean
+ * shrunk toward its asset class's mean, which is itself shrunk toward the prior:
+ * `(n·mean + k·parent) / (n + k)`. A symbol with no trades gets its class's estimate; a class with none gets
+ * the prior. Pure and allocation-free after construction.
  */
 export class ReturnShrinker {
   private readonly cls: Uint8Array;

@@ -2,8 +2,9 @@ import type { MarginTable } from '../config/schema.js';
 import { marginCapacity, notional, overnightStockRequirement } from './requirements.js';
 
 /**
- * The end-of-day check (DESIGN §3): at the overnight requirement, does stock margin (plus crypto, which is
- * unchanged overnight) still fit under the capacity E allows? Returns how much margin must be shed.
+ * The end-of-day check (README "The model: assumptions and limits"): at the overnight requirement, does stock
+ * margin (plus crypto, which is unchanged overnight) still fit under the capacity E allows? Returns how much
+ * margin must be shed.
  */
 export interface OvernightCheckInput {
   equity: number;

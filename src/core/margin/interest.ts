@@ -2,13 +2,14 @@ import { newYorkDayNumber } from '../calendar/index.js';
 import type { AssetClass, TimeMs } from '../types.js';
 
 /**
- * Margin interest (DESIGN §3): the overnight debit is charged `debit × marginRatePerYear / 360` for every
- * calendar day it is held (the broker convention of a 360-day year).
+ * Margin interest (README "The model: assumptions and limits"): the overnight debit is charged
+ * `debit × marginRatePerYear / 360` for every calendar day it is held (the broker convention of a 360-day
+ * year).
  *
  * The debit is the part of the long positions the account's own money does not cover: long notional minus
- * equity, if positive. That is the negative cash balance of a margin account (without shorts). DESIGN §3
- * words it "long notional − cash" with cash meaning the account's own funds; charging a fully paid position
- * would be wrong, so own funds = equity here.
+ * equity, if positive. That is the negative cash balance of a margin account (without shorts). Long notional
+ * minus the cash balance would charge a position bought outright with the account's own money, which would be
+ * wrong, so own funds = equity here.
  */
 export function overnightDebit(longNotional: number, equity: number): number {
   return Math.max(0, longNotional - equity);

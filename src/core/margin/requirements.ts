@@ -2,8 +2,9 @@ import type { MarginTable } from '../config/schema.js';
 import type { AssetClass } from '../types.js';
 
 /**
- * Margin requirements as a table lookup (DESIGN §3), in the spirit of Lean's PatternDayTradingMarginModel:
- * the 4x intraday rule is one correction applied over the Reg-T 2x rule, and small accounts cannot borrow.
+ * Margin requirements as a table lookup (README "The rules in one table"), in the spirit of Lean's
+ * PatternDayTradingMarginModel: the 4x intraday rule is one correction applied over the Reg-T 2x rule, and
+ * small accounts cannot borrow.
  */
 export interface MarginContext {
   equity: number;
@@ -36,7 +37,7 @@ export function marginCapacity(equity: number, bufferPct: number): number {
 }
 
 /**
- * Capacity when the broker's buying power caps it (DESIGN §3): the smaller of the equity rule and the cap.
+ * Capacity when the broker's buying power caps it (docs/live.md): the smaller of the equity rule and the cap.
  * Equity is never rewritten to express the cap, because equity also picks the margin tier.
  */
 export function cappedCapacity(equity: number, bufferPct: number, cap: number | undefined): number {

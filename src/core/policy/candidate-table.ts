@@ -29,10 +29,10 @@ export interface CandidateContext {
 }
 
 /**
- * A decision's candidate table (DESIGN §2 "protected"): every open order with its distance, margin and,
- * when it may not be a victim, the first rule that says so; and how many of the orders are ours to steal
- * from at all (neither external, nor pending cancel, nor an exit, nor the requester's own symbol). Reads the
- * order columns only; decide() calls it once it knows it is short of margin and may steal.
+ * A decision's candidate table (README "The rules in one table", protected): every open order with its
+ * distance, margin and, when it may not be a victim, the first rule that says so; and how many of the orders
+ * are ours to steal from at all (neither external, nor pending cancel, nor an exit, nor the requester's own
+ * symbol). Reads the order columns only; decide() calls it once it knows it is short of margin and may steal.
  */
 export function candidateTable(
   input: CandidateContext,
@@ -99,7 +99,7 @@ export function candidateTable(
     const mark = marks[symbol[i]!]!;
     if (mark === 0 && !ageMatters) continue;
     // External orders, pending cancels and exits keep their reason; the requester's own symbol comes next
-    // (DESIGN §2).
+    // (the order of the candidate reasons in README "The rules in one table").
     if ((flags[i]! & (ORDER_ENTRY | ORDER_OFF_LIMITS)) !== ORDER_ENTRY) continue;
     if (mark === REQUESTER) {
       why[i] = SAME_SYMBOL;

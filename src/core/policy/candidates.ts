@@ -2,11 +2,11 @@ import type { CandidateTable } from './decision.js';
 import { distanceTieKey } from './distance.js';
 
 /**
- * Victim ranking (DESIGN §2): distance descending; distances that round to the same multiple of 1e-9 tie
- * (distanceTieKey), then forecast PnL ascending, then older first, then order id. Negative when `i` goes
- * before `j`. A tie must be transitive: "within 1e-9 of each other" is not (0, 0.6e-9 and 1.2e-9 would rank
- * in a cycle), and a cyclic ranking makes the victims depend on the order of the order list and lets the
- * record's rank 1 differ from the victim chosen.
+ * Victim ranking (README "The rules in one table"): distance descending; distances that round to the same
+ * multiple of 1e-9 tie (distanceTieKey), then forecast PnL ascending, then older first, then order id.
+ * Negative when `i` goes before `j`. A tie must be transitive: "within 1e-9 of each other" is not (0, 0.6e-9
+ * and 1.2e-9 would rank in a cycle), and a cyclic ranking makes the victims depend on the order of the order
+ * list and lets the record's rank 1 differ from the victim chosen.
  */
 export function compareVictims(t: CandidateTable, i: number, j: number): number {
   const ki = distanceTieKey(t.distance[i]!);
@@ -27,8 +27,9 @@ export function ranksByValue(t: CandidateTable): boolean {
 }
 
 /**
- * Value rankings (DESIGN §2 "Value-aware stealing"): lowest fill probability, or lowest EV per unit of
- * margin, goes first; equal scores fall back to the distance ranking, so the order stays deterministic.
+ * Value rankings (README "Value-aware stealing: does it pay?"): lowest fill probability, or lowest EV per
+ * unit of margin, goes first; equal scores fall back to the distance ranking, so the order stays
+ * deterministic.
  */
 export function compareByValue(t: CandidateTable, i: number, j: number): number {
   const v = t.value!;

@@ -71,8 +71,9 @@ export type DecideConfig = Pick<
 const MARGIN_EPSILON = 1e-6;
 
 /**
- * The whole stealing policy as one pure function (DESIGN §2): same input, same decision. It never mutates
- * its input; carrying the decision out (cancels, placement, ledger updates) is the coordinator's job.
+ * The whole stealing policy as one pure function (README "The rules in one table"): same input, same
+ * decision. It never mutates its input; carrying the decision out (cancels, placement, ledger updates) is the
+ * coordinator's job.
  */
 export function decide(input: DecideInput, config: DecideConfig): Decision {
   const { now, sessionOpen, request } = input;

@@ -46,12 +46,12 @@ export interface DeleveragePlan {
 }
 
 /**
- * The end-of-day deleveraging plan (DESIGN §3). Phase `orders` (at `deleverageLeadMinutes` before the
- * close) cancels stock entry orders in the distance ranking's order until the overnight margin fits; phase
- * `positions` (at the close) also trims stock positions, largest loss first, those that can trade at this
- * close before those that cannot: a trim of a stock without a bar now only waits for its next bar, so the
- * margin stays held overnight; the others must cover what they can first (README "Sessions"). Pure: the
- * caller executes.
+ * The end-of-day deleveraging plan (README "The model: assumptions and limits"). Phase `orders` (at
+ * `deleverageLeadMinutes` before the close) cancels stock entry orders in the distance ranking's order until
+ * the overnight margin fits; phase `positions` (at the close) also trims stock positions, largest loss first,
+ * those that can trade at this close before those that cannot: a trim of a stock without a bar now only waits
+ * for its next bar, so the margin stays held overnight; the others must cover what they can first (README
+ * "Sessions"). Pure: the caller executes.
  */
 export function planDeleverage(input: {
   phase: 'orders' | 'positions';
@@ -115,8 +115,9 @@ export function planDeleverage(input: {
 const waits = (p: DeleveragePosition): number => (p.tradable === false ? 1 : 0);
 
 /**
- * Orders in the distance ranking of DESIGN §2 (the comparator the steal policy uses under `distance`), whatever
- * `victimRanking` says: the plan is made from the book alone, without the session's valuations.
+ * Orders in the distance ranking of README "The rules in one table" (the comparator the steal policy uses
+ * under `distance`), whatever `victimRanking` says: the plan is made from the book alone, without the
+ * session's valuations.
  */
 function rankedByVictimOrder<T extends DeleverageOrder>(orders: readonly T[]): T[] {
   const n = orders.length;

@@ -1,6 +1,6 @@
 import type { Side } from '../types.js';
 
-/** Distances closer than this are equal (DESIGN §2 rule 8). */
+/** Distance resolution: ranking ties (distanceTieKey) and inclusive limits (withinDistance) use it. */
 export const DISTANCE_EPSILON = 1e-9;
 
 /**
@@ -14,10 +14,10 @@ export function distance(side: Side, price: number | null, limitPrice: number): 
 }
 
 /**
- * The victim ranking's tie class of a distance (DESIGN §2 rule 8): the nearest whole multiple of
- * DISTANCE_EPSILON. Equal keys tie. Rounding puts the class edges at odd half-steps, away from the round
- * distances that prices produce, so float noise around a round distance stays inside one class; and unlike
- * "closer than 1e-9", equal keys are a transitive relation, which a ranking needs.
+ * The victim ranking's tie class of a distance: the nearest whole multiple of DISTANCE_EPSILON. Equal keys
+ * tie. Rounding puts the class edges at odd half-steps, away from the round distances that prices produce, so
+ * float noise around a round distance stays inside one class; and unlike "closer than 1e-9", equal keys are a
+ * transitive relation, which a ranking needs.
  */
 export function distanceTieKey(d: number): number {
   return Math.round(d / DISTANCE_EPSILON);

@@ -14,8 +14,9 @@ export class OrderColumnStore {
   /** Limit price; NaN when not a positive price (such an order has no distance). */
   limit: Float64Array;
   /**
-   * Side-aware distance from the reference price to the limit (DESIGN §2), as a fraction of the limit; NaN
-   * when either is unknown. Kept with the price, so a decision copies it instead of dividing per order.
+   * Side-aware distance from the reference price to the limit (README "The rules in one table"), as a
+   * fraction of the limit; NaN when either is unknown. Kept with the price, so a decision copies it instead
+   * of dividing per order.
    */
   distance: Float64Array;
   /** `|qty × limit|`: margin before the requirement. */
@@ -41,8 +42,9 @@ export class OrderColumnStore {
   margin: Float64Array;
   /**
    * What makes the order no victim whatever the request, at the protection of the last `prepare`: external,
-   * pending cancel, not an entry, probe, no price, protected by distance, in that order (DESIGN §2);
-   * eligible otherwise. decide() adds what depends on the request, the time and the history.
+   * pending cancel, not an entry, probe, no price, protected by distance, in that order (candidate reasons:
+   * README "The rules in one table"); eligible otherwise. decide() adds what depends on the request, the time
+   * and the history.
    */
   reason: Uint8Array;
   /** distance, margin and notional were handed out by lend(): copy them before their next change. */

@@ -5,7 +5,7 @@ import type { ValueColumns } from './valuation.js';
 
 /**
  * A decision record exists in two forms with the same content:
- * - the readable record (DESIGN §2 "decision record"): one object per candidate, times as ISO strings; what
+ * - the readable record (README, "`worksteal explain`"): one object per candidate, times as ISO strings; what
  *   `explain --json` prints, what `run` stores and what the service's decisions endpoint answers;
  * - the column record: the decision's own fields, `time` in epoch ms, and the candidates in columns (typed
  *   arrays, no per-candidate objects, no date formatting). The service stores this one on every request's
@@ -156,7 +156,7 @@ export function columnRecord(decision: Decision): ColumnRecord {
   return Object.assign(rest, { candidates: candidateColumns(decision) });
 }
 
-/** The decision record as plain JSON (DESIGN §2 "decision record"): what `explain --json` prints and logs keep. */
+/** The decision record as plain JSON: what `explain --json` prints and logs keep. */
 export function decisionRecord(decision: Decision): Record<string, unknown> {
   return readableRecord(columnRecord(decision));
 }

@@ -74,9 +74,9 @@ interface PairTimes {
 const NO_SYMBOLS: ReadonlySet<string> = new Set<string>();
 
 /**
- * Cooldowns and fights from steal history (DESIGN §2 rule 5). One count serves both detection and cooldown:
- * `count(t)` = steals between the unordered pair with `0 ≤ t − at < fightWindowSec`, the steal being
- * classified not included (steals recorded before it at the same instant do count).
+ * Cooldowns and fights from steal history (README "The rules in one table"). One count serves both detection
+ * and cooldown: `count(t)` = steals between the unordered pair with `0 ≤ t − at < fightWindowSec`, the steal
+ * being classified not included (steals recorded before it at the same instant do count).
  *
  * Pure: time is always an argument. Entries after `now` are ignored by every query.
  */

@@ -9,8 +9,8 @@ export interface ToleranceChoice {
 }
 
 /**
- * The entry tolerance tier for a request at this moment (DESIGN §2): re-evaluated at every poll from the
- * session state, never frozen when the watcher starts.
+ * The entry tolerance tier for a request at this moment (README "The rules in one table"): re-evaluated at
+ * every poll from the session state, never frozen when the watcher starts.
  */
 export function toleranceFor(
   assetClass: AssetClass,

@@ -9,8 +9,9 @@ import {
 } from '../types.js';
 
 /**
- * Cheap structural checks for values that cross into the coordinator at run time (DESIGN §2 rule 9).
- * Hand-written rather than schema-driven because they run on every request in the simulator's inner loop.
+ * Cheap structural checks for values that cross into the coordinator at run time: bad input is a validation
+ * error that names the path and the value, never a decision. Hand-written rather than schema-driven because
+ * they run on every request in the simulator's inner loop.
  */
 export function requestIssues(r: EntryRequest, where = 'request'): Issue[] {
   const issues: Issue[] = [];
@@ -96,10 +97,10 @@ function finite(issues: Issue[], where: string, v: unknown): void {
 }
 
 /**
- * What makes the margin sums of a decision unknown (DESIGN §2 rule 9: bad input is a validation error, never
- * a decision): an equity, cap, position or entry order that is not a finite number. Read only when the sums
- * came out non-finite, so a valid book costs nothing here. A NaN shortfall would otherwise pass every
- * "short?" and "covered?" test at once, and a steal would cancel one victim for a need nobody knows.
+ * What makes the margin sums of a decision unknown (bad input is a validation error, never a decision): an
+ * equity, cap, position or entry order that is not a finite number. Read only when the sums came out
+ * non-finite, so a valid book costs nothing here. A NaN shortfall would otherwise pass every "short?" and
+ * "covered?" test at once, and a steal would cancel one victim for a need nobody knows.
  */
 export function marginInputIssues(
   account: { equity: number; capacityCap?: number | undefined },

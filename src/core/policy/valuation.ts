@@ -8,7 +8,7 @@ export const VAL_SIGMA = 3;
 export const VALUATION_SLOTS = 4;
 
 /**
- * How `decide()` learns what an order is worth under a value ranking (DESIGN §2 "Value-aware stealing").
+ * How `decide()` learns what an order is worth under a value ranking (src/core/fill/USAGE.md).
  * The caller (the trading session) owns the fill model and the realised returns; decide() asks only for the
  * orders it still considers, so the distance ranking never pays for it.
  *

@@ -17,7 +17,7 @@ import {
   type ValueColumns,
 } from './valuation.js';
 
-/** The keys of the value rankings (DESIGN §2 "Value-aware stealing"). */
+/** The keys of the value rankings (README "Configuration"). */
 export type ValueConfig = Pick<
   WorkstealConfig,
   | 'victimRanking'
@@ -251,8 +251,9 @@ function valueEach(
 }
 
 /**
- * The steal inequality (DESIGN §2): `EV(stealer) − cost ≥ (1 + h)·ΣEV(victims) + λ·Σnotional(victims)`,
- * with `(1 + h)²` for a fight steal, and the stealer's EV positive. Unknown values fail it.
+ * The steal inequality (src/core/fill/USAGE.md):
+ * `EV(stealer) − cost ≥ (1 + h)·ΣEV(victims) + λ·Σnotional(victims)`, with `(1 + h)²` for a fight steal, and
+ * the stealer's EV positive. Unknown values fail it.
  */
 export function stealTest(
   request: RequestValue,

@@ -66,7 +66,7 @@ function markAt(s: BarSeries, closeTimes: Float64Array, t: number): number {
  * Equity at each equity row = initial + realised pnl − interest + open positions marked to the last close
  * − their entry fees; interest = the overnight debit (long notional − equity) × rate / 360 per calendar day,
  * from the state at the end of each day. And after each regular close, stock positions fit at the overnight
- * requirement (unless a stock had no bar at the close: its trim waits for its next bar, DESIGN §6).
+ * requirement (unless a stock had no bar at the close: its trim waits for its next bar).
  */
 function equityIdentity(input: HonestyInput, entries: Map<string, TradeRecord[]>): string[] {
   const { series, config, calendar, out } = input;
@@ -127,7 +127,7 @@ function equityIdentity(input: HonestyInput, entries: Map<string, TradeRecord[]>
     const s = state(c, cumulative);
     const stocks = s.open.filter((x) => series[index.get(x.symbol)!]!.assetClass === 'stock');
     if (!stocks.length) continue;
-    // A stock without a bar closing at the close cannot trade then: its trim waits (DESIGN §6).
+    // A stock without a bar closing at the close cannot trade then: its trim waits.
     if (stocks.some((x) => !out.closeTimes[index.get(x.symbol)!]!.includes(c))) continue;
     const req = overnightStockRequirement(s.equity, config.margin);
     let margin = 0;

@@ -8,10 +8,11 @@ import type { TradeRecord } from '../../../src/sim/portfolio.js';
 import { iso, moneyViolations, near } from './honesty-money.js';
 
 /**
- * The simulator's promises (DESIGN §3, §6), checked row by row against the bars from the outside: nothing here
- * reads the engine's state, only its output (`records: true`), the bars, the config and the calendar. Each
- * check is written from the rule, not from the code, so that a wrong rule in the engine shows as a violation.
- * Returns every violation found, each naming the row, the symbol, the time and the numbers.
+ * The simulator's promises (README "The model: assumptions and limits"), checked row by row against the bars
+ * from the outside: nothing here reads the engine's state, only its output (`records: true`), the bars, the
+ * config and the calendar. Each check is written from the rule, not from the code, so that a wrong rule in
+ * the engine shows as a violation. Returns every violation found, each naming the row, the symbol, the time
+ * and the numbers.
  */
 export interface HonestyInput {
   series: readonly BarSeries[];
