@@ -1,9 +1,9 @@
 /**
- * A paired, windowed comparison of policies (issue 12 item 5). One path through the data proves little:
- * every different decision changes all that follows. So the same data is cut into windows (and, when asked,
- * random symbol subsets); in each, policy A and baseline B are simulated afresh from the initial equity, and
- * the pairs are compared: how often A is at least as good, the median difference with a bootstrap interval,
- * and whether the steals paid for what they took (net steal regret).
+ * A paired, windowed comparison of policies (README "Is A better than B? `worksteal compare`"). One path
+ * through the data proves little: every different decision changes all that follows. So the same data is cut
+ * into windows (and, when asked, random symbol subsets); in each, policy A and baseline B are simulated
+ * afresh from the initial equity, and the pairs are compared: how often A is at least as good, the median
+ * difference with a bootstrap interval, and whether the steals paid for what they took (net steal regret).
  *
  * A sweep level is a setting applied to both sides (e.g. the research signal skill): each level is its own
  * comparison, so "A against B as k grows" is one run.

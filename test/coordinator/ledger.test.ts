@@ -100,7 +100,7 @@ describe('CapacityLedger fills', () => {
 
 describe('CapacityLedger fills read back from the venue (cumulative filled quantity)', () => {
   // After a restart the ledger knows nothing of its own: the venue's cumulative filledQty is the only record
-  // of what already filled. Counting it again doubled positions (issue 13, item 1).
+  // of what already filled. Counting it again doubled positions.
   it('an unknown order read with its fill keeps its size; reports up to that fill add nothing (property)', () => {
     fc.assert(
       fc.property(

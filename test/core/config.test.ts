@@ -9,7 +9,7 @@ import { parseStructured } from '../../src/io/read-structured.js';
 import { refusal as errorOf } from '../support/refusal.js';
 
 describe('config', () => {
-  it('default preset is the seed optimum of DESIGN §2', () => {
+  it('default preset is the seed system’s published optimum', () => {
     const { config } = resolveConfig();
     expect(config).toMatchObject({
       protectionPct: 0.0015,

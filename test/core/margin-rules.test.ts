@@ -23,7 +23,7 @@ const equityArb = fc.oneof(
   fc.double({ min: 0, max: 1e6, noNaN: true }),
 );
 
-describe('margin requirement tiers (DESIGN §2 rule 3, §3)', () => {
+describe('margin requirement tiers (25% open + PDT + E ≥ 25k, else 50%, below 2k 100%)', () => {
   it('stocks: 25% only with the session open, PDT and E ≥ 25,000; else 50% (E ≥ 2,000) or 100%', () => {
     fc.assert(
       fc.property(equityArb, fc.boolean(), fc.boolean(), (equity, patternDayTrader, sessionOpen) => {
@@ -56,7 +56,7 @@ describe('margin requirement tiers (DESIGN §2 rule 3, §3)', () => {
   });
 });
 
-describe('end-of-day check (DESIGN §3)', () => {
+describe('end-of-day check (overnight requirement before the close)', () => {
   const notionalArb = fc.double({ min: 0, max: 1e6, noNaN: true });
 
   it('margin at the close = crypto + (stock orders + stock positions) × overnight requirement', () => {
@@ -130,7 +130,7 @@ describe('end-of-day check (DESIGN §3)', () => {
   });
 });
 
-describe('margin interest (DESIGN §3)', () => {
+describe('margin interest (debit × rate / 360 per calendar day)', () => {
   it('charges debit × rate / 360 per calendar day: 360 days cost one year’s rate', () => {
     expect(dailyInterest(36_000, 0.065)).toBeCloseTo(6.5, 12);
     expect(interestForDays(10_000, 0.065, 360)).toBeCloseTo(650, 9);

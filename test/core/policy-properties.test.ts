@@ -248,7 +248,7 @@ function refDecide(c: Case, now = T0): RefDecision {
 }
 
 describe('policy properties (fast-check, seed 42)', () => {
-  it('decide agrees with a reference written from DESIGN §2–3: action, reason, victims, replaces, fight', () => {
+  it('decide agrees with a reference written from the README’s rules: action, reason, victims, replaces, fight', () => {
     const seen = new Map<string, number>();
     fc.assert(
       fc.property(caseArb(), (c) => {

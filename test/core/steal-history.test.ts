@@ -47,7 +47,7 @@ const historyCase = fc.record({
   extra: fc.array(fc.integer({ min: T0 - 3_000_000, max: T0 + 1_000_000 }), { maxLength: 5 }),
 });
 
-describe('StealHistory against a brute-force reference of DESIGN §2 rule 5 (seed 42)', () => {
+describe('StealHistory against a brute-force reference of the fight and cooldown rules (seed 42)', () => {
   it('classifies every recorded steal (fight, pairCount) like the reference', () => {
     let fights = 0;
     fc.assert(

@@ -48,7 +48,7 @@ function ranked(orders: readonly OpenOrder[]): string[] {
     .map((o) => o.id);
 }
 
-describe('victim ranking ties (DESIGN §2)', () => {
+describe('victim ranking ties (distance, then PnL, then age, then id)', () => {
   it('victims are the first k of: distance desc, PnL asc, older first, id — whatever the list order', () => {
     fc.assert(
       fc.property(

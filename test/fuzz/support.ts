@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
 
-/** Every fuzzer runs this many seeded cases (issue 13 asks for at least 10,000 each). */
+/** Every fuzzer runs this many seeded cases (at least 10,000 each). */
 export const FUZZ_RUNS = 10_000;
 
 /** Text a person or an attacker might put where a number, a name or a time belongs. */

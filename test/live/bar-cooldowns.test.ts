@@ -13,7 +13,7 @@ import { simulate } from '../../src/sim/engine.js';
 import { parseSignalsCsv } from '../../src/sim/signals/csv-signals.js';
 
 /**
- * The `*Bars` keys count in the session's bar length live as in the simulator (issue 12: cooldowns and fight
+ * The `*Bars` keys count in the session's bar length live as in the simulator (cooldowns and fight
  * windows expressible in bars). Four cryptos on a Saturday (out of US hours, no force-immediate tier), flat
  * hourly bars at 100 whose lows (99.95) reach no entry limit, 10,000 of equity and orders of 4,500: two
  * orders fit. With cooldownBars = 2 (cooldownSec stays at its default of 166 s):

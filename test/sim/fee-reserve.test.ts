@@ -15,7 +15,7 @@ function expectWithinCapacity(rows: readonly { marginUsed: number; marginCapacit
   for (const r of rows) expect(r.marginUsed).toBeLessThanOrEqual(r.marginCapacity * (1 + 1e-12));
 }
 
-describe('entry orders reserve their fee (DESIGN §6)', () => {
+describe('entry orders reserve their fee (margin never exceeds capacity, fees included)', () => {
   it('an order sized to the whole capacity still fits after its fill pays the fee (hand-made CSV)', async () => {
     // Two days of one crypto: the buy at 100 fills at the limit in bar 2, and the price stays at 100.
     const bars = hourly('2024-06-01T00:00:00', 40, 100.2, { 2: [100.2, 100.3, 99.9, 100] });

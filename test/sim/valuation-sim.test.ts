@@ -7,7 +7,7 @@ import { runSimulation, type SimulationResult } from '../../src/sim/run.js';
 import { CRYPTO_FILES, loadReal } from '../support/marketdata.js';
 
 /**
- * Value-aware stealing through the whole simulator on real bars (issue 12): the session feeds the fill model,
+ * Value-aware stealing through the whole simulator on real bars: the session feeds the fill model,
  * the decisions carry what they valued, and a huge hysteresis is exactly "stealing off".
  */
 const FILES = [
