@@ -85,8 +85,8 @@ export { PRESET_NAMES } from './core/config/presets.js';
 /** The NYSE calendar (regular sessions, holidays, early closes) for at least 2000–2035. */
 export { nyseCalendar } from './core/calendar/nyse.js';
 /**
- * Your own exchange sessions (what `--calendar FILE` reads: README, "worksteal simulate"): from parsed JSON, or
- * from a JSON or YAML file (no file: the NYSE calendar). Either refuses a malformed session with a
+ * Your own exchange sessions (what `--calendar FILE` reads: docs/cli.md "The sessions file"): from parsed
+ * JSON, or from a JSON or YAML file (no file: the NYSE calendar). Either refuses a malformed session with a
  * ValidationError naming it.
  */
 export { calendarFromSessions } from './core/calendar/override.js';

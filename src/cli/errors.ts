@@ -3,7 +3,7 @@ import { printable, ValidationError } from '../core/errors.js';
 import type { PortInUseError } from '../live/http.js';
 import { redact } from '../ports/log.js';
 
-/** Exit codes that mean something (README "Exit codes"). */
+/** Exit codes that mean something (docs/cli.md "Exit codes"). */
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
 
 export class CliError extends Error {

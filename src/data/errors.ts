@@ -1,5 +1,5 @@
 /**
- * Errors of the data commands. Each carries the exit code the CLI should use (README "Exit codes": 1 a
+ * Errors of the data commands. Each carries the exit code the CLI should use (docs/cli.md "Exit codes": 1 a
  * failed run, 2 bad input) so that the command layer maps them without knowing every cause.
  */
 

@@ -9,8 +9,8 @@ export type StoreFileProblem = 'damaged' | 'foreign' | 'too-new' | 'locked' | 'u
 
 export class StoreFileError extends Error {
   /**
-   * README "Exit codes": a path that cannot be opened, or names a file that is not a store at all, is bad
-   * input (2); the rest fail the run (1).
+   * docs/cli.md "Exit codes": a path that cannot be opened, or names a file that is not a store at all, is
+   * bad input (2); the rest fail the run (1).
    */
   readonly exitCode: number;
 

@@ -5,8 +5,9 @@ import type { ValueColumns } from './valuation.js';
 
 /**
  * A decision record exists in two forms with the same content:
- * - the readable record (README, "`worksteal explain`"): one object per candidate, times as ISO strings; what
- *   `explain --json` prints, what `run` stores and what the service's decisions endpoint answers;
+ * - the readable record (README "`worksteal explain`: why did it steal X?"): one object per candidate, times
+ *   as ISO strings; what `explain --json` prints, what `run` stores and what the service's decisions endpoint
+ *   answers;
  * - the column record: the decision's own fields, `time` in epoch ms, and the candidates in columns (typed
  *   arrays, no per-candidate objects, no date formatting). The service stores this one on every request's
  *   path (src/service/stored-record.ts) and builds the readable one only when someone reads it.

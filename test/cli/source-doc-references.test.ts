@@ -1,0 +1,85 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/cli.js';
+
+/**
+ * Comments in the code say where a rule is written for readers: `README "The rules in one table"`,
+ * `docs/cli.md "Exit codes"`, `src/core/fill/USAGE.md`. A reference to a section or a file that does not
+ * exist sends the reader nowhere, so each one names a heading of that document, or a file of the
+ * repository.
+ */
+const FOLDERS = ['src', 'test', 'bench', 'scripts'];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir)).flatMap((name) => {
+    const path = `${dir}/${name}`;
+    if (statSync(join(ROOT, path)).isDirectory()) return sourceFiles(path);
+    return /\.(ts|mjs|js)$/.test(name) ? [path] : [];
+  });
+}
+
+/** The heading texts of a Markdown file, without their `#` marks, code fences left out. */
+function headings(file: string): Set<string> {
+  const out = new Set<string>();
+  let fenced = false;
+  for (const line of readFileSync(join(ROOT, file), 'utf8').split('\n')) {
+    if (/^\s*```/.test(line)) fenced = !fenced;
+    else if (!fenced) {
+      const m = /^#{1,6}\s+(.*?)\s*$/.exec(line);
+      if (m) out.add(m[1]!);
+    }
+  }
+  return out;
+}
+
+interface Reference {
+  at: string;
+  doc: string;
+  section: string | null;
+}
+
+/** `README "Section"`, `docs/x.md "Section"` (a comma or colon may come between) and bare `docs/x.md` paths. */
+function referencesIn(file: string): Reference[] {
+  const refs: Reference[] = [];
+  readFileSync(join(ROOT, file), 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      const at = `${file}:${i + 1}`;
+      for (const m of line.matchAll(/\b(README|docs\/[a-z-]+\.md)(?:,? "([^"]+)")?/g)) {
+        const doc = m[1] === 'README' ? 'README.md' : m[1]!;
+        // `README: "a phrase"` quotes its words; only `README "Heading"` names a section.
+        refs.push({ at, doc, section: m[2] ?? null });
+      }
+      for (const m of line.matchAll(/\bsrc\/[\w/.-]+\.md\b/g)) refs.push({ at, doc: m[0], section: null });
+    });
+  return refs;
+}
+
+describe('references from the code to the documentation', () => {
+  const files = FOLDERS.flatMap(sourceFiles).filter((f) => f !== 'test/cli/source-doc-references.test.ts');
+  const refs = files.flatMap(referencesIn);
+
+  it('finds the references it checks', () => {
+    expect(refs.filter((r) => r.section !== null && r.doc === 'README.md').length).toBeGreaterThan(50);
+    expect(refs.filter((r) => r.doc.startsWith('docs/')).length).toBeGreaterThan(30);
+  });
+
+  it('each names a document of the repository, and a heading it has', () => {
+    const cache = new Map<string, Set<string>>();
+    const broken: string[] = [];
+    for (const { at, doc, section } of refs) {
+      if (!existsSync(join(ROOT, doc))) {
+        broken.push(`${at}: ${doc} does not exist`);
+        continue;
+      }
+      if (section === null) continue;
+      let known = cache.get(doc);
+      if (!known) cache.set(doc, (known = headings(doc)));
+      // A dated heading ("Young-generation survivors (2026-12-05, from 21:40)") is named without its date.
+      const named = known.has(section) || [...known].some((h) => h.startsWith(`${section} (`));
+      if (!named) broken.push(`${at}: ${doc} has no heading "${section}"`);
+    }
+    expect(broken).toEqual([]);
+  });
+});
