@@ -39,20 +39,28 @@ interface Reference {
   section: string | null;
 }
 
-/** `README "Section"`, `docs/x.md "Section"` (a comma or colon may come between) and bare `docs/x.md` paths. */
+/**
+ * `README "Section"`, `docs/x.md "Section"` (a comma may come between; the reference may run on over a
+ * comment's next line: `README` at the end of one, `"Section"` at the start of the next) and bare paths.
+ */
+const SECTION = /\b(README|docs\/[a-z-]+\.md),?((?:[ \t]|\n[ \t]*(?:\*|\/\/)?[ \t]*)+)"([^"]{1,120})"/g;
+const DOC = /\b(?:README|docs\/[a-z-]+\.md|src\/[\w/.-]+\.md)\b/g;
+
 function referencesIn(file: string): Reference[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const lineAt = (index: number) => `${file}:${text.slice(0, index).split('\n').length}`;
   const refs: Reference[] = [];
-  readFileSync(join(ROOT, file), 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      const at = `${file}:${i + 1}`;
-      for (const m of line.matchAll(/\b(README|docs\/[a-z-]+\.md)(?:,? "([^"]+)")?/g)) {
-        const doc = m[1] === 'README' ? 'README.md' : m[1]!;
-        // `README: "a phrase"` quotes its words; only `README "Heading"` names a section.
-        refs.push({ at, doc, section: m[2] ?? null });
-      }
-      for (const m of line.matchAll(/\bsrc\/[\w/.-]+\.md\b/g)) refs.push({ at, doc: m[0], section: null });
-    });
+  for (const m of text.matchAll(SECTION)) {
+    const doc = m[1] === 'README' ? 'README.md' : m[1]!;
+    // A heading quoted across a comment's line break reads as one line.
+    const section = m[3]!.replace(/\n[ \t]*(?:\*|\/\/)?[ \t]*/g, ' ');
+    refs.push({ at: lineAt(m.index), doc, section });
+  }
+  // `README: "a phrase"` quotes the README's words, not a heading: only the document must exist.
+  for (const m of text.matchAll(DOC)) {
+    const doc = m[0] === 'README' ? 'README.md' : m[0];
+    refs.push({ at: lineAt(m.index), doc, section: null });
+  }
   return refs;
 }
 

@@ -51,7 +51,7 @@ export interface DeleveragePlan {
  * the overnight margin fits; phase `positions` (at the close) also trims stock positions, largest loss first,
  * those that can trade at this close before those that cannot: a trim of a stock without a bar now only waits
  * for its next bar, so the margin stays held overnight; the others must cover what they can first (README
- * "Sessions"). Pure: the caller executes.
+ * "The model: assumptions and limits", its Sessions point). Pure: the caller executes.
  */
 export function planDeleverage(input: {
   phase: 'orders' | 'positions';
