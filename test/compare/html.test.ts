@@ -41,7 +41,7 @@ function groups(sweeps: readonly string[], variant = 'as configured'): Compariso
   }));
 }
 
-async function run(gs: ComparisonGroup[], subsets?: string[][]): Promise<CompareResult> {
+async function run(gs: ComparisonGroup[], subsets?: string[][], replicates?: number): Promise<CompareResult> {
   const loaded = await loadReal(FILES);
   return compareWindows({
     series: loaded.map((l) => l.series),
@@ -51,6 +51,7 @@ async function run(gs: ComparisonGroup[], subsets?: string[][]): Promise<Compare
     resamples: 200,
     threads: 0,
     ...(subsets ? { subsets } : {}),
+    ...(replicates ? { replicates } : {}),
   });
 }
 
@@ -202,5 +203,17 @@ describe('compare --report page', () => {
     expect(spec.note).toContain(
       'One point per pair: each window once per symbol subset (3 subsets of 2 symbols)',
     );
+  });
+
+  it("with replicates, each window's point is the mean of its replicates, and the note says so", async () => {
+    const gs = groups([]);
+    const result = await run(gs, undefined, 3);
+    const c = result.comparisons[0]!;
+    expect(c.windows[0]!.replicates).toHaveLength(3);
+    const html = page({ result, groups: gs });
+    const spec = byId(charts(html), 'cmp-0-dsharpe');
+    expect(pairs(spec, 'ΔSharpe')).toEqual(c.windows.map((w) => orNull(w.diff.sharpe)));
+    expect(spec.note).toContain("Each value is already the mean over the window's 3 replicates");
+    expect(html).toContain('<th>path noise</th>');
   });
 });
