@@ -121,7 +121,8 @@ function summaryRow(r: CompareResult, c: Comparison): string[] {
 /** `1 window`, `2 windows`. */
 export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
-function settingsLine(r: CompareResult, data: string): string {
+/** The line above every output's tables: the data, the windows, the subsets and the bootstrap. */
+export function settingsLine(r: CompareResult, data: string): string {
   const w = r.windows;
   const subsets =
     r.subsets.length > 1
@@ -142,8 +143,14 @@ const REPLICATE_NOTE =
   'each side’s numbers are the means over the replicates (counts too), ΔSharpe the mean of the paired differences, net regret’s ± the mean of the replicates’ errors (an upper bound whatever their correlation). ' +
   'ΔSharpe sd: how much the difference moves across replicates in that window; path noise: its RMS over the windows, the noise of a single path, to set beside the effect.';
 
-const notes = (r: CompareResult): string[] =>
+/** What the summary table's columns mean (and, with replicates, how a window's numbers were made). */
+export const columnNotes = (r: CompareResult): string[] =>
   replicated(r) ? [AGGREGATE_NOTE, REPLICATE_NOTE] : [AGGREGATE_NOTE];
+
+/** The summary table, one row per comparison, as every output shows it (text, Markdown, HTML). */
+export function summaryTable(r: CompareResult): { head: string[]; rows: string[][] } {
+  return { head: summaryHead(r), rows: r.comparisons.map((c) => summaryRow(r, c)) };
+}
 
 /**
  * The comparison for a terminal: its tables as near `width` columns as headers wrapped allow (a window or a
@@ -158,14 +165,11 @@ export function compareText(r: CompareResult, data: string, detail = true, width
       parts.push(comparisonTitle(c), table(windowHead(r), windowRows(r, c), fit), '');
     }
   }
+  const summary = summaryTable(r);
   parts.push(
-    table(
-      summaryHead(r),
-      r.comparisons.map((c) => summaryRow(r, c)),
-      fit,
-    ),
+    table(summary.head, summary.rows, fit),
     // --quiet: the summary table only (the notes explain its columns, once read they are noise).
-    ...(detail ? notes(r) : []),
+    ...(detail ? columnNotes(r) : []),
   );
   return parts.join('\n');
 }
@@ -177,9 +181,9 @@ const mdRule = (n: number): string => `|---${'|---:'.repeat(n - 1)}|`;
 
 export function compareMarkdown(r: CompareResult, data: string, command: string): string {
   const parts = [settingsLine(r, data), '', '```', command, '```', ''];
-  const head = summaryHead(r);
-  parts.push(mdRow(head), mdRule(head.length), ...r.comparisons.map((c) => mdRow(summaryRow(r, c))));
-  for (const note of notes(r)) parts.push('', note);
+  const { head, rows } = summaryTable(r);
+  parts.push(mdRow(head), mdRule(head.length), ...rows.map(mdRow));
+  for (const note of columnNotes(r)) parts.push('', note);
   for (const c of r.comparisons) {
     parts.push(
       '',

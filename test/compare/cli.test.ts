@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { quickCompareArgs } from '../support/compare-args.js';
 import { MARKETDATA, requireMarketData } from '../support/marketdata.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-compare-'));
@@ -51,6 +52,29 @@ describe('worksteal compare', () => {
     expect(out.sides[0].baseline.config.stealingEnabled).toBe(false);
     expect(out.sides[0].variants[0].config.sim.orderFraction).toBe(0.6);
     expect(readFileSync(md, 'utf8')).toContain('--set sim.orderFraction=0.6');
+  });
+
+  it('--report writes the charts page, with the command that made it', () => {
+    requireMarketData();
+    const report = join(dir, 'cmp.html');
+    const r = runCli(quickCompareArgs('--sweep', 'sim.slippageBps=0,5', '--report', report));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`--report: wrote ${report}`);
+    const html = readFileSync(report, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/u);
+    expect(html).toContain('<h1>worksteal comparison</h1>');
+    expect(html).toContain('--sweep sim.slippageBps=0,5');
+    expect(html).toContain('"id":"sweep-sharpe"');
+    expect(html).toContain('"id":"cmp-1-dsharpe"');
+  });
+
+  it('refuses a --report in a missing folder before loading data or simulating', () => {
+    const r = runCli(quickCompareArgs('--report', '/nonexistent-folder/cmp.html'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      '--report /nonexistent-folder/cmp.html: the folder /nonexistent-folder does not exist',
+    );
+    expect(r.stderr).not.toMatch(/data:|comparing|simulations/u);
   });
 
   it('refuses an unknown key before loading any data, naming it', () => {

@@ -1,6 +1,6 @@
 /**
- * The reports as a person sees them: the simulation report (with its comparison run and real bars) and the
- * optimisation report open from disk in headless Chromium, every chart draws, nothing is fetched from the
+ * The reports as a person sees them: the simulation report (with its comparison run and real bars), the
+ * optimisation report and the comparison report open from disk in headless Chromium, every chart draws, nothing is fetched from the
  * network, and no script fails. Screenshots land in test-artifacts/.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareWindows } from '../../src/compare/compare.js';
+import { renderCompareReport } from '../../src/compare/html.js';
+import { sweepLevels } from '../../src/compare/sides.js';
+import { parseSpan, rollingWindows } from '../../src/compare/windows.js';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/index.js';
 import { InlineEvaluator } from '../../src/optimizer/evaluators/inline.js';
@@ -98,5 +102,59 @@ describe.skipIf(tool.missing)('reports in a browser', () => {
     expect(check.foreignRequests).toEqual([]);
     for (const id of ['chart-convergence', 'chart-is-oos', 'chart-fold-equity', 'chart-param-0'])
       expect(check.ink[id], id).toBeGreaterThan(20);
+  });
+
+  it('the comparison report draws every window of each pair and the curve of a numeric sweep', async () => {
+    const loaded = await loadReal([
+      'binance-spot-yanniedog/SOLUSDT_1h.csv',
+      'binance-spot-yanniedog/LINKUSDT_1h.csv',
+      'binance-spot-yanniedog/AVAXUSDT_1h.csv',
+    ]);
+    const sweeps = ['sim.research.signalSkill=0,0.5,1'];
+    const side = (layers: { source: string; values: Record<string, unknown> }[], stealingEnabled: boolean) =>
+      resolveConfig({
+        layers: [
+          { source: 'test', values: { sim: { orderFraction: 0.45 } } },
+          ...layers,
+          { source: 'side', values: { stealingEnabled } },
+        ],
+      }).config;
+    const groups = sweepLevels(sweeps).map((level) => ({
+      level: level.label,
+      baseline: { label: 'stealing off', config: side(level.layers, false) },
+      variants: [{ label: 'stealing on', config: side(level.layers, true) }],
+    }));
+    const windows = rollingWindows(
+      { from: Date.parse('2023-01-01'), to: Date.parse('2023-05-01') },
+      parseSpan('1mo', '--window'),
+    );
+    const result = await compareWindows({
+      series: loaded.map((l) => l.series),
+      groups,
+      windows,
+      seed: 1,
+      resamples: 200,
+      threads: 0,
+    });
+    const file = join(dir, 'compare.html');
+    writeFileSync(
+      file,
+      renderCompareReport({
+        result,
+        groups,
+        data: 'three coins',
+        command: 'compare',
+        bothSides: null,
+        sweeps,
+      }),
+    );
+    const check = await checkPage(browser, `file://${file}`, 'compare-report');
+    expect(check.errors).toEqual([]);
+    expect(check.foreignRequests).toEqual([]);
+    const ids = Object.keys(check.ink);
+    // Four charts per comparison (three sweep levels), the two curves.
+    expect(ids).toHaveLength(3 * 4 + 2);
+    expect(ids).toEqual(expect.arrayContaining(['chart-sweep-sharpe', 'chart-sweep-return']));
+    for (const id of ids) expect(check.ink[id], id).toBeGreaterThan(50);
   });
 });

@@ -3,19 +3,10 @@ import { calendarFromSessions, nyseCalendar } from '../../core/calendar/index.js
 import { dataLine, dataQualityLines } from '../data-summary.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { readStructuredFile } from '../../io/read-structured.js';
-import { compareWindows, type ComparisonGroup } from '../../compare/compare.js';
+import { compareWindows } from '../../compare/compare.js';
 import { compareMarkdown, compareText, plural, researchNotes } from '../../compare/report.js';
-import {
-  AS_GIVEN,
-  STEALING_OFF,
-  resolveSide,
-  setLayer,
-  sideSpec,
-  sweepLevels,
-  type SideSpec,
-} from '../../compare/sides.js';
+import { renderCompareReport } from '../../compare/html.js';
 import { DEFAULT_RESAMPLES } from '../../compare/stats.js';
-import { mixedSidesWarning } from '../../compare/mixed-sides.js';
 import { randomSubsets } from '../../compare/subsets.js';
 import { parseSpan, rollingWindows } from '../../compare/windows.js';
 import { selectFiles } from '../../optimizer/data.js';
@@ -33,21 +24,16 @@ import { comparisonJson } from '../../compare/json.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { tableWidth } from '../../report/text.js';
 import { progressBar } from '../progress.js';
-import { asGivenLabel, bothSides } from '../compare-labels.js';
+import { bothSides } from '../compare-labels.js';
+import { resolveGroups, type SideFlags } from '../compare-groups.js';
 import { invocation } from '../invocation.js';
 
-interface CompareOptions extends BarFileFlags {
+interface CompareOptions extends BarFileFlags, SideFlags {
   data?: string[];
   benchmark?: string;
   symbols?: string;
   from?: string;
   to?: string;
-  config?: string;
-  preset?: string;
-  set: string[];
-  variant: string[];
-  baseline?: string;
-  sweep: string[];
   window: string;
   step?: string;
   subsets?: string;
@@ -60,6 +46,7 @@ interface CompareOptions extends BarFileFlags {
   signals?: string;
   json?: string;
   markdown?: string;
+  report?: string;
   quiet?: boolean;
 }
 
@@ -74,6 +61,7 @@ Examples:
   worksteal compare --benchmark crypto --sweep sim.slippageBps=0,5,10      # A vs B at each slippage level
   worksteal compare --data ../shared/marketdata/binance-spot-yanniedog --symbols SOLUSDT,LINKUSDT --window 30d
   worksteal compare --benchmark crypto --replicates 7 --threads 2       # each window the mean of 7 paths per side
+  worksteal compare --benchmark crypto --sweep sim.research.signalSkill=0,0.25,1 --report skill.html   # charts
 
 A side (--variant, --baseline) is a config file (JSON/YAML; best.json from optimize works) or key=value pairs
 separated by spaces or ';'. --set applies to every side, --sweep makes one comparison per value (applied to
@@ -135,59 +123,15 @@ export function registerCompare(program: Command): void {
     .option('--threads <k>', 'simulations at once on worker threads (default: one per core; 0 = this thread)')
     .addOption(jsonOption('every number (per window, per side, aggregates)'))
     .option('--markdown <file>', 'write the tables as Markdown, with the command that made them')
+    .option(
+      '--report <file>',
+      'write a self-contained HTML report: every window of each pair, and the curve of a numeric --sweep',
+    )
     .option('--quiet', 'print only the summary table')
     .addHelpText('after', EXAMPLES)
     .action(async (opts: CompareOptions) => {
       await compareCommand(opts);
     });
-}
-
-/** The arguments after `compare`, to build a command from the user's own. */
-const argvAfterCommand = (): string[] => process.argv.slice(process.argv.indexOf('compare', 2) + 1);
-
-/** Every comparison group: per sweep level, B and each A, resolved by the config loader. */
-async function resolveGroups(
-  opts: CompareOptions,
-): Promise<{ groups: ComparisonGroup[]; warnings: Set<string>; mixed: Set<string> }> {
-  const common = opts.set.map((s) => setLayer(s, '--set'));
-  const variants: SideSpec[] = opts.variant.length
-    ? await Promise.all(opts.variant.map((v) => sideSpec(v, '--variant')))
-    : [{ ...AS_GIVEN, label: asGivenLabel(opts, process.env) }];
-  const baseline = opts.baseline === undefined ? STEALING_OFF : await sideSpec(opts.baseline, '--baseline');
-  const base = {
-    ...(opts.config ? { file: opts.config } : {}),
-    ...(opts.preset ? { preset: opts.preset } : {}),
-  };
-  const groups: ComparisonGroup[] = [];
-  const warnings = new Set<string>();
-  const mixed = new Set<string>();
-  for (const level of sweepLevels(opts.sweep)) {
-    const layers = [...common, ...level.layers];
-    const resolveFull = async (side: SideSpec) => {
-      const r = await resolveSide(base, layers, side);
-      for (const w of r.warnings) warnings.add(w.message);
-      return r;
-    };
-    const b = await resolveFull(baseline);
-    const vs = await Promise.all(variants.map(resolveFull));
-    // Against the default baseline a file variant brings its other keys along: named, not compared silently.
-    if (opts.baseline === undefined) {
-      variants.forEach((v, i) => {
-        const w = v.file
-          ? mixedSidesWarning(v.file, vs[i]!, b, argvAfterCommand(), (args) =>
-              invocation(process.env, ['compare', ...args]),
-            )
-          : null;
-        if (w) mixed.add(w);
-      });
-    }
-    groups.push({
-      level: level.label,
-      baseline: { label: baseline.label, config: b.config },
-      variants: vs.map((r, i) => ({ label: variants[i]!.label, config: r.config })),
-    });
-  }
-  return { groups, warnings, mixed };
 }
 
 async function compareCommand(opts: CompareOptions): Promise<void> {
@@ -205,6 +149,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   }
   await checkOutputPath('--json', opts.json);
   await checkOutputPath('--markdown', opts.markdown);
+  await checkOutputPath('--report', opts.report);
   const say = (line: string): void => {
     if (!opts.quiet) process.stderr.write(`${line}\n`);
   };
@@ -314,6 +259,11 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
     ];
     await writeOutput('--markdown', opts.markdown, `${markdown.join('\n')}\n`);
     say(`--markdown: wrote ${opts.markdown}`);
+  }
+  if (opts.report) {
+    const page = { result, groups, data: dataLabel, command, bothSides: common, sweeps: opts.sweep };
+    await writeOutput('--report', opts.report, renderCompareReport(page));
+    say(`--report: wrote ${opts.report}`);
   }
   if (opts.json) {
     await writeJsonOutput(opts.json, {
