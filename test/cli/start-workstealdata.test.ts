@@ -78,4 +78,26 @@ describe('start with WORKSTEAL_DATA', () => {
       "warning: the run's range 2020-09-22T00:00:00Z → 2025-12-02T00:00:00Z reaches beyond the data, which covers 2023-01-01T00:00:00Z → 2023-01-05T04:00:00Z: the run covers only 2023-01-01T00:00:00Z → 2023-01-05T04:00:00Z.",
     );
   });
+
+  it('ends with where to go next: compare on the same set (and it runs), and explain on the example', () => {
+    const dir = join(root, 'next');
+    smallSet(dir, false);
+    const env = { ...local, WORKSTEAL_DATA: dir };
+    const r = runCli(['start'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const next = r.stderr.split('\n').filter((l) => l.startsWith('next: '));
+    expect(next).toEqual([
+      'next: npx worksteal compare --benchmark crypto --report compare.html   # stealing on against off, window by window',
+      'next: npx worksteal explain --scenario examples/scenario-steal.json   # why one order was stolen, candidate by candidate',
+    ]);
+    expect(r.stdout).not.toContain('next:');
+    // The suggested compare reads the very data start ran on (WORKSTEAL_DATA here): it runs.
+    const report = join(root, 'next.html');
+    const compare = runCli(
+      ['compare', '--benchmark', 'crypto', '--window', '2d', '--quiet', '--report', report],
+      env,
+    );
+    expect(compare.code, compare.stderr).toBe(0);
+    expect(runCli(['start', '--quiet'], env).stderr).not.toContain('next:');
+  });
 });

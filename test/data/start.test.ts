@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NO_NETWORK_LINE } from '../../src/cli/commands/start.js';
 import { DataStore, importFiles } from '../../src/data/index.js';
@@ -101,5 +101,10 @@ describe('npm start on a fresh machine', () => {
     expect(r.stderr).toContain("data: ADAUSDT (crypto, as the store's manifest records, 1440 bars)");
     expect(r.stdout).toContain('total return');
     expect(r.stdout).not.toContain('SYNTHETIC');
+    // Not the benchmark set: no compare to suggest on it; explain's example is relative to where it runs.
+    expect(r.stderr).not.toContain('next: npx worksteal compare');
+    expect(r.stderr).toContain(
+      `next: npx worksteal explain --scenario ${relative(root, join(ROOT, 'examples/scenario-steal.json'))}`,
+    );
   });
 });

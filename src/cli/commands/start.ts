@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { nyseCalendar } from '../../core/calendar/index.js';
 import { dataLine, dataQualityLines } from '../data-summary.js';
 import { loadConfig } from '../../io/load-config.js';
@@ -77,8 +79,9 @@ export function registerStart(program: Command): void {
       await checkOutputPath('--json', opts.json);
       await checkOutputPath('--report', opts.report);
       const out = humanStream(opts.json);
-      const run = opts.synthetic ? await synthetic(opts) : await demo(opts);
-      if (run === null) return;
+      const ran = opts.synthetic ? { run: await synthetic(opts), benchmark: false } : await demo(opts);
+      if (ran === null) return;
+      const run = ran.run;
       const result = run.result;
       const seed = Number(opts.seed);
       if (result.synthetic) out.write(`${SYNTHETIC_BANNER(seed)}\n`);
@@ -93,8 +96,31 @@ export function registerStart(program: Command): void {
         // A line about the run, not its result: stderr (docs/cli.md "Output"), so stdout holds only the summary.
         if (path && path !== '-' && !opts.quiet) process.stderr.write(`${flag}: wrote ${path}\n`);
       }
+      if (!opts.quiet) for (const line of nextSteps(ran.benchmark)) process.stderr.write(`${line}\n`);
       process.exitCode = EXIT.ok;
     });
+}
+
+/** The example scenario of `explain`, in a checkout (a packed install has no examples/). */
+const EXAMPLE_SCENARIO = fileURLToPath(new URL('../../../examples/scenario-steal.json', import.meta.url));
+
+/**
+ * Where a first run goes next, on stderr: the evidence on this data (the demo's benchmark set is what
+ * `--benchmark crypto` reads) and why one order was stolen (when the example scenario is there).
+ */
+export function nextSteps(benchmark: boolean, scenario = EXAMPLE_SCENARIO): string[] {
+  const lines: string[] = [];
+  if (benchmark)
+    lines.push(
+      'next: npx worksteal compare --benchmark crypto --report compare.html   # stealing on against off, window by window',
+    );
+  if (existsSync(scenario)) {
+    const path = relative(process.cwd(), scenario) || scenario;
+    lines.push(
+      `next: npx worksteal explain --scenario ${path}   # why one order was stolen, candidate by candidate`,
+    );
+  }
+  return lines;
 }
 
 async function simulateLoaded(loaded: LoadResult[], quiet: boolean): Promise<SimulateRun> {
@@ -118,8 +144,11 @@ async function synthetic(opts: StartOptions): Promise<SimulateRun> {
   return run;
 }
 
-/** The demo's data in README "Getting data" order; null when the demo cannot run (the reason is printed). */
-async function demo(opts: StartOptions): Promise<SimulateRun | null> {
+/**
+ * The demo's data in README "Getting data" order, and whether it is the crypto benchmark set; null when the
+ * demo cannot run (the reason is printed).
+ */
+async function demo(opts: StartOptions): Promise<{ run: SimulateRun; benchmark: boolean } | null> {
   const quiet = opts.quiet === true;
   const cache = opts.cache !== false;
   const dir = opts.dir ?? defaultDataDir();
@@ -135,9 +164,10 @@ async function demo(opts: StartOptions): Promise<SimulateRun | null> {
         `demo data: ${plan.dir} (${plan.why === 'WORKSTEAL_DATA' ? 'WORKSTEAL_DATA, ' : ''}crypto benchmark set: ${set.description})\n`,
       );
     const repair = opts.repair === true;
-    return plan.why === 'WORKSTEAL_DATA'
+    const run = await (plan.why === 'WORKSTEAL_DATA'
       ? simulateCommand({ benchmark: 'crypto', dataFlag: false, quiet, cache, repair })
-      : simulateCommand({ data: plan.files, from: set.from, to: set.to, quiet, cache, repair });
+      : simulateCommand({ data: plan.files, from: set.from, to: set.to, quiet, cache, repair }));
+    return { run, benchmark: true };
   }
   if (plan.kind === 'download') {
     const ok = await downloadDefaultSet(dir, quiet);
@@ -152,7 +182,8 @@ async function demo(opts: StartOptions): Promise<SimulateRun | null> {
     for (const e of shadowed)
       process.stderr.write(`note: ${e.file} not used: ${e.symbol} also comes from another file\n`);
   }
-  return simulateLoaded(await loadEntries(store, entries, cache ? {} : { cacheDir: null }), quiet);
+  const loaded = await loadEntries(store, entries, cache ? {} : { cacheDir: null });
+  return { run: await simulateLoaded(loaded, quiet), benchmark: false };
 }
 
 /**
