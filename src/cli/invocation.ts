@@ -4,7 +4,7 @@ import { shapesConfig } from '../core/config/resolve.js';
 const PLAIN = /^[\w@%+=:,./-]+$/u;
 
 /** One word as a POSIX shell would read it back: bare when plain, else in single quotes. */
-function shellWord(word: string): string {
+export function shellWord(word: string): string {
   return PLAIN.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { NO_NETWORK_LINE } from '../../src/cli/commands/start.js';
 import { DataStore, importFiles } from '../../src/data/index.js';
 import { ROOT } from '../support/cli.js';
+import { requireMarketData } from '../support/marketdata.js';
 import { runCliAsync } from '../support/fake-exchange.js';
 
 const root = mkdtempSync(join(tmpdir(), 'worksteal-start-'));
@@ -101,10 +102,32 @@ describe('npm start on a fresh machine', () => {
     expect(r.stderr).toContain("data: ADAUSDT (crypto, as the store's manifest records, 1440 bars)");
     expect(r.stdout).toContain('total return');
     expect(r.stdout).not.toContain('SYNTHETIC');
-    // Not the benchmark set: no compare to suggest on it; explain's example is relative to where it runs.
+    // Two months of bars: too short for compare's six-month windows, so no compare is suggested; explain's
+    // example is named relative to where start runs.
     expect(r.stderr).not.toContain('next: npx worksteal compare');
     expect(r.stderr).toContain(
       `next: npx worksteal explain --scenario ${relative(root, join(ROOT, 'examples/scenario-steal.json'))}`,
     );
+  });
+
+  it('with a year and more in the data folder it suggests compare on that folder, and the suggestion runs', async () => {
+    const dir = join(root, 'year');
+    const src = join(requireMarketData(), 'binance-spot-yanniedog/SOLUSDT_1h.csv');
+    await importFiles({ store: new DataStore(dir), files: [src], cacheDir: null });
+    const env = { ...NOWHERE, WORKSTEAL_DATA_DIR: dir };
+    const r = await runCliAsync(['start'], env, { cwd: root });
+    expect(r.code, r.stderr).toBe(0);
+    const next = r.stderr.split('\n').filter((l) => l.startsWith('next: npx worksteal compare'));
+    expect(next).toEqual([
+      'next: npx worksteal compare --data year --report compare.html   # stealing on against off, window by window',
+    ]);
+    const report = join(root, 'compare.html');
+    // --threads 0: worker threads of a source run would look for tsx in this temporary folder.
+    const args = ['compare', '--data', 'year', '--threads', '0', '--quiet', '--report', report];
+    const compare = await runCliAsync(args, env, {
+      cwd: root,
+    });
+    expect(compare.code, compare.stderr).toBe(0);
+    expect(existsSync(report)).toBe(true);
   });
 });

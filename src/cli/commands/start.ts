@@ -25,6 +25,7 @@ import {
 import { CliError, EXIT } from '../errors.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { describeResult, runDownload } from './data.js';
+import { shellWord } from '../invocation.js';
 import {
   printSummary,
   reportOf,
@@ -79,7 +80,7 @@ export function registerStart(program: Command): void {
       await checkOutputPath('--json', opts.json);
       await checkOutputPath('--report', opts.report);
       const out = humanStream(opts.json);
-      const ran = opts.synthetic ? { run: await synthetic(opts), benchmark: false } : await demo(opts);
+      const ran = opts.synthetic ? { run: await synthetic(opts), data: null } : await demo(opts);
       if (ran === null) return;
       const run = ran.run;
       const result = run.result;
@@ -96,7 +97,7 @@ export function registerStart(program: Command): void {
         // A line about the run, not its result: stderr (docs/cli.md "Output"), so stdout holds only the summary.
         if (path && path !== '-' && !opts.quiet) process.stderr.write(`${flag}: wrote ${path}\n`);
       }
-      if (!opts.quiet) for (const line of nextSteps(ran.benchmark)) process.stderr.write(`${line}\n`);
+      if (!opts.quiet) for (const line of nextSteps(ran.data)) process.stderr.write(`${line}\n`);
       process.exitCode = EXIT.ok;
     });
 }
@@ -104,15 +105,18 @@ export function registerStart(program: Command): void {
 /** The example scenario of `explain`, in a checkout (a packed install has no examples/). */
 const EXAMPLE_SCENARIO = fileURLToPath(new URL('../../../examples/scenario-steal.json', import.meta.url));
 
+/** Six-month windows, compare's default: at least two of them, or a comparison says little. */
+const COMPARE_MIN_MS = 365 * 86_400_000;
+
 /**
- * Where a first run goes next, on stderr: the evidence on this data (the demo's benchmark set is what
- * `--benchmark crypto` reads) and why one order was stolen (when the example scenario is there).
+ * Where a first run goes next, on stderr: the evidence on the same data (`data`: the flag that names it to
+ * compare; null when none can) and why one order was stolen (when the example scenario is there).
  */
-export function nextSteps(benchmark: boolean, scenario = EXAMPLE_SCENARIO): string[] {
+export function nextSteps(data: string | null, scenario = EXAMPLE_SCENARIO): string[] {
   const lines: string[] = [];
-  if (benchmark)
+  if (data !== null)
     lines.push(
-      'next: npx worksteal compare --benchmark crypto --report compare.html   # stealing on against off, window by window',
+      `next: npx worksteal compare ${data} --report compare.html   # stealing on against off, window by window`,
     );
   if (existsSync(scenario)) {
     const path = relative(process.cwd(), scenario) || scenario;
@@ -145,10 +149,11 @@ async function synthetic(opts: StartOptions): Promise<SimulateRun> {
 }
 
 /**
- * The demo's data in README "Getting data" order, and whether it is the crypto benchmark set; null when the
- * demo cannot run (the reason is printed).
+ * The demo's data in README "Getting data" order, with the flag that names the same data to `compare` (null
+ * when none does: a folder with a symbol twice, which --data refuses, or under a year of bars); null when
+ * the demo cannot run (the reason is printed).
  */
-async function demo(opts: StartOptions): Promise<{ run: SimulateRun; benchmark: boolean } | null> {
+async function demo(opts: StartOptions): Promise<{ run: SimulateRun; data: string | null } | null> {
   const quiet = opts.quiet === true;
   const cache = opts.cache !== false;
   const dir = opts.dir ?? defaultDataDir();
@@ -167,7 +172,7 @@ async function demo(opts: StartOptions): Promise<{ run: SimulateRun; benchmark: 
     const run = await (plan.why === 'WORKSTEAL_DATA'
       ? simulateCommand({ benchmark: 'crypto', dataFlag: false, quiet, cache, repair })
       : simulateCommand({ data: plan.files, from: set.from, to: set.to, quiet, cache, repair }));
-    return { run, benchmark: true };
+    return { run, data: '--benchmark crypto' };
   }
   if (plan.kind === 'download') {
     const ok = await downloadDefaultSet(dir, quiet);
@@ -183,7 +188,11 @@ async function demo(opts: StartOptions): Promise<{ run: SimulateRun; benchmark: 
       process.stderr.write(`note: ${e.file} not used: ${e.symbol} also comes from another file\n`);
   }
   const loaded = await loadEntries(store, entries, cache ? {} : { cacheDir: null });
-  return { run: await simulateLoaded(loaded, quiet), benchmark: false };
+  const run = await simulateLoaded(loaded, quiet);
+  const { from, to } = run.result.range;
+  const long = from !== null && to !== null && Date.parse(to) - Date.parse(from) >= COMPARE_MIN_MS;
+  const folder = relative(process.cwd(), dir) || '.';
+  return { run, data: shadowed.length === 0 && long ? `--data ${shellWord(folder)}` : null };
 }
 
 /**
