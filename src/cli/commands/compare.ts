@@ -3,7 +3,7 @@ import { calendarFromSessions, nyseCalendar } from '../../core/calendar/index.js
 import { dataLine, dataQualityLines } from '../data-summary.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { readStructuredFile } from '../../io/read-structured.js';
-import { compareWindows } from '../../compare/compare.js';
+import { compareWindows, type CompareResult, type ComparisonGroup } from '../../compare/compare.js';
 import { compareMarkdown, compareText, plural, researchNotes } from '../../compare/report.js';
 import { renderCompareReport } from '../../compare/html.js';
 import { DEFAULT_RESAMPLES } from '../../compare/stats.js';
@@ -251,6 +251,31 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   const common = bothSides(opts.set, process.env);
   const heads = common ? [...research, common] : research;
   out.write([...heads, compareText(result, dataLabel, !opts.quiet, tableWidth(out))].join('\n') + '\n');
+  await writeFiles(
+    opts,
+    { result, groups, dataLabel, command, research, common, range },
+    [...warnings, ...mixed],
+    say,
+  );
+  process.exitCode = EXIT.ok;
+}
+
+/** What `compare` made, as the files asked for: --markdown, --report and --json (each said on stderr). */
+async function writeFiles(
+  opts: CompareOptions,
+  made: {
+    result: CompareResult;
+    groups: readonly ComparisonGroup[];
+    dataLabel: string;
+    command: string;
+    research: string[];
+    common: string | null;
+    range: ReturnType<typeof studyRange>;
+  },
+  warnings: string[],
+  say: (line: string) => void,
+): Promise<void> {
+  const { result, groups, dataLabel, command, research, common, range } = made;
   if (opts.markdown) {
     const markdown = [
       ...research.map((r) => `**${r}**\n`),
@@ -280,9 +305,8 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
       ...comparisonJson(result),
       research,
       bothSides: common,
-      warnings: [...warnings, ...mixed],
+      warnings,
     });
     if (opts.json !== '-') say(`--json: wrote ${opts.json}`);
   }
-  process.exitCode = EXIT.ok;
 }
