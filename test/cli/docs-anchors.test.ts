@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import GithubSlugger from 'github-slugger';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.js';
+import { headingTexts, prose } from '../support/markdown.js';
 
 /**
  * Every link to a heading in the project's Markdown (`[x](#anchor)`, `[x](docs/cli.md#anchor)`) names a
@@ -17,26 +18,13 @@ const FILES = [
   'src/core/fill/USAGE.md',
 ];
 
-/** The lines outside fenced code blocks, with their line numbers. */
-function prose(text: string): { line: number; text: string }[] {
-  const out: { line: number; text: string }[] = [];
-  let fenced = false;
-  text.split('\n').forEach((l, i) => {
-    if (/^\s*```/.test(l)) fenced = !fenced;
-    else if (!fenced) out.push({ line: i + 1, text: l });
-  });
-  return out;
-}
-
 /** The anchors of a Markdown file's headings, as GitHub makes them (repeats get -1, -2, …). */
 function anchorsOf(file: string): Set<string> {
   const slugger = new GithubSlugger();
   const anchors = new Set<string>();
-  for (const { text } of prose(readFileSync(join(ROOT, file), 'utf8'))) {
-    const m = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(text);
-    if (!m) continue;
+  for (const text of headingTexts(file)) {
     // GitHub slugs the heading's text: code spans keep their content, link targets and emphasis go.
-    const heading = m[1]!.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*_]/g, '');
+    const heading = text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*_]/g, '');
     anchors.add(slugger.slug(heading));
   }
   return anchors;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.js';
+import { headingTexts } from '../support/markdown.js';
 
 /**
  * Comments in the code say where a rule is written for readers: `README "The rules in one table"`,
@@ -17,20 +18,6 @@ function sourceFiles(dir: string): string[] {
     if (statSync(join(ROOT, path)).isDirectory()) return sourceFiles(path);
     return /\.(ts|mjs|js)$/.test(name) ? [path] : [];
   });
-}
-
-/** The heading texts of a Markdown file, without their `#` marks, code fences left out. */
-function headings(file: string): Set<string> {
-  const out = new Set<string>();
-  let fenced = false;
-  for (const line of readFileSync(join(ROOT, file), 'utf8').split('\n')) {
-    if (/^\s*```/.test(line)) fenced = !fenced;
-    else if (!fenced) {
-      const m = /^#{1,6}\s+(.*?)\s*$/.exec(line);
-      if (m) out.add(m[1]!);
-    }
-  }
-  return out;
 }
 
 interface Reference {
@@ -83,7 +70,7 @@ describe('references from the code to the documentation', () => {
       }
       if (section === null) continue;
       let known = cache.get(doc);
-      if (!known) cache.set(doc, (known = headings(doc)));
+      if (!known) cache.set(doc, (known = new Set(headingTexts(doc))));
       // A dated heading ("Young-generation survivors (2026-12-05, from 21:40)") is named without its date.
       const named = known.has(section) || [...known].some((h) => h.startsWith(`${section} (`));
       if (!named) broken.push(`${at}: ${doc} has no heading "${section}"`);
