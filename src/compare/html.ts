@@ -225,6 +225,7 @@ function curveCharts(
       x,
       xLabel: axis.key,
       xFormat: 'num',
+      xMargin: 0.04,
       yFormat: pct ? 'pct' : 'num',
       points: true,
       fitY: true,

@@ -39,6 +39,11 @@ export interface ChartSpec {
    * last x plus this, or the last bar would be cut off at the right edge.
    */
   xPad?: number;
+  /**
+   * Points at the first and last x (a sweep's levels) would sit on the plot's edges, half drawn: the x axis
+   * runs this share of the data's x span past each end.
+   */
+  xMargin?: number;
   /** The y axis includes zero (shares, counts). */
   fromZero?: boolean;
   /** Fixed axis ranges: a scatter against its y = x line needs the same range on both axes. */

@@ -33,6 +33,12 @@ export const CLIENT_SCRIPT = String.raw`
       // (only when the view reaches the last bar; a zoom inside the data stays as dragged).
       var last = spec.x[spec.x.length - 1];
       x.range = function (u, min, max) { return [min, max >= last ? last + spec.xPad : max]; };
+    } else if (spec.xMargin) {
+      // The same for both ends: a point at the first or last x is drawn whole, off the edge.
+      var lo = spec.x[0];
+      var hi = spec.x[spec.x.length - 1];
+      var margin = (hi - lo) * spec.xMargin || spec.xMargin;
+      x.range = function (u, min, max) { return [min <= lo ? lo - margin : min, max >= hi ? hi + margin : max]; };
     }
     return x;
   }

@@ -151,6 +151,27 @@ describe.skipIf(tool.missing)('report axes in a browser', () => {
     expect(d.ticks.map((t) => t.label)).toEqual(['100k', '200k', '500k', '1M']);
   });
 
+  it("a sweep's curve keeps its first and last points off the plot's edges", async () => {
+    const x = [0, 0.1, 0.25, 0.5, 1];
+    const spec: ChartSpec = {
+      id: 'curve',
+      title: 'curve',
+      kind: 'line',
+      time: false,
+      x,
+      xFormat: 'num',
+      xMargin: 0.04,
+      yFormat: 'num',
+      points: true,
+      fitY: true,
+      series: [{ name: 'median', color: '#1f77b4', values: [-0.17, -0.25, -0.39, 0.2, 0.97] }],
+    };
+    const html = reportPage({ title: 'curve', body: figure(spec), charts: [spec] });
+    const d = (await drawn(html, 'curve', ['curve'])).curve!;
+    expect(d.x[0]).toBeCloseTo(-0.04, 9);
+    expect(d.x[1]).toBeCloseTo(1.04, 9);
+  });
+
   it('a histogram whose counts are all in the last bin draws that bar in full', async () => {
     const spec: ChartSpec = {
       id: 'last',
