@@ -130,4 +130,29 @@ describe('npm start on a fresh machine', () => {
     expect(compare.code, compare.stderr).toBe(0);
     expect(existsSync(report)).toBe(true);
   });
+
+  it('with one market in the data folder twice it simulates one file, and suggests compare on that one (it runs)', async () => {
+    const dir = join(root, 'twice');
+    const src = join(requireMarketData(), 'binance-spot-yanniedog/SOLUSDT_1h.csv');
+    const store = new DataStore(dir);
+    await importFiles({ store, files: [src], source: 'ccxt-binance', symbol: 'SOL/USDT', cacheDir: null });
+    await importFiles({ store, files: [src], cacheDir: null });
+    const env = { ...NOWHERE, WORKSTEAL_DATA_DIR: dir };
+    const r = await runCliAsync(['start'], env, { cwd: root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: import/SOLUSDT_1h.csv not used: SOLUSDT also comes from another file');
+    const next = r.stderr.split('\n').filter((l) => l.startsWith('next: npx worksteal compare'));
+    expect(next).toEqual([
+      'next: npx worksteal compare --data twice --symbols SOL/USDT --report compare.html   # stealing on against off, window by window',
+    ]);
+    // Without --symbols, --data refuses the folder, naming both files; with it, the suggestion runs.
+    const bare = await runCliAsync(['compare', '--data', 'twice', '--threads', '0', '--quiet'], env, {
+      cwd: root,
+    });
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('the same market as SOL/USDT');
+    const args = ['compare', '--data', 'twice', '--symbols', 'SOL/USDT', '--threads', '0', '--quiet'];
+    const compare = await runCliAsync(args, env, { cwd: root });
+    expect(compare.code, compare.stderr).toBe(0);
+  });
 });

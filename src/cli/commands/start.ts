@@ -149,9 +149,8 @@ async function synthetic(opts: StartOptions): Promise<SimulateRun> {
 }
 
 /**
- * The demo's data in README "Getting data" order, with the flag that names the same data to `compare` (null
- * when none does: a folder with a symbol twice, which --data refuses, or under a year of bars); null when
- * the demo cannot run (the reason is printed).
+ * The demo's data in README "Getting data" order, with the flags that name the same data to `compare` (null
+ * under a year of bars: too short for its windows); null when the demo cannot run (the reason is printed).
  */
 async function demo(opts: StartOptions): Promise<{ run: SimulateRun; data: string | null } | null> {
   const quiet = opts.quiet === true;
@@ -179,7 +178,8 @@ async function demo(opts: StartOptions): Promise<{ run: SimulateRun; data: strin
     if (!ok) return null;
   }
   const store = new DataStore(dir);
-  const { entries, timeframe, shadowed } = selectEntries(await store.read());
+  const manifest = await store.read();
+  const { entries, timeframe, shadowed } = selectEntries(manifest);
   if (!quiet) {
     process.stderr.write(
       `demo data: ${dir} (${entries.length} series at ${timeframe}; \`worksteal data list\` shows them)\n`,
@@ -192,7 +192,12 @@ async function demo(opts: StartOptions): Promise<{ run: SimulateRun; data: strin
   const { from, to } = run.result.range;
   const long = from !== null && to !== null && Date.parse(to) - Date.parse(from) >= COMPARE_MIN_MS;
   const folder = relative(process.cwd(), dir) || '.';
-  return { run, data: shadowed.length === 0 && long ? `--data ${shellWord(folder)}` : null };
+  if (!long) return { run, data: null };
+  // The folder holds more than the demo ran (a market twice, which --data refuses, or another bar length):
+  // name the demo's symbols, so that compare reads what the demo did.
+  const narrowed = entries.length < Object.keys(manifest.files).length;
+  const symbols = narrowed ? ` --symbols ${shellWord(entries.map((e) => e.symbol).join(','))}` : '';
+  return { run, data: `--data ${shellWord(folder)}${symbols}` };
 }
 
 /**
