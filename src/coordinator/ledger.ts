@@ -58,7 +58,7 @@ export class CapacityLedger {
   /** `positions` as last built; every decision reads it, and positions change far less often. */
   private positionList: readonly Position[] | null = null;
   private acct: Account;
-  private wasReset = false;
+  private resetCount = 0;
 
   /** `closedMemory`: how many closed order ids to remember for recognising late events (0: none). */
   constructor(account: Account, closedMemory = CLOSED_MEMORY) {
@@ -72,7 +72,15 @@ export class CapacityLedger {
 
   /** The ledger has taken a broker's whole state (`reset`) at least once: it knows what the account holds. */
   get reconciled(): boolean {
-    return this.wasReset;
+    return this.resetCount > 0;
+  }
+
+  /**
+   * How many times the ledger has taken a broker's whole state. A saga compares it across a broker call: a
+   * reset meanwhile may already hold what that call did (steal-saga.ts, a placement's answer).
+   */
+  get resets(): number {
+    return this.resetCount;
   }
 
   setAccount(account: Partial<Account>): void {
@@ -271,7 +279,7 @@ export class CapacityLedger {
   reset(snapshot: LedgerSnapshot): void {
     // All of it is checked before any of it is taken: a bad snapshot leaves the ledger as it was.
     assertValidSnapshot(snapshot);
-    this.wasReset = true;
+    this.resetCount++;
     const known = new Map(this.orderList.map((o) => [o.id, o] as const));
     const placed = new Map(this.orderList.map((o, i) => [o.id, this.placedQty[i]!] as const));
     const stillOpen = new Set(snapshot.orders.map((o) => o.id));

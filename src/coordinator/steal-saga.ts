@@ -134,6 +134,9 @@ export function* stealSaga(
       // placeOnce, inlined on the hot path (a nested generator per place costs more than the place itself):
       // when the answer is lost, the order is looked up by its client order id.
       let placed: PlaceOutcome;
+      // A reset while the answer is out (another saga's resync, a reconcile for the next request) may have
+      // read the venue after the order reached it: filled, or closed, it is not to be added again below.
+      const resetsBefore = host.ledger.resets;
       try {
         placed = (yield { kind: 'place', request: entryPlaceRequest(request, clientOrderId) }) as PlaceResult;
       } catch {
@@ -161,7 +164,10 @@ export function* stealSaga(
         journalize(host, step, run, 'compensated', clash);
         return outcome('compensated', decision, run, null, clientOrderId, clash);
       }
-      return placedOutcome(host, request, decision, run, step, placed, now, claims);
+      // The venue's state now holds the order as it is (open with its fills, or closed into its position).
+      const reread = host.ledger.resets !== resetsBefore;
+      if (reread) yield* resync(host);
+      return placedOutcome(host, request, decision, run, step, placed, now, claims, reread);
     }
   } finally {
     // However the saga ends (placed, aborted, compensated, or an error thrown out of it), its claim goes.
@@ -179,7 +185,9 @@ function entryPlaceRequest(request: EntryRequest, clientOrderId: string): PlaceL
 
 /**
  * The venue accepted the order: into the ledger (unless an update already put it there) with what the venue
- * reported before this answer, the steals into the history, and the saga's outcome.
+ * reported before this answer, the steals into the history, and the saga's outcome. `reread`: the ledger took
+ * the venue's state after this answer, so an order it does not hold has closed there (its fills are in the
+ * positions) and is not added.
  */
 function placedOutcome(
   host: SagaHost,
@@ -190,9 +198,10 @@ function placedOutcome(
   placed: PlaceResult & { ok: true; update?: OrderUpdate },
   now: TimeMs,
   claims: SagaClaims | null,
+  reread: boolean,
 ): Outcome {
   const clientOrderId = step.clientOrderId;
-  if (!host.ledger.hasOrder(placed.orderId))
+  if (!reread && !host.ledger.hasOrder(placed.orderId))
     host.ledger.addOrder({
       id: placed.orderId,
       ...orderTerms(request, 'entry'),
@@ -204,7 +213,7 @@ function placedOutcome(
     });
   // Fills (or a close) the venue reported before this answer, and what a look-up found.
   host.updates.settle(placed.orderId, clientOrderId);
-  if (placed.update) host.updates.apply(placed.update);
+  if (placed.update && host.ledger.hasOrder(placed.orderId)) host.updates.apply(placed.update);
   // The order holds its margin in the ledger now; the steals are recorded below, as they happened.
   if (claims !== null) claims.release(step.sagaId);
   journalize(host, step, run, 'placed', undefined, placed.orderId);
