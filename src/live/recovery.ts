@@ -122,11 +122,13 @@ async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
     // How did it end? The cancel may have gone through just before the crash, with no time to write it down.
     const row = d.store.orderByOrderId(victim);
     const known = row ? await d.venue.orderByClientId(row.clientOrderId) : null;
-    if (known?.status === 'canceled' || known?.status === 'filled') {
+    if (known && known.status !== 'open' && known.status !== 'pending_cancel') {
       // The venue's final word goes into the order's row too, so it is not left `open` in the store.
       d.store.updateOrderStatus(victim, known.status, known.filledQty, known.fillPrice, d.now());
       if (known.status === 'canceled') cancelled.push(victim);
-      continue; // a victim that filled first had nothing taken from it
+      // A victim that filled first had nothing taken from it; one the venue ended itself (expired, or
+      // rejected after it was accepted) holds no margin, and a cancel of it would be refused at every start.
+      continue;
     }
     const pending = (why: string): void =>
       d.log.warn('saga-recovery-pending', {

@@ -8,7 +8,7 @@ import { Coordinator } from '../../src/coordinator/coordinator.js';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { DEFAULT_CONFIG } from '../../src/core/config/index.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
-import type { LiveBroker, VenueOrder } from '../../src/ports/venue.js';
+import { cancelResultOf, type LiveBroker, type VenueOrder } from '../../src/ports/venue.js';
 import { recoverSagas } from '../../src/live/recovery.js';
 import { LiveStore } from '../../src/live/store.js';
 import { TrackedBroker } from '../../src/live/tracked-broker.js';
@@ -147,6 +147,27 @@ describe('recovery at start', () => {
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM steals').get()).toEqual({ n: 0 });
     store.close();
   });
+
+  it.each(['rejected', 'expired'] as const)(
+    'ends the saga of a victim the venue ended itself (%s): no cancel sent, no steal recorded',
+    async (status) => {
+      const db = join(dir, `${status}.sqlite`);
+      crashedRun(db, 'one').close();
+      const victim = venueOrder('v1', 'ws-one-1', status);
+      const venue = new AskedVenue(new Map([['ws-one-1', victim]]));
+      // As the venue answers a cancel of an order it has ended: not a cancel it confirms.
+      venue.cancel = (orderId) => {
+        venue.cancels.push(orderId);
+        return Promise.resolve(cancelResultOf(victim));
+      };
+      const store = await restart(db, venue);
+      expect(venue.cancels).toEqual([]);
+      expect(store.orderByClientId('ws-one-1')?.status).toBe(status);
+      expect(store.db.prepare('SELECT state FROM sagas').get()).toEqual({ state: 'aborted' });
+      expect(store.db.prepare('SELECT COUNT(*) AS n FROM steals').get()).toEqual({ n: 0 });
+      store.close();
+    },
+  );
 
   it("never recovers the sagas of another process's run while that process lives", async () => {
     const db = join(dir, 'other-live.sqlite');
