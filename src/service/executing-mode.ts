@@ -24,7 +24,9 @@ export interface BrokerView {
  * steals out against the broker itself, every order tracked in the store. The ledger takes the broker's state
  * at start, before the service says it is ready (`start`), and again after every order event (a fill, a
  * cancel, ...): at once when no request is being carried out, else once the requests in flight end, and always
- * before the next decision. Between two reads the status says how old its view is (`view`).
+ * before the next decision. A request also reads it first when the last read is older than `maxViewAgeMs`:
+ * events are the only other trigger, and a stream that went quiet or gave up reconnecting sends none, while
+ * fills and price moves go on at the venue. Between two reads the status says how old its view is (`view`).
  */
 export class ExecutingMode {
   readonly tracked: TrackedBroker;
@@ -61,6 +63,7 @@ export class ExecutingMode {
     configured: Readonly<Record<string, { assetClass: AssetClass }>>,
     private readonly coordinator: () => Coordinator,
     private readonly log: Logger,
+    private readonly maxViewAgeMs: number,
   ) {
     for (const [symbol, { assetClass }] of Object.entries(configured)) {
       const own = venue.symbolOf?.(symbol, assetClass) ?? symbol;
@@ -120,7 +123,7 @@ export class ExecutingMode {
     try {
       // Two requests that find the ledger behind share one read; neither decides before it ends.
       if (this.reading) await this.reading.catch(() => undefined);
-      if (this.stale) await this.read();
+      if (this.stale || this.viewTooOld()) await this.read();
       this.takeSymbol(request.symbol, request.assetClass, 'symbol');
       return await this.coordinator().submit(request, this.tracked);
     } finally {
@@ -128,6 +131,11 @@ export class ExecutingMode {
       // Events that came while requests were carried out: the ledger reads the broker once they all end.
       if (this.inFlight === 0 && this.stale && this.started) void this.refreshWhileIdle();
     }
+  }
+
+  /** The last read began `maxViewAgeMs` or more ago (or none has ended yet). */
+  private viewTooOld(): boolean {
+    return this.readAt === null || this.now() - this.readAt >= this.maxViewAgeMs;
   }
 
   /** A bot's order event: only quotes are taken, the venue tells orders, fills and the account itself. */

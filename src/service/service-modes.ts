@@ -30,6 +30,8 @@ export function modeParts(
     /** Config `symbols`: each configured market's spelling and asset class. */
     symbols: Readonly<Record<string, { assetClass: AssetClass }>>;
     account: Account;
+    /** Executing mode: a request reads the broker first when the last read is older (config live.pollSec). */
+    maxViewAgeMs: number;
   },
   tables: ServiceTables,
   hooks: AdvisoryHooks & { coordinator: () => Coordinator },
@@ -48,6 +50,14 @@ export function modeParts(
     return { book, reports, advisory: broker, executing: null };
   }
   const now = (): number => o.timers.now();
-  const executing = new ExecutingMode(o.mode.broker, o.store, now, o.symbols, hooks.coordinator, o.log);
+  const executing = new ExecutingMode(
+    o.mode.broker,
+    o.store,
+    now,
+    o.symbols,
+    hooks.coordinator,
+    o.log,
+    o.maxViewAgeMs,
+  );
   return { book: null, reports: null, advisory: null, executing };
 }

@@ -37,9 +37,13 @@ class CountedConnection extends Connection {
     if (this.unreachable) return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:443'));
     return super.account();
   }
+  /** The stream sends nothing more (it gave up reconnecting); the venue still answers every call. */
+  silent = false;
   override onOrderEvent(listener: (event: OrderEvent) => void): () => void {
     this.listeners.push(listener);
-    return super.onOrderEvent(listener);
+    return super.onOrderEvent((event) => {
+      if (!this.silent) listener(event);
+    });
   }
   override async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
     const result = await super.placeLimit(request);
@@ -69,13 +73,14 @@ function start(options: { unreachable?: boolean } = {}) {
   const connection = new CountedConnection(venue);
   connection.unreachable = options.unreachable ?? false;
   const { log, lines } = capturingLog();
-  const { service, store, metrics } = executingService(dir, connection, { timers: new ManualTimers(), log });
+  const timers = new ManualTimers();
+  const { service, store, metrics } = executingService(dir, connection, { timers, log });
   cleanups.push(async () => {
     await service.close().catch(() => undefined);
     store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { service, metrics, venue, connection, lines };
+  return { service, metrics, venue, connection, lines, timers };
 }
 
 /** A gauge's value in the /metrics text. */
@@ -209,6 +214,29 @@ describe("the executing service's view of the broker", () => {
     const status = service.status();
     expect(status.brokerView).toMatchObject({ eventsSince: 0 });
     expect(orderIds(status)).not.toContain('r3');
+  });
+
+  it('reads the broker before a request once its view is live.pollSec old, when no event came (a stream that gave up)', async () => {
+    const { service, venue, connection, timers } = start();
+    await service.ready;
+    connection.silent = true; // the stream sends nothing more, while the venue fills and the account moves
+    venue.fillOrder('r0', 100);
+    venue.setAccount({ equity: 101_000 });
+    await settle();
+    const reads = connection.accountReads;
+    // Within the age (the default live.pollSec, 60 s) a request decides on the view it has, without a read.
+    timers.advance(59_000);
+    expect((await service.request(readyRequest('BTC/USD', 1_000))).status).toBe('placed');
+    expect(connection.accountReads).toBe(reads);
+    expect(orderIds(service.status())).toContain('r0');
+    timers.advance(1_000);
+    expect((await service.request(readyRequest('ETH/USD', 1_000))).status).toBe('placed');
+    expect(connection.accountReads).toBe(reads + 1);
+    const status = service.status();
+    expect(orderIds(status)).not.toContain('r0');
+    expect(status.positions).toContainEqual(expect.objectContaining({ symbol: 'R0/USD', qty: 20 }));
+    expect(status.account).toMatchObject({ equity: 101_000 });
+    expect(status.brokerView).toEqual({ readAt: new Date(T0 + 60_000).toISOString(), eventsSince: 0 });
   });
 
   it('fails the start when the broker cannot be read (503 naming it), instead of deciding on an empty ledger', async () => {

@@ -20,7 +20,7 @@ const symbolList = z.preprocess(
 );
 
 export const liveSchema = z.strictObject({
-  /** Seconds of market time between two polls of every watcher. */
+  /** Seconds of market time between two polls of every watcher; `serve` executing: the oldest broker view a request decides on. */
   pollSec: z.number().finite().gt(0).max(86_400),
   /** Replay only: market seconds per wall second (3600 = one market hour per second). */
   replaySpeed: z.number().finite().gt(0),
