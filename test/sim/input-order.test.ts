@@ -86,3 +86,42 @@ describe('the order of the series does not change a simulation', () => {
     expect(compared).toBeGreaterThan(100);
   });
 });
+
+describe('the order the signals are given in does not change a simulation', () => {
+  it('a signal list newest first trades as the same list oldest first', () => {
+    const bars = flat('2024-03-04T00:00:00Z', 12, 100);
+    bars[3] = { ...bars[3]!, l: 99 };
+    bars[8] = { ...bars[8]!, l: 97 };
+    const s = series('AAAUSD', 'crypto', bars);
+    const at = (h: number) => Date.parse('2024-03-04T00:00:00Z') + h * 3_600_000;
+    // The first signal (an hour in, valid two hours) rests at 99 and fills in bar 3; the second, at 97,
+    // arrives later and fills in bar 8.
+    const signals: ExternalSignal[] = [
+      {
+        time: at(1),
+        symbol: 'AAAUSD',
+        side: 'buy',
+        entry: 99,
+        takeProfit: 99.5,
+        expectedPnl: 1,
+        validUntil: at(4),
+      },
+      {
+        time: at(6),
+        symbol: 'AAAUSD',
+        side: 'buy',
+        entry: 97,
+        takeProfit: 120,
+        expectedPnl: 1,
+        validUntil: at(11),
+      },
+    ];
+    const config = resolveConfig({
+      layers: [{ source: 'test', values: { cryptoNormalTolerance: 0.05, sim: { orderFraction: 0.5 } } }],
+    }).config;
+    const sorted = simulate({ series: [s], config, calendar, signals });
+    const reversed = simulate({ series: [s], config, calendar, signals: [...signals].reverse() });
+    expect(sorted.trades.map((t) => t.entryPrice)).toEqual([99, 97]);
+    expect(outcome(reversed)).toEqual(outcome(sorted));
+  });
+});
