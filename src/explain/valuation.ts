@@ -79,6 +79,8 @@ export function valueScenario(input: {
     timeline,
     orderValidUntil,
     requestValidUntil,
+    // The bar lengths known at `now`, the bars opened by then included: the session as it stands.
+    start: now,
   });
   const barMs = valuation.coordinatorOptions().barMs ?? 0;
   if (barMs > 0) oneBar = barMs;

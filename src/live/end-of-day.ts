@@ -1,7 +1,7 @@
 import type { Coordinator } from '../coordinator/coordinator.js';
 import type { Session } from '../core/calendar/index.js';
 import { planDeleverage, type DeleveragePlan } from '../core/policy/deleverage-plan.js';
-import { feeRates, slippageRate } from '../sim/costs.js';
+import { feeRates, restingEntryFees, slippageRate } from '../sim/costs.js';
 import { stockEntriesClosed } from '../session/asking.js';
 import { deleverageSteps, trimSize } from '../session/deleverage.js';
 import { deleverageId } from '../ports/order-ids.js';
@@ -111,6 +111,8 @@ export class EndOfDay {
       bufferPct: config.bufferPct,
       table: config.margin,
       orders: this.h.coordinator.ledger.orders,
+      // The resting entries' fees, held back as the entry decisions hold them back (the simulator's rule).
+      heldBack: restingEntryFees(this.h.coordinator.ledger.orders, feeRates(config.sim)),
       positions: positions.map((p) => ({
         symbol: p.symbol,
         assetClass: p.assetClass,

@@ -20,7 +20,7 @@ import { LiveStore } from './store.js';
 import { BarVenue } from './venue.js';
 import { feeRates, slippageRate } from '../sim/costs.js';
 import { fillThrough } from '../sim/fill-rules.js';
-import { buildTimeline } from '../sim/timeline.js';
+import { buildTimeline, firstBarStep } from '../sim/timeline.js';
 import { sessionBarMs } from '../session/bar-length.js';
 
 /** Everything a running session holds, to stop it in order. */
@@ -116,7 +116,11 @@ export async function launchReplay(o: ReplayLaunch): Promise<LiveSession> {
     end: o.to,
     runTag,
     pollTimes: timeline.steps,
-    barMs: sessionBarMs(timeline.barLengths, timeline.firstBar),
+    barMs: sessionBarMs(
+      timeline.barLengths,
+      o.series.map((s) => s.time),
+      firstBarStep(timeline),
+    ),
   });
 }
 

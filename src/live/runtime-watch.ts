@@ -2,7 +2,7 @@ import type { Coordinator } from '../coordinator/coordinator.js';
 import type { Outcome } from '../coordinator/saga.js';
 import type { Decision } from '../core/policy/decision.js';
 import type { AssetClass, EntryRequest } from '../core/types.js';
-import { entryFeeRate, feeRates, reservedEntryFee, type FeeRates } from '../sim/costs.js';
+import { entryFeeRate, feeRates, reservedEntryFee, restingEntryFees, type FeeRates } from '../sim/costs.js';
 import { exitId, takeProfitId } from '../ports/order-ids.js';
 import type { Quote } from '../ports/venue.js';
 import { stockEntriesClosed } from '../session/asking.js';
@@ -283,9 +283,9 @@ export class LiveWatchers {
 function reserveFeesOf(h: WatchHost, fees: FeeRates, request: EntryRequest): void {
   const { config } = h.o;
   const ledger = h.coordinator.ledger;
-  let reserve = reservedEntryFee(request.qty, request.limitPrice, fees, request.assetClass);
-  for (const o of ledger.orders)
-    if (o.role === 'entry') reserve += reservedEntryFee(o.qty, o.limitPrice, fees, o.assetClass);
+  const reserve =
+    reservedEntryFee(request.qty, request.limitPrice, fees, request.assetClass) +
+    restingEntryFees(ledger.orders, fees);
   if (!(reserve > 0)) return;
   const cap = Math.min(h.brokerCap() ?? Infinity, (ledger.account.equity - reserve) * (1 - config.bufferPct));
   const sessionOpen = h.o.calendar.isRegularSession(h.o.time.now());

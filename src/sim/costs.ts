@@ -68,5 +68,19 @@ export function reservedEntryFee(
   return Math.abs(qty * limitPrice) * entryFeeRate(rates, assetClass);
 }
 
+/**
+ * What the resting entry orders would pay in fees if they all filled (reservedEntryFee of each): held back
+ * from the capacity by each entry decision and by the end-of-day plan, in the simulator and live alike.
+ */
+export function restingEntryFees(
+  orders: Iterable<{ role: string; qty: number; limitPrice: number; assetClass: AssetClass }>,
+  rates: FeeRates,
+): number {
+  let sum = 0;
+  for (const o of orders)
+    if (o.role === 'entry') sum += reservedEntryFee(o.qty, o.limitPrice, rates, o.assetClass);
+  return sum;
+}
+
 /** The end-of-day trim's size with its own costs: one rule of the session (src/session/deleverage.ts). */
 export { trimQtyWithCosts } from '../session/deleverage.js';

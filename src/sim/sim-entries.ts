@@ -2,7 +2,7 @@ import type { Outcome } from '../coordinator/saga.js';
 import { marginCapacity } from '../core/margin/requirements.js';
 import { entryLimit } from '../session/entry.js';
 import { rankRequests } from '../session/ranking.js';
-import { reservedEntryFee } from './costs.js';
+import { reservedEntryFee, restingEntryFees } from './costs.js';
 import type { SimState } from './sim-state.js';
 import type { Watcher } from './sim-types.js';
 
@@ -25,7 +25,7 @@ export function submitRequests(
     // that no fill leaves margin over capacity (README "The model: assumptions and limits"). A cap on
     // capacity, not a lower equity: equity picks the margin tier, and 25,000 less a few dollars of fees is
     // still a 4x account. The cap is lifted after the step.
-    if (Number.isNaN(reserve)) reserve = entryFeeReserve(st);
+    if (Number.isNaN(reserve)) reserve = restingEntryFees(st.ledger.orders, st.fees);
     const held = reserve + reservedEntryFee(req.qty, req.limitPrice, st.fees, req.assetClass);
     st.ledger.setAccount({ capacityCap: marginCapacity(equity - held, st.config.bufferPct) });
     const outcome = st.coordinator.submitSync(req, st.broker);
@@ -83,13 +83,4 @@ function leftOrdersAlone(o: Outcome): boolean {
     o.cancelled.length === 0 &&
     o.filledDuringCancel.length === 0
   );
-}
-
-/** What the resting entry orders would pay in fees if they filled (held back from equity while they rest). */
-function entryFeeReserve(st: SimState): number {
-  let sum = 0;
-  for (const o of st.ledger.orders) {
-    if (o.role === 'entry') sum += reservedEntryFee(o.qty, o.limitPrice, st.fees, o.assetClass);
-  }
-  return sum;
 }

@@ -1,6 +1,7 @@
 import { planDeleverage } from '../core/policy/deleverage-plan.js';
 import { deleverageSteps, trimSize } from '../session/deleverage.js';
 import { closingSide } from '../session/exits.js';
+import { restingEntryFees } from './costs.js';
 import { marketFillPrice } from './fill-rules.js';
 import type { SimState } from './sim-state.js';
 
@@ -11,6 +12,9 @@ export function deleveragePlan(st: SimState, phase: 'orders' | 'positions') {
     bufferPct: st.config.bufferPct,
     table: st.config.margin,
     orders: st.ledger.orders,
+    // The fees the resting entries would pay, held back as every entry decision holds them back: a crypto
+    // entry that fills overnight then pays its fee without leaving the book over its capacity.
+    heldBack: restingEntryFees(st.ledger.orders, st.fees),
     positions: [...st.portfolio.positions.values()].map((p) => {
       const w = st.bySymbol.get(p.symbol);
       return {

@@ -97,7 +97,11 @@ export class SimState {
               timeline.firstBar[k]!,
               timeline.lastBar[k]!,
             ),
-      external: input.signals ? input.signals.filter((x) => x.symbol === s.symbol) : [],
+      // Oldest first (a stable sort: signals of one time keep the order given), as the signal rule reads
+      // them: a list given newest first would otherwise hide its older signals behind the first one's time.
+      external: input.signals
+        ? input.signals.filter((x) => x.symbol === s.symbol).sort((a, b) => a.time - b.time)
+        : [],
       externalNext: 0,
       bar: timeline.firstBar[k]!,
       lastBar: -1,

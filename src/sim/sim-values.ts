@@ -6,7 +6,7 @@ import { sessionBarMs } from '../session/bar-length.js';
 import { SessionValuation, VALUATION_WARMUP_BARS } from '../session/valuation.js';
 import { DecisionLog } from './records.js';
 import type { DecisionRow, DecisionValue, ValuedPrediction, Watcher } from './sim-types.js';
-import type { Timeline } from './timeline.js';
+import { firstBarStep, type Timeline } from './timeline.js';
 
 /**
  * The simulator's side of value-aware stealing: it builds the session's valuation over the watchers, feeds it
@@ -25,7 +25,7 @@ export type ValuedSeries = Pick<
 /**
  * The valuation of one run. A resting entry's validity is its signal's (the watcher that placed it knows);
  * a request's is the watcher's current signal's. The bar length is the shortest of the series' lengths as
- * known at the first simulated bar (the `*Bars` keys count in it).
+ * known at the first bar close of the run (the `*Bars` keys count in it).
  */
 export function simValuation(input: {
   ranking: VictimRanking;
@@ -35,6 +35,11 @@ export function simValuation(input: {
   orderValidUntil(order: OpenOrder): number;
   requestValidUntil(symbol: string): number;
   fillTape?: FillTape;
+  /**
+   * When the session starts, for its bar length (sessionBarMs): a run's first bar close (the default);
+   * explain's scenario time, whose timeline holds no bar close after it.
+   */
+  start?: number;
 }): SessionValuation {
   const { watchers, timeline } = input;
   const valuation = new SessionValuation({
@@ -43,7 +48,8 @@ export function simValuation(input: {
     symbols: watchers,
     barMs: sessionBarMs(
       watchers.map((w) => w.barLengths),
-      timeline.firstBar,
+      watchers.map((w) => w.s.time),
+      input.start ?? firstBarStep(timeline),
     ),
     orderValidUntil: input.orderValidUntil,
     // A watcher asks for an entry only while it has none resting, and keeps the signal it placed it for

@@ -141,6 +141,16 @@ export function buildTimeline(
 }
 
 /**
+ * When a session over this timeline first sees a bar close (the first step with a bar; an end-of-day event
+ * may come before it): the time its bar length is known at (sessionBarMs). −∞ for a timeline without bars.
+ */
+export function firstBarStep(timeline: Pick<Timeline, 'steps' | 'kinds'>): number {
+  for (let i = 0; i < timeline.steps.length; i++)
+    if (timeline.kinds[i]! & STEP_BAR) return timeline.steps[i]!;
+  return Number.NEGATIVE_INFINITY;
+}
+
+/**
  * Every bar close in range, ascending and unique: a merge of the per-series close times, each already
  * ascending. A handful of series, so the next smallest is found by a scan of their heads, kept in a typed
  * array of their own (the head of a series that is done is +∞).

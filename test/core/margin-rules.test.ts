@@ -109,6 +109,22 @@ describe('end-of-day check (overnight requirement before the close)', () => {
     expect(over.excess).toBe(5_000);
   });
 
+  it('fees held back lower the capacity, never the requirement (2,100 of equity, 150 held back: still 2x)', () => {
+    const input = {
+      equity: 2_100,
+      bufferPct: 0,
+      cryptoMargin: 0,
+      stockOrderNotional: 0,
+      stockPositionNotional: 4_100,
+      table,
+    };
+    const c = overnightCheck({ ...input, heldBack: 150 });
+    expect(c.requirement).toBe(0.5);
+    expect(c.capacity).toBe(1_950);
+    expect(c.excess).toBe(100);
+    expect(overnightCheck(input).excess).toBe(0);
+  });
+
   it('a trim frees exactly the excess when the position is large enough, and never sells more than held', () => {
     fc.assert(
       fc.property(

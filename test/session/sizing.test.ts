@@ -108,20 +108,29 @@ describe('the one sizing rule', () => {
 });
 
 describe('ranking', () => {
-  it('most valuable first, ties by watcher order; crypto ranks count cryptos only', () => {
+  it('most valuable first, ties by symbol, then by watcher order; crypto ranks count cryptos only', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ pnl: fc.integer({ min: -5, max: 5 }), crypto: fc.boolean() }), {
-          maxLength: 12,
-        }),
+        fc.array(
+          fc.record({
+            pnl: fc.integer({ min: -5, max: 5 }),
+            crypto: fc.boolean(),
+            symbol: fc.constantFrom('AAPL', 'BTCUSD', 'ETHUSD', 'MSFT'),
+          }),
+          { maxLength: 12 },
+        ),
         (rows) => {
           const items = rows.map((r, index) => ({
             index,
-            request: { ...blankRequest(`S${index}`, r.crypto ? 'crypto' : 'stock'), forecastPnl: r.pnl },
+            request: { ...blankRequest(r.symbol, r.crypto ? 'crypto' : 'stock'), forecastPnl: r.pnl },
           }));
           const ranked = rankRequests([...items].reverse());
+          const bySymbol = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
           const expected = [...items].sort(
-            (a, b) => b.request.forecastPnl - a.request.forecastPnl || a.index - b.index,
+            (a, b) =>
+              b.request.forecastPnl - a.request.forecastPnl ||
+              bySymbol(a.request.symbol, b.request.symbol) ||
+              a.index - b.index,
           );
           expect(ranked.map((x) => x.index)).toEqual(expected.map((x) => x.index));
           let rank = 0;

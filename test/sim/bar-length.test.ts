@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sessionBarMs } from '../../src/session/bar-length.js';
 import { causalBarLengths } from '../../src/sim/timeline.js';
 
 const H = 3_600_000;
@@ -57,5 +58,22 @@ describe('causal bar length', () => {
     const tsla = Float64Array.from([0, 0.5, 1.5, 2.5, 3.5, 24, 24.5, 25.5], (h) => h * H);
     expect(Array.from(causalBarLengths(tsla)).slice(2)).toEqual([H / 2, H, H, H, H, H]);
     expect(causalBarLengths(tsla)[0]).toBeNaN();
+  });
+});
+
+describe('the session bar length', () => {
+  const t0 = Date.parse('2024-03-04T00:00:00Z');
+  const opens = (start: number, step: number, n: number) =>
+    Float64Array.from({ length: n }, (_, i) => start + i * step);
+  it('is the shortest length known at the start; a series whose bars begin later does not count', () => {
+    const hourly = opens(t0, H, 48);
+    const quarter = opens(t0 + 24 * H, H / 4, 96);
+    const lengths = [causalBarLengths(hourly), causalBarLengths(quarter)];
+    const start = t0 + H; // the hourly series' first bar closes when its second opens
+    expect(sessionBarMs(lengths, [hourly, quarter], start)).toBe(H);
+    // Once the quarter-hour series has opened two bars, its length is known.
+    expect(sessionBarMs(lengths, [hourly, quarter], t0 + 24 * H + H / 4)).toBe(H / 4);
+    // Nothing known yet (one bar opened, or none): 0, and the `*Bars` keys fall back to their seconds.
+    expect(sessionBarMs(lengths, [hourly, quarter], t0)).toBe(0);
   });
 });

@@ -98,3 +98,58 @@ describe('entry orders reserve their fee (margin never exceeds capacity, fees in
     );
   });
 });
+
+describe('the end-of-day plan holds the resting entries’ fees back too', () => {
+  it('a crypto entry that fills after the close leaves margin within capacity (flat prices, hand-made)', () => {
+    // Three stocks bought intraday at 4x (50,000 each) and a crypto entry of 50,000 resting at 99 below a
+    // price of 100. At the close the stocks are trimmed to the overnight 2x; the crypto entry fills at 21:00Z
+    // (16:00 New York) and pays its 15 bps. Prices never move: only that fee can push margin over capacity,
+    // and it may not (the plan held it back, as every entry decision does).
+    const day = Date.parse('2024-03-05T00:00:00Z');
+    const H = 3_600_000;
+    const flat = (t: number, p: number) => ({ t, o: p, h: p, l: p, c: p });
+    const stockBars = [0, 24].flatMap((d) =>
+      Array.from({ length: 7 }, (_, h) => flat(day + (d + 14.5 + h) * H, 100)),
+    );
+    const cryptoBars = Array.from({ length: 48 }, (_, h) =>
+      h < 21 ? flat(day + h * H, 100) : { t: day + h * H, o: 99.5, h: 99.5, l: 99, c: 99 },
+    );
+    const stocks = ['S1', 'S2', 'S3'];
+    const all = [series('CCCUSD', 'crypto', cryptoBars), ...stocks.map((s) => series(s, 'stock', stockBars))];
+    const signals: ExternalSignal[] = [
+      {
+        time: day + 15 * H,
+        symbol: 'CCCUSD',
+        side: 'buy',
+        entry: 99,
+        takeProfit: 200,
+        expectedPnl: 5,
+        validUntil: day + 40 * H,
+      },
+      ...stocks.map((symbol) => ({
+        time: day + 14.5 * H,
+        symbol,
+        side: 'buy' as const,
+        entry: 100,
+        takeProfit: 200,
+        expectedPnl: 10,
+        validUntil: day + 20 * H,
+      })),
+    ];
+    signals.sort((a, b) => a.time - b.time);
+    const out = simulate({
+      series: all,
+      config: resolveConfig({
+        layers: [{ source: 'test', values: { bufferPct: 0, sim: { orderFraction: 0.5, timeStopHours: 0 } } }],
+      }).config,
+      calendar: nyseCalendar(),
+      signals,
+      assertInvariants: true,
+    });
+    const crypto = out.trades.find((t) => t.symbol === 'CCCUSD');
+    expect(crypto?.entryTime).toBe(day + 22 * H);
+    expect(out.counters.deleverageTrims).toBeGreaterThan(0);
+    expect(out.counters.maxUtilization).toBeLessThanOrEqual(1 + 1e-12);
+    expectWithinCapacity(out.equity);
+  });
+});

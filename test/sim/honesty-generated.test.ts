@@ -31,3 +31,39 @@ describe('the simulator is honest on generated markets, under random configurati
     for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThan(5);
   });
 });
+
+describe('the honesty checks count the days the run counts', () => {
+  it('a stock-only book whose after-hours bars close past midnight UTC pays interest per New York day', () => {
+    // Found by the property above at another seed: the checks counted UTC days, and a Wednesday row at the
+    // regular close (21:00Z) then a Thursday row at 20:00 New York (01:00Z Friday) looked like two days.
+    const { series, signals } = generateMarket({
+      start: '2024-03-04',
+      days: 4,
+      symbols: [
+        { assetClass: 'stock', layout: 'extended', volatility: 0.002, gapChance: 0.1 },
+        { assetClass: 'stock', layout: 'regular', volatility: 0.002, gapChance: 0 },
+        { assetClass: 'stock', layout: 'regular', volatility: 0.002, gapChance: 0.1 },
+      ],
+      signalsPerSymbol: 7,
+      seed: 568477729,
+    });
+    const config = resolveConfig({
+      layers: [
+        {
+          source: 'test',
+          values: {
+            extendedHours: true,
+            stealingEnabled: false,
+            marginRatePerYear: 0.5,
+            deleverageLeadMinutes: 0,
+            sim: { initialEquity: 100_000, orderFraction: 0.6, feesBps: 0, stopLossPct: 0, timeStopHours: 0 },
+          },
+        },
+      ],
+    }).config;
+    const out = simulate({ series, config, calendar, signals, assertInvariants: true });
+    expect(out.interestPaid).toBeGreaterThan(0);
+    expect(out.equity.some((r) => new Date(r.time).getUTCHours() < 4)).toBe(true);
+    expect(honestyViolations({ series, config, calendar, out })).toEqual([]);
+  });
+});

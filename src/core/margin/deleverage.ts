@@ -13,6 +13,12 @@ export interface OvernightCheckInput {
   stockOrderNotional: number;
   stockPositionNotional: number;
   table: MarginTable;
+  /**
+   * What the resting entry orders would pay in fees if they filled, held back from the capacity (never from
+   * the equity that picks the requirement), as each entry decision holds it back: an entry that fills after
+   * the close then pays its fee without leaving margin over capacity. 0 by default.
+   */
+  heldBack?: number;
 }
 
 export interface OvernightCheck {
@@ -25,7 +31,7 @@ export interface OvernightCheck {
 
 export function overnightCheck(input: OvernightCheckInput): OvernightCheck {
   const requirement = overnightStockRequirement(input.equity, input.table);
-  const capacity = marginCapacity(input.equity, input.bufferPct);
+  const capacity = marginCapacity(input.equity - (input.heldBack ?? 0), input.bufferPct);
   const marginAtClose =
     input.cryptoMargin + (input.stockOrderNotional + input.stockPositionNotional) * requirement;
   return { requirement, capacity, marginAtClose, excess: Math.max(0, marginAtClose - capacity) };

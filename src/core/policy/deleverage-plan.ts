@@ -60,6 +60,8 @@ export function planDeleverage(input: {
   table: MarginTable;
   orders: readonly DeleverageOrder[];
   positions: readonly DeleveragePosition[];
+  /** The resting entries' fees, held back from the capacity (OvernightCheckInput.heldBack). */
+  heldBack?: number;
 }): DeleveragePlan {
   let cryptoMargin = 0;
   let stockOrderNotional = 0;
@@ -81,6 +83,7 @@ export function planDeleverage(input: {
     stockOrderNotional,
     stockPositionNotional,
     table: input.table,
+    heldBack: input.heldBack ?? 0,
   });
   let excess = check.excess;
   const cancel: string[] = [];

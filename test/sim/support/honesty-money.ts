@@ -1,3 +1,4 @@
+import { newYorkDayNumber } from '../../../src/core/calendar/index.js';
 import { overnightStockRequirement } from '../../../src/core/margin/requirements.js';
 import type { BarSeries } from '../../../src/marketdata/index.js';
 import { feeRates } from '../../../src/sim/costs.js';
@@ -39,7 +40,21 @@ export function moneyViolations(input: HonestyInput, entries: Map<string, TradeR
         );
   v.push(...equityIdentity(input, entries));
   return v;
-  return v;
+}
+
+/**
+ * The days of the equity rows and of margin interest (README "The model: assumptions and limits", Metrics):
+ * UTC days when the run holds any crypto with a bar in its range, New York days for stocks only (an
+ * after-hours bar closing past midnight UTC stays on its trading day).
+ */
+function dayOfRun(input: HonestyInput): (t: number) => number {
+  const { series, out } = input;
+  const first = out.first ?? Number.POSITIVE_INFINITY;
+  const last = out.last ?? Number.NEGATIVE_INFINITY;
+  const cryptoInRange = series.some(
+    (s, k) => s.assetClass === 'crypto' && out.closeTimes[k]!.some((c) => c >= first && c <= last),
+  );
+  return cryptoInRange || !series.length ? (t) => Math.floor(t / DAY) : newYorkDayNumber;
 }
 
 /** Open parts of positions at time t (entered at or before t, exited after). */
@@ -97,12 +112,13 @@ function equityIdentity(input: HonestyInput, entries: Map<string, TradeRecord[]>
     }
     return { equity, slack, longNotional, open };
   };
+  const dayOf = dayOfRun(input);
   let interest = 0;
   /** Interest charged up to each row's day (charged at the first step of a day). */
   const charged: number[] = [];
   let prev: { day: number; equity: number; longNotional: number } | null = null;
   for (const [r, row] of out.equity.entries()) {
-    const day = Math.floor(row.time / DAY);
+    const day = dayOf(row.time);
     if (prev && day > prev.day)
       interest +=
         Math.max(0, prev.longNotional - prev.equity) * (config.marginRatePerYear / 360) * (day - prev.day);
@@ -121,8 +137,8 @@ function equityIdentity(input: HonestyInput, entries: Map<string, TradeRecord[]>
   if (out.first === null || out.last === null || !series.some((s) => s.assetClass === 'stock')) return v;
   let e = 0;
   for (let c = calendar.nextClose(out.first); c !== null && c <= out.last; c = calendar.nextClose(c + 1)) {
-    while (e + 1 < out.equity.length && Math.floor(out.equity[e]!.time / DAY) < Math.floor(c / DAY)) e++;
-    if (Math.floor(out.equity[e]!.time / DAY) !== Math.floor(c / DAY)) continue; // no step that day
+    while (e + 1 < out.equity.length && dayOf(out.equity[e]!.time) < dayOf(c)) e++;
+    if (dayOf(out.equity[e]!.time) !== dayOf(c)) continue; // no step that day
     const cumulative = charged[e]!;
     const s = state(c, cumulative);
     const stocks = s.open.filter((x) => series[index.get(x.symbol)!]!.assetClass === 'stock');
