@@ -29,4 +29,25 @@ describe('where a bad input is', () => {
     expect(notDir.code).toBe(2);
     expect(notDir.stderr).toContain('is a file, not a folder');
   });
+
+  it('an empty config, scenario or calendar file is called empty (it said "got null" or "end of JSON input")', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ws-empty-'));
+    const files = {
+      'empty.yaml': '',
+      'blank.json': '  \n',
+      'comments.yaml': '# protectionPct: 0.002\n\n  # cooldownSec: 60\n',
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const config = runCli(['config', 'check', join(dir, 'empty.yaml')]);
+    expect(config.code).toBe(2);
+    expect(config.stderr).toContain(`${join(dir, 'empty.yaml')}: is empty; write its content there`);
+    const scenario = runCli(['explain', '--scenario', join(dir, 'blank.json')]);
+    expect(scenario.code).toBe(2);
+    expect(scenario.stderr).toContain(`${join(dir, 'blank.json')}: is empty;`);
+    const calendar = runCli(['simulate', '--benchmark', 'crypto', '--calendar', join(dir, 'comments.yaml')]);
+    expect(calendar.code).toBe(2);
+    expect(calendar.stderr).toContain(`${join(dir, 'comments.yaml')}: is empty (only comments);`);
+    // A document that holds something is parsed as before, a comment beside a key included.
+    expect(parseStructured('# a note\nprotectionPct: 0.002\n', 'c.yaml')).toEqual({ protectionPct: 0.002 });
+  });
 });
