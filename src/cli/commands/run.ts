@@ -253,12 +253,12 @@ function notWarmedUp(warmedUp: number, to: number | null): { detail: string } {
 function runFlagLayers(opts: RunOptions): { source: string; values: unknown }[] {
   return flagLayers([
     ['--dry-run', ['dryRun'], opts.dryRun ? true : undefined],
-    ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed')],
-    ['--poll', ['live', 'pollSec'], numberFlag(opts.poll, '--poll')],
+    ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed', '3600')],
+    ['--poll', ['live', 'pollSec'], numberFlag(opts.poll, '--poll', '60')],
     ['--db', ['live', 'stateDb'], opts.db],
     ['--signals', ['live', 'signalsCsv'], opts.signals],
     ['--cancel-on-stop', ['live', 'cancelEntriesOnStop'], opts.cancelOnStop ? true : undefined],
     ['--host', ['live', 'http', 'host'], opts.host],
-    ['--port', ['live', 'http', 'port'], numberFlag(opts.port, '--port')],
+    ['--port', ['live', 'http', 'port'], numberFlag(opts.port, '--port', '8787')],
   ]);
 }

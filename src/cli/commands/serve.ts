@@ -289,9 +289,9 @@ function serveFlagLayers(opts: ServeOptions): { source: string; values: unknown 
   return flagLayers([
     ['--dry-run', ['dryRun'], opts.dryRun ? true : undefined],
     ['--host', ['live', 'http', 'host'], opts.host],
-    ['--port', ['live', 'http', 'port'], numberFlag(opts.port, '--port')],
+    ['--port', ['live', 'http', 'port'], numberFlag(opts.port, '--port', '8787')],
     ['--db', ['live', 'stateDb'], opts.db],
-    ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed')],
+    ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed', '3600')],
   ]);
 }
 
