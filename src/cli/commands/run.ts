@@ -15,6 +15,7 @@ import { PortInUseError } from '../../live/http.js';
 import { numberFlag } from '../whole-number.js';
 import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
+import { checkRunBrokerFlags } from '../broker-flags.js';
 import { stopSignal } from '../stop-signal.js';
 
 export interface RunOptions extends BarFileFlags {
@@ -118,6 +119,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     env: process.env,
   });
   const config = resolved.config;
+  checkRunBrokerFlags(broker, opts);
   // The store and the log file are checked before any data is read or any venue is asked (src/cli/output.ts).
   await checkOutputPath(opts.db !== undefined ? '--db' : 'live.stateDb', config.live.stateDb);
   await checkOutputPath('WORKSTEAL_LOG', process.env.WORKSTEAL_LOG || undefined);

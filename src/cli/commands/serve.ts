@@ -30,6 +30,7 @@ import { CliError, EXIT, portInUse } from '../errors.js';
 import { numberFlag } from '../whole-number.js';
 import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
+import { checkServeBrokerFlags } from '../broker-flags.js';
 import { stopSignal } from '../stop-signal.js';
 
 interface ServeOptions extends BarFileFlags {
@@ -126,6 +127,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     env: process.env,
   });
   const config = resolved.config;
+  checkServeBrokerFlags(opts.broker, opts);
   if (requiresValuator(config.victimRanking)) {
     // The service sees no bars, so it has nothing to value orders with; refuse before any client is answered.
     // (`auto` ranks by distance here.)
