@@ -16,7 +16,10 @@ export function parseDateFlag(raw: string | undefined, flag: string): number | u
   const iso: IsoResult = { offsetMin: Number.NaN, hasTime: false };
   const wall = parseIsoTime(Buffer.from(text, 'utf8'), 0, Buffer.byteLength(text), iso);
   if (Number.isNaN(wall)) {
-    throw new CliError(`${flag} ${JSON.stringify(raw)} is not a date (YYYY-MM-DD, a real day); ${EXAMPLE}`);
+    // A time part (2024-01-01T25:00) is named too: the message spoke of the day alone, which was right.
+    throw new CliError(
+      `${flag} ${JSON.stringify(raw)} is not a date or time (YYYY-MM-DD, a real day; then optionally THH:MM[:SS], a real time of day, and an offset such as Z or +02:00); ${EXAMPLE}`,
+    );
   }
   const t = Number.isNaN(iso.offsetMin) ? wall : wall - iso.offsetMin * 60_000;
   if (t < BAR_TIME_MIN || t >= BAR_TIME_MAX) {

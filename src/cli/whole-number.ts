@@ -13,10 +13,14 @@ export function wholeNumber(raw: string, flag: string, min: number): number {
   return n;
 }
 
-/** A flag that takes a number (the config schema checks its range): a plain decimal, else a usage error. */
-export function numberFlag(raw: string | undefined, flag: string): number | undefined {
+/**
+ * A flag that takes a number (the config schema checks its range): a plain decimal, else a usage error
+ * whose example is one that flag takes (`example`: a port for --port, not a speed).
+ */
+export function numberFlag(raw: string | undefined, flag: string, example: string): number | undefined {
   if (raw === undefined) return undefined;
   const n = parseDecimal(raw);
-  if (Number.isNaN(n)) throw new CliError(`${flag} ${JSON.stringify(raw)} is not a number, e.g. 3600`);
+  if (Number.isNaN(n))
+    throw new CliError(`${flag} ${JSON.stringify(raw)} is not a number, e.g. ${flag} ${example}`);
   return n;
 }

@@ -4,6 +4,8 @@
  *   2. ../shared/marketdata beside the project, when it holds the crypto benchmark set;
  *   3. the local data folder (--dir, WORKSTEAL_DATA_DIR, ./data), when its manifest lists bars;
  *   4. otherwise: download DEFAULT_SET into the local data folder.
+ * A folder named on the command line (--dir) is the one asked for: steps 1 and 2 are skipped, as a flag
+ * typed now wins over a variable exported earlier (docs/cli.md).
  * This module only decides; the command runs the simulation or the download.
  */
 import { existsSync } from 'node:fs';
@@ -43,7 +45,9 @@ export function sharedDir(env: Readonly<Record<string, string | undefined>>): st
 export async function findDemoData(
   env: Readonly<Record<string, string | undefined>>,
   dataDir: string,
+  options: { dirGiven?: boolean } = {},
 ): Promise<DemoData> {
+  if (options.dirGiven) return localData(dataDir);
   if (env.WORKSTEAL_DATA) {
     const dir = marketDataDir(env);
     // Set on purpose: use it even when incomplete, so the simulate command's message says what is missing.
@@ -54,6 +58,11 @@ export async function findDemoData(
     const set = benchmarkFiles('crypto', shared);
     if (set.missing.length === 0) return { kind: 'benchmark', dir: shared, files: set.files, why: 'shared' };
   }
+  return localData(dataDir);
+}
+
+/** The local data folder: what its manifest lists, else a download of DEFAULT_SET into it. */
+async function localData(dataDir: string): Promise<DemoData> {
   if (existsSync(dataDir)) {
     const manifest = await new DataStore(dataDir).read();
     const { entries, timeframe } = selectEntries(manifest);

@@ -35,6 +35,17 @@ export function parseStructured(raw: string, source: string): unknown {
   // invisible character, so it is dropped here (the YAML parser already skips it).
   const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
   const ext = extname(source).toLowerCase();
+  // An empty file (or YAML of comments alone) parses to nothing: say so, not "got null" or "end of input".
+  const blank = text.trim() === '';
+  const lines = text.split('\n').map((line) => line.trim());
+  if (blank || (ext !== '.json' && lines.every((line) => line === '' || line.startsWith('#')))) {
+    throw new ValidationError(`Cannot read ${source}`, [
+      {
+        where: source,
+        message: `is empty${blank ? '' : ' (only comments)'}; write its content there, or give the path of another file`,
+      },
+    ]);
+  }
   if (ext === '.json') {
     let value: unknown;
     try {

@@ -51,6 +51,20 @@ describe('the CLI convention (docs/cli.md)', () => {
     expect(r.stderr).toContain('total return');
   });
 
+  it('--json - moves the text of explain and config check to stderr, warnings and notes included', () => {
+    const explain = runCli(['explain', '--scenario', 'examples/scenario-steal.json', '--json', '-']);
+    expect(explain.code, explain.stderr).toBe(0);
+    expect(JSON.parse(explain.stdout)).toMatchObject({ action: 'steal' });
+    expect(explain.stderr).toContain('STEAL: cancel the victims');
+    expect(explain.stderr).toContain('note: victimRanking auto ranked by distance');
+    expect(explain.stderr).toContain('config warning: dead zone');
+    const check = runCli(['config', 'check', '--json', '-']);
+    expect(check.code, check.stderr).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({ valid: true });
+    expect(check.stderr).toContain('valid (preset default)');
+    expect(check.stderr).toContain('"protectionPct": 0.0015');
+  });
+
   it('a bare --json (the old form) is a usage mistake, exit 2', () => {
     const r = runCli(['explain', '--scenario', 'examples/scenario-steal.json', '--json']);
     expect(r.code).toBe(2);

@@ -65,6 +65,14 @@ describe('date flags', () => {
     }
   });
 
+  it('a time of day that does not exist is named as such (the message spoke of the day alone)', () => {
+    for (const raw of ['2024-01-01T25:00', '2024-01-01 12:61']) {
+      expect(() => parseDateFlag(raw, '--from'), raw).toThrow(
+        `--from ${JSON.stringify(raw)} is not a date or time (YYYY-MM-DD, a real day; then optionally THH:MM[:SS], a real time of day`,
+      );
+    }
+  });
+
   it('refuses a range whose end is not after its start, naming both', () => {
     expect(() => parseDateRange('2024-01-01', '2023-01-01')).toThrow(
       '--from 2024-01-01T00:00:00Z is not before --to 2023-01-01T00:00:00Z',

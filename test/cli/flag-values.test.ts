@@ -40,12 +40,24 @@ describe('count flags', () => {
 
 describe('number flags', () => {
   it('take plain decimals and refuse blanks, hex and infinities', () => {
-    expect(numberFlag('3600', '--speed')).toBe(3600);
-    expect(numberFlag(' 0.5 ', '--poll')).toBe(0.5);
-    expect(numberFlag(undefined, '--port')).toBeUndefined();
+    expect(numberFlag('3600', '--speed', '3600')).toBe(3600);
+    expect(numberFlag(' 0.5 ', '--poll', '60')).toBe(0.5);
+    expect(numberFlag(undefined, '--port', '8787')).toBeUndefined();
     for (const raw of ['', ' ', '0x10', 'Infinity', '1e999', 'abc']) {
-      expect(() => numberFlag(raw, '--port'), raw).toThrow(`--port ${JSON.stringify(raw)} is not a number`);
+      expect(() => numberFlag(raw, '--port', '8787'), raw).toThrow(
+        `--port ${JSON.stringify(raw)} is not a number`,
+      );
     }
+  });
+
+  it("a refusal's example is one that flag takes (--port said 'e.g. 3600', a speed)", () => {
+    const env = { WORKSTEAL_TOKEN: 'abcdefghijklmnopqrstuvwxyz0123456789' };
+    const port = runCli(['serve', '--broker', 'none', '--port', 'abc'], env);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('--port "abc" is not a number, e.g. --port 8787');
+    const poll = runCli(['run', '--broker', 'replay', '--benchmark', 'crypto', '--poll', 'x'], env);
+    expect(poll.code).toBe(2);
+    expect(poll.stderr).toContain('--poll "x" is not a number, e.g. --poll 60');
   });
 
   it('serve --port "" is refused instead of listening on a random port', () => {

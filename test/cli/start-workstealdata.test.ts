@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DataStore, importFiles } from '../../src/data/index.js';
 import { BENCHMARK_SETS } from '../../src/marketdata/benchmark-sets.js';
 import { runCli } from '../support/cli.js';
 
@@ -99,5 +100,22 @@ describe('start with WORKSTEAL_DATA', () => {
     );
     expect(compare.code, compare.stderr).toBe(0);
     expect(runCli(['start', '--quiet'], env).stderr).not.toContain('next:');
+  });
+
+  it('--dir typed on the command line wins over WORKSTEAL_DATA: start reads that folder (it ran on the set)', async () => {
+    const set = join(root, 'set-for-dir');
+    smallSet(set, false);
+    const dir = join(root, 'asked');
+    await importFiles({
+      store: new DataStore(dir),
+      files: [join(set, BENCHMARK_SETS.crypto.files[1]!)],
+      cacheDir: null,
+    });
+    const r = runCli(['start', '--dir', dir], { ...local, WORKSTEAL_DATA: set });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`demo data: ${dir} (1 series at 1h;`);
+    expect(r.stderr).not.toContain('crypto benchmark set');
+    // Without --dir the variable still decides.
+    expect(runCli(['start', '--quiet'], { ...local, WORKSTEAL_DATA: set }).code).toBe(0);
   });
 });

@@ -24,6 +24,14 @@ describe('optimize --holdout', () => {
     expect(r.stderr).toMatch(/--holdout 0\.3 belongs to --compare/);
   });
 
+  it('--markdown without --compare says what it writes and what to do (it said only "belongs to --compare")', () => {
+    const r = runCli([...base, '--markdown', join(dir, 'm.md'), '--db', join(dir, 'm.sqlite')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `--markdown ${join(dir, 'm.md')} belongs to --compare: it writes the holdout table, which only --compare makes (add --compare, or leave --markdown out)`,
+    );
+  });
+
   it('with --compare, splits the --from/--to range and prints a boundary off midnight with its time', () => {
     const md = join(dir, 'c.md');
     const json = join(dir, 'c.json');

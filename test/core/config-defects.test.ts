@@ -87,7 +87,7 @@ describe('other config defects are refused naming the file, the key and the valu
     ['out of range', 'cooldownSec: -5\n', 'cooldownSec', '-5'],
     ['overflowing number', 'fightThreshold: 1e400\n', 'fightThreshold', 'Infinity'],
     ['unknown key', 'cooldownsec: 10\n', 'unknown key "cooldownsec"; did you mean "cooldownSec"?', ''],
-    ['empty file', '', 'must be an object of configuration keys', 'null'],
+    ['empty file', '', 'is empty; write its content there', ''],
   ])('%s', async (_, text, key, value) => {
     const path = file('config.yaml', text);
     const issues = await issuesOf(() => loadConfig({ file: path, env: {} }));

@@ -50,14 +50,13 @@ export function registerConfig(program: Command): void {
             errors: [],
           });
         }
-        if (opts.json !== '-') {
-          out.write(`${pc.green('valid')} (preset ${resolved.preset}${file ? `, file ${file}` : ''})\n\n`);
-          out.write(`${JSON.stringify(resolved.config, null, 2)}\n`);
-        }
+        // Under `--json -` the JSON goes to stdout and the text with it to stderr (docs/cli.md "Output").
+        out.write(`${pc.green('valid')} (preset ${resolved.preset}${file ? `, file ${file}` : ''})\n\n`);
+        out.write(`${JSON.stringify(resolved.config, null, 2)}\n`);
         if (resolved.warnings.length) {
           out.write(`\n${pc.yellow(`${resolved.warnings.length} warning(s)`)}:\n`);
           for (const w of resolved.warnings) out.write(`  - ${w.message}\n`);
-        } else if (opts.json !== '-') out.write('\nno warnings\n');
+        } else out.write('\nno warnings\n');
         if (failsStrict)
           process.stderr.write(
             `${pc.red('failed')} under --strict: ${resolved.warnings.length} warning(s) above; resolve them or drop --strict\n`,

@@ -19,7 +19,7 @@ import {
 import { table } from '../../report/text.js';
 import { changedSince, writtenBy } from '../data-summary.js';
 import { CliError, EXIT } from '../errors.js';
-import { checkOutputPath, writeJsonOutput } from '../output.js';
+import { checkOutputPath, humanStream, writeJsonOutput } from '../output.js';
 
 export async function listData(opts: { dir?: string; json?: string }): Promise<void> {
   await checkOutputPath('--json', opts.json);
@@ -41,7 +41,9 @@ export async function listData(opts: { dir?: string; json?: string }): Promise<v
   if (opts.json) {
     await writeJsonOutput(opts.json, { dir, files: entries, missing, untracked, broken, misfiled });
   }
-  if (opts.json !== '-') listText(dir, found);
+  // Under `--json -` the table goes to stderr with the notes (docs/cli.md "Output"); the errors about
+  // missing or broken files behind the exit code 2 are printed either way.
+  listText(dir, found, humanStream(opts.json));
   if (missing.length + broken.length + misfiled.length > 0) process.exitCode = EXIT.badInput;
 }
 
@@ -60,12 +62,15 @@ async function refuseNonStore(store: DataStore): Promise<void> {
   );
 }
 
-/** The table of every entry (missing and broken ones flagged), then what to do about each flagged file. */
-function listText(dir: string, found: Reconciled): void {
+/**
+ * The table of every entry (missing and broken ones flagged) on `out`, then what to do about each flagged
+ * file on stderr.
+ */
+function listText(dir: string, found: Reconciled, out: NodeJS.WritableStream): void {
   const { manifest, missing, untracked, refreshed, broken, misfiled } = found;
   const entries = Object.entries(manifest.files);
   if (entries.length === 0 && untracked.length === 0) {
-    process.stdout.write(
+    out.write(
       `${dir} holds no market data. Get some with:\n  worksteal data download --source ccxt:binance --symbols BTC/USDT,ETH/USDT --timeframe 1h --from 2023-01-01\n  worksteal data import <files…>\n`,
     );
     return;
@@ -78,8 +83,8 @@ function listText(dir: string, found: Reconciled): void {
         : misfiled.some((m) => m.key === key)
           ? ' (ENTRY NAMES ANOTHER FILE)'
           : '';
-  process.stdout.write(`${dir}\n`);
-  process.stdout.write(
+  out.write(`${dir}\n`);
+  out.write(
     `${table(
       ['file', 'symbol', 'class', 'tf', 'first', 'last', 'bars', 'gaps', 'bad rows / dups', 'updated'],
       entries.map(([key, e]) => [
@@ -99,18 +104,17 @@ function listText(dir: string, found: Reconciled): void {
   for (const k of refreshed) {
     const was = found.before[k];
     const now = manifest.files[k];
-    if (was && now) process.stdout.write(`note: ${changedNote(k, was, now)}\n`);
+    if (was && now) out.write(`note: ${changedNote(k, was, now)}\n`);
   }
   for (const [k, e] of entries) {
     if (!e.editedAfterWrite || refreshed.includes(k)) continue;
     const { by, undo } = writtenBy(e.origin?.path ?? null);
     const { writtenAt, noticedAt } = e.editedAfterWrite;
-    process.stdout.write(
+    out.write(
       `note: ${k} was changed outside worksteal after ${by} wrote it (${writtenAt}; noticed ${noticedAt}): its row describes the edited file, not the bars ${by} recorded. To go back, ${undo}.\n`,
     );
   }
-  for (const k of untracked)
-    process.stdout.write(`untracked (not in the manifest): ${k}; import it to track it\n`);
+  for (const k of untracked) out.write(`untracked (not in the manifest): ${k}; import it to track it\n`);
   for (const group of sameMarket(manifest))
     process.stderr.write(`warning: ${sameMarketWarning(group, dir)}\n`);
   for (const b of broken)

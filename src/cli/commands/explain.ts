@@ -18,7 +18,7 @@ import { readStructuredFile } from '../../io/read-structured.js';
 import { dataQualityLines, type ReadBars } from '../data-summary.js';
 import { CliError, EXIT } from '../errors.js';
 import { addBarFileFlags, barLoadOptions, type BarFileFlags } from '../bar-flags.js';
-import { checkOutputPath, jsonOption, writeJsonOutput } from '../output.js';
+import { checkOutputPath, humanStream, jsonOption, writeJsonOutput } from '../output.js';
 
 interface ExplainOptions extends BarFileFlags {
   scenario: string;
@@ -104,19 +104,19 @@ export function registerExplain(program: Command): void {
           active ? { ...record, valuation: valuationRecord(valued!, scenario) } : record,
         );
       }
-      if (opts.json !== '-') {
-        const validity = active
-          ? { request: valued!.requestValidUntil, order: (id: string) => valued!.orderValidUntil({ id }) }
-          : undefined;
-        process.stdout.write(`${renderDecision(decision, validity)}\n`);
-        if (active) process.stdout.write(`\n${renderValuationBasis(valued!)}\n`);
-        // Notes and warnings about the run go to stderr (docs/cli.md), so stdout is the decision alone.
-        if (config.victimRanking === 'auto' && !active)
-          process.stderr.write(
-            'note: victimRanking auto ranked by distance: no bars were given; pass --data <bar files or folders> to rank by expected value, as simulate and run do\n',
-          );
-        for (const w of resolved.warnings) process.stderr.write(`config warning: ${w.message}\n`);
-      }
+      // Under `--json -` the record goes to stdout and the text with it to stderr (docs/cli.md "Output").
+      const out = humanStream(opts.json);
+      const validity = active
+        ? { request: valued!.requestValidUntil, order: (id: string) => valued!.orderValidUntil({ id }) }
+        : undefined;
+      out.write(`${renderDecision(decision, validity)}\n`);
+      if (active) out.write(`\n${renderValuationBasis(valued!)}\n`);
+      // Notes and warnings about the run go to stderr (docs/cli.md), so stdout is the decision alone.
+      if (config.victimRanking === 'auto' && !active)
+        process.stderr.write(
+          'note: victimRanking auto ranked by distance: no bars were given; pass --data <bar files or folders> to rank by expected value, as simulate and run do\n',
+        );
+      for (const w of resolved.warnings) process.stderr.write(`config warning: ${w.message}\n`);
       process.exitCode = EXIT.ok;
       if (!Number.isFinite(decision.time)) throw new CliError('scenario time is not a valid instant');
     });

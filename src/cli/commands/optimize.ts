@@ -116,7 +116,10 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   const { config, preset, fileValues, warnings } = await resolveOptimizeConfig(opts);
   const onBadData = opts.repair ? 'repair' : 'refuse';
   // Without --compare nothing is held out: a --holdout taken silently would let the user believe it was.
-  if (opts.markdown !== undefined) throw new CliError('--markdown belongs to --compare');
+  if (opts.markdown !== undefined)
+    throw new CliError(
+      `--markdown ${opts.markdown} belongs to --compare: it writes the holdout table, which only --compare makes (add --compare, or leave --markdown out)`,
+    );
   if (opts.holdout !== undefined)
     throw new CliError(
       `--holdout ${opts.holdout} belongs to --compare: without it the optimiser searches the whole --from/--to range and nothing is held out (add --compare, or leave --holdout out)`,

@@ -15,6 +15,7 @@ import { PortInUseError } from '../../live/http.js';
 import { numberFlag } from '../whole-number.js';
 import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
+import { checkRunBrokerFlags } from '../broker-flags.js';
 import { stopSignal } from '../stop-signal.js';
 
 export interface RunOptions extends BarFileFlags {
@@ -118,6 +119,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     env: process.env,
   });
   const config = resolved.config;
+  checkRunBrokerFlags(broker, opts);
   // The store and the log file are checked before any data is read or any venue is asked (src/cli/output.ts).
   await checkOutputPath(opts.db !== undefined ? '--db' : 'live.stateDb', config.live.stateDb);
   await checkOutputPath('WORKSTEAL_LOG', process.env.WORKSTEAL_LOG || undefined);
@@ -253,12 +255,12 @@ function notWarmedUp(warmedUp: number, to: number | null): { detail: string } {
 function runFlagLayers(opts: RunOptions): { source: string; values: unknown }[] {
   return flagLayers([
     ['--dry-run', ['dryRun'], opts.dryRun ? true : undefined],
-    ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed')],
-    ['--poll', ['live', 'pollSec'], numberFlag(opts.poll, '--poll')],
+    ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed', '3600')],
+    ['--poll', ['live', 'pollSec'], numberFlag(opts.poll, '--poll', '60')],
     ['--db', ['live', 'stateDb'], opts.db],
     ['--signals', ['live', 'signalsCsv'], opts.signals],
     ['--cancel-on-stop', ['live', 'cancelEntriesOnStop'], opts.cancelOnStop ? true : undefined],
     ['--host', ['live', 'http', 'host'], opts.host],
-    ['--port', ['live', 'http', 'port'], numberFlag(opts.port, '--port')],
+    ['--port', ['live', 'http', 'port'], numberFlag(opts.port, '--port', '8787')],
   ]);
 }

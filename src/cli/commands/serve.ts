@@ -30,6 +30,7 @@ import { CliError, EXIT, portInUse } from '../errors.js';
 import { numberFlag } from '../whole-number.js';
 import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
 import { replaySeries, replayWindow } from '../replay-input.js';
+import { checkServeBrokerFlags } from '../broker-flags.js';
 import { stopSignal } from '../stop-signal.js';
 
 interface ServeOptions extends BarFileFlags {
@@ -126,6 +127,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     env: process.env,
   });
   const config = resolved.config;
+  checkServeBrokerFlags(opts.broker, opts);
   if (requiresValuator(config.victimRanking)) {
     // The service sees no bars, so it has nothing to value orders with; refuse before any client is answered.
     // (`auto` ranks by distance here.)
@@ -289,9 +291,9 @@ function serveFlagLayers(opts: ServeOptions): { source: string; values: unknown 
   return flagLayers([
     ['--dry-run', ['dryRun'], opts.dryRun ? true : undefined],
     ['--host', ['live', 'http', 'host'], opts.host],
-    ['--port', ['live', 'http', 'port'], numberFlag(opts.port, '--port')],
+    ['--port', ['live', 'http', 'port'], numberFlag(opts.port, '--port', '8787')],
     ['--db', ['live', 'stateDb'], opts.db],
-    ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed')],
+    ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed', '3600')],
   ]);
 }
 

@@ -63,7 +63,10 @@ export function registerStart(program: Command): void {
       'run on a seeded synthetic market instead (no data, no network; labelled synthetic)',
     )
     .option('--seed <n>', 'seed of the synthetic market', String(DEFAULT_SYNTHETIC_SEED))
-    .option('--dir <dir>', 'local data folder (default: WORKSTEAL_DATA_DIR, else ./data)')
+    .option(
+      '--dir <dir>',
+      'local data folder (default: WORKSTEAL_DATA_DIR, else ./data); given, start reads it alone, not WORKSTEAL_DATA or ../shared/marketdata',
+    )
     .addOption(jsonOption('the full result'))
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--quiet', 'print only the summary line')
@@ -156,10 +159,12 @@ async function demo(opts: StartOptions): Promise<{ run: SimulateRun; data: strin
   const quiet = opts.quiet === true;
   const cache = opts.cache !== false;
   const dir = opts.dir ?? defaultDataDir();
-  const plan = await findDemoData(process.env, dir).catch((err: unknown) => {
-    if (err instanceof StoreError) throw new CliError(err.message, err.exitCode);
-    throw err;
-  });
+  const plan = await findDemoData(process.env, dir, { dirGiven: opts.dir !== undefined }).catch(
+    (err: unknown) => {
+      if (err instanceof StoreError) throw new CliError(err.message, err.exitCode);
+      throw err;
+    },
+  );
   const set = BENCHMARK_SETS.crypto;
   if (plan.kind === 'benchmark') {
     if (plan.why === 'WORKSTEAL_DATA') await checkWorkstealData(plan.dir, dir);
