@@ -250,6 +250,14 @@ function refuseUtf16(file: string, buf: Buffer): void {
 export function detectLayout(file: string, buf: Buffer, override: LayoutOverride = {}): Layout {
   refuseUtf16(file, buf);
   const first = firstLine(file, buf);
+  if (first.text.replace(/\r+$/, '').includes('\r')) {
+    // Lines ended by CR alone (classic Mac OS, some exports): the whole file would read as one header line.
+    throw new DataError(
+      file,
+      'its lines end in a carriage return alone (CR, as classic Mac OS wrote them), so the whole file reads as one line.',
+      `Convert the line ends to LF and load it again, e.g. tr '\\r' '\\n' < "${file}" > "${file}.lf" && mv "${file}.lf" "${file}".`,
+    );
+  }
   const delimiter = detectDelimiter(first.text);
   const firstFields = splitText(first.text, delimiter);
   const header =
