@@ -33,7 +33,8 @@ import type { BarColumns, QualityReport, ReadInfo } from './types.js';
 // headerless file's first row is data; a last line cut at a decimal point is a bad row; duplicates name
 // the row kept and how their values differ.
 // 11: a suspicious move's warning carries its bar's time.
-export const CACHE_FORMAT_VERSION = 11;
+// 12: a `Time` column beside a date-only `Date` column gives each bar its time of day (it was read as midnight).
+export const CACHE_FORMAT_VERSION = 12;
 // Float64 bytes are written in the machine's byte order; the magic names it so a cache copied to a machine of
 // the other order is ignored rather than misread.
 const MAGIC = Buffer.from(endianness() === 'LE' ? 'WSBARSL1' : 'WSBARSB1', 'latin1');

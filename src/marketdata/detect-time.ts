@@ -12,6 +12,7 @@ import {
   isoUtc,
   parseEpoch,
   parseIsoTime,
+  parseTimeOfDay,
   type EpochUnit,
   type IsoResult,
 } from './timeparse.js';
@@ -146,4 +147,36 @@ export function chooseTimeFormat(
     return unit;
   }
   return s.withOffset >= s.naive ? 'iso' : 'naive';
+}
+
+/**
+ * The `Time` column of a file that writes the date and the time of day in two columns (`Date,Time,Open,…`,
+ * as MetaTrader and many broker exports do), or -1. Read as the date alone, every bar of a day would fall at
+ * its midnight: an hourly file refused as duplicates, and under --repair one bar a day kept. Taken when the
+ * first data row holds a bare date under `date` and a time of day under `time` (`norm`: the header names
+ * normalised).
+ */
+export function findTimeOfDayColumn(
+  buf: Buffer,
+  dataStart: number,
+  delimiter: number,
+  norm: string[],
+  timeCol: number,
+): number {
+  const at = norm.indexOf('time');
+  if (norm[timeCol] !== 'date' || at < 0) return -1;
+  let pos = dataStart;
+  let end = lineEnd(buf, pos);
+  while (pos < buf.length && isBlank(buf, pos, end)) {
+    pos = end + 1;
+    end = lineEnd(buf, pos);
+  }
+  if (pos >= buf.length) return -1;
+  const starts = new Int32Array(norm.length);
+  const ends = new Int32Array(norm.length);
+  if (splitLine(buf, pos, trimCr(buf, pos, end), delimiter, starts, ends) <= Math.max(at, timeCol)) return -1;
+  const iso: IsoResult = { offsetMin: NaN, hasTime: false };
+  const date = parseIsoTime(buf, starts[timeCol] as number, ends[timeCol] as number, iso);
+  if (Number.isNaN(date) || iso.hasTime || !Number.isNaN(iso.offsetMin)) return -1;
+  return Number.isNaN(parseTimeOfDay(buf, starts[at] as number, ends[at] as number)) ? -1 : at;
 }

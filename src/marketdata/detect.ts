@@ -7,7 +7,7 @@
  */
 import { detectDelimiter, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
 import { printable } from '../core/errors.js';
-import { chooseTimeFormat, sampleRows, type TimeFormat } from './detect-time.js';
+import { chooseTimeFormat, findTimeOfDayColumn, sampleRows, type TimeFormat } from './detect-time.js';
 import { DataError, layoutHint, type HintColumns } from './errors.js';
 import { parseIsoTime, type IsoResult } from './timeparse.js';
 import type { LayoutOverride } from './types.js';
@@ -22,6 +22,8 @@ export interface Layout {
   /** Fields in the first line: every data row must have as many (a wider or narrower row is shifted). */
   fields: number;
   timeCol: number;
+  /** A `Time` column holding the time of day beside a date-only `Date` column (`Date,Time,Open,…`), else -1. */
+  timeOfDayCol: number;
   timeFormat: TimeFormat;
   open: number;
   high: number;
@@ -248,6 +250,14 @@ function refuseUtf16(file: string, buf: Buffer): void {
 export function detectLayout(file: string, buf: Buffer, override: LayoutOverride = {}): Layout {
   refuseUtf16(file, buf);
   const first = firstLine(file, buf);
+  if (first.text.replace(/\r+$/, '').includes('\r')) {
+    // Lines ended by CR alone (classic Mac OS, some exports): the whole file would read as one header line.
+    throw new DataError(
+      file,
+      'its lines end in a carriage return alone (CR, as classic Mac OS wrote them), so the whole file reads as one line.',
+      `Convert the line ends to LF and load it again, e.g. tr '\\r' '\\n' < "${file}" > "${file}.lf" && mv "${file}.lf" "${file}".`,
+    );
+  }
   const delimiter = detectDelimiter(first.text);
   const firstFields = splitText(first.text, delimiter);
   const header =
@@ -272,6 +282,10 @@ export function detectLayout(file: string, buf: Buffer, override: LayoutOverride
   if (missing.length > 0) throw unrecognised(file, names, missing, header, found);
   const hint = layoutHint(names, header, found);
   const symbolCol = header ? names.map(normalise).findIndex((n) => n === 'symbol' || n === 'ticker') : -1;
+  const timeOfDayCol =
+    header && override.timeColumn === undefined
+      ? findTimeOfDayColumn(buf, dataStart, delimiter, names.map(normalise), timeCol)
+      : -1;
 
   const sample = sampleRows(buf, dataStart, dataLine, delimiter, timeCol, cols, symbolCol);
   if (sample.rows === 0) throw new DataError(file, 'the file has a header but no data rows.', EMPTY_FIX);
@@ -296,14 +310,19 @@ export function detectLayout(file: string, buf: Buffer, override: LayoutOverride
     names,
     fields: firstFields.total,
     timeCol,
+    timeOfDayCol,
     timeFormat,
     ...cols,
     symbolCol,
     headerSymbol: sample.headerSymbol,
     dataStart,
     dataLine,
-    label: header ? `header:${names[timeCol]}` : `headerless:col${timeCol}`,
+    label: header
+      ? `header:${names[timeCol]}${timeOfDayCol >= 0 ? `+${names[timeOfDayCol]}` : ''}`
+      : `headerless:col${timeCol}`,
     columnsNote: standard ? '' : ` columns:${byPosition.join(',')}`,
-    unused: names.filter((_, i) => i !== timeCol && i !== symbolCol && !FIELDS.some((f) => cols[f] === i)),
+    unused: names.filter(
+      (_, i) => i !== timeCol && i !== timeOfDayCol && i !== symbolCol && !FIELDS.some((f) => cols[f] === i),
+    ),
   };
 }

@@ -128,6 +128,7 @@ export function parseRows(file: string, buf: Buffer, layout: Layout): RawBars {
       layout.close,
       layout.volume,
       layout.symbolCol,
+      layout.timeOfDayCol,
     ) + 1;
   const sink = new RowSink(file, buf, layout, need);
   const roles = roleTable(layout, need);

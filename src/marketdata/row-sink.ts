@@ -20,6 +20,7 @@ import {
   isoUtc,
   parseEpoch,
   parseIsoTime,
+  parseTimeOfDay,
   type EpochUnit,
   type IsoResult,
 } from './timeparse.js';
@@ -198,6 +199,22 @@ export class RowSink {
           : 'has a UTC offset but the other rows are naive';
         this.drop(lineNo, `time "${fieldText(buf, ts, te)}" ${why}`);
         return;
+      }
+      if (layout.timeOfDayCol >= 0 && !Number.isNaN(t)) {
+        const col = layout.timeOfDayCol;
+        const day = parseTimeOfDay(buf, starts[col] as number, ends[col] as number);
+        if (Number.isNaN(day) || iso.hasTime) {
+          const text = fieldText(buf, starts[col] as number, ends[col] as number);
+          const date = `column ${layout.names[layout.timeCol]}`;
+          this.drop(
+            lineNo,
+            iso.hasTime
+              ? `time "${fieldText(buf, ts, te)}" in ${date} already holds a time of day, and column ${layout.names[col]} another ("${text}")`
+              : `unparsable time of day "${text}" in column ${layout.names[col]} (the date is in ${date}): expected HH:MM[:SS]`,
+          );
+          return;
+        }
+        t += day;
       }
       if (hasOffset) {
         t -= iso.offsetMin * 60_000;

@@ -90,6 +90,34 @@ export function parseIsoTime(buf: Uint8Array, start: number, end: number, out: I
   return ms;
 }
 
+/**
+ * A time of day `H:MM[:SS[.fff]]` in [start, end) as ms after midnight, or NaN: the `Time` column of a file
+ * that writes the date and the time in two columns (`Date,Time,Open,…`).
+ */
+export function parseTimeOfDay(buf: Uint8Array, start: number, end: number): number {
+  const colon = buf[start + 1] === 58 ? start + 1 : start + 2;
+  const h = digits(buf, start, colon - start, end);
+  const mi = digits(buf, colon + 1, 2, end);
+  if (h < 0 || h > 23 || buf[colon] !== 58 || mi < 0 || mi > 59) return NaN;
+  let ms = h * 3_600_000 + mi * MS_PER_MINUTE;
+  let i = colon + 3;
+  if (i < end && buf[i] === 58) {
+    const s = digits(buf, i + 1, 2, end);
+    if (s < 0 || s > 59) return NaN;
+    ms += s * 1000;
+    i += 3;
+    if (i < end && buf[i] === 46) {
+      let scale = 100;
+      for (i++; i < end && (buf[i] as number) >= 48 && (buf[i] as number) <= 57; i++) {
+        ms += ((buf[i] as number) - 48) * scale;
+        scale /= 10;
+      }
+      ms = Math.round(ms);
+    }
+  }
+  return i === end ? ms : NaN;
+}
+
 const UNIT_MS: Record<EpochUnit, number> = {
   'epoch-s': 1000,
   'epoch-ms': 1,
