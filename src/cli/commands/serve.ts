@@ -44,6 +44,8 @@ interface ServeOptions extends BarFileFlags {
   equity?: string;
   patternDayTrader?: boolean;
   deadline?: string;
+  /** --deadline was typed, not its default (commander's value source): refused with another broker. */
+  deadlineTyped?: boolean;
   auth?: boolean;
   openapi?: boolean;
   data?: string[];
@@ -101,8 +103,9 @@ Examples:
   worksteal serve --broker replay --benchmark crypto --speed 60
   ALPACA_API_KEY_ID=… ALPACA_API_SECRET_KEY=… worksteal serve --broker alpaca`,
     )
-    .action(async (opts: ServeOptions) => {
-      process.exitCode = await serveCommand(opts);
+    .action(async (opts: ServeOptions, cmd: Command) => {
+      const deadlineTyped = cmd.getOptionValueSource('deadline') === 'cli';
+      process.exitCode = await serveCommand({ ...opts, deadlineTyped });
     });
 }
 
