@@ -1,6 +1,8 @@
 /**
  * `run` and `serve` take flags that belong to one broker: the replay's bars and clock (--data, --from,
- * --speed, …), the advisory service's account (serve --equity). Given with another broker they would be
+ * --speed, …), the advisory service's account and report deadline (serve --equity, --deadline). A flag with a
+ * default (--deadline) counts as given only when typed (commander's value source 'cli'), so the default is
+ * never refused. Given with another broker they would be
  * ignored without a word (`serve --broker none --benchmark crypto` served advisory and read no bars), so
  * they are a usage error naming them, the broker given and the one they go with.
  */
@@ -51,14 +53,25 @@ export function checkRunBrokerFlags(broker: string, opts: ReplayFlags & { keepSe
   refuseFlagsOf(broker, REPLAY, [...replayFlags(opts), ['--keep-serving', opts.keepServing === true]]);
 }
 
-/** `serve`: the replay flags (--symbols too) only with replay; --equity, --pattern-day-trader only advisory. */
+/**
+ * `serve`: the replay flags (--symbols too) only with replay; --equity, --pattern-day-trader and a typed
+ * --deadline only advisory (`deadlineTyped`: `command.getOptionValueSource('deadline') === 'cli'`).
+ */
 export function checkServeBrokerFlags(
   broker: string,
-  opts: ReplayFlags & { symbols?: string; equity?: string; patternDayTrader?: boolean },
+  opts: ReplayFlags & {
+    symbols?: string;
+    equity?: string;
+    patternDayTrader?: boolean;
+    deadlineTyped?: boolean;
+  },
 ): void {
   refuseFlagsOf(broker, REPLAY, [...replayFlags(opts), ['--symbols', opts.symbols !== undefined]]);
   refuseFlagsOf(broker, { broker: 'none', what: "the advisory service's account" }, [
     ['--equity', opts.equity !== undefined],
     ['--pattern-day-trader', opts.patternDayTrader === true],
+  ]);
+  refuseFlagsOf(broker, { broker: 'none', what: 'how long an advisory saga waits for each report' }, [
+    ['--deadline', opts.deadlineTyped === true],
   ]);
 }

@@ -44,6 +44,14 @@ export async function checkOutputPath(flag: string, path: string | undefined): P
   if (problem) throw new CliError(`${flag} ${path}: ${problem}`);
 }
 
+/**
+ * The name of the live store's path as the user gave it, for every message about that file: the `--db` flag
+ * when it was typed, else the config key `live.stateDb` (config file, environment or default).
+ */
+export function stateDbOption(db: string | undefined): '--db' | 'live.stateDb' {
+  return db !== undefined ? '--db' : 'live.stateDb';
+}
+
 /** A file name fit for what each output writes, to suggest one in a refusal; JSON for the others. */
 const EXAMPLE_FILES: readonly (readonly [RegExp, string])[] = [
   [/^--db\b|stateDb$/, 'state.sqlite'],

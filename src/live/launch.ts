@@ -41,6 +41,8 @@ interface Common {
   config: WorkstealConfig;
   env: Readonly<Record<string, string | undefined>>;
   log: Logger;
+  /** What named live.stateDb, for the store's refusals: `--db` when typed (default: `live.stateDb`). */
+  storeOption?: string;
   /** Serve HTTP (host and port from live.http unless given); false: no server (embedding, some tests). */
   http?: boolean;
   /** Decision time over an injected clock (tests run a session in process on an accelerated clock). */
@@ -210,7 +212,7 @@ async function assemble(
     signals = live.signalsCsv
       ? await CsvSignals.open(live.signalsCsv, o.log)
       : new ForecasterSignals(p.marketData, o.config.sim.forecaster);
-    store = new LiveStore(live.stateDb);
+    store = new LiveStore(live.stateDb, { option: o.storeOption });
     runtime = new Runtime({
       config: o.config,
       broker: p.broker,

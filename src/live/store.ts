@@ -30,6 +30,11 @@ export interface LiveStoreOptions {
    * flush: for a writer on a latency-bound path (the service). Off: SQLite checkpoints inside the writes.
    */
   backgroundCheckpoints?: boolean;
+  /**
+   * What named the path, as the user gave it, for the refusals (a foreign or damaged file, a missing folder):
+   * `--db` when the flag was typed, else `live.stateDb` (the default), the config key.
+   */
+  option?: string;
 }
 
 /**
@@ -60,10 +65,13 @@ export class LiveStore implements SagaJournal {
     options: LiveStoreOptions = {},
   ) {
     const isFile = path !== ':memory:' && path !== '';
+    const option = options.option ?? 'live.stateDb';
     this.lock =
-      options.lock === false || !isFile ? null : lockStoreFile(path, options.command ?? 'worksteal run');
+      options.lock === false || !isFile
+        ? null
+        : lockStoreFile(path, options.command ?? 'worksteal run', new Date(), option);
     try {
-      this.db = openStoreDatabase(path, { checkIntegrity: true, option: 'live.stateDb (or --db)' });
+      this.db = openStoreDatabase(path, { checkIntegrity: true, option });
     } catch (error) {
       this.lock?.release();
       throw error;

@@ -128,7 +128,7 @@ export function lockStoreFile(
   storePath: string,
   command: string,
   now: Date = new Date(),
-  option = 'live.stateDb (or --db)',
+  option = 'live.stateDb',
 ): StoreLock {
   checkStorePath(storePath, option);
   const path = `${resolve(storePath)}.lock`;
@@ -157,7 +157,7 @@ export function lockStoreFile(
         'unopenable',
         storePath,
         `cannot open the store ${storePath}: its lock file ${path} cannot be created ` +
-          `(${(error as Error).message}); point live.stateDb (or --db) at a writable file.`,
+          `(${(error as Error).message}); point ${option} at a writable file.`,
         { cause: error },
       );
     }

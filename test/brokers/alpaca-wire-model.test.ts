@@ -11,7 +11,8 @@ import type { OrderEvent } from '../../src/ports/venue.js';
  * A model of one Alpaca order's life on the trade_updates stream (partial fills, `done_for_day`, a pending
  * cancel, and one end: filled, canceled, expired, replaced or rejected), with a cancel of ours waiting on it.
  * The wire must hand on every fill at its cumulative quantity, never end the order before Alpaca does, and the
- * cancel must answer with the order's real end and fills.
+ * cancel must answer with the order's real end and fills (a replaced order's cancel is rejected: the replacing
+ * order holds the margin).
  */
 const QTY = 10;
 
@@ -136,6 +137,13 @@ describe('the Alpaca wire over any one order life', () => {
           const avg = filled > 0 ? cost / filled : undefined;
           if (end === 'fill') expect(answer).toEqual({ status: 'filled', filledQty: QTY, fillPrice: avg });
           else if (end === 'rejected') expect(answer).toMatchObject({ status: 'rejected' });
+          // Replaced: not cancelled, the replacing order holds the margin (test/brokers/alpaca-replaced.test.ts).
+          else if (end === 'replaced')
+            expect(answer).toEqual({
+              status: 'rejected',
+              reason:
+                "order o1 was replaced by another order at Alpaca during its cancel; the replacing order holds the margin, so the ledger takes the venue's state",
+            });
           else
             expect(answer).toEqual(
               filled > 0

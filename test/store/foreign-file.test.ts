@@ -73,7 +73,7 @@ describe('a file that is not an SQLite file is not a worksteal store', () => {
     const live = jsonFile('live.json');
     const liveError = refusal(() => new LiveStore(live));
     expect(liveError.problem).toBe('foreign');
-    expect(liveError.message).toContain(`live.stateDb (or --db) ${live} is not a worksteal store`);
+    expect(liveError.message).toContain(`live.stateDb ${live} is not a worksteal store`);
     untouched(live);
     const opt = jsonFile('opt.json');
     expect(refusal(() => OptimizerStore.open(opt)).problem).toBe('foreign');
@@ -104,9 +104,9 @@ describe('every command taking --db refuses it the same way', () => {
         '--db',
         db,
       ],
-      'live.stateDb (or --db)',
+      '--db',
     ],
-    ['serve', (db) => ['serve', '--no-auth', '--port', '0', '--db', db], 'live.stateDb (or --db)'],
+    ['serve', (db) => ['serve', '--no-auth', '--port', '0', '--db', db], '--db'],
   ];
   for (const [name, args, option] of commands) {
     it(`${name} --db config.json: exit 2, "not a worksteal store", the file untouched`, () => {
@@ -118,4 +118,18 @@ describe('every command taking --db refuses it the same way', () => {
       untouched(path);
     });
   }
+
+  // The path from the config, not the flag: the refusal names the config key the person wrote, not --db.
+  it('serve with live.stateDb from --config: names live.stateDb, not --db', () => {
+    const path = jsonFile('serve-config-store.json');
+    const config = join(dir, 'serve-config.json');
+    writeFileSync(config, JSON.stringify({ live: { stateDb: path } }));
+    const r = runCli(['serve', '--no-auth', '--port', '0', '--config', config]);
+    expect(r.stderr).toContain(
+      `live.stateDb ${path} is not a worksteal store (it is not an SQLite file): give live.stateDb a new file name`,
+    );
+    expect(r.stderr).not.toContain('--db');
+    expect(r.code).toBe(2);
+    untouched(path);
+  });
 });

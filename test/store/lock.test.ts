@@ -85,7 +85,7 @@ describe('the single-writer lock on the live store', () => {
     expect(() => new LiveStore(db)).toThrow(
       expect.objectContaining({
         exitCode: 2,
-        message: `live.stateDb (or --db) ${db}: the folder ${notADir} is a file, not a folder; choose another path`,
+        message: `live.stateDb ${db}: the folder ${notADir} is a file, not a folder; choose another path`,
       }),
     );
   });

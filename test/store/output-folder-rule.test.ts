@@ -30,10 +30,11 @@ const refusal = (flag: string, path: string, at = folder): string =>
 describe('the store refuses a missing folder instead of creating it', () => {
   const opens: [string, () => unknown, string][] = [
     ['openStoreDatabase', () => openStoreDatabase(store, { option: '--db' }), '--db'],
-    ['lockStoreFile', () => lockStoreFile(store, 'test'), 'live.stateDb (or --db)'],
+    ['lockStoreFile', () => lockStoreFile(store, 'test'), 'live.stateDb'],
     ['openRunStore (simulate --db)', () => openRunStore(store), '--db'],
     ['OptimizerStore.open (optimize --db)', () => OptimizerStore.open(store), '--db'],
-    ['LiveStore (run, serve)', () => new LiveStore(store), 'live.stateDb (or --db)'],
+    ['LiveStore (run, serve)', () => new LiveStore(store), 'live.stateDb'],
+    ['LiveStore given --db', () => new LiveStore(store, { option: '--db' }), '--db'],
   ];
   for (const [name, open, option] of opens) {
     it(name, () => {

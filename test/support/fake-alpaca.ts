@@ -81,6 +81,9 @@ export class FakeAlpaca extends EventEmitter {
   private refuseAuths = 0;
   private readonly muted = new Set<WebSocket>();
   private readonly dayDone = new Set<string>();
+  /** Orders being replaced (Alpaca's `pending_replace`), and replaced ones with the order that took their place. */
+  private readonly replacing = new Set<string>();
+  private readonly replacedBy = new Map<string, { by: string; announce: boolean }>();
   private readonly stalled = new Set<ServerResponse>();
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
@@ -156,6 +159,34 @@ export class FakeAlpaca extends EventEmitter {
     this.sendUpdate(event, { ...alpacaOrder(order), ...(status ? { status } : {}) });
   }
 
+  /**
+   * A replace of an open order made elsewhere (a PATCH by hand or by another program), in Alpaca's two steps:
+   * `beginReplace` puts it in `pending_replace` (a DELETE then answers 422, as Alpaca cannot cancel it), and
+   * `finishReplace` places the replacing order (a new client order id, holding its own margin) and closes the
+   * old one as `replaced`, with `replaced_by`; `announce` false loses that stream event (a REST check shows it).
+   */
+  beginReplace(id: string): void {
+    if (this.o.venue.order(id)?.status !== 'open') throw new Error(`order ${id} is not open`);
+    this.replacing.add(id);
+  }
+
+  finishReplace(id: string, change: { limitPrice: number; qty: number }, announce = true): VenueOrder {
+    const old = this.o.venue.order(id);
+    if (!old) throw new Error(`no order ${id}`);
+    const placed = this.o.venue.place({
+      clientOrderId: `replace-of-${id}`,
+      symbol: old.symbol,
+      side: old.side,
+      role: old.role,
+      ...change,
+    });
+    if (!placed.ok) throw new Error(placed.reason);
+    this.replacing.delete(id);
+    this.replacedBy.set(id, { by: placed.order.id, announce });
+    this.o.venue.completeCancel(id); // sent as `replaced` (broadcast)
+    return placed.order;
+  }
+
   private onSocket(ws: WebSocket): void {
     let authorized = false;
     ws.on('ping', (data) => {
@@ -186,6 +217,11 @@ export class FakeAlpaca extends EventEmitter {
 
   private broadcast(e: OrderEvent): void {
     if (e.kind === 'resync') return;
+    const replaced = this.replacedBy.get(e.order.id);
+    if (replaced && e.kind === 'canceled') {
+      if (replaced.announce) this.sendUpdate('replaced', this.alpacaOrder(e.order));
+      return;
+    }
     if (!isOpenStatus(e.order.status)) this.dayDone.delete(e.order.id);
     this.sendUpdate(e.kind, this.alpacaOrder(e.order));
   }
@@ -198,9 +234,12 @@ export class FakeAlpaca extends EventEmitter {
     for (const ws of this.clients) if (!this.muted.has(ws)) sendWs(ws, payload);
   }
 
-  /** The order as Alpaca shows it: `done_for_day` while an order rests past its day. */
+  /** The order as Alpaca shows it: `done_for_day` while an order rests past its day; a replace's states. */
   private alpacaOrder(o: VenueOrder): Record<string, unknown> {
     const a = alpacaOrder(o);
+    const replaced = this.replacedBy.get(o.id);
+    if (replaced) return { ...a, status: 'replaced', replaced_by: replaced.by };
+    if (this.replacing.has(o.id)) return { ...a, status: 'pending_replace' };
     return this.dayDone.has(o.id) && o.status === 'open' ? { ...a, status: 'done_for_day' } : a;
   }
 
@@ -397,8 +436,10 @@ export class FakeAlpaca extends EventEmitter {
     const order = venue.order(id);
     if (!order) return reply(404, { code: 40410000, message: 'order not found' });
     this.emit('cancel-requested', order);
-    if (order.status !== 'open')
-      return reply(422, { code: 42210000, message: `order is ${order.status}; not cancelable` });
+    if (order.status !== 'open' || this.replacing.has(id)) {
+      const status = String(this.alpacaOrder(order).status);
+      return reply(422, { code: 42210000, message: `order is ${status}; not cancelable` });
+    }
     if (this.faults.refuseCancel?.(order)) {
       reply(204);
       setImmediate(() => this.sendUpdate('order_cancel_rejected', this.alpacaOrder(order)));

@@ -5,7 +5,6 @@ import type { Logger } from '../../ports/log.js';
 import { roleOfClientId } from '../../ports/order-ids.js';
 import {
   cancelResultOf,
-  isOpenStatus,
   openOrderOf,
   type BrokerAccount,
   type LiveBroker,
@@ -24,7 +23,7 @@ import {
   type AlpacaPosition,
 } from './wire.js';
 import { AssetRulesCache } from './assets.js';
-import { CancelWatch } from './cancel-watch.js';
+import { CancelWatch, settledBy } from './cancel-watch.js';
 import { isFractionalStock, shownOrder, wireOrder, type WireOrder, type WireRequest } from './order-rules.js';
 import { AlpacaError, type AlpacaRest } from './rest.js';
 import type { AlpacaOrder, AlpacaStream, TradeUpdate } from './stream.js';
@@ -74,9 +73,7 @@ export class AlpacaBroker implements LiveBroker {
     this.assets = new AssetRulesCache(o.rest, o.log);
     o.stream.onUpdate((u) => this.onUpdate(u));
     // Updates may have been lost while disconnected: tell the runtime to reconcile before deciding.
-    o.stream.onReconnect(() => {
-      for (const l of this.listeners) l({ kind: 'resync' });
-    });
+    o.stream.onReconnect(() => this.resync());
   }
 
   symbolOf(symbol: string, assetClass: AssetClass): string {
@@ -203,7 +200,8 @@ export class AlpacaBroker implements LiveBroker {
   }
 
   /**
-   * Resolves when the venue says the order is done (canceled, filled) or refused the cancel; after
+   * Resolves when the venue says the order is done (canceled, filled) or refused the cancel (a replace of the
+   * order while the cancel was out answers as refused: the replacing order holds the margin); after
    * cancelTimeoutMs it reports the cancel unconfirmed — that deadline holds while a request is in flight.
    */
   async cancel(orderId: string): Promise<CancelResult> {
@@ -234,6 +232,12 @@ export class AlpacaBroker implements LiveBroker {
       const final = await this.cancels.untilSettled(orderId, settled.promise, deadline);
       if (!final) return unconfirmed;
       if ('refused' in final) return { status: 'rejected', reason: final.refused };
+      if ('replaced' in final) {
+        // Not cancelled: the replacing order holds the margin. Rejected, so a saga takes the venue's state
+        // before it places anything; and a reconcile asked for, as the stream's `replaced` event asks.
+        if (final.heard === 'rest') this.resync();
+        return { status: 'rejected', reason: final.replaced };
+      }
       return cancelResultOf(final.order);
     } finally {
       settled.cancel();
@@ -336,8 +340,14 @@ export class AlpacaBroker implements LiveBroker {
     }
     const kind = EVENT_KINDS[u.event];
     if (kind) for (const l of this.listeners) l({ kind, order });
-    else if (RESYNC_EVENTS.has(u.event)) for (const l of this.listeners) l({ kind: 'resync' });
-    if (!isOpenStatus(order.status)) this.cancels.settle(order.id, { order });
+    else if (RESYNC_EVENTS.has(u.event)) this.resync();
+    const settled = settledBy(u.order, 'stream');
+    if (settled) this.cancels.settle(order.id, settled);
+  }
+
+  /** The ledger is behind the venue (a stream gap, an order changed behind our back): reconcile. */
+  private resync(): void {
+    for (const l of this.listeners) l({ kind: 'resync' });
   }
 }
 

@@ -2,10 +2,23 @@ import { wallSleep } from '../../ports/clock.js';
 import { isOpenStatus, type VenueOrder } from '../../ports/venue.js';
 import { AlpacaError, type AlpacaRest } from './rest.js';
 import type { AlpacaOrder } from './stream.js';
-import { toVenueOrder } from './wire.js';
+import { replacedDuringCancel, toVenueOrder } from './wire.js';
 
-/** What settles a pending cancel: the order's final state, or the venue's refusal of the cancel. */
-export type Settled = { order: VenueOrder } | { refused: string };
+/**
+ * What settles a pending cancel: the order's final state, the venue's refusal of the cancel, or the order
+ * replaced by another while the cancel was out (`replaced`: why; `heard`: the stream said it, and with it
+ * asked for a reconcile, or only a REST check showed it).
+ */
+export type Settled =
+  { order: VenueOrder } | { refused: string } | { replaced: string; heard: 'stream' | 'rest' };
+
+/** What an order as Alpaca shows it settles for a cancel waiting on it; null while it still works. */
+export function settledBy(a: AlpacaOrder, heard: 'stream' | 'rest'): Settled | null {
+  const replaced = replacedDuringCancel(a);
+  if (replaced !== null) return { replaced, heard };
+  const order = toVenueOrder(a);
+  return isOpenStatus(order.status) ? null : { order };
+}
 
 /**
  * Pending cancels: each waits for the stream's word (an end of the order, or order_cancel_rejected) or a
@@ -54,7 +67,8 @@ export class CancelWatch {
     for (;;) {
       const current = await this.fetchOrder(orderId, deadline);
       if (heard.result) return heard.result;
-      if (current && !isOpenStatus(current.status)) return { order: current };
+      const closed = current && settledBy(current, 'rest');
+      if (closed) return closed;
       if (deadline.aborted) return null;
       const wake = new AbortController();
       const stop = (): void => wake.abort();
@@ -68,14 +82,14 @@ export class CancelWatch {
   }
 
   /** The order now; null when the venue does not know it or did not answer (the next check may). */
-  private async fetchOrder(orderId: string, signal: AbortSignal): Promise<VenueOrder | null> {
+  private async fetchOrder(orderId: string, signal: AbortSignal): Promise<AlpacaOrder | null> {
     try {
       const { data } = await this.rest.request<AlpacaOrder>(
         'GET',
         `/v2/orders/${encodeURIComponent(orderId)}`,
         { signal },
       );
-      return toVenueOrder(data);
+      return data;
     } catch (error) {
       if (error instanceof AlpacaError && (error.status === 404 || error.mayHaveReached)) return null;
       throw error;

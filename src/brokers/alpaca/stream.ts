@@ -22,6 +22,8 @@ export interface AlpacaOrder {
   status: string;
   created_at?: string;
   submitted_at?: string;
+  /** The order that took this one's place (status `replaced`), as Alpaca links them. */
+  replaced_by?: string | null;
 }
 
 export interface StreamOptions {

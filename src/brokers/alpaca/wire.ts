@@ -70,6 +70,17 @@ const STATUS: Readonly<Record<string, VenueOrderStatus>> = {
   rejected: 'rejected',
 };
 
+/**
+ * Why a cancel of ours freed nothing when Alpaca replaced the order while the cancel was out (a replace made
+ * elsewhere, by hand or another program): the order is closed, but the replacing one holds its margin and the
+ * ledger does not know it. Null for an order that was not replaced.
+ */
+export function replacedDuringCancel(a: AlpacaOrder): string | null {
+  if (a.status !== 'replaced') return null;
+  const by = a.replaced_by ? ` by order ${a.replaced_by}` : ' by another order';
+  return `order ${a.id} was replaced${by} at Alpaca during its cancel; the replacing order holds the margin, so the ledger takes the venue's state`;
+}
+
 export const assetClassOf = (c: string | undefined): AssetClass => (c === 'crypto' ? 'crypto' : 'stock');
 
 export function toVenueOrder(a: AlpacaOrder): VenueOrder {

@@ -9,7 +9,7 @@ import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { StoreFileError } from '../../store/errors.js';
 import { flagLayers } from '../flag-layers.js';
 import { listFlag } from '../lists.js';
-import { checkOutputPath } from '../output.js';
+import { checkOutputPath, stateDbOption } from '../output.js';
 import { CliError, EXIT, portInUse } from '../errors.js';
 import { PortInUseError } from '../../live/http.js';
 import { numberFlag } from '../whole-number.js';
@@ -121,7 +121,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const config = resolved.config;
   checkRunBrokerFlags(broker, opts);
   // The store and the log file are checked before any data is read or any venue is asked (src/cli/output.ts).
-  await checkOutputPath(opts.db !== undefined ? '--db' : 'live.stateDb', config.live.stateDb);
+  await checkOutputPath(stateDbOption(opts.db), config.live.stateDb);
   await checkOutputPath('WORKSTEAL_LOG', process.env.WORKSTEAL_LOG || undefined);
   const log = commandLogger(process.env);
   for (const w of resolved.warnings) log.warn('config-warning', { message: w.message });
@@ -148,6 +148,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
         config,
         env: process.env,
         log,
+        storeOption: stateDbOption(opts.db),
         series,
         from,
         to,
@@ -163,6 +164,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
         config,
         env: process.env,
         log,
+        storeOption: stateDbOption(opts.db),
         symbols: wanted,
         http: opts.http !== false,
       });

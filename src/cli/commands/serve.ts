@@ -25,7 +25,7 @@ import { openapiText } from '../../service/openapi.js';
 import { CoordinatorService, type ServiceMode } from '../../service/service.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { listFlag } from '../lists.js';
-import { checkOutputPath } from '../output.js';
+import { checkOutputPath, stateDbOption } from '../output.js';
 import { CliError, EXIT, portInUse } from '../errors.js';
 import { numberFlag } from '../whole-number.js';
 import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
@@ -44,6 +44,8 @@ interface ServeOptions extends BarFileFlags {
   equity?: string;
   patternDayTrader?: boolean;
   deadline?: string;
+  /** --deadline was typed, not its default (commander's value source): refused with another broker. */
+  deadlineTyped?: boolean;
   auth?: boolean;
   openapi?: boolean;
   data?: string[];
@@ -101,8 +103,9 @@ Examples:
   worksteal serve --broker replay --benchmark crypto --speed 60
   ALPACA_API_KEY_ID=… ALPACA_API_SECRET_KEY=… worksteal serve --broker alpaca`,
     )
-    .action(async (opts: ServeOptions) => {
-      process.exitCode = await serveCommand(opts);
+    .action(async (opts: ServeOptions, cmd: Command) => {
+      const deadlineTyped = cmd.getOptionValueSource('deadline') === 'cli';
+      process.exitCode = await serveCommand({ ...opts, deadlineTyped });
     });
 }
 
@@ -144,7 +147,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     );
   }
   // The store and the log file are checked before any data is read or any venue is asked (src/cli/output.ts).
-  await checkOutputPath(opts.db !== undefined ? '--db' : 'live.stateDb', config.live.stateDb);
+  await checkOutputPath(stateDbOption(opts.db), config.live.stateDb);
   await checkOutputPath('WORKSTEAL_LOG', process.env.WORKSTEAL_LOG || undefined);
   const log = commandLogger(process.env);
   log.addSecret(token);
@@ -152,7 +155,15 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
 
   const runTag = newRunTag();
   const { mode, timers, close } = await serviceMode(opts, config, log, runTag);
-  const { store, service, http } = await startService(config, { mode, timers, close, runTag, token, log });
+  const { store, service, http } = await startService(config, {
+    mode,
+    timers,
+    close,
+    runTag,
+    token,
+    log,
+    storeOption: stateDbOption(opts.db),
+  });
   // Listening before "serving" is said: a supervisor's SIGTERM right after that line stops it cleanly (it
   // killed the process outright when it came before the handler was in place).
   const signal = stopSignal();
@@ -190,13 +201,19 @@ async function startService(
     runTag: string;
     token: string | undefined;
     log: Logger;
+    /** What named the store's path (`--db` or `live.stateDb`), for its refusals. */
+    storeOption: string;
   },
 ): Promise<{ store: LiveStore; service: CoordinatorService; http: ServiceHttp }> {
   let store: LiveStore | null = null;
   let service: CoordinatorService | null = null;
   try {
     // Checkpoints off the request path: a request never waits for a disk flush (src/store/checkpointer.ts).
-    store = new LiveStore(config.live.stateDb, { command: 'worksteal serve', backgroundCheckpoints: true });
+    store = new LiveStore(config.live.stateDb, {
+      command: 'worksteal serve',
+      backgroundCheckpoints: true,
+      option: o.storeOption,
+    });
     const metrics = new LiveMetrics();
     service = new CoordinatorService({
       config,

@@ -72,19 +72,28 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Resolves when `what` does; rejects with an actionable message when Redis does not answer in time. */
-export async function readyWithin(what: Promise<unknown>, ms: number, url: string): Promise<void> {
+/**
+ * Resolves when `what` does; rejects with one actionable message when Redis does not answer in time: the URL
+ * (password hidden), the client's last connection error (`lastError`, e.g. "connect ECONNREFUSED …") and
+ * what to do. The clients' own error events before that are for this message, not for printing.
+ */
+export async function readyWithin(
+  what: Promise<unknown>,
+  ms: number,
+  url: string,
+  lastError: () => Error | undefined = () => undefined,
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new QueueError(
-            `cannot reach Redis at ${redactUrl(url)} within ${ms / 1000} s; start redis-server there or fix --queue`,
-          ),
+    timer = setTimeout(() => {
+      const cause = lastError();
+      reject(
+        new QueueError(
+          `cannot reach Redis at ${redactUrl(url)} within ${ms / 1000} s${cause ? ` (${cause.message})` : ''}; ` +
+            'start redis-server there or fix --queue',
         ),
-      ms,
-    );
+      );
+    }, ms);
   });
   try {
     await Promise.race([what, timeout]);

@@ -61,12 +61,12 @@ export class QueueEvaluator implements Evaluator {
         Promise.all([queue.waitUntilReady(), events.waitUntilReady()]),
         opts.connectTimeoutMs ?? 5000,
         opts.url,
+        () => self.lastError,
       );
     } catch (error) {
       giveUp();
       await Promise.allSettled([queue.close(), events.close()]);
-      const why = self.lastError ? ` (${self.lastError.message})` : '';
-      throw new QueueError(`${(error as Error).message}${why}`);
+      throw error;
     }
     return self;
   }

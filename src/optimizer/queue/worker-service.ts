@@ -155,10 +155,15 @@ export async function startWorkerService(opts: WorkerServiceOptions): Promise<Wo
       maxStalledCount: opts.maxStalledCount ?? 2,
     },
   );
-  // A lost connection raises the same error at every retry: say it once, not every 200 ms.
+  // Before the first connection an error is kept for the one start-up message (readyWithin: the URL, this
+  // error, what to do), not printed as a bare line before it. After, a lost connection raises the same error
+  // at every retry: say it once, not every 200 ms.
+  let ready = false;
+  let startError: Error | undefined;
   let lastError = '';
   worker.on('error', (e) => {
-    if (e.message !== lastError) log(`error: ${e.message}`);
+    if (!ready) startError = e;
+    else if (e.message !== lastError) log(`error: ${e.message}`);
     lastError = e.message;
   });
   worker.on('ready', () => {
@@ -172,7 +177,8 @@ export async function startWorkerService(opts: WorkerServiceOptions): Promise<Wo
     ),
   );
   try {
-    await readyWithin(worker.waitUntilReady(), opts.connectTimeoutMs ?? 5000, opts.url);
+    await readyWithin(worker.waitUntilReady(), opts.connectTimeoutMs ?? 5000, opts.url, () => startError);
+    ready = true;
   } catch (error) {
     connection.giveUp();
     await worker.close(true).catch(() => undefined);
