@@ -35,7 +35,8 @@ export interface Summary {
 }
 
 /**
- * Days per year for annualising daily ratios: the equity curve has a row per day with a bar (tradingDayOf).
+ * Days per year for annualising daily ratios: the equity curve has a row per day with a step (a bar closing,
+ * or a stock run's end-of-day steps; tradingDayOf).
  * Crypto trades every day (365 rows a year); a stock-only portfolio has rows on trading days only (about 252
  * a year), and √365 would understate its Sharpe by about a sixth.
  */
