@@ -47,28 +47,9 @@ export function parseIsoTime(buf: Uint8Array, start: number, end: number, out: I
   let ms = daysFromCivil(y, mo, d) * MS_PER_DAY;
   let i = start + 10;
   if (i < end && (buf[i] === 32 || buf[i] === 84) && i + 6 <= end) {
-    const h = digits(buf, i + 1, 2, end);
-    const mi = digits(buf, i + 4, 2, end);
-    if (h < 0 || h > 23 || buf[i + 3] !== 58 || mi < 0 || mi > 59) return NaN;
-    ms += h * 3_600_000 + mi * MS_PER_MINUTE;
-    i += 6;
-    if (i < end && buf[i] === 58) {
-      const s = digits(buf, i + 1, 2, end);
-      if (s < 0 || s > 59) return NaN;
-      ms += s * 1000;
-      i += 3;
-      if (i < end && buf[i] === 46) {
-        // Fractional seconds: keep milliseconds, ignore finer digits.
-        i++;
-        let scale = 100;
-        while (i < end && (buf[i] as number) >= 48 && (buf[i] as number) <= 57) {
-          ms += ((buf[i] as number) - 48) * scale;
-          scale /= 10;
-          i++;
-        }
-        ms = Math.round(ms);
-      }
-    }
+    if (!readClock(buf, i + 1, 2, end, CLOCK)) return NaN;
+    ms += CLOCK.ms;
+    i = CLOCK.end;
     out.hasTime = true;
   }
   if (i === end) return ms;
@@ -95,15 +76,34 @@ export function parseIsoTime(buf: Uint8Array, start: number, end: number, out: I
  * that writes the date and the time in two columns (`Date,Time,Open,…`).
  */
 export function parseTimeOfDay(buf: Uint8Array, start: number, end: number): number {
-  const colon = buf[start + 1] === 58 ? start + 1 : start + 2;
-  const h = digits(buf, start, colon - start, end);
+  if (!readClock(buf, start, buf[start + 1] === 58 ? 1 : 2, end, CLOCK)) return NaN;
+  return CLOCK.end === end ? CLOCK.ms : NaN;
+}
+
+/** readClock's answer, reused across rows so the hot loop allocates nothing. */
+const CLOCK = { ms: 0, end: 0 };
+
+/**
+ * The clock time `HH:MM[:SS[.fff]]` at `at` (`H:MM…` when `hourDigits` is 1), the one syntax of both time
+ * parsers: its ms after midnight into `clock.ms` and where it stops into `clock.end`; false when it is not one.
+ * Fractional seconds keep milliseconds and ignore finer digits.
+ */
+function readClock(
+  buf: Uint8Array,
+  at: number,
+  hourDigits: number,
+  end: number,
+  clock: { ms: number; end: number },
+): boolean {
+  const colon = at + hourDigits;
+  const h = digits(buf, at, hourDigits, end);
   const mi = digits(buf, colon + 1, 2, end);
-  if (h < 0 || h > 23 || buf[colon] !== 58 || mi < 0 || mi > 59) return NaN;
+  if (h < 0 || h > 23 || buf[colon] !== 58 || mi < 0 || mi > 59) return false;
   let ms = h * 3_600_000 + mi * MS_PER_MINUTE;
   let i = colon + 3;
   if (i < end && buf[i] === 58) {
     const s = digits(buf, i + 1, 2, end);
-    if (s < 0 || s > 59) return NaN;
+    if (s < 0 || s > 59) return false;
     ms += s * 1000;
     i += 3;
     if (i < end && buf[i] === 46) {
@@ -115,7 +115,9 @@ export function parseTimeOfDay(buf: Uint8Array, start: number, end: number): num
       ms = Math.round(ms);
     }
   }
-  return i === end ? ms : NaN;
+  clock.ms = ms;
+  clock.end = i;
+  return true;
 }
 
 const UNIT_MS: Record<EpochUnit, number> = {
