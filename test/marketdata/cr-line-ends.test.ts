@@ -3,23 +3,11 @@
  * refused as "a header but no data rows", which sends the user looking for rows that are there. It is now
  * named for what it is, with the conversion to run. CRLF files still load as LF files do.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadBars } from '../../src/marketdata/index.js';
+import { barFileWriter } from '../support/bar-files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'worksteal-cr-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let serial = 0;
-function write(text: string): string {
-  const sub = join(dir, String(serial++));
-  mkdirSync(sub);
-  const path = join(sub, 'SOLUSDT_1h.csv');
-  writeFileSync(path, text);
-  return path;
-}
+const write = barFileWriter('worksteal-cr-');
 
 const LINES = [
   'timestamp,open,high,low,close,volume',

@@ -4,23 +4,11 @@
  * refused as duplicates (with --repair as the advice), and --repair kept one bar a day and dropped the rest.
  * Each bar is now at its date and time, as the same bars with one datetime column.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadBars } from '../../src/marketdata/index.js';
+import { barFileWriter } from '../support/bar-files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'worksteal-date-time-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let serial = 0;
-function write(name: string, text: string): string {
-  const sub = join(dir, String(serial++));
-  mkdirSync(sub);
-  const path = join(sub, name);
-  writeFileSync(path, text);
-  return path;
-}
+const write = barFileWriter('worksteal-date-time-');
 
 const START = Date.UTC(2023, 0, 2);
 const HOURS = 72;
@@ -33,14 +21,12 @@ function rows(time: (i: number) => string): string[] {
 describe('a Date column and a Time column', () => {
   it('put each bar at its date and time of day, as one datetime column does', async () => {
     const split = write(
-      'SOLUSDT_1h.csv',
       [
         'Date,Time,Open,High,Low,Close,Volume',
         ...rows((i) => `${iso(i).slice(0, 10)},${iso(i).slice(11, 16)}`),
       ].join('\r\n'),
     );
     const joined = write(
-      'SOLUSDT_1h.csv',
       ['Datetime,Open,High,Low,Close,Volume', ...rows((i) => iso(i).slice(0, 19).replace('T', ' '))].join(
         '\n',
       ),
@@ -57,7 +43,6 @@ describe('a Date column and a Time column', () => {
 
   it('a time of day with seconds, or a single-digit hour, reads the same', async () => {
     const path = write(
-      'SOLUSDT_1h.csv',
       [
         'date;time;open;high;low;close;volume',
         ...rows((i) => {
@@ -76,7 +61,7 @@ describe('a Date column and a Time column', () => {
       ...rows((i) => `${iso(i).slice(0, 10)},${iso(i).slice(11, 16)}`),
     ];
     lines[5] = lines[5]!.replace(/,\d\d:00,/, ',4pm,');
-    const path = write('SOLUSDT_1h.csv', lines.join('\n'));
+    const path = write(lines.join('\n'));
     await expect(loadBars(path, { cacheDir: null })).rejects.toThrow(
       /SOLUSDT_1h\.csv:6: unparsable time of day "4pm" in column Time \(the date is in column Date\): expected HH:MM\[:SS\]/,
     );
