@@ -30,8 +30,8 @@ export function modeParts(
     /** Config `symbols`: each configured market's spelling and asset class. */
     symbols: Readonly<Record<string, { assetClass: AssetClass }>>;
     account: Account;
-    /** Executing mode: a request reads the broker first when the last read is older (config live.pollSec). */
-    maxViewAgeMs: number;
+    /** Executing mode: a request reads the broker first when its last read is `live.pollSec` old. */
+    config: { live: { pollSec: number } };
   },
   tables: ServiceTables,
   hooks: AdvisoryHooks & { coordinator: () => Coordinator },
@@ -57,7 +57,7 @@ export function modeParts(
     o.symbols,
     hooks.coordinator,
     o.log,
-    o.maxViewAgeMs,
+    o.config.live.pollSec * 1_000,
   );
   return { book: null, reports: null, advisory: null, executing };
 }

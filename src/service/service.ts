@@ -122,21 +122,13 @@ export class CoordinatorService {
       config: o.config,
       barMs: 0,
     });
-    const parts = modeParts(
-      Object.assign({}, o, {
-        symbols: o.config.symbols,
-        account,
-        maxViewAgeMs: o.config.live.pollSec * 1_000,
-      }),
-      this.tables,
-      {
-        coordinator,
-        ledger: () => this.coordinator.ledger,
-        beforeWrite: () => this.decisions.flush(),
-        sagaOf: (a) => this.sagas.sagaOfAction(a, this.recovering),
-        placing: (clientOrderId) => this.sagas.placing(clientOrderId),
-      },
-    );
+    const parts = modeParts(Object.assign({}, o, { symbols: o.config.symbols, account }), this.tables, {
+      coordinator,
+      ledger: () => this.coordinator.ledger,
+      beforeWrite: () => this.decisions.flush(),
+      sagaOf: (a) => this.sagas.sagaOfAction(a, this.recovering),
+      placing: (clientOrderId) => this.sagas.placing(clientOrderId),
+    });
     ({ book: this.book, reports: this.reports, advisory: this.advisory, executing: this.executing } = parts);
     if (this.book) this.coordinator.ledger.reset(this.book.state());
     // Cooldowns and fight windows are kept by symbol: the spellings the restored history holds stay each

@@ -147,7 +147,8 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     );
   }
   // The store and the log file are checked before any data is read or any venue is asked (src/cli/output.ts).
-  await checkOutputPath(stateDbOption(opts.db), config.live.stateDb);
+  const storeOption = stateDbOption(opts.db);
+  await checkOutputPath(storeOption, config.live.stateDb);
   await checkOutputPath('WORKSTEAL_LOG', process.env.WORKSTEAL_LOG || undefined);
   const log = commandLogger(process.env);
   log.addSecret(token);
@@ -162,7 +163,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     runTag,
     token,
     log,
-    storeOption: stateDbOption(opts.db),
+    storeOption,
   });
   // Listening before "serving" is said: a supervisor's SIGTERM right after that line stops it cleanly (it
   // killed the process outright when it came before the handler was in place).
