@@ -3,7 +3,7 @@ import type { Coordinator } from '../coordinator/coordinator.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { historyConfigFor, historyHorizonMs } from '../core/policy/steal-history.js';
 import type { StealEvent } from '../core/types.js';
-import { processAlive } from '../store/lock.js';
+import { processAlive } from '../io/lock-file.js';
 import { hostname } from 'node:os';
 import type { Logger } from '../ports/log.js';
 import type { LiveBroker, OrderEvent } from '../ports/venue.js';

@@ -3,13 +3,14 @@
  * would "recover" the other's sagas; the lock file beside the store (`<file>.lock`, holding the owner's pid
  * and host) turns that into a clear refusal. A lock whose owner is dead (killed, crashed) is taken over.
  *
- * Taking over is guarded by a second file (`<file>.lock.takeover`), so two processes that both find the same
- * stale lock cannot both remove it and both start: only the one holding the guard re-reads the lock and
- * removes it if it is still the dead owner's.
+ * The lock file appears with its holder already in it, and a stale one is taken over under a guard
+ * (`<file>.lock.takeover`), so two processes that both find it cannot both remove it and both start: the rules
+ * of every worksteal lock file, in src/io/lock-file.ts.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { createLockFile, processAlive, removeQuietly, takeOverStale } from '../io/lock-file.js';
 import { StoreFileError } from './errors.js';
 import { checkStorePath } from './output-folder.js';
 
@@ -28,24 +29,8 @@ export interface StoreLock {
 /** Locks held by this process, by lock path: a second store object in the same process shares the lock. */
 const held = new Map<string, number>();
 
-/** Whether a process with this pid runs on this machine (EPERM: it does, as another user). */
-export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readHolder(path: string): LockHolder | null {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
+/** The holder a lock file's text names. */
+function holderOf(text: string): LockHolder {
   try {
     const parsed = JSON.parse(text) as Partial<LockHolder>;
     return {
@@ -60,52 +45,21 @@ function readHolder(path: string): LockHolder | null {
   }
 }
 
+/** The lock's text and holder, or null when it cannot be read (gone). */
+function readHolder(path: string): { text: string; holder: LockHolder } | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  return { text, holder: holderOf(text) };
+}
+
 /** The holder is a live process other than us: on this host alive by pid, on another host assumed alive. */
 function holderIsLive(h: LockHolder): boolean {
   if (h.host !== hostname()) return true;
   return h.pid !== process.pid && processAlive(h.pid);
-}
-
-function createExclusive(path: string, content: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  }
-  try {
-    writeSync(fd, content);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
-
-const removeQuietly = (path: string): void => {
-  try {
-    unlinkSync(path);
-  } catch {
-    // already gone
-  }
-};
-
-/** Remove the lock if it still belongs to the dead holder we saw, under the takeover guard. */
-function takeOverStale(path: string, stale: LockHolder, me: string): void {
-  const guard = `${path}.takeover`;
-  if (!createExclusive(guard, me)) {
-    const guardHolder = readHolder(guard);
-    if (guardHolder && holderIsLive(guardHolder)) return; // someone else is taking over: try again
-    removeQuietly(guard); // the guard's owner died in the middle of a takeover
-    if (!createExclusive(guard, me)) return;
-  }
-  try {
-    const now = readHolder(path);
-    if (now && now.pid === stale.pid && now.host === stale.host && now.since === stale.since)
-      removeQuietly(path);
-  } finally {
-    removeQuietly(guard);
-  }
 }
 
 function refusal(storePath: string, lockPath: string, h: LockHolder): StoreFileError {
@@ -139,7 +93,7 @@ export function lockStoreFile(
       return;
     }
     held.delete(path);
-    const h = readHolder(path);
+    const h = readHolder(path)?.holder;
     if (h && h.pid === process.pid && h.host === hostname()) removeQuietly(path);
   };
   const count = held.get(path);
@@ -151,7 +105,7 @@ export function lockStoreFile(
   const content = `${JSON.stringify(me)}\n`;
   const create = (): boolean => {
     try {
-      return createExclusive(path, content);
+      return createLockFile(path, content);
     } catch (error) {
       throw new StoreFileError(
         'unopenable',
@@ -167,10 +121,11 @@ export function lockStoreFile(
       held.set(path, 1);
       return { path, release };
     }
-    const holder = readHolder(path);
-    if (holder === null) continue; // released between our two looks
-    if (holderIsLive(holder)) throw refusal(storePath, path, holder);
-    takeOverStale(path, holder, content);
+    const seen = readHolder(path);
+    if (seen === null) continue; // released between our two looks
+    if (holderIsLive(seen.holder)) throw refusal(storePath, path, seen.holder);
+    // Stale: removed under the takeover guard if it still names that dead holder; then try again.
+    takeOverStale(path, seen.text, content, (guard) => holderIsLive(holderOf(guard)));
   }
   throw new StoreFileError(
     'locked',

@@ -16,6 +16,7 @@ import {
 import {
   EVENT_KINDS,
   RESYNC_EVENTS,
+  replacement,
   toBrokerAccount,
   toLivePosition,
   toVenueOrder,
@@ -24,7 +25,8 @@ import {
 } from './wire.js';
 import { AssetRulesCache } from './assets.js';
 import { CancelWatch, settledBy } from './cancel-watch.js';
-import { isFractionalStock, shownOrder, wireOrder, type WireOrder, type WireRequest } from './order-rules.js';
+import { isFractionalStock, wireOrder, type WireOrder, type WireRequest } from './order-rules.js';
+import { orderWithClientId, sendPlace, type PlaceSender } from './place.js';
 import { AlpacaError, type AlpacaRest } from './rest.js';
 import type { AlpacaOrder, AlpacaStream, TradeUpdate } from './stream.js';
 import { canonicalSymbol } from './symbols.js';
@@ -66,11 +68,14 @@ export class AlpacaBroker implements LiveBroker {
   private readonly cancels: CancelWatch;
   private readonly assets: AssetRulesCache;
   private readonly sessions: ExchangeCalendar;
+  private readonly placer: PlaceSender;
 
   constructor(private readonly o: AlpacaBrokerOptions) {
     this.sessions = o.calendar ?? nyseCalendar();
     this.cancels = new CancelWatch(o.rest, o.cancelPollMs ?? 2000);
     this.assets = new AssetRulesCache(o.rest, o.log);
+    const resync = (): void => this.resync();
+    this.placer = { rest: o.rest, log: o.log, attempts: o.placeAttempts ?? 3, resync };
     o.stream.onUpdate((u) => this.onUpdate(u));
     // Updates may have been lost while disconnected: tell the runtime to reconcile before deciding.
     o.stream.onReconnect(() => this.resync());
@@ -99,7 +104,7 @@ export class AlpacaBroker implements LiveBroker {
       // Alpaca works only `day` limit orders with `extended_hours` outside the regular session.
       if (session === 'extended') timeInForce = { time_in_force: 'day', extended_hours: true };
     }
-    return this.post(request.clientOrderId, {
+    return sendPlace(this.placer, request.clientOrderId, {
       symbol: canonicalSymbol(request.symbol, request.assetClass),
       qty: wire.qty.text,
       side: request.side,
@@ -121,7 +126,7 @@ export class AlpacaBroker implements LiveBroker {
     // Always off the tick before rounding: not logged.
     const wire = await this.wireNumbers(request, request.price * band, false);
     if (!wire.ok) return wire;
-    return this.post(request.clientOrderId, {
+    return sendPlace(this.placer, request.clientOrderId, {
       symbol: canonicalSymbol(request.symbol, request.assetClass),
       qty: wire.qty.text,
       side: request.side,
@@ -157,46 +162,6 @@ export class AlpacaBroker implements LiveBroker {
   venueNumbers(order: WireRequest & { limitPrice: number }): { qty: number; limitPrice: number } | null {
     const wire = wireOrder(order, order.limitPrice, this.assets.known(order.symbol, order.assetClass));
     return wire.ok ? { qty: wire.qty.value, limitPrice: wire.limit.value } : null;
-  }
-
-  /**
-   * A place is never sent twice blind: when no answer came (network failure, timeout, 5xx) it may have
-   * reached the venue, so its client order id is looked up first; only a venue that never saw it gets it
-   * again (and a duplicate would be refused by the venue anyway: client order ids are unique there).
-   */
-  private async post(clientOrderId: string, body: Record<string, unknown>): Promise<PlaceResult> {
-    const attempts = this.o.placeAttempts ?? 3;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { data } = await this.o.rest.request<AlpacaOrder>('POST', '/v2/orders', { body, once: true });
-        return { ok: true, orderId: data.id };
-      } catch (error) {
-        if (!(error instanceof AlpacaError)) throw error;
-        if (error.mayHaveReached) {
-          const existing = await this.orderByClientId(clientOrderId);
-          if (existing) {
-            this.o.log.warn('place-answer-lost', { clientOrderId, orderId: existing.id, found: true });
-            return { ok: true, orderId: existing.id };
-          }
-          this.o.log.warn('place-answer-lost', { clientOrderId, found: false, attempt });
-          if (attempt < attempts) continue;
-          throw new AlpacaError(
-            error.status,
-            'POST',
-            '/v2/orders',
-            `place of ${clientOrderId} got no answer ${attempts} times and the venue has no order with that client order id; ${error.venueMessage}`,
-            null,
-            true,
-          );
-        }
-        // The same client order id twice: the first one reached the venue. That order is the answer.
-        if (error.status === 422 && /client_order_id/i.test(error.venueMessage)) {
-          const existing = await this.orderByClientId(clientOrderId);
-          if (existing) return { ok: true, orderId: existing.id };
-        }
-        return { ok: false, reason: `Alpaca refused ${shownOrder(body)}: ${error.venueMessage}` };
-      }
-    }
   }
 
   /**
@@ -295,16 +260,12 @@ export class AlpacaBroker implements LiveBroker {
     return toBrokerAccount(a);
   }
 
+  /** The order under a client order id; a replaced one asks for a reconcile (its margin moved: wire.ts). */
   async orderByClientId(clientOrderId: string): Promise<VenueOrder | null> {
-    try {
-      const { data } = await this.o.rest.request<AlpacaOrder>('GET', '/v2/orders:by_client_order_id', {
-        query: { client_order_id: clientOrderId },
-      });
-      return toVenueOrder(data);
-    } catch (error) {
-      if (error instanceof AlpacaError && error.status === 404) return null;
-      throw error;
-    }
+    const a = await orderWithClientId(this.o.rest, clientOrderId);
+    if (a === null) return null;
+    if (replacement(a) !== null) this.resync();
+    return toVenueOrder(a);
   }
 
   /** The venue's clock: its time (to align ours) and whether the US session is open. */

@@ -60,6 +60,9 @@ export const RESYNC_EVENTS: ReadonlySet<string> = new Set(['restated', 'replaced
  * Alpaca's final statuses (its docs: "no further updates will occur for the order"; `replaced`: another order
  * took its place); every other one (new, accepted, held, partially_filled, done_for_day, calculated, and
  * `suspended`, "not eligible for trading" for now but not ended) still holds its margin and stays open.
+ * A `replaced` order is closed (read as `canceled`), but the replacing order holds its margin: every reader of
+ * one order's status also asks for a reconcile then (`replacement` below; the broker's look-up, place.ts,
+ * cancel-watch.ts, and the stream's RESYNC_EVENTS).
  */
 const STATUS: Readonly<Record<string, VenueOrderStatus>> = {
   pending_cancel: 'pending_cancel',
@@ -71,14 +74,20 @@ const STATUS: Readonly<Record<string, VenueOrderStatus>> = {
 };
 
 /**
- * Why a cancel of ours freed nothing when Alpaca replaced the order while the cancel was out (a replace made
- * elsewhere, by hand or another program): the order is closed, but the replacing one holds its margin and the
- * ledger does not know it. Null for an order that was not replaced.
+ * The order that took this one's place at Alpaca (a replace made elsewhere, by hand or another program), in
+ * words: "order <id>", or "another order" when Alpaca does not say which. Null for an order not replaced. The
+ * order is closed, but the replacing one holds its margin and the ledger does not know it.
  */
-export function replacedDuringCancel(a: AlpacaOrder): string | null {
+export function replacement(a: AlpacaOrder): string | null {
   if (a.status !== 'replaced') return null;
-  const by = a.replaced_by ? ` by order ${a.replaced_by}` : ' by another order';
-  return `order ${a.id} was replaced${by} at Alpaca during its cancel; the replacing order holds the margin, so the ledger takes the venue's state`;
+  return a.replaced_by ? `order ${a.replaced_by}` : 'another order';
+}
+
+/** Why a cancel of ours freed nothing: Alpaca replaced the order while the cancel was out. Null if it did not. */
+export function replacedDuringCancel(a: AlpacaOrder): string | null {
+  const by = replacement(a);
+  if (by === null) return null;
+  return `order ${a.id} was replaced by ${by} at Alpaca during its cancel; the replacing order holds the margin, so the ledger takes the venue's state`;
 }
 
 export const assetClassOf = (c: string | undefined): AssetClass => (c === 'crypto' ? 'crypto' : 'stock');
