@@ -5,18 +5,11 @@ import type { WorkstealConfig } from '../../core/config/schema.js';
 import { requiresValuator } from '../../core/policy/value-policy.js';
 import { BAR_TWINS, barKeysSet } from '../../core/policy/steal-history.js';
 import { loadConfig } from '../../io/load-config.js';
-import { alpacaConnection } from '../../brokers/alpaca/connect.js';
-import { MissingCredentialsError } from '../../brokers/alpaca/env.js';
-import { AlpacaError } from '../../brokers/alpaca/rest.js';
-import { AcceleratedClock, RealClock } from '../../ports/clock.js';
 import { commandLogger, type Logger } from '../../ports/log.js';
 import { LiveMetrics } from '../../live/metrics.js';
 import { newRunTag } from '../../ports/order-ids.js';
-import type { LiveBroker } from '../../ports/venue.js';
-import { ReplayBroker } from '../../live/replay-broker.js';
 import { LiveStore } from '../../live/store.js';
-import { replayVenue } from '../../live/launch.js';
-import { realTimers, type Timers } from '../../service/advisory-broker.js';
+import type { Timers } from '../../service/advisory-broker.js';
 import { warnExposure } from '../../service/exposure.js';
 import { startServiceHttp, type ServiceHttp } from '../../service/http.js';
 import { PortInUseError } from '../../live/http.js';
@@ -24,35 +17,25 @@ import { flagLayers } from '../flag-layers.js';
 import { openapiText } from '../../service/openapi.js';
 import { CoordinatorService, type ServiceMode } from '../../service/service.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
-import { listFlag } from '../lists.js';
 import { checkOutputPath, stateDbOption } from '../output.js';
 import { CliError, EXIT, portInUse } from '../errors.js';
 import { numberFlag } from '../whole-number.js';
-import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
-import { replaySeries, replayWindow } from '../replay-input.js';
+import { addBarFileFlags } from '../bar-flags.js';
 import { checkServeBrokerFlags } from '../broker-flags.js';
+import { serviceMode, type ServeModeFlags } from '../serve-mode.js';
 import { stopSignal } from '../stop-signal.js';
 
-interface ServeOptions extends BarFileFlags {
-  broker: string;
+interface ServeOptions extends ServeModeFlags {
   config?: string;
   preset?: string;
   dryRun?: boolean;
   host?: string;
   port?: string;
   db?: string;
-  equity?: string;
-  patternDayTrader?: boolean;
-  deadline?: string;
   /** --deadline was typed, not its default (commander's value source): refused with another broker. */
   deadlineTyped?: boolean;
   auth?: boolean;
   openapi?: boolean;
-  data?: string[];
-  benchmark?: string;
-  symbols?: string;
-  from?: string;
-  to?: string;
   speed?: string;
 }
 
@@ -263,47 +246,6 @@ export function untilStopped(ready: Promise<void>, signal: Promise<string>, log:
   return Promise.race([signal, failed]);
 }
 
-async function serviceMode(
-  opts: ServeOptions,
-  config: WorkstealConfig,
-  log: Logger,
-  runTag: string,
-): Promise<{ mode: ServiceMode; timers: Timers; close: () => Promise<void> }> {
-  if (opts.broker === 'alpaca') return alpacaMode(config, log);
-  if (opts.broker === 'none') {
-    const deadline = Number(opts.deadline);
-    if (!(deadline > 0))
-      throw new CliError(`--deadline ${JSON.stringify(opts.deadline)}: give seconds above 0`);
-    const equity = opts.equity === undefined ? config.live.initialEquity : Number(opts.equity);
-    if (!(equity > 0)) throw new CliError(`--equity ${JSON.stringify(opts.equity)}: give a positive number`);
-    return {
-      mode: {
-        kind: 'advisory',
-        deadlineMs: deadline * 1000,
-        // The flag alone says so (its help): the config's patternDayTrader, true in every preset, is the
-        // simulator's account, and would give a bot's account 4x intraday it may not have.
-        account: { equity, patternDayTrader: opts.patternDayTrader === true },
-      },
-      timers: realTimers,
-      close: async () => undefined,
-    };
-  }
-  const wanted = listFlag(opts.symbols, '--symbols') ?? [];
-  const series = await replaySeries(opts, config, wanted, log);
-  const { from, to } = replayWindow(series, config, opts);
-  const clock = new AcceleratedClock(from, config.live.replaySpeed);
-  // --to is the last market time: the service's clock stops there, so no bar opening at or after it is ever
-  // shown (it was checked, then ignored). Without it the replay runs on through the data.
-  const now = opts.to === undefined ? () => clock.now() : () => Math.min(clock.now(), to);
-  const venue = replayVenue(config, series, now, runTag);
-  const broker: LiveBroker = new ReplayBroker(venue);
-  return {
-    mode: { kind: 'executing', broker },
-    timers: { ...realTimers, now },
-    close: () => broker.close(),
-  };
-}
-
 /** Command-line flags as config layers, each named by its flag (src/cli/flag-layers.ts). */
 function serveFlagLayers(opts: ServeOptions): { source: string; values: unknown }[] {
   return flagLayers([
@@ -313,51 +255,4 @@ function serveFlagLayers(opts: ServeOptions): { source: string; values: unknown 
     ['--db', ['live', 'stateDb'], opts.db],
     ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed', '3600')],
   ]);
-}
-
-/**
- * Executing at Alpaca: the same connection `run --broker alpaca` opens (keys registered for redaction first,
- * request timeouts, the trade_updates stream), on the venue's clock.
- */
-async function alpacaMode(
-  config: WorkstealConfig,
-  log: Logger,
-): Promise<{ mode: ServiceMode; timers: Timers; close: () => Promise<void> }> {
-  const clock = new RealClock();
-  let connection: ReturnType<typeof alpacaConnection>;
-  try {
-    connection = alpacaConnection({
-      env: process.env,
-      log,
-      clock,
-      now: () => clock.now(),
-      extendedHours: config.extendedHours,
-    });
-  } catch (error) {
-    throw alpacaFailure(error);
-  }
-  const { stream, broker } = connection;
-  try {
-    await stream.start();
-    clock.syncTo((await broker.clock()).timestamp);
-  } catch (error) {
-    await broker.close(); // an open stream would keep the process alive after the error
-    throw alpacaFailure(error);
-  }
-  return {
-    mode: { kind: 'executing', broker },
-    timers: { ...realTimers, now: () => clock.now() },
-    close: () => broker.close(),
-  };
-}
-
-/**
- * Alpaca's own failures as the one-line messages `run --broker alpaca` gives (docs/cli.md, exit codes): keys
- * missing are bad input (2); a venue or stream that refuses or cannot be reached is a failed run (1). The
- * messages name the variables to set or check.
- */
-function alpacaFailure(error: unknown): unknown {
-  if (error instanceof MissingCredentialsError) return new CliError(error.message);
-  if (error instanceof AlpacaError) return new CliError(error.message, EXIT.failed);
-  return error;
 }
