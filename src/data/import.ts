@@ -5,10 +5,11 @@
  * quality report (gaps, duplicates, bad rows) goes into the manifest beside the original's path and sha256.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import type { AssetClass } from '../core/types.js';
 import { DataError, loadBars, loadMany, type LayoutOverride, type LoadResult } from '../marketdata/index.js';
 import { reportedProblems } from '../marketdata/quality.js';
+import { namedBarLength } from '../marketdata/read-notes.js';
 import { symbolKey, symbolOfName } from '../marketdata/symbols.js';
 import { barChanges, type BarChanges } from './changes.js';
 import { writeFileAtomic } from './atomic.js';
@@ -142,6 +143,22 @@ function nameWarning(file: string, load: LoadResult, symbolGiven: boolean): stri
   ];
 }
 
+/**
+ * The timeframe a file is stored under: the spacing of its bars. One bar has no spacing, and it was stored as
+ * `SYM_0.csv`: its name's bar length (`SOLUSDT_1h.csv`) is then the timeframe, and without one it is refused.
+ */
+function timeframeOf(file: string, load: LoadResult): string {
+  const ms = load.series.intervalMs > 0 ? load.series.intervalMs : namedBarLength(file);
+  if (ms !== null && ms > 0) return timeframeName(ms);
+  const at = formatTime(load.series.time[0] as number);
+  const stem = basename(file, extname(file));
+  throw new DataError(
+    file,
+    `holds one bar (${at}${load.report.badRows.length + load.report.duplicates.length > 0 ? ', after --repair' : ''}): its bar length cannot be inferred from the spacing of its bars, and its name does not say it (as SOLUSDT_1h.csv does).`,
+    `Import it with at least one more bar of the same series, or name its bar length in the file name (e.g. rename it to ${stem}_1h${extname(file)} if it is an hourly bar) and import it again.`,
+  );
+}
+
 const SOURCE_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
 
 export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
@@ -163,7 +180,13 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
   // Read-only and before the lock: a manifest that cannot be read is reported by reconcile below.
   const current = await req.store.read().catch(() => null);
   // Load everything before writing anything: a bad file then leaves the store untouched.
-  const loads: { file: string; load: LoadResult; key: string; classFrom: ImportResult['classFrom'] }[] = [];
+  const loads: {
+    file: string;
+    load: LoadResult;
+    key: string;
+    timeframe: string;
+    classFrom: ImportResult['classFrom'];
+  }[] = [];
   for (const file of req.files) {
     const named = req.symbol !== undefined ? req.symbol.toUpperCase() : symbolOfName(file);
     let inStore =
@@ -189,12 +212,13 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
       inStore = storedClass(current, load.series.symbol);
       if (inStore !== null && inStore !== load.series.assetClass) load = await loadAs(inStore);
     }
-    const key = canonicalKey(source, load.series.symbol, timeframeName(load.series.intervalMs));
+    const timeframe = timeframeOf(file, load);
+    const key = canonicalKey(source, load.series.symbol, timeframe);
     const clash = loads.find((l) => l.key === key);
     if (clash) {
       throw new DataError(
         file,
-        `gives ${load.series.symbol} at ${timeframeName(load.series.intervalMs)}, like ${clash.file}.`,
+        `gives ${load.series.symbol} at ${timeframe}, like ${clash.file}.`,
         'Import them into different folders (--folder), or import one of them.',
       );
     }
@@ -206,7 +230,7 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
           : req.symbols?.[load.series.symbol]
             ? 'config'
             : 'inferred';
-    loads.push({ file, load, key, classFrom });
+    loads.push({ file, load, key, timeframe, classFrom });
   }
 
   await req.store.checkFolders([source]);
@@ -223,7 +247,7 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
       if (stored !== null && !req.replace) refuseLoss(file, key, held, load, req.store.pathOf(key), stored);
     }
     const results: ImportResult[] = [];
-    for (const { file, load, key, classFrom } of loads) {
+    for (const { file, load, key, timeframe, classFrom } of loads) {
       const s = load.series;
       const was = manifest.files[key]?.assetClass;
       const path = req.store.pathOf(key);
@@ -234,7 +258,7 @@ export async function importFiles(req: ImportRequest): Promise<ImportResult[]> {
         source,
         symbol: s.symbol,
         assetClass: s.assetClass,
-        timeframe: timeframeName(s.intervalMs),
+        timeframe,
         duplicates: load.report.duplicates.length,
         badRows: load.report.badRows.length,
         problems: problemsOf(load),

@@ -11,14 +11,13 @@ import { parseIsoTime, type IsoResult } from '../marketdata/timeparse.js';
  * The `explain` scenario: a contract (README "Scenario format"). Validated strictly; every error names the
  * field path and the bad value.
  */
-const isoTime = z
-  .string()
-  .refine(
-    (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && realTime(s),
-    {
-      message: 'must be an ISO-8601 time with a zone on a real day, e.g. 2025-01-15T15:00:00Z',
-    },
-  );
+const isoTime = z.string().refine(
+  // `i`: `t` and `z` in lower case too, as RFC 3339 §5.6 allows (the pattern's only letters).
+  (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(s) && realTime(s),
+  {
+    message: 'must be an ISO-8601 time with a zone on a real day, e.g. 2025-01-15T15:00:00Z',
+  },
+);
 
 /** A time the bar loader's parser reads (a real day and hour): Date.parse rolls 2025-02-30 over to March. */
 function realTime(s: string): boolean {

@@ -2,13 +2,13 @@
  * Layout detection: header or not, delimiter, which column is the time and in what format, and where
  * open/high/low/close/volume are. It looks only at the first line and a few data rows, so it is cheap enough
  * to run before the cache lookup (the symbol column it finds is part of the cache key's inputs).
- * Header names are matched case-insensitively and exactly (after normalising spaces/dashes to `_`), so
- * `Adj. Close` never stands in for `Close`.
+ * Which column holds which field, by header name, is header-columns.ts's.
  */
 import { detectDelimiter, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
 import { printable } from '../core/errors.js';
 import { chooseTimeFormat, findTimeOfDayColumn, sampleRows, type TimeFormat } from './detect-time.js';
 import { DataError, layoutHint, type HintColumns } from './errors.js';
+import { FIELDS, findColumns, normalise } from './header-columns.js';
 import { parseIsoTime, type IsoResult } from './timeparse.js';
 import type { LayoutOverride } from './types.js';
 
@@ -44,38 +44,6 @@ export interface Layout {
   columnsNote: string;
   /** Names of the columns given no role (not time, price, volume or symbol), for the read summary. */
   unused: string[];
-}
-
-const TIME_NAMES = [
-  'timestamp',
-  'ts_event',
-  'datetime',
-  'date_time',
-  'date',
-  'time',
-  'open_time',
-  'opentime',
-  'ts',
-  't',
-];
-const COLUMN_NAMES = {
-  open: ['open', 'o', 'open_price', 'opening_price'],
-  high: ['high', 'h', 'high_price'],
-  low: ['low', 'l', 'low_price'],
-  close: ['close', 'c', 'close_price', 'closing_price', 'last'],
-  volume: ['volume', 'vol', 'v', 'base_volume'],
-} as const;
-type PriceField = keyof typeof COLUMN_NAMES;
-const FIELDS: PriceField[] = ['open', 'high', 'low', 'close', 'volume'];
-
-function normalise(name: string): string {
-  return name
-    .trim()
-    .replace(/^\uFEFF/, '')
-    .replace(/^"|"$/g, '')
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, '_');
 }
 
 const EMPTY_FIX = 'Point at a CSV of bars (time, open, high, low, close[, volume]).';
@@ -145,41 +113,6 @@ function looksLikeData(first: Fields, timeCol: number): boolean {
   return true;
 }
 
-function resolveColumn(
-  file: string,
-  spec: string | number,
-  what: string,
-  names: string[],
-  header: boolean,
-): number {
-  if (typeof spec === 'number') {
-    if (!Number.isInteger(spec) || spec < 0 || spec >= names.length) {
-      throw new DataError(
-        file,
-        `layout column ${what} = ${spec} is out of range: the file has ${names.length} columns (0-based).`,
-        `Give a column from 0 to ${names.length - 1}${header ? ` or a name (columns: ${names.join(', ')})` : ''}.`,
-      );
-    }
-    return spec;
-  }
-  if (!header) {
-    throw new DataError(
-      file,
-      `layout column ${what} = "${spec}" names a column, but the file has no header.`,
-      'Give 0-based column numbers instead.',
-    );
-  }
-  const idx = names.findIndex((n) => normalise(n) === normalise(spec));
-  if (idx < 0) {
-    throw new DataError(
-      file,
-      `layout column ${what} = "${spec}" is not in the header (columns: ${names.join(', ')}).`,
-      'Give one of those names, or a 0-based column number.',
-    );
-  }
-  return idx;
-}
-
 function unrecognised(
   file: string,
   names: string[],
@@ -193,45 +126,6 @@ function unrecognised(
     `unrecognised layout: cannot find ${missing.join(', ')} (${seen}).`,
     layoutHint(names, header, found),
   );
-}
-
-/** The time column: as given, by header name, or the first column of a headerless file; -1 when not found. */
-function findTimeColumn(file: string, names: string[], header: boolean, override: LayoutOverride): number {
-  if (override.timeColumn !== undefined)
-    return resolveColumn(file, override.timeColumn, 'timeColumn', names, header);
-  if (!header) return 0;
-  const norm = names.map(normalise);
-  for (const candidate of TIME_NAMES) {
-    const at = norm.indexOf(candidate);
-    if (at >= 0) return at;
-  }
-  return -1;
-}
-
-/**
- * Price and volume columns: as given, by header name, else the conventional order
- * time,open,high,low,close,volume; -1 for each one not found.
- */
-function findValueColumns(
-  file: string,
-  names: string[],
-  header: boolean,
-  timeCol: number,
-  override: LayoutOverride,
-): Record<PriceField, number> {
-  const norm = names.map(normalise);
-  const cols: Record<PriceField, number> = { open: -1, high: -1, low: -1, close: -1, volume: -1 };
-  for (const field of FIELDS) {
-    const spec = override.columns?.[field];
-    if (spec !== undefined) cols[field] = resolveColumn(file, spec, field, names, header);
-    else if (header)
-      cols[field] = norm.findIndex((n) => (COLUMN_NAMES[field] as readonly string[]).includes(n));
-    else {
-      const at = timeCol + 1 + FIELDS.indexOf(field);
-      cols[field] = timeCol === 0 && at < names.length ? at : -1;
-    }
-  }
-  return cols;
 }
 
 /** A UTF-16 file (Excel's 'Unicode text') reads as NUL-spaced bytes: say so, not which columns it lacks. */
@@ -272,8 +166,7 @@ export function detectLayout(file: string, buf: Buffer, override: LayoutOverride
   const dataStart = header ? first.end + 1 : first.pos;
   const dataLine = header ? first.line + 1 : first.line;
 
-  const timeCol = findTimeColumn(file, names, header, override);
-  const cols = findValueColumns(file, names, header, timeCol, override);
+  const { timeCol, cols } = findColumns(file, names, header, override, first.line);
   const found: HintColumns = { time: timeCol, ...cols };
   const missing = [
     ...(timeCol < 0 ? ['a time column (timestamp/ts_event/date/datetime/time/open_time)'] : []),

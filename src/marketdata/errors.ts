@@ -46,6 +46,10 @@ export interface HintColumns {
 
 const ROLES = ['open', 'high', 'low', 'close', 'volume'] as const;
 
+/** A word as typed in a shell: as it is when safe, else double-quoted. */
+export const shellWord = (w: string): string =>
+  /^[\w.\-,]+$/.test(w) ? w : `"${w.replace(/(["$`\\])/g, '\\$1')}"`;
+
 /**
  * The layout override to type for this file, shown wherever a layout could not be recognised: the columns
  * found under their names (indexes in a headerless file), a capitalised placeholder (CLOSE) for the ones not
@@ -62,8 +66,6 @@ export function layoutHint(names: readonly string[], header: boolean, cols: Hint
   };
   const code = (i: number, role: string): string =>
     i < 0 ? `'${role.toUpperCase()}'` : header ? `'${(names[i] ?? '').replace(/'/g, "\\'")}'` : String(i);
-  const shellWord = (w: string): string =>
-    /^[\w.\-,]+$/.test(w) ? w : `"${w.replace(/(["$`\\])/g, '\\$1')}"`;
   const roles = ROLES.filter((r) => r !== 'volume' || cols.volume >= 0);
   const time = cli(cols.time, 'time');
   const list = roles.map((r) => cli(cols[r], r)).join(',');

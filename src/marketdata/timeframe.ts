@@ -19,7 +19,8 @@ export function timeframeMs(tf: string): number | null {
 
 /**
  * The timeframe name of a bar spacing, for imported files: the largest unit that divides it
- * (3_600_000 → '1h', 14_400_000 → '4h', 5_400_000 → '90m'); '0' for a single-bar file.
+ * (3_600_000 → '1h', 14_400_000 → '4h', 5_400_000 → '90m'); '0' when there is no spacing (a single bar,
+ * which data import names by its file name's bar length instead).
  */
 export function timeframeName(intervalMs: number): string {
   if (!(intervalMs > 0)) return '0';

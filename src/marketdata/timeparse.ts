@@ -1,8 +1,9 @@
 /**
  * Timestamp parsing from bytes, without Date objects or regexes: this runs once per bar. Two families:
  * epoch numbers (unit chosen per file from the magnitude) and ISO-like text `YYYY-MM-DD[( |T)HH:MM[:SS[.fff]]]`
- * with an optional `Z` / `±HH[:MM]` offset. Text without an offset is "naive": the caller later applies the
- * file's timezone, which is why the wall-clock value and the offset are returned separately.
+ * with an optional `Z` / `±HH[:MM]` offset; `T` and `Z` may be lower case (`t`, `z`), as RFC 3339 §5.6
+ * allows. Text without an offset is "naive": the caller later applies the file's timezone, which is why the
+ * wall-clock value and the offset are returned separately.
  */
 import { MS_PER_DAY, MS_PER_MINUTE, daysFromCivil, daysInMonth } from '../core/calendar/civil.js';
 import { parseNumber } from './csv.js';
@@ -46,7 +47,8 @@ export function parseIsoTime(buf: Uint8Array, start: number, end: number, out: I
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN;
   let ms = daysFromCivil(y, mo, d) * MS_PER_DAY;
   let i = start + 10;
-  if (i < end && (buf[i] === 32 || buf[i] === 84) && i + 6 <= end) {
+  // `(b | 32)` folds the case of a letter: 84 'T' and 116 't' (90 'Z' and 122 'z' below), and no other byte.
+  if (i < end && (buf[i] === 32 || ((buf[i] as number) | 32) === 116) && i + 6 <= end) {
     if (!readClock(buf, i + 1, 2, end, CLOCK)) return NaN;
     ms += CLOCK.ms;
     i = CLOCK.end;
@@ -54,7 +56,7 @@ export function parseIsoTime(buf: Uint8Array, start: number, end: number, out: I
   }
   if (i === end) return ms;
   const c = buf[i];
-  if (c === 90 && i + 1 === end) {
+  if (((c as number) | 32) === 122 && i + 1 === end) {
     out.offsetMin = 0;
     return ms;
   }

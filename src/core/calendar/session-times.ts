@@ -8,8 +8,9 @@ import { MS_PER_DAY, MS_PER_MINUTE, daysFromCivil, daysInMonth, formatDay } from
 import { wallTimeOccurrences, wallToUtcOnDay } from './dst.js';
 
 const WALL_RE = /^(\d{2}):(\d{2})$/;
+// `i`: the `T` and `Z` may be lower case, as RFC 3339 §5.6 allows (the only letters the pattern has).
 const ISO_RE =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|([+-])(\d{2}):(\d{2}))$/;
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|([+-])(\d{2}):(\d{2}))$/i;
 
 export const TIME_HELP =
   'use a New York wall time "HH:MM" together with "day" (e.g. "09:30"), or an ISO instant with a zone (e.g. "2025-01-02T14:30:00Z")';
@@ -31,7 +32,7 @@ function parseIsoInstant(text: string): TimeMs | null {
   if (!inRange(mo!, 1, 12) || !inRange(d!, 1, daysInMonth(y!, mo!))) return null;
   if (!inRange(hh!, 0, 23) || !inRange(mi!, 0, 59) || !inRange(ss, 0, 59)) return null;
   let offsetMinutes = 0;
-  if (m[8] !== 'Z') {
+  if (m[9] !== undefined) {
     const oh = Number(m[10]);
     const om = Number(m[11]);
     if (!inRange(oh, 0, 23) || !inRange(om, 0, 59)) return null;
