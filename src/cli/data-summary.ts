@@ -145,15 +145,20 @@ function sessionWarning(l: LoadResult, calendar: Pick<ExchangeCalendar, 'isRegul
 
 /**
  * A daily stock bar's prices are known at its session's close (marketdata/daily.ts), so the series is looked
- * at only when the market has just closed: a stock entry asked then waits ('market-closed') unless extended
- * hours let it rest in the after-hours session for the next day. Without them the symbol never places an
- * order, which would read like a result.
+ * at only when the market has just closed: a stock entry asked then waits ('market-closed'), or with extended
+ * hours goes out in the after-hours session as a DAY limit that lapses at 20:00 New York (sim/fill-rules.ts
+ * limitHours, as at Alpaca), before the next session's bar. Either way the symbol never fills, which would read
+ * like a result.
  */
 function dailyStockWarning(l: LoadResult, extendedHours: boolean | undefined): string[] {
   const s = l.series;
-  if (s.assetClass !== 'stock' || extendedHours === true || !isDailySpacing(s.intervalMs)) return [];
+  if (s.assetClass !== 'stock' || !isDailySpacing(s.intervalMs)) return [];
+  const why =
+    extendedHours === true
+      ? `an entry placed then goes out in the after-hours session as a DAY order that lapses at 20:00 New York (as at Alpaca), before the next session's bar, so ${s.symbol} never fills`
+      : `without config extendedHours: true ${s.symbol} places no order, and with it an entry placed then is an after-hours DAY order that lapses at 20:00 New York, before the next session's bar`;
   return [
-    `warning: ${s.symbol}: daily bars stand for their sessions and are known only at each session's close, when the market is closed: stock entries are placed then only with config extendedHours: true (resting after hours for the next session); without it ${s.symbol} places no order. Intraday bars (e.g. 1h) let it trade during the session.`,
+    `warning: ${s.symbol}: daily bars stand for their sessions and are known only at each session's close, when the market is closed: ${why}. Intraday bars (e.g. 1h) let it trade during the session.`,
   ];
 }
 

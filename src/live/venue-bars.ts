@@ -1,7 +1,7 @@
 import type { AssetClass } from '../core/types.js';
 import type { BarSeries } from '../marketdata/index.js';
 import type { BarWindow, Quote } from '../ports/venue.js';
-import { tradesInBar } from '../sim/fill-rules.js';
+import { limitHours, limitWorksInBar, tradesInBar, type LimitHours } from '../sim/fill-rules.js';
 import { buildTimeline } from '../sim/timeline.js';
 import { lastClosedIndex } from './venue-account.js';
 import type { BarVenueOptions } from './venue-types.js';
@@ -80,5 +80,15 @@ export class VenueBars {
   tradable(book: Book, i: number): boolean {
     const { calendar, extendedHours } = this.options;
     return tradesInBar(book.series.assetClass, book.series.time[i]!, calendar, extendedHours ?? false);
+  }
+
+  /** The hours a limit order placed at t works in (limitHours: the session it is placed in). */
+  limitHours(assetClass: AssetClass, t: number): LimitHours {
+    return limitHours(assetClass, t, this.options.calendar, this.options.extendedHours ?? false);
+  }
+
+  /** Whether a limit order of these hours works in bar i of the book (limitWorksInBar). */
+  limitWorks(hours: LimitHours, book: Book, i: number): boolean {
+    return limitWorksInBar(hours, book.series.time[i]!, this.options.calendar);
   }
 }

@@ -27,7 +27,10 @@ export interface BarVenueOptions {
    * (`fillThrough(config.sim)`: 0 fills on a touch), as in the simulator.
    */
   through?: number;
-  /** Stocks trade in pre- and after-market bars too (config `extendedHours`); otherwise only in session bars. */
+  /**
+   * Stocks trade in pre- and after-market bars too (config `extendedHours`); otherwise only in session bars. A
+   * stock limit works only in the hours of the session it was placed in (sim/fill-rules.ts limitHours).
+   */
   extendedHours?: boolean;
   /** Margin interest on the overnight debit per calendar day (config `marginRatePerYear`; default none). */
   marginRatePerYear?: number;

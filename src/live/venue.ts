@@ -1,7 +1,14 @@
 import { notional } from '../core/margin/requirements.js';
 import { tradingDayOf } from '../core/margin/interest.js';
 import type { AssetClass, Position, Side } from '../core/types.js';
-import { canFillInBar, limitFillPrice, limitFillRole, marketFillPrice } from '../sim/fill-rules.js';
+import {
+  canFillInBar,
+  limitFillPrice,
+  limitFillRole,
+  marketFillPrice,
+  refusedLimitReason,
+  type LimitHours,
+} from '../sim/fill-rules.js';
 import { interestDue, lastClosedIndex, venueAccount } from './venue-account.js';
 import { VenueBars, type Book } from './venue-bars.js';
 import type { BarVenueOptions, VenuePlaceRequest } from './venue-types.js';
@@ -26,8 +33,9 @@ interface FillCursor {
 /**
  * A venue that trades on real bars: the matching engine behind the replay broker and the fake Alpaca
  * server. A bar's prices become known at its close; resting orders fill by the simulator's rules
- * (src/sim/fill-rules.ts): later bars only, stocks only in session bars unless extended hours, at
- * min(limit, open) for a buy (gap rule), sells mirrored, full quantity. Market orders fill at the open of the
+ * (src/sim/fill-rules.ts): later bars only, a stock limit only in the bars of the kind the session it was
+ * placed in gives it (limitHours), at min(limit, open) for a buy (gap rule), sells mirrored, full quantity.
+ * Market orders fill at the open of the
  * symbol's next tradable bar (a market-on-close order at the close now when its bar closes now), as the
  * simulator's exits do. Time only moves forward; `advance()` catches up on every bar closed by now.
  */
@@ -40,6 +48,8 @@ export class BarVenue {
   private readonly listeners = new Set<(e: OrderEvent) => void>();
   /** Market orders waiting for their symbol's next tradable bar (they fill at its open). */
   private readonly marketOrders = new Set<string>();
+  /** The hours of each open limit order (limitHours): a DAY order expires when its day's sessions end. */
+  private readonly limits = new Map<string, LimitHours>();
   private cash: number;
   private nextId = 1;
   private processedUntil = Number.NEGATIVE_INFINITY;
@@ -87,14 +97,34 @@ export class BarVenue {
       }
       for (; cursor.next <= last; cursor.next++) this.fillInBar(book, cursor.next);
     }
+    this.lapse(now);
   }
 
-  place(request: VenuePlaceRequest): { ok: true; order: VenueOrder } | { ok: false; reason: string } {
+  /** DAY orders whose day's sessions have ended by now expire (`expired`, freeing margin as a cancel). */
+  private lapse(now: number): void {
+    for (const [id, hours] of this.limits) {
+      const order = this.orders.get(id)!;
+      if (isOpenStatus(order.status) && hours.lapsesAt > now) continue;
+      this.limits.delete(id);
+      if (!isOpenStatus(order.status)) continue;
+      order.status = 'expired';
+      this.emit('expired', order);
+    }
+  }
+
+  /** A new order: a limit works in the hours of the session it is placed in (limitHours), a market order always. */
+  place(
+    request: VenuePlaceRequest,
+    kind: 'limit' | 'market' = 'limit',
+  ): { ok: true; order: VenueOrder } | { ok: false; reason: string } {
     this.advance();
     const existing = this.byClientId.get(request.clientOrderId);
     if (existing) return { ok: true, order: { ...this.orders.get(existing)! } };
     const assetClass = this.market.assetClassOf(request.symbol);
     if (!assetClass) return { ok: false, reason: `symbol ${request.symbol} is not traded here` };
+    const hours = kind === 'limit' ? this.market.limitHours(assetClass, this.now()) : null;
+    if (hours?.works === 'refused')
+      return { ok: false, reason: refusedLimitReason(request.symbol, this.now()) };
     if (!(request.qty > 0) || !(request.limitPrice > 0)) {
       return {
         ok: false,
@@ -117,6 +147,7 @@ export class BarVenue {
     };
     this.orders.set(order.id, order);
     this.byClientId.set(order.clientOrderId, order.id);
+    if (hours) this.limits.set(order.id, hours);
     this.emit('new', order);
     return { ok: true, order: { ...order } };
   }
@@ -136,7 +167,7 @@ export class BarVenue {
     const quote = this.quote(request.symbol);
     if (!quote) return { ok: false, reason: `no price for ${request.symbol} yet` };
     const { atClose, ...rest } = request;
-    const placed = this.place({ ...rest, limitPrice: quote.bid });
+    const placed = this.place({ ...rest, limitPrice: quote.bid }, 'market');
     if (!placed.ok) return placed;
     const order = this.orders.get(placed.order.id)!;
     if (atClose && this.market.tradableBarClosesAt(request.symbol, this.now()))
@@ -278,6 +309,8 @@ export class BarVenue {
         this.fill(order, this.slipped(order.side, s.open[i]!), 'taker');
         continue;
       }
+      const hours = this.limits.get(order.id);
+      if (hours && !this.market.limitWorks(hours, book, i)) continue;
       const px = limitFillPrice(
         order.side,
         order.limitPrice,

@@ -9,12 +9,27 @@ import {
   limitFillPrice,
   limitFillRole,
   marketFillPrice,
+  type LimitHours,
 } from './fill-rules.js';
 import { Portfolio, type TradeRecord } from './portfolio.js';
 import type { StealRecord } from './sim-types.js';
 
 /** An entry order as a steal record keeps it: what its counterfactual needs. */
 export type VictimOrder = StealRecord['victims'][number];
+
+/** The limit-order rule of one symbol's bars (fill-rules.ts limitHours and limitWorksInBar). */
+export interface SymbolLimits {
+  /** The hours of a limit placed at `placedAt`: the bars it works in, when it lapses, or refused. */
+  hours(placedAt: number): LimitHours;
+  /** Whether a limit of these hours works in bar i. */
+  works(hours: LimitHours, i: number): boolean;
+}
+
+/** Without a rule: every limit works in every bar and never lapses. */
+const EVERY_BAR: SymbolLimits = {
+  hours: () => ({ works: 'any', lapsesAt: Number.POSITIVE_INFINITY }),
+  works: () => true,
+};
 
 /** The simulation's rules a counterfactual follows, for one symbol. */
 export interface CounterfactualRules {
@@ -30,6 +45,8 @@ export interface CounterfactualRules {
   through: number;
   /** The run's last step: bars closing after it were never simulated. */
   end: number;
+  /** Which bars a limit works in by the session it was placed in (default: every tradable bar, no lapse). */
+  limits?: SymbolLimits;
 }
 
 /**
@@ -60,13 +77,15 @@ export function counterfactualTrade(
 ): TradeRecord | null {
   let n = s.time.length;
   while (n > 0 && closeTimes[n - 1]! > rules.end) n--;
+  const limits = rules.limits ?? EVERY_BAR;
+  const entryHours = limits.hours(v.placedAt);
   let i = firstAtOrAfter(s.time, from);
   let entry = Number.NaN;
   for (; i < n; i++) {
     // Rests while its signal holds: a bar that opens at or after the validity finds it cancelled (a bar that
-    // opened before the validity ends may still fill it), as processFills.
-    if (!holdsSignal(v, s.time[i]!)) break;
-    if (rules.tradable(i)) {
+    // opened before the validity ends may still fill it), as processFills; and until its order lapses.
+    if (!holdsSignal(v, s.time[i]!) || s.time[i]! >= entryHours.lapsesAt) break;
+    if (rules.tradable(i) && limits.works(entryHours, i)) {
       entry = limitFillPrice(v.side, v.limitPrice, s.open[i]!, s.high[i]!, s.low[i]!, rules.through);
       if (!Number.isNaN(entry)) break;
     }
@@ -95,6 +114,9 @@ export function counterfactualTrade(
     rules.fees[entryRole],
   );
   const tp = takeProfitOrder(s.assetClass, v.side, v.qty, v.takeProfit);
+  /** When the resting take-profit was placed, and its hours (null: none rests, it is armed at the next close). */
+  let tpPlacedAt = filledAt;
+  let tpHours: LimitHours | null = armable(limits.hours(filledAt));
   /** A stop or time stop decided at a close: the position leaves at the next tradable open. */
   let leaving: 'stop' | 'time-stop' | null = null;
   for (let j = i + 1; j < n; j++) {
@@ -108,22 +130,36 @@ export function counterfactualTrade(
           leaving,
           rules.fees.taker,
         );
-      const px = canFillInBar(filledAt, s.time[j]!)
-        ? limitFillPrice(tp.side, tp.limitPrice, open, s.high[j]!, s.low[j]!, rules.through)
-        : Number.NaN;
+      const px =
+        tpHours && canFillInBar(tpPlacedAt, s.time[j]!) && limits.works(tpHours, j)
+          ? limitFillPrice(tp.side, tp.limitPrice, open, s.high[j]!, s.low[j]!, rules.through)
+          : Number.NaN;
       if (!Number.isNaN(px)) {
         const role = limitFillRole(tp.side, tp.limitPrice, open);
         return book.close(v.symbol, px, closeTimes[j]!, 'take-profit', rules.fees[role], undefined, role);
       }
     }
     if (leaving) continue;
+    // A take-profit the venue let lapse (a DAY order at its day's end) is gone by this close.
+    if (tpHours && tpHours.lapsesAt <= closeTimes[j]!) tpHours = null;
     const bar = { open: s.time[j]!, high: s.high[j]!, low: s.low[j]! };
     if (stopReached(v.side, levels.stopPrice, filledAt, bar)) leaving = 'stop';
-    else if (exitStep(levels.timeStopAt, closeTimes[j]!, true) === 'time-stop') leaving = 'time-stop';
+    else if (exitStep(levels.timeStopAt, closeTimes[j]!, tpHours !== null) === 'time-stop')
+      leaving = 'time-stop';
+    else if (tpHours === null) {
+      // Armed again at this close, as the simulator's exit rule does (manageExit).
+      tpPlacedAt = closeTimes[j]!;
+      tpHours = armable(limits.hours(tpPlacedAt));
+    }
   }
   // The simulator's end of data: every exit but a take-profit is a market order (slippage, taker fee), here at
   // the last close.
   const exitTime = Number.isFinite(rules.end) ? rules.end : closeTimes[n - 1]!;
   const exitPrice = endOfDataExitPrice(tp.side, s.close[n - 1]!, rules.slippage);
   return book.close(v.symbol, exitPrice, exitTime, 'end-of-data', rules.fees.taker);
+}
+
+/** The hours of a take-profit the venue takes, or null when it would refuse it (armed again later). */
+function armable(hours: LimitHours): LimitHours | null {
+  return hours.works === 'refused' ? null : hours;
 }

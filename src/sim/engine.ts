@@ -6,7 +6,7 @@ import { closingSide } from '../session/exits.js';
 import { DEFAULT_SIZING } from '../session/sizing.js';
 import { entryFeeRate } from './costs.js';
 import { annualisationDays } from './metrics.js';
-import { endOfDataExitPrice, tradesInBar } from './fill-rules.js';
+import { endOfDataExitPrice, limitHours, limitWorksInBar, tradesInBar } from './fill-rules.js';
 import { submitRequests } from './sim-entries.js';
 import { runDeleverage } from './sim-eod.js';
 import { validateSeries } from './sim-input.js';
@@ -18,7 +18,15 @@ import { assertBooksAgree } from './sim-invariants.js';
 import type { DecisionRow, EquityRow, SimInput, SimOutput, StealRecord, Watcher } from './sim-types.js';
 import { STEP_BAR, STEP_CLOSE, STEP_DELEVERAGE } from './timeline.js';
 
-export type { DecisionRow, EquityRow, SimCounters, SimInput, SimOutput, StealRecord } from './sim-types.js';
+export type {
+  DecisionRow,
+  EquityRow,
+  LimitFill,
+  SimCounters,
+  SimInput,
+  SimOutput,
+  StealRecord,
+} from './sim-types.js';
 
 /**
  * The simulation loop (README "The model: assumptions and limits"), a driver of the trading session over a
@@ -75,6 +83,8 @@ export function simulate(input: SimInput): SimOutput {
       // does the same where its signals refresh from the bars (pollOnce).
       feedValuation(st, active);
     }
+    // Orders the venue let lapse (a stock DAY limit with extended hours, at its day's after-hours end).
+    if (st.config.extendedHours) st.lapseOrders();
     expireEntries(st);
     let equity = st.portfolio.equity(st.mark);
     st.coordinator.setEquity(equity);
@@ -134,6 +144,13 @@ export function simulate(input: SimInput): SimOutput {
     tradesInBar: (k, i) => {
       const s = st.input.series[k]!;
       return tradesInBar(s.assetClass, s.time[i]!, st.calendar, st.config.extendedHours);
+    },
+    limits: (k) => {
+      const s = st.input.series[k]!;
+      return {
+        hours: (placedAt) => limitHours(s.assetClass, placedAt, st.calendar, st.config.extendedHours),
+        works: (hours, i) => limitWorksInBar(hours, s.time[i]!, st.calendar),
+      };
     },
     predictions: st.predictions.rows,
     annualisationDays: annualisationDays(classes),

@@ -158,6 +158,7 @@ export class StealLog {
   private readonly qty = new Column();
   private readonly takeProfit = new Column();
   private readonly validUntil = new Column();
+  private readonly placedAt = new Column();
   private readonly symbols = new Interner<string>();
 
   get length(): number {
@@ -173,6 +174,7 @@ export class StealLog {
     qty: number,
     takeProfit: number,
     validUntil: number,
+    placedAt: number,
   ): void {
     if (!this.keep) return;
     this.victimOrderId.push(orderId);
@@ -182,6 +184,7 @@ export class StealLog {
     this.qty.push(qty);
     this.takeProfit.push(takeProfit);
     this.validUntil.push(validUntil);
+    this.placedAt.push(placedAt);
   }
 
   /** Record a steal whose victims were just added with `pushVictim`. */
@@ -205,6 +208,7 @@ export class StealLog {
         qty: this.qty.get(v),
         takeProfit: this.takeProfit.get(v),
         validUntil: this.validUntil.get(v),
+        placedAt: this.placedAt.get(v),
       });
     }
     return {

@@ -1,6 +1,6 @@
 import type { BarSeries } from '../marketdata/types.js';
 import type { ExitRule } from '../session/exits.js';
-import { counterfactualTrade, type CounterfactualRules } from './counterfactual.js';
+import { counterfactualTrade, type CounterfactualRules, type SymbolLimits } from './counterfactual.js';
 import type { StealRecord } from './sim-types.js';
 import type { TradeRecord } from './portfolio.js';
 
@@ -68,6 +68,12 @@ export function stealRegret(input: {
   tradable?: (k: number, i: number) => boolean;
   through?: number;
   end?: number | null;
+  /**
+   * The bars a limit of series k works in by the session it was placed in, and when it lapses (limitHours):
+   * a victim placed after hours with extended hours is a DAY order that lapses that evening. Without it every
+   * tradable bar, no lapse.
+   */
+  limits?: (k: number) => SymbolLimits;
 }): StealRegret {
   const tradable = input.tradable ?? (() => true);
   const through = input.through ?? 0;
@@ -111,6 +117,7 @@ export function stealRegret(input: {
             tradable: (i) => tradable(k, i),
             through,
             end,
+            ...(input.limits ? { limits: input.limits(k) } : {}),
           }),
         ),
         repeat,

@@ -64,7 +64,7 @@ const iso = (t: number): string => new Date(t).toISOString();
 export function simulationRegret(
   config: WorkstealConfig,
   series: readonly BarSeries[],
-  output: Pick<SimOutput, 'steals' | 'trades' | 'closeTimes' | 'last' | 'tradesInBar'>,
+  output: Pick<SimOutput, 'steals' | 'trades' | 'closeTimes' | 'last' | 'tradesInBar' | 'limits'>,
 ): StealRegret {
   const fees = feeRates(config.sim);
   const assetClassOf = new Map(series.map((s) => [s.symbol, s.assetClass] as const));
@@ -78,6 +78,7 @@ export function simulationRegret(
     slippage: slippageRate(config.sim),
     // A victim would have filled only where the simulation fills: its sessions, its fill rule, its range.
     tradable: output.tradesInBar,
+    limits: output.limits,
     through: fillThrough(config.sim),
     end: output.last,
   });

@@ -8,11 +8,16 @@ import {
   type Side,
 } from '../core/types.js';
 import type { CancelResult, PlaceLimitRequest, PlaceResult, SyncBroker } from '../coordinator/broker.js';
+import { refusedLimitReason, type LimitHours } from './fill-rules.js';
 
-/** An order on the simulated book: what was asked, plus the venue's id and when it was accepted. */
+/**
+ * An order on the simulated book: what was asked, plus the venue's id, when it was accepted and so the hours
+ * it works in (limitHours: the session it was placed in).
+ */
 export interface SimOrder extends PlaceLimitRequest {
   id: string;
   placedAt: number;
+  hours: LimitHours;
 }
 
 /**
@@ -32,12 +37,16 @@ export class SimBroker implements SyncBroker {
       account: () => Account;
       positions: () => Position[];
       price: (symbol: string) => number | null;
+      /** The hours a limit of this asset class placed at `placedAt` works in (fill-rules.ts limitHours). */
+      hours: (assetClass: AssetClass, placedAt: number) => LimitHours;
     },
   ) {}
 
   placeLimit(request: PlaceLimitRequest): PlaceResult {
     const existing = this.byClientId.get(request.clientOrderId);
     if (existing) return { ok: true, orderId: existing };
+    const hours = this.state.hours(request.assetClass, this.now);
+    if (hours.works === 'refused') return { ok: false, reason: refusedLimitReason(request.symbol, this.now) };
     const id = `s${this.nextId++}`;
     this.byClientId.set(request.clientOrderId, id);
     this.orders.set(id, {
@@ -45,6 +54,7 @@ export class SimBroker implements SyncBroker {
       clientOrderId: request.clientOrderId,
       ...orderTerms(request),
       placedAt: this.now,
+      hours,
     });
     this.placeCount++;
     return { ok: true, orderId: id };
@@ -78,7 +88,11 @@ export class SimBroker implements SyncBroker {
     return this.state.account();
   }
 
-  /** An exit order placed by the engine directly: exits need no capacity, so they bypass the coordinator. */
+  /**
+   * An exit order placed by the engine directly: exits need no capacity, so they bypass the coordinator.
+   * Null when the venue would not take it now (a stock limit outside every session with extended hours), as
+   * live's take-profit is refused and armed again at the symbol's next price.
+   */
   placeExit(
     symbol: string,
     assetClass: AssetClass,
@@ -86,7 +100,9 @@ export class SimBroker implements SyncBroker {
     role: OrderRole,
     limitPrice: number,
     qty: number,
-  ): SimOrder {
+  ): SimOrder | null {
+    const hours = this.state.hours(assetClass, this.now);
+    if (hours.works === 'refused') return null;
     const id = `s${this.nextId++}`;
     const order: SimOrder = {
       id,
@@ -98,6 +114,7 @@ export class SimBroker implements SyncBroker {
       limitPrice,
       qty,
       placedAt: this.now,
+      hours,
     };
     this.orders.set(id, order);
     this.placeCount++;

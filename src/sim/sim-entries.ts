@@ -34,6 +34,7 @@ export function submitRequests(
     w.restingOrderId = outcome.orderId;
     w.restingQty = req.qty;
     w.restingSignal = w.signal;
+    w.restingPlacedAt = st.now;
     if (st.decisions.length) st.decisions.setOrderId(st.decisions.length - 1, outcome.orderId);
     st.entryOwner.set(outcome.orderId, w);
     st.input.onEntryPlaced?.(outcome.orderId, w, req);
@@ -54,6 +55,7 @@ export function submitRequests(
           victim.restingQty,
           sig.takeProfit,
           sig.validUntil,
+          victim.restingPlacedAt,
         );
         if (victim.restingOrderId === id) victim.restingOrderId = null;
         st.entryOwner.delete(id);

@@ -5,7 +5,7 @@ import type { OpenOrder, Position } from '../core/types.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import { feeRates, slippageRate } from './costs.js';
-import { fillThrough, tradesInBar } from './fill-rules.js';
+import { fillThrough, limitHours, limitWorksInBar, tradesInBar, type LimitHours } from './fill-rules.js';
 import { Portfolio, type ExitReason } from './portfolio.js';
 import { StealLog } from './records.js';
 import { SimBroker } from './sim-broker.js';
@@ -110,6 +110,7 @@ export class SimState {
       restingOrderId: null,
       restingQty: 0,
       restingSignal: null,
+      restingPlacedAt: Number.NaN,
       request: null,
       limitSignal: null,
       signalLimit: Number.NaN,
@@ -132,6 +133,7 @@ export class SimState {
       account,
       positions: ledgerPositions,
       price: (symbol) => (Number.isFinite(mark(symbol)) && mark(symbol) > 0 ? mark(symbol) : null),
+      hours: (assetClass, placedAt) => limitHours(assetClass, placedAt, calendar, config.extendedHours),
     });
 
     this.decisions = new ValuedDecisionLog(input.records ?? true);
@@ -233,6 +235,36 @@ export class SimState {
     this.coordinator.applyCancel(w.restingOrderId, this.broker.cancel(w.restingOrderId));
     this.entryOwner.delete(w.restingOrderId);
     w.restingOrderId = null;
+  }
+
+  /** Whether a limit of these hours works in bar i of the watcher's symbol (fill-rules.ts limitWorksInBar). */
+  limitWorks(hours: LimitHours, w: Watcher, i: number): boolean {
+    return limitWorksInBar(hours, w.s.time[i]!, this.calendar);
+  }
+
+  /**
+   * The venue let an order lapse (a stock DAY limit at the end of its day's after-hours session, limitHours):
+   * it leaves the book and frees its margin as a cancel does. A lapsed entry's watcher may ask again for its
+   * signal at its next price; a lapsed take-profit is armed again then (manageExit), as live does after the
+   * venue's expiry (the reconcile drops it from the ledger, the exit watcher arms a new one).
+   */
+  lapseOrders(): void {
+    for (const w of this.watchers) {
+      const entry = w.restingOrderId === null ? undefined : this.broker.orders.get(w.restingOrderId);
+      if (entry && entry.hours.lapsesAt <= this.now) {
+        this.broker.remove(entry.id);
+        this.coordinator.forgetOrder(entry.id);
+        this.entryOwner.delete(entry.id);
+        w.restingOrderId = null;
+      }
+      const p = this.portfolio.positions.get(w.symbol);
+      const tp = p?.tpOrderId ? this.broker.orders.get(p.tpOrderId) : undefined;
+      if (p && tp && tp.hours.lapsesAt <= this.now) {
+        this.broker.remove(tp.id);
+        this.coordinator.forgetOrder(tp.id);
+        p.tpOrderId = null;
+      }
+    }
   }
 
   exitPosition(w: Watcher, price: number, reason: ExitReason, qty?: number): void {

@@ -36,10 +36,11 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
   if (pos?.tpOrderId) {
     const tp = st.broker.orders.get(pos.tpOrderId);
     const px =
-      tp && canFillInBar(tp.placedAt, barOpen)
+      tp && canFillInBar(tp.placedAt, barOpen) && st.limitWorks(tp.hours, w, i)
         ? limitFillPrice(tp.side, tp.limitPrice, open, high, low, st.through)
         : Number.NaN;
     if (tp && !Number.isNaN(px)) {
+      st.input.onLimitFill?.({ symbol: w.symbol, role: 'take-profit', placedAt: tp.placedAt, barOpen });
       st.coordinator.applyFill(tp.id, tp.qty, px);
       st.broker.remove(tp.id);
       pos.tpOrderId = null;
@@ -57,8 +58,11 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
     // Its signal expired before this bar opened: live cancelled it then (expireEntries here, at the first step
     // after the expiry; none came when no symbol had a bar in between).
     if (!holdsSignal(w.restingSignal, barOpen)) return;
+    // Only in the bars its kind works in at the venue (the session it was placed in: limitHours).
+    if (!st.limitWorks(o.hours, w, i)) return;
     const px = limitFillPrice(o.side, o.limitPrice, open, high, low, st.through);
     if (!Number.isNaN(px)) {
+      st.input.onLimitFill?.({ symbol: w.symbol, role: 'entry', placedAt: o.placedAt, barOpen });
       st.coordinator.applyFill(o.id, o.qty, px);
       st.broker.remove(o.id);
       st.entryOwner.delete(o.id);
@@ -165,6 +169,8 @@ export function manageExit(st: SimState, w: Watcher): void {
   if (step === 'arm-take-profit') {
     const tp = takeProfitOrder(w.assetClass, p.side, p.qty, p.takeProfit);
     const o = st.broker.placeExit(w.symbol, w.assetClass, tp.side, 'take-profit', tp.limitPrice, tp.qty);
+    // Refused outside every session (extended hours): armed again at the symbol's next price, as live.
+    if (!o) return;
     st.coordinator.recordExitOrder({
       id: o.id,
       symbol: w.symbol,

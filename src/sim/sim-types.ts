@@ -9,6 +9,7 @@ import type { ForecastCache } from './signals/forecast-cache.js';
 import type { SignalColumns } from './signals/forecaster.js';
 import type { FillTapeCache } from './fill-tape-cache.js';
 import type { TimelineCache } from './timeline-cache.js';
+import type { SymbolLimits } from './counterfactual.js';
 
 /** The simulator's input and output, and the per-symbol state of its watchers. */
 
@@ -45,6 +46,18 @@ export interface SimInput {
    * for per-trade records joined to what was known at the request (scripts/fill-features.ts). No effect.
    */
   onEntryPlaced?: (orderId: string, watcher: Readonly<Watcher>, request: Readonly<EntryRequest>) => void;
+  /**
+   * Tests and research: told of each limit fill (an entry or a take-profit) with when its order was placed and
+   * when the bar it fills in opened, so that the session rule of its fill can be checked apart. No effect.
+   */
+  onLimitFill?: (fill: LimitFill) => void;
+}
+
+export interface LimitFill {
+  symbol: string;
+  role: 'entry' | 'take-profit';
+  placedAt: number;
+  barOpen: number;
 }
 
 export interface DecisionRow {
@@ -125,6 +138,8 @@ export interface StealRecord {
     qty: number;
     takeProfit: number;
     validUntil: number;
+    /** When the victim's order was placed: the session it went out in sets its hours (limitHours). */
+    placedAt: number;
   }[];
   fight: boolean;
 }
@@ -162,6 +177,8 @@ export interface SimOutput {
   closeTimes: Float64Array[];
   /** Whether bar i of series k can trade at all (a stock's sessions: tradesInBar), for the same analysis. */
   tradesInBar: (k: number, i: number) => boolean;
+  /** How a limit of series k works in its bars (limitHours, limitWorksInBar), for the same analysis. */
+  limits: (k: number) => SymbolLimits;
   /** Under a value ranking, the fill chances the run valued (for its calibration report); empty otherwise. */
   predictions: readonly ValuedPrediction[];
   /** Days per year for the daily ratios: 365 with any crypto series, 252 for stocks only (annualisationDays). */
@@ -199,6 +216,8 @@ export interface Watcher {
   /** What the resting entry order is (the signal it was placed for, its size): a steal's regret needs it. */
   restingQty: number;
   restingSignal: ActiveSignal | null;
+  /** When the resting entry order was placed (its hours follow from it: fill-rules.ts limitHours). */
+  restingPlacedAt: number;
   /** This step's entry request, when the watcher has one. */
   request: EntryRequest | null;
   /** The signal `signalLimit` was rounded for: a held signal asks at every step, its limit is rounded once. */

@@ -73,7 +73,7 @@ describe('dataQualityLines', () => {
     ]);
   });
 
-  it('daily stock bars open in their sessions; without extended hours they are warned about, not refused', async () => {
+  it('daily stock bars open in their sessions; they are warned about, not refused, with or without extended hours', async () => {
     const path = join(dir, 'MSFT_1Day.csv');
     writeFileSync(
       path,
@@ -88,7 +88,9 @@ describe('dataQualityLines', () => {
       "warning: MSFT: daily bars stand for their sessions and are known only at each session's close",
     );
     expect(warnings[0]).toContain('extendedHours: true');
-    expect(dataQualityLines([loaded], calendar, { extendedHours: true }).warnings).toEqual([]);
+    const extended = dataQualityLines([loaded], calendar, { extendedHours: true }).warnings;
+    expect(extended).toHaveLength(1);
+    expect(extended[0]).toContain('lapses at 20:00 New York');
   });
 });
 

@@ -51,7 +51,7 @@ describe('explain --data with daily stock bars', () => {
     expect(r.stdout).not.toContain('warning');
   });
 
-  it('says nothing with extendedHours: true', () => {
+  it('warns that the orders lapse with extendedHours: true', () => {
     const r = runCli([
       'explain',
       '--scenario',
@@ -63,6 +63,8 @@ describe('explain --data with daily stock bars', () => {
       f.extended,
     ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).not.toContain('warning: MSFT');
+    expect(r.stderr).toContain(warning);
+    expect(r.stderr).toContain('lapses at 20:00 New York');
+    expect(r.stdout).not.toContain('warning');
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nyseCalendar } from '../../src/core/calendar/index.js';
 import type { VictimRanking } from '../../src/core/config/schema.js';
 import { loadReal } from '../support/marketdata.js';
 import {
@@ -77,6 +78,49 @@ describe.each(['distance', 'expectedValue'] as const)('replay equals simulate (%
 
   it('the same equity at the end of every day', async () => {
     const { sim, live } = await both(ranking);
+    expect([...live.equity.keys()]).toEqual([...sim.equity.keys()]);
+    for (const [day, equity] of sim.equity) expect(live.equity.get(day)).toBeCloseTo(equity, 6);
+  }, 600_000);
+});
+
+/**
+ * With `extendedHours` (distance ranking): AAPL's pre- and after-market bars trade, and each stock limit works
+ * in the hours of the session it was placed in (sim/fill-rules.ts limitHours): GTC in regular-session bars, or
+ * a DAY limit that lapses at 20:00 New York. The replay venue expires it then (the runtime reconciles and the
+ * watchers ask again), the simulator lets it lapse at the same step: the same decisions, fills and equity.
+ */
+describe('replay equals simulate with extended hours', () => {
+  let pair: Promise<{ sim: Run; live: Run }> | null = null;
+  const extended = () =>
+    (pair ??= (async () => {
+      const series = (await loadReal(MIXED_FILES)).map((l) => l.series);
+      const cfg = pairConfig('distance', stateDbIn(dir, 'extended'), {}, { extendedHours: true });
+      return { sim: simulatedRun(series, cfg, PAIR_WINDOW), live: await replayRun(series, cfg, PAIR_WINDOW) };
+    })());
+
+  it('stock orders are placed in the extended sessions too (the rule under test is exercised)', async () => {
+    const { sim } = await extended();
+    const regular = nyseCalendar();
+    const outside = sim.decisions.filter((d) => {
+      const [time, symbol, action] = d.split(' ');
+      return (
+        (symbol === 'AAPL' || symbol === 'SPY') &&
+        action === 'place' &&
+        !regular.isRegularSession(Date.parse(time!))
+      );
+    });
+    expect(outside.length).toBeGreaterThan(0);
+    // DAY limits lapsed at 20:00 New York: entries, and take-profits the runtime then armed again.
+    const { live } = await extended();
+    expect(live.expired['entry'] ?? 0).toBeGreaterThan(0);
+    expect(live.expired['take-profit'] ?? 0).toBeGreaterThan(0);
+  }, 600_000);
+
+  it('the same decisions, fills, counters and daily equity', async () => {
+    const { sim, live } = await extended();
+    expect(live.decisions).toEqual(sim.decisions);
+    expect(live.fills).toEqual(sim.fills);
+    expect(live.counts).toEqual(sim.counts);
     expect([...live.equity.keys()]).toEqual([...sim.equity.keys()]);
     for (const [day, equity] of sim.equity) expect(live.equity.get(day)).toBeCloseTo(equity, 6);
   }, 600_000);

@@ -34,6 +34,7 @@ const stealRecord: fc.Arbitrary<StealRecord> = fc.record({
       qty: fc.double({ noNaN: true, min: 1e-6, max: 1e6 }),
       takeProfit: fc.double({ noNaN: true, min: 0.01, max: 1e6 }),
       validUntil: fc.integer({ min: 0, max: 2e12 }),
+      placedAt: fc.integer({ min: 0, max: 2e12 }),
     }),
     { minLength: 1, maxLength: 3 },
   ),
@@ -75,7 +76,16 @@ describe('simulator records in columns', () => {
         const log = new StealLog();
         for (const s of steals) {
           for (const v of s.victims)
-            log.pushVictim(v.orderId, v.symbol, v.side, v.limitPrice, v.qty, v.takeProfit, v.validUntil);
+            log.pushVictim(
+              v.orderId,
+              v.symbol,
+              v.side,
+              v.limitPrice,
+              v.qty,
+              v.takeProfit,
+              v.validUntil,
+              v.placedAt,
+            );
           log.push(s.time, s.thief, s.thiefOrderId, s.fight);
         }
         expect(log.toArray()).toEqual(steals);

@@ -92,6 +92,7 @@ function check(c: Case, assetClass: AssetClass, start: number): string {
       qty: trade?.qty ?? 1,
       takeProfit: signal.takeProfit,
       validUntil: signal.validUntil,
+      placedAt: placed.time,
     },
     {
       fees: feeRates(config.sim)[assetClass],

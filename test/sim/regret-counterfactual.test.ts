@@ -120,6 +120,7 @@ function victimOf(v: VictimDraw): VictimOrder {
     // At a bar's close, where the former rule (fills in bars closing by then) and the session's expiry (a
     // signal no longer holds at the first close at or after it, after that bar's fills) agree.
     validUntil: T0 + (v.fromBar + v.validBars) * H,
+    placedAt: T0,
   };
 }
 
@@ -225,6 +226,7 @@ describe('a victim counterfactual', () => {
       qty: 10,
       takeProfit: 110,
       validUntil: T0 + 10 * H,
+      placedAt: T0,
     };
     const rulesFor = (exits: CounterfactualRules['exits'], over: Partial<CounterfactualRules> = {}) => ({
       fees: { maker: 0.001, taker: 0.003 },

@@ -28,6 +28,7 @@ const victim = (orderId: string, side: 'buy' | 'sell', limitPrice: number) => ({
   qty: 2,
   takeProfit: side === 'buy' ? 95 : 80,
   validUntil: T0 + 20 * H,
+  placedAt: T0,
 });
 const steal = (k: number, v: StealRecord['victims'][number]): StealRecord => ({
   time: T0 + k * H,

@@ -29,6 +29,7 @@ function run(made: readonly number[]) {
         qty: 1,
         takeProfit: 95,
         validUntil: T0 + (k + 5) * H,
+        placedAt: T0 + k * H,
       },
     ],
     fight: false,

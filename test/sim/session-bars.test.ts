@@ -74,12 +74,16 @@ describe('stocks trade only in regular-session bars (hand-made CSV)', () => {
     });
   });
 
-  it('with extendedHours the same bars fill in the after-market', async () => {
+  it('with extendedHours an order placed in the session is GTC: still no fill in the after-market', async () => {
+    // Placed at 14:00 New York (a GTC limit without extended hours at Alpaca) and armed at 11:00 New York,
+    // the entry and the take-profit work in regular-session bars only: the after-hours bars that cross them
+    // fill nothing, the next regular bars do.
     const out = await run({ extendedHours: true });
+    expect(out.trades).toHaveLength(1);
     expect(out.trades[0]).toMatchObject({
-      entryTime: Date.parse('2024-06-03T21:00:00Z'),
+      entryTime: Date.parse('2024-06-04T15:00:00Z'),
       entryPrice: 100,
-      exitTime: Date.parse('2024-06-03T22:00:00Z'),
+      exitTime: Date.parse('2024-06-05T15:00:00Z'),
       exitPrice: 110,
       exitReason: 'take-profit',
     });

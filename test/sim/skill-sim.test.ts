@@ -6,7 +6,7 @@ import { resolveConfig } from '../../src/core/config/index.js';
 import { printSummary } from '../../src/cli/commands/simulate.js';
 import { roundLimit } from '../../src/session/sizing.js';
 import { simulate, type SimOutput } from '../../src/sim/engine.js';
-import { limitFillPrice, tradesInBar } from '../../src/sim/fill-rules.js';
+import { limitFillPrice, limitHours, limitWorksInBar, tradesInBar } from '../../src/sim/fill-rules.js';
 import { renderReport } from '../../src/sim/report/html.js';
 import { runSimulation } from '../../src/sim/run.js';
 import { SimState } from '../../src/sim/sim-state.js';
@@ -104,14 +104,13 @@ describe('signals of controlled skill in the simulator (real bars)', () => {
               const length = Number.isNaN(w.barLengths[i]!) ? placedAt - s.time[i]! : w.barLengths[i]!;
               const validUntil = placedAt + config.sim.forecaster.validBars * length;
               const limit = roundLimit(w.assetClass, 'buy', after.entry[i]!);
+              // Only the bars the order works in, by the session it was placed in (limitHours).
+              const hours = limitHours(w.assetClass, placedAt, calendar, extendedHours);
               let tradable = false;
               let reached = false;
               for (let j = i + 1; j < end; j++) {
                 if (s.time[j]! >= validUntil) break;
-                if (
-                  s.time[j]! >= placedAt &&
-                  tradesInBar(w.assetClass, s.time[j]!, calendar, extendedHours)
-                ) {
+                if (s.time[j]! >= placedAt && limitWorksInBar(hours, s.time[j]!, calendar)) {
                   tradable = true;
                   const px = limitFillPrice('buy', limit, s.open[j]!, s.high[j]!, s.low[j]!, through);
                   reached ||= !Number.isNaN(px);

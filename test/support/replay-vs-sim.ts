@@ -42,11 +42,12 @@ export const PAIR_WINDOW: Window = {
   to: Date.parse('2024-03-18T00:00:00Z'),
 };
 
-/** The config of both drivers: 30,000 of equity, 45% orders, 2 bps of slippage, plus `sim` values. */
+/** The config of both drivers: 30,000 of equity, 45% orders, 2 bps of slippage, plus `sim` and other values. */
 export function pairConfig(
   ranking: VictimRanking,
   stateDb: string,
   sim: Record<string, unknown> = {},
+  values: Record<string, unknown> = {},
 ): Config {
   return resolveConfig({
     layers: [
@@ -57,6 +58,7 @@ export function pairConfig(
           victimRanking: ranking,
           sim: { slippageBps: 2, orderFraction: 0.45, initialEquity: 30_000, ...sim },
           live: { initialEquity: 30_000, orderFraction: 0.45, pollSec: 3600, stateDb },
+          ...values,
         },
       },
     ],
@@ -77,6 +79,8 @@ export interface Run {
   learned: string[];
   /** How many trades closed for each exit reason (the simulator's; empty for a replay). */
   exits: Record<string, number>;
+  /** How many orders the venue let lapse, by role (the replay's store; empty for the simulator). */
+  expired: Record<string, number>;
 }
 
 export interface Counts {
@@ -145,8 +149,12 @@ export async function replayRun(series: BarSeries[], cfg: Config, w: Window): Pr
   const learned = db
     .prepare('SELECT symbol, pnl, entry_notional FROM trade_returns WHERE run_id = ? ORDER BY id')
     .all(runId) as { symbol: string; pnl: number; entry_notional: number }[];
+  const expired = db
+    .prepare("SELECT role, COUNT(*) AS n FROM orders WHERE run_id = ? AND status = 'expired' GROUP BY role")
+    .all(runId) as { role: string; n: number }[];
   db.close();
   return {
+    expired: Object.fromEntries(expired.map((e) => [e.role, e.n])),
     learned: learned.map((t) => trained(t.symbol, t.pnl, t.entry_notional)),
     decisions: decisions.map(
       (d) =>
@@ -213,6 +221,7 @@ export function simulatedRun(series: BarSeries[], cfg: Config, w: Window): Run {
     equity,
     counts: countsOf(c),
     exits,
+    expired: {},
   };
 }
 

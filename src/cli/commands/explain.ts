@@ -84,7 +84,7 @@ export function registerExplain(program: Command): void {
           ranking: config.victimRanking,
           deleverageLeadMinutes: config.deleverageLeadMinutes,
         });
-        // The data warnings every command gives (daily stocks without extendedHours, bars outside sessions,
+        // The data warnings every command gives (daily stocks, which never fill, bars outside sessions,
         // likely splits), and bars that stop long before `now` or start after it; on stderr, --json - too.
         // A suspicious move in bars the valuation never read (before its warm-up, after now) is a note, and
         // explain says no data notes.

@@ -1,5 +1,5 @@
 import { newYorkDay, newYorkWallToUtc } from './dst.js';
-import type { ExchangeCalendar } from './types.js';
+import type { ExchangeCalendar, Session } from './types.js';
 
 export type StockSession = 'regular' | 'extended' | 'closed';
 
@@ -22,11 +22,19 @@ export function stockSessionAt(t: number, calendar: Pick<ExchangeCalendar, 'sess
   if (!session) return 'closed';
   if (t >= session.open && t < session.close) return 'regular';
   const preMarket = newYorkWallToUtc(day, PRE_MARKET_FROM.hh, PRE_MARKET_FROM.mm);
-  const afterHoursEnd = Math.min(
-    session.close + AFTER_HOURS_MS,
-    newYorkWallToUtc(day, AFTER_HOURS_UNTIL.hh, AFTER_HOURS_UNTIL.mm),
-  );
+  const afterHoursEnd = afterHoursEndOf(session);
   return (t >= preMarket && t < session.open) || (t >= session.close && t < afterHoursEnd)
     ? 'extended'
     : 'closed';
+}
+
+/**
+ * When the after-hours session of a trading day ends: 20:00 New York, or 4 h after an early close (17:00).
+ * A stock DAY order with extended hours lapses then (sim/fill-rules.ts limitHours).
+ */
+export function afterHoursEndOf(session: Session): number {
+  return Math.min(
+    session.close + AFTER_HOURS_MS,
+    newYorkWallToUtc(session.day, AFTER_HOURS_UNTIL.hh, AFTER_HOURS_UNTIL.mm),
+  );
 }

@@ -7,4 +7,4 @@ export type { ExchangeCalendar, Session } from './types.js';
 export { nyseCalendar } from './nyse.js';
 export { calendarFromSessions } from './override.js';
 export { newYorkDay, newYorkDayNumber, newYorkOffsetMinutes, newYorkWallToUtc } from './dst.js';
-export { stockSessionAt, type StockSession } from './extended.js';
+export { afterHoursEndOf, stockSessionAt, type StockSession } from './extended.js';

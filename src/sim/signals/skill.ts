@@ -3,7 +3,7 @@ import type { AssetClass, Side } from '../../core/types.js';
 import { firstAtOrAfter } from '../../marketdata/search.js';
 import { roundLimit } from '../../session/sizing.js';
 import { holdsSignal } from '../../session/signals.js';
-import { canFillInBar, tradesInBar } from '../fill-rules.js';
+import { canFillInBar, limitHours, limitWorksInBar } from '../fill-rules.js';
 import type { SimState } from '../sim-state.js';
 import { knownBarLength } from '../sim-steps.js';
 import type { Watcher } from '../sim-types.js';
@@ -19,8 +19,8 @@ import type { SignalColumns } from './forecaster.js';
  * and the signals skilled at k1 are among those skilled at any k2 > k1. At k = 0 nothing is touched.
  *
  * A skilled buy's limit is the lowest low of the bars that could fill it (placed at the signal's bar close,
- * resting while the signal holds, as the simulator's fills do; stock bars outside the
- * session excluded), raised by the `through` fill margin and to the venue's price grid, so that the sizing
+ * resting while the signal holds, as the simulator's fills do; for a stock only the bars its order works in
+ * by the session it was placed in, until it lapses: limitHours), raised by the `through` fill margin and to the venue's price grid, so that the sizing
  * rule's rounding and the fill rule (`sim.fillRule` touch or through) still count it as reached. Sells
  * mirror it with the highest high. Whether it fills is still the simulator's business: the policy may keep
  * it waiting, or place it only after the low has passed.
@@ -168,7 +168,8 @@ interface SkillContext {
   seed: number;
   through: number;
   minEdge: number;
-  tradable: (barOpen: number) => boolean;
+  /** The bars (by their open) an order placed at `placedAt` works in (limitHours, limitWorksInBar). */
+  tradableFor: (placedAt: number) => (barOpen: number) => boolean;
   bars: SkillBars;
   end: number;
 }
@@ -187,7 +188,8 @@ function skilledColumns(st: SimState, w: Watcher, cols: SignalColumns, ctx: Skil
     const placedAt = w.closeTimes[i]!;
     if (!Number.isFinite(entry) || !isSkilled(w.symbol, placedAt, ctx.skill, ctx.seed)) continue;
     const validUntil = placedAt + validBars * knownBarLength(w, i);
-    const reached = reachedExtreme('buy', ctx.bars, i + 1, ctx.end, placedAt, validUntil, ctx.tradable);
+    const tradable = ctx.tradableFor(placedAt);
+    const reached = reachedExtreme('buy', ctx.bars, i + 1, ctx.end, placedAt, validUntil, tradable);
     if (Number.isNaN(reached)) continue;
     const limit = reachedLimit(w.assetClass, 'buy', reached, ctx.through);
     const exit = skilledTakeProfit('buy', entry, cols.takeProfit[i]!, limit, ctx.minEdge);
@@ -217,7 +219,7 @@ function skilledExternal(
       ctx.end,
       placedAt,
       sig.validUntil,
-      ctx.tradable,
+      ctx.tradableFor(placedAt),
     );
     if (Number.isNaN(reached)) return sig;
     const entry = reachedLimit(w.assetClass, sig.side, reached, ctx.through);
@@ -239,7 +241,10 @@ export function applySignalSkill(st: SimState): void {
       seed,
       through: st.through,
       minEdge: st.sim.forecaster.minEdgePct,
-      tradable: (barOpen) => tradesInBar(w.assetClass, barOpen, st.calendar, st.config.extendedHours),
+      tradableFor: (placedAt) => {
+        const hours = limitHours(w.assetClass, placedAt, st.calendar, st.config.extendedHours);
+        return (barOpen) => limitWorksInBar(hours, barOpen, st.calendar);
+      },
       bars: { time: w.s.time, high: w.s.high, low: w.s.low, closeTimes: w.closeTimes },
       end: st.timeline.lastBar[w.index]!,
     };
