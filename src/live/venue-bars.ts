@@ -1,7 +1,8 @@
 import type { AssetClass } from '../core/types.js';
 import type { BarSeries } from '../marketdata/index.js';
 import type { BarWindow, Quote } from '../ports/venue.js';
-import { limitHours, limitWorksInBar, tradesInBar, type LimitHours } from '../sim/fill-rules.js';
+import { tradesInBar } from '../sim/fill-rules.js';
+import { limitHours, limitWorksInBar, type LimitHours } from '../core/calendar/index.js';
 import { buildTimeline } from '../sim/timeline.js';
 import { lastClosedIndex } from './venue-account.js';
 import type { BarVenueOptions } from './venue-types.js';

@@ -29,7 +29,7 @@ export interface BarVenueOptions {
   through?: number;
   /**
    * Stocks trade in pre- and after-market bars too (config `extendedHours`); otherwise only in session bars. A
-   * stock limit works only in the hours of the session it was placed in (sim/fill-rules.ts limitHours).
+   * stock limit works only in the hours of the session it was placed in (core/calendar/order-hours.ts limitHours).
    */
   extendedHours?: boolean;
   /** Margin interest on the overnight debit per calendar day (config `marginRatePerYear`; default none). */

@@ -1,14 +1,8 @@
+import { refusedLimitReason, type LimitHours } from '../core/calendar/index.js';
 import { notional } from '../core/margin/requirements.js';
 import { tradingDayOf } from '../core/margin/interest.js';
 import type { AssetClass, Position, Side } from '../core/types.js';
-import {
-  canFillInBar,
-  limitFillPrice,
-  limitFillRole,
-  marketFillPrice,
-  refusedLimitReason,
-  type LimitHours,
-} from '../sim/fill-rules.js';
+import { canFillInBar, limitFillPrice, limitFillRole, marketFillPrice } from '../sim/fill-rules.js';
 import { interestDue, lastClosedIndex, venueAccount } from './venue-account.js';
 import { VenueBars, type Book } from './venue-bars.js';
 import type { BarVenueOptions, VenuePlaceRequest } from './venue-types.js';

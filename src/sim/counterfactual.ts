@@ -1,3 +1,4 @@
+import type { LimitHours } from '../core/calendar/index.js';
 import type { BarSeries } from '../marketdata/types.js';
 import { firstAtOrAfter } from '../marketdata/search.js';
 import { exitLevels, exitStep, stopReached, takeProfitOrder, type ExitRule } from '../session/exits.js';
@@ -9,7 +10,6 @@ import {
   limitFillPrice,
   limitFillRole,
   marketFillPrice,
-  type LimitHours,
 } from './fill-rules.js';
 import { Portfolio, type TradeRecord } from './portfolio.js';
 import type { StealRecord } from './sim-types.js';
@@ -17,7 +17,7 @@ import type { StealRecord } from './sim-types.js';
 /** An entry order as a steal record keeps it: what its counterfactual needs. */
 export type VictimOrder = StealRecord['victims'][number];
 
-/** The limit-order rule of one symbol's bars (fill-rules.ts limitHours and limitWorksInBar). */
+/** The limit-order rule of one symbol's bars (core/calendar/order-hours.ts limitHours and limitWorksInBar). */
 export interface SymbolLimits {
   /** The hours of a limit placed at `placedAt`: the bars it works in, when it lapses, or refused. */
   hours(placedAt: number): LimitHours;

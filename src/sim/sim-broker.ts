@@ -8,7 +8,7 @@ import {
   type Side,
 } from '../core/types.js';
 import type { CancelResult, PlaceLimitRequest, PlaceResult, SyncBroker } from '../coordinator/broker.js';
-import { refusedLimitReason, type LimitHours } from './fill-rules.js';
+import { refusedLimitReason, type LimitHours } from '../core/calendar/index.js';
 
 /**
  * An order on the simulated book: what was asked, plus the venue's id, when it was accepted and so the hours
@@ -37,7 +37,7 @@ export class SimBroker implements SyncBroker {
       account: () => Account;
       positions: () => Position[];
       price: (symbol: string) => number | null;
-      /** The hours a limit of this asset class placed at `placedAt` works in (fill-rules.ts limitHours). */
+      /** The hours a limit of this asset class placed at `placedAt` works in (core/calendar/order-hours.ts limitHours). */
       hours: (assetClass: AssetClass, placedAt: number) => LimitHours;
     },
   ) {}

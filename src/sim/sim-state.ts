@@ -1,11 +1,16 @@
-import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { SimConfig, WorkstealConfig } from '../core/config/schema.js';
 import { REASON_CODE, isStealAttempt, type Decision } from '../core/policy/decision.js';
 import type { OpenOrder, Position } from '../core/types.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import { feeRates, slippageRate } from './costs.js';
-import { fillThrough, limitHours, limitWorksInBar, tradesInBar, type LimitHours } from './fill-rules.js';
+import { fillThrough, tradesInBar } from './fill-rules.js';
+import {
+  limitHours,
+  limitWorksInBar,
+  type ExchangeCalendar,
+  type LimitHours,
+} from '../core/calendar/index.js';
 import { Portfolio, type ExitReason } from './portfolio.js';
 import { StealLog } from './records.js';
 import { SimBroker } from './sim-broker.js';
@@ -237,7 +242,7 @@ export class SimState {
     w.restingOrderId = null;
   }
 
-  /** Whether a limit of these hours works in bar i of the watcher's symbol (fill-rules.ts limitWorksInBar). */
+  /** Whether a limit of these hours works in bar i of the watcher's symbol (core/calendar/order-hours.ts limitWorksInBar). */
   limitWorks(hours: LimitHours, w: Watcher, i: number): boolean {
     return limitWorksInBar(hours, w.s.time[i]!, this.calendar);
   }

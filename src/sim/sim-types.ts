@@ -216,7 +216,7 @@ export interface Watcher {
   /** What the resting entry order is (the signal it was placed for, its size): a steal's regret needs it. */
   restingQty: number;
   restingSignal: ActiveSignal | null;
-  /** When the resting entry order was placed (its hours follow from it: fill-rules.ts limitHours). */
+  /** When the resting entry order was placed (its hours follow from it: core/calendar/order-hours.ts limitHours). */
   restingPlacedAt: number;
   /** This step's entry request, when the watcher has one. */
   request: EntryRequest | null;

@@ -85,7 +85,7 @@ describe.each(['distance', 'expectedValue'] as const)('replay equals simulate (%
 
 /**
  * With `extendedHours` (distance ranking): AAPL's pre- and after-market bars trade, and each stock limit works
- * in the hours of the session it was placed in (sim/fill-rules.ts limitHours): GTC in regular-session bars, or
+ * in the hours of the session it was placed in (core/calendar/order-hours.ts limitHours): GTC in regular-session bars, or
  * a DAY limit that lapses at 20:00 New York. The replay venue expires it then (the runtime reconciles and the
  * watchers ask again), the simulator lets it lapse at the same step: the same decisions, fills and equity.
  */

@@ -6,7 +6,7 @@ import type { OrderEvent } from '../../src/ports/venue.js';
 import { series, type Bar } from '../support/bars.js';
 
 /**
- * The replay venue works a stock limit as Alpaca works what placeLimit sends (sim/fill-rules.ts limitHours),
+ * The replay venue works a stock limit as Alpaca works what placeLimit sends (core/calendar/order-hours.ts limitHours),
  * with extended hours: GTC in regular-session bars when placed in the session, a DAY order of its trading day
  * that expires at 20:00 New York when placed in an extended session, refused outside every session. Hourly
  * AAPL bars of Monday 2024-06-03 and Tuesday 2024-06-04 (EDT: the session is 13:30–20:00 UTC).

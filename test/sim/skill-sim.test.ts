@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nyseCalendar } from '../../src/core/calendar/index.js';
+import { limitHours, limitWorksInBar, nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/index.js';
 import { printSummary } from '../../src/cli/commands/simulate.js';
 import { roundLimit } from '../../src/session/sizing.js';
 import { simulate, type SimOutput } from '../../src/sim/engine.js';
-import { limitFillPrice, limitHours, limitWorksInBar, tradesInBar } from '../../src/sim/fill-rules.js';
+import { limitFillPrice, tradesInBar } from '../../src/sim/fill-rules.js';
 import { renderReport } from '../../src/sim/report/html.js';
 import { runSimulation } from '../../src/sim/run.js';
 import { SimState } from '../../src/sim/sim-state.js';

@@ -1,5 +1,10 @@
 import type { CancelResult, PlaceLimitRequest, PlaceResult } from '../../coordinator/broker.js';
-import { nyseCalendar, stockSessionAt, type ExchangeCalendar } from '../../core/calendar/index.js';
+import {
+  limitHours,
+  nyseCalendar,
+  refusedLimitReason,
+  type ExchangeCalendar,
+} from '../../core/calendar/index.js';
 import type { AssetClass, OpenOrder } from '../../core/types.js';
 import type { Logger } from '../../ports/log.js';
 import { roleOfClientId } from '../../ports/order-ids.js';
@@ -92,18 +97,13 @@ export class AlpacaBroker implements LiveBroker {
     let timeInForce: Record<string, unknown> = {
       time_in_force: isFractionalStock(request.assetClass, wire.qty.value) ? 'day' : 'gtc',
     };
-    if (request.assetClass === 'stock' && this.o.extendedHours) {
-      const now = (this.o.now ?? Date.now)();
-      const session = stockSessionAt(now, this.sessions);
-      if (session === 'closed') {
-        return {
-          ok: false,
-          reason: `${request.symbol}: not sent at ${new Date(now).toISOString()}, outside every US equity session (extended hours run 04:00-20:00 New York on trading days); an order sent now could not fill`,
-        };
-      }
-      // Alpaca works only `day` limit orders with `extended_hours` outside the regular session.
-      if (session === 'extended') timeInForce = { time_in_force: 'day', extended_hours: true };
-    }
+    // The hours the order works in at Alpaca, by the session it goes out in (limitHours: the simulator and
+    // the replay venue fill limits by the same rule). Outside the regular session Alpaca works only `day`
+    // limits with `extended_hours`; outside every session nothing could fill.
+    const now = (this.o.now ?? Date.now)();
+    const hours = limitHours(request.assetClass, now, this.sessions, this.o.extendedHours ?? false);
+    if (hours.works === 'refused') return { ok: false, reason: refusedLimitReason(request.symbol, now) };
+    if (hours.works === 'day') timeInForce = { time_in_force: 'day', extended_hours: true };
     return sendPlace(this.placer, request.clientOrderId, {
       symbol: canonicalSymbol(request.symbol, request.assetClass),
       qty: wire.qty.text,

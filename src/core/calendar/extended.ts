@@ -30,7 +30,7 @@ export function stockSessionAt(t: number, calendar: Pick<ExchangeCalendar, 'sess
 
 /**
  * When the after-hours session of a trading day ends: 20:00 New York, or 4 h after an early close (17:00).
- * A stock DAY order with extended hours lapses then (sim/fill-rules.ts limitHours).
+ * A stock DAY order with extended hours lapses then (order-hours.ts limitHours).
  */
 export function afterHoursEndOf(session: Session): number {
   return Math.min(

@@ -8,3 +8,4 @@ export { nyseCalendar } from './nyse.js';
 export { calendarFromSessions } from './override.js';
 export { newYorkDay, newYorkDayNumber, newYorkOffsetMinutes, newYorkWallToUtc } from './dst.js';
 export { afterHoursEndOf, stockSessionAt, type StockSession } from './extended.js';
+export { limitHours, limitWorksInBar, refusedLimitReason, type LimitHours } from './order-hours.js';
