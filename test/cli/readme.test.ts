@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { cliEntry } from '../support/built-cli.js';
 import { ROOT } from '../support/cli.js';
 import { MARKETDATA, requireMarketData } from '../support/marketdata.js';
 
@@ -86,10 +86,8 @@ describe('the README examples marked runnable', () => {
     (_line, e) => {
       requireMarketData();
       const cwd = sandbox();
-      // tsx by file URL: a bare 'tsx' would be resolved from the sandbox, which has no node_modules.
-      const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-      const cli = `${JSON.stringify(process.execPath)} --import ${tsx} ${JSON.stringify(join(ROOT, 'src/cli/main.ts'))}`;
-      // `npx worksteal` is the built CLI; the test runs the same program from source.
+      const cli = [process.execPath, ...cliEntry()].map((a) => JSON.stringify(a)).join(' ');
+      // `npx worksteal` is the built CLI; the test runs the same program compiled from the current source.
       const script = [
         `worksteal() { ${cli} "$@"; }`,
         ...e.commands.map((c) => c.replace(/\bnpx worksteal\b/g, 'worksteal')),

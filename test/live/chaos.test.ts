@@ -126,18 +126,14 @@ afterAll(async () => {
 
 function start(): RunChild {
   writeSignals();
-  const child = new RunChild(
-    ['--broker', 'alpaca', '--config', join(dir, 'config.json')],
-    {
-      ALPACA_API_KEY_ID: KEY_ID,
-      ALPACA_API_SECRET_KEY: SECRET,
-      WORKSTEAL_ALPACA_URL: fake.url,
-      WORKSTEAL_ALPACA_DATA_URL: fake.url,
-      WORKSTEAL_ALPACA_STREAM_URL: fake.streamUrl,
-      WORKSTEAL_ALPACA_CANCEL_TIMEOUT_MS: '3000',
-    },
-    { preferBuilt: true },
-  );
+  const child = new RunChild(['--broker', 'alpaca', '--config', join(dir, 'config.json')], {
+    ALPACA_API_KEY_ID: KEY_ID,
+    ALPACA_API_SECRET_KEY: SECRET,
+    WORKSTEAL_ALPACA_URL: fake.url,
+    WORKSTEAL_ALPACA_DATA_URL: fake.url,
+    WORKSTEAL_ALPACA_STREAM_URL: fake.streamUrl,
+    WORKSTEAL_ALPACA_CANCEL_TIMEOUT_MS: '3000',
+  });
   children.push(child);
   return child;
 }

@@ -31,20 +31,25 @@ interface WorkerProcess {
 
 /** `worksteal worker` as a user would start it, with short lock and stall times so a dead worker is noticed fast. */
 async function startWorker(url: string, queueName: string, extra: string[] = []): Promise<WorkerProcess> {
-  const child = spawnCli([
-    'worker',
-    '--queue',
-    url,
-    '--queue-name',
-    queueName,
-    '--threads',
-    '1',
-    '--lock-ms',
-    '2000',
-    '--stalled-ms',
-    '1000',
-    ...extra,
-  ]);
+  const child = spawnCli(
+    [
+      'worker',
+      '--queue',
+      url,
+      '--queue-name',
+      queueName,
+      '--threads',
+      '1',
+      '--lock-ms',
+      '2000',
+      '--stalled-ms',
+      '1000',
+      ...extra,
+    ],
+    {},
+    // The study runs in this process, from source: its workers must run the same code (code version).
+    { fromSource: true },
+  );
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
   const onLine = (line: string): void => {

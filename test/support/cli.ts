@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { cliEntry } from './built-cli.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -10,9 +11,6 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The CLI from source, as a user would run the built one. */
-const CLI = ['--import', 'tsx', `${ROOT}src/cli/main.ts`];
-
 /** This process's environment without any WORKSTEAL_* setting, plus `env`, with colour off. */
 function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WORKSTEAL_')));
@@ -21,7 +19,7 @@ function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 
 /** Run the CLI to its end, with a clean WORKSTEAL_* environment. */
 export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): CliResult {
-  const r = spawnSync(process.execPath, [...CLI, ...args], {
+  const r = spawnSync(process.execPath, [...cliEntry(), ...args], {
     cwd,
     env: cliEnv(env),
     encoding: 'utf8',
@@ -30,12 +28,16 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = R
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Start the CLI and return the process, for tests that signal it or read it while it runs. */
+/**
+ * Start the CLI and return the process, for tests that signal it or read it while it runs. `fromSource`: see
+ * cliEntry.
+ */
 export function spawnCli(
   args: string[],
   env: Record<string, string> = {},
+  { fromSource = false }: { fromSource?: boolean } = {},
 ): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, [...CLI, ...args], {
+  return spawn(process.execPath, [...cliEntry(fromSource), ...args], {
     cwd: ROOT,
     env: cliEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import { cliEntry } from './built-cli.js';
 import { ROOT } from './cli.js';
 
 export interface FakeMarket {
@@ -242,7 +242,7 @@ export interface AsyncCliResult {
 }
 
 /**
- * The CLI from source in a child process, without blocking this one (the fake servers live here). The
+ * The CLI in a child process (test/support/built-cli.ts), without blocking this one (the fake servers live here). The
  * environment is cleaned of WORKSTEAL_* and proxy variables so that only what the test sets applies.
  * `control` receives the child, e.g. to kill it mid-download.
  */
@@ -254,9 +254,7 @@ export function runCliAsync(
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('WORKSTEAL_') && !/_proxy$/i.test(k)),
   );
-  // tsx by file URL: a bare 'tsx' would be resolved from the child's cwd, which may be a temp folder.
-  const tsx = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
-  const child = spawn(process.execPath, ['--import', tsx, `${ROOT}src/cli/main.ts`, ...args], {
+  const child = spawn(process.execPath, [...cliEntry(), ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...clean, NO_COLOR: '1', ...env },
   });

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { cliEntry } from './built-cli.js';
 import { ROOT } from './cli.js';
 
 /**
- * `worksteal run` in a child process (from source, as test/support/cli.ts runs the CLI), with its stdout
+ * `worksteal run` in a child process (as test/support/cli.ts runs the CLI), with its stdout
  * read line by line: tests wait for a log event, then act (call HTTP, kill, signal).
  */
 export class RunChild {
@@ -15,16 +15,11 @@ export class RunChild {
   private readonly child: ChildProcess;
   private readonly waiters = new Set<() => void>();
 
-  /** `preferBuilt`: run dist/cli/main.js when it is newer than every source file (half the start-up time). */
-  constructor(args: string[], env: Record<string, string>, options: { preferBuilt?: boolean } = {}) {
+  constructor(args: string[], env: Record<string, string>) {
     const clean = Object.fromEntries(
       Object.entries(process.env).filter(([k]) => !k.startsWith('WORKSTEAL_') && !/^(ALPACA|APCA)_/.test(k)),
     );
-    const entry =
-      options.preferBuilt && builtIsFresh()
-        ? [`${ROOT}dist/cli/main.js`]
-        : ['--import', 'tsx', `${ROOT}src/cli/main.ts`];
-    this.child = spawn(process.execPath, [...entry, 'run', ...args], {
+    this.child = spawn(process.execPath, [...cliEntry(), 'run', ...args], {
       cwd: ROOT,
       env: { ...clean, NO_COLOR: '1', WORKSTEAL_CACHE_DIR: join(ROOT, '.cache', 'worksteal-test'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -99,19 +94,4 @@ export class RunChild {
   kill(signal: NodeJS.Signals): void {
     this.child.kill(signal);
   }
-}
-
-/** dist/cli/main.js exists and no file under src/ changed after it was built. */
-function builtIsFresh(): boolean {
-  const built = `${ROOT}dist/cli/main.js`;
-  if (!existsSync(built)) return false;
-  const builtAt = statSync(built).mtimeMs;
-  const newest = (dir: string): number =>
-    Math.max(
-      0,
-      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
-        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
-      ),
-    );
-  return newest(`${ROOT}src`) <= builtAt;
 }
