@@ -12,7 +12,7 @@ import {
 } from './fake-alpaca-wire.js';
 import { fakeAsset, orderRuleBreach, type FakeAsset } from './fake-alpaca-rules.js';
 import { FakeAlpacaStream } from './fake-alpaca-stream.js';
-import type { FakeAlpacaFaults } from './fake-alpaca.js';
+import type { FakeAlpacaFaults } from './fake-alpaca-options.js';
 
 /**
  * The fake Alpaca's REST routes (fake-alpaca.ts): the faults a test switched on, the keys, the rate limit,

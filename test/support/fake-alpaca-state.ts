@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { VenueOrder } from '../../src/ports/venue.js';
 import { alpacaOrder } from './fake-alpaca-wire.js';
-import type { FakeAlpacaOptions } from './fake-alpaca.js';
+import type { FakeAlpacaOptions } from './fake-alpaca-options.js';
 
 /**
  * The fake Alpaca's (fake-alpaca.ts) own order states, beside the BarVenue's book: orders done for the day,

@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import { isOpenStatus, type OrderEvent } from '../../src/ports/venue.js';
 import { sendWs } from './fake-alpaca-wire.js';
 import { FakeAlpacaState } from './fake-alpaca-state.js';
-import type { FakeAlpacaOptions } from './fake-alpaca.js';
+import type { FakeAlpacaOptions } from './fake-alpaca-options.js';
 
 /**
  * The fake Alpaca's trade_updates stream (fake-alpaca.ts): the auth and listen messages, pongs by hand, and
