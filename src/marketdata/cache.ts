@@ -36,7 +36,8 @@ import type { BarColumns, QualityReport, ReadInfo } from './types.js';
 // 12: a `Time` column beside a date-only `Date` column gives each bar its time of day (it was read as midnight).
 // 13: ISO times with a lower-case `t` or `z` are read (they were bad rows).
 // 14: a header naming one field twice (`close` and `Close`, `close` and `c`) is refused (the first was read).
-export const CACHE_FORMAT_VERSION = 14;
+// 15: so is a header naming the symbol twice (`symbol` and `Ticker`).
+export const CACHE_FORMAT_VERSION = 15;
 // Float64 bytes are written in the machine's byte order; the magic names it so a cache copied to a machine of
 // the other order is ignored rather than misread.
 const MAGIC = Buffer.from(endianness() === 'LE' ? 'WSBARSL1' : 'WSBARSB1', 'latin1');

@@ -8,7 +8,7 @@ import { detectDelimiter, isBlank, lineEnd, parseNumber, splitLine, trimCr } fro
 import { printable } from '../core/errors.js';
 import { chooseTimeFormat, findTimeOfDayColumn, sampleRows, type TimeFormat } from './detect-time.js';
 import { DataError, layoutHint, type HintColumns } from './errors.js';
-import { FIELDS, findColumns, normalise } from './header-columns.js';
+import { FIELDS, findColumns, findSymbolColumn, normalise } from './header-columns.js';
 import { parseIsoTime, type IsoResult } from './timeparse.js';
 import type { LayoutOverride } from './types.js';
 
@@ -174,7 +174,7 @@ export function detectLayout(file: string, buf: Buffer, override: LayoutOverride
   ];
   if (missing.length > 0) throw unrecognised(file, names, missing, header, found);
   const hint = layoutHint(names, header, found);
-  const symbolCol = header ? names.map(normalise).findIndex((n) => n === 'symbol' || n === 'ticker') : -1;
+  const symbolCol = header ? findSymbolColumn(file, first.line, names) : -1;
   const timeOfDayCol =
     header && override.timeColumn === undefined
       ? findTimeOfDayColumn(buf, dataStart, delimiter, names.map(normalise), timeCol)

@@ -227,3 +227,21 @@ export function findColumns(
   refuseNamedTwice(file, headerLine, names, twice, { timeCol, cols });
   return { timeCol, cols };
 }
+
+/**
+ * The symbol column of a header (`symbol` or `ticker`, in any case), -1 when none. Two of them (`symbol` and
+ * `Symbol`, or `symbol` and `ticker`) are refused as two columns of one field are: which one names each row's
+ * symbol would be a guess. No flag picks one, so the way out is to delete or rename all but one.
+ */
+export function findSymbolColumn(file: string, row: number, names: readonly string[]): number {
+  const at = positions(names, (n) => n === 'symbol' || n === 'ticker');
+  if (at.length > 1) {
+    throw new DataError(
+      file,
+      `its header names the symbol ${at.length === 2 ? 'twice' : `${at.length} times`}, ${columnList(names, at)}: which column holds it is a guess.`,
+      'Delete or rename all but one of them (symbol and ticker both name it, in any case), then load the file again.',
+      { row },
+    );
+  }
+  return at[0] ?? -1;
+}

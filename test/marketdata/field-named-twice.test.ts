@@ -84,4 +84,32 @@ describe('a header that names one field twice', () => {
     expect(Array.from(r.series.close)).toEqual([10.5, 10.5, 10.5]);
     expect(r.read?.unusedColumns).toEqual(['Adj Close']);
   });
+
+  it('two symbol columns (symbol and Symbol, symbol and ticker) are refused; one loads', async () => {
+    const rows = (header: string): string =>
+      write(
+        [
+          header,
+          '2023-01-01 00:00:00,10,11,9,10.5,100,AAA,BBB',
+          '2023-01-01 01:00:00,10,11,9,10.5,100,AAA,BBB',
+        ].join('\n'),
+      );
+    const both = rows('timestamp,open,high,low,close,volume,symbol,Ticker');
+    const message = await loadMessage(both);
+    expect(message).toContain(
+      `${both}:1: its header names the symbol twice, "symbol" (column 7) and "Ticker" (column 8)`,
+    );
+    expect(message).toContain('Delete or rename all but one of them');
+    const cased = await loadMessage(rows('timestamp,open,high,low,close,volume,Symbol,symbol'));
+    expect(cased).toContain('names the symbol twice, "Symbol" (column 7) and "symbol" (column 8)');
+    const one = write(
+      [
+        'timestamp,open,high,low,close,volume,symbol',
+        '2023-01-01 00:00:00,10,11,9,10.5,100,AAA',
+        '2023-01-01 01:00:00,10,11,9,10.5,100,AAA',
+      ].join('\n'),
+    );
+    const loaded = await loadBars(one, { cacheDir: null });
+    expect(loaded.series.close.length).toBe(2);
+  });
 });
