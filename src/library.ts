@@ -20,7 +20,7 @@ import { snapshotIssues } from './coordinator/book-checks.js';
 import { Coordinator as CoordinatorInternal } from './coordinator/coordinator.js';
 import type { CoordinatorOptions } from './coordinator/options.js';
 import { simulate as simulateInternal } from './sim/engine.js';
-import type { SimInput, SimOutput } from './sim/sim-types.js';
+import type { SimInput as SimInputInternal, SimOutput } from './sim/sim-types.js';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 
@@ -157,6 +157,12 @@ function calendarIssues(calendar: unknown): Issue[] {
     },
   ];
 }
+
+/**
+ * What {@link simulate} takes: the bars, the configuration and the calendar, with optional signals, a time
+ * range and callbacks. (The simulator's own caches, which the CLI's compare shares between runs, are internal.)
+ */
+export type SimInput = Omit<SimInputInternal, 'forecasts' | 'timelines' | 'fillTapes'>;
 
 /** simulate with its input's shape checked (the bars it checks itself). */
 export function simulate(input: SimInput): SimOutput {
