@@ -43,7 +43,7 @@ export { MemoryJournal } from './coordinator/saga.js';
  * a ReturnShrinker fed with closed trades' net returns, and the Valuator over them that a Coordinator takes
  * as its `valuator` option. How a session feeds them: src/core/fill/USAGE.md (shipped with the package).
  */
-export { FillModel, ReturnShrinker, fillValuator } from './core/fill/index.js';
+export { FillModel, ReturnShrinker, fillValuator } from './library-parts.js';
 export type { FillModelOptions, ReturnShrinkerOptions, FillValuatorOptions } from './core/fill/index.js';
 /**
  * What a value ranking asks of fill chances and values ({@link fillValuator} builds one), the columns its
@@ -74,9 +74,9 @@ export type { ValueConfig } from './core/policy/value-policy.js';
  */
 export type { Decision, CandidateTable } from './core/policy/decision.js';
 /** A decision as a plain, JSON-ready record (times as ISO strings, every candidate and why it was eligible). */
-export { decisionRecord } from './core/policy/record.js';
+export { decisionRecord } from './library-parts.js';
 /** The remembered steals behind cooldowns and fight detection; pass one to {@link decide}. */
-export { StealHistory } from './core/policy/steal-history.js';
+export { StealHistory } from './library-parts.js';
 /** The configuration keys a {@link StealHistory} reads, and what `record` says of a steal (fight or not). */
 export type { HistoryConfig, ClassifiedSteal } from './core/policy/steal-history.js';
 
@@ -142,7 +142,7 @@ export type { LiquidityRole } from './sim/costs.js';
  * expansion of folders and globs into bar files (what the CLI's `--data` does) for it.
  */
 export type { BarSeries } from './marketdata/types.js';
-export { loadBars } from './marketdata/load.js';
+export { loadBars } from './library-parts.js';
 export { expandDataArgs } from './marketdata/files.js';
 /**
  * What {@link loadBars} returns (`{ series, report, fromCache }`: pass `.series` to {@link simulate}), the

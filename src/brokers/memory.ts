@@ -8,6 +8,8 @@ import {
   type PlaceLimitRequest,
   type PlaceResult,
 } from '../coordinator/broker.js';
+import { snapshotIssues } from '../coordinator/book-checks.js';
+import { ValidationError, type Issue } from '../core/errors.js';
 
 /**
  * Faults the in-memory broker can inject, each decided per call so tests can aim them at one order.
@@ -44,6 +46,35 @@ interface VenueRecord {
   fillPrice: number | null;
 }
 
+/** The broker's starting book as the ledger would take it from a real one, and its clock and faults. */
+function checkOptions(options: unknown): void {
+  const issues: Issue[] = [];
+  if (typeof options !== 'object' || options === null) {
+    issues.push({
+      where: 'options',
+      message: 'must be an object { account, orders?, positions?, faults?, now? }',
+      value: options,
+    });
+  } else {
+    const o = options as Record<string, unknown>;
+    const book = { account: o.account, orders: o.orders ?? [], positions: o.positions ?? [] };
+    issues.push(...snapshotIssues(book as Parameters<typeof snapshotIssues>[0], 'options'));
+    if (o.now !== undefined && typeof o.now !== 'function')
+      issues.push({
+        where: 'options.now',
+        message: 'must be a clock, () => epoch ms, e.g. () => Date.now(), or absent',
+        value: o.now,
+      });
+    if (o.faults !== undefined && (typeof o.faults !== 'object' || o.faults === null))
+      issues.push({
+        where: 'options.faults',
+        message: 'must be an object of faults (MemoryBrokerFaults), or absent',
+        value: o.faults,
+      });
+  }
+  if (issues.length) throw new ValidationError('Invalid MemoryBroker options', issues);
+}
+
 /**
  * A venue in memory with injectable faults: the truth that ledger tests compare against. It behaves like
  * Alpaca where the coordinator can tell: idempotent client order ids; fills reported as CUMULATIVE quantities
@@ -72,6 +103,7 @@ export class MemoryBroker implements Broker {
     faults?: MemoryBrokerFaults;
     now?: () => number;
   }) {
+    checkOptions(options);
     this.acct = { ...options.account };
     this.faults = options.faults ?? {};
     this.now = options.now ?? (() => 0);
