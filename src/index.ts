@@ -138,11 +138,14 @@ export type { SignalColumns } from './sim/signals/forecaster.js';
 export type { TradeRecord, ExitReason } from './sim/portfolio.js';
 export type { LiquidityRole } from './sim/costs.js';
 /**
- * Bars of one symbol in column form (what {@link simulate} replays), a loader for one bar file, and the
- * expansion of folders and globs into bar files (what the CLI's `--data` does) for it.
+ * Bars of one symbol in column form (what {@link simulate} replays), a loader for one bar file, a loader for
+ * files, folders and globs as the CLI's `--data` reads them ({@link loadData}: one series per symbol), and the
+ * expansion of folders and globs into bar files alone.
  */
 export type { BarSeries } from './marketdata/types.js';
-export { loadBars } from './library-parts.js';
+export { loadBars, loadData } from './library-data.js';
+/** What {@link loadData} takes and returns: a data folder's series, ready for {@link simulate}. */
+export type { LoadDataOptions, LoadedData } from './library-data.js';
 export { expandDataArgs } from './marketdata/files.js';
 /**
  * What {@link loadBars} returns (`{ series, report, fromCache }`: pass `.series` to {@link simulate}), the

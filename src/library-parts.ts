@@ -1,8 +1,8 @@
 /**
  * The library entry's checks for the parts beside the coordinator (src/library.ts holds those of the
- * coordinator, decide, resolveConfig and simulate): the steal history, the decision record, the bar loader and
- * the fill model's objects. Each checks what a user passes and throws a ValidationError naming the argument,
- * its value and what to pass; the simulator and the live runtime call the unchecked internals.
+ * coordinator, decide, resolveConfig and simulate): the steal history, the decision record and the fill model's
+ * objects. Each checks what a user passes and throws a ValidationError naming the argument,
+ * its value and what to pass (the bar loaders: src/library-data.ts); the simulator and the live runtime call the unchecked internals.
  */
 import { ValidationError, type Issue } from './core/errors.js';
 import type { ExchangeCalendar } from './core/calendar/types.js';
@@ -15,8 +15,6 @@ import { decisionRecord as decisionRecordInternal } from './core/policy/record.j
 import { StealHistory as StealHistoryInternal, type HistoryConfig } from './core/policy/steal-history.js';
 import type { Valuator } from './core/policy/valuation.js';
 import type { TimeMs } from './core/types.js';
-import { loadBars as loadBarsInternal } from './marketdata/load.js';
-import type { LoadOptions, LoadResult } from './marketdata/types.js';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 const CONFIG_FIX = 'pass resolveConfig().config';
@@ -68,58 +66,6 @@ export function decisionRecord(decision: Decision): Record<string, unknown> {
         ],
   );
   return decisionRecordInternal(decision);
-}
-
-const LOAD_OPTIONS: Record<keyof LoadOptions, (v: unknown) => boolean> = {
-  symbol: (v) => typeof v === 'string' && v.trim().length > 0,
-  assetClass: (v) => v === 'crypto' || v === 'stock',
-  onBadData: (v) => v === 'refuse' || v === 'repair',
-  layout: isObject,
-  cacheDir: (v) => v === null || (typeof v === 'string' && v.length > 0),
-};
-const LOAD_OPTION_FIX: Record<keyof LoadOptions, string> = {
-  symbol: 'a non-empty symbol, e.g. "BTC/USD"',
-  assetClass: '"crypto" or "stock"',
-  onBadData: '"refuse" or "repair"',
-  layout: 'an object { timeColumn?, timeFormat?, timezone?, columns? }',
-  cacheDir: 'a folder, or null for no cache',
-};
-
-/** One bar file, with the path and the options checked first (the file's contents the loader checks). */
-export async function loadBars(path: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const issues: Issue[] = [];
-  if (typeof path !== 'string' || path.length === 0)
-    issues.push({
-      where: 'path',
-      message: 'must be the path of one bar file (a folder: expandDataArgs)',
-      value: path,
-    });
-  if (!isObject(options)) {
-    issues.push({
-      where: 'options',
-      message: `must be an object { ${Object.keys(LOAD_OPTIONS).join(', ')} }, or absent`,
-      value: options,
-    });
-  } else {
-    for (const [key, value] of Object.entries(options)) {
-      if (value === undefined) continue;
-      const check = LOAD_OPTIONS[key as keyof LoadOptions];
-      if (!check)
-        issues.push({
-          where: `options.${key}`,
-          message: `is not an option; the options are ${Object.keys(LOAD_OPTIONS).join(', ')}`,
-          value,
-        });
-      else if (!check(value))
-        issues.push({
-          where: `options.${key}`,
-          message: `must be ${LOAD_OPTION_FIX[key as keyof LoadOptions]}`,
-          value,
-        });
-    }
-  }
-  fail('Invalid loadBars() input', issues);
-  return loadBarsInternal(path, options);
 }
 
 /** Asset classes per symbol index: a non-empty array of 'crypto' and 'stock'. */
