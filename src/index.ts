@@ -76,7 +76,7 @@ export type { Decision, CandidateTable } from './core/policy/decision.js';
 /** A decision as a plain, JSON-ready record (times as ISO strings, every candidate and why it was eligible). */
 export { decisionRecord } from './library-parts.js';
 /** The remembered steals behind cooldowns and fight detection; pass one to {@link decide}. */
-export { StealHistory } from './library-parts.js';
+export { StealHistory } from './core/policy/steal-history.js';
 /** The configuration keys a {@link StealHistory} reads, and what `record` says of a steal (fight or not). */
 export type { HistoryConfig, ClassifiedSteal } from './core/policy/steal-history.js';
 

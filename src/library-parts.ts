@@ -1,7 +1,7 @@
 /**
  * The library entry's checks for the parts beside the coordinator (src/library.ts holds those of the
- * coordinator, decide, resolveConfig and simulate): the steal history, the decision record and the fill model's
- * objects. Each checks what a user passes and throws a ValidationError naming the argument,
+ * coordinator, decide, resolveConfig and simulate): the decision record and the fill model's objects (the steal
+ * history checks its configuration itself). Each checks what a user passes and throws a ValidationError naming the argument,
  * its value and what to pass (the bar loaders: src/library-data.ts); the simulator and the live runtime call the unchecked internals.
  */
 import { ValidationError, type Issue } from './core/errors.js';
@@ -12,36 +12,13 @@ import { ReturnShrinker as ReturnShrinkerInternal, type ReturnShrinkerOptions } 
 import { fillValuator as fillValuatorInternal, type FillValuatorOptions } from './core/fill/valuator.js';
 import type { Decision } from './core/policy/decision.js';
 import { decisionRecord as decisionRecordInternal } from './core/policy/record.js';
-import { StealHistory as StealHistoryInternal, type HistoryConfig } from './core/policy/steal-history.js';
 import type { Valuator } from './core/policy/valuation.js';
 import type { TimeMs } from './core/types.js';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
-const CONFIG_FIX = 'pass resolveConfig().config';
 
 function fail(what: string, issues: Issue[]): void {
   if (issues.length) throw new ValidationError(what, issues);
-}
-
-/** The remembered steals; its configuration checked (a missing one would make every cooldown NaN). */
-export class StealHistory extends StealHistoryInternal {
-  constructor(config: HistoryConfig) {
-    const keys = ['cooldownSec', 'fightThreshold', 'fightWindowSec', 'fightCooldownSec'] as const;
-    const bad = isObject(config) ? keys.filter((k) => !(Number.isFinite(config[k]) && config[k] >= 0)) : keys;
-    fail('Invalid StealHistory config', [
-      ...(isObject(config)
-        ? bad.map((k) => ({
-            where: `config.${k}`,
-            message: `must be a number ≥ 0: ${CONFIG_FIX}`,
-            value: config[k],
-          }))
-        : []),
-      ...(isObject(config)
-        ? []
-        : [{ where: 'config', message: `must be a configuration: ${CONFIG_FIX}`, value: config }]),
-    ]);
-    super(config);
-  }
 }
 
 /** A decision as plain JSON, refusing anything that is not a decision from decide() or a coordinator. */

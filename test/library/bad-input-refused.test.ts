@@ -178,3 +178,16 @@ describe('the parts beside it', () => {
     await refused(() => fillValuator(loose({})), 'options.requestValidUntil', /function/);
   });
 });
+
+describe('the steal history a coordinator keeps', () => {
+  it('is an instance of the exported StealHistory', () => {
+    const coordinator = new Coordinator({
+      config,
+      clock: { now: () => now },
+      calendar,
+      account,
+      startsEmpty: true,
+    });
+    expect(coordinator.history).toBeInstanceOf(StealHistory);
+  });
+});
