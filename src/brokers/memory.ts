@@ -8,7 +8,6 @@ import {
   type PlaceLimitRequest,
   type PlaceResult,
 } from '../coordinator/broker.js';
-import { snapshotIssues } from '../coordinator/book-checks.js';
 import { ValidationError, type Issue } from '../core/errors.js';
 
 /**
@@ -46,7 +45,10 @@ interface VenueRecord {
   fillPrice: number | null;
 }
 
-/** The broker's starting book as the ledger would take it from a real one, and its clock and faults. */
+/**
+ * The options' shape. Their values are what the venue reports, checked where a coordinator takes them
+ * (`reconcile`): a test may make the venue report a NaN limit or equity on purpose.
+ */
 function checkOptions(options: unknown): void {
   const issues: Issue[] = [];
   if (typeof options !== 'object' || options === null) {
@@ -57,8 +59,19 @@ function checkOptions(options: unknown): void {
     });
   } else {
     const o = options as Record<string, unknown>;
-    const book = { account: o.account, orders: o.orders ?? [], positions: o.positions ?? [] };
-    issues.push(...snapshotIssues(book as Parameters<typeof snapshotIssues>[0], 'options'));
+    if (typeof o.account !== 'object' || o.account === null)
+      issues.push({
+        where: 'options.account',
+        message: 'must be an account { equity, patternDayTrader }',
+        value: o.account,
+      });
+    for (const key of ['orders', 'positions'] as const)
+      if (o[key] !== undefined && !Array.isArray(o[key]))
+        issues.push({
+          where: `options.${key}`,
+          message: `must be an array of ${key}, or absent`,
+          value: o[key],
+        });
     if (o.now !== undefined && typeof o.now !== 'function')
       issues.push({
         where: 'options.now',

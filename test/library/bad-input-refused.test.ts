@@ -118,13 +118,10 @@ describe('the coordinator', () => {
 });
 
 describe('the parts beside it', () => {
-  it('MemoryBroker refuses no options and a NaN equity', async () => {
+  it('MemoryBroker refuses no options, no account and orders that are not an array', async () => {
     await refused(() => new MemoryBroker(loose(undefined)), 'options', /account/);
-    await refused(
-      () => new MemoryBroker({ account: { equity: Number.NaN, patternDayTrader: false } }),
-      'options.account.equity',
-      /./,
-    );
+    await refused(() => new MemoryBroker(loose({ orders: [] })), 'options.account', /equity/);
+    await refused(() => new MemoryBroker({ account, orders: loose({ id: 'x' }) }), 'options.orders', /array/);
   });
 
   it('StealHistory refuses a missing configuration', async () => {
