@@ -43,26 +43,42 @@ export { MemoryJournal } from './coordinator/saga.js';
  * a ReturnShrinker fed with closed trades' net returns, and the Valuator over them that a Coordinator takes
  * as its `valuator` option. How a session feeds them: src/core/fill/USAGE.md (shipped with the package).
  */
-export { FillModel, ReturnShrinker, fillValuator } from './core/fill/index.js';
+export { FillModel, ReturnShrinker, fillValuator } from './library-parts.js';
 export type { FillModelOptions, ReturnShrinkerOptions, FillValuatorOptions } from './core/fill/index.js';
-/** What a value ranking asks of fill chances and values; {@link fillValuator} builds one. */
-export type { Valuator } from './core/policy/valuation.js';
+/**
+ * What a value ranking asks of fill chances and values ({@link fillValuator} builds one), the columns its
+ * batch form fills, and what a decision keeps of it (the requester's value, the steal test, the candidates').
+ */
+export type {
+  Valuator,
+  OrderValueColumns,
+  NextBarCompletion,
+  RequestValue,
+  StealTest,
+  ValueColumns,
+} from './core/policy/valuation.js';
 /** `victimRanking`'s values: `auto`, `distance`, `fillProbability`, `expectedValue`. */
-export type { VictimRanking } from './core/config/schema.js';
+export type { VictimRanking, RankingInForce } from './core/config/schema.js';
 
 /**
  * The pure decision: place, steal, wait or block for one entry request, given the account, positions, open
  * orders, the steal history and the time. No I/O; the same input always gives the same decision.
  */
 export { decide } from './library.js';
-/** Everything {@link decide} reads. */
+/** Everything {@link decide} reads (the configuration keys of a value ranking among them). */
 export type { DecideInput, DecideConfig } from './core/policy/decide.js';
-/** A decision as computed; {@link decisionRecord} turns it into plain JSON with every candidate explained. */
-export type { Decision } from './core/policy/decision.js';
+export type { ValueConfig } from './core/policy/value-policy.js';
+/**
+ * A decision as computed, with its candidates in columns; {@link decisionRecord} turns it into plain JSON with
+ * every candidate explained.
+ */
+export type { Decision, CandidateTable } from './core/policy/decision.js';
 /** A decision as a plain, JSON-ready record (times as ISO strings, every candidate and why it was eligible). */
-export { decisionRecord } from './core/policy/record.js';
+export { decisionRecord } from './library-parts.js';
 /** The remembered steals behind cooldowns and fight detection; pass one to {@link decide}. */
 export { StealHistory } from './core/policy/steal-history.js';
+/** The configuration keys a {@link StealHistory} reads, and what `record` says of a steal (fight or not). */
+export type { HistoryConfig, ClassifiedSteal } from './core/policy/steal-history.js';
 
 /**
  * Configuration: the defaults, a preset, then layers (objects you pass, e.g. a parsed file) and `WORKSTEAL_*`
@@ -79,6 +95,8 @@ export type { LoadConfigOptions } from './io/load-config.js';
 export type { ResolvedConfig, ResolveInput } from './core/config/resolve.js';
 /** The validated configuration object every part reads. */
 export type { WorkstealConfig } from './core/config/schema.js';
+/** A key {@link resolveConfig} accepted but warns about (`ResolvedConfig.warnings`). */
+export type { ConfigWarning } from './core/config/config-warning.js';
 /** Names of the built-in presets (`default`, `original`, …). */
 export { PRESET_NAMES } from './core/config/presets.js';
 
@@ -98,6 +116,8 @@ export type { ExchangeCalendar, Session } from './core/calendar/types.js';
 export { MemoryBroker } from './brokers/memory.js';
 /** Faults {@link MemoryBroker} can inject per call (rejected cancels, fills racing a cancel, delays). */
 export type { MemoryBrokerFaults } from './brokers/memory.js';
+/** How often a {@link MemoryBroker} was called (`broker.calls`), for tests. */
+export type { MemoryBrokerCalls } from './brokers/memory.js';
 
 /**
  * The simulator: replays bars of many symbols with causal signals through the same coordinator, with a
@@ -105,19 +125,44 @@ export type { MemoryBrokerFaults } from './brokers/memory.js';
  */
 export { simulate } from './library.js';
 /** What {@link simulate} takes and returns. */
-export type { SimInput, SimOutput, DecisionRow, EquityRow, StealRecord } from './sim/engine.js';
+export type { SimInput } from './library.js';
+export type { SimOutput, DecisionRow, EquityRow, StealRecord, SimCounters } from './sim/engine.js';
 /**
- * Bars of one symbol in column form (what {@link simulate} replays), a loader for one bar file, and the
- * expansion of folders and globs into bar files (what the CLI's `--data` does) for it.
+ * The parts of a simulation's input and output: a signal from a file (`signals`), the watcher and signal an
+ * `onEntryPlaced` callback is given (with its series' forecast columns), a limit fill an `onLimitFill`
+ * callback is told of, a closed trade and why it closed, a fill's liquidity role, a decision's valuation, a
+ * scored fill prediction, and the hours a symbol's limit orders work in (`limits`: by the session each was
+ * placed in, as at Alpaca).
+ */
+export type { DecisionValue, ValuedPrediction, Watcher, ActiveSignal, LimitFill } from './sim/sim-types.js';
+export type { SymbolLimits } from './sim/counterfactual.js';
+export type { LimitHours } from './core/calendar/order-hours.js';
+export type { ExternalSignal } from './sim/signals/csv-signals.js';
+export type { SignalColumns } from './sim/signals/forecaster.js';
+export type { TradeRecord, ExitReason } from './sim/portfolio.js';
+export type { LiquidityRole } from './sim/costs.js';
+/**
+ * Bars of one symbol in column form (what {@link simulate} replays), a loader for one bar file, a loader for
+ * files, folders and globs as the CLI's `--data` reads them ({@link loadData}: one series per symbol), and the
+ * expansion of folders and globs into bar files alone.
  */
 export type { BarSeries } from './marketdata/types.js';
-export { loadBars } from './marketdata/load.js';
+export { loadBars, loadData } from './library-data.js';
+/** What {@link loadData} takes and returns: a data folder's series, ready for {@link simulate}. */
+export type { LoadDataOptions, LoadedData } from './library-data.js';
 export { expandDataArgs } from './marketdata/files.js';
 /**
  * What {@link loadBars} returns (`{ series, report, fromCache }`: pass `.series` to {@link simulate}), the
  * options it takes and the quality report of a file.
  */
-export type { LoadResult, LoadOptions, QualityReport } from './marketdata/types.js';
+export type {
+  LoadResult,
+  LoadOptions,
+  QualityReport,
+  LayoutOverride,
+  ReadInfo,
+  StoredEntry,
+} from './marketdata/types.js';
 /** A bar file or data path that cannot be used: names the file (and row), the problem and the fix. */
 export { DataError } from './marketdata/errors.js';
 
@@ -138,5 +183,6 @@ export type {
   ToleranceTier,
   WaitReason,
 } from './core/types.js';
-/** Bad input (a request, a config key): names every path and value. */
+/** Bad input (a request, a config key): names every path and value, one {@link Issue} each. */
 export { ValidationError } from './core/errors.js';
+export type { Issue } from './core/errors.js';

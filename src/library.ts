@@ -13,16 +13,39 @@ import {
 import { ValidationError, type Issue } from './core/errors.js';
 import { decide as decideInternal, type DecideConfig, type DecideInput } from './core/policy/decide.js';
 import type { Decision } from './core/policy/decision.js';
+import type { EntryRequest } from './core/types.js';
 import { OrderColumns } from './core/policy/order-columns.js';
 import { StealHistory } from './core/policy/steal-history.js';
 import { requestIssues } from './core/policy/validate.js';
 import { snapshotIssues } from './coordinator/book-checks.js';
+import type { Broker } from './coordinator/broker.js';
 import { Coordinator as CoordinatorInternal } from './coordinator/coordinator.js';
 import type { CoordinatorOptions } from './coordinator/options.js';
 import { simulate as simulateInternal } from './sim/engine.js';
-import type { SimInput, SimOutput } from './sim/sim-types.js';
+import type { Outcome } from './coordinator/saga.js';
+import type { SimInput as SimInputInternal, SimOutput } from './sim/sim-types.js';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+
+/** What the coordinator calls on a broker (the Broker port): a missing one would fail mid-saga. */
+const BROKER_METHODS = ['placeLimit', 'cancel', 'openOrders', 'positions', 'account'] as const;
+
+/** A Broker, or a ValidationError naming what it lacks, before the coordinator reads or changes anything. */
+function checkBroker(broker: unknown, call: string): void {
+  const fix =
+    'pass your Broker implementation (placeLimit, cancel, openOrders, positions, account), or a MemoryBroker';
+  const missing = isObject(broker) ? BROKER_METHODS.filter((m) => typeof broker[m] !== 'function') : [];
+  if (isObject(broker) && missing.length === 0) return;
+  throw new ValidationError(`Invalid ${call} broker`, [
+    {
+      where: 'broker',
+      message: isObject(broker)
+        ? `has no ${missing.map((m) => `${m}()`).join(', ')}: ${fix}`
+        : `must be a broker: ${fix}`,
+      value: isObject(broker) ? Object.keys(broker) : broker,
+    },
+  ]);
+}
 
 /** 48 random bits: two coordinators share a prefix about once in 10^14 pairs. */
 const randomIdPrefix = (): string => `ws-${randomBytes(6).toString('hex')}`;
@@ -39,6 +62,18 @@ export class Coordinator extends CoordinatorInternal {
         ? Object.assign({}, options, { idPrefix: randomIdPrefix() })
         : options,
     );
+  }
+
+  /** As the internal submit, after checking the broker is one (the request it checks itself). */
+  override async submit(request: EntryRequest, broker: Broker): Promise<Outcome> {
+    checkBroker(broker, 'submit()');
+    return super.submit(request, broker);
+  }
+
+  /** As the internal reconcile, after checking the broker is one. */
+  override async reconcile(broker: Broker): Promise<void> {
+    checkBroker(broker, 'reconcile()');
+    return super.reconcile(broker);
   }
 }
 
@@ -158,6 +193,63 @@ function calendarIssues(calendar: unknown): Issue[] {
   ];
 }
 
+/**
+ * What {@link simulate} takes: the bars, the configuration and the calendar, with optional signals, a time
+ * range and callbacks. (The simulator's own caches, which the CLI's compare shares between runs, are internal.)
+ */
+export type SimInput = Omit<SimInputInternal, 'forecasts' | 'timelines' | 'fillTapes'>;
+
+/** `from` and `to`: epoch ms, from before to. */
+function rangeIssues(from: unknown, to: unknown): Issue[] {
+  const issues: Issue[] = [];
+  const fix = 'must be a time in epoch ms (e.g. Date.parse("2025-01-01T00:00:00Z")), or absent';
+  if (from !== undefined && !Number.isFinite(from)) issues.push({ where: 'from', message: fix, value: from });
+  if (to !== undefined && !Number.isFinite(to)) issues.push({ where: 'to', message: fix, value: to });
+  if (issues.length === 0 && typeof from === 'number' && typeof to === 'number' && from >= to)
+    issues.push({ where: 'to', message: `must be after from (${new Date(from).toISOString()})`, value: to });
+  return issues;
+}
+
+/**
+ * Something to replay: at least one series, each with bars, and signals (if given) an array whose symbols all
+ * have a series (a signal for a symbol with no bars would be dropped without a word).
+ */
+function replayIssues(series: unknown, signals: unknown): Issue[] {
+  if (!Array.isArray(series)) return [];
+  const issues: Issue[] = [];
+  if (series.length === 0)
+    issues.push({ where: 'series', message: 'is empty: pass at least one bar series', value: series });
+  const symbols = new Set<unknown>();
+  series.forEach((s: unknown, i) => {
+    if (!isObject(s)) return; // the simulator's own check names it
+    symbols.add(s.symbol);
+    if (isObject(s.time) && s.time.length === 0)
+      issues.push({
+        where: `series[${i}] (${String(s.symbol)})`,
+        message: 'has no bars: leave it out, or load a file with bars',
+        value: 0,
+      });
+  });
+  if (signals === undefined) return issues;
+  if (!Array.isArray(signals))
+    return [
+      ...issues,
+      { where: 'signals', message: 'must be an array of signals, or absent', value: signals },
+    ];
+  const unknown = new Set<unknown>();
+  signals.forEach((signal: unknown, i) => {
+    const symbol = isObject(signal) ? signal.symbol : undefined;
+    if (symbols.has(symbol) || unknown.has(symbol)) return;
+    unknown.add(symbol);
+    issues.push({
+      where: `signals[${i}].symbol`,
+      message: `has no series: pass its bars too, or leave its signals out (series: ${[...symbols].join(', ')})`,
+      value: symbol,
+    });
+  });
+  return issues;
+}
+
 /** simulate with its input's shape checked (the bars it checks itself). */
 export function simulate(input: SimInput): SimOutput {
   const issues: Issue[] = [];
@@ -172,6 +264,7 @@ export function simulate(input: SimInput): SimOutput {
       });
     issues.push(...configIssues(input.config, 'config'));
     issues.push(...calendarIssues(input.calendar));
+    issues.push(...rangeIssues(input.from, input.to), ...replayIssues(input.series, input.signals));
   }
   if (issues.length) throw new ValidationError('Invalid simulate() input', issues);
   return simulateInternal(input);

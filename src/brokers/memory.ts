@@ -8,6 +8,7 @@ import {
   type PlaceLimitRequest,
   type PlaceResult,
 } from '../coordinator/broker.js';
+import { ValidationError, type Issue } from '../core/errors.js';
 
 /**
  * Faults the in-memory broker can inject, each decided per call so tests can aim them at one order.
@@ -45,6 +46,49 @@ interface VenueRecord {
 }
 
 /**
+ * The options' shape. Their values are what the venue reports, checked where a coordinator takes them
+ * (`reconcile`): a test may make the venue report a NaN limit or equity on purpose.
+ */
+function checkOptions(options: unknown): void {
+  const issues: Issue[] = [];
+  if (typeof options !== 'object' || options === null) {
+    issues.push({
+      where: 'options',
+      message: 'must be an object { account, orders?, positions?, faults?, now? }',
+      value: options,
+    });
+  } else {
+    const o = options as Record<string, unknown>;
+    if (typeof o.account !== 'object' || o.account === null)
+      issues.push({
+        where: 'options.account',
+        message: 'must be an account { equity, patternDayTrader }',
+        value: o.account,
+      });
+    for (const key of ['orders', 'positions'] as const)
+      if (o[key] !== undefined && !Array.isArray(o[key]))
+        issues.push({
+          where: `options.${key}`,
+          message: `must be an array of ${key}, or absent`,
+          value: o[key],
+        });
+    if (o.now !== undefined && typeof o.now !== 'function')
+      issues.push({
+        where: 'options.now',
+        message: 'must be a clock, () => epoch ms, e.g. () => Date.now(), or absent',
+        value: o.now,
+      });
+    if (o.faults !== undefined && (typeof o.faults !== 'object' || o.faults === null))
+      issues.push({
+        where: 'options.faults',
+        message: 'must be an object of faults (MemoryBrokerFaults), or absent',
+        value: o.faults,
+      });
+  }
+  if (issues.length) throw new ValidationError('Invalid MemoryBroker options', issues);
+}
+
+/**
  * A venue in memory with injectable faults: the truth that ledger tests compare against. It behaves like
  * Alpaca where the coordinator can tell: idempotent client order ids; fills reported as CUMULATIVE quantities
  * (`filled_qty`); a cancel of a closed order reports how it closed; `done_for_day` is not terminal (the
@@ -72,6 +116,7 @@ export class MemoryBroker implements Broker {
     faults?: MemoryBrokerFaults;
     now?: () => number;
   }) {
+    checkOptions(options);
     this.acct = { ...options.account };
     this.faults = options.faults ?? {};
     this.now = options.now ?? (() => 0);

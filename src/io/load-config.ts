@@ -1,6 +1,6 @@
 import { resolveConfig, type ResolvedConfig } from '../core/config/resolve.js';
 import { PRESET_NAMES } from '../core/config/presets.js';
-import { ValidationError } from '../core/errors.js';
+import { ValidationError, type Issue } from '../core/errors.js';
 import { readStructuredFile } from './read-structured.js';
 
 export interface LoadConfigOptions {
@@ -11,6 +11,29 @@ export interface LoadConfigOptions {
   /** Command-line values: applied after the environment, so the flag typed now wins over an exported variable. */
   flags?: { source: string; values: unknown }[];
   env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The options' shape: a path passed alone (`loadConfig('bot.yaml')`) would otherwise load the defaults. */
+function checkOptions(options: unknown): void {
+  const shape = 'an object { file?, preset?, extra?, flags?, env? }';
+  const fix = typeof options === 'string' ? `pass { file: ${JSON.stringify(options)} }` : `pass ${shape}`;
+  const issues: Issue[] = [];
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    issues.push({ where: 'options', message: `must be ${shape}: ${fix}`, value: options });
+  } else {
+    const o = options as Record<string, unknown>;
+    for (const key of ['file', 'preset'] as const)
+      if (o[key] !== undefined && typeof o[key] !== 'string')
+        issues.push({ where: `options.${key}`, message: 'must be a string, or absent', value: o[key] });
+    for (const key of Object.keys(o))
+      if (!['file', 'preset', 'extra', 'flags', 'env'].includes(key))
+        issues.push({
+          where: `options.${key}`,
+          message: `is not an option; the options are file, preset, extra, flags, env`,
+          value: o[key],
+        });
+  }
+  if (issues.length) throw new ValidationError('Invalid loadConfig() input', issues);
 }
 
 /** The config file: the one named on the command line, else the one `WORKSTEAL_CONFIG` names. */
@@ -46,6 +69,7 @@ async function readConfigFile(
  * `preset` key (a string); `--preset` on the command line wins over it.
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
+  checkOptions(options);
   const layers: { source: string; values: unknown }[] = [];
   let preset = options.preset;
   let presetSource = '--preset';

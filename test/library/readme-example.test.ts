@@ -1,7 +1,8 @@
 /**
- * The README's "Use as a library" example, run as written: once inside the package (it refers to itself by
- * name through `exports`) and once from an `npm pack` tarball installed into an empty project, the way a user
- * gets it. Both import 'worksteal' from compiled code, so the build runs first: into a copy of the package in
+ * The README's "Use as a library" example, compiled as written (tsc strict, NodeNext, against the package's
+ * own declarations) and run: once inside the package (it refers to itself by name through `exports`) and once
+ * from an `npm pack` tarball installed into an empty project, the way a user gets it. Both import 'worksteal'
+ * from compiled code, so the build runs first: into a copy of the package in
  * a temporary folder, never over this repository's `dist/`, which other test files' child processes run
  * while this one builds (a file half rewritten there made one of them fail to import).
  */
@@ -22,13 +23,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.js';
 
-/** The first ```js block after the heading, exactly as the README shows it. */
+/** The first ```ts block after the heading, exactly as the README shows it. */
 function readmeBlock(heading: string): string {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const at = readme.indexOf(`\n${heading}\n`);
   if (at < 0) throw new Error(`README.md has no section "${heading}"`);
-  const m = /```js\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (!m) throw new Error(`README.md section "${heading}" has no js block`);
+  const m = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
+  if (!m) throw new Error(`README.md section "${heading}" has no ts block`);
   return m[1]!;
 }
 
@@ -45,13 +46,44 @@ const run = (cmd: string, args: string[], cwd: string): string =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000 });
 
 const HEADING = '## Use as a library';
+const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+
+/**
+ * The README block as `example.ts` in `dir`, compiled as a user's strict NodeNext project compiles it (the
+ * package's declarations checked too, no skipLibCheck), then run: what it prints.
+ */
+function compileAndRun(dir: string): string {
+  writeFileSync(join(dir, 'example.ts'), readmeBlock(HEADING));
+  const compilerOptions = {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    skipLibCheck: false,
+    rootDir: '.',
+    outDir: 'example-out',
+    typeRoots: [join(ROOT, 'node_modules/@types')],
+    types: ['node'],
+  };
+  writeFileSync(
+    join(dir, 'tsconfig.example.json'),
+    JSON.stringify({ compilerOptions, files: ['example.ts'] }),
+  );
+  try {
+    run(process.execPath, [tsc, '-p', 'tsconfig.example.json'], dir);
+  } catch (error) {
+    throw new Error(`the README example does not compile:\n${(error as { stdout: string }).stdout}`);
+  }
+  return run(process.execPath, [join(dir, 'example-out/example.js')], dir);
+}
 const temp = mkdtempSync(join(tmpdir(), 'worksteal-library-'));
 /** The package as `npm pack` would take it from this repository: package.json, bin/, README.md and a fresh dist/. */
 const pkg = join(temp, 'package');
 
 beforeAll(() => {
   mkdirSync(pkg);
-  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
   run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(pkg, 'dist')], ROOT);
   for (const f of ['package.json', 'README.md']) copyFileSync(join(ROOT, f), join(pkg, f));
   cpSync(join(ROOT, 'bin'), join(pkg, 'bin'), { recursive: true });
@@ -62,14 +94,11 @@ beforeAll(() => {
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 describe('README "Use as a library"', () => {
-  it('runs as written inside the package and prints what the README shows', () => {
-    const file = join(pkg, 'readme-library-example.mjs');
-    writeFileSync(file, readmeBlock(HEADING));
-    const out = run(process.execPath, [file], pkg);
-    expect(out).toBe(readmeOutput(HEADING));
+  it('compiles and runs as written inside the package and prints what the README shows', () => {
+    expect(compileAndRun(pkg)).toBe(readmeOutput(HEADING));
   });
 
-  it('runs from an npm pack tarball installed into an empty project', () => {
+  it('compiles and runs from an npm pack tarball installed into an empty project', () => {
     // dist/ is built above; --ignore-scripts keeps pack from building it a second time.
     run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', temp], pkg);
     const tarball = readdirSync(temp).find((f) => f.endsWith('.tgz'));
@@ -85,8 +114,7 @@ describe('README "Use as a library"', () => {
       ['install', join(temp, tarball!), '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'],
       project,
     );
-    writeFileSync(join(project, 'example.mjs'), readmeBlock(HEADING));
-    expect(run(process.execPath, ['example.mjs'], project)).toBe(readmeOutput(HEADING));
+    expect(compileAndRun(project)).toBe(readmeOutput(HEADING));
     // Only the public entry point is reachable: a deep import is refused by `exports`.
     expect(() =>
       run(

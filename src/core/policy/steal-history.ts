@@ -1,4 +1,5 @@
 import type { WorkstealConfig } from '../config/schema.js';
+import { ValidationError } from '../errors.js';
 import type { StealEvent, TimeMs } from '../types.js';
 
 export type HistoryConfig = Pick<
@@ -73,6 +74,24 @@ interface PairTimes {
 
 const NO_SYMBOLS: ReadonlySet<string> = new Set<string>();
 
+/** The four keys every query reads: a missing one would make each cooldown and fight count NaN, silently. */
+function checkHistoryConfig(config: unknown): void {
+  const fix = 'pass resolveConfig().config';
+  if (typeof config !== 'object' || config === null)
+    throw new ValidationError('Invalid StealHistory config', [
+      { where: 'config', message: `must be a configuration: ${fix}`, value: config },
+    ]);
+  const c = config as Record<string, unknown>;
+  const keys = ['cooldownSec', 'fightThreshold', 'fightWindowSec', 'fightCooldownSec'];
+  const issues = keys
+    .filter((k) => {
+      const v = c[k];
+      return !(typeof v === 'number' && v >= 0);
+    })
+    .map((k) => ({ where: `config.${k}`, message: `must be a number ≥ 0: ${fix}`, value: c[k] }));
+  if (issues.length) throw new ValidationError('Invalid StealHistory config', issues);
+}
+
 /**
  * Cooldowns and fights from steal history (README "The rules in one table"). One count serves both detection
  * and cooldown: `count(t)` = steals between the unordered pair with `0 ≤ t − at < fightWindowSec`, the steal
@@ -90,7 +109,9 @@ export class StealHistory {
   /** Every pair once, in the order they first stole from each other. */
   private readonly pairList = new Set<PairTimes>();
 
-  constructor(private readonly config: HistoryConfig) {}
+  constructor(private readonly config: HistoryConfig) {
+    checkHistoryConfig(config);
+  }
 
   /** Record a steal. Events must arrive in time order; an out-of-order event is inserted where it belongs. */
   record(event: StealEvent): ClassifiedSteal {

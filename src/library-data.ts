@@ -1,0 +1,99 @@
+/**
+ * The library entry's bar loaders: one file (`loadBars`) and a data folder as the CLI's `--data` reads it
+ * (`loadData`), each with its arguments checked first (a ValidationError naming the argument, its value and
+ * what to pass); what is in the files the loader checks itself, with a DataError naming the file and row.
+ */
+import { ValidationError, type Issue } from './core/errors.js';
+import type { AssetClass } from './core/types.js';
+import { expandDataArgs } from './marketdata/files.js';
+import { loadBars as loadBarsInternal, loadMany } from './marketdata/load.js';
+import type { BarSeries, LoadOptions, LoadResult } from './marketdata/types.js';
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+
+/** What {@link loadData} takes: every option of loadBars but the one symbol, and the symbols to keep. */
+export interface LoadDataOptions extends Omit<LoadOptions, 'symbol'> {
+  /** Keep only these symbols (the CLI's `--symbols`); a file whose name gives another symbol is not read. */
+  only?: string[];
+  /** The asset class of a symbol its file and name do not settle (the config's `symbols` map). */
+  symbols?: Record<string, { assetClass: AssetClass }>;
+}
+
+/** The series of a data folder ready for `simulate`, each file's load result, and the loader's notes. */
+export interface LoadedData {
+  series: BarSeries[];
+  loaded: LoadResult[];
+  /** A file left out for a finer one of the same symbol, bar lengths that differ between symbols. */
+  notes: string[];
+}
+
+type Checks = Record<string, { ok: (v: unknown) => boolean; fix: string }>;
+
+const BAR_OPTIONS: Checks = {
+  assetClass: { ok: (v) => v === 'crypto' || v === 'stock', fix: '"crypto" or "stock"' },
+  onBadData: { ok: (v) => v === 'refuse' || v === 'repair', fix: '"refuse" or "repair"' },
+  layout: { ok: isObject, fix: 'an object { timeColumn?, timeFormat?, timezone?, columns? }' },
+  cacheDir: {
+    ok: (v) => v === null || (typeof v === 'string' && v.length > 0),
+    fix: 'a folder, or null for no cache',
+  },
+};
+const LOAD_BARS_OPTIONS: Checks = {
+  symbol: {
+    ok: (v) => typeof v === 'string' && v.trim().length > 0,
+    fix: 'a non-empty symbol, e.g. "BTC/USD"',
+  },
+  ...BAR_OPTIONS,
+};
+const LOAD_DATA_OPTIONS: Checks = {
+  ...BAR_OPTIONS,
+  only: {
+    ok: (v) => Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string' && s.length > 0),
+    fix: 'a non-empty array of symbols, e.g. ["BTCUSDT"]',
+  },
+  symbols: { ok: isObject, fix: 'an object { SYMBOL: { assetClass } }, e.g. resolveConfig().config.symbols' },
+};
+
+/** Each option by name and type: an unknown name (a misspelling) would otherwise be ignored. */
+function optionIssues(options: unknown, checks: Checks): Issue[] {
+  const names = Object.keys(checks).join(', ');
+  if (!isObject(options))
+    return [{ where: 'options', message: `must be an object { ${names} }, or absent`, value: options }];
+  const issues: Issue[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    const check = checks[key];
+    if (!check)
+      issues.push({ where: `options.${key}`, message: `is not an option; the options are ${names}`, value });
+    else if (!check.ok(value))
+      issues.push({ where: `options.${key}`, message: `must be ${check.fix}`, value });
+  }
+  return issues;
+}
+
+/** One bar file, with the path and the options checked first (the file's contents the loader checks). */
+export async function loadBars(path: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const issues = optionIssues(options, LOAD_BARS_OPTIONS);
+  if (typeof path !== 'string' || path.length === 0)
+    issues.push({
+      where: 'path',
+      message: 'must be the path of one bar file (a folder: loadData)',
+      value: path,
+    });
+  if (issues.length) throw new ValidationError('Invalid loadBars() input', issues);
+  return loadBarsInternal(path, options);
+}
+
+/**
+ * Files, folders and globs loaded as the CLI's `--data` loads them: expanded to bar files, read concurrently,
+ * one file per symbol (of two at different bar lengths the finer, with a note naming the other; two at one
+ * length are refused naming both). Pass `.series` to `simulate`. Throws a DataError naming each bad file.
+ */
+export async function loadData(paths: string[], options: LoadDataOptions = {}): Promise<LoadedData> {
+  const issues = optionIssues(options, LOAD_DATA_OPTIONS);
+  if (issues.length) throw new ValidationError('Invalid loadData() input', issues);
+  const files = await expandDataArgs(paths);
+  const notes: string[] = [];
+  const loaded = await loadMany(files, { ...options, onNote: (note) => notes.push(note) });
+  return { series: loaded.map((r) => r.series), loaded, notes };
+}
