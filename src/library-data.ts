@@ -94,6 +94,10 @@ export async function loadData(paths: string[], options: LoadDataOptions = {}): 
   if (issues.length) throw new ValidationError('Invalid loadData() input', issues);
   const files = await expandDataArgs(paths);
   const notes: string[] = [];
-  const loaded = await loadMany(files, { ...options, onNote: (note) => notes.push(note) });
+  const loaded = await loadMany(files, {
+    ...options,
+    onlyName: 'options.only',
+    onNote: (note) => notes.push(note),
+  });
   return { series: loaded.map((r) => r.series), loaded, notes };
 }

@@ -263,6 +263,7 @@ export async function loadMany(paths: string[], options: LoadManyOptions = {}): 
   const selected = selectSeries(results, {
     ...(options.only ? { only: options.only } : {}),
     ...(options.onNote ? { onNote: options.onNote } : {}),
+    ...(options.onlyName ? { onlyName: options.onlyName } : {}),
     alsoHeld: [...skipped],
   });
   for (const r of selected) pricedSeries.add(r.series); // the rows were checked against the same limits

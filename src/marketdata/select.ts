@@ -16,6 +16,8 @@ export interface SelectOptions {
   onNote?: (message: string) => void;
   /** Symbols of files left unread because their names give other symbols than `only` (for the message). */
   alsoHeld?: readonly string[];
+  /** How the caller's user gave `only`, for the messages: `--symbols` (the CLI, the default) or `options.only`. */
+  onlyName?: string;
 }
 
 export function intervalLabel(ms: number): string {
@@ -31,7 +33,7 @@ export function intervalLabel(ms: number): string {
 }
 
 /** Two files of one instrument at one bar length: which to use is the user's choice, never a guess. */
-function sameInstrument(prev: LoadResult, r: LoadResult): DataError {
+function sameInstrument(prev: LoadResult, r: LoadResult, onlyName: string): DataError {
   const [p, q] = [prev.series, r.series];
   const length = intervalLabel(p.intervalMs);
   if (p.symbol === q.symbol) {
@@ -44,11 +46,12 @@ function sameInstrument(prev: LoadResult, r: LoadResult): DataError {
   return new DataError(
     q.source.path,
     `gives ${q.symbol}, the same market as ${p.symbol} in ${p.source.path} spelled another way, at the same bar length (${length}): both would be traded, each with its own orders and margin.`,
-    `Use one of them: pick it with --symbols ${p.symbol} (or --symbols ${q.symbol}), pass only its file, or delete the other file (in a data store, also its entry in manifest.json).`,
+    `Use one of them: pick it with ${onlyName} ${p.symbol} (or ${onlyName} ${q.symbol}), pass only its file, or delete the other file (in a data store, also its entry in manifest.json).`,
   );
 }
 
 export function selectSeries(results: readonly LoadResult[], options: SelectOptions = {}): LoadResult[] {
+  const onlyName = options.onlyName ?? '--symbols';
   let kept = [...results];
   if (options.only?.length) {
     const known = [...new Set(kept.map((r) => r.series.symbol))];
@@ -61,7 +64,7 @@ export function selectSeries(results: readonly LoadResult[], options: SelectOpti
         return same ? [`${s} is spelled ${same} here`] : [];
       });
       throw new DataError(
-        '--symbols',
+        onlyName,
         `${unknown.join(', ')} not in the data.`,
         `The data holds ${held.join(', ')}; pick from those${spelled.length ? ` (${spelled.join('; ')})` : ''}.`,
       );
@@ -79,7 +82,7 @@ export function selectSeries(results: readonly LoadResult[], options: SelectOpti
       continue;
     }
     const [a, b] = [prev.series.intervalMs, r.series.intervalMs];
-    if (a === b) throw sameInstrument(prev, r);
+    if (a === b) throw sameInstrument(prev, r, onlyName);
     const [finer, coarser] = b < a ? [r, prev] : [prev, r];
     bySymbol.set(key, finer);
     // Said whether both files were named or came from a folder: the coarser one was given and is not used.

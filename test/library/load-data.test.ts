@@ -49,9 +49,13 @@ describe('loadData', () => {
     expect(out.equity.length).toBeGreaterThan(0);
   });
 
-  it('keeps only the symbols asked for', async () => {
+  it('keeps only the symbols asked for; an unknown one is named as the option it came in', async () => {
     const data = await loadData([dir], { cacheDir: null, only: ['ETHUSDT'] });
     expect(data.series.map((s) => s.symbol)).toEqual(['ETHUSDT']);
+    const unknown = await loadData([dir], { cacheDir: null, only: ['SOLUSDT'] }).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(DataError);
+    expect((unknown as Error).message).toContain('options.only: SOLUSDT not in the data');
+    expect((unknown as Error).message).not.toContain('--symbols');
   });
 
   it('refuses an unknown or mistyped option by name, and a path that is not there with a DataError', async () => {
