@@ -134,8 +134,14 @@ export type { SimOutput, DecisionRow, EquityRow, StealRecord, SimCounters } from
  * scored fill prediction, and the hours a symbol's limit orders work in (`limits`: by the session each was
  * placed in, as at Alpaca).
  */
-export type { DecisionValue, ValuedPrediction, Watcher, ActiveSignal, LimitFill } from './sim/sim-types.js';
-export type { SymbolLimits } from './sim/counterfactual.js';
+export type {
+  DecisionValue,
+  ValuedPrediction,
+  Watcher,
+  ActiveSignal,
+  LimitFill,
+  SymbolLimits,
+} from './sim/sim-types.js';
 export type { LimitHours } from './core/calendar/order-hours.js';
 export type { ExternalSignal } from './sim/signals/csv-signals.js';
 export type { SignalColumns } from './sim/signals/forecaster.js';

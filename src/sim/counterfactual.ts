@@ -12,18 +12,10 @@ import {
   marketFillPrice,
 } from './fill-rules.js';
 import { Portfolio, type TradeRecord } from './portfolio.js';
-import type { StealRecord } from './sim-types.js';
+import type { StealRecord, SymbolLimits } from './sim-types.js';
 
 /** An entry order as a steal record keeps it: what its counterfactual needs. */
 export type VictimOrder = StealRecord['victims'][number];
-
-/** The limit-order rule of one symbol's bars (core/calendar/order-hours.ts limitHours and limitWorksInBar). */
-export interface SymbolLimits {
-  /** The hours of a limit placed at `placedAt`: the bars it works in, when it lapses, or refused. */
-  hours(placedAt: number): LimitHours;
-  /** Whether a limit of these hours works in bar i. */
-  works(hours: LimitHours, i: number): boolean;
-}
 
 /** Without a rule: every limit works in every bar and never lapses. */
 const EVERY_BAR: SymbolLimits = {

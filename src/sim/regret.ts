@@ -1,7 +1,7 @@
 import type { BarSeries } from '../marketdata/types.js';
 import type { ExitRule } from '../session/exits.js';
-import { counterfactualTrade, type CounterfactualRules, type SymbolLimits } from './counterfactual.js';
-import type { StealRecord } from './sim-types.js';
+import { counterfactualTrade, type CounterfactualRules } from './counterfactual.js';
+import type { StealRecord, SymbolLimits } from './sim-types.js';
 import type { TradeRecord } from './portfolio.js';
 
 export interface VictimRegret {

@@ -1,4 +1,4 @@
-import type { ExchangeCalendar } from '../core/calendar/index.js';
+import type { ExchangeCalendar, LimitHours } from '../core/calendar/index.js';
 import type { RankingInForce, WorkstealConfig } from '../core/config/schema.js';
 import type { StealTest } from '../core/policy/valuation.js';
 import type { AssetClass, EntryRequest } from '../core/types.js';
@@ -9,7 +9,6 @@ import type { ForecastCache } from './signals/forecast-cache.js';
 import type { SignalColumns } from './signals/forecaster.js';
 import type { FillTapeCache } from './fill-tape-cache.js';
 import type { TimelineCache } from './timeline-cache.js';
-import type { SymbolLimits } from './counterfactual.js';
 
 /** The simulator's input and output, and the per-symbol state of its watchers. */
 
@@ -226,4 +225,12 @@ export interface Watcher {
   pendingExit: ExitReason | null;
   /** An end-of-day trim planned when this symbol had no bar at the close: made at its next tradable bar. */
   pendingTrim: number;
+}
+
+/** The limit-order rule of one symbol's bars (core/calendar/order-hours.ts limitHours and limitWorksInBar). */
+export interface SymbolLimits {
+  /** The hours of a limit placed at `placedAt`: the bars it works in, when it lapses, or refused. */
+  hours(placedAt: number): LimitHours;
+  /** Whether a limit of these hours works in bar i. */
+  works(hours: LimitHours, i: number): boolean;
 }
