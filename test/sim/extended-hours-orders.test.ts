@@ -158,6 +158,9 @@ describe('property: no stock fill in a bar its order kind does not work in', () 
           config,
           calendar,
           signals,
+          // The books agree at every step: no order rests past its lapse, the ledger frees what lapsed, and
+          // each resting entry has the one watcher that placed it (sim-invariants.ts).
+          assertInvariants: true,
           onLimitFill: (f) => {
             if (!stock.has(f.symbol)) return;
             stockFills++;
