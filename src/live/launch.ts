@@ -150,7 +150,10 @@ export async function launchAlpaca(o: AlpacaLaunch): Promise<LiveSession> {
         offsetMs: realClock.offset,
       });
     }
-    calendar = await venueCalendar(broker, time.now(), o.log);
+    const venueSessions = await venueCalendar(broker, time.now(), o.log);
+    // The adapter sends (or refuses) stock limits by the same sessions the coordinator decides by.
+    broker.useCalendar(venueSessions);
+    calendar = venueSessions;
   } catch (error) {
     await broker.close(); // an open stream would keep the process alive after the error
     throw error;
@@ -278,9 +281,16 @@ async function assemble(
 
 /**
  * The venue's trading calendar around now (Alpaca /v2/calendar), NYSE's own rules beyond the fetched range
- * or when the venue cannot be asked.
+ * or when the venue cannot be asked. It tells each day's session too (`sessionFor`): with extendedHours the
+ * coordinator holds a stock back outside the pre-market, regular and after-hours sessions of a trading day,
+ * where the adapter would refuse to send it (limitHours); without it a stock went through at any hour, and a
+ * steal decided overnight cancelled its victims for an order that was never sent.
  */
-async function venueCalendar(broker: AlpacaBroker, now: number, log: Logger): Promise<SessionCalendar> {
+async function venueCalendar(
+  broker: AlpacaBroker,
+  now: number,
+  log: Logger,
+): Promise<SessionCalendar & Pick<ExchangeCalendar, 'sessionFor'>> {
   const nyse = nyseCalendar();
   const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
   const from = now - 10 * 86_400_000;
@@ -294,9 +304,11 @@ async function venueCalendar(broker: AlpacaBroker, now: number, log: Logger): Pr
     return nyse;
   }
   const pick = (t: number): ExchangeCalendar => (t >= from && t < until ? venue : nyse);
+  const [firstDay, lastDay] = [day(from), day(until)];
   return {
     isRegularSession: (t) => pick(t).isRegularSession(t),
     sessionAt: (t) => pick(t).sessionAt(t),
     nextClose: (t) => pick(t).nextClose(t),
+    sessionFor: (d) => (d >= firstDay && d < lastDay ? venue : nyse).sessionFor(d),
   };
 }

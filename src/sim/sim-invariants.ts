@@ -30,9 +30,18 @@ export function assertBooksAgree(st: SimState): void {
         `order ${o.id} (${o.symbol}): the ledger has ${o.qty} at ${o.limitPrice}, the venue ${venue ? `${venue.qty} at ${venue.limitPrice}` : 'none'}`,
       );
   }
-  for (const id of st.broker.orders.keys())
+  for (const [id, o] of st.broker.orders) {
     if (!ledger.hasOrder(id)) fail(`order ${id}: at the venue, not in the ledger`);
+    // A DAY limit is gone from the venue, and so from capacity, at the first step at or after its lapse.
+    if (o.hours.lapsesAt <= st.now)
+      fail(
+        `order ${id} (${o.symbol}): still resting after it lapsed at ${new Date(o.hours.lapsesAt).toISOString()}`,
+      );
+  }
   for (const w of st.watchers)
     if (w.restingOrderId !== null && !st.broker.orders.has(w.restingOrderId))
       fail(`${w.symbol}: its entry ${w.restingOrderId} is not at the venue`);
+  // Each resting entry has one owner, the watcher that rests it: a stolen, cancelled or lapsed one has none.
+  for (const [id, w] of st.entryOwner)
+    if (w.restingOrderId !== id) fail(`entry ${id}: owned by ${w.symbol}, which rests ${w.restingOrderId}`);
 }

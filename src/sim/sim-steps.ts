@@ -40,7 +40,15 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
         ? limitFillPrice(tp.side, tp.limitPrice, open, high, low, st.through)
         : Number.NaN;
     if (tp && !Number.isNaN(px)) {
-      st.input.onLimitFill?.({ symbol: w.symbol, role: 'take-profit', placedAt: tp.placedAt, barOpen });
+      st.input.onLimitFill?.({
+        symbol: w.symbol,
+        role: 'take-profit',
+        placedAt: tp.placedAt,
+        barOpen,
+        time: st.now,
+        price: px,
+        qty: tp.qty,
+      });
       st.coordinator.applyFill(tp.id, tp.qty, px);
       st.broker.remove(tp.id);
       pos.tpOrderId = null;
@@ -62,7 +70,15 @@ export function processFills(st: SimState, w: Watcher, i: number): void {
     if (!st.limitWorks(o.hours, w, i)) return;
     const px = limitFillPrice(o.side, o.limitPrice, open, high, low, st.through);
     if (!Number.isNaN(px)) {
-      st.input.onLimitFill?.({ symbol: w.symbol, role: 'entry', placedAt: o.placedAt, barOpen });
+      st.input.onLimitFill?.({
+        symbol: w.symbol,
+        role: 'entry',
+        placedAt: o.placedAt,
+        barOpen,
+        time: st.now,
+        price: px,
+        qty: o.qty,
+      });
       st.coordinator.applyFill(o.id, o.qty, px);
       st.broker.remove(o.id);
       st.entryOwner.delete(o.id);

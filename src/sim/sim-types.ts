@@ -47,16 +47,26 @@ export interface SimInput {
   onEntryPlaced?: (orderId: string, watcher: Readonly<Watcher>, request: Readonly<EntryRequest>) => void;
   /**
    * Tests and research: told of each limit fill (an entry or a take-profit) with when its order was placed and
-   * when the bar it fills in opened, so that the session rule of its fill can be checked apart. No effect.
+   * when the bar it fills in opened, so that the session rule of its fill can be checked apart. No effect on
+   * the run: it gets a copy, made only when the hook is given (an exception from it ends the run).
    */
   onLimitFill?: (fill: LimitFill) => void;
 }
 
+/** One limit fill as SimInput.onLimitFill tells it (times in epoch milliseconds). */
 export interface LimitFill {
-  symbol: string;
-  role: 'entry' | 'take-profit';
-  placedAt: number;
-  barOpen: number;
+  readonly symbol: string;
+  /** An entry order, or a position's take-profit. */
+  readonly role: 'entry' | 'take-profit';
+  /** When the order was placed: the session it went out in sets the bars it works in (limitHours). */
+  readonly placedAt: number;
+  /** When the bar it filled in opened. */
+  readonly barOpen: number;
+  /** When that bar closed: the fill is booked then (the trade's entryTime or exitTime). */
+  readonly time: number;
+  /** The fill price (the limit, or a better open: the gap rule) and quantity (the whole order). */
+  readonly price: number;
+  readonly qty: number;
 }
 
 export interface DecisionRow {

@@ -25,8 +25,11 @@ const FILES = [
   'databento-nasdaq-tejasraj15/AAPL_1h.csv',
   'databento-nasdaq-tejasraj15/MSFT_1h.csv',
 ];
-const FROM = Date.parse('2024-03-04T00:00:00Z');
-const TO = Date.parse('2024-03-07T00:00:00Z');
+/** Three days of winter time; with extended hours three of summer time, when AAPL's last bar closes at 20:00 New York. */
+const WINDOWS = {
+  regular: { from: Date.parse('2024-03-04T00:00:00Z'), to: Date.parse('2024-03-07T00:00:00Z') },
+  extended: { from: Date.parse('2024-06-03T00:00:00Z'), to: Date.parse('2024-06-06T00:00:00Z') },
+};
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-equiv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -39,12 +42,13 @@ async function alpacaSeries(): Promise<BarSeries[]> {
   }));
 }
 
-function config(db: string) {
+function config(db: string, extendedHours: boolean) {
   return resolveConfig({
     layers: [
       {
         source: 'test',
         values: {
+          extendedHours,
           sim: { feesBps: 0 },
           live: { initialEquity: 10_000, orderFraction: 0.45, pollSec: 3600, stateDb: join(dir, db) },
         },
@@ -71,76 +75,88 @@ function decisions(db: string): string[] {
   );
 }
 
-describe('replay broker and Alpaca adapter on one price path', () => {
-  it('give the same decision sequence, with places, steals and blocks', async () => {
-    const series = await alpacaSeries();
-    const log = new Logger([new MemorySink()]);
+/**
+ * With `extendedHours` the runtime over Alpaca must hold a stock back (`market-closed`) exactly where the
+ * adapter would refuse to send it (outside every session), as the replay does: a steal decided there would
+ * cancel its victims for an order that is never sent. So its calendar (Alpaca's /v2/calendar) must tell the
+ * sessions of each day, not only whether the regular session is open.
+ */
+describe.each([false, true])(
+  'replay broker and Alpaca adapter on one price path (extendedHours %s)',
+  (extendedHours) => {
+    it('give the same decision sequence, with places, steals and blocks', async () => {
+      const series = await alpacaSeries();
+      const log = new Logger([new MemorySink()]);
+      const { from: FROM, to: TO } = WINDOWS[extendedHours ? 'extended' : 'regular'];
+      const db = (name: string) => `${name}-${extendedHours ? 'extended' : 'regular'}.sqlite`;
 
-    const replayCfg = config('replay.sqlite');
-    const replayTime = new DecisionTime(new AcceleratedClock(FROM, 1e9), FROM);
-    await runToEnd(
-      await launchReplay({
-        config: replayCfg,
-        env: {},
-        log,
-        series,
-        from: FROM,
-        to: TO,
-        http: false,
-        time: replayTime,
-      }),
-    );
-
-    const alpacaCfg = config('alpaca.sqlite');
-    const time = new DecisionTime(new AcceleratedClock(FROM, 1e9), FROM);
-    const venue = new BarVenue({
-      series,
-      calendar: nyseCalendar(),
-      cash: alpacaCfg.live.initialEquity,
-      feeRate: 0,
-      patternDayTrader: alpacaCfg.patternDayTrader,
-      margin: alpacaCfg.margin,
-      marginRatePerYear: alpacaCfg.marginRatePerYear,
-      now: () => time.now(),
-    });
-    // Its prices change only at bar closes, as the replay's: the runtime is asked at the same polls.
-    const fake = new FakeAlpaca({
-      venue,
-      keyId: 'PKTESTKEY0001',
-      secret: 'test-secret-0001',
-      quoteTime: 'bar-close',
-    });
-    await fake.start();
-    try {
+      const replayCfg = config(db('replay'), extendedHours);
+      const replayTime = new DecisionTime(new AcceleratedClock(FROM, 1e9), FROM);
       await runToEnd(
-        await launchAlpaca({
-          config: alpacaCfg,
-          env: {
-            ALPACA_API_KEY_ID: 'PKTESTKEY0001',
-            ALPACA_API_SECRET_KEY: 'test-secret-0001',
-            WORKSTEAL_ALPACA_URL: fake.url,
-            WORKSTEAL_ALPACA_DATA_URL: fake.url,
-            WORKSTEAL_ALPACA_STREAM_URL: fake.streamUrl,
-          },
+        await launchReplay({
+          config: replayCfg,
+          env: {},
           log,
-          symbols: series.map((s) => s.symbol),
+          series,
+          from: FROM,
           to: TO,
           http: false,
-          time,
+          time: replayTime,
         }),
       );
-    } finally {
-      await fake.close();
-    }
 
-    const viaReplay = decisions('replay.sqlite');
-    const viaAlpaca = decisions('alpaca.sqlite');
-    const actions = new Set(viaReplay.map((d) => d.split(' ')[2]));
-    expect(actions).toContain('place');
-    expect(actions).toContain('steal');
-    expect(actions).toContain('block');
-    expect(viaAlpaca).toEqual(viaReplay);
-    // No order was ever sent twice under one client order id.
-    expect([...fake.created.values()].every((n) => n === 1)).toBe(true);
-  });
-});
+      const alpacaCfg = config(db('alpaca'), extendedHours);
+      const time = new DecisionTime(new AcceleratedClock(FROM, 1e9), FROM);
+      const venue = new BarVenue({
+        series,
+        calendar: nyseCalendar(),
+        extendedHours,
+        cash: alpacaCfg.live.initialEquity,
+        feeRate: 0,
+        patternDayTrader: alpacaCfg.patternDayTrader,
+        margin: alpacaCfg.margin,
+        marginRatePerYear: alpacaCfg.marginRatePerYear,
+        now: () => time.now(),
+      });
+      // Its prices change only at bar closes, as the replay's: the runtime is asked at the same polls.
+      const fake = new FakeAlpaca({
+        venue,
+        keyId: 'PKTESTKEY0001',
+        secret: 'test-secret-0001',
+        quoteTime: 'bar-close',
+      });
+      await fake.start();
+      try {
+        await runToEnd(
+          await launchAlpaca({
+            config: alpacaCfg,
+            env: {
+              ALPACA_API_KEY_ID: 'PKTESTKEY0001',
+              ALPACA_API_SECRET_KEY: 'test-secret-0001',
+              WORKSTEAL_ALPACA_URL: fake.url,
+              WORKSTEAL_ALPACA_DATA_URL: fake.url,
+              WORKSTEAL_ALPACA_STREAM_URL: fake.streamUrl,
+            },
+            log,
+            symbols: series.map((s) => s.symbol),
+            to: TO,
+            http: false,
+            time,
+          }),
+        );
+      } finally {
+        await fake.close();
+      }
+
+      const viaReplay = decisions(db('replay'));
+      const viaAlpaca = decisions(db('alpaca'));
+      const actions = new Set(viaReplay.map((d) => d.split(' ')[2]));
+      expect(actions).toContain('place');
+      expect(actions).toContain('steal');
+      expect(actions).toContain('block');
+      expect(viaAlpaca).toEqual(viaReplay);
+      // No order was ever sent twice under one client order id.
+      expect([...fake.created.values()].every((n) => n === 1)).toBe(true);
+    });
+  },
+);

@@ -5,7 +5,7 @@ import { resolveConfig } from '../../src/core/config/index.js';
 import { simulate, type LimitFill } from '../../src/sim/engine.js';
 import type { ExternalSignal } from '../../src/sim/signals/csv-signals.js';
 import { loadCsvBars, type CsvBar } from './support/csv-bars.js';
-import { generateMarket, honestyConfigArb, marketSpecArb } from './support/generated-market.js';
+import { generateMarket, honestyConfigArb, marketSpecArb, STARTS } from './support/generated-market.js';
 
 /**
  * With `extendedHours` a stock limit works as Alpaca works what src/brokers/alpaca/broker.ts placeLimit sends
@@ -158,6 +158,9 @@ describe('property: no stock fill in a bar its order kind does not work in', () 
           config,
           calendar,
           signals,
+          // The books agree at every step: no order rests past its lapse, the ledger frees what lapsed, and
+          // each resting entry has the one watcher that placed it (sim-invariants.ts).
+          assertInvariants: true,
           onLimitFill: (f) => {
             if (!stock.has(f.symbol)) return;
             stockFills++;
@@ -173,5 +176,48 @@ describe('property: no stock fill in a bar its order kind does not work in', () 
     // The property saw stock fills, some of orders placed outside the regular session.
     expect(stockFills).toBeGreaterThan(50);
     expect(extendedPlaced).toBeGreaterThan(5);
+  });
+});
+
+describe('the onLimitFill hook (SimInput): what each limit fill was, and no effect on the run', () => {
+  it('tells each fill as the trades book it, and a hook that scribbles on what it gets changes nothing', () => {
+    const run = (onLimitFill?: (f: LimitFill) => void) => {
+      const { series, signals } = generateMarket({
+        start: STARTS[1],
+        days: 10,
+        symbols: [
+          { assetClass: 'stock', layout: 'extended', volatility: 0.01, gapChance: 0.1 },
+          { assetClass: 'stock', layout: 'every-hour', volatility: 0.03, gapChance: 0 },
+          { assetClass: 'crypto', layout: 'regular', volatility: 0.01, gapChance: 0 },
+        ],
+        signalsPerSymbol: 30,
+        seed: 3701,
+      });
+      const config = resolveConfig({ layers: [{ source: 'test', values: { extendedHours: true } }] }).config;
+      return simulate({ series, config, calendar, signals, ...(onLimitFill ? { onLimitFill } : {}) });
+    };
+    const fills: LimitFill[] = [];
+    const told = run((f) => {
+      fills.push({ ...f });
+      // A careless hook: what it gets is a copy.
+      Object.assign(f as { price: number; qty: number; placedAt: number }, { price: 0, qty: 0, placedAt: 0 });
+    });
+    const alone = run();
+    expect(told.trades).toEqual(alone.trades);
+    expect(told.equity).toEqual(alone.equity);
+    expect(told.decisions).toEqual(alone.decisions);
+    // Every closed trade's entry and take-profit exit is a fill the hook was told, at its time and price.
+    const key = (symbol: string, role: string, time: number, price: number, qty: number) =>
+      `${symbol} ${role} ${time} ${price} ${qty}`;
+    const toldKeys = new Set(fills.map((f) => key(f.symbol, f.role, f.time, f.price, f.qty)));
+    const booked = alone.trades.flatMap((t) => [
+      key(t.symbol, 'entry', t.entryTime, t.entryPrice, t.qty),
+      ...(t.exitReason === 'take-profit'
+        ? [key(t.symbol, 'take-profit', t.exitTime, t.exitPrice, t.qty)]
+        : []),
+    ]);
+    expect(booked.length).toBeGreaterThan(10);
+    for (const b of booked) expect(toldKeys.has(b), b).toBe(true);
+    for (const f of fills) expect(f.barOpen).toBeLessThan(f.time);
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nyseCalendar } from '../../src/core/calendar/index.js';
+import { nyseCalendar, stockSessionAt } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/index.js';
 import type { AssetClass, Side } from '../../src/core/types.js';
 import { entryLimit } from '../../src/session/entry.js';
@@ -41,7 +41,10 @@ const caseArb = (assetClass: AssetClass, start: number, bars: number) =>
 
 type Case = typeof caseArb extends (...a: never[]) => fc.Arbitrary<infer T> ? T : never;
 
-function check(c: Case, assetClass: AssetClass, start: number): string {
+/** How many of the checked orders went out as DAY limits with extended hours. */
+let placedExtended = 0;
+
+function check(c: Case, assetClass: AssetClass, start: number, extendedHours: boolean): string {
   const s = c.path.s;
   const sign = c.side === 'buy' ? 1 : -1;
   const entry = 100 * (1 - (sign * c.limitOffset) / 1000);
@@ -52,7 +55,12 @@ function check(c: Case, assetClass: AssetClass, start: number): string {
     entry,
     takeProfit: entry * (1 + (sign * c.tpOffset) / 1000),
     expectedPnl: 1,
-    validUntil: start + c.signalBar * H + c.validHalfHours * (H / 2),
+    // With extended hours in whole hours: a validity that ends inside the bar before a close is cut at the
+    // end-of-day step between (expireEntries), which the counterfactual, bar by bar, does not see.
+    validUntil:
+      start +
+      c.signalBar * H +
+      (extendedHours ? Math.ceil(c.validHalfHours / 2) * H : c.validHalfHours * (H / 2)),
   };
   const { config } = resolveConfig({
     layers: [
@@ -60,6 +68,7 @@ function check(c: Case, assetClass: AssetClass, start: number): string {
         source: 'test',
         values: {
           victimRanking: 'distance',
+          extendedHours,
           sim: {
             initialEquity: 100_000,
             orderFraction: 0.25,
@@ -78,6 +87,8 @@ function check(c: Case, assetClass: AssetClass, start: number): string {
   const placed = out.decisions.find((d) => d.action === 'place');
   // The coordinator places an entry only once the price comes near its limit.
   if (!placed) return 'never near its limit';
+  // A DAY limit with extended hours (placed in the pre-market or after-hours session), counted apart.
+  if (extendedHours && stockSessionAt(placed.time, calendar) === 'extended') placedExtended++;
   const trade = out.trades.find((t) => t.entryOrderId === placed.orderId) ?? null;
   const counterfactual = counterfactualTrade(
     s,
@@ -99,6 +110,7 @@ function check(c: Case, assetClass: AssetClass, start: number): string {
       exits: config.sim,
       slippage: slippageRate(config.sim),
       tradable: (i) => out.tradesInBar(0, i),
+      limits: out.limits(0),
       through: fillThrough(config.sim),
       end: out.last!,
     },
@@ -115,15 +127,41 @@ describe('the counterfactual of an order left alone is the trade the simulator m
     // is placed only near its limit, in the session, so nearly every one that is placed fills.
     ['stock', Date.parse('2024-06-03T08:00:00Z'), 110, 2612, ['take-profit', 'stop', 'time-stop']],
   ] as const)('%s', (assetClass, start, bars, seed, drawn) => {
-    const kinds = new Map<string, number>();
-    fc.assert(
-      fc.property(caseArb(assetClass, start, bars), (c) => {
-        const kind = check(c, assetClass, start);
-        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-      }),
-      { seed, numRuns: 300 },
-    );
-    // Each way out was drawn often enough to count.
-    for (const kind of drawn) expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(10);
+    expectCounterfactualIsTrade(assetClass, start, bars, seed, drawn, false);
+  });
+
+  // With extended hours a stock limit placed in the pre-market or after-hours session is a DAY order that
+  // lapses at 20:00 New York (core/calendar/order-hours.ts limitHours), and a take-profit that lapsed is armed
+  // again at the symbol's next price: the counterfactual follows the same hours. Two weeks round the clock from
+  // a Monday in June 2024 (EDT), and from the day after Thanksgiving 2024 (its 13:00 close ends its after-hours
+  // at 17:00 New York, 22:00 UTC), signals from 05:00 New York on.
+  it.each([
+    ['June', Date.parse('2024-06-03T08:00:00Z'), 2613],
+    ['the day after Thanksgiving', Date.parse('2024-11-29T09:00:00Z'), 2614],
+  ] as const)('stock with extended hours (%s)', (_, start, seed) => {
+    placedExtended = 0;
+    expectCounterfactualIsTrade('stock', start, 330, seed, ['take-profit', 'stop', 'time-stop'], true);
+    // Most went out as DAY limits with extended hours.
+    expect(placedExtended).toBeGreaterThan(100);
   });
 });
+
+function expectCounterfactualIsTrade(
+  assetClass: AssetClass,
+  start: number,
+  bars: number,
+  seed: number,
+  drawn: readonly string[],
+  extendedHours: boolean,
+): void {
+  const kinds = new Map<string, number>();
+  fc.assert(
+    fc.property(caseArb(assetClass, start, bars), (c) => {
+      const kind = check(c, assetClass, start, extendedHours);
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }),
+    { seed, numRuns: 300 },
+  );
+  // Each way out was drawn often enough to count.
+  for (const kind of drawn) expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(10);
+}

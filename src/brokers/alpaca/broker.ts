@@ -72,7 +72,7 @@ export class AlpacaBroker implements LiveBroker {
   private readonly listeners = new Set<(e: OrderEvent) => void>();
   private readonly cancels: CancelWatch;
   private readonly assets: AssetRulesCache;
-  private readonly sessions: ExchangeCalendar;
+  private sessions: Pick<ExchangeCalendar, 'sessionFor'>;
   private readonly placer: PlaceSender;
 
   constructor(private readonly o: AlpacaBrokerOptions) {
@@ -84,6 +84,14 @@ export class AlpacaBroker implements LiveBroker {
     o.stream.onUpdate((u) => this.onUpdate(u));
     // Updates may have been lost while disconnected: tell the runtime to reconcile before deciding.
     o.stream.onReconnect(() => this.resync());
+  }
+
+  /**
+   * Tell the sessions by this calendar from now on: the venue's own (Alpaca /v2/calendar, fetched once
+   * connected), which the runtime's coordinator decides by too (src/live/launch.ts).
+   */
+  useCalendar(calendar: Pick<ExchangeCalendar, 'sessionFor'>): void {
+    this.sessions = calendar;
   }
 
   symbolOf(symbol: string, assetClass: AssetClass): string {
