@@ -4,6 +4,7 @@ import { calendarFromSessions } from '../../src/core/calendar/index.js';
 import { daysFromCivil, formatDay } from '../../src/core/calendar/civil.js';
 import { wallTimeOccurrences } from '../../src/core/calendar/dst.js';
 import { ValidationError, type Issue } from '../../src/core/errors.js';
+import { newYorkWall } from '../support/new-york-wall.js';
 
 /**
  * A sessions file's wall times on the two daylight-saving Sundays, and sessions longer than a day. Before:
@@ -72,21 +73,7 @@ describe('wall times daylight saving time skips or repeats', () => {
     );
   });
 
-  // Independent reference: how many instants of the hour around a wall time Intl shows with that wall time.
-  const nyWall = new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'America/New_York',
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-  const wallOf = (t: number): string => {
-    const p = Object.fromEntries(nyWall.formatToParts(t).map((x) => [x.type, x.value]));
-    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
-  };
-
+  // Independent reference (newYorkWall, Intl): how many instants of the hour around a wall time show it.
   it('counts how often a wall time occurs as Intl does, on the change days and any other (property)', () => {
     const changeDay = fc.integer({ min: 2000, max: 2035 }).chain((y) =>
       fc.constantFrom(
@@ -106,7 +93,7 @@ describe('wall times daylight saving time skips or repeats', () => {
         (day, hh, mm) => {
           const text = `${formatDay(day)} ${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`;
           const naive = Date.parse(`${formatDay(day)}T00:00:00Z`) + (hh * 60 + mm) * 60_000;
-          const hits = [4, 5].filter((h) => wallOf(naive + h * HOUR) === text).length;
+          const hits = [4, 5].filter((h) => newYorkWall(naive + h * HOUR) === text).length;
           const expected = hits === 0 ? 'skipped' : hits === 1 ? 'once' : 'twice';
           expect(wallTimeOccurrences(day, hh, mm), text).toBe(expected);
         },

@@ -1,27 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { nyseCalendar, newYorkWallToUtc } from '../../src/core/calendar/index.js';
+import { newYorkWall } from '../support/new-york-wall.js';
 
 const cal = nyseCalendar();
 const ms = (iso: string): number => Date.parse(iso);
 /** A New York wall time with seconds and milliseconds, for boundary checks. */
 const ny = (day: string, hh: number, mm: number, ss = 0, milli = 0): number =>
   newYorkWallToUtc(day, hh, mm) + ss * 1000 + milli;
-
-/** Independent reference for New York wall times: Intl, which the calendar itself must not use. */
-const nyFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'America/New_York',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-function nyWall(t: number): string {
-  const p = Object.fromEntries(nyFormat.formatToParts(t).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
-}
 
 function* days(from: string, to: string): Generator<string> {
   for (let t = ms(`${from}T12:00:00Z`); t <= ms(`${to}T12:00:00Z`); t += 86_400_000) {
@@ -130,7 +116,7 @@ describe('nyseCalendar', () => {
       const s = cal.sessionFor(day);
       expect(s).not.toBeNull();
       expect(s!.early).toBe(false);
-      expect(nyWall(s!.close).slice(11)).toBe('16:00');
+      expect(newYorkWall(s!.close).slice(11)).toBe('16:00');
     });
   });
 
@@ -172,8 +158,8 @@ describe('nyseCalendar', () => {
         const s = cal.sessionFor(day);
         if (!s) continue;
         sessions++;
-        expect(nyWall(s.open)).toBe(`${day} 09:30`);
-        expect(nyWall(s.close)).toBe(`${day} ${s.early ? '13:00' : '16:00'}`);
+        expect(newYorkWall(s.open)).toBe(`${day} 09:30`);
+        expect(newYorkWall(s.close)).toBe(`${day} ${s.early ? '13:00' : '16:00'}`);
       }
       expect(sessions).toBeGreaterThan(9000);
     });

@@ -4,6 +4,7 @@ import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/index.js';
 import { simulate, type LimitFill } from '../../src/sim/engine.js';
 import { loadReal } from '../support/marketdata.js';
+import { newYorkWall } from '../support/new-york-wall.js';
 
 /**
  * On real AAPL and MSFT hourly bars with pre- and after-market bars (databento, 2021-03 → 2026-03), with
@@ -20,20 +21,10 @@ import { loadReal } from '../support/marketdata.js';
 const calendar = nyseCalendar();
 const FILES = ['databento-nasdaq-tejasraj15/AAPL_1h.csv', 'databento-nasdaq-tejasraj15/MSFT_1h.csv'];
 
-const wall = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/New_York',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
 /** New York date (YYYY-MM-DD) and minutes after midnight. */
 function newYork(t: number): { day: string; minute: number } {
-  const p = Object.fromEntries(wall.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
-  return { day: `${p.year}-${p.month}-${p.day}`, minute: Number(p.hour) * 60 + Number(p.minute) };
+  const [day, clock] = newYorkWall(t).split(' ') as [string, string];
+  return { day, minute: Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5)) };
 }
 
 /** The regular close of a New York day in minutes after midnight (780 on an early close); null: no session. */
