@@ -13,7 +13,7 @@ import type { Window } from '../optimizer/objective/folds.js';
 import type { BarSeries } from '../marketdata/index.js';
 import type { ExternalSignal } from '../sim/signals/csv-signals.js';
 import { runSides, type SideTask } from './pool.js';
-import { bootstrapMedianOfMeans, tallyWins, type Interval, type WinTally } from './stats.js';
+import { medianInterval, tallyWins, type Interval, type WinTally } from './stats.js';
 import type { SideMetrics } from './window-run.js';
 import {
   perturbOrderFraction,
@@ -100,12 +100,12 @@ export function aggregate(
   return {
     pairs: pairs.length,
     sharpe: tallyWins(pairs.map((p) => ({ a: p.a.sharpe, b: p.b.sharpe }))),
-    // With replicates, the interval resamples them too (stats.ts): a window's mean of a few paths is noisy.
-    medianSharpeDiff: bootstrapMedianOfMeans(
+    // With replicates, the interval resamples them too, and it is never narrower than the windows allow (stats.ts).
+    medianSharpeDiff: medianInterval(
       pairs.map((p) => p.replicates?.map((r) => r.diffSharpe) ?? [p.diff.sharpe]),
       boot,
     ),
-    medianReturnDiff: bootstrapMedianOfMeans(
+    medianReturnDiff: medianInterval(
       pairs.map((p) => p.replicates?.map((r) => r.a.totalReturn - r.b.totalReturn) ?? [p.diff.totalReturn]),
       boot,
     ),

@@ -11,7 +11,7 @@ import { figure, groupSelect, reportPage } from '../report/page.js';
 import type { CompareResult, Comparison, ComparisonGroup, PairedWindow } from './compare.js';
 import { columnNotes, comparisonTitle, plural, researchNotes, settingsLine, summaryTable } from './report.js';
 import { setLayer } from './sides.js';
-import type { Interval } from './stats.js';
+import { DEFAULT_LEVEL, type Interval } from './stats.js';
 
 export interface CompareReportInput {
   result: CompareResult;
@@ -77,7 +77,12 @@ function diffChart(
   note: string,
 ): ChartSpec {
   const n = values.length;
-  const level = `${Math.round(median.level * 100)}%`;
+  const level = `${Math.round(DEFAULT_LEVEL * 100)}%`;
+  // Too few windows to reach the level asked: the interval is [min, max], and the note says what it reaches.
+  const reached =
+    median.level < DEFAULT_LEVEL
+      ? ` (from ${n} pairs it reaches only ${Number((median.level * 100).toFixed(1))}%)`
+      : '';
   return {
     ...base,
     kind: 'line',
@@ -89,7 +94,7 @@ function diffChart(
       { name: `${level} high`, color: PALETTE[2]!, values: flat(n, median.high), dash: true },
       { name: 'zero', color: GREY, values: flat(n, 0) },
     ],
-    note: `${note} The flat lines: the median over the pairs and its ${level} bootstrap interval, as in the summary table.`,
+    note: `${note} The flat lines: the median over the pairs and its ${level} interval${reached}, as in the summary table.`,
   };
 }
 
@@ -231,7 +236,7 @@ function curveCharts(
       fitY: true,
       height: 300,
       series,
-      note: `Each level's median over its pairs with the 95% bootstrap interval (dashed), as in the summary table.`,
+      note: `Each level's median over its pairs with its 95% interval (dashed), as in the summary table; from fewer than 6 windows the interval is [min, max], which reaches less (the table says how much).`,
     };
   };
   return [

@@ -2,7 +2,7 @@
 import { money, num, pct, table } from '../report/text.js';
 import { researchLabel, researchNote } from '../sim/signals/skill.js';
 import type { CompareResult, Comparison, ComparisonGroup } from './compare.js';
-import type { Interval } from './stats.js';
+import { DEFAULT_LEVEL, type Interval } from './stats.js';
 import type { SideMetrics } from './window-run.js';
 
 const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
@@ -10,8 +10,11 @@ const signed = (x: number, f: (v: number) => string): string => (x > 0 ? `+${f(x
 const sharpeDiff = (x: number): string => (Number.isFinite(x) ? signed(x, (v) => v.toFixed(2)) : '—');
 const returnDiff = (x: number): string =>
   Number.isFinite(x) ? signed(x, (v) => `${(v * 100).toFixed(Math.abs(v) < 0.01 ? 2 : 1)}%`) : '—';
+/** `95%`, `87.5%`. */
+const levelText = (level: number): string => `${Number((level * 100).toFixed(1))}%`;
+/** The median and its interval, with the level it reaches where too few windows reach the one asked (stats.ts). */
 const interval = (i: Interval, f: (x: number) => string): string =>
-  `${f(i.estimate)} [${f(i.low)}, ${f(i.high)}]`;
+  `${f(i.estimate)} [${f(i.low)}, ${f(i.high)}]${i.level < DEFAULT_LEVEL ? ` (${levelText(i.level)})` : ''}`;
 const ratio = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '—');
 const pct1 = (x: number): string => pct(x, 1);
 /** A count, or with replicates its mean over them (one decimal). */
@@ -84,8 +87,8 @@ const SUMMARY_HEAD = [
   'pairs',
   'Sharpe A>B / = / <',
   'A ≥ B',
-  'median ΔSharpe [95%]',
-  'median Δreturn [95%]',
+  `median ΔSharpe [${levelText(DEFAULT_LEVEL)}]`,
+  `median Δreturn [${levelText(DEFAULT_LEVEL)}]`,
   'net regret A',
   'net regret B',
   'steals/victim A',
@@ -135,6 +138,7 @@ export function settingsLine(r: CompareResult, data: string): string {
 const AGGREGATE_NOTE =
   'Pairs: one per window (and symbol subset), A and B each simulated afresh from the initial equity. ' +
   'A ≥ B: share of windows where A’s Sharpe is at least B’s (ties counted apart in the column before). ' +
+  'Intervals: a seeded percentile bootstrap, widened where needed to the order statistics that hold the median at that level whatever its distribution; from too few windows to reach it, [min, max] (wider with replicates), followed by the level that reaches (87.5% from 4 windows, 50% from 2, 0% from one). ' +
   'Net regret: what the stolen-from orders would have made minus what the stealers made, summed over the windows (> 0: stealing cost money), ± its standard error (fills taken as independent). ' +
   'It counts only the victims: a stealer’s fill also holds margin another order would have filled with, which it does not see.';
 
