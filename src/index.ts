@@ -1,8 +1,9 @@
 /**
  * worksteal's public API: `import { Coordinator, decide, … } from 'worksteal'`.
  *
- * Only what a bot needs to embed the coordinator, decide requests itself, or simulate: the pure policy, the
- * coordinator and its ports, the configuration, the calendar, the in-memory broker and the simulator.
+ * Only what a bot needs to embed the coordinator, decide requests itself, simulate or compare policies: the
+ * pure policy, the coordinator and its ports, the configuration, the calendar, the in-memory broker, the
+ * simulator and the paired comparison.
  * Everything else (CLI, live runtime, optimizer, stores) is internal and may change without notice.
  * See the README section "Use as a library" for a runnable example.
  */
