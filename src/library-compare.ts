@@ -47,7 +47,7 @@ export interface CompareInput {
   replicates?: number;
   /** Seed of the subsets and the bootstrap (default 1, as the CLI). */
   seed?: number;
-  /** Bootstrap resamples (default 10,000, as the CLI; at least 100). */
+  /** Bootstrap resamples (default 2,000, as the CLI; at least 100). */
   resamples?: number;
   /** Simulations at once: 1 (the default) runs them one after another in this thread, n > 1 on n worker threads. */
   threads?: number;
