@@ -85,7 +85,11 @@ export function replayIssues(series: unknown, signals: unknown): Issue[] {
           'has a single bar: a replay needs at least two (one bar has no bar length and no return); load more bars, or leave it out',
         value: 1,
       });
-    else if (!(typeof s.intervalMs === 'number' && Number.isFinite(s.intervalMs) && s.intervalMs > 0))
+    // Not a series at all (loadBars' whole result, no time column): the simulator's own check names it.
+    else if (
+      bars !== undefined &&
+      !(typeof s.intervalMs === 'number' && Number.isFinite(s.intervalMs) && s.intervalMs > 0)
+    )
       issues.push({
         where: `${where}.intervalMs`,
         message:
