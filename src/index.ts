@@ -1,8 +1,9 @@
 /**
  * worksteal's public API: `import { Coordinator, decide, … } from 'worksteal'`.
  *
- * Only what a bot needs to embed the coordinator, decide requests itself, or simulate: the pure policy, the
- * coordinator and its ports, the configuration, the calendar, the in-memory broker and the simulator.
+ * Only what a bot needs to embed the coordinator, decide requests itself, simulate or compare policies: the
+ * pure policy, the coordinator and its ports, the configuration, the calendar, the in-memory broker, the
+ * simulator and the paired comparison.
  * Everything else (CLI, live runtime, optimizer, stores) is internal and may change without notice.
  * See the README section "Use as a library" for a runnable example.
  */
@@ -75,6 +76,12 @@ export type { ValueConfig } from './core/policy/value-policy.js';
 export type { Decision, CandidateTable } from './core/policy/decision.js';
 /** A decision as a plain, JSON-ready record (times as ISO strings, every candidate and why it was eligible). */
 export { decisionRecord } from './library-parts.js';
+/**
+ * A decision as `worksteal explain` prints it (verdict, capacity arithmetic, valuations, steal test, every
+ * candidate), and under a value ranking until when the request and each order were valued.
+ */
+export { explainDecision } from './library-parts.js';
+export type { Validities } from './explain/render.js';
 /** The remembered steals behind cooldowns and fight detection; pass one to {@link decide}. */
 export { StealHistory } from './core/policy/steal-history.js';
 /** The configuration keys a {@link StealHistory} reads, and what `record` says of a steal (fight or not). */
@@ -169,6 +176,21 @@ export type {
   ReadInfo,
   StoredEntry,
 } from './marketdata/types.js';
+/**
+ * The paired, windowed comparison `worksteal compare` runs: policy A against policy B (default: A with
+ * stealing off) on the same bars cut into windows, each pair simulated afresh; per window and aggregated,
+ * the numbers `compare --json` writes (docs/library.md "Compare two policies").
+ */
+export { compare } from './library-compare.js';
+/** What {@link compare} takes and returns. */
+export type { CompareInput, CompareOutput, CompareSide } from './library-compare.js';
+/** The parts of a comparison's result: each A against B, its windows, their sides' metrics, the aggregate. */
+export type { CompareResult, Comparison, PairedWindow, Aggregate } from './compare/compare.js';
+export type { SideMetrics } from './compare/window-run.js';
+export type { WindowMetrics } from './optimizer/objective/scores.js';
+export type { Window } from './optimizer/objective/folds.js';
+export type { WinTally, Interval } from './compare/stats.js';
+export type { ReplicatePair, ReplicateInfo } from './compare/replicates.js';
 /** A bar file or data path that cannot be used: names the file (and row), the problem and the fix. */
 export { DataError } from './marketdata/errors.js';
 

@@ -14,6 +14,7 @@ import type { Decision } from './core/policy/decision.js';
 import { decisionRecord as decisionRecordInternal } from './core/policy/record.js';
 import type { Valuator } from './core/policy/valuation.js';
 import type { TimeMs } from './core/types.js';
+import { renderDecision, type Validities } from './explain/render.js';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 
@@ -21,28 +22,52 @@ function fail(what: string, issues: Issue[]): void {
   if (issues.length) throw new ValidationError(what, issues);
 }
 
-/** A decision as plain JSON, refusing anything that is not a decision from decide() or a coordinator. */
-export function decisionRecord(decision: Decision): Record<string, unknown> {
+/** A Decision from decide() or a coordinator, or the issue naming what was passed instead. */
+function decisionIssues(decision: unknown): Issue[] {
   const ok =
     isObject(decision) &&
     typeof decision.action === 'string' &&
     Number.isFinite(decision.time) &&
     isObject(decision.request) &&
     (decision.candidates === null || isObject(decision.candidates));
-  fail(
-    'Invalid decisionRecord() input',
-    ok
-      ? []
-      : [
-          {
-            where: 'decision',
-            message:
-              'must be a Decision as decide() returns it (or a coordinator passes to onDecision, or outcome.decision)',
-            value: isObject(decision) ? Object.keys(decision) : decision,
-          },
-        ],
-  );
+  return ok
+    ? []
+    : [
+        {
+          where: 'decision',
+          message:
+            'must be a Decision as decide() returns it (or a coordinator passes to onDecision, or outcome.decision)',
+          value: isObject(decision) ? Object.keys(decision) : decision,
+        },
+      ];
+}
+
+/** A decision as plain JSON, refusing anything that is not a decision from decide() or a coordinator. */
+export function decisionRecord(decision: Decision): Record<string, unknown> {
+  fail('Invalid decisionRecord() input', decisionIssues(decision));
   return decisionRecordInternal(decision);
+}
+
+/**
+ * A decision as `worksteal explain` prints it: the verdict and its reason, the request, the capacity
+ * arithmetic, under a value ranking the valuations and the steal inequality with its numbers, then every
+ * candidate with why it was or was not a victim. `validity`, under a value ranking: until when the request
+ * and each order were valued (a "valid until" column); leave it out otherwise.
+ */
+export function explainDecision(decision: Decision, validity?: Validities): string {
+  const issues = decisionIssues(decision);
+  if (
+    validity !== undefined &&
+    !(isObject(validity) && Number.isFinite(validity.request) && typeof validity.order === 'function')
+  )
+    issues.push({
+      where: 'validity',
+      message:
+        'must be { request: epoch ms, order: (id) => epoch ms } (the validUntil your valuator used), or absent',
+      value: validity,
+    });
+  fail('Invalid explainDecision() input', issues);
+  return renderDecision(decision, validity);
 }
 
 /** Asset classes per symbol index: a non-empty array of 'crypto' and 'stock'. */

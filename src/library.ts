@@ -24,8 +24,7 @@ import type { CoordinatorOptions } from './coordinator/options.js';
 import { simulate as simulateInternal } from './sim/engine.js';
 import type { Outcome } from './coordinator/saga.js';
 import type { SimInput as SimInputInternal, SimOutput } from './sim/sim-types.js';
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+import { calendarIssues, configIssues, isObject, rangeIssues, replayIssues } from './library-checks.js';
 
 /** What the coordinator calls on a broker (the Broker port): a missing one would fail mid-saga. */
 const BROKER_METHODS = ['placeLimit', 'cancel', 'openOrders', 'positions', 'account'] as const;
@@ -75,12 +74,6 @@ export class Coordinator extends CoordinatorInternal {
     checkBroker(broker, 'reconcile()');
     return super.reconcile(broker);
   }
-}
-
-/** A configuration from resolveConfig(): anything else is refused before it is read. */
-function configIssues(config: unknown, where: string): Issue[] {
-  if (isObject(config) && isObject(config.margin) && typeof config.bufferPct === 'number') return [];
-  return [{ where, message: 'must be a resolved configuration: pass resolveConfig().config', value: config }];
 }
 
 /**
@@ -174,81 +167,11 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
   return resolveInternal(input);
 }
 
-/** What the simulator calls on a calendar (src/core/calendar/types.ts): a calendar missing one fails mid-run. */
-const CALENDAR_METHODS = ['sessionFor', 'sessionAt', 'isRegularSession', 'nextClose', 'nextOpen'] as const;
-
-function calendarIssues(calendar: unknown): Issue[] {
-  const fix =
-    'pass nyseCalendar(), or calendarFromSessions(json) / await loadCalendar(file) for your own sessions';
-  if (!isObject(calendar))
-    return [{ where: 'calendar', message: `must be a trading calendar: ${fix}`, value: calendar }];
-  const missing = CALENDAR_METHODS.filter((m) => typeof calendar[m] !== 'function');
-  if (missing.length === 0) return [];
-  return [
-    {
-      where: 'calendar',
-      message: `must be a trading calendar, but has no ${missing.map((m) => `${m}()`).join(', ')}: ${fix}`,
-      value: Object.keys(calendar),
-    },
-  ];
-}
-
 /**
  * What {@link simulate} takes: the bars, the configuration and the calendar, with optional signals, a time
  * range and callbacks. (The simulator's own caches, which the CLI's compare shares between runs, are internal.)
  */
 export type SimInput = Omit<SimInputInternal, 'forecasts' | 'timelines' | 'fillTapes'>;
-
-/** `from` and `to`: epoch ms, from before to. */
-function rangeIssues(from: unknown, to: unknown): Issue[] {
-  const issues: Issue[] = [];
-  const fix = 'must be a time in epoch ms (e.g. Date.parse("2025-01-01T00:00:00Z")), or absent';
-  if (from !== undefined && !Number.isFinite(from)) issues.push({ where: 'from', message: fix, value: from });
-  if (to !== undefined && !Number.isFinite(to)) issues.push({ where: 'to', message: fix, value: to });
-  if (issues.length === 0 && typeof from === 'number' && typeof to === 'number' && from >= to)
-    issues.push({ where: 'to', message: `must be after from (${new Date(from).toISOString()})`, value: to });
-  return issues;
-}
-
-/**
- * Something to replay: at least one series, each with bars, and signals (if given) an array whose symbols all
- * have a series (a signal for a symbol with no bars would be dropped without a word).
- */
-function replayIssues(series: unknown, signals: unknown): Issue[] {
-  if (!Array.isArray(series)) return [];
-  const issues: Issue[] = [];
-  if (series.length === 0)
-    issues.push({ where: 'series', message: 'is empty: pass at least one bar series', value: series });
-  const symbols = new Set<unknown>();
-  series.forEach((s: unknown, i) => {
-    if (!isObject(s)) return; // the simulator's own check names it
-    symbols.add(s.symbol);
-    if (isObject(s.time) && s.time.length === 0)
-      issues.push({
-        where: `series[${i}] (${String(s.symbol)})`,
-        message: 'has no bars: leave it out, or load a file with bars',
-        value: 0,
-      });
-  });
-  if (signals === undefined) return issues;
-  if (!Array.isArray(signals))
-    return [
-      ...issues,
-      { where: 'signals', message: 'must be an array of signals, or absent', value: signals },
-    ];
-  const unknown = new Set<unknown>();
-  signals.forEach((signal: unknown, i) => {
-    const symbol = isObject(signal) ? signal.symbol : undefined;
-    if (symbols.has(symbol) || unknown.has(symbol)) return;
-    unknown.add(symbol);
-    issues.push({
-      where: `signals[${i}].symbol`,
-      message: `has no series: pass its bars too, or leave its signals out (series: ${[...symbols].join(', ')})`,
-      value: symbol,
-    });
-  });
-  return issues;
-}
 
 /** simulate with its input's shape checked (the bars it checks itself). */
 export function simulate(input: SimInput): SimOutput {
@@ -262,7 +185,7 @@ export function simulate(input: SimInput): SimOutput {
         message: 'must be an array of bar series (loadBars, or built in memory)',
         value: input.series,
       });
-    issues.push(...configIssues(input.config, 'config'));
+    issues.push(...configIssues(input.config, 'config', { values: true }));
     issues.push(...calendarIssues(input.calendar));
     issues.push(...rangeIssues(input.from, input.to), ...replayIssues(input.series, input.signals));
   }

@@ -12,6 +12,12 @@ export function combinations(n: number, k: number): number {
   return Math.round(c);
 }
 
+/** What a caller calls the subset count and size in its errors (the CLI's flags by default). */
+export interface SubsetNames {
+  count: string;
+  size: string;
+}
+
 /**
  * `count` distinct subsets of `size` symbols each, drawn without replacement within a subset; a draw equal to
  * an earlier one is drawn again, so no basket counts twice in the pairs, the win rate or the bootstrap.
@@ -23,11 +29,12 @@ export function randomSubsets(
   count: number,
   size: number,
   seed: number,
+  names: SubsetNames = { count: '--subsets', size: '--subset-size' },
 ): string[][] {
   if (!Number.isSafeInteger(size) || size < 1 || size > symbols.length) {
     throw new ValidationError('Invalid symbol subsets', [
       {
-        where: '--subset-size',
+        where: names.size,
         message: `must be a whole number from 1 to the ${symbols.length} symbols of the data (${symbols.join(', ')})`,
         value: size,
       },
@@ -35,15 +42,15 @@ export function randomSubsets(
   }
   if (!Number.isSafeInteger(count) || count < 1) {
     throw new ValidationError('Invalid symbol subsets', [
-      { where: '--subsets', message: 'must be a whole number >= 1', value: count },
+      { where: names.count, message: 'must be a whole number >= 1', value: count },
     ]);
   }
   const available = combinations(symbols.length, size);
   if (count > available) {
     throw new ValidationError('Invalid symbol subsets', [
       {
-        where: '--subsets',
-        message: `only ${available} distinct subset${available === 1 ? '' : 's'} of ${size} among the ${symbols.length} symbols (${symbols.join(', ')}) exist; give --subsets ${available} or fewer, or another --subset-size`,
+        where: names.count,
+        message: `only ${available} distinct subset${available === 1 ? '' : 's'} of ${size} among the ${symbols.length} symbols (${symbols.join(', ')}) exist; give ${names.count} ${available} or fewer, or another ${names.size}`,
         value: count,
       },
     ]);

@@ -91,17 +91,28 @@ export function checkMeasurable(w: Window, where: string, advice: string): void 
   ]);
 }
 
+/** What a caller calls the window length and the requested range in its errors (the CLI's flags by default). */
+export interface WindowNames {
+  window: string;
+  range: string;
+}
+
 /**
  * Windows of length `window`, the first starting on the first UTC midnight of the range, each next one a
  * step later, as many as end within it. With step = window they tile the range without overlap (what is left at the end is
  * shorter than one window and is not used). Throws when not even one window fits.
  */
-export function rollingWindows(range: Window, window: Span, step: Span = window): Window[] {
+export function rollingWindows(
+  range: Window,
+  window: Span,
+  step: Span = window,
+  names: WindowNames = { window: '--window', range: '--from/--to' },
+): Window[] {
   const start = Math.ceil(range.from / DAY_MS) * DAY_MS;
   checkMeasurable(
     { from: start, to: addSpan(start, window) },
-    '--window',
-    'give a longer --window (e.g. 1w)',
+    names.window,
+    `give a longer ${names.window} (e.g. 1w)`,
   );
   const out: Window[] = [];
   // Each start is one step after the previous one (not i steps after the first): with step = window the
@@ -114,8 +125,8 @@ export function rollingWindows(range: Window, window: Span, step: Span = window)
   if (out.length === 0) {
     throw new ValidationError('The window is longer than the data', [
       {
-        where: '--window',
-        message: `one window of ${spanText(window)} from ${day(start)} ends after the data's end ${day(range.to)}; choose a shorter --window or a wider --from/--to`,
+        where: names.window,
+        message: `one window of ${spanText(window)} from ${day(start)} ends after the data's end ${day(range.to)}; choose a shorter ${names.window} or a wider ${names.range}`,
         value: spanText(window),
       },
     ]);

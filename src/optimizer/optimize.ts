@@ -31,13 +31,23 @@ export type Executor =
 
 const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
+/** What a caller calls the data and the requested range in its errors (the CLI's flags by default). */
+export interface RangeNames {
+  data: string;
+  range: string;
+}
+
 /** The window the folds cover: the requested one (or the benchmark set's), within the data's common span. */
-export function studyRange(series: readonly BarSeries[], requested?: Partial<Window>): Window {
+export function studyRange(
+  series: readonly BarSeries[],
+  requested?: Partial<Window>,
+  names: RangeNames = { data: '--data', range: '--from/--to' },
+): Window {
   const common = commonRange(series);
   if (!common) {
     throw new ValidationError('The data has no common window', [
       {
-        where: '--data',
+        where: names.data,
         message: 'the symbols never have bars at the same time; choose symbols that overlap',
       },
     ]);
@@ -49,7 +59,7 @@ export function studyRange(series: readonly BarSeries[], requested?: Partial<Win
   if (!(range.to > range.from)) {
     throw new ValidationError('The requested window holds no data', [
       {
-        where: '--from/--to',
+        where: names.range,
         message: `the data's common window is ${day(common.from)} → ${day(common.to)}; choose dates inside it`,
         // Only what was asked for: an absent bound printed as `"to":undefined` reads like a bug.
         value: {

@@ -10,7 +10,6 @@ import {
   MemoryBroker,
   ReturnShrinker,
   StealHistory,
-  ValidationError,
   decisionRecord,
   fillValuator,
   loadBars,
@@ -22,6 +21,7 @@ import {
   type BarSeries,
   type EntryRequest,
 } from '../../src/index.js';
+import { refused } from '../support/refusal.js';
 
 /** Lets JavaScript's loose calls through the types. */
 const loose = <T>(x: unknown): T => x as T;
@@ -56,24 +56,32 @@ function bars(n: number, symbol = 'BTC/USD'): BarSeries {
   };
 }
 
-/** The ValidationError `fn` throws (or its promise rejects with), with one issue at `where`. */
-async function refused(fn: () => unknown, where: string, message: RegExp): Promise<void> {
-  let error: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `nothing refused at ${where}`).toBeInstanceOf(ValidationError);
-  const issue = (error as ValidationError).issues.find((i) => i.where === where);
-  expect(issue, `${String(error)} names no ${where}`).toBeDefined();
-  expect(issue!.message).toMatch(message);
-}
-
 describe('simulate', () => {
   it('refuses nothing to replay: no series, or a series without bars', async () => {
     await refused(() => simulate({ series: [], config, calendar }), 'series', /at least one bar series/);
     await refused(() => simulate({ series: [bars(0)], config, calendar }), 'series[0] (BTC/USD)', /no bars/);
+  });
+
+  it('refuses a series of a single bar, and one without a bar length > 0', async () => {
+    await refused(
+      () => simulate({ series: [bars(1)], config, calendar }),
+      'series[0] (BTC/USD)',
+      /single bar/,
+    );
+    for (const intervalMs of [0, -3_600_000, Number.NaN, Number.POSITIVE_INFINITY, loose<number>(undefined)])
+      await refused(
+        () => simulate({ series: [{ ...bars(50), intervalMs }], config, calendar }),
+        'series[0] (BTC/USD).intervalMs',
+        /bar length in ms/,
+      );
+  });
+
+  it('refuses a configuration whose values resolveConfig() would refuse', async () => {
+    await refused(
+      () => simulate({ series: [bars(50)], config: { ...config, bufferPct: -3 }, calendar }),
+      'config.bufferPct',
+      /resolveConfig\(\) refuses it too/,
+    );
   });
 
   it('refuses a range that is not epoch ms, or ends before it starts', async () => {

@@ -4,7 +4,9 @@
  * from an `npm pack` tarball installed into an empty project, the way a user gets it. Both import 'worksteal'
  * from compiled code, so the build runs first: into a copy of the package in
  * a temporary folder, never over this repository's `dist/`, which other test files' child processes run
- * while this one builds (a file half rewritten there made one of them fail to import).
+ * while this one builds (a file half rewritten there made one of them fail to import). docs/library.md's
+ * `compare` example runs the same two ways, on two real bar files: from the tarball, its simulations run on
+ * worker threads of the installed package.
  */
 import { execFileSync } from 'node:child_process';
 import {
@@ -22,23 +24,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.js';
+import { requireMarketData } from '../support/marketdata.js';
 
-/** The first ```ts block after the heading, exactly as the README shows it. */
-function readmeBlock(heading: string): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+/** The first ```ts block after the heading in a Markdown file, exactly as it shows it. */
+function readmeBlock(heading: string, file = 'README.md'): string {
+  const readme = readFileSync(join(ROOT, file), 'utf8');
   const at = readme.indexOf(`\n${heading}\n`);
-  if (at < 0) throw new Error(`README.md has no section "${heading}"`);
+  if (at < 0) throw new Error(`${file} has no section "${heading}"`);
   const m = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (!m) throw new Error(`README.md section "${heading}" has no ts block`);
+  if (!m) throw new Error(`${file} section "${heading}" has no ts block`);
   return m[1]!;
 }
 
-/** The output the README says the example prints (the plain block after "It prints:"). */
-function readmeOutput(heading: string): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+/** The output the file says the example prints (the plain block after "it prints:"). */
+function readmeOutput(heading: string, file = 'README.md'): string {
+  const readme = readFileSync(join(ROOT, file), 'utf8');
   const section = readme.slice(readme.indexOf(`\n${heading}\n`));
-  const m = /It prints:\n\n```\n([\s\S]*?)```/.exec(section);
-  if (!m) throw new Error(`README.md section "${heading}" does not show its output`);
+  const m = /[Ii]t prints:\n\n```\n([\s\S]*?)```/.exec(section);
+  if (!m) throw new Error(`${file} section "${heading}" does not show its output`);
   return m[1]!;
 }
 
@@ -48,12 +51,22 @@ const run = (cmd: string, args: string[], cwd: string): string =>
 const HEADING = '## Use as a library';
 const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
 
+/** docs/library.md's `compare` example, run on two of the project's real bar files. */
+const COMPARE_DOC = 'docs/library.md';
+const COMPARE_HEADING = '## Compare two policies';
+const COMPARE_FILES = ['binance-spot-yanniedog/SOLUSDT_1h.csv', 'binance-spot-yanniedog/LINKUSDT_1h.csv'];
+
 /**
- * The README block as `example.ts` in `dir`, compiled as a user's strict NodeNext project compiles it (the
- * package's declarations checked too, no skipLibCheck), then run: what it prints.
+ * A block (the README's by default) as `<name>.ts` in `dir`, compiled as a user's strict NodeNext project
+ * compiles it (the package's declarations checked too, no skipLibCheck), then run with `args`: what it prints.
  */
-function compileAndRun(dir: string): string {
-  writeFileSync(join(dir, 'example.ts'), readmeBlock(HEADING));
+function compileAndRun(
+  dir: string,
+  source = readmeBlock(HEADING),
+  name = 'example',
+  args: string[] = [],
+): string {
+  writeFileSync(join(dir, `${name}.ts`), source);
   const compilerOptions = {
     target: 'ES2022',
     module: 'NodeNext',
@@ -68,16 +81,25 @@ function compileAndRun(dir: string): string {
     types: ['node'],
   };
   writeFileSync(
-    join(dir, 'tsconfig.example.json'),
-    JSON.stringify({ compilerOptions, files: ['example.ts'] }),
+    join(dir, `tsconfig.${name}.json`),
+    JSON.stringify({ compilerOptions, files: [`${name}.ts`] }),
   );
   try {
-    run(process.execPath, [tsc, '-p', 'tsconfig.example.json'], dir);
+    run(process.execPath, [tsc, '-p', `tsconfig.${name}.json`], dir);
   } catch (error) {
-    throw new Error(`the README example does not compile:\n${(error as { stdout: string }).stdout}`);
+    throw new Error(`the example ${name}.ts does not compile:\n${(error as { stdout: string }).stdout}`);
   }
-  return run(process.execPath, [join(dir, 'example-out/example.js')], dir);
+  return run(process.execPath, [join(dir, `example-out/${name}.js`), ...args], dir);
 }
+
+/** The `compare` example of docs/library.md compiled and run in `dir` on the real bar files. */
+const runCompareExample = (dir: string): string =>
+  compileAndRun(
+    dir,
+    readmeBlock(COMPARE_HEADING, COMPARE_DOC),
+    'compare',
+    COMPARE_FILES.map((f) => join(requireMarketData(), f)),
+  );
 const temp = mkdtempSync(join(tmpdir(), 'worksteal-library-'));
 /** The package as `npm pack` would take it from this repository: package.json, bin/, README.md and a fresh dist/. */
 const pkg = join(temp, 'package');
@@ -98,6 +120,10 @@ describe('README "Use as a library"', () => {
     expect(compileAndRun(pkg)).toBe(readmeOutput(HEADING));
   });
 
+  it("docs/library.md's compare example compiles and runs inside the package and prints what it shows", () => {
+    expect(runCompareExample(pkg)).toBe(readmeOutput(COMPARE_HEADING, COMPARE_DOC));
+  }, 120_000);
+
   it('compiles and runs from an npm pack tarball installed into an empty project', () => {
     // dist/ is built above; --ignore-scripts keeps pack from building it a second time.
     run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', temp], pkg);
@@ -115,6 +141,8 @@ describe('README "Use as a library"', () => {
       project,
     );
     expect(compileAndRun(project)).toBe(readmeOutput(HEADING));
+    // compare() from the installed package, its simulations on worker threads (dist/compare/compare-worker.js).
+    expect(runCompareExample(project)).toBe(readmeOutput(COMPARE_HEADING, COMPARE_DOC));
     // Only the public entry point is reachable: a deep import is refused by `exports`.
     expect(() =>
       run(

@@ -7,11 +7,11 @@ import { compareWindows, type CompareResult, type ComparisonGroup } from '../../
 import { compareMarkdown, compareText, plural, researchNotes } from '../../compare/report.js';
 import { renderCompareReport } from '../../compare/html.js';
 import { DEFAULT_RESAMPLES } from '../../compare/stats.js';
-import { randomSubsets } from '../../compare/subsets.js';
-import { parseSpan, rollingWindows } from '../../compare/windows.js';
+import { comparePlan } from '../../compare/plan.js';
+import { parseSpan } from '../../compare/windows.js';
 import { selectFiles } from '../../optimizer/data.js';
 import { defaultThreads } from '../../optimizer/evaluators/pool.js';
-import { studyRange } from '../../optimizer/optimize.js';
+import type { Window } from '../../optimizer/objective/folds.js';
 import { warmUpBars } from '../../optimizer/objective/window.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
@@ -202,17 +202,21 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
       )
     : undefined;
   for (const w of signals?.warnings ?? []) say(`signals warning: ${w}`);
-  const range = studyRange(series, requested);
-  const windows = rollingWindows(range, window, step);
-  const subsets =
-    opts.subsets === undefined
-      ? undefined
-      : randomSubsets(
-          series.map((s) => s.symbol),
-          wholeNumber(opts.subsets, '--subsets', 1),
-          wholeNumber(opts.subsetSize!, '--subset-size', 1),
-          seed,
-        );
+  const { range, windows, subsets } = comparePlan({
+    series,
+    window,
+    step,
+    requested,
+    ...(opts.subsets === undefined
+      ? {}
+      : {
+          subsets: {
+            count: wholeNumber(opts.subsets, '--subsets', 1),
+            size: wholeNumber(opts.subsetSize!, '--subset-size', 1),
+          },
+        }),
+    seed,
+  });
   const sides = groups.reduce((n, g) => n + 1 + g.variants.length, 0);
   const total = windows.length * (subsets?.length ?? 1) * sides * replicates;
   say(
@@ -270,7 +274,7 @@ async function writeFiles(
     command: string;
     research: string[];
     common: string | null;
-    range: ReturnType<typeof studyRange>;
+    range: Window;
   },
   warnings: string[],
   say: (line: string) => void,

@@ -1,0 +1,252 @@
+/**
+ * The library's `compare`: the paired, windowed comparison `worksteal compare` runs (src/compare), from
+ * series in memory and resolved configurations, with its input checked first (a ValidationError naming the
+ * argument, its value and what to pass). The windows and subsets are built by the CLI's own code
+ * (compare/plan.ts) and the simulations run by its own pool, so the same data and settings give the numbers
+ * `worksteal compare --json` writes.
+ */
+import { calendarFromSessions } from './core/calendar/override.js';
+import type { WorkstealConfig } from './core/config/schema.js';
+import { ValidationError, type Issue } from './core/errors.js';
+import { compareWindows, type CompareResult, type ComparisonGroup } from './compare/compare.js';
+import { comparePlan, type PlanNames } from './compare/plan.js';
+import { DEFAULT_RESAMPLES } from './compare/stats.js';
+import { parseSpan, type Span } from './compare/windows.js';
+import type { BarSeries } from './marketdata/types.js';
+import type { Window } from './optimizer/objective/folds.js';
+import type { ExternalSignal } from './sim/signals/csv-signals.js';
+import { validateSeries } from './sim/sim-input.js';
+import { configIssues, isObject, rangeIssues, replayIssues } from './library-checks.js';
+
+/** One side of a comparison: a resolved configuration and the name the result gives it. */
+export interface CompareSide {
+  label: string;
+  config: WorkstealConfig;
+}
+
+/** What {@link compare} takes. Times are epoch ms; lengths are written as `worksteal compare` takes them. */
+export interface CompareInput {
+  /** The bars, one series per symbol: `(await loadData([...])).series`. */
+  series: readonly BarSeries[];
+  /** Policy A: `resolveConfig().config` (labelled "A"), or several labelled sides, each compared with B. */
+  a: WorkstealConfig | readonly CompareSide[];
+  /** Policy B. Default: A with `stealingEnabled: false`, labelled "stealing off" (needs a single A). */
+  b?: WorkstealConfig | CompareSide;
+  /** Window length: `90d`, `2w`, `1mo`, `6mo`, `1y` (months and years are UTC calendar months). */
+  window: string;
+  /** From one window start to the next; default the window length (no overlap). */
+  step?: string;
+  /** Only these symbols of `series` (as `--symbols`); default every series. */
+  symbols?: readonly string[];
+  /** Start of the first window and the latest end of any (epoch ms); default the data's common span. */
+  from?: number;
+  to?: number;
+  /** Also compare on `count` random subsets of `size` symbols (as `--subsets`, `--subset-size`). */
+  subsets?: { count: number; size: number };
+  /** Simulations per side and window, each at its own order size; the window is their mean. Default 1. */
+  replicates?: number;
+  /** Seed of the subsets and the bootstrap (default 1, as the CLI). */
+  seed?: number;
+  /** Bootstrap resamples (default 2,000, as the CLI; at least 100). */
+  resamples?: number;
+  /** Simulations at once: 1 (the default) runs them one after another in this thread, n > 1 on n worker threads. */
+  threads?: number;
+  /** Your exchange's sessions, as `calendarFromSessions` takes them (parsed JSON); default the NYSE calendar. */
+  sessions?: unknown;
+  /** Signals for every side instead of the built-in forecaster (what `--signals FILE` reads). */
+  signals?: readonly ExternalSignal[];
+  /** Called as each simulation finishes: how many are done, of how many. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * What {@link compare} returns: what `worksteal compare --json` writes of the comparison (the windows, the
+ * subsets, the seed, the resamples, one comparison of A with B per A, the simulations run) and the range the
+ * windows were laid in. In JSON, a number that is not finite (NaN steals per victim) is written as null.
+ */
+export interface CompareOutput extends CompareResult {
+  range: Window;
+}
+
+/** The input's names in errors: the argument, never a CLI flag. */
+const NAMES: PlanNames = {
+  data: 'series',
+  range: 'from/to',
+  window: 'window',
+  subsets: 'subsets.count',
+  subsetSize: 'subsets.size',
+};
+
+const wholeAtLeast = (x: unknown, min: number): boolean => Number.isSafeInteger(x) && (x as number) >= min;
+
+/** A side given as `{ label, config }`: its issues at `where`. */
+function sideIssues(side: unknown, where: string): Issue[] {
+  if (!isObject(side) || !('config' in side))
+    return [{ where, message: 'must be { label, config: resolveConfig().config }', value: side }];
+  return [
+    ...(typeof side.label === 'string' && side.label.length > 0
+      ? []
+      : [{ where: `${where}.label`, message: 'must be a non-empty name for this side', value: side.label }]),
+    ...configIssues(side.config, `${where}.config`, { values: true }),
+  ];
+}
+
+/** A, then B (default: A with stealing off), as labelled sides; null with the issues added. */
+function sidesOf(input: CompareInput, issues: Issue[]): { a: CompareSide[]; b: CompareSide } | null {
+  const before = issues.length;
+  let a: CompareSide[];
+  if (Array.isArray(input.a)) {
+    a = [...(input.a as readonly CompareSide[])];
+    if (a.length === 0)
+      issues.push({ where: 'a', message: 'is empty: pass a configuration, or one side or more', value: [] });
+    a.forEach((side, i) => issues.push(...sideIssues(side, `a[${i}]`)));
+  } else {
+    a = [{ label: 'A', config: input.a as WorkstealConfig }];
+    issues.push(...configIssues(input.a, 'a', { values: true }));
+  }
+  let b: CompareSide | undefined;
+  const given: unknown = input.b;
+  if (given === undefined) {
+    if (a.length > 1)
+      issues.push({
+        where: 'b',
+        message: 'must be given with several A: there is no one A to turn stealing off in; pass b',
+        value: undefined,
+      });
+    else if (a[0]) b = { label: 'stealing off', config: { ...a[0].config, stealingEnabled: false } };
+  } else if (isObject(given) && 'config' in given) {
+    issues.push(...sideIssues(given, 'b'));
+    b = given as unknown as CompareSide;
+  } else {
+    issues.push(...configIssues(given, 'b', { values: true }));
+    b = { label: 'B', config: given as WorkstealConfig };
+  }
+  return issues.length > before || !b ? null : { a, b };
+}
+
+/** The series kept (`symbols`), naming a symbol the data lacks. */
+function selected(input: CompareInput, issues: Issue[]): BarSeries[] {
+  const series = Array.isArray(input.series) ? (input.series as BarSeries[]) : [];
+  if (input.symbols === undefined) return series;
+  const have = series.map((s) => (isObject(s) ? s.symbol : undefined));
+  if (!Array.isArray(input.symbols) || input.symbols.length === 0) {
+    issues.push({
+      where: 'symbols',
+      message: 'must be a non-empty array of symbols, or absent',
+      value: input.symbols,
+    });
+    return series;
+  }
+  input.symbols.forEach((sym: unknown, i) => {
+    if (!have.includes(sym as string))
+      issues.push({
+        where: `symbols[${i}]`,
+        message: `has no series: choose among ${have.join(', ')}, or load its bars`,
+        value: sym,
+      });
+  });
+  return series.filter((s) => input.symbols!.includes(s.symbol));
+}
+
+/** A length as parseSpan reads it, or its issue. */
+function span(text: unknown, where: string, issues: Issue[]): Span | undefined {
+  try {
+    return parseSpan(typeof text === 'string' ? text : String(text), where);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    issues.push(...e.issues.map((i) => ({ ...i, value: text })));
+    return undefined;
+  }
+}
+
+/** The numeric settings: whole numbers in range. */
+function settingIssues(input: CompareInput): Issue[] {
+  const issues: Issue[] = [];
+  const check = (where: string, value: unknown, min: number, what: string): void => {
+    if (value !== undefined && !wholeAtLeast(value, min)) issues.push({ where, message: what, value });
+  };
+  check('threads', input.threads, 1, 'must be a whole number ≥ 1 (1: this thread), or absent');
+  check('replicates', input.replicates, 1, 'must be a whole number ≥ 1, or absent');
+  check('seed', input.seed, 0, 'must be a whole number ≥ 0, or absent');
+  check('resamples', input.resamples, 100, 'must be a whole number ≥ 100, or absent');
+  if (input.subsets !== undefined && !isObject(input.subsets))
+    issues.push({ where: 'subsets', message: 'must be { count, size }, or absent', value: input.subsets });
+  if (input.onProgress !== undefined && typeof input.onProgress !== 'function')
+    issues.push({
+      where: 'onProgress',
+      message: 'must be a function (done, total) => void, or absent',
+      value: input.onProgress,
+    });
+  issues.push(...rangeIssues(input.from, input.to));
+  return issues;
+}
+
+/**
+ * Policy A against policy B on the same bars cut into windows (and, if asked, random symbol subsets): in each,
+ * both are simulated afresh from the initial equity and the pair compared. Returns, per A, every window's
+ * metrics and differences and the aggregate: the win tally in Sharpe, the median ΔSharpe and Δreturn with
+ * their bootstrap intervals, the net steal regret and the steals per distinct victim. The numbers are those
+ * `worksteal compare --json` writes for the same data and settings. Throws a ValidationError naming each bad
+ * argument before anything is simulated.
+ */
+export async function compare(input: CompareInput): Promise<CompareOutput> {
+  if (!isObject(input))
+    throw new ValidationError('Invalid compare() input', [
+      { where: 'input', message: 'must be an object { series, a, window, … }', value: input },
+    ]);
+  const issues: Issue[] = [];
+  if (!Array.isArray(input.series))
+    issues.push({
+      where: 'series',
+      message: 'must be an array of bar series: (await loadData([...])).series',
+      value: input.series,
+    });
+  issues.push(...replayIssues(input.series, input.signals));
+  const series = selected(input, issues);
+  const sides = sidesOf(input, issues);
+  const window = span(input.window, 'window', issues);
+  const step = input.step === undefined ? window : span(input.step, 'step', issues);
+  issues.push(...settingIssues(input));
+  if (input.sessions !== undefined) {
+    try {
+      calendarFromSessions(input.sessions, 'sessions');
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      issues.push(...e.issues);
+    }
+  }
+  if (issues.length || !sides || !window || !step)
+    throw new ValidationError('Invalid compare() input', issues);
+  // The simulator's own check of the bars, here rather than in a worker thread.
+  validateSeries(series);
+  const seed = input.seed ?? 1;
+  const requested = {
+    ...(input.from !== undefined ? { from: input.from } : {}),
+    ...(input.to !== undefined ? { to: input.to } : {}),
+  };
+  const plan = comparePlan({
+    series,
+    window,
+    step,
+    requested,
+    ...(input.subsets ? { subsets: input.subsets } : {}),
+    seed,
+    names: NAMES,
+  });
+  const group: ComparisonGroup = { level: '', baseline: sides.b, variants: sides.a };
+  const threads = input.threads ?? 1;
+  const result = await compareWindows({
+    series,
+    groups: [group],
+    windows: plan.windows,
+    ...(plan.subsets ? { subsets: plan.subsets } : {}),
+    seed,
+    resamples: input.resamples ?? DEFAULT_RESAMPLES,
+    ...(input.replicates !== undefined && input.replicates > 1 ? { replicates: input.replicates } : {}),
+    threads: threads === 1 ? 0 : threads,
+    ...(input.sessions !== undefined ? { calendar: { file: 'sessions', sessions: input.sessions } } : {}),
+    ...(input.signals ? { signals: input.signals } : {}),
+    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+  });
+  return { ...result, range: plan.range };
+}
