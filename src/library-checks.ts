@@ -3,8 +3,7 @@
  * configuration, a calendar, a time range and the series to replay. Each returns the issues it finds, every
  * one naming the argument, its value and what to pass; the caller throws them as one ValidationError.
  */
-import { configIssues as schemaIssues } from './core/config/resolve.js';
-import { configSchema } from './core/config/schema.js';
+import { resolvedConfigIssues } from './core/config/resolve.js';
 import type { Issue } from './core/errors.js';
 
 export const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
@@ -19,16 +18,7 @@ export function configIssues(config: unknown, where: string, { values = false } 
     return [
       { where, message: 'must be a resolved configuration: pass resolveConfig().config', value: config },
     ];
-  if (!values) return [];
-  const parsed = configSchema.safeParse(config);
-  if (parsed.success) return [];
-  return schemaIssues(parsed.error.issues, config)
-    .slice(0, 20)
-    .map(({ path, message, value }) => ({
-      where: [where, ...path].join('.'),
-      message: `${message}; resolveConfig() refuses it too: set it through its layers`,
-      value,
-    }));
+  return values ? resolvedConfigIssues(config, where) : [];
 }
 
 /** What the simulator calls on a calendar (src/core/calendar/types.ts): a calendar missing one fails mid-run. */

@@ -1,6 +1,6 @@
 import type { Session } from '../core/calendar/index.js';
-import { configIssues } from '../core/config/resolve.js';
-import { configSchema, type VictimRanking, type WorkstealConfig } from '../core/config/schema.js';
+import { resolvedConfigIssues } from '../core/config/resolve.js';
+import type { VictimRanking, WorkstealConfig } from '../core/config/schema.js';
 import { ValidationError, type Issue } from '../core/errors.js';
 import type { Valuator } from '../core/policy/valuation.js';
 import { requiresValuator } from '../core/policy/value-policy.js';
@@ -58,26 +58,6 @@ const isValuator = (x: unknown): boolean =>
   isObject(x) && isFunction(x.valueRequest) && isFunction(x.valueOrder);
 const wholeAtLeast = (x: unknown, min: number): boolean => Number.isInteger(x) && (x as number) >= min;
 
-/**
- * A configuration changed after resolveConfig() (a copy edited by hand, a value from elsewhere) is checked
- * against the schema resolveConfig() validates with: a bufferPct of -3 would otherwise let the coordinator
- * hold four times the equity in margin. About 0.25 ms, once per coordinator.
- */
-function configValueIssues(config: Record<string, unknown>): Issue[] {
-  const parsed = configSchema.safeParse(config);
-  if (parsed.success) return [];
-  return configIssues(parsed.error.issues, config)
-    .slice(0, 20)
-    .map(({ path: keys, message, value }) => {
-      const path = ['config', ...keys].join('.');
-      return {
-        where: path,
-        message: `${message}; resolveConfig() refuses it too: set it through its layers`,
-        value,
-      };
-    });
-}
-
 /** The options a coordinator is built from, checked once: each problem with its key, value and what to pass. */
 export function assertValidOptions(o: CoordinatorOptions): void {
   if (!isObject(o))
@@ -91,7 +71,8 @@ export function assertValidOptions(o: CoordinatorOptions): void {
   const config = o.config as unknown;
   if (!isObject(config) || !isObject(config.margin) || typeof config.bufferPct !== 'number')
     add('config', 'must be a resolved configuration: pass resolveConfig().config', config);
-  else for (const issue of configValueIssues(config)) add(issue.where, issue.message, issue.value);
+  else
+    for (const issue of resolvedConfigIssues(config, 'config')) add(issue.where, issue.message, issue.value);
   if (!isObject(o.clock) || !isFunction(o.clock.now))
     add('clock', 'must be { now(): number } returning epoch ms, e.g. { now: () => Date.now() }', o.clock);
   if (!isObject(o.calendar) || !isFunction(o.calendar.isRegularSession))
