@@ -6,9 +6,9 @@ import {
   ValidationError,
   nyseCalendar,
   resolveConfig,
-  type OpenOrder,
   type OrderUpdate,
 } from '../../src/index.js';
+import { README_ACCOUNT, README_ETH, README_NOW } from '../support/readme-book.js';
 
 /**
  * Fills and order updates the service refuses (409) are refused by the coordinator itself: a fill above the
@@ -17,22 +17,9 @@ import {
  * Each refusal names the order, the field and the value and leaves the ledger and the broker unchanged.
  */
 const { config } = resolveConfig();
-const now = Date.parse('2025-06-07T12:00:00Z');
-const account = { equity: 10_000, patternDayTrader: false };
-const eth: OpenOrder = {
-  id: 'eth-1',
-  symbol: 'ETH/USD',
-  assetClass: 'crypto',
-  side: 'buy',
-  role: 'entry',
-  limitPrice: 2_400,
-  qty: 3,
-  price: 2_600,
-  forecastPnl: 20,
-  placedAt: now - 3_600_000,
-  probe: false,
-  external: false,
-};
+const now = README_NOW;
+const account = README_ACCOUNT;
+const eth = README_ETH;
 
 async function fresh(): Promise<{ broker: MemoryBroker; coordinator: Coordinator }> {
   const broker = new MemoryBroker({ account, orders: [eth], now: () => now });

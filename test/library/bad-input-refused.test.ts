@@ -19,26 +19,17 @@ import {
   resolveConfig,
   simulate,
   type BarSeries,
-  type EntryRequest,
 } from '../../src/index.js';
 import { refused } from '../support/refusal.js';
+import { README_ACCOUNT, README_BTC, README_NOW } from '../support/readme-book.js';
 
 /** Lets JavaScript's loose calls through the types. */
 const loose = <T>(x: unknown): T => x as T;
 const { config } = resolveConfig();
 const calendar = nyseCalendar();
-const now = Date.parse('2025-06-07T12:00:00Z');
-const account = { equity: 10_000, patternDayTrader: false };
-const btc: EntryRequest = {
-  symbol: 'BTC/USD',
-  assetClass: 'crypto',
-  side: 'buy',
-  limitPrice: 60_000,
-  qty: 0.06,
-  price: 60_100,
-  forecastPnl: 40,
-  cryptoRank: 1,
-};
+const now = README_NOW;
+const account = README_ACCOUNT;
+const btc = README_BTC;
 
 function bars(n: number, symbol = 'BTC/USD'): BarSeries {
   const col = (f: (i: number) => number): Float64Array => Float64Array.from({ length: n }, (_, i) => f(i));

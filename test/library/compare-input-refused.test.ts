@@ -14,6 +14,7 @@ import {
   type CompareInput,
   type Decision,
 } from '../../src/index.js';
+import { README_ACCOUNT, README_BTC, README_ETH, README_NOW } from '../support/readme-book.js';
 import { refused } from '../support/refusal.js';
 
 const loose = <T>(x: unknown): T => x as T;
@@ -150,40 +151,16 @@ describe('compare() refuses', () => {
 
 describe('explainDecision()', () => {
   const calendar = nyseCalendar();
-  const now = Date.parse('2025-06-07T12:00:00Z');
+  const now = README_NOW;
   const decision: Decision = decide(
     {
       now,
       sessionOpen: calendar.isRegularSession(now),
-      account: { equity: 10_000, patternDayTrader: false },
+      account: README_ACCOUNT,
       positions: [],
-      orders: [
-        {
-          id: 'eth-1',
-          symbol: 'ETH/USD',
-          assetClass: 'crypto',
-          side: 'buy',
-          role: 'entry',
-          limitPrice: 2_400,
-          qty: 3,
-          price: 2_600,
-          forecastPnl: 20,
-          placedAt: now - HOUR,
-          probe: false,
-          external: false,
-        },
-      ],
+      orders: [README_ETH],
       history: new StealHistory(config),
-      request: {
-        symbol: 'BTC/USD',
-        assetClass: 'crypto',
-        side: 'buy',
-        limitPrice: 60_000,
-        qty: 0.06,
-        price: 60_100,
-        forecastPnl: 40,
-        cryptoRank: 1,
-      },
+      request: README_BTC,
     },
     config,
   );

@@ -16,37 +16,16 @@ import {
   type DecideInput,
   type EntryRequest,
 } from '../../src/index.js';
+import { README_BTC, README_ETH, README_NOW } from '../support/readme-book.js';
 
 /**
  * What a user calls through `import … from 'worksteal'` checks its input and names the field, the value and
  * what to pass, instead of deciding on garbage or failing with a TypeError from deep inside.
  */
 const { config } = resolveConfig();
-const now = Date.parse('2025-06-07T12:00:00Z');
-const eth = {
-  id: 'eth-1',
-  symbol: 'ETH/USD',
-  assetClass: 'crypto' as const,
-  side: 'buy' as const,
-  role: 'entry' as const,
-  limitPrice: 2_400,
-  qty: 3,
-  price: 2_600,
-  forecastPnl: 20,
-  placedAt: now - 3_600_000,
-  probe: false,
-  external: false,
-};
-const btc: EntryRequest = {
-  symbol: 'BTC/USD',
-  assetClass: 'crypto',
-  side: 'buy',
-  limitPrice: 60_000,
-  qty: 0.06,
-  price: 60_100,
-  forecastPnl: 40,
-  cryptoRank: 1,
-};
+const now = README_NOW;
+const eth = README_ETH;
+const btc = README_BTC;
 const input = (request: unknown, extra: Partial<DecideInput> = {}): DecideInput => ({
   now,
   sessionOpen: false,
