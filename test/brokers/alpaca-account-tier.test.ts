@@ -8,7 +8,8 @@ import { toBrokerAccount, type AlpacaAccount } from '../../src/brokers/alpaca/wi
  * account example (GET /v2/account) is a 4x account that is not flagged: equity 103,820.56, multiplier "4",
  * pattern_day_trader false, daytrading_buying_power 262,113.632 = 4 × (last_equity 103,529.24 −
  * last_maintenance_margin 38,000.832). worksteal's 4x tier must follow the multiplier, or it counts such an
- * account's intraday stock margin at 50% while Alpaca lends at 25%.
+ * account's intraday stock margin at 50% while Alpaca lends at 25%. Alpaca has since deprecated the flag
+ * (changelog 2026-06-03) and removed it from the account (2026-07-06): read as a flag, every account was 2x.
  */
 const docsExample: AlpacaAccount & { multiplier: string } = {
   equity: '103820.56',
@@ -36,6 +37,12 @@ describe('the 4x tier of an Alpaca account', () => {
       };
       expect(toBrokerAccount(a).patternDayTrader).toBe(false);
     }
+  });
+
+  it('an account without pattern_day_trader (Alpaca removed the field on 2026-07-06) keeps its multiplier', () => {
+    const { pattern_day_trader: _gone, ...current } = docsExample;
+    expect(toBrokerAccount(current).patternDayTrader).toBe(true);
+    expect(toBrokerAccount({ ...current, multiplier: '2' }).patternDayTrader).toBe(false);
   });
 
   it('without a multiplier (an older or partial answer) the flag decides, as before', () => {

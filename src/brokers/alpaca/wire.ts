@@ -15,7 +15,8 @@ import { canonicalSymbol } from './symbols.js';
 export interface AlpacaAccount {
   equity: string;
   cash: string;
-  pattern_day_trader: boolean;
+  /** Deprecated by Alpaca on 2026-06-03 and removed from the account on 2026-07-06 (FINRA's intraday rule). */
+  pattern_day_trader?: boolean;
   /**
    * The account's margin classification: "1" (1x), "2" (Reg T, 2x intraday and overnight), "4" (4x intraday,
    * 2x overnight). An account can be "4" without being flagged `pattern_day_trader` (Alpaca's own example is).
