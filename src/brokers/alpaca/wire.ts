@@ -15,7 +15,13 @@ import { canonicalSymbol } from './symbols.js';
 export interface AlpacaAccount {
   equity: string;
   cash: string;
-  pattern_day_trader: boolean;
+  /** Deprecated by Alpaca on 2026-06-03 and removed from the account on 2026-07-06 (FINRA's intraday rule). */
+  pattern_day_trader?: boolean;
+  /**
+   * The account's margin classification: "1" (1x), "2" (Reg T, 2x intraday and overnight), "4" (4x intraday,
+   * 2x overnight). An account can be "4" without being flagged `pattern_day_trader` (Alpaca's own example is).
+   */
+  multiplier?: string;
   buying_power: string;
   regt_buying_power: string;
   daytrading_buying_power: string;
@@ -124,10 +130,21 @@ export function toLivePosition(p: AlpacaPosition): LivePosition {
   };
 }
 
+/**
+ * Whether the account has the 4x intraday tier (worksteal's `patternDayTrader`): Alpaca's multiplier says so;
+ * the `pattern_day_trader` flag only says the account was flagged for day trading. Without a multiplier the
+ * flag decides.
+ */
+function hasIntradayTier(a: AlpacaAccount): boolean {
+  const text = typeof a.multiplier === 'string' ? a.multiplier.trim() : '';
+  const m = text === '' ? Number.NaN : Number(text);
+  return Number.isFinite(m) ? m >= 4 : Boolean(a.pattern_day_trader);
+}
+
 export function toBrokerAccount(a: AlpacaAccount): BrokerAccount {
   return {
     equity: Number(a.equity),
-    patternDayTrader: Boolean(a.pattern_day_trader),
+    patternDayTrader: hasIntradayTier(a),
     cash: Number(a.cash),
     buyingPower: {
       nonMarginable: Number(a.non_marginable_buying_power),
