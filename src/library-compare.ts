@@ -185,7 +185,8 @@ function settingIssues(input: CompareInput): Issue[] {
  * Policy A against policy B on the same bars cut into windows (and, if asked, random symbol subsets): in each,
  * both are simulated afresh from the initial equity and the pair compared. Returns, per A, every window's
  * metrics and differences and the aggregate: the win tally in Sharpe, the median ΔSharpe and Δreturn with
- * their bootstrap intervals, the net steal regret and the steals per distinct victim. The numbers are those
+ * their 95% intervals (each interval's `level` says what it reaches where too few windows reach 95%), the
+ * net steal regret and the steals per distinct victim. The numbers are those
  * `worksteal compare --json` writes for the same data and settings. Throws a ValidationError naming each bad
  * argument before anything is simulated.
  */

@@ -3,7 +3,7 @@
  * through the data proves little: every different decision changes all that follows. So the same data is cut
  * into windows (and, when asked, random symbol subsets); in each, policy A and baseline B are simulated
  * afresh from the initial equity, and the pairs are compared: how often A is at least as good, the median
- * difference with a bootstrap interval, and whether the steals paid for what they took (net steal regret).
+ * difference with a 95% interval, and whether the steals paid for what they took (net steal regret).
  *
  * A sweep level is a setting applied to both sides (e.g. the research signal skill): each level is its own
  * comparison, so "A against B as k grows" is one run.

@@ -1,7 +1,8 @@
 /**
- * The statistics of a paired comparison: how often A beat B, and the median difference with a seeded
- * percentile-bootstrap interval. Windows are few (a handful to a few dozen), so the median and a bootstrap
- * say more than a mean and a normal interval would, and they make no assumption about the distribution.
+ * The statistics of a paired comparison: how often A beat B, and the median difference with a 95% interval:
+ * a seeded percentile bootstrap, widened to the order statistics where the bootstrap of a few windows falls
+ * short (medianInterval). Windows are few (a handful to a few dozen), so the median and these intervals say
+ * more than a mean and a normal interval would, and they make no assumption about the distribution.
  */
 import { Rng } from '../optimizer/de/rng.js';
 import { median as medianOrNegInf } from '../optimizer/objective/scores.js';

@@ -75,7 +75,7 @@ export function registerCompare(program: Command): void {
   const command = program
     .command('compare')
     .description(
-      'compare policy A with policy B (default: stealing off) on the same data cut into rolling windows: win rate, median differences with bootstrap intervals, net steal regret',
+      'compare policy A with policy B (default: stealing off) on the same data cut into rolling windows: win rate, median differences with 95% intervals, net steal regret',
     )
     .option('--data <paths...>', 'bar files and/or folders (CSV, any supported layout)')
     .option('--benchmark <set>', `a named set: ${Object.keys(BENCHMARK_SETS).join(', ')}`)
