@@ -24,6 +24,11 @@ export function blankRequest(symbol: string, assetClass: AssetClass): EntryReque
   };
 }
 
+/** Whether a signal of this side may open a position in this asset class: crypto is long only (cash, 1x). */
+export function entryAllowed(assetClass: AssetClass, side: Side): boolean {
+  return !(assetClass === 'crypto' && side === 'sell');
+}
+
 /** The limit a signal asks for: its entry rounded to the venue's tick, never more aggressive (sizing.ts). */
 export function entryLimit(assetClass: AssetClass, signal: Pick<EntrySignal, 'side' | 'entry'>): number {
   return roundLimit(assetClass, signal.side, signal.entry);
@@ -33,7 +38,8 @@ export function entryLimit(assetClass: AssetClass, signal: Pick<EntrySignal, 'si
  * Signal → entry request (README "Architecture"), the one rule of the simulator and live trading: the limit
  * rounded to the venue's tick, the size `orderFraction × equity` at that limit by the sizing rule, the
  * reference price the side's quote, the forecast PnL the signal's own or `edge × notional`. With `feeRate`,
- * notional plus fee fit the budget. Fills `req` in place; false when the size rounds to nothing (no request).
+ * notional plus fee fit the budget. Fills `req` in place; false when the size rounds to nothing or the signal
+ * would short crypto (entryAllowed): no request.
  * `limitPrice` is the signal's entryLimit: a driver that holds a signal over many steps may round it once and
  * pass it.
  */
@@ -47,6 +53,9 @@ export function fillEntryRequest(
   feeRate = 0,
   limitPrice = entryLimit(req.assetClass, signal),
 ): boolean {
+  // Crypto trades cash-only (1x): a sell entry would open a short, which needs the coin borrowed. Alpaca
+  // refuses it (its crypto assets are not shortable), so neither the simulator nor live asks for one.
+  if (!entryAllowed(req.assetClass, signal.side)) return false;
   // The budget pays the fee too (the simulator reserves the most a fill can pay; 0 where the venue does).
   const qty = entryQty(req.assetClass, (orderFraction * equity) / (1 + feeRate), limitPrice, sizing);
   if (!(qty > 0)) return false;

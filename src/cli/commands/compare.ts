@@ -199,6 +199,7 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
     ? matchSignals(
         await loadSignalsCsv(opts.signals),
         series.map((s) => s.symbol),
+        new Set(series.filter((s) => s.assetClass === 'crypto').map((s) => s.symbol)),
       )
     : undefined;
   for (const w of signals?.warnings ?? []) say(`signals warning: ${w}`);

@@ -221,6 +221,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     ? matchSignals(
         await loadSignalsCsv(opts.signals),
         loaded.map((l) => l.series.symbol),
+        new Set(loaded.filter((l) => l.series.assetClass === 'crypto').map((l) => l.series.symbol)),
       )
     : undefined;
   if (!signals) {

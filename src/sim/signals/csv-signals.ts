@@ -163,6 +163,8 @@ export interface SignalMatch {
 export function matchSignals(
   signals: readonly ExternalSignal[],
   dataSymbols: readonly string[],
+  /** The data's crypto symbols: their sell signals would open shorts, which no entry asks for (entryAllowed). */
+  cryptoSymbols: ReadonlySet<string> = new Set(),
 ): SignalMatch {
   const byKey = new Map<string, string[]>();
   for (const s of dataSymbols) byKey.set(symbolKey(s), [...(byKey.get(symbolKey(s)) ?? []), s]);
@@ -186,6 +188,16 @@ export function matchSignals(
   for (const [symbol, candidates] of ambiguous) {
     warnings.push(
       `signals for ${symbol} could mean ${candidates.join(' or ')} and are ignored; write the symbol exactly as the data names it`,
+    );
+  }
+  const shorts = new Map<string, number>();
+  for (const s of matched)
+    if (s.side === 'sell' && cryptoSymbols.has(s.symbol))
+      shorts.set(s.symbol, (shorts.get(s.symbol) ?? 0) + 1);
+  if (shorts.size > 0) {
+    const list = [...shorts].map(([s, n]) => `${s} (${n} row${n === 1 ? '' : 's'})`).join(', ');
+    warnings.push(
+      `sell signals for ${list} would open crypto shorts and place nothing: crypto trades cash-only (1x), and a short needs the coin borrowed (Alpaca refuses it); a sell row of a crypto symbol is ignored`,
     );
   }
   return { signals: matched, warnings: warnings.map(printable) };
