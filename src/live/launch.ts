@@ -213,7 +213,11 @@ async function assemble(
   let http: HttpHandle | null = null;
   try {
     signals = live.signalsCsv
-      ? await CsvSignals.open(live.signalsCsv, o.log)
+      ? await CsvSignals.open(
+          live.signalsCsv,
+          o.log,
+          p.symbols.filter((s) => s.assetClass === 'crypto').map((s) => s.symbol),
+        )
       : new ForecasterSignals(p.marketData, o.config.sim.forecaster);
     store = new LiveStore(live.stateDb, { option: o.storeOption });
     runtime = new Runtime({

@@ -4,7 +4,7 @@ import { basename, dirname } from 'node:path';
 import type { ForecasterConfig } from '../core/config/schema.js';
 import type { Side } from '../core/types.js';
 import { symbolKey } from '../marketdata/symbols.js';
-import { loadSignalsCsv, type ExternalSignal } from '../sim/signals/csv-signals.js';
+import { cryptoShortWarning, loadSignalsCsv, type ExternalSignal } from '../sim/signals/csv-signals.js';
 import { forecastSignals } from '../sim/signals/forecaster.js';
 import type { Logger } from '../ports/log.js';
 import type { MarketData } from '../ports/venue.js';
@@ -121,11 +121,16 @@ export class CsvSignals implements SignalSource {
   private constructor(
     private readonly path: string,
     private readonly log: Logger,
+    private readonly isCrypto: (symbol: string) => boolean,
   ) {}
 
-  /** Load the file now (a bad file at start is an error for the caller) and start watching it. */
-  static async open(path: string, log: Logger): Promise<CsvSignals> {
-    const source = new CsvSignals(path, log);
+  /**
+   * Load the file now (a bad file at start is an error for the caller) and start watching it. `cryptoSymbols`:
+   * the run's crypto symbols, whose sell rows place nothing (said at each read).
+   */
+  static async open(path: string, log: Logger, cryptoSymbols: readonly string[] = []): Promise<CsvSignals> {
+    const crypto = new Set(cryptoSymbols.map(symbolKey));
+    const source = new CsvSignals(path, log, (symbol) => crypto.has(symbolKey(symbol)));
     source.install(await loadSignalsCsv(path));
     source.stamp = await fileStamp(path);
     source.dirty = false;
@@ -190,6 +195,8 @@ export class CsvSignals implements SignalSource {
   }
 
   private install(rows: ExternalSignal[]): void {
+    const shorts = cryptoShortWarning(rows, this.isCrypto);
+    if (shorts) this.log.warn('signals-crypto-shorts-ignored', { file: this.path, message: shorts });
     const next = new Map<string, ExternalSignal[]>();
     for (const r of rows) {
       const key = symbolKey(r.symbol);

@@ -190,15 +190,24 @@ export function matchSignals(
       `signals for ${symbol} could mean ${candidates.join(' or ')} and are ignored; write the symbol exactly as the data names it`,
     );
   }
-  const shorts = new Map<string, number>();
-  for (const s of matched)
-    if (s.side === 'sell' && cryptoSymbols.has(s.symbol))
-      shorts.set(s.symbol, (shorts.get(s.symbol) ?? 0) + 1);
-  if (shorts.size > 0) {
-    const list = [...shorts].map(([s, n]) => `${s} (${n} row${n === 1 ? '' : 's'})`).join(', ');
-    warnings.push(
-      `sell signals for ${list} would open crypto shorts and place nothing: crypto trades cash-only (1x), and a short needs the coin borrowed (Alpaca refuses it); a sell row of a crypto symbol is ignored`,
-    );
-  }
+  const shorts = cryptoShortWarning(matched, (symbol) => cryptoSymbols.has(symbol));
+  if (shorts) warnings.push(shorts);
   return { signals: matched, warnings: warnings.map(printable) };
+}
+
+/**
+ * What to say of the sell rows of crypto symbols, which would open shorts and so place nothing
+ * (session/entry.ts entryAllowed): the symbols with their row counts, or null when there are none. Said by
+ * `simulate` and `compare` (matchSignals) and by `run` each time it reads the signals file.
+ */
+export function cryptoShortWarning(
+  signals: readonly ExternalSignal[],
+  isCrypto: (symbol: string) => boolean,
+): string | null {
+  const shorts = new Map<string, number>();
+  for (const s of signals)
+    if (s.side === 'sell' && isCrypto(s.symbol)) shorts.set(s.symbol, (shorts.get(s.symbol) ?? 0) + 1);
+  if (shorts.size === 0) return null;
+  const list = [...shorts].map(([s, n]) => `${s} (${n} row${n === 1 ? '' : 's'})`).join(', ');
+  return `sell signals for ${list} would open crypto shorts and place nothing: crypto trades cash-only (1x), and a short needs the coin borrowed (Alpaca refuses it); a sell row of a crypto symbol is ignored`;
 }
