@@ -8,8 +8,7 @@ import type { AssetClass } from './core/types.js';
 import { expandDataArgs } from './marketdata/files.js';
 import { loadBars as loadBarsInternal, loadMany } from './marketdata/load.js';
 import type { BarSeries, LoadOptions, LoadResult } from './marketdata/types.js';
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+import { isObject } from './library-checks.js';
 
 /** What {@link loadData} takes: every option of loadBars but the one symbol, and the symbols to keep. */
 export interface LoadDataOptions extends Omit<LoadOptions, 'symbol'> {

@@ -15,8 +15,7 @@ import { decisionRecord as decisionRecordInternal } from './core/policy/record.j
 import type { Valuator } from './core/policy/valuation.js';
 import type { TimeMs } from './core/types.js';
 import { renderDecision, type Validities } from './explain/render.js';
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+import { isObject } from './library-checks.js';
 
 function fail(what: string, issues: Issue[]): void {
   if (issues.length) throw new ValidationError(what, issues);
