@@ -13,7 +13,7 @@ import type { Window } from '../optimizer/objective/folds.js';
 import type { BarSeries } from '../marketdata/index.js';
 import type { ExternalSignal } from '../sim/signals/csv-signals.js';
 import { runSides, type SideTask } from './pool.js';
-import { medianInterval, tallyWins, type Interval, type WinTally } from './stats.js';
+import { clusteredMedianInterval, tallyWins, type Interval, type WinTally } from './stats.js';
 import type { SideMetrics } from './window-run.js';
 import {
   perturbOrderFraction,
@@ -86,6 +86,21 @@ export interface CompareResult {
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
+/**
+ * The pairs' values grouped by window, in window order: one entry per symbol subset of the window (its
+ * values: the replicates', or its one value). The median and its interval take each window once.
+ */
+function byWindow(pairs: readonly PairedWindow[], values: (p: PairedWindow) => number[]): number[][][] {
+  const windows = new Map<string, number[][]>();
+  for (const p of pairs) {
+    const key = `${p.window.from}|${p.window.to}`;
+    let w = windows.get(key);
+    if (!w) windows.set(key, (w = []));
+    w.push(values(p));
+  }
+  return [...windows.values()];
+}
+
 export function aggregate(
   pairs: readonly PairedWindow[],
   options: { seed: number; resamples?: number },
@@ -101,12 +116,15 @@ export function aggregate(
     pairs: pairs.length,
     sharpe: tallyWins(pairs.map((p) => ({ a: p.a.sharpe, b: p.b.sharpe }))),
     // With replicates, the interval resamples them too, and it is never narrower than the windows allow (stats.ts).
-    medianSharpeDiff: medianInterval(
-      pairs.map((p) => p.replicates?.map((r) => r.diffSharpe) ?? [p.diff.sharpe]),
+    medianSharpeDiff: clusteredMedianInterval(
+      byWindow(pairs, (p) => p.replicates?.map((r) => r.diffSharpe) ?? [p.diff.sharpe]),
       boot,
     ),
-    medianReturnDiff: medianInterval(
-      pairs.map((p) => p.replicates?.map((r) => r.a.totalReturn - r.b.totalReturn) ?? [p.diff.totalReturn]),
+    medianReturnDiff: clusteredMedianInterval(
+      byWindow(
+        pairs,
+        (p) => p.replicates?.map((r) => r.a.totalReturn - r.b.totalReturn) ?? [p.diff.totalReturn],
+      ),
       boot,
     ),
     netRegret: side((m) => m.netRegret),

@@ -60,7 +60,7 @@ function pointNote(r: CompareResult): string {
   const n = r.subsets.length;
   const what =
     n > 1
-      ? `One point per pair: each window once per symbol subset (${n} subsets of ${plural(r.subsets[0]!.length, 'symbol')}), its subsets side by side after the window's start, subset 1 at the start; no mean is taken over them.`
+      ? `One point per pair: each window once per symbol subset (${n} subsets of ${plural(r.subsets[0]!.length, 'symbol')}), its subsets side by side after the window's start, subset 1 at the start. The median and its interval take each window once, as the mean over its subsets.`
       : 'One point per window, at its start: A and B each simulated afresh on it.';
   const reps = r.replicates
     ? ` Each value is already the mean over the window's ${r.replicates.count} replicates (the order size scaled by 1 + δ on both sides).`

@@ -138,6 +138,7 @@ export function settingsLine(r: CompareResult, data: string): string {
 const AGGREGATE_NOTE =
   'Pairs: one per window (and symbol subset), A and B each simulated afresh from the initial equity. ' +
   'A ≥ B: share of windows where A’s Sharpe is at least B’s (ties counted apart in the column before). ' +
+  'With symbol subsets, that share counts every window and subset, while the medians take each window once, as the mean over its subsets (they share its market). ' +
   'Intervals: a seeded percentile bootstrap, widened where needed to the order statistics that hold the median at that level whatever its distribution; from too few windows to reach it, [min, max] (wider with replicates), followed by the level that reaches (87.5% from 4 windows, 50% from 2, 0% from one). ' +
   'Net regret: what the stolen-from orders would have made minus what the stealers made, summed over the windows (> 0: stealing cost money), ± its standard error (fills taken as independent). ' +
   'It counts only the victims: a stealer’s fill also holds margin another order would have filled with, which it does not see.';

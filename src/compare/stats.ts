@@ -88,12 +88,7 @@ export function bootstrapMedianOfMeans(
   const meds = new Float64Array(resamples);
   const draw = new Array<number>(gs.length);
   for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < gs.length; i++) {
-      const g = gs[rng.int(gs.length)]!;
-      let total = 0;
-      for (let k = 0; k < g.length; k++) total += g[rng.int(g.length)]!;
-      draw[i] = total / g.length;
-    }
+    for (let i = 0; i < gs.length; i++) draw[i] = drawnMean(gs[rng.int(gs.length)]!, rng);
     meds[r] = median(draw);
   }
   meds.sort();
@@ -105,6 +100,13 @@ export function bootstrapMedianOfMeans(
     level,
     resamples,
   };
+}
+
+/** The mean of `g.length` values drawn from `g` with replacement. */
+function drawnMean(g: readonly number[], rng: Rng): number {
+  let total = 0;
+  for (let k = 0; k < g.length; k++) total += g[rng.int(g.length)]!;
+  return total / g.length;
 }
 
 /** P(Bin(n, ½) ≤ k), summed in log space so that no n under- or overflows. */
@@ -163,6 +165,59 @@ export function medianInterval(
     low: Math.min(boot.low, exact.low),
     high: Math.max(boot.high, exact.high),
     level: Math.min(boot.level, exact.coverage),
+  };
+}
+
+/**
+ * medianInterval where each window holds several symbol subsets (`windows[w][s]`: the values of subset s in
+ * window w, its replicates or its one value). The subsets of one window share its market, so they are not
+ * independent pairs: the window is the unit. Its value is the mean over its subsets of each subset's mean,
+ * the estimate is the median of those window values, and each bootstrap resample draws windows with
+ * replacement, then within each drawn window its subsets with replacement, then within each drawn subset
+ * its replicates (a cluster bootstrap). The order statistics that widen it are the windows' values: the
+ * level is what that many windows reach. Windows of a single subset are medianInterval's case, and get
+ * its very numbers.
+ */
+export function clusteredMedianInterval(
+  windows: readonly (readonly (readonly number[])[])[],
+  options: { seed: number; resamples?: number; level?: number },
+): Interval {
+  const clusters = windows
+    .map((w) => w.map((g) => g.filter(Number.isFinite)).filter((g) => g.length > 0))
+    .filter((w) => w.length > 0);
+  if (clusters.every((w) => w.length === 1))
+    return medianInterval(
+      clusters.map((w) => w[0]!),
+      options,
+    );
+  const level = options.level ?? DEFAULT_LEVEL;
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
+  const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const values = clusters.map((w) => mean(w.map(mean)));
+  const rng = Rng.fromSeed(options.seed);
+  const meds = new Float64Array(resamples);
+  const draw = new Array<number>(clusters.length);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < clusters.length; i++) {
+      const w = clusters[rng.int(clusters.length)]!;
+      let total = 0;
+      for (let k = 0; k < w.length; k++) total += drawnMean(w[rng.int(w.length)]!, rng);
+      draw[i] = total / w.length;
+    }
+    meds[r] = median(draw);
+  }
+  meds.sort();
+  const sorted = Array.from(meds);
+  const exact = orderStatisticInterval(
+    [...values].sort((a, b) => a - b),
+    level,
+  );
+  return {
+    estimate: median(values),
+    low: Math.min(quantileSorted(sorted, (1 - level) / 2), exact.low),
+    high: Math.max(quantileSorted(sorted, 1 - (1 - level) / 2), exact.high),
+    level: Math.min(level, exact.coverage),
+    resamples,
   };
 }
 
