@@ -202,6 +202,7 @@ export class LiveWatchers {
       quotes,
       orderFraction: config.live.orderFraction,
       sizing: DEFAULT_SIZING,
+      margin: config.margin,
       signal: (symbol: string) => signals.current(symbol, now),
       signalKeyOf: (orderId: string) => store.orderByOrderId(orderId)?.signalKey ?? null,
       feeRate: (assetClass: AssetClass) => entryFeeRate(this.fees, assetClass),

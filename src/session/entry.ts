@@ -1,3 +1,5 @@
+import type { MarginTable } from '../core/config/schema.js';
+import { marginAccount } from '../core/margin/requirements.js';
 import type { AssetClass, EntryRequest, Side } from '../core/types.js';
 import { entryQty, roundLimit, type SizingRule } from './sizing.js';
 
@@ -24,9 +26,14 @@ export function blankRequest(symbol: string, assetClass: AssetClass): EntryReque
   };
 }
 
-/** Whether a signal of this side may open a position in this asset class: crypto is long only (cash, 1x). */
-export function entryAllowed(assetClass: AssetClass, side: Side): boolean {
-  return !(assetClass === 'crypto' && side === 'sell');
+/**
+ * Whether a signal of this side may open a position in this asset class: crypto is long only (cash, 1x), and a
+ * stock is sold short only by a margin account (`margin`: equity at or above `margin.stock.marginMinEquity`,
+ * core/margin/requirements.ts marginAccount). Buys are always allowed; exits never ask here.
+ */
+export function entryAllowed(assetClass: AssetClass, side: Side, margin: boolean): boolean {
+  if (side === 'buy') return true;
+  return assetClass === 'stock' && margin;
 }
 
 /** The limit a signal asks for: its entry rounded to the venue's tick, never more aggressive (sizing.ts). */
@@ -39,7 +46,8 @@ export function entryLimit(assetClass: AssetClass, signal: Pick<EntrySignal, 'si
  * rounded to the venue's tick, the size `orderFraction × equity` at that limit by the sizing rule, the
  * reference price the side's quote, the forecast PnL the signal's own or `edge × notional`. With `feeRate`,
  * notional plus fee fit the budget. Fills `req` in place; false when the size rounds to nothing or the signal
- * would short crypto (entryAllowed): no request.
+ * would open a short that is not allowed (entryAllowed: any crypto short, a stock short while `equity` is below
+ * the margin table's `marginMinEquity`): no request. The short test uses the equity the entry is sized from.
  * `limitPrice` is the signal's entryLimit: a driver that holds a signal over many steps may round it once and
  * pass it.
  */
@@ -47,6 +55,7 @@ export function fillEntryRequest(
   req: EntryRequest,
   signal: EntrySignal,
   equity: number,
+  margin: MarginTable,
   orderFraction: number,
   price: number,
   sizing: SizingRule,
@@ -54,8 +63,9 @@ export function fillEntryRequest(
   limitPrice = entryLimit(req.assetClass, signal),
 ): boolean {
   // Crypto trades cash-only (1x): a sell entry would open a short, which needs the coin borrowed. Alpaca
-  // refuses it (its crypto assets are not shortable), so neither the simulator nor live asks for one.
-  if (!entryAllowed(req.assetClass, signal.side)) return false;
+  // refuses it (its crypto assets are not shortable), so neither the simulator nor live asks for one. A stock
+  // short needs a margin account (FINRA, Alpaca: $2,000 of equity by default), judged on the sizing equity.
+  if (!entryAllowed(req.assetClass, signal.side, marginAccount(equity, margin))) return false;
   // The budget pays the fee too (the simulator reserves the most a fill can pay; 0 where the venue does).
   const qty = entryQty(req.assetClass, (orderFraction * equity) / (1 + feeRate), limitPrice, sizing);
   if (!(qty > 0)) return false;

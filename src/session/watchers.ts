@@ -1,4 +1,5 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
+import type { MarginTable } from '../core/config/schema.js';
 import type { AssetClass, EntryRequest, OpenOrder, Side } from '../core/types.js';
 import { freshPrice } from './asking.js';
 import { blankRequest, fillEntryRequest, type EntrySignal } from './entry.js';
@@ -33,6 +34,8 @@ export interface WatchContext {
   quotes: ReadonlyMap<string, WatchedQuote>;
   orderFraction: number;
   sizing: SizingRule;
+  /** The margin table: a stock short needs a margin account (entryAllowed), judged on the ledger's equity. */
+  margin: MarginTable;
   /** The newest signal of a symbol now (taken when the watcher holds none). */
   signal: (symbol: string) => WatchedSignal | null;
   /** The signal key a resting entry order was placed for (from the store). */
@@ -126,7 +129,7 @@ export class EntryWatcher {
     const price = signal.side === 'buy' ? quote.ask : quote.bid;
     const equity = ctx.ledger.account.equity;
     const feeRate = ctx.feeRate?.(this.assetClass) ?? 0;
-    if (!fillEntryRequest(request, signal, equity, ctx.orderFraction, price, ctx.sizing, feeRate))
+    if (!fillEntryRequest(request, signal, equity, ctx.margin, ctx.orderFraction, price, ctx.sizing, feeRate))
       return { ...NO_ENTRY, cancel };
     return { cancel, request: { request, signal } };
   }

@@ -187,7 +187,9 @@ function askWatchers(st: SimState, active: readonly Watcher[], sessionOpen: bool
     const feeRate = entryFeeRate(st.fees, w.assetClass);
     const fraction = st.sim.orderFraction;
     const price = w.lastPrice;
-    if (!fillEntryRequest(req, w.signal, equity, fraction, price, DEFAULT_SIZING, feeRate, w.signalLimit))
+    const limit = w.signalLimit;
+    const margin = st.config.margin;
+    if (!fillEntryRequest(req, w.signal, equity, margin, fraction, price, DEFAULT_SIZING, feeRate, limit))
       continue;
     requests.push(w);
   }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/core/config/index.js';
 import { blankRequest, fillEntryRequest } from '../../src/session/entry.js';
 import { DEFAULT_SIZING } from '../../src/session/sizing.js';
 
@@ -21,7 +22,18 @@ describe('entry size: the most the budget buys with its fee', () => {
         (equity, fraction, fee, limit) => {
           const req = blankRequest('ETHUSD', 'crypto');
           const signal = { side: 'buy' as const, entry: limit, edge: 0.01, expectedPnl: null };
-          expect(fillEntryRequest(req, signal, equity, fraction, limit, DEFAULT_SIZING, fee)).toBe(true);
+          expect(
+            fillEntryRequest(
+              req,
+              signal,
+              equity,
+              DEFAULT_CONFIG.margin,
+              fraction,
+              limit,
+              DEFAULT_SIZING,
+              fee,
+            ),
+          ).toBe(true);
           const budget = fraction * equity;
           const cost = (q: number) => q * req.limitPrice * (1 + fee);
           expect(cost(req.qty)).toBeLessThanOrEqual(budget * (1 + 1e-12));
@@ -35,7 +47,7 @@ describe('entry size: the most the budget buys with its fee', () => {
   it('example: 10,000 at a 0.25% fee and a limit of 2.5 buys 3,990.024937 coins (÷ 1.0025; × 0.9975 would buy 3,990)', () => {
     const req = blankRequest('DOGEUSD', 'crypto');
     const signal = { side: 'buy' as const, entry: 2.5, edge: 0.01, expectedPnl: null };
-    fillEntryRequest(req, signal, 100_000, 0.1, 2.5, DEFAULT_SIZING, 0.0025);
+    fillEntryRequest(req, signal, 100_000, DEFAULT_CONFIG.margin, 0.1, 2.5, DEFAULT_SIZING, 0.0025);
     expect(req.qty).toBe(3_990.024937);
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/core/config/index.js';
 import { blankRequest, entryLimit, fillEntryRequest } from '../../src/session/entry.js';
 import { rankRequests } from '../../src/session/ranking.js';
 import { entryQty, roundLimit, DEFAULT_SIZING } from '../../src/session/sizing.js';
@@ -66,9 +67,28 @@ describe('the one sizing rule', () => {
         const signal = { side, entry, edge: 0.01, expectedPnl: null };
         const each = blankRequest('X', 'crypto');
         const once = blankRequest('X', 'crypto');
-        const a = fillEntryRequest(each, signal, 1e6, 0.25, entry, DEFAULT_SIZING, 0.0025);
+        const a = fillEntryRequest(
+          each,
+          signal,
+          1e6,
+          DEFAULT_CONFIG.margin,
+          0.25,
+          entry,
+          DEFAULT_SIZING,
+          0.0025,
+        );
         const limit = entryLimit('crypto', signal);
-        const b = fillEntryRequest(once, signal, 1e6, 0.25, entry, DEFAULT_SIZING, 0.0025, limit);
+        const b = fillEntryRequest(
+          once,
+          signal,
+          1e6,
+          DEFAULT_CONFIG.margin,
+          0.25,
+          entry,
+          DEFAULT_SIZING,
+          0.0025,
+          limit,
+        );
         expect(b).toBe(a);
         expect(once).toEqual(each);
       }),
@@ -81,7 +101,7 @@ describe('the one sizing rule', () => {
       fc.property(price, fc.constantFrom('buy' as const, 'sell' as const), (entry, side) => {
         const req = blankRequest('X', 'crypto');
         const signal = { side, entry, edge: 0.01, expectedPnl: null };
-        if (!fillEntryRequest(req, signal, 1e6, 0.25, entry, DEFAULT_SIZING)) return;
+        if (!fillEntryRequest(req, signal, 1e6, DEFAULT_CONFIG.margin, 0.25, entry, DEFAULT_SIZING)) return;
         // Float noise of a billionth is not a tick (0.010000000000000002 is the 0.01 tick).
         if (side === 'buy') expect(req.limitPrice).toBeLessThanOrEqual(entry * (1 + 1e-9));
         else expect(req.limitPrice).toBeGreaterThanOrEqual(entry * (1 - 1e-9));
@@ -99,6 +119,7 @@ describe('the one sizing rule', () => {
         req,
         { side: 'buy', entry: 500, edge: 0.01, expectedPnl: null },
         1000,
+        DEFAULT_CONFIG.margin,
         0.25,
         500,
         DEFAULT_SIZING,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CapacityLedger } from '../../src/coordinator/ledger.js';
+import { DEFAULT_CONFIG } from '../../src/core/config/index.js';
 import type { OpenOrder } from '../../src/core/types.js';
 import { exitLevels } from '../../src/session/exits.js';
 import { DEFAULT_SIZING } from '../../src/session/sizing.js';
@@ -104,6 +105,7 @@ describe('the entry watcher (live side of the asking and signal rules)', () => {
     quotes: new Map([['SOL', { bid: 100, ask: 100, time: now }]]),
     orderFraction: 0.5,
     sizing: DEFAULT_SIZING,
+    margin: DEFAULT_CONFIG.margin,
     signal: () => newest,
     signalKeyOf: () => key,
     stockEntriesClosed: false,

@@ -2,7 +2,8 @@
  * Crypto trades cash-only (1x): a sell signal of a crypto symbol would open a short, which needs the coin
  * borrowed and which Alpaca refuses (its crypto assets are not shortable). No entry asks for one, in the
  * simulator or live (one rule, session/entry.ts), and `simulate`/`compare` say so when the signals hold such
- * rows. A stock may still be sold short.
+ * rows. A stock may still be sold short, from `margin.stock.marginMinEquity` of equity up
+ * (stock-shorts-min-equity.test.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -66,11 +67,13 @@ describe('no crypto shorts', () => {
             req,
             { side, entry, edge: 0.01, expectedPnl: null },
             1e6,
+            config.margin,
             0.5,
             entry,
             DEFAULT_SIZING,
           );
-          expect(asked).toBe(entryAllowed(assetClass, side));
+          // 1e6 of equity is a margin account: only the asset class and side decide here.
+          expect(asked).toBe(entryAllowed(assetClass, side, true));
           expect(asked).toBe(!(assetClass === 'crypto' && side === 'sell'));
         },
       ),

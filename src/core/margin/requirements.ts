@@ -19,9 +19,21 @@ export function requirementFor(assetClass: AssetClass, ctx: MarginContext, table
   return stockRequirement(ctx, table);
 }
 
+/**
+ * Whether the account is a margin account: equity at or above `margin.stock.marginMinEquity` (2,000 by
+ * default). FINRA and Alpaca: "In order to trade on margin or sell short, you must have $2,000 or more account
+ * equity. Accounts with less than $2,000 will not have access to these features and will be restricted to 1x
+ * buying power" (docs.alpaca.markets, Margin and Short Selling). The one test of both halves: below it stocks
+ * hold 100% (stockRequirement) and no stock short is opened (session/entry.ts entryAllowed); shorts already
+ * open stay, as a broker does not close them when equity dips. NaN or negative equity is never one.
+ */
+export function marginAccount(equity: number, table: MarginTable): boolean {
+  return equity >= 0 && equity >= table.stock.marginMinEquity;
+}
+
 export function stockRequirement(ctx: MarginContext, table: MarginTable): number {
   const s = table.stock;
-  if (ctx.equity < s.marginMinEquity) return s.smallAccount;
+  if (!marginAccount(ctx.equity, table)) return s.smallAccount;
   if (ctx.sessionOpen && ctx.patternDayTrader && ctx.equity >= s.pdtMinEquity) return s.intradayPdt;
   return s.overnight;
 }
