@@ -88,8 +88,7 @@ export async function settleOrderRows(d: RecoveryDeps): Promise<void> {
       if (row.status === 'sending') d.store.setOrderId(row.clientOrderId, null, 'rejected', at);
       continue;
     }
-    d.store.setOrderId(row.clientOrderId, known.id, known.status, at);
-    d.store.updateOrderStatus(known.id, known.status, known.filledQty, known.fillPrice, at);
+    d.store.settleOrder(row.clientOrderId, known, at);
   }
 }
 
@@ -156,7 +155,8 @@ async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
     d.store.recordSteal(event, isFightSteal(d.coordinator, event));
   }
   if (stealer && stealer.status !== 'rejected') {
-    d.store.setOrderId(saga.clientOrderId, stealer.id, stealer.status, d.now());
+    // Its fill too: it may have filled (or closed after a partial fill) while the process was down.
+    d.store.settleOrder(saga.clientOrderId, stealer, d.now());
     finish(d, saga, 'done', cancelled, stealer.id, 'recovered: the order had reached the venue; adopted');
   } else {
     finish(

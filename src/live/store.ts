@@ -173,6 +173,20 @@ export class LiveStore implements SagaJournal {
     ).run(orderId, status, at, clientOrderId);
   }
 
+  /**
+   * The venue's word on the order placed under a client order id (a look-up after a crash or a lost answer):
+   * its id, status and cumulative fill, all of them, so no row says `filled` with nothing filled (the exit
+   * watcher arms a position's take-profit from its entry row's fill: lastEntryFill).
+   */
+  settleOrder(
+    clientOrderId: string,
+    venue: { id: string; status: string; filledQty: number; fillPrice: number | null },
+    at: number,
+  ): void {
+    this.setOrderId(clientOrderId, venue.id, venue.status, at);
+    this.updateOrderStatus(venue.id, venue.status, venue.filledQty, venue.fillPrice, at);
+  }
+
   /** The venue's news about one of its orders: only the row of that venue's order, never another run's. */
   updateOrderStatus(
     orderId: string,

@@ -86,11 +86,8 @@ export class TrackedBroker implements Broker {
     const venue = await this.inner.orderByClientId(clientOrderId);
     const at = this.now();
     if (!venue) this.store.setOrderId(clientOrderId, null, 'rejected', at);
-    else {
-      this.store.setOrderId(clientOrderId, venue.id, 'open', at);
-      if (venue.status !== 'open')
-        this.store.updateOrderStatus(venue.id, venue.status, venue.filledQty, venue.fillPrice, at);
-    }
+    // With its fill: a part that filled before this look-up was reported while the row had no order id.
+    else this.store.settleOrder(clientOrderId, venue, at);
     return venue;
   }
 
