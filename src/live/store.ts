@@ -18,6 +18,9 @@ import {
 } from './store-rows.js';
 
 export { venueOf };
+
+/** The statuses of a row whose order the venue has closed: no later news opens it again. */
+const CLOSED_ROW_STATUSES = ['filled', 'canceled', 'expired', 'rejected'] as const;
 export type { DecisionInsert, DecisionRowOut, OrderRow, SagaRow };
 
 export interface LiveStoreOptions {
@@ -187,7 +190,12 @@ export class LiveStore implements SagaJournal {
     this.updateOrderStatus(venue.id, venue.status, venue.filledQty, venue.fillPrice, at);
   }
 
-  /** The venue's news about one of its orders: only the row of that venue's order, never another run's. */
+  /**
+   * The venue's news about one of its orders: only the row of that venue's order, never another run's. News
+   * reaches the store by several paths (the stream, a cancel's answer, a reconcile's look-ups) that can
+   * overtake each other, so older news changes nothing: a closed order's row (filled, canceled, expired,
+   * rejected) takes no working status again, and a fill is cumulative (a smaller one is older).
+   */
   updateOrderStatus(
     orderId: string,
     status: string,
@@ -195,10 +203,13 @@ export class LiveStore implements SagaJournal {
     fillPrice: number | null,
     at: number,
   ): void {
+    const closed = `(${CLOSED_ROW_STATUSES.map((s) => `'${s}'`).join(', ')})`;
     this.statement(
-      `UPDATE orders SET status = ?, filled_qty = ?, fill_price = COALESCE(?, fill_price), updated_at = ?
-         WHERE venue = ? AND order_id = ?`,
-    ).run(status, filledQty, fillPrice, at, this.venue, orderId);
+      `UPDATE orders SET status = CASE WHEN @filledQty < filled_qty THEN status ELSE @status END,
+           fill_price = CASE WHEN @filledQty < filled_qty THEN fill_price ELSE COALESCE(@fillPrice, fill_price) END,
+           filled_qty = MAX(filled_qty, @filledQty), updated_at = @at
+         WHERE venue = @venue AND order_id = @orderId AND NOT (status IN ${closed} AND @status NOT IN ${closed})`,
+    ).run({ status, filledQty, fillPrice, at, venue: this.venue, orderId });
   }
 
   /** Earlier runs' rows of this venue still marked working: a kill may have cut off their last news. */
