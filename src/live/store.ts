@@ -7,6 +7,7 @@ import type { SagaJournal, SagaTransition } from '../coordinator/saga.js';
 import type { StealEvent } from '../core/types.js';
 import {
   decisionRowOut,
+  ORDER_NEWS_SQL,
   orderRow,
   sagaRow,
   TERMINAL_SAGA_STATES,
@@ -18,9 +19,6 @@ import {
 } from './store-rows.js';
 
 export { venueOf };
-
-/** The statuses of a row whose order the venue has closed: no later news opens it again. */
-const CLOSED_ROW_STATUSES = ['filled', 'canceled', 'expired', 'rejected'] as const;
 export type { DecisionInsert, DecisionRowOut, OrderRow, SagaRow };
 
 export interface LiveStoreOptions {
@@ -177,24 +175,8 @@ export class LiveStore implements SagaJournal {
   }
 
   /**
-   * The venue's word on the order placed under a client order id (a look-up after a crash or a lost answer):
-   * its id, status and cumulative fill, all of them, so no row says `filled` with nothing filled (the exit
-   * watcher arms a position's take-profit from its entry row's fill: lastEntryFill).
-   */
-  settleOrder(
-    clientOrderId: string,
-    venue: { id: string; status: string; filledQty: number; fillPrice: number | null },
-    at: number,
-  ): void {
-    this.setOrderId(clientOrderId, venue.id, venue.status, at);
-    this.updateOrderStatus(venue.id, venue.status, venue.filledQty, venue.fillPrice, at);
-  }
-
-  /**
-   * The venue's news about one of its orders: only the row of that venue's order, never another run's. News
-   * reaches the store by several paths (the stream, a cancel's answer, a reconcile's look-ups) that can
-   * overtake each other, so older news changes nothing: a closed order's row (filled, canceled, expired,
-   * rejected) takes no working status again, and a fill is cumulative (a smaller one is older).
+   * The venue's news about one of its orders: only the row of that venue's order, never another run's. Older
+   * news that overtook newer changes nothing (ORDER_NEWS_SQL).
    */
   updateOrderStatus(
     orderId: string,
@@ -203,13 +185,7 @@ export class LiveStore implements SagaJournal {
     fillPrice: number | null,
     at: number,
   ): void {
-    const closed = `(${CLOSED_ROW_STATUSES.map((s) => `'${s}'`).join(', ')})`;
-    this.statement(
-      `UPDATE orders SET status = CASE WHEN @filledQty < filled_qty THEN status ELSE @status END,
-           fill_price = CASE WHEN @filledQty < filled_qty THEN fill_price ELSE COALESCE(@fillPrice, fill_price) END,
-           filled_qty = MAX(filled_qty, @filledQty), updated_at = @at
-         WHERE venue = @venue AND order_id = @orderId AND NOT (status IN ${closed} AND @status NOT IN ${closed})`,
-    ).run({ status, filledQty, fillPrice, at, venue: this.venue, orderId });
+    this.statement(ORDER_NEWS_SQL).run({ status, filledQty, fillPrice, at, venue: this.venue, orderId });
   }
 
   /** Earlier runs' rows of this venue still marked working: a kill may have cut off their last news. */

@@ -11,6 +11,21 @@ import type {
 } from '../ports/venue.js';
 import type { LiveStore } from './store.js';
 
+/**
+ * The venue's word on the order placed under a client order id (a look-up after a crash or a lost answer)
+ * into its row: its id, status and cumulative fill, all of them, so no row says `filled` with nothing filled
+ * (the exit watcher arms a position's take-profit from its entry row's fill: LiveStore.lastEntryFill).
+ */
+export function settleOrderRow(
+  store: LiveStore,
+  clientOrderId: string,
+  venue: Pick<VenueOrder, 'id' | 'status' | 'filledQty' | 'fillPrice'>,
+  at: number,
+): void {
+  store.setOrderId(clientOrderId, venue.id, venue.status, at);
+  store.updateOrderStatus(venue.id, venue.status, venue.filledQty, venue.fillPrice, at);
+}
+
 /** What only we know about an entry order: why it was placed and where its exit belongs. */
 export interface EntryMeta {
   takeProfit: number | null;
@@ -87,7 +102,7 @@ export class TrackedBroker implements Broker {
     const at = this.now();
     if (!venue) this.store.setOrderId(clientOrderId, null, 'rejected', at);
     // With its fill: a part that filled before this look-up was reported while the row had no order id.
-    else this.store.settleOrder(clientOrderId, venue, at);
+    else settleOrderRow(this.store, clientOrderId, venue, at);
     return venue;
   }
 
