@@ -54,18 +54,34 @@ export class TrackedBroker implements Broker {
 
   async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
     this.recordSending(request);
-    return this.recordResult(request.clientOrderId, await this.inner.placeLimit(request));
+    return this.recordResult(request.clientOrderId, await this.sent(request, this.inner.placeLimit(request)));
   }
 
   /** An order that trades now (end-of-day trims); recorded like any other, its limit the reference price. */
   async placeMarket(request: MarketOrderRequest): Promise<PlaceResult> {
     this.recordSending({ ...request, limitPrice: request.price });
-    const result = this.recordResult(request.clientOrderId, await this.inner.placeMarket(request));
+    const placed = await this.sent(request, this.inner.placeMarket(request));
+    const result = this.recordResult(request.clientOrderId, placed);
     // It may have filled before its id was known here (the replay fills at once): store its state now.
     const venue = result.ok ? await this.inner.orderByClientId(request.clientOrderId) : null;
     if (venue && venue.status !== 'open')
       this.store.updateOrderStatus(venue.id, venue.status, venue.filledQty, venue.fillPrice, this.now());
     return result;
+  }
+
+  /**
+   * A placement's answer. One that was lost (the call failed) may have reached the venue: its row, left
+   * `sending` with no order id, would miss the order's fills and status for the rest of the run, so the venue
+   * is asked (by client order id) and the row settled, then the failure goes on to the caller.
+   */
+  private async sent(request: { clientOrderId: string }, answer: Promise<PlaceResult>): Promise<PlaceResult> {
+    try {
+      return await answer;
+    } catch (error) {
+      // Unanswered too: the row stays `sending` and the next start settles it (settleOrderRows).
+      await this.orderByClientId(request.clientOrderId).catch(() => null);
+      throw error;
+    }
   }
 
   private recordSending(request: PlaceLimitRequest): void {

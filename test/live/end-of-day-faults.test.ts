@@ -88,15 +88,19 @@ async function closeWith(fault: Fault) {
       log: new Logger([sink]),
     }),
   );
+  // Every trim row as the store holds it at the end of the run (before a next start settles anything).
+  const rows = store.db
+    .prepare("SELECT client_order_id, order_id, status, filled_qty FROM orders WHERE role = 'exit'")
+    .all() as { client_order_id: string; order_id: string | null; status: string; filled_qty: number }[];
   store.close();
-  return { venue: model.venue, broker, sink };
+  return { venue: model.venue, broker, sink, rows };
 }
 
 describe('the close’s deleveraging when a trim fails', () => {
   it.each(['request lost', 'answer lost'] as const)(
     'the trim %s: the next poll deleverages, the night starts within the overnight requirement',
     async (fault) => {
-      const { venue, broker, sink } = await closeWith(fault);
+      const { venue, broker, sink, rows } = await closeWith(fault);
       expect(broker.failed).toBe(1);
       expect(sink.lines.some((l) => l.includes('"poll-failed"'))).toBe(true);
       expect(overnightExcess(venue)).toBeLessThanOrEqual(1e-6);
@@ -104,6 +108,24 @@ describe('the close’s deleveraging when a trim fails', () => {
       for (const p of venue.positions()) expect(p.qty).toBeGreaterThanOrEqual(0);
       const exits = venue.allOrders().filter((o) => o.role === 'exit');
       expect(exits.length).toBeLessThanOrEqual(2); // one trim per symbol at most
+      // The store follows the venue: each trim that reached it has its row (venue id, status, fill), and the
+      // one that never did is not left `sending`.
+      const venueRows = exits
+        .map((o) => ({
+          client_order_id: o.clientOrderId,
+          order_id: o.id,
+          status: o.status,
+          filled_qty: o.filledQty,
+        }))
+        .sort((a, b) => a.client_order_id.localeCompare(b.client_order_id));
+      expect(
+        rows
+          .filter((r) => r.order_id !== null)
+          .sort((a, b) => a.client_order_id.localeCompare(b.client_order_id)),
+      ).toEqual(venueRows);
+      expect(rows.filter((r) => r.order_id === null).map((r) => r.status)).toEqual(
+        fault === 'request lost' ? ['rejected'] : [],
+      );
     },
   );
 });
