@@ -233,9 +233,13 @@ export class Coordinator {
     if (result.status === 'cancelled') this.ledger.removeOrder(orderId);
   }
 
-  /** An order that needs no capacity decision (a take-profit) was placed: it holds no margin. */
+  /**
+   * An order that needs no capacity decision (a take-profit) was placed: it holds no margin. What the venue
+   * reported of it before this (a fill that raced the place answer, kept by applyOrderUpdate) applies now.
+   */
   recordExitOrder(order: OpenOrder): void {
     this.ledger.addOrder(order);
+    this.updates.settle(order.id);
   }
 
   /** An order is gone at the venue without a fill (a take-profit replaced by a market exit). */

@@ -33,12 +33,16 @@ export class OrderUpdates {
     return 'early';
   }
 
-  /** The order is in the ledger now (its place answer came back): apply what arrived for it before. */
-  settle(orderId: string, clientOrderId: string): void {
+  /**
+   * The order is in the ledger now (its place answer came back, or its placer recorded it): apply what
+   * arrived for it before. Without a client order id, the one an early update of the order carried.
+   */
+  settle(orderId: string, clientOrderId?: string): void {
     const byId = this.early.get(orderId);
-    const byClient = this.early.get(`c:${clientOrderId}`);
+    const client = clientOrderId ?? byId?.clientOrderId;
+    const byClient = client === undefined ? undefined : this.early.get(`c:${client}`);
     this.early.delete(orderId);
-    this.early.delete(`c:${clientOrderId}`);
+    if (client !== undefined) this.early.delete(`c:${client}`);
     const update = newer(byId, byClient);
     if (update && this.ledger.hasOrder(orderId))
       applyTo(this.ledger, Object.assign({}, update, { id: orderId }));

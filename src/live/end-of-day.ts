@@ -30,8 +30,11 @@ export interface EndOfDayHost {
  * end-of-day loop (`deleverageSteps`) carried out through the broker, one record per action.
  */
 export class EndOfDay {
-  /** The last session seen open, and what has been done about its close. */
-  private eod: { session: Session; ordersDone: boolean } | null = null;
+  /**
+   * The last session seen open, and what has been done about its close. A phase is done once its
+   * deleveraging went through: one a failed poll cut short (the venue failed) is owed to the next poll.
+   */
+  private eod: { session: Session; windowNoted: boolean; ordersDone: boolean } | null = null;
   private dlSeq = 0;
   /** Whether this process has polled yet (a start outside a session may owe the last close its trims). */
   private polled = false;
@@ -71,27 +74,27 @@ export class EndOfDay {
       // reached that close: its positions phase is owed. It is planned from the venue's positions, so when the
       // earlier run did deleverage it finds nothing to do.
       const last = session ? null : lastClosedSession(this.h.o.calendar, now);
-      if (last) this.eod = { session: last, ordersDone: true };
+      if (last) this.eod = { session: last, windowNoted: true, ordersDone: true };
     }
     if (session) {
       if (this.eod && this.eod.session.day !== session.day && now >= this.eod.session.close) {
         // No poll fell between the last session's close and this one's open: close that one out first.
-        const closed = this.eod.session;
+        await this.deleverage('positions', now, this.eod.session);
         this.eod = null;
-        await this.deleverage('positions', now, closed);
       }
-      if (this.eod?.session.day !== session.day) this.eod = { session, ordersDone: false };
+      if (this.eod?.session.day !== session.day)
+        this.eod = { session, windowNoted: false, ordersDone: false };
       if (!this.eod.ordersDone && this.inWindow(now)) {
-        this.eod.ordersDone = true;
-        this.noteWindow(now, session);
+        if (!this.eod.windowNoted) this.noteWindow(now, session);
+        this.eod.windowNoted = true;
         await this.deleverage('orders', now, session);
+        this.eod.ordersDone = true;
       }
       return;
     }
     if (this.eod && now >= this.eod.session.close) {
-      const closed = this.eod.session;
+      await this.deleverage('positions', now, this.eod.session);
       this.eod = null;
-      await this.deleverage('positions', now, closed);
     }
   }
 

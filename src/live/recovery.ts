@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import type { Logger } from '../ports/log.js';
 import type { LiveBroker, OrderEvent } from '../ports/venue.js';
 import type { LiveStore, SagaRow } from './store.js';
-import type { TrackedBroker } from './tracked-broker.js';
+import { settleOrderRow, type TrackedBroker } from './tracked-broker.js';
 
 export interface RecoveryDeps {
   store: LiveStore;
@@ -88,8 +88,7 @@ export async function settleOrderRows(d: RecoveryDeps): Promise<void> {
       if (row.status === 'sending') d.store.setOrderId(row.clientOrderId, null, 'rejected', at);
       continue;
     }
-    d.store.setOrderId(row.clientOrderId, known.id, known.status, at);
-    d.store.updateOrderStatus(known.id, known.status, known.filledQty, known.fillPrice, at);
+    settleOrderRow(d.store, row.clientOrderId, known, at);
   }
 }
 
@@ -137,7 +136,9 @@ async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
         detail: `${why}; the saga stays open and is retried at the next start`,
       });
     if (d.dryRun) return pending('dry run: the cancel is not sent again');
-    const result = await cancelSentAgainOnce(d, victim);
+    const result = await cancelSentAgainOnce(d.broker, victim, (attempt, detail) =>
+      d.log.warn('saga-recovery-cancel-lost', { victim, attempt, detail }),
+    );
     if (result.status === 'cancelled') cancelled.push(victim);
     else if (result.status === 'rejected') {
       if (!d.unconfirmedEnds) return pending(`the cancel is not confirmed (${result.reason})`);
@@ -156,7 +157,8 @@ async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
     d.store.recordSteal(event, isFightSteal(d.coordinator, event));
   }
   if (stealer && stealer.status !== 'rejected') {
-    d.store.setOrderId(saga.clientOrderId, stealer.id, stealer.status, d.now());
+    // Its fill too: it may have filled (or closed after a partial fill) while the process was down.
+    settleOrderRow(d.store, saga.clientOrderId, stealer, d.now());
     finish(d, saga, 'done', cancelled, stealer.id, 'recovered: the order had reached the venue; adopted');
   } else {
     finish(
@@ -173,19 +175,24 @@ async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
 /**
  * A cancel whose answer was lost (the call threw) may have taken effect: it is sent again once, as the saga
  * does, since the venue answers a cancel of a closed order with how it closed. Lost twice, it counts as not
- * confirmed (the saga stays open for the next attempt) instead of failing the start.
+ * confirmed (`rejected`: a saga stays open for the next attempt, a stop goes on with the other orders)
+ * instead of failing the start or the stop. `lost` hears of each lost answer.
  */
-async function cancelSentAgainOnce(d: RecoveryDeps, victim: string): Promise<CancelResult> {
-  let lost = '';
+export async function cancelSentAgainOnce(
+  broker: Pick<TrackedBroker, 'cancel'>,
+  orderId: string,
+  lost: (attempt: number, detail: string) => void,
+): Promise<CancelResult> {
+  let detail = '';
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      return await d.broker.cancel(victim);
+      return await broker.cancel(orderId);
     } catch (error) {
-      lost = error instanceof Error ? error.message : String(error);
-      d.log.warn('saga-recovery-cancel-lost', { victim, attempt: attempt + 1, detail: lost });
+      detail = error instanceof Error ? error.message : String(error);
+      lost(attempt + 1, detail);
     }
   }
-  return { status: 'rejected', reason: `the answer to the cancel was lost twice (${lost})` };
+  return { status: 'rejected', reason: `the answer to the cancel was lost twice (${detail})` };
 }
 
 function finish(

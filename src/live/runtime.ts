@@ -6,6 +6,7 @@ import { isSqliteError, storeFailed } from '../store/errors.js';
 import type { AlertMonitor } from './alerts.js';
 import { EndOfDay } from './end-of-day.js';
 import {
+  cancelSentAgainOnce,
   recoverSagas,
   restoreStealHistory,
   settleLostEvents,
@@ -224,13 +225,21 @@ export class Runtime {
     if (cancelEntries && this.dryRun)
       o.log.info('stop-cancel-skipped', { detail: 'dry run: nothing is cancelled' });
     else if (cancelEntries) {
+      // A copy: each confirmed cancel takes its order out of the ledger's list.
       for (const order of this.coordinator.ledger.orders.filter((x) => x.role === 'entry' && !x.external)) {
-        const r = await this.broker.cancel(order.id);
-        if (r.status === 'cancelled') {
-          this.coordinator.applyCancel(order.id, r);
-          cancelled++;
-        } else {
-          o.log.warn('stop-cancel-failed', { orderId: order.id, symbol: order.symbol, status: r.status });
+        const r = await cancelSentAgainOnce(this.broker, order.id, (attempt, detail) =>
+          o.log.warn('stop-cancel-lost', { orderId: order.id, symbol: order.symbol, attempt, detail }),
+        );
+        if (r.status !== 'rejected') this.coordinator.applyCancel(order.id, r);
+        if (r.status === 'cancelled') cancelled++;
+        else {
+          const reason = r.status === 'rejected' ? r.reason : 'it filled before the cancel';
+          o.log.warn('stop-cancel-failed', {
+            orderId: order.id,
+            symbol: order.symbol,
+            status: r.status,
+            reason,
+          });
         }
       }
     }

@@ -6,6 +6,21 @@ import type { AssetClass, OrderRole, Side } from '../core/types.js';
 
 export const TERMINAL_SAGA_STATES: readonly SagaState[] = ['done', 'compensated', 'aborted'];
 
+/** The statuses of an order row whose order the venue has closed: no later news opens it again. */
+const CLOSED_ROW = `('filled', 'canceled', 'expired', 'rejected')`;
+
+/**
+ * An order row takes the venue's news (@status, @filledQty, @fillPrice, @at) for (@venue, @orderId). News
+ * reaches the store by paths that can overtake each other (the stream, a cancel's answer, a reconcile's
+ * look-ups), so older news changes nothing: a closed order's row takes no working status again, and a fill
+ * is cumulative (a smaller one is older).
+ */
+export const ORDER_NEWS_SQL = `UPDATE orders SET
+    status = CASE WHEN @filledQty < filled_qty THEN status ELSE @status END,
+    fill_price = CASE WHEN @filledQty < filled_qty THEN fill_price ELSE COALESCE(@fillPrice, fill_price) END,
+    filled_qty = MAX(filled_qty, @filledQty), updated_at = @at
+  WHERE venue = @venue AND order_id = @orderId AND NOT (status IN ${CLOSED_ROW} AND @status NOT IN ${CLOSED_ROW})`;
+
 /** An order as we asked for it, with what only we know of it (the signal behind an entry). */
 export interface OrderRow extends PlaceLimitRequest {
   orderId: string | null;

@@ -7,6 +7,7 @@ import type { SagaJournal, SagaTransition } from '../coordinator/saga.js';
 import type { StealEvent } from '../core/types.js';
 import {
   decisionRowOut,
+  ORDER_NEWS_SQL,
   orderRow,
   sagaRow,
   TERMINAL_SAGA_STATES,
@@ -173,7 +174,10 @@ export class LiveStore implements SagaJournal {
     ).run(orderId, status, at, clientOrderId);
   }
 
-  /** The venue's news about one of its orders: only the row of that venue's order, never another run's. */
+  /**
+   * The venue's news about one of its orders: only the row of that venue's order, never another run's. Older
+   * news that overtook newer changes nothing (ORDER_NEWS_SQL).
+   */
   updateOrderStatus(
     orderId: string,
     status: string,
@@ -181,10 +185,7 @@ export class LiveStore implements SagaJournal {
     fillPrice: number | null,
     at: number,
   ): void {
-    this.statement(
-      `UPDATE orders SET status = ?, filled_qty = ?, fill_price = COALESCE(?, fill_price), updated_at = ?
-         WHERE venue = ? AND order_id = ?`,
-    ).run(status, filledQty, fillPrice, at, this.venue, orderId);
+    this.statement(ORDER_NEWS_SQL).run({ status, filledQty, fillPrice, at, venue: this.venue, orderId });
   }
 
   /** Earlier runs' rows of this venue still marked working: a kill may have cut off their last news. */

@@ -11,6 +11,21 @@ import type {
 } from '../ports/venue.js';
 import type { LiveStore } from './store.js';
 
+/**
+ * The venue's word on the order placed under a client order id (a look-up after a crash or a lost answer)
+ * into its row: its id, status and cumulative fill, all of them, so no row says `filled` with nothing filled
+ * (the exit watcher arms a position's take-profit from its entry row's fill: LiveStore.lastEntryFill).
+ */
+export function settleOrderRow(
+  store: LiveStore,
+  clientOrderId: string,
+  venue: Pick<VenueOrder, 'id' | 'status' | 'filledQty' | 'fillPrice'>,
+  at: number,
+): void {
+  store.setOrderId(clientOrderId, venue.id, venue.status, at);
+  store.updateOrderStatus(venue.id, venue.status, venue.filledQty, venue.fillPrice, at);
+}
+
 /** What only we know about an entry order: why it was placed and where its exit belongs. */
 export interface EntryMeta {
   takeProfit: number | null;
@@ -39,18 +54,34 @@ export class TrackedBroker implements Broker {
 
   async placeLimit(request: PlaceLimitRequest): Promise<PlaceResult> {
     this.recordSending(request);
-    return this.recordResult(request.clientOrderId, await this.inner.placeLimit(request));
+    return this.recordResult(request.clientOrderId, await this.sent(request, this.inner.placeLimit(request)));
   }
 
   /** An order that trades now (end-of-day trims); recorded like any other, its limit the reference price. */
   async placeMarket(request: MarketOrderRequest): Promise<PlaceResult> {
     this.recordSending({ ...request, limitPrice: request.price });
-    const result = this.recordResult(request.clientOrderId, await this.inner.placeMarket(request));
+    const placed = await this.sent(request, this.inner.placeMarket(request));
+    const result = this.recordResult(request.clientOrderId, placed);
     // It may have filled before its id was known here (the replay fills at once): store its state now.
     const venue = result.ok ? await this.inner.orderByClientId(request.clientOrderId) : null;
     if (venue && venue.status !== 'open')
       this.store.updateOrderStatus(venue.id, venue.status, venue.filledQty, venue.fillPrice, this.now());
     return result;
+  }
+
+  /**
+   * A placement's answer. One that was lost (the call failed) may have reached the venue: its row, left
+   * `sending` with no order id, would miss the order's fills and status for the rest of the run, so the venue
+   * is asked (by client order id) and the row settled, then the failure goes on to the caller.
+   */
+  private async sent(request: { clientOrderId: string }, answer: Promise<PlaceResult>): Promise<PlaceResult> {
+    try {
+      return await answer;
+    } catch (error) {
+      // Unanswered too: the row stays `sending` and the next start settles it (settleOrderRows).
+      await this.orderByClientId(request.clientOrderId).catch(() => null);
+      throw error;
+    }
   }
 
   private recordSending(request: PlaceLimitRequest): void {
@@ -86,11 +117,8 @@ export class TrackedBroker implements Broker {
     const venue = await this.inner.orderByClientId(clientOrderId);
     const at = this.now();
     if (!venue) this.store.setOrderId(clientOrderId, null, 'rejected', at);
-    else {
-      this.store.setOrderId(clientOrderId, venue.id, 'open', at);
-      if (venue.status !== 'open')
-        this.store.updateOrderStatus(venue.id, venue.status, venue.filledQty, venue.fillPrice, at);
-    }
+    // With its fill: a part that filled before this look-up was reported while the row had no order id.
+    else settleOrderRow(this.store, clientOrderId, venue, at);
     return venue;
   }
 
