@@ -47,7 +47,7 @@ export function moneyViolations(input: HonestyInput, entries: Map<string, TradeR
  * UTC days when the run holds any crypto with a bar in its range, New York days for stocks only (an
  * after-hours bar closing past midnight UTC stays on its trading day).
  */
-function dayOfRun(input: HonestyInput): (t: number) => number {
+export function dayOfRun(input: Pick<HonestyInput, 'series' | 'out'>): (t: number) => number {
   const { series, out } = input;
   const first = out.first ?? Number.POSITIVE_INFINITY;
   const last = out.last ?? Number.NEGATIVE_INFINITY;
