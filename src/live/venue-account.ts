@@ -53,8 +53,8 @@ export function venueAccount(a: {
 
 /**
  * Margin interest for `days` calendar days (as the simulator charges it: README
- * "The model: assumptions and limits"): the overnight debit (long notional beyond equity) at the given marks,
- * `marginRatePerYear / 360` a day.
+ * "The model: assumptions and limits"): the overnight debit (the negative cash balance: net notional, longs
+ * less shorts, beyond equity) at the given marks, `marginRatePerYear / 360` a day.
  */
 export function interestDue(
   cash: number,
@@ -64,13 +64,13 @@ export function interestDue(
   days: number,
 ): number {
   let equity = cash;
-  let longNotional = 0;
+  let netNotional = 0;
   for (const [symbol, p] of positions) {
     const value = p.qty * mark(symbol);
     equity += value;
-    if (p.qty > 0) longNotional += value;
+    netNotional += value;
   }
-  const debit = overnightDebit(longNotional, equity);
+  const debit = overnightDebit(netNotional, equity);
   return debit > 0 ? dailyInterest(debit, marginRatePerYear) * days : 0;
 }
 

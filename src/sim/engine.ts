@@ -57,7 +57,7 @@ export function simulate(input: SimInput): SimOutput {
     const day = dayOf(st.now);
     if (day > lastDay) {
       if (pendingRow) equityRows.push({ ...pendingRow });
-      const debit = overnightDebit(st.portfolio.longNotional(st.mark), st.portfolio.equity(st.mark));
+      const debit = overnightDebit(st.portfolio.netNotional(st.mark), st.portfolio.equity(st.mark));
       if (debit > 0)
         st.portfolio.chargeInterest(dailyInterest(debit, st.config.marginRatePerYear) * (day - lastDay));
       lastDay = day;

@@ -176,10 +176,16 @@ export class Portfolio {
     this.interestPaid += amount;
   }
 
-  /** Long notional at the given marks (the margin-interest debit is long notional − cash). */
-  longNotional(mark: (symbol: string) => number): number {
+  /**
+   * Net notional at the given marks: longs less shorts (the margin-interest debit is what of it equity does not
+   * cover: the negative cash balance, core/margin/interest.ts overnightDebit).
+   */
+  netNotional(mark: (symbol: string) => number): number {
     let sum = 0;
-    for (const p of this.positions.values()) if (p.side === 'buy') sum += p.qty * mark(p.symbol);
+    for (const p of this.positions.values()) {
+      const value = p.qty * mark(p.symbol);
+      sum += p.side === 'buy' ? value : -value;
+    }
     return sum;
   }
 

@@ -153,19 +153,32 @@ describe('margin interest (debit × rate / 360 per calendar day)', () => {
     expect(interestForDays(10_000, 0.065, 3)).toBeCloseTo((10_000 * 0.065 * 3) / 360, 12);
   });
 
-  it('the debit is long notional beyond equity; nothing is charged on what the account’s own money covers', () => {
+  it('the debit is net notional (longs less shorts) beyond equity: the negative cash balance', () => {
     fc.assert(
       fc.property(
         fc.double({ min: 0, max: 1e6, noNaN: true }),
+        fc.double({ min: 0, max: 1e6, noNaN: true }),
         fc.double({ min: -1e5, max: 1e6, noNaN: true }),
         fc.integer({ min: 0, max: 10 }),
-        (longNotional, equity, days) => {
-          const debit = overnightDebit(longNotional, equity);
-          expect(debit).toBe(Math.max(0, longNotional - equity));
+        (longs, shorts, cash, days) => {
+          const net = longs - shorts;
+          const equity = cash + net;
+          const debit = overnightDebit(net, equity);
+          // Nothing is charged while cash is not negative; a negative cash balance is the debit.
+          expect(debit).toBeCloseTo(Math.max(0, -cash), 3);
           expect(interestForDays(debit, 0.065, days)).toBeCloseTo(((debit * 0.065) / 360) * days, 6);
         },
       ),
       RUNS,
     );
+  });
+
+  it('a short’s proceeds pay for longs: long 150,000 and short 50,000 on 100,000 of equity owes nothing', () => {
+    // Cash = 100,000 − 150,000 + 50,000 = 0. Long notional beyond equity would have charged 50,000.
+    expect(overnightDebit(150_000 - 50_000, 100_000)).toBe(0);
+    // Long 150,000 alone on 100,000: cash −50,000, the debit.
+    expect(overnightDebit(150_000, 100_000)).toBe(50_000);
+    // A short alone never borrows cash: its proceeds are cash (equity 100,000, cash 150,000).
+    expect(overnightDebit(-50_000, 100_000)).toBe(0);
   });
 });

@@ -6,13 +6,15 @@ import type { AssetClass, TimeMs } from '../types.js';
  * `debit × marginRatePerYear / 360` for every calendar day it is held (the broker convention of a 360-day
  * year).
  *
- * The debit is the part of the long positions the account's own money does not cover: long notional minus
- * equity, if positive. That is the negative cash balance of a margin account (without shorts). Long notional
- * minus the cash balance would charge a position bought outright with the account's own money, which would be
- * wrong, so own funds = equity here.
+ * The debit is the negative cash balance of the account, as Alpaca charges it ("settlement date debit
+ * balance"): cash = equity − (longs − shorts) at their marks, so the debit is the positions' net notional
+ * (longs less shorts) beyond equity, if positive. The account keeps one cash balance, so a short's proceeds
+ * pay for longs: a book long 150,000 and short 50,000 on 100,000 of equity holds no cash and owes nothing.
+ * Long notional alone beyond equity would charge that book 50,000 of debit its cash does not show; long
+ * notional minus the cash balance would charge a position bought outright with the account's own money.
  */
-export function overnightDebit(longNotional: number, equity: number): number {
-  return Math.max(0, longNotional - equity);
+export function overnightDebit(netNotional: number, equity: number): number {
+  return Math.max(0, netNotional - equity);
 }
 
 export function dailyInterest(debit: number, marginRatePerYear: number): number {

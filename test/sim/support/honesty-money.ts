@@ -79,7 +79,8 @@ function markAt(s: BarSeries, closeTimes: Float64Array, t: number): number {
 
 /**
  * Equity at each equity row = initial + realised pnl − interest + open positions marked to the last close
- * − their entry fees; interest = the overnight debit (long notional − equity) × rate / 360 per calendar day,
+ * − their entry fees; interest = the overnight debit (the negative cash balance: net notional, longs less shorts, − equity)
+ * × rate / 360 per calendar day,
  * from the state at the end of each day. And after each regular close, stock positions fit at the overnight
  * requirement (unless a stock had no bar at the close: its trim waits for its next bar).
  */
@@ -100,7 +101,7 @@ function equityIdentity(input: HonestyInput, entries: Map<string, TradeRecord[]>
   const state = (t: number, interest: number) => {
     let equity = out.initialEquity - interest;
     let slack = 0;
-    let longNotional = 0;
+    let netNotional = 0;
     for (const x of out.trades) if (x.exitTime <= t) equity += x.pnl;
     const open = openAt(out.trades, t);
     for (const x of open) {
@@ -108,27 +109,27 @@ function equityIdentity(input: HonestyInput, entries: Map<string, TradeRecord[]>
       const [a, b] = entryFeeShare(x);
       equity += (x.side === 'buy' ? 1 : -1) * x.qty * (m - x.entryPrice) - (a! + b!) / 2;
       slack += Math.abs(a! - b!) / 2;
-      if (x.side === 'buy') longNotional += x.qty * m;
+      netNotional += (x.side === 'buy' ? 1 : -1) * x.qty * m;
     }
-    return { equity, slack, longNotional, open };
+    return { equity, slack, netNotional, open };
   };
   const dayOf = dayOfRun(input);
   let interest = 0;
   /** Interest charged up to each row's day (charged at the first step of a day). */
   const charged: number[] = [];
-  let prev: { day: number; equity: number; longNotional: number } | null = null;
+  let prev: { day: number; equity: number; netNotional: number } | null = null;
   for (const [r, row] of out.equity.entries()) {
     const day = dayOf(row.time);
     if (prev && day > prev.day)
       interest +=
-        Math.max(0, prev.longNotional - prev.equity) * (config.marginRatePerYear / 360) * (day - prev.day);
+        Math.max(0, prev.netNotional - prev.equity) * (config.marginRatePerYear / 360) * (day - prev.day);
     charged.push(interest);
     const s = state(row.time, interest);
     if (Math.abs(s.equity - row.equity) > s.slack + 1e-9 * Math.max(1, Math.abs(row.equity)))
       v.push(
         `equity row ${r} ${iso(row.time)}: ${row.equity}, but cash and positions at the last closes give ${s.equity} (± ${s.slack} of fee roles)`,
       );
-    prev = { day, equity: row.equity, longNotional: s.longNotional };
+    prev = { day, equity: row.equity, netNotional: s.netNotional };
   }
   if (!near(interest, out.interestPaid, 1e-9))
     v.push(`interest: the account paid ${out.interestPaid}, the daily debit gives ${interest}`);

@@ -147,7 +147,6 @@ function marketExitViolations(
 interface BookAt {
   cash: number;
   equity: number;
-  longNotional: number;
   held: { t: TradeRecord; mark: number; stock: boolean }[];
 }
 
@@ -171,7 +170,7 @@ function booksOf(input: MoneyRulesInput, rates: ReturnType<typeof feeRates>) {
     return series[k]!.close[found]!;
   };
   const bookAt = (time: number, interest: number): BookAt => {
-    const book: BookAt = { cash: out.initialEquity - interest, equity: 0, longNotional: 0, held: [] };
+    const book: BookAt = { cash: out.initialEquity - interest, equity: 0, held: [] };
     let marked = 0;
     for (const t of out.trades) {
       if (t.entryTime > time) continue;
@@ -184,7 +183,6 @@ function booksOf(input: MoneyRulesInput, rates: ReturnType<typeof feeRates>) {
       const mark = markAt(t.symbol, time);
       book.cash -= sign * t.qty * t.entryPrice + t.qty * t.entryPrice * rates[cls][t.entryRole];
       marked += sign * t.qty * mark;
-      if (sign > 0) book.longNotional += t.qty * mark;
       book.held.push({ t, mark, stock: cls === 'stock' });
     }
     book.equity = book.cash + marked;
@@ -196,7 +194,7 @@ function booksOf(input: MoneyRulesInput, rates: ReturnType<typeof feeRates>) {
 /**
  * Cash changes only by a fill (its notional and fee) or an interest charge: rebuilt so from the trade rows
  * (each open part's entry at its recorded role) and the interest, cash plus the positions marked at the last
- * close before each row gives the row's equity exactly. Interest: the debit (long notional − equity) at each
+ * close before each row gives the row's equity exactly. Interest: the debit (the negative cash balance, as Alpaca charges it) at each
  * day's last row × rate / 360 for each day until the next row's day (the run's days: dayOfRun), charged at
  * the next day's first step, before its row; the last row's sum is what the account paid.
  */
@@ -218,7 +216,7 @@ function cashViolations(input: MoneyRulesInput, rates: ReturnType<typeof feeRate
       v.push(
         `equity row ${r} ${iso(row.time)}: ${row.equity}, cash ${book.cash} and positions give ${book.equity}`,
       );
-    prev = { day, debit: Math.max(0, book.longNotional - book.equity) };
+    prev = { day, debit: Math.max(0, -book.cash) };
   }
   if (!near(paid, out.interestPaid, 1e-9))
     v.push(`interest: paid ${out.interestPaid}, the rows' debits give ${paid}`);
