@@ -9,11 +9,11 @@ import {
   AS_GIVEN,
   STEALING_OFF,
   resolveSide,
-  setLayer,
   sideSpec,
   sweepLevels,
   type SideSpec,
 } from '../compare/sides.js';
+import { setLayer } from '../io/set-layer.js';
 import { asGivenLabel } from './compare-labels.js';
 import { invocation } from './invocation.js';
 

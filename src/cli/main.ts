@@ -1,21 +1,4 @@
-import { reportError } from './errors.js';
-import { buildProgram } from './program.js';
-
-async function main(argv: string[]): Promise<number> {
-  const program = await buildProgram(argv[2]);
-  try {
-    await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (error) {
-    const code = (error as { code?: string; exitCode?: number }).code;
-    if (typeof code === 'string' && code.startsWith('commander.')) {
-      // Help and version exit 0; usage mistakes exit 2.
-      const exit = (error as { exitCode: number }).exitCode;
-      return exit === 0 ? 0 : 2;
-    }
-    return reportError(error);
-  }
-}
+import { runProgram } from './program.js';
 
 // Output piped into a reader that stops early (`| head`) is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -23,4 +6,4 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await main(process.argv);
+process.exitCode = await runProgram(process.argv);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { CliError } from './errors.js';
+import { CliError, reportError } from './errors.js';
 import { UsageCommand } from './usage-errors.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -45,6 +45,23 @@ export async function buildProgram(commandName?: string): Promise<Command> {
   for (const c of named.length ? named : COMMANDS) (await c.load())(program);
   refuseRepeatedValues(program);
   return program;
+}
+
+/** Run the command `argv` names (node, script, then the arguments) and return its exit code. */
+export async function runProgram(argv: string[]): Promise<number> {
+  const program = await buildProgram(argv[2]);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    const code = (error as { code?: string; exitCode?: number }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      // Help and version exit 0; usage mistakes exit 2.
+      const exit = (error as { exitCode: number }).exitCode;
+      return exit === 0 ? 0 : 2;
+    }
+    return reportError(error);
+  }
 }
 
 /**

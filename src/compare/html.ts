@@ -10,7 +10,7 @@ import { esc, table } from '../report/format.js';
 import { figure, groupSelect, reportPage } from '../report/page.js';
 import type { CompareResult, Comparison, ComparisonGroup, PairedWindow } from './compare.js';
 import { columnNotes, comparisonTitle, plural, researchNotes, settingsLine, summaryTable } from './report.js';
-import { setLayer } from './sides.js';
+import { setLayer } from '../io/set-layer.js';
 import { DEFAULT_LEVEL, type Interval } from './stats.js';
 
 export interface CompareReportInput {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { STEALING_OFF, resolveSide, setLayer, sideSpec, sweepLevels } from '../../src/compare/sides.js';
+import { STEALING_OFF, resolveSide, sideSpec, sweepLevels } from '../../src/compare/sides.js';
+import { setLayer } from '../../src/io/set-layer.js';
 
 describe('--set, --variant, --baseline and --sweep as config layers', () => {
   it('types a value by its key and nests dotted keys', () => {

@@ -27,6 +27,7 @@ import { progressBar } from '../progress.js';
 import { bothSides } from '../compare-labels.js';
 import { resolveGroups, type SideFlags } from '../compare-groups.js';
 import { invocation } from '../invocation.js';
+import { addSetFlag, collect } from '../flag-layers.js';
 
 interface CompareOptions extends BarFileFlags, SideFlags {
   data?: string[];
@@ -49,8 +50,6 @@ interface CompareOptions extends BarFileFlags, SideFlags {
   report?: string;
   quiet?: boolean;
 }
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 const EXAMPLES = `
 Examples:
@@ -84,13 +83,8 @@ export function registerCompare(program: Command): void {
     .option('--from <time>', 'start of the first window (ISO date, UTC)')
     .option('--to <time>', 'no window ends after this (ISO date, UTC)')
     .option('--config <file>', 'config file every side starts from (JSON or YAML)')
-    .option('--preset <name>', `preset every side starts from (${PRESET_NAMES.join(', ')})`)
-    .option(
-      '--set <key=value>',
-      'a config value for every side (repeatable), e.g. --set sim.slippageBps=5',
-      collect,
-      [],
-    )
+    .option('--preset <name>', `preset every side starts from (${PRESET_NAMES.join(', ')})`);
+  addSetFlag(command, 'a config value for every side (repeatable), e.g. --set sim.slippageBps=5')
     .option(
       '--variant <side>',
       'policy A: a config file or key=value pairs (repeatable: several A against one B)',

@@ -4,12 +4,14 @@ import { ValidationError } from '../../core/errors.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { loadConfig } from '../../io/load-config.js';
 import { EXIT } from '../errors.js';
+import { addSetFlag, setFlagLayers } from '../flag-layers.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput } from '../output.js';
 
 interface CheckOptions {
   preset?: string;
   json?: string;
   strict?: boolean;
+  set?: string[];
 }
 
 export function registerConfig(program: Command): void {
@@ -20,24 +22,30 @@ export function registerConfig(program: Command): void {
       'after',
       '\nExamples:\n  worksteal config check my-config.yaml\n  worksteal config check --preset original --json -',
     );
-  config
+  const check = config
     .command('check')
     .description(
       'validate a config file (JSON or YAML) with WORKSTEAL_* overrides; print the effective config and warnings',
     )
     .argument('[file]', 'config file; omitted: the preset alone')
-    .option('--preset <name>', `start from a preset (${PRESET_NAMES.join(', ')})`)
+    .option('--preset <name>', `start from a preset (${PRESET_NAMES.join(', ')})`);
+  addSetFlag(check)
     .addOption(jsonOption('{valid, preset, config, warnings, errors}'))
     .option('--strict', 'treat warnings as a failed check (exit 1)')
     .addHelpText(
       'after',
-      `\nExit codes: 0 valid; 2 invalid (the file does not parse or a value fails validation); 1 valid but with warnings under --strict.\n\nExamples:\n  worksteal config check my-config.yaml\n  WORKSTEAL_COOLDOWN_SEC=200 worksteal config check --json - | jq .warnings\n  worksteal config check best.json --strict`,
+      `\nExit codes: 0 valid; 2 invalid (the file does not parse or a value fails validation); 1 valid but with warnings under --strict.\n\nExamples:\n  worksteal config check my-config.yaml\n  WORKSTEAL_COOLDOWN_SEC=200 worksteal config check --json - | jq .warnings\n  worksteal config check my-config.yaml --set margin.stock.pdtMinEquity=2000\n  worksteal config check best.json --strict`,
     )
     .action(async (file: string | undefined, opts: CheckOptions) => {
       await checkOutputPath('--json', opts.json);
       const out = humanStream(opts.json);
       try {
-        const resolved = await loadConfig({ file, preset: opts.preset, env: process.env });
+        const resolved = await loadConfig({
+          file,
+          preset: opts.preset,
+          flags: setFlagLayers(opts.set),
+          env: process.env,
+        });
         // Under --strict a warning fails the check: the config is valid, the check is not passed.
         const failsStrict = opts.strict === true && resolved.warnings.length > 0;
         if (opts.json) {

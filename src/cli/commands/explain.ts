@@ -17,6 +17,7 @@ import { loadConfig } from '../../io/load-config.js';
 import { readStructuredFile } from '../../io/read-structured.js';
 import { dataQualityLines, type ReadBars } from '../data-summary.js';
 import { CliError, EXIT } from '../errors.js';
+import { addSetFlag, setFlagLayers } from '../flag-layers.js';
 import { addBarFileFlags, barLoadOptions, type BarFileFlags } from '../bar-flags.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput } from '../output.js';
 
@@ -27,6 +28,7 @@ interface ExplainOptions extends BarFileFlags {
   json?: string;
   calendar?: string;
   data?: string[];
+  set?: string[];
 }
 
 export function registerExplain(program: Command): void {
@@ -40,11 +42,11 @@ export function registerExplain(program: Command): void {
     .option(
       '--preset <name>',
       `preset under the config file and the scenario (${PRESET_NAMES.join(', ')}); a scenario's own preset must agree`,
-    )
-    .option(
-      '--data <paths...>',
-      'bar files and/or folders (as simulate reads them); needed under victimRanking fillProbability or expectedValue, and what makes the default auto rank by expected value: each symbol is valued from its bars closed by the scenario time. An order or request without validUntil is valid for one bar after now',
     );
+  addSetFlag(command).option(
+    '--data <paths...>',
+    'bar files and/or folders (as simulate reads them); needed under victimRanking fillProbability or expectedValue, and what makes the default auto rank by expected value: each symbol is valued from its bars closed by the scenario time. An order or request without validUntil is valid for one bar after now',
+  );
   addBarFileFlags(command, 'with --data: ')
     .addOption(jsonOption('the decision record'))
     .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar')
@@ -67,6 +69,7 @@ export function registerExplain(program: Command): void {
         file: opts.config,
         preset: scenario.preset ?? opts.preset,
         extra: scenario.config ? [{ source: `${opts.scenario} config`, values: scenario.config }] : [],
+        flags: setFlagLayers(opts.set),
         env: process.env,
       });
       const config = resolved.config;

@@ -1,5 +1,6 @@
 /** What `optimize` and `optimize --compare` share: their options, the executor, data loading and progress. */
 import type { WorkstealConfig } from '../../core/config/schema.js';
+import { mergeLayer } from '../../core/config/resolve.js';
 import { loadConfig } from '../../io/load-config.js';
 import { readStructuredFile } from '../../io/read-structured.js';
 import { loadStudyData, type StudyData } from '../../optimizer/data.js';
@@ -13,6 +14,7 @@ import { boundary } from '../../compare/windows.js';
 import { num } from '../../report/text.js';
 import { barLoadOptions, type BarFileFlags } from '../bar-flags.js';
 import type { ReadRange } from '../data-summary.js';
+import { setFlagLayers } from '../flag-layers.js';
 import { listFlag } from '../lists.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
@@ -44,6 +46,8 @@ export interface OptimizeOptions extends BarFileFlags {
   queueName?: string;
   db: string;
   quiet?: boolean;
+  /** `--set key=value`, in the order given. */
+  set?: string[];
 }
 
 export const DEFAULT_DB = 'worksteal-optimize.sqlite';
@@ -98,7 +102,9 @@ export function progressReporter(bar: Progress): (p: StudyProgress) => void {
 
 /**
  * The configuration the study starts from, with its config warnings (said on stderr as simulate and compare
- * say them: among them that research settings read the future).
+ * say them: among them that research settings read the future). `fileValues`, what best.json keeps of the
+ * user's own settings: the config file's values with the `--set` values over them, so `simulate --config
+ * best.json` gives the configuration the study scored.
  */
 export async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
   config: WorkstealConfig;
@@ -106,8 +112,15 @@ export async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
   fileValues?: Record<string, unknown>;
   warnings: string[];
 }> {
-  const resolved = await loadConfig({ file: opts.config, preset: opts.preset, env: process.env });
-  const raw = opts.config ? await readStructuredFile(opts.config) : undefined;
+  const set = setFlagLayers(opts.set);
+  const resolved = await loadConfig({
+    file: opts.config,
+    preset: opts.preset,
+    flags: set,
+    env: process.env,
+  });
+  const file = opts.config ? await readStructuredFile(opts.config) : undefined;
+  const raw = set.reduce<unknown>((values, layer) => mergeLayer(values, layer.values), file);
   let config = resolved.config;
   if (opts.population !== undefined) {
     const population = wholeNumber(opts.population, '--population', 4);

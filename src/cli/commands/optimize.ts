@@ -49,6 +49,7 @@ import {
   type OptimizeOptions,
 } from './optimize-shared.js';
 import { invocation } from '../invocation.js';
+import { addSetFlag } from '../flag-layers.js';
 import { researchNote } from '../../sim/signals/skill.js';
 
 // Other commands and tests import these from here.
@@ -67,7 +68,8 @@ export function registerOptimize(program: Command): void {
     .option('--from <time>', 'start of the folds (ISO date, UTC)')
     .option('--to <time>', 'end of the folds (ISO date, UTC)')
     .option('--config <file>', 'config file; its optimize section sets the search space, folds and score')
-    .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`)
+    .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`);
+  addSetFlag(command)
     .option('--generations <n>', 'generations to run, the initial population counting as one', '20')
     .option('--population <n>', 'DE population (default: the config, else 5 per parameter)')
     .option('--seed <n>', 'random seed: the same seed gives the same run', '1')

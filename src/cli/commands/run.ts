@@ -7,7 +7,7 @@ import { launchAlpaca, launchReplay, type LiveSession } from '../../live/launch.
 import { commandLogger, type Logger } from '../../ports/log.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { StoreFileError } from '../../store/errors.js';
-import { flagLayers } from '../flag-layers.js';
+import { addSetFlag, flagLayers, setFlagLayers } from '../flag-layers.js';
 import { listFlag } from '../lists.js';
 import { checkOutputPath, stateDbOption } from '../output.js';
 import { CliError, EXIT, portInUse } from '../errors.js';
@@ -37,6 +37,7 @@ export interface RunOptions extends BarFileFlags {
   cancelOnStop?: boolean;
   keepServing?: boolean;
   http?: boolean;
+  set?: string[];
 }
 
 export function registerRun(program: Command): void {
@@ -53,7 +54,8 @@ export function registerRun(program: Command): void {
       '--config <file>',
       'config file (JSON or YAML); the live section sets polling, HTTP, alerts, the store',
     )
-    .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`)
+    .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`);
+  addSetFlag(command)
     .option('--dry-run', 'decide and record everything, cancel and place nothing')
     .option('--data <paths...>', 'replay: bar files and/or folders')
     .option(
@@ -254,15 +256,19 @@ function notWarmedUp(warmedUp: number, to: number | null): { detail: string } {
 }
 
 /** Command-line flags as config layers, each named by its flag (src/cli/flag-layers.ts). */
+/** --set, then the command's own flags over it. */
 function runFlagLayers(opts: RunOptions): { source: string; values: unknown }[] {
-  return flagLayers([
-    ['--dry-run', ['dryRun'], opts.dryRun ? true : undefined],
-    ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed', '3600')],
-    ['--poll', ['live', 'pollSec'], numberFlag(opts.poll, '--poll', '60')],
-    ['--db', ['live', 'stateDb'], opts.db],
-    ['--signals', ['live', 'signalsCsv'], opts.signals],
-    ['--cancel-on-stop', ['live', 'cancelEntriesOnStop'], opts.cancelOnStop ? true : undefined],
-    ['--host', ['live', 'http', 'host'], opts.host],
-    ['--port', ['live', 'http', 'port'], numberFlag(opts.port, '--port', '8787')],
-  ]);
+  return [
+    ...setFlagLayers(opts.set),
+    ...flagLayers([
+      ['--dry-run', ['dryRun'], opts.dryRun ? true : undefined],
+      ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed', '3600')],
+      ['--poll', ['live', 'pollSec'], numberFlag(opts.poll, '--poll', '60')],
+      ['--db', ['live', 'stateDb'], opts.db],
+      ['--signals', ['live', 'signalsCsv'], opts.signals],
+      ['--cancel-on-stop', ['live', 'cancelEntriesOnStop'], opts.cancelOnStop ? true : undefined],
+      ['--host', ['live', 'http', 'host'], opts.host],
+      ['--port', ['live', 'http', 'port'], numberFlag(opts.port, '--port', '8787')],
+    ]),
+  ];
 }

@@ -13,7 +13,7 @@ import type { Timers } from '../../service/advisory-broker.js';
 import { warnExposure } from '../../service/exposure.js';
 import { startServiceHttp, type ServiceHttp } from '../../service/http.js';
 import { PortInUseError } from '../../live/http.js';
-import { flagLayers } from '../flag-layers.js';
+import { addSetFlag, flagLayers, setFlagLayers } from '../flag-layers.js';
 import { openapiText } from '../../service/openapi.js';
 import { CoordinatorService, type ServiceMode } from '../../service/service.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
@@ -37,6 +37,7 @@ interface ServeOptions extends ServeModeFlags {
   auth?: boolean;
   openapi?: boolean;
   speed?: string;
+  set?: string[];
 }
 
 export function registerServe(program: Command): void {
@@ -49,7 +50,8 @@ export function registerServe(program: Command): void {
       'none',
     )
     .option('--config <file>', 'config file (JSON or YAML)')
-    .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`)
+    .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`);
+  addSetFlag(command)
     .option('--dry-run', 'decide and record everything; nothing is cancelled or placed')
     .option('--host <addr>', 'address to bind (live.http.host, default 127.0.0.1)')
     .option('--port <n>', 'port (live.http.port; 0 picks a free one, printed in the "serving" line)')
@@ -247,12 +249,16 @@ export function untilStopped(ready: Promise<void>, signal: Promise<string>, log:
 }
 
 /** Command-line flags as config layers, each named by its flag (src/cli/flag-layers.ts). */
+/** --set, then the command's own flags over it. */
 function serveFlagLayers(opts: ServeOptions): { source: string; values: unknown }[] {
-  return flagLayers([
-    ['--dry-run', ['dryRun'], opts.dryRun ? true : undefined],
-    ['--host', ['live', 'http', 'host'], opts.host],
-    ['--port', ['live', 'http', 'port'], numberFlag(opts.port, '--port', '8787')],
-    ['--db', ['live', 'stateDb'], opts.db],
-    ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed', '3600')],
-  ]);
+  return [
+    ...setFlagLayers(opts.set),
+    ...flagLayers([
+      ['--dry-run', ['dryRun'], opts.dryRun ? true : undefined],
+      ['--host', ['live', 'http', 'host'], opts.host],
+      ['--port', ['live', 'http', 'port'], numberFlag(opts.port, '--port', '8787')],
+      ['--db', ['live', 'stateDb'], opts.db],
+      ['--speed', ['live', 'replaySpeed'], numberFlag(opts.speed, '--speed', '3600')],
+    ]),
+  ];
 }

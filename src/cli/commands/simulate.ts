@@ -22,6 +22,7 @@ import { CliError, EXIT } from '../errors.js';
 import { money, num, pct, table, tableWidth } from '../../report/text.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
+import { addSetFlag, setFlagLayers } from '../flag-layers.js';
 import type { RunStore } from '../../store/runs.js';
 
 interface SimulateOptions extends BarFileFlags {
@@ -42,6 +43,8 @@ interface SimulateOptions extends BarFileFlags {
   calendar?: string;
   quiet?: boolean;
   signalSkill?: string;
+  /** `--set key=value`, in the order given. */
+  set?: string[];
 }
 
 export function registerSimulate(program: Command): void {
@@ -58,7 +61,8 @@ export function registerSimulate(program: Command): void {
     .option('--from <time>', 'start (ISO date or time, UTC)')
     .option('--to <time>', 'end (ISO date or time, UTC)')
     .option('--config <file>', 'config file (JSON or YAML); best.json from optimize works too')
-    .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`)
+    .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`);
+  addSetFlag(command)
     .option('--signals <file>', 'signals CSV instead of the built-in forecaster')
     .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar (2000–2035)')
     .option('--no-stealing', 'disable stealing (same as stealingEnabled: false), for a comparison')
@@ -72,7 +76,7 @@ export function registerSimulate(program: Command): void {
     .option('--quiet', 'print only the summary line')
     .addHelpText(
       'after',
-      `\nExamples:\n  worksteal simulate --benchmark crypto\n  worksteal simulate --data ../shared/marketdata/binance-spot-yanniedog --symbols SOLUSDT,LINKUSDT --from 2023-01-01\n  worksteal simulate --benchmark mixed --no-stealing --json out.json --report out.html\n  worksteal simulate --benchmark crypto --quiet --json - | jq .summary\n  worksteal simulate --benchmark crypto --signal-skill 0.5   # research: look-ahead signals`,
+      `\nExamples:\n  worksteal simulate --benchmark crypto\n  worksteal simulate --data ../shared/marketdata/binance-spot-yanniedog --symbols SOLUSDT,LINKUSDT --from 2023-01-01\n  worksteal simulate --benchmark mixed --no-stealing --json out.json --report out.html\n  worksteal simulate --benchmark mixed --set victimRanking=distance\n  worksteal simulate --benchmark crypto --quiet --json - | jq .summary\n  worksteal simulate --benchmark crypto --signal-skill 0.5   # research: look-ahead signals`,
     )
     .action(async (opts: SimulateOptions) => {
       // Checked before the simulation, so a typo in a path does not cost the run.
@@ -184,7 +188,9 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
   const resolved = await loadConfig({
     file: opts.config,
     preset: opts.preset,
+    // --set over the environment, the command's own flags over --set (docs/cli.md).
     flags: [
+      ...setFlagLayers(opts.set),
       ...(opts.stealing === false ? [{ source: '--no-stealing', values: { stealingEnabled: false } }] : []),
       ...(opts.signalSkill !== undefined ? [signalSkillLayer(opts.signalSkill)] : []),
     ],

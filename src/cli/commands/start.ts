@@ -26,6 +26,7 @@ import { CliError, EXIT } from '../errors.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { describeResult, runDownload } from './data.js';
 import { shellWord } from '../invocation.js';
+import { addSetFlag, setFlagLayers } from '../flag-layers.js';
 import {
   printSummary,
   reportOf,
@@ -44,6 +45,8 @@ interface StartOptions {
   quiet?: boolean;
   cache?: boolean;
   repair?: boolean;
+  /** `--set key=value`, in the order given. */
+  set?: string[];
 }
 
 const SUGGESTION =
@@ -53,7 +56,7 @@ const SYNTHETIC_BANNER = (seed: number): string =>
   `SYNTHETIC DATA (seed ${seed}): generated prices, not a market; these numbers say nothing about real trading.`;
 
 export function registerStart(program: Command): void {
-  program
+  const command = program
     .command('start')
     .description(
       'the demo behind `npm start`: simulate on the data there is (WORKSTEAL_DATA, ../shared/marketdata, ./data), downloading a small default set the first time',
@@ -74,7 +77,8 @@ export function registerStart(program: Command): void {
     .option(
       '--repair',
       'drop bad rows and duplicates, sort rows out of order and repair high/low in the benchmark files (each action listed) instead of refusing them',
-    )
+    );
+  addSetFlag(command)
     .addHelpText(
       'after',
       '\nExamples:\n  npm start                                  # the same as: worksteal start\n  worksteal start --synthetic --seed 3 --quiet\n  worksteal start --json result.json --report report.html',
@@ -82,6 +86,8 @@ export function registerStart(program: Command): void {
     .action(async (opts: StartOptions) => {
       await checkOutputPath('--json', opts.json);
       await checkOutputPath('--report', opts.report);
+      // A --set the config refuses is said before any data is looked for or downloaded.
+      await loadConfig({ flags: setFlagLayers(opts.set), env: process.env });
       const out = humanStream(opts.json);
       const ran = opts.synthetic ? { run: await synthetic(opts), data: null } : await demo(opts);
       if (ran === null) return;
@@ -100,7 +106,9 @@ export function registerStart(program: Command): void {
         // A line about the run, not its result: stderr (docs/cli.md "Output"), so stdout holds only the summary.
         if (path && path !== '-' && !opts.quiet) process.stderr.write(`${flag}: wrote ${path}\n`);
       }
-      if (!opts.quiet) for (const line of nextSteps(ran.data)) process.stderr.write(`${line}\n`);
+      // The comparison suggested is of the configuration just simulated: the --set values go with it.
+      const data = ran.data && [ran.data, ...(opts.set ?? []).map((s) => `--set ${shellWord(s)}`)].join(' ');
+      if (!opts.quiet) for (const line of nextSteps(data)) process.stderr.write(`${line}\n`);
       process.exitCode = EXIT.ok;
     });
 }
@@ -130,8 +138,12 @@ export function nextSteps(data: string | null, scenario = EXAMPLE_SCENARIO): str
   return lines;
 }
 
-async function simulateLoaded(loaded: LoadResult[], quiet: boolean): Promise<SimulateRun> {
-  const resolved = await loadConfig({ env: process.env });
+async function simulateLoaded(
+  loaded: LoadResult[],
+  quiet: boolean,
+  set: readonly string[] | undefined,
+): Promise<SimulateRun> {
+  const resolved = await loadConfig({ flags: setFlagLayers(set), env: process.env });
   const calendar = nyseCalendar();
   const quality = dataQualityLines(loaded, calendar, { extendedHours: resolved.config.extendedHours });
   if (!quiet) {
@@ -146,7 +158,11 @@ async function synthetic(opts: StartOptions): Promise<SimulateRun> {
   const seed = Number(opts.seed ?? DEFAULT_SYNTHETIC_SEED);
   if (!Number.isSafeInteger(seed)) throw new CliError(`--seed ${opts.seed}: use a whole number`);
   if (!opts.quiet) process.stderr.write(`demo data: SYNTHETIC market (seed ${seed}), generated in memory\n`);
-  const run = await simulateLoaded(syntheticSet({ seed, calendar: nyseCalendar() }), opts.quiet === true);
+  const run = await simulateLoaded(
+    syntheticSet({ seed, calendar: nyseCalendar() }),
+    opts.quiet === true,
+    opts.set,
+  );
   run.result.synthetic = true;
   return run;
 }
@@ -174,8 +190,16 @@ async function demo(opts: StartOptions): Promise<{ run: SimulateRun; data: strin
       );
     const repair = opts.repair === true;
     const run = await (plan.why === 'WORKSTEAL_DATA'
-      ? simulateCommand({ benchmark: 'crypto', dataFlag: false, quiet, cache, repair })
-      : simulateCommand({ data: plan.files, from: set.from, to: set.to, quiet, cache, repair }));
+      ? simulateCommand({ benchmark: 'crypto', dataFlag: false, quiet, cache, repair, set: opts.set })
+      : simulateCommand({
+          data: plan.files,
+          from: set.from,
+          to: set.to,
+          quiet,
+          cache,
+          repair,
+          set: opts.set,
+        }));
     return { run, data: '--benchmark crypto' };
   }
   if (plan.kind === 'download') {
@@ -193,7 +217,7 @@ async function demo(opts: StartOptions): Promise<{ run: SimulateRun; data: strin
       process.stderr.write(`note: ${e.file} not used: ${e.symbol} also comes from another file\n`);
   }
   const loaded = await loadEntries(store, entries, cache ? {} : { cacheDir: null });
-  const run = await simulateLoaded(loaded, quiet);
+  const run = await simulateLoaded(loaded, quiet, opts.set);
   const { from, to } = run.result.range;
   const long = from !== null && to !== null && Date.parse(to) - Date.parse(from) >= COMPARE_MIN_MS;
   const folder = relative(process.cwd(), dir) || '.';
