@@ -1,3 +1,4 @@
+import type { AssetClass } from '../core/types.js';
 import type { BarSeries } from '../marketdata/types.js';
 import type { ExitRule } from '../session/exits.js';
 import { counterfactualTrade, type CounterfactualRules } from './counterfactual.js';
@@ -23,8 +24,8 @@ export interface VictimRegret {
   repeat: boolean;
 }
 
-export interface StealRegret {
-  victims: VictimRegret[];
+/** The sums of steal regret over a set of steals (every steal, or those of one pair of asset classes). */
+export interface RegretTotals {
   /** Distinct victim opportunities (repeats of one opportunity count once). */
   victimsEvaluated: number;
   victimsThatWouldHaveFilled: number;
@@ -39,6 +40,22 @@ export interface StealRegret {
    * percent), so a net regret within two of these of 0 says nothing about whether stealing paid.
    */
   netRegretStandardError: number;
+}
+
+/**
+ * Steal regret of the steals of one stealer asset class from victims of one class (or of both at once, a
+ * steal that took from a crypto and a stock order): where on a mixed book stealing paid and where it cost.
+ */
+export interface ClassPairRegret extends RegretTotals {
+  thief: AssetClass;
+  victims: 'crypto' | 'stock' | 'crypto+stock';
+  steals: number;
+}
+
+export interface StealRegret extends RegretTotals {
+  victims: VictimRegret[];
+  /** The same sums by stealer and victim asset class, in a fixed order; pairs with no steal are left out. */
+  byClass: ClassPairRegret[];
 }
 
 /**
@@ -87,12 +104,24 @@ export function stealRegret(input: {
   const victims: VictimRegret[] = [];
   // Opportunities seen, by when they expire (few share an expiry), without building a string key per victim.
   const seen = new Map<number, StealRecord['victims']>();
-  let stealersMade = 0;
   const stealerOutcomes: number[] = [];
+  const classOf = (symbol: string): AssetClass | undefined => {
+    const k = seriesBySymbol.get(symbol);
+    return k === undefined ? undefined : input.series[k]!.assetClass;
+  };
+  const pairs = new Map<string, { steals: number; outcomes: number[]; victims: VictimRegret[] }>();
   for (const steal of input.steals) {
     const made = steal.thiefOrderId ? (pnlByOrder.get(steal.thiefOrderId) ?? 0) : 0;
-    stealersMade += made;
     stealerOutcomes.push(made);
+    const pair = pairOf(
+      classOf(steal.thief),
+      steal.victims.map((v) => classOf(v.symbol)),
+    );
+    let group = pairs.get(pair);
+    if (!group) pairs.set(pair, (group = { steals: 0, outcomes: [], victims: [] }));
+    group.steals++;
+    group.outcomes.push(made);
+    const first = victims.length;
     for (const v of steal.victims) {
       const k = seriesBySymbol.get(v.symbol);
       if (k === undefined) continue;
@@ -123,12 +152,46 @@ export function stealRegret(input: {
         repeat,
       });
     }
+    for (let i = first; i < victims.length; i++) group.victims.push(victims[i]!);
   }
+  const byClass: ClassPairRegret[] = [];
+  for (const key of PAIR_ORDER) {
+    const g = pairs.get(key);
+    if (!g) continue;
+    const [thief, of] = key.split('<') as [AssetClass, ClassPairRegret['victims']];
+    byClass.push({ thief, victims: of, steals: g.steals, ...totals(g.victims, g.outcomes) });
+  }
+  return { victims, ...totals(victims, stealerOutcomes), byClass };
+}
+
+/** Stealer class `<` victim classes, the key of a class pair; a steal of unknown symbols counts as crypto's. */
+const PAIR_ORDER = [
+  'crypto<crypto',
+  'crypto<stock',
+  'crypto<crypto+stock',
+  'stock<crypto',
+  'stock<stock',
+  'stock<crypto+stock',
+] as const;
+
+function pairOf(thief: AssetClass | undefined, victims: readonly (AssetClass | undefined)[]): string {
+  const known = victims.filter((c): c is AssetClass => c !== undefined);
+  const crypto = known.includes('crypto');
+  const stock = known.includes('stock');
+  const of = crypto && stock ? 'crypto+stock' : stock ? 'stock' : 'crypto';
+  return `${thief ?? 'crypto'}<${of}`;
+}
+
+/**
+ * The sums of a set of steals: its victims (a repeat of an opportunity counts once, at its first steal) and
+ * its stealers' outcomes, with the standard error of the net (each outcome an independent draw).
+ */
+function totals(victims: readonly VictimRegret[], stealerOutcomes: readonly number[]): RegretTotals {
   const distinct = victims.filter((v) => !v.repeat);
   const filled = distinct.filter((v) => v.wouldHaveFilled);
   const victimWouldHaveMade = filled.reduce((a, v) => a + v.victimPnl, 0);
+  const stealersMade = stealerOutcomes.reduce((a, x) => a + x, 0);
   return {
-    victims,
     victimsEvaluated: distinct.length,
     victimsThatWouldHaveFilled: filled.length,
     victimWouldHaveMade,

@@ -16,6 +16,7 @@ import { loadBarFiles } from '../load-bars.js';
 import { warmUpBars } from '../../optimizer/objective/window.js';
 import { rangeDays } from '../../sim/report/analysis.js';
 import { renderReport } from '../../sim/report/html.js';
+import { classRegretRows } from '../../sim/report/regret-rows.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
 import { CliError, EXIT } from '../errors.js';
@@ -333,6 +334,7 @@ export function printSummary(
           'steal regret',
           `${s.regret.victimsThatWouldHaveFilled}/${s.regret.victimsEvaluated} victims would have filled; they would have made ${money(s.regret.victimWouldHaveMade)}, stealers made ${money(s.regret.stealersMade)}; net ${money(s.regret.netRegret)} ± ${money(s.regret.netRegretStandardError)} (standard error)`,
         ],
+        ...classRegretRows(s.regret, money),
         ...calibrationRows(result),
       ],
       { width: tableWidth(out) },

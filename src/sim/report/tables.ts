@@ -1,6 +1,7 @@
 import { esc, money, pct, table, when } from '../../report/format.js';
 import type { SimulationResult } from '../run.js';
 import { periodReturns } from './analysis.js';
+import { classRegretRows } from './regret-rows.js';
 
 /** The simulation report's tables: the summary beside the comparison run, calendar returns, the trade list. */
 
@@ -27,17 +28,18 @@ function summaryRows(r: SimulationResult): [string, string][] {
       'steal regret',
       `${s.regret.victimsThatWouldHaveFilled} of ${s.regret.victimsEvaluated} victims would have filled, making ${money(s.regret.victimWouldHaveMade)}; stealers made ${money(s.regret.stealersMade)}; net ${money(s.regret.netRegret)} ± ${money(s.regret.netRegretStandardError)} (standard error)`,
     ],
+    ...classRegretRows(s.regret, money),
   ];
 }
 
 export function summaryTable(r: SimulationResult, c: SimulationResult | null): string {
   const mine = summaryRows(r);
   if (!c) return table(['metric', stealingLabel(r)], mine);
-  const theirs = summaryRows(c);
-  return table(
-    ['metric', `this run (${stealingLabel(r)})`, `comparison (${stealingLabel(c)})`],
-    mine.map(([k, v], i) => [k, v, theirs[i]![1]]),
-  );
+  // By label: the two runs may have different rows (regret by class pair exists only where a pair stole).
+  const theirs = new Map(summaryRows(c));
+  const rows = mine.map(([k, v]) => [k, v, theirs.get(k) ?? '—']);
+  for (const [k, v] of theirs) if (!mine.some(([m]) => m === k)) rows.push([k, '—', v]);
+  return table(['metric', `this run (${stealingLabel(r)})`, `comparison (${stealingLabel(c)})`], rows);
 }
 
 /** Years down, months across, the year's return last; cells coloured by sign. */
