@@ -239,7 +239,8 @@ export class AdvisoryReports {
     if (event.kind === 'placed' && book.knows(event.order.id))
       return `placed: order ${event.order.id} was reported before with these terms (a repeat); nothing changed`;
     if ((event.kind === 'cancelled' || event.kind === 'fill') && book.knows(event.orderId)) {
-      if (!book.isOpen(event.orderId)) {
+      // A closed order's fill beyond what it is held with filled before its cancel took effect: it counts.
+      if (!book.isOpen(event.orderId) && !(book.filledAfterClose(event.orderId, event.filledQty) > 0)) {
         const held = book.order(event.orderId)!;
         return (
           `${event.kind}: the order is not open (held as ${held.status === 'canceled' ? 'cancelled' : held.status}, ` +
@@ -248,7 +249,7 @@ export class AdvisoryReports {
       }
       // Fills are cumulative: one not above what is applied says nothing new. It answered "fill applied".
       const filled = book.ledger.filled(event.orderId);
-      if (event.kind === 'fill' && event.filledQty <= filled)
+      if (event.kind === 'fill' && book.isOpen(event.orderId) && event.filledQty <= filled)
         return (
           `fill: order ${event.orderId} has ${filled} filled already; this report's cumulative ` +
           `${event.filledQty} is ${event.filledQty < filled ? 'older than that' : 'the same (a repeat)'}; ` +
@@ -271,7 +272,9 @@ export class AdvisoryReports {
     this.writeTx ??= this.d.store.db.transaction(
       (e: OrderEventBody, t: number, f: 'saga' | 'event'): boolean => {
         if (!this.d.tables.appendReport(e, t)) return false;
-        mirrorToStore(this.d.store, e, t);
+        // A fill of a closed order (it filled before its cancel took effect) leaves its row closed.
+        const closed = e.kind === 'fill' && this.d.book.knows(e.orderId) && !this.d.book.isOpen(e.orderId);
+        mirrorToStore(this.d.store, closed ? Object.assign({}, e, { kind: 'cancelled' as const }) : e, t);
         const { effects, dropped } = this.d.book.apply(e, t);
         if (f === 'event') for (const effect of effects) applyToLedger(this.d.ledger(), effect, t);
         else if (e.kind === 'placed') applyToLedger(this.d.ledger(), e, t);
