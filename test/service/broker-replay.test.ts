@@ -114,9 +114,9 @@ function held(s: {
 
 /** How the bot delivers: a sort key per report, repeats, and restarts after some deliveries. */
 interface Delivery {
-  keys: number[];
-  repeats: number[];
-  restarts: number[];
+  keys: readonly number[];
+  repeats: readonly number[];
+  restarts: readonly number[];
 }
 
 /** kill -9 once the answers so far are on disk, then a new process over the same store. */
