@@ -150,6 +150,7 @@ export class AdvisoryBook {
     this.ledger.adjustPosition(o.symbol, o.assetClass, o.side === 'buy' ? delta : -delta, price);
     o.filledQty += delta;
     if (event.fillPrice !== undefined) o.fillPrice = event.fillPrice;
+    if (o.filledQty >= o.qty - 1e-12) o.status = 'filled'; // all of it filled before the cancel took effect
     const p = this.ledger.position(o.symbol);
     return [
       {

@@ -86,6 +86,11 @@ describe('a fill reported after its order was reported cancelled', () => {
     ]);
     h = await restart(h);
     expect(money(h)).toEqual(after);
+    // All of it, filled before the cancel took effect: held as filled.
+    expect(h.service.event({ kind: 'fill', orderId: 'eth-1', filledQty: 30, fillPrice: 100 }).detail).toBe(
+      'order eth-1 filled (30 of 30); no longer open',
+    );
+    expect(money(h)).toEqual({ used: 3_000, orders: [], positions: [{ symbol: 'ETH/USD', qty: 30 }] });
     // Still no more than the order: 31 of 30 is refused.
     expect(() => h.service.event({ kind: 'fill', orderId: 'eth-1', filledQty: 31, fillPrice: 100 })).toThrow(
       /placed for 30/,
