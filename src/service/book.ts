@@ -84,7 +84,8 @@ export class AdvisoryBook {
           this.holdBack(event);
           return { effects: [], dropped: null };
         }
-        if (!this.ledger.hasOrder(event.orderId)) return { effects: [], dropped: null };
+        if (!this.ledger.hasOrder(event.orderId))
+          return { effects: this.filledBeforeClose(event), dropped: null };
         this.applyOrderEvent(event, at);
         return { effects: [event], dropped: null };
       default:
@@ -125,6 +126,43 @@ export class AdvisoryBook {
     return this.ledger.hasOrder(orderId);
   }
 
+  /**
+   * What a fill or cancel of a closed order adds: its cumulative fill beyond what the book holds of it, up to
+   * the order's quantity (0: nothing, a repeat or an older report). Nothing fills after a cancel takes effect, so
+   * a larger cumulative fill happened before it: the cancel's report left it out (`filledQty` omitted reads as
+   * 0) or came first by another path. The venue holds that position.
+   */
+  filledAfterClose(orderId: string, filledQty: number): number {
+    const o = this.venue.get(orderId);
+    if (!o || this.ledger.hasOrder(orderId)) return 0;
+    return Math.max(0, Math.min(o.qty, filledQty) - o.filledQty);
+  }
+
+  /**
+   * A closed order's fill beyond what the book holds of it (filledAfterClose) becomes a position, the order stays
+   * closed. The effect for another ledger, where the order is closed too: the position as the book holds it now.
+   */
+  private filledBeforeClose(event: HeldReport): OrderEventBody[] {
+    const delta = this.filledAfterClose(event.orderId, event.filledQty);
+    const o = this.venue.get(event.orderId);
+    if (!(delta > 0) || !o) return [];
+    const price = event.fillPrice ?? o.limitPrice;
+    this.ledger.adjustPosition(o.symbol, o.assetClass, o.side === 'buy' ? delta : -delta, price);
+    o.filledQty += delta;
+    if (event.fillPrice !== undefined) o.fillPrice = event.fillPrice;
+    if (o.filledQty >= o.qty - 1e-12) o.status = 'filled'; // all of it filled before the cancel took effect
+    const p = this.ledger.position(o.symbol);
+    return [
+      {
+        kind: 'position',
+        symbol: o.symbol,
+        assetClass: o.assetClass,
+        qty: p?.qty ?? 0,
+        price: p?.price ?? price,
+      },
+    ];
+  }
+
   private applyOrderEvent(event: HeldReport, at: number): void {
     applyToLedger(this.ledger, event, at);
     if (event.kind === 'fill') this.setStatus(event.orderId, null, event.filledQty, event.fillPrice);
@@ -160,15 +198,15 @@ export class AdvisoryBook {
 const EARLY_MEMORY = 10_000;
 
 /**
- * Two reports of one order that came before its placement, as one, by the rules for an open order: fills are
- * cumulative, and after a cancel nothing more counts.
+ * Two reports of one order that came before its placement, as one: fills are cumulative (the larger counts,
+ * with its price), and a cancel closes the order whichever came first. A cancel that said less filled than a
+ * fill, before or after it, left that fill out: nothing fills after a cancel takes effect (before, a cancel
+ * that came first kept its 0 and the fill after it was lost).
  */
 function latest(before: HeldReport, now: HeldReport): HeldReport {
-  if (before.kind === 'cancelled' || now.filledQty < before.filledQty) {
-    if (now.kind !== 'cancelled' || before.kind === 'cancelled') return before;
-    return Object.assign({}, before, { kind: 'cancelled' as const });
-  }
-  return now;
+  const larger = now.filledQty >= before.filledQty ? now : before;
+  if (before.kind !== 'cancelled' && now.kind !== 'cancelled') return larger;
+  return larger.kind === 'cancelled' ? larger : Object.assign({}, larger, { kind: 'cancelled' as const });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { LiveStore } from '../live/store.js';
 import type { Logger } from '../ports/log.js';
-import type { AdvisoryBroker, PendingAction } from './advisory-broker.js';
+import type { AdvisoryBroker } from './advisory-broker.js';
 import { applyToLedger, describeDropped, type AdvisoryBook } from './book.js';
 import { appliedDetail, heldDetail } from './event-details.js';
 import type { OrderBody, OrderEventBody, SagaReportBody } from './reports.js';
@@ -17,6 +17,11 @@ export interface AdvisoryEventContext {
   apply: (event: OrderEventBody) => string | null;
   /** The held report the last placement dropped (described), once; null when it dropped none. */
   takeDropped: () => string | null;
+  /**
+   * The order a saga asked its bot to place under this client order id and nobody reported placed yet (also
+   * after its deadline or a restart: service-tables.ts askedPlacement), or null.
+   */
+  asked: (clientOrderId: string) => Omit<OrderBody, 'id'> | null;
 }
 
 /**
@@ -78,7 +83,7 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
   const clientOrderId = body.kind === 'placed' ? body.order.clientOrderId : undefined;
   const awaited = clientOrderId === undefined ? null : c.advisory.awaitedPlace(clientOrderId);
   if (body.kind === 'placed' && clientOrderId !== undefined && awaited) {
-    refuseOtherOrder(body.order, awaited);
+    refuseOtherOrder(body.order, awaited.order, `saga ${awaited.sagaId ?? '(recovered)'}`);
     refuseOversize(clientOrderId, body.order.id, body.order.qty, body.order.limitPrice, awaited.order);
     c.advisory.report({
       kind: 'placed',
@@ -92,6 +97,14 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
       detail: withDropped(`answered ${sagaName(awaited.sagaId)}, which waited for this placement`, c),
       sagaId: awaited.sagaId,
     };
+  }
+  // A saga's placement reported late (after its deadline, or a restart) as an order event: the same checks as the
+  // late saga report (refuseConflictingReport). It was taken as an order placed outside any saga: 500 held
+  // where the saga was granted 1, or an order of another symbol under its client order id.
+  const late = body.kind === 'placed' && clientOrderId !== undefined ? c.asked(clientOrderId) : null;
+  if (body.kind === 'placed' && clientOrderId !== undefined && late) {
+    refuseOtherOrder(body.order, Object.assign({ clientOrderId }, late), 'the saga');
+    refuseOversize(clientOrderId, body.order.id, body.order.qty, body.order.limitPrice, late);
   }
   const unchanged = c.apply(body);
   if (unchanged !== null) return { applied: false, detail: unchanged };
@@ -124,12 +137,16 @@ function withDropped(detail: string, c: AdvisoryEventContext): string {
  * margin on the wrong symbol. Refused (409), naming the field; the quantity and limit may differ (a venue
  * rounds them), and the ledger takes them as placed.
  */
-function refuseOtherOrder(order: OrderBody, awaited: PendingAction & { kind: 'place' }): void {
+function refuseOtherOrder(
+  order: OrderBody,
+  asked: Pick<OrderBody, 'symbol' | 'side' | 'assetClass'> & { clientOrderId: string },
+  saga: string,
+): void {
   for (const field of ['symbol', 'side', 'assetClass'] as const) {
-    if (order[field] === awaited.order[field]) continue;
+    if (order[field] === asked[field]) continue;
     throw new ServiceConflict(
-      `order.${field}: ${order[field]}, but saga ${awaited.sagaId ?? '(recovered)'} asked for ` +
-        `${awaited.order[field]} under client order id ${awaited.order.clientOrderId}; ` +
+      `order.${field}: ${order[field]}, but ${saga} asked for ` +
+        `${asked[field]} under client order id ${asked.clientOrderId}; ` +
         'report an order placed outside the saga under another (or no) clientOrderId',
     );
   }
@@ -239,7 +256,8 @@ export class AdvisoryReports {
     if (event.kind === 'placed' && book.knows(event.order.id))
       return `placed: order ${event.order.id} was reported before with these terms (a repeat); nothing changed`;
     if ((event.kind === 'cancelled' || event.kind === 'fill') && book.knows(event.orderId)) {
-      if (!book.isOpen(event.orderId)) {
+      // A closed order's fill beyond what it is held with filled before its cancel took effect: it counts.
+      if (!book.isOpen(event.orderId) && !(book.filledAfterClose(event.orderId, event.filledQty) > 0)) {
         const held = book.order(event.orderId)!;
         return (
           `${event.kind}: the order is not open (held as ${held.status === 'canceled' ? 'cancelled' : held.status}, ` +
@@ -248,7 +266,7 @@ export class AdvisoryReports {
       }
       // Fills are cumulative: one not above what is applied says nothing new. It answered "fill applied".
       const filled = book.ledger.filled(event.orderId);
-      if (event.kind === 'fill' && event.filledQty <= filled)
+      if (event.kind === 'fill' && book.isOpen(event.orderId) && event.filledQty <= filled)
         return (
           `fill: order ${event.orderId} has ${filled} filled already; this report's cumulative ` +
           `${event.filledQty} is ${event.filledQty < filled ? 'older than that' : 'the same (a repeat)'}; ` +
@@ -271,7 +289,9 @@ export class AdvisoryReports {
     this.writeTx ??= this.d.store.db.transaction(
       (e: OrderEventBody, t: number, f: 'saga' | 'event'): boolean => {
         if (!this.d.tables.appendReport(e, t)) return false;
-        mirrorToStore(this.d.store, e, t);
+        // A fill of a closed order (it filled before its cancel took effect) leaves its row closed.
+        const closed = e.kind === 'fill' && this.d.book.knows(e.orderId) && !this.d.book.isOpen(e.orderId);
+        mirrorToStore(this.d.store, closed ? Object.assign({}, e, { kind: 'cancelled' as const }) : e, t);
         const { effects, dropped } = this.d.book.apply(e, t);
         if (f === 'event') for (const effect of effects) applyToLedger(this.d.ledger(), effect, t);
         else if (e.kind === 'placed') applyToLedger(this.d.ledger(), e, t);

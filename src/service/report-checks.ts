@@ -156,9 +156,18 @@ const PRICE_SLACK = 1e-6;
 const FILLS_PAST_PRICE: readonly OrderRole[] = ['stop', 'exit'];
 
 /**
+ * The farthest a fill may be from its order's price on any side: a decimal unit slip (10.05 or 1005 for 100.5)
+ * is 10 times. Within it a limit order fills at its limit or better, and a gap through it (a stock opening 80%
+ * lower) still counts; beyond it the position would be marked at a tenth of the venue's price, or at 1e-300,
+ * its margin next to nothing, and the next decision would spend margin the account does not have.
+ */
+const MAX_FILL_RATIO = 10;
+
+/**
  * A fill price beyond the order's limit: a buy fills at or below its limit, a sell at or above. Stop and exit
- * orders are not checked (FILLS_PAST_PRICE); fills of an order not yet reported placed are checked when its
- * placement comes (heldReportConflict).
+ * orders are not checked (FILLS_PAST_PRICE); any fill more than MAX_FILL_RATIO from its order's price, better or
+ * worse, is (a unit slip). Fills of an order not yet reported placed are checked when its placement comes
+ * (heldReportConflict).
  */
 function refuseFillBeyondLimit(
   orderId: string,
@@ -168,7 +177,9 @@ function refuseFillBeyondLimit(
   book: AdvisoryBook,
 ): void {
   const held = book.order(orderId);
-  if (!held || FILLS_PAST_PRICE.includes(held.role) || fillPrice === undefined || !(filledQty > 0)) return;
+  if (!held || fillPrice === undefined || !(filledQty > 0)) return;
+  refuseUnitSlip(orderId, fillPrice, kind, held);
+  if (FILLS_PAST_PRICE.includes(held.role)) return;
   const limit = held.limitPrice;
   const beyond =
     held.side === 'buy' ? fillPrice > limit * (1 + PRICE_SLACK) : fillPrice < limit * (1 - PRICE_SLACK);
@@ -178,6 +189,24 @@ function refuseFillBeyondLimit(
       `limit at ${limit} (${describe(held)}), which fills at or ${held.side === 'buy' ? 'below' : 'above'} ` +
       `its limit; nothing changed. Check the price's units and that the report is for this order, and send ` +
       "the venue's average fill price",
+  );
+}
+
+/** A fill price more than MAX_FILL_RATIO from the order's price, on either side: refused (409) naming it. */
+function refuseUnitSlip(
+  orderId: string,
+  fillPrice: number,
+  kind: string,
+  held: { side: string; role: string; qty: number; symbol: string; limitPrice: number },
+): void {
+  const limit = held.limitPrice;
+  if (fillPrice * MAX_FILL_RATIO >= limit && fillPrice <= limit * MAX_FILL_RATIO) return;
+  throw new ServiceConflict(
+    `order ${orderId}: this ${kind} report says it filled at ${fillPrice}, but it is held as a ${held.side} ` +
+      `${held.role === 'entry' ? 'limit' : held.role} at ${limit} (${describe(held)}): more than ` +
+      `${MAX_FILL_RATIO} times ${fillPrice < limit ? 'below' : 'above'} it, a unit slip, not a fill; nothing ` +
+      "changed. Check the price's units and that the report is for this order, and send the venue's average " +
+      'fill price',
   );
 }
 

@@ -283,6 +283,7 @@ export class CoordinatorService {
       tables: this.tables,
       apply: (e: OrderEventBody) => this.reports!.apply(e),
       takeDropped: () => this.reports!.takeDropped(),
+      asked: (clientOrderId: string) => askedPlacement(this.o.store, clientOrderId),
     };
     return this.capacity.placement(body, () => advisoryEvent(body, context));
   }

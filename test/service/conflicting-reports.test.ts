@@ -157,6 +157,42 @@ describe('a report after its saga ended', () => {
     expect(rejected.report).toEqual({ applied: false, detail: expect.stringMatching(/nothing changed/) });
   });
 
+  it('refuses a late "placed" event under the saga’s client order id that is not the order asked for', async () => {
+    let h = start();
+    const saga = (await h.service.request(readyRequest('BTC/USD', 100))).saga!; // 1 at 100
+    const clientOrderId = saga.clientOrderId;
+    h.timers.advance(30_000);
+    await tick();
+    expect(h.service.sagaView(saga.sagaId)!.state).toBe('compensated');
+    const before = money(h);
+    const asked = { ...restingOrder('v-btc', 'BTC/USD', 100), clientOrderId, price: null };
+    // Before: each was taken as an order placed outside any saga (500 held where 1 was granted).
+    for (const other of [
+      { qty: 500 },
+      { limitPrice: 110 },
+      { symbol: 'ETH/USD' },
+      { side: 'sell' as const },
+    ]) {
+      const error = await refusal(() => h.service.event({ kind: 'placed', order: { ...asked, ...other } }));
+      expect(error).toBeInstanceOf(ServiceConflict);
+      expect(error.message).toMatch(/v-btc|order\.(symbol|side)/);
+      expect(error.message).toMatch(new RegExp(`client order id ${clientOrderId}`));
+    }
+    expect(money(h)).toEqual(before);
+    // So after a restart, and the order as asked is taken.
+    await h.service.durable();
+    h.store.close();
+    open.splice(open.indexOf(h), 1);
+    h = advisoryService({ equity: 10_000, dir: h.dir, now: h.timers.now() });
+    open.push(h);
+    await h.service.ready;
+    await expect(
+      refusal(() => h.service.event({ kind: 'placed', order: { ...asked, qty: 500 } })),
+    ).resolves.toBeInstanceOf(ServiceConflict);
+    expect(h.service.event({ kind: 'placed', order: asked }).applied).toBe(true);
+    expect(money(h).used).toBe(100);
+  });
+
   it('answers an awaited report with report.applied true', async () => {
     const h = start();
     const saga = (await h.service.request(readyRequest('BTC/USD', 3_000))).saga!;

@@ -149,7 +149,13 @@ export class MoneyModel {
       const order =
         e.kind === 'placed' ? e.order.id : e.kind === 'fill' || e.kind === 'cancelled' ? e.orderId : null;
       const known = order !== null && this.orders.has(order);
-      const changes = e.kind === 'placed' ? !known : !known || order === null || this.orders.get(order)!.open;
+      const held = order === null ? undefined : this.orders.get(order);
+      // A fill or cancel of a closed order counts when its cumulative fill is above what the order holds.
+      const beyond =
+        held !== undefined &&
+        (e.kind === 'fill' || e.kind === 'cancelled') &&
+        Math.min(held.placed, e.filledQty) > held.filled;
+      const changes = e.kind === 'placed' ? !known : !known || order === null || held!.open || beyond;
       if (changes) this.eventIds.add(e.eventId);
     }
     if (e.kind === 'placed') this.place(e.order.id, e.order.symbol, e.order.qty);
@@ -213,15 +219,18 @@ export class MoneyModel {
     if (early.closed) this.orders.get(id)!.open = false;
   }
 
-  /** Fills are cumulative: only what goes beyond the last report counts, and never beyond the order. */
+  /**
+   * Fills are cumulative: only what goes beyond the last report counts, and never beyond the order. Of a
+   * cancelled order too: nothing fills after a cancel takes effect, so a fill above what its cancel said filled
+   * before it (the cancel left it out, or came first).
+   */
   private fill(id: string, cumulative: number): void {
     const o = this.orders.get(id);
     if (!o) {
       const e = this.early.get(id) ?? { filled: 0, closed: false };
-      if (!e.closed) this.early.set(id, { filled: Math.max(e.filled, cumulative), closed: false });
+      this.early.set(id, { filled: Math.max(e.filled, cumulative), closed: e.closed });
       return;
     }
-    if (!o.open) return;
     const filled = Math.min(o.placed, Math.max(o.filled, cumulative));
     const qty = (this.positions.get(o.symbol)?.qty ?? 0) + filled - o.filled;
     if (filled > o.filled) this.positions.set(o.symbol, { qty, mark: 100 });
@@ -233,10 +242,9 @@ export class MoneyModel {
     const o = this.orders.get(id);
     if (!o) {
       const e = this.early.get(id) ?? { filled: 0, closed: false };
-      if (!e.closed) this.early.set(id, { filled: Math.max(e.filled, cumulative), closed: true });
+      this.early.set(id, { filled: Math.max(e.filled, cumulative), closed: true });
       return;
     }
-    if (!o.open) return;
     this.fill(id, cumulative);
     o.open = false;
   }

@@ -72,6 +72,36 @@ describe('a fill beyond its limit', () => {
     expect(better.json.applied).toBe(true);
   });
 
+  it('a fill a unit slip on the better side of its limit is refused too; one 5 times better counts', async () => {
+    const { h, call } = await serve();
+    await call('/v1/events', { kind: 'placed', order: limitOrder('b-1', 'buy', 100.5) });
+    await call('/v1/events', { kind: 'placed', order: limitOrder('s-1', 'sell', 100.5) });
+    await call('/v1/events', { kind: 'placed', order: limitOrder('st-1', 'sell', 95, 'stop') });
+    const before = await state(h, call);
+    // Before: 200, a position of 10 marked at 10.05 (or 1e-300): its margin a tenth (or nothing) of the venue's.
+    for (const fillPrice of [10.04, 1e-300]) {
+      const fill = await call('/v1/events', { kind: 'fill', orderId: 'b-1', filledQty: 10, fillPrice });
+      expect(fill.status).toBe(409);
+      expect(fill.json.error).toMatch(
+        new RegExp(`order b-1: .* filled at ${fillPrice}, .* buy limit at 100\\.5 .*more than 10 times`),
+      );
+    }
+    const sell = { kind: 'cancelled', orderId: 's-1', filledQty: 2, fillPrice: 1005.1 };
+    expect((await call('/v1/events', sell)).status).toBe(409);
+    const stop = await call('/v1/events', { kind: 'fill', orderId: 'st-1', filledQty: 1, fillPrice: 9.4 });
+    expect(stop.status).toBe(409);
+    expect(await state(h, call)).toEqual(before);
+    // The bounds of a bad value are the schema's: 400 naming fillPrice.
+    for (const fillPrice of [-1, 0, 'NaN', null, 1e16]) {
+      const bad = await call('/v1/events', { kind: 'fill', orderId: 'b-1', filledQty: 1, fillPrice });
+      expect(bad.status).toBe(400);
+      expect(bad.json.issues).toEqual([expect.objectContaining({ field: 'fillPrice' })]);
+    }
+    expect(await state(h, call)).toEqual(before);
+    const crash = await call('/v1/events', { kind: 'fill', orderId: 'b-1', filledQty: 10, fillPrice: 20.1 });
+    expect(crash.json.applied).toBe(true);
+  });
+
   it('a stop order may fill past its price (a triggered stop does)', async () => {
     const { call } = await serve();
     await call('/v1/events', { kind: 'placed', order: limitOrder('st-1', 'sell', 95, 'stop') });
