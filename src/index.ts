@@ -151,6 +151,14 @@ export type {
 } from './sim/sim-types.js';
 export type { LimitHours } from './core/calendar/order-hours.js';
 export type { ExternalSignal } from './sim/signals/csv-signals.js';
+/**
+ * A signals CSV read as `--signals FILE` reads it ({@link loadSignals}: bad rows refused naming the file, the
+ * row and the column), and signals matched to the data as `simulate` and `compare` match them
+ * ({@link signalsFor}: symbols in the data's spelling, with the CLI's `signals warning:` lines).
+ */
+export { loadSignals, signalsFor } from './library-data.js';
+/** What {@link signalsFor} returns: the signals to pass on, and what was left out or will place nothing. */
+export type { SignalMatch } from './sim/signals/csv-signals.js';
 export type { SignalColumns } from './sim/signals/forecaster.js';
 export type { TradeRecord, ExitReason } from './sim/portfolio.js';
 export type { LiquidityRole } from './sim/costs.js';
@@ -184,8 +192,20 @@ export type {
 export { compare } from './library-compare.js';
 /** What {@link compare} takes and returns. */
 export type { CompareInput, CompareOutput, CompareSide } from './library-compare.js';
+/**
+ * A {@link compare} result as `worksteal compare` renders it: the text it prints (`--quiet`: `detail: false`),
+ * the Markdown `--markdown` writes or the HTML page `--report` writes, by the CLI's own code.
+ */
+export { compareReport } from './library-report.js';
+export type { CompareReportOptions } from './library-report.js';
 /** The parts of a comparison's result: each A against B, its windows, their sides' metrics, the aggregate. */
-export type { CompareResult, Comparison, PairedWindow, Aggregate } from './compare/compare.js';
+export type {
+  CompareResult,
+  Comparison,
+  ComparisonGroup,
+  PairedWindow,
+  Aggregate,
+} from './compare/compare.js';
 export type { SideMetrics } from './compare/window-run.js';
 export type { WindowMetrics } from './optimizer/objective/scores.js';
 export type { Window } from './optimizer/objective/folds.js';

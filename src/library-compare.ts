@@ -1,7 +1,8 @@
 /**
  * The library's `compare`: the paired, windowed comparison `worksteal compare` runs (src/compare), from
  * series in memory and resolved configurations, with its input checked first (a ValidationError naming the
- * argument, its value and what to pass). The windows and subsets are built by the CLI's own code
+ * argument, its value and what to pass). compareReport (library-report.ts) renders what it returns as the CLI
+ * prints it. The windows and subsets are built by the CLI's own code
  * (compare/plan.ts) and the simulations run by its own pool, so the same data and settings give the numbers
  * `worksteal compare --json` writes.
  */
@@ -66,6 +67,10 @@ export interface CompareInput {
  */
 export interface CompareOutput extends CompareResult {
   range: Window;
+  /** The data's name, as `--json` writes it for `--data`: the symbols compared, e.g. `SOLUSDT, LINKUSDT`. */
+  data: string;
+  /** The sides compared (B, and each A), as `--json` writes them: what compareReport's research lines read. */
+  sides: ComparisonGroup[];
 }
 
 /** The input's names in errors: the argument, never a CLI flag. */
@@ -249,5 +254,5 @@ export async function compare(input: CompareInput): Promise<CompareOutput> {
     ...(input.signals ? { signals: input.signals } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   });
-  return { ...result, range: plan.range };
+  return { ...result, range: plan.range, data: series.map((s) => s.symbol).join(', '), sides: [group] };
 }

@@ -1,13 +1,20 @@
 /**
- * The library entry's bar loaders: one file (`loadBars`) and a data folder as the CLI's `--data` reads it
- * (`loadData`), each with its arguments checked first (a ValidationError naming the argument, its value and
- * what to pass); what is in the files the loader checks itself, with a DataError naming the file and row.
+ * The library entry's loaders: one bar file (`loadBars`), a data folder as the CLI's `--data` reads it
+ * (`loadData`) and a signals file as `--signals` reads it (`loadSignals`, with `signalsFor` matching it to the
+ * data as `simulate` and `compare` do), each with its arguments checked first (a ValidationError naming the
+ * argument, its value and what to pass); what is in the files the loader checks itself, naming file and row.
  */
 import { ValidationError, type Issue } from './core/errors.js';
 import type { AssetClass } from './core/types.js';
 import { expandDataArgs } from './marketdata/files.js';
 import { loadBars as loadBarsInternal, loadMany } from './marketdata/load.js';
 import type { BarSeries, LoadOptions, LoadResult } from './marketdata/types.js';
+import {
+  loadSignalsCsv,
+  matchSignals,
+  type ExternalSignal,
+  type SignalMatch,
+} from './sim/signals/csv-signals.js';
 import { isObject } from './library-checks.js';
 
 /** What {@link loadData} takes: every option of loadBars but the one symbol, and the symbols to keep. */
@@ -99,4 +106,67 @@ export async function loadData(paths: string[], options: LoadDataOptions = {}): 
     onNote: (note) => notes.push(note),
   });
   return { series: loaded.map((r) => r.series), loaded, notes };
+}
+
+/**
+ * A signals CSV read as the CLI's `--signals FILE` reads it (`time,symbol,side,entry,take_profit,expected_pnl,
+ * valid_until`; times ISO-8601 with a zone or epoch seconds/ms), sorted by time. Throws a ValidationError
+ * naming the file, the row and the column of each bad value (at most 20 rows), or the columns missing.
+ */
+export async function loadSignals(path: string): Promise<ExternalSignal[]> {
+  if (typeof path !== 'string' || path.length === 0)
+    throw new ValidationError('Invalid loadSignals() input', [
+      { where: 'path', message: 'must be the path of a signals CSV file', value: path },
+    ]);
+  return loadSignalsCsv(path, 'pass loadSignals() the path of an existing CSV file');
+}
+
+/**
+ * Signals matched to the data as `simulate --signals` and `compare --signals` match them: a symbol written
+ * another way (`SOL/USDT` for `SOLUSDT` bars) takes the data's spelling; a symbol that matches no series, or
+ * two, is left out. `warnings` are what the CLI prints as `signals warning:` (those left out, and the sell
+ * rows of crypto symbols, which would open shorts and place nothing). Pass `.signals` to `simulate`/`compare`.
+ */
+export function signalsFor(signals: readonly ExternalSignal[], series: readonly BarSeries[]): SignalMatch {
+  const issues: Issue[] = [];
+  if (!Array.isArray(signals))
+    issues.push({
+      where: 'signals',
+      message: 'must be an array of signals: await loadSignals(file)',
+      value: signals,
+    });
+  else
+    signals.forEach((s: unknown, i) => {
+      if (!isObject(s) || typeof s.symbol !== 'string')
+        issues.push({
+          where: `signals[${i}]`,
+          message: 'must be a signal { time, symbol, side, … }',
+          value: s,
+        });
+    });
+  if (!Array.isArray(series))
+    issues.push({
+      where: 'series',
+      message: 'must be an array of bar series: (await loadData([...])).series',
+      value: series,
+    });
+  else
+    series.forEach((s: unknown, i) => {
+      if (
+        !isObject(s) ||
+        typeof s.symbol !== 'string' ||
+        (s.assetClass !== 'crypto' && s.assetClass !== 'stock')
+      )
+        issues.push({
+          where: `series[${i}]`,
+          message: 'must be a bar series with a symbol and an assetClass: (await loadData([...])).series',
+          value: isObject(s) ? Object.keys(s) : s,
+        });
+    });
+  if (issues.length) throw new ValidationError('Invalid signalsFor() input', issues);
+  return matchSignals(
+    signals,
+    series.map((s) => s.symbol),
+    new Set(series.filter((s) => s.assetClass === 'crypto').map((s) => s.symbol)),
+  );
 }

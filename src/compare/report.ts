@@ -179,6 +179,42 @@ export function compareText(r: CompareResult, data: string, detail = true, width
   return parts.join('\n');
 }
 
+/** What every output of a comparison says above its tables: the research lines, what both sides take on top. */
+export interface OutputHeads {
+  research: readonly string[];
+  bothSides: string | null;
+}
+
+/**
+ * What `worksteal compare` prints on stdout (`--quiet`: detail false): the research lines and what both sides
+ * take, then the tables ({@link compareText}); the library's compareReport prints the same.
+ */
+export function compareTextOutput(
+  r: CompareResult,
+  data: string,
+  heads: OutputHeads,
+  detail: boolean,
+  width?: number,
+): string {
+  const lines = heads.bothSides ? [...heads.research, heads.bothSides] : [...heads.research];
+  return `${[...lines, compareText(r, data, detail, width)].join('\n')}\n`;
+}
+
+/** The file `compare --markdown` writes: the research lines in bold, what both sides take, the tables. */
+export function compareMarkdownOutput(
+  r: CompareResult,
+  data: string,
+  command: string,
+  heads: OutputHeads,
+): string {
+  const markdown = [
+    ...heads.research.map((line) => `**${line}**\n`),
+    ...(heads.bothSides ? [`${heads.bothSides}\n`] : []),
+    compareMarkdown(r, data, command),
+  ];
+  return `${markdown.join('\n')}\n`;
+}
+
 /** A Markdown table row; a `|` inside a cell (a config file's name) is escaped so it adds no column. */
 const mdRow = (cells: readonly string[]): string =>
   `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;

@@ -108,7 +108,8 @@ export function tableWidth(out: NodeJS.WritableStream): number {
   return columns && columns > 0 ? columns : PIPE_WIDTH;
 }
 
-const PIPE_WIDTH = 100;
+/** The width of a table written to a file or a pipe (and the library's compareReport by default). */
+export const PIPE_WIDTH = 100;
 
 export function keyValues(rows: [string, string | number][]): string {
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -57,7 +57,17 @@ describe('compare() from the library', () => {
     });
     // As JSON writes it (a NaN steals per victim is null in both).
     const asJson = JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
-    for (const key of ['range', 'windows', 'subsets', 'seed', 'resamples', 'comparisons', 'simulations']) {
+    for (const key of [
+      'range',
+      'windows',
+      'subsets',
+      'seed',
+      'resamples',
+      'comparisons',
+      'simulations',
+      'data',
+      'sides',
+    ]) {
       expect(written[key], key).toBeDefined();
       expect(asJson[key], key).toEqual(written[key]);
     }

@@ -6,7 +6,7 @@
  * a temporary folder, never over this repository's `dist/`, which other test files' child processes run
  * while this one builds (a file half rewritten there made one of them fail to import). docs/library.md's
  * `compare` example runs the same two ways, on two real bar files: from the tarball, its simulations run on
- * worker threads of the installed package.
+ * worker threads of the installed package, and so does its signals-and-report example (examples/signals.csv).
  */
 import { execFileSync } from 'node:child_process';
 import {
@@ -100,6 +100,13 @@ const runCompareExample = (dir: string): string =>
     'compare',
     COMPARE_FILES.map((f) => join(requireMarketData(), f)),
   );
+/** docs/library.md's signals-and-report example: the example signals file, then the same two bar files. */
+const REPORT_HEADING = "## Signals files and the CLI's reports";
+const runReportExample = (dir: string): string =>
+  compileAndRun(dir, readmeBlock(REPORT_HEADING, COMPARE_DOC), 'report', [
+    join(ROOT, 'examples/signals.csv'),
+    ...COMPARE_FILES.map((f) => join(requireMarketData(), f)),
+  ]);
 const temp = mkdtempSync(join(tmpdir(), 'worksteal-library-'));
 /** The package as `npm pack` would take it from this repository: package.json, bin/, README.md and a fresh dist/. */
 const pkg = join(temp, 'package');
@@ -124,6 +131,14 @@ describe('README "Use as a library"', () => {
     expect(runCompareExample(pkg)).toBe(readmeOutput(COMPARE_HEADING, COMPARE_DOC));
   }, 120_000);
 
+  it("docs/library.md's signals-and-report example compiles and runs inside the package and prints what it shows", () => {
+    expect(runReportExample(pkg)).toBe(readmeOutput(REPORT_HEADING, COMPARE_DOC));
+    // The page it wrote is the --report page: self-contained, with the summary table.
+    const page = readFileSync(join(pkg, 'comparison.html'), 'utf8');
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    expect(page).toContain('<h2>Summary</h2>');
+  }, 120_000);
+
   it('compiles and runs from an npm pack tarball installed into an empty project', () => {
     // dist/ is built above; --ignore-scripts keeps pack from building it a second time.
     run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', temp], pkg);
@@ -143,6 +158,7 @@ describe('README "Use as a library"', () => {
     expect(compileAndRun(project)).toBe(readmeOutput(HEADING));
     // compare() from the installed package, its simulations on worker threads (dist/compare/compare-worker.js).
     expect(runCompareExample(project)).toBe(readmeOutput(COMPARE_HEADING, COMPARE_DOC));
+    expect(runReportExample(project)).toBe(readmeOutput(REPORT_HEADING, COMPARE_DOC));
     // Only the public entry point is reachable: a deep import is refused by `exports`.
     expect(() =>
       run(

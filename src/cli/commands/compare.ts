@@ -4,7 +4,7 @@ import { dataLine, dataQualityLines } from '../data-summary.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { readStructuredFile } from '../../io/read-structured.js';
 import { compareWindows, type CompareResult, type ComparisonGroup } from '../../compare/compare.js';
-import { compareMarkdown, compareText, plural, researchNotes } from '../../compare/report.js';
+import { compareMarkdownOutput, compareTextOutput, plural, researchNotes } from '../../compare/report.js';
 import { renderCompareReport } from '../../compare/html.js';
 import { DEFAULT_RESAMPLES } from '../../compare/stats.js';
 import { comparePlan } from '../../compare/plan.js';
@@ -248,8 +248,9 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   const out = humanStream(opts.json);
   const research = researchNotes(groups);
   const common = bothSides(opts.set, process.env);
-  const heads = common ? [...research, common] : research;
-  out.write([...heads, compareText(result, dataLabel, !opts.quiet, tableWidth(out))].join('\n') + '\n');
+  out.write(
+    compareTextOutput(result, dataLabel, { research, bothSides: common }, !opts.quiet, tableWidth(out)),
+  );
   await writeFiles(
     opts,
     { result, groups, dataLabel, command, research, common, range },
@@ -276,12 +277,8 @@ async function writeFiles(
 ): Promise<void> {
   const { result, groups, dataLabel, command, research, common, range } = made;
   if (opts.markdown) {
-    const markdown = [
-      ...research.map((r) => `**${r}**\n`),
-      ...(common ? [`${common}\n`] : []),
-      compareMarkdown(result, dataLabel, command),
-    ];
-    await writeOutput('--markdown', opts.markdown, `${markdown.join('\n')}\n`);
+    const markdown = compareMarkdownOutput(result, dataLabel, command, { research, bothSides: common });
+    await writeOutput('--markdown', opts.markdown, markdown);
     say(`--markdown: wrote ${opts.markdown}`);
   }
   if (opts.report) {

@@ -35,13 +35,17 @@ const MAX_ISSUES = 20;
  * matched case-insensitively; camelCase works too). Times are ISO-8601 with a zone, or epoch seconds/ms.
  * Every bad row is reported with its line number; nothing is guessed.
  */
-export async function loadSignalsCsv(path: string): Promise<ExternalSignal[]> {
+export async function loadSignalsCsv(
+  path: string,
+  /** How the caller passes the path, said in the error when the file cannot be read. */
+  passed = 'pass --signals with an existing CSV file',
+): Promise<ExternalSignal[]> {
   let text: string;
   try {
     text = (await readRegularFile(path)).toString('utf8');
   } catch (error) {
     throw new ValidationError(`Cannot read signals file ${path}`, [
-      { where: path, message: `${readFailure(error)}; pass --signals with an existing CSV file` },
+      { where: path, message: `${readFailure(error)}; ${passed}` },
     ]);
   }
   return parseSignalsCsv(text, path);
