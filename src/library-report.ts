@@ -6,8 +6,7 @@
  */
 import { ValidationError, type Issue } from './core/errors.js';
 import { renderCompareReport } from './compare/html.js';
-import { compareMarkdownOutput, compareTextOutput, researchNotes } from './compare/report.js';
-import { bothSides } from './cli/compare-labels.js';
+import { bothSidesLine, compareMarkdownOutput, compareTextOutput, researchNotes } from './compare/report.js';
 import { PIPE_WIDTH } from './report/text.js';
 import type { CompareOutput } from './library-compare.js';
 import { isObject } from './library-checks.js';
@@ -92,7 +91,7 @@ export function compareReport(result: CompareOutput, options: CompareReportOptio
   const command = options.command ?? DEFAULT_COMMAND;
   const heads = {
     research: researchNotes(result.sides),
-    bothSides: bothSides(options.bothSides ?? [], {}),
+    bothSides: bothSidesLine(options.bothSides ?? []),
   };
   switch (options.format ?? 'text') {
     case 'markdown':

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { bothSidesLine } from '../compare/report.js';
 import { configEnvironment } from './invocation.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -19,6 +20,5 @@ export function asGivenLabel(opts: { config?: string; preset?: string }, env: En
  */
 export function bothSides(set: readonly string[], env: Env): string | null {
   const fromEnv = configEnvironment(env).filter((a) => !/^WORKSTEAL_(CONFIG|PRESET)=/u.test(a));
-  const all = [...set, ...fromEnv];
-  return all.length ? `both sides: ${all.join(', ')}` : null;
+  return bothSidesLine([...set, ...fromEnv]);
 }

@@ -124,6 +124,11 @@ function summaryRow(r: CompareResult, c: Comparison): string[] {
 /** `1 window`, `2 windows`. */
 export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
+/** What every side takes on top of its own (`key=value` settings), as the line above the tables; null when none. */
+export function bothSidesLine(settings: readonly string[]): string | null {
+  return settings.length ? `both sides: ${settings.join(', ')}` : null;
+}
+
 /** The line above every output's tables: the data, the windows, the subsets and the bootstrap. */
 export function settingsLine(r: CompareResult, data: string): string {
   const w = r.windows;
