@@ -7,6 +7,7 @@ import type { SagaClaims } from './claims.js';
 import type { CapacityLedger } from './ledger.js';
 import type { OrderUpdates } from './order-updates.js';
 import { outcome, settledOutcome, type SagaRun, type SagaStep } from './outcomes.js';
+import { recordSteals, stealerInState, stolenVictims } from './steal-record.js';
 import {
   nullJournal,
   type BrokerCall,
@@ -137,6 +138,8 @@ export function* stealSaga(
       // A reset while the answer is out (another saga's resync, a reconcile for the next request) may have
       // read the venue after the order reached it: filled, or closed, it is not to be added again below.
       const resetsBefore = host.ledger.resets;
+      // Where the symbol's position stood: without a look-up, a lost answer's fill shows only there.
+      const positionBefore = host.ledger.position(request.symbol)?.qty ?? 0;
       try {
         placed = (yield { kind: 'place', request: entryPlaceRequest(request, clientOrderId) }) as PlaceResult;
       } catch {
@@ -144,9 +147,22 @@ export function* stealSaga(
       }
       if (placed === 'unknown') {
         // The venue cannot say whether the order exists: take its whole state (with the order's margin if
-        // it reached the venue).
-        yield* resync(host);
-        const detail = `the answer to placing ${clientOrderId} was lost; the ledger took the venue's state`;
+        // it reached the venue). If the order is there (or its fill), the steal happened: it is recorded.
+        const state = (yield { kind: 'state' }) as BrokerState;
+        const found = stealerInState(
+          state,
+          host.ledger,
+          request,
+          clientOrderId,
+          decision.replaces,
+          positionBefore,
+        );
+        host.resetTo(state);
+        const stolen = stolenVictims(found, run.stolen, run.cancelled);
+        if (stolen.length) recordSteals(host, request.symbol, stolen, now);
+        const detail =
+          `the answer to placing ${clientOrderId} was lost; the ledger took the venue's state` +
+          (found === null ? '' : ', which holds the order: the steal is recorded');
         journalize(host, step, run, 'aborted', detail);
         return outcome('aborted', decision, run, null, clientOrderId, detail);
       }
@@ -217,10 +233,9 @@ function placedOutcome(
   // The order holds its margin in the ledger now; the steals are recorded below, as they happened.
   if (claims !== null) claims.release(step.sagaId);
   journalize(host, step, run, 'placed', undefined, placed.orderId);
-  // Victims cancelled in any attempt were stolen from, even if the last decision found the margin free.
-  // Every victim not cancelled filled during its cancel: with none of those, all were cancelled.
-  const cancelledVictims =
-    run.filledDuringCancel.length === 0 ? run.stolen : run.stolen.filter((v) => run.cancelled.includes(v.id));
+  // Victims cancelled in any attempt were stolen from, even if the last decision found the margin free
+  // (steal-record.ts: the stealer reached the venue).
+  const cancelledVictims = stolenVictims('open', run.stolen, run.cancelled);
   if (cancelledVictims.length) recordSteals(host, request.symbol, cancelledVictims, now);
   journalize(host, step, run, 'done', undefined, placed.orderId);
   return outcome(
@@ -299,21 +314,4 @@ function journalize(
 
 function* resync(host: SagaHost): Generator<BrokerCall, void, BrokerReply> {
   host.resetTo((yield { kind: 'state' }) as BrokerState);
-}
-
-/** One history event per victim symbol: two orders of one symbol stolen at once are one steal from it. */
-function recordSteals(
-  host: SagaHost,
-  thief: string,
-  victims: readonly { symbol: string }[],
-  at: TimeMs,
-): void {
-  for (let i = 0; i < victims.length; i++) {
-    const victim = victims[i]!.symbol;
-    if (victims.findIndex((v) => v.symbol === victim) !== i) continue; // that symbol is recorded
-    const event = { at, thief, victim };
-    host.history.record(event);
-    host.onSteal?.(event);
-  }
-  host.history.prune(at);
 }

@@ -1,5 +1,6 @@
 import type { CancelResult } from '../coordinator/broker.js';
 import type { Coordinator } from '../coordinator/coordinator.js';
+import { stealerReachedVenue, stolenVictims } from '../coordinator/steal-record.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { historyConfigFor, historyHorizonMs } from '../core/policy/steal-history.js';
 import type { StealEvent } from '../core/types.js';
@@ -36,7 +37,8 @@ export interface RecoveryDeps {
  * - the stealer's order is looked up by its client order id: if it reached the venue it is adopted (saga
  *   done), otherwise the saga is aborted and the watcher decides afresh at its next poll. Nothing is placed
  *   here, so nothing can be placed twice;
- * - victims confirmed cancelled were stolen from: the steal goes into the history (cooldowns hold).
+ * - victims confirmed cancelled were stolen from when the stealer was adopted: the steal goes into the
+ *   history (cooldowns hold); a stealer that never arrived (or was rejected) records none, as in process.
  * A victim whose cancel still cannot be confirmed leaves its saga open for the next attempt. Sagas of
  * another venue (a replay lives in memory only) are closed: nothing of them exists any more.
  */
@@ -147,7 +149,9 @@ async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
     }
   }
   const stealer = await d.venue.orderByClientId(saga.clientOrderId);
-  const stolen = cancelled.filter((id) => saga.victims.includes(id));
+  const status = stealer?.status ?? null;
+  // As the saga in process: a steal counts only once its stealer reached the venue (steal-record.ts).
+  const stolen = stolenVictims(status, saga.victims, cancelled);
   for (const victim of new Set(stolen.map((v) => d.store.orderByOrderId(v)?.symbol).filter(isString))) {
     const event = { at: saga.startedAt, thief: saga.symbol, victim };
     // The coordinator may have recorded this steal before the crash (it is then back from the store,
@@ -156,7 +160,7 @@ async function recoverOne(d: RecoveryDeps, saga: SagaRow): Promise<void> {
     d.coordinator.restoreSteal(event);
     d.store.recordSteal(event, isFightSteal(d.coordinator, event));
   }
-  if (stealer && stealer.status !== 'rejected') {
+  if (stealer && stealerReachedVenue(status)) {
     // Its fill too: it may have filled (or closed after a partial fill) while the process was down.
     settleOrderRow(d.store, saga.clientOrderId, stealer, d.now());
     finish(d, saga, 'done', cancelled, stealer.id, 'recovered: the order had reached the venue; adopted');

@@ -95,16 +95,24 @@ function crashedRun(db: string, tag: string): LiveStore {
   return store;
 }
 
-async function restart(db: string, venue: AskedVenue, sink = new MemorySink()): Promise<LiveStore> {
-  const store = new LiveStore(db);
-  store.startRun('next', 'paper', T + 60_000, {});
-  const now = (): number => T + 60_000;
-  const coordinator = new Coordinator({
+const now = (): number => T + 60_000;
+
+const newCoordinator = (): Coordinator =>
+  new Coordinator({
     config: DEFAULT_CONFIG,
     clock: { now },
     calendar: nyseCalendar(),
     account: { equity: 10_000, patternDayTrader: false },
   });
+
+async function restart(
+  db: string,
+  venue: AskedVenue,
+  sink = new MemorySink(),
+  coordinator = newCoordinator(),
+): Promise<LiveStore> {
+  const store = new LiveStore(db);
+  store.startRun('next', 'paper', T + 60_000, {});
   const asBroker = venue as unknown as LiveBroker;
   await recoverSagas({
     store,
@@ -129,10 +137,63 @@ describe('recovery at start', () => {
     expect(venue.cancels).toEqual([]); // nothing left to cancel
     const saga = store.db.prepare('SELECT state, cancelled FROM sagas').get();
     expect(saga).toEqual({ state: 'aborted', cancelled: '["v1"]' });
-    expect(store.db.prepare('SELECT thief, victim FROM steals').all()).toEqual([
-      { thief: 'LINK/USD', victim: 'SOL/USD' },
-    ]);
+    // LINK's order never reached the venue: as in process, a cancel without a placement is no steal.
+    expect(store.db.prepare('SELECT thief, victim FROM steals').all()).toEqual([]);
     store.close();
+  });
+
+  describe('a steal counts only when its stealer reached the venue (as in process)', () => {
+    const stealer = (status: VenueOrder['status'], filledQty = 0): VenueOrder => ({
+      ...venueOrder('v2', 'ws-one-2', status, filledQty),
+      symbol: 'LINK/USD',
+    });
+    const steals = (store: LiveStore): unknown[] =>
+      store.db.prepare('SELECT thief, victim FROM steals').all();
+
+    it.each([
+      ['rejected by the venue', [stealer('rejected')]],
+      ['never arrived', []],
+    ] as const)(
+      'stealer %s: the saga ends aborted, no steal in the store or the history',
+      async (_, known) => {
+        const db = join(dir, `stealer-${known.length}.sqlite`);
+        crashedRun(db, 'one').close();
+        const venue = new AskedVenue(
+          new Map([
+            ['ws-one-1', venueOrder('v1', 'ws-one-1', 'open')],
+            ...known.map((o) => [o.clientOrderId, o] as const),
+          ]),
+        );
+        const coordinator = newCoordinator();
+        const store = await restart(db, venue, new MemorySink(), coordinator);
+        expect(venue.cancels).toEqual(['v1']); // the cancel stands
+        expect(store.db.prepare('SELECT state FROM sagas').get()).toEqual({ state: 'aborted' });
+        expect(steals(store)).toEqual([]);
+        expect(coordinator.history.all()).toEqual([]);
+        store.close();
+      },
+    );
+
+    it.each([
+      ['open', 0],
+      ['filled', 2],
+      ['canceled', 1],
+    ] as const)('stealer %s at the venue: adopted, the steal recorded once', async (status, filled) => {
+      const db = join(dir, `stealer-${status}.sqlite`);
+      crashedRun(db, 'one').close();
+      const venue = new AskedVenue(
+        new Map([
+          ['ws-one-1', venueOrder('v1', 'ws-one-1', 'open')],
+          ['ws-one-2', stealer(status, filled)],
+        ]),
+      );
+      const coordinator = newCoordinator();
+      const store = await restart(db, venue, new MemorySink(), coordinator);
+      expect(store.db.prepare('SELECT state FROM sagas').get()).toEqual({ state: 'done' });
+      expect(steals(store)).toEqual([{ thief: 'LINK/USD', victim: 'SOL/USD' }]);
+      expect(coordinator.history.all().map((e) => [e.thief, e.victim])).toEqual([['LINK/USD', 'SOL/USD']]);
+      store.close();
+    });
   });
 
   it('marks a victim that filled before the cancel as filled, with its quantity', async () => {
