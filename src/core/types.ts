@@ -135,7 +135,12 @@ export type BlockReason =
   /** Value rankings: the stealer's EV does not beat its victims' by the margin the config asks (or is unknown). */
   | 'steal-not-worth'
   /** The requester's symbol has made `stealBudgetPerDay` steals in the last 24 hours. */
-  | 'steal-budget';
+  | 'steal-budget'
+  /**
+   * A sell entry that would open a short the venue refuses: any crypto (cash-only), a stock below
+   * `margin.stock.marginMinEquity` (entryAllowed). Nothing is placed or cancelled for it.
+   */
+  | 'no-shorting';
 
 /** `fill-unlikely`: a force-immediate order whose fill chance is below `forceImmediateMinFillProbability`. */
 export type WaitReason = 'outside-tolerance' | 'market-closed' | 'fill-unlikely';

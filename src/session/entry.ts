@@ -1,5 +1,5 @@
 import type { MarginTable } from '../core/config/schema.js';
-import { marginAccount } from '../core/margin/requirements.js';
+import { entryAllowed, marginAccount } from '../core/margin/requirements.js';
 import type { AssetClass, EntryRequest, Side } from '../core/types.js';
 import { entryQty, roundLimit, type SizingRule } from './sizing.js';
 
@@ -24,16 +24,6 @@ export function blankRequest(symbol: string, assetClass: AssetClass): EntryReque
     forecastPnl: 0,
     cryptoRank: null,
   };
-}
-
-/**
- * Whether a signal of this side may open a position in this asset class: crypto is long only (cash, 1x), and a
- * stock is sold short only by a margin account (`margin`: equity at or above `margin.stock.marginMinEquity`,
- * core/margin/requirements.ts marginAccount). Buys are always allowed; exits never ask here.
- */
-export function entryAllowed(assetClass: AssetClass, side: Side, margin: boolean): boolean {
-  if (side === 'buy') return true;
-  return assetClass === 'stock' && margin;
 }
 
 /** The limit a signal asks for: its entry rounded to the venue's tick, never more aggressive (sizing.ts). */

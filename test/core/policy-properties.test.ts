@@ -216,6 +216,9 @@ function refDecide(c: Case, now = T0): RefDecision {
         ? cfg.cryptoNormalTolerance
         : cfg.cryptoOutOfHoursTolerance;
   const dist = refDistance(r)!;
+  // Shorts: a sell entry of crypto, or of a stock below marginMinEquity, opens nothing and replaces nothing.
+  if (r.side === 'sell' && (r.assetClass === 'crypto' || !(book.equity >= cfg.margin.stock.marginMinEquity)))
+    return { ...out('block', 'no-shorting'), replaces: null };
   if (r.assetClass === 'stock' && !book.sessionOpen && !cfg.extendedHours)
     return out('wait', 'market-closed');
   if (!force && !(dist <= tolerance + EPS)) return out('wait', 'outside-tolerance');
@@ -281,6 +284,7 @@ describe('policy properties (fast-check, seed 42)', () => {
       'block:victims-insufficient',
       'block:no-eligible-victims',
       'block:not-ready-to-steal',
+      'block:no-shorting',
       'wait:outside-tolerance',
       'fight',
       'fight-pnl',

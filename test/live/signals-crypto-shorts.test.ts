@@ -1,6 +1,6 @@
 /**
  * `run` with a signals file says, each time it reads the file, which crypto symbols' sell rows it will not
- * trade (they would open shorts: crypto is cash-only, session/entry.ts entryAllowed), matching the file's
+ * trade (they would open shorts: crypto is cash-only, core/margin/requirements.ts entryAllowed), matching the file's
  * spelling of a symbol to the run's as everywhere else (ETHUSD is ETH/USD). A stock's sell row is not named.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 import type { MarginTable } from '../config/schema.js';
-import type { AssetClass } from '../types.js';
+import type { AssetClass, Side } from '../types.js';
 
 /**
  * Margin requirements as a table lookup (README "The rules in one table"), in the spirit of Lean's
@@ -24,11 +24,23 @@ export function requirementFor(assetClass: AssetClass, ctx: MarginContext, table
  * default). FINRA and Alpaca: "In order to trade on margin or sell short, you must have $2,000 or more account
  * equity. Accounts with less than $2,000 will not have access to these features and will be restricted to 1x
  * buying power" (docs.alpaca.markets, Margin and Short Selling). The one test of both halves: below it stocks
- * hold 100% (stockRequirement) and no stock short is opened (session/entry.ts entryAllowed); shorts already
+ * hold 100% (stockRequirement) and no stock short is opened (entryAllowed); shorts already
  * open stay, as a broker does not close them when equity dips. NaN or negative equity is never one.
  */
 export function marginAccount(equity: number, table: MarginTable): boolean {
   return equity >= 0 && equity >= table.stock.marginMinEquity;
+}
+
+/**
+ * Whether an entry of this side may open a position in this asset class: crypto is long only (cash, 1x; Alpaca
+ * lends no coins), and a stock is sold short only by a margin account (`margin`: marginAccount). Buys are always
+ * allowed; exits never ask here. The session asks it before it makes a request (session/entry.ts), and decide()
+ * blocks a request that asks anyway (`no-shorting`), before any victim is cancelled for an order the venue
+ * would refuse.
+ */
+export function entryAllowed(assetClass: AssetClass, side: Side, margin: boolean): boolean {
+  if (side === 'buy') return true;
+  return assetClass === 'stock' && margin;
 }
 
 export function stockRequirement(ctx: MarginContext, table: MarginTable): number {

@@ -1,6 +1,13 @@
 import type { WorkstealConfig } from '../config/schema.js';
 import { ValidationError } from '../errors.js';
-import { cappedCapacity, notional, requirementFor, type MarginContext } from '../margin/requirements.js';
+import {
+  cappedCapacity,
+  entryAllowed,
+  marginAccount,
+  notional,
+  requirementFor,
+  type MarginContext,
+} from '../margin/requirements.js';
 import type { EntryRequest, OpenOrder, Position, TimeMs } from '../types.js';
 import { selectVictims, type EligibleSummary } from './candidates.js';
 import { candidateTable } from './candidate-table.js';
@@ -143,6 +150,10 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     stealTest: null,
   };
 
+  // A short the venue would refuse is no order at all: block it before anything is cancelled for it.
+  if (!entryAllowed(request.assetClass, request.side, marginAccount(ctx.equity, config.margin))) {
+    return blocked(d, 'no-shorting');
+  }
   // Outside the regular session a stock waits, unless extended hours are on and that session is open: an
   // order sent overnight could not fill, and victims cancelled for it would be lost for nothing.
   const extendedOpen = config.extendedHours && input.extendedSessionOpen !== false;

@@ -201,7 +201,7 @@ export function matchSignals(
 
 /**
  * What to say of the sell rows of crypto symbols, which would open shorts and so place nothing
- * (session/entry.ts entryAllowed): the symbols with their row counts, or null when there are none. Said by
+ * (core/margin/requirements.ts entryAllowed): the symbols with their row counts, or null when there are none. Said by
  * `simulate` and `compare` (matchSignals) and by `run` each time it reads the signals file.
  */
 export function cryptoShortWarning(
