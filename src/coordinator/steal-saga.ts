@@ -1,6 +1,6 @@
 import type { Decision } from '../core/policy/decision.js';
 import type { StealHistory } from '../core/policy/steal-history.js';
-import { orderTerms, type EntryRequest, type StealEvent, type TimeMs } from '../core/types.js';
+import { orderTerms, type Account, type EntryRequest, type StealEvent, type TimeMs } from '../core/types.js';
 import { lookUpLostPlace, placementClash, type PlaceOutcome } from './broker-calls.js';
 import type { BrokerState, CancelResult, OrderUpdate, PlaceLimitRequest, PlaceResult } from './broker.js';
 import type { SagaClaims } from './claims.js';
@@ -63,6 +63,8 @@ export function* stealSaga(
     for (let attempt = 0; ; attempt++) {
       const decision = attempt === 0 ? first : host.decide(request);
       if (attempt > 0) run.decisions.push(decision);
+      // The account the decision saw: if it shrinks while the cancels are out, the plan may no longer fit.
+      const { equity: equityAt, capacityCap: capAt, patternDayTrader: pdtAt } = host.ledger.account;
       const settled = settledOutcome(decision, run);
       if (settled) return settled;
 
@@ -113,16 +115,24 @@ export function* stealSaga(
         journalize(host, step, run, 'aborted', cancels.aborted);
         return outcome('aborted', decision, run, null, null, cancels.aborted);
       }
-      if (cancels === 'raced') {
+      // An account event or a reconcile while the cancels were out may have lowered equity, the broker's cap or
+      // the tier: the margin the decision counted on may not be there. Decide again rather than place into it.
+      const shrank = accountShrank(host.ledger.account, equityAt, capAt, pdtAt);
+      if (cancels === 'raced' || shrank) {
         journalize(
           host,
           step,
           run,
           'redecide',
-          `${run.stolen.at(-1)?.id ?? 'a victim'} filled during its cancel`,
+          cancels === 'raced'
+            ? `${run.stolen.at(-1)?.id ?? 'a victim'} filled during its cancel`
+            : 'the account shrank while the victims were cancelled',
         );
         if (attempt + 1 >= maxRedecide) {
-          const detail = 'victims kept filling during their cancel';
+          const detail =
+            cancels === 'raced'
+              ? 'victims kept filling during their cancel'
+              : 'the account kept shrinking while the victims were cancelled';
           journalize(host, step, run, 'aborted', detail);
           return outcome('aborted', decision, run, null, null, detail);
         }
@@ -310,6 +320,18 @@ function journalize(
   if (orderId !== undefined) t.orderId = orderId;
   if (detail !== undefined) t.detail = detail;
   host.journal.transition(t);
+}
+
+/**
+ * Whether the account is smaller than a decision saw it: less equity (capacity and the tier follow it), a
+ * lower broker cap (or a cap where there was none), or the pattern-day-trader flag gone (the 4x tier with it).
+ * The simulator never changes the account while a saga runs; the service (account events) and `run` (a
+ * reconcile) may.
+ */
+function accountShrank(now: Account, equityAt: number, capAt: number | undefined, pdtAt: boolean): boolean {
+  if (now.equity < equityAt) return true;
+  if (now.capacityCap !== undefined && (capAt === undefined || now.capacityCap < capAt)) return true;
+  return pdtAt && !now.patternDayTrader;
 }
 
 function* resync(host: SagaHost): Generator<BrokerCall, void, BrokerReply> {
