@@ -11,6 +11,7 @@
 import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Window } from '../optimizer/objective/folds.js';
 import type { BarSeries } from '../marketdata/index.js';
+import { combineClassPairs, type ClassPairRegret } from '../sim/regret.js';
 import type { ExternalSignal } from '../sim/signals/csv-signals.js';
 import { runSides, type SideTask } from './pool.js';
 import { clusteredMedianInterval, tallyWins, type Interval, type WinTally } from './stats.js';
@@ -58,6 +59,11 @@ export interface Aggregate {
   stealersMade: { a: number; b: number };
   steals: { a: number; b: number };
   distinctVictims: { a: number; b: number };
+  /**
+   * Net steal regret by stealer and victim asset class, per side, summed over the windows (standard errors in
+   * quadrature): where on a mixed book stealing paid and where it cost. Empty for a side that never stole.
+   */
+  regretByClass: { a: ClassPairRegret[]; b: ClassPairRegret[] };
   /** Steals over distinct victims, summed over the windows; NaN for a side that never stole. */
   stealsPerVictim: { a: number; b: number };
   /** With --replicates n > 1: the RMS over the windows of ΔSharpe's spread across replicates (path noise). */
@@ -131,6 +137,16 @@ export function aggregate(
     netRegretStandardError: {
       a: Math.sqrt(sum(pairs.map((p) => p.a.netRegretStandardError ** 2))),
       b: Math.sqrt(sum(pairs.map((p) => p.b.netRegretStandardError ** 2))),
+    },
+    regretByClass: {
+      a: combineClassPairs(
+        pairs.map((p) => p.a.regretByClass ?? []),
+        'sum',
+      ),
+      b: combineClassPairs(
+        pairs.map((p) => p.b.regretByClass ?? []),
+        'sum',
+      ),
     },
     victimWouldHaveMade: side((m) => m.victimWouldHaveMade),
     stealersMade: side((m) => m.stealersMade),

@@ -12,6 +12,7 @@
  * nothing else.
  */
 import type { WorkstealConfig } from '../core/config/schema.js';
+import { combineClassPairs } from '../sim/regret.js';
 import type { SideMetrics } from './window-run.js';
 
 /** The widest relative change of the order size among the replicates. */
@@ -68,9 +69,16 @@ export function rms(xs: readonly number[]): number {
  * honest upper bound where dividing by √n would claim independence the paths do not have.
  */
 export function meanMetrics(ms: readonly SideMetrics[]): SideMetrics {
-  const out = {} as Record<string, number>;
-  for (const k of Object.keys(ms[0]!))
+  const out = {} as Record<string, unknown>;
+  for (const k of Object.keys(ms[0]!)) {
+    if (k === 'regretByClass') continue;
     out[k] = mean(ms.map((m) => (m as unknown as Record<string, number>)[k]!));
+  }
+  if (ms[0]!.regretByClass)
+    out.regretByClass = combineClassPairs(
+      ms.map((m) => m.regretByClass ?? []),
+      'mean',
+    );
   return out as unknown as SideMetrics;
 }
 

@@ -1,5 +1,6 @@
 /** A comparison as text (the terminal) and as Markdown (for the README, with the command that made it). */
 import { money, num, pct, table } from '../report/text.js';
+import { classRegretRows } from '../sim/report/regret-rows.js';
 import { researchLabel, researchNote } from '../sim/signals/skill.js';
 import type { CompareResult, Comparison, ComparisonGroup } from './compare.js';
 import { DEFAULT_LEVEL, type Interval } from './stats.js';
@@ -173,6 +174,8 @@ export function compareText(r: CompareResult, data: string, detail = true, width
   if (detail) {
     for (const c of r.comparisons) {
       parts.push(comparisonTitle(c), table(windowHead(r), windowRows(r, c), fit), '');
+      const byClass = classRegretLines(c);
+      if (byClass.length) parts.push(...byClass, '');
     }
   }
   const summary = summaryTable(r);
@@ -220,6 +223,25 @@ export function compareMarkdownOutput(
   return `${markdown.join('\n')}\n`;
 }
 
+/**
+ * Net steal regret by stealer and victim asset class, per side that stole across classes, summed over the
+ * windows (regret-rows.ts: `crypto ← stock` is crypto requests that took capacity from stock orders): where on
+ * a mixed book stealing paid and where it cost. None on a book of one class.
+ */
+function classRegretLines(c: Comparison): string[] {
+  const lines: string[] = [];
+  for (const [side, label] of [
+    ['a', c.variant],
+    ['b', c.baseline],
+  ] as const) {
+    const rows = classRegretRows({ byClass: c.aggregate.regretByClass[side] }, money);
+    if (rows.length === 0) continue;
+    lines.push(`net steal regret by asset class, ${label} (summed over the windows, ± standard error):`);
+    for (const [pair, line] of rows) lines.push(`${pair}: ${line}`);
+  }
+  return lines;
+}
+
 /** A Markdown table row; a `|` inside a cell (a config file's name) is escaped so it adds no column. */
 const mdRow = (cells: readonly string[]): string =>
   `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
@@ -239,6 +261,7 @@ export function compareMarkdown(r: CompareResult, data: string, command: string)
       mdRule(windowHead(r).length),
       ...windowRows(r, c).map(mdRow),
       '',
+      ...classRegretLines(c).map((line, i) => (i === 0 ? `${line}\n` : `- ${line.trim()}`)),
       '</details>',
     );
   }

@@ -12,6 +12,7 @@ import { warmUpBars, windowView } from '../optimizer/objective/window.js';
 import type { BarSeries } from '../marketdata/index.js';
 import { simulate } from '../sim/engine.js';
 import { summarize } from '../sim/metrics.js';
+import type { ClassPairRegret } from '../sim/regret.js';
 import { simulationRegret } from '../sim/run.js';
 import type { ExternalSignal } from '../sim/signals/csv-signals.js';
 import type { ForecastCache } from '../sim/signals/forecast-cache.js';
@@ -32,6 +33,8 @@ export interface SideMetrics extends WindowMetrics {
   netRegret: number;
   /** Its standard error (StealRegret.netRegretStandardError). */
   netRegretStandardError: number;
+  /** The same regret by stealer and victim asset class (StealRegret.byClass); absent from metrics built by hand. */
+  regretByClass?: ClassPairRegret[];
 }
 
 /** The cached views of one window: the same array each time, so the timeline cache recognises it. */
@@ -91,5 +94,6 @@ export function runWindow(input: {
     stealersMade: regret.stealersMade,
     netRegret: regret.netRegret,
     netRegretStandardError: regret.netRegretStandardError,
+    regretByClass: regret.byClass,
   };
 }

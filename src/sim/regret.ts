@@ -165,7 +165,7 @@ export function stealRegret(input: {
 }
 
 /** Stealer class `<` victim classes, the key of a class pair; a steal of unknown symbols counts as crypto's. */
-const PAIR_ORDER = [
+export const PAIR_ORDER = [
   'crypto<crypto',
   'crypto<stock',
   'crypto<crypto+stock',
@@ -219,4 +219,39 @@ function sumOfSquaredDeviations(xs: readonly number[]): number {
   let squares = 0;
   for (const x of xs) squares += (x - mean) ** 2;
   return (squares * n) / (n - 1);
+}
+
+/**
+ * Class-pair regret of several runs as one, in PAIR_ORDER (a pair no run has is left out): `sum` adds counts
+ * and money and the standard errors in quadrature (windows, independent runs); `mean` averages every number
+ * and the standard errors (replicates of one window, which share the data: the mean of the errors bounds the
+ * error of the mean). A pair a run lacks counts as zeros there.
+ */
+export function combineClassPairs(
+  runs: readonly (readonly ClassPairRegret[])[],
+  how: 'sum' | 'mean',
+): ClassPairRegret[] {
+  const out: ClassPairRegret[] = [];
+  const n = how === 'mean' ? runs.length : 1;
+  for (const key of PAIR_ORDER) {
+    const [thief, victims] = key.split('<') as [AssetClass, ClassPairRegret['victims']];
+    const found = runs.flatMap((r) => r.filter((p) => p.thief === thief && p.victims === victims));
+    if (found.length === 0) continue;
+    const add = (f: (p: ClassPairRegret) => number): number => found.reduce((a, p) => a + f(p), 0) / n;
+    out.push({
+      thief,
+      victims,
+      steals: add((p) => p.steals),
+      victimsEvaluated: add((p) => p.victimsEvaluated),
+      victimsThatWouldHaveFilled: add((p) => p.victimsThatWouldHaveFilled),
+      victimWouldHaveMade: add((p) => p.victimWouldHaveMade),
+      stealersMade: add((p) => p.stealersMade),
+      netRegret: add((p) => p.netRegret),
+      netRegretStandardError:
+        how === 'mean'
+          ? add((p) => p.netRegretStandardError)
+          : Math.sqrt(found.reduce((a, p) => a + p.netRegretStandardError ** 2, 0)),
+    });
+  }
+  return out;
 }

@@ -14,7 +14,10 @@ export function classRegretRows(
   return regret.byClass.map((p) => [`  ${p.thief} ← ${p.victims}`, classRegretLine(p, money)]);
 }
 
+/** A count as it is, or to one decimal where it is a mean over replicates. */
+const count = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
 function classRegretLine(p: ClassPairRegret, money: (x: number) => string): string {
-  const steals = `${p.steals} steal${p.steals === 1 ? '' : 's'}`;
-  return `${steals}: ${p.victimsThatWouldHaveFilled}/${p.victimsEvaluated} victims would have filled, making ${money(p.victimWouldHaveMade)}; stealers made ${money(p.stealersMade)}; net ${money(p.netRegret)} ± ${money(p.netRegretStandardError)}`;
+  const steals = `${count(p.steals)} steal${p.steals === 1 ? '' : 's'}`;
+  return `${steals}: ${count(p.victimsThatWouldHaveFilled)}/${count(p.victimsEvaluated)} victims would have filled, making ${money(p.victimWouldHaveMade)}; stealers made ${money(p.stealersMade)}; net ${money(p.netRegret)} ± ${money(p.netRegretStandardError)}`;
 }
