@@ -9,7 +9,15 @@ import { PALETTE, type ChartSpec, type SeriesSpec } from '../report/chart-spec.j
 import { esc, table } from '../report/format.js';
 import { figure, groupSelect, reportPage } from '../report/page.js';
 import type { CompareResult, Comparison, ComparisonGroup, PairedWindow } from './compare.js';
-import { columnNotes, comparisonTitle, plural, researchNotes, settingsLine, summaryTable } from './report.js';
+import {
+  classRegretLines,
+  columnNotes,
+  comparisonTitle,
+  plural,
+  researchNotes,
+  settingsLine,
+  summaryTable,
+} from './report.js';
 import { setLayer } from '../io/set-layer.js';
 import { DEFAULT_LEVEL, type Interval } from './stats.js';
 
@@ -258,6 +266,13 @@ export function renderCompareReport(input: CompareReportInput): string {
   const axis = sweepAxis(input.sweeps, r.comparisons);
   const curves = axis && 'key' in axis ? curveCharts(input.groups, r.comparisons, axis) : [];
   const summary = summaryTable(r);
+  // The text output's split of net steal regret by asset class, per comparison (none on a book of one class).
+  const byClass = r.comparisons.map(classRegretLines).filter((lines) => lines.length > 0);
+  const byClassSection = byClass.length
+    ? `<h2>Net steal regret by asset class</h2>\n${byClass
+        .map((lines) => `<p>${lines.map((l) => esc(l.trim())).join('<br>')}</p>`)
+        .join('\n')}`
+    : '';
   const notes = researchNotes(input.groups);
   const research = notes.length ? `<p class="warn">${notes.map(esc).join('<br>')}</p>` : '';
   const sweepSection =
@@ -275,6 +290,7 @@ ${table(summary.head, summary.rows, 'summary')}
 ${columnNotes(r)
   .map((n) => `<p class="note">${esc(n)}</p>`)
   .join('\n')}
+${byClassSection}
 <h2>Per window</h2>
 ${members.length > 1 ? groupSelect('comparison', 'comparison', members) : `<p>${esc(members[0]!)}</p>`}
 ${perComparison.map((specs, i) => specs.map((s) => figure(s, members[i]!)).join('\n')).join('\n')}

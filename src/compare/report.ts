@@ -228,7 +228,7 @@ export function compareMarkdownOutput(
  * windows (regret-rows.ts: `crypto ← stock` is crypto requests that took capacity from stock orders): where on
  * a mixed book stealing paid and where it cost. None on a book of one class.
  */
-function classRegretLines(c: Comparison): string[] {
+export function classRegretLines(c: Comparison): string[] {
   const lines: string[] = [];
   for (const [side, label] of [
     ['a', c.variant],

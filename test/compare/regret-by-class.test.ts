@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config/index.js';
 import { compareWindows } from '../../src/compare/compare.js';
+import { renderCompareReport } from '../../src/compare/html.js';
 import { compareText } from '../../src/compare/report.js';
 import { parseSpan, rollingWindows } from '../../src/compare/windows.js';
 import { combineClassPairs, type ClassPairRegret } from '../../src/sim/regret.js';
@@ -97,5 +98,23 @@ describe('compare on a real mixed slice', () => {
     expect(shown).toBe(true);
     expect(text.includes('net steal regret by asset class, A')).toBe(shown);
     if (shown) for (const p of pairs) expect(text).toContain(`  ${p.thief} ← ${p.victims}: `);
+    // The HTML report carries the same lines.
+    const groups = [
+      {
+        level: '',
+        baseline: { label: 'stealing off', config: config({ stealingEnabled: false }) },
+        variants: [{ label: 'A', config: config({}) }],
+      },
+    ];
+    const html = renderCompareReport({
+      result: r,
+      groups,
+      data: 'slice',
+      command: 'test',
+      bothSides: null,
+      sweeps: [],
+    });
+    expect(html).toContain('Net steal regret by asset class');
+    for (const p of pairs) expect(html).toContain(`${p.thief} ← ${p.victims}: `);
   });
 });
