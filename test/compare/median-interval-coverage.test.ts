@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aggregate, pair, type PairedWindow } from '../../src/compare/compare.js';
-import type { SideMetrics } from '../../src/compare/window-run.js';
 import { Rng } from '../../src/optimizer/de/rng.js';
+import { sideMetrics } from '../support/builders.js';
 
 /**
  * The interval compare reports for the median ΔSharpe must hold the true median as often as its level says.
@@ -23,25 +23,7 @@ function orderCoverage(n: number, r: number, s: number): number {
   return p;
 }
 
-const side = (sharpe: number): SideMetrics => ({
-  totalReturn: sharpe / 10,
-  sharpe,
-  sortino: sharpe,
-  maxDrawdown: 0.1,
-  pnl: 0,
-  winRate: 0.5,
-  trades: 10,
-  blocks: 0,
-  steals: 0,
-  days: 90,
-  finalEquity: 100_000,
-  distinctVictims: 0,
-  victimsThatWouldHaveFilled: 0,
-  victimWouldHaveMade: 0,
-  stealersMade: 0,
-  netRegret: 0,
-  netRegretStandardError: 0,
-});
+const side = sideMetrics;
 
 const windows = (diffs: readonly number[]): PairedWindow[] =>
   diffs.map((d, i) => pair({ from: i * 86_400_000, to: (i + 1) * 86_400_000 }, 0, side(d), side(0)));

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aggregate, pair, type PairedWindow } from '../../src/compare/compare.js';
 import { clusteredMedianInterval, medianInterval } from '../../src/compare/stats.js';
-import type { SideMetrics } from '../../src/compare/window-run.js';
 import { Rng } from '../../src/optimizer/de/rng.js';
+import { sideMetrics } from '../support/builders.js';
 
 /**
  * With --subsets, the pairs of one window share its market: the window, not the pair, is the independent
@@ -11,25 +11,7 @@ import { Rng } from '../../src/optimizer/de/rng.js';
  * the interval must cover the median of windows as often as its level says even when the windows differ
  * far more than the subsets of one window do.
  */
-const side = (sharpe: number): SideMetrics => ({
-  totalReturn: sharpe / 10,
-  sharpe,
-  sortino: sharpe,
-  maxDrawdown: 0.1,
-  pnl: 0,
-  winRate: 0.5,
-  trades: 10,
-  blocks: 0,
-  steals: 0,
-  days: 90,
-  finalEquity: 100_000,
-  distinctVictims: 0,
-  victimsThatWouldHaveFilled: 0,
-  victimWouldHaveMade: 0,
-  stealersMade: 0,
-  netRegret: 0,
-  netRegretStandardError: 0,
-});
+const side = sideMetrics;
 
 const DAY = 86_400_000;
 

@@ -6,6 +6,7 @@ import type { BarSeries } from '../../src/marketdata/index.js';
 import { simulate, type LimitFill } from '../../src/sim/engine.js';
 import type { ExternalSignal } from '../../src/sim/signals/csv-signals.js';
 import { CRYPTO_FILES, STOCK_FILES, loadReal } from '../support/marketdata.js';
+import { rng } from '../support/arbitraries.js';
 import { honestyViolations } from './support/honesty.js';
 import { moneyRuleViolations } from './support/money-rules.js';
 
@@ -22,21 +23,9 @@ const FIRST = Date.parse('2021-04-05T00:00:00Z');
 const LAST = Date.parse('2025-01-20T00:00:00Z');
 const WINDOW = 21 * DAY;
 
-/** A small seeded generator (mulberry32): the same seed draws the same signals. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Signals at bar opens in [from, to): near the last close, both sides for stocks, a few crypto sells. */
 function signalsFrom(series: readonly BarSeries[], from: number, to: number, seed: number): ExternalSignal[] {
-  const rnd = random(seed);
+  const rnd = rng(seed);
   const out: ExternalSignal[] = [];
   for (const s of series) {
     for (let i = 1; i < s.time.length; i++) {
@@ -97,7 +86,7 @@ describe('money on real bars with stock shorts, recomputed from the outside', ()
     const seen = { trades: 0, shorts: 0, shortLosses: 0, trims: 0, stops: 0, takers: 0, interest: 0 };
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), configArb, async (seed, values) => {
-        const from = FIRST + Math.floor(random(seed)() * ((LAST - FIRST - WINDOW) / DAY)) * DAY;
+        const from = FIRST + Math.floor(rng(seed)() * ((LAST - FIRST - WINDOW) / DAY)) * DAY;
         const to = from + WINDOW;
         const config = resolveConfig({ layers: [{ source: 'test', values }] }).config;
         const fills: LimitFill[] = [];

@@ -3,7 +3,7 @@ import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { resolveConfig } from '../../src/core/config/index.js';
 import { simulate } from '../../src/sim/engine.js';
 import type { ExternalSignal } from '../../src/sim/signals/csv-signals.js';
-import { series, type Bar } from '../support/bars.js';
+import { series, session, type Bar } from '../support/bars.js';
 
 /**
  * The money rules of README "The model: assumptions and limits" on books small enough to compute every cash,
@@ -21,14 +21,6 @@ const sig = (symbol: string, at: string, entry: number, takeProfit = entry * 2):
   expectedPnl: 1,
   validUntil: Date.parse('2024-06-30T00:00:00Z'),
 });
-
-/** A summer session's hourly bars (EDT: they open 13:30Z–19:30Z), flat at `before`, at `after` from `fromHour` Z. */
-function session(d: string, before: number, after = before, fromHour = 99): Bar[] {
-  return [13.5, 14.5, 15.5, 16.5, 17.5, 18.5, 19.5].map((h) => {
-    const p = h >= fromHour ? after : before;
-    return { t: Date.parse(`${d}T00:00:00Z`) + h * 3_600_000, o: p, h: p, l: p, c: p };
-  });
-}
 
 const config = (values: Record<string, unknown>) =>
   resolveConfig({ layers: [{ source: 'test', values }] }).config;

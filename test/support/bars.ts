@@ -58,3 +58,11 @@ export function sessionBars(days: readonly string[], price: number): Bar[] {
     })),
   );
 }
+
+/** A summer session's hourly bars (EDT: they open 13:30Z–19:30Z), flat at `before`, at `after` from `fromHour` Z. */
+export function session(d: string, before: number, after = before, fromHour = 99): Bar[] {
+  return [13.5, 14.5, 15.5, 16.5, 17.5, 18.5, 19.5].map((h) => {
+    const p = h >= fromHour ? after : before;
+    return { t: Date.parse(`${d}T00:00:00Z`) + h * 3_600_000, o: p, h: p, l: p, c: p };
+  });
+}

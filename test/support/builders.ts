@@ -4,6 +4,7 @@ import { decide } from '../../src/core/policy/decide.js';
 import type { Decision } from '../../src/core/policy/decision.js';
 import { StealHistory } from '../../src/core/policy/steal-history.js';
 import type { EntryRequest, OpenOrder, Position, StealEvent } from '../../src/core/types.js';
+import type { SideMetrics } from '../../src/compare/window-run.js';
 
 export const T0 = Date.parse('2025-01-15T15:00:00Z'); // a Wednesday, US session open
 
@@ -70,3 +71,24 @@ export function decideIn(s: Situation): Decision {
     cfg,
   );
 }
+
+/** One side of a compare window with the given Sharpe (return a tenth of it) and nothing stolen. */
+export const sideMetrics = (sharpe: number): SideMetrics => ({
+  totalReturn: sharpe / 10,
+  sharpe,
+  sortino: sharpe,
+  maxDrawdown: 0.1,
+  pnl: 0,
+  winRate: 0.5,
+  trades: 10,
+  blocks: 0,
+  steals: 0,
+  days: 90,
+  finalEquity: 100_000,
+  distinctVictims: 0,
+  victimsThatWouldHaveFilled: 0,
+  victimWouldHaveMade: 0,
+  stealersMade: 0,
+  netRegret: 0,
+  netRegretStandardError: 0,
+});
