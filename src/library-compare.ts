@@ -17,13 +17,10 @@ import type { BarSeries } from './marketdata/types.js';
 import type { Window } from './optimizer/objective/folds.js';
 import type { ExternalSignal } from './sim/signals/csv-signals.js';
 import { validateSeries } from './sim/sim-input.js';
-import { configIssues, isObject, rangeIssues, replayIssues } from './library-checks.js';
+import { isObject, rangeIssues, replayIssues } from './library-checks.js';
+import { sideGroups, type CompareSide } from './library-sides.js';
 
-/** One side of a comparison: a resolved configuration and the name the result gives it. */
-export interface CompareSide {
-  label: string;
-  config: WorkstealConfig;
-}
+export type { CompareSide } from './library-sides.js';
 
 /** What {@link compare} takes. Times are epoch ms; lengths are written as `worksteal compare` takes them. */
 export interface CompareInput {
@@ -33,6 +30,11 @@ export interface CompareInput {
   a: WorkstealConfig | readonly CompareSide[];
   /** Policy B. Default: A with `stealingEnabled: false`, labelled "stealing off" (needs a single A). */
   b?: WorkstealConfig | CompareSide;
+  /**
+   * As `--sweep`: `key=v1,v2,…` per key, one comparison per value (several keys: every combination, the first
+   * key outermost), the value set on every side; the default B turns stealing off after it. Default: no sweep.
+   */
+  sweep?: readonly string[];
   /** Window length: `90d`, `2w`, `1mo`, `6mo`, `1y` (months and years are UTC calendar months). */
   window: string;
   /** From one window start to the next; default the window length (no overlap). */
@@ -62,15 +64,17 @@ export interface CompareInput {
 
 /**
  * What {@link compare} returns: what `worksteal compare --json` writes of the comparison (the windows, the
- * subsets, the seed, the resamples, one comparison of A with B per A, the simulations run) and the range the
- * windows were laid in. In JSON, a number that is not finite (NaN steals per victim) is written as null.
+ * subsets, the seed, the resamples, one comparison of A with B per sweep level and A, level by level, each
+ * naming its level and A, the simulations run) and the range the windows were laid in. In JSON, a number that is not finite (NaN steals per victim) is written as null.
  */
 export interface CompareOutput extends CompareResult {
   range: Window;
   /** The data's name, as `--json` writes it for `--data`: the symbols compared, e.g. `SOLUSDT, LINKUSDT`. */
   data: string;
-  /** The sides compared (B, and each A), as `--json` writes them: what compareReport's research lines read. */
+  /** The sides compared (B, and each A) per sweep level, as `--json` writes them: what compareReport reads. */
   sides: ComparisonGroup[];
+  /** The sweep as given (`[]` without one): compareReport's HTML draws the curve of a numeric one from it. */
+  sweep: string[];
 }
 
 /** The input's names in errors: the argument, never a CLI flag. */
@@ -83,51 +87,6 @@ const NAMES: PlanNames = {
 };
 
 const wholeAtLeast = (x: unknown, min: number): boolean => Number.isSafeInteger(x) && (x as number) >= min;
-
-/** A side given as `{ label, config }`: its issues at `where`. */
-function sideIssues(side: unknown, where: string): Issue[] {
-  if (!isObject(side) || !('config' in side))
-    return [{ where, message: 'must be { label, config: resolveConfig().config }', value: side }];
-  return [
-    ...(typeof side.label === 'string' && side.label.length > 0
-      ? []
-      : [{ where: `${where}.label`, message: 'must be a non-empty name for this side', value: side.label }]),
-    ...configIssues(side.config, `${where}.config`, { values: true }),
-  ];
-}
-
-/** A, then B (default: A with stealing off), as labelled sides; null with the issues added. */
-function sidesOf(input: CompareInput, issues: Issue[]): { a: CompareSide[]; b: CompareSide } | null {
-  const before = issues.length;
-  let a: CompareSide[];
-  if (Array.isArray(input.a)) {
-    a = [...(input.a as readonly CompareSide[])];
-    if (a.length === 0)
-      issues.push({ where: 'a', message: 'is empty: pass a configuration, or one side or more', value: [] });
-    a.forEach((side, i) => issues.push(...sideIssues(side, `a[${i}]`)));
-  } else {
-    a = [{ label: 'A', config: input.a as WorkstealConfig }];
-    issues.push(...configIssues(input.a, 'a', { values: true }));
-  }
-  let b: CompareSide | undefined;
-  const given: unknown = input.b;
-  if (given === undefined) {
-    if (a.length > 1)
-      issues.push({
-        where: 'b',
-        message: 'must be given with several A: there is no one A to turn stealing off in; pass b',
-        value: undefined,
-      });
-    else if (a[0]) b = { label: 'stealing off', config: { ...a[0].config, stealingEnabled: false } };
-  } else if (isObject(given) && 'config' in given) {
-    issues.push(...sideIssues(given, 'b'));
-    b = given as unknown as CompareSide;
-  } else {
-    issues.push(...configIssues(given, 'b', { values: true }));
-    b = { label: 'B', config: given as WorkstealConfig };
-  }
-  return issues.length > before || !b ? null : { a, b };
-}
 
 /** The series kept (`symbols`), naming a symbol the data lacks. */
 function selected(input: CompareInput, issues: Issue[]): BarSeries[] {
@@ -188,7 +147,8 @@ function settingIssues(input: CompareInput): Issue[] {
 
 /**
  * Policy A against policy B on the same bars cut into windows (and, if asked, random symbol subsets): in each,
- * both are simulated afresh from the initial equity and the pair compared. Returns, per A, every window's
+ * both are simulated afresh from the initial equity and the pair compared, at each level of the sweep if one
+ * is given. Returns, per level and A, every window's
  * metrics and differences and the aggregate: the win tally in Sharpe, the median ΔSharpe and Δreturn with
  * their 95% intervals (each interval's `level` says what it reaches where too few windows reach 95%), the
  * net steal regret and the steals per distinct victim. The numbers are those
@@ -209,7 +169,7 @@ export async function compare(input: CompareInput): Promise<CompareOutput> {
     });
   issues.push(...replayIssues(input.series, input.signals));
   const series = selected(input, issues);
-  const sides = sidesOf(input, issues);
+  const groups = await sideGroups(input, issues);
   const window = span(input.window, 'window', issues);
   const step = input.step === undefined ? window : span(input.step, 'step', issues);
   issues.push(...settingIssues(input));
@@ -221,7 +181,7 @@ export async function compare(input: CompareInput): Promise<CompareOutput> {
       issues.push(...e.issues);
     }
   }
-  if (issues.length || !sides || !window || !step)
+  if (issues.length || !groups || !window || !step)
     throw new ValidationError('Invalid compare() input', issues);
   // The simulator's own check of the bars, here rather than in a worker thread.
   validateSeries(series);
@@ -239,11 +199,10 @@ export async function compare(input: CompareInput): Promise<CompareOutput> {
     seed,
     names: NAMES,
   });
-  const group: ComparisonGroup = { level: '', baseline: sides.b, variants: sides.a };
   const threads = input.threads ?? 1;
   const result = await compareWindows({
     series,
-    groups: [group],
+    groups,
     windows: plan.windows,
     ...(plan.subsets ? { subsets: plan.subsets } : {}),
     seed,
@@ -254,5 +213,11 @@ export async function compare(input: CompareInput): Promise<CompareOutput> {
     ...(input.signals ? { signals: input.signals } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   });
-  return { ...result, range: plan.range, data: series.map((s) => s.symbol).join(', '), sides: [group] };
+  return {
+    ...result,
+    range: plan.range,
+    data: series.map((s) => s.symbol).join(', '),
+    sides: groups,
+    sweep: [...(input.sweep ?? [])],
+  };
 }

@@ -59,6 +59,10 @@ function resultIssues(result: unknown): Issue[] {
   }
   if (typeof result.data !== 'string')
     issues.push({ where: 'result.data', message: `must be the data's name: ${fix}`, value: result.data });
+  // Absent from a result of a version without the sweep: read as none.
+  const sweep = result.sweep;
+  if (sweep !== undefined && !(Array.isArray(sweep) && sweep.every((s) => typeof s === 'string')))
+    issues.push({ where: 'result.sweep', message: `must be the sweep as given: ${fix}`, value: sweep });
   return issues;
 }
 
@@ -103,7 +107,7 @@ export function compareReport(result: CompareOutput, options: CompareReportOptio
         data,
         command,
         bothSides: heads.bothSides,
-        sweeps: [],
+        sweeps: result.sweep ?? [],
       });
     default: {
       const width = options.width === undefined ? PIPE_WIDTH : (options.width ?? undefined);

@@ -1,9 +1,10 @@
 /**
- * `compare`'s sides from its flags: per sweep level, baseline B and each variant A, resolved by the config
- * loader (src/compare/sides.ts), with the config warnings they gave and the warning for a file variant that
- * differs from the default baseline in more than stealing.
+ * `compare`'s sides from its flags: per sweep level, baseline B and each variant A (compare/groups.ts),
+ * resolved by the config loader (src/compare/sides.ts), with the config warnings they gave and the warning
+ * for a file variant that differs from the default baseline in more than stealing.
  */
 import type { ComparisonGroup } from '../compare/compare.js';
+import { sweepGroups } from '../compare/groups.js';
 import { mixedSidesWarning } from '../compare/mixed-sides.js';
 import {
   AS_GIVEN,
@@ -43,20 +44,19 @@ export async function resolveGroups(
     ...(opts.config ? { file: opts.config } : {}),
     ...(opts.preset ? { preset: opts.preset } : {}),
   };
-  const groups: ComparisonGroup[] = [];
   const warnings = new Set<string>();
   const mixed = new Set<string>();
-  for (const level of sweepLevels(opts.sweep)) {
-    const layers = [...common, ...level.layers];
-    const resolveFull = async (side: SideSpec) => {
-      const r = await resolveSide(base, layers, side);
+  const groups = await sweepGroups(
+    sweepLevels(opts.sweep),
+    { baseline, variants },
+    async (side, level) => {
+      const r = await resolveSide(base, [...common, ...level], side);
       for (const w of r.warnings) warnings.add(w.message);
       return r;
-    };
-    const b = await resolveFull(baseline);
-    const vs = await Promise.all(variants.map(resolveFull));
-    // Against the default baseline a file variant brings its other keys along: named, not compared silently.
-    if (opts.baseline === undefined) {
+    },
+    (b, vs) => {
+      // Against the default baseline a file variant brings its other keys along: named, not compared silently.
+      if (opts.baseline !== undefined) return;
       variants.forEach((v, i) => {
         const w = v.file
           ? mixedSidesWarning(v.file, vs[i]!, b, argvAfterCommand(), (args) =>
@@ -65,12 +65,7 @@ export async function resolveGroups(
           : null;
         if (w) mixed.add(w);
       });
-    }
-    groups.push({
-      level: level.label,
-      baseline: { label: baseline.label, config: b.config },
-      variants: vs.map((r, i) => ({ label: variants[i]!.label, config: r.config })),
-    });
-  }
+    },
+  );
   return { groups, warnings, mixed };
 }

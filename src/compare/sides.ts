@@ -70,10 +70,23 @@ export async function sideSpec(text: string, flag: string): Promise<SideSpec> {
   };
 }
 
-/** `--sweep key=v1,v2,…`: one layer per value. Several sweeps combine into every combination of levels. */
-export function sweepLevels(sweeps: readonly string[]): { label: string; layers: ConfigLayer[] }[] {
-  let levels: { label: string; layers: ConfigLayer[] }[] = [{ label: '', layers: [] }];
-  for (const text of sweeps) {
+/** A sweep level: its name (`key=value …`, '' without a sweep) and the settings it puts on every side. */
+export interface SweepLevel {
+  label: string;
+  layers: ConfigLayer[];
+}
+
+/**
+ * `--sweep key=v1,v2,…`: one layer per value. Several sweeps combine into every combination of levels, the
+ * first sweep's values outermost. `name` says where sweep i came from in an error (the CLI's flag, the
+ * library's `sweep[i]`).
+ */
+export function sweepLevels(
+  sweeps: readonly string[],
+  name: (i: number) => string = () => '--sweep',
+): SweepLevel[] {
+  let levels: SweepLevel[] = [{ label: '', layers: [] }];
+  for (const [i, text] of sweeps.entries()) {
     const eq = text.indexOf('=');
     const key = eq > 0 ? text.slice(0, eq).trim() : '';
     const values =
@@ -84,12 +97,14 @@ export function sweepLevels(sweeps: readonly string[]): { label: string; layers:
             .map((v) => v.trim())
         : [];
     if (!key || values.length === 0 || values.some((v) => v === '')) {
-      throw bad('--sweep', 'must be key=value1,value2,… (e.g. sim.research.signalSkill=0,0.25,0.5,1)', text);
+      throw bad(name(i), 'must be key=value1,value2,… (e.g. sim.research.signalSkill=0,0.25,0.5,1)', text);
     }
+    // Each value typed (and a bad one refused) once, not once per level it joins.
+    const layers = values.map((v) => setLayer(`${key}=${v}`, name(i)));
     levels = levels.flatMap((l) =>
-      values.map((v) => ({
+      values.map((v, k) => ({
         label: [l.label, `${key}=${v}`].filter(Boolean).join(' '),
-        layers: [...l.layers, setLayer(`${key}=${v}`, '--sweep')],
+        layers: [...l.layers, layers[k]!],
       })),
     );
   }

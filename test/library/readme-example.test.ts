@@ -6,7 +6,8 @@
  * a temporary folder, never over this repository's `dist/`, which other test files' child processes run
  * while this one builds (a file half rewritten there made one of them fail to import). docs/library.md's
  * `compare` example runs the same two ways, on two real bar files: from the tarball, its simulations run on
- * worker threads of the installed package, and so does its signals-and-report example (examples/signals.csv).
+ * worker threads of the installed package, and so does its signals-and-report example (examples/signals.csv)
+ * and the README's sweep example.
  */
 import { execFileSync } from 'node:child_process';
 import {
@@ -107,6 +108,15 @@ const runReportExample = (dir: string): string =>
     join(ROOT, 'examples/signals.csv'),
     ...COMPARE_FILES.map((f) => join(requireMarketData(), f)),
   ]);
+/** The README's sweep example, on the same two bar files. */
+const SWEEP_HEADING = '### A sweep from the library';
+const runSweepExample = (dir: string): string =>
+  compileAndRun(
+    dir,
+    readmeBlock(SWEEP_HEADING),
+    'sweep',
+    COMPARE_FILES.map((f) => join(requireMarketData(), f)),
+  );
 const temp = mkdtempSync(join(tmpdir(), 'worksteal-library-'));
 /** The package as `npm pack` would take it from this repository: package.json, bin/, README.md and a fresh dist/. */
 const pkg = join(temp, 'package');
@@ -129,6 +139,10 @@ describe('README "Use as a library"', () => {
 
   it("docs/library.md's compare example compiles and runs inside the package and prints what it shows", () => {
     expect(runCompareExample(pkg)).toBe(readmeOutput(COMPARE_HEADING, COMPARE_DOC));
+  }, 120_000);
+
+  it("the README's sweep example compiles and runs inside the package and prints what it shows", () => {
+    expect(runSweepExample(pkg)).toBe(readmeOutput(SWEEP_HEADING));
   }, 120_000);
 
   it("docs/library.md's signals-and-report example compiles and runs inside the package and prints what it shows", () => {
@@ -159,6 +173,7 @@ describe('README "Use as a library"', () => {
     // compare() from the installed package, its simulations on worker threads (dist/compare/compare-worker.js).
     expect(runCompareExample(project)).toBe(readmeOutput(COMPARE_HEADING, COMPARE_DOC));
     expect(runReportExample(project)).toBe(readmeOutput(REPORT_HEADING, COMPARE_DOC));
+    expect(runSweepExample(project)).toBe(readmeOutput(SWEEP_HEADING));
     // Only the public entry point is reachable: a deep import is refused by `exports`.
     expect(() =>
       run(
