@@ -75,6 +75,11 @@ export interface CompareOutput extends CompareResult {
   sides: ComparisonGroup[];
   /** The sweep as given (`[]` without one): compareReport's HTML draws the curve of a numeric one from it. */
   sweep: string[];
+  /**
+   * The configuration warnings of the sides a sweep level made (each once, as `compare --sweep` prints them;
+   * `[]` without a sweep: the sides as given carry the warnings their resolveConfig() returned).
+   */
+  warnings: string[];
 }
 
 /** The input's names in errors: the argument, never a CLI flag. */
@@ -169,7 +174,7 @@ export async function compare(input: CompareInput): Promise<CompareOutput> {
     });
   issues.push(...replayIssues(input.series, input.signals));
   const series = selected(input, issues);
-  const groups = await sideGroups(input, issues);
+  const sides = await sideGroups(input, issues);
   const window = span(input.window, 'window', issues);
   const step = input.step === undefined ? window : span(input.step, 'step', issues);
   issues.push(...settingIssues(input));
@@ -181,7 +186,7 @@ export async function compare(input: CompareInput): Promise<CompareOutput> {
       issues.push(...e.issues);
     }
   }
-  if (issues.length || !groups || !window || !step)
+  if (issues.length || !sides || !window || !step)
     throw new ValidationError('Invalid compare() input', issues);
   // The simulator's own check of the bars, here rather than in a worker thread.
   validateSeries(series);
@@ -202,7 +207,7 @@ export async function compare(input: CompareInput): Promise<CompareOutput> {
   const threads = input.threads ?? 1;
   const result = await compareWindows({
     series,
-    groups,
+    groups: sides.groups,
     windows: plan.windows,
     ...(plan.subsets ? { subsets: plan.subsets } : {}),
     seed,
@@ -217,7 +222,8 @@ export async function compare(input: CompareInput): Promise<CompareOutput> {
     ...result,
     range: plan.range,
     data: series.map((s) => s.symbol).join(', '),
-    sides: groups,
+    sides: sides.groups,
+    warnings: sides.warnings,
     sweep: [...(input.sweep ?? [])],
   };
 }

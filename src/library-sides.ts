@@ -6,7 +6,7 @@
  * configuration is what the CLI's config file, `--set` and side's own values resolve to; each level is set on
  * it, then the default B's stealing off, as the CLI layers them.
  */
-import { resolveConfig } from './core/config/resolve.js';
+import { resolveConfig, type ResolvedConfig } from './core/config/resolve.js';
 import type { WorkstealConfig } from './core/config/schema.js';
 import { ValidationError, type Issue } from './core/errors.js';
 import type { ComparisonGroup } from './compare/compare.js';
@@ -109,24 +109,37 @@ function levelsOf(sweep: unknown, issues: Issue[]): SweepLevel[] | null {
   return issues.length > before ? null : sweepLevels(sweep as string[], name);
 }
 
-/** A side at a level: the level's settings on its configuration, then its own; checked by the config schema. */
-function atLevel(side: LayeredSide, level: readonly ConfigLayer[]): { config: WorkstealConfig } {
+/**
+ * A side at a level: the level's settings on its configuration, then its own; checked by the config schema,
+ * with the warnings of the configuration it makes (none for a side as given: its caller resolved it).
+ */
+function atLevel(side: LayeredSide, level: readonly ConfigLayer[]): Omit<ResolvedConfig, 'preset'> {
   const flags = [...level, ...side.layers];
-  if (flags.length === 0) return { config: side.config };
+  if (flags.length === 0) return { config: side.config, warnings: [] };
   return resolveConfig({ layers: [{ source: side.where, values: side.config }], flags });
 }
 
 /**
  * The comparison groups: one per sweep level (one, level '', without a sweep), each with B and every A at
- * that level; null with the issues added (a side or a sweep malformed, or a level's value the configuration
- * refuses, named `sweep[i] key=value: key`).
+ * that level, and the configuration warnings of the sides a level made, each once, as the CLI prints them;
+ * null with the issues added (a side or a sweep malformed, or a level's value the configuration refuses,
+ * named `sweep[i] key=value: key`).
  */
-export async function sideGroups(input: SideArguments, issues: Issue[]): Promise<ComparisonGroup[] | null> {
+export async function sideGroups(
+  input: SideArguments,
+  issues: Issue[],
+): Promise<{ groups: ComparisonGroup[]; warnings: string[] } | null> {
   const sides = sidesOf(input, issues);
   const levels = levelsOf(input.sweep, issues);
   if (!sides || !levels) return null;
+  const warnings = new Set<string>();
+  const resolve = (side: LayeredSide, level: readonly ConfigLayer[]) => {
+    const r = atLevel(side, level);
+    for (const w of r.warnings) warnings.add(w.message);
+    return r;
+  };
   try {
-    return await sweepGroups(levels, sides, atLevel);
+    return { groups: await sweepGroups(levels, sides, resolve), warnings: [...warnings] };
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     issues.push(...e.issues);

@@ -287,6 +287,22 @@ describe('compare() with any sweep', () => {
     ]);
   });
 
+  it("returns the configuration warnings a level's sides give, each once, as the CLI prints them", async () => {
+    // pdtMinEquity below marginMinEquity (2,000) is a warning, not an error: only the 1,000 level gives it.
+    const sweep = ['margin.stock.pdtMinEquity=1000,30000'];
+    const out = await compare({ ...inline, sweep });
+    const pdt = out.warnings.filter((w) => w.startsWith('margin.stock.pdtMinEquity'));
+    expect(pdt).toEqual([
+      expect.stringMatching(/^margin\.stock\.pdtMinEquity 1000 is below margin\.stock\.marginMinEquity 2000/),
+    ]);
+    expect(new Set(out.warnings).size).toBe(out.warnings.length);
+    // The CLI prints each of them (the default configuration's own dead-zone warnings among them).
+    const cli = await runInProcess(cliArgs('--sweep', sweep[0]!));
+    for (const w of out.warnings) expect(cli.stderr).toContain(w);
+    // Without a sweep the sides are as given: their warnings came with the caller's resolveConfig().
+    expect((await compare(inline)).warnings).toEqual([]);
+  }, 60_000);
+
   it('makes one group per level, in order: every combination, the first sweep outermost, set on every side', async () => {
     const sweepArb = fc
       .shuffledSubarray(Object.keys(KEYS), { minLength: 1, maxLength: 2 })
