@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compare, loadData, resolveConfig } from '../../src/index.js';
 import { ROOT, runCli } from '../support/cli.js';
+import { expectAsWritten } from '../support/compare-json.js';
 import { MARKETDATA, requireMarketData } from '../support/marketdata.js';
 
 const FILES = ['binance-spot-yanniedog/SOLUSDT_1h.csv', 'binance-spot-yanniedog/LINKUSDT_1h.csv'];
@@ -55,22 +56,7 @@ describe('compare() from the library', () => {
       threads: 2,
       onProgress: (done, total) => progress.push(done / total),
     });
-    // As JSON writes it (a NaN steals per victim is null in both).
-    const asJson = JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
-    for (const key of [
-      'range',
-      'windows',
-      'subsets',
-      'seed',
-      'resamples',
-      'comparisons',
-      'simulations',
-      'data',
-      'sides',
-    ]) {
-      expect(written[key], key).toBeDefined();
-      expect(asJson[key], key).toEqual(written[key]);
-    }
+    expectAsWritten(out, written);
     // Not a comparison of nothing: three windows, steals on A's side, B never steals.
     const c = out.comparisons[0]!;
     expect(c.windows).toHaveLength(3);
