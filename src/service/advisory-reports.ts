@@ -46,7 +46,8 @@ export class AdvisoryReports {
   /**
    * A report a saga waited for (the AdvisoryBroker's record): the saga moves the ledger itself, except for a
    * placement, which only the report knows as the venue holds it (a broker may round the size): its order
-   * goes into the coordinator's ledger as placed, and the saga, finding it there, adds none of its own.
+   * goes into the coordinator's ledger as placed, with what the book applied with it, and the saga, finding it
+   * there, adds none of its own.
    */
   record(event: OrderEventBody): void {
     this.d.beforeWrite();
@@ -66,7 +67,17 @@ export class AdvisoryReports {
     const book = this.d.book;
     if (event.kind === 'placed' && book.knows(event.order.id))
       return `placed: order ${event.order.id} was reported before with these terms (a repeat); nothing changed`;
-    if ((event.kind === 'cancelled' || event.kind === 'fill') && book.knows(event.orderId)) {
+    if (event.kind === 'position') {
+      const held = book.olderSnapshot(event);
+      if (held !== null)
+        return (
+          `position: this snapshot of ${event.symbol} as of ${iso(event.asOf!)} is older than the one held ` +
+          `(as of ${iso(held)}); nothing changed`
+        );
+    }
+    // A report dated inside the symbol's snapshot that shows more of the order there counts, even when older.
+    const inside = (event.kind === 'cancelled' || event.kind === 'fill') && book.insideSnapshot(event);
+    if ((event.kind === 'cancelled' || event.kind === 'fill') && book.knows(event.orderId) && !inside) {
       // A closed order's fill beyond what it is held with filled before its cancel took effect: it counts.
       if (!book.isOpen(event.orderId) && !(book.filledAfterClose(event.orderId, event.filledQty) > 0)) {
         const held = book.order(event.orderId)!;
@@ -105,7 +116,9 @@ export class AdvisoryReports {
         mirrorToStore(this.d.store, closed ? Object.assign({}, e, { kind: 'cancelled' as const }) : e, t);
         const { effects, dropped } = this.d.book.apply(e, t);
         if (f === 'event') for (const effect of effects) applyToLedger(this.d.ledger(), effect, t);
-        else if (e.kind === 'placed') applyToLedger(this.d.ledger(), e, t);
+        // A saga's placement: with what was reported of the order before it (and a position its dated fills
+        // make), as the book took them; fills are cumulative, so the saga's own update after it counts none twice.
+        else if (e.kind === 'placed') for (const effect of effects) applyToLedger(this.d.ledger(), effect, t);
         if (dropped) {
           this.dropped = describeDropped(dropped);
           this.d.log.warn('held-report-dropped', {
@@ -124,3 +137,6 @@ export class AdvisoryReports {
 
   private writeTx: ((event: OrderEventBody, at: number, from: 'saga' | 'event') => boolean) | null = null;
 }
+
+/** A venue time as a message shows it. */
+const iso = (ms: number): string => new Date(ms).toISOString();

@@ -156,7 +156,8 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
     return { applied: false, detail: heldDetail(body) };
   const orderId = body.kind === 'placed' ? body.order.id : 'orderId' in body ? body.orderId : null;
   const held = orderId === null ? null : c.book.order(orderId);
-  const detail = withDropped(appliedDetail(body, held), c);
+  const positionNow = body.kind === 'position' ? c.book.ledger.position(body.symbol)?.qty : undefined;
+  const detail = withDropped(appliedDetail(body, held, positionNow), c);
   if (!early || orderId === null) return { applied: true, detail };
   c.placedEarly(early.sagaId, orderId);
   return {
