@@ -104,7 +104,6 @@ export class SagaClaims {
     const claim = this.open.get(sagaId);
     if (!claim) return false;
     claim.placedEarly = orderId;
-    this.notify();
     return true;
   }
 
