@@ -13,6 +13,12 @@ export interface SagaClaim {
   pending: Set<string>;
   /** Its steals as the history holds them until the saga ends (taken out then; a done saga records its own). */
   steals: ClassifiedSteal[];
+  /**
+   * The order its broker reported placed under its client order id before the saga asked for it (advisory mode:
+   * a bot that placed before its victims' cancels were confirmed). The ledger holds it since: the claim adds
+   * nothing more, and the saga finishes its cancels and takes that order as its own instead of deciding again.
+   */
+  placedEarly?: string;
 }
 
 /**
@@ -90,6 +96,17 @@ export class SagaClaims {
     this.open.set(sagaId, claim);
   }
 
+  /**
+   * The saga's order reached the venue before the saga asked for it (claim.placedEarly). False when no open saga
+   * has this id.
+   */
+  placedEarly(sagaId: string, orderId: string): boolean {
+    const claim = this.open.get(sagaId);
+    if (!claim) return false;
+    claim.placedEarly = orderId;
+    return true;
+  }
+
   /** The venue answered the cancel of `orderId` (cancelled, filled or rejected): no longer pending. */
   answered(orderId: string): void {
     const sagaId = this.cancelling.get(orderId);
@@ -148,6 +165,7 @@ export class SagaClaims {
     const stock = requirementFor('stock', ctx, table);
     let total = 0;
     for (const claim of this.open.values()) {
+      if (claim.placedEarly !== undefined) continue; // the ledger holds the stealer itself
       const r = claim.request;
       let still = 0;
       for (const id of claim.pending) {

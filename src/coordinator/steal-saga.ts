@@ -109,6 +109,9 @@ export function* stealSaga(
           break;
         }
         cancels = cancelConfirmed(host, decision, run, orderId, symbol, result, filledAtDecision[k]!);
+        // The stealer is at the venue already (placedEarly): deciding again would replace it by a second order
+        // under the same client order id. The plan's cancels go on; the order it holds is the saga's.
+        if (cancels === 'raced' && claims?.get(step.sagaId)?.placedEarly !== undefined) cancels = 'cancelled';
         if (cancels === 'raced') break;
       }
       if (cancels !== 'cancelled' && cancels !== 'raced') {
@@ -117,7 +120,9 @@ export function* stealSaga(
       }
       // An account event or a reconcile while the cancels were out may have lowered equity, the broker's cap or
       // the tier: the margin the decision counted on may not be there. Decide again rather than place into it.
-      const shrank = accountShrank(host.ledger.account, equityAt, capAt, pdtAt);
+      const shrank =
+        accountShrank(host.ledger.account, equityAt, capAt, pdtAt) &&
+        claims?.get(step.sagaId)?.placedEarly === undefined;
       if (cancels === 'raced' || shrank) {
         journalize(
           host,
@@ -227,7 +232,9 @@ function placedOutcome(
   reread: boolean,
 ): Outcome {
   const clientOrderId = step.clientOrderId;
-  if (!reread && !host.ledger.hasOrder(placed.orderId))
+  // One the ledger closed (it was placed before the saga asked, then filled or cancelled) has its fills in the
+  // positions already: added again, its update counted them twice.
+  if (!reread && !host.ledger.hasOrder(placed.orderId) && !host.ledger.wasClosed(placed.orderId))
     host.ledger.addOrder({
       id: placed.orderId,
       ...orderTerms(request, 'entry'),

@@ -4,7 +4,7 @@ import type { LiveStore } from '../live/store.js';
 import type { Logger } from '../ports/log.js';
 import { AdvisoryBroker, type AdvisoryOptions, type Timers } from './advisory-broker.js';
 import { AdvisoryBook, describeDropped } from './book.js';
-import { AdvisoryReports } from './order-events.js';
+import { AdvisoryReports } from './advisory-reports.js';
 import { heldReportConflict } from './report-checks.js';
 import { SymbolSpellings } from './symbol-spelling.js';
 import { recordPlacement, type ServiceTables } from './service-tables.js';

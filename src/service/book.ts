@@ -1,6 +1,7 @@
 import { CapacityLedger, type LedgerSnapshot } from '../coordinator/ledger.js';
 import { orderTerms, type Account, type OpenOrder } from '../core/types.js';
 import type { VenueOrder, VenueOrderStatus } from '../ports/venue.js';
+import { DatedPositions } from './dated-positions.js';
 import type { OrderEventBody } from './reports.js';
 import { SymbolSpellings } from './symbol-spelling.js';
 
@@ -28,6 +29,10 @@ export class AdvisoryBook {
   private readonly byClientId = new Map<string, string>();
   /** Fills and cancels that arrived before their order's placement, by order id. */
   private readonly early = new Map<string, HeldReport>();
+  /** The dated ones' [asOf, cumulative] each, by order id: one held report keeps the latest word only. */
+  private readonly earlyDates = new Map<string, [number, number][]>();
+  /** Each symbol's latest position snapshot and its orders' fills beside it (dated-positions.ts). */
+  private readonly dated = new DatedPositions();
 
   /**
    * @param heldConflict why a report held back for an order contradicts it once its placement shows it
@@ -73,10 +78,12 @@ export class AdvisoryBook {
         const early = this.early.get(o.id);
         if (!early) return { effects: [event], dropped: null };
         this.early.delete(o.id);
+        const dates = this.earlyDates.get(o.id) ?? [];
+        this.earlyDates.delete(o.id);
         const reason = this.heldConflict(early, this);
         if (reason !== null) return { effects: [event], dropped: { report: early, reason } };
         this.applyOrderEvent(early, at);
-        return { effects: [event, early], dropped: null };
+        return { effects: [event, early, ...this.datedPosition(early, dates)], dropped: null };
       }
       case 'fill':
       case 'cancelled':
@@ -85,13 +92,40 @@ export class AdvisoryBook {
           return { effects: [], dropped: null };
         }
         if (!this.ledger.hasOrder(event.orderId))
-          return { effects: this.filledBeforeClose(event), dropped: null };
+          return { effects: [...this.filledBeforeClose(event), ...this.datedPosition(event)], dropped: null };
         this.applyOrderEvent(event, at);
-        return { effects: [event], dropped: null };
+        return { effects: [event, ...this.datedPosition(event)], dropped: null };
+      case 'position': {
+        if (this.dated.newerThan(event.symbol, event.asOf) !== null) return { effects: [], dropped: null };
+        this.dated.snapshot(event.symbol, event.qty, event.asOf, this.filledOf);
+        // With the fills dated after it (reported before it came) still counted.
+        const qty = tiny(this.dated.position(event.symbol, this.filledOf)!);
+        const taken = qty === event.qty ? event : Object.assign({}, event, { qty });
+        applyToLedger(this.ledger, taken, at);
+        return { effects: [taken], dropped: null };
+      }
       default:
         applyToLedger(this.ledger, event, at);
         return { effects: [event], dropped: null };
     }
+  }
+
+  /**
+   * The `asOf` of the snapshot held for this position snapshot's symbol when the snapshot is older than it (it
+   * changes nothing), else null.
+   */
+  olderSnapshot(event: OrderEventBody & { kind: 'position' }): number | null {
+    return this.dated.newerThan(event.symbol, event.asOf);
+  }
+
+  /**
+   * Whether a fill or cancel report that says no more filled than the book holds still changes something: dated
+   * at or before the symbol's snapshot, it shows more of the order inside that snapshot (dated-positions.ts).
+   */
+  insideSnapshot(event: HeldReport): boolean {
+    const o = this.venue.get(event.orderId);
+    if (!o || event.asOf === undefined) return false;
+    return this.dated.raisesBase(o.symbol, o.id, Math.min(o.qty, event.filledQty), event.asOf);
   }
 
   /** Whether this order was ever reported placed (open or closed since). */
@@ -163,6 +197,33 @@ export class AdvisoryBook {
     ];
   }
 
+  /** An order's cumulative fill as the book holds it (at most its quantity; 0 when unknown). */
+  private readonly filledOf = (orderId: string): number => {
+    const o = this.venue.get(orderId);
+    return o ? Math.min(o.qty, o.filledQty) : 0;
+  };
+
+  /**
+   * After a fill or cancel report of a known order: its fill noted with its date, and where the symbol has a
+   * snapshot, the position it and the fills beyond it make (dated-positions.ts) when the fill alone made another
+   * (a fill inside the snapshot: counted once). The effect for another ledger: that position.
+   */
+  private datedPosition(event: HeldReport, heldDates: readonly [number, number][] = []): OrderEventBody[] {
+    const o = this.venue.get(event.orderId);
+    if (!o) return [];
+    const sign = o.side === 'buy' ? 1 : -1;
+    for (const [asOf, filled] of heldDates)
+      this.dated.noteFill(o.symbol, o.id, sign, Math.min(o.qty, filled), asOf);
+    this.dated.noteFill(o.symbol, o.id, sign, Math.min(o.qty, event.filledQty), event.asOf);
+    const target = this.dated.position(o.symbol, this.filledOf);
+    const held = this.ledger.position(o.symbol);
+    if (target === null || Math.abs(target - (held?.qty ?? 0)) <= 1e-9) return [];
+    const price = held?.price ?? event.fillPrice ?? o.limitPrice;
+    const position = { symbol: o.symbol, assetClass: o.assetClass, qty: tiny(target), price };
+    this.ledger.setPosition(position);
+    return [Object.assign({ kind: 'position' as const }, position)];
+  }
+
   private applyOrderEvent(event: HeldReport, at: number): void {
     applyToLedger(this.ledger, event, at);
     if (event.kind === 'fill') this.setStatus(event.orderId, null, event.filledQty, event.fillPrice);
@@ -177,7 +238,15 @@ export class AdvisoryBook {
     const before = this.early.get(event.orderId);
     this.early.delete(event.orderId);
     this.early.set(event.orderId, before ? latest(before, event) : event);
-    if (this.early.size > EARLY_MEMORY) this.early.delete(this.early.keys().next().value!);
+    if (event.asOf !== undefined) {
+      const dates = this.earlyDates.get(event.orderId) ?? [];
+      this.earlyDates.set(event.orderId, [...dates, [event.asOf, event.filledQty]]);
+    }
+    if (this.early.size > EARLY_MEMORY) {
+      const oldest = this.early.keys().next().value!;
+      this.early.delete(oldest);
+      this.earlyDates.delete(oldest);
+    }
   }
 
   private setStatus(
@@ -193,6 +262,9 @@ export class AdvisoryBook {
     o.status = status ?? (o.filledQty >= o.qty - 1e-12 ? 'filled' : 'open');
   }
 }
+
+/** A sum of fills that should be 0 and is off by rounding (0.8 + 0.8 − 1.6) is 0. */
+const tiny = (qty: number): number => (Math.abs(qty) <= 1e-9 ? 0 : qty);
 
 /** How many orders' early reports are kept (a bot reporting fills of orders it never reports placed). */
 const EARLY_MEMORY = 10_000;

@@ -88,7 +88,10 @@ export class ServiceCapacity {
     answer.detail +=
       `; over capacity: with this order (margin ${money(added)}) margin used ${money(after.used)}${claimed} ` +
       `exceeds capacity ${money(after.capacity)}. It is held as placed (the venue holds it); no margin is free ` +
-      'for later requests until orders close. Ask before placing (POST /v1/requests)';
+      'for later requests until orders close. ' +
+      (answer.placedEarlyFor === undefined
+        ? 'Ask before placing (POST /v1/requests)'
+        : `Place a saga's order when the saga asks for it, once its victims' cancels are confirmed`);
     return answer;
   }
 

@@ -6,7 +6,7 @@ import type { OrderEventBody } from './reports.js';
  * service holds it now. It said "placed applied", "fill applied", which told a bot nothing it could check.
  * `order` is the order as held after the event (null for events that name none).
  */
-export function appliedDetail(body: OrderEventBody, order: VenueOrder | null): string {
+export function appliedDetail(body: OrderEventBody, order: VenueOrder | null, positionNow = 0): string {
   switch (body.kind) {
     case 'placed':
       return `order ${body.order.id} taken: ${termsText(order ?? body.order)}, ${orderState(order)}`;
@@ -21,10 +21,19 @@ export function appliedDetail(body: OrderEventBody, order: VenueOrder | null): s
         (body.patternDayTrader === undefined ? '' : `, pattern day trader ${body.patternDayTrader}`) +
         (body.cash === undefined ? '' : `, cash ${body.cash}`)
       );
-    case 'position':
-      return body.qty === 0
-        ? `position taken: ${body.symbol} closed (qty 0)`
-        : `position taken: ${body.symbol} ${body.qty} @ ${body.price}`;
+    case 'position': {
+      const taken =
+        body.qty === 0
+          ? `position taken: ${body.symbol} closed (qty 0)`
+          : `position taken: ${body.symbol} ${body.qty} @ ${body.price}`;
+      const asOf = body.asOf === undefined ? '' : ` as of ${new Date(body.asOf).toISOString()}`;
+      // Fills dated after the snapshot that were reported before it stay counted (dated-positions.ts).
+      const held =
+        Math.abs(positionNow - body.qty) > 1e-9
+          ? `; held as ${positionNow} with the fills dated after it`
+          : '';
+      return taken + asOf + held;
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import type { LiveStore } from '../live/store.js';
 import type { VenueOrder } from '../ports/venue.js';
-import { lateEvent, type OrderEventBody, type SagaReportBody } from './reports.js';
+import { asPlaced, type OrderBody, type OrderEventBody, type SagaReportBody } from './reports.js';
 import { askedPlacement, type SagaRecord } from './service-tables.js';
 import { sagaEnded, whereSagaIs, type ReportAnswer, type SagaView } from './views.js';
 
@@ -66,3 +66,32 @@ function notAwaited(saga: SagaRecord, view: SagaView, body: SagaReportBody, c: L
 }
 
 const isCancel = (a: SagaView['waitingFor'][number]): boolean => a.kind === 'cancel';
+
+/**
+ * A saga report nobody waits for any more, as the order event it stands for. A placement needs the order the
+ * saga asked for (`asked`, by client order id; null when it asked for none).
+ */
+export function lateEvent(
+  body: SagaReportBody,
+  asked: (clientOrderId: string) => Omit<OrderBody, 'id'> | null,
+): OrderEventBody | null {
+  switch (body.kind) {
+    case 'cancelled':
+      return {
+        kind: 'cancelled',
+        orderId: body.orderId,
+        filledQty: body.filledQty,
+        fillPrice: body.fillPrice,
+      };
+    case 'filled':
+      return { kind: 'fill', orderId: body.orderId, filledQty: body.filledQty, fillPrice: body.fillPrice };
+    case 'placed': {
+      const order = asked(body.clientOrderId);
+      return order
+        ? { kind: 'placed', order: Object.assign({}, order, asPlaced(body), { id: body.orderId }) }
+        : null;
+    }
+    default:
+      return null;
+  }
+}

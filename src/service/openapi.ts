@@ -123,14 +123,15 @@ export const OPENAPI = {
             description:
               'Whether the event counted: applied true, or false with why in detail (a repeat, a fill whose ' +
               'cumulative quantity is not above what the order has filled, an order no longer open, a fill or ' +
-              'cancel of an order never reported placed: held until its placement).',
+              'cancel of an order never reported placed: held until its placement, a position snapshot whose ' +
+              'asOf is older than the one held).',
             content: json('EventAnswer'),
           },
           '409': {
             description:
               'Executing mode takes quotes only; or the eventId was used before for another body; or a placement ' +
-              "under a saga's client order id names another symbol, side or asset class, or a larger quantity, " +
-              'than the saga asked for; or the event contradicts what is held: a placement under a known order ' +
+              "under a saga's client order id (on time, or before the saga asked for it) names another symbol, " +
+              'side or asset class, or a larger quantity, than the saga asked for; or the event contradicts what is held: a placement under a known order ' +
               "id with other terms, a second order under one client order id, a fill beyond the order's " +
               'quantity, a fill price beyond its limit (a buy above, a sell below; stop orders excepted), a ' +
               "position or placement naming another asset class than the symbol's position or open orders. " +

@@ -1,12 +1,13 @@
-import type { CapacityLedger } from '../coordinator/ledger.js';
+import type { SagaClaims } from '../coordinator/claims.js';
+import type { EntryRequest } from '../core/types.js';
 import type { LiveStore } from '../live/store.js';
-import type { Logger } from '../ports/log.js';
 import type { AdvisoryBroker } from './advisory-broker.js';
-import { applyToLedger, describeDropped, type AdvisoryBook } from './book.js';
+import type { AdvisoryReports } from './advisory-reports.js';
+import type { AdvisoryBook } from './book.js';
 import { appliedDetail, heldDetail } from './event-details.js';
 import type { OrderBody, OrderEventBody, SagaReportBody } from './reports.js';
 import { refuseConflictingEvent, refuseOversize } from './report-checks.js';
-import { mirrorToStore, type SagaRecord, type ServiceTables } from './service-tables.js';
+import { askedPlacement, type SagaRecord, type ServiceTables } from './service-tables.js';
 import { ServiceConflict } from './views.js';
 
 export interface AdvisoryEventContext {
@@ -22,6 +23,38 @@ export interface AdvisoryEventContext {
    * after its deadline or a restart: service-tables.ts askedPlacement), or null.
    */
   asked: (clientOrderId: string) => Omit<OrderBody, 'id'> | null;
+  /**
+   * The saga in flight whose client order id this is and that has not asked for its placement yet (it waits for
+   * its victims' cancels), with its request; null when none.
+   */
+  sagaBeforePlacing: (clientOrderId: string) => { sagaId: string; request: EntryRequest } | null;
+  /** That saga's order is at the venue: it adopts it (SagaClaims.placedEarly). */
+  placedEarly: (sagaId: string, orderId: string) => void;
+}
+
+/** The context advisory events are taken in, over the service's parts (service.ts builds it once). */
+export function advisoryEventContext(d: {
+  advisory: AdvisoryBroker;
+  book: AdvisoryBook;
+  tables: ServiceTables;
+  reports: AdvisoryReports;
+  store: LiveStore;
+  claims: () => SagaClaims;
+}): AdvisoryEventContext {
+  return {
+    advisory: d.advisory,
+    book: d.book,
+    tables: d.tables,
+    apply: (event) => d.reports.apply(event),
+    takeDropped: () => d.reports.takeDropped(),
+    asked: (clientOrderId) => askedPlacement(d.store, clientOrderId),
+    // A saga's id is its client order id (steal-saga.ts); its claim lasts until it ends.
+    sagaBeforePlacing: (clientOrderId) => {
+      const claim = d.claims().get(clientOrderId);
+      return claim ? { sagaId: claim.sagaId, request: claim.request } : null;
+    },
+    placedEarly: (sagaId, orderId) => void d.claims().placedEarly(sagaId, orderId),
+  };
 }
 
 /**
@@ -98,6 +131,16 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
       sagaId: awaited.sagaId,
     };
   }
+  // The saga's order placed before the saga asked for it (the bot did not wait for the cancels, or its reports
+  // crossed): the venue holds it, so it counts now, once, as that saga's; the saga adopts it when its cancels are
+  // done (it asked for it again and, were one to fill meanwhile, decided again and cancelled it as the order it
+  // replaces; a fill of it before then was counted twice). The checks of the saga's own placement first.
+  const early =
+    body.kind === 'placed' && clientOrderId !== undefined ? c.sagaBeforePlacing(clientOrderId) : null;
+  if (body.kind === 'placed' && clientOrderId !== undefined && early) {
+    refuseOtherOrder(body.order, Object.assign({ clientOrderId }, early.request), `saga ${early.sagaId}`);
+    refuseOversize(clientOrderId, body.order.id, body.order.qty, body.order.limitPrice, early.request);
+  }
   // A saga's placement reported late (after its deadline, or a restart) as an order event: the same checks as the
   // late saga report (refuseConflictingReport). It was taken as an order placed outside any saga: 500 held
   // where the saga was granted 1, or an order of another symbol under its client order id.
@@ -113,7 +156,28 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
     return { applied: false, detail: heldDetail(body) };
   const orderId = body.kind === 'placed' ? body.order.id : 'orderId' in body ? body.orderId : null;
   const held = orderId === null ? null : c.book.order(orderId);
-  return { applied: true, detail: withDropped(appliedDetail(body, held), c) };
+  const positionNow = body.kind === 'position' ? c.book.ledger.position(body.symbol)?.qty : undefined;
+  const detail = withDropped(appliedDetail(body, held, positionNow), c);
+  if (!early || orderId === null) return { applied: true, detail };
+  c.placedEarly(early.sagaId, orderId);
+  return {
+    applied: true,
+    detail: detail + adoptedDetail(early.sagaId, c.advisory),
+    placedEarlyFor: early.sagaId,
+  };
+}
+
+/** How a saga takes the order placed for it before it asked (the answer to that `placed` event). */
+function adoptedDetail(sagaId: string, advisory: AdvisoryBroker): string {
+  const cancels = advisory
+    .pending(sagaId)
+    .flatMap((a) => (a.kind === 'cancel' ? [a.orderId] : []))
+    .join(', ');
+  return (
+    `; counted once, as the order of saga ${sagaId}, placed before it asked for it` +
+    (cancels ? ` (it waits for the cancel of ${cancels})` : '') +
+    ": the saga will not ask to place it again; report its victims' cancels as they come"
+  );
 }
 
 /** What an event did; `sagaId`: the saga it answered (it moves on), not part of the HTTP answer. */
@@ -121,6 +185,8 @@ export interface EventAnswer {
   applied: boolean;
   detail: string;
   sagaId?: string | null;
+  /** A saga's order placed before that saga asked for it (the saga's id). */
+  placedEarlyFor?: string;
 }
 
 const sagaName = (sagaId: string | null): string => (sagaId === null ? 'the saga' : `saga ${sagaId}`);
@@ -192,124 +258,4 @@ export function refuseForeignReport(
         ? `Saga ${other} waits for it: report it there`
         : 'Report what happened to it as an order event'),
   );
-}
-
-/**
- * How advisory mode keeps what the bots report: each report is checked, then stored with its mirror in the
- * orders table, then the book follows it, and for an event outside any saga the coordinator's ledger too; the
- * store's writes and the ledgers' are one transaction: a report a ledger refuses (a number it cannot hold) rolls
- * its row back, so nothing refused is ever stored. Before, the row was written first: a refused quote answered
- * 400 "the ledger is unchanged" and stayed in `service_reports`, and every restart replayed it and exited 2.
- *
- * A rollback undoes the rows, not memory. What holds: the reports are refused before the transaction (the
- * schema's bounds, refuseImpossibleEvent, refuseConflictingEvent); inside it each ledger call checks its values
- * before it changes anything (but a fill's position, checked after the order's filled quantity moved: with
- * numbers within the schema's 1e15 its value stays finite and passes), and the book's ledger runs first, so a
- * refusal there leaves memory as it was. The coordinator's ledger then runs the same checks on the same values,
- * which the book's just passed; were one to refuse there all the same, the book would keep the report while its
- * row rolls back, until a restart rebuilds the book from the stored rows.
- */
-export class AdvisoryReports {
-  constructor(
-    private readonly d: {
-      store: LiveStore;
-      tables: ServiceTables;
-      book: AdvisoryBook;
-      ledger: () => CapacityLedger;
-      now: () => number;
-      /** Runs before anything is written (the decision log writes the decision it holds). */
-      beforeWrite: () => void;
-      log: Logger;
-    },
-  ) {}
-
-  /** The held report the last placement dropped, described, until taken (for that placement's answer). */
-  private dropped: string | null = null;
-
-  takeDropped(): string | null {
-    const dropped = this.dropped;
-    this.dropped = null;
-    return dropped;
-  }
-
-  /**
-   * A report a saga waited for (the AdvisoryBroker's record): the saga moves the ledger itself, except for a
-   * placement, which only the report knows as the venue holds it (a broker may round the size): its order
-   * goes into the coordinator's ledger as placed, and the saga, finding it there, adds none of its own.
-   */
-  record(event: OrderEventBody): void {
-    this.d.beforeWrite();
-    this.write(event, this.d.now(), 'saga');
-  }
-
-  /**
-   * An order event outside any saga: the book and the coordinator's ledger follow it alike. Returns null when
-   * it counted (stored and applied; a fill or cancel of an order whose placement is not reported yet is stored
-   * and held back until it is), or why it changed nothing (nothing is then stored): a placement of an order
-   * reported before, a fill or cancel of an order closed since, a fill whose cumulative quantity is not above
-   * what is applied, a repeated eventId.
-   */
-  apply(event: OrderEventBody): string | null {
-    this.d.beforeWrite();
-    const at = this.d.now();
-    const book = this.d.book;
-    if (event.kind === 'placed' && book.knows(event.order.id))
-      return `placed: order ${event.order.id} was reported before with these terms (a repeat); nothing changed`;
-    if ((event.kind === 'cancelled' || event.kind === 'fill') && book.knows(event.orderId)) {
-      // A closed order's fill beyond what it is held with filled before its cancel took effect: it counts.
-      if (!book.isOpen(event.orderId) && !(book.filledAfterClose(event.orderId, event.filledQty) > 0)) {
-        const held = book.order(event.orderId)!;
-        return (
-          `${event.kind}: the order is not open (held as ${held.status === 'canceled' ? 'cancelled' : held.status}, ` +
-          `${held.filledQty} of ${held.qty} filled; a repeat or a late report); nothing changed`
-        );
-      }
-      // Fills are cumulative: one not above what is applied says nothing new. It answered "fill applied".
-      const filled = book.ledger.filled(event.orderId);
-      if (event.kind === 'fill' && book.isOpen(event.orderId) && event.filledQty <= filled)
-        return (
-          `fill: order ${event.orderId} has ${filled} filled already; this report's cumulative ` +
-          `${event.filledQty} is ${event.filledQty < filled ? 'older than that' : 'the same (a repeat)'}; ` +
-          'nothing changed'
-        );
-    }
-    return this.write(event, at, 'event')
-      ? null
-      : `${event.kind}: event ${event.eventId} was applied before; counted once`;
-  }
-
-  /**
-   * Store the report and apply it, in one transaction (a savepoint inside the turn's group commit): a ledger's
-   * refusal rolls the rows back (memory: see the class's comment). False when the report was a repeat (its
-   * eventId is known) and nothing was written or applied.
-   */
-  private write(event: OrderEventBody, at: number, from: 'saga' | 'event'): boolean {
-    this.dropped = null; // what an earlier placement dropped is told in that placement's answer only
-    // One transaction function for the service's life: db.transaction() builds five wrappers per call.
-    this.writeTx ??= this.d.store.db.transaction(
-      (e: OrderEventBody, t: number, f: 'saga' | 'event'): boolean => {
-        if (!this.d.tables.appendReport(e, t)) return false;
-        // A fill of a closed order (it filled before its cancel took effect) leaves its row closed.
-        const closed = e.kind === 'fill' && this.d.book.knows(e.orderId) && !this.d.book.isOpen(e.orderId);
-        mirrorToStore(this.d.store, closed ? Object.assign({}, e, { kind: 'cancelled' as const }) : e, t);
-        const { effects, dropped } = this.d.book.apply(e, t);
-        if (f === 'event') for (const effect of effects) applyToLedger(this.d.ledger(), effect, t);
-        else if (e.kind === 'placed') applyToLedger(this.d.ledger(), e, t);
-        if (dropped) {
-          this.dropped = describeDropped(dropped);
-          this.d.log.warn('held-report-dropped', {
-            orderId: dropped.report.orderId,
-            kind: dropped.report.kind,
-            filledQty: dropped.report.filledQty,
-            fillPrice: dropped.report.fillPrice ?? null,
-            reason: dropped.reason,
-          });
-        }
-        return true;
-      },
-    );
-    return this.writeTx(event, at, from);
-  }
-
-  private writeTx: ((event: OrderEventBody, at: number, from: 'saga' | 'event') => boolean) | null = null;
 }

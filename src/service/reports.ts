@@ -72,6 +72,17 @@ export const orderSchema = z
 
 const eventId = id.optional().describe('idempotency key: a report sent twice with the same key counts once');
 
+/**
+ * The venue's time of a report (docs/service.md "Position snapshots and fills"): a position snapshot older than
+ * the one held changes nothing, and a fill dated at or before the snapshot is inside it (counted once).
+ */
+const asOf = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(MAX_MAGNITUDE, { message: `above ${MAX_MAGNITUDE}: epoch milliseconds of a time to come` })
+  .optional();
+
 /** Order events: what happened at the venue, outside or inside a saga. The ledger follows these. */
 export const orderEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('placed'), eventId, order: orderSchema }).strict(),
@@ -82,6 +93,10 @@ export const orderEventSchema = z.discriminatedUnion('kind', [
       orderId: id,
       filledQty: positive.describe('cumulative filled quantity of the order'),
       fillPrice: positive,
+      asOf: asOf.describe(
+        "epoch ms, the venue's time of this fill (its cumulative quantity as of then); set it when you also " +
+          'send dated position snapshots. Omitted: it counts as it arrives (it moves the position)',
+      ),
     })
     .strict(),
   z
@@ -91,6 +106,9 @@ export const orderEventSchema = z.discriminatedUnion('kind', [
       orderId: id,
       filledQty: nonNegative.default(0).describe('cumulative quantity filled before the cancel took effect'),
       fillPrice: positive.optional(),
+      asOf: asOf.describe(
+        "epoch ms, the venue's time of the cancel; as a fill's asOf. Omitted: counts as it arrives",
+      ),
     })
     .strict(),
   z
@@ -118,6 +136,11 @@ export const orderEventSchema = z.discriminatedUnion('kind', [
       assetClass: z.enum(ASSET_CLASSES),
       qty: signed.describe('signed: negative is short; 0 closes it'),
       price: positive,
+      asOf: asOf.describe(
+        "epoch ms, the venue's time the snapshot was taken: one older than the snapshot held changes nothing, " +
+          'fills dated at or before it are inside it (counted once), fills dated after it and reported before it ' +
+          'stay counted. Omitted: the snapshot replaces the position as it arrives',
+      ),
     })
     .strict(),
 ]);
@@ -290,35 +313,6 @@ function orderOf(body: unknown): string | undefined {
 function shown(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/**
- * A saga report nobody waits for any more, as the order event it stands for. A placement needs the order the
- * saga asked for (`asked`, by client order id; null when it asked for none).
- */
-export function lateEvent(
-  body: SagaReportBody,
-  asked: (clientOrderId: string) => Omit<OrderBody, 'id'> | null,
-): OrderEventBody | null {
-  switch (body.kind) {
-    case 'cancelled':
-      return {
-        kind: 'cancelled',
-        orderId: body.orderId,
-        filledQty: body.filledQty,
-        fillPrice: body.fillPrice,
-      };
-    case 'filled':
-      return { kind: 'fill', orderId: body.orderId, filledQty: body.filledQty, fillPrice: body.fillPrice };
-    case 'placed': {
-      const order = asked(body.clientOrderId);
-      return order
-        ? { kind: 'placed', order: Object.assign({}, order, asPlaced(body), { id: body.orderId }) }
-        : null;
-    }
-    default:
-      return null;
-  }
 }
 
 /** What the venue holds of a placement the bot reported: the quantity and limit it placed, where they differ. */

@@ -7,7 +7,8 @@ import type { AdvisoryBroker, Timers } from './advisory-broker.js';
 import { advisoryParts, type AdvisoryHooks } from './advisory-parts.js';
 import type { AdvisoryBook } from './book.js';
 import { ExecutingMode } from './executing-mode.js';
-import type { AdvisoryReports } from './order-events.js';
+import type { AdvisoryReports } from './advisory-reports.js';
+import { advisoryEventContext, type AdvisoryEventContext } from './order-events.js';
 import type { ServiceTables } from './service-tables.js';
 
 /**
@@ -19,6 +20,8 @@ export interface ModeParts {
   reports: AdvisoryReports | null;
   advisory: AdvisoryBroker | null;
   executing: ExecutingMode | null;
+  /** What advisory order events are taken with (order-events.ts). */
+  events: AdvisoryEventContext | null;
 }
 
 export function modeParts(
@@ -47,7 +50,9 @@ export function modeParts(
       symbols: Object.keys(o.symbols),
     };
     const { book, reports, broker } = advisoryParts(parts, tables, hooks);
-    return { book, reports, advisory: broker, executing: null };
+    const claims = () => hooks.coordinator().claims;
+    const events = advisoryEventContext({ advisory: broker, book, tables, reports, store, claims });
+    return { book, reports, advisory: broker, executing: null, events };
   }
   const now = (): number => o.timers.now();
   const executing = new ExecutingMode(
@@ -59,5 +64,5 @@ export function modeParts(
     o.log,
     o.config.live.pollSec * 1_000,
   );
-  return { book: null, reports: null, advisory: null, executing };
+  return { book: null, reports: null, advisory: null, executing, events: null };
 }

@@ -20,10 +20,11 @@ import type { ExecutingMode } from './executing-mode.js';
 import { modeParts } from './service-modes.js';
 import { ServiceWrites } from './service-writes.js';
 import { closeService, recoverService, type ServiceParts } from './service-lifecycle.js';
+import type { AdvisoryReports } from './advisory-reports.js';
 import {
-  type AdvisoryReports,
   advisoryEvent,
   refuseForeignReport,
+  type AdvisoryEventContext,
   type EventAnswer,
 } from './order-events.js';
 import { awaitedReport, SagaIndex } from './saga-index.js';
@@ -67,6 +68,7 @@ export class CoordinatorService {
   private readonly decisions: DecisionLog;
   private readonly book: AdvisoryBook | null;
   private readonly reports: AdvisoryReports | null;
+  private readonly events: AdvisoryEventContext | null;
   private readonly advisory: AdvisoryBroker | null;
   private readonly executing: ExecutingMode | null;
   private readonly writes: ServiceWrites;
@@ -130,6 +132,7 @@ export class CoordinatorService {
       placing: (clientOrderId) => this.sagas.placing(clientOrderId),
     });
     ({ book: this.book, reports: this.reports, advisory: this.advisory, executing: this.executing } = parts);
+    this.events = parts.events;
     if (this.book) this.coordinator.ledger.reset(this.book.state());
     // Cooldowns and fight windows are kept by symbol: the spellings the restored history holds stay each
     // market's, so that another spelling after a restart cannot step around them.
@@ -277,15 +280,7 @@ export class CoordinatorService {
     refuseImpossibleEvent(body);
     this.writes.begin();
     if (this.executing) return this.executing.event(body);
-    const context = {
-      advisory: this.advisory!,
-      book: this.book!,
-      tables: this.tables,
-      apply: (e: OrderEventBody) => this.reports!.apply(e),
-      takeDropped: () => this.reports!.takeDropped(),
-      asked: (clientOrderId: string) => askedPlacement(this.o.store, clientOrderId),
-    };
-    return this.capacity.placement(body, () => advisoryEvent(body, context));
+    return this.capacity.placement(body, () => advisoryEvent(body, this.events!));
   }
 
   status(): Record<string, unknown> {

@@ -66,7 +66,7 @@ describe('bad request messages', () => {
     expect(fill.json.issues).toContainEqual({
       field: 'price',
       message:
-        'unknown key; did you mean "fillPrice"? This object takes kind, eventId, orderId, filledQty, fillPrice',
+        'unknown key; did you mean "fillPrice"? This object takes kind, eventId, orderId, filledQty, fillPrice, asOf',
       value: 100,
     });
     // A name far from every key gets no guess, only the list.

@@ -77,6 +77,42 @@ function reportsOf(id: string, life: VenueLife): OrderEventBody[] {
   return out;
 }
 
+/**
+ * The venue's history of all orders, each fill and cancel dated (`asOf`, venue time: its place in the history),
+ * with position snapshots taken at points of it (`snaps`: after which report, of which symbol), dated between
+ * that report and the next and holding the position the venue had then (the fills so far; a cancel adds none).
+ */
+function history(lives: VenueLife[], snaps: readonly { after: number; symbol: number }[]): OrderEventBody[] {
+  const reports = lives
+    .flatMap((life, i) => reportsOf(`o${i}`, life))
+    .map((r, i) => (r.kind === 'fill' || r.kind === 'cancelled' ? { ...r, asOf: T0 + 2 * i } : r));
+  const lifeOf = new Map(lives.map((life, i) => [`o${i}`, life]));
+  // The venue's position of a symbol after report `after`: each order's last fill so far, signed by its side.
+  const snapshot = (after: number, symbol: string): OrderEventBody => {
+    const filled = new Map<string, number>();
+    for (const r of reports.slice(0, after + 1))
+      if (r.kind === 'fill' && SYMBOLS[lifeOf.get(r.orderId)!.symbol] === symbol)
+        filled.set(r.orderId, r.filledQty);
+    let qty = 0;
+    for (const [id, q] of filled) qty += lifeOf.get(id)!.side === 'buy' ? q : -q;
+    return {
+      kind: 'position',
+      symbol,
+      assetClass: 'crypto',
+      qty: round(qty),
+      price: 100,
+      asOf: T0 + 2 * after + 1,
+    };
+  };
+  // Each snapshot right after the report it follows, in the venue's order.
+  const out: OrderEventBody[] = [];
+  reports.forEach((r, i) => {
+    out.push(r);
+    for (const s of snaps) if (s.after === i) out.push(snapshot(i, SYMBOLS[s.symbol]!));
+  });
+  return out;
+}
+
 /** The venue after the history: open orders (what is still open of each) and positions by symbol. */
 function venueState(lives: VenueLife[]) {
   const orders: { id: string; qty: number }[] = [];
@@ -129,10 +165,21 @@ async function restart(h: Harness): Promise<Harness> {
 }
 
 /** Whether this history met the cases it is here for (counted over all runs below). */
-const reached = { fillAfterCancel: 0, earlyReports: 0, staleFills: 0, restarts: 0 };
+const reached = {
+  fillAfterCancel: 0,
+  earlyReports: 0,
+  staleFills: 0,
+  restarts: 0,
+  snapshotAfterNewerFill: 0,
+  fillAfterNewerSnapshot: 0,
+};
 
-async function play(lives: VenueLife[], d: Delivery): Promise<void> {
-  const reports = lives.flatMap((life, i) => reportsOf(`o${i}`, life));
+async function play(
+  lives: VenueLife[],
+  d: Delivery,
+  snaps: readonly { after: number; symbol: number }[] = [],
+): Promise<void> {
+  const reports = history(lives, snaps);
   // Delivery order: by key (ties in the venue's order); a report's repeat comes right after it.
   const order = reports
     .map((r, i) => ({ r, key: d.keys[i % d.keys.length]!, i }))
@@ -168,7 +215,17 @@ function count(order: OrderEventBody[]): void {
   let fillAfterCancel = false;
   let early = false;
   let stale = false;
+  let newestFill = -Infinity;
+  let newestSnapshot = -Infinity;
   for (const r of order) {
+    if (r.kind === 'position') {
+      if (r.asOf! < newestFill) reached.snapshotAfterNewerFill++;
+      newestSnapshot = Math.max(newestSnapshot, r.asOf!);
+    }
+    if (r.kind === 'fill') {
+      if (r.asOf! < newestSnapshot) reached.fillAfterNewerSnapshot++;
+      newestFill = Math.max(newestFill, r.asOf!);
+    }
     if (r.kind === 'placed') placed.add(r.order.id);
     else if (r.kind === 'fill' || r.kind === 'cancelled') {
       if (!placed.has(r.orderId)) early = true;
@@ -198,6 +255,22 @@ describe('the book after any delivery of a venue’s reports equals the venue', 
         play(lives, d),
       ),
       { seed: 3939, numRuns: 150 },
+    );
+    // The bot's position snapshots, dated (asOf) as the fills are, delivered in any order with them: one taken
+    // before a fill but delivered after it does not set the position back, one taken after it and delivered
+    // first does not make the fill count twice.
+    const snaps = fc.array(
+      fc.record({
+        after: fc.integer({ min: 0, max: 25 }),
+        symbol: fc.integer({ min: 0, max: SYMBOLS.length - 1 }),
+      }),
+      { minLength: 1, maxLength: 4 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(lifeArb, { minLength: 1, maxLength: 6 }), delivery, snaps, (lives, d, s) =>
+        play(lives, d, s),
+      ),
+      { seed: 4040, numRuns: 150 },
     );
     console.log('broker replay reached', reached);
     expect(Math.min(...Object.values(reached))).toBeGreaterThanOrEqual(5);

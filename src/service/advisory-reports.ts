@@ -1,0 +1,142 @@
+import type { CapacityLedger } from '../coordinator/ledger.js';
+import type { LiveStore } from '../live/store.js';
+import type { Logger } from '../ports/log.js';
+import { applyToLedger, describeDropped, type AdvisoryBook } from './book.js';
+import type { OrderEventBody } from './reports.js';
+import { mirrorToStore, type ServiceTables } from './service-tables.js';
+
+/**
+ * How advisory mode keeps what the bots report: each report is checked, then stored with its mirror in the
+ * orders table, then the book follows it, and for an event outside any saga the coordinator's ledger too; the
+ * store's writes and the ledgers' are one transaction: a report a ledger refuses (a number it cannot hold) rolls
+ * its row back, so nothing refused is ever stored. Before, the row was written first: a refused quote answered
+ * 400 "the ledger is unchanged" and stayed in `service_reports`, and every restart replayed it and exited 2.
+ *
+ * A rollback undoes the rows, not memory. What holds: the reports are refused before the transaction (the
+ * schema's bounds, refuseImpossibleEvent, refuseConflictingEvent); inside it each ledger call checks its values
+ * before it changes anything (but a fill's position, checked after the order's filled quantity moved: with
+ * numbers within the schema's 1e15 its value stays finite and passes), and the book's ledger runs first, so a
+ * refusal there leaves memory as it was. The coordinator's ledger then runs the same checks on the same values,
+ * which the book's just passed; were one to refuse there all the same, the book would keep the report while its
+ * row rolls back, until a restart rebuilds the book from the stored rows.
+ */
+export class AdvisoryReports {
+  constructor(
+    private readonly d: {
+      store: LiveStore;
+      tables: ServiceTables;
+      book: AdvisoryBook;
+      ledger: () => CapacityLedger;
+      now: () => number;
+      /** Runs before anything is written (the decision log writes the decision it holds). */
+      beforeWrite: () => void;
+      log: Logger;
+    },
+  ) {}
+
+  /** The held report the last placement dropped, described, until taken (for that placement's answer). */
+  private dropped: string | null = null;
+
+  takeDropped(): string | null {
+    const dropped = this.dropped;
+    this.dropped = null;
+    return dropped;
+  }
+
+  /**
+   * A report a saga waited for (the AdvisoryBroker's record): the saga moves the ledger itself, except for a
+   * placement, which only the report knows as the venue holds it (a broker may round the size): its order
+   * goes into the coordinator's ledger as placed, with what the book applied with it, and the saga, finding it
+   * there, adds none of its own.
+   */
+  record(event: OrderEventBody): void {
+    this.d.beforeWrite();
+    this.write(event, this.d.now(), 'saga');
+  }
+
+  /**
+   * An order event outside any saga: the book and the coordinator's ledger follow it alike. Returns null when
+   * it counted (stored and applied; a fill or cancel of an order whose placement is not reported yet is stored
+   * and held back until it is), or why it changed nothing (nothing is then stored): a placement of an order
+   * reported before, a fill or cancel of an order closed since, a fill whose cumulative quantity is not above
+   * what is applied, a repeated eventId.
+   */
+  apply(event: OrderEventBody): string | null {
+    this.d.beforeWrite();
+    const at = this.d.now();
+    const book = this.d.book;
+    if (event.kind === 'placed' && book.knows(event.order.id))
+      return `placed: order ${event.order.id} was reported before with these terms (a repeat); nothing changed`;
+    if (event.kind === 'position') {
+      const held = book.olderSnapshot(event);
+      if (held !== null)
+        return (
+          `position: this snapshot of ${event.symbol} as of ${iso(event.asOf!)} is older than the one held ` +
+          `(as of ${iso(held)}); nothing changed`
+        );
+    }
+    // A report dated inside the symbol's snapshot that shows more of the order there counts, even when older.
+    const inside = (event.kind === 'cancelled' || event.kind === 'fill') && book.insideSnapshot(event);
+    if ((event.kind === 'cancelled' || event.kind === 'fill') && book.knows(event.orderId) && !inside) {
+      // A closed order's fill beyond what it is held with filled before its cancel took effect: it counts.
+      if (!book.isOpen(event.orderId) && !(book.filledAfterClose(event.orderId, event.filledQty) > 0)) {
+        const held = book.order(event.orderId)!;
+        return (
+          `${event.kind}: the order is not open (held as ${held.status === 'canceled' ? 'cancelled' : held.status}, ` +
+          `${held.filledQty} of ${held.qty} filled; a repeat or a late report); nothing changed`
+        );
+      }
+      // Fills are cumulative: one not above what is applied says nothing new. It answered "fill applied".
+      const filled = book.ledger.filled(event.orderId);
+      if (event.kind === 'fill' && book.isOpen(event.orderId) && event.filledQty <= filled)
+        return (
+          `fill: order ${event.orderId} has ${filled} filled already; this report's cumulative ` +
+          `${event.filledQty} is ${event.filledQty < filled ? 'older than that' : 'the same (a repeat)'}; ` +
+          'nothing changed'
+        );
+    }
+    return this.write(event, at, 'event')
+      ? null
+      : `${event.kind}: event ${event.eventId} was applied before; counted once`;
+  }
+
+  /**
+   * Store the report and apply it, in one transaction (a savepoint inside the turn's group commit): a ledger's
+   * refusal rolls the rows back (memory: see the class's comment). False when the report was a repeat (its
+   * eventId is known) and nothing was written or applied.
+   */
+  private write(event: OrderEventBody, at: number, from: 'saga' | 'event'): boolean {
+    this.dropped = null; // what an earlier placement dropped is told in that placement's answer only
+    // One transaction function for the service's life: db.transaction() builds five wrappers per call.
+    this.writeTx ??= this.d.store.db.transaction(
+      (e: OrderEventBody, t: number, f: 'saga' | 'event'): boolean => {
+        if (!this.d.tables.appendReport(e, t)) return false;
+        // A fill of a closed order (it filled before its cancel took effect) leaves its row closed.
+        const closed = e.kind === 'fill' && this.d.book.knows(e.orderId) && !this.d.book.isOpen(e.orderId);
+        mirrorToStore(this.d.store, closed ? Object.assign({}, e, { kind: 'cancelled' as const }) : e, t);
+        const { effects, dropped } = this.d.book.apply(e, t);
+        if (f === 'event') for (const effect of effects) applyToLedger(this.d.ledger(), effect, t);
+        // A saga's placement: with what was reported of the order before it (and a position its dated fills
+        // make), as the book took them; fills are cumulative, so the saga's own update after it counts none twice.
+        else if (e.kind === 'placed') for (const effect of effects) applyToLedger(this.d.ledger(), effect, t);
+        if (dropped) {
+          this.dropped = describeDropped(dropped);
+          this.d.log.warn('held-report-dropped', {
+            orderId: dropped.report.orderId,
+            kind: dropped.report.kind,
+            filledQty: dropped.report.filledQty,
+            fillPrice: dropped.report.fillPrice ?? null,
+            reason: dropped.reason,
+          });
+        }
+        return true;
+      },
+    );
+    return this.writeTx(event, at, from);
+  }
+
+  private writeTx: ((event: OrderEventBody, at: number, from: 'saga' | 'event') => boolean) | null = null;
+}
+
+/** A venue time as a message shows it. */
+const iso = (ms: number): string => new Date(ms).toISOString();

@@ -1,0 +1,103 @@
+/**
+ * Positions under dated snapshots (docs/service.md "Position snapshots and fills"). A bot's `position` snapshot
+ * and its fill reports take different paths: a snapshot taken before a fill may arrive after its report (it set
+ * the position back: the fill was lost), one taken after a fill may arrive before it (the fill then moved the
+ * position again: counted twice). With `asOf` (the venue's time) on both, the book holds a symbol's position as
+ * its latest snapshot plus what its orders filled beyond what the snapshot holds:
+ *
+ *   position = snapshot + Σ over the symbol's orders of side × (filled now − filled as of the snapshot)
+ *
+ * where "filled as of the snapshot" is the largest cumulative fill reported with an `asOf` at or before it (or
+ * without `asOf` before the snapshot arrived). A fill report dated at or before the snapshot raises both terms
+ * alike: it is inside the snapshot. Reports without `asOf` count as they arrive, as before the field existed: a
+ * snapshot replaces the position, a fill after it moves it. Until every report is in, a fill dated before the
+ * snapshot and not reported yet is missing from "filled as of" and counted as after it; its report evens it out.
+ */
+
+/** One order's fills as its reports told them. */
+interface OrderFills {
+  /** +1 for a buy (a fill adds to the position), −1 for a sell. */
+  sign: 1 | -1;
+  /** The dated reports' cumulative fills: [asOf, cumulative]. */
+  dated: [number, number][];
+  /** The largest cumulative fill of a report without `asOf`. */
+  undated: number;
+  /** The cumulative fill as of the symbol's snapshot. */
+  base: number;
+}
+
+/** How many filled orders each symbol keeps (oldest out): a snapshot is about the fills of late. */
+const ORDERS_PER_SYMBOL = 1_000;
+
+export class DatedPositions {
+  /** Per symbol: the latest snapshot (`asOf` null: undated). */
+  private readonly snapshots = new Map<string, { qty: number; asOf: number | null }>();
+  /** Per symbol, its filled orders by id, oldest first. */
+  private readonly fills = new Map<string, Map<string, OrderFills>>();
+
+  /** A fill or cancel report of an order of `symbol` was applied; `cumulative`: its filled quantity. */
+  noteFill(
+    symbol: string,
+    orderId: string,
+    sign: 1 | -1,
+    cumulative: number,
+    asOf: number | undefined,
+  ): void {
+    let orders = this.fills.get(symbol);
+    if (!orders) this.fills.set(symbol, (orders = new Map()));
+    let o = orders.get(orderId);
+    if (!o) {
+      orders.set(orderId, (o = { sign, dated: [], undated: 0, base: 0 }));
+      if (orders.size > ORDERS_PER_SYMBOL) orders.delete(orders.keys().next().value!);
+    }
+    if (asOf === undefined) {
+      o.undated = Math.max(o.undated, cumulative);
+      return;
+    }
+    o.dated.push([asOf, cumulative]);
+    const held = this.snapshots.get(symbol);
+    if (held && held.asOf !== null && asOf <= held.asOf) o.base = Math.max(o.base, cumulative);
+  }
+
+  /**
+   * Whether a report dated `asOf` falls inside the symbol's snapshot and shows more of the order filled there
+   * than known: it lowers what is counted beyond the snapshot, even when it says no more than the order holds.
+   */
+  raisesBase(symbol: string, orderId: string, cumulative: number, asOf: number): boolean {
+    const held = this.snapshots.get(symbol);
+    if (!held || held.asOf === null || asOf > held.asOf) return false;
+    return cumulative > (this.fills.get(symbol)?.get(orderId)?.base ?? 0);
+  }
+
+  /** The `asOf` of the snapshot held for `symbol` when `asOf` is older than it (it is not taken), else null. */
+  newerThan(symbol: string, asOf: number | undefined): number | null {
+    const held = this.snapshots.get(symbol)?.asOf ?? null;
+    return asOf !== undefined && held !== null && asOf < held ? held : null;
+  }
+
+  /** A snapshot of `symbol` is taken (not older than the one held: newerThan). */
+  snapshot(symbol: string, qty: number, asOf: number | undefined, filled: (orderId: string) => number): void {
+    this.snapshots.set(symbol, { qty, asOf: asOf ?? null });
+    for (const [id, o] of this.fills.get(symbol) ?? []) {
+      // Undated: everything reported so far is inside it.
+      if (asOf === undefined) o.base = filled(id);
+      else {
+        let base = o.undated;
+        for (const [at, cumulative] of o.dated) if (at <= asOf) base = Math.max(base, cumulative);
+        o.base = base;
+      }
+    }
+  }
+
+  /**
+   * The position of `symbol` as its snapshot and the fills beyond it make it; null when no snapshot was taken
+   * (the fills alone move it). `filled`: an order's cumulative fill as the book holds it now.
+   */
+  position(symbol: string, filled: (orderId: string) => number): number | null {
+    const held = this.snapshots.get(symbol);
+    if (!held) return null;
+    let qty = held.qty;
+    for (const [id, o] of this.fills.get(symbol) ?? []) qty += o.sign * (filled(id) - o.base);
+    return qty;
+  }
+}
