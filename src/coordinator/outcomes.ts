@@ -1,5 +1,5 @@
 import type { Decision } from '../core/policy/decision.js';
-import type { Outcome } from './saga.js';
+import { nullJournal, type Outcome, type SagaJournal, type SagaState, type SagaTransition } from './saga.js';
 
 /** What one saga has done so far, for its outcome. */
 export interface SagaRun {
@@ -63,4 +63,30 @@ export function outcome(
     filledDuringCancel: run.filledDuringCancel,
     detail,
   };
+}
+
+/** One saga transition into the host's journal (nothing to build when the journal is the null one). */
+export function journalize(
+  host: { readonly journal: SagaJournal; now(): number },
+  step: SagaStep,
+  run: SagaRun,
+  state: SagaState,
+  detail?: string,
+  orderId?: string,
+): void {
+  if (host.journal === nullJournal) return;
+  // Written out field by field: a copy of the step by spread with fields added kept the copied step alive
+  // through young-generation collections until a full one (measured on the service's place cycle).
+  const t: SagaTransition = {
+    sagaId: step.sagaId,
+    clientOrderId: step.clientOrderId,
+    symbol: step.symbol,
+    victims: step.victims,
+    state,
+    at: host.now(),
+    cancelled: run.cancelled,
+  };
+  if (orderId !== undefined) t.orderId = orderId;
+  if (detail !== undefined) t.detail = detail;
+  host.journal.transition(t);
 }

@@ -6,17 +6,9 @@ import type { BrokerState, CancelResult, OrderUpdate, PlaceLimitRequest, PlaceRe
 import type { SagaClaims } from './claims.js';
 import type { CapacityLedger } from './ledger.js';
 import type { OrderUpdates } from './order-updates.js';
-import { outcome, settledOutcome, type SagaRun, type SagaStep } from './outcomes.js';
+import { journalize, outcome, settledOutcome, type SagaRun, type SagaStep } from './outcomes.js';
 import { recordSteals, stealerInState, stolenVictims } from './steal-record.js';
-import {
-  nullJournal,
-  type BrokerCall,
-  type BrokerReply,
-  type Outcome,
-  type SagaJournal,
-  type SagaState,
-  type SagaTransition,
-} from './saga.js';
+import { nullJournal, type BrokerCall, type BrokerReply, type Outcome, type SagaJournal } from './saga.js';
 
 /**
  * What the steal saga needs of the coordinator that runs it: the state it reads and writes (the ledger, of
@@ -114,10 +106,8 @@ export function* stealSaga(
         if (cancels === 'raced' && claims?.get(step.sagaId)?.placedEarly !== undefined) cancels = 'cancelled';
         if (cancels === 'raced') break;
       }
-      if (cancels !== 'cancelled' && cancels !== 'raced') {
-        journalize(host, step, run, 'aborted', cancels.aborted);
-        return outcome('aborted', decision, run, null, null, cancels.aborted);
-      }
+      if (cancels !== 'cancelled' && cancels !== 'raced')
+        return cancelsAborted(host, request, step, run, decision, claims, cancels.aborted);
       // An account event or a reconcile while the cancels were out may have lowered equity, the broker's cap or
       // the tier: the margin the decision counted on may not be there. Decide again rather than place into it.
       const shrank =
@@ -215,6 +205,27 @@ function entryPlaceRequest(request: EntryRequest, clientOrderId: string): PlaceL
 }
 
 /**
+ * The saga stops when a cancel is refused. A stealer its bot placed early (claims' placedEarly) is at the venue
+ * all the same: the victims cancelled before the refusal were stolen from, and count as steals (steal-record.ts).
+ */
+function cancelsAborted(
+  host: SagaHost,
+  request: EntryRequest,
+  step: SagaStep,
+  run: SagaRun,
+  decision: Decision,
+  claims: SagaClaims | null,
+  detail: string,
+): Outcome {
+  if (claims?.get(step.sagaId)?.placedEarly !== undefined) {
+    const stolen = stolenVictims('open', run.stolen, run.cancelled);
+    if (stolen.length) recordSteals(host, request.symbol, stolen, decision.time);
+  }
+  journalize(host, step, run, 'aborted', detail);
+  return outcome('aborted', decision, run, null, null, detail);
+}
+
+/**
  * The venue accepted the order: into the ledger (unless an update already put it there) with what the venue
  * reported before this answer, the steals into the history, and the saga's outcome. `reread`: the ledger took
  * the venue's state after this answer, so an order it does not hold has closed there (its fills are in the
@@ -302,31 +313,6 @@ function cancelConfirmed(
   host.ledger.removeOrder(orderId);
   run.cancelled.push(orderId);
   return result.filledQty > filledAtDecision ? 'raced' : 'cancelled';
-}
-
-function journalize(
-  host: SagaHost,
-  step: SagaStep,
-  run: SagaRun,
-  state: SagaState,
-  detail?: string,
-  orderId?: string,
-): void {
-  if (host.journal === nullJournal) return;
-  // Written out field by field: a copy of the step by spread with fields added kept the copied step alive
-  // through young-generation collections until a full one (measured on the service's place cycle).
-  const t: SagaTransition = {
-    sagaId: step.sagaId,
-    clientOrderId: step.clientOrderId,
-    symbol: step.symbol,
-    victims: step.victims,
-    state,
-    at: host.now(),
-    cancelled: run.cancelled,
-  };
-  if (orderId !== undefined) t.orderId = orderId;
-  if (detail !== undefined) t.detail = detail;
-  host.journal.transition(t);
 }
 
 /**

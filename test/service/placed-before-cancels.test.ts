@@ -117,6 +117,31 @@ describe('a saga’s order reported placed while the saga waits for its cancels'
     });
   });
 
+  it('records the steals of the victims it cancelled when a later cancel is refused: its order reached the venue', async () => {
+    const h = start();
+    h.service.event({ kind: 'placed', order: restingOrder('v1', 'SOL/USD', 3_000, 0.1) });
+    h.service.event({ kind: 'placed', order: restingOrder('v2', 'BTC/USD', 5_000, 0.2) });
+    // 8,000 of 10,000 used: a request of 8,000 takes both victims, v2 (the further) first.
+    const saga = (await h.service.request(readyRequest('ETH/USD', 8_000))).saga!;
+    const order = { ...restingOrder('x1', 'ETH/USD', 8_000, 0.001), clientOrderId: saga.clientOrderId };
+    h.service.event({ kind: 'placed', order });
+    await h.service.report(saga.sagaId, { kind: 'cancelled', orderId: 'v2', filledQty: 0 });
+    const after = await h.service.report(saga.sagaId, {
+      kind: 'cancel-rejected',
+      orderId: 'v1',
+      reason: 'already filled',
+    });
+    expect(after).toMatchObject({ state: 'aborted' });
+    // The venue holds x1 (it took v2's margin) and v1: x1 stole from BTC/USD, as any stealer that reached the
+    // venue does (steal-record.ts). Before: nothing recorded, so no cooldown and no fight count for the pair.
+    const steals = h.service.coordinator.history.all().map((e) => [e.thief, e.victim]);
+    expect(steals).toEqual([['ETH/USD', 'BTC/USD']]);
+    expect(held(status(h)).orders).toEqual([
+      ['v1', 30],
+      ['x1', 80],
+    ]);
+  });
+
   it('is refused (409, naming the saga) when it is not the order the saga will ask for', async () => {
     const h = start();
     const { saga, placed } = await placedEarly(h, 90);
