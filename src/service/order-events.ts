@@ -139,7 +139,7 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
     body.kind === 'placed' && clientOrderId !== undefined ? c.sagaBeforePlacing(clientOrderId) : null;
   if (body.kind === 'placed' && clientOrderId !== undefined && early) {
     refuseOtherOrder(body.order, Object.assign({ clientOrderId }, early.request), `saga ${early.sagaId}`);
-    refuseOversize(clientOrderId, body.order.id, body.order.qty, body.order.limitPrice, early.request);
+    refuseOversize(clientOrderId, body.order.id, body.order.qty, body.order.limitPrice, early.request, true);
   }
   // A saga's placement reported late (after its deadline, or a restart) as an order event: the same checks as the
   // late saga report (refuseConflictingReport). It was taken as an order placed outside any saga: 500 held

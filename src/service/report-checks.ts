@@ -72,6 +72,8 @@ export function refuseConflictingReport(
 /**
  * A placement reported for a saga's client order id: not more than the saga asked to place, in size or in
  * notional (a higher limit holds more margin than the decision granted). An absent qty or limit is as asked.
+ * `early`: the saga has not asked for its placement yet (it waits for its cancels), so there is no placement
+ * to report rejected: the bot cancels the order and places it when the saga asks.
  */
 export function refuseOversize(
   clientOrderId: string,
@@ -79,6 +81,7 @@ export function refuseOversize(
   reportedQty: number | undefined,
   reportedLimit: number | undefined,
   asked: { qty: number; symbol: string; limitPrice: number },
+  early = false,
 ): void {
   const qty = reportedQty ?? asked.qty;
   const limit = reportedLimit ?? asked.limitPrice;
@@ -91,15 +94,21 @@ export function refuseOversize(
     throw new ServiceConflict(
       `order ${orderId}: ${qty} ${asked.symbol} placed under client order id ${clientOrderId} at limit ${limit}, ` +
         `but the saga asked for limit ${asked.limitPrice}: ${qty * limit} of notional where ` +
-        `${asked.qty * asked.limitPrice} was granted; nothing changed. Cancel the order at the venue and report ` +
-        "the saga's placement as place-rejected, or place it again at the limit asked",
+        `${asked.qty * asked.limitPrice} was granted; nothing changed. ` +
+        (early
+          ? 'Cancel the order at the venue and place it at the limit asked when the saga asks for it'
+          : "Cancel the order at the venue and report the saga's placement as place-rejected, or place it " +
+            'again at the limit asked'),
     );
   }
   throw new ServiceConflict(
     `order ${orderId}: qty ${qty} placed under client order id ${clientOrderId}, but the saga asked for ` +
       `${asked.qty} ${asked.symbol} (a venue rounds a size down, never up to ${qty}); nothing changed, the ` +
-      `margin of ${qty} was never granted. Cancel the order at the venue and report the saga's placement ` +
-      'as place-rejected; if part of it filled first, send a "position" event with the venue\'s position',
+      `margin of ${qty} was never granted. Cancel the order at the venue and ` +
+      (early
+        ? `place ${asked.qty} when the saga asks for it`
+        : "report the saga's placement as place-rejected") +
+      '; if part of it filled first, send a "position" event with the venue\'s position',
   );
 }
 
