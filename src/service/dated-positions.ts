@@ -48,7 +48,7 @@ export class DatedPositions {
     let o = orders.get(orderId);
     if (!o) {
       orders.set(orderId, (o = { sign, dated: [], undated: 0, base: 0 }));
-      if (orders.size > ORDERS_PER_SYMBOL) orders.delete(orders.keys().next().value!);
+      if (orders.size > ORDERS_PER_SYMBOL) this.forgetOldest(symbol, orders);
     }
     if (asOf === undefined) {
       o.undated = Math.max(o.undated, cumulative);
@@ -57,6 +57,21 @@ export class DatedPositions {
     o.dated.push([asOf, cumulative]);
     const held = this.snapshots.get(symbol);
     if (held && held.asOf !== null && asOf <= held.asOf) o.base = Math.max(o.base, cumulative);
+  }
+
+  /**
+   * The symbol's oldest filled order leaves the memory: what it filled beyond the snapshot moves into the
+   * snapshot, so the position stays (a bot that sent one snapshot at its start and trades on lost the fills of
+   * its 1,001st order back).
+   */
+  private forgetOldest(symbol: string, orders: Map<string, OrderFills>): void {
+    const [id, oldest] = orders.entries().next().value!;
+    orders.delete(id);
+    const held = this.snapshots.get(symbol);
+    if (!held) return;
+    let filled = oldest.undated;
+    for (const [, cumulative] of oldest.dated) if (cumulative > filled) filled = cumulative;
+    held.qty += oldest.sign * (filled - oldest.base);
   }
 
   /**
