@@ -13,8 +13,8 @@
  *
  * With --replicates n every window is run n times per side with the order size scaled by 1 + δ (the factors
  * of `compare --replicates`, src/compare/replicates.ts) and each window's numbers are the means over them.
- * With --placebo the run "on" is stealing off with the order size 0.2501 (the placebo of README "One path
- * per window is still mostly noise"): how large the parts grow when the two paths differ by nothing.
+ * With --placebo the run "on" is stealing off with the order size 0.2501 (the README's placebo, under "Is A
+ * better than B?"): how large the parts grow when the two paths differ by nothing that matters.
  * Deterministic; reads the data in place from ../shared/marketdata (or WORKSTEAL_DATA).
  */
 import type { WorkstealConfig } from '../src/core/config/schema.js';
@@ -196,11 +196,19 @@ function printTable(set: string, replicates: number, results: readonly WindowRes
   console.log(`| **total** | | | | ${acrossWindows(results.map((r) => r.total))} |`);
   const worst = Math.max(...results.map((r) => r.residual));
   console.log(`\nlargest |total − Σ parts| in any window and path: ${worst.toExponential(2)}`);
+  printGroups(results);
+  printTrades(results);
+  printWindows(results);
+}
+
+/** The parts in groups: a steal's own account (its stealer and victim signals) and the knock-on rest. */
+function printGroups(results: readonly WindowResult[]): void {
+  const n = results.length;
+  const labels = partLabels();
   console.log(
     '\n| group | signals per window (on only / off only / both) | mean per window ± SE | sum over windows |',
   );
   console.log('|---|---|---|---|');
-  const labels = partLabels();
   for (const g of GROUPS) {
     const idx = labels.flatMap((p, i) => (groupOf(p) === g ? [i] : []));
     const count = (traded: string): string =>
@@ -219,25 +227,11 @@ function printTable(set: string, replicates: number, results: readonly WindowRes
   console.log(
     `| **knock-on** (every other signal, interest) | | ${acrossWindows(results.map((r, k) => r.total - own[k]!))} |`,
   );
+  const stealerIdx = labels.flatMap((p, i) => (groupOf(p) === 'stealer signals' ? [i] : []));
+  const rest = results.map((r) => r.total - stealerIdx.reduce((a, i) => a + r.parts[i]!, 0));
   console.log(
-    '\n| trades (sums over windows) | trades | PnL | net return per notional | left by the time stop |',
+    `| **every signal but the stealers'** (victims included), interest | | ${acrossWindows(rest)} |`,
   );
-  console.log('|---|---|---|---|---|');
-  const kinds = [
-    ['stealing on, placed by a steal', 'onStealer'],
-    ['stealing on, every other', 'onOther'],
-    ['stealing off, all', 'off'],
-  ] as const;
-  for (const [label, kind] of kinds) {
-    const t = meanTally(
-      results.map((r) => r.tradesBy[kind]),
-      1,
-    );
-    const share = (100 * t.timeStops) / t.trades;
-    console.log(
-      `| ${label} | ${t.trades.toFixed(1)} | ${money(t.pnl)} | ${((100 * t.pnl) / t.notional).toFixed(3)}% | ${share.toFixed(0)}% |`,
-    );
-  }
   const reasons = meanTallies(results.map((r) => r.neverPlaced));
   console.log(
     '\nasked, never placed, by the last decision in the run where the signal did not trade (sums over windows):\n',
@@ -246,6 +240,33 @@ function printTable(set: string, replicates: number, results: readonly WindowRes
   console.log('|---|---|---|');
   for (const [k, v] of [...reasons].sort(([a], [b]) => (a < b ? -1 : 1)))
     console.log(`| ${k} | ${(v.signals * n).toFixed(1)} | ${money(v.pnl * n)} |`);
+}
+
+/** The runs' trades by kind, summed over the windows: how many, what they made, how they left. */
+function printTrades(results: readonly WindowResult[]): void {
+  console.log(
+    '\n| trades (sums over windows) | trades | PnL | net return per notional | left by the time stop |',
+  );
+  console.log('|---|---|---|---|---|');
+  const kinds = [
+    ['stealing on, placed by a steal', 'onStealer'],
+    ['stealing on, every other', 'onOther'],
+    ['stealing on, all', 'onAll'],
+    ['stealing off, all', 'off'],
+  ] as const;
+  for (const [label, kind] of kinds) {
+    const of = (r: WindowResult): TradeTally =>
+      kind === 'onAll' ? addTallies(r.tradesBy.onStealer, r.tradesBy.onOther) : r.tradesBy[kind];
+    const t = meanTally(results.map(of), 1);
+    const share = (100 * t.timeStops) / t.trades;
+    console.log(
+      `| ${label} | ${t.trades.toFixed(1)} | ${money(t.pnl)} | ${((100 * t.pnl) / t.notional).toFixed(3)}% | ${share.toFixed(0)}% |`,
+    );
+  }
+}
+
+/** Per window: steals, trades, fees, the run's steal regret and the difference the parts add up to. */
+function printWindows(results: readonly WindowResult[]): void {
   console.log(
     '\n| window | steals | trades on / off | fees on − off | victims (would have filled) | stealers made | victims would have made | net regret | PnL(on) − PnL(off) |',
   );
@@ -280,8 +301,8 @@ async function main(): Promise<void> {
   const name = set as BenchmarkSetName;
   const placebo = process.argv.includes('--placebo');
   const off = await configOf(false);
-  // The placebo compares two runs that differ by nothing that matters (README "One path per window is still
-  // mostly noise"): stealing off on both sides, order size 0.2501 against 0.25.
+  // The placebo compares two runs that differ by nothing that matters (the README's placebo row): stealing
+  // off on both sides, order size 0.2501 against 0.25.
   const on = placebo ? { ...off, sim: { ...off.sim, orderFraction: 0.2501 } } : await configOf(true);
   const configs = { on, off };
   const { files, missing } = benchmarkFiles(name);
