@@ -106,7 +106,7 @@ export class NextBarWindows {
     const span = own ? now + length - now : this.span;
     let v: number;
     if (!(span > 0)) v = 0;
-    else if (c === 0) v = rate[i]! * (span < this.maxHorizonMs ? span : this.maxHorizonMs);
+    else if (c === 0) v = span < this.maxHorizonMs ? rate[i]! * span : rate[i]! * this.maxHorizonMs;
     else {
       const w = own ? this.window : this.hourly;
       if (own) this.profile.window(now, now + length, w);
