@@ -215,13 +215,16 @@ export class FillChances {
     const { stock, calibrations, rate, maxHorizonMs, barLength } = this;
     // variance() and Calibration.probability() written out for the loop (hundreds of orders per decision):
     // the same expressions, so the same numbers. A symbol is ready exactly when its shared σ is known.
-    const samples = [calibrations[0].fittedSamples(), calibrations[1].fittedSamples()] as const;
-    const ceilings = [calibrations[0].tailCeiling(), calibrations[1].tailCeiling()] as const;
-    const deferCrypto = ceilings[0] < deferBelow;
-    const deferStock = ceilings[1] < deferBelow;
+    // Each class's curve and tail ceiling in a local of its own (no array to allocate per call).
+    const cryptoCurve = calibrations[0].fittedSamples();
+    const stockCurve = calibrations[1].fittedSamples();
+    const cryptoCeiling = calibrations[0].tailCeiling();
+    const stockCeiling = calibrations[1].tailCeiling();
+    const deferCrypto = cryptoCeiling < deferBelow;
+    const deferStock = stockCeiling < deferBelow;
     // Stock windows from the profile's running sums, begun at the first stock row: 1 when the rows keep
     // their reach and the sums serve `now`, −1 when each window takes stockVariance.
-    const { gap, profile } = this;
+    const { gap, profile, scratch } = this;
     const { windowTo, windowEpoch, windowTradable, windowOpens } = columns;
     const keeps =
       windowTo !== undefined &&
@@ -265,10 +268,14 @@ export class FillChances {
             t >= maxHorizonMs
               ? rate[i]! * maxHorizonMs + capOpens * gap[i]!
               : rate[i]! * t + (windowOpens![r]! - fromOpens) * gap[i]!;
-        } else v = this.stockVariance(i, now, u);
+        } else {
+          // stockVariance written out: a call's result would make `v` a boxed number in every row.
+          profile.window(now, u, scratch);
+          v = rate[i]! * scratch[0]! + scratch[1]! * gap[i]!;
+        }
       }
       const cal = calibrations[c]!;
-      const curve = samples[c]!;
+      const curve = c === 0 ? cryptoCurve : stockCurve;
       let p: number;
       if (v > 0) {
         const z = d / Math.sqrt(v);
@@ -281,7 +288,7 @@ export class FillChances {
         if (vn === nextBarVariance[r]) {
           // nextBar[r] is this very chance, or that chance deferred: resolved once it may matter.
           const kept = nextBar[r]!;
-          if (kept < 0 && !defer) nextBar[r] = tailProbability(ceilings[c]!, -kept);
+          if (kept < 0 && !defer) nextBar[r] = tailProbability(c === 0 ? cryptoCeiling : stockCeiling, -kept);
           continue;
         }
         nextBarVariance[r] = vn;
@@ -311,7 +318,11 @@ export function resolveNextBar(value: number, ceiling: number): number {
   return value < 0 ? tailProbability(ceiling, -value) : value;
 }
 
-/** Variance of `ms` of trading at `rate` per ms, `ms` capped at `maxMs` (ms > 0). */
+/**
+ * Variance of `ms` of trading at `rate` per ms, `ms` capped at `maxMs` (ms > 0). Two products rather than one
+ * of the capped time: a choice between the time (a double) and the cap (a small integer) would make the
+ * compiler tag the chosen number in every row's loop.
+ */
 function cappedVariance(rate: number, ms: number, maxMs: number): number {
-  return rate * (ms < maxMs ? ms : maxMs);
+  return ms < maxMs ? rate * ms : rate * maxMs;
 }

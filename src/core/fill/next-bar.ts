@@ -31,6 +31,13 @@ export class NextBarWindows {
   private readonly window = new Float64Array(2);
   /** A model without stocks never asks the profile for a window. */
   private readonly stocks: boolean;
+  // The state's columns, kept (the model never replaces them): share reads them for every symbol.
+  private readonly bars: Int32Array;
+  private readonly gaps: Int32Array;
+  private readonly stock: Uint8Array;
+  private readonly rate: Float64Array;
+  private readonly gap: Float64Array;
+  private readonly barLength: Float64Array;
   /** Per symbol: the key its values were computed under, or minus the generation (another bar length). */
   readonly validFor: Float64Array;
   readonly sigma: Float64Array;
@@ -38,7 +45,7 @@ export class NextBarWindows {
   readonly sqrt: Float64Array;
 
   constructor(
-    private readonly state: FillState,
+    state: FillState,
     private readonly profile: TradableProfile,
     private readonly minBars: number,
     private readonly maxHorizonMs: number,
@@ -49,6 +56,14 @@ export class NextBarWindows {
     this.variance = new Float64Array(symbols);
     this.sqrt = new Float64Array(symbols);
     this.stocks = state.stock.includes(1);
+    ({
+      bars: this.bars,
+      gaps: this.gaps,
+      stock: this.stock,
+      rate: this.rate,
+      gap: this.gap,
+      barLength: this.barLength,
+    } = state);
   }
 
   /** Starts a query at `now` and `version`: a new key when the version or the hourly window has changed. */
@@ -77,7 +92,7 @@ export class NextBarWindows {
    * variance is rate·hour (crypto, and a stock inside the session): one square root for both.
    */
   share(i: number): void {
-    const { bars, gaps, stock, rate, gap, barLength } = this.state;
+    const { bars, gaps, stock, rate, gap, barLength } = this;
     const length = barLength[i]! || HOUR_MS;
     const own = length !== HOUR_MS;
     if (own && this.validFor[i] === -this.generation) return;
@@ -91,7 +106,7 @@ export class NextBarWindows {
     const span = own ? now + length - now : this.span;
     let v: number;
     if (!(span > 0)) v = 0;
-    else if (c === 0) v = rate[i]! * (span < this.maxHorizonMs ? span : this.maxHorizonMs);
+    else if (c === 0) v = span < this.maxHorizonMs ? rate[i]! * span : rate[i]! * this.maxHorizonMs;
     else {
       const w = own ? this.window : this.hourly;
       if (own) this.profile.window(now, now + length, w);

@@ -1,6 +1,7 @@
 import { COPY_BY_VIEW, grownColumn } from '../policy/columns.js';
 import type { OrderValueColumns } from '../policy/valuation.js';
 import type { OpenOrder, TimeMs } from '../types.js';
+import type { ChanceColumns } from './chances.js';
 import { logDistance } from './distance.js';
 import type { FillModel } from './model.js';
 import type { ReturnShrinker } from './returns.js';
@@ -44,12 +45,17 @@ export class RowValuations {
   private windowEpoch = new Float64Array(0);
   private windowTradable = new Float64Array(0);
   private windowOpens = new Float64Array(0);
+  /** The columns above as the model reads and writes them (ChanceColumns): made again when they grow. */
+  private columns: ChanceColumns = this.chanceColumns();
   /** The rows of this batch the model values (scratch). */
   private valued = new Int32Array(0);
   /** The rows of this batch whose content is new to it (scratch). */
   private slow = new Int32Array(0);
   /** The rows of this batch whose expected return is to be asked (scratch). */
   private pending = new Int32Array(0);
+  /** The first `copied` rows of the four answer columns, as the views value() copies into `out` (kept while n stays). */
+  private copied = -1;
+  private copyViews: OrderValueColumns | null = null;
 
   /** Values the listed rows into `out`; true when one of them holds a next-bar chance left for later. */
   value(
@@ -161,21 +167,7 @@ export class RowValuations {
       returnsAt[i] = returnsVersion;
     }
     // The chances and σ of the rows listed, by the model in one pass (the columns hold the answers).
-    const { windowTo, windowEpoch, windowTradable, windowOpens } = this;
-    const columns = {
-      symbol,
-      distance,
-      until,
-      probability,
-      nextBar,
-      nextBarVariance,
-      sigma,
-      windowTo,
-      windowEpoch,
-      windowTradable,
-      windowOpens,
-    };
-    model.evaluateRows(valued, valuedCount, now, columns, deferBelow);
+    model.evaluateRows(valued, valuedCount, now, this.columns, deferBelow);
     const n = orders.length;
     let left = false;
     if (n < COPY_BY_VIEW) {
@@ -191,10 +183,11 @@ export class RowValuations {
     }
     // Every row's answers at once, listed or not (the contract lets the rows not listed be anything): one
     // copy per column costs less than four stores per row.
-    out.probability.set(probability.subarray(0, n));
-    out.nextBarProbability.set(nextBar.subarray(0, n));
-    out.expectedReturn.set(expectedReturn.subarray(0, n));
-    out.sigma.set(sigma.subarray(0, n));
+    const from = this.answerViews(n);
+    out.probability.set(from.probability);
+    out.nextBarProbability.set(from.nextBarProbability);
+    out.expectedReturn.set(from.expectedReturn);
+    out.sigma.set(from.sigma);
     if (deferBelow === Number.NEGATIVE_INFINITY) return false;
     for (let k = 0; k < count && !left; k++) left = nextBar[rows[k]!]! < 0;
     return left;
@@ -219,9 +212,43 @@ export class RowValuations {
     this.windowEpoch = grown(this.windowEpoch);
     this.windowTradable = grown(this.windowTradable);
     this.windowOpens = grown(this.windowOpens);
+    this.columns = this.chanceColumns();
     this.valued = new Int32Array(capacity);
     this.slow = new Int32Array(capacity);
     this.pending = new Int32Array(capacity);
+    this.copied = -1; // the views were of the old columns
+  }
+
+  /** Views of the first `n` rows of the answer columns (made when `n` or the columns change, not per call). */
+  private answerViews(n: number): OrderValueColumns {
+    if (n !== this.copied || this.copyViews === null) {
+      this.copyViews = {
+        probability: this.probability.subarray(0, n),
+        nextBarProbability: this.nextBar.subarray(0, n),
+        expectedReturn: this.expectedReturn.subarray(0, n),
+        sigma: this.sigma.subarray(0, n),
+      };
+      this.copied = n;
+    }
+    return this.copyViews;
+  }
+
+  private chanceColumns(): ChanceColumns {
+    const { symbol, distance, until, probability, nextBar, nextBarVariance, sigma } = this;
+    const { windowTo, windowEpoch, windowTradable, windowOpens } = this;
+    return {
+      symbol,
+      distance,
+      until,
+      probability,
+      nextBar,
+      nextBarVariance,
+      sigma,
+      windowTo,
+      windowEpoch,
+      windowTradable,
+      windowOpens,
+    };
   }
 
   /** As valueOrder: an unknown symbol, price or validity leaves every slot of row i unknown. */

@@ -160,8 +160,10 @@ export function valueCandidates(
     const ev = p * e * notional[i]!;
     expectedValue[i] = ev;
     const m = margin[i]!;
-    // Only a row with margin has a density (unknown otherwise).
-    density[i] = m > 0 ? ev / m : unknown;
+    // Only a row with margin has a density (unknown otherwise). Two stores, not one of a choice: a choice
+    // between the quotient and the unknown constant would put every row's quotient in a fresh heap number.
+    if (m > 0) density[i] = ev / m;
+    else density[i] = unknown;
     if (pNext >= protectionProbability) {
       why[i] = PROTECTED_FILL;
       continue;
