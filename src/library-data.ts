@@ -128,45 +128,39 @@ export async function loadSignals(path: string): Promise<ExternalSignal[]> {
  * rows of crypto symbols, which would open shorts and place nothing). Pass `.signals` to `simulate`/`compare`.
  */
 export function signalsFor(signals: readonly ExternalSignal[], series: readonly BarSeries[]): SignalMatch {
-  const issues: Issue[] = [];
-  if (!Array.isArray(signals))
-    issues.push({
-      where: 'signals',
-      message: 'must be an array of signals: await loadSignals(file)',
-      value: signals,
-    });
-  else
-    signals.forEach((s: unknown, i) => {
-      if (!isObject(s) || typeof s.symbol !== 'string')
-        issues.push({
-          where: `signals[${i}]`,
-          message: 'must be a signal { time, symbol, side, … }',
-          value: s,
-        });
-    });
-  if (!Array.isArray(series))
-    issues.push({
-      where: 'series',
-      message: 'must be an array of bar series: (await loadData([...])).series',
-      value: series,
-    });
-  else
-    series.forEach((s: unknown, i) => {
-      if (
-        !isObject(s) ||
-        typeof s.symbol !== 'string' ||
-        (s.assetClass !== 'crypto' && s.assetClass !== 'stock')
-      )
-        issues.push({
-          where: `series[${i}]`,
-          message: 'must be a bar series with a symbol and an assetClass: (await loadData([...])).series',
-          value: isObject(s) ? Object.keys(s) : s,
-        });
-    });
+  const issues: Issue[] = [
+    ...listIssues(signals, 'signals', 'must be an array of signals: await loadSignals(file)', (s) =>
+      isObject(s) && typeof s.symbol === 'string'
+        ? null
+        : { message: 'must be a signal { time, symbol, side, … }', value: s },
+    ),
+    ...listIssues(series, 'series', 'must be an array of bar series: (await loadData([...])).series', (s) =>
+      isObject(s) && typeof s.symbol === 'string' && (s.assetClass === 'crypto' || s.assetClass === 'stock')
+        ? null
+        : {
+            message: 'must be a bar series with a symbol and an assetClass: (await loadData([...])).series',
+            value: isObject(s) ? Object.keys(s) : s,
+          },
+    ),
+  ];
   if (issues.length) throw new ValidationError('Invalid signalsFor() input', issues);
   return matchSignals(
     signals,
     series.map((s) => s.symbol),
     new Set(series.filter((s) => s.assetClass === 'crypto').map((s) => s.symbol)),
   );
+}
+
+/** `value` as an array named `where` (`whole` when it is none), each element checked by `element` (null: fine). */
+function listIssues(
+  value: unknown,
+  where: string,
+  whole: string,
+  element: (item: unknown) => Omit<Issue, 'where'> | null,
+): Issue[] {
+  if (!Array.isArray(value)) return [{ where, message: whole, value }];
+  return value.flatMap((item: unknown, i) => {
+    const issue = element(item);
+    return issue ? [{ where: `${where}[${i}]`, ...issue }] : [];
+  });
 }
