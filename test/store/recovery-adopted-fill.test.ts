@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CancelResult } from '../../src/coordinator/broker.js';
 import { Coordinator } from '../../src/coordinator/coordinator.js';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { DEFAULT_CONFIG } from '../../src/core/config/index.js';
@@ -18,25 +17,12 @@ import type { LiveBroker, VenueOrder } from '../../src/ports/venue.js';
 import { recoverSagas, settleOrderRows } from '../../src/live/recovery.js';
 import { LiveStore } from '../../src/live/store.js';
 import { TrackedBroker } from '../../src/live/tracked-broker.js';
+import { AskedVenue } from '../support/asked-venue.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-recovery-adopted-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const T = Date.parse('2024-03-09T12:00:00Z');
-
-/** A venue that answers what recovery asks: how an order ended (by client order id), and a cancel. */
-class AskedVenue {
-  readonly name = 'paper';
-  readonly cancels: string[] = [];
-  constructor(private readonly known: Map<string, VenueOrder>) {}
-  orderByClientId(clientOrderId: string): Promise<VenueOrder | null> {
-    return Promise.resolve(this.known.get(clientOrderId) ?? null);
-  }
-  cancel(orderId: string): Promise<CancelResult> {
-    this.cancels.push(orderId);
-    return Promise.resolve({ status: 'cancelled', filledQty: 0 });
-  }
-}
 
 function venueOrder(
   id: string,

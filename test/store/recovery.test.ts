@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CancelResult } from '../../src/coordinator/broker.js';
 import { Coordinator } from '../../src/coordinator/coordinator.js';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
 import { DEFAULT_CONFIG } from '../../src/core/config/index.js';
@@ -12,6 +11,7 @@ import { cancelResultOf, type LiveBroker, type VenueOrder } from '../../src/port
 import { recoverSagas } from '../../src/live/recovery.js';
 import { LiveStore } from '../../src/live/store.js';
 import { TrackedBroker } from '../../src/live/tracked-broker.js';
+import { AskedVenue } from '../support/asked-venue.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-recovery-'));
 const sleepers: { kill(): void }[] = [];
@@ -21,20 +21,6 @@ afterAll(() => {
 });
 
 const T = Date.parse('2024-03-09T12:00:00Z');
-
-/** A venue that only answers what recovery asks: how an order ended, and a cancel. */
-class AskedVenue {
-  readonly name = 'paper';
-  readonly cancels: string[] = [];
-  constructor(private readonly known: Map<string, VenueOrder>) {}
-  orderByClientId(clientOrderId: string): Promise<VenueOrder | null> {
-    return Promise.resolve(this.known.get(clientOrderId) ?? null);
-  }
-  cancel(orderId: string): Promise<CancelResult> {
-    this.cancels.push(orderId);
-    return Promise.resolve({ status: 'cancelled', filledQty: 0 });
-  }
-}
 
 function venueOrder(
   id: string,
