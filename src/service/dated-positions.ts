@@ -26,7 +26,11 @@ interface OrderFills {
   base: number;
 }
 
-/** How many filled orders each symbol keeps (oldest out): a snapshot is about the fills of late. */
+/**
+ * How many filled orders each symbol keeps apart (oldest out), as every fill sums over them: a snapshot is about
+ * the fills of late. An older order keeps one number (`folded`); a snapshot dated before its fills, arriving
+ * after it left, would take them as inside the snapshot.
+ */
 const ORDERS_PER_SYMBOL = 1_000;
 
 export class DatedPositions {
@@ -34,6 +38,12 @@ export class DatedPositions {
   private readonly snapshots = new Map<string, { qty: number; asOf: number | null }>();
   /** Per symbol, its filled orders by id, oldest first. */
   private readonly fills = new Map<string, Map<string, OrderFills>>();
+  /**
+   * Per symbol, the orders that left `fills`, by id: how much of each the snapshot holds (what it had filled
+   * when it left). One number an order, as the book keeps every order it was told of: a late report of such an
+   * order counts only what it filled beyond that.
+   */
+  private readonly folded = new Map<string, Map<string, { sign: 1 | -1; filled: number }>>();
 
   /** A fill or cancel report of an order of `symbol` was applied; `cumulative`: its filled quantity. */
   noteFill(
@@ -47,7 +57,8 @@ export class DatedPositions {
     if (!orders) this.fills.set(symbol, (orders = new Map()));
     let o = orders.get(orderId);
     if (!o) {
-      orders.set(orderId, (o = { sign, dated: [], undated: 0, base: 0 }));
+      o = this.recall(symbol, orderId) ?? { sign, dated: [], undated: 0, base: 0 };
+      orders.set(orderId, o);
       if (orders.size > ORDERS_PER_SYMBOL) this.forgetOldest(symbol, orders);
     }
     if (asOf === undefined) {
@@ -67,11 +78,27 @@ export class DatedPositions {
   private forgetOldest(symbol: string, orders: Map<string, OrderFills>): void {
     const [id, oldest] = orders.entries().next().value!;
     orders.delete(id);
-    const held = this.snapshots.get(symbol);
-    if (!held) return;
     let filled = oldest.undated;
     for (const [, cumulative] of oldest.dated) if (cumulative > filled) filled = cumulative;
-    held.qty += oldest.sign * (filled - oldest.base);
+    const held = this.snapshots.get(symbol);
+    // Without a snapshot the fills alone made the position, and the next snapshot holds them.
+    if (held) held.qty += oldest.sign * (filled - oldest.base);
+    let gone = this.folded.get(symbol);
+    if (!gone) this.folded.set(symbol, (gone = new Map()));
+    gone.set(id, { sign: oldest.sign, filled });
+  }
+
+  /**
+   * An order that left the memory is reported again (a late fill, a retried report): it comes back with the
+   * snapshot holding what it had filled when it left, as if reported undated before the snapshot, so only what
+   * it fills beyond that moves the position.
+   */
+  private recall(symbol: string, orderId: string): OrderFills | null {
+    const gone = this.folded.get(symbol);
+    const was = gone?.get(orderId);
+    if (!gone || !was) return null;
+    gone.delete(orderId);
+    return { sign: was.sign, dated: [], undated: was.filled, base: was.filled };
   }
 
   /**
@@ -81,7 +108,8 @@ export class DatedPositions {
   raisesBase(symbol: string, orderId: string, cumulative: number, asOf: number): boolean {
     const held = this.snapshots.get(symbol);
     if (!held || held.asOf === null || asOf > held.asOf) return false;
-    return cumulative > (this.fills.get(symbol)?.get(orderId)?.base ?? 0);
+    const base = this.fills.get(symbol)?.get(orderId)?.base ?? this.folded.get(symbol)?.get(orderId)?.filled;
+    return cumulative > (base ?? 0);
   }
 
   /** The `asOf` of the snapshot held for `symbol` when `asOf` is older than it (it is not taken), else null. */

@@ -2,7 +2,8 @@
  * DatedPositions keeps a symbol's last 1,000 filled orders: a position is its snapshot plus what those filled
  * beyond it. An order that leaves that memory takes nothing with it: what it filled beyond the snapshot moves
  * into the snapshot (a bot that sends one snapshot at its start and then trades lost its oldest fills from the
- * 1,001st order on).
+ * 1,001st order on), and the order keeps what it had filled then: a late report of it counts only what it says
+ * beyond that (it used to count its whole fill again).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +15,37 @@ describe('DatedPositions beyond the orders it keeps', () => {
     dp.snapshot('X', 0, 1_000, () => 0);
     for (let i = 0; i <= 1_000; i++) dp.noteFill('X', `o${i}`, 1, 1, 2_000 + i);
     expect(dp.position('X', () => 1)).toBe(1_001);
+  });
+
+  it('counts a late fill of an order that left the memory once', () => {
+    const dp = new DatedPositions();
+    const filled = new Map<string, number>();
+    dp.snapshot('X', 0, 1_000, () => 0);
+    for (let i = 0; i <= 1_000; i++) {
+      filled.set(`o${i}`, 1);
+      dp.noteFill('X', `o${i}`, 1, 1, 2_000 + i);
+    }
+    // o0 (of 2) left the memory with 1 filled; its second unit fills and is reported late.
+    filled.set('o0', 2);
+    dp.noteFill('X', 'o0', 1, 2, 5_000);
+    expect(dp.position('X', (id) => filled.get(id) ?? 0)).toBe(1_002);
+    // A retried report of it changes nothing.
+    dp.noteFill('X', 'o0', 1, 2, 5_000);
+    expect(dp.position('X', (id) => filled.get(id) ?? 0)).toBe(1_002);
+  });
+
+  it('counts a late fill once when the orders left the memory before any snapshot', () => {
+    const dp = new DatedPositions();
+    const filled = new Map<string, number>();
+    for (let i = 0; i <= 1_000; i++) {
+      filled.set(`o${i}`, 1);
+      dp.noteFill('X', `o${i}`, 1, 1, 2_000 + i);
+    }
+    dp.snapshot('X', 1_001, 4_000, (id) => filled.get(id) ?? 0);
+    filled.set('o0', 3);
+    dp.noteFill('X', 'o0', 1, 3, 5_000);
+    expect(dp.position('X', (id) => filled.get(id) ?? 0)).toBe(1_003);
+    expect(dp.raisesBase('X', 'o0', 3, 4_500)).toBe(false);
   });
 
   it('is the snapshot plus every fill after it, however many orders (buys and sells, undated too)', () => {
@@ -46,6 +78,39 @@ describe('DatedPositions beyond the orders it keeps', () => {
         },
       ),
       { seed: 40, numRuns: 25 },
+    );
+  });
+
+  it('stays so when orders that left the memory are reported again, filled further or retried', () => {
+    const late = fc.record({ order: fc.nat({ max: 1_299 }), more: fc.integer({ min: 0, max: 3 }) });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -50, max: 50 }),
+        fc.array(fc.boolean(), { minLength: 990, maxLength: 1_300 }),
+        fc.array(late, { maxLength: 40 }),
+        (start, sells, lates) => {
+          const dp = new DatedPositions();
+          const filled = new Map<string, number>();
+          const sign = (i: number): 1 | -1 => (sells[i] ? -1 : 1);
+          dp.snapshot('X', start, 1_000, () => 0);
+          let expected = start;
+          sells.forEach((_, i) => {
+            filled.set(`o${i}`, 1);
+            dp.noteFill('X', `o${i}`, sign(i), 1, 2_000 + i);
+            expected += sign(i);
+          });
+          lates.forEach((l, k) => {
+            if (l.order >= sells.length) return;
+            const id = `o${l.order}`;
+            const cumulative = filled.get(id)! + l.more;
+            filled.set(id, cumulative);
+            dp.noteFill('X', id, sign(l.order), cumulative, 10_000 + k);
+            expected += sign(l.order) * l.more;
+          });
+          expect(dp.position('X', (id) => filled.get(id) ?? 0)).toBe(expected);
+        },
+      ),
+      { seed: 41, numRuns: 25 },
     );
   });
 });
