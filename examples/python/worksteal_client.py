@@ -56,13 +56,14 @@ class WorkstealClient:
             "qty": qty, "price": price, "forecastPnl": forecast_pnl, "cryptoRank": crypto_rank,
         })
 
-    def report_cancelled(self, saga_id, order_id, filled_qty=0):
-        return self._call("POST", f"/v1/sagas/{saga_id}/reports",
-                          {"kind": "cancelled", "orderId": order_id, "filledQty": filled_qty})
+    def report_cancelled(self, saga_id, order_id, filled_qty=0, as_of=None):
+        """`as_of`: the venue's time of the cancel (epoch ms), when you also send dated position snapshots."""
+        return self._call("POST", f"/v1/sagas/{saga_id}/reports", _dated(
+            {"kind": "cancelled", "orderId": order_id, "filledQty": filled_qty}, as_of))
 
-    def report_filled(self, saga_id, order_id, filled_qty, fill_price):
-        return self._call("POST", f"/v1/sagas/{saga_id}/reports",
-                          {"kind": "filled", "orderId": order_id, "filledQty": filled_qty, "fillPrice": fill_price})
+    def report_filled(self, saga_id, order_id, filled_qty, fill_price, as_of=None):
+        return self._call("POST", f"/v1/sagas/{saga_id}/reports", _dated(
+            {"kind": "filled", "orderId": order_id, "filledQty": filled_qty, "fillPrice": fill_price}, as_of))
 
     def report_placed(self, saga_id, client_order_id, order_id):
         return self._call("POST", f"/v1/sagas/{saga_id}/reports",
@@ -97,3 +98,8 @@ class WorkstealClient:
     def decisions(self, since=None, limit=1000):
         query = f"?limit={limit}" + (f"&since={since}" if since is not None else "")
         return self._call("GET", "/v1/decisions" + query)["decisions"]
+
+
+def _dated(body, as_of):
+    """The body with `asOf` when a venue time is given (omitted, the service counts it as it arrives)."""
+    return body if as_of is None else {**body, "asOf": as_of}

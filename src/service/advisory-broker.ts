@@ -99,7 +99,13 @@ export class AdvisoryBroker implements LiveBroker {
               ? Math.max(report.filledQty, this.o.book.order(orderId)?.filledQty ?? 0)
               : 0;
           if (report.kind === 'cancelled') {
-            this.o.record({ kind: 'cancelled', orderId, filledQty, fillPrice: report.fillPrice });
+            this.o.record({
+              kind: 'cancelled',
+              orderId,
+              filledQty,
+              fillPrice: report.fillPrice,
+              asOf: report.asOf,
+            });
             return resolve({
               status: 'cancelled',
               filledQty,
@@ -107,7 +113,13 @@ export class AdvisoryBroker implements LiveBroker {
             });
           }
           if (report.kind === 'filled') {
-            this.o.record({ kind: 'fill', orderId, filledQty, fillPrice: report.fillPrice });
+            this.o.record({
+              kind: 'fill',
+              orderId,
+              filledQty,
+              fillPrice: report.fillPrice,
+              asOf: report.asOf,
+            });
             return resolve({ status: 'filled', filledQty, fillPrice: report.fillPrice });
           }
           resolve({

@@ -119,6 +119,7 @@ export class AdvisoryReports {
         // A saga's placement: with what was reported of the order before it (and a position its dated fills
         // make), as the book took them; fills are cumulative, so the saga's own update after it counts none twice.
         else if (e.kind === 'placed') for (const effect of effects) applyToLedger(this.d.ledger(), effect, t);
+        else if (e.kind === 'fill' || e.kind === 'cancelled') datedSagaFill(this.d.ledger(), e, effects, t);
         if (dropped) {
           this.dropped = describeDropped(dropped);
           this.d.log.warn('held-report-dropped', {
@@ -136,6 +137,25 @@ export class AdvisoryReports {
   }
 
   private writeTx: ((event: OrderEventBody, at: number, from: 'saga' | 'event') => boolean) | null = null;
+}
+
+/**
+ * A victim's fill a saga waited for, dated inside the symbol's snapshot (or with fills dated after the
+ * snapshot beside it): the book holds the position its dates make (a `position` effect), not the snapshot plus
+ * this fill. The coordinator's ledger takes the fill now, cumulative, so the saga's own update after it adds
+ * nothing, and then that position; left to the saga, a fill the snapshot already holds counted twice. Without
+ * such an effect the saga moves the ledger itself, as always.
+ */
+function datedSagaFill(
+  ledger: CapacityLedger,
+  e: OrderEventBody & { kind: 'fill' | 'cancelled' },
+  effects: readonly OrderEventBody[],
+  at: number,
+): void {
+  if (!effects.some((effect) => effect.kind === 'position')) return;
+  const order = ledger.order(e.orderId);
+  if (order && e.filledQty > 0) ledger.applyFill(e.orderId, e.filledQty, e.fillPrice ?? order.limitPrice);
+  for (const effect of effects) if (effect.kind === 'position') applyToLedger(ledger, effect, at);
 }
 
 /** A venue time as a message shows it. */

@@ -82,9 +82,16 @@ export function lateEvent(
         orderId: body.orderId,
         filledQty: body.filledQty,
         fillPrice: body.fillPrice,
+        asOf: body.asOf,
       };
     case 'filled':
-      return { kind: 'fill', orderId: body.orderId, filledQty: body.filledQty, fillPrice: body.fillPrice };
+      return {
+        kind: 'fill',
+        orderId: body.orderId,
+        filledQty: body.filledQty,
+        fillPrice: body.fillPrice,
+        asOf: body.asOf,
+      };
     case 'placed': {
       const order = asked(body.clientOrderId);
       return order

@@ -86,6 +86,7 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
       orderId: body.orderId,
       filledQty: body.filledQty,
       fillPrice: body.fillPrice,
+      asOf: body.asOf,
     });
     return { applied: true, detail: `answered ${sagaName(sagaId)}, which waited for this cancel`, sagaId };
   }
@@ -103,6 +104,7 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
       orderId: body.orderId,
       filledQty: body.filledQty,
       fillPrice: body.fillPrice,
+      asOf: body.asOf,
     });
     return {
       applied: true,

@@ -155,6 +155,10 @@ export const sagaReportSchema = z.discriminatedUnion('kind', [
         .default(0)
         .describe('cumulative quantity that filled before the cancel took effect'),
       fillPrice: positive.optional(),
+      asOf: asOf.describe(
+        "epoch ms, the venue's time of the cancel; as an order event's asOf (set it when you send dated " +
+          'position snapshots: a fill inside a newer snapshot then counts once). Omitted: counts as it arrives',
+      ),
     })
     .strict(),
   z
@@ -163,6 +167,7 @@ export const sagaReportSchema = z.discriminatedUnion('kind', [
       orderId: id,
       filledQty: positive.describe('the order filled completely before the cancel could act'),
       fillPrice: positive,
+      asOf: asOf.describe("epoch ms, the venue's time of the fill; as the cancel's asOf"),
     })
     .strict(),
   z.object({ kind: z.literal('cancel-rejected'), orderId: id, reason: z.string().min(1) }).strict(),
