@@ -96,6 +96,18 @@ describe('a victim’s fill told to its saga, dated, beside dated snapshots', ()
     expect(answer).toMatchObject({ earlierVictims: ['v1'], waitingFor: [{ kind: 'cancel', orderId: 'v2' }] });
   });
 
+  it('a dated report after the saga’s deadline counts as the dated order event it stands for', async () => {
+    const { h, sagaId } = await stealing();
+    h.timers.advance(30_000); // the bot never confirmed in time: the saga ends, v1 still counts as open
+    await new Promise((resolve) => setImmediate(resolve));
+    send(h, snapshot(10, at(3)));
+    const report = sagaReportSchema.parse({ kind: 'cancelled', orderId: 'v1', filledQty: 10, asOf: at(2) });
+    const answer = await h.service.report(sagaId, report);
+    expect(answer.report).toMatchObject({ applied: true });
+    expect(answer.report.detail).toMatch(/counted as a "cancelled" order event/);
+    expect(solPosition(h)).toEqual({ status: 10, ledger: 10, book: 10 });
+  });
+
   it('an undated saga report counts as it arrives, as before asOf existed', async () => {
     const { h, sagaId } = await stealing();
     send(h, snapshot(10, at(3)));
