@@ -35,7 +35,14 @@ export type {
 /** What `applyOrderUpdate` did with an update: applied, kept until its order is placed (early), or late. */
 export type { UpdateFate } from './coordinator/order-updates.js';
 /** The outcome of one submitted request (waited, blocked, placed, stole, compensated, aborted, dry-run). */
-export type { Outcome, OutcomeStatus, SagaJournal, SagaState, SagaTransition } from './coordinator/saga.js';
+export type {
+  Outcome,
+  OutcomeStatus,
+  SagaJournal,
+  SagaOrderTerms,
+  SagaState,
+  SagaTransition,
+} from './coordinator/saga.js';
 /** An in-memory saga journal (what a steal went through), for tests and embedding. */
 export { MemoryJournal } from './coordinator/saga.js';
 

@@ -1,5 +1,12 @@
 import type { Decision } from '../core/policy/decision.js';
-import { nullJournal, type Outcome, type SagaJournal, type SagaState, type SagaTransition } from './saga.js';
+import {
+  nullJournal,
+  type Outcome,
+  type SagaJournal,
+  type SagaOrderTerms,
+  type SagaState,
+  type SagaTransition,
+} from './saga.js';
 
 /** What one saga has done so far, for its outcome. */
 export interface SagaRun {
@@ -73,6 +80,7 @@ export function journalize(
   state: SagaState,
   detail?: string,
   orderId?: string,
+  order?: SagaOrderTerms,
 ): void {
   if (host.journal === nullJournal) return;
   // Written out field by field: a copy of the step by spread with fields added kept the copied step alive
@@ -88,5 +96,12 @@ export function journalize(
   };
   if (orderId !== undefined) t.orderId = orderId;
   if (detail !== undefined) t.detail = detail;
+  if (order !== undefined)
+    t.order = {
+      assetClass: order.assetClass,
+      side: order.side,
+      qty: order.qty,
+      limitPrice: order.limitPrice,
+    };
   host.journal.transition(t);
 }

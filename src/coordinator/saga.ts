@@ -1,4 +1,5 @@
 import type { Decision } from '../core/policy/decision.js';
+import type { EntryRequest } from '../core/types.js';
 import type { CancelResult, OrderUpdate, PlaceLimitRequest, PlaceResult, BrokerState } from './broker.js';
 
 /**
@@ -18,7 +19,15 @@ export interface SagaTransition {
   cancelled: string[];
   orderId?: string;
   detail?: string;
+  /**
+   * The order the saga is to place, on its `requested` transition: after a restart, a report of that order
+   * placed before the saga asked for it is checked against these terms as in the saga's process.
+   */
+  order?: SagaOrderTerms;
 }
+
+/** What a saga's order is, as far as a report of it placed can be checked (symbol: the saga's). */
+export type SagaOrderTerms = Pick<EntryRequest, 'assetClass' | 'side' | 'qty' | 'limitPrice'>;
 
 /** Where saga transitions are persisted (SQLite live, memory in tests and the simulator). */
 export interface SagaJournal {
@@ -30,7 +39,9 @@ export const nullJournal: SagaJournal = { transition: () => undefined };
 export class MemoryJournal implements SagaJournal {
   readonly transitions: SagaTransition[] = [];
   transition(t: SagaTransition): void {
-    this.transitions.push(Object.assign({}, t, { victims: [...t.victims], cancelled: [...t.cancelled] }));
+    const copy = Object.assign({}, t, { victims: [...t.victims], cancelled: [...t.cancelled] });
+    if (t.order) copy.order = { ...t.order };
+    this.transitions.push(copy);
   }
 }
 

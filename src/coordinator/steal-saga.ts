@@ -70,7 +70,7 @@ export function* stealSaga(
       // From here until it ends or decides again, other decisions count what this one is about to do.
       if (claims !== null) claims.claim(step.sagaId, request, decision, host.ledger);
       if (host.journal !== nullJournal)
-        journalize(host, step, run, 'requested', `${decision.action} ${request.symbol}`);
+        journalize(host, step, run, 'requested', `${decision.action} ${request.symbol}`, undefined, request);
 
       // Cancel the replaced order, then the victims in rank order, each confirmed. Inline rather than a nested
       // generator: every step of a delegated generator resumes both, and a steal is the simulator's hot path.

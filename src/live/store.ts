@@ -121,11 +121,12 @@ export class LiveStore implements SagaJournal {
     const victims = JSON.stringify(t.victims);
     const cancelled = JSON.stringify(t.cancelled);
     this.statement(
-      `INSERT INTO sagas (saga_id, run_id, symbol, client_order_id, state, victims, cancelled, order_id, detail, started_at, updated_at)
-           VALUES (@sagaId, @runId, @symbol, @clientOrderId, @state, @victims, @cancelled, @orderId, @detail, @at, @at)
+      `INSERT INTO sagas (saga_id, run_id, symbol, client_order_id, state, victims, cancelled, order_id, detail, started_at, updated_at, order_terms)
+           VALUES (@sagaId, @runId, @symbol, @clientOrderId, @state, @victims, @cancelled, @orderId, @detail, @at, @at, @orderTerms)
            ON CONFLICT(saga_id) DO UPDATE SET state = excluded.state, victims = excluded.victims,
              cancelled = excluded.cancelled, order_id = COALESCE(excluded.order_id, sagas.order_id),
-             detail = excluded.detail, updated_at = excluded.updated_at`,
+             detail = excluded.detail, updated_at = excluded.updated_at,
+             order_terms = COALESCE(sagas.order_terms, excluded.order_terms)`,
     ).run({
       sagaId: t.sagaId,
       runId: this.runId,
@@ -137,6 +138,7 @@ export class LiveStore implements SagaJournal {
       orderId: t.orderId ?? null,
       detail: t.detail ?? null,
       at: t.at,
+      orderTerms: t.order ? JSON.stringify(t.order) : null,
     });
     this.statement(
       'INSERT INTO saga_transitions (saga_id, state, at, victims, cancelled, order_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',

@@ -24,12 +24,19 @@ export interface AdvisoryEventContext {
    */
   asked: (clientOrderId: string) => Omit<OrderBody, 'id'> | null;
   /**
-   * The saga in flight whose client order id this is and that has not asked for its placement yet (it waits for
-   * its victims' cancels), with its request; null when none.
+   * The saga whose client order id this is and that has not asked for its placement yet (it waits for its
+   * victims' cancels), with the order it is to place: one in flight (its claim), or one of an earlier process
+   * still open after a restart (its stored terms: `recovered`). Null when none.
    */
-  sagaBeforePlacing: (clientOrderId: string) => { sagaId: string; request: EntryRequest } | null;
+  sagaBeforePlacing: (clientOrderId: string) => SagaBeforePlacing | null;
   /** That saga's order is at the venue: it adopts it (SagaClaims.placedEarly). */
   placedEarly: (sagaId: string, orderId: string) => void;
+}
+
+export interface SagaBeforePlacing {
+  sagaId: string;
+  request: Pick<EntryRequest, 'symbol' | 'assetClass' | 'side' | 'qty' | 'limitPrice'>;
+  recovered: boolean;
 }
 
 /** The context advisory events are taken in, over the service's parts (service.ts builds it once). */
@@ -51,7 +58,10 @@ export function advisoryEventContext(d: {
     // A saga's id is its client order id (steal-saga.ts); its claim lasts until it ends.
     sagaBeforePlacing: (clientOrderId) => {
       const claim = d.claims().get(clientOrderId);
-      return claim ? { sagaId: claim.sagaId, request: claim.request } : null;
+      if (claim) return { sagaId: claim.sagaId, request: claim.request, recovered: false };
+      // No claim: a saga of an earlier process (claims live in memory), checked on the terms it stored.
+      const stored = d.tables.sagaBeforePlacing(clientOrderId);
+      return stored && { sagaId: stored.sagaId, request: stored.request, recovered: true };
     },
     placedEarly: (sagaId, orderId) => void d.claims().placedEarly(sagaId, orderId),
   };
@@ -141,7 +151,14 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
     body.kind === 'placed' && clientOrderId !== undefined ? c.sagaBeforePlacing(clientOrderId) : null;
   if (body.kind === 'placed' && clientOrderId !== undefined && early) {
     refuseOtherOrder(body.order, Object.assign({ clientOrderId }, early.request), `saga ${early.sagaId}`);
-    refuseOversize(clientOrderId, body.order.id, body.order.qty, body.order.limitPrice, early.request, true);
+    refuseOversize(
+      clientOrderId,
+      body.order.id,
+      body.order.qty,
+      body.order.limitPrice,
+      early.request,
+      early.recovered ? 'recovered' : 'before-asking',
+    );
   }
   // A saga's placement reported late (after its deadline, or a restart) as an order event: the same checks as the
   // late saga report (refuseConflictingReport). It was taken as an order placed outside any saga: 500 held

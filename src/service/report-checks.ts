@@ -72,8 +72,7 @@ export function refuseConflictingReport(
 /**
  * A placement reported for a saga's client order id: not more than the saga asked to place, in size or in
  * notional (a higher limit holds more margin than the decision granted). An absent qty or limit is as asked.
- * `early`: the saga has not asked for its placement yet (it waits for its cancels), so there is no placement
- * to report rejected: the bot cancels the order and places it when the saga asks.
+ * `stage` says what the bot can do instead (PlacementStage).
  */
 export function refuseOversize(
   clientOrderId: string,
@@ -81,7 +80,7 @@ export function refuseOversize(
   reportedQty: number | undefined,
   reportedLimit: number | undefined,
   asked: { qty: number; symbol: string; limitPrice: number },
-  early = false,
+  stage: PlacementStage = 'asked',
 ): void {
   const qty = reportedQty ?? asked.qty;
   const limit = reportedLimit ?? asked.limitPrice;
@@ -95,22 +94,38 @@ export function refuseOversize(
       `order ${orderId}: ${qty} ${asked.symbol} placed under client order id ${clientOrderId} at limit ${limit}, ` +
         `but the saga asked for limit ${asked.limitPrice}: ${qty * limit} of notional where ` +
         `${asked.qty * asked.limitPrice} was granted; nothing changed. ` +
-        (early
+        (stage === 'before-asking'
           ? 'Cancel the order at the venue and place it at the limit asked when the saga asks for it'
-          : "Cancel the order at the venue and report the saga's placement as place-rejected, or place it " +
-            'again at the limit asked'),
+          : stage === 'recovered'
+            ? `Cancel the order at the venue: ${RECOVERED_PLACES_NOTHING}`
+            : "Cancel the order at the venue and report the saga's placement as place-rejected, or place it " +
+              'again at the limit asked'),
     );
   }
   throw new ServiceConflict(
     `order ${orderId}: qty ${qty} placed under client order id ${clientOrderId}, but the saga asked for ` +
       `${asked.qty} ${asked.symbol} (a venue rounds a size down, never up to ${qty}); nothing changed, the ` +
       `margin of ${qty} was never granted. Cancel the order at the venue and ` +
-      (early
+      (stage === 'before-asking'
         ? `place ${asked.qty} when the saga asks for it`
-        : "report the saga's placement as place-rejected") +
+        : stage === 'recovered'
+          ? `let the saga end (${RECOVERED_PLACES_NOTHING})`
+          : "report the saga's placement as place-rejected") +
       '; if part of it filled first, send a "position" event with the venue\'s position',
   );
 }
+
+/**
+ * Where the saga stands when its order is reported placed: `asked` (it asked for the placement), `before-asking`
+ * (it waits for its cancels: there is no placement to report rejected; the bot places when the saga asks), or
+ * `recovered` (a saga of an earlier process, interrupted by a restart and still waiting for its cancels, which
+ * never asks for a placement).
+ */
+export type PlacementStage = 'asked' | 'before-asking' | 'recovered';
+
+const RECOVERED_PLACES_NOTHING =
+  'the saga, interrupted by a restart, places nothing itself; once its cancels are answered without its order ' +
+  'at the venue it ends aborted, and the watcher asks again';
 
 function refuseOtherPlacement(order: OrderBody, book: AdvisoryBook): void {
   const held = book.order(order.id);

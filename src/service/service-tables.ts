@@ -1,11 +1,14 @@
 import type Database from 'better-sqlite3';
-import type { Outcome } from '../coordinator/saga.js';
+import type { Outcome, SagaOrderTerms } from '../coordinator/saga.js';
 import { readStoredRecord } from './stored-record.js';
 import type { LiveStore } from '../live/store.js';
 import { sagaColumns, type SagaColumns } from '../live/store-rows.js';
 import type { PlaceLimitRequest } from '../coordinator/broker.js';
 import type { OrderBody, OrderEventBody } from './reports.js';
 import { orderTerms } from '../core/types.js';
+
+/** A stored saga's order: its symbol and terms. */
+type StoredPlacement = SagaOrderTerms & { symbol: string };
 
 /**
  * The service's own table beside the live store's (same SQLite file, created by migration step 3 in
@@ -105,6 +108,21 @@ export class ServiceTables {
       "SELECT * FROM sagas WHERE state NOT IN ('done', 'compensated', 'aborted') ORDER BY started_at, saga_id",
     ).all() as Record<string, unknown>[];
     return rows.map(sagaRecord);
+  }
+
+  /**
+   * The open saga under this client order id (its saga id: steal-saga.ts) that has not asked for its placement yet, with the order it is to
+   * place as it stored it (sagas.order_terms); null when none, or when it stored none (written before it did).
+   */
+  sagaBeforePlacing(clientOrderId: string): { sagaId: string; request: StoredPlacement } | null {
+    const r = this.statement(
+      `SELECT saga_id, symbol, order_terms FROM sagas WHERE saga_id = ? AND client_order_id = ?
+         AND state IN ('requested', 'victims-cancelled', 'redecide') AND order_terms IS NOT NULL`,
+    ).get(clientOrderId, clientOrderId) as
+      { saga_id: string; symbol: string; order_terms: string } | undefined;
+    if (!r) return null;
+    const terms = JSON.parse(r.order_terms) as SagaOrderTerms;
+    return { sagaId: r.saga_id, request: Object.assign({ symbol: r.symbol }, terms) };
   }
 
   /** The open saga that names this victim or this client order id (the oldest, if several do). */

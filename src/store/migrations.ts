@@ -112,6 +112,14 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'a saga keeps the terms of the order it is to place (sagas.order_terms)',
+    up(db) {
+      // Sagas written before this step keep NULL: a placement reported early for one is not checked.
+      db.exec('ALTER TABLE sagas ADD COLUMN order_terms TEXT;');
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
