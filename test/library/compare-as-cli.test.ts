@@ -3,47 +3,25 @@
  * two crypto symbols, three one-month windows, orders of 60% of equity so that they compete and stealing
  * happens. The CLI runs on this thread, the library on two worker threads (the pool run from source).
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compare, loadData, resolveConfig } from '../../src/index.js';
-import { ROOT, runCli } from '../support/cli.js';
+import { compare, loadData } from '../../src/index.js';
+import { runCli } from '../support/cli.js';
 import { expectAsWritten } from '../support/compare-json.js';
-import { MARKETDATA, requireMarketData } from '../support/marketdata.js';
+import { requireMarketData } from '../support/marketdata.js';
+import { caseConfig, compareCliArgs, TEST_BAR_CACHE, twoCryptoPaths } from '../support/two-crypto-compare.js';
 
-const FILES = ['binance-spot-yanniedog/SOLUSDT_1h.csv', 'binance-spot-yanniedog/LINKUSDT_1h.csv'];
 const FROM = '2023-01-01';
 const TO = '2023-04-01';
 
 describe('compare() from the library', () => {
   it('gives what `worksteal compare --json` writes, window by window and in aggregate', async () => {
     requireMarketData();
-    const paths = FILES.map((f) => join(MARKETDATA, f));
-    const cli = runCli([
-      'compare',
-      '--data',
-      ...paths,
-      '--from',
-      FROM,
-      '--to',
-      TO,
-      '--window',
-      '1mo',
-      '--set',
-      'sim.orderFraction=0.6',
-      '--seed',
-      '5',
-      '--threads',
-      '0',
-      '--json',
-      '-',
-    ]);
+    const cli = runCli(compareCliArgs(FROM, TO, '--json', '-'));
     expect(cli.code, cli.stderr).toBe(0);
     const written = JSON.parse(cli.stdout) as Record<string, unknown>;
 
-    const { series } = await loadData(paths, { cacheDir: join(ROOT, '.cache', 'test-bars') });
-    const { config } = resolveConfig({
-      layers: [{ source: 'test', values: { sim: { orderFraction: 0.6 } } }],
-    });
+    const { series } = await loadData(twoCryptoPaths(), { cacheDir: TEST_BAR_CACHE });
+    const config = caseConfig();
     const progress: number[] = [];
     const out = await compare({
       series,

@@ -21,48 +21,20 @@ import {
   type CompareInput,
   type CompareOutput,
 } from '../../src/index.js';
-import { ROOT, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { expectAsWritten } from '../support/compare-json.js';
 import { runInProcess } from '../support/in-process-cli.js';
-import { MARKETDATA, requireMarketData } from '../support/marketdata.js';
+import { requireMarketData } from '../support/marketdata.js';
 import { refused } from '../support/refusal.js';
+import { caseConfig, compareCliArgs, TEST_BAR_CACHE, twoCryptoPaths } from '../support/two-crypto-compare.js';
 
-const FILES = ['binance-spot-yanniedog/SOLUSDT_1h.csv', 'binance-spot-yanniedog/LINKUSDT_1h.csv'];
-const paths = (): string[] => FILES.map((f) => join(MARKETDATA, f));
-const CACHE = join(ROOT, '.cache', 'test-bars');
 const FROM = '2023-01-01';
 const TO = '2023-03-01';
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-compare-sweep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The CLI's arguments for the data and the windows, then `extra`, on this thread. */
-const cliArgs = (...extra: string[]): string[] => [
-  'compare',
-  '--data',
-  ...paths(),
-  '--from',
-  FROM,
-  '--to',
-  TO,
-  '--window',
-  '1mo',
-  '--set',
-  'sim.orderFraction=0.6',
-  '--seed',
-  '5',
-  '--threads',
-  '0',
-  ...extra,
-];
-
-/** A configuration as the CLI resolves `--set sim.orderFraction=0.6` plus a side's own values. */
-const configWith = (values: Record<string, unknown> = {}) =>
-  resolveConfig({
-    layers: [
-      { source: 'test', values: { sim: { orderFraction: 0.6 } } },
-      { source: 'side', values },
-    ],
-  }).config;
+const cliArgs = (...extra: string[]): string[] => compareCliArgs(FROM, TO, ...extra);
 
 /** The library's result against the CLI's --json file (support/compare-json.ts); the file as parsed. */
 function expectAsWrittenIn(out: CompareOutput, jsonFile: string): Record<string, unknown> {
@@ -73,7 +45,7 @@ function expectAsWrittenIn(out: CompareOutput, jsonFile: string): Record<string,
 
 async function loaded(): Promise<BarSeries[]> {
   requireMarketData();
-  return (await loadData(paths(), { cacheDir: CACHE })).series;
+  return (await loadData(twoCryptoPaths(), { cacheDir: TEST_BAR_CACHE })).series;
 }
 
 const both = { bothSides: ['sim.orderFraction=0.6'] };
@@ -88,7 +60,7 @@ describe('compare() with a sweep, on real bars', () => {
     const out = await compare({
       series: await loaded(),
       // The CLI names A after the config it started from.
-      a: [{ label: 'default config', config: configWith() }],
+      a: [{ label: 'default config', config: caseConfig() }],
       sweep: sweeps,
       window: '1mo',
       from: Date.parse(FROM),
@@ -133,10 +105,10 @@ describe('compare() with a sweep, on real bars', () => {
     const out = await compare({
       series: await loaded(),
       a: [
-        { label: 'protectionPct=0.001', config: configWith({ protectionPct: 0.001 }) },
-        { label: 'protectionPct=0.004', config: configWith({ protectionPct: 0.004 }) },
+        { label: 'protectionPct=0.001', config: caseConfig({ protectionPct: 0.001 }) },
+        { label: 'protectionPct=0.004', config: caseConfig({ protectionPct: 0.004 }) },
       ],
-      b: { label: 'stealingEnabled=false', config: configWith({ stealingEnabled: false }) },
+      b: { label: 'stealingEnabled=false', config: caseConfig({ stealingEnabled: false }) },
       sweep: ['sim.slippageBps=0,10'],
       window: '1mo',
       from: Date.parse(FROM),

@@ -21,12 +21,12 @@ import {
   type CompareOutput,
 } from '../../src/index.js';
 import { invocation } from '../../src/cli/invocation.js';
-import { ROOT, runCli } from '../support/cli.js';
-import { MARKETDATA, requireMarketData } from '../support/marketdata.js';
+import { runCli } from '../support/cli.js';
+import { requireMarketData } from '../support/marketdata.js';
+import { caseConfig, compareCliArgs, TEST_BAR_CACHE, twoCryptoPaths } from '../support/two-crypto-compare.js';
 
-const FILES = ['binance-spot-yanniedog/SOLUSDT_1h.csv', 'binance-spot-yanniedog/LINKUSDT_1h.csv'];
-const paths = (): string[] => FILES.map((f) => join(MARKETDATA, f));
-const CACHE = join(ROOT, '.cache', 'test-bars');
+const paths = twoCryptoPaths;
+const CACHE = TEST_BAR_CACHE;
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-signals-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -145,15 +145,11 @@ describe('loadSignals and signalsFor', () => {
 describe('compareReport', () => {
   const FROM = '2023-01-01';
   const TO = '2023-04-01';
-  const flags = ['--from', FROM, '--to', TO, '--window', '1mo', '--set', 'sim.orderFraction=0.6'];
-  const flagsEnd = ['--seed', '5', '--threads', '0'];
   let result: CompareOutput;
   beforeAll(async () => {
     requireMarketData();
     const { series } = await loadData(paths(), { cacheDir: CACHE });
-    const { config } = resolveConfig({
-      layers: [{ source: 'test', values: { sim: { orderFraction: 0.6 } } }],
-    });
+    const config = caseConfig();
     result = await compare({
       series,
       a: [{ label: 'default config', config }],
@@ -166,11 +162,11 @@ describe('compareReport', () => {
   const both = { bothSides: ['sim.orderFraction=0.6'] };
 
   it('prints what `worksteal compare` prints, with and without --quiet', () => {
-    const full = runCli(['compare', '--data', ...paths(), ...flags, ...flagsEnd]);
+    const full = runCli(compareCliArgs(FROM, TO));
     expect(full.code, full.stderr).toBe(0);
     expect(compareReport(result, both)).toBe(full.stdout);
     expect(full.stdout).toMatch(/^both sides: sim\.orderFraction=0\.6\nLINKUSDT, SOLUSDT: 3 windows/);
-    const quiet = runCli(['compare', '--data', ...paths(), ...flags, ...flagsEnd, '--quiet']);
+    const quiet = runCli(compareCliArgs(FROM, TO, '--quiet'));
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(compareReport(result, { ...both, format: 'text', detail: false })).toBe(quiet.stdout);
     expect(quiet.stdout.length).toBeLessThan(full.stdout.length);
@@ -179,7 +175,7 @@ describe('compareReport', () => {
   it('writes the Markdown of --markdown and the page of --report', () => {
     const md = join(dir, 'cmp.md');
     const html = join(dir, 'cmp.html');
-    const args = ['compare', '--data', ...paths(), ...flags, ...flagsEnd, '--quiet', '--markdown', md];
+    const args = compareCliArgs(FROM, TO, '--quiet', '--markdown', md);
     const cli = runCli([...args, '--report', html]);
     expect(cli.code, cli.stderr).toBe(0);
     // The command the CLI records: the test's environment holds no WORKSTEAL_* setting (runCli).
