@@ -59,7 +59,7 @@ export class AdvisoryReports {
    * it counted (stored and applied; a fill or cancel of an order whose placement is not reported yet is stored
    * and held back until it is), or why it changed nothing (nothing is then stored): a placement of an order
    * reported before, a fill or cancel of an order closed since, a fill whose cumulative quantity is not above
-   * what is applied, a repeated eventId.
+   * what is applied (unless dated with news for the order's dates: book.newlyDated), a repeated eventId.
    */
   apply(event: OrderEventBody): string | null {
     this.d.beforeWrite();
@@ -75,9 +75,10 @@ export class AdvisoryReports {
           `(as of ${iso(held)}); nothing changed`
         );
     }
-    // A report dated inside the symbol's snapshot that shows more of the order there counts, even when older.
-    const inside = (event.kind === 'cancelled' || event.kind === 'fill') && book.insideSnapshot(event);
-    if ((event.kind === 'cancelled' || event.kind === 'fill') && book.knows(event.orderId) && !inside) {
+    // A dated report that tells the order's dates something new counts, even when its fill is older than what
+    // is applied: a snapshot dated after it holds that fill (book.newlyDated).
+    const dated = (event.kind === 'cancelled' || event.kind === 'fill') && book.newlyDated(event);
+    if ((event.kind === 'cancelled' || event.kind === 'fill') && book.knows(event.orderId) && !dated) {
       // A closed order's fill beyond what it is held with filled before its cancel took effect: it counts.
       if (!book.isOpen(event.orderId) && !(book.filledAfterClose(event.orderId, event.filledQty) > 0)) {
         const held = book.order(event.orderId)!;

@@ -119,13 +119,15 @@ export class AdvisoryBook {
   }
 
   /**
-   * Whether a fill or cancel report that says no more filled than the book holds still changes something: dated
-   * at or before the symbol's snapshot, it shows more of the order inside that snapshot (dated-positions.ts).
+   * Whether a fill or cancel report that says no more filled than the book holds still changes something: dated,
+   * it tells how much of the order had filled by its time, which the dates did not hold (DatedPositions.isNews).
+   * A snapshot dated after it, held or still to come, holds that fill; dropped, the fill was counted again
+   * beyond such a snapshot.
    */
-  insideSnapshot(event: HeldReport): boolean {
+  newlyDated(event: HeldReport): boolean {
     const o = this.venue.get(event.orderId);
     if (!o || event.asOf === undefined) return false;
-    return this.dated.raisesBase(o.symbol, o.id, Math.min(o.qty, event.filledQty), event.asOf);
+    return this.dated.isNews(o.symbol, o.id, Math.min(o.qty, event.filledQty), event.asOf);
   }
 
   /** Whether this order was ever reported placed (open or closed since). */

@@ -102,14 +102,18 @@ export class DatedPositions {
   }
 
   /**
-   * Whether a report dated `asOf` falls inside the symbol's snapshot and shows more of the order filled there
-   * than known: it lowers what is counted beyond the snapshot, even when it says no more than the order holds.
+   * Whether a report dated `asOf` tells the order's dates something they do not hold: no report of it at or
+   * before `asOf` (nor an undated one) said as much filled. Such a report matters even when it says no more
+   * than the order holds now (an older cumulative fill that came late): a snapshot dated after it holds its
+   * fill, so what is counted beyond that snapshot, held now or still to come, is less by it. Inside the
+   * snapshot held, it lowers what is counted beyond it at once.
    */
-  raisesBase(symbol: string, orderId: string, cumulative: number, asOf: number): boolean {
-    const held = this.snapshots.get(symbol);
-    if (!held || held.asOf === null || asOf > held.asOf) return false;
-    const base = this.fills.get(symbol)?.get(orderId)?.base ?? this.folded.get(symbol)?.get(orderId)?.filled;
-    return cumulative > (base ?? 0);
+  isNews(symbol: string, orderId: string, cumulative: number, asOf: number): boolean {
+    const o = this.fills.get(symbol)?.get(orderId);
+    if (!o) return cumulative > (this.folded.get(symbol)?.get(orderId)?.filled ?? 0);
+    if (o.undated >= cumulative) return false;
+    for (const [at, filled] of o.dated) if (at <= asOf && filled >= cumulative) return false;
+    return true;
   }
 
   /** The `asOf` of the snapshot held for `symbol` when `asOf` is older than it (it is not taken), else null. */

@@ -45,7 +45,14 @@ describe('DatedPositions beyond the orders it keeps', () => {
     filled.set('o0', 3);
     dp.noteFill('X', 'o0', 1, 3, 5_000);
     expect(dp.position('X', (id) => filled.get(id) ?? 0)).toBe(1_003);
-    expect(dp.raisesBase('X', 'o0', 3, 4_500)).toBe(false);
+    // What o0's reports already say (3 filled by 5 s; 1 when it left) is no news; 3 by an earlier time is.
+    expect(dp.isNews('X', 'o0', 3, 5_000)).toBe(false);
+    expect(dp.isNews('X', 'o0', 2, 6_000)).toBe(false);
+    expect(dp.isNews('X', 'o0', 1, 100)).toBe(false);
+    expect(dp.isNews('X', 'o0', 3, 4_500)).toBe(true);
+    // An order that left the memory: what it had filled then is known, more is news.
+    expect(dp.isNews('X', 'o1', 1, 100)).toBe(false);
+    expect(dp.isNews('X', 'o1', 2, 100)).toBe(true);
   });
 
   it('is the snapshot plus every fill after it, however many orders (buys and sells, undated too)', () => {

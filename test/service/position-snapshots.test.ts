@@ -83,6 +83,21 @@ describe('dated position snapshots and fills, delivered crossed', () => {
     expect(position(h, 'ETH/USD')).toEqual({ status: 25, ledger: 25, book: 25 });
   });
 
+  it('an older cumulative fill delivered late, before a snapshot dated after it, keeps its date', () => {
+    const h = start();
+    send(h, { kind: 'placed', order: restingOrder('e1', 'ETH/USD', 3_000) });
+    send(h, fill('e1', 25, at(4)));
+    const older = send(h, fill('e1', 10, at(2))); // 10 of e1 by 2 s: older than the 25 applied
+    expect(older.applied).toBe(true);
+    expect(position(h, 'ETH/USD')).toEqual({ status: 25, ledger: 25, book: 25 });
+    send(h, snapshot(10, at(3))); // at 3 s the position held e1's 10
+    // Before: 35. The older fill was dropped as nothing new, and the snapshot's 10 counted again beyond it.
+    expect(position(h, 'ETH/USD')).toEqual({ status: 25, ledger: 25, book: 25 });
+    // What its reports already say is no news: a repeat of either changes and keeps nothing.
+    expect(send(h, fill('e1', 10, at(2))).applied).toBe(false);
+    expect(send(h, fill('e1', 5, at(3))).applied).toBe(false);
+  });
+
   it('a snapshot older than the one held changes nothing', () => {
     const h = start();
     send(h, snapshot(7, at(5)));
