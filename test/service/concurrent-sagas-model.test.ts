@@ -169,9 +169,10 @@ async function perform(run: Run, step: Step): Promise<void> {
       const ledger = h.service.coordinator.ledger;
       const busy =
         openSagas(run).some((s) => s.symbol === symbol) ||
-        // Its symbol's order is pending cancel in another saga: the request waits for that answer.
-        openSagas(run).some((s) =>
-          s.waitingFor.some((a) => a.kind === 'cancel' && ledger.order(a.orderId)?.symbol === symbol),
+        // Its symbol's order is pending cancel in another saga (asked now, or a victim the saga cancels after
+        // the one it waits for): the request waits for that answer.
+        [...h.service.coordinator.claims.all()].some((c) =>
+          [...c.pending].some((id) => ledger.order(id)?.symbol === symbol),
         ) ||
         run.sent.some((s) => s.symbol === symbol && !s.answered);
       const recovering = (h.service.status() as { recovering: boolean }).recovering;
