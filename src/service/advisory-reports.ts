@@ -102,6 +102,16 @@ export class AdvisoryReports {
   }
 
   /**
+   * An order event that answered a saga, kept under its eventId (order-events.ts answerSaga): the saga's record
+   * of it, stored just before, carries no id. Stored, not applied: the record holds all it says, so at a
+   * restart it folds in as the repeat it is (a placement of an order known, a fill or cancel of an order closed
+   * with as much filled).
+   */
+  keepEventId(event: OrderEventBody): void {
+    if (event.eventId !== undefined) this.d.tables.appendReport(event, this.d.now());
+  }
+
+  /**
    * Store the report and apply it, in one transaction (a savepoint inside the turn's group commit): a ledger's
    * refusal rolls the rows back (memory: see the class's comment). False when the report was a repeat (its
    * eventId is known) and nothing was written or applied.

@@ -31,6 +31,8 @@ export interface AdvisoryEventContext {
   sagaBeforePlacing: (clientOrderId: string) => SagaBeforePlacing | null;
   /** That saga's order is at the venue: it adopts it (SagaClaims.placedEarly). */
   placedEarly: (sagaId: string, orderId: string) => void;
+  /** Keep an event that answered a saga under its event id (AdvisoryReports.keepEventId). */
+  keepEventId: (event: OrderEventBody) => void;
 }
 
 export interface SagaBeforePlacing {
@@ -64,6 +66,7 @@ export function advisoryEventContext(d: {
       return stored && { sagaId: stored.sagaId, request: stored.request, recovered: true };
     },
     placedEarly: (sagaId, orderId) => void d.claims().placedEarly(sagaId, orderId),
+    keepEventId: (event) => d.reports.keepEventId(event),
   };
 }
 
@@ -91,7 +94,7 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
   // The confirmation a saga waits for, sent as an order event: it answers the saga.
   if (body.kind === 'cancelled' && c.advisory.awaitsCancel(body.orderId)) {
     const sagaId = c.advisory.cancelAwaitedBy(body.orderId);
-    c.advisory.report({
+    answerSaga(c, body, {
       kind: 'cancelled',
       orderId: body.orderId,
       filledQty: body.filledQty,
@@ -109,7 +112,7 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
     body.filledQty >= placedQty
   ) {
     const sagaId = c.advisory.cancelAwaitedBy(body.orderId);
-    c.advisory.report({
+    answerSaga(c, body, {
       kind: 'filled',
       orderId: body.orderId,
       filledQty: body.filledQty,
@@ -130,7 +133,7 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
   if (body.kind === 'placed' && clientOrderId !== undefined && awaited) {
     refuseOtherOrder(body.order, awaited.order, `saga ${awaited.sagaId ?? '(recovered)'}`);
     refuseOversize(clientOrderId, body.order.id, body.order.qty, body.order.limitPrice, awaited.order);
-    c.advisory.report({
+    answerSaga(c, body, {
       kind: 'placed',
       clientOrderId,
       orderId: body.order.id,
@@ -184,6 +187,17 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
     detail: detail + adoptedDetail(early.sagaId, c.advisory),
     placedEarlyFor: early.sagaId,
   };
+}
+
+/**
+ * An order event that answers what a saga waits for. The saga records it in its own terms, without the event's
+ * id, so the event is kept under its id beside that record: a repeat then counts once and another body under
+ * the id is refused, as for any event (before, the id was not kept, and a later report under it was taken as
+ * new).
+ */
+function answerSaga(c: AdvisoryEventContext, body: OrderEventBody, report: SagaReportBody): void {
+  c.advisory.report(report);
+  if (body.eventId !== undefined) c.keepEventId(body);
 }
 
 /** How a saga takes the order placed for it before it asked (the answer to that `placed` event). */
