@@ -272,7 +272,7 @@ function check(run: Run): void {
   };
   if (status.recovering) return;
   const ledger = service.coordinator.ledger;
-  expect(MoneyModel.round(ledger.snapshot()), where).toEqual(run.model.view());
+  run.model.expectHeldBy(ledger.snapshot(), where);
 
   // No order is pending cancel in two sagas, as the registry and as the bots are asked.
   const claims = [...service.coordinator.claims.all()];

@@ -387,7 +387,7 @@ async function check(run: Run): Promise<void> {
   // While a restart's recovery waits for a bot, the ledger is taken from the reports when it ends.
   if (status.recovering) return;
   checkMetrics(run, where, scraped);
-  expect(MoneyModel.round(ledger), where).toEqual(run.model.view());
+  run.model.expectHeldBy(ledger, where);
   expect(status.marginUsed, where).toBeCloseTo(run.model.used(), 6);
   expect(status.marginCapacity, where).toBe(run.model.equity);
   if (!run.model.capacityVoid)
