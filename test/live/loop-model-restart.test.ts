@@ -10,6 +10,7 @@ import type { BarVenue } from '../../src/live/venue.js';
 import {
   CLOSE,
   FixedSignals,
+  HALF_HOUR,
   NEXT_OPEN,
   OPEN,
   acceleratedTime,
@@ -123,6 +124,7 @@ describe('the run loop killed during a trading day and restarted before the next
   it('neither loses nor doubles a take-profit: one rests for the filled entry, and one entry was placed', async () => {
     const poll = 15 * 60_000;
     const polls = Math.round((CLOSE - OPEN) / poll);
+    let filled = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: polls - 8 }),
@@ -133,13 +135,25 @@ describe('the run loop killed during a trading day and restarted before the next
           const restartAt = killAt + downPolls * poll;
           const venue = await killAndRestart(killAt, restartAt, CLOSE - 2 * poll, dip);
           const ccc = venue.allOrders().filter((o) => o.symbol === 'CCC');
-          expect(ccc.filter((o) => o.role === 'entry').map((o) => o.status)).toEqual(['filled']);
+          const entries = ccc.filter((o) => o.role === 'entry');
+          expect(entries).toHaveLength(1); // never a second entry for the one signal
           const held = venue.positions().find((p) => p.symbol === 'CCC')?.qty;
           const tps = venue.openOrders().filter((o) => o.symbol === 'CCC' && o.role === 'take-profit');
+          // A restart at a bar's close takes the next bar's price first (a run starts having seen what closed by
+          // its start, as the simulator's `from`), so the entry may come after the dip (found with another
+          // seed): then it rests unfilled, with no position and no take-profit.
+          if (entries[0]!.placedAt > OPEN + dip * HALF_HOUR) {
+            expect(entries[0]!.status).toBe('open');
+            expect([held, tps]).toEqual([undefined, []]);
+            return;
+          }
+          filled++;
+          expect(entries[0]!.status).toBe('filled');
           expect(tps.map((o) => [o.side, o.qty, o.limitPrice])).toEqual([['sell', held, 102]]);
         },
       ),
       { seed: 20261205, numRuns: 8, endOnFailure: true },
     );
+    expect(filled).toBeGreaterThanOrEqual(4); // the take-profit cases were reached
   });
 });
