@@ -95,10 +95,12 @@ export async function settleOrderRows(d: RecoveryDeps): Promise<void> {
 }
 
 /**
- * This run's orders the store still counts as working but the venue no longer holds open: their last event
- * was lost (a stream gap, or a fill reported before the answer to its placement). The venue's word on each
- * is handed on as the event that was missed, so the store learns the fill (the exit watcher arms its
- * take-profit from it) and the signal is used once.
+ * Orders the store still counts as working but the venue no longer holds open: their last event was lost (a
+ * stream gap, or a fill reported before the answer to its placement). This run's, and earlier runs' of this
+ * venue: an order a killed process placed works on, and its end can fall in a gap of this run's stream too
+ * (before, its row stayed open until the next start). The venue's word on each is handed on as the event that
+ * was missed, so the store learns the fill (the exit watcher arms its take-profit from it) and the signal is
+ * used once.
  */
 export async function settleLostEvents(
   store: LiveStore,
@@ -106,7 +108,7 @@ export async function settleLostEvents(
   openIds: ReadonlySet<string>,
   onEvent: (event: OrderEvent) => void,
 ): Promise<void> {
-  for (const row of store.workingOrders()) {
+  for (const row of [...store.workingOrders(), ...store.unsettledOrders()]) {
     if (row.orderId === null || openIds.has(row.orderId)) continue;
     const known = await venue.orderByClientId(row.clientOrderId);
     if (!known || known.status === 'open' || known.status === 'pending_cancel') continue;
