@@ -148,12 +148,16 @@ export class MoneyModel {
         e.kind === 'placed' ? e.order.id : e.kind === 'fill' || e.kind === 'cancelled' ? e.orderId : null;
       const known = order !== null && this.orders.has(order);
       const held = order === null ? undefined : this.orders.get(order);
-      // A fill or cancel of a closed order counts when its cumulative fill is above what the order holds.
+      // A fill counts when its cumulative fill is above what the order holds (an older one of an open order
+      // changes nothing: found with another seed); a cancel when the order is open, or with such a fill.
       const beyond =
         held !== undefined &&
         (e.kind === 'fill' || e.kind === 'cancelled') &&
         Math.min(held.placed, e.filledQty) > held.filled;
-      const changes = e.kind === 'placed' ? !known : !known || order === null || held!.open || beyond;
+      const changes =
+        e.kind === 'placed'
+          ? !known
+          : !known || order === null || beyond || (e.kind === 'cancelled' && held!.open);
       if (changes) this.eventIds.add(e.eventId);
     }
     if (e.kind === 'placed') this.place(e.order.id, e.order.symbol, e.order.qty);
