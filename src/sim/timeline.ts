@@ -106,8 +106,12 @@ export function buildTimeline(
     const lead = options.deleverageLeadMinutes * 60_000;
     const begin = uniqueBars[0]!;
     const end = uniqueBars[uniqueBars.length - 1]!;
-    for (let t = calendar.nextClose(begin); t !== null && t <= end; t = calendar.nextClose(t + 1)) {
-      events.push([t - lead, STEP_DELEVERAGE], [t, STEP_CLOSE]);
+    // A deleverage window that opens by the last bar is run even when its close comes after it: whether it runs
+    // must not depend on bars after it (before, data ending between the window's start and the close, 19:00 of a
+    // 20:00 close with a 90-minute lead, left out the cancels the longer data made at 18:30).
+    for (let t = calendar.nextClose(begin); t !== null && t - lead <= end; t = calendar.nextClose(t + 1)) {
+      events.push([t - lead, STEP_DELEVERAGE]);
+      if (t <= end) events.push([t, STEP_CLOSE]);
     }
     events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   }
