@@ -8,14 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { orderEventSchema, type OrderEventBody } from '../../src/service/reports.js';
 import { ServiceConflict } from '../../src/service/views.js';
-import {
-  advisoryService,
-  closedAfterEachTest,
-  foldReports,
-  readyRequest,
-  restingOrder,
-  type Harness,
-} from './fixture.js';
+import { advisoryService, closedAfterEachTest, foldReports, restingOrder, type Harness } from './fixture.js';
+import { stealV1 } from './steal-setup.js';
 
 const { open } = closedAfterEachTest();
 const send = (h: Harness, body: unknown) => h.service.event(orderEventSchema.parse(body) as OrderEventBody);
@@ -23,15 +17,12 @@ const settle = async (): Promise<void> => {
   for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
 };
 
-/** v1 (SOL/USD, 30) rests beside v2 (BTC/USD, 50); a request for 5,000 of ETH/USD steals v1. */
+/** A fresh service whose saga steals v1 and waits for its cancel (steal-setup.ts). */
 async function stealing(): Promise<{ h: Harness; sagaId: string; clientOrderId: string }> {
   const h = advisoryService({ equity: 10_000 });
   open.push(h);
-  send(h, { kind: 'placed', order: restingOrder('v1', 'SOL/USD', 3_000, 0.1) });
-  send(h, { kind: 'placed', order: restingOrder('v2', 'BTC/USD', 5_000, 0.1) });
-  const answer = await h.service.request(readyRequest('ETH/USD', 5_000));
-  expect(answer.saga!.waitingFor).toEqual([expect.objectContaining({ kind: 'cancel', orderId: 'v1' })]);
-  return { h, sagaId: answer.saga!.sagaId, clientOrderId: answer.saga!.clientOrderId };
+  const saga = await stealV1(h);
+  return { h, sagaId: saga.sagaId, clientOrderId: saga.clientOrderId };
 }
 
 /** Another body under `eventId`, which must be refused. */

@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ServiceConflict } from '../../src/service/views.js';
-import { advisoryService, closedAfterEachTest, readyRequest, restingOrder, type Harness } from './fixture.js';
+import { advisoryService, closedAfterEachTest, restingOrder, type Harness } from './fixture.js';
+import { stealV1 } from './steal-setup.js';
 
 const { open } = closedAfterEachTest();
 
@@ -26,11 +27,7 @@ const status = (h: Harness) =>
 async function restartedMidSaga(): Promise<{ h: Harness; sagaId: string; clientOrderId: string }> {
   const first = advisoryService({ equity: 10_000 });
   open.push(first);
-  first.service.event({ kind: 'placed', order: restingOrder('v1', 'SOL/USD', 3_000, 0.1) });
-  first.service.event({ kind: 'placed', order: restingOrder('v2', 'BTC/USD', 5_000, 0.1) });
-  const answer = await first.service.request(readyRequest('ETH/USD', 5_000));
-  const saga = answer.saga!;
-  expect(saga.waitingFor).toEqual([expect.objectContaining({ kind: 'cancel', orderId: 'v1' })]);
+  const saga = await stealV1(first);
   await first.service.durable();
   first.store.close(); // a kill: no clean stop
   open.length = 0;

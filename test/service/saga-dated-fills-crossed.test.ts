@@ -9,15 +9,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { orderEventSchema, sagaReportSchema, type OrderEventBody } from '../../src/service/reports.js';
-import {
-  advisoryService,
-  closeAndRemove,
-  foldReports,
-  readyRequest,
-  restingOrder,
-  T0,
-  type Harness,
-} from './fixture.js';
+import { advisoryService, closeAndRemove, foldReports, T0, type Harness } from './fixture.js';
+import { stealV1 } from './steal-setup.js';
 
 const at = (seconds: number): number => T0 + seconds * 1_000;
 const VICTIM_QTY = 30;
@@ -72,10 +65,7 @@ async function report(h: Harness, sagaId: string, c: Case): Promise<void> {
 async function run(c: Case): Promise<{ status: number; ledger: number; book: number; v1Open: boolean }> {
   let h = advisoryService({ equity: 10_000 });
   try {
-    send(h, { kind: 'placed', order: restingOrder('v1', 'SOL/USD', VICTIM_QTY * 100, 0.1) });
-    send(h, { kind: 'placed', order: restingOrder('v2', 'BTC/USD', 5_000, 0.1) });
-    const answer = await h.service.request(readyRequest('ETH/USD', 5_000));
-    const sagaId = answer.saga!.sagaId;
+    const sagaId = (await stealV1(h)).sagaId; // v1 holds VICTIM_QTY
     if (c.restart) {
       await h.service.durable();
       h.store.close(); // a kill: no clean stop

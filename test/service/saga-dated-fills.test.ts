@@ -8,15 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { orderEventSchema, sagaReportSchema, type OrderEventBody } from '../../src/service/reports.js';
-import {
-  advisoryService,
-  closedAfterEachTest,
-  foldReports,
-  readyRequest,
-  restingOrder,
-  T0,
-  type Harness,
-} from './fixture.js';
+import { advisoryService, closedAfterEachTest, foldReports, T0, type Harness } from './fixture.js';
+import { stealV1 } from './steal-setup.js';
 
 const { open } = closedAfterEachTest();
 const at = (seconds: number): number => T0 + seconds * 1_000;
@@ -32,15 +25,11 @@ const solPosition = (h: Harness) => {
   };
 };
 
-/** v1 (SOL/USD, 30) and v2 (BTC/USD, 50) rest; a request for 5,000 of ETH/USD steals v1 and waits for its cancel. */
+/** A fresh service whose saga steals v1 and waits for its cancel (steal-setup.ts). */
 async function stealing(): Promise<{ h: Harness; sagaId: string }> {
   const h = advisoryService({ equity: 10_000 });
   open.push(h);
-  send(h, { kind: 'placed', order: restingOrder('v1', 'SOL/USD', 3_000, 0.1) });
-  send(h, { kind: 'placed', order: restingOrder('v2', 'BTC/USD', 5_000, 0.1) });
-  const answer = await h.service.request(readyRequest('ETH/USD', 5_000));
-  expect(answer.saga!.waitingFor).toEqual([expect.objectContaining({ kind: 'cancel', orderId: 'v1' })]);
-  return { h, sagaId: answer.saga!.sagaId };
+  return { h, sagaId: (await stealV1(h)).sagaId };
 }
 
 const snapshot = (qty: number, asOf: number) => ({
