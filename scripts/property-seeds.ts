@@ -4,7 +4,9 @@
  * (seed × 31 + 977 × k for k = 1..n, each property's number of runs unchanged), to find what the fixed seeds
  * never drew. Bugs this found are fixed with a test of their own; see the commits that say "another seed".
  *
- *   npx tsx scripts/property-seeds.ts [--variants n] [test/dir-or-file ...]
+ *   npx tsx scripts/property-seeds.ts [--variants n] [--first k] [test/dir-or-file ...]
+ *
+ * `--first k` starts at variant k (default 1): variants k..k+n−1, to try seeds not tried before.
  *
  * For each variant it writes copies of the test files whose fast-check options name a seed (`{ seed: N,
  * numRuns: M` or `numRuns: M, seed: N`) beside them, as `tmp-seed<k>-<name>.test.ts` (relative imports keep
@@ -24,13 +26,17 @@ function argument(name: string, fallback: string): string {
 }
 
 const variants = Number(argument('--variants', '3'));
-if (!Number.isInteger(variants) || variants < 1) {
-  process.stderr.write(
-    `--variants ${argument('--variants', '')}: give a whole number of seeds to try, ≥ 1\n`,
-  );
-  process.exit(2);
-}
-const roots = process.argv.slice(2).filter((a, i, all) => a !== '--variants' && all[i - 1] !== '--variants');
+const first = Number(argument('--first', '1'));
+for (const [flag, value] of [
+  ['--variants', variants],
+  ['--first', first],
+] as const)
+  if (!Number.isInteger(value) || value < 1) {
+    process.stderr.write(`${flag} ${argument(flag, '')}: give a whole number, ≥ 1\n`);
+    process.exit(2);
+  }
+const FLAGS = ['--variants', '--first'];
+const roots = process.argv.slice(2).filter((a, i, all) => !FLAGS.includes(a) && !FLAGS.includes(all[i - 1]!));
 const listed = execFileSync('grep', ['-rlE', 'fc\\.assert', ...(roots.length ? roots : ['test'])], {
   encoding: 'utf8',
 })
@@ -50,7 +56,7 @@ function reseeded(text: string, k: number): string | null {
 }
 
 let broken = 0;
-for (let k = 1; k <= variants; k++) {
+for (let k = first; k < first + variants; k++) {
   const copies: string[] = [];
   try {
     for (const file of listed) {
