@@ -15,6 +15,7 @@ import {
   restingOrder,
   type Harness,
 } from './fixture.js';
+import { stealV1 } from './steal-setup.js';
 
 const { open } = closedAfterEachTest();
 const status = (h: Harness) =>
@@ -32,13 +33,9 @@ const held = (s: {
   positions: s.positions.map((p) => [p.symbol, p.qty]),
 });
 
-/** Victims v1 (3,000) and v2 (5,000) rest; a request for 5,000 of ETH/USD steals v1; x1 placed for it early. */
+/** The saga of steal-setup.ts steals v1 (3,000) beside v2 (5,000); x1 placed for it early. */
 async function placedEarly(h: Harness, qty = 50) {
-  h.service.event({ kind: 'placed', order: restingOrder('v1', 'SOL/USD', 3_000, 0.1) });
-  h.service.event({ kind: 'placed', order: restingOrder('v2', 'BTC/USD', 5_000, 0.1) });
-  const answer = await h.service.request(readyRequest('ETH/USD', 5_000));
-  const saga = answer.saga!;
-  expect(saga.waitingFor).toEqual([expect.objectContaining({ kind: 'cancel', orderId: 'v1' })]);
+  const saga = await stealV1(h);
   const order = { ...restingOrder('x1', 'ETH/USD', qty * 100, 0.001), clientOrderId: saga.clientOrderId };
   return { saga, placed: () => h.service.event({ kind: 'placed', order }) };
 }
