@@ -2,6 +2,7 @@ import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { LiveStore } from '../live/store.js';
 import type { Logger } from '../ports/log.js';
 import { applyToLedger, describeDropped, type AdvisoryBook } from './book.js';
+import { ORDERS_PER_SYMBOL } from './dated-positions.js';
 import type { OrderEventBody } from './reports.js';
 import { mirrorToStore, type ServiceTables } from './service-tables.js';
 
@@ -68,12 +69,14 @@ export class AdvisoryReports {
     if (event.kind === 'placed' && book.knows(event.order.id))
       return `placed: order ${event.order.id} was reported before with these terms (a repeat); nothing changed`;
     if (event.kind === 'position') {
-      const held = book.olderSnapshot(event);
-      if (held !== null)
-        return (
-          `position: this snapshot of ${event.symbol} as of ${iso(event.asOf!)} is older than the one held ` +
-          `(as of ${iso(held)}); nothing changed`
-        );
+      const refused = book.refusedSnapshot(event);
+      if (refused !== null)
+        return refused.why === 'older'
+          ? `position: this snapshot of ${event.symbol} as of ${iso(event.asOf!)} is older than the one held ` +
+              `(as of ${iso(refused.at)}); nothing changed`
+          : `position: this snapshot of ${event.symbol} as of ${iso(event.asOf!)} is dated before a fill ` +
+              `(as of ${iso(refused.at)}) of an order more than ${ORDERS_PER_SYMBOL.toLocaleString('en-US')} filled orders back, which the position ` +
+              `already holds and this snapshot cannot be told apart from; nothing changed: send a newer snapshot`;
     }
     // A dated report that tells the order's dates something new counts, even when its fill is older than what
     // is applied: a snapshot dated after it holds that fill (book.newlyDated).

@@ -1,7 +1,7 @@
 import { CapacityLedger, type LedgerSnapshot } from '../coordinator/ledger.js';
 import { orderTerms, type Account, type OpenOrder } from '../core/types.js';
 import type { VenueOrder, VenueOrderStatus } from '../ports/venue.js';
-import { DatedPositions } from './dated-positions.js';
+import { DatedPositions, type SnapshotRefusal } from './dated-positions.js';
 import type { OrderEventBody } from './reports.js';
 import { SymbolSpellings } from './symbol-spelling.js';
 
@@ -96,7 +96,8 @@ export class AdvisoryBook {
         this.applyOrderEvent(event, at);
         return { effects: [event, ...this.datedPosition(event)], dropped: null };
       case 'position': {
-        if (this.dated.newerThan(event.symbol, event.asOf) !== null) return { effects: [], dropped: null };
+        if (this.dated.refusedSnapshot(event.symbol, event.asOf) !== null)
+          return { effects: [], dropped: null };
         this.dated.snapshot(event.symbol, event.qty, event.asOf, this.filledOf);
         // With the fills dated after it (reported before it came) still counted.
         const qty = tiny(this.dated.position(event.symbol, this.filledOf)!);
@@ -111,11 +112,11 @@ export class AdvisoryBook {
   }
 
   /**
-   * The `asOf` of the snapshot held for this position snapshot's symbol when the snapshot is older than it (it
-   * changes nothing), else null.
+   * Why this position snapshot changes nothing (older than the one held, or dated before a fill of an order the
+   * book no longer itemises: DatedPositions.refusedSnapshot), else null.
    */
-  olderSnapshot(event: OrderEventBody & { kind: 'position' }): number | null {
-    return this.dated.newerThan(event.symbol, event.asOf);
+  refusedSnapshot(event: OrderEventBody & { kind: 'position' }): SnapshotRefusal | null {
+    return this.dated.refusedSnapshot(event.symbol, event.asOf);
   }
 
   /**

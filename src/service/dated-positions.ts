@@ -14,6 +14,12 @@
  * snapshot and not reported yet is missing from "filled as of" and counted as after it; its report evens it out.
  */
 
+/** Why a dated snapshot is not taken: the date it is before (DatedPositions.refusedSnapshot). */
+export interface SnapshotRefusal {
+  why: 'older' | 'folded';
+  at: number;
+}
+
 /** One order's fills as its reports told them. */
 interface OrderFills {
   /** +1 for a buy (a fill adds to the position), −1 for a sell. */
@@ -28,10 +34,10 @@ interface OrderFills {
 
 /**
  * How many filled orders each symbol keeps apart (oldest out), as every fill sums over them: a snapshot is about
- * the fills of late. An older order keeps one number (`folded`); a snapshot dated before its fills, arriving
- * after it left, would take them as inside the snapshot.
+ * the fills of late. An older order keeps one number (`folded`), so a snapshot dated before its fills could not
+ * tell them apart any more: such a snapshot is not taken (refusedSnapshot).
  */
-const ORDERS_PER_SYMBOL = 1_000;
+export const ORDERS_PER_SYMBOL = 1_000;
 
 export class DatedPositions {
   /** Per symbol: the latest snapshot (`asOf` null: undated). */
@@ -44,6 +50,24 @@ export class DatedPositions {
    * order counts only what it filled beyond that.
    */
   private readonly folded = new Map<string, Map<string, { sign: 1 | -1; filled: number }>>();
+  /**
+   * Per symbol, the latest date of a dated report of an order that left `fills`. Its fills are in the snapshot
+   * held now, undated, so a snapshot dated before it cannot say which of them it holds: it is not taken.
+   */
+  private readonly foldedThrough = new Map<string, number>();
+
+  /**
+   * Why a snapshot of `symbol` dated `asOf` changes nothing, or null when it is taken: it is older than the
+   * snapshot held (`held`: that one's date), or dated before a fill of an order that left the memory (`folded`:
+   * that fill's date; the position already holds it, and this snapshot would count it as its own).
+   */
+  refusedSnapshot(symbol: string, asOf: number | undefined): SnapshotRefusal | null {
+    if (asOf === undefined) return null;
+    const held = this.snapshots.get(symbol)?.asOf ?? null;
+    if (held !== null && asOf < held) return { why: 'older', at: held };
+    const through = this.foldedThrough.get(symbol);
+    return through !== undefined && asOf < through ? { why: 'folded', at: through } : null;
+  }
 
   /** A fill or cancel report of an order of `symbol` was applied; `cumulative`: its filled quantity. */
   noteFill(
@@ -79,7 +103,12 @@ export class DatedPositions {
     const [id, oldest] = orders.entries().next().value!;
     orders.delete(id);
     let filled = oldest.undated;
-    for (const [, cumulative] of oldest.dated) if (cumulative > filled) filled = cumulative;
+    let through = this.foldedThrough.get(symbol) ?? Number.NEGATIVE_INFINITY;
+    for (const [at, cumulative] of oldest.dated) {
+      if (cumulative > filled) filled = cumulative;
+      if (at > through) through = at;
+    }
+    if (through !== Number.NEGATIVE_INFINITY) this.foldedThrough.set(symbol, through);
     const held = this.snapshots.get(symbol);
     // Without a snapshot the fills alone made the position, and the next snapshot holds them.
     if (held) held.qty += oldest.sign * (filled - oldest.base);
@@ -116,13 +145,7 @@ export class DatedPositions {
     return true;
   }
 
-  /** The `asOf` of the snapshot held for `symbol` when `asOf` is older than it (it is not taken), else null. */
-  newerThan(symbol: string, asOf: number | undefined): number | null {
-    const held = this.snapshots.get(symbol)?.asOf ?? null;
-    return asOf !== undefined && held !== null && asOf < held ? held : null;
-  }
-
-  /** A snapshot of `symbol` is taken (not older than the one held: newerThan). */
+  /** A snapshot of `symbol` is taken (one refusedSnapshot does not refuse). */
   snapshot(symbol: string, qty: number, asOf: number | undefined, filled: (orderId: string) => number): void {
     this.snapshots.set(symbol, { qty, asOf: asOf ?? null });
     for (const [id, o] of this.fills.get(symbol) ?? []) {

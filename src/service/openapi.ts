@@ -124,7 +124,7 @@ export const OPENAPI = {
               'Whether the event counted: applied true, or false with why in detail (a repeat, a fill whose ' +
               'cumulative quantity is not above what the order has filled, an order no longer open, a fill or ' +
               'cancel of an order never reported placed: held until its placement, a position snapshot whose ' +
-              'asOf is older than the one held).',
+              'asOf is older than the one held or before a fill of an order more than 1,000 filled orders back).',
             content: json('EventAnswer'),
           },
           '409': {

@@ -3,7 +3,9 @@
  * beyond it. An order that leaves that memory takes nothing with it: what it filled beyond the snapshot moves
  * into the snapshot (a bot that sends one snapshot at its start and then trades lost its oldest fills from the
  * 1,001st order on), and the order keeps what it had filled then: a late report of it counts only what it says
- * beyond that (it used to count its whole fill again).
+ * beyond that (it used to count its whole fill again). A snapshot dated before a fill of such an order cannot say
+ * which of those fills it holds: it is not taken (it used to count that order's later fills as its own, and the
+ * position lost them).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -118,6 +120,56 @@ describe('DatedPositions beyond the orders it keeps', () => {
         },
       ),
       { seed: 41, numRuns: 25 },
+    );
+  });
+
+  it('does not take a snapshot dated before a fill of an order that left the memory', () => {
+    const dp = new DatedPositions();
+    const filled = new Map<string, number>();
+    for (let i = 0; i <= 1_000; i++) {
+      filled.set(`o${i}`, 1);
+      dp.noteFill('X', `o${i}`, 1, 1, 2_000 + i);
+    }
+    const at = (id: string) => filled.get(id) ?? 0;
+    // o0 (filled at 2 s) left the memory. At 1.5 s the venue held 0: taken, the position would lose o0's fill.
+    expect(dp.refusedSnapshot('X', 1_500)).toEqual({ why: 'folded', at: 2_000 });
+    // Half a millisecond after it the venue held 1 (o0's fill): taken, with the 1,000 later fills beyond it.
+    expect(dp.refusedSnapshot('X', 2_000.5)).toBeNull();
+    dp.snapshot('X', 1, 2_000.5, at);
+    expect(dp.position('X', at)).toBe(1_001);
+    // Older than the one held now.
+    expect(dp.refusedSnapshot('X', 2_000.25)).toEqual({ why: 'older', at: 2_000.5 });
+    expect(dp.refusedSnapshot('X', undefined)).toBeNull();
+  });
+
+  it("is the venue's position after a late snapshot, taken or not, however many orders left the memory", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 990, maxLength: 1_200 }),
+        fc.integer({ min: 0, max: 1_250 }),
+        (moves, when) => {
+          const dp = new DatedPositions();
+          const filled = new Map<string, number>();
+          const at = (id: string) => filled.get(id) ?? 0;
+          // Order i fills |moves[i]| (a sell when negative) at 2,000 + i ms; the venue's position at t is the sum
+          // of the fills up to t.
+          let venue = 0;
+          let venueAtSnapshot = 0;
+          const snapshotAt = 2_000 + when - 0.5;
+          moves.forEach((m, i) => {
+            if (m === 0) return;
+            filled.set(`o${i}`, Math.abs(m));
+            dp.noteFill('X', `o${i}`, m < 0 ? -1 : 1, Math.abs(m), 2_000 + i);
+            venue += m;
+            if (2_000 + i <= snapshotAt) venueAtSnapshot = venue;
+          });
+          // The snapshot the venue took at snapshotAt, delivered after every fill report.
+          if (dp.refusedSnapshot('X', snapshotAt) === null) dp.snapshot('X', venueAtSnapshot, snapshotAt, at);
+          // No snapshot taken: the fills alone make the position (null), which is the venue's.
+          expect(dp.position('X', at) ?? venue).toBe(venue);
+        },
+      ),
+      { seed: 42, numRuns: 40 },
     );
   });
 });

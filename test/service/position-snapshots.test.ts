@@ -111,6 +111,29 @@ describe('dated position snapshots and fills, delivered crossed', () => {
     expect(position(h, 'ETH/USD')).toEqual({ status: 7, ledger: 7, book: 7 });
   });
 
+  it('a snapshot dated before a fill of an order more than 1,000 filled orders back changes nothing', () => {
+    const h = start(200_000);
+    // 1,001 orders of ETH/USD fill 1 each, at 10 s, 11 s, …: the book keeps the last 1,000 apart.
+    for (let i = 0; i <= 1_000; i++) {
+      send(h, { kind: 'placed', order: restingOrder(`e${i}`, 'ETH/USD', 100) });
+      send(h, fill(`e${i}`, 1, at(10 + i)));
+    }
+    expect(position(h, 'ETH/USD')).toEqual({ status: 1_001, ledger: 1_001, book: 1_001 });
+    // The venue held 0 at 5 s, before every fill; taken, it would count e0's fill as its own and lose it.
+    const answer = send(h, snapshot(0, at(5)));
+    expect(answer).toEqual({
+      applied: false,
+      detail:
+        'position: this snapshot of ETH/USD as of 2025-06-07T12:00:05.000Z is dated before a fill (as of ' +
+        '2025-06-07T12:00:10.000Z) of an order more than 1,000 filled orders back, which the position already ' +
+        'holds and this snapshot cannot be told apart from; nothing changed: send a newer snapshot',
+    });
+    expect(position(h, 'ETH/USD')).toEqual({ status: 1_001, ledger: 1_001, book: 1_001 });
+    // One dated after that fill is taken, with the later fills beyond it.
+    expect(send(h, snapshot(1, at(10.5))).applied).toBe(true);
+    expect(position(h, 'ETH/USD')).toEqual({ status: 1_001, ledger: 1_001, book: 1_001 });
+  });
+
   it('undated, each counts as it arrives: a snapshot replaces the position, a fill after it moves it', () => {
     const h = start();
     send(h, { kind: 'placed', order: restingOrder('e1', 'ETH/USD', 3_000) });
