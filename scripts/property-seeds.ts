@@ -4,9 +4,11 @@
  * (seed × 31 + 977 × k for k = 1..n, each property's number of runs unchanged), to find what the fixed seeds
  * never drew. Bugs this found are fixed with a test of their own; see the commits that say "another seed".
  *
- *   npx tsx scripts/property-seeds.ts [--variants n] [--first k] [test/dir-or-file ...]
+ *   npx tsx scripts/property-seeds.ts [--variants n] [--first k] [--runs m] [test/dir-or-file ...]
  *
- * `--first k` starts at variant k (default 1): variants k..k+n−1, to try seeds not tried before.
+ * `--first k` starts at variant k (default 1): variants k..k+n−1, to try seeds not tried before. `--runs m`
+ * multiplies each property's number of runs by m (default 1): more cases per seed, for a few files at a time
+ * (the money models take seconds per run).
  *
  * For each variant it writes copies of the test files whose fast-check options name a seed (`{ seed: N,
  * numRuns: M` or `numRuns: M, seed: N`) beside them, as `tmp-seed<k>-<name>.test.ts` (relative imports keep
@@ -27,15 +29,17 @@ function argument(name: string, fallback: string): string {
 
 const variants = Number(argument('--variants', '3'));
 const first = Number(argument('--first', '1'));
+const runs = Number(argument('--runs', '1'));
 for (const [flag, value] of [
   ['--variants', variants],
   ['--first', first],
+  ['--runs', runs],
 ] as const)
   if (!Number.isInteger(value) || value < 1) {
     process.stderr.write(`${flag} ${argument(flag, '')}: give a whole number, ≥ 1\n`);
     process.exit(2);
   }
-const FLAGS = ['--variants', '--first'];
+const FLAGS = ['--variants', '--first', '--runs'];
 const roots = process.argv.slice(2).filter((a, i, all) => !FLAGS.includes(a) && !FLAGS.includes(all[i - 1]!));
 const listed = execFileSync('grep', ['-rlE', 'fc\\.assert', ...(roots.length ? roots : ['test'])], {
   encoding: 'utf8',
@@ -43,15 +47,19 @@ const listed = execFileSync('grep', ['-rlE', 'fc\\.assert', ...(roots.length ? r
   .split('\n')
   .filter((f) => f.endsWith('.test.ts') && !basename(f).startsWith('tmp-seed'));
 
-/** The file's text with each fast-check seed moved to variant k, or null when it names none. */
+/** The file's text with each fast-check seed moved to variant k (and its runs times `runs`), or null when it names none. */
 function reseeded(text: string, k: number): string | null {
   const seed = (n: string): number => Number(n) * 31 + 977 * k;
+  const times = (n: string): number => Number(n) * runs;
   const out = text
     .replace(
       /\{ ?seed: (\d+), numRuns: (\d+)/g,
-      (_, s: string, r: string) => `{ seed: ${seed(s)}, numRuns: ${r}`,
+      (_, s: string, r: string) => `{ seed: ${seed(s)}, numRuns: ${times(r)}`,
     )
-    .replace(/numRuns: (\d+), seed: (\d+)/g, (_, r: string, s: string) => `numRuns: ${r}, seed: ${seed(s)}`);
+    .replace(
+      /numRuns: (\d+), seed: (\d+)/g,
+      (_, r: string, s: string) => `numRuns: ${times(r)}, seed: ${seed(s)}`,
+    );
   return out === text ? null : out;
 }
 
@@ -67,7 +75,12 @@ for (let k = first; k < first + variants; k++) {
       copies.push(copy);
     }
     process.stderr.write(`variant ${k}: ${copies.length} files with a seed\n`);
-    const run = spawnSync('npx', ['vitest', 'run', ...copies], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    // More runs take longer than a test's time limit was set for.
+    const limit = runs > 1 ? ['--testTimeout', String(600_000)] : [];
+    const run = spawnSync('npx', ['vitest', 'run', ...limit, ...copies], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
     // eslint-disable-next-line no-control-regex -- the reporter's colours
     const lines = (run.stdout + run.stderr).replace(/\x1b\[[0-9;]*m/g, '').split('\n');
     let failing = '';
