@@ -26,6 +26,33 @@ const positive = z.number().finite().positive().max(MAX_MAGNITUDE, tooBig);
 const nonNegative = z.number().finite().nonnegative().max(MAX_MAGNITUDE, tooBig);
 const id = z.string().min(1).max(200);
 
+/**
+ * A time as epoch milliseconds. A bot that sends an ISO string or seconds is told which unit is asked for, with
+ * an example, rather than only "expected number".
+ */
+const EPOCH_MS_EXAMPLE = 'epoch milliseconds, a whole number such as 1735689600000 for 2025-01-01T00:00:00Z';
+/**
+ * Below this (1973-03-03 in milliseconds) a time other than 0 is taken for seconds: every epoch second until
+ * the year 5138 is below it, and no bar, order or report of a market worksteal trades is that old. (0, the
+ * epoch itself, was always taken and stays so: a client's "long ago".)
+ */
+const SECONDS_UNTIL = 1e11;
+const secondsAsIso = (input: unknown): string =>
+  typeof input === 'number' ? new Date(input * 1000).toISOString() : String(input);
+const epochMs = z
+  .number({
+    error: (issue) =>
+      issue.input === undefined ? undefined : `${EPOCH_MS_EXAMPLE}, not a ${typeof issue.input}`,
+  })
+  .int({ message: `${EPOCH_MS_EXAMPLE}: no fraction of a millisecond` })
+  .nonnegative({ message: `${EPOCH_MS_EXAMPLE}: not before 1970` })
+  .max(MAX_MAGNITUDE, { message: `above ${MAX_MAGNITUDE}: epoch milliseconds of a time to come` })
+  .refine((ms) => ms <= 0 || ms >= SECONDS_UNTIL, {
+    error: (issue) =>
+      `${EPOCH_MS_EXAMPLE}: ${String(issue.input)} reads as a time in 1970-1973, which is seconds sent as ` +
+      `milliseconds (${String(issue.input)} s is ${secondsAsIso(issue.input)}): multiply by 1000`,
+  });
+
 export const entryRequestSchema = z
   .object({
     symbol: z.string().min(1).max(64).describe('the watcher symbol, e.g. BTC/USD or AAPL'),
@@ -58,13 +85,7 @@ export const orderSchema = z
     qty: positive,
     price: positive.nullable().default(null).describe('reference price now; null: never a victim'),
     forecastPnl: signed.default(0),
-    placedAt: z
-      .number()
-      .int()
-      .nonnegative()
-      .max(MAX_MAGNITUDE, { message: `above ${MAX_MAGNITUDE}: epoch milliseconds of a time to come` })
-      .optional()
-      .describe('epoch ms; default: when reported'),
+    placedAt: epochMs.optional().describe('epoch ms; default: when reported'),
     probe: z.boolean().default(false),
     external: z.boolean().default(false).describe('not placed by the bot that asks worksteal: never touched'),
   })
@@ -76,12 +97,7 @@ const eventId = id.optional().describe('idempotency key: a report sent twice wit
  * The venue's time of a report (docs/service.md "Position snapshots and fills"): a position snapshot older than
  * the one held changes nothing, and a fill dated at or before the snapshot is inside it (counted once).
  */
-const asOf = z
-  .number()
-  .int()
-  .nonnegative()
-  .max(MAX_MAGNITUDE, { message: `above ${MAX_MAGNITUDE}: epoch milliseconds of a time to come` })
-  .optional();
+const asOf = epochMs.optional();
 
 /** Order events: what happened at the venue, outside or inside a saga. The ledger follows these. */
 export const orderEventSchema = z.discriminatedUnion('kind', [

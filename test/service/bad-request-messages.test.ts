@@ -88,6 +88,35 @@ describe('bad request messages', () => {
     expect(res.json.error).not.toMatch(/null|received Infinity/);
   });
 
+  it('say a time is epoch milliseconds: an ISO string, a fraction, or seconds are refused with an example', async () => {
+    const example = 'epoch milliseconds, a whole number such as 1735689600000 for 2025-01-01T00:00:00Z';
+    const fill = (asOf: unknown) => ({ kind: 'fill', orderId: 'o-1', filledQty: 1, fillPrice: 100, asOf });
+    const iso = await post('/v1/events', fill('2025-01-01T00:00:00Z'));
+    expect(iso.status).toBe(400);
+    expect(iso.json.issues).toEqual([
+      { field: 'asOf', message: `${example}, not a string`, value: '2025-01-01T00:00:00Z' },
+    ]);
+    // Seconds read as milliseconds are a time in January 1970, before every report dated in milliseconds.
+    const seconds = await post('/v1/events', {
+      kind: 'placed',
+      order: { ...restingOrder('o-2', 'ETH/USD', 100), placedAt: 1_735_689_600 },
+    });
+    expect(seconds.json.issues).toEqual([
+      {
+        field: 'order.placedAt',
+        message:
+          `${example}: 1735689600 reads as a time in 1970-1973, which is seconds sent as milliseconds ` +
+          '(1735689600 s is 2025-01-01T00:00:00.000Z): multiply by 1000',
+        value: 1_735_689_600,
+      },
+    ]);
+    expect((await post('/v1/events', fill(1.5))).json.issues[0]!.message).toBe(
+      `${example}: no fraction of a millisecond`,
+    );
+    // Milliseconds are taken (this fill's order is not placed yet: held back, answered 200).
+    expect((await post('/v1/events', fill(1_735_689_600_000))).status).toBe(200);
+  });
+
   it('refuse ?explain other than true or false', async () => {
     const res = await post('/v1/requests?explain=maybe', readyRequest('BTC/USD', 100));
     expect(res.status).toBe(400);
