@@ -69,15 +69,23 @@ const caseArb: fc.Arbitrary<Case> = fc
     history: historyArb({ symbols: HOT, maxEvents: 12, maxSecBefore: 3600 }),
     steps: fc.array(stepArb, { minLength: 1, maxLength: 12 }),
   })
-  .chain((c) =>
-    fc
-      .record({
-        request: requestArb({ equity: c.book.equity, distances: [0, 0.001], symbols: HOT }),
-        scale: fc.constantFrom(0.5, 1, 1.5, 2),
-      })
-      // Mostly short of margin: those decisions take the steal path and rank every candidate.
-      .map(({ request, scale }) => ({ ...c, request: { ...request, qty: request.qty * scale } })),
-  );
+  .chain((c) => {
+    const requests = requestArb({ equity: c.book.equity, distances: [0, 0.001], symbols: HOT });
+    return (
+      fc
+        .record({
+          // Mostly buys: a sell of crypto, or of an account too small for margin, is refused as a short before
+          // anything else is read, and for every step of the case.
+          request: fc.oneof(
+            { weight: 4, arbitrary: requests.filter((r) => r.side === 'buy') },
+            { weight: 1, arbitrary: requests },
+          ),
+          scale: fc.constantFrom(0.5, 1, 1.5, 2),
+        })
+        // Mostly short of margin: those decisions take the steal path and rank every candidate.
+        .map(({ request, scale }) => ({ ...c, request: { ...request, qty: request.qty * scale } }))
+    );
+  });
 
 function decideOver(c: Case, orders: readonly OpenOrder[], columns?: OrderColumns): Decision {
   const cfg = config(c.overrides);
@@ -196,9 +204,13 @@ describe('decide over a long-lived order list (fast-check, seed 7)', () => {
       }),
       RUNS,
     );
-    // The property must reach the candidate table (where every row is read) and steal often.
-    expect(ranked).toBeGreaterThan(compared / 4);
-    expect(steals).toBeGreaterThan(compared / 10);
+    // The property must reach the candidate table (where every row is read) and steal often. A case's request
+    // stays the same through its steps, so its decisions come in runs and the shares vary from seed to seed:
+    // over seeds 7 × 31 + 977 × k, k = 1..30, between 0.23 and 0.42 of the decisions ranked candidates and
+    // between 0.055 and 0.13 stole. The bounds are well under those, and far above what a change that stopped
+    // reaching the table or stealing would leave.
+    expect(ranked).toBeGreaterThan(compared / 6);
+    expect(steals).toBeGreaterThan(compared / 30);
   });
 
   it('a row given a different object with the same id is not taken for the old one', () => {
