@@ -53,13 +53,21 @@ const caseArbOf = (symbols: readonly string[], orders: { min: number; max: numbe
       pool: bookArb({ minOrders: 1, maxOrders: 8, symbols: [...symbols] }).map((b) => b.orders),
       events: fc.array(eventArb, { minLength: 1, maxLength: 15 }),
     })
-    .chain((c) =>
-      requestArb({ equity: c.book.equity, distances: [0, 0.001], symbols: SYMBOLS }).map((request) => ({
-        ...c,
-        // Twice the size: mostly short of margin, so the decisions build the candidate table.
-        request: { ...request, qty: request.qty * 2 },
-      })),
-    );
+    .chain((c) => {
+      const requests = requestArb({ equity: c.book.equity, distances: [0, 0.001], symbols: SYMBOLS });
+      // Mostly buys: a sell of crypto, or of an account too small for margin, is refused as a short before
+      // the table is built, and for every event of the case.
+      return fc
+        .oneof(
+          { weight: 4, arbitrary: requests.filter((r) => r.side === 'buy') },
+          { weight: 1, arbitrary: requests },
+        )
+        .map((request) => ({
+          ...c,
+          // Twice the size: mostly short of margin, so the decisions build the candidate table.
+          request: { ...request, qty: request.qty * 2 },
+        }));
+    });
 const caseArb = caseArbOf(SYMBOLS, { min: 2, max: 12, fit: true });
 /**
  * Books of about 64 orders and more, whose candidate tables read distance, margin and notional in the
