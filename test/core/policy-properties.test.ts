@@ -21,7 +21,7 @@ import {
   type Book,
   bookInput,
 } from '../support/arbitraries.js';
-import { config, order, T0 } from '../support/builders.js';
+import { config, order, request, T0 } from '../support/builders.js';
 
 const RUNS = { seed: 42, numRuns: 200 } as const;
 const EPS = 1e-9;
@@ -250,6 +250,52 @@ function refDecide(c: Case, now = T0): RefDecision {
   );
 }
 
+/**
+ * Cases that reach rare branches whatever the seed draws. Two resting stock entries of 2,000 at 50% (AAPL
+ * further from its limit than MSFT) fill an account of 2,000; NVDA asks for 500, 1,500 or 2,500 of margin.
+ */
+const SMALL_BOOK: Book = {
+  equity: 2_000,
+  patternDayTrader: false,
+  sessionOpen: true,
+  orders: [order({ id: 'a', symbol: 'AAPL', price: 101 }), order({ id: 'm', symbol: 'MSFT', price: 100.5 })],
+  positions: [],
+};
+const nvda = (qty: number, price = 100): EntryRequest => request({ symbol: 'NVDA', qty, price });
+/** Short by both orders (two victims), and short by more than both. */
+const SHORT_CASES: Case[] = [30, 50].map((qty) => ({
+  book: SMALL_BOOK,
+  request: nvda(qty),
+  history: [],
+  overrides: {},
+}));
+const RARE_CASES: Case[] = [
+  // 0.6% from its limit: within the entry tolerance (0.66%), not the steal tolerance (0.57%).
+  { book: SMALL_BOOK, request: nvda(10, 100.6), history: [], overrides: {} },
+  // NVDA stole from AAPL and MSFT ten minutes ago (one steal makes a fight, and a fight no cooldown), and AMD
+  // from TSLA ten seconds ago (TSLA cools for a minute). AAPL, with a lower PnL than the request's, is the
+  // victim of a fight; MSFT, with a higher one, is not eligible (fight-pnl), nor is TSLA (cooldown).
+  {
+    book: {
+      ...SMALL_BOOK,
+      equity: 3_000,
+      orders: [
+        order({ id: 'a', symbol: 'AAPL', price: 101, forecastPnl: 0 }),
+        order({ id: 'm', symbol: 'MSFT', price: 100.5, forecastPnl: 10 }),
+        order({ id: 't', symbol: 'TSLA', price: 102 }),
+      ],
+    },
+    request: { ...nvda(10), forecastPnl: 5 },
+    history: [
+      { at: T0 - 600_000, thief: 'NVDA', victim: 'AAPL' },
+      { at: T0 - 600_000, thief: 'NVDA', victim: 'MSFT' },
+      { at: T0 - 10_000, thief: 'AMD', victim: 'TSLA' },
+    ],
+    overrides: { cooldownSec: 60, fightThreshold: 1, fightWindowSec: 3600, fightCooldownSec: 0 },
+  },
+  ...SHORT_CASES,
+];
+
 describe('policy properties (fast-check, seed 42)', () => {
   it('decide agrees with a reference written from the README’s rules: action, reason, victims, replaces, fight', () => {
     const seen = new Map<string, number>();
@@ -275,7 +321,8 @@ describe('policy properties (fast-check, seed 42)', () => {
         });
         expect(d.shortfall).toBeCloseTo(ref.shortfall, 6);
       }),
-      { ...RUNS, numRuns: 400 },
+      // The first runs are the cases above: the rarest branches below are reached under every seed.
+      { ...RUNS, numRuns: 400, examples: RARE_CASES.map((c) => [c]) },
     );
     // Not vacuous: the generator reaches the interesting branches.
     for (const key of [
@@ -376,7 +423,8 @@ describe('policy properties (fast-check, seed 42)', () => {
           expect(ranked.length).toBeGreaterThan(0);
         }
       }),
-      RUNS,
+      // The first runs steal two victims and are short of both: under every seed.
+      { ...RUNS, examples: SHORT_CASES.map((c) => [c]) },
     );
     expect(multi).toBeGreaterThan(0);
     expect(insufficient).toBeGreaterThan(0);
