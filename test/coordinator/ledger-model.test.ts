@@ -92,6 +92,49 @@ const caseArb = fc.record({
   ),
 });
 
+type Case = typeof caseArb extends fc.Arbitrary<infer C> ? C : never;
+
+const add = (symbol: string, dist: number, qty: number): Event => ({
+  kind: 'add',
+  symbol,
+  side: 'buy',
+  dist,
+  qty,
+  exit: false,
+});
+/**
+ * The drawn cases seldom steal (the book they build rarely holds the account), so the first run, whatever the
+ * seed, fills an account of 2,000 past its margin with four entries that may be stolen and then changes it
+ * with an event of every kind; two requests for NVDA decided after each steal (19 times), or are short of
+ * victims once the larger one needs more than the four free.
+ */
+const STEALING: Case = {
+  events: [
+    { kind: 'equity', equity: 2_000 },
+    add('AAPL', 0.02, 10),
+    add('MSFT', 0.004, 10),
+    add('BTCUSD', 0.02, 10),
+    add('ETHUSD', 0.004, 10),
+    { kind: 'quote', symbol: 'AAPL', mid: 101.5 },
+    { kind: 'pdt', on: true },
+    { kind: 'position', symbol: 'MSFT', qty: 2, price: 100 },
+    { kind: 'move', symbol: 'MSFT', qty: 1 },
+    { kind: 'fill', row: 0, share: 0.5 },
+    { kind: 'session' },
+    { kind: 'cap', freeMargin: 100 },
+    { kind: 'session' },
+    { kind: 'uncap' },
+    { kind: 'equity', equity: 1_999 },
+    { kind: 'pdt', on: false },
+    { kind: 'remove', row: 1 },
+    { kind: 'equity', equity: 2_000 },
+  ],
+  requests: [
+    { symbol: 'NVDA', side: 'buy', qty: 5 },
+    { symbol: 'NVDA', side: 'buy', qty: 40 },
+  ],
+};
+
 const cfg = config({ extendedHours: true });
 const table = cfg.margin;
 
@@ -194,8 +237,10 @@ describe('ledger model: kept columns decide as fresh ones after any events (fast
             );
         }
       }),
-      RUNS,
+      { ...RUNS, examples: [[STEALING]] },
     );
+    // Every action was compared many times: the steals under any seed thanks to the first run, the drawn
+    // cases adding 0 to 35 more over seeds 2325 × 31 + 977 × k, k = 1..30.
     for (const a of ['place', 'steal', 'block']) expect(actions.get(a) ?? 0, a).toBeGreaterThan(10);
   });
 });
