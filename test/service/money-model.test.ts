@@ -460,11 +460,47 @@ async function play(steps: Step[]): Promise<void> {
   }
 }
 
+const step = (t: Step['t'], fields: Partial<Step> = {}): Step => ({
+  t,
+  order: 0,
+  symbol: 0,
+  qty: 12,
+  away: 0.1,
+  frac: 0.5,
+  choice: 0,
+  withId: false,
+  ...fields,
+});
+/**
+ * The rarest cases, whatever the seed draws: eight resting orders of 1,200 fill the account, then five
+ * requests of 1,200 each steal one; the bot places each stealer before it answers the victim's cancel, and
+ * the victim fills during the cancel (choices 25, 20, 17, 19, 29: confirmed with a fill, filled, a racing
+ * fill). Then three requests whose victims fill before their cancel acts, no stealer placed: the saga decides
+ * again.
+ */
+const EARLY_THEN_RACED: Step[] = [
+  ...[0, 1, 2, 3, 4, 5, 6, 7].map((k) => step('place', { order: k, symbol: k % 6, away: 0.05 + 0.01 * k })),
+  ...[25, 20, 17, 19, 29].flatMap((choice, k) => [
+    step('request', { symbol: k % 6 }),
+    step('bot', { choice, withId: true }),
+    step('bot'),
+    step('bot'),
+  ]),
+  ...[2, 8, 14].flatMap((choice, k) => [
+    step('request', { symbol: (k + 2) % 6 }),
+    step('bot', { choice }),
+    step('bot'),
+    step('bot'),
+  ]),
+];
+
 describe('advisory service money state = the sum of the reports (model-based)', () => {
   it('holds over random sequences of events, sagas, deadlines and restarts', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(stepArb, { minLength: 5, maxLength: 45 }), (steps) => play(steps)),
-      { seed: 2323, numRuns: 400 },
+      // The first run is the one above; the drawn cases reach a stealer placed early and a victim's fill during
+      // its cancel 2 to 20 times, and redecide 7 to 22 times (seeds 2323 × 31 + 977 × k, k = 1..30).
+      { seed: 2323, numRuns: 400, examples: [[EARLY_THEN_RACED]] },
     );
     console.log('money model reached', reached);
     expect(Math.min(...Object.values(reached))).toBeGreaterThanOrEqual(5);
