@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { positiveAmount, signedAmount } from '../core/amounts.js';
 import { newYorkDay, type ExchangeCalendar } from '../core/calendar/index.js';
 import { PRESET_NAMES } from '../core/config/presets.js';
 import { suggestKey } from '../core/config/schema-keys.js';
@@ -24,7 +25,6 @@ function realTime(s: string): boolean {
   const iso: IsoResult = { offsetMin: Number.NaN, hasTime: false };
   return !Number.isNaN(parseIsoTime(Buffer.from(s, 'utf8'), 0, Buffer.byteLength(s), iso));
 }
-const positive = z.number().finite().gt(0);
 /** Ids and symbols are printed in the decision record: no control or bidi characters that a terminal obeys. */
 const name = z
   .string()
@@ -41,10 +41,10 @@ const orderSchema = z.strictObject({
   assetClass,
   side,
   role: z.enum(['entry', 'take-profit', 'stop', 'exit']).default('entry'),
-  limitPrice: positive,
-  qty: positive,
-  price: positive.nullable(),
-  forecastPnl: z.number().finite().default(0),
+  limitPrice: positiveAmount,
+  qty: positiveAmount,
+  price: positiveAmount.nullable(),
+  forecastPnl: signedAmount.default(0),
   placedAt: isoTime.optional(),
   probe: z.boolean().default(false),
   external: z.boolean().default(false),
@@ -59,12 +59,12 @@ const scenarioSchema = z.strictObject({
   /** Override the calendar: force the US regular session open or closed at `now`. */
   sessionOpen: z.boolean().optional(),
   account: z.strictObject({
-    equity: z.number().finite(),
+    equity: signedAmount,
     patternDayTrader: z.boolean().default(false),
-    cash: z.number().finite().optional(),
+    cash: signedAmount.optional(),
   }),
   positions: z
-    .array(z.strictObject({ symbol: name, assetClass, qty: z.number().finite(), price: positive }))
+    .array(z.strictObject({ symbol: name, assetClass, qty: signedAmount, price: positiveAmount }))
     .default([]),
   openOrders: z.array(orderSchema).default([]),
   history: z.array(z.strictObject({ at: isoTime, thief: name, victim: name })).default([]),
@@ -72,10 +72,10 @@ const scenarioSchema = z.strictObject({
     symbol: name,
     assetClass,
     side,
-    limitPrice: positive,
-    qty: positive,
-    price: positive,
-    forecastPnl: z.number().finite().default(0),
+    limitPrice: positiveAmount,
+    qty: positiveAmount,
+    price: positiveAmount,
+    forecastPnl: signedAmount.default(0),
     cryptoRank: z.number().int().min(1).nullable().default(null),
     validUntil: isoTime.optional(),
   }),

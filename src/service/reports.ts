@@ -3,27 +3,13 @@ import { assertValidQuote } from '../coordinator/book-checks.js';
 import { ASSET_CLASSES, ORDER_ROLES, SIDES } from '../core/types.js';
 import { keysAt } from '../core/config/schema-keys.js';
 import { closestNames, didYouMean } from '../core/similar.js';
+import { MAX_MAGNITUDE, nonNegativeAmount, positiveAmount, signedAmount } from '../core/amounts.js';
 
 /**
  * What a bot sends the service, as zod schemas: one source for validation (a bad field is a 400 that names
  * it) and for the OpenAPI document (the schemas are converted to JSON Schema there).
  */
 
-/**
- * The largest size any number a bot sends may have. A price, a quantity, an amount of money beyond it is a
- * unit mistake, and the book multiplies and sums them: 1e300 × 1e300 is Infinity, which made every later
- * decision fail. Below it every product of two and every sum of many stays finite.
- */
-export const MAX_MAGNITUDE = 1e15;
-const tooBig = {
-  message: `above ${MAX_MAGNITUDE}: no price, quantity or amount is this large (check the units)`,
-};
-const tooSmall = {
-  message: `below -${MAX_MAGNITUDE}: no quantity or amount is this large (check the units)`,
-};
-const signed = z.number().finite().min(-MAX_MAGNITUDE, tooSmall).max(MAX_MAGNITUDE, tooBig);
-const positive = z.number().finite().positive().max(MAX_MAGNITUDE, tooBig);
-const nonNegative = z.number().finite().nonnegative().max(MAX_MAGNITUDE, tooBig);
 const id = z.string().min(1).max(200);
 
 /**
@@ -58,10 +44,10 @@ export const entryRequestSchema = z
     symbol: z.string().min(1).max(64).describe('the watcher symbol, e.g. BTC/USD or AAPL'),
     assetClass: z.enum(ASSET_CLASSES),
     side: z.enum(SIDES),
-    limitPrice: positive.describe('the entry limit the watcher wants to rest'),
-    qty: positive,
-    price: positive.describe('reference price now: the ask for a buy, the bid for a sell'),
-    forecastPnl: signed.describe('forecast PnL of the order if it fills (account currency)'),
+    limitPrice: positiveAmount.describe('the entry limit the watcher wants to rest'),
+    qty: positiveAmount,
+    price: positiveAmount.describe('reference price now: the ask for a buy, the bid for a sell'),
+    forecastPnl: signedAmount.describe('forecast PnL of the order if it fills (account currency)'),
     cryptoRank: z
       .number()
       .int()
@@ -81,10 +67,10 @@ export const orderSchema = z
     assetClass: z.enum(ASSET_CLASSES),
     side: z.enum(SIDES),
     role: z.enum(ORDER_ROLES).default('entry'),
-    limitPrice: positive,
-    qty: positive,
-    price: positive.nullable().default(null).describe('reference price now; null: never a victim'),
-    forecastPnl: signed.default(0),
+    limitPrice: positiveAmount,
+    qty: positiveAmount,
+    price: positiveAmount.nullable().default(null).describe('reference price now; null: never a victim'),
+    forecastPnl: signedAmount.default(0),
     placedAt: epochMs.optional().describe('epoch ms; default: when reported'),
     probe: z.boolean().default(false),
     external: z.boolean().default(false).describe('not placed by the bot that asks worksteal: never touched'),
@@ -107,8 +93,8 @@ export const orderEventSchema = z.discriminatedUnion('kind', [
       kind: z.literal('fill'),
       eventId,
       orderId: id,
-      filledQty: positive.describe('cumulative filled quantity of the order'),
-      fillPrice: positive,
+      filledQty: positiveAmount.describe('cumulative filled quantity of the order'),
+      fillPrice: positiveAmount,
       asOf: asOf.describe(
         "epoch ms, the venue's time of this fill (its cumulative quantity as of then); set it when you also " +
           'send dated position snapshots. Omitted: it counts as it arrives (it moves the position)',
@@ -120,28 +106,36 @@ export const orderEventSchema = z.discriminatedUnion('kind', [
       kind: z.literal('cancelled'),
       eventId,
       orderId: id,
-      filledQty: nonNegative.default(0).describe('cumulative quantity filled before the cancel took effect'),
-      fillPrice: positive.optional(),
+      filledQty: nonNegativeAmount
+        .default(0)
+        .describe('cumulative quantity filled before the cancel took effect'),
+      fillPrice: positiveAmount.optional(),
       asOf: asOf.describe(
         "epoch ms, the venue's time of the cancel; as a fill's asOf. Omitted: counts as it arrives",
       ),
     })
     .strict(),
   z
-    .object({ kind: z.literal('quote'), eventId, symbol: z.string().min(1), bid: positive, ask: positive })
+    .object({
+      kind: z.literal('quote'),
+      eventId,
+      symbol: z.string().min(1),
+      bid: positiveAmount,
+      ask: positiveAmount,
+    })
     .strict(),
   z
     .object({
       kind: z.literal('account'),
       eventId,
-      equity: signed.describe(
+      equity: signedAmount.describe(
         'account equity; 0 or below (a wiped-out account) is taken as reported, and nothing is placed',
       ),
       patternDayTrader: z
         .boolean()
         .optional()
         .describe('whether the venue flags the account a pattern day trader; omitted: unchanged'),
-      cash: signed.optional(),
+      cash: signedAmount.optional(),
     })
     .strict(),
   z
@@ -150,8 +144,8 @@ export const orderEventSchema = z.discriminatedUnion('kind', [
       eventId,
       symbol: z.string().min(1),
       assetClass: z.enum(ASSET_CLASSES),
-      qty: signed.describe('signed: negative is short; 0 closes it'),
-      price: positive,
+      qty: signedAmount.describe('signed: negative is short; 0 closes it'),
+      price: positiveAmount,
       asOf: asOf.describe(
         "epoch ms, the venue's time the snapshot was taken: one older than the snapshot held changes nothing, " +
           'fills dated at or before it are inside it (counted once), fills dated after it and reported before it ' +
@@ -167,10 +161,10 @@ export const sagaReportSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('cancelled'),
       orderId: id,
-      filledQty: nonNegative
+      filledQty: nonNegativeAmount
         .default(0)
         .describe('cumulative quantity that filled before the cancel took effect'),
-      fillPrice: positive.optional(),
+      fillPrice: positiveAmount.optional(),
       asOf: asOf.describe(
         "epoch ms, the venue's time of the cancel; as an order event's asOf (set it when you send dated " +
           'position snapshots: a fill inside a newer snapshot then counts once). Omitted: counts as it arrives',
@@ -181,8 +175,8 @@ export const sagaReportSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('filled'),
       orderId: id,
-      filledQty: positive.describe('the order filled completely before the cancel could act'),
-      fillPrice: positive,
+      filledQty: positiveAmount.describe('the order filled completely before the cancel could act'),
+      fillPrice: positiveAmount,
       asOf: asOf.describe("epoch ms, the venue's time of the fill; as the cancel's asOf"),
     })
     .strict(),
@@ -192,12 +186,12 @@ export const sagaReportSchema = z.discriminatedUnion('kind', [
       kind: z.literal('placed'),
       clientOrderId: id,
       orderId: id,
-      qty: positive
+      qty: positiveAmount
         .optional()
         .describe(
           'the quantity placed, when the venue took another than asked (a rounded size); default: as asked',
         ),
-      limitPrice: positive
+      limitPrice: positiveAmount
         .optional()
         .describe('the limit placed, when it is not the one asked; default: as asked'),
     })

@@ -169,6 +169,23 @@ describe('worksteal explain', () => {
     }
   });
 
+  it('a price, quantity or amount beyond 1e15 is refused, naming the field (it stopped at the ledger, naming neither)', () => {
+    const order = issueExample.openOrders[0]!;
+    for (const [field, raw] of [
+      ['openOrders.0.limitPrice', { ...issueExample, openOrders: [{ ...order, limitPrice: 1e308 }] }],
+      ['request.qty', { ...issueExample, request: { ...issueExample.request, qty: 2e15 } }],
+      ['account.equity', { ...issueExample, account: { ...issueExample.account, equity: -1e16 } }],
+    ] as const) {
+      expect(() => parseScenario(raw, 's.json'), field).toThrow(ValidationError);
+      try {
+        parseScenario(raw, 's.json');
+      } catch (error) {
+        expect((error as ValidationError).issues[0]?.where).toBe(`s.json ${field}`);
+        expect((error as Error).message).toContain('is this large (check the units)');
+      }
+    }
+  });
+
   it('a time on a day that does not exist is refused, not rolled over to the next month', () => {
     for (const [field, raw] of [
       ['now', { ...issueExample, now: '2025-02-30T15:00:00Z' }],
