@@ -4,15 +4,15 @@
  * (seed × 31 + 977 × k for k = 1..n, each property's number of runs unchanged), to find what the fixed seeds
  * never drew. Bugs this found are fixed with a test of their own; see the commits that say "another seed".
  *
- *   npx tsx scripts/property-seeds.ts [--variants n] [--first k] [--runs m] [test/dir-or-file ...]
+ *   npx tsx scripts/property-seeds.ts [--variants n] [--first k] [--runs m] [--keep] [test/dir-or-file ...]
  *
  * `--first k` starts at variant k (default 1): variants k..k+n−1, to try seeds not tried before. `--runs m`
  * multiplies each property's number of runs by m (default 1): more cases per seed, for a few files at a time
- * (the money models take seconds per run).
+ * (the money models take seconds per run). `--keep` leaves the copies, to run a failing one again alone.
  *
- * For each variant it writes copies of the test files whose fast-check options name a seed (`{ seed: N,
- * numRuns: M` or `numRuns: M, seed: N`) beside them, as `tmp-seed<k>-<name>.test.ts` (relative imports keep
- * working), runs vitest on the copies and removes them, then lists the failures: a `Property failed` is an
+ * For each variant it writes copies of the test files that call `fc.assert` beside them, with every call's
+ * seed and runs moved (see reseeded), as `tmp-seed<k>-<name>.test.ts` (relative imports keep working), runs
+ * vitest on the copies and removes them, then lists the failures: a `Property failed` is an
  * invariant broken under that seed; other failures are most often a file's own count that its seed reached
  * enough cases (`expect(steals).toBeGreaterThan(10)`), which another seed need not. Exit 1 when a property
  * failed. Needs what `npm test` needs (WORKSTEAL_TEST_REDIS_URL and WORKSTEAL_TEST_CHROMIUM for the files that
@@ -21,6 +21,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import ts from 'typescript';
 
 function argument(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -40,27 +41,70 @@ for (const [flag, value] of [
     process.exit(2);
   }
 const FLAGS = ['--variants', '--first', '--runs'];
-const roots = process.argv.slice(2).filter((a, i, all) => !FLAGS.includes(a) && !FLAGS.includes(all[i - 1]!));
+/** Leave the copies in place, to run one again with vitest (`npx vitest run <copy>`); remove them by hand. */
+const keep = process.argv.includes('--keep');
+const roots = process.argv
+  .slice(2)
+  .filter((a, i, all) => a !== '--keep' && !FLAGS.includes(a) && !FLAGS.includes(all[i - 1]!));
 const listed = execFileSync('grep', ['-rlE', 'fc\\.assert', ...(roots.length ? roots : ['test'])], {
   encoding: 'utf8',
 })
   .split('\n')
   .filter((f) => f.endsWith('.test.ts') && !basename(f).startsWith('tmp-seed'));
 
-/** The file's text with each fast-check seed moved to variant k (and its runs times `runs`), or null when it names none. */
-function reseeded(text: string, k: number): string | null {
-  const seed = (n: string): number => Number(n) * 31 + 977 * k;
-  const times = (n: string): number => Number(n) * runs;
-  const out = text
-    .replace(
-      /\{ ?seed: (\d+), numRuns: (\d+)/g,
-      (_, s: string, r: string) => `{ seed: ${seed(s)}, numRuns: ${times(r)}`,
-    )
-    .replace(
-      /numRuns: (\d+), seed: (\d+)/g,
-      (_, r: string, s: string) => `numRuns: ${times(r)}, seed: ${seed(s)}`,
-    );
-  return out === text ? null : out;
+/**
+ * The file's text with the options of every `fc.assert` call moved to variant k: the seed `s` becomes
+ * `s × 31 + 977 × k` and the runs `r` become `r × runs`, whatever form the options take (an object literal, a
+ * constant or parameter, none at all: fast-check's default of 100 runs). Null when the file calls none.
+ */
+function reseeded(file: string, text: string, k: number): string | null {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const shift = 977 * k;
+  const edits: { start: number; end: number; text: string }[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && node.expression.getText(source) === 'fc.assert') {
+      const [property, options] = node.arguments;
+      if (!options) {
+        edits.push({
+          start: property!.getEnd(),
+          end: property!.getEnd(),
+          text: `, { seed: ${shift}, numRuns: ${100 * runs} }`,
+        });
+      } else if (ts.isObjectLiteralExpression(options)) {
+        const named = (name: string) =>
+          options.properties.find((p) => p.name !== undefined && p.name.getText(source) === name);
+        const rewrite = (name: string, missing: string, value: (expr: string) => string): void => {
+          const p = named(name);
+          if (p === undefined)
+            edits.push({
+              start: options.getStart(source) + 1,
+              end: options.getStart(source) + 1,
+              text: ` ${name}: ${missing},`,
+            });
+          else {
+            const expr = ts.isPropertyAssignment(p) ? p.initializer.getText(source) : name;
+            edits.push({ start: p.getStart(source), end: p.getEnd(), text: `${name}: ${value(expr)}` });
+          }
+        };
+        rewrite('seed', String(shift), (e) => `(${e}) * 31 + ${shift}`);
+        rewrite('numRuns', String(100 * runs), (e) => `(${e}) * ${runs}`);
+      } else {
+        const o = options.getText(source);
+        edits.push({
+          start: options.getStart(source),
+          end: options.getEnd(),
+          text: `{ ...${o}, seed: ((${o}).seed ?? 0) * 31 + ${shift}, numRuns: ((${o}).numRuns ?? 100) * ${runs} }`,
+        });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  if (edits.length === 0) return null;
+  let out = text;
+  for (const e of edits.sort((a, b) => b.start - a.start))
+    out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
 }
 
 let broken = 0;
@@ -68,7 +112,7 @@ for (let k = first; k < first + variants; k++) {
   const copies: string[] = [];
   try {
     for (const file of listed) {
-      const text = reseeded(readFileSync(file, 'utf8'), k);
+      const text = reseeded(file, readFileSync(file, 'utf8'), k);
       if (text === null) continue;
       const copy = join(dirname(file), `tmp-seed${k}-${basename(file)}`);
       writeFileSync(copy, text);
@@ -98,7 +142,8 @@ for (let k = first; k < first + variants; k++) {
     for (const o of others) process.stdout.write(`other failure: ${o}\n`);
     broken += properties.size;
   } finally {
-    for (const copy of copies) rmSync(copy, { force: true });
+    if (keep) process.stdout.write(`kept: ${copies.join(' ')}\n`);
+    else for (const copy of copies) rmSync(copy, { force: true });
   }
 }
 process.exit(broken > 0 ? 1 : 0);

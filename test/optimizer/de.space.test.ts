@@ -41,6 +41,7 @@ describe('int decoding', () => {
           );
         },
       ),
+      { seed: 101, numRuns: 100 },
     );
   });
 
@@ -73,6 +74,7 @@ describe('int decoding', () => {
           expect(decodeValue(spec, encodeValue(spec, v))).toBe(v);
         },
       ),
+      { seed: 102, numRuns: 100 },
     );
   });
 
@@ -115,6 +117,7 @@ describe('bool and real decoding', () => {
         expect(x).toBeLessThanOrEqual(0.3);
         expect(encodeValue(spec, x)).toBeCloseTo(u, 9);
       }),
+      { seed: 103, numRuns: 100 },
     );
   });
 
