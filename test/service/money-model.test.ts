@@ -296,7 +296,11 @@ async function perform(run: Run, step: Step): Promise<void> {
       return lateReport(run, late);
     }
     case 'repeat':
-      if (run.lastEvent) run.h.service.event(run.lastEvent);
+      if (!run.lastEvent) return;
+      run.h.service.event(run.lastEvent);
+      // A quote is the market's price whenever it comes: sent again it marks the positions again, and the
+      // model's too (a fill since then had marked them at its price; found with another seed).
+      if (run.lastEvent.kind === 'quote') run.model.event(run.lastEvent);
       return;
     case 'reuse-event-id': {
       const eventId = run.lastEvent?.eventId;
