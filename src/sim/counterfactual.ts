@@ -39,6 +39,12 @@ export interface CounterfactualRules {
   end: number;
   /** Which bars a limit works in by the session it was placed in (default: every tradable bar, no lapse). */
   limits?: SymbolLimits;
+  /**
+   * The run's step times, ascending (any symbol's bar close, an end-of-day event): the simulator cancels an
+   * entry at the first step at or after its validity (expireEntries), so a bar that closes after that step
+   * cannot fill it, although it opened before the validity ended. Without them: the symbol's own bar closes.
+   */
+  steps?: Float64Array;
 }
 
 /**
@@ -47,7 +53,8 @@ export interface CounterfactualRules {
  * - its entry fills in the first tradable bar that opens at or after `from` and reaches its limit
  *   (limitFillPrice, through the fill rule's margin), paying the fee of its liquidity role (limitFillRole:
  *   maker, or taker where the bar opens through the limit); it rests while its signal holds (holdsSignal):
- *   a bar that opens at or after the validity cannot fill it;
+ *   a bar that opens at or after the validity cannot fill it, nor one that closes after the run's first step
+ *   at or after the validity (`steps`: the simulator cancelled it there);
  * - its take-profit (takeProfitOrder) is armed at the close of the entry's bar, so it fills in a later
  *   tradable bar, never the entry's own, paying the fee of its role;
  * - at each later bar's close, tradable or not, the session's exit rule (exits.ts): a stop the bar reached
@@ -73,10 +80,17 @@ export function counterfactualTrade(
   const entryHours = limits.hours(v.placedAt);
   let i = firstAtOrAfter(s.time, from);
   let entry = Number.NaN;
+  // The step that cancels it once its signal has expired: a bar closing after it finds the order gone.
+  const steps = rules.steps;
+  const cancelledAt = steps
+    ? (steps[firstAtOrAfter(steps, v.validUntil)] ?? Number.POSITIVE_INFINITY)
+    : Number.POSITIVE_INFINITY;
   for (; i < n; i++) {
     // Rests while its signal holds: a bar that opens at or after the validity finds it cancelled (a bar that
-    // opened before the validity ends may still fill it), as processFills; and until its order lapses.
-    if (!holdsSignal(v, s.time[i]!) || s.time[i]! >= entryHours.lapsesAt) break;
+    // opened before the validity ends may still fill it, unless a step between cancelled it), as
+    // processFills; and until its order lapses.
+    if (!holdsSignal(v, s.time[i]!) || closeTimes[i]! > cancelledAt || s.time[i]! >= entryHours.lapsesAt)
+      break;
     if (rules.tradable(i) && limits.works(entryHours, i)) {
       entry = limitFillPrice(v.side, v.limitPrice, s.open[i]!, s.high[i]!, s.low[i]!, rules.through);
       if (!Number.isNaN(entry)) break;

@@ -142,6 +142,7 @@ export function simulate(input: SimInput): SimOutput {
     first: st.timeline.steps.length ? st.timeline.steps[0]! : null,
     last: st.timeline.steps.length ? st.timeline.steps[st.timeline.steps.length - 1]! : null,
     closeTimes: st.timeline.closeTimes,
+    steps: st.timeline.steps,
     tradesInBar: (k, i) => {
       const s = st.input.series[k]!;
       return tradesInBar(s.assetClass, s.time[i]!, st.calendar, st.config.extendedHours);

@@ -91,6 +91,8 @@ export function stealRegret(input: {
    * tradable bar, no lapse.
    */
   limits?: (k: number) => SymbolLimits;
+  /** The run's step times (CounterfactualRules.steps); without them each symbol's own bar closes. */
+  steps?: Float64Array;
 }): StealRegret {
   const tradable = input.tradable ?? (() => true);
   const through = input.through ?? 0;
@@ -147,6 +149,7 @@ export function stealRegret(input: {
             through,
             end,
             ...(input.limits ? { limits: input.limits(k) } : {}),
+            ...(input.steps ? { steps: input.steps } : {}),
           }),
         ),
         repeat,

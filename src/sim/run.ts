@@ -64,7 +64,7 @@ const iso = (t: number): string => new Date(t).toISOString();
 export function simulationRegret(
   config: WorkstealConfig,
   series: readonly BarSeries[],
-  output: Pick<SimOutput, 'steals' | 'trades' | 'closeTimes' | 'last' | 'tradesInBar' | 'limits'>,
+  output: Pick<SimOutput, 'steals' | 'trades' | 'closeTimes' | 'steps' | 'last' | 'tradesInBar' | 'limits'>,
 ): StealRegret {
   const fees = feeRates(config.sim);
   const assetClassOf = new Map(series.map((s) => [s.symbol, s.assetClass] as const));
@@ -81,6 +81,7 @@ export function simulationRegret(
     limits: output.limits,
     through: fillThrough(config.sim),
     end: output.last,
+    steps: output.steps,
   });
 }
 

@@ -184,6 +184,8 @@ export interface SimOutput {
   last: number | null;
   /** Per series, when each bar closed (for after-the-fact analysis such as steal regret). */
   closeTimes: Float64Array[];
+  /** Every step of the run, ascending (bar closes and end-of-day events), for the same analysis. */
+  steps: Float64Array;
   /** Whether bar i of series k can trade at all (a stock's sessions: tradesInBar), for the same analysis. */
   tradesInBar: (k: number, i: number) => boolean;
   /** How a limit of series k works in its bars (limitHours, limitWorksInBar), for the same analysis. */

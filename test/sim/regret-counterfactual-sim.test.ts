@@ -55,12 +55,9 @@ function check(c: Case, assetClass: AssetClass, start: number, extendedHours: bo
     entry,
     takeProfit: entry * (1 + (sign * c.tpOffset) / 1000),
     expectedPnl: 1,
-    // With extended hours in whole hours: a validity that ends inside the bar before a close is cut at the
-    // end-of-day step between (expireEntries), which the counterfactual, bar by bar, does not see.
-    validUntil:
-      start +
-      c.signalBar * H +
-      (extendedHours ? Math.ceil(c.validHalfHours / 2) * H : c.validHalfHours * (H / 2)),
+    // Often ending inside a bar: one that ends before a step inside its bar (an end-of-day event) is cut there
+    // (expireEntries), which the counterfactual follows from the run's steps.
+    validUntil: start + c.signalBar * H + c.validHalfHours * (H / 2),
   };
   const { config } = resolveConfig({
     layers: [
@@ -113,6 +110,7 @@ function check(c: Case, assetClass: AssetClass, start: number, extendedHours: bo
       limits: out.limits(0),
       through: fillThrough(config.sim),
       end: out.last!,
+      steps: out.steps,
     },
   );
   expect(out.trades.length).toBeLessThanOrEqual(1);
