@@ -27,7 +27,7 @@ import {
   type Book,
   bookInput,
 } from '../support/arbitraries.js';
-import { config, order, request, T0 } from '../support/builders.js';
+import { config, fullBookOfTwo, order, request, T0 } from '../support/builders.js';
 
 const RUNS = { seed: 12, numRuns: 300 } as const;
 const HOT = ['BTCUSD', 'AAPL', 'MSFT'] as const;
@@ -153,16 +153,7 @@ function scaled(c: Case, scale: number): EntryRequest {
  */
 const STEAL_CASES: Case[] = (['fillProbability', 'expectedValue'] as const).flatMap((victimRanking) =>
   [0, 0.001].map((stealerCostPct) => ({
-    book: {
-      equity: 2_000,
-      patternDayTrader: false,
-      sessionOpen: true,
-      orders: [
-        order({ id: 'a', symbol: 'AAPL', price: 101 }),
-        order({ id: 'm', symbol: 'MSFT', price: 100.5 }),
-      ],
-      positions: [],
-    },
+    book: fullBookOfTwo(),
     request: request({ symbol: 'NVDA', qty: 10 }),
     history: [],
     overrides: { victimRanking, stealerCostPct },

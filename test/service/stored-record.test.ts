@@ -28,7 +28,7 @@ import {
   requestArb,
   SYMBOLS,
 } from '../support/arbitraries.js';
-import { config, order, request } from '../support/builders.js';
+import { config, fullBookOfTwo, request } from '../support/builders.js';
 
 /** Per symbol σ and expected return; NaN: unknown (the candidate is not valued). */
 const marketArb = fc
@@ -108,16 +108,7 @@ const STEALS: Decision[] = (['distance', 'fillProbability', 'expectedValue'] as 
       ranking,
       // The request is worth more than either victim: it passes the steal test of the value rankings.
       market: Object.fromEntries(SYMBOLS.map((s) => [s, { sigma: 0.02, e: s === 'NVDA' ? 0.01 : -0.01 }])),
-      book: {
-        equity: 2_000,
-        patternDayTrader: false,
-        sessionOpen: true,
-        orders: [
-          order({ id: 'a', symbol: 'AAPL', price: 101 }),
-          order({ id: 'm', symbol: 'MSFT', price: 100.5 }),
-        ],
-        positions: [],
-      },
+      book: fullBookOfTwo(),
       history: [],
       scale: 2,
     },

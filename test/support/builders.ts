@@ -29,6 +29,23 @@ export function order(partial: Partial<OpenOrder> & Pick<OpenOrder, 'id' | 'symb
   };
 }
 
+/**
+ * A book full at 2,000 equity: two resting stock entries of 2,000 notional at the 50% requirement, AAPL 1% and
+ * MSFT 0.5% from their limits. A request then needs one of them (a steal, when it is worth it).
+ */
+export function fullBookOfTwo() {
+  return {
+    equity: 2_000,
+    patternDayTrader: false,
+    sessionOpen: true,
+    orders: [
+      order({ id: 'a', symbol: 'AAPL', price: 101 }),
+      order({ id: 'm', symbol: 'MSFT', price: 100.5 }),
+    ],
+    positions: [] as Position[],
+  };
+}
+
 export function request(partial: Partial<EntryRequest> & Pick<EntryRequest, 'symbol'>): EntryRequest {
   return {
     assetClass: 'stock',
