@@ -47,6 +47,17 @@ const issueExample = {
   },
 };
 
+/** The scenario is refused with its first issue at `field` (as `s.json field`), its message saying `says`. */
+function expectRefusedAt(raw: unknown, field: string, says: string): void {
+  expect(() => parseScenario(raw, 's.json'), field).toThrow(ValidationError);
+  try {
+    parseScenario(raw, 's.json');
+  } catch (error) {
+    expect((error as ValidationError).issues[0]?.where).toBe(`s.json ${field}`);
+    expect((error as Error).message).toContain(says);
+  }
+}
+
 describe('worksteal explain', () => {
   it('decides the README example and prints a steal of the SOL order', () => {
     const r = runCli(['explain', '--scenario', 'examples/scenario-steal.json', '--json', '-']);
@@ -175,15 +186,8 @@ describe('worksteal explain', () => {
       ['openOrders.0.limitPrice', { ...issueExample, openOrders: [{ ...order, limitPrice: 1e308 }] }],
       ['request.qty', { ...issueExample, request: { ...issueExample.request, qty: 2e15 } }],
       ['account.equity', { ...issueExample, account: { ...issueExample.account, equity: -1e16 } }],
-    ] as const) {
-      expect(() => parseScenario(raw, 's.json'), field).toThrow(ValidationError);
-      try {
-        parseScenario(raw, 's.json');
-      } catch (error) {
-        expect((error as ValidationError).issues[0]?.where).toBe(`s.json ${field}`);
-        expect((error as Error).message).toContain('is this large (check the units)');
-      }
-    }
+    ] as const)
+      expectRefusedAt(raw, field, 'is this large (check the units)');
   });
 
   it('a time on a day that does not exist is refused, not rolled over to the next month', () => {
@@ -196,15 +200,8 @@ describe('worksteal explain', () => {
           openOrders: [{ ...issueExample.openOrders[0], placedAt: '2025-01-32T10:00:00Z' }],
         },
       ],
-    ] as const) {
-      expect(() => parseScenario(raw, 's.json'), field).toThrow(ValidationError);
-      try {
-        parseScenario(raw, 's.json');
-      } catch (error) {
-        expect((error as ValidationError).issues[0]?.where).toBe(`s.json ${field}`);
-        expect((error as Error).message).toContain('on a real day');
-      }
-    }
+    ] as const)
+      expectRefusedAt(raw, field, 'on a real day');
   });
 
   it('notes and config warnings go to stderr, the decision alone to stdout', () => {
