@@ -6,6 +6,9 @@ import { ORDERS_PER_SYMBOL } from './dated-positions.js';
 import type { OrderEventBody } from './reports.js';
 import { mirrorToStore, type ServiceTables } from './service-tables.js';
 
+/** How many filled orders back a symbol's fills are no longer told apart (DatedPositions), as a message says it. */
+const FORGOTTEN_AFTER = ORDERS_PER_SYMBOL.toLocaleString('en-US');
+
 /**
  * How advisory mode keeps what the bots report: each report is checked, then stored with its mirror in the
  * orders table, then the book follows it, and for an event outside any saga the coordinator's ledger too; the
@@ -75,8 +78,9 @@ export class AdvisoryReports {
           ? `position: this snapshot of ${event.symbol} as of ${iso(event.asOf!)} is older than the one held ` +
               `(as of ${iso(refused.at)}); nothing changed`
           : `position: this snapshot of ${event.symbol} as of ${iso(event.asOf!)} is dated before a fill ` +
-              `(as of ${iso(refused.at)}) of an order more than ${ORDERS_PER_SYMBOL.toLocaleString('en-US')} filled orders back, which the position ` +
-              `already holds and this snapshot cannot be told apart from; nothing changed: send a newer snapshot`;
+              `(as of ${iso(refused.at)}) of an order more than ${FORGOTTEN_AFTER} filled orders back, which ` +
+              'the position already holds and this snapshot cannot be told apart from; nothing changed: send a ' +
+              'newer snapshot';
     }
     // A dated report that tells the order's dates something new counts, even when its fill is older than what
     // is applied: a snapshot dated after it holds that fill (book.newlyDated).

@@ -58,8 +58,9 @@ export class DatedPositions {
 
   /**
    * Why a snapshot of `symbol` dated `asOf` changes nothing, or null when it is taken: it is older than the
-   * snapshot held (`held`: that one's date), or dated before a fill of an order that left the memory (`folded`:
-   * that fill's date; the position already holds it, and this snapshot would count it as its own).
+   * snapshot held (`older`, at that one's date), or dated before a fill of an order that left the memory
+   * (`folded`, at that fill's date: the position already holds the fill, and this snapshot would count it as
+   * its own).
    */
   refusedSnapshot(symbol: string, asOf: number | undefined): SnapshotRefusal | null {
     if (asOf === undefined) return null;
