@@ -9,6 +9,7 @@ import { counterfactualTrade } from '../../src/sim/counterfactual.js';
 import { simulate } from '../../src/sim/engine.js';
 import { fillThrough } from '../../src/sim/fill-rules.js';
 import type { ExternalSignal } from '../../src/sim/signals/csv-signals.js';
+import { series, type Bar } from '../support/bars.js';
 import { randomPath } from './support/random-path.js';
 
 /**
@@ -118,6 +119,42 @@ function check(c: Case, assetClass: AssetClass, start: number, extendedHours: bo
   return trade?.exitReason ?? 'no fill';
 }
 
+/**
+ * Crypto buys that end by a time stop whatever the seed draws (a crypto sell is a short, never placed): the
+ * price rests 0.2% above the limit, goes 0.2% through it in bar 2 (the entry fills there under either fill
+ * rule) and stays flat, so neither the take-profit (4% away) nor a stop is reached before the time stop of
+ * 2 or 7 hours; twelve of them, under both fill rules and three validities, so the count below holds on them
+ * alone.
+ */
+function timeStopCases(start: number, bars: number): Case[] {
+  const ways = (['touch', 'through'] as const).flatMap((fillRule) =>
+    [10, 20, 40].flatMap((validHalfHours) =>
+      ([2, 7] as const).map((timeStopHours) => ({ fillRule, validHalfHours, timeStopHours })),
+    ),
+  );
+  return ways.map(({ fillRule, validHalfHours, timeStopHours }) => {
+    const path: Bar[] = Array.from({ length: bars }, (_, i) => ({
+      t: start + i * H,
+      o: 100.2,
+      h: 100.2,
+      l: 100.2,
+      c: 100.2,
+    }));
+    path[2] = { ...path[2]!, l: 99.8 };
+    return {
+      path: { s: series('AAAUSD', 'crypto', path), tradable: path.map(() => true) },
+      side: 'buy' as const,
+      signalBar: 1,
+      limitOffset: 0,
+      tpOffset: 40,
+      validHalfHours,
+      stopLossPct: 0,
+      timeStopHours,
+      fillRule,
+    };
+  });
+}
+
 describe('the counterfactual of an order left alone is the trade the simulator made of it', () => {
   it.each([
     ['crypto', Date.parse('2024-06-01T00:00:00Z'), 60, 2611, ['no fill', 'take-profit', 'stop', 'time-stop']],
@@ -125,7 +162,8 @@ describe('the counterfactual of an order left alone is the trade the simulator m
     // is placed only near its limit, in the session, so nearly every one that is placed fills.
     ['stock', Date.parse('2024-06-03T08:00:00Z'), 110, 2612, ['take-profit', 'stop', 'time-stop']],
   ] as const)('%s', (assetClass, start, bars, seed, drawn) => {
-    expectCounterfactualIsTrade(assetClass, start, bars, seed, drawn, false);
+    const examples = assetClass === 'crypto' ? timeStopCases(start, bars) : [];
+    expectCounterfactualIsTrade(assetClass, start, bars, seed, drawn, false, examples);
   });
 
   // With extended hours a stock limit placed in the pre-market or after-hours session is a DAY order that
@@ -151,6 +189,7 @@ function expectCounterfactualIsTrade(
   seed: number,
   drawn: readonly string[],
   extendedHours: boolean,
+  examples: readonly Case[] = [],
 ): void {
   const kinds = new Map<string, number>();
   fc.assert(
@@ -158,7 +197,8 @@ function expectCounterfactualIsTrade(
       const kind = check(c, assetClass, start, extendedHours);
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     }),
-    { seed, numRuns: 300 },
+    // The examples run first and count among the runs: 300 drawn cases after them.
+    { seed, numRuns: 300 + examples.length, examples: examples.map((c) => [c] as [Case]) },
   );
   // Each way out was drawn often enough to count.
   for (const kind of drawn) expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(10);
