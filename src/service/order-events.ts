@@ -197,7 +197,7 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
  */
 function answerSaga(c: AdvisoryEventContext, body: OrderEventBody, report: SagaReportBody): void {
   c.advisory.report(report);
-  if (body.eventId !== undefined) c.keepEventId(body);
+  c.keepEventId(body);
 }
 
 /** How a saga takes the order placed for it before it asked (the answer to that `placed` event). */
