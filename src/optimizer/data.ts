@@ -46,7 +46,7 @@ export async function selectFiles(sel: DataSelection): Promise<{ files: string[]
     return { files: set.files, defaultRange: { from: set.from, to: set.to } };
   }
   if (sel.data?.length) return { files: await expandDataArgs(sel.data) };
-  throw bad('--data', 'nothing to optimise on: pass --data <files or folders> or --benchmark crypto|mixed');
+  throw bad('--data', 'no bar files to run on: pass --data <files or folders> or --benchmark crypto|mixed');
 }
 
 export async function loadStudyData(

@@ -60,6 +60,21 @@ describe('inputs checked before the work', () => {
     }
   });
 
+  it('an unknown set or no files at all is the only thing said: no config warning before it', () => {
+    for (const command of ['simulate', 'compare', 'optimize']) {
+      const unknown = runCli([command, '--benchmark', 'nope']);
+      expect(unknown.code, `${command}: ${unknown.stderr}`).toBe(2);
+      expect(unknown.stderr).toMatch(/--benchmark.*unknown set; choose one of crypto, mixed/);
+      expect(unknown.stderr).not.toContain('config warning');
+    }
+    for (const command of ['compare', 'optimize']) {
+      const none = runCli([command]);
+      expect(none.code, `${command}: ${none.stderr}`).toBe(2);
+      expect(none.stderr).toContain('pass --data <files or folders> or --benchmark crypto|mixed');
+      expect(none.stderr).not.toMatch(/config warning|optimise/);
+    }
+  });
+
   it("a benchmark set's missing files: one line, and --data offered only where it exists", () => {
     const sim = runCli(['simulate', '--benchmark', 'mixed'], { WORKSTEAL_DATA: '/nonexistent-data' });
     expect(sim.code, sim.stderr).toBe(2);

@@ -148,8 +148,13 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
     if (!opts.quiet) process.stderr.write(`${line}\n`);
   };
 
-  // The sides first: a typo in a key should not wait for the data to load.
+  // The sides first (a typo in a key should not wait for the data to load), then which files: an unknown set
+  // or a missing folder is refused before any warning of the sides is said.
   const { groups, warnings, mixed } = await resolveGroups(opts);
+  const selection = await selectFiles({
+    ...(opts.benchmark !== undefined ? { benchmark: opts.benchmark } : {}),
+    ...(opts.data ? { data: opts.data } : {}),
+  });
   for (const w of warnings) say(`config warning: ${w}`);
   // Said even with --quiet: a comparison that measures more than it says misleads.
   for (const w of mixed) process.stderr.write(`warning: ${w}\n`);
@@ -160,10 +165,6 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
   if (calendar) calendarFromSessions(calendar.sessions, calendar.file);
 
   const symbolsOf = groups[0]!.baseline.config.symbols;
-  const selection = await selectFiles({
-    ...(opts.benchmark !== undefined ? { benchmark: opts.benchmark } : {}),
-    ...(opts.data ? { data: opts.data } : {}),
-  });
   const { loaded, notes } = await loadBarFiles(selection.files, symbolsOf, opts);
   for (const note of notes) say(`note: ${note}`);
   const series = loaded.map((l) => l.series);
