@@ -1,6 +1,7 @@
 import type { CandidateRecord, Decision } from '../core/policy/decision.js';
 import { candidateRecords } from '../core/policy/record.js';
-import { keyValues, money, num, pct, table } from '../report/text.js';
+import { cents, keyValues, money, num, pct, table } from '../report/text.js';
+import { decisionSummary } from './summary.js';
 import type { RequestValue, StealTest } from '../core/policy/valuation.js';
 import type { TimeMs } from '../core/types.js';
 import { intervalLabel } from '../marketdata/select.js';
@@ -10,7 +11,7 @@ const ACTION_TEXT: Record<Decision['action'], string> = {
   wait: 'WAIT: do not rest the order yet',
   place: 'PLACE: rest the order in free margin',
   steal: 'STEAL: cancel the victims, then rest the order',
-  block: 'BLOCK: short of margin and nothing may be stolen',
+  block: 'BLOCK: nothing rests and nothing is cancelled for it',
 };
 
 /**
@@ -35,6 +36,7 @@ export function renderDecision(d: Decision, validity?: Validities): string {
   const r = d.request;
   const lines: string[] = [];
   lines.push(`${ACTION_TEXT[d.action]}  (reason: ${d.reason}${d.dryRun ? ', dry run' : ''})`);
+  lines.push(decisionSummary(d));
   lines.push('');
   lines.push(
     keyValues([
@@ -145,12 +147,6 @@ function renderRequestValue(v: RequestValue, validUntil: TimeMs | undefined): st
 function isoMinute(t: TimeMs): string {
   return Number.isFinite(t) ? `${new Date(t).toISOString().slice(0, 16)}Z` : '—';
 }
-
-/** An amount to the hundredth of a cent: expected values of single orders are often a few cents. */
-const cents = (x: number): string =>
-  Number.isFinite(x)
-    ? x.toLocaleString('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 4 })
-    : '—';
 
 /** The steal inequality with its numbers, and whether it held. */
 function renderStealTest(s: StealTest, fight: boolean): string {

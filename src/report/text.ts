@@ -7,6 +7,11 @@ export const money = (x: number): string =>
   Number.isFinite(x)
     ? x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
     : '—';
+/** An amount to the hundredth of a cent: expected values of single orders are often a few cents. */
+export const cents = (x: number): string =>
+  Number.isFinite(x)
+    ? x.toLocaleString('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 4 })
+    : '—';
 export const num = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 
 /**

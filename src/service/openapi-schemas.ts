@@ -114,7 +114,12 @@ export const SCHEMAS = {
       reason: { type: 'string' },
       victims: { type: 'array', items: { type: 'string' } },
       replaces: { type: ['string', 'null'] },
-      detail: { type: ['string', 'null'] },
+      detail: {
+        type: ['string', 'null'],
+        description:
+          'A wait or a block: why, in one sentence with its numbers (the line under `worksteal explain`’s ' +
+          'verdict). A saga that ended: how. Null while a saga waits for the bot.',
+      },
       orderId: { type: ['string', 'null'] },
       saga: { anyOf: [{ $ref: '#/components/schemas/Saga' }, { type: 'null' }] },
       decision: {

@@ -4,6 +4,7 @@ import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Outcome } from '../coordinator/saga.js';
 import type { Decision } from '../core/policy/decision.js';
 import { decisionRecord } from '../core/policy/record.js';
+import { decisionSummary } from '../explain/summary.js';
 import type { PendingAction } from './advisory-broker.js';
 import type { SagaRecord } from './service-tables.js';
 
@@ -142,6 +143,9 @@ export function capacityView(
   };
 }
 
+/** Outcomes that need no broker call and carry no detail of their own. */
+const SETTLED: ReadonlySet<Outcome['status']> = new Set(['waited', 'blocked', 'dry-run']);
+
 /** The answer to an entry request: its decision, the outcome when it has one, its saga, and the record if asked. */
 export function requestAnswer(
   decision: Decision,
@@ -155,7 +159,8 @@ export function requestAnswer(
     reason: decision.reason,
     victims: decision.victims,
     replaces: decision.replaces ?? null,
-    detail: outcome?.detail ?? null,
+    // A wait or a block ends at once: its detail says why in words, with the numbers a bot's log needs.
+    detail: outcome?.detail ?? (outcome && SETTLED.has(outcome.status) ? decisionSummary(decision) : null),
     orderId: outcome?.orderId ?? null,
     saga,
     ...(explain ? { decision: decisionRecord(decision) } : {}),

@@ -101,6 +101,46 @@ describe('worksteal explain under a value ranking', () => {
     expect(record.requestValue.probability).toEqual(expect.any(Number));
   });
 
+  it('a steal that would not pay, and a force-immediate order unlikely to fill, are said in one sentence each', () => {
+    const json = join(dir, 'not-worth.json');
+    const r = runCli([
+      'explain',
+      '--scenario',
+      EXAMPLE,
+      '--data',
+      ...FILES,
+      '--set',
+      'stealHysteresis=1000',
+      '--json',
+      json,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(readFileSync(json, 'utf8')).stealTest as StealTestRecord;
+    expect(s.passed).toBe(false);
+    const [verdict, sentence] = r.stdout.split('\n');
+    expect(verdict).toContain('(reason: steal-not-worth)');
+    expect(sentence).toContain(
+      `stealing would not pay: the stealer's expected value less its costs, ${s.lhs.toFixed(4)}, is below ${s.rhs.toLocaleString('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 4 })}, its victims' expected value times 1001.0000`,
+    );
+    const scenario = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
+    scenario.request.cryptoRank = 1; // force-immediate out of US hours
+    const file = join(dir, 'forced.json');
+    writeFileSync(file, JSON.stringify(scenario));
+    const forced = runCli([
+      'explain',
+      '--scenario',
+      file,
+      '--data',
+      ...FILES,
+      '--set',
+      'forceImmediateMinFillProbability=0.99',
+    ]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout.split('\n')[1]).toMatch(
+      /^force-immediate, but the chance that SOLUSDT's limit is reached within its validity is \d+\.\d%, below forceImmediateMinFillProbability/,
+    );
+  });
+
   it('no look-ahead: the same decision from copies of the files cut at now', () => {
     const now = Date.parse(JSON.parse(readFileSync(EXAMPLE, 'utf8')).now);
     const cut = FILES.map((file) => {
