@@ -41,7 +41,7 @@ def eth_watcher(url, token, eth_rested, btc_stole, result):
     eth_rested.set()
     btc_stole.wait(60)
     answer = client.request(**eth)
-    say("ETH", f"asks again: {answer['action']} ({answer['reason']})")
+    say("ETH", f"asks again: {answer['action']} ({answer['reason']}): {answer['detail']}")
     cooling = {c["symbol"]: c["until"] for c in client.status()["cooling"]}
     if "ETH/USD" in cooling:
         say("ETH", f"ETH/USD is cooling until {cooling['ETH/USD']} (a steal by another process)")

@@ -45,7 +45,9 @@ describe.skipIf(python.missing)('Python demo: two watcher processes, one service
     expect(demo.stdout).toMatch(
       /\[BTC watcher, pid \d+\] steal \(stole-capacity\); the service says cancel \['venue-ETH-/,
     );
-    expect(demo.stdout).toMatch(/\[ETH watcher, pid \d+\] asks again: block \(on-cooldown\)/);
+    expect(demo.stdout).toMatch(
+      /\[ETH watcher, pid \d+\] asks again: block \(on-cooldown\): short of [\d,.]+ of margin .*; ETH\/USD is cooling after a steal/,
+    );
     expect(demo.stdout).toContain('cooldown respected');
   });
 });
