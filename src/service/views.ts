@@ -146,6 +146,12 @@ export function capacityView(
 /** Outcomes that need no broker call and carry no detail of their own. */
 const SETTLED: ReadonlySet<Outcome['status']> = new Set(['waited', 'blocked', 'dry-run']);
 
+/** Why a request ended at once; a dry run says first that nothing was done. */
+function settledDetail(decision: Decision): string {
+  const why = decisionSummary(decision);
+  return decision.dryRun ? `dry run, nothing was cancelled or placed: ${why}` : why;
+}
+
 /** The answer to an entry request: its decision, the outcome when it has one, its saga, and the record if asked. */
 export function requestAnswer(
   decision: Decision,
@@ -160,7 +166,7 @@ export function requestAnswer(
     victims: decision.victims,
     replaces: decision.replaces ?? null,
     // A wait or a block ends at once: its detail says why in words, with the numbers a bot's log needs.
-    detail: outcome?.detail ?? (outcome && SETTLED.has(outcome.status) ? decisionSummary(decision) : null),
+    detail: outcome?.detail ?? (outcome && SETTLED.has(outcome.status) ? settledDetail(decision) : null),
     orderId: outcome?.orderId ?? null,
     saga,
     ...(explain ? { decision: decisionRecord(decision) } : {}),

@@ -34,4 +34,14 @@ describe('the answer to a request that ends at once', () => {
     expect(placed.status).toBe('waiting-for-bot');
     expect(placed.detail).toBeNull();
   });
+
+  it('a dry run says first that nothing was done', async () => {
+    const h = advisoryService({ equity: 10_000, config: { dryRun: true } });
+    open.push(h);
+    const answer = await h.service.request(readyRequest('ADA/USD', 100), false);
+    expect(answer.status).toBe('dry-run');
+    expect(answer.detail).toBe(
+      'dry run, nothing was cancelled or placed: 100.00 of margin needed and 10,000.00 free',
+    );
+  });
 });
