@@ -31,7 +31,7 @@ export function decisionSummary(d: Decision): string {
     case 'steal-budget':
       return `${short(d)}; ${r.symbol} has made stealBudgetPerDay steals in the last 24 hours and may not steal again yet`;
     case 'margin':
-      return `${short(d)} and no order of ours rests that could be cancelled for it (every one is another symbol's position, an exit or not ours)`;
+      return `${short(d)} and nothing is ours to cancel for it: the margin is held by positions, by orders not placed by us or by ${r.symbol}'s own`;
     case 'no-eligible-victims':
       return `${short(d)}; no resting order may be stolen: ${ineligibleCounts(d)}`;
     case 'victims-insufficient':

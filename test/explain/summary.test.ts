@@ -76,7 +76,7 @@ describe('decisionSummary', () => {
       'the orders that may be stolen free 900.00 together, too little, so none is cancelled',
     );
     expect(said('margin', (s) => s.openOrders.forEach((o) => (o.external = true)))).toContain(
-      'no order of ours rests that could be cancelled for it',
+      'and nothing is ours to cancel for it: the margin is held by positions, by orders not placed by us or by NVDA',
     );
     expect(
       said('no-shorting', (s) =>

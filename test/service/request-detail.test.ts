@@ -27,7 +27,7 @@ describe('the answer to a request that ends at once', () => {
     expect(blocked.status).toBe('blocked');
     expect(blocked.reason).toBe('margin');
     expect(blocked.detail).toMatch(
-      /^short of [\d,]+\.\d\d of margin \(needs 3,000\.00, [\d,]+\.\d\d free of [\d,]+\.\d\d\) and no order of ours rests that could be cancelled for it/,
+      /^short of [\d,]+\.\d\d of margin \(needs 3,000\.00, [\d,]+\.\d\d free of [\d,]+\.\d\d\) and nothing is ours to cancel for it: the margin is held by positions, by orders not placed by us or by SOL\/USD's own$/,
     );
 
     const placed = await h.service.request(readyRequest('ADA/USD', 100), false);
