@@ -4,6 +4,7 @@ import type { WorkstealConfig } from '../core/config/schema.js';
 import type { Decision } from '../core/policy/decision.js';
 import { decisionRecord } from '../core/policy/record.js';
 import type { StealEvent } from '../core/types.js';
+import { decisionSummary } from '../explain/summary.js';
 import type { OrderEvent } from '../ports/venue.js';
 import { AlertMonitor, postWebhook, type Alert, type AlertKind } from './alerts.js';
 import { isStealAttempt } from './metrics.js';
@@ -76,6 +77,7 @@ export class RuntimeRecords {
       shortfall: d.shortfall,
       dryRun: d.dryRun,
       record: decisionRecord(d),
+      detail: decisionSummary(d),
     });
     this.o.metrics.onDecision(d);
     const c = this.counters;

@@ -23,6 +23,7 @@ const PAGE = `<!doctype html>
   th, td { padding: .25rem .6rem; border-bottom: 1px solid #e3e7ee; text-align: right; white-space: nowrap; }
   th { background: #eef1f5; }
   td.l, th.l { text-align: left; }
+  td.why { white-space: normal; min-width: 24rem; color: #3a4250; font-size: .85em; }
   .bar { width: 30rem; height: 1rem; background: #e3e7ee; border-radius: 3px; overflow: hidden; }
   .bar > div { height: 100%; background: #4c7bd9; }
   .steal { color: #9c3d00; } .block { color: #a11; } .place { color: #1b6e2f; }
@@ -69,7 +70,7 @@ const PAGE = `<!doctype html>
 <h2>Recent decisions</h2>
 <table id="decisions"><thead><tr>
   <th class="l">time</th><th>×</th><th class="l">symbol</th><th class="l">action</th><th class="l">reason</th>
-  <th class="l">victims</th><th class="l">outcome</th>
+  <th class="l">victims</th><th class="l">outcome</th><th class="l">why (the newest)</th>
 </tr></thead><tbody></tbody></table>
 
 <script>/*UPLOT_JS*/</script>
@@ -133,7 +134,8 @@ function render(s) {
   fill('decisions', groupDecisions(s.decisions).map((g) => [
     [g.count > 1 ? g.last + ' … ' + g.first : g.first, 'l'], [String(g.count)], [g.d.symbol, 'l'],
     [g.d.action, 'l ' + g.d.action], [g.d.reason, 'l'], [g.d.victims.join(' '), 'l'], [g.d.outcome || '', 'l'],
-  ]), 7, 'no decisions yet');
+    [g.d.detail || '', 'l why'],
+  ]), 8, 'no decisions yet');
   drawCharts(s.series);
   document.body.dataset.loaded = 'true';
 }

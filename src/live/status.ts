@@ -61,6 +61,8 @@ export interface StatusSnapshot {
     symbol: string;
     action: string;
     reason: string;
+    /** The reason in words, with its numbers (null for decisions stored without it). */
+    detail: string | null;
     victims: string[];
     outcome: string | null;
     latencyMs: number | null;
@@ -175,6 +177,7 @@ export function buildStatus(s: StatusInput): StatusSnapshot {
       symbol: d.symbol,
       action: d.action,
       reason: d.reason,
+      detail: d.detail,
       victims: d.victimSymbols,
       outcome: d.outcome,
       latencyMs: d.latencyMs,

@@ -69,6 +69,8 @@ export interface DecisionInsert {
   /** Known when the decision is written: its request's outcome and latency (else set later by setOutcome). */
   outcome?: string;
   latencyMs?: number;
+  /** The reason in words, with its numbers (decisionSummary); absent where none is kept. */
+  detail?: string;
 }
 
 export interface DecisionRowOut {
@@ -80,6 +82,8 @@ export interface DecisionRowOut {
   victimSymbols: string[];
   outcome: string | null;
   latencyMs: number | null;
+  /** The reason in words (null for rows written without it: serve's, and those before store version 7). */
+  detail: string | null;
 }
 
 /** Whose order ids a run's rows hold: a replay venue lives and dies with its run; a broker outlives runs. */
@@ -144,5 +148,6 @@ export function decisionRowOut(r: Record<string, unknown>): DecisionRowOut {
     victimSymbols: JSON.parse(String(r.victim_symbols)) as string[],
     outcome: r.outcome === null ? null : String(r.outcome),
     latencyMs: r.latency_ms === null ? null : Number(r.latency_ms),
+    detail: r.detail === null || r.detail === undefined ? null : String(r.detail),
   };
 }

@@ -249,7 +249,7 @@ export class LiveStore implements SagaJournal {
   recordDecision(d: DecisionInsert): number {
     const info = this.statement(
       `INSERT INTO decisions (run_id, time, symbol, action, reason, victims, victim_symbols, steal_attempt, fight,
-           shortfall, dry_run, outcome, latency_ms, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           shortfall, dry_run, outcome, latency_ms, record, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       this.runId,
       d.time,
@@ -265,6 +265,7 @@ export class LiveStore implements SagaJournal {
       d.outcome ?? null,
       d.latencyMs ?? null,
       JSON.stringify(d.record),
+      d.detail ?? null,
     );
     return Number(info.lastInsertRowid);
   }
@@ -280,7 +281,7 @@ export class LiveStore implements SagaJournal {
 
   recentDecisions(limit: number): DecisionRowOut[] {
     const rows = this.statement(
-      'SELECT id, time, symbol, action, reason, victim_symbols, outcome, latency_ms FROM decisions WHERE run_id = ? ORDER BY id DESC LIMIT ?',
+      'SELECT id, time, symbol, action, reason, victim_symbols, outcome, latency_ms, detail FROM decisions WHERE run_id = ? ORDER BY id DESC LIMIT ?',
     ).all(this.runId, limit) as Record<string, unknown>[];
     return rows.map(decisionRowOut);
   }

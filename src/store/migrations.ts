@@ -120,6 +120,14 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('ALTER TABLE sagas ADD COLUMN order_terms TEXT;');
     },
   },
+  {
+    version: 7,
+    name: "each live decision's reason in words (decisions.detail), for the status page",
+    up(db) {
+      // Decisions written before this step, and those of `serve`, keep NULL.
+      db.exec('ALTER TABLE decisions ADD COLUMN detail TEXT;');
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

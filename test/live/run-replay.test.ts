@@ -160,6 +160,17 @@ describe('worksteal run --broker replay (child process, real bars)', () => {
       expect(metrics.get('worksteal_decision_latency_seconds_count')).toBe(
         count(d, 'SELECT COUNT(*) AS n FROM decisions WHERE outcome IS NOT NULL'),
       );
+      // Every decision of the coordinator keeps its reason in words; the end-of-day rows have none.
+      expect(
+        count(
+          d,
+          "SELECT COUNT(*) AS n FROM decisions WHERE detail IS NULL AND action NOT LIKE 'deleverage-%'",
+        ),
+      ).toBe(0);
+      const blockedWhy = d
+        .prepare("SELECT detail FROM decisions WHERE action = 'block' AND detail LIKE 'short of %' LIMIT 1")
+        .get() as { detail: string } | undefined;
+      expect(blockedWhy?.detail).toMatch(/^short of [\d,]+\.\d\d of margin \(needs /);
 
       // The alert thresholds of this run are crossed: a log line, a counter, the webhook, a stored event.
       const alerts = child.events().filter((e) => e.event === 'alert');
@@ -219,6 +230,12 @@ describe('worksteal run --broker replay (child process, real bars)', () => {
         tds.map((td) => Number(td.textContent)),
       );
       expect(counts.every((n) => n >= 1)).toBe(true);
+      // Each group says why in words (its newest decision's reason, with the numbers).
+      const why = await page.$$eval('#decisions tbody tr td:nth-child(8)', (tds) =>
+        tds.map((td) => td.textContent ?? ''),
+      );
+      expect(why.length).toBe(counts.length);
+      expect(why.filter((w) => w.length > 20).length).toBeGreaterThan(0);
       const check = await checkPage(browser, url, 'status-page-charts');
       expect(check.foreignRequests).toEqual([]);
       expect(check.errors).toEqual([]);
