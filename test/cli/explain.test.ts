@@ -77,6 +77,11 @@ describe('worksteal explain', () => {
     const text = runCli(['explain', '--scenario', 'examples/scenario-steal.json']);
     expect(text.stdout).toContain('STEAL');
     expect(text.stdout).toContain('o3 *');
+    // The sentence under the verdict is the record's `detail`.
+    expect(record.detail).toBe(
+      'short of 500.00 of margin (needs 2,100.00, 1,600.00 free of 10,000.00): cancel o3 (frees 900.00), then rest the order',
+    );
+    expect(text.stdout.split('\n')[1]).toBe(record.detail);
   });
 
   it('takes the scenario of the issue verbatim (a buy at 90 under its limit 100 is marketable, distance < 0)', () => {

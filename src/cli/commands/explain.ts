@@ -3,6 +3,7 @@ import { PRESET_NAMES } from '../../core/config/presets.js';
 import { decisionRecord } from '../../core/policy/record.js';
 import { loadScenarioBars } from '../../explain/bars.js';
 import { explainScenario } from '../../explain/explain.js';
+import { decisionSummary } from '../../explain/summary.js';
 import { renderDecision, renderValuationBasis } from '../../explain/render.js';
 import { parseScenario } from '../../explain/scenario.js';
 import {
@@ -101,7 +102,8 @@ export function registerExplain(program: Command): void {
       const decision = explainScenario(scenario, resolved, calendar, valued?.valuation.coordinatorOptions());
       const active = valued !== null && valued.valuation.active;
       if (opts.json) {
-        const record = decisionRecord(decision);
+        // The record, then the reason in words (the line under the printed verdict) and what it was valued from.
+        const record = { ...decisionRecord(decision), detail: decisionSummary(decision) };
         await writeJsonOutput(
           opts.json,
           active ? { ...record, valuation: valuationRecord(valued!, scenario) } : record,
