@@ -56,14 +56,14 @@ function replacing(d: Decision): string {
 function ineligibleCounts(d: Decision): string {
   const table = d.candidates;
   if (!table || table.reason.length === 0) return 'no order rests';
-  const counts = new Map<string, number>();
-  for (let i = 0; i < table.orders.length; i++) {
-    const why = INELIGIBLE_REASONS[table.reason[i]!] ?? 'eligible';
-    counts.set(why, (counts.get(why) ?? 0) + 1);
-  }
+  // By reason code (a small integer): a count per row costs no string and no map.
+  const counts = new Int32Array(INELIGIBLE_REASONS.length);
+  for (let i = 0; i < table.orders.length; i++) counts[table.reason[i]!]!++;
   return [...counts]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([why, n]) => `${n} ${why}`)
+    .map((n, code) => ({ n, why: INELIGIBLE_REASONS[code] ?? 'eligible' }))
+    .filter((c) => c.n > 0)
+    .sort((a, b) => b.n - a.n || a.why.localeCompare(b.why))
+    .map((c) => `${c.n} ${c.why}`)
     .join(', ');
 }
 

@@ -69,7 +69,7 @@ export interface DecisionInsert {
   /** Known when the decision is written: its request's outcome and latency (else set later by setOutcome). */
   outcome?: string;
   latencyMs?: number;
-  /** The reason in words, with its numbers (decisionSummary); absent where none is kept. */
+  /** The reason in words, with its numbers (decisionSummary); absent for end-of-day actions. */
   detail?: string;
 }
 
@@ -82,7 +82,7 @@ export interface DecisionRowOut {
   victimSymbols: string[];
   outcome: string | null;
   latencyMs: number | null;
-  /** The reason in words (null for rows written without it: serve's, and those before store version 7). */
+  /** The reason in words (null for rows written before store version 7, and for end-of-day actions). */
   detail: string | null;
 }
 

@@ -9,8 +9,9 @@ export const esc = (s: unknown): string =>
 export const pct = (x: number, digits = 2): string =>
   Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '—';
 
-export const money = (x: number): string =>
-  Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 0 }) : '—';
+/** Made once: toLocaleString with options builds a formatter at every call (a report prints thousands). */
+const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+export const money = (x: number): string => (Number.isFinite(x) ? WHOLE.format(x) : '—');
 
 /** `2024-03-04 15:00 UTC` from an ISO string or epoch ms; the date alone at midnight unless `withTime`. */
 export function when(t: string | number | null, withTime = false): string {

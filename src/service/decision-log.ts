@@ -1,6 +1,7 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { Outcome } from '../coordinator/saga.js';
 import { isStealAttempt, type Decision } from '../core/policy/decision.js';
+import { decisionSummary } from '../explain/summary.js';
 import { StoredRecordWriter, type StoredRecordDraft } from './stored-record.js';
 import type { EntryRequest } from '../core/types.js';
 import type { LiveMetrics } from '../live/metrics.js';
@@ -109,5 +110,6 @@ function decisionRow(d: Decision, ledger: CapacityLedger, record: unknown): Deci
     // Filled in when the request settles while the row is still held (one shape from the start).
     outcome: undefined,
     latencyMs: undefined,
+    detail: decisionSummary(d),
   };
 }

@@ -31,6 +31,8 @@ export interface DecisionOut {
   victims: string[];
   victimSymbols: string[];
   outcome: string | null;
+  /** The reason in words, with its numbers (null for decisions stored before store version 7). */
+  detail: string | null;
   record: unknown;
 }
 
@@ -138,7 +140,7 @@ export class ServiceTables {
   /** Decisions at or after `since` (epoch ms), oldest first, at most `limit`. */
   decisionsSince(since: number, limit: number): DecisionOut[] {
     const rows = this.statement(
-      `SELECT id, time, symbol, action, reason, victims, victim_symbols, outcome, record FROM decisions
+      `SELECT id, time, symbol, action, reason, victims, victim_symbols, outcome, detail, record FROM decisions
          WHERE time >= ? ORDER BY time, id LIMIT ?`,
     ).all(since, limit) as Record<string, unknown>[];
     // A record may refer to earlier rows for columns that did not change (stored-record.ts): those in this
@@ -162,6 +164,7 @@ export class ServiceTables {
       victims: JSON.parse(String(r.victims)) as string[],
       victimSymbols: JSON.parse(String(r.victim_symbols)) as string[],
       outcome: r.outcome === null ? null : String(r.outcome),
+      detail: r.detail === null ? null : String(r.detail),
       record: readStoredRecord(records.get(Number(r.id)), lookup),
     }));
   }

@@ -124,7 +124,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 7,
     name: "each live decision's reason in words (decisions.detail), for the status page",
     up(db) {
-      // Decisions written before this step, and those of `serve`, keep NULL.
+      // Decisions written before this step keep NULL.
       db.exec('ALTER TABLE decisions ADD COLUMN detail TEXT;');
     },
   },

@@ -100,6 +100,7 @@ describe('the decision log of the service', () => {
       void h.service.event({ kind: 'placed', order: restingOrder(`r${i}`, `R${i}/USD`, 400, 0.001) });
     for (let i = 0; i < 20; i++) place(i);
     const explained: unknown[] = [];
+    const details: (string | null)[] = [];
     for (let i = 0; i < 8; i++) {
       // The book changes once in the middle: its columns are stored in full again, then repeat.
       if (i === 4) place(20);
@@ -107,6 +108,7 @@ describe('the decision log of the service', () => {
       const answer = await h.service.request(readyRequest(`S${i}/USD`, 5_000), true);
       expect(answer.status).toBe('blocked');
       explained.push(JSON.parse(JSON.stringify(answer.decision)));
+      details.push(answer.detail);
     }
     const sizes = (
       h.store.db.prepare('SELECT length(record) AS n FROM decisions ORDER BY id').all() as { n: number }[]
@@ -116,6 +118,9 @@ describe('the decision log of the service', () => {
     expect(sizes[4]!).toBeGreaterThan(sizes[0]!);
     const all = h.service.decisionsSince(0, 100);
     expect(all.map((d) => d.record)).toEqual(explained);
+    // Each row keeps the reason in words that the request's answer gave.
+    expect(all.map((d) => d.detail)).toEqual(details);
+    expect(details.every((d) => d?.startsWith('short of '))).toBe(true);
     // A page that starts after the rows it refers to reads them on its own.
     for (let k = 1; k < all.length; k++)
       expect(h.service.decisionsSince(Date.parse(all[k]!.time), 100)).toEqual(all.slice(k));
