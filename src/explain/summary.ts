@@ -8,6 +8,18 @@ import { cents, money, pct } from '../report/text.js';
  * blocks per run and reads none of these.
  */
 export function decisionSummary(d: Decision): string {
+  // `serve` asks twice for one decision (its stored row, then the answer): the second is the first's text.
+  if (d === lastDecision) return lastText;
+  lastText = sentence(d);
+  lastDecision = d;
+  return lastText;
+}
+
+/** The decision last said, and what was said (one decision only, so nothing else is kept alive). */
+let lastDecision: Decision | null = null;
+let lastText = '';
+
+function sentence(d: Decision): string {
   const r = d.request;
   switch (d.reason) {
     case 'outside-tolerance':

@@ -18,7 +18,15 @@ describe('money and cents', () => {
           x.toLocaleString('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 4 }),
         );
       }),
-      { seed: 3107, numRuns: 500 },
+      {
+        seed: 3107,
+        numRuns: 500,
+        // Halfway cases (0.015 is 0.01499… in binary, and the formatter writes 0.02), tiny negatives, the
+        // grouping's edges and amounts beyond 1e21.
+        examples: [
+          0.005, 0.015, 1.005, 2.675, -2.675, 0.00005, -0.001, 999.995, 999_999.995, 1e21, -1e22,
+        ].map((x) => [x]),
+      },
     );
     for (const x of [Number.NaN, Infinity, -Infinity]) {
       expect(money(x)).toBe('—');
