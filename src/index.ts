@@ -88,6 +88,11 @@ export { decisionRecord } from './library-parts.js';
  * candidate), and under a value ranking until when the request and each order were valued.
  */
 export { explainDecision } from './library-parts.js';
+/**
+ * A decision in one sentence with its numbers, e.g. `short of 500.00 of margin (needs 2,100.00, 1,600.00 free
+ * of 10,000.00); no resting order may be stolen: 3 protected-distance, 1 not-entry`: for a bot's log.
+ */
+export { decisionSummary } from './library-parts.js';
 export type { Validities } from './explain/render.js';
 /** The remembered steals behind cooldowns and fight detection; pass one to {@link decide}. */
 export { StealHistory } from './core/policy/steal-history.js';

@@ -15,6 +15,7 @@ import { decisionRecord as decisionRecordInternal } from './core/policy/record.j
 import type { Valuator } from './core/policy/valuation.js';
 import type { TimeMs } from './core/types.js';
 import { renderDecision, type Validities } from './explain/render.js';
+import { decisionSummary as decisionSummaryInternal } from './explain/summary.js';
 import { isObject } from './library-checks.js';
 
 function fail(what: string, issues: Issue[]): void {
@@ -67,6 +68,15 @@ export function explainDecision(decision: Decision, validity?: Validities): stri
     });
   fail('Invalid explainDecision() input', issues);
   return renderDecision(decision, validity);
+}
+
+/**
+ * A decision in one sentence with its numbers: why it waits or blocks (what `worksteal serve` answers a bot in
+ * `detail`), or what a place or a steal does; the line under the verdict of {@link explainDecision}.
+ */
+export function decisionSummary(decision: Decision): string {
+  fail('Invalid decisionSummary() input', decisionIssues(decision));
+  return decisionSummaryInternal(decision);
 }
 
 /** Asset classes per symbol index: a non-empty array of 'crypto' and 'stock'. */

@@ -1,5 +1,5 @@
 /**
- * compare() and explainDecision() from the package refuse bad input before anything runs: a ValidationError
+ * compare(), explainDecision() and decisionSummary() from the package refuse bad input before anything runs: a ValidationError
  * naming the argument as the library calls it (never a CLI flag), its value and what to pass.
  */
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import {
   StealHistory,
   compare,
   decide,
+  decisionSummary,
   explainDecision,
   nyseCalendar,
   resolveConfig,
@@ -173,11 +174,15 @@ describe('explainDecision()', () => {
     expect(text).toContain('victims');
     expect(text).toMatch(/eth-1 \*/);
     expect(text).toContain('* chosen victim');
+    // The sentence under the verdict is decisionSummary's.
+    expect(text.split('\n')[1]).toBe(decisionSummary(decision));
+    expect(decisionSummary(decision)).toMatch(/^short of [\d,.]+ of margin .*: cancel eth-1 \(frees /);
   });
 
   it('refuses what is not a decision, and a validity that is not one', async () => {
     await refused(() => explainDecision(loose({ action: 'steal' })), 'decision', /as decide\(\) returns it/);
     await refused(() => explainDecision(loose(null)), 'decision', /as decide\(\) returns it/);
+    await refused(() => decisionSummary(loose({ action: 'block' })), 'decision', /as decide\(\) returns it/);
     await refused(
       () => explainDecision(decision, loose({ request: 'soon', order: () => 0 })),
       'validity',
