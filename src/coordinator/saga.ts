@@ -75,5 +75,9 @@ export interface Outcome {
   cancelled: readonly string[];
   /** Victims that filled while being cancelled. */
   filledDuringCancel: readonly string[];
+  /**
+   * How a saga that went wrong ended (compensated, aborted), in words; null for a wait or a block, which
+   * decisionSummary(outcome.decision) says in words (built on demand: a simulation takes tens of thousands).
+   */
   detail: string | null;
 }
