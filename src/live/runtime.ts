@@ -1,6 +1,7 @@
 import { ValidationError } from '../core/errors.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import { entryPrefix } from '../ports/order-ids.js';
+import { quoteMadeAt } from '../session/asking.js';
 import type { OrderEvent, Quote } from '../ports/venue.js';
 import { isSqliteError, storeFailed } from '../store/errors.js';
 import type { AlertMonitor } from './alerts.js';
@@ -19,7 +20,7 @@ import { LiveValuation } from './runtime-valuation.js';
 import type { RuntimeOptions } from './runtime-options.js';
 import { iso, redactConfig, RuntimeRecords, sagaJournal, type RuntimeCounters } from './runtime-records.js';
 import { LiveWatchers } from './runtime-watch.js';
-import { buildStatus, type StatusSnapshot } from './status.js';
+import { buildStatus, type StatusSnapshot, type TakenQuote } from './status.js';
 import { TrackedBroker } from './tracked-broker.js';
 export type { RuntimeOptions, SessionCalendar } from './runtime-options.js';
 
@@ -39,6 +40,8 @@ export class Runtime {
   private readonly loop: PollLoop;
   private readonly unsubscribe: () => void;
   private quotes = new Map<string, Quote>();
+  /** Each symbol's last quote the ledger took, with when its price was made: /status. */
+  private readonly taken = new Map<string, TakenQuote>();
   private paused = false;
   private dirty = false;
   private polls = 0;
@@ -271,6 +274,7 @@ export class Runtime {
       claimed: this.coordinator.claimedMargin(),
       pollHistory: this.records.pollHistory,
       unrealized: this.broker.unrealized,
+      quotes: this.taken,
     });
   }
 
@@ -299,6 +303,7 @@ export class Runtime {
       // refuses the quote) and the rest of the poll goes on.
       try {
         this.coordinator.markQuote(symbol, q.bid, q.ask);
+        this.taken.set(symbol, { bid: q.bid, ask: q.ask, time: quoteMadeAt(q, this.o.time.now()) });
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         this.o.log.warn('quote-refused', { symbol, bid: q.bid, ask: q.ask, detail: error.message });

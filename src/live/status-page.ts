@@ -3,7 +3,8 @@ import { uplotAssets } from '../report/page.js';
 /**
  * The status page: one self-contained HTML document (uPlot inlined, no external resources) that reads /status
  * every two seconds and draws equity, margin use and the decision rate over the last polls, capacity, open
- * orders with their distances, positions with entry price and unrealised PnL, cooldowns and recent decisions
+ * orders with their distances, positions with entry price and unrealised PnL (each row with how old its
+ * symbol's last quote is), the last price of each symbol and when it was made, cooldowns and recent decisions
  * (repeats grouped). Every value is inserted as text, never as markup.
  */
 const PAGE = `<!doctype html>
@@ -56,12 +57,17 @@ const PAGE = `<!doctype html>
 <h2>Open orders</h2>
 <table id="orders"><thead><tr>
   <th class="l">symbol</th><th class="l">side</th><th class="l">role</th><th>limit</th><th>price</th>
-  <th>distance</th><th>qty</th><th>margin</th><th class="l">placed</th>
+  <th>distance</th><th>quoted</th><th>qty</th><th>margin</th><th class="l">placed</th>
 </tr></thead><tbody></tbody></table>
 
 <h2>Positions</h2>
 <table id="positions"><thead><tr>
-  <th class="l">symbol</th><th>qty</th><th>entry</th><th>price</th><th>unrealised PnL</th><th>margin</th>
+  <th class="l">symbol</th><th>qty</th><th>entry</th><th>price</th><th>quoted</th><th>unrealised PnL</th><th>margin</th>
+</tr></thead><tbody></tbody></table>
+
+<h2>Prices</h2>
+<table id="quotes"><thead><tr>
+  <th class="l">symbol</th><th>bid</th><th>ask</th><th class="l">made at</th><th>quoted</th>
 </tr></thead><tbody></tbody></table>
 
 <h2>Cooldowns</h2>
@@ -78,6 +84,12 @@ const PAGE = `<!doctype html>
 const money = (x) => Number(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const pct = (x) => (x === null || x === undefined ? '—' : (x * 100).toFixed(3) + '%');
 const num = (x) => (x === null || x === undefined ? '—' : String(+Number(x).toPrecision(8)));
+// How old a price is at the snapshot's time: a feed that stopped moving a symbol shows here.
+function ago(time, now) {
+  if (!time) return '—';
+  const s = Math.max(0, (Date.parse(now) - Date.parse(time)) / 1000);
+  return s < 120 ? Math.round(s) + ' s ago' : s < 7200 ? Math.round(s / 60) + ' min ago' : Math.round(s / 3600) + ' h ago';
+}
 
 function cell(tr, text, cls) {
   const td = document.createElement('td');
@@ -122,13 +134,16 @@ function render(s) {
     ', equity ' + money(c.equity) + (c.note ? ' — ' + c.note : '');
   fill('orders', s.openOrders.map((o) => [
     [o.symbol, 'l'], [o.side, 'l'], [o.role + (o.external ? ' (external)' : ''), 'l'], [num(o.limitPrice)],
-    [num(o.price)], [pct(o.distance)], [num(o.qty)], [money(o.margin)], [o.placedAt, 'l'],
-  ]), 9, 'no open orders');
+    [num(o.price)], [pct(o.distance)], [ago(o.quoteTime, s.now)], [num(o.qty)], [money(o.margin)], [o.placedAt, 'l'],
+  ]), 10, 'no open orders');
   fill('positions', s.positions.map((p) => [
-    [p.symbol, 'l'], [num(p.qty)], [num(p.entryPrice)], [num(p.price)],
+    [p.symbol, 'l'], [num(p.qty)], [num(p.entryPrice)], [num(p.price)], [ago(p.quoteTime, s.now)],
     [p.unrealizedPnl === null ? '—' : money(p.unrealizedPnl), p.unrealizedPnl > 0 ? 'pos' : p.unrealizedPnl < 0 ? 'neg' : ''],
     [money(p.margin)],
-  ]), 6, 'no positions');
+  ]), 7, 'no positions');
+  fill('quotes', s.quotes.map((q) => [
+    [q.symbol, 'l'], [num(q.bid)], [num(q.ask)], [q.time, 'l'], [ago(q.time, s.now)],
+  ]), 5, 'no prices yet');
   document.getElementById('cooldowns').textContent =
     s.cooldowns.length ? s.cooldowns.map((x) => x.symbol + ' until ' + x.until).join(', ') : 'none';
   fill('decisions', groupDecisions(s.decisions).map((g) => [

@@ -37,6 +37,11 @@ export interface StatusSnapshot {
     limitPrice: number;
     qty: number;
     price: number | null;
+    /**
+     * When the last quote the ledger took for this symbol was made (`quotes`; null before the first). The
+     * price is that quote's, unless the order was placed or reported by the venue since.
+     */
+    quoteTime: string | null;
     /** Distance to the limit, a fraction (README "The rules in one table"); null without a price. */
     distance: number | null;
     margin: number;
@@ -48,11 +53,18 @@ export interface StatusSnapshot {
     assetClass: string;
     qty: number;
     price: number;
+    /** As openOrders[].quoteTime: the price is the quote's mid from then, or the venue's own at the last reconcile. */
+    quoteTime: string | null;
     margin: number;
     /** Average entry price as the venue reports it (null when the venue gave no cost basis). */
     entryPrice: number | null;
     unrealizedPnl: number | null;
   }[];
+  /**
+   * The last quote the ledger took for each watched symbol, and when its price was made: a symbol whose time
+   * stops moving while its market is open has a feed that stopped (its orders keep the old distance).
+   */
+  quotes: { symbol: string; bid: number; ask: number; time: string }[];
   /** The last polls, for the page's equity, margin and decision-rate charts. */
   series: StatusSeries;
   cooldowns: { symbol: string; until: string }[];
@@ -100,6 +112,18 @@ export interface StatusInput {
   unrealized?: ReadonlyMap<string, number>;
   /** The last polls (the page's charts). */
   pollHistory?: StatusHistory;
+  /**
+   * Per symbol, the last quote the ledger took and when it was made (the quote's own time, or the poll's when
+   * the feed gave none): a feed that stops moving a symbol's price shows here while the rows keep its old price.
+   */
+  quotes?: ReadonlyMap<string, TakenQuote>;
+}
+
+/** A quote the ledger took, with the time its price was made (src/session/asking.ts quoteMadeAt). */
+export interface TakenQuote {
+  bid: number;
+  ask: number;
+  time: number;
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
@@ -117,6 +141,10 @@ export function buildStatus(s: StatusInput): StatusSnapshot {
   const used = ledger.usedMargin(s.sessionOpen, config.margin);
   const capacity = ledger.capacity(config.bufferPct);
   const rates = s.alerts.rates();
+  const quoteTime = (symbol: string): string | null => {
+    const q = s.quotes?.get(symbol);
+    return q === undefined ? null : iso(q.time);
+  };
   return {
     now: iso(s.now),
     lastPoll: s.lastPoll === null ? null : iso(s.lastPoll),
@@ -144,6 +172,7 @@ export function buildStatus(s: StatusInput): StatusSnapshot {
         limitPrice: o.limitPrice,
         qty: o.qty,
         price: o.price,
+        quoteTime: quoteTime(o.symbol),
         distance: finite(distance(o.side, o.price, o.limitPrice)),
         // Exits reserve nothing (README "The rules in one table", margin).
         margin:
@@ -161,11 +190,16 @@ export function buildStatus(s: StatusInput): StatusSnapshot {
         assetClass: p.assetClass,
         qty: p.qty,
         price: p.price,
+        quoteTime: quoteTime(p.symbol),
         margin: notional(p.qty, p.price) * requirementFor(p.assetClass, ctx, config.margin),
         // The venue reports unrealised PnL against its cost basis: entry = mark − PnL per share.
         entryPrice: upnl === undefined || p.qty === 0 ? null : finite(p.price - upnl / p.qty),
         unrealizedPnl: upnl ?? null,
       };
+    }),
+    quotes: s.symbols.flatMap((symbol) => {
+      const q = s.quotes?.get(symbol);
+      return q === undefined ? [] : [{ symbol, bid: q.bid, ask: q.ask, time: iso(q.time) }];
     }),
     series: (s.pollHistory ?? EMPTY_HISTORY).series(),
     cooldowns: s.symbols.flatMap((symbol) => {

@@ -12,6 +12,11 @@ export function freshPrice(priceTime: number, lastSeen: number): boolean {
   return priceTime > lastSeen;
 }
 
+/** When a quote's price was made: its own time, or `now` for a feed that gives none. */
+export function quoteMadeAt(quote: { time?: number }, now: number): number {
+  return quote.time ?? now;
+}
+
 /**
  * End of day (README "The model: assumptions and limits"): from `deleverageLeadMinutes` before the regular
  * close until the close, no new stock entry is asked for. The window's cancels make the overnight requirement

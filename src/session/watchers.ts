@@ -1,7 +1,7 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { MarginTable } from '../core/config/schema.js';
 import type { AssetClass, EntryRequest, OpenOrder, Side } from '../core/types.js';
-import { freshPrice } from './asking.js';
+import { freshPrice, quoteMadeAt } from './asking.js';
 import { blankRequest, fillEntryRequest, type EntrySignal } from './entry.js';
 import { exitStep, stopReached, takeProfitOrder, type ClosedBar, type ExitLevels } from './exits.js';
 import { holdsSignal } from './signals.js';
@@ -76,7 +76,7 @@ export class EntryWatcher {
   /** Whether the symbol's price now is newer than the last one looked at (then it is seen). */
   look(quote: WatchedQuote | undefined, now: number): boolean {
     if (!quote) return false; // no price, nothing to look at: distance is never invented
-    const time = quote.time ?? now;
+    const time = quoteMadeAt(quote, now);
     if (!freshPrice(time, this.seen)) return false;
     this.seen = time;
     return true;

@@ -201,9 +201,14 @@ describe('worksteal run --broker replay (child process, real bars)', () => {
 
   itWithBrowser('the status page shows open orders, distances and capacity (Chromium)', async () => {
     const status = (await (await fetch(`${url}/status`)).json()) as {
-      openOrders: { symbol: string; distance: number | null }[];
+      now: string;
+      openOrders: { symbol: string; distance: number | null; quoteTime: string | null }[];
       capacity: { used: number; capacity: number };
+      quotes: { symbol: string; time: string }[];
     };
+    // Every watched symbol has a price, made by the replay's clock at the latest.
+    expect(status.quotes.length).toBeGreaterThan(0);
+    expect(status.quotes.every((q) => Date.parse(q.time) <= Date.parse(status.now))).toBe(true);
     expect(status.openOrders.length).toBeGreaterThan(0);
     const browser = await chromium.launch({
       executablePath: browserTool.path!,
@@ -220,6 +225,13 @@ describe('worksteal run --broker replay (child process, real bars)', () => {
       expect(rows.map((r) => r[0])).toEqual(status.openOrders.map((o) => o.symbol));
       // The distance column shows percentages for every order with a price.
       expect(rows.every((r) => /%$|—/.test(r[5] ?? ''))).toBe(true);
+      // Beside it, how old the symbol's last quote is.
+      expect(rows.every((r) => /^\d+ (s|min|h) ago$/.test(r[6] ?? ''))).toBe(true);
+      const prices = await page.$$eval('#quotes tbody tr', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+      );
+      expect(prices.map((r) => r[0])).toEqual(status.quotes.map((q) => q.symbol));
+      expect(prices.every((r) => /^\d+ (s|min|h) ago$/.test(r[4] ?? ''))).toBe(true);
       const capacity = await page.textContent('#capacity-text');
       expect(capacity).toMatch(/^used [\d,.]+ of [\d,.]+ \(/);
       // Positions carry entry price and unrealised PnL columns; repeated decisions are grouped with a count.
