@@ -54,6 +54,17 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
   choice: fc.integer({ min: 0, max: 59 }),
 });
 
+const sequenceArb = fc.array(stepArb, { minLength: 10, maxLength: 50 });
+
+/**
+ * Sequences drawn under a seed of their own that steal beside an open saga, run first: the count of such
+ * steals (about 4 to 12 in 150 drawn sequences) then holds whatever seed the rest are drawn under.
+ */
+const STEALING_BESIDE_A_SAGA = ((): [Step[]][] => {
+  const drawn = fc.sample(sequenceArb, { seed: 2526, numRuns: 60 });
+  return [10, 25, 34, 47, 48, 49, 52].map((k) => [drawn[k]!]);
+})();
+
 /** What the sequences reached, over all runs: the test must reach what it claims to cover. */
 const reached = {
   twoSagasOpen: 0,
@@ -362,8 +373,12 @@ async function play(steps: Step[]): Promise<void> {
 describe('concurrent advisory sagas (model-based)', () => {
   it('keep victims apart, margin within capacity and the ledger the sum of the reports', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(stepArb, { minLength: 10, maxLength: 50 }), (steps) => play(steps)),
-      { seed: 2525, numRuns: 150 },
+      fc.asyncProperty(sequenceArb, (steps) => play(steps)),
+      {
+        seed: 2525,
+        numRuns: 150 + STEALING_BESIDE_A_SAGA.length,
+        examples: STEALING_BESIDE_A_SAGA,
+      },
     );
     console.log('concurrent sagas reached', reached);
     expect(Math.min(...Object.values(reached))).toBeGreaterThanOrEqual(5);
