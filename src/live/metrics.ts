@@ -95,6 +95,12 @@ export class LiveMetrics {
     labelNames: ['role'] as const,
     registers: [this.registry],
   });
+  readonly quoteTime = new Gauge({
+    name: 'worksteal_quote_made_timestamp_seconds',
+    help: 'When the last quote the ledger took for a symbol was made (Unix seconds; market time in a replay): alert on time() minus it while the market is open.',
+    labelNames: ['symbol'] as const,
+    registers: [this.registry],
+  });
   readonly latency = new Histogram({
     name: 'worksteal_decision_latency_seconds',
     help: 'Wall time from an entry request to its outcome: the decision plus any cancels and the placement.',

@@ -303,7 +303,9 @@ export class Runtime {
       // refuses the quote) and the rest of the poll goes on.
       try {
         this.coordinator.markQuote(symbol, q.bid, q.ask);
-        this.taken.set(symbol, { bid: q.bid, ask: q.ask, time: quoteMadeAt(q, this.o.time.now()) });
+        const made = quoteMadeAt(q, this.o.time.now());
+        this.taken.set(symbol, { bid: q.bid, ask: q.ask, time: made });
+        this.o.metrics.quoteTime.labels(symbol).set(made / 1000);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         this.o.log.warn('quote-refused', { symbol, bid: q.bid, ask: q.ask, detail: error.message });

@@ -6,6 +6,7 @@ import { resolveConfig } from '../../src/core/config/index.js';
 import { AcceleratedClock, DecisionTime } from '../../src/ports/clock.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
 import type { Quote } from '../../src/ports/venue.js';
+import { LiveMetrics } from '../../src/live/metrics.js';
 import { LiveStore } from '../../src/live/store.js';
 import type { StatusSnapshot } from '../../src/live/status.js';
 import { loadReal } from '../support/marketdata.js';
@@ -61,7 +62,9 @@ describe('the time of each price on /status', () => {
     };
     const store = new LiveStore(cfg.live.stateDb);
     const sink = new MemorySink();
+    const metrics = new LiveMetrics();
     const runtime = replayRuntime({
+      metrics,
       config: cfg,
       venue,
       time,
@@ -106,5 +109,10 @@ describe('the time of each price on /status', () => {
     expect(rows.length).toBeGreaterThan(0);
     for (const o of status.openOrders) expect(o.quoteTime, o.id).toBe(bySymbol.get(o.symbol)!.time);
     for (const p of status.positions) expect(p.quoteTime, p.symbol).toBe(bySymbol.get(p.symbol)!.time);
+    // /metrics has the same times, in Unix seconds, for an alert on time() minus them.
+    const gauge = (await metrics.quoteTime.get()).values;
+    expect(new Map(gauge.map((v) => [v.labels.symbol, v.value]))).toEqual(
+      new Map(status.quotes.map((q) => [q.symbol, Date.parse(q.time) / 1000])),
+    );
   });
 });
