@@ -69,12 +69,10 @@ function before(out: SimOutput, T: number, end: number | null) {
   };
 }
 
-const specArb = marketSpecArb;
-
 describe('deterministic and causal on generated markets', () => {
   it('the same input twice gives the same decisions, trades, equity and steals', () => {
     fc.assert(
-      fc.property(specArb, honestyConfigArb, (spec, values) => {
+      fc.property(marketSpecArb, honestyConfigArb, (spec, values) => {
         const { series, signals } = generateMarket(spec);
         const config = resolveConfig({ layers: [{ source: 'test', values }] }).config;
         const run = () => simulate({ series, config, calendar, signals });
@@ -94,7 +92,7 @@ describe('deterministic and causal on generated markets', () => {
     let compared = 0;
     fc.assert(
       fc.property(
-        specArb,
+        marketSpecArb,
         honestyConfigArb,
         fc.double({ min: 0.2, max: 0.9, noNaN: true }),
         (spec, values, at) => {
