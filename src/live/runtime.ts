@@ -298,12 +298,14 @@ export class Runtime {
   }
 
   private markQuotes(): void {
+    // One reading for the poll: a quote without a time of its own counts as made now.
+    const now = this.o.time.now();
     for (const [symbol, q] of this.quotes) {
       // A feed can send a crossed or empty quote for a moment: that symbol keeps its last marks (the ledger
       // refuses the quote) and the rest of the poll goes on.
       try {
         this.coordinator.markQuote(symbol, q.bid, q.ask);
-        const made = quoteMadeAt(q, this.o.time.now());
+        const made = quoteMadeAt(q, now);
         this.taken.set(symbol, { bid: q.bid, ask: q.ask, time: made });
         this.o.metrics.quoteTime.labels(symbol).set(made / 1000);
       } catch (error) {
