@@ -1,8 +1,10 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { LiveStore } from '../live/store.js';
 import type { Logger } from '../ports/log.js';
-import { applyToLedger, describeDropped, type AdvisoryBook } from './book.js';
+import { applyToLedger, type AdvisoryBook } from './book.js';
+import { describeDropped } from './event-details.js';
 import { ORDERS_PER_SYMBOL } from './dated-positions.js';
+import { quoteEventTime } from './quote-times.js';
 import type { OrderEventBody } from './reports.js';
 import { mirrorToStore, type ServiceTables } from './service-tables.js';
 
@@ -81,6 +83,10 @@ export class AdvisoryReports {
               `(as of ${iso(refused.at)}) of an order more than ${FORGOTTEN_AFTER} filled orders back, which ` +
               'the position already holds and this snapshot cannot be told apart from; nothing changed: send a ' +
               'newer snapshot';
+    }
+    if (event.kind === 'quote') {
+      const older = book.quotes.refusal(event.symbol, quoteEventTime(event, at));
+      if (older !== null) return older;
     }
     // A dated report that tells the order's dates something new counts, even when its fill is older than what
     // is applied: a snapshot dated after it holds that fill (book.newlyDated).

@@ -3,6 +3,7 @@ import { orderTerms, type Account, type OpenOrder } from '../core/types.js';
 import type { VenueOrder, VenueOrderStatus } from '../ports/venue.js';
 import { DatedPositions, type SnapshotRefusal } from './dated-positions.js';
 import type { OrderEventBody } from './reports.js';
+import { QuoteTimes, quoteEventTime } from './quote-times.js';
 import { SymbolSpellings } from './symbol-spelling.js';
 
 type HeldReport = OrderEventBody & { kind: 'fill' | 'cancelled' };
@@ -33,6 +34,8 @@ export class AdvisoryBook {
   private readonly earlyDates = new Map<string, [number, number][]>();
   /** Each symbol's latest position snapshot and its orders' fills beside it (dated-positions.ts). */
   private readonly dated = new DatedPositions();
+  /** Each symbol's last quote and when it was made (a restart's replay rebuilds it). */
+  readonly quotes = new QuoteTimes();
 
   /**
    * @param heldConflict why a report held back for an order contradicts it once its placement shows it
@@ -105,6 +108,10 @@ export class AdvisoryBook {
         applyToLedger(this.ledger, taken, at);
         return { effects: [taken], dropped: null };
       }
+      case 'quote':
+        applyToLedger(this.ledger, event, at);
+        this.quotes.take(event.symbol, event.bid, event.ask, quoteEventTime(event, at));
+        return { effects: [event], dropped: null };
       default:
         applyToLedger(this.ledger, event, at);
         return { effects: [event], dropped: null };
@@ -336,14 +343,4 @@ export function applyToLedger(ledger: CapacityLedger, event: OrderEventBody, at:
       });
       return;
   }
-}
-
-/** A dropped held report, for a placement's answer and the log: which report, what it said, and why. */
-export function describeDropped(dropped: NonNullable<BookEffect['dropped']>): string {
-  const r = dropped.report;
-  const price = r.fillPrice === undefined ? '' : ` at ${r.fillPrice}`;
-  return (
-    `the ${r.kind} report of order ${r.orderId} (filledQty ${r.filledQty}${price}) that came before this ` +
-    `placement was dropped, not counted: ${dropped.reason}`
-  );
 }

@@ -1,4 +1,5 @@
 import type { VenueOrder } from '../ports/venue.js';
+import type { BookEffect } from './book.js';
 import type { OrderEventBody } from './reports.js';
 
 /**
@@ -59,5 +60,15 @@ export function heldDetail(body: OrderEventBody & { kind: 'fill' | 'cancelled' }
     'reported placed. It is held and ' +
     `counts once a "placed" event for ${body.orderId} comes, if it agrees with it; report each order placed ` +
     'before its fills and cancels'
+  );
+}
+
+/** A dropped held report, for a placement's answer and the log: which report, what it said, and why. */
+export function describeDropped(dropped: NonNullable<BookEffect['dropped']>): string {
+  const r = dropped.report;
+  const price = r.fillPrice === undefined ? '' : ` at ${r.fillPrice}`;
+  return (
+    `the ${r.kind} report of order ${r.orderId} (filledQty ${r.filledQty}${price}) that came before this ` +
+    `placement was dropped, not counted: ${dropped.reason}`
   );
 }

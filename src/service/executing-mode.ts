@@ -8,6 +8,7 @@ import type { Logger } from '../ports/log.js';
 import type { LiveBroker } from '../ports/venue.js';
 import { appliedDetail } from './event-details.js';
 import { BadRequest, type OrderEventBody } from './reports.js';
+import { QuoteTimes, quoteEventTime } from './quote-times.js';
 import { SymbolSpellings } from './symbol-spelling.js';
 import { ServiceConflict } from './views.js';
 
@@ -37,6 +38,8 @@ export class ExecutingMode {
    * should have replaced.
    */
   readonly spellings: SymbolSpellings;
+  /** Each symbol's last quote since this process started, and when it was made. */
+  readonly quotes = new QuoteTimes();
   /** The ledger may be behind the venue: true until `start` reads it, and after each order event. */
   private stale = true;
   private readonly stopListening: () => void;
@@ -145,7 +148,11 @@ export class ExecutingMode {
         `the service executes against ${this.venue.name} and reads orders, fills and the account from it; send only quotes (kind "quote")`,
       );
     this.refuseOther(body.symbol, null, 'symbol');
+    const time = quoteEventTime(body, this.now());
+    const older = this.quotes.refusal(body.symbol, time);
+    if (older !== null) return { applied: false, detail: older };
     this.coordinator().ledger.markQuote(body.symbol, body.bid, body.ask);
+    this.quotes.take(body.symbol, body.bid, body.ask, time);
     return { applied: true, detail: appliedDetail(body, null) };
   }
 

@@ -185,8 +185,33 @@ export const SCHEMAS = {
           'placements reported since start that took margin used (and claimed) over capacity, and the last',
         properties: { placements: { type: 'integer' }, last: { type: ['object', 'null'] } },
       },
-      orders: { type: 'array', items: looseObject },
-      positions: { type: 'array', items: looseObject },
+      orders: {
+        type: 'array',
+        items: looseObject,
+        description:
+          "the open orders; each row's quoteTime (date-time or null) is when its symbol's last quote was made",
+      },
+      positions: {
+        type: 'array',
+        items: looseObject,
+        description: 'the positions; quoteTime as on the orders',
+      },
+      quotes: {
+        type: 'array',
+        description:
+          "each symbol's last quote taken and when it was made (its asOf, or when it arrived); advisory mode " +
+          'keeps them across restarts, executing mode since it started',
+        items: {
+          type: 'object',
+          required: ['symbol', 'bid', 'ask', 'time'],
+          properties: {
+            symbol: { type: 'string' },
+            bid: { type: 'number' },
+            ask: { type: 'number' },
+            time: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
       cooling: {
         type: 'array',
         items: {

@@ -122,6 +122,9 @@ export const orderEventSchema = z.discriminatedUnion('kind', [
       symbol: z.string().min(1),
       bid: positiveAmount,
       ask: positiveAmount,
+      asOf: asOf.describe(
+        'epoch ms, when the venue made the quote (its timestamp); a quote made before the one held changes nothing. Omitted: when it arrives',
+      ),
     })
     .strict(),
   z

@@ -13,7 +13,7 @@ export function freshPrice(priceTime: number, lastSeen: number): boolean {
 }
 
 /** When a quote's price was made: its own time, or `now` for a feed that gives none. */
-export function quoteMadeAt(quote: { time?: number }, now: number): number {
+export function quoteMadeAt(quote: { time?: number | undefined }, now: number): number {
   return quote.time ?? now;
 }
 
