@@ -79,6 +79,18 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
   frac: fc.constantFrom(0.25, 0.5, 1),
 });
 
+const sequenceArb = fc.array(stepArb, { minLength: 3, maxLength: 25 });
+
+/**
+ * Sequences drawn under a seed of their own that lose a cancel's answer (5 of the 60 drawn), run first: the
+ * count of lost cancels (9 in the file's 60 sequences, 4 in those of another seed) then holds whatever seed
+ * the rest are drawn under.
+ */
+const LOSING_A_CANCEL = ((): [Step[]][] => {
+  const drawn = fc.sample(sequenceArb, { seed: 3233, numRuns: 60 });
+  return [18, 23, 28, 57, 58].map((k) => [drawn[k]!]);
+})();
+
 async function play(steps: Step[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'worksteal-live-faults-'));
   const timers = new ManualTimers();
@@ -238,8 +250,8 @@ async function play(steps: Step[]): Promise<void> {
 describe('live money state = the venue’s under lost answers, venue-ended orders and stream gaps', () => {
   it('holds over seeded sequences (model-based, seed 3232)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(stepArb, { minLength: 3, maxLength: 25 }), (steps) => play(steps)),
-      { seed: 3232, numRuns: 60 },
+      fc.asyncProperty(sequenceArb, (steps) => play(steps)),
+      { seed: 3232, numRuns: 60, examples: LOSING_A_CANCEL },
     );
     console.log('live money faults reached', reached);
     expect(Math.min(...Object.values(reached))).toBeGreaterThanOrEqual(5);
