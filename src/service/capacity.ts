@@ -3,6 +3,7 @@ import type { WorkstealConfig } from '../core/config/schema.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import type { Logger } from '../ports/log.js';
 import type { EventAnswer } from './order-events.js';
+import type { QuoteTimes } from './quote-times.js';
 import type { OrderEventBody } from './reports.js';
 import { capacityView, marginsNow } from './views.js';
 
@@ -36,6 +37,8 @@ export class ServiceCapacity {
       metrics: LiveMetrics;
       log: Logger;
       now: () => number;
+      /** Each symbol's last quote and when it was made: the book's (advisory) or since start (executing). */
+      quotes: () => QuoteTimes;
     },
   ) {}
 
@@ -44,7 +47,8 @@ export class ServiceCapacity {
    * here, and a scrape between two status calls showed the margins of the last one.
    */
   now(): ReturnType<typeof capacityView> {
-    const capacity = capacityView(this.o.coordinator(), this.o.config, this.o.calendar, this.o.now());
+    const quotes = this.o.quotes();
+    const capacity = capacityView(this.o.coordinator(), this.o.config, this.o.calendar, this.o.now(), quotes);
     this.o.metrics.setCapacity(
       capacity.account.equity,
       capacity.marginCapacity,
@@ -52,6 +56,7 @@ export class ServiceCapacity {
       capacity.marginClaimed,
     );
     this.o.metrics.setOpenOrders(this.o.coordinator().ledger.orders);
+    quotes.toGauge(this.o.metrics.quoteTime);
     return capacity;
   }
 

@@ -16,7 +16,6 @@ import type { AdvisoryBook } from './book.js';
 import type { EntryRequestBody, OrderEventBody, SagaReportBody } from './reports.js';
 import { refuseImpossibleEvent } from './reports.js';
 import { DecisionLog } from './decision-log.js';
-import { QuoteTimes, withQuoteTimes } from './quote-times.js';
 import type { ExecutingMode } from './executing-mode.js';
 import { modeParts } from './service-modes.js';
 import { ServiceWrites } from './service-writes.js';
@@ -96,6 +95,7 @@ export class CoordinatorService {
       log,
       coordinator,
       now: () => o.timers.now(),
+      quotes: () => this.book?.quotes ?? this.executing!.quotes,
     });
     this.decisions = new DecisionLog(o.store, () => this.coordinator.ledger, o.metrics);
     const account = o.mode.kind === 'advisory' ? o.mode.account : { equity: 0, patternDayTrader: false };
@@ -140,19 +140,11 @@ export class CoordinatorService {
     const spellings = this.book?.spellings ?? this.executing!.spellings;
     for (const s of this.coordinator.history.all()) for (const x of [s.thief, s.victim]) spellings.note(x);
     this.ready = recoverService(this.parts(), (on) => (this.recovering = on));
-    o.metrics.onScrape(() => {
-      this.capacity.now();
-      this.quotes.toGauge(o.metrics.quoteTime);
-    });
+    o.metrics.onScrape(() => this.capacity.now());
   }
 
   get mode(): ServiceMode['kind'] {
     return this.o.mode.kind;
-  }
-
-  /** Each symbol's last quote and when it was made: the book's (advisory) or since start (executing). */
-  private get quotes(): QuoteTimes {
-    return this.book?.quotes ?? this.executing!.quotes;
   }
 
   get brokerName(): string {
@@ -293,7 +285,7 @@ export class CoordinatorService {
   }
 
   status(): Record<string, unknown> {
-    const { time, orders, positions, ...rest } = this.capacity.now();
+    const { time, ...rest } = this.capacity.now();
     return {
       mode: this.mode,
       broker: this.brokerName,
@@ -301,10 +293,6 @@ export class CoordinatorService {
       recovering: this.recovering,
       time,
       ...rest,
-      // Each row's price is its symbol's last quote unless the venue or a report set it since (docs/service.md).
-      orders: withQuoteTimes(orders, this.quotes),
-      positions: withQuoteTimes(positions, this.quotes),
-      quotes: this.quotes.view(),
       // Executing: when the ledger last read the broker, and the order events since (null in advisory mode).
       brokerView: this.executing?.view() ?? null,
       overCapacity: this.capacity.overCapacity(),

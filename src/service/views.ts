@@ -6,6 +6,7 @@ import type { Decision } from '../core/policy/decision.js';
 import { decisionRecord } from '../core/policy/record.js';
 import { decisionSummary } from '../explain/summary.js';
 import type { PendingAction } from './advisory-broker.js';
+import { withQuoteTimes, type QuoteTimes } from './quote-times.js';
 import type { SagaRecord } from './service-tables.js';
 
 /** What the service answers with (the shapes of docs/openapi.json's Saga and RequestAnswer). */
@@ -121,6 +122,7 @@ export function capacityView(
   config: WorkstealConfig,
   calendar: SessionOracle,
   now: number,
+  quotes: QuoteTimes,
 ) {
   const ledger = coordinator.ledger;
   const { sessionOpen, used, claimed, capacity } = marginsNow(coordinator, config, calendar, now);
@@ -134,8 +136,10 @@ export function capacityView(
     marginCapacity: capacity,
     marginClaimed: claimed,
     marginFree: capacity - used - claimed,
-    orders: snapshot.orders,
-    positions: snapshot.positions,
+    // Each row's price is its symbol's last quote unless the venue or a report set it since (docs/service.md).
+    orders: withQuoteTimes(snapshot.orders, quotes),
+    positions: withQuoteTimes(snapshot.positions, quotes),
+    quotes: quotes.view(),
     cooling: [...coordinator.history.coolingSymbols(now)].map((symbol) => ({
       symbol,
       until: new Date(coordinator.history.coolingUntil(symbol, now) ?? now).toISOString(),
