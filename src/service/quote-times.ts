@@ -49,7 +49,7 @@ export class QuoteTimes {
       .map(([symbol, q]) => ({ symbol, bid: q.bid, ask: q.ask, time: iso(q.time) }));
   }
 
-  /** Set the gauge `worksteal_quote_made_timestamp_seconds` per symbol (with the margin gauges: ServiceCapacity.now). */
+  /** Set the gauge `worksteal_quote_made_timestamp_seconds` per symbol (ServiceCapacity.now, with the margins'). */
   toGauge(gauge: Gauge<'symbol'>): void {
     for (const [symbol, q] of this.held) gauge.labels(symbol).set(q.time / 1000);
   }
