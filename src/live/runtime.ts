@@ -20,7 +20,8 @@ import { LiveValuation } from './runtime-valuation.js';
 import type { RuntimeOptions } from './runtime-options.js';
 import { iso, redactConfig, RuntimeRecords, sagaJournal, type RuntimeCounters } from './runtime-records.js';
 import { LiveWatchers } from './runtime-watch.js';
-import { buildStatus, type StatusSnapshot, type TakenQuote } from './status.js';
+import { QuoteTimes } from './quote-times.js';
+import { buildStatus, type StatusSnapshot } from './status.js';
 import { TrackedBroker } from './tracked-broker.js';
 export type { RuntimeOptions, SessionCalendar } from './runtime-options.js';
 
@@ -41,7 +42,7 @@ export class Runtime {
   private readonly unsubscribe: () => void;
   private quotes = new Map<string, Quote>();
   /** Each symbol's last quote the ledger took, with when its price was made: /status. */
-  private readonly taken = new Map<string, TakenQuote>();
+  private readonly taken = new QuoteTimes();
   private paused = false;
   private dirty = false;
   private polls = 0;
@@ -306,7 +307,7 @@ export class Runtime {
       try {
         this.coordinator.markQuote(symbol, q.bid, q.ask);
         const made = quoteMadeAt(q, now);
-        this.taken.set(symbol, { bid: q.bid, ask: q.ask, time: made });
+        this.taken.take(symbol, q.bid, q.ask, made);
         this.o.metrics.quoteTime.labels(symbol).set(made / 1000);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;

@@ -1,3 +1,4 @@
+import type { QuoteTimes } from './quote-times.js';
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { notional, requirementFor } from '../core/margin/requirements.js';
@@ -116,14 +117,7 @@ export interface StatusInput {
    * Per symbol, the last quote the ledger took and when it was made (the quote's own time, or the poll's when
    * the feed gave none): a feed that stops moving a symbol's price shows here while the rows keep its old price.
    */
-  quotes?: ReadonlyMap<string, TakenQuote>;
-}
-
-/** A quote the ledger took, with the time its price was made (src/session/asking.ts quoteMadeAt). */
-export interface TakenQuote {
-  bid: number;
-  ask: number;
-  time: number;
+  quotes?: QuoteTimes;
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
@@ -141,10 +135,7 @@ export function buildStatus(s: StatusInput): StatusSnapshot {
   const used = ledger.usedMargin(s.sessionOpen, config.margin);
   const capacity = ledger.capacity(config.bufferPct);
   const rates = s.alerts.rates();
-  const quoteTime = (symbol: string): string | null => {
-    const q = s.quotes?.get(symbol);
-    return q === undefined ? null : iso(q.time);
-  };
+  const quoteTime = (symbol: string): string | null => s.quotes?.timeOf(symbol) ?? null;
   return {
     now: iso(s.now),
     lastPoll: s.lastPoll === null ? null : iso(s.lastPoll),
@@ -197,10 +188,7 @@ export function buildStatus(s: StatusInput): StatusSnapshot {
         unrealizedPnl: upnl ?? null,
       };
     }),
-    quotes: s.symbols.flatMap((symbol) => {
-      const q = s.quotes?.get(symbol);
-      return q === undefined ? [] : [{ symbol, bid: q.bid, ask: q.ask, time: iso(q.time) }];
-    }),
+    quotes: s.quotes?.view(s.symbols) ?? [],
     series: (s.pollHistory ?? EMPTY_HISTORY).series(),
     cooldowns: s.symbols.flatMap((symbol) => {
       const until = s.history.coolingUntil(symbol, s.now);

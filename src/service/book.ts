@@ -3,7 +3,8 @@ import { orderTerms, type Account, type OpenOrder } from '../core/types.js';
 import type { VenueOrder, VenueOrderStatus } from '../ports/venue.js';
 import { DatedPositions, type SnapshotRefusal } from './dated-positions.js';
 import type { OrderEventBody } from './reports.js';
-import { QuoteTimes, quoteEventTime } from './quote-times.js';
+import { QuoteTimes } from '../live/quote-times.js';
+import { quoteEventTime } from './quote-times.js';
 import { SymbolSpellings } from './symbol-spelling.js';
 
 type HeldReport = OrderEventBody & { kind: 'fill' | 'cancelled' };

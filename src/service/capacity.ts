@@ -3,7 +3,7 @@ import type { WorkstealConfig } from '../core/config/schema.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import type { Logger } from '../ports/log.js';
 import type { EventAnswer } from './order-events.js';
-import type { QuoteTimes } from './quote-times.js';
+import type { QuoteTimes } from '../live/quote-times.js';
 import type { OrderEventBody } from './reports.js';
 import { capacityView, marginsNow } from './views.js';
 

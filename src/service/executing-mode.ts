@@ -8,7 +8,8 @@ import type { Logger } from '../ports/log.js';
 import type { LiveBroker } from '../ports/venue.js';
 import { appliedDetail } from './event-details.js';
 import { BadRequest, type OrderEventBody } from './reports.js';
-import { QuoteTimes, quoteEventTime } from './quote-times.js';
+import { QuoteTimes } from '../live/quote-times.js';
+import { quoteEventTime } from './quote-times.js';
 import { SymbolSpellings } from './symbol-spelling.js';
 import { ServiceConflict } from './views.js';
 

@@ -6,7 +6,8 @@ import type { Decision } from '../core/policy/decision.js';
 import { decisionRecord } from '../core/policy/record.js';
 import { decisionSummary } from '../explain/summary.js';
 import type { PendingAction } from './advisory-broker.js';
-import { withQuoteTimes, type QuoteTimes } from './quote-times.js';
+import type { QuoteTimes } from '../live/quote-times.js';
+import { withQuoteTimes } from './quote-times.js';
 import type { SagaRecord } from './service-tables.js';
 
 /** What the service answers with (the shapes of docs/openapi.json's Saga and RequestAnswer). */
