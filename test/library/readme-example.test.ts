@@ -56,18 +56,35 @@ const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
 const COMPARE_DOC = 'docs/library.md';
 const COMPARE_HEADING = '## Compare two policies';
 const COMPARE_FILES = ['binance-spot-yanniedog/SOLUSDT_1h.csv', 'binance-spot-yanniedog/LINKUSDT_1h.csv'];
+/** docs/library.md's signals-and-report example: the example signals file, then the same two bar files. */
+const REPORT_HEADING = "## Signals files and the CLI's reports";
+/** The README's sweep example, on the same two bar files. */
+const SWEEP_HEADING = '### A sweep from the library';
+const barFiles = (): string[] => COMPARE_FILES.map((f) => join(requireMarketData(), f));
+
+/** The examples: each a ```ts block of a file, compiled as `<name>.ts`. */
+const EXAMPLES = {
+  example: () => readmeBlock(HEADING),
+  compare: () => readmeBlock(COMPARE_HEADING, COMPARE_DOC),
+  report: () => readmeBlock(REPORT_HEADING, COMPARE_DOC),
+  sweep: () => readmeBlock(SWEEP_HEADING),
+};
+type ExampleName = keyof typeof EXAMPLES;
+
+/** The folders whose examples are compiled: each is compiled once, by one run of the compiler. */
+const compiled = new Set<string>();
 
 /**
- * A block (the README's by default) as `<name>.ts` in `dir`, compiled as a user's strict NodeNext project
- * compiles it (the package's declarations checked too, no skipLibCheck), then run with `args`: what it prints.
+ * Every example as `<name>.ts` in `dir`, compiled together as a user's strict NodeNext project compiles them
+ * (the package's declarations checked too, no skipLibCheck): one compiler run per folder rather than one per
+ * example, which took most of this file's time.
  */
-function compileAndRun(
-  dir: string,
-  source = readmeBlock(HEADING),
-  name = 'example',
-  args: string[] = [],
-): string {
-  writeFileSync(join(dir, `${name}.ts`), source);
+function compileExamples(dir: string): void {
+  if (compiled.has(dir)) return;
+  const files = Object.entries(EXAMPLES).map(([name, source]) => {
+    writeFileSync(join(dir, `${name}.ts`), source());
+    return `${name}.ts`;
+  });
   const compilerOptions = {
     target: 'ES2022',
     module: 'NodeNext',
@@ -81,42 +98,25 @@ function compileAndRun(
     typeRoots: [join(ROOT, 'node_modules/@types')],
     types: ['node'],
   };
-  writeFileSync(
-    join(dir, `tsconfig.${name}.json`),
-    JSON.stringify({ compilerOptions, files: [`${name}.ts`] }),
-  );
+  writeFileSync(join(dir, 'tsconfig.examples.json'), JSON.stringify({ compilerOptions, files }));
   try {
-    run(process.execPath, [tsc, '-p', `tsconfig.${name}.json`], dir);
+    run(process.execPath, [tsc, '-p', 'tsconfig.examples.json'], dir);
   } catch (error) {
-    throw new Error(`the example ${name}.ts does not compile:\n${(error as { stdout: string }).stdout}`);
+    throw new Error(`the examples do not compile:\n${(error as { stdout: string }).stdout}`);
   }
+  compiled.add(dir);
+}
+
+/** One example, compiled with the others in `dir`, run with `args`: what it prints. */
+function compileAndRun(dir: string, name: ExampleName = 'example', args: string[] = []): string {
+  compileExamples(dir);
   return run(process.execPath, [join(dir, `example-out/${name}.js`), ...args], dir);
 }
 
-/** The `compare` example of docs/library.md compiled and run in `dir` on the real bar files. */
-const runCompareExample = (dir: string): string =>
-  compileAndRun(
-    dir,
-    readmeBlock(COMPARE_HEADING, COMPARE_DOC),
-    'compare',
-    COMPARE_FILES.map((f) => join(requireMarketData(), f)),
-  );
-/** docs/library.md's signals-and-report example: the example signals file, then the same two bar files. */
-const REPORT_HEADING = "## Signals files and the CLI's reports";
+const runCompareExample = (dir: string): string => compileAndRun(dir, 'compare', barFiles());
 const runReportExample = (dir: string): string =>
-  compileAndRun(dir, readmeBlock(REPORT_HEADING, COMPARE_DOC), 'report', [
-    join(ROOT, 'examples/signals.csv'),
-    ...COMPARE_FILES.map((f) => join(requireMarketData(), f)),
-  ]);
-/** The README's sweep example, on the same two bar files. */
-const SWEEP_HEADING = '### A sweep from the library';
-const runSweepExample = (dir: string): string =>
-  compileAndRun(
-    dir,
-    readmeBlock(SWEEP_HEADING),
-    'sweep',
-    COMPARE_FILES.map((f) => join(requireMarketData(), f)),
-  );
+  compileAndRun(dir, 'report', [join(ROOT, 'examples/signals.csv'), ...barFiles()]);
+const runSweepExample = (dir: string): string => compileAndRun(dir, 'sweep', barFiles());
 const temp = mkdtempSync(join(tmpdir(), 'worksteal-library-'));
 /** The package as `npm pack` would take it from this repository: package.json, bin/, README.md and a fresh dist/. */
 const pkg = join(temp, 'package');
