@@ -8,4 +8,3 @@ export { loadBars, loadMany } from './load.js';
 export { expandDataArgs } from './files.js';
 export { inferAssetClass, inferSymbol } from './symbols.js';
 export { DataError } from './errors.js';
-export { defaultCacheDir, CACHE_FORMAT_VERSION } from './cache.js';

@@ -153,6 +153,34 @@ describe('README "Use as a library"', () => {
     expect(page).toContain('<h2>Summary</h2>');
   }, 120_000);
 
+  it('the declarations type-check without Node types, as docs/library.md "TypeScript" says', () => {
+    // Every export's type, so that every declaration file the entry reaches is read; no `types` (no
+    // @types/node) and the default `lib` (with the DOM's URL, which zod's declarations name).
+    writeFileSync(
+      join(pkg, 'everything.ts'),
+      "import * as ws from 'worksteal';\nexport type Everything = typeof ws;\n",
+    );
+    const compilerOptions = {
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      skipLibCheck: false,
+      noEmit: true,
+      types: [],
+    };
+    writeFileSync(
+      join(pkg, 'tsconfig.everything.json'),
+      JSON.stringify({ compilerOptions, files: ['everything.ts'] }),
+    );
+    let out = '';
+    try {
+      run(process.execPath, [tsc, '-p', 'tsconfig.everything.json'], pkg);
+    } catch (error) {
+      out = (error as { stdout: string }).stdout;
+    }
+    expect(out).toBe('');
+  });
+
   it('compiles and runs from an npm pack tarball installed into an empty project', () => {
     // dist/ is built above; --ignore-scripts keeps pack from building it a second time.
     run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', temp], pkg);
