@@ -1,6 +1,7 @@
 /** Command-line data arguments → a sorted list of CSV files. */
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
 import { fileKind } from '../io/regular-file.js';
 import { DataError } from './errors.js';
 
@@ -30,7 +31,28 @@ async function linksToFile(path: string): Promise<boolean> {
 }
 
 /**
- * Files are taken as given (any extension); folders contribute their `*.csv` files, recursively. A missing
+ * The files a glob pattern matches (`data/*_1h.csv`, `data/[A-M]*.csv`): a pattern the shell left alone,
+ * because it was quoted or came from a program rather than a command line. Files only, as the pattern names
+ * them (any extension), links to files included; a pattern that matches none is an error naming it.
+ */
+async function matchingFiles(pattern: string): Promise<string[]> {
+  const found = await glob(pattern, {
+    onlyFiles: true,
+    expandDirectories: false,
+    absolute: isAbsolute(pattern),
+  });
+  if (found.length === 0)
+    throw new DataError(
+      pattern,
+      'no file matches this pattern.',
+      'Check the pattern (relative patterns are matched from the current directory).',
+    );
+  return found;
+}
+
+/**
+ * Files are taken as given (any extension); folders contribute their `*.csv` files, recursively; a path that
+ * does not exist but is a glob pattern contributes the files it matches (matchingFiles). A missing
  * path, a folder without CSVs, or a path that is neither a file nor a folder (a FIFO, device or socket) is
  * an error naming it. The result is sorted and de-duplicated, so runs are
  * reproducible whatever order the shell lists files in.
@@ -55,6 +77,11 @@ export async function expandDataArgs(args: string[]): Promise<string[]> {
       info = await stat(arg);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
+      // A path that exists is read as itself, even with `*` or `[` in its name; only a missing one is a pattern.
+      if (code === 'ENOENT' && isDynamicPattern(arg)) {
+        for (const f of await matchingFiles(arg)) files.add(f);
+        continue;
+      }
       const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(err)})`;
       throw new DataError(
         arg,

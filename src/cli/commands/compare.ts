@@ -76,7 +76,7 @@ export function registerCompare(program: Command): void {
     .description(
       'compare policy A with policy B (default: stealing off) on the same data cut into rolling windows: win rate, median differences with 95% intervals, net steal regret',
     )
-    .option('--data <paths...>', 'bar files and/or folders (CSV, any supported layout)')
+    .option('--data <paths...>', 'bar files, folders and/or glob patterns (CSV, any supported layout)')
     .option('--benchmark <set>', `a named set: ${Object.keys(BENCHMARK_SETS).join(', ')}`)
     .option('--symbols <list>', 'only these symbols (comma separated)');
   addBarFileFlags(command)

@@ -46,7 +46,7 @@ export function registerExplain(program: Command): void {
     );
   addSetFlag(command).option(
     '--data <paths...>',
-    'bar files and/or folders (as simulate reads them); needed under victimRanking fillProbability or expectedValue, and what makes the default auto rank by expected value: each symbol is valued from its bars closed by the scenario time. An order or request without validUntil is valid for one bar after now',
+    'bar files, folders and/or glob patterns (as simulate reads them); needed under victimRanking fillProbability or expectedValue, and what makes the default auto rank by expected value: each symbol is valued from its bars closed by the scenario time. An order or request without validUntil is valid for one bar after now',
   );
   addBarFileFlags(command, 'with --data: ')
     .addOption(jsonOption('the decision record'))

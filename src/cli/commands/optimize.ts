@@ -61,7 +61,7 @@ export function registerOptimize(program: Command): void {
     .description(
       'tune the coordinator with differential evolution, scored out of sample on walk-forward folds; resumable, parallel, distributable',
     )
-    .option('--data <paths...>', 'bar files and/or folders')
+    .option('--data <paths...>', 'bar files, folders and/or glob patterns')
     .option('--benchmark <set>', `a named set: ${Object.keys(BENCHMARK_SETS).join(', ')}`)
     .option('--symbols <list>', 'only these symbols (comma separated)');
   addBarFileFlags(command)

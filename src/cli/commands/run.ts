@@ -57,7 +57,7 @@ export function registerRun(program: Command): void {
     .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`);
   addSetFlag(command)
     .option('--dry-run', 'decide and record everything, cancel and place nothing')
-    .option('--data <paths...>', 'replay: bar files and/or folders')
+    .option('--data <paths...>', 'replay: bar files, folders and/or glob patterns')
     .option(
       '--benchmark <set>',
       `replay: a named set from the market data folder (${Object.keys(BENCHMARK_SETS).join(', ')})`,

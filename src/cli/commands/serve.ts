@@ -64,7 +64,7 @@ export function registerServe(program: Command): void {
     .option('--deadline <sec>', 'advisory: how long a saga waits for each report', '30')
     .option('--no-auth', 'serve /v1 without a bearer token (only for a trusted machine)')
     .option('--openapi', 'print the OpenAPI document (docs/openapi.json) and exit')
-    .option('--data <paths...>', 'replay: bar files and/or folders')
+    .option('--data <paths...>', 'replay: bar files, folders and/or glob patterns')
     .option('--benchmark <set>', `replay: a named set (${Object.keys(BENCHMARK_SETS).join(', ')})`)
     .option('--symbols <list>', 'replay: a subset of the data, comma separated');
   addBarFileFlags(command, 'replay: ')

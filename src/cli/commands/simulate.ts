@@ -52,7 +52,7 @@ export function registerSimulate(program: Command): void {
   const command = program
     .command('simulate')
     .description('replay real bars through the coordinator and report what work stealing is worth')
-    .option('--data <paths...>', 'bar files and/or folders (CSV, any supported layout)')
+    .option('--data <paths...>', 'bar files, folders and/or glob patterns (CSV, any supported layout)')
     .option(
       '--benchmark <set>',
       `a named set from the market data folder: ${Object.keys(BENCHMARK_SETS).join(', ')}`,
