@@ -58,7 +58,7 @@ Examples:
   worksteal compare --benchmark crypto --variant protectionPct=0.004 --variant best.json --baseline protectionPct=0.0015
   worksteal compare --benchmark mixed --subsets 20 --subset-size 4 --seed 7
   worksteal compare --benchmark crypto --sweep sim.slippageBps=0,5,10      # A vs B at each slippage level
-  worksteal compare --data ../shared/marketdata/binance-spot-yanniedog --symbols SOLUSDT,LINKUSDT --window 30d
+  worksteal compare --data ../shared/marketdata/binance-spot-yanniedog --window 3mo    # seven pairs, 3-month windows
   worksteal compare --benchmark crypto --replicates 7 --threads 2       # each window the mean of 7 paths per side
   worksteal compare --benchmark crypto --sweep sim.research.signalSkill=0,0.25,1 --report skill.html   # charts
 

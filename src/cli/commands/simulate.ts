@@ -77,7 +77,7 @@ export function registerSimulate(program: Command): void {
     .option('--quiet', 'print only the summary line')
     .addHelpText(
       'after',
-      `\nExamples:\n  worksteal simulate --benchmark crypto\n  worksteal simulate --data ../shared/marketdata/binance-spot-yanniedog --symbols SOLUSDT,LINKUSDT --from 2023-01-01\n  worksteal simulate --benchmark mixed --no-stealing --json out.json --report out.html\n  worksteal simulate --benchmark mixed --set victimRanking=distance\n  worksteal simulate --benchmark crypto --quiet --json - | jq .summary\n  worksteal simulate --benchmark crypto --signal-skill 0.5   # research: look-ahead signals`,
+      `\nExamples:\n  worksteal simulate --benchmark crypto\n  worksteal simulate --data ../shared/marketdata/binance-spot-yanniedog --from 2023-01-01\n  worksteal simulate --benchmark mixed --no-stealing --json out.json --report out.html\n  worksteal simulate --benchmark mixed --set victimRanking=distance\n  worksteal simulate --benchmark crypto --quiet --json - | jq .summary\n  worksteal simulate --benchmark crypto --signal-skill 0.5   # research: look-ahead signals`,
     )
     .action(async (opts: SimulateOptions) => {
       // Checked before the simulation, so a typo in a path does not cost the run.
