@@ -30,9 +30,10 @@ export interface Validities {
 
 /**
  * The decision record as a person reads it: the verdict, the capacity arithmetic, the valuations and the
- * steal inequality under a value ranking, then every candidate.
+ * steal inequality under a value ranking, then every candidate. With `width` (the CLI's tableWidth) the
+ * candidates' headers wrap to fit it where they can; a candidate's row stays one line, as it is read across.
  */
-export function renderDecision(d: Decision, validity?: Validities): string {
+export function renderDecision(d: Decision, validity?: Validities, width?: number): string {
   const r = d.request;
   const lines: string[] = [];
   lines.push(`${ACTION_TEXT[d.action]}  (reason: ${d.reason}${d.dryRun ? ', dry run' : ''})`);
@@ -100,6 +101,7 @@ export function renderDecision(d: Decision, validity?: Validities): string {
           c.eligible ? 'yes' : 'no',
           whyNot(c),
         ]),
+        width === undefined ? undefined : { width, cells: false },
       ),
     );
     // The legend explains a mark: without a chosen victim there is none to explain.
@@ -168,7 +170,7 @@ function verdict(s: StealTest): string {
  * Under a value ranking, what the numbers rest on: the bars each symbol's fill model learnt from (closed by
  * `now`; nothing later is read), the bar length, the validity defaults, and the expected returns' source.
  */
-export function renderValuationBasis(v: ScenarioValuation): string {
+export function renderValuationBasis(v: ScenarioValuation, width?: number): string {
   const bar = v.barMs > 0 ? intervalLabel(v.barMs) : 'unknown (every default validity is unknown)';
   return [
     'valued from the bars closed by now (nothing after now is read):',
@@ -183,6 +185,7 @@ export function renderValuationBasis(v: ScenarioValuation): string {
         s.lastClose === null ? '—' : isoMinute(s.lastClose),
         s.path,
       ]),
+      width === undefined ? undefined : { width },
     ),
     keyValues([
       ['bar length', `${bar} (the *Bars keys count in it)`],

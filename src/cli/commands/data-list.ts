@@ -16,7 +16,7 @@ import {
   type ManifestEntry,
   type Reconciled,
 } from '../../data/index.js';
-import { table } from '../../report/text.js';
+import { table, tableWidth } from '../../report/text.js';
 import { changedSince, writtenBy } from '../data-summary.js';
 import { CliError, EXIT } from '../errors.js';
 import { checkOutputPath, humanStream, writeJsonOutput } from '../output.js';
@@ -99,6 +99,7 @@ function listText(dir: string, found: Reconciled, out: NodeJS.WritableStream): v
         `${e.badRows} / ${e.duplicates}`,
         e.updatedAt.slice(0, 16).replace('T', ' '),
       ]),
+      { width: tableWidth(out), cells: false },
     )}\n`,
   );
   for (const k of refreshed) {
