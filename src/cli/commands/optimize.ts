@@ -22,7 +22,7 @@ import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { parseDateRange } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
-import { num, table } from '../../report/text.js';
+import { num, table, tableWidth } from '../../report/text.js';
 import {
   checkOutputPath,
   deprecatedAlias,
@@ -265,6 +265,8 @@ function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean, out: Node
     return;
   }
   if (research) out.write(`\n${researchNote(research, 'every candidate')}\n`);
+  /** Tables fit the output's width (docs/cli.md "Output"); a fold's row is read across and stays one line. */
+  const fit = { width: tableWidth(out) };
   out.write(
     `\nbest: median out-of-sample ${meta.score} ${num(best.oos, 3)}, in-sample ${num(best.is, 3)}\n${table(
       ['parameter', 'best', 'base'],
@@ -273,6 +275,7 @@ function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean, out: Node
         bestCell(show(best.params[p.name]), p.name, unused),
         show(base[p.name]),
       ]),
+      fit,
     )}\n${table(
       ['fold', 'train', 'IS', 'test', 'OOS', 'test trades', 'test steals'],
       best.folds.map((f) => [
@@ -284,6 +287,7 @@ function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean, out: Node
         f.test.trades,
         f.test.steals,
       ]),
+      { ...fit, cells: false },
     )}\n`,
   );
   if (meta.sensitivity) {
@@ -297,6 +301,7 @@ function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean, out: Node
           num(r.high, 3),
           num(r.swing, 3),
         ]),
+        fit,
       )}\n`,
     );
   }
