@@ -124,44 +124,62 @@ function victimOf(v: VictimDraw): VictimOrder {
   };
 }
 
+/** One drawn case of the comparison with the former rule: a path, a victim, the time stop, the fill rule, a fee, an end. */
+const caseArb = fc.tuple(
+  pathArb,
+  victimArb,
+  fc.constantFrom(0, 0, 2, 6, 24),
+  fc.constantFrom(0, 0.001),
+  fc.constantFrom(0, 0.0015, 0.0025),
+  fc.option(fc.integer({ min: 10, max: 70 }), { freq: 2 }),
+);
+type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** A case's counterfactual trade by the simulator's rule and by the former one. */
+function bothRules([{ s, tradable }, va, timeStopHours, through, fee, endBar]: Case) {
+  const ct = closesOf(s);
+  const v = victimOf(va);
+  const end = endBar === null ? Number.POSITIVE_INFINITY : T0 + endBar * H;
+  const from = T0 + va.fromBar * H;
+  const rules: CounterfactualRules = {
+    fees: { maker: fee, taker: fee },
+    exits: { stopLossPct: 0, timeStopHours },
+    slippage: 0,
+    tradable: (i) => tradable[i]!,
+    through,
+    end,
+  };
+  const trade = counterfactualTrade(s, ct, from, v, rules);
+  const old = oldCounterfactual(s, ct, from, v, fee, timeStopHours * H, rules.tradable, { through, end });
+  return { trade, old, qty: v.qty };
+}
+
+/**
+ * Five cases, drawn under a seed of their own, whose victim is still open when its data ends: they run first,
+ * so that the count of each way out below holds whatever seed the rest are drawn under (under one, 19 of the
+ * 400 drawn ended so, against the more than 20 asked).
+ */
+const OPEN_AT_THE_END = fc
+  .sample(caseArb, { seed: 2602, numRuns: 300 })
+  .filter((c) => bothRules(c).trade?.exitReason === 'end-of-data')
+  .slice(0, 5)
+  .map((c): [Case] => [c]);
+
 describe('a victim counterfactual', () => {
   it('without a stop, at one fee rate for both roles and no slippage, is what it was before', () => {
     const seen = new Map<string, number>();
+    expect(OPEN_AT_THE_END).toHaveLength(5);
     fc.assert(
-      fc.property(
-        pathArb,
-        victimArb,
-        fc.constantFrom(0, 0, 2, 6, 24),
-        fc.constantFrom(0, 0.001),
-        fc.constantFrom(0, 0.0015, 0.0025),
-        fc.option(fc.integer({ min: 10, max: 70 }), { freq: 2 }),
-        ({ s, tradable }, va, timeStopHours, through, fee, endBar) => {
-          const ct = closesOf(s);
-          const v = victimOf(va);
-          const end = endBar === null ? Number.POSITIVE_INFINITY : T0 + endBar * H;
-          const from = T0 + va.fromBar * H;
-          const rules: CounterfactualRules = {
-            fees: { maker: fee, taker: fee },
-            exits: { stopLossPct: 0, timeStopHours },
-            slippage: 0,
-            tradable: (i) => tradable[i]!,
-            through,
-            end,
-          };
-          const trade = counterfactualTrade(s, ct, from, v, rules);
-          const old = oldCounterfactual(s, ct, from, v, fee, timeStopHours * H, rules.tradable, {
-            through,
-            end,
-          });
-          expect(trade !== null).toBe(old.wouldHaveFilled);
-          const kind = trade?.exitReason ?? 'no fill';
-          seen.set(kind, (seen.get(kind) ?? 0) + 1);
-          // The same fills; the fees are summed leg by leg now (the simulator's Portfolio), so the last bits
-          // may differ.
-          expect(Math.abs((trade?.pnl ?? 0) - old.victimPnl)).toBeLessThanOrEqual(1e-9 * 100 * v.qty);
-        },
-      ),
-      { seed: 2601, numRuns: 400 },
+      fc.property(caseArb, (c) => {
+        const { trade, old, qty } = bothRules(c);
+        expect(trade !== null).toBe(old.wouldHaveFilled);
+        const kind = trade?.exitReason ?? 'no fill';
+        seen.set(kind, (seen.get(kind) ?? 0) + 1);
+        // The same fills; the fees are summed leg by leg now (the simulator's Portfolio), so the last bits
+        // may differ.
+        expect(Math.abs((trade?.pnl ?? 0) - old.victimPnl)).toBeLessThanOrEqual(1e-9 * 100 * qty);
+      }),
+      { seed: 2601, numRuns: 400, examples: OPEN_AT_THE_END },
     );
     // Every way out was drawn (no stop here: stopLossPct is 0).
     for (const kind of ['no fill', 'take-profit', 'time-stop', 'end-of-data'])
