@@ -13,14 +13,8 @@ import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import { MAX_JSON_DEPTH, scanJson } from './json-keys.js';
 import { OPENAPI } from './openapi.js';
-import {
-  BadRequest,
-  entryRequestSchema,
-  orderEventSchema,
-  parseBody,
-  PayloadTooLarge,
-  sagaReportSchema,
-} from './reports.js';
+import { BadRequest, parseBody, PayloadTooLarge } from './bad-request.js';
+import { entryRequestSchema, orderEventSchema, sagaReportSchema } from './reports.js';
 import type { CoordinatorService } from './service.js';
 import { NotFound, ServiceConflict, ServiceUnavailable } from './views.js';
 
@@ -52,12 +46,9 @@ export async function startServiceHttp(o: ServiceHttpOptions): Promise<ServiceHt
     if (refusedHost(req, res, allowed, o.log)) return;
     route(o, authorized, req, res).catch((error: Error) => {
       if (res.headersSent) return void res.end();
-      if (error instanceof BadRequest) return send(res, 400, { error: error.message, issues: error.issues });
-      if (error instanceof ValidationError)
-        return send(res, 400, {
-          error: error.message,
-          issues: error.issues.map((i) => ({ field: i.where, message: i.message })),
-        });
+      // A refusal of the ledger's checks is answered as every other 400 (BadRequest.from).
+      const bad = error instanceof ValidationError ? BadRequest.from(error) : error;
+      if (bad instanceof BadRequest) return send(res, 400, { error: bad.message, issues: bad.issues });
       if (error instanceof NotFound) return send(res, 404, { error: error.message });
       if (error instanceof PayloadTooLarge) return send(res, 413, { error: error.message });
       if (error instanceof UnsupportedMediaType) return send(res, 415, { error: error.message });
