@@ -8,11 +8,11 @@ import {
   bearerTokenCheck,
   type HttpHandle,
 } from '../live/http.js';
-import { closestNames, didYouMean } from '../core/similar.js';
 import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import { MAX_JSON_DEPTH, scanJson } from './json-keys.js';
 import { OPENAPI } from './openapi.js';
+import { explainParam, limitParam, onlyParams, sinceParam } from './query-params.js';
 import { BadRequest, parseBody, PayloadTooLarge } from './bad-request.js';
 import { entryRequestSchema, orderEventSchema, sagaReportSchema } from './reports.js';
 import type { CoordinatorService } from './service.js';
@@ -223,50 +223,4 @@ function readJson(req: IncomingMessage): Promise<unknown> {
       );
     });
   });
-}
-
-/**
- * Refuse a query parameter the endpoint does not take (400 naming it, the closest one it takes and all it takes):
- * a typo such as `?limt=5` was ignored silently and answered as if the parameter had not been given.
- */
-function onlyParams(query: URLSearchParams | null, path: string, takes: readonly string[]): void {
-  if (query === null) return;
-  const unknown = [...new Set(query.keys())].filter((name) => !takes.includes(name));
-  if (unknown.length === 0) return;
-  const candidates = takes.map((name) => ({ label: name, name }));
-  throw new BadRequest(
-    unknown.map((name) => {
-      const guess = didYouMean(closestNames(name, candidates));
-      const list = takes.length ? `${path} takes ${takes.join(', ')}` : `${path} takes no query parameters`;
-      return { field: name, message: `unknown query parameter; ${guess ? `${guess} ` : ''}${list}` };
-    }),
-  );
-}
-
-/** `?explain=true` or `false` (absent: false); anything else was ignored silently and is refused. */
-function explainParam(query: URLSearchParams | null): boolean {
-  const raw = query?.get('explain') ?? null;
-  if (raw === null || raw === 'false') return false;
-  if (raw === 'true') return true;
-  throw new BadRequest([{ field: 'explain', message: `"${raw}": must be true or false (or left out)` }]);
-}
-
-function sinceParam(query: URLSearchParams | null): number {
-  const raw = query?.get('since') ?? null;
-  if (raw === null || raw === '') return 0;
-  const t = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (!Number.isFinite(t))
-    throw new BadRequest([
-      { field: 'since', message: `"${raw}" is neither an ISO-8601 time nor epoch milliseconds` },
-    ]);
-  return t;
-}
-
-function limitParam(query: URLSearchParams | null): number {
-  const raw = query?.get('limit') ?? null;
-  if (raw === null || raw === '') return 1000;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000)
-    throw new BadRequest([{ field: 'limit', message: `"${raw}" must be an integer from 1 to 10000` }]);
-  return n;
 }

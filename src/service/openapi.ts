@@ -169,13 +169,16 @@ export const OPENAPI = {
             name: 'since',
             in: 'query',
             required: false,
-            description: 'ISO-8601 time or epoch ms; default: all',
+            description:
+              'epoch milliseconds (a whole number, checked as a time in a body: seconds are refused) or an ' +
+              'ISO-8601 date (UTC) or time with a zone; default: all',
             schema: { type: 'string' },
           },
           {
             name: 'limit',
             in: 'query',
             required: false,
+            description: 'how many decisions at most; default: 1000',
             schema: { type: 'integer', minimum: 1, maximum: 10000 },
           },
         ],

@@ -39,6 +39,15 @@ const epochMs = z
       `milliseconds (${String(issue.input)} s is ${secondsAsIso(issue.input)}): multiply by 1000`,
   });
 
+/**
+ * Why a number is not a time as a body takes one (epochMs: whole milliseconds, not before 1970, not seconds), or
+ * null when it is: the query's times are held to the same rule (query-params.ts).
+ */
+export function epochMsProblem(ms: number): string | null {
+  const parsed = epochMs.safeParse(ms);
+  return parsed.success ? null : parsed.error.issues.map((i) => i.message).join('; ');
+}
+
 export const entryRequestSchema = z
   .object({
     symbol: z.string().min(1).max(64).describe('the watcher symbol, e.g. BTC/USD or AAPL'),
