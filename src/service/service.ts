@@ -101,13 +101,17 @@ export class CoordinatorService {
       idPrefix: entryPrefix(o.runTag),
       journal: {
         transition: (t) => {
-          // The saga's first transition follows its decision at once (nothing else is decided in between).
-          if (t.state === 'requested' && this.currentRequest)
-            this.sagas.started(this.currentRequest, t.sagaId);
+          // A saga's `requested` transition follows each of its decisions at once (nothing else is decided in
+          // between): the request is the one decided last.
+          const request = t.state === 'requested' ? this.currentRequest : null;
+          if (request) this.sagas.started(request, t.sagaId);
           // The victims it leaves stay its own: its bot's report on one is taken (saga-index.ts).
           if (t.state === 'redecide') this.sagas.redecided(t.sagaId, t.victims);
           this.decisions.flush();
           o.store.transition(t);
+          // The saga names that decision's row: a recovery that ends the saga gives the row its outcome.
+          const decisionId = request && this.decisions.rowOf(request);
+          if (decisionId) this.tables.linkDecision(t.sagaId, decisionId);
         },
       },
       onDecision: (d) => this.onDecision(d),
