@@ -98,8 +98,8 @@ export function limitParam(query: Query): number {
     {
       field: 'limit',
       message:
-        `must be a whole number from 1 to ${MAX_LIMIT}; for more decisions, page on: since= the time of the ` +
-        'last one answered',
+        `must be a whole number from 1 to ${MAX_LIMIT}; for more decisions, ask again with since= the last ` +
+        "one's time (that one comes again)",
       value: raw,
     },
   ]);

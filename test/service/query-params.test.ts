@@ -133,8 +133,8 @@ describe('the other query parameters', () => {
         {
           field: 'limit',
           message:
-            'must be a whole number from 1 to 10000; for more decisions, page on: since= the time of the last ' +
-            'one answered',
+            "must be a whole number from 1 to 10000; for more decisions, ask again with since= the last one's " +
+            'time (that one comes again)',
           value: raw,
         },
       ]);
