@@ -19,16 +19,24 @@ export function onServiceClock(time: number | undefined, now: number): number | 
 
 type Dated = OrderEventBody | SagaReportBody;
 
+/** The times a report sent that the rule changes (onServiceClock), by field. */
+function timesAhead(report: Dated, now: number): { field: 'asOf' | 'order.placedAt'; sent: number }[] {
+  const sent: ['asOf' | 'order.placedAt', number | undefined][] = [
+    ['asOf', 'asOf' in report ? report.asOf : undefined],
+    ['order.placedAt', report.kind === 'placed' && 'order' in report ? report.order.placedAt : undefined],
+  ];
+  return sent.flatMap(([field, time]) =>
+    time === undefined || onServiceClock(time, now) === time ? [] : [{ field, sent: time }],
+  );
+}
+
 /** The report with its times on the service's clock; the same object when none was after it. */
 export function reportOnClock<R extends Dated>(report: R, now: number): R {
-  if ('asOf' in report && report.asOf !== undefined && report.asOf > now)
-    return Object.assign({}, report, { asOf: now });
-  if (report.kind === 'placed' && 'order' in report) {
-    const placedAt = report.order.placedAt;
-    if (placedAt !== undefined && placedAt > now)
-      return Object.assign({}, report, { order: Object.assign({}, report.order, { placedAt: now }) });
-  }
-  return report;
+  const ahead = timesAhead(report, now);
+  if (ahead.length === 0) return report;
+  if (report.kind === 'placed' && 'order' in report)
+    return Object.assign({}, report, { order: Object.assign({}, report.order, { placedAt: now }) });
+  return Object.assign({}, report, { asOf: now });
 }
 
 /**
@@ -36,13 +44,9 @@ export function reportOnClock<R extends Dated>(report: R, now: number): R {
  * was taken as, and what to do (the bot's clock runs ahead). Empty when none was.
  */
 export function clockNote(report: Dated, now: number): string {
-  const ahead: [string, number][] = [];
-  if ('asOf' in report && report.asOf !== undefined && report.asOf > now) ahead.push(['asOf', report.asOf]);
-  if (report.kind === 'placed' && 'order' in report && (report.order.placedAt ?? now) > now)
-    ahead.push(['order.placedAt', report.order.placedAt!]);
-  return ahead
+  return timesAhead(report, now)
     .map(
-      ([field, sent]) =>
+      ({ field, sent }) =>
         `; ${field} ${sent} (${iso(sent)}) is after the service's clock (${iso(now)}): taken as ${iso(now)}. ` +
         `The bot's clock runs ${span(sent - now)} ahead of the service's (or the service's runs behind): ` +
         "set both from NTP and send the venue's own timestamp",
