@@ -71,9 +71,12 @@ export function formatIssue(issue: Issue): string {
 
 export class ValidationError extends Error {
   readonly issues: readonly Issue[];
+  /** What was refused, without the issues (the message's first line). */
+  readonly what: string;
   constructor(what: string, issues: readonly Issue[]) {
     super(`${printable(what)}:\n${issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}`);
     this.name = 'ValidationError';
     this.issues = issues;
+    this.what = printable(what);
   }
 }

@@ -28,6 +28,11 @@ export interface RecoveryDeps {
    * a deadline (the advisory service's bots), where a next start would only ask the same again.
    */
   unconfirmedEnds?: boolean;
+  /**
+   * Told as each saga ends, at once after its last transition is written (the service gives it its outcome
+   * then: a saga read during the recovery is never shown ended without one).
+   */
+  onEnded?: (sagaId: string) => void;
 }
 
 /**
@@ -220,6 +225,7 @@ function finish(
     ...(orderId === undefined ? {} : { orderId }),
     detail,
   });
+  d.onEnded?.(saga.sagaId);
   d.log.info('saga-recovered', { saga: saga.sagaId, state, cancelled, orderId, detail });
 }
 

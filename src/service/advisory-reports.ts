@@ -1,9 +1,11 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { LiveStore } from '../live/store.js';
 import type { Logger } from '../ports/log.js';
-import { applyToLedger, type AdvisoryBook } from './book.js';
+import type { AdvisoryBook } from './book.js';
 import { describeDropped } from './event-details.js';
 import { ORDERS_PER_SYMBOL } from './dated-positions.js';
+import { reportOnClock } from './event-times.js';
+import { applyToLedger } from './ledger-events.js';
 import { quoteEventTime } from './quote-times.js';
 import type { OrderEventBody } from './reports.js';
 import { mirrorToStore, type ServiceTables } from './service-tables.js';
@@ -65,12 +67,14 @@ export class AdvisoryReports {
    * it counted (stored and applied; a fill or cancel of an order whose placement is not reported yet is stored
    * and held back until it is), or why it changed nothing (nothing is then stored): a placement of an order
    * reported before, a fill or cancel of an order closed since, a fill whose cumulative quantity is not above
-   * what is applied (unless dated with news for the order's dates: book.newlyDated), a repeated eventId.
+   * what is applied (unless dated with news for the order's dates: book.newlyDated), a repeated eventId. It is
+   * checked with its times on the service's clock, as the book takes it (event-times.ts), and stored as sent.
    */
-  apply(event: OrderEventBody): string | null {
+  apply(sent: OrderEventBody): string | null {
     this.d.beforeWrite();
     const at = this.d.now();
     const book = this.d.book;
+    const event = reportOnClock(sent, at);
     if (event.kind === 'placed' && book.knows(event.order.id))
       return `placed: order ${event.order.id} was reported before with these terms (a repeat); nothing changed`;
     if (event.kind === 'position') {
@@ -109,7 +113,7 @@ export class AdvisoryReports {
           'nothing changed'
         );
     }
-    return this.write(event, at, 'event')
+    return this.write(sent, at, 'event')
       ? null
       : `${event.kind}: event ${event.eventId} was applied before; counted once`;
   }
@@ -134,11 +138,17 @@ export class AdvisoryReports {
     // One transaction function for the service's life: db.transaction() builds five wrappers per call.
     this.writeTx ??= this.d.store.db.transaction(
       (e: OrderEventBody, t: number, f: 'saga' | 'event'): boolean => {
+        // Stored as the bot sent it; taken with its times on the service's clock (the book's rule).
         if (!this.d.tables.appendReport(e, t)) return false;
+        const taken = reportOnClock(e, t);
         // A fill of a closed order (it filled before its cancel took effect) leaves its row closed.
         const closed = e.kind === 'fill' && this.d.book.knows(e.orderId) && !this.d.book.isOpen(e.orderId);
-        mirrorToStore(this.d.store, closed ? Object.assign({}, e, { kind: 'cancelled' as const }) : e, t);
-        const { effects, dropped } = this.d.book.apply(e, t);
+        mirrorToStore(
+          this.d.store,
+          closed ? Object.assign({}, taken, { kind: 'cancelled' as const }) : taken,
+          t,
+        );
+        const { effects, dropped } = this.d.book.apply(taken, t);
         if (f === 'event') for (const effect of effects) applyToLedger(this.d.ledger(), effect, t);
         // A saga's placement: with what was reported of the order before it (and a position its dated fills
         // make), as the book took them; fills are cumulative, so the saga's own update after it counts none twice.

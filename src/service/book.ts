@@ -1,7 +1,9 @@
 import { CapacityLedger, type LedgerSnapshot } from '../coordinator/ledger.js';
-import { orderTerms, type Account, type OpenOrder } from '../core/types.js';
+import { orderTerms, type Account } from '../core/types.js';
 import type { VenueOrder, VenueOrderStatus } from '../ports/venue.js';
 import { DatedPositions, type SnapshotRefusal } from './dated-positions.js';
+import { reportOnClock } from './event-times.js';
+import { applyToLedger } from './ledger-events.js';
 import type { OrderEventBody } from './reports.js';
 import { QuoteTimes } from '../live/quote-times.js';
 import { quoteEventTime } from './quote-times.js';
@@ -57,9 +59,11 @@ export class AdvisoryBook {
    * Take one report in. Its effects: none for a repeat, a late report or one held back; a placement followed
    * by what was reported of that order before it (fills and cancels that overtook its placement report), when
    * that agrees with the order as placed. One that does not is dropped (`dropped`), by the same checks as live
-   * and in the same order on a restart's replay, so the book comes out the same.
+   * and in the same order on a restart's replay, so the book comes out the same. Its times are taken on the
+   * service's clock as of `at`, when it arrived (event-times.ts): live and at a replay alike.
    */
-  apply(event: OrderEventBody, at: number): BookEffect {
+  apply(sent: OrderEventBody, at: number): BookEffect {
+    const event = reportOnClock(sent, at);
     const symbol = event.kind === 'placed' ? event.order.symbol : 'symbol' in event ? event.symbol : null;
     if (symbol !== null) this.spellings.note(symbol);
     switch (event.kind) {
@@ -290,58 +294,4 @@ function latest(before: HeldReport, now: HeldReport): HeldReport {
   const larger = now.filledQty >= before.filledQty ? now : before;
   if (before.kind !== 'cancelled' && now.kind !== 'cancelled') return larger;
   return larger.kind === 'cancelled' ? larger : Object.assign({}, larger, { kind: 'cancelled' as const });
-}
-
-/**
- * One report applied to a capacity ledger: the book's and (outside a saga) the coordinator's, so that both
- * follow one rule. Fills are cumulative, so a repeated report counts once; a late report for a closed order
- * changes nothing.
- */
-export function applyToLedger(ledger: CapacityLedger, event: OrderEventBody, at: number): void {
-  switch (event.kind) {
-    case 'placed': {
-      const o = event.order;
-      if (ledger.hasOrder(o.id) || ledger.wasClosed(o.id)) return;
-      const order: OpenOrder = {
-        id: o.id,
-        ...orderTerms(o),
-        price: o.price,
-        forecastPnl: o.forecastPnl,
-        placedAt: o.placedAt ?? at,
-        probe: o.probe,
-        external: o.external,
-      };
-      ledger.addOrder(order);
-      return;
-    }
-    case 'fill':
-      ledger.applyFill(event.orderId, event.filledQty, event.fillPrice);
-      return;
-    case 'cancelled': {
-      const order = ledger.order(event.orderId);
-      if (order && event.filledQty > 0)
-        ledger.applyFill(event.orderId, event.filledQty, event.fillPrice ?? order.limitPrice);
-      ledger.removeOrder(event.orderId);
-      return;
-    }
-    case 'quote':
-      ledger.markQuote(event.symbol, event.bid, event.ask);
-      return;
-    case 'account':
-      // An omitted flag keeps what the account is (docs/service.md): a report of equity alone is no news of it.
-      ledger.setAccount({
-        equity: event.equity,
-        ...(event.patternDayTrader === undefined ? {} : { patternDayTrader: event.patternDayTrader }),
-        ...(event.cash === undefined ? {} : { cash: event.cash }),
-      });
-      return;
-    case 'position':
-      ledger.setPosition({
-        symbol: event.symbol,
-        assetClass: event.assetClass,
-        qty: event.qty,
-        price: event.price,
-      });
-      return;
-  }
 }

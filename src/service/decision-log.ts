@@ -90,6 +90,11 @@ export class DecisionLog {
   decisionOf(request: EntryRequest): Decision | undefined {
     return this.last.get(request)?.decision;
   }
+
+  /** The row id of the last decision made for this request, once written (null before; undefined: unknown). */
+  rowOf(request: EntryRequest): number | null | undefined {
+    return this.last.get(request)?.id;
+  }
 }
 
 /** A decision as a row of the store's decision log. */

@@ -8,19 +8,13 @@ import {
   bearerTokenCheck,
   type HttpHandle,
 } from '../live/http.js';
-import { closestNames, didYouMean } from '../core/similar.js';
 import type { Logger } from '../ports/log.js';
 import type { LiveMetrics } from '../live/metrics.js';
 import { MAX_JSON_DEPTH, scanJson } from './json-keys.js';
 import { OPENAPI } from './openapi.js';
-import {
-  BadRequest,
-  entryRequestSchema,
-  orderEventSchema,
-  parseBody,
-  PayloadTooLarge,
-  sagaReportSchema,
-} from './reports.js';
+import { explainParam, limitParam, onlyParams, sinceParam } from './query-params.js';
+import { BadRequest, parseBody, PayloadTooLarge } from './bad-request.js';
+import { entryRequestSchema, orderEventSchema, sagaReportSchema } from './reports.js';
 import type { CoordinatorService } from './service.js';
 import { NotFound, ServiceConflict, ServiceUnavailable } from './views.js';
 
@@ -52,12 +46,9 @@ export async function startServiceHttp(o: ServiceHttpOptions): Promise<ServiceHt
     if (refusedHost(req, res, allowed, o.log)) return;
     route(o, authorized, req, res).catch((error: Error) => {
       if (res.headersSent) return void res.end();
-      if (error instanceof BadRequest) return send(res, 400, { error: error.message, issues: error.issues });
-      if (error instanceof ValidationError)
-        return send(res, 400, {
-          error: error.message,
-          issues: error.issues.map((i) => ({ field: i.where, message: i.message })),
-        });
+      // A refusal of the ledger's checks is answered as every other 400 (BadRequest.from).
+      const bad = error instanceof ValidationError ? BadRequest.from(error) : error;
+      if (bad instanceof BadRequest) return send(res, 400, { error: bad.message, issues: bad.issues });
       if (error instanceof NotFound) return send(res, 404, { error: error.message });
       if (error instanceof PayloadTooLarge) return send(res, 413, { error: error.message });
       if (error instanceof UnsupportedMediaType) return send(res, 415, { error: error.message });
@@ -232,50 +223,4 @@ function readJson(req: IncomingMessage): Promise<unknown> {
       );
     });
   });
-}
-
-/**
- * Refuse a query parameter the endpoint does not take (400 naming it, the closest one it takes and all it takes):
- * a typo such as `?limt=5` was ignored silently and answered as if the parameter had not been given.
- */
-function onlyParams(query: URLSearchParams | null, path: string, takes: readonly string[]): void {
-  if (query === null) return;
-  const unknown = [...new Set(query.keys())].filter((name) => !takes.includes(name));
-  if (unknown.length === 0) return;
-  const candidates = takes.map((name) => ({ label: name, name }));
-  throw new BadRequest(
-    unknown.map((name) => {
-      const guess = didYouMean(closestNames(name, candidates));
-      const list = takes.length ? `${path} takes ${takes.join(', ')}` : `${path} takes no query parameters`;
-      return { field: name, message: `unknown query parameter; ${guess ? `${guess} ` : ''}${list}` };
-    }),
-  );
-}
-
-/** `?explain=true` or `false` (absent: false); anything else was ignored silently and is refused. */
-function explainParam(query: URLSearchParams | null): boolean {
-  const raw = query?.get('explain') ?? null;
-  if (raw === null || raw === 'false') return false;
-  if (raw === 'true') return true;
-  throw new BadRequest([{ field: 'explain', message: `"${raw}": must be true or false (or left out)` }]);
-}
-
-function sinceParam(query: URLSearchParams | null): number {
-  const raw = query?.get('since') ?? null;
-  if (raw === null || raw === '') return 0;
-  const t = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (!Number.isFinite(t))
-    throw new BadRequest([
-      { field: 'since', message: `"${raw}" is neither an ISO-8601 time nor epoch milliseconds` },
-    ]);
-  return t;
-}
-
-function limitParam(query: URLSearchParams | null): number {
-  const raw = query?.get('limit') ?? null;
-  if (raw === null || raw === '') return 1000;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000)
-    throw new BadRequest([{ field: 'limit', message: `"${raw}" must be an integer from 1 to 10000` }]);
-  return n;
 }

@@ -52,9 +52,9 @@ const SAGA = {
       type: ['string', 'null'],
       description:
         'How the saga ended (placed, stole, aborted, ...), as the request that started it ended; kept across ' +
-        'restarts for the last 10,000 sagas ended (by a request, a stop or the crash recovery); null while it ' +
-        'runs, and for older sagas or those ended by a version that did not store it (state still says how it ' +
-        'ended).',
+        'restarts for the last 10,000 sagas ended (by a request, a stop or the crash recovery). Null while it ' +
+        'runs, never once it has ended: an older saga, or one ended by a version that did not store it, ' +
+        'answers the outcome its state gives (done: stole when it cancelled a victim, else placed).',
     },
   },
 };

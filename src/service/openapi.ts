@@ -95,7 +95,8 @@ export const OPENAPI = {
           '200': {
             description:
               'The saga after it moved on, and whether the report counted (`report`): a late one counts as the ' +
-              'order event it stands for, or not at all.',
+              "order event it stands for, or not at all. An asOf after the service's clock is taken as the " +
+              "clock's time, and report.detail says so.",
             content: json('SagaReportAnswer'),
           },
           '404': { description: 'No such saga.', content: json('Error') },
@@ -124,7 +125,8 @@ export const OPENAPI = {
               'Whether the event counted: applied true, or false with why in detail (a repeat, a fill whose ' +
               'cumulative quantity is not above what the order has filled, an order no longer open, a fill or ' +
               'cancel of an order never reported placed: held until its placement, a position snapshot whose ' +
-              'asOf is older than the one held or before a fill of an order more than 1,000 filled orders back).',
+              'asOf is older than the one held or before a fill of an order more than 1,000 filled orders back). ' +
+              "A time (asOf, order.placedAt) after the service's clock is taken as the clock's, and detail says so.",
             content: json('EventAnswer'),
           },
           '409': {
@@ -169,13 +171,16 @@ export const OPENAPI = {
             name: 'since',
             in: 'query',
             required: false,
-            description: 'ISO-8601 time or epoch ms; default: all',
+            description:
+              'epoch milliseconds (a whole number, checked as a time in a body: seconds are refused) or an ' +
+              'ISO-8601 date (UTC) or time with a zone; default: all',
             schema: { type: 'string' },
           },
           {
             name: 'limit',
             in: 'query',
             required: false,
+            description: 'how many decisions at most; default: 1000',
             schema: { type: 'integer', minimum: 1, maximum: 10000 },
           },
         ],

@@ -5,6 +5,7 @@ import type { AdvisoryBroker } from './advisory-broker.js';
 import type { AdvisoryReports } from './advisory-reports.js';
 import type { AdvisoryBook } from './book.js';
 import { appliedDetail, heldDetail } from './event-details.js';
+import { reportOnClock } from './event-times.js';
 import type { OrderBody, OrderEventBody, SagaReportBody } from './reports.js';
 import { refuseConflictingEvent, refuseOversize } from './report-checks.js';
 import { askedPlacement, type SagaRecord, type ServiceTables } from './service-tables.js';
@@ -33,6 +34,8 @@ export interface AdvisoryEventContext {
   placedEarly: (sagaId: string, orderId: string) => void;
   /** Keep an event that answered a saga under its event id (AdvisoryReports.keepEventId). */
   keepEventId: (event: OrderEventBody) => void;
+  /** The service's clock: an answer shows the event's times as taken on it (event-times.ts). */
+  now: () => number;
 }
 
 export interface SagaBeforePlacing {
@@ -49,6 +52,7 @@ export function advisoryEventContext(d: {
   reports: AdvisoryReports;
   store: LiveStore;
   claims: () => SagaClaims;
+  now: () => number;
 }): AdvisoryEventContext {
   return {
     advisory: d.advisory,
@@ -67,6 +71,7 @@ export function advisoryEventContext(d: {
     },
     placedEarly: (sagaId, orderId) => void d.claims().placedEarly(sagaId, orderId),
     keepEventId: (event) => d.reports.keepEventId(event),
+    now: d.now,
   };
 }
 
@@ -179,7 +184,7 @@ export function advisoryEvent(body: OrderEventBody, c: AdvisoryEventContext): Ev
   const orderId = body.kind === 'placed' ? body.order.id : 'orderId' in body ? body.orderId : null;
   const held = orderId === null ? null : c.book.order(orderId);
   const positionNow = body.kind === 'position' ? c.book.ledger.position(body.symbol)?.qty : undefined;
-  const detail = withDropped(appliedDetail(body, held, positionNow), c);
+  const detail = withDropped(appliedDetail(reportOnClock(body, c.now()), held, positionNow), c);
   if (!early || orderId === null) return { applied: true, detail };
   c.placedEarly(early.sagaId, orderId);
   return {

@@ -1,13 +1,13 @@
 import type { QuoteTimes } from '../live/quote-times.js';
 import { quoteMadeAt } from '../session/asking.js';
+import { onServiceClock } from './event-times.js';
 
 /**
- * When a quote event's price was made: its `asOf`, or when it arrived (`at`). A time after `at` is taken as
- * `at`: a bot's clock ahead of the service's must not date a price in the future, where it would outrank every
- * quote after it until that time came.
+ * When a quote event's price was made: its `asOf` on the service's clock (event-times.ts: a time after it is taken
+ * as the clock's), or when it arrived (`at`).
  */
 export function quoteEventTime(body: { asOf?: number | undefined }, at: number): number {
-  return Math.min(quoteMadeAt({ time: body.asOf }, at), at);
+  return quoteMadeAt({ time: onServiceClock(body.asOf, at) }, at);
 }
 
 /** GET /v1/status's orders and positions, each with `quoteTime`: when the quote its price came from was made. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { assertValidQuote } from '../coordinator/book-checks.js';
+import { ValidationError } from '../core/errors.js';
+import { BadRequest, shown } from './bad-request.js';
 import { ASSET_CLASSES, ORDER_ROLES, SIDES } from '../core/types.js';
-import { keysAt } from '../core/config/schema-keys.js';
-import { closestNames, didYouMean } from '../core/similar.js';
 import { MAX_MAGNITUDE, nonNegativeAmount, positiveAmount, signedAmount } from '../core/amounts.js';
 
 /**
@@ -38,6 +38,15 @@ const epochMs = z
       `${EPOCH_MS_EXAMPLE}: ${String(issue.input)} reads as a time in 1970-1973, which is seconds sent as ` +
       `milliseconds (${String(issue.input)} s is ${secondsAsIso(issue.input)}): multiply by 1000`,
   });
+
+/**
+ * Why a number is not a time as a body takes one (epochMs: whole milliseconds, not before 1970, not seconds), or
+ * null when it is: the query's times are held to the same rule (query-params.ts).
+ */
+export function epochMsProblem(ms: number): string | null {
+  const parsed = epochMs.safeParse(ms);
+  return parsed.success ? null : parsed.error.issues.map((i) => i.message).join('; ');
+}
 
 export const entryRequestSchema = z
   .object({
@@ -207,17 +216,6 @@ export type OrderBody = z.infer<typeof orderSchema>;
 export type OrderEventBody = z.infer<typeof orderEventSchema>;
 export type SagaReportBody = z.infer<typeof sagaReportSchema>;
 
-/** A request body that does not fit its schema: the HTTP layer answers 400 with every field named. */
-export class BadRequest extends Error {
-  constructor(
-    readonly issues: { field: string; message: string; value?: unknown }[],
-    subject?: string,
-  ) {
-    const each = issues.map((i) => `${i.field}${'value' in i ? ` = ${shown(i.value)}` : ''}: ${i.message}`);
-    super(`bad request${subject ? ` (${subject})` : ''}: ${each.join('; ')}`);
-  }
-}
-
 /**
  * The widest quote taken: ask / bid at most 1.5. Real spreads are a fraction of a percent (a thin stock before
  * the open, a small coin: a few percent); a bid of 1e-7 under an ask of 1e15 is a placeholder or a unit
@@ -241,11 +239,16 @@ const tooWide = (bid: number, ask: number): boolean =>
 
 /**
  * An event's values that no state makes right, checked before anything is written: a crossed quote (the
- * ledger's rule, 400 naming bid and ask) or one too wide (tooWide: 400 naming both).
+ * ledger's rule, 400 naming the bid, its value and the ask) or one too wide (tooWide: 400 naming the ask).
  */
 export function refuseImpossibleEvent(body: OrderEventBody): void {
   if (body.kind !== 'quote') return;
-  assertValidQuote(body.symbol, body.bid, body.ask);
+  const subject = `quote for ${body.symbol}, nothing changed`;
+  try {
+    assertValidQuote(body.symbol, body.bid, body.ask);
+  } catch (error) {
+    throw error instanceof ValidationError ? BadRequest.from(error, subject) : error;
+  }
   if (!tooWide(body.bid, body.ask)) return;
   throw new BadRequest(
     [
@@ -258,79 +261,8 @@ export function refuseImpossibleEvent(body: OrderEventBody): void {
         value: body.ask,
       },
     ],
-    `quote for ${body.symbol}, nothing changed`,
+    subject,
   );
-}
-
-/** Oversized bodies (HTTP 413). */
-export class PayloadTooLarge extends Error {}
-
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  throw new BadRequest(
-    parsed.error.issues.flatMap((issue): BadRequest['issues'] => {
-      // One issue per unknown key, named (it was field "(body)" with the whole body as its value).
-      if (issue.code === 'unrecognized_keys') {
-        const takes = keysAt(schema, issue.path, body);
-        return issue.keys.map((key) => {
-          const guess = takes
-            ? didYouMean(
-                closestNames(
-                  key,
-                  takes.map((k) => ({ label: k, name: k })),
-                ),
-              )
-            : '';
-          return {
-            field: [...issue.path, key].join('.'),
-            message:
-              `unknown key${guess ? `; ${guess}` : ''}` +
-              (takes ? `${guess ? ' This' : '; this'} object takes ${takes.join(', ')}` : ''),
-            value: valueAt(body, [...issue.path, key]),
-          };
-        });
-      }
-      const field = issue.path.length ? issue.path.join('.') : '(body)';
-      const value = valueAt(body, issue.path);
-      // JSON.parse reads 1e400 as Infinity, which an answer's JSON would show as null.
-      if (typeof value === 'number' && !Number.isFinite(value))
-        return [
-          {
-            field,
-            message:
-              `out of range: the number is beyond ±1.8e308 and reads as ${value}; no price, quantity or ` +
-              'amount is this large (check the units)',
-          },
-        ];
-      return [
-        value === undefined ? { field, message: issue.message } : { field, message: issue.message, value },
-      ];
-    }),
-    orderOf(body),
-  );
-}
-
-/** The value a bot sent at a path (undefined when it sent none there). */
-function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
-  let at: unknown = body;
-  for (const key of path) {
-    if (typeof at !== 'object' || at === null) return undefined;
-    at = (at as Record<PropertyKey, unknown>)[key];
-  }
-  return at;
-}
-
-/** The order a body is about, to name it in the error ("order o-1"). */
-function orderOf(body: unknown): string | undefined {
-  const id = valueAt(body, ['order', 'id']) ?? valueAt(body, ['orderId']);
-  return typeof id === 'string' ? `order ${id}` : undefined;
-}
-
-/** A bad value as the bot sent it, cut short (a message quotes it, it does not echo a whole body). */
-function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** What the venue holds of a placement the bot reported: the quantity and limit it placed, where they differ. */

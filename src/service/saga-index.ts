@@ -93,21 +93,16 @@ export class SagaIndex {
   }
 
   /**
-   * A saga of an earlier process that the crash recovery ended: its outcome follows from how it ended, as a
-   * request's would (done after cancels: stole; done without: placed). Still open (a cancel the venue has
-   * not answered, retried at the next start): no outcome yet.
+   * A saga of an earlier process that the crash recovery ended (told as each one ends, so that none is shown
+   * ended without its outcome while the recovery goes on): its outcome follows from how it ended
+   * (endedOutcome), and its request's latest decision takes it too. Still open (a cancel the venue has not
+   * answered, retried at the next start): no outcome yet.
    */
   recovered(saga: SagaRecord | null): void {
-    if (!saga) return;
-    const outcome: Outcome['status'] | null =
-      saga.state === 'done'
-        ? saga.cancelled.length > 0
-          ? 'stole'
-          : 'placed'
-        : saga.state === 'aborted' || saga.state === 'compensated'
-          ? saga.state
-          : null;
-    if (outcome) this.ended(saga.sagaId, outcome);
+    const outcome = saga && endedOutcome(saga, this.earlierVictims(saga.sagaId));
+    if (!saga || !outcome) return;
+    this.ended(saga.sagaId, outcome);
+    this.tables.settleRecoveredDecision(saga.sagaId, outcome);
   }
 
   /** The saga ended: its outcome is kept, in memory and in the store. */
@@ -131,11 +126,16 @@ export class SagaIndex {
     }));
   }
 
+  /**
+   * The saga as the API shows it. An ended saga whose outcome was not kept (ended by a version that did not
+   * store it, or beyond the latest OUTCOME_MEMORY) shows the one its end gives (endedOutcome), never null.
+   */
   view(sagaId: string, pending: readonly PendingAction[]): SagaView | null {
     const record = this.tables.saga(sagaId);
-    return record
-      ? sagaView(record, pending, this.outcomes.get(sagaId) ?? null, this.earlierVictims(sagaId))
-      : null;
+    if (!record) return null;
+    const earlier = this.earlierVictims(sagaId);
+    const outcome = this.outcomes.get(sagaId) ?? endedOutcome(record, earlier);
+    return sagaView(record, pending, outcome, earlier);
   }
 
   /**
@@ -154,6 +154,19 @@ export class SagaIndex {
     const request = this.coordinator().claims.get(clientOrderId)?.request;
     return { price: request?.price ?? null, forecastPnl: request?.forecastPnl ?? 0 };
   }
+}
+
+/**
+ * The outcome an ended saga's state gives, as its request's would: aborted and compensated as they are; done
+ * with a victim cancelled (of its last decision or one it left): stole; done without (its replaced order alone
+ * cancelled, or nothing): placed. Null while it is open. A request that decided again and blocked ends its saga
+ * aborted with outcome blocked: that outcome is kept (SagaIndex.ended), this is for sagas whose outcome was not.
+ */
+export function endedOutcome(s: SagaRecord, earlierVictims: readonly string[]): Outcome['status'] | null {
+  if (s.state === 'aborted' || s.state === 'compensated') return s.state;
+  if (s.state !== 'done') return null;
+  const victim = (id: string): boolean => s.victims.includes(id) || earlierVictims.includes(id);
+  return s.cancelled.some(victim) ? 'stole' : 'placed';
 }
 
 /** Whether a bot's report is one of the actions the saga waits for now. */

@@ -48,7 +48,6 @@ export async function recoverService(p: ServiceParts, recovering: (on: boolean) 
 }
 
 async function recoverOrThrow(p: ServiceParts, recovering: (on: boolean) => void): Promise<void> {
-  const interrupted = p.tables.openSagas().map((s) => s.sagaId);
   recovering(true);
   const deps = {
     store: p.o.store,
@@ -61,6 +60,10 @@ async function recoverOrThrow(p: ServiceParts, recovering: (on: boolean) => void
     includeCurrentRun: false,
     // A bot that does not confirm a recovered saga's cancel in time ends it, as in a live saga.
     unconfirmedEnds: p.advisory !== null,
+    // The recovery ended it in this process: its view and its decision say how, as for a saga a request ended
+    // (told as it ends: before, only once every recovered saga had ended, so one read meanwhile showed its
+    // state, aborted, with a null outcome).
+    onEnded: (sagaId: string) => p.sagas.recovered(p.tables.saga(sagaId)),
   };
   try {
     await recoverSagas(deps);
@@ -72,8 +75,6 @@ async function recoverOrThrow(p: ServiceParts, recovering: (on: boolean) => void
   } finally {
     recovering(false);
     p.decisions.flush();
-    // The recovery ended them in this process: their view says how, as for a saga a request ended.
-    for (const sagaId of interrupted) p.sagas.recovered(p.tables.saga(sagaId));
   }
   if (p.book) p.coordinator.ledger.reset(p.book.state());
 }

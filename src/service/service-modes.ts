@@ -39,6 +39,7 @@ export function modeParts(
   tables: ServiceTables,
   hooks: AdvisoryHooks & { coordinator: () => Coordinator },
 ): ModeParts {
+  const now = (): number => o.timers.now();
   if (o.mode.kind === 'advisory') {
     const { store, timers, log, account } = o;
     const parts = {
@@ -51,10 +52,9 @@ export function modeParts(
     };
     const { book, reports, broker } = advisoryParts(parts, tables, hooks);
     const claims = () => hooks.coordinator().claims;
-    const events = advisoryEventContext({ advisory: broker, book, tables, reports, store, claims });
+    const events = advisoryEventContext({ advisory: broker, book, tables, reports, store, claims, now });
     return { book, reports, advisory: broker, executing: null, events };
   }
-  const now = (): number => o.timers.now();
   const executing = new ExecutingMode(
     o.mode.broker,
     o.store,

@@ -98,6 +98,26 @@ export class ServiceTables {
     return rows.reverse().map((r) => [r.saga_id, JSON.parse(r.victims) as string[]]);
   }
 
+  /**
+   * The saga's request decided `decisionId` last (its first decision, or the one after it decided again): the
+   * row that takes the outcome when a recovery ends the saga (settleRecoveredDecision).
+   */
+  linkDecision(sagaId: string, decisionId: number): void {
+    this.statement('UPDATE sagas SET decision_id = ? WHERE saga_id = ?').run(decisionId, sagaId);
+  }
+
+  /**
+   * A saga of an earlier process that the crash recovery ended: its request's latest decision takes the outcome
+   * the recovery gave it, as a request that ends in process gives its decision (it kept NULL). A saga stored
+   * before store version 8 names no decision: nothing is written.
+   */
+  settleRecoveredDecision(sagaId: string, outcome: Outcome['status']): void {
+    this.statement(
+      `UPDATE decisions SET outcome = ? WHERE outcome IS NULL
+         AND id = (SELECT decision_id FROM sagas WHERE saga_id = ?)`,
+    ).run(outcome, sagaId);
+  }
+
   saga(sagaId: string): SagaRecord | null {
     const r = this.statement('SELECT * FROM sagas WHERE saga_id = ?').get(sagaId) as
       Record<string, unknown> | undefined;

@@ -21,18 +21,12 @@ import { modeParts } from './service-modes.js';
 import { ServiceWrites } from './service-writes.js';
 import { closeService, recoverService, type ServiceParts } from './service-lifecycle.js';
 import type { AdvisoryReports } from './advisory-reports.js';
+import { advisoryEvent, type AdvisoryEventContext, type EventAnswer } from './order-events.js';
+import { SagaIndex } from './saga-index.js';
+import { clockNote } from './event-times.js';
+import { movedOn, takeSagaReport, type SagaReportParts } from './saga-reports.js';
+import { ServiceTables, type DecisionOut } from './service-tables.js';
 import {
-  advisoryEvent,
-  refuseForeignReport,
-  type AdvisoryEventContext,
-  type EventAnswer,
-} from './order-events.js';
-import { awaitedReport, SagaIndex } from './saga-index.js';
-import { lateReport } from './late-reports.js';
-import { refuseConflictingReport } from './report-checks.js';
-import { askedPlacement, ServiceTables, type DecisionOut } from './service-tables.js';
-import {
-  NotFound,
   requestAnswer,
   ServiceConflict,
   type ReportAnswer,
@@ -107,13 +101,17 @@ export class CoordinatorService {
       idPrefix: entryPrefix(o.runTag),
       journal: {
         transition: (t) => {
-          // The saga's first transition follows its decision at once (nothing else is decided in between).
-          if (t.state === 'requested' && this.currentRequest)
-            this.sagas.started(this.currentRequest, t.sagaId);
+          // A saga's `requested` transition follows each of its decisions at once (nothing else is decided in
+          // between): the request is the one decided last.
+          const request = t.state === 'requested' ? this.currentRequest : null;
+          if (request) this.sagas.started(request, t.sagaId);
           // The victims it leaves stay its own: its bot's report on one is taken (saga-index.ts).
           if (t.state === 'redecide') this.sagas.redecided(t.sagaId, t.victims);
           this.decisions.flush();
           o.store.transition(t);
+          // The saga names that decision's row: a recovery that ends the saga gives the row its outcome.
+          const decisionId = request && this.decisions.rowOf(request);
+          if (decisionId) this.tables.linkDecision(t.sagaId, decisionId);
         },
       },
       onDecision: (d) => this.onDecision(d),
@@ -205,53 +203,26 @@ export class CoordinatorService {
     return () => this.answer(request, outcome, explain);
   }
 
-  /**
-   * A bot's report for a saga (advisory mode); answers with the saga once it has moved on, and with whether
-   * the report counted (a late one counts as the order event it stands for, or not at all).
-   */
+  /** A bot's report for a saga (advisory mode): saga-reports.ts. */
   async report(sagaId: string, body: SagaReportBody): Promise<SagaView & { report: ReportAnswer }> {
     if (!this.advisory) throw new ServiceConflict('saga reports are for advisory mode (--broker none)');
-    const saga = this.tables.saga(sagaId);
-    if (!saga) throw new NotFound(`no saga ${sagaId}; GET /v1/status lists the open ones`);
-    const matches = awaitedReport(this.advisory.pending(sagaId), body);
-    if (!matches)
-      refuseForeignReport(saga, body, this.book!, this.advisory, this.sagas.earlierVictims(sagaId));
-    const asked =
-      body.kind === 'placed'
-        ? (this.advisory.awaitedPlace(body.clientOrderId)?.order ??
-          askedPlacement(this.o.store, body.clientOrderId))
-        : null;
-    refuseConflictingReport(body, this.book!, asked);
-    this.writes.begin();
-    if (!matches) {
-      const report = lateReport(saga, body, {
-        store: this.o.store,
-        view: () => this.sagaView(sagaId)!,
-        apply: (late) => this.event(late),
-        heldUnder: (clientOrderId) => this.book!.byClient(clientOrderId)?.id,
-        order: (orderId) => this.book!.order(orderId),
-        recovering: this.recovering,
-      });
-      await this.durable();
-      return Object.assign(this.sagaView(sagaId)!, { report });
-    }
-    this.advisory.report(body);
-    const dropped = this.reports!.takeDropped();
-    await this.movedOn(sagaId);
-    await this.durable();
-    const detail = `answered saga ${sagaId}, which waited for it${dropped === null ? '' : `; ${dropped}`}`;
-    return Object.assign(this.sagaView(sagaId)!, { report: { applied: true, detail } });
+    this.reportParts ??= {
+      advisory: this.advisory,
+      book: this.book!,
+      reports: this.reports!,
+      tables: this.tables,
+      store: this.o.store,
+      sagas: this.sagas,
+      writes: this.writes,
+      now: () => this.o.timers.now(),
+      recovering: () => this.recovering,
+      view: (sagaId) => this.sagaView(sagaId),
+      event: (late) => this.event(late),
+    };
+    return takeSagaReport(this.reportParts, sagaId, body);
   }
 
-  /**
-   * Settles once the saga has moved on after a report it waited for: it asks its bot for something new, or ends.
-   * A recovered saga (after a restart) is driven by the recovery, whose steps over the bots' reports take no
-   * turn of the event loop: the next turn finds it moved on (it waited for the whole recovery, every other
-   * recovered saga's deadline included).
-   */
-  private async movedOn(sagaId: string): Promise<void> {
-    await this.advisory!.untilAsked(this.sagas.runningUntil(sagaId) ?? nextTurn(), () => sagaId);
-  }
+  private reportParts: SagaReportParts | null = null;
 
   /**
    * An order event (advisory: anything the bot saw; executing: quotes only, the venue tells the rest). What it
@@ -270,18 +241,22 @@ export class CoordinatorService {
     const { applied, detail, sagaId } = this.eventTaken(body);
     let now = '';
     if (sagaId) {
-      await this.movedOn(sagaId);
+      await movedOn(this.advisory!, this.sagas, sagaId);
       now = `. Now: ${whereSagaIs(this.sagaView(sagaId)!)}`;
     }
     await this.durable();
     return { applied, detail: detail + now };
   }
 
+  /** The event taken; its answer says when a time it sent was after the service's clock (event-times.ts). */
   private eventTaken(body: OrderEventBody): EventAnswer {
     refuseImpossibleEvent(body);
     this.writes.begin();
-    if (this.executing) return this.executing.event(body);
-    return this.capacity.placement(body, () => advisoryEvent(body, this.events!));
+    const note = clockNote(body, this.o.timers.now());
+    const answer = this.executing
+      ? this.executing.event(body)
+      : this.capacity.placement(body, () => advisoryEvent(body, this.events!));
+    return note === '' ? answer : Object.assign(answer, { detail: answer.detail + note });
   }
 
   status(): Record<string, unknown> {
@@ -342,6 +317,3 @@ export class CoordinatorService {
     return requestAnswer(decision, outcome, sagaId ? this.sagaView(sagaId) : null, explain);
   }
 }
-
-/** The next turn of the event loop: every promise job of this one has run. */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

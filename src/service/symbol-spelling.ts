@@ -1,5 +1,5 @@
 import { symbolKey } from '../marketdata/symbols.js';
-import { BadRequest } from './reports.js';
+import { BadRequest } from './bad-request.js';
 
 /** Where a market's spelling comes from: config `symbols`, the broker's own orders and positions, or first use. */
 type SpellingSource = 'configured' | 'venue' | 'seen';

@@ -128,6 +128,14 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('ALTER TABLE decisions ADD COLUMN detail TEXT;');
     },
   },
+  {
+    version: 8,
+    name: "a saga names its request's latest decision (sagas.decision_id), which a recovery gives its outcome",
+    up(db) {
+      // Sagas written before this step keep NULL: a recovery that ends one leaves its decision's outcome NULL.
+      db.exec('ALTER TABLE sagas ADD COLUMN decision_id INTEGER;');
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -121,7 +121,7 @@ describe('bad request messages', () => {
     const res = await post('/v1/requests?explain=maybe', readyRequest('BTC/USD', 100));
     expect(res.status).toBe(400);
     expect(res.json.issues).toEqual([
-      { field: 'explain', message: '"maybe": must be true or false (or left out)' },
+      { field: 'explain', message: 'must be true or false (or left out: false)', value: 'maybe' },
     ]);
     expect((await post('/v1/requests?explain=true', readyRequest('SOL/USD', 100))).status).toBe(200);
   });
@@ -176,10 +176,15 @@ describe('unknown query parameters', () => {
       {
         field: 'limt',
         message: 'unknown query parameter; did you mean "limit"? /v1/decisions takes since, limit',
+        value: '5',
       },
     ]);
     expect((await get('/v1/status?verbose=1')).json.issues).toEqual([
-      { field: 'verbose', message: 'unknown query parameter; /v1/status takes no query parameters' },
+      {
+        field: 'verbose',
+        message: 'unknown query parameter; /v1/status takes no query parameters',
+        value: '1',
+      },
     ]);
     expect((await get('/v1/sagas/s-none?x=1')).status).toBe(400);
     const explain = await post('/v1/requests?explian=true', readyRequest('ADA/USD', 100));
@@ -187,6 +192,7 @@ describe('unknown query parameters', () => {
       {
         field: 'explian',
         message: 'unknown query parameter; did you mean "explain"? /v1/requests takes explain',
+        value: 'true',
       },
     ]);
     expect((await post('/v1/events?x=1', { kind: 'account', equity: 10_000 })).status).toBe(400);

@@ -186,7 +186,8 @@ async function play(
     .sort((a, b) => a.key - b.key || a.i - b.i)
     .flatMap(({ r, i }) => (d.repeats.includes(i) ? [r, r] : [r]));
   count(order);
-  let h = advisoryService({ equity: EQUITY });
+  // The service's clock after every venue time of the history: a report arrives after what it tells.
+  let h = advisoryService({ equity: EQUITY, now: T0 + 3_600_000 });
   try {
     for (let k = 0; k < order.length; k++) {
       const answer = h.service.event(order[k]!);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalSymbol } from '../../src/brokers/alpaca/symbols.js';
 import type { AssetClass, OpenOrder } from '../../src/core/types.js';
-import { BadRequest } from '../../src/service/reports.js';
+import { BadRequest } from '../../src/service/bad-request.js';
 import { executingService, MemoryVenue, readyRequest, restingOrder, T0 } from './fixture.js';
 
 /** A venue that spells crypto pairs BASE/QUOTE, as Alpaca does. */

@@ -141,7 +141,20 @@ describe('a quote', () => {
     ]);
     const crossed = await call('/v1/events', { kind: 'quote', symbol: 'ETH/USD', bid: 101, ask: 100 });
     expect(crossed.status).toBe(400);
-    expect(crossed.json.issues).toEqual([expect.objectContaining({ field: 'bid' })]);
+    // As the other 400s: one line naming the field and its value, and the issue's value (before: the ledger's
+    // "Quote for ETH/USD refused (the ledger is unchanged):\n  - bid: …", its issue without a value).
+    expect(crossed.json).toEqual({
+      error:
+        'bad request (quote for ETH/USD, nothing changed): bid = 101: is above the ask 100: send the bid and ' +
+        'the ask in their places',
+      issues: [
+        {
+          field: 'bid',
+          message: 'is above the ask 100: send the bid and the ask in their places',
+          value: 101,
+        },
+      ],
+    });
     expect(await state(h, call)).toEqual(before);
     const ok = await call('/v1/events', { kind: 'quote', symbol: 'ETH/USD', bid: 100, ask: 140 });
     expect(ok.json.applied).toBe(true);

@@ -18,8 +18,10 @@ import {
 } from './fixture.js';
 
 const { open } = closedAfterEachTest();
+// The service's clock an hour after the venue's times below: a report arrives after what it tells (a time after
+// the clock would be taken as the clock's, src/service/event-times.ts).
 const start = (equity = 10_000): Harness => {
-  const h = advisoryService({ equity });
+  const h = advisoryService({ equity, now: T0 + 3_600_000 });
   open.push(h);
   return h;
 };

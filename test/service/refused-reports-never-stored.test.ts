@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/core/errors.js';
+import { BadRequest } from '../../src/service/bad-request.js';
 import {
   advisoryService,
   capturingLog,
@@ -63,7 +63,7 @@ describe('a refused report', () => {
   it('is not stored: a crossed quote, then a restart, starts with the state from before it', async () => {
     const { dir, first, before } = await startWithBook('worksteal-refused-');
     const rows = first.service.tables.reports().length;
-    expect(() => first.service.event(crossed)).toThrow(ValidationError);
+    expect(() => first.service.event(crossed)).toThrow(BadRequest);
     await first.service.durable();
     expect(first.service.tables.reports()).toHaveLength(rows); // before: the refused quote was a row
     expect(money(first)).toEqual(before);

@@ -63,7 +63,8 @@ async function report(h: Harness, sagaId: string, c: Case): Promise<void> {
 }
 
 async function run(c: Case): Promise<{ status: number; ledger: number; book: number; v1Open: boolean }> {
-  let h = advisoryService({ equity: 10_000 });
+  // The service's clock an hour after the venue's times: a report arrives after what it tells.
+  let h = advisoryService({ equity: 10_000, now: T0 + 3_600_000 });
   try {
     const sagaId = (await stealV1(h)).sagaId; // v1 holds VICTIM_QTY
     if (c.restart) {

@@ -27,7 +27,8 @@ const solPosition = (h: Harness) => {
 
 /** A fresh service whose saga steals v1 and waits for its cancel (steal-setup.ts). */
 async function stealing(): Promise<{ h: Harness; sagaId: string }> {
-  const h = advisoryService({ equity: 10_000 });
+  // The service's clock an hour after the venue's times below: a report arrives after what it tells.
+  const h = advisoryService({ equity: 10_000, now: T0 + 3_600_000 });
   open.push(h);
   return { h, sagaId: (await stealV1(h)).sagaId };
 }
