@@ -199,6 +199,55 @@ export class ReturnShrinker extends ReturnShrinkerInternal {
   }
 }
 
+/**
+ * The symbol index: a Map from each symbol to a whole index that the model and the returns both hold, no two
+ * symbols at one index. An index beyond the model failed only at a later submit, with a TypeError from inside
+ * the fill model; two symbols at one index would value each with the other's bars and trades.
+ */
+function symbolIndexIssues(symbolIndex: unknown, model: unknown, returns: unknown): Issue[] {
+  if (!(symbolIndex instanceof Map))
+    return [
+      {
+        where: 'options.symbolIndex',
+        message: 'must be a Map from symbol to its index, e.g. new Map([["BTC/USD", 0]])',
+        value: symbolIndex,
+      },
+    ];
+  // The range is known once both are given (a missing one is named by its own issue).
+  const sized = model instanceof FillModelInternal && returns instanceof ReturnShrinkerInternal;
+  const held = sized ? Math.min(model.symbolCount, returns.symbolCount) : Number.POSITIVE_INFINITY;
+  const holds = !sized
+    ? ''
+    : model.symbolCount === returns.symbolCount
+      ? `the model holds ${held} symbols`
+      : `the model holds ${model.symbolCount} symbols and the returns ${returns.symbolCount}`;
+  const range = sized ? ` (0..${held - 1})` : '';
+  const issues: Issue[] = [];
+  const symbolAt = new Map<number, string>();
+  for (const [symbol, index] of symbolIndex as Map<unknown, unknown>) {
+    const where = `options.symbolIndex[${typeof symbol === 'string' ? JSON.stringify(symbol) : String(symbol)}]`;
+    const bad = (message: string, value: unknown): void => void issues.push({ where, message, value });
+    if (typeof symbol !== 'string' || symbol.length === 0) {
+      bad('must be keyed by a symbol, a non-empty string', symbol);
+    } else if (!(Number.isInteger(index) && (index as number) >= 0)) {
+      bad(`must be a whole number ≥ 0: ${symbol}'s index in the model's assetClasses${range}`, index);
+    } else if ((index as number) >= held) {
+      bad(
+        `${symbol}'s index ${String(index)} is beyond the model: ${holds}, indices 0..${held - 1}; give ` +
+          `${symbol} an index below ${held}, or build the FillModel and the ReturnShrinker with an asset class for it`,
+        index,
+      );
+    } else if (symbolAt.has(index as number)) {
+      bad(
+        `${symbol}'s index ${String(index)} is also ${symbolAt.get(index as number)!}'s: each symbol needs an ` +
+          "index of its own (the model learns an index from one symbol's bars, the returns from its trades)",
+        index,
+      );
+    } else symbolAt.set(index as number, symbol);
+  }
+  return issues;
+}
+
 /** The Valuator over a fill model and returns, its options checked. */
 export function fillValuator(options: FillValuatorOptions): Valuator {
   const issues: Issue[] = [];
@@ -221,12 +270,7 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
         message: 'must be a ReturnShrinker: new ReturnShrinker({ assetClasses })',
         value: options.returns,
       });
-    if (!isObject(options.symbolIndex) || typeof options.symbolIndex.get !== 'function')
-      issues.push({
-        where: 'options.symbolIndex',
-        message: 'must be a Map from symbol to its index, e.g. new Map([["BTC/USD", 0]])',
-        value: options.symbolIndex,
-      });
+    issues.push(...symbolIndexIssues(options.symbolIndex, options.model, options.returns));
     for (const key of ['orderValidUntil', 'requestValidUntil'] as const)
       if (typeof options[key] !== 'function')
         issues.push({
@@ -236,5 +280,6 @@ export function fillValuator(options: FillValuatorOptions): Valuator {
         });
   }
   fail('Invalid fillValuator() options', issues);
-  return fillValuatorInternal(options);
+  // A copy of the map as checked: an index set on the caller's map later could not be refused here.
+  return fillValuatorInternal({ ...options, symbolIndex: new Map(options.symbolIndex) });
 }
