@@ -17,6 +17,7 @@ import type { EntryRequest } from './core/types.js';
 import { OrderColumns } from './core/policy/order-columns.js';
 import { StealHistory } from './core/policy/steal-history.js';
 import { requestIssues } from './core/policy/validate.js';
+import { missingValuatorIssue } from './core/policy/value-policy.js';
 import { snapshotIssues } from './coordinator/book-checks.js';
 import type { Broker } from './coordinator/broker.js';
 import { Coordinator as CoordinatorInternal } from './coordinator/coordinator.js';
@@ -110,6 +111,10 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     add('columns', 'leave it out: decide() builds the columns from `orders`', '(not OrderColumns)');
   if (valuator !== undefined && valuator !== null && !isObject(valuator))
     add('valuator', 'must be a Valuator, or absent under the distance ranking', valuator);
+  else if (isObject(config)) {
+    const missing = missingValuatorIssue(config.victimRanking, valuator);
+    if (missing) issues.push(missing);
+  }
   if (claimedMargin !== undefined && !(Number.isFinite(claimedMargin) && claimedMargin >= 0))
     add('claimedMargin', 'must be a finite number ≥ 0, or absent', claimedMargin);
   if (issues.length) throw new ValidationError('Invalid decide() input', issues);
