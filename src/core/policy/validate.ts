@@ -21,6 +21,8 @@ export function requestIssues(r: EntryRequest, where = 'request'): Issue[] {
   positive(issues, `${where}.limitPrice`, r?.limitPrice);
   positive(issues, `${where}.qty`, r?.qty);
   positive(issues, `${where}.price`, r?.price);
+  if (issues.length === 0)
+    issues.push(...notionalIssues(r.qty, r.limitPrice, `request ${r.symbol}`, 'needs', where));
   finite(issues, `${where}.forecastPnl`, r?.forecastPnl);
   if (r?.cryptoRank !== null && !(Number.isInteger(r?.cryptoRank) && (r?.cryptoRank as number) >= 1)) {
     issues.push({
@@ -68,6 +70,7 @@ function looksValid(r: EntryRequest): boolean {
     positiveFinite(r.limitPrice) &&
     positiveFinite(r.qty) &&
     positiveFinite(r.price) &&
+    finiteNotional(r.qty, r.limitPrice) &&
     typeof r.forecastPnl === 'number' &&
     Number.isFinite(r.forecastPnl) &&
     (r.cryptoRank === null || (Number.isInteger(r.cryptoRank) && r.cryptoRank >= 1))
@@ -77,6 +80,34 @@ function looksValid(r: EntryRequest): boolean {
 export function assertValidOrder(o: OpenOrder, where?: string): void {
   const issues = orderIssues(o, where);
   if (issues.length) throw new ValidationError('Invalid order', issues);
+}
+
+/**
+ * qty × limit, the notional the margin is taken from, is a finite number: two finite numbers can make an
+ * infinite one (1e200 × 1e200), and the margin needed or held, and every sum after it, would be unknown. The
+ * one rule for a request and for an order the ledger takes (coordinator/book-checks.ts).
+ */
+export const finiteNotional = (qty: number, limitPrice: number): boolean => Number.isFinite(qty * limitPrice);
+
+/**
+ * The issue at `${where}.qty` of a finite qty and limit whose product is not (none otherwise): `subject` names
+ * the order or request, `margin` says whether it holds margin (an order) or needs it (a request).
+ */
+export function notionalIssues(
+  qty: number,
+  limitPrice: number,
+  subject: string,
+  margin: 'holds' | 'needs',
+  where: string,
+): Issue[] {
+  if (!Number.isFinite(qty) || !Number.isFinite(limitPrice) || finiteNotional(qty, limitPrice)) return [];
+  return [
+    {
+      where: `${where}.qty`,
+      message: `${subject}: qty × limit = ${qty} × ${limitPrice} is not a finite number, so the margin it ${margin} is unknown`,
+      value: qty,
+    },
+  ];
 }
 
 function str(issues: Issue[], where: string, v: unknown): void {
