@@ -10,8 +10,9 @@ export const isObject = (x: unknown): x is Record<string, unknown> => typeof x =
 
 /**
  * A configuration from resolveConfig(): anything else is refused before it is read. With `values`, its values
- * too, against the schema resolveConfig() validates with (about 0.25 ms: for a simulation or a comparison,
- * not for each decide()): a copy edited by hand with a bufferPct of -3 would otherwise be simulated.
+ * too, against the schema resolveConfig() validates with (about 0.25 ms: once per simulation or comparison,
+ * and once per configuration object decide() is given): a copy edited by hand with a bufferPct of -3 would
+ * otherwise be simulated, or decided on.
  */
 export function configIssues(config: unknown, where: string, { values = false } = {}): Issue[] {
   if (!(isObject(config) && isObject(config.margin) && typeof config.bufferPct === 'number'))

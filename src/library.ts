@@ -78,12 +78,29 @@ export class Coordinator extends CoordinatorInternal {
 }
 
 /**
+ * Configurations decide() has found valid. The schema check costs about 0.25 ms, a few decisions' worth, and
+ * a bot decides with one configuration object many times: each object is checked the first time it is seen,
+ * as a coordinator checks its configuration once, when it is built. An object edited in place after that is
+ * not checked again; edit a copy (`{ ...config, bufferPct: 5 }`) or resolve a new one.
+ */
+const validConfigs = new WeakSet<object>();
+
+/** The configuration's issues (its values against the schema resolveConfig() validates with), once per object. */
+function decideConfigIssues(config: unknown): Issue[] {
+  if (isObject(config) && validConfigs.has(config)) return [];
+  const issues = configIssues(config, 'config', { values: true });
+  if (issues.length === 0) validConfigs.add(config as object);
+  return issues;
+}
+
+/**
  * The pure decision with its input checked first: the request as submit() checks it, the book (account,
- * orders, positions) as the ledger checks the broker's state, and the other fields by type. Throws a
- * ValidationError naming every problem; the decision itself is the internal one, unchanged.
+ * orders, positions) as the ledger checks the broker's state, the configuration's values as resolveConfig()
+ * does, and the other fields by type. Throws a ValidationError naming every problem; the decision itself is
+ * the internal one, unchanged.
  */
 export function decide(input: DecideInput, config: DecideConfig): Decision {
-  const issues = configIssues(config, 'config');
+  const issues = decideConfigIssues(config);
   if (!isObject(input)) {
     issues.unshift({
       where: 'input',

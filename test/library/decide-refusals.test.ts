@@ -1,5 +1,8 @@
 /**
- * What decide() from the package refuses beyond the request's and the book's shape: a value ranking without a
+ * What decide() from the package refuses beyond the request's and the book's shape. A configuration's values
+ * were not checked: a bufferPct of -3 placed over the account's margin, a NaN protectionPct and a misspelt key
+ * were decided on, where new Coordinator, simulate and compare refuse them through the config schema; decide()
+ * now checks them by the same schema, once per configuration object. A value ranking without a
  * valuator was a plain Error; it is a ValidationError naming `input.valuator`, listed with the input's other
  * issues. A request whose qty × limit overflows (1e200 × 1e200) was decided, and decisionSummary printed
  * "short of — of margin (needs —, …)"; it is refused as reconcile refuses such an order, by decide() and
@@ -97,5 +100,76 @@ describe('a request whose qty × limit is not a finite number', () => {
       }),
       { seed: 20260602, numRuns: 300 },
     );
+  });
+});
+
+describe("the configuration's values", () => {
+  const coordinatorIssues = (bad: object) => {
+    const options = { clock: { now: () => README_NOW }, calendar: nyseCalendar(), account: README_ACCOUNT };
+    return refusal(() => new Coordinator({ ...options, config: bad as never })).issues;
+  };
+
+  it.each([
+    [
+      'a bufferPct of -3',
+      { bufferPct: -3 },
+      'config.bufferPct',
+      /too small.*resolveConfig\(\) refuses it too/i,
+    ],
+    ['a NaN protectionPct', { protectionPct: Number.NaN }, 'config.protectionPct', /number/],
+    ['a misspelt key', { protecionPct: 1 }, 'config.protecionPct', /did you mean "protectionPct"/],
+  ])('refuses %s, as new Coordinator does', (_name, patch, where, message) => {
+    const bad = { ...config, ...patch };
+    const error = refusal(() => decide(input(), bad));
+    const issue = error.issues.find((i) => i.where === where);
+    expect(issue?.message).toMatch(message);
+    // The same checker: the coordinator says the same under its own argument name.
+    const twin = coordinatorIssues(bad).find((i) => i.where === `options.${where}`);
+    expect(twin?.message).toBe(issue?.message);
+  });
+
+  it('no longer places over the margin with a bufferPct of -3', () => {
+    // The old decision: 32,800 "free" of 10,000 of equity, so the request was placed beside the ETH order.
+    expect(() => decide(input(), { ...config, bufferPct: -3 })).toThrow(/config\.bufferPct/);
+  });
+
+  it('property: decide() refuses a configuration exactly when resolveConfig() refuses its values', () => {
+    const keys = ['bufferPct', 'protectionPct', 'minOrderAgeSec', 'stealEntryTolerance', 'cooldownSec'];
+    const values = [-3, -0.001, 0, 0.4, 5, 150, 1e9, Number.NaN, Number.POSITIVE_INFINITY, '5', null, true];
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), fc.constantFrom(...values), (key, value) => {
+        let resolves = true;
+        try {
+          resolveConfig({ layers: [{ source: 'bot', values: { [key]: value } }] });
+        } catch {
+          resolves = false;
+        }
+        let decides = true;
+        try {
+          decide(input(), { ...config, [key]: value });
+        } catch (error) {
+          // At the key; a bufferPct that is no number is no resolved configuration at all.
+          expect(String(error)).toMatch(new RegExp(`config(\\.${key})?: `));
+          decides = false;
+        }
+        expect(decides).toBe(resolves);
+      }),
+      { seed: 20260603, numRuns: 200 },
+    );
+  });
+
+  it('checks a configuration object once, not on every decision', () => {
+    // A key the decision never reads, read by the schema check alone: counted.
+    let reads = 0;
+    const counted = { ...config };
+    Object.defineProperty(counted, 'sim', {
+      enumerable: true,
+      get: () => (reads++, config.sim),
+    });
+    decide(input(), counted);
+    const afterFirst = reads;
+    expect(afterFirst).toBeGreaterThan(0);
+    for (let i = 0; i < 5; i++) decide(input(), counted);
+    expect(reads).toBe(afterFirst);
   });
 });
