@@ -11,6 +11,7 @@ import {
   type ResolvedConfig,
 } from './core/config/resolve.js';
 import { ValidationError, type Issue } from './core/errors.js';
+import { optionNames, unknownOptionIssues } from './core/option-names.js';
 import { decide as decideInternal, type DecideConfig, type DecideInput } from './core/policy/decide.js';
 import type { Decision } from './core/policy/decision.js';
 import type { EntryRequest } from './core/types.js';
@@ -77,6 +78,20 @@ export class Coordinator extends CoordinatorInternal {
   }
 }
 
+const DECIDE_INPUT_NAMES = optionNames<DecideInput>({
+  now: true,
+  sessionOpen: true,
+  extendedSessionOpen: true,
+  account: true,
+  positions: true,
+  orders: true,
+  columns: true,
+  history: true,
+  request: true,
+  valuator: true,
+  claimedMargin: true,
+});
+
 /**
  * Configurations decide() has found valid. The schema check costs about 0.25 ms, a few decisions' worth, and
  * a bot decides with one configuration object many times: each object is checked the first time it is seen,
@@ -112,6 +127,7 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   const add = (where: string, message: string, value: unknown): void => {
     issues.push({ where: `input.${where}`, message, value });
   };
+  issues.push(...unknownOptionIssues(input, DECIDE_INPUT_NAMES, 'input'));
   if (!Number.isFinite(input.now)) add('now', 'must be a finite time in epoch ms', input.now);
   if (typeof input.sessionOpen !== 'boolean')
     add('sessionOpen', 'must be true or false: calendar.isRegularSession(now)', input.sessionOpen);
@@ -161,6 +177,8 @@ function layerIssues(layers: unknown, where: string): Issue[] {
   return issues;
 }
 
+const RESOLVE_INPUT_NAMES = optionNames<ResolveInput>({ preset: true, layers: true, env: true, flags: true });
+
 /** resolveConfig with the shape of its input checked (the keys and values inside the layers it checks itself). */
 export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
   const issues: Issue[] = [];
@@ -184,6 +202,7 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
         message: 'must be an object of variables, e.g. process.env, or absent',
         value: input.env,
       });
+    issues.push(...unknownOptionIssues(input, RESOLVE_INPUT_NAMES, ''));
   }
   if (issues.length) throw new ValidationError('Invalid resolveConfig() input', issues);
   return resolveInternal(input);
@@ -194,6 +213,21 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
  * range and callbacks. (The simulator's own caches, which the CLI's compare shares between runs, are internal.)
  */
 export type SimInput = Omit<SimInputInternal, 'forecasts' | 'timelines' | 'fillTapes'>;
+
+const SIM_INPUT_NAMES = optionNames<SimInput>({
+  series: true,
+  config: true,
+  calendar: true,
+  signals: true,
+  from: true,
+  to: true,
+  assertInvariants: true,
+  keepWaits: true,
+  records: true,
+  onProgress: true,
+  onEntryPlaced: true,
+  onLimitFill: true,
+});
 
 /** simulate with its input's shape checked (the bars it checks itself). */
 export function simulate(input: SimInput): SimOutput {
@@ -210,6 +244,7 @@ export function simulate(input: SimInput): SimOutput {
     issues.push(...configIssues(input.config, 'config', { values: true }));
     issues.push(...calendarIssues(input.calendar));
     issues.push(...rangeIssues(input.from, input.to), ...replayIssues(input.series, input.signals));
+    issues.push(...unknownOptionIssues(input, SIM_INPUT_NAMES, ''));
   }
   if (issues.length) throw new ValidationError('Invalid simulate() input', issues);
   return simulateInternal(input);
