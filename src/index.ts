@@ -131,8 +131,11 @@ export { loadCalendar } from './io/load-calendar.js';
 /** A trading calendar as the coordinator and the simulator read it. */
 export type { ExchangeCalendar, Session } from './core/calendar/types.js';
 
-/** A broker in memory with injectable faults: try the coordinator without a venue. */
-export { MemoryBroker } from './brokers/memory.js';
+/**
+ * A broker in memory with injectable faults: try the coordinator without a venue. It refuses what no venue
+ * could hold (an order id twice, a NaN, a placement of qty 0), as reconcile refuses it from a broker.
+ */
+export { MemoryBroker } from './library-broker.js';
 /**
  * What a {@link MemoryBroker} is built from (the venue's account, orders and positions), and the faults it can
  * inject per call (rejected cancels, fills racing a cancel, delays).

@@ -5,6 +5,7 @@ import {
   SIDES,
   type EntryRequest,
   type OpenOrder,
+  type OrderTerms,
   type Position,
 } from '../types.js';
 
@@ -34,15 +35,27 @@ export function requestIssues(r: EntryRequest, where = 'request'): Issue[] {
   return issues;
 }
 
+/**
+ * The terms of a limit order to be placed: a symbol, an asset class, side and role of the vocabulary, and a
+ * limit and a quantity > 0 whose notional is a finite number.
+ */
+export function termsIssues(t: OrderTerms, where: string): Issue[] {
+  const issues: Issue[] = [];
+  str(issues, `${where}.symbol`, t?.symbol);
+  oneOf(issues, `${where}.assetClass`, t?.assetClass, ASSET_CLASSES);
+  oneOf(issues, `${where}.side`, t?.side, SIDES);
+  oneOf(issues, `${where}.role`, t?.role, ORDER_ROLES);
+  positive(issues, `${where}.limitPrice`, t?.limitPrice);
+  positive(issues, `${where}.qty`, t?.qty);
+  if (issues.length === 0)
+    issues.push(...notionalIssues(t.qty, t.limitPrice, `${t.side} ${t.symbol}`, 'needs', where));
+  return issues;
+}
+
 export function orderIssues(o: OpenOrder, where = 'order'): Issue[] {
   const issues: Issue[] = [];
   str(issues, `${where}.id`, o?.id);
-  str(issues, `${where}.symbol`, o?.symbol);
-  oneOf(issues, `${where}.assetClass`, o?.assetClass, ASSET_CLASSES);
-  oneOf(issues, `${where}.side`, o?.side, SIDES);
-  oneOf(issues, `${where}.role`, o?.role, ORDER_ROLES);
-  positive(issues, `${where}.limitPrice`, o?.limitPrice);
-  positive(issues, `${where}.qty`, o?.qty);
+  issues.push(...termsIssues(o, where));
   if (o?.price !== null) positive(issues, `${where}.price`, o?.price);
   finite(issues, `${where}.forecastPnl`, o?.forecastPnl);
   finite(issues, `${where}.placedAt`, o?.placedAt);
