@@ -24,6 +24,8 @@ import type { Broker } from './coordinator/broker.js';
 import { Coordinator as CoordinatorInternal } from './coordinator/coordinator.js';
 import type { CoordinatorOptions } from './coordinator/options.js';
 import { simulate as simulateInternal } from './sim/engine.js';
+import { validateSeries } from './sim/sim-input.js';
+import { rangeMissIssue } from './marketdata/coverage.js';
 import type { Outcome } from './coordinator/saga.js';
 import type { SimInput as SimInputInternal, SimOutput } from './sim/sim-types.js';
 import { calendarIssues, configIssues, isObject, rangeIssues, replayIssues } from './library-checks.js';
@@ -229,7 +231,7 @@ const SIM_INPUT_NAMES = optionNames<SimInput>({
   onLimitFill: true,
 });
 
-/** simulate with its input's shape checked (the bars it checks itself). */
+/** simulate with its input checked: its shape, the bars (the simulator's own check) and a from/to that meets no bar. */
 export function simulate(input: SimInput): SimOutput {
   const issues: Issue[] = [];
   if (!isObject(input)) {
@@ -247,5 +249,10 @@ export function simulate(input: SimInput): SimOutput {
     issues.push(...unknownOptionIssues(input, SIM_INPUT_NAMES, ''));
   }
   if (issues.length) throw new ValidationError('Invalid simulate() input', issues);
+  // The simulator's own check of the bars (it keeps what it passed), then the range measured on them: a range
+  // that meets no bar would simulate nothing and report 0 trades as a result, as `worksteal simulate` refuses.
+  validateSeries(input.series);
+  const miss = rangeMissIssue(input.from, input.to, input.series, { from: 'from', to: 'to' });
+  if (miss) throw new ValidationError('The requested window holds no data', [miss]);
   return simulateInternal(input);
 }
