@@ -62,7 +62,8 @@ describe('a request whose qty × limit is not a finite number', () => {
     const error = refusal(() => decide(input({}, huge), config));
     expect(error.issues).toEqual([expect.objectContaining({ where: 'input.request.qty', value: 1e200 })]);
     expect(error.issues[0]!.message).toBe(
-      'request BTC/USD: qty × limit = 1e+200 × 1e+200 is not a finite number, so the margin it needs is unknown',
+      'request BTC/USD: qty × limit = 1e+200 × 1e+200 is not a finite number, so the margin it needs is ' +
+        "unknown; check the qty and the limit (units of the asset, and its price in the account's currency)",
     );
   });
 

@@ -117,7 +117,7 @@ export function notionalIssues(
   return [
     {
       where: `${where}.qty`,
-      message: `${subject}: qty × limit = ${qty} × ${limitPrice} is not a finite number, so the margin it ${margin} is unknown`,
+      message: `${subject}: qty × limit = ${qty} × ${limitPrice} is not a finite number, so the margin it ${margin} is unknown; check the qty and the limit (units of the asset, and its price in the account's currency)`,
       value: qty,
     },
   ];
