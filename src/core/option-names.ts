@@ -27,8 +27,11 @@ const at = (where: string, key: string): string => (where ? `${where}.${key}` : 
  */
 export function unknownOptionIssues(options: object, names: readonly string[], where: string): Issue[] {
   const issues: Issue[] = [];
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined || names.includes(key)) continue;
+  // for…in, not Object.entries: decide() runs this on every call, and a known key should cost no allocation.
+  for (const key in options) {
+    if (names.includes(key) || !Object.hasOwn(options, key)) continue;
+    const value = (options as Record<string, unknown>)[key];
+    if (value === undefined) continue;
     const guess = didYouMean(
       closestNames(
         key,
