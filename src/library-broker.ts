@@ -67,12 +67,11 @@ export class MemoryBroker extends MemoryBrokerInternal {
 
   /** As the venue's account change, each field given checked as reconcile checks an account. */
   override setAccount(account: Partial<Account>): void {
-    // Only the fields given can be wrong: the others are filled with values that pass.
-    const given = isObject(account) ? account : {};
     fail(
       'MemoryBroker.setAccount refused (the account is unchanged)',
       isObject(account)
-        ? accountIssues({ equity: 0, patternDayTrader: false, ...given }, 'account')
+        ? // Only the fields given can be wrong: the others are filled in with values that pass.
+          accountIssues({ equity: 0, patternDayTrader: false, ...account }, 'account')
         : [{ where: 'account', message: 'must be an object { equity?, patternDayTrader? }', value: account }],
     );
     super.setAccount(account);
