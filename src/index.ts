@@ -51,7 +51,7 @@ export { MemoryJournal } from './coordinator/saga.js';
  * a ReturnShrinker fed with closed trades' net returns, and the Valuator over them that a Coordinator takes
  * as its `valuator` option. How a session feeds them: src/core/fill/USAGE.md (shipped with the package).
  */
-export { FillModel, ReturnShrinker, fillValuator } from './library-parts.js';
+export { FillModel, ReturnShrinker, fillValuator } from './library-fill.js';
 export type { FillModelOptions, ReturnShrinkerOptions, FillValuatorOptions } from './core/fill/index.js';
 /**
  * What a value ranking asks of fill chances and values ({@link fillValuator} builds one), the columns its
@@ -131,10 +131,16 @@ export { loadCalendar } from './io/load-calendar.js';
 /** A trading calendar as the coordinator and the simulator read it. */
 export type { ExchangeCalendar, Session } from './core/calendar/types.js';
 
-/** A broker in memory with injectable faults: try the coordinator without a venue. */
-export { MemoryBroker } from './brokers/memory.js';
-/** Faults {@link MemoryBroker} can inject per call (rejected cancels, fills racing a cancel, delays). */
-export type { MemoryBrokerFaults } from './brokers/memory.js';
+/**
+ * A broker in memory with injectable faults: try the coordinator without a venue. It refuses what no venue
+ * could hold (an order id twice, a NaN, a placement of qty 0), as reconcile refuses it from a broker.
+ */
+export { MemoryBroker } from './library-broker.js';
+/**
+ * What a {@link MemoryBroker} is built from (the venue's account, orders and positions), and the faults it can
+ * inject per call (rejected cancels, fills racing a cancel, delays).
+ */
+export type { MemoryBrokerOptions, MemoryBrokerFaults } from './brokers/memory.js';
 /** How often a {@link MemoryBroker} was called (`broker.calls`), for tests. */
 export type { MemoryBrokerCalls } from './brokers/memory.js';
 

@@ -1,17 +1,23 @@
 /**
- * The checks the library entry's functions share (src/library.ts, src/library-compare.ts): a resolved
+ * The checks the library entry's functions share (src/library*.ts): a resolved
  * configuration, a calendar, a time range and the series to replay. Each returns the issues it finds, every
  * one naming the argument, its value and what to pass; the caller throws them as one ValidationError.
  */
 import { resolvedConfigIssues } from './core/config/resolve.js';
-import type { Issue } from './core/errors.js';
+import { ValidationError, type Issue } from './core/errors.js';
 
 export const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 
+/** The issues found, if any, thrown as one ValidationError headed `what` (e.g. `Invalid FillModel options`). */
+export function fail(what: string, issues: readonly Issue[]): void {
+  if (issues.length) throw new ValidationError(what, issues);
+}
+
 /**
  * A configuration from resolveConfig(): anything else is refused before it is read. With `values`, its values
- * too, against the schema resolveConfig() validates with (about 0.25 ms: for a simulation or a comparison,
- * not for each decide()): a copy edited by hand with a bufferPct of -3 would otherwise be simulated.
+ * too, against the schema resolveConfig() validates with (about 0.25 ms: once per simulation or comparison,
+ * and once per configuration object decide() is given): a copy edited by hand with a bufferPct of -3 would
+ * otherwise be simulated, or decided on.
  */
 export function configIssues(config: unknown, where: string, { values = false } = {}): Issue[] {
   if (!(isObject(config) && isObject(config.margin) && typeof config.bufferPct === 'number'))

@@ -9,6 +9,7 @@
 import { calendarFromSessions } from './core/calendar/override.js';
 import type { WorkstealConfig } from './core/config/schema.js';
 import { ValidationError, type Issue } from './core/errors.js';
+import { optionNames, unknownOptionIssues } from './core/option-names.js';
 import { compareWindows, type CompareResult, type ComparisonGroup } from './compare/compare.js';
 import { comparePlan, type PlanNames } from './compare/plan.js';
 import { DEFAULT_RESAMPLES } from './compare/stats.js';
@@ -91,6 +92,26 @@ const NAMES: PlanNames = {
   subsetSize: 'subsets.size',
 };
 
+const INPUT_NAMES = optionNames<CompareInput>({
+  series: true,
+  a: true,
+  b: true,
+  sweep: true,
+  window: true,
+  step: true,
+  symbols: true,
+  from: true,
+  to: true,
+  subsets: true,
+  replicates: true,
+  seed: true,
+  resamples: true,
+  threads: true,
+  sessions: true,
+  signals: true,
+  onProgress: true,
+});
+
 const wholeAtLeast = (x: unknown, min: number): boolean => Number.isSafeInteger(x) && (x as number) >= min;
 
 /** The series kept (`symbols`), naming a symbol the data lacks. */
@@ -128,7 +149,7 @@ function span(text: unknown, where: string, issues: Issue[]): Span | undefined {
   }
 }
 
-/** The numeric settings: whole numbers in range. */
+/** The settings: whole numbers in range, a callback, from/to, and no option compare() does not take. */
 function settingIssues(input: CompareInput): Issue[] {
   const issues: Issue[] = [];
   const check = (where: string, value: unknown, min: number, what: string): void => {
@@ -140,13 +161,15 @@ function settingIssues(input: CompareInput): Issue[] {
   check('resamples', input.resamples, 100, 'must be a whole number ≥ 100, or absent');
   if (input.subsets !== undefined && !isObject(input.subsets))
     issues.push({ where: 'subsets', message: 'must be { count, size }, or absent', value: input.subsets });
+  else if (input.subsets !== undefined)
+    issues.push(...unknownOptionIssues(input.subsets, ['count', 'size'], 'subsets'));
   if (input.onProgress !== undefined && typeof input.onProgress !== 'function')
     issues.push({
       where: 'onProgress',
       message: 'must be a function (done, total) => void, or absent',
       value: input.onProgress,
     });
-  issues.push(...rangeIssues(input.from, input.to));
+  issues.push(...rangeIssues(input.from, input.to), ...unknownOptionIssues(input, INPUT_NAMES, ''));
   return issues;
 }
 

@@ -5,6 +5,7 @@
  * argument, its value and what to pass); what is in the files the loader checks itself, naming file and row.
  */
 import { ValidationError, type Issue } from './core/errors.js';
+import { checkedOptionIssues, type OptionChecks } from './core/option-names.js';
 import type { AssetClass } from './core/types.js';
 import { expandDataArgs } from './marketdata/files.js';
 import { loadBars as loadBarsInternal, loadMany } from './marketdata/load.js';
@@ -33,9 +34,7 @@ export interface LoadedData {
   notes: string[];
 }
 
-type Checks = Record<string, { ok: (v: unknown) => boolean; fix: string }>;
-
-const BAR_OPTIONS: Checks = {
+const BAR_OPTIONS: OptionChecks = {
   assetClass: { ok: (v) => v === 'crypto' || v === 'stock', fix: '"crypto" or "stock"' },
   onBadData: { ok: (v) => v === 'refuse' || v === 'repair', fix: '"refuse" or "repair"' },
   layout: { ok: isObject, fix: 'an object { timeColumn?, timeFormat?, timezone?, columns? }' },
@@ -44,14 +43,14 @@ const BAR_OPTIONS: Checks = {
     fix: 'a folder, or null for no cache',
   },
 };
-const LOAD_BARS_OPTIONS: Checks = {
+const LOAD_BARS_OPTIONS: OptionChecks = {
   symbol: {
     ok: (v) => typeof v === 'string' && v.trim().length > 0,
     fix: 'a non-empty symbol, e.g. "BTC/USD"',
   },
   ...BAR_OPTIONS,
 };
-const LOAD_DATA_OPTIONS: Checks = {
+const LOAD_DATA_OPTIONS: OptionChecks = {
   ...BAR_OPTIONS,
   only: {
     ok: (v) => Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string' && s.length > 0),
@@ -60,26 +59,9 @@ const LOAD_DATA_OPTIONS: Checks = {
   symbols: { ok: isObject, fix: 'an object { SYMBOL: { assetClass } }, e.g. resolveConfig().config.symbols' },
 };
 
-/** Each option by name and type: an unknown name (a misspelling) would otherwise be ignored. */
-function optionIssues(options: unknown, checks: Checks): Issue[] {
-  const names = Object.keys(checks).join(', ');
-  if (!isObject(options))
-    return [{ where: 'options', message: `must be an object { ${names} }, or absent`, value: options }];
-  const issues: Issue[] = [];
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined) continue;
-    const check = checks[key];
-    if (!check)
-      issues.push({ where: `options.${key}`, message: `is not an option; the options are ${names}`, value });
-    else if (!check.ok(value))
-      issues.push({ where: `options.${key}`, message: `must be ${check.fix}`, value });
-  }
-  return issues;
-}
-
 /** One bar file, with the path and the options checked first (the file's contents the loader checks). */
 export async function loadBars(path: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const issues = optionIssues(options, LOAD_BARS_OPTIONS);
+  const issues = checkedOptionIssues(options, LOAD_BARS_OPTIONS);
   if (typeof path !== 'string' || path.length === 0)
     issues.push({
       where: 'path',
@@ -96,7 +78,7 @@ export async function loadBars(path: string, options: LoadOptions = {}): Promise
  * length are refused naming both). Pass `.series` to `simulate`. Throws a DataError naming each bad file.
  */
 export async function loadData(paths: string[], options: LoadDataOptions = {}): Promise<LoadedData> {
-  const issues = optionIssues(options, LOAD_DATA_OPTIONS);
+  const issues = checkedOptionIssues(options, LOAD_DATA_OPTIONS);
   if (issues.length) throw new ValidationError('Invalid loadData() input', issues);
   const files = await expandDataArgs(paths);
   const notes: string[] = [];

@@ -1,26 +1,16 @@
 /**
- * The library entry's checks for the parts beside the coordinator (src/library.ts holds those of the
- * coordinator, decide, resolveConfig and simulate): the decision record and the fill model's objects (the steal
- * history checks its configuration itself). Each checks what a user passes and throws a ValidationError naming the argument,
- * its value and what to pass (the bar loaders: src/library-data.ts); the simulator and the live runtime call the unchecked internals.
+ * The library entry's checks for the decision's parts beside the coordinator (src/library.ts holds those of
+ * the coordinator, decide, resolveConfig and simulate; src/library-fill.ts the fill model's objects): the
+ * decision record, its explanation and its summary. Each checks what a user passes and throws a
+ * ValidationError naming the argument, its value and what to pass (the bar loaders: src/library-data.ts).
  */
-import { ValidationError, type Issue } from './core/errors.js';
-import type { ExchangeCalendar } from './core/calendar/types.js';
-import { FillModel as FillModelInternal } from './core/fill/model.js';
-import type { FillModelOptions } from './core/fill/model-options.js';
-import { ReturnShrinker as ReturnShrinkerInternal, type ReturnShrinkerOptions } from './core/fill/returns.js';
-import { fillValuator as fillValuatorInternal, type FillValuatorOptions } from './core/fill/valuator.js';
+import type { Issue } from './core/errors.js';
+import { unknownOptionIssues } from './core/option-names.js';
 import type { Decision } from './core/policy/decision.js';
 import { decisionRecord as decisionRecordInternal } from './core/policy/record.js';
-import type { Valuator } from './core/policy/valuation.js';
-import type { TimeMs } from './core/types.js';
 import { renderDecision, type Validities } from './explain/render.js';
 import { decisionSummary as decisionSummaryInternal } from './explain/summary.js';
-import { isObject } from './library-checks.js';
-
-function fail(what: string, issues: Issue[]): void {
-  if (issues.length) throw new ValidationError(what, issues);
-}
+import { fail, isObject } from './library-checks.js';
 
 /** A Decision from decide() or a coordinator, or the issue naming what was passed instead. */
 function decisionIssues(decision: unknown): Issue[] {
@@ -66,6 +56,8 @@ export function explainDecision(decision: Decision, validity?: Validities): stri
         'must be { request: epoch ms, order: (id) => epoch ms } (the validUntil your valuator used), or absent',
       value: validity,
     });
+  else if (validity !== undefined)
+    issues.push(...unknownOptionIssues(validity, ['request', 'order'], 'validity'));
   fail('Invalid explainDecision() input', issues);
   return renderDecision(decision, validity);
 }
@@ -77,164 +69,4 @@ export function explainDecision(decision: Decision, validity?: Validities): stri
 export function decisionSummary(decision: Decision): string {
   fail('Invalid decisionSummary() input', decisionIssues(decision));
   return decisionSummaryInternal(decision);
-}
-
-/** Asset classes per symbol index: a non-empty array of 'crypto' and 'stock'. */
-function assetClassIssues(assetClasses: unknown): Issue[] {
-  if (!Array.isArray(assetClasses) || assetClasses.length === 0)
-    return [
-      {
-        where: 'options.assetClasses',
-        message: "must be a non-empty array of 'crypto' or 'stock', one per symbol index",
-        value: assetClasses,
-      },
-    ];
-  const i = assetClasses.findIndex((c) => c !== 'crypto' && c !== 'stock');
-  return i < 0
-    ? []
-    : [
-        {
-          where: `options.assetClasses[${i}]`,
-          message: "must be 'crypto' or 'stock'",
-          value: assetClasses[i],
-        },
-      ];
-}
-
-/** A symbol index of `n` symbols. */
-function indexIssue(i: unknown, n: number): Issue[] {
-  if (Number.isInteger(i) && (i as number) >= 0 && (i as number) < n) return [];
-  return [
-    {
-      where: 'i',
-      message: `must be a symbol index 0..${n - 1} (the index in options.assetClasses)`,
-      value: i,
-    },
-  ];
-}
-
-/** The fill model, its options and each bar fed checked: a bar out of order or NaN would be learnt silently. */
-export class FillModel extends FillModelInternal {
-  readonly #lastBar: Float64Array;
-
-  constructor(options: FillModelOptions) {
-    const calendar: Partial<ExchangeCalendar> | undefined = isObject(options) ? options.calendar : undefined;
-    fail(
-      'Invalid FillModel options',
-      isObject(options)
-        ? [
-            ...assetClassIssues(options.assetClasses),
-            ...(typeof calendar?.sessionAt === 'function'
-              ? []
-              : [
-                  {
-                    where: 'options.calendar',
-                    message: 'must be a trading calendar: pass nyseCalendar(), or calendarFromSessions(json)',
-                    value: calendar,
-                  },
-                ]),
-          ]
-        : [{ where: 'options', message: 'must be an object { calendar, assetClasses, … }', value: options }],
-    );
-    super(options);
-    this.#lastBar = new Float64Array(options.assetClasses.length).fill(-Infinity);
-  }
-
-  override onBar(i: number, t: TimeMs, o: number, h: number, l: number, c: number, barMs: number): void {
-    const issues = indexIssue(i, this.#lastBar.length);
-    if (!Number.isFinite(t))
-      issues.push({ where: 't', message: "must be the bar's open time in epoch ms", value: t });
-    else if (issues.length === 0 && t <= this.#lastBar[i]!)
-      issues.push({
-        where: 't',
-        message: `must be after the last bar fed for symbol ${i} (${new Date(this.#lastBar[i]!).toISOString()}): feed each symbol's closed bars once, in time order`,
-        value: t,
-      });
-    for (const [where, value] of [
-      ['o', o],
-      ['h', h],
-      ['l', l],
-      ['c', c],
-    ] as const)
-      if (!Number.isFinite(value)) issues.push({ where, message: 'must be a finite price', value });
-    if (!(Number.isFinite(barMs) && barMs > 0))
-      issues.push({ where: 'barMs', message: "must be the bar's length in ms, > 0", value: barMs });
-    fail(`FillModel.onBar(${String(i)}, …) refused (the model is unchanged)`, issues);
-    this.#lastBar[i] = t;
-    super.onBar(i, t, o, h, l, c, barMs);
-  }
-}
-
-/** Realised net returns per symbol, each checked: NaN or an unknown index is refused, not skipped. */
-export class ReturnShrinker extends ReturnShrinkerInternal {
-  readonly #symbols: number;
-
-  constructor(options: ReturnShrinkerOptions) {
-    fail(
-      'Invalid ReturnShrinker options',
-      isObject(options)
-        ? assetClassIssues(options.assetClasses)
-        : [
-            {
-              where: 'options',
-              message: 'must be an object { assetClasses, prior?, symbolWeight?, classWeight? }',
-              value: options,
-            },
-          ],
-    );
-    super(options);
-    this.#symbols = options.assetClasses.length;
-  }
-
-  override record(i: number, netReturn: number): boolean {
-    const issues = indexIssue(i, this.#symbols);
-    if (!Number.isFinite(netReturn))
-      issues.push({
-        where: 'netReturn',
-        message: "must be a finite number: the trade's pnl after fees / its entry notional",
-        value: netReturn,
-      });
-    fail('ReturnShrinker.record refused (nothing recorded)', issues);
-    return super.record(i, netReturn);
-  }
-}
-
-/** The Valuator over a fill model and returns, its options checked. */
-export function fillValuator(options: FillValuatorOptions): Valuator {
-  const issues: Issue[] = [];
-  if (!isObject(options)) {
-    issues.push({
-      where: 'options',
-      message: 'must be an object { model, returns, symbolIndex, orderValidUntil, requestValidUntil }',
-      value: options,
-    });
-  } else {
-    if (!(options.model instanceof FillModelInternal))
-      issues.push({
-        where: 'options.model',
-        message: 'must be a FillModel: new FillModel({ calendar, assetClasses })',
-        value: options.model,
-      });
-    if (!(options.returns instanceof ReturnShrinkerInternal))
-      issues.push({
-        where: 'options.returns',
-        message: 'must be a ReturnShrinker: new ReturnShrinker({ assetClasses })',
-        value: options.returns,
-      });
-    if (!isObject(options.symbolIndex) || typeof options.symbolIndex.get !== 'function')
-      issues.push({
-        where: 'options.symbolIndex',
-        message: 'must be a Map from symbol to its index, e.g. new Map([["BTC/USD", 0]])',
-        value: options.symbolIndex,
-      });
-    for (const key of ['orderValidUntil', 'requestValidUntil'] as const)
-      if (typeof options[key] !== 'function')
-        issues.push({
-          where: `options.${key}`,
-          message: 'must be a function returning a time in epoch ms (NaN: unknown)',
-          value: options[key],
-        });
-  }
-  fail('Invalid fillValuator() options', issues);
-  return fillValuatorInternal(options);
 }

@@ -5,6 +5,7 @@
  * naming the argument, its value and what to pass).
  */
 import { ValidationError, type Issue } from './core/errors.js';
+import { checkedOptionIssues, type OptionChecks } from './core/option-names.js';
 import { renderCompareReport } from './compare/html.js';
 import { bothSidesLine, compareMarkdownOutput, compareTextOutput, researchNotes } from './compare/report.js';
 import { PIPE_WIDTH } from './report/text.js';
@@ -30,9 +31,8 @@ export interface CompareReportOptions {
 const FORMATS = ['text', 'markdown', 'html'] as const;
 const DEFAULT_COMMAND = 'compare() from the worksteal library';
 
-type Checks = Record<string, { ok: (v: unknown) => boolean; fix: string }>;
 const nonEmpty = (v: unknown): boolean => typeof v === 'string' && v.trim().length > 0;
-const OPTIONS: Checks = {
+const OPTIONS: OptionChecks = {
   format: { ok: (v) => FORMATS.includes(v as never), fix: '"text", "markdown" or "html"' },
   data: { ok: nonEmpty, fix: 'a non-empty name for the data, e.g. "crypto"' },
   command: { ok: nonEmpty, fix: 'the non-empty command line or call that made the result' },
@@ -66,22 +66,6 @@ function resultIssues(result: unknown): Issue[] {
   return issues;
 }
 
-function optionIssues(options: unknown): Issue[] {
-  const names = Object.keys(OPTIONS).join(', ');
-  if (!isObject(options))
-    return [{ where: 'options', message: `must be an object { ${names} }, or absent`, value: options }];
-  const issues: Issue[] = [];
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined) continue;
-    const check = OPTIONS[key];
-    if (!check)
-      issues.push({ where: `options.${key}`, message: `is not an option; the options are ${names}`, value });
-    else if (!check.ok(value))
-      issues.push({ where: `options.${key}`, message: `must be ${check.fix}`, value });
-  }
-  return issues;
-}
-
 /**
  * A {@link compare} result as `worksteal compare` renders it: `text` (the default) is what it prints on
  * stdout, `--quiet` with `detail: false`; `markdown` is the file `--markdown` writes; `html` the self-contained
@@ -89,7 +73,7 @@ function optionIssues(options: unknown): Issue[] {
  * signals read the future, as the CLI's do. Throws a ValidationError naming each bad argument.
  */
 export function compareReport(result: CompareOutput, options: CompareReportOptions = {}): string {
-  const issues = [...resultIssues(result), ...optionIssues(options)];
+  const issues = [...resultIssues(result), ...checkedOptionIssues(options, OPTIONS)];
   if (issues.length) throw new ValidationError('Invalid compareReport() input', issues);
   const data = options.data ?? result.data;
   const command = options.command ?? DEFAULT_COMMAND;

@@ -11,17 +11,21 @@ import {
   type ResolvedConfig,
 } from './core/config/resolve.js';
 import { ValidationError, type Issue } from './core/errors.js';
+import { optionNames, unknownOptionIssues } from './core/option-names.js';
 import { decide as decideInternal, type DecideConfig, type DecideInput } from './core/policy/decide.js';
 import type { Decision } from './core/policy/decision.js';
 import type { EntryRequest } from './core/types.js';
 import { OrderColumns } from './core/policy/order-columns.js';
 import { StealHistory } from './core/policy/steal-history.js';
 import { requestIssues } from './core/policy/validate.js';
+import { missingValuatorIssue } from './core/policy/value-policy.js';
 import { snapshotIssues } from './coordinator/book-checks.js';
 import type { Broker } from './coordinator/broker.js';
 import { Coordinator as CoordinatorInternal } from './coordinator/coordinator.js';
 import type { CoordinatorOptions } from './coordinator/options.js';
 import { simulate as simulateInternal } from './sim/engine.js';
+import { validateSeries } from './sim/sim-input.js';
+import { rangeMissIssue } from './marketdata/coverage.js';
 import type { Outcome } from './coordinator/saga.js';
 import type { SimInput as SimInputInternal, SimOutput } from './sim/sim-types.js';
 import { calendarIssues, configIssues, isObject, rangeIssues, replayIssues } from './library-checks.js';
@@ -76,13 +80,44 @@ export class Coordinator extends CoordinatorInternal {
   }
 }
 
+const DECIDE_INPUT_NAMES = optionNames<DecideInput>({
+  now: true,
+  sessionOpen: true,
+  extendedSessionOpen: true,
+  account: true,
+  positions: true,
+  orders: true,
+  columns: true,
+  history: true,
+  request: true,
+  valuator: true,
+  claimedMargin: true,
+});
+
+/**
+ * Configurations decide() has found valid. The schema check costs tens of µs, more than most decisions, and a
+ * bot decides with one configuration object many times: each object is checked the first time it is seen,
+ * as a coordinator checks its configuration once, when it is built. An object edited in place after that is
+ * not checked again; edit a copy (`{ ...config, bufferPct: 5 }`) or resolve a new one.
+ */
+const validConfigs = new WeakSet<object>();
+
+/** The configuration's issues (its values against the schema resolveConfig() validates with), once per object. */
+function decideConfigIssues(config: unknown): Issue[] {
+  if (isObject(config) && validConfigs.has(config)) return [];
+  const issues = configIssues(config, 'config', { values: true });
+  if (issues.length === 0) validConfigs.add(config as object);
+  return issues;
+}
+
 /**
  * The pure decision with its input checked first: the request as submit() checks it, the book (account,
- * orders, positions) as the ledger checks the broker's state, and the other fields by type. Throws a
- * ValidationError naming every problem; the decision itself is the internal one, unchanged.
+ * orders, positions) as the ledger checks the broker's state, the configuration's values as resolveConfig()
+ * does, and the other fields by type. Throws a ValidationError naming every problem; the decision itself is
+ * the internal one, unchanged.
  */
 export function decide(input: DecideInput, config: DecideConfig): Decision {
-  const issues = configIssues(config, 'config');
+  const issues = decideConfigIssues(config);
   if (!isObject(input)) {
     issues.unshift({
       where: 'input',
@@ -94,6 +129,7 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
   const add = (where: string, message: string, value: unknown): void => {
     issues.push({ where: `input.${where}`, message, value });
   };
+  issues.push(...unknownOptionIssues(input, DECIDE_INPUT_NAMES, 'input'));
   if (!Number.isFinite(input.now)) add('now', 'must be a finite time in epoch ms', input.now);
   if (typeof input.sessionOpen !== 'boolean')
     add('sessionOpen', 'must be true or false: calendar.isRegularSession(now)', input.sessionOpen);
@@ -110,6 +146,10 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     add('columns', 'leave it out: decide() builds the columns from `orders`', '(not OrderColumns)');
   if (valuator !== undefined && valuator !== null && !isObject(valuator))
     add('valuator', 'must be a Valuator, or absent under the distance ranking', valuator);
+  else if (isObject(config)) {
+    const missing = missingValuatorIssue(config.victimRanking, valuator);
+    if (missing) issues.push(missing);
+  }
   if (claimedMargin !== undefined && !(Number.isFinite(claimedMargin) && claimedMargin >= 0))
     add('claimedMargin', 'must be a finite number ≥ 0, or absent', claimedMargin);
   if (issues.length) throw new ValidationError('Invalid decide() input', issues);
@@ -139,6 +179,8 @@ function layerIssues(layers: unknown, where: string): Issue[] {
   return issues;
 }
 
+const RESOLVE_INPUT_NAMES = optionNames<ResolveInput>({ preset: true, layers: true, env: true, flags: true });
+
 /** resolveConfig with the shape of its input checked (the keys and values inside the layers it checks itself). */
 export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
   const issues: Issue[] = [];
@@ -162,6 +204,7 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
         message: 'must be an object of variables, e.g. process.env, or absent',
         value: input.env,
       });
+    issues.push(...unknownOptionIssues(input, RESOLVE_INPUT_NAMES, ''));
   }
   if (issues.length) throw new ValidationError('Invalid resolveConfig() input', issues);
   return resolveInternal(input);
@@ -173,7 +216,22 @@ export function resolveConfig(input: ResolveInput = {}): ResolvedConfig {
  */
 export type SimInput = Omit<SimInputInternal, 'forecasts' | 'timelines' | 'fillTapes'>;
 
-/** simulate with its input's shape checked (the bars it checks itself). */
+const SIM_INPUT_NAMES = optionNames<SimInput>({
+  series: true,
+  config: true,
+  calendar: true,
+  signals: true,
+  from: true,
+  to: true,
+  assertInvariants: true,
+  keepWaits: true,
+  records: true,
+  onProgress: true,
+  onEntryPlaced: true,
+  onLimitFill: true,
+});
+
+/** simulate with its input checked: its shape, the bars (the simulator's own check) and a from/to that meets no bar. */
 export function simulate(input: SimInput): SimOutput {
   const issues: Issue[] = [];
   if (!isObject(input)) {
@@ -188,7 +246,13 @@ export function simulate(input: SimInput): SimOutput {
     issues.push(...configIssues(input.config, 'config', { values: true }));
     issues.push(...calendarIssues(input.calendar));
     issues.push(...rangeIssues(input.from, input.to), ...replayIssues(input.series, input.signals));
+    issues.push(...unknownOptionIssues(input, SIM_INPUT_NAMES, ''));
   }
   if (issues.length) throw new ValidationError('Invalid simulate() input', issues);
+  // The simulator's own check of the bars (it keeps what it passed), then the range measured on them: a range
+  // that meets no bar would simulate nothing and report 0 trades as a result, as `worksteal simulate` refuses.
+  validateSeries(input.series);
+  const miss = rangeMissIssue(input.from, input.to, input.series, { from: 'from', to: 'to' });
+  if (miss) throw new ValidationError('The requested window holds no data', [miss]);
   return simulateInternal(input);
 }

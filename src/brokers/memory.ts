@@ -8,28 +8,9 @@ import {
   type PlaceLimitRequest,
   type PlaceResult,
 } from '../coordinator/broker.js';
-import { ValidationError, type Issue } from '../core/errors.js';
+import { checkOptions, type MemoryBrokerFaults, type MemoryBrokerOptions } from './memory-options.js';
 
-/**
- * Faults the in-memory broker can inject, each decided per call so tests can aim them at one order.
- * `delay` models slow confirmations: it is awaited before a cancel or placement takes effect.
- */
-export interface MemoryBrokerFaults {
-  rejectCancel?: (orderId: string) => string | null;
-  /** The order fills completely while its cancel is in flight; return the fill price, or null for no race. */
-  fillDuringCancel?: (order: OpenOrder) => number | null;
-  /** Part of the order fills before the cancel takes effect; return the quantity, or null. */
-  partialFillBeforeCancel?: (order: OpenOrder) => number | null;
-  rejectPlace?: (request: PlaceLimitRequest) => string | null;
-  delay?: (call: 'cancel' | 'place', id: string) => Promise<void>;
-  /**
-   * Runs after a cancel or placement took effect and before its answer goes back (`id`: the order id), so a
-   * test can fill the order or deliver events first, as a venue's stream can.
-   */
-  beforeAnswer?: (call: 'cancel' | 'place', id: string) => Promise<void> | void;
-  /** The call takes effect at the venue but its answer is lost (the promise rejects): true to lose it. */
-  loseAnswer?: (call: 'cancel' | 'place', id: string) => boolean;
-}
+export type { MemoryBrokerFaults, MemoryBrokerOptions } from './memory-options.js';
 
 export interface MemoryBrokerCalls {
   placeLimit: number;
@@ -43,49 +24,6 @@ interface VenueRecord {
   clientOrderId: string;
   status: OrderStatus;
   fillPrice: number | null;
-}
-
-/**
- * The options' shape. Their values are what the venue reports, checked where a coordinator takes them
- * (`reconcile`): a test may make the venue report a NaN limit or equity on purpose.
- */
-function checkOptions(options: unknown): void {
-  const issues: Issue[] = [];
-  if (typeof options !== 'object' || options === null) {
-    issues.push({
-      where: 'options',
-      message: 'must be an object { account, orders?, positions?, faults?, now? }',
-      value: options,
-    });
-  } else {
-    const o = options as Record<string, unknown>;
-    if (typeof o.account !== 'object' || o.account === null)
-      issues.push({
-        where: 'options.account',
-        message: 'must be an account { equity, patternDayTrader }',
-        value: o.account,
-      });
-    for (const key of ['orders', 'positions'] as const)
-      if (o[key] !== undefined && !Array.isArray(o[key]))
-        issues.push({
-          where: `options.${key}`,
-          message: `must be an array of ${key}, or absent`,
-          value: o[key],
-        });
-    if (o.now !== undefined && typeof o.now !== 'function')
-      issues.push({
-        where: 'options.now',
-        message: 'must be a clock, () => epoch ms, e.g. () => Date.now(), or absent',
-        value: o.now,
-      });
-    if (o.faults !== undefined && (typeof o.faults !== 'object' || o.faults === null))
-      issues.push({
-        where: 'options.faults',
-        message: 'must be an object of faults (MemoryBrokerFaults), or absent',
-        value: o.faults,
-      });
-  }
-  if (issues.length) throw new ValidationError('Invalid MemoryBroker options', issues);
 }
 
 /**
@@ -109,13 +47,7 @@ export class MemoryBroker implements Broker {
   private nextId = 1;
   private now: () => number;
 
-  constructor(options: {
-    account: Account;
-    orders?: OpenOrder[];
-    positions?: Position[];
-    faults?: MemoryBrokerFaults;
-    now?: () => number;
-  }) {
+  constructor(options: MemoryBrokerOptions) {
     checkOptions(options);
     this.acct = { ...options.account };
     this.faults = options.faults ?? {};

@@ -1,5 +1,5 @@
 import { BAR_TIME_MAX, BAR_TIME_MIN } from '../marketdata/limits.js';
-import { firstAtOrAfter } from '../marketdata/search.js';
+import { rangeMissIssue } from '../marketdata/coverage.js';
 import { isoUtc, parseIsoTime, type IsoResult } from '../marketdata/timeparse.js';
 import { CliError } from './errors.js';
 
@@ -52,41 +52,12 @@ export function checkDateOrder(
   );
 }
 
-/**
- * The range must meet the bars: a window wholly before or after the data, or one that falls between two bars
- * (inside a gap, or within one bar), simulates nothing, and a summary of nothing (0 trades, 0% return, exit
- * 0) reads like a result. A bar is in the range when it opens in `[from, to)`.
- */
+/** The range must meet the bars (rangeMissIssue, the rule the library's simulate() shares), as a usage error. */
 export function checkRangeMeetsData(
   from: number | undefined,
   to: number | undefined,
   series: readonly { time: Float64Array; intervalMs: number }[],
 ): void {
-  const held = series.filter((s) => s.time.length > 0);
-  if (!held.length) return;
-  const first = Math.min(...held.map((s) => s.time[0]!));
-  const end = Math.max(...held.map((s) => s.time[s.time.length - 1]! + s.intervalMs));
-  const runs = `the data runs ${isoUtc(first)} → ${isoUtc(end)}`;
-  if (from !== undefined && from >= end)
-    throw new CliError(
-      `--from ${isoUtc(from)} is at or after the data's end (${runs}); choose a start inside it`,
-    );
-  if (to !== undefined && to <= first)
-    throw new CliError(
-      `--to ${isoUtc(to)} is at or before the data's start (${runs}); choose an end inside it`,
-    );
-  const lo = from ?? Number.NEGATIVE_INFINITY;
-  const hi = to ?? Number.POSITIVE_INFINITY;
-  // The first bar of each series that opens at or after the start: the range holds a bar when one opens before its end.
-  const next = held.map((s) => s.time[firstAtOrAfter(s.time, lo)] ?? Number.POSITIVE_INFINITY);
-  if (next.some((t) => t < hi)) return;
-  const before = Math.max(
-    ...held.map((s) => s.time[firstAtOrAfter(s.time, lo) - 1] ?? Number.NEGATIVE_INFINITY),
-  );
-  const after = Math.min(...next);
-  const range = `--from ${isoUtc(lo)} → ${to === undefined ? "the data's end" : `--to ${isoUtc(to)}`}`;
-  throw new CliError(
-    `${range} holds no bar: no bar of the data opens in it (the last one before it opens ${isoUtc(before)}, ` +
-      `the next ${Number.isFinite(after) ? `opens ${isoUtc(after)}` : 'does not exist'}); widen the range`,
-  );
+  const issue = rangeMissIssue(from, to, series, { from: '--from', to: '--to' });
+  if (issue) throw new CliError(issue.message);
 }

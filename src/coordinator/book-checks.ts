@@ -7,6 +7,7 @@ import {
   type OpenOrder,
   type Position,
 } from '../core/types.js';
+import { finiteNotional, notionalIssues } from '../core/policy/validate.js';
 
 /**
  * What the ledger refuses to hold (a ValidationError naming the value, never a guess): a number that is not
@@ -44,7 +45,7 @@ function orderLooksValid(o: OpenOrder): boolean {
     atLeastZero(o.qty) &&
     atLeastZero(o.limitPrice) &&
     (o.filledQty === undefined || atLeastZero(o.filledQty)) &&
-    Number.isFinite((o.qty + (o.filledQty ?? 0)) * o.limitPrice) &&
+    finiteNotional(o.qty + (o.filledQty ?? 0), o.limitPrice) &&
     (o.price === null || positive(o.price)) &&
     finite(o.forecastPnl) &&
     finite(o.placedAt)
@@ -69,11 +70,15 @@ export function ledgerOrderIssues(o: OpenOrder, where: string): Issue[] {
   if (!atLeastZero(o.limitPrice)) bad('limitPrice', 'must be a finite number ≥ 0', o.limitPrice);
   if (o.filledQty !== undefined && !atLeastZero(o.filledQty))
     bad('filledQty', 'must be a finite number ≥ 0 (the cumulative fill), or absent', o.filledQty);
-  if (issues.length === 0 && !Number.isFinite((o.qty + (o.filledQty ?? 0)) * o.limitPrice))
-    bad(
-      'qty',
-      `order ${o.id} (${o.symbol}): qty × limit = ${o.qty + (o.filledQty ?? 0)} × ${o.limitPrice} is not a finite number, so the margin it holds is unknown`,
-      o.qty,
+  if (issues.length === 0)
+    issues.push(
+      ...notionalIssues(
+        o.qty + (o.filledQty ?? 0),
+        o.limitPrice,
+        `order ${o.id} (${o.symbol})`,
+        'holds',
+        where,
+      ),
     );
   if (o.price !== null && !positive(o.price))
     bad('price', 'must be a finite number > 0, or null when unknown', o.price);

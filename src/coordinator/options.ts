@@ -2,6 +2,7 @@ import type { Session } from '../core/calendar/index.js';
 import { resolvedConfigIssues } from '../core/config/resolve.js';
 import type { VictimRanking, WorkstealConfig } from '../core/config/schema.js';
 import { ValidationError, type Issue } from '../core/errors.js';
+import { optionNames, unknownOptionIssues } from '../core/option-names.js';
 import type { Valuator } from '../core/policy/valuation.js';
 import { requiresValuator } from '../core/policy/value-policy.js';
 import { BAR_TWINS, barKeysSet, type BarKey } from '../core/policy/steal-history.js';
@@ -51,6 +52,22 @@ export interface CoordinatorOptions {
   /** The bar length the session trades on: converts `cooldownBars` and the other `*Bars` keys. */
   barMs?: number;
 }
+
+const OPTION_NAMES = optionNames<CoordinatorOptions>({
+  config: true,
+  clock: true,
+  calendar: true,
+  account: true,
+  journal: true,
+  onDecision: true,
+  onSteal: true,
+  idPrefix: true,
+  startsEmpty: true,
+  maxRedecide: true,
+  closedOrderMemory: true,
+  valuator: true,
+  barMs: true,
+});
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 const isFunction = (x: unknown): boolean => typeof x === 'function';
@@ -115,5 +132,6 @@ export function assertValidOptions(o: CoordinatorOptions): void {
     if (o[key] !== undefined && !isFunction(o[key])) add(key, 'must be a function, or absent', o[key]);
   if (o.journal !== undefined && !(isObject(o.journal) && isFunction(o.journal.transition)))
     add('journal', 'must have transition(t), or be absent', o.journal);
+  issues.push(...unknownOptionIssues(o, OPTION_NAMES, 'options'));
   if (issues.length) throw new ValidationError('Invalid coordinator options', issues);
 }

@@ -1,6 +1,7 @@
 import { resolveConfig, type ResolvedConfig } from '../core/config/resolve.js';
 import { PRESET_NAMES } from '../core/config/presets.js';
 import { ValidationError, type Issue } from '../core/errors.js';
+import { optionNames, unknownOptionIssues } from '../core/option-names.js';
 import { readStructuredFile } from './read-structured.js';
 
 export interface LoadConfigOptions {
@@ -12,6 +13,14 @@ export interface LoadConfigOptions {
   flags?: { source: string; values: unknown }[];
   env?: Readonly<Record<string, string | undefined>>;
 }
+
+const OPTION_NAMES = optionNames<LoadConfigOptions>({
+  file: true,
+  preset: true,
+  extra: true,
+  flags: true,
+  env: true,
+});
 
 /** The options' shape: a path passed alone (`loadConfig('bot.yaml')`) would otherwise load the defaults. */
 function checkOptions(options: unknown): void {
@@ -25,13 +34,7 @@ function checkOptions(options: unknown): void {
     for (const key of ['file', 'preset'] as const)
       if (o[key] !== undefined && typeof o[key] !== 'string')
         issues.push({ where: `options.${key}`, message: 'must be a string, or absent', value: o[key] });
-    for (const key of Object.keys(o))
-      if (!['file', 'preset', 'extra', 'flags', 'env'].includes(key))
-        issues.push({
-          where: `options.${key}`,
-          message: `is not an option; the options are file, preset, extra, flags, env`,
-          value: o[key],
-        });
+    issues.push(...unknownOptionIssues(o, OPTION_NAMES, 'options'));
   }
   if (issues.length) throw new ValidationError('Invalid loadConfig() input', issues);
 }

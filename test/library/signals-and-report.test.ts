@@ -202,7 +202,7 @@ describe('compareReport', () => {
       'options.format: must be "text", "markdown" or "html"',
     ]);
     expect(issuesOf(() => compareReport(result, { widht: 80 } as never))).toEqual([
-      'options.widht: is not an option; the options are format, data, command, detail, width, bothSides',
+      'options.widht: is not an option (did you mean "width"?); the options are format, data, command, detail, width, bothSides',
     ]);
     expect(issuesOf(() => compareReport(result, { width: 0 }))).toHaveLength(1);
     expect(issuesOf(() => compareReport({ ...result, sides: undefined } as never))).toEqual([

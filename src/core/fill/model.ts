@@ -103,6 +103,11 @@ export class FillModel {
     return this.bumps;
   }
 
+  /** How many symbols the model holds (its `assetClasses`): the symbol indices are 0 to this − 1. */
+  get symbolCount(): number {
+    return this.stock.length;
+  }
+
   /** Freeze (false) or resume (true) learning the calibration from resolved origins. */
   setLearning(on: boolean): void {
     this.learning = on;

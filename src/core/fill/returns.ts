@@ -64,6 +64,11 @@ export class ReturnShrinker {
     return this.records;
   }
 
+  /** How many symbols it holds (its `assetClasses`): the symbol indices are 0 to this − 1. */
+  get symbolCount(): number {
+    return this.cls.length;
+  }
+
   /** Trades recorded for symbol `i`. */
   trades(i: number): number {
     return this.count[i]!;

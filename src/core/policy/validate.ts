@@ -5,6 +5,7 @@ import {
   SIDES,
   type EntryRequest,
   type OpenOrder,
+  type OrderTerms,
   type Position,
 } from '../types.js';
 
@@ -21,6 +22,8 @@ export function requestIssues(r: EntryRequest, where = 'request'): Issue[] {
   positive(issues, `${where}.limitPrice`, r?.limitPrice);
   positive(issues, `${where}.qty`, r?.qty);
   positive(issues, `${where}.price`, r?.price);
+  if (issues.length === 0)
+    issues.push(...notionalIssues(r.qty, r.limitPrice, `request ${r.symbol}`, 'needs', where));
   finite(issues, `${where}.forecastPnl`, r?.forecastPnl);
   if (r?.cryptoRank !== null && !(Number.isInteger(r?.cryptoRank) && (r?.cryptoRank as number) >= 1)) {
     issues.push({
@@ -32,15 +35,27 @@ export function requestIssues(r: EntryRequest, where = 'request'): Issue[] {
   return issues;
 }
 
+/**
+ * The terms of a limit order to be placed: a symbol, an asset class, side and role of the vocabulary, and a
+ * limit and a quantity > 0 whose notional is a finite number.
+ */
+export function termsIssues(t: OrderTerms, where: string): Issue[] {
+  const issues: Issue[] = [];
+  str(issues, `${where}.symbol`, t?.symbol);
+  oneOf(issues, `${where}.assetClass`, t?.assetClass, ASSET_CLASSES);
+  oneOf(issues, `${where}.side`, t?.side, SIDES);
+  oneOf(issues, `${where}.role`, t?.role, ORDER_ROLES);
+  positive(issues, `${where}.limitPrice`, t?.limitPrice);
+  positive(issues, `${where}.qty`, t?.qty);
+  if (issues.length === 0)
+    issues.push(...notionalIssues(t.qty, t.limitPrice, `${t.side} ${t.symbol}`, 'needs', where));
+  return issues;
+}
+
 export function orderIssues(o: OpenOrder, where = 'order'): Issue[] {
   const issues: Issue[] = [];
   str(issues, `${where}.id`, o?.id);
-  str(issues, `${where}.symbol`, o?.symbol);
-  oneOf(issues, `${where}.assetClass`, o?.assetClass, ASSET_CLASSES);
-  oneOf(issues, `${where}.side`, o?.side, SIDES);
-  oneOf(issues, `${where}.role`, o?.role, ORDER_ROLES);
-  positive(issues, `${where}.limitPrice`, o?.limitPrice);
-  positive(issues, `${where}.qty`, o?.qty);
+  issues.push(...termsIssues(o, where));
   if (o?.price !== null) positive(issues, `${where}.price`, o?.price);
   finite(issues, `${where}.forecastPnl`, o?.forecastPnl);
   finite(issues, `${where}.placedAt`, o?.placedAt);
@@ -68,6 +83,7 @@ function looksValid(r: EntryRequest): boolean {
     positiveFinite(r.limitPrice) &&
     positiveFinite(r.qty) &&
     positiveFinite(r.price) &&
+    finiteNotional(r.qty, r.limitPrice) &&
     typeof r.forecastPnl === 'number' &&
     Number.isFinite(r.forecastPnl) &&
     (r.cryptoRank === null || (Number.isInteger(r.cryptoRank) && r.cryptoRank >= 1))
@@ -77,6 +93,34 @@ function looksValid(r: EntryRequest): boolean {
 export function assertValidOrder(o: OpenOrder, where?: string): void {
   const issues = orderIssues(o, where);
   if (issues.length) throw new ValidationError('Invalid order', issues);
+}
+
+/**
+ * qty × limit, the notional the margin is taken from, is a finite number: two finite numbers can make an
+ * infinite one (1e200 × 1e200), and the margin needed or held, and every sum after it, would be unknown. The
+ * one rule for a request and for an order the ledger takes (coordinator/book-checks.ts).
+ */
+export const finiteNotional = (qty: number, limitPrice: number): boolean => Number.isFinite(qty * limitPrice);
+
+/**
+ * The issue at `${where}.qty` of a finite qty and limit whose product is not (none otherwise): `subject` names
+ * the order or request, `margin` says whether it holds margin (an order) or needs it (a request).
+ */
+export function notionalIssues(
+  qty: number,
+  limitPrice: number,
+  subject: string,
+  margin: 'holds' | 'needs',
+  where: string,
+): Issue[] {
+  if (!Number.isFinite(qty) || !Number.isFinite(limitPrice) || finiteNotional(qty, limitPrice)) return [];
+  return [
+    {
+      where: `${where}.qty`,
+      message: `${subject}: qty × limit = ${qty} × ${limitPrice} is not a finite number, so the margin it ${margin} is unknown; check the qty and the limit (units of the asset, and its price in the account's currency)`,
+      value: qty,
+    },
+  ];
 }
 
 function str(issues: Issue[], where: string, v: unknown): void {

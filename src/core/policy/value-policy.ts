@@ -1,4 +1,5 @@
 import type { RankingInForce, VictimRanking, WorkstealConfig } from '../config/schema.js';
+import { ValidationError, type Issue } from '../errors.js';
 import type { EntryRequest, TimeMs } from '../types.js';
 import { ranksBeforeByValue, valueScore, type EligibleSummary } from './candidates.js';
 import { carveColumns } from './columns.js';
@@ -62,14 +63,29 @@ export function requiresValuator(ranking: VictimRanking | undefined): boolean {
   return ranking === 'fillProbability' || ranking === 'expectedValue';
 }
 
-/** The valuator a value ranking needs, or an error that says what to do. */
-export function requireValuator(valuator: Valuator | null | undefined, ranking: string): Valuator {
+/**
+ * The issue of a value ranking decided without a valuator (null when the ranking needs none or has one): it
+ * could not rank at all. decide() refuses with it; the library's decide() lists it with the input's others.
+ */
+export function missingValuatorIssue(
+  ranking: VictimRanking | undefined,
+  valuator: Valuator | null | undefined,
+): Issue | null {
+  if (valuator || !requiresValuator(ranking)) return null;
+  return {
+    where: 'input.valuator',
+    message:
+      `victimRanking '${String(ranking)}' needs fill probabilities and values, but the decision was given no ` +
+      `valuator (DecideInput.valuator, built from the session's fill model with fillValuator()); ` +
+      `pass one, or set victimRanking to 'auto' or 'distance'`,
+    value: valuator,
+  };
+}
+
+/** The valuator a value ranking needs, or a ValidationError that says what to do. */
+export function requireValuator(valuator: Valuator | null | undefined, ranking: VictimRanking): Valuator {
   if (valuator) return valuator;
-  throw new Error(
-    `victimRanking '${ranking}' needs fill probabilities and values, but the decision was given no valuator ` +
-      `(DecideInput.valuator, built from the session's fill model with fillValuator()); ` +
-      `pass one, or set victimRanking to 'distance'`,
-  );
+  throw new ValidationError('Invalid decide() input', [missingValuatorIssue(ranking, valuator)!]);
 }
 
 export function valueRequest(valuator: Valuator, request: EntryRequest, now: TimeMs): RequestValue {
