@@ -193,7 +193,7 @@ export class DataStore {
       if (problem === null) continue;
       throw new StoreError(
         path === this.dir
-          ? `the data folder ${path} ${problem}: pass --dir a folder (it is created when missing) or move that file away. Nothing was written.`
+          ? `the data folder ${path} ${problem}: pass --dir a folder that exists, or move that file away. Nothing was written.`
           : `${path}, the store's folder for these files, ${problem}: move that file away. Nothing was written.`,
         2,
       );

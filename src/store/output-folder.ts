@@ -14,6 +14,14 @@ function shellWord(path: string): string {
 }
 
 /**
+ * The refusal of a folder that does not exist (the words after "<flag> <path>: "), with the command that
+ * creates it: the same words for the folder of an output file and for a folder a flag names (`--dir`).
+ */
+export function missingFolder(folder: string): string {
+  return `the folder ${folder} does not exist; create it first (mkdir -p ${shellWord(folder)}) or choose another path`;
+}
+
+/**
  * What stops a file from being written at `path` (the words after "<flag> <path>: "), or null when its
  * folder exists, is a folder and is writable, and `path` itself is not a folder.
  */
@@ -23,7 +31,7 @@ export function outputPathProblem(path: string): string | null {
   try {
     isFolder = statSync(folder).isDirectory();
   } catch {
-    return `the folder ${folder} does not exist; create it first (mkdir -p ${shellWord(folder)}) or choose another path`;
+    return missingFolder(folder);
   }
   if (!isFolder) return `the folder ${folder} is a file, not a folder; choose another path`;
   try {

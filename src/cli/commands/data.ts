@@ -8,7 +8,6 @@ import {
   DownloadError,
   MANIFEST_FILE,
   StoreError,
-  defaultDataDir,
   download,
   importFiles,
   openAlpacaSource,
@@ -19,6 +18,7 @@ import {
 } from '../../data/index.js';
 import { parseDateRange } from '../dates.js';
 import { listFlag } from '../lists.js';
+import { dataDir } from '../data-dir.js';
 import { CliError, EXIT } from '../errors.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../bar-flags.js';
 import {
@@ -88,8 +88,8 @@ export function registerData(program: Command): void {
       `\nExamples:\n  worksteal data download --source ccxt:binance --symbols BTC/USDT,ETH/USDT --timeframe 1h --from 2022-01-01\n  ALPACA_API_KEY_ID=… ALPACA_API_SECRET_KEY=… worksteal data download --source alpaca --symbols AAPL,SPY --from 2023-01-01 --feed iex\n\nInterrupted or failed downloads keep what they received; run the same command again to resume.`,
     )
     .action(async (opts: DownloadOptions) => {
-      const dir = opts.dir ?? defaultDataDir();
       const range = parseDateRange(opts.from, opts.to);
+      const dir = await dataDir(opts.dir);
       const results = await guard(dir, () =>
         runDownload({
           source: opts.source,
@@ -132,7 +132,7 @@ export function registerData(program: Command): void {
   deprecatedAlias(importCommand, '--source', '--folder', 'name');
   importCommand.action(async (files: string[], opts: ImportOptions) => {
     takeDeprecated(opts, 'source', 'folder', '--source', '--folder');
-    const dir = opts.dir ?? defaultDataDir();
+    const dir = await dataDir(opts.dir);
     if (opts.assetClass !== undefined && opts.assetClass !== 'crypto' && opts.assetClass !== 'stock') {
       throw new CliError(`--asset-class ${opts.assetClass}: use crypto or stock`);
     }

@@ -15,7 +15,6 @@ import {
   DataStore,
   DownloadError,
   StoreError,
-  defaultDataDir,
   defaultSetFrom,
   findDemoData,
   loadEntries,
@@ -23,6 +22,7 @@ import {
   syntheticSet,
 } from '../../data/index.js';
 import { CliError, EXIT } from '../errors.js';
+import { dataDir } from '../data-dir.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { describeResult, runDownload } from './data.js';
 import { shellWord } from '../invocation.js';
@@ -51,7 +51,9 @@ interface StartOptions {
 
 const SUGGESTION =
   "run `npm start -- --synthetic` for a labelled synthetic demo, or see README 'Getting data'.";
-export const NO_NETWORK_LINE = `No market data here and no network to download it: ${SUGGESTION}`;
+/** The one line of a first run that has neither data nor a network, naming the folder it looked in. */
+export const noNetworkLine = (dir: string): string =>
+  `No market data in ${dir} and no network to download it: ${SUGGESTION}`;
 const SYNTHETIC_BANNER = (seed: number): string =>
   `SYNTHETIC DATA (seed ${seed}): generated prices, not a market; these numbers say nothing about real trading.`;
 
@@ -174,7 +176,7 @@ async function synthetic(opts: StartOptions): Promise<SimulateRun> {
 async function demo(opts: StartOptions): Promise<{ run: SimulateRun; data: string | null } | null> {
   const quiet = opts.quiet === true;
   const cache = opts.cache !== false;
-  const dir = opts.dir ?? defaultDataDir();
+  const dir = await dataDir(opts.dir);
   const plan = await findDemoData(process.env, dir, { dirGiven: opts.dir !== undefined }).catch(
     (err: unknown) => {
       if (err instanceof StoreError) throw new CliError(err.message, err.exitCode);
@@ -271,7 +273,7 @@ async function downloadDefaultSet(dir: string, quiet: boolean): Promise<boolean>
     return true;
   } catch (err) {
     if (err instanceof DownloadError && err.kind === 'network') {
-      process.stderr.write(`${NO_NETWORK_LINE}\n`);
+      process.stderr.write(`${noNetworkLine(dir)}\n`);
     } else if (err instanceof DownloadError && err.kind !== 'interrupted') {
       process.stderr.write(
         `Could not download the default market data (${err.message.replace(/\s+/g, ' ')}): ${SUGGESTION}\n`,
