@@ -6,12 +6,8 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { shellWord } from '../io/shell-word.js';
 import { StoreFileError } from './errors.js';
-
-/** A folder as a shell argument: quoted only when it has to be, so the usual case reads plainly. */
-function shellWord(path: string): string {
-  return /^[\w./~:@%+=,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * The refusal of a folder that does not exist (the words after "<flag> <path>: "), with the command that

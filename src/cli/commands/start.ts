@@ -25,7 +25,7 @@ import { CliError, EXIT } from '../errors.js';
 import { dataDir } from '../data-dir.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { describeResult, runDownload } from './data.js';
-import { shellWord } from '../invocation.js';
+import { shellWord } from '../../io/shell-word.js';
 import { addSetFlag, setFlagLayers } from '../flag-layers.js';
 import {
   printSummary,
