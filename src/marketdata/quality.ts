@@ -50,6 +50,31 @@ export type MissingBars = (after: number, before: number, intervalMs: number) =>
 export const alwaysOpen: MissingBars = (after, before, intervalMs) =>
   Math.round((before - after) / intervalMs) - 1;
 
+/** The gap rule of a series: a stock's by its exchange's sessions, a crypto's around the clock. */
+export function missingBarsOf(assetClass: 'crypto' | 'stock', calendar: ExchangeCalendar): MissingBars {
+  return assetClass === 'stock' ? sessionGaps(calendar) : alwaysOpen;
+}
+
+/** The gaps between consecutive bars of `t[0..n)`, by the series' rule: more than 1.5 bars apart, any missing. */
+export function findGaps(
+  t: ArrayLike<number>,
+  n: number,
+  intervalMs: number,
+  missingBars: MissingBars,
+): QualityReport['gaps'] {
+  const gaps: QualityReport['gaps'] = [];
+  if (intervalMs <= 0) return gaps;
+  const limit = 1.5 * intervalMs;
+  for (let i = 1; i < n; i++) {
+    const after = t[i - 1] as number;
+    const before = t[i] as number;
+    if (before - after <= limit) continue;
+    const missing = missingBars(after, before, intervalMs);
+    if (missing > 0) gaps.push({ after, before, missingBars: missing });
+  }
+  return gaps;
+}
+
 /**
  * Only the bar slots that overlap a session of the calendar are missing: nights, weekends and holidays are a
  * closed market, not a gap. A slot [t, t + interval) counts when any part of it is in a session, so bars
@@ -186,17 +211,7 @@ export function normalise(
   }
   problems.sort((a, b) => a.row - b.row);
 
-  const gaps: QualityReport['gaps'] = [];
-  if (intervalMs > 0) {
-    const limit = 1.5 * intervalMs;
-    for (let i = 1; i < n; i++) {
-      const after = t[i - 1] as number;
-      const before = t[i] as number;
-      if (before - after <= limit) continue;
-      const missing = missingBars(after, before, intervalMs);
-      if (missing > 0) gaps.push({ after, before, missingBars: missing });
-    }
-  }
+  const gaps = findGaps(t, n, intervalMs, missingBars);
 
   const moves = suspiciousMoves(cols, n, splitHint);
   const refusing = mode === 'refuse' && (problems.length > 0 || duplicates.length > 0);
