@@ -19,6 +19,7 @@ import {
 import { parseDateRange } from '../dates.js';
 import { listFlag } from '../lists.js';
 import { dataDir } from '../data-dir.js';
+import { it, itSets, refuseInapplicable } from '../flags-apply.js';
 import { CliError, EXIT } from '../errors.js';
 import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../bar-flags.js';
 import {
@@ -87,7 +88,18 @@ export function registerData(program: Command): void {
       'after',
       `\nExamples:\n  worksteal data download --source ccxt:binance --symbols BTC/USDT,ETH/USDT --timeframe 1h --from 2022-01-01\n  ALPACA_API_KEY_ID=… ALPACA_API_SECRET_KEY=… worksteal data download --source alpaca --symbols AAPL,SPY --from 2023-01-01 --feed iex\n\nInterrupted or failed downloads keep what they received; run the same command again to resume.`,
     )
-    .action(async (opts: DownloadOptions) => {
+    .action(async (opts: DownloadOptions, cmd: Command) => {
+      // Alpaca's own flags with another source would be ignored: refused (flags-apply.ts).
+      refuseInapplicable(
+        opts.source === 'alpaca',
+        [
+          ['--feed', opts.feed !== undefined],
+          ['--adjustment', cmd.getOptionValueSource('adjustment') === 'cli'],
+        ],
+        (one) =>
+          `only with --source alpaca (${itSets(one)} Alpaca's data feed and price adjustment), and --source is ${opts.source}`,
+        (one) => `drop ${it(one)} or use --source alpaca`,
+      );
       const range = parseDateRange(opts.from, opts.to);
       const dir = await dataDir(opts.dir);
       const results = await guard(dir, () =>
@@ -203,7 +215,6 @@ export interface RunDownloadOptions {
 function openSource(spec: string, opts: RunDownloadOptions): Promise<BarSource> {
   const m = /^ccxt:([a-z0-9_]+)$/i.exec(spec);
   if (m) {
-    if (opts.feed) throw new CliError('--feed applies to --source alpaca only');
     return openCcxtSource({
       exchangeId: m[1] as string,
       ...(process.env.WORKSTEAL_TEST_CCXT_URL ? { apiOrigin: process.env.WORKSTEAL_TEST_CCXT_URL } : {}),

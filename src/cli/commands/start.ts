@@ -23,6 +23,8 @@ import {
 } from '../../data/index.js';
 import { CliError, EXIT } from '../errors.js';
 import { dataDir } from '../data-dir.js';
+import { it, refuseInapplicable } from '../flags-apply.js';
+import { wholeNumber } from '../whole-number.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { describeResult, runDownload } from './data.js';
 import { shellWord } from '../../io/shell-word.js';
@@ -67,7 +69,7 @@ export function registerStart(program: Command): void {
       '--synthetic',
       'run on a seeded synthetic market instead (no data, no network; labelled synthetic)',
     )
-    .option('--seed <n>', 'seed of the synthetic market', String(DEFAULT_SYNTHETIC_SEED))
+    .option('--seed <n>', 'with --synthetic: seed of the synthetic market', String(DEFAULT_SYNTHETIC_SEED))
     .option(
       '--dir <dir>',
       'local data folder (default: WORKSTEAL_DATA_DIR, else ./data); given, start reads it alone, not WORKSTEAL_DATA or ../shared/marketdata',
@@ -85,7 +87,8 @@ export function registerStart(program: Command): void {
       'after',
       '\nExamples:\n  npm start                                  # the same as: worksteal start\n  worksteal start --synthetic --seed 3 --quiet\n  worksteal start --json result.json --report report.html',
     )
-    .action(async (opts: StartOptions) => {
+    .action(async (opts: StartOptions, cmd: Command) => {
+      checkStartFlags(opts, cmd.getOptionValueSource('seed') === 'cli');
       await checkOutputPath('--json', opts.json);
       await checkOutputPath('--report', opts.report);
       // A --set the config refuses is said before any data is looked for or downloaded.
@@ -113,6 +116,32 @@ export function registerStart(program: Command): void {
       if (!opts.quiet) for (const line of nextSteps(data)) process.stderr.write(`${line}\n`);
       process.exitCode = EXIT.ok;
     });
+}
+
+/**
+ * --seed sets the synthetic market, and --dir, --repair and --no-cache choose and read market data, which
+ * --synthetic does not: each is refused where it would do nothing (flags-apply.ts). A seed is a whole number
+ * >= 0, as compare's and optimize's are.
+ */
+function checkStartFlags(opts: StartOptions, seedTyped: boolean): void {
+  refuseInapplicable(
+    opts.synthetic === true,
+    [['--seed', seedTyped]],
+    () => "only with --synthetic (it sets the synthetic market's seed), and --synthetic is not given",
+    () => 'drop it or add --synthetic',
+  );
+  refuseInapplicable(
+    opts.synthetic !== true,
+    [
+      ['--dir', opts.dir !== undefined],
+      ['--repair', opts.repair === true],
+      ['--no-cache', opts.cache === false],
+    ],
+    (one) =>
+      `not with --synthetic (${one ? 'it applies' : 'they apply'} to market data read from files, and --synthetic generates its bars in memory)`,
+    (one) => `drop ${it(one)} or leave out --synthetic`,
+  );
+  if (opts.synthetic) wholeNumber(opts.seed ?? String(DEFAULT_SYNTHETIC_SEED), '--seed', 0);
 }
 
 /** The example scenario of `explain`, in a checkout (a packed install has no examples/). */
@@ -158,7 +187,6 @@ async function simulateLoaded(
 
 async function synthetic(opts: StartOptions): Promise<SimulateRun> {
   const seed = Number(opts.seed ?? DEFAULT_SYNTHETIC_SEED);
-  if (!Number.isSafeInteger(seed)) throw new CliError(`--seed ${opts.seed}: use a whole number`);
   if (!opts.quiet) process.stderr.write(`demo data: SYNTHETIC market (seed ${seed}), generated in memory\n`);
   const run = await simulateLoaded(
     syntheticSet({ seed, calendar: nyseCalendar() }),
