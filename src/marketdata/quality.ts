@@ -7,7 +7,7 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import { newYorkDay } from '../core/calendar/index.js';
 import { isDailySpacing, placeDailyBars } from './daily.js';
-import { DataError } from './errors.js';
+import { DataError, LIBRARY_REPAIR, repairAdvice } from './errors.js';
 import { daylightSavingRepeat, duplicateText, separatorRefusal } from './file-causes.js';
 import { adjustedColumnsHint, suspiciousMoves } from './moves.js';
 import type { RawBars, RowProblem } from './row-sink.js';
@@ -280,7 +280,7 @@ function refusal(file: string, report: QualityReport): DataError {
   return new DataError(
     file,
     `${first.text}.${list} (${items.length} problem${items.length === 1 ? '' : 's'} in ${report.rows} rows.)`,
-    "Fix the file, or load with --repair (onBadData: 'repair') to drop bad rows and duplicates (keeping the first), move rows out of order to their place in time order and repair high/low, with every action listed in the quality report.",
+    repairAdvice(LIBRARY_REPAIR),
     { row: first.row, detail: report },
   );
 }

@@ -21,7 +21,7 @@ import { listFlag } from '../lists.js';
 import { dataDir } from '../data-dir.js';
 import { it, itSets, refuseInapplicable } from '../flags-apply.js';
 import { CliError, EXIT } from '../errors.js';
-import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../bar-flags.js';
+import { REPAIR_HELP, addLayoutFlags, layoutOverride, type LayoutFlags } from '../bar-flags.js';
 import {
   checkOutputPath,
   deprecatedAlias,
@@ -126,7 +126,7 @@ export function registerData(program: Command): void {
     .option('--symbol <symbol>', 'symbol of a single file, when its name or symbol column does not say it')
     .option('--asset-class <class>', 'crypto or stock, when inference from the symbol is wrong')
     .option('--config <file>', "config file whose 'symbols' map gives asset classes")
-    .option('--repair', 'drop bad rows and duplicates (each reported) instead of refusing the file')
+    .option('--repair', REPAIR_HELP)
     .option(
       '--replace',
       'replace a stored file even where the new one lacks some of its bars (refused without it: those bars would be deleted)',

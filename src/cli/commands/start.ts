@@ -23,6 +23,7 @@ import {
 } from '../../data/index.js';
 import { CliError, EXIT } from '../errors.js';
 import { dataDir } from '../data-dir.js';
+import { REPAIR_HELP } from '../bar-flags.js';
 import { it, refuseInapplicable } from '../flags-apply.js';
 import { wholeNumber } from '../whole-number.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
@@ -78,10 +79,7 @@ export function registerStart(program: Command): void {
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--quiet', 'print only the summary line')
     .option('--no-cache', 'do not read or write the binary bar cache')
-    .option(
-      '--repair',
-      'drop bad rows and duplicates, sort rows out of order and repair high/low in the benchmark files (each action listed) instead of refusing them',
-    );
+    .option('--repair', REPAIR_HELP);
   addSetFlag(command)
     .addHelpText(
       'after',
