@@ -16,6 +16,7 @@ import { warmUpBars } from '../../optimizer/objective/window.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
 import { parseDateRange } from '../dates.js';
+import { CALENDAR_HELP } from '../calendar-flag.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
 import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
@@ -113,7 +114,7 @@ export function registerCompare(program: Command): void {
       '1',
     )
     .option('--signals <file>', 'signals CSV instead of the built-in forecaster (every side trades on it)')
-    .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar (2000–2035)')
+    .option('--calendar <file>', CALENDAR_HELP)
     .option('--threads <k>', 'simulations at once on worker threads (default: one per core; 0 = this thread)')
     .addOption(jsonOption('every number (per window, per side, aggregates)'))
     .option('--markdown <file>', 'write the tables as Markdown, with the command that made them')

@@ -189,7 +189,8 @@ export function registerData(program: Command): void {
     .option('--dir <dir>', 'data folder (default: WORKSTEAL_DATA_DIR, else ./data)')
     .addOption(
       jsonOption(
-        '{dir, files, missing, untracked, broken, misfiled}; a file changed outside worksteal after it wrote it has editedAfterWrite {writtenAt, writtenSha256, noticedAt}',
+        '{dir, files, missing, untracked, broken, misfiled}',
+        'An entry of a file changed outside worksteal after it wrote it has editedAfterWrite {writtenAt, writtenSha256, noticedAt}',
       ),
     )
     .addHelpText(

@@ -18,6 +18,7 @@ import { renderReport } from '../../sim/report/html.js';
 import { classRegretRows } from '../../sim/report/regret-rows.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
+import { CALENDAR_HELP } from '../calendar-flag.js';
 import { CliError, EXIT } from '../errors.js';
 import { money, num, pct, table, tableWidth } from '../../report/text.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
@@ -64,7 +65,7 @@ export function registerSimulate(program: Command): void {
     .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`);
   addSetFlag(command)
     .option('--signals <file>', 'signals CSV instead of the built-in forecaster')
-    .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar (2000–2035)')
+    .option('--calendar <file>', CALENDAR_HELP)
     .option('--no-stealing', 'disable stealing (same as stealingEnabled: false), for a comparison')
     .option(
       '--signal-skill <k>',
