@@ -18,6 +18,7 @@ import {
 } from '../../data/index.js';
 import { parseDateRange } from '../dates.js';
 import { listFlag } from '../lists.js';
+import { addSetFlag, setFlagLayers } from '../flag-layers.js';
 import { dataDir } from '../data-dir.js';
 import { it, itSets, refuseInapplicable } from '../flags-apply.js';
 import { CliError, EXIT } from '../errors.js';
@@ -57,6 +58,8 @@ interface ImportOptions extends LayoutFlags {
   repair?: boolean;
   replace?: boolean;
   config?: string;
+  /** `--set key=value`, in the order given. */
+  set?: string[];
   cache?: boolean;
   json?: string;
 }
@@ -125,7 +128,10 @@ export function registerData(program: Command): void {
     .option('--folder <name>', 'sub-folder of the data folder for these files (default: import)')
     .option('--symbol <symbol>', 'symbol of a single file, when its name or symbol column does not say it')
     .option('--asset-class <class>', 'crypto or stock, when inference from the symbol is wrong')
-    .option('--config <file>', "config file whose 'symbols' map gives asset classes")
+    .option(
+      '--config <file>',
+      "config file (else WORKSTEAL_CONFIG) whose 'symbols' map gives asset classes; the only part data import reads",
+    )
     .option('--repair', REPAIR_HELP)
     .option(
       '--replace',
@@ -141,6 +147,10 @@ export function registerData(program: Command): void {
       'after',
       `\nStock gaps are counted against the exchange calendar: nights, weekends and holidays are not gaps.\n\nExamples:\n  worksteal data import ../shared/marketdata/ibkr-tsla-economiaunmsm/TSLA_1h.csv\n  worksteal data import ~/Downloads/prices.csv --symbol AAPL --asset-class stock --folder broker --timezone America/New_York`,
     );
+  addSetFlag(
+    importCommand,
+    'a config value (repeatable); data import reads only the symbols map, e.g. --set symbols.SOLUSDT.assetClass=crypto',
+  );
   deprecatedAlias(importCommand, '--source', '--folder', 'name');
   importCommand.action(async (files: string[], opts: ImportOptions) => {
     takeDeprecated(opts, 'source', 'folder', '--source', '--folder');
@@ -149,7 +159,11 @@ export function registerData(program: Command): void {
       throw new CliError(`--asset-class ${opts.assetClass}: use crypto or stock`);
     }
     await checkOutputPath('--json', opts.json);
-    const config = opts.config ? (await loadConfig({ file: opts.config, env: process.env })).config : null;
+    // The configuration as every command reads it (--config else WORKSTEAL_CONFIG, the environment, --set);
+    // of it, data import uses the symbols map.
+    const { symbols } = (
+      await loadConfig({ file: opts.config, env: process.env, flags: setFlagLayers(opts.set) })
+    ).config;
     const results = await guard(dir, () =>
       expandDataArgs(files).then((paths) =>
         importFiles({
@@ -160,7 +174,7 @@ export function registerData(program: Command): void {
           ...(opts.assetClass ? { assetClass: opts.assetClass as 'crypto' | 'stock' } : {}),
           ...(opts.repair ? { repair: true } : {}),
           ...(opts.replace ? { replace: true } : {}),
-          ...(config ? { symbols: config.symbols } : {}),
+          ...(Object.keys(symbols).length > 0 ? { symbols } : {}),
           ...(opts.cache === false ? { cacheDir: null } : {}),
           ...layoutOverride(opts),
         }),
