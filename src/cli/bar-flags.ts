@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { LayoutOverride } from '../marketdata/index.js';
+import { REPAIR_ACTIONS } from '../marketdata/errors.js';
 import { CliError } from './errors.js';
 
 /**
@@ -38,12 +39,12 @@ export function addLayoutFlags(command: Command, scope = ''): Command {
  */
 export function addBarFileFlags(command: Command, scope = ''): Command {
   return addLayoutFlags(command, scope)
-    .option(
-      '--repair',
-      `${scope}drop bad rows and duplicates and repair high/low in the data, saying what it did, instead of refusing the file`,
-    )
+    .option('--repair', `${scope}${REPAIR_HELP}`)
     .option('--no-cache', `${scope}do not read or write the binary bar cache`);
 }
+
+/** --repair's help, the same on every command that takes it (data import and start too). */
+export const REPAIR_HELP = `${REPAIR_ACTIONS}, instead of refusing the file`;
 
 const nameOrIndex = (s: string): string | number => (/^\d+$/.test(s) ? Number(s) : s);
 

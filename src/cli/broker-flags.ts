@@ -1,13 +1,11 @@
 /**
  * `run` and `serve` take flags that belong to one broker: the replay's bars and clock (--data, --from,
- * --speed, …), the advisory service's account and report deadline (serve --equity, --deadline). A flag with a
- * default (--deadline) counts as given only when typed (commander's value source 'cli'), so the default is
- * never refused. Given with another broker they would be
- * ignored without a word (`serve --broker none --benchmark crypto` served advisory and read no bars), so
- * they are a usage error naming them, the broker given and the one they go with.
+ * --speed, …), the advisory service's account and report deadline (serve --equity, --deadline). Given with
+ * another broker they would be ignored without a word, so they are refused (flags-apply.ts), naming them, the
+ * broker given and the one they go with.
  */
 import type { BarFileFlags } from './bar-flags.js';
-import { CliError } from './errors.js';
+import { it, itSets, refuseInapplicable, type GivenFlag } from './flags-apply.js';
 
 interface ReplayFlags extends BarFileFlags {
   data?: string[];
@@ -20,20 +18,19 @@ interface ReplayFlags extends BarFileFlags {
 function refuseFlagsOf(
   broker: string,
   owner: { broker: string; what: string },
-  given: readonly (readonly [flag: string, typed: boolean])[],
+  given: readonly GivenFlag[],
 ): void {
-  if (broker === owner.broker) return;
-  const typed = given.filter(([, t]) => t).map(([flag]) => flag);
-  if (typed.length === 0) return;
-  const one = typed.length === 1;
-  throw new CliError(
-    `${typed.join(', ')}: only with --broker ${owner.broker} (${one ? 'it sets' : 'they set'} ${owner.what}), and --broker is ${broker}; drop ${one ? 'it' : 'them'} or use --broker ${owner.broker}`,
+  refuseInapplicable(
+    broker === owner.broker,
+    given,
+    (one) => `only with --broker ${owner.broker} (${itSets(one)} ${owner.what}), and --broker is ${broker}`,
+    (one) => `drop ${it(one)} or use --broker ${owner.broker}`,
   );
 }
 
 const REPLAY = { broker: 'replay', what: 'the replayed bars and clock' };
 
-function replayFlags(opts: ReplayFlags): (readonly [string, boolean])[] {
+function replayFlags(opts: ReplayFlags): GivenFlag[] {
   return [
     ['--data', opts.data !== undefined],
     ['--benchmark', opts.benchmark !== undefined],
@@ -48,9 +45,26 @@ function replayFlags(opts: ReplayFlags): (readonly [string, boolean])[] {
   ];
 }
 
-/** `run`: the replay flags (and --keep-serving) only with --broker replay; --symbols is for both brokers. */
-export function checkRunBrokerFlags(broker: string, opts: ReplayFlags & { keepServing?: boolean }): void {
+/**
+ * `run`: the replay flags (and --keep-serving) only with --broker replay; --symbols is for both brokers. The
+ * HTTP flags (--host, --port, --keep-serving, which keeps /status up) not with --no-http, which opens no port.
+ */
+export function checkRunBrokerFlags(
+  broker: string,
+  opts: ReplayFlags & { keepServing?: boolean; http?: boolean; host?: string; port?: string },
+): void {
   refuseFlagsOf(broker, REPLAY, [...replayFlags(opts), ['--keep-serving', opts.keepServing === true]]);
+  refuseInapplicable(
+    opts.http !== false,
+    [
+      ['--host', opts.host !== undefined],
+      ['--port', opts.port !== undefined],
+      ['--keep-serving', opts.keepServing === true],
+    ],
+    (one) =>
+      `not with --no-http (${itSets(one)} up the HTTP server of /status and /metrics, and --no-http serves none)`,
+    (one) => `drop ${it(one)} or leave out --no-http`,
+  );
 }
 
 /**

@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import { printable, ValidationError } from '../core/errors.js';
 import type { PortInUseError } from '../live/http.js';
 import { redact } from '../ports/log.js';
+import { LIBRARY_REPAIR, repairAdvice } from '../marketdata/errors.js';
 
 /** Exit codes that mean something (docs/cli.md "Exit codes"). */
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
@@ -29,12 +30,24 @@ export function portInUse(error: PortInUseError): CliError {
   );
 }
 
+/** How a CLI user asks for repair: every command that reads bar files takes the flag. */
+const CLI_REPAIR = 'add --repair';
+
+/**
+ * An error in the words of the command line: the loader advises a library caller to load with onBadData:
+ * 'repair' (shared code, which knows no flags); a CLI user types --repair. The sentence is the loader's own
+ * (repairAdvice), replaced whole, so nothing else is touched.
+ */
+export function cliWords(message: string): string {
+  return message.replaceAll(repairAdvice(LIBRARY_REPAIR), repairAdvice(CLI_REPAIR));
+}
+
 /**
  * Print an error a person can act on, without a stack trace for anything that is the input's fault. Every
  * word passes through `redact`: an error may carry what a venue echoed back (its keys among it).
  */
 export function reportError(error: unknown): number {
-  const write = (text: string): boolean => process.stderr.write(redact(text));
+  const write = (text: string): boolean => process.stderr.write(redact(cliWords(text)));
   if (error instanceof ValidationError || error instanceof CliError) {
     write(`${pc.red('error')}: ${error.message}\n`);
     return error instanceof CliError ? error.exitCode : EXIT.badInput;

@@ -1,12 +1,5 @@
 import { shapesConfig } from '../core/config/resolve.js';
-
-/** Characters a shell takes as they are: anything else is quoted. */
-const PLAIN = /^[\w@%+=:,./-]+$/u;
-
-/** One word as a POSIX shell would read it back: bare when plain, else in single quotes. */
-export function shellWord(word: string): string {
-  return PLAIN.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
+import { shellWord } from '../io/shell-word.js';
 
 /**
  * The command line that made this run, as outputs record it (`--json`, `--markdown`, the optimizer's store):

@@ -7,8 +7,11 @@ import { CliError } from './errors.js';
 export const STDOUT = '-';
 
 /** The `--json <file>` option every command that writes JSON takes, worded the same everywhere. */
-export function jsonOption(what: string): Option {
-  return new Option('--json <file>', `write ${what} as JSON to <file> ('-' for stdout)`);
+export function jsonOption(what: string, note?: string): Option {
+  return new Option(
+    '--json <file>',
+    `write ${what} as JSON to <file> ('-' for stdout)${note ? `. ${note}` : ''}`,
+  );
 }
 
 /**

@@ -5,7 +5,7 @@ import { selectBenchmark } from '../marketdata/benchmark-sets.js';
 import { expandDataArgs, loadMany, type BarSeries } from '../marketdata/index.js';
 import { firstSignalBar } from '../sim/signals/forecaster.js';
 import { barLoadOptions, type BarFileFlags } from './bar-flags.js';
-import { dataQualityLines } from './data-summary.js';
+import { runDataLines } from './run-data.js';
 import { parseDateRange } from './dates.js';
 import { CliError } from './errors.js';
 
@@ -20,16 +20,19 @@ export interface ReplayInputOptions extends BarFileFlags {
 const DAY = 86_400_000;
 
 /**
- * The replay's bars: a named benchmark set or the given files, read as the bar-file flags say (as simulate
- * reads them), cut to the wanted symbols. What simulate says about the bars read (how each file was read,
- * gaps; rows --repair dropped, bars outside sessions, likely splits) goes to the log.
+ * The replay's bars and window (replayWindow): a named benchmark set or the given files, read as the bar-file
+ * flags say (as simulate reads them), cut to the wanted symbols. What simulate says about the bars for the
+ * same range (runDataLines: how each file was read, gaps, symbols without bars in the range, rows --repair
+ * dropped, suspicious moves in the bars read, bars outside sessions) goes to the log. `endsAtTo`: the replay
+ * stops at the window's end (run); otherwise it runs on through the data unless --to was given (serve).
  */
-export async function replaySeries(
+export async function replayInput(
   opts: ReplayInputOptions,
   config: WorkstealConfig,
   wanted: string[],
   log: Pick<Logger, 'info' | 'warn'>,
-): Promise<BarSeries[]> {
+  { endsAtTo }: { endsAtTo: boolean },
+): Promise<{ series: BarSeries[]; from: number; to: number; firstSignals: number }> {
   let files: string[];
   if (opts.benchmark) {
     const set = selectBenchmark(opts.benchmark, { dataGiven: (opts.data?.length ?? 0) > 0, orData: true });
@@ -54,12 +57,13 @@ export async function replaySeries(
     );
   }
   const used = loaded.filter((l) => !wanted.length || wanted.includes(l.series.symbol));
-  const { notes, warnings } = dataQualityLines(used, nyseCalendar(), {
-    extendedHours: config.extendedHours,
-  });
+  const series = used.map((l) => l.series);
+  const window = replayWindow(series, config, opts);
+  const end = endsAtTo || opts.to !== undefined ? { to: window.to } : {};
+  const { notes, warnings } = runDataLines(used, nyseCalendar(), config, { from: window.from, ...end });
   for (const message of [...loaderNotes, ...notes]) log.info('data-note', { message });
   for (const message of warnings) log.warn('data-warning', { message });
-  return used.map((l) => l.series);
+  return { series, ...window };
 }
 
 /**

@@ -11,7 +11,7 @@ import { realTimers, type Timers } from '../service/advisory-broker.js';
 import type { ServiceMode } from '../service/service.js';
 import { listFlag } from './lists.js';
 import { CliError, EXIT } from './errors.js';
-import { replaySeries, replayWindow, type ReplayInputOptions } from './replay-input.js';
+import { replayInput, type ReplayInputOptions } from './replay-input.js';
 
 /** The `serve` flags that choose and set up the service's mode (src/cli/commands/serve.ts). */
 export interface ServeModeFlags extends ReplayInputOptions {
@@ -53,8 +53,7 @@ export async function serviceMode(
     };
   }
   const wanted = listFlag(opts.symbols, '--symbols') ?? [];
-  const series = await replaySeries(opts, config, wanted, log);
-  const { from, to } = replayWindow(series, config, opts);
+  const { series, from, to } = await replayInput(opts, config, wanted, log, { endsAtTo: false });
   const clock = new AcceleratedClock(from, config.live.replaySpeed);
   // --to is the last market time: the service's clock stops there, so no bar opening at or after it is ever
   // shown (it was checked, then ignored). Without it the replay runs on through the data.

@@ -245,3 +245,17 @@ export function compareMarkdown(set: string, r: CompareResult, command: string):
     `The holdout is one window, one path: \`worksteal compare\` gives the same rows on rolling windows, with win rates and intervals.`,
   ].join('\n');
 }
+
+/**
+ * `optimize --compare --quiet`: the result on one line, every row's holdout score (the columns that compare
+ * all rows on equal terms), the optimiser's best with its parameters, and a research label when the signals
+ * read the future. The table itself is the --markdown file's.
+ */
+export function compareResultLine(r: CompareResult): string {
+  const best = r.rows.at(-1)!;
+  const params = Object.entries(best.params)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : String(v)}`)
+    .join(' ');
+  const rows = r.rows.map((row) => `${row.label} ${f2(row.holdout.score)}`).join(', ');
+  return `holdout ${r.score} ${boundary(r.holdout.from)} → ${boundary(r.holdout.to)}: ${rows}${params ? ` (${params})` : ''}${r.research ? ` [${r.research.label}]` : ''}`;
+}

@@ -86,6 +86,7 @@ export function sweepLevels(
   name: (i: number) => string = () => '--sweep',
 ): SweepLevel[] {
   let levels: SweepLevel[] = [{ label: '', layers: [] }];
+  const swept = new Map<string, number>();
   for (const [i, text] of sweeps.entries()) {
     const eq = text.indexOf('=');
     const key = eq > 0 ? text.slice(0, eq).trim() : '';
@@ -101,6 +102,8 @@ export function sweepLevels(
     }
     // Each value typed (and a bad one refused) once, not once per level it joins.
     const layers = values.map((v) => setLayer(`${key}=${v}`, name(i)));
+    sweptOnce(key, i, swept, sweeps, name);
+    valuesOnce(key, values, layers, `${name(i)} ${text}`);
     levels = levels.flatMap((l) =>
       values.map((v, k) => ({
         label: [l.label, `${key}=${v}`].filter(Boolean).join(' '),
@@ -109,6 +112,43 @@ export function sweepLevels(
     );
   }
   return levels;
+}
+
+/**
+ * A key swept twice would label each level with both values while the later one alone is applied (a level
+ * `protectionPct=0.1 protectionPct=0.2` that ran 0.2): refused, as a one-value flag given twice is.
+ */
+function sweptOnce(
+  key: string,
+  i: number,
+  swept: Map<string, number>,
+  sweeps: readonly string[],
+  name: (i: number) => string,
+): void {
+  const first = swept.get(key);
+  if (first === undefined) {
+    swept.set(key, i);
+    return;
+  }
+  throw bad(
+    `${name(i)} ${sweeps[i]}`,
+    `sweeps ${key} again (${name(first)} ${sweeps[first]} sweeps it first); sweep each key once, with all its values in one list (${key}=v1,v2,…)`,
+  );
+}
+
+/** A value listed twice (0.1,0.1 or 0.1,0.10) would run the same comparison twice: refused. */
+function valuesOnce(
+  key: string,
+  values: readonly string[],
+  layers: readonly ConfigLayer[],
+  where: string,
+): void {
+  const typed = layers.map((l) => JSON.stringify(l.values));
+  const k = typed.findIndex((t, j) => typed.indexOf(t) !== j);
+  if (k < 0) return;
+  const [a, b] = [values[typed.indexOf(typed[k]!)]!, values[k]!];
+  const twice = a === b ? `${key}=${a} twice` : `one value of ${key} twice (${a} and ${b})`;
+  throw bad(where, `lists ${twice}: it would run the same comparison again; list each value once`);
 }
 
 /** One side resolved: the base file and preset, the common layers, then the side's own layers. */

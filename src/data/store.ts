@@ -7,9 +7,10 @@
 import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { printable } from '../core/errors.js';
 import { DataError, loadBars, type LoadResult } from '../marketdata/index.js';
+import { shellWord } from '../io/shell-word.js';
 import { symbolKey } from '../marketdata/symbols.js';
 import { formatTime } from './canonical.js';
 import { StoreError } from './errors.js';
@@ -193,7 +194,7 @@ export class DataStore {
       if (problem === null) continue;
       throw new StoreError(
         path === this.dir
-          ? `the data folder ${path} ${problem}: pass --dir a folder (it is created when missing) or move that file away. Nothing was written.`
+          ? `the data folder ${path} ${problem}: pass --dir a folder that exists, or move that file away. Nothing was written.`
           : `${path}, the store's folder for these files, ${problem}: move that file away. Nothing was written.`,
         2,
       );
@@ -279,11 +280,24 @@ export function sameMarket(manifest: Manifest): ManifestEntry[][] {
     .map((g) => g.sort((a, b) => (a.file < b.file ? -1 : 1)));
 }
 
-/** What `data import` and `data list` say about one sameMarket group of the store at `dir`. */
+/**
+ * What `data import` and `data list` say about one sameMarket group of the store at `dir`, with a command that
+ * simulates each file alone. `--symbols` picks by spelling, so it tells the files apart only where the
+ * spellings differ (BTC/USDT, BTCUSDT); one spelling in two sub-folders is picked by reading that sub-folder.
+ */
 export function sameMarketWarning(group: readonly ManifestEntry[], dir: string): string {
   const files = group.map((e) => `${e.symbol} in ${e.file}`).join(' and ');
-  const picks = group.map((e) => `--symbols ${e.symbol}`).join(' or ');
-  return `${files} are one market at ${group[0]!.timeframe}: \`worksteal simulate --data ${dir}\` refuses to trade it twice. Simulate one with ${picks}, or keep one file: delete the other and its entry in ${join(dir, MANIFEST_FILE)}.`;
+  const spelled = (e: ManifestEntry): number => group.filter((o) => o.symbol === e.symbol).length;
+  const picks = [
+    ...new Set(
+      group.map((e) =>
+        spelled(e) === 1
+          ? `worksteal simulate --data ${shellWord(dir)} --symbols ${shellWord(e.symbol)}`
+          : `worksteal simulate --data ${shellWord(join(dir, dirname(e.file)))}`,
+      ),
+    ),
+  ].map((c) => `\`${c}\``);
+  return `${files} are one market at ${group[0]!.timeframe}: \`worksteal simulate --data ${shellWord(dir)}\` refuses to trade it twice. Simulate one file with ${picks.join(' or ')}, or keep one file: delete the other and its entry in ${join(dir, MANIFEST_FILE)}.`;
 }
 
 /** Loads store entries for a simulation, with the symbol and asset class the manifest records. */

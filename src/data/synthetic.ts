@@ -16,6 +16,7 @@ import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { AssetClass } from '../core/types.js';
 import { Rng } from '../optimizer/de/rng.js';
 import type { BarSeries, LoadResult, QualityReport } from '../marketdata/index.js';
+import { findGaps, missingBarsOf } from '../marketdata/quality.js';
 
 export interface SyntheticAsset {
   symbol: string;
@@ -127,7 +128,12 @@ function addBar(
   bld.volume.push(Math.round(volScale * (0.6 + 120 * moves) * Math.exp(rng.normal(0, 0.3)) * 100) / 100);
 }
 
-function toLoadResult(asset: SyntheticAsset, bld: Builder, seed: number): LoadResult {
+function toLoadResult(
+  asset: SyntheticAsset,
+  bld: Builder,
+  seed: number,
+  calendar: ExchangeCalendar,
+): LoadResult {
   const f = (xs: number[]): Float64Array => Float64Array.from(xs);
   const cols = {
     time: f(bld.time),
@@ -141,16 +147,8 @@ function toLoadResult(asset: SyntheticAsset, bld: Builder, seed: number): LoadRe
   for (const c of Object.values(cols)) hash.update(new Uint8Array(c.buffer));
   const path = `synthetic:${asset.symbol}`;
   const n = cols.time.length;
-  const gaps: QualityReport['gaps'] = [];
-  for (let i = 1; i < n; i++) {
-    const d = (cols.time[i] as number) - (cols.time[i - 1] as number);
-    if (d > 1.5 * HOUR_MS)
-      gaps.push({
-        after: cols.time[i - 1] as number,
-        before: cols.time[i] as number,
-        missingBars: Math.round(d / HOUR_MS) - 1,
-      });
-  }
+  // The loader's rule: a stock's nights, weekends and holidays are its exchange closed, not gaps.
+  const gaps = findGaps(cols.time, n, HOUR_MS, missingBarsOf(asset.assetClass, calendar));
   const series: BarSeries = {
     symbol: asset.symbol,
     assetClass: asset.assetClass,
@@ -208,6 +206,6 @@ export function syntheticSet(options: SyntheticOptions): LoadResult[] {
         }
       }
     }
-    return toLoadResult(asset, bld, seed);
+    return toLoadResult(asset, bld, seed, options.calendar);
   });
 }

@@ -2,7 +2,7 @@ import type { ExchangeCalendar } from '../core/calendar/index.js';
 import type { VictimRanking } from '../core/config/schema.js';
 import type { OpenOrder, TimeMs } from '../core/types.js';
 import type { BarSeries } from '../marketdata/index.js';
-import { alwaysOpen, sessionGaps } from '../marketdata/quality.js';
+import { missingBarsOf } from '../marketdata/quality.js';
 import { intervalLabel } from '../marketdata/select.js';
 import { isoUtc } from '../marketdata/timeparse.js';
 import { simValuation } from '../sim/sim-values.js';
@@ -170,7 +170,7 @@ export function staleBarWarnings(
         `warning: ${s.symbol}: no bar closed by now (${at}); its first bar in ${s.source.path} opens ${isoUtc(s.time[0]!)}, so its fill chances are learnt from no bars: ${fix('bars from before')}`,
       ];
     }
-    const gapsOf = s.assetClass === 'stock' ? sessionGaps(calendar) : alwaysOpen;
+    const gapsOf = missingBarsOf(s.assetClass, calendar);
     const missing = gapsOf(fed.lastClose - s.intervalMs, now, s.intervalMs);
     if (missing <= STALE_AFTER_BARS) return [];
     return [

@@ -4,6 +4,7 @@
  * to run before the cache lookup (the symbol column it finds is part of the cache key's inputs).
  * Which column holds which field, by header name, is header-columns.ts's.
  */
+import { refuseBinary } from './binary-file.js';
 import { detectDelimiter, isBlank, lineEnd, parseNumber, splitLine, trimCr } from './csv.js';
 import { printable } from '../core/errors.js';
 import { chooseTimeFormat, findTimeOfDayColumn, sampleRows, type TimeFormat } from './detect-time.js';
@@ -142,6 +143,8 @@ function refuseUtf16(file: string, buf: Buffer): void {
 }
 
 export function detectLayout(file: string, buf: Buffer, override: LayoutOverride = {}): Layout {
+  // An archive or a program holds NUL bytes too: said as what it is before they are taken for UTF-16.
+  refuseBinary(file, buf);
   refuseUtf16(file, buf);
   const first = firstLine(file, buf);
   if (first.text.replace(/\r+$/, '').includes('\r')) {

@@ -46,6 +46,22 @@ export interface HintColumns {
 
 const ROLES = ['open', 'high', 'low', 'close', 'volume'] as const;
 
+/**
+ * What repairing a file does (a library's `onBadData: 'repair'`, the CLI's --repair): the one wording of the
+ * loader's advice for a file refused for bad rows and of every --repair help.
+ */
+export const REPAIR_ACTIONS =
+  'drop bad rows and duplicates (keeping the first), move rows out of order to their place in time order and repair high/low, with every action listed in the quality report';
+
+/** The advice for a file refused for bad rows, to a caller who asks for repair as `how` says. */
+export const repairAdvice = (how: string): string => `Fix the file, or ${how} to ${REPAIR_ACTIONS}.`;
+
+/**
+ * How a library caller asks for repair, in the loader's own refusals. The CLI, whose users have no
+ * onBadData, says its flag instead where it prints the error (cliWords in src/cli/errors.ts).
+ */
+export const LIBRARY_REPAIR = "load with onBadData: 'repair'";
+
 /** A word as typed in a shell: as it is when safe, else double-quoted. */
 export const shellWord = (w: string): string =>
   /^[\w.\-,]+$/.test(w) ? w : `"${w.replace(/(["$`\\])/g, '\\$1')}"`;

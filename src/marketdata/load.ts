@@ -24,7 +24,7 @@ import { DataError } from './errors.js';
 import { pricedSeries } from './limits.js';
 import { parseRows } from './parse.js';
 import { adjustedColumnsHint } from './moves.js';
-import { alwaysOpen, normalise, sessionGaps } from './quality.js';
+import { missingBarsOf, normalise } from './quality.js';
 import { nyseCalendar } from '../core/calendar/index.js';
 import { storeRecord, unusableStoreError, type StoreRecord } from './recorded-class.js';
 import { inferAssetClass, inferSymbol, symbolOfName } from './symbols.js';
@@ -75,7 +75,7 @@ function parseFile(
   const zone = layout.timeFormat === 'naive' ? applyZone(path, raw, assetClass, timezone, guessedFrom) : null;
   // A stock's closed market (nights, weekends, holidays) is not a gap; a crypto market never closes.
   const stock = assetClass === 'stock';
-  const gapsOf = stock ? sessionGaps(nyseCalendar()) : alwaysOpen;
+  const gapsOf = missingBarsOf(assetClass, nyseCalendar());
   const hint = adjustedColumnsHint(layout.names, [layout.open, layout.high, layout.low, layout.close]);
   // A daily stock bar is placed in its day's NYSE session (daily.ts); intraday and crypto bars are not touched.
   const norm = normalise(path, raw, mode, gapsOf, hint, stock ? nyseCalendar() : null);

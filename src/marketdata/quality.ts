@@ -7,7 +7,7 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import { newYorkDay } from '../core/calendar/index.js';
 import { isDailySpacing, placeDailyBars } from './daily.js';
-import { DataError } from './errors.js';
+import { DataError, LIBRARY_REPAIR, repairAdvice } from './errors.js';
 import { daylightSavingRepeat, duplicateText, separatorRefusal } from './file-causes.js';
 import { adjustedColumnsHint, suspiciousMoves } from './moves.js';
 import type { RawBars, RowProblem } from './row-sink.js';
@@ -49,6 +49,31 @@ export type MissingBars = (after: number, before: number, intervalMs: number) =>
 /** Every bar slot between the two is missing: the market never closes (crypto). */
 export const alwaysOpen: MissingBars = (after, before, intervalMs) =>
   Math.round((before - after) / intervalMs) - 1;
+
+/** The gap rule of a series: a stock's by its exchange's sessions, a crypto's around the clock. */
+export function missingBarsOf(assetClass: 'crypto' | 'stock', calendar: ExchangeCalendar): MissingBars {
+  return assetClass === 'stock' ? sessionGaps(calendar) : alwaysOpen;
+}
+
+/** The gaps between consecutive bars of `t[0..n)`, by the series' rule: more than 1.5 bars apart, any missing. */
+export function findGaps(
+  t: ArrayLike<number>,
+  n: number,
+  intervalMs: number,
+  missingBars: MissingBars,
+): QualityReport['gaps'] {
+  const gaps: QualityReport['gaps'] = [];
+  if (intervalMs <= 0) return gaps;
+  const limit = 1.5 * intervalMs;
+  for (let i = 1; i < n; i++) {
+    const after = t[i - 1] as number;
+    const before = t[i] as number;
+    if (before - after <= limit) continue;
+    const missing = missingBars(after, before, intervalMs);
+    if (missing > 0) gaps.push({ after, before, missingBars: missing });
+  }
+  return gaps;
+}
 
 /**
  * Only the bar slots that overlap a session of the calendar are missing: nights, weekends and holidays are a
@@ -186,17 +211,7 @@ export function normalise(
   }
   problems.sort((a, b) => a.row - b.row);
 
-  const gaps: QualityReport['gaps'] = [];
-  if (intervalMs > 0) {
-    const limit = 1.5 * intervalMs;
-    for (let i = 1; i < n; i++) {
-      const after = t[i - 1] as number;
-      const before = t[i] as number;
-      if (before - after <= limit) continue;
-      const missing = missingBars(after, before, intervalMs);
-      if (missing > 0) gaps.push({ after, before, missingBars: missing });
-    }
-  }
+  const gaps = findGaps(t, n, intervalMs, missingBars);
 
   const moves = suspiciousMoves(cols, n, splitHint);
   const refusing = mode === 'refuse' && (problems.length > 0 || duplicates.length > 0);
@@ -265,7 +280,7 @@ function refusal(file: string, report: QualityReport): DataError {
   return new DataError(
     file,
     `${first.text}.${list} (${items.length} problem${items.length === 1 ? '' : 's'} in ${report.rows} rows.)`,
-    "Fix the file, or load with --repair (onBadData: 'repair') to drop bad rows and duplicates (keeping the first), move rows out of order to their place in time order and repair high/low, with every action listed in the quality report.",
+    repairAdvice(LIBRARY_REPAIR),
     { row: first.row, detail: report },
   );
 }

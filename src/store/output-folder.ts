@@ -6,11 +6,15 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { shellWord } from '../io/shell-word.js';
 import { StoreFileError } from './errors.js';
 
-/** A folder as a shell argument: quoted only when it has to be, so the usual case reads plainly. */
-function shellWord(path: string): string {
-  return /^[\w./~:@%+=,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+/**
+ * The refusal of a folder that does not exist (the words after "<flag> <path>: "), with the command that
+ * creates it: the same words for the folder of an output file and for a folder a flag names (`--dir`).
+ */
+export function missingFolder(folder: string): string {
+  return `the folder ${folder} does not exist; create it first (mkdir -p ${shellWord(folder)}) or choose another path`;
 }
 
 /**
@@ -23,7 +27,7 @@ export function outputPathProblem(path: string): string | null {
   try {
     isFolder = statSync(folder).isDirectory();
   } catch {
-    return `the folder ${folder} does not exist; create it first (mkdir -p ${shellWord(folder)}) or choose another path`;
+    return missingFolder(folder);
   }
   if (!isFolder) return `the folder ${folder} is a file, not a folder; choose another path`;
   try {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +117,7 @@ describe('the CLI convention (docs/cli.md)', () => {
   it('data import --source still works as --folder, with a one-line note', () => {
     requireMarketData();
     const data = join(dir, 'data');
+    mkdirSync(data);
     const r = runCli([
       'data',
       'import',
@@ -137,6 +138,7 @@ describe('the CLI convention (docs/cli.md)', () => {
     const file = join(MARKETDATA, 'binance-spot-yanniedog/LTCUSDT_1d.csv');
     const cache = join(dir, 'cache');
     const uncached = join(dir, 'uncached');
+    for (const d of ['d1', 'd2']) mkdirSync(join(dir, d));
     const r = runCli(['data', 'import', file, '--dir', join(dir, 'd1')], { WORKSTEAL_CACHE_DIR: cache });
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(join(cache, 'bars')).length).toBe(1);

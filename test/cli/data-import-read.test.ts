@@ -3,6 +3,7 @@
  * naive times, the zone they were stored in) under the file's lines, and the read warnings on stderr (a
  * "stock" with bars on every weekend). It said neither, so a crypto file imported as a stock went in silently.
  */
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { barFileWriter, HOUR, T0 } from '../support/bar-files.js';
@@ -18,6 +19,7 @@ describe('data import', () => {
     });
     const file = write(`time,open,high,low,close,volume\n${rows.join('\n')}\n`, 'SOL.csv');
     const dir = join(dirname(file), 'store');
+    mkdirSync(dir);
     const r = runCli(['data', 'import', file, '--dir', dir, '--timezone', 'UTC']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('  read: SOL: 1h bars, naive times read as UTC (given)');

@@ -23,7 +23,9 @@ describe('where a bad input is', () => {
   it('data list --dir that is not a folder is an error, not an empty store', () => {
     const missing = runCli(['data', 'list', '--dir', '/nonexistent-folder-for-test']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('--dir /nonexistent-folder-for-test: no such folder');
+    expect(missing.stderr).toContain(
+      '--dir /nonexistent-folder-for-test: the folder /nonexistent-folder-for-test does not exist; create it first (mkdir -p /nonexistent-folder-for-test)',
+    );
     const file = join(mkdtempSync(join(tmpdir(), 'ws-list-')), 'f.txt');
     writeFileSync(file, 'x');
     const notDir = runCli(['data', 'list', '--dir', file]);

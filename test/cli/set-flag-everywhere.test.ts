@@ -48,6 +48,14 @@ const COMMANDS: Record<string, () => string[]> = {
   optimize: () => ['optimize', ...slice(), '--db', join(dir, 'never.sqlite')],
   start: () => ['start', '--synthetic'],
   compare: () => ['compare', ...slice()],
+  // data import reads the config's symbols map; the config is refused before anything is imported.
+  'data import': () => [
+    'data',
+    'import',
+    join(requireMarketData(), 'binance-spot-yanniedog/SOLUSDT_1d.csv'),
+    '--dir',
+    dir,
+  ],
 };
 
 describe('--set on every command that reads a configuration', () => {
@@ -58,7 +66,7 @@ describe('--set on every command that reads a configuration', () => {
         .split(' ')
         .reduce((c, part) => c.commands.find((sub) => sub.name() === part)!, program);
       const option = command.options.find((o) => o.long === '--set');
-      expect(option?.description, name).toMatch(/repeatable.*--set sim\.slippageBps=5/);
+      expect(option?.description, name).toMatch(/repeatable.*--set [\w.]+=\w+/);
       expect(option?.defaultValue, name).toEqual([]);
     }
   });
@@ -185,6 +193,26 @@ describe('--set changes the configuration the command resolves', () => {
     expect(r.stderr).toContain(
       'next: npx worksteal compare --benchmark crypto --set victimRanking=distance ',
     );
+  });
+
+  it('data import: the asset class a --set gives the symbol is the one stored', async () => {
+    const rows = Array.from(
+      { length: 48 },
+      (_, i) => `${new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString()},10,11,9,10.5,5`,
+    );
+    const file = join(dir, 'ABCX_1h.csv');
+    writeFileSync(file, `timestamp,open,high,low,close,volume\n${rows.join('\n')}\n`);
+    const r = await json([
+      'data',
+      'import',
+      file,
+      '--dir',
+      dir,
+      '--no-cache',
+      '--set',
+      'symbols.ABCX.assetClass=crypto',
+    ]);
+    expect(at(r, 'imported.0.entry.assetClass')).toBe('crypto');
   });
 
   it('optimize: the study starts from --set, best.json keeps it over the file, the command records it', async () => {

@@ -61,7 +61,7 @@ describe('start with WORKSTEAL_DATA', () => {
     smallSet(dir, true);
     const refused = runCli(['start', '--quiet'], { ...local, WORKSTEAL_DATA: dir });
     expect(refused.code, refused.stderr).toBe(2);
-    expect(refused.stderr).toContain('load with --repair');
+    expect(refused.stderr).toContain('Fix the file, or add --repair to drop bad rows');
     const repaired = runCli(['start', '--quiet', '--repair'], { ...local, WORKSTEAL_DATA: dir });
     expect(repaired.code, repaired.stderr).toBe(0);
     expect(repaired.stderr).toContain('repair: ETHUSDT from');

@@ -3,7 +3,7 @@
  * 127.0.0.1: exit codes and messages, a hard kill mid-download and the resume, import and list.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,8 @@ describe('worksteal data (CLI)', () => {
 
   it('a download killed mid-way keeps a loadable file and a consistent manifest; the next call fetches only the rest', async () => {
     const dir = join(root, 'killed');
+    // --dir names a folder that exists (a missing one is refused as a typo).
+    mkdirSync(dir);
     const held = fake.holdAfter(3);
     const killed = await cli(
       [
@@ -162,6 +164,7 @@ describe('worksteal data (CLI)', () => {
 
   it('import: any layout into the store, with the quality report printed and kept in the manifest', async () => {
     const dir = join(root, 'imported');
+    mkdirSync(dir);
     const src = join(root, 'XRPUSDT_1h.csv');
     // Descending epoch ms, one duplicate row, one bar whose high is below its close: repairable defects.
     const t = (h: number): number => JAN + h * H;

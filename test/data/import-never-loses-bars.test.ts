@@ -4,7 +4,7 @@
  * import, naming the file, how many bars it would delete and the first; `--replace` replaces on purpose.
  */
 import fc from 'fast-check';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -111,6 +111,7 @@ describe('data import on the command line', () => {
   it('refuses a copy with a hole (exit 2, the file, the count, the first time, --replace), and --replace replaces', () => {
     const dir = fresh();
     const data = join(dir, 'data');
+    mkdirSync(data);
     const full = source(dir, range(0, 200));
     expect(runCli(['data', 'import', full, '--dir', data, '--no-cache']).code).toBe(0);
     const holed = source(mkdtempSync(join(dir, 'holed-')), [...range(0, 99), ...range(160, 40)]);

@@ -3,7 +3,7 @@
  * bars, and one bar has none, so it was stored as `SOLUSDT_0.csv` (timeframe "0"). Its name's bar length is
  * now the timeframe (SOLUSDT_1h.csv → 1h); a name without one is refused, saying how to give it.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,7 @@ describe('data import of a single bar', () => {
 
   it('on the command line: the refusal exits 2 and names the file; a named file is stored under its bar length', () => {
     const dir = join(root, 'cli');
+    mkdirSync(dir);
     const bad = runCli([
       'data',
       'import',

@@ -4,7 +4,7 @@
  * deleted, or `unchanged`. barChanges, the count behind it, is checked against a plain Map model.
  */
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,7 @@ describe('data import says what it did to the stored file', () => {
   it('unchanged, one bar changed (old → new close), bars added and changed, bars deleted with --replace', () => {
     const dir = fresh();
     const data = join(dir, 'data');
+    mkdirSync(data);
     const base = hourlyFile(join(dir, 'a', 'SOLUSDT_1h.csv'), 100);
     const cli = (file: string, ...flags: string[]) =>
       runCli(['data', 'import', file, '--dir', data, '--no-cache', ...flags]);

@@ -4,7 +4,7 @@
  * every one. A file whose name and symbol column disagree (ETHUSDT_1h.csv holding BTCUSDT) was stored under
  * the column's symbol without a word; it is now said, with --symbol to take the name's instead.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ describe('data import --repair', () => {
       close: (i) => (i % 5 === 4 ? 0 : 10),
     });
     const data = join(root, 'data');
+    mkdirSync(data);
     const r = runCli(['data', 'import', src, '--dir', data, '--no-cache', '--repair']);
     expect(r.code).toBe(0);
     const rows = r.stdout.split('\n').filter((l) => l.startsWith('    row '));
@@ -64,6 +65,7 @@ describe('a file whose name and symbol column disagree', () => {
     const [agree] = await importFiles({ store, files: [same], source: 'other', cacheDir: null });
     expect(agree!.warnings.filter((w) => w.includes('its name says'))).toEqual([]);
 
+    mkdirSync(join(root, 'names-cli'));
     const cli = runCli(['data', 'import', msft, '--dir', join(root, 'names-cli'), '--no-cache']);
     expect(cli.code).toBe(0);
     expect(cli.stderr).toContain(`warning: ${msft}: its name says MSFT but its symbol column says AAPL`);

@@ -57,7 +57,7 @@ describe('one market under two spellings', () => {
     });
     const [second] = await importFiles({ store: s, files: [dump], cacheDir: null });
     expect(second!.warnings).toEqual([
-      `BTC/USDT in ccxt-binance/BTC-USDT_1h.csv and BTCUSDT in import/BTCUSDT_1h.csv are one market at 1h: \`worksteal simulate --data ${dir}\` refuses to trade it twice. Simulate one with --symbols BTC/USDT or --symbols BTCUSDT, or keep one file: delete the other and its entry in ${join(dir, 'manifest.json')}.`,
+      `BTC/USDT in ccxt-binance/BTC-USDT_1h.csv and BTCUSDT in import/BTCUSDT_1h.csv are one market at 1h: \`worksteal simulate --data ${dir}\` refuses to trade it twice. Simulate one file with \`worksteal simulate --data ${dir} --symbols BTC/USDT\` or \`worksteal simulate --data ${dir} --symbols BTCUSDT\`, or keep one file: delete the other and its entry in ${join(dir, 'manifest.json')}.`,
     ]);
     const manifest = await readManifest(dir);
     expect(sameMarket(manifest).map((g) => g.map((e) => e.file))).toEqual([

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NO_NETWORK_LINE } from '../../src/cli/commands/start.js';
+import { noNetworkLine } from '../../src/cli/commands/start.js';
 import { DataStore, importFiles } from '../../src/data/index.js';
 import { ROOT } from '../support/cli.js';
 import { requireMarketData } from '../support/marketdata.js';
@@ -51,7 +51,7 @@ const NOWHERE = {
 describe('npm start on a fresh machine', () => {
   it('with no data and no network: one line suggesting --synthetic, exit 1, nothing written', async () => {
     const r = await npmStart([], NOWHERE);
-    expect(r.stderr).toBe(`${NO_NETWORK_LINE}\n`);
+    expect(r.stderr).toBe(`${noNetworkLine(join(root, 'data'))}\n`);
     expect(r.stdout).toBe('');
     expect(r.code).toBe(1);
     expect(existsSync(join(root, 'data'))).toBe(false);

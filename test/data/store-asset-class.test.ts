@@ -106,6 +106,7 @@ describe('the asset class recorded in a store', () => {
 
   it('simulate --data on the store trades what data import --asset-class recorded', () => {
     const dir = join(root, 'cli');
+    mkdirSync(dir);
     const imported = runCli([
       'data',
       'import',

@@ -31,10 +31,11 @@ describe('a data folder that is a file', () => {
     const src = hourlyFile(join(dir, 'src', 'SOLUSDT_1h.csv'), 10);
     const file = join(dir, 'base.csv');
     writeFileSync(file, 'not a folder\n');
-    const r = runCli(['data', 'import', src, '--dir', file, '--no-cache']);
+    // The default folder (a typed --dir is refused before, in test/data/dir-must-exist.test.ts).
+    const r = runCli(['data', 'import', src, '--no-cache'], { WORKSTEAL_DATA_DIR: file });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `error: the data folder ${file} is a file, not a folder: pass --dir a folder (it is created when missing) or move that file away. Nothing was written.\n`,
+      `error: the data folder ${file} is a file, not a folder: pass --dir a folder that exists, or move that file away. Nothing was written.\n`,
     );
     expect(readFileSync(file, 'utf8')).toBe('not a folder\n');
 

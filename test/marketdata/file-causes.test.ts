@@ -28,7 +28,7 @@ describe('separators in numbers', () => {
       `${path}:2: unparsable number "101,10" in column open: the numbers are written with a decimal comma (48 of 48 rows have such a number`,
     );
     expect(text).toContain("Re-export the file with '.' as the decimal point");
-    expect(text).not.toContain('load with --repair');
+    expect(text).not.toContain("load with onBadData: 'repair'");
     await expect(loadBars(path, { cacheDir: null, onBadData: 'repair' })).rejects.toThrow('decimal comma');
   });
 
@@ -75,7 +75,7 @@ describe('a clock going back an hour', () => {
       '2023-10-29 02:00 is in the hour that comes twice when the clocks go back at the end of daylight saving time in Europe/Berlin',
     );
     expect(text).toContain('Load it with --timezone Europe/Berlin');
-    expect(text).not.toContain('load with --repair');
+    expect(text).not.toContain("load with onBadData: 'repair'");
     const r = await loadBars(path, { cacheDir: null, layout: { timezone: 'Europe/Berlin' } });
     expect(r.series.time.length).toBe(96);
     expect(r.series.time[0]).toBe(Date.UTC(2023, 9, 27));
@@ -103,6 +103,6 @@ describe('a clock going back an hour', () => {
     rows.splice(10, 0, rows[9]!.replace(/,20.09,/, ',20.095,'));
     const text = await message(write(`timestamp,open,high,low,close,volume\n${rows.join('\n')}\n`));
     expect(text).toContain(':12: duplicate time 2023-10-27T09:00:00Z with other values than row 11');
-    expect(text).toContain('load with --repair');
+    expect(text).toContain("load with onBadData: 'repair'");
   });
 });

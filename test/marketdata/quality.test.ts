@@ -46,7 +46,7 @@ describe('refuse by default, repair on request', () => {
     expect(err.row).toBe(4); // line 4: header is line 1
     expect(err.message).toContain(`${path}:4`);
     expect(err.message).toContain('unparsable number "abc" in column close');
-    expect(err.message).toContain('--repair');
+    expect(err.message).toContain("onBadData: 'repair'");
     const ok = await loadBars(path, repair);
     expect(ok.series.time.length).toBe(2);
     expect(ok.report.badRows).toEqual([

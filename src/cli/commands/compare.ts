@@ -16,6 +16,7 @@ import { warmUpBars } from '../../optimizer/objective/window.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
 import { parseDateRange } from '../dates.js';
+import { CALENDAR_HELP } from '../calendar-flag.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
 import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
@@ -113,7 +114,7 @@ export function registerCompare(program: Command): void {
       '1',
     )
     .option('--signals <file>', 'signals CSV instead of the built-in forecaster (every side trades on it)')
-    .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar (2000–2035)')
+    .option('--calendar <file>', CALENDAR_HELP)
     .option('--threads <k>', 'simulations at once on worker threads (default: one per core; 0 = this thread)')
     .addOption(jsonOption('every number (per window, per side, aggregates)'))
     .option('--markdown <file>', 'write the tables as Markdown, with the command that made them')
@@ -177,27 +178,6 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
     ...(requestedFrom !== undefined ? { from: requestedFrom } : {}),
     ...(requestedTo !== undefined ? { to: requestedTo } : {}),
   };
-  const quality = dataQualityLines(
-    loaded,
-    calendar ? calendarFromSessions(calendar.sessions, calendar.file) : nyseCalendar(),
-    {
-      extendedHours: allSides.every((s) => s.config.extendedHours),
-      // The windows read their range and, before the first, the longest warm-up of any side.
-      reads: { ...requested, warmUp: Math.max(...allSides.map((s) => warmUpBars(s.config.sim.forecaster))) },
-    },
-  );
-  for (const line of quality.notes) say(line);
-  // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
-  for (const line of quality.warnings) process.stderr.write(`${line}\n`);
-  // --from/--to narrow the benchmark set's own window; within the data's common span either way.
-  const signals = opts.signals
-    ? matchSignals(
-        await loadSignalsCsv(opts.signals),
-        series.map((s) => s.symbol),
-        new Set(series.filter((s) => s.assetClass === 'crypto').map((s) => s.symbol)),
-      )
-    : undefined;
-  for (const w of signals?.warnings ?? []) say(`signals warning: ${w}`);
   const { range, windows, subsets } = comparePlan({
     series,
     window,
@@ -213,6 +193,32 @@ async function compareCommand(opts: CompareOptions): Promise<void> {
         }),
     seed,
   });
+  const quality = dataQualityLines(
+    loaded,
+    calendar ? calendarFromSessions(calendar.sessions, calendar.file) : nyseCalendar(),
+    {
+      extendedHours: allSides.every((s) => s.config.extendedHours),
+      // The bars the windows read, as laid (whether or not --from/--to were typed): from the first window's
+      // start, with the longest warm-up of any side before it, to the last window's end.
+      reads: {
+        from: windows[0]!.from,
+        to: windows[windows.length - 1]!.to,
+        warmUp: Math.max(...allSides.map((s) => warmUpBars(s.config.sim.forecaster))),
+      },
+    },
+  );
+  for (const line of quality.notes) say(line);
+  // Said even with --quiet, as simulate does: a run whose data cannot trade, or holds a likely split, misleads.
+  for (const line of quality.warnings) process.stderr.write(`${line}\n`);
+  // --from/--to narrow the benchmark set's own window; within the data's common span either way.
+  const signals = opts.signals
+    ? matchSignals(
+        await loadSignalsCsv(opts.signals),
+        series.map((s) => s.symbol),
+        new Set(series.filter((s) => s.assetClass === 'crypto').map((s) => s.symbol)),
+      )
+    : undefined;
+  for (const w of signals?.warnings ?? []) say(`signals warning: ${w}`);
   const sides = groups.reduce((n, g) => n + 1 + g.variants.length, 0);
   const total = windows.length * (subsets?.length ?? 1) * sides * replicates;
   say(

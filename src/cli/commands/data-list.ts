@@ -4,13 +4,11 @@
  * plain bar files (no manifest) told apart from a store.
  */
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   DataStore,
   MANIFEST_FILE,
   StoreError,
-  defaultDataDir,
   sameMarket,
   sameMarketWarning,
   type ManifestEntry,
@@ -19,17 +17,13 @@ import {
 import { table, tableWidth } from '../../report/text.js';
 import { changedSince, writtenBy } from '../data-summary.js';
 import { CliError, EXIT } from '../errors.js';
+import { dataDir } from '../data-dir.js';
 import { checkOutputPath, humanStream, writeJsonOutput } from '../output.js';
 
 export async function listData(opts: { dir?: string; json?: string }): Promise<void> {
   await checkOutputPath('--json', opts.json);
-  const dir = opts.dir ?? defaultDataDir();
   // A --dir that is not a folder is a typo, not an empty store (the default folder may not exist yet).
-  if (opts.dir !== undefined) {
-    const kind = await stat(dir).catch(() => null);
-    if (!kind) throw new CliError(`--dir ${dir}: no such folder; check the path`);
-    if (!kind.isDirectory()) throw new CliError(`--dir ${dir}: is a file, not a folder of market data`);
-  }
+  const dir = await dataDir(opts.dir);
   const store = new DataStore(dir);
   if (!existsSync(join(dir, MANIFEST_FILE))) await refuseNonStore(store);
   const found = await store.reconcile().catch((err: unknown) => {

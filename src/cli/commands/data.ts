@@ -8,7 +8,6 @@ import {
   DownloadError,
   MANIFEST_FILE,
   StoreError,
-  defaultDataDir,
   download,
   importFiles,
   openAlpacaSource,
@@ -19,8 +18,11 @@ import {
 } from '../../data/index.js';
 import { parseDateRange } from '../dates.js';
 import { listFlag } from '../lists.js';
+import { addSetFlag, setFlagLayers } from '../flag-layers.js';
+import { dataDir } from '../data-dir.js';
+import { it, itSets, refuseInapplicable } from '../flags-apply.js';
 import { CliError, EXIT } from '../errors.js';
-import { addLayoutFlags, layoutOverride, type LayoutFlags } from '../bar-flags.js';
+import { REPAIR_HELP, addLayoutFlags, layoutOverride, type LayoutFlags } from '../bar-flags.js';
 import {
   checkOutputPath,
   deprecatedAlias,
@@ -56,6 +58,8 @@ interface ImportOptions extends LayoutFlags {
   repair?: boolean;
   replace?: boolean;
   config?: string;
+  /** `--set key=value`, in the order given. */
+  set?: string[];
   cache?: boolean;
   json?: string;
 }
@@ -87,9 +91,20 @@ export function registerData(program: Command): void {
       'after',
       `\nExamples:\n  worksteal data download --source ccxt:binance --symbols BTC/USDT,ETH/USDT --timeframe 1h --from 2022-01-01\n  ALPACA_API_KEY_ID=… ALPACA_API_SECRET_KEY=… worksteal data download --source alpaca --symbols AAPL,SPY --from 2023-01-01 --feed iex\n\nInterrupted or failed downloads keep what they received; run the same command again to resume.`,
     )
-    .action(async (opts: DownloadOptions) => {
-      const dir = opts.dir ?? defaultDataDir();
+    .action(async (opts: DownloadOptions, cmd: Command) => {
+      // Alpaca's own flags with another source would be ignored: refused (flags-apply.ts).
+      refuseInapplicable(
+        opts.source === 'alpaca',
+        [
+          ['--feed', opts.feed !== undefined],
+          ['--adjustment', cmd.getOptionValueSource('adjustment') === 'cli'],
+        ],
+        (one) =>
+          `only with --source alpaca (${itSets(one)} Alpaca's data feed and price adjustment), and --source is ${opts.source}`,
+        (one) => `drop ${it(one)} or use --source alpaca`,
+      );
       const range = parseDateRange(opts.from, opts.to);
+      const dir = await dataDir(opts.dir);
       const results = await guard(dir, () =>
         runDownload({
           source: opts.source,
@@ -113,8 +128,11 @@ export function registerData(program: Command): void {
     .option('--folder <name>', 'sub-folder of the data folder for these files (default: import)')
     .option('--symbol <symbol>', 'symbol of a single file, when its name or symbol column does not say it')
     .option('--asset-class <class>', 'crypto or stock, when inference from the symbol is wrong')
-    .option('--config <file>', "config file whose 'symbols' map gives asset classes")
-    .option('--repair', 'drop bad rows and duplicates (each reported) instead of refusing the file')
+    .option(
+      '--config <file>',
+      "config file (else WORKSTEAL_CONFIG) whose 'symbols' map gives asset classes; the only part data import reads",
+    )
+    .option('--repair', REPAIR_HELP)
     .option(
       '--replace',
       'replace a stored file even where the new one lacks some of its bars (refused without it: those bars would be deleted)',
@@ -129,15 +147,23 @@ export function registerData(program: Command): void {
       'after',
       `\nStock gaps are counted against the exchange calendar: nights, weekends and holidays are not gaps.\n\nExamples:\n  worksteal data import ../shared/marketdata/ibkr-tsla-economiaunmsm/TSLA_1h.csv\n  worksteal data import ~/Downloads/prices.csv --symbol AAPL --asset-class stock --folder broker --timezone America/New_York`,
     );
+  addSetFlag(
+    importCommand,
+    'a config value (repeatable); data import reads only the symbols map, e.g. --set symbols.SOLUSDT.assetClass=crypto',
+  );
   deprecatedAlias(importCommand, '--source', '--folder', 'name');
   importCommand.action(async (files: string[], opts: ImportOptions) => {
     takeDeprecated(opts, 'source', 'folder', '--source', '--folder');
-    const dir = opts.dir ?? defaultDataDir();
+    const dir = await dataDir(opts.dir);
     if (opts.assetClass !== undefined && opts.assetClass !== 'crypto' && opts.assetClass !== 'stock') {
       throw new CliError(`--asset-class ${opts.assetClass}: use crypto or stock`);
     }
     await checkOutputPath('--json', opts.json);
-    const config = opts.config ? (await loadConfig({ file: opts.config, env: process.env })).config : null;
+    // The configuration as every command reads it (--config else WORKSTEAL_CONFIG, the environment, --set);
+    // of it, data import uses the symbols map.
+    const { symbols } = (
+      await loadConfig({ file: opts.config, env: process.env, flags: setFlagLayers(opts.set) })
+    ).config;
     const results = await guard(dir, () =>
       expandDataArgs(files).then((paths) =>
         importFiles({
@@ -148,7 +174,7 @@ export function registerData(program: Command): void {
           ...(opts.assetClass ? { assetClass: opts.assetClass as 'crypto' | 'stock' } : {}),
           ...(opts.repair ? { repair: true } : {}),
           ...(opts.replace ? { replace: true } : {}),
-          ...(config ? { symbols: config.symbols } : {}),
+          ...(Object.keys(symbols).length > 0 ? { symbols } : {}),
           ...(opts.cache === false ? { cacheDir: null } : {}),
           ...layoutOverride(opts),
         }),
@@ -177,7 +203,8 @@ export function registerData(program: Command): void {
     .option('--dir <dir>', 'data folder (default: WORKSTEAL_DATA_DIR, else ./data)')
     .addOption(
       jsonOption(
-        '{dir, files, missing, untracked, broken, misfiled}; a file changed outside worksteal after it wrote it has editedAfterWrite {writtenAt, writtenSha256, noticedAt}',
+        '{dir, files, missing, untracked, broken, misfiled}',
+        'An entry of a file changed outside worksteal after it wrote it has editedAfterWrite {writtenAt, writtenSha256, noticedAt}',
       ),
     )
     .addHelpText(
@@ -203,7 +230,6 @@ export interface RunDownloadOptions {
 function openSource(spec: string, opts: RunDownloadOptions): Promise<BarSource> {
   const m = /^ccxt:([a-z0-9_]+)$/i.exec(spec);
   if (m) {
-    if (opts.feed) throw new CliError('--feed applies to --source alpaca only');
     return openCcxtSource({
       exchangeId: m[1] as string,
       ...(process.env.WORKSTEAL_TEST_CCXT_URL ? { apiOrigin: process.env.WORKSTEAL_TEST_CCXT_URL } : {}),

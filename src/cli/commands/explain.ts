@@ -18,6 +18,7 @@ import { loadCalendar } from '../../io/load-calendar.js';
 import { loadConfig } from '../../io/load-config.js';
 import { readStructuredFile } from '../../io/read-structured.js';
 import { dataQualityLines, type ReadBars } from '../data-summary.js';
+import { CALENDAR_HELP } from '../calendar-flag.js';
 import { CliError, EXIT } from '../errors.js';
 import { addSetFlag, setFlagLayers } from '../flag-layers.js';
 import { addBarFileFlags, barLoadOptions, type BarFileFlags } from '../bar-flags.js';
@@ -51,7 +52,7 @@ export function registerExplain(program: Command): void {
   );
   addBarFileFlags(command, 'with --data: ')
     .addOption(jsonOption('the decision record'))
-    .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar')
+    .option('--calendar <file>', CALENDAR_HELP)
     .addHelpText(
       'after',
       '\nExamples:\n  worksteal explain --scenario examples/scenario-steal.json\n  worksteal explain --scenario examples/scenario-steal.json --json - | jq .victims\n  worksteal explain --scenario examples/scenario-value.json --data ../shared/marketdata/binance-spot-yanniedog',

@@ -1,7 +1,7 @@
 /** `optimize --compare`: the seed system's claim on a holdout the optimiser never sees (src/compare/holdout.ts). */
 import { nyseCalendar } from '../../core/calendar/index.js';
 import { dataLine, dataQualityLines } from '../data-summary.js';
-import { DEFAULT_HOLDOUT, compare, compareMarkdown } from '../../compare/holdout.js';
+import { DEFAULT_HOLDOUT, compare, compareMarkdown, compareResultLine } from '../../compare/holdout.js';
 import { holdoutJson } from '../../compare/json.js';
 import { boundary } from '../../compare/windows.js';
 import { parseDateRange } from '../dates.js';
@@ -115,7 +115,8 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   const command = invocation();
   const setName = opts.benchmark ?? data.loaded.map((l) => l.series.symbol).join(', ');
   const md = compareMarkdown(setName, result, command);
-  humanStream(opts.json).write(`${md}\n`);
+  // --quiet: the result line alone (the help's promise); the table is still written to --markdown.
+  humanStream(opts.json).write(`${opts.quiet ? compareResultLine(result) : md}\n`);
   if (opts.markdown) await writeOutput('--markdown', opts.markdown, `${md}\n`);
   // The holdout comparison as `compare --json` writes it (NaN as null); the study's scores as optimize does.
   if (opts.json)

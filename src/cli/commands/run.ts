@@ -14,7 +14,8 @@ import { CliError, EXIT, portInUse } from '../errors.js';
 import { PortInUseError } from '../../live/http.js';
 import { numberFlag } from '../whole-number.js';
 import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
-import { replaySeries, replayWindow } from '../replay-input.js';
+import { replayInput } from '../replay-input.js';
+import { forecasterWarmUpWarnings } from '../forecaster-warnings.js';
 import { checkRunBrokerFlags } from '../broker-flags.js';
 import { stopSignal } from '../stop-signal.js';
 
@@ -134,17 +135,23 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   let warmedUp: number | null = null;
   try {
     if (broker === 'replay') {
-      const series = await replaySeries(opts, config, wanted, log);
-      const { from, to, ...window } = replayWindow(series, config, opts);
+      const { series, from, to, ...window } = await replayInput(opts, config, wanted, log, {
+        endsAtTo: true,
+      });
       log.info('replay', {
         symbols: series.map((s) => `${s.symbol} (${s.assetClass})`),
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
         speed: config.live.replaySpeed,
       });
-      if (config.live.signalsCsv === undefined && from < window.firstSignals) {
-        warmedUp = window.firstSignals;
-        log.warn('forecaster-not-warmed-up', notWarmedUp(warmedUp, to));
+      if (config.live.signalsCsv === undefined) {
+        // The symbols the forecaster cannot give a signal for before the end, as simulate says them.
+        for (const message of forecasterWarmUpWarnings(series, config.sim.forecaster, to))
+          log.warn('data-warning', { message });
+        if (from < window.firstSignals) {
+          warmedUp = window.firstSignals;
+          log.warn('forecaster-not-warmed-up', notWarmedUp(warmedUp, to));
+        }
       }
       session = await launchReplay({
         config,

@@ -6,19 +6,19 @@ import { loadConfig } from '../../io/load-config.js';
 import { BENCHMARK_SETS, selectBenchmark } from '../../marketdata/benchmark-sets.js';
 import type { WorkstealConfig } from '../../core/config/schema.js';
 import { expandDataArgs, type BarSeries, type LoadResult } from '../../marketdata/index.js';
-import { dataLine, dataQualityLines, dataWithProblems } from '../data-summary.js';
-import { rangeWithinData } from '../../marketdata/coverage.js';
+import { dataLine, dataWithProblems } from '../data-summary.js';
+import { runDataLines } from '../run-data.js';
 import { parseDecimal } from '../../core/decimal.js';
 import { checkDateOrder, checkRangeMeetsData, parseDateRange } from '../dates.js';
 import { addBarFileFlags, type BarFileFlags } from '../bar-flags.js';
 import { forecasterWarmUpWarnings } from '../forecaster-warnings.js';
 import { loadBarFiles } from '../load-bars.js';
-import { warmUpBars } from '../../optimizer/objective/window.js';
 import { rangeDays } from '../../sim/report/analysis.js';
 import { renderReport } from '../../sim/report/html.js';
 import { classRegretRows } from '../../sim/report/regret-rows.js';
 import { runSimulation, type SimulationResult } from '../../sim/run.js';
 import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
+import { CALENDAR_HELP } from '../calendar-flag.js';
 import { CliError, EXIT } from '../errors.js';
 import { money, num, pct, table, tableWidth } from '../../report/text.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
@@ -65,7 +65,7 @@ export function registerSimulate(program: Command): void {
     .option('--preset <name>', `preset (${PRESET_NAMES.join(', ')})`);
   addSetFlag(command)
     .option('--signals <file>', 'signals CSV instead of the built-in forecaster')
-    .option('--calendar <file>', 'exchange sessions JSON instead of the built-in NYSE calendar (2000–2035)')
+    .option('--calendar <file>', CALENDAR_HELP)
     .option('--no-stealing', 'disable stealing (same as stealingEnabled: false), for a comparison')
     .option(
       '--signal-skill <k>',
@@ -205,16 +205,13 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     loaded.map((l) => l.series),
   );
   const calendar = await loadCalendar(opts.calendar);
-  const covered = rangeWithinData(
+  const quality = runDataLines(
+    loaded,
+    calendar,
+    config,
     { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
-    loaded.map((l) => l.series),
+    { problemsInJson: true },
   );
-  const quality = dataQualityLines(loaded, calendar, {
-    extendedHours: config.extendedHours,
-    range: covered.range,
-    reads: { ...covered.range, warmUp: warmUpBars(config.sim.forecaster) },
-    problemsInJson: true,
-  });
   if (!opts.quiet) {
     for (const note of notes) process.stderr.write(`note: ${note}\n`);
     process.stderr.write(`${dataLine(loaded, config.symbols)}\n`);
@@ -223,7 +220,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
   }
   // Said even with --quiet: a run on repaired data, data that cannot trade, a likely split, a zone assumed
   // without evidence or a bar length the file's name contradicts misleads without it.
-  for (const line of [...covered.warnings, ...quality.warnings]) process.stderr.write(`${line}\n`);
+  for (const line of quality.warnings) process.stderr.write(`${line}\n`);
   const signals = opts.signals
     ? matchSignals(
         await loadSignalsCsv(opts.signals),
@@ -233,7 +230,7 @@ export async function simulateCommand(opts: SimulateOptions): Promise<SimulateRu
     : undefined;
   if (!signals) {
     const series = loaded.map((l) => l.series);
-    for (const w of forecasterWarmUpWarnings(series, config.sim.forecaster, covered.range.to))
+    for (const w of forecasterWarmUpWarnings(series, config.sim.forecaster, quality.range.to))
       process.stderr.write(`${w}\n`);
   }
   for (const w of signals?.warnings ?? [])

@@ -15,7 +15,6 @@ import {
   DataStore,
   DownloadError,
   StoreError,
-  defaultDataDir,
   defaultSetFrom,
   findDemoData,
   loadEntries,
@@ -23,9 +22,13 @@ import {
   syntheticSet,
 } from '../../data/index.js';
 import { CliError, EXIT } from '../errors.js';
+import { dataDir } from '../data-dir.js';
+import { REPAIR_HELP } from '../bar-flags.js';
+import { it, refuseInapplicable } from '../flags-apply.js';
+import { wholeNumber } from '../whole-number.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
 import { describeResult, runDownload } from './data.js';
-import { shellWord } from '../invocation.js';
+import { shellWord } from '../../io/shell-word.js';
 import { addSetFlag, setFlagLayers } from '../flag-layers.js';
 import {
   printSummary,
@@ -51,7 +54,9 @@ interface StartOptions {
 
 const SUGGESTION =
   "run `npm start -- --synthetic` for a labelled synthetic demo, or see README 'Getting data'.";
-export const NO_NETWORK_LINE = `No market data here and no network to download it: ${SUGGESTION}`;
+/** The one line of a first run that has neither data nor a network, naming the folder it looked in. */
+export const noNetworkLine = (dir: string): string =>
+  `No market data in ${dir} and no network to download it: ${SUGGESTION}`;
 const SYNTHETIC_BANNER = (seed: number): string =>
   `SYNTHETIC DATA (seed ${seed}): generated prices, not a market; these numbers say nothing about real trading.`;
 
@@ -65,7 +70,7 @@ export function registerStart(program: Command): void {
       '--synthetic',
       'run on a seeded synthetic market instead (no data, no network; labelled synthetic)',
     )
-    .option('--seed <n>', 'seed of the synthetic market', String(DEFAULT_SYNTHETIC_SEED))
+    .option('--seed <n>', 'with --synthetic: seed of the synthetic market', String(DEFAULT_SYNTHETIC_SEED))
     .option(
       '--dir <dir>',
       'local data folder (default: WORKSTEAL_DATA_DIR, else ./data); given, start reads it alone, not WORKSTEAL_DATA or ../shared/marketdata',
@@ -74,16 +79,14 @@ export function registerStart(program: Command): void {
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--quiet', 'print only the summary line')
     .option('--no-cache', 'do not read or write the binary bar cache')
-    .option(
-      '--repair',
-      'drop bad rows and duplicates, sort rows out of order and repair high/low in the benchmark files (each action listed) instead of refusing them',
-    );
+    .option('--repair', REPAIR_HELP);
   addSetFlag(command)
     .addHelpText(
       'after',
       '\nExamples:\n  npm start                                  # the same as: worksteal start\n  worksteal start --synthetic --seed 3 --quiet\n  worksteal start --json result.json --report report.html',
     )
-    .action(async (opts: StartOptions) => {
+    .action(async (opts: StartOptions, cmd: Command) => {
+      checkStartFlags(opts, cmd.getOptionValueSource('seed') === 'cli');
       await checkOutputPath('--json', opts.json);
       await checkOutputPath('--report', opts.report);
       // A --set the config refuses is said before any data is looked for or downloaded.
@@ -111,6 +114,32 @@ export function registerStart(program: Command): void {
       if (!opts.quiet) for (const line of nextSteps(data)) process.stderr.write(`${line}\n`);
       process.exitCode = EXIT.ok;
     });
+}
+
+/**
+ * --seed sets the synthetic market, and --dir, --repair and --no-cache choose and read market data, which
+ * --synthetic does not: each is refused where it would do nothing (flags-apply.ts). A seed is a whole number
+ * >= 0, as compare's and optimize's are.
+ */
+function checkStartFlags(opts: StartOptions, seedTyped: boolean): void {
+  refuseInapplicable(
+    opts.synthetic === true,
+    [['--seed', seedTyped]],
+    () => "only with --synthetic (it sets the synthetic market's seed), and --synthetic is not given",
+    () => 'drop it or add --synthetic',
+  );
+  refuseInapplicable(
+    opts.synthetic !== true,
+    [
+      ['--dir', opts.dir !== undefined],
+      ['--repair', opts.repair === true],
+      ['--no-cache', opts.cache === false],
+    ],
+    (one) =>
+      `not with --synthetic (${one ? 'it applies' : 'they apply'} to market data read from files, and --synthetic generates its bars in memory)`,
+    (one) => `drop ${it(one)} or leave out --synthetic`,
+  );
+  if (opts.synthetic) wholeNumber(opts.seed ?? String(DEFAULT_SYNTHETIC_SEED), '--seed', 0);
 }
 
 /** The example scenario of `explain`, in a checkout (a packed install has no examples/). */
@@ -156,7 +185,6 @@ async function simulateLoaded(
 
 async function synthetic(opts: StartOptions): Promise<SimulateRun> {
   const seed = Number(opts.seed ?? DEFAULT_SYNTHETIC_SEED);
-  if (!Number.isSafeInteger(seed)) throw new CliError(`--seed ${opts.seed}: use a whole number`);
   if (!opts.quiet) process.stderr.write(`demo data: SYNTHETIC market (seed ${seed}), generated in memory\n`);
   const run = await simulateLoaded(
     syntheticSet({ seed, calendar: nyseCalendar() }),
@@ -174,7 +202,7 @@ async function synthetic(opts: StartOptions): Promise<SimulateRun> {
 async function demo(opts: StartOptions): Promise<{ run: SimulateRun; data: string | null } | null> {
   const quiet = opts.quiet === true;
   const cache = opts.cache !== false;
-  const dir = opts.dir ?? defaultDataDir();
+  const dir = await dataDir(opts.dir);
   const plan = await findDemoData(process.env, dir, { dirGiven: opts.dir !== undefined }).catch(
     (err: unknown) => {
       if (err instanceof StoreError) throw new CliError(err.message, err.exitCode);
@@ -271,7 +299,7 @@ async function downloadDefaultSet(dir: string, quiet: boolean): Promise<boolean>
     return true;
   } catch (err) {
     if (err instanceof DownloadError && err.kind === 'network') {
-      process.stderr.write(`${NO_NETWORK_LINE}\n`);
+      process.stderr.write(`${noNetworkLine(dir)}\n`);
     } else if (err instanceof DownloadError && err.kind !== 'interrupted') {
       process.stderr.write(
         `Could not download the default market data (${err.message.replace(/\s+/g, ' ')}): ${SUGGESTION}\n`,
