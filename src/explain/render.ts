@@ -30,10 +30,9 @@ export interface Validities {
 
 /**
  * The decision record as a person reads it: the verdict, the capacity arithmetic, the valuations and the
- * steal inequality under a value ranking, then every candidate. With `width` (the CLI's tableWidth) the
- * candidates' headers wrap to fit it where they can; a candidate's row stays one line, as it is read across.
+ * steal inequality under a value ranking, then every candidate.
  */
-export function renderDecision(d: Decision, validity?: Validities, width?: number): string {
+export function renderDecision(d: Decision, validity?: Validities): string {
   const r = d.request;
   const lines: string[] = [];
   lines.push(`${ACTION_TEXT[d.action]}  (reason: ${d.reason}${d.dryRun ? ', dry run' : ''})`);
@@ -101,7 +100,6 @@ export function renderDecision(d: Decision, validity?: Validities, width?: numbe
           c.eligible ? 'yes' : 'no',
           whyNot(c),
         ]),
-        width === undefined ? undefined : { width, cells: false },
       ),
     );
     // The legend explains a mark: without a chosen victim there is none to explain.
@@ -170,7 +168,7 @@ function verdict(s: StealTest): string {
  * Under a value ranking, what the numbers rest on: the bars each symbol's fill model learnt from (closed by
  * `now`; nothing later is read), the bar length, the validity defaults, and the expected returns' source.
  */
-export function renderValuationBasis(v: ScenarioValuation, width?: number): string {
+export function renderValuationBasis(v: ScenarioValuation): string {
   const bar = v.barMs > 0 ? intervalLabel(v.barMs) : 'unknown (every default validity is unknown)';
   return [
     'valued from the bars closed by now (nothing after now is read):',
@@ -185,7 +183,6 @@ export function renderValuationBasis(v: ScenarioValuation, width?: number): stri
         s.lastClose === null ? '—' : isoMinute(s.lastClose),
         s.path,
       ]),
-      width === undefined ? undefined : { width },
     ),
     keyValues([
       ['bar length', `${bar} (the *Bars keys count in it)`],

@@ -5,7 +5,6 @@ import { loadScenarioBars } from '../../explain/bars.js';
 import { explainScenario } from '../../explain/explain.js';
 import { decisionSummary } from '../../explain/summary.js';
 import { renderDecision, renderValuationBasis } from '../../explain/render.js';
-import { tableWidth } from '../../report/text.js';
 import { parseScenario } from '../../explain/scenario.js';
 import {
   barsRead,
@@ -116,9 +115,8 @@ export function registerExplain(program: Command): void {
       const validity = active
         ? { request: valued!.requestValidUntil, order: (id: string) => valued!.orderValidUntil({ id }) }
         : undefined;
-      const width = tableWidth(out);
-      out.write(`${renderDecision(decision, validity, width)}\n`);
-      if (active) out.write(`\n${renderValuationBasis(valued!, width)}\n`);
+      out.write(`${renderDecision(decision, validity)}\n`);
+      if (active) out.write(`\n${renderValuationBasis(valued!)}\n`);
       // Notes and warnings about the run go to stderr (docs/cli.md), so stdout is the decision alone.
       if (config.victimRanking === 'auto' && !active)
         process.stderr.write(
