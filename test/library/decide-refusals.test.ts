@@ -14,7 +14,6 @@ import { decide as internalDecide } from '../../src/core/policy/decide.js';
 import {
   Coordinator,
   MemoryBroker,
-  StealHistory,
   decide,
   decisionSummary,
   nyseCalendar,
@@ -23,20 +22,12 @@ import {
   type EntryRequest,
 } from '../../src/index.js';
 import { refusal } from '../support/refusal.js';
-import { README_ACCOUNT, README_BTC, README_ETH, README_NOW } from '../support/readme-book.js';
+import { README_ACCOUNT, README_BTC, README_NOW, readmeDecideInput } from '../support/readme-book.js';
 
 const { config } = resolveConfig();
 
-const input = (extra: Partial<DecideInput> = {}, request: EntryRequest = README_BTC): DecideInput => ({
-  now: README_NOW,
-  sessionOpen: false,
-  account: README_ACCOUNT,
-  positions: [],
-  orders: [README_ETH],
-  history: new StealHistory(config),
-  request,
-  ...extra,
-});
+const input = (extra: Partial<DecideInput> = {}, request?: EntryRequest): DecideInput =>
+  readmeDecideInput(config, extra, request);
 
 describe('a value ranking without a valuator', () => {
   for (const victimRanking of ['expectedValue', 'fillProbability'] as const) {

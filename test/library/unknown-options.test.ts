@@ -14,7 +14,6 @@ import {
   FillModel,
   MemoryBroker,
   ReturnShrinker,
-  StealHistory,
   compare,
   compareReport,
   decide,
@@ -30,7 +29,7 @@ import {
   type DecideInput,
 } from '../../src/index.js';
 import { unknownOptionIssues } from '../../src/core/option-names.js';
-import { README_ACCOUNT, README_BTC, README_ETH, README_NOW } from '../support/readme-book.js';
+import { README_ACCOUNT, README_ETH, README_NOW, readmeDecideInput } from '../support/readme-book.js';
 import { refused } from '../support/refusal.js';
 
 const loose = <T>(x: unknown): T => x as T;
@@ -55,15 +54,7 @@ function bars(symbol: string, n = 24 * 14): BarSeries {
 }
 
 const coordinatorOptions = { config, clock: { now: () => README_NOW }, calendar, account: README_ACCOUNT };
-const decideInput: DecideInput = {
-  now: README_NOW,
-  sessionOpen: false,
-  account: README_ACCOUNT,
-  positions: [],
-  orders: [README_ETH],
-  history: new StealHistory(config),
-  request: README_BTC,
-};
+const decideInput: DecideInput = readmeDecideInput(config);
 const model = (): FillModel => new FillModel({ calendar, assetClasses: ['crypto'] });
 const returns = (): ReturnShrinker => new ReturnShrinker({ assetClasses: ['crypto'] });
 const valuatorOptions = {

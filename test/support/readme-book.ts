@@ -1,4 +1,10 @@
-import type { EntryRequest, OpenOrder } from '../../src/index.js';
+import {
+  StealHistory,
+  type DecideInput,
+  type EntryRequest,
+  type OpenOrder,
+  type WorkstealConfig,
+} from '../../src/index.js';
 
 /**
  * The book of the README's library example: on a Saturday (crypto out of hours) a resting ETH buy 8% from its
@@ -36,3 +42,24 @@ export const README_BTC: EntryRequest = {
   forecastPnl: 40,
   cryptoRank: 1,
 };
+
+/**
+ * The README book as a decide() input under `config`: the BTC request (or `request`) against the resting ETH
+ * order, the fields of `extra` over it.
+ */
+export function readmeDecideInput(
+  config: WorkstealConfig,
+  extra: Partial<DecideInput> = {},
+  request: EntryRequest = README_BTC,
+): DecideInput {
+  return {
+    now: README_NOW,
+    sessionOpen: false,
+    account: README_ACCOUNT,
+    positions: [],
+    orders: [README_ETH],
+    history: new StealHistory(config),
+    request,
+    ...extra,
+  };
+}
