@@ -3,15 +3,25 @@
  * environment variables). Pure: no I/O.
  */
 
-/** Levenshtein distance (two rows; the strings are names, a few dozen characters at most). */
+/**
+ * Edit distance with adjacent swaps (optimal string alignment): an insertion, a deletion, a substitution or
+ * a swap of two neighbouring letters each cost one. A swap is the commonest slip at a keyboard (`form` for
+ * `from`, `simualte`), and plain Levenshtein counts it as two, which puts a four-letter name out of reach.
+ * Three rows; the strings are names, a few dozen characters at most.
+ */
 export function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      let d = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, (before[j - 2] as number) + 1);
+      cur[j] = d;
     }
+    before = prev;
     prev = cur;
   }
   return prev[b.length] as number;

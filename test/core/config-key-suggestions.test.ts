@@ -109,6 +109,61 @@ describe('unknown scenario fields', () => {
   });
 });
 
+/** Plain Levenshtein, written out here as the reference the swap-aware distance may only improve on. */
+function levenshtein(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i]![j] = Math.min(
+        d[i - 1]![j]! + 1,
+        d[i]![j - 1]! + 1,
+        d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+  return d[a.length]![b.length]!;
+}
+
+describe('editDistance', () => {
+  it('counts a swap of two neighbouring letters as one edit: form → from, simualte → simulate', () => {
+    expect(editDistance('form', 'from')).toBe(1);
+    expect(editDistance('simualte', 'simulate')).toBe(1);
+    expect(editDistance('ab', 'ba')).toBe(1);
+    expect(editDistance('abc', 'ca')).toBe(3); // optimal string alignment: a swapped pair is not edited again
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+  });
+
+  it('is zero only for the same name, symmetric, within the lengths, never above Levenshtein', () => {
+    const name = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), maxLength: 9 });
+    fc.assert(
+      fc.property(name, name, (a, b) => {
+        const d = editDistance(a, b);
+        expect(d === 0).toBe(a === b);
+        expect(editDistance(b, a)).toBe(d);
+        expect(d).toBeGreaterThanOrEqual(Math.abs(a.length - b.length));
+        expect(d).toBeLessThanOrEqual(Math.max(a.length, b.length));
+        expect(d).toBeLessThanOrEqual(levenshtein(a, b));
+      }),
+      { seed: 41, numRuns: 1_000 },
+    );
+  });
+
+  it('one swap of neighbours is at most one edit, where Levenshtein may say two', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .string({ minLength: 2, maxLength: 14 })
+          .chain((a) => fc.tuple(fc.constant(a), fc.nat(a.length - 2))),
+        ([a, i]) => {
+          const swapped = a.slice(0, i) + a[i + 1]! + a[i]! + a.slice(i + 2);
+          expect(editDistance(a, swapped)).toBe(a === swapped ? 0 : 1);
+        },
+      ),
+      { seed: 43, numRuns: 500 },
+    );
+  });
+});
+
 describe('closestNames', () => {
   it('suggests a name only within closeEnough edits, whatever the case', () => {
     fc.assert(

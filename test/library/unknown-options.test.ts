@@ -67,7 +67,7 @@ const valuatorOptions = {
 
 /**
  * A call with one misspelt option, where it is named, and the option it most likely meant (null: none is close
- * enough to say; a swap of two letters in a short name, `form`, is two edits, beyond src/core/similar.ts's one).
+ * enough to say). A swap of two neighbouring letters is one edit (`form` for `from`, src/core/similar.ts).
  */
 const CASES: Record<string, [call: () => unknown, where: string, meant: string | null][]> = {
   resolveConfig: [[() => resolveConfig(loose({ presets: 'original' })), 'presets', 'preset']],
@@ -92,7 +92,10 @@ const CASES: Record<string, [call: () => unknown, where: string, meant: string |
     ],
   ],
   decide: [[() => decide(loose({ ...decideInput, valuatr: null }), config), 'input.valuatr', 'valuator']],
-  simulate: [[() => simulate(loose({ series: [bars('BTC/USD')], config, calendar, form: 5 })), 'form', null]],
+  simulate: [
+    [() => simulate(loose({ series: [bars('BTC/USD')], config, calendar, form: 5 })), 'form', 'from'],
+    [() => simulate(loose({ series: [bars('BTC/USD')], config, calendar, qqqq: 5 })), 'qqqq', null],
+  ],
   compare: [
     [
       () => compare(loose({ series: [bars('AAA'), bars('BBB')], a: config, window: '1w', windw: 3 })),
