@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
-import { outputPathProblem } from '../store/output-folder.js';
-import { CliError } from './errors.js';
+import { outputPathProblem, storeFileProblem } from '../store/output-folder.js';
+import { CliError, EXIT } from './errors.js';
 
 /** The `--json` value that means standard output (docs/cli.md). */
 export const STDOUT = '-';
@@ -45,6 +45,17 @@ export async function checkOutputPath(flag: string, path: string | undefined): P
   // The folder rule every written path follows, stores included (one home: src/store/output-folder.ts).
   const problem = outputPathProblem(path);
   if (problem) throw new CliError(`${flag} ${path}: ${problem}`);
+}
+
+/**
+ * A store path (`--db`, `live.stateDb`) is checked as every output is, and besides: the store file (or its -wal
+ * or -shm) must be writable by this user, before any data is read or any venue is asked. A read-only store is
+ * refused with exit 1, as when it is opened (src/store/output-folder.ts checkStorePath).
+ */
+export async function checkStorePathEarly(flag: string, path: string | undefined): Promise<void> {
+  await checkOutputPath(flag, path);
+  const problem = path === undefined ? null : storeFileProblem(path, flag);
+  if (problem) throw new CliError(`${flag} ${path}: ${problem}.`, EXIT.failed);
 }
 
 /**

@@ -4,11 +4,11 @@ import { stealerReachedVenue, stolenVictims } from '../coordinator/steal-record.
 import type { WorkstealConfig } from '../core/config/schema.js';
 import { historyConfigFor, historyHorizonMs } from '../core/policy/steal-history.js';
 import type { StealEvent } from '../core/types.js';
-import { processAlive } from '../io/lock-file.js';
-import { hostname } from 'node:os';
 import type { Logger } from '../ports/log.js';
 import type { LiveBroker, OrderEvent } from '../ports/venue.js';
+import { closeEndedRuns, runProcessLive } from './ended-runs.js';
 import type { LiveStore, SagaRow } from './store.js';
+import { GONE } from './store-rows.js';
 import { settleOrderRow, type TrackedBroker } from './tracked-broker.js';
 
 export interface RecoveryDeps {
@@ -83,16 +83,31 @@ export async function recoverSagas(d: RecoveryDeps): Promise<void> {
 }
 
 /**
+ * A start's recovery, before the first reconcile: the sagas earlier runs left are finished (recoverSagas), their
+ * orders still marked working take the venue's word (settleOrderRows; `settleOrders` false where the venue
+ * keeps no orders of ours: the advisory service), then the runs that ended without stopping are closed
+ * (closeEndedRuns).
+ */
+export async function recoverAtStart(d: RecoveryDeps, settleOrders = true): Promise<void> {
+  const open = d.store.openRuns(); // their last records, before the recovery writes to their rows
+  await recoverSagas(d);
+  if (settleOrders) await settleOrderRows(d);
+  closeEndedRuns(d, open);
+}
+
+/**
  * Orders of earlier runs still marked working in the store take the venue's word (looked up by client
  * order id): a kill between the venue's answer and the store's write must not leave a closed order `open`.
- * A row that never reached the venue (`sending`, unknown there) is marked `rejected`.
+ * A row that never reached the venue (`sending`, unknown there) is marked `rejected`; one that reached it but
+ * that the venue does not know any more is `gone` (it holds nothing; its fills stay as last recorded).
  */
 export async function settleOrderRows(d: RecoveryDeps): Promise<void> {
   for (const row of d.store.unsettledOrders()) {
     const known = await d.venue.orderByClientId(row.clientOrderId);
     const at = d.now();
     if (!known) {
-      if (row.status === 'sending') d.store.setOrderId(row.clientOrderId, null, 'rejected', at);
+      // Never reached the venue (`sending`): refused. Reached it once but no longer listed there: not open.
+      d.store.setOrderId(row.clientOrderId, null, row.status === 'sending' ? 'rejected' : GONE, at);
       continue;
     }
     settleOrderRow(d.store, row.clientOrderId, known, at);
@@ -112,10 +127,14 @@ export async function settleLostEvents(
   venue: LiveBroker,
   openIds: ReadonlySet<string>,
   onEvent: (event: OrderEvent) => void,
+  at: number,
 ): Promise<void> {
   for (const row of [...store.workingOrders(), ...store.unsettledOrders()]) {
     if (row.orderId === null || openIds.has(row.orderId)) continue;
     const known = await venue.orderByClientId(row.clientOrderId);
+    // Neither listed open nor known by its client order id: the venue holds no such order (its row was left
+    // `open` before while the watcher placed a new entry in its place).
+    if (!known) store.setOrderId(row.clientOrderId, null, GONE, at);
     if (!known || known.status === 'open' || known.status === 'pending_cancel') continue;
     const kind = known.status === 'filled' ? 'fill' : known.status;
     onEvent({ kind, order: known });
@@ -231,9 +250,7 @@ function finish(
 
 /** A run of another process that has not stopped and whose process still runs (or cannot be checked). */
 function runStillLive(saga: SagaRow): boolean {
-  if (saga.runStopped || saga.runPid === null) return false;
-  if (saga.runHost !== hostname()) return true;
-  return saga.runPid !== process.pid && processAlive(saga.runPid);
+  return !saga.runStopped && runProcessLive(saga.runPid, saga.runHost);
 }
 
 const SAME_STEAL_MS = 60_000;

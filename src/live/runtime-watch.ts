@@ -1,3 +1,4 @@
+import { decisionSummary } from '../explain/summary.js';
 import type { Coordinator } from '../coordinator/coordinator.js';
 import type { Outcome } from '../coordinator/saga.js';
 import type { Decision } from '../core/policy/decision.js';
@@ -271,7 +272,10 @@ export class LiveWatchers {
       reason: outcome.decision.reason,
       orderId: outcome.orderId,
       cancelled: outcome.cancelled,
-      detail: outcome.detail,
+      // The decision's reason in words, as /status and the store show it (it was the saga's note, null for
+      // every request but an aborted one, which now says it as `outcomeDetail`).
+      detail: decisionSummary(outcome.decision),
+      ...(outcome.detail === null ? {} : { outcomeDetail: outcome.detail }),
     });
   }
 }

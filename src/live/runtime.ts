@@ -11,7 +11,7 @@ import {
   recoverSagas,
   restoreStealHistory,
   settleLostEvents,
-  settleOrderRows,
+  recoverAtStart,
   type RecoveryDeps,
 } from './recovery.js';
 import { capToBuyingPower } from './runtime-capacity.js';
@@ -138,8 +138,7 @@ export class Runtime {
       barMs: o.barMs ?? 0,
     });
     const learnedTrades = this.valuation.restoreReturns(now);
-    await recoverSagas(this.recoveryDeps(false));
-    await settleOrderRows(this.recoveryDeps(false));
+    await recoverAtStart(this.recoveryDeps(false));
     await this.reconcile();
     o.log.info('started', {
       broker: o.broker.name,
@@ -284,7 +283,8 @@ export class Runtime {
     this.dirty = false;
     await this.coordinator.reconcile(this.broker);
     const openIds = new Set(this.coordinator.ledger.orders.map((x) => x.id));
-    await settleLostEvents(this.o.store, this.o.broker, openIds, (e) => this.onOrderEvent(e));
+    const at = this.o.time.now();
+    await settleLostEvents(this.o.store, this.o.broker, openIds, (e) => this.onOrderEvent(e), at);
     const note = capToBuyingPower(this.o, this.coordinator, this.o.time.now());
     if (note !== null && note !== this.capacityNote)
       this.o.log.warn('capacity-from-broker', { detail: note });

@@ -10,6 +10,17 @@ export const TERMINAL_SAGA_STATES: readonly SagaState[] = ['done', 'compensated'
 const CLOSED_ROW = `('filled', 'canceled', 'expired', 'rejected')`;
 
 /**
+ * The statuses of an order row still counted as working (sent, or at the venue). The other statuses end a row:
+ * the venue's closed ones (CLOSED_ROW), and `gone`: the venue does not list the order (a replay's venue ended
+ * with its process; a broker that answers it does not know the order), so it holds nothing, with its fills
+ * as last recorded. A `gone` row takes the venue's news again if the venue ever reports the order.
+ */
+export const WORKING_ROW = `('sending', 'open', 'pending_cancel', 'partially_filled')`;
+
+/** The status of an order row whose order no venue lists (WORKING_ROW). */
+export const GONE = 'gone';
+
+/**
  * An order row takes the venue's news (@status, @filledQty, @fillPrice, @at) for (@venue, @orderId). News
  * reaches the store by paths that can overtake each other (the stream, a cancel's answer, a reconcile's
  * look-ups), so older news changes nothing: a closed order's row takes no working status again, and a fill
@@ -71,6 +82,32 @@ export interface DecisionInsert {
   latencyMs?: number;
   /** The reason in words, with its numbers (decisionSummary); absent for end-of-day actions. */
   detail?: string;
+}
+
+/** The insert of one `decisions` row; its parameters are decisionParams'. */
+export const DECISION_INSERT_SQL = `INSERT INTO decisions (run_id, time, symbol, action, reason, victims,
+    victim_symbols, steal_attempt, fight, shortfall, dry_run, outcome, latency_ms, record, detail)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** A decision of run `runId` as DECISION_INSERT_SQL's parameters. */
+export function decisionParams(runId: number, d: DecisionInsert): unknown[] {
+  return [
+    runId,
+    d.time,
+    d.symbol,
+    d.action,
+    d.reason,
+    JSON.stringify(d.victims),
+    JSON.stringify(d.victimSymbols),
+    d.stealAttempt ? 1 : 0,
+    d.fight ? 1 : 0,
+    Number.isFinite(d.shortfall) ? d.shortfall : 0,
+    d.dryRun ? 1 : 0,
+    d.outcome ?? null,
+    d.latencyMs ?? null,
+    JSON.stringify(d.record),
+    d.detail ?? null,
+  ];
 }
 
 export interface DecisionRowOut {

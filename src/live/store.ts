@@ -6,20 +6,25 @@ import { lockStoreFile, type StoreLock } from '../store/lock.js';
 import type { SagaJournal, SagaTransition } from '../coordinator/saga.js';
 import type { StealEvent } from '../core/types.js';
 import {
+  DECISION_INSERT_SQL,
+  decisionParams,
   decisionRowOut,
   ORDER_NEWS_SQL,
   orderRow,
   sagaRow,
   TERMINAL_SAGA_STATES,
   venueOf,
+  WORKING_ROW,
   type DecisionInsert,
   type DecisionRowOut,
   type OrderRow,
   type SagaRow,
 } from './store-rows.js';
+import { closeOpenRun, closeVenueOrders, selectOpenRuns, type OpenRunRow } from './store-runs.js';
+import { insertSteal, insertTradeReturn, selectSteals, selectTradeReturns } from './store-history.js';
 
 export { venueOf };
-export type { DecisionInsert, DecisionRowOut, OrderRow, SagaRow };
+export type { DecisionInsert, DecisionRowOut, OpenRunRow, OrderRow, SagaRow };
 
 export interface LiveStoreOptions {
   /** Take the single-writer lock (default). Off only for a second view of a file this process holds. */
@@ -108,6 +113,21 @@ export class LiveStore implements SagaJournal {
     );
   }
 
+  /** Earlier runs with no stop recorded (store-runs.ts): still running, or ended without stopping. */
+  openRuns(): OpenRunRow[] {
+    return selectOpenRuns((sql) => this.statement(sql), this.runId);
+  }
+
+  /** The stop of a run that ended without recording it, as the start that found it says it. */
+  closeRun(id: number, at: number, reason: string): void {
+    closeOpenRun((sql) => this.statement(sql), id, at, reason);
+  }
+
+  /** The rows still working at a venue that no longer exists become `gone`; how many. */
+  closeVenueOrders(venue: string, at: number): number {
+    return closeVenueOrders((sql) => this.statement(sql), venue, at);
+  }
+
   // --- sagas (SagaJournal) -------------------------------------------------------------------------------
 
   transition(t: SagaTransition): void {
@@ -194,7 +214,7 @@ export class LiveStore implements SagaJournal {
   unsettledOrders(): OrderRow[] {
     const rows = this.statement(
       `SELECT * FROM orders WHERE venue = ? AND run_id <> ?
-           AND status IN ('sending', 'open', 'pending_cancel', 'partially_filled')`,
+           AND status IN ${WORKING_ROW}`,
     ).all(this.venue, this.runId) as Record<string, unknown>[];
     return rows.map(orderRow);
   }
@@ -247,27 +267,7 @@ export class LiveStore implements SagaJournal {
 
   /** One decision (with its outcome when that is already known: one write instead of two). */
   recordDecision(d: DecisionInsert): number {
-    const info = this.statement(
-      `INSERT INTO decisions (run_id, time, symbol, action, reason, victims, victim_symbols, steal_attempt, fight,
-           shortfall, dry_run, outcome, latency_ms, record, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      this.runId,
-      d.time,
-      d.symbol,
-      d.action,
-      d.reason,
-      JSON.stringify(d.victims),
-      JSON.stringify(d.victimSymbols),
-      d.stealAttempt ? 1 : 0,
-      d.fight ? 1 : 0,
-      Number.isFinite(d.shortfall) ? d.shortfall : 0,
-      d.dryRun ? 1 : 0,
-      d.outcome ?? null,
-      d.latencyMs ?? null,
-      JSON.stringify(d.record),
-      d.detail ?? null,
-    );
-    return Number(info.lastInsertRowid);
+    return Number(this.statement(DECISION_INSERT_SQL).run(decisionParams(this.runId, d)).lastInsertRowid);
   }
 
   /** The outcome of the request a decision belonged to (its last decision), and how long it took. */
@@ -286,34 +286,25 @@ export class LiveStore implements SagaJournal {
     return rows.map(decisionRowOut);
   }
 
-  // --- steal history --------------------------------------------------------------------------------------
+  // --- steal history and realised returns (store-history.ts) ---------------------------------------------
 
-  /** Idempotent: the same steal recorded twice (live and again during recovery) is one row. */
+  /** Idempotent per venue: the same steal recorded twice (live, then by a recovery) is one row. */
   recordSteal(event: StealEvent, fight: boolean): void {
-    this.statement(
-      'INSERT OR IGNORE INTO steals (run_id, at, thief, victim, fight) VALUES (?, ?, ?, ?, ?)',
-    ).run(this.runId, event.at, event.thief, event.victim, fight ? 1 : 0);
+    insertSteal((sql) => this.statement(sql), { runId: this.runId, venue: this.venue, event, fight });
   }
 
   /**
-   * Steals in [since, until] in runs against this broker, oldest first: what cooldowns and fight counts
-   * still depend on.
+   * Steals in [since, until] at this broker (its venue: every run against it), oldest first, each once: what
+   * cooldowns and fight counts still depend on.
    */
   stealsBetween(since: number, until: number, broker: string): StealEvent[] {
-    const rows = this.statement(
-      `SELECT steals.at, steals.thief, steals.victim FROM steals JOIN runs ON runs.id = steals.run_id
-         WHERE steals.at >= ? AND steals.at <= ? AND runs.broker = ? ORDER BY steals.at, steals.id`,
-    ).all(since, until, broker) as { at: number; thief: string; victim: string }[];
-    return rows.map((r) => ({ at: r.at, thief: r.thief, victim: r.victim }));
+    return selectSteals((sql) => this.statement(sql), since, until, venueOf(broker, ''));
   }
-
-  // --- realised returns -----------------------------------------------------------------------------------
 
   /** A closed trade as it taught the value rankings (net PnL after fees, entry notional): see tradeReturnsBefore. */
   recordTradeReturn(at: number, symbol: string, pnl: number, entryNotional: number): void {
-    this.statement(
-      'INSERT INTO trade_returns (run_id, venue, at, symbol, pnl, entry_notional) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(this.runId, this.venue, at, symbol, pnl, entryNotional);
+    const row = { runId: this.runId, venue: this.venue, at, symbol, pnl, entryNotional };
+    insertTradeReturn((sql) => this.statement(sql), row);
   }
 
   /**
@@ -322,10 +313,7 @@ export class LiveStore implements SagaJournal {
    * must not learn from that period's own trades.
    */
   tradeReturnsBefore(before: number): { symbol: string; pnl: number; entryNotional: number }[] {
-    return this.statement(
-      `SELECT symbol, pnl, entry_notional AS entryNotional FROM trade_returns
-         WHERE venue = ? AND at < ? ORDER BY at, id`,
-    ).all(this.venue, before) as { symbol: string; pnl: number; entryNotional: number }[];
+    return selectTradeReturns((sql) => this.statement(sql), this.venue, before);
   }
 
   // --- events ---------------------------------------------------------------------------------------------

@@ -205,7 +205,7 @@ export class ExecutingMode {
     try {
       await coordinator.reconcile(this.tracked);
       const openIds = new Set(coordinator.ledger.orders.map((o) => o.id));
-      await settleLostEvents(this.store, this.venue, openIds, (e) => this.tracked.recordEvent(e));
+      await settleLostEvents(this.store, this.venue, openIds, (e) => this.tracked.recordEvent(e), at);
     } catch (error) {
       this.stale = true; // a failed read leaves the ledger behind: the next request reads again
       throw error;

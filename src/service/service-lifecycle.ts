@@ -1,5 +1,5 @@
 import type { Coordinator } from '../coordinator/coordinator.js';
-import { recoverSagas, settleOrderRows } from '../live/recovery.js';
+import { recoverAtStart } from '../live/recovery.js';
 import type { LiveStore } from '../live/store.js';
 import { TrackedBroker } from '../live/tracked-broker.js';
 import type { Logger } from '../ports/log.js';
@@ -66,9 +66,8 @@ async function recoverOrThrow(p: ServiceParts, recovering: (on: boolean) => void
     onEnded: (sagaId: string) => p.sagas.recovered(p.tables.saga(sagaId)),
   };
   try {
-    await recoverSagas(deps);
-    // Rows of earlier runs still marked working take the venue's word (as `run` does at start).
-    if (p.executing) await settleOrderRows(deps);
+    // As `run` at start; rows of earlier runs still marked working take the venue's word when it executes.
+    await recoverAtStart(deps, p.executing !== null);
     // The ledger takes the broker's state before the service says it is ready: the status and /metrics show
     // the broker's equity and capacity from the first answer (they showed 0 until the first request).
     await p.executing?.start();

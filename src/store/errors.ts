@@ -5,7 +5,8 @@
  */
 import Database from 'better-sqlite3';
 
-export type StoreFileProblem = 'damaged' | 'foreign' | 'too-new' | 'locked' | 'unopenable' | 'failed';
+export type StoreFileProblem =
+  'damaged' | 'foreign' | 'too-new' | 'locked' | 'read-only' | 'unopenable' | 'failed';
 
 export class StoreFileError extends Error {
   /**
@@ -64,15 +65,20 @@ export function foreignStore(path: string, option: string): StoreFileError {
   );
 }
 
-/** A database error while the store was in use (after a clean start): the run cannot record what it does. */
-export function storeFailed(path: string, error: Error): StoreFileError {
+/** What a live run does when its store fails: it cannot record what it does, so it stops. */
+export const LIVE_RUN_STOPS = 'the run stopped rather than trade without recording';
+
+/**
+ * A database error while the store was in use (after a clean start). `consequence` says what became of the
+ * work: a live run stops (LIVE_RUN_STOPS); `simulate --db` has simulated, and only the store's copy is missing.
+ */
+export function storeFailed(path: string, error: Error, consequence = LIVE_RUN_STOPS): StoreFileError {
   if (isDamage(error)) return damagedStore(path, `${error.message} while in use`, error);
   return new StoreFileError(
     'failed',
     path,
-    `the store ${path} failed while in use (${error.message}); the run stopped rather than trade without ` +
-      `recording. Check the disk (space, permissions), then start again; the store refuses itself at ` +
-      `start-up if it is damaged.`,
+    `the store ${path} failed while in use (${error.message}); ${consequence}. Check the disk (space, ` +
+      `permissions), then start again; the store refuses itself at start-up if it is damaged.`,
     { cause: error },
   );
 }

@@ -136,6 +136,36 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('ALTER TABLE sagas ADD COLUMN decision_id INTEGER;');
     },
   },
+  {
+    version: 9,
+    name: 'a steal is one per venue (steals.venue): each replay records its own, a broker run one that another recorded',
+    up(db) {
+      // The old key, UNIQUE (at, thief, victim), dropped the steals of a replay run again over the period of an
+      // earlier (killed) replay on the same store: they stayed with the earlier run. SQLite cannot change a
+      // table's constraint, so the table is copied; each row keeps its id and run, and takes its run's venue
+      // as step 2 gave the orders theirs. Rows could not repeat under the old key, so none is lost.
+      db.exec(`
+        CREATE TABLE steals_by_venue (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          run_id INTEGER NOT NULL,
+          venue TEXT NOT NULL,
+          at INTEGER NOT NULL,
+          thief TEXT NOT NULL,
+          victim TEXT NOT NULL,
+          fight INTEGER NOT NULL,
+          UNIQUE (venue, at, thief, victim)
+        );
+        INSERT INTO steals_by_venue (id, run_id, venue, at, thief, victim, fight)
+          SELECT steals.id, steals.run_id, COALESCE((
+              SELECT CASE WHEN runs.broker = 'replay' THEN 'replay:' || runs.run_tag ELSE runs.broker END
+              FROM runs WHERE runs.id = steals.run_id), 'unknown'),
+            steals.at, steals.thief, steals.victim, steals.fight
+          FROM steals ORDER BY steals.id;
+        DROP TABLE steals;
+        ALTER TABLE steals_by_venue RENAME TO steals;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

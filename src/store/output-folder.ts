@@ -45,12 +45,51 @@ export function outputPathProblem(path: string): string | null {
 
 const isMemory = (path: string): boolean => path === ':memory:' || path === '';
 
+/** Whether this process may write `path` (false for a file that does not exist: it is not in the way). */
+function unwritable(path: string): boolean {
+  try {
+    accessSync(path, constants.F_OK);
+  } catch {
+    return false;
+  }
+  try {
+    accessSync(path, constants.W_OK);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /**
- * The rule for a store file, before its lock or the file is created: a StoreFileError (exit 2, bad input)
- * naming the option that gave the path. An in-memory store has no folder.
+ * What stops the store at `path` from being written once its folder is fine: the file itself, or the -wal or
+ * -shm file SQLite keeps beside it, read-only for this user (a copy made read-only, a store of another user,
+ * files a run of another user left). SQLite would open such a file read-only without a word and fail at the
+ * first write, after the run had started. Null when nothing is in the way (files that do not exist yet are
+ * created). The check is the operating system's (access(2)): root may write a file whatever its mode.
+ */
+export function storeFileProblem(path: string, option: string): string | null {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (!unwritable(file)) continue;
+    const which = file === path ? 'the store' : `its ${file.slice(path.length)} file ${file}`;
+    const uid = typeof process.getuid === 'function' ? ` (uid ${process.getuid()})` : '';
+    return (
+      `${which} is read-only for this user${uid}, and worksteal writes its state there. Make it writable ` +
+      `(chmod u+w ${shellWord(file)}, or run as its owner), or point ${option} at another file`
+    );
+  }
+  return null;
+}
+
+/**
+ * The rule for a store file, before its lock or the file is created: a StoreFileError naming the option that
+ * gave the path. A folder that is missing or not writable is a wrong path (exit 2, bad input); a store file
+ * read-only for this user is refused with exit 1, as a locked one is: the path is right, the file cannot be
+ * written now. An in-memory store has no folder.
  */
 export function checkStorePath(path: string, option: string): void {
   if (isMemory(path)) return;
   const problem = outputPathProblem(path);
   if (problem) throw new StoreFileError('unopenable', path, `${option} ${path}: ${problem}`);
+  const readOnly = storeFileProblem(path, option);
+  if (readOnly) throw new StoreFileError('read-only', path, `${option} ${path}: ${readOnly}.`);
 }

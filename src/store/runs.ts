@@ -41,6 +41,10 @@ export function openStore(path: string): Database.Database {
   return openStoreDatabase(path, { option: '--db' });
 }
 
+/** What a failed save leaves: the simulation ran and its other outputs are written; the store lacks the run. */
+const SIMULATION_NOT_STORED =
+  'the simulation finished (its summary, --json and --report are written) but its run was not stored';
+
 /** A store opened for appending simulation runs: checked, migrated and locked until closed. */
 export interface RunStore {
   readonly path: string;
@@ -73,7 +77,7 @@ export function openRunStore(path: string, command = 'worksteal simulate'): RunS
         return insertRun(db, kind, result, now);
       } catch (error) {
         // Damage past the check, a full disk: said like any other store failure, never a stack trace.
-        if (isSqliteError(error)) throw storeFailed(path, error);
+        if (isSqliteError(error)) throw storeFailed(path, error, SIMULATION_NOT_STORED);
         throw error;
       }
     },

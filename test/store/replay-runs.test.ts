@@ -82,10 +82,36 @@ describe('replay runs sharing one store', () => {
     expect(leftOpen.size).toBeGreaterThan(0);
     expect(after.some((o) => o.status === 'filled')).toBe(true);
 
-    // The killed run's rows are exactly as it left them, and venue order ids are unique across the runs.
-    expect(ordersOfRun(killed.store.currentRun)).toEqual(before);
+    // The killed run's rows are as it left them, except that none is left working: its venue ended with its
+    // process, so the orders it left open are `gone` (stamped when the next start found them), with the
+    // fills they had (none invented). Venue order ids are unique across the runs.
+    const gone = before.map((o) => (o.status === 'open' ? { ...o, status: 'gone', updated_at: FROM } : o));
+    expect(ordersOfRun(killed.store.currentRun)).toEqual(gone);
     const ids = [...before, ...after].map((o) => o.order_id);
     expect(new Set(ids).size).toBe(ids.length);
+
+    // The killed run's row says it ended without stopping, when it was last heard of, and who found it.
+    const d = new Database(db, { readonly: true });
+    const runs = d.prepare('SELECT id, stopped_at, stop_reason FROM runs ORDER BY id').all() as Row[];
+    const lastDecision = d
+      .prepare('SELECT MAX(time) AS t FROM decisions WHERE run_id = ?')
+      .get(killed.store.currentRun) as { t: number };
+    d.close();
+    expect(runs).toEqual([
+      {
+        id: killed.store.currentRun,
+        stopped_at: expect.any(Number) as number,
+        stop_reason: expect.stringMatching(
+          new RegExp(
+            `^ended without stopping: its process \\(pid ${process.pid} on .+\\) was gone when run ${nextRun} ` +
+              `started at ${new Date(FROM).toISOString()}; stopped_at is its last record$`,
+          ),
+        ) as string,
+      },
+      { id: nextRun, stopped_at: expect.any(Number) as number, stop_reason: 'end-of-data' },
+    ]);
+    expect(runs[0]!.stopped_at).toBeGreaterThanOrEqual(lastDecision.t);
+    expect(runs[0]!.stopped_at).toBeLessThanOrEqual(FROM + H);
     killed.store.db.close();
   });
 });

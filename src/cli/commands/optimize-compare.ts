@@ -10,7 +10,13 @@ import { createEvaluator, studyRange } from '../../optimizer/optimize.js';
 import { OptimizerStore } from '../../optimizer/store.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
-import { checkOutputPath, humanStream, writeJsonOutput, writeOutput } from '../output.js';
+import {
+  checkOutputPath,
+  checkStorePathEarly,
+  humanStream,
+  writeJsonOutput,
+  writeOutput,
+} from '../output.js';
 import { progressBar } from '../progress.js';
 import {
   executorOf,
@@ -43,7 +49,7 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   const { config, warnings } = await resolveOptimizeConfig(opts);
   await checkOutputPath('--markdown', opts.markdown);
   await checkOutputPath('--json', opts.json);
-  await checkOutputPath('--db', opts.db);
+  await checkStorePathEarly('--db', opts.db);
   const data = await loadData(opts, config);
   const say = (line: string): void => {
     if (!opts.quiet) process.stderr.write(`${line}\n`);

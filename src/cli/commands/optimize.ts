@@ -25,6 +25,7 @@ import { wholeNumber } from '../whole-number.js';
 import { num, table, tableWidth } from '../../report/text.js';
 import {
   checkOutputPath,
+  checkStorePathEarly,
   deprecatedAlias,
   humanStream,
   jsonOption,
@@ -134,7 +135,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   await checkOutputPath('--out', opts.out);
   await checkOutputPath(opts.outMeta ? '--out-meta' : '--out (its .meta.json)', metaPath);
   await checkOutputPath('--report', opts.report);
-  await checkOutputPath('--db', opts.db);
+  await checkStorePathEarly('--db', opts.db);
   const data = await loadData(opts, config);
   const { spec, series, range } = prepareObjective({
     config,

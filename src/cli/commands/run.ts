@@ -9,7 +9,7 @@ import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { StoreFileError } from '../../store/errors.js';
 import { addSetFlag, flagLayers, setFlagLayers } from '../flag-layers.js';
 import { listFlag } from '../lists.js';
-import { checkOutputPath, stateDbOption } from '../output.js';
+import { checkOutputPath, checkStorePathEarly, stateDbOption } from '../output.js';
 import { CliError, EXIT, portInUse } from '../errors.js';
 import { PortInUseError } from '../../live/http.js';
 import { numberFlag } from '../whole-number.js';
@@ -124,7 +124,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const config = resolved.config;
   checkRunBrokerFlags(broker, opts);
   // The store and the log file are checked before any data is read or any venue is asked (src/cli/output.ts).
-  await checkOutputPath(stateDbOption(opts.db), config.live.stateDb);
+  await checkStorePathEarly(stateDbOption(opts.db), config.live.stateDb);
   await checkOutputPath('WORKSTEAL_LOG', process.env.WORKSTEAL_LOG || undefined);
   const log = commandLogger(process.env);
   for (const w of resolved.warnings) log.warn('config-warning', { message: w.message });

@@ -17,7 +17,7 @@ import { addSetFlag, flagLayers, setFlagLayers } from '../flag-layers.js';
 import { openapiText } from '../../service/openapi.js';
 import { CoordinatorService, type ServiceMode } from '../../service/service.js';
 import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
-import { checkOutputPath, stateDbOption } from '../output.js';
+import { checkOutputPath, checkStorePathEarly, stateDbOption } from '../output.js';
 import { CliError, EXIT, portInUse } from '../errors.js';
 import { numberFlag } from '../whole-number.js';
 import { addBarFileFlags } from '../bar-flags.js';
@@ -133,7 +133,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   }
   // The store and the log file are checked before any data is read or any venue is asked (src/cli/output.ts).
   const storeOption = stateDbOption(opts.db);
-  await checkOutputPath(storeOption, config.live.stateDb);
+  await checkStorePathEarly(storeOption, config.live.stateDb);
   await checkOutputPath('WORKSTEAL_LOG', process.env.WORKSTEAL_LOG || undefined);
   const log = commandLogger(process.env);
   log.addSecret(token);

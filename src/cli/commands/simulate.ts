@@ -21,7 +21,14 @@ import { loadSignalsCsv, matchSignals } from '../../sim/signals/csv-signals.js';
 import { CALENDAR_HELP } from '../calendar-flag.js';
 import { CliError, EXIT } from '../errors.js';
 import { money, num, pct, table, tableWidth } from '../../report/text.js';
-import { checkOutputPath, humanStream, jsonOption, writeJsonOutput, writeOutput } from '../output.js';
+import {
+  checkOutputPath,
+  checkStorePathEarly,
+  humanStream,
+  jsonOption,
+  writeJsonOutput,
+  writeOutput,
+} from '../output.js';
 import { progressBar } from '../progress.js';
 import { addSetFlag, setFlagLayers } from '../flag-layers.js';
 import type { RunStore } from '../../store/runs.js';
@@ -83,7 +90,7 @@ export function registerSimulate(program: Command): void {
       // Checked before the simulation, so a typo in a path does not cost the run.
       await checkOutputPath('--json', opts.json);
       await checkOutputPath('--report', opts.report);
-      await checkOutputPath('--db', opts.db);
+      await checkStorePathEarly('--db', opts.db);
       const run = await simulateCommand(opts);
       try {
         await writeResults(run, opts);
