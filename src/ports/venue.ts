@@ -158,5 +158,6 @@ export function openOrderOf(o: VenueOrder, price: number | null, external: boole
     placedAt: o.placedAt,
     probe: false,
     external,
+    clientOrderId: o.clientOrderId,
   };
 }
