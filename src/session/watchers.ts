@@ -184,7 +184,8 @@ const NO_EXIT: ExitPlan = { cancel: [], place: null, exitNow: null, unarmed: fal
 /**
  * The numbers a venue holds for an order it is sent (its own price and quantity steps). A resting
  * take-profit is compared with what the venue would hold for the wanted one, so one on the venue's steps is
- * kept rather than cancelled and placed again at every poll.
+ * kept rather than cancelled and placed again at every poll. null: the venue's numbers are not known now (its
+ * steps not read, or the order could not be sent): a resting take-profit is then not judged, it is kept.
  */
 export type VenueNumbers = (order: {
   symbol: string;
@@ -192,7 +193,7 @@ export type VenueNumbers = (order: {
   side: Side;
   qty: number;
   limitPrice: number;
-}) => { qty: number; limitPrice: number };
+}) => { qty: number; limitPrice: number } | null;
 
 export class ExitWatcher {
   constructor(
@@ -225,10 +226,15 @@ export class ExitWatcher {
       return { ...NO_EXIT, unarmed: true };
     }
     const tp = takeProfitOrder(this.assetClass, positionSide, position.qty, entry.takeProfit);
-    const held = this.venueNumbers?.({ symbol: this.symbol, assetClass: this.assetClass, ...tp });
+    const held = this.venueNumbers
+      ? this.venueNumbers({ symbol: this.symbol, assetClass: this.assetClass, ...tp })
+      : tp;
     const same = (o: { qty: number; limitPrice: number }, t: { qty: number; limitPrice: number }) =>
       near(o.qty, t.qty) && near(o.limitPrice, t.limitPrice);
-    const keep = armed.find((o) => o.side === tp.side && (same(o, tp) || (held && same(o, held))));
+    const sided = armed.filter((o) => o.side === tp.side);
+    // Without the venue's numbers a take-profit on its side is not judged: it stays until they are known.
+    const keep =
+      sided.find((o) => same(o, tp) || (held !== null && same(o, held))) ?? (held ? undefined : sided[0]);
     const step = exitStep(entry.timeStopAt, now, keep !== undefined);
     if (step === 'time-stop') return { ...NO_EXIT, cancel: armed.map((o) => o.id), exitNow: 'time-stop' };
     return { ...NO_EXIT, cancel: armed.filter((o) => o !== keep).map((o) => o.id), place: keep ? null : tp };
