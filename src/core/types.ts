@@ -39,6 +39,8 @@ export interface OpenOrder {
   probe: boolean;
   /** Not placed by us (another program, or by hand): never touched. */
   external: boolean;
+  /** The client order id the venue holds the order under; only on an order read back from a venue. */
+  clientOrderId?: string;
   /**
    * Set only in what a decision is given, never in the ledger: our order whose cancel this saga has asked for
    * and the venue has not answered yet (src/coordinator/claims.ts). It holds its margin until the answer, and

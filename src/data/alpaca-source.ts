@@ -20,6 +20,16 @@ const OFFLINE = new Set([
   'ENETDOWN',
 ]);
 const TIMEFRAME_UNITS: Record<string, string> = { m: 'Min', h: 'Hour', d: 'Day', w: 'Week' };
+/** What a US stock ticker looks like (AAPL, BRK.B): a symbol that does is checked, not guessed at. */
+const US_TICKER = /^[A-Z][A-Z0-9.]{0,9}$/;
+const EXAMPLE_TICKERS = ['AAPL', 'SPY', 'MSFT'];
+
+/** Two example tickers for a message about `symbol`, never `symbol` itself. */
+export function tickersBesides(symbol: string): string {
+  return EXAMPLE_TICKERS.filter((t) => t !== symbol)
+    .slice(0, 2)
+    .join(' or ');
+}
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface AlpacaSourceOptions {
@@ -106,8 +116,31 @@ export function openAlpacaSource(options: AlpacaSourceOptions = {}): BarSource {
   const adjustment = options.adjustment ?? 'split';
   const retrier = new Retrier(options.retry);
 
+  // Where the bars were asked for, and what to do when that address has no bars route.
+  const envUrl = env.WORKSTEAL_ALPACA_DATA_URL;
+  const [address, fix] = options.baseUrl
+    ? [`the data URL given (${base})`, `point it at Alpaca's market data API (${ALPACA_DATA_URL})`]
+    : envUrl
+      ? [
+          `WORKSTEAL_ALPACA_DATA_URL (${envUrl})`,
+          `point it at Alpaca's market data API, or unset it to use ${ALPACA_DATA_URL}`,
+        ]
+      : [
+          `Alpaca's data API at ${base}`,
+          'WORKSTEAL_ALPACA_DATA_URL is not set; check the network and proxies',
+        ];
+
   const describe = (err: unknown, symbol: string): DownloadError => {
     const reason = reasonOf(err);
+    // Alpaca answers a well-formed ticker it does not know with no bars, not 404: a 404 for one is a server
+    // without Alpaca's bars route, so the address is the thing to check, not the ticker.
+    if (err instanceof HttpError && err.status === 404 && US_TICKER.test(symbol)) {
+      return new DownloadError(
+        options.baseUrl || env.WORKSTEAL_ALPACA_DATA_URL ? 'usage' : 'exchange',
+        `${address} answered 404 for ${symbol}'s bars (${reason}). ${symbol} is a valid US ticker, so the ` +
+          `address is the likely cause: it must serve Alpaca's /v2/stocks/{symbol}/bars route; ${fix}.`,
+      );
+    }
     if (err instanceof HttpError) {
       if (err.status === 401 || err.status === 403) {
         return new DownloadError(
@@ -118,7 +151,7 @@ export function openAlpacaSource(options: AlpacaSourceOptions = {}): BarSource {
       if (err.status === 404 || err.status === 422 || (err.status === 400 && /symbol/i.test(err.detail))) {
         return new DownloadError(
           'unknown-symbol',
-          `Alpaca does not know symbol ${symbol} (${reason}). Use a US ticker such as AAPL or SPY.`,
+          `Alpaca does not know symbol ${symbol} (${reason}). Use a US ticker such as ${tickersBesides(symbol)}.`,
         );
       }
       if (err.status === 429) {
@@ -171,6 +204,7 @@ export function openAlpacaSource(options: AlpacaSourceOptions = {}): BarSource {
     label: 'Alpaca',
     assetClass: 'stock',
     checksSymbols: false,
+    symbolHint: (symbol) => `Alpaca uses US tickers such as ${tickersBesides(symbol)}`,
     checkTimeframe(tf) {
       if (alpacaTimeframe(tf) === null || timeframeMs(tf) === null) {
         throw new DownloadError('usage', `--timeframe ${tf}: Alpaca bars come in 1m-59m, 1h-23h, 1d and 1w.`);
@@ -185,7 +219,7 @@ export function openAlpacaSource(options: AlpacaSourceOptions = {}): BarSource {
             `${raw}: the alpaca source downloads US stocks; for crypto use --source ccxt:<exchange> (e.g. ccxt:binance).`,
           );
         }
-        if (!/^[A-Z][A-Z0-9.]{0,9}$/.test(s)) {
+        if (!US_TICKER.test(s)) {
           throw new DownloadError('unknown-symbol', `${raw} is not a US stock ticker (e.g. AAPL, BRK.B).`);
         }
         return s;

@@ -181,9 +181,10 @@ class SymbolDownload {
     if (since < end) await this.fillTail(since, end, formatTime(start));
     events?.progress?.(this.symbol, Math.max(0, end - since), Math.max(0, end - since));
     if (this.entry === null && !source.checksSymbols) {
+      const hint = source.symbolHint ? ` (${source.symbolHint(this.symbol)})` : '';
       throw new DownloadError(
         'unknown-symbol',
-        `${source.label} returned no ${this.req.timeframe} bars for ${this.symbol} from ${formatTime(start)} to ${formatTime(end)}: the symbol may not exist (Alpaca uses US tickers such as AAPL or SPY), or it did not trade in that range.`,
+        `${source.label} returned no ${this.req.timeframe} bars for ${this.symbol} from ${formatTime(start)} to ${formatTime(end)}: the symbol may not exist${hint}, or it did not trade in that range.`,
       );
     }
     if (this.entry === null) {

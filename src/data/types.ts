@@ -26,6 +26,8 @@ export interface BarSource {
    * yields no bars at all is reported as unknown, since the source cannot tell the two apart.
    */
   readonly checksSymbols: boolean;
+  /** How the source spells symbols, with examples other than `symbol` (for a message about `symbol`). */
+  symbolHint?(symbol: string): string;
   /** Throws a usage DownloadError naming the timeframes the source supports. */
   checkTimeframe(timeframe: string): void;
   /**

@@ -62,7 +62,7 @@ export class LiveWatchers {
     const { symbols, start } = h.o;
     this.entries = symbols.map((s, i) => new EntryWatcher(s.symbol, s.assetClass, i, start));
     const inner = h.broker.inner;
-    const venueNumbers: VenueNumbers | null = inner.venueNumbers ? (o) => inner.venueNumbers!(o) ?? o : null;
+    const venueNumbers: VenueNumbers | null = inner.venueNumbers ? (o) => inner.venueNumbers!(o) : null;
     this.exits = symbols.map((s) => new ExitWatcher(s.symbol, s.assetClass, venueNumbers));
     this.fees = feeRates(h.o.config.sim);
   }
@@ -98,6 +98,9 @@ export class LiveWatchers {
         ? { open: bars.time[0]!, high: bars.high[0]!, low: bars.low[0]! }
         : null;
       const ledger = this.h.coordinator.ledger;
+      // A resting take-profit is judged on the venue's own steps: read them first (once per symbol).
+      if (isAsked && ledger.position(w.symbol))
+        await this.h.broker.inner.loadVenueNumbers?.(w.symbol, w.assetClass);
       const plan = w.plan(ledger, entry, now, isAsked, lastBar);
       if (plan.unarmed && !this.unarmedReported.has(w.symbol)) {
         this.unarmedReported.add(w.symbol);

@@ -20,6 +20,7 @@ import { LiveValuation } from './runtime-valuation.js';
 import type { RuntimeOptions } from './runtime-options.js';
 import { iso, redactConfig, RuntimeRecords, sagaJournal, type RuntimeCounters } from './runtime-records.js';
 import { LiveWatchers } from './runtime-watch.js';
+import { OwnershipReport } from './order-ownership.js';
 import { QuoteTimes } from './quote-times.js';
 import { buildStatus, type StatusSnapshot } from './status.js';
 import { TrackedBroker } from './tracked-broker.js';
@@ -43,6 +44,8 @@ export class Runtime {
   private quotes = new Map<string, Quote>();
   /** Each symbol's last quote the ledger took, with when its price was made: /status. */
   private readonly taken = new QuoteTimes();
+  /** Orders a second run on the account may hold (foreign ones, several entries on a symbol). */
+  private readonly ownership = new OwnershipReport();
   private paused = false;
   private dirty = false;
   private polls = 0;
@@ -275,6 +278,7 @@ export class Runtime {
       pollHistory: this.records.pollHistory,
       unrealized: this.broker.unrealized,
       quotes: this.taken,
+      orderWarnings: this.ownership.warnings,
     });
   }
 
@@ -282,6 +286,7 @@ export class Runtime {
   private async reconcile(): Promise<void> {
     this.dirty = false;
     await this.coordinator.reconcile(this.broker);
+    this.ownership.update(this.coordinator.ledger.orders, this.broker.foreign, this.o.log);
     const openIds = new Set(this.coordinator.ledger.orders.map((x) => x.id));
     const at = this.o.time.now();
     await settleLostEvents(this.o.store, this.o.broker, openIds, (e) => this.onOrderEvent(e), at);

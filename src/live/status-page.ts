@@ -120,7 +120,7 @@ function render(s) {
     s.broker + ' · ' + s.now + ' · ' + s.polls + ' polls · US session ' + (s.sessionOpen ? 'open' : 'closed');
   const flags = document.getElementById('flags');
   flags.replaceChildren();
-  for (const [label, on] of [['paused', s.paused], ['dry run', s.dryRun], ...s.alerts.active.map((a) => ['alert: ' + a, true])]) {
+  for (const [label, on] of [['paused', s.paused], ['dry run', s.dryRun], ...s.alerts.active.map((a) => ['alert: ' + a, true]), ...(s.orderWarnings || []).map((w) => [w.kind + ' ' + w.symbol + ' (' + w.orders.join(', ') + ')', 'warn'])]) {
     const span = document.createElement('span');
     span.textContent = label + (on === true || on === false ? (on ? ': on' : ': off') : '');
     if (on) span.className = 'on';

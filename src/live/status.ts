@@ -8,6 +8,7 @@ import type { AlertMonitor, Alert, AlertKind } from './alerts.js';
 import { StatusHistory, type StatusSeries } from './status-history.js';
 import type { RuntimeCounters } from './runtime-records.js';
 import type { DecisionRowOut } from './store.js';
+import type { OwnershipWarning } from './order-ownership.js';
 
 /** What /status returns and the status page shows. Times are ISO-8601 UTC (market time in a replay). */
 export interface StatusSnapshot {
@@ -82,6 +83,12 @@ export interface StatusSnapshot {
   }[];
   /** The runtime's counters as the status snapshot carries them (the end-of-day counts are not in it). */
   counters: Omit<RuntimeCounters, 'deleverageCancels' | 'deleverageTrims'>;
+  /**
+   * Orders a second run on the account may have placed (src/live/order-ownership.ts): ours by client order id
+   * but not this store's (`foreign-orders`, held as external), or several entries of ours on one symbol
+   * (`duplicate-entries`). Nothing is cancelled for them; they are shown until they are gone.
+   */
+  orderWarnings: OwnershipWarning[];
   alerts: {
     active: AlertKind[];
     recent: Alert[];
@@ -118,6 +125,8 @@ export interface StatusInput {
    * the feed gave none): a feed that stops moving a symbol's price shows here while the rows keep its old price.
    */
   quotes?: QuoteTimes;
+  /** As of the last reconcile (OwnershipReport). */
+  orderWarnings?: readonly OwnershipWarning[];
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
@@ -205,6 +214,7 @@ export function buildStatus(s: StatusInput): StatusSnapshot {
       latencyMs: d.latencyMs,
     })),
     counters: s.counters,
+    orderWarnings: [...(s.orderWarnings ?? [])],
     alerts: {
       active: (['steal-success-low', 'block-rate-high'] as const).filter((k) => s.alerts.isActive(k)),
       recent: s.alerts.raised.slice(-20),

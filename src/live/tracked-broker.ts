@@ -9,6 +9,7 @@ import type {
   OrderEventKind,
   VenueOrder,
 } from '../ports/venue.js';
+import { roleOfClientId } from '../ports/order-ids.js';
 import type { LiveStore } from './store.js';
 
 /**
@@ -45,6 +46,13 @@ export const rowStatusOf = (kind: OrderEventKind): string =>
 export class TrackedBroker implements Broker {
   /** Metadata of the entry about to be placed for a symbol; set by the watcher before it asks the coordinator. */
   readonly pending = new Map<string, EntryMeta>();
+  /**
+   * The open orders the venue held at the last `openOrders` under one of our client order ids (`ws-…`) that
+   * this store has no row of: another run's on the same account (each run has its own store), or a lost
+   * store's. They are handed on as external: they hold margin, and this run never cancels, replaces or steals
+   * them (docs/live.md, "How the parts fit": two runs on one account).
+   */
+  foreign: readonly OpenOrder[] = [];
 
   constructor(
     readonly inner: LiveBroker,
@@ -145,12 +153,34 @@ export class TrackedBroker implements Broker {
 
   async openOrders(): Promise<OpenOrder[]> {
     const orders = await this.inner.openOrders();
-    return orders.map((o) => {
+    const foreign: OpenOrder[] = [];
+    const mapped = orders.map((o) => {
       const row = this.store.orderByOrderId(o.id);
-      return row
-        ? { ...o, role: row.role, forecastPnl: row.forecastPnl, placedAt: row.placedAt, external: false }
-        : o;
+      if (row)
+        return {
+          ...o,
+          role: row.role,
+          forecastPnl: row.forecastPnl,
+          placedAt: row.placedAt,
+          external: false,
+        };
+      if (!this.isForeign(o)) return o;
+      const held = { ...o, external: true };
+      foreign.push(held);
+      return held;
     });
+    this.foreign = foreign;
+    return mapped;
+  }
+
+  /**
+   * Ours by its client order id, but not placed through this store. A row found by client order id alone is
+   * ours: a placement whose answer was lost, its row not settled with the order's id yet.
+   */
+  private isForeign(o: OpenOrder): boolean {
+    const id = o.clientOrderId;
+    if (o.external || id === undefined || roleOfClientId(id) === null) return false;
+    return this.store.orderByClientId(id) === null;
   }
 
   /** Unrealised PnL per symbol from the venue's last positions report (for the status page). */

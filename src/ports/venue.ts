@@ -84,8 +84,9 @@ export interface LiveBroker extends Broker {
   /** The venue's order with this client order id, open or closed; null when the venue never received it. */
   orderByClientId(clientOrderId: string): Promise<VenueOrder | null>;
   /**
-   * The quantity and limit the venue would hold for this order, on its own steps (null when it could not be
-   * sent); absent when the venue takes the numbers as they are.
+   * The quantity and limit the venue would hold for this order, on its own steps; null when it cannot say
+   * now (the symbol's steps not read yet: `loadVenueNumbers`) or the order could not be sent. Absent when the
+   * venue takes the numbers as they are.
    */
   venueNumbers?(order: {
     symbol: string;
@@ -94,6 +95,8 @@ export interface LiveBroker extends Broker {
     qty: number;
     limitPrice: number;
   }): { qty: number; limitPrice: number } | null;
+  /** Reads what `venueNumbers` needs to know of a symbol (Alpaca: its asset entity's steps). */
+  loadVenueNumbers?(symbol: string, assetClass: AssetClass): Promise<void>;
   /** Order events as they happen. Returns a function that stops listening. */
   onOrderEvent(listener: (event: OrderEvent) => void): () => void;
   /**
@@ -158,5 +161,6 @@ export function openOrderOf(o: VenueOrder, price: number | null, external: boole
     placedAt: o.placedAt,
     probe: false,
     external,
+    clientOrderId: o.clientOrderId,
   };
 }

@@ -1,5 +1,6 @@
 import type { CapacityLedger } from '../coordinator/ledger.js';
 import type { MarginTable } from '../core/config/schema.js';
+import { symbolEntryRow } from '../core/policy/symbol-entry.js';
 import type { AssetClass, EntryRequest, OpenOrder, Side } from '../core/types.js';
 import { freshPrice, quoteMadeAt } from './asking.js';
 import { blankRequest, fillEntryRequest, type EntrySignal } from './entry.js';
@@ -53,9 +54,33 @@ export interface EntryPlan {
 
 const NO_ENTRY: EntryPlan = { cancel: null, request: null };
 
-/** Our resting order of a role for a symbol (never an external one). */
+/** Our resting orders of a role for a symbol (never an external one). */
 export function ownOrder(ledger: CapacityLedger, symbol: string, role: OpenOrder['role']): OpenOrder[] {
   return ledger.orders.filter((o) => o.symbol === symbol && o.role === role && !o.external);
+}
+
+/**
+ * The symbol's entry the watcher looks at: the one on `side` by the rule a request for the symbol is decided
+ * by (symbolEntryRow: the order the request replaces), else the one on the other side (a signal whose side
+ * changed). Never an external order, so never another program's or another run's.
+ */
+export function symbolEntry(ledger: CapacityLedger, symbol: string, side: Side): OpenOrder | undefined {
+  const columns = ledger.columns;
+  const id = columns.symbolId(symbol);
+  let row = symbolEntryRow(columns, id, side);
+  if (row < 0) row = symbolEntryRow(columns, id, side === 'buy' ? 'sell' : 'buy');
+  return row < 0 ? undefined : columns.order(row);
+}
+
+/**
+ * Why an entry that was not placed for the signal a watcher takes up now is cancelled, in words that are
+ * true: its signal was the one the watcher held and it expired; or the symbol has a newer signal (a restart's
+ * watcher finds an earlier run's entry placed for another one, or for none it knows); or the symbol has no
+ * signal that holds now.
+ */
+function notCurrentReason(key: string | null, expired: WatchedSignal | null, now: WatchedSignal | null) {
+  if (key !== null && key === expired?.key) return 'signal-expired';
+  return now ? 'signal-superseded' : 'no-signal';
 }
 
 export class EntryWatcher {
@@ -96,28 +121,31 @@ export class EntryWatcher {
   expiredEntry(ctx: Pick<WatchContext, 'ledger' | 'now' | 'signalKeyOf'>): EntryPlan['cancel'] {
     const held = this.held;
     if (held === null || holdsSignal(held, ctx.now) || ctx.ledger.position(this.symbol)) return null;
-    const resting = ownOrder(ctx.ledger, this.symbol, 'entry')[0];
+    const resting = symbolEntry(ctx.ledger, this.symbol, held.side);
     if (!resting || ctx.signalKeyOf(resting.id) !== held.key) return null;
     return { orderId: resting.id, reason: 'signal-expired' };
   }
 
-  /** Asked at a fresh price: what to cancel (an entry of an expired signal) and what to request. */
+  /** Asked at a fresh price: what to cancel (an entry of a signal that no longer holds) and what to request. */
   plan(ctx: WatchContext): EntryPlan {
     // While a position exists the exit watcher owns the symbol.
     if (ctx.ledger.position(this.symbol)) return NO_ENTRY;
-    let resting: OpenOrder | undefined = ownOrder(ctx.ledger, this.symbol, 'entry')[0];
     let cancel: EntryPlan['cancel'] = null;
     if (!holdsSignal(this.held, ctx.now)) {
-      const fresh = this.held === null;
+      const before = this.held;
       this.held = ctx.signal(this.symbol);
-      // A watcher that never held a signal (a restart) keeps an earlier run's entry placed for the signal now.
-      if (resting && !(fresh && this.held && ctx.signalKeyOf(resting.id) === this.held.key)) {
-        cancel = { orderId: resting.id, reason: 'signal-expired' };
-        resting = undefined;
-      }
+      // The entry resting for a signal that no longer holds goes; one placed for the signal taken up now (an
+      // earlier run's, found by a restart) stays.
+      const side = this.held?.side ?? before?.side ?? 'buy';
+      const resting = symbolEntry(ctx.ledger, this.symbol, side);
+      const key = resting ? ctx.signalKeyOf(resting.id) : null;
+      if (resting && !(this.held && key === this.held.key))
+        cancel = { orderId: resting.id, reason: notCurrentReason(key, before, this.held) };
     }
     const signal = this.held;
     if (!signal) return cancel ? { ...NO_ENTRY, cancel } : NO_ENTRY;
+    // The order the request replaces (symbolEntryRow), unless it is already being cancelled above.
+    const resting = cancel ? undefined : symbolEntry(ctx.ledger, this.symbol, signal.side);
     if (resting && ctx.signalKeyOf(resting.id) === signal.key) return NO_ENTRY;
     // An order not placed for this signal (an earlier run's): the request replaces it, or it goes first.
     if (resting && resting.side !== signal.side)
@@ -156,7 +184,8 @@ const NO_EXIT: ExitPlan = { cancel: [], place: null, exitNow: null, unarmed: fal
 /**
  * The numbers a venue holds for an order it is sent (its own price and quantity steps). A resting
  * take-profit is compared with what the venue would hold for the wanted one, so one on the venue's steps is
- * kept rather than cancelled and placed again at every poll.
+ * kept rather than cancelled and placed again at every poll. null: the venue's numbers are not known now (its
+ * steps not read, or the order could not be sent): a resting take-profit is then not judged, it is kept.
  */
 export type VenueNumbers = (order: {
   symbol: string;
@@ -164,7 +193,7 @@ export type VenueNumbers = (order: {
   side: Side;
   qty: number;
   limitPrice: number;
-}) => { qty: number; limitPrice: number };
+}) => { qty: number; limitPrice: number } | null;
 
 export class ExitWatcher {
   constructor(
@@ -197,10 +226,15 @@ export class ExitWatcher {
       return { ...NO_EXIT, unarmed: true };
     }
     const tp = takeProfitOrder(this.assetClass, positionSide, position.qty, entry.takeProfit);
-    const held = this.venueNumbers?.({ symbol: this.symbol, assetClass: this.assetClass, ...tp });
+    const held = this.venueNumbers
+      ? this.venueNumbers({ symbol: this.symbol, assetClass: this.assetClass, ...tp })
+      : tp;
     const same = (o: { qty: number; limitPrice: number }, t: { qty: number; limitPrice: number }) =>
       near(o.qty, t.qty) && near(o.limitPrice, t.limitPrice);
-    const keep = armed.find((o) => o.side === tp.side && (same(o, tp) || (held && same(o, held))));
+    const sided = armed.filter((o) => o.side === tp.side);
+    // Without the venue's numbers a take-profit on its side is not judged: it stays until they are known.
+    const keep =
+      sided.find((o) => same(o, tp) || (held !== null && same(o, held))) ?? (held ? undefined : sided[0]);
     const step = exitStep(entry.timeStopAt, now, keep !== undefined);
     if (step === 'time-stop') return { ...NO_EXIT, cancel: armed.map((o) => o.id), exitNow: 'time-stop' };
     return { ...NO_EXIT, cancel: armed.filter((o) => o !== keep).map((o) => o.id), place: keep ? null : tp };

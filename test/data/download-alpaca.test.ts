@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DataStore,
@@ -12,6 +13,7 @@ import {
   download,
   openAlpacaSource,
 } from '../../src/data/index.js';
+import { tickersBesides } from '../../src/data/alpaca-source.js';
 import { loadBars } from '../../src/marketdata/index.js';
 import { expectedBar } from '../support/fake-exchange.js';
 import { FAKE_ALPACA_KEYS, FakeAlpacaData, stockHours } from '../support/fake-alpaca-data.js';
@@ -37,6 +39,31 @@ async function run(
     retry: { baseDelayMs: 1, sleep: async () => undefined },
   });
   return download({ source, store: new DataStore(dir), symbols, timeframe: '1h', ...range });
+}
+
+/** A server on 127.0.0.1 that answers every request with `status` and a JSON message. */
+async function answering(status: number, message: (path: string) => string) {
+  const server = createServer((req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: message(new URL(req.url ?? '/', 'http://x').pathname) }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+async function downloadFrom(url: string, symbol: string) {
+  const source = openAlpacaSource({
+    env: { ...KEYS, WORKSTEAL_ALPACA_DATA_URL: url },
+    retry: { baseDelayMs: 1, sleep: async () => undefined },
+  });
+  const store = new DataStore(join(root, `s${++n}`));
+  return download({ source, store, symbols: [symbol], timeframe: '1h', from: JAN3, to: JAN17 }).then(
+    () => {
+      throw new Error(`the download of ${symbol} from ${url} was expected to fail`);
+    },
+    (e: DownloadError) => e,
+  );
 }
 
 /** A loopback URL nobody listens on (a port just released). */
@@ -124,6 +151,12 @@ describe('data download (alpaca, fake market-data API)', () => {
     const unknown = await run(['ZZZZ'], dir).catch((e) => e);
     expect(unknown.kind).toBe('unknown-symbol');
     expect(unknown.message).toContain('no 1h bars for ZZZZ');
+    expect(unknown.message).toContain('Alpaca uses US tickers such as AAPL or SPY');
+    // A ticker with no bars in the range is not told to use itself.
+    const range = { from: Date.parse('2021-06-01T00:00:00Z'), to: Date.parse('2021-06-10T00:00:00Z') };
+    const empty = await run(['AAPL'], join(root, `s${++n}`), KEYS, range).catch((e) => e);
+    expect(empty.message).toContain('no 1h bars for AAPL');
+    expect(empty.message).toContain('such as SPY or MSFT');
     const crypto = await run(['BTC/USD'], dir).catch((e) => e);
     expect(crypto.kind).toBe('usage');
     expect(crypto.message).toContain('--source ccxt:<exchange>');
@@ -147,5 +180,47 @@ describe('data download (alpaca, fake market-data API)', () => {
     expect(err.kind).toBe('network');
     expect(err.message).toContain(`cannot reach Alpaca at ${url} (connect ECONNREFUSED`);
     expect(waits).toEqual([]);
+  });
+
+  it('a 404 for a valid ticker names WORKSTEAL_ALPACA_DATA_URL and its value, not the ticker', async () => {
+    const server = await answering(404, (path) => `fake: no route GET ${path}`);
+    try {
+      const err = await downloadFrom(server.url, 'AAPL');
+      expect(err).toBeInstanceOf(DownloadError);
+      expect(err.message).toContain(`WORKSTEAL_ALPACA_DATA_URL (${server.url}) answered 404 for AAPL's bars`);
+      expect(err.message).toContain('fake: no route GET /v2/stocks/AAPL/bars');
+      expect(err.message).toContain('AAPL is a valid US ticker, so the address is the likely cause');
+      expect(err.message).not.toContain('does not know symbol');
+      expect(err.message).not.toMatch(/such as[^.]*\bAAPL\b/);
+      expect(err.kind).toBe('usage');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a refused symbol is reported as unknown, with examples other than the ticker given', async () => {
+    const server = await answering(422, () => 'invalid symbol');
+    try {
+      const err = await downloadFrom(server.url, 'SPY');
+      expect(err.kind).toBe('unknown-symbol');
+      expect(err.message).toContain('Alpaca does not know symbol SPY (HTTP 422: invalid symbol)');
+      expect(err.message).toContain('such as AAPL or MSFT');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('never suggests the ticker a message is about', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constantFrom('AAPL', 'SPY', 'MSFT'), fc.stringMatching(/^[A-Z][A-Z0-9.]{0,9}$/)),
+        (symbol) => {
+          const examples = tickersBesides(symbol).split(' or ');
+          expect(examples).toHaveLength(2);
+          expect(examples).not.toContain(symbol);
+        },
+      ),
+      { seed: 20261208, numRuns: 200 },
+    );
   });
 });

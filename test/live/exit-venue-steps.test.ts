@@ -58,6 +58,19 @@ describe('a take-profit on the venue’s own steps', () => {
     expect(w.plan(venueHeld, entry, T0 + 3_600_000, true, null)).toMatchObject({ cancel: [], place: null });
   });
 
+  it('is kept, not judged, while the venue cannot say what it would hold', () => {
+    const venueHeld = ledgerWithTakeProfit(110.05, 2);
+    const w = new ExitWatcher('SOL/USD', 'crypto', () => null);
+    expect(w.plan(venueHeld, entry, T0 + 3_600_000, true, null)).toMatchObject({ cancel: [], place: null });
+    // With nothing resting, one is armed.
+    const bare = ledgerWithTakeProfit(110.05, 2);
+    bare.removeOrder('tp1');
+    expect(w.plan(bare, entry, T0 + 3_600_000, true, null)).toMatchObject({
+      cancel: [],
+      place: { side: 'sell', qty: 2.0003, limitPrice: 110.03 },
+    });
+  });
+
   it('is still moved when it differs by more than the venue’s rounding', () => {
     const stale = ledgerWithTakeProfit(112, 2);
     const w = new ExitWatcher('SOL/USD', 'crypto', steps);
@@ -74,7 +87,7 @@ beforeAll(async () => {
 });
 
 describe('the Alpaca adapter tells the numbers it would send', () => {
-  it('under the pair’s asset rules once they are known, the general rules before', async () => {
+  it('under the pair’s asset rules once read, and none before (a new process judges nothing on general rules)', async () => {
     const r = await rig(series, {
       fake: { assets: { 'SOL/USD': { price_increment: '0.05', min_trade_increment: '0.01' } } },
     });
@@ -85,14 +98,17 @@ describe('the Alpaca adapter tells the numbers it would send', () => {
       qty: 2.0003,
       limitPrice: 110.03,
     };
-    expect(r.broker.venueNumbers(tp)).toEqual({ qty: 2.0003, limitPrice: 110.03 });
-    const placed = await r.broker.placeLimit({
-      ...tp,
-      clientOrderId: 'ws-steps-1',
-      role: 'take-profit',
-      qty: 1,
-    });
-    expect(placed).toMatchObject({ ok: true });
+    expect(r.broker.venueNumbers(tp)).toBeNull();
+    await r.broker.loadVenueNumbers('SOL/USD', 'crypto');
     expect(r.broker.venueNumbers(tp)).toEqual({ qty: 2, limitPrice: 110.05 });
+    // A stock in whole shares is on the tick without its asset entity.
+    const aapl = {
+      symbol: 'AAPL',
+      assetClass: 'stock' as const,
+      side: 'sell' as const,
+      qty: 3,
+      limitPrice: 190.123,
+    };
+    expect(r.broker.venueNumbers(aapl)).toEqual({ qty: 3, limitPrice: 190.13 });
   });
 });

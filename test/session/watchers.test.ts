@@ -153,4 +153,26 @@ describe('the entry watcher (live side of the asking and signal rules)', () => {
     // It leaves the held signal for plan(), which takes the newest at the next price.
     expect(w.plan(ctx(ledgerWith(0), T0 + 4 * H, signal('b', T0 + 9 * H))).request?.signal.key).toBe('b');
   });
+
+  it('cancels an entry not placed for the signal it takes up with a true reason, never signal-expired', () => {
+    const resting = ledgerWith(0, [{ role: 'entry', side: 'buy', qty: 50, limitPrice: 99 }]);
+    // A restart's watcher holds no signal: an earlier run's entry placed for another signal, or for none it
+    // knows, is not one whose signal it saw expire.
+    const superseded = new EntryWatcher('SOL', 'crypto', 0, T0).plan(
+      ctx(resting, T0 + H, signal('b', T0 + 9 * H), 'a'),
+    );
+    expect(superseded.cancel).toEqual({ orderId: 'o0', reason: 'signal-superseded' });
+    expect(superseded.request?.signal.key).toBe('b');
+    const unknown = new EntryWatcher('SOL', 'crypto', 0, T0).plan(
+      ctx(resting, T0 + H, signal('b', T0 + 9 * H), null),
+    );
+    expect(unknown.cancel?.reason).toBe('signal-superseded');
+    const none = new EntryWatcher('SOL', 'crypto', 0, T0).plan(ctx(resting, T0 + H, null, 'a'));
+    expect(none).toEqual({ cancel: { orderId: 'o0', reason: 'no-signal' }, request: null });
+    // One placed for the signal taken up now stays.
+    const kept = new EntryWatcher('SOL', 'crypto', 0, T0).plan(
+      ctx(resting, T0 + H, signal('a', T0 + 9 * H), 'a'),
+    );
+    expect(kept).toEqual({ cancel: null, request: null });
+  });
 });

@@ -49,6 +49,11 @@ export class AssetRulesCache {
     return this.read.get(canonicalSymbol(symbol, assetClass)) ?? null;
   }
 
+  /** Whether the symbol's rules were read (Alpaca named them, or does not know the symbol). */
+  has(symbol: string, assetClass: AssetClass): boolean {
+    return this.read.has(canonicalSymbol(symbol, assetClass));
+  }
+
   async rulesFor(symbol: string, assetClass: AssetClass): Promise<AssetRules | null> {
     const key = canonicalSymbol(symbol, assetClass);
     if (this.read.has(key)) return this.read.get(key)!;

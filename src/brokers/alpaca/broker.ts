@@ -166,10 +166,22 @@ export class AlpacaBroker implements LiveBroker {
     return wire;
   }
 
-  /** The numbers `placeLimit` would send for this order now (the symbol's asset rules as far as read). */
+  /**
+   * The numbers `placeLimit` would send for this order, on the symbol's own steps; null while those steps
+   * have not been read (`loadVenueNumbers`: a new process knows none) or when the order could not be sent. An
+   * order is never judged on the general rules where the symbol's steps decide: a restart would take a
+   * take-profit on the pair's steps for a wrong one and cancel and place it again.
+   */
   venueNumbers(order: WireRequest & { limitPrice: number }): { qty: number; limitPrice: number } | null {
+    const needsRules = order.assetClass === 'crypto' || !Number.isInteger(order.qty);
+    if (needsRules && !this.assets.has(order.symbol, order.assetClass)) return null;
     const wire = wireOrder(order, order.limitPrice, this.assets.known(order.symbol, order.assetClass));
     return wire.ok ? { qty: wire.qty.value, limitPrice: wire.limit.value } : null;
+  }
+
+  /** Reads the symbol's steps from its asset entity (once per symbol; a failed read is tried again next time). */
+  async loadVenueNumbers(symbol: string, assetClass: AssetClass): Promise<void> {
+    await this.assets.rulesFor(symbol, assetClass);
   }
 
   /**

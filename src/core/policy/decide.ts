@@ -15,7 +15,8 @@ import type { Decision } from './decision.js';
 import { distance, withinDistance } from './distance.js';
 import { STEAL_BUDGET_WINDOW_MS, type StealHistory } from './steal-history.js';
 import { OrderColumns } from './order-columns.js';
-import { ORDER_ENTRY, ORDER_OFF_LIMITS, ORDER_PENDING_CANCEL, ORDER_SELL } from './order-flags.js';
+import { ORDER_ENTRY, ORDER_OFF_LIMITS, ORDER_PENDING_CANCEL } from './order-flags.js';
+import { symbolEntryRow } from './symbol-entry.js';
 import { toleranceFor } from './tolerance.js';
 import { marginInputIssues } from './validate.js';
 import type { RequestValue, Valuator } from './valuation.js';
@@ -97,7 +98,8 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
 
   const columns = orderColumns(input);
   const requestSymbol = columns.symbolId(request.symbol);
-  const replacesRow = replacedRow(columns, request, requestSymbol);
+  // The symbol's entry on the request's side (symbol-entry.ts: the watcher looks at the same one).
+  const replacesRow = symbolEntryRow(columns, requestSymbol, request.side);
   const replaces = replacesRow < 0 ? null : columns.order(replacesRow)!;
   let used = heldMargin(input, columns, reqCrypto, reqStock);
   // Sagas in flight hold margin the orders do not show yet (their stealers): it is not free.
@@ -254,22 +256,6 @@ function heldMargin(input: DecideInput, columns: OrderColumns, reqCrypto: number
   const held = HELD_SCRATCH;
   columns.heldNotional(cryptoNotional, stockNotional, held);
   return held[0]! * reqCrypto + held[1]! * reqStock;
-}
-
-/**
- * The row of the request's symbol's resting entry order on its side, placed by us and not being cancelled by
- * a saga in flight: the one the request replaces (the last such row; −1 when none). A symbol that never had
- * an order has no index (−1) and no row.
- */
-function replacedRow(columns: OrderColumns, request: EntryRequest, requestSymbol: number): number {
-  const { flags, symbol } = columns;
-  const key = ORDER_ENTRY | (request.side === 'buy' ? 0 : ORDER_SELL);
-  const mask = ORDER_ENTRY | ORDER_SELL | ORDER_OFF_LIMITS;
-  let row = -1;
-  for (let i = 0; requestSymbol >= 0 && i < columns.length; i++) {
-    if (symbol[i] === requestSymbol && (flags[i]! & mask) === key) row = i;
-  }
-  return row;
 }
 
 /** The caller's columns of the order list, or columns built from it now. */
