@@ -13,9 +13,10 @@ import type { SensitivityRow } from './sensitivity.js';
 import type { GenerationSummary } from './study.js';
 
 /**
- * The user's own config file values (without `preset` and `optimize`), then the best parameters over them,
- * under the same preset. Loaded by `simulate --config best.json` it gives the configuration the optimiser
- * scored (environment variables still apply on top, as for any config file). When that configuration's
+ * The user's own settings (`fileValues`: the config file, the `WORKSTEAL_*` config keys and the `--set` values,
+ * src/cli/commands/optimize-shared.ts; without `preset` and `optimize`), then the best parameters over them,
+ * under the same preset. Loaded by `simulate --config best.json` alone it gives the configuration the
+ * optimiser scored (environment variables still apply on top, as for any config file). When that configuration's
  * signals read the future (`research`, from the file or the environment), the file says so in its
  * sim.research: the best was chosen on look-ahead signals, and every check and run of it must say that.
  */

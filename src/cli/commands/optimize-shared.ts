@@ -1,6 +1,6 @@
 /** What `optimize` and `optimize --compare` share: their options, the executor, data loading and progress. */
 import type { WorkstealConfig } from '../../core/config/schema.js';
-import { mergeLayer } from '../../core/config/resolve.js';
+import { envLayer, mergeLayer, shapesConfig } from '../../core/config/resolve.js';
 import { loadConfig } from '../../io/load-config.js';
 import { readStructuredFile } from '../../io/read-structured.js';
 import { loadStudyData, type StudyData } from '../../optimizer/data.js';
@@ -103,8 +103,11 @@ export function progressReporter(bar: Progress): (p: StudyProgress) => void {
 /**
  * The configuration the study starts from, with its config warnings (said on stderr as simulate and compare
  * say them: among them that research settings read the future). `fileValues`, what best.json keeps of the
- * user's own settings: the config file's values with the `--set` values over them, so `simulate --config
- * best.json` gives the configuration the study scored.
+ * user's own settings, in the order the configuration was resolved: the config file's values (`--config`,
+ * else `WORKSTEAL_CONFIG`), the `WORKSTEAL_*` config keys of the environment over them, then the `--set`
+ * values, so `simulate --config best.json` alone (without those variables) gives the configuration the study
+ * scored. The live runtime's own variables (`live.*`: webhook URLs, paths) shape no score and are left out,
+ * as the recorded command leaves them out.
  */
 export async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
   config: WorkstealConfig;
@@ -119,8 +122,17 @@ export async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
     flags: set,
     env: process.env,
   });
-  const file = opts.config ? await readStructuredFile(opts.config) : undefined;
-  const raw = set.reduce<unknown>((values, layer) => mergeLayer(values, layer.values), file);
+  const fileName = opts.config ?? process.env.WORKSTEAL_CONFIG;
+  const file = fileName ? await readStructuredFile(fileName) : undefined;
+  // The variables' keys with the values the resolution gave them (typed: `WORKSTEAL_SIM_FEES_BPS=7` is 7).
+  const env = valuesAt(
+    resolved.config,
+    envLayer(Object.fromEntries(Object.entries(process.env).filter(([name]) => shapesConfig(name)))).values,
+  );
+  const raw = set.reduce<unknown>(
+    (values, layer) => mergeLayer(values, layer.values),
+    mergeLayer(file ?? {}, env),
+  );
   let config = resolved.config;
   if (opts.population !== undefined) {
     const population = wholeNumber(opts.population, '--population', 4);
@@ -132,6 +144,17 @@ export async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
     warnings: resolved.warnings.map((w) => `config warning: ${w.message}`),
     ...(raw && typeof raw === 'object' ? { fileValues: raw as Record<string, unknown> } : {}),
   };
+}
+
+/** `shape`'s keys (nested objects followed to their leaves) with the values `source` has there. */
+function valuesAt(source: unknown, shape: unknown): unknown {
+  if (typeof shape !== 'object' || shape === null) return source;
+  return Object.fromEntries(
+    Object.keys(shape).map((k) => [
+      k,
+      valuesAt((source as Record<string, unknown> | undefined)?.[k], (shape as Record<string, unknown>)[k]),
+    ]),
+  );
 }
 
 export function loadData(opts: OptimizeOptions, config: WorkstealConfig): Promise<StudyData> {
