@@ -5,6 +5,7 @@
  */
 import { BARS_REPLACE_SECONDS } from '../core/config/warnings.js';
 import { researchLabel, type ResearchLabel } from '../sim/signals/skill.js';
+import type { CandidateCounts } from './counts.js';
 import { SCORE_DESCRIPTIONS } from './objective/scores.js';
 import type { ParamSpec } from './de/index.js';
 import type { FoldResult, ObjectiveSpec, Params } from './objective/objective.js';
@@ -57,22 +58,6 @@ export function unusedParams(
   return out;
 }
 
-/**
- * How many candidates the study has and where each came from: evaluated by this run, found in the store
- * when asked, or asked and told by an earlier run (a resumed study), so a rerun does not read as idle.
- */
-export function candidatesLine(s: {
-  generations: number;
-  evaluations: number;
-  evaluated: number;
-  reused: number;
-}): string {
-  const earlier = Math.max(0, s.evaluations - s.evaluated - s.reused);
-  const parts = [`${s.evaluated} evaluated by this run`, `${s.reused} found in the store`];
-  if (earlier) parts.push(`${earlier} from earlier runs of this study`);
-  return `${s.generations} generation${s.generations === 1 ? '' : 's'}, ${s.evaluations} candidates: ${parts.join(', ')}`;
-}
-
 /** A best value as the tables show it: marked when a key in bars replaced it. */
 export function bestCell(shown: string, name: string, unused: ReadonlyMap<string, string>): string {
   const bars = unused.get(name);
@@ -91,9 +76,12 @@ export interface OptimizeMeta {
   population: number;
   seed: number;
   generations: number;
+  /** Candidates told to DE (= candidates.candidates). */
   evaluations: number;
+  /** Evaluations this run ran and stored, those of an unfinished generation included. */
   evaluated: number;
-  reused: number;
+  /** Where the candidates came from, parts that add up (src/optimizer/counts.ts). */
+  candidates: CandidateCounts;
   range: { from: number; to: number };
   foldScheme: string;
   folds: { index: number; train: [string, string]; test: [string, string] }[];
@@ -138,7 +126,7 @@ export function buildMeta(input: {
     generations: s.generations,
     evaluations: s.evaluations,
     evaluated: s.evaluated,
-    reused: s.reused,
+    candidates: s.candidates,
     range: input.range,
     foldScheme: input.foldScheme,
     folds: spec.folds.map((f) => ({

@@ -6,15 +6,9 @@ import { PRESET_NAMES } from '../../core/config/presets.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { SCORE_DESCRIPTIONS } from '../../optimizer/objective/scores.js';
 import { createEvaluator, optimize, prepareObjective } from '../../optimizer/optimize.js';
-import {
-  bestCell,
-  bestConfigFile,
-  candidatesLine,
-  buildMeta,
-  metaPathFor,
-  unusedParams,
-} from '../../optimizer/output.js';
+import { bestCell, bestConfigFile, buildMeta, metaPathFor, unusedParams } from '../../optimizer/output.js';
 import { testFoldEquity } from '../../optimizer/report/fold-equity.js';
+import { candidatesLine } from '../../optimizer/counts.js';
 import { renderOptimizeReport } from '../../optimizer/report/html.js';
 import { OptimizerStore } from '../../optimizer/store.js';
 import { studyLabel } from '../../optimizer/study.js';

@@ -6,7 +6,8 @@
 import { PALETTE, type ChartSpec } from '../../report/chart-spec.js';
 import { esc, pct, table } from '../../report/format.js';
 import { figure, reportPage } from '../../report/page.js';
-import { bestCell, candidatesLine, unusedParams, type OptimizeMeta } from '../output.js';
+import { candidatesLine } from '../counts.js';
+import { bestCell, unusedParams, type OptimizeMeta } from '../output.js';
 import { researchNote } from '../../sim/signals/skill.js';
 import type { StoredEvaluation } from '../store.js';
 import { compact } from './compact.js';
@@ -185,7 +186,7 @@ export function renderOptimizeReport(
       ['range', `${day(meta.range.from)} → ${day(meta.range.to)}`],
       ['folds', `${meta.folds.length} (${meta.foldScheme})`],
       ['strategy / population / seed', `${meta.strategy} / ${meta.population} / ${meta.seed}`],
-      ['evaluations', candidatesLine(meta)],
+      ['candidates', candidatesLine(meta)],
       ['code', meta.codeVersion],
     ],
   );
