@@ -80,8 +80,17 @@ export interface RunStudyInput {
   store: OptimizerStore;
   signal?: AbortSignal;
   onProgress?: (p: StudyProgress) => void;
-  /** Called once before the first generation: whether a stored study is continued, and where it stands. */
-  onStart?: (info: { studyId: string; resumed: boolean; generation: number; evaluations: number }) => void;
+  /**
+   * Called once before the first generation: whether a stored study is continued, where it stands, and
+   * whether it is already complete (its generations all told: nothing runs).
+   */
+  onStart?: (info: {
+    studyId: string;
+    resumed: boolean;
+    generation: number;
+    evaluations: number;
+    complete: boolean;
+  }) => void;
   /** Called for every evaluation this process runs (after it is stored). */
   onEvaluated?: (o: EvalOutcome) => void;
 }
@@ -179,6 +188,7 @@ export async function runStudy(input: RunStudyInput): Promise<StudyResult> {
     resumed: row !== undefined,
     generation: de.generation,
     evaluations: store.countEvaluations(objectiveHash),
+    complete: de.done().stop,
   });
   let evaluated = 0;
   let reused = 0;

@@ -141,6 +141,9 @@ describe('worksteal optimize', () => {
     expect(third.stderr).toMatch(
       /\(resumed\): 3 generations, 18 candidates: 0 evaluated by this run, 18 from earlier runs of this study\n/,
     );
+    // A finished study asked again says so: nothing is continued.
+    expect(third.stderr).toMatch(/: complete, all 3 generations already run, none runs again \(/);
+    expect(third.stderr).not.toMatch(/continuing at generation/);
   });
 
   it('bad inputs exit 2 and name the key', () => {

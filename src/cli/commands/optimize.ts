@@ -175,12 +175,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
       sensitivityPoints: points,
       signal: stop.signal,
       onProgress: progressReporter(bar),
-      onStart: (st) =>
-        say(
-          st.resumed
-            ? `${studyLabel(st.studyId)}: continuing at generation ${st.generation + 1} (${st.evaluations} evaluations of this objective already stored)`
-            : `${studyLabel(st.studyId)}: new (${st.evaluations} evaluations of this objective already stored)`,
-        ),
+      onStart: (st) => say(startLine(st)),
       onSensitivity: (n) => {
         bar.stop();
         say(
@@ -240,6 +235,15 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     return;
   }
   process.exitCode = EXIT.ok;
+}
+
+/** Where the study starts: new, continued at a generation, or complete (a finished study asked again). */
+function startLine(st: Parameters<NonNullable<Parameters<typeof optimize>[0]['onStart']>>[0]): string {
+  const stored = `${st.evaluations} evaluations of this objective already stored`;
+  if (!st.resumed) return `${studyLabel(st.studyId)}: new (${stored})`;
+  if (st.complete)
+    return `${studyLabel(st.studyId)}: complete, all ${st.generation} generations already run, none runs again (${stored}; a larger --generations continues it)`;
+  return `${studyLabel(st.studyId)}: continuing at generation ${st.generation + 1} (${stored})`;
 }
 
 function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean, out: NodeJS.WritableStream): void {
