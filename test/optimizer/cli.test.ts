@@ -130,7 +130,7 @@ describe('worksteal optimize', () => {
     const again = runCli(args(db, out, ['--sensitivity', '0', '--threads', '0']));
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(
-      /\(resumed\): 3 generations, 18 candidates: \d+ evaluated by this run, \d+ found in the store/,
+      /\(resumed\): 3 generations, 18 candidates: \d+ evaluated by this run(, \d+ found in the store)?(, \d+ repeats? of candidates this run had already asked for)?, \d+ from earlier runs of this study\n/,
     );
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(best, 'utf8'));
     const meta = decodeJson<OptimizeMeta>(readFileSync(join(dir, 'best-b.meta.json'), 'utf8'));
