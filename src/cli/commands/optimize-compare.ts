@@ -14,10 +14,11 @@ import { checkOutputPath, humanStream, writeJsonOutput, writeOutput } from '../o
 import { progressBar } from '../progress.js';
 import {
   executorOf,
-  interruptOnSigint,
+  interruptOnSignal,
   loadData,
   progressReporter,
   resolveOptimizeConfig,
+  stoppingLine,
   studyReads,
   type OptimizeOptions,
 } from './optimize-shared.js';
@@ -62,10 +63,13 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   for (const line of quality.warnings) process.stderr.write(`${line}\n`);
   const store = OptimizerStore.open(opts.db, undefined, invocation());
   const bar = progressBar('optimizing');
-  const stop = interruptOnSigint(() => {
-    bar.stop();
-    process.stderr.write('\nstopping after the running evaluations are stored (Ctrl-C again to quit now)…\n');
-  });
+  const stop = interruptOnSignal(
+    (signal) => {
+      bar.stop();
+      process.stderr.write(stoppingLine(signal));
+    },
+    () => store.close(),
+  );
   let result;
   try {
     result = await compare({

@@ -76,16 +76,42 @@ export function executorOf(opts: OptimizeOptions): Executor {
   return threads === 0 ? { kind: 'inline' } : { kind: 'pool', threads };
 }
 
-/** Ctrl-C once: finish and store the running evaluations, then stop. Twice: stop now. */
-export function interruptOnSigint(onFirst: () => void): { signal: AbortSignal; dispose: () => void } {
+/**
+ * Ctrl-C or SIGTERM once: finish and store the running evaluations, then stop (exit 130, docs/cli.md). A
+ * second signal stops now: `onForce` first (closing the store removes its lock), then exit 130.
+ */
+export function interruptOnSignal(
+  onFirst: (signal: NodeJS.Signals) => void,
+  onForce: () => void = () => undefined,
+): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
-  const handler = (): void => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    onFirst();
+  const handler = (name: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      try {
+        onForce();
+      } finally {
+        process.exit(EXIT.interrupted);
+      }
+    }
+    onFirst(name);
     controller.abort();
   };
   process.on('SIGINT', handler);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', handler) };
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+/** What optimize says when a first stop signal arrives. */
+export function stoppingLine(signal: NodeJS.Signals): string {
+  return signal === 'SIGINT'
+    ? '\nstopping after the running evaluations are stored (Ctrl-C again to quit now)…\n'
+    : `\nstopping (${signal}) after the running evaluations are stored (a second signal quits now)…\n`;
 }
 
 /** The optimizer's progress line: work done from the first finished evaluation, not per generation. */

@@ -5,8 +5,17 @@ import { addBarFileFlags } from '../bar-flags.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { SCORE_DESCRIPTIONS } from '../../optimizer/objective/scores.js';
-import { createEvaluator, optimize, prepareObjective } from '../../optimizer/optimize.js';
-import { bestCell, bestConfigFile, buildMeta, metaPathFor, unusedParams } from '../../optimizer/output.js';
+import {
+  createEvaluator,
+  optimize,
+  prepareObjective,
+  type OptimizeOutcome,
+} from '../../optimizer/optimize.js';
+import type { ObjectiveSpec } from '../../optimizer/objective/objective.js';
+import type { BarSeries } from '../../marketdata/index.js';
+import type { WorkstealConfig } from '../../core/config/schema.js';
+import { printBest, startLine } from './optimize-print.js';
+import { bestConfigFile, buildMeta, metaPathFor } from '../../optimizer/output.js';
 import { testFoldEquity } from '../../optimizer/report/fold-equity.js';
 import { candidatesLine } from '../../optimizer/counts.js';
 import { renderOptimizeReport } from '../../optimizer/report/html.js';
@@ -16,7 +25,6 @@ import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { parseDateRange } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
-import { num, table, tableWidth } from '../../report/text.js';
 import {
   checkOutputPath,
   deprecatedAlias,
@@ -34,17 +42,16 @@ import {
   asCliError,
   day,
   executorOf,
-  interruptOnSigint,
+  interruptOnSignal,
   loadData,
   progressReporter,
   resolveOptimizeConfig,
-  show,
+  stoppingLine,
   studyReads,
   type OptimizeOptions,
 } from './optimize-shared.js';
 import { invocation } from '../invocation.js';
 import { addSetFlag } from '../flag-layers.js';
-import { researchNote } from '../../sim/signals/skill.js';
 
 // Other commands and tests import these from here.
 export { checkQueueUrl, progressLabel } from './optimize-shared.js';
@@ -156,38 +163,88 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     `holdout: none; every date above chooses the best, so its out-of-sample score is the one it was chosen on (--compare holds the last ${DEFAULT_HOLDOUT * 100}% out)`,
   );
   const store = OptimizerStore.open(opts.db, undefined, invocation());
-  const evaluator = await createEvaluator(executor, spec, series);
-  say(`evaluating on: ${evaluator.name}; store: ${opts.db}`);
   const bar = progressBar('optimizing');
-  const stop = interruptOnSigint(() => {
-    bar.stop();
-    process.stderr.write('\nstopping after the running evaluations are stored (Ctrl-C again to quit now)…\n');
-  });
-  let outcome;
+  // Every exit closes the store and removes its lock (`<db>.lock`): done, an error (Redis unreachable, a
+  // refused --generations), a stop signal, and a second signal, which quits at once.
+  const stop = interruptOnSignal(
+    (signal) => {
+      bar.stop();
+      process.stderr.write(stoppingLine(signal));
+    },
+    () => store.close(),
+  );
+  let interrupted: boolean;
   try {
-    outcome = await optimize({
-      config,
+    const evaluator = await createEvaluator(executor, spec, series);
+    say(`evaluating on: ${evaluator.name}; store: ${opts.db}`);
+    let outcome;
+    try {
+      outcome = await optimize({
+        config,
+        spec,
+        evaluator,
+        store,
+        seed,
+        generations,
+        sensitivityPoints: points,
+        signal: stop.signal,
+        onProgress: progressReporter(bar),
+        onStart: (st) => say(startLine(st)),
+        onSensitivity: (n) => {
+          bar.stop();
+          say(
+            `sensitivity: ${n} evaluation${n === 1 ? '' : 's'} around the best point (those already stored are read)`,
+          );
+        },
+      });
+    } finally {
+      bar.stop();
+      await evaluator.close();
+    }
+    interrupted = await writeResults(opts, {
+      outcome,
       spec,
-      evaluator,
+      series,
+      range,
+      config,
+      preset,
+      fileValues,
       store,
-      seed,
-      generations,
-      sensitivityPoints: points,
-      signal: stop.signal,
-      onProgress: progressReporter(bar),
-      onStart: (st) => say(startLine(st)),
-      onSensitivity: (n) => {
-        bar.stop();
-        say(
-          `sensitivity: ${n} evaluation${n === 1 ? '' : 's'} around the best point (those already stored are read)`,
-        );
-      },
+      metaPath,
+      say,
     });
   } finally {
     bar.stop();
     stop.dispose();
-    await evaluator.close();
+    store.close();
   }
+  if (interrupted) {
+    process.stderr.write(
+      `interrupted: every finished evaluation is stored in ${opts.db}. Run the same command again to continue where it stopped.\n`,
+    );
+    process.exitCode = EXIT.interrupted;
+    return;
+  }
+  process.exitCode = EXIT.ok;
+}
+
+/** The study's results: the counts line, the best point, best.json, the metadata and the report. Returns whether it was interrupted. */
+async function writeResults(
+  opts: OptimizeOptions,
+  r: {
+    outcome: OptimizeOutcome;
+    spec: ObjectiveSpec;
+    series: BarSeries[];
+    range: { from: number; to: number };
+    config: WorkstealConfig;
+    preset: string;
+    fileValues: Record<string, unknown> | undefined;
+    store: OptimizerStore;
+    metaPath: string | undefined;
+    say: (line: string) => void;
+  },
+): Promise<boolean> {
+  const { outcome, spec, series, range, config, preset, fileValues, store, metaPath, say } = r;
   const s = outcome.study;
   say(`${studyLabel(s.studyId)}${s.resumed ? ' (resumed)' : ''}: ${candidatesLine(s)}`);
   const interrupted =
@@ -226,81 +283,5 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     await writeOutput('--report', opts.report, renderOptimizeReport(meta, evaluations, folds));
     say(`--report: wrote ${opts.report}`);
   }
-  store.close();
-  if (interrupted) {
-    process.stderr.write(
-      `interrupted: every finished evaluation is stored in ${opts.db}. Run the same command again to continue where it stopped.\n`,
-    );
-    process.exitCode = EXIT.interrupted;
-    return;
-  }
-  process.exitCode = EXIT.ok;
-}
-
-/** Where the study starts: new, continued at a generation, or complete (a finished study asked again). */
-function startLine(st: Parameters<NonNullable<Parameters<typeof optimize>[0]['onStart']>>[0]): string {
-  const stored = `${st.evaluations} evaluations of this objective already stored`;
-  if (!st.resumed) return `${studyLabel(st.studyId)}: new (${stored})`;
-  if (st.complete)
-    return `${studyLabel(st.studyId)}: complete, all ${st.generation} generations already run, none runs again (${stored}; a larger --generations continues it)`;
-  return `${studyLabel(st.studyId)}: continuing at generation ${st.generation + 1} (${stored})`;
-}
-
-function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean, out: NodeJS.WritableStream): void {
-  const best = meta.best!;
-  const base = meta.baseConfig as Record<string, unknown>;
-  // Keys in seconds that a key in bars replaced: left out of the result line (as best.json does), marked in the tables.
-  const unused = unusedParams({ ...base, ...best.params }, best.params);
-  // Signals that read the future are named with the result, as simulate names them (sim is not searched).
-  const research = meta.research;
-  if (quiet) {
-    out.write(
-      `best median OOS ${meta.score} ${num(best.oos, 3)} (IS ${num(best.is, 3)}) ${Object.entries(best.params)
-        .filter(([k]) => !unused.has(k))
-        .map(([k, v]) => `${k}=${show(v)}`)
-        .join(' ')}${research ? ` [${research.label}]` : ''}\n`,
-    );
-    return;
-  }
-  if (research) out.write(`\n${researchNote(research, 'every candidate')}\n`);
-  /** Tables fit the output's width (docs/cli.md "Output"); a fold's row is read across and stays one line. */
-  const fit = { width: tableWidth(out) };
-  out.write(
-    `\nbest: median out-of-sample ${meta.score} ${num(best.oos, 3)}, in-sample ${num(best.is, 3)}\n${table(
-      ['parameter', 'best', 'base'],
-      meta.space.map((p) => [
-        p.name,
-        bestCell(show(best.params[p.name]), p.name, unused),
-        show(base[p.name]),
-      ]),
-      fit,
-    )}\n${table(
-      ['fold', 'train', 'IS', 'test', 'OOS', 'test trades', 'test steals'],
-      best.folds.map((f) => [
-        f.index + 1,
-        `${day(f.train.from)} → ${day(f.train.to)}`,
-        num(f.train.score, 3),
-        `${day(f.test.from)} → ${day(f.test.to)}`,
-        num(f.test.score, 3),
-        f.test.trades,
-        f.test.steals,
-      ]),
-      { ...fit, cells: false },
-    )}\n`,
-  );
-  if (meta.sensitivity) {
-    out.write(
-      `\nsensitivity (median OOS ${meta.score} as one parameter moves across its range):\n${table(
-        ['parameter', 'best', 'OOS low', 'OOS high', 'swing'],
-        meta.sensitivity.map((r) => [
-          r.name,
-          bestCell(show(r.best), r.name, unused),
-          num(r.low, 3),
-          num(r.high, 3),
-          num(r.swing, 3),
-        ]),
-        fit,
-      )}\n`,
-    );
-  }
+  return interrupted;
 }
