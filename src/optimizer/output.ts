@@ -97,6 +97,11 @@ export interface OptimizeMeta {
   best: { params: Params; hash: string; oos: number; is: number; folds: FoldResult[] } | null;
   history: GenerationSummary[];
   sensitivity: SensitivityRow[] | null;
+  /**
+   * `interrupted` when the sensitivity phase was stopped before every probe ran: its incomplete rows say
+   * `complete: false` and carry no low, high or swing. Null when there is no table.
+   */
+  sensitivityStatus: 'done' | 'interrupted' | null;
   /** The label when the signals read the future (sim.research, in the base configuration and so in every candidate). */
   research: ResearchLabel | null;
 }
@@ -150,6 +155,7 @@ export function buildMeta(input: {
       : null,
     history: s.history,
     sensitivity: outcome.sensitivity?.rows ?? null,
+    sensitivityStatus: outcome.sensitivity ? (outcome.sensitivity.complete ? 'done' : 'interrupted') : null,
     research: researchLabel(spec.config.sim),
   };
 }

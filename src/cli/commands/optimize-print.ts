@@ -3,6 +3,7 @@ import { num, table, tableWidth } from '../../report/text.js';
 import { researchNote } from '../../sim/signals/skill.js';
 import type { RunStudyInput } from '../../optimizer/study.js';
 import { bestCell, unusedParams, type OptimizeMeta } from '../../optimizer/output.js';
+import { SENSITIVITY_INTERRUPTED, unmeasuredNote } from '../../optimizer/sensitivity.js';
 import { studyLabel } from '../../optimizer/study.js';
 import { day, show } from './optimize-shared.js';
 
@@ -58,15 +59,14 @@ export function printBest(meta: OptimizeMeta, quiet: boolean, out: NodeJS.Writab
     )}\n`,
   );
   if (meta.sensitivity) {
+    const interrupted = meta.sensitivityStatus === 'interrupted' ? `${SENSITIVITY_INTERRUPTED}.\n` : '';
     out.write(
-      `\nsensitivity (median OOS ${meta.score} as one parameter moves across its range):\n${table(
+      `\nsensitivity (median OOS ${meta.score} as one parameter moves across its range):\n${interrupted}${table(
         ['parameter', 'best', 'OOS low', 'OOS high', 'swing'],
         meta.sensitivity.map((r) => [
           r.name,
           bestCell(show(r.best), r.name, unused),
-          num(r.low, 3),
-          num(r.high, 3),
-          num(r.swing, 3),
+          ...(r.complete ? [num(r.low, 3), num(r.high, 3), num(r.swing, 3)] : ['—', '—', unmeasuredNote(r)]),
         ]),
         fit,
       )}\n`,

@@ -7,6 +7,7 @@ import { loadStudyData, type StudyData } from '../../optimizer/data.js';
 import { defaultThreads } from '../../optimizer/evaluators/pool.js';
 import type { Executor } from '../../optimizer/optimize.js';
 import { QueueError, parseRedisUrl } from '../../optimizer/queue/connection.js';
+import type { SensitivityProgress } from '../../optimizer/sensitivity.js';
 import type { StudyProgress } from '../../optimizer/study.js';
 import type { Window } from '../../optimizer/objective/folds.js';
 import { warmUpBars } from '../../optimizer/objective/window.js';
@@ -124,6 +125,17 @@ export function progressLabel(p: StudyProgress): string {
 
 export function progressReporter(bar: Progress): (p: StudyProgress) => void {
   return (p) => bar.update(p.told + p.inGeneration, p.budget, progressLabel(p));
+}
+
+/** The sensitivity phase's progress line: its own budget (the probes), from the store and run now. */
+export function sensitivityLabel(p: SensitivityProgress): string {
+  const rate = p.evaluated > 0 ? `${num(p.rate, 2)} eval/s` : 'first evaluations running';
+  const reused = p.reused > 0 ? ` (${p.reused} from the store)` : '';
+  return `evaluations${reused} · sensitivity · ${rate}`;
+}
+
+export function sensitivityReporter(bar: () => Progress): (p: SensitivityProgress) => void {
+  return (p) => bar().update(p.done, p.total, sensitivityLabel(p));
 }
 
 /**

@@ -46,6 +46,7 @@ import {
   loadData,
   progressReporter,
   resolveOptimizeConfig,
+  sensitivityReporter,
   stoppingLine,
   studyReads,
   type OptimizeOptions,
@@ -163,7 +164,8 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     `holdout: none; every date above chooses the best, so its out-of-sample score is the one it was chosen on (--compare holds the last ${DEFAULT_HOLDOUT * 100}% out)`,
   );
   const store = OptimizerStore.open(opts.db, undefined, invocation());
-  const bar = progressBar('optimizing');
+  // The study's bar, then the sensitivity phase's own (its budget is the probes).
+  let bar = progressBar('optimizing');
   // Every exit closes the store and removes its lock (`<db>.lock`): done, an error (Redis unreachable, a
   // refused --generations), a stop signal, and a second signal, which quits at once.
   const stop = interruptOnSignal(
@@ -195,7 +197,9 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
           say(
             `sensitivity: ${n} evaluation${n === 1 ? '' : 's'} around the best point (those already stored are read)`,
           );
+          bar = progressBar('sensitivity');
         },
+        onSensitivityProgress: sensitivityReporter(() => bar),
       });
     } finally {
       bar.stop();
