@@ -58,6 +58,19 @@ export function unusedParams(
   return out;
 }
 
+/**
+ * The one rule for runs that traded nothing: when none of `trades` (one count per row, candidate or window)
+ * is above 0, the scores compared are all the same nothing, and the warning says so (`optimize --compare`:
+ * no row traded in the holdout; a plain `optimize`: no candidate traded in any test window). Null otherwise.
+ */
+export function noTradesWarning(
+  trades: readonly number[],
+  s: { who: string; where: string; what: string; fix: string },
+): string | null {
+  if (trades.length === 0 || trades.some((t) => t > 0)) return null;
+  return `warning: no ${s.who} traded in ${s.where}; ${s.what} measure nothing. ${s.fix}`;
+}
+
 /** A best value as the tables show it: marked when a key in bars replaced it. */
 export function bestCell(shown: string, name: string, unused: ReadonlyMap<string, string>): string {
   const bars = unused.get(name);
@@ -102,6 +115,8 @@ export interface OptimizeMeta {
    * `complete: false` and carry no low, high or swing. Null when there is no table.
    */
   sensitivityStatus: 'done' | 'interrupted' | null;
+  /** Warnings about what the numbers can mean (said on stderr too): no candidate traded. */
+  warnings: string[];
   /** The label when the signals read the future (sim.research, in the base configuration and so in every candidate). */
   research: ResearchLabel | null;
 }
@@ -114,6 +129,7 @@ export function buildMeta(input: {
   range: { from: number; to: number };
   foldScheme: string;
   command?: string;
+  warnings?: string[];
 }): OptimizeMeta {
   const { outcome, spec } = input;
   const s = outcome.study;
@@ -156,6 +172,7 @@ export function buildMeta(input: {
     history: s.history,
     sensitivity: outcome.sensitivity?.rows ?? null,
     sensitivityStatus: outcome.sensitivity ? (outcome.sensitivity.complete ? 'done' : 'interrupted') : null,
+    warnings: input.warnings ?? [],
     research: researchLabel(spec.config.sim),
   };
 }

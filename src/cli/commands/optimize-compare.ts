@@ -7,6 +7,7 @@ import { boundary } from '../../compare/windows.js';
 import { parseDateRange } from '../dates.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { createEvaluator, studyRange } from '../../optimizer/optimize.js';
+import { noTradesWarning } from '../../optimizer/output.js';
 import { OptimizerStore } from '../../optimizer/store.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
@@ -111,11 +112,16 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
     return;
   }
   // A holdout in which no row traded measured nothing about stealing: said, not left to a table of zeros.
-  if (result.rows.every((r) => r.holdout.trades === 0)) {
-    process.stderr.write(
-      `warning: no row traded in the holdout ${boundary(result.holdout.from)} → ${boundary(result.holdout.to)}; its columns measure nothing. Give a larger --holdout or a wider --from/--to.\n`,
-    );
-  }
+  const noTrades = noTradesWarning(
+    result.rows.map((r) => r.holdout.trades),
+    {
+      who: 'row',
+      where: `the holdout ${boundary(result.holdout.from)} → ${boundary(result.holdout.to)}`,
+      what: 'its columns',
+      fix: 'Give a larger --holdout or a wider --from/--to.',
+    },
+  );
+  if (noTrades) process.stderr.write(`${noTrades}\n`);
   const command = invocation();
   const setName = opts.benchmark ?? data.loaded.map((l) => l.series.symbol).join(', ');
   const md = compareMarkdown(setName, result, command);

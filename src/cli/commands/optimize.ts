@@ -15,7 +15,7 @@ import type { ObjectiveSpec } from '../../optimizer/objective/objective.js';
 import type { BarSeries } from '../../marketdata/index.js';
 import type { WorkstealConfig } from '../../core/config/schema.js';
 import { printBest, startLine } from './optimize-print.js';
-import { bestConfigFile, buildMeta, metaPathFor } from '../../optimizer/output.js';
+import { bestConfigFile, buildMeta, metaPathFor, noTradesWarning } from '../../optimizer/output.js';
 import { testFoldEquity } from '../../optimizer/report/fold-equity.js';
 import { candidatesLine } from '../../optimizer/counts.js';
 import { renderOptimizeReport } from '../../optimizer/report/html.js';
@@ -253,13 +253,29 @@ async function writeResults(
   say(`${studyLabel(s.studyId)}${s.resumed ? ' (resumed)' : ''}: ${candidatesLine(s)}`);
   const interrupted =
     s.status === 'interrupted' || (outcome.sensitivity !== null && !outcome.sensitivity.complete);
+  // The best point's test windows: when none traded, its score (and every score it beat or tied) measures
+  // nothing, the rule optimize --compare applies to its holdout.
+  const noTrades = s.best
+    ? noTradesWarning(
+        s.best.evaluation.folds.map((f) => f.test.trades),
+        {
+          who: 'fold of the best point',
+          where: `its test window (${spec.folds.length} fold${spec.folds.length === 1 ? '' : 's'}, ${day(range.from)} → ${day(range.to)})`,
+          what: 'its scores',
+          fix: 'It was chosen among scores that measure nothing; use data and dates in which the signals trade (a wider --from/--to, other --data).',
+        },
+      )
+    : null;
   const meta = buildMeta({
     outcome,
     spec,
     range,
     foldScheme: config.optimize.folds.scheme,
     command: invocation(),
+    warnings: noTrades ? [noTrades] : [],
   });
+  // Said even with --quiet, as compare's holdout warning is: every number below measures nothing.
+  if (noTrades) process.stderr.write(`${noTrades}\n`);
   if (s.best) printBest(meta, opts.quiet === true, humanStream(opts.json));
   // An unfinished study's best is not the answer yet: best.json is written when the study is done.
   if (s.best && opts.out && !interrupted) {

@@ -197,7 +197,8 @@ export function renderOptimizeReport(
   const research = meta.research
     ? `<p class="warn">${esc(researchNote(meta.research, 'every candidate'))}</p>`
     : '';
-  const body = `<h1>worksteal optimisation</h1>${research}
+  const warnings = meta.warnings.map((w) => `<p class="warn">${esc(w)}</p>`).join('');
+  const body = `<h1>worksteal optimisation</h1>${research}${warnings}
 ${summary}
 <h2>Best parameters</h2>
 ${paramsTable}
