@@ -71,6 +71,15 @@ export function noTradesWarning(
   return `warning: no ${s.who} traded in ${s.where}; ${s.what} measure nothing. ${s.fix}`;
 }
 
+/**
+ * The parameters as the result lines show them (`optimize --quiet`, `optimize --compare`'s "Optimiser's best"):
+ * without the keys in seconds that a key in bars replaced in `config` (the base configuration).
+ */
+export function shownParams(config: Record<string, unknown>, params: Params): Params {
+  const unused = unusedParams({ ...config, ...params }, params);
+  return Object.fromEntries(Object.entries(params).filter(([k]) => !unused.has(k)));
+}
+
 /** A best value as the tables show it: marked when a key in bars replaced it. */
 export function bestCell(shown: string, name: string, unused: ReadonlyMap<string, string>): string {
   const bars = unused.get(name);

@@ -2,7 +2,7 @@
 import { num, table, tableWidth } from '../../report/text.js';
 import { researchNote } from '../../sim/signals/skill.js';
 import type { RunStudyInput } from '../../optimizer/study.js';
-import { bestCell, unusedParams, type OptimizeMeta } from '../../optimizer/output.js';
+import { bestCell, shownParams, unusedParams, type OptimizeMeta } from '../../optimizer/output.js';
 import { SENSITIVITY_INTERRUPTED, unmeasuredNote } from '../../optimizer/sensitivity.js';
 import { studyLabel } from '../../optimizer/study.js';
 import { day, show } from './optimize-shared.js';
@@ -25,8 +25,9 @@ export function printBest(meta: OptimizeMeta, quiet: boolean, out: NodeJS.Writab
   const research = meta.research;
   if (quiet) {
     out.write(
-      `best median OOS ${meta.score} ${num(best.oos, 3)} (IS ${num(best.is, 3)}) ${Object.entries(best.params)
-        .filter(([k]) => !unused.has(k))
+      `best median OOS ${meta.score} ${num(best.oos, 3)} (IS ${num(best.is, 3)}) ${Object.entries(
+        shownParams(base, best.params),
+      )
         .map(([k, v]) => `${k}=${show(v)}`)
         .join(' ')}${research ? ` [${research.label}]` : ''}\n`,
     );
