@@ -30,6 +30,14 @@ export interface QueueEvaluatorOptions {
   attempts?: number;
 }
 
+/**
+ * A job that failed for good, as the coordinator says it: the worker's reason as one sentence (a reason that
+ * ends its own sentence, as the missing-file one does, gets no second period), then what to do.
+ */
+export function workerFailure(hash: string, reason: string): string {
+  return `evaluation ${hash.slice(0, 12)} failed on a worker: ${reason.replace(/[.\s]+$/u, '')}. Fix the cause and run the same command again; finished evaluations are kept.`;
+}
+
 export class QueueEvaluator implements Evaluator {
   readonly name: string;
   /** Unknown (it is the number of worker threads attached); used only for display. */
@@ -114,11 +122,7 @@ export class QueueEvaluator implements Evaluator {
       const failed = (jobId: string, reason: string): void => {
         const task = byJob.get(jobId);
         if (!task) return;
-        finish(
-          new QueueError(
-            `evaluation ${task.hash.slice(0, 12)} failed on a worker: ${reason}. Fix the cause and run the same command again; finished evaluations are kept.`,
-          ),
-        );
+        finish(new QueueError(workerFailure(task.hash, reason)));
       };
       // Look at one job: done, failed for good, still on its way, or gone. A job is gone when another
       // coordinator needing the same evaluation stopped and took it back, or Redis lost it (a restart
