@@ -97,10 +97,12 @@ export function prepareObjective(input: {
   return { spec, series, range };
 }
 
+/** `log`: where a queue's Redis outage is said (the command line: stderr). */
 export async function createEvaluator(
   executor: Executor,
   spec: ObjectiveSpec,
   series: readonly BarSeries[],
+  log?: (line: string) => void,
 ): Promise<Evaluator> {
   switch (executor.kind) {
     case 'inline':
@@ -113,6 +115,7 @@ export async function createEvaluator(
         ...(executor.queueName ? { queueName: executor.queueName } : {}),
         spec,
         objectiveHash: objectiveHashOf(spec),
+        ...(log ? { log } : {}),
       });
   }
 }

@@ -223,6 +223,11 @@ export function studyReads(range: Window, config: WorkstealConfig): ReadRange {
   return { from: range.from, to: range.to, warmUp: warmUpBars(config.sim.forecaster) };
 }
 
+/** A line said on stderr even with --quiet (a Redis outage: the run is waiting, and why). */
+export const sayAlways = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
 /** A range or fold boundary: the date, with the time when it is not a UTC midnight (as --from/--to take it). */
 export const day = boundary;
 export const show = (v: unknown): string =>

@@ -46,6 +46,7 @@ import {
   loadData,
   progressReporter,
   resolveOptimizeConfig,
+  sayAlways,
   sensitivityReporter,
   stoppingLine,
   studyReads,
@@ -177,7 +178,7 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
   );
   let interrupted: boolean;
   try {
-    const evaluator = await createEvaluator(executor, spec, series);
+    const evaluator = await createEvaluator(executor, spec, series, sayAlways);
     say(`evaluating on: ${evaluator.name}; store: ${opts.db}`);
     let outcome;
     try {

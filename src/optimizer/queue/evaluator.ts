@@ -15,6 +15,7 @@ import { decodeJson } from '../json.js';
 import type { Evaluation, ObjectiveSpec } from '../objective/objective.js';
 import type { EvalOutcome, EvalTask, EvaluateOptions, Evaluator } from '../evaluators/types.js';
 import { DEFAULT_QUEUE_NAME, QueueError, queueConnection, readyWithin, redactUrl } from './connection.js';
+import { watchRedis, type RedisWatch } from './outage.js';
 import { JOB_NAME, jobIdOf, type EvaluateJobData, type EvaluateJobResult } from './protocol.js';
 
 export interface QueueEvaluatorOptions {
@@ -28,6 +29,8 @@ export interface QueueEvaluatorOptions {
   pollMs?: number;
   /** Tries per job when an evaluation throws (a crashed worker's stall is retried separately). */
   attempts?: number;
+  /** Where an outage of Redis is said (once, and once when it is back); default: nowhere. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -43,6 +46,7 @@ export class QueueEvaluator implements Evaluator {
   /** Unknown (it is the number of worker threads attached); used only for display. */
   readonly concurrency = 0;
   private lastError: Error | undefined;
+  private watch: RedisWatch | undefined;
 
   private constructor(
     private readonly opts: QueueEvaluatorOptions,
@@ -76,6 +80,7 @@ export class QueueEvaluator implements Evaluator {
       await Promise.allSettled([queue.close(), events.close()]);
       throw error;
     }
+    if (opts.log) self.watch = watchRedis(opts.url, opts.log, 'the study waits for it');
     return self;
   }
 
@@ -209,7 +214,7 @@ export class QueueEvaluator implements Evaluator {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    await Promise.allSettled([this.events.close(), this.queue.close(), this.watch?.close()]);
   }
 
   /** Removes the queue and everything in it (tests, and `--queue-reset`). */
