@@ -186,15 +186,7 @@ export async function startWorkerService(opts: WorkerServiceOptions): Promise<Wo
   worker.on('ready', () => {
     lastError = '';
   });
-  worker.on('completed', (job) => held.delete(job.id ?? ''));
-  worker.on('failed', (job, e) => {
-    if (job?.id) held.delete(job.id);
-    log(
-      job
-        ? `${jobLabel(job.data)}: failed ${job.data.hash.slice(0, 12)}: ${e.message}`
-        : `failed: ${e.message}`,
-    );
-  });
+  trackJobs(worker, held, log);
   try {
     await readyWithin(worker.waitUntilReady(), opts.connectTimeoutMs ?? 5000, opts.url, () => startError);
     ready = true;
@@ -214,29 +206,47 @@ export async function startWorkerService(opts: WorkerServiceOptions): Promise<Wo
       return completed;
     },
     async close() {
-      // Graceful while Redis answers; during an outage, bounded: a Redis that is not there cannot take back
-      // jobs or results, and their locks expire by themselves (the next worker retries them).
-      const grace = opts.stopGraceMs ?? 5000;
-      const closing = worker.close().then(() => true);
-      let unreachable = false;
-      while (!(await Promise.race([closing, sleep(250).then(() => false)]))) {
-        if (watch.downForMs() >= grace) {
-          unreachable = true;
-          break;
-        }
-      }
+      const unreachable = !(await closeWithin(worker, watch, opts.stopGraceMs ?? 5000));
       const left = unreachable ? held.size : 0;
       if (unreachable) {
         connection.giveUp();
         await Promise.race([worker.close(true).catch(() => undefined), sleep(2000)]);
       }
       await watch.close();
-      const pools = await Promise.allSettled(contexts.values());
-      await Promise.allSettled(
-        pools.flatMap((p) => (p.status === 'fulfilled' ? [p.value.pool.close()] : [])),
-      );
-      contexts.clear();
+      await closePools(contexts);
       return { left, unreachable };
     },
   };
+}
+
+/**
+ * Closes the worker gracefully (its running jobs finish and are handed back) while Redis answers; during an
+ * outage, gives up once Redis has been unreachable for `graceMs`: a Redis that is not there cannot take back
+ * jobs or results, and their locks expire by themselves (the next worker retries them). True when closed.
+ */
+async function closeWithin(worker: Worker, watch: RedisWatch, graceMs: number): Promise<boolean> {
+  const closing = worker.close().then(() => true);
+  while (!(await Promise.race([closing, sleep(250).then(() => false)]))) {
+    if (watch.downForMs() >= graceMs) return false;
+  }
+  return true;
+}
+
+/** A job leaves `held` once Redis confirms it completed or failed; a failure is said, naming its study. */
+function trackJobs(worker: Worker<EvaluateJobData>, held: Set<string>, log: (line: string) => void): void {
+  worker.on('completed', (job) => held.delete(job.id ?? ''));
+  worker.on('failed', (job, e) => {
+    if (job?.id) held.delete(job.id);
+    log(
+      job
+        ? `${jobLabel(job.data)}: failed ${job.data.hash.slice(0, 12)}: ${e.message}`
+        : `failed: ${e.message}`,
+    );
+  });
+}
+
+async function closePools(contexts: Map<string, Promise<StudyContext>>): Promise<void> {
+  const pools = await Promise.allSettled(contexts.values());
+  await Promise.allSettled(pools.flatMap((p) => (p.status === 'fulfilled' ? [p.value.pool.close()] : [])));
+  contexts.clear();
 }
