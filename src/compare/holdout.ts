@@ -27,6 +27,7 @@ import {
 } from '../optimizer/objective/objective.js';
 import { score } from '../optimizer/objective/scores.js';
 import { optimize, prepareObjective, studyRange, type OptimizeOutcome } from '../optimizer/optimize.js';
+import { shownParams } from '../optimizer/output.js';
 import type { OptimizerStore } from '../optimizer/store.js';
 import { evaluateMissing, evaluationHash, objectiveHashOf, type StudyProgress } from '../optimizer/study.js';
 import { researchLabel, researchNote, type ResearchLabel } from '../sim/signals/skill.js';
@@ -65,6 +66,11 @@ export interface CompareResult {
   seconds: number;
   /** What the numbers should be read with (a holdout shorter than a few test windows), as printed. */
   warnings: string[];
+  /**
+   * The optimiser's best as the result lines show it: without its keys in seconds that a key in bars
+   * replaced (they had no effect; best.json and `optimize --quiet` leave them out by the same rule).
+   */
+  bestShown: Params;
   /**
    * The label when the signals read the future (sim.research): the rows set only coordinator keys and sim
    * is not searched, so the base configuration decides it for every row.
@@ -207,6 +213,7 @@ export async function compare(input: {
     study,
     seconds: (performance.now() - t0) / 1000,
     warnings,
+    bestShown: shownParams(base as Record<string, unknown>, best.params),
     research: researchLabel(input.config.sim),
   };
 }
@@ -225,7 +232,7 @@ export function compareMarkdown(set: string, r: CompareResult, command: string):
       `| ${row.label} | ${f2(row.walkForward.oos)}${row.optimised ? ' (chosen on it)' : ''} | ${f2(row.holdout.score)} | ${pc(row.holdout.totalReturn)} | ${pc(row.holdout.maxDrawdown)} | ${row.holdout.trades} | ${row.holdout.steals} | ${row.holdout.blocks} | ${usd(row.holdout.netRegret)} |`,
   );
   const st = r.study.study;
-  const bestParams = Object.entries(r.rows.at(-1)!.params)
+  const bestParams = Object.entries(r.bestShown)
     .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : String(v)}`)
     .join(', ');
   return [
@@ -252,8 +259,7 @@ export function compareMarkdown(set: string, r: CompareResult, command: string):
  * read the future. The table itself is the --markdown file's.
  */
 export function compareResultLine(r: CompareResult): string {
-  const best = r.rows.at(-1)!;
-  const params = Object.entries(best.params)
+  const params = Object.entries(r.bestShown)
     .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : String(v)}`)
     .join(' ');
   const rows = r.rows.map((row) => `${row.label} ${f2(row.holdout.score)}`).join(', ');

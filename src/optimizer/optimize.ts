@@ -14,7 +14,12 @@ import { codeVersion } from './hash.js';
 import { buildFolds, type Window } from './objective/folds.js';
 import { baseConfigOf, createObjective, type ObjectiveSpec } from './objective/objective.js';
 import { QueueEvaluator } from './queue/evaluator.js';
-import { sensitivity, sensitivityProbes, type SensitivityResult } from './sensitivity.js';
+import {
+  sensitivity,
+  sensitivityProbes,
+  type SensitivityProgress,
+  type SensitivityResult,
+} from './sensitivity.js';
 import { buildSpace, defaultPopulation } from './space.js';
 import type { OptimizerStore } from './store.js';
 import {
@@ -92,10 +97,12 @@ export function prepareObjective(input: {
   return { spec, series, range };
 }
 
+/** `log`: where a queue's Redis outage is said (the command line: stderr). */
 export async function createEvaluator(
   executor: Executor,
   spec: ObjectiveSpec,
   series: readonly BarSeries[],
+  log?: (line: string) => void,
 ): Promise<Evaluator> {
   switch (executor.kind) {
     case 'inline':
@@ -108,6 +115,7 @@ export async function createEvaluator(
         ...(executor.queueName ? { queueName: executor.queueName } : {}),
         spec,
         objectiveHash: objectiveHashOf(spec),
+        ...(log ? { log } : {}),
       });
   }
 }
@@ -127,6 +135,8 @@ export interface OptimizeInput {
   onStart?: RunStudyInput['onStart'];
   /** Called when the study is done and the sensitivity evaluations begin (with their exact count). */
   onSensitivity?: (count: number) => void;
+  /** The sensitivity phase's progress: at its start and after every evaluation it runs. */
+  onSensitivityProgress?: (p: SensitivityProgress) => void;
 }
 
 export interface OptimizeOutcome {
@@ -177,6 +187,7 @@ export async function optimize(input: OptimizeInput): Promise<OptimizeOutcome> {
       points,
       ...(input.signal ? { signal: input.signal } : {}),
       ...(input.onEvaluated ? { onEvaluated: input.onEvaluated } : {}),
+      ...(input.onSensitivityProgress ? { onProgress: input.onSensitivityProgress } : {}),
     });
   }
   return { space, settings, study, sensitivity: sens };

@@ -5,6 +5,7 @@
  */
 import { BARS_REPLACE_SECONDS } from '../core/config/warnings.js';
 import { researchLabel, type ResearchLabel } from '../sim/signals/skill.js';
+import type { CandidateCounts } from './counts.js';
 import { SCORE_DESCRIPTIONS } from './objective/scores.js';
 import type { ParamSpec } from './de/index.js';
 import type { FoldResult, ObjectiveSpec, Params } from './objective/objective.js';
@@ -13,9 +14,10 @@ import type { SensitivityRow } from './sensitivity.js';
 import type { GenerationSummary } from './study.js';
 
 /**
- * The user's own config file values (without `preset` and `optimize`), then the best parameters over them,
- * under the same preset. Loaded by `simulate --config best.json` it gives the configuration the optimiser
- * scored (environment variables still apply on top, as for any config file). When that configuration's
+ * The user's own settings (`fileValues`: the config file, the `WORKSTEAL_*` config keys and the `--set` values,
+ * src/cli/commands/optimize-shared.ts; without `preset` and `optimize`), then the best parameters over them,
+ * under the same preset. Loaded by `simulate --config best.json` alone it gives the configuration the
+ * optimiser scored (environment variables still apply on top, as for any config file). When that configuration's
  * signals read the future (`research`, from the file or the environment), the file says so in its
  * sim.research: the best was chosen on look-ahead signals, and every check and run of it must say that.
  */
@@ -57,19 +59,25 @@ export function unusedParams(
 }
 
 /**
- * How many candidates the study has and where each came from: evaluated by this run, found in the store
- * when asked, or asked and told by an earlier run (a resumed study), so a rerun does not read as idle.
+ * The one rule for runs that traded nothing: when none of `trades` (one count per row, candidate or window)
+ * is above 0, the scores compared are all the same nothing, and the warning says so (`optimize --compare`:
+ * no row traded in the holdout; a plain `optimize`: no candidate traded in any test window). Null otherwise.
  */
-export function candidatesLine(s: {
-  generations: number;
-  evaluations: number;
-  evaluated: number;
-  reused: number;
-}): string {
-  const earlier = Math.max(0, s.evaluations - s.evaluated - s.reused);
-  const parts = [`${s.evaluated} evaluated by this run`, `${s.reused} found in the store`];
-  if (earlier) parts.push(`${earlier} from earlier runs of this study`);
-  return `${s.generations} generation${s.generations === 1 ? '' : 's'}, ${s.evaluations} candidates: ${parts.join(', ')}`;
+export function noTradesWarning(
+  trades: readonly number[],
+  s: { who: string; where: string; what: string; fix: string },
+): string | null {
+  if (trades.length === 0 || trades.some((t) => t > 0)) return null;
+  return `warning: no ${s.who} traded in ${s.where}; ${s.what} measure nothing. ${s.fix}`;
+}
+
+/**
+ * The parameters as the result lines show them (`optimize --quiet`, `optimize --compare`'s "Optimiser's best"):
+ * without the keys in seconds that a key in bars replaced in `config` (the base configuration).
+ */
+export function shownParams(config: Record<string, unknown>, params: Params): Params {
+  const unused = unusedParams({ ...config, ...params }, params);
+  return Object.fromEntries(Object.entries(params).filter(([k]) => !unused.has(k)));
 }
 
 /** A best value as the tables show it: marked when a key in bars replaced it. */
@@ -90,9 +98,12 @@ export interface OptimizeMeta {
   population: number;
   seed: number;
   generations: number;
+  /** Candidates told to DE (= candidates.candidates). */
   evaluations: number;
+  /** Evaluations this run ran and stored, those of an unfinished generation included. */
   evaluated: number;
-  reused: number;
+  /** Where the candidates came from, parts that add up (src/optimizer/counts.ts). */
+  candidates: CandidateCounts;
   range: { from: number; to: number };
   foldScheme: string;
   folds: { index: number; train: [string, string]; test: [string, string] }[];
@@ -108,6 +119,13 @@ export interface OptimizeMeta {
   best: { params: Params; hash: string; oos: number; is: number; folds: FoldResult[] } | null;
   history: GenerationSummary[];
   sensitivity: SensitivityRow[] | null;
+  /**
+   * `interrupted` when the sensitivity phase was stopped before every probe ran: its incomplete rows say
+   * `complete: false` and carry no low, high or swing. Null when there is no table.
+   */
+  sensitivityStatus: 'done' | 'interrupted' | null;
+  /** Warnings about what the numbers can mean (said on stderr too): no candidate traded. */
+  warnings: string[];
   /** The label when the signals read the future (sim.research, in the base configuration and so in every candidate). */
   research: ResearchLabel | null;
 }
@@ -120,6 +138,7 @@ export function buildMeta(input: {
   range: { from: number; to: number };
   foldScheme: string;
   command?: string;
+  warnings?: string[];
 }): OptimizeMeta {
   const { outcome, spec } = input;
   const s = outcome.study;
@@ -137,7 +156,7 @@ export function buildMeta(input: {
     generations: s.generations,
     evaluations: s.evaluations,
     evaluated: s.evaluated,
-    reused: s.reused,
+    candidates: s.candidates,
     range: input.range,
     foldScheme: input.foldScheme,
     folds: spec.folds.map((f) => ({
@@ -161,6 +180,8 @@ export function buildMeta(input: {
       : null,
     history: s.history,
     sensitivity: outcome.sensitivity?.rows ?? null,
+    sensitivityStatus: outcome.sensitivity ? (outcome.sensitivity.complete ? 'done' : 'interrupted') : null,
+    warnings: input.warnings ?? [],
     research: researchLabel(spec.config.sim),
   };
 }

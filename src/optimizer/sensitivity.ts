@@ -23,17 +23,45 @@ export interface SensitivityRow {
   best: ParamValue;
   /** Points across the range in ascending order, the best value included. */
   points: SensitivityPoint[];
-  /** Lowest and highest median OOS score over the points, and their difference. */
+  /**
+   * Lowest and highest median OOS score over the points, and their difference; not a number (NaN, "NaN" in
+   * the JSON) when some of the row's points did not run (`complete` false): such a row measures nothing.
+   */
   low: number;
   high: number;
   swing: number;
+  /** Every point of the row ran; false after an interrupted sensitivity phase (`missing` points did not). */
+  complete: boolean;
+  missing: number;
+}
+
+/** The sensitivity phase's progress: evaluations finished (run now or read from the store) of the total. */
+export interface SensitivityProgress {
+  done: number;
+  total: number;
+  /** Run by this process so far, and read from the store. */
+  evaluated: number;
+  reused: number;
+  /** Evaluations per second run by this process (0 until the first one finishes). */
+  rate: number;
 }
 
 export interface SensitivityResult {
   rows: SensitivityRow[];
   evaluated: number;
   reused: number;
+  /** Every probe ran (false when the phase was interrupted). */
   complete: boolean;
+}
+
+/** Said above the table in every output when the phase was interrupted. */
+export const SENSITIVITY_INTERRUPTED =
+  'interrupted: the sensitivity phase stopped before every point ran; a row marked "not measured" says nothing about its parameter. Run the same command again to complete it';
+
+/** How an incomplete row reads in every output (printed table, report): what did not run, never a swing. */
+export function unmeasuredNote(row: SensitivityRow): string {
+  const total = row.points.length - 1 + row.missing;
+  return `not measured: ${row.missing} of ${total} points did not run`;
 }
 
 /** The values a parameter takes at `n` evenly spaced points of its range (distinct values only). */
@@ -75,15 +103,37 @@ export async function sensitivity(input: {
   points?: number;
   signal?: AbortSignal;
   onEvaluated?: (o: EvalOutcome) => void;
+  onProgress?: (p: SensitivityProgress) => void;
 }): Promise<SensitivityResult> {
   const n = input.points ?? 5;
   const probes = sensitivityProbes(input.space, input.best, input.objectiveHash, n);
+  const total = new Set(probes.map((p) => p.hash)).size;
+  const reused = input.store.evaluations(probes.map((p) => p.hash)).size;
+  let evaluated = 0;
+  const started = performance.now();
+  const progress = (): void => {
+    const elapsed = (performance.now() - started) / 1000;
+    input.onProgress?.({
+      done: reused + evaluated,
+      total,
+      evaluated,
+      reused,
+      rate: evaluated > 0 && elapsed > 0 ? evaluated / elapsed : 0,
+    });
+  };
+  progress();
   const r = await evaluateMissing(probes, input.objectiveHash, input.evaluator, input.store, {
     ...(input.signal ? { signal: input.signal } : {}),
-    ...(input.onEvaluated ? { onStored: input.onEvaluated } : {}),
+    onStored: (o) => {
+      evaluated++;
+      input.onEvaluated?.(o);
+      progress();
+    },
   });
   const rows = input.space.map((spec): SensitivityRow => {
     const best = input.best[spec.name]!;
+    const own = probes.filter((p) => p.name === spec.name);
+    const missing = own.filter((p) => !r.stored.has(p.hash)).length;
     const points: SensitivityPoint[] = [
       { value: best, oos: input.bestEvaluation.oos, is: input.bestEvaluation.is },
       ...probes.flatMap((p) => {
@@ -91,11 +141,18 @@ export async function sensitivity(input: {
         return e ? [{ value: p.value, oos: e.oos, is: e.is }] : [];
       }),
     ].sort((a, b) => sortValues(a.value, b.value));
-    const scores = points.map((p) => p.oos);
+    // A row with points that never ran would read as a finding (a swing of 0.000 from the best point alone).
+    const scores = missing === 0 ? points.map((p) => p.oos) : [Number.NaN];
     const low = Math.min(...scores);
     const high = Math.max(...scores);
-    return { name: spec.name, best, points, low, high, swing: high - low };
+    return { name: spec.name, best, points, low, high, swing: high - low, complete: missing === 0, missing };
   });
-  rows.sort((a, b) => b.swing - a.swing || a.name.localeCompare(b.name));
+  // Measured rows first, largest swing first; rows left incomplete after them, by name.
+  rows.sort(
+    (a, b) =>
+      Number(b.complete) - Number(a.complete) ||
+      (a.complete ? b.swing - a.swing : 0) ||
+      a.name.localeCompare(b.name),
+  );
   return { rows, evaluated: r.evaluated, reused: r.reused, complete: r.complete };
 }

@@ -85,6 +85,8 @@ function toEvaluation(r: EvaluationDbRow): StoredEvaluation {
 }
 
 export class OptimizerStore {
+  private closed = false;
+
   private constructor(
     readonly path: string,
     private readonly db: Database.Database,
@@ -115,7 +117,10 @@ export class OptimizerStore {
     }
   }
 
+  /** Closes the database and removes the lock; a second call does nothing (every exit path calls it). */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     try {
       this.db.close();
     } finally {

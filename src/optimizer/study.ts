@@ -14,6 +14,7 @@ import {
   type Strategy,
 } from './de/index.js';
 import { ValidationError } from '../core/errors.js';
+import { CandidateTally, type CandidateCounts } from './counts.js';
 import type { EvalOutcome, EvalTask, Evaluator } from './evaluators/types.js';
 import { hashOf } from './hash.js';
 import type { Evaluation, ObjectiveSpec, Params } from './objective/objective.js';
@@ -61,8 +62,10 @@ export interface StudyResult {
   resumed: boolean;
   generations: number;
   evaluations: number;
+  /** Evaluations this run ran and stored (those of an unfinished generation included). */
   evaluated: number;
-  reused: number;
+  /** Where the candidates came from; the parts add up to `evaluations` (src/optimizer/counts.ts). */
+  candidates: CandidateCounts;
   best: { params: Params; hash: string; evaluation: Evaluation } | null;
   history: GenerationSummary[];
 }
@@ -77,8 +80,17 @@ export interface RunStudyInput {
   store: OptimizerStore;
   signal?: AbortSignal;
   onProgress?: (p: StudyProgress) => void;
-  /** Called once before the first generation: whether a stored study is continued, and where it stands. */
-  onStart?: (info: { studyId: string; resumed: boolean; generation: number; evaluations: number }) => void;
+  /**
+   * Called once before the first generation: whether a stored study is continued, where it stands, and
+   * whether it is already complete (its generations all told: nothing runs).
+   */
+  onStart?: (info: {
+    studyId: string;
+    resumed: boolean;
+    generation: number;
+    evaluations: number;
+    complete: boolean;
+  }) => void;
   /** Called for every evaluation this process runs (after it is stored). */
   onEvaluated?: (o: EvalOutcome) => void;
 }
@@ -104,14 +116,23 @@ export function studyIdOf(objectiveHash: string, space: readonly ParamSpec[], s:
   return hashOf({ objective: objectiveHash, space, strategy: s.strategy, popSize: s.popSize, seed: s.seed });
 }
 
-/** Evaluates the distinct tasks not yet stored and stores each as it finishes. */
+/**
+ * Evaluates the distinct tasks not yet stored and stores each as it finishes. `known`: the hashes the store
+ * held before (`reused` of them are among the tasks).
+ */
 export async function evaluateMissing(
   tasks: readonly EvalTask[],
   objectiveHash: string,
   evaluator: Evaluator,
   store: OptimizerStore,
   options: { signal?: AbortSignal; onStored?: (o: EvalOutcome) => void; study?: string } = {},
-): Promise<{ stored: Map<string, StoredEvaluation>; evaluated: number; reused: number; complete: boolean }> {
+): Promise<{
+  stored: Map<string, StoredEvaluation>;
+  known: ReadonlySet<string>;
+  evaluated: number;
+  reused: number;
+  complete: boolean;
+}> {
   const unique = [...new Map(tasks.map((t) => [t.hash, t])).values()];
   const known = store.evaluations(unique.map((t) => t.hash));
   const missing = unique.filter((t) => !known.has(t.hash));
@@ -132,6 +153,7 @@ export async function evaluateMissing(
   const stored = store.evaluations(unique.map((t) => t.hash));
   return {
     stored,
+    known: new Set(known.keys()),
     evaluated,
     reused: unique.length - missing.length,
     complete: stored.size === unique.length,
@@ -166,9 +188,11 @@ export async function runStudy(input: RunStudyInput): Promise<StudyResult> {
     resumed: row !== undefined,
     generation: de.generation,
     evaluations: store.countEvaluations(objectiveHash),
+    complete: de.done().stop,
   });
   let evaluated = 0;
   let reused = 0;
+  const tally = new CandidateTally(de.evaluations);
   // Counted per finished evaluation, not per generation: a first generation of a slow objective would
   // otherwise show no rate and no best for minutes.
   let bestSeen = Number.NEGATIVE_INFINITY;
@@ -217,9 +241,14 @@ export async function runStudy(input: RunStudyInput): Promise<StudyResult> {
     reused += r.reused;
     for (const t of tasks) seen(r.stored.get(t.hash)?.evaluation.oos ?? Number.NaN);
     if (!r.complete) {
+      tally.unfinished(inGeneration);
       interrupted = true;
       break;
     }
+    tally.told(
+      tasks.map((t) => t.hash),
+      r.known,
+    );
     // DE minimises; the objective's median out-of-sample score is "higher is better".
     de.tell(batch.map((c, i) => ({ id: c.id, score: -r.stored.get(tasks[i]!.hash)!.evaluation.oos })));
     store.saveGeneration(
@@ -237,7 +266,7 @@ export async function runStudy(input: RunStudyInput): Promise<StudyResult> {
     interrupted,
     resumed: row !== undefined,
     evaluated,
-    reused,
+    candidates: tally.value,
   });
 }
 
@@ -250,7 +279,7 @@ function summarise(
     interrupted: boolean;
     resumed: boolean;
     evaluated: number;
-    reused: number;
+    candidates: CandidateCounts;
   },
 ): StudyResult {
   let best: StudyResult['best'] = null;
@@ -270,7 +299,7 @@ function summarise(
     generations: de.generation,
     evaluations: de.evaluations,
     evaluated: ctx.evaluated,
-    reused: ctx.reused,
+    candidates: ctx.candidates,
     best,
     history: de.history().map((h) => ({
       generation: h.generation,

@@ -130,7 +130,7 @@ describe('worksteal optimize', () => {
     const again = runCli(args(db, out, ['--sensitivity', '0', '--threads', '0']));
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(
-      /\(resumed\): 3 generations, 18 candidates: \d+ evaluated by this run, \d+ found in the store/,
+      /\(resumed\): 3 generations, 18 candidates: \d+ evaluated by this run(, \d+ found in the store)?(, \d+ repeats? of candidates this run had already asked for)?, \d+ from earlier runs of this study\n/,
     );
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(best, 'utf8'));
     const meta = decodeJson<OptimizeMeta>(readFileSync(join(dir, 'best-b.meta.json'), 'utf8'));
@@ -139,8 +139,11 @@ describe('worksteal optimize', () => {
     // Run again on the finished study: every candidate is accounted for, none evaluated again.
     const third = runCli(args(db, out, ['--sensitivity', '0', '--threads', '0']));
     expect(third.stderr).toMatch(
-      /\(resumed\): 3 generations, 18 candidates: 0 evaluated by this run, 0 found in the store, 18 from earlier runs of this study/,
+      /\(resumed\): 3 generations, 18 candidates: 0 evaluated by this run, 18 from earlier runs of this study\n/,
     );
+    // A finished study asked again says so: nothing is continued.
+    expect(third.stderr).toMatch(/: complete, all 3 generations already run, none runs again \(/);
+    expect(third.stderr).not.toMatch(/continuing at generation/);
   });
 
   it('bad inputs exit 2 and name the key', () => {

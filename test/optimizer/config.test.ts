@@ -64,6 +64,22 @@ describe('the optimize section of the config', () => {
     expect(issues({ params: { protectionPct: { min: 0, max: 2 } } })[0]).toMatch(
       /protectionPct: range 0\.\.2 leaves what the key allows \(0\.\.1\)/,
     );
+    // A bool key is held to the same rule (its range was taken silently).
+    expect(issues({ params: { stealingEnabled: { min: 0, max: 2 } } })).toEqual([
+      'opt.json: optimize.params.stealingEnabled: range 0..2 leaves what the key allows (0..1)',
+    ]);
+    expect(issues({ params: { stealingEnabled: { min: -1, max: 1 } } })[0]).toMatch(
+      /stealingEnabled: range -1\.\.1 leaves what the key allows \(0\.\.1\)/,
+    );
+    expect(issues({ params: { stealingEnabled: { min: 1, max: 0 } } })[0]).toMatch(
+      /stealingEnabled: min must be <= max \(min 1, max 0\); swap them/,
+    );
+    expect(issues({ params: { stealingEnabled: { min: 0, max: 0 } } })[0]).toMatch(
+      /stealingEnabled: range 0\.\.0: a bool is searched over both values/,
+    );
+    expect(resolve({ params: { stealingEnabled: { min: 0, max: 1 } } }).params).toEqual({
+      stealingEnabled: { min: 0, max: 1 },
+    });
     expect(issues({ params: { fightThreshold: { min: 0, max: 5 } } })[0]).toMatch(
       /fightThreshold: range 0\.\.5/,
     );

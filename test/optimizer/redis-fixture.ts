@@ -65,3 +65,34 @@ export async function testRedis(): Promise<TestRedis> {
     },
   };
 }
+
+/**
+ * A redis-server of the test's own on a free loopback port, whatever WORKSTEAL_TEST_REDIS_URL says: a test
+ * that takes Redis away and brings it back (`stop`, then `start` on the same port) must not do it to CI's.
+ */
+export async function ownRedis(): Promise<{ url: string; start(): Promise<void>; stop(): Promise<void> }> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  const start = async (): Promise<void> => {
+    const c = spawn(
+      'redis-server',
+      ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    child = c;
+    exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+    c.once('error', () => undefined);
+    for (let i = 0; i < 100 && !(await accepts(port)); i++) await sleep(50);
+    if (!(await accepts(port))) throw new Error(`redis-server did not start on 127.0.0.1:${port}`);
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    stop: async () => {
+      child?.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -82,7 +82,7 @@ describe('resumable studies', () => {
     const resumed = await runStudy(base(store, counting(new InlineEvaluator(objective), counts)));
     expect(resumed).toMatchObject({ status: 'done', resumed: true, generations: 3, evaluations: 18 });
     expect(resumed.studyId).toBe(reference.studyId);
-    expect(resumed.reused).toBe(2); // the two evaluations of generation 2 stored before the break
+    expect(resumed.candidates.stored).toBe(2); // the two evaluations of generation 2 stored before the break
 
     // Same trajectory and same result as the uninterrupted run.
     expect(resumed.history).toEqual(reference.history);

@@ -7,6 +7,7 @@ import { boundary } from '../../compare/windows.js';
 import { parseDateRange } from '../dates.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { createEvaluator, studyRange } from '../../optimizer/optimize.js';
+import { noTradesWarning } from '../../optimizer/output.js';
 import { OptimizerStore } from '../../optimizer/store.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
@@ -20,10 +21,12 @@ import {
 import { progressBar } from '../progress.js';
 import {
   executorOf,
-  interruptOnSigint,
+  interruptOnSignal,
   loadData,
   progressReporter,
   resolveOptimizeConfig,
+  sayAlways,
+  stoppingLine,
   studyReads,
   type OptimizeOptions,
 } from './optimize-shared.js';
@@ -68,10 +71,13 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
   for (const line of quality.warnings) process.stderr.write(`${line}\n`);
   const store = OptimizerStore.open(opts.db, undefined, invocation());
   const bar = progressBar('optimizing');
-  const stop = interruptOnSigint(() => {
-    bar.stop();
-    process.stderr.write('\nstopping after the running evaluations are stored (Ctrl-C again to quit now)…\n');
-  });
+  const stop = interruptOnSignal(
+    (signal) => {
+      bar.stop();
+      process.stderr.write(stoppingLine(signal));
+    },
+    () => store.close(),
+  );
   let result;
   try {
     result = await compare({
@@ -82,7 +88,7 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
       onBadData: opts.repair ? 'repair' : 'refuse',
       seed,
       generations,
-      evaluatorFor: (spec) => createEvaluator(executor, spec, series),
+      evaluatorFor: (spec) => createEvaluator(executor, spec, series, sayAlways),
       holdoutThreads: executor.kind === 'pool' ? executor.threads : 0,
       store,
       signal: stop.signal,
@@ -113,11 +119,16 @@ export async function compareCommand(opts: OptimizeOptions): Promise<void> {
     return;
   }
   // A holdout in which no row traded measured nothing about stealing: said, not left to a table of zeros.
-  if (result.rows.every((r) => r.holdout.trades === 0)) {
-    process.stderr.write(
-      `warning: no row traded in the holdout ${boundary(result.holdout.from)} → ${boundary(result.holdout.to)}; its columns measure nothing. Give a larger --holdout or a wider --from/--to.\n`,
-    );
-  }
+  const noTrades = noTradesWarning(
+    result.rows.map((r) => r.holdout.trades),
+    {
+      who: 'row',
+      where: `the holdout ${boundary(result.holdout.from)} → ${boundary(result.holdout.to)}`,
+      what: 'its columns',
+      fix: 'Give a larger --holdout or a wider --from/--to.',
+    },
+  );
+  if (noTrades) process.stderr.write(`${noTrades}\n`);
   const command = invocation();
   const setName = opts.benchmark ?? data.loaded.map((l) => l.series.symbol).join(', ');
   const md = compareMarkdown(setName, result, command);

@@ -1,12 +1,13 @@
 /** What `optimize` and `optimize --compare` share: their options, the executor, data loading and progress. */
 import type { WorkstealConfig } from '../../core/config/schema.js';
-import { mergeLayer } from '../../core/config/resolve.js';
+import { envLayer, mergeLayer, shapesConfig } from '../../core/config/resolve.js';
 import { loadConfig } from '../../io/load-config.js';
 import { readStructuredFile } from '../../io/read-structured.js';
 import { loadStudyData, type StudyData } from '../../optimizer/data.js';
 import { defaultThreads } from '../../optimizer/evaluators/pool.js';
 import type { Executor } from '../../optimizer/optimize.js';
 import { QueueError, parseRedisUrl } from '../../optimizer/queue/connection.js';
+import type { SensitivityProgress } from '../../optimizer/sensitivity.js';
 import type { StudyProgress } from '../../optimizer/study.js';
 import type { Window } from '../../optimizer/objective/folds.js';
 import { warmUpBars } from '../../optimizer/objective/window.js';
@@ -76,16 +77,42 @@ export function executorOf(opts: OptimizeOptions): Executor {
   return threads === 0 ? { kind: 'inline' } : { kind: 'pool', threads };
 }
 
-/** Ctrl-C once: finish and store the running evaluations, then stop. Twice: stop now. */
-export function interruptOnSigint(onFirst: () => void): { signal: AbortSignal; dispose: () => void } {
+/**
+ * Ctrl-C or SIGTERM once: finish and store the running evaluations, then stop (exit 130, docs/cli.md). A
+ * second signal stops now: `onForce` first (closing the store removes its lock), then exit 130.
+ */
+export function interruptOnSignal(
+  onFirst: (signal: NodeJS.Signals) => void,
+  onForce: () => void = () => undefined,
+): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
-  const handler = (): void => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    onFirst();
+  const handler = (name: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      try {
+        onForce();
+      } finally {
+        process.exit(EXIT.interrupted);
+      }
+    }
+    onFirst(name);
     controller.abort();
   };
   process.on('SIGINT', handler);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', handler) };
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+/** What optimize says when a first stop signal arrives. */
+export function stoppingLine(signal: NodeJS.Signals): string {
+  return signal === 'SIGINT'
+    ? '\nstopping after the running evaluations are stored (Ctrl-C again to quit now)…\n'
+    : `\nstopping (${signal}) after the running evaluations are stored (a second signal quits now)…\n`;
 }
 
 /** The optimizer's progress line: work done from the first finished evaluation, not per generation. */
@@ -100,11 +127,25 @@ export function progressReporter(bar: Progress): (p: StudyProgress) => void {
   return (p) => bar.update(p.told + p.inGeneration, p.budget, progressLabel(p));
 }
 
+/** The sensitivity phase's progress line: its own budget (the probes), from the store and run now. */
+export function sensitivityLabel(p: SensitivityProgress): string {
+  const rate = p.evaluated > 0 ? `${num(p.rate, 2)} eval/s` : 'first evaluations running';
+  const reused = p.reused > 0 ? ` (${p.reused} from the store)` : '';
+  return `evaluations${reused} · sensitivity · ${rate}`;
+}
+
+export function sensitivityReporter(bar: () => Progress): (p: SensitivityProgress) => void {
+  return (p) => bar().update(p.done, p.total, sensitivityLabel(p));
+}
+
 /**
  * The configuration the study starts from, with its config warnings (said on stderr as simulate and compare
  * say them: among them that research settings read the future). `fileValues`, what best.json keeps of the
- * user's own settings: the config file's values with the `--set` values over them, so `simulate --config
- * best.json` gives the configuration the study scored.
+ * user's own settings, in the order the configuration was resolved: the config file's values (`--config`,
+ * else `WORKSTEAL_CONFIG`), the `WORKSTEAL_*` config keys of the environment over them, then the `--set`
+ * values, so `simulate --config best.json` alone (without those variables) gives the configuration the study
+ * scored. The live runtime's own variables (`live.*`: webhook URLs, paths) shape no score and are left out,
+ * as the recorded command leaves them out.
  */
 export async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
   config: WorkstealConfig;
@@ -119,8 +160,17 @@ export async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
     flags: set,
     env: process.env,
   });
-  const file = opts.config ? await readStructuredFile(opts.config) : undefined;
-  const raw = set.reduce<unknown>((values, layer) => mergeLayer(values, layer.values), file);
+  const fileName = opts.config ?? process.env.WORKSTEAL_CONFIG;
+  const file = fileName ? await readStructuredFile(fileName) : undefined;
+  // The variables' keys with the values the resolution gave them (typed: `WORKSTEAL_SIM_FEES_BPS=7` is 7).
+  const env = valuesAt(
+    resolved.config,
+    envLayer(Object.fromEntries(Object.entries(process.env).filter(([name]) => shapesConfig(name)))).values,
+  );
+  const raw = set.reduce<unknown>(
+    (values, layer) => mergeLayer(values, layer.values),
+    mergeLayer(file ?? {}, env),
+  );
   let config = resolved.config;
   if (opts.population !== undefined) {
     const population = wholeNumber(opts.population, '--population', 4);
@@ -132,6 +182,17 @@ export async function resolveOptimizeConfig(opts: OptimizeOptions): Promise<{
     warnings: resolved.warnings.map((w) => `config warning: ${w.message}`),
     ...(raw && typeof raw === 'object' ? { fileValues: raw as Record<string, unknown> } : {}),
   };
+}
+
+/** `shape`'s keys (nested objects followed to their leaves) with the values `source` has there. */
+function valuesAt(source: unknown, shape: unknown): unknown {
+  if (typeof shape !== 'object' || shape === null) return source;
+  return Object.fromEntries(
+    Object.keys(shape).map((k) => [
+      k,
+      valuesAt((source as Record<string, unknown> | undefined)?.[k], (shape as Record<string, unknown>)[k]),
+    ]),
+  );
 }
 
 export function loadData(opts: OptimizeOptions, config: WorkstealConfig): Promise<StudyData> {
@@ -161,6 +222,11 @@ export function loadData(opts: OptimizeOptions, config: WorkstealConfig): Promis
 export function studyReads(range: Window, config: WorkstealConfig): ReadRange {
   return { from: range.from, to: range.to, warmUp: warmUpBars(config.sim.forecaster) };
 }
+
+/** A line said on stderr even with --quiet (a Redis outage: the run is waiting, and why). */
+export const sayAlways = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
 
 /** A range or fold boundary: the date, with the time when it is not a UTC midnight (as --from/--to take it). */
 export const day = boundary;

@@ -5,16 +5,19 @@ import { addBarFileFlags } from '../bar-flags.js';
 import { PRESET_NAMES } from '../../core/config/presets.js';
 import { encodeJson } from '../../optimizer/json.js';
 import { SCORE_DESCRIPTIONS } from '../../optimizer/objective/scores.js';
-import { createEvaluator, optimize, prepareObjective } from '../../optimizer/optimize.js';
 import {
-  bestCell,
-  bestConfigFile,
-  candidatesLine,
-  buildMeta,
-  metaPathFor,
-  unusedParams,
-} from '../../optimizer/output.js';
+  createEvaluator,
+  optimize,
+  prepareObjective,
+  type OptimizeOutcome,
+} from '../../optimizer/optimize.js';
+import type { ObjectiveSpec } from '../../optimizer/objective/objective.js';
+import type { BarSeries } from '../../marketdata/index.js';
+import type { WorkstealConfig } from '../../core/config/schema.js';
+import { printBest, startLine } from './optimize-print.js';
+import { bestConfigFile, buildMeta, metaPathFor, noTradesWarning } from '../../optimizer/output.js';
 import { testFoldEquity } from '../../optimizer/report/fold-equity.js';
+import { candidatesLine } from '../../optimizer/counts.js';
 import { renderOptimizeReport } from '../../optimizer/report/html.js';
 import { OptimizerStore } from '../../optimizer/store.js';
 import { studyLabel } from '../../optimizer/study.js';
@@ -22,7 +25,6 @@ import { BENCHMARK_SETS } from '../../marketdata/benchmark-sets.js';
 import { parseDateRange } from '../dates.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
-import { num, table, tableWidth } from '../../report/text.js';
 import {
   checkOutputPath,
   checkStorePathEarly,
@@ -41,17 +43,18 @@ import {
   asCliError,
   day,
   executorOf,
-  interruptOnSigint,
+  interruptOnSignal,
   loadData,
   progressReporter,
   resolveOptimizeConfig,
-  show,
+  sayAlways,
+  sensitivityReporter,
+  stoppingLine,
   studyReads,
   type OptimizeOptions,
 } from './optimize-shared.js';
 import { invocation } from '../invocation.js';
 import { addSetFlag } from '../flag-layers.js';
-import { researchNote } from '../../sim/signals/skill.js';
 
 // Other commands and tests import these from here.
 export { checkQueueUrl, progressLabel } from './optimize-shared.js';
@@ -163,54 +166,118 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     `holdout: none; every date above chooses the best, so its out-of-sample score is the one it was chosen on (--compare holds the last ${DEFAULT_HOLDOUT * 100}% out)`,
   );
   const store = OptimizerStore.open(opts.db, undefined, invocation());
-  const evaluator = await createEvaluator(executor, spec, series);
-  say(`evaluating on: ${evaluator.name}; store: ${opts.db}`);
-  const bar = progressBar('optimizing');
-  const stop = interruptOnSigint(() => {
-    bar.stop();
-    process.stderr.write('\nstopping after the running evaluations are stored (Ctrl-C again to quit now)…\n');
-  });
-  let outcome;
+  // The study's bar, then the sensitivity phase's own (its budget is the probes).
+  let bar = progressBar('optimizing');
+  // Every exit closes the store and removes its lock (`<db>.lock`): done, an error (Redis unreachable, a
+  // refused --generations), a stop signal, and a second signal, which quits at once.
+  const stop = interruptOnSignal(
+    (signal) => {
+      bar.stop();
+      process.stderr.write(stoppingLine(signal));
+    },
+    () => store.close(),
+  );
+  let interrupted: boolean;
   try {
-    outcome = await optimize({
-      config,
+    const evaluator = await createEvaluator(executor, spec, series, sayAlways);
+    say(`evaluating on: ${evaluator.name}; store: ${opts.db}`);
+    let outcome;
+    try {
+      outcome = await optimize({
+        config,
+        spec,
+        evaluator,
+        store,
+        seed,
+        generations,
+        sensitivityPoints: points,
+        signal: stop.signal,
+        onProgress: progressReporter(bar),
+        onStart: (st) => say(startLine(st)),
+        onSensitivity: (n) => {
+          bar.stop();
+          say(
+            `sensitivity: ${n} evaluation${n === 1 ? '' : 's'} around the best point (those already stored are read)`,
+          );
+          bar = progressBar('sensitivity');
+        },
+        onSensitivityProgress: sensitivityReporter(() => bar),
+      });
+    } finally {
+      bar.stop();
+      await evaluator.close();
+    }
+    interrupted = await writeResults(opts, {
+      outcome,
       spec,
-      evaluator,
+      series,
+      range,
+      config,
+      preset,
+      fileValues,
       store,
-      seed,
-      generations,
-      sensitivityPoints: points,
-      signal: stop.signal,
-      onProgress: progressReporter(bar),
-      onStart: (st) =>
-        say(
-          st.resumed
-            ? `${studyLabel(st.studyId)}: continuing at generation ${st.generation + 1} (${st.evaluations} evaluations of this objective already stored)`
-            : `${studyLabel(st.studyId)}: new (${st.evaluations} evaluations of this objective already stored)`,
-        ),
-      onSensitivity: (n) => {
-        bar.stop();
-        say(
-          `sensitivity: ${n} evaluation${n === 1 ? '' : 's'} around the best point (those already stored are read)`,
-        );
-      },
+      metaPath,
+      say,
     });
   } finally {
     bar.stop();
     stop.dispose();
-    await evaluator.close();
+    store.close();
   }
+  if (interrupted) {
+    process.stderr.write(
+      `interrupted: every finished evaluation is stored in ${opts.db}. Run the same command again to continue where it stopped.\n`,
+    );
+    process.exitCode = EXIT.interrupted;
+    return;
+  }
+  process.exitCode = EXIT.ok;
+}
+
+/** The study's results: the counts line, the best point, best.json, the metadata and the report. Returns whether it was interrupted. */
+async function writeResults(
+  opts: OptimizeOptions,
+  r: {
+    outcome: OptimizeOutcome;
+    spec: ObjectiveSpec;
+    series: BarSeries[];
+    range: { from: number; to: number };
+    config: WorkstealConfig;
+    preset: string;
+    fileValues: Record<string, unknown> | undefined;
+    store: OptimizerStore;
+    metaPath: string | undefined;
+    say: (line: string) => void;
+  },
+): Promise<boolean> {
+  const { outcome, spec, series, range, config, preset, fileValues, store, metaPath, say } = r;
   const s = outcome.study;
   say(`${studyLabel(s.studyId)}${s.resumed ? ' (resumed)' : ''}: ${candidatesLine(s)}`);
   const interrupted =
     s.status === 'interrupted' || (outcome.sensitivity !== null && !outcome.sensitivity.complete);
+  // The best point's test windows: when none traded, its score (and every score it beat or tied) measures
+  // nothing, the rule optimize --compare applies to its holdout.
+  const noTrades = s.best
+    ? noTradesWarning(
+        s.best.evaluation.folds.map((f) => f.test.trades),
+        {
+          who: 'fold of the best point',
+          where: `its test window (${spec.folds.length} fold${spec.folds.length === 1 ? '' : 's'}, ${day(range.from)} → ${day(range.to)})`,
+          what: 'its scores',
+          fix: 'It was chosen among scores that measure nothing; use data and dates in which the signals trade (a wider --from/--to, other --data).',
+        },
+      )
+    : null;
   const meta = buildMeta({
     outcome,
     spec,
     range,
     foldScheme: config.optimize.folds.scheme,
     command: invocation(),
+    warnings: noTrades ? [noTrades] : [],
   });
+  // Said even with --quiet, as compare's holdout warning is: every number below measures nothing.
+  if (noTrades) process.stderr.write(`${noTrades}\n`);
   if (s.best) printBest(meta, opts.quiet === true, humanStream(opts.json));
   // An unfinished study's best is not the answer yet: best.json is written when the study is done.
   if (s.best && opts.out && !interrupted) {
@@ -238,72 +305,5 @@ async function optimizeCommand(opts: OptimizeOptions): Promise<void> {
     await writeOutput('--report', opts.report, renderOptimizeReport(meta, evaluations, folds));
     say(`--report: wrote ${opts.report}`);
   }
-  store.close();
-  if (interrupted) {
-    process.stderr.write(
-      `interrupted: every finished evaluation is stored in ${opts.db}. Run the same command again to continue where it stopped.\n`,
-    );
-    process.exitCode = EXIT.interrupted;
-    return;
-  }
-  process.exitCode = EXIT.ok;
-}
-
-function printBest(meta: ReturnType<typeof buildMeta>, quiet: boolean, out: NodeJS.WritableStream): void {
-  const best = meta.best!;
-  const base = meta.baseConfig as Record<string, unknown>;
-  // Keys in seconds that a key in bars replaced: left out of the result line (as best.json does), marked in the tables.
-  const unused = unusedParams({ ...base, ...best.params }, best.params);
-  // Signals that read the future are named with the result, as simulate names them (sim is not searched).
-  const research = meta.research;
-  if (quiet) {
-    out.write(
-      `best median OOS ${meta.score} ${num(best.oos, 3)} (IS ${num(best.is, 3)}) ${Object.entries(best.params)
-        .filter(([k]) => !unused.has(k))
-        .map(([k, v]) => `${k}=${show(v)}`)
-        .join(' ')}${research ? ` [${research.label}]` : ''}\n`,
-    );
-    return;
-  }
-  if (research) out.write(`\n${researchNote(research, 'every candidate')}\n`);
-  /** Tables fit the output's width (docs/cli.md "Output"); a fold's row is read across and stays one line. */
-  const fit = { width: tableWidth(out) };
-  out.write(
-    `\nbest: median out-of-sample ${meta.score} ${num(best.oos, 3)}, in-sample ${num(best.is, 3)}\n${table(
-      ['parameter', 'best', 'base'],
-      meta.space.map((p) => [
-        p.name,
-        bestCell(show(best.params[p.name]), p.name, unused),
-        show(base[p.name]),
-      ]),
-      fit,
-    )}\n${table(
-      ['fold', 'train', 'IS', 'test', 'OOS', 'test trades', 'test steals'],
-      best.folds.map((f) => [
-        f.index + 1,
-        `${day(f.train.from)} → ${day(f.train.to)}`,
-        num(f.train.score, 3),
-        `${day(f.test.from)} → ${day(f.test.to)}`,
-        num(f.test.score, 3),
-        f.test.trades,
-        f.test.steals,
-      ]),
-      { ...fit, cells: false },
-    )}\n`,
-  );
-  if (meta.sensitivity) {
-    out.write(
-      `\nsensitivity (median OOS ${meta.score} as one parameter moves across its range):\n${table(
-        ['parameter', 'best', 'OOS low', 'OOS high', 'swing'],
-        meta.sensitivity.map((r) => [
-          r.name,
-          bestCell(show(r.best), r.name, unused),
-          num(r.low, 3),
-          num(r.high, 3),
-          num(r.swing, 3),
-        ]),
-        fit,
-      )}\n`,
-    );
-  }
+  return interrupted;
 }

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import os from 'node:os';
-import { QueueError } from '../../optimizer/queue/connection.js';
+import { QueueError, redactUrl } from '../../optimizer/queue/connection.js';
 import { startWorkerService } from '../../optimizer/queue/worker-service.js';
 import { CliError, EXIT } from '../errors.js';
 import { wholeNumber } from '../whole-number.js';
@@ -75,8 +75,15 @@ export function registerWorker(program: Command): void {
         process.once('SIGTERM', once);
       });
       process.stdout.write(`stopping (${signal}): finishing running jobs…\n`);
-      await service.close();
+      const { left, unreachable } = await service.close();
+      if (unreachable) {
+        process.stdout.write(
+          `Redis at ${redactUrl(opts.queue)} is unreachable: stopped without waiting for it; ${left} running job${left === 1 ? '' : 's'} left unconfirmed (${left === 1 ? 'it goes' : 'they go'} back to the queue for another worker once ${left === 1 ? 'its' : 'their'} lock expires, --lock-ms)\n`,
+        );
+      }
       process.stdout.write(`worker ${service.id} stopped after ${service.completed} jobs\n`);
       process.exitCode = signal === 'SIGINT' ? EXIT.interrupted : EXIT.ok;
+      // The queue's clients may still hold a reconnect to the missing Redis: nothing is left to do.
+      if (unreachable) process.exit();
     });
 }

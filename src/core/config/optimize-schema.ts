@@ -105,9 +105,9 @@ export const SCORE_NAMES = ['sharpe', 'sortino', 'return-over-drawdown', 'seed-f
 export type ScoreName = (typeof SCORE_NAMES)[number];
 
 export const paramRangeSchema = z.strictObject({
-  /** Lower bound of the search (ignored for bool; write 0). */
+  /** Lower bound of the search (a bool key: 0, and max 1; both values are searched). */
   min: z.number().finite(),
-  /** Upper bound of the search (ignored for bool; write 1). */
+  /** Upper bound of the search (a bool key: 1). */
   max: z.number().finite(),
   /** Defaults by key: fractions 'real', seconds and counts 'int', stealingEnabled 'bool'. */
   kind: z.enum(['real', 'int', 'bool']).optional(),
@@ -130,7 +130,7 @@ function rangeIssues(key: string, r: ParamRange): string[] {
       `kind '${kind}' does not fit this ${t.type} key; use ${t.kinds.map((k) => `'${k}'`).join(' or ')}`,
     ];
   }
-  if (kind === 'bool') return r.log ? ['log scale makes no sense for a bool'] : [];
+  // One rule for every kind, bools included: a range is checked against what the key allows.
   const out: string[] = [];
   if (r.min > r.max) out.push(`min must be <= max (min ${r.min}, max ${r.max}); swap them`);
   if (kind === 'int' && (!Number.isSafeInteger(r.min) || !Number.isSafeInteger(r.max))) {
@@ -140,8 +140,14 @@ function rangeIssues(key: string, r: ParamRange): string[] {
     out.push(
       `range ${r.min}..${r.max} leaves what the key allows (${t.lo}..${t.hi === Number.MAX_SAFE_INTEGER ? '∞' : t.hi})`,
     );
+  } else if (kind === 'bool' && r.min <= r.max && (r.min !== 0 || r.max !== 1)) {
+    // A bool is searched over both values whatever the range says: a narrower one would be ignored.
+    out.push(
+      `range ${r.min}..${r.max}: a bool is searched over both values (false and true); write { "min": 0, "max": 1 }, or leave the key out to keep its configured value`,
+    );
   }
-  if (r.log && r.min <= 0) out.push(`a log-scale range needs min > 0 (got ${r.min})`);
+  if (kind === 'bool' && r.log) out.push('log scale makes no sense for a bool');
+  else if (r.log && r.min <= 0) out.push(`a log-scale range needs min > 0 (got ${r.min})`);
   return out;
 }
 

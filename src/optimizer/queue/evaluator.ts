@@ -15,6 +15,7 @@ import { decodeJson } from '../json.js';
 import type { Evaluation, ObjectiveSpec } from '../objective/objective.js';
 import type { EvalOutcome, EvalTask, EvaluateOptions, Evaluator } from '../evaluators/types.js';
 import { DEFAULT_QUEUE_NAME, QueueError, queueConnection, readyWithin, redactUrl } from './connection.js';
+import { watchRedis, type RedisWatch } from './outage.js';
 import { JOB_NAME, jobIdOf, type EvaluateJobData, type EvaluateJobResult } from './protocol.js';
 
 export interface QueueEvaluatorOptions {
@@ -28,6 +29,16 @@ export interface QueueEvaluatorOptions {
   pollMs?: number;
   /** Tries per job when an evaluation throws (a crashed worker's stall is retried separately). */
   attempts?: number;
+  /** Where an outage of Redis is said (once, and once when it is back); default: nowhere. */
+  log?: (line: string) => void;
+}
+
+/**
+ * A job that failed for good, as the coordinator says it: the worker's reason as one sentence (a reason that
+ * ends its own sentence, as the missing-file one does, gets no second period), then what to do.
+ */
+export function workerFailure(hash: string, reason: string): string {
+  return `evaluation ${hash.slice(0, 12)} failed on a worker: ${reason.replace(/[.\s]+$/u, '')}. Fix the cause and run the same command again; finished evaluations are kept.`;
 }
 
 export class QueueEvaluator implements Evaluator {
@@ -35,6 +46,7 @@ export class QueueEvaluator implements Evaluator {
   /** Unknown (it is the number of worker threads attached); used only for display. */
   readonly concurrency = 0;
   private lastError: Error | undefined;
+  private watch: RedisWatch | undefined;
 
   private constructor(
     private readonly opts: QueueEvaluatorOptions,
@@ -68,6 +80,7 @@ export class QueueEvaluator implements Evaluator {
       await Promise.allSettled([queue.close(), events.close()]);
       throw error;
     }
+    if (opts.log) self.watch = watchRedis(opts.url, opts.log, 'the study waits for it');
     return self;
   }
 
@@ -114,11 +127,7 @@ export class QueueEvaluator implements Evaluator {
       const failed = (jobId: string, reason: string): void => {
         const task = byJob.get(jobId);
         if (!task) return;
-        finish(
-          new QueueError(
-            `evaluation ${task.hash.slice(0, 12)} failed on a worker: ${reason}. Fix the cause and run the same command again; finished evaluations are kept.`,
-          ),
-        );
+        finish(new QueueError(workerFailure(task.hash, reason)));
       };
       // Look at one job: done, failed for good, still on its way, or gone. A job is gone when another
       // coordinator needing the same evaluation stopped and took it back, or Redis lost it (a restart
@@ -205,7 +214,7 @@ export class QueueEvaluator implements Evaluator {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    await Promise.allSettled([this.events.close(), this.queue.close(), this.watch?.close()]);
   }
 
   /** Removes the queue and everything in it (tests, and `--queue-reset`). */

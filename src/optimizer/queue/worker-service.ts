@@ -16,6 +16,7 @@ import { codeVersion } from '../hash.js';
 import { encodeJson } from '../json.js';
 import { evaluationHash, objectiveHashOf } from '../study.js';
 import { DEFAULT_QUEUE_NAME, queueConnection, readyWithin, redactUrl } from './connection.js';
+import { watchRedis, type RedisWatch } from './outage.js';
 import { jobLabel, type EvaluateJobData, type EvaluateJobResult } from './protocol.js';
 
 export interface WorkerServiceOptions {
@@ -37,6 +38,11 @@ export interface WorkerServiceOptions {
   connectTimeoutMs?: number;
   /** Wait this long before each job (fault-injection tests hold a job with it). */
   delayMs?: number;
+  /**
+   * A stop during a Redis outage waits this long for Redis to come back (default 5 s), then ends without
+   * handing back the jobs it held: Redis is needed to do that, and they return to the queue by themselves.
+   */
+  stopGraceMs?: number;
   log?: (line: string) => void;
 }
 
@@ -44,8 +50,16 @@ export interface WorkerService {
   id: string;
   /** Jobs this worker finished. */
   readonly completed: number;
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and lets the running ones finish and be handed back. With Redis unreachable for
+   * `stopGraceMs` it stops anyway: `left` says how many jobs it held whose results Redis never got.
+   */
+  close(): Promise<{ left: number; unreachable: boolean }>;
 }
+
+/** A client error that only says Redis is out of reach: the outage line says that, once. */
+const CONNECTION_ERROR =
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection is closed/u;
 
 interface StudyContext {
   pool: PoolEvaluator;
@@ -63,6 +77,8 @@ export async function startWorkerService(opts: WorkerServiceOptions): Promise<Wo
   const contexts = new Map<string, Promise<StudyContext>>();
   let active = 0;
   let completed = 0;
+  /** Jobs started and not yet confirmed by Redis as completed or failed. */
+  const held = new Set<string>();
 
   const evict = async (): Promise<void> => {
     // Only between jobs: a pool in use is never closed under a running evaluation.
@@ -105,6 +121,7 @@ export async function startWorkerService(opts: WorkerServiceOptions): Promise<Wo
     const short = d.hash.slice(0, 12);
     // Each line names the study as the coordinator does, so a worker serving several is read at a glance.
     log(`${jobLabel(d)}: start ${short} attempt ${job.attemptsStarted}`);
+    if (job.id) held.add(job.id);
     if (opts.delayMs) await sleep(opts.delayMs);
     if (d.spec.codeVersion !== version) {
       throw new UnrecoverableError(
@@ -163,19 +180,13 @@ export async function startWorkerService(opts: WorkerServiceOptions): Promise<Wo
   let lastError = '';
   worker.on('error', (e) => {
     if (!ready) startError = e;
-    else if (e.message !== lastError) log(`error: ${e.message}`);
+    else if (e.message !== lastError && !CONNECTION_ERROR.test(e.message)) log(`error: ${e.message}`);
     lastError = e.message;
   });
   worker.on('ready', () => {
     lastError = '';
   });
-  worker.on('failed', (job, e) =>
-    log(
-      job
-        ? `${jobLabel(job.data)}: failed ${job.data.hash.slice(0, 12)}: ${e.message}`
-        : `failed: ${e.message}`,
-    ),
-  );
+  trackJobs(worker, held, log);
   try {
     await readyWithin(worker.waitUntilReady(), opts.connectTimeoutMs ?? 5000, opts.url, () => startError);
     ready = true;
@@ -184,6 +195,7 @@ export async function startWorkerService(opts: WorkerServiceOptions): Promise<Wo
     await worker.close(true).catch(() => undefined);
     throw error;
   }
+  const watch: RedisWatch = watchRedis(opts.url, log, 'no job is taken meanwhile');
   log(
     `worker ${id} ready: queue ${opts.queueName ?? DEFAULT_QUEUE_NAME} on ${redactUrl(opts.url)}, ${opts.threads} thread${opts.threads === 1 ? '' : 's'}, code ${version}`,
   );
@@ -194,12 +206,47 @@ export async function startWorkerService(opts: WorkerServiceOptions): Promise<Wo
       return completed;
     },
     async close() {
-      await worker.close();
-      const pools = await Promise.allSettled(contexts.values());
-      await Promise.allSettled(
-        pools.flatMap((p) => (p.status === 'fulfilled' ? [p.value.pool.close()] : [])),
-      );
-      contexts.clear();
+      const unreachable = !(await closeWithin(worker, watch, opts.stopGraceMs ?? 5000));
+      const left = unreachable ? held.size : 0;
+      if (unreachable) {
+        connection.giveUp();
+        await Promise.race([worker.close(true).catch(() => undefined), sleep(2000)]);
+      }
+      await watch.close();
+      await closePools(contexts);
+      return { left, unreachable };
     },
   };
+}
+
+/**
+ * Closes the worker gracefully (its running jobs finish and are handed back) while Redis answers; during an
+ * outage, gives up once Redis has been unreachable for `graceMs`: a Redis that is not there cannot take back
+ * jobs or results, and their locks expire by themselves (the next worker retries them). True when closed.
+ */
+async function closeWithin(worker: Worker, watch: RedisWatch, graceMs: number): Promise<boolean> {
+  const closing = worker.close().then(() => true);
+  while (!(await Promise.race([closing, sleep(250).then(() => false)]))) {
+    if (watch.downForMs() >= graceMs) return false;
+  }
+  return true;
+}
+
+/** A job leaves `held` once Redis confirms it completed or failed; a failure is said, naming its study. */
+function trackJobs(worker: Worker<EvaluateJobData>, held: Set<string>, log: (line: string) => void): void {
+  worker.on('completed', (job) => held.delete(job.id ?? ''));
+  worker.on('failed', (job, e) => {
+    if (job?.id) held.delete(job.id);
+    log(
+      job
+        ? `${jobLabel(job.data)}: failed ${job.data.hash.slice(0, 12)}: ${e.message}`
+        : `failed: ${e.message}`,
+    );
+  });
+}
+
+async function closePools(contexts: Map<string, Promise<StudyContext>>): Promise<void> {
+  const pools = await Promise.allSettled(contexts.values());
+  await Promise.allSettled(pools.flatMap((p) => (p.status === 'fulfilled' ? [p.value.pool.close()] : [])));
+  contexts.clear();
 }

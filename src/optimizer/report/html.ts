@@ -6,7 +6,9 @@
 import { PALETTE, type ChartSpec } from '../../report/chart-spec.js';
 import { esc, pct, table } from '../../report/format.js';
 import { figure, reportPage } from '../../report/page.js';
-import { bestCell, candidatesLine, unusedParams, type OptimizeMeta } from '../output.js';
+import { candidatesLine } from '../counts.js';
+import { SENSITIVITY_INTERRUPTED, unmeasuredNote } from '../sensitivity.js';
+import { bestCell, unusedParams, type OptimizeMeta } from '../output.js';
 import { researchNote } from '../../sim/signals/skill.js';
 import type { StoredEvaluation } from '../store.js';
 import { compact } from './compact.js';
@@ -168,13 +170,15 @@ export function renderOptimizeReport(
         meta.sensitivity.map((r) => [
           r.name,
           bestCell(value(r.best), r.name, unused),
-          compact(r.low),
-          compact(r.high),
-          compact(r.swing),
+          ...(r.complete
+            ? [compact(r.low), compact(r.high), compact(r.swing)]
+            : ['—', '—', unmeasuredNote(r)]),
           r.points.map((p) => `${value(p.value)}: ${compact(p.oos)}`).join('  '),
         ]),
       )
     : '<p>Not computed (interrupted run, or --sensitivity 0).</p>';
+  const sensNote =
+    meta.sensitivityStatus === 'interrupted' ? `<p class="warn">${esc(SENSITIVITY_INTERRUPTED)}.</p>` : '';
   const summary = table(
     ['', ''],
     [
@@ -185,7 +189,7 @@ export function renderOptimizeReport(
       ['range', `${day(meta.range.from)} → ${day(meta.range.to)}`],
       ['folds', `${meta.folds.length} (${meta.foldScheme})`],
       ['strategy / population / seed', `${meta.strategy} / ${meta.population} / ${meta.seed}`],
-      ['evaluations', candidatesLine(meta)],
+      ['candidates', candidatesLine(meta)],
       ['code', meta.codeVersion],
     ],
   );
@@ -193,7 +197,8 @@ export function renderOptimizeReport(
   const research = meta.research
     ? `<p class="warn">${esc(researchNote(meta.research, 'every candidate'))}</p>`
     : '';
-  const body = `<h1>worksteal optimisation</h1>${research}
+  const warnings = meta.warnings.map((w) => `<p class="warn">${esc(w)}</p>`).join('');
+  const body = `<h1>worksteal optimisation</h1>${research}${warnings}
 ${summary}
 <h2>Best parameters</h2>
 ${paramsTable}
@@ -211,7 +216,7 @@ ${foldEquity.length ? figure(charts[charts.length - 1]!) : '<p>Not computed (no 
 ${foldsTable}
 <h2>Sensitivity</h2>
 <p class="note">One parameter moved across its range, the others at their best values.</p>
-${sens}
+${sensNote}${sens}
 <p class="muted">${esc(meta.command ?? '')}</p>`;
   return reportPage({ title: 'worksteal optimisation', body, charts });
 }
