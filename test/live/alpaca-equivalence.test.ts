@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
-import { resolveConfig } from '../../src/core/config/index.js';
 import { AcceleratedClock, DecisionTime } from '../../src/ports/clock.js';
 import { launchAlpaca, launchReplay, type LiveSession } from '../../src/live/launch.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
@@ -12,6 +11,7 @@ import { BarVenue } from '../../src/live/venue.js';
 import type { BarSeries } from '../../src/marketdata/index.js';
 import { FakeAlpaca } from '../support/fake-alpaca.js';
 import { loadReal } from '../support/marketdata.js';
+import { replayTestConfig } from '../support/replay-runtime.js';
 
 /**
  * The same price path through two brokers: the in-process replay broker, and the Alpaca adapter talking
@@ -43,18 +43,7 @@ async function alpacaSeries(): Promise<BarSeries[]> {
 }
 
 function config(db: string, extendedHours: boolean) {
-  return resolveConfig({
-    layers: [
-      {
-        source: 'test',
-        values: {
-          extendedHours,
-          sim: { feesBps: 0 },
-          live: { initialEquity: 10_000, orderFraction: 0.45, pollSec: 3600, stateDb: join(dir, db) },
-        },
-      },
-    ],
-  }).config;
+  return replayTestConfig(join(dir, db), { extendedHours });
 }
 
 async function runToEnd(session: LiveSession): Promise<void> {

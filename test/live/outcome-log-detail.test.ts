@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/core/config/index.js';
 import { launchReplay } from '../../src/live/launch.js';
 import { AcceleratedClock, DecisionTime } from '../../src/ports/clock.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
 import { loadReal } from '../support/marketdata.js';
+import { replayTestConfig } from '../support/replay-runtime.js';
 
 const FILES = [
   'binance-spot-yanniedog/SOLUSDT_1h.csv',
@@ -27,17 +27,7 @@ const db = join(dir, 'state.sqlite');
 
 describe('the outcome log line', () => {
   it('carries the decision’s reason in words, as the store and /status show it', async () => {
-    const config = resolveConfig({
-      layers: [
-        {
-          source: 'test',
-          values: {
-            sim: { feesBps: 0 },
-            live: { initialEquity: 10_000, orderFraction: 0.45, pollSec: 3600, stateDb: db },
-          },
-        },
-      ],
-    }).config;
+    const config = replayTestConfig(db);
     const sink = new MemorySink();
     const session = await launchReplay({
       config,

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PlaceLimitRequest, PlaceResult } from '../../src/coordinator/broker.js';
 import { nyseCalendar } from '../../src/core/calendar/index.js';
-import { resolveConfig } from '../../src/core/config/index.js';
 import { AcceleratedClock, DecisionTime } from '../../src/ports/clock.js';
 import { launchReplay } from '../../src/live/launch.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
@@ -14,7 +13,7 @@ import { LiveStore } from '../../src/live/store.js';
 import { BarVenue } from '../../src/live/venue.js';
 import type { BarSeries } from '../../src/marketdata/index.js';
 import { loadReal } from '../support/marketdata.js';
-import { configVenue, replayRuntime } from '../support/replay-runtime.js';
+import { configVenue, replayRuntime, replayTestConfig } from '../support/replay-runtime.js';
 
 const FILES = [
   'binance-spot-yanniedog/SOLUSDT_1h.csv',
@@ -31,20 +30,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const series = async (): Promise<BarSeries[]> => (await loadReal(FILES)).map((l) => l.series);
 
 function config(db: string, values: Record<string, unknown> = {}) {
-  return resolveConfig({
-    layers: [
-      {
-        source: 'test',
-        values: {
-          // The steal scenarios here are built for the distance rule.
-          victimRanking: 'distance',
-          sim: { feesBps: 0 },
-          live: { initialEquity: 10_000, orderFraction: 0.45, pollSec: 3600, stateDb: join(dir, db) },
-          ...values,
-        },
-      },
-    ],
-  }).config;
+  // The steal scenarios here are built for the distance rule.
+  return replayTestConfig(join(dir, db), { victimRanking: 'distance', ...values });
 }
 
 const rows = (db: string, sql: string): Record<string, unknown>[] => {

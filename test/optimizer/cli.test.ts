@@ -7,14 +7,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeJson } from '../../src/optimizer/json.js';
 import type { OptimizeMeta } from '../../src/optimizer/output.js';
 import { runCli, spawnCli } from '../support/cli.js';
-import { FIXTURE_CONFIG, FIXTURE_FROM, FIXTURE_PATHS, FIXTURE_TO } from './optimizer-fixture.js';
+import { FIXTURE_CONFIG, FIXTURE_PATHS, fixtureCliArgs } from './optimizer-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-optimize-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cfg = join(dir, 'opt.json');
 writeFileSync(cfg, JSON.stringify(FIXTURE_CONFIG));
-const common = ['--data', ...FIXTURE_PATHS, '--from', FIXTURE_FROM, '--to', FIXTURE_TO, '--config', cfg];
+const common = fixtureCliArgs(cfg);
 // `--threads 1` unless `extra` gives its own (a flag given twice with two values is refused).
 const args = (db: string, out: string, extra: string[] = []): string[] => [
   'optimize',

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from '../support/cli.js';
 import { requireMarketData } from '../support/marketdata.js';
-import { FIXTURE_CONFIG, FIXTURE_FROM, FIXTURE_PATHS, FIXTURE_TO } from './optimizer-fixture.js';
+import { FIXTURE_CONFIG, fixtureCliArgs } from './optimizer-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-optimize-exits-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,14 +22,7 @@ const cfg = join(dir, 'opt.json');
 writeFileSync(cfg, JSON.stringify(FIXTURE_CONFIG));
 const args = (db: string, ...extra: string[]): string[] => [
   'optimize',
-  '--data',
-  ...FIXTURE_PATHS,
-  '--from',
-  FIXTURE_FROM,
-  '--to',
-  FIXTURE_TO,
-  '--config',
-  cfg,
+  ...fixtureCliArgs(cfg),
   '--sensitivity',
   '0',
   '--db',

@@ -33,6 +33,11 @@ export const FIXTURE_SETS = {
 export const FIXTURE_FROM = '2023-01-01';
 export const FIXTURE_TO = '2023-05-01';
 
+/** The CLI's data, range and config flags of the fixture: `cfg` is a file holding FIXTURE_CONFIG (or another). */
+export function fixtureCliArgs(cfg: string): string[] {
+  return ['--data', ...FIXTURE_PATHS, '--from', FIXTURE_FROM, '--to', FIXTURE_TO, '--config', cfg];
+}
+
 export const FIXTURE_CONFIG = {
   sim: { orderFraction: 0.45 },
   optimize: {

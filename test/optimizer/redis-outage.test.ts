@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { spawnCli } from '../support/cli.js';
 import { requireMarketData } from '../support/marketdata.js';
-import { FIXTURE_CONFIG, FIXTURE_FROM, FIXTURE_PATHS, FIXTURE_TO } from './optimizer-fixture.js';
+import { FIXTURE_CONFIG, fixtureCliArgs } from './optimizer-fixture.js';
 import { ownRedis } from './redis-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-outage-'));
@@ -82,14 +82,7 @@ describe('a Redis outage', () => {
     writeFileSync(cfg, JSON.stringify(FIXTURE_CONFIG));
     const child = spawnCli([
       'optimize',
-      '--data',
-      ...FIXTURE_PATHS,
-      '--from',
-      FIXTURE_FROM,
-      '--to',
-      FIXTURE_TO,
-      '--config',
-      cfg,
+      ...fixtureCliArgs(cfg),
       '--generations',
       '1',
       '--sensitivity',

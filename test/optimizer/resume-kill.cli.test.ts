@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from '../support/cli.js';
-import { FIXTURE_CONFIG, FIXTURE_FROM, FIXTURE_PATHS, FIXTURE_TO } from './optimizer-fixture.js';
+import { FIXTURE_CONFIG, fixtureCliArgs } from './optimizer-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-resume-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,14 +26,7 @@ writeFileSync(cfg, JSON.stringify(FIXTURE_CONFIG));
 const args = (db: string, json: string, threads: number): string[] => [
   'optimize',
   '--compare',
-  '--data',
-  ...FIXTURE_PATHS,
-  '--from',
-  FIXTURE_FROM,
-  '--to',
-  FIXTURE_TO,
-  '--config',
-  cfg,
+  ...fixtureCliArgs(cfg),
   '--generations',
   '3',
   '--seed',

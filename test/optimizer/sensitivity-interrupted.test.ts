@@ -20,7 +20,7 @@ import {
 import { OptimizerStore } from '../../src/optimizer/store.js';
 import { spawnCli } from '../support/cli.js';
 import { requireMarketData } from '../support/marketdata.js';
-import { FIXTURE_CONFIG, FIXTURE_FROM, FIXTURE_PATHS, FIXTURE_TO } from './optimizer-fixture.js';
+import { FIXTURE_CONFIG, fixtureCliArgs } from './optimizer-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-sensitivity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,14 +105,7 @@ describe('an interrupted sensitivity phase', () => {
     const report = join(dir, 'report.html');
     const child = spawnCli([
       'optimize',
-      '--data',
-      ...FIXTURE_PATHS,
-      '--from',
-      FIXTURE_FROM,
-      '--to',
-      FIXTURE_TO,
-      '--config',
-      cfg,
+      ...fixtureCliArgs(cfg),
       '--generations',
       '1',
       '--threads',

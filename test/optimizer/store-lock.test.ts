@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OptimizerStore } from '../../src/optimizer/store.js';
 import { runCli } from '../support/cli.js';
-import { FIXTURE_CONFIG, FIXTURE_FROM, FIXTURE_PATHS, FIXTURE_TO } from './optimizer-fixture.js';
+import { FIXTURE_CONFIG, fixtureCliArgs } from './optimizer-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worksteal-opt-lock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,7 +59,7 @@ describe('the optimizer store lock', () => {
     const cfg = join(dir, 'opt.json');
     writeFileSync(cfg, JSON.stringify(FIXTURE_CONFIG));
     foreignLock(db, process.pid);
-    const args = ['--data', ...FIXTURE_PATHS, '--from', FIXTURE_FROM, '--to', FIXTURE_TO, '--config', cfg];
+    const args = fixtureCliArgs(cfg);
     const r = runCli(['optimize', ...args, '--generations', '1', '--threads', '0', '--db', db]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(

@@ -12,7 +12,6 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/core/config/index.js';
 import { AcceleratedClock, DecisionTime } from '../../src/ports/clock.js';
 import { launchReplay } from '../../src/live/launch.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
@@ -20,6 +19,7 @@ import { LiveStore } from '../../src/live/store.js';
 import { StoreFileError } from '../../src/store/errors.js';
 import { runCli } from '../support/cli.js';
 import { loadReal, MARKETDATA } from '../support/marketdata.js';
+import { replayTestConfig } from '../support/replay-runtime.js';
 
 const FILES = [
   'binance-spot-yanniedog/SOLUSDT_1h.csv',
@@ -34,17 +34,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const good = join(dir, 'good.sqlite');
 
 function config(db: string) {
-  return resolveConfig({
-    layers: [
-      {
-        source: 'test',
-        values: {
-          sim: { feesBps: 0 },
-          live: { initialEquity: 10_000, orderFraction: 0.45, pollSec: 3600, stateDb: db },
-        },
-      },
-    ],
-  }).config;
+  return replayTestConfig(db);
 }
 
 async function replay(db: string, hours: number) {

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/core/config/index.js';
 import { AcceleratedClock, DecisionTime } from '../../src/ports/clock.js';
 import { launchReplay } from '../../src/live/launch.js';
 import { Logger, MemorySink } from '../../src/ports/log.js';
 import { loadReal } from '../support/marketdata.js';
+import { replayTestConfig } from '../support/replay-runtime.js';
 
 const FILES = [
   'binance-spot-yanniedog/SOLUSDT_1h.csv',
@@ -20,17 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'worksteal-replay-runs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const db = join(dir, 'state.sqlite');
 
-const config = resolveConfig({
-  layers: [
-    {
-      source: 'test',
-      values: {
-        sim: { feesBps: 0 },
-        live: { initialEquity: 10_000, orderFraction: 0.45, pollSec: 3600, stateDb: db },
-      },
-    },
-  ],
-}).config;
+const config = replayTestConfig(db);
 
 async function replay(hours: number) {
   const series = (await loadReal(FILES)).map((l) => l.series);

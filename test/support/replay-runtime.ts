@@ -1,4 +1,5 @@
 import { nyseCalendar } from '../../src/core/calendar/index.js';
+import { resolveConfig } from '../../src/core/config/index.js';
 import type { WorkstealConfig } from '../../src/core/config/schema.js';
 import type { DecisionTime } from '../../src/ports/clock.js';
 import type { Logger } from '../../src/ports/log.js';
@@ -69,4 +70,24 @@ export function configVenue(
     margin: config.margin,
     now: () => time.now(),
   });
+}
+
+/**
+ * The live tests' replay configuration: no fees, 10,000 of equity, entries of 45% (so three symbols compete
+ * for capacity), an hourly poll, the store at `stateDb`. `values` adds top-level keys (a ranking, extended
+ * hours, …) and replaces a whole `sim` or `live` it names.
+ */
+export function replayTestConfig(stateDb: string, values: Record<string, unknown> = {}): WorkstealConfig {
+  return resolveConfig({
+    layers: [
+      {
+        source: 'test',
+        values: {
+          sim: { feesBps: 0 },
+          live: { initialEquity: 10_000, orderFraction: 0.45, pollSec: 3600, stateDb },
+          ...values,
+        },
+      },
+    ],
+  }).config;
 }
