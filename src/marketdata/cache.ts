@@ -37,7 +37,9 @@ import type { BarColumns, QualityReport, ReadInfo } from './types.js';
 // 13: ISO times with a lower-case `t` or `z` are read (they were bad rows).
 // 14: a header naming one field twice (`close` and `Close`, `close` and `c`) is refused (the first was read).
 // 15: so is a header naming the symbol twice (`symbol` and `Ticker`).
-export const CACHE_FORMAT_VERSION = 15;
+// 16: every trailing CR of a line is removed (`\r\r\n` kept one on the last field: `volume\r` was no volume).
+// 17: rows of another bar length (daily rows in an hourly file) are bad rows: refused, or dropped by repair.
+export const CACHE_FORMAT_VERSION = 17;
 // Float64 bytes are written in the machine's byte order; the magic names it so a cache copied to a machine of
 // the other order is ignored rather than misread.
 const MAGIC = Buffer.from(endianness() === 'LE' ? 'WSBARSL1' : 'WSBARSB1', 'latin1');

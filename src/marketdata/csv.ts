@@ -37,9 +37,14 @@ export function lineEnd(buf: Uint8Array, pos: number): number {
   return nl < 0 ? buf.length : nl;
 }
 
-/** `end` without a trailing CR, so CRLF files (the Binance and IBKR ones) parse like LF files. */
+/**
+ * `end` without its trailing CRs, so CRLF files (the Binance and IBKR ones) parse like LF files, and so do
+ * files converted to CRLF twice (`\r\r\n`). The one line-end rule of every scanner of a bar file.
+ */
 export function trimCr(buf: Uint8Array, start: number, end: number): number {
-  return end > start && buf[end - 1] === CR ? end - 1 : end;
+  let e = end;
+  while (e > start && buf[e - 1] === CR) e--;
+  return e;
 }
 
 /** True when [start, end) holds only spaces, tabs or CR: such lines are skipped, not reported. */

@@ -17,9 +17,11 @@ export class DataError extends Error {
     file: string,
     problem: string,
     fix: string,
-    options: { row?: number; detail?: unknown; cause?: unknown } = {},
+    options: { row?: number; lastRow?: number; detail?: unknown; cause?: unknown } = {},
   ) {
-    const where = options.row === undefined ? file : `${file}:${options.row}`;
+    // A stretch of rows (bars of another length) is named by its first and last: file:746–773.
+    const rows = options.lastRow === undefined ? `${options.row}` : `${options.row}–${options.lastRow}`;
+    const where = options.row === undefined ? file : `${file}:${rows}`;
     // File names and problems quote the input, which may hold terminal escapes: shown, never obeyed.
     super(
       `${printable(where)}: ${printable(problem)}${fix ? ` ${fix}` : ''}`,

@@ -30,3 +30,87 @@ export function timeframeName(intervalMs: number): string {
   }
   return `${intervalMs}ms`;
 }
+
+/** The standard bar lengths (ccxt's timeframes, 1m to 1w): the lengths another file's bars come in. */
+const STANDARD_LENGTHS = [
+  '1m',
+  '3m',
+  '5m',
+  '15m',
+  '30m',
+  '1h',
+  '2h',
+  '4h',
+  '6h',
+  '8h',
+  '12h',
+  '1d',
+  '3d',
+  '1w',
+].map((tf) => timeframeMs(tf) as number);
+
+/**
+ * How far another standard length must be from the file's bar length to be told from it (a factor), and how
+ * many consecutive rows must be spaced exactly that length apart. A gap between bars is one spacing of any
+ * length, so it never makes such a run; but sparse early bars (Kraken's, a trade every few hours) come 2 h
+ * apart up to 7 times in a row and 4 h apart up to 3 times, hence both bounds: 2 h bars in a 1h file are not
+ * told, 4 h or daily bars are from 6 of them on.
+ */
+export const OTHER_LENGTH_FACTOR = 3;
+export const OTHER_LENGTH_MIN_ROWS = 6;
+
+/** Rows `first..last` (indexes of the times) of a run of bars of `lengthMs` in a file of another bar length. */
+export interface OtherLengthRun {
+  first: number;
+  last: number;
+  lengthMs: number;
+}
+
+/**
+ * Runs of bars of another length in the ascending times `t[0..n)` of a file of bar length `intervalMs` (the
+ * median spacing). A row's bar lasts until the next row. For each standard length L at least
+ * OTHER_LENGTH_FACTOR times longer or shorter than the file's, a run is a maximal stretch of consecutive
+ * rows whose spacings are each a whole multiple of L, of which at least OTHER_LENGTH_MIN_ROWS are exactly L;
+ * a longer L carries the run over its own gaps (daily stock bars skip weekends and holidays: 3 or 4 days), a
+ * shorter L over gaps shorter than the file's bar (hourly stock bars skip nights: 17 h in a daily file). The
+ * run's bars are its rows but the last, which is the next bar of the file's own length; the last one too
+ * when the run ends the file. Daily rows inside an hourly file, or hourly rows inside a daily file, are such
+ * runs; gaps (missing bars, closed markets, outages, sparse bars) are not.
+ */
+export function otherLengthRuns(t: ArrayLike<number>, n: number, intervalMs: number): OtherLengthRun[] {
+  const runs: OtherLengthRun[] = [];
+  if (!(intervalMs > 0)) return runs;
+  for (const L of STANDARD_LENGTHS) {
+    const longer = L >= OTHER_LENGTH_FACTOR * intervalMs;
+    if (!longer && L * OTHER_LENGTH_FACTOR > intervalMs) continue;
+    let start = 0;
+    let exact = 0;
+    for (let i = 1; i <= n; i++) {
+      const d = i < n ? (t[i] as number) - (t[i - 1] as number) : NaN;
+      if (d > 0 && d % L === 0 && (longer || d < intervalMs)) {
+        if (d === L) exact++;
+        continue;
+      }
+      // The run is rows start..i-1: its bars are start..i-2, and i-1 as well when it is the file's last row.
+      if (exact >= OTHER_LENGTH_MIN_ROWS)
+        runs.push({ first: start, last: i === n ? i - 1 : i - 2, lengthMs: L });
+      start = i;
+      exact = 0;
+    }
+  }
+  return runs.sort((a, b) => a.first - b.first);
+}
+
+/** A bar length in words: '1 day', '4 hours', '15 minutes', '1 week'. */
+export function lengthWords(ms: number): string {
+  const units: [string, number][] = [
+    ['week', UNIT_MS.w as number],
+    ['day', UNIT_MS.d as number],
+    ['hour', UNIT_MS.h as number],
+    ['minute', UNIT_MS.m as number],
+  ];
+  for (const [word, unit] of units) {
+    if (ms % unit === 0) return `${ms / unit} ${word}${ms === unit ? '' : 's'}`;
+  }
+  return `${ms} ms`;
+}
