@@ -88,6 +88,56 @@ describe('decisionSummary', () => {
     );
   });
 
+  it('shows a negative free margin as it is, so the shortfall is needs − free (equity 6000)', () => {
+    expect(
+      said('victims-insufficient', (s) => ((s.account as Record<string, unknown>).equity = 6000)),
+    ).toContain(
+      'short of 4,500.00 of margin (needs 2,100.00, -2,400.00 free of 6,000.00: the margin held is over capacity by 2,400.00)',
+    );
+  });
+
+  it('says numbers that add up for any scenario: short = needs − free, free as the record has it', () => {
+    const amount = (text: string) => Number(text.replace(/,/g, ''));
+    fc.assert(
+      fc.property(
+        fc.record({
+          equity: fc.integer({ min: -5_000, max: 30_000 }),
+          qty: fc.integer({ min: 1, max: 400 }),
+          protection: fc.double({ min: 0, max: 0.2, noNaN: true }),
+          stealing: fc.boolean(),
+          external: fc.boolean(),
+          position: fc.integer({ min: 0, max: 4 }),
+        }),
+        (c) => {
+          const d = decide((s) => {
+            (s.account as Record<string, unknown>).equity = c.equity;
+            s.request.qty = c.qty;
+            (s.positions as Record<string, unknown>[]).push({
+              symbol: 'BTC/USD',
+              assetClass: 'crypto',
+              qty: c.position / 10,
+              price: 50_000,
+            });
+            if (c.external) s.openOrders.forEach((o) => (o.external = true));
+            Object.assign(s.config, { protectionPct: c.protection, stealingEnabled: c.stealing });
+          });
+          const text = decisionSummary(d);
+          const m = /short of ([\d,.]+) of margin \(needs ([\d,.]+), (-?[\d,.]+) free of (-?[\d,.]+)/.exec(
+            text,
+          );
+          if (d.action !== 'block' && d.action !== 'steal') return;
+          if (d.reason === 'no-shorting') return;
+          expect(m, text).not.toBeNull();
+          const [, short, needs, free, capacity] = m!.map(amount);
+          expect(Math.abs(short! - (needs! - free!)), text).toBeLessThanOrEqual(0.011);
+          expect(Math.abs(free! - d.marginFree), text).toBeLessThan(0.006);
+          expect(capacity, text).toBeCloseTo(d.capacity, 2);
+        },
+      ),
+      { seed: 9107, numRuns: 300 },
+    );
+  });
+
   it('has a sentence of its own, with no missing number, for any decision', () => {
     fc.assert(
       fc.property(
