@@ -107,6 +107,9 @@ export function renderDecision(d: Decision, validity?: Validities): string {
   } else if (d.action === 'wait' || d.action === 'place') {
     lines.push('');
     lines.push('no candidates evaluated: nothing needs to be stolen for this decision');
+  } else if (d.reason === 'no-capacity') {
+    lines.push('');
+    lines.push('no candidates evaluated: with no capacity (equity at or below 0) no victim could make room');
   }
   return lines.join('\n');
 }

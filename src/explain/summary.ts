@@ -42,6 +42,8 @@ function sentence(d: Decision): string {
       return `${short(d)}; ${r.symbol} is cooling after a steal (cooldownSec or cooldownBars; the fight cooldown after a fight) and may not steal until it ends`;
     case 'steal-budget':
       return `${short(d)}; ${r.symbol} has made stealBudgetPerDay steals in the last 24 hours and may not steal again yet`;
+    case 'no-capacity':
+      return `${short(d)}: equity is ${money(d.equity)}, at or below 0 (a wiped-out account), so there is no capacity and nothing is placed or stolen for until equity is above 0`;
     case 'margin':
       return `${short(d)} and nothing is ours to cancel for it: the margin is held by positions, by orders not placed by us or by ${r.symbol}'s own`;
     case 'no-eligible-victims':

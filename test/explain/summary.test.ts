@@ -96,6 +96,44 @@ describe('decisionSummary', () => {
     );
   });
 
+  it('blocks a wiped-out account (equity ≤ 0) for want of capacity, not of victims or of margin others hold', () => {
+    // Nothing held at all: not `margin` ("held by positions, by orders not placed by us").
+    const empty = said('no-capacity', (s) => {
+      (s.account as Record<string, unknown>).equity = 0;
+      s.openOrders = [];
+      s.positions = [];
+    });
+    expect(empty).toBe(
+      'short of 4,200.00 of margin (needs 4,200.00, 0.00 free of 0.00): equity is 0.00, at or below 0 (a wiped-out account), so there is no capacity and nothing is placed or stolen for until equity is above 0',
+    );
+    // A victim bigger than the request: not `victims-insufficient`, as if a bigger one would do.
+    expect(
+      said('no-capacity', (s) => {
+        (s.account as Record<string, unknown>).equity = 0;
+        s.positions = [];
+        s.openOrders = s.openOrders.filter((o) => o.id === 'o3').map((o) => ({ ...o, qty: 100 }));
+      }),
+    ).toContain('-18,000.00 free of 0.00: the margin held is over capacity by 18,000.00): equity is 0.00');
+    // Whatever else holds: stealing off, not ready, negative equity.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -20_000, max: 0 }),
+        fc.boolean(),
+        fc.double({ min: 140, max: 140.9, noNaN: true }),
+        (equity, stealing, price) => {
+          const d = decide((s) => {
+            (s.account as Record<string, unknown>).equity = equity;
+            s.config.stealingEnabled = stealing;
+            s.request.price = price;
+          });
+          expect(d.action).toBe('block');
+          expect(d.reason).toBe('no-capacity');
+        },
+      ),
+      { seed: 311, numRuns: 50 },
+    );
+  });
+
   it('says numbers that add up for any scenario: short = needs − free, free as the record has it', () => {
     const amount = (text: string) => Number(text.replace(/,/g, ''));
     fc.assert(
