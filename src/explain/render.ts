@@ -119,7 +119,7 @@ export function renderDecision(d: Decision, validity?: Validities): string {
   return lines.join('\n');
 }
 
-/** The most candidate rows the text shows (README "`worksteal explain`"); --json holds them all. */
+/** The most candidate rows the text shows (README "`worksteal explain`: why did it steal X?"); --json holds them all. */
 export const CANDIDATE_ROWS = 100;
 
 /** The line under a cut table: how many rows were left out, of which eligible, and where to see them. */
