@@ -1,9 +1,17 @@
 import { runProgram } from './program.js';
 
-// Output piped into a reader that stops early (`| head`) is not an error worth a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
+/**
+ * Output piped into a reader that stops early (`| head`, `2>&1 | head`) is not an error worth a stack trace:
+ * a closed stdout or stderr ends the command quietly, with the exit code it has so far (0 unless it already
+ * failed). One rule for both streams (docs/cli.md "Exit codes").
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+quietOnClosedPipe(process.stdout);
+quietOnClosedPipe(process.stderr);
 
 process.exitCode = await runProgram(process.argv);

@@ -134,6 +134,11 @@ export type BlockReason =
   | 'on-cooldown'
   | 'stealing-disabled'
   | 'margin'
+  /**
+   * Equity at or below 0 (a wiped-out account): the capacity is 0, so no free margin and no victims could ever
+   * make room; nothing is placed or stolen for until equity is above 0.
+   */
+  | 'no-capacity'
   /** Value rankings: the stealer's EV does not beat its victims' by the margin the config asks (or is unknown). */
   | 'steal-not-worth'
   /** The requester's symbol has made `stealBudgetPerDay` steals in the last 24 hours. */

@@ -66,7 +66,11 @@ export function renderDecision(d: Decision, validity?: Validities): string {
   );
   if (d.requestValue) lines.push('', renderRequestValue(d.requestValue, validity?.request));
   if (d.stealTest) lines.push('', renderStealTest(d.stealTest, d.fight));
-  const candidates = candidateRecords(d);
+  const all = candidateRecords(d);
+  // Ranked first (the chosen victims, then the other eligible orders in rank order), then the rest by id: the
+  // rows that decide are the first. A table of thousands is read by no one, and laid out in time quadratic in
+  // its rows; the rest are counted, and --json writes every one.
+  const candidates = all.length > CANDIDATE_ROWS ? all.slice(0, CANDIDATE_ROWS) : all;
   const valued = d.ranking !== 'distance';
   if (candidates.length) {
     lines.push('');
@@ -104,11 +108,26 @@ export function renderDecision(d: Decision, validity?: Validities): string {
     );
     // The legend explains a mark: without a chosen victim there is none to explain.
     if (candidates.some((c) => c.victim)) lines.push('* chosen victim');
+    if (all.length > candidates.length) lines.push(moreCandidates(all, candidates.length));
   } else if (d.action === 'wait' || d.action === 'place') {
     lines.push('');
     lines.push('no candidates evaluated: nothing needs to be stolen for this decision');
+  } else if (d.reason === 'no-capacity') {
+    lines.push('');
+    lines.push('no candidates evaluated: with no capacity (equity at or below 0) no victim could make room');
   }
   return lines.join('\n');
+}
+
+/** The most candidate rows the text shows (README "`worksteal explain`: why did it steal X?"); --json holds them all. */
+export const CANDIDATE_ROWS = 100;
+
+/** The line under a cut table: how many rows were left out, of which eligible, and where to see them. */
+function moreCandidates(all: readonly CandidateRecord[], shown: number): string {
+  let eligible = 0;
+  for (let i = shown; i < all.length; i++) if (all[i]!.eligible) eligible++;
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `… ${n(all.length - shown)} more candidates (${n(eligible)} eligible) not shown: the table stops at ${shown} rows; --json FILE (or --json -) writes all ${n(all.length)}`;
 }
 
 /**

@@ -42,6 +42,8 @@ function sentence(d: Decision): string {
       return `${short(d)}; ${r.symbol} is cooling after a steal (cooldownSec or cooldownBars; the fight cooldown after a fight) and may not steal until it ends`;
     case 'steal-budget':
       return `${short(d)}; ${r.symbol} has made stealBudgetPerDay steals in the last 24 hours and may not steal again yet`;
+    case 'no-capacity':
+      return `${short(d)}: equity is ${money(d.equity)}, at or below 0 (a wiped-out account), so there is no capacity and nothing is placed or stolen for until equity is above 0`;
     case 'margin':
       return `${short(d)} and nothing is ours to cancel for it: the margin is held by positions, by orders not placed by us or by ${r.symbol}'s own`;
     case 'no-eligible-victims':
@@ -55,9 +57,16 @@ function sentence(d: Decision): string {
   }
 }
 
-/** The shortfall with what it is made of. */
+/**
+ * The shortfall with what it is made of: short = needs − free (README "The rules in one table", the need), with
+ * free as decide() took it. Free is below 0 when the margin held is over the capacity already (equity fell, or
+ * a requirement rose): it is shown so, with by how much, never as 0.00, or the numbers would not add up.
+ */
 function short(d: Decision): string {
-  return `short of ${money(d.shortfall)} of margin (needs ${money(d.marginNeeded)}, ${money(Math.max(0, d.marginFree))} free of ${money(d.capacity)})`;
+  // Below half a cent is 0.00, not "-0.00".
+  const free = Math.abs(d.marginFree) < 0.005 ? 0 : d.marginFree;
+  const over = free < 0 ? `: the margin held is over capacity by ${money(-free)}` : '';
+  return `short of ${money(d.shortfall)} of margin (needs ${money(d.marginNeeded)}, ${money(free)} free of ${money(d.capacity)}${over})`;
 }
 
 function replacing(d: Decision): string {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { ValidationError } from '../core/errors.js';
-import { readFailure, readRegularFile } from './regular-file.js';
+import { readFailure, readRegularFile, TOO_LARGE } from './regular-file.js';
 
 type Yaml = typeof import('yaml');
 let yamlModule: Yaml | null = null;
@@ -16,15 +16,22 @@ function yaml(): Yaml {
 
 /**
  * Read a JSON or YAML document; a missing file or a syntax error names the file, line and what to do.
- * `what` ("config file", "calendar file") says which of the command's files could not be read.
+ * `what` ("config file", "calendar file") says which of the command's files could not be read. `limit` refuses a
+ * file above `maxBytes` before it is read, with `advice` (what to do instead) after the sizes; without it any
+ * size is read (config and calendar files are small by nature and written by hand).
  */
-export async function readStructuredFile(path: string, what?: string): Promise<unknown> {
+export async function readStructuredFile(
+  path: string,
+  what?: string,
+  limit?: { maxBytes: number; advice: string },
+): Promise<unknown> {
   let text: string;
   try {
-    text = (await readRegularFile(path)).toString('utf8');
+    text = (await readRegularFile(path, limit?.maxBytes)).toString('utf8');
   } catch (error) {
+    const tooLarge = (error as NodeJS.ErrnoException).code === TOO_LARGE;
     throw new ValidationError(`Cannot read ${what ? `${what} ` : ''}${path}`, [
-      { where: path, message: `${readFailure(error)}; check the path` },
+      { where: path, message: `${readFailure(error)}; ${tooLarge ? limit!.advice : 'check the path'}` },
     ]);
   }
   return parseStructured(text, path);

@@ -10,6 +10,9 @@ import { open } from 'node:fs/promises';
 /** Error code of a path that exists but is not a regular file (nor a folder, which keeps EISDIR). */
 export const NOT_REGULAR = 'ENOTREG';
 
+/** Error code of a regular file larger than the caller's `maxBytes` (the error carries `size` and `maxBytes`). */
+export const TOO_LARGE = 'ETOOLARGE';
+
 /** What a non-regular path is, in words for a message. */
 export function fileKind(
   info: Pick<
@@ -35,9 +38,10 @@ export function fileKind(
 /**
  * The bytes of a regular file. A FIFO, socket or device is refused with code NOT_REGULAR (a folder with
  * EISDIR), and the error's message names what the path is. The file is opened non-blocking so that opening
- * a FIFO cannot wait for a writer; for a regular file the flag changes nothing.
+ * a FIFO cannot wait for a writer; for a regular file the flag changes nothing. A file above `maxBytes` is
+ * refused with code TOO_LARGE before a byte of it is read.
  */
-export async function readRegularFile(path: string): Promise<Buffer> {
+export async function readRegularFile(path: string, maxBytes?: number): Promise<Buffer> {
   const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const info = await handle.stat();
@@ -46,6 +50,13 @@ export async function readRegularFile(path: string): Promise<Buffer> {
       throw Object.assign(new Error(`${path} is a ${kind}, not a regular file`), {
         code: info.isDirectory() ? 'EISDIR' : NOT_REGULAR,
         kind,
+      });
+    }
+    if (maxBytes !== undefined && info.size > maxBytes) {
+      throw Object.assign(new Error(`${path} is ${info.size} bytes, above ${maxBytes}`), {
+        code: TOO_LARGE,
+        size: info.size,
+        maxBytes,
       });
     }
     return await handle.readFile();
@@ -58,8 +69,20 @@ export async function readRegularFile(path: string): Promise<Buffer> {
 export function readFailure(error: unknown): string {
   const e = error as NodeJS.ErrnoException & { kind?: string };
   if (e.code === NOT_REGULAR) return `is a ${e.kind ?? 'special file'}, not a regular file`;
+  if (e.code === TOO_LARGE) {
+    const { size, maxBytes } = e as unknown as { size: number; maxBytes: number };
+    return `is ${byteSize(size)}, above the limit of ${byteSize(maxBytes)}`;
+  }
   if (e.code === 'EISDIR') return 'is a folder, not a file';
   if (e.code === 'ENOENT') return 'file not found';
   if (e.code === 'EACCES' || e.code === 'EPERM') return 'cannot be read (permission denied)';
   return `cannot be read (${e.code ?? String(error)})`;
+}
+
+/** A size in words: "41.7 MB (41,689,371 bytes)", "4 MiB (4,194,304 bytes)". */
+export function byteSize(bytes: number): string {
+  const exact = `${bytes.toLocaleString('en-US')} bytes`;
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB (${exact})`;
+  if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB (${exact})`;
+  return exact;
 }

@@ -34,7 +34,8 @@ describe('the decision text', () => {
     const steal = explain(10_000);
     expect(steal.victims.length).toBeGreaterThan(0);
     expect(steal.text).toContain('* chosen victim');
-    const none = explain(0);
+    // Short with victims too small (equity 0 blocks before any candidate is evaluated: no-capacity).
+    const none = explain(6_000);
     expect(none.victims).toEqual([]);
     expect(none.text).toContain('candidates (victim ranking');
     expect(none.text).not.toContain('* chosen victim');
@@ -55,5 +56,8 @@ describe('the decision text', () => {
       );
     }
     expect(explain(10_000).text).not.toContain('wiped-out');
+    expect(explain(0).text).toContain(
+      'no candidates evaluated: with no capacity (equity at or below 0) no victim could make room',
+    );
   });
 });

@@ -88,6 +88,94 @@ describe('decisionSummary', () => {
     );
   });
 
+  it('shows a negative free margin as it is, so the shortfall is needs − free (equity 6000)', () => {
+    expect(
+      said('victims-insufficient', (s) => ((s.account as Record<string, unknown>).equity = 6000)),
+    ).toContain(
+      'short of 4,500.00 of margin (needs 2,100.00, -2,400.00 free of 6,000.00: the margin held is over capacity by 2,400.00)',
+    );
+  });
+
+  it('blocks a wiped-out account (equity ≤ 0) for want of capacity, not of victims or of margin others hold', () => {
+    // Nothing held at all: not `margin` ("held by positions, by orders not placed by us").
+    const empty = said('no-capacity', (s) => {
+      (s.account as Record<string, unknown>).equity = 0;
+      s.openOrders = [];
+      s.positions = [];
+    });
+    expect(empty).toBe(
+      'short of 4,200.00 of margin (needs 4,200.00, 0.00 free of 0.00): equity is 0.00, at or below 0 (a wiped-out account), so there is no capacity and nothing is placed or stolen for until equity is above 0',
+    );
+    // A victim bigger than the request: not `victims-insufficient`, as if a bigger one would do.
+    expect(
+      said('no-capacity', (s) => {
+        (s.account as Record<string, unknown>).equity = 0;
+        s.positions = [];
+        s.openOrders = s.openOrders.filter((o) => o.id === 'o3').map((o) => ({ ...o, qty: 100 }));
+      }),
+    ).toContain('-18,000.00 free of 0.00: the margin held is over capacity by 18,000.00): equity is 0.00');
+    // Whatever else holds: stealing off, not ready, negative equity.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -20_000, max: 0 }),
+        fc.boolean(),
+        fc.double({ min: 140, max: 140.9, noNaN: true }),
+        (equity, stealing, price) => {
+          const d = decide((s) => {
+            (s.account as Record<string, unknown>).equity = equity;
+            s.config.stealingEnabled = stealing;
+            s.request.price = price;
+          });
+          expect(d.action).toBe('block');
+          expect(d.reason).toBe('no-capacity');
+        },
+      ),
+      { seed: 311, numRuns: 50 },
+    );
+  });
+
+  it('says numbers that add up for any scenario: short = needs − free, free as the record has it', () => {
+    const amount = (text: string) => Number(text.replace(/,/g, ''));
+    fc.assert(
+      fc.property(
+        fc.record({
+          equity: fc.integer({ min: -5_000, max: 30_000 }),
+          qty: fc.integer({ min: 1, max: 400 }),
+          protection: fc.double({ min: 0, max: 0.2, noNaN: true }),
+          stealing: fc.boolean(),
+          external: fc.boolean(),
+          position: fc.integer({ min: 0, max: 4 }),
+        }),
+        (c) => {
+          const d = decide((s) => {
+            (s.account as Record<string, unknown>).equity = c.equity;
+            s.request.qty = c.qty;
+            (s.positions as Record<string, unknown>[]).push({
+              symbol: 'BTC/USD',
+              assetClass: 'crypto',
+              qty: c.position / 10,
+              price: 50_000,
+            });
+            if (c.external) s.openOrders.forEach((o) => (o.external = true));
+            Object.assign(s.config, { protectionPct: c.protection, stealingEnabled: c.stealing });
+          });
+          const text = decisionSummary(d);
+          const m = /short of ([\d,.]+) of margin \(needs ([\d,.]+), (-?[\d,.]+) free of (-?[\d,.]+)/.exec(
+            text,
+          );
+          if (d.action !== 'block' && d.action !== 'steal') return;
+          if (d.reason === 'no-shorting') return;
+          expect(m, text).not.toBeNull();
+          const [, short, needs, free, capacity] = m!.map(amount);
+          expect(Math.abs(short! - (needs! - free!)), text).toBeLessThanOrEqual(0.011);
+          expect(Math.abs(free! - d.marginFree), text).toBeLessThan(0.006);
+          expect(capacity, text).toBeCloseTo(d.capacity, 2);
+        },
+      ),
+      { seed: 9107, numRuns: 300 },
+    );
+  });
+
   it('has a sentence of its own, with no missing number, for any decision', () => {
     fc.assert(
       fc.property(

@@ -23,6 +23,17 @@ import { addSetFlag, setFlagLayers } from '../flag-layers.js';
 import { addBarFileFlags, barLoadOptions, type BarFileFlags } from '../bar-flags.js';
 import { checkOutputPath, humanStream, jsonOption, writeJsonOutput } from '../output.js';
 
+/**
+ * The largest scenario explain reads: 4 MiB, four times the body `serve` takes for one request (1 MiB), room
+ * for some 20,000 open orders at about 200 bytes each, far beyond any account's book. A file beyond it is a
+ * mistake (a data file, a log, a generated book) that would only be read whole into memory, parsed and
+ * echoed back; it is refused before it is read (README "Scenario format").
+ */
+export const SCENARIO_MAX_BYTES = 4 * 1024 * 1024;
+
+const SCENARIO_TOO_LARGE_ADVICE =
+  'a scenario is one account at one instant (its open orders, positions and one request); keep only the orders and positions that account holds, or check that the path names a scenario';
+
 interface ExplainOptions extends BarFileFlags {
   scenario: string;
   config?: string;
@@ -58,7 +69,10 @@ export function registerExplain(program: Command): void {
     )
     .action(async (opts: ExplainOptions) => {
       await checkOutputPath('--json', opts.json);
-      const raw = await readStructuredFile(opts.scenario);
+      const raw = await readStructuredFile(opts.scenario, undefined, {
+        maxBytes: SCENARIO_MAX_BYTES,
+        advice: SCENARIO_TOO_LARGE_ADVICE,
+      });
       const calendar = await loadCalendar(opts.calendar);
       const scenario = parseScenario(raw, opts.scenario, calendar);
       // The scenario records the preset its decision was made under: a different one typed now is a

@@ -184,6 +184,10 @@ export function decide(input: DecideInput, config: DecideConfig): Decision {
     return d;
   }
   d.action = 'block';
+  // A wiped-out account has no capacity: even every order of ours cancelled would leave the request short
+  // (the shortfall is at least what the others hold plus the request's own need), so the cause is the equity,
+  // not the victims, the readiness or the switch.
+  if (!(ctx.equity > 0)) return blocked(d, 'no-capacity');
   if (!config.stealingEnabled) return blocked(d, 'stealing-disabled');
   if (!readyToSteal) return blocked(d, 'not-ready-to-steal');
   if (requesterCooling) return blocked(d, 'on-cooldown');

@@ -128,10 +128,15 @@ export interface CandidateRecord {
 
 /**
  * A steal attempt: a request that was short of margin while stealing was enabled, whatever came of it.
- * The simulator and the live metrics both count with this, so their success rates compare.
+ * The simulator and the live metrics both count with this, so their success rates compare. A wiped-out
+ * account (`no-capacity`) attempts nothing: no steal could make room there.
  */
 export function isStealAttempt(d: Decision): boolean {
   return (
-    d.action === 'steal' || (d.action === 'block' && d.shortfall > 0 && d.reason !== 'stealing-disabled')
+    d.action === 'steal' ||
+    (d.action === 'block' &&
+      d.shortfall > 0 &&
+      d.reason !== 'stealing-disabled' &&
+      d.reason !== 'no-capacity')
   );
 }
