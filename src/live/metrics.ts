@@ -28,7 +28,7 @@ export class LiveMetrics {
   });
   readonly blocks = new Counter({
     name: 'worksteal_blocks_total',
-    help: 'Blocked requests, by reason (not-ready-to-steal, no-eligible-victims, victims-insufficient, on-cooldown, stealing-disabled, margin).',
+    help: 'Blocked requests, by the decision\'s block reason (BlockReason; README "The rules in one table" lists them).',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
