@@ -39,7 +39,8 @@ import type { BarColumns, QualityReport, ReadInfo } from './types.js';
 // 15: so is a header naming the symbol twice (`symbol` and `Ticker`).
 // 16: every trailing CR of a line is removed (`\r\r\n` kept one on the last field: `volume\r` was no volume).
 // 17: rows of another bar length (daily rows in an hourly file) are bad rows: refused, or dropped by repair.
-export const CACHE_FORMAT_VERSION = 17;
+// 18: a file's last row after a run of shorter bars is a bar of the file's own length (repair dropped it).
+export const CACHE_FORMAT_VERSION = 18;
 // Float64 bytes are written in the machine's byte order; the magic names it so a cache copied to a machine of
 // the other order is ignored rather than misread.
 const MAGIC = Buffer.from(endianness() === 'LE' ? 'WSBARSL1' : 'WSBARSB1', 'latin1');

@@ -85,17 +85,25 @@ export function otherLengthRuns(t: ArrayLike<number>, n: number, intervalMs: num
     if (!longer && L * OTHER_LENGTH_FACTOR > intervalMs) continue;
     let start = 0;
     let exact = 0;
+    // Whether the spacing into the run's latest row was exactly L (a gap carried the run there otherwise).
+    let enteredExactly = false;
     for (let i = 1; i <= n; i++) {
       const d = i < n ? (t[i] as number) - (t[i - 1] as number) : NaN;
       if (d > 0 && d % L === 0 && (longer || d < intervalMs)) {
         if (d === L) exact++;
+        enteredExactly = d === L;
         continue;
       }
-      // The run is rows start..i-1: its bars are start..i-2, and i-1 as well when it is the file's last row.
-      if (exact >= OTHER_LENGTH_MIN_ROWS)
-        runs.push({ first: start, last: i === n ? i - 1 : i - 2, lengthMs: L });
+      // The run is rows start..i-1: its bars are start..i-2 (a row's bar lasts until the next row). When it
+      // ends the file its last row is one of them as well, and counts as one of length L: when the run's bars
+      // are longer than the file's, or a shorter bar's spacing led to it (a gap carried a run of shorter bars
+      // to a row of the file's own length: the daily row after a day's minute rows).
+      const lastIsBar = i === n && (longer || enteredExactly);
+      if (exact + (lastIsBar ? 1 : 0) >= OTHER_LENGTH_MIN_ROWS)
+        runs.push({ first: start, last: lastIsBar ? i - 1 : i - 2, lengthMs: L });
       start = i;
       exact = 0;
+      enteredExactly = false;
     }
   }
   return runs.sort((a, b) => a.first - b.first);

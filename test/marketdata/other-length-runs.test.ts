@@ -145,8 +145,12 @@ describe('rows of another bar length', () => {
           const run = Array.from({ length: Math.min(k, DAY / S) }, (_, i) => start + i * S);
           const tail = Array.from({ length: days - a }, (_, i) => start + (i + 1) * DAY);
           const path = write(fileOf([...head, ...run, ...tail]), 'SOLUSDT_1d.csv');
-          // Spacings of exactly S: between the inserted rows, and to the next daily row when they fill the day.
-          const exact = run.length - 1 + (run.length * S === DAY && tail.length > 0 ? 1 : 0);
+          // Bars of exactly S: the inserted rows followed by one S later, the last one too when it ends the file.
+          // When they fill the day, the next daily row is S after the last: a bar of theirs as well when it is
+          // the file's last row (nothing tells it from a bar of S), a daily bar when rows follow it.
+          const fills = run.length * S === DAY && tail.length > 0;
+          const shown = run.length + (fills && tail.length === 1 ? 1 : 0);
+          const exact = run.length - 1 + (fills || tail.length === 0 ? 1 : 0);
           const words =
             minutes % 60 === 0
               ? `${minutes / 60} hour${minutes === 60 ? '' : 's'}`
@@ -155,7 +159,7 @@ describe('rows of another bar length', () => {
           if (exact < 6) expect(message).toBe('loaded');
           else
             expect(message).toContain(
-              `${path}:${a + 2}–${a + 1 + run.length}: ${run.length} rows spaced ${words} apart in a file of 1d bars`,
+              `${path}:${a + 2}–${a + 1 + shown}: ${shown} rows spaced ${words} apart in a file of 1d bars`,
             );
         },
       ),
