@@ -16,7 +16,7 @@
 import type { ExchangeCalendar } from '../core/calendar/index.js';
 import { newYorkDay } from '../core/calendar/index.js';
 import { MS_PER_DAY, isWeekend, parseDay } from '../core/calendar/civil.js';
-import type { RawBars, RowProblem } from './row-sink.js';
+import { BAR_ROW_KEYS, type BarRows, type RowProblem } from './row-sink.js';
 import { isoUtc } from './timeparse.js';
 
 /**
@@ -47,16 +47,13 @@ function noSession(t: number, day: string, calendar: ExchangeCalendar): string {
   return `${what}, ${kind} with no ${calendar.name} session`;
 }
 
-type Columns = Pick<RawBars, 'time' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'row'>;
-const KEYS = ['time', 'open', 'high', 'low', 'close', 'volume', 'row'] as const;
-
 /**
  * Moves each of the first `n` bars (ascending, unique times) to the open of its labelled day's session, in
  * place, and compacts out the rows that cannot be placed, each recorded in `problems` (kind 'drop') with its
  * file row. Returns the number of bars kept; their times are strictly ascending session opens.
  */
 export function placeDailyBars(
-  cols: Columns,
+  cols: BarRows,
   n: number,
   calendar: ExchangeCalendar,
   problems: RowProblem[],
@@ -83,7 +80,7 @@ export function placeDailyBars(
       });
       continue;
     }
-    if (m !== i) for (const k of KEYS) cols[k][m] = cols[k][i] as number;
+    if (m !== i) for (const k of BAR_ROW_KEYS) cols[k][m] = cols[k][i] as number;
     cols.time[m] = session.open;
     lastDay = day;
     lastRow = row;

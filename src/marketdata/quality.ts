@@ -10,9 +10,10 @@ import { isDailySpacing, placeDailyBars } from './daily.js';
 import { DataError, LIBRARY_REPAIR, repairAdvice } from './errors.js';
 import { daylightSavingRepeat, duplicateText, separatorRefusal } from './file-causes.js';
 import { adjustedColumnsHint, suspiciousMoves } from './moves.js';
-import type { RawBars, RowProblem } from './row-sink.js';
+import { BAR_ROW_KEYS, type BarRows, type RawBars, type RowProblem } from './row-sink.js';
 import { isoUtc } from './timeparse.js';
-import { lengthWords, otherLengthRuns, timeframeName, type OtherLengthRun } from './timeframe.js';
+import { dropRuns, runRefusal, type RunInfo } from './other-length-rows.js';
+import { otherLengthRuns } from './timeframe.js';
 import type { BarColumns, QualityReport } from './types.js';
 
 export interface Normalised extends BarColumns {
@@ -22,12 +23,10 @@ export interface Normalised extends BarColumns {
   descending: boolean;
 }
 
-type Columns = Pick<RawBars, 'time' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'row'>;
-const KEYS = ['time', 'open', 'high', 'low', 'close', 'volume', 'row'] as const;
 const VALUES = ['open', 'high', 'low', 'close', 'volume'] as const;
 
-function reverseAll(c: Columns, n: number): void {
-  for (const k of KEYS) c[k].subarray(0, n).reverse();
+function reverseAll(c: BarRows, n: number): void {
+  for (const k of BAR_ROW_KEYS) c[k].subarray(0, n).reverse();
 }
 
 /** Median of positive consecutive differences: the bar spacing that most bars have, robust to gaps. */
@@ -115,7 +114,7 @@ export function sessionGaps(calendar: ExchangeCalendar): MissingBars {
  * late (an 11:00 bar among 01:00 and 02:00) is i - 1; one that sits too early is i, and so is either of two
  * swapped neighbours. Messages speak of the file's own order: in a descending file i - 1 comes after i.
  */
-function outOfOrder(cols: Columns, n: number, i: number, descending: boolean): RowProblem {
+function outOfOrder(cols: BarRows, n: number, i: number, descending: boolean): RowProblem {
   const t = cols.time;
   const tooLate =
     (i < 2 || (t[i - 2] as number) <= (t[i] as number)) &&
@@ -143,7 +142,7 @@ export function normalise(
   splitHint = adjustedColumnsHint([], []),
   dailySessions: ExchangeCalendar | null = null,
 ): Normalised {
-  const cols: Columns = raw;
+  const cols: BarRows = raw;
   let n = raw.n;
   const t = raw.time;
 
@@ -174,7 +173,7 @@ export function normalise(
     idx.sort(
       (a, b) => (t[a] as number) - (t[b] as number) || (cols.row[a] as number) - (cols.row[b] as number),
     );
-    const copy: Columns = {
+    const copy: BarRows = {
       time: t.slice(0, n),
       open: cols.open.slice(0, n),
       high: cols.high.slice(0, n),
@@ -198,7 +197,7 @@ export function normalise(
         });
         continue;
       }
-      for (const k of KEYS) cols[k][m] = copy[k][j] as number;
+      for (const k of BAR_ROW_KEYS) cols[k][m] = copy[k][j] as number;
       m++;
     }
     n = m;
@@ -272,86 +271,6 @@ export function normalise(
     report,
     descending,
   };
-}
-
-/** A run of bars of another length as the messages say it: file rows, times, and `28 rows spaced …`. */
-interface RunInfo {
-  /** First and last file row (in the file's order of rows, also for a descending file). */
-  a: number;
-  b: number;
-  from: string;
-  to: string;
-  text: string;
-  rows: number;
-  /** The file's own bar length: '1h'. */
-  fileBars: string;
-}
-
-function describeRun(cols: Columns, run: OtherLengthRun, intervalMs: number): RunInfo {
-  const r1 = cols.row[run.first] as number;
-  const r2 = cols.row[run.last] as number;
-  const rows = run.last - run.first + 1;
-  return {
-    a: Math.min(r1, r2),
-    b: Math.max(r1, r2),
-    from: isoUtc(cols.time[run.first] as number),
-    to: isoUtc(cols.time[run.last] as number),
-    text: `${rows} rows spaced ${lengthWords(run.lengthMs)} apart in a file of ${timeframeName(intervalMs)} bars`,
-    rows,
-    fileBars: timeframeName(intervalMs),
-  };
-}
-
-/**
- * Drops the rows of runs of bars of another length (timeframe.ts otherLengthRuns), each recorded as a bad row
- * naming its run; returns the new count and the runs as described before the rows were dropped.
- */
-function dropRuns(
-  cols: Columns,
-  n: number,
-  runs: OtherLengthRun[],
-  intervalMs: number,
-  problems: RowProblem[],
-): { n: number; described: RunInfo[] } {
-  const drop = new Uint8Array(n);
-  const described: RunInfo[] = [];
-  for (const run of runs) {
-    const info = describeRun(cols, run, intervalMs);
-    described.push(info);
-    const what = `a ${timeframeName(run.lengthMs)} bar: one of ${info.text} (rows ${info.a}–${info.b}), bars of another length`;
-    for (let i = run.first; i <= run.last; i++) {
-      if (drop[i]) continue;
-      drop[i] = 1;
-      problems.push({ row: cols.row[i] as number, problem: what, kind: 'drop' });
-    }
-  }
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    if (drop[i]) continue;
-    if (m !== i) for (const k of KEYS) cols[k][m] = cols[k][i] as number;
-    m++;
-  }
-  return { n: m, described };
-}
-
-/**
- * A file holding bars of another length: said as runs (their rows, spacing, first and last times), not row
- * by row. The fix: one file per bar length, or repair, which drops them as bad rows.
- */
-function runRefusal(file: string, runs: RunInfo[], report: QualityReport): DataError {
-  const [first, ...others] = runs as [RunInfo, ...RunInfo[]];
-  const shown = others.slice(0, SHOWN - 1).map((o) => `rows ${o.a}–${o.b}: ${o.text}`);
-  const more = others.length > shown.length ? `; and ${others.length - shown.length} more runs` : '';
-  const also = shown.length > 0 ? ` Also ${shown.join('; ')}${more}.` : '';
-  const inRuns = runs.reduce((sum, r) => sum + r.rows, 0);
-  const other = report.badRows.length + report.duplicates.length - inRuns;
-  const rest = other > 0 ? ` (${other} other problem${other === 1 ? '' : 's'} in ${report.rows} rows.)` : '';
-  return new DataError(
-    file,
-    `${first.text} (${first.from} to ${first.to}): bars of another length, which would be read as ${first.fileBars} bars.${also}${rest}`,
-    `Put them in a file of their own (one file per bar length). ${repairAdvice(LIBRARY_REPAIR)}`,
-    { row: first.a, lastRow: first.b, detail: report },
-  );
 }
 
 const SHOWN = 5;

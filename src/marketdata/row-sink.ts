@@ -53,6 +53,10 @@ export interface RawBars extends BarColumns {
   naive?: boolean;
 }
 
+/** A bar's columns with its file row: what normalisation moves, reverses and drops together. */
+export type BarRows = Pick<RawBars, 'time' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'row'>;
+export const BAR_ROW_KEYS = ['time', 'open', 'high', 'low', 'close', 'volume', 'row'] as const;
+
 // Field roles, by column index.
 export const SKIP = 0;
 export const TIME = 1;
